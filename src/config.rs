@@ -1,0 +1,316 @@
+//! `crm-migrate.toml`: where the export is, how to read its dates, where Nutshell is, how hard to
+//! push it, and where state lives. The API key is never in this file: `api_key_env` names the
+//! environment variable that holds it, and [`ApiKey`] never prints its value.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Default config file name, looked up in the working directory.
+pub const DEFAULT_CONFIG_FILE: &str = "crm-migrate.toml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "cannot read config file {path}: {source}. Pass --config FILE or create {DEFAULT_CONFIG_FILE} (see config.example.toml)"
+    )]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("config: {key} = {value:?} is not valid: {hint}")]
+    Invalid {
+        key: &'static str,
+        value: String,
+        hint: String,
+    },
+    #[error(
+        "the environment variable {var} (named by [nutshell] api_key_env) is not set or empty: export it with the Nutshell API key, then run again"
+    )]
+    MissingApiKey { var: String },
+}
+
+/// The order of day, month and year in the export's dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// Day first: `25/04/2026` (RSoft's default for Indian accounts).
+    #[default]
+    Dmy,
+    /// Month first: `04/25/2026`.
+    Mdy,
+    /// Year first: `2026-04-25`.
+    Ymd,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub source: SourceConfig,
+    pub nutshell: NutshellConfig,
+    pub load: LoadConfig,
+    pub migration: MigrationConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SourceConfig {
+    /// The export folder or .zip.
+    pub export: Option<PathBuf>,
+    /// IANA zone the export's local times are in.
+    pub timezone: String,
+    pub date_order: DateOrder,
+    /// ISO 4217 code for amounts that carry no currency.
+    pub currency: String,
+    /// ISO 3166 alpha-2 country for phone numbers without a country code.
+    pub country: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NutshellConfig {
+    /// The JSON-RPC endpoint URL, or `"sandbox"` for the built-in local sandbox.
+    pub endpoint: Option<String>,
+    /// The Nutshell user (primary email) the API key belongs to.
+    pub username: Option<String>,
+    /// Name of the environment variable that holds the API key.
+    pub api_key_env: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoadConfig {
+    /// Ceiling on requests per second; the client adapts below it.
+    pub requests_per_second: f64,
+    /// Ceiling on requests in flight at once.
+    pub max_in_flight: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MigrationConfig {
+    /// Journal, logs and reports; defaults to the platform data dir.
+    pub state_dir: Option<PathBuf>,
+    pub mapping: PathBuf,
+    pub owners: PathBuf,
+    /// The custom field on every created record that holds its RSoft ID.
+    pub legacy_id_field: String,
+}
+
+impl Default for SourceConfig {
+    fn default() -> Self {
+        Self {
+            export: None,
+            timezone: "Asia/Kolkata".into(),
+            date_order: DateOrder::Dmy,
+            currency: "INR".into(),
+            country: "IN".into(),
+        }
+    }
+}
+
+impl Default for NutshellConfig {
+    fn default() -> Self {
+        Self {
+            endpoint: None,
+            username: None,
+            api_key_env: "NUTSHELL_API_KEY".into(),
+        }
+    }
+}
+
+impl Default for LoadConfig {
+    fn default() -> Self {
+        Self {
+            requests_per_second: 10.0,
+            max_in_flight: 4,
+        }
+    }
+}
+
+impl Default for MigrationConfig {
+    fn default() -> Self {
+        Self {
+            state_dir: None,
+            mapping: PathBuf::from("mapping.toml"),
+            owners: PathBuf::from("owners.toml"),
+            legacy_id_field: "RSoft ID".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Read and validate a config file. Relative paths inside it are taken relative to the file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut config = Self::parse(&text).map_err(|e| match e {
+            ConfigError::Parse { message, .. } => ConfigError::Parse {
+                path: path.to_path_buf(),
+                message,
+            },
+            other => other,
+        })?;
+        if let Some(dir) = path.parent() {
+            config.resolve_relative_to(dir);
+        }
+        Ok(config)
+    }
+
+    /// Parse and validate config text.
+    pub fn parse(text: &str) -> Result<Self, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: PathBuf::new(),
+            message: e.to_string(),
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.source.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(ConfigError::Invalid {
+                key: "source.timezone",
+                value: self.source.timezone.clone(),
+                hint: "use an IANA zone name such as Asia/Kolkata or America/New_York".into(),
+            });
+        }
+        let rps = self.load.requests_per_second;
+        if !(rps.is_finite() && rps > 0.0) {
+            return Err(ConfigError::Invalid {
+                key: "load.requests_per_second",
+                value: rps.to_string(),
+                hint: "use a positive number of requests per second, e.g. 10".into(),
+            });
+        }
+        if self.load.max_in_flight == 0 {
+            return Err(ConfigError::Invalid {
+                key: "load.max_in_flight",
+                value: "0".into(),
+                hint: "use at least 1".into(),
+            });
+        }
+        if self.nutshell.api_key_env.trim().is_empty() {
+            return Err(ConfigError::Invalid {
+                key: "nutshell.api_key_env",
+                value: String::new(),
+                hint: "name the environment variable that holds the API key, e.g. NUTSHELL_API_KEY"
+                    .into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn resolve_relative_to(&mut self, dir: &Path) {
+        let fix = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = dir.join(&*p);
+            }
+        };
+        if let Some(p) = self.source.export.as_mut() {
+            fix(p);
+        }
+        if let Some(p) = self.migration.state_dir.as_mut() {
+            fix(p);
+        }
+        fix(&mut self.migration.mapping);
+        fix(&mut self.migration.owners);
+    }
+
+    /// The parsed source time zone (validated on load).
+    pub fn timezone(&self) -> chrono_tz::Tz {
+        self.source
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Kolkata)
+    }
+
+    /// Where journal, logs and reports go: `[migration] state_dir`, else the platform data dir,
+    /// else `./.crm-migrate`.
+    pub fn state_dir(&self) -> PathBuf {
+        if let Some(dir) = &self.migration.state_dir {
+            return dir.clone();
+        }
+        directories::ProjectDirs::from("", "", "crm-migrate")
+            .map(|d| d.data_dir().to_path_buf())
+            .unwrap_or_else(|| PathBuf::from(".crm-migrate"))
+    }
+
+    /// Read the API key from the environment variable the config names.
+    pub fn api_key(&self) -> Result<ApiKey, ConfigError> {
+        let var = &self.nutshell.api_key_env;
+        match std::env::var(var) {
+            Ok(v) if !v.trim().is_empty() => Ok(ApiKey(v)),
+            _ => Err(ConfigError::MissingApiKey { var: var.clone() }),
+        }
+    }
+}
+
+/// The Nutshell API key. Its `Debug` is redacted and it has no `Display`, so it cannot leak into a
+/// log line, an error message or a report by formatting; only [`ApiKey::expose`] hands it out, for
+/// the Authorization header.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(key.into())
+    }
+
+    /// The key itself: for building the Basic auth header, nothing else.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_config_parses() {
+        let text = include_str!("../config.example.toml");
+        let c = Config::parse(text).unwrap();
+        assert_eq!(c.source.timezone, "Asia/Kolkata");
+        assert_eq!(c.source.date_order, DateOrder::Dmy);
+        assert_eq!(c.nutshell.api_key_env, "NUTSHELL_API_KEY");
+        assert_eq!(c.migration.legacy_id_field, "RSoft ID");
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_bad_zone() {
+        let e = Config::parse("[source]\nexprot = \"x\"\n").unwrap_err();
+        assert!(e.to_string().contains("exprot"), "{e}");
+        let e = Config::parse("[source]\ntimezone = \"India/Delhi\"\n").unwrap_err();
+        assert!(e.to_string().contains("source.timezone"), "{e}");
+        let e = Config::parse("[load]\nmax_in_flight = 0\n").unwrap_err();
+        assert!(e.to_string().contains("max_in_flight"), "{e}");
+    }
+
+    #[test]
+    fn relative_paths_follow_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[source]\nexport = \"exp\"\n").unwrap();
+        let c = Config::load(&path).unwrap();
+        assert_eq!(c.source.export.unwrap(), dir.path().join("exp"));
+        assert_eq!(c.migration.mapping, dir.path().join("mapping.toml"));
+    }
+
+    #[test]
+    fn api_key_debug_is_redacted() {
+        let k = ApiKey::new("s3cr3t-key");
+        assert!(!format!("{k:?}").contains("s3cr3t"));
+    }
+}

@@ -1,0 +1,10 @@
+//! crm-migrate: move a company's CRM data from an RSoft CRM export into Nutshell CRM.
+//!
+//! The library holds every layer; `main.rs` only parses the command line and dispatches to `cli`.
+//! Layers, source to destination: `rsoft` (read the export), `discovery` (the scope report),
+//! `mapping` (the field map), `nutshell` (the API client), `sandbox` (a local Nutshell).
+//! The engine never prints and never touches a terminal.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod cli;
+pub mod config;
