@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check_api;
+
 /// Exit codes users script against (design.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
@@ -38,7 +40,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Pre-flight: the live API still has every method the tool uses, and the credentials work.
+    CheckApi(check_api::CheckApiArgs),
+}
 
 /// Parse the command line, run the command, map its outcome to the exit-code contract.
 pub fn main() -> ExitCode {
@@ -63,5 +68,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run(command: Command) -> anyhow::Result<ExitStatus> {
-    match command {}
+    match command {
+        Command::CheckApi(args) => check_api::run(args),
+    }
 }

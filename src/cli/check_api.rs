@@ -1,0 +1,55 @@
+//! `crm-migrate check-api [--config F]`: the pre-flight on its own. Exit 0 when the live API lists
+//! every method and parameter the tool uses and the credentials work; 1 with the list otherwise.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use super::ExitStatus;
+use crate::config::{Config, DEFAULT_CONFIG_FILE};
+use crate::nutshell::{self, methods, preflight};
+
+#[derive(Debug, clap::Args)]
+pub struct CheckApiArgs {
+    /// The config file naming the endpoint, username and the variable holding the API key.
+    #[arg(long, default_value = DEFAULT_CONFIG_FILE)]
+    pub config: PathBuf,
+}
+
+pub fn run(args: CheckApiArgs) -> anyhow::Result<ExitStatus> {
+    let config = Config::load(&args.config)?;
+    let key = config.api_key()?;
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let report = runtime.block_on(async {
+        let client = nutshell::connect(&config, &key, methods::DEFAULT_DISCOVERY_URL).await?;
+        anyhow::Ok(preflight::check(&client).await?)
+    })?;
+    println!("endpoint: {}", report.endpoint);
+    println!(
+        "method description: {} methods listed, {} used by crm-migrate",
+        report.described_methods,
+        methods::used_methods().len()
+    );
+    for m in &report.mismatches {
+        println!("  MISSING: {m}");
+    }
+    match &report.credentials_error {
+        None => println!("credentials: accepted"),
+        Some(e) => println!("credentials: FAILED: {e}"),
+    }
+    if report.is_ok() {
+        println!("ok: the API has everything crm-migrate uses");
+        Ok(ExitStatus::Done)
+    } else {
+        println!(
+            "not ok: {} mismatch(es){}; correct src/nutshell/methods.rs or the config before migrating",
+            report.mismatches.len(),
+            if report.credentials_error.is_some() {
+                ", credentials rejected"
+            } else {
+                ""
+            }
+        );
+        Ok(ExitStatus::Error)
+    }
+}

@@ -1,0 +1,716 @@
+//! The JSON-RPC client: one call per request, paced by the [`Throttle`], failures classified and
+//! retried only when safe, and typed methods for everything the migration sends.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use base64::Engine as _;
+use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+use super::endpoint::{Endpoint, EndpointError};
+use super::error::{FailureClass, NutshellError, TransportKind};
+use super::methods::{self, Effect, MethodSpec};
+use super::retry::{RetryPolicy, parse_retry_after};
+use super::throttle::{Signal, Throttle, ThrottleSettings, ThrottleSnapshot};
+use super::types::*;
+use crate::config::ApiKey;
+
+/// How to reach Nutshell and how hard to push it.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub endpoint: Endpoint,
+    pub username: String,
+    /// Longest wait for one answer; past it a request counts as timed out.
+    pub timeout: Duration,
+    pub throttle: ThrottleSettings,
+    pub retry: RetryPolicy,
+}
+
+impl ClientOptions {
+    pub fn new(endpoint: Endpoint, username: &str, load: &crate::config::LoadConfig) -> Self {
+        Self {
+            endpoint,
+            username: username.to_owned(),
+            timeout: Duration::from_secs(30),
+            throttle: ThrottleSettings::from_load(load),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// A connection to one Nutshell endpoint as one user. Cheap to share behind an `Arc`.
+pub struct Client {
+    http: reqwest::Client,
+    endpoint: Endpoint,
+    username: String,
+    /// `Basic base64(user:key)`, marked sensitive so reqwest never shows it.
+    auth: HeaderValue,
+    throttle: Arc<Throttle>,
+    retry: RetryPolicy,
+    next_id: AtomicU64,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.endpoint.url().as_str())
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Build the HTTP client the API calls and endpoint discovery use.
+pub fn http_client(timeout: Duration) -> Result<reqwest::Client, NutshellError> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .build()
+        .map_err(|e| {
+            NutshellError::Endpoint(EndpointError::Invalid {
+                url: String::new(),
+                reason: format!("cannot set up HTTPS: {e}"),
+            })
+        })
+}
+
+/// Named parameters for one call. Only names the method's [`MethodSpec`] lists may be set, so
+/// what the pre-flight checks is what is sent.
+#[derive(Debug, Clone)]
+pub struct Params {
+    spec: MethodSpec,
+    map: Map<String, Value>,
+}
+
+impl Params {
+    pub fn new(spec: MethodSpec) -> Self {
+        Self {
+            spec,
+            map: Map::new(),
+        }
+    }
+
+    pub fn set(mut self, name: &str, value: impl serde::Serialize) -> Result<Self, NutshellError> {
+        debug_assert!(
+            self.spec.params.contains(&name),
+            "{} does not list parameter {name}: add it to methods.rs",
+            self.spec.name
+        );
+        let value = serde_json::to_value(value).map_err(|e| NutshellError::Shape {
+            method: self.spec.name.to_owned(),
+            detail: format!("cannot encode parameter {name}: {e}"),
+        })?;
+        self.map.insert(name.to_owned(), value);
+        Ok(self)
+    }
+}
+
+/// Sort and page size for a find.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindOptions {
+    pub query: Map<String, Value>,
+    pub order_by: Option<String>,
+    pub descending: bool,
+    pub page_size: u32,
+}
+
+impl Default for FindOptions {
+    fn default() -> Self {
+        Self {
+            query: Map::new(),
+            order_by: None,
+            descending: false,
+            page_size: 100,
+        }
+    }
+}
+
+/// The pages of a find, fetched one at a time: 1-based, ending at the first empty page.
+pub struct Pages<'c, T> {
+    client: &'c Client,
+    params: Params,
+    next_page: u32,
+    done: bool,
+    _item: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned> Pages<'_, T> {
+    /// The next non-empty page, or `None` after the last one. An error ends the paging.
+    pub async fn next(&mut self) -> Option<Result<Vec<T>, NutshellError>> {
+        if self.done {
+            return None;
+        }
+        let page = self.next_page;
+        let params = match self.params.clone().set(methods::PAGE, page) {
+            Ok(p) => p,
+            Err(e) => {
+                self.done = true;
+                return Some(Err(e));
+            }
+        };
+        match self.client.call::<Vec<T>>(params).await {
+            Ok(items) if items.is_empty() => {
+                self.done = true;
+                None
+            }
+            Ok(items) => {
+                self.next_page += 1;
+                Some(Ok(items))
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+
+    /// Every item of every page.
+    pub async fn all(mut self) -> Result<Vec<T>, NutshellError> {
+        let mut items = Vec::new();
+        while let Some(page) = self.next().await {
+            items.extend(page?);
+        }
+        Ok(items)
+    }
+}
+
+#[derive(Deserialize)]
+struct RpcAnswer {
+    #[serde(default)]
+    result: Option<Value>,
+    #[serde(default)]
+    error: Option<RpcError>,
+}
+
+#[derive(Deserialize)]
+struct RpcError {
+    #[serde(default)]
+    code: i64,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    data: Option<Value>,
+}
+
+/// The two wire forms the client speaks.
+#[derive(Clone, Copy)]
+enum Wire {
+    JsonRpc,
+    Rest,
+}
+
+impl Client {
+    /// Build a client. The key goes into the Authorization header value and nowhere else.
+    pub fn new(options: ClientOptions, key: &ApiKey) -> Result<Self, NutshellError> {
+        let http = http_client(options.timeout)?;
+        let token = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            options.username,
+            key.expose()
+        ));
+        let mut auth = HeaderValue::from_str(&format!("Basic {token}")).map_err(|_| {
+            NutshellError::Endpoint(EndpointError::Invalid {
+                url: options.endpoint.url().to_string(),
+                reason: "the username cannot go in an HTTP header".into(),
+            })
+        })?;
+        auth.set_sensitive(true);
+        Ok(Self {
+            http,
+            endpoint: options.endpoint,
+            username: options.username,
+            auth,
+            throttle: Arc::new(Throttle::new(options.throttle)),
+            retry: options.retry,
+            next_id: AtomicU64::new(1),
+        })
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    /// The pace and counters, for the live load view.
+    pub fn snapshot(&self) -> ThrottleSnapshot {
+        self.throttle.snapshot()
+    }
+
+    /// The method description (SMD) the endpoint serves to an unauthenticated GET.
+    pub async fn fetch_description(&self) -> Result<Value, NutshellError> {
+        const METHOD: &str = "GET (method description)";
+        let response = self
+            .http
+            .get(self.endpoint.url().clone())
+            .send()
+            .await
+            .map_err(|e| transport_error(METHOD, Effect::Read, &e))?;
+        let status = response.status().as_u16();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| transport_error(METHOD, Effect::Read, &e))?;
+        serde_json::from_slice(&body).map_err(|_| NutshellError::NotJson {
+            method: METHOD.into(),
+            status,
+            snippet: snippet(&body),
+            may_have_committed: false,
+        })
+    }
+
+    /// Call a JSON-RPC method and decode its result.
+    pub async fn call<R: DeserializeOwned>(&self, params: Params) -> Result<R, NutshellError> {
+        let spec = params.spec;
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let body = json!({"jsonrpc": "2.0", "id": id, "method": spec.name, "params": params.map});
+        let value = self
+            .send_with_retry(
+                spec.name,
+                spec.effect,
+                Wire::JsonRpc,
+                self.endpoint.url(),
+                &body,
+            )
+            .await?;
+        decode(spec.name, value)
+    }
+
+    async fn send_with_retry(
+        &self,
+        method: &str,
+        effect: Effect,
+        wire: Wire,
+        url: &reqwest::Url,
+        body: &Value,
+    ) -> Result<Value, NutshellError> {
+        let mut attempt = 1;
+        loop {
+            let slot = self.throttle.acquire().await;
+            let outcome = self.send_once(method, effect, wire, url, body).await;
+            drop(slot);
+            self.throttle.record(signal(&outcome));
+            match outcome {
+                Ok(value) => return Ok(value),
+                Err(e)
+                    if e.class() == FailureClass::RetrySafe
+                        && attempt < self.retry.max_attempts =>
+                {
+                    let wait = self.retry.delay(attempt, e.retry_after());
+                    tracing::debug!(method, attempt, wait_ms = wait.as_millis() as u64, error = %e, "retrying");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                Err(mut e) => {
+                    set_attempts(&mut e, attempt);
+                    tracing::warn!(method, attempt, class = ?e.class(), error = %e, "call failed");
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    async fn send_once(
+        &self,
+        method: &str,
+        effect: Effect,
+        wire: Wire,
+        url: &reqwest::Url,
+        body: &Value,
+    ) -> Result<Value, NutshellError> {
+        let response = self
+            .http
+            .post(url.clone())
+            .header(AUTHORIZATION, self.auth.clone())
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| transport_error(method, effect, &e))?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, chrono::Utc::now()));
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| transport_error(method, effect, &e))?;
+        let method = method.to_owned();
+        let creates = effect == Effect::Create;
+        if status == 401 || status == 403 {
+            return Err(NutshellError::Auth { method, status });
+        }
+        if status == 429 {
+            return Err(NutshellError::RateLimited {
+                method,
+                retry_after,
+                attempts: 1,
+            });
+        }
+        let server_error = |method: String| NutshellError::Server {
+            method,
+            status,
+            retry_after,
+            attempts: 1,
+            may_have_committed: creates && status == 504,
+        };
+        let Ok(answer) = serde_json::from_slice::<Value>(&bytes) else {
+            if status >= 500 && !bytes.is_empty() {
+                // A proxy's error page: the server's failure, not a protocol mismatch.
+                return Err(server_error(method));
+            }
+            return Err(NutshellError::NotJson {
+                method,
+                status,
+                snippet: snippet(&bytes),
+                may_have_committed: creates && (status < 300 || status == 504),
+            });
+        };
+        if status >= 500 {
+            return Err(server_error(method));
+        }
+        match wire {
+            Wire::JsonRpc => rpc_result(method, status, answer),
+            Wire::Rest if status < 300 => Ok(answer),
+            Wire::Rest => {
+                let message = ["message", "error", "detail"]
+                    .iter()
+                    .find_map(|k| answer.get(*k).map(text_of))
+                    .unwrap_or_else(|| answer.to_string());
+                Err(rejection(
+                    method,
+                    status,
+                    i64::from(status),
+                    message,
+                    Some(answer),
+                ))
+            }
+        }
+    }
+
+    // Generic record methods, driven by each entity's row in methods.rs.
+
+    /// Create a record. A create that may have reached the server is never re-sent: an
+    /// [`FailureClass::Ambiguous`] error means "look it up before trying again".
+    pub async fn create<T: Entity>(&self, record: &T) -> Result<Stored<T>, NutshellError> {
+        let m = T::METHODS;
+        self.call(Params::new(m.new).set(m.body_param(), record)?)
+            .await
+    }
+
+    pub async fn get<T: Entity>(&self, id: i64) -> Result<Stored<T>, NutshellError> {
+        let m = T::METHODS;
+        self.call(Params::new(m.get).set(m.id_param, id)?).await
+    }
+
+    /// Change a record: send only the fields that change (multi-value fields are replaced whole).
+    pub async fn edit<T: Entity>(
+        &self,
+        id: i64,
+        rev: &str,
+        changes: &T,
+    ) -> Result<Stored<T>, NutshellError> {
+        let m = T::METHODS;
+        let spec = m.edit.ok_or_else(|| unsupported(m.entity_type, "edit"))?;
+        let params = Params::new(spec)
+            .set(m.id_param, id)?
+            .set(methods::REV, rev)?
+            .set(m.body_param(), changes)?;
+        self.call(params).await
+    }
+
+    pub async fn delete<T: Entity>(&self, id: i64, rev: &str) -> Result<bool, NutshellError> {
+        let m = T::METHODS;
+        let params = Params::new(m.delete)
+            .set(m.id_param, id)?
+            .set(methods::REV, rev)?;
+        self.call(params).await
+    }
+
+    /// Full records matching `options.query`, page by page.
+    pub fn find<T: Entity>(
+        &self,
+        options: FindOptions,
+    ) -> Result<Pages<'_, Stored<T>>, NutshellError> {
+        let m = T::METHODS;
+        let spec = m.find.ok_or_else(|| unsupported(m.entity_type, "find"))?;
+        let params = Params::new(spec)
+            .set(methods::QUERY, &options.query)?
+            .set(methods::STUB_RESPONSES, false)?;
+        self.pages(params, &options)
+    }
+
+    /// Stubs of records whose name matches `text`.
+    pub async fn search<T: Entity>(
+        &self,
+        text: &str,
+        limit: Option<u32>,
+    ) -> Result<Vec<Stub>, NutshellError> {
+        let m = T::METHODS;
+        let spec = m
+            .search
+            .ok_or_else(|| unsupported(m.entity_type, "search"))?;
+        let mut params = Params::new(spec).set(methods::SEARCH_STRING, text)?;
+        if let Some(limit) = limit {
+            params = params.set(methods::LIMIT, limit)?;
+        }
+        self.call(params).await
+    }
+
+    pub async fn search_by_email(&self, email: &str) -> Result<EmailMatches, NutshellError> {
+        self.call(Params::new(methods::SEARCH_BY_EMAIL).set(methods::EMAIL_ADDRESS_STRING, email)?)
+            .await
+    }
+
+    /// A note on `on` (an account, contact or lead). Like every create, never re-sent blindly.
+    pub async fn new_note(
+        &self,
+        on: &EntityRef,
+        text: &str,
+    ) -> Result<Stored<Note>, NutshellError> {
+        let params = Params::new(methods::NEW_NOTE)
+            .set(methods::NOTE_ENTITY, on)?
+            .set(methods::NOTE_TEXT, text)?;
+        self.call(params).await
+    }
+
+    pub async fn get_note(&self, id: i64) -> Result<Stored<Note>, NutshellError> {
+        let spec = methods::NOTES_GET;
+        self.call(Params::new(spec).set(spec.params[0], id)?).await
+    }
+
+    pub async fn delete_note(&self, id: i64, rev: &str) -> Result<bool, NutshellError> {
+        let spec = methods::NOTES_DELETE;
+        let params = Params::new(spec)
+            .set(spec.params[0], id)?
+            .set(methods::REV, rev)?;
+        self.call(params).await
+    }
+
+    pub fn users(&self, options: FindOptions) -> Result<Pages<'_, Stored<User>>, NutshellError> {
+        let params = Params::new(methods::FIND_USERS).set(methods::QUERY, &options.query)?;
+        self.pages(params, &options)
+    }
+
+    pub async fn find_custom_fields(
+        &self,
+    ) -> Result<ByEntityType<Stored<CustomField>>, NutshellError> {
+        self.call(Params::new(methods::FIND_CUSTOM_FIELDS)).await
+    }
+
+    pub async fn find_tags(&self) -> Result<ByEntityType<Tag>, NutshellError> {
+        self.call(Params::new(methods::FIND_TAGS)).await
+    }
+
+    /// Create a tag for one entity type (`"Accounts"`, `"Contacts"`, `"Leads"`). An existing name
+    /// is an error: read [`Client::find_tags`] first.
+    pub async fn new_tag(&self, name: &str, entity_type: &str) -> Result<Tag, NutshellError> {
+        let tag = json!({"name": name, "entityType": entity_type});
+        self.call(Params::new(methods::NEW_TAG).set(methods::TAG, tag)?)
+            .await
+    }
+
+    pub fn sources(
+        &self,
+        options: FindOptions,
+    ) -> Result<Pages<'_, Stored<Source>>, NutshellError> {
+        self.pages(Params::new(methods::FIND_SOURCES), &options)
+    }
+
+    /// Create a source, or get the existing one of that name.
+    pub async fn new_source(&self, name: &str) -> Result<Stored<Source>, NutshellError> {
+        self.call(Params::new(methods::NEW_SOURCE).set(methods::SOURCE_NAME, name)?)
+            .await
+    }
+
+    pub fn activity_types(
+        &self,
+        options: FindOptions,
+    ) -> Result<Pages<'_, Stored<ActivityType>>, NutshellError> {
+        self.pages(Params::new(methods::FIND_ACTIVITY_TYPES), &options)
+    }
+
+    pub fn stagesets(
+        &self,
+        options: FindOptions,
+    ) -> Result<Pages<'_, Stored<Stageset>>, NutshellError> {
+        self.pages(Params::new(methods::FIND_STAGESETS), &options)
+    }
+
+    pub fn milestones(
+        &self,
+        options: FindOptions,
+    ) -> Result<Pages<'_, Stored<Milestone>>, NutshellError> {
+        self.pages(Params::new(methods::FIND_MILESTONES), &options)
+    }
+
+    /// Create a custom field through the REST API. `entity_type` is `"Accounts"`, `"Contacts"` or
+    /// `"Leads"`. The answer's shape is unconfirmed, so it is returned as sent; read
+    /// [`Client::find_custom_fields`] for the field's id.
+    pub async fn create_custom_field(
+        &self,
+        entity_type: &str,
+        name: &str,
+        field_type: &str,
+    ) -> Result<Value, NutshellError> {
+        let collection = [methods::ACCOUNTS, methods::CONTACTS, methods::LEADS]
+            .iter()
+            .find(|m| m.entity_type == entity_type)
+            .and_then(|m| m.rest_collection)
+            .ok_or_else(|| unsupported(entity_type, "custom field creation"))?;
+        let url = self.endpoint.rest_custom_field_url(collection);
+        let body = json!({ methods::REST_FIELD_NAME: name, methods::REST_FIELD_TYPE: field_type });
+        let method = format!("POST {}", url.path());
+        self.send_with_retry(&method, Effect::Create, Wire::Rest, &url, &body)
+            .await
+    }
+
+    fn pages<T>(
+        &self,
+        params: Params,
+        options: &FindOptions,
+    ) -> Result<Pages<'_, T>, NutshellError> {
+        let mut params = params.set(methods::LIMIT, options.page_size.max(1))?;
+        if let Some(by) = &options.order_by {
+            let direction = if options.descending {
+                methods::DESCENDING
+            } else {
+                methods::ASCENDING
+            };
+            params = params
+                .set(methods::ORDER_BY, by)?
+                .set(methods::ORDER_DIRECTION, direction)?;
+        }
+        Ok(Pages {
+            client: self,
+            params,
+            next_page: 1,
+            done: false,
+            _item: std::marker::PhantomData,
+        })
+    }
+}
+
+fn rpc_result(method: String, status: u16, answer: Value) -> Result<Value, NutshellError> {
+    let Ok(answer) = serde_json::from_value::<RpcAnswer>(answer) else {
+        return Err(NutshellError::Shape {
+            method,
+            detail: "the answer is JSON but not a JSON-RPC response".into(),
+        });
+    };
+    if let Some(error) = answer.error {
+        return Err(rejection(
+            method,
+            status,
+            error.code,
+            error.message,
+            error.data,
+        ));
+    }
+    Ok(answer.result.unwrap_or(Value::Null))
+}
+
+/// A JSON-RPC (or REST) error: stale rev and not found get their own kinds.
+fn rejection(
+    method: String,
+    status: u16,
+    code: i64,
+    message: String,
+    data: Option<Value>,
+) -> NutshellError {
+    if status == methods::errors::STALE_REV_STATUS
+        || message
+            .to_ascii_lowercase()
+            .contains(methods::errors::STALE_REV_MESSAGE)
+    {
+        NutshellError::StaleRev { method, message }
+    } else if methods::errors::is_not_found_message(&message) {
+        NutshellError::NotFound { method, message }
+    } else {
+        NutshellError::Rejected {
+            method,
+            status,
+            code,
+            message,
+            data,
+        }
+    }
+}
+
+fn decode<R: DeserializeOwned>(method: &str, value: Value) -> Result<R, NutshellError> {
+    serde_json::from_value(value).map_err(|e| NutshellError::Shape {
+        method: method.to_owned(),
+        detail: e.to_string(),
+    })
+}
+
+fn transport_error(method: &str, effect: Effect, e: &reqwest::Error) -> NutshellError {
+    let kind = if e.is_connect() {
+        TransportKind::Connect
+    } else if e.is_timeout() {
+        TransportKind::Timeout
+    } else {
+        TransportKind::Dropped
+    };
+    // The error chain without the URL: causes such as "connection closed before message completed".
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        detail.push_str(": ");
+        detail.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    NutshellError::Transport {
+        method: method.to_owned(),
+        kind,
+        may_have_committed: kind != TransportKind::Connect && effect == Effect::Create,
+        detail,
+    }
+}
+
+fn signal(outcome: &Result<Value, NutshellError>) -> Signal {
+    match outcome {
+        Ok(_) => Signal::Ok,
+        Err(NutshellError::RateLimited { retry_after, .. }) => Signal::RateLimited {
+            retry_after: *retry_after,
+        },
+        Err(NutshellError::Server { retry_after, .. }) => Signal::ServerError {
+            retry_after: *retry_after,
+        },
+        Err(NutshellError::NotJson { .. }) => Signal::NotJson,
+        Err(NutshellError::Transport {
+            kind: TransportKind::Timeout,
+            ..
+        }) => Signal::Timeout,
+        Err(NutshellError::Transport { .. }) => Signal::Reset,
+        Err(_) => Signal::Rejected,
+    }
+}
+
+fn set_attempts(e: &mut NutshellError, n: u32) {
+    if let NutshellError::RateLimited { attempts, .. } | NutshellError::Server { attempts, .. } = e
+    {
+        *attempts = n;
+    }
+}
+
+fn unsupported(entity_type: &str, what: &str) -> NutshellError {
+    NutshellError::Shape {
+        method: entity_type.to_owned(),
+        detail: format!("Nutshell has no {what} for {entity_type} (see methods.rs)"),
+    }
+}
+
+fn text_of(v: &Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+}
+
+fn snippet(body: &[u8]) -> String {
+    String::from_utf8_lossy(body).chars().take(80).collect()
+}

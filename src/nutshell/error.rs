@@ -1,0 +1,171 @@
+//! What can go wrong talking to Nutshell, and what the caller may do about it. Messages never
+//! carry the API key: the client never puts it anywhere but the Authorization header, and bodies
+//! quoted here are the server's answers, not the requests.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// What a failure lets the caller do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureClass {
+    /// The server did not act on the request (or acting twice is harmless): send it again.
+    RetrySafe,
+    /// The server may have committed a create: never send it again; look the record up.
+    Ambiguous,
+    /// The `rev` was stale: get the record, merge, edit again with the new rev.
+    StaleRev,
+    /// Sending it again gives the same answer: validation, auth, not found.
+    Permanent,
+}
+
+/// How a request failed below HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportKind {
+    /// No connection was made; nothing was sent.
+    Connect,
+    Timeout,
+    /// The connection closed or reset before a full answer came.
+    Dropped,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NutshellError {
+    #[error(transparent)]
+    Endpoint(#[from] super::endpoint::EndpointError),
+
+    #[error(
+        "{method}: Nutshell refused the credentials (HTTP {status}). Check [nutshell] username and the API key in the variable named by api_key_env"
+    )]
+    Auth { method: String, status: u16 },
+
+    #[error(
+        "{method}: the record's rev is out of date ({message}). Read it again, merge, and retry"
+    )]
+    StaleRev { method: String, message: String },
+
+    #[error("{method}: not found ({message}); it may have been deleted in Nutshell")]
+    NotFound { method: String, message: String },
+
+    #[error("{method}: Nutshell rejected the call (HTTP {status}, error {code}): {message}")]
+    Rejected {
+        method: String,
+        status: u16,
+        code: i64,
+        message: String,
+        data: Option<Value>,
+    },
+
+    #[error(
+        "{method}: Nutshell is rate limiting (HTTP 429); gave up after {attempts} attempts. Lower [load] requests_per_second"
+    )]
+    RateLimited {
+        method: String,
+        retry_after: Option<Duration>,
+        attempts: u32,
+    },
+
+    #[error(
+        "{method}: Nutshell server error (HTTP {status}) after {attempts} attempts; try again later"
+    )]
+    Server {
+        method: String,
+        status: u16,
+        retry_after: Option<Duration>,
+        attempts: u32,
+        /// A gateway timeout on a create: the server may have committed it.
+        may_have_committed: bool,
+    },
+
+    #[error(
+        "{method}: HTTP {status} with a body that is not JSON-RPC (starts {snippet:?}); is the endpoint a Nutshell API URL?"
+    )]
+    NotJson {
+        method: String,
+        status: u16,
+        snippet: String,
+        /// A create answered 2xx or 504 with garbage: the server may have committed it.
+        may_have_committed: bool,
+    },
+
+    #[error("{method}: {}: {detail}", transport_text(*kind, *may_have_committed))]
+    Transport {
+        method: String,
+        kind: TransportKind,
+        /// The request was sent and was a create: the server may have committed it.
+        may_have_committed: bool,
+        detail: String,
+    },
+
+    #[error("{method}: the answer did not have the expected shape: {detail}")]
+    Shape { method: String, detail: String },
+}
+
+fn transport_text(kind: TransportKind, may_have_committed: bool) -> &'static str {
+    match (kind, may_have_committed) {
+        (TransportKind::Connect, _) => {
+            "cannot connect to Nutshell; check the endpoint and the network"
+        }
+        (_, true) => {
+            "the connection failed after the create was sent, so Nutshell may have created the record; look it up before sending it again"
+        }
+        (TransportKind::Timeout, false) => "Nutshell did not answer in time",
+        (TransportKind::Dropped, false) => "the connection closed before Nutshell answered",
+    }
+}
+
+impl NutshellError {
+    /// What the caller may do about this failure.
+    pub fn class(&self) -> FailureClass {
+        match self {
+            Self::StaleRev { .. } => FailureClass::StaleRev,
+            Self::RateLimited { .. } => FailureClass::RetrySafe,
+            Self::NotJson {
+                may_have_committed, ..
+            }
+            | Self::Server {
+                may_have_committed, ..
+            }
+            | Self::Transport {
+                may_have_committed, ..
+            } => {
+                if *may_have_committed {
+                    FailureClass::Ambiguous
+                } else {
+                    FailureClass::RetrySafe
+                }
+            }
+            Self::Endpoint(_)
+            | Self::Auth { .. }
+            | Self::NotFound { .. }
+            | Self::Rejected { .. }
+            | Self::Shape { .. } => FailureClass::Permanent,
+        }
+    }
+
+    /// The server's requested wait, when it gave one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited { retry_after, .. } | Self::Server { retry_after, .. } => {
+                *retry_after
+            }
+            _ => None,
+        }
+    }
+
+    /// The JSON-RPC method (or REST path) the failure came from.
+    pub fn method(&self) -> &str {
+        match self {
+            Self::Endpoint(_) => "",
+            Self::Auth { method, .. }
+            | Self::StaleRev { method, .. }
+            | Self::NotFound { method, .. }
+            | Self::Rejected { method, .. }
+            | Self::RateLimited { method, .. }
+            | Self::Server { method, .. }
+            | Self::NotJson { method, .. }
+            | Self::Transport { method, .. }
+            | Self::Shape { method, .. } => method,
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Every Nutshell method name, parameter name and wire convention the migration relies on, in one
+//! place: a correction to the API is one edit here, and the pre-flight (`preflight.rs`) checks this
+//! same table against the live method description.
+//!
+//! Source: /work/shared/nutshell-api.md. Items that were not seen in a primary source are marked
+//! `UNCONFIRMED` — they are the first suspects when `check-api` reports a mismatch.
+
+/// What a call does to the server, which decides whether a failed call may be sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Reads nothing changes: always safe to send again.
+    Read,
+    /// Writes that cannot apply twice: edits and deletes carry `rev` (a second send after a commit
+    /// meets a stale rev), `newSource` returns the existing source of that name.
+    Guarded,
+    /// Creates: Nutshell has no idempotency keys, so a create that may have reached the server is
+    /// never sent again; the caller resolves it by lookup.
+    Create,
+}
+
+/// One JSON-RPC method: its name, the parameter names the client may send, and its effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MethodSpec {
+    pub name: &'static str,
+    pub params: &'static [&'static str],
+    pub effect: Effect,
+}
+
+impl MethodSpec {
+    const fn new(name: &'static str, params: &'static [&'static str], effect: Effect) -> Self {
+        Self {
+            name,
+            params,
+            effect,
+        }
+    }
+}
+
+// Parameter names shared by several methods.
+pub const QUERY: &str = "query";
+pub const ORDER_BY: &str = "orderBy";
+pub const ORDER_DIRECTION: &str = "orderDirection";
+pub const LIMIT: &str = "limit";
+/// 1-based; a page past the end comes back empty.
+pub const PAGE: &str = "page";
+/// Nutshell's finds default to stubs; the migration asks for full entities.
+pub const STUB_RESPONSES: &str = "stubResponses";
+pub const REV: &str = "rev";
+pub const SEARCH_STRING: &str = "string";
+pub const EMAIL_ADDRESS_STRING: &str = "emailAddressString";
+pub const USERNAME: &str = "username";
+
+const FIND_ENTITY_PARAMS: &[&str] = &[
+    QUERY,
+    ORDER_BY,
+    ORDER_DIRECTION,
+    LIMIT,
+    PAGE,
+    STUB_RESPONSES,
+];
+const FIND_LIST_PARAMS: &[&str] = &[QUERY, ORDER_BY, ORDER_DIRECTION, LIMIT, PAGE];
+const PAGING_PARAMS: &[&str] = &[ORDER_BY, ORDER_DIRECTION, LIMIT, PAGE];
+const SEARCH_PARAMS: &[&str] = &[SEARCH_STRING, LIMIT];
+
+/// The methods of one record type Nutshell lets the migration create, read, change and delete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntityMethods {
+    /// `entityType` in responses, also the key in `findCustomFields`/`findTags` answers.
+    pub entity_type: &'static str,
+    /// The parameter carrying the record's id in get/edit/delete (`accountId`, …).
+    pub id_param: &'static str,
+    pub new: MethodSpec,
+    pub get: MethodSpec,
+    pub edit: Option<MethodSpec>,
+    pub delete: MethodSpec,
+    pub find: Option<MethodSpec>,
+    pub search: Option<MethodSpec>,
+    /// The REST collection for custom-field creation (`/rest/{this}/customfield`).
+    pub rest_collection: Option<&'static str>,
+}
+
+impl EntityMethods {
+    /// The parameter holding the record body in new/edit: the first parameter of `new`.
+    pub fn body_param(&self) -> &'static str {
+        self.new.params.first().copied().unwrap_or("")
+    }
+}
+
+macro_rules! entity_methods {
+    ($type:literal, $id:literal, $body:literal, new $new:literal, get $get:literal,
+     edit $edit:expr, delete $delete:literal, find $find:expr, search $search:expr, rest $rest:expr) => {
+        EntityMethods {
+            entity_type: $type,
+            id_param: $id,
+            new: MethodSpec::new($new, &[$body], Effect::Create),
+            get: MethodSpec::new($get, &[$id], Effect::Read),
+            edit: match $edit {
+                Some(name) => Some(MethodSpec::new(name, &[$id, REV, $body], Effect::Guarded)),
+                None => None,
+            },
+            delete: MethodSpec::new($delete, &[$id, REV], Effect::Guarded),
+            find: match $find {
+                Some(name) => Some(MethodSpec::new(name, FIND_ENTITY_PARAMS, Effect::Read)),
+                None => None,
+            },
+            search: match $search {
+                Some(name) => Some(MethodSpec::new(name, SEARCH_PARAMS, Effect::Read)),
+                None => None,
+            },
+            rest_collection: $rest,
+        }
+    };
+}
+
+pub const ACCOUNTS: EntityMethods = entity_methods!("Accounts", "accountId", "account",
+    new "newAccount", get "getAccount", edit Some("editAccount"), delete "deleteAccount",
+    find Some("findAccounts"), search Some("searchAccounts"), rest Some("accounts"));
+pub const CONTACTS: EntityMethods = entity_methods!("Contacts", "contactId", "contact",
+    new "newContact", get "getContact", edit Some("editContact"), delete "deleteContact",
+    find Some("findContacts"), search Some("searchContacts"), rest Some("contacts"));
+pub const LEADS: EntityMethods = entity_methods!("Leads", "leadId", "lead",
+    new "newLead", get "getLead", edit Some("editLead"), delete "deleteLead",
+    find Some("findLeads"), search Some("searchLeads"), rest Some("leads"));
+pub const ACTIVITIES: EntityMethods = entity_methods!("Activities", "activityId", "activity",
+    new "newActivity", get "getActivity", edit Some("editActivity"), delete "deleteActivity",
+    find Some("findActivities"), search None::<&str>, rest None);
+/// UNCONFIRMED: the Task shape (`title`, `description`, `dueTime`, `assignee`, `entity`).
+pub const TASKS: EntityMethods = entity_methods!("Tasks", "taskId", "task",
+    new "newTask", get "getTask", edit Some("editTask"), delete "deleteTask",
+    find Some("findTasks"), search None::<&str>, rest None);
+
+/// Notes are created differently from the other records: see [`NEW_NOTE`].
+pub const NOTES_GET: MethodSpec = MethodSpec::new("getNote", &["noteId"], Effect::Read);
+pub const NOTES_DELETE: MethodSpec =
+    MethodSpec::new("deleteNote", &["noteId", REV], Effect::Guarded);
+/// UNCONFIRMED: `newNote {entity:{entityType,id}, note:"text"}`.
+pub const NEW_NOTE: MethodSpec =
+    MethodSpec::new("newNote", &[NOTE_ENTITY, NOTE_TEXT], Effect::Create);
+pub const NOTE_ENTITY: &str = "entity";
+pub const NOTE_TEXT: &str = "note";
+pub const NOTE_ENTITY_TYPE: &str = "Notes";
+
+pub const SEARCH_BY_EMAIL: MethodSpec =
+    MethodSpec::new("searchByEmail", &[EMAIL_ADDRESS_STRING], Effect::Read);
+pub const FIND_USERS: MethodSpec = MethodSpec::new("findUsers", FIND_LIST_PARAMS, Effect::Read);
+pub const FIND_CUSTOM_FIELDS: MethodSpec = MethodSpec::new("findCustomFields", &[], Effect::Read);
+pub const FIND_TAGS: MethodSpec = MethodSpec::new("findTags", &[], Effect::Read);
+pub const NEW_TAG: MethodSpec = MethodSpec::new("newTag", &[TAG], Effect::Create);
+pub const TAG: &str = "tag";
+pub const FIND_SOURCES: MethodSpec = MethodSpec::new("findSources", PAGING_PARAMS, Effect::Read);
+/// Returns the existing source of that name, so sending it twice is harmless.
+pub const NEW_SOURCE: MethodSpec = MethodSpec::new("newSource", &[SOURCE_NAME], Effect::Guarded);
+pub const SOURCE_NAME: &str = "name";
+pub const FIND_ACTIVITY_TYPES: MethodSpec =
+    MethodSpec::new("findActivityTypes", PAGING_PARAMS, Effect::Read);
+pub const FIND_STAGESETS: MethodSpec =
+    MethodSpec::new("findStagesets", PAGING_PARAMS, Effect::Read);
+pub const FIND_MILESTONES: MethodSpec =
+    MethodSpec::new("findMilestones", PAGING_PARAMS, Effect::Read);
+/// Endpoint discovery, sent unauthenticated to the discovery URL, not to the API endpoint.
+pub const GET_API_FOR_USERNAME: MethodSpec =
+    MethodSpec::new("getApiForUsername", &[USERNAME], Effect::Read);
+/// The field of the discovery answer naming the API host.
+pub const DISCOVERY_API_FIELD: &str = "api";
+/// Where discovery is asked by default.
+pub const DEFAULT_DISCOVERY_URL: &str = "https://api.nutshell.com/v1/json";
+/// The JSON-RPC path on the discovered host.
+pub const JSON_RPC_PATH: &str = "/api/v1/json";
+
+/// REST custom-field creation: `POST {origin}/rest/{collection}/customfield`.
+/// UNCONFIRMED: the body shape `{"name":…, "type":…}`.
+pub const REST_PREFIX: &str = "/rest";
+pub const REST_CUSTOM_FIELD: &str = "customfield";
+pub const REST_FIELD_NAME: &str = "name";
+pub const REST_FIELD_TYPE: &str = "type";
+
+/// The order direction values Nutshell accepts.
+pub const ASCENDING: &str = "ASC";
+pub const DESCENDING: &str = "DESC";
+
+/// Error recognition. Nutshell publishes no error codes, so these match on what public clients saw.
+pub mod errors {
+    /// HTTP status a stale `rev` comes back with.
+    pub const STALE_REV_STATUS: u16 = 409;
+    /// Message of a stale `rev` (matched case-insensitively as a substring).
+    pub const STALE_REV_MESSAGE: &str = "rev key is out-of-date";
+    /// UNCONFIRMED: a not-found message looks like "Bad Lead ID" or says "not found".
+    pub fn is_not_found_message(message: &str) -> bool {
+        let m = message.to_ascii_lowercase();
+        m.contains("not found") || (m.starts_with("bad ") && m.trim_end().ends_with(" id"))
+    }
+}
+
+/// Every method the migration sends to the JSON-RPC endpoint, for the pre-flight check.
+pub fn used_methods() -> Vec<MethodSpec> {
+    let mut used = Vec::new();
+    for e in [ACCOUNTS, CONTACTS, LEADS, ACTIVITIES, TASKS] {
+        used.extend([e.new, e.get, e.delete]);
+        used.extend(e.edit);
+        used.extend(e.find);
+        used.extend(e.search);
+    }
+    used.extend([
+        NOTES_GET,
+        NOTES_DELETE,
+        NEW_NOTE,
+        SEARCH_BY_EMAIL,
+        FIND_USERS,
+        FIND_CUSTOM_FIELDS,
+        FIND_TAGS,
+        NEW_TAG,
+        FIND_SOURCES,
+        NEW_SOURCE,
+        FIND_ACTIVITY_TYPES,
+        FIND_STAGESETS,
+        FIND_MILESTONES,
+    ]);
+    used
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_names_are_unique_and_bodies_follow_the_entity() {
+        let used = used_methods();
+        let mut names: Vec<_> = used.iter().map(|m| m.name).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len(), "a method is listed twice");
+        assert_eq!(ACCOUNTS.body_param(), "account");
+        assert_eq!(
+            LEADS.edit.map(|m| m.params),
+            Some(&["leadId", REV, "lead"][..])
+        );
+        assert!(used.iter().any(|m| m.name == "findMilestones"));
+    }
+
+    #[test]
+    fn not_found_messages_are_recognised() {
+        assert!(errors::is_not_found_message("Bad Lead ID"));
+        assert!(errors::is_not_found_message("Contact not found"));
+        assert!(!errors::is_not_found_message(
+            "Bad request: name is required"
+        ));
+    }
+}
