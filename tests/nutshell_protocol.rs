@@ -398,3 +398,26 @@ async fn rest_custom_field_creation_posts_to_the_origin() {
     );
     assert!(e.to_string().contains("type Shoe is unknown"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_client_serves_many_tasks() {
+    let server = mock(|hit, _| result(json!({"id": 1, "rev": "1", "entityType": "Accounts", "name": hit.params["account"]["name"]}))).await;
+    let c = std::sync::Arc::new(client(&server.url));
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let c = c.clone();
+            tokio::spawn(async move {
+                let a = Account {
+                    name: Some(format!("Acme {i}")),
+                    ..Account::default()
+                };
+                c.create(&a).await.map(|s| s.fields.name)
+            })
+        })
+        .collect();
+    for (i, t) in tasks.into_iter().enumerate() {
+        assert_eq!(t.await.unwrap().unwrap(), Some(format!("Acme {i}")));
+    }
+    let s = c.snapshot();
+    assert_eq!((s.sent, s.ok, s.in_flight), (20, 20, 0));
+}

@@ -62,7 +62,12 @@ async fn the_key_appears_in_no_log_error_or_debug_print() {
             .get::<crm_migrate::nutshell::Contact>(2)
             .await
             .map_err(|e| errors.push(e));
-        if let Some(Err(e)) = c.users(Default::default()).unwrap().next().await {
+        if let Some(Err(e)) = c
+            .list::<crm_migrate::nutshell::User>(Default::default())
+            .unwrap()
+            .next()
+            .await
+        {
             errors.push(e);
         }
     }

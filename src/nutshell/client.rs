@@ -427,8 +427,18 @@ impl Client {
 
     pub async fn delete<T: Entity>(&self, id: i64, rev: &str) -> Result<bool, NutshellError> {
         let m = T::METHODS;
-        let params = Params::new(m.delete)
-            .set(m.id_param, id)?
+        self.remove(m.delete, m.id_param, id, rev).await
+    }
+
+    async fn remove(
+        &self,
+        spec: MethodSpec,
+        id_param: &str,
+        id: i64,
+        rev: &str,
+    ) -> Result<bool, NutshellError> {
+        let params = Params::new(spec)
+            .set(id_param, id)?
             .set(methods::REV, rev)?;
         self.call(params).await
     }
@@ -487,14 +497,18 @@ impl Client {
 
     pub async fn delete_note(&self, id: i64, rev: &str) -> Result<bool, NutshellError> {
         let spec = methods::NOTES_DELETE;
-        let params = Params::new(spec)
-            .set(spec.params[0], id)?
-            .set(methods::REV, rev)?;
-        self.call(params).await
+        self.remove(spec, spec.params[0], id, rev).await
     }
 
-    pub fn users(&self, options: FindOptions) -> Result<Pages<'_, Stored<User>>, NutshellError> {
-        let params = Params::new(methods::FIND_USERS).set(methods::QUERY, &options.query)?;
+    /// A reference list (users, sources, activity types, pipelines, stages), page by page.
+    pub fn list<T: Listed>(
+        &self,
+        options: FindOptions,
+    ) -> Result<Pages<'_, Stored<T>>, NutshellError> {
+        let mut params = Params::new(T::FIND);
+        if T::FIND.params.contains(&methods::QUERY) {
+            params = params.set(methods::QUERY, &options.query)?;
+        }
         self.pages(params, &options)
     }
 
@@ -516,38 +530,10 @@ impl Client {
             .await
     }
 
-    pub fn sources(
-        &self,
-        options: FindOptions,
-    ) -> Result<Pages<'_, Stored<Source>>, NutshellError> {
-        self.pages(Params::new(methods::FIND_SOURCES), &options)
-    }
-
     /// Create a source, or get the existing one of that name.
     pub async fn new_source(&self, name: &str) -> Result<Stored<Source>, NutshellError> {
         self.call(Params::new(methods::NEW_SOURCE).set(methods::SOURCE_NAME, name)?)
             .await
-    }
-
-    pub fn activity_types(
-        &self,
-        options: FindOptions,
-    ) -> Result<Pages<'_, Stored<ActivityType>>, NutshellError> {
-        self.pages(Params::new(methods::FIND_ACTIVITY_TYPES), &options)
-    }
-
-    pub fn stagesets(
-        &self,
-        options: FindOptions,
-    ) -> Result<Pages<'_, Stored<Stageset>>, NutshellError> {
-        self.pages(Params::new(methods::FIND_STAGESETS), &options)
-    }
-
-    pub fn milestones(
-        &self,
-        options: FindOptions,
-    ) -> Result<Pages<'_, Stored<Milestone>>, NutshellError> {
-        self.pages(Params::new(methods::FIND_MILESTONES), &options)
     }
 
     /// Create a custom field through the REST API. `entity_type` is `"Accounts"`, `"Contacts"` or

@@ -120,6 +120,12 @@ impl NutshellError {
         match self {
             Self::StaleRev { .. } => FailureClass::StaleRev,
             Self::RateLimited { .. } => FailureClass::RetrySafe,
+            // A 4xx page that is not JSON-RPC (a wrong URL) will not improve by asking again.
+            Self::NotJson {
+                status: 400..=499,
+                may_have_committed: false,
+                ..
+            } => FailureClass::Permanent,
             Self::NotJson {
                 may_have_committed, ..
             }
@@ -166,6 +172,123 @@ impl NutshellError {
             | Self::NotJson { method, .. }
             | Self::Transport { method, .. }
             | Self::Shape { method, .. } => method,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn transport(kind: TransportKind, may_have_committed: bool) -> NutshellError {
+        NutshellError::Transport {
+            method: "newLead".into(),
+            kind,
+            may_have_committed,
+            detail: String::new(),
+        }
+    }
+
+    #[test]
+    fn every_failure_has_the_class_its_cause_calls_for() {
+        let m = || "m".to_owned();
+        let cases = [
+            (
+                transport(TransportKind::Connect, false),
+                FailureClass::RetrySafe,
+            ),
+            (
+                transport(TransportKind::Timeout, false),
+                FailureClass::RetrySafe,
+            ),
+            (
+                transport(TransportKind::Timeout, true),
+                FailureClass::Ambiguous,
+            ),
+            (
+                transport(TransportKind::Dropped, true),
+                FailureClass::Ambiguous,
+            ),
+            (
+                NutshellError::RateLimited {
+                    method: m(),
+                    retry_after: None,
+                    attempts: 1,
+                },
+                FailureClass::RetrySafe,
+            ),
+            (
+                NutshellError::Server {
+                    method: m(),
+                    status: 500,
+                    retry_after: None,
+                    attempts: 1,
+                    may_have_committed: false,
+                },
+                FailureClass::RetrySafe,
+            ),
+            (
+                NutshellError::Server {
+                    method: m(),
+                    status: 504,
+                    retry_after: None,
+                    attempts: 1,
+                    may_have_committed: true,
+                },
+                FailureClass::Ambiguous,
+            ),
+            (
+                NutshellError::NotJson {
+                    method: m(),
+                    status: 200,
+                    snippet: m(),
+                    may_have_committed: false,
+                },
+                FailureClass::RetrySafe,
+            ),
+            (
+                NutshellError::NotJson {
+                    method: m(),
+                    status: 404,
+                    snippet: m(),
+                    may_have_committed: false,
+                },
+                FailureClass::Permanent,
+            ),
+            (
+                NutshellError::StaleRev {
+                    method: m(),
+                    message: m(),
+                },
+                FailureClass::StaleRev,
+            ),
+            (
+                NutshellError::NotFound {
+                    method: m(),
+                    message: m(),
+                },
+                FailureClass::Permanent,
+            ),
+            (
+                NutshellError::Auth {
+                    method: m(),
+                    status: 401,
+                },
+                FailureClass::Permanent,
+            ),
+            (
+                NutshellError::Rejected {
+                    method: m(),
+                    status: 200,
+                    code: 1,
+                    message: m(),
+                    data: None,
+                },
+                FailureClass::Permanent,
+            ),
+        ];
+        for (error, class) in cases {
+            assert_eq!(error.class(), class, "{error:?}");
         }
     }
 }

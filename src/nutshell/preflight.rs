@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::client::{Client, FindOptions};
 use super::error::NutshellError;
 use super::methods::{self, MethodSpec};
+use super::types::User;
 
 /// The methods an endpoint describes, with their parameter names when it lists them.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -144,7 +145,7 @@ pub async fn check(client: &Client) -> Result<PreflightReport, PreflightError> {
         page_size: 1,
         ..FindOptions::default()
     };
-    let credentials_error = match client.users(options) {
+    let credentials_error = match client.list::<User>(options) {
         Ok(mut pages) => match pages.next().await {
             Some(Err(e)) => Some(e),
             _ => None,

@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::methods::{self, EntityMethods};
+use super::methods::{self, EntityMethods, MethodSpec};
 
 /// A point in time with its offset. Nutshell answers `2024-07-18T12:00:00+0000` (no colon in the
 /// offset); RFC 3339 is accepted too, and it is sent as RFC 3339.
@@ -449,21 +449,35 @@ pub trait Entity: Serialize + serde::de::DeserializeOwned + Send + Sync {
     const METHODS: EntityMethods;
 }
 
-impl Entity for Account {
-    const METHODS: EntityMethods = methods::ACCOUNTS;
+/// Ties each record type to its row in methods.rs.
+macro_rules! bind {
+    ($trait:ident :: $item:ident : $ty:ty { $($record:ty = $row:ident),* $(,)? }) => {
+        $(impl $trait for $record {
+            const $item: $ty = methods::$row;
+        })*
+    };
 }
-impl Entity for Contact {
-    const METHODS: EntityMethods = methods::CONTACTS;
+
+bind!(Entity::METHODS: EntityMethods {
+    Account = ACCOUNTS,
+    Contact = CONTACTS,
+    Lead = LEADS,
+    Activity = ACTIVITIES,
+    Task = TASKS,
+});
+
+/// A reference list the client reads page by page and never writes through a generic call.
+pub trait Listed: serde::de::DeserializeOwned + Send + Sync {
+    const FIND: MethodSpec;
 }
-impl Entity for Lead {
-    const METHODS: EntityMethods = methods::LEADS;
-}
-impl Entity for Activity {
-    const METHODS: EntityMethods = methods::ACTIVITIES;
-}
-impl Entity for Task {
-    const METHODS: EntityMethods = methods::TASKS;
-}
+
+bind!(Listed::FIND: MethodSpec {
+    User = FIND_USERS,
+    Source = FIND_SOURCES,
+    ActivityType = FIND_ACTIVITY_TYPES,
+    Stageset = FIND_STAGESETS,
+    Milestone = FIND_MILESTONES,
+});
 
 #[cfg(test)]
 mod tests {
