@@ -353,28 +353,25 @@ impl Client {
                 attempts: 1,
             });
         }
-        let server_error = |method: String| NutshellError::Server {
-            method,
-            status,
-            retry_after,
-            attempts: 1,
-            may_have_committed: creates && status == 504,
-        };
+        if status >= 500 {
+            // Whatever the body says, the server failed: a 500 (or a proxy's 502/503) did not act;
+            // only a gateway timeout on a create may hide a commit.
+            return Err(NutshellError::Server {
+                method,
+                status,
+                retry_after,
+                attempts: 1,
+                may_have_committed: creates && status == 504,
+            });
+        }
         let Ok(answer) = serde_json::from_slice::<Value>(&bytes) else {
-            if status >= 500 && !bytes.is_empty() {
-                // A proxy's error page: the server's failure, not a protocol mismatch.
-                return Err(server_error(method));
-            }
             return Err(NutshellError::NotJson {
                 method,
                 status,
                 snippet: snippet(&bytes),
-                may_have_committed: creates && (status < 300 || status == 504),
+                may_have_committed: creates && status < 300,
             });
         };
-        if status >= 500 {
-            return Err(server_error(method));
-        }
         match wire {
             Wire::JsonRpc => rpc_result(method, status, answer),
             Wire::Rest if status < 300 => Ok(answer),

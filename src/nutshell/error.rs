@@ -84,7 +84,7 @@ pub enum NutshellError {
         method: String,
         status: u16,
         snippet: String,
-        /// A create answered 2xx or 504 with garbage: the server may have committed it.
+        /// A create answered 2xx with garbage: the server may have committed it.
         may_have_committed: bool,
     },
 
