@@ -20,7 +20,7 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
-            max_attempts: 8,
+            max_attempts: 10,
             base: Duration::from_millis(200),
             cap: Duration::from_secs(30),
         }
