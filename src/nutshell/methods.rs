@@ -184,10 +184,12 @@ pub mod errors {
     pub const STALE_REV_STATUS: u16 = 409;
     /// Message of a stale `rev` (matched case-insensitively as a substring).
     pub const STALE_REV_MESSAGE: &str = "rev key is out-of-date";
-    /// UNCONFIRMED: a not-found message looks like "Bad Lead ID" or says "not found".
+    /// UNCONFIRMED: a not-found message looks like "Bad Lead ID" (maybe followed by the id) or
+    /// says "not found". "Method not found" is an unknown method, not a missing record.
     pub fn is_not_found_message(message: &str) -> bool {
         let m = message.to_ascii_lowercase();
-        m.contains("not found") || (m.starts_with("bad ") && m.trim_end().ends_with(" id"))
+        let bad_id = m.starts_with("bad ") && m.split([' ', ':']).any(|w| w == "id");
+        (m.contains("not found") && !m.contains("method")) || bad_id
     }
 }
 
@@ -242,6 +244,8 @@ mod tests {
     fn not_found_messages_are_recognised() {
         assert!(errors::is_not_found_message("Bad Lead ID"));
         assert!(errors::is_not_found_message("Contact not found"));
+        assert!(errors::is_not_found_message("Bad Account ID: 1000"));
+        assert!(!errors::is_not_found_message("Method not found"));
         assert!(!errors::is_not_found_message(
             "Bad request: name is required"
         ));
