@@ -37,6 +37,24 @@ pub const FILES: [(&str, &str); 11] = [
     ("workflows", "Workflows.csv"),
 ];
 
+/// Writes one table into the export folder and returns its data rows.
+type TableWriter = fn(&Export, &str) -> Result<u64, GeneratorError>;
+
+/// The writer of each entry of [`FILES`], in the same order.
+const WRITERS: [TableWriter; FILES.len()] = [
+    Export::companies,
+    Export::contacts,
+    Export::leads,
+    Export::deals,
+    Export::activities,
+    Export::tickets,
+    Export::ticket_messages,
+    Export::users,
+    Export::pipelines,
+    Export::custom_fields,
+    Export::workflows,
+];
+
 /// Data rows per module in one block (scale 1). Users, pipelines, custom field definitions and
 /// workflows do not grow with scale.
 pub const BLOCK_ROWS: [(&str, u64); 7] = [
@@ -168,43 +186,11 @@ pub fn generate(out_dir: &Path, scale: u32, seed: u64) -> Result<GeneratedSummar
     let export = Export {
         seed,
         blocks: u64::from(scale),
-        out_dir,
+        out_dir: out_dir.to_path_buf(),
     };
     let mut tables = Vec::with_capacity(FILES.len());
-    for (module, file_name) in FILES {
-        let rows = match module {
-            "companies" => export.companies(file_name)?,
-            "contacts" => export.contacts(file_name)?,
-            "leads" => export.leads(file_name)?,
-            "deals" => export.deals(file_name)?,
-            "activities" => export.activities(file_name)?,
-            "tickets" => export.tickets(file_name)?,
-            "ticket_messages" => export.ticket_messages(file_name)?,
-            "users" => export.fixed(
-                file_name,
-                &["User ID", "Name", "Email", "Role", "Status"],
-                &vocabulary::USERS,
-            )?,
-            "pipelines" => export.pipelines(file_name)?,
-            "custom_fields" => export.fixed(
-                file_name,
-                &["Module", "Field Name", "Field Type", "Options", "Required"],
-                &vocabulary::CUSTOM_FIELDS,
-            )?,
-            _ => export.fixed(
-                file_name,
-                &[
-                    "Workflow ID",
-                    "Workflow Name",
-                    "Module",
-                    "Trigger",
-                    "Conditions",
-                    "Actions",
-                    "Status",
-                ],
-                &vocabulary::WORKFLOWS,
-            )?,
-        };
+    for ((module, file_name), write) in FILES.into_iter().zip(WRITERS) {
+        let rows = write(&export, file_name)?;
         tables.push(GeneratedTable {
             module,
             file_name,
@@ -242,10 +228,10 @@ enum Stream {
     Gap,
 }
 
-struct Export<'a> {
+struct Export {
     seed: u64,
     blocks: u64,
-    out_dir: &'a Path,
+    out_dir: PathBuf,
 }
 
 struct Company {
@@ -288,7 +274,7 @@ struct Ticket {
     created: NaiveDateTime,
 }
 
-impl Export<'_> {
+impl Export {
     fn rng(&self, stream: Stream, index: u64) -> SmallRng {
         SmallRng::seed_from_u64(
             self.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ ((stream as u64) << 56) ^ index,
@@ -315,6 +301,29 @@ impl Export<'_> {
             table.row(row)?;
         }
         table.finish()
+    }
+
+    fn users(&self, file_name: &str) -> Result<u64, GeneratorError> {
+        let header = ["User ID", "Name", "Email", "Role", "Status"];
+        self.fixed(file_name, &header, &vocabulary::USERS)
+    }
+
+    fn custom_fields(&self, file_name: &str) -> Result<u64, GeneratorError> {
+        let header = ["Module", "Field Name", "Field Type", "Options", "Required"];
+        self.fixed(file_name, &header, &vocabulary::CUSTOM_FIELDS)
+    }
+
+    fn workflows(&self, file_name: &str) -> Result<u64, GeneratorError> {
+        let header = [
+            "Workflow ID",
+            "Workflow Name",
+            "Module",
+            "Trigger",
+            "Conditions",
+            "Actions",
+            "Status",
+        ];
+        self.fixed(file_name, &header, &vocabulary::WORKFLOWS)
     }
 
     fn pipelines(&self, file_name: &str) -> Result<u64, GeneratorError> {
@@ -1222,6 +1231,16 @@ mod tests {
             domain_label("SHARMA TEXTILES PVT LTD"),
             domain_label("Sharma Textiles Pvt. Ltd.")
         );
+    }
+
+    #[test]
+    fn without_suffix_drops_only_a_legal_suffix() {
+        assert_eq!(
+            without_suffix("Indus Steel Traders Pvt Ltd"),
+            "Indus Steel Traders"
+        );
+        assert_eq!(without_suffix("Trident Pharma Ltd."), "Trident Pharma");
+        assert_eq!(without_suffix("Gupta & Sons"), "Gupta & Sons");
     }
 
     #[test]
