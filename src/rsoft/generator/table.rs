@@ -160,3 +160,43 @@ impl Write for Transcoder {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout(encoding: FileEncoding) -> Layout {
+        Layout {
+            encoding,
+            ..Layout::PLAIN
+        }
+    }
+
+    #[test]
+    fn a_character_windows_1252_lacks_is_refused_with_file_and_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.csv");
+        let mut table =
+            TableFile::create(&path, layout(FileEncoding::Windows1252), &["A"]).unwrap();
+        table.row(&["Café"]).unwrap();
+        let err = table.row(&["₹ 500"]).unwrap_err();
+        assert!(
+            matches!(err, GeneratorError::Unencodable { row: 2, .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("c.csv"), "{err}");
+    }
+
+    #[test]
+    fn utf16_rows_are_little_endian_after_one_bom() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let mut table = TableFile::create(&path, layout(FileEncoding::Utf16LeBom), &["A"]).unwrap();
+        table.row(&["₹"]).unwrap();
+        assert_eq!(table.finish().unwrap(), 1);
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            b"\xFF\xFEA\0\n\0\xB9\x20\n\0"
+        );
+    }
+}
