@@ -4,4 +4,7 @@
 pub mod catalogue;
 pub mod file;
 pub mod model;
+pub mod propose;
+pub mod schema;
+pub mod synonyms;
 pub mod transform;
