@@ -813,3 +813,256 @@ pub fn propose_stage_map(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::schema::{CustomFieldDef, Stageset};
+
+    fn column(module: Module, header: &str, samples: &[&str]) -> SourceColumn {
+        SourceColumn {
+            module,
+            header: header.into(),
+            inferred: None,
+            samples: samples.iter().map(|s| s.to_string()).collect(),
+            fill_rate: if samples.is_empty() { 0.0 } else { 1.0 },
+        }
+    }
+
+    fn one(col: SourceColumn) -> ColumnEntry {
+        let map = propose(
+            std::slice::from_ref(&col),
+            &DestinationSchema::offline(),
+            "RSoft ID",
+        );
+        map.modules[&col.module].columns[0].clone()
+    }
+
+    fn field(path: &str) -> Target {
+        Target::Field { field: path.into() }
+    }
+
+    const EMAILS: [&str; 3] = ["ravi@acme.in", "PRIYA@Bluewave.in", "anil@ganesh.com"];
+
+    #[test]
+    fn values_speak_when_the_header_does_not() {
+        let e = one(column(Module::Contacts, "Primary", &EMAILS));
+        assert_eq!(e.target, field("Contacts.email"));
+        assert!(
+            e.confidence >= CONFIDENCE_THRESHOLD && e.reason.contains("100% of samples are email"),
+            "{e:?}"
+        );
+        // A header contradicted by its values is not trusted.
+        let e = one(column(Module::Contacts, "Phone", &EMAILS));
+        assert_eq!(e.target, field("Contacts.email"), "{e:?}");
+        let e = one(column(Module::Deals, "Amount", &["soon", "maybe", "n/a"]));
+        assert_eq!(e.target, Target::Unmapped);
+        assert!(e.reason.contains("0% of samples read as Money"), "{e:?}");
+        // Agreeing values raise the confidence and say so.
+        let e = one(column(
+            Module::Contacts,
+            "Mobile No.",
+            &["9876543210", "+91 98765 43210"],
+        ));
+        assert_eq!(e.target, field("Contacts.phone"));
+        assert!(e.confidence > 0.95 && e.reason.contains("Phone"), "{e:?}");
+    }
+
+    #[test]
+    fn typos_and_format_hints() {
+        let e = one(column(Module::Contacts, "Designaton", &["Manager"]));
+        assert_eq!(e.target, field("Contacts.jobTitle"));
+        assert!(
+            e.confidence >= CONFIDENCE_THRESHOLD && e.confidence < 0.9,
+            "{e:?}"
+        );
+        let e = one(column(
+            Module::Deals,
+            "Expected Close Date (DD-MM-YYYY)",
+            &["25-04-2026"],
+        ));
+        assert_eq!(e.target, field("Leads.dueTime"), "{e:?}");
+        // Near but different words stay with the operator, never guessed.
+        let e = one(column(Module::Contacts, "Emial Adress", &["x"]));
+        assert_eq!(e.target, Target::Unmapped, "{e:?}");
+        assert!(
+            e.confidence < CONFIDENCE_THRESHOLD && e.reason.contains("close to"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_columns_become_typed_custom_fields_or_notes() {
+        let e = one(column(
+            Module::Contacts,
+            "Anniversary",
+            &["12-11-2010", "01/02/2015"],
+        ));
+        assert_eq!(
+            e.target,
+            Target::Custom {
+                name: "Anniversary".into(),
+                kind: ValueKind::Date,
+                create: true
+            }
+        );
+        let e = one(column(
+            Module::Companies,
+            "Credit Limit",
+            &["₹ 5,00,000", "1,25,000.50"],
+        ));
+        assert!(
+            matches!(
+                e.target,
+                Target::Custom {
+                    kind: ValueKind::Number | ValueKind::Money,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        let e = one(column(Module::Contacts, "Is Active", &["Yes", "no", "Y"]));
+        assert!(
+            matches!(
+                e.target,
+                Target::Custom {
+                    kind: ValueKind::Boolean,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        let e = one(column(
+            Module::Activities,
+            "Call Recording",
+            &["rec-001.mp3"],
+        ));
+        assert_eq!(
+            e.target,
+            Target::Note {
+                label: "Call Recording".into()
+            }
+        );
+        let e = one(column(Module::Contacts, "Fax", &[]));
+        assert_eq!(
+            (e.target, e.reason.as_str()),
+            (Target::Ignore, "empty in every row")
+        );
+        // An existing custom field is reused, not created again.
+        let mut schema = DestinationSchema::offline();
+        schema.custom_fields.insert(
+            Entity::Contacts,
+            vec![CustomFieldDef {
+                name: "pan".into(),
+                kind: ValueKind::Text,
+            }],
+        );
+        let map = propose(
+            &[column(Module::Contacts, "PAN", &["ABCDE1234F"])],
+            &schema,
+            "RSoft ID",
+        );
+        let e = &map.modules[&Module::Contacts].columns[0];
+        assert!(
+            matches!(e.target, Target::Custom { create: false, .. }),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn two_columns_never_share_a_single_valued_target() {
+        let cols = [
+            column(Module::Companies, "Company Name", &["Acme"]),
+            column(Module::Companies, "Name", &["Acme"]),
+            column(Module::Companies, "Phone", &["9876543210"]),
+            column(Module::Companies, "Mobile", &["9876543210"]),
+        ];
+        let map = propose(&cols, &DestinationSchema::offline(), "RSoft ID");
+        let c = &map.modules[&Module::Companies].columns;
+        assert_eq!(c[0].target, field("Accounts.name"));
+        assert_eq!(c[1].target, Target::Unmapped);
+        assert!(c[1].confidence < CONFIDENCE_THRESHOLD);
+        assert!(
+            c[1].reason.contains("\"Company Name\" has it"),
+            "{}",
+            c[1].reason
+        );
+        // Phone numbers are multi-valued: both columns keep their target.
+        assert_eq!(c[2].target, field("Accounts.phone"));
+        assert_eq!(c[3].target, field("Accounts.phone"));
+    }
+
+    #[test]
+    fn value_maps_are_proposed_from_samples() {
+        let cols = [
+            column(
+                Module::Deals,
+                "Status",
+                &["Won", "Lost", "Open", "won", "On Ice"],
+            ),
+            column(
+                Module::Activities,
+                "Activity Type",
+                &["Call", "SMS", "Site Visit", "Email", "Fax"],
+            ),
+        ];
+        let map = propose(&cols, &DestinationSchema::offline(), "RSoft ID");
+        let status = &map.modules[&Module::Deals].values[&ValueMapKind::LeadStatus];
+        let pairs: Vec<_> = status
+            .iter()
+            .map(|v| (v.from.as_str(), v.to.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("Won", "won"),
+                ("Lost", "lost"),
+                ("Open", "open"),
+                ("On Ice", "")
+            ]
+        );
+        assert!(
+            status[3].confidence < CONFIDENCE_THRESHOLD
+                && status[3].reason.contains("open, won, lost, cancelled")
+        );
+        let types = &map.modules[&Module::Activities].values[&ValueMapKind::ActivityType];
+        let to: Vec<_> = types.iter().map(|v| v.to.as_str()).collect();
+        assert_eq!(to, ["Phone Call", "Phone Call", "Meeting", "Email", ""]);
+        assert!(
+            types[1].reason.starts_with("fallback") && types[1].reason.contains("SMS"),
+            "{}",
+            types[1].reason
+        );
+    }
+
+    #[test]
+    fn stage_map_matches_existing_pipelines_only() {
+        let schema = DestinationSchema {
+            stagesets: vec![Stageset {
+                name: "Sales".into(),
+                milestones: vec!["Qualified".into(), "Negotiation".into()],
+            }],
+            ..DestinationSchema::offline()
+        };
+        let pairs = [
+            ("sales".to_string(), "NEGOTIATION".to_string()),
+            ("Sales".to_string(), "Demo".to_string()),
+            ("Renewals".to_string(), "Quote".to_string()),
+        ];
+        let m = propose_stage_map(&pairs, &schema);
+        assert_eq!(
+            (m[0].to.as_str(), m[0].stageset.as_deref()),
+            ("Negotiation", Some("Sales"))
+        );
+        assert!(m[0].confidence >= CONFIDENCE_THRESHOLD);
+        assert_eq!(m[0].from, "sales / NEGOTIATION");
+        assert!(
+            m[1].confidence < CONFIDENCE_THRESHOLD
+                && m[1].reason.contains("Qualified, Negotiation")
+        );
+        assert!(
+            m[2].confidence < CONFIDENCE_THRESHOLD
+                && m[2].reason.contains("no pipeline \"Renewals\"")
+        );
+    }
+}
