@@ -8,3 +8,4 @@ pub mod propose;
 pub mod schema;
 pub mod synonyms;
 pub mod transform;
+pub mod validate;
