@@ -6,6 +6,7 @@
 //! input rather than inventing something.
 
 pub mod boolean;
+pub mod convert;
 pub mod date;
 pub mod email;
 pub mod enumeration;
@@ -16,6 +17,7 @@ pub mod phone;
 pub mod tags;
 
 pub use boolean::parse_bool;
+pub use convert::{Converted, SourceFormat, convert};
 pub use date::{DatedValue, OrderDetection, When, detect_order, parse_date, parse_when};
 pub use email::normalize_email;
 pub use enumeration::match_enum;
