@@ -188,10 +188,10 @@ fn split_date_time(text: &str) -> (&str, Option<&str>) {
             c.is_whitespace()
                 || (c == 'T' && i > 0 && text[..i].ends_with(|p: char| p.is_ascii_digit()))
         })
-        .map(|(i, _)| i);
+        .map(|(i, c)| (i, i + c.len_utf8()));
     match split_at {
-        Some(i) => {
-            let rest = text[i + 1..].trim();
+        Some((i, after)) => {
+            let rest = text[after..].trim();
             (&text[..i], (!rest.is_empty()).then_some(rest))
         }
         None => (text, None),
@@ -343,6 +343,9 @@ fn split_offset(text: &str) -> Result<(&str, Option<FixedOffset>), String> {
         1
     };
     let digits: String = sign_and_rest[1..].chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("offset {sign_and_rest:?} is not like +05:30"));
+    }
     let (h, m) = match digits.len() {
         2 => (&digits[..2], "0"),
         4 => (&digits[..2], &digits[2..]),
@@ -534,6 +537,7 @@ mod tests {
             ("25/04/2026 10:61", "no such time"),
             ("25/04/2026 10:00 +5:3", "offset"),
             ("25/04/2026 ten", "hour"),
+            ("25/04/2026\u{200a}10:00 +a€", "offset"),
         ];
         for (raw, why) in cases {
             let e = parse_when(raw, DateOrder::Dmy, Kolkata).unwrap_err();
