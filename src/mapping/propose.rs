@@ -419,7 +419,7 @@ fn word_similarity(a: &str, b: &str) -> Option<f64> {
 
 /// Two columns must not fill one single-valued target: the strongest keeps it, the others are
 /// flagged for the operator with the reason.
-fn flag_shared_slots(columns: &mut [ColumnEntry]) {
+pub(crate) fn flag_shared_slots(columns: &mut [ColumnEntry]) {
     let mut holder: HashMap<String, usize> = HashMap::new();
     let mut order: Vec<usize> = (0..columns.len()).collect();
     order.sort_by(|&a, &b| columns[b].confidence.total_cmp(&columns[a].confidence));
