@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::{Entity, Module, ValueKind, ValueMapKind, standard_field};
+use super::memory::MappingMemory;
 use super::model::{
     CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, Status, Target, ValueEntry, stage_key,
 };
@@ -89,6 +90,23 @@ pub fn propose(
         module_map.values.retain(|_, v| !v.is_empty());
     }
     map
+}
+
+/// What `crm-migrate map` does: fresh proposals, improved by remembered decisions, merged with
+/// the operator's decisions in the previous mapping.toml (which always win).
+pub fn propose_map(
+    columns: &[SourceColumn],
+    schema: &DestinationSchema,
+    legacy_id_field: &str,
+    memory: &MappingMemory,
+    previous: Option<&FieldMap>,
+) -> FieldMap {
+    let mut fresh = propose(columns, schema, legacy_id_field);
+    memory.apply(&mut fresh);
+    match previous {
+        Some(previous) => fresh.merged_with(previous),
+        None => fresh,
+    }
 }
 
 /// The value map a target's values go through, if any.
