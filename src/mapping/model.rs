@@ -282,6 +282,30 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn json_form_for_map_json() {
+        let mut map = FieldMap::new("RSoft ID");
+        map.modules.insert(
+            Module::Contacts,
+            ModuleMap {
+                columns: vec![entry(
+                    "Email",
+                    field("Contacts.email"),
+                    0.9,
+                    Status::Proposed,
+                )],
+                values: BTreeMap::new(),
+            },
+        );
+        let json = serde_json::to_value(&map).unwrap();
+        let col = &json["modules"]["contacts"]["columns"][0];
+        assert_eq!(col["target"]["target"], "field");
+        assert_eq!(col["target"]["field"], "Contacts.email");
+        assert_eq!(col["status"], "proposed");
+        let back: FieldMap = serde_json::from_value(json).unwrap();
+        assert_eq!(back, map);
+    }
+
+    #[test]
     fn single_slots() {
         assert_eq!(field("Contacts.phone").single_slot(), None);
         assert_eq!(

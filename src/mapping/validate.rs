@@ -45,7 +45,8 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
             fix,
         })
     };
-    let mut custom_by_entity: BTreeMap<Entity, BTreeSet<String>> = BTreeMap::new();
+    // Per entity: the first module that fills it (where the problem is reported) and the names.
+    let mut custom_by_entity: BTreeMap<Entity, (Module, BTreeSet<String>)> = BTreeMap::new();
     for (module, module_map) in &map.modules {
         let module = *module;
         let entity = module.entity();
@@ -145,7 +146,8 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
                     }
                     custom_by_entity
                         .entry(entity)
-                        .or_default()
+                        .or_insert_with(|| (module, BTreeSet::new()))
+                        .1
                         .insert(name.to_lowercase());
                     match (schema.custom_field(entity, name), create) {
                         (Some(existing), _) if !kind.fits(existing.kind) => push(
@@ -185,7 +187,7 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
         check_values(module, module_map, &live, schema, &mut push);
     }
     if let Some(limit) = schema.custom_field_limit {
-        for (entity, names) in &custom_by_entity {
+        for (entity, (module, names)) in &custom_by_entity {
             let existing: BTreeSet<String> = schema
                 .custom_fields
                 .get(entity)
@@ -196,12 +198,8 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
             let mut all: BTreeSet<String> = existing.union(names).cloned().collect();
             all.insert(map.legacy_id_field.to_lowercase());
             if all.len() > limit {
-                let module = Module::ALL
-                    .into_iter()
-                    .find(|m| m.entity() == *entity)
-                    .unwrap_or(Module::Contacts);
                 push(
-                    module,
+                    *module,
                     None,
                     format!(
                         "{} would have {} custom fields (with {:?}); the plan allows {limit}",
