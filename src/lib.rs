@@ -8,4 +8,5 @@
 
 pub mod cli;
 pub mod config;
+pub mod mapping;
 pub mod rsoft;
