@@ -346,8 +346,11 @@ fn new_tag(store: &mut Store, tag: &Value) -> Result<Value, RpcError> {
     let e = t.as_str().and_then(custom_field_entity).ok_or_else(|| {
         RpcError::invalid_value("tag.entityType", t, "Accounts, Contacts or Leads")
     })?;
-    if find_tag(store, e, name).is_some() {
-        return Err(RpcError::duplicate_tag(name, e.entity_type()));
+    if let Some(existing) = find_tag(store, e, name) {
+        return Err(RpcError::duplicate_tag(
+            &existing.display_name(),
+            e.entity_type(),
+        ));
     }
     let r = store.insert(Entity::Tags, tag_fields(name, e)).clone();
     Ok(store.render(&r))
