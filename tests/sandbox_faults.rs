@@ -95,9 +95,14 @@ async fn faults_answer_before_doing_anything() {
         fault_rate: 1.0,
         ..Knobs::default()
     });
-    let r = rpc.call("newAccount", create.clone()).await;
+    let call = rpc.envelope("newAccount", create.clone());
+    let r = rpc.post(&call).await.unwrap();
     assert_eq!(r.status, 500);
     assert!(r.body["error"]["message"].is_string());
+    assert_eq!(
+        r.body["id"], call["id"],
+        "a refused call still echoes its id"
+    );
 
     set(Knobs {
         throttle_rate: 1.0,

@@ -2,7 +2,7 @@
 
 mod sandbox_support;
 
-use crm_migrate::sandbox::{ENDPOINT_PATH, Entity};
+use crm_migrate::sandbox::{DISCOVERY_METHOD, DISCOVERY_PATH, ENDPOINT_PATH, Entity};
 use sandbox_support::{Rpc, id_named, start, user_id};
 use serde_json::{Value, json};
 
@@ -584,4 +584,30 @@ async fn smd_lists_every_method_with_its_parameters() {
     }
     all.sort_unstable();
     assert_eq!(names, all);
+}
+
+#[tokio::test]
+async fn discovery_names_the_sandbox_without_auth() {
+    let sb = start().await;
+    let http = reqwest::Client::new();
+    let url = format!("{}{DISCOVERY_PATH}", sb.base_url());
+    let call = json!({"jsonrpc": "2.0", "id": 1, "method": DISCOVERY_METHOD, "params": {"username": "admin@acme.in"}});
+    let r: Value = http
+        .post(&url)
+        .json(&call)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["result"]["api"], sb.addr().to_string());
+    assert_eq!(
+        format!("http://{}{ENDPOINT_PATH}", sb.addr()),
+        sb.endpoint()
+    );
+    let bad =
+        json!({"jsonrpc": "2.0", "id": 2, "method": DISCOVERY_METHOD, "params": {"user": "x"}});
+    let resp = http.post(&url).json(&bad).send().await.unwrap();
+    assert_eq!(resp.status(), 400);
 }

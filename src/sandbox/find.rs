@@ -435,16 +435,7 @@ fn linked_accounts(store: &Store, r: &Record) -> Vec<u64> {
 /// email; leads: or the number), as stubs.
 pub fn search(store: &Store, e: Entity, params: &Map<String, Value>) -> Result<Value, RpcError> {
     let s = params.get("string").unwrap_or(&Value::Null);
-    let needle = match s.as_str().map(str::trim) {
-        Some(t) if !t.is_empty() => t.to_lowercase(),
-        _ => {
-            return Err(RpcError::invalid_value(
-                "string",
-                s,
-                "a non-empty search string",
-            ));
-        }
-    };
+    let needle = strict::non_empty("string", s, "a non-empty search string")?.to_lowercase();
     let limit = positive(params, "limit", DEFAULT_SEARCH_LIMIT)?.min(MAX_LIMIT);
     let hits = store
         .all(e)
@@ -464,16 +455,7 @@ pub fn search(store: &Store, e: Entity, params: &Map<String, Value>) -> Result<V
 
 /// searchByEmail: exact (case-insensitive) matches among contacts, accounts and users.
 pub fn search_by_email(store: &Store, v: &Value) -> Result<Value, RpcError> {
-    let want = match v.as_str().map(str::trim) {
-        Some(s) if !s.is_empty() => s.to_lowercase(),
-        _ => {
-            return Err(RpcError::invalid_value(
-                "emailAddressString",
-                v,
-                "an email address",
-            ));
-        }
-    };
+    let want = strict::non_empty("emailAddressString", v, "an email address")?.to_lowercase();
     let hits = |e: Entity| -> Value {
         Value::Array(
             store

@@ -44,9 +44,9 @@ pub struct Method {
 }
 
 impl Op {
-    /// True for the calls `--drop-after-commit-rate` may hang up on.
+    /// The new* calls: `--drop-after-commit-rate` may hang up on them after they commit.
     pub fn creates(self) -> bool {
-        matches!(self, Op::New(_) | Op::NewNote)
+        matches!(self, Op::New(_) | Op::NewNote | Op::NewTag | Op::NewSource)
     }
 }
 
@@ -193,10 +193,7 @@ pub fn call(
         }
         Op::NewNote => {
             let target = strict::note_target(store, arg("entity"))?;
-            let text = match arg("note") {
-                Value::String(s) if !s.trim().is_empty() => s.clone(),
-                other => return Err(RpcError::invalid_value("note", other, "the note's text")),
-            };
+            let text = strict::non_empty("note", arg("note"), "the note's text")?;
             let mut fields = Map::new();
             fields.insert("entity".into(), target);
             fields.insert("note".into(), json!(text));
@@ -335,13 +332,8 @@ fn new_tag(store: &mut Store, tag: &Value) -> Result<Value, RpcError> {
     if let Some(k) = obj.keys().find(|k| *k != "name" && *k != "entityType") {
         return Err(RpcError::unknown_key("tag", k));
     }
-    let name = match obj.get("name") {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.trim(),
-        other => {
-            let v = other.cloned().unwrap_or(Value::Null);
-            return Err(RpcError::invalid_value("tag.name", &v, "a tag name"));
-        }
-    };
+    let name = obj.get("name").unwrap_or(&Value::Null);
+    let name = strict::non_empty("tag.name", name, "a tag name")?;
     let t = obj.get("entityType").unwrap_or(&Value::Null);
     let e = t.as_str().and_then(custom_field_entity).ok_or_else(|| {
         RpcError::invalid_value("tag.entityType", t, "Accounts, Contacts or Leads")
@@ -358,10 +350,7 @@ fn new_tag(store: &mut Store, tag: &Value) -> Result<Value, RpcError> {
 
 /// Returns the existing source of that name (case-insensitive), else creates it.
 fn new_source(store: &mut Store, name: &Value) -> Result<Value, RpcError> {
-    let name = match name {
-        Value::String(s) if !s.trim().is_empty() => s.trim(),
-        other => return Err(RpcError::invalid_value("name", other, "a source name")),
-    };
+    let name = strict::non_empty("name", name, "a source name")?;
     let existing = store
         .all(Entity::Sources)
         .find(|s| s.display_name().eq_ignore_ascii_case(name))

@@ -12,6 +12,8 @@ mod errors;
 mod faults;
 mod find;
 mod methods;
+mod rest;
+mod rpc;
 mod server;
 mod smd;
 mod store;
@@ -33,6 +35,7 @@ pub use errors::{
 };
 pub use faults::{FaultCounts, KnobError, Knobs};
 pub use find::{DEFAULT_LIMIT, MAX_LIMIT};
+pub use server::{DISCOVERY_METHOD, DISCOVERY_PATH};
 pub use smd::ENDPOINT_PATH;
 pub use store::{Entity, REV_IGNORE};
 
@@ -128,6 +131,7 @@ impl Sandbox {
             credentials: data.credentials(),
             state_file: options.state_file,
             creates_committed: AtomicU64::new(0),
+            addr,
         });
         let (tx, rx) = oneshot::channel();
         let task = tokio::spawn(server::serve(listener, server::router(shared.clone()), rx));

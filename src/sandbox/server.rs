@@ -2,6 +2,7 @@
 //! custom-field endpoint, saving state after each change, and a connection loop that can hang up
 //! on a request after its create committed.
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -16,18 +17,17 @@ use base64::Engine;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, oneshot};
 use tokio::task::JoinSet;
 
 use super::data::Credentials;
-use super::errors::{NON_JSON_BODY, RestError, RpcError, UNAUTHORIZED_BODY};
+use super::errors::{NON_JSON_BODY, RpcError, UNAUTHORIZED_BODY};
 use super::faults::{Faults, Gate};
-use super::methods;
 use super::smd::{self, ENDPOINT_PATH};
 use super::store::{Entity, Store};
-use super::strict::CUSTOM_FIELD_TYPES;
+use super::{methods, rest, rpc, strict};
 
 /// What every request handler shares.
 pub struct Shared {
@@ -36,6 +36,8 @@ pub struct Shared {
     pub credentials: Credentials,
     pub state_file: Option<PathBuf>,
     pub creates_committed: AtomicU64,
+    /// Where the sandbox listens (what discovery answers).
+    pub addr: SocketAddr,
 }
 
 impl Shared {
@@ -44,13 +46,18 @@ impl Shared {
     }
 }
 
+/// Where `api.nutshell.com` answers endpoint discovery, and the method it serves there.
+pub const DISCOVERY_PATH: &str = "/v1/json";
+pub const DISCOVERY_METHOD: &str = "getApiForUsername";
+
 /// Lets a handler close its own connection without answering.
 #[derive(Clone)]
 struct Hangup(Arc<Notify>);
 
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route(ENDPOINT_PATH, get(describe).post(rpc))
+        .route(ENDPOINT_PATH, get(describe).post(json_rpc))
+        .route(DISCOVERY_PATH, post(discover))
         .route("/rest/{entity}/customfield", post(rest_custom_field))
         .with_state(shared)
 }
@@ -92,22 +99,27 @@ async fn describe() -> Response {
     axum::Json(smd::describe()).into_response()
 }
 
+/// Why a request is answered without running it.
+enum Refusal {
+    TooMany { retry_after_secs: u64 },
+    Fault,
+    NonJson,
+    Unauthorized,
+}
+
 /// Apply the knobs and auth. `Ok(drop_after_commit)` lets the call through.
-async fn gate(shared: &Shared, headers: &HeaderMap) -> Result<bool, Response> {
+async fn gate(shared: &Shared, headers: &HeaderMap) -> Result<bool, Refusal> {
     let drop = match shared.faults.admit() {
         Gate::RateLimited { retry_after_secs } => {
-            return Err(too_many(retry_after_secs));
+            return Err(Refusal::TooMany { retry_after_secs });
         }
-        Gate::Throttled => return Err(too_many(1)),
-        Gate::Fault => {
-            let e = RpcError::injected_fault();
-            return Err(
-                (e.http_status(), axum::Json(envelope(&Value::Null, Err(e)))).into_response(),
-            );
+        Gate::Throttled => {
+            return Err(Refusal::TooMany {
+                retry_after_secs: 1,
+            });
         }
-        Gate::NonJson => {
-            return Err(([(header::CONTENT_TYPE, "text/html")], NON_JSON_BODY).into_response());
-        }
+        Gate::Fault => return Err(Refusal::Fault),
+        Gate::NonJson => return Err(Refusal::NonJson),
         Gate::Pass { drop_after_commit } => drop_after_commit,
     };
     let latency = shared.faults.knobs().latency;
@@ -116,7 +128,23 @@ async fn gate(shared: &Shared, headers: &HeaderMap) -> Result<bool, Response> {
     }
     if !authorized(&shared.credentials, headers) {
         shared.faults.count(|c| c.auth_failures += 1);
-        return Err((
+        return Err(Refusal::Unauthorized);
+    }
+    Ok(drop)
+}
+
+fn refuse(refusal: Refusal, id: &Value) -> Response {
+    let error = |e: RpcError| (e.http_status(), axum::Json(rpc::envelope(id, Err(e))));
+    match refusal {
+        Refusal::TooMany { retry_after_secs } => {
+            let mut resp = error(RpcError::rate_limited(retry_after_secs)).into_response();
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            resp
+        }
+        Refusal::Fault => error(RpcError::injected_fault()).into_response(),
+        Refusal::NonJson => ([(header::CONTENT_TYPE, "text/html")], NON_JSON_BODY).into_response(),
+        Refusal::Unauthorized => (
             StatusCode::UNAUTHORIZED,
             [
                 (header::WWW_AUTHENTICATE, "Basic realm=\"Nutshell sandbox\""),
@@ -124,17 +152,8 @@ async fn gate(shared: &Shared, headers: &HeaderMap) -> Result<bool, Response> {
             ],
             UNAUTHORIZED_BODY,
         )
-            .into_response());
+            .into_response(),
     }
-    Ok(drop)
-}
-
-fn too_many(retry_after_secs: u64) -> Response {
-    let e = RpcError::rate_limited(retry_after_secs);
-    let mut resp = (e.http_status(), axum::Json(envelope(&Value::Null, Err(e)))).into_response();
-    resp.headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-    resp
 }
 
 fn authorized(credentials: &Credentials, headers: &HeaderMap) -> bool {
@@ -161,14 +180,7 @@ fn authorized(credentials: &Credentials, headers: &HeaderMap) -> bool {
     }
 }
 
-fn envelope(id: &Value, outcome: Result<Value, RpcError>) -> Value {
-    match outcome {
-        Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result, "error": null}),
-        Err(e) => json!({"jsonrpc": "2.0", "id": id, "result": null, "error": e.to_json()}),
-    }
-}
-
-async fn rpc(
+async fn json_rpc(
     State(shared): State<Arc<Shared>>,
     Extension(hangup): Extension<Hangup>,
     headers: HeaderMap,
@@ -176,9 +188,13 @@ async fn rpc(
 ) -> Response {
     let drop_after_commit = match gate(&shared, &headers).await {
         Ok(d) => d,
-        Err(resp) => return resp,
+        Err(refusal) => return refuse(refusal, &rpc::call_id(&body)),
     };
-    let (id, outcome, created) = run_call(&shared, &body);
+    let (id, outcome) = match rpc::parse(&body) {
+        Ok(call) => (call.id.clone(), dispatch(&shared, &call)),
+        Err((id, e)) => (id, Err(e)),
+    };
+    let created = outcome.as_ref().is_ok_and(|(_, created)| *created);
     if created && drop_after_commit {
         shared.faults.count(|c| c.dropped_after_commit += 1);
         hangup.0.notify_one();
@@ -189,57 +205,14 @@ async fn rpc(
         Ok(_) => StatusCode::OK,
         Err(e) => e.http_status(),
     };
-    (status, axum::Json(envelope(&id, outcome))).into_response()
+    let outcome = outcome.map(|(result, _)| result);
+    (status, axum::Json(rpc::envelope(&id, outcome))).into_response()
 }
 
-/// Parse the envelope and run the call. Returns the call id, the outcome, and whether a create
-/// committed.
-fn run_call(shared: &Shared, body: &[u8]) -> (Value, Result<Value, RpcError>, bool) {
-    let request: Value = match serde_json::from_slice(body) {
-        Ok(v) => v,
-        Err(e) => return (Value::Null, Err(RpcError::parse(&e.to_string())), false),
-    };
-    let Value::Object(call) = request else {
-        let why = if request.is_array() {
-            "batch requests are not supported: send one call per request"
-        } else {
-            "the body must be one JSON-RPC call object"
-        };
-        return (Value::Null, Err(RpcError::invalid_request(why)), false);
-    };
-    let id = call.get("id").cloned().unwrap_or(Value::Null);
-    match dispatch(shared, &call) {
-        Ok((result, created)) => (id, Ok(result), created),
-        Err(e) => (id, Err(e), false),
-    }
-}
-
-fn dispatch(shared: &Shared, call: &Map<String, Value>) -> Result<(Value, bool), RpcError> {
-    if let Some(k) = call
-        .keys()
-        .find(|k| !["jsonrpc", "method", "params", "id"].contains(&k.as_str()))
-    {
-        return Err(RpcError::invalid_request(&format!(
-            "unknown member \"{k}\""
-        )));
-    }
-    if call.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
-        return Err(RpcError::invalid_request("\"jsonrpc\" must be \"2.0\""));
-    }
-    let Some(name) = call.get("method").and_then(Value::as_str) else {
-        return Err(RpcError::invalid_request("\"method\" must be a string"));
-    };
-    let empty = Map::new();
-    let params = match call.get("params") {
-        None | Some(Value::Null) => &empty,
-        Some(Value::Object(p)) => p,
-        Some(_) => {
-            return Err(RpcError::invalid_request(
-                "\"params\" must be an object of named parameters",
-            ));
-        }
-    };
-    let method = methods::lookup(name).ok_or_else(|| RpcError::unknown_method(name))?;
+/// Run a call; also whether it was a new* that committed.
+fn dispatch(shared: &Shared, call: &rpc::Call) -> Result<(Value, bool), RpcError> {
+    let method =
+        methods::lookup(&call.method).ok_or_else(|| RpcError::unknown_method(&call.method))?;
     let mut store = shared.store();
     let me = store
         .all(Entity::Users)
@@ -249,13 +222,39 @@ fn dispatch(shared: &Shared, call: &Map<String, Value>) -> Result<(Value, bool),
                 .any(|m| m.eq_ignore_ascii_case(&shared.credentials.username))
         })
         .map(|u| u.id);
-    let result = methods::call(&mut store, method, params, me)?;
+    let result = methods::call(&mut store, method, &call.params, me)?;
     save(shared, &mut store)?;
     let created = method.op.creates();
     if created {
         shared.creates_committed.fetch_add(1, Ordering::Relaxed);
     }
     Ok((result, created))
+}
+
+/// `getApiForUsername {username}` (no auth), as `api.nutshell.com/v1/json` answers it: the host
+/// that serves the account, here the sandbox itself.
+async fn discover(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let (id, outcome) = match rpc::parse(&body) {
+        Ok(call) => (call.id.clone(), api_for_username(&shared, &call)),
+        Err((id, e)) => (id, Err(e)),
+    };
+    let status = outcome
+        .as_ref()
+        .err()
+        .map_or(StatusCode::OK, RpcError::http_status);
+    (status, axum::Json(rpc::envelope(&id, outcome))).into_response()
+}
+
+fn api_for_username(shared: &Shared, call: &rpc::Call) -> Result<Value, RpcError> {
+    if call.method != DISCOVERY_METHOD {
+        return Err(RpcError::unknown_method(&call.method));
+    }
+    if let Some(k) = call.params.keys().find(|k| *k != "username") {
+        return Err(RpcError::unknown_param(DISCOVERY_METHOD, k));
+    }
+    let username = call.params.get("username").unwrap_or(&Value::Null);
+    strict::non_empty("username", username, "a Nutshell username (an email)")?;
+    Ok(json!({"api": shared.addr.to_string()}))
 }
 
 /// Write the state file after a change: a temporary file, then a rename, so a crash never leaves
@@ -287,57 +286,15 @@ async fn rest_custom_field(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(resp) = gate(&shared, &headers).await {
-        return resp;
+    if let Err(refusal) = gate(&shared, &headers).await {
+        return refuse(refusal, &Value::Null);
     }
-    match create_custom_field(&shared, &entity, &body) {
+    match rest::create_custom_field(&shared, &entity, &body) {
         Ok(field) => (StatusCode::CREATED, axum::Json(field)).into_response(),
         Err(e) => {
-            let body =
-                json!({"error": {"status": e.http_status().as_u16(), "message": e.to_string()}});
-            (e.http_status(), axum::Json(body)).into_response()
+            let status = e.http_status();
+            let body = json!({"error": {"status": status.as_u16(), "message": e.to_string()}});
+            (status, axum::Json(body)).into_response()
         }
     }
-}
-
-fn create_custom_field(shared: &Shared, entity: &str, body: &[u8]) -> Result<Value, RestError> {
-    let e = methods::custom_field_entity(entity)
-        .ok_or_else(|| RestError::UnknownEntity(entity.to_string()))?;
-    let input: Value = serde_json::from_slice(body)
-        .map_err(|err| RestError::Invalid(format!("the body is not JSON: {err}")))?;
-    let Value::Object(input) = input else {
-        return Err(RestError::Invalid("send {\"name\", \"type\"}".into()));
-    };
-    if let Some(k) = input.keys().find(|k| *k != "name" && *k != "type") {
-        return Err(RestError::Invalid(format!("unknown key \"{k}\"")));
-    }
-    let name = match input.get("name").and_then(Value::as_str).map(str::trim) {
-        Some(n) if !n.is_empty() => n,
-        _ => {
-            return Err(RestError::Invalid(
-                "\"name\" must be a non-empty string".into(),
-            ));
-        }
-    };
-    let kind = input
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    if !CUSTOM_FIELD_TYPES.contains(&kind) {
-        return Err(RestError::Invalid(format!(
-            "\"type\" must be one of {}",
-            CUSTOM_FIELD_TYPES.join(", ")
-        )));
-    }
-    let mut store = shared.store();
-    if methods::find_custom_field(&store, e, name).is_some() {
-        return Err(RestError::Duplicate {
-            name: name.to_string(),
-            entity_type: e.entity_type().to_string(),
-        });
-    }
-    let field = methods::insert_custom_field(&mut store, e, name, kind);
-    let rendered = store.render(&field);
-    save(shared, &mut store).map_err(|err| RestError::NotSaved(err.message))?;
-    Ok(rendered)
 }

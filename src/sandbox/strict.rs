@@ -320,13 +320,20 @@ fn check(
             _ => list(path, v, |p, item| string(p, item).map(Value::from))?,
         },
         Rule::Addresses => addresses(path, v)?,
-        Rule::Tags => list(path, v, |p, item| match item.as_str() {
-            Some(s) if !s.trim().is_empty() => Ok(json!(s.trim())),
-            _ => Err(RpcError::invalid_value(p, item, "a tag name")),
+        Rule::Tags => list(path, v, |p, item| {
+            non_empty(p, item, "a tag name").map(Value::from)
         })?,
         Rule::CustomFields => custom_fields(store, entity, path, v)?,
         Rule::PersonName => person_name(path, v)?,
     })
+}
+
+/// A string with something in it, trimmed.
+pub fn non_empty<'a>(path: &str, v: &'a Value, expected: &str) -> Result<&'a str, RpcError> {
+    match v.as_str().map(str::trim) {
+        Some(s) if !s.is_empty() => Ok(s),
+        _ => Err(RpcError::invalid_value(path, v, expected)),
+    }
 }
 
 fn object<'a>(path: &str, v: &'a Value) -> Result<&'a Map<String, Value>, RpcError> {
