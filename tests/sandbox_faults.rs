@@ -36,6 +36,10 @@ async fn wrong_or_missing_credentials_get_401() {
         assert!(!text.contains(&rpc.key), "the key is never echoed");
     }
     assert_eq!(sb.stats().faults.auth_failures, 3);
+    assert!(
+        !format!("{:?}", sb.credentials()).contains(&rpc.key),
+        "Debug hides the key"
+    );
     // The username is an email: its case does not matter.
     let resp = rpc
         .http

@@ -219,6 +219,24 @@ async fn leads_carry_number_status_milestone_and_stageset() {
         .await;
     assert_eq!(l2["milestone"]["name"], "Enquiry");
     assert_eq!(l2["name"], format!("Lead-{}", number + 1));
+    // Moving it to another pipeline starts it there; naming a stage brings its pipeline along.
+    let moved = rpc
+        .ok(
+            "editLead",
+            json!({"leadId": l2["id"], "rev": l2["rev"], "lead": {"stagesetId": sales}}),
+        )
+        .await;
+    assert_eq!(moved["milestone"]["name"], "Prospecting");
+    let l2 = rpc
+        .ok(
+            "editLead",
+            json!({"leadId": l2["id"], "rev": moved["rev"], "lead": {"milestoneId": proposal}}),
+        )
+        .await;
+    assert_eq!(
+        (l2["milestone"]["name"].as_str(), &l2["stageset"]["id"]),
+        (Some("Proposal"), &json!(sales))
+    );
     rpc.ok("deleteLead", json!({"leadId": l2["id"], "rev": l2["rev"]}))
         .await;
     assert_eq!(sb.live_count(Entity::Leads), 1);

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::methods;
 use super::store::{Entity, Store};
-use super::strict::CUSTOM_FIELD_TYPES;
+use super::values::CUSTOM_FIELD_TYPES;
 use crate::config::ApiKey;
 
 const BUILTIN: &str = include_str!("../../assets/sandbox-default.toml");

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use super::errors::RpcError;
 use super::methods::find_custom_field;
 use super::store::{Entity, Record, Store};
-use super::strict;
+use super::{strict, values};
 
 /// A page holds at most this many records, whatever `limit` asks (Nutshell's cap is unpublished).
 pub const MAX_LIMIT: u64 = 100;
@@ -255,12 +255,12 @@ fn filters<'a>(
                 }
             },
             "dueTime" | "endTime" => {
-                let limit = strict::timestamp(&path, v)?;
+                let limit = values::timestamp(&path, v)?;
                 let field = key.as_str();
                 Box::new(move |r| r.str_field(field).is_some_and(|t| t <= limit.as_str()))
             }
             "startTime" => {
-                let from = strict::timestamp(&path, v)?;
+                let from = values::timestamp(&path, v)?;
                 Box::new(move |r| r.str_field("startTime").is_some_and(|t| t >= from.as_str()))
             }
             "assignee" => {
@@ -351,24 +351,25 @@ fn text_list(path: &str, v: &Value) -> Result<Vec<String>, RpcError> {
         .collect()
 }
 
-fn ids(path: &str, v: &Value) -> Result<BTreeSet<u64>, RpcError> {
+/// One value or a list of them, each read by `read`.
+fn set_of<T: Ord>(
+    path: &str,
+    v: &Value,
+    read: fn(&Value) -> Option<T>,
+    expected: &str,
+) -> Result<BTreeSet<T>, RpcError> {
     one_or_many(v)
         .into_iter()
-        .map(|x| {
-            x.as_u64()
-                .ok_or_else(|| RpcError::invalid_value(path, x, "an id or a list of ids"))
-        })
+        .map(|x| read(x).ok_or_else(|| RpcError::invalid_value(path, x, expected)))
         .collect()
 }
 
+fn ids(path: &str, v: &Value) -> Result<BTreeSet<u64>, RpcError> {
+    set_of(path, v, Value::as_u64, "an id or a list of ids")
+}
+
 fn ints(path: &str, v: &Value) -> Result<BTreeSet<i64>, RpcError> {
-    one_or_many(v)
-        .into_iter()
-        .map(|x| {
-            x.as_i64()
-                .ok_or_else(|| RpcError::invalid_value(path, x, "an integer or a list of them"))
-        })
-        .collect()
+    set_of(path, v, Value::as_i64, "an integer or a list of them")
 }
 
 /// `[{entityType, id}]` (or one such object) → (type, id) pairs.
@@ -435,7 +436,7 @@ fn linked_accounts(store: &Store, r: &Record) -> Vec<u64> {
 /// email; leads: or the number), as stubs.
 pub fn search(store: &Store, e: Entity, params: &Map<String, Value>) -> Result<Value, RpcError> {
     let s = params.get("string").unwrap_or(&Value::Null);
-    let needle = strict::non_empty("string", s, "a non-empty search string")?.to_lowercase();
+    let needle = values::non_empty("string", s, "a non-empty search string")?.to_lowercase();
     let limit = positive(params, "limit", DEFAULT_SEARCH_LIMIT)?.min(MAX_LIMIT);
     let hits = store
         .all(e)
@@ -455,7 +456,7 @@ pub fn search(store: &Store, e: Entity, params: &Map<String, Value>) -> Result<V
 
 /// searchByEmail: exact (case-insensitive) matches among contacts, accounts and users.
 pub fn search_by_email(store: &Store, v: &Value) -> Result<Value, RpcError> {
-    let want = strict::non_empty("emailAddressString", v, "an email address")?.to_lowercase();
+    let want = values::non_empty("emailAddressString", v, "an email address")?.to_lowercase();
     let hits = |e: Entity| -> Value {
         Value::Array(
             store

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use super::errors::RpcError;
 use super::find;
 use super::store::{Entity, Record, Store};
-use super::strict;
+use super::{strict, values};
 
 /// What a method does.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -193,7 +193,7 @@ pub fn call(
         }
         Op::NewNote => {
             let target = strict::note_target(store, arg("entity"))?;
-            let text = strict::non_empty("note", arg("note"), "the note's text")?;
+            let text = values::non_empty("note", arg("note"), "the note's text")?;
             let mut fields = Map::new();
             fields.insert("entity".into(), target);
             fields.insert("note".into(), json!(text));
@@ -333,7 +333,7 @@ fn new_tag(store: &mut Store, tag: &Value) -> Result<Value, RpcError> {
         return Err(RpcError::unknown_key("tag", k));
     }
     let name = obj.get("name").unwrap_or(&Value::Null);
-    let name = strict::non_empty("tag.name", name, "a tag name")?;
+    let name = values::non_empty("tag.name", name, "a tag name")?;
     let t = obj.get("entityType").unwrap_or(&Value::Null);
     let e = t.as_str().and_then(custom_field_entity).ok_or_else(|| {
         RpcError::invalid_value("tag.entityType", t, "Accounts, Contacts or Leads")
@@ -350,7 +350,7 @@ fn new_tag(store: &mut Store, tag: &Value) -> Result<Value, RpcError> {
 
 /// Returns the existing source of that name (case-insensitive), else creates it.
 fn new_source(store: &mut Store, name: &Value) -> Result<Value, RpcError> {
-    let name = strict::non_empty("name", name, "a source name")?;
+    let name = values::non_empty("name", name, "a source name")?;
     let existing = store
         .all(Entity::Sources)
         .find(|s| s.display_name().eq_ignore_ascii_case(name))

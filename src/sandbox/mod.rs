@@ -18,6 +18,7 @@ mod server;
 mod smd;
 mod store;
 mod strict;
+mod values;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::errors::RestError;
 use super::methods;
 use super::server::{Shared, save};
-use super::strict::CUSTOM_FIELD_TYPES;
+use super::values::CUSTOM_FIELD_TYPES;
 
 pub fn create_custom_field(shared: &Shared, entity: &str, body: &[u8]) -> Result<Value, RestError> {
     let e = methods::custom_field_entity(entity)

@@ -27,7 +27,7 @@ use super::errors::{NON_JSON_BODY, RpcError, UNAUTHORIZED_BODY};
 use super::faults::{Faults, Gate};
 use super::smd::{self, ENDPOINT_PATH};
 use super::store::{Entity, Store};
-use super::{methods, rest, rpc, strict};
+use super::{methods, rest, rpc, values};
 
 /// What every request handler shares.
 pub struct Shared {
@@ -253,7 +253,7 @@ fn api_for_username(shared: &Shared, call: &rpc::Call) -> Result<Value, RpcError
         return Err(RpcError::unknown_param(DISCOVERY_METHOD, k));
     }
     let username = call.params.get("username").unwrap_or(&Value::Null);
-    strict::non_empty("username", username, "a Nutshell username (an email)")?;
+    values::non_empty("username", username, "a Nutshell username (an email)")?;
     Ok(json!({"api": shared.addr.to_string()}))
 }
 
