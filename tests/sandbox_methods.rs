@@ -629,3 +629,30 @@ async fn discovery_names_the_sandbox_without_auth() {
     let resp = http.post(&url).json(&bad).send().await.unwrap();
     assert_eq!(resp.status(), 400);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_creates_get_distinct_ids() {
+    let sb = start().await;
+    let rpc = std::sync::Arc::new(Rpc::new(&sb));
+    let calls = (0..16).map(|i| {
+        let rpc = rpc.clone();
+        tokio::spawn(async move {
+            let a = rpc
+                .ok(
+                    "newAccount",
+                    json!({"account": {"name": format!("Firm {i}")}}),
+                )
+                .await;
+            a["id"].as_u64().unwrap()
+        })
+    });
+    let mut ids = Vec::new();
+    for c in calls {
+        ids.push(c.await.unwrap());
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 16);
+    assert_eq!(sb.live_count(Entity::Accounts), 17);
+    assert_eq!(sb.stats().creates_committed, 16);
+}

@@ -73,6 +73,13 @@ async fn unknown_and_missing_parameters_and_keys() {
         .fail("newAccount", json!({"account": {"description": "no name"}}))
         .await;
     invalid(&r, &["name", "required"]);
+    let seeded = rpc.ok("findAccounts", json!({})).await[0].clone();
+    for blank in [json!(null), json!("  ")] {
+        let r = rpc
+            .fail("editAccount", json!({"accountId": seeded["id"], "rev": seeded["rev"], "account": {"name": blank}}))
+            .await;
+        invalid(&r, &["name", "required"]);
+    }
     let r = rpc
         .fail(
             "newAccount",

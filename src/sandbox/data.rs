@@ -162,7 +162,7 @@ impl SandboxData {
     }
 
     /// A fresh store holding everything the file lists, ids from 1 in file order.
-    pub fn to_store(&self) -> Result<Store, DataError> {
+    pub(crate) fn to_store(&self) -> Result<Store, DataError> {
         let mut store = Store::new();
         for u in &self.users {
             let name = format!("{} {}", u.first_name, u.last_name);

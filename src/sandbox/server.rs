@@ -68,11 +68,13 @@ pub async fn serve(listener: TcpListener, app: Router, mut shutdown: oneshot::Re
     loop {
         tokio::select! {
             _ = &mut shutdown => break,
-            accepted = listener.accept() => {
-                if let Ok((stream, _)) = accepted {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
                     connections.spawn(connection(stream, app.clone()));
                 }
-            }
+                // Out of file descriptors and the like: pause rather than spin.
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            },
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
     }

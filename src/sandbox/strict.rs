@@ -133,7 +133,7 @@ fn shape(entity: Entity) -> Option<Shape> {
 }
 
 /// Check one entity object (`newLead`'s `lead`, `editLead`'s `lead`). `is_new` enforces required
-/// keys; on an edit a `null` value clears the key (kept as `Null` for [`merge`]).
+/// keys; on an edit a `null` value clears an optional key (kept as `Null` for [`merge`]).
 pub fn entity_input(
     store: &Store,
     entity: Entity,
@@ -158,11 +158,16 @@ pub fn entity_input(
         };
         out.insert(key.clone(), normalized);
     }
-    if is_new {
-        for key in shape.required {
-            if out.get(*key).is_none_or(Value::is_null) {
-                return Err(RpcError::missing_key(path, key));
-            }
+    // Required keys must be given on create and can never be cleared or blank.
+    for key in shape.required {
+        let missing = match out.get(*key) {
+            None => is_new,
+            Some(Value::Null) => true,
+            Some(Value::String(s)) => s.trim().is_empty(),
+            Some(_) => false,
+        };
+        if missing {
+            return Err(RpcError::missing_key(path, key));
         }
     }
     Ok(out)
