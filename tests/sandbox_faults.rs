@@ -239,8 +239,25 @@ async fn state_survives_a_restart() {
         .rest_field("leads", json!({"name": "RSoft ID", "type": "Text"}))
         .await;
     assert_eq!(made.status, 201);
-    sb.shutdown().await;
+    // Saved in the background while running, not only at shutdown.
+    let mut waited = 0;
+    while !std::fs::read_to_string(&state)
+        .unwrap()
+        .contains("RSoft ID")
+    {
+        assert!(waited < 50, "state file not written while running");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    let late = rpc
+        .ok("newAccount", json!({"account": {"name": "Late Ltd"}}))
+        .await;
+    sb.shutdown().await.unwrap();
     let saved = std::fs::read_to_string(&state).unwrap();
+    assert!(
+        saved.contains("Late Ltd"),
+        "shutdown writes the last changes"
+    );
     assert!(
         !saved.contains("sandbox-key-not-secret"),
         "no key in the state file"
@@ -268,7 +285,11 @@ async fn state_survives_a_restart() {
         next["id"].as_u64() > gone["id"].as_u64(),
         "ids are never reused"
     );
-    assert_eq!(sb.live_count(Entity::Accounts), 3);
+    assert_eq!(
+        rpc.ok("getAccount", json!({"accountId": late["id"]})).await,
+        late
+    );
+    assert_eq!(sb.live_count(Entity::Accounts), 4);
 }
 
 #[tokio::test]

@@ -19,7 +19,8 @@ pub struct SandboxArgs {
     /// records and credentials; default: the built-in Acme company.
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
-    /// Keep state in FILE so a restart resumes it (loaded if it exists, rewritten after each change).
+    /// Keep state in FILE so a restart resumes it (loaded if it exists, saved within 100 ms of each
+    /// change and on Ctrl-C).
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
     /// Delay before answering each request, in milliseconds.
@@ -71,7 +72,7 @@ pub fn run(args: SandboxArgs) -> anyhow::Result<ExitStatus> {
         println!("  api key:  {}", credentials.api_key.expose());
         println!("Press Ctrl-C to stop.");
         tokio::signal::ctrl_c().await?;
-        sandbox.shutdown().await;
+        sandbox.shutdown().await?;
         println!("sandbox stopped");
         Ok(ExitStatus::Done)
     })

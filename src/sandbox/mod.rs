@@ -12,6 +12,7 @@ mod errors;
 mod faults;
 mod find;
 mod methods;
+mod persist;
 mod rest;
 mod rpc;
 mod server;
@@ -40,6 +41,7 @@ pub use server::{DISCOVERY_METHOD, DISCOVERY_PATH};
 pub use smd::ENDPOINT_PATH;
 pub use store::{Entity, REV_IGNORE};
 
+use persist::StateFile;
 use server::Shared;
 use store::Store;
 
@@ -75,7 +77,7 @@ pub struct SandboxOptions {
     /// The data file (TOML or JSON); `None` uses the built-in default.
     pub data: Option<PathBuf>,
     /// Where state is kept across restarts: loaded if it exists (the data file then only supplies
-    /// the credentials), rewritten after every change.
+    /// the credentials), saved within 100 ms of each change and when the sandbox stops.
     pub state_file: Option<PathBuf>,
     pub knobs: Knobs,
     /// Seed for the fault draws; `None` draws from the OS.
@@ -115,7 +117,8 @@ impl Sandbox {
             Some(path) => SandboxData::from_file(path)?,
             None => SandboxData::builtin()?,
         };
-        let store = initial_store(&data, options.state_file.as_ref())?;
+        let state = options.state_file.map(|p| Arc::new(StateFile::new(p)));
+        let store = initial_store(&data, state.as_deref())?;
         let listener = tokio::net::TcpListener::bind(options.listen)
             .await
             .map_err(|source| SandboxError::Bind {
@@ -130,17 +133,19 @@ impl Sandbox {
             store: std::sync::Mutex::new(store),
             faults: faults::Faults::new(options.knobs, options.seed),
             credentials: data.credentials(),
-            state_file: options.state_file,
+            state: state.clone(),
             creates_committed: AtomicU64::new(0),
             addr,
         });
         let (tx, rx) = oneshot::channel();
         let task = tokio::spawn(server::serve(listener, server::router(shared.clone()), rx));
+        let saver = state.map(|state| tokio::spawn(persist::keep_saved(shared.clone(), state)));
         Ok(RunningSandbox {
             shared,
             addr,
             shutdown: Some(tx),
             task: Some(task),
+            saver,
         })
     }
 
@@ -156,24 +161,23 @@ impl Sandbox {
     }
 }
 
-/// The state file if there is one, else the data file's contents (saved at once when a state
-/// file is named, so a restart finds it).
-fn initial_store(data: &SandboxData, state: Option<&PathBuf>) -> Result<Store, SandboxError> {
-    let state_error = |path: &PathBuf, message: String| SandboxError::State {
-        path: path.clone(),
-        message,
+/// The state file's store if there is one, else the data file's contents (saved at once when a
+/// state file is named, so a restart finds it).
+fn initial_store(data: &SandboxData, state: Option<&StateFile>) -> Result<Store, SandboxError> {
+    let Some(state) = state else {
+        return Ok(data.to_store()?);
     };
-    match state {
-        Some(path) if path.exists() => {
-            let text = std::fs::read(path).map_err(|e| state_error(path, e.to_string()))?;
-            serde_json::from_slice(&text).map_err(|e| state_error(path, e.to_string()))
-        }
-        Some(path) => {
+    let failed = |e: std::io::Error| SandboxError::State {
+        path: state.path().to_path_buf(),
+        message: e.to_string(),
+    };
+    match state.load().map_err(failed)? {
+        Some(store) => Ok(store),
+        None => {
             let store = data.to_store()?;
-            server::write_state(path, &store).map_err(|e| state_error(path, e.to_string()))?;
+            state.write(&store).map_err(failed)?;
             Ok(store)
         }
-        None => Ok(data.to_store()?),
     }
 }
 
@@ -183,6 +187,8 @@ pub struct RunningSandbox {
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    /// Saves the state file in the background, when there is one.
+    saver: Option<JoinHandle<()>>,
 }
 
 impl RunningSandbox {
@@ -238,22 +244,40 @@ impl RunningSandbox {
         Ok(())
     }
 
-    /// Stop accepting, drop open connections, and wait for the server task to end.
-    pub async fn shutdown(mut self) {
+    /// Stop accepting, drop open connections, wait for the server to end, and write the state
+    /// file's last changes.
+    pub async fn shutdown(mut self) -> Result<(), SandboxError> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+        self.stop_saving()
+    }
+
+    fn stop_saving(&mut self) -> Result<(), SandboxError> {
+        if let Some(saver) = self.saver.take() {
+            saver.abort();
+        }
+        match &self.shared.state {
+            Some(state) => state.flush(&self.shared).map_err(|e| SandboxError::State {
+                path: state.path().to_path_buf(),
+                message: e.to_string(),
+            }),
+            None => Ok(()),
+        }
     }
 }
 
 impl Drop for RunningSandbox {
+    /// Stops the server and flushes the state file; call [`RunningSandbox::shutdown`] to see
+    /// a flush error.
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        let _ = self.stop_saving();
     }
 }
 

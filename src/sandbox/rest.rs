@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::errors::RestError;
 use super::methods;
-use super::server::{Shared, save};
+use super::server::{Shared, changed};
 use super::values::CUSTOM_FIELD_TYPES;
 
 pub fn create_custom_field(shared: &Shared, entity: &str, body: &[u8]) -> Result<Value, RestError> {
@@ -46,6 +46,6 @@ pub fn create_custom_field(shared: &Shared, entity: &str, body: &[u8]) -> Result
     }
     let field = methods::insert_custom_field(&mut store, e, name, kind);
     let rendered = store.render(&field);
-    save(shared, &mut store).map_err(|err| RestError::NotSaved(err.message))?;
+    changed(shared, &mut store).map_err(|err| RestError::NotSaved(err.message))?;
     Ok(rendered)
 }

@@ -3,7 +3,6 @@
 //! on a request after its create committed.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -25,6 +24,7 @@ use tokio::task::JoinSet;
 use super::data::Credentials;
 use super::errors::{NON_JSON_BODY, RpcError, UNAUTHORIZED_BODY};
 use super::faults::{Faults, Gate};
+use super::persist::StateFile;
 use super::smd::{self, ENDPOINT_PATH};
 use super::store::{Entity, Store};
 use super::{methods, rest, rpc, values};
@@ -34,7 +34,7 @@ pub struct Shared {
     pub store: Mutex<Store>,
     pub faults: Faults,
     pub credentials: Credentials,
-    pub state_file: Option<PathBuf>,
+    pub state: Option<Arc<StateFile>>,
     pub creates_committed: AtomicU64,
     /// Where the sandbox listens (what discovery answers).
     pub addr: SocketAddr,
@@ -225,7 +225,7 @@ fn dispatch(shared: &Shared, call: &rpc::Call) -> Result<(Value, bool), RpcError
         })
         .map(|u| u.id);
     let result = methods::call(&mut store, method, &call.params, me)?;
-    save(shared, &mut store)?;
+    changed(shared, &mut store)?;
     let created = method.op.creates();
     if created {
         shared.creates_committed.fetch_add(1, Ordering::Relaxed);
@@ -259,27 +259,18 @@ fn api_for_username(shared: &Shared, call: &rpc::Call) -> Result<Value, RpcError
     Ok(json!({"api": shared.addr.to_string()}))
 }
 
-/// Write the state file after a change: a temporary file, then a rename, so a crash never leaves
-/// half a file.
-pub fn save(shared: &Shared, store: &mut Store) -> Result<(), RpcError> {
+/// After a call: if it changed anything, have the state file saved.
+pub fn changed(shared: &Shared, store: &mut Store) -> Result<(), RpcError> {
     if !store.dirty {
         return Ok(());
     }
-    store.dirty = false;
-    match &shared.state_file {
-        Some(path) => {
-            write_state(path, store).map_err(|e| RpcError::state_not_saved(&e.to_string()))
+    match &shared.state {
+        Some(state) => state.changed().map_err(|e| RpcError::state_not_saved(&e)),
+        None => {
+            store.dirty = false;
+            Ok(())
         }
-        None => Ok(()),
     }
-}
-
-pub fn write_state(path: &Path, store: &Store) -> std::io::Result<()> {
-    let bytes = serde_json::to_vec(store).map_err(std::io::Error::other)?;
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }
 
 async fn rest_custom_field(

@@ -186,7 +186,7 @@ pub struct Store {
     next_id: u64,
     next_lead_number: u64,
     records: BTreeMap<u64, Record>,
-    /// Set by every mutation; the server saves the state file when it sees it.
+    /// Set by every mutation; cleared when the state file has been given the change.
     #[serde(skip)]
     pub dirty: bool,
 }
