@@ -340,14 +340,35 @@ async fn a_json_data_file_sets_credentials_and_records() {
     assert_eq!(rpc.ok("findStagesets", json!({})).await, json!([]));
 }
 
-/// `GET /api/v1/json` over a bare socket: the blocking variant needs no async caller.
-fn get_smd(addr: std::net::SocketAddr) -> String {
+/// One HTTP/1.1 exchange over a bare socket: the blocking variant and the command need no async
+/// caller.
+fn exchange(addr: std::net::SocketAddr, request: &str) -> String {
     let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.write_all(b"GET /api/v1/json HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n")
-        .unwrap();
+    s.write_all(request.as_bytes()).unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     out
+}
+
+fn get_smd(addr: std::net::SocketAddr) -> String {
+    exchange(
+        addr,
+        "GET /api/v1/json HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n",
+    )
+}
+
+fn post_call(addr: std::net::SocketAddr, call: &Value) -> String {
+    use base64::Engine;
+    let auth =
+        base64::engine::general_purpose::STANDARD.encode("admin@acme.in:sandbox-key-not-secret");
+    let body = call.to_string();
+    exchange(
+        addr,
+        &format!(
+            "POST /api/v1/json HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Basic {auth}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
 }
 
 #[test]
@@ -360,14 +381,23 @@ fn blocking_sandbox_serves_sync_callers() {
 }
 
 #[test]
-fn the_command_prints_endpoint_and_credentials() {
+fn the_command_prints_its_credentials_and_saves_state_on_ctrl_c() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
-        .args(["sandbox", "--listen", "127.0.0.1:0", "--seed", "3"])
+        .args([
+            "sandbox",
+            "--listen",
+            "127.0.0.1:0",
+            "--seed",
+            "3",
+            "--state",
+        ])
+        .arg(&state)
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut printed = Vec::new();
     for line in lines.by_ref() {
         let line = line.unwrap();
@@ -378,19 +408,37 @@ fn the_command_prints_endpoint_and_credentials() {
         }
     }
     let text = printed.join("\n");
+    assert!(text.contains("username: admin@acme.in"), "{text}");
+    assert!(text.contains("api key:  sandbox-key-not-secret"), "{text}");
     let endpoint = text
         .lines()
         .find_map(|l| l.trim().strip_prefix("endpoint: "))
-        .unwrap()
-        .to_string();
-    assert!(text.contains("username: admin@acme.in"), "{text}");
-    assert!(text.contains("api key:  sandbox-key-not-secret"), "{text}");
+        .unwrap();
     let addr = endpoint
         .trim_start_matches("http://")
         .trim_end_matches("/api/v1/json")
         .parse()
         .unwrap();
     assert!(get_smd(addr).contains("findUsers"));
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let call = json!({"jsonrpc": "2.0", "id": 1, "method": "newAccount", "params": {"account": {"name": "Signal Ltd"}}});
+    let reply = post_call(addr, &call);
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+
+    // Ctrl-C: the sandbox stops cleanly and the change is on disk.
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    assert!(child.wait().unwrap().success());
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    assert!(
+        rest.iter().any(|l| l.contains("sandbox stopped")),
+        "{rest:?}"
+    );
+    assert!(
+        std::fs::read_to_string(&state)
+            .unwrap()
+            .contains("Signal Ltd")
+    );
 }
