@@ -219,7 +219,6 @@ impl SandboxData {
                 })?;
             }
         }
-        store.dirty = false;
         Ok(store)
     }
 }

@@ -19,8 +19,9 @@ pub const SAVE_EVERY: Duration = Duration::from_millis(100);
 pub struct StateFile {
     path: PathBuf,
     wake: Notify,
-    /// One writer at a time: the background saver and the final flush share the temporary file.
-    writing: Mutex<()>,
+    /// The store version on disk; one writer at a time holds it, and never replaces a newer
+    /// snapshot with an older one (the saver's write may finish after the final flush).
+    written: Mutex<Option<u64>>,
     /// The last write's failure, reported to the next call that changes something.
     failure: Mutex<Option<String>>,
 }
@@ -34,7 +35,7 @@ impl StateFile {
         Self {
             path,
             wake: Notify::new(),
-            writing: Mutex::new(()),
+            written: Mutex::new(None),
             failure: Mutex::new(None),
         }
     }
@@ -54,13 +55,19 @@ impl StateFile {
             .map_err(io::Error::other)
     }
 
+    /// Write a snapshot unless the file already holds this version or a newer one.
     pub fn write(&self, store: &Store) -> io::Result<()> {
+        let mut written = lock(&self.written);
+        if written.is_some_and(|v| v >= store.version) {
+            return Ok(());
+        }
         let bytes = serde_json::to_vec(store).map_err(io::Error::other)?;
-        let _one_writer = lock(&self.writing);
         let mut tmp = self.path.as_os_str().to_owned();
         tmp.push(".tmp");
         std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, &self.path)
+        std::fs::rename(&tmp, &self.path)?;
+        *written = Some(store.version);
+        Ok(())
     }
 
     /// Something changed: schedule a write. Fails if the previous write failed.
@@ -72,14 +79,9 @@ impl StateFile {
         Ok(())
     }
 
-    /// Write now if anything changed since the last write (when the sandbox stops).
+    /// Write now if the file is behind (when the sandbox stops).
     pub fn flush(&self, shared: &Shared) -> io::Result<()> {
-        let mut store = shared.store();
-        if !store.dirty {
-            return Ok(());
-        }
-        store.dirty = false;
-        self.write(&store)
+        self.write(&shared.store())
     }
 }
 
@@ -88,11 +90,7 @@ pub async fn keep_saved(shared: Arc<Shared>, state: Arc<StateFile>) {
     loop {
         state.wake.notified().await;
         tokio::time::sleep(SAVE_EVERY).await;
-        let snapshot = {
-            let mut store = shared.store();
-            store.dirty = false;
-            store.clone()
-        };
+        let snapshot = shared.store().clone();
         let writer = state.clone();
         let result = tokio::task::spawn_blocking(move || writer.write(&snapshot)).await;
         let failure = match result {
@@ -103,5 +101,32 @@ pub async fn keep_saved(shared: Arc<Shared>, state: Arc<StateFile>) {
         if failure.is_some() {
             *lock(&state.failure) = failure;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, json};
+
+    use super::*;
+    use crate::sandbox::store::Entity;
+
+    fn named(name: &str) -> Map<String, serde_json::Value> {
+        json!({"name": name}).as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn an_older_snapshot_never_replaces_a_newer_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = StateFile::new(dir.path().join("state.json"));
+        let mut store = Store::new();
+        store.insert(Entity::Accounts, named("First"));
+        let older = store.clone();
+        store.insert(Entity::Accounts, named("Second"));
+        state.write(&store).unwrap();
+        state.write(&older).unwrap();
+        let saved = state.load().unwrap().unwrap();
+        assert_eq!(saved.count(Entity::Accounts), 2);
+        assert!(!dir.path().join("state.json.tmp").exists());
     }
 }

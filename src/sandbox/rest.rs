@@ -46,6 +46,6 @@ pub fn create_custom_field(shared: &Shared, entity: &str, body: &[u8]) -> Result
     }
     let field = methods::insert_custom_field(&mut store, e, name, kind);
     let rendered = store.render(&field);
-    changed(shared, &mut store).map_err(|err| RestError::NotSaved(err.message))?;
+    changed(shared).map_err(|err| RestError::NotSaved(err.message))?;
     Ok(rendered)
 }

@@ -224,8 +224,11 @@ fn dispatch(shared: &Shared, call: &rpc::Call) -> Result<(Value, bool), RpcError
                 .any(|m| m.eq_ignore_ascii_case(&shared.credentials.username))
         })
         .map(|u| u.id);
+    let before = store.version;
     let result = methods::call(&mut store, method, &call.params, me)?;
-    changed(shared, &mut store)?;
+    if store.version != before {
+        changed(shared)?;
+    }
     let created = method.op.creates();
     if created {
         shared.creates_committed.fetch_add(1, Ordering::Relaxed);
@@ -259,17 +262,11 @@ fn api_for_username(shared: &Shared, call: &rpc::Call) -> Result<Value, RpcError
     Ok(json!({"api": shared.addr.to_string()}))
 }
 
-/// After a call: if it changed anything, have the state file saved.
-pub fn changed(shared: &Shared, store: &mut Store) -> Result<(), RpcError> {
-    if !store.dirty {
-        return Ok(());
-    }
+/// After a call that changed something: have the state file saved.
+pub fn changed(shared: &Shared) -> Result<(), RpcError> {
     match &shared.state {
         Some(state) => state.changed().map_err(|e| RpcError::state_not_saved(&e)),
-        None => {
-            store.dirty = false;
-            Ok(())
-        }
+        None => Ok(()),
     }
 }
 

@@ -186,9 +186,9 @@ pub struct Store {
     next_id: u64,
     next_lead_number: u64,
     records: BTreeMap<u64, Record>,
-    /// Set by every mutation; cleared when the state file has been given the change.
+    /// Bumped by every change, so the state file can tell a newer snapshot from an older one.
     #[serde(skip)]
-    pub dirty: bool,
+    pub version: u64,
 }
 
 /// The first lead number, as in the UI's "Lead-1001".
@@ -213,7 +213,7 @@ impl Store {
             self.next_lead_number += 1;
         }
         let t = now();
-        self.dirty = true;
+        self.version += 1;
         self.records.entry(id).or_insert(Record {
             entity,
             id,
@@ -252,7 +252,7 @@ impl Store {
         record.fields = fields;
         record.rev += 1;
         record.modified = now();
-        self.dirty = true;
+        self.version += 1;
         Some(record)
     }
 
@@ -262,7 +262,7 @@ impl Store {
             record.deleted = Some(t.clone());
             record.modified = t;
             record.rev += 1;
-            self.dirty = true;
+            self.version += 1;
         }
     }
 
