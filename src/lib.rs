@@ -10,3 +10,4 @@ pub mod cli;
 pub mod config;
 pub mod mapping;
 pub mod rsoft;
+pub mod sandbox;
