@@ -9,3 +9,6 @@
 pub mod cli;
 pub mod config;
 pub mod nutshell;
+pub mod mapping;
+pub mod rsoft;
+pub mod sandbox;

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-mod check_api;
+pub mod check_api;
+pub mod sample_export;
+pub mod sandbox;
 
 /// Exit codes users script against (design.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +45,10 @@ pub struct Cli {
 pub enum Command {
     /// Pre-flight: the live API still has every method the tool uses, and the credentials work.
     CheckApi(check_api::CheckApiArgs),
+    /// Write a realistic RSoft export (the bundled sample at scale 1) for demos and benchmarks.
+    SampleExport(sample_export::SampleExportArgs),
+    /// Run a local Nutshell-compatible server for demos, rehearsals and tests.
+    Sandbox(sandbox::SandboxArgs),
 }
 
 /// Parse the command line, run the command, map its outcome to the exit-code contract.
@@ -70,5 +76,7 @@ pub fn main() -> ExitCode {
 fn run(command: Command) -> anyhow::Result<ExitStatus> {
     match command {
         Command::CheckApi(args) => check_api::run(args),
+        Command::SampleExport(args) => sample_export::run(args),
+        Command::Sandbox(args) => sandbox::run(args),
     }
 }
