@@ -8,7 +8,7 @@
 
 pub mod cli;
 pub mod config;
-pub mod nutshell;
 pub mod mapping;
+pub mod nutshell;
 pub mod rsoft;
 pub mod sandbox;

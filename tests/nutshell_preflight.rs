@@ -119,12 +119,12 @@ async fn check_reports_mismatches_and_rejected_credentials() {
     );
 }
 
-fn check_api(url: &str) -> (i32, String) {
+fn check_api(endpoint: &str) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("crm-migrate.toml");
     std::fs::write(
         &config,
-        format!("[nutshell]\nendpoint = \"{url}\"\nusername = \"{USER}\"\napi_key_env = \"CHECK_API_TEST_KEY\"\n"),
+        format!("[nutshell]\nendpoint = \"{endpoint}\"\nusername = \"{USER}\"\napi_key_env = \"CHECK_API_TEST_KEY\"\n"),
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
@@ -167,4 +167,12 @@ async fn check_api_command_exits_0_when_all_is_well_and_1_with_the_list() {
         "{text}"
     );
     assert!(text.contains("credentials: FAILED"), "{text}");
+}
+
+#[test]
+fn check_api_starts_the_built_in_sandbox_for_endpoint_sandbox() {
+    let (code, text) = check_api("sandbox");
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("credentials: accepted"), "{text}");
+    assert!(text.contains("http://127.0.0.1:"), "{text}");
 }

@@ -350,10 +350,7 @@ async fn discovery_asks_unauthenticated_and_builds_the_endpoint() {
         .await
         .unwrap_err();
     assert!(
-        matches!(
-            e,
-            NutshellError::Endpoint(EndpointError::SandboxUnavailable)
-        ),
+        matches!(e, NutshellError::Endpoint(EndpointError::SandboxNotStarted)),
         "{e}"
     );
 }

@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use super::ExitStatus;
 use crate::config::{Config, DEFAULT_CONFIG_FILE};
 use crate::nutshell::{self, methods, preflight};
+use crate::sandbox::{Sandbox, SandboxOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckApiArgs {
@@ -18,9 +19,17 @@ pub struct CheckApiArgs {
 
 pub fn run(args: CheckApiArgs) -> anyhow::Result<ExitStatus> {
     let config = Config::load(&args.config)?;
-    let key = config.api_key()?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let report = runtime.block_on(async {
+        if config.nutshell.endpoint.as_deref().map(str::trim) == Some(nutshell::SANDBOX_ENDPOINT) {
+            // The built-in sandbox, started here for the check, with its own credentials.
+            let sandbox = Sandbox::start(SandboxOptions::default()).await?;
+            let client = nutshell::sandbox_client(&sandbox, &config.load)?;
+            let report = preflight::check(&client).await;
+            sandbox.shutdown().await?;
+            return anyhow::Ok(report?);
+        }
+        let key = config.api_key()?;
         let client = nutshell::connect(&config, &key, methods::DEFAULT_DISCOVERY_URL).await?;
         anyhow::Ok(preflight::check(&client).await?)
     })?;

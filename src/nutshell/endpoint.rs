@@ -35,9 +35,9 @@ pub enum EndpointError {
     )]
     MissingUsername,
     #[error(
-        "endpoint = \"sandbox\": the built-in sandbox is not available in this build yet; start a sandbox yourself and set [nutshell] endpoint to its URL"
+        "endpoint = \"sandbox\" names the built-in sandbox, which has no fixed URL: start it first (`crm-migrate sandbox` prints its URL) or use a command that starts it itself, such as check-api"
     )]
-    SandboxUnavailable,
+    SandboxNotStarted,
 }
 
 /// A checked JSON-RPC endpoint URL.

@@ -19,13 +19,27 @@ pub use error::{FailureClass, NutshellError, TransportKind};
 pub use throttle::{Throttle, ThrottleSettings, ThrottleSnapshot};
 pub use types::*;
 
-use crate::config::{ApiKey, Config};
+use crate::config::{ApiKey, Config, LoadConfig};
 
 /// The `[nutshell] endpoint` value that means the built-in local sandbox.
 pub const SANDBOX_ENDPOINT: &str = "sandbox";
 
+/// A client for a sandbox started in this process, with the sandbox's own credentials.
+pub fn sandbox_client(
+    sandbox: &crate::sandbox::RunningSandbox,
+    load: &LoadConfig,
+) -> Result<Client, NutshellError> {
+    let endpoint = Endpoint::parse(&sandbox.endpoint())?;
+    let credentials = sandbox.credentials();
+    Client::new(
+        ClientOptions::new(endpoint, &credentials.username, load),
+        &credentials.api_key,
+    )
+}
+
 /// Resolve the configured endpoint (a URL, or discovery by username at `discovery_url`) and
-/// build a client for it.
+/// build a client for it. `"sandbox"` is refused here: whoever starts the sandbox connects with
+/// [`sandbox_client`].
 pub async fn connect(
     config: &Config,
     key: &ApiKey,
@@ -39,7 +53,7 @@ pub async fn connect(
         .filter(|u| !u.is_empty())
         .ok_or(EndpointError::MissingUsername)?;
     let endpoint = match config.nutshell.endpoint.as_deref().map(str::trim) {
-        Some(SANDBOX_ENDPOINT) => return Err(EndpointError::SandboxUnavailable.into()),
+        Some(SANDBOX_ENDPOINT) => return Err(EndpointError::SandboxNotStarted.into()),
         Some(url) if !url.is_empty() => Endpoint::parse(url)?,
         _ => {
             let options_timeout = std::time::Duration::from_secs(30);
