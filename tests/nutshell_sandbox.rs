@@ -6,9 +6,10 @@ use std::time::Duration;
 use crm_migrate::config::{ApiKey, LoadConfig};
 use crm_migrate::nutshell::retry::RetryPolicy;
 use crm_migrate::nutshell::{
-    self, Account, Activity, ActivityType, Client, ClientOptions, Contact, Endpoint, EndpointError,
+    Account, Activity, ActivityType, Client, ClientOptions, Contact, Endpoint, EndpointError,
     EntityRef, FailureClass, FindOptions, Lead, Link, Milestone, MultiValue, NutshellError,
-    PersonName, Source, Stageset, Task, ThrottleSettings, Timestamp, User, preflight,
+    PersonName, Source, Stageset, Task, ThrottleSettings, Timestamp, TransportKind, User,
+    preflight,
 };
 use crm_migrate::sandbox::{self, Knobs, RunningSandbox, Sandbox, SandboxOptions};
 use serde_json::{Map, Value, json};
@@ -594,5 +595,54 @@ async fn http_to_the_sandbox_is_fine_but_not_to_a_remote_host() {
         Endpoint::parse(&remote),
         Err(EndpointError::InsecureRemote { .. })
     ));
-    let _ = nutshell::SANDBOX_ENDPOINT;
+}
+
+#[tokio::test]
+async fn timeouts_retry_reads_and_leave_creates_ambiguous() {
+    let s = sandbox(Knobs {
+        latency: Duration::from_millis(400),
+        ..Knobs::default()
+    })
+    .await;
+    let load = LoadConfig {
+        requests_per_second: 100.0,
+        max_in_flight: 4,
+    };
+    let mut options = ClientOptions::new(
+        Endpoint::parse(&s.endpoint()).unwrap(),
+        &s.credentials().username,
+        &load,
+    );
+    options.timeout = Duration::from_millis(100);
+    options.retry = RetryPolicy {
+        max_attempts: 3,
+        base: Duration::from_millis(5),
+        cap: Duration::from_millis(10),
+    };
+    let c = Client::new(options, &s.credentials().api_key).unwrap();
+
+    let e = c.get::<Account>(1).await.unwrap_err();
+    assert!(
+        matches!(
+            e,
+            NutshellError::Transport {
+                kind: TransportKind::Timeout,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(e.class(), FailureClass::RetrySafe);
+    assert_eq!(s.stats().faults.requests, 3, "a read is sent again");
+
+    let e = c
+        .create(&Account {
+            name: Some("Slow Ltd".into()),
+            ..Account::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.class(), FailureClass::Ambiguous, "{e:?}");
+    assert_eq!(s.stats().faults.requests, 4, "a create is sent once");
+    assert_eq!(c.snapshot().timeouts, 4);
 }
