@@ -20,8 +20,10 @@ pub struct CheckApiArgs {
 pub fn run(args: CheckApiArgs) -> anyhow::Result<ExitStatus> {
     let config = Config::load(&args.config)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let on_sandbox =
+        config.nutshell.endpoint.as_deref().map(str::trim) == Some(nutshell::SANDBOX_ENDPOINT);
     let report = runtime.block_on(async {
-        if config.nutshell.endpoint.as_deref().map(str::trim) == Some(nutshell::SANDBOX_ENDPOINT) {
+        if on_sandbox {
             // The built-in sandbox, started here for the check, with its own credentials.
             let sandbox = Sandbox::start(SandboxOptions::default()).await?;
             let client = nutshell::sandbox_client(&sandbox, &config.load)?;
@@ -33,7 +35,12 @@ pub fn run(args: CheckApiArgs) -> anyhow::Result<ExitStatus> {
         let client = nutshell::connect(&config, &key, methods::DEFAULT_DISCOVERY_URL).await?;
         anyhow::Ok(preflight::check(&client).await?)
     })?;
-    println!("endpoint: {}", report.endpoint);
+    let note = if on_sandbox {
+        " (the built-in sandbox)"
+    } else {
+        ""
+    };
+    println!("endpoint: {}{note}", report.endpoint);
     println!(
         "method description: {} methods listed, {} used by crm-migrate",
         report.described_methods,
