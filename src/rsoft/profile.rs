@@ -1,0 +1,542 @@
+//! Column profiling on the stream: fill rate, distinct estimate, inferred type, samples, and the
+//! day-first / month-first evidence of date columns. Memory per column is bounded.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::modules::Module;
+
+/// Values kept as samples per column.
+const SAMPLES: usize = 3;
+/// Longest sample kept, in characters.
+const SAMPLE_CHARS: usize = 80;
+/// Distinct values are counted exactly up to this many, then estimated (k minimum values).
+const DISTINCT_EXACT: usize = 4096;
+/// An enum has at most this many distinct values.
+const ENUM_MAX: u64 = 25;
+
+/// What a column holds, as far as its values (and header) show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueKind {
+    Email,
+    Phone,
+    Date,
+    Datetime,
+    Money,
+    Number,
+    Boolean,
+    Enum,
+    FreeText,
+    /// The record's own key (`Deal ID` in deals).
+    Id,
+    /// A key of another record (`Company ID` in contacts).
+    Reference,
+}
+
+/// The kinds a single value can show; `Enum`, `Id` and `Reference` are column-level decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Email,
+    Phone,
+    Date,
+    Datetime,
+    Money,
+    Number,
+    Boolean,
+    Code,
+    Text,
+}
+
+const SHAPES: usize = 9;
+
+/// Which way round the dates of a column are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateOrderVerdict {
+    /// A value has a first part above 12 (`25/04/2026`).
+    DayFirst,
+    /// A value has a second part above 12 (`04/25/2026`).
+    MonthFirst,
+    /// Values prove both orders: the column is inconsistent.
+    Conflicting,
+    /// Only year-first (ISO) dates.
+    YearFirst,
+    /// No value decides it (`03/04/2026`): the operator must declare the order.
+    Ambiguous,
+}
+
+/// The evidence for a date column's order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DateEvidence {
+    pub day_first: u64,
+    pub month_first: u64,
+    pub year_first: u64,
+    pub ambiguous: u64,
+    pub day_first_example: Option<String>,
+    pub month_first_example: Option<String>,
+    pub ambiguous_example: Option<String>,
+}
+
+impl DateEvidence {
+    pub fn verdict(&self) -> DateOrderVerdict {
+        match (self.day_first > 0, self.month_first > 0) {
+            (true, true) => DateOrderVerdict::Conflicting,
+            (true, false) => DateOrderVerdict::DayFirst,
+            (false, true) => DateOrderVerdict::MonthFirst,
+            (false, false) if self.ambiguous == 0 && self.year_first > 0 => {
+                DateOrderVerdict::YearFirst
+            }
+            _ => DateOrderVerdict::Ambiguous,
+        }
+    }
+
+    fn observe(&mut self, value: &str) {
+        let Some((a, b, year_first)) = date_parts(value) else {
+            return;
+        };
+        let keep = |slot: &mut Option<String>| {
+            if slot.is_none() {
+                *slot = Some(value.to_string());
+            }
+        };
+        if year_first {
+            self.year_first += 1;
+        } else if a > 12 {
+            self.day_first += 1;
+            keep(&mut self.day_first_example);
+        } else if b > 12 {
+            self.month_first += 1;
+            keep(&mut self.month_first_example);
+        } else {
+            self.ambiguous += 1;
+            keep(&mut self.ambiguous_example);
+        }
+    }
+}
+
+/// A finished column profile: what the mapping layer's proposer reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnProfile {
+    /// The header as written in the file.
+    pub header: String,
+    /// The standard RSoft header it stands for, if any; `None` means a custom field.
+    pub canonical: Option<String>,
+    pub module: Option<Module>,
+    /// Rows that were read (bad rows excluded).
+    pub rows: u64,
+    /// Rows with a non-blank value.
+    pub filled: u64,
+    /// `filled / rows`, 0 when there are no rows.
+    pub fill_rate: f64,
+    pub distinct: u64,
+    /// False when `distinct` is an estimate (past 4096 distinct values).
+    pub distinct_exact: bool,
+    pub inferred: ValueKind,
+    pub samples: Vec<String>,
+    /// Longest value, in bytes.
+    pub max_len: usize,
+    /// Present for date and datetime columns.
+    pub dates: Option<DateEvidence>,
+    pub date_order: Option<DateOrderVerdict>,
+}
+
+/// Accumulates one column's profile, one value at a time.
+#[derive(Debug, Clone)]
+pub struct ColumnProfiler {
+    rows: u64,
+    filled: u64,
+    shapes: [u64; SHAPES],
+    distinct: DistinctSketch,
+    samples: Vec<String>,
+    max_len: usize,
+    dates: DateEvidence,
+}
+
+impl Default for ColumnProfiler {
+    fn default() -> Self {
+        ColumnProfiler {
+            rows: 0,
+            filled: 0,
+            shapes: [0; SHAPES],
+            distinct: DistinctSketch::default(),
+            samples: Vec::with_capacity(SAMPLES),
+            max_len: 0,
+            dates: DateEvidence::default(),
+        }
+    }
+}
+
+impl ColumnProfiler {
+    pub fn observe(&mut self, raw: &str) {
+        self.rows += 1;
+        let value = raw.trim();
+        if value.is_empty() {
+            return;
+        }
+        self.filled += 1;
+        self.max_len = self.max_len.max(value.len());
+        let shape = shape_of(value);
+        self.shapes[shape as usize] += 1;
+        if matches!(shape, Shape::Date | Shape::Datetime) {
+            self.dates.observe(value);
+        }
+        self.distinct.insert(value);
+        if self.samples.len() < SAMPLES && !self.samples.iter().any(|s| s == value) {
+            self.samples.push(value.chars().take(SAMPLE_CHARS).collect());
+        }
+    }
+
+    /// Closes the profile. `module` and the header decide `Id` / `Reference` and money by name.
+    pub fn finish(self, header: &str, module: Option<Module>) -> ColumnProfile {
+        let canonical = module.and_then(|m| m.canonical_header(header));
+        let (distinct, distinct_exact) = self.distinct.estimate();
+        let inferred = self.infer(header, module, canonical, distinct);
+        let is_date = matches!(inferred, ValueKind::Date | ValueKind::Datetime);
+        ColumnProfile {
+            header: header.to_string(),
+            canonical: canonical.map(str::to_string),
+            module,
+            rows: self.rows,
+            filled: self.filled,
+            fill_rate: if self.rows == 0 {
+                0.0
+            } else {
+                (self.filled as f64 / self.rows as f64 * 1000.0).round() / 1000.0
+            },
+            distinct,
+            distinct_exact,
+            inferred,
+            samples: self.samples,
+            max_len: self.max_len,
+            date_order: is_date.then(|| self.dates.verdict()),
+            dates: is_date.then_some(self.dates),
+        }
+    }
+
+    fn infer(
+        &self,
+        header: &str,
+        module: Option<Module>,
+        canonical: Option<&str>,
+        distinct: u64,
+    ) -> ValueKind {
+        let name = canonical.unwrap_or(header).trim();
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(" id") || lower == "id" || lower.ends_with(" no.") {
+            let own_key = module
+                .and_then(|m| m.standard_columns().first())
+                .is_some_and(|c| Some(c.canonical) == canonical);
+            return if own_key {
+                ValueKind::Id
+            } else {
+                ValueKind::Reference
+            };
+        }
+        if self.filled == 0 {
+            return ValueKind::FreeText;
+        }
+        let count = |s: Shape| self.shapes[s as usize];
+        let most = |s: Shape| count(s) * 10 >= self.filled * 9;
+        let moneyish = ["amount", "value", "turnover", "revenue", "price", "budget"]
+            .iter()
+            .any(|w| lower.contains(w));
+        if most(Shape::Email) {
+            ValueKind::Email
+        } else if count(Shape::Datetime) > 0
+            && (count(Shape::Date) + count(Shape::Datetime)) * 10 >= self.filled * 9
+        {
+            ValueKind::Datetime
+        } else if most(Shape::Date) {
+            ValueKind::Date
+        } else if most(Shape::Boolean) {
+            ValueKind::Boolean
+        } else if (count(Shape::Money) > 0 || moneyish)
+            && (count(Shape::Money) + count(Shape::Number)) * 10 >= self.filled * 9
+        {
+            ValueKind::Money
+        } else if most(Shape::Phone) {
+            ValueKind::Phone
+        } else if (count(Shape::Number) + count(Shape::Phone)) * 10 >= self.filled * 9 {
+            ValueKind::Number
+        } else if most(Shape::Code) && distinct * 10 >= self.filled * 9 {
+            ValueKind::Id
+        } else if distinct <= ENUM_MAX && self.filled >= 2 * distinct && self.max_len <= 60 {
+            ValueKind::Enum
+        } else {
+            ValueKind::FreeText
+        }
+    }
+}
+
+fn shape_of(v: &str) -> Shape {
+    let b = v.as_bytes();
+    let first = b[0];
+    if first.is_ascii_digit() {
+        if let Some(s) = date_shape(v) {
+            return s;
+        }
+    }
+    if v.contains('@') {
+        return if is_email(v) { Shape::Email } else { Shape::Text };
+    }
+    if is_boolean(v) {
+        return Shape::Boolean;
+    }
+    if first.is_ascii_digit() || first == b'+' || first == b'-' || first == b'(' {
+        if let Some(s) = numeric_shape(v) {
+            return s;
+        }
+    }
+    if is_money_with_symbol(v) {
+        return Shape::Money;
+    }
+    if is_code(b) {
+        return Shape::Code;
+    }
+    Shape::Text
+}
+
+fn is_boolean(v: &str) -> bool {
+    v.len() <= 5
+        && ["yes", "no", "true", "false", "y", "n"]
+            .iter()
+            .any(|w| v.eq_ignore_ascii_case(w))
+}
+
+/// `ravi@acme.in` or `Ravi Kumar <ravi@acme.in>`.
+fn is_email(v: &str) -> bool {
+    let addr = match (v.rfind('<'), v.strip_suffix('>')) {
+        (Some(i), Some(inner)) => &inner[i + 1..],
+        _ => v,
+    };
+    match addr.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !addr.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// Digits with optional `+`, spaces, dashes, parentheses, one `.`, and `,` grouping.
+fn numeric_shape(v: &str) -> Option<Shape> {
+    let mut digits = 0usize;
+    let mut dots = 0;
+    let mut commas = 0;
+    let mut phone_marks = 0;
+    for (i, c) in v.bytes().enumerate() {
+        match c {
+            b'0'..=b'9' => digits += 1,
+            b'.' => dots += 1,
+            b',' => commas += 1,
+            b'+' if i == 0 => phone_marks += 1,
+            b'-' if i == 0 => {}
+            b' ' | b'-' | b'(' | b')' => phone_marks += 1,
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let first = v.as_bytes()[0];
+    if dots == 0 && commas == 0 && (10..=13).contains(&digits) && (first == b'+' || first == b'0' || first >= b'6' || phone_marks > 0) {
+        return Some(Shape::Phone);
+    }
+    if phone_marks > 0 {
+        return (digits >= 7 && dots == 0 && commas == 0).then_some(Shape::Phone);
+    }
+    match (dots, commas) {
+        (0 | 1, 0) => Some(Shape::Number),
+        // `1,25,000.00` (Indian grouping) or `125,000`: grouped amounts.
+        (0 | 1, _) => Some(Shape::Money),
+        _ => None,
+    }
+}
+
+fn is_money_with_symbol(v: &str) -> bool {
+    let rest = ["₹", "$", "€", "£", "Rs.", "Rs", "INR", "USD", "EUR", "GBP"]
+        .iter()
+        .find_map(|p| v.strip_prefix(p))
+        .or_else(|| {
+            ["INR", "USD", "EUR", "GBP", "₹"]
+                .iter()
+                .find_map(|s| v.strip_suffix(s))
+        });
+    rest.map(str::trim)
+        .is_some_and(|r| !r.is_empty() && numeric_shape(r).is_some_and(|s| s != Shape::Phone))
+}
+
+/// Record codes such as `CMP-0001`, `L1001`, `DEAL_42`: letters then digits, no spaces.
+fn is_code(b: &[u8]) -> bool {
+    b.len() <= 24
+        && b[0].is_ascii_alphabetic()
+        && b.iter().any(u8::is_ascii_digit)
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
+}
+
+/// `25-04-2026`, `25/04/2026 10:30 AM`, `2026-04-25T10:30:00+05:30`.
+fn date_shape(v: &str) -> Option<Shape> {
+    date_parts(v)?;
+    let (_, rest) = split_date(v)?;
+    let rest = rest.trim_start_matches(['T', ' ']);
+    if rest.is_empty() {
+        return Some(Shape::Date);
+    }
+    let b = rest.as_bytes();
+    (b[0].is_ascii_digit() && rest.contains(':')).then_some(Shape::Datetime)
+}
+
+/// Splits `DD/MM/YYYY rest` at the end of the date part.
+fn split_date(v: &str) -> Option<(&str, &str)> {
+    let end = v
+        .find(|c: char| !(c.is_ascii_digit() || c == '/' || c == '-' || c == '.'))
+        .unwrap_or(v.len());
+    Some(v.split_at(end))
+}
+
+/// The first two numbers of a date and whether it is year-first.
+fn date_parts(v: &str) -> Option<(u32, u32, bool)> {
+    let (date, _) = split_date(v)?;
+    let sep = date.chars().find(|c| matches!(c, '/' | '-' | '.'))?;
+    let mut it = date.split(sep);
+    let (a, b, c) = (it.next()?, it.next()?, it.next()?);
+    if it.next().is_some() || a.is_empty() || b.is_empty() || c.is_empty() {
+        return None;
+    }
+    let n = |s: &str| s.parse::<u32>().ok();
+    let (x, y, z) = (n(a)?, n(b)?, n(c)?);
+    if a.len() == 4 {
+        return ((1..=12).contains(&y) && (1..=31).contains(&z)).then_some((y, z, true));
+    }
+    let year_ok = c.len() == 4 || c.len() == 2;
+    (year_ok && a.len() <= 2 && b.len() <= 2 && (1..=31).contains(&x) && (1..=31).contains(&y) && (x <= 12 || y <= 12))
+        .then_some((x, y, false))
+}
+
+/// Counts distinct values exactly up to a bound, then estimates them from the k smallest hashes
+/// (KMV), so memory stays bounded however many values a column has.
+#[derive(Debug, Clone, Default)]
+struct DistinctSketch {
+    hashes: HashSet<u64>,
+    /// Set once the sketch has dropped hashes: only hashes below it are kept.
+    threshold: Option<u64>,
+}
+
+impl DistinctSketch {
+    fn insert(&mut self, value: &str) {
+        let h = hash(value.as_bytes());
+        if self.threshold.is_some_and(|t| h >= t) {
+            return;
+        }
+        self.hashes.insert(h);
+        if self.hashes.len() > 2 * DISTINCT_EXACT {
+            let mut v: Vec<u64> = self.hashes.drain().collect();
+            v.sort_unstable();
+            v.truncate(DISTINCT_EXACT);
+            self.threshold = v.last().map(|m| m + 1);
+            self.hashes.extend(v);
+        }
+    }
+
+    fn estimate(&self) -> (u64, bool) {
+        if self.threshold.is_none() && self.hashes.len() <= DISTINCT_EXACT {
+            return (self.hashes.len() as u64, true);
+        }
+        let mut v: Vec<u64> = self.hashes.iter().copied().collect();
+        v.sort_unstable();
+        let k = DISTINCT_EXACT.min(v.len());
+        let kth = v.get(k - 1).copied().unwrap_or(u64::MAX).max(1);
+        let est = (k as f64 - 1.0) * (u64::MAX as f64) / kth as f64;
+        (est.round() as u64, false)
+    }
+}
+
+/// A fast 64-bit hash with a strong final mix, so the bits are uniform enough for KMV.
+fn hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0x9E37_79B9_7F4A_7C15 ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0xFF51_AFD7_ED55_8CCD).rotate_left(29);
+    }
+    let mut w = [0u8; 8];
+    w[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    // splitmix64 finaliser
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94D0_49BB_1331_11EB);
+    h ^ (h >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(header: &str, module: Option<Module>, values: &[&str]) -> ColumnProfile {
+        let mut p = ColumnProfiler::default();
+        for v in values {
+            p.observe(v);
+        }
+        p.finish(header, module)
+    }
+
+    #[test]
+    fn shapes_of_common_values() {
+        assert_eq!(shape_of("ravi@acme.in"), Shape::Email);
+        assert_eq!(shape_of("Ravi Kumar <ravi@acme.in>"), Shape::Email);
+        assert_eq!(shape_of("+91 98765 43210"), Shape::Phone);
+        assert_eq!(shape_of("9876543210"), Shape::Phone);
+        assert_eq!(shape_of("25-04-2026"), Shape::Date);
+        assert_eq!(shape_of("25/04/2026 10:30 AM"), Shape::Datetime);
+        assert_eq!(shape_of("2026-04-25T10:30:00+05:30"), Shape::Datetime);
+        assert_eq!(shape_of("₹ 1,25,000.00"), Shape::Money);
+        assert_eq!(shape_of("1,25,000"), Shape::Money);
+        assert_eq!(shape_of("42.5"), Shape::Number);
+        assert_eq!(shape_of("Yes"), Shape::Boolean);
+        assert_eq!(shape_of("CMP-0001"), Shape::Code);
+        assert_eq!(shape_of("Hello there"), Shape::Text);
+        assert_eq!(shape_of("13/13/2026"), Shape::Text);
+    }
+
+    #[test]
+    fn distinct_is_exact_then_estimated_within_ten_percent() {
+        let mut s = DistinctSketch::default();
+        for i in 0..100 {
+            s.insert(&format!("v{}", i % 37));
+        }
+        assert_eq!(s.estimate(), (37, true));
+        let mut s = DistinctSketch::default();
+        for i in 0..200_000 {
+            s.insert(&format!("value-{i}"));
+        }
+        let (est, exact) = s.estimate();
+        assert!(!exact);
+        assert!((180_000..220_000).contains(&est), "estimate {est}");
+        assert!(s.hashes.len() <= 2 * DISTINCT_EXACT);
+    }
+
+    #[test]
+    fn id_and_reference_come_from_the_module_key() {
+        let p = profile("Deal ID", Some(Module::Deals), &["D1", "D2"]);
+        assert_eq!(p.inferred, ValueKind::Id);
+        let p = profile("Company ID", Some(Module::Deals), &["C1", "C1"]);
+        assert_eq!(p.inferred, ValueKind::Reference);
+    }
+
+    #[test]
+    fn enum_and_free_text() {
+        let p = profile("Status", None, &["Open", "Won", "Open", "Lost", "Open", "Won"]);
+        assert_eq!(p.inferred, ValueKind::Enum);
+        assert_eq!(p.distinct, 3);
+        let p = profile("Notes", None, &["call back", "sent quote", "met at expo"]);
+        assert_eq!(p.inferred, ValueKind::FreeText);
+    }
+}

@@ -1,0 +1,403 @@
+//! Streaming rows of one CSV file: header checks, then records one at a time, each ending as a
+//! read row or a bad row with a reason. Memory does not grow with the file.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Arc;
+
+use csv::StringRecord;
+use serde::{Deserialize, Serialize};
+
+use super::decode::{self, DecodeNotes, SNIFF_BYTES, Sniff, Transcoder};
+use super::ReadError;
+
+/// A cell above this size gets a warning: no CRM field holds that much.
+pub const BIG_CELL_BYTES: usize = 1024 * 1024;
+
+/// How serious a finding is: a warning leaves the data usable, an error lost something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A finding about a file, with where it is and what to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub file: String,
+    /// Physical line (1-based), when the finding is about one place.
+    pub line: Option<u64>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// A row that could not be read as a record, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[error("{file}:{line}: {reason}")]
+pub struct RowProblem {
+    pub file: String,
+    /// Physical line where the row starts.
+    pub line: u64,
+    pub reason: String,
+}
+
+/// A file's header: the names as read (blank and duplicate names made unique), by position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headers {
+    names: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Headers {
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Position of a header, matched exactly as it appears in [`Headers::names`].
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+}
+
+/// A row borrowed from the reader: cheap, valid until the next row is read.
+#[derive(Debug, Clone, Copy)]
+pub struct RowRef<'a> {
+    pub line: u64,
+    record: &'a StringRecord,
+    headers: &'a Headers,
+}
+
+impl<'a> RowRef<'a> {
+    pub fn get(&self, header: &str) -> Option<&'a str> {
+        self.headers.position(header).and_then(|i| self.record.get(i))
+    }
+
+    pub fn field(&self, i: usize) -> Option<&'a str> {
+        self.record.get(i)
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &'a str> {
+        self.record.iter()
+    }
+
+    pub fn to_owned(&self) -> Row {
+        Row {
+            line: self.line,
+            record: self.record.clone(),
+            headers: Arc::new(self.headers.clone()),
+        }
+    }
+}
+
+/// An owned row with header-indexed access.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub line: u64,
+    record: StringRecord,
+    headers: Arc<Headers>,
+}
+
+impl Row {
+    pub fn get(&self, header: &str) -> Option<&str> {
+        self.headers.position(header).and_then(|i| self.record.get(i))
+    }
+
+    pub fn field(&self, i: usize) -> Option<&str> {
+        self.record.get(i)
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.record.iter()
+    }
+
+    pub fn headers(&self) -> &Headers {
+        &self.headers
+    }
+}
+
+/// Counts that account for every row: `rows == read + bad`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowCounts {
+    pub read: u64,
+    pub bad: u64,
+}
+
+/// Streams the rows of one CSV file.
+pub struct RowReader {
+    file: String,
+    sniff: Sniff,
+    csv: csv::Reader<Transcoder<Box<dyn Read + Send>>>,
+    headers: Arc<Headers>,
+    record: StringRecord,
+    counts: RowCounts,
+    findings: Vec<Finding>,
+    done: bool,
+}
+
+impl RowReader {
+    /// Sniffs the file, reads and checks its header. `file` names it in every finding.
+    pub fn new(file: &str, mut input: Box<dyn Read + Send>) -> Result<Self, ReadError> {
+        let io_err = |source| ReadError::Io {
+            file: file.to_string(),
+            source,
+        };
+        let mut sample = Vec::with_capacity(SNIFF_BYTES);
+        (&mut input)
+            .take(SNIFF_BYTES as u64)
+            .read_to_end(&mut sample)
+            .map_err(io_err)?;
+        let sniff = decode::sniff(&sample);
+        let chained: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(sample).chain(input));
+        let transcoder = Transcoder::new(chained, sniff.encoding);
+        let csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(sniff.delimiter.byte())
+            .from_reader(transcoder);
+        let mut reader = RowReader {
+            file: file.to_string(),
+            sniff,
+            csv,
+            headers: Arc::new(Headers {
+                names: Vec::new(),
+                index: HashMap::new(),
+            }),
+            record: StringRecord::new(),
+            counts: RowCounts::default(),
+            findings: Vec::new(),
+            done: false,
+        };
+        reader.read_header()?;
+        Ok(reader)
+    }
+
+    fn read_header(&mut self) -> Result<(), ReadError> {
+        let mut raw = StringRecord::new();
+        let got = self.csv.read_record(&mut raw).map_err(|e| self.csv_error(e))?;
+        if !got {
+            self.done = true;
+            self.warn(None, "the file is empty: no header and no rows. Re-export the module from RSoft if it should hold records".to_string());
+            return Ok(());
+        }
+        let mut names: Vec<String> = Vec::with_capacity(raw.len());
+        let mut index = HashMap::new();
+        for (i, h) in raw.iter().enumerate() {
+            let h = h.trim();
+            let mut name = if h.is_empty() {
+                let name = format!("Column {}", i + 1);
+                self.warn(Some(1), format!("column {} has a blank header; it is called {name:?}. Name it in the file, or map it by that name", i + 1));
+                name
+            } else {
+                h.to_string()
+            };
+            if index.contains_key(&name) {
+                let mut n = 2;
+                while index.contains_key(&format!("{name} ({n})")) {
+                    n += 1;
+                }
+                let renamed = format!("{name} ({n})");
+                self.warn(Some(1), format!("header {name:?} appears more than once; column {} is called {renamed:?}. Check which one holds the data and map it by that name", i + 1));
+                name = renamed;
+            }
+            index.insert(name.clone(), i);
+            names.push(name);
+        }
+        self.headers = Arc::new(Headers { names, index });
+        Ok(())
+    }
+
+    fn warn(&mut self, line: Option<u64>, message: String) {
+        self.findings.push(Finding {
+            severity: Severity::Warning,
+            file: self.file.clone(),
+            line,
+            message,
+        });
+    }
+
+    fn csv_error(&self, e: csv::Error) -> ReadError {
+        let line = e.position().map(|p| p.line());
+        ReadError::Csv {
+            file: self.file.clone(),
+            line,
+            message: e.to_string(),
+        }
+    }
+
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    pub fn sniff(&self) -> &Sniff {
+        &self.sniff
+    }
+
+    pub fn headers(&self) -> &Headers {
+        &self.headers
+    }
+
+    pub fn counts(&self) -> RowCounts {
+        self.counts
+    }
+
+    /// Warnings and errors so far: header problems, big cells, decoding notes (at the end).
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// What transcoding replaced or guessed so far.
+    pub fn decode_notes(&self) -> &DecodeNotes {
+        self.csv.get_ref().notes()
+    }
+
+    /// The next row, borrowed; `None` at the end of the file. I/O errors end the stream as an
+    /// `Err` of [`ReadError`] wrapped in the problem's reason, counted as one bad row.
+    pub fn next_row(&mut self) -> Option<Result<RowRef<'_>, RowProblem>> {
+        if self.done {
+            return None;
+        }
+        match self.csv.read_record(&mut self.record) {
+            Ok(true) => {}
+            Ok(false) => {
+                self.finish();
+                return None;
+            }
+            Err(e) => {
+                self.done = true;
+                self.counts.bad += 1;
+                let line = e.position().map_or(0, |p| p.line());
+                self.finish();
+                return Some(Err(RowProblem {
+                    file: self.file.clone(),
+                    line,
+                    reason: format!("reading stopped: {e}. The rest of the file could not be read; copy the file locally and run again"),
+                }));
+            }
+        }
+        let line = self.record.position().map_or(0, |p| p.line());
+        let want = self.headers.len();
+        let got = self.record.len();
+        if got != want {
+            self.counts.bad += 1;
+            let end_line = self.csv.position().line().saturating_sub(1).max(line);
+            let spans_lines = end_line > line;
+            let reason = if spans_lines && self.record.iter().any(|f| f.contains('\n')) {
+                format!("a quote opened on line {line} is not closed where the row should end: lines {line}–{end_line} were read as one row of {got} fields (header has {want}). Fix the quote in line {line} and re-export; these lines are set aside as one bad row")
+            } else if got < want {
+                format!("row has {got} fields, header has {want}: a value or delimiter is missing (or a cell holds an unquoted line break). The row is set aside; fix it in the file and run again")
+            } else {
+                format!("row has {got} fields, header has {want}: an unquoted {} inside a value probably split it. The row is set aside; quote that value and run again", self.sniff.delimiter.label())
+            };
+            return Some(Err(RowProblem {
+                file: self.file.clone(),
+                line,
+                reason,
+            }));
+        }
+        if self.record.as_slice().len() > BIG_CELL_BYTES {
+            self.note_big_cells(line);
+        }
+        self.counts.read += 1;
+        Some(Ok(RowRef {
+            line,
+            record: &self.record,
+            headers: &self.headers,
+        }))
+    }
+
+    fn note_big_cells(&mut self, line: u64) {
+        let big: Vec<(usize, usize)> = self
+            .record
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.len() > BIG_CELL_BYTES)
+            .map(|(i, f)| (i, f.len()))
+            .collect();
+        for (i, len) in big {
+            let header = self.headers.names.get(i).cloned().unwrap_or_default();
+            self.warn(Some(line), format!("column {header:?} holds a cell of {:.1} MB; it is read whole, but no Nutshell field holds that much: map it to a note or trim it", len as f64 / 1_000_000.0));
+        }
+    }
+
+    /// End-of-file findings: header-only file, decoding notes.
+    fn finish(&mut self) {
+        self.done = true;
+        if self.counts.read + self.counts.bad == 0 && !self.headers.is_empty() {
+            self.warn(Some(1), "the file has a header but no rows".to_string());
+        }
+        let notes = self.csv.get_ref().notes().clone();
+        if notes.replaced > 0 {
+            let mut message = format!(
+                "{} undecodable byte sequence(s) replaced by \u{FFFD} ({}) on line(s) {}",
+                notes.replaced,
+                self.sniff.encoding.label(),
+                list_lines(&notes.replaced_lines, notes.replaced_lines.len() as u64)
+            );
+            message.push_str(": re-export the file as UTF-8, or check those values by hand");
+            self.findings.push(Finding {
+                severity: Severity::Error,
+                file: self.file.clone(),
+                line: notes.replaced_lines.first().copied(),
+                message,
+            });
+        }
+        if notes.non_ascii_lines > 0 {
+            let message = format!(
+                "the file is not UTF-8; it was read as Windows-1252, so the accented or special characters on {} line(s) ({}) are a best guess: check them, or re-export as UTF-8",
+                notes.non_ascii_lines,
+                list_lines(&notes.non_ascii_first_lines, notes.non_ascii_lines)
+            );
+            self.warn(notes.non_ascii_first_lines.first().copied(), message);
+        }
+    }
+
+    /// Reads to the end, for callers that only need the counts and findings.
+    pub fn drain(&mut self) -> RowCounts {
+        while self.next_row().is_some() {}
+        self.counts
+    }
+}
+
+impl Iterator for RowReader {
+    type Item = Result<Row, RowProblem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let headers = Arc::clone(&self.headers);
+        self.next_row().map(|r| {
+            r.map(|row| Row {
+                line: row.line,
+                record: row.record.clone(),
+                headers,
+            })
+        })
+    }
+}
+
+/// `3, 17, 42` or `3, 17, 42 … and 97 more`.
+fn list_lines(lines: &[u64], total: u64) -> String {
+    let shown: Vec<String> = lines.iter().map(u64::to_string).collect();
+    let more = total.saturating_sub(lines.len() as u64);
+    if more > 0 {
+        format!("{} … and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
