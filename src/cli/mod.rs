@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod discover;
+
 /// Exit codes users script against (design.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
@@ -38,7 +40,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Read an RSoft export (folder or .zip) and write the migration scope report.
+    Discover(discover::DiscoverArgs),
+}
 
 /// Parse the command line, run the command, map its outcome to the exit-code contract.
 pub fn main() -> ExitCode {
@@ -63,5 +68,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run(command: Command) -> anyhow::Result<ExitStatus> {
-    match command {}
+    match command {
+        Command::Discover(args) => discover::run(args),
+    }
 }

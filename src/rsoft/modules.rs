@@ -349,9 +349,13 @@ pub fn classify(file_name: &str, headers: &[String]) -> Classification {
             evidence,
         };
     };
-    evidence.push(format!(
-        "headers match {module}: {found} of {total} (weighted) standard columns present"
-    ));
+    if found == 0 {
+        evidence.push("headers match no module's standard columns".to_string());
+    } else {
+        evidence.push(format!(
+            "headers match {module}: {found} of {total} (weighted) standard columns present"
+        ));
+    }
     let confidence = (score / 1.35).min(1.0);
     let confidence = (confidence * 100.0).round() / 100.0;
     if confidence < MIN_CONFIDENCE || found == 0 {
