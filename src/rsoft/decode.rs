@@ -262,6 +262,8 @@ pub struct Transcoder<R> {
     in_start: usize,
     in_end: usize,
     eof: bool,
+    /// The decoder has seen the end of input and must not be called again.
+    finished: bool,
     output: Vec<u8>,
     out_pos: usize,
     /// Newlines already passed on the output side, i.e. the current line is `lines + 1`.
@@ -285,6 +287,7 @@ impl<R: Read> Transcoder<R> {
             in_start: 0,
             in_end: 0,
             eof: false,
+            finished: false,
             output: Vec::with_capacity(3 * 64 * 1024 + 16),
             out_pos: 0,
             lines: 0,
@@ -301,7 +304,7 @@ impl<R: Read> Transcoder<R> {
     fn refill(&mut self) -> io::Result<bool> {
         self.output.clear();
         self.out_pos = 0;
-        loop {
+        while !self.finished {
             if self.in_start == self.in_end && !self.eof {
                 self.in_start = 0;
                 self.in_end = self.inner.read(&mut self.input)?;
@@ -320,6 +323,7 @@ impl<R: Read> Transcoder<R> {
                     .decode_to_utf8_without_replacement(src, &mut self.output[start..], last);
             self.output.truncate(start + written);
             self.in_start += read;
+            self.finished = last && matches!(result, DecoderResult::InputEmpty);
             if let DecoderResult::Malformed(_, _) = result {
                 let line = self.lines + 1 + count_newlines(&self.output) as u64;
                 self.notes.note_replaced(line);
@@ -329,10 +333,8 @@ impl<R: Read> Transcoder<R> {
                 self.lines += count_newlines(&self.output) as u64;
                 return Ok(true);
             }
-            if last && matches!(result, DecoderResult::InputEmpty) {
-                return Ok(false);
-            }
         }
+        Ok(false)
     }
 
     fn scan_non_ascii(&mut self, from: usize, to: usize) {

@@ -147,6 +147,8 @@ pub struct RowReader {
     csv: csv::Reader<Transcoder<Box<dyn Read + Send>>>,
     headers: Arc<Headers>,
     record: StringRecord,
+    /// Reused when a record's last field loses its CR.
+    scratch: String,
     counts: RowCounts,
     findings: Vec<Finding>,
     done: bool,
@@ -171,6 +173,9 @@ impl RowReader {
             .has_headers(false)
             .flexible(true)
             .delimiter(sniff.delimiter.byte())
+            // Only LF ends a record, so csv's line numbers stay true in CRLF files (with CR as a
+            // terminator it counts the LF one record late); the CR is stripped in `read_record`.
+            .terminator(csv::Terminator::Any(b'\n'))
             .from_reader(transcoder);
         let mut reader = RowReader {
             file: file.to_string(),
@@ -181,6 +186,7 @@ impl RowReader {
                 index: HashMap::new(),
             }),
             record: StringRecord::new(),
+            scratch: String::new(),
             counts: RowCounts::default(),
             findings: Vec::new(),
             done: false,
@@ -191,7 +197,8 @@ impl RowReader {
 
     fn read_header(&mut self) -> Result<(), ReadError> {
         let mut raw = StringRecord::new();
-        let got = self.csv.read_record(&mut raw).map_err(|e| self.csv_error(e))?;
+        let got = read_record(&mut self.csv, &mut raw, &mut String::new())
+            .map_err(|e| self.csv_error(e))?;
         if !got {
             self.done = true;
             self.warn(None, "the file is empty: no header and no rows. Re-export the module from RSoft if it should hold records".to_string());
@@ -274,7 +281,7 @@ impl RowReader {
         if self.done {
             return None;
         }
-        match self.csv.read_record(&mut self.record) {
+        match read_record(&mut self.csv, &mut self.record, &mut self.scratch) {
             Ok(true) => {}
             Ok(false) => {
                 self.finish();
@@ -388,6 +395,29 @@ impl Iterator for RowReader {
                 headers,
             })
         })
+    }
+}
+
+/// Reads the next record, dropping the CR of a CRLF line end and skipping lines that were blank.
+fn read_record<R: Read>(
+    csv: &mut csv::Reader<R>,
+    record: &mut StringRecord,
+    scratch: &mut String,
+) -> csv::Result<bool> {
+    loop {
+        if !csv.read_record(record)? {
+            return Ok(false);
+        }
+        let last = record.len().saturating_sub(1);
+        if let Some(stripped) = record.get(last).and_then(|f| f.strip_suffix('\r')) {
+            scratch.clear();
+            scratch.push_str(stripped);
+            record.truncate(last);
+            record.push_field(scratch);
+        }
+        if !(record.len() == 1 && record.get(0) == Some("")) {
+            return Ok(true);
+        }
     }
 }
 
