@@ -5,7 +5,8 @@ mod common;
 use common::{reader, rows, utf16};
 use crm_migrate::rsoft::{Delimiter, LineEnding, Severity, TextEncoding};
 
-const TEXT: &str = "Company ID,Company Name,City\r\nC1,Café Müller,Pune\r\nC2,₹ Traders,Chennai\r\n";
+const TEXT: &str =
+    "Company ID,Company Name,City\r\nC1,Café Müller,Pune\r\nC2,₹ Traders,Chennai\r\n";
 
 fn names(r: &crm_migrate::rsoft::RowReader) -> Vec<String> {
     r.headers().names().to_vec()
@@ -38,7 +39,10 @@ fn utf8_bom_is_removed_from_the_first_header() {
 
 #[test]
 fn utf16_le_and_be_with_bom() {
-    for (be, enc) in [(false, TextEncoding::Utf16Le), (true, TextEncoding::Utf16Be)] {
+    for (be, enc) in [
+        (false, TextEncoding::Utf16Le),
+        (true, TextEncoding::Utf16Be),
+    ] {
         let (r, rows) = rows("c.csv", &utf16(TEXT, be));
         assert_eq!(r.sniff().encoding, enc);
         assert_eq!(names(&r), ["Company ID", "Company Name", "City"]);
@@ -62,10 +66,18 @@ fn windows_1252_fallback_says_so_and_lists_lines() {
     assert_eq!(r.sniff().encoding, TextEncoding::Windows1252);
     assert!(r.sniff().how.contains("not UTF-8"), "{}", r.sniff().how);
     assert_eq!(values(&rows), ["Café", "Plain", "€ Shop"]);
-    let w: Vec<_> = r.findings().iter().filter(|f| f.message.contains("Windows-1252")).collect();
+    let w: Vec<_> = r
+        .findings()
+        .iter()
+        .filter(|f| f.message.contains("Windows-1252"))
+        .collect();
     assert_eq!(w.len(), 1);
     assert!(w[0].message.contains("not UTF-8"));
-    assert!(w[0].message.contains("2 line(s) (2, 4)"), "{}", w[0].message);
+    assert!(
+        w[0].message.contains("2 line(s) (2, 4)"),
+        "{}",
+        w[0].message
+    );
     assert_eq!(w[0].line, Some(2));
 }
 
@@ -77,7 +89,11 @@ fn windows_1252_with_many_lines_is_summarised() {
         bytes.extend_from_slice(b"\xE9\n");
     }
     let (r, _) = rows("c.csv", &bytes);
-    let w = r.findings().iter().find(|f| f.message.contains("Windows-1252")).unwrap();
+    let w = r
+        .findings()
+        .iter()
+        .find(|f| f.message.contains("Windows-1252"))
+        .unwrap();
     assert!(w.message.contains("30 line(s)"), "{}", w.message);
     assert!(w.message.contains("… and 10 more"), "{}", w.message);
 }
@@ -97,14 +113,27 @@ fn bad_utf8_after_the_sniffed_start_is_replaced_and_reported_with_its_line() {
     let last = rows.last().unwrap().as_ref().unwrap();
     assert_eq!(last.get("Company Name"), Some("Bad \u{FFFD} byte"));
     assert_eq!(last.line, bad_line);
-    let e = r.findings().iter().find(|f| f.severity == Severity::Error).unwrap();
+    let e = r
+        .findings()
+        .iter()
+        .find(|f| f.severity == Severity::Error)
+        .unwrap();
     assert_eq!(e.line, Some(bad_line));
-    assert!(e.message.contains("1 undecodable byte sequence(s) replaced"), "{}", e.message);
+    assert!(
+        e.message
+            .contains("1 undecodable byte sequence(s) replaced"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
 fn each_delimiter_is_detected() {
-    for (sep, d) in [(",", Delimiter::Comma), (";", Delimiter::Semicolon), ("\t", Delimiter::Tab)] {
+    for (sep, d) in [
+        (",", Delimiter::Comma),
+        (";", Delimiter::Semicolon),
+        ("\t", Delimiter::Tab),
+    ] {
         let text = format!("Deal ID{sep}Amount{sep}Stage\nD1{sep}\"1,25,000\"{sep}Won\n");
         let (r, rows) = rows("deals.csv", text.as_bytes());
         assert_eq!(r.sniff().delimiter, d, "{sep:?}");
@@ -140,10 +169,14 @@ fn line_endings_crlf_lf_and_mixed() {
 
 #[test]
 fn embedded_newlines_in_quoted_cells_keep_line_numbers_true() {
-    let text = "Activity ID,Description\r\nA1,\"first line\r\nsecond line\r\nthird\"\r\nA2,plain\r\n";
+    let text =
+        "Activity ID,Description\r\nA1,\"first line\r\nsecond line\r\nthird\"\r\nA2,plain\r\n";
     let (r, rows) = rows("activities.csv", text.as_bytes());
     let first = rows[0].as_ref().unwrap();
-    assert_eq!(first.get("Description"), Some("first line\r\nsecond line\r\nthird"));
+    assert_eq!(
+        first.get("Description"),
+        Some("first line\r\nsecond line\r\nthird")
+    );
     assert_eq!(first.line, 2);
     let second = rows[1].as_ref().unwrap();
     assert_eq!(second.line, 5);
@@ -155,6 +188,9 @@ fn embedded_newlines_in_quoted_cells_keep_line_numbers_true() {
 fn sniff_explains_itself() {
     let r = reader("x.csv", b"A;B;C\r\n1;2;3\r\n");
     let how = &r.sniff().how;
-    assert!(how.contains("0 commas, 2 semicolons, 0 tabs: semicolon"), "{how}");
+    assert!(
+        how.contains("0 commas, 2 semicolons, 0 tabs: semicolon"),
+        "{how}"
+    );
     assert!(how.contains("2 CRLF and 0 LF"), "{how}");
 }

@@ -13,10 +13,18 @@ fn ragged_rows_are_bad_with_a_reason_and_the_rest_reads() {
     let short = rows[1].as_ref().unwrap_err();
     assert_eq!(short.line, 3);
     assert_eq!(short.file, "leads.csv");
-    assert!(short.reason.contains("row has 2 fields, header has 3"), "{}", short.reason);
+    assert!(
+        short.reason.contains("row has 2 fields, header has 3"),
+        "{}",
+        short.reason
+    );
     let long = rows[2].as_ref().unwrap_err();
     assert_eq!(long.line, 4);
-    assert!(long.reason.contains("row has 4 fields, header has 3"), "{}", long.reason);
+    assert!(
+        long.reason.contains("row has 4 fields, header has 3"),
+        "{}",
+        long.reason
+    );
     assert!(long.reason.contains("unquoted comma"), "{}", long.reason);
     assert_eq!(rows[3].as_ref().unwrap().get("Lead Name"), Some("Kiran"));
     assert_eq!(r.counts().read, 2);
@@ -31,7 +39,11 @@ fn unbalanced_quote_is_one_bad_row_naming_its_lines() {
     assert_eq!(rows[0].as_ref().unwrap().get("Status"), Some("Done"));
     let bad = rows[1].as_ref().unwrap_err();
     assert_eq!(bad.line, 3);
-    assert!(bad.reason.contains("quote opened on line 3 is not closed"), "{}", bad.reason);
+    assert!(
+        bad.reason.contains("quote opened on line 3 is not closed"),
+        "{}",
+        bad.reason
+    );
     assert!(bad.reason.contains("lines 3–5"), "{}", bad.reason);
     assert_eq!(r.counts().read, 1);
     assert_eq!(r.counts().bad, 1);
@@ -44,7 +56,11 @@ fn unbalanced_quote_closed_later_lets_later_rows_read() {
     let (r, rows) = rows("x.csv", text.as_bytes());
     let bad = rows[0].as_ref().unwrap_err();
     assert_eq!(bad.line, 2);
-    assert!(bad.reason.contains("quote opened on line 2"), "{}", bad.reason);
+    assert!(
+        bad.reason.contains("quote opened on line 2"),
+        "{}",
+        bad.reason
+    );
     assert_eq!(rows[1].as_ref().unwrap().get("Note"), Some("after"));
     assert_eq!(rows[1].as_ref().unwrap().line, 4);
     assert_eq!(rows[2].as_ref().unwrap().get("Note"), Some("ok"));
@@ -89,7 +105,9 @@ fn duplicated_and_blank_headers_are_renamed_and_reported() {
     let messages: Vec<&str> = r.findings().iter().map(|f| f.message.as_str()).collect();
     assert_eq!(messages.len(), 3, "{messages:?}");
     assert!(messages[0].contains("column 3 has a blank header"));
-    assert!(messages[1].contains("\"Email\" appears more than once; column 4 is called \"Email (2)\""));
+    assert!(
+        messages[1].contains("\"Email\" appears more than once; column 4 is called \"Email (2)\"")
+    );
     assert!(messages[2].contains("column 5 is called \"Email (3)\""));
 }
 
@@ -99,11 +117,18 @@ fn ten_megabyte_cell_is_read_whole_with_a_warning() {
     let text = format!("Ticket ID,Body\nT1,\"{big}\"\nT2,small\n");
     let (r, rows) = rows("ticket_messages.csv", text.as_bytes());
     assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0].as_ref().unwrap().get("Body").map(str::len), Some(big.len()));
+    assert_eq!(
+        rows[0].as_ref().unwrap().get("Body").map(str::len),
+        Some(big.len())
+    );
     assert_eq!(rows[1].as_ref().unwrap().get("Body"), Some("small"));
     let f = &r.findings()[0];
     assert_eq!(f.line, Some(2));
-    assert!(f.message.contains("\"Body\" holds a cell of 10.5 MB"), "{}", f.message);
+    assert!(
+        f.message.contains("\"Body\" holds a cell of 10.5 MB"),
+        "{}",
+        f.message
+    );
     assert_eq!(r.counts().read, 2);
 }
 

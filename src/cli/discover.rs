@@ -29,7 +29,10 @@ pub fn run(args: DiscoverArgs) -> anyhow::Result<ExitStatus> {
     };
     match &args.out {
         Some(path) => std::fs::write(path, text).with_context(|| {
-            format!("cannot write the report to {}: check the folder exists and is writable", path.display())
+            format!(
+                "cannot write the report to {}: check the folder exists and is writable",
+                path.display()
+            )
         })?,
         None => println!("{text}"),
     }

@@ -101,7 +101,8 @@ impl CustomFieldSet {
     }
 
     pub fn finish(mut self) -> (Vec<CustomField>, Vec<CustomFieldCount>) {
-        self.fields.sort_by(|a, b| a.module.cmp(&b.module).then_with(|| a.name.cmp(&b.name)));
+        self.fields
+            .sort_by(|a, b| a.module.cmp(&b.module).then_with(|| a.name.cmp(&b.name)));
         let mut counts: Vec<CustomFieldCount> = Vec::new();
         for f in &self.fields {
             match counts.last_mut() {

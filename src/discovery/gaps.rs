@@ -73,7 +73,9 @@ fn key_in(name: &str) -> Option<GapKey> {
     let mut record = None;
     for t in tokens.filter(|t| !t.is_empty()) {
         let digits = t.chars().filter(char::is_ascii_digit).count();
-        let only_phone_chars = t.chars().all(|c| c.is_ascii_digit() || c == '+' || c == '-');
+        let only_phone_chars = t
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '+' || c == '-');
         if only_phone_chars && (10..=13).contains(&digits) {
             return Some(GapKey::Phone(t.to_string()));
         }

@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use super::gaps::GapKey;
 use super::Report;
+use super::gaps::GapKey;
 use crate::rsoft::profile::ValueKind;
 
 /// Escapes a value for a Markdown table cell.
@@ -41,7 +41,10 @@ fn write_report(md: &mut String, r: &Report) -> std::fmt::Result {
     )?;
 
     writeln!(md, "## Objects\n")?;
-    writeln!(md, "| Module | File | Rows | Bad rows | Encoding | Delimiter | Line ends | Confidence |")?;
+    writeln!(
+        md,
+        "| Module | File | Rows | Bad rows | Encoding | Delimiter | Line ends | Confidence |"
+    )?;
     writeln!(md, "|---|---|---:|---:|---|---|---|---:|")?;
     for o in &r.objects {
         writeln!(
@@ -65,8 +68,16 @@ fn write_report(md: &mut String, r: &Report) -> std::fmt::Result {
             o.module.map_or("unknown", |m| m.as_str()),
             cell(&o.file)
         )?;
-        writeln!(md, "Read as: {}. Classified by: {}.\n", o.decided, o.evidence.join("; "))?;
-        writeln!(md, "| Column | Standard | Type | Fill | Distinct | Samples |")?;
+        writeln!(
+            md,
+            "Read as: {}. Classified by: {}.\n",
+            o.decided,
+            o.evidence.join("; ")
+        )?;
+        writeln!(
+            md,
+            "| Column | Standard | Type | Fill | Distinct | Samples |"
+        )?;
         writeln!(md, "|---|---|---|---:|---:|---|")?;
         for c in &o.columns {
             let mut t = kind(c.inferred);
@@ -118,10 +129,18 @@ fn write_report(md: &mut String, r: &Report) -> std::fmt::Result {
 
     writeln!(md, "\n## Pipelines ({})\n", r.pipelines.len())?;
     for p in &r.pipelines {
-        let source = if p.defined { "pipelines file" } else { "deals only" };
+        let source = if p.defined {
+            "pipelines file"
+        } else {
+            "deals only"
+        };
         writeln!(md, "- **{}** ({source}; {} deals)", p.name, p.deals)?;
         for s in &p.stages {
-            let flag = if s.only_on_deals { " — *seen only on deals*" } else { "" };
+            let flag = if s.only_on_deals {
+                " — *seen only on deals*"
+            } else {
+                ""
+            };
             writeln!(md, "  - {} ({} deals){flag}", s.name, s.deals)?;
         }
     }
@@ -144,13 +163,24 @@ fn write_report(md: &mut String, r: &Report) -> std::fmt::Result {
                 .clone()
                 .or_else(|| f.inferred.map(kind))
                 .unwrap_or_default();
-            writeln!(md, "| {} | {} | {} | {} | {} |", f.module, cell(&f.name), f.in_export, f.defined, cell(&t))?;
+            writeln!(
+                md,
+                "| {} | {} | {} | {} | {} |",
+                f.module,
+                cell(&f.name),
+                f.in_export,
+                f.defined,
+                cell(&t)
+            )?;
         }
     }
 
     writeln!(md, "\n## Workflows ({})\n", r.workflows.count)?;
     if !r.workflows.inventory.is_empty() {
-        writeln!(md, "| Name | Module | Trigger | Conditions | Actions | Status |")?;
+        writeln!(
+            md,
+            "| Name | Module | Trigger | Conditions | Actions | Status |"
+        )?;
         writeln!(md, "|---|---|---|---|---|---|")?;
         for w in &r.workflows.inventory {
             writeln!(
@@ -166,8 +196,15 @@ fn write_report(md: &mut String, r: &Report) -> std::fmt::Result {
         }
     }
 
-    writeln!(md, "\n## Gaps: what CSV cannot carry ({} files)\n", r.gaps.len())?;
-    writeln!(md, "IVR call recordings, WhatsApp threads and attachments are not in RSoft's CSV export; files handed over with it are listed here.\n")?;
+    writeln!(
+        md,
+        "\n## Gaps: what CSV cannot carry ({} files)\n",
+        r.gaps.len()
+    )?;
+    writeln!(
+        md,
+        "IVR call recordings, WhatsApp threads and attachments are not in RSoft's CSV export; files handed over with it are listed here.\n"
+    )?;
     for g in &r.gaps {
         let key = match &g.key {
             Some(GapKey::Phone(p)) => format!(" — phone {p}"),
@@ -181,7 +218,11 @@ fn write_report(md: &mut String, r: &Report) -> std::fmt::Result {
     for rule in &r.grade_score.rules {
         writeln!(md, "- {rule}")?;
     }
-    writeln!(md, "- total {} points: {}\n", r.grade_score.points, r.grade_rules)?;
+    writeln!(
+        md,
+        "- total {} points: {}\n",
+        r.grade_score.points, r.grade_rules
+    )?;
     for rule in &r.estimate.rules {
         writeln!(md, "- {rule}")?;
     }

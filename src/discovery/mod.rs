@@ -292,7 +292,12 @@ impl Roles {
                 }
             }
         }
-        let find = |name: &str| by_canonical.iter().find(|(k, _)| *k == name).map(|(_, i)| *i);
+        let find = |name: &str| {
+            by_canonical
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, i)| *i)
+        };
         let owners = if module.is_some_and(Module::holds_records) {
             (0..headers.len())
                 .filter(|i| owners::is_owner_column(&headers[*i]))
@@ -408,7 +413,10 @@ fn read_file(export: &Export, file: &ExportFile, pass: &mut Pass) -> Result<(), 
             severity: Severity::Error,
             file: file.entry.path.clone(),
             line: None,
-            message: format!("{} more bad rows not listed here", counts.bad - LISTED_BAD_ROWS),
+            message: format!(
+                "{} more bad rows not listed here",
+                counts.bad - LISTED_BAD_ROWS
+            ),
         });
     }
     pass.warnings.extend(reader.findings().iter().cloned());
@@ -417,13 +425,20 @@ fn read_file(export: &Export, file: &ExportFile, pass: &mut Pass) -> Result<(), 
             severity: Severity::Warning,
             file: file.entry.path.clone(),
             line: None,
-            message: format!("not recognised as an RSoft module ({}): reassign it to a module or leave it out", file.classification.evidence.join("; ")),
+            message: format!(
+                "not recognised as an RSoft module ({}): reassign it to a module or leave it out",
+                file.classification.evidence.join("; ")
+            ),
         }),
         Some(m) if file.classification.confidence < 0.6 => pass.warnings.push(Finding {
             severity: Severity::Warning,
             file: file.entry.path.clone(),
             line: None,
-            message: format!("read as {m} with low confidence {:.2} ({}): check it", file.classification.confidence, file.classification.evidence.join("; ")),
+            message: format!(
+                "read as {m} with low confidence {:.2} ({}): check it",
+                file.classification.confidence,
+                file.classification.evidence.join("; ")
+            ),
         }),
         Some(_) => {}
     }

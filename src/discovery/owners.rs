@@ -108,7 +108,14 @@ mod tests {
 
     #[test]
     fn owner_columns() {
-        for h in ["Owner", "Lead Owner", "Deal Owner", "Assigned To", "Created By", "Contact Owner"] {
+        for h in [
+            "Owner",
+            "Lead Owner",
+            "Deal Owner",
+            "Assigned To",
+            "Created By",
+            "Contact Owner",
+        ] {
             assert!(is_owner_column(h), "{h}");
         }
         for h in ["Company Name", "Email", "Stage"] {

@@ -53,7 +53,11 @@ struct StageSeen {
 impl PipelineTally {
     fn stage(&mut self, pipeline: &str, stage: &str) -> Option<&mut StageSeen> {
         let pipeline = pipeline.trim();
-        let pipeline = if pipeline.is_empty() { NO_PIPELINE } else { pipeline };
+        let pipeline = if pipeline.is_empty() {
+            NO_PIPELINE
+        } else {
+            pipeline
+        };
         let known = self
             .stages
             .get(pipeline)
@@ -79,12 +83,19 @@ impl PipelineTally {
     }
 
     /// A row of the pipelines file.
-    pub fn define(&mut self, pipeline: &str, stage: &str, order: Option<&str>, probability: Option<&str>) {
+    pub fn define(
+        &mut self,
+        pipeline: &str,
+        stage: &str,
+        order: Option<&str>,
+        probability: Option<&str>,
+    ) {
         let stage = stage.trim();
         if pipeline.trim().is_empty() {
             return;
         }
-        self.defined_pipelines.insert(pipeline.trim().to_string(), ());
+        self.defined_pipelines
+            .insert(pipeline.trim().to_string(), ());
         if stage.is_empty() {
             return;
         }
@@ -101,7 +112,11 @@ impl PipelineTally {
     /// A deal's Pipeline and Stage values.
     pub fn deal(&mut self, pipeline: &str, stage: &str) {
         let stage = stage.trim();
-        let stage = if stage.is_empty() { "(no stage given)" } else { stage };
+        let stage = if stage.is_empty() {
+            "(no stage given)"
+        } else {
+            stage
+        };
         if let Some(s) = self.stage(pipeline, stage) {
             s.deals += 1;
         }

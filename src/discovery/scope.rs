@@ -3,10 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Workflow;
 use super::custom_fields::CustomFieldCount;
 use super::gaps::{Gap, GapKind};
 use super::pipelines::Pipeline;
-use super::Workflow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -76,16 +76,24 @@ pub fn grade(s: &ScopeInputs) -> (Grade, GradeScore) {
         100_000..1_000_000 => 2,
         _ => 3,
     };
-    add(rp, format!("{r} records (under 10k +0, under 100k +1, under 1M +2, else +3)"));
+    add(
+        rp,
+        format!("{r} records (under 10k +0, under 100k +1, under 1M +2, else +3)"),
+    );
     add(
         u32::from(s.record_modules > 5),
-        format!("{} modules with records (more than 5: +1)", s.record_modules),
+        format!(
+            "{} modules with records (more than 5: +1)",
+            s.record_modules
+        ),
     );
     let cf: usize = s.custom_fields.iter().map(|c| c.count).sum();
     let over = s.custom_fields.iter().any(|c| c.exceeds_standard_cap);
     add(
         u32::from(cf > 10 || over),
-        format!("{cf} custom fields, over RSoft's 5-per-module cap: {over} (more than 10, or over the cap: +1)"),
+        format!(
+            "{cf} custom fields, over RSoft's 5-per-module cap: {over} (more than 10, or over the cap: +1)"
+        ),
     );
     add(
         u32::from(s.pipelines.len() > 1),
@@ -148,13 +156,20 @@ pub fn plan(s: &ScopeInputs) -> PlanRecommendation {
         plan: plan.to_string(),
         reasons: vec![
             format!("{p} pipelines: Pro holds 5, Business 10, Enterprise unlimited"),
-            format!("{cf} custom fields to create: only Enterprise has unlimited custom fields; on {plan}, confirm its current custom-field limit covers {cf}"),
+            format!(
+                "{cf} custom fields to create: only Enterprise has unlimited custom fields; on {plan}, confirm its current custom-field limit covers {cf}"
+            ),
         ],
     }
 }
 
 /// The customer's to-do list: what the API cannot create or CSV cannot carry.
-pub fn manual_steps(pipelines: &[Pipeline], workflows: &[Workflow], workflow_count: u64, gaps: &[Gap]) -> Vec<String> {
+pub fn manual_steps(
+    pipelines: &[Pipeline],
+    workflows: &[Workflow],
+    workflow_count: u64,
+    gaps: &[Gap],
+) -> Vec<String> {
     let mut out = Vec::new();
     for p in pipelines {
         let stages: Vec<&str> = p.stages.iter().map(|s| s.name.as_str()).collect();
@@ -189,7 +204,11 @@ pub fn manual_steps(pipelines: &[Pipeline], workflows: &[Workflow], workflow_cou
             workflow_count - workflows.len() as u64
         ));
     }
-    for kind in [GapKind::IvrRecording, GapKind::WhatsappThread, GapKind::Attachment] {
+    for kind in [
+        GapKind::IvrRecording,
+        GapKind::WhatsappThread,
+        GapKind::Attachment,
+    ] {
         let n = gaps.iter().filter(|g| g.kind == kind).count();
         if n > 0 {
             out.push(format!(

@@ -129,7 +129,12 @@ fn sniff_encoding(sample: &[u8]) -> (TextEncoding, String) {
     let pairs = sample.len() / 2;
     if pairs >= 4 {
         let even_nul = sample.iter().step_by(2).filter(|b| **b == 0).count();
-        let odd_nul = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+        let odd_nul = sample
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count();
         if odd_nul * 10 >= pairs * 9 && even_nul == 0 {
             return (
                 TextEncoding::Utf16Le,
@@ -315,12 +320,17 @@ impl<R: Read> Transcoder<R> {
                 self.scan_non_ascii(self.in_start, self.in_end);
             }
             let src = &self.input[self.in_start..self.in_end];
-            let want = self.decoder.max_utf8_buffer_length(src.len()).unwrap_or(src.len() * 3 + 16);
+            let want = self
+                .decoder
+                .max_utf8_buffer_length(src.len())
+                .unwrap_or(src.len() * 3 + 16);
             let start = self.output.len();
             self.output.resize(start + want, 0);
-            let (result, read, written) =
-                self.decoder
-                    .decode_to_utf8_without_replacement(src, &mut self.output[start..], last);
+            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
+                src,
+                &mut self.output[start..],
+                last,
+            );
             self.output.truncate(start + written);
             self.in_start += read;
             self.finished = last && matches!(result, DecoderResult::InputEmpty);

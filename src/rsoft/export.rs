@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::ReadError;
 use super::modules::{self, Classification, Module};
 use super::rows::{Finding, RowReader};
-use super::ReadError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -262,10 +262,18 @@ fn open_zip_entry(
         source,
     };
     let f = File::open(zip_path).map_err(io_err)?;
-    let mut archive = zip::ZipArchive::new(BufReader::new(f)).map_err(|e| zip_error(zip_path, e))?;
+    let mut archive =
+        zip::ZipArchive::new(BufReader::new(f)).map_err(|e| zip_error(zip_path, e))?;
     let (start, len, method, encrypted) = {
-        let z = archive.by_index_raw(index).map_err(|e| zip_error(zip_path, e))?;
-        (z.data_start(), z.compressed_size(), z.compression(), z.encrypted())
+        let z = archive
+            .by_index_raw(index)
+            .map_err(|e| zip_error(zip_path, e))?;
+        (
+            z.data_start(),
+            z.compressed_size(),
+            z.compression(),
+            z.encrypted(),
+        )
     };
     if encrypted {
         return Err(ReadError::Unsupported {
@@ -284,7 +292,9 @@ fn open_zip_entry(
         ))),
         other => Err(ReadError::Unsupported {
             file: name.to_string(),
-            message: format!("the zip entry uses compression {other}, which this tool does not read: unzip it and point discover at the folder"),
+            message: format!(
+                "the zip entry uses compression {other}, which this tool does not read: unzip it and point discover at the folder"
+            ),
         }),
     }
 }

@@ -24,7 +24,9 @@ pub enum ReadError {
         file: String,
         source: std::io::Error,
     },
-    #[error("{file} is not a readable zip ({message}): pass the export folder, or re-create the zip")]
+    #[error(
+        "{file} is not a readable zip ({message}): pass the export folder, or re-create the zip"
+    )]
     Zip { file: String, message: String },
     #[error("{file}: {message}")]
     Unsupported { file: String, message: String },

@@ -34,7 +34,10 @@ const fn col(canonical: &'static str, synonyms: &'static [&'static str]) -> Stan
     }
 }
 
-const CREATED: StandardColumn = col("Created On", &["Created Date", "Created At", "Created Time"]);
+const CREATED: StandardColumn = col(
+    "Created On",
+    &["Created Date", "Created At", "Created Time"],
+);
 const MODIFIED: StandardColumn = col(
     "Modified On",
     &["Modified Date", "Updated On", "Last Modified", "Updated At"],
@@ -42,10 +45,19 @@ const MODIFIED: StandardColumn = col(
 const TAGS: StandardColumn = col("Tags", &["Tag", "Labels"]);
 
 const COMPANIES: &[StandardColumn] = &[
-    col("Company ID", &["Organisation ID", "Organization ID", "Account ID"]),
+    col(
+        "Company ID",
+        &["Organisation ID", "Organization ID", "Account ID"],
+    ),
     col(
         "Company Name",
-        &["Organisation", "Organization", "Company", "Account Name", "Organisation Name"],
+        &[
+            "Organisation",
+            "Organization",
+            "Company",
+            "Account Name",
+            "Organisation Name",
+        ],
     ),
     col("Industry", &[]),
     col("Website", &["Web Site", "URL"]),
@@ -86,7 +98,10 @@ const LEADS: &[StandardColumn] = &[
     col("Lead ID", &[]),
     col("Lead Name", &["Name", "Full Name", "Contact Name"]),
     col("Email", &["Email ID", "E-mail"]),
-    col("Mobile", &["Mobile No.", "Phone", "Mobile Number", "Phone No."]),
+    col(
+        "Mobile",
+        &["Mobile No.", "Phone", "Mobile Number", "Phone No."],
+    ),
     col("Company Name", &["Company", "Organisation", "Organization"]),
     col("Source", &["Lead Source"]),
     col("Status", &["Lead Status"]),
@@ -110,7 +125,10 @@ const DEALS: &[StandardColumn] = &[
     col("Amount", &["Deal Value", "Value", "Deal Amount"]),
     col("Currency", &[]),
     col("Probability", &["Probability (%)", "Win Probability"]),
-    col("Expected Close Date", &["Closing Date", "Close Date", "Expected Closing Date"]),
+    col(
+        "Expected Close Date",
+        &["Closing Date", "Close Date", "Expected Closing Date"],
+    ),
     col("Status", &["Deal Status"]),
     col("Deal Owner", &["Owner", "Assigned To"]),
     TAGS,
@@ -275,17 +293,38 @@ impl std::fmt::Display for Module {
 /// Words in a file name that point at a module (already squashed: lowercase, letters only).
 fn name_keywords(m: Module) -> &'static [&'static str] {
     match m {
-        Module::Companies => &["companies", "company", "organisations", "organisation", "organizations", "organization", "accounts", "account"],
+        Module::Companies => &[
+            "companies",
+            "company",
+            "organisations",
+            "organisation",
+            "organizations",
+            "organization",
+            "accounts",
+            "account",
+        ],
         Module::Contacts => &["contacts", "contact"],
         Module::Leads => &["leads", "lead"],
         Module::Deals => &["deals", "deal", "opportunities", "opportunity"],
         Module::Activities => &["activities", "activity", "calls", "tasks", "meetings"],
         Module::Tickets => &["tickets", "ticket"],
-        Module::TicketMessages => &["ticketmessages", "ticketmessage", "messages", "ticketthreads", "ticketreplies"],
+        Module::TicketMessages => &[
+            "ticketmessages",
+            "ticketmessage",
+            "messages",
+            "ticketthreads",
+            "ticketreplies",
+        ],
         Module::Users => &["users", "user", "team", "staff"],
         Module::Pipelines => &["pipelines", "pipeline", "stages", "pipelinestages"],
         Module::CustomFields => &["customfields", "customfield", "fields", "fielddefinitions"],
-        Module::Workflows => &["workflows", "workflow", "automations", "automation", "rules"],
+        Module::Workflows => &[
+            "workflows",
+            "workflow",
+            "automations",
+            "automation",
+            "rules",
+        ],
     }
 }
 
@@ -386,7 +425,10 @@ fn header_match(m: Module, headers: &[String]) -> (usize, usize, usize) {
         // The first column is the module's own key (`Deal ID`): strong evidence.
         let weight = if i == 0 { 2 } else { 1 };
         total += weight;
-        if headers.iter().any(|h| m.canonical_header(h) == Some(c.canonical)) {
+        if headers
+            .iter()
+            .any(|h| m.canonical_header(h) == Some(c.canonical))
+        {
             found += weight;
         }
     }
@@ -437,7 +479,10 @@ mod tests {
     #[test]
     fn from_name_accepts_singular_and_spaced() {
         assert_eq!(Module::from_name("Deal"), Some(Module::Deals));
-        assert_eq!(Module::from_name("Ticket Messages"), Some(Module::TicketMessages));
+        assert_eq!(
+            Module::from_name("Ticket Messages"),
+            Some(Module::TicketMessages)
+        );
         assert_eq!(Module::from_name("nothing"), None);
     }
 
@@ -447,14 +492,24 @@ mod tests {
             module_from_file_name("ticket_messages.csv"),
             Some(Module::TicketMessages)
         );
-        assert_eq!(module_from_file_name("custom-fields.csv"), Some(Module::CustomFields));
+        assert_eq!(
+            module_from_file_name("custom-fields.csv"),
+            Some(Module::CustomFields)
+        );
     }
 
     #[test]
     fn header_beats_name() {
         let c = classify(
             "export.csv",
-            &h(&["Deal ID", "Deal Name", "Pipeline", "Stage", "Amount", "Deal Owner"]),
+            &h(&[
+                "Deal ID",
+                "Deal Name",
+                "Pipeline",
+                "Stage",
+                "Amount",
+                "Deal Owner",
+            ]),
         );
         assert_eq!(c.module, Some(Module::Deals));
     }

@@ -184,7 +184,8 @@ impl ColumnProfiler {
         }
         self.distinct.insert(value);
         if self.samples.len() < SAMPLES && !self.samples.iter().any(|s| s == value) {
-            self.samples.push(value.chars().take(SAMPLE_CHARS).collect());
+            self.samples
+                .push(value.chars().take(SAMPLE_CHARS).collect());
         }
     }
 
@@ -279,7 +280,11 @@ fn shape_of(v: &str) -> Shape {
         }
     }
     if v.contains('@') {
-        return if is_email(v) { Shape::Email } else { Shape::Text };
+        return if is_email(v) {
+            Shape::Email
+        } else {
+            Shape::Text
+        };
     }
     if is_boolean(v) {
         return Shape::Boolean;
@@ -344,7 +349,11 @@ fn numeric_shape(v: &str) -> Option<Shape> {
         return None;
     }
     let first = v.as_bytes()[0];
-    if dots == 0 && commas == 0 && (10..=13).contains(&digits) && (first == b'+' || first == b'0' || first >= b'6' || phone_marks > 0) {
+    if dots == 0
+        && commas == 0
+        && (10..=13).contains(&digits)
+        && (first == b'+' || first == b'0' || first >= b'6' || phone_marks > 0)
+    {
         return Some(Shape::Phone);
     }
     if phone_marks > 0 {
@@ -376,7 +385,8 @@ fn is_code(b: &[u8]) -> bool {
     b.len() <= 24
         && b[0].is_ascii_alphabetic()
         && b.iter().any(u8::is_ascii_digit)
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
 }
 
 /// `25-04-2026`, `25/04/2026 10:30 AM`, `2026-04-25T10:30:00+05:30`.
@@ -414,7 +424,12 @@ fn date_parts(v: &str) -> Option<(u32, u32, bool)> {
         return ((1..=12).contains(&y) && (1..=31).contains(&z)).then_some((y, z, true));
     }
     let year_ok = c.len() == 4 || c.len() == 2;
-    (year_ok && a.len() <= 2 && b.len() <= 2 && (1..=31).contains(&x) && (1..=31).contains(&y) && (x <= 12 || y <= 12))
+    (year_ok
+        && a.len() <= 2
+        && b.len() <= 2
+        && (1..=31).contains(&x)
+        && (1..=31).contains(&y)
+        && (x <= 12 || y <= 12))
         .then_some((x, y, false))
 }
 
@@ -463,7 +478,9 @@ fn hash(bytes: &[u8]) -> u64 {
     for c in &mut chunks {
         let mut w = [0u8; 8];
         w.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0xFF51_AFD7_ED55_8CCD).rotate_left(29);
+        h = (h ^ u64::from_le_bytes(w))
+            .wrapping_mul(0xFF51_AFD7_ED55_8CCD)
+            .rotate_left(29);
     }
     let mut w = [0u8; 8];
     w[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
@@ -533,7 +550,11 @@ mod tests {
 
     #[test]
     fn enum_and_free_text() {
-        let p = profile("Status", None, &["Open", "Won", "Open", "Lost", "Open", "Won"]);
+        let p = profile(
+            "Status",
+            None,
+            &["Open", "Won", "Open", "Lost", "Open", "Won"],
+        );
         assert_eq!(p.inferred, ValueKind::Enum);
         assert_eq!(p.distinct, 3);
         let p = profile("Notes", None, &["call back", "sent quote", "met at expo"]);

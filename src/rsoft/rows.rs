@@ -8,8 +8,8 @@ use std::sync::Arc;
 use csv::StringRecord;
 use serde::{Deserialize, Serialize};
 
-use super::decode::{self, DecodeNotes, SNIFF_BYTES, Sniff, Transcoder};
 use super::ReadError;
+use super::decode::{self, DecodeNotes, SNIFF_BYTES, Sniff, Transcoder};
 
 /// A cell above this size gets a warning: no CRM field holds that much.
 pub const BIG_CELL_BYTES: usize = 1024 * 1024;
@@ -87,7 +87,9 @@ pub struct RowRef<'a> {
 
 impl<'a> RowRef<'a> {
     pub fn get(&self, header: &str) -> Option<&'a str> {
-        self.headers.position(header).and_then(|i| self.record.get(i))
+        self.headers
+            .position(header)
+            .and_then(|i| self.record.get(i))
     }
 
     pub fn field(&self, i: usize) -> Option<&'a str> {
@@ -117,7 +119,9 @@ pub struct Row {
 
 impl Row {
     pub fn get(&self, header: &str) -> Option<&str> {
-        self.headers.position(header).and_then(|i| self.record.get(i))
+        self.headers
+            .position(header)
+            .and_then(|i| self.record.get(i))
     }
 
     pub fn field(&self, i: usize) -> Option<&str> {
@@ -295,7 +299,9 @@ impl RowReader {
                 return Some(Err(RowProblem {
                     file: self.file.clone(),
                     line,
-                    reason: format!("reading stopped: {e}. The rest of the file could not be read; copy the file locally and run again"),
+                    reason: format!(
+                        "reading stopped: {e}. The rest of the file could not be read; copy the file locally and run again"
+                    ),
                 }));
             }
         }
@@ -307,11 +313,18 @@ impl RowReader {
             let end_line = self.csv.position().line().saturating_sub(1).max(line);
             let spans_lines = end_line > line;
             let reason = if spans_lines && self.record.iter().any(|f| f.contains('\n')) {
-                format!("a quote opened on line {line} is not closed where the row should end: lines {line}–{end_line} were read as one row of {got} fields (header has {want}). Fix the quote in line {line} and re-export; these lines are set aside as one bad row")
+                format!(
+                    "a quote opened on line {line} is not closed where the row should end: lines {line}–{end_line} were read as one row of {got} fields (header has {want}). Fix the quote in line {line} and re-export; these lines are set aside as one bad row"
+                )
             } else if got < want {
-                format!("row has {got} fields, header has {want}: a value or delimiter is missing (or a cell holds an unquoted line break). The row is set aside; fix it in the file and run again")
+                format!(
+                    "row has {got} fields, header has {want}: a value or delimiter is missing (or a cell holds an unquoted line break). The row is set aside; fix it in the file and run again"
+                )
             } else {
-                format!("row has {got} fields, header has {want}: an unquoted {} inside a value probably split it. The row is set aside; quote that value and run again", self.sniff.delimiter.label())
+                format!(
+                    "row has {got} fields, header has {want}: an unquoted {} inside a value probably split it. The row is set aside; quote that value and run again",
+                    self.sniff.delimiter.label()
+                )
             };
             return Some(Err(RowProblem {
                 file: self.file.clone(),

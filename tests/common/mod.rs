@@ -18,9 +18,17 @@ pub fn rows(name: &str, bytes: &[u8]) -> (RowReader, Vec<Result<Row, RowProblem>
 }
 
 pub fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
-    let mut out = if big_endian { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+    let mut out = if big_endian {
+        vec![0xFE, 0xFF]
+    } else {
+        vec![0xFF, 0xFE]
+    };
     for u in text.encode_utf16() {
-        let b = if big_endian { u.to_be_bytes() } else { u.to_le_bytes() };
+        let b = if big_endian {
+            u.to_be_bytes()
+        } else {
+            u.to_le_bytes()
+        };
         out.extend_from_slice(&b);
     }
     out
