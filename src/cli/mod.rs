@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod discover;
+pub mod sample_export;
 
 /// Exit codes users script against (design.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +44,8 @@ pub struct Cli {
 pub enum Command {
     /// Read an RSoft export (folder or .zip) and write the migration scope report.
     Discover(discover::DiscoverArgs),
+    /// Write a realistic RSoft export (the bundled sample at scale 1) for demos and benchmarks.
+    SampleExport(sample_export::SampleExportArgs),
 }
 
 /// Parse the command line, run the command, map its outcome to the exit-code contract.
@@ -70,5 +73,6 @@ pub fn main() -> ExitCode {
 fn run(command: Command) -> anyhow::Result<ExitStatus> {
     match command {
         Command::Discover(args) => discover::run(args),
+        Command::SampleExport(args) => sample_export::run(args),
     }
 }

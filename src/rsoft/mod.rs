@@ -1,4 +1,5 @@
-//! The SOURCE side: find, classify, decode and stream an RSoft CRM export.
+//! The SOURCE side: find, classify, decode and stream an RSoft CRM export (and generate
+//! realistic ones, `generator`).
 //!
 //! `Export::open(path)` lists a folder or a `.zip` and classifies each CSV file as a [`Module`];
 //! `Export::rows(file)` streams its rows as `Result<Row, RowProblem>` with line numbers and
@@ -6,6 +7,7 @@
 
 pub mod decode;
 pub mod export;
+pub mod generator;
 pub mod modules;
 pub mod profile;
 pub mod rows;
