@@ -10,6 +10,7 @@ pub mod pipelines;
 pub mod scope;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -103,19 +104,41 @@ pub fn discover_path(path: impl AsRef<Path>) -> Result<Report, ReadError> {
     discover(&export)
 }
 
-/// Everything gathered while streaming the files.
+/// Everything gathered while streaming files; one per file, merged in file order.
 #[derive(Default)]
 struct Pass {
     objects: Vec<ObjectReport>,
     owners: OwnerTally,
     pipelines: PipelineTally,
-    custom: CustomFieldSet,
+    definitions: Vec<Definition>,
     workflows: Vec<Workflow>,
     workflow_count: u64,
     warnings: Vec<Finding>,
 }
 
-/// Streams every CSV file once and builds the report. Fails only if a file cannot be opened.
+/// A row of the custom-field definitions file.
+struct Definition {
+    module: Module,
+    name: String,
+    field_type: String,
+    options: String,
+}
+
+impl Pass {
+    fn merge(&mut self, other: Pass) {
+        self.objects.extend(other.objects);
+        self.owners.merge(other.owners);
+        self.pipelines.merge(other.pipelines);
+        self.definitions.extend(other.definitions);
+        let room = LISTED_WORKFLOWS.saturating_sub(self.workflows.len());
+        self.workflows.extend(other.workflows.into_iter().take(room));
+        self.workflow_count += other.workflow_count;
+        self.warnings.extend(other.warnings);
+    }
+}
+
+/// Streams every CSV file once, several at a time, and builds the report. Fails only if a file
+/// cannot be opened.
 pub fn discover(export: &Export) -> Result<Report, ReadError> {
     let mut pass = Pass::default();
     pass.warnings.extend(export.unreadable().iter().cloned());
@@ -131,18 +154,22 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
             ),
         });
     }
-    for file in export.files() {
-        read_file(export, file, &mut pass)?;
+    for file_pass in read_files(export)? {
+        pass.merge(file_pass);
     }
     let Pass {
         objects,
         owners,
         pipelines,
-        mut custom,
+        definitions,
         workflows,
         workflow_count,
         mut warnings,
     } = pass;
+    let mut custom = CustomFieldSet::default();
+    for d in definitions {
+        custom.definition(d.module, &d.name, &d.field_type, &d.options);
+    }
 
     let mut date_evidence = DateEvidence::default();
     let mut undecided_date_columns = 0;
@@ -325,7 +352,47 @@ impl Roles {
     }
 }
 
-fn read_file(export: &Export, file: &ExportFile, pass: &mut Pass) -> Result<(), ReadError> {
+/// Reads the files on as many threads as the machine has cores (files are independent), and
+/// returns their passes in file order.
+fn read_files(export: &Export) -> Result<Vec<Pass>, ReadError> {
+    let files = export.files();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, Result<Pass, ReadError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(file) = files.get(i) else { break };
+                        done.push((i, read_file(export, file)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    if results.len() != files.len() {
+        return Err(ReadError::Unsupported {
+            file: export.root().display().to_string(),
+            message: "a reading thread stopped unexpectedly: run discover again".to_string(),
+        });
+    }
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
+    let mut pass = Pass::default();
+    let pass = &mut pass;
     let mut reader = export.rows(file)?;
     let module = file.module;
     let headers = reader.headers().names().to_vec();
@@ -376,12 +443,12 @@ fn read_file(export: &Export, file: &ExportFile, pass: &mut Pass) -> Result<(), 
             Some(Module::CustomFields) => {
                 let name = roles.get(&row, "Module");
                 match Module::from_name(name) {
-                    Some(m) => pass.custom.definition(
-                        m,
-                        roles.get(&row, "Field Name"),
-                        roles.get(&row, "Field Type"),
-                        roles.get(&row, "Options"),
-                    ),
+                    Some(m) => pass.definitions.push(Definition {
+                        module: m,
+                        name: roles.get(&row, "Field Name").to_string(),
+                        field_type: roles.get(&row, "Field Type").to_string(),
+                        options: roles.get(&row, "Options").to_string(),
+                    }),
                     None => pass.warnings.push(Finding {
                         severity: Severity::Warning,
                         file: file.entry.path.clone(),
@@ -462,5 +529,5 @@ fn read_file(export: &Export, file: &ExportFile, pass: &mut Pass) -> Result<(), 
         decided: sniff.how,
         columns,
     });
-    Ok(())
+    Ok(std::mem::take(pass))
 }

@@ -81,6 +81,23 @@ impl OwnerTally {
         }
     }
 
+    /// Adds another file's tally (files are read in parallel, then merged in file order).
+    pub fn merge(&mut self, other: OwnerTally) {
+        self.overflow += other.overflow;
+        for (value, (n, per)) in other.counts {
+            if let Some((total, mine)) = self.counts.get_mut(&value) {
+                *total += n;
+                for (m, k) in per {
+                    *mine.entry(m).or_default() += k;
+                }
+            } else if self.counts.len() < MAX_OWNERS {
+                self.counts.insert(value, (n, per));
+            } else {
+                self.overflow += n;
+            }
+        }
+    }
+
     /// Owners, most records first, then by value.
     pub fn finish(self) -> Vec<Owner> {
         let mut owners: Vec<Owner> = self

@@ -122,6 +122,28 @@ impl PipelineTally {
         }
     }
 
+    /// Adds another file's tally after this one's (stages keep their first-seen order).
+    pub fn merge(&mut self, other: PipelineTally) {
+        self.overflow += other.overflow;
+        self.defined_pipelines.extend(other.defined_pipelines);
+        let mut seen: Vec<(String, String, StageSeen)> = other
+            .stages
+            .into_iter()
+            .flat_map(|(p, stages)| stages.into_iter().map(move |(s, seen)| (p.clone(), s, seen)))
+            .collect();
+        seen.sort_by_key(|(_, _, s)| s.first_seen);
+        for (pipeline, stage, theirs) in seen {
+            if let Some(mine) = self.stage(&pipeline, &stage) {
+                mine.deals += theirs.deals;
+                if theirs.defined {
+                    mine.defined = true;
+                    mine.order = theirs.order;
+                    mine.probability = theirs.probability;
+                }
+            }
+        }
+    }
+
     pub fn finish(self) -> Vec<Pipeline> {
         let defined = self.defined_pipelines;
         let mut out: Vec<Pipeline> = self

@@ -1,7 +1,8 @@
 //! Column profiling on the stream: fill rate, distinct estimate, inferred type, samples, and the
 //! day-first / month-first evidence of date columns. Memory per column is bounded.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -11,8 +12,9 @@ use super::modules::Module;
 const SAMPLES: usize = 3;
 /// Longest sample kept, in characters.
 const SAMPLE_CHARS: usize = 80;
-/// Distinct values are counted exactly up to this many, then estimated (k minimum values).
-const DISTINCT_EXACT: usize = 4096;
+/// Distinct values are counted exactly up to this many, then estimated (k minimum values, about
+/// 3% error); small enough that the sketch stays in cache.
+const DISTINCT_EXACT: usize = 1024;
 /// An enum has at most this many distinct values.
 const ENUM_MAX: u64 = 25;
 
@@ -92,28 +94,44 @@ impl DateEvidence {
         }
     }
 
-    fn observe(&mut self, value: &str) {
-        let Some((a, b, year_first)) = date_parts(value) else {
-            return;
-        };
+    fn observe(&mut self, value: &str, class: DateClass) {
         let keep = |slot: &mut Option<String>| {
             if slot.is_none() {
                 *slot = Some(value.to_string());
             }
         };
-        if year_first {
-            self.year_first += 1;
-        } else if a > 12 {
-            self.day_first += 1;
-            keep(&mut self.day_first_example);
-        } else if b > 12 {
-            self.month_first += 1;
-            keep(&mut self.month_first_example);
-        } else {
-            self.ambiguous += 1;
-            keep(&mut self.ambiguous_example);
+        match class {
+            DateClass::YearFirst => self.year_first += 1,
+            DateClass::DayFirst => {
+                self.day_first += 1;
+                keep(&mut self.day_first_example);
+            }
+            DateClass::MonthFirst => {
+                self.month_first += 1;
+                keep(&mut self.month_first_example);
+            }
+            DateClass::Ambiguous => {
+                self.ambiguous += 1;
+                keep(&mut self.ambiguous_example);
+            }
         }
     }
+}
+
+/// What one date value proves about the order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateClass {
+    DayFirst,
+    MonthFirst,
+    YearFirst,
+    Ambiguous,
+}
+
+/// What one value looks like, remembered per distinct value so repeats cost a lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Look {
+    shape: Shape,
+    date: Option<DateClass>,
 }
 
 /// A finished column profile: what the mapping layer's proposer reads.
@@ -131,7 +149,7 @@ pub struct ColumnProfile {
     /// `filled / rows`, 0 when there are no rows.
     pub fill_rate: f64,
     pub distinct: u64,
-    /// False when `distinct` is an estimate (past 4096 distinct values).
+    /// False when `distinct` is an estimate (past 1024 distinct values).
     pub distinct_exact: bool,
     pub inferred: ValueKind,
     pub samples: Vec<String>,
@@ -171,21 +189,24 @@ impl Default for ColumnProfiler {
 impl ColumnProfiler {
     pub fn observe(&mut self, raw: &str) {
         self.rows += 1;
-        let value = raw.trim();
+        // Most cells have no surrounding space: skip the Unicode-aware trim for them.
+        let value = match raw.as_bytes() {
+            [] => return,
+            [f, .., l] | [f @ l] if *f > b' ' && *f < 0x80 && *l > b' ' && *l < 0x80 => raw,
+            _ => raw.trim(),
+        };
         if value.is_empty() {
             return;
         }
         self.filled += 1;
         self.max_len = self.max_len.max(value.len());
-        let shape = shape_of(value);
-        self.shapes[shape as usize] += 1;
-        if matches!(shape, Shape::Date | Shape::Datetime) {
-            self.dates.observe(value);
+        let (look, new) = self.distinct.look(value);
+        self.shapes[look.shape as usize] += 1;
+        if let Some(class) = look.date {
+            self.dates.observe(value, class);
         }
-        self.distinct.insert(value);
-        if self.samples.len() < SAMPLES && !self.samples.iter().any(|s| s == value) {
-            self.samples
-                .push(value.chars().take(SAMPLE_CHARS).collect());
+        if new && self.samples.len() < SAMPLES {
+            self.samples.push(value.chars().take(SAMPLE_CHARS).collect());
         }
     }
 
@@ -271,36 +292,36 @@ impl ColumnProfiler {
     }
 }
 
-fn shape_of(v: &str) -> Shape {
+fn look_of(v: &str) -> Look {
     let b = v.as_bytes();
     let first = b[0];
+    let plain = |shape| Look { shape, date: None };
     if first.is_ascii_digit() {
-        if let Some(s) = date_shape(v) {
-            return s;
+        if let Some((shape, class)) = date_shape(b) {
+            return Look {
+                shape,
+                date: Some(class),
+            };
         }
     }
-    if v.contains('@') {
-        return if is_email(v) {
-            Shape::Email
-        } else {
-            Shape::Text
-        };
+    if b.contains(&b'@') {
+        return plain(if is_email(v) { Shape::Email } else { Shape::Text });
     }
     if is_boolean(v) {
-        return Shape::Boolean;
+        return plain(Shape::Boolean);
     }
     if first.is_ascii_digit() || first == b'+' || first == b'-' || first == b'(' {
         if let Some(s) = numeric_shape(v) {
-            return s;
+            return plain(s);
         }
     }
     if is_money_with_symbol(v) {
-        return Shape::Money;
+        return plain(Shape::Money);
     }
     if is_code(b) {
-        return Shape::Code;
+        return plain(Shape::Code);
     }
-    Shape::Text
+    plain(Shape::Text)
 }
 
 fn is_boolean(v: &str) -> bool {
@@ -390,84 +411,136 @@ fn is_code(b: &[u8]) -> bool {
 }
 
 /// `25-04-2026`, `25/04/2026 10:30 AM`, `2026-04-25T10:30:00+05:30`.
-fn date_shape(v: &str) -> Option<Shape> {
-    date_parts(v)?;
-    let (_, rest) = split_date(v)?;
-    let rest = rest.trim_start_matches(['T', ' ']);
-    if rest.is_empty() {
-        return Some(Shape::Date);
+fn date_shape(b: &[u8]) -> Option<(Shape, DateClass)> {
+    let (class, end) = date_class(b)?;
+    let mut rest = &b[end..];
+    while let [b'T' | b' ', tail @ ..] = rest {
+        rest = tail;
     }
-    let b = rest.as_bytes();
-    (b[0].is_ascii_digit() && rest.contains(':')).then_some(Shape::Datetime)
+    match rest {
+        [] => Some((Shape::Date, class)),
+        [d, ..] if d.is_ascii_digit() && rest.contains(&b':') => Some((Shape::Datetime, class)),
+        _ => None,
+    }
 }
 
-/// Splits `DD/MM/YYYY rest` at the end of the date part.
-fn split_date(v: &str) -> Option<(&str, &str)> {
-    let end = v
-        .find(|c: char| !(c.is_ascii_digit() || c == '/' || c == '-' || c == '.'))
-        .unwrap_or(v.len());
-    Some(v.split_at(end))
+/// A run of 1–4 ASCII digits at `b[at..]`: (value, digits).
+fn digits(b: &[u8], at: usize) -> Option<(u32, usize)> {
+    let mut n = 0u32;
+    let mut len = 0;
+    while let Some(d) = b.get(at + len).filter(|d| d.is_ascii_digit()) {
+        if len == 4 {
+            return None;
+        }
+        n = n * 10 + u32::from(d - b'0');
+        len += 1;
+    }
+    (len > 0).then_some((n, len))
 }
 
-/// The first two numbers of a date and whether it is year-first.
-fn date_parts(v: &str) -> Option<(u32, u32, bool)> {
-    let (date, _) = split_date(v)?;
-    let sep = date.chars().find(|c| matches!(c, '/' | '-' | '.'))?;
-    let mut it = date.split(sep);
-    let (a, b, c) = (it.next()?, it.next()?, it.next()?);
-    if it.next().is_some() || a.is_empty() || b.is_empty() || c.is_empty() {
+/// Classifies `a<sep>b<sep>c` with one of `/`, `-`, `.`; returns the class and where the date ends.
+fn date_class(b: &[u8]) -> Option<(DateClass, usize)> {
+    let (x, xl) = digits(b, 0)?;
+    let sep = *b.get(xl).filter(|s| matches!(s, b'/' | b'-' | b'.'))?;
+    let (y, yl) = digits(b, xl + 1)?;
+    if b.get(xl + 1 + yl) != Some(&sep) {
         return None;
     }
-    let n = |s: &str| s.parse::<u32>().ok();
-    let (x, y, z) = (n(a)?, n(b)?, n(c)?);
-    if a.len() == 4 {
-        return ((1..=12).contains(&y) && (1..=31).contains(&z)).then_some((y, z, true));
+    let (z, zl) = digits(b, xl + yl + 2)?;
+    let end = xl + yl + zl + 2;
+    if matches!(b.get(end), Some(c) if c.is_ascii_digit() || matches!(c, b'/' | b'-' | b'.')) {
+        return None;
     }
-    let year_ok = c.len() == 4 || c.len() == 2;
-    (year_ok
-        && a.len() <= 2
-        && b.len() <= 2
+    if xl == 4 {
+        return ((1..=12).contains(&y) && yl <= 2 && zl <= 2 && (1..=31).contains(&z))
+            .then_some((DateClass::YearFirst, end));
+    }
+    let plausible = (zl == 4 || zl == 2)
+        && xl <= 2
+        && yl <= 2
         && (1..=31).contains(&x)
         && (1..=31).contains(&y)
-        && (x <= 12 || y <= 12))
-        .then_some((x, y, false))
+        && (x <= 12 || y <= 12);
+    if !plausible {
+        return None;
+    }
+    let class = if x > 12 {
+        DateClass::DayFirst
+    } else if y > 12 {
+        DateClass::MonthFirst
+    } else {
+        DateClass::Ambiguous
+    };
+    Some((class, end))
 }
 
 /// Counts distinct values exactly up to a bound, then estimates them from the k smallest hashes
-/// (KMV), so memory stays bounded however many values a column has.
+/// (KMV), so memory stays bounded however many values a column has. Each kept hash remembers
+/// what its value looks like, so repeated values are not classified again.
 #[derive(Debug, Clone, Default)]
 struct DistinctSketch {
-    hashes: HashSet<u64>,
+    hashes: HashMap<u64, Look, BuildHasherDefault<PassThrough>>,
     /// Set once the sketch has dropped hashes: only hashes below it are kept.
     threshold: Option<u64>,
 }
 
 impl DistinctSketch {
+    #[cfg(test)]
     fn insert(&mut self, value: &str) {
+        self.look(value);
+    }
+
+    /// What the value looks like, and whether it is new to the sketch.
+    fn look(&mut self, value: &str) -> (Look, bool) {
         let h = hash(value.as_bytes());
         if self.threshold.is_some_and(|t| h >= t) {
-            return;
+            return (look_of(value), false);
         }
-        self.hashes.insert(h);
+        if let Some(look) = self.hashes.get(&h) {
+            return (*look, false);
+        }
+        let look = look_of(value);
+        self.hashes.insert(h, look);
         if self.hashes.len() > 2 * DISTINCT_EXACT {
-            let mut v: Vec<u64> = self.hashes.drain().collect();
-            v.sort_unstable();
+            let mut v: Vec<(u64, Look)> = self.hashes.drain().collect();
+            v.sort_unstable_by_key(|(h, _)| *h);
             v.truncate(DISTINCT_EXACT);
-            self.threshold = v.last().map(|m| m + 1);
+            self.threshold = v.last().map(|(m, _)| m + 1);
             self.hashes.extend(v);
         }
+        (look, true)
     }
 
     fn estimate(&self) -> (u64, bool) {
         if self.threshold.is_none() && self.hashes.len() <= DISTINCT_EXACT {
             return (self.hashes.len() as u64, true);
         }
-        let mut v: Vec<u64> = self.hashes.iter().copied().collect();
+        let mut v: Vec<u64> = self.hashes.keys().copied().collect();
         v.sort_unstable();
         let k = DISTINCT_EXACT.min(v.len());
         let kth = v.get(k - 1).copied().unwrap_or(u64::MAX).max(1);
         let est = (k as f64 - 1.0) * (u64::MAX as f64) / kth as f64;
         (est.round() as u64, false)
+    }
+}
+
+/// The keys are already well-mixed hashes: hashing them again would only cost time.
+#[derive(Debug, Clone, Copy, Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 
@@ -482,9 +555,12 @@ fn hash(bytes: &[u8]) -> u64 {
             .wrapping_mul(0xFF51_AFD7_ED55_8CCD)
             .rotate_left(29);
     }
-    let mut w = [0u8; 8];
-    w[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    let tail = chunks
+        .remainder()
+        .iter()
+        .rev()
+        .fold(0u64, |w, b| (w << 8) | u64::from(*b));
+    h = (h ^ tail).wrapping_mul(0xC4CE_B9FE_1A85_EC53);
     // splitmix64 finaliser
     h ^= h >> 30;
     h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -496,6 +572,10 @@ fn hash(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn shape_of(v: &str) -> Shape {
+        look_of(v).shape
+    }
 
     fn profile(header: &str, module: Option<Module>, values: &[&str]) -> ColumnProfile {
         let mut p = ColumnProfiler::default();
