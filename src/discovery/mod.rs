@@ -360,6 +360,9 @@ fn read_files(export: &Export) -> Result<Vec<Pass>, ReadError> {
         .map_or(1, |n| n.get())
         .min(files.len())
         .max(1);
+    // Largest first, so the last file to finish is a small one and the threads end together.
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|i| std::cmp::Reverse(files[*i].entry.size));
     let next = AtomicUsize::new(0);
     let mut results: Vec<(usize, Result<Pass, ReadError>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
@@ -367,7 +370,8 @@ fn read_files(export: &Export) -> Result<Vec<Pass>, ReadError> {
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let n = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&i) = order.get(n) else { break };
                         let Some(file) = files.get(i) else { break };
                         done.push((i, read_file(export, file)));
                     }

@@ -239,7 +239,7 @@ pub struct DecodeNotes {
 }
 
 impl DecodeNotes {
-    fn note_replaced(&mut self, line: u64) {
+    pub(crate) fn note_replaced(&mut self, line: u64) {
         self.replaced += 1;
         if self.replaced_lines.len() < LISTED_LINES && self.replaced_lines.last() != Some(&line) {
             self.replaced_lines.push(line);
@@ -253,6 +253,40 @@ impl DecodeNotes {
         self.non_ascii_lines += 1;
         if self.non_ascii_first_lines.len() < LISTED_LINES {
             self.non_ascii_first_lines.push(line);
+        }
+    }
+}
+
+/// The text a CSV reader reads: UTF-8 passes through untouched (the row reader checks each record
+/// and notes replacements itself), anything else is transcoded to UTF-8.
+pub enum TextStream<R> {
+    Utf8(R),
+    Transcoded(Box<Transcoder<R>>),
+}
+
+impl<R: Read> TextStream<R> {
+    /// `inner` must already be past a UTF-8 BOM.
+    pub fn new(inner: R, encoding: TextEncoding) -> Self {
+        match encoding {
+            TextEncoding::Utf8 | TextEncoding::Utf8Bom => TextStream::Utf8(inner),
+            other => TextStream::Transcoded(Box::new(Transcoder::new(inner, other))),
+        }
+    }
+
+    /// What transcoding changed; `None` for UTF-8, which is checked per record instead.
+    pub fn notes(&self) -> Option<&DecodeNotes> {
+        match self {
+            TextStream::Utf8(_) => None,
+            TextStream::Transcoded(t) => Some(t.notes()),
+        }
+    }
+}
+
+impl<R: Read> Read for TextStream<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            TextStream::Utf8(r) => r.read(buf),
+            TextStream::Transcoded(t) => t.read(buf),
         }
     }
 }

@@ -9,7 +9,7 @@ use csv::StringRecord;
 use serde::{Deserialize, Serialize};
 
 use super::ReadError;
-use super::decode::{self, DecodeNotes, SNIFF_BYTES, Sniff, Transcoder};
+use super::decode::{self, DecodeNotes, SNIFF_BYTES, Sniff, TextEncoding, TextStream};
 
 /// A cell above this size gets a warning: no CRM field holds that much.
 pub const BIG_CELL_BYTES: usize = 1024 * 1024;
@@ -148,7 +148,9 @@ pub struct RowCounts {
 pub struct RowReader {
     file: String,
     sniff: Sniff,
-    csv: csv::Reader<Transcoder<Box<dyn Read + Send>>>,
+    csv: csv::Reader<TextStream<Box<dyn Read + Send>>>,
+    /// Replacements in UTF-8 files, found record by record.
+    utf8_notes: DecodeNotes,
     headers: Arc<Headers>,
     record: StringRecord,
     /// Reused when a record's last field loses its CR.
@@ -171,8 +173,11 @@ impl RowReader {
             .read_to_end(&mut sample)
             .map_err(io_err)?;
         let sniff = decode::sniff(&sample);
+        if sniff.encoding == TextEncoding::Utf8Bom {
+            sample.drain(..3);
+        }
         let chained: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(sample).chain(input));
-        let transcoder = Transcoder::new(chained, sniff.encoding);
+        let text = TextStream::new(chained, sniff.encoding);
         let csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -180,11 +185,12 @@ impl RowReader {
             // Only LF ends a record, so csv's line numbers stay true in CRLF files (with CR as a
             // terminator it counts the LF one record late); the CR is stripped in `read_record`.
             .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(transcoder);
+            .from_reader(text);
         let mut reader = RowReader {
             file: file.to_string(),
             sniff,
             csv,
+            utf8_notes: DecodeNotes::default(),
             headers: Arc::new(Headers {
                 names: Vec::new(),
                 index: HashMap::new(),
@@ -201,7 +207,7 @@ impl RowReader {
 
     fn read_header(&mut self) -> Result<(), ReadError> {
         let mut raw = StringRecord::new();
-        let got = read_record(&mut self.csv, &mut raw, &mut String::new())
+        let got = read_record(&mut self.csv, &mut raw, &mut String::new(), &mut self.utf8_notes)
             .map_err(|e| self.csv_error(e))?;
         if !got {
             self.done = true;
@@ -276,7 +282,7 @@ impl RowReader {
 
     /// What transcoding replaced or guessed so far.
     pub fn decode_notes(&self) -> &DecodeNotes {
-        self.csv.get_ref().notes()
+        self.csv.get_ref().notes().unwrap_or(&self.utf8_notes)
     }
 
     /// The next row, borrowed; `None` at the end of the file. I/O errors end the stream as an
@@ -285,7 +291,12 @@ impl RowReader {
         if self.done {
             return None;
         }
-        match read_record(&mut self.csv, &mut self.record, &mut self.scratch) {
+        match read_record(
+            &mut self.csv,
+            &mut self.record,
+            &mut self.scratch,
+            &mut self.utf8_notes,
+        ) {
             Ok(true) => {}
             Ok(false) => {
                 self.finish();
@@ -363,7 +374,7 @@ impl RowReader {
         if self.counts.read + self.counts.bad == 0 && !self.headers.is_empty() {
             self.warn(Some(1), "the file has a header but no rows".to_string());
         }
-        let notes = self.csv.get_ref().notes().clone();
+        let notes = self.decode_notes().clone();
         if notes.replaced > 0 {
             let mut message = format!(
                 "{} undecodable byte sequence(s) replaced by \u{FFFD} ({}) on line(s) {}",
@@ -412,13 +423,22 @@ impl Iterator for RowReader {
 }
 
 /// Reads the next record, dropping the CR of a CRLF line end and skipping lines that were blank.
+/// A record that is not valid UTF-8 has its bad bytes replaced by U+FFFD, noted with its line.
 fn read_record<R: Read>(
     csv: &mut csv::Reader<R>,
     record: &mut StringRecord,
     scratch: &mut String,
+    notes: &mut DecodeNotes,
 ) -> csv::Result<bool> {
     loop {
-        if !csv.read_record(record)? {
+        // Read bytes and check them once: the conversions reuse the record's buffers.
+        let mut bytes = std::mem::take(record).into_byte_record();
+        let got = csv.read_byte_record(&mut bytes);
+        *record = match StringRecord::from_byte_record(bytes) {
+            Ok(r) => r,
+            Err(e) => lossy(e.into_byte_record(), notes),
+        };
+        if !got? {
             return Ok(false);
         }
         let last = record.len().saturating_sub(1);
@@ -430,6 +450,36 @@ fn read_record<R: Read>(
         }
         if !(record.len() == 1 && record.get(0) == Some("")) {
             return Ok(true);
+        }
+    }
+}
+
+fn lossy(bytes: csv::ByteRecord, notes: &mut DecodeNotes) -> StringRecord {
+    let line = bytes.position().map_or(0, |p| p.line());
+    let mut out = StringRecord::with_capacity(bytes.as_slice().len() + 16, bytes.len());
+    for field in &bytes {
+        for _ in 0..invalid_sequences(field) {
+            notes.note_replaced(line);
+        }
+        out.push_field(&String::from_utf8_lossy(field));
+    }
+    out.set_position(bytes.position().cloned());
+    out
+}
+
+/// How many invalid UTF-8 sequences (each becomes one U+FFFD) a field holds.
+fn invalid_sequences(mut rest: &[u8]) -> usize {
+    let mut n = 0;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(_) => return n,
+            Err(e) => {
+                n += 1;
+                match e.error_len() {
+                    Some(len) => rest = &rest[e.valid_up_to() + len..],
+                    None => return n,
+                }
+            }
         }
     }
 }
