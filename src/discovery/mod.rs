@@ -131,7 +131,8 @@ impl Pass {
         self.pipelines.merge(other.pipelines);
         self.definitions.extend(other.definitions);
         let room = LISTED_WORKFLOWS.saturating_sub(self.workflows.len());
-        self.workflows.extend(other.workflows.into_iter().take(room));
+        self.workflows
+            .extend(other.workflows.into_iter().take(room));
         self.workflow_count += other.workflow_count;
         self.warnings.extend(other.warnings);
     }

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::rsoft::Module;
+use crate::rsoft::hashing::FastHash;
 
 /// Distinct owner values kept before the rest are only counted (a bound on memory).
 pub const MAX_OWNERS: usize = 10_000;
@@ -59,7 +60,7 @@ pub fn is_owner_column(header: &str) -> bool {
 /// Counts owner values as rows stream by.
 #[derive(Debug, Default)]
 pub struct OwnerTally {
-    counts: HashMap<String, (u64, BTreeMap<Module, u64>)>,
+    counts: HashMap<String, (u64, BTreeMap<Module, u64>), FastHash>,
     /// Cells whose value was not kept because [`MAX_OWNERS`] was reached.
     pub overflow: u64,
 }

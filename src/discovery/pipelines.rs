@@ -58,15 +58,20 @@ impl PipelineTally {
         } else {
             pipeline
         };
-        let known = self
+        // Most calls are a deal at a stage already seen: find it without allocating.
+        if self
             .stages
             .get(pipeline)
-            .is_some_and(|s| s.contains_key(stage));
-        if !known && self.seen >= MAX_STAGES {
+            .is_some_and(|s| s.contains_key(stage))
+        {
+            return self.stages.get_mut(pipeline).and_then(|s| s.get_mut(stage));
+        }
+        if self.seen >= MAX_STAGES {
             self.overflow += 1;
             return None;
         }
         let seen = self.seen;
+        self.seen += 1;
         let entry = self
             .stages
             .entry(pipeline.to_string())
@@ -76,9 +81,6 @@ impl PipelineTally {
                 first_seen: seen,
                 ..StageSeen::default()
             });
-        if !known {
-            self.seen += 1;
-        }
         Some(entry)
     }
 
@@ -129,7 +131,11 @@ impl PipelineTally {
         let mut seen: Vec<(String, String, StageSeen)> = other
             .stages
             .into_iter()
-            .flat_map(|(p, stages)| stages.into_iter().map(move |(s, seen)| (p.clone(), s, seen)))
+            .flat_map(|(p, stages)| {
+                stages
+                    .into_iter()
+                    .map(move |(s, seen)| (p.clone(), s, seen))
+            })
             .collect();
         seen.sort_by_key(|(_, _, s)| s.first_seen);
         for (pipeline, stage, theirs) in seen {

@@ -174,8 +174,9 @@ impl Export {
         match (self.kind, entry.zip_index) {
             (ExportKind::Zip, Some(index)) => open_zip_entry(&self.root, index, &entry.path),
             _ => {
+                // Unbuffered: the CSV reader has its own (large) buffer.
                 let f = File::open(self.root.join(&entry.path)).map_err(io_err)?;
-                Ok(Box::new(BufReader::with_capacity(256 * 1024, f)))
+                Ok(Box::new(f))
             }
         }
     }
@@ -286,10 +287,7 @@ fn open_zip_entry(
     let raw = BufReader::with_capacity(256 * 1024, f).take(len);
     match method {
         zip::CompressionMethod::Stored => Ok(Box::new(raw)),
-        zip::CompressionMethod::Deflated => Ok(Box::new(BufReader::with_capacity(
-            256 * 1024,
-            flate2::read::DeflateDecoder::new(raw),
-        ))),
+        zip::CompressionMethod::Deflated => Ok(Box::new(flate2::read::DeflateDecoder::new(raw))),
         other => Err(ReadError::Unsupported {
             file: name.to_string(),
             message: format!(

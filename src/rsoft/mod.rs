@@ -8,6 +8,7 @@
 pub mod decode;
 pub mod export;
 pub mod generator;
+pub mod hashing;
 pub mod modules;
 pub mod profile;
 pub mod rows;

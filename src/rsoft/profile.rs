@@ -2,10 +2,11 @@
 //! day-first / month-first evidence of date columns. Memory per column is bounded.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 use serde::{Deserialize, Serialize};
 
+use super::hashing::{PassThrough, hash};
 use super::modules::Module;
 
 /// Values kept as samples per column.
@@ -15,6 +16,9 @@ const SAMPLE_CHARS: usize = 80;
 /// Distinct values are counted exactly up to this many, then estimated (k minimum values, about
 /// 3% error); small enough that the sketch stays in cache.
 const DISTINCT_EXACT: usize = 1024;
+/// Every value of a column is classified up to this many, then every `LOOK_EVERY`th.
+const FULL_LOOKS: u64 = 8192;
+const LOOK_EVERY: u64 = 8;
 /// An enum has at most this many distinct values.
 const ENUM_MAX: u64 = 25;
 
@@ -165,6 +169,8 @@ pub struct ColumnProfile {
 pub struct ColumnProfiler {
     rows: u64,
     filled: u64,
+    /// Values whose shape was tallied in `shapes`.
+    looked: u64,
     shapes: [u64; SHAPES],
     distinct: DistinctSketch,
     samples: Vec<String>,
@@ -177,6 +183,7 @@ impl Default for ColumnProfiler {
         ColumnProfiler {
             rows: 0,
             filled: 0,
+            looked: 0,
             shapes: [0; SHAPES],
             distinct: DistinctSketch::default(),
             samples: Vec::with_capacity(SAMPLES),
@@ -200,13 +207,23 @@ impl ColumnProfiler {
         }
         self.filled += 1;
         self.max_len = self.max_len.max(value.len());
-        let (look, new) = self.distinct.look(value);
-        self.shapes[look.shape as usize] += 1;
-        if let Some(class) = look.date {
-            self.dates.observe(value, class);
+        // Past the first values, a column without dates has every 8th value classified: the
+        // type is a majority vote, so a uniform sample decides it as well. Date columns keep
+        // classifying every value, because one value can prove the order.
+        let has_dates =
+            self.shapes[Shape::Date as usize] + self.shapes[Shape::Datetime as usize] > 0;
+        let classify = has_dates || self.filled <= FULL_LOOKS || self.filled % LOOK_EVERY == 0;
+        let (look, new) = self.distinct.look(value, classify);
+        if let Some(look) = look {
+            self.looked += 1;
+            self.shapes[look.shape as usize] += 1;
+            if let Some(class) = look.date {
+                self.dates.observe(value, class);
+            }
         }
         if new && self.samples.len() < SAMPLES {
-            self.samples.push(value.chars().take(SAMPLE_CHARS).collect());
+            self.samples
+                .push(value.chars().take(SAMPLE_CHARS).collect());
         }
     }
 
@@ -260,14 +277,14 @@ impl ColumnProfiler {
             return ValueKind::FreeText;
         }
         let count = |s: Shape| self.shapes[s as usize];
-        let most = |s: Shape| count(s) * 10 >= self.filled * 9;
+        let most = |s: Shape| count(s) * 10 >= self.looked * 9;
         let moneyish = ["amount", "value", "turnover", "revenue", "price", "budget"]
             .iter()
             .any(|w| lower.contains(w));
         if most(Shape::Email) {
             ValueKind::Email
         } else if count(Shape::Datetime) > 0
-            && (count(Shape::Date) + count(Shape::Datetime)) * 10 >= self.filled * 9
+            && (count(Shape::Date) + count(Shape::Datetime)) * 10 >= self.looked * 9
         {
             ValueKind::Datetime
         } else if most(Shape::Date) {
@@ -275,12 +292,12 @@ impl ColumnProfiler {
         } else if most(Shape::Boolean) {
             ValueKind::Boolean
         } else if (count(Shape::Money) > 0 || moneyish)
-            && (count(Shape::Money) + count(Shape::Number)) * 10 >= self.filled * 9
+            && (count(Shape::Money) + count(Shape::Number)) * 10 >= self.looked * 9
         {
             ValueKind::Money
         } else if most(Shape::Phone) {
             ValueKind::Phone
-        } else if (count(Shape::Number) + count(Shape::Phone)) * 10 >= self.filled * 9 {
+        } else if (count(Shape::Number) + count(Shape::Phone)) * 10 >= self.looked * 9 {
             ValueKind::Number
         } else if most(Shape::Code) && distinct * 10 >= self.filled * 9 {
             ValueKind::Id
@@ -305,7 +322,11 @@ fn look_of(v: &str) -> Look {
         }
     }
     if b.contains(&b'@') {
-        return plain(if is_email(v) { Shape::Email } else { Shape::Text });
+        return plain(if is_email(v) {
+            Shape::Email
+        } else {
+            Shape::Text
+        });
     }
     if is_boolean(v) {
         return plain(Shape::Boolean);
@@ -487,17 +508,18 @@ struct DistinctSketch {
 impl DistinctSketch {
     #[cfg(test)]
     fn insert(&mut self, value: &str) {
-        self.look(value);
+        self.look(value, true);
     }
 
-    /// What the value looks like, and whether it is new to the sketch.
-    fn look(&mut self, value: &str) -> (Look, bool) {
+    /// What the value looks like, and whether it is new to the sketch. A value beyond the
+    /// sketch's threshold is classified only when `classify_beyond` asks for it.
+    fn look(&mut self, value: &str, classify_beyond: bool) -> (Option<Look>, bool) {
         let h = hash(value.as_bytes());
         if self.threshold.is_some_and(|t| h >= t) {
-            return (look_of(value), false);
+            return (classify_beyond.then(|| look_of(value)), false);
         }
         if let Some(look) = self.hashes.get(&h) {
-            return (*look, false);
+            return (Some(*look), false);
         }
         let look = look_of(value);
         self.hashes.insert(h, look);
@@ -508,7 +530,7 @@ impl DistinctSketch {
             self.threshold = v.last().map(|(m, _)| m + 1);
             self.hashes.extend(v);
         }
-        (look, true)
+        (Some(look), true)
     }
 
     fn estimate(&self) -> (u64, bool) {
@@ -522,51 +544,6 @@ impl DistinctSketch {
         let est = (k as f64 - 1.0) * (u64::MAX as f64) / kth as f64;
         (est.round() as u64, false)
     }
-}
-
-/// The keys are already well-mixed hashes: hashing them again would only cost time.
-#[derive(Debug, Clone, Copy, Default)]
-struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8) | u64::from(*b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-/// A fast 64-bit hash with a strong final mix, so the bits are uniform enough for KMV.
-fn hash(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0x9E37_79B9_7F4A_7C15 ^ bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w))
-            .wrapping_mul(0xFF51_AFD7_ED55_8CCD)
-            .rotate_left(29);
-    }
-    let tail = chunks
-        .remainder()
-        .iter()
-        .rev()
-        .fold(0u64, |w, b| (w << 8) | u64::from(*b));
-    h = (h ^ tail).wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-    // splitmix64 finaliser
-    h ^= h >> 30;
-    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    h ^= h >> 27;
-    h = h.wrapping_mul(0x94D0_49BB_1331_11EB);
-    h ^ (h >> 31)
 }
 
 #[cfg(test)]

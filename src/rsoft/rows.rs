@@ -153,6 +153,8 @@ pub struct RowReader {
     utf8_notes: DecodeNotes,
     headers: Arc<Headers>,
     record: StringRecord,
+    /// The other of the two buffers rows are read into.
+    spare: Option<csv::ByteRecord>,
     /// Reused when a record's last field loses its CR.
     scratch: String,
     counts: RowCounts,
@@ -185,6 +187,7 @@ impl RowReader {
             // Only LF ends a record, so csv's line numbers stay true in CRLF files (with CR as a
             // terminator it counts the LF one record late); the CR is stripped in `read_record`.
             .terminator(csv::Terminator::Any(b'\n'))
+            .buffer_capacity(256 * 1024)
             .from_reader(text);
         let mut reader = RowReader {
             file: file.to_string(),
@@ -196,6 +199,7 @@ impl RowReader {
                 index: HashMap::new(),
             }),
             record: StringRecord::new(),
+            spare: None,
             scratch: String::new(),
             counts: RowCounts::default(),
             findings: Vec::new(),
@@ -207,8 +211,14 @@ impl RowReader {
 
     fn read_header(&mut self) -> Result<(), ReadError> {
         let mut raw = StringRecord::new();
-        let got = read_record(&mut self.csv, &mut raw, &mut String::new(), &mut self.utf8_notes)
-            .map_err(|e| self.csv_error(e))?;
+        let got = read_record(
+            &mut self.csv,
+            &mut raw,
+            &mut None,
+            &mut String::new(),
+            &mut self.utf8_notes,
+        )
+        .map_err(|e| self.csv_error(e))?;
         if !got {
             self.done = true;
             self.warn(None, "the file is empty: no header and no rows. Re-export the module from RSoft if it should hold records".to_string());
@@ -294,6 +304,7 @@ impl RowReader {
         match read_record(
             &mut self.csv,
             &mut self.record,
+            &mut self.spare,
             &mut self.scratch,
             &mut self.utf8_notes,
         ) {
@@ -427,17 +438,19 @@ impl Iterator for RowReader {
 fn read_record<R: Read>(
     csv: &mut csv::Reader<R>,
     record: &mut StringRecord,
+    spare: &mut Option<csv::ByteRecord>,
     scratch: &mut String,
     notes: &mut DecodeNotes,
 ) -> csv::Result<bool> {
     loop {
-        // Read bytes and check them once: the conversions reuse the record's buffers.
-        let mut bytes = std::mem::take(record).into_byte_record();
+        // Read bytes and check them once; the two buffers alternate, so no row allocates.
+        let mut bytes = spare.take().unwrap_or_default();
         let got = csv.read_byte_record(&mut bytes);
-        *record = match StringRecord::from_byte_record(bytes) {
+        let fresh = match StringRecord::from_byte_record(bytes) {
             Ok(r) => r,
             Err(e) => lossy(e.into_byte_record(), notes),
         };
+        *spare = Some(std::mem::replace(record, fresh).into_byte_record());
         if !got? {
             return Ok(false);
         }
