@@ -26,10 +26,8 @@ cat "$EXPORT"/*.csv > /dev/null
 ours_s=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$DIR/time.txt")
 rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$DIR/time.txt")
 
-py_start=$(date +%s.%N)
-python3 bench/csv_pass.py "$EXPORT" "$REPORT" > "$DIR/python.txt"
-py_end=$(date +%s.%N)
-py_s=$(echo "$py_end - $py_start" | bc -l)
+/usr/bin/time -f '%e' -o "$DIR/python-time.txt" python3 bench/csv_pass.py "$EXPORT" "$REPORT" > "$DIR/python.txt"
+py_s=$(cat "$DIR/python-time.txt")
 
 rows=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(sum(o['rows'] for o in r['objects']))" "$REPORT")
 py_rows=$(awk '/^total:/ {print $2}' "$DIR/python.txt")
@@ -43,5 +41,7 @@ printf 'discover:          %.2f s (user %s s, system %s s)\n' "$ours_s" \
     "$(awk -F': ' '/User time/ {print $2}' "$DIR/time.txt")" \
     "$(awk -F': ' '/System time/ {print $2}' "$DIR/time.txt")"
 printf 'python csv pass:   %.2f s\n' "$py_s"
-printf 'speed ratio:       %.1fx (python / discover; target >= 5x)\n' "$(echo "$py_s / $ours_s" | bc -l)"
-printf 'peak RSS:          %.1f MB (target < 200 MB)\n' "$(echo "$rss_kb / 1024" | bc -l)"
+calc() { python3 -c "print($1)"; }
+printf 'speed ratio:       %.1fx (python / discover; target >= 5x)\n' "$(calc "$py_s / $ours_s")"
+printf 'peak RSS:          %.1f MB (target < 200 MB)\n' "$(calc "$rss_kb / 1024")"
+printf 'cores:             %s (discover reads files in parallel; python is one thread)\n' "$(nproc)"

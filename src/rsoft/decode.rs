@@ -382,20 +382,24 @@ impl<R: Read> Transcoder<R> {
     }
 
     fn scan_non_ascii(&mut self, from: usize, to: usize) {
+        let bytes = &self.input[from..to];
         let mut line = self.in_lines + 1;
-        for b in &self.input[from..to] {
-            if *b == b'\n' {
-                line += 1;
-            } else if *b >= 0x80 {
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+            if !bytes[start..end].is_ascii() {
                 self.notes.note_non_ascii(line);
             }
+            if end < bytes.len() {
+                line += 1;
+            }
+            start = end + 1;
         }
         self.in_lines = line - 1;
     }
 }
 
 fn count_newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|b| **b == b'\n').count()
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 impl<R: Read> Read for Transcoder<R> {

@@ -20,12 +20,13 @@ pub fn hash(bytes: &[u8]) -> u64 {
         .rev()
         .fold(0u64, |w, b| (w << 8) | u64::from(*b));
     h = (h ^ tail).wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-    // splitmix64 finaliser
-    h ^= h >> 30;
-    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    h ^= h >> 27;
-    h = h.wrapping_mul(0x94D0_49BB_1331_11EB);
-    h ^ (h >> 31)
+    // murmur3's fmix64: two multiplies are enough to spread every input bit over the top bits
+    // that the distinct sketch reads.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    h ^ (h >> 33)
 }
 
 /// A `Hasher` over [`hash`], for maps keyed by strings from the export.
