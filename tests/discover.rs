@@ -96,18 +96,7 @@ fn objects_with_counts_encoding_and_delimiter() {
 #[test]
 fn owners_across_modules_parsed_into_name_and_email() {
     let r = report();
-    let owners: Vec<(&str, Option<&str>, Option<&str>, u64)> = r
-        .owners
-        .iter()
-        .map(|o| {
-            (
-                o.raw.as_str(),
-                o.name.as_deref(),
-                o.email.as_deref(),
-                o.records,
-            )
-        })
-        .collect();
+    let owners = common::owners(&r);
     assert_eq!(
         owners,
         [
@@ -215,11 +204,7 @@ fn custom_fields_and_the_five_field_cap() {
         .unwrap();
     assert!(!loss.in_export && loss.defined);
     assert_eq!(loss.module, Module::Deals);
-    let caps: Vec<(Module, usize, bool)> = r
-        .custom_field_counts
-        .iter()
-        .map(|c| (c.module, c.count, c.exceeds_standard_cap))
-        .collect();
+    let caps = common::caps(&r);
     assert_eq!(
         caps,
         [(Module::Companies, 6, true), (Module::Deals, 1, false)]
@@ -235,11 +220,7 @@ fn workflows_gaps_dates_grade_and_plan() {
         (w.name.as_str(), w.trigger.as_str(), w.actions.as_str()),
         ("Welcome", "On create", "Send email")
     );
-    let gaps: Vec<(GapKind, &str, Option<GapKey>)> = r
-        .gaps
-        .iter()
-        .map(|g| (g.kind, g.path.as_str(), g.key.clone()))
-        .collect();
+    let gaps = common::gaps(&r);
     assert_eq!(
         gaps,
         [

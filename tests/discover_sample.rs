@@ -1,5 +1,7 @@
 //! Discovery on the bundled sample export (assets/sample-export), with exact expectations.
 
+mod common;
+
 use std::io::Write;
 use std::path::Path;
 
@@ -91,18 +93,7 @@ fn counts_encodings_and_delimiters_per_module() {
 #[test]
 fn owners_in_every_form_with_record_counts() {
     let r = report();
-    let owners: Vec<(&str, Option<&str>, Option<&str>, u64)> = r
-        .owners
-        .iter()
-        .map(|o| {
-            (
-                o.raw.as_str(),
-                o.name.as_deref(),
-                o.email.as_deref(),
-                o.records,
-            )
-        })
-        .collect();
+    let owners = common::owners(&r);
     assert_eq!(
         owners,
         [
@@ -152,11 +143,7 @@ fn pipelines_custom_fields_and_workflows() {
     assert_eq!(only_on_deals, ["On Hold"]);
     assert_eq!(r.pipelines.iter().map(|p| p.deals).sum::<u64>(), 20);
 
-    let caps: Vec<(Module, usize, bool)> = r
-        .custom_field_counts
-        .iter()
-        .map(|c| (c.module, c.count, c.exceeds_standard_cap))
-        .collect();
+    let caps = common::caps(&r);
     assert_eq!(
         caps,
         [
@@ -174,11 +161,7 @@ fn pipelines_custom_fields_and_workflows() {
 #[test]
 fn gaps_dates_grade_estimate_and_plan() {
     let r = report();
-    let gaps: Vec<(GapKind, &str, Option<GapKey>)> = r
-        .gaps
-        .iter()
-        .map(|g| (g.kind, g.path.as_str(), g.key.clone()))
-        .collect();
+    let gaps = common::gaps(&r);
     let phone = |p: &str| Some(GapKey::Phone(p.into()));
     let id = |p: &str| Some(GapKey::RecordId(p.into()));
     assert_eq!(

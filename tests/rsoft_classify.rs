@@ -75,30 +75,30 @@ fn canonical_header_maps_synonyms() {
 }
 
 #[test]
-fn name_and_header_agree_for_high_confidence() {
-    let c = classify(
+fn every_module_with_its_full_header_and_name_is_certain() {
+    for (module, file) in Module::ALL.iter().zip([
+        "Companies.csv",
+        "contacts_export_2026-11-20.csv",
+        "Leads.csv",
         "RSoft-Deals (1).csv",
-        &h(&[
-            "Deal ID",
-            "Deal Name",
-            "Company ID",
-            "Contact ID",
-            "Pipeline",
-            "Stage",
-            "Amount",
-            "Currency",
-            "Probability",
-            "Expected Close Date",
-            "Status",
-            "Deal Owner",
-            "Tags",
-            "Created On",
-            "Modified On",
-        ]),
-    );
-    assert_eq!(c.module, Some(Module::Deals));
-    assert_eq!(c.confidence, 1.0);
-    assert!(c.evidence[0].contains("says deals"));
+        "Activities.csv",
+        "Tickets.csv",
+        "Ticket Messages.csv",
+        "Users.csv",
+        "Pipelines.csv",
+        "Custom Fields.csv",
+        "Workflows.csv",
+    ]) {
+        let headers: Vec<String> = module
+            .standard_columns()
+            .iter()
+            .map(|c| c.canonical.to_string())
+            .collect();
+        let c = classify(file, &headers);
+        assert_eq!(c.module, Some(*module), "{file}: {:?}", c.evidence);
+        assert_eq!(c.confidence, 1.0, "{file}");
+        assert!(c.evidence[0].contains(&format!("says {module}")));
+    }
 }
 
 #[test]

@@ -194,3 +194,25 @@ fn sniff_explains_itself() {
     );
     assert!(how.contains("2 CRLF and 0 LF"), "{how}");
 }
+
+#[test]
+fn each_bad_sequence_in_a_utf8_file_is_counted_on_its_line() {
+    let mut bytes = "Contact ID,Name\nP1,Asha\n".as_bytes().to_vec();
+    for _ in 0..2000 {
+        bytes.extend_from_slice(
+            "P2,Ravi Kumar, pädded to pass the sniffed start\n"
+                .replace(", p", " p")
+                .as_bytes(),
+        );
+    }
+    bytes.extend_from_slice(b"P3,Bad \xFF\xFE twice\n");
+    let total_lines = 2 + 2000 + 1;
+    let (r, rows) = rows("contacts.csv", &bytes);
+    assert_eq!(r.sniff().encoding, TextEncoding::Utf8);
+    let last = rows.last().unwrap().as_ref().unwrap();
+    assert_eq!(last.get("Name"), Some("Bad \u{FFFD}\u{FFFD} twice"));
+    let notes = r.decode_notes();
+    assert_eq!(notes.replaced, 2);
+    assert_eq!(notes.replaced_lines, vec![total_lines as u64]);
+    assert_eq!(r.counts().read, 2002);
+}

@@ -121,3 +121,41 @@ fn distinct_is_estimated_past_the_exact_bound() {
     assert!((45_000..55_000).contains(&p.distinct), "{}", p.distinct);
     assert_eq!(p.inferred, ValueKind::Email);
 }
+
+#[test]
+fn a_late_day_first_proof_is_still_found_in_a_long_column() {
+    // Values past the first 8192 are classified by sample unless the column holds dates:
+    // a date column must see every value, since one value can prove the order.
+    let mut p = ColumnProfiler::default();
+    // 28,800 distinct ambiguous dates: far past the exact distinct bound.
+    for i in 0..28_800 {
+        p.observe(&format!(
+            "{:02}/{:02}/{}",
+            1 + i % 12,
+            1 + (i / 12) % 12,
+            1900 + i / 144
+        ));
+    }
+    p.observe("25/04/2026");
+    for _ in 0..100 {
+        p.observe("03/04/2026");
+    }
+    let p = p.finish("Created On", Some(Module::Leads));
+    assert_eq!(p.inferred, ValueKind::Date);
+    assert_eq!(p.date_order, Some(DateOrderVerdict::DayFirst));
+    let d = p.dates.unwrap();
+    assert_eq!((d.day_first, d.ambiguous), (1, 28_900));
+    assert!(!p.distinct_exact);
+}
+
+#[test]
+fn sampled_classification_keeps_the_majority_type() {
+    let mut p = ColumnProfiler::default();
+    for i in 0..50_000u64 {
+        p.observe(&(i * 7919 % 100_003).to_string());
+    }
+    let p = p.finish("Lead Score", None);
+    assert_eq!(p.inferred, ValueKind::Number);
+    assert_eq!(p.filled, 50_000);
+    assert_eq!(p.fill_rate, 1.0);
+}

@@ -418,25 +418,21 @@ pub fn classify(file_name: &str, headers: &[String]) -> Classification {
 /// (weighted matches, weighted total) of a module's standard columns in a header, and how many
 /// of the header's columns are standard for the module.
 fn header_match(m: Module, headers: &[String]) -> (usize, usize, usize) {
-    let cols = m.standard_columns();
+    let canonical: Vec<&str> = headers
+        .iter()
+        .filter_map(|h| m.canonical_header(h))
+        .collect();
     let mut found = 0;
     let mut total = 0;
-    for (i, c) in cols.iter().enumerate() {
+    for (i, c) in m.standard_columns().iter().enumerate() {
         // The first column is the module's own key (`Deal ID`): strong evidence.
         let weight = if i == 0 { 2 } else { 1 };
         total += weight;
-        if headers
-            .iter()
-            .any(|h| m.canonical_header(h) == Some(c.canonical))
-        {
+        if canonical.contains(&c.canonical) {
             found += weight;
         }
     }
-    let known = headers
-        .iter()
-        .filter(|h| m.canonical_header(h).is_some())
-        .count();
-    (found, total, known)
+    (found, total, canonical.len())
 }
 
 /// The module a file name points at: `leads_export_2026-11-20.csv`, `RSoft-Deals (1).csv`.

@@ -41,21 +41,9 @@ pub enum ValueKind {
     Reference,
 }
 
-/// The kinds a single value can show; `Enum`, `Id` and `Reference` are column-level decisions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    Email,
-    Phone,
-    Date,
-    Datetime,
-    Money,
-    Number,
-    Boolean,
-    Code,
-    Text,
-}
-
-const SHAPES: usize = 9;
+/// Tally slots, one per [`ValueKind`]; a single value shows as one of them (`Id` for a record
+/// code, `FreeText` for anything else; `Enum` and `Reference` are column-level decisions).
+const SHAPES: usize = 11;
 
 /// Which way round the dates of a column are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,7 +122,7 @@ enum DateClass {
 /// What one value looks like, remembered per distinct value so repeats cost a lookup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Look {
-    shape: Shape,
+    shape: ValueKind,
     date: Option<DateClass>,
 }
 
@@ -211,7 +199,7 @@ impl ColumnProfiler {
         // type is a majority vote, so a uniform sample decides it as well. Date columns keep
         // classifying every value, because one value can prove the order.
         let has_dates =
-            self.shapes[Shape::Date as usize] + self.shapes[Shape::Datetime as usize] > 0;
+            self.shapes[ValueKind::Date as usize] + self.shapes[ValueKind::Datetime as usize] > 0;
         let classify = has_dates || self.filled <= FULL_LOOKS || self.filled % LOOK_EVERY == 0;
         let (look, new) = self.distinct.look(value, classify);
         if let Some(look) = look {
@@ -276,30 +264,30 @@ impl ColumnProfiler {
         if self.filled == 0 {
             return ValueKind::FreeText;
         }
-        let count = |s: Shape| self.shapes[s as usize];
-        let most = |s: Shape| count(s) * 10 >= self.looked * 9;
+        let count = |s: ValueKind| self.shapes[s as usize];
+        let most = |s: ValueKind| count(s) * 10 >= self.looked * 9;
         let moneyish = ["amount", "value", "turnover", "revenue", "price", "budget"]
             .iter()
             .any(|w| lower.contains(w));
-        if most(Shape::Email) {
+        if most(ValueKind::Email) {
             ValueKind::Email
-        } else if count(Shape::Datetime) > 0
-            && (count(Shape::Date) + count(Shape::Datetime)) * 10 >= self.looked * 9
+        } else if count(ValueKind::Datetime) > 0
+            && (count(ValueKind::Date) + count(ValueKind::Datetime)) * 10 >= self.looked * 9
         {
             ValueKind::Datetime
-        } else if most(Shape::Date) {
+        } else if most(ValueKind::Date) {
             ValueKind::Date
-        } else if most(Shape::Boolean) {
+        } else if most(ValueKind::Boolean) {
             ValueKind::Boolean
-        } else if (count(Shape::Money) > 0 || moneyish)
-            && (count(Shape::Money) + count(Shape::Number)) * 10 >= self.looked * 9
+        } else if (count(ValueKind::Money) > 0 || moneyish)
+            && (count(ValueKind::Money) + count(ValueKind::Number)) * 10 >= self.looked * 9
         {
             ValueKind::Money
-        } else if most(Shape::Phone) {
+        } else if most(ValueKind::Phone) {
             ValueKind::Phone
-        } else if (count(Shape::Number) + count(Shape::Phone)) * 10 >= self.looked * 9 {
+        } else if (count(ValueKind::Number) + count(ValueKind::Phone)) * 10 >= self.looked * 9 {
             ValueKind::Number
-        } else if most(Shape::Code) && distinct * 10 >= self.filled * 9 {
+        } else if most(ValueKind::Id) && distinct * 10 >= self.filled * 9 {
             ValueKind::Id
         } else if distinct <= ENUM_MAX && self.filled >= 2 * distinct && self.max_len <= 60 {
             ValueKind::Enum
@@ -323,13 +311,13 @@ fn look_of(v: &str) -> Look {
     }
     if b.contains(&b'@') {
         return plain(if is_email(v) {
-            Shape::Email
+            ValueKind::Email
         } else {
-            Shape::Text
+            ValueKind::FreeText
         });
     }
     if is_boolean(v) {
-        return plain(Shape::Boolean);
+        return plain(ValueKind::Boolean);
     }
     if first.is_ascii_digit() || first == b'+' || first == b'-' || first == b'(' {
         if let Some(s) = numeric_shape(v) {
@@ -337,12 +325,12 @@ fn look_of(v: &str) -> Look {
         }
     }
     if is_money_with_symbol(v) {
-        return plain(Shape::Money);
+        return plain(ValueKind::Money);
     }
     if is_code(b) {
-        return plain(Shape::Code);
+        return plain(ValueKind::Id);
     }
-    plain(Shape::Text)
+    plain(ValueKind::FreeText)
 }
 
 fn is_boolean(v: &str) -> bool {
@@ -371,7 +359,7 @@ fn is_email(v: &str) -> bool {
 }
 
 /// Digits with optional `+`, spaces, dashes, parentheses, one `.`, and `,` grouping.
-fn numeric_shape(v: &str) -> Option<Shape> {
+fn numeric_shape(v: &str) -> Option<ValueKind> {
     let mut digits = 0usize;
     let mut dots = 0;
     let mut commas = 0;
@@ -396,15 +384,15 @@ fn numeric_shape(v: &str) -> Option<Shape> {
         && (10..=13).contains(&digits)
         && (first == b'+' || first == b'0' || first >= b'6' || phone_marks > 0)
     {
-        return Some(Shape::Phone);
+        return Some(ValueKind::Phone);
     }
     if phone_marks > 0 {
-        return (digits >= 7 && dots == 0 && commas == 0).then_some(Shape::Phone);
+        return (digits >= 7 && dots == 0 && commas == 0).then_some(ValueKind::Phone);
     }
     match (dots, commas) {
-        (0 | 1, 0) => Some(Shape::Number),
+        (0 | 1, 0) => Some(ValueKind::Number),
         // `1,25,000.00` (Indian grouping) or `125,000`: grouped amounts.
-        (0 | 1, _) => Some(Shape::Money),
+        (0 | 1, _) => Some(ValueKind::Money),
         _ => None,
     }
 }
@@ -419,7 +407,7 @@ fn is_money_with_symbol(v: &str) -> bool {
                 .find_map(|s| v.strip_suffix(s))
         });
     rest.map(str::trim)
-        .is_some_and(|r| !r.is_empty() && numeric_shape(r).is_some_and(|s| s != Shape::Phone))
+        .is_some_and(|r| !r.is_empty() && numeric_shape(r).is_some_and(|s| s != ValueKind::Phone))
 }
 
 /// Record codes such as `CMP-0001`, `L1001`, `DEAL_42`: letters then digits, no spaces.
@@ -432,15 +420,15 @@ fn is_code(b: &[u8]) -> bool {
 }
 
 /// `25-04-2026`, `25/04/2026 10:30 AM`, `2026-04-25T10:30:00+05:30`.
-fn date_shape(b: &[u8]) -> Option<(Shape, DateClass)> {
+fn date_shape(b: &[u8]) -> Option<(ValueKind, DateClass)> {
     let (class, end) = date_class(b)?;
     let mut rest = &b[end..];
     while let [b'T' | b' ', tail @ ..] = rest {
         rest = tail;
     }
     match rest {
-        [] => Some((Shape::Date, class)),
-        [d, ..] if d.is_ascii_digit() && rest.contains(&b':') => Some((Shape::Datetime, class)),
+        [] => Some((ValueKind::Date, class)),
+        [d, ..] if d.is_ascii_digit() && rest.contains(&b':') => Some((ValueKind::Datetime, class)),
         _ => None,
     }
 }
@@ -550,7 +538,7 @@ impl DistinctSketch {
 mod tests {
     use super::*;
 
-    fn shape_of(v: &str) -> Shape {
+    fn shape_of(v: &str) -> ValueKind {
         look_of(v).shape
     }
 
@@ -564,20 +552,20 @@ mod tests {
 
     #[test]
     fn shapes_of_common_values() {
-        assert_eq!(shape_of("ravi@acme.in"), Shape::Email);
-        assert_eq!(shape_of("Ravi Kumar <ravi@acme.in>"), Shape::Email);
-        assert_eq!(shape_of("+91 98765 43210"), Shape::Phone);
-        assert_eq!(shape_of("9876543210"), Shape::Phone);
-        assert_eq!(shape_of("25-04-2026"), Shape::Date);
-        assert_eq!(shape_of("25/04/2026 10:30 AM"), Shape::Datetime);
-        assert_eq!(shape_of("2026-04-25T10:30:00+05:30"), Shape::Datetime);
-        assert_eq!(shape_of("₹ 1,25,000.00"), Shape::Money);
-        assert_eq!(shape_of("1,25,000"), Shape::Money);
-        assert_eq!(shape_of("42.5"), Shape::Number);
-        assert_eq!(shape_of("Yes"), Shape::Boolean);
-        assert_eq!(shape_of("CMP-0001"), Shape::Code);
-        assert_eq!(shape_of("Hello there"), Shape::Text);
-        assert_eq!(shape_of("13/13/2026"), Shape::Text);
+        assert_eq!(shape_of("ravi@acme.in"), ValueKind::Email);
+        assert_eq!(shape_of("Ravi Kumar <ravi@acme.in>"), ValueKind::Email);
+        assert_eq!(shape_of("+91 98765 43210"), ValueKind::Phone);
+        assert_eq!(shape_of("9876543210"), ValueKind::Phone);
+        assert_eq!(shape_of("25-04-2026"), ValueKind::Date);
+        assert_eq!(shape_of("25/04/2026 10:30 AM"), ValueKind::Datetime);
+        assert_eq!(shape_of("2026-04-25T10:30:00+05:30"), ValueKind::Datetime);
+        assert_eq!(shape_of("₹ 1,25,000.00"), ValueKind::Money);
+        assert_eq!(shape_of("1,25,000"), ValueKind::Money);
+        assert_eq!(shape_of("42.5"), ValueKind::Number);
+        assert_eq!(shape_of("Yes"), ValueKind::Boolean);
+        assert_eq!(shape_of("CMP-0001"), ValueKind::Id);
+        assert_eq!(shape_of("Hello there"), ValueKind::FreeText);
+        assert_eq!(shape_of("13/13/2026"), ValueKind::FreeText);
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl Headers {
 pub struct RowRef<'a> {
     pub line: u64,
     record: &'a StringRecord,
-    headers: &'a Headers,
+    headers: &'a Arc<Headers>,
 }
 
 impl<'a> RowRef<'a> {
@@ -104,7 +104,7 @@ impl<'a> RowRef<'a> {
         Row {
             line: self.line,
             record: self.record.clone(),
-            headers: Arc::new(self.headers.clone()),
+            headers: Arc::clone(self.headers),
         }
     }
 }
@@ -422,14 +422,7 @@ impl Iterator for RowReader {
     type Item = Result<Row, RowProblem>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let headers = Arc::clone(&self.headers);
-        self.next_row().map(|r| {
-            r.map(|row| Row {
-                line: row.line,
-                record: row.record.clone(),
-                headers,
-            })
-        })
+        self.next_row().map(|r| r.map(|row| row.to_owned()))
     }
 }
 
