@@ -156,3 +156,31 @@ fn blank_lines_are_not_rows() {
     assert_eq!(rows.len(), 2);
     assert_eq!(r.counts().bad, 0);
 }
+
+#[test]
+fn a_quote_that_never_closes_is_cut_at_the_row_limit_and_reading_resumes() {
+    let mut text = String::from("ID,Note,Status\n1,ok,Open\n2,\"never closed,Open\n");
+    // Well past the parser's 256 KiB buffer, so the limit is checked while the row grows.
+    for i in 3..20_000 {
+        text.push_str(&format!("{i},plain note number {i},Open\n"));
+    }
+    let mut r = reader("notes.csv", text.as_bytes());
+    r.set_max_row_bytes(1000);
+    let rows: Vec<_> = r.by_ref().collect();
+    assert_eq!(rows[0].as_ref().unwrap().get("Note"), Some("ok"));
+    let bad = rows[1].as_ref().unwrap_err();
+    assert_eq!(bad.line, 3);
+    assert!(bad.reason.contains("ran past 0.0 MB"), "{}", bad.reason);
+    assert!(
+        bad.reason
+            .contains("quote opened there is probably never closed"),
+        "{}",
+        bad.reason
+    );
+    // Reading went on after the cut: the last rows are read whole.
+    let last = rows.last().unwrap().as_ref().unwrap();
+    assert_eq!(last.get("ID"), Some("19999"));
+    assert_eq!(last.line, 20_000);
+    assert!(r.counts().read > 10_000, "{:?}", r.counts());
+    assert_eq!(r.counts().read + r.counts().bad, rows.len() as u64);
+}

@@ -14,6 +14,38 @@ use super::decode::{self, DecodeNotes, SNIFF_BYTES, Sniff, TextEncoding, TextStr
 /// A cell above this size gets a warning: no CRM field holds that much.
 pub const BIG_CELL_BYTES: usize = 1024 * 1024;
 
+/// A row longer than this is cut off and set aside: it can only be a quote that never closes,
+/// and holding it whole would make memory grow with the file.
+pub const MAX_ROW_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Ends a row that has grown past the limit, by feeding the CSV parser a closing quote and a line
+/// end; the parser then resumes on the text that follows.
+struct RowGuard<R> {
+    inner: R,
+    /// Bytes handed to the parser so far.
+    delivered: u64,
+    /// Where the row being parsed starts.
+    row_start: u64,
+    limit: u64,
+    /// The current row was cut.
+    cut: bool,
+}
+
+impl<R: Read> Read for RowGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        const CUT: &[u8] = b"\"\n";
+        if !self.cut && self.delivered - self.row_start > self.limit && buf.len() >= CUT.len() {
+            buf[..CUT.len()].copy_from_slice(CUT);
+            self.cut = true;
+            self.delivered += CUT.len() as u64;
+            return Ok(CUT.len());
+        }
+        let n = self.inner.read(buf)?;
+        self.delivered += n as u64;
+        Ok(n)
+    }
+}
+
 /// How serious a finding is: a warning leaves the data usable, an error lost something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -148,7 +180,7 @@ pub struct RowCounts {
 pub struct RowReader {
     file: String,
     sniff: Sniff,
-    csv: csv::Reader<TextStream<Box<dyn Read + Send>>>,
+    csv: csv::Reader<RowGuard<TextStream<Box<dyn Read + Send>>>>,
     /// Replacements in UTF-8 files, found record by record.
     utf8_notes: DecodeNotes,
     headers: Arc<Headers>,
@@ -160,6 +192,8 @@ pub struct RowReader {
     counts: RowCounts,
     findings: Vec<Finding>,
     done: bool,
+    /// Line ends fed to the parser by row cuts, to subtract from its line numbers.
+    line_shift: u64,
 }
 
 impl RowReader {
@@ -179,7 +213,13 @@ impl RowReader {
             sample.drain(..3);
         }
         let chained: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(sample).chain(input));
-        let text = TextStream::new(chained, sniff.encoding);
+        let text = RowGuard {
+            inner: TextStream::new(chained, sniff.encoding),
+            delivered: 0,
+            row_start: 0,
+            limit: MAX_ROW_BYTES,
+            cut: false,
+        };
         let csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -204,6 +244,7 @@ impl RowReader {
             counts: RowCounts::default(),
             findings: Vec::new(),
             done: false,
+            line_shift: 0,
         };
         reader.read_header()?;
         Ok(reader)
@@ -273,6 +314,11 @@ impl RowReader {
         &self.file
     }
 
+    /// Lowers (or raises) the row-length limit, [`MAX_ROW_BYTES`] by default.
+    pub fn set_max_row_bytes(&mut self, limit: u64) {
+        self.csv.get_mut().limit = limit;
+    }
+
     pub fn sniff(&self) -> &Sniff {
         &self.sniff
     }
@@ -292,7 +338,7 @@ impl RowReader {
 
     /// What transcoding replaced or guessed so far.
     pub fn decode_notes(&self) -> &DecodeNotes {
-        self.csv.get_ref().notes().unwrap_or(&self.utf8_notes)
+        self.csv.get_ref().inner.notes().unwrap_or(&self.utf8_notes)
     }
 
     /// The next row, borrowed; `None` at the end of the file. I/O errors end the stream as an
@@ -327,12 +373,33 @@ impl RowReader {
                 }));
             }
         }
-        let line = self.record.position().map_or(0, |p| p.line());
+        let line = self
+            .record
+            .position()
+            .map_or(0, |p| p.line())
+            .saturating_sub(self.line_shift);
+        let next_start = self.csv.position().byte();
+        let guard = self.csv.get_mut();
+        guard.row_start = next_start;
+        if std::mem::take(&mut guard.cut) {
+            self.counts.bad += 1;
+            // The line end fed to the parser is not in the file.
+            self.line_shift += 1;
+            let end_line = self.end_line(line);
+            let limit_mb = self.csv.get_ref().limit as f64 / 1_000_000.0;
+            return Some(Err(RowProblem {
+                file: self.file.clone(),
+                line,
+                reason: format!(
+                    "the row starting on line {line} ran past {limit_mb:.1} MB, to line {end_line}: a quote opened there is probably never closed. The row was cut there and set aside, and reading resumed after it (the next row may start mid-line); fix the quote and re-export"
+                ),
+            }));
+        }
         let want = self.headers.len();
         let got = self.record.len();
         if got != want {
             self.counts.bad += 1;
-            let end_line = self.csv.position().line().saturating_sub(1).max(line);
+            let end_line = self.end_line(line);
             let spans_lines = end_line > line;
             let reason = if spans_lines && self.record.iter().any(|f| f.contains('\n')) {
                 format!(
@@ -363,6 +430,13 @@ impl RowReader {
             record: &self.record,
             headers: &self.headers,
         }))
+    }
+
+    /// The last line of the row just read, which started on `line`.
+    fn end_line(&self, line: u64) -> u64 {
+        (self.csv.position().line().saturating_sub(self.line_shift))
+            .saturating_sub(1)
+            .max(line)
     }
 
     fn note_big_cells(&mut self, line: u64) {
