@@ -112,6 +112,8 @@ fn owners_across_modules_parsed_into_name_and_email() {
         ]
     );
     assert_eq!(r.owners[0].modules.len(), 3);
+    // No users file in this export: no owner is matched to a user.
+    assert!(r.owners.iter().all(|o| o.user.is_none()));
 }
 
 #[test]

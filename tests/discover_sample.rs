@@ -109,6 +109,25 @@ fn owners_in_every_form_with_record_counts() {
             ("Deepak Rao", Some("Deepak Rao"), None, 8),
         ]
     );
+    // Each owner is found in Users.csv: by email in any case, else by name.
+    let users: Vec<(&str, &str, &str)> = r
+        .owners
+        .iter()
+        .map(|o| {
+            let u = o.user.as_ref().unwrap();
+            (u.id.as_str(), u.email.as_str(), u.status.as_str())
+        })
+        .collect();
+    assert_eq!(
+        users,
+        [
+            ("USR-03", "anil.mehta@acme.in", "Active"),
+            ("USR-01", "ravi@acme.in", "Active"),
+            ("USR-02", "priya.sharma@acme.in", "Active"),
+            ("USR-04", "sneha.iyer@acme.in", "Active"),
+            ("USR-05", "deepak.rao@acme.in", "Inactive"),
+        ]
+    );
 }
 
 #[test]

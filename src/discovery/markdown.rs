@@ -114,16 +114,26 @@ fn write_report(md: &mut String, r: &Report) -> std::fmt::Result {
     )?;
 
     writeln!(md, "## Owners ({})\n", r.owners.len())?;
-    writeln!(md, "| Owner as written | Name | Email | Records |")?;
-    writeln!(md, "|---|---|---|---:|")?;
+    writeln!(
+        md,
+        "| Owner as written | Name | Email | Records | RSoft user |"
+    )?;
+    writeln!(md, "|---|---|---|---:|---|")?;
     for o in &r.owners {
+        let user = o
+            .user
+            .as_ref()
+            .map_or("*not in the users file*".to_string(), |u| {
+                format!("{} {} <{}> ({})", u.id, u.name, u.email, u.status)
+            });
         writeln!(
             md,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             cell(&o.raw),
             cell(o.name.as_deref().unwrap_or("")),
             cell(o.email.as_deref().unwrap_or("")),
-            o.records
+            o.records,
+            cell(&user)
         )?;
     }
 

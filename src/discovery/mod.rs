@@ -20,7 +20,7 @@ use crate::rsoft::{
 };
 use custom_fields::{CustomField, CustomFieldCount, CustomFieldSet};
 use gaps::Gap;
-use owners::{Owner, OwnerTally};
+use owners::{Owner, OwnerTally, User};
 use pipelines::{Pipeline, PipelineTally};
 use scope::{Estimate, Grade, GradeScore, PlanRecommendation, ScopeInputs};
 
@@ -113,8 +113,12 @@ struct Pass {
     definitions: Vec<Definition>,
     workflows: Vec<Workflow>,
     workflow_count: u64,
+    users: Vec<User>,
     warnings: Vec<Finding>,
 }
+
+/// Users kept from the users file (a bound on memory; real accounts have far fewer).
+const MAX_USERS: usize = 10_000;
 
 /// A row of the custom-field definitions file.
 struct Definition {
@@ -134,6 +138,8 @@ impl Pass {
         self.workflows
             .extend(other.workflows.into_iter().take(room));
         self.workflow_count += other.workflow_count;
+        let room = MAX_USERS.saturating_sub(self.users.len());
+        self.users.extend(other.users.into_iter().take(room));
         self.warnings.extend(other.warnings);
     }
 }
@@ -165,6 +171,7 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
         definitions,
         workflows,
         workflow_count,
+        users,
         mut warnings,
     } = pass;
     let mut custom = CustomFieldSet::default();
@@ -203,7 +210,7 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
             message: format!("more than {} distinct owner values: {} cells beyond that are not listed. Check that the owner columns hold owners", owners::MAX_OWNERS, owners.overflow),
         });
     }
-    let owners = owners.finish();
+    let owners = owners.finish(&users);
     let pipelines = pipelines.finish();
     let (custom_fields, custom_field_counts) = custom.finish();
     let gaps: Vec<Gap> = export.others().iter().map(gaps::gap_of).collect();
@@ -461,6 +468,15 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
                         message: format!("custom field {:?} names module {name:?}, which is not an RSoft module: it is left out of the custom-field list", roles.get(&row, "Field Name")),
                     }),
                 }
+            }
+            Some(Module::Users) if pass.users.len() < MAX_USERS => {
+                let f = |c: &str| roles.get(&row, c).trim().to_string();
+                pass.users.push(User {
+                    id: f("User ID"),
+                    name: f("Name"),
+                    email: f("Email"),
+                    status: f("Status"),
+                });
             }
             Some(Module::Workflows) => {
                 pass.workflow_count += 1;

@@ -21,6 +21,35 @@ pub struct Owner {
     pub records: u64,
     /// The same count per module.
     pub modules: BTreeMap<Module, u64>,
+    /// The user in the export's users file this owner is (by email, else by name): gives a
+    /// name-only owner the email that owner reconciliation matches on.
+    pub user: Option<User>,
+}
+
+/// A row of the users file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub status: String,
+}
+
+impl Owner {
+    /// Finds this owner among the users: same email (any case), else same name (any case).
+    fn match_user(&mut self, users: &[User]) {
+        let same = |a: &str, b: &str| !a.is_empty() && a.trim().eq_ignore_ascii_case(b.trim());
+        self.user = self
+            .email
+            .as_deref()
+            .and_then(|e| users.iter().find(|u| same(&u.email, e)))
+            .or_else(|| {
+                self.name
+                    .as_deref()
+                    .and_then(|n| users.iter().find(|u| same(&u.name, n)))
+            })
+            .cloned();
+    }
 }
 
 /// Splits an owner value: `Ravi Kumar <ravi@acme.in>`, `ravi@acme.in`, or `Ravi Kumar`.
@@ -99,20 +128,23 @@ impl OwnerTally {
         }
     }
 
-    /// Owners, most records first, then by value.
-    pub fn finish(self) -> Vec<Owner> {
+    /// Owners, most records first, then by value, each matched to the users file.
+    pub fn finish(self, users: &[User]) -> Vec<Owner> {
         let mut owners: Vec<Owner> = self
             .counts
             .into_iter()
             .map(|(raw, (records, modules))| {
                 let (name, email) = parse_owner(&raw);
-                Owner {
+                let mut owner = Owner {
                     raw,
                     name,
                     email,
                     records,
                     modules,
-                }
+                    user: None,
+                };
+                owner.match_user(users);
+                owner
             })
             .collect();
         owners.sort_by(|a, b| b.records.cmp(&a.records).then_with(|| a.raw.cmp(&b.raw)));
