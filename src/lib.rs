@@ -9,4 +9,6 @@
 pub mod cli;
 pub mod config;
 pub mod discovery;
+pub mod mapping;
 pub mod rsoft;
+pub mod sandbox;

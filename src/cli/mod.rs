@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 pub mod discover;
 pub mod sample_export;
+pub mod sandbox;
 
 /// Exit codes users script against (design.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +47,8 @@ pub enum Command {
     Discover(discover::DiscoverArgs),
     /// Write a realistic RSoft export (the bundled sample at scale 1) for demos and benchmarks.
     SampleExport(sample_export::SampleExportArgs),
+    /// Run a local Nutshell-compatible server for demos, rehearsals and tests.
+    Sandbox(sandbox::SandboxArgs),
 }
 
 /// Parse the command line, run the command, map its outcome to the exit-code contract.
@@ -74,5 +77,6 @@ fn run(command: Command) -> anyhow::Result<ExitStatus> {
     match command {
         Command::Discover(args) => discover::run(args),
         Command::SampleExport(args) => sample_export::run(args),
+        Command::Sandbox(args) => sandbox::run(args),
     }
 }

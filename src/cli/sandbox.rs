@@ -1,0 +1,79 @@
+//! `crm-migrate sandbox`: run the local Nutshell until Ctrl-C, printing where it is and the
+//! (made-up) credentials it accepts, so any client can be pointed at it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::ExitStatus;
+use crate::sandbox::{DEFAULT_LISTEN, Knobs, Sandbox, SandboxOptions};
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on (loopback only).
+    #[arg(long, default_value = DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+    /// Data file (TOML or JSON) with users, pipelines, activity types, sources, custom fields,
+    /// records and credentials; default: the built-in Acme company.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Keep state in FILE so a restart resumes it (loaded if it exists, saved within 100 ms of each
+    /// change and on Ctrl-C).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Delay before answering each request, in milliseconds.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Requests per second above which the sandbox answers 429 with Retry-After.
+    #[arg(long, value_name = "RPS")]
+    pub rate_limit: Option<f64>,
+    /// Share of requests (0–1) answered 429 at random, whatever the rate.
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub throttle_rate: f64,
+    /// Share of requests (0–1) answered HTTP 500 before doing anything.
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub fault_rate: f64,
+    /// Share of requests (0–1) answered with an HTML (non-JSON) body before doing anything.
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub non_json_rate: f64,
+    /// Share of new* calls (0–1) that commit, then close the connection without answering.
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub drop_after_commit_rate: f64,
+    /// Seed for the fault draws, for reproducible runs.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+pub fn run(args: SandboxArgs) -> anyhow::Result<ExitStatus> {
+    let options = SandboxOptions {
+        listen: args.listen,
+        data: args.data,
+        state_file: args.state,
+        knobs: Knobs {
+            latency: Duration::from_millis(args.latency_ms),
+            rate_limit: args.rate_limit,
+            throttle_rate: args.throttle_rate,
+            fault_rate: args.fault_rate,
+            non_json_rate: args.non_json_rate,
+            drop_after_commit_rate: args.drop_after_commit_rate,
+        },
+        seed: args.seed,
+    };
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let sandbox = Sandbox::start(options).await?;
+        let credentials = sandbox.credentials();
+        println!("Nutshell sandbox listening");
+        println!("  endpoint: {}", sandbox.endpoint());
+        println!("  username: {}", credentials.username);
+        // The sandbox's own made-up key, printed so a client can be pointed at it.
+        println!("  api key:  {}", credentials.api_key.expose());
+        println!("Press Ctrl-C to stop.");
+        tokio::signal::ctrl_c().await?;
+        sandbox.shutdown().await?;
+        println!("sandbox stopped");
+        Ok(ExitStatus::Done)
+    })
+}

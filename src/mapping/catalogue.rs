@@ -1,0 +1,358 @@
+//! What the map can point at: RSoft modules, Nutshell entities, and the catalogue of Nutshell
+//! standard fields per entity (from nutshell-api.md), with the kind of value each takes.
+
+use serde::{Deserialize, Serialize};
+
+/// An RSoft module: one CSV file in the export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Module {
+    Companies,
+    Contacts,
+    Leads,
+    Deals,
+    Activities,
+    Tickets,
+    TicketMessages,
+}
+
+impl Module {
+    pub const ALL: [Module; 7] = [
+        Module::Companies,
+        Module::Contacts,
+        Module::Leads,
+        Module::Deals,
+        Module::Activities,
+        Module::Tickets,
+        Module::TicketMessages,
+    ];
+
+    /// The name used in mapping.toml and the discovery report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Module::Companies => "companies",
+            Module::Contacts => "contacts",
+            Module::Leads => "leads",
+            Module::Deals => "deals",
+            Module::Activities => "activities",
+            Module::Tickets => "tickets",
+            Module::TicketMessages => "ticket_messages",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Module> {
+        Module::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// The Nutshell entity a row of this module becomes (design.md §2). A lead row also creates
+    /// its person as a Contact; its person columns target `Contacts.*` fields.
+    pub fn entity(self) -> Entity {
+        match self {
+            Module::Companies => Entity::Accounts,
+            Module::Contacts => Entity::Contacts,
+            Module::Leads | Module::Deals => Entity::Leads,
+            Module::Activities => Entity::Activities,
+            Module::Tickets => Entity::Tasks,
+            Module::TicketMessages => Entity::Notes,
+        }
+    }
+}
+
+/// A Nutshell API entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Entity {
+    Accounts,
+    Contacts,
+    Leads,
+    Activities,
+    Tasks,
+    Notes,
+    Users,
+}
+
+impl Entity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Entity::Accounts => "Accounts",
+            Entity::Contacts => "Contacts",
+            Entity::Leads => "Leads",
+            Entity::Activities => "Activities",
+            Entity::Tasks => "Tasks",
+            Entity::Notes => "Notes",
+            Entity::Users => "Users",
+        }
+    }
+
+    /// Only these carry custom fields in Nutshell; other modules keep extra columns as notes.
+    pub fn has_custom_fields(self) -> bool {
+        matches!(self, Entity::Accounts | Entity::Contacts | Entity::Leads)
+    }
+}
+
+/// What kind of value a field holds, or a source column's values look like. Also the type a new
+/// custom field is created with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueKind {
+    Text,
+    LongText,
+    Email,
+    Phone,
+    Url,
+    Number,
+    Money,
+    Percent,
+    /// A calendar date, never zone-converted.
+    Date,
+    DateTime,
+    Boolean,
+    /// One of a set of values, converted through a value map.
+    Choice,
+}
+
+impl ValueKind {
+    /// Nutshell's custom-field type name for a field created with this kind.
+    pub fn nutshell_custom_type(self) -> &'static str {
+        match self {
+            ValueKind::Text | ValueKind::Choice => "Text",
+            ValueKind::LongText => "LongText",
+            ValueKind::Email => "Email",
+            ValueKind::Phone => "Phone",
+            ValueKind::Url => "URL",
+            ValueKind::Number | ValueKind::Percent => "Number",
+            ValueKind::Money => "Currency",
+            ValueKind::Date | ValueKind::DateTime => "Date",
+            ValueKind::Boolean => "Decision",
+        }
+    }
+
+    /// Whether values of `self` can fill a field of kind `target` without loss.
+    pub fn fits(self, target: ValueKind) -> bool {
+        use ValueKind::*;
+        self == target
+            || matches!(
+                (self, target),
+                (_, Text | LongText)
+                    | (Number, Money | Percent)
+                    | (Percent, Number)
+                    | (Date, DateTime)
+                    | (Text | Boolean | Number, Choice)
+            )
+    }
+}
+
+/// The value maps a module can carry: source values → Nutshell values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueMapKind {
+    /// RSoft pipeline + stage → Nutshell stageset + milestone.
+    Stage,
+    /// → open / won / lost / cancelled.
+    LeadStatus,
+    ActivityType,
+    /// → scheduled / logged / cancelled.
+    ActivityStatus,
+    LifecycleStage,
+    TicketStatus,
+    TicketPriority,
+}
+
+impl ValueMapKind {
+    pub const ALL: [ValueMapKind; 7] = [
+        ValueMapKind::Stage,
+        ValueMapKind::LeadStatus,
+        ValueMapKind::ActivityType,
+        ValueMapKind::ActivityStatus,
+        ValueMapKind::LifecycleStage,
+        ValueMapKind::TicketStatus,
+        ValueMapKind::TicketPriority,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ValueMapKind::Stage => "stage",
+            ValueMapKind::LeadStatus => "lead_status",
+            ValueMapKind::ActivityType => "activity_type",
+            ValueMapKind::ActivityStatus => "activity_status",
+            ValueMapKind::LifecycleStage => "lifecycle_stage",
+            ValueMapKind::TicketStatus => "ticket_status",
+            ValueMapKind::TicketPriority => "ticket_priority",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The fixed Nutshell values, where Nutshell fixes them; `None` when they come from the
+    /// destination account (stages, activity types) or are free (lifecycle stage).
+    pub fn fixed_values(self) -> Option<&'static [&'static str]> {
+        match self {
+            ValueMapKind::LeadStatus => Some(&["open", "won", "lost", "cancelled"]),
+            ValueMapKind::ActivityStatus => Some(&["scheduled", "logged", "cancelled"]),
+            ValueMapKind::TicketStatus => Some(&["open", "completed"]),
+            ValueMapKind::TicketPriority => Some(&["low", "normal", "high"]),
+            ValueMapKind::Stage | ValueMapKind::ActivityType | ValueMapKind::LifecycleStage => None,
+        }
+    }
+}
+
+/// One Nutshell standard field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StandardField {
+    pub entity: Entity,
+    /// The path after the entity, as in `Contacts.email` or `Accounts.address.city`.
+    pub name: &'static str,
+    pub kind: ValueKind,
+    /// Takes several values (several columns may feed it: Mobile and Phone both to `phone`).
+    pub multi: bool,
+    /// Values go through this value map.
+    pub value_map: Option<ValueMapKind>,
+}
+
+impl StandardField {
+    pub fn path(&self) -> String {
+        format!("{}.{}", self.entity.name(), self.name)
+    }
+}
+
+const fn field(entity: Entity, name: &'static str, kind: ValueKind) -> StandardField {
+    StandardField {
+        entity,
+        name,
+        kind,
+        multi: false,
+        value_map: None,
+    }
+}
+
+const fn multi(entity: Entity, name: &'static str, kind: ValueKind) -> StandardField {
+    StandardField {
+        multi: true,
+        ..field(entity, name, kind)
+    }
+}
+
+const fn mapped(entity: Entity, name: &'static str, map: ValueMapKind) -> StandardField {
+    StandardField {
+        value_map: Some(map),
+        ..field(entity, name, ValueKind::Choice)
+    }
+}
+
+use Entity::{Accounts as A, Activities as Act, Contacts as C, Leads as L, Notes as N, Tasks as T};
+use ValueKind as K;
+
+/// Nutshell's standard fields, as far as the tool writes them. Fields marked unconfirmed in
+/// nutshell-api.md (Contacts.jobTitle, Leads value/stage inputs, Tasks) are included: the client
+/// reports a mismatch before a run.
+pub const STANDARD_FIELDS: &[StandardField] = &[
+    field(A, "name", K::Text),
+    field(A, "description", K::LongText),
+    field(A, "industry", K::Text),
+    multi(A, "url", K::Url),
+    multi(A, "phone", K::Phone),
+    multi(A, "email", K::Email),
+    field(A, "address.address_1", K::Text),
+    field(A, "address.city", K::Text),
+    field(A, "address.state", K::Text),
+    field(A, "address.postalCode", K::Text),
+    field(A, "address.country", K::Text),
+    field(C, "name", K::Text),
+    field(C, "givenName", K::Text),
+    field(C, "familyName", K::Text),
+    field(C, "jobTitle", K::Text),
+    field(C, "description", K::LongText),
+    multi(C, "email", K::Email),
+    multi(C, "phone", K::Phone),
+    field(C, "address.address_1", K::Text),
+    field(C, "address.city", K::Text),
+    field(C, "address.state", K::Text),
+    field(C, "address.postalCode", K::Text),
+    field(C, "address.country", K::Text),
+    field(L, "description", K::Text),
+    field(L, "value", K::Money),
+    field(L, "value.currency", K::Text),
+    field(L, "confidence", K::Percent),
+    field(L, "dueTime", K::Date),
+    multi(L, "sources", K::Text),
+    mapped(L, "status", ValueMapKind::LeadStatus),
+    mapped(L, "stageset", ValueMapKind::Stage),
+    mapped(L, "milestone", ValueMapKind::Stage),
+    field(Act, "name", K::Text),
+    field(Act, "description", K::LongText),
+    mapped(Act, "activityType", ValueMapKind::ActivityType),
+    mapped(Act, "status", ValueMapKind::ActivityStatus),
+    field(Act, "startTime", K::DateTime),
+    field(Act, "endTime", K::DateTime),
+    field(T, "title", K::Text),
+    field(T, "description", K::LongText),
+    field(T, "dueTime", K::DateTime),
+    mapped(T, "status", ValueMapKind::TicketStatus),
+    mapped(T, "priority", ValueMapKind::TicketPriority),
+    field(N, "body", K::LongText),
+];
+
+/// Look up `Contacts.email`-style paths.
+pub fn standard_field(path: &str) -> Option<&'static StandardField> {
+    let (entity, name) = path.split_once('.')?;
+    STANDARD_FIELDS
+        .iter()
+        .find(|f| f.entity.name() == entity && f.name == name)
+}
+
+/// Fields a record cannot be created without, per entity, as alternatives: any one path of an
+/// inner list covers it.
+pub fn required_fields(entity: Entity) -> &'static [&'static [&'static str]] {
+    match entity {
+        Entity::Accounts => &[&["Accounts.name"]],
+        Entity::Contacts => &[&["Contacts.name", "Contacts.givenName"]],
+        Entity::Leads => &[&["Leads.description"]],
+        Entity::Activities => &[
+            &["Activities.startTime"],
+            &["Activities.endTime"],
+            &["Activities.activityType"],
+        ],
+        Entity::Tasks => &[&["Tasks.title"]],
+        Entity::Notes => &[&["Notes.body"]],
+        Entity::Users => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_paths_are_unique_and_found() {
+        for f in STANDARD_FIELDS {
+            let path = f.path();
+            assert_eq!(standard_field(&path), Some(f), "{path}");
+            let same = STANDARD_FIELDS.iter().filter(|g| g.path() == path).count();
+            assert_eq!(same, 1, "{path} listed twice");
+        }
+        assert!(standard_field("Contacts.nickname").is_none());
+        assert!(standard_field("email").is_none());
+    }
+
+    #[test]
+    fn required_fields_exist_in_the_catalogue() {
+        for m in Module::ALL {
+            for alternatives in required_fields(m.entity()) {
+                for path in *alternatives {
+                    assert!(standard_field(path).is_some(), "{path}");
+                }
+            }
+            assert_eq!(Module::from_name(m.name()), Some(m));
+        }
+    }
+
+    #[test]
+    fn kinds_fit() {
+        assert!(ValueKind::Email.fits(ValueKind::Text));
+        assert!(ValueKind::Date.fits(ValueKind::DateTime));
+        assert!(!ValueKind::DateTime.fits(ValueKind::Date));
+        assert!(!ValueKind::Text.fits(ValueKind::Number));
+        assert!(!ValueKind::Email.fits(ValueKind::Phone));
+    }
+}

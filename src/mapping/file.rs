@@ -1,0 +1,469 @@
+//! mapping.toml: a human-readable, diffable file, one section per module, each entry one line
+//! with the tool's confidence and reason in a comment above it. The toml crate cannot write
+//! comments, so the file is written by hand here and read back with serde; a second pass over the
+//! lines recovers the comments and the column order (a TOML table has no order).
+//!
+//! ```toml
+//! [columns.contacts]
+//! # 0.95 · header synonym of "mobile"; 100% of samples are phone numbers
+//! "Mobile No." = { target = "field", field = "Contacts.phone", status = "proposed" }
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::catalogue::{Module, ValueMapKind};
+use super::model::{ColumnEntry, FieldMap, ModuleMap, Status, Target, ValueEntry};
+
+/// The format version this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Written between confidence and reason in an entry's comment.
+const SEPARATOR: &str = " · ";
+
+#[derive(Debug, thiserror::Error)]
+pub enum MapFileError {
+    #[error("cannot read the field map {path}: {source}. Run `crm-migrate map` to write one")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the field map {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the field map {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error(
+        "the field map {path} has version {found}; this crm-migrate reads version {FORMAT_VERSION}. Regenerate it with `crm-migrate map`"
+    )]
+    Version { path: PathBuf, found: u32 },
+}
+
+#[derive(Serialize, Deserialize)]
+struct ColumnRecord {
+    #[serde(flatten)]
+    target: Target,
+    status: Status,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ValueRecord {
+    to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    stageset: Option<String>,
+    status: Status,
+}
+
+type Sections<R> = BTreeMap<Module, BTreeMap<String, R>>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Document {
+    version: u32,
+    legacy_id_field: String,
+    #[serde(default)]
+    columns: Sections<ColumnRecord>,
+    #[serde(default)]
+    values: BTreeMap<Module, BTreeMap<ValueMapKind, BTreeMap<String, ValueRecord>>>,
+}
+
+/// Write the map as mapping.toml text.
+pub fn to_toml(map: &FieldMap) -> String {
+    let mut out = String::new();
+    out.push_str(
+        "# crm-migrate field map. For each column: check `target`, then set status to \"confirmed\",\n\
+         # \"edited\" (you changed the target) or \"ignored\". Comments give the tool's confidence and\n\
+         # reason; `crm-migrate map` rewrites them and keeps every entry you decided.\n",
+    );
+    let _ = writeln!(out, "version = {FORMAT_VERSION}");
+    let _ = writeln!(out, "legacy_id_field = {}", quote(&map.legacy_id_field));
+    for (module, module_map) in &map.modules {
+        if !module_map.columns.is_empty() {
+            let _ = writeln!(out, "\n[columns.{}]", module.name());
+            for c in &module_map.columns {
+                let record = ColumnRecord {
+                    target: c.target.clone(),
+                    status: c.status,
+                };
+                write_entry(&mut out, &c.header, &record, c.confidence, &c.reason);
+            }
+        }
+        for (kind, values) in module_map.values.iter().filter(|(_, v)| !v.is_empty()) {
+            let _ = writeln!(out, "\n[values.{}.{}]", module.name(), kind.name());
+            for v in values {
+                let record = ValueRecord {
+                    to: v.to.clone(),
+                    stageset: v.stageset.clone(),
+                    status: v.status,
+                };
+                write_entry(&mut out, &v.from, &record, v.confidence, &v.reason);
+            }
+        }
+    }
+    out
+}
+
+fn write_entry(
+    out: &mut String,
+    key: &str,
+    record: &impl Serialize,
+    confidence: f64,
+    reason: &str,
+) {
+    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    let _ = writeln!(out, "# {confidence:.2}{SEPARATOR}{reason}");
+    let _ = writeln!(out, "{} = {}", quote(key), inline_table(record));
+}
+
+/// `{ target = "field", field = "Contacts.email", status = "proposed" }`: `target` first and
+/// `status` last so the line reads left to right.
+fn inline_table(record: &impl Serialize) -> String {
+    let table = match toml::Value::try_from(record) {
+        Ok(toml::Value::Table(t)) => t,
+        _ => return "{}".into(),
+    };
+    let rank = |k: &str| match k {
+        "target" | "to" => 0,
+        "status" => 2,
+        _ => 1,
+    };
+    let mut pairs: Vec<_> = table.iter().collect();
+    pairs.sort_by_key(|(k, _)| rank(k));
+    let body: Vec<String> = pairs
+        .into_iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect();
+    format!("{{ {} }}", body.join(", "))
+}
+
+fn quote(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+/// Read mapping.toml text. `path` is only for messages.
+pub fn from_toml(text: &str, path: &Path) -> Result<FieldMap, MapFileError> {
+    let doc: Document = toml::from_str(text).map_err(|e| MapFileError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    if doc.version != FORMAT_VERSION {
+        return Err(MapFileError::Version {
+            path: path.to_path_buf(),
+            found: doc.version,
+        });
+    }
+    let layout = Layout::scan(text);
+    let mut map = FieldMap::new(doc.legacy_id_field);
+    for (module, records) in doc.columns {
+        let section = format!("columns.{}", module.name());
+        let columns = layout
+            .ordered(&section, records)
+            .map(|(header, record, note)| ColumnEntry {
+                header,
+                target: record.target,
+                confidence: note.confidence,
+                reason: note.reason,
+                status: record.status,
+            })
+            .collect();
+        map.modules.entry(module).or_default().columns = columns;
+    }
+    for (module, kinds) in doc.values {
+        let module_map: &mut ModuleMap = map.modules.entry(module).or_default();
+        for (kind, records) in kinds {
+            let section = format!("values.{}.{}", module.name(), kind.name());
+            let entries = layout
+                .ordered(&section, records)
+                .map(|(from, record, note)| ValueEntry {
+                    from,
+                    to: record.to,
+                    stageset: record.stageset,
+                    confidence: note.confidence,
+                    reason: note.reason,
+                    status: record.status,
+                })
+                .collect();
+            module_map.values.insert(kind, entries);
+        }
+    }
+    Ok(map)
+}
+
+pub fn load(path: &Path) -> Result<FieldMap, MapFileError> {
+    let text = std::fs::read_to_string(path).map_err(|source| MapFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    from_toml(&text, path)
+}
+
+pub fn save(path: &Path, map: &FieldMap) -> Result<(), MapFileError> {
+    std::fs::write(path, to_toml(map)).map_err(|source| MapFileError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Confidence and reason recovered from an entry's comment.
+#[derive(Clone)]
+struct Note {
+    confidence: f64,
+    reason: String,
+}
+
+impl Note {
+    fn parse(comment: &str) -> Option<Note> {
+        let (confidence, reason) = comment.split_once(SEPARATOR)?;
+        let confidence: f64 = confidence.trim().parse().ok()?;
+        Some(Note {
+            confidence: confidence.clamp(0.0, 1.0),
+            reason: reason.trim().to_string(),
+        })
+    }
+
+    /// An entry the operator wrote without a comment.
+    fn hand_written() -> Note {
+        Note {
+            confidence: 0.0,
+            reason: "written by hand".into(),
+        }
+    }
+}
+
+/// Per section, the keys in file order and the comment above each.
+struct Layout {
+    sections: HashMap<String, Vec<(String, Option<Note>)>>,
+}
+
+impl Layout {
+    fn scan(text: &str) -> Layout {
+        let mut sections: HashMap<String, Vec<(String, Option<Note>)>> = HashMap::new();
+        let mut section = String::new();
+        let mut comment: Option<&str> = None;
+        for line in text.lines().map(str::trim) {
+            if let Some(c) = line.strip_prefix('#') {
+                comment = Some(c.trim());
+            } else if line.starts_with('[') {
+                section = line.trim_matches(['[', ']']).trim().to_string();
+                comment = None;
+            } else if let Some(key) = line_key(line) {
+                let note = comment.take().and_then(Note::parse);
+                sections
+                    .entry(section.clone())
+                    .or_default()
+                    .push((key, note));
+            } else {
+                comment = None;
+            }
+        }
+        Layout { sections }
+    }
+
+    /// The records of a section in file order (any the scan missed come last), each with its note.
+    fn ordered<R>(
+        &self,
+        section: &str,
+        mut records: BTreeMap<String, R>,
+    ) -> impl Iterator<Item = (String, R, Note)> {
+        let mut out = Vec::with_capacity(records.len());
+        for (key, note) in self.sections.get(section).into_iter().flatten() {
+            if let Some(record) = records.remove(key) {
+                out.push((
+                    key.clone(),
+                    record,
+                    note.clone().unwrap_or_else(Note::hand_written),
+                ));
+            }
+        }
+        out.extend(
+            records
+                .into_iter()
+                .map(|(k, r)| (k, r, Note::hand_written())),
+        );
+        out.into_iter()
+    }
+}
+
+/// The key of a one-line `key = value` entry, parsed by toml itself so quoting is exact.
+fn line_key(line: &str) -> Option<String> {
+    if !line.contains('=') {
+        return None;
+    }
+    let table: toml::Table = toml::from_str(line).ok()?;
+    let mut keys = table.keys();
+    let key = keys.next()?.clone();
+    keys.next().is_none().then_some(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::catalogue::{Entity, ValueKind};
+    use crate::mapping::model::tests::{entry, field};
+    use crate::mapping::model::{LookupKey, RelatedPart, stage_key};
+
+    fn sample_map() -> FieldMap {
+        let mut map = FieldMap::new("RSoft ID");
+        let mut contacts = ModuleMap {
+            columns: vec![
+                entry("Contact ID", Target::LegacyId, 1.0, Status::Confirmed),
+                entry(
+                    "Mobile No.",
+                    field("Contacts.phone"),
+                    0.93,
+                    Status::Proposed,
+                ),
+                entry(
+                    "GST \"Number\"",
+                    Target::Custom {
+                        name: "GST Number".into(),
+                        kind: ValueKind::Text,
+                        create: true,
+                    },
+                    0.7,
+                    Status::Edited,
+                ),
+                entry(
+                    "Company ID",
+                    Target::Lookup {
+                        entity: Entity::Accounts,
+                        by: LookupKey::RsoftId,
+                    },
+                    0.9,
+                    Status::Proposed,
+                ),
+                entry("Tags", Target::Tags, 0.95, Status::Proposed),
+                entry("Fax", Target::Unmapped, 0.31, Status::Proposed),
+                entry("Modified On", Target::Ignore, 0.8, Status::Ignored),
+                entry(
+                    "Notes\\Extra",
+                    Target::Note {
+                        label: "Notes".into(),
+                    },
+                    0.6,
+                    Status::Proposed,
+                ),
+            ],
+            ..ModuleMap::default()
+        };
+        contacts.values.insert(
+            ValueMapKind::LifecycleStage,
+            vec![ValueEntry {
+                from: "Customer".into(),
+                to: "Customer".into(),
+                stageset: None,
+                confidence: 0.8,
+                reason: "same name".into(),
+                status: Status::Proposed,
+            }],
+        );
+        map.modules.insert(Module::Contacts, contacts);
+        let mut activities = ModuleMap {
+            columns: vec![entry(
+                "Related ID",
+                Target::Related {
+                    part: RelatedPart::Id,
+                },
+                0.9,
+                Status::Confirmed,
+            )],
+            ..ModuleMap::default()
+        };
+        activities.values.insert(
+            ValueMapKind::Stage,
+            vec![ValueEntry {
+                from: stage_key("Sales", "Negotiation"),
+                to: "Negotiation".into(),
+                stageset: Some("Sales".into()),
+                confidence: 0.55,
+                reason: "multi\nline reason".into(),
+                status: Status::Confirmed,
+            }],
+        );
+        map.modules.insert(Module::Activities, activities);
+        map
+    }
+
+    #[test]
+    fn write_read_write_is_stable_and_keeps_everything() {
+        let map = sample_map();
+        let text = to_toml(&map);
+        let back = from_toml(&text, Path::new("mapping.toml")).unwrap();
+        assert_eq!(to_toml(&back), text);
+        // Everything but the whitespace folded in reasons survives.
+        let mut expected = map.clone();
+        expected
+            .modules
+            .get_mut(&Module::Activities)
+            .unwrap()
+            .values
+            .get_mut(&ValueMapKind::Stage)
+            .unwrap()[0]
+            .reason = "multi line reason".into();
+        assert_eq!(back, expected);
+    }
+
+    #[test]
+    fn file_is_readable() {
+        let text = to_toml(&sample_map());
+        assert!(text.contains("[columns.contacts]\n# 1.00 · test reason for Contact ID\n\"Contact ID\" = { target = \"legacy_id\", status = \"confirmed\" }\n"), "{text}");
+        assert!(text.contains("\"Mobile No.\" = { target = \"field\", field = \"Contacts.phone\", status = \"proposed\" }"), "{text}");
+        assert!(text.contains("[values.activities.stage]\n# 0.55 · multi line reason\n\"Sales / Negotiation\" = { to = \"Negotiation\", stageset = \"Sales\", status = \"confirmed\" }"), "{text}");
+    }
+
+    #[test]
+    fn operator_edits_are_read() {
+        let text = to_toml(&sample_map()).replace(
+            "\"Fax\" = { target = \"unmapped\", status = \"proposed\" }",
+            "\"Fax\" = { target = \"field\", field = \"Contacts.phone\", status = \"edited\" }",
+        ) + "\n[columns.companies]\n\"Company Name\" = { target = \"field\", field = \"Accounts.name\", status = \"confirmed\" }\n";
+        let map = from_toml(&text, Path::new("m.toml")).unwrap();
+        let fax = map.modules[&Module::Contacts].column("Fax").unwrap();
+        assert_eq!(
+            (fax.target.clone(), fax.status),
+            (field("Contacts.phone"), Status::Edited)
+        );
+        assert_eq!(fax.confidence, 0.31, "the comment above still applies");
+        let name = map.modules[&Module::Companies]
+            .column("Company Name")
+            .unwrap();
+        assert_eq!(
+            (name.status, name.reason.as_str()),
+            (Status::Confirmed, "written by hand")
+        );
+    }
+
+    #[test]
+    fn bad_files_say_where_and_what() {
+        let path = Path::new("mapping.toml");
+        let bad_target = to_toml(&sample_map()).replace("target = \"tags\"", "target = \"tag\"");
+        let e = from_toml(&bad_target, path).unwrap_err().to_string();
+        assert!(
+            e.contains("mapping.toml") && e.contains("tag") && e.contains("line"),
+            "{e}"
+        );
+        let e = from_toml("version = 2\nlegacy_id_field = \"x\"\n", path).unwrap_err();
+        assert!(matches!(e, MapFileError::Version { found: 2, .. }), "{e}");
+        let e = from_toml(
+            "version = 1\nlegacy_id_field = \"x\"\n[columns.widgets]\n",
+            path,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("widgets"), "{e}");
+        let e = load(Path::new("/nonexistent/mapping.toml")).unwrap_err();
+        assert!(e.to_string().contains("crm-migrate map"), "{e}");
+    }
+
+    #[test]
+    fn save_and_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mapping.toml");
+        save(&path, &sample_map()).unwrap();
+        assert_eq!(load(&path).unwrap().modules.len(), 2);
+    }
+}

@@ -1,0 +1,318 @@
+//! The field map: per module, one entry per source column saying where its values go, with the
+//! tool's confidence and reason and the operator's decision; plus value maps (stages, statuses,
+//! activity types, …) per module.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::catalogue::{Entity, Module, ValueKind, ValueMapKind, standard_field};
+
+/// Proposals below this confidence are not mapped: the operator decides. `--accept-proposed`
+/// accepts proposals at or above it.
+pub const CONFIDENCE_THRESHOLD: f64 = 0.6;
+
+/// Where a column's values go.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "target", rename_all = "snake_case")]
+pub enum Target {
+    /// A Nutshell standard field, by path (`Contacts.email`).
+    Field { field: String },
+    /// A custom field on the module's entity; `create` when it must be created first.
+    Custom {
+        name: String,
+        #[serde(rename = "type")]
+        kind: ValueKind,
+        #[serde(default)]
+        create: bool,
+    },
+    /// The record's tags.
+    Tags,
+    /// A labelled line in a note on the record.
+    Note { label: String },
+    /// The column identifies a related record (a company on a contact, an owner).
+    Lookup { entity: Entity, by: LookupKey },
+    /// Polymorphic relation of an activity: which module, then which record.
+    Related { part: RelatedPart },
+    /// The module's RSoft ID: goes into the legacy-id custom field on every created record.
+    LegacyId,
+    /// Deliberately not moved.
+    Ignore,
+    /// No proposal reached the threshold: the operator must choose.
+    Unmapped,
+}
+
+/// How a lookup column finds its record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LookupKey {
+    /// The related record's RSoft ID, through the journal's id map.
+    RsoftId,
+    /// Its (normalised) name.
+    Name,
+    /// Its email address.
+    Email,
+    /// An owner cell: email, name, or `Name <email>`, resolved through owners.toml.
+    Owner,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelatedPart {
+    /// "Contact", "Deal", … naming the related module.
+    Module,
+    /// The related record's RSoft ID.
+    Id,
+}
+
+impl Target {
+    /// A key naming the single slot this target fills, if only one column may fill it; multi-valued
+    /// targets (phones, tags, notes) return `None`.
+    pub fn single_slot(&self) -> Option<String> {
+        match self {
+            Target::Field { field } => match standard_field(field) {
+                Some(f) if f.multi => None,
+                _ => Some(field.clone()),
+            },
+            Target::Custom { name, .. } => Some(format!("custom field {name:?}")),
+            Target::Lookup { entity, by } => Some(format!("{} lookup by {by:?}", entity.name())),
+            Target::Related { part } => Some(format!("related record {part:?}")),
+            Target::LegacyId => Some("the RSoft ID field".into()),
+            Target::Tags | Target::Note { .. } | Target::Ignore | Target::Unmapped => None,
+        }
+    }
+
+    /// One line for people: `Contacts.email`, `custom field "PAN" (text, new)`, …
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Field { field } => field.clone(),
+            Target::Custom { name, kind, create } => format!(
+                "custom field {name:?} ({kind:?}{})",
+                if *create { ", new" } else { "" }
+            ),
+            Target::Tags => "tags".into(),
+            Target::Note { label } => format!("note line {label:?}"),
+            Target::Lookup { entity, by } => format!("lookup {} by {by:?}", entity.name()),
+            Target::Related { part } => format!("related record ({part:?})"),
+            Target::LegacyId => "RSoft ID field".into(),
+            Target::Ignore => "ignore".into(),
+            Target::Unmapped => "unmapped".into(),
+        }
+    }
+}
+
+/// Who decided an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The tool's proposal, not yet reviewed.
+    Proposed,
+    /// The operator accepted the proposal.
+    Confirmed,
+    /// The operator changed the target.
+    Edited,
+    /// The operator chose not to move the column.
+    Ignored,
+}
+
+impl Status {
+    /// The operator has decided this entry; regenerating proposals keeps it.
+    pub fn is_decided(self) -> bool {
+        self != Status::Proposed
+    }
+}
+
+/// One source column's entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnEntry {
+    pub header: String,
+    pub target: Target,
+    /// 0–1.
+    pub confidence: f64,
+    pub reason: String,
+    pub status: Status,
+}
+
+/// One source value's entry in a value map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueEntry {
+    /// The RSoft value; for stage maps, [`stage_key`] of pipeline and stage.
+    pub from: String,
+    /// The Nutshell value (a milestone for stage maps).
+    pub to: String,
+    /// The Nutshell stageset, for stage maps.
+    pub stageset: Option<String>,
+    pub confidence: f64,
+    pub reason: String,
+    pub status: Status,
+}
+
+/// The key of a stage-map entry: an RSoft pipeline and one of its stages.
+pub fn stage_key(pipeline: &str, stage: &str) -> String {
+    format!("{pipeline} / {stage}")
+}
+
+/// The entries of one module.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ModuleMap {
+    /// In the export's column order.
+    pub columns: Vec<ColumnEntry>,
+    pub values: BTreeMap<ValueMapKind, Vec<ValueEntry>>,
+}
+
+impl ModuleMap {
+    pub fn column(&self, header: &str) -> Option<&ColumnEntry> {
+        self.columns.iter().find(|c| c.header == header)
+    }
+}
+
+/// The whole map: what mapping.toml holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldMap {
+    /// The custom field that holds each record's RSoft ID.
+    pub legacy_id_field: String,
+    pub modules: BTreeMap<Module, ModuleMap>,
+}
+
+impl FieldMap {
+    pub fn new(legacy_id_field: impl Into<String>) -> Self {
+        Self {
+            legacy_id_field: legacy_id_field.into(),
+            modules: BTreeMap::new(),
+        }
+    }
+
+    /// Fresh proposals merged with a previous map: every entry the operator decided in
+    /// `previous` wins, including entries for columns the new export no longer has (kept so a
+    /// later export that brings the column back finds the decision).
+    pub fn merged_with(mut self, previous: &FieldMap) -> FieldMap {
+        for (module, old) in &previous.modules {
+            let new = self.modules.entry(*module).or_default();
+            for old_col in old.columns.iter().filter(|c| c.status.is_decided()) {
+                match new.columns.iter_mut().find(|c| c.header == old_col.header) {
+                    Some(slot) => *slot = old_col.clone(),
+                    None => new.columns.push(old_col.clone()),
+                }
+            }
+            for (kind, old_values) in &old.values {
+                let new_values = new.values.entry(*kind).or_default();
+                for old_value in old_values.iter().filter(|v| v.status.is_decided()) {
+                    match new_values.iter_mut().find(|v| v.from == old_value.from) {
+                        Some(slot) => *slot = old_value.clone(),
+                        None => new_values.push(old_value.clone()),
+                    }
+                }
+            }
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn entry(
+        header: &str,
+        target: Target,
+        confidence: f64,
+        status: Status,
+    ) -> ColumnEntry {
+        ColumnEntry {
+            header: header.into(),
+            target,
+            confidence,
+            reason: format!("test reason for {header}"),
+            status,
+        }
+    }
+
+    pub(crate) fn field(path: &str) -> Target {
+        Target::Field { field: path.into() }
+    }
+
+    #[test]
+    fn merge_keeps_decided_entries_and_takes_fresh_proposals() {
+        let mut old = FieldMap::new("RSoft ID");
+        old.modules.insert(
+            Module::Contacts,
+            ModuleMap {
+                columns: vec![
+                    entry("Email", field("Contacts.email"), 0.9, Status::Confirmed),
+                    entry("Mobile No.", field("Contacts.phone"), 0.9, Status::Proposed),
+                    entry("PAN", Target::Ignore, 0.4, Status::Ignored),
+                    entry("Fax", Target::Ignore, 0.4, Status::Edited),
+                ],
+                values: BTreeMap::new(),
+            },
+        );
+        let mut fresh = FieldMap::new("RSoft ID");
+        fresh.modules.insert(
+            Module::Contacts,
+            ModuleMap {
+                columns: vec![
+                    entry(
+                        "Email",
+                        field("Contacts.description"),
+                        0.3,
+                        Status::Proposed,
+                    ),
+                    entry(
+                        "Mobile No.",
+                        field("Contacts.phone"),
+                        0.95,
+                        Status::Proposed,
+                    ),
+                    entry("PAN", Target::Unmapped, 0.2, Status::Proposed),
+                ],
+                values: BTreeMap::new(),
+            },
+        );
+        let merged = fresh.merged_with(&old);
+        let contacts = &merged.modules[&Module::Contacts];
+        let headers: Vec<_> = contacts.columns.iter().map(|c| c.header.as_str()).collect();
+        assert_eq!(headers, ["Email", "Mobile No.", "PAN", "Fax"]);
+        assert_eq!(
+            contacts.column("Email").unwrap().target,
+            field("Contacts.email")
+        );
+        assert_eq!(contacts.column("Email").unwrap().status, Status::Confirmed);
+        assert_eq!(contacts.column("Mobile No.").unwrap().confidence, 0.95);
+        assert_eq!(contacts.column("PAN").unwrap().status, Status::Ignored);
+    }
+
+    #[test]
+    fn json_form_for_map_json() {
+        let mut map = FieldMap::new("RSoft ID");
+        map.modules.insert(
+            Module::Contacts,
+            ModuleMap {
+                columns: vec![entry(
+                    "Email",
+                    field("Contacts.email"),
+                    0.9,
+                    Status::Proposed,
+                )],
+                values: BTreeMap::new(),
+            },
+        );
+        let json = serde_json::to_value(&map).unwrap();
+        let col = &json["modules"]["contacts"]["columns"][0];
+        assert_eq!(col["target"]["target"], "field");
+        assert_eq!(col["target"]["field"], "Contacts.email");
+        assert_eq!(col["status"], "proposed");
+        let back: FieldMap = serde_json::from_value(json).unwrap();
+        assert_eq!(back, map);
+    }
+
+    #[test]
+    fn single_slots() {
+        assert_eq!(field("Contacts.phone").single_slot(), None);
+        assert_eq!(
+            field("Accounts.name").single_slot().as_deref(),
+            Some("Accounts.name")
+        );
+        assert!(Target::LegacyId.single_slot().is_some());
+        assert_eq!(Target::Tags.single_slot(), None);
+    }
+}

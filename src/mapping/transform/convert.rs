@@ -1,0 +1,170 @@
+//! One entry point for the loader: convert a cell for a target of a given kind, with the
+//! export's declared formats. Tags and names, which depend on the target rather than a kind, are
+//! called directly ([`super::split_tags`], [`super::split_full_name`]).
+
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use super::{
+    DatedValue, Money, Rejected, When, normalize_email, parse_bool, parse_date, parse_money,
+    parse_number, parse_when, to_e164,
+};
+use crate::config::{Config, DateOrder};
+use crate::mapping::catalogue::ValueKind;
+
+/// How the export writes its values (`[source]` in the config).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFormat {
+    pub order: DateOrder,
+    pub zone: Tz,
+    /// ISO 4217 code for amounts without one.
+    pub currency: String,
+    /// ISO 3166 alpha-2 country for phones without a country code.
+    pub country: String,
+}
+
+impl SourceFormat {
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            order: config.source.date_order,
+            zone: config.timezone(),
+            currency: config.source.currency.clone(),
+            country: config.source.country.clone(),
+        }
+    }
+}
+
+/// A converted cell, in the form Nutshell takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Converted {
+    Text(String),
+    /// `YYYY-MM-DD` or an RFC 3339 UTC instant.
+    When(String),
+    Money(Money),
+    /// A canonical decimal string, exact.
+    Number(String),
+    Bool(bool),
+}
+
+/// Convert `raw` for a field of `kind`. A caveat says what the conversion had to choose (a
+/// local time that happened twice), for the record's report line.
+pub fn convert(
+    kind: ValueKind,
+    raw: &str,
+    format: &SourceFormat,
+) -> Result<(Converted, Option<String>), Rejected> {
+    let plain = |c: Converted| Ok((c, None));
+    match kind {
+        ValueKind::Text | ValueKind::LongText | ValueKind::Choice => {
+            let text = raw.trim();
+            if text.is_empty() {
+                return Err(Rejected::new(raw, "the cell is empty"));
+            }
+            plain(Converted::Text(text.to_string()))
+        }
+        ValueKind::Url => {
+            let text = raw.trim();
+            if text.is_empty() || text.contains(char::is_whitespace) || !text.contains('.') {
+                return Err(Rejected::new(
+                    raw,
+                    "not a web address (expected like acme.in or https://acme.in)",
+                ));
+            }
+            plain(Converted::Text(text.to_string()))
+        }
+        ValueKind::Email => plain(Converted::Text(normalize_email(raw)?)),
+        ValueKind::Phone => plain(Converted::Text(to_e164(raw, &format.country)?)),
+        ValueKind::Number | ValueKind::Percent => plain(Converted::Number(parse_number(raw)?)),
+        ValueKind::Money => plain(Converted::Money(parse_money(raw, &format.currency)?)),
+        ValueKind::Boolean => plain(Converted::Bool(parse_bool(raw)?)),
+        ValueKind::Date => {
+            let date = parse_date(raw, format.order)?;
+            plain(Converted::When(When::Date(date).to_nutshell()))
+        }
+        ValueKind::DateTime => {
+            let DatedValue { when, caveat } = parse_when(raw, format.order, format.zone)?;
+            Ok((Converted::When(when.to_nutshell()), caveat))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn india() -> SourceFormat {
+        SourceFormat::from_config(&Config::default())
+    }
+
+    #[test]
+    fn converts_by_kind_with_the_declared_formats() {
+        let f = india();
+        let ok = |kind, raw| convert(kind, raw, &f).unwrap().0;
+        assert_eq!(
+            ok(ValueKind::DateTime, "25/04/2026 03:15 PM"),
+            Converted::When("2026-04-25T09:45:00Z".into())
+        );
+        assert_eq!(
+            ok(ValueKind::DateTime, "25/04/2026"),
+            Converted::When("2026-04-25".into())
+        );
+        assert_eq!(
+            ok(ValueKind::Date, "31-12-1990"),
+            Converted::When("1990-12-31".into())
+        );
+        assert_eq!(
+            ok(ValueKind::Phone, "98765 43210"),
+            Converted::Text("+919876543210".into())
+        );
+        assert_eq!(
+            ok(ValueKind::Money, "1,25,000"),
+            Converted::Money(Money {
+                amount: "125000".into(),
+                currency: "INR".into()
+            })
+        );
+        assert_eq!(
+            ok(ValueKind::Percent, "60%"),
+            Converted::Number("60".into())
+        );
+        assert_eq!(ok(ValueKind::Boolean, "Yes"), Converted::Bool(true));
+        assert_eq!(
+            ok(ValueKind::Email, " A@B.IN "),
+            Converted::Text("A@b.in".into())
+        );
+        assert_eq!(
+            ok(ValueKind::Text, "  Mumbai "),
+            Converted::Text("Mumbai".into())
+        );
+        assert_eq!(
+            ok(ValueKind::Url, "www.acme.in"),
+            Converted::Text("www.acme.in".into())
+        );
+        assert_eq!(
+            serde_json::to_string(&ok(ValueKind::Money, "$5")).unwrap(),
+            r#"{"amount":"5","currency":"USD"}"#
+        );
+    }
+
+    #[test]
+    fn failures_and_caveats_reach_the_caller() {
+        let f = SourceFormat {
+            zone: chrono_tz::America::New_York,
+            ..india()
+        };
+        let (_, caveat) = convert(ValueKind::DateTime, "01/11/2026 01:30", &f).unwrap();
+        assert!(caveat.is_some_and(|c| c.contains("twice")));
+        for (kind, raw) in [
+            (ValueKind::Text, "  "),
+            (ValueKind::Url, "not a url"),
+            (ValueKind::Phone, "12"),
+            (ValueKind::Date, "31/12/1990 10:00"),
+            (ValueKind::Boolean, "perhaps"),
+        ] {
+            let e = convert(kind, raw, &f).unwrap_err();
+            assert_eq!(e.original, raw);
+            assert!(!e.reason.is_empty());
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Value transforms: one pure function per kind of cell, from an RSoft string to the form Nutshell
+//! takes. Every failure is a [`Rejected`] that keeps the original text and says why, so the loader
+//! can attach it to the record; no transform ever turns a bad value into an empty one.
+//!
+//! Empty cells mean "no value" and are the loader's business: every transform rejects a blank
+//! input rather than inventing something.
+
+pub mod boolean;
+pub mod convert;
+pub mod date;
+pub mod email;
+pub mod enumeration;
+pub mod money;
+pub mod name;
+pub mod number;
+pub mod phone;
+pub mod tags;
+
+pub use boolean::parse_bool;
+pub use convert::{Converted, SourceFormat, convert};
+pub use date::{DatedValue, OrderDetection, When, detect_order, parse_date, parse_when};
+pub use email::normalize_email;
+pub use enumeration::match_enum;
+pub use money::{Money, parse_money};
+pub use name::{NameAndEmail, PersonName, split_full_name, split_name_email};
+pub use number::parse_number;
+pub use phone::to_e164;
+pub use tags::split_tags;
+
+/// A value a transform could not convert: the original text, untouched, and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[error("{original:?}: {reason}")]
+pub struct Rejected {
+    pub original: String,
+    pub reason: String,
+}
+
+impl Rejected {
+    pub fn new(original: &str, reason: impl Into<String>) -> Self {
+        Self {
+            original: original.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// The trimmed cell, or a rejection when nothing is left.
+fn non_blank(raw: &str) -> Result<&str, Rejected> {
+    let t = raw.trim();
+    if t.is_empty() {
+        Err(Rejected::new(raw, "the cell is empty"))
+    } else {
+        Ok(t)
+    }
+}

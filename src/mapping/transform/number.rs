@@ -1,0 +1,182 @@
+//! Numbers written by people: digit grouping (Indian `1,25,000`, western `125,000`, European
+//! `1.250,00`), an optional sign or accounting parentheses, an optional trailing `%`. Results are
+//! canonical decimal strings (`-125000.50`), never `f64`, so no amount loses a paisa to rounding.
+
+use super::{Rejected, non_blank};
+
+/// A number cell as a canonical decimal string. A trailing `%` is dropped (`60%` → `60`), as
+/// percentages land in 0–100 fields such as a lead's confidence.
+pub fn parse_number(raw: &str) -> Result<String, Rejected> {
+    let text = non_blank(raw)?;
+    let text = text.strip_suffix('%').map_or(text, str::trim_end);
+    parse_decimal(text, false).map_err(|r| Rejected::new(raw, r))
+}
+
+/// Parse a decimal with grouping. A single separator followed by exactly three digits (`1,250`,
+/// `1.250`) could be grouping or a decimal mark: `european` says which convention to read it in
+/// (`true`: `.` groups and `,` is the decimal mark).
+pub(crate) fn parse_decimal(text: &str, european: bool) -> Result<String, String> {
+    let text = text.trim();
+    let (negative, body) =
+        if let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+            (true, inner.trim())
+        } else if let Some(rest) = text.strip_prefix('-') {
+            (true, rest.trim_start())
+        } else {
+            (false, text.strip_prefix('+').unwrap_or(text).trim_start())
+        };
+    if let Some(bad) = body
+        .chars()
+        .find(|c| !(c.is_ascii_digit() || *c == ',' || *c == '.'))
+    {
+        return Err(format!("{bad:?} is not part of a number"));
+    }
+    if !body.bytes().any(|b| b.is_ascii_digit()) {
+        return Err("no digits".into());
+    }
+    let (group, decimal) = separators(body, european)?;
+    let (int_part, frac_part) = match decimal.and_then(|d| body.split_once(d)) {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let digits = match group {
+        Some(g) => grouped_digits(int_part, g)?,
+        None => int_part.to_string(),
+    };
+    if digits.is_empty() && frac_part.is_none() {
+        return Err("no digits before the decimal mark".into());
+    }
+    let digits = digits.trim_start_matches('0');
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    out.push_str(if digits.is_empty() { "0" } else { digits });
+    if let Some(frac) = frac_part {
+        if frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("{frac:?} after the decimal mark is not digits"));
+        }
+        out.push('.');
+        out.push_str(frac);
+    }
+    if out == "-0" || out.starts_with("-0.") && out[3..].bytes().all(|b| b == b'0') {
+        out.remove(0);
+    }
+    Ok(out)
+}
+
+/// Which of `,` and `.` groups digits and which is the decimal mark.
+fn separators(body: &str, european: bool) -> Result<(Option<char>, Option<char>), String> {
+    let commas = body.matches(',').count();
+    let dots = body.matches('.').count();
+    let last = body.rfind([',', '.']).map(|i| &body[i..]);
+    Ok(match (commas, dots) {
+        (0, 0) => (None, None),
+        (_, 0) if commas > 1 => (Some(','), None),
+        (0, _) if dots > 1 => (Some('.'), None),
+        (1, 0) | (0, 1) => {
+            let sep = if commas == 1 { ',' } else { '.' };
+            let three_after = last.is_some_and(|l| l.len() == 4);
+            let is_group = three_after && ((sep == ',') != european);
+            if is_group {
+                (Some(sep), None)
+            } else {
+                (None, Some(sep))
+            }
+        }
+        _ => {
+            let dec = if last.is_some_and(|l| l.starts_with(',')) {
+                ','
+            } else {
+                '.'
+            };
+            if body.matches(dec).count() > 1 {
+                return Err(format!(
+                    "{dec:?} appears more than once but is used as the decimal mark"
+                ));
+            }
+            let group = if dec == ',' { '.' } else { ',' };
+            (Some(group), Some(dec))
+        }
+    })
+}
+
+/// Digits of a grouped integer part, if the groups follow the western (3-3-3) or Indian
+/// (2-2-3) pattern.
+fn grouped_digits(int_part: &str, group: char) -> Result<String, String> {
+    let groups: Vec<&str> = int_part.split(group).collect();
+    let len = groups.len();
+    let sizes_ok = |first: std::ops::RangeInclusive<usize>, middle: usize| {
+        groups.iter().enumerate().all(|(i, g)| match i {
+            0 => first.contains(&g.len()),
+            i if i == len - 1 => g.len() == 3,
+            _ => g.len() == middle,
+        })
+    };
+    if len < 2 || !(sizes_ok(1..=3, 3) || sizes_ok(1..=2, 2)) {
+        return Err(format!(
+            "{int_part:?} is not grouped like 125,000 or 1,25,000"
+        ));
+    }
+    Ok(groups.concat())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groupings() {
+        let cases = [
+            ("1,25,000.00", "125000.00"),
+            ("12,34,56,789", "123456789"),
+            ("125,000.00", "125000.00"),
+            ("1,234,567.5", "1234567.5"),
+            ("1,250", "1250"),
+            ("12,5", "12.5"),
+            ("1.234.567", "1234567"),
+            ("0.75", "0.75"),
+            (".5", "0.5"),
+            ("007", "7"),
+            ("-1,000", "-1000"),
+            ("(1,000.50)", "-1000.50"),
+            ("+42", "42"),
+            ("-0", "0"),
+            ("60%", "60"),
+            (" 99.5 % ", "99.5"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(parse_number(raw).unwrap(), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn european_reading_of_one_three_digit_group() {
+        assert_eq!(parse_decimal("1.250", true).unwrap(), "1250");
+        assert_eq!(parse_decimal("1.250", false).unwrap(), "1.250");
+        assert_eq!(parse_decimal("1,250", true).unwrap(), "1.250");
+        assert_eq!(parse_decimal("1.250,00", false).unwrap(), "1250.00");
+    }
+
+    #[test]
+    fn failures_say_why() {
+        let cases = [
+            ("", "empty"),
+            ("abc", "not part of a number"),
+            ("12a", "not part of a number"),
+            ("1,2,3", "not grouped"),
+            ("12,50,00.00", "not grouped"),
+            ("1,000,00", "not grouped"),
+            ("10,00.50", "not grouped"),
+            ("1.2.3,4,5", "more than once"),
+            ("5.", "not digits"),
+            (",", "no digits"),
+            ("1 000", "not part of a number"),
+        ];
+        for (raw, why) in cases {
+            let e = parse_number(raw).unwrap_err();
+            assert_eq!(e.original, raw);
+            assert!(e.reason.contains(why), "{raw}: {e}");
+        }
+    }
+}

@@ -1,0 +1,795 @@
+//! Checking a field map before anything moves: against the destination schema (required fields
+//! covered, targets that exist and fit, custom fields within the plan, every stage mapped), and
+//! the confirmation gate `migrate` applies (exit 3 while anything is unconfirmed).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+
+use serde::Serialize;
+
+use super::catalogue::{
+    Entity, Module, STANDARD_FIELDS, ValueMapKind, required_fields, standard_field,
+};
+use super::model::{CONFIDENCE_THRESHOLD, FieldMap, Status, Target};
+use super::propose::value_map_kind;
+use super::schema::DestinationSchema;
+
+/// One thing wrong with the map, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub module: Module,
+    /// The column or value-map entry concerned, if one.
+    pub item: Option<String>,
+    pub problem: String,
+    pub fix: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.module.name())?;
+        if let Some(item) = &self.item {
+            write!(f, " {item:?}")?;
+        }
+        write!(f, ": {}. Fix: {}", self.problem, self.fix)
+    }
+}
+
+/// Every problem of `map` against `schema`; empty when the map can be used.
+pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut push = |module: Module, item: Option<&str>, problem: String, fix: String| {
+        problems.push(Problem {
+            module,
+            item: item.map(str::to_string),
+            problem,
+            fix,
+        })
+    };
+    // Per entity: the first module that fills it (where the problem is reported) and the names.
+    let mut custom_by_entity: BTreeMap<Entity, (Module, BTreeSet<String>)> = BTreeMap::new();
+    for (module, module_map) in &map.modules {
+        let module = *module;
+        let entity = module.entity();
+        let section = format!("[columns.{}]", module.name());
+        let live: Vec<_> = module_map
+            .columns
+            .iter()
+            .filter(|c| {
+                !matches!(c.target, Target::Unmapped | Target::Ignore)
+                    && c.status != Status::Ignored
+            })
+            .collect();
+
+        for alternatives in required_fields(entity) {
+            let covered = live.iter().any(|c| {
+                matches!(&c.target, Target::Field { field } if alternatives.contains(&field.as_str()))
+            });
+            if !covered {
+                push(
+                    module,
+                    None,
+                    format!(
+                        "no column fills {}, which every {} needs",
+                        alternatives.join(" or "),
+                        entity.name()
+                    ),
+                    format!(
+                        "in {section} set a column's target to field = {:?}",
+                        alternatives[0]
+                    ),
+                );
+            }
+        }
+        if !live.iter().any(|c| c.target == Target::LegacyId) {
+            push(
+                module,
+                None,
+                format!(
+                    "no column is the RSoft ID, so records cannot carry {:?} and a timed-out create cannot be checked",
+                    map.legacy_id_field
+                ),
+                format!("in {section} set the module's ID column to target = \"legacy_id\""),
+            );
+        }
+
+        let mut slots: HashMap<String, &str> = HashMap::new();
+        for c in &live {
+            let header = c.header.as_str();
+            if let Some(slot) = c.target.single_slot() {
+                if let Some(other) = slots.insert(slot.clone(), header) {
+                    push(
+                        module,
+                        Some(header),
+                        format!("{slot} is also filled by {other:?} and takes one column"),
+                        "map one of the two elsewhere, or ignore it".into(),
+                    );
+                }
+            }
+            match &c.target {
+                Target::Field { field } => match standard_field(field) {
+                    None => push(
+                        module,
+                        Some(header),
+                        format!("{field:?} is not a Nutshell field the tool knows"),
+                        format!("use one of: {}", fields_of(entity).join(", ")),
+                    ),
+                    Some(f)
+                        if f.entity != entity
+                            && !(module == Module::Leads && f.entity == Entity::Contacts) =>
+                    {
+                        push(
+                            module,
+                            Some(header),
+                            format!(
+                                "{} rows become Nutshell {}, so they cannot set {field}",
+                                module.name(),
+                                entity.name()
+                            ),
+                            format!(
+                                "use a lookup to link the {} record, or one of: {}",
+                                f.entity.name(),
+                                fields_of(entity).join(", ")
+                            ),
+                        )
+                    }
+                    Some(_) => {}
+                },
+                Target::Custom { name, kind, create } => {
+                    if !entity.has_custom_fields() {
+                        push(
+                            module,
+                            Some(header),
+                            format!("Nutshell {} have no custom fields", entity.name()),
+                            format!("use target = \"note\" with label = {name:?}"),
+                        );
+                        continue;
+                    }
+                    custom_by_entity
+                        .entry(entity)
+                        .or_insert_with(|| (module, BTreeSet::new()))
+                        .1
+                        .insert(name.to_lowercase());
+                    match (schema.custom_field(entity, name), create) {
+                        (Some(existing), _) if !kind.fits(existing.kind) => push(
+                            module,
+                            Some(header),
+                            format!(
+                                "the existing custom field {:?} is {:?}, the column is mapped as {kind:?}",
+                                existing.name, existing.kind
+                            ),
+                            format!(
+                                "set type = {:?}, or use another field name",
+                                format!("{:?}", existing.kind).to_lowercase()
+                            ),
+                        ),
+                        (Some(existing), true) => push(
+                            module,
+                            Some(header),
+                            format!(
+                                "custom field {:?} already exists in Nutshell",
+                                existing.name
+                            ),
+                            "set create = false to fill the existing field".into(),
+                        ),
+                        (None, false) if schema.read_from_account => push(
+                            module,
+                            Some(header),
+                            format!("custom field {name:?} does not exist in Nutshell"),
+                            "set create = true, or name an existing field".into(),
+                        ),
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+
+        check_values(module, module_map, &live, schema, &mut push);
+    }
+    if let Some(limit) = schema.custom_field_limit {
+        for (entity, (module, names)) in &custom_by_entity {
+            let existing: BTreeSet<String> = schema
+                .custom_fields
+                .get(entity)
+                .into_iter()
+                .flatten()
+                .map(|f| f.name.to_lowercase())
+                .collect();
+            let mut all: BTreeSet<String> = existing.union(names).cloned().collect();
+            all.insert(map.legacy_id_field.to_lowercase());
+            if all.len() > limit {
+                push(
+                    *module,
+                    None,
+                    format!(
+                        "{} would have {} custom fields (with {:?}); the plan allows {limit}",
+                        entity.name(),
+                        all.len(),
+                        map.legacy_id_field
+                    ),
+                    format!(
+                        "map {} of the new ones to a note or ignore them, or move to a plan with more custom fields",
+                        all.len() - limit
+                    ),
+                );
+            }
+        }
+    }
+    problems
+}
+
+fn fields_of(entity: Entity) -> Vec<String> {
+    STANDARD_FIELDS
+        .iter()
+        .filter(|f| f.entity == entity)
+        .map(|f| f.path())
+        .collect()
+}
+
+type Push<'a> = dyn FnMut(Module, Option<&str>, String, String) + 'a;
+
+/// Every value map a mapped column needs exists, and every entry points at a real value.
+fn check_values(
+    module: Module,
+    module_map: &super::model::ModuleMap,
+    live: &[&super::model::ColumnEntry],
+    schema: &DestinationSchema,
+    push: &mut Push<'_>,
+) {
+    let needed: BTreeSet<ValueMapKind> = live
+        .iter()
+        .filter_map(|c| value_map_kind(&c.target))
+        .collect();
+    for kind in &needed {
+        if module_map.values.get(kind).is_none_or(Vec::is_empty) {
+            push(
+                module,
+                None,
+                format!(
+                    "a column is mapped to {} values but there is no [values.{}.{}] map",
+                    kind.name(),
+                    module.name(),
+                    kind.name()
+                ),
+                "run `crm-migrate map` again to propose it, or write the entries by hand".into(),
+            );
+        }
+    }
+    for (kind, entries) in &module_map.values {
+        let section = format!("[values.{}.{}]", module.name(), kind.name());
+        for v in entries.iter().filter(|v| v.status != Status::Ignored) {
+            let from = Some(v.from.as_str());
+            if v.to.trim().is_empty() {
+                push(
+                    module,
+                    from,
+                    format!("{:?} is not mapped to any Nutshell value", v.from),
+                    format!("set `to` in {section}"),
+                );
+                continue;
+            }
+            match kind {
+                ValueMapKind::Stage => {
+                    let Some(set) = v.stageset.as_deref().filter(|s| !s.trim().is_empty()) else {
+                        push(
+                            module,
+                            from,
+                            "the stage has no Nutshell pipeline".into(),
+                            format!("set `stageset` in {section}"),
+                        );
+                        continue;
+                    };
+                    if !schema.read_from_account {
+                        continue;
+                    }
+                    let found = schema
+                        .stagesets
+                        .iter()
+                        .find(|s| s.name.eq_ignore_ascii_case(set));
+                    match found {
+                        None => push(
+                            module,
+                            from,
+                            format!("Nutshell has no pipeline {set:?}; the API cannot create one"),
+                            format!(
+                                "create pipeline {set:?} in Nutshell (Setup → Pipelines), or set `stageset` to an existing one"
+                            ),
+                        ),
+                        Some(s) if !s.milestones.iter().any(|m| m.eq_ignore_ascii_case(&v.to)) => {
+                            push(
+                                module,
+                                from,
+                                format!("pipeline {set:?} has no stage {:?}", v.to),
+                                format!(
+                                    "add the stage in Nutshell, or set `to` to one of: {}",
+                                    s.milestones.join(", ")
+                                ),
+                            )
+                        }
+                        Some(_) => {}
+                    }
+                }
+                ValueMapKind::ActivityType if schema.read_from_account => {
+                    if !schema
+                        .activity_types
+                        .iter()
+                        .any(|t| t.eq_ignore_ascii_case(&v.to))
+                    {
+                        push(
+                            module,
+                            from,
+                            format!("Nutshell has no activity type {:?}", v.to),
+                            format!("set `to` to one of: {}", schema.activity_types.join(", ")),
+                        );
+                    }
+                }
+                other => {
+                    if let Some(allowed) = other.fixed_values() {
+                        if !allowed.contains(&v.to.as_str()) {
+                            push(
+                                module,
+                                from,
+                                format!("{:?} is not a Nutshell {} value", v.to, kind.name()),
+                                format!("set `to` to one of: {}", allowed.join(", ")),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An entry `migrate` is waiting on the operator for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unconfirmed {
+    pub module: Module,
+    /// `[columns.contacts]` or `[values.deals.stage]`: where to edit.
+    pub section: String,
+    pub key: String,
+    pub proposal: String,
+    pub confidence: f64,
+    pub reason: String,
+}
+
+impl fmt::Display for Unconfirmed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {:?} → {} (confidence {:.2}): {}",
+            self.section, self.key, self.proposal, self.confidence, self.reason
+        )
+    }
+}
+
+/// Every entry still `proposed`: while any is left, `migrate` stops (exit 3) and lists them.
+pub fn unconfirmed(map: &FieldMap) -> Vec<Unconfirmed> {
+    let mut out = Vec::new();
+    for (module, m) in &map.modules {
+        for c in m.columns.iter().filter(|c| c.status == Status::Proposed) {
+            out.push(Unconfirmed {
+                module: *module,
+                section: format!("[columns.{}]", module.name()),
+                key: c.header.clone(),
+                proposal: c.target.describe(),
+                confidence: c.confidence,
+                reason: c.reason.clone(),
+            });
+        }
+        for (kind, entries) in &m.values {
+            for v in entries.iter().filter(|v| v.status == Status::Proposed) {
+                let proposal = match (&v.stageset, v.to.is_empty()) {
+                    (_, true) => "nothing".to_string(),
+                    (Some(set), false) => format!("{set} / {}", v.to),
+                    (None, false) => v.to.clone(),
+                };
+                out.push(Unconfirmed {
+                    module: *module,
+                    section: format!("[values.{}.{}]", module.name(), kind.name()),
+                    key: v.from.clone(),
+                    proposal,
+                    confidence: v.confidence,
+                    reason: v.reason.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `--accept-proposed`: confirm every proposal at or above the threshold that names a target,
+/// and return what still blocks (proposals below it, unmapped columns, unmapped values).
+pub fn accept_proposed(map: &mut FieldMap) -> Vec<Unconfirmed> {
+    for m in map.modules.values_mut() {
+        for c in m.columns.iter_mut() {
+            if c.status == Status::Proposed
+                && c.confidence >= CONFIDENCE_THRESHOLD
+                && c.target != Target::Unmapped
+            {
+                c.status = Status::Confirmed;
+            }
+        }
+        for v in m.values.values_mut().flatten() {
+            if v.status == Status::Proposed
+                && v.confidence >= CONFIDENCE_THRESHOLD
+                && !v.to.trim().is_empty()
+            {
+                v.status = Status::Confirmed;
+            }
+        }
+    }
+    unconfirmed(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::catalogue::ValueKind;
+    use crate::mapping::model::tests::{entry, field};
+    use crate::mapping::model::{ModuleMap, ValueEntry, stage_key};
+    use crate::mapping::schema::{CustomFieldDef, Stageset};
+
+    fn map_of(module: Module, columns: Vec<crate::mapping::model::ColumnEntry>) -> FieldMap {
+        let mut map = FieldMap::new("RSoft ID");
+        map.modules.insert(
+            module,
+            ModuleMap {
+                columns,
+                ..ModuleMap::default()
+            },
+        );
+        map
+    }
+
+    fn confirmed(header: &str, target: Target) -> crate::mapping::model::ColumnEntry {
+        entry(header, target, 0.9, Status::Confirmed)
+    }
+
+    fn custom(name: &str, kind: ValueKind, create: bool) -> Target {
+        Target::Custom {
+            name: name.into(),
+            kind,
+            create,
+        }
+    }
+
+    fn value(from: &str, to: &str, stageset: Option<&str>, confidence: f64) -> ValueEntry {
+        ValueEntry {
+            from: from.into(),
+            to: to.into(),
+            stageset: stageset.map(Into::into),
+            confidence,
+            reason: "test".into(),
+            status: Status::Proposed,
+        }
+    }
+
+    fn mentions(problems: &[Problem], problem: &str, fix: &str) -> bool {
+        problems
+            .iter()
+            .any(|p| p.problem.contains(problem) && p.fix.contains(fix))
+    }
+
+    #[test]
+    fn a_complete_map_has_no_problems() {
+        let map = map_of(
+            Module::Companies,
+            vec![
+                confirmed("Company ID", Target::LegacyId),
+                confirmed("Company Name", field("Accounts.name")),
+                confirmed("GST", custom("GST Number", ValueKind::Text, true)),
+            ],
+        );
+        assert_eq!(validate(&map, &DestinationSchema::offline()), []);
+    }
+
+    #[test]
+    fn required_fields_and_the_rsoft_id() {
+        let map = map_of(
+            Module::Activities,
+            vec![confirmed("Subject", field("Activities.name"))],
+        );
+        let p = validate(&map, &DestinationSchema::offline());
+        for required in [
+            "Activities.startTime",
+            "Activities.endTime",
+            "Activities.activityType",
+        ] {
+            assert!(
+                mentions(&p, required, &format!("field = {required:?}")),
+                "{p:#?}"
+            );
+        }
+        assert!(mentions(&p, "RSoft ID", "target = \"legacy_id\""), "{p:#?}");
+        // Contacts are named by a full name or a first name; an ignored column covers nothing.
+        let map = map_of(
+            Module::Contacts,
+            vec![
+                confirmed("ID", Target::LegacyId),
+                entry("First", field("Contacts.givenName"), 0.9, Status::Ignored),
+            ],
+        );
+        let p = validate(&map, &DestinationSchema::offline());
+        assert!(
+            mentions(
+                &p,
+                "Contacts.name or Contacts.givenName",
+                "[columns.contacts]"
+            ),
+            "{p:#?}"
+        );
+        assert_eq!(p.len(), 1, "{p:#?}");
+    }
+
+    #[test]
+    fn targets_must_exist_and_belong_to_the_module() {
+        let map = map_of(
+            Module::Contacts,
+            vec![
+                confirmed("ID", Target::LegacyId),
+                confirmed("Name", field("Contacts.name")),
+                confirmed("Nick", field("Contacts.nickname")),
+                confirmed("Company", field("Accounts.name")),
+                confirmed("Other name", field("Contacts.name")),
+            ],
+        );
+        let p = validate(&map, &DestinationSchema::offline());
+        assert!(
+            mentions(
+                &p,
+                "\"Contacts.nickname\" is not a Nutshell field",
+                "Contacts.email"
+            ),
+            "{p:#?}"
+        );
+        assert!(mentions(&p, "cannot set Accounts.name", "lookup"), "{p:#?}");
+        assert!(
+            mentions(&p, "also filled by \"Name\"", "elsewhere"),
+            "{p:#?}"
+        );
+        assert_eq!(p.len(), 3, "{p:#?}");
+        // Leads rows also create their person, so Contacts fields are allowed there.
+        let map = map_of(
+            Module::Leads,
+            vec![
+                confirmed("ID", Target::LegacyId),
+                confirmed("Name", field("Leads.description")),
+                confirmed("Email", field("Contacts.email")),
+            ],
+        );
+        assert_eq!(validate(&map, &DestinationSchema::offline()), []);
+    }
+
+    #[test]
+    fn custom_fields_against_the_account_and_the_plan() {
+        let mut schema = DestinationSchema {
+            read_from_account: true,
+            ..DestinationSchema::offline()
+        };
+        schema.custom_fields.insert(
+            Entity::Contacts,
+            vec![
+                CustomFieldDef {
+                    name: "Date of Birth".into(),
+                    kind: ValueKind::Date,
+                },
+                CustomFieldDef {
+                    name: "PAN".into(),
+                    kind: ValueKind::Text,
+                },
+            ],
+        );
+        let map = map_of(
+            Module::Contacts,
+            vec![
+                confirmed("ID", Target::LegacyId),
+                confirmed("Name", field("Contacts.name")),
+                confirmed("DOB", custom("date of birth", ValueKind::Number, false)),
+                confirmed("PAN", custom("PAN", ValueKind::Text, true)),
+                confirmed("GST", custom("GST Number", ValueKind::Text, false)),
+            ],
+        );
+        let p = validate(&map, &schema);
+        assert!(
+            mentions(
+                &p,
+                "is Date, the column is mapped as Number",
+                "type = \"date\""
+            ),
+            "{p:#?}"
+        );
+        assert!(mentions(&p, "already exists", "create = false"), "{p:#?}");
+        assert!(
+            mentions(&p, "\"GST Number\" does not exist", "create = true"),
+            "{p:#?}"
+        );
+        assert_eq!(p.len(), 3, "{p:#?}");
+        // Date of Birth, PAN, GST Number and RSoft ID make 4 against a plan of 3.
+        schema.custom_field_limit = Some(3);
+        let p = validate(&map, &schema);
+        assert!(
+            mentions(&p, "would have 4 custom fields", "map 1 of the new ones"),
+            "{p:#?}"
+        );
+        schema.custom_field_limit = Some(4);
+        assert!(!mentions(&validate(&map, &schema), "custom fields", ""));
+        // Activities carry none.
+        let map = map_of(
+            Module::Activities,
+            vec![confirmed("X", custom("X", ValueKind::Text, true))],
+        );
+        let p = validate(&map, &DestinationSchema::offline());
+        assert!(
+            mentions(&p, "have no custom fields", "target = \"note\""),
+            "{p:#?}"
+        );
+    }
+
+    #[test]
+    fn every_stage_and_status_value_is_mapped() {
+        let schema = DestinationSchema {
+            stagesets: vec![Stageset {
+                name: "Sales".into(),
+                milestones: vec!["Qualified".into()],
+            }],
+            read_from_account: true,
+            ..DestinationSchema::offline()
+        };
+        let mut map = map_of(
+            Module::Deals,
+            vec![
+                confirmed("ID", Target::LegacyId),
+                confirmed("Name", field("Leads.description")),
+                confirmed("Stage", field("Leads.milestone")),
+                confirmed("Status", field("Leads.status")),
+            ],
+        );
+        let p = validate(&map, &schema);
+        assert!(
+            mentions(&p, "no [values.deals.stage] map", "crm-migrate map"),
+            "{p:#?}"
+        );
+        assert!(
+            mentions(&p, "no [values.deals.lead_status] map", ""),
+            "{p:#?}"
+        );
+        let deals = map.modules.get_mut(&Module::Deals).unwrap();
+        deals.values.insert(
+            ValueMapKind::Stage,
+            vec![
+                value(
+                    &stage_key("Sales", "Qualified"),
+                    "qualified",
+                    Some("sales"),
+                    0.9,
+                ),
+                value(&stage_key("Sales", "Demo"), "Demo", Some("Sales"), 0.3),
+                value(
+                    &stage_key("Renewals", "Quote"),
+                    "Quote",
+                    Some("Renewals"),
+                    0.3,
+                ),
+                value(&stage_key("Sales", "Lost"), "", Some("Sales"), 0.0),
+            ],
+        );
+        deals.values.insert(
+            ValueMapKind::LeadStatus,
+            vec![
+                value("Won", "won", None, 0.9),
+                value("Closed", "closed", None, 0.5),
+            ],
+        );
+        let p = validate(&map, &schema);
+        assert!(
+            mentions(&p, "pipeline \"Sales\" has no stage \"Demo\"", "Qualified"),
+            "{p:#?}"
+        );
+        assert!(
+            mentions(&p, "no pipeline \"Renewals\"", "Setup → Pipelines"),
+            "{p:#?}"
+        );
+        assert!(
+            mentions(&p, "\"Sales / Lost\" is not mapped", "[values.deals.stage]"),
+            "{p:#?}"
+        );
+        assert!(
+            mentions(
+                &p,
+                "\"closed\" is not a Nutshell lead_status value",
+                "open, won, lost, cancelled"
+            ),
+            "{p:#?}"
+        );
+        assert_eq!(p.len(), 4, "{p:#?}");
+    }
+
+    #[test]
+    fn the_gate_lists_what_is_unconfirmed() {
+        let mut map = map_of(
+            Module::Contacts,
+            vec![
+                entry("ID", Target::LegacyId, 0.95, Status::Confirmed),
+                entry("Email", field("Contacts.email"), 0.95, Status::Proposed),
+                entry(
+                    "Mobile",
+                    field("Contacts.phone"),
+                    CONFIDENCE_THRESHOLD,
+                    Status::Proposed,
+                ),
+                entry("Fax", Target::Unmapped, 0.45, Status::Proposed),
+                entry(
+                    "Region",
+                    custom("Region", ValueKind::Text, true),
+                    0.55,
+                    Status::Proposed,
+                ),
+                entry("Notes", field("Contacts.description"), 0.3, Status::Edited),
+            ],
+        );
+        map.modules
+            .get_mut(&Module::Contacts)
+            .unwrap()
+            .values
+            .insert(
+                ValueMapKind::LifecycleStage,
+                vec![
+                    value("Customer", "Customer", None, 0.9),
+                    value("???", "", None, 0.9),
+                ],
+            );
+        let keys = |list: &[Unconfirmed]| list.iter().map(|u| u.key.clone()).collect::<Vec<_>>();
+        let before = unconfirmed(&map);
+        assert_eq!(
+            keys(&before),
+            ["Email", "Mobile", "Fax", "Region", "Customer", "???"]
+        );
+        assert_eq!(before[0].section, "[columns.contacts]");
+        assert_eq!(before[4].section, "[values.contacts.lifecycle_stage]");
+        assert!(
+            before[2]
+                .to_string()
+                .contains("\"Fax\" → unmapped (confidence 0.45)"),
+            "{}",
+            before[2]
+        );
+
+        let blocking = accept_proposed(&mut map);
+        assert_eq!(keys(&blocking), ["Fax", "Region", "???"]);
+        let c = &map.modules[&Module::Contacts];
+        assert_eq!(c.column("Email").unwrap().status, Status::Confirmed);
+        assert_eq!(
+            c.column("Mobile").unwrap().status,
+            Status::Confirmed,
+            "at the threshold counts"
+        );
+        assert_eq!(
+            c.column("Notes").unwrap().status,
+            Status::Edited,
+            "operator decisions untouched"
+        );
+        assert_eq!(
+            c.values[&ValueMapKind::LifecycleStage][0].status,
+            Status::Confirmed
+        );
+
+        // Once the operator decides the rest, nothing blocks.
+        for col in map
+            .modules
+            .get_mut(&Module::Contacts)
+            .unwrap()
+            .columns
+            .iter_mut()
+        {
+            if col.status == Status::Proposed {
+                col.status = Status::Ignored;
+            }
+        }
+        map.modules
+            .get_mut(&Module::Contacts)
+            .unwrap()
+            .values
+            .clear();
+        assert_eq!(unconfirmed(&map), []);
+    }
+}

@@ -1,0 +1,367 @@
+//! The JSON-RPC methods: one table of names and parameters (the SMD is generated from it) and
+//! what each does to the store.
+
+use std::sync::LazyLock;
+
+use serde_json::{Map, Value, json};
+
+use super::errors::RpcError;
+use super::find;
+use super::store::{Entity, Record, Store};
+use super::{strict, values};
+
+/// What a method does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Op {
+    New(Entity),
+    Get(Entity),
+    Edit(Entity),
+    Delete(Entity),
+    Find(Entity),
+    Search(Entity),
+    NewNote,
+    SearchByEmail,
+    FindUsers,
+    FindCustomFields,
+    FindTags,
+    NewTag,
+    NewSource,
+    /// Sources, activity types, stagesets, milestones: paging only.
+    List(Entity),
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub optional: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Method {
+    pub name: String,
+    pub params: Vec<Param>,
+    pub op: Op,
+}
+
+impl Op {
+    /// The new* calls: `--drop-after-commit-rate` may hang up on them after they commit.
+    pub fn creates(self) -> bool {
+        matches!(self, Op::New(_) | Op::NewNote | Op::NewTag | Op::NewSource)
+    }
+}
+
+const RECORDS: [Entity; 5] = [
+    Entity::Accounts,
+    Entity::Contacts,
+    Entity::Leads,
+    Entity::Activities,
+    Entity::Tasks,
+];
+const PAGING: [&str; 4] = ["orderBy", "orderDirection", "limit", "page"];
+
+fn method(name: String, op: Op, required: &[&str], optional: &[&str]) -> Method {
+    let param = |n: &&str, optional| Param {
+        name: n.to_string(),
+        optional,
+    };
+    let params = required
+        .iter()
+        .map(|n| param(n, false))
+        .chain(optional.iter().map(|n| param(n, true)))
+        .collect();
+    Method { name, params, op }
+}
+
+/// Every method the sandbox serves, in SMD order.
+pub static METHODS: LazyLock<Vec<Method>> = LazyLock::new(|| {
+    let mut all = Vec::new();
+    for e in RECORDS.into_iter().chain([Entity::Notes]) {
+        let (t, p) = (e.title(), e.param());
+        let id = format!("{p}Id");
+        if e == Entity::Notes {
+            all.push(method(
+                "newNote".into(),
+                Op::NewNote,
+                &["entity", "note"],
+                &[],
+            ));
+        } else {
+            all.push(method(format!("new{t}"), Op::New(e), &[p], &[]));
+        }
+        all.push(method(format!("get{t}"), Op::Get(e), &[&id], &["rev"]));
+        if e != Entity::Notes {
+            all.push(method(
+                format!("edit{t}"),
+                Op::Edit(e),
+                &[&id, "rev", p],
+                &[],
+            ));
+        }
+        all.push(method(
+            format!("delete{t}"),
+            Op::Delete(e),
+            &[&id, "rev"],
+            &[],
+        ));
+    }
+    for e in RECORDS {
+        let mut optional = vec!["query"];
+        optional.extend(PAGING);
+        optional.push("stubResponses");
+        all.push(method(
+            format!("find{}", e.entity_type()),
+            Op::Find(e),
+            &[],
+            &optional,
+        ));
+    }
+    for e in [Entity::Accounts, Entity::Contacts, Entity::Leads] {
+        let name = format!("search{}", e.entity_type());
+        all.push(method(name, Op::Search(e), &["string"], &["limit"]));
+    }
+    let with_query: Vec<&str> = ["query"].into_iter().chain(PAGING).collect();
+    all.extend([
+        method(
+            "searchByEmail".into(),
+            Op::SearchByEmail,
+            &["emailAddressString"],
+            &[],
+        ),
+        method("findUsers".into(), Op::FindUsers, &[], &with_query),
+        method("findCustomFields".into(), Op::FindCustomFields, &[], &[]),
+        method("findTags".into(), Op::FindTags, &[], &[]),
+        method("newTag".into(), Op::NewTag, &["tag"], &[]),
+        method(
+            "findSources".into(),
+            Op::List(Entity::Sources),
+            &[],
+            &PAGING,
+        ),
+        method("newSource".into(), Op::NewSource, &["name"], &[]),
+        method(
+            "findActivityTypes".into(),
+            Op::List(Entity::ActivityTypes),
+            &[],
+            &PAGING,
+        ),
+        method(
+            "findStagesets".into(),
+            Op::List(Entity::Stagesets),
+            &[],
+            &PAGING,
+        ),
+        method(
+            "findMilestones".into(),
+            Op::List(Entity::Milestones),
+            &[],
+            &PAGING,
+        ),
+    ]);
+    all
+});
+
+pub fn lookup(name: &str) -> Option<&'static Method> {
+    METHODS.iter().find(|m| m.name == name)
+}
+
+/// Check the call's parameters against the table (unknown or missing → error), then run it.
+/// `me` is the API user's id, for `findLeads {query:{filter:0}}`.
+pub fn call(
+    store: &mut Store,
+    m: &Method,
+    params: &Map<String, Value>,
+    me: Option<u64>,
+) -> Result<Value, RpcError> {
+    if let Some(unknown) = params
+        .keys()
+        .find(|k| !m.params.iter().any(|p| &p.name == *k))
+    {
+        return Err(RpcError::unknown_param(&m.name, unknown));
+    }
+    if let Some(missing) = m
+        .params
+        .iter()
+        .find(|p| !p.optional && params.get(&p.name).is_none_or(Value::is_null))
+    {
+        return Err(RpcError::missing_param(&m.name, &missing.name));
+    }
+    let arg = |name: &str| params.get(name).unwrap_or(&Value::Null);
+    match m.op {
+        Op::New(e) => {
+            let r = create(store, e, arg(e.param()))?;
+            Ok(store.render(&r))
+        }
+        Op::NewNote => {
+            let target = strict::note_target(store, arg("entity"))?;
+            let text = values::non_empty("note", arg("note"), "the note's text")?;
+            let mut fields = Map::new();
+            fields.insert("entity".into(), target);
+            fields.insert("note".into(), json!(text));
+            let r = store.insert(Entity::Notes, fields).clone();
+            Ok(store.render(&r))
+        }
+        Op::Get(e) => {
+            let id = id_param(m, params, e)?;
+            let r = store.get(e, id)?;
+            Ok(store.render(r))
+        }
+        Op::Edit(e) => {
+            let id = id_param(m, params, e)?;
+            let rev = rev_param(arg("rev"))?;
+            let existing = store.get_for_change(e, id, &rev)?.fields.clone();
+            let changes = strict::entity_input(store, e, arg(e.param()), false)?;
+            let mut fields = strict::merge(&existing, changes);
+            strict::complete(store, e, &mut fields)?;
+            ensure_tags(store, e, &fields);
+            let r = store
+                .replace(id, fields)
+                .cloned()
+                .ok_or_else(|| RpcError::not_found(e.title(), id))?;
+            Ok(store.render(&r))
+        }
+        Op::Delete(e) => {
+            let id = id_param(m, params, e)?;
+            let rev = rev_param(arg("rev"))?;
+            store.get_for_change(e, id, &rev)?;
+            store.soft_delete(id);
+            Ok(json!(true))
+        }
+        Op::Find(e) => find::find(store, e, params, me),
+        Op::Search(e) => find::search(store, e, params),
+        Op::SearchByEmail => find::search_by_email(store, arg("emailAddressString")),
+        Op::FindUsers => find::find(store, Entity::Users, params, me),
+        Op::List(e) => find::list(store, e, params),
+        Op::FindCustomFields => Ok(by_entity_type(store, Entity::CustomFields, |s, r| {
+            s.render(r)
+        })),
+        Op::FindTags => Ok(by_entity_type(store, Entity::Tags, |_, r| {
+            json!(r.display_name())
+        })),
+        Op::NewTag => new_tag(store, arg("tag")),
+        Op::NewSource => new_source(store, arg("name")),
+    }
+}
+
+/// Validate, complete and store a new record (also used to seed a sandbox from its data file).
+pub fn create(store: &mut Store, e: Entity, input: &Value) -> Result<Record, RpcError> {
+    let mut fields = strict::entity_input(store, e, input, true)?;
+    fields.retain(|_, v| !v.is_null());
+    strict::complete(store, e, &mut fields)?;
+    ensure_tags(store, e, &fields);
+    Ok(store.insert(e, fields).clone())
+}
+
+fn id_param(m: &Method, params: &Map<String, Value>, e: Entity) -> Result<u64, RpcError> {
+    let name = format!("{}Id", e.param());
+    let v = params.get(&name).unwrap_or(&Value::Null);
+    v.as_u64()
+        .ok_or_else(|| RpcError::invalid_value(&format!("{}.{name}", m.name), v, "an integer id"))
+}
+
+/// Revs are opaque strings; a number is accepted and compared as its text.
+fn rev_param(v: &Value) -> Result<String, RpcError> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        _ => Err(RpcError::invalid_value("rev", v, "the record's rev string")),
+    }
+}
+
+/// Tags named on a record exist from then on, as in Nutshell's UI.
+fn ensure_tags(store: &mut Store, e: Entity, fields: &Map<String, Value>) {
+    for name in strict::tag_names(fields) {
+        if find_tag(store, e, &name).is_none() {
+            store.insert(Entity::Tags, tag_fields(&name, e));
+        }
+    }
+}
+
+fn find_tag<'a>(store: &'a Store, e: Entity, name: &str) -> Option<&'a Record> {
+    store.all(Entity::Tags).find(|t| {
+        t.str_field("forEntityType") == Some(e.entity_type())
+            && t.str_field("name")
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    })
+}
+
+fn tag_fields(name: &str, e: Entity) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("name".into(), json!(name));
+    m.insert("forEntityType".into(), json!(e.entity_type()));
+    m
+}
+
+/// `Accounts`/`accounts` → the entity custom fields and tags may belong to.
+pub fn custom_field_entity(s: &str) -> Option<Entity> {
+    [Entity::Accounts, Entity::Contacts, Entity::Leads]
+        .into_iter()
+        .find(|e| e.entity_type().eq_ignore_ascii_case(s))
+}
+
+pub fn find_custom_field<'a>(store: &'a Store, e: Entity, name: &str) -> Option<&'a Record> {
+    store.all(Entity::CustomFields).find(|f| {
+        f.str_field("forEntityType") == Some(e.entity_type())
+            && f.str_field("name")
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    })
+}
+
+pub fn insert_custom_field(store: &mut Store, e: Entity, name: &str, kind: &str) -> Record {
+    let mut m = tag_fields(name, e);
+    m.insert("type".into(), json!(kind));
+    store.insert(Entity::CustomFields, m).clone()
+}
+
+fn by_entity_type(store: &Store, kind: Entity, item: impl Fn(&Store, &Record) -> Value) -> Value {
+    let mut out = Map::new();
+    for e in [Entity::Accounts, Entity::Contacts, Entity::Leads] {
+        let items: Vec<Value> = store
+            .all(kind)
+            .filter(|r| r.str_field("forEntityType") == Some(e.entity_type()))
+            .map(|r| item(store, r))
+            .collect();
+        out.insert(e.entity_type().into(), Value::Array(items));
+    }
+    Value::Object(out)
+}
+
+fn new_tag(store: &mut Store, tag: &Value) -> Result<Value, RpcError> {
+    let obj = tag
+        .as_object()
+        .ok_or_else(|| RpcError::invalid_value("tag", tag, "{name, entityType}"))?;
+    if let Some(k) = obj.keys().find(|k| *k != "name" && *k != "entityType") {
+        return Err(RpcError::unknown_key("tag", k));
+    }
+    let name = obj.get("name").unwrap_or(&Value::Null);
+    let name = values::non_empty("tag.name", name, "a tag name")?;
+    let t = obj.get("entityType").unwrap_or(&Value::Null);
+    let e = t.as_str().and_then(custom_field_entity).ok_or_else(|| {
+        RpcError::invalid_value("tag.entityType", t, "Accounts, Contacts or Leads")
+    })?;
+    if let Some(existing) = find_tag(store, e, name) {
+        return Err(RpcError::duplicate_tag(
+            &existing.display_name(),
+            e.entity_type(),
+        ));
+    }
+    let r = store.insert(Entity::Tags, tag_fields(name, e)).clone();
+    Ok(store.render(&r))
+}
+
+/// Returns the existing source of that name (case-insensitive), else creates it.
+fn new_source(store: &mut Store, name: &Value) -> Result<Value, RpcError> {
+    let name = values::non_empty("name", name, "a source name")?;
+    let existing = store
+        .all(Entity::Sources)
+        .find(|s| s.display_name().eq_ignore_ascii_case(name))
+        .cloned();
+    let r = match existing {
+        Some(r) => r,
+        None => {
+            let mut m = Map::new();
+            m.insert("name".into(), json!(name));
+            store.insert(Entity::Sources, m).clone()
+        }
+    };
+    Ok(store.render(&r))
+}

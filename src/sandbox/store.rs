@@ -1,0 +1,371 @@
+//! The sandbox's records: every entity Nutshell serves, with ids, revs, timestamps and soft delete,
+//! and how each is rendered in a response.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::errors::RpcError;
+
+/// The kinds of thing the sandbox stores, named by Nutshell's `entityType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Entity {
+    Accounts,
+    Contacts,
+    Leads,
+    Activities,
+    Tasks,
+    Notes,
+    Users,
+    Stagesets,
+    Milestones,
+    #[serde(rename = "Activity_Types")]
+    ActivityTypes,
+    Sources,
+    Tags,
+    CustomFields,
+}
+
+impl Entity {
+    /// Nutshell's `entityType` string.
+    pub fn entity_type(self) -> &'static str {
+        match self {
+            Entity::Accounts => "Accounts",
+            Entity::Contacts => "Contacts",
+            Entity::Leads => "Leads",
+            Entity::Activities => "Activities",
+            Entity::Tasks => "Tasks",
+            Entity::Notes => "Notes",
+            Entity::Users => "Users",
+            Entity::Stagesets => "Stagesets",
+            Entity::Milestones => "Milestones",
+            Entity::ActivityTypes => "Activity_Types",
+            Entity::Sources => "Sources",
+            Entity::Tags => "Tags",
+            Entity::CustomFields => "CustomFields",
+        }
+    }
+
+    /// The singular, as in "Bad Lead ID" and `getLead`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Entity::Accounts => "Account",
+            Entity::Contacts => "Contact",
+            Entity::Leads => "Lead",
+            Entity::Activities => "Activity",
+            Entity::Tasks => "Task",
+            Entity::Notes => "Note",
+            Entity::Users => "User",
+            Entity::Stagesets => "Stageset",
+            Entity::Milestones => "Milestone",
+            Entity::ActivityTypes => "Activity Type",
+            Entity::Sources => "Source",
+            Entity::Tags => "Tag",
+            Entity::CustomFields => "Custom Field",
+        }
+    }
+
+    /// The entity's parameter name: `account` in `newAccount {account}`, `accountId` minus `Id`.
+    pub fn param(self) -> &'static str {
+        match self {
+            Entity::Accounts => "account",
+            Entity::Contacts => "contact",
+            Entity::Leads => "lead",
+            Entity::Activities => "activity",
+            Entity::Tasks => "task",
+            Entity::Notes => "note",
+            Entity::Users => "user",
+            Entity::Stagesets => "stageset",
+            Entity::Milestones => "milestone",
+            Entity::ActivityTypes => "activityType",
+            Entity::Sources => "source",
+            Entity::Tags => "tag",
+            Entity::CustomFields => "customField",
+        }
+    }
+
+    pub fn from_entity_type(s: &str) -> Option<Entity> {
+        ALL.iter().copied().find(|e| e.entity_type() == s)
+    }
+}
+
+const ALL: [Entity; 13] = [
+    Entity::Accounts,
+    Entity::Contacts,
+    Entity::Leads,
+    Entity::Activities,
+    Entity::Tasks,
+    Entity::Notes,
+    Entity::Users,
+    Entity::Stagesets,
+    Entity::Milestones,
+    Entity::ActivityTypes,
+    Entity::Sources,
+    Entity::Tags,
+    Entity::CustomFields,
+];
+
+/// Timestamps as Nutshell writes them: `2024-07-18T12:00:00+0000`.
+pub const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%z";
+
+pub fn now() -> String {
+    Utc::now().format(TIME_FORMAT).to_string()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Record {
+    pub entity: Entity,
+    pub id: u64,
+    /// Bumped on every edit; sent as an opaque string.
+    pub rev: u64,
+    pub created: String,
+    pub modified: String,
+    pub deleted: Option<String>,
+    /// The entity's own keys, already validated and normalized.
+    pub fields: Map<String, Value>,
+}
+
+impl Record {
+    pub fn rev_string(&self) -> String {
+        self.rev.to_string()
+    }
+
+    pub fn str_field(&self, key: &str) -> Option<&str> {
+        self.fields.get(key).and_then(Value::as_str)
+    }
+
+    pub fn u64_field(&self, key: &str) -> Option<u64> {
+        self.fields.get(key).and_then(Value::as_u64)
+    }
+
+    /// The display name, whatever the entity's shape of `name`.
+    pub fn display_name(&self) -> String {
+        match self.fields.get("name") {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Object(o)) => o
+                .get("displayName")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            _ => match self.entity {
+                Entity::Leads => self.lead_name(),
+                Entity::Tasks => self.str_field("title").unwrap_or_default().to_string(),
+                _ => String::new(),
+            },
+        }
+    }
+
+    fn lead_name(&self) -> String {
+        match self.str_field("description") {
+            Some(d) if !d.trim().is_empty() => d.to_string(),
+            _ => format!("Lead-{}", self.u64_field("number").unwrap_or_default()),
+        }
+    }
+
+    /// Every email address on the record (contacts and accounts keep a map with `--primary`,
+    /// users a list).
+    pub fn emails(&self) -> Vec<&str> {
+        let key = if self.entity == Entity::Users {
+            "emails"
+        } else {
+            "email"
+        };
+        match self.fields.get(key) {
+            Some(Value::Object(m)) => m.values().filter_map(Value::as_str).collect(),
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Everything the sandbox holds. Serialized whole to the state file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Store {
+    next_id: u64,
+    next_lead_number: u64,
+    records: BTreeMap<u64, Record>,
+    /// Bumped by every change, so the state file can tell a newer snapshot from an older one.
+    #[serde(skip)]
+    pub version: u64,
+}
+
+/// The first lead number, as in the UI's "Lead-1001".
+const FIRST_LEAD_NUMBER: u64 = 1001;
+
+impl Store {
+    pub fn new() -> Self {
+        Self {
+            next_id: 1,
+            next_lead_number: FIRST_LEAD_NUMBER,
+            ..Self::default()
+        }
+    }
+
+    /// Store a new record; ids come from one sequence across all entities, so an id of the wrong
+    /// kind is never accidentally valid.
+    pub fn insert(&mut self, entity: Entity, mut fields: Map<String, Value>) -> &Record {
+        let id = self.next_id;
+        self.next_id += 1;
+        if entity == Entity::Leads {
+            fields.insert("number".into(), json!(self.next_lead_number));
+            self.next_lead_number += 1;
+        }
+        let t = now();
+        self.version += 1;
+        self.records.entry(id).or_insert(Record {
+            entity,
+            id,
+            rev: 1,
+            created: t.clone(),
+            modified: t,
+            deleted: None,
+            fields,
+        })
+    }
+
+    /// A live (not deleted) record of that entity.
+    pub fn live(&self, entity: Entity, id: u64) -> Option<&Record> {
+        self.records
+            .get(&id)
+            .filter(|r| r.entity == entity && r.deleted.is_none())
+    }
+
+    pub fn get(&self, entity: Entity, id: u64) -> Result<&Record, RpcError> {
+        self.live(entity, id)
+            .ok_or_else(|| RpcError::not_found(entity.title(), id))
+    }
+
+    /// The live record, after checking the caller's `rev` (`REV_IGNORE` skips the check).
+    pub fn get_for_change(&self, entity: Entity, id: u64, rev: &str) -> Result<&Record, RpcError> {
+        let record = self.get(entity, id)?;
+        if rev != REV_IGNORE && rev != record.rev_string() {
+            return Err(RpcError::stale_rev());
+        }
+        Ok(record)
+    }
+
+    /// Replace a live record's fields and bump its rev.
+    pub fn replace(&mut self, id: u64, fields: Map<String, Value>) -> Option<&Record> {
+        let record = self.records.get_mut(&id)?;
+        record.fields = fields;
+        record.rev += 1;
+        record.modified = now();
+        self.version += 1;
+        Some(record)
+    }
+
+    pub fn soft_delete(&mut self, id: u64) {
+        if let Some(record) = self.records.get_mut(&id) {
+            let t = now();
+            record.deleted = Some(t.clone());
+            record.modified = t;
+            record.rev += 1;
+            self.version += 1;
+        }
+    }
+
+    /// Live records of one entity, in id order.
+    pub fn all(&self, entity: Entity) -> impl Iterator<Item = &Record> {
+        self.records
+            .values()
+            .filter(move |r| r.entity == entity && r.deleted.is_none())
+    }
+
+    pub fn count(&self, entity: Entity) -> usize {
+        self.all(entity).count()
+    }
+
+    pub fn count_deleted(&self, entity: Entity) -> usize {
+        self.records
+            .values()
+            .filter(|r| r.entity == entity && r.deleted.is_some())
+            .count()
+    }
+
+    /// The full response shape of a record.
+    pub fn render(&self, r: &Record) -> Value {
+        let mut out = r.fields.clone();
+        match r.entity {
+            Entity::Leads => self.render_lead(r, &mut out),
+            Entity::Activities => self.render_activity(&mut out),
+            Entity::ActivityTypes => {
+                out.insert("deletedTime".into(), Value::Null);
+            }
+            _ => {}
+        }
+        self.stamp(r, &mut out);
+        Value::Object(out)
+    }
+
+    /// The short shape find* (with `stubResponses`) and search* return.
+    pub fn render_stub(&self, r: &Record) -> Value {
+        let mut out = Map::new();
+        let name = r.fields.get("name").cloned();
+        out.insert(
+            "name".into(),
+            name.unwrap_or_else(|| Value::String(r.display_name())),
+        );
+        for key in ["number", "status", "description"] {
+            if r.entity == Entity::Leads
+                && let Some(v) = r.fields.get(key)
+            {
+                out.insert(key.into(), v.clone());
+            }
+        }
+        self.stamp(r, &mut out);
+        Value::Object(out)
+    }
+
+    fn stamp(&self, r: &Record, out: &mut Map<String, Value>) {
+        out.insert("id".into(), json!(r.id));
+        out.insert("entityType".into(), json!(r.entity.entity_type()));
+        out.insert("rev".into(), json!(r.rev_string()));
+        out.insert("createdTime".into(), json!(r.created));
+        out.insert("modifiedTime".into(), json!(r.modified));
+    }
+
+    /// A `{id, entityType, name}` reference to another record, as responses nest them.
+    fn reference(&self, entity: Entity, id: Option<u64>) -> Option<Value> {
+        let r = self.records.get(&id?)?;
+        (r.entity == entity).then(|| {
+            json!({"id": r.id, "entityType": entity.entity_type(), "rev": r.rev_string(),
+                   "name": r.display_name()})
+        })
+    }
+
+    fn render_lead(&self, r: &Record, out: &mut Map<String, Value>) {
+        out.insert("name".into(), json!(r.lead_name()));
+        out.entry("status").or_insert(json!(0));
+        let milestone = out.remove("milestoneId").and_then(|v| v.as_u64());
+        let stageset = out.remove("stagesetId").and_then(|v| v.as_u64());
+        if let Some(m) = self.reference(Entity::Milestones, milestone) {
+            out.insert("milestone".into(), m);
+        }
+        if let Some(s) = self.reference(Entity::Stagesets, stageset) {
+            out.insert("stageset".into(), s);
+        }
+    }
+
+    fn render_activity(&self, out: &mut Map<String, Value>) {
+        let type_id = out.remove("activityTypeId").and_then(|v| v.as_u64());
+        if let Some(t) = self.reference(Entity::ActivityTypes, type_id) {
+            out.insert("activityType".into(), t);
+        }
+        let status = out.get("status").and_then(Value::as_i64).unwrap_or(0);
+        let ended = out
+            .get("endTime")
+            .and_then(Value::as_str)
+            .is_some_and(|end| end < now().as_str());
+        // Nutshell reports a scheduled activity whose end has passed as overdue.
+        let shown = if status == 0 && ended { -1 } else { status };
+        out.insert("status".into(), json!(shown));
+        for key in ["logDescription", "logNote", "loggedBy"] {
+            out.entry(key).or_insert(Value::Null);
+        }
+    }
+}
+
+/// The `rev` value a community client sends to skip the check (unconfirmed in Nutshell's docs).
+pub const REV_IGNORE: &str = "REV_IGNORE";

@@ -1,0 +1,317 @@
+//! Value checks for entity input: timestamps with offsets, emails, phones, addresses, money,
+//! person names and custom-field values; each returns the normalized value or an error naming
+//! where it sits.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde_json::{Map, Value, json};
+
+use super::errors::RpcError;
+use super::store::TIME_FORMAT;
+
+/// A string with something in it, trimmed.
+pub fn non_empty<'a>(path: &str, v: &'a Value, expected: &str) -> Result<&'a str, RpcError> {
+    match v.as_str().map(str::trim) {
+        Some(s) if !s.is_empty() => Ok(s),
+        _ => Err(RpcError::invalid_value(path, v, expected)),
+    }
+}
+
+pub fn object<'a>(path: &str, v: &'a Value) -> Result<&'a Map<String, Value>, RpcError> {
+    v.as_object()
+        .ok_or_else(|| RpcError::invalid_value(path, v, "an object"))
+}
+
+pub fn string<'a>(path: &str, v: &'a Value) -> Result<&'a str, RpcError> {
+    v.as_str()
+        .ok_or_else(|| RpcError::invalid_value(path, v, "a string"))
+}
+
+pub fn only_keys(path: &str, obj: &Map<String, Value>, allowed: &[&str]) -> Result<(), RpcError> {
+    match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) => Err(RpcError::unknown_key(path, k)),
+        None => Ok(()),
+    }
+}
+
+pub fn list(
+    path: &str,
+    v: &Value,
+    mut each: impl FnMut(&str, &Value) -> Result<Value, RpcError>,
+) -> Result<Value, RpcError> {
+    let items = v
+        .as_array()
+        .ok_or_else(|| RpcError::invalid_value(path, v, "a list"))?;
+    let out = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| each(&format!("{path}[{i}]"), item))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Value::Array(out))
+}
+
+/// A timestamp with an offset, normalized to UTC in Nutshell's format. Naive times are refused:
+/// the sandbox cannot know which zone they meant.
+pub fn timestamp(path: &str, v: &Value) -> Result<String, RpcError> {
+    let s = string(path, v)?.trim();
+    let parsed = DateTime::parse_from_rfc3339(s)
+        .or_else(|_| DateTime::parse_from_str(s, TIME_FORMAT))
+        .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%z"));
+    if let Ok(t) = parsed {
+        return Ok(t.with_timezone(&Utc).format(TIME_FORMAT).to_string());
+    }
+    let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").is_ok()
+        || NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").is_ok()
+        || NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok();
+    if naive {
+        Err(RpcError::naive_timestamp(path, s))
+    } else {
+        Err(RpcError::invalid_value(
+            path,
+            v,
+            "an ISO 8601 timestamp with an offset, e.g. 2024-07-18T12:00:00+0000",
+        ))
+    }
+}
+
+pub fn valid_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !s.chars().any(char::is_whitespace)
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+}
+
+/// Emails as a list or `{label: address}`; stored as a map with `--primary` (the first listed,
+/// or for a map without `--primary` the first label in sorted order).
+pub fn emails(path: &str, v: &Value) -> Result<Value, RpcError> {
+    let pairs: Vec<(String, &Value)> = match v {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| ((i + 1).to_string(), item))
+            .collect(),
+        Value::Object(map) => map.iter().map(|(k, item)| (k.clone(), item)).collect(),
+        Value::String(_) => vec![("1".into(), v)],
+        _ => {
+            return Err(RpcError::invalid_value(
+                path,
+                v,
+                "a list of email addresses",
+            ));
+        }
+    };
+    let mut out = Map::new();
+    for (label, item) in pairs {
+        let p = format!("{path}.{label}");
+        let addr = string(&p, item)?.trim();
+        if !valid_email(addr) {
+            return Err(RpcError::invalid_value(&p, item, "an email address"));
+        }
+        out.insert(label, json!(addr));
+    }
+    let primary = out
+        .get("--primary")
+        .or_else(|| out.values().next())
+        .cloned();
+    if let Some(p) = primary {
+        out.insert("--primary".into(), p);
+    }
+    Ok(Value::Object(out))
+}
+
+pub fn labelled_strings(path: &str, v: &Value) -> Result<Value, RpcError> {
+    match v {
+        Value::Object(map) => {
+            for (label, item) in map {
+                string(&format!("{path}.{label}"), item)?;
+            }
+            Ok(v.clone())
+        }
+        Value::String(_) => Ok(json!([v])),
+        _ => list(path, v, |p, item| string(p, item).map(Value::from)),
+    }
+}
+
+const ADDRESS_KEYS: [&str; 6] = [
+    "address_1",
+    "address_2",
+    "city",
+    "state",
+    "postalCode",
+    "country",
+];
+
+pub fn addresses(path: &str, v: &Value) -> Result<Value, RpcError> {
+    let one = |p: &str, item: &Value| -> Result<Value, RpcError> {
+        let obj = object(p, item)?;
+        only_keys(p, obj, &ADDRESS_KEYS)?;
+        for (k, val) in obj {
+            string(&format!("{p}.{k}"), val)?;
+        }
+        Ok(item.clone())
+    };
+    match v {
+        Value::Object(map) => {
+            let mut out = Map::new();
+            for (label, item) in map {
+                out.insert(label.clone(), one(&format!("{path}.{label}"), item)?);
+            }
+            Ok(Value::Object(out))
+        }
+        _ => list(path, v, one),
+    }
+}
+
+pub fn money(path: &str, v: &Value) -> Result<Value, RpcError> {
+    let obj = object(path, v)?;
+    only_keys(path, obj, &["currency", "amount"])?;
+    let currency = obj.get("currency").unwrap_or(&Value::Null);
+    let code = currency
+        .as_str()
+        .filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()));
+    let Some(code) = code else {
+        return Err(RpcError::invalid_value(
+            &format!("{path}.currency"),
+            currency,
+            "an ISO 4217 code such as INR",
+        ));
+    };
+    let amount = obj.get("amount").unwrap_or(&Value::Null);
+    let number = match amount {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    match number {
+        Some(n) if n.is_finite() => Ok(json!({"currency": code, "amount": amount})),
+        _ => Err(RpcError::invalid_value(
+            &format!("{path}.amount"),
+            amount,
+            "a number",
+        )),
+    }
+}
+
+/// A contact's name: a string the sandbox splits (last word = family name), or the split form.
+pub fn person_name(path: &str, v: &Value) -> Result<Value, RpcError> {
+    let (given, family) = match v {
+        Value::String(s) => {
+            let s = s.split_whitespace().collect::<Vec<_>>();
+            match s.split_last() {
+                Some((last, rest)) if !rest.is_empty() => (rest.join(" "), last.to_string()),
+                Some((only, _)) => (only.to_string(), String::new()),
+                None => return Err(RpcError::invalid_value(path, v, "a non-empty name")),
+            }
+        }
+        Value::Object(obj) => {
+            only_keys(path, obj, &["givenName", "familyName", "displayName"])?;
+            let part = |k: &str| match obj.get(k) {
+                None | Some(Value::Null) => Ok(String::new()),
+                Some(x) => string(&format!("{path}.{k}"), x).map(|s| s.trim().to_string()),
+            };
+            (part("givenName")?, part("familyName")?)
+        }
+        _ => return Err(RpcError::invalid_value(path, v, "a name")),
+    };
+    let display = [given.as_str(), family.as_str()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if display.is_empty() {
+        return Err(RpcError::invalid_value(path, v, "a non-empty name"));
+    }
+    Ok(json!({"givenName": given, "familyName": family, "displayName": display}))
+}
+
+/// The custom-field types the sandbox knows, as the REST API names them.
+pub const CUSTOM_FIELD_TYPES: [&str; 11] = [
+    "Text",
+    "LongText",
+    "Currency",
+    "Date",
+    "Decision",
+    "Number",
+    "Email",
+    "Phone",
+    "URL",
+    "Dropdown",
+    "MultiSelect",
+];
+
+pub fn custom_value(path: &str, kind: &str, v: &Value) -> Result<(), RpcError> {
+    let ok = match kind {
+        "Number" => v.is_number(),
+        "Decision" => v.is_boolean(),
+        "Currency" => v.is_number() || money(path, v).is_ok(),
+        // A calendar date, never a time: a date of birth has no zone.
+        "Date" => v
+            .as_str()
+            .is_some_and(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()),
+        "Email" => v.as_str().is_some_and(valid_email),
+        "MultiSelect" => v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+        _ => v.is_string(),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(RpcError::invalid_value(
+            path,
+            v,
+            &format!("a value for a {kind} field"),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_need_an_offset() {
+        let p = "lead.dueTime";
+        assert_eq!(
+            timestamp(p, &json!("2024-07-18T17:30:00+05:30")).unwrap(),
+            "2024-07-18T12:00:00+0000"
+        );
+        assert_eq!(
+            timestamp(p, &json!("2024-07-18T12:00:00+0000")).unwrap(),
+            "2024-07-18T12:00:00+0000"
+        );
+        let e = timestamp(p, &json!("2024-07-18T12:00:00")).unwrap_err();
+        assert!(e.message.contains("no UTC offset"), "{e}");
+        let e = timestamp(p, &json!("18/07/2024")).unwrap_err();
+        assert!(e.message.contains("invalid value"), "{e}");
+    }
+
+    #[test]
+    fn emails_get_a_primary_entry() {
+        let v = emails("contact.email", &json!(["a@x.in", "b@x.in"])).unwrap();
+        assert_eq!(
+            v,
+            json!({"1": "a@x.in", "2": "b@x.in", "--primary": "a@x.in"})
+        );
+        assert!(emails("contact.email", &json!(["not-an-email"])).is_err());
+        assert!(!valid_email("a@b"));
+        assert!(!valid_email("a b@x.in"));
+        assert!(valid_email("Anil.Mehta@acme.in"));
+    }
+
+    #[test]
+    fn names_split_on_the_last_word() {
+        let v = person_name("contact.name", &json!("Meera  K Nair")).unwrap();
+        assert_eq!(
+            v,
+            json!({"givenName": "Meera K", "familyName": "Nair", "displayName": "Meera K Nair"})
+        );
+        let v = person_name("contact.name", &json!("Madonna")).unwrap();
+        assert_eq!(v["familyName"], "");
+        assert!(person_name("contact.name", &json!("  ")).is_err());
+    }
+}

@@ -1,0 +1,98 @@
+//! Property tests for the transforms: whatever the value, the conversion round-trips.
+
+use chrono::{NaiveDate, TimeZone};
+use crm_migrate::config::DateOrder;
+use crm_migrate::mapping::transform::{
+    When, normalize_email, parse_bool, parse_date, parse_money, parse_number, parse_when,
+    split_full_name, split_name_email, split_tags, to_e164,
+};
+use proptest::prelude::*;
+
+/// Indian grouping: last three digits, then pairs.
+fn indian(n: u64) -> String {
+    let digits = n.to_string();
+    if digits.len() <= 3 {
+        return digits;
+    }
+    let (head, tail) = digits.split_at(digits.len() - 3);
+    let mut groups: Vec<String> = Vec::new();
+    let mut rest = head;
+    while rest.len() > 2 {
+        let (h, t) = rest.split_at(rest.len() - 2);
+        groups.insert(0, t.to_string());
+        rest = h;
+    }
+    groups.insert(0, rest.to_string());
+    format!("{},{tail}", groups.join(","))
+}
+
+fn western(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+proptest! {
+    #[test]
+    fn grouped_amounts_are_exact(n in 0u64..10_000_000_000_000, paise in 0u32..100) {
+        let want = format!("{n}.{paise:02}");
+        prop_assert_eq!(parse_money(&format!("₹ {}.{paise:02}", indian(n)), "INR").unwrap().amount, want.clone());
+        prop_assert_eq!(parse_money(&format!("${}.{paise:02}", western(n)), "INR").unwrap().amount, want.clone());
+        let european = format!("{},{paise:02} €", western(n).replace(',', "."));
+        prop_assert_eq!(parse_money(&european, "INR").unwrap().amount, want);
+        prop_assert_eq!(parse_number(&indian(n)).unwrap(), n.to_string());
+    }
+
+    #[test]
+    fn local_times_in_kolkata_convert_exactly(
+        days in 0i64..40_000, minutes in 0u32..1440, pm_form in any::<bool>(),
+    ) {
+        let date = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days(days);
+        let (h, m) = (minutes / 60, minutes % 60);
+        let time = if pm_form {
+            let h12 = if h % 12 == 0 { 12 } else { h % 12 };
+            format!("{h12:02}:{m:02} {}", if h < 12 { "AM" } else { "PM" })
+        } else {
+            format!("{h:02}:{m:02}")
+        };
+        let raw = format!("{} {time}", date.format("%d/%m/%Y"));
+        let got = parse_when(&raw, DateOrder::Dmy, chrono_tz::Asia::Kolkata).unwrap();
+        let local = date.and_hms_opt(h, m, 0).unwrap();
+        let want = chrono_tz::Asia::Kolkata.from_local_datetime(&local).single().unwrap();
+        prop_assert_eq!(got.when, When::Instant(want.to_utc()));
+        // The same day, date-only, is never shifted by the zone.
+        let d = parse_when(&date.format("%d-%m-%Y").to_string(), DateOrder::Dmy, chrono_tz::Pacific::Kiritimati).unwrap();
+        prop_assert_eq!(d.when, When::Date(date));
+    }
+
+    #[test]
+    fn indian_mobiles_in_any_common_form(n in 6_000_000_000u64..10_000_000_000) {
+        let s = n.to_string();
+        let want = format!("+91{s}");
+        for raw in [s.clone(), format!("0{s}"), format!("+91 {} {}", &s[..5], &s[5..]), format!("+91-{s}"), format!("91{s}")] {
+            prop_assert_eq!(to_e164(&raw, "IN").unwrap(), want.clone());
+        }
+    }
+
+    #[test]
+    fn transforms_never_panic(
+        raw in prop_oneof!["\\PC{0,40}", "[0-9/.:, +()TZapmAPM₹$€£é@<>;Rs\\-\u{200a}]{0,30}"],
+    ) {
+        let _ = parse_money(&raw, "INR");
+        let _ = parse_number(&raw);
+        let _ = to_e164(&raw, "IN");
+        let _ = parse_when(&raw, DateOrder::Dmy, chrono_tz::Asia::Kolkata);
+        let _ = parse_date(&raw, DateOrder::Mdy);
+        let _ = normalize_email(&raw);
+        let _ = split_name_email(&raw);
+        let _ = split_full_name(&raw);
+        let _ = split_tags(&raw);
+        let _ = parse_bool(&raw);
+    }
+}
