@@ -216,3 +216,20 @@ fn each_bad_sequence_in_a_utf8_file_is_counted_on_its_line() {
     assert_eq!(notes.replaced_lines, vec![total_lines as u64]);
     assert_eq!(r.counts().read, 2002);
 }
+
+#[test]
+fn utf16_without_bom_is_recognised_by_its_nul_bytes() {
+    let le: Vec<u8> = utf16(TEXT, false).split_off(2);
+    let (r, le_rows) = rows("c.csv", &le);
+    assert_eq!(r.sniff().encoding, TextEncoding::Utf16Le);
+    assert!(
+        r.sniff()
+            .how
+            .contains("no BOM, but every second byte is NUL")
+    );
+    assert_eq!(values(&le_rows), ["Café Müller", "₹ Traders"]);
+    let be: Vec<u8> = utf16(TEXT, true).split_off(2);
+    let (r, be_rows) = rows("c.csv", &be);
+    assert_eq!(r.sniff().encoding, TextEncoding::Utf16Be);
+    assert_eq!(values(&be_rows), ["Café Müller", "₹ Traders"]);
+}

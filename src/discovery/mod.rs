@@ -226,6 +226,7 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
     };
     let records = record_objects().map(|o| o.rows).sum();
     let mut record_modules: Vec<Module> = record_objects().filter_map(|o| o.module).collect();
+    record_modules.sort();
     record_modules.dedup();
     let inputs = ScopeInputs {
         records,
