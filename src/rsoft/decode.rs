@@ -33,16 +33,6 @@ impl TextEncoding {
         }
     }
 
-    /// Python's codec name for the same decoding (used by the benchmark and by operators).
-    pub fn python_codec(self) -> &'static str {
-        match self {
-            TextEncoding::Utf8 => "utf-8",
-            TextEncoding::Utf8Bom => "utf-8-sig",
-            TextEncoding::Utf16Le | TextEncoding::Utf16Be => "utf-16",
-            TextEncoding::Windows1252 => "cp1252",
-        }
-    }
-
     fn encoding(self) -> &'static Encoding {
         match self {
             TextEncoding::Utf8 | TextEncoding::Utf8Bom => UTF_8,

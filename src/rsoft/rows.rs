@@ -341,8 +341,9 @@ impl RowReader {
         self.csv.get_ref().inner.notes().unwrap_or(&self.utf8_notes)
     }
 
-    /// The next row, borrowed; `None` at the end of the file. I/O errors end the stream as an
-    /// `Err` of [`ReadError`] wrapped in the problem's reason, counted as one bad row.
+    /// The next row, borrowed; `None` at the end of the file. A row that cannot be read is an
+    /// `Err` with its line and reason, counted as bad, and reading goes on; only an I/O error
+    /// ends the stream (as one last bad row naming the error).
     pub fn next_row(&mut self) -> Option<Result<RowRef<'_>, RowProblem>> {
         if self.done {
             return None;
