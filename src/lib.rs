@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod discovery;
 pub mod mapping;
 pub mod nutshell;
 pub mod rsoft;

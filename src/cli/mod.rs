@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod check_api;
+pub mod discover;
 pub mod sample_export;
 pub mod sandbox;
 
@@ -45,6 +46,8 @@ pub struct Cli {
 pub enum Command {
     /// Pre-flight: the live API still has every method the tool uses, and the credentials work.
     CheckApi(check_api::CheckApiArgs),
+    /// Read an RSoft export (folder or .zip) and write the migration scope report.
+    Discover(discover::DiscoverArgs),
     /// Write a realistic RSoft export (the bundled sample at scale 1) for demos and benchmarks.
     SampleExport(sample_export::SampleExportArgs),
     /// Run a local Nutshell-compatible server for demos, rehearsals and tests.
@@ -76,6 +79,7 @@ pub fn main() -> ExitCode {
 fn run(command: Command) -> anyhow::Result<ExitStatus> {
     match command {
         Command::CheckApi(args) => check_api::run(args),
+        Command::Discover(args) => discover::run(args),
         Command::SampleExport(args) => sample_export::run(args),
         Command::Sandbox(args) => sandbox::run(args),
     }

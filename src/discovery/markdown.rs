@@ -1,0 +1,254 @@
+//! Markdown rendering of the scope report, for the operator to hand to the customer.
+
+use std::fmt::Write;
+
+use super::Report;
+use super::gaps::GapKey;
+use crate::rsoft::profile::ValueKind;
+
+/// Escapes a value for a Markdown table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+fn kind(k: ValueKind) -> String {
+    serde_json::to_value(k)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Renders the whole report.
+pub fn render(r: &Report) -> String {
+    let mut md = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_report(&mut md, r);
+    md
+}
+
+fn write_report(md: &mut String, r: &Report) -> std::fmt::Result {
+    writeln!(md, "# Migration scope: RSoft CRM → Nutshell\n")?;
+    writeln!(md, "Export: `{}` ({:?})\n", r.export, r.export_kind)?;
+    writeln!(
+        md,
+        "**Grade: {}** ({} points; {}). **Estimate: {}–{} working days.** **Recommended Nutshell plan: {}.**\n",
+        r.grade.label(),
+        r.grade_score.points,
+        r.grade_rules,
+        r.estimate.working_days_min,
+        r.estimate.working_days_max,
+        r.plan.plan
+    )?;
+
+    writeln!(md, "## Objects\n")?;
+    writeln!(
+        md,
+        "| Module | File | Rows | Bad rows | Encoding | Delimiter | Line ends | Confidence |"
+    )?;
+    writeln!(md, "|---|---|---:|---:|---|---|---|---:|")?;
+    for o in &r.objects {
+        writeln!(
+            md,
+            "| {} | `{}` | {} | {} | {} | {} | {:?} | {:.2} |",
+            o.module.map_or("**unknown**", |m| m.as_str()),
+            cell(&o.file),
+            o.rows,
+            o.bad_rows,
+            o.encoding.label(),
+            o.delimiter.label(),
+            o.line_ending,
+            o.confidence
+        )?;
+    }
+    writeln!(md, "\nRecords in data modules: {}.\n", r.records)?;
+    for o in &r.objects {
+        writeln!(
+            md,
+            "### {} — `{}`\n",
+            o.module.map_or("unknown", |m| m.as_str()),
+            cell(&o.file)
+        )?;
+        writeln!(
+            md,
+            "Read as: {}. Classified by: {}.\n",
+            o.decided,
+            o.evidence.join("; ")
+        )?;
+        writeln!(
+            md,
+            "| Column | Standard | Type | Fill | Distinct | Samples |"
+        )?;
+        writeln!(md, "|---|---|---|---:|---:|---|")?;
+        for c in &o.columns {
+            let mut t = kind(c.inferred);
+            if let Some(order) = c.date_order {
+                t.push_str(&format!(" ({order:?})"));
+            }
+            writeln!(
+                md,
+                "| {} | {} | {} | {:.0}% | {}{} | {} |",
+                cell(&c.header),
+                c.canonical.as_deref().unwrap_or("custom"),
+                t,
+                c.fill_rate * 100.0,
+                if c.distinct_exact { "" } else { "~" },
+                c.distinct,
+                cell(&c.samples.join(" · "))
+            )?;
+        }
+        writeln!(md)?;
+    }
+
+    writeln!(md, "## Dates\n")?;
+    let d = &r.date_order.evidence;
+    writeln!(
+        md,
+        "Order: **{:?}** — {} values prove day-first (e.g. {}), {} prove month-first (e.g. {}), {} are ambiguous, {} are year-first.\n",
+        r.date_order.verdict,
+        d.day_first,
+        d.day_first_example.as_deref().unwrap_or("none"),
+        d.month_first,
+        d.month_first_example.as_deref().unwrap_or("none"),
+        d.ambiguous,
+        d.year_first
+    )?;
+
+    writeln!(md, "## Owners ({})\n", r.owners.len())?;
+    writeln!(
+        md,
+        "| Owner as written | Name | Email | Records | RSoft user |"
+    )?;
+    writeln!(md, "|---|---|---|---:|---|")?;
+    for o in &r.owners {
+        let user = o
+            .user
+            .as_ref()
+            .map_or("*not in the users file*".to_string(), |u| {
+                format!("{} {} <{}> ({})", u.id, u.name, u.email, u.status)
+            });
+        writeln!(
+            md,
+            "| {} | {} | {} | {} | {} |",
+            cell(&o.raw),
+            cell(o.name.as_deref().unwrap_or("")),
+            cell(o.email.as_deref().unwrap_or("")),
+            o.records,
+            cell(&user)
+        )?;
+    }
+
+    writeln!(md, "\n## Pipelines ({})\n", r.pipelines.len())?;
+    for p in &r.pipelines {
+        let source = if p.defined {
+            "pipelines file"
+        } else {
+            "deals only"
+        };
+        writeln!(md, "- **{}** ({source}; {} deals)", p.name, p.deals)?;
+        for s in &p.stages {
+            let flag = if s.only_on_deals {
+                " — *seen only on deals*"
+            } else {
+                ""
+            };
+            writeln!(md, "  - {} ({} deals){flag}", s.name, s.deals)?;
+        }
+    }
+
+    writeln!(md, "\n## Custom fields ({})\n", r.custom_fields.len())?;
+    for c in &r.custom_field_counts {
+        let over = if c.exceeds_standard_cap {
+            " — **over RSoft's 5-field cap of Standard/Advanced plans**"
+        } else {
+            ""
+        };
+        writeln!(md, "- {}: {}{over}", c.module, c.count)?;
+    }
+    if !r.custom_fields.is_empty() {
+        writeln!(md, "\n| Module | Field | In export | Defined | Type |")?;
+        writeln!(md, "|---|---|---|---|---|")?;
+        for f in &r.custom_fields {
+            let t = f
+                .field_type
+                .clone()
+                .or_else(|| f.inferred.map(kind))
+                .unwrap_or_default();
+            writeln!(
+                md,
+                "| {} | {} | {} | {} | {} |",
+                f.module,
+                cell(&f.name),
+                f.in_export,
+                f.defined,
+                cell(&t)
+            )?;
+        }
+    }
+
+    writeln!(md, "\n## Workflows ({})\n", r.workflows.count)?;
+    if !r.workflows.inventory.is_empty() {
+        writeln!(
+            md,
+            "| Name | Module | Trigger | Conditions | Actions | Status |"
+        )?;
+        writeln!(md, "|---|---|---|---|---|---|")?;
+        for w in &r.workflows.inventory {
+            writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} |",
+                cell(&w.name),
+                cell(&w.module),
+                cell(&w.trigger),
+                cell(&w.conditions),
+                cell(&w.actions),
+                cell(&w.status)
+            )?;
+        }
+    }
+
+    writeln!(
+        md,
+        "\n## Gaps: what CSV cannot carry ({} files)\n",
+        r.gaps.len()
+    )?;
+    writeln!(
+        md,
+        "IVR call recordings, WhatsApp threads and attachments are not in RSoft's CSV export; files handed over with it are listed here.\n"
+    )?;
+    for g in &r.gaps {
+        let key = match &g.key {
+            Some(GapKey::Phone(p)) => format!(" — phone {p}"),
+            Some(GapKey::RecordId(id)) => format!(" — record {id}"),
+            None => String::new(),
+        };
+        writeln!(md, "- {}: `{}`{key}", g.kind.label(), cell(&g.path))?;
+    }
+
+    writeln!(md, "\n## Grade and estimate\n")?;
+    for rule in &r.grade_score.rules {
+        writeln!(md, "- {rule}")?;
+    }
+    writeln!(
+        md,
+        "- total {} points: {}\n",
+        r.grade_score.points, r.grade_rules
+    )?;
+    for rule in &r.estimate.rules {
+        writeln!(md, "- {rule}")?;
+    }
+    writeln!(md, "\n## Nutshell plan: {}\n", r.plan.plan)?;
+    for reason in &r.plan.reasons {
+        writeln!(md, "- {reason}")?;
+    }
+
+    writeln!(md, "\n## What the customer recreates by hand\n")?;
+    for step in &r.manual_steps {
+        writeln!(md, "- [ ] {}", cell(step))?;
+    }
+
+    writeln!(md, "\n## Warnings ({})\n", r.warnings.len())?;
+    for w in &r.warnings {
+        writeln!(md, "- {:?}: {}", w.severity, cell(&w.to_string()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,555 @@
+//! Discovery: one streaming pass over an RSoft export that produces the migration scope report —
+//! per-module counts and column profiles, owners, pipelines, custom fields, workflows, gaps, a
+//! complexity grade, a timeline estimate and a Nutshell plan recommendation.
+
+pub mod custom_fields;
+pub mod gaps;
+pub mod markdown;
+pub mod owners;
+pub mod pipelines;
+pub mod scope;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+use crate::rsoft::{
+    ColumnProfile, ColumnProfiler, DateEvidence, DateOrderVerdict, Delimiter, Export, ExportFile,
+    ExportKind, Finding, LineEnding, Module, ReadError, RowRef, Severity, TextEncoding,
+};
+use custom_fields::{CustomField, CustomFieldCount, CustomFieldSet};
+use gaps::Gap;
+use owners::{Owner, OwnerTally, User};
+use pipelines::{Pipeline, PipelineTally};
+use scope::{Estimate, Grade, GradeScore, PlanRecommendation, ScopeInputs};
+
+/// Bad rows listed one by one per file; the rest are counted.
+const LISTED_BAD_ROWS: u64 = 50;
+/// Workflows listed in the inventory; the rest are counted.
+const LISTED_WORKFLOWS: usize = 500;
+
+/// One CSV file of the export, read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectReport {
+    /// `None` for a file that matched no module (also listed in `unknown_files`).
+    pub module: Option<Module>,
+    pub file: String,
+    pub confidence: f64,
+    pub evidence: Vec<String>,
+    /// Data rows: `read_rows + bad_rows`.
+    pub rows: u64,
+    pub read_rows: u64,
+    pub bad_rows: u64,
+    pub encoding: TextEncoding,
+    pub delimiter: Delimiter,
+    pub line_ending: LineEnding,
+    /// How encoding, delimiter and line endings were decided.
+    pub decided: String,
+    pub columns: Vec<ColumnProfile>,
+}
+
+/// A workflow from the workflows file, for the inventory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workflow {
+    pub name: String,
+    pub module: String,
+    pub trigger: String,
+    pub conditions: String,
+    pub actions: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workflows {
+    pub count: u64,
+    /// The first 500; `count` has them all.
+    pub inventory: Vec<Workflow>,
+}
+
+/// The dates of all data modules together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DateOrderSummary {
+    pub verdict: DateOrderVerdict,
+    pub evidence: DateEvidence,
+}
+
+/// The scope report: what `discover` prints as Markdown or JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub export: String,
+    pub export_kind: ExportKind,
+    pub objects: Vec<ObjectReport>,
+    pub unknown_files: Vec<String>,
+    pub records: u64,
+    pub owners: Vec<Owner>,
+    pub pipelines: Vec<Pipeline>,
+    pub custom_fields: Vec<CustomField>,
+    pub custom_field_counts: Vec<CustomFieldCount>,
+    pub workflows: Workflows,
+    pub gaps: Vec<Gap>,
+    pub date_order: DateOrderSummary,
+    pub warnings: Vec<Finding>,
+    pub grade: Grade,
+    pub grade_score: GradeScore,
+    pub grade_rules: String,
+    pub estimate: Estimate,
+    pub plan: PlanRecommendation,
+    pub manual_steps: Vec<String>,
+}
+
+/// Opens an export (folder or `.zip`) and discovers it.
+pub fn discover_path(path: impl AsRef<Path>) -> Result<Report, ReadError> {
+    let export = Export::open(path)?;
+    discover(&export)
+}
+
+/// Everything gathered while streaming files; one per file, merged in file order.
+#[derive(Default)]
+struct Pass {
+    objects: Vec<ObjectReport>,
+    owners: OwnerTally,
+    pipelines: PipelineTally,
+    definitions: Vec<Definition>,
+    workflows: Vec<Workflow>,
+    workflow_count: u64,
+    users: Vec<User>,
+    warnings: Vec<Finding>,
+}
+
+/// Users kept from the users file (a bound on memory; real accounts have far fewer).
+const MAX_USERS: usize = 10_000;
+
+/// A row of the custom-field definitions file.
+struct Definition {
+    module: Module,
+    name: String,
+    field_type: String,
+    options: String,
+}
+
+impl Pass {
+    fn merge(&mut self, other: Pass) {
+        self.objects.extend(other.objects);
+        self.owners.merge(other.owners);
+        self.pipelines.merge(other.pipelines);
+        self.definitions.extend(other.definitions);
+        let room = LISTED_WORKFLOWS.saturating_sub(self.workflows.len());
+        self.workflows
+            .extend(other.workflows.into_iter().take(room));
+        self.workflow_count += other.workflow_count;
+        let room = MAX_USERS.saturating_sub(self.users.len());
+        self.users.extend(other.users.into_iter().take(room));
+        self.warnings.extend(other.warnings);
+    }
+}
+
+/// Streams every CSV file once, several at a time, and builds the report. Fails only if a file
+/// cannot be opened.
+pub fn discover(export: &Export) -> Result<Report, ReadError> {
+    let mut pass = Pass::default();
+    pass.warnings.extend(export.unreadable().iter().cloned());
+    if !export.skipped().is_empty() {
+        pass.warnings.push(Finding {
+            severity: Severity::Warning,
+            file: export.root().display().to_string(),
+            line: None,
+            message: format!(
+                "skipped {} operating-system file(s): {}",
+                export.skipped().len(),
+                export.skipped().join(", ")
+            ),
+        });
+    }
+    for file_pass in read_files(export)? {
+        pass.merge(file_pass);
+    }
+    let Pass {
+        objects,
+        owners,
+        pipelines,
+        definitions,
+        workflows,
+        workflow_count,
+        users,
+        mut warnings,
+    } = pass;
+    let mut custom = CustomFieldSet::default();
+    for d in definitions {
+        custom.definition(d.module, &d.name, &d.field_type, &d.options);
+    }
+
+    let mut date_evidence = DateEvidence::default();
+    let mut undecided_date_columns = 0;
+    for o in &objects {
+        let Some(module) = o.module else { continue };
+        for c in &o.columns {
+            custom.column(c, module);
+            if let Some(d) = &c.dates {
+                merge_dates(&mut date_evidence, d);
+                if matches!(
+                    c.date_order,
+                    Some(DateOrderVerdict::Ambiguous | DateOrderVerdict::Conflicting)
+                ) {
+                    undecided_date_columns += 1;
+                    warnings.push(Finding {
+                        severity: Severity::Warning,
+                        file: o.file.clone(),
+                        line: None,
+                        message: date_warning(c, d),
+                    });
+                }
+            }
+        }
+    }
+    if owners.overflow > 0 {
+        warnings.push(Finding {
+            severity: Severity::Warning,
+            file: export.root().display().to_string(),
+            line: None,
+            message: format!("more than {} distinct owner values: {} cells beyond that are not listed. Check that the owner columns hold owners", owners::MAX_OWNERS, owners.overflow),
+        });
+    }
+    let owners = owners.finish(&users);
+    let pipelines = pipelines.finish();
+    let (custom_fields, custom_field_counts) = custom.finish();
+    let gaps: Vec<Gap> = export.others().iter().map(gaps::gap_of).collect();
+    let unknown_files: Vec<String> = objects
+        .iter()
+        .filter(|o| o.module.is_none())
+        .map(|o| o.file.clone())
+        .collect();
+    let record_objects = || {
+        objects
+            .iter()
+            .filter(|o| o.module.is_some_and(Module::holds_records))
+    };
+    let records = record_objects().map(|o| o.rows).sum();
+    let mut record_modules: Vec<Module> = record_objects().filter_map(|o| o.module).collect();
+    record_modules.sort();
+    record_modules.dedup();
+    let inputs = ScopeInputs {
+        records,
+        bad_rows: objects.iter().map(|o| o.bad_rows).sum(),
+        record_modules: record_modules.len(),
+        custom_fields: &custom_field_counts,
+        pipelines: &pipelines,
+        workflows: workflow_count,
+        gaps: &gaps,
+        undecided_date_columns,
+    };
+    let (grade, grade_score) = scope::grade(&inputs);
+    let estimate = scope::estimate(grade, &inputs);
+    let plan = scope::plan(&inputs);
+    let manual_steps = scope::manual_steps(&pipelines, &workflows, workflow_count, &gaps);
+    Ok(Report {
+        export: export.root().display().to_string(),
+        export_kind: export.kind(),
+        objects,
+        unknown_files,
+        records,
+        owners,
+        pipelines,
+        custom_fields,
+        custom_field_counts,
+        workflows: Workflows {
+            count: workflow_count,
+            inventory: workflows,
+        },
+        gaps,
+        date_order: DateOrderSummary {
+            verdict: date_evidence.verdict(),
+            evidence: date_evidence,
+        },
+        warnings,
+        grade,
+        grade_score,
+        grade_rules: scope::GRADE_RULES.to_string(),
+        estimate,
+        plan,
+        manual_steps,
+    })
+}
+
+fn merge_dates(total: &mut DateEvidence, d: &DateEvidence) {
+    total.day_first += d.day_first;
+    total.month_first += d.month_first;
+    total.year_first += d.year_first;
+    total.ambiguous += d.ambiguous;
+    for (slot, v) in [
+        (&mut total.day_first_example, &d.day_first_example),
+        (&mut total.month_first_example, &d.month_first_example),
+        (&mut total.ambiguous_example, &d.ambiguous_example),
+    ] {
+        if slot.is_none() {
+            slot.clone_from(v);
+        }
+    }
+}
+
+fn date_warning(c: &ColumnProfile, d: &DateEvidence) -> String {
+    match c.date_order {
+        Some(DateOrderVerdict::Conflicting) => format!(
+            "column {:?} mixes day-first ({}, e.g. {}) and month-first ({}, e.g. {}) dates: fix the file, or declare date_order and expect the other rows to be held",
+            c.header,
+            d.day_first,
+            d.day_first_example.as_deref().unwrap_or("?"),
+            d.month_first,
+            d.month_first_example.as_deref().unwrap_or("?"),
+        ),
+        _ => format!(
+            "column {:?}: no date proves day-first or month-first ({} ambiguous, e.g. {}): declare [source] date_order in the config",
+            c.header,
+            d.ambiguous,
+            d.ambiguous_example.as_deref().unwrap_or("?"),
+        ),
+    }
+}
+
+/// The roles of a file's columns that discovery reads beyond profiling.
+struct Roles {
+    owners: Vec<usize>,
+    pipeline: Option<usize>,
+    stage: Option<usize>,
+    order: Option<usize>,
+    probability: Option<usize>,
+    by_canonical: Vec<(&'static str, usize)>,
+}
+
+impl Roles {
+    fn of(module: Option<Module>, headers: &[String]) -> Roles {
+        let mut by_canonical = Vec::new();
+        if let Some(m) = module {
+            for (i, h) in headers.iter().enumerate() {
+                if let Some(c) = m.canonical_header(h) {
+                    if !by_canonical.iter().any(|(k, _)| *k == c) {
+                        by_canonical.push((c, i));
+                    }
+                }
+            }
+        }
+        let find = |name: &str| {
+            by_canonical
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, i)| *i)
+        };
+        let owners = if module.is_some_and(Module::holds_records) {
+            (0..headers.len())
+                .filter(|i| owners::is_owner_column(&headers[*i]))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Roles {
+            owners,
+            pipeline: find("Pipeline"),
+            stage: find("Stage"),
+            order: find("Stage Order"),
+            probability: find("Probability"),
+            by_canonical,
+        }
+    }
+
+    /// The row's value of a standard column, blank when the file lacks it.
+    fn get<'a>(&self, row: &RowRef<'a>, canonical: &str) -> &'a str {
+        self.by_canonical
+            .iter()
+            .find(|(k, _)| *k == canonical)
+            .and_then(|(_, i)| row.field(*i))
+            .unwrap_or("")
+    }
+}
+
+/// Reads the files on as many threads as the machine has cores (files are independent), and
+/// returns their passes in file order.
+fn read_files(export: &Export) -> Result<Vec<Pass>, ReadError> {
+    let files = export.files();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len())
+        .max(1);
+    // Largest first, so the last file to finish is a small one and the threads end together.
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|i| std::cmp::Reverse(files[*i].entry.size));
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, Result<Pass, ReadError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let n = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&i) = order.get(n) else { break };
+                        let Some(file) = files.get(i) else { break };
+                        done.push((i, read_file(export, file)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    if results.len() != files.len() {
+        return Err(ReadError::Unsupported {
+            file: export.root().display().to_string(),
+            message: "a reading thread stopped unexpectedly: run discover again".to_string(),
+        });
+    }
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
+    let mut pass = Pass::default();
+    let pass = &mut pass;
+    let mut reader = export.rows(file)?;
+    let module = file.module;
+    let headers = reader.headers().names().to_vec();
+    let roles = Roles::of(module, &headers);
+    let mut profilers = vec![ColumnProfiler::default(); headers.len()];
+    let mut listed_bad = 0;
+    while let Some(next) = reader.next_row() {
+        let row = match next {
+            Ok(row) => row,
+            Err(problem) => {
+                listed_bad += 1;
+                if listed_bad <= LISTED_BAD_ROWS {
+                    pass.warnings.push(Finding {
+                        severity: Severity::Error,
+                        file: problem.file,
+                        line: Some(problem.line),
+                        message: problem.reason,
+                    });
+                }
+                continue;
+            }
+        };
+        for (p, v) in profilers.iter_mut().zip(row.fields()) {
+            p.observe(v);
+        }
+        if let Some(m) = module {
+            for i in &roles.owners {
+                if let Some(v) = row.field(*i) {
+                    pass.owners.add(m, v);
+                }
+            }
+        }
+        match module {
+            Some(Module::Deals) if roles.stage.is_some() || roles.pipeline.is_some() => {
+                let pipeline = roles.pipeline.and_then(|i| row.field(i)).unwrap_or("");
+                let stage = roles.stage.and_then(|i| row.field(i)).unwrap_or("");
+                pass.pipelines.deal(pipeline, stage);
+            }
+            Some(Module::Pipelines) => {
+                let cell = |i: Option<usize>| i.and_then(|i| row.field(i));
+                pass.pipelines.define(
+                    cell(roles.pipeline).unwrap_or(""),
+                    cell(roles.stage).unwrap_or(""),
+                    cell(roles.order),
+                    cell(roles.probability),
+                );
+            }
+            Some(Module::CustomFields) => {
+                let name = roles.get(&row, "Module");
+                match Module::from_name(name) {
+                    Some(m) => pass.definitions.push(Definition {
+                        module: m,
+                        name: roles.get(&row, "Field Name").to_string(),
+                        field_type: roles.get(&row, "Field Type").to_string(),
+                        options: roles.get(&row, "Options").to_string(),
+                    }),
+                    None => pass.warnings.push(Finding {
+                        severity: Severity::Warning,
+                        file: file.entry.path.clone(),
+                        line: Some(row.line),
+                        message: format!("custom field {:?} names module {name:?}, which is not an RSoft module: it is left out of the custom-field list", roles.get(&row, "Field Name")),
+                    }),
+                }
+            }
+            Some(Module::Users) if pass.users.len() < MAX_USERS => {
+                let f = |c: &str| roles.get(&row, c).trim().to_string();
+                pass.users.push(User {
+                    id: f("User ID"),
+                    name: f("Name"),
+                    email: f("Email"),
+                    status: f("Status"),
+                });
+            }
+            Some(Module::Workflows) => {
+                pass.workflow_count += 1;
+                if pass.workflows.len() < LISTED_WORKFLOWS {
+                    let f = |c: &str| roles.get(&row, c).trim().to_string();
+                    pass.workflows.push(Workflow {
+                        name: f("Workflow Name"),
+                        module: f("Module"),
+                        trigger: f("Trigger"),
+                        conditions: f("Conditions"),
+                        actions: f("Actions"),
+                        status: f("Status"),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    let counts = reader.counts();
+    if counts.bad > LISTED_BAD_ROWS {
+        pass.warnings.push(Finding {
+            severity: Severity::Error,
+            file: file.entry.path.clone(),
+            line: None,
+            message: format!(
+                "{} more bad rows not listed here",
+                counts.bad - LISTED_BAD_ROWS
+            ),
+        });
+    }
+    pass.warnings.extend(reader.findings().iter().cloned());
+    match module {
+        None => pass.warnings.push(Finding {
+            severity: Severity::Warning,
+            file: file.entry.path.clone(),
+            line: None,
+            message: format!(
+                "not recognised as an RSoft module ({}): reassign it to a module or leave it out",
+                file.classification.evidence.join("; ")
+            ),
+        }),
+        Some(m) if file.classification.confidence < 0.6 => pass.warnings.push(Finding {
+            severity: Severity::Warning,
+            file: file.entry.path.clone(),
+            line: None,
+            message: format!(
+                "read as {m} with low confidence {:.2} ({}): check it",
+                file.classification.confidence,
+                file.classification.evidence.join("; ")
+            ),
+        }),
+        Some(_) => {}
+    }
+    let sniff = reader.sniff().clone();
+    let columns = profilers
+        .into_iter()
+        .zip(&headers)
+        .map(|(p, h)| p.finish(h, module))
+        .collect();
+    pass.objects.push(ObjectReport {
+        module,
+        file: file.entry.path.clone(),
+        confidence: file.classification.confidence,
+        evidence: file.classification.evidence.clone(),
+        rows: counts.read + counts.bad,
+        read_rows: counts.read,
+        bad_rows: counts.bad,
+        encoding: sniff.encoding,
+        delimiter: sniff.delimiter,
+        line_ending: sniff.line_ending,
+        decided: sniff.how,
+        columns,
+    });
+    Ok(std::mem::take(pass))
+}

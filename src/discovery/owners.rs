@@ -1,0 +1,175 @@
+//! Owners: every distinct value of an owner-like column, across all modules, with record counts.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::rsoft::Module;
+use crate::rsoft::hashing::FastHash;
+
+/// Distinct owner values kept before the rest are only counted (a bound on memory).
+pub const MAX_OWNERS: usize = 10_000;
+
+/// One distinct owner value, as written, and what it says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Owner {
+    /// The value as written in the export, trimmed.
+    pub raw: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// Cells holding this value, across all owner-like columns.
+    pub records: u64,
+    /// The same count per module.
+    pub modules: BTreeMap<Module, u64>,
+    /// The user in the export's users file this owner is (by email, else by name): gives a
+    /// name-only owner the email that owner reconciliation matches on.
+    pub user: Option<User>,
+}
+
+/// A row of the users file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub status: String,
+}
+
+impl Owner {
+    /// Finds this owner among the users: same email (any case), else same name (any case).
+    fn match_user(&mut self, users: &[User]) {
+        let same = |a: &str, b: &str| !a.is_empty() && a.trim().eq_ignore_ascii_case(b.trim());
+        self.user = self
+            .email
+            .as_deref()
+            .and_then(|e| users.iter().find(|u| same(&u.email, e)))
+            .or_else(|| {
+                self.name
+                    .as_deref()
+                    .and_then(|n| users.iter().find(|u| same(&u.name, n)))
+            })
+            .cloned();
+    }
+}
+
+/// Splits an owner value: `Ravi Kumar <ravi@acme.in>`, `ravi@acme.in`, or `Ravi Kumar`.
+pub fn parse_owner(raw: &str) -> (Option<String>, Option<String>) {
+    let raw = raw.trim();
+    if let (Some(open), Some(inner)) = (raw.rfind('<'), raw.strip_suffix('>')) {
+        let email = inner[open + 1..].trim();
+        let name = raw[..open].trim().trim_matches('"').trim();
+        if email.contains('@') {
+            return (
+                (!name.is_empty()).then(|| name.to_string()),
+                Some(email.to_string()),
+            );
+        }
+    }
+    if raw.contains('@') && !raw.contains(char::is_whitespace) {
+        return (None, Some(raw.to_string()));
+    }
+    ((!raw.is_empty()).then(|| raw.to_string()), None)
+}
+
+/// Is this header an owner-like column (`Owner`, `Assigned To`, `Lead Owner`, `Created By`…)?
+pub fn is_owner_column(header: &str) -> bool {
+    let h: String = header
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    h.contains("owner")
+        || h.starts_with("assignedto")
+        || h == "assignee"
+        || h == "agent"
+        || h.starts_with("createdby")
+        || h.starts_with("modifiedby")
+}
+
+/// Counts owner values as rows stream by.
+#[derive(Debug, Default)]
+pub struct OwnerTally {
+    counts: HashMap<String, (u64, BTreeMap<Module, u64>), FastHash>,
+    /// Cells whose value was not kept because [`MAX_OWNERS`] was reached.
+    pub overflow: u64,
+}
+
+impl OwnerTally {
+    pub fn add(&mut self, module: Module, value: &str) {
+        let value = value.trim();
+        if value.is_empty() {
+            return;
+        }
+        if let Some((n, per)) = self.counts.get_mut(value) {
+            *n += 1;
+            *per.entry(module).or_default() += 1;
+        } else if self.counts.len() < MAX_OWNERS {
+            self.counts
+                .insert(value.to_string(), (1, BTreeMap::from([(module, 1)])));
+        } else {
+            self.overflow += 1;
+        }
+    }
+
+    /// Adds another file's tally (files are read in parallel, then merged in file order).
+    pub fn merge(&mut self, other: OwnerTally) {
+        self.overflow += other.overflow;
+        for (value, (n, per)) in other.counts {
+            if let Some((total, mine)) = self.counts.get_mut(&value) {
+                *total += n;
+                for (m, k) in per {
+                    *mine.entry(m).or_default() += k;
+                }
+            } else if self.counts.len() < MAX_OWNERS {
+                self.counts.insert(value, (n, per));
+            } else {
+                self.overflow += n;
+            }
+        }
+    }
+
+    /// Owners, most records first, then by value, each matched to the users file.
+    pub fn finish(self, users: &[User]) -> Vec<Owner> {
+        let mut owners: Vec<Owner> = self
+            .counts
+            .into_iter()
+            .map(|(raw, (records, modules))| {
+                let (name, email) = parse_owner(&raw);
+                let mut owner = Owner {
+                    raw,
+                    name,
+                    email,
+                    records,
+                    modules,
+                    user: None,
+                };
+                owner.match_user(users);
+                owner
+            })
+            .collect();
+        owners.sort_by(|a, b| b.records.cmp(&a.records).then_with(|| a.raw.cmp(&b.raw)));
+        owners
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owner_columns() {
+        for h in [
+            "Owner",
+            "Lead Owner",
+            "Deal Owner",
+            "Assigned To",
+            "Created By",
+            "Contact Owner",
+        ] {
+            assert!(is_owner_column(h), "{h}");
+        }
+        for h in ["Company Name", "Email", "Stage"] {
+            assert!(!is_owner_column(h), "{h}");
+        }
+    }
+}

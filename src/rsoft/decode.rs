@@ -1,0 +1,440 @@
+//! Text decoding of export files: sniff the encoding, delimiter and line endings from the start of
+//! a file, then transcode the whole stream to UTF-8 while noting every byte that was replaced.
+
+use std::io::{self, Read};
+
+use encoding_rs::{Decoder, DecoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use serde::{Deserialize, Serialize};
+
+/// How much of a file is read up front to decide encoding, delimiter and line endings.
+pub const SNIFF_BYTES: usize = 64 * 1024;
+
+/// Lines listed one by one before the rest are only counted.
+const LISTED_LINES: usize = 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextEncoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    Windows1252,
+}
+
+impl TextEncoding {
+    pub fn label(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf8Bom => "UTF-8 with BOM",
+            TextEncoding::Utf16Le => "UTF-16 LE",
+            TextEncoding::Utf16Be => "UTF-16 BE",
+            TextEncoding::Windows1252 => "Windows-1252",
+        }
+    }
+
+    fn encoding(self) -> &'static Encoding {
+        match self {
+            TextEncoding::Utf8 | TextEncoding::Utf8Bom => UTF_8,
+            TextEncoding::Utf16Le => UTF_16LE,
+            TextEncoding::Utf16Be => UTF_16BE,
+            TextEncoding::Windows1252 => WINDOWS_1252,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delimiter {
+    Comma,
+    Semicolon,
+    Tab,
+}
+
+impl Delimiter {
+    pub fn byte(self) -> u8 {
+        match self {
+            Delimiter::Comma => b',',
+            Delimiter::Semicolon => b';',
+            Delimiter::Tab => b'\t',
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Delimiter::Comma => "comma",
+            Delimiter::Semicolon => "semicolon",
+            Delimiter::Tab => "tab",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineEnding {
+    Crlf,
+    Lf,
+    Mixed,
+    /// A single line with no terminator, or an empty file.
+    Unknown,
+}
+
+/// What the start of a file says about how to read it, and how that was decided.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sniff {
+    pub encoding: TextEncoding,
+    pub delimiter: Delimiter,
+    pub line_ending: LineEnding,
+    /// For people: e.g. `no BOM; first 64 KiB are valid UTF-8; header has 14 commas, 0 semicolons, 0 tabs; 120 CRLF, 0 LF`.
+    pub how: String,
+}
+
+/// Decides encoding, delimiter and line endings from the first bytes of a file.
+pub fn sniff(sample: &[u8]) -> Sniff {
+    let (encoding, mut how) = sniff_encoding(sample);
+    let (text, _) = encoding.encoding().decode_with_bom_removal(sample);
+    let (delimiter, delim_how) = sniff_delimiter(&text);
+    let (line_ending, le_how) = sniff_line_ending(&text);
+    how.push_str("; ");
+    how.push_str(&delim_how);
+    how.push_str("; ");
+    how.push_str(&le_how);
+    Sniff {
+        encoding,
+        delimiter,
+        line_ending,
+        how,
+    }
+}
+
+fn sniff_encoding(sample: &[u8]) -> (TextEncoding, String) {
+    match sample {
+        [0xEF, 0xBB, 0xBF, ..] => return (TextEncoding::Utf8Bom, "UTF-8 BOM (EF BB BF)".into()),
+        [0xFF, 0xFE, ..] => return (TextEncoding::Utf16Le, "UTF-16 LE BOM (FF FE)".into()),
+        [0xFE, 0xFF, ..] => return (TextEncoding::Utf16Be, "UTF-16 BE BOM (FE FF)".into()),
+        _ => {}
+    }
+    let kib = sample.len().div_ceil(1024);
+    // Without a BOM, UTF-16 text of mostly ASCII shows NUL in every other byte.
+    let pairs = sample.len() / 2;
+    if pairs >= 4 {
+        let even_nul = sample.iter().step_by(2).filter(|b| **b == 0).count();
+        let odd_nul = sample
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count();
+        if odd_nul * 10 >= pairs * 9 && even_nul == 0 {
+            return (
+                TextEncoding::Utf16Le,
+                "no BOM, but every second byte is NUL: UTF-16 LE".into(),
+            );
+        }
+        if even_nul * 10 >= pairs * 9 && odd_nul == 0 {
+            return (
+                TextEncoding::Utf16Be,
+                "no BOM, but every first byte of a pair is NUL: UTF-16 BE".into(),
+            );
+        }
+    }
+    match std::str::from_utf8(sample) {
+        Ok(s) if s.is_ascii() => (
+            TextEncoding::Utf8,
+            format!("no BOM; first {kib} KiB are plain ASCII, read as UTF-8"),
+        ),
+        Ok(_) => (
+            TextEncoding::Utf8,
+            format!("no BOM; first {kib} KiB are valid UTF-8"),
+        ),
+        // A multi-byte character cut by the end of the sample is still UTF-8.
+        Err(e) if e.error_len().is_none() => (
+            TextEncoding::Utf8,
+            format!("no BOM; first {kib} KiB are valid UTF-8"),
+        ),
+        Err(e) => (
+            TextEncoding::Windows1252,
+            format!(
+                "no BOM; not UTF-8 (invalid byte 0x{:02X} at offset {}): read as Windows-1252",
+                sample.get(e.valid_up_to()).copied().unwrap_or(0),
+                e.valid_up_to()
+            ),
+        ),
+    }
+}
+
+/// Counts delimiters outside quotes in the header line; the most frequent wins, comma on a tie.
+fn sniff_delimiter(text: &str) -> (Delimiter, String) {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '\n' | '\r' if !quoted => break,
+            ',' if !quoted => counts[0] += 1,
+            ';' if !quoted => counts[1] += 1,
+            '\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let [comma, semi, tab] = counts;
+    let delimiter = if semi > comma && semi >= tab {
+        Delimiter::Semicolon
+    } else if tab > comma && tab > semi {
+        Delimiter::Tab
+    } else {
+        Delimiter::Comma
+    };
+    (
+        delimiter,
+        format!(
+            "header has {comma} commas, {semi} semicolons, {tab} tabs: {}",
+            delimiter.label()
+        ),
+    )
+}
+
+fn sniff_line_ending(text: &str) -> (LineEnding, String) {
+    let bytes = text.as_bytes();
+    let mut crlf = 0usize;
+    let mut lf = 0usize;
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\n' {
+            if i > 0 && bytes[i - 1] == b'\r' {
+                crlf += 1;
+            } else {
+                lf += 1;
+            }
+        }
+    }
+    let ending = match (crlf, lf) {
+        (0, 0) => LineEnding::Unknown,
+        (_, 0) => LineEnding::Crlf,
+        (0, _) => LineEnding::Lf,
+        _ => LineEnding::Mixed,
+    };
+    (ending, format!("{crlf} CRLF and {lf} LF line ends"))
+}
+
+/// What transcoding had to change, with the lines it happened on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DecodeNotes {
+    /// Undecodable byte sequences replaced by U+FFFD.
+    pub replaced: u64,
+    /// Lines (1-based, physical) holding a replacement; the first few only.
+    pub replaced_lines: Vec<u64>,
+    /// Windows-1252 fallback: lines with non-ASCII bytes, whose characters were guessed.
+    pub non_ascii_lines: u64,
+    pub non_ascii_first_lines: Vec<u64>,
+}
+
+impl DecodeNotes {
+    pub(crate) fn note_replaced(&mut self, line: u64) {
+        self.replaced += 1;
+        if self.replaced_lines.len() < LISTED_LINES && self.replaced_lines.last() != Some(&line) {
+            self.replaced_lines.push(line);
+        }
+    }
+
+    fn note_non_ascii(&mut self, line: u64) {
+        if self.non_ascii_first_lines.last() == Some(&line) {
+            return;
+        }
+        self.non_ascii_lines += 1;
+        if self.non_ascii_first_lines.len() < LISTED_LINES {
+            self.non_ascii_first_lines.push(line);
+        }
+    }
+}
+
+/// The text a CSV reader reads: UTF-8 passes through untouched (the row reader checks each record
+/// and notes replacements itself), anything else is transcoded to UTF-8.
+pub enum TextStream<R> {
+    Utf8(R),
+    Transcoded(Box<Transcoder<R>>),
+}
+
+impl<R: Read> TextStream<R> {
+    /// `inner` must already be past a UTF-8 BOM.
+    pub fn new(inner: R, encoding: TextEncoding) -> Self {
+        match encoding {
+            TextEncoding::Utf8 | TextEncoding::Utf8Bom => TextStream::Utf8(inner),
+            other => TextStream::Transcoded(Box::new(Transcoder::new(inner, other))),
+        }
+    }
+
+    /// What transcoding changed; `None` for UTF-8, which is checked per record instead.
+    pub fn notes(&self) -> Option<&DecodeNotes> {
+        match self {
+            TextStream::Utf8(_) => None,
+            TextStream::Transcoded(t) => Some(t.notes()),
+        }
+    }
+}
+
+impl<R: Read> Read for TextStream<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            TextStream::Utf8(r) => r.read(buf),
+            TextStream::Transcoded(t) => t.read(buf),
+        }
+    }
+}
+
+/// A `Read` that yields the file as UTF-8, whatever it was written in, and keeps [`DecodeNotes`].
+pub struct Transcoder<R> {
+    inner: R,
+    decoder: Decoder,
+    /// Windows-1252 decoding never fails, so it notes lines with non-ASCII bytes instead.
+    guessing: bool,
+    input: Box<[u8]>,
+    in_start: usize,
+    in_end: usize,
+    eof: bool,
+    /// The decoder has seen the end of input and must not be called again.
+    finished: bool,
+    output: Vec<u8>,
+    out_pos: usize,
+    /// Newlines already passed on the output side, i.e. the current line is `lines + 1`.
+    lines: u64,
+    /// Same, counted on the input side (only used when guessing, where input is ASCII-compatible).
+    in_lines: u64,
+    notes: DecodeNotes,
+}
+
+impl<R: Read> Transcoder<R> {
+    pub fn new(inner: R, encoding: TextEncoding) -> Self {
+        let decoder = match encoding {
+            TextEncoding::Windows1252 => WINDOWS_1252.new_decoder_without_bom_handling(),
+            other => other.encoding().new_decoder_with_bom_removal(),
+        };
+        Transcoder {
+            inner,
+            decoder,
+            guessing: encoding == TextEncoding::Windows1252,
+            input: vec![0; 64 * 1024].into_boxed_slice(),
+            in_start: 0,
+            in_end: 0,
+            eof: false,
+            finished: false,
+            output: Vec::with_capacity(3 * 64 * 1024 + 16),
+            out_pos: 0,
+            lines: 0,
+            in_lines: 0,
+            notes: DecodeNotes::default(),
+        }
+    }
+
+    pub fn notes(&self) -> &DecodeNotes {
+        &self.notes
+    }
+
+    /// Decodes the next chunk of input into `output`; false at the end of the stream.
+    fn refill(&mut self) -> io::Result<bool> {
+        self.output.clear();
+        self.out_pos = 0;
+        while !self.finished {
+            if self.in_start == self.in_end && !self.eof {
+                self.in_start = 0;
+                self.in_end = self.inner.read(&mut self.input)?;
+                self.eof = self.in_end == 0;
+            }
+            let last = self.eof;
+            if self.guessing {
+                self.scan_non_ascii(self.in_start, self.in_end);
+            }
+            let src = &self.input[self.in_start..self.in_end];
+            let want = self
+                .decoder
+                .max_utf8_buffer_length(src.len())
+                .unwrap_or(src.len() * 3 + 16);
+            let start = self.output.len();
+            self.output.resize(start + want, 0);
+            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
+                src,
+                &mut self.output[start..],
+                last,
+            );
+            self.output.truncate(start + written);
+            self.in_start += read;
+            self.finished = last && matches!(result, DecoderResult::InputEmpty);
+            if let DecoderResult::Malformed(_, _) = result {
+                let line = self.lines + 1 + count_newlines(&self.output) as u64;
+                self.notes.note_replaced(line);
+                self.output.extend_from_slice("\u{FFFD}".as_bytes());
+            }
+            if !self.output.is_empty() {
+                self.lines += count_newlines(&self.output) as u64;
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn scan_non_ascii(&mut self, from: usize, to: usize) {
+        let bytes = &self.input[from..to];
+        let mut line = self.in_lines + 1;
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+            if !bytes[start..end].is_ascii() {
+                self.notes.note_non_ascii(line);
+            }
+            if end < bytes.len() {
+                line += 1;
+            }
+            start = end + 1;
+        }
+        self.in_lines = line - 1;
+    }
+}
+
+fn count_newlines(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count()
+}
+
+impl<R: Read> Read for Transcoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.out_pos == self.output.len() && !self.refill()? {
+            return Ok(0);
+        }
+        let n = buf.len().min(self.output.len() - self.out_pos);
+        buf[..n].copy_from_slice(&self.output[self.out_pos..self.out_pos + n]);
+        self.out_pos += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_all(bytes: &[u8], enc: TextEncoding) -> (String, DecodeNotes) {
+        let mut t = Transcoder::new(bytes, enc);
+        let mut s = String::new();
+        t.read_to_string(&mut s).unwrap();
+        (s, t.notes().clone())
+    }
+
+    #[test]
+    fn bad_utf8_is_replaced_and_noted_with_its_line() {
+        let (s, notes) = decode_all(b"a,b\n1,2\n3,\xFF\n", TextEncoding::Utf8);
+        assert_eq!(s, "a,b\n1,2\n3,\u{FFFD}\n");
+        assert_eq!(notes.replaced, 1);
+        assert_eq!(notes.replaced_lines, vec![3]);
+    }
+
+    #[test]
+    fn windows_1252_notes_lines_with_non_ascii() {
+        let (s, notes) = decode_all(b"a\nCaf\xE9\nx\n\x80 5\n", TextEncoding::Windows1252);
+        assert_eq!(s, "a\nCaf\u{e9}\nx\n\u{20ac} 5\n");
+        assert_eq!(notes.non_ascii_lines, 2);
+        assert_eq!(notes.non_ascii_first_lines, vec![2, 4]);
+    }
+
+    #[test]
+    fn tie_goes_to_comma_and_quotes_are_skipped() {
+        let s = sniff(b"\"a;b\",c\n1,2\n");
+        assert_eq!(s.delimiter, Delimiter::Comma);
+        assert_eq!(s.line_ending, LineEnding::Lf);
+    }
+}

@@ -1,0 +1,298 @@
+//! An RSoft export on disk: a folder or a `.zip`. Lists its files, classifies the CSV ones, and
+//! opens any of them as a stream (zip entries are inflated on the fly, never unpacked).
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::ReadError;
+use super::modules::{self, Classification, Module};
+use super::rows::{Finding, RowReader};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportKind {
+    Folder,
+    Zip,
+}
+
+/// A file inside the export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Path inside the export, `/`-separated.
+    pub path: String,
+    pub size: u64,
+    #[serde(skip)]
+    zip_index: Option<usize>,
+}
+
+impl Entry {
+    pub fn file_name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+
+    /// CSV (or TSV) by extension; everything else is a gap candidate.
+    pub fn is_csv(&self) -> bool {
+        let lower = self.path.to_ascii_lowercase();
+        lower.ends_with(".csv") || lower.ends_with(".tsv")
+    }
+}
+
+/// A CSV file of the export, classified.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportFile {
+    pub entry: Entry,
+    pub classification: Classification,
+    /// The module the file is read as: the classification's, unless the operator reassigned it.
+    pub module: Option<Module>,
+    pub headers: Vec<String>,
+}
+
+/// An opened export: its CSV files (classified) and its other files.
+#[derive(Debug, Clone)]
+pub struct Export {
+    root: PathBuf,
+    kind: ExportKind,
+    files: Vec<ExportFile>,
+    others: Vec<Entry>,
+    /// Files skipped as operating-system clutter (`__MACOSX/`, `.DS_Store`, `Thumbs.db`).
+    skipped: Vec<String>,
+    /// Files whose header could not be read at all.
+    unreadable: Vec<Finding>,
+}
+
+impl Export {
+    /// Lists a folder (recursively) or a `.zip`, and classifies each CSV by name and header.
+    pub fn open(path: impl AsRef<Path>) -> Result<Export, ReadError> {
+        let root = path.as_ref().to_path_buf();
+        let meta = std::fs::metadata(&root).map_err(|source| ReadError::Io {
+            file: root.display().to_string(),
+            source,
+        })?;
+        let (kind, entries) = if meta.is_dir() {
+            (ExportKind::Folder, list_folder(&root)?)
+        } else {
+            (ExportKind::Zip, list_zip(&root)?)
+        };
+        let mut export = Export {
+            root,
+            kind,
+            files: Vec::new(),
+            others: Vec::new(),
+            skipped: Vec::new(),
+            unreadable: Vec::new(),
+        };
+        for entry in entries {
+            if is_clutter(&entry.path) {
+                export.skipped.push(entry.path);
+            } else if entry.is_csv() {
+                match export.rows_of_entry(&entry) {
+                    Ok(reader) => {
+                        let headers = reader.headers().names().to_vec();
+                        let classification = modules::classify(entry.file_name(), &headers);
+                        export.files.push(ExportFile {
+                            module: classification.module,
+                            entry,
+                            classification,
+                            headers,
+                        });
+                    }
+                    Err(e) => export.unreadable.push(Finding {
+                        severity: super::rows::Severity::Error,
+                        file: entry.path.clone(),
+                        line: None,
+                        message: format!("{e}"),
+                    }),
+                }
+            } else {
+                export.others.push(entry);
+            }
+        }
+        Ok(export)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn kind(&self) -> ExportKind {
+        self.kind
+    }
+
+    /// The CSV files, classified, in path order.
+    pub fn files(&self) -> &[ExportFile] {
+        &self.files
+    }
+
+    /// The files of one module (usually one; RSoft sometimes splits big exports).
+    pub fn files_of(&self, module: Module) -> impl Iterator<Item = &ExportFile> {
+        self.files.iter().filter(move |f| f.module == Some(module))
+    }
+
+    /// Non-CSV files: recordings, chat exports, attachments.
+    pub fn others(&self) -> &[Entry] {
+        &self.others
+    }
+
+    pub fn skipped(&self) -> &[String] {
+        &self.skipped
+    }
+
+    /// CSV files that could not even be opened or whose header could not be parsed.
+    pub fn unreadable(&self) -> &[Finding] {
+        &self.unreadable
+    }
+
+    /// The operator's correction: read `path` as `module` (or as unknown with `None`).
+    pub fn reassign(&mut self, path: &str, module: Option<Module>) -> bool {
+        match self.files.iter_mut().find(|f| f.entry.path == path) {
+            Some(f) => {
+                f.module = module;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Streams the rows of one file.
+    pub fn rows(&self, file: &ExportFile) -> Result<RowReader, ReadError> {
+        self.rows_of_entry(&file.entry)
+    }
+
+    fn rows_of_entry(&self, entry: &Entry) -> Result<RowReader, ReadError> {
+        RowReader::new(&entry.path, self.open_entry(entry)?)
+    }
+
+    /// The raw bytes of an entry, as a stream.
+    pub fn open_entry(&self, entry: &Entry) -> Result<Box<dyn Read + Send>, ReadError> {
+        let io_err = |source| ReadError::Io {
+            file: entry.path.clone(),
+            source,
+        };
+        match (self.kind, entry.zip_index) {
+            (ExportKind::Zip, Some(index)) => open_zip_entry(&self.root, index, &entry.path),
+            _ => {
+                // Unbuffered: the CSV reader has its own (large) buffer.
+                let f = File::open(self.root.join(&entry.path)).map_err(io_err)?;
+                Ok(Box::new(f))
+            }
+        }
+    }
+}
+
+fn is_clutter(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    path.starts_with("__MACOSX/")
+        || name == ".DS_Store"
+        || name.eq_ignore_ascii_case("Thumbs.db")
+        || name.starts_with("~$")
+}
+
+fn list_folder(root: &Path) -> Result<Vec<Entry>, ReadError> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let io_err = |source| ReadError::Io {
+            file: dir.display().to_string(),
+            source,
+        };
+        for item in std::fs::read_dir(&dir).map_err(io_err)? {
+            let item = item.map_err(io_err)?;
+            let path = item.path();
+            let meta = item.metadata().map_err(io_err)?;
+            if meta.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(root).unwrap_or(&path);
+                let rel: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                out.push(Entry {
+                    path: rel.join("/"),
+                    size: meta.len(),
+                    zip_index: None,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+fn zip_error(file: &Path, e: zip::result::ZipError) -> ReadError {
+    ReadError::Zip {
+        file: file.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+fn list_zip(path: &Path) -> Result<Vec<Entry>, ReadError> {
+    let f = File::open(path).map_err(|source| ReadError::Io {
+        file: path.display().to_string(),
+        source,
+    })?;
+    let mut archive = zip::ZipArchive::new(BufReader::new(f)).map_err(|e| zip_error(path, e))?;
+    let mut out = Vec::new();
+    for i in 0..archive.len() {
+        let z = archive.by_index_raw(i).map_err(|e| zip_error(path, e))?;
+        if z.is_dir() {
+            continue;
+        }
+        out.push(Entry {
+            path: z.name().trim_start_matches("./").to_string(),
+            size: z.size(),
+            zip_index: Some(i),
+        });
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// Opens one zip entry as an owned stream: seek to its data and inflate it, so the reader does
+/// not borrow the archive and memory stays flat.
+fn open_zip_entry(
+    zip_path: &Path,
+    index: usize,
+    name: &str,
+) -> Result<Box<dyn Read + Send>, ReadError> {
+    let io_err = |source| ReadError::Io {
+        file: format!("{}!{name}", zip_path.display()),
+        source,
+    };
+    let f = File::open(zip_path).map_err(io_err)?;
+    let mut archive =
+        zip::ZipArchive::new(BufReader::new(f)).map_err(|e| zip_error(zip_path, e))?;
+    let (start, len, method, encrypted) = {
+        let z = archive
+            .by_index_raw(index)
+            .map_err(|e| zip_error(zip_path, e))?;
+        (
+            z.data_start(),
+            z.compressed_size(),
+            z.compression(),
+            z.encrypted(),
+        )
+    };
+    if encrypted {
+        return Err(ReadError::Unsupported {
+            file: name.to_string(),
+            message: "the zip entry is password-protected: unzip it yourself and point discover at the folder".to_string(),
+        });
+    }
+    let mut f = File::open(zip_path).map_err(io_err)?;
+    f.seek(SeekFrom::Start(start)).map_err(io_err)?;
+    let raw = BufReader::with_capacity(256 * 1024, f).take(len);
+    match method {
+        zip::CompressionMethod::Stored => Ok(Box::new(raw)),
+        zip::CompressionMethod::Deflated => Ok(Box::new(flate2::read::DeflateDecoder::new(raw))),
+        other => Err(ReadError::Unsupported {
+            file: name.to_string(),
+            message: format!(
+                "the zip entry uses compression {other}, which this tool does not read: unzip it and point discover at the folder"
+            ),
+        }),
+    }
+}

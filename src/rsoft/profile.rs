@@ -1,0 +1,608 @@
+//! Column profiling on the stream: fill rate, distinct estimate, inferred type, samples, and the
+//! day-first / month-first evidence of date columns. Memory per column is bounded.
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use serde::{Deserialize, Serialize};
+
+use super::hashing::{PassThrough, hash};
+use super::modules::Module;
+
+/// Values kept as samples per column.
+const SAMPLES: usize = 3;
+/// Longest sample kept, in characters.
+const SAMPLE_CHARS: usize = 80;
+/// Distinct values are counted exactly up to this many, then estimated (k minimum values, about
+/// 3% error); small enough that the sketch stays in cache.
+const DISTINCT_EXACT: usize = 1024;
+/// Every value of a column is classified up to this many, then every `LOOK_EVERY`th.
+const FULL_LOOKS: u64 = 8192;
+const LOOK_EVERY: u64 = 8;
+/// An enum has at most this many distinct values.
+const ENUM_MAX: u64 = 25;
+
+/// What a column holds, as far as its values (and header) show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueKind {
+    Email,
+    Phone,
+    Date,
+    Datetime,
+    Money,
+    Number,
+    Boolean,
+    Enum,
+    FreeText,
+    /// The record's own key (`Deal ID` in deals).
+    Id,
+    /// A key of another record (`Company ID` in contacts).
+    Reference,
+}
+
+/// Tally slots, one per [`ValueKind`]; a single value shows as one of them (`Id` for a record
+/// code, `FreeText` for anything else; `Enum` and `Reference` are column-level decisions).
+const SHAPES: usize = 11;
+
+/// Which way round the dates of a column are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateOrderVerdict {
+    /// A value has a first part above 12 (`25/04/2026`).
+    DayFirst,
+    /// A value has a second part above 12 (`04/25/2026`).
+    MonthFirst,
+    /// Values prove both orders: the column is inconsistent.
+    Conflicting,
+    /// Only year-first (ISO) dates.
+    YearFirst,
+    /// No value decides it (`03/04/2026`): the operator must declare the order.
+    Ambiguous,
+}
+
+/// The evidence for a date column's order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DateEvidence {
+    pub day_first: u64,
+    pub month_first: u64,
+    pub year_first: u64,
+    pub ambiguous: u64,
+    pub day_first_example: Option<String>,
+    pub month_first_example: Option<String>,
+    pub ambiguous_example: Option<String>,
+}
+
+impl DateEvidence {
+    pub fn verdict(&self) -> DateOrderVerdict {
+        match (self.day_first > 0, self.month_first > 0) {
+            (true, true) => DateOrderVerdict::Conflicting,
+            (true, false) => DateOrderVerdict::DayFirst,
+            (false, true) => DateOrderVerdict::MonthFirst,
+            (false, false) if self.ambiguous == 0 && self.year_first > 0 => {
+                DateOrderVerdict::YearFirst
+            }
+            _ => DateOrderVerdict::Ambiguous,
+        }
+    }
+
+    fn observe(&mut self, value: &str, class: DateClass) {
+        let keep = |slot: &mut Option<String>| {
+            if slot.is_none() {
+                *slot = Some(value.to_string());
+            }
+        };
+        match class {
+            DateClass::YearFirst => self.year_first += 1,
+            DateClass::DayFirst => {
+                self.day_first += 1;
+                keep(&mut self.day_first_example);
+            }
+            DateClass::MonthFirst => {
+                self.month_first += 1;
+                keep(&mut self.month_first_example);
+            }
+            DateClass::Ambiguous => {
+                self.ambiguous += 1;
+                keep(&mut self.ambiguous_example);
+            }
+        }
+    }
+}
+
+/// What one date value proves about the order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateClass {
+    DayFirst,
+    MonthFirst,
+    YearFirst,
+    Ambiguous,
+}
+
+/// What one value looks like, remembered per distinct value so repeats cost a lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Look {
+    shape: ValueKind,
+    date: Option<DateClass>,
+}
+
+/// A finished column profile: what the mapping layer's proposer reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnProfile {
+    /// The header as written in the file.
+    pub header: String,
+    /// The standard RSoft header it stands for, if any; `None` means a custom field.
+    pub canonical: Option<String>,
+    pub module: Option<Module>,
+    /// Rows that were read (bad rows excluded).
+    pub rows: u64,
+    /// Rows with a non-blank value.
+    pub filled: u64,
+    /// `filled / rows`, 0 when there are no rows.
+    pub fill_rate: f64,
+    pub distinct: u64,
+    /// False when `distinct` is an estimate (past 1024 distinct values).
+    pub distinct_exact: bool,
+    pub inferred: ValueKind,
+    pub samples: Vec<String>,
+    /// Longest value, in bytes.
+    pub max_len: usize,
+    /// Present for date and datetime columns.
+    pub dates: Option<DateEvidence>,
+    pub date_order: Option<DateOrderVerdict>,
+}
+
+/// Accumulates one column's profile, one value at a time.
+#[derive(Debug, Clone)]
+pub struct ColumnProfiler {
+    rows: u64,
+    filled: u64,
+    /// Values whose shape was tallied in `shapes`.
+    looked: u64,
+    shapes: [u64; SHAPES],
+    distinct: DistinctSketch,
+    samples: Vec<String>,
+    max_len: usize,
+    dates: DateEvidence,
+}
+
+impl Default for ColumnProfiler {
+    fn default() -> Self {
+        ColumnProfiler {
+            rows: 0,
+            filled: 0,
+            looked: 0,
+            shapes: [0; SHAPES],
+            distinct: DistinctSketch::default(),
+            samples: Vec::with_capacity(SAMPLES),
+            max_len: 0,
+            dates: DateEvidence::default(),
+        }
+    }
+}
+
+impl ColumnProfiler {
+    pub fn observe(&mut self, raw: &str) {
+        self.rows += 1;
+        // Most cells have no surrounding space: skip the Unicode-aware trim for them.
+        let value = match raw.as_bytes() {
+            [] => return,
+            [f, .., l] | [f @ l] if *f > b' ' && *f < 0x80 && *l > b' ' && *l < 0x80 => raw,
+            _ => raw.trim(),
+        };
+        if value.is_empty() {
+            return;
+        }
+        self.filled += 1;
+        self.max_len = self.max_len.max(value.len());
+        // Past the first values, a column without dates has every 8th value classified: the
+        // type is a majority vote, so a uniform sample decides it as well. Date columns keep
+        // classifying every value, because one value can prove the order.
+        let has_dates =
+            self.shapes[ValueKind::Date as usize] + self.shapes[ValueKind::Datetime as usize] > 0;
+        let classify = has_dates || self.filled <= FULL_LOOKS || self.filled % LOOK_EVERY == 0;
+        let (look, new) = self.distinct.look(value, classify);
+        if let Some(look) = look {
+            self.looked += 1;
+            self.shapes[look.shape as usize] += 1;
+            if let Some(class) = look.date {
+                self.dates.observe(value, class);
+            }
+        }
+        if new && self.samples.len() < SAMPLES {
+            self.samples
+                .push(value.chars().take(SAMPLE_CHARS).collect());
+        }
+    }
+
+    /// Closes the profile. `module` and the header decide `Id` / `Reference` and money by name.
+    pub fn finish(self, header: &str, module: Option<Module>) -> ColumnProfile {
+        let canonical = module.and_then(|m| m.canonical_header(header));
+        let (distinct, distinct_exact) = self.distinct.estimate();
+        let inferred = self.infer(header, module, canonical, distinct);
+        let is_date = matches!(inferred, ValueKind::Date | ValueKind::Datetime);
+        ColumnProfile {
+            header: header.to_string(),
+            canonical: canonical.map(str::to_string),
+            module,
+            rows: self.rows,
+            filled: self.filled,
+            fill_rate: if self.rows == 0 {
+                0.0
+            } else {
+                (self.filled as f64 / self.rows as f64 * 1000.0).round() / 1000.0
+            },
+            distinct,
+            distinct_exact,
+            inferred,
+            samples: self.samples,
+            max_len: self.max_len,
+            date_order: is_date.then(|| self.dates.verdict()),
+            dates: is_date.then_some(self.dates),
+        }
+    }
+
+    fn infer(
+        &self,
+        header: &str,
+        module: Option<Module>,
+        canonical: Option<&str>,
+        distinct: u64,
+    ) -> ValueKind {
+        let name = canonical.unwrap_or(header).trim();
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(" id") || lower == "id" || lower.ends_with(" no.") {
+            let own_key = module
+                .and_then(|m| m.standard_columns().first())
+                .is_some_and(|c| Some(c.canonical) == canonical);
+            return if own_key {
+                ValueKind::Id
+            } else {
+                ValueKind::Reference
+            };
+        }
+        if self.filled == 0 {
+            return ValueKind::FreeText;
+        }
+        let count = |s: ValueKind| self.shapes[s as usize];
+        let most = |s: ValueKind| count(s) * 10 >= self.looked * 9;
+        let moneyish = ["amount", "value", "turnover", "revenue", "price", "budget"]
+            .iter()
+            .any(|w| lower.contains(w));
+        if most(ValueKind::Email) {
+            ValueKind::Email
+        } else if count(ValueKind::Datetime) > 0
+            && (count(ValueKind::Date) + count(ValueKind::Datetime)) * 10 >= self.looked * 9
+        {
+            ValueKind::Datetime
+        } else if most(ValueKind::Date) {
+            ValueKind::Date
+        } else if most(ValueKind::Boolean) {
+            ValueKind::Boolean
+        } else if (count(ValueKind::Money) > 0 || moneyish)
+            && (count(ValueKind::Money) + count(ValueKind::Number)) * 10 >= self.looked * 9
+        {
+            ValueKind::Money
+        } else if most(ValueKind::Phone) {
+            ValueKind::Phone
+        } else if (count(ValueKind::Number) + count(ValueKind::Phone)) * 10 >= self.looked * 9 {
+            ValueKind::Number
+        } else if most(ValueKind::Id) && distinct * 10 >= self.filled * 9 {
+            ValueKind::Id
+        } else if distinct <= ENUM_MAX && self.filled >= 2 * distinct && self.max_len <= 60 {
+            ValueKind::Enum
+        } else {
+            ValueKind::FreeText
+        }
+    }
+}
+
+fn look_of(v: &str) -> Look {
+    let b = v.as_bytes();
+    let first = b[0];
+    let plain = |shape| Look { shape, date: None };
+    if first.is_ascii_digit() {
+        if let Some((shape, class)) = date_shape(b) {
+            return Look {
+                shape,
+                date: Some(class),
+            };
+        }
+    }
+    if b.contains(&b'@') {
+        return plain(if is_email(v) {
+            ValueKind::Email
+        } else {
+            ValueKind::FreeText
+        });
+    }
+    if is_boolean(v) {
+        return plain(ValueKind::Boolean);
+    }
+    if first.is_ascii_digit() || first == b'+' || first == b'-' || first == b'(' {
+        if let Some(s) = numeric_shape(v) {
+            return plain(s);
+        }
+    }
+    if is_money_with_symbol(v) {
+        return plain(ValueKind::Money);
+    }
+    if is_code(b) {
+        return plain(ValueKind::Id);
+    }
+    plain(ValueKind::FreeText)
+}
+
+fn is_boolean(v: &str) -> bool {
+    v.len() <= 5
+        && ["yes", "no", "true", "false", "y", "n"]
+            .iter()
+            .any(|w| v.eq_ignore_ascii_case(w))
+}
+
+/// `ravi@acme.in` or `Ravi Kumar <ravi@acme.in>`.
+fn is_email(v: &str) -> bool {
+    let addr = match (v.rfind('<'), v.strip_suffix('>')) {
+        (Some(i), Some(inner)) => &inner[i + 1..],
+        _ => v,
+    };
+    match addr.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !addr.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// Digits with optional `+`, spaces, dashes, parentheses, one `.`, and `,` grouping.
+fn numeric_shape(v: &str) -> Option<ValueKind> {
+    let mut digits = 0usize;
+    let mut dots = 0;
+    let mut commas = 0;
+    let mut phone_marks = 0;
+    for (i, c) in v.bytes().enumerate() {
+        match c {
+            b'0'..=b'9' => digits += 1,
+            b'.' => dots += 1,
+            b',' => commas += 1,
+            b'+' if i == 0 => phone_marks += 1,
+            b'-' if i == 0 => {}
+            b' ' | b'-' | b'(' | b')' => phone_marks += 1,
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let first = v.as_bytes()[0];
+    if dots == 0
+        && commas == 0
+        && (10..=13).contains(&digits)
+        && (first == b'+' || first == b'0' || first >= b'6' || phone_marks > 0)
+    {
+        return Some(ValueKind::Phone);
+    }
+    if phone_marks > 0 {
+        return (digits >= 7 && dots == 0 && commas == 0).then_some(ValueKind::Phone);
+    }
+    match (dots, commas) {
+        (0 | 1, 0) => Some(ValueKind::Number),
+        // `1,25,000.00` (Indian grouping) or `125,000`: grouped amounts.
+        (0 | 1, _) => Some(ValueKind::Money),
+        _ => None,
+    }
+}
+
+fn is_money_with_symbol(v: &str) -> bool {
+    let rest = ["₹", "$", "€", "£", "Rs.", "Rs", "INR", "USD", "EUR", "GBP"]
+        .iter()
+        .find_map(|p| v.strip_prefix(p))
+        .or_else(|| {
+            ["INR", "USD", "EUR", "GBP", "₹"]
+                .iter()
+                .find_map(|s| v.strip_suffix(s))
+        });
+    rest.map(str::trim)
+        .is_some_and(|r| !r.is_empty() && numeric_shape(r).is_some_and(|s| s != ValueKind::Phone))
+}
+
+/// Record codes such as `CMP-0001`, `L1001`, `DEAL_42`: letters then digits, no spaces.
+fn is_code(b: &[u8]) -> bool {
+    b.len() <= 24
+        && b[0].is_ascii_alphabetic()
+        && b.iter().any(u8::is_ascii_digit)
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
+}
+
+/// `25-04-2026`, `25/04/2026 10:30 AM`, `2026-04-25T10:30:00+05:30`.
+fn date_shape(b: &[u8]) -> Option<(ValueKind, DateClass)> {
+    let (class, end) = date_class(b)?;
+    let mut rest = &b[end..];
+    while let [b'T' | b' ', tail @ ..] = rest {
+        rest = tail;
+    }
+    match rest {
+        [] => Some((ValueKind::Date, class)),
+        [d, ..] if d.is_ascii_digit() && rest.contains(&b':') => Some((ValueKind::Datetime, class)),
+        _ => None,
+    }
+}
+
+/// A run of 1–4 ASCII digits at `b[at..]`: (value, digits).
+fn digits(b: &[u8], at: usize) -> Option<(u32, usize)> {
+    let mut n = 0u32;
+    let mut len = 0;
+    while let Some(d) = b.get(at + len).filter(|d| d.is_ascii_digit()) {
+        if len == 4 {
+            return None;
+        }
+        n = n * 10 + u32::from(d - b'0');
+        len += 1;
+    }
+    (len > 0).then_some((n, len))
+}
+
+/// Classifies `a<sep>b<sep>c` with one of `/`, `-`, `.`; returns the class and where the date ends.
+fn date_class(b: &[u8]) -> Option<(DateClass, usize)> {
+    let (x, xl) = digits(b, 0)?;
+    let sep = *b.get(xl).filter(|s| matches!(s, b'/' | b'-' | b'.'))?;
+    let (y, yl) = digits(b, xl + 1)?;
+    if b.get(xl + 1 + yl) != Some(&sep) {
+        return None;
+    }
+    let (z, zl) = digits(b, xl + yl + 2)?;
+    let end = xl + yl + zl + 2;
+    if matches!(b.get(end), Some(c) if c.is_ascii_digit() || matches!(c, b'/' | b'-' | b'.')) {
+        return None;
+    }
+    if xl == 4 {
+        return ((1..=12).contains(&y) && yl <= 2 && zl <= 2 && (1..=31).contains(&z))
+            .then_some((DateClass::YearFirst, end));
+    }
+    let plausible = (zl == 4 || zl == 2)
+        && xl <= 2
+        && yl <= 2
+        && (1..=31).contains(&x)
+        && (1..=31).contains(&y)
+        && (x <= 12 || y <= 12);
+    if !plausible {
+        return None;
+    }
+    let class = if x > 12 {
+        DateClass::DayFirst
+    } else if y > 12 {
+        DateClass::MonthFirst
+    } else {
+        DateClass::Ambiguous
+    };
+    Some((class, end))
+}
+
+/// Counts distinct values exactly up to a bound, then estimates them from the k smallest hashes
+/// (KMV), so memory stays bounded however many values a column has. Each kept hash remembers
+/// what its value looks like, so repeated values are not classified again.
+#[derive(Debug, Clone, Default)]
+struct DistinctSketch {
+    hashes: HashMap<u64, Look, BuildHasherDefault<PassThrough>>,
+    /// Set once the sketch has dropped hashes: only hashes below it are kept.
+    threshold: Option<u64>,
+}
+
+impl DistinctSketch {
+    #[cfg(test)]
+    fn insert(&mut self, value: &str) {
+        self.look(value, true);
+    }
+
+    /// What the value looks like, and whether it is new to the sketch. A value beyond the
+    /// sketch's threshold is classified only when `classify_beyond` asks for it.
+    fn look(&mut self, value: &str, classify_beyond: bool) -> (Option<Look>, bool) {
+        let h = hash(value.as_bytes());
+        if self.threshold.is_some_and(|t| h >= t) {
+            return (classify_beyond.then(|| look_of(value)), false);
+        }
+        if let Some(look) = self.hashes.get(&h) {
+            return (Some(*look), false);
+        }
+        let look = look_of(value);
+        self.hashes.insert(h, look);
+        if self.hashes.len() > 2 * DISTINCT_EXACT {
+            let mut v: Vec<(u64, Look)> = self.hashes.drain().collect();
+            v.sort_unstable_by_key(|(h, _)| *h);
+            v.truncate(DISTINCT_EXACT);
+            self.threshold = v.last().map(|(m, _)| m + 1);
+            self.hashes.extend(v);
+        }
+        (Some(look), true)
+    }
+
+    fn estimate(&self) -> (u64, bool) {
+        if self.threshold.is_none() && self.hashes.len() <= DISTINCT_EXACT {
+            return (self.hashes.len() as u64, true);
+        }
+        let mut v: Vec<u64> = self.hashes.keys().copied().collect();
+        v.sort_unstable();
+        let k = DISTINCT_EXACT.min(v.len());
+        let kth = v.get(k - 1).copied().unwrap_or(u64::MAX).max(1);
+        let est = (k as f64 - 1.0) * (u64::MAX as f64) / kth as f64;
+        (est.round() as u64, false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape_of(v: &str) -> ValueKind {
+        look_of(v).shape
+    }
+
+    fn profile(header: &str, module: Option<Module>, values: &[&str]) -> ColumnProfile {
+        let mut p = ColumnProfiler::default();
+        for v in values {
+            p.observe(v);
+        }
+        p.finish(header, module)
+    }
+
+    #[test]
+    fn shapes_of_common_values() {
+        assert_eq!(shape_of("ravi@acme.in"), ValueKind::Email);
+        assert_eq!(shape_of("Ravi Kumar <ravi@acme.in>"), ValueKind::Email);
+        assert_eq!(shape_of("+91 98765 43210"), ValueKind::Phone);
+        assert_eq!(shape_of("9876543210"), ValueKind::Phone);
+        assert_eq!(shape_of("25-04-2026"), ValueKind::Date);
+        assert_eq!(shape_of("25/04/2026 10:30 AM"), ValueKind::Datetime);
+        assert_eq!(shape_of("2026-04-25T10:30:00+05:30"), ValueKind::Datetime);
+        assert_eq!(shape_of("₹ 1,25,000.00"), ValueKind::Money);
+        assert_eq!(shape_of("1,25,000"), ValueKind::Money);
+        assert_eq!(shape_of("42.5"), ValueKind::Number);
+        assert_eq!(shape_of("Yes"), ValueKind::Boolean);
+        assert_eq!(shape_of("CMP-0001"), ValueKind::Id);
+        assert_eq!(shape_of("Hello there"), ValueKind::FreeText);
+        assert_eq!(shape_of("13/13/2026"), ValueKind::FreeText);
+    }
+
+    #[test]
+    fn distinct_is_exact_then_estimated_within_ten_percent() {
+        let mut s = DistinctSketch::default();
+        for i in 0..100 {
+            s.insert(&format!("v{}", i % 37));
+        }
+        assert_eq!(s.estimate(), (37, true));
+        let mut s = DistinctSketch::default();
+        for i in 0..200_000 {
+            s.insert(&format!("value-{i}"));
+        }
+        let (est, exact) = s.estimate();
+        assert!(!exact);
+        assert!((180_000..220_000).contains(&est), "estimate {est}");
+        assert!(s.hashes.len() <= 2 * DISTINCT_EXACT);
+    }
+
+    #[test]
+    fn id_and_reference_come_from_the_module_key() {
+        let p = profile("Deal ID", Some(Module::Deals), &["D1", "D2"]);
+        assert_eq!(p.inferred, ValueKind::Id);
+        let p = profile("Company ID", Some(Module::Deals), &["C1", "C1"]);
+        assert_eq!(p.inferred, ValueKind::Reference);
+    }
+
+    #[test]
+    fn enum_and_free_text() {
+        let p = profile(
+            "Status",
+            None,
+            &["Open", "Won", "Open", "Lost", "Open", "Won"],
+        );
+        assert_eq!(p.inferred, ValueKind::Enum);
+        assert_eq!(p.distinct, 3);
+        let p = profile("Notes", None, &["call back", "sent quote", "met at expo"]);
+        assert_eq!(p.inferred, ValueKind::FreeText);
+    }
+}

@@ -1,0 +1,577 @@
+//! Streaming rows of one CSV file: header checks, then records one at a time, each ending as a
+//! read row or a bad row with a reason. Memory does not grow with the file.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Arc;
+
+use csv::StringRecord;
+use serde::{Deserialize, Serialize};
+
+use super::ReadError;
+use super::decode::{self, DecodeNotes, SNIFF_BYTES, Sniff, TextEncoding, TextStream};
+
+/// A cell above this size gets a warning: no CRM field holds that much.
+pub const BIG_CELL_BYTES: usize = 1024 * 1024;
+
+/// A row longer than this is cut off and set aside: it can only be a quote that never closes,
+/// and holding it whole would make memory grow with the file.
+pub const MAX_ROW_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Ends a row that has grown past the limit, by feeding the CSV parser a closing quote and a line
+/// end; the parser then resumes on the text that follows.
+struct RowGuard<R> {
+    inner: R,
+    /// Bytes handed to the parser so far.
+    delivered: u64,
+    /// Where the row being parsed starts.
+    row_start: u64,
+    limit: u64,
+    /// The current row was cut.
+    cut: bool,
+}
+
+impl<R: Read> Read for RowGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        const CUT: &[u8] = b"\"\n";
+        if !self.cut && self.delivered - self.row_start > self.limit && buf.len() >= CUT.len() {
+            buf[..CUT.len()].copy_from_slice(CUT);
+            self.cut = true;
+            self.delivered += CUT.len() as u64;
+            return Ok(CUT.len());
+        }
+        let n = self.inner.read(buf)?;
+        self.delivered += n as u64;
+        Ok(n)
+    }
+}
+
+/// How serious a finding is: a warning leaves the data usable, an error lost something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A finding about a file, with where it is and what to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub file: String,
+    /// Physical line (1-based), when the finding is about one place.
+    pub line: Option<u64>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// A row that could not be read as a record, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[error("{file}:{line}: {reason}")]
+pub struct RowProblem {
+    pub file: String,
+    /// Physical line where the row starts.
+    pub line: u64,
+    pub reason: String,
+}
+
+/// A file's header: the names as read (blank and duplicate names made unique), by position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headers {
+    names: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Headers {
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Position of a header, matched exactly as it appears in [`Headers::names`].
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+}
+
+/// A row borrowed from the reader: cheap, valid until the next row is read.
+#[derive(Debug, Clone, Copy)]
+pub struct RowRef<'a> {
+    pub line: u64,
+    record: &'a StringRecord,
+    headers: &'a Arc<Headers>,
+}
+
+impl<'a> RowRef<'a> {
+    pub fn get(&self, header: &str) -> Option<&'a str> {
+        self.headers
+            .position(header)
+            .and_then(|i| self.record.get(i))
+    }
+
+    pub fn field(&self, i: usize) -> Option<&'a str> {
+        self.record.get(i)
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &'a str> {
+        self.record.iter()
+    }
+
+    pub fn to_owned(&self) -> Row {
+        Row {
+            line: self.line,
+            record: self.record.clone(),
+            headers: Arc::clone(self.headers),
+        }
+    }
+}
+
+/// An owned row with header-indexed access.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub line: u64,
+    record: StringRecord,
+    headers: Arc<Headers>,
+}
+
+impl Row {
+    pub fn get(&self, header: &str) -> Option<&str> {
+        self.headers
+            .position(header)
+            .and_then(|i| self.record.get(i))
+    }
+
+    pub fn field(&self, i: usize) -> Option<&str> {
+        self.record.get(i)
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.record.iter()
+    }
+
+    pub fn headers(&self) -> &Headers {
+        &self.headers
+    }
+}
+
+/// Counts that account for every row: `rows == read + bad`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowCounts {
+    pub read: u64,
+    pub bad: u64,
+}
+
+/// Streams the rows of one CSV file.
+pub struct RowReader {
+    file: String,
+    sniff: Sniff,
+    csv: csv::Reader<RowGuard<TextStream<Box<dyn Read + Send>>>>,
+    /// Replacements in UTF-8 files, found record by record.
+    utf8_notes: DecodeNotes,
+    headers: Arc<Headers>,
+    record: StringRecord,
+    /// The other of the two buffers rows are read into.
+    spare: Option<csv::ByteRecord>,
+    /// Reused when a record's last field loses its CR.
+    scratch: String,
+    counts: RowCounts,
+    findings: Vec<Finding>,
+    done: bool,
+    /// Line ends fed to the parser by row cuts, to subtract from its line numbers.
+    line_shift: u64,
+}
+
+impl RowReader {
+    /// Sniffs the file, reads and checks its header. `file` names it in every finding.
+    pub fn new(file: &str, mut input: Box<dyn Read + Send>) -> Result<Self, ReadError> {
+        let io_err = |source| ReadError::Io {
+            file: file.to_string(),
+            source,
+        };
+        let mut sample = Vec::with_capacity(SNIFF_BYTES);
+        (&mut input)
+            .take(SNIFF_BYTES as u64)
+            .read_to_end(&mut sample)
+            .map_err(io_err)?;
+        let sniff = decode::sniff(&sample);
+        if sniff.encoding == TextEncoding::Utf8Bom {
+            sample.drain(..3);
+        }
+        let chained: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(sample).chain(input));
+        let text = RowGuard {
+            inner: TextStream::new(chained, sniff.encoding),
+            delivered: 0,
+            row_start: 0,
+            limit: MAX_ROW_BYTES,
+            cut: false,
+        };
+        let csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(sniff.delimiter.byte())
+            // Only LF ends a record, so csv's line numbers stay true in CRLF files (with CR as a
+            // terminator it counts the LF one record late); the CR is stripped in `read_record`.
+            .terminator(csv::Terminator::Any(b'\n'))
+            .buffer_capacity(256 * 1024)
+            .from_reader(text);
+        let mut reader = RowReader {
+            file: file.to_string(),
+            sniff,
+            csv,
+            utf8_notes: DecodeNotes::default(),
+            headers: Arc::new(Headers {
+                names: Vec::new(),
+                index: HashMap::new(),
+            }),
+            record: StringRecord::new(),
+            spare: None,
+            scratch: String::new(),
+            counts: RowCounts::default(),
+            findings: Vec::new(),
+            done: false,
+            line_shift: 0,
+        };
+        reader.read_header()?;
+        Ok(reader)
+    }
+
+    fn read_header(&mut self) -> Result<(), ReadError> {
+        let mut raw = StringRecord::new();
+        let got = read_record(
+            &mut self.csv,
+            &mut raw,
+            &mut None,
+            &mut String::new(),
+            &mut self.utf8_notes,
+        )
+        .map_err(|e| self.csv_error(e))?;
+        if !got {
+            self.done = true;
+            self.warn(None, "the file is empty: no header and no rows. Re-export the module from RSoft if it should hold records".to_string());
+            return Ok(());
+        }
+        let mut names: Vec<String> = Vec::with_capacity(raw.len());
+        let mut index = HashMap::new();
+        for (i, h) in raw.iter().enumerate() {
+            let h = h.trim();
+            let mut name = if h.is_empty() {
+                let name = format!("Column {}", i + 1);
+                self.warn(Some(1), format!("column {} has a blank header; it is called {name:?}. Name it in the file, or map it by that name", i + 1));
+                name
+            } else {
+                h.to_string()
+            };
+            if index.contains_key(&name) {
+                let mut n = 2;
+                while index.contains_key(&format!("{name} ({n})")) {
+                    n += 1;
+                }
+                let renamed = format!("{name} ({n})");
+                self.warn(Some(1), format!("header {name:?} appears more than once; column {} is called {renamed:?}. Check which one holds the data and map it by that name", i + 1));
+                name = renamed;
+            }
+            index.insert(name.clone(), i);
+            names.push(name);
+        }
+        self.headers = Arc::new(Headers { names, index });
+        Ok(())
+    }
+
+    fn warn(&mut self, line: Option<u64>, message: String) {
+        self.findings.push(Finding {
+            severity: Severity::Warning,
+            file: self.file.clone(),
+            line,
+            message,
+        });
+    }
+
+    fn csv_error(&self, e: csv::Error) -> ReadError {
+        let line = e.position().map(|p| p.line());
+        ReadError::Csv {
+            file: self.file.clone(),
+            line,
+            message: e.to_string(),
+        }
+    }
+
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// Lowers (or raises) the row-length limit, [`MAX_ROW_BYTES`] by default.
+    pub fn set_max_row_bytes(&mut self, limit: u64) {
+        self.csv.get_mut().limit = limit;
+    }
+
+    pub fn sniff(&self) -> &Sniff {
+        &self.sniff
+    }
+
+    pub fn headers(&self) -> &Headers {
+        &self.headers
+    }
+
+    pub fn counts(&self) -> RowCounts {
+        self.counts
+    }
+
+    /// Warnings and errors so far: header problems, big cells, decoding notes (at the end).
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// What transcoding replaced or guessed so far.
+    pub fn decode_notes(&self) -> &DecodeNotes {
+        self.csv.get_ref().inner.notes().unwrap_or(&self.utf8_notes)
+    }
+
+    /// The next row, borrowed; `None` at the end of the file. A row that cannot be read is an
+    /// `Err` with its line and reason, counted as bad, and reading goes on; only an I/O error
+    /// ends the stream (as one last bad row naming the error).
+    pub fn next_row(&mut self) -> Option<Result<RowRef<'_>, RowProblem>> {
+        if self.done {
+            return None;
+        }
+        match read_record(
+            &mut self.csv,
+            &mut self.record,
+            &mut self.spare,
+            &mut self.scratch,
+            &mut self.utf8_notes,
+        ) {
+            Ok(true) => {}
+            Ok(false) => {
+                self.finish();
+                return None;
+            }
+            Err(e) => {
+                self.done = true;
+                self.counts.bad += 1;
+                let line = e.position().map_or(0, |p| p.line());
+                self.finish();
+                return Some(Err(RowProblem {
+                    file: self.file.clone(),
+                    line,
+                    reason: format!(
+                        "reading stopped: {e}. The rest of the file could not be read; copy the file locally and run again"
+                    ),
+                }));
+            }
+        }
+        let line = self
+            .record
+            .position()
+            .map_or(0, |p| p.line())
+            .saturating_sub(self.line_shift);
+        let next_start = self.csv.position().byte();
+        let guard = self.csv.get_mut();
+        guard.row_start = next_start;
+        if std::mem::take(&mut guard.cut) {
+            self.counts.bad += 1;
+            // The line end fed to the parser is not in the file.
+            self.line_shift += 1;
+            let end_line = self.end_line(line);
+            let limit_mb = self.csv.get_ref().limit as f64 / 1_000_000.0;
+            return Some(Err(RowProblem {
+                file: self.file.clone(),
+                line,
+                reason: format!(
+                    "the row starting on line {line} ran past {limit_mb:.1} MB, to line {end_line}: a quote opened there is probably never closed. The row was cut there and set aside, and reading resumed after it (the next row may start mid-line); fix the quote and re-export"
+                ),
+            }));
+        }
+        let want = self.headers.len();
+        let got = self.record.len();
+        if got != want {
+            self.counts.bad += 1;
+            let end_line = self.end_line(line);
+            let spans_lines = end_line > line;
+            let reason = if spans_lines && self.record.iter().any(|f| f.contains('\n')) {
+                format!(
+                    "a quote opened on line {line} is not closed where the row should end: lines {line}–{end_line} were read as one row of {got} fields (header has {want}). Fix the quote in line {line} and re-export; these lines are set aside as one bad row"
+                )
+            } else if got < want {
+                format!(
+                    "row has {got} fields, header has {want}: a value or delimiter is missing (or a cell holds an unquoted line break). The row is set aside; fix it in the file and run again"
+                )
+            } else {
+                format!(
+                    "row has {got} fields, header has {want}: an unquoted {} inside a value probably split it. The row is set aside; quote that value and run again",
+                    self.sniff.delimiter.label()
+                )
+            };
+            return Some(Err(RowProblem {
+                file: self.file.clone(),
+                line,
+                reason,
+            }));
+        }
+        if self.record.as_slice().len() > BIG_CELL_BYTES {
+            self.note_big_cells(line);
+        }
+        self.counts.read += 1;
+        Some(Ok(RowRef {
+            line,
+            record: &self.record,
+            headers: &self.headers,
+        }))
+    }
+
+    /// The last line of the row just read, which started on `line`.
+    fn end_line(&self, line: u64) -> u64 {
+        (self.csv.position().line().saturating_sub(self.line_shift))
+            .saturating_sub(1)
+            .max(line)
+    }
+
+    fn note_big_cells(&mut self, line: u64) {
+        let big: Vec<(usize, usize)> = self
+            .record
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.len() > BIG_CELL_BYTES)
+            .map(|(i, f)| (i, f.len()))
+            .collect();
+        for (i, len) in big {
+            let header = self.headers.names.get(i).cloned().unwrap_or_default();
+            self.warn(Some(line), format!("column {header:?} holds a cell of {:.1} MB; it is read whole, but no Nutshell field holds that much: map it to a note or trim it", len as f64 / 1_000_000.0));
+        }
+    }
+
+    /// End-of-file findings: header-only file, decoding notes.
+    fn finish(&mut self) {
+        self.done = true;
+        if self.counts.read + self.counts.bad == 0 && !self.headers.is_empty() {
+            self.warn(Some(1), "the file has a header but no rows".to_string());
+        }
+        let notes = self.decode_notes().clone();
+        if notes.replaced > 0 {
+            let mut message = format!(
+                "{} undecodable byte sequence(s) replaced by \u{FFFD} ({}) on line(s) {}",
+                notes.replaced,
+                self.sniff.encoding.label(),
+                list_lines(&notes.replaced_lines, notes.replaced_lines.len() as u64)
+            );
+            message.push_str(": re-export the file as UTF-8, or check those values by hand");
+            self.findings.push(Finding {
+                severity: Severity::Error,
+                file: self.file.clone(),
+                line: notes.replaced_lines.first().copied(),
+                message,
+            });
+        }
+        if notes.non_ascii_lines > 0 {
+            let message = format!(
+                "the file is not UTF-8; it was read as Windows-1252, so the accented or special characters on {} line(s) ({}) are a best guess: check them, or re-export as UTF-8",
+                notes.non_ascii_lines,
+                list_lines(&notes.non_ascii_first_lines, notes.non_ascii_lines)
+            );
+            self.warn(notes.non_ascii_first_lines.first().copied(), message);
+        }
+    }
+
+    /// Reads to the end, for callers that only need the counts and findings.
+    pub fn drain(&mut self) -> RowCounts {
+        while self.next_row().is_some() {}
+        self.counts
+    }
+}
+
+impl Iterator for RowReader {
+    type Item = Result<Row, RowProblem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_row().map(|r| r.map(|row| row.to_owned()))
+    }
+}
+
+/// Reads the next record, dropping the CR of a CRLF line end and skipping lines that were blank.
+/// A record that is not valid UTF-8 has its bad bytes replaced by U+FFFD, noted with its line.
+fn read_record<R: Read>(
+    csv: &mut csv::Reader<R>,
+    record: &mut StringRecord,
+    spare: &mut Option<csv::ByteRecord>,
+    scratch: &mut String,
+    notes: &mut DecodeNotes,
+) -> csv::Result<bool> {
+    loop {
+        // Read bytes and check them once; the two buffers alternate, so no row allocates.
+        let mut bytes = spare.take().unwrap_or_default();
+        let got = csv.read_byte_record(&mut bytes);
+        let fresh = match StringRecord::from_byte_record(bytes) {
+            Ok(r) => r,
+            Err(e) => lossy(e.into_byte_record(), notes),
+        };
+        *spare = Some(std::mem::replace(record, fresh).into_byte_record());
+        if !got? {
+            return Ok(false);
+        }
+        let last = record.len().saturating_sub(1);
+        if let Some(stripped) = record.get(last).and_then(|f| f.strip_suffix('\r')) {
+            scratch.clear();
+            scratch.push_str(stripped);
+            record.truncate(last);
+            record.push_field(scratch);
+        }
+        if !(record.len() == 1 && record.get(0) == Some("")) {
+            return Ok(true);
+        }
+    }
+}
+
+fn lossy(bytes: csv::ByteRecord, notes: &mut DecodeNotes) -> StringRecord {
+    let line = bytes.position().map_or(0, |p| p.line());
+    let mut out = StringRecord::with_capacity(bytes.as_slice().len() + 16, bytes.len());
+    for field in &bytes {
+        for _ in 0..invalid_sequences(field) {
+            notes.note_replaced(line);
+        }
+        out.push_field(&String::from_utf8_lossy(field));
+    }
+    out.set_position(bytes.position().cloned());
+    out
+}
+
+/// How many invalid UTF-8 sequences (each becomes one U+FFFD) a field holds.
+fn invalid_sequences(mut rest: &[u8]) -> usize {
+    let mut n = 0;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(_) => return n,
+            Err(e) => {
+                n += 1;
+                match e.error_len() {
+                    Some(len) => rest = &rest[e.valid_up_to() + len..],
+                    None => return n,
+                }
+            }
+        }
+    }
+}
+
+/// `3, 17, 42` or `3, 17, 42 … and 97 more`.
+fn list_lines(lines: &[u64], total: u64) -> String {
+    let shown: Vec<String> = lines.iter().map(u64::to_string).collect();
+    let more = total.saturating_sub(lines.len() as u64);
+    if more > 0 {
+        format!("{} … and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}

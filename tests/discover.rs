@@ -1,0 +1,351 @@
+//! Discovery on exports made here, through the library and through the real binary.
+
+mod common;
+
+use std::process::Command;
+
+use crm_migrate::discovery::gaps::{GapKey, GapKind};
+use crm_migrate::discovery::owners::parse_owner;
+use crm_migrate::discovery::scope::Grade;
+use crm_migrate::discovery::{Report, discover_path};
+use crm_migrate::rsoft::{DateOrderVerdict, Delimiter, Module, TextEncoding};
+
+fn export() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut companies = b"\xEF\xBB\xBFCompany ID,Organisation,Owner,Created On,GST Number,PAN,Annual Turnover,Region,Segment,Credit Days\r\n".to_vec();
+    companies.extend_from_slice(
+        b"C1,Acme,Ravi Kumar <ravi@acme.in>,25-04-2026,29AB,ABCDE,100000,South,SMB,30\r\n",
+    );
+    companies.extend_from_slice(b"C2,Beta,priya@acme.in,03-04-2026,,,,North,SMB,\r\n");
+    common::write(d, "Companies.csv", &companies);
+    common::write(
+        d,
+        "contacts_export_2026-11-20.csv",
+        b"Contact ID;First Name;Last Name;Mobile No.;Company ID;Contact Owner\nP1;Asha;Rao;9876543210;C1;Ravi Kumar <ravi@acme.in>\nP2;Meena;K;+91 98123 45678;C2;Suresh\n",
+    );
+    common::write(
+        d,
+        "RSoft-Deals (1).csv",
+        b"Deal ID,Deal Name,Pipeline,Stage,Amount,Deal Owner\nD1,Big,Sales,Won,\"\xE2\x82\xB9 1,25,000.00\",Ravi Kumar <ravi@acme.in>\nD2,Small,Sales,Negotiation,500,priya@acme.in\nD3,Renewal,Renewals,Open,900,ravi@acme.in\nD4,broken\n",
+    );
+    common::write(d, "pipelines.csv", b"Pipeline,Stage,Stage Order,Probability\nSales,New,1,10\nSales,Won,3,100\nSales,Lost,4,0\n");
+    common::write(
+        d,
+        "custom_fields.csv",
+        b"Module,Field Name,Field Type,Options,Required\nCompanies,GST Number,Text,,No\nDeals,Loss Reason,Picklist,Price;Timing,No\n",
+    );
+    common::write(
+        d,
+        "workflows.csv",
+        b"Workflow ID,Workflow Name,Module,Trigger,Conditions,Actions,Status\nW1,Welcome,Leads,On create,Source = Web,Send email,Active\n",
+    );
+    common::write(d, "recordings/919876543210_2026-03-02.mp3", b"ID3");
+    common::write(d, "whatsapp/+919812345678.txt", b"hi");
+    common::write(d, "attachments/DEAL-1042/quote.pdf", b"%PDF");
+    common::write(d, "notes.csv", b"foo,bar\n1,2\n");
+    dir
+}
+
+fn report() -> Report {
+    let dir = export();
+    discover_path(dir.path()).unwrap()
+}
+
+#[test]
+fn objects_with_counts_encoding_and_delimiter() {
+    let r = report();
+    let got: Vec<(Option<Module>, &str, u64, u64)> = r
+        .objects
+        .iter()
+        .map(|o| (o.module, o.file.as_str(), o.rows, o.bad_rows))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some(Module::Companies), "Companies.csv", 2, 0),
+            (Some(Module::Deals), "RSoft-Deals (1).csv", 4, 1),
+            (
+                Some(Module::Contacts),
+                "contacts_export_2026-11-20.csv",
+                2,
+                0
+            ),
+            (Some(Module::CustomFields), "custom_fields.csv", 2, 0),
+            (None, "notes.csv", 1, 0),
+            (Some(Module::Pipelines), "pipelines.csv", 3, 0),
+            (Some(Module::Workflows), "workflows.csv", 1, 0),
+        ]
+    );
+    assert_eq!(r.objects[0].encoding, TextEncoding::Utf8Bom);
+    assert_eq!(r.objects[2].delimiter, Delimiter::Semicolon);
+    assert_eq!(r.unknown_files, ["notes.csv"]);
+    assert_eq!(r.records, 8);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.file == "RSoft-Deals (1).csv" && w.line == Some(5))
+    );
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.file == "notes.csv" && w.message.contains("not recognised"))
+    );
+}
+
+#[test]
+fn owners_across_modules_parsed_into_name_and_email() {
+    let r = report();
+    let owners = common::owners(&r);
+    assert_eq!(
+        owners,
+        [
+            (
+                "Ravi Kumar <ravi@acme.in>",
+                Some("Ravi Kumar"),
+                Some("ravi@acme.in"),
+                3
+            ),
+            ("priya@acme.in", None, Some("priya@acme.in"), 2),
+            ("Suresh", Some("Suresh"), None, 1),
+            ("ravi@acme.in", None, Some("ravi@acme.in"), 1),
+        ]
+    );
+    assert_eq!(r.owners[0].modules.len(), 3);
+    // No users file in this export: no owner is matched to a user.
+    assert!(r.owners.iter().all(|o| o.user.is_none()));
+}
+
+#[test]
+fn owner_forms() {
+    assert_eq!(
+        parse_owner(" \"Ravi Kumar\" <ravi@acme.in> "),
+        (Some("Ravi Kumar".into()), Some("ravi@acme.in".into()))
+    );
+    assert_eq!(
+        parse_owner("<ravi@acme.in>"),
+        (None, Some("ravi@acme.in".into()))
+    );
+    assert_eq!(
+        parse_owner("ravi@acme.in"),
+        (None, Some("ravi@acme.in".into()))
+    );
+    assert_eq!(
+        parse_owner("Priya Sharma"),
+        (Some("Priya Sharma".into()), None)
+    );
+}
+
+#[test]
+fn pipelines_from_the_file_and_from_deals() {
+    let r = report();
+    type Stages<'a> = Vec<(&'a str, u64, bool)>;
+    let pipes: Vec<(&str, bool, Stages)> = r
+        .pipelines
+        .iter()
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.defined,
+                p.stages
+                    .iter()
+                    .map(|s| (s.name.as_str(), s.deals, s.only_on_deals))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pipes,
+        [
+            ("Renewals", false, vec![("Open", 1, true)]),
+            (
+                "Sales",
+                true,
+                vec![
+                    ("New", 0, false),
+                    ("Won", 1, false),
+                    ("Lost", 0, false),
+                    ("Negotiation", 1, true)
+                ]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn custom_fields_and_the_five_field_cap() {
+    let r = report();
+    let companies: Vec<&str> = r
+        .custom_fields
+        .iter()
+        .filter(|f| f.module == Module::Companies)
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(
+        companies,
+        [
+            "Annual Turnover",
+            "Credit Days",
+            "GST Number",
+            "PAN",
+            "Region",
+            "Segment"
+        ]
+    );
+    let gst = r
+        .custom_fields
+        .iter()
+        .find(|f| f.name == "GST Number")
+        .unwrap();
+    assert!(gst.in_export && gst.defined);
+    assert_eq!(gst.field_type.as_deref(), Some("Text"));
+    let loss = r
+        .custom_fields
+        .iter()
+        .find(|f| f.name == "Loss Reason")
+        .unwrap();
+    assert!(!loss.in_export && loss.defined);
+    assert_eq!(loss.module, Module::Deals);
+    let caps = common::caps(&r);
+    assert_eq!(
+        caps,
+        [(Module::Companies, 6, true), (Module::Deals, 1, false)]
+    );
+}
+
+#[test]
+fn workflows_gaps_dates_grade_and_plan() {
+    let r = report();
+    assert_eq!(r.workflows.count, 1);
+    let w = &r.workflows.inventory[0];
+    assert_eq!(
+        (w.name.as_str(), w.trigger.as_str(), w.actions.as_str()),
+        ("Welcome", "On create", "Send email")
+    );
+    let gaps = common::gaps(&r);
+    assert_eq!(
+        gaps,
+        [
+            (
+                GapKind::Attachment,
+                "attachments/DEAL-1042/quote.pdf",
+                Some(GapKey::RecordId("DEAL-1042".into()))
+            ),
+            (
+                GapKind::IvrRecording,
+                "recordings/919876543210_2026-03-02.mp3",
+                Some(GapKey::Phone("919876543210".into()))
+            ),
+            (
+                GapKind::WhatsappThread,
+                "whatsapp/+919812345678.txt",
+                Some(GapKey::Phone("+919812345678".into()))
+            ),
+        ]
+    );
+    assert_eq!(r.date_order.verdict, DateOrderVerdict::DayFirst);
+    // 8 records +0, 3 modules +0, over the cap +1, 2 pipelines +1, workflows +1, gaps +1, bad rows +1.
+    assert_eq!(r.grade_score.points, 5);
+    assert_eq!(r.grade, Grade::Complex);
+    assert_eq!(
+        (r.estimate.working_days_min, r.estimate.working_days_max),
+        (8, 12)
+    );
+    assert_eq!(r.plan.plan, "Pro");
+    assert!(r.manual_steps[0].starts_with("Create pipeline \"Renewals\""));
+    assert!(
+        r.manual_steps
+            .iter()
+            .any(|s| s.contains("Rebuild workflow \"Welcome\""))
+    );
+    assert!(
+        r.manual_steps
+            .iter()
+            .any(|s| s.contains("Hand over 1 WhatsApp thread(s)"))
+    );
+}
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
+}
+
+#[test]
+fn binary_prints_markdown_and_json_and_writes_out() {
+    let dir = export();
+    let out = bin().arg("discover").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.starts_with("# Migration scope: RSoft CRM → Nutshell"));
+    assert!(
+        md.contains("| deals | `RSoft-Deals (1).csv` | 4 | 1 |"),
+        "{md}"
+    );
+    assert!(md.contains("**Grade: complex**"));
+
+    let out = bin()
+        .arg("discover")
+        .arg(dir.path())
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in [
+        "objects",
+        "owners",
+        "pipelines",
+        "custom_fields",
+        "gaps",
+        "warnings",
+        "grade",
+        "estimate",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    let deals = &v["objects"][1];
+    assert_eq!(deals["module"], "deals");
+    assert_eq!(deals["rows"], 4);
+    assert_eq!(deals["bad_rows"], 1);
+    assert_eq!(deals["encoding"], "utf8");
+    assert_eq!(deals["delimiter"], "comma");
+    assert_eq!(deals["columns"][4]["inferred"], "money");
+    assert_eq!(v["owners"][0]["email"], "ravi@acme.in");
+    assert_eq!(v["grade"], "complex");
+
+    let file = dir.path().join("scope.json");
+    let out = bin()
+        .args(["discover", "--json", "--out"])
+        .arg(&file)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(written["grade"], "complex");
+}
+
+#[test]
+fn binary_exits_1_with_a_clear_message_on_io_error() {
+    let out = bin()
+        .args(["discover", "/nonexistent/export"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("cannot read /nonexistent/export"), "{err}");
+    let dir = export();
+    let out = bin()
+        .arg("discover")
+        .arg(dir.path())
+        .args(["--out", "/nonexistent/dir/scope.md"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("cannot write the report to /nonexistent/dir/scope.md"),
+        "{err}"
+    );
+}

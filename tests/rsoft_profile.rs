@@ -1,0 +1,161 @@
+//! Column profiling: types, fill, distinct counts, samples and date-order evidence.
+
+use crm_migrate::rsoft::{ColumnProfiler, DateOrderVerdict, Module, ValueKind};
+
+fn profile(
+    header: &str,
+    module: Option<Module>,
+    values: &[&str],
+) -> crm_migrate::rsoft::ColumnProfile {
+    let mut p = ColumnProfiler::default();
+    for v in values {
+        p.observe(v);
+    }
+    p.finish(header, module)
+}
+
+#[test]
+fn day_first_is_proved_by_a_first_part_above_12() {
+    let p = profile(
+        "Created On",
+        Some(Module::Leads),
+        &["03/04/2026", "25/04/2026 10:30 AM", "01-02-2026"],
+    );
+    assert_eq!(p.inferred, ValueKind::Datetime);
+    assert_eq!(p.date_order, Some(DateOrderVerdict::DayFirst));
+    let d = p.dates.unwrap();
+    assert_eq!((d.day_first, d.month_first, d.ambiguous), (1, 0, 2));
+    assert_eq!(d.day_first_example.as_deref(), Some("25/04/2026 10:30 AM"));
+}
+
+#[test]
+fn month_first_is_proved_by_a_second_part_above_12() {
+    let p = profile("Close", None, &["04/25/2026", "03/04/2026"]);
+    assert_eq!(p.inferred, ValueKind::Date);
+    assert_eq!(p.date_order, Some(DateOrderVerdict::MonthFirst));
+    assert_eq!(
+        p.dates.unwrap().month_first_example.as_deref(),
+        Some("04/25/2026")
+    );
+}
+
+#[test]
+fn only_small_parts_are_ambiguous_and_both_proofs_conflict() {
+    let p = profile("D", None, &["03/04/2026", "11-12-2025", "01.02.2026"]);
+    assert_eq!(p.date_order, Some(DateOrderVerdict::Ambiguous));
+    assert_eq!(p.dates.unwrap().ambiguous, 3);
+    let p = profile("D", None, &["25/04/2026", "04/25/2026"]);
+    assert_eq!(p.date_order, Some(DateOrderVerdict::Conflicting));
+    let p = profile("D", None, &["2026-04-25", "2026-01-02T10:00:00+05:30"]);
+    assert_eq!(p.date_order, Some(DateOrderVerdict::YearFirst));
+}
+
+#[test]
+fn value_kinds() {
+    let cases: &[(&str, &[&str], ValueKind)] = &[
+        ("Email", &["a@acme.in", "b@acme.in", ""], ValueKind::Email),
+        (
+            "Mobile",
+            &["9876543210", "+91 98765 43210", "+919812345678"],
+            ValueKind::Phone,
+        ),
+        (
+            "Amount",
+            &["₹ 1,25,000.00", "Rs. 5,000", "INR 700"],
+            ValueKind::Money,
+        ),
+        ("Annual Turnover", &["125000", "5000.50"], ValueKind::Money),
+        ("Lead Score", &["10", "55", "72.5"], ValueKind::Number),
+        ("Required", &["Yes", "No", "yes"], ValueKind::Boolean),
+        (
+            "Priority",
+            &["High", "Low", "High", "Medium", "Low", "High"],
+            ValueKind::Enum,
+        ),
+        (
+            "Description",
+            &["Call about the renewal", "Sent quote v2", "Met at expo"],
+            ValueKind::FreeText,
+        ),
+        ("Company ID", &["CMP-1", "CMP-2"], ValueKind::Reference),
+        ("Code", &["AB-1001", "AB-1002", "AB-1003"], ValueKind::Id),
+    ];
+    for (header, values, kind) in cases {
+        let module = if *header == "Company ID" {
+            Some(Module::Contacts)
+        } else {
+            None
+        };
+        assert_eq!(profile(header, module, values).inferred, *kind, "{header}");
+    }
+}
+
+#[test]
+fn fill_distinct_samples_and_standard_header() {
+    let p = profile(
+        "Mobile No.",
+        Some(Module::Contacts),
+        &["9876543210", "", "9876543210", "  ", "9812345678"],
+    );
+    assert_eq!(p.rows, 5);
+    assert_eq!(p.filled, 3);
+    assert_eq!(p.fill_rate, 0.6);
+    assert_eq!(p.distinct, 2);
+    assert!(p.distinct_exact);
+    assert_eq!(p.samples, ["9876543210", "9812345678"]);
+    assert_eq!(p.canonical.as_deref(), Some("Mobile"));
+    assert_eq!(p.module, Some(Module::Contacts));
+    let custom = profile("GST Number", Some(Module::Companies), &["29ABCDE1234F1Z5"]);
+    assert_eq!(custom.canonical, None);
+}
+
+#[test]
+fn distinct_is_estimated_past_the_exact_bound() {
+    let values: Vec<String> = (0..50_000).map(|i| format!("user{i}@acme.in")).collect();
+    let mut p = ColumnProfiler::default();
+    for v in &values {
+        p.observe(v);
+    }
+    let p = p.finish("Email", None);
+    assert!(!p.distinct_exact);
+    assert!((45_000..55_000).contains(&p.distinct), "{}", p.distinct);
+    assert_eq!(p.inferred, ValueKind::Email);
+}
+
+#[test]
+fn a_late_day_first_proof_is_still_found_in_a_long_column() {
+    // Values past the first 8192 are classified by sample unless the column holds dates:
+    // a date column must see every value, since one value can prove the order.
+    let mut p = ColumnProfiler::default();
+    // 28,800 distinct ambiguous dates: far past the exact distinct bound.
+    for i in 0..28_800 {
+        p.observe(&format!(
+            "{:02}/{:02}/{}",
+            1 + i % 12,
+            1 + (i / 12) % 12,
+            1900 + i / 144
+        ));
+    }
+    p.observe("25/04/2026");
+    for _ in 0..100 {
+        p.observe("03/04/2026");
+    }
+    let p = p.finish("Created On", Some(Module::Leads));
+    assert_eq!(p.inferred, ValueKind::Date);
+    assert_eq!(p.date_order, Some(DateOrderVerdict::DayFirst));
+    let d = p.dates.unwrap();
+    assert_eq!((d.day_first, d.ambiguous), (1, 28_900));
+    assert!(!p.distinct_exact);
+}
+
+#[test]
+fn sampled_classification_keeps_the_majority_type() {
+    let mut p = ColumnProfiler::default();
+    for i in 0..50_000u64 {
+        p.observe(&(i * 7919 % 100_003).to_string());
+    }
+    let p = p.finish("Lead Score", None);
+    assert_eq!(p.inferred, ValueKind::Number);
+    assert_eq!(p.filled, 50_000);
+    assert_eq!(p.fill_rate, 1.0);
+}

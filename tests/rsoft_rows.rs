@@ -1,0 +1,186 @@
+//! Bad input: each case gets a precise finding with file and line, and the rest still reads.
+
+mod common;
+
+use common::{reader, rows};
+use crm_migrate::rsoft::Severity;
+
+#[test]
+fn ragged_rows_are_bad_with_a_reason_and_the_rest_reads() {
+    let text = "Lead ID,Lead Name,Email\nL1,Asha,a@x.in\nL2,Ravi\nL3,Meena,m@x.in,extra\nL4,Kiran,k@x.in\n";
+    let (r, rows) = rows("leads.csv", text.as_bytes());
+    assert_eq!(rows.len(), 4);
+    let short = rows[1].as_ref().unwrap_err();
+    assert_eq!(short.line, 3);
+    assert_eq!(short.file, "leads.csv");
+    assert!(
+        short.reason.contains("row has 2 fields, header has 3"),
+        "{}",
+        short.reason
+    );
+    let long = rows[2].as_ref().unwrap_err();
+    assert_eq!(long.line, 4);
+    assert!(
+        long.reason.contains("row has 4 fields, header has 3"),
+        "{}",
+        long.reason
+    );
+    assert!(long.reason.contains("unquoted comma"), "{}", long.reason);
+    assert_eq!(rows[3].as_ref().unwrap().get("Lead Name"), Some("Kiran"));
+    assert_eq!(r.counts().read, 2);
+    assert_eq!(r.counts().bad, 2);
+    assert_eq!(short.to_string(), format!("leads.csv:3: {}", short.reason));
+}
+
+#[test]
+fn unbalanced_quote_is_one_bad_row_naming_its_lines() {
+    let text = "Activity ID,Description,Status\nA1,ok,Done\nA2,\"never closed,Open\nA3,x,Done\nA4,y,Done\n";
+    let (r, rows) = rows("activities.csv", text.as_bytes());
+    assert_eq!(rows[0].as_ref().unwrap().get("Status"), Some("Done"));
+    let bad = rows[1].as_ref().unwrap_err();
+    assert_eq!(bad.line, 3);
+    assert!(
+        bad.reason.contains("quote opened on line 3 is not closed"),
+        "{}",
+        bad.reason
+    );
+    assert!(bad.reason.contains("lines 3–5"), "{}", bad.reason);
+    assert_eq!(r.counts().read, 1);
+    assert_eq!(r.counts().bad, 1);
+}
+
+#[test]
+fn unbalanced_quote_closed_later_lets_later_rows_read() {
+    // The stray quote swallows up to the next quote; rows after that read normally again.
+    let text = "ID,Note,Status\n1,\"oops,Open\n2,fine\",Done,zz\n3,after,Done\n4,\"ok\",Done\n";
+    let (r, rows) = rows("x.csv", text.as_bytes());
+    let bad = rows[0].as_ref().unwrap_err();
+    assert_eq!(bad.line, 2);
+    assert!(
+        bad.reason.contains("quote opened on line 2"),
+        "{}",
+        bad.reason
+    );
+    assert_eq!(rows[1].as_ref().unwrap().get("Note"), Some("after"));
+    assert_eq!(rows[1].as_ref().unwrap().line, 4);
+    assert_eq!(rows[2].as_ref().unwrap().get("Note"), Some("ok"));
+    assert_eq!(r.counts().read + r.counts().bad, 3);
+}
+
+#[test]
+fn empty_file_is_a_warning_with_no_rows() {
+    for bytes in [&b""[..], &b"\xEF\xBB\xBF"[..]] {
+        let (r, rows) = rows("tickets.csv", bytes);
+        assert!(rows.is_empty());
+        assert!(r.headers().is_empty());
+        let f = &r.findings()[0];
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(f.file, "tickets.csv");
+        assert!(f.message.contains("the file is empty"), "{}", f.message);
+    }
+}
+
+#[test]
+fn header_only_file_is_a_warning() {
+    let (r, rows) = rows("users.csv", b"User ID,Name,Email\r\n");
+    assert!(rows.is_empty());
+    assert_eq!(r.headers().names(), ["User ID", "Name", "Email"]);
+    let f = &r.findings()[0];
+    assert_eq!(f.line, Some(1));
+    assert!(f.message.contains("header but no rows"), "{}", f.message);
+}
+
+#[test]
+fn duplicated_and_blank_headers_are_renamed_and_reported() {
+    let text = "Contact ID,Email,,Email,Email\nP1,a@x.in,blank,b@x.in,c@x.in\n";
+    let (r, rows) = rows("contacts.csv", text.as_bytes());
+    assert_eq!(
+        r.headers().names(),
+        ["Contact ID", "Email", "Column 3", "Email (2)", "Email (3)"]
+    );
+    let row = rows[0].as_ref().unwrap();
+    assert_eq!(row.get("Email"), Some("a@x.in"));
+    assert_eq!(row.get("Email (2)"), Some("b@x.in"));
+    assert_eq!(row.get("Column 3"), Some("blank"));
+    let messages: Vec<&str> = r.findings().iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(messages[0].contains("column 3 has a blank header"));
+    assert!(
+        messages[1].contains("\"Email\" appears more than once; column 4 is called \"Email (2)\"")
+    );
+    assert!(messages[2].contains("column 5 is called \"Email (3)\""));
+}
+
+#[test]
+fn ten_megabyte_cell_is_read_whole_with_a_warning() {
+    let big = "x".repeat(10 * 1024 * 1024);
+    let text = format!("Ticket ID,Body\nT1,\"{big}\"\nT2,small\n");
+    let (r, rows) = rows("ticket_messages.csv", text.as_bytes());
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        rows[0].as_ref().unwrap().get("Body").map(str::len),
+        Some(big.len())
+    );
+    assert_eq!(rows[1].as_ref().unwrap().get("Body"), Some("small"));
+    let f = &r.findings()[0];
+    assert_eq!(f.line, Some(2));
+    assert!(
+        f.message.contains("\"Body\" holds a cell of 10.5 MB"),
+        "{}",
+        f.message
+    );
+    assert_eq!(r.counts().read, 2);
+}
+
+#[test]
+fn every_row_ends_in_exactly_one_state() {
+    let mut text = String::from("Deal ID,Deal Name,Amount\n");
+    let mut bad = 0;
+    for i in 0..1000 {
+        if i % 7 == 0 {
+            text.push_str(&format!("D{i},only two\n"));
+            bad += 1;
+        } else {
+            text.push_str(&format!("D{i},Deal {i},{i}\n"));
+        }
+    }
+    let mut r = reader("deals.csv", text.as_bytes());
+    let counts = r.drain();
+    assert_eq!(counts.bad, bad);
+    assert_eq!(counts.read + counts.bad, 1000);
+}
+
+#[test]
+fn blank_lines_are_not_rows() {
+    let (r, rows) = rows("x.csv", b"A,B\r\n1,2\r\n\r\n3,4\r\n\r\n");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(r.counts().bad, 0);
+}
+
+#[test]
+fn a_quote_that_never_closes_is_cut_at_the_row_limit_and_reading_resumes() {
+    let mut text = String::from("ID,Note,Status\n1,ok,Open\n2,\"never closed,Open\n");
+    // Well past the parser's 256 KiB buffer, so the limit is checked while the row grows.
+    for i in 3..20_000 {
+        text.push_str(&format!("{i},plain note number {i},Open\n"));
+    }
+    let mut r = reader("notes.csv", text.as_bytes());
+    r.set_max_row_bytes(1000);
+    let rows: Vec<_> = r.by_ref().collect();
+    assert_eq!(rows[0].as_ref().unwrap().get("Note"), Some("ok"));
+    let bad = rows[1].as_ref().unwrap_err();
+    assert_eq!(bad.line, 3);
+    assert!(bad.reason.contains("ran past 0.0 MB"), "{}", bad.reason);
+    assert!(
+        bad.reason
+            .contains("quote opened there is probably never closed"),
+        "{}",
+        bad.reason
+    );
+    // Reading went on after the cut: the last rows are read whole.
+    let last = rows.last().unwrap().as_ref().unwrap();
+    assert_eq!(last.get("ID"), Some("19999"));
+    assert_eq!(last.line, 20_000);
+    assert!(r.counts().read > 10_000, "{:?}", r.counts());
+    assert_eq!(r.counts().read + r.counts().bad, rows.len() as u64);
+}
