@@ -1,12 +1,16 @@
 //! The command line: one file per command, each a thin caller of the library.
 //! Exit codes are the contract in design.md §4 (`ExitStatus`).
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::config::Config;
+
 pub mod check_api;
 pub mod discover;
+mod log_file;
 pub mod sample_export;
 pub mod sandbox;
 
@@ -54,6 +58,16 @@ pub enum Command {
     Sandbox(sandbox::SandboxArgs),
 }
 
+impl Command {
+    /// The config file the command reads, if it reads one: its state dir holds the run log.
+    fn config_file(&self) -> Option<&Path> {
+        match self {
+            Command::CheckApi(args) => Some(&args.config),
+            Command::Discover(_) | Command::SampleExport(_) | Command::Sandbox(_) => None,
+        }
+    }
+}
+
 /// Parse the command line, run the command, map its outcome to the exit-code contract.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -67,10 +81,19 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    let config = cli
+        .command
+        .config_file()
+        .and_then(|path| Config::load(path).ok())
+        .unwrap_or_default();
+    log_file::init(&config.state_dir());
+    tracing::info!(command = ?cli.command, "start");
     match run(cli.command) {
         Ok(status) => status.into(),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            let message = human_message(&e);
+            tracing::error!("{message}");
+            eprintln!("error: {message}");
             ExitStatus::Error.into()
         }
     }
@@ -82,5 +105,49 @@ fn run(command: Command) -> anyhow::Result<ExitStatus> {
         Command::Discover(args) => discover::run(args),
         Command::SampleExport(args) => sample_export::run(args),
         Command::Sandbox(args) => sandbox::run(args),
+    }
+}
+
+/// The error and its causes on one line. Library errors often quote their cause in their own
+/// message, so a cause already contained in what is written is not repeated.
+fn human_message(error: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            if !message.is_empty() {
+                message.push_str(": ");
+            }
+            message.push_str(&text);
+        }
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot read {path}: {source}")]
+    struct Quoting {
+        path: &'static str,
+        source: std::io::Error,
+    }
+
+    #[test]
+    fn causes_are_written_once() {
+        let io = std::io::Error::other("disk on fire");
+        let e = anyhow::Error::new(Quoting {
+            path: "a.csv",
+            source: io,
+        })
+        .context("discover failed");
+        assert_eq!(
+            human_message(&e),
+            "discover failed: cannot read a.csv: disk on fire"
+        );
+        let plain = anyhow::anyhow!("root cause").context("outer");
+        assert_eq!(human_message(&plain), "outer: root cause");
     }
 }
