@@ -2,13 +2,13 @@
 
 use std::path::Path;
 
-use crm_migrate::mapping::catalogue::Module;
 use crm_migrate::mapping::file::{from_toml, load, save, to_toml};
 use crm_migrate::mapping::memory::MappingMemory;
 use crm_migrate::mapping::model::{Status, Target};
 use crm_migrate::mapping::propose::{SourceColumn, propose_map};
 use crm_migrate::mapping::schema::DestinationSchema;
 use crm_migrate::mapping::validate::{accept_proposed, unconfirmed, validate};
+use crm_migrate::rsoft::Module;
 
 fn columns(module: Module, headers: &[(&str, &[&str])]) -> Vec<SourceColumn> {
     headers

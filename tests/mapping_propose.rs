@@ -2,10 +2,10 @@
 //! a second export with other spellings (synonyms, case, punctuation, abbreviations). Done when
 //! ≥ 95% of columns get the right target above the threshold and no wrong target is above it.
 
-use crm_migrate::mapping::catalogue::Module;
 use crm_migrate::mapping::model::{CONFIDENCE_THRESHOLD, LookupKey, RelatedPart, Target};
 use crm_migrate::mapping::propose::{SourceColumn, propose};
 use crm_migrate::mapping::schema::DestinationSchema;
+use crm_migrate::rsoft::Module;
 
 /// Expected targets, written short: `field:Contacts.email`, `custom`, `note`, `tags`, `legacy`,
 /// `ignore`, `lookup:Accounts:rsoft_id`, `related:id`. Custom fields and note lines compare by
@@ -331,7 +331,7 @@ fn score(rows: &[Row]) -> Score {
         let above = entry.confidence >= CONFIDENCE_THRESHOLD;
         let line = format!(
             "{}: {header:?} → {got} ({:.2}), want {want}: {}",
-            module.name(),
+            module.as_str(),
             entry.confidence,
             entry.reason
         );

@@ -1,7 +1,7 @@
 //! The field map: for every source column, where its values go in Nutshell, proposed by the tool
 //! and confirmed by the operator; and the transforms that convert the values on the way.
 //!
-//! - [`catalogue`]: RSoft modules, Nutshell entities, standard fields and value-map kinds.
+//! - [`catalogue`]: module → entity, Nutshell entities, standard fields and value-map kinds.
 //! - [`model`]: [`model::FieldMap`] and its entries, targets and statuses; merging proposals.
 //! - [`file`]: mapping.toml, written with comments and read back with serde.
 //! - [`propose`] + [`synonyms`]: proposals from headers, synonyms, similarity and values.

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::{Entity, Module, ValueKind, ValueMapKind, standard_field};
+use super::catalogue::{Entity, ValueKind, ValueMapKind, standard_field};
 use super::memory::MappingMemory;
 use super::model::{
     CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, Status, Target, ValueEntry, stage_key,
@@ -21,6 +21,7 @@ use super::transform::{
     email::looks_like_email, parse_bool, parse_date, parse_money, parse_number, parse_when, to_e164,
 };
 use crate::config::DateOrder;
+use crate::rsoft::Module;
 
 /// One source column as the proposer needs it: what discovery's column profile converts into.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,7 +51,11 @@ pub fn propose(
 ) -> FieldMap {
     let mut map = FieldMap::new(legacy_id_field);
     for column in columns {
-        let entry = propose_column(column, schema);
+        // Setup modules (users, pipelines, …) hold no records: nothing of theirs is mapped.
+        let Some(entity) = column.module.entity() else {
+            continue;
+        };
+        let entry = propose_column(column, entity, schema);
         map.modules
             .entry(column.module)
             .or_default()
@@ -128,14 +133,18 @@ struct Proposal {
     reason: String,
 }
 
-fn propose_column(column: &SourceColumn, schema: &DestinationSchema) -> ColumnEntry {
+fn propose_column(
+    column: &SourceColumn,
+    entity: Entity,
+    schema: &DestinationSchema,
+) -> ColumnEntry {
     let evidence = Evidence::of(&column.samples);
-    let from_header = header_proposal(column, &evidence, schema);
+    let from_header = header_proposal(column, entity, &evidence, schema);
     let proposal = match from_header {
         Some(p) if p.confidence >= CONFIDENCE_THRESHOLD => p,
         weak => email_evidence(column.module, &evidence)
             .or(weak)
-            .unwrap_or_else(|| fallback(column, &evidence, schema)),
+            .unwrap_or_else(|| fallback(column, entity, &evidence, schema)),
     };
     ColumnEntry {
         header: column.header.clone(),
@@ -149,6 +158,7 @@ fn propose_column(column: &SourceColumn, schema: &DestinationSchema) -> ColumnEn
 /// The header's best synonym, checked against the values.
 fn header_proposal(
     column: &SourceColumn,
+    entity: Entity,
     evidence: &Evidence,
     schema: &DestinationSchema,
 ) -> Option<Proposal> {
@@ -171,7 +181,7 @@ fn header_proposal(
         How::WithoutNoise => (0.88, "without unit or format words is a synonym of"),
         How::Similar => (found.similarity - 0.12, "is spelled like"),
     };
-    let mut target = resolve(found.row.spec, column.module, schema);
+    let mut target = resolve(found.row.spec, entity, schema);
     let mut reason = format!(
         "header {header:?} {how} {} ({:?})",
         found.row.meaning, found.phrase
@@ -231,7 +241,12 @@ fn email_evidence(module: Module, evidence: &Evidence) -> Option<Proposal> {
             entity: Entity::Contacts,
             by: LookupKey::Email,
         },
-        Module::Activities | Module::TicketMessages => return None,
+        Module::Activities
+        | Module::TicketMessages
+        | Module::Users
+        | Module::Pipelines
+        | Module::CustomFields
+        | Module::Workflows => return None,
     };
     Some(Proposal {
         target,
@@ -242,7 +257,12 @@ fn email_evidence(module: Module, evidence: &Evidence) -> Option<Proposal> {
 
 /// No synonym: an empty column is ignored; otherwise its values are kept in a new custom field
 /// (a note line where the entity has no custom fields).
-fn fallback(column: &SourceColumn, evidence: &Evidence, schema: &DestinationSchema) -> Proposal {
+fn fallback(
+    column: &SourceColumn,
+    entity: Entity,
+    evidence: &Evidence,
+    schema: &DestinationSchema,
+) -> Proposal {
     if evidence.values == 0 && column.fill_rate <= 0.0 {
         return Proposal {
             target: Target::Ignore,
@@ -255,7 +275,6 @@ fn fallback(column: &SourceColumn, evidence: &Evidence, schema: &DestinationSche
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    let entity = column.module.entity();
     if entity.has_custom_fields() {
         let kind = evidence.infer_kind(column.inferred);
         let existing = schema.custom_field(entity, &name);
@@ -288,8 +307,7 @@ fn fallback(column: &SourceColumn, evidence: &Evidence, schema: &DestinationSche
     }
 }
 
-fn resolve(spec: Spec, module: Module, schema: &DestinationSchema) -> Target {
-    let entity = module.entity();
+fn resolve(spec: Spec, entity: Entity, schema: &DestinationSchema) -> Target {
     match spec {
         Spec::Field(path) => Target::Field { field: path.into() },
         Spec::Custom(name, kind) if entity.has_custom_fields() => Target::Custom {

@@ -3,8 +3,9 @@
 //! "Organisation", "Pincode", "Designation", "GSTIN"). Headers and phrases are compared after
 //! [`normalize_header`], so each phrase is written once in plain words.
 
-use super::catalogue::{Entity, Module, ValueKind};
+use super::catalogue::{Entity, ValueKind};
 use super::model::{LookupKey, RelatedPart};
+use crate::rsoft::Module;
 
 /// What a synonym points at; resolved to a [`super::model::Target`] per module.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -91,6 +92,7 @@ pub fn module_nouns(module: Module) -> &'static [&'static str] {
         Module::Activities => &["activity", "task"],
         Module::Tickets => &["ticket", "case"],
         Module::TicketMessages => &["message", "reply"],
+        Module::Users | Module::Pipelines | Module::CustomFields | Module::Workflows => &[],
     }
 }
 
@@ -1080,7 +1082,7 @@ mod tests {
                 let field =
                     standard_field(path).unwrap_or_else(|| panic!("{path} not in catalogue"));
                 for m in row.modules {
-                    let own = m.entity() == field.entity
+                    let own = m.entity() == Some(field.entity)
                         || (*m == Module::Leads && field.entity == Entity::Contacts);
                     assert!(own, "{path} offered to {m:?}");
                 }
