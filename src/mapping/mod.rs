@@ -7,6 +7,7 @@
 //! - [`propose`] + [`synonyms`]: proposals from headers, synonyms, similarity and values.
 //! - [`memory`]: decisions remembered across exports, in the user's data dir.
 //! - [`schema`]: what the destination account has.
+//! - [`source`]: discovery's profiles, pipelines and value sets as the proposer's input.
 //! - [`validate`]: problems with their fixes, and the confirmation gate of `migrate`.
 //! - [`transform`]: value conversions, every failure with its reason.
 
@@ -16,6 +17,7 @@ pub mod memory;
 pub mod model;
 pub mod propose;
 pub mod schema;
+pub mod source;
 pub mod synonyms;
 pub mod transform;
 pub mod validate;

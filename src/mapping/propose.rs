@@ -97,16 +97,26 @@ pub fn propose(
     map
 }
 
-/// What `crm-migrate map` does: fresh proposals, improved by remembered decisions, merged with
+/// What `crm-migrate map` does: fresh proposals (columns, value maps, and the deals' stage map
+/// for `stage_pairs`, RSoft pipeline and stage), improved by remembered decisions, merged with
 /// the operator's decisions in the previous mapping.toml (which always win).
 pub fn propose_map(
     columns: &[SourceColumn],
+    stage_pairs: &[(String, String)],
     schema: &DestinationSchema,
     legacy_id_field: &str,
     memory: &MappingMemory,
     previous: Option<&FieldMap>,
 ) -> FieldMap {
     let mut fresh = propose(columns, schema, legacy_id_field);
+    if !stage_pairs.is_empty() {
+        fresh
+            .modules
+            .entry(Module::Deals)
+            .or_default()
+            .values
+            .insert(ValueMapKind::Stage, propose_stage_map(stage_pairs, schema));
+    }
     memory.apply(&mut fresh);
     match previous {
         Some(previous) => fresh.merged_with(previous),
