@@ -94,6 +94,26 @@ impl ValueKind {
         }
     }
 
+    /// The kind of an existing custom field of Nutshell type `name` (`Currency`, `Date`, …);
+    /// a type this tool does not know reads as text.
+    pub fn from_nutshell_custom_type(name: &str) -> ValueKind {
+        const KNOWN: [ValueKind; 9] = [
+            ValueKind::Text,
+            ValueKind::LongText,
+            ValueKind::Email,
+            ValueKind::Phone,
+            ValueKind::Url,
+            ValueKind::Number,
+            ValueKind::Money,
+            ValueKind::Date,
+            ValueKind::Boolean,
+        ];
+        KNOWN
+            .into_iter()
+            .find(|k| k.nutshell_custom_type().eq_ignore_ascii_case(name.trim()))
+            .unwrap_or(ValueKind::Text)
+    }
+
     /// Whether values of `self` can fill a field of kind `target` without loss.
     pub fn fits(self, target: ValueKind) -> bool {
         use ValueKind::*;
@@ -334,6 +354,29 @@ mod tests {
             }
             assert_eq!(Module::from_name(m.as_str()), Some(m));
         }
+    }
+
+    #[test]
+    fn nutshell_custom_types_read_back() {
+        for kind in [
+            ValueKind::LongText,
+            ValueKind::Money,
+            ValueKind::Boolean,
+            ValueKind::Url,
+        ] {
+            assert_eq!(
+                ValueKind::from_nutshell_custom_type(kind.nutshell_custom_type()),
+                kind
+            );
+        }
+        assert_eq!(
+            ValueKind::from_nutshell_custom_type("date"),
+            ValueKind::Date
+        );
+        assert_eq!(
+            ValueKind::from_nutshell_custom_type("Dropdown"),
+            ValueKind::Text
+        );
     }
 
     #[test]
