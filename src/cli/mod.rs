@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 pub mod check_api;
 pub mod discover;
+pub mod map;
 pub mod sample_export;
 pub mod sandbox;
 
@@ -48,6 +49,8 @@ pub enum Command {
     CheckApi(check_api::CheckApiArgs),
     /// Read an RSoft export (folder or .zip) and write the migration scope report.
     Discover(discover::DiscoverArgs),
+    /// Propose the field map for the configured export and write mapping.toml (keeps your decisions).
+    Map(map::MapArgs),
     /// Write a realistic RSoft export (the bundled sample at scale 1) for demos and benchmarks.
     SampleExport(sample_export::SampleExportArgs),
     /// Run a local Nutshell-compatible server for demos, rehearsals and tests.
@@ -80,6 +83,7 @@ fn run(command: Command) -> anyhow::Result<ExitStatus> {
     match command {
         Command::CheckApi(args) => check_api::run(args),
         Command::Discover(args) => discover::run(args),
+        Command::Map(args) => map::run(args),
         Command::SampleExport(args) => sample_export::run(args),
         Command::Sandbox(args) => sandbox::run(args),
     }

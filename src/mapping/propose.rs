@@ -846,6 +846,7 @@ pub fn propose_stage_map(
             let (to, set, confidence, reason) = match (stageset, milestone) {
                 (Some(s), Some(m)) => (m.clone(), s.name.clone(), 0.95, format!("Nutshell has pipeline {:?} with stage {m:?}", s.name)),
                 (Some(s), None) => (stage.clone(), s.name.clone(), 0.3, format!("Nutshell pipeline {:?} has no stage {stage:?}: add it in Nutshell (Setup → Pipelines) or pick one of: {}", s.name, s.milestones.join(", "))),
+                (None, _) if !schema.read_from_account => (stage.clone(), pipeline.clone(), 0.3, format!("unverified: no Nutshell account was read; set [nutshell] endpoint and run `crm-migrate map` again, or confirm once pipeline {pipeline:?} has stage {stage:?} in Nutshell")),
                 (None, _) => (stage.clone(), pipeline.clone(), 0.3, format!("Nutshell has no pipeline {pipeline:?}: create it with stage {stage:?} in Nutshell (Setup → Pipelines), or map to an existing one")),
             };
             ValueEntry {
@@ -1088,6 +1089,7 @@ mod tests {
                 name: "Sales".into(),
                 milestones: vec!["Qualified".into(), "Negotiation".into()],
             }],
+            read_from_account: true,
             ..DestinationSchema::offline()
         };
         let pairs = [
@@ -1110,5 +1112,8 @@ mod tests {
             m[2].confidence < CONFIDENCE_THRESHOLD
                 && m[2].reason.contains("no pipeline \"Renewals\"")
         );
+        // Offline nothing is known about pipelines: flagged as unverified, not as missing.
+        let m = propose_stage_map(&pairs[2..], &DestinationSchema::offline());
+        assert!(m[0].confidence < CONFIDENCE_THRESHOLD && m[0].reason.starts_with("unverified"));
     }
 }
