@@ -366,9 +366,11 @@ struct Found {
 
 fn best_synonym(module: Module, header: &str) -> Option<Found> {
     let full = normalize_header(header);
+    // The module's noun first (`Ticket No.`) or, in languages that put it last, last (`Nº Ticket`).
     let stripped = module_nouns(module).iter().find_map(|noun| {
         full.strip_prefix(noun)
             .and_then(|rest| rest.strip_prefix(' '))
+            .or_else(|| full.strip_suffix(noun)?.strip_suffix(' '))
             .map(str::to_string)
     });
     let candidates: Vec<(&'static Synonym, &'static str, String)> = rows_for(module)

@@ -52,18 +52,20 @@ pub fn normalize_header(header: &str) -> String {
 
 fn expand(word: &str) -> &str {
     match word {
-        "no" | "nbr" | "num" | "nr" => "number",
+        // Other languages' abbreviations seen in exports: German Nr./Tel./PLZ, Spanish Nro./Núm.,
+        // French Tél., the ordinal Nº.
+        "no" | "nbr" | "num" | "nr" | "nro" | "núm" | "nº" => "number",
         "dt" | "dte" => "date",
         "amt" => "amount",
         "mob" | "mobno" | "cell" => "mobile",
-        "ph" | "tel" | "telephone" | "phno" => "phone",
+        "ph" | "tel" | "telephone" | "phno" | "tél" | "telf" | "tlf" => "phone",
         "org" | "organisation" | "organization" | "acct" | "acc" | "account" | "co" | "cmp" => {
             "company"
         }
         "cust" | "client" => "customer",
         "exp" | "expt" => "expected",
         "desc" | "descr" => "description",
-        "addr" => "address",
+        "addr" | "adr" => "address",
         "desig" => "designation",
         "fname" => "first name",
         "lname" => "last name",
@@ -77,7 +79,7 @@ fn expand(word: &str) -> &str {
         "modified" | "updated" | "upd" | "mod" | "changed" => "modified",
         "opp" | "oppty" | "opportunity" => "deal",
         "emailid" | "mailid" => "email",
-        "pin" | "pincode" | "zip" | "zipcode" | "postcode" => "pincode",
+        "pin" | "pincode" | "zip" | "zipcode" | "postcode" | "plz" => "pincode",
         w => w,
     }
 }
@@ -1069,6 +1071,11 @@ mod tests {
             ("DOB", "date of birth"),
             ("Amt", "amount"),
             ("Last Updated", "last modified"),
+            ("Tel.-Nr.", "phone number"),
+            ("Tél.", "phone"),
+            ("Nº Ticket", "number ticket"),
+            ("PLZ", "pincode"),
+            ("E-Mail-Adr.", "email address"),
         ];
         for (raw, want) in cases {
             assert_eq!(normalize_header(raw), want, "{raw}");
