@@ -209,7 +209,7 @@ fn the_gate_blocks_on_proposals_until_accepted() {
 }
 
 #[test]
-fn config_errors_exit_1() {
+fn config_and_map_file_errors_exit_1() {
     let dir = tempfile::tempdir().unwrap();
     let out = map(&dir.path().join("missing.toml"), &[]);
     assert_eq!(out.status.code(), Some(1));
@@ -219,4 +219,16 @@ fn config_errors_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[source] export"));
     assert!(!dir.path().join("mapping.toml").exists());
+
+    // A damaged map is reported, never overwritten.
+    let (dir, config) = setup("");
+    let path = dir.path().join("mapping.toml");
+    std::fs::write(&path, "version = 1\nlegacy_id_field = [\n").unwrap();
+    let out = map(&config, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mapping.toml"));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "version = 1\nlegacy_id_field = [\n"
+    );
 }

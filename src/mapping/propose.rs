@@ -97,8 +97,8 @@ pub fn propose(
     map
 }
 
-/// What `crm-migrate map` does: fresh proposals (columns, value maps, and the deals' stage map
-/// for `stage_pairs`, RSoft pipeline and stage), improved by remembered decisions, merged with
+/// What `crm-migrate map` does: fresh proposals (columns, value maps, and, when there are deal
+/// columns, the stage map for `stage_pairs`, RSoft pipeline and stage), improved by remembered decisions, merged with
 /// the operator's decisions in the previous mapping.toml (which always win).
 pub fn propose_map(
     columns: &[SourceColumn],
@@ -109,13 +109,13 @@ pub fn propose_map(
     previous: Option<&FieldMap>,
 ) -> FieldMap {
     let mut fresh = propose(columns, schema, legacy_id_field);
-    if !stage_pairs.is_empty() {
-        fresh
-            .modules
-            .entry(Module::Deals)
-            .or_default()
-            .values
-            .insert(ValueMapKind::Stage, propose_stage_map(stage_pairs, schema));
+    // Stages matter only where deals move.
+    if let Some(deals) = fresh.modules.get_mut(&Module::Deals) {
+        if !stage_pairs.is_empty() {
+            deals
+                .values
+                .insert(ValueMapKind::Stage, propose_stage_map(stage_pairs, schema));
+        }
     }
     memory.apply(&mut fresh);
     match previous {
@@ -1082,6 +1082,20 @@ mod tests {
             "{}",
             types[1].reason
         );
+    }
+
+    #[test]
+    fn stage_map_goes_with_the_deals() {
+        let pairs = [("Sales".to_string(), "Won".to_string())];
+        let memory = MappingMemory::default();
+        let schema = DestinationSchema::offline();
+        let only_contacts = [column(Module::Contacts, "Email", &EMAILS)];
+        let map = propose_map(&only_contacts, &pairs, &schema, "RSoft ID", &memory, None);
+        assert!(!map.modules.contains_key(&Module::Deals));
+        let with_deals = [column(Module::Deals, "Stage", &["Won"])];
+        let map = propose_map(&with_deals, &pairs, &schema, "RSoft ID", &memory, None);
+        let stages = &map.modules[&Module::Deals].values[&ValueMapKind::Stage];
+        assert_eq!(stages[0].from, "Sales / Won");
     }
 
     #[test]
