@@ -3,7 +3,7 @@
 //! go through a value map. A column profile keeps three samples, too few for a value map, so
 //! those columns are read again from the export, keeping a bounded number of values each.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use super::catalogue::ValueMapKind;
 use super::memory::MappingMemory;
@@ -71,44 +71,87 @@ pub fn read_value_sets(
             .and_then(|c| value_map_kind(&c.target))
             .is_some_and(|k| k != ValueMapKind::Stage)
     };
-    let mut values: BTreeMap<(Module, String), (Vec<String>, HashSet<String>)> = BTreeMap::new();
+    let mut sets: Vec<ValueSet> = Vec::new();
     for file in export.files() {
         let Some(module) = file.module.filter(|m| m.holds_records()) else {
             continue;
         };
         let mut reader = export.rows(file)?;
-        let picked: Vec<(usize, String)> = reader
-            .headers()
-            .names()
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| wanted(module, h))
-            .map(|(i, h)| (i, h.clone()))
-            .collect();
+        // (cell index, set index) of the wanted columns, found once per file.
+        let mut picked: Vec<(usize, usize)> = Vec::new();
+        for (i, header) in reader.headers().names().iter().enumerate() {
+            if !wanted(module, header) {
+                continue;
+            }
+            let at = match sets
+                .iter()
+                .position(|s| s.module == module && &s.header == header)
+            {
+                Some(at) => at,
+                None => {
+                    sets.push(ValueSet::new(module, header));
+                    sets.len() - 1
+                }
+            };
+            picked.push((i, at));
+        }
         if picked.is_empty() {
             continue;
         }
         while let Some(row) = reader.next_row() {
             let Ok(row) = row else { continue };
-            for (i, header) in &picked {
-                let Some(value) = row.field(*i).map(str::trim).filter(|v| !v.is_empty()) else {
-                    continue;
-                };
-                let (order, seen) = values.entry((module, header.clone())).or_default();
-                if order.len() < MAX_VALUES && !seen.contains(value) {
-                    let kept: String = value.chars().take(VALUE_CHARS).collect();
-                    seen.insert(value.to_string());
-                    order.push(kept);
+            for (i, at) in &picked {
+                if let Some(value) = row.field(*i) {
+                    sets[*at].add(value);
                 }
             }
         }
     }
     for column in columns.iter_mut() {
-        if let Some((order, _)) = values.get(&(column.module, column.header.clone())) {
-            column.samples.clone_from(order);
+        if let Some(set) = sets
+            .iter()
+            .find(|s| s.module == column.module && s.header == column.header)
+        {
+            column.samples.clone_from(&set.order);
         }
     }
     Ok(())
+}
+
+/// One column's distinct values in first-seen order, at most [`MAX_VALUES`] of at most
+/// [`VALUE_CHARS`] characters each.
+struct ValueSet {
+    module: Module,
+    header: String,
+    order: Vec<String>,
+    seen: HashSet<String>,
+}
+
+impl ValueSet {
+    fn new(module: Module, header: &str) -> Self {
+        Self {
+            module,
+            header: header.to_string(),
+            order: Vec::new(),
+            seen: HashSet::new(),
+        }
+    }
+
+    fn add(&mut self, value: &str) {
+        let value = value.trim();
+        if value.is_empty() || self.order.len() >= MAX_VALUES {
+            return;
+        }
+        let end = value
+            .char_indices()
+            .nth(VALUE_CHARS)
+            .map_or(value.len(), |(i, _)| i);
+        let kept = &value[..end];
+        if !self.seen.contains(kept) {
+            self.seen.insert(kept.to_string());
+            self.order.push(kept.to_string());
+        }
+    }
 }
 
 /// The proposals `crm-migrate map` writes for an export and its discovery report: columns,
@@ -148,6 +191,22 @@ mod tests {
             Export::open(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample-export")).unwrap();
         let report = crate::discovery::discover(&export).unwrap();
         (export, report)
+    }
+
+    #[test]
+    fn value_sets_are_bounded() {
+        let mut set = ValueSet::new(Module::Deals, "Status");
+        for v in [" Won", "Won ", "", "Lost", "won"] {
+            set.add(v);
+        }
+        assert_eq!(set.order, ["Won", "Lost", "won"]);
+        set.add(&"x".repeat(500));
+        assert_eq!(set.order[3].chars().count(), VALUE_CHARS);
+        for i in 0..1000 {
+            set.add(&format!("v{i}"));
+        }
+        assert_eq!(set.order.len(), MAX_VALUES);
+        assert_eq!(set.seen.len(), MAX_VALUES);
     }
 
     #[test]
