@@ -491,6 +491,21 @@ mod tests {
     }
 
     #[test]
+    fn setup_modules_have_nothing_to_map() {
+        let map = map_of(
+            Module::Pipelines,
+            vec![confirmed("Stage", field("Leads.milestone"))],
+        );
+        let p = validate(&map, &DestinationSchema::offline());
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(mentions(
+            &p,
+            "no records to map",
+            "remove [columns.pipelines]"
+        ));
+    }
+
+    #[test]
     fn required_fields_and_the_rsoft_id() {
         let map = map_of(
             Module::Activities,
