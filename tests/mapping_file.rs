@@ -2,13 +2,13 @@
 
 use std::path::Path;
 
-use crm_migrate::mapping::catalogue::Module;
 use crm_migrate::mapping::file::{from_toml, load, save, to_toml};
 use crm_migrate::mapping::memory::MappingMemory;
 use crm_migrate::mapping::model::{Status, Target};
 use crm_migrate::mapping::propose::{SourceColumn, propose_map};
 use crm_migrate::mapping::schema::DestinationSchema;
 use crm_migrate::mapping::validate::{accept_proposed, unconfirmed, validate};
+use crm_migrate::rsoft::Module;
 
 fn columns(module: Module, headers: &[(&str, &[&str])]) -> Vec<SourceColumn> {
     headers
@@ -44,7 +44,7 @@ fn regenerating_keeps_what_the_operator_decided() {
     let schema = DestinationSchema::offline();
     let memory = MappingMemory::default();
 
-    let first = propose_map(&contacts(), &schema, "RSoft ID", &memory, None);
+    let first = propose_map(&contacts(), &[], &schema, "RSoft ID", &memory, None);
     save(&path, &first).unwrap();
 
     // The operator edits the file by hand: confirms the email, ignores the colour.
@@ -67,7 +67,7 @@ fn regenerating_keeps_what_the_operator_decided() {
     // The export changes (a new column) and `map` runs again.
     let mut cols = contacts();
     cols.extend(columns(Module::Contacts, &[("PAN", &["ABCDE1234F"])]));
-    let second = propose_map(&cols, &schema, "RSoft ID", &memory, Some(&edited));
+    let second = propose_map(&cols, &[], &schema, "RSoft ID", &memory, Some(&edited));
     let c = &second.modules[&Module::Contacts];
     assert_eq!(c.column("Email").unwrap().status, Status::Confirmed);
     assert_eq!(c.column("Fav Colour").unwrap().status, Status::Ignored);

@@ -11,6 +11,7 @@ use crate::config::Config;
 pub mod check_api;
 pub mod discover;
 mod log_file;
+pub mod map;
 pub mod sample_export;
 pub mod sandbox;
 
@@ -52,6 +53,8 @@ pub enum Command {
     CheckApi(check_api::CheckApiArgs),
     /// Read an RSoft export (folder or .zip) and write the migration scope report.
     Discover(discover::DiscoverArgs),
+    /// Propose the field map for the configured export and write mapping.toml (keeps your decisions).
+    Map(map::MapArgs),
     /// Write a realistic RSoft export (the bundled sample at scale 1) for demos and benchmarks.
     SampleExport(sample_export::SampleExportArgs),
     /// Run a local Nutshell-compatible server for demos, rehearsals and tests.
@@ -63,6 +66,7 @@ impl Command {
     fn config_file(&self) -> Option<&Path> {
         match self {
             Command::CheckApi(args) => Some(&args.config),
+            Command::Map(args) => Some(&args.config),
             Command::Discover(_) | Command::SampleExport(_) | Command::Sandbox(_) => None,
         }
     }
@@ -103,6 +107,7 @@ fn run(command: Command) -> anyhow::Result<ExitStatus> {
     match command {
         Command::CheckApi(args) => check_api::run(args),
         Command::Discover(args) => discover::run(args),
+        Command::Map(args) => map::run(args),
         Command::SampleExport(args) => sample_export::run(args),
         Command::Sandbox(args) => sandbox::run(args),
     }

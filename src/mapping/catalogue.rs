@@ -1,59 +1,25 @@
-//! What the map can point at: RSoft modules, Nutshell entities, and the catalogue of Nutshell
-//! standard fields per entity (from nutshell-api.md), with the kind of value each takes.
+//! What the map can point at: the Nutshell entity each RSoft module ([`crate::rsoft::Module`]) becomes,
+//! Nutshell entities, and the catalogue of Nutshell standard fields per entity (from
+//! nutshell-api.md), with the kind of value each takes.
 
 use serde::{Deserialize, Serialize};
 
-/// An RSoft module: one CSV file in the export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Module {
-    Companies,
-    Contacts,
-    Leads,
-    Deals,
-    Activities,
-    Tickets,
-    TicketMessages,
-}
+use crate::rsoft::Module;
 
 impl Module {
-    pub const ALL: [Module; 7] = [
-        Module::Companies,
-        Module::Contacts,
-        Module::Leads,
-        Module::Deals,
-        Module::Activities,
-        Module::Tickets,
-        Module::TicketMessages,
-    ];
-
-    /// The name used in mapping.toml and the discovery report.
-    pub fn name(self) -> &'static str {
+    /// The Nutshell entity a row of this module becomes (design.md §2); `None` for the modules
+    /// that describe the account's setup (users, pipelines, custom fields, workflows), which have
+    /// no columns to map. A lead row also creates its person as a Contact; its person columns
+    /// target `Contacts.*` fields.
+    pub fn entity(self) -> Option<Entity> {
         match self {
-            Module::Companies => "companies",
-            Module::Contacts => "contacts",
-            Module::Leads => "leads",
-            Module::Deals => "deals",
-            Module::Activities => "activities",
-            Module::Tickets => "tickets",
-            Module::TicketMessages => "ticket_messages",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Module> {
-        Module::ALL.into_iter().find(|m| m.name() == name)
-    }
-
-    /// The Nutshell entity a row of this module becomes (design.md §2). A lead row also creates
-    /// its person as a Contact; its person columns target `Contacts.*` fields.
-    pub fn entity(self) -> Entity {
-        match self {
-            Module::Companies => Entity::Accounts,
-            Module::Contacts => Entity::Contacts,
-            Module::Leads | Module::Deals => Entity::Leads,
-            Module::Activities => Entity::Activities,
-            Module::Tickets => Entity::Tasks,
-            Module::TicketMessages => Entity::Notes,
+            Module::Companies => Some(Entity::Accounts),
+            Module::Contacts => Some(Entity::Contacts),
+            Module::Leads | Module::Deals => Some(Entity::Leads),
+            Module::Activities => Some(Entity::Activities),
+            Module::Tickets => Some(Entity::Tasks),
+            Module::TicketMessages => Some(Entity::Notes),
+            Module::Users | Module::Pipelines | Module::CustomFields | Module::Workflows => None,
         }
     }
 }
@@ -89,8 +55,10 @@ impl Entity {
     }
 }
 
-/// What kind of value a field holds, or a source column's values look like. Also the type a new
-/// custom field is created with.
+/// What kind of value a Nutshell field takes (also the type a new custom field is created with);
+/// the proposer reads sample values as these kinds to check a target. Not discovery's
+/// [`crate::rsoft::ValueKind`], which says what a column looks like, roles included (an ID, a
+/// reference, an enumeration): that one converts into this one through `From`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ValueKind {
@@ -126,6 +94,26 @@ impl ValueKind {
         }
     }
 
+    /// The kind of an existing custom field of Nutshell type `name` (`Currency`, `Date`, …);
+    /// a type this tool does not know reads as text.
+    pub fn from_nutshell_custom_type(name: &str) -> ValueKind {
+        const KNOWN: [ValueKind; 9] = [
+            ValueKind::Text,
+            ValueKind::LongText,
+            ValueKind::Email,
+            ValueKind::Phone,
+            ValueKind::Url,
+            ValueKind::Number,
+            ValueKind::Money,
+            ValueKind::Date,
+            ValueKind::Boolean,
+        ];
+        KNOWN
+            .into_iter()
+            .find(|k| k.nutshell_custom_type().eq_ignore_ascii_case(name.trim()))
+            .unwrap_or(ValueKind::Text)
+    }
+
     /// Whether values of `self` can fill a field of kind `target` without loss.
     pub fn fits(self, target: ValueKind) -> bool {
         use ValueKind::*;
@@ -138,6 +126,25 @@ impl ValueKind {
                     | (Date, DateTime)
                     | (Text | Boolean | Number, Choice)
             )
+    }
+}
+
+impl From<crate::rsoft::ValueKind> for ValueKind {
+    /// The kind of field that keeps a column discovery inferred as `seen`: keys and references
+    /// are codes (text), an enumeration is a choice.
+    fn from(seen: crate::rsoft::ValueKind) -> Self {
+        use crate::rsoft::ValueKind as Seen;
+        match seen {
+            Seen::Email => ValueKind::Email,
+            Seen::Phone => ValueKind::Phone,
+            Seen::Date => ValueKind::Date,
+            Seen::Datetime => ValueKind::DateTime,
+            Seen::Money => ValueKind::Money,
+            Seen::Number => ValueKind::Number,
+            Seen::Boolean => ValueKind::Boolean,
+            Seen::Enum => ValueKind::Choice,
+            Seen::FreeText | Seen::Id | Seen::Reference => ValueKind::Text,
+        }
     }
 }
 
@@ -338,13 +345,38 @@ mod tests {
     #[test]
     fn required_fields_exist_in_the_catalogue() {
         for m in Module::ALL {
-            for alternatives in required_fields(m.entity()) {
+            assert_eq!(m.entity().is_some(), m.holds_records(), "{m}");
+            let Some(entity) = m.entity() else { continue };
+            for alternatives in required_fields(entity) {
                 for path in *alternatives {
                     assert!(standard_field(path).is_some(), "{path}");
                 }
             }
-            assert_eq!(Module::from_name(m.name()), Some(m));
+            assert_eq!(Module::from_name(m.as_str()), Some(m));
         }
+    }
+
+    #[test]
+    fn nutshell_custom_types_read_back() {
+        for kind in [
+            ValueKind::LongText,
+            ValueKind::Money,
+            ValueKind::Boolean,
+            ValueKind::Url,
+        ] {
+            assert_eq!(
+                ValueKind::from_nutshell_custom_type(kind.nutshell_custom_type()),
+                kind
+            );
+        }
+        assert_eq!(
+            ValueKind::from_nutshell_custom_type("date"),
+            ValueKind::Date
+        );
+        assert_eq!(
+            ValueKind::from_nutshell_custom_type("Dropdown"),
+            ValueKind::Text
+        );
     }
 
     #[test]

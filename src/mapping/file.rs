@@ -15,8 +15,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::{Module, ValueMapKind};
+use super::catalogue::ValueMapKind;
 use super::model::{ColumnEntry, FieldMap, ModuleMap, Status, Target, ValueEntry};
+use crate::rsoft::Module;
 
 /// The format version this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -84,7 +85,7 @@ pub fn to_toml(map: &FieldMap) -> String {
     let _ = writeln!(out, "legacy_id_field = {}", quote(&map.legacy_id_field));
     for (module, module_map) in &map.modules {
         if !module_map.columns.is_empty() {
-            let _ = writeln!(out, "\n[columns.{}]", module.name());
+            let _ = writeln!(out, "\n[columns.{}]", module.as_str());
             for c in &module_map.columns {
                 let record = ColumnRecord {
                     target: c.target.clone(),
@@ -94,7 +95,7 @@ pub fn to_toml(map: &FieldMap) -> String {
             }
         }
         for (kind, values) in module_map.values.iter().filter(|(_, v)| !v.is_empty()) {
-            let _ = writeln!(out, "\n[values.{}.{}]", module.name(), kind.name());
+            let _ = writeln!(out, "\n[values.{}.{}]", module.as_str(), kind.name());
             for v in values {
                 let record = ValueRecord {
                     to: v.to.clone(),
@@ -157,10 +158,23 @@ pub fn from_toml(text: &str, path: &Path) -> Result<FieldMap, MapFileError> {
             found: doc.version,
         });
     }
+    let setup = doc
+        .columns
+        .keys()
+        .chain(doc.values.keys())
+        .find(|m| !m.holds_records());
+    if let Some(module) = setup {
+        return Err(MapFileError::Parse {
+            path: path.to_path_buf(),
+            message: format!(
+                "{module} describes the account's setup and has no columns to map: remove its [columns.{module}] or [values.{module}.*] section"
+            ),
+        });
+    }
     let layout = Layout::scan(text);
     let mut map = FieldMap::new(doc.legacy_id_field);
     for (module, records) in doc.columns {
-        let section = format!("columns.{}", module.name());
+        let section = format!("columns.{}", module.as_str());
         let columns = layout
             .ordered(&section, records)
             .map(|(header, record, note)| ColumnEntry {
@@ -176,7 +190,7 @@ pub fn from_toml(text: &str, path: &Path) -> Result<FieldMap, MapFileError> {
     for (module, kinds) in doc.values {
         let module_map: &mut ModuleMap = map.modules.entry(module).or_default();
         for (kind, records) in kinds {
-            let section = format!("values.{}.{}", module.name(), kind.name());
+            let section = format!("values.{}.{}", module.as_str(), kind.name());
             let entries = layout
                 .ordered(&section, records)
                 .map(|(from, record, note)| ValueEntry {
@@ -455,6 +469,16 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("widgets"), "{e}");
+        // Setup modules are RSoft modules, but have nothing to map.
+        let e = from_toml(
+            "version = 1\nlegacy_id_field = \"x\"\n[columns.pipelines]\n",
+            path,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("remove its [columns.pipelines]"),
+            "{e}"
+        );
         let e = load(Path::new("/nonexistent/mapping.toml")).unwrap_err();
         assert!(e.to_string().contains("crm-migrate map"), "{e}");
     }

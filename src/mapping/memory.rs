@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::Module;
 use super::model::{FieldMap, Status, Target};
 use super::propose::flag_shared_slots;
 use super::synonyms::normalize_header;
+use crate::rsoft::Module;
 
 /// File name of the memory inside the state dir.
 pub const MEMORY_FILE: &str = "mapping-memory.json";

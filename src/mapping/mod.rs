@@ -1,12 +1,13 @@
 //! The field map: for every source column, where its values go in Nutshell, proposed by the tool
 //! and confirmed by the operator; and the transforms that convert the values on the way.
 //!
-//! - [`catalogue`]: RSoft modules, Nutshell entities, standard fields and value-map kinds.
+//! - [`catalogue`]: module → entity, Nutshell entities, standard fields and value-map kinds.
 //! - [`model`]: [`model::FieldMap`] and its entries, targets and statuses; merging proposals.
 //! - [`file`]: mapping.toml, written with comments and read back with serde.
 //! - [`propose`] + [`synonyms`]: proposals from headers, synonyms, similarity and values.
 //! - [`memory`]: decisions remembered across exports, in the user's data dir.
 //! - [`schema`]: what the destination account has.
+//! - [`source`]: discovery's profiles, pipelines and value sets as the proposer's input.
 //! - [`validate`]: problems with their fixes, and the confirmation gate of `migrate`.
 //! - [`transform`]: value conversions, every failure with its reason.
 
@@ -16,6 +17,7 @@ pub mod memory;
 pub mod model;
 pub mod propose;
 pub mod schema;
+pub mod source;
 pub mod synonyms;
 pub mod transform;
 pub mod validate;

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::{Entity, Module, ValueKind, ValueMapKind, standard_field};
+use super::catalogue::{Entity, ValueKind, ValueMapKind, standard_field};
+use crate::rsoft::Module;
 
 /// Proposals below this confidence are not mapped: the operator decides. `--accept-proposed`
 /// accepts proposals at or above it.

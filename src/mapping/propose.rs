@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::{Entity, Module, ValueKind, ValueMapKind, standard_field};
+use super::catalogue::{Entity, ValueKind, ValueMapKind, standard_field};
 use super::memory::MappingMemory;
 use super::model::{
     CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, Status, Target, ValueEntry, stage_key,
@@ -21,6 +21,7 @@ use super::transform::{
     email::looks_like_email, parse_bool, parse_date, parse_money, parse_number, parse_when, to_e164,
 };
 use crate::config::DateOrder;
+use crate::rsoft::Module;
 
 /// One source column as the proposer needs it: what discovery's column profile converts into.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,7 +51,11 @@ pub fn propose(
 ) -> FieldMap {
     let mut map = FieldMap::new(legacy_id_field);
     for column in columns {
-        let entry = propose_column(column, schema);
+        // Setup modules (users, pipelines, …) hold no records: nothing of theirs is mapped.
+        let Some(entity) = column.module.entity() else {
+            continue;
+        };
+        let entry = propose_column(column, entity, schema);
         map.modules
             .entry(column.module)
             .or_default()
@@ -92,16 +97,26 @@ pub fn propose(
     map
 }
 
-/// What `crm-migrate map` does: fresh proposals, improved by remembered decisions, merged with
+/// What `crm-migrate map` does: fresh proposals (columns, value maps, and, when there are deal
+/// columns, the stage map for `stage_pairs`, RSoft pipeline and stage), improved by remembered decisions, merged with
 /// the operator's decisions in the previous mapping.toml (which always win).
 pub fn propose_map(
     columns: &[SourceColumn],
+    stage_pairs: &[(String, String)],
     schema: &DestinationSchema,
     legacy_id_field: &str,
     memory: &MappingMemory,
     previous: Option<&FieldMap>,
 ) -> FieldMap {
     let mut fresh = propose(columns, schema, legacy_id_field);
+    // Stages matter only where deals move.
+    if let Some(deals) = fresh.modules.get_mut(&Module::Deals) {
+        if !stage_pairs.is_empty() {
+            deals
+                .values
+                .insert(ValueMapKind::Stage, propose_stage_map(stage_pairs, schema));
+        }
+    }
     memory.apply(&mut fresh);
     match previous {
         Some(previous) => fresh.merged_with(previous),
@@ -128,14 +143,18 @@ struct Proposal {
     reason: String,
 }
 
-fn propose_column(column: &SourceColumn, schema: &DestinationSchema) -> ColumnEntry {
+fn propose_column(
+    column: &SourceColumn,
+    entity: Entity,
+    schema: &DestinationSchema,
+) -> ColumnEntry {
     let evidence = Evidence::of(&column.samples);
-    let from_header = header_proposal(column, &evidence, schema);
+    let from_header = header_proposal(column, entity, &evidence, schema);
     let proposal = match from_header {
         Some(p) if p.confidence >= CONFIDENCE_THRESHOLD => p,
         weak => email_evidence(column.module, &evidence)
             .or(weak)
-            .unwrap_or_else(|| fallback(column, &evidence, schema)),
+            .unwrap_or_else(|| fallback(column, entity, &evidence, schema)),
     };
     ColumnEntry {
         header: column.header.clone(),
@@ -149,6 +168,7 @@ fn propose_column(column: &SourceColumn, schema: &DestinationSchema) -> ColumnEn
 /// The header's best synonym, checked against the values.
 fn header_proposal(
     column: &SourceColumn,
+    entity: Entity,
     evidence: &Evidence,
     schema: &DestinationSchema,
 ) -> Option<Proposal> {
@@ -171,7 +191,7 @@ fn header_proposal(
         How::WithoutNoise => (0.88, "without unit or format words is a synonym of"),
         How::Similar => (found.similarity - 0.12, "is spelled like"),
     };
-    let mut target = resolve(found.row.spec, column.module, schema);
+    let mut target = resolve(found.row.spec, entity, schema);
     let mut reason = format!(
         "header {header:?} {how} {} ({:?})",
         found.row.meaning, found.phrase
@@ -231,7 +251,12 @@ fn email_evidence(module: Module, evidence: &Evidence) -> Option<Proposal> {
             entity: Entity::Contacts,
             by: LookupKey::Email,
         },
-        Module::Activities | Module::TicketMessages => return None,
+        Module::Activities
+        | Module::TicketMessages
+        | Module::Users
+        | Module::Pipelines
+        | Module::CustomFields
+        | Module::Workflows => return None,
     };
     Some(Proposal {
         target,
@@ -242,7 +267,12 @@ fn email_evidence(module: Module, evidence: &Evidence) -> Option<Proposal> {
 
 /// No synonym: an empty column is ignored; otherwise its values are kept in a new custom field
 /// (a note line where the entity has no custom fields).
-fn fallback(column: &SourceColumn, evidence: &Evidence, schema: &DestinationSchema) -> Proposal {
+fn fallback(
+    column: &SourceColumn,
+    entity: Entity,
+    evidence: &Evidence,
+    schema: &DestinationSchema,
+) -> Proposal {
     if evidence.values == 0 && column.fill_rate <= 0.0 {
         return Proposal {
             target: Target::Ignore,
@@ -255,7 +285,6 @@ fn fallback(column: &SourceColumn, evidence: &Evidence, schema: &DestinationSche
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    let entity = column.module.entity();
     if entity.has_custom_fields() {
         let kind = evidence.infer_kind(column.inferred);
         let existing = schema.custom_field(entity, &name);
@@ -288,8 +317,7 @@ fn fallback(column: &SourceColumn, evidence: &Evidence, schema: &DestinationSche
     }
 }
 
-fn resolve(spec: Spec, module: Module, schema: &DestinationSchema) -> Target {
-    let entity = module.entity();
+fn resolve(spec: Spec, entity: Entity, schema: &DestinationSchema) -> Target {
     match spec {
         Spec::Field(path) => Target::Field { field: path.into() },
         Spec::Custom(name, kind) if entity.has_custom_fields() => Target::Custom {
@@ -338,9 +366,11 @@ struct Found {
 
 fn best_synonym(module: Module, header: &str) -> Option<Found> {
     let full = normalize_header(header);
+    // The module's noun first (`Ticket No.`) or, in languages that put it last, last (`Nº Ticket`).
     let stripped = module_nouns(module).iter().find_map(|noun| {
         full.strip_prefix(noun)
             .and_then(|rest| rest.strip_prefix(' '))
+            .or_else(|| full.strip_suffix(noun)?.strip_suffix(' '))
             .map(str::to_string)
     });
     let candidates: Vec<(&'static Synonym, &'static str, String)> = rows_for(module)
@@ -818,6 +848,7 @@ pub fn propose_stage_map(
             let (to, set, confidence, reason) = match (stageset, milestone) {
                 (Some(s), Some(m)) => (m.clone(), s.name.clone(), 0.95, format!("Nutshell has pipeline {:?} with stage {m:?}", s.name)),
                 (Some(s), None) => (stage.clone(), s.name.clone(), 0.3, format!("Nutshell pipeline {:?} has no stage {stage:?}: add it in Nutshell (Setup → Pipelines) or pick one of: {}", s.name, s.milestones.join(", "))),
+                (None, _) if !schema.read_from_account => (stage.clone(), pipeline.clone(), 0.3, format!("unverified: no Nutshell account was read; set [nutshell] endpoint and run `crm-migrate map` again, or confirm once pipeline {pipeline:?} has stage {stage:?} in Nutshell")),
                 (None, _) => (stage.clone(), pipeline.clone(), 0.3, format!("Nutshell has no pipeline {pipeline:?}: create it with stage {stage:?} in Nutshell (Setup → Pipelines), or map to an existing one")),
             };
             ValueEntry {
@@ -1054,12 +1085,27 @@ mod tests {
     }
 
     #[test]
+    fn stage_map_goes_with_the_deals() {
+        let pairs = [("Sales".to_string(), "Won".to_string())];
+        let memory = MappingMemory::default();
+        let schema = DestinationSchema::offline();
+        let only_contacts = [column(Module::Contacts, "Email", &EMAILS)];
+        let map = propose_map(&only_contacts, &pairs, &schema, "RSoft ID", &memory, None);
+        assert!(!map.modules.contains_key(&Module::Deals));
+        let with_deals = [column(Module::Deals, "Stage", &["Won"])];
+        let map = propose_map(&with_deals, &pairs, &schema, "RSoft ID", &memory, None);
+        let stages = &map.modules[&Module::Deals].values[&ValueMapKind::Stage];
+        assert_eq!(stages[0].from, "Sales / Won");
+    }
+
+    #[test]
     fn stage_map_matches_existing_pipelines_only() {
         let schema = DestinationSchema {
             stagesets: vec![Stageset {
                 name: "Sales".into(),
                 milestones: vec!["Qualified".into(), "Negotiation".into()],
             }],
+            read_from_account: true,
             ..DestinationSchema::offline()
         };
         let pairs = [
@@ -1082,5 +1128,8 @@ mod tests {
             m[2].confidence < CONFIDENCE_THRESHOLD
                 && m[2].reason.contains("no pipeline \"Renewals\"")
         );
+        // Offline nothing is known about pipelines: flagged as unverified, not as missing.
+        let m = propose_stage_map(&pairs[2..], &DestinationSchema::offline());
+        assert!(m[0].confidence < CONFIDENCE_THRESHOLD && m[0].reason.starts_with("unverified"));
     }
 }

@@ -3,8 +3,9 @@
 //! "Organisation", "Pincode", "Designation", "GSTIN"). Headers and phrases are compared after
 //! [`normalize_header`], so each phrase is written once in plain words.
 
-use super::catalogue::{Entity, Module, ValueKind};
+use super::catalogue::{Entity, ValueKind};
 use super::model::{LookupKey, RelatedPart};
+use crate::rsoft::Module;
 
 /// What a synonym points at; resolved to a [`super::model::Target`] per module.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,18 +52,20 @@ pub fn normalize_header(header: &str) -> String {
 
 fn expand(word: &str) -> &str {
     match word {
-        "no" | "nbr" | "num" | "nr" => "number",
+        // Other languages' abbreviations seen in exports: German Nr./Tel./PLZ, Spanish Nro./Núm.,
+        // French Tél., the ordinal Nº.
+        "no" | "nbr" | "num" | "nr" | "nro" | "núm" | "nº" => "number",
         "dt" | "dte" => "date",
         "amt" => "amount",
         "mob" | "mobno" | "cell" => "mobile",
-        "ph" | "tel" | "telephone" | "phno" => "phone",
+        "ph" | "tel" | "telephone" | "phno" | "tél" | "telf" | "tlf" => "phone",
         "org" | "organisation" | "organization" | "acct" | "acc" | "account" | "co" | "cmp" => {
             "company"
         }
         "cust" | "client" => "customer",
         "exp" | "expt" => "expected",
         "desc" | "descr" => "description",
-        "addr" => "address",
+        "addr" | "adr" => "address",
         "desig" => "designation",
         "fname" => "first name",
         "lname" => "last name",
@@ -76,7 +79,7 @@ fn expand(word: &str) -> &str {
         "modified" | "updated" | "upd" | "mod" | "changed" => "modified",
         "opp" | "oppty" | "opportunity" => "deal",
         "emailid" | "mailid" => "email",
-        "pin" | "pincode" | "zip" | "zipcode" | "postcode" => "pincode",
+        "pin" | "pincode" | "zip" | "zipcode" | "postcode" | "plz" => "pincode",
         w => w,
     }
 }
@@ -91,6 +94,7 @@ pub fn module_nouns(module: Module) -> &'static [&'static str] {
         Module::Activities => &["activity", "task"],
         Module::Tickets => &["ticket", "case"],
         Module::TicketMessages => &["message", "reply"],
+        Module::Users | Module::Pipelines | Module::CustomFields | Module::Workflows => &[],
     }
 }
 
@@ -1067,6 +1071,11 @@ mod tests {
             ("DOB", "date of birth"),
             ("Amt", "amount"),
             ("Last Updated", "last modified"),
+            ("Tel.-Nr.", "phone number"),
+            ("Tél.", "phone"),
+            ("Nº Ticket", "number ticket"),
+            ("PLZ", "pincode"),
+            ("E-Mail-Adr.", "email address"),
         ];
         for (raw, want) in cases {
             assert_eq!(normalize_header(raw), want, "{raw}");
@@ -1080,7 +1089,7 @@ mod tests {
                 let field =
                     standard_field(path).unwrap_or_else(|| panic!("{path} not in catalogue"));
                 for m in row.modules {
-                    let own = m.entity() == field.entity
+                    let own = m.entity() == Some(field.entity)
                         || (*m == Module::Leads && field.entity == Entity::Contacts);
                     assert!(own, "{path} offered to {m:?}");
                 }

@@ -7,12 +7,11 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::catalogue::{
-    Entity, Module, STANDARD_FIELDS, ValueMapKind, required_fields, standard_field,
-};
+use super::catalogue::{Entity, STANDARD_FIELDS, ValueMapKind, required_fields, standard_field};
 use super::model::{CONFIDENCE_THRESHOLD, FieldMap, Status, Target};
 use super::propose::value_map_kind;
 use super::schema::DestinationSchema;
+use crate::rsoft::Module;
 
 /// One thing wrong with the map, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -26,7 +25,7 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.module.name())?;
+        write!(f, "{}", self.module.as_str())?;
         if let Some(item) = &self.item {
             write!(f, " {item:?}")?;
         }
@@ -49,8 +48,16 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
     let mut custom_by_entity: BTreeMap<Entity, (Module, BTreeSet<String>)> = BTreeMap::new();
     for (module, module_map) in &map.modules {
         let module = *module;
-        let entity = module.entity();
-        let section = format!("[columns.{}]", module.name());
+        let section = format!("[columns.{}]", module.as_str());
+        let Some(entity) = module.entity() else {
+            push(
+                module,
+                None,
+                format!("{module} describes the account's setup and has no records to map"),
+                format!("remove {section} and [values.{module}.*]"),
+            );
+            continue;
+        };
         let live: Vec<_> = module_map
             .columns
             .iter()
@@ -122,7 +129,7 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
                             Some(header),
                             format!(
                                 "{} rows become Nutshell {}, so they cannot set {field}",
-                                module.name(),
+                                module.as_str(),
                                 entity.name()
                             ),
                             format!(
@@ -248,7 +255,7 @@ fn check_values(
                 format!(
                     "a column is mapped to {} values but there is no [values.{}.{}] map",
                     kind.name(),
-                    module.name(),
+                    module.as_str(),
                     kind.name()
                 ),
                 "run `crm-migrate map` again to propose it, or write the entries by hand".into(),
@@ -256,7 +263,7 @@ fn check_values(
         }
     }
     for (kind, entries) in &module_map.values {
-        let section = format!("[values.{}.{}]", module.name(), kind.name());
+        let section = format!("[values.{}.{}]", module.as_str(), kind.name());
         for v in entries.iter().filter(|v| v.status != Status::Ignored) {
             let from = Some(v.from.as_str());
             if v.to.trim().is_empty() {
@@ -369,7 +376,7 @@ pub fn unconfirmed(map: &FieldMap) -> Vec<Unconfirmed> {
         for c in m.columns.iter().filter(|c| c.status == Status::Proposed) {
             out.push(Unconfirmed {
                 module: *module,
-                section: format!("[columns.{}]", module.name()),
+                section: format!("[columns.{}]", module.as_str()),
                 key: c.header.clone(),
                 proposal: c.target.describe(),
                 confidence: c.confidence,
@@ -385,7 +392,7 @@ pub fn unconfirmed(map: &FieldMap) -> Vec<Unconfirmed> {
                 };
                 out.push(Unconfirmed {
                     module: *module,
-                    section: format!("[values.{}.{}]", module.name(), kind.name()),
+                    section: format!("[values.{}.{}]", module.as_str(), kind.name()),
                     key: v.from.clone(),
                     proposal,
                     confidence: v.confidence,
@@ -481,6 +488,21 @@ mod tests {
             ],
         );
         assert_eq!(validate(&map, &DestinationSchema::offline()), []);
+    }
+
+    #[test]
+    fn setup_modules_have_nothing_to_map() {
+        let map = map_of(
+            Module::Pipelines,
+            vec![confirmed("Stage", field("Leads.milestone"))],
+        );
+        let p = validate(&map, &DestinationSchema::offline());
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(mentions(
+            &p,
+            "no records to map",
+            "remove [columns.pipelines]"
+        ));
     }
 
     #[test]

@@ -1,0 +1,214 @@
+//! `crm-migrate map [--config F] [--json]`: propose the field map for the configured export and
+//! write it to `[migration] mapping`, keeping every entry the operator already decided. The
+//! destination schema is read from Nutshell when `[nutshell] endpoint` is set (`"sandbox"`: the
+//! built-in one), else the map is proposed offline against Nutshell's standard fields.
+//! `--json` prints the proposals as JSON instead of the summary; the file is written either way,
+//! so the JSON is always what the file says. Exit 0 when written, 1 on a config, I/O or
+//! connection error.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::Args;
+use serde::Serialize;
+
+use super::ExitStatus;
+use crate::config::{Config, DEFAULT_CONFIG_FILE};
+use crate::discovery;
+use crate::mapping::memory::MappingMemory;
+use crate::mapping::model::{CONFIDENCE_THRESHOLD, FieldMap, ModuleMap, Status, Target};
+use crate::mapping::schema::DestinationSchema;
+use crate::mapping::validate::{Problem, validate};
+use crate::mapping::{file, source};
+use crate::nutshell::{self, methods};
+use crate::rsoft::Export;
+use crate::sandbox::{Sandbox, SandboxOptions};
+
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// The config file naming the export, the Nutshell endpoint and where mapping.toml goes.
+    #[arg(long, default_value = DEFAULT_CONFIG_FILE)]
+    pub config: PathBuf,
+    /// Print the proposals (and the map's problems) as one JSON document instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `--json` prints.
+#[derive(Serialize)]
+struct MapOutput<'a> {
+    /// Where the map was written.
+    mapping: String,
+    /// Where the destination schema came from.
+    destination: &'a str,
+    map: &'a FieldMap,
+    problems: &'a [Problem],
+}
+
+pub fn run(args: MapArgs) -> anyhow::Result<ExitStatus> {
+    let config = Config::load(&args.config)?;
+    let export_path = config.source.export.as_deref().with_context(|| {
+        format!(
+            "{} has no [source] export: set it to the RSoft export folder or .zip",
+            args.config.display()
+        )
+    })?;
+    let export = Export::open(export_path)?;
+    let report = discovery::discover(&export)?;
+    let (schema, destination) = destination_schema(&config)?;
+    let memory = MappingMemory::load(&config.state_dir())?;
+    let path = &config.migration.mapping;
+    let previous = if path.exists() {
+        Some(file::load(path)?)
+    } else {
+        None
+    };
+    let map = source::propose_for_export(
+        &export,
+        &report,
+        &schema,
+        &config.migration.legacy_id_field,
+        &memory,
+        previous.as_ref(),
+    )?;
+    file::save(path, &map)?;
+    let problems = validate(&map, &schema);
+    if args.json {
+        let output = MapOutput {
+            mapping: path.display().to_string(),
+            destination: &destination,
+            map: &map,
+            problems: &problems,
+        };
+        let text = serde_json::to_string_pretty(&output).context("cannot write the map as JSON")?;
+        println!("{text}");
+    } else {
+        print_summary(&map, &problems, &destination, previous.is_some());
+        println!(
+            "wrote {}: check each entry, set status = \"confirmed\", \"edited\" or \"ignored\", then run `crm-migrate map` again to re-check",
+            path.display()
+        );
+    }
+    Ok(ExitStatus::Done)
+}
+
+/// The schema to propose against, and a line saying where it came from.
+fn destination_schema(config: &Config) -> anyhow::Result<(DestinationSchema, String)> {
+    let endpoint = config
+        .nutshell
+        .endpoint
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
+    let Some(endpoint) = endpoint else {
+        return Ok((
+            DestinationSchema::offline(),
+            "offline: no [nutshell] endpoint is configured, so the map uses Nutshell's standard fields and stock activity types; stages and custom fields are checked when an endpoint is set".into(),
+        ));
+    };
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        if endpoint == nutshell::SANDBOX_ENDPOINT {
+            let sandbox = Sandbox::start(SandboxOptions::default()).await?;
+            let client = nutshell::sandbox_client(&sandbox, &config.load)?;
+            let schema = DestinationSchema::read(&client).await;
+            sandbox.shutdown().await?;
+            return Ok((schema?, "the built-in sandbox".to_string()));
+        }
+        let key = config.api_key()?;
+        let client = nutshell::connect(config, &key, methods::DEFAULT_DISCOVERY_URL).await?;
+        let schema = DestinationSchema::read(&client).await?;
+        Ok((schema, format!("Nutshell at {endpoint}")))
+    })
+}
+
+/// Counts of one module's columns, for the summary.
+#[derive(Default)]
+struct Tally {
+    mapped: usize,
+    flagged: usize,
+    ignored: usize,
+    decided: usize,
+    new_custom: Vec<String>,
+}
+
+impl Tally {
+    fn of(module_map: &ModuleMap) -> Tally {
+        let mut t = Tally::default();
+        for c in &module_map.columns {
+            if c.status.is_decided() {
+                t.decided += 1;
+            }
+            match (&c.target, c.status) {
+                (Target::Ignore, _) | (_, Status::Ignored) => t.ignored += 1,
+                (Target::Unmapped, _) => t.flagged += 1,
+                (_, Status::Proposed) if c.confidence < CONFIDENCE_THRESHOLD => t.flagged += 1,
+                _ => t.mapped += 1,
+            }
+            if let Target::Custom {
+                name, create: true, ..
+            } = &c.target
+            {
+                if c.status != Status::Ignored && !t.new_custom.contains(name) {
+                    t.new_custom.push(name.clone());
+                }
+            }
+        }
+        t
+    }
+}
+
+fn print_summary(map: &FieldMap, problems: &[Problem], destination: &str, had_previous: bool) {
+    println!("destination: {destination}");
+    println!(
+        "columns (flagged: below confidence {CONFIDENCE_THRESHOLD:.2} or unmapped, yours to decide):"
+    );
+    let mut decided = 0;
+    for (module, module_map) in &map.modules {
+        if module_map.columns.is_empty() {
+            continue;
+        }
+        let t = Tally::of(module_map);
+        decided += t.decided;
+        let custom = if t.new_custom.is_empty() {
+            String::new()
+        } else {
+            format!("; custom fields to create: {}", t.new_custom.join(", "))
+        };
+        println!(
+            "  {module}: {} columns, {} mapped, {} flagged, {} ignored{custom}",
+            module_map.columns.len(),
+            t.mapped,
+            t.flagged,
+            t.ignored
+        );
+    }
+    println!("value maps:");
+    for (module, module_map) in &map.modules {
+        for (kind, entries) in &module_map.values {
+            let flagged = entries
+                .iter()
+                .filter(|v| {
+                    v.status == Status::Proposed
+                        && (v.confidence < CONFIDENCE_THRESHOLD || v.to.trim().is_empty())
+                })
+                .count();
+            println!(
+                "  {module} {}: {} values, {flagged} flagged",
+                kind.name(),
+                entries.len()
+            );
+        }
+    }
+    if had_previous {
+        println!("kept {decided} entries you decided in the previous map");
+    }
+    if problems.is_empty() {
+        println!("problems: none");
+    } else {
+        println!("problems ({}):", problems.len());
+        for p in problems {
+            println!("  {p}");
+        }
+    }
+}

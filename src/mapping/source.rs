@@ -1,0 +1,251 @@
+//! From discovery to the proposer: each profiled column of a data module as a [`SourceColumn`],
+//! the (pipeline, stage) pairs the stage map covers, and the distinct values of the columns that
+//! go through a value map. A column profile keeps three samples, too few for a value map, so
+//! those columns are read again from the export, keeping a bounded number of values each.
+
+use std::collections::HashSet;
+
+use super::catalogue::ValueMapKind;
+use super::memory::MappingMemory;
+use super::model::FieldMap;
+use super::propose::{SourceColumn, propose_map, value_map_kind};
+use super::schema::DestinationSchema;
+use crate::discovery::Report;
+use crate::discovery::pipelines::Pipeline;
+use crate::rsoft::{ColumnProfile, Export, Module, ReadError};
+
+/// Distinct values kept per value-map column: a column with more is not a set of statuses or
+/// types, and the operator maps the rest by hand.
+pub const MAX_VALUES: usize = 200;
+/// Longest value kept, in characters.
+const VALUE_CHARS: usize = 80;
+
+impl SourceColumn {
+    /// A column of `module` as discovery profiled it.
+    pub fn from_profile(module: Module, profile: &ColumnProfile) -> SourceColumn {
+        SourceColumn {
+            module,
+            header: profile.header.clone(),
+            inferred: Some(profile.inferred.into()),
+            samples: profile.samples.clone(),
+            fill_rate: profile.fill_rate,
+        }
+    }
+}
+
+/// Every column of every file of a data module, in file and column order.
+pub fn source_columns(report: &Report) -> Vec<SourceColumn> {
+    report
+        .objects
+        .iter()
+        .filter_map(|o| Some((o.module.filter(|m| m.holds_records())?, o)))
+        .flat_map(|(module, o)| {
+            o.columns
+                .iter()
+                .map(move |c| SourceColumn::from_profile(module, c))
+        })
+        .collect()
+}
+
+/// Every (pipeline, stage) pair the stage map must cover: the pipelines file's stages in their
+/// order, and stages seen only on deals.
+pub fn stage_pairs(pipelines: &[Pipeline]) -> Vec<(String, String)> {
+    pipelines
+        .iter()
+        .flat_map(|p| p.stages.iter().map(|s| (p.name.clone(), s.name.clone())))
+        .collect()
+}
+
+/// Replace the samples of every column `map` sends through a value map (statuses, types,
+/// priorities, lifecycle stages; stages come from [`stage_pairs`]) with its distinct values,
+/// read from the export in one pass per file, at most [`MAX_VALUES`] per column.
+pub fn read_value_sets(
+    export: &Export,
+    map: &FieldMap,
+    columns: &mut [SourceColumn],
+) -> Result<(), ReadError> {
+    let wanted = |module: Module, header: &str| {
+        map.modules
+            .get(&module)
+            .and_then(|m| m.column(header))
+            .and_then(|c| value_map_kind(&c.target))
+            .is_some_and(|k| k != ValueMapKind::Stage)
+    };
+    let mut sets: Vec<ValueSet> = Vec::new();
+    for file in export.files() {
+        let Some(module) = file.module.filter(|m| m.holds_records()) else {
+            continue;
+        };
+        let mut reader = export.rows(file)?;
+        // (cell index, set index) of the wanted columns, found once per file.
+        let mut picked: Vec<(usize, usize)> = Vec::new();
+        for (i, header) in reader.headers().names().iter().enumerate() {
+            if !wanted(module, header) {
+                continue;
+            }
+            let at = match sets
+                .iter()
+                .position(|s| s.module == module && &s.header == header)
+            {
+                Some(at) => at,
+                None => {
+                    sets.push(ValueSet::new(module, header));
+                    sets.len() - 1
+                }
+            };
+            picked.push((i, at));
+        }
+        if picked.is_empty() {
+            continue;
+        }
+        while let Some(row) = reader.next_row() {
+            let Ok(row) = row else { continue };
+            for (i, at) in &picked {
+                if let Some(value) = row.field(*i) {
+                    sets[*at].add(value);
+                }
+            }
+        }
+    }
+    for column in columns.iter_mut() {
+        if let Some(set) = sets
+            .iter()
+            .find(|s| s.module == column.module && s.header == column.header)
+        {
+            column.samples.clone_from(&set.order);
+        }
+    }
+    Ok(())
+}
+
+/// One column's distinct values in first-seen order, at most [`MAX_VALUES`] of at most
+/// [`VALUE_CHARS`] characters each.
+struct ValueSet {
+    module: Module,
+    header: String,
+    order: Vec<String>,
+    seen: HashSet<String>,
+}
+
+impl ValueSet {
+    fn new(module: Module, header: &str) -> Self {
+        Self {
+            module,
+            header: header.to_string(),
+            order: Vec::new(),
+            seen: HashSet::new(),
+        }
+    }
+
+    fn add(&mut self, value: &str) {
+        let value = value.trim();
+        if value.is_empty() || self.order.len() >= MAX_VALUES {
+            return;
+        }
+        let end = value
+            .char_indices()
+            .nth(VALUE_CHARS)
+            .map_or(value.len(), |(i, _)| i);
+        let kept = &value[..end];
+        if !self.seen.contains(kept) {
+            self.seen.insert(kept.to_string());
+            self.order.push(kept.to_string());
+        }
+    }
+}
+
+/// The proposals `crm-migrate map` writes for an export and its discovery report: columns,
+/// value maps from the columns' full value sets, the stage map, remembered decisions, and the
+/// operator's decisions in `previous` (which win).
+pub fn propose_for_export(
+    export: &Export,
+    report: &Report,
+    schema: &DestinationSchema,
+    legacy_id_field: &str,
+    memory: &MappingMemory,
+    previous: Option<&FieldMap>,
+) -> Result<FieldMap, ReadError> {
+    let mut columns = source_columns(report);
+    let pairs = stage_pairs(&report.pipelines);
+    // A first proposal says which columns go through value maps; their values are then read.
+    let first = propose_map(&columns, &pairs, schema, legacy_id_field, memory, previous);
+    read_value_sets(export, &first, &mut columns)?;
+    Ok(propose_map(
+        &columns,
+        &pairs,
+        schema,
+        legacy_id_field,
+        memory,
+        previous,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::catalogue::ValueKind;
+    use crate::mapping::propose::propose;
+
+    fn sample() -> (Export, Report) {
+        let export =
+            Export::open(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample-export")).unwrap();
+        let report = crate::discovery::discover(&export).unwrap();
+        (export, report)
+    }
+
+    #[test]
+    fn value_sets_are_bounded() {
+        let mut set = ValueSet::new(Module::Deals, "Status");
+        for v in [" Won", "Won ", "", "Lost", "won"] {
+            set.add(v);
+        }
+        assert_eq!(set.order, ["Won", "Lost", "won"]);
+        set.add(&"x".repeat(500));
+        assert_eq!(set.order[3].chars().count(), VALUE_CHARS);
+        for i in 0..1000 {
+            set.add(&format!("v{i}"));
+        }
+        assert_eq!(set.order.len(), MAX_VALUES);
+        assert_eq!(set.seen.len(), MAX_VALUES);
+    }
+
+    #[test]
+    fn profiles_pipelines_and_value_sets_of_the_sample() {
+        let (export, report) = sample();
+        let mut columns = source_columns(&report);
+        assert!(columns.iter().all(|c| c.module.holds_records()));
+        let email = columns
+            .iter()
+            .find(|c| c.module == Module::Contacts && c.header == "Email")
+            .unwrap();
+        assert_eq!(email.inferred, Some(ValueKind::Email));
+        assert!(
+            !email.samples.is_empty() && email.fill_rate > 0.5,
+            "{email:?}"
+        );
+
+        let pairs = stage_pairs(&report.pipelines);
+        let has = |p: &str, s: &str| pairs.iter().any(|(a, b)| a == p && b == s);
+        assert!(has("Sales", "Prospecting") && has("Channel Partners", "Dropped"));
+        assert!(has("Sales", "On Hold"), "seen only on deals: {pairs:?}");
+
+        let map = propose(&columns, &DestinationSchema::offline(), "RSoft ID");
+        read_value_sets(&export, &map, &mut columns).unwrap();
+        let types = &columns
+            .iter()
+            .find(|c| c.module == Module::Activities && c.header == "Activity Type")
+            .unwrap()
+            .samples;
+        assert!(
+            types.len() > 3,
+            "every distinct type, not 3 samples: {types:?}"
+        );
+        assert!(types.iter().any(|t| t == "WhatsApp") && types.iter().any(|t| t == "SMS"));
+        // A column without a value map keeps its profile samples.
+        let email = columns
+            .iter()
+            .find(|c| c.module == Module::Contacts && c.header == "Email")
+            .unwrap();
+        assert!(email.samples.len() <= 3);
+    }
+}

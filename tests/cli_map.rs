@@ -1,0 +1,234 @@
+//! `crm-migrate map`, the real binary, on the bundled sample export: offline and against the
+//! built-in sandbox; the operator's decisions survive a second run; `--json`; the stage map; and
+//! the confirmation gate `migrate` applies to the written file.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crm_migrate::discovery;
+use crm_migrate::mapping::catalogue::ValueMapKind;
+use crm_migrate::mapping::file;
+use crm_migrate::mapping::model::{CONFIDENCE_THRESHOLD, FieldMap, Status, Target, stage_key};
+use crm_migrate::mapping::validate::{accept_proposed, unconfirmed};
+use crm_migrate::rsoft::Module;
+
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample-export");
+
+/// A temp dir with a config for the sample export; `nutshell` is the `[nutshell]` section body.
+fn setup(nutshell: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("crm-migrate.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[source]\nexport = {SAMPLE:?}\n[nutshell]\n{nutshell}\n[migration]\nstate_dir = \"state\"\n"
+        ),
+    )
+    .unwrap();
+    (dir, config)
+}
+
+fn map(config: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
+        .arg("map")
+        .arg("--config")
+        .arg(config)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+/// Every (module, header) of the sample's data files, as discovery reads them.
+fn sample_columns() -> Vec<(Module, String)> {
+    let report = discovery::discover_path(SAMPLE).unwrap();
+    report
+        .objects
+        .iter()
+        .filter_map(|o| Some((o.module.filter(|m| m.holds_records())?, o)))
+        .flat_map(|(m, o)| o.columns.iter().map(move |c| (m, c.header.clone())))
+        .collect()
+}
+
+fn column_count(map: &FieldMap) -> usize {
+    map.modules.values().map(|m| m.columns.len()).sum()
+}
+
+#[test]
+fn offline_writes_the_map_and_keeps_the_operators_decisions() {
+    let (dir, config) = setup("");
+    let text = stdout(&map(&config, &[]));
+    assert!(text.contains("destination: offline"), "{text}");
+    assert!(text.contains("contacts: 23 columns"), "{text}");
+    let path = dir.path().join("mapping.toml");
+    let first = file::load(&path).unwrap();
+    assert_eq!(column_count(&first), sample_columns().len());
+    // Offline, no stage can be checked: every one is flagged, none silently accepted.
+    let stages = &first.modules[&Module::Deals].values[&ValueMapKind::Stage];
+    assert!(stages.iter().all(|v| v.confidence < CONFIDENCE_THRESHOLD));
+
+    // The operator confirms one entry and changes another, by editing the file (contacts come
+    // first in the file, so the first occurrence is theirs).
+    let original = std::fs::read_to_string(&path).unwrap();
+    let confirmed_line =
+        r#""Email" = { target = "field", field = "Contacts.email", status = "proposed" }"#;
+    let region_line = r#""Region" = { target = "custom", create = true, name = "Region", type = "text", status = "proposed" }"#;
+    assert!(original.contains(confirmed_line) && original.contains(region_line));
+    let edited = original
+        .replacen(
+            confirmed_line,
+            &confirmed_line.replace("\"proposed\"", "\"confirmed\""),
+            1,
+        )
+        .replacen(
+            region_line,
+            r#""Region" = { target = "note", label = "Sales region", status = "edited" }"#,
+            1,
+        );
+    std::fs::write(&path, edited).unwrap();
+
+    let text = stdout(&map(&config, &[]));
+    assert!(text.contains("kept 2 entries you decided"), "{text}");
+    let second = file::load(&path).unwrap();
+    let contacts = &second.modules[&Module::Contacts];
+    assert_eq!(contacts.column("Email").unwrap().status, Status::Confirmed);
+    let lead_email = second.modules[&Module::Leads].column("Email").unwrap();
+    assert_eq!(lead_email.status, Status::Proposed);
+    let region = contacts.column("Region").unwrap();
+    assert_eq!(
+        (&region.target, region.status),
+        (
+            &Target::Note {
+                label: "Sales region".into()
+            },
+            Status::Edited
+        )
+    );
+    // Deals' Region was not touched: still the tool's proposal.
+    let deal_region = second.modules[&Module::Deals].column("Region").unwrap();
+    assert_eq!(deal_region.status, Status::Proposed);
+    assert_eq!(column_count(&second), column_count(&first));
+}
+
+#[test]
+fn against_the_sandbox_the_stage_map_covers_every_pair() {
+    let (dir, config) = setup("endpoint = \"sandbox\"");
+    let text = stdout(&map(&config, &[]));
+    assert!(text.contains("destination: the built-in sandbox"), "{text}");
+    // Sales / On Hold is only on deals and the sandbox lacks it: flagged, with the fix.
+    assert!(
+        text.contains("\"Sales / On Hold\": pipeline \"Sales\" has no stage \"On Hold\""),
+        "{text}"
+    );
+    let written = file::load(&dir.path().join("mapping.toml")).unwrap();
+    let stages = &written.modules[&Module::Deals].values[&ValueMapKind::Stage];
+    let report = discovery::discover_path(SAMPLE).unwrap();
+    let mut pairs = 0;
+    for p in &report.pipelines {
+        for s in &p.stages {
+            pairs += 1;
+            let key = stage_key(&p.name, &s.name);
+            let entry = stages.iter().find(|v| v.from == key);
+            assert!(entry.is_some(), "{key} missing from the stage map");
+        }
+    }
+    assert_eq!(stages.len(), pairs);
+    let on_hold = stages.iter().find(|v| v.from == "Sales / On Hold").unwrap();
+    assert!(on_hold.confidence < CONFIDENCE_THRESHOLD);
+    assert!(
+        on_hold.reason.contains("Setup → Pipelines"),
+        "{}",
+        on_hold.reason
+    );
+    let won = stages.iter().find(|v| v.from == "Sales / Won").unwrap();
+    assert!(won.confidence >= CONFIDENCE_THRESHOLD && won.to == "Won");
+    // SMS and WhatsApp, which the sandbox lacks, get a stated fallback.
+    let types = &written.modules[&Module::Activities].values[&ValueMapKind::ActivityType];
+    let sms = types.iter().find(|v| v.from == "SMS").unwrap();
+    assert_eq!(sms.to, "Phone Call");
+    assert!(sms.reason.starts_with("fallback"), "{}", sms.reason);
+}
+
+#[test]
+fn json_has_an_entry_for_every_column() {
+    let (dir, config) = setup("");
+    let text = stdout(&map(&config, &["--json"]));
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(json["destination"].as_str().unwrap().starts_with("offline"));
+    for (module, header) in sample_columns() {
+        let columns = json["map"]["modules"][module.as_str()]["columns"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no {module} in {text}"));
+        let entry = columns.iter().find(|c| c["header"] == header.as_str());
+        let entry = entry.unwrap_or_else(|| panic!("{module} {header:?} missing"));
+        assert!(entry["confidence"].is_number() && entry["reason"].is_string());
+    }
+    assert!(json["problems"].is_array());
+    // The file is written too, and says the same.
+    let written = file::load(&dir.path().join("mapping.toml")).unwrap();
+    let from_json: FieldMap = serde_json::from_value(json["map"].clone()).unwrap();
+    assert_eq!(column_count(&written), column_count(&from_json));
+}
+
+#[test]
+fn the_gate_blocks_on_proposals_until_accepted() {
+    let (dir, config) = setup("endpoint = \"sandbox\"");
+    stdout(&map(&config, &[]));
+    let mut written = file::load(&dir.path().join("mapping.toml")).unwrap();
+    let values: usize = written
+        .modules
+        .values()
+        .flat_map(|m| m.values.values())
+        .map(Vec::len)
+        .sum();
+    let waiting = unconfirmed(&written);
+    assert_eq!(
+        waiting.len(),
+        column_count(&written) + values,
+        "all proposed"
+    );
+    let blocking = accept_proposed(&mut written);
+    assert!(!blocking.is_empty(), "On Hold and Note stay blocked");
+    assert!(
+        blocking.iter().all(|u| u.confidence < CONFIDENCE_THRESHOLD
+            || u.proposal == "nothing"
+            || u.proposal == "unmapped"),
+        "{blocking:#?}"
+    );
+    assert!(blocking.iter().any(|u| u.key == "Sales / On Hold"));
+    assert_eq!(unconfirmed(&written), blocking);
+}
+
+#[test]
+fn config_and_map_file_errors_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = map(&dir.path().join("missing.toml"), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let config = dir.path().join("c.toml");
+    std::fs::write(&config, "[migration]\nstate_dir = \"s\"\n").unwrap();
+    let out = map(&config, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[source] export"));
+    assert!(!dir.path().join("mapping.toml").exists());
+
+    // A damaged map is reported, never overwritten.
+    let (dir, config) = setup("");
+    let path = dir.path().join("mapping.toml");
+    std::fs::write(&path, "version = 1\nlegacy_id_field = [\n").unwrap();
+    let out = map(&config, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mapping.toml"));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "version = 1\nlegacy_id_field = [\n"
+    );
+}
