@@ -117,6 +117,35 @@ fn offline_writes_the_map_and_keeps_the_operators_decisions() {
     let deal_region = second.modules[&Module::Deals].column("Region").unwrap();
     assert_eq!(deal_region.status, Status::Proposed);
     assert_eq!(column_count(&second), column_count(&first));
+
+    // The next export (a fresh map file, the same state dir) is proposed the way the operator
+    // decided: mapping memory.
+    let next_config = dir.path().join("next.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &next_config,
+        format!("{text}mapping = \"next-mapping.toml\"\n"),
+    )
+    .unwrap();
+    stdout(&map(&next_config, &[]));
+    let next = file::load(&dir.path().join("next-mapping.toml")).unwrap();
+    let region = next.modules[&Module::Contacts].column("Region").unwrap();
+    assert_eq!(
+        region.target,
+        Target::Note {
+            label: "Sales region".into()
+        }
+    );
+    assert_eq!(
+        region.status,
+        Status::Proposed,
+        "still the operator's to confirm"
+    );
+    assert!(
+        region.reason.contains("earlier export"),
+        "{}",
+        region.reason
+    );
 }
 
 #[test]

@@ -56,13 +56,19 @@ pub fn run(args: MapArgs) -> anyhow::Result<ExitStatus> {
     let export = Export::open(export_path)?;
     let report = discovery::discover(&export)?;
     let (schema, destination) = destination_schema(&config)?;
-    let memory = MappingMemory::load(&config.state_dir())?;
+    let state_dir = config.state_dir();
+    let mut memory = MappingMemory::load(&state_dir)?;
     let path = &config.migration.mapping;
     let previous = if path.exists() {
         Some(file::load(path)?)
     } else {
         None
     };
+    if let Some(previous) = &previous {
+        // The operator's decisions in the existing map improve the next export's proposals.
+        memory.remember(previous);
+        memory.save(&state_dir)?;
+    }
     let map = source::propose_for_export(
         &export,
         &report,

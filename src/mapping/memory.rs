@@ -40,8 +40,6 @@ struct Remembered {
     /// The header as the operator last saw it.
     header: String,
     target: Target,
-    /// How many confirmed maps agreed on it.
-    times: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -78,7 +76,8 @@ impl MappingMemory {
         })
     }
 
-    /// Learn every decided column of a map (confirmed, edited or ignored).
+    /// Learn every decided column of a map (confirmed, edited or ignored); the latest decision
+    /// for a header wins. Remembering the same map twice changes nothing.
     pub fn remember(&mut self, map: &FieldMap) {
         for (module, module_map) in &map.modules {
             let known = self.modules.entry(*module).or_default();
@@ -88,20 +87,13 @@ impl MappingMemory {
                 } else {
                     c.target.clone()
                 };
-                let slot = known
-                    .entry(normalize_header(&c.header))
-                    .or_insert(Remembered {
+                known.insert(
+                    normalize_header(&c.header),
+                    Remembered {
                         header: c.header.clone(),
-                        target: target.clone(),
-                        times: 0,
-                    });
-                if slot.target != target {
-                    // The latest decision wins; agreement starts over.
-                    slot.target = target;
-                    slot.times = 0;
-                }
-                slot.header = c.header.clone();
-                slot.times += 1;
+                        target,
+                    },
+                );
             }
         }
     }
@@ -123,10 +115,9 @@ impl MappingMemory {
                     c.target = r.target.clone();
                     c.confidence = REMEMBERED_CONFIDENCE;
                     c.reason = format!(
-                        "you mapped {:?} to {} on {} earlier export(s)",
+                        "you mapped {:?} to {} on an earlier export",
                         r.header,
-                        r.target.describe(),
-                        r.times
+                        r.target.describe()
                     );
                     applied += 1;
                 }
@@ -174,6 +165,12 @@ mod tests {
         c[2].status = Status::Ignored;
         let mut memory = MappingMemory::default();
         memory.remember(&first);
+        let once = memory.clone();
+        memory.remember(&first);
+        assert_eq!(
+            memory, once,
+            "remembering the same map again changes nothing"
+        );
 
         let dir = tempfile::tempdir().unwrap();
         memory.save(dir.path()).unwrap();
