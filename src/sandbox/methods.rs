@@ -48,6 +48,11 @@ impl Op {
     pub fn creates(self) -> bool {
         matches!(self, Op::New(_) | Op::NewNote | Op::NewTag | Op::NewSource)
     }
+
+    /// Calls that may change the store: refused up front while the state file cannot be saved.
+    pub fn writes(self) -> bool {
+        self.creates() || matches!(self, Op::Edit(_) | Op::Delete(_))
+    }
 }
 
 const RECORDS: [Entity; 5] = [

@@ -224,12 +224,16 @@ fn dispatch(shared: &Shared, call: &rpc::Call) -> Result<(Value, bool), RpcError
                 .any(|m| m.eq_ignore_ascii_case(&shared.credentials.username))
         })
         .map(|u| u.id);
+    if method.op.writes() {
+        writable(shared)?;
+    }
     let before = store.version;
     let result = methods::call(&mut store, method, &call.params, me)?;
+    // Only a create that changed the store committed (newSource may return an existing source).
+    let created = method.op.creates() && store.version != before;
     if store.version != before {
-        changed(shared)?;
+        changed(shared);
     }
-    let created = method.op.creates();
     if created {
         shared.creates_committed.fetch_add(1, Ordering::Relaxed);
     }
@@ -262,11 +266,20 @@ fn api_for_username(shared: &Shared, call: &rpc::Call) -> Result<Value, RpcError
     Ok(json!({"api": shared.addr.to_string()}))
 }
 
-/// After a call that changed something: have the state file saved.
-pub fn changed(shared: &Shared) -> Result<(), RpcError> {
+/// Before a call that may change something: refuse it, having done nothing, if the last save
+/// failed. An error after the change would be a 500 for a committed write, and a client that
+/// retries it would make a duplicate.
+pub fn writable(shared: &Shared) -> Result<(), RpcError> {
     match &shared.state {
-        Some(state) => state.changed().map_err(|e| RpcError::state_not_saved(&e)),
+        Some(state) => state.writable().map_err(|e| RpcError::state_not_saved(&e)),
         None => Ok(()),
+    }
+}
+
+/// After a call that changed something: have the state file saved.
+pub fn changed(shared: &Shared) {
+    if let Some(state) = &shared.state {
+        state.changed();
     }
 }
 

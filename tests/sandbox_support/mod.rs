@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crm_migrate::sandbox::{Knobs, RunningSandbox, Sandbox, SandboxOptions};
+use crm_migrate::sandbox::{INVALID_PARAMS, Knobs, RunningSandbox, Sandbox, SandboxOptions};
 use serde_json::{Value, json};
 
 pub async fn start() -> RunningSandbox {
@@ -160,4 +160,13 @@ pub async fn user_id(rpc: &Rpc, email: &str) -> u64 {
         .unwrap()["id"]
         .as_u64()
         .unwrap()
+}
+
+/// A 400 invalid-params error whose message mentions every `words`.
+pub fn invalid(r: &Reply, words: &[&str]) {
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.code(), INVALID_PARAMS, "{}", r.text);
+    for w in words {
+        assert!(r.message().contains(w), "{w:?} not in {}", r.message());
+    }
 }

@@ -1,0 +1,561 @@
+//! An adversarial audit of the sandbox against nutshell-api.md: every rule, on every entity type
+//! and every field it applies to, not only the first one a happy path meets.
+
+mod sandbox_support;
+
+use std::time::Duration;
+
+use crm_migrate::sandbox::{Entity, Knobs, NOT_FOUND, STALE_REV, STALE_REV_MESSAGE, SandboxOptions};
+use sandbox_support::{Rpc, id_named, invalid, start, start_with, user_id};
+use serde_json::{Value, json};
+
+const START: &str = "2024-07-18T12:00:00+0000";
+const END: &str = "2024-07-18T12:30:00+0000";
+
+fn ids(list: &Value) -> Vec<u64> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_u64().unwrap())
+        .collect()
+}
+
+/// One live record of each editable kind: (Title, param, created record).
+async fn one_of_each(rpc: &Rpc) -> Vec<(&'static str, &'static str, Value)> {
+    let account = rpc
+        .ok("newAccount", json!({"account": {"name": "Audit Ltd"}}))
+        .await;
+    let contact = rpc
+        .ok("newContact", json!({"contact": {"name": "Audit Person"}}))
+        .await;
+    let lead = rpc
+        .ok("newLead", json!({"lead": {"description": "Audit lead"}}))
+        .await;
+    let activity = rpc
+        .ok(
+            "newActivity",
+            json!({"activity": {"name": "Audit call", "startTime": START, "endTime": END}}),
+        )
+        .await;
+    let task = rpc
+        .ok("newTask", json!({"task": {"title": "Audit task"}}))
+        .await;
+    vec![
+        ("Account", "account", account),
+        ("Contact", "contact", contact),
+        ("Lead", "lead", lead),
+        ("Activity", "activity", activity),
+        ("Task", "task", task),
+    ]
+}
+
+/// A harmless edit for each kind.
+fn small_edit(param: &str) -> Value {
+    json!({"description": format!("{param} edited")})
+}
+
+#[tokio::test]
+async fn every_edit_and_delete_checks_the_rev() {
+    let sb = start().await;
+    let rpc = Rpc::new(&sb);
+    for (title, param, record) in one_of_each(&rpc).await {
+        let id_key = format!("{param}Id");
+        let id = record["id"].clone();
+        let old = record["rev"].clone();
+        let mut edit = json!({"rev": old, param: small_edit(param)});
+        edit[&id_key] = id.clone();
+        let edited = rpc.ok(&format!("edit{title}"), edit.clone()).await;
+        assert_ne!(edited["rev"], old, "{title}: rev bumped");
+        for method in [format!("edit{title}"), format!("delete{title}")] {
+            let mut params = edit.clone();
+            if method.starts_with("delete") {
+                params.as_object_mut().unwrap().remove(param);
+            }
+            let r = rpc.fail(&method, params).await;
+            assert_eq!((r.status, r.code()), (409, STALE_REV), "{method}: {}", r.text);
+            assert_eq!(r.message(), STALE_REV_MESSAGE);
+        }
+        let mut get = json!({});
+        get[&id_key] = id.clone();
+        assert_eq!(
+            rpc.ok(&format!("get{title}"), get).await,
+            edited,
+            "{title}: a stale call changes nothing"
+        );
+    }
+    let lead = rpc.ok("findLeads", json!({})).await[0]["id"].clone();
+    let note = rpc
+        .ok(
+            "newNote",
+            json!({"entity": {"entityType": "Leads", "id": lead}, "note": "n"}),
+        )
+        .await;
+    let r = rpc
+        .fail("deleteNote", json!({"noteId": note["id"], "rev": "0"}))
+        .await;
+    assert_eq!((r.status, r.code()), (409, STALE_REV));
+    assert_eq!(sb.live_count(Entity::Notes), 1);
+}
+
+#[tokio::test]
+async fn deleted_records_vanish_everywhere() {
+    let sb = start().await;
+    let rpc = Rpc::new(&sb);
+    rpc.rest_field("contacts", json!({"name": "RSoft ID", "type": "Text"}))
+        .await;
+    let account = rpc
+        .ok(
+            "newAccount",
+            json!({"account": {"name": "Vanish Ltd", "email": ["hq@vanish.in"]}}),
+        )
+        .await;
+    let contact = rpc
+        .ok(
+            "newContact",
+            json!({"contact": {"name": "Vera Nish", "email": ["vera@vanish.in"],
+                               "accounts": [{"id": account["id"]}],
+                               "customFields": {"RSoft ID": "C-9"}}}),
+        )
+        .await;
+    let lead = rpc
+        .ok("newLead", json!({"lead": {"description": "Vanishing deal"}}))
+        .await;
+    let activity = rpc
+        .ok(
+            "newActivity",
+            json!({"activity": {"name": "Vanish call", "startTime": START, "endTime": END,
+                                "leads": [{"id": lead["id"]}]}}),
+        )
+        .await;
+    let task = rpc
+        .ok(
+            "newTask",
+            json!({"task": {"title": "Vanish task", "entity": {"entityType": "Leads", "id": lead["id"]}}}),
+        )
+        .await;
+    let note = rpc
+        .ok(
+            "newNote",
+            json!({"entity": {"entityType": "Leads", "id": lead["id"]}, "note": "vanish"}),
+        )
+        .await;
+    for (title, param, r) in [
+        ("Activity", "activity", &activity),
+        ("Task", "task", &task),
+        ("Note", "note", &note),
+        ("Contact", "contact", &contact),
+        ("Lead", "lead", &lead),
+        ("Account", "account", &account),
+    ] {
+        let mut p = json!({"rev": r["rev"]});
+        p[format!("{param}Id")] = r["id"].clone();
+        rpc.ok(&format!("delete{title}"), p.clone()).await;
+        // get, edit and delete of a deleted record: not found.
+        let mut get = json!({});
+        get[format!("{param}Id")] = r["id"].clone();
+        let mut calls = vec![(format!("get{title}"), get), (format!("delete{title}"), p.clone())];
+        if title != "Note" {
+            let mut edit = p.clone();
+            edit[param] = json!({"description": "back"});
+            calls.push((format!("edit{title}"), edit));
+        }
+        for (method, params) in calls {
+            let f = rpc.fail(&method, params).await;
+            assert_eq!((f.status, f.code()), (404, NOT_FOUND), "{method}: {}", f.text);
+            assert!(f.message().starts_with(&format!("Bad {title} ID")), "{}", f.message());
+        }
+    }
+    for (method, query) in [
+        ("findAccounts", json!({"id": account["id"]})),
+        ("findAccounts", json!({"name": "Vanish Ltd"})),
+        ("findAccounts", json!({"email": "hq@vanish.in"})),
+        ("findContacts", json!({"accountId": account["id"]})),
+        ("findContacts", json!({"email": "vera@vanish.in"})),
+        ("findContacts", json!({"customFields": {"RSoft ID": "C-9"}})),
+        ("findLeads", json!({"id": lead["id"]})),
+        ("findActivities", json!({"leadId": lead["id"]})),
+        ("findTasks", json!({"entity": {"entityType": "Leads", "id": lead["id"]}})),
+    ] {
+        for stubs in [true, false] {
+            let found = rpc
+                .ok(method, json!({"query": query, "stubResponses": stubs}))
+                .await;
+            assert_eq!(found, json!([]), "{method} {query}");
+        }
+    }
+    for (method, s) in [
+        ("searchAccounts", "Vanish"),
+        ("searchContacts", "Vera"),
+        ("searchContacts", "vera@vanish.in"),
+        ("searchLeads", "Vanishing"),
+    ] {
+        assert_eq!(rpc.ok(method, json!({"string": s})).await, json!([]), "{method}");
+    }
+    for email in ["hq@vanish.in", "vera@vanish.in"] {
+        let hits = rpc
+            .ok("searchByEmail", json!({"emailAddressString": email}))
+            .await;
+        assert_eq!(hits, json!({"contacts": [], "accounts": [], "users": []}));
+    }
+    assert_eq!(sb.live_count(Entity::Notes), 0);
+    assert_eq!(sb.deleted_count(Entity::Notes), 1);
+}
+
+#[tokio::test]
+async fn every_reference_must_name_a_live_record_of_its_kind() {
+    let sb = start().await;
+    let rpc = Rpc::new(&sb);
+    let ravi = user_id(&rpc, "ravi@acme.in").await;
+    let gone_account = rpc
+        .ok("newAccount", json!({"account": {"name": "Gone Ltd"}}))
+        .await;
+    let gone_contact = rpc
+        .ok("newContact", json!({"contact": {"name": "Gone Person"}}))
+        .await;
+    let gone_lead = rpc
+        .ok("newLead", json!({"lead": {"description": "Gone deal"}}))
+        .await;
+    for (title, r) in [
+        ("Account", &gone_account),
+        ("Contact", &gone_contact),
+        ("Lead", &gone_lead),
+    ] {
+        let mut p = json!({"rev": r["rev"]});
+        p[format!("{}Id", title.to_lowercase())] = r["id"].clone();
+        rpc.ok(&format!("delete{title}"), p).await;
+    }
+    let (a, c, l) = (
+        gone_account["id"].clone(),
+        gone_contact["id"].clone(),
+        gone_lead["id"].clone(),
+    );
+    let missing = json!(424242);
+    let times = |mut v: Value| {
+        v["startTime"] = json!(START);
+        v["endTime"] = json!(END);
+        v
+    };
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("newAccount", json!({"account": {"name": "X", "owner": {"entityType": "Users", "id": missing}}}), "Bad User ID"),
+        ("newAccount", json!({"account": {"name": "X", "owner": {"entityType": "Users", "id": c}}}), "Bad User ID"),
+        ("newAccount", json!({"account": {"name": "X", "contacts": [{"id": c}]}}), "Bad Contact ID"),
+        ("newContact", json!({"contact": {"name": "X", "owner": {"entityType": "Users", "id": missing}}}), "Bad User ID"),
+        ("newContact", json!({"contact": {"name": "X", "accounts": [{"id": a}]}}), "Bad Account ID"),
+        ("newContact", json!({"contact": {"name": "X", "leads": [{"id": l}]}}), "Bad Lead ID"),
+        ("newLead", json!({"lead": {"primaryAccount": {"id": a}}}), "Bad Account ID"),
+        ("newLead", json!({"lead": {"accounts": [{"id": a}]}}), "Bad Account ID"),
+        ("newLead", json!({"lead": {"contacts": [{"id": c}]}}), "Bad Contact ID"),
+        ("newLead", json!({"lead": {"assignee": {"entityType": "Users", "id": missing}}}), "Bad User ID"),
+        ("newLead", json!({"lead": {"assignee": {"entityType": "Users", "id": a}}}), "Bad User ID"),
+        ("newLead", json!({"lead": {"sources": [{"id": missing}]}}), "Bad Source ID"),
+        ("newLead", json!({"lead": {"sources": [{"id": ravi}]}}), "Bad Source ID"),
+        ("newLead", json!({"lead": {"milestoneId": missing}}), "Bad Milestone ID"),
+        ("newLead", json!({"lead": {"stagesetId": ravi}}), "Bad Stageset ID"),
+        ("newActivity", json!({"activity": times(json!({"activityTypeId": missing}))}), "Bad Activity Type ID"),
+        ("newActivity", json!({"activity": times(json!({"participants": [{"entityType": "Contacts", "id": c}]}))}), "Bad Contact ID"),
+        ("newActivity", json!({"activity": times(json!({"participants": [{"entityType": "Users", "id": missing}]}))}), "Bad User ID"),
+        ("newActivity", json!({"activity": times(json!({"leads": [{"id": l}]}))}), "Bad Lead ID"),
+        ("newTask", json!({"task": {"title": "T", "entity": {"entityType": "Leads", "id": l}}}), "Bad Lead ID"),
+        ("newTask", json!({"task": {"title": "T", "entity": {"entityType": "Contacts", "id": c}}}), "Bad Contact ID"),
+        ("newTask", json!({"task": {"title": "T", "entity": {"entityType": "Accounts", "id": a}}}), "Bad Account ID"),
+        ("newTask", json!({"task": {"title": "T", "assignee": {"entityType": "Users", "id": missing}}}), "Bad User ID"),
+        ("newNote", json!({"entity": {"entityType": "Leads", "id": l}, "note": "x"}), "Bad Lead ID"),
+        ("newNote", json!({"entity": {"entityType": "Contacts", "id": c}, "note": "x"}), "Bad Contact ID"),
+        ("newNote", json!({"entity": {"entityType": "Contacts", "id": missing}, "note": "x"}), "Bad Contact ID"),
+    ];
+    for (method, params, words) in &cases {
+        let r = rpc.fail(method, params.clone()).await;
+        invalid(&r, &[words]);
+    }
+    // Edits are held to the same rules.
+    let lead = rpc
+        .ok("newLead", json!({"lead": {"description": "Live"}}))
+        .await;
+    let r = rpc
+        .fail(
+            "editLead",
+            json!({"leadId": lead["id"], "rev": lead["rev"], "lead": {"contacts": [{"id": c}]}}),
+        )
+        .await;
+    invalid(&r, &["lead.contacts[0].id", "Bad Contact ID"]);
+    assert_eq!(sb.live_count(Entity::Accounts), 1);
+    assert_eq!(sb.live_count(Entity::Contacts), 0);
+    assert_eq!(sb.live_count(Entity::Leads), 1);
+    for e in [Entity::Activities, Entity::Tasks, Entity::Notes] {
+        assert_eq!(sb.live_count(e), 0, "{e:?}");
+    }
+}
+
+#[tokio::test]
+async fn response_shapes_follow_the_api_notes() {
+    let sb = start().await;
+    let rpc = Rpc::new(&sb);
+    let records = one_of_each(&rpc).await;
+    let lead = &records[2].2;
+    let note = rpc
+        .ok(
+            "newNote",
+            json!({"entity": {"entityType": "Leads", "id": lead["id"]}, "note": "n"}),
+        )
+        .await;
+    let tag = rpc
+        .ok("newTag", json!({"tag": {"name": "VIP", "entityType": "Leads"}}))
+        .await;
+    let source = rpc.ok("newSource", json!({"name": "Fair"})).await;
+    let mut everything: Vec<(String, Value)> = records
+        .iter()
+        .map(|(t, _, r)| (t.to_string(), r.clone()))
+        .collect();
+    everything.extend([("Note".into(), note), ("Tag".into(), tag), ("Source".into(), source)]);
+    for method in [
+        "findAccounts", "findContacts", "findLeads", "findActivities", "findTasks", "findUsers",
+        "findSources", "findActivityTypes", "findStagesets", "findMilestones",
+    ] {
+        for item in rpc.ok(method, json!({})).await.as_array().unwrap() {
+            everything.push((method.into(), item.clone()));
+        }
+    }
+    for (what, v) in &everything {
+        for key in ["id", "rev", "entityType", "createdTime", "modifiedTime"] {
+            assert!(!v[key].is_null(), "{what} lacks {key}: {v}");
+        }
+        assert!(v["rev"].is_string(), "{what}: rev is an opaque string");
+        let t = v["createdTime"].as_str().unwrap();
+        assert!(t.len() == 24 && t.ends_with("+0000"), "{what}: {t}");
+    }
+    assert_ne!(lead["number"], lead["id"]);
+    assert!(lead["number"].as_u64().unwrap() >= 1001);
+    let users = rpc.ok("findUsers", json!({})).await;
+    let mut keys: Vec<&String> = users[0].as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "createdTime", "emails", "entityType", "firstName", "id", "isAdministrator",
+            "isEnabled", "lastName", "modifiedTime", "name", "rev"
+        ]
+    );
+    assert!(users[0]["emails"][0].is_string());
+    let sales = id_named(&rpc, "findStagesets", "Sales").await;
+    for m in rpc.ok("findMilestones", json!({"limit": 100})).await.as_array().unwrap() {
+        assert_eq!(m["entityType"], "Milestones");
+        assert!(m["stagesetId"].is_u64() && m["position"].is_u64(), "{m}");
+    }
+    let stagesets = rpc.ok("findStagesets", json!({})).await;
+    assert_eq!(stagesets[0]["id"], sales);
+    assert!(stagesets[0]["default"].is_boolean() && stagesets[0]["position"].is_u64());
+    let fields = rpc.ok("findCustomFields", json!({})).await;
+    let mut kinds: Vec<&String> = fields.as_object().unwrap().keys().collect();
+    kinds.sort();
+    assert_eq!(kinds, ["Accounts", "Contacts", "Leads"]);
+    let contact = &records[1].2;
+    assert_eq!(contact["name"]["givenName"], "Audit");
+    assert_eq!(contact["name"]["familyName"], "Person");
+}
+
+/// Every answer to a create under faults is honest: 200 means made, 500 means nothing was done,
+/// a dropped connection means made exactly once.
+#[tokio::test]
+async fn faults_never_follow_a_write_and_drops_commit_once() {
+    let knobs = Knobs {
+        fault_rate: 0.4,
+        drop_after_commit_rate: 0.4,
+        ..Knobs::default()
+    };
+    let sb = start_with(SandboxOptions {
+        knobs,
+        seed: Some(11),
+        ..SandboxOptions::default()
+    })
+    .await;
+    let rpc = Rpc::new(&sb);
+    let mut outcomes = Vec::new();
+    for i in 0..40 {
+        let name = format!("Fault Probe {i:02}");
+        let r = rpc
+            .post(&rpc.envelope("newAccount", json!({"account": {"name": name}})))
+            .await;
+        let outcome = match r {
+            Ok(reply) => reply.status,
+            Err(_) => 0,
+        };
+        outcomes.push((name, outcome));
+    }
+    sb.set_knobs(Knobs::default()).unwrap();
+    for want in [0, 200, 500] {
+        assert!(outcomes.iter().any(|(_, s)| *s == want), "{want}: {outcomes:?}");
+    }
+    for (name, status) in &outcomes {
+        let found = rpc
+            .ok("findAccounts", json!({"query": {"name": name}}))
+            .await;
+        let n = found.as_array().unwrap().len();
+        match status {
+            200 | 0 => assert_eq!(n, 1, "{name} ({status}) made exactly once"),
+            500 => assert_eq!(n, 0, "{name}: a 500 made nothing"),
+            other => panic!("{name}: unexpected {other}"),
+        }
+    }
+    let made = outcomes.iter().filter(|(_, s)| *s != 500).count();
+    let stats = sb.stats();
+    assert_eq!(stats.creates_committed as usize, made);
+    assert_eq!(sb.live_count(Entity::Accounts), made + 1);
+    assert_eq!(
+        stats.faults.dropped_after_commit as usize,
+        outcomes.iter().filter(|(_, s)| *s == 0).count()
+    );
+
+    // newSource of an existing name changes nothing, so it is not a committed create.
+    let before = sb.stats().creates_committed;
+    rpc.ok("newSource", json!({"name": "Website"})).await;
+    assert_eq!(sb.stats().creates_committed, before);
+}
+
+/// When the state file cannot be written, a call is refused before it changes anything: a 500
+/// after a commit would make a client send a duplicate.
+#[tokio::test]
+async fn a_state_file_failure_refuses_before_committing() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let sb = start_with(SandboxOptions {
+        state_file: Some(state.clone()),
+        ..SandboxOptions::default()
+    })
+    .await;
+    let rpc = Rpc::new(&sb);
+    // A non-empty directory where the file was: the rename over it fails, even for root.
+    std::fs::remove_file(&state).unwrap();
+    std::fs::create_dir(&state).unwrap();
+    std::fs::write(state.join("blocker"), "x").unwrap();
+    rpc.ok("newAccount", json!({"account": {"name": "Before Failure"}}))
+        .await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let before = sb.live_count(Entity::Accounts);
+    let r = rpc
+        .call("newAccount", json!({"account": {"name": "After Failure"}}))
+        .await;
+    assert_eq!(r.status, 500, "{}", r.text);
+    assert!(r.message().contains("state file"), "{}", r.message());
+    assert_eq!(
+        sb.live_count(Entity::Accounts),
+        before,
+        "a 500 must mean nothing was done"
+    );
+    // Reads still work while the disk is broken.
+    rpc.ok("findAccounts", json!({})).await;
+    // Once the disk is fixed, writes are accepted again and saved.
+    std::fs::remove_dir_all(&state).unwrap();
+    let mut status = 0;
+    for _ in 0..20 {
+        let r = rpc
+            .call("newAccount", json!({"account": {"name": "After Repair"}}))
+            .await;
+        status = r.status;
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    assert_eq!(status, 200);
+    assert_eq!(sb.live_count(Entity::Accounts), before + 1);
+    sb.shutdown().await.unwrap();
+    assert!(std::fs::read_to_string(&state).unwrap().contains("After Repair"));
+}
+
+#[tokio::test]
+async fn a_restart_restores_every_entity_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let options = SandboxOptions {
+        state_file: Some(state.clone()),
+        ..SandboxOptions::default()
+    };
+    let sb = start_with(options.clone()).await;
+    let rpc = Rpc::new(&sb);
+    rpc.rest_field("contacts", json!({"name": "RSoft ID", "type": "Text"}))
+        .await;
+    let account = rpc
+        .ok("newAccount", json!({"account": {"name": "Persist Ltd", "tags": ["Kept"]}}))
+        .await;
+    let contact = rpc
+        .ok(
+            "newContact",
+            json!({"contact": {"name": "Per Sist", "accounts": [{"id": account["id"]}],
+                               "customFields": {"RSoft ID": "C-1"}}}),
+        )
+        .await;
+    let lead = rpc
+        .ok("newLead", json!({"lead": {"contacts": [{"id": contact["id"]}]}}))
+        .await;
+    let activity = rpc
+        .ok(
+            "newActivity",
+            json!({"activity": {"startTime": START, "endTime": END, "leads": [{"id": lead["id"]}]}}),
+        )
+        .await;
+    let task = rpc
+        .ok(
+            "newTask",
+            json!({"task": {"title": "Persist", "entity": {"entityType": "Leads", "id": lead["id"]}}}),
+        )
+        .await;
+    let note = rpc
+        .ok(
+            "newNote",
+            json!({"entity": {"entityType": "Contacts", "id": contact["id"]}, "note": "kept"}),
+        )
+        .await;
+    let source = rpc.ok("newSource", json!({"name": "Trade Fair"})).await;
+    let gone = rpc
+        .ok("newContact", json!({"contact": {"name": "Gone Person", "email": ["gone@x.in"]}}))
+        .await;
+    rpc.ok("deleteContact", json!({"contactId": gone["id"], "rev": gone["rev"]}))
+        .await;
+    let mut gets = Vec::new();
+    for (method, key, r) in [
+        ("getAccount", "accountId", &account),
+        ("getContact", "contactId", &contact),
+        ("getLead", "leadId", &lead),
+        ("getActivity", "activityId", &activity),
+        ("getTask", "taskId", &task),
+        ("getNote", "noteId", &note),
+    ] {
+        let mut p = json!({});
+        p[key] = r["id"].clone();
+        let now = rpc.ok(method, p.clone()).await;
+        gets.push((method, p, now));
+    }
+    let reference = [
+        ("findCustomFields", rpc.ok("findCustomFields", json!({})).await),
+        ("findTags", rpc.ok("findTags", json!({})).await),
+        ("findSources", rpc.ok("findSources", json!({})).await),
+    ];
+    sb.shutdown().await.unwrap();
+    let saved = std::fs::read_to_string(&state).unwrap();
+    assert!(!saved.contains("sandbox-key-not-secret"), "no key in the state file");
+
+    let sb = start_with(options).await;
+    let rpc = Rpc::new(&sb);
+    for (method, p, before) in &gets {
+        // Activity status is shown relative to now; everything else must be identical.
+        assert_eq!(&rpc.ok(method, p.clone()).await, before, "{method}");
+    }
+    for (method, before) in &reference {
+        assert_eq!(&rpc.ok(method, json!({})).await, before, "{method}");
+    }
+    assert!(reference[2].1.as_array().unwrap().iter().any(|s| s["id"] == source["id"]));
+    let r = rpc.fail("getContact", json!({"contactId": gone["id"]})).await;
+    assert_eq!(r.status, 404);
+    let hits = rpc
+        .ok("searchByEmail", json!({"emailAddressString": "gone@x.in"}))
+        .await;
+    assert_eq!(hits["contacts"], json!([]));
+    let next = rpc.ok("newLead", json!({"lead": {}})).await;
+    assert!(next["id"].as_u64() > gone["id"].as_u64(), "ids are never reused");
+    assert_eq!(
+        next["number"].as_u64(),
+        lead["number"].as_u64().map(|n| n + 1),
+        "lead numbers continue"
+    );
+    sb.shutdown().await.unwrap();
+}
