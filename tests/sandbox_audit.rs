@@ -287,6 +287,181 @@ async fn every_reference_must_name_a_live_record_of_its_kind() {
 }
 
 #[tokio::test]
+async fn naive_timestamps_are_refused_on_every_time_field() {
+    let sb = start().await;
+    let rpc = Rpc::new(&sb);
+    rpc.rest_field("leads", json!({"name": "Closed On", "type": "Date"}))
+        .await;
+    let made = rpc
+        .rest_field("leads", json!({"name": "Demo At", "type": "DateTime"}))
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let naive = "2024-07-18T12:00:00";
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("newActivity", json!({"activity": {"startTime": naive, "endTime": END}}), "activity.startTime"),
+        ("newActivity", json!({"activity": {"startTime": START, "endTime": naive}}), "activity.endTime"),
+        ("newActivity", json!({"activity": {"startTime": "2024-07-18", "endTime": END}}), "activity.startTime"),
+        ("newLead", json!({"lead": {"dueTime": naive}}), "lead.dueTime"),
+        ("newTask", json!({"task": {"title": "T", "dueTime": "2024-07-18 12:00:00"}}), "task.dueTime"),
+        ("newLead", json!({"lead": {"customFields": {"Demo At": naive}}}), "Demo At"),
+        ("findActivities", json!({"query": {"startTime": naive}}), "query.startTime"),
+        ("findActivities", json!({"query": {"endTime": naive}}), "query.endTime"),
+        ("findLeads", json!({"query": {"dueTime": naive}}), "query.dueTime"),
+    ];
+    for (method, params, words) in &cases {
+        let r = rpc.fail(method, params.clone()).await;
+        invalid(&r, &[words]);
+    }
+    // A Date field takes a calendar date and nothing else; a DateTime field an instant.
+    let r = rpc
+        .fail("newLead", json!({"lead": {"customFields": {"Closed On": "2024-07-18T00:00:00+0000"}}}))
+        .await;
+    invalid(&r, &["Closed On", "Date"]);
+    let lead = rpc
+        .ok(
+            "newLead",
+            json!({"lead": {"customFields": {"Closed On": "2024-07-18", "Demo At": "2024-07-18T17:30:00+05:30"}}}),
+        )
+        .await;
+    assert_eq!(lead["customFields"]["Closed On"], "2024-07-18");
+    assert_eq!(lead["customFields"]["Demo At"], "2024-07-18T12:00:00+0000");
+    // Edits too.
+    let act = rpc
+        .ok("newActivity", json!({"activity": {"startTime": START, "endTime": END}}))
+        .await;
+    let task = rpc.ok("newTask", json!({"task": {"title": "T"}})).await;
+    for (method, params, words) in [
+        ("editActivity", json!({"activityId": act["id"], "rev": act["rev"], "activity": {"endTime": naive}}), "activity.endTime"),
+        ("editTask", json!({"taskId": task["id"], "rev": task["rev"], "task": {"dueTime": naive}}), "task.dueTime"),
+        ("editLead", json!({"leadId": lead["id"], "rev": lead["rev"], "lead": {"dueTime": naive}}), "lead.dueTime"),
+    ] {
+        let r = rpc.fail(method, params).await;
+        invalid(&r, &[words, "no UTC offset"]);
+    }
+    assert_eq!(sb.live_count(Entity::Leads), 1);
+}
+
+#[tokio::test]
+async fn unknown_keys_are_refused_at_every_depth() {
+    let sb = start().await;
+    let rpc = Rpc::new(&sb);
+    let ravi = user_id(&rpc, "ravi@acme.in").await;
+    let account = rpc.ok("findAccounts", json!({})).await[0]["id"].clone();
+    let contact = rpc
+        .ok("newContact", json!({"contact": {"name": "Key Person"}}))
+        .await["id"]
+        .clone();
+    let lead = rpc
+        .ok("newLead", json!({"lead": {"description": "Key deal"}}))
+        .await["id"]
+        .clone();
+    let user = json!({"entityType": "Users", "id": ravi, "name": "Ravi"});
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("newAccount", json!({"account": {"name": "X", "website": "x.in"}}), "website"),
+        ("newAccount", json!({"account": {"name": "X", "owner": user}}), "account.owner"),
+        ("newAccount", json!({"account": {"name": "X", "address": {"HQ": {"street": "1 MG Road"}}}}), "street"),
+        ("newAccount", json!({"account": {"name": "X", "contacts": [{"id": contact, "role": "Buyer"}]}}), "role"),
+        ("newContact", json!({"contact": {"name": "X", "title": "Ms"}}), "title"),
+        ("newContact", json!({"contact": {"name": {"givenName": "A", "middleName": "B"}}}), "middleName"),
+        ("newContact", json!({"contact": {"name": "X", "accounts": [{"id": account, "role": "Buyer"}]}}), "role"),
+        ("newContact", json!({"contact": {"name": "X", "leads": [{"id": lead, "relationship": "x"}]}}), "relationship"),
+        ("newContact", json!({"contact": {"name": "X", "address": [{"zip": "560001"}]}}), "zip"),
+        ("newLead", json!({"lead": {"amount": 5}}), "amount"),
+        ("newLead", json!({"lead": {"value": {"currency": "INR", "amount": 5, "tax": 1}}}), "tax"),
+        ("newLead", json!({"lead": {"assignee": user}}), "lead.assignee"),
+        ("newLead", json!({"lead": {"primaryAccount": {"id": account, "name": "S"}}}), "lead.primaryAccount"),
+        ("newLead", json!({"lead": {"accounts": [{"id": account, "relationship": "x"}]}}), "relationship"),
+        ("newLead", json!({"lead": {"contacts": [{"id": contact, "x": 1}]}}), "lead.contacts[0]"),
+        ("newLead", json!({"lead": {"sources": [{"id": 1, "name": "Web"}]}}), "lead.sources[0]"),
+        ("newActivity", json!({"activity": {"startTime": START, "endTime": END, "location": "HQ"}}), "location"),
+        ("newActivity", json!({"activity": {"startTime": START, "endTime": END, "participants": [user]}}), "participants[0]"),
+        ("newActivity", json!({"activity": {"startTime": START, "endTime": END, "leads": [{"id": lead, "x": 1}]}}), "leads[0]"),
+        ("newTask", json!({"task": {"title": "T", "priority": 1}}), "priority"),
+        ("newTask", json!({"task": {"title": "T", "assignee": user}}), "task.assignee"),
+        ("newTask", json!({"task": {"title": "T", "entity": {"entityType": "Leads", "id": lead, "x": 1}}}), "task.entity"),
+        ("newNote", json!({"entity": {"entityType": "Leads", "id": lead, "x": 1}, "note": "n"}), "entity"),
+        ("newTag", json!({"tag": {"name": "VIP", "entityType": "Leads", "colour": "red"}}), "colour"),
+        ("findLeads", json!({"query": {"assignee": [user]}}), "query.assignee"),
+        ("findTasks", json!({"query": {"entity": {"entityType": "Leads", "id": lead, "x": 1}}}), "query.entity"),
+    ];
+    for (method, params, words) in &cases {
+        let r = rpc.fail(method, params.clone()).await;
+        invalid(&r, &[words, "unknown key"]);
+    }
+    assert_eq!(sb.live_count(Entity::Accounts), 1);
+    assert_eq!(sb.live_count(Entity::Contacts), 1);
+    assert_eq!(sb.live_count(Entity::Leads), 1);
+}
+
+#[tokio::test]
+async fn invalid_values_are_refused() {
+    let sb = start().await;
+    let rpc = Rpc::new(&sb);
+    let times = json!({"startTime": START, "endTime": END});
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("newAccount", json!({"account": {"name": ""}}), "account"),
+        ("newAccount", json!({"account": {"name": "   "}}), "account"),
+        ("newAccount", json!({"account": {"name": 7}}), "account.name"),
+        ("newContact", json!({"contact": {"name": ""}}), "contact.name"),
+        ("newContact", json!({"contact": {}}), "name"),
+        ("newTask", json!({"task": {"title": " "}}), "title"),
+        ("newTask", json!({"task": {}}), "title"),
+        ("newActivity", json!({"activity": {"endTime": END}}), "startTime"),
+        ("newActivity", json!({"activity": {"startTime": END, "endTime": START}}), "endTime"),
+        ("newActivity", json!({"activity": {"startTime": START, "endTime": END, "status": 3}}), "activity.status"),
+        ("newActivity", json!({"activity": {"startTime": START, "endTime": END, "isAllDay": "yes"}}), "activity.isAllDay"),
+        ("newLead", json!({"lead": {"confidence": -1}}), "lead.confidence"),
+        ("newLead", json!({"lead": {"confidence": "50"}}), "lead.confidence"),
+        ("newLead", json!({"lead": {"confidence": 50.5}}), "lead.confidence"),
+        ("newLead", json!({"lead": {"status": "won"}}), "lead.status"),
+        ("newLead", json!({"lead": {"value": {"currency": "INR", "amount": -5}}}), "lead.value.amount"),
+        ("newLead", json!({"lead": {"value": {"currency": "INR", "amount": "lots"}}}), "lead.value.amount"),
+        ("newLead", json!({"lead": {"value": {"currency": "INR"}}}), "lead.value.amount"),
+        ("newLead", json!({"lead": {"value": {"currency": "inr", "amount": 5}}}), "lead.value.currency"),
+        ("newLead", json!({"lead": {"value": 5000}}), "lead.value"),
+        ("newContact", json!({"contact": {"name": "A B", "email": {"Work": "a@@b.in"}}}), "contact.email.Work"),
+        ("newContact", json!({"contact": {"name": "A B", "email": {"Work": {"address": "a@b.in"}}}}), "contact.email.Work"),
+        ("newContact", json!({"contact": {"name": "A B", "email": 7}}), "contact.email"),
+        ("newAccount", json!({"account": {"name": "X", "email": ["info@x"]}}), "account.email.1"),
+        ("newContact", json!({"contact": {"name": "A B", "phone": {"Work": ""}}}), "contact.phone.Work"),
+        ("newContact", json!({"contact": {"name": "A B", "phone": ["call me"]}}), "contact.phone[0]"),
+        ("newContact", json!({"contact": {"name": "A B", "phone": [9845000000u64]}}), "contact.phone[0]"),
+        ("newAccount", json!({"account": {"name": "X", "phone": {"Work": {"number": "+91 80 1"}}}}), "account.phone.Work"),
+        ("newAccount", json!({"account": {"name": "X", "tags": [""]}}), "account.tags[0]"),
+        ("newLead", json!({"lead": {"assignee": {"entityType": "Contacts", "id": 1}}}), "lead.assignee.entityType"),
+    ];
+    for (method, params, words) in &cases {
+        let r = rpc.fail(method, params.clone()).await;
+        invalid(&r, &[words]);
+    }
+    // On an edit, the merged record is what must hold: no moving the end before the start, no
+    // clearing a required time.
+    let act = rpc.ok("newActivity", json!({"activity": times})).await;
+    for change in [
+        json!({"endTime": "2024-07-18T11:00:00+0000"}),
+        json!({"startTime": "2024-07-18T13:00:00+0000"}),
+        json!({"startTime": null}),
+    ] {
+        let r = rpc
+            .fail(
+                "editActivity",
+                json!({"activityId": act["id"], "rev": act["rev"], "activity": change}),
+            )
+            .await;
+        assert_eq!(r.status, 400, "{change}: {}", r.text);
+    }
+    let phone = rpc
+        .ok(
+            "newContact",
+            json!({"contact": {"name": "Phone Ok", "phone": {"Work": "+91 (80) 1234-5678 x12"}}}),
+        )
+        .await;
+    assert_eq!(phone["phone"]["Work"], "+91 (80) 1234-5678 x12");
+    assert_eq!(sb.live_count(Entity::Contacts), 1);
+    assert_eq!(sb.live_count(Entity::Leads), 0);
+}
+
+#[tokio::test]
 async fn response_shapes_follow_the_api_notes() {
     let sb = start().await;
     let rpc = Rpc::new(&sb);

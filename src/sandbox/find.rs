@@ -377,6 +377,7 @@ fn typed_list(path: &str, v: &Value) -> Result<Vec<(String, u64)>, RpcError> {
     one_or_many(v)
         .into_iter()
         .map(|x| {
+            values::only_keys(path, values::object(path, x)?, &["entityType", "id"])?;
             let t = x.get("entityType").and_then(Value::as_str);
             let id = x.get("id").and_then(Value::as_u64);
             match (t, id) {

@@ -7,8 +7,8 @@ use serde_json::{Map, Value, json};
 use super::errors::RpcError;
 use super::store::{Entity, Store};
 use super::values::{
-    addresses, custom_value, emails, labelled_strings, list, money, non_empty, object, only_keys,
-    person_name, string, timestamp,
+    addresses, custom_value, emails, list, money, non_empty, object, only_keys, person_name, phones,
+    string, timestamp,
 };
 
 /// How one input key is checked and normalized.
@@ -329,7 +329,7 @@ fn check(
         Rule::Money => money(path, v)?,
         Rule::Ref(target) => json!(live_id(store, path, v, target)?),
         Rule::Emails => emails(path, v)?,
-        Rule::Phones => labelled_strings(path, v)?,
+        Rule::Phones => phones(path, v)?,
         Rule::Urls => match v {
             Value::String(_) => json!([v]),
             _ => list(path, v, |p, item| string(p, item).map(Value::from))?,
@@ -441,6 +441,7 @@ pub fn note_target(store: &Store, v: &Value) -> Result<Value, RpcError> {
 /// value fit the field's type.
 fn custom_fields(store: &Store, entity: Entity, path: &str, v: &Value) -> Result<Value, RpcError> {
     let obj = object(path, v)?;
+    let mut out = Map::new();
     for (name, value) in obj {
         let field = store
             .all(Entity::CustomFields)
@@ -449,12 +450,15 @@ fn custom_fields(store: &Store, entity: Entity, path: &str, v: &Value) -> Result
                     && f.str_field("name") == Some(name.as_str())
             })
             .ok_or_else(|| RpcError::unknown_custom_field(entity.entity_type(), name))?;
-        if !value.is_null() {
+        let normalized = if value.is_null() {
+            Value::Null
+        } else {
             let kind = field.str_field("type").unwrap_or("Text");
-            custom_value(&format!("{path}.{name}"), kind, value)?;
-        }
+            custom_value(&format!("{path}.{name}"), kind, value)?
+        };
+        out.insert(name.clone(), normalized);
     }
-    Ok(v.clone())
+    Ok(Value::Object(out))
 }
 
 #[cfg(test)]
