@@ -5,7 +5,9 @@ mod sandbox_support;
 
 use std::time::Duration;
 
-use crm_migrate::sandbox::{Entity, Knobs, NOT_FOUND, STALE_REV, STALE_REV_MESSAGE, SandboxOptions};
+use crm_migrate::sandbox::{
+    Entity, Knobs, NOT_FOUND, STALE_REV, STALE_REV_MESSAGE, SandboxOptions,
+};
 use sandbox_support::{Rpc, id_named, invalid, start, start_with, user_id};
 use serde_json::{Value, json};
 
@@ -72,7 +74,12 @@ async fn every_edit_and_delete_checks_the_rev() {
                 params.as_object_mut().unwrap().remove(param);
             }
             let r = rpc.fail(&method, params).await;
-            assert_eq!((r.status, r.code()), (409, STALE_REV), "{method}: {}", r.text);
+            assert_eq!(
+                (r.status, r.code()),
+                (409, STALE_REV),
+                "{method}: {}",
+                r.text
+            );
             assert_eq!(r.message(), STALE_REV_MESSAGE);
         }
         let mut get = json!({});
@@ -118,7 +125,10 @@ async fn deleted_records_vanish_everywhere() {
         )
         .await;
     let lead = rpc
-        .ok("newLead", json!({"lead": {"description": "Vanishing deal"}}))
+        .ok(
+            "newLead",
+            json!({"lead": {"description": "Vanishing deal"}}),
+        )
         .await;
     let activity = rpc
         .ok(
@@ -153,7 +163,10 @@ async fn deleted_records_vanish_everywhere() {
         // get, edit and delete of a deleted record: not found.
         let mut get = json!({});
         get[format!("{param}Id")] = r["id"].clone();
-        let mut calls = vec![(format!("get{title}"), get), (format!("delete{title}"), p.clone())];
+        let mut calls = vec![
+            (format!("get{title}"), get),
+            (format!("delete{title}"), p.clone()),
+        ];
         if title != "Note" {
             let mut edit = p.clone();
             edit[param] = json!({"description": "back"});
@@ -161,8 +174,17 @@ async fn deleted_records_vanish_everywhere() {
         }
         for (method, params) in calls {
             let f = rpc.fail(&method, params).await;
-            assert_eq!((f.status, f.code()), (404, NOT_FOUND), "{method}: {}", f.text);
-            assert!(f.message().starts_with(&format!("Bad {title} ID")), "{}", f.message());
+            assert_eq!(
+                (f.status, f.code()),
+                (404, NOT_FOUND),
+                "{method}: {}",
+                f.text
+            );
+            assert!(
+                f.message().starts_with(&format!("Bad {title} ID")),
+                "{}",
+                f.message()
+            );
         }
     }
     for (method, query) in [
@@ -174,7 +196,10 @@ async fn deleted_records_vanish_everywhere() {
         ("findContacts", json!({"customFields": {"RSoft ID": "C-9"}})),
         ("findLeads", json!({"id": lead["id"]})),
         ("findActivities", json!({"leadId": lead["id"]})),
-        ("findTasks", json!({"entity": {"entityType": "Leads", "id": lead["id"]}})),
+        (
+            "findTasks",
+            json!({"entity": {"entityType": "Leads", "id": lead["id"]}}),
+        ),
     ] {
         for stubs in [true, false] {
             let found = rpc
@@ -189,7 +214,11 @@ async fn deleted_records_vanish_everywhere() {
         ("searchContacts", "vera@vanish.in"),
         ("searchLeads", "Vanishing"),
     ] {
-        assert_eq!(rpc.ok(method, json!({"string": s})).await, json!([]), "{method}");
+        assert_eq!(
+            rpc.ok(method, json!({"string": s})).await,
+            json!([]),
+            "{method}"
+        );
     }
     for email in ["hq@vanish.in", "vera@vanish.in"] {
         let hits = rpc
@@ -236,32 +265,136 @@ async fn every_reference_must_name_a_live_record_of_its_kind() {
         v
     };
     let cases: Vec<(&str, Value, &str)> = vec![
-        ("newAccount", json!({"account": {"name": "X", "owner": {"entityType": "Users", "id": missing}}}), "Bad User ID"),
-        ("newAccount", json!({"account": {"name": "X", "owner": {"entityType": "Users", "id": c}}}), "Bad User ID"),
-        ("newAccount", json!({"account": {"name": "X", "contacts": [{"id": c}]}}), "Bad Contact ID"),
-        ("newContact", json!({"contact": {"name": "X", "owner": {"entityType": "Users", "id": missing}}}), "Bad User ID"),
-        ("newContact", json!({"contact": {"name": "X", "accounts": [{"id": a}]}}), "Bad Account ID"),
-        ("newContact", json!({"contact": {"name": "X", "leads": [{"id": l}]}}), "Bad Lead ID"),
-        ("newLead", json!({"lead": {"primaryAccount": {"id": a}}}), "Bad Account ID"),
-        ("newLead", json!({"lead": {"accounts": [{"id": a}]}}), "Bad Account ID"),
-        ("newLead", json!({"lead": {"contacts": [{"id": c}]}}), "Bad Contact ID"),
-        ("newLead", json!({"lead": {"assignee": {"entityType": "Users", "id": missing}}}), "Bad User ID"),
-        ("newLead", json!({"lead": {"assignee": {"entityType": "Users", "id": a}}}), "Bad User ID"),
-        ("newLead", json!({"lead": {"sources": [{"id": missing}]}}), "Bad Source ID"),
-        ("newLead", json!({"lead": {"sources": [{"id": ravi}]}}), "Bad Source ID"),
-        ("newLead", json!({"lead": {"milestoneId": missing}}), "Bad Milestone ID"),
-        ("newLead", json!({"lead": {"stagesetId": ravi}}), "Bad Stageset ID"),
-        ("newActivity", json!({"activity": times(json!({"activityTypeId": missing}))}), "Bad Activity Type ID"),
-        ("newActivity", json!({"activity": times(json!({"participants": [{"entityType": "Contacts", "id": c}]}))}), "Bad Contact ID"),
-        ("newActivity", json!({"activity": times(json!({"participants": [{"entityType": "Users", "id": missing}]}))}), "Bad User ID"),
-        ("newActivity", json!({"activity": times(json!({"leads": [{"id": l}]}))}), "Bad Lead ID"),
-        ("newTask", json!({"task": {"title": "T", "entity": {"entityType": "Leads", "id": l}}}), "Bad Lead ID"),
-        ("newTask", json!({"task": {"title": "T", "entity": {"entityType": "Contacts", "id": c}}}), "Bad Contact ID"),
-        ("newTask", json!({"task": {"title": "T", "entity": {"entityType": "Accounts", "id": a}}}), "Bad Account ID"),
-        ("newTask", json!({"task": {"title": "T", "assignee": {"entityType": "Users", "id": missing}}}), "Bad User ID"),
-        ("newNote", json!({"entity": {"entityType": "Leads", "id": l}, "note": "x"}), "Bad Lead ID"),
-        ("newNote", json!({"entity": {"entityType": "Contacts", "id": c}, "note": "x"}), "Bad Contact ID"),
-        ("newNote", json!({"entity": {"entityType": "Contacts", "id": missing}, "note": "x"}), "Bad Contact ID"),
+        (
+            "newAccount",
+            json!({"account": {"name": "X", "owner": {"entityType": "Users", "id": missing}}}),
+            "Bad User ID",
+        ),
+        (
+            "newAccount",
+            json!({"account": {"name": "X", "owner": {"entityType": "Users", "id": c}}}),
+            "Bad User ID",
+        ),
+        (
+            "newAccount",
+            json!({"account": {"name": "X", "contacts": [{"id": c}]}}),
+            "Bad Contact ID",
+        ),
+        (
+            "newContact",
+            json!({"contact": {"name": "X", "owner": {"entityType": "Users", "id": missing}}}),
+            "Bad User ID",
+        ),
+        (
+            "newContact",
+            json!({"contact": {"name": "X", "accounts": [{"id": a}]}}),
+            "Bad Account ID",
+        ),
+        (
+            "newContact",
+            json!({"contact": {"name": "X", "leads": [{"id": l}]}}),
+            "Bad Lead ID",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"primaryAccount": {"id": a}}}),
+            "Bad Account ID",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"accounts": [{"id": a}]}}),
+            "Bad Account ID",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"contacts": [{"id": c}]}}),
+            "Bad Contact ID",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"assignee": {"entityType": "Users", "id": missing}}}),
+            "Bad User ID",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"assignee": {"entityType": "Users", "id": a}}}),
+            "Bad User ID",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"sources": [{"id": missing}]}}),
+            "Bad Source ID",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"sources": [{"id": ravi}]}}),
+            "Bad Source ID",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"milestoneId": missing}}),
+            "Bad Milestone ID",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"stagesetId": ravi}}),
+            "Bad Stageset ID",
+        ),
+        (
+            "newActivity",
+            json!({"activity": times(json!({"activityTypeId": missing}))}),
+            "Bad Activity Type ID",
+        ),
+        (
+            "newActivity",
+            json!({"activity": times(json!({"participants": [{"entityType": "Contacts", "id": c}]}))}),
+            "Bad Contact ID",
+        ),
+        (
+            "newActivity",
+            json!({"activity": times(json!({"participants": [{"entityType": "Users", "id": missing}]}))}),
+            "Bad User ID",
+        ),
+        (
+            "newActivity",
+            json!({"activity": times(json!({"leads": [{"id": l}]}))}),
+            "Bad Lead ID",
+        ),
+        (
+            "newTask",
+            json!({"task": {"title": "T", "entity": {"entityType": "Leads", "id": l}}}),
+            "Bad Lead ID",
+        ),
+        (
+            "newTask",
+            json!({"task": {"title": "T", "entity": {"entityType": "Contacts", "id": c}}}),
+            "Bad Contact ID",
+        ),
+        (
+            "newTask",
+            json!({"task": {"title": "T", "entity": {"entityType": "Accounts", "id": a}}}),
+            "Bad Account ID",
+        ),
+        (
+            "newTask",
+            json!({"task": {"title": "T", "assignee": {"entityType": "Users", "id": missing}}}),
+            "Bad User ID",
+        ),
+        (
+            "newNote",
+            json!({"entity": {"entityType": "Leads", "id": l}, "note": "x"}),
+            "Bad Lead ID",
+        ),
+        (
+            "newNote",
+            json!({"entity": {"entityType": "Contacts", "id": c}, "note": "x"}),
+            "Bad Contact ID",
+        ),
+        (
+            "newNote",
+            json!({"entity": {"entityType": "Contacts", "id": missing}, "note": "x"}),
+            "Bad Contact ID",
+        ),
     ];
     for (method, params, words) in &cases {
         let r = rpc.fail(method, params.clone()).await;
@@ -298,15 +431,51 @@ async fn naive_timestamps_are_refused_on_every_time_field() {
     assert_eq!(made.status, 201, "{}", made.text);
     let naive = "2024-07-18T12:00:00";
     let cases: Vec<(&str, Value, &str)> = vec![
-        ("newActivity", json!({"activity": {"startTime": naive, "endTime": END}}), "activity.startTime"),
-        ("newActivity", json!({"activity": {"startTime": START, "endTime": naive}}), "activity.endTime"),
-        ("newActivity", json!({"activity": {"startTime": "2024-07-18", "endTime": END}}), "activity.startTime"),
-        ("newLead", json!({"lead": {"dueTime": naive}}), "lead.dueTime"),
-        ("newTask", json!({"task": {"title": "T", "dueTime": "2024-07-18 12:00:00"}}), "task.dueTime"),
-        ("newLead", json!({"lead": {"customFields": {"Demo At": naive}}}), "Demo At"),
-        ("findActivities", json!({"query": {"startTime": naive}}), "query.startTime"),
-        ("findActivities", json!({"query": {"endTime": naive}}), "query.endTime"),
-        ("findLeads", json!({"query": {"dueTime": naive}}), "query.dueTime"),
+        (
+            "newActivity",
+            json!({"activity": {"startTime": naive, "endTime": END}}),
+            "activity.startTime",
+        ),
+        (
+            "newActivity",
+            json!({"activity": {"startTime": START, "endTime": naive}}),
+            "activity.endTime",
+        ),
+        (
+            "newActivity",
+            json!({"activity": {"startTime": "2024-07-18", "endTime": END}}),
+            "activity.startTime",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"dueTime": naive}}),
+            "lead.dueTime",
+        ),
+        (
+            "newTask",
+            json!({"task": {"title": "T", "dueTime": "2024-07-18 12:00:00"}}),
+            "task.dueTime",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"customFields": {"Demo At": naive}}}),
+            "Demo At",
+        ),
+        (
+            "findActivities",
+            json!({"query": {"startTime": naive}}),
+            "query.startTime",
+        ),
+        (
+            "findActivities",
+            json!({"query": {"endTime": naive}}),
+            "query.endTime",
+        ),
+        (
+            "findLeads",
+            json!({"query": {"dueTime": naive}}),
+            "query.dueTime",
+        ),
     ];
     for (method, params, words) in &cases {
         let r = rpc.fail(method, params.clone()).await;
@@ -314,7 +483,10 @@ async fn naive_timestamps_are_refused_on_every_time_field() {
     }
     // A Date field takes a calendar date and nothing else; a DateTime field an instant.
     let r = rpc
-        .fail("newLead", json!({"lead": {"customFields": {"Closed On": "2024-07-18T00:00:00+0000"}}}))
+        .fail(
+            "newLead",
+            json!({"lead": {"customFields": {"Closed On": "2024-07-18T00:00:00+0000"}}}),
+        )
         .await;
     invalid(&r, &["Closed On", "Date"]);
     let lead = rpc
@@ -327,13 +499,28 @@ async fn naive_timestamps_are_refused_on_every_time_field() {
     assert_eq!(lead["customFields"]["Demo At"], "2024-07-18T12:00:00+0000");
     // Edits too.
     let act = rpc
-        .ok("newActivity", json!({"activity": {"startTime": START, "endTime": END}}))
+        .ok(
+            "newActivity",
+            json!({"activity": {"startTime": START, "endTime": END}}),
+        )
         .await;
     let task = rpc.ok("newTask", json!({"task": {"title": "T"}})).await;
     for (method, params, words) in [
-        ("editActivity", json!({"activityId": act["id"], "rev": act["rev"], "activity": {"endTime": naive}}), "activity.endTime"),
-        ("editTask", json!({"taskId": task["id"], "rev": task["rev"], "task": {"dueTime": naive}}), "task.dueTime"),
-        ("editLead", json!({"leadId": lead["id"], "rev": lead["rev"], "lead": {"dueTime": naive}}), "lead.dueTime"),
+        (
+            "editActivity",
+            json!({"activityId": act["id"], "rev": act["rev"], "activity": {"endTime": naive}}),
+            "activity.endTime",
+        ),
+        (
+            "editTask",
+            json!({"taskId": task["id"], "rev": task["rev"], "task": {"dueTime": naive}}),
+            "task.dueTime",
+        ),
+        (
+            "editLead",
+            json!({"leadId": lead["id"], "rev": lead["rev"], "lead": {"dueTime": naive}}),
+            "lead.dueTime",
+        ),
     ] {
         let r = rpc.fail(method, params).await;
         invalid(&r, &[words, "no UTC offset"]);
@@ -357,32 +544,132 @@ async fn unknown_keys_are_refused_at_every_depth() {
         .clone();
     let user = json!({"entityType": "Users", "id": ravi, "name": "Ravi"});
     let cases: Vec<(&str, Value, &str)> = vec![
-        ("newAccount", json!({"account": {"name": "X", "website": "x.in"}}), "website"),
-        ("newAccount", json!({"account": {"name": "X", "owner": user}}), "account.owner"),
-        ("newAccount", json!({"account": {"name": "X", "address": {"HQ": {"street": "1 MG Road"}}}}), "street"),
-        ("newAccount", json!({"account": {"name": "X", "contacts": [{"id": contact, "role": "Buyer"}]}}), "role"),
-        ("newContact", json!({"contact": {"name": "X", "title": "Ms"}}), "title"),
-        ("newContact", json!({"contact": {"name": {"givenName": "A", "middleName": "B"}}}), "middleName"),
-        ("newContact", json!({"contact": {"name": "X", "accounts": [{"id": account, "role": "Buyer"}]}}), "role"),
-        ("newContact", json!({"contact": {"name": "X", "leads": [{"id": lead, "relationship": "x"}]}}), "relationship"),
-        ("newContact", json!({"contact": {"name": "X", "address": [{"zip": "560001"}]}}), "zip"),
+        (
+            "newAccount",
+            json!({"account": {"name": "X", "website": "x.in"}}),
+            "website",
+        ),
+        (
+            "newAccount",
+            json!({"account": {"name": "X", "owner": user}}),
+            "account.owner",
+        ),
+        (
+            "newAccount",
+            json!({"account": {"name": "X", "address": {"HQ": {"street": "1 MG Road"}}}}),
+            "street",
+        ),
+        (
+            "newAccount",
+            json!({"account": {"name": "X", "contacts": [{"id": contact, "role": "Buyer"}]}}),
+            "role",
+        ),
+        (
+            "newContact",
+            json!({"contact": {"name": "X", "title": "Ms"}}),
+            "title",
+        ),
+        (
+            "newContact",
+            json!({"contact": {"name": {"givenName": "A", "middleName": "B"}}}),
+            "middleName",
+        ),
+        (
+            "newContact",
+            json!({"contact": {"name": "X", "accounts": [{"id": account, "role": "Buyer"}]}}),
+            "role",
+        ),
+        (
+            "newContact",
+            json!({"contact": {"name": "X", "leads": [{"id": lead, "relationship": "x"}]}}),
+            "relationship",
+        ),
+        (
+            "newContact",
+            json!({"contact": {"name": "X", "address": [{"zip": "560001"}]}}),
+            "zip",
+        ),
         ("newLead", json!({"lead": {"amount": 5}}), "amount"),
-        ("newLead", json!({"lead": {"value": {"currency": "INR", "amount": 5, "tax": 1}}}), "tax"),
-        ("newLead", json!({"lead": {"assignee": user}}), "lead.assignee"),
-        ("newLead", json!({"lead": {"primaryAccount": {"id": account, "name": "S"}}}), "lead.primaryAccount"),
-        ("newLead", json!({"lead": {"accounts": [{"id": account, "relationship": "x"}]}}), "relationship"),
-        ("newLead", json!({"lead": {"contacts": [{"id": contact, "x": 1}]}}), "lead.contacts[0]"),
-        ("newLead", json!({"lead": {"sources": [{"id": 1, "name": "Web"}]}}), "lead.sources[0]"),
-        ("newActivity", json!({"activity": {"startTime": START, "endTime": END, "location": "HQ"}}), "location"),
-        ("newActivity", json!({"activity": {"startTime": START, "endTime": END, "participants": [user]}}), "participants[0]"),
-        ("newActivity", json!({"activity": {"startTime": START, "endTime": END, "leads": [{"id": lead, "x": 1}]}}), "leads[0]"),
-        ("newTask", json!({"task": {"title": "T", "priority": 1}}), "priority"),
-        ("newTask", json!({"task": {"title": "T", "assignee": user}}), "task.assignee"),
-        ("newTask", json!({"task": {"title": "T", "entity": {"entityType": "Leads", "id": lead, "x": 1}}}), "task.entity"),
-        ("newNote", json!({"entity": {"entityType": "Leads", "id": lead, "x": 1}, "note": "n"}), "entity"),
-        ("newTag", json!({"tag": {"name": "VIP", "entityType": "Leads", "colour": "red"}}), "colour"),
-        ("findLeads", json!({"query": {"assignee": [user]}}), "query.assignee"),
-        ("findTasks", json!({"query": {"entity": {"entityType": "Leads", "id": lead, "x": 1}}}), "query.entity"),
+        (
+            "newLead",
+            json!({"lead": {"value": {"currency": "INR", "amount": 5, "tax": 1}}}),
+            "tax",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"assignee": user}}),
+            "lead.assignee",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"primaryAccount": {"id": account, "name": "S"}}}),
+            "lead.primaryAccount",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"accounts": [{"id": account, "relationship": "x"}]}}),
+            "relationship",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"contacts": [{"id": contact, "x": 1}]}}),
+            "lead.contacts[0]",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"sources": [{"id": 1, "name": "Web"}]}}),
+            "lead.sources[0]",
+        ),
+        (
+            "newActivity",
+            json!({"activity": {"startTime": START, "endTime": END, "location": "HQ"}}),
+            "location",
+        ),
+        (
+            "newActivity",
+            json!({"activity": {"startTime": START, "endTime": END, "participants": [user]}}),
+            "participants[0]",
+        ),
+        (
+            "newActivity",
+            json!({"activity": {"startTime": START, "endTime": END, "leads": [{"id": lead, "x": 1}]}}),
+            "leads[0]",
+        ),
+        (
+            "newTask",
+            json!({"task": {"title": "T", "priority": 1}}),
+            "priority",
+        ),
+        (
+            "newTask",
+            json!({"task": {"title": "T", "assignee": user}}),
+            "task.assignee",
+        ),
+        (
+            "newTask",
+            json!({"task": {"title": "T", "entity": {"entityType": "Leads", "id": lead, "x": 1}}}),
+            "task.entity",
+        ),
+        (
+            "newNote",
+            json!({"entity": {"entityType": "Leads", "id": lead, "x": 1}, "note": "n"}),
+            "entity",
+        ),
+        (
+            "newTag",
+            json!({"tag": {"name": "VIP", "entityType": "Leads", "colour": "red"}}),
+            "colour",
+        ),
+        (
+            "findLeads",
+            json!({"query": {"assignee": [user]}}),
+            "query.assignee",
+        ),
+        (
+            "findTasks",
+            json!({"query": {"entity": {"entityType": "Leads", "id": lead, "x": 1}}}),
+            "query.entity",
+        ),
     ];
     for (method, params, words) in &cases {
         let r = rpc.fail(method, params.clone()).await;
@@ -401,34 +688,126 @@ async fn invalid_values_are_refused() {
     let cases: Vec<(&str, Value, &str)> = vec![
         ("newAccount", json!({"account": {"name": ""}}), "account"),
         ("newAccount", json!({"account": {"name": "   "}}), "account"),
-        ("newAccount", json!({"account": {"name": 7}}), "account.name"),
-        ("newContact", json!({"contact": {"name": ""}}), "contact.name"),
+        (
+            "newAccount",
+            json!({"account": {"name": 7}}),
+            "account.name",
+        ),
+        (
+            "newContact",
+            json!({"contact": {"name": ""}}),
+            "contact.name",
+        ),
         ("newContact", json!({"contact": {}}), "name"),
         ("newTask", json!({"task": {"title": " "}}), "title"),
         ("newTask", json!({"task": {}}), "title"),
-        ("newActivity", json!({"activity": {"endTime": END}}), "startTime"),
-        ("newActivity", json!({"activity": {"startTime": END, "endTime": START}}), "endTime"),
-        ("newActivity", json!({"activity": {"startTime": START, "endTime": END, "status": 3}}), "activity.status"),
-        ("newActivity", json!({"activity": {"startTime": START, "endTime": END, "isAllDay": "yes"}}), "activity.isAllDay"),
-        ("newLead", json!({"lead": {"confidence": -1}}), "lead.confidence"),
-        ("newLead", json!({"lead": {"confidence": "50"}}), "lead.confidence"),
-        ("newLead", json!({"lead": {"confidence": 50.5}}), "lead.confidence"),
+        (
+            "newActivity",
+            json!({"activity": {"endTime": END}}),
+            "startTime",
+        ),
+        (
+            "newActivity",
+            json!({"activity": {"startTime": END, "endTime": START}}),
+            "endTime",
+        ),
+        (
+            "newActivity",
+            json!({"activity": {"startTime": START, "endTime": END, "status": 3}}),
+            "activity.status",
+        ),
+        (
+            "newActivity",
+            json!({"activity": {"startTime": START, "endTime": END, "isAllDay": "yes"}}),
+            "activity.isAllDay",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"confidence": -1}}),
+            "lead.confidence",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"confidence": "50"}}),
+            "lead.confidence",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"confidence": 50.5}}),
+            "lead.confidence",
+        ),
         ("newLead", json!({"lead": {"status": "won"}}), "lead.status"),
-        ("newLead", json!({"lead": {"value": {"currency": "INR", "amount": -5}}}), "lead.value.amount"),
-        ("newLead", json!({"lead": {"value": {"currency": "INR", "amount": "lots"}}}), "lead.value.amount"),
-        ("newLead", json!({"lead": {"value": {"currency": "INR"}}}), "lead.value.amount"),
-        ("newLead", json!({"lead": {"value": {"currency": "inr", "amount": 5}}}), "lead.value.currency"),
+        (
+            "newLead",
+            json!({"lead": {"value": {"currency": "INR", "amount": -5}}}),
+            "lead.value.amount",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"value": {"currency": "INR", "amount": "lots"}}}),
+            "lead.value.amount",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"value": {"currency": "INR"}}}),
+            "lead.value.amount",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"value": {"currency": "inr", "amount": 5}}}),
+            "lead.value.currency",
+        ),
         ("newLead", json!({"lead": {"value": 5000}}), "lead.value"),
-        ("newContact", json!({"contact": {"name": "A B", "email": {"Work": "a@@b.in"}}}), "contact.email.Work"),
-        ("newContact", json!({"contact": {"name": "A B", "email": {"Work": {"address": "a@b.in"}}}}), "contact.email.Work"),
-        ("newContact", json!({"contact": {"name": "A B", "email": 7}}), "contact.email"),
-        ("newAccount", json!({"account": {"name": "X", "email": ["info@x"]}}), "account.email.1"),
-        ("newContact", json!({"contact": {"name": "A B", "phone": {"Work": ""}}}), "contact.phone.Work"),
-        ("newContact", json!({"contact": {"name": "A B", "phone": ["call me"]}}), "contact.phone[0]"),
-        ("newContact", json!({"contact": {"name": "A B", "phone": [9845000000u64]}}), "contact.phone[0]"),
-        ("newAccount", json!({"account": {"name": "X", "phone": {"Work": {"number": "+91 80 1"}}}}), "account.phone.Work"),
-        ("newAccount", json!({"account": {"name": "X", "tags": [""]}}), "account.tags[0]"),
-        ("newLead", json!({"lead": {"assignee": {"entityType": "Contacts", "id": 1}}}), "lead.assignee.entityType"),
+        (
+            "newContact",
+            json!({"contact": {"name": "A B", "email": {"Work": "a@@b.in"}}}),
+            "contact.email.Work",
+        ),
+        (
+            "newContact",
+            json!({"contact": {"name": "A B", "email": {"Work": {"address": "a@b.in"}}}}),
+            "contact.email.Work",
+        ),
+        (
+            "newContact",
+            json!({"contact": {"name": "A B", "email": 7}}),
+            "contact.email",
+        ),
+        (
+            "newAccount",
+            json!({"account": {"name": "X", "email": ["info@x"]}}),
+            "account.email.1",
+        ),
+        (
+            "newContact",
+            json!({"contact": {"name": "A B", "phone": {"Work": ""}}}),
+            "contact.phone.Work",
+        ),
+        (
+            "newContact",
+            json!({"contact": {"name": "A B", "phone": ["call me"]}}),
+            "contact.phone[0]",
+        ),
+        (
+            "newContact",
+            json!({"contact": {"name": "A B", "phone": [9845000000u64]}}),
+            "contact.phone[0]",
+        ),
+        (
+            "newAccount",
+            json!({"account": {"name": "X", "phone": {"Work": {"number": "+91 80 1"}}}}),
+            "account.phone.Work",
+        ),
+        (
+            "newAccount",
+            json!({"account": {"name": "X", "tags": [""]}}),
+            "account.tags[0]",
+        ),
+        (
+            "newLead",
+            json!({"lead": {"assignee": {"entityType": "Contacts", "id": 1}}}),
+            "lead.assignee.entityType",
+        ),
     ];
     for (method, params, words) in &cases {
         let r = rpc.fail(method, params.clone()).await;
@@ -462,6 +841,105 @@ async fn invalid_values_are_refused() {
 }
 
 #[tokio::test]
+async fn links_show_from_both_sides() {
+    let sb = start().await;
+    let rpc = Rpc::new(&sb);
+    let a = rpc
+        .ok("newAccount", json!({"account": {"name": "Alpha Ltd"}}))
+        .await;
+    let b = rpc
+        .ok("newAccount", json!({"account": {"name": "Beta Ltd"}}))
+        .await;
+    let c = rpc
+        .ok(
+            "newContact",
+            json!({"contact": {"name": "Cee Dee", "accounts": [{"id": a["id"], "relationship": "Buyer"}]}}),
+        )
+        .await;
+    let get = |m: &'static str, k: &'static str, id: Value| {
+        let rpc = &rpc;
+        async move {
+            let mut p = json!({});
+            p[k] = id;
+            rpc.ok(m, p).await
+        }
+    };
+    let links = |v: &Value, key: &str| -> Vec<u64> {
+        v[key]
+            .as_array()
+            .map(|a| a.iter().map(|x| x["id"].as_u64().unwrap()).collect())
+            .unwrap_or_default()
+    };
+    let id = |v: &Value| v["id"].as_u64().unwrap();
+    let got_a = get("getAccount", "accountId", a["id"].clone()).await;
+    assert_eq!(links(&got_a, "contacts"), [id(&c)], "{got_a}");
+    assert_eq!(got_a["contacts"][0]["relationship"], "Buyer");
+
+    // Linked from the account's side: the contact shows it too, and find sees it.
+    let d = rpc
+        .ok("newContact", json!({"contact": {"name": "Dee Ee"}}))
+        .await;
+    let b = rpc
+        .ok(
+            "editAccount",
+            json!({"accountId": b["id"], "rev": b["rev"], "account": {"contacts": [{"id": c["id"]}, {"id": d["id"]}]}}),
+        )
+        .await;
+    assert_eq!(links(&b, "contacts"), [id(&c), id(&d)]);
+    let got_c = get("getContact", "contactId", c["id"].clone()).await;
+    assert_eq!(links(&got_c, "accounts"), [id(&a), id(&b)], "{got_c}");
+    let found = rpc
+        .ok("findContacts", json!({"query": {"accountId": b["id"]}}))
+        .await;
+    assert_eq!(ids(&found), [id(&c), id(&d)]);
+
+    // A lead's contacts and accounts see the lead.
+    let lead = rpc
+        .ok(
+            "newLead",
+            json!({"lead": {"primaryAccount": {"id": a["id"]}, "accounts": [{"id": b["id"]}],
+                            "contacts": [{"id": d["id"], "relationship": "Champion"}]}}),
+        )
+        .await;
+    let got_d = get("getContact", "contactId", d["id"].clone()).await;
+    assert_eq!(links(&got_d, "leads"), [id(&lead)], "{got_d}");
+    for acct in [&a, &b] {
+        let got = get("getAccount", "accountId", acct["id"].clone()).await;
+        assert_eq!(links(&got, "leads"), [id(&lead)], "{got}");
+    }
+    // And a contact naming a lead appears among the lead's contacts.
+    let e = rpc
+        .ok(
+            "newContact",
+            json!({"contact": {"name": "Eff Gee", "leads": [{"id": lead["id"]}]}}),
+        )
+        .await;
+    let got_lead = get("getLead", "leadId", lead["id"].clone()).await;
+    assert_eq!(links(&got_lead, "contacts"), [id(&d), id(&e)], "{got_lead}");
+    assert_eq!(got_lead["contacts"][0]["relationship"], "Champion");
+
+    // Replacing a list replaces the link on both sides.
+    let got_c = get("getContact", "contactId", c["id"].clone()).await;
+    rpc.ok(
+        "editContact",
+        json!({"contactId": c["id"], "rev": got_c["rev"], "contact": {"accounts": [{"id": b["id"]}]}}),
+    )
+    .await;
+    let got_a = get("getAccount", "accountId", a["id"].clone()).await;
+    assert_eq!(links(&got_a, "contacts"), Vec::<u64>::new(), "{got_a}");
+    // A deleted record drops out of the other side's lists.
+    rpc.ok(
+        "deleteContact",
+        json!({"contactId": d["id"], "rev": got_d["rev"]}),
+    )
+    .await;
+    let got_b = get("getAccount", "accountId", b["id"].clone()).await;
+    assert_eq!(links(&got_b, "contacts"), [id(&c)], "{got_b}");
+    let got_lead = get("getLead", "leadId", lead["id"].clone()).await;
+    assert_eq!(links(&got_lead, "contacts"), [id(&e)], "{got_lead}");
+}
+
+#[tokio::test]
 async fn response_shapes_follow_the_api_notes() {
     let sb = start().await;
     let rpc = Rpc::new(&sb);
@@ -474,17 +952,32 @@ async fn response_shapes_follow_the_api_notes() {
         )
         .await;
     let tag = rpc
-        .ok("newTag", json!({"tag": {"name": "VIP", "entityType": "Leads"}}))
+        .ok(
+            "newTag",
+            json!({"tag": {"name": "VIP", "entityType": "Leads"}}),
+        )
         .await;
     let source = rpc.ok("newSource", json!({"name": "Fair"})).await;
     let mut everything: Vec<(String, Value)> = records
         .iter()
         .map(|(t, _, r)| (t.to_string(), r.clone()))
         .collect();
-    everything.extend([("Note".into(), note), ("Tag".into(), tag), ("Source".into(), source)]);
+    everything.extend([
+        ("Note".into(), note),
+        ("Tag".into(), tag),
+        ("Source".into(), source),
+    ]);
     for method in [
-        "findAccounts", "findContacts", "findLeads", "findActivities", "findTasks", "findUsers",
-        "findSources", "findActivityTypes", "findStagesets", "findMilestones",
+        "findAccounts",
+        "findContacts",
+        "findLeads",
+        "findActivities",
+        "findTasks",
+        "findUsers",
+        "findSources",
+        "findActivityTypes",
+        "findStagesets",
+        "findMilestones",
     ] {
         for item in rpc.ok(method, json!({})).await.as_array().unwrap() {
             everything.push((method.into(), item.clone()));
@@ -506,13 +999,27 @@ async fn response_shapes_follow_the_api_notes() {
     assert_eq!(
         keys,
         [
-            "createdTime", "emails", "entityType", "firstName", "id", "isAdministrator",
-            "isEnabled", "lastName", "modifiedTime", "name", "rev"
+            "createdTime",
+            "emails",
+            "entityType",
+            "firstName",
+            "id",
+            "isAdministrator",
+            "isEnabled",
+            "lastName",
+            "modifiedTime",
+            "name",
+            "rev"
         ]
     );
     assert!(users[0]["emails"][0].is_string());
     let sales = id_named(&rpc, "findStagesets", "Sales").await;
-    for m in rpc.ok("findMilestones", json!({"limit": 100})).await.as_array().unwrap() {
+    for m in rpc
+        .ok("findMilestones", json!({"limit": 100}))
+        .await
+        .as_array()
+        .unwrap()
+    {
         assert_eq!(m["entityType"], "Milestones");
         assert!(m["stagesetId"].is_u64() && m["position"].is_u64(), "{m}");
     }
@@ -558,7 +1065,10 @@ async fn faults_never_follow_a_write_and_drops_commit_once() {
     }
     sb.set_knobs(Knobs::default()).unwrap();
     for want in [0, 200, 500] {
-        assert!(outcomes.iter().any(|(_, s)| *s == want), "{want}: {outcomes:?}");
+        assert!(
+            outcomes.iter().any(|(_, s)| *s == want),
+            "{want}: {outcomes:?}"
+        );
     }
     for (name, status) in &outcomes {
         let found = rpc
@@ -634,7 +1144,11 @@ async fn a_state_file_failure_refuses_before_committing() {
     assert_eq!(status, 200);
     assert_eq!(sb.live_count(Entity::Accounts), before + 1);
     sb.shutdown().await.unwrap();
-    assert!(std::fs::read_to_string(&state).unwrap().contains("After Repair"));
+    assert!(
+        std::fs::read_to_string(&state)
+            .unwrap()
+            .contains("After Repair")
+    );
 }
 
 #[tokio::test]
@@ -650,7 +1164,10 @@ async fn a_restart_restores_every_entity_type() {
     rpc.rest_field("contacts", json!({"name": "RSoft ID", "type": "Text"}))
         .await;
     let account = rpc
-        .ok("newAccount", json!({"account": {"name": "Persist Ltd", "tags": ["Kept"]}}))
+        .ok(
+            "newAccount",
+            json!({"account": {"name": "Persist Ltd", "tags": ["Kept"]}}),
+        )
         .await;
     let contact = rpc
         .ok(
@@ -660,7 +1177,10 @@ async fn a_restart_restores_every_entity_type() {
         )
         .await;
     let lead = rpc
-        .ok("newLead", json!({"lead": {"contacts": [{"id": contact["id"]}]}}))
+        .ok(
+            "newLead",
+            json!({"lead": {"contacts": [{"id": contact["id"]}]}}),
+        )
         .await;
     let activity = rpc
         .ok(
@@ -682,10 +1202,16 @@ async fn a_restart_restores_every_entity_type() {
         .await;
     let source = rpc.ok("newSource", json!({"name": "Trade Fair"})).await;
     let gone = rpc
-        .ok("newContact", json!({"contact": {"name": "Gone Person", "email": ["gone@x.in"]}}))
+        .ok(
+            "newContact",
+            json!({"contact": {"name": "Gone Person", "email": ["gone@x.in"]}}),
+        )
         .await;
-    rpc.ok("deleteContact", json!({"contactId": gone["id"], "rev": gone["rev"]}))
-        .await;
+    rpc.ok(
+        "deleteContact",
+        json!({"contactId": gone["id"], "rev": gone["rev"]}),
+    )
+    .await;
     let mut gets = Vec::new();
     for (method, key, r) in [
         ("getAccount", "accountId", &account),
@@ -701,13 +1227,19 @@ async fn a_restart_restores_every_entity_type() {
         gets.push((method, p, now));
     }
     let reference = [
-        ("findCustomFields", rpc.ok("findCustomFields", json!({})).await),
+        (
+            "findCustomFields",
+            rpc.ok("findCustomFields", json!({})).await,
+        ),
         ("findTags", rpc.ok("findTags", json!({})).await),
         ("findSources", rpc.ok("findSources", json!({})).await),
     ];
     sb.shutdown().await.unwrap();
     let saved = std::fs::read_to_string(&state).unwrap();
-    assert!(!saved.contains("sandbox-key-not-secret"), "no key in the state file");
+    assert!(
+        !saved.contains("sandbox-key-not-secret"),
+        "no key in the state file"
+    );
 
     let sb = start_with(options).await;
     let rpc = Rpc::new(&sb);
@@ -718,15 +1250,27 @@ async fn a_restart_restores_every_entity_type() {
     for (method, before) in &reference {
         assert_eq!(&rpc.ok(method, json!({})).await, before, "{method}");
     }
-    assert!(reference[2].1.as_array().unwrap().iter().any(|s| s["id"] == source["id"]));
-    let r = rpc.fail("getContact", json!({"contactId": gone["id"]})).await;
+    assert!(
+        reference[2]
+            .1
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["id"] == source["id"])
+    );
+    let r = rpc
+        .fail("getContact", json!({"contactId": gone["id"]}))
+        .await;
     assert_eq!(r.status, 404);
     let hits = rpc
         .ok("searchByEmail", json!({"emailAddressString": "gone@x.in"}))
         .await;
     assert_eq!(hits["contacts"], json!([]));
     let next = rpc.ok("newLead", json!({"lead": {}})).await;
-    assert!(next["id"].as_u64() > gone["id"].as_u64(), "ids are never reused");
+    assert!(
+        next["id"].as_u64() > gone["id"].as_u64(),
+        "ids are never reused"
+    );
     assert_eq!(
         next["number"].as_u64(),
         lead["number"].as_u64().map(|n| n + 1),

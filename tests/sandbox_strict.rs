@@ -3,8 +3,8 @@
 mod sandbox_support;
 
 use crm_migrate::sandbox::{
-    Entity, INVALID_REQUEST, METHOD_NOT_FOUND, NOT_FOUND, PARSE_ERROR, REV_IGNORE,
-    STALE_REV, STALE_REV_MESSAGE,
+    Entity, INVALID_REQUEST, METHOD_NOT_FOUND, NOT_FOUND, PARSE_ERROR, REV_IGNORE, STALE_REV,
+    STALE_REV_MESSAGE,
 };
 use sandbox_support::{Rpc, id_named, invalid, start};
 use serde_json::{Value, json};

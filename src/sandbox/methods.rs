@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
-use super::find;
 use super::store::{Entity, Record, Store};
+use super::{find, links};
 use super::{strict, values};
 
 /// What a method does.
@@ -215,14 +215,15 @@ pub fn call(
             let rev = rev_param(arg("rev"))?;
             let existing = store.get_for_change(e, id, &rev)?.fields.clone();
             let changes = strict::entity_input(store, e, arg(e.param()), false)?;
+            let changed: Vec<String> = changes.keys().cloned().collect();
             let mut fields = strict::merge(&existing, changes);
             strict::complete(store, e, &mut fields)?;
             ensure_tags(store, e, &fields);
-            let r = store
+            store
                 .replace(id, fields)
-                .cloned()
                 .ok_or_else(|| RpcError::not_found(e.title(), id))?;
-            Ok(store.render(&r))
+            links::mirror(store, e, id, &changed);
+            Ok(store.render(store.get(e, id)?))
         }
         Op::Delete(e) => {
             let id = id_param(m, params, e)?;
@@ -253,7 +254,10 @@ pub fn create(store: &mut Store, e: Entity, input: &Value) -> Result<Record, Rpc
     fields.retain(|_, v| !v.is_null());
     strict::complete(store, e, &mut fields)?;
     ensure_tags(store, e, &fields);
-    Ok(store.insert(e, fields).clone())
+    let changed: Vec<String> = fields.keys().cloned().collect();
+    let id = store.insert(e, fields).id;
+    links::mirror(store, e, id, &changed);
+    Ok(store.get(e, id)?.clone())
 }
 
 fn id_param(m: &Method, params: &Map<String, Value>, e: Entity) -> Result<u64, RpcError> {

@@ -11,6 +11,7 @@ mod data;
 mod errors;
 mod faults;
 mod find;
+mod links;
 mod methods;
 mod persist;
 mod rest;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
+use super::links;
 
 /// The kinds of thing the sandbox stores, named by Nutshell's `entityType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -256,6 +257,15 @@ impl Store {
         Some(record)
     }
 
+    /// Change a live record's fields as a side effect of another record's write (its other side
+    /// of a link): no rev bump, no new modified time.
+    pub fn update_fields(&mut self, id: u64, change: impl FnOnce(&mut Map<String, Value>)) {
+        if let Some(record) = self.records.get_mut(&id).filter(|r| r.deleted.is_none()) {
+            change(&mut record.fields);
+            self.version += 1;
+        }
+    }
+
     pub fn soft_delete(&mut self, id: u64) {
         if let Some(record) = self.records.get_mut(&id) {
             let t = now();
@@ -287,6 +297,17 @@ impl Store {
     /// The full response shape of a record.
     pub fn render(&self, r: &Record) -> Value {
         let mut out = r.fields.clone();
+        // A deleted record drops out of the link lists that name it.
+        for key in ["accounts", "contacts", "leads"] {
+            if let (Some(Value::Array(list)), Some(target)) = (out.get_mut(key), links::target(key))
+            {
+                list.retain(|x| {
+                    x.get("id")
+                        .and_then(Value::as_u64)
+                        .is_some_and(|id| self.live(target, id).is_some())
+                });
+            }
+        }
         match r.entity {
             Entity::Leads => self.render_lead(r, &mut out),
             Entity::Activities => self.render_activity(&mut out),

@@ -7,8 +7,8 @@ use serde_json::{Map, Value, json};
 use super::errors::RpcError;
 use super::store::{Entity, Store};
 use super::values::{
-    addresses, custom_value, emails, list, money, non_empty, object, only_keys, person_name, phones,
-    string, timestamp,
+    addresses, custom_value, emails, list, money, non_empty, object, only_keys, person_name,
+    phones, string, timestamp,
 };
 
 /// How one input key is checked and normalized.
