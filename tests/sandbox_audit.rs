@@ -1278,3 +1278,57 @@ async fn a_restart_restores_every_entity_type() {
     );
     sb.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn custom_field_names_and_tag_types_are_exact() {
+    let sb = start().await;
+    let rpc = Rpc::new(&sb);
+    rpc.rest_field("contacts", json!({"name": "RSoft ID", "type": "Text"}))
+        .await;
+    rpc.ok(
+        "newContact",
+        json!({"contact": {"name": "Exact Name", "customFields": {"RSoft ID": "C-1"}}}),
+    )
+    .await;
+    // Written or queried, a custom field is named exactly as it was created, for its own type.
+    let r = rpc
+        .fail(
+            "newContact",
+            json!({"contact": {"name": "X", "customFields": {"rsoft id": "C-2"}}}),
+        )
+        .await;
+    invalid(&r, &["rsoft id", "Contacts"]);
+    let r = rpc
+        .fail(
+            "findContacts",
+            json!({"query": {"customFields": {"rsoft id": "C-1"}}}),
+        )
+        .await;
+    invalid(&r, &["rsoft id", "Contacts"]);
+    let r = rpc
+        .fail(
+            "findAccounts",
+            json!({"query": {"customFields": {"RSoft ID": "C-1"}}}),
+        )
+        .await;
+    invalid(&r, &["RSoft ID", "Accounts"]);
+    let found = rpc
+        .ok(
+            "findContacts",
+            json!({"query": {"customFields": {"RSoft ID": "C-1"}}}),
+        )
+        .await;
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    // newTag takes Nutshell's entityType, not a REST path segment.
+    let r = rpc
+        .fail(
+            "newTag",
+            json!({"tag": {"name": "VIP", "entityType": "accounts"}}),
+        )
+        .await;
+    invalid(&r, &["tag.entityType"]);
+    assert_eq!(
+        rpc.ok("findTags", json!({})).await,
+        json!({"Accounts": [], "Contacts": [], "Leads": []})
+    );
+}

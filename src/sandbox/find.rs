@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
-use super::methods::find_custom_field;
+use super::methods::custom_field_named;
 use super::store::{Entity, Record, Store};
 use super::{strict, values};
 
@@ -315,7 +315,7 @@ fn custom_field_filter<'a>(
         .as_object()
         .ok_or_else(|| RpcError::invalid_value(path, v, "an object of custom field values"))?;
     for name in want.keys() {
-        if find_custom_field(store, e, name).is_none() {
+        if custom_field_named(store, e, name).is_none() {
             return Err(RpcError::unknown_custom_field(e.entity_type(), name));
         }
     }

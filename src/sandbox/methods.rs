@@ -307,6 +307,14 @@ pub fn custom_field_entity(s: &str) -> Option<Entity> {
         .find(|e| e.entity_type().eq_ignore_ascii_case(s))
 }
 
+/// The field of that exact name: values are written and queried by the name as created.
+pub fn custom_field_named<'a>(store: &'a Store, e: Entity, name: &str) -> Option<&'a Record> {
+    store.all(Entity::CustomFields).find(|f| {
+        f.str_field("forEntityType") == Some(e.entity_type()) && f.str_field("name") == Some(name)
+    })
+}
+
+/// A field whose name differs only in case: a second one cannot be created.
 pub fn find_custom_field<'a>(store: &'a Store, e: Entity, name: &str) -> Option<&'a Record> {
     store.all(Entity::CustomFields).find(|f| {
         f.str_field("forEntityType") == Some(e.entity_type())
@@ -344,9 +352,13 @@ fn new_tag(store: &mut Store, tag: &Value) -> Result<Value, RpcError> {
     let name = obj.get("name").unwrap_or(&Value::Null);
     let name = values::non_empty("tag.name", name, "a tag name")?;
     let t = obj.get("entityType").unwrap_or(&Value::Null);
-    let e = t.as_str().and_then(custom_field_entity).ok_or_else(|| {
-        RpcError::invalid_value("tag.entityType", t, "Accounts, Contacts or Leads")
-    })?;
+    let e = t
+        .as_str()
+        .and_then(Entity::from_entity_type)
+        .filter(|e| custom_field_entity(e.entity_type()).is_some())
+        .ok_or_else(|| {
+            RpcError::invalid_value("tag.entityType", t, "Accounts, Contacts or Leads")
+        })?;
     if let Some(existing) = find_tag(store, e, name) {
         return Err(RpcError::duplicate_tag(
             &existing.display_name(),

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
+use super::methods::custom_field_named;
 use super::store::{Entity, Store};
 use super::values::{
     addresses, custom_value, emails, list, money, non_empty, object, only_keys, person_name,
@@ -443,12 +444,7 @@ fn custom_fields(store: &Store, entity: Entity, path: &str, v: &Value) -> Result
     let obj = object(path, v)?;
     let mut out = Map::new();
     for (name, value) in obj {
-        let field = store
-            .all(Entity::CustomFields)
-            .find(|f| {
-                f.str_field("forEntityType") == Some(entity.entity_type())
-                    && f.str_field("name") == Some(name.as_str())
-            })
+        let field = custom_field_named(store, entity, name)
             .ok_or_else(|| RpcError::unknown_custom_field(entity.entity_type(), name))?;
         let normalized = if value.is_null() {
             Value::Null
