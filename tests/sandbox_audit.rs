@@ -1332,3 +1332,45 @@ async fn custom_field_names_and_tag_types_are_exact() {
         json!({"Accounts": [], "Contacts": [], "Leads": []})
     );
 }
+
+#[tokio::test]
+async fn a_rest_custom_field_create_can_be_dropped_after_commit() {
+    let sb = start().await;
+    let rpc = Rpc::new(&sb);
+    sb.set_knobs(Knobs {
+        drop_after_commit_rate: 1.0,
+        ..Knobs::default()
+    })
+    .unwrap();
+    let sent = rpc
+        .http
+        .post(format!("{}/rest/leads/customfield", rpc.base))
+        .basic_auth(&rpc.user, Some(&rpc.key))
+        .json(&json!({"name": "RSoft ID", "type": "Text"}))
+        .send()
+        .await;
+    let err = sent.unwrap_err();
+    assert!(err.status().is_none(), "no answer at all: {err:?}");
+    let stats = sb.stats();
+    assert_eq!(
+        (stats.creates_committed, stats.faults.dropped_after_commit),
+        (1, 1)
+    );
+    sb.set_knobs(Knobs::default()).unwrap();
+    let fields = rpc.ok("findCustomFields", json!({})).await;
+    assert_eq!(
+        fields["Leads"][0]["name"], "RSoft ID",
+        "committed exactly once"
+    );
+    assert_eq!(fields["Leads"].as_array().unwrap().len(), 1);
+    // A refused REST create is answered, never dropped.
+    sb.set_knobs(Knobs {
+        drop_after_commit_rate: 1.0,
+        ..Knobs::default()
+    })
+    .unwrap();
+    let dup = rpc
+        .rest_field("leads", json!({"name": "RSoft ID", "type": "Text"}))
+        .await;
+    assert_eq!(dup.status, 409);
+}

@@ -101,7 +101,8 @@ impl Default for SandboxOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SandboxStats {
     pub faults: FaultCounts,
-    /// new* calls that committed (whether or not the answer was then dropped).
+    /// new* calls and REST custom-field creations that committed (whether or not the answer
+    /// was then dropped).
     pub creates_committed: u64,
 }
 

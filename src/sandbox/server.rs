@@ -198,10 +198,7 @@ async fn json_rpc(
     };
     let created = outcome.as_ref().is_ok_and(|(_, created)| *created);
     if created && drop_after_commit {
-        shared.faults.count(|c| c.dropped_after_commit += 1);
-        hangup.0.notify_one();
-        // Never answer: the connection task drops this connection.
-        return std::future::pending::<Response>().await;
+        return hang_up(&shared, &hangup).await;
     }
     let status = match &outcome {
         Ok(_) => StatusCode::OK,
@@ -209,6 +206,14 @@ async fn json_rpc(
     };
     let outcome = outcome.map(|(result, _)| result);
     (status, axum::Json(rpc::envelope(&id, outcome))).into_response()
+}
+
+/// Close the connection without answering a create that committed.
+async fn hang_up(shared: &Shared, hangup: &Hangup) -> Response {
+    shared.faults.count(|c| c.dropped_after_commit += 1);
+    hangup.0.notify_one();
+    // Never answer: the connection task drops this connection.
+    std::future::pending::<Response>().await
 }
 
 /// Run a call; also whether it was a new* that committed.
@@ -285,15 +290,23 @@ pub fn changed(shared: &Shared) {
 
 async fn rest_custom_field(
     State(shared): State<Arc<Shared>>,
+    Extension(hangup): Extension<Hangup>,
     UrlPath(entity): UrlPath<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(refusal) = gate(&shared, &headers).await {
-        return refuse(refusal, &Value::Null);
-    }
+    let drop_after_commit = match gate(&shared, &headers).await {
+        Ok(d) => d,
+        Err(refusal) => return refuse(refusal, &Value::Null),
+    };
     match rest::create_custom_field(&shared, &entity, &body) {
-        Ok(field) => (StatusCode::CREATED, axum::Json(field)).into_response(),
+        Ok(field) => {
+            shared.creates_committed.fetch_add(1, Ordering::Relaxed);
+            if drop_after_commit {
+                return hang_up(&shared, &hangup).await;
+            }
+            (StatusCode::CREATED, axum::Json(field)).into_response()
+        }
         Err(e) => {
             let status = e.http_status();
             let body = json!({"error": {"status": status.as_u16(), "message": e.to_string()}});
