@@ -210,6 +210,10 @@ impl Store {
         let id = self.next_id;
         self.next_id += 1;
         if entity == Entity::Leads {
+            // Never the same as the id, so a client that mixes the two up is caught.
+            if self.next_lead_number == id {
+                self.next_lead_number += 1;
+            }
             fields.insert("number".into(), json!(self.next_lead_number));
             self.next_lead_number += 1;
         }
@@ -390,3 +394,22 @@ impl Store {
 
 /// The `rev` value a community client sends to skip the check (unconfirmed in Nutshell's docs).
 pub const REV_IGNORE: &str = "REV_IGNORE";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lead_number_is_never_its_id() {
+        let mut store = Store::new();
+        // 1,000 records first: the next id is 1001, the first lead number.
+        for _ in 0..1000 {
+            store.insert(Entity::Accounts, Map::new());
+        }
+        let lead = store.insert(Entity::Leads, Map::new()).clone();
+        assert_eq!(lead.id, FIRST_LEAD_NUMBER);
+        assert_ne!(lead.u64_field("number"), Some(lead.id));
+        let next = store.insert(Entity::Leads, Map::new()).clone();
+        assert!(next.u64_field("number") > lead.u64_field("number"));
+    }
+}
