@@ -400,6 +400,17 @@ async fn every_reference_must_name_a_live_record_of_its_kind() {
         let r = rpc.fail(method, params.clone()).await;
         invalid(&r, &[words]);
     }
+    // The sandbox has no industries, account types or territories: an id into them is bad.
+    for (key, title) in [
+        ("industryId", "Bad Industry ID"),
+        ("accountTypeId", "Bad Account Type ID"),
+        ("territoryId", "Bad Territory ID"),
+    ] {
+        let mut account = json!({"name": "X"});
+        account[key] = json!(1);
+        let r = rpc.fail("newAccount", json!({"account": account})).await;
+        invalid(&r, &[key, title]);
+    }
     // Edits are held to the same rules.
     let lead = rpc
         .ok("newLead", json!({"lead": {"description": "Live"}}))
@@ -1373,4 +1384,31 @@ async fn a_rest_custom_field_create_can_be_dropped_after_commit() {
         .rest_field("leads", json!({"name": "RSoft ID", "type": "Text"}))
         .await;
     assert_eq!(dup.status, 409);
+}
+
+/// Eight clients editing with the same rev at once: one wins, the others are told their rev is
+/// out of date.
+#[tokio::test]
+async fn concurrent_edits_with_one_rev_let_exactly_one_through() {
+    let sb = start().await;
+    let rpc = std::sync::Arc::new(Rpc::new(&sb));
+    let lead = rpc
+        .ok("newLead", json!({"lead": {"description": "Race"}}))
+        .await;
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let rpc = rpc.clone();
+        let params = json!({"leadId": lead["id"], "rev": lead["rev"],
+                            "lead": {"description": format!("v{i}")}});
+        calls.spawn(async move { rpc.call("editLead", params).await });
+    }
+    let replies = calls.join_all().await;
+    let ok = replies.iter().filter(|r| r.status == 200).count();
+    let stale = replies
+        .iter()
+        .filter(|r| r.status == 409 && r.code() == STALE_REV)
+        .count();
+    assert_eq!((ok, stale), (1, 7));
+    let got = rpc.ok("getLead", json!({"leadId": lead["id"]})).await;
+    assert_eq!(got["rev"], "2", "one edit, one rev bump");
 }

@@ -16,7 +16,9 @@ use super::values::{
 #[derive(Debug, Clone, Copy)]
 enum Rule {
     Text,
-    Integer,
+    /// An id into a catalogue the sandbox does not have (industries, account types,
+    /// territories): any id is a bad reference, named by this title.
+    Uncatalogued(&'static str),
     Flag,
     Confidence,
     LeadStatus,
@@ -53,9 +55,9 @@ fn shape(entity: Entity) -> Option<Shape> {
             keys: &[
                 ("name", Text),
                 ("description", Text),
-                ("industryId", Integer),
-                ("accountTypeId", Integer),
-                ("territoryId", Integer),
+                ("industryId", Uncatalogued("Industry")),
+                ("accountTypeId", Uncatalogued("Account Type")),
+                ("territoryId", Uncatalogued("Territory")),
                 ("owner", Owner),
                 ("url", Urls),
                 ("phone", Phones),
@@ -293,7 +295,10 @@ fn check(
     let bad = |expected: &str| RpcError::invalid_value(path, v, expected);
     Ok(match rule {
         Rule::Text => Value::String(v.as_str().ok_or_else(|| bad("a string"))?.to_string()),
-        Rule::Integer => json!(v.as_i64().ok_or_else(|| bad("an integer"))?),
+        Rule::Uncatalogued(title) => match v.as_u64() {
+            Some(_) => return Err(RpcError::bad_reference(path, title, v)),
+            None => return Err(bad("an integer id")),
+        },
         Rule::Flag => json!(v.as_bool().ok_or_else(|| bad("true or false"))?),
         Rule::Confidence => match v.as_i64() {
             Some(c) if (0..=100).contains(&c) => json!(c),
