@@ -843,7 +843,8 @@ async fn invalid_values_are_refused() {
     let phone = rpc
         .ok(
             "newContact",
-            json!({"contact": {"name": "Phone Ok", "phone": {"Work": "+91 (80) 1234-5678 x12"}}}),
+            json!({"contact": {"name": "Phone Ok", "phone": {"Work": "+91 (80) 1234-5678 x12",
+                                                              "Home": "98450-00000 / 080-2345"}}}),
         )
         .await;
     assert_eq!(phone["phone"]["Work"], "+91 (80) 1234-5678 x12");

@@ -124,8 +124,8 @@ pub fn emails(path: &str, v: &Value) -> Result<Value, RpcError> {
     Ok(Value::Object(out))
 }
 
-/// A phone number as people write them: digits with `+ - . ( )`, spaces and an `x`/`ext`
-/// extension; at least one digit. Words ("call me") and empty strings are refused.
+/// A phone number as people write them: digits with spaces, `+ - . ( ) / # * , ;` and an
+/// `x`/`ext` extension; at least one digit. Words ("call me") and empty strings are refused.
 fn phone<'a>(path: &str, v: &'a Value) -> Result<&'a str, RpcError> {
     let s = string(path, v)?.trim();
     let lower = s.to_ascii_lowercase();
@@ -133,7 +133,7 @@ fn phone<'a>(path: &str, v: &'a Value) -> Result<&'a str, RpcError> {
     let ok = s.chars().any(|c| c.is_ascii_digit())
         && body
             .chars()
-            .all(|c| c.is_ascii_digit() || " +-.()x".contains(c));
+            .all(|c| c.is_ascii_digit() || " +-.()/#*,;x".contains(c));
     if ok {
         Ok(s)
     } else {
