@@ -8,18 +8,21 @@ use std::time::Duration;
 use crm_migrate::sandbox::{
     Entity, Knobs, NOT_FOUND, STALE_REV, STALE_REV_MESSAGE, SandboxOptions,
 };
-use sandbox_support::{Rpc, id_named, invalid, start, start_with, user_id};
+use sandbox_support::{
+    Rpc, id_named, ids, invalid, start, start_knobs, start_with, state_options, user_id,
+};
 use serde_json::{Value, json};
 
 const START: &str = "2024-07-18T12:00:00+0000";
 const END: &str = "2024-07-18T12:30:00+0000";
 
-fn ids(list: &Value) -> Vec<u64> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["id"].as_u64().unwrap())
-        .collect()
+/// Each call is refused as invalid params, its message naming the case's words and `also`.
+async fn all_refused(rpc: &Rpc, cases: &[(&str, Value, &str)], also: &[&str]) {
+    for (method, params, word) in cases {
+        let r = rpc.fail(method, params.clone()).await;
+        let words: Vec<&str> = [*word].into_iter().chain(also.iter().copied()).collect();
+        invalid(&r, &words);
+    }
 }
 
 /// One live record of each editable kind: (Title, param, created record).
@@ -396,10 +399,7 @@ async fn every_reference_must_name_a_live_record_of_its_kind() {
             "Bad Contact ID",
         ),
     ];
-    for (method, params, words) in &cases {
-        let r = rpc.fail(method, params.clone()).await;
-        invalid(&r, &[words]);
-    }
+    all_refused(&rpc, &cases, &[]).await;
     // The sandbox has no industries, account types or territories: an id into them is bad.
     for (key, title) in [
         ("industryId", "Bad Industry ID"),
@@ -488,10 +488,7 @@ async fn naive_timestamps_are_refused_on_every_time_field() {
             "query.dueTime",
         ),
     ];
-    for (method, params, words) in &cases {
-        let r = rpc.fail(method, params.clone()).await;
-        invalid(&r, &[words]);
-    }
+    all_refused(&rpc, &cases, &[]).await;
     // A Date field takes a calendar date and nothing else; a DateTime field an instant.
     let r = rpc
         .fail(
@@ -516,7 +513,7 @@ async fn naive_timestamps_are_refused_on_every_time_field() {
         )
         .await;
     let task = rpc.ok("newTask", json!({"task": {"title": "T"}})).await;
-    for (method, params, words) in [
+    let edits: Vec<(&str, Value, &str)> = vec![
         (
             "editActivity",
             json!({"activityId": act["id"], "rev": act["rev"], "activity": {"endTime": naive}}),
@@ -532,10 +529,8 @@ async fn naive_timestamps_are_refused_on_every_time_field() {
             json!({"leadId": lead["id"], "rev": lead["rev"], "lead": {"dueTime": naive}}),
             "lead.dueTime",
         ),
-    ] {
-        let r = rpc.fail(method, params).await;
-        invalid(&r, &[words, "no UTC offset"]);
-    }
+    ];
+    all_refused(&rpc, &edits, &["no UTC offset"]).await;
     assert_eq!(sb.live_count(Entity::Leads), 1);
 }
 
@@ -682,10 +677,7 @@ async fn unknown_keys_are_refused_at_every_depth() {
             "query.entity",
         ),
     ];
-    for (method, params, words) in &cases {
-        let r = rpc.fail(method, params.clone()).await;
-        invalid(&r, &[words, "unknown key"]);
-    }
+    all_refused(&rpc, &cases, &["unknown key"]).await;
     assert_eq!(sb.live_count(Entity::Accounts), 1);
     assert_eq!(sb.live_count(Entity::Contacts), 1);
     assert_eq!(sb.live_count(Entity::Leads), 1);
@@ -820,10 +812,7 @@ async fn invalid_values_are_refused() {
             "lead.assignee.entityType",
         ),
     ];
-    for (method, params, words) in &cases {
-        let r = rpc.fail(method, params.clone()).await;
-        invalid(&r, &[words]);
-    }
+    all_refused(&rpc, &cases, &[]).await;
     // On an edit, the merged record is what must hold: no moving the end before the start, no
     // clearing a required time.
     let act = rpc.ok("newActivity", json!({"activity": times})).await;
@@ -1114,11 +1103,7 @@ async fn faults_never_follow_a_write_and_drops_commit_once() {
 async fn a_state_file_failure_refuses_before_committing() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");
-    let sb = start_with(SandboxOptions {
-        state_file: Some(state.clone()),
-        ..SandboxOptions::default()
-    })
-    .await;
+    let sb = start_with(state_options(&state)).await;
     let rpc = Rpc::new(&sb);
     // A non-empty directory where the file was: the rename over it fails, even for root.
     std::fs::remove_file(&state).unwrap();
@@ -1167,10 +1152,7 @@ async fn a_state_file_failure_refuses_before_committing() {
 async fn a_restart_restores_every_entity_type() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");
-    let options = SandboxOptions {
-        state_file: Some(state.clone()),
-        ..SandboxOptions::default()
-    };
+    let options = state_options(&state);
     let sb = start_with(options.clone()).await;
     let rpc = Rpc::new(&sb);
     rpc.rest_field("contacts", json!({"name": "RSoft ID", "type": "Text"}))
@@ -1303,27 +1285,30 @@ async fn custom_field_names_and_tag_types_are_exact() {
     )
     .await;
     // Written or queried, a custom field is named exactly as it was created, for its own type.
-    let r = rpc
-        .fail(
+    let cases: Vec<(&str, Value, &str)> = vec![
+        (
             "newContact",
             json!({"contact": {"name": "X", "customFields": {"rsoft id": "C-2"}}}),
-        )
-        .await;
-    invalid(&r, &["rsoft id", "Contacts"]);
-    let r = rpc
-        .fail(
+            "rsoft id",
+        ),
+        (
             "findContacts",
             json!({"query": {"customFields": {"rsoft id": "C-1"}}}),
-        )
-        .await;
-    invalid(&r, &["rsoft id", "Contacts"]);
-    let r = rpc
-        .fail(
+            "rsoft id",
+        ),
+        (
             "findAccounts",
             json!({"query": {"customFields": {"RSoft ID": "C-1"}}}),
-        )
-        .await;
-    invalid(&r, &["RSoft ID", "Accounts"]);
+            "Accounts",
+        ),
+        // newTag takes Nutshell's entityType, not a REST path segment.
+        (
+            "newTag",
+            json!({"tag": {"name": "VIP", "entityType": "accounts"}}),
+            "tag.entityType",
+        ),
+    ];
+    all_refused(&rpc, &cases, &[]).await;
     let found = rpc
         .ok(
             "findContacts",
@@ -1331,14 +1316,6 @@ async fn custom_field_names_and_tag_types_are_exact() {
         )
         .await;
     assert_eq!(found.as_array().unwrap().len(), 1);
-    // newTag takes Nutshell's entityType, not a REST path segment.
-    let r = rpc
-        .fail(
-            "newTag",
-            json!({"tag": {"name": "VIP", "entityType": "accounts"}}),
-        )
-        .await;
-    invalid(&r, &["tag.entityType"]);
     assert_eq!(
         rpc.ok("findTags", json!({})).await,
         json!({"Accounts": [], "Contacts": [], "Leads": []})
@@ -1347,13 +1324,12 @@ async fn custom_field_names_and_tag_types_are_exact() {
 
 #[tokio::test]
 async fn a_rest_custom_field_create_can_be_dropped_after_commit() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
-    sb.set_knobs(Knobs {
+    let always_drop = Knobs {
         drop_after_commit_rate: 1.0,
         ..Knobs::default()
-    })
-    .unwrap();
+    };
+    let sb = start_knobs(always_drop.clone(), 1).await;
+    let rpc = Rpc::new(&sb);
     let sent = rpc
         .http
         .post(format!("{}/rest/leads/customfield", rpc.base))
@@ -1376,11 +1352,7 @@ async fn a_rest_custom_field_create_can_be_dropped_after_commit() {
     );
     assert_eq!(fields["Leads"].as_array().unwrap().len(), 1);
     // A refused REST create is answered, never dropped.
-    sb.set_knobs(Knobs {
-        drop_after_commit_rate: 1.0,
-        ..Knobs::default()
-    })
-    .unwrap();
+    sb.set_knobs(always_drop).unwrap();
     let dup = rpc
         .rest_field("leads", json!({"name": "RSoft ID", "type": "Text"}))
         .await;

@@ -170,3 +170,20 @@ pub fn invalid(r: &Reply, words: &[&str]) {
         assert!(r.message().contains(w), "{w:?} not in {}", r.message());
     }
 }
+
+/// Ids of a list of records, in order.
+pub fn ids(list: &Value) -> Vec<u64> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_u64().unwrap())
+        .collect()
+}
+
+/// Default options with a state file.
+pub fn state_options(state: &std::path::Path) -> SandboxOptions {
+    SandboxOptions {
+        state_file: Some(state.to_path_buf()),
+        ..SandboxOptions::default()
+    }
+}
