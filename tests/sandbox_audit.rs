@@ -1385,3 +1385,50 @@ async fn concurrent_edits_with_one_rev_let_exactly_one_through() {
     let got = rpc.ok("getLead", json!({"leadId": lead["id"]})).await;
     assert_eq!(got["rev"], "2", "one edit, one rev bump");
 }
+
+#[tokio::test]
+async fn deleted_records_drop_out_of_primary_account_and_participants() {
+    let sb = start().await;
+    let rpc = Rpc::new(&sb);
+    let ravi = user_id(&rpc, "ravi@acme.in").await;
+    let account = rpc
+        .ok("newAccount", json!({"account": {"name": "Short Lived"}}))
+        .await;
+    let contact = rpc
+        .ok("newContact", json!({"contact": {"name": "Brief Person"}}))
+        .await;
+    let lead = rpc
+        .ok(
+            "newLead",
+            json!({"lead": {"primaryAccount": {"id": account["id"]}}}),
+        )
+        .await;
+    let act = rpc
+        .ok(
+            "newActivity",
+            json!({"activity": {"startTime": START, "endTime": END, "participants": [
+                {"entityType": "Contacts", "id": contact["id"]},
+                {"entityType": "Users", "id": ravi}]}}),
+        )
+        .await;
+    assert_eq!(lead["primaryAccount"]["id"], account["id"]);
+    rpc.ok(
+        "deleteAccount",
+        json!({"accountId": account["id"], "rev": account["rev"]}),
+    )
+    .await;
+    rpc.ok(
+        "deleteContact",
+        json!({"contactId": contact["id"], "rev": contact["rev"]}),
+    )
+    .await;
+    let lead = rpc.ok("getLead", json!({"leadId": lead["id"]})).await;
+    assert!(lead.get("primaryAccount").is_none(), "{lead}");
+    let act = rpc
+        .ok("getActivity", json!({"activityId": act["id"]}))
+        .await;
+    assert_eq!(
+        act["participants"],
+        json!([{"entityType": "Users", "id": ravi}])
+    );
+}

@@ -301,17 +301,7 @@ impl Store {
     /// The full response shape of a record.
     pub fn render(&self, r: &Record) -> Value {
         let mut out = r.fields.clone();
-        // A deleted record drops out of the link lists that name it.
-        for key in ["accounts", "contacts", "leads"] {
-            if let (Some(Value::Array(list)), Some(target)) = (out.get_mut(key), links::target(key))
-            {
-                list.retain(|x| {
-                    x.get("id")
-                        .and_then(Value::as_u64)
-                        .is_some_and(|id| self.live(target, id).is_some())
-                });
-            }
-        }
+        self.drop_deleted_links(&mut out);
         match r.entity {
             Entity::Leads => self.render_lead(r, &mut out),
             Entity::Activities => self.render_activity(&mut out),
@@ -322,6 +312,31 @@ impl Store {
         }
         self.stamp(r, &mut out);
         Value::Object(out)
+    }
+
+    /// A deleted record drops out of the links that name it: link lists, a lead's primary
+    /// account, an activity's participants.
+    fn drop_deleted_links(&self, out: &mut Map<String, Value>) {
+        let live = |x: &Value, entity: Option<Entity>| {
+            let id = x.get("id").and_then(Value::as_u64);
+            let entity = entity.or_else(|| {
+                x.get("entityType")
+                    .and_then(Value::as_str)
+                    .and_then(Entity::from_entity_type)
+            });
+            matches!((entity, id), (Some(e), Some(id)) if self.live(e, id).is_some())
+        };
+        for key in ["accounts", "contacts", "leads", "participants"] {
+            if let Some(Value::Array(list)) = out.get_mut(key) {
+                list.retain(|x| live(x, links::target(key)));
+            }
+        }
+        if out
+            .get("primaryAccount")
+            .is_some_and(|p| !live(p, Some(Entity::Accounts)))
+        {
+            out.remove("primaryAccount");
+        }
     }
 
     /// The short shape find* (with `stubResponses`) and search* return.
