@@ -6,7 +6,7 @@ mod sandbox_support;
 use std::time::Duration;
 
 use crm_migrate::sandbox::{
-    Entity, Knobs, NOT_FOUND, STALE_REV, STALE_REV_MESSAGE, SandboxOptions,
+    Entity, Knobs, METHOD_NOT_FOUND, NOT_FOUND, STALE_REV, STALE_REV_MESSAGE, SandboxOptions,
 };
 use sandbox_support::{
     Rpc, id_named, ids, invalid, start, start_knobs, start_with, state_options, user_id,
@@ -1431,4 +1431,38 @@ async fn deleted_records_drop_out_of_primary_account_and_participants() {
         act["participants"],
         json!([{"entityType": "Users", "id": ravi}])
     );
+}
+
+#[tokio::test]
+async fn every_method_refuses_an_unknown_parameter_and_near_names_are_unknown() {
+    let sb = start().await;
+    let rpc = Rpc::new(&sb);
+    let smd: Value = reqwest::get(sb.endpoint())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let methods: Vec<String> = smd["services"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert!(methods.len() >= 35, "{methods:?}");
+    for method in &methods {
+        let r = rpc.fail(method, json!({"bogus": 1})).await;
+        invalid(&r, &[method, "bogus"]);
+    }
+    for near in [
+        "getaccount",
+        "GetAccount",
+        "findUser",
+        "newOpportunity",
+        "getApiForUsername",
+    ] {
+        let r = rpc.fail(near, json!({})).await;
+        assert_eq!((r.status, r.code()), (404, METHOD_NOT_FOUND), "{near}");
+    }
+    assert_eq!(sb.stats().creates_committed, 0);
 }
