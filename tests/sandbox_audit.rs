@@ -1316,6 +1316,14 @@ async fn custom_field_names_and_tag_types_are_exact() {
         )
         .await;
     assert_eq!(found.as_array().unwrap().len(), 1);
+    // A null value on a create is "not given", not a stored null.
+    let blank = rpc
+        .ok(
+            "newContact",
+            json!({"contact": {"name": "No Id", "customFields": {"RSoft ID": null}}}),
+        )
+        .await;
+    assert_eq!(blank["customFields"], json!({}), "{blank}");
     assert_eq!(
         rpc.ok("findTags", json!({})).await,
         json!({"Accounts": [], "Contacts": [], "Leads": []})

@@ -250,8 +250,8 @@ pub fn call(
 
 /// Validate, complete and store a new record (also used to seed a sandbox from its data file).
 pub fn create(store: &mut Store, e: Entity, input: &Value) -> Result<Record, RpcError> {
-    let mut fields = strict::entity_input(store, e, input, true)?;
-    fields.retain(|_, v| !v.is_null());
+    // Nulls mean "not given" on a create, custom-field values included.
+    let mut fields = strict::merge(&Map::new(), strict::entity_input(store, e, input, true)?);
     strict::complete(store, e, &mut fields)?;
     ensure_tags(store, e, &fields);
     let changed: Vec<String> = fields.keys().cloned().collect();
