@@ -1474,3 +1474,27 @@ async fn every_method_refuses_an_unknown_parameter_and_near_names_are_unknown() 
     }
     assert_eq!(sb.stats().creates_committed, 0);
 }
+
+#[tokio::test]
+async fn a_record_carries_each_tag_once_as_the_tag_is_spelled() {
+    let sb = start().await;
+    let rpc = Rpc::new(&sb);
+    rpc.ok(
+        "newTag",
+        json!({"tag": {"name": "VIP", "entityType": "Accounts"}}),
+    )
+    .await;
+    let a = rpc
+        .ok(
+            "newAccount",
+            json!({"account": {"name": "Tagged", "tags": ["vip", "Vip", "New One"]}}),
+        )
+        .await;
+    assert_eq!(a["tags"], json!(["VIP", "New One"]));
+    let tags = rpc.ok("findTags", json!({})).await;
+    assert_eq!(tags["Accounts"], json!(["VIP", "New One"]));
+    let found = rpc
+        .ok("findAccounts", json!({"query": {"tags": "new one"}}))
+        .await;
+    assert_eq!(ids(&found), [a["id"].as_u64().unwrap()]);
+}

@@ -218,7 +218,7 @@ pub fn call(
             let changed: Vec<String> = changes.keys().cloned().collect();
             let mut fields = strict::merge(&existing, changes);
             strict::complete(store, e, &mut fields)?;
-            ensure_tags(store, e, &fields);
+            ensure_tags(store, e, &mut fields);
             store
                 .replace(id, fields)
                 .ok_or_else(|| RpcError::not_found(e.title(), id))?;
@@ -253,7 +253,7 @@ pub fn create(store: &mut Store, e: Entity, input: &Value) -> Result<Record, Rpc
     // Nulls mean "not given" on a create, custom-field values included.
     let mut fields = strict::merge(&Map::new(), strict::entity_input(store, e, input, true)?);
     strict::complete(store, e, &mut fields)?;
-    ensure_tags(store, e, &fields);
+    ensure_tags(store, e, &mut fields);
     let changed: Vec<String> = fields.keys().cloned().collect();
     let id = store.insert(e, fields).id;
     links::mirror(store, e, id, &changed);
@@ -276,13 +276,26 @@ fn rev_param(v: &Value) -> Result<String, RpcError> {
     }
 }
 
-/// Tags named on a record exist from then on, as in Nutshell's UI.
-fn ensure_tags(store: &mut Store, e: Entity, fields: &Map<String, Value>) {
+/// Tags named on a record exist from then on, as in Nutshell's UI; the record carries each
+/// tag once, spelled as the tag is.
+fn ensure_tags(store: &mut Store, e: Entity, fields: &mut Map<String, Value>) {
+    if !fields.contains_key("tags") {
+        return;
+    }
+    let mut names: Vec<String> = Vec::new();
     for name in strict::tag_names(fields) {
-        if find_tag(store, e, &name).is_none() {
-            store.insert(Entity::Tags, tag_fields(&name, e));
+        let spelled = match find_tag(store, e, &name) {
+            Some(tag) => tag.display_name(),
+            None => {
+                store.insert(Entity::Tags, tag_fields(&name, e));
+                name
+            }
+        };
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(&spelled)) {
+            names.push(spelled);
         }
     }
+    fields.insert("tags".into(), json!(names));
 }
 
 fn find_tag<'a>(store: &'a Store, e: Entity, name: &str) -> Option<&'a Record> {
