@@ -9,7 +9,7 @@ use crm_migrate::sandbox::{
     Entity, Knobs, METHOD_NOT_FOUND, NOT_FOUND, STALE_REV, STALE_REV_MESSAGE, SandboxOptions,
 };
 use sandbox_support::{
-    Rpc, id_named, ids, invalid, start, start_knobs, start_with, state_options, user_id,
+    Rpc, id_named, id_params, ids, invalid, start, start_knobs, start_with, state_options, user_id,
 };
 use serde_json::{Value, json};
 
@@ -85,10 +85,8 @@ async fn every_edit_and_delete_checks_the_rev() {
             );
             assert_eq!(r.message(), STALE_REV_MESSAGE);
         }
-        let mut get = json!({});
-        get[&id_key] = id.clone();
         assert_eq!(
-            rpc.ok(&format!("get{title}"), get).await,
+            rpc.get(title, &id).await,
             edited,
             "{title}: a stale call changes nothing"
         );
@@ -160,12 +158,11 @@ async fn deleted_records_vanish_everywhere() {
         ("Lead", "lead", &lead),
         ("Account", "account", &account),
     ] {
-        let mut p = json!({"rev": r["rev"]});
-        p[format!("{param}Id")] = r["id"].clone();
-        rpc.ok(&format!("delete{title}"), p.clone()).await;
+        rpc.delete(title, r).await;
         // get, edit and delete of a deleted record: not found.
-        let mut get = json!({});
-        get[format!("{param}Id")] = r["id"].clone();
+        let get = id_params(title, &r["id"]);
+        let mut p = get.clone();
+        p["rev"] = r["rev"].clone();
         let mut calls = vec![
             (format!("get{title}"), get),
             (format!("delete{title}"), p.clone()),
@@ -252,9 +249,7 @@ async fn every_reference_must_name_a_live_record_of_its_kind() {
         ("Contact", &gone_contact),
         ("Lead", &gone_lead),
     ] {
-        let mut p = json!({"rev": r["rev"]});
-        p[format!("{}Id", title.to_lowercase())] = r["id"].clone();
-        rpc.ok(&format!("delete{title}"), p).await;
+        rpc.delete(title, r).await;
     }
     let (a, c, l) = (
         gone_account["id"].clone(),
@@ -857,14 +852,6 @@ async fn links_show_from_both_sides() {
             json!({"contact": {"name": "Cee Dee", "accounts": [{"id": a["id"], "relationship": "Buyer"}]}}),
         )
         .await;
-    let get = |m: &'static str, k: &'static str, id: Value| {
-        let rpc = &rpc;
-        async move {
-            let mut p = json!({});
-            p[k] = id;
-            rpc.ok(m, p).await
-        }
-    };
     let links = |v: &Value, key: &str| -> Vec<u64> {
         v[key]
             .as_array()
@@ -872,7 +859,7 @@ async fn links_show_from_both_sides() {
             .unwrap_or_default()
     };
     let id = |v: &Value| v["id"].as_u64().unwrap();
-    let got_a = get("getAccount", "accountId", a["id"].clone()).await;
+    let got_a = rpc.get("Account", &a["id"]).await;
     assert_eq!(links(&got_a, "contacts"), [id(&c)], "{got_a}");
     assert_eq!(got_a["contacts"][0]["relationship"], "Buyer");
 
@@ -887,7 +874,7 @@ async fn links_show_from_both_sides() {
         )
         .await;
     assert_eq!(links(&b, "contacts"), [id(&c), id(&d)]);
-    let got_c = get("getContact", "contactId", c["id"].clone()).await;
+    let got_c = rpc.get("Contact", &c["id"]).await;
     assert_eq!(links(&got_c, "accounts"), [id(&a), id(&b)], "{got_c}");
     let found = rpc
         .ok("findContacts", json!({"query": {"accountId": b["id"]}}))
@@ -902,10 +889,10 @@ async fn links_show_from_both_sides() {
                             "contacts": [{"id": d["id"], "relationship": "Champion"}]}}),
         )
         .await;
-    let got_d = get("getContact", "contactId", d["id"].clone()).await;
+    let got_d = rpc.get("Contact", &d["id"]).await;
     assert_eq!(links(&got_d, "leads"), [id(&lead)], "{got_d}");
     for acct in [&a, &b] {
-        let got = get("getAccount", "accountId", acct["id"].clone()).await;
+        let got = rpc.get("Account", &acct["id"]).await;
         assert_eq!(links(&got, "leads"), [id(&lead)], "{got}");
     }
     // And a contact naming a lead appears among the lead's contacts.
@@ -915,28 +902,24 @@ async fn links_show_from_both_sides() {
             json!({"contact": {"name": "Eff Gee", "leads": [{"id": lead["id"]}]}}),
         )
         .await;
-    let got_lead = get("getLead", "leadId", lead["id"].clone()).await;
+    let got_lead = rpc.get("Lead", &lead["id"]).await;
     assert_eq!(links(&got_lead, "contacts"), [id(&d), id(&e)], "{got_lead}");
     assert_eq!(got_lead["contacts"][0]["relationship"], "Champion");
 
     // Replacing a list replaces the link on both sides.
-    let got_c = get("getContact", "contactId", c["id"].clone()).await;
+    let got_c = rpc.get("Contact", &c["id"]).await;
     rpc.ok(
         "editContact",
         json!({"contactId": c["id"], "rev": got_c["rev"], "contact": {"accounts": [{"id": b["id"]}]}}),
     )
     .await;
-    let got_a = get("getAccount", "accountId", a["id"].clone()).await;
+    let got_a = rpc.get("Account", &a["id"]).await;
     assert_eq!(links(&got_a, "contacts"), Vec::<u64>::new(), "{got_a}");
     // A deleted record drops out of the other side's lists.
-    rpc.ok(
-        "deleteContact",
-        json!({"contactId": d["id"], "rev": got_d["rev"]}),
-    )
-    .await;
-    let got_b = get("getAccount", "accountId", b["id"].clone()).await;
+    rpc.delete("Contact", &got_d).await;
+    let got_b = rpc.get("Account", &b["id"]).await;
     assert_eq!(links(&got_b, "contacts"), [id(&c)], "{got_b}");
-    let got_lead = get("getLead", "leadId", lead["id"].clone()).await;
+    let got_lead = rpc.get("Lead", &lead["id"]).await;
     assert_eq!(links(&got_lead, "contacts"), [id(&e)], "{got_lead}");
 }
 
@@ -1201,11 +1184,7 @@ async fn a_restart_restores_every_entity_type() {
             json!({"contact": {"name": "Gone Person", "email": ["gone@x.in"]}}),
         )
         .await;
-    rpc.ok(
-        "deleteContact",
-        json!({"contactId": gone["id"], "rev": gone["rev"]}),
-    )
-    .await;
+    rpc.delete("Contact", &gone).await;
     let mut gets = Vec::new();
     for (method, key, r) in [
         ("getAccount", "accountId", &account),
@@ -1420,17 +1399,9 @@ async fn deleted_records_drop_out_of_primary_account_and_participants() {
         )
         .await;
     assert_eq!(lead["primaryAccount"]["id"], account["id"]);
-    rpc.ok(
-        "deleteAccount",
-        json!({"accountId": account["id"], "rev": account["rev"]}),
-    )
-    .await;
-    rpc.ok(
-        "deleteContact",
-        json!({"contactId": contact["id"], "rev": contact["rev"]}),
-    )
-    .await;
-    let lead = rpc.ok("getLead", json!({"leadId": lead["id"]})).await;
+    rpc.delete("Account", &account).await;
+    rpc.delete("Contact", &contact).await;
+    let lead = rpc.get("Lead", &lead["id"]).await;
     assert!(lead.get("primaryAccount").is_none(), "{lead}");
     let act = rpc
         .ok("getActivity", json!({"activityId": act["id"]}))

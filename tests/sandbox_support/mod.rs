@@ -124,6 +124,18 @@ impl Rpc {
         r
     }
 
+    /// `get{title}` of a record (`title`: Account, Contact, Lead, …); must succeed.
+    pub async fn get(&self, title: &str, id: &Value) -> Value {
+        self.ok(&format!("get{title}"), id_params(title, id)).await
+    }
+
+    /// `delete{title}` of a record at the rev it carries; must succeed.
+    pub async fn delete(&self, title: &str, record: &Value) {
+        let mut params = id_params(title, &record["id"]);
+        params["rev"] = record["rev"].clone();
+        assert_eq!(self.ok(&format!("delete{title}"), params).await, true);
+    }
+
     /// POST to the REST custom-field endpoint.
     pub async fn rest_field(&self, entity: &str, body: Value) -> Reply {
         let resp = self
@@ -186,4 +198,14 @@ pub fn state_options(state: &std::path::Path) -> SandboxOptions {
         state_file: Some(state.to_path_buf()),
         ..SandboxOptions::default()
     }
+}
+
+/// `{"leadId": id}` and the like for a record of `title` (Account, Activity, …).
+pub fn id_params(title: &str, id: &Value) -> Value {
+    let mut chars = title.chars();
+    let first = chars.next().map(|c| c.to_ascii_lowercase()).into_iter();
+    let key: String = first.chain(chars).chain("Id".chars()).collect();
+    let mut params = json!({});
+    params[key] = id.clone();
+    params
 }
