@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::time::{Duration, Instant};
 
 use crm_migrate::sandbox::{Entity, Knobs, RATE_LIMITED, Sandbox, SandboxError, SandboxOptions};
-use sandbox_support::{Rpc, start, start_knobs, start_with};
+use sandbox_support::{Rpc, start, start_knobs, start_with, state_options};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -218,10 +218,7 @@ async fn latency_delays_answers() {
 async fn state_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("sandbox-state.json");
-    let options = SandboxOptions {
-        state_file: Some(state.clone()),
-        ..SandboxOptions::default()
-    };
+    let options = state_options(&state);
     let sb = start_with(options.clone()).await;
     let rpc = Rpc::new(&sb);
     let kept = rpc

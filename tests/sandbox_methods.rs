@@ -3,16 +3,8 @@
 mod sandbox_support;
 
 use crm_migrate::sandbox::{DISCOVERY_METHOD, DISCOVERY_PATH, ENDPOINT_PATH, Entity};
-use sandbox_support::{Rpc, id_named, start, user_id};
+use sandbox_support::{Rpc, id_named, ids, start, user_id};
 use serde_json::{Value, json};
-
-fn ids(list: &Value) -> Vec<u64> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["id"].as_u64().unwrap())
-        .collect()
-}
 
 #[tokio::test]
 async fn accounts_round_trip_with_rev_and_timestamps() {

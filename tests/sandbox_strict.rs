@@ -3,20 +3,11 @@
 mod sandbox_support;
 
 use crm_migrate::sandbox::{
-    Entity, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, NOT_FOUND, PARSE_ERROR, REV_IGNORE,
-    STALE_REV, STALE_REV_MESSAGE,
+    Entity, INVALID_REQUEST, METHOD_NOT_FOUND, NOT_FOUND, PARSE_ERROR, REV_IGNORE, STALE_REV,
+    STALE_REV_MESSAGE,
 };
-use sandbox_support::{Reply, Rpc, id_named, start};
+use sandbox_support::{Rpc, id_named, invalid, start};
 use serde_json::{Value, json};
-
-/// A 400 invalid-params error whose message mentions every `words`.
-fn invalid(r: &Reply, words: &[&str]) {
-    assert_eq!(r.status, 400, "{}", r.text);
-    assert_eq!(r.code(), INVALID_PARAMS, "{}", r.text);
-    for w in words {
-        assert!(r.message().contains(w), "{w:?} not in {}", r.message());
-    }
-}
 
 #[tokio::test]
 async fn envelope_errors() {

@@ -126,7 +126,7 @@ impl SandboxData {
             Some(e) if e.eq_ignore_ascii_case("json") => {
                 let mut data: Self = serde_json::from_str(&text).map_err(|e| DataError::Parse {
                     path: path.to_path_buf(),
-                    message: e.to_string(),
+                    message: without_key(e.to_string(), &text),
                 })?;
                 data.origin = path.to_path_buf();
                 Ok(data)
@@ -140,7 +140,7 @@ impl SandboxData {
     fn parse_toml(text: &str, path: &Path) -> Result<Self, DataError> {
         let mut data: Self = toml::from_str(text).map_err(|e| DataError::Parse {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            message: without_key(e.to_string(), text),
         })?;
         data.origin = path.to_path_buf();
         Ok(data)
@@ -223,6 +223,20 @@ impl SandboxData {
     }
 }
 
+/// A parse error may quote the line it failed on; if that line holds the API key, the key is
+/// masked, as it may never appear anywhere but the sandbox's own startup line.
+fn without_key(message: String, text: &str) -> String {
+    let Some(at) = text.find("api_key") else {
+        return message;
+    };
+    // After the key's name (and JSON's closing quote), the first quoted string is its value.
+    let rest = text[at + "api_key".len()..].trim_start_matches('"');
+    match rest.split(['"', '\'']).nth(1) {
+        Some(key) if !key.trim().is_empty() => message.replace(key, "<api key>"),
+        _ => message,
+    }
+}
+
 fn object(v: Value) -> serde_json::Map<String, Value> {
     match v {
         Value::Object(m) => m,
@@ -255,6 +269,26 @@ mod tests {
                 .all(Entity::Users)
                 .any(|u| u.display_name().contains("Deepak"))
         );
+    }
+
+    #[test]
+    fn a_parse_error_never_shows_the_api_key() {
+        let toml = "[auth]\nusername = \"a@b.in\"\napi_key = \"sekrit-123\" oops\n";
+        let e = SandboxData::parse_toml(toml, Path::new("mine.toml"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("mine.toml"), "{e}");
+        assert!(!e.contains("sekrit-123"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        let json = dir.path().join("mine.json");
+        std::fs::write(
+            &json,
+            "{\"auth\": {\"username\": \"a@b.in\", \"api_key\": \"sekrit-123\" x}}",
+        )
+        .unwrap();
+        let e = SandboxData::from_file(&json).err().unwrap().to_string();
+        assert!(e.contains("mine.json") && !e.contains("sekrit-123"), "{e}");
     }
 
     #[test]

@@ -22,7 +22,8 @@ pub struct Knobs {
     pub fault_rate: f64,
     /// Share of requests answered HTTP 200 with an HTML body before doing anything.
     pub non_json_rate: f64,
-    /// Share of new* calls whose connection is closed, unanswered, after the create commits.
+    /// Share of creates (new* calls and REST custom fields) whose connection is closed,
+    /// unanswered, after the create commits.
     pub drop_after_commit_rate: f64,
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
-use super::methods::find_custom_field;
+use super::methods::custom_field_named;
 use super::store::{Entity, Record, Store};
 use super::{strict, values};
 
@@ -315,7 +315,7 @@ fn custom_field_filter<'a>(
         .as_object()
         .ok_or_else(|| RpcError::invalid_value(path, v, "an object of custom field values"))?;
     for name in want.keys() {
-        if find_custom_field(store, e, name).is_none() {
+        if custom_field_named(store, e, name).is_none() {
             return Err(RpcError::unknown_custom_field(e.entity_type(), name));
         }
     }
@@ -377,6 +377,7 @@ fn typed_list(path: &str, v: &Value) -> Result<Vec<(String, u64)>, RpcError> {
     one_or_many(v)
         .into_iter()
         .map(|x| {
+            values::only_keys(path, values::object(path, x)?, &["entityType", "id"])?;
             let t = x.get("entityType").and_then(Value::as_str);
             let id = x.get("id").and_then(Value::as_u64);
             match (t, id) {

@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
-use super::find;
 use super::store::{Entity, Record, Store};
+use super::{find, links};
 use super::{strict, values};
 
 /// What a method does.
@@ -47,6 +47,11 @@ impl Op {
     /// The new* calls: `--drop-after-commit-rate` may hang up on them after they commit.
     pub fn creates(self) -> bool {
         matches!(self, Op::New(_) | Op::NewNote | Op::NewTag | Op::NewSource)
+    }
+
+    /// Calls that may change the store: refused up front while the state file cannot be saved.
+    pub fn writes(self) -> bool {
+        self.creates() || matches!(self, Op::Edit(_) | Op::Delete(_))
     }
 }
 
@@ -210,14 +215,15 @@ pub fn call(
             let rev = rev_param(arg("rev"))?;
             let existing = store.get_for_change(e, id, &rev)?.fields.clone();
             let changes = strict::entity_input(store, e, arg(e.param()), false)?;
+            let changed: Vec<String> = changes.keys().cloned().collect();
             let mut fields = strict::merge(&existing, changes);
             strict::complete(store, e, &mut fields)?;
-            ensure_tags(store, e, &fields);
-            let r = store
+            ensure_tags(store, e, &mut fields);
+            store
                 .replace(id, fields)
-                .cloned()
                 .ok_or_else(|| RpcError::not_found(e.title(), id))?;
-            Ok(store.render(&r))
+            links::mirror(store, e, id, &changed);
+            Ok(store.render(store.get(e, id)?))
         }
         Op::Delete(e) => {
             let id = id_param(m, params, e)?;
@@ -244,11 +250,14 @@ pub fn call(
 
 /// Validate, complete and store a new record (also used to seed a sandbox from its data file).
 pub fn create(store: &mut Store, e: Entity, input: &Value) -> Result<Record, RpcError> {
-    let mut fields = strict::entity_input(store, e, input, true)?;
-    fields.retain(|_, v| !v.is_null());
+    // Nulls mean "not given" on a create, custom-field values included.
+    let mut fields = strict::merge(&Map::new(), strict::entity_input(store, e, input, true)?);
     strict::complete(store, e, &mut fields)?;
-    ensure_tags(store, e, &fields);
-    Ok(store.insert(e, fields).clone())
+    ensure_tags(store, e, &mut fields);
+    let changed: Vec<String> = fields.keys().cloned().collect();
+    let id = store.insert(e, fields).id;
+    links::mirror(store, e, id, &changed);
+    Ok(store.get(e, id)?.clone())
 }
 
 fn id_param(m: &Method, params: &Map<String, Value>, e: Entity) -> Result<u64, RpcError> {
@@ -267,13 +276,26 @@ fn rev_param(v: &Value) -> Result<String, RpcError> {
     }
 }
 
-/// Tags named on a record exist from then on, as in Nutshell's UI.
-fn ensure_tags(store: &mut Store, e: Entity, fields: &Map<String, Value>) {
+/// Tags named on a record exist from then on, as in Nutshell's UI; the record carries each
+/// tag once, spelled as the tag is.
+fn ensure_tags(store: &mut Store, e: Entity, fields: &mut Map<String, Value>) {
+    if !fields.contains_key("tags") {
+        return;
+    }
+    let mut names: Vec<String> = Vec::new();
     for name in strict::tag_names(fields) {
-        if find_tag(store, e, &name).is_none() {
-            store.insert(Entity::Tags, tag_fields(&name, e));
+        let spelled = match find_tag(store, e, &name) {
+            Some(tag) => tag.display_name(),
+            None => {
+                store.insert(Entity::Tags, tag_fields(&name, e));
+                name
+            }
+        };
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(&spelled)) {
+            names.push(spelled);
         }
     }
+    fields.insert("tags".into(), json!(names));
 }
 
 fn find_tag<'a>(store: &'a Store, e: Entity, name: &str) -> Option<&'a Record> {
@@ -298,6 +320,14 @@ pub fn custom_field_entity(s: &str) -> Option<Entity> {
         .find(|e| e.entity_type().eq_ignore_ascii_case(s))
 }
 
+/// The field of that exact name: values are written and queried by the name as created.
+pub fn custom_field_named<'a>(store: &'a Store, e: Entity, name: &str) -> Option<&'a Record> {
+    store.all(Entity::CustomFields).find(|f| {
+        f.str_field("forEntityType") == Some(e.entity_type()) && f.str_field("name") == Some(name)
+    })
+}
+
+/// A field whose name differs only in case: a second one cannot be created.
 pub fn find_custom_field<'a>(store: &'a Store, e: Entity, name: &str) -> Option<&'a Record> {
     store.all(Entity::CustomFields).find(|f| {
         f.str_field("forEntityType") == Some(e.entity_type())
@@ -335,9 +365,13 @@ fn new_tag(store: &mut Store, tag: &Value) -> Result<Value, RpcError> {
     let name = obj.get("name").unwrap_or(&Value::Null);
     let name = values::non_empty("tag.name", name, "a tag name")?;
     let t = obj.get("entityType").unwrap_or(&Value::Null);
-    let e = t.as_str().and_then(custom_field_entity).ok_or_else(|| {
-        RpcError::invalid_value("tag.entityType", t, "Accounts, Contacts or Leads")
-    })?;
+    let e = t
+        .as_str()
+        .and_then(Entity::from_entity_type)
+        .filter(|e| custom_field_entity(e.entity_type()).is_some())
+        .ok_or_else(|| {
+            RpcError::invalid_value("tag.entityType", t, "Accounts, Contacts or Leads")
+        })?;
     if let Some(existing) = find_tag(store, e, name) {
         return Err(RpcError::duplicate_tag(
             &existing.display_name(),

@@ -11,6 +11,7 @@ mod data;
 mod errors;
 mod faults;
 mod find;
+mod links;
 mod methods;
 mod persist;
 mod rest;
@@ -100,7 +101,8 @@ impl Default for SandboxOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SandboxStats {
     pub faults: FaultCounts,
-    /// new* calls that committed (whether or not the answer was then dropped).
+    /// new* calls and REST custom-field creations that committed (whether or not the answer
+    /// was then dropped).
     pub creates_committed: u64,
 }
 

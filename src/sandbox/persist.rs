@@ -22,7 +22,7 @@ pub struct StateFile {
     /// The store version on disk; one writer at a time holds it, and never replaces a newer
     /// snapshot with an older one (the saver's write may finish after the final flush).
     written: Mutex<Option<u64>>,
-    /// The last write's failure, reported to the next call that changes something.
+    /// The last write's failure: calls that may change something are refused while it stands.
     failure: Mutex<Option<String>>,
 }
 
@@ -70,13 +70,21 @@ impl StateFile {
         Ok(())
     }
 
-    /// Something changed: schedule a write. Fails if the previous write failed.
-    pub fn changed(&self) -> Result<(), String> {
-        if let Some(e) = lock(&self.failure).take() {
-            return Err(format!("{}: {e}", self.path.display()));
+    /// Fails while the last write failed; the saver is then woken to try again, so calls are
+    /// accepted once the disk is fixed.
+    pub fn writable(&self) -> Result<(), String> {
+        match lock(&self.failure).as_ref() {
+            Some(e) => {
+                self.wake.notify_one();
+                Err(format!("{}: {e}", self.path.display()))
+            }
+            None => Ok(()),
         }
+    }
+
+    /// Something changed: schedule a write.
+    pub fn changed(&self) {
         self.wake.notify_one();
-        Ok(())
     }
 
     /// Write now if the file is behind (when the sandbox stops).
@@ -98,9 +106,7 @@ pub async fn keep_saved(shared: Arc<Shared>, state: Arc<StateFile>) {
             Ok(Err(e)) => Some(e.to_string()),
             Err(e) => Some(e.to_string()),
         };
-        if failure.is_some() {
-            *lock(&state.failure) = failure;
-        }
+        *lock(&state.failure) = failure;
     }
 }
 

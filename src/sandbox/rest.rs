@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::errors::RestError;
 use super::methods;
-use super::server::{Shared, changed};
+use super::server::{Shared, changed, writable};
 use super::values::CUSTOM_FIELD_TYPES;
 
 pub fn create_custom_field(shared: &Shared, entity: &str, body: &[u8]) -> Result<Value, RestError> {
@@ -38,6 +38,7 @@ pub fn create_custom_field(shared: &Shared, entity: &str, body: &[u8]) -> Result
         )));
     }
     let mut store = shared.store();
+    writable(shared).map_err(|err| RestError::NotSaved(err.message))?;
     if methods::find_custom_field(&store, e, name).is_some() {
         return Err(RestError::Duplicate {
             name: name.to_string(),
@@ -45,7 +46,6 @@ pub fn create_custom_field(shared: &Shared, entity: &str, body: &[u8]) -> Result
         });
     }
     let field = methods::insert_custom_field(&mut store, e, name, kind);
-    let rendered = store.render(&field);
-    changed(shared).map_err(|err| RestError::NotSaved(err.message))?;
-    Ok(rendered)
+    changed(shared);
+    Ok(store.render(&field))
 }

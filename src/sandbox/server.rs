@@ -198,10 +198,7 @@ async fn json_rpc(
     };
     let created = outcome.as_ref().is_ok_and(|(_, created)| *created);
     if created && drop_after_commit {
-        shared.faults.count(|c| c.dropped_after_commit += 1);
-        hangup.0.notify_one();
-        // Never answer: the connection task drops this connection.
-        return std::future::pending::<Response>().await;
+        return hang_up(&shared, &hangup).await;
     }
     let status = match &outcome {
         Ok(_) => StatusCode::OK,
@@ -209,6 +206,14 @@ async fn json_rpc(
     };
     let outcome = outcome.map(|(result, _)| result);
     (status, axum::Json(rpc::envelope(&id, outcome))).into_response()
+}
+
+/// Close the connection without answering a create that committed.
+async fn hang_up(shared: &Shared, hangup: &Hangup) -> Response {
+    shared.faults.count(|c| c.dropped_after_commit += 1);
+    hangup.0.notify_one();
+    // Never answer: the connection task drops this connection.
+    std::future::pending::<Response>().await
 }
 
 /// Run a call; also whether it was a new* that committed.
@@ -224,12 +229,16 @@ fn dispatch(shared: &Shared, call: &rpc::Call) -> Result<(Value, bool), RpcError
                 .any(|m| m.eq_ignore_ascii_case(&shared.credentials.username))
         })
         .map(|u| u.id);
+    if method.op.writes() {
+        writable(shared)?;
+    }
     let before = store.version;
     let result = methods::call(&mut store, method, &call.params, me)?;
+    // Only a create that changed the store committed (newSource may return an existing source).
+    let created = method.op.creates() && store.version != before;
     if store.version != before {
-        changed(shared)?;
+        changed(shared);
     }
-    let created = method.op.creates();
     if created {
         shared.creates_committed.fetch_add(1, Ordering::Relaxed);
     }
@@ -262,25 +271,42 @@ fn api_for_username(shared: &Shared, call: &rpc::Call) -> Result<Value, RpcError
     Ok(json!({"api": shared.addr.to_string()}))
 }
 
-/// After a call that changed something: have the state file saved.
-pub fn changed(shared: &Shared) -> Result<(), RpcError> {
+/// Before a call that may change something: refuse it, having done nothing, if the last save
+/// failed. An error after the change would be a 500 for a committed write, and a client that
+/// retries it would make a duplicate.
+pub fn writable(shared: &Shared) -> Result<(), RpcError> {
     match &shared.state {
-        Some(state) => state.changed().map_err(|e| RpcError::state_not_saved(&e)),
+        Some(state) => state.writable().map_err(|e| RpcError::state_not_saved(&e)),
         None => Ok(()),
+    }
+}
+
+/// After a call that changed something: have the state file saved.
+pub fn changed(shared: &Shared) {
+    if let Some(state) = &shared.state {
+        state.changed();
     }
 }
 
 async fn rest_custom_field(
     State(shared): State<Arc<Shared>>,
+    Extension(hangup): Extension<Hangup>,
     UrlPath(entity): UrlPath<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(refusal) = gate(&shared, &headers).await {
-        return refuse(refusal, &Value::Null);
-    }
+    let drop_after_commit = match gate(&shared, &headers).await {
+        Ok(d) => d,
+        Err(refusal) => return refuse(refusal, &Value::Null),
+    };
     match rest::create_custom_field(&shared, &entity, &body) {
-        Ok(field) => (StatusCode::CREATED, axum::Json(field)).into_response(),
+        Ok(field) => {
+            shared.creates_committed.fetch_add(1, Ordering::Relaxed);
+            if drop_after_commit {
+                return hang_up(&shared, &hangup).await;
+            }
+            (StatusCode::CREATED, axum::Json(field)).into_response()
+        }
         Err(e) => {
             let status = e.http_status();
             let body = json!({"error": {"status": status.as_u16(), "message": e.to_string()}});

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
+use super::links;
 
 /// The kinds of thing the sandbox stores, named by Nutshell's `entityType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -209,6 +210,10 @@ impl Store {
         let id = self.next_id;
         self.next_id += 1;
         if entity == Entity::Leads {
+            // Never the same as the id, so a client that mixes the two up is caught.
+            if self.next_lead_number == id {
+                self.next_lead_number += 1;
+            }
             fields.insert("number".into(), json!(self.next_lead_number));
             self.next_lead_number += 1;
         }
@@ -256,6 +261,15 @@ impl Store {
         Some(record)
     }
 
+    /// Change a live record's fields as a side effect of another record's write (its other side
+    /// of a link): no rev bump, no new modified time.
+    pub fn update_fields(&mut self, id: u64, change: impl FnOnce(&mut Map<String, Value>)) {
+        if let Some(record) = self.records.get_mut(&id).filter(|r| r.deleted.is_none()) {
+            change(&mut record.fields);
+            self.version += 1;
+        }
+    }
+
     pub fn soft_delete(&mut self, id: u64) {
         if let Some(record) = self.records.get_mut(&id) {
             let t = now();
@@ -287,6 +301,7 @@ impl Store {
     /// The full response shape of a record.
     pub fn render(&self, r: &Record) -> Value {
         let mut out = r.fields.clone();
+        self.drop_deleted_links(&mut out);
         match r.entity {
             Entity::Leads => self.render_lead(r, &mut out),
             Entity::Activities => self.render_activity(&mut out),
@@ -297,6 +312,31 @@ impl Store {
         }
         self.stamp(r, &mut out);
         Value::Object(out)
+    }
+
+    /// A deleted record drops out of the links that name it: link lists, a lead's primary
+    /// account, an activity's participants.
+    fn drop_deleted_links(&self, out: &mut Map<String, Value>) {
+        let live = |x: &Value, entity: Option<Entity>| {
+            let id = x.get("id").and_then(Value::as_u64);
+            let entity = entity.or_else(|| {
+                x.get("entityType")
+                    .and_then(Value::as_str)
+                    .and_then(Entity::from_entity_type)
+            });
+            matches!((entity, id), (Some(e), Some(id)) if self.live(e, id).is_some())
+        };
+        for key in ["accounts", "contacts", "leads", "participants"] {
+            if let Some(Value::Array(list)) = out.get_mut(key) {
+                list.retain(|x| live(x, links::target(key)));
+            }
+        }
+        if out
+            .get("primaryAccount")
+            .is_some_and(|p| !live(p, Some(Entity::Accounts)))
+        {
+            out.remove("primaryAccount");
+        }
     }
 
     /// The short shape find* (with `stubResponses`) and search* return.
@@ -369,3 +409,22 @@ impl Store {
 
 /// The `rev` value a community client sends to skip the check (unconfirmed in Nutshell's docs).
 pub const REV_IGNORE: &str = "REV_IGNORE";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lead_number_is_never_its_id() {
+        let mut store = Store::new();
+        // 1,000 records first: the next id is 1001, the first lead number.
+        for _ in 0..1000 {
+            store.insert(Entity::Accounts, Map::new());
+        }
+        let lead = store.insert(Entity::Leads, Map::new()).clone();
+        assert_eq!(lead.id, FIRST_LEAD_NUMBER);
+        assert_ne!(lead.u64_field("number"), Some(lead.id));
+        let next = store.insert(Entity::Leads, Map::new()).clone();
+        assert!(next.u64_field("number") > lead.u64_field("number"));
+    }
+}

@@ -5,17 +5,20 @@
 use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
+use super::methods::custom_field_named;
 use super::store::{Entity, Store};
 use super::values::{
-    addresses, custom_value, emails, labelled_strings, list, money, non_empty, object, only_keys,
-    person_name, string, timestamp,
+    addresses, custom_value, emails, list, money, non_empty, object, only_keys, person_name,
+    phones, string, timestamp,
 };
 
 /// How one input key is checked and normalized.
 #[derive(Debug, Clone, Copy)]
 enum Rule {
     Text,
-    Integer,
+    /// An id into a catalogue the sandbox does not have (industries, account types,
+    /// territories): any id is a bad reference, named by this title.
+    Uncatalogued(&'static str),
     Flag,
     Confidence,
     LeadStatus,
@@ -52,9 +55,9 @@ fn shape(entity: Entity) -> Option<Shape> {
             keys: &[
                 ("name", Text),
                 ("description", Text),
-                ("industryId", Integer),
-                ("accountTypeId", Integer),
-                ("territoryId", Integer),
+                ("industryId", Uncatalogued("Industry")),
+                ("accountTypeId", Uncatalogued("Account Type")),
+                ("territoryId", Uncatalogued("Territory")),
                 ("owner", Owner),
                 ("url", Urls),
                 ("phone", Phones),
@@ -292,7 +295,10 @@ fn check(
     let bad = |expected: &str| RpcError::invalid_value(path, v, expected);
     Ok(match rule {
         Rule::Text => Value::String(v.as_str().ok_or_else(|| bad("a string"))?.to_string()),
-        Rule::Integer => json!(v.as_i64().ok_or_else(|| bad("an integer"))?),
+        Rule::Uncatalogued(title) => match v.as_u64() {
+            Some(_) => return Err(RpcError::bad_reference(path, title, v)),
+            None => return Err(bad("an integer id")),
+        },
         Rule::Flag => json!(v.as_bool().ok_or_else(|| bad("true or false"))?),
         Rule::Confidence => match v.as_i64() {
             Some(c) if (0..=100).contains(&c) => json!(c),
@@ -329,7 +335,7 @@ fn check(
         Rule::Money => money(path, v)?,
         Rule::Ref(target) => json!(live_id(store, path, v, target)?),
         Rule::Emails => emails(path, v)?,
-        Rule::Phones => labelled_strings(path, v)?,
+        Rule::Phones => phones(path, v)?,
         Rule::Urls => match v {
             Value::String(_) => json!([v]),
             _ => list(path, v, |p, item| string(p, item).map(Value::from))?,
@@ -441,20 +447,19 @@ pub fn note_target(store: &Store, v: &Value) -> Result<Value, RpcError> {
 /// value fit the field's type.
 fn custom_fields(store: &Store, entity: Entity, path: &str, v: &Value) -> Result<Value, RpcError> {
     let obj = object(path, v)?;
+    let mut out = Map::new();
     for (name, value) in obj {
-        let field = store
-            .all(Entity::CustomFields)
-            .find(|f| {
-                f.str_field("forEntityType") == Some(entity.entity_type())
-                    && f.str_field("name") == Some(name.as_str())
-            })
+        let field = custom_field_named(store, entity, name)
             .ok_or_else(|| RpcError::unknown_custom_field(entity.entity_type(), name))?;
-        if !value.is_null() {
+        let normalized = if value.is_null() {
+            Value::Null
+        } else {
             let kind = field.str_field("type").unwrap_or("Text");
-            custom_value(&format!("{path}.{name}"), kind, value)?;
-        }
+            custom_value(&format!("{path}.{name}"), kind, value)?
+        };
+        out.insert(name.clone(), normalized);
     }
-    Ok(v.clone())
+    Ok(Value::Object(out))
 }
 
 #[cfg(test)]

@@ -124,16 +124,38 @@ pub fn emails(path: &str, v: &Value) -> Result<Value, RpcError> {
     Ok(Value::Object(out))
 }
 
-pub fn labelled_strings(path: &str, v: &Value) -> Result<Value, RpcError> {
+/// A phone number as people write them: digits with spaces, `+ - . ( ) / # * , ;` and an
+/// `x`/`ext` extension; at least one digit. Words ("call me") and empty strings are refused.
+fn phone<'a>(path: &str, v: &'a Value) -> Result<&'a str, RpcError> {
+    let s = string(path, v)?.trim();
+    let lower = s.to_ascii_lowercase();
+    let body = lower.replace("ext", "");
+    let ok = s.chars().any(|c| c.is_ascii_digit())
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-.()/#*,;x".contains(c));
+    if ok {
+        Ok(s)
+    } else {
+        Err(RpcError::invalid_value(path, v, "a phone number"))
+    }
+}
+
+/// Phones as a list or `{label: number}`.
+pub fn phones(path: &str, v: &Value) -> Result<Value, RpcError> {
     match v {
         Value::Object(map) => {
+            let mut out = Map::new();
             for (label, item) in map {
-                string(&format!("{path}.{label}"), item)?;
+                out.insert(
+                    label.clone(),
+                    json!(phone(&format!("{path}.{label}"), item)?),
+                );
             }
-            Ok(v.clone())
+            Ok(Value::Object(out))
         }
-        Value::String(_) => Ok(json!([v])),
-        _ => list(path, v, |p, item| string(p, item).map(Value::from)),
+        Value::String(_) => Ok(json!([phone(path, v)?])),
+        _ => list(path, v, |p, item| phone(p, item).map(Value::from)),
     }
 }
 
@@ -188,11 +210,11 @@ pub fn money(path: &str, v: &Value) -> Result<Value, RpcError> {
         _ => None,
     };
     match number {
-        Some(n) if n.is_finite() => Ok(json!({"currency": code, "amount": amount})),
+        Some(n) if n.is_finite() && n >= 0.0 => Ok(json!({"currency": code, "amount": amount})),
         _ => Err(RpcError::invalid_value(
             &format!("{path}.amount"),
             amount,
-            "a number",
+            "a number of at least 0",
         )),
     }
 }
@@ -231,11 +253,12 @@ pub fn person_name(path: &str, v: &Value) -> Result<Value, RpcError> {
 }
 
 /// The custom-field types the sandbox knows, as the REST API names them.
-pub const CUSTOM_FIELD_TYPES: [&str; 11] = [
+pub const CUSTOM_FIELD_TYPES: [&str; 12] = [
     "Text",
     "LongText",
     "Currency",
     "Date",
+    "DateTime",
     "Decision",
     "Number",
     "Email",
@@ -245,7 +268,12 @@ pub const CUSTOM_FIELD_TYPES: [&str; 11] = [
     "MultiSelect",
 ];
 
-pub fn custom_value(path: &str, kind: &str, v: &Value) -> Result<(), RpcError> {
+/// A custom-field value checked against the field's type, normalized as stored (a DateTime in
+/// UTC, like every other instant).
+pub fn custom_value(path: &str, kind: &str, v: &Value) -> Result<Value, RpcError> {
+    if kind == "DateTime" {
+        return timestamp(path, v).map(Value::from);
+    }
     let ok = match kind {
         "Number" => v.is_number(),
         "Decision" => v.is_boolean(),
@@ -259,7 +287,7 @@ pub fn custom_value(path: &str, kind: &str, v: &Value) -> Result<(), RpcError> {
         _ => v.is_string(),
     };
     if ok {
-        Ok(())
+        Ok(v.clone())
     } else {
         Err(RpcError::invalid_value(
             path,

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crm_migrate::sandbox::{Knobs, RunningSandbox, Sandbox, SandboxOptions};
+use crm_migrate::sandbox::{INVALID_PARAMS, Knobs, RunningSandbox, Sandbox, SandboxOptions};
 use serde_json::{Value, json};
 
 pub async fn start() -> RunningSandbox {
@@ -124,6 +124,18 @@ impl Rpc {
         r
     }
 
+    /// `get{title}` of a record (`title`: Account, Contact, Lead, …); must succeed.
+    pub async fn get(&self, title: &str, id: &Value) -> Value {
+        self.ok(&format!("get{title}"), id_params(title, id)).await
+    }
+
+    /// `delete{title}` of a record at the rev it carries; must succeed.
+    pub async fn delete(&self, title: &str, record: &Value) {
+        let mut params = id_params(title, &record["id"]);
+        params["rev"] = record["rev"].clone();
+        assert_eq!(self.ok(&format!("delete{title}"), params).await, true);
+    }
+
     /// POST to the REST custom-field endpoint.
     pub async fn rest_field(&self, entity: &str, body: Value) -> Reply {
         let resp = self
@@ -160,4 +172,40 @@ pub async fn user_id(rpc: &Rpc, email: &str) -> u64 {
         .unwrap()["id"]
         .as_u64()
         .unwrap()
+}
+
+/// A 400 invalid-params error whose message mentions every `words`.
+pub fn invalid(r: &Reply, words: &[&str]) {
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.code(), INVALID_PARAMS, "{}", r.text);
+    for w in words {
+        assert!(r.message().contains(w), "{w:?} not in {}", r.message());
+    }
+}
+
+/// Ids of a list of records, in order.
+pub fn ids(list: &Value) -> Vec<u64> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_u64().unwrap())
+        .collect()
+}
+
+/// Default options with a state file.
+pub fn state_options(state: &std::path::Path) -> SandboxOptions {
+    SandboxOptions {
+        state_file: Some(state.to_path_buf()),
+        ..SandboxOptions::default()
+    }
+}
+
+/// `{"leadId": id}` and the like for a record of `title` (Account, Activity, …).
+pub fn id_params(title: &str, id: &Value) -> Value {
+    let mut chars = title.chars();
+    let first = chars.next().map(|c| c.to_ascii_lowercase()).into_iter();
+    let key: String = first.chain(chars).chain("Id".chars()).collect();
+    let mut params = json!({});
+    params[key] = id.clone();
+    params
 }
