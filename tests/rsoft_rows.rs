@@ -64,7 +64,8 @@ fn unbalanced_quote_closed_later_lets_later_rows_read() {
     assert_eq!(rows[1].as_ref().unwrap().get("Note"), Some("after"));
     assert_eq!(rows[1].as_ref().unwrap().line, 4);
     assert_eq!(rows[2].as_ref().unwrap().get("Note"), Some("ok"));
-    assert_eq!(r.counts().read + r.counts().bad, 3);
+    assert_eq!(rows.len(), 3);
+    assert_eq!((r.counts().read, r.counts().bad), (2, 1));
 }
 
 #[test]
