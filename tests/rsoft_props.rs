@@ -4,6 +4,8 @@
 mod common;
 
 use crm_migrate::discovery::discover_path;
+use crm_migrate::discovery::owners::parse_owner;
+use crm_migrate::rsoft::modules::classify;
 use crm_migrate::rsoft::{ColumnProfiler, Module};
 use proptest::prelude::*;
 
@@ -75,6 +77,21 @@ proptest! {
         }
         let profile = p.finish("Created On", Some(Module::Leads));
         prop_assert_eq!(profile.rows, values.len() as u64);
+    }
+
+    #[test]
+    fn any_owner_text_splits_into_trimmed_parts(raw in "[ <>\"@.a-zé₹]{0,24}") {
+        let (name, email) = parse_owner(&raw);
+        for part in name.iter().chain(&email) {
+            prop_assert!(!part.is_empty());
+            prop_assert!(raw.contains(part.as_str()));
+        }
+    }
+
+    #[test]
+    fn any_file_name_and_headers_classify(name in any::<String>(), headers in proptest::collection::vec(any::<String>(), 0..8)) {
+        let c = classify(&name, &headers);
+        prop_assert!((0.0..=1.0).contains(&c.confidence), "{}", c.confidence);
     }
 }
 
