@@ -3,12 +3,14 @@
 # Python `csv` pass over the same files. Prints both times, the speed ratio (python / ours;
 # target >= 5x) and discover's peak RSS (target < 200 MB).
 #
-# Usage: bench/discover.sh [SCALE]   (default 4762: 210 data rows per block -> ~1,000,000 rows)
+# Usage: bench/discover.sh [--scale] [SCALE]   (default 4762: 210 data rows per block -> ~1,000,000 rows)
 # RUNS=N (default 3): each side runs N times and its best time counts.
-# Needs: cargo, python3, GNU time at /usr/bin/time. Writes under ${BENCH_DIR:-/tmp/crm-migrate-bench}.
+# Needs: cargo, python3 (bench/measure.py takes times and peak RSS; no GNU time needed).
+# Writes under ${BENCH_DIR:-/tmp/crm-migrate-bench}.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+[ "${1:-}" = "--scale" ] && shift
 SCALE="${1:-4762}"
 DIR="${BENCH_DIR:-/tmp/crm-migrate-bench}"
 EXPORT="$DIR/export"
@@ -27,16 +29,16 @@ cat "$EXPORT"/*.csv > /dev/null
 # disturbed by others. Peak RSS is the largest seen.
 RUNS="${RUNS:-3}"
 ours_s=""; py_s=""; rss_kb=0
-secs() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$1"; }
+field() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
 min() { python3 -c "import sys; print(min(float(x) for x in sys.argv[1:]))" "$@"; }
 for _ in $(seq "$RUNS"); do
-    /usr/bin/time -v -o "$DIR/time.txt" "$BIN" discover "$EXPORT" --json --out "$REPORT"
-    run_s=$(secs "$DIR/time.txt")
+    python3 bench/measure.py "$DIR/time.txt" "$BIN" discover "$EXPORT" --json --out "$REPORT"
+    run_s=$(field wall_s "$DIR/time.txt")
     ours_s=$(min $run_s ${ours_s:-$run_s})
-    run_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$DIR/time.txt")
+    run_kb=$(field max_rss_kb "$DIR/time.txt")
     [ "$run_kb" -gt "$rss_kb" ] && rss_kb=$run_kb
-    /usr/bin/time -f '%e' -o "$DIR/python-time.txt" python3 bench/csv_pass.py "$EXPORT" "$REPORT" > "$DIR/python.txt"
-    run_s=$(cat "$DIR/python-time.txt")
+    python3 bench/measure.py "$DIR/python-time.txt" python3 bench/csv_pass.py "$EXPORT" "$REPORT" > "$DIR/python.txt"
+    run_s=$(field wall_s "$DIR/python-time.txt")
     py_s=$(min $run_s ${py_s:-$run_s})
 done
 
@@ -49,8 +51,7 @@ fi
 
 printf 'rows:              %s (discover and python agree)\n' "$rows"
 printf 'discover:          %.2f s (best of %s; last run user %s s, system %s s)\n' "$ours_s" "$RUNS" \
-    "$(awk -F': ' '/User time/ {print $2}' "$DIR/time.txt")" \
-    "$(awk -F': ' '/System time/ {print $2}' "$DIR/time.txt")"
+    "$(field user_s "$DIR/time.txt")" "$(field sys_s "$DIR/time.txt")"
 printf 'python csv pass:   %.2f s (best of %s)\n' "$py_s" "$RUNS"
 calc() { python3 -c "print($1)"; }
 printf 'speed ratio:       %.1fx (python / discover; target >= 5x)\n' "$(calc "$py_s / $ours_s")"

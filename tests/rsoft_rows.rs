@@ -64,7 +64,8 @@ fn unbalanced_quote_closed_later_lets_later_rows_read() {
     assert_eq!(rows[1].as_ref().unwrap().get("Note"), Some("after"));
     assert_eq!(rows[1].as_ref().unwrap().line, 4);
     assert_eq!(rows[2].as_ref().unwrap().get("Note"), Some("ok"));
-    assert_eq!(r.counts().read + r.counts().bad, 3);
+    assert_eq!(rows.len(), 3);
+    assert_eq!((r.counts().read, r.counts().bad), (2, 1));
 }
 
 #[test]
@@ -183,4 +184,29 @@ fn a_quote_that_never_closes_is_cut_at_the_row_limit_and_reading_resumes() {
     assert_eq!(last.line, 20_000);
     assert!(r.counts().read > 10_000, "{:?}", r.counts());
     assert_eq!(r.counts().read + r.counts().bad, rows.len() as u64);
+}
+
+#[test]
+fn a_header_that_fails_to_read_names_the_file_and_what_to_do() {
+    /// A long header line, then a read error (a disk or network share giving out).
+    struct FailsAfterHeaderStart(usize);
+    impl std::io::Read for FailsAfterHeaderStart {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0 == 0 {
+                return Err(std::io::Error::other("share went away"));
+            }
+            let n = buf.len().min(self.0);
+            buf[..n].fill(b'H');
+            self.0 -= n;
+            Ok(n)
+        }
+    }
+    let input = FailsAfterHeaderStart(crm_migrate::rsoft::decode::SNIFF_BYTES + 10);
+    let err = crm_migrate::rsoft::RowReader::new("deals.csv", Box::new(input))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.starts_with("deals.csv"), "{err}");
+    assert!(err.contains("share went away"), "{err}");
+    assert!(err.contains("run again"), "{err}");
 }

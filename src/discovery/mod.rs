@@ -405,7 +405,6 @@ fn read_files(export: &Export) -> Result<Vec<Pass>, ReadError> {
 
 fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
     let mut pass = Pass::default();
-    let pass = &mut pass;
     let mut reader = export.rows(file)?;
     let module = file.module;
     let headers = reader.headers().names().to_vec();
@@ -551,5 +550,5 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
         decided: sniff.how,
         columns,
     });
-    Ok(std::mem::take(pass))
+    Ok(pass)
 }

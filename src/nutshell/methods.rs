@@ -138,7 +138,6 @@ pub const NEW_NOTE: MethodSpec =
     MethodSpec::new("newNote", &[NOTE_ENTITY, NOTE_TEXT], Effect::Create);
 pub const NOTE_ENTITY: &str = "entity";
 pub const NOTE_TEXT: &str = "note";
-pub const NOTE_ENTITY_TYPE: &str = "Notes";
 
 pub const SEARCH_BY_EMAIL: MethodSpec =
     MethodSpec::new("searchByEmail", &[EMAIL_ADDRESS_STRING], Effect::Read);

@@ -46,7 +46,9 @@ impl RetryPolicy {
 pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        // Negative, NaN, infinite or too large for a Duration: not a usable wait (and
+        // `from_secs_f64` would panic on the last three).
+        return Duration::try_from_secs_f64(secs).ok();
     }
     let when = DateTime::parse_from_rfc2822(value).ok()?;
     Some(
@@ -100,6 +102,9 @@ mod tests {
             "a past date means now"
         );
         assert_eq!(parse_retry_after("-1", now), None);
+        for absurd in ["1e30", "inf", "NaN"] {
+            assert_eq!(parse_retry_after(absurd, now), None, "{absurd}");
+        }
         assert_eq!(parse_retry_after("soon", now), None);
     }
 }

@@ -184,8 +184,9 @@ impl Throttle {
                 pace.rate = (pace.rate + s.increase_per_sec / pace.rate).min(s.ceiling_rps);
             }
             Signal::RateLimited { retry_after } | Signal::ServerError { retry_after } => {
-                if let Some(wait) = retry_after {
-                    pace.backoff_until = pace.backoff_until.max(now + wait);
+                // A wait past the clock's range cannot be a deadline (and `+` would panic).
+                if let Some(until) = retry_after.and_then(|wait| now.checked_add(wait)) {
+                    pace.backoff_until = pace.backoff_until.max(until);
                 }
                 decrease(&mut pace, s, now);
             }
@@ -285,6 +286,17 @@ mod tests {
             tokio::time::advance(Duration::from_secs(2)).await;
         }
         assert_eq!(t.snapshot().current_rps, 0.5, "floor");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_retry_after_beyond_the_clock_does_not_panic() {
+        let t = Throttle::new(settings());
+        t.record(Signal::RateLimited {
+            retry_after: Some(Duration::MAX),
+        });
+        let s = t.snapshot();
+        assert_eq!((s.http_429, s.backoff_ms), (1, 0));
+        assert_eq!(s.current_rps, 2.5);
     }
 
     #[tokio::test(start_paused = true)]

@@ -290,13 +290,31 @@ impl Export {
         TableFile::create(&self.out_dir.join(file_name), layout, header)
     }
 
+    /// A table of `count` rows, row `index` made by `row(index)`. The header and the rows have the
+    /// same width by type: a column added to one and not the other does not compile.
+    fn generated<const N: usize>(
+        &self,
+        file_name: &str,
+        layout: Layout,
+        header: [&str; N],
+        count: u64,
+        row: impl Fn(u64) -> [String; N],
+    ) -> Result<u64, GeneratorError> {
+        let mut table = self.table(file_name, layout, &header)?;
+        for index in 0..count {
+            table.row(&row(index))?;
+        }
+        table.finish()
+    }
+
+    /// A table of rows that do not depend on the scale.
     fn fixed<const N: usize>(
         &self,
         file_name: &str,
-        header: &[&str],
+        header: [&str; N],
         rows: &[[&str; N]],
     ) -> Result<u64, GeneratorError> {
-        let mut table = self.table(file_name, Layout::PLAIN, header)?;
+        let mut table = self.table(file_name, Layout::PLAIN, &header)?;
         for row in rows {
             table.row(row)?;
         }
@@ -305,12 +323,12 @@ impl Export {
 
     fn users(&self, file_name: &str) -> Result<u64, GeneratorError> {
         let header = ["User ID", "Name", "Email", "Role", "Status"];
-        self.fixed(file_name, &header, &vocabulary::USERS)
+        self.fixed(file_name, header, &vocabulary::USERS)
     }
 
     fn custom_fields(&self, file_name: &str) -> Result<u64, GeneratorError> {
         let header = ["Module", "Field Name", "Field Type", "Options", "Required"];
-        self.fixed(file_name, &header, &vocabulary::CUSTOM_FIELDS)
+        self.fixed(file_name, header, &vocabulary::CUSTOM_FIELDS)
     }
 
     fn workflows(&self, file_name: &str) -> Result<u64, GeneratorError> {
@@ -323,7 +341,7 @@ impl Export {
             "Actions",
             "Status",
         ];
-        self.fixed(file_name, &header, &vocabulary::WORKFLOWS)
+        self.fixed(file_name, header, &vocabulary::WORKFLOWS)
     }
 
     fn pipelines(&self, file_name: &str) -> Result<u64, GeneratorError> {
@@ -437,30 +455,34 @@ impl Export {
             delimiter: b',',
             crlf: true,
         };
-        let mut table = self.table(file_name, layout, &header)?;
-        for index in 0..self.blocks * COMPANIES {
-            let c = self.company(index);
-            table.row(&[
-                c.id,
-                c.name,
-                c.industry.to_string(),
-                format!("www.{}", c.domain),
-                c.phone,
-                c.email,
-                c.address,
-                c.city.name.to_string(),
-                c.city.state.to_string(),
-                "India".to_string(),
-                c.pincode,
-                c.owner.raw.to_string(),
-                c.tags.to_string(),
-                day_first_date(c.created),
-                day_first(c.modified),
-                c.gst,
-                c.turnover,
-            ])?;
-        }
-        table.finish()
+        self.generated(
+            file_name,
+            layout,
+            header,
+            self.blocks * COMPANIES,
+            |index| {
+                let c = self.company(index);
+                [
+                    c.id,
+                    c.name,
+                    c.industry.to_string(),
+                    format!("www.{}", c.domain),
+                    c.phone,
+                    c.email,
+                    c.address,
+                    c.city.name.to_string(),
+                    c.city.state.to_string(),
+                    "India".to_string(),
+                    c.pincode,
+                    c.owner.raw.to_string(),
+                    c.tags.to_string(),
+                    day_first_date(c.created),
+                    day_first(c.modified),
+                    c.gst,
+                    c.turnover,
+                ]
+            },
+        )
     }
 
     fn contact(&self, index: u64) -> Contact {
@@ -525,8 +547,7 @@ impl Export {
             encoding: FileEncoding::Utf8Bom,
             ..Layout::PLAIN
         };
-        let mut table = self.table(file_name, layout, &header)?;
-        for index in 0..self.blocks * CONTACTS {
+        self.generated(file_name, layout, header, self.blocks * CONTACTS, |index| {
             let position = index % CONTACTS;
             let c = self.contact(index);
             // A second stream for the columns no other module needs, so `contact()` stays cheap.
@@ -556,7 +577,7 @@ impl Export {
             } else {
                 c.city.language
             };
-            table.row(&[
+            [
                 c.id,
                 c.first.to_string(),
                 c.last.to_string(),
@@ -586,9 +607,8 @@ impl Export {
                 pick(&mut rng, &vocabulary::CUSTOMER_TYPES).to_string(),
                 referral,
                 language.to_string(),
-            ])?;
-        }
-        table.finish()
+            ]
+        })
     }
 
     fn leads(&self, file_name: &str) -> Result<u64, GeneratorError> {
@@ -609,76 +629,80 @@ impl Export {
             "Created On",
             "Modified On",
         ];
-        let mut table = self.table(file_name, Layout::PLAIN, &header)?;
-        for index in 0..self.blocks * LEADS {
-            let block = index / LEADS;
-            let position = index % LEADS;
-            let mut rng = self.rng(Stream::Lead, index);
-            let created = moment(&mut rng, position);
-            let conversion = CONVERSIONS.iter().find(|(p, ..)| *p == position);
-            let (name, email, mobile, company, status, converted) = match conversion {
-                Some((_, contact, deal)) => {
-                    let c = self.contact(block * CONTACTS + contact);
-                    let converted_on = later(&mut rng, created, 45);
-                    (
-                        format!("{} {}", c.first, c.last),
-                        c.email,
-                        c.mobile,
-                        c.company_name,
-                        "Converted",
-                        [
-                            day_first_date(converted_on),
-                            c.id,
-                            deal.map(|d| deal_id(block * DEALS + d)).unwrap_or_default(),
-                        ],
-                    )
-                }
-                None => {
-                    let first = pick(&mut rng, &vocabulary::FIRST_NAMES);
-                    let last = pick(&mut rng, &vocabulary::LAST_NAMES);
-                    let email = format!(
-                        "{}{}@{}",
-                        first.to_lowercase(),
-                        rng.random_range(1..999),
-                        pick(&mut rng, &["gmail.com", "yahoo.co.in", "rediffmail.com"])
-                    );
-                    let company = if rng.random_bool(0.5) {
-                        self.company(block * COMPANIES + rng.random_range(0..COMPANIES))
-                            .name
-                    } else {
-                        let brand = pick(&mut rng, &vocabulary::BRANDS);
-                        format!("{brand} {}", pick(&mut rng, &vocabulary::TRADES).0)
-                    };
-                    (
-                        format!("{first} {last}"),
-                        email,
-                        mobile(&mut rng),
-                        company,
-                        *pick(&mut rng, &vocabulary::OPEN_LEAD_STATUSES),
-                        Default::default(),
-                    )
-                }
-            };
-            let [converted_on, converted_contact, converted_deal] = converted;
-            table.row(&[
-                format!("LEAD-{}", 3001 + index),
-                name,
-                email,
-                mobile_form(&mobile, position % 4),
-                company,
-                pick(&mut rng, &vocabulary::LEAD_SOURCES).to_string(),
-                status.to_string(),
-                rng.random_range(5..100).to_string(),
-                owner(&mut rng, position, &LEFT_OWNER_LEADS).raw.to_string(),
-                pick(&mut rng, &vocabulary::TAG_CELLS).to_string(),
-                converted_on,
-                converted_contact,
-                converted_deal,
-                day_first(created),
-                day_first(later(&mut rng, created, 60)),
-            ])?;
-        }
-        table.finish()
+        self.generated(
+            file_name,
+            Layout::PLAIN,
+            header,
+            self.blocks * LEADS,
+            |index| {
+                let block = index / LEADS;
+                let position = index % LEADS;
+                let mut rng = self.rng(Stream::Lead, index);
+                let created = moment(&mut rng, position);
+                let conversion = CONVERSIONS.iter().find(|(p, ..)| *p == position);
+                let (name, email, mobile, company, status, converted) = match conversion {
+                    Some((_, contact, deal)) => {
+                        let c = self.contact(block * CONTACTS + contact);
+                        let converted_on = later(&mut rng, created, 45);
+                        (
+                            format!("{} {}", c.first, c.last),
+                            c.email,
+                            c.mobile,
+                            c.company_name,
+                            "Converted",
+                            [
+                                day_first_date(converted_on),
+                                c.id,
+                                deal.map(|d| deal_id(block * DEALS + d)).unwrap_or_default(),
+                            ],
+                        )
+                    }
+                    None => {
+                        let first = pick(&mut rng, &vocabulary::FIRST_NAMES);
+                        let last = pick(&mut rng, &vocabulary::LAST_NAMES);
+                        let email = format!(
+                            "{}{}@{}",
+                            first.to_lowercase(),
+                            rng.random_range(1..999),
+                            pick(&mut rng, &["gmail.com", "yahoo.co.in", "rediffmail.com"])
+                        );
+                        let company = if rng.random_bool(0.5) {
+                            self.company(block * COMPANIES + rng.random_range(0..COMPANIES))
+                                .name
+                        } else {
+                            let brand = pick(&mut rng, &vocabulary::BRANDS);
+                            format!("{brand} {}", pick(&mut rng, &vocabulary::TRADES).0)
+                        };
+                        (
+                            format!("{first} {last}"),
+                            email,
+                            mobile(&mut rng),
+                            company,
+                            *pick(&mut rng, &vocabulary::OPEN_LEAD_STATUSES),
+                            Default::default(),
+                        )
+                    }
+                };
+                let [converted_on, converted_contact, converted_deal] = converted;
+                [
+                    format!("LEAD-{}", 3001 + index),
+                    name,
+                    email,
+                    mobile_form(&mobile, position % 4),
+                    company,
+                    pick(&mut rng, &vocabulary::LEAD_SOURCES).to_string(),
+                    status.to_string(),
+                    rng.random_range(5..100).to_string(),
+                    owner(&mut rng, position, &LEFT_OWNER_LEADS).raw.to_string(),
+                    pick(&mut rng, &vocabulary::TAG_CELLS).to_string(),
+                    converted_on,
+                    converted_contact,
+                    converted_deal,
+                    day_first(created),
+                    day_first(later(&mut rng, created, 60)),
+                ]
+            },
+        )
     }
 
     fn deals(&self, file_name: &str) -> Result<u64, GeneratorError> {
@@ -704,8 +728,7 @@ impl Export {
             delimiter: b';',
             ..Layout::PLAIN
         };
-        let mut table = self.table(file_name, layout, &header)?;
-        for index in 0..self.blocks * DEALS {
+        self.generated(file_name, layout, header, self.blocks * DEALS, |index| {
             let block = index / DEALS;
             let position = index % DEALS;
             let mut rng = self.rng(Stream::Deal, index);
@@ -759,7 +782,7 @@ impl Export {
                 (amount, "INR")
             };
             let created = moment(&mut rng, position);
-            table.row(&[
+            [
                 deal_id(index),
                 deal_name,
                 company_id,
@@ -776,9 +799,8 @@ impl Export {
                 day_first(created),
                 day_first(later(&mut rng, created, 60)),
                 contact.city.region.to_string(),
-            ])?;
-        }
-        table.finish()
+            ]
+        })
     }
 
     fn activities(&self, file_name: &str) -> Result<u64, GeneratorError> {
@@ -795,53 +817,57 @@ impl Export {
             "Owner",
             "Created On",
         ];
-        let mut table = self.table(file_name, Layout::PLAIN, &header)?;
-        for index in 0..self.blocks * ACTIVITIES {
-            let block = index / ACTIVITIES;
-            let position = index % ACTIVITIES;
-            let mut rng = self.rng(Stream::Activity, index);
-            let (kind, subject) = *pick(&mut rng, &vocabulary::ACTIVITY_TYPES);
-            let related = pick(&mut rng, &vocabulary::RELATED_MODULES);
-            let related_id = match *related {
-                "Contact" => format!(
-                    "CONT-{}",
-                    2001 + block * CONTACTS + rng.random_range(0..CONTACTS)
-                ),
-                "Company" => format!(
-                    "COMP-{}",
-                    1001 + block * COMPANIES + rng.random_range(0..COMPANIES)
-                ),
-                "Lead" => format!("LEAD-{}", 3001 + block * LEADS + rng.random_range(0..LEADS)),
-                _ => deal_id(block * DEALS + rng.random_range(0..DEALS)),
-            };
-            let start = moment(&mut rng, position);
-            let end = match kind {
-                "Call" => Some(start + Duration::minutes(rng.random_range(2..30))),
-                "Meeting" => Some(start + Duration::minutes(rng.random_range(30..120))),
-                _ => None,
-            };
-            let stamp = if position % ISO_ACTIVITY_EVERY == ISO_ACTIVITY_AT {
-                iso_ist
-            } else {
-                day_first
-            };
-            table.row(&[
-                format!("ACT-{}", 5001 + index),
-                kind.to_string(),
-                subject.to_string(),
-                vocabulary::ACTIVITY_NOTES[(position % 6) as usize].to_string(),
-                related.to_string(),
-                related_id,
-                stamp(start),
-                end.map(stamp).unwrap_or_default(),
-                pick(&mut rng, &vocabulary::ACTIVITY_STATUSES).to_string(),
-                owner(&mut rng, position, &LEFT_OWNER_ACTIVITIES)
-                    .raw
-                    .to_string(),
-                stamp(start),
-            ])?;
-        }
-        table.finish()
+        self.generated(
+            file_name,
+            Layout::PLAIN,
+            header,
+            self.blocks * ACTIVITIES,
+            |index| {
+                let block = index / ACTIVITIES;
+                let position = index % ACTIVITIES;
+                let mut rng = self.rng(Stream::Activity, index);
+                let (kind, subject) = *pick(&mut rng, &vocabulary::ACTIVITY_TYPES);
+                let related = pick(&mut rng, &vocabulary::RELATED_MODULES);
+                let related_id = match *related {
+                    "Contact" => format!(
+                        "CONT-{}",
+                        2001 + block * CONTACTS + rng.random_range(0..CONTACTS)
+                    ),
+                    "Company" => format!(
+                        "COMP-{}",
+                        1001 + block * COMPANIES + rng.random_range(0..COMPANIES)
+                    ),
+                    "Lead" => format!("LEAD-{}", 3001 + block * LEADS + rng.random_range(0..LEADS)),
+                    _ => deal_id(block * DEALS + rng.random_range(0..DEALS)),
+                };
+                let start = moment(&mut rng, position);
+                let end = match kind {
+                    "Call" => Some(start + Duration::minutes(rng.random_range(2..30))),
+                    "Meeting" => Some(start + Duration::minutes(rng.random_range(30..120))),
+                    _ => None,
+                };
+                let stamp = if position % ISO_ACTIVITY_EVERY == ISO_ACTIVITY_AT {
+                    iso_ist
+                } else {
+                    day_first
+                };
+                [
+                    format!("ACT-{}", 5001 + index),
+                    kind.to_string(),
+                    subject.to_string(),
+                    vocabulary::ACTIVITY_NOTES[(position % 6) as usize].to_string(),
+                    related.to_string(),
+                    related_id,
+                    stamp(start),
+                    end.map(stamp).unwrap_or_default(),
+                    pick(&mut rng, &vocabulary::ACTIVITY_STATUSES).to_string(),
+                    owner(&mut rng, position, &LEFT_OWNER_ACTIVITIES)
+                        .raw
+                        .to_string(),
+                    stamp(start),
+                ]
+            },
+        )
     }
 
     fn ticket(&self, index: u64) -> Ticket {
@@ -877,8 +903,7 @@ impl Export {
             delimiter: b'\t',
             crlf: true,
         };
-        let mut table = self.table(file_name, layout, &header)?;
-        for index in 0..self.blocks * TICKETS {
+        self.generated(file_name, layout, header, self.blocks * TICKETS, |index| {
             let position = index % TICKETS;
             let t = self.ticket(index);
             let mut rng = self.rng(Stream::Ticket, index | 1 << 48);
@@ -899,7 +924,7 @@ impl Export {
             } else {
                 String::new()
             };
-            table.row(&[
+            [
                 t.id.clone(),
                 subject.to_string(),
                 description,
@@ -912,9 +937,8 @@ impl Export {
                 day_first(t.created),
                 day_first(modified),
                 closed,
-            ])?;
-        }
-        table.finish()
+            ]
+        })
     }
 
     fn ticket_messages(&self, file_name: &str) -> Result<u64, GeneratorError> {

@@ -33,7 +33,11 @@ pub enum ReadError {
     Zip { file: String, message: String },
     #[error("{file}: {message}")]
     Unsupported { file: String, message: String },
-    #[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    /// The header could not be read (the row reader turns later failures into bad rows).
+    #[error(
+        "{file}{}: the header could not be read ({message}). Check the file opens in a spreadsheet (or re-create the zip) and run again",
+        line.map(|l| format!(":{l}")).unwrap_or_default()
+    )]
     Csv {
         file: String,
         line: Option<u64>,

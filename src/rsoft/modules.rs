@@ -437,12 +437,8 @@ fn header_match(m: Module, headers: &[String]) -> (usize, usize, usize) {
 
 /// The module a file name points at: `leads_export_2026-11-20.csv`, `RSoft-Deals (1).csv`.
 pub fn module_from_file_name(file_name: &str) -> Option<Module> {
-    let stem = file_name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(file_name)
-        .rsplit_once('.')
-        .map_or(file_name, |(s, _)| s);
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
     let words: Vec<String> = stem
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
@@ -492,6 +488,16 @@ mod tests {
             module_from_file_name("custom-fields.csv"),
             Some(Module::CustomFields)
         );
+    }
+
+    #[test]
+    fn only_the_base_name_counts_even_without_an_extension() {
+        assert_eq!(
+            module_from_file_name("mystery/deals.csv"),
+            Some(Module::Deals)
+        );
+        assert_eq!(module_from_file_name("deals/mystery"), None);
+        assert_eq!(module_from_file_name("deals\\mystery"), None);
     }
 
     #[test]

@@ -1,0 +1,110 @@
+//! Arbitrary bytes through the row reader, the profiler and discovery: whatever the file holds,
+//! reading ends without a panic and accounts for every row.
+
+mod common;
+
+use crm_migrate::discovery::discover_path;
+use crm_migrate::discovery::owners::parse_owner;
+use crm_migrate::rsoft::modules::classify;
+use crm_migrate::rsoft::{ColumnProfiler, Module};
+use proptest::prelude::*;
+
+/// Bytes that look like CSV often enough to reach the parser's corners: delimiters, quotes, line
+/// ends, BOMs, multi-byte and invalid UTF-8, mixed with anything.
+fn csvish() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just(b",".to_vec()),
+        Just(b";".to_vec()),
+        Just(b"\t".to_vec()),
+        Just(b"\"".to_vec()),
+        Just(b"\r\n".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"\xEF\xBB\xBF".to_vec()),
+        Just(b"\xFF\xFE".to_vec()),
+        Just(b"\xFE\xFF".to_vec()),
+        Just("₹ 1,25,000.00".as_bytes().to_vec()),
+        Just("25/04/2026 10:30 AM".as_bytes().to_vec()),
+        Just("Ravi Kumar <ravi@acme.in>".as_bytes().to_vec()),
+        Just(b"\xE2\x82".to_vec()),
+        Just(b"\x80\x81\xC3".to_vec()),
+        "[a-zA-Z0-9 @.:/+-]{0,12}".prop_map(String::into_bytes),
+        proptest::collection::vec(any::<u8>(), 0..8),
+    ];
+    proptest::collection::vec(piece, 0..40).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn rows_of_any_bytes_are_counted_and_profiled(bytes in csvish()) {
+        let mut reader = common::reader("any.csv", &bytes);
+        let width = reader.headers().len();
+        let mut profilers = vec![ColumnProfiler::default(); width];
+        let mut seen = 0u64;
+        while let Some(row) = reader.next_row() {
+            seen += 1;
+            if let Ok(row) = row {
+                prop_assert_eq!(row.fields().count(), width);
+                for (p, value) in profilers.iter_mut().zip(row.fields()) {
+                    p.observe(value);
+                }
+            }
+        }
+        let counts = reader.counts();
+        prop_assert_eq!(counts.read + counts.bad, seen);
+        let names = reader.headers().names().to_vec();
+        for (p, header) in profilers.into_iter().zip(&names) {
+            let profile = p.finish(header, Some(Module::Deals));
+            prop_assert!(profile.filled <= profile.rows);
+        }
+    }
+
+    #[test]
+    fn a_small_row_limit_still_accounts_for_every_row(bytes in csvish(), limit in 1u64..64) {
+        let mut reader = common::reader("any.csv", &bytes);
+        reader.set_max_row_bytes(limit);
+        let seen = reader.by_ref().count() as u64;
+        let counts = reader.counts();
+        prop_assert_eq!(counts.read + counts.bad, seen);
+    }
+
+    #[test]
+    fn values_of_any_text_profile_without_panic(values in proptest::collection::vec(any::<String>(), 0..30)) {
+        let mut p = ColumnProfiler::default();
+        for v in &values {
+            p.observe(v);
+        }
+        let profile = p.finish("Created On", Some(Module::Leads));
+        prop_assert_eq!(profile.rows, values.len() as u64);
+    }
+
+    #[test]
+    fn any_owner_text_splits_into_trimmed_parts(raw in "[ <>\"@.a-zé₹]{0,24}") {
+        let (name, email) = parse_owner(&raw);
+        for part in name.iter().chain(&email) {
+            prop_assert!(!part.is_empty());
+            prop_assert!(raw.contains(part.as_str()));
+        }
+    }
+
+    #[test]
+    fn any_file_name_and_headers_classify(name in any::<String>(), headers in proptest::collection::vec(any::<String>(), 0..8)) {
+        let c = classify(&name, &headers);
+        prop_assert!((0.0..=1.0).contains(&c.confidence), "{}", c.confidence);
+    }
+}
+
+proptest! {
+    // Discovery writes a folder per case: fewer cases.
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn discovery_of_any_bytes_reports_without_panic(deals in csvish(), contacts in csvish()) {
+        let dir = tempfile::tempdir().unwrap();
+        common::write(dir.path(), "Deals.csv", &deals);
+        common::write(dir.path(), "contacts.csv", &contacts);
+        let report = discover_path(dir.path()).unwrap();
+        prop_assert_eq!(report.objects.len(), 2);
+    }
+}
