@@ -11,6 +11,7 @@ pub mod generator;
 pub mod hashing;
 pub mod modules;
 pub mod profile;
+mod records;
 pub mod rows;
 
 pub use decode::{Delimiter, LineEnding, Sniff, TextEncoding};
