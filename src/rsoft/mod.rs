@@ -11,7 +11,6 @@ pub mod generator;
 pub mod hashing;
 pub mod modules;
 pub mod profile;
-mod records;
 pub mod rows;
 
 pub use decode::{Delimiter, LineEnding, Sniff, TextEncoding};

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use super::ReadError;
 use super::decode::{self, DecodeNotes, SNIFF_BYTES, Sniff, TextEncoding, TextStream};
-use super::records::Records;
 
 /// A cell above this size gets a warning: no CRM field holds that much.
 pub const BIG_CELL_BYTES: usize = 1024 * 1024;
@@ -181,7 +180,7 @@ pub struct RowCounts {
 pub struct RowReader {
     file: String,
     sniff: Sniff,
-    csv: Records<RowGuard<TextStream<Box<dyn Read + Send>>>>,
+    csv: csv::Reader<RowGuard<TextStream<Box<dyn Read + Send>>>>,
     /// Replacements in UTF-8 files, found record by record.
     utf8_notes: DecodeNotes,
     headers: Arc<Headers>,
@@ -221,7 +220,15 @@ impl RowReader {
             limit: MAX_ROW_BYTES,
             cut: false,
         };
-        let csv = Records::new(text, sniff.delimiter.byte());
+        let csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(sniff.delimiter.byte())
+            // Only LF ends a record, so csv's line numbers stay true in CRLF files (with CR as a
+            // terminator it counts the LF one record late); the CR is stripped in `read_record`.
+            .terminator(csv::Terminator::Any(b'\n'))
+            .buffer_capacity(256 * 1024)
+            .from_reader(text);
         let mut reader = RowReader {
             file: file.to_string(),
             sniff,
@@ -497,7 +504,7 @@ impl Iterator for RowReader {
 /// Reads the next record, dropping the CR of a CRLF line end and skipping lines that were blank.
 /// A record that is not valid UTF-8 has its bad bytes replaced by U+FFFD, noted with its line.
 fn read_record<R: Read>(
-    csv: &mut Records<R>,
+    csv: &mut csv::Reader<R>,
     record: &mut StringRecord,
     spare: &mut Option<csv::ByteRecord>,
     scratch: &mut String,
