@@ -1,9 +1,12 @@
 //! Column profiling on the stream: fill rate, distinct estimate, inferred type, samples, and the
 //! day-first / month-first evidence of date columns. Memory per column is bounded.
 
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
 use serde::{Deserialize, Serialize};
 
-use super::hashing::hash;
+use super::hashing::{PassThrough, hash};
 use super::modules::Module;
 
 /// Values kept as samples per column.
@@ -483,37 +486,11 @@ fn date_class(b: &[u8]) -> Option<(DateClass, usize)> {
 /// Counts distinct values exactly up to a bound, then estimates them from the k smallest hashes
 /// (KMV), so memory stays bounded however many values a column has. Each kept hash remembers
 /// what its value looks like, so repeated values are not classified again.
-///
-/// The hashes live in a compact open-addressing table (keys and looks in separate arrays, half
-/// full at most): every value of a column is looked up here, and a general map of
-/// `(u64, Look)` pairs is twice the size, which the profilers of a wide file do not keep in cache.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct DistinctSketch {
-    /// Hashes by slot; [`EMPTY`] marks a free slot. Length is a power of two.
-    keys: Vec<u64>,
-    looks: Vec<Look>,
-    len: usize,
+    hashes: HashMap<u64, Look, BuildHasherDefault<PassThrough>>,
     /// Set once the sketch has dropped hashes: only hashes below it are kept.
     threshold: Option<u64>,
-}
-
-/// A free slot. The one value hashing to it is counted as `EMPTY - 1`: one collision in 2^64.
-const EMPTY: u64 = u64::MAX;
-const FIRST_SLOTS: usize = 16;
-const FREE_LOOK: Look = Look {
-    shape: ValueKind::FreeText,
-    date: None,
-};
-
-impl Default for DistinctSketch {
-    fn default() -> Self {
-        DistinctSketch {
-            keys: vec![EMPTY; FIRST_SLOTS],
-            looks: vec![FREE_LOOK; FIRST_SLOTS],
-            len: 0,
-            threshold: None,
-        }
-    }
 }
 
 impl DistinctSketch {
@@ -525,73 +502,30 @@ impl DistinctSketch {
     /// What the value looks like, and whether it is new to the sketch. A value beyond the
     /// sketch's threshold is classified only when `classify_beyond` asks for it.
     fn look(&mut self, value: &str, classify_beyond: bool) -> (Option<Look>, bool) {
-        let h = hash(value.as_bytes()).min(EMPTY - 1);
+        let h = hash(value.as_bytes());
         if self.threshold.is_some_and(|t| h >= t) {
             return (classify_beyond.then(|| look_of(value)), false);
         }
-        let slot = match self.slot(h) {
-            Ok(found) => return (Some(self.looks[found]), false),
-            Err(free) => free,
-        };
+        if let Some(look) = self.hashes.get(&h) {
+            return (Some(*look), false);
+        }
         let look = look_of(value);
-        self.keys[slot] = h;
-        self.looks[slot] = look;
-        self.len += 1;
-        if self.len > 2 * DISTINCT_EXACT {
-            let mut kept = self.entries();
-            kept.sort_unstable_by_key(|(h, _)| *h);
-            kept.truncate(DISTINCT_EXACT);
-            self.threshold = kept.last().map(|(m, _)| m + 1);
-            self.rebuild(self.keys.len(), kept);
-        } else if self.len * 2 > self.keys.len() {
-            let kept = self.entries();
-            self.rebuild(self.keys.len() * 2, kept);
+        self.hashes.insert(h, look);
+        if self.hashes.len() > 2 * DISTINCT_EXACT {
+            let mut v: Vec<(u64, Look)> = self.hashes.drain().collect();
+            v.sort_unstable_by_key(|(h, _)| *h);
+            v.truncate(DISTINCT_EXACT);
+            self.threshold = v.last().map(|(m, _)| m + 1);
+            self.hashes.extend(v);
         }
         (Some(look), true)
     }
 
-    /// `Ok(slot)` holding `h`, or `Err(slot)` where it would go. Keys are well mixed, so the low
-    /// bits index (the high bits of kept hashes are zero once a threshold is set).
-    fn slot(&self, h: u64) -> Result<usize, usize> {
-        let mask = self.keys.len() - 1;
-        let mut i = h as usize & mask;
-        loop {
-            match self.keys[i] {
-                k if k == h => return Ok(i),
-                EMPTY => return Err(i),
-                _ => i = (i + 1) & mask,
-            }
-        }
-    }
-
-    fn entries(&self) -> Vec<(u64, Look)> {
-        self.keys
-            .iter()
-            .zip(&self.looks)
-            .filter(|(k, _)| **k != EMPTY)
-            .map(|(k, l)| (*k, *l))
-            .collect()
-    }
-
-    fn rebuild(&mut self, slots: usize, entries: Vec<(u64, Look)>) {
-        self.keys.clear();
-        self.keys.resize(slots, EMPTY);
-        self.looks.clear();
-        self.looks.resize(slots, FREE_LOOK);
-        self.len = entries.len();
-        for (h, look) in entries {
-            if let Err(i) = self.slot(h) {
-                self.keys[i] = h;
-                self.looks[i] = look;
-            }
-        }
-    }
-
     fn estimate(&self) -> (u64, bool) {
-        if self.threshold.is_none() && self.len <= DISTINCT_EXACT {
-            return (self.len as u64, true);
+        if self.threshold.is_none() && self.hashes.len() <= DISTINCT_EXACT {
+            return (self.hashes.len() as u64, true);
         }
-        let mut v: Vec<u64> = self.keys.iter().copied().filter(|k| *k != EMPTY).collect();
+        let mut v: Vec<u64> = self.hashes.keys().copied().collect();
         v.sort_unstable();
         let k = DISTINCT_EXACT.min(v.len());
         let kth = v.get(k - 1).copied().unwrap_or(u64::MAX).max(1);
@@ -648,7 +582,7 @@ mod tests {
         let (est, exact) = s.estimate();
         assert!(!exact);
         assert!((180_000..220_000).contains(&est), "estimate {est}");
-        assert!(s.len <= 2 * DISTINCT_EXACT);
+        assert!(s.hashes.len() <= 2 * DISTINCT_EXACT);
     }
 
     #[test]
