@@ -435,6 +435,23 @@ mod tests {
     }
 
     #[test]
+    fn long_streams_decode_whole_across_refills() {
+        // Several 64 KiB input buffers, with multi-byte output and a bad byte past the first.
+        let line = b"Caf\xE9 \x80 5,000\n";
+        let cp1252 = line.repeat(20_000);
+        let (s, notes) = decode_all(&cp1252, TextEncoding::Windows1252);
+        assert_eq!(s, "Caf\u{e9} \u{20ac} 5,000\n".repeat(20_000));
+        assert_eq!(notes.non_ascii_lines, 20_000);
+        let mut utf8 = "Caf\u{e9} \u{20ac} 5,000\n".repeat(10_000).into_bytes();
+        utf8[150_000] = 0xFF;
+        let (s, notes) = decode_all(&utf8, TextEncoding::Utf8);
+        assert_eq!(s.len(), utf8.len() + 2, "one byte became U+FFFD");
+        assert_eq!(notes.replaced, 1);
+        let line_of_bad = 1 + utf8[..150_000].iter().filter(|b| **b == b'\n').count() as u64;
+        assert_eq!(notes.replaced_lines, vec![line_of_bad]);
+    }
+
+    #[test]
     fn windows_1252_notes_lines_with_non_ascii() {
         let (s, notes) = decode_all(b"a\nCaf\xE9\nx\n\x80 5\n", TextEncoding::Windows1252);
         assert_eq!(s, "a\nCaf\u{e9}\nx\n\u{20ac} 5\n");
