@@ -40,17 +40,6 @@ pub struct DatedValue {
     pub caveat: Option<String>,
 }
 
-/// What a column's values say about the order of day and month.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OrderDetection {
-    /// The values prove one order; `evidence` quotes a value that shows it.
-    Detected { order: DateOrder, evidence: String },
-    /// The values cannot decide (every day ≤ 12) or contradict each other: the operator declares.
-    Ambiguous { reason: String },
-    /// No value looked like a date.
-    NoDates,
-}
-
 /// Read a date or date-time cell. A value with an offset keeps it; a local value is read in `zone`;
 /// a value without a time is a calendar date.
 pub fn parse_when(raw: &str, order: DateOrder, zone: Tz) -> Result<DatedValue, Rejected> {
@@ -113,71 +102,6 @@ pub fn parse_date(raw: &str, order: DateOrder) -> Result<NaiveDate, Rejected> {
         }
     }
     Ok(date)
-}
-
-/// Decide the day/month order from a column's values. One value with a day above 12 proves its
-/// order; values that prove both orders, or none, are ambiguous and the operator must declare.
-pub fn detect_order<'a>(values: impl IntoIterator<Item = &'a str>) -> OrderDetection {
-    let mut day_first: Option<(usize, &str)> = None;
-    let mut month_first: Option<(usize, &str)> = None;
-    let mut either: Option<(usize, &str)> = None;
-    let mut year_first: Option<(usize, &str)> = None;
-    let note = |slot: &mut Option<(usize, &'a str)>, v: &'a str| match slot {
-        Some((n, _)) => *n += 1,
-        None => *slot = Some((1, v)),
-    };
-    for value in values {
-        let (date_text, _) = split_date_time(value.trim());
-        let Some(parts) = split_date_fields(date_text) else {
-            continue;
-        };
-        if is_year(parts[0]) {
-            note(&mut year_first, value);
-            continue;
-        }
-        if !is_year(parts[2])
-            || month_number(parts[0]).is_some()
-            || month_number(parts[1]).is_some()
-        {
-            continue;
-        }
-        let (Ok(a), Ok(b)) = (parts[0].parse::<u32>(), parts[1].parse::<u32>()) else {
-            continue;
-        };
-        match (a > 12, b > 12) {
-            (true, false) => note(&mut day_first, value),
-            (false, true) => note(&mut month_first, value),
-            (false, false) => note(&mut either, value),
-            (true, true) => {}
-        }
-    }
-    match (day_first, month_first) {
-        (Some((_, d)), Some((_, m))) => OrderDetection::Ambiguous {
-            reason: format!(
-                "the values contradict each other: {d:?} reads only as day-first, {m:?} only as month-first"
-            ),
-        },
-        (Some((n, d)), None) => OrderDetection::Detected {
-            order: DateOrder::Dmy,
-            evidence: format!("{n} value(s) such as {d:?} can only be day-first"),
-        },
-        (None, Some((n, m))) => OrderDetection::Detected {
-            order: DateOrder::Mdy,
-            evidence: format!("{n} value(s) such as {m:?} can only be month-first"),
-        },
-        (None, None) => match (either, year_first) {
-            (Some((n, e)), _) => OrderDetection::Ambiguous {
-                reason: format!(
-                    "{n} value(s) such as {e:?} read either way (no day above 12); declare source.date_order"
-                ),
-            },
-            (None, Some((n, y))) => OrderDetection::Detected {
-                order: DateOrder::Ymd,
-                evidence: format!("{n} value(s) such as {y:?} are year-first"),
-            },
-            (None, None) => OrderDetection::NoDates,
-        },
-    }
 }
 
 /// `2026-04-25T15:15` and `25/04/2026 03:15 PM` both split into a date and a time part.
@@ -546,57 +470,5 @@ mod tests {
         }
         let e = parse_when("25/04/2026", DateOrder::Ymd, Kolkata).unwrap_err();
         assert!(e.reason.contains("date_order is ymd"), "{e}");
-    }
-
-    #[test]
-    fn order_detection_needs_evidence() {
-        let dmy = detect_order(["03/04/2026", "25/04/2026 10:00", ""]);
-        assert!(
-            matches!(&dmy, OrderDetection::Detected { order: DateOrder::Dmy, evidence } if evidence.contains("25/04/2026")),
-            "{dmy:?}"
-        );
-        let mdy = detect_order(["04/25/2026", "03/04/2026"]);
-        assert!(
-            matches!(
-                mdy,
-                OrderDetection::Detected {
-                    order: DateOrder::Mdy,
-                    ..
-                }
-            ),
-            "{mdy:?}"
-        );
-        let unsure = detect_order(["03/04/2026", "01/02/2026"]);
-        assert!(
-            matches!(&unsure, OrderDetection::Ambiguous { reason } if reason.contains("either way")),
-            "{unsure:?}"
-        );
-        let clash = detect_order(["25/04/2026", "04/25/2026"]);
-        assert!(
-            matches!(&clash, OrderDetection::Ambiguous { reason } if reason.contains("contradict")),
-            "{clash:?}"
-        );
-        let iso = detect_order(["2026-04-25", "2026-01-02T10:00:00"]);
-        assert!(
-            matches!(
-                iso,
-                OrderDetection::Detected {
-                    order: DateOrder::Ymd,
-                    ..
-                }
-            ),
-            "{iso:?}"
-        );
-        // ISO values say nothing about how the other values order day and month.
-        let mixed = detect_order(["2026-04-25", "03/04/2026"]);
-        assert!(
-            matches!(mixed, OrderDetection::Ambiguous { .. }),
-            "{mixed:?}"
-        );
-        // Month names are unambiguous and prove nothing about numeric values.
-        assert_eq!(
-            detect_order(["25-Apr-2026", "n/a"]),
-            OrderDetection::NoDates
-        );
     }
 }

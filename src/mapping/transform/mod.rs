@@ -18,7 +18,7 @@ pub mod tags;
 
 pub use boolean::parse_bool;
 pub use convert::{Converted, SourceFormat, convert};
-pub use date::{DatedValue, OrderDetection, When, detect_order, parse_date, parse_when};
+pub use date::{DatedValue, When, parse_date, parse_when};
 pub use email::normalize_email;
 pub use enumeration::match_enum;
 pub use money::{Money, parse_money};
