@@ -10,6 +10,14 @@ pub async fn start() -> RunningSandbox {
     start_with(SandboxOptions::default()).await
 }
 
+/// A started default sandbox and a caller for it: the opening most tests share. Bind the
+/// sandbox to a name (not `_`) so it lives to the end of the test.
+pub async fn open() -> (RunningSandbox, Rpc) {
+    let sb = start().await;
+    let rpc = Rpc::new(&sb);
+    (sb, rpc)
+}
+
 pub async fn start_with(options: SandboxOptions) -> RunningSandbox {
     Sandbox::start(options).await.unwrap()
 }
@@ -122,6 +130,24 @@ impl Rpc {
         );
         assert!(r.body["error"].is_object(), "{method}: {}", r.text);
         r
+    }
+
+    /// A new account with only a name; must succeed.
+    pub async fn new_account(&self, name: &str) -> Value {
+        self.ok("newAccount", json!({"account": {"name": name}}))
+            .await
+    }
+
+    /// A new contact with only a name; must succeed.
+    pub async fn new_contact(&self, name: &str) -> Value {
+        self.ok("newContact", json!({"contact": {"name": name}}))
+            .await
+    }
+
+    /// A new lead with only a description; must succeed.
+    pub async fn new_lead(&self, description: &str) -> Value {
+        self.ok("newLead", json!({"lead": {"description": description}}))
+            .await
     }
 
     /// `get{title}` of a record (`title`: Account, Contact, Lead, …); must succeed.
