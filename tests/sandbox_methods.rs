@@ -3,13 +3,12 @@
 mod sandbox_support;
 
 use crm_migrate::sandbox::{DISCOVERY_METHOD, DISCOVERY_PATH, ENDPOINT_PATH, Entity};
-use sandbox_support::{Rpc, id_named, ids, start, user_id};
+use sandbox_support::{id_named, ids, open, start, user_id};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn accounts_round_trip_with_rev_and_timestamps() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (sb, rpc) = open().await;
     let ravi = user_id(&rpc, "ravi@acme.in").await;
     let a = rpc
         .ok(
@@ -72,8 +71,7 @@ async fn accounts_round_trip_with_rev_and_timestamps() {
 
 #[tokio::test]
 async fn contacts_split_names_and_link_accounts() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (_sb, rpc) = open().await;
     let sharma = rpc
         .ok("searchAccounts", json!({"string": "sharma textiles"}))
         .await;
@@ -150,8 +148,7 @@ async fn contacts_split_names_and_link_accounts() {
 
 #[tokio::test]
 async fn leads_carry_number_status_milestone_and_stageset() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (sb, rpc) = open().await;
     let priya = user_id(&rpc, "priya.sharma@acme.in").await;
     let sales = id_named(&rpc, "findStagesets", "Sales").await;
     let proposal = id_named(&rpc, "findMilestones", "Proposal").await;
@@ -236,16 +233,11 @@ async fn leads_carry_number_status_milestone_and_stageset() {
 
 #[tokio::test]
 async fn activities_tasks_and_notes_round_trip() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (sb, rpc) = open().await;
     let call = id_named(&rpc, "findActivityTypes", "Phone Call").await;
     let sneha = user_id(&rpc, "sneha.iyer@acme.in").await;
-    let contact = rpc
-        .ok("newContact", json!({"contact": {"name": "Arjun Das"}}))
-        .await;
-    let lead = rpc
-        .ok("newLead", json!({"lead": {"description": "AMC renewal"}}))
-        .await;
+    let contact = rpc.new_contact("Arjun Das").await;
+    let lead = rpc.new_lead("AMC renewal").await;
     let act = rpc
         .ok(
             "newActivity",
@@ -339,8 +331,7 @@ async fn activities_tasks_and_notes_round_trip() {
 
 #[tokio::test]
 async fn reference_data_matches_the_sample_company() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (_sb, rpc) = open().await;
     let users = rpc.ok("findUsers", json!({"orderBy": "name"})).await;
     let emails: Vec<&str> = users
         .as_array()
@@ -401,8 +392,7 @@ async fn reference_data_matches_the_sample_company() {
 
 #[tokio::test]
 async fn custom_fields_and_tags_are_created() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (_sb, rpc) = open().await;
     let made = rpc
         .rest_field("contacts", json!({"name": "RSoft ID", "type": "Text"}))
         .await;
@@ -459,8 +449,7 @@ async fn custom_fields_and_tags_are_created() {
 
 #[tokio::test]
 async fn find_pages_are_one_based_and_ordered() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (_sb, rpc) = open().await;
     for name in ["Delta", "alpha", "Charlie", "bravo"] {
         rpc.ok("newAccount", json!({"account": {"name": name}}))
             .await;
@@ -624,8 +613,8 @@ async fn discovery_names_the_sandbox_without_auth() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_creates_get_distinct_ids() {
-    let sb = start().await;
-    let rpc = std::sync::Arc::new(Rpc::new(&sb));
+    let (sb, rpc) = open().await;
+    let rpc = std::sync::Arc::new(rpc);
     let calls = (0..16).map(|i| {
         let rpc = rpc.clone();
         tokio::spawn(async move {
