@@ -85,12 +85,7 @@ async fn every_edit_and_delete_checks_the_rev() {
         );
     }
     let lead = rpc.ok("findLeads", json!({})).await[0]["id"].clone();
-    let note = rpc
-        .ok(
-            "newNote",
-            json!({"entity": {"entityType": "Leads", "id": lead}, "note": "n"}),
-        )
-        .await;
+    let note = rpc.new_note("Leads", &lead, "n").await;
     let r = rpc
         .fail("deleteNote", json!({"noteId": note["id"], "rev": "0"}))
         .await;
@@ -131,12 +126,7 @@ async fn deleted_records_vanish_everywhere() {
             json!({"task": {"title": "Vanish task", "entity": {"entityType": "Leads", "id": lead["id"]}}}),
         )
         .await;
-    let note = rpc
-        .ok(
-            "newNote",
-            json!({"entity": {"entityType": "Leads", "id": lead["id"]}, "note": "vanish"}),
-        )
-        .await;
+    let note = rpc.new_note("Leads", &lead["id"], "vanish").await;
     for (title, param, r) in [
         ("Activity", "activity", &activity),
         ("Task", "task", &task),
@@ -890,12 +880,7 @@ async fn response_shapes_follow_the_api_notes() {
     let (_sb, rpc) = open().await;
     let records = one_of_each(&rpc).await;
     let lead = &records[2].2;
-    let note = rpc
-        .ok(
-            "newNote",
-            json!({"entity": {"entityType": "Leads", "id": lead["id"]}, "note": "n"}),
-        )
-        .await;
+    let note = rpc.new_note("Leads", &lead["id"], "n").await;
     let tag = rpc
         .ok(
             "newTag",
@@ -1131,12 +1116,7 @@ async fn a_restart_restores_every_entity_type() {
             json!({"task": {"title": "Persist", "entity": {"entityType": "Leads", "id": lead["id"]}}}),
         )
         .await;
-    let note = rpc
-        .ok(
-            "newNote",
-            json!({"entity": {"entityType": "Contacts", "id": contact["id"]}, "note": "kept"}),
-        )
-        .await;
+    let note = rpc.new_note("Contacts", &contact["id"], "kept").await;
     let source = rpc.ok("newSource", json!({"name": "Trade Fair"})).await;
     let gone = rpc
         .ok(

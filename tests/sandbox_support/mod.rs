@@ -150,6 +150,13 @@ impl Rpc {
             .await
     }
 
+    /// A new note on the record `id` of `entity_type` (Leads, Contacts, …); must succeed.
+    pub async fn new_note(&self, entity_type: &str, id: &Value, note: &str) -> Value {
+        let entity = json!({"entityType": entity_type, "id": id});
+        self.ok("newNote", json!({"entity": entity, "note": note}))
+            .await
+    }
+
     /// `get{title}` of a record (`title`: Account, Contact, Lead, …); must succeed.
     pub async fn get(&self, title: &str, id: &Value) -> Value {
         self.ok(&format!("get{title}"), id_params(title, id)).await
