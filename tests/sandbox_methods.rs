@@ -312,10 +312,7 @@ async fn activities_tasks_and_notes_round_trip() {
     .await;
 
     let note = rpc
-        .ok(
-            "newNote",
-            json!({"entity": {"entityType": "Leads", "id": lead["id"]}, "note": "Converted from RSoft lead L-17"}),
-        )
+        .new_note("Leads", &lead["id"], "Converted from RSoft lead L-17")
         .await;
     assert_eq!(note["entityType"], "Notes");
     assert_eq!(note["note"], "Converted from RSoft lead L-17");
