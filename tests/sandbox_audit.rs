@@ -9,7 +9,7 @@ use crm_migrate::sandbox::{
     Entity, Knobs, METHOD_NOT_FOUND, NOT_FOUND, STALE_REV, STALE_REV_MESSAGE, SandboxOptions,
 };
 use sandbox_support::{
-    Rpc, id_named, id_params, ids, invalid, open, start_knobs, start_with, state_options, user_id,
+    Rpc, id_named, id_params, ids, invalid, open, open_as, start_knobs, start_with, state_options,
 };
 use serde_json::{Value, json};
 
@@ -209,8 +209,7 @@ async fn deleted_records_vanish_everywhere() {
 
 #[tokio::test]
 async fn every_reference_must_name_a_live_record_of_its_kind() {
-    let (sb, rpc) = open().await;
-    let ravi = user_id(&rpc, "ravi@acme.in").await;
+    let (sb, rpc, ravi) = open_as("ravi@acme.in").await;
     let gone_account = rpc.new_account("Gone Ltd").await;
     let gone_contact = rpc.new_contact("Gone Person").await;
     let gone_lead = rpc.new_lead("Gone deal").await;
@@ -498,8 +497,7 @@ async fn naive_timestamps_are_refused_on_every_time_field() {
 
 #[tokio::test]
 async fn unknown_keys_are_refused_at_every_depth() {
-    let (sb, rpc) = open().await;
-    let ravi = user_id(&rpc, "ravi@acme.in").await;
+    let (sb, rpc, ravi) = open_as("ravi@acme.in").await;
     let account = rpc.ok("findAccounts", json!({})).await[0]["id"].clone();
     let contact = rpc.new_contact("Key Person").await["id"].clone();
     let lead = rpc.new_lead("Key deal").await["id"].clone();
@@ -1312,8 +1310,7 @@ async fn concurrent_edits_with_one_rev_let_exactly_one_through() {
 
 #[tokio::test]
 async fn deleted_records_drop_out_of_primary_account_and_participants() {
-    let (_sb, rpc) = open().await;
-    let ravi = user_id(&rpc, "ravi@acme.in").await;
+    let (_sb, rpc, ravi) = open_as("ravi@acme.in").await;
     let account = rpc.new_account("Short Lived").await;
     let contact = rpc.new_contact("Brief Person").await;
     let lead = rpc

@@ -18,6 +18,14 @@ pub async fn open() -> (RunningSandbox, Rpc) {
     (sb, rpc)
 }
 
+/// `open`, and the id of the seeded user with `email` (in any case): the opening of tests that
+/// need a user too.
+pub async fn open_as(email: &str) -> (RunningSandbox, Rpc, u64) {
+    let (sb, rpc) = open().await;
+    let user = user_id(&rpc, email).await;
+    (sb, rpc, user)
+}
+
 pub async fn start_with(options: SandboxOptions) -> RunningSandbox {
     Sandbox::start(options).await.unwrap()
 }
