@@ -3,13 +3,12 @@
 mod sandbox_support;
 
 use crm_migrate::sandbox::{DISCOVERY_METHOD, DISCOVERY_PATH, ENDPOINT_PATH, Entity};
-use sandbox_support::{id_named, ids, open, start, user_id};
+use sandbox_support::{id_named, ids, open, open_as, start};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn accounts_round_trip_with_rev_and_timestamps() {
-    let (sb, rpc) = open().await;
-    let ravi = user_id(&rpc, "ravi@acme.in").await;
+    let (sb, rpc, ravi) = open_as("ravi@acme.in").await;
     let a = rpc
         .ok(
             "newAccount",
@@ -148,8 +147,7 @@ async fn contacts_split_names_and_link_accounts() {
 
 #[tokio::test]
 async fn leads_carry_number_status_milestone_and_stageset() {
-    let (sb, rpc) = open().await;
-    let priya = user_id(&rpc, "priya.sharma@acme.in").await;
+    let (sb, rpc, priya) = open_as("priya.sharma@acme.in").await;
     let sales = id_named(&rpc, "findStagesets", "Sales").await;
     let proposal = id_named(&rpc, "findMilestones", "Proposal").await;
     let website = id_named(&rpc, "findSources", "Website").await;
@@ -233,9 +231,8 @@ async fn leads_carry_number_status_milestone_and_stageset() {
 
 #[tokio::test]
 async fn activities_tasks_and_notes_round_trip() {
-    let (sb, rpc) = open().await;
+    let (sb, rpc, sneha) = open_as("sneha.iyer@acme.in").await;
     let call = id_named(&rpc, "findActivityTypes", "Phone Call").await;
-    let sneha = user_id(&rpc, "sneha.iyer@acme.in").await;
     let contact = rpc.new_contact("Arjun Das").await;
     let lead = rpc.new_lead("AMC renewal").await;
     let act = rpc
