@@ -9,7 +9,8 @@ use crm_migrate::sandbox::{
     Entity, Knobs, METHOD_NOT_FOUND, NOT_FOUND, STALE_REV, STALE_REV_MESSAGE, SandboxOptions,
 };
 use sandbox_support::{
-    Rpc, id_named, id_params, ids, invalid, open, open_as, start_knobs, start_with, state_options,
+    Rpc, id_named, id_params, ids, invalid, open, open_as, smd, start_knobs, start_with,
+    state_options,
 };
 use serde_json::{Value, json};
 
@@ -1344,12 +1345,7 @@ async fn deleted_records_drop_out_of_primary_account_and_participants() {
 #[tokio::test]
 async fn every_method_refuses_an_unknown_parameter_and_near_names_are_unknown() {
     let (sb, rpc) = open().await;
-    let smd: Value = reqwest::get(sb.endpoint())
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let smd = smd(&sb).await;
     let methods: Vec<String> = smd["services"]
         .as_object()
         .unwrap()

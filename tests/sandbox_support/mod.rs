@@ -191,6 +191,16 @@ impl Rpc {
     }
 }
 
+/// The service description (SMD) a GET on the endpoint answers.
+pub async fn smd(sb: &RunningSandbox) -> Value {
+    reqwest::get(sb.endpoint())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// Ids of the seeded reference data in the built-in default, looked up by name.
 pub async fn id_named(rpc: &Rpc, method: &str, name: &str) -> u64 {
     let list = rpc.ok(method, json!({"limit": 100})).await;
