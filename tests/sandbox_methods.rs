@@ -3,7 +3,7 @@
 mod sandbox_support;
 
 use crm_migrate::sandbox::{DISCOVERY_METHOD, DISCOVERY_PATH, ENDPOINT_PATH, Entity};
-use sandbox_support::{id_named, ids, open, open_as, start};
+use sandbox_support::{id_named, ids, open, open_as, smd, start};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -483,12 +483,7 @@ async fn find_pages_are_one_based_and_ordered() {
 #[tokio::test]
 async fn smd_lists_every_method_with_its_parameters() {
     let sb = start().await;
-    let smd: Value = reqwest::get(sb.endpoint())
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let smd = smd(&sb).await;
     assert_eq!(smd["transport"], "POST");
     assert_eq!(smd["envelope"], "JSON-RPC-2.0");
     assert_eq!(smd["target"], ENDPOINT_PATH);
