@@ -224,8 +224,7 @@ async fn leads_carry_number_status_milestone_and_stageset() {
         (l2["milestone"]["name"].as_str(), &l2["stageset"]["id"]),
         (Some("Proposal"), &json!(sales))
     );
-    rpc.ok("deleteLead", json!({"leadId": l2["id"], "rev": l2["rev"]}))
-        .await;
+    rpc.delete("Lead", &l2).await;
     assert_eq!(sb.live_count(Entity::Leads), 1);
 }
 
@@ -273,11 +272,7 @@ async fn activities_tasks_and_notes_round_trip() {
         )
         .await;
     assert_eq!(moved["isFlagged"], true);
-    rpc.ok(
-        "deleteActivity",
-        json!({"activityId": act["id"], "rev": moved["rev"]}),
-    )
-    .await;
+    rpc.delete("Activity", &moved).await;
 
     let task = rpc
         .ok(
@@ -302,11 +297,7 @@ async fn activities_tasks_and_notes_round_trip() {
         )
         .await;
     assert_eq!(rpc.ok("getTask", json!({"taskId": task["id"]})).await, done);
-    rpc.ok(
-        "deleteTask",
-        json!({"taskId": task["id"], "rev": done["rev"]}),
-    )
-    .await;
+    rpc.delete("Task", &done).await;
 
     let note = rpc
         .new_note("Leads", &lead["id"], "Converted from RSoft lead L-17")
@@ -314,11 +305,7 @@ async fn activities_tasks_and_notes_round_trip() {
     assert_eq!(note["entityType"], "Notes");
     assert_eq!(note["note"], "Converted from RSoft lead L-17");
     assert_eq!(rpc.ok("getNote", json!({"noteId": note["id"]})).await, note);
-    rpc.ok(
-        "deleteNote",
-        json!({"noteId": note["id"], "rev": note["rev"]}),
-    )
-    .await;
+    rpc.delete("Note", &note).await;
     assert_eq!(sb.live_count(Entity::Notes), 0);
     assert_eq!(sb.stats().creates_committed, 5);
 }
