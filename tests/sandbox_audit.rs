@@ -9,8 +9,8 @@ use crm_migrate::sandbox::{
     Entity, Knobs, METHOD_NOT_FOUND, NOT_FOUND, STALE_REV, STALE_REV_MESSAGE, SandboxOptions,
 };
 use sandbox_support::{
-    Rpc, id_named, id_params, ids, invalid, open, open_as, smd, start_knobs, start_with,
-    state_options,
+    Rpc, id_named, id_params, ids, invalid, open, open_as, open_saving, smd, start_knobs,
+    start_with, state_options,
 };
 use serde_json::{Value, json};
 
@@ -1029,10 +1029,7 @@ async fn faults_never_follow_a_write_and_drops_commit_once() {
 /// after a commit would make a client send a duplicate.
 #[tokio::test]
 async fn a_state_file_failure_refuses_before_committing() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state.json");
-    let sb = start_with(state_options(&state)).await;
-    let rpc = Rpc::new(&sb);
+    let (_dir, state, sb, rpc) = open_saving("state.json").await;
     // A non-empty directory where the file was: the rename over it fails, even for root.
     std::fs::remove_file(&state).unwrap();
     std::fs::create_dir(&state).unwrap();
@@ -1077,11 +1074,8 @@ async fn a_state_file_failure_refuses_before_committing() {
 
 #[tokio::test]
 async fn a_restart_restores_every_entity_type() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state.json");
+    let (_dir, state, sb, rpc) = open_saving("state.json").await;
     let options = state_options(&state);
-    let sb = start_with(options.clone()).await;
-    let rpc = Rpc::new(&sb);
     rpc.rest_field("contacts", json!({"name": "RSoft ID", "type": "Text"}))
         .await;
     let account = rpc

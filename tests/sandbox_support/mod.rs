@@ -1,6 +1,7 @@
 //! A raw JSON-RPC caller for the sandbox tests (plain reqwest, deliberately not our client).
 #![allow(dead_code)]
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crm_migrate::sandbox::{INVALID_PARAMS, Knobs, RunningSandbox, Sandbox, SandboxOptions};
@@ -241,6 +242,16 @@ pub fn ids(list: &Value) -> Vec<u64> {
         .iter()
         .map(|x| x["id"].as_u64().unwrap())
         .collect()
+}
+
+/// A sandbox saving to the state file `file` in a fresh temporary folder, and a caller for it:
+/// (the folder, which must outlive the test, the state file's path, the sandbox, the caller).
+pub async fn open_saving(file: &str) -> (tempfile::TempDir, PathBuf, RunningSandbox, Rpc) {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join(file);
+    let sb = start_with(state_options(&state)).await;
+    let rpc = Rpc::new(&sb);
+    (dir, state, sb, rpc)
 }
 
 /// Default options with a state file.
