@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::time::{Duration, Instant};
 
 use crm_migrate::sandbox::{Entity, Knobs, RATE_LIMITED, Sandbox, SandboxError, SandboxOptions};
-use sandbox_support::{Rpc, open, start_knobs, start_with, state_options};
+use sandbox_support::{Rpc, open, open_saving, start_knobs, start_with, state_options};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -213,11 +213,8 @@ async fn latency_delays_answers() {
 
 #[tokio::test]
 async fn state_survives_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("sandbox-state.json");
+    let (dir, state, sb, rpc) = open_saving("sandbox-state.json").await;
     let options = state_options(&state);
-    let sb = start_with(options.clone()).await;
-    let rpc = Rpc::new(&sb);
     let kept = rpc.new_account("Kept Ltd").await;
     let gone = rpc.new_account("Gone Ltd").await;
     rpc.delete("Account", &gone).await;
