@@ -432,8 +432,7 @@ async fn custom_fields_and_tags_are_created() {
 async fn find_pages_are_one_based_and_ordered() {
     let (_sb, rpc) = open().await;
     for name in ["Delta", "alpha", "Charlie", "bravo"] {
-        rpc.ok("newAccount", json!({"account": {"name": name}}))
-            .await;
+        rpc.new_account(name).await;
     }
     let page = |p: u64, dir: &str| {
         rpc.ok(
