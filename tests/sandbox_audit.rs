@@ -9,7 +9,8 @@ use crm_migrate::sandbox::{
     Entity, Knobs, METHOD_NOT_FOUND, NOT_FOUND, STALE_REV, STALE_REV_MESSAGE, SandboxOptions,
 };
 use sandbox_support::{
-    Rpc, id_named, id_params, ids, invalid, start, start_knobs, start_with, state_options, user_id,
+    Rpc, id_named, id_params, ids, invalid, open, open_as, open_saving, smd, start_knobs,
+    start_with, state_options,
 };
 use serde_json::{Value, json};
 
@@ -27,15 +28,9 @@ async fn all_refused(rpc: &Rpc, cases: &[(&str, Value, &str)], also: &[&str]) {
 
 /// One live record of each editable kind: (Title, param, created record).
 async fn one_of_each(rpc: &Rpc) -> Vec<(&'static str, &'static str, Value)> {
-    let account = rpc
-        .ok("newAccount", json!({"account": {"name": "Audit Ltd"}}))
-        .await;
-    let contact = rpc
-        .ok("newContact", json!({"contact": {"name": "Audit Person"}}))
-        .await;
-    let lead = rpc
-        .ok("newLead", json!({"lead": {"description": "Audit lead"}}))
-        .await;
+    let account = rpc.new_account("Audit Ltd").await;
+    let contact = rpc.new_contact("Audit Person").await;
+    let lead = rpc.new_lead("Audit lead").await;
     let activity = rpc
         .ok(
             "newActivity",
@@ -61,8 +56,7 @@ fn small_edit(param: &str) -> Value {
 
 #[tokio::test]
 async fn every_edit_and_delete_checks_the_rev() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (sb, rpc) = open().await;
     for (title, param, record) in one_of_each(&rpc).await {
         let id_key = format!("{param}Id");
         let id = record["id"].clone();
@@ -92,12 +86,7 @@ async fn every_edit_and_delete_checks_the_rev() {
         );
     }
     let lead = rpc.ok("findLeads", json!({})).await[0]["id"].clone();
-    let note = rpc
-        .ok(
-            "newNote",
-            json!({"entity": {"entityType": "Leads", "id": lead}, "note": "n"}),
-        )
-        .await;
+    let note = rpc.new_note("Leads", &lead, "n").await;
     let r = rpc
         .fail("deleteNote", json!({"noteId": note["id"], "rev": "0"}))
         .await;
@@ -107,8 +96,7 @@ async fn every_edit_and_delete_checks_the_rev() {
 
 #[tokio::test]
 async fn deleted_records_vanish_everywhere() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (sb, rpc) = open().await;
     rpc.rest_field("contacts", json!({"name": "RSoft ID", "type": "Text"}))
         .await;
     let account = rpc
@@ -125,12 +113,7 @@ async fn deleted_records_vanish_everywhere() {
                                "customFields": {"RSoft ID": "C-9"}}}),
         )
         .await;
-    let lead = rpc
-        .ok(
-            "newLead",
-            json!({"lead": {"description": "Vanishing deal"}}),
-        )
-        .await;
+    let lead = rpc.new_lead("Vanishing deal").await;
     let activity = rpc
         .ok(
             "newActivity",
@@ -144,12 +127,7 @@ async fn deleted_records_vanish_everywhere() {
             json!({"task": {"title": "Vanish task", "entity": {"entityType": "Leads", "id": lead["id"]}}}),
         )
         .await;
-    let note = rpc
-        .ok(
-            "newNote",
-            json!({"entity": {"entityType": "Leads", "id": lead["id"]}, "note": "vanish"}),
-        )
-        .await;
+    let note = rpc.new_note("Leads", &lead["id"], "vanish").await;
     for (title, param, r) in [
         ("Activity", "activity", &activity),
         ("Task", "task", &task),
@@ -232,18 +210,10 @@ async fn deleted_records_vanish_everywhere() {
 
 #[tokio::test]
 async fn every_reference_must_name_a_live_record_of_its_kind() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
-    let ravi = user_id(&rpc, "ravi@acme.in").await;
-    let gone_account = rpc
-        .ok("newAccount", json!({"account": {"name": "Gone Ltd"}}))
-        .await;
-    let gone_contact = rpc
-        .ok("newContact", json!({"contact": {"name": "Gone Person"}}))
-        .await;
-    let gone_lead = rpc
-        .ok("newLead", json!({"lead": {"description": "Gone deal"}}))
-        .await;
+    let (sb, rpc, ravi) = open_as("ravi@acme.in").await;
+    let gone_account = rpc.new_account("Gone Ltd").await;
+    let gone_contact = rpc.new_contact("Gone Person").await;
+    let gone_lead = rpc.new_lead("Gone deal").await;
     for (title, r) in [
         ("Account", &gone_account),
         ("Contact", &gone_contact),
@@ -407,9 +377,7 @@ async fn every_reference_must_name_a_live_record_of_its_kind() {
         invalid(&r, &[key, title]);
     }
     // Edits are held to the same rules.
-    let lead = rpc
-        .ok("newLead", json!({"lead": {"description": "Live"}}))
-        .await;
+    let lead = rpc.new_lead("Live").await;
     let r = rpc
         .fail(
             "editLead",
@@ -427,8 +395,7 @@ async fn every_reference_must_name_a_live_record_of_its_kind() {
 
 #[tokio::test]
 async fn naive_timestamps_are_refused_on_every_time_field() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (sb, rpc) = open().await;
     rpc.rest_field("leads", json!({"name": "Closed On", "type": "Date"}))
         .await;
     let made = rpc
@@ -531,18 +498,10 @@ async fn naive_timestamps_are_refused_on_every_time_field() {
 
 #[tokio::test]
 async fn unknown_keys_are_refused_at_every_depth() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
-    let ravi = user_id(&rpc, "ravi@acme.in").await;
+    let (sb, rpc, ravi) = open_as("ravi@acme.in").await;
     let account = rpc.ok("findAccounts", json!({})).await[0]["id"].clone();
-    let contact = rpc
-        .ok("newContact", json!({"contact": {"name": "Key Person"}}))
-        .await["id"]
-        .clone();
-    let lead = rpc
-        .ok("newLead", json!({"lead": {"description": "Key deal"}}))
-        .await["id"]
-        .clone();
+    let contact = rpc.new_contact("Key Person").await["id"].clone();
+    let lead = rpc.new_lead("Key deal").await["id"].clone();
     let user = json!({"entityType": "Users", "id": ravi, "name": "Ravi"});
     let cases: Vec<(&str, Value, &str)> = vec![
         (
@@ -680,8 +639,7 @@ async fn unknown_keys_are_refused_at_every_depth() {
 
 #[tokio::test]
 async fn invalid_values_are_refused() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (sb, rpc) = open().await;
     let times = json!({"startTime": START, "endTime": END});
     let cases: Vec<(&str, Value, &str)> = vec![
         ("newAccount", json!({"account": {"name": ""}}), "account"),
@@ -838,14 +796,9 @@ async fn invalid_values_are_refused() {
 
 #[tokio::test]
 async fn links_show_from_both_sides() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
-    let a = rpc
-        .ok("newAccount", json!({"account": {"name": "Alpha Ltd"}}))
-        .await;
-    let b = rpc
-        .ok("newAccount", json!({"account": {"name": "Beta Ltd"}}))
-        .await;
+    let (_sb, rpc) = open().await;
+    let a = rpc.new_account("Alpha Ltd").await;
+    let b = rpc.new_account("Beta Ltd").await;
     let c = rpc
         .ok(
             "newContact",
@@ -864,9 +817,7 @@ async fn links_show_from_both_sides() {
     assert_eq!(got_a["contacts"][0]["relationship"], "Buyer");
 
     // Linked from the account's side: the contact shows it too, and find sees it.
-    let d = rpc
-        .ok("newContact", json!({"contact": {"name": "Dee Ee"}}))
-        .await;
+    let d = rpc.new_contact("Dee Ee").await;
     let b = rpc
         .ok(
             "editAccount",
@@ -925,16 +876,10 @@ async fn links_show_from_both_sides() {
 
 #[tokio::test]
 async fn response_shapes_follow_the_api_notes() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (_sb, rpc) = open().await;
     let records = one_of_each(&rpc).await;
     let lead = &records[2].2;
-    let note = rpc
-        .ok(
-            "newNote",
-            json!({"entity": {"entityType": "Leads", "id": lead["id"]}, "note": "n"}),
-        )
-        .await;
+    let note = rpc.new_note("Leads", &lead["id"], "n").await;
     let tag = rpc
         .ok(
             "newTag",
@@ -1084,16 +1029,12 @@ async fn faults_never_follow_a_write_and_drops_commit_once() {
 /// after a commit would make a client send a duplicate.
 #[tokio::test]
 async fn a_state_file_failure_refuses_before_committing() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state.json");
-    let sb = start_with(state_options(&state)).await;
-    let rpc = Rpc::new(&sb);
+    let (_dir, state, sb, rpc) = open_saving("state.json").await;
     // A non-empty directory where the file was: the rename over it fails, even for root.
     std::fs::remove_file(&state).unwrap();
     std::fs::create_dir(&state).unwrap();
     std::fs::write(state.join("blocker"), "x").unwrap();
-    rpc.ok("newAccount", json!({"account": {"name": "Before Failure"}}))
-        .await;
+    rpc.new_account("Before Failure").await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     let before = sb.live_count(Entity::Accounts);
     let r = rpc
@@ -1133,11 +1074,8 @@ async fn a_state_file_failure_refuses_before_committing() {
 
 #[tokio::test]
 async fn a_restart_restores_every_entity_type() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state.json");
+    let (_dir, state, sb, rpc) = open_saving("state.json").await;
     let options = state_options(&state);
-    let sb = start_with(options.clone()).await;
-    let rpc = Rpc::new(&sb);
     rpc.rest_field("contacts", json!({"name": "RSoft ID", "type": "Text"}))
         .await;
     let account = rpc
@@ -1171,12 +1109,7 @@ async fn a_restart_restores_every_entity_type() {
             json!({"task": {"title": "Persist", "entity": {"entityType": "Leads", "id": lead["id"]}}}),
         )
         .await;
-    let note = rpc
-        .ok(
-            "newNote",
-            json!({"entity": {"entityType": "Contacts", "id": contact["id"]}, "note": "kept"}),
-        )
-        .await;
+    let note = rpc.new_note("Contacts", &contact["id"], "kept").await;
     let source = rpc.ok("newSource", json!({"name": "Trade Fair"})).await;
     let gone = rpc
         .ok(
@@ -1254,8 +1187,7 @@ async fn a_restart_restores_every_entity_type() {
 
 #[tokio::test]
 async fn custom_field_names_and_tag_types_are_exact() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (_sb, rpc) = open().await;
     rpc.rest_field("contacts", json!({"name": "RSoft ID", "type": "Text"}))
         .await;
     rpc.ok(
@@ -1350,11 +1282,9 @@ async fn a_rest_custom_field_create_can_be_dropped_after_commit() {
 /// out of date.
 #[tokio::test]
 async fn concurrent_edits_with_one_rev_let_exactly_one_through() {
-    let sb = start().await;
-    let rpc = std::sync::Arc::new(Rpc::new(&sb));
-    let lead = rpc
-        .ok("newLead", json!({"lead": {"description": "Race"}}))
-        .await;
+    let (_sb, rpc) = open().await;
+    let rpc = std::sync::Arc::new(rpc);
+    let lead = rpc.new_lead("Race").await;
     let mut calls = tokio::task::JoinSet::new();
     for i in 0..8 {
         let rpc = rpc.clone();
@@ -1375,15 +1305,9 @@ async fn concurrent_edits_with_one_rev_let_exactly_one_through() {
 
 #[tokio::test]
 async fn deleted_records_drop_out_of_primary_account_and_participants() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
-    let ravi = user_id(&rpc, "ravi@acme.in").await;
-    let account = rpc
-        .ok("newAccount", json!({"account": {"name": "Short Lived"}}))
-        .await;
-    let contact = rpc
-        .ok("newContact", json!({"contact": {"name": "Brief Person"}}))
-        .await;
+    let (_sb, rpc, ravi) = open_as("ravi@acme.in").await;
+    let account = rpc.new_account("Short Lived").await;
+    let contact = rpc.new_contact("Brief Person").await;
     let lead = rpc
         .ok(
             "newLead",
@@ -1414,14 +1338,8 @@ async fn deleted_records_drop_out_of_primary_account_and_participants() {
 
 #[tokio::test]
 async fn every_method_refuses_an_unknown_parameter_and_near_names_are_unknown() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
-    let smd: Value = reqwest::get(sb.endpoint())
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (sb, rpc) = open().await;
+    let smd = smd(&sb).await;
     let methods: Vec<String> = smd["services"]
         .as_object()
         .unwrap()
@@ -1448,8 +1366,7 @@ async fn every_method_refuses_an_unknown_parameter_and_near_names_are_unknown() 
 
 #[tokio::test]
 async fn a_record_carries_each_tag_once_as_the_tag_is_spelled() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (_sb, rpc) = open().await;
     rpc.ok(
         "newTag",
         json!({"tag": {"name": "VIP", "entityType": "Accounts"}}),

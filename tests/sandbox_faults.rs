@@ -7,13 +7,12 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::time::{Duration, Instant};
 
 use crm_migrate::sandbox::{Entity, Knobs, RATE_LIMITED, Sandbox, SandboxError, SandboxOptions};
-use sandbox_support::{Rpc, start, start_knobs, start_with, state_options};
+use sandbox_support::{Rpc, open, open_saving, start_knobs, start_with, state_options};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn wrong_or_missing_credentials_get_401() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (sb, rpc) = open().await;
     let call = rpc.envelope("findUsers", json!({}));
     let cases = [
         (None, None),
@@ -90,8 +89,7 @@ async fn above_the_ceiling_answers_429_with_retry_after() {
 
 #[tokio::test]
 async fn faults_answer_before_doing_anything() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (sb, rpc) = open().await;
     let create = json!({"account": {"name": "Never Made"}});
     let set = |knobs: Knobs| sb.set_knobs(knobs).unwrap();
 
@@ -143,8 +141,7 @@ async fn faults_answer_before_doing_anything() {
 
 #[tokio::test]
 async fn drop_after_commit_creates_but_never_answers() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (sb, rpc) = open().await;
     sb.set_knobs(Knobs {
         drop_after_commit_rate: 1.0,
         ..Knobs::default()
@@ -216,22 +213,11 @@ async fn latency_delays_answers() {
 
 #[tokio::test]
 async fn state_survives_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("sandbox-state.json");
+    let (dir, state, sb, rpc) = open_saving("sandbox-state.json").await;
     let options = state_options(&state);
-    let sb = start_with(options.clone()).await;
-    let rpc = Rpc::new(&sb);
-    let kept = rpc
-        .ok("newAccount", json!({"account": {"name": "Kept Ltd"}}))
-        .await;
-    let gone = rpc
-        .ok("newAccount", json!({"account": {"name": "Gone Ltd"}}))
-        .await;
-    rpc.ok(
-        "deleteAccount",
-        json!({"accountId": gone["id"], "rev": gone["rev"]}),
-    )
-    .await;
+    let kept = rpc.new_account("Kept Ltd").await;
+    let gone = rpc.new_account("Gone Ltd").await;
+    rpc.delete("Account", &gone).await;
     let made = rpc
         .rest_field("leads", json!({"name": "RSoft ID", "type": "Text"}))
         .await;
@@ -246,9 +232,7 @@ async fn state_survives_a_restart() {
         tokio::time::sleep(Duration::from_millis(100)).await;
         waited += 1;
     }
-    let late = rpc
-        .ok("newAccount", json!({"account": {"name": "Late Ltd"}}))
-        .await;
+    let late = rpc.new_account("Late Ltd").await;
     sb.shutdown().await.unwrap();
     let saved = std::fs::read_to_string(&state).unwrap();
     assert!(
@@ -275,9 +259,7 @@ async fn state_survives_a_restart() {
     );
     let fields = rpc.ok("findCustomFields", json!({})).await;
     assert_eq!(fields["Leads"][0]["name"], "RSoft ID");
-    let next = rpc
-        .ok("newAccount", json!({"account": {"name": "Next"}}))
-        .await;
+    let next = rpc.new_account("Next").await;
     assert!(
         next["id"].as_u64() > gone["id"].as_u64(),
         "ids are never reused"

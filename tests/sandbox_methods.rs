@@ -3,14 +3,12 @@
 mod sandbox_support;
 
 use crm_migrate::sandbox::{DISCOVERY_METHOD, DISCOVERY_PATH, ENDPOINT_PATH, Entity};
-use sandbox_support::{Rpc, id_named, ids, start, user_id};
+use sandbox_support::{id_named, ids, open, open_as, smd, start};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn accounts_round_trip_with_rev_and_timestamps() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
-    let ravi = user_id(&rpc, "ravi@acme.in").await;
+    let (sb, rpc, ravi) = open_as("ravi@acme.in").await;
     let a = rpc
         .ok(
             "newAccount",
@@ -72,8 +70,7 @@ async fn accounts_round_trip_with_rev_and_timestamps() {
 
 #[tokio::test]
 async fn contacts_split_names_and_link_accounts() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (_sb, rpc) = open().await;
     let sharma = rpc
         .ok("searchAccounts", json!({"string": "sharma textiles"}))
         .await;
@@ -150,9 +147,7 @@ async fn contacts_split_names_and_link_accounts() {
 
 #[tokio::test]
 async fn leads_carry_number_status_milestone_and_stageset() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
-    let priya = user_id(&rpc, "priya.sharma@acme.in").await;
+    let (sb, rpc, priya) = open_as("priya.sharma@acme.in").await;
     let sales = id_named(&rpc, "findStagesets", "Sales").await;
     let proposal = id_named(&rpc, "findMilestones", "Proposal").await;
     let website = id_named(&rpc, "findSources", "Website").await;
@@ -229,23 +224,16 @@ async fn leads_carry_number_status_milestone_and_stageset() {
         (l2["milestone"]["name"].as_str(), &l2["stageset"]["id"]),
         (Some("Proposal"), &json!(sales))
     );
-    rpc.ok("deleteLead", json!({"leadId": l2["id"], "rev": l2["rev"]}))
-        .await;
+    rpc.delete("Lead", &l2).await;
     assert_eq!(sb.live_count(Entity::Leads), 1);
 }
 
 #[tokio::test]
 async fn activities_tasks_and_notes_round_trip() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (sb, rpc, sneha) = open_as("sneha.iyer@acme.in").await;
     let call = id_named(&rpc, "findActivityTypes", "Phone Call").await;
-    let sneha = user_id(&rpc, "sneha.iyer@acme.in").await;
-    let contact = rpc
-        .ok("newContact", json!({"contact": {"name": "Arjun Das"}}))
-        .await;
-    let lead = rpc
-        .ok("newLead", json!({"lead": {"description": "AMC renewal"}}))
-        .await;
+    let contact = rpc.new_contact("Arjun Das").await;
+    let lead = rpc.new_lead("AMC renewal").await;
     let act = rpc
         .ok(
             "newActivity",
@@ -284,11 +272,7 @@ async fn activities_tasks_and_notes_round_trip() {
         )
         .await;
     assert_eq!(moved["isFlagged"], true);
-    rpc.ok(
-        "deleteActivity",
-        json!({"activityId": act["id"], "rev": moved["rev"]}),
-    )
-    .await;
+    rpc.delete("Activity", &moved).await;
 
     let task = rpc
         .ok(
@@ -313,34 +297,22 @@ async fn activities_tasks_and_notes_round_trip() {
         )
         .await;
     assert_eq!(rpc.ok("getTask", json!({"taskId": task["id"]})).await, done);
-    rpc.ok(
-        "deleteTask",
-        json!({"taskId": task["id"], "rev": done["rev"]}),
-    )
-    .await;
+    rpc.delete("Task", &done).await;
 
     let note = rpc
-        .ok(
-            "newNote",
-            json!({"entity": {"entityType": "Leads", "id": lead["id"]}, "note": "Converted from RSoft lead L-17"}),
-        )
+        .new_note("Leads", &lead["id"], "Converted from RSoft lead L-17")
         .await;
     assert_eq!(note["entityType"], "Notes");
     assert_eq!(note["note"], "Converted from RSoft lead L-17");
     assert_eq!(rpc.ok("getNote", json!({"noteId": note["id"]})).await, note);
-    rpc.ok(
-        "deleteNote",
-        json!({"noteId": note["id"], "rev": note["rev"]}),
-    )
-    .await;
+    rpc.delete("Note", &note).await;
     assert_eq!(sb.live_count(Entity::Notes), 0);
     assert_eq!(sb.stats().creates_committed, 5);
 }
 
 #[tokio::test]
 async fn reference_data_matches_the_sample_company() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (_sb, rpc) = open().await;
     let users = rpc.ok("findUsers", json!({"orderBy": "name"})).await;
     let emails: Vec<&str> = users
         .as_array()
@@ -401,8 +373,7 @@ async fn reference_data_matches_the_sample_company() {
 
 #[tokio::test]
 async fn custom_fields_and_tags_are_created() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (_sb, rpc) = open().await;
     let made = rpc
         .rest_field("contacts", json!({"name": "RSoft ID", "type": "Text"}))
         .await;
@@ -459,11 +430,9 @@ async fn custom_fields_and_tags_are_created() {
 
 #[tokio::test]
 async fn find_pages_are_one_based_and_ordered() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (_sb, rpc) = open().await;
     for name in ["Delta", "alpha", "Charlie", "bravo"] {
-        rpc.ok("newAccount", json!({"account": {"name": name}}))
-            .await;
+        rpc.new_account(name).await;
     }
     let page = |p: u64, dir: &str| {
         rpc.ok(
@@ -500,12 +469,7 @@ async fn find_pages_are_one_based_and_ordered() {
 #[tokio::test]
 async fn smd_lists_every_method_with_its_parameters() {
     let sb = start().await;
-    let smd: Value = reqwest::get(sb.endpoint())
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let smd = smd(&sb).await;
     assert_eq!(smd["transport"], "POST");
     assert_eq!(smd["envelope"], "JSON-RPC-2.0");
     assert_eq!(smd["target"], ENDPOINT_PATH);
@@ -624,8 +588,8 @@ async fn discovery_names_the_sandbox_without_auth() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_creates_get_distinct_ids() {
-    let sb = start().await;
-    let rpc = std::sync::Arc::new(Rpc::new(&sb));
+    let (sb, rpc) = open().await;
+    let rpc = std::sync::Arc::new(rpc);
     let calls = (0..16).map(|i| {
         let rpc = rpc.clone();
         tokio::spawn(async move {

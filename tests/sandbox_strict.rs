@@ -6,13 +6,12 @@ use crm_migrate::sandbox::{
     Entity, INVALID_REQUEST, METHOD_NOT_FOUND, NOT_FOUND, PARSE_ERROR, REV_IGNORE, STALE_REV,
     STALE_REV_MESSAGE,
 };
-use sandbox_support::{Rpc, id_named, invalid, start};
+use sandbox_support::{id_named, invalid, open};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn envelope_errors() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (_sb, rpc) = open().await;
     let r = rpc.fail("getWidget", json!({})).await;
     assert_eq!((r.status, r.code()), (404, METHOD_NOT_FOUND));
     assert!(r.message().contains("getWidget"));
@@ -47,8 +46,7 @@ async fn envelope_errors() {
 
 #[tokio::test]
 async fn unknown_and_missing_parameters_and_keys() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (sb, rpc) = open().await;
     let r = rpc.fail("findUsers", json!({"pageSize": 10})).await;
     invalid(&r, &["findUsers", "pageSize"]);
     let r = rpc.fail("newAccount", json!({})).await;
@@ -98,8 +96,7 @@ async fn unknown_and_missing_parameters_and_keys() {
 
 #[tokio::test]
 async fn unknown_custom_fields_are_named() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (_sb, rpc) = open().await;
     let r = rpc
         .fail(
             "newContact",
@@ -151,8 +148,7 @@ async fn unknown_custom_fields_are_named() {
 
 #[tokio::test]
 async fn references_must_name_live_records() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (sb, rpc) = open().await;
     let r = rpc
         .fail(
             "newAccount",
@@ -168,14 +164,8 @@ async fn references_must_name_live_records() {
         .await;
     invalid(&r, &["Bad Team ID"]);
 
-    let acct = rpc
-        .ok("newAccount", json!({"account": {"name": "Gone Ltd"}}))
-        .await;
-    rpc.ok(
-        "deleteAccount",
-        json!({"accountId": acct["id"], "rev": acct["rev"]}),
-    )
-    .await;
+    let acct = rpc.new_account("Gone Ltd").await;
+    rpc.delete("Account", &acct).await;
     let r = rpc
         .fail(
             "newLead",
@@ -183,9 +173,7 @@ async fn references_must_name_live_records() {
         )
         .await;
     invalid(&r, &["lead.primaryAccount.id", "Bad Account ID"]);
-    let contact = rpc
-        .ok("newContact", json!({"contact": {"name": "Live One"}}))
-        .await;
+    let contact = rpc.new_contact("Live One").await;
     let r = rpc
         .fail(
             "newLead",
@@ -251,8 +239,7 @@ async fn references_must_name_live_records() {
 
 #[tokio::test]
 async fn naive_timestamps_and_bad_values_are_refused() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
+    let (_sb, rpc) = open().await;
     let r = rpc
         .fail("newActivity", json!({"activity": {"startTime": "2024-07-18 12:00:00", "endTime": "2024-07-18T12:30:00+0000"}}))
         .await;
@@ -312,11 +299,8 @@ async fn naive_timestamps_and_bad_values_are_refused() {
 
 #[tokio::test]
 async fn stale_rev_is_409_and_not_found_is_404() {
-    let sb = start().await;
-    let rpc = Rpc::new(&sb);
-    let lead = rpc
-        .ok("newLead", json!({"lead": {"description": "v1"}}))
-        .await;
+    let (_sb, rpc) = open().await;
+    let lead = rpc.new_lead("v1").await;
     let id = lead["id"].clone();
     let v2 = rpc
         .ok(

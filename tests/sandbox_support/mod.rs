@@ -1,6 +1,7 @@
 //! A raw JSON-RPC caller for the sandbox tests (plain reqwest, deliberately not our client).
 #![allow(dead_code)]
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crm_migrate::sandbox::{INVALID_PARAMS, Knobs, RunningSandbox, Sandbox, SandboxOptions};
@@ -8,6 +9,22 @@ use serde_json::{Value, json};
 
 pub async fn start() -> RunningSandbox {
     start_with(SandboxOptions::default()).await
+}
+
+/// A started default sandbox and a caller for it: the opening most tests share. Bind the
+/// sandbox to a name (not `_`) so it lives to the end of the test.
+pub async fn open() -> (RunningSandbox, Rpc) {
+    let sb = start().await;
+    let rpc = Rpc::new(&sb);
+    (sb, rpc)
+}
+
+/// `open`, and the id of the seeded user with `email` (in any case): the opening of tests that
+/// need a user too.
+pub async fn open_as(email: &str) -> (RunningSandbox, Rpc, u64) {
+    let (sb, rpc) = open().await;
+    let user = user_id(&rpc, email).await;
+    (sb, rpc, user)
 }
 
 pub async fn start_with(options: SandboxOptions) -> RunningSandbox {
@@ -124,6 +141,31 @@ impl Rpc {
         r
     }
 
+    /// A new account with only a name; must succeed.
+    pub async fn new_account(&self, name: &str) -> Value {
+        self.ok("newAccount", json!({"account": {"name": name}}))
+            .await
+    }
+
+    /// A new contact with only a name; must succeed.
+    pub async fn new_contact(&self, name: &str) -> Value {
+        self.ok("newContact", json!({"contact": {"name": name}}))
+            .await
+    }
+
+    /// A new lead with only a description; must succeed.
+    pub async fn new_lead(&self, description: &str) -> Value {
+        self.ok("newLead", json!({"lead": {"description": description}}))
+            .await
+    }
+
+    /// A new note on the record `id` of `entity_type` (Leads, Contacts, …); must succeed.
+    pub async fn new_note(&self, entity_type: &str, id: &Value, note: &str) -> Value {
+        let entity = json!({"entityType": entity_type, "id": id});
+        self.ok("newNote", json!({"entity": entity, "note": note}))
+            .await
+    }
+
     /// `get{title}` of a record (`title`: Account, Contact, Lead, …); must succeed.
     pub async fn get(&self, title: &str, id: &Value) -> Value {
         self.ok(&format!("get{title}"), id_params(title, id)).await
@@ -148,6 +190,16 @@ impl Rpc {
             .unwrap();
         Self::reply(resp).await
     }
+}
+
+/// The service description (SMD) a GET on the endpoint answers.
+pub async fn smd(sb: &RunningSandbox) -> Value {
+    reqwest::get(sb.endpoint())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 /// Ids of the seeded reference data in the built-in default, looked up by name.
@@ -190,6 +242,16 @@ pub fn ids(list: &Value) -> Vec<u64> {
         .iter()
         .map(|x| x["id"].as_u64().unwrap())
         .collect()
+}
+
+/// A sandbox saving to the state file `file` in a fresh temporary folder, and a caller for it:
+/// (the folder, which must outlive the test, the state file's path, the sandbox, the caller).
+pub async fn open_saving(file: &str) -> (tempfile::TempDir, PathBuf, RunningSandbox, Rpc) {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join(file);
+    let sb = start_with(state_options(&state)).await;
+    let rpc = Rpc::new(&sb);
+    (dir, state, sb, rpc)
 }
 
 /// Default options with a state file.
