@@ -148,6 +148,10 @@ pub struct ValueEntry {
     pub status: Status,
 }
 
+/// The `to` of an activity-type entry whose activities become Nutshell Notes on the related
+/// record instead of Activities: Nutshell has no note activity type (design: notes → Notes).
+pub const AS_NOTE: &str = "(note)";
+
 /// The key of a stage-map entry: an RSoft pipeline and one of its stages.
 pub fn stage_key(pipeline: &str, stage: &str) -> String {
     format!("{pipeline} / {stage}")

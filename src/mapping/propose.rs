@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use super::catalogue::{Entity, ValueKind, ValueMapKind, standard_field};
 use super::memory::MappingMemory;
 use super::model::{
-    CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, Status, Target, ValueEntry, stage_key,
+    AS_NOTE, CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, Status, Target, ValueEntry,
+    stage_key,
 };
 use super::schema::DestinationSchema;
 use super::synonyms::{Spec, Synonym, module_nouns, normalize_header, rows_for};
@@ -776,6 +777,15 @@ fn activity_type(value: &str, types: &[String]) -> (String, f64, String) {
             format!("Nutshell has the activity type {t:?}"),
         );
     }
+    if ["note", "notes", "comment", "remark"].contains(&folded.as_str()) {
+        return (
+            AS_NOTE.to_string(),
+            0.9,
+            format!(
+                "{value:?} activities carry no call, email or meeting: they become Nutshell notes on the record they belong to (`to = {AS_NOTE:?}`)"
+            ),
+        );
+    }
     let find = |words: &[&str]| {
         types
             .iter()
@@ -1052,7 +1062,7 @@ mod tests {
             column(
                 Module::Activities,
                 "Activity Type",
-                &["Call", "SMS", "Site Visit", "Email", "Fax"],
+                &["Call", "SMS", "Site Visit", "Email", "Fax", "Note"],
             ),
         ];
         let map = propose(&cols, &DestinationSchema::offline(), "RSoft ID");
@@ -1076,7 +1086,15 @@ mod tests {
         );
         let types = &map.modules[&Module::Activities].values[&ValueMapKind::ActivityType];
         let to: Vec<_> = types.iter().map(|v| v.to.as_str()).collect();
-        assert_eq!(to, ["Phone Call", "Phone Call", "Meeting", "Email", ""]);
+        assert_eq!(
+            to,
+            ["Phone Call", "Phone Call", "Meeting", "Email", "", AS_NOTE]
+        );
+        assert!(
+            types[5].confidence >= CONFIDENCE_THRESHOLD,
+            "{:?}",
+            types[5]
+        );
         assert!(
             types[1].reason.starts_with("fallback") && types[1].reason.contains("SMS"),
             "{}",

@@ -8,7 +8,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::catalogue::{Entity, STANDARD_FIELDS, ValueMapKind, required_fields, standard_field};
-use super::model::{CONFIDENCE_THRESHOLD, FieldMap, Status, Target};
+use super::model::{AS_NOTE, CONFIDENCE_THRESHOLD, FieldMap, Status, Target};
 use super::propose::value_map_kind;
 use super::schema::DestinationSchema;
 use crate::rsoft::Module;
@@ -317,10 +317,11 @@ fn check_values(
                     }
                 }
                 ValueMapKind::ActivityType if schema.read_from_account => {
-                    if !schema
-                        .activity_types
-                        .iter()
-                        .any(|t| t.eq_ignore_ascii_case(&v.to))
+                    if v.to != AS_NOTE
+                        && !schema
+                            .activity_types
+                            .iter()
+                            .any(|t| t.eq_ignore_ascii_case(&v.to))
                     {
                         push(
                             module,
@@ -645,6 +646,34 @@ mod tests {
             mentions(&p, "have no custom fields", "target = \"note\""),
             "{p:#?}"
         );
+    }
+
+    #[test]
+    fn activity_types_must_exist_or_become_notes() {
+        let schema = DestinationSchema {
+            read_from_account: true,
+            ..DestinationSchema::offline()
+        };
+        let mut map = map_of(Module::Activities, vec![]);
+        map.modules
+            .get_mut(&Module::Activities)
+            .unwrap()
+            .values
+            .insert(
+                ValueMapKind::ActivityType,
+                vec![
+                    value("Call", "phone call", None, 0.9),
+                    value("Note", AS_NOTE, None, 0.9),
+                    value("Fax", "Fax", None, 0.9),
+                ],
+            );
+        let p = validate(&map, &schema);
+        let about: Vec<_> = p
+            .iter()
+            .filter(|p| p.problem.contains("activity type"))
+            .map(|p| p.item.as_deref())
+            .collect();
+        assert_eq!(about, [Some("Fax")], "{p:#?}");
     }
 
     #[test]
