@@ -17,8 +17,8 @@ pub struct CheckApiArgs {
     pub config: PathBuf,
 }
 
-pub fn run(args: CheckApiArgs) -> anyhow::Result<ExitStatus> {
-    let config = Config::load(&args.config)?;
+/// `config` is the file `args.config` names, loaded once by `cli::main`.
+pub fn run(config: Config) -> anyhow::Result<ExitStatus> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let on_sandbox =
         config.nutshell.endpoint.as_deref().map(str::trim) == Some(nutshell::SANDBOX_ENDPOINT);

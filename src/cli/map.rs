@@ -45,8 +45,8 @@ struct MapOutput<'a> {
     problems: &'a [Problem],
 }
 
-pub fn run(args: MapArgs) -> anyhow::Result<ExitStatus> {
-    let config = Config::load(&args.config)?;
+/// `config` is the file `args.config` names, loaded once by `cli::main`.
+pub fn run(args: MapArgs, config: Config) -> anyhow::Result<ExitStatus> {
     let export_path = config.source.export.as_deref().with_context(|| {
         format!(
             "{} has no [source] export: set it to the RSoft export folder or .zip",

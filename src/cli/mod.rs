@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
+use anyhow::Context as _;
+
+use crate::config::{Config, ConfigError};
 
 pub mod check_api;
 pub mod discover;
@@ -85,14 +87,15 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    let config = cli
-        .command
-        .config_file()
-        .and_then(|path| Config::load(path).ok())
-        .unwrap_or_default();
-    log_file::init(&config.state_dir());
+    // Loaded once, here: its state dir holds the run log, and the command gets it.
+    let config = cli.command.config_file().map(Config::load);
+    let state_dir = match &config {
+        Some(Ok(config)) => config.state_dir(),
+        _ => Config::default().state_dir(),
+    };
+    log_file::init(&state_dir);
     tracing::info!(command = ?cli.command, "start");
-    match run(cli.command) {
+    match run(cli.command, config.transpose()) {
         Ok(status) => status.into(),
         Err(e) => {
             let message = human_message(&e);
@@ -103,11 +106,17 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command) -> anyhow::Result<ExitStatus> {
+/// `config` is the loaded config file of a command that names one ([`Command::config_file`]).
+fn run(
+    command: Command,
+    config: Result<Option<Config>, ConfigError>,
+) -> anyhow::Result<ExitStatus> {
+    let config = config?;
+    let config = || config.context("internal: this command's config file was not loaded");
     match command {
-        Command::CheckApi(args) => check_api::run(args),
+        Command::CheckApi(_) => check_api::run(config()?),
         Command::Discover(args) => discover::run(args),
-        Command::Map(args) => map::run(args),
+        Command::Map(args) => map::run(args, config()?),
         Command::SampleExport(args) => sample_export::run(args),
         Command::Sandbox(args) => sandbox::run(args),
     }
