@@ -149,7 +149,9 @@ pub enum Unresolved {
     /// No user has the owner's email or name.
     NoMatch,
     /// Several users fit equally: (id, name, first email) of each.
-    Ambiguous { candidates: Vec<(i64, String, String)> },
+    Ambiguous {
+        candidates: Vec<(i64, String, String)>,
+    },
     /// owners.toml names a user that does not exist.
     UnknownUser { value: String },
 }
@@ -459,7 +461,9 @@ pub fn write_owners_file(
                 let emails: Vec<&str> = candidates.iter().map(|(_, _, e)| e.as_str()).collect();
                 let _ = write!(comment, "; fits several users: {}", emails.join(", "));
             }
-            Unresolved::UnknownUser { .. } => comment.push_str("; this email is no Nutshell user's"),
+            Unresolved::UnknownUser { .. } => {
+                comment.push_str("; this email is no Nutshell user's")
+            }
         }
         let value = match &o.why {
             Unresolved::UnknownUser { value } => value.as_str(),
@@ -543,7 +547,10 @@ mod tests {
             .iter()
             .map(|d| (d.key.as_str(), d.by))
             .collect();
-        assert!(by.contains(&("Ravi Kumar", MatchedBy::DisplayName)), "{by:?}");
+        assert!(
+            by.contains(&("Ravi Kumar", MatchedBy::DisplayName)),
+            "{by:?}"
+        );
         assert!(by.contains(&("priya@acme.in", MatchedBy::Email)), "{by:?}");
         // Two users are called Priya Sharma: never picked.
         assert!(owners.user_for("Priya Sharma").is_none());
@@ -562,7 +569,8 @@ mod tests {
         });
         assert_eq!(blockers[0].kind, BlockerKind::AmbiguousOwner);
         assert!(
-            blockers[0].problem.contains("priya@acme.in") && blockers[0].problem.contains("p.sharma@acme.in"),
+            blockers[0].problem.contains("priya@acme.in")
+                && blockers[0].problem.contains("p.sharma@acme.in"),
             "{}",
             blockers[0]
         );
@@ -570,14 +578,26 @@ mod tests {
 
     #[test]
     fn cells_of_one_owner_are_one_entry_and_the_file_wins() {
-        let users = [user(1, "Ravi Kumar", &["ravi@acme.in"]), user(2, "Anil", &["anil@acme.in"])];
-        let cells = [cell("Ravi Kumar <RAVI@acme.in>", 2), cell("ravi@acme.in", 5)];
-        let file = OwnersFile::parse("[owners]\n\"RAVI@ACME.IN\" = \"anil@acme.in\"\n", Path::new("o"))
-            .unwrap();
+        let users = [
+            user(1, "Ravi Kumar", &["ravi@acme.in"]),
+            user(2, "Anil", &["anil@acme.in"]),
+        ];
+        let cells = [
+            cell("Ravi Kumar <RAVI@acme.in>", 2),
+            cell("ravi@acme.in", 5),
+        ];
+        let file = OwnersFile::parse(
+            "[owners]\n\"RAVI@ACME.IN\" = \"anil@acme.in\"\n",
+            Path::new("o"),
+        )
+        .unwrap();
         let owners = reconcile(&cells, &users, &file, &[]);
         assert_eq!(owners.decisions.len(), 1, "{owners:#?}");
         let d = &owners.decisions[0];
-        assert_eq!((d.key.as_str(), d.user_id, d.by, d.records), ("ravi@acme.in", 2, MatchedBy::OwnersFile, 7));
+        assert_eq!(
+            (d.key.as_str(), d.user_id, d.by, d.records),
+            ("ravi@acme.in", 2, MatchedBy::OwnersFile, 7)
+        );
         assert_eq!(d.cells.len(), 2);
     }
 
