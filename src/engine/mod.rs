@@ -5,8 +5,10 @@
 //! - [`schema`]: the destination account ([`schema::Destination`]) and preparing it.
 //! - [`owners`]: owner reconciliation and owners.toml.
 //! - [`blockers`]: everything that stops a run, all at once.
+//! - [`ready`]: the steps above in one call, for `migrate` and the wizard.
 
 pub mod blockers;
 pub mod owners;
+pub mod ready;
 pub mod scan;
 pub mod schema;

@@ -557,7 +557,13 @@ pub fn plan(
         match destination.custom_field(need.entity, &need.name) {
             Some(existing) => {
                 let kind = ValueKind::from_nutshell_custom_type(&existing.field_type);
-                if !need.kind.fits(kind) {
+                // A field this tool created for the kind (a DateTime column makes a Date field)
+                // is the field it fills.
+                let made_for_it = need
+                    .kind
+                    .nutshell_custom_type()
+                    .eq_ignore_ascii_case(existing.field_type.trim());
+                if !made_for_it && !need.kind.fits(kind) {
                     out.blockers.push(block(
                         format!(
                             "it exists in Nutshell as {}, and {} sends {:?} values",
