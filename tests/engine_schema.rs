@@ -5,15 +5,15 @@
 
 mod engine_support;
 
-use crm_migrate::engine::blockers::{BlockerKind, map_blockers};
-use crm_migrate::engine::scan::scan;
+use crm_migrate::engine::blockers::{BlockerKind, Files, map_blockers};
+use crm_migrate::engine::scan::{ExportScan, scan};
 use crm_migrate::engine::schema::{
-    CLOSED_ON_FIELD, Destination, apply, needs, plan, render_checklist, write_checklist,
+    CLOSED_ON_FIELD, Destination, HousePlan, apply, needs, plan, render_checklist, write_checklist,
 };
 use crm_migrate::mapping::catalogue::{Entity, ValueMapKind};
-use crm_migrate::mapping::model::{Status, ValueEntry, stage_key};
+use crm_migrate::mapping::model::{FieldMap, Status, ValueEntry, stage_key};
 use crm_migrate::rsoft::Module;
-use engine_support::{files, sample, sandbox};
+use engine_support::{Sample, files, sample, sandbox};
 
 #[tokio::test]
 async fn the_house_is_prepared_once() {
@@ -142,6 +142,24 @@ fn stage(from: &str, pipeline: &str, to: &str) -> ValueEntry {
     }
 }
 
+fn deal_stages(map: &mut FieldMap) -> &mut Vec<ValueEntry> {
+    map.modules
+        .get_mut(&Module::Deals)
+        .unwrap()
+        .values
+        .get_mut(&ValueMapKind::Stage)
+        .unwrap()
+}
+
+fn plan_for(destination: &Destination, s: &Sample, found: &ExportScan, files: &Files) -> HousePlan {
+    plan(
+        destination,
+        &needs(&s.map, found, files),
+        &s.report.pipelines,
+        files,
+    )
+}
+
 #[tokio::test]
 async fn a_missing_pipeline_or_stage_blocks_with_a_checklist_until_it_exists() {
     let (_sb, client) = sandbox().await;
@@ -149,14 +167,7 @@ async fn a_missing_pipeline_or_stage_blocks_with_a_checklist_until_it_exists() {
     let files = files(dir.path());
     let destination = Destination::read(&client).await.unwrap();
     let mut s = sample(&destination);
-    let stages = s
-        .map
-        .modules
-        .get_mut(&Module::Deals)
-        .unwrap()
-        .values
-        .get_mut(&ValueMapKind::Stage)
-        .unwrap();
+    let stages = deal_stages(&mut s.map);
     stages.clear();
     // Sales exists in the sandbox without "On Hold"; "Partners" does not exist at all.
     stages.push(stage(&stage_key("Sales", "Proposal"), "Sales", "Proposal"));
@@ -169,12 +180,7 @@ async fn a_missing_pipeline_or_stage_blocks_with_a_checklist_until_it_exists() {
         ));
     }
     let found = scan(&s.export, &s.map).unwrap();
-    let house = plan(
-        &destination,
-        &needs(&s.map, &found, &files),
-        &s.report.pipelines,
-        &files,
-    );
+    let house = plan_for(&destination, &s, &found, &files);
     let kinds: Vec<(BlockerKind, &str)> = house
         .blockers
         .iter()
@@ -228,21 +234,9 @@ async fn a_missing_pipeline_or_stage_blocks_with_a_checklist_until_it_exists() {
     );
 
     // Re-checked after the map points at existing stages: no blocker, the checklist removed.
-    let stages = s
-        .map
-        .modules
-        .get_mut(&Module::Deals)
-        .unwrap()
-        .values
-        .get_mut(&ValueMapKind::Stage)
-        .unwrap();
+    let stages = deal_stages(&mut s.map);
     stages.retain(|v| v.to == "Proposal");
-    let house = plan(
-        &destination,
-        &needs(&s.map, &found, &files),
-        &s.report.pipelines,
-        &files,
-    );
+    let house = plan_for(&destination, &s, &found, &files);
     assert!(house.checklist.is_empty(), "{:#?}", house.checklist);
     assert!(!house.blockers.iter().any(|b| b.file == files.checklist));
     assert!(!write_checklist(&house.checklist, &files.checklist).unwrap());
@@ -269,12 +263,7 @@ async fn fields_that_cannot_be_made_block_and_unconfirmed_entries_are_listed() {
         }
     }
     let found = scan(&s.export, &s.map).unwrap();
-    let house = plan(
-        &destination,
-        &needs(&s.map, &found, &files),
-        &s.report.pipelines,
-        &files,
-    );
+    let house = plan_for(&destination, &s, &found, &files);
     let fields: Vec<&str> = house
         .blockers
         .iter()

@@ -20,6 +20,7 @@ use crate::discovery::Report;
 use crate::discovery::owners::{OwnerMatch, User as RsoftUser, match_owner, parse_owner};
 use crate::rsoft::Module;
 
+/// Why owners.toml could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum OwnersFileError {
     #[error("cannot read {path}: {source}")]

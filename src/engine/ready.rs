@@ -19,6 +19,7 @@ use crate::mapping::model::FieldMap;
 use crate::nutshell::Client;
 use crate::rsoft::{Export, ReadError};
 
+/// Why getting ready stopped (blockers are not errors: see [`Readiness::blockers`]).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadyError {
     #[error(transparent)]
