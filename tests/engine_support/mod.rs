@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crm_migrate::config::Config;
+use crm_migrate::connect;
 use crm_migrate::discovery::{self, Report};
 use crm_migrate::engine::blockers::Files;
 use crm_migrate::engine::schema::Destination;
@@ -12,7 +13,7 @@ use crm_migrate::mapping::memory::MappingMemory;
 use crm_migrate::mapping::model::FieldMap;
 use crm_migrate::mapping::source::propose_for_export;
 use crm_migrate::mapping::validate::accept_proposed;
-use crm_migrate::nutshell::{self, Client};
+use crm_migrate::nutshell::Client;
 use crm_migrate::rsoft::Export;
 use crm_migrate::sandbox::{RunningSandbox, Sandbox, SandboxOptions};
 
@@ -21,7 +22,7 @@ pub const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample-exp
 /// A started default sandbox and our client for it.
 pub async fn sandbox() -> (RunningSandbox, Client) {
     let sb = Sandbox::start(SandboxOptions::default()).await.unwrap();
-    let client = nutshell::sandbox_client(&sb, &Config::default().load).unwrap();
+    let client = connect::sandbox_client(&sb, &Config::default().load).unwrap();
     (sb, client)
 }
 
