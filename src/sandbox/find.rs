@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
-use super::methods::custom_field_named;
+use super::schema::custom_field_named;
 use super::store::{Entity, Record, Store};
 use super::{strict, values};
 

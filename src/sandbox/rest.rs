@@ -4,12 +4,12 @@
 use serde_json::Value;
 
 use super::errors::RestError;
-use super::methods;
-use super::server::{Shared, changed, writable};
+use super::schema;
+use super::shared::{Shared, changed, writable};
 use super::values::CUSTOM_FIELD_TYPES;
 
 pub fn create_custom_field(shared: &Shared, entity: &str, body: &[u8]) -> Result<Value, RestError> {
-    let e = methods::custom_field_entity(entity)
+    let e = schema::custom_field_entity(entity)
         .ok_or_else(|| RestError::UnknownEntity(entity.to_string()))?;
     let input: Value = serde_json::from_slice(body)
         .map_err(|err| RestError::Invalid(format!("the body is not JSON: {err}")))?;
@@ -39,13 +39,13 @@ pub fn create_custom_field(shared: &Shared, entity: &str, body: &[u8]) -> Result
     }
     let mut store = shared.store();
     writable(shared).map_err(|err| RestError::NotSaved(err.message))?;
-    if methods::find_custom_field(&store, e, name).is_some() {
+    if schema::find_custom_field(&store, e, name).is_some() {
         return Err(RestError::Duplicate {
             name: name.to_string(),
             entity_type: e.entity_type().to_string(),
         });
     }
-    let field = methods::insert_custom_field(&mut store, e, name, kind);
+    let field = schema::insert_custom_field(&mut store, e, name, kind);
     changed(shared);
     Ok(store.render(&field))
 }

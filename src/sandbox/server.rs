@@ -2,9 +2,8 @@
 //! custom-field endpoint, saving state after each change, and a connection loop that can hang up
 //! on a request after its create committed.
 
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -23,28 +22,11 @@ use tokio::task::JoinSet;
 
 use super::data::Credentials;
 use super::errors::{NON_JSON_BODY, RpcError, UNAUTHORIZED_BODY};
-use super::faults::{Faults, Gate};
-use super::persist::StateFile;
+use super::faults::Gate;
+use super::shared::{Shared, changed, writable};
 use super::smd::{self, ENDPOINT_PATH};
-use super::store::{Entity, Store};
+use super::store::Entity;
 use super::{methods, rest, rpc, values};
-
-/// What every request handler shares.
-pub struct Shared {
-    pub store: Mutex<Store>,
-    pub faults: Faults,
-    pub credentials: Credentials,
-    pub state: Option<Arc<StateFile>>,
-    pub creates_committed: AtomicU64,
-    /// Where the sandbox listens (what discovery answers).
-    pub addr: SocketAddr,
-}
-
-impl Shared {
-    pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
 
 /// Where `api.nutshell.com` answers endpoint discovery, and the method it serves there.
 pub const DISCOVERY_PATH: &str = "/v1/json";
@@ -269,23 +251,6 @@ fn api_for_username(shared: &Shared, call: &rpc::Call) -> Result<Value, RpcError
     let username = call.params.get("username").unwrap_or(&Value::Null);
     values::non_empty("username", username, "a Nutshell username (an email)")?;
     Ok(json!({"api": shared.addr.to_string()}))
-}
-
-/// Before a call that may change something: refuse it, having done nothing, if the last save
-/// failed. An error after the change would be a 500 for a committed write, and a client that
-/// retries it would make a duplicate.
-pub fn writable(shared: &Shared) -> Result<(), RpcError> {
-    match &shared.state {
-        Some(state) => state.writable().map_err(|e| RpcError::state_not_saved(&e)),
-        None => Ok(()),
-    }
-}
-
-/// After a call that changed something: have the state file saved.
-pub fn changed(shared: &Shared) {
-    if let Some(state) = &shared.state {
-        state.changed();
-    }
 }
 
 async fn rest_custom_field(

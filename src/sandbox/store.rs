@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
-use super::links;
 
 /// The kinds of thing the sandbox stores, named by Nutshell's `entityType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -84,6 +83,17 @@ impl Entity {
             Entity::Sources => "source",
             Entity::Tags => "tag",
             Entity::CustomFields => "customField",
+        }
+    }
+
+    /// The entity a link list under `key` points at (`accounts`, `primaryAccount`, `contacts`,
+    /// `leads`).
+    pub fn linked_by(key: &str) -> Option<Entity> {
+        match key {
+            "accounts" | "primaryAccount" => Some(Entity::Accounts),
+            "contacts" => Some(Entity::Contacts),
+            "leads" => Some(Entity::Leads),
+            _ => None,
         }
     }
 
@@ -328,7 +338,7 @@ impl Store {
         };
         for key in ["accounts", "contacts", "leads", "participants"] {
             if let Some(Value::Array(list)) = out.get_mut(key) {
-                list.retain(|x| live(x, links::target(key)));
+                list.retain(|x| live(x, Entity::linked_by(key)));
             }
         }
         if out
