@@ -437,7 +437,11 @@ impl Client {
         let params = Params::new(spec)
             .set(id_param, id)?
             .set(methods::REV, rev)?;
-        self.call(params).await
+        let answer: Value = self.call(params).await?;
+        super::loose::flag(&answer).map_err(|e| NutshellError::Shape {
+            method: spec.name.to_owned(),
+            detail: e.to_string(),
+        })
     }
 
     /// Full records matching `options.query`, page by page.
@@ -626,10 +630,24 @@ fn rejection(
     }
 }
 
+/// Decode a result. A field that cannot be read is named by its path in the answer and its value
+/// (never the whole body): serde tracks the path down to the record, and the record's own loose
+/// reader ([`super::loose`]) the rest.
 fn decode<R: DeserializeOwned>(method: &str, value: Value) -> Result<R, NutshellError> {
-    serde_json::from_value(value).map_err(|e| NutshellError::Shape {
-        method: method.to_owned(),
-        detail: e.to_string(),
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let outer = e
+            .path()
+            .iter()
+            .map(|segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => format!("[{index}]"),
+                other => format!(".{other}"),
+            })
+            .collect::<String>();
+        let outer = outer.strip_prefix('.').unwrap_or(&outer);
+        NutshellError::Shape {
+            method: method.to_owned(),
+            detail: super::loose::with_outer_path(outer, &e.into_inner().to_string()),
+        }
     })
 }
 
