@@ -275,7 +275,7 @@ impl Client {
                 spec.effect,
                 Wire::JsonRpc,
                 self.endpoint.url(),
-                &body,
+                Some(&body),
             )
             .await?;
         decode(spec.name, value)
@@ -287,7 +287,7 @@ impl Client {
         effect: Effect,
         wire: Wire,
         url: &reqwest::Url,
-        body: &Value,
+        body: Option<&Value>,
     ) -> Result<Value, NutshellError> {
         let mut attempt = 1;
         loop {
@@ -321,13 +321,15 @@ impl Client {
         effect: Effect,
         wire: Wire,
         url: &reqwest::Url,
-        body: &Value,
+        body: Option<&Value>,
     ) -> Result<Value, NutshellError> {
-        let response = self
-            .http
-            .post(url.clone())
+        // A body is POSTed; without one the call is a GET (REST reads).
+        let request = match body {
+            Some(body) => self.http.post(url.clone()).json(body),
+            None => self.http.get(url.clone()),
+        };
+        let response = request
             .header(AUTHORIZATION, self.auth.clone())
-            .json(body)
             .send()
             .await
             .map_err(|e| transport_error(method, effect, &e))?;
@@ -546,16 +548,64 @@ impl Client {
         name: &str,
         field_type: &str,
     ) -> Result<Value, NutshellError> {
-        let collection = [methods::ACCOUNTS, methods::CONTACTS, methods::LEADS]
-            .iter()
-            .find(|m| m.entity_type == entity_type)
-            .and_then(|m| m.rest_collection)
-            .ok_or_else(|| unsupported(entity_type, "custom field creation"))?;
+        let collection = rest_collection(entity_type, "custom field creation")?;
         let url = self.endpoint.rest_custom_field_url(collection);
         let body = json!({ methods::REST_FIELD_NAME: name, methods::REST_FIELD_TYPE: field_type });
         let method = format!("POST {}", url.path());
-        self.send_with_retry(&method, Effect::Create, Wire::Rest, &url, &body)
+        self.send_with_retry(&method, Effect::Create, Wire::Rest, &url, Some(&body))
             .await
+    }
+
+    /// A user: `getUser` with `userId`, or with no id the API user itself (public client
+    /// `nutshell` 0.4.4, `GetUser`).
+    pub async fn get_user(&self, id: Option<i64>) -> Result<Stored<User>, NutshellError> {
+        let mut params = Params::new(methods::GET_USER);
+        if let Some(id) = id {
+            params = params.set(methods::USER_ID, id)?;
+        }
+        self.call(params).await
+    }
+
+    /// Records of `entity_type` (`"Accounts"`, `"Contacts"`, `"Leads"`) whose field `field` (a
+    /// standard field or a custom field's name, e.g. the legacy-id field) equals `value`, through
+    /// Nutshell's REST filter `GET /rest/{collection}?filter[<field>]=<value>`. This is how an
+    /// ambiguous create is resolved: no JSON-RPC find takes a custom field. The answer's shape is
+    /// UNCONFIRMED (see methods.rs); each match comes back with its numeric id and its fields.
+    pub async fn find_by_field(
+        &self,
+        entity_type: &str,
+        field: &str,
+        value: &str,
+    ) -> Result<Vec<RestRecord>, NutshellError> {
+        let collection = rest_collection(entity_type, "a REST filter")?;
+        let mut url = self.endpoint.rest_url(collection);
+        url.query_pairs_mut()
+            .append_pair(&format!("{}[{field}]", methods::REST_FILTER), value);
+        let method = format!("GET {}?{}[{field}]", url.path(), methods::REST_FILTER);
+        let answer = self
+            .send_with_retry(&method, Effect::Read, Wire::Rest, &url, None)
+            .await?;
+        RestRecord::list_from(answer, collection).map_err(|e| NutshellError::Shape {
+            method,
+            detail: e.to_string(),
+        })
+    }
+
+    /// What the API user may do (`permissions` of the REST user, nutshell-api.md second pass):
+    /// the user is found with `getUser` (no id), then read at `GET /rest/users/{id}`.
+    pub async fn permissions(&self) -> Result<Permissions, NutshellError> {
+        let me = self.get_user(None).await?;
+        let url = self
+            .endpoint
+            .rest_url(&format!("{}/{}", methods::REST_USERS, me.id));
+        let method = format!("GET {}", url.path());
+        let answer = self
+            .send_with_retry(&method, Effect::Read, Wire::Rest, &url, None)
+            .await?;
+        Permissions::from_rest_user(answer, methods::REST_USERS).map_err(|e| NutshellError::Shape {
+            method,
+            detail: e.to_string(),
+        })
     }
 
     fn pages<T>(
@@ -699,6 +749,15 @@ fn set_attempts(e: &mut NutshellError, n: u32) {
     {
         *attempts = n;
     }
+}
+
+/// The REST collection of an entity type (`accounts`, `contacts`, `leads`).
+fn rest_collection(entity_type: &str, what: &str) -> Result<&'static str, NutshellError> {
+    [methods::ACCOUNTS, methods::CONTACTS, methods::LEADS]
+        .iter()
+        .find(|m| m.entity_type == entity_type)
+        .and_then(|m| m.rest_collection)
+        .ok_or_else(|| unsupported(entity_type, what))
 }
 
 fn unsupported(entity_type: &str, what: &str) -> NutshellError {

@@ -182,7 +182,8 @@ impl Loose for i64 {
 
 impl Loose for u8 {
     fn from_wire(value: Value) -> Result<Self, Unreadable> {
-        u8::try_from(integer(&value)?).map_err(|_| Unreadable::new(&value, "a number from 0 to 255"))
+        u8::try_from(integer(&value)?)
+            .map_err(|_| Unreadable::new(&value, "a number from 0 to 255"))
     }
 }
 
@@ -365,7 +366,10 @@ mod tests {
             assert_eq!(Vec::<i64>::from_wire(v.clone()), Ok(vec![]));
             assert_eq!(Map::from_wire(v), Ok(Map::new()));
         }
-        assert_eq!(Vec::<i64>::from_wire(json!({"0": 4, "2": "5"})), Ok(vec![4, 5]));
+        assert_eq!(
+            Vec::<i64>::from_wire(json!({"0": 4, "2": "5"})),
+            Ok(vec![4, 5])
+        );
         assert!(Map::from_wire(json!([1])).is_err());
     }
 

@@ -217,7 +217,10 @@ impl Loose for PersonName {
                     extra: f.rest(),
                 })
             }
-            other => Err(Unreadable::new(&other, "a name (text or {givenName, familyName})")),
+            other => Err(Unreadable::new(
+                &other,
+                "a name (text or {givenName, familyName})",
+            )),
         }
     }
 }
@@ -559,6 +562,103 @@ impl Loose for EmailMatches {
             accounts: f.optional("accounts")?.unwrap_or_default(),
             users: f.optional("users")?.unwrap_or_default(),
             extra: f.rest(),
+        })
+    }
+}
+
+/// One record a REST read returned: its numeric id and its fields as sent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RestRecord {
+    /// The JSON-RPC id (REST writes ids as `"<id>-<collection>"`; the number is kept).
+    pub id: i64,
+    /// Everything else the record carries, as sent.
+    pub fields: Map<String, Value>,
+}
+
+impl RestRecord {
+    /// The records of a REST list answer: a list at the top, or under `collection` or `data`
+    /// (a single record object is a list of one). UNCONFIRMED shape, read loosely.
+    pub fn list_from(answer: Value, collection: &str) -> Result<Vec<Self>, Unreadable> {
+        let items = match answer {
+            Value::Object(mut m) => match m.remove(collection).or_else(|| m.remove("data")) {
+                Some(Value::Object(one)) if one.contains_key("id") => vec![Value::Object(one)],
+                Some(list) => Vec::<Value>::from_wire(list).map_err(|e| e.under(collection))?,
+                None if m.contains_key("id") => vec![Value::Object(m)],
+                None => {
+                    return Err(Unreadable::missing(
+                        collection,
+                        "a list of records (under the collection's name or `data`)",
+                    ));
+                }
+            },
+            other => Vec::<Value>::from_wire(other)?,
+        };
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| Self::from_wire(item).map_err(|e| e.at(i)))
+            .collect()
+    }
+}
+
+impl Loose for RestRecord {
+    fn from_wire(value: Value) -> Result<Self, Unreadable> {
+        let mut f = Fields::of(value, "a record (an object)")?;
+        let id: Value = f.required("id", "the record's id")?;
+        // `"12-accounts"`: the number before the collection.
+        let number = match &id {
+            Value::String(s) => Value::String(s.split('-').next().unwrap_or_default().to_owned()),
+            other => other.clone(),
+        };
+        let id = loose::integer(&number).map_err(|_| {
+            Unreadable::new(&id, "an id (12, \"12\" or \"12-accounts\")").under("id")
+        })?;
+        Ok(Self {
+            id,
+            fields: f.rest(),
+        })
+    }
+}
+
+/// What the API user may do, from the REST user's `permissions` (nutshell-api.md second pass:
+/// check `canAssignEntities` / `canDeleteEntities` in the pre-flight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Permissions {
+    /// May make another user the owner or assignee of a record (the load keeps RSoft owners).
+    pub can_assign_entities: bool,
+    /// May delete records (rollback deletes what a run created).
+    pub can_delete_entities: bool,
+}
+
+impl Permissions {
+    /// Read the `permissions` of a REST user answer: the user at the top, under `users` (a list
+    /// of one, or the object) or `data`. Each flag is read loosely (1/0, "1"/"0", true/false);
+    /// a missing flag is an error, never a guess.
+    pub fn from_rest_user(answer: Value, collection: &str) -> Result<Self, Unreadable> {
+        let user = match answer {
+            Value::Object(mut m) if !m.contains_key(super::methods::PERMISSIONS) => {
+                match m.remove(collection).or_else(|| m.remove("data")) {
+                    Some(Value::Array(list)) => list.into_iter().next().unwrap_or(Value::Null),
+                    Some(one) => one,
+                    None => Value::Object(m),
+                }
+            }
+            other => other,
+        };
+        let mut user = Fields::of(user, "the API user")?;
+        let mut p: Fields = Fields::of(
+            user.required(super::methods::PERMISSIONS, "the user's permissions")?,
+            "an object of permissions",
+        )
+        .map_err(|e| e.under(super::methods::PERMISSIONS))?;
+        let flag = |p: &mut Fields, key: &str| -> Result<bool, Unreadable> {
+            p.required(key, "true or false")
+                .map_err(|e| e.under(super::methods::PERMISSIONS))
+        };
+        Ok(Self {
+            can_assign_entities: flag(&mut p, super::methods::CAN_ASSIGN_ENTITIES)?,
+            can_delete_entities: flag(&mut p, super::methods::CAN_DELETE_ENTITIES)?,
         })
     }
 }

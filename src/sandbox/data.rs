@@ -61,6 +61,12 @@ struct UserSeed {
     administrator: bool,
     #[serde(default = "enabled")]
     enabled: bool,
+    /// REST `permissions.canAssignEntities`: may make others owners/assignees.
+    #[serde(default = "enabled")]
+    can_assign_entities: bool,
+    /// REST `permissions.canDeleteEntities`: may delete records.
+    #[serde(default = "enabled")]
+    can_delete_entities: bool,
 }
 
 fn enabled() -> bool {
@@ -171,6 +177,8 @@ impl SandboxData {
                 object(json!({
                     "name": name.trim(), "firstName": u.first_name, "lastName": u.last_name,
                     "emails": u.emails, "isEnabled": u.enabled, "isAdministrator": u.administrator,
+                    "permissions": {"canAssignEntities": u.can_assign_entities,
+                                    "canDeleteEntities": u.can_delete_entities},
                 })),
             );
         }

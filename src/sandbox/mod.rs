@@ -12,6 +12,7 @@ mod errors;
 mod faults;
 mod find;
 mod links;
+mod mentions;
 mod methods;
 mod persist;
 mod rest;
