@@ -65,16 +65,41 @@ impl std::fmt::Debug for Client {
 
 /// Build the HTTP client the API calls and endpoint discovery use.
 pub fn http_client(timeout: Duration) -> Result<reqwest::Client, NutshellError> {
+    base_builder(timeout)
+        .build()
+        .map_err(|e| https_setup_error(&e))
+}
+
+/// The HTTP client for one endpoint. A `*.localhost` host is pinned to 127.0.0.1 (RFC 6761: such
+/// names are loopback), so the http:// allowed for loopback never asks DNS, which could answer
+/// with a machine elsewhere and receive the API key.
+fn client_for(endpoint: &Endpoint, timeout: Duration) -> Result<reqwest::Client, NutshellError> {
+    let url = endpoint.url();
+    let pinned = url.host_str().and_then(|host| {
+        let name = host.trim_end_matches('.').to_ascii_lowercase();
+        (name.ends_with(".localhost") || name == "localhost").then_some(host)
+    });
+    let Some(host) = pinned else {
+        return http_client(timeout);
+    };
+    let port = url.port_or_known_default().unwrap_or(80);
+    base_builder(timeout)
+        .resolve(host, std::net::SocketAddr::from(([127, 0, 0, 1], port)))
+        .build()
+        .map_err(|e| https_setup_error(&e))
+}
+
+fn base_builder(timeout: Duration) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(10)))
-        .build()
-        .map_err(|e| {
-            NutshellError::Endpoint(EndpointError::Invalid {
-                url: String::new(),
-                reason: format!("cannot set up HTTPS: {e}"),
-            })
-        })
+}
+
+fn https_setup_error(e: &reqwest::Error) -> NutshellError {
+    NutshellError::Endpoint(EndpointError::Invalid {
+        url: String::new(),
+        reason: format!("cannot set up HTTPS: {e}"),
+    })
 }
 
 /// Named parameters for one call. Only names the method's [`MethodSpec`] lists may be set, so
@@ -205,7 +230,7 @@ enum Wire {
 impl Client {
     /// Build a client. The key goes into the Authorization header value and nowhere else.
     pub fn new(options: ClientOptions, key: &ApiKey) -> Result<Self, NutshellError> {
-        let http = http_client(options.timeout)?;
+        let http = client_for(&options.endpoint, options.timeout)?;
         let token = base64::engine::general_purpose::STANDARD.encode(format!(
             "{}:{}",
             options.username,
