@@ -127,9 +127,9 @@ const FLAG: &str = "a flag (true/false, 1/0, \"1\"/\"0\")";
 pub fn flag(value: &Value) -> Result<bool, Unreadable> {
     match value {
         Value::Bool(b) => Ok(*b),
-        Value::Number(n) => match n.as_f64() {
-            Some(x) if x == 0.0 => Ok(false),
-            Some(x) if x == 1.0 => Ok(true),
+        Value::Number(n) => match n.as_i64() {
+            Some(0) => Ok(false),
+            Some(1) => Ok(true),
             _ => Err(Unreadable::new(value, FLAG)),
         },
         Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
