@@ -1040,7 +1040,22 @@ async fn a_state_file_failure_refuses_before_committing() {
     std::fs::create_dir(&state).unwrap();
     std::fs::write(state.join("blocker"), "x").unwrap();
     rpc.new_account("Before Failure").await;
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // Wait until the background save has failed: `newSource` of an existing name is a write
+    // call (refused while the state file cannot be saved) that changes nothing when it passes.
+    let mut refused = false;
+    for _ in 0..200 {
+        if rpc
+            .call("newSource", json!({"name": "Website"}))
+            .await
+            .status
+            == 500
+        {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(refused, "the failed save was never noticed");
     let before = sb.live_count(Entity::Accounts);
     let r = rpc
         .call("newAccount", json!({"account": {"name": "After Failure"}}))
