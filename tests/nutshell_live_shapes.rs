@@ -6,10 +6,12 @@
 
 mod nutshell_support;
 
+use crm_migrate::mapping::schema::DestinationSchema;
 use crm_migrate::nutshell::{
     Account, Activity, ActivityType, Contact, FindOptions, Lead, Milestone, MultiValue,
     NutshellError, PersonName, Source, Stageset, Task, User,
 };
+use crm_migrate::nutshell::{methods, preflight};
 use nutshell_support::*;
 use serde_json::{Value, json};
 
@@ -34,6 +36,17 @@ fn answer(hit: &Hit) -> Reply {
                        "meta": {"count": 1}})
                 .to_string(),
             ),
+            "/api/v1/json" => {
+                let services: serde_json::Map<String, Value> = methods::used_methods()
+                    .iter()
+                    .map(|m| {
+                        let params: Vec<Value> =
+                            m.params.iter().map(|p| json!({"name": p})).collect();
+                        (m.name.to_owned(), json!({"parameters": params}))
+                    })
+                    .collect();
+                Reply(200, vec![], json!({"services": services}).to_string())
+            }
             "/rest/users/3" => Reply(
                 200,
                 vec![],
@@ -388,4 +401,22 @@ async fn a_localhost_subdomain_reaches_loopback_without_dns() {
     let c = client(&format!("http://{name}:{port}/api/v1/json"));
     assert_eq!(c.get_user(None).await.unwrap().id, 3);
     assert_eq!(server.hits().len(), 1);
+}
+
+/// `map` (the destination schema) and `check-api` (the pre-flight) succeed against live shapes.
+#[tokio::test]
+async fn map_and_check_api_read_a_live_shaped_account() {
+    let server = mock(|hit, _| answer(hit)).await;
+    let c = client(&server.url);
+    let schema = DestinationSchema::read(&c).await.unwrap();
+    assert_eq!(schema.stagesets[0].name, "Sales");
+    assert_eq!(schema.stagesets[0].milestones, ["Qualify"]);
+    assert_eq!(
+        schema.activity_types,
+        ["Phone Call"],
+        "the deleted type is left out"
+    );
+    let report = preflight::check(&c).await.unwrap();
+    assert!(report.mismatches.is_empty() && report.credentials_error.is_none());
+    assert_eq!(report.missing_permissions(), ["canDeleteEntities"]);
 }
