@@ -128,7 +128,7 @@ fn run(
     let config = config?;
     let config = || config.context("internal: this command's config file was not loaded");
     match command {
-        Command::CheckApi(_) => check_api::run(config()?, runtime),
+        Command::CheckApi(args) => check_api::run(config()?, args.json, runtime),
         Command::Discover(args) => discover::run(args),
         Command::Map(args) => map::run(args, config()?, runtime),
         Command::SampleExport(args) => sample_export::run(args),

@@ -7,6 +7,7 @@
 pub mod client;
 pub mod endpoint;
 pub mod error;
+pub mod loose;
 pub mod methods;
 pub mod preflight;
 pub mod retry;
