@@ -16,7 +16,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::columns::{Cell, Context, Read, Stop, Val, moment, nutshell_time};
+use super::columns::{Cell, Context, Read, Stop, Val, contact_ref, put_span};
 use super::parts::{
     array, choice, note_on, paragraphs, put, record_create, record_word, rsoft_id_line,
 };
@@ -114,33 +114,14 @@ fn times(ctx: &Context<'_>, read: &mut Read, body: &mut Map<String, Value>) {
             (start_cell.clone(), start)
         }
     };
-    let all_day = matches!(start, crate::mapping::transform::When::Date(_));
-    let pair = (moment(start, ctx.settings), moment(end, ctx.settings));
-    match pair {
-        (Ok(s), Ok(e)) if e < s => {
-            read.problem(
-                &end_cell,
-                format!("ends before it starts ({})", start_cell.text()),
-            );
-        }
-        (Err(reason), _) => read.problem(&start_cell, reason),
-        (_, Err(reason)) => read.problem(&end_cell, reason),
-        _ => {}
-    }
-    for (key, w, cell) in [
-        ("startTime", start, &start_cell),
-        ("endTime", end, &end_cell),
-    ] {
-        match nutshell_time(w, ctx.settings) {
-            Ok(t) => {
-                body.insert(key.into(), Value::from(t));
-            }
-            Err(reason) => read.problem(cell, reason),
-        }
-    }
-    if all_day {
-        body.insert("isAllDay".into(), Value::from(true));
-    }
+    put_span(
+        ctx,
+        read,
+        body,
+        (&start_cell, start),
+        (&end_cell, end),
+        "ends before it starts",
+    );
 }
 
 /// 0 scheduled, 1 logged, 2 cancelled through the activity-status map; logged without a column.
@@ -214,8 +195,7 @@ fn related(ctx: &Context<'_>, read: &mut Read) -> Related {
     match module {
         Module::Contacts => {
             if let Some(c) = find(read, EntityType::Contacts) {
-                out.participants
-                    .push(json!({"entityType": EntityType::Contacts, "id": c}));
+                out.participants.push(contact_ref(c));
             }
         }
         Module::Leads => {
@@ -223,8 +203,7 @@ fn related(ctx: &Context<'_>, read: &mut Read) -> Related {
                 out.leads.push(json!({ "id": l }));
             }
             if let Some(c) = find(read, EntityType::Contacts) {
-                out.participants
-                    .push(json!({"entityType": EntityType::Contacts, "id": c}));
+                out.participants.push(contact_ref(c));
             }
         }
         Module::Deals => {

@@ -371,6 +371,11 @@ pub fn user_ref(id: i64) -> Value {
     json!({"entityType": EntityType::Users, "id": id})
 }
 
+/// `{entityType: "Contacts", id}`, as activity participants name contacts.
+pub fn contact_ref(id: i64) -> Value {
+    json!({"entityType": EntityType::Contacts, "id": id})
+}
+
 /// `{entityType, id}` for a record reference in a payload.
 pub fn record_ref(r: RecordRef) -> Value {
     json!({"entityType": r.entity_type, "id": r.id})
@@ -385,6 +390,34 @@ pub fn nutshell_time(when: When, settings: &BuildSettings) -> Result<String, Str
         When::Instant(_) => moment.to_rfc3339_opts(SecondsFormat::AutoSi, true),
         When::Date(_) => moment.to_rfc3339_opts(SecondsFormat::AutoSi, false),
     })
+}
+
+/// An activity's `startTime` and `endTime` (and `isAllDay` for a calendar-date start) from two
+/// cells; an end before its start is a problem on the end cell, saying `backwards`.
+pub fn put_span(
+    ctx: &Context<'_>,
+    read: &mut Read,
+    body: &mut Map<String, Value>,
+    (start_cell, start): (&Cell, When),
+    (end_cell, end): (&Cell, When),
+    backwards: &str,
+) {
+    if let (Ok(s), Ok(e)) = (moment(start, ctx.settings), moment(end, ctx.settings))
+        && e < s
+    {
+        read.problem(end_cell, format!("{backwards} ({})", start_cell.text()));
+    }
+    for (key, when, cell) in [("startTime", start, start_cell), ("endTime", end, end_cell)] {
+        match nutshell_time(when, ctx.settings) {
+            Ok(t) => {
+                body.insert(key.into(), Value::from(t));
+            }
+            Err(reason) => read.problem(cell, reason),
+        }
+    }
+    if matches!(start, When::Date(_)) {
+        body.insert("isAllDay".into(), Value::from(true));
+    }
 }
 
 /// The moment a date or time stands for: a calendar date is its local midnight in the export's

@@ -13,9 +13,11 @@
 //! activities have no custom fields), with the RSoft ID. The plan's anchor is the contact (else
 //! the account) the ticket is about: its messages' notes go there.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use super::columns::{Cell, Context, Read, Stop, Val, moment, nutshell_time, record_ref};
+use super::columns::{
+    Cell, Context, Read, Stop, Val, contact_ref, nutshell_time, put_span, record_ref,
+};
 use super::parts::{array, choice, note_on, paragraphs, put, record_create, rsoft_id_line};
 use super::text::{escape_mentions, note_header, when_for_people};
 use super::{Plan, RecordRef, Role};
@@ -83,7 +85,7 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
         body.insert("status".into(), Value::from(1));
         let participants: Vec<Value> = assignee
             .into_iter()
-            .chain(contact.map(|id| json!({"entityType": EntityType::Contacts, "id": id})))
+            .chain(contact.map(contact_ref))
             .collect();
         put(&mut body, "participants", array(participants));
         creates.push(record_create(EntityType::Activities, body));
@@ -211,25 +213,14 @@ fn logged_times(ctx: &Context<'_>, read: &mut Read, body: &mut Map<String, Value
     let (Some(start), Some(end)) = (parse(read, &start_cell), parse(read, &end_cell)) else {
         return;
     };
-    if let (Ok(s), Ok(e)) = (moment(start, ctx.settings), moment(end, ctx.settings))
-        && e < s
-    {
-        read.problem(
-            &end_cell,
-            format!("closed before it was created ({})", start_cell.text()),
-        );
-    }
-    for (key, w, cell) in [
-        ("startTime", start, &start_cell),
-        ("endTime", end, &end_cell),
-    ] {
-        match nutshell_time(w, ctx.settings) {
-            Ok(t) => {
-                body.insert(key.into(), Value::from(t));
-            }
-            Err(reason) => read.problem(cell, reason),
-        }
-    }
+    put_span(
+        ctx,
+        read,
+        body,
+        (&start_cell, start),
+        (&end_cell, end),
+        "closed before it was created",
+    );
 }
 
 /// The note saying a ticket was closed in RSoft, on the record it is about.
@@ -240,8 +231,7 @@ fn closed_note(ctx: &Context<'_>, read: &Read, rsoft_id: &str) -> String {
     let header = note_header(&format!("ticket {rsoft_id} closed"), when.as_deref(), None);
     let title = read.text("Tasks.title").unwrap_or_default();
     format!(
-        "{header}\nTicket {:?} was closed in RSoft. Nutshell cannot create a completed task, so its task (titled [Closed in RSoft]) is open: mark it done once checked.",
-        title
+        "{header}\nTicket “{title}” was closed in RSoft. Nutshell cannot create a completed task, so its task (titled [Closed in RSoft]) is open: mark it done once checked."
     )
 }
 
