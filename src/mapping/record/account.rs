@@ -12,6 +12,7 @@ use super::parts::{
 };
 use crate::nutshell::EntityType;
 
+/// The plan for one row of this module, or why not (the rules are in this file's header).
 pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let rsoft_id = read.rsoft_id(ctx.module);
     let mut body = Map::new();
@@ -164,5 +165,31 @@ mod tests {
         assert!(p.iter().any(|p| p.reason.contains("no name")));
         // Problems win over a hold: a released row would still fail.
         assert!(p.iter().all(|p| p.column != "Owner"));
+    }
+
+    #[test]
+    fn a_column_sent_where_a_company_has_no_place_is_a_problem_not_a_drop() {
+        let m = map(
+            Module::Companies,
+            &[
+                ("Company ID", Target::LegacyId),
+                ("Company Name", field("Accounts.name")),
+                ("Contact Email", field("Contacts.email")),
+                ("Parent", lookup(Entity::Accounts, ById)),
+                ("Blank", field("Leads.description")),
+            ],
+            &[],
+        );
+        let r = row(&[
+            ("Company ID", "COMP-1"),
+            ("Company Name", "Acme"),
+            ("Contact Email", "a@b.in"),
+            ("Parent", "COMP-0"),
+            ("Blank", ""),
+        ]);
+        let p = problems(build(Module::Companies, &m, &r, &lookups()));
+        let columns: Vec<&str> = p.iter().map(|p| p.column.as_str()).collect();
+        assert_eq!(columns, ["Contact Email", "Parent"], "{p:#?}");
+        assert!(p[0].reason.contains("Contacts.email"));
     }
 }

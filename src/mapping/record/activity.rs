@@ -27,6 +27,7 @@ use crate::mapping::model::AS_NOTE;
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
 
+/// The plan for one row of this module, or why not (the rules are in this file's header).
 pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let rsoft_id = read.rsoft_id(ctx.module);
     let Some(type_cell) = choice(&read, "Activities.activityType").cloned() else {
@@ -283,7 +284,7 @@ mod tests {
     use serde_json::json;
 
     use super::super::fixture::*;
-    use crate::mapping::catalogue::{Entity, ValueMapKind};
+    use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind};
     use crate::mapping::model::{AS_NOTE, RelatedPart, Target};
     use crate::mapping::record::{RecordRef, Resolution};
     use crate::nutshell::EntityType;
@@ -315,6 +316,7 @@ mod tests {
                 ("Status", field("Activities.status")),
                 ("Owner", lookup(Entity::Users, ByOwner)),
                 ("Created On", note("Created On")),
+                ("Region", custom("Region", ValueKind::Text)),
             ],
             &[
                 (ActivityType, "Call", "Phone Call", None),
@@ -406,6 +408,7 @@ mod tests {
             ("Related To", "Company"),
             ("Related ID", "COMP-1"),
             ("Status", "Cancelled"),
+            ("Region", "West"),
         ]);
         let p = plan(build(
             Module::Activities,
@@ -419,7 +422,7 @@ mod tests {
         assert!(a.get("leads").is_none());
         assert_eq!(
             a["description"],
-            "Discussed \\@[price]\n\nRSoft type: WhatsApp\n\nAbout RSoft company COMP-1\n\nRSoft activity ID: ACT-1"
+            "Discussed \\@[price]\n\nRSoft type: WhatsApp\n\nAbout RSoft company COMP-1\n\nRegion: West\n\nRSoft activity ID: ACT-1"
         );
         assert!(p.caveats[0].contains("no end time"));
         let r = act(&[("Start", "13/01/2026"), ("End", "")]);

@@ -11,6 +11,7 @@ use super::parts::{address, custom_fields, lines_note, list, put, record_create,
 use crate::mapping::transform::split_full_name;
 use crate::nutshell::EntityType;
 
+/// The plan for one row of this module, or why not (the rules are in this file's header).
 pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let rsoft_id = read.rsoft_id(ctx.module);
     let name = person_name(&mut read);

@@ -17,6 +17,7 @@ use crate::mapping::catalogue::{Entity, ValueMapKind};
 use crate::mapping::model::stage_key;
 use crate::nutshell::EntityType;
 
+/// The plan for one row of this module, or why not (the rules are in this file's header).
 pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let rsoft_id = read.rsoft_id(ctx.module);
     if read.lookups_of(Entity::Accounts).is_empty() && read.lookups_of(Entity::Contacts).is_empty()

@@ -28,6 +28,7 @@ use crate::mapping::transform::split_full_name;
 use crate::nutshell::EntityType;
 use crate::nutshell::methods::CONTACTS;
 
+/// The plan for one row of this module, or why not (the rules are in this file's header).
 pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let rsoft_id = read.rsoft_id(ctx.module);
     let mut creates = Vec::new();

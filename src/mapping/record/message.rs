@@ -14,6 +14,7 @@ use crate::rsoft::Module;
 /// The RSoft columns that make a message's first line, not a line of its own.
 const HEADER_COLUMNS: [&str; 2] = ["Sent On", "From"];
 
+/// The plan for one row of this module, or why not (the rules are in this file's header).
 pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let rsoft_id = read.rsoft_id(ctx.module);
     let Some(ticket) = read.lookups_of(Entity::Tasks).into_iter().next() else {

@@ -9,22 +9,22 @@
 //! dropped), or problems (a value a transform rejects, kept with its reason).
 //!
 //! How RSoft objects land is design.md §2 and "What the load must know" in nutshell-api.md; each
-//! module's rules are in its file: [`account`], [`contact`], [`lead`], [`deal`], [`activity`],
-//! [`ticket`], [`message`].
+//! module's rules are in its file: `account.rs`, `contact.rs`, `lead.rs`, `deal.rs`,
+//! `activity.rs`, `ticket.rs`, `message.rs`; `columns.rs` reads a row through its map.
 
-pub mod account;
-pub mod activity;
-pub mod columns;
+mod account;
+mod activity;
+mod columns;
 pub mod company;
-pub mod contact;
-pub mod deal;
+mod contact;
+mod deal;
 pub mod hash;
-pub mod lead;
+mod lead;
 pub mod memory;
-pub mod message;
-pub mod parts;
+mod message;
+mod parts;
 pub mod text;
-pub mod ticket;
+mod ticket;
 
 use std::collections::BTreeMap;
 
@@ -40,6 +40,7 @@ use crate::rsoft::{Module, Row, RowRef};
 pub use company::company_key;
 pub use hash::{ContentHash, content_hash};
 pub use memory::MemoryLookups;
+pub use ticket::TICKET_ACTIVITY_TYPE;
 
 /// How the export writes its values and where the legacy id goes; built once per run from the
 /// config ([`BuildSettings::from_config`]).

@@ -36,6 +36,7 @@ enum Landing {
 /// activities.
 pub const TICKET_ACTIVITY_TYPE: &str = "Ticket";
 
+/// The plan for one row of this module, or why not (the rules are in this file's header).
 pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let rsoft_id = read.rsoft_id(ctx.module);
     let (landing, status_cell) = landing(ctx, &mut read);
