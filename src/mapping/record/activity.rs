@@ -329,20 +329,21 @@ mod tests {
     }
 
     fn act(cells: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
-        let mut r = row(&[
-            ("Activity ID", "ACT-1"),
-            ("Type", "Call"),
-            ("Subject", "Pricing call"),
-            ("Description", "Discussed @[price]"),
-            ("Related To", "Lead"),
-            ("Related ID", "LEAD-3"),
-            ("Start", "13/01/2026 07:43 PM"),
-            ("End", "13/01/2026 08:13 PM"),
-            ("Status", "Completed"),
-            ("Owner", "Anil Mehta <ANIL.MEHTA@acme.in>"),
-        ]);
-        r.extend(row(cells));
-        r
+        with(
+            &[
+                ("Activity ID", "ACT-1"),
+                ("Type", "Call"),
+                ("Subject", "Pricing call"),
+                ("Description", "Discussed @[price]"),
+                ("Related To", "Lead"),
+                ("Related ID", "LEAD-3"),
+                ("Start", "13/01/2026 07:43 PM"),
+                ("End", "13/01/2026 08:13 PM"),
+                ("Status", "Completed"),
+                ("Owner", "Anil Mehta <ANIL.MEHTA@acme.in>"),
+            ],
+            cells,
+        )
     }
 
     fn act_lookups() -> crate::mapping::record::MemoryLookups {

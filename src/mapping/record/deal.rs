@@ -293,22 +293,23 @@ mod tests {
     }
 
     fn deal(cells: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
-        let mut r = row(&[
-            ("Deal ID", "DEAL-1"),
-            ("Deal Name", "Racking"),
-            ("Company ID", "COMP-1"),
-            ("Contact ID", "CONT-1"),
-            ("Pipeline", "Sales"),
-            ("Stage", "Qualification"),
-            ("Amount", "₹ 13,74,500.00"),
-            ("Currency", "INR"),
-            ("Probability", "25"),
-            ("Close", "26-09-2025"),
-            ("Status", "Open"),
-            ("Owner", "Priya Sharma"),
-        ]);
-        r.extend(row(cells));
-        r
+        with(
+            &[
+                ("Deal ID", "DEAL-1"),
+                ("Deal Name", "Racking"),
+                ("Company ID", "COMP-1"),
+                ("Contact ID", "CONT-1"),
+                ("Pipeline", "Sales"),
+                ("Stage", "Qualification"),
+                ("Amount", "₹ 13,74,500.00"),
+                ("Currency", "INR"),
+                ("Probability", "25"),
+                ("Close", "26-09-2025"),
+                ("Status", "Open"),
+                ("Owner", "Priya Sharma"),
+            ],
+            cells,
+        )
     }
 
     #[test]

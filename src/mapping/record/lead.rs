@@ -242,19 +242,20 @@ mod tests {
     }
 
     fn lead_row(cells: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
-        let mut r = row(&[
-            ("Lead ID", "LEAD-1"),
-            ("Lead Name", "Mr. Bhavna Joshi"),
-            ("Email", "Bhavna@Gmail.com"),
-            ("Mobile", "6426512144"),
-            ("Company Name", "Café Madras Foods"),
-            ("Source", "Trade Show"),
-            ("Status", "New"),
-            ("Lead Score", "85"),
-            ("Owner", "ravi@acme.in"),
-        ]);
-        r.extend(row(cells));
-        r
+        with(
+            &[
+                ("Lead ID", "LEAD-1"),
+                ("Lead Name", "Mr. Bhavna Joshi"),
+                ("Email", "Bhavna@Gmail.com"),
+                ("Mobile", "6426512144"),
+                ("Company Name", "Café Madras Foods"),
+                ("Source", "Trade Show"),
+                ("Status", "New"),
+                ("Lead Score", "85"),
+                ("Owner", "ravi@acme.in"),
+            ],
+            cells,
+        )
     }
 
     fn lead_lookups() -> crate::mapping::record::MemoryLookups {

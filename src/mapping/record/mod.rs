@@ -431,6 +431,13 @@ pub(crate) mod fixture {
             .collect()
     }
 
+    /// A row of `base` cells with `changes` over them.
+    pub fn with(base: &[(&str, &str)], changes: &[(&str, &str)]) -> BTreeMap<String, String> {
+        let mut r = row(base);
+        r.extend(row(changes));
+        r
+    }
+
     pub fn found(id: i64) -> Resolution {
         Resolution::Found(id)
     }

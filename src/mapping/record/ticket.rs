@@ -274,21 +274,22 @@ mod tests {
     }
 
     fn ticket(cells: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
-        let mut r = row(&[
-            ("Ticket ID", "TKT-1"),
-            ("Subject", "Invoice mismatch"),
-            ("Description", "Paid ₹ 10,000"),
-            ("Status", "Open"),
-            ("Priority", "Urgent"),
-            ("Channel", "email"),
-            ("Contact ID", "CONT-1"),
-            ("Company ID", "COMP-1"),
-            ("Assigned To", "ravi@acme.in"),
-            ("Created On", "27/12/2025 01:01 PM"),
-            ("Closed On", ""),
-        ]);
-        r.extend(row(cells));
-        r
+        with(
+            &[
+                ("Ticket ID", "TKT-1"),
+                ("Subject", "Invoice mismatch"),
+                ("Description", "Paid ₹ 10,000"),
+                ("Status", "Open"),
+                ("Priority", "Urgent"),
+                ("Channel", "email"),
+                ("Contact ID", "CONT-1"),
+                ("Company ID", "COMP-1"),
+                ("Assigned To", "ravi@acme.in"),
+                ("Created On", "27/12/2025 01:01 PM"),
+                ("Closed On", ""),
+            ],
+            cells,
+        )
     }
 
     fn ticket_lookups() -> crate::mapping::record::MemoryLookups {
