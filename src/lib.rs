@@ -11,5 +11,6 @@ pub mod config;
 pub mod discovery;
 pub mod mapping;
 pub mod nutshell;
+pub mod report;
 pub mod rsoft;
 pub mod sandbox;
