@@ -51,7 +51,7 @@ fn writes_the_reports_into_the_state_dir() {
     let md = read(&reports.join("report.md"));
     assert!(md.contains("210 records in 11 files."), "{md}");
     assert_eq!(md.matches("_No run recorded yet_").count(), 5);
-    assert!(md.contains("| contacts | Region | Dropdown (North;South;East;West;Central) | 100% | Decision on Contacts |"));
+    assert!(md.contains("| contacts | Region | Dropdown (North; South; East; West; Central) | 100% | Decision on Contacts |"));
     assert!(md.contains("  - [ ] On Hold — 1 deals; not in the pipelines file"));
     assert!(md.contains("### Missed IVR call → create lead (Leads, Inactive)"));
 

@@ -84,7 +84,7 @@ fn markdown_has_the_run_sections_and_escapes_values() {
     assert!(md.contains(
         "| Contacts | contacts | CONT-9 | &lt;img src=x onerror=alert(1)&gt; | company COMP-404 is not in the export |"
     ));
-    assert!(md.contains("| Contacts | contacts | CONT-8 | =2+5 | contacts.csv:9 | permanent | @SUM(A1) is not an email address |"));
+    assert!(md.contains("| Contacts | contacts | CONT-8 | =2+5 | contacts.csv:9 | Email | permanent | @SUM(A1) is not an email address |"));
     assert!(md.contains("| Deepak Rao | 8 | **unresolved** | no Nutshell user |"));
     assert!(md.contains("| ravi@acme.in | 1 | ravi@acme.in (user 11) | matched by email |"));
     assert!(md.contains(
@@ -137,6 +137,7 @@ fn csv_cells_are_neutralised_and_rows_exact() {
             "'=2+5",
             "contacts.csv",
             "9",
+            "Email",
             "permanent",
             "'@SUM(A1) is not an email address"
         ]

@@ -106,7 +106,7 @@ fn custom_field(f: &CustomField) -> CustomFieldItem {
             "defined in RSoft but no column in the export: create {t} field on {e} only if the customer wants it kept"
         ),
         (Some(e), Some(t)) => format!(
-            "`migrate` creates it as a {t} field on {e} through Nutshell's API (check the plan's custom-field limit)"
+            "crm-migrate migrate creates it as a {t} field on {e} through Nutshell's API (check the plan's custom-field limit)"
         ),
         _ => "Nutshell has no custom fields on activities or tasks: the value goes into the description".to_string(),
     };
@@ -114,7 +114,14 @@ fn custom_field(f: &CustomField) -> CustomFieldItem {
         module: f.module,
         name: f.name.clone(),
         rsoft_type,
-        options: f.options.clone(),
+        // RSoft separates options with `;`; a space after each lets a table cell wrap.
+        options: f.options.as_ref().map(|o| {
+            o.split(';')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+                .join("; ")
+        }),
         fill_rate: f.fill_rate,
         nutshell_entity: entity.map(str::to_string),
         nutshell_type,

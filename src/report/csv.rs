@@ -308,6 +308,7 @@ fn write_run(
             "record",
             "file",
             "line",
+            "column",
             "class",
             "reason",
         ],
@@ -321,6 +322,7 @@ fn write_run(
                     f.label.clone(),
                     f.file.clone().unwrap_or_default(),
                     f.line.map(|l| l.to_string()).unwrap_or_default(),
+                    f.field.clone().unwrap_or_default(),
                     f.class.clone(),
                     f.reason.clone(),
                 ]

@@ -409,11 +409,12 @@ fn write_run(md: &mut String, run: &RunSection) -> std::fmt::Result {
             };
             writeln!(
                 md,
-                "| {} | {} | {} | {} | {at} | {} | {} |",
+                "| {} | {} | {} | {} | {at} | {} | {} | {} |",
                 text(&f.phase),
                 f.module,
                 text(&f.rsoft_id),
                 text(&f.label),
+                f.field.as_deref().map_or_else(|| "—".to_string(), text),
                 text(&f.class),
                 text(&f.reason)
             )?;

@@ -83,6 +83,8 @@ pub struct FailedRecord {
     pub module: Module,
     pub rsoft_id: String,
     pub label: String,
+    /// The source column (header) whose value was refused, when known.
+    pub field: Option<String>,
     /// The source file and its 1-based line, when known.
     pub file: Option<String>,
     pub line: Option<u64>,

@@ -95,6 +95,7 @@ impl ReportSource for FixtureJournal {
             module: Module::Contacts,
             rsoft_id: "CONT-8".into(),
             label: "=2+5".into(),
+            field: Some("Email".into()),
             file: Some("contacts.csv".into()),
             line: Some(9),
             class: "permanent".into(),
