@@ -127,6 +127,17 @@ fn run(
     }
 }
 
+/// The export a command's config names in `[source] export`; `file` is that config file, named
+/// in the error when the key is missing.
+fn configured_export<'a>(config: &'a Config, file: &Path) -> anyhow::Result<&'a Path> {
+    config.source.export.as_deref().with_context(|| {
+        format!(
+            "{} has no [source] export: set it to the RSoft export folder or .zip",
+            file.display()
+        )
+    })
+}
+
 /// The error and its causes on one line. Library errors often quote their cause in their own
 /// message, so a cause already contained in what is written is not repeated.
 fn human_message(error: &anyhow::Error) -> String {

@@ -6,7 +6,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use clap::Args;
 
 use super::ExitStatus;
@@ -26,12 +25,7 @@ pub struct ReportArgs {
 
 /// `config` is the file `args.config` names, loaded once by `cli::main`.
 pub fn run(args: ReportArgs, config: Config) -> anyhow::Result<ExitStatus> {
-    let export_path = config.source.export.as_deref().with_context(|| {
-        format!(
-            "{} has no [source] export: set it to the RSoft export folder or .zip",
-            args.config.display()
-        )
-    })?;
+    let export_path = super::configured_export(&config, &args.config)?;
     let export = Export::open(export_path)?;
     let out = args
         .out

@@ -143,8 +143,9 @@ pub fn write(r: &MigrationReport, dir: &Path) -> Result<Vec<PathBuf>, ReportErro
         ],
         r.workflows
             .iter()
-            .flat_map(|w| {
-                w.suggestions.iter().map(move |sg| {
+            .flat_map(|entry| {
+                let w = &entry.workflow;
+                entry.suggestions.iter().map(move |sg| {
                     vec![
                         w.name.clone(),
                         w.module.clone(),

@@ -8,7 +8,7 @@ use minijinja::value::{Serde, Value};
 use minijinja::{Environment, context};
 
 use super::model::MigrationReport;
-use super::{NO_RUN, ReportError};
+use super::{JOURNAL_SECTIONS, NO_RUN, ReportError};
 
 /// The template, named with `.html` so minijinja auto-escapes it.
 const TEMPLATE_NAME: &str = "report.html";
@@ -23,6 +23,6 @@ pub fn render(report: &MigrationReport) -> Result<String, ReportError> {
         .get_template(TEMPLATE_NAME)
         .map_err(|e| ReportError::Template(e.to_string()))?;
     template
-        .render(context! { r => Value::from(Serde(report)), no_run => NO_RUN })
+        .render(context! { r => Value::from(Serde(report)), no_run => NO_RUN, journal_sections => JOURNAL_SECTIONS })
         .map_err(|e| ReportError::Template(e.to_string()))
 }

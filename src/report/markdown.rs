@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use super::NO_RUN;
 use super::model::{MigrationReport, RunSection};
+use super::{JOURNAL_SECTIONS, NO_RUN};
 
 /// Characters of the bar chart, per bucket.
 const BAR_CHARS: [(&str, char); 7] = [
@@ -109,13 +109,7 @@ fn write_report(md: &mut String, r: &MigrationReport) -> std::fmt::Result {
 
     match &r.run {
         None => {
-            for title in [
-                "Reconciliation per phase",
-                "Held records",
-                "Failures",
-                "Owner decisions",
-                "Merges and links",
-            ] {
+            for title in JOURNAL_SECTIONS {
                 writeln!(
                     md,
                     "\n## {title}\n\n_{}_: the journal holds no migration run. This section fills in after `crm-migrate migrate`.",
@@ -202,7 +196,8 @@ fn write_report(md: &mut String, r: &MigrationReport) -> std::fmt::Result {
     if r.workflows.is_empty() {
         writeln!(md, "The export has no workflows.")?;
     }
-    for w in &r.workflows {
+    for entry in &r.workflows {
+        let w = &entry.workflow;
         writeln!(
             md,
             "### {} ({}, {})\n",
@@ -213,7 +208,7 @@ fn write_report(md: &mut String, r: &MigrationReport) -> std::fmt::Result {
         writeln!(md, "- When: {}", text(&w.trigger))?;
         writeln!(md, "- If: {}", text(&w.conditions))?;
         writeln!(md, "- Do: {}", text(&w.actions))?;
-        for sg in &w.suggestions {
+        for sg in &entry.suggestions {
             let matched = if sg.matched.is_empty() {
                 String::new()
             } else {

@@ -30,6 +30,15 @@ use source::PhaseTally;
 /// What stands in for every journal section when the journal records no run.
 pub const NO_RUN: &str = "no run recorded yet";
 
+/// The sections that come from the journal, in report order; each says [`NO_RUN`] without a run.
+pub const JOURNAL_SECTIONS: [&str; 5] = [
+    "Reconciliation per phase",
+    "Held records",
+    "Failures",
+    "Owner decisions",
+    "Merges and links",
+];
+
 /// File names written into the output folder.
 pub const MARKDOWN_FILE: &str = "report.md";
 pub const HTML_FILE: &str = "report.html";

@@ -13,13 +13,9 @@ use crate::discovery::Workflow;
 /// One workflow and what to rebuild it as.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkflowEntry {
-    pub name: String,
-    pub module: String,
-    pub trigger: String,
-    pub conditions: String,
-    pub actions: String,
-    /// `Active` / `Inactive`, as RSoft wrote it.
-    pub status: String,
+    /// Name, module, trigger, conditions, actions and status as the export gives them.
+    #[serde(flatten)]
+    pub workflow: Workflow,
     /// One per rule that matched, in rule order; never empty (the fallback rule says "by hand").
     pub suggestions: Vec<Suggestion>,
 }
@@ -127,12 +123,7 @@ fn entry(w: &Workflow) -> WorkflowEntry {
         });
     }
     WorkflowEntry {
-        name: w.name.clone(),
-        module: w.module.clone(),
-        trigger: w.trigger.clone(),
-        conditions: w.conditions.clone(),
-        actions: w.actions.clone(),
-        status: w.status.clone(),
+        workflow: w.clone(),
         suggestions,
     }
 }
