@@ -32,7 +32,7 @@ pub fn run(args: ReportArgs, config: Config) -> anyhow::Result<ExitStatus> {
         .unwrap_or_else(|| config.state_dir().join("reports"));
     let options = ReportOptions {
         country: config.source.country.clone(),
-        web_base: gaps::web_base(config.nutshell.endpoint.as_deref()),
+        web_base: gaps::web_base(config.nutshell.endpoint_setting()),
         generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     };
     // The journal (src/journal/) is being built on another branch; until it is wired here the

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::source::{NutshellRecord, ReportSource, SourceError};
+use crate::config::EndpointSetting;
 use crate::discovery::gaps::{Gap, GapKey};
 use crate::mapping::transform::phone::to_e164;
 use crate::rsoft::{Export, Module, ReadError};
@@ -165,16 +166,16 @@ pub fn attach_landed(
     Ok(())
 }
 
-/// Nutshell's web app for a configured `[nutshell] endpoint`: the endpoint's `https://` host
+/// Nutshell's web app for the configured `[nutshell] endpoint`: the endpoint's `https://` host
 /// (`https://app.nutshell.com/api/v1/json` → `https://app.nutshell.com`), Nutshell's usual host
-/// when none is set (an account on another host gets links to the wrong host: set the endpoint),
-/// and `None` for the sandbox or a loopback URL, which have no web app.
-pub fn web_base(endpoint: Option<&str>) -> Option<String> {
-    let endpoint = endpoint.map(str::trim).filter(|e| !e.is_empty());
-    let Some(endpoint) = endpoint else {
-        return Some(DEFAULT_WEB_BASE.to_string());
+/// when discovery picks it (an account on another host gets links to the wrong host: set the
+/// endpoint), and `None` for the sandbox or a loopback URL, which have no web app.
+pub fn web_base(endpoint: EndpointSetting<'_>) -> Option<String> {
+    let url = match endpoint {
+        EndpointSetting::Discover => return Some(DEFAULT_WEB_BASE.to_string()),
+        EndpointSetting::Sandbox => return None,
+        EndpointSetting::Url(url) => reqwest::Url::parse(url).ok()?,
     };
-    let url = reqwest::Url::parse(endpoint).ok()?;
     if url.scheme() != "https" || crate::nutshell::endpoint::is_loopback(&url) {
         return None;
     }
@@ -332,12 +333,16 @@ mod tests {
 
     #[test]
     fn web_base_from_the_endpoint() {
-        assert_eq!(web_base(None).as_deref(), Some("https://app.nutshell.com"));
+        use EndpointSetting::{Discover, Sandbox, Url};
         assert_eq!(
-            web_base(Some("https://eu.nutshell.com/api/v1/json")).as_deref(),
+            web_base(Discover).as_deref(),
+            Some("https://app.nutshell.com")
+        );
+        assert_eq!(
+            web_base(Url("https://eu.nutshell.com/api/v1/json")).as_deref(),
             Some("https://eu.nutshell.com")
         );
-        assert_eq!(web_base(Some("sandbox")), None);
-        assert_eq!(web_base(Some("http://127.0.0.1:8787/api/v1/json")), None);
+        assert_eq!(web_base(Sandbox), None);
+        assert_eq!(web_base(Url("http://127.0.0.1:8787/api/v1/json")), None);
     }
 }
