@@ -14,5 +14,6 @@ pub mod discovery;
 pub mod engine;
 pub mod mapping;
 pub mod nutshell;
+pub mod report;
 pub mod rsoft;
 pub mod sandbox;

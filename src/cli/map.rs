@@ -51,12 +51,7 @@ pub fn run(
     config: Config,
     runtime: &tokio::runtime::Runtime,
 ) -> anyhow::Result<ExitStatus> {
-    let export_path = config.source.export.as_deref().with_context(|| {
-        format!(
-            "{} has no [source] export: set it to the RSoft export folder or .zip",
-            args.config.display()
-        )
-    })?;
+    let export_path = super::configured_export(&config, &args.config)?;
     let export = Export::open(export_path)?;
     let report = discovery::discover(&export)?;
     let (schema, destination) = destination_schema(&config, runtime)?;

@@ -15,6 +15,7 @@ pub mod check_api;
 pub mod discover;
 mod log_file;
 pub mod map;
+pub mod report;
 pub mod sample_export;
 pub mod sandbox;
 
@@ -58,6 +59,8 @@ pub enum Command {
     Discover(discover::DiscoverArgs),
     /// Propose the field map for the configured export and write mapping.toml (keeps your decisions).
     Map(map::MapArgs),
+    /// Write the customer's reports (Markdown, one HTML page, CSVs) into the state dir's reports folder.
+    Report(report::ReportArgs),
     /// Write a realistic RSoft export (the bundled sample at scale 1) for demos and benchmarks.
     SampleExport(sample_export::SampleExportArgs),
     /// Run a local Nutshell-compatible server for demos, rehearsals and tests.
@@ -70,6 +73,7 @@ impl Command {
         match self {
             Command::CheckApi(args) => Some(&args.config),
             Command::Map(args) => Some(&args.config),
+            Command::Report(args) => Some(&args.config),
             Command::Discover(_) | Command::SampleExport(_) | Command::Sandbox(_) => None,
         }
     }
@@ -131,9 +135,21 @@ fn run(
         Command::CheckApi(args) => check_api::run(config()?, args.json, runtime),
         Command::Discover(args) => discover::run(args),
         Command::Map(args) => map::run(args, config()?, runtime),
+        Command::Report(args) => report::run(args, config()?),
         Command::SampleExport(args) => sample_export::run(args),
         Command::Sandbox(args) => sandbox::run(args, runtime),
     }
+}
+
+/// The export a command's config names in `[source] export`; `file` is that config file, named
+/// in the error when the key is missing.
+fn configured_export<'a>(config: &'a Config, file: &Path) -> anyhow::Result<&'a Path> {
+    config.source.export.as_deref().with_context(|| {
+        format!(
+            "{} has no [source] export: set it to the RSoft export folder or .zip",
+            file.display()
+        )
+    })
 }
 
 /// The error and its causes on one line. Library errors often quote their cause in their own
