@@ -181,10 +181,12 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
 
     let mut date_evidence = DateEvidence::default();
     let mut undecided_date_columns = 0;
+    let declared = export_date_order(&objects);
     for o in &objects {
         let Some(module) = o.module else { continue };
         for c in &o.columns {
             custom.column(c, module);
+            warnings.extend(column_warnings(&o.file, c, declared));
             if let Some(d) = &c.dates {
                 merge_dates(&mut date_evidence, d);
                 if matches!(
@@ -288,6 +290,136 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
         plan,
         manual_steps,
     })
+}
+
+/// The order most date columns prove (the export's own order): day-first or month-first, by
+/// the number of columns proving each; `None` when no column proves either or they tie.
+fn export_date_order(objects: &[ObjectReport]) -> Option<DateOrderVerdict> {
+    let columns = || objects.iter().flat_map(|o| &o.columns);
+    let proving = |v: DateOrderVerdict| columns().filter(|c| c.date_order == Some(v)).count();
+    let (day, month) = (
+        proving(DateOrderVerdict::DayFirst),
+        proving(DateOrderVerdict::MonthFirst),
+    );
+    match day.cmp(&month) {
+        std::cmp::Ordering::Greater => Some(DateOrderVerdict::DayFirst),
+        std::cmp::Ordering::Less => Some(DateOrderVerdict::MonthFirst),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+/// The warnings one column's profile calls for: damage a spreadsheet did, several values in a
+/// cell, its number format, and a date order contradicting the rest of the export.
+fn column_warnings(
+    file: &str,
+    c: &ColumnProfile,
+    declared: Option<DateOrderVerdict>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut warn = |severity, message: String| {
+        out.push(Finding {
+            severity,
+            file: file.to_string(),
+            line: None,
+            message,
+        })
+    };
+    let f = &c.flags;
+    if !f.scientific_notation.is_empty() {
+        warn(
+            Severity::Warning,
+            format!(
+                "column {:?}: {} values in scientific notation (e.g. {}; lines {}): a spreadsheet dropped their digits and they cannot be recovered. Re-export from RSoft and do not open the file in a spreadsheet (or import the column as text); these values are rejected, never guessed",
+                c.header,
+                f.scientific_notation.count,
+                f.scientific_notation.examples.join(", "),
+                f.scientific_notation.lines_text()
+            ),
+        );
+    }
+    if !f.lost_characters.is_empty() {
+        warn(
+            Severity::Warning,
+            format!(
+                "column {:?}: {} values with characters lost to '?' (e.g. {}; lines {}): the file was saved in a non-Unicode encoding. Re-export from RSoft as UTF-8",
+                c.header,
+                f.lost_characters.count,
+                f.lost_characters.examples.join(", "),
+                f.lost_characters.lines_text()
+            ),
+        );
+    }
+    if !f.multi_valued.is_empty() {
+        warn(
+            Severity::Warning,
+            format!(
+                "column {:?}: {} cells hold several values (e.g. {:?}; lines {}): they are split on ; , / and new lines into Nutshell's several emails or phones",
+                c.header,
+                f.multi_valued.count,
+                f.multi_valued.examples.first().map_or("", String::as_str),
+                f.multi_valued.lines_text()
+            ),
+        );
+    }
+    if !f.bracketed_negative.is_empty() {
+        warn(
+            Severity::Warning,
+            format!(
+                "column {:?}: {} amounts in accounting brackets (e.g. {}; lines {}) are read as negative amounts: check they are refunds or credit notes",
+                c.header,
+                f.bracketed_negative.count,
+                f.bracketed_negative.examples.join(", "),
+                f.bracketed_negative.lines_text()
+            ),
+        );
+    }
+    if let Some(n) = &c.number_format {
+        if let (Some(other), Some(e)) = (n.ambiguous_with, &n.ambiguous_example) {
+            warn(
+                Severity::Warning,
+                format!(
+                    "column {:?}: numbers like {e:?} read differently as {} and as {}; no value decides it: confirm number_format for this column in mapping.toml",
+                    c.header,
+                    n.format.example(),
+                    other.example()
+                ),
+            );
+        } else if n.readable < n.values {
+            warn(
+                Severity::Warning,
+                format!(
+                    "column {:?}: written like {} ({}); {} values cannot be read that way and will be rejected, never read another way",
+                    c.header,
+                    n.format.example(),
+                    n.evidence(),
+                    n.values - n.readable
+                ),
+            );
+        }
+    }
+    if let (Some(declared), Some(own), Some(d)) = (declared, c.date_order, &c.dates) {
+        let (example, order, key) = match own {
+            DateOrderVerdict::MonthFirst => (&d.month_first_example, "month-first", "mdy"),
+            DateOrderVerdict::DayFirst => (&d.day_first_example, "day-first", "dmy"),
+            _ => (&None, "", ""),
+        };
+        if own != declared && !key.is_empty() {
+            warn(
+                Severity::Warning,
+                format!(
+                    "column {:?} writes {order} dates (e.g. {}) while the rest of the export is {}: map sets date_order = {key:?} for this column in mapping.toml; check it",
+                    c.header,
+                    example.as_deref().unwrap_or("?"),
+                    if declared == DateOrderVerdict::DayFirst {
+                        "day-first"
+                    } else {
+                        "month-first"
+                    },
+                ),
+            );
+        }
+    }
+    out
 }
 
 fn merge_dates(total: &mut DateEvidence, d: &DateEvidence) {
@@ -447,7 +579,7 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
             }
         };
         for (p, v) in profilers.iter_mut().zip(row.fields()) {
-            p.observe(v);
+            p.observe_at(v, row.line);
         }
         if let Some(m) = module {
             for i in &roles.owners {
