@@ -4,6 +4,7 @@
 
 pub mod custom_fields;
 pub mod gaps;
+pub mod integrity;
 pub mod markdown;
 pub mod owners;
 pub mod pipelines;
@@ -20,6 +21,7 @@ use crate::rsoft::{
 };
 use custom_fields::{CustomField, CustomFieldCount, CustomFieldSet};
 use gaps::Gap;
+use integrity::{Integrity, IntegrityTally, RowFields};
 use owners::{Owner, OwnerTally, User};
 use pipelines::{Pipeline, PipelineTally};
 use scope::{Estimate, Grade, GradeScore, PlanRecommendation, ScopeInputs};
@@ -89,6 +91,9 @@ pub struct Report {
     pub workflows: Workflows,
     pub gaps: Vec<Gap>,
     pub date_order: DateOrderSummary,
+    /// What the load would hold or should merge: references to nothing, duplicate companies,
+    /// contacts sharing an email.
+    pub integrity: Integrity,
     pub warnings: Vec<Finding>,
     pub grade: Grade,
     pub grade_score: GradeScore,
@@ -114,6 +119,7 @@ struct Pass {
     workflows: Vec<Workflow>,
     workflow_count: u64,
     users: Vec<User>,
+    integrity: IntegrityTally,
     warnings: Vec<Finding>,
 }
 
@@ -140,6 +146,7 @@ impl Pass {
         self.workflow_count += other.workflow_count;
         let room = MAX_USERS.saturating_sub(self.users.len());
         self.users.extend(other.users.into_iter().take(room));
+        self.integrity.merge(other.integrity);
         self.warnings.extend(other.warnings);
     }
 }
@@ -172,8 +179,11 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
         workflows,
         workflow_count,
         users,
+        integrity,
         mut warnings,
     } = pass;
+    let integrity = integrity.finish();
+    warnings.extend(integrity_warnings(&integrity));
     let mut custom = CustomFieldSet::default();
     for d in definitions {
         custom.definition(d.module, &d.name, &d.field_type, &d.options);
@@ -278,6 +288,7 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
             inventory: workflows,
         },
         gaps,
+        integrity,
         date_order: DateOrderSummary {
             verdict: date_evidence.verdict(),
             evidence: date_evidence,
@@ -512,6 +523,94 @@ impl Roles {
     }
 }
 
+/// A row seen through its file's standard columns, for [`IntegrityTally`].
+struct Cells<'r, 'a> {
+    roles: &'r Roles,
+    row: &'r RowRef<'a>,
+}
+
+impl RowFields for Cells<'_, '_> {
+    fn get(&self, canonical: &str) -> &str {
+        self.roles.get(self.row, canonical)
+    }
+}
+
+/// One warning per unresolved reference (the first 50), duplicate group and shared email.
+fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
+    let mut out: Vec<Finding> = i
+        .unresolved
+        .iter()
+        .take(LISTED_BAD_ROWS as usize)
+        .map(|u| Finding {
+            severity: Severity::Warning,
+            file: u.file.clone(),
+            line: Some(u.line),
+            message: format!(
+                "{} {} names {} {:?} by {}, which is not in the export: the load will hold it{}",
+                u.module.to_string().trim_end_matches('s'),
+                u.record,
+                u.refers_to.to_string().trim_end_matches('s'),
+                u.value,
+                u.by,
+                u.nearest
+                    .as_deref()
+                    .map(|n| format!(
+                        "; nearest company: {n}. Correct the name, or add the company"
+                    ))
+                    .unwrap_or_else(|| {
+                        ". Add the missing record to the export or correct the reference"
+                            .to_string()
+                    })
+            ),
+        })
+        .collect();
+    if i.unresolved.len() > LISTED_BAD_ROWS as usize {
+        out.push(Finding {
+            severity: Severity::Warning,
+            file: String::new(),
+            line: None,
+            message: format!(
+                "{} more references resolve to nothing (see integrity in the JSON report)",
+                i.unresolved.len() - LISTED_BAD_ROWS as usize
+            ),
+        });
+    }
+    for g in &i.duplicate_companies {
+        out.push(Finding {
+            severity: Severity::Warning,
+            file: g.companies.first().map(|c| c.file.clone()).unwrap_or_default(),
+            line: None,
+            message: format!(
+                "probable duplicate companies {:?} ({}), same name once legal suffixes are dropped, sharing {}: decide which to keep before the load",
+                g.normalized_name,
+                g.companies
+                    .iter()
+                    .map(|c| format!("{} {:?} line {}", c.id, c.name, c.line))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                g.backed_by.join(", ")
+            ),
+        });
+    }
+    for e in &i.shared_emails {
+        out.push(Finding {
+            severity: Severity::Warning,
+            file: e.contacts.first().map(|c| c.file.clone()).unwrap_or_default(),
+            line: None,
+            message: format!(
+                "contacts {} share the email {}: Nutshell would see one person; merge them or correct the email",
+                e.contacts
+                    .iter()
+                    .map(|c| format!("{} (line {})", c.id, c.line))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                e.email
+            ),
+        });
+    }
+    out
+}
+
 /// Reads the files on as many threads as the machine has cores (files are independent), and
 /// returns their passes in file order.
 fn read_files(export: &Export) -> Result<Vec<Pass>, ReadError> {
@@ -580,6 +679,17 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
         };
         for (p, v) in profilers.iter_mut().zip(row.fields()) {
             p.observe_at(v, row.line);
+        }
+        if let Some(m) = module.filter(|m| m.holds_records()) {
+            pass.integrity.add(
+                m,
+                &file.entry.path,
+                row.line,
+                &Cells {
+                    roles: &roles,
+                    row: &row,
+                },
+            );
         }
         if let Some(m) = module {
             for i in &roles.owners {
