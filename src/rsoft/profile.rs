@@ -429,7 +429,7 @@ impl ColumnProfiler {
                 examples: self.examples[*k as usize].clone(),
             })
             .collect();
-        other.sort_by(|a, b| b.count.cmp(&a.count));
+        other.sort_by_key(|k| std::cmp::Reverse(k.count));
         let evidence = ColumnEvidence {
             judged: self.looked,
             fit: self.looked - other.iter().map(|k| k.count).sum::<u64>(),
@@ -530,7 +530,7 @@ fn look_of(v: &str) -> Look {
         }
     }
     if b.contains(&b'@') {
-        return plain(if is_email(v) || split_values(v).all(|p| is_email(p)) {
+        return plain(if is_email(v) || split_values(v).all(is_email) {
             ValueKind::Email
         } else {
             ValueKind::FreeText
