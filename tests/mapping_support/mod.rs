@@ -84,7 +84,7 @@ pub const CANONICAL: &[Row] = &[
     (CT, "Referral Code", "text", "custom"),
     (CT, "Preferred Language", "text", "custom"),
     (LD, "Lead ID", "id", "legacy"),
-    (LD, "Lead Name", "name", "field:Leads.description"),
+    (LD, "Lead Name", "name", "field:Contacts.name"),
     (LD, "Email", "email", "field:Contacts.email"),
     (LD, "Mobile", "phone", "field:Contacts.phone"),
     (LD, "Company Name", "company", "lookup:Accounts:name"),
