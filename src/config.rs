@@ -81,8 +81,10 @@ pub struct Config {
 pub struct SourceConfig {
     /// The export folder or .zip.
     pub export: Option<PathBuf>,
-    /// IANA zone the export's local times are in.
-    pub timezone: String,
+    /// IANA zone the export's local times are in, parsed when the config loads (an unknown name
+    /// is a parse error naming `source.timezone`, the file, line and column, and an example).
+    #[serde(with = "iana_zone")]
+    pub timezone: chrono_tz::Tz,
     pub date_order: DateOrder,
     /// ISO 4217 code for amounts that carry no currency.
     pub currency: String,
@@ -125,7 +127,7 @@ impl Default for SourceConfig {
     fn default() -> Self {
         Self {
             export: None,
-            timezone: "Asia/Kolkata".into(),
+            timezone: chrono_tz::Asia::Kolkata,
             date_order: DateOrder::Dmy,
             currency: "INR".into(),
             country: "IN".into(),
@@ -213,13 +215,6 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        if self.source.timezone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(ConfigError::Invalid {
-                key: "source.timezone",
-                value: self.source.timezone.clone(),
-                hint: "use an IANA zone name such as Asia/Kolkata or America/New_York".into(),
-            });
-        }
         let rps = self.load.requests_per_second;
         if !(rps.is_finite() && rps > 0.0) {
             return Err(ConfigError::Invalid {
@@ -262,12 +257,9 @@ impl Config {
         fix(&mut self.migration.owners);
     }
 
-    /// The parsed source time zone (validated on load).
+    /// The export's time zone (`[source] timezone`, parsed when the config loaded).
     pub fn timezone(&self) -> chrono_tz::Tz {
-        self.source
-            .timezone
-            .parse()
-            .unwrap_or(chrono_tz::Asia::Kolkata)
+        self.source.timezone
     }
 
     /// Where journal, logs and reports go: `[migration] state_dir`, else the folder named by
@@ -292,6 +284,24 @@ impl Config {
             Ok(v) if !v.trim().is_empty() => Ok(ApiKey(v)),
             _ => Err(ConfigError::MissingApiKey { var: var.clone() }),
         }
+    }
+}
+
+/// `[source] timezone` as an IANA zone name in the file, a [`chrono_tz::Tz`] in memory.
+mod iana_zone {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+
+    pub fn serialize<S: Serializer>(zone: &chrono_tz::Tz, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(zone.name())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<chrono_tz::Tz, D::Error> {
+        let name = String::deserialize(d)?;
+        name.trim().parse().map_err(|_| {
+            D::Error::custom(format!(
+                "source.timezone = {name:?} is not an IANA time zone: use a zone name such as \"Asia/Kolkata\" or \"America/New_York\""
+            ))
+        })
     }
 }
 
@@ -326,7 +336,7 @@ mod tests {
     fn example_config_parses() {
         let text = include_str!("../config.example.toml");
         let c = Config::parse(text).unwrap();
-        assert_eq!(c.source.timezone, "Asia/Kolkata");
+        assert_eq!(c.source.timezone, chrono_tz::Asia::Kolkata);
         assert_eq!(c.source.date_order, DateOrder::Dmy);
         assert_eq!(c.nutshell.api_key_env, "NUTSHELL_API_KEY");
         assert_eq!(c.migration.legacy_id_field, "RSoft ID");
@@ -337,9 +347,29 @@ mod tests {
         let e = Config::parse("[source]\nexprot = \"x\"\n").unwrap_err();
         assert!(e.to_string().contains("exprot"), "{e}");
         let e = Config::parse("[source]\ntimezone = \"India/Delhi\"\n").unwrap_err();
-        assert!(e.to_string().contains("source.timezone"), "{e}");
+        let text = e.to_string();
+        for part in [
+            "source.timezone",
+            "India/Delhi",
+            "Asia/Kolkata",
+            "line 2, column 12",
+        ] {
+            assert!(text.contains(part), "{part:?} missing from: {text}");
+        }
         let e = Config::parse("[load]\nmax_in_flight = 0\n").unwrap_err();
         assert!(e.to_string().contains("max_in_flight"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_zone_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[source]\ntimezone = \"Mars/Olympus\"\n").unwrap();
+        let text = Config::load(&path).unwrap_err().to_string();
+        assert!(text.contains(&path.display().to_string()), "{text}");
+        assert!(text.contains("Mars/Olympus"), "{text}");
+        let zone = Config::parse("[source]\ntimezone = \"America/New_York\"\n").unwrap();
+        assert_eq!(zone.timezone(), chrono_tz::America::New_York);
     }
 
     #[test]

@@ -94,9 +94,10 @@ impl ValueKind {
         }
     }
 
-    /// The kind of an existing custom field of Nutshell type `name` (`Currency`, `Date`, …);
-    /// a type this tool does not know reads as text.
-    pub fn from_nutshell_custom_type(name: &str) -> ValueKind {
+    /// The kind of an existing custom field of Nutshell type `name` (`Currency`, `Date`, …;
+    /// nutshell-api.md, "Custom fields"), case-insensitive; `None` for a type this tool does not
+    /// convert to (e.g. `Location`), which the map then cannot fill.
+    pub fn from_nutshell_custom_type(name: &str) -> Option<ValueKind> {
         const KNOWN: [ValueKind; 9] = [
             ValueKind::Text,
             ValueKind::LongText,
@@ -111,7 +112,6 @@ impl ValueKind {
         KNOWN
             .into_iter()
             .find(|k| k.nutshell_custom_type().eq_ignore_ascii_case(name.trim()))
-            .unwrap_or(ValueKind::Text)
     }
 
     /// Whether values of `self` can fill a field of kind `target` without loss.
@@ -366,17 +366,14 @@ mod tests {
         ] {
             assert_eq!(
                 ValueKind::from_nutshell_custom_type(kind.nutshell_custom_type()),
-                kind
+                Some(kind)
             );
         }
         assert_eq!(
             ValueKind::from_nutshell_custom_type("date"),
-            ValueKind::Date
+            Some(ValueKind::Date)
         );
-        assert_eq!(
-            ValueKind::from_nutshell_custom_type("Dropdown"),
-            ValueKind::Text
-        );
+        assert_eq!(ValueKind::from_nutshell_custom_type("Location"), None);
     }
 
     #[test]

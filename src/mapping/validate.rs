@@ -156,6 +156,18 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
                         .or_insert_with(|| (module, BTreeSet::new()))
                         .1
                         .insert(name.to_lowercase());
+                    if let Some(field) = schema.unfillable_custom_field(entity, name) {
+                        push(
+                            module,
+                            Some(header),
+                            format!(
+                                "the existing custom field {:?} is of Nutshell type {:?}, which crm-migrate cannot fill",
+                                field.name, field.nutshell_type
+                            ),
+                            "map the column to another field, or set status = \"ignored\"".into(),
+                        );
+                        continue;
+                    }
                     match (schema.custom_field(entity, name), create) {
                         (Some(existing), _) if !kind.fits(existing.kind) => push(
                             module,
@@ -435,7 +447,7 @@ mod tests {
     use crate::mapping::catalogue::ValueKind;
     use crate::mapping::model::tests::{entry, field};
     use crate::mapping::model::{ModuleMap, ValueEntry, stage_key};
-    use crate::mapping::schema::{CustomFieldDef, Stageset};
+    use crate::mapping::schema::{CustomFieldDef, Stageset, UnfillableCustomField};
 
     fn map_of(module: Module, columns: Vec<crate::mapping::model::ColumnEntry>) -> FieldMap {
         let mut map = FieldMap::new("RSoft ID");
@@ -636,6 +648,28 @@ mod tests {
         );
         schema.custom_field_limit = Some(4);
         assert!(!mentions(&validate(&map, &schema), "custom fields", ""));
+        // A field of a type the tool cannot fill is reported, not proposed for creation.
+        schema.unfillable_custom_fields.insert(
+            Entity::Contacts,
+            vec![UnfillableCustomField {
+                name: "Office".into(),
+                nutshell_type: "Location".into(),
+            }],
+        );
+        let office = map_of(
+            Module::Contacts,
+            vec![
+                confirmed("ID", Target::LegacyId),
+                confirmed("Name", field("Contacts.name")),
+                confirmed("Office", custom("office", ValueKind::Text, true)),
+            ],
+        );
+        let p = validate(&office, &schema);
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert!(
+            mentions(&p, "of Nutshell type \"Location\"", "status = \"ignored\""),
+            "{p:#?}"
+        );
         // Activities carry none.
         let map = map_of(
             Module::Activities,
