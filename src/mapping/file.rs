@@ -37,7 +37,9 @@ pub enum MapFileError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the field map {path} is not valid: {message}")]
+    #[error(
+        "the field map {path} is not valid: {message}. Fix that line (each entry is `\"Header\" = {{ target = ..., status = ... }}`), or move the file away and run `crm-migrate map` to write a fresh one"
+    )]
     Parse { path: PathBuf, message: String },
     #[error(
         "the field map {path} has version {found}; this crm-migrate reads version {FORMAT_VERSION}. Regenerate it with `crm-migrate map`"
@@ -217,7 +219,7 @@ pub fn load(path: &Path) -> Result<FieldMap, MapFileError> {
 }
 
 pub fn save(path: &Path, map: &FieldMap) -> Result<(), MapFileError> {
-    std::fs::write(path, to_toml(map)).map_err(|source| MapFileError::Write {
+    crate::atomic_file::write(path, to_toml(map).as_bytes()).map_err(|source| MapFileError::Write {
         path: path.to_path_buf(),
         source,
     })
@@ -457,10 +459,19 @@ mod tests {
         let path = Path::new("mapping.toml");
         let bad_target = to_toml(&sample_map()).replace("target = \"tags\"", "target = \"tag\"");
         let e = from_toml(&bad_target, path).unwrap_err().to_string();
-        assert!(
-            e.contains("mapping.toml") && e.contains("tag") && e.contains("line"),
-            "{e}"
-        );
+        let line = bad_target
+            .lines()
+            .position(|l| l.contains("target = \"tag\""))
+            .unwrap()
+            + 1;
+        for part in [
+            "mapping.toml".to_string(),
+            "\"tag\"".to_string(),
+            format!("line {line}, column"),
+            "Fix that line".to_string(),
+        ] {
+            assert!(e.contains(&part), "{part:?} missing from: {e}");
+        }
         let e = from_toml("version = 2\nlegacy_id_field = \"x\"\n", path).unwrap_err();
         assert!(matches!(e, MapFileError::Version { found: 2, .. }), "{e}");
         let e = from_toml(

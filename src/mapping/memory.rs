@@ -66,9 +66,8 @@ impl MappingMemory {
     pub fn save(&self, state_dir: &Path) -> Result<(), MemoryError> {
         let path = state_dir.join(MEMORY_FILE);
         let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(state_dir)?;
             let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-            std::fs::write(&path, text)
+            crate::atomic_file::write(&path, text.as_bytes())
         };
         write().map_err(|source| MemoryError::Write {
             path: path.clone(),
