@@ -19,7 +19,9 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("config file {path} is not valid: {message}")]
+    #[error(
+        "config file {path} is not valid: {message}. Fix the line shown (config.example.toml lists every key with an example)"
+    )]
     Parse { path: PathBuf, message: String },
     #[error("config: {key} = {value:?} is not valid: {hint}")]
     Invalid {

@@ -94,7 +94,10 @@ pub fn main() -> ExitCode {
         Some(Ok(config)) => config.state_dir(),
         _ => Config::default().state_dir(),
     };
-    log_file::init(&state_dir);
+    for warning in log_file::init(&state_dir) {
+        tracing::warn!("{warning}");
+        eprintln!("warning: {warning}");
+    }
     tracing::info!(command = ?cli.command, "start");
     // The one runtime of the process: commands, the client, the sandbox, and later the engine and
     // the wizard all run on it.
