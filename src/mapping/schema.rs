@@ -11,7 +11,7 @@ use crate::nutshell::{self, Client, FindOptions, NutshellError};
 
 /// Why the destination schema could not be read.
 #[derive(Debug, thiserror::Error)]
-pub enum SchemaError {
+pub enum SchemaReadError {
     /// The API call failed.
     #[error(transparent)]
     Nutshell(#[from] NutshellError),
@@ -105,7 +105,7 @@ impl DestinationSchema {
     /// Errors: the API call's failure; a custom field without a name or a type (refused, never
     /// guessed). Stagesets, milestones and activity types without a name are left out: the map
     /// names them, so a nameless one can be no target (each is logged).
-    pub async fn read(client: &Client) -> Result<Self, SchemaError> {
+    pub async fn read(client: &Client) -> Result<Self, SchemaReadError> {
         let fields = client.find_custom_fields().await?;
         let mut custom_fields = BTreeMap::new();
         let mut unfillable_custom_fields = BTreeMap::new();
@@ -117,12 +117,12 @@ impl DestinationSchema {
                     .fields
                     .name
                     .clone()
-                    .ok_or(SchemaError::UnnamedCustomField {
+                    .ok_or(SchemaReadError::UnnamedCustomField {
                         entity: entity.name(),
                         id: f.id,
                     })?;
                 let Some(nutshell_type) = f.fields.field_type.clone() else {
-                    return Err(SchemaError::UntypedCustomField {
+                    return Err(SchemaReadError::UntypedCustomField {
                         entity: entity.name(),
                         name,
                     });
