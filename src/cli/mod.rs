@@ -1,5 +1,5 @@
 //! The command line: one file per command, each a thin caller of the library.
-//! Exit codes are the contract in design.md §4 (`ExitStatus`).
+//! Exit codes are the contract in docs/design.md §4 (`ExitStatus`).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -18,7 +18,7 @@ pub mod map;
 pub mod sample_export;
 pub mod sandbox;
 
-/// Exit codes users script against (design.md §4).
+/// Exit codes users script against (docs/design.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
     /// Done, every record accounted for.

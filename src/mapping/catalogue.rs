@@ -1,13 +1,13 @@
 //! What the map can point at: the Nutshell entity each RSoft module ([`crate::rsoft::Module`]) becomes,
 //! Nutshell entities, and the catalogue of Nutshell standard fields per entity (from
-//! nutshell-api.md), with the kind of value each takes.
+//! docs/nutshell-api.md), with the kind of value each takes.
 
 use serde::{Deserialize, Serialize};
 
 use crate::rsoft::Module;
 
 impl Module {
-    /// The Nutshell entity a row of this module becomes (design.md §2); `None` for the modules
+    /// The Nutshell entity a row of this module becomes (docs/design.md §2); `None` for the modules
     /// that describe the account's setup (users, pipelines, custom fields, workflows), which have
     /// no columns to map. A lead row also creates its person as a Contact; its person columns
     /// target `Contacts.*` fields.
@@ -95,7 +95,7 @@ impl ValueKind {
     }
 
     /// The kind of an existing custom field of Nutshell type `name` (`Currency`, `Date`, …;
-    /// nutshell-api.md, "Custom fields"), case-insensitive; `None` for a type this tool does not
+    /// docs/nutshell-api.md, "Custom fields"), case-insensitive; `None` for a type this tool does not
     /// convert to (e.g. `Location`), which the map then cannot fill.
     pub fn from_nutshell_custom_type(name: &str) -> Option<ValueKind> {
         const KNOWN: [ValueKind; 9] = [
@@ -251,7 +251,7 @@ use Entity::{Accounts as A, Activities as Act, Contacts as C, Leads as L, Notes 
 use ValueKind as K;
 
 /// Nutshell's standard fields, as far as the tool writes them. Fields marked unconfirmed in
-/// nutshell-api.md (Contacts.jobTitle, Leads value/stage inputs, Tasks) are included: the client
+/// docs/nutshell-api.md (Contacts.jobTitle, Leads value/stage inputs, Tasks) are included: the client
 /// reports a mismatch before a run.
 pub const STANDARD_FIELDS: &[StandardField] = &[
     field(A, "name", K::Text),

@@ -2,7 +2,7 @@
 //! place: a correction to the API is one edit here, and the pre-flight (`preflight.rs`) checks this
 //! same table against the live method description.
 //!
-//! Source: /work/shared/nutshell-api.md. Items that were not seen in a primary source are marked
+//! Source: docs/nutshell-api.md. Items that were not seen in a primary source are marked
 //! `UNCONFIRMED` — they are the first suspects when `check-api` reports a mismatch.
 
 /// What a call does to the server, which decides whether a failed call may be sent again.

@@ -1,6 +1,6 @@
 //! Nutshell's records as the client sends and receives them. Known fields are typed; every field
 //! the client does not know is kept in `extra`, so nothing a response carries is lost. Field names
-//! are the wire names (camelCase); shapes follow nutshell-api.md.
+//! are the wire names (camelCase); shapes follow docs/nutshell-api.md.
 
 use std::fmt;
 
