@@ -10,29 +10,47 @@ use serde::{Deserialize, Serialize};
 /// Default config file name, looked up in the working directory.
 pub const DEFAULT_CONFIG_FILE: &str = "crm-migrate.toml";
 
+/// Why a config could not be used; each message names the file or key and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// The file could not be read.
     #[error(
         "cannot read config file {path}: {source}. Pass --config FILE or create {DEFAULT_CONFIG_FILE} (see config.example.toml)"
     )]
     Read {
+        /// The config file.
         path: PathBuf,
+        /// The I/O failure.
         source: std::io::Error,
     },
+    /// The file is not valid TOML or has a bad key or value; `message` gives line and column.
     #[error(
         "config file {path} is not valid: {message}. Fix the line shown (config.example.toml lists every key with an example)"
     )]
-    Parse { path: PathBuf, message: String },
+    Parse {
+        /// The config file (empty when parsing text).
+        path: PathBuf,
+        /// The TOML reader's message: line, column, the key and what was wrong.
+        message: String,
+    },
+    /// A value parses but cannot be used (e.g. `max_in_flight = 0`).
     #[error("config: {key} = {value:?} is not valid: {hint}")]
     Invalid {
+        /// `section.key`.
         key: &'static str,
+        /// The value as written.
         value: String,
+        /// What to write instead.
         hint: String,
     },
     #[error(
         "the environment variable {var} (named by [nutshell] api_key_env) is not set or empty: export it with the Nutshell API key, then run again"
     )]
-    MissingApiKey { var: String },
+    /// The API key variable is unset or blank.
+    MissingApiKey {
+        /// The variable's name (`[nutshell] api_key_env`).
+        var: String,
+    },
 }
 
 /// The environment variable that moves the state dir (journal, logs, reports, mapping memory) when
@@ -69,15 +87,22 @@ pub enum DateOrder {
     Ymd,
 }
 
+/// `crm-migrate.toml`, every section optional (defaults below, as in config.example.toml).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
+    /// `[source]`: the export and how its values are written.
     pub source: SourceConfig,
+    /// `[nutshell]`: where the API is and who calls it.
     pub nutshell: NutshellConfig,
+    /// `[load]`: how hard to push the API.
     pub load: LoadConfig,
+    /// `[migration]`: where state and the operator's files live.
     pub migration: MigrationConfig,
 }
 
+/// `[source]`. Defaults (documented, not guessed per export): Asia/Kolkata, dmy, INR, IN — RSoft's
+/// Indian defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SourceConfig {
@@ -87,6 +112,7 @@ pub struct SourceConfig {
     /// is a parse error naming `source.timezone`, the file, line and column, and an example).
     #[serde(with = "iana_zone")]
     pub timezone: chrono_tz::Tz,
+    /// The order of day and month in the export's dates.
     pub date_order: DateOrder,
     /// ISO 4217 code for amounts that carry no currency.
     pub currency: String,
@@ -94,6 +120,7 @@ pub struct SourceConfig {
     pub country: String,
 }
 
+/// `[nutshell]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NutshellConfig {
@@ -105,6 +132,7 @@ pub struct NutshellConfig {
     pub api_key_env: String,
 }
 
+/// `[load]`: ceilings the client's adaptive throttle stays under.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LoadConfig {
@@ -114,12 +142,15 @@ pub struct LoadConfig {
     pub max_in_flight: usize,
 }
 
+/// `[migration]`. Relative paths are taken relative to the config file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MigrationConfig {
     /// Journal, logs and reports; defaults to the platform data dir.
     pub state_dir: Option<PathBuf>,
+    /// The field map the operator edits (default `mapping.toml`).
     pub mapping: PathBuf,
+    /// The owner decisions the operator edits (default `owners.toml`).
     pub owners: PathBuf,
     /// The custom field on every created record that holds its RSoft ID.
     pub legacy_id_field: String,
@@ -314,6 +345,7 @@ mod iana_zone {
 pub struct ApiKey(String);
 
 impl ApiKey {
+    /// Wrap a key (read from the environment, or a sandbox's made-up one).
     pub fn new(key: impl Into<String>) -> Self {
         Self(key.into())
     }

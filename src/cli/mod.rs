@@ -45,11 +45,14 @@ impl From<ExitStatus> for ExitCode {
     version,
     about = "Move an RSoft CRM export into Nutshell CRM"
 )]
+/// The parsed command line.
 pub struct Cli {
+    /// The command to run.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// One subcommand per file of `src/cli/`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Pre-flight: the live API still has every method the tool uses, and the credentials work.

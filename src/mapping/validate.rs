@@ -16,10 +16,13 @@ use crate::rsoft::Module;
 /// One thing wrong with the map, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
+    /// The module whose section holds the entry.
     pub module: Module,
     /// The column or value-map entry concerned, if one.
     pub item: Option<String>,
+    /// What is wrong, in the operator's words.
     pub problem: String,
+    /// What to change in mapping.toml (or in Nutshell).
     pub fix: String,
 }
 
@@ -363,12 +366,17 @@ fn check_values(
 /// An entry `migrate` is waiting on the operator for.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Unconfirmed {
+    /// The module whose section holds the entry.
     pub module: Module,
     /// `[columns.contacts]` or `[values.deals.stage]`: where to edit.
     pub section: String,
+    /// The column header or source value.
     pub key: String,
+    /// What the tool proposes, in words.
     pub proposal: String,
+    /// The tool's confidence, 0–1.
     pub confidence: f64,
+    /// Why the tool proposes it.
     pub reason: String,
 }
 
