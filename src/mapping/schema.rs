@@ -7,37 +7,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::{Entity, ValueKind};
-use crate::nutshell::{self, Client, FindOptions, NutshellError};
-
-/// Why the destination schema could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum SchemaReadError {
-    /// The API call failed.
-    #[error(transparent)]
-    Nutshell(#[from] NutshellError),
-    /// `findCustomFields` listed a field with no `type`: the tool cannot tell how to convert
-    /// values for it, and does not guess.
-    #[error(
-        "Nutshell lists the {entity} custom field {name:?} without a type, so crm-migrate cannot tell how to fill it: give the field a type in Nutshell (Setup → Fields), or report the answer as an API difference"
-    )]
-    UntypedCustomField {
-        /// `Accounts`, `Contacts` or `Leads`.
-        entity: &'static str,
-        /// The field's name as Nutshell lists it.
-        name: String,
-    },
-    /// `findCustomFields` listed a field with no `name`: a map names fields, so it could neither
-    /// be filled nor told apart from a new field of the same name.
-    #[error(
-        "Nutshell lists a {entity} custom field (id {id}) without a name: name it in Nutshell (Setup → Fields), or report the answer as an API difference"
-    )]
-    UnnamedCustomField {
-        /// `Accounts`, `Contacts` or `Leads`.
-        entity: &'static str,
-        /// The field's Nutshell id.
-        id: i64,
-    },
-}
+use crate::engine::schema::{Destination, SchemaError};
+use crate::nutshell::Client;
 
 /// An existing custom field the map can fill.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,90 +68,10 @@ impl DestinationSchema {
         }
     }
 
-    /// What the account behind `client` has: its custom fields (findCustomFields), pipelines
-    /// with their stages in order (findStagesets, findMilestones), and activity types that are
-    /// not deleted (findActivityTypes). The plan's custom-field limit is not in the API, so it
-    /// stays unknown.
-    ///
-    /// Errors: the API call's failure; a custom field without a name or a type (refused, never
-    /// guessed). Stagesets, milestones and activity types without a name are left out: the map
-    /// names them, so a nameless one can be no target (each is logged).
-    pub async fn read(client: &Client) -> Result<Self, SchemaReadError> {
-        let fields = client.find_custom_fields().await?;
-        let mut custom_fields = BTreeMap::new();
-        let mut unfillable_custom_fields = BTreeMap::new();
-        for entity in [Entity::Accounts, Entity::Contacts, Entity::Leads] {
-            let mut defs = Vec::new();
-            let mut unfillable = Vec::new();
-            for f in fields.of(entity.name()) {
-                let name = f
-                    .fields
-                    .name
-                    .clone()
-                    .ok_or(SchemaReadError::UnnamedCustomField {
-                        entity: entity.name(),
-                        id: f.id,
-                    })?;
-                let Some(nutshell_type) = f.fields.field_type.clone() else {
-                    return Err(SchemaReadError::UntypedCustomField {
-                        entity: entity.name(),
-                        name,
-                    });
-                };
-                match ValueKind::from_nutshell_custom_type(&nutshell_type) {
-                    Some(kind) => defs.push(CustomFieldDef { name, kind }),
-                    None => unfillable.push(UnfillableCustomField {
-                        name,
-                        nutshell_type,
-                    }),
-                }
-            }
-            if !defs.is_empty() {
-                custom_fields.insert(entity, defs);
-            }
-            if !unfillable.is_empty() {
-                unfillable_custom_fields.insert(entity, unfillable);
-            }
-        }
-        let named = |kind: &str, id: i64, name: Option<String>| {
-            if name.is_none() {
-                tracing::warn!("Nutshell lists a {kind} (id {id}) without a name: left out");
-            }
-            name
-        };
-        let all = FindOptions::default;
-        let sets = client.list::<nutshell::Stageset>(all())?.all().await?;
-        let mut milestones = client.list::<nutshell::Milestone>(all())?.all().await?;
-        milestones.sort_by_key(|m| (m.fields.position, m.id));
-        let stagesets = sets
-            .into_iter()
-            .filter_map(|set| {
-                Some(Stageset {
-                    name: named("stageset", set.id, set.fields.name)?,
-                    milestones: milestones
-                        .iter()
-                        .filter(|m| m.fields.stageset_id == Some(set.id))
-                        .filter_map(|m| named("milestone", m.id, m.fields.name.clone()))
-                        .collect(),
-                })
-            })
-            .collect();
-        let activity_types = client
-            .list::<nutshell::ActivityType>(all())?
-            .all()
-            .await?
-            .into_iter()
-            .filter(|t| t.fields.deleted_time.is_none())
-            .filter_map(|t| named("activity type", t.id, t.fields.name))
-            .collect();
-        Ok(Self {
-            custom_fields,
-            unfillable_custom_fields,
-            stagesets,
-            activity_types,
-            custom_field_limit: None,
-            read_from_account: true,
-        })
+    /// What the account behind `client` has: [`crate::engine::schema::Destination::read`] seen
+    /// by names and kinds. The plan's custom-field limit is not in the API, so it stays unknown.
+    pub async fn read(client: &Client) -> Result<Self, SchemaError> {
+        Ok(Destination::read(client).await?.schema())
     }
 
     /// The existing fillable custom field `name` (case-insensitive) of `entity`, if any.
