@@ -2,7 +2,7 @@
 //! place: a correction to the API is one edit here, and the pre-flight (`preflight.rs`) checks this
 //! same table against the live method description.
 //!
-//! Sources: the project's Nutshell API notes (nutshell-api.md) and, where the two disagree, the
+//! Sources: the project's Nutshell API notes (docs/nutshell-api.md) and, where the two disagree, the
 //! public Python client `nutshell` 0.4.4 (PyPI; `nutshell/methods.py` and `entities.py`), which
 //! was written against the live API and wins. Items seen in neither primary source are marked
 //! `UNCONFIRMED` — they are the first suspects when `check-api` reports a mismatch.
