@@ -2,7 +2,7 @@
 //! client), what the confirmed map and the export need it to hold ([`Needs`]), and preparing it:
 //! [`plan`] decides (no I/O) what to create and what blocks; [`apply`] creates custom fields
 //! (REST), tags and sources, then re-reads. Pipelines, stages and activity types cannot be created
-//! through either API (nutshell-api.md): a missing one is a blocker, listed for the account's admin
+//! through either API (docs/nutshell-api.md): a missing one is a blocker, listed for the account's admin
 //! in a checklist file ([`write_checklist`]).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,7 +21,7 @@ use crate::nutshell::{self, Client, FindOptions, NutshellError};
 use crate::rsoft::Module;
 
 /// The custom field on Leads that keeps a closed deal's original close date: Nutshell stamps
-/// its own close date with the migration day (nutshell-api.md, "What the load must know").
+/// its own close date with the migration day (docs/nutshell-api.md, "What the load must know").
 pub const CLOSED_ON_FIELD: &str = "RSoft Closed On";
 /// The checklist for the account's admin, in the state dir.
 pub const CHECKLIST_FILE: &str = "nutshell-setup-checklist.md";

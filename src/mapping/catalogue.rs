@@ -199,7 +199,7 @@ impl ValueMapKind {
         match self {
             ValueMapKind::LeadStatus => Some(&["open", "won", "lost", "cancelled"]),
             ValueMapKind::ActivityStatus => Some(&["scheduled", "logged", "cancelled"]),
-            // A closed ticket lands as the map says (nutshell-api.md: no input creates a
+            // A closed ticket lands as the map says (docs/nutshell-api.md: no input creates a
             // completed task): `completed` = an open task plus a note that it was closed,
             // `logged` = a logged activity. Never silently an open task.
             ValueMapKind::TicketStatus => Some(&["open", "completed", "logged"]),

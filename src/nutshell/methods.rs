@@ -195,7 +195,7 @@ pub const REST_FIELD_NAME: &str = "name";
 pub const REST_FIELD_TYPE: &str = "type";
 
 /// REST lookup by field value: `GET {origin}/rest/{collection}?filter[<field>]=<value>`, field a
-/// standard or custom field name (nutshell-api.md, second pass [N]). UNCONFIRMED: the answer's
+/// standard or custom field name (docs/nutshell-api.md, second pass [N]). UNCONFIRMED: the answer's
 /// shape; the client reads a list of records from the top level, or under the collection's name
 /// or `data`, with ids as numbers, numeric strings or `"<id>-<collection>"`.
 pub const REST_FILTER: &str = "filter";

@@ -620,7 +620,7 @@ impl Loose for RestRecord {
     }
 }
 
-/// What the API user may do, from the REST user's `permissions` (nutshell-api.md second pass:
+/// What the API user may do, from the REST user's `permissions` (docs/nutshell-api.md second pass:
 /// check `canAssignEntities` / `canDeleteEntities` in the pre-flight).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
