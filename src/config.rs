@@ -2,6 +2,7 @@
 //! push it, and where state lives. The API key is never in this file: `api_key_env` names the
 //! environment variable that holds it, and [`ApiKey`] never prints its value.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -53,6 +54,10 @@ pub struct Config {
     pub nutshell: NutshellConfig,
     pub load: LoadConfig,
     pub migration: MigrationConfig,
+    /// The wizard's key overrides: `[keys.<context>] "key" = "action"` on top of
+    /// `assets/keymap.toml` (checked when the wizard starts).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub keys: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

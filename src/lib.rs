@@ -13,3 +13,4 @@ pub mod mapping;
 pub mod nutshell;
 pub mod rsoft;
 pub mod sandbox;
+pub mod tui;

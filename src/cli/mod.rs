@@ -1,21 +1,23 @@
 //! The command line: one file per command, each a thin caller of the library.
 //! Exit codes are the contract in design.md §4 (`ExitStatus`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 use anyhow::Context as _;
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, DEFAULT_CONFIG_FILE};
 
 pub mod check_api;
+pub mod demo;
 pub mod discover;
 mod log_file;
 pub mod map;
 pub mod sample_export;
 pub mod sandbox;
+pub mod wizard;
 
 /// Exit codes users script against (design.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,14 +47,20 @@ impl From<ExitStatus> for ExitCode {
     about = "Move an RSoft CRM export into Nutshell CRM"
 )]
 pub struct Cli {
+    /// With no command: the config file the wizard opens (it offers to write one if missing).
+    #[arg(long, default_value = DEFAULT_CONFIG_FILE)]
+    pub config: PathBuf,
+    /// With no command, the wizard opens.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Pre-flight: the live API still has every method the tool uses, and the credentials work.
     CheckApi(check_api::CheckApiArgs),
+    /// The wizard on the bundled sample export against the built-in sandbox, with no config.
+    Demo,
     /// Read an RSoft export (folder or .zip) and write the migration scope report.
     Discover(discover::DiscoverArgs),
     /// Propose the field map for the configured export and write mapping.toml (keeps your decisions).
@@ -69,7 +77,10 @@ impl Command {
         match self {
             Command::CheckApi(args) => Some(&args.config),
             Command::Map(args) => Some(&args.config),
-            Command::Discover(_) | Command::SampleExport(_) | Command::Sandbox(_) => None,
+            Command::Demo
+            | Command::Discover(_)
+            | Command::SampleExport(_)
+            | Command::Sandbox(_) => None,
         }
     }
 }
@@ -88,14 +99,25 @@ pub fn main() -> ExitCode {
         }
     };
     // Loaded once, here: its state dir holds the run log, and the command gets it.
-    let config = cli.command.config_file().map(Config::load);
+    let config = match &cli.command {
+        Some(command) => command.config_file().map(Config::load),
+        // The wizard opens without a config file and offers to write one.
+        None => cli.config.exists().then(|| Config::load(&cli.config)),
+    };
     let state_dir = match &config {
         Some(Ok(config)) => config.state_dir(),
         _ => Config::default().state_dir(),
     };
     log_file::init(&state_dir);
     tracing::info!(command = ?cli.command, "start");
-    match run(cli.command, config.transpose()) {
+    let outcome = match cli.command {
+        Some(command) => run(command, config.transpose()),
+        None => config
+            .transpose()
+            .map_err(anyhow::Error::from)
+            .and_then(|config| wizard::run(cli.config, config)),
+    };
+    match outcome {
         Ok(status) => status.into(),
         Err(e) => {
             let message = human_message(&e);
@@ -115,6 +137,7 @@ fn run(
     let config = || config.context("internal: this command's config file was not loaded");
     match command {
         Command::CheckApi(_) => check_api::run(config()?),
+        Command::Demo => demo::run(),
         Command::Discover(args) => discover::run(args),
         Command::Map(args) => map::run(args, config()?),
         Command::SampleExport(args) => sample_export::run(args),
@@ -124,7 +147,7 @@ fn run(
 
 /// The error and its causes on one line. Library errors often quote their cause in their own
 /// message, so a cause already contained in what is written is not repeated.
-fn human_message(error: &anyhow::Error) -> String {
+pub(crate) fn human_message(error: &anyhow::Error) -> String {
     let mut message = String::new();
     for cause in error.chain() {
         let text = cause.to_string();

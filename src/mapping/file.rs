@@ -216,6 +216,11 @@ pub fn load(path: &Path) -> Result<FieldMap, MapFileError> {
     from_toml(&text, path)
 }
 
+/// The map at `path`, or `None` when there is no file there yet.
+pub fn load_if_exists(path: &Path) -> Result<Option<FieldMap>, MapFileError> {
+    if path.exists() { load(path).map(Some) } else { Ok(None) }
+}
+
 pub fn save(path: &Path, map: &FieldMap) -> Result<(), MapFileError> {
     std::fs::write(path, to_toml(map)).map_err(|source| MapFileError::Write {
         path: path.to_path_buf(),
