@@ -103,7 +103,7 @@ fn no_color_draws_no_colour_and_keeps_every_symbol() {
         terminal
             .draw(|f| crm_migrate::tui::render(h.state(), f))
             .unwrap();
-        (terminal.backend().buffer().clone(), h.screen())
+        (terminal.backend().buffer().clone(), tui_support::scrub_port(&h.screen()))
     };
     let (plain, plain_text) = draw(false);
     let (coloured, coloured_text) = draw(true);

@@ -93,3 +93,17 @@ pub fn screen(state: &State) -> String {
     }
     out
 }
+
+/// `text` with the sandbox's port (a free one, different every run) written as `[PORT]`.
+pub fn scrub_port(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("127.0.0.1:") {
+        let (head, tail) = rest.split_at(at + "127.0.0.1:".len());
+        out.push_str(head);
+        out.push_str("[PORT]");
+        rest = tail.trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
+}
