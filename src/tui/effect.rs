@@ -214,9 +214,25 @@ impl Runner {
     }
 }
 
-/// A new config file; an existing one is never replaced (its comments would be lost).
+/// A new config file; an existing one is never replaced (its comments would be lost). Paths
+/// are written absolute: in the wizard they are relative to the working folder, but a config
+/// file's relative paths are read relative to the file.
 fn write_config(path: &Path, config: &Config) -> anyhow::Result<()> {
-    let body = toml::to_string(config).context("cannot write the config as TOML")?;
+    let mut config = config.clone();
+    let absolute = |p: &mut PathBuf| -> anyhow::Result<()> {
+        *p = std::path::absolute(&*p)
+            .with_context(|| format!("cannot make {} absolute", p.display()))?;
+        Ok(())
+    };
+    if let Some(p) = config.source.export.as_mut() {
+        absolute(p)?;
+    }
+    if let Some(p) = config.migration.state_dir.as_mut() {
+        absolute(p)?;
+    }
+    absolute(&mut config.migration.mapping)?;
+    absolute(&mut config.migration.owners)?;
+    let body = toml::to_string(&config).context("cannot write the config as TOML")?;
     let text = format!(
         "# crm-migrate config, written by the wizard. See config.example.toml for every key.\n# The API key is not here: [nutshell] api_key_env names the variable that holds it.\n\n{body}"
     );
