@@ -43,7 +43,10 @@ fn connect_discover_map_accept_all_save() {
     h.keys(&["n"]);
     assert_eq!(h.state().step, Step::FieldMap);
     assert!(
-        h.driver.performed.iter().any(|e| matches!(e, Effect::Propose { .. })),
+        h.driver
+            .performed
+            .iter()
+            .any(|e| matches!(e, Effect::Propose { .. })),
         "entering the field map proposes"
     );
     let pending_before = h.state().field_map.pending;
@@ -75,7 +78,10 @@ fn connect_discover_map_accept_all_save() {
         .clone();
     for c in &columns {
         if c.status == Status::Proposed {
-            assert!(c.confidence < CONFIDENCE_THRESHOLD || c.target == Target::Unmapped, "{c:?}");
+            assert!(
+                c.confidence < CONFIDENCE_THRESHOLD || c.target == Target::Unmapped,
+                "{c:?}"
+            );
         }
     }
     assert!(matches!(&h.state().notice, Some(Notice::Info(t)) if t.starts_with("accepted")));
@@ -86,7 +92,13 @@ fn connect_discover_map_accept_all_save() {
     // Undo the accept-all in one step.
     h.keys(&["u"]);
     let after_undo = &h.state().field_map.proposal.ready().unwrap().map.modules[&module].columns;
-    assert!(after_undo.iter().filter(|c| c.status == Status::Proposed).count() > 1);
+    assert!(
+        after_undo
+            .iter()
+            .filter(|c| c.status == Status::Proposed)
+            .count()
+            > 1
+    );
     h.keys(&["A"]);
 
     // Save: mapping.toml now holds the decisions.
@@ -96,9 +108,19 @@ fn connect_discover_map_accept_all_save() {
     let path = h.state().config.migration.mapping.clone();
     let saved = file::load(&path).unwrap();
     let on_screen = &h.state().field_map.proposal.ready().unwrap().map;
-    assert_eq!(saved.modules[&module].columns.len(), on_screen.modules[&module].columns.len());
-    for (a, b) in saved.modules[&module].columns.iter().zip(&on_screen.modules[&module].columns) {
-        assert_eq!((&a.header, &a.target, a.status), (&b.header, &b.target, b.status));
+    assert_eq!(
+        saved.modules[&module].columns.len(),
+        on_screen.modules[&module].columns.len()
+    );
+    for (a, b) in saved.modules[&module]
+        .columns
+        .iter()
+        .zip(&on_screen.modules[&module].columns)
+    {
+        assert_eq!(
+            (&a.header, &a.target, a.status),
+            (&b.header, &b.target, b.status)
+        );
     }
     assert_eq!(saved.modules[&module].columns[2].status, Status::Ignored);
 }
@@ -144,7 +166,10 @@ fn connect_without_a_config_writes_one() {
     let mut h = Harness::with(Config::default(), source, dir, 80, 24);
     h.driver.start();
     assert!(h.driver.performed.is_empty(), "nothing to read or test yet");
-    assert_eq!(h.state().step_status(Step::Discovery).0, StepStatus::Blocked);
+    assert_eq!(
+        h.state().step_status(Step::Discovery).0,
+        StepStatus::Blocked
+    );
 
     // Export: Enter, type, Enter → discovery runs.
     h.keys(&["enter"]);
@@ -211,12 +236,23 @@ fn an_unreadable_export_blocks_with_a_next_step() {
     let Some(Notice::Error(text)) = &h.state().notice else {
         panic!("no error shown: {:?}", h.state().notice);
     };
-    assert!(text.contains("no-such-export") && text.contains("Next:"), "{text}");
-    assert_eq!(h.state().step_status(Step::Discovery).0, StepStatus::Blocked);
+    assert!(
+        text.contains("no-such-export") && text.contains("Next:"),
+        "{text}"
+    );
+    assert_eq!(
+        h.state().step_status(Step::Discovery).0,
+        StepStatus::Blocked
+    );
     assert_eq!(h.state().step_status(Step::FieldMap).0, StepStatus::Blocked);
     h.keys(&["esc", "n", "n"]);
     assert_eq!(h.state().step, Step::FieldMap);
-    assert!(!h.driver.performed.iter().any(|e| matches!(e, Effect::Propose { .. })));
+    assert!(
+        !h.driver
+            .performed
+            .iter()
+            .any(|e| matches!(e, Effect::Propose { .. }))
+    );
     assert!(h.screen().contains("Discovery must read the export first"));
 }
 

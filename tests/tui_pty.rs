@@ -117,7 +117,11 @@ impl Session {
                 }
                 return status;
             }
-            assert!(Instant::now() < deadline, "the wizard did not quit:\n{}", self.screen());
+            assert!(
+                Instant::now() < deadline,
+                "the wizard did not quit:\n{}",
+                self.screen()
+            );
             if let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(50)) {
                 self.parser.process(&bytes);
                 self.raw.extend_from_slice(&bytes);
@@ -131,8 +135,14 @@ impl Session {
             self.raw.windows(leave.len()).any(|w| w == leave),
             "the alternate screen was never left"
         );
-        assert!(!self.parser.screen().alternate_screen(), "still on the alternate screen");
-        assert!(!self.parser.screen().hide_cursor(), "the cursor is still hidden");
+        assert!(
+            !self.parser.screen().alternate_screen(),
+            "still on the alternate screen"
+        );
+        assert!(
+            !self.parser.screen().hide_cursor(),
+            "the cursor is still hidden"
+        );
     }
 }
 

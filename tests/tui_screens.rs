@@ -103,11 +103,17 @@ fn no_color_draws_no_colour_and_keeps_every_symbol() {
         terminal
             .draw(|f| crm_migrate::tui::render(h.state(), f))
             .unwrap();
-        (terminal.backend().buffer().clone(), tui_support::scrub_port(&h.screen()))
+        (
+            terminal.backend().buffer().clone(),
+            tui_support::scrub_port(&h.screen()),
+        )
     };
     let (plain, plain_text) = draw(false);
     let (coloured, coloured_text) = draw(true);
-    assert_eq!(plain_text, coloured_text, "the text must not depend on colour");
+    assert_eq!(
+        plain_text, coloured_text,
+        "the text must not depend on colour"
+    );
     let colours = |b: &ratatui::buffer::Buffer| {
         b.content()
             .iter()
@@ -117,6 +123,9 @@ fn no_color_draws_no_colour_and_keeps_every_symbol() {
     assert_eq!(colours(&plain), 0);
     assert!(colours(&coloured) > 0);
     for symbol in ["●", "✓", "?"] {
-        assert!(plain_text.contains(symbol), "{symbol} missing:\n{plain_text}");
+        assert!(
+            plain_text.contains(symbol),
+            "{symbol} missing:\n{plain_text}"
+        );
     }
 }

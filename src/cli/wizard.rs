@@ -10,6 +10,9 @@ use crate::tui::{self, Launch};
 
 /// `config` is the file at `path`, loaded by `cli::main`; `None` when there is none yet.
 pub fn run(path: PathBuf, config: Option<Config>) -> anyhow::Result<ExitStatus> {
-    tui::run(Launch::Config { path, config })?;
+    tui::run(Launch::Config {
+        path,
+        config: config.map(Box::new),
+    })?;
     Ok(ExitStatus::Done)
 }

@@ -218,7 +218,11 @@ pub fn load(path: &Path) -> Result<FieldMap, MapFileError> {
 
 /// The map at `path`, or `None` when there is no file there yet.
 pub fn load_if_exists(path: &Path) -> Result<Option<FieldMap>, MapFileError> {
-    if path.exists() { load(path).map(Some) } else { Ok(None) }
+    if path.exists() {
+        load(path).map(Some)
+    } else {
+        Ok(None)
+    }
 }
 
 pub fn save(path: &Path, map: &FieldMap) -> Result<(), MapFileError> {

@@ -65,7 +65,10 @@ pub enum Action {
     /// Field map: propose again (against the destination read now), keeping every decision.
     Repropose,
     /// The terminal's size, in cells.
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Background work finished.
     #[serde(skip)]
     Done(Outcome),

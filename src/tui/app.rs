@@ -35,7 +35,7 @@ pub enum Launch {
     /// `crm-migrate [--config F]`: `config` is `None` when F does not exist yet.
     Config {
         path: PathBuf,
-        config: Option<Config>,
+        config: Option<Box<Config>>,
     },
     /// `crm-migrate demo`.
     Demo,
@@ -55,7 +55,7 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
         Launch::Config { path, config } => {
             let exists = config.is_some();
             (
-                config.unwrap_or_default(),
+                config.map(|c| *c).unwrap_or_default(),
                 ConfigSource::File { path, exists },
                 None,
             )

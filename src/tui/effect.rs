@@ -26,9 +26,13 @@ use super::update::update;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Read an export and profile it.
-    Discover { export: PathBuf },
+    Discover {
+        export: PathBuf,
+    },
     /// The pre-flight: the method description and one authenticated call.
-    TestConnection { config: Box<Config> },
+    TestConnection {
+        config: Box<Config>,
+    },
     /// Propose the field map. `previous` is the working map whose decisions win; without it,
     /// the decisions in the config's mapping.toml do.
     Propose {
@@ -36,11 +40,20 @@ pub enum Effect {
         report: Box<Report>,
         previous: Option<Box<FieldMap>>,
     },
-    SaveMap { path: PathBuf, map: Box<FieldMap> },
+    SaveMap {
+        path: PathBuf,
+        map: Box<FieldMap>,
+    },
     /// Write a new config file (never over an existing one).
-    WriteConfig { path: PathBuf, config: Box<Config> },
+    WriteConfig {
+        path: PathBuf,
+        config: Box<Config>,
+    },
     /// Write `scope-report.md` and `scope-report.json` into `dir`.
-    WriteScopeReport { dir: PathBuf, report: Box<Report> },
+    WriteScopeReport {
+        dir: PathBuf,
+        report: Box<Report>,
+    },
 }
 
 /// The connection the wizard made: the client, and the built-in sandbox when it serves it.
@@ -99,7 +112,10 @@ impl Runner {
             ),
             Effect::SaveMap { path, map } => Outcome::MapSaved {
                 result: file::save(&path, &map).map_err(|e| {
-                    format!("{}: check the folder exists and is writable, then s again", human_message(&e.into()))
+                    format!(
+                        "{}: check the folder exists and is writable, then s again",
+                        human_message(&e.into())
+                    )
                 }),
                 path,
             },
@@ -132,8 +148,11 @@ impl Runner {
             nutshell::sandbox_client(sandbox, &config.load)?
         } else {
             let key = config.api_key()?;
-            self.runtime
-                .block_on(nutshell::connect(config, &key, methods::DEFAULT_DISCOVERY_URL))?
+            self.runtime.block_on(nutshell::connect(
+                config,
+                &key,
+                methods::DEFAULT_DISCOVERY_URL,
+            ))?
         };
         let client = Arc::new(client);
         self.lock().client = Some(client.clone());

@@ -275,13 +275,12 @@ impl Keymap {
                     table.remove(&combo);
                     continue;
                 }
-                let action = parse_action(action_name).ok_or_else(|| {
-                    KeymapError::UnknownAction {
+                let action =
+                    parse_action(action_name).ok_or_else(|| KeymapError::UnknownAction {
                         context: context_name.clone(),
                         key: key.clone(),
                         action: action_name.clone(),
-                    }
-                })?;
+                    })?;
                 table.insert(combo, action);
             }
         }
@@ -384,7 +383,10 @@ mod tests {
             Some(Action::AcceptAll)
         );
         // Global keys apply on screens, but not while typing.
-        assert_eq!(keymap.action(Context::FieldMap, &key("?")), Some(Action::Help));
+        assert_eq!(
+            keymap.action(Context::FieldMap, &key("?")),
+            Some(Action::Help)
+        );
         assert_eq!(
             keymap.action(Context::Editing, &key("q")),
             Some(Action::Insert('q'))
@@ -406,22 +408,43 @@ mod tests {
             ]),
         );
         let keymap = Keymap::with_overrides(&tables).unwrap();
-        assert_eq!(keymap.action(Context::FieldMap, &key("y")), Some(Action::Accept));
+        assert_eq!(
+            keymap.action(Context::FieldMap, &key("y")),
+            Some(Action::Accept)
+        );
         assert_eq!(keymap.action(Context::FieldMap, &key("a")), None);
         let footer = keymap.footer(Context::FieldMap);
-        assert!(footer.iter().any(|(k, l)| k == "y" && *l == "accept"), "{footer:?}");
+        assert!(
+            footer.iter().any(|(k, l)| k == "y" && *l == "accept"),
+            "{footer:?}"
+        );
         assert!(!footer.iter().any(|(k, _)| k == "a"), "{footer:?}");
 
         let bad = |context: &str, k: &str, a: &str| {
             let mut t = KeyTables::new();
-            t.insert(context.into(), BTreeMap::from([(k.to_string(), a.to_string())]));
+            t.insert(
+                context.into(),
+                BTreeMap::from([(k.to_string(), a.to_string())]),
+            );
             Keymap::with_overrides(&t).unwrap_err()
         };
-        assert!(matches!(bad("feild_map", "a", "accept"), KeymapError::UnknownContext(_)));
-        assert!(matches!(bad("field_map", "ctrl-", "accept"), KeymapError::UnknownKey { .. }));
-        assert!(matches!(bad("field_map", "a", "acept"), KeymapError::UnknownAction { .. }));
+        assert!(matches!(
+            bad("feild_map", "a", "accept"),
+            KeymapError::UnknownContext(_)
+        ));
+        assert!(matches!(
+            bad("field_map", "ctrl-", "accept"),
+            KeymapError::UnknownKey { .. }
+        ));
+        assert!(matches!(
+            bad("field_map", "a", "acept"),
+            KeymapError::UnknownAction { .. }
+        ));
         // Outcomes and typed characters are not bindable.
-        assert!(matches!(bad("field_map", "a", "done"), KeymapError::UnknownAction { .. }));
+        assert!(matches!(
+            bad("field_map", "a", "done"),
+            KeymapError::UnknownAction { .. }
+        ));
     }
 
     #[test]

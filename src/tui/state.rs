@@ -176,7 +176,7 @@ impl Cursor {
         self.follow(len, page);
     }
 
-    pub fn to_end(&mut self, len: usize, page: usize) {
+    pub fn select_last(&mut self, len: usize, page: usize) {
         self.selected = len.saturating_sub(1);
         self.follow(len, page);
     }

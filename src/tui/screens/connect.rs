@@ -177,7 +177,11 @@ fn date_order_conflict(state: &State) -> Option<String> {
 fn date_evidence(state: &State) -> Option<String> {
     let report = state.discovery.report.ready()?;
     let e = &report.date_order.evidence;
-    let example = |x: &Option<String>| x.as_deref().map(|v| format!(" (e.g. {v})")).unwrap_or_default();
+    let example = |x: &Option<String>| {
+        x.as_deref()
+            .map(|v| format!(" (e.g. {v})"))
+            .unwrap_or_default()
+    };
     Some(match report.date_order.verdict {
         DateOrderVerdict::DayFirst => format!(
             "{} values prove day-first{}; none month-first",
@@ -261,7 +265,9 @@ fn handle_editing(state: &mut State, action: Action) -> Vec<Effect> {
                     if changed && field == Field::Export {
                         return start_discovery(state);
                     }
-                    if changed && matches!(field, Field::Endpoint | Field::Username | Field::ApiKeyEnv) {
+                    if changed
+                        && matches!(field, Field::Endpoint | Field::Username | Field::ApiKeyEnv)
+                    {
                         // A result for other settings no longer says anything.
                         state.connect.preflight = Loadable::Idle;
                     }
@@ -323,7 +329,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         Span::raw(match &state.source {
             ConfigSource::Demo => "none: the demo (bundled sample, built-in sandbox)".to_string(),
             ConfigSource::File { path, exists: true } => format!("{}", path.display()),
-            ConfigSource::File { path, exists: false } => {
+            ConfigSource::File {
+                path,
+                exists: false,
+            } => {
                 format!("{} (not written yet: w writes it)", path.display())
             }
         }),
@@ -335,12 +344,20 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             (Some(text), true) => format!("{text}▏"),
             _ => field.value(&state.config),
         };
-        let value_style = if focused { theme.selected() } else { theme.plain() };
+        let value_style = if focused {
+            theme.selected()
+        } else {
+            theme.plain()
+        };
         let mut spans = vec![
             Span::styled(marker, theme.key()),
             Span::styled(format!("{:<12}", field.label()), theme.dim()),
             Span::styled(
-                if value.is_empty() { "(not set)".to_string() } else { value },
+                if value.is_empty() {
+                    "(not set)".to_string()
+                } else {
+                    value
+                },
                 value_style,
             ),
         ];
@@ -359,11 +376,19 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         }
     }
     let form = Paragraph::new(lines)
-        .block(Block::default().borders(Borders::TOP).title(" Source and destination "))
+        .block(
+            Block::default()
+                .borders(Borders::TOP)
+                .title(" Source and destination "),
+        )
         .wrap(Wrap { trim: false });
     frame.render_widget(form, form_area);
     let test = Paragraph::new(preflight_lines(state))
-        .block(Block::default().borders(Borders::TOP).title(" Connection test (t) "))
+        .block(
+            Block::default()
+                .borders(Borders::TOP)
+                .title(" Connection test (t) "),
+        )
         .wrap(Wrap { trim: false });
     frame.render_widget(test, test_area);
 }
@@ -378,7 +403,10 @@ fn hint(state: &State, field: Field) -> Option<Span<'static>> {
                 format!("✓ {} files, {} records", r.objects.len(), r.records),
                 theme.good(),
             )),
-            Loadable::Failed(_) => Some(Span::styled("✗ cannot read it (see Discovery)", theme.bad())),
+            Loadable::Failed(_) => Some(Span::styled(
+                "✗ cannot read it (see Discovery)",
+                theme.bad(),
+            )),
             Loadable::Idle => None,
         },
         Field::DateOrder => {
@@ -392,18 +420,17 @@ fn hint(state: &State, field: Field) -> Option<Span<'static>> {
         Field::Endpoint => {
             let sandbox = state.config.nutshell.endpoint.as_deref() == Some(SANDBOX_ENDPOINT);
             match (sandbox, &state.source) {
-                (true, ConfigSource::Demo) => Some(Span::styled("built-in, in this process", theme.dim())),
+                (true, ConfigSource::Demo) => {
+                    Some(Span::styled("built-in, in this process", theme.dim()))
+                }
                 (true, _) => Some(Span::styled("built-in sandbox", theme.dim())),
-                (false, _) if state.config.nutshell.endpoint.is_none() => Some(Span::styled(
-                    "found from Username when empty",
-                    theme.dim(),
-                )),
+                (false, _) if state.config.nutshell.endpoint.is_none() => {
+                    Some(Span::styled("found from Username when empty", theme.dim()))
+                }
                 _ => None,
             }
         }
-        Field::Username
-            if state.config.nutshell.endpoint.as_deref() == Some(SANDBOX_ENDPOINT) =>
-        {
+        Field::Username if state.config.nutshell.endpoint.as_deref() == Some(SANDBOX_ENDPOINT) => {
             Some(Span::styled("the sandbox uses its own user", theme.dim()))
         }
         _ => None,

@@ -34,10 +34,7 @@ pub struct DiscoveryView {
 /// dates or unknown files; blocked until the export is read.
 pub fn status(state: &State) -> (StepStatus, String) {
     match &state.discovery.report {
-        Loadable::Idle => (
-            StepStatus::Blocked,
-            "set the export path on Connect".into(),
-        ),
+        Loadable::Idle => (StepStatus::Blocked, "set the export path on Connect".into()),
         Loadable::Loading => (StepStatus::Blocked, "reading the export…".into()),
         Loadable::Failed(_) => (
             StepStatus::Blocked,
@@ -63,7 +60,10 @@ pub fn status(state: &State) -> (StepStatus, String) {
                 points.push(format!("{unmatched} owners not in the users file"));
             }
             if points.is_empty() {
-                (StepStatus::Done, format!("{} records, grade {}", r.records, r.grade.label()))
+                (
+                    StepStatus::Done,
+                    format!("{} records, grade {}", r.records, r.grade.label()),
+                )
             } else {
                 (StepStatus::Attention, points.join(", "))
             }
@@ -152,7 +152,9 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             let text = Paragraph::new(vec![
                 Line::from(Span::styled(format!("✗ {why}"), theme.bad())),
                 Line::from(""),
-                Line::from("Next: p goes back to Connect; correct the export path (Enter to edit)."),
+                Line::from(
+                    "Next: p goes back to Connect; correct the export path (Enter to edit).",
+                ),
             ])
             .wrap(Wrap { trim: false });
             frame.render_widget(text, area);
@@ -261,7 +263,11 @@ fn summary_lines(state: &State, r: &Report) -> Vec<Line<'static>> {
     let names: Vec<&str> = r.pipelines.iter().map(|p| p.name.as_str()).collect();
     lines.push(Line::from(vec![
         label("Pipelines"),
-        Span::raw(format!("{} ({stages} stages): {}", r.pipelines.len(), names.join(", "))),
+        Span::raw(format!(
+            "{} ({stages} stages): {}",
+            r.pipelines.len(),
+            names.join(", ")
+        )),
     ]));
     let mut custom = vec![label("Custom fields")];
     for c in r.custom_field_counts.iter().filter(|c| c.count > 0) {
@@ -288,7 +294,9 @@ fn summary_lines(state: &State, r: &Report) -> Vec<Line<'static>> {
         DateOrderVerdict::DayFirst => Span::styled("✓ day-first", theme.good()),
         DateOrderVerdict::MonthFirst => Span::styled("✓ month-first", theme.good()),
         DateOrderVerdict::YearFirst => Span::styled("✓ year-first", theme.good()),
-        DateOrderVerdict::Ambiguous => Span::styled("! undecided: declare it on Connect", theme.warn()),
+        DateOrderVerdict::Ambiguous => {
+            Span::styled("! undecided: declare it on Connect", theme.warn())
+        }
         DateOrderVerdict::Conflicting => Span::styled("✗ conflicting: see warnings", theme.bad()),
     };
     lines.push(Line::from(vec![label("Dates"), dates]));
@@ -326,7 +334,11 @@ fn render_columns(state: &State, report: &Report, file: usize, frame: &mut Frame
             Line::from(format!("{:?}", c.inferred).to_lowercase()),
             Line::from(fill),
             Line::from(distinct),
-            Line::from(if c.canonical.is_some() { "standard" } else { "custom" }),
+            Line::from(if c.canonical.is_some() {
+                "standard"
+            } else {
+                "custom"
+            }),
             Line::from(c.samples.join(" | ")),
         ]);
         table::highlight(row, i == cursor.selected, theme)

@@ -121,13 +121,19 @@ impl FieldMapView {
 /// problems and it is saved.
 pub fn status(state: &State) -> (StepStatus, String) {
     if state.discovery.report.ready().is_none() {
-        return (StepStatus::Blocked, "Discovery must read the export first".into());
+        return (
+            StepStatus::Blocked,
+            "Discovery must read the export first".into(),
+        );
     }
     let view = &state.field_map;
     match &view.proposal {
         Loadable::Idle => (StepStatus::Attention, "open it to see the proposals".into()),
         Loadable::Loading => (StepStatus::Attention, "proposing…".into()),
-        Loadable::Failed(_) => (StepStatus::Attention, "proposing failed: r tries again".into()),
+        Loadable::Failed(_) => (
+            StepStatus::Attention,
+            "proposing failed: r tries again".into(),
+        ),
         Loadable::Ready(_) => {
             let mut points = Vec::new();
             if view.pending > 0 {
@@ -221,7 +227,11 @@ pub fn saved(state: &mut State, path: PathBuf, result: Result<(), String>) {
                 "saved {}; {} entries still to decide{}",
                 path.display(),
                 view.pending,
-                if view.pending > 0 { " (f shows them)" } else { "" }
+                if view.pending > 0 {
+                    " (f shows them)"
+                } else {
+                    ""
+                }
             )));
             view.saved_to = Some(path);
         }
@@ -296,7 +306,11 @@ fn switch_module(state: &mut State, forward: bool) {
 }
 
 fn accept_one(state: &mut State, index: usize) {
-    let Some(entry) = state.field_map.module_map().and_then(|m| m.columns.get(index)) else {
+    let Some(entry) = state
+        .field_map
+        .module_map()
+        .and_then(|m| m.columns.get(index))
+    else {
         return;
     };
     if entry.target == Target::Unmapped {
@@ -319,7 +333,11 @@ fn change_column(state: &mut State, index: usize, change: impl FnOnce(&mut Colum
     let Some(p) = view.proposal.ready_mut() else {
         return;
     };
-    let Some(entry) = p.map.modules.get_mut(&module).and_then(|m| m.columns.get_mut(index))
+    let Some(entry) = p
+        .map
+        .modules
+        .get_mut(&module)
+        .and_then(|m| m.columns.get_mut(index))
     else {
         return;
     };
@@ -377,9 +395,12 @@ fn accept_all(state: &mut State) {
         view.undo.push(edit);
     }
     view.refresh();
-    let left = view
-        .module_map()
-        .map_or(0, |m| m.columns.iter().filter(|c| c.status == Status::Proposed).count());
+    let left = view.module_map().map_or(0, |m| {
+        m.columns
+            .iter()
+            .filter(|c| c.status == Status::Proposed)
+            .count()
+    });
     state.notice = Some(Notice::Info(format!(
         "accepted {columns} columns and {values} value-map entries at confidence ≥ {CONFIDENCE_THRESHOLD:.2} in {}; {left} columns left to decide{}",
         module.as_str(),
@@ -497,7 +518,11 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
                 " module {position}/{} · {} columns · {to_decide} to decide · {}",
                 modules.len(),
                 module_map.columns.len(),
-                if view.attention_only { "showing: needs attention" } else { "showing: all" }
+                if view.attention_only {
+                    "showing: needs attention"
+                } else {
+                    "showing: all"
+                }
             )),
         ])),
         head,
@@ -510,7 +535,11 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         let c = module_map.columns.get(i)?;
         let (symbol, style) = theme.confidence(c.confidence);
         let problem = view.problem_items.contains(&(module, c.header.clone()));
-        let status = format!("{}{}", status_cell(c.status), if problem { "!" } else { " " });
+        let status = format!(
+            "{}{}",
+            status_cell(c.status),
+            if problem { "!" } else { " " }
+        );
         let status_style = match (problem, c.status) {
             (true, _) => theme.bad(),
             (false, Status::Proposed) => theme.warn(),
@@ -520,7 +549,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             Line::from(Span::styled(status, status_style)),
             Line::from(c.header.clone()),
             Line::from(Span::styled(
-                samples.and_then(|s| s.get(&c.header)).cloned().unwrap_or_default(),
+                samples
+                    .and_then(|s| s.get(&c.header))
+                    .cloned()
+                    .unwrap_or_default(),
                 theme.dim(),
             )),
             Line::from(c.target.describe()),
@@ -573,7 +605,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         .values
         .iter()
         .map(|(kind, entries)| {
-            let open = entries.iter().filter(|v| v.status == Status::Proposed).count();
+            let open = entries
+                .iter()
+                .filter(|v| v.status == Status::Proposed)
+                .count();
             format!("{} {} ({open} to decide)", kind.name(), entries.len())
         })
         .collect();
@@ -587,7 +622,11 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             },
             view.problems.len(),
             proposal.destination,
-            if view.unsaved() { "unsaved: s saves" } else { "saved" }
+            if view.unsaved() {
+                "unsaved: s saves"
+            } else {
+                "saved"
+            }
         ),
         theme.dim(),
     )));

@@ -27,7 +27,11 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let short = width(false) > usize::from(area.width);
     let mut spans = Vec::new();
     for (step, (status, _)) in &statuses {
-        let label = if short { step.short_label() } else { step.label() };
+        let label = if short {
+            step.short_label()
+        } else {
+            step.label()
+        };
         let text = format!("{} {label}", status.symbol());
         if *step == state.step {
             spans.push(Span::styled(format!("[{text}]"), theme.current_step()));
@@ -40,7 +44,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let (status, why) = state.step_status(state.step);
     let mut second = vec![
         Span::styled(format!("{}: ", state.step.label()), theme.title()),
-        Span::styled(format!("{} {} — ", status.symbol(), status.word()), theme.status(status)),
+        Span::styled(
+            format!("{} {} — ", status.symbol(), status.word()),
+            theme.status(status),
+        ),
         Span::raw(why),
     ];
     let busy = state.busy();

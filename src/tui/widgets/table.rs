@@ -35,7 +35,7 @@ pub fn navigate(cursor: &mut Cursor, action: &Action, len: usize, page: usize) {
         Action::PageUp => cursor.move_by(-page_rows, len, page),
         Action::PageDown => cursor.move_by(page_rows, len, page),
         Action::Home => cursor.move_by(isize::MIN / 2, len, page),
-        Action::End => cursor.to_end(len, page),
+        Action::End => cursor.select_last(len, page),
         _ => {}
     }
 }
