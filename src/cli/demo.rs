@@ -5,7 +5,7 @@
 use super::ExitStatus;
 use crate::tui::{self, Launch};
 
-pub fn run() -> anyhow::Result<ExitStatus> {
-    tui::run(Launch::Demo)?;
+pub fn run(runtime: &tokio::runtime::Runtime) -> anyhow::Result<ExitStatus> {
+    tui::run(Launch::Demo, runtime)?;
     Ok(ExitStatus::Done)
 }

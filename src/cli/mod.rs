@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use tokio::runtime::Runtime;
 
 use anyhow::Context as _;
 
@@ -110,12 +111,23 @@ pub fn main() -> ExitCode {
     };
     log_file::init(&state_dir);
     tracing::info!(command = ?cli.command, "start");
+    // The one runtime of the process: commands, the client, the sandbox, and later the engine and
+    // the wizard all run on it.
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let message = format!("cannot start the async runtime: {e}");
+            tracing::error!("{message}");
+            eprintln!("error: {message}");
+            return ExitStatus::Error.into();
+        }
+    };
     let outcome = match cli.command {
-        Some(command) => run(command, config.transpose()),
+        Some(command) => run(command, config.transpose(), &runtime),
         None => config
             .transpose()
             .map_err(anyhow::Error::from)
-            .and_then(|config| wizard::run(cli.config, config)),
+            .and_then(|config| wizard::run(cli.config, config, &runtime)),
     };
     match outcome {
         Ok(status) => status.into(),
@@ -128,20 +140,22 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// `config` is the loaded config file of a command that names one ([`Command::config_file`]).
+/// `config` is the loaded config file of a command that names one ([`Command::config_file`]);
+/// `runtime` is the process's one tokio runtime.
 fn run(
     command: Command,
     config: Result<Option<Config>, ConfigError>,
+    runtime: &Runtime,
 ) -> anyhow::Result<ExitStatus> {
     let config = config?;
     let config = || config.context("internal: this command's config file was not loaded");
     match command {
-        Command::CheckApi(_) => check_api::run(config()?),
-        Command::Demo => demo::run(),
+        Command::CheckApi(_) => check_api::run(config()?, runtime),
+        Command::Demo => demo::run(runtime),
         Command::Discover(args) => discover::run(args),
-        Command::Map(args) => map::run(args, config()?),
+        Command::Map(args) => map::run(args, config()?, runtime),
         Command::SampleExport(args) => sample_export::run(args),
-        Command::Sandbox(args) => sandbox::run(args),
+        Command::Sandbox(args) => sandbox::run(args, runtime),
     }
 }
 

@@ -9,10 +9,17 @@ use crate::config::Config;
 use crate::tui::{self, Launch};
 
 /// `config` is the file at `path`, loaded by `cli::main`; `None` when there is none yet.
-pub fn run(path: PathBuf, config: Option<Config>) -> anyhow::Result<ExitStatus> {
-    tui::run(Launch::Config {
-        path,
-        config: config.map(Box::new),
-    })?;
+pub fn run(
+    path: PathBuf,
+    config: Option<Config>,
+    runtime: &tokio::runtime::Runtime,
+) -> anyhow::Result<ExitStatus> {
+    tui::run(
+        Launch::Config {
+            path,
+            config: config.map(Box::new),
+        },
+        runtime,
+    )?;
     Ok(ExitStatus::Done)
 }

@@ -46,9 +46,9 @@ enum Message {
     Action(Action),
 }
 
-/// Run the wizard until the operator quits.
-pub fn run(launch: Launch) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+/// Run the wizard until the operator quits. `runtime` is the process's one runtime (owned by
+/// `cli::main`): the sandbox and the client run on it.
+pub fn run(launch: Launch, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()> {
     // Kept until the wizard ends: the demo's export and state live in it.
     let mut demo_dir = None;
     let (config, source, sandbox) = match launch {
@@ -83,7 +83,7 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel::<Message>();
     let stop = Arc::new(AtomicBool::new(false));
     let input = spawn_input(tx.clone(), stop.clone());
-    spawn_signals(&runtime, tx.clone());
+    spawn_signals(runtime, tx.clone());
 
     let size = tui.terminal.size()?;
     update(
@@ -158,7 +158,7 @@ fn demo_config(dir: &std::path::Path) -> anyhow::Result<Config> {
     generator::generate(&export, 1, 42).context("cannot write the demo's sample export")?;
     let mut config = Config::default();
     config.source.export = Some(export);
-    config.nutshell.endpoint = Some(crate::nutshell::SANDBOX_ENDPOINT.to_string());
+    config.nutshell.endpoint = Some(crate::config::SANDBOX_ENDPOINT.to_string());
     config.migration.state_dir = Some(dir.join("state"));
     config.migration.mapping = dir.join("mapping.toml");
     config.migration.owners = dir.join("owners.toml");

@@ -8,15 +8,16 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context as _;
 
 use crate::cli::human_message;
-use crate::config::Config;
+use crate::config::{Config, EndpointSetting};
+use crate::connect;
 use crate::discovery::{self, Report};
 use crate::mapping::file;
 use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::source::propose_remembering;
-use crate::nutshell::{self, Client, methods, preflight};
+use crate::nutshell::{Client, methods, preflight};
 use crate::rsoft::Export;
-use crate::sandbox::{RunningSandbox, Sandbox, SandboxOptions};
+use crate::sandbox::RunningSandbox;
 
 use super::action::{Action, Outcome, PreflightResult, Proposal};
 use super::state::State;
@@ -60,7 +61,8 @@ pub enum Effect {
 #[derive(Default)]
 struct Connection {
     sandbox: Option<RunningSandbox>,
-    client: Option<Arc<Client>>,
+    /// The client and where it goes ("the built-in sandbox", "Nutshell at URL").
+    client: Option<(Arc<Client>, String)>,
 }
 
 /// Performs effects. Cheap to clone; clones share the connection.
@@ -129,34 +131,27 @@ impl Runner {
         }
     }
 
-    /// A client for `config`'s endpoint, kept for the schema read that follows. The built-in
-    /// sandbox is started once and kept for the session.
+    /// A client for `config`'s endpoint (through `crate::connect`, as every command gets one),
+    /// kept with a description of where it goes for the schema read that follows. The built-in
+    /// sandbox is started once and kept for the session (the demo's is there from the start).
     fn connect(&self, config: &Config) -> anyhow::Result<(Arc<Client>, bool)> {
-        let endpoint = config.nutshell.endpoint.as_deref().map(str::trim);
-        let client = if endpoint == Some(nutshell::SANDBOX_ENDPOINT) {
-            let mut connection = self.lock();
-            if connection.sandbox.is_none() {
-                let sandbox = self
-                    .runtime
-                    .block_on(Sandbox::start(SandboxOptions::default()))?;
-                connection.sandbox = Some(sandbox);
+        let on_sandbox = config.nutshell.endpoint_setting() == EndpointSetting::Sandbox;
+        let mut connection = self.lock();
+        let client = match (&connection.sandbox, on_sandbox) {
+            (Some(sandbox), true) => connect::sandbox_client(sandbox, &config.load)?,
+            _ => {
+                let (client, sandbox) = self.runtime.block_on(connect::connect(config))?;
+                if sandbox.is_some() {
+                    connection.sandbox = sandbox;
+                }
+                client
             }
-            let sandbox = connection
-                .sandbox
-                .as_ref()
-                .context("internal: the sandbox was not kept")?;
-            nutshell::sandbox_client(sandbox, &config.load)?
-        } else {
-            let key = config.api_key()?;
-            self.runtime.block_on(nutshell::connect(
-                config,
-                &key,
-                methods::DEFAULT_DISCOVERY_URL,
-            ))?
         };
+        let sandbox = connection.sandbox.as_ref().filter(|_| on_sandbox);
+        let described = connect::describe(&client, sandbox);
         let client = Arc::new(client);
-        self.lock().client = Some(client.clone());
-        Ok((client, endpoint == Some(nutshell::SANDBOX_ENDPOINT)))
+        connection.client = Some((client.clone(), described));
+        Ok((client, on_sandbox))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -192,12 +187,12 @@ impl Runner {
     ) -> anyhow::Result<Proposal> {
         let client = self.lock().client.clone();
         let (schema, destination) = match client {
-            Some(client) => {
+            Some((client, described)) => {
                 let schema = self
                     .runtime
                     .block_on(DestinationSchema::read(&client))
                     .context("cannot read the destination's fields and pipelines: test the connection again on Connect (t), then r")?;
-                (schema, format!("against {}", client.endpoint().url()))
+                (schema, format!("against {described}"))
             }
             None => (
                 DestinationSchema::offline(),

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crm_migrate::config::Config;
-use crm_migrate::nutshell::SANDBOX_ENDPOINT;
+use crm_migrate::config::SANDBOX_ENDPOINT;
 use crm_migrate::sandbox::{Sandbox, SandboxOptions};
 use crm_migrate::tui::{Action, ConfigSource, Driver, Keymap, Runner, State, Theme, render};
 use ratatui::Terminal;

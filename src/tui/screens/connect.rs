@@ -9,8 +9,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::config::{Config, DateOrder};
-use crate::nutshell::SANDBOX_ENDPOINT;
+use crate::config::{Config, DateOrder, EndpointSetting};
 use crate::rsoft::DateOrderVerdict;
 
 use super::super::action::{Action, PreflightResult};
@@ -418,7 +417,7 @@ fn hint(state: &State, field: Field) -> Option<Span<'static>> {
             }
         }
         Field::Endpoint => {
-            let sandbox = state.config.nutshell.endpoint.as_deref() == Some(SANDBOX_ENDPOINT);
+            let sandbox = state.config.nutshell.endpoint_setting() == EndpointSetting::Sandbox;
             match (sandbox, &state.source) {
                 (true, ConfigSource::Demo) => {
                     Some(Span::styled("built-in, in this process", theme.dim()))
@@ -430,7 +429,7 @@ fn hint(state: &State, field: Field) -> Option<Span<'static>> {
                 _ => None,
             }
         }
-        Field::Username if state.config.nutshell.endpoint.as_deref() == Some(SANDBOX_ENDPOINT) => {
+        Field::Username if state.config.nutshell.endpoint_setting() == EndpointSetting::Sandbox => {
             Some(Span::styled("the sandbox uses its own user", theme.dim()))
         }
         _ => None,
