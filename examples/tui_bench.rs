@@ -61,7 +61,12 @@ fn wide_state(columns: usize) -> State {
             },
             confidence: (i % 100) as f64 / 100.0,
             reason: format!("header \"Custom Column {i:03}\" looks like nothing the tool knows"),
-            status: [Status::Proposed, Status::Confirmed, Status::Edited, Status::Ignored][i % 4],
+            status: [
+                Status::Proposed,
+                Status::Confirmed,
+                Status::Edited,
+                Status::Ignored,
+            ][i % 4],
         })
         .collect();
     let mut map = FieldMap::new("RSoft ID");
@@ -76,7 +81,13 @@ fn wide_state(columns: usize) -> State {
     config.source.export = Some(PathBuf::from(SAMPLE));
     let keymap = Keymap::defaults().expect("the default keymap parses");
     let mut state = State::new(config, ConfigSource::Demo, keymap, Theme { color: true });
-    update(&mut state, Action::Resize { width: 120, height: 40 });
+    update(
+        &mut state,
+        Action::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
     update(
         &mut state,
         Action::Done(Outcome::Discovered {
@@ -102,7 +113,11 @@ fn median_frame(state: &mut State, frames: usize) -> Duration {
     let mut times = Vec::with_capacity(frames);
     for i in 0..frames {
         // Down through the list and back up, so the table scrolls.
-        let action = if (i / 600) % 2 == 0 { Action::Down } else { Action::Up };
+        let action = if (i / 600) % 2 == 0 {
+            Action::Down
+        } else {
+            Action::Up
+        };
         update(state, action);
         let start = Instant::now();
         terminal.draw(|f| render(state, f)).expect("draw");
@@ -124,7 +139,10 @@ fn main() {
     let field_map = median_frame(&mut state, frames);
 
     println!("frames per screen: {frames} at 120x40");
-    println!("baseline (Connect screen): median {:.3} ms", baseline.as_secs_f64() * 1e3);
+    println!(
+        "baseline (Connect screen): median {:.3} ms",
+        baseline.as_secs_f64() * 1e3
+    );
     println!(
         "Field map, {columns} columns ({rows} rows): median {:.3} ms (target < {:.1} ms)",
         field_map.as_secs_f64() * 1e3,
