@@ -7,24 +7,48 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::{Entity, ValueKind};
-use crate::nutshell::{self, Client, FindOptions, NutshellError};
+use crate::engine::schema::{Destination, SchemaError};
+use crate::nutshell::Client;
 
+/// An existing custom field the map can fill.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomFieldDef {
+    /// The field's name in Nutshell (matched case-insensitively).
     pub name: String,
+    /// The kind of value it takes, from its Nutshell type.
     pub kind: ValueKind,
 }
 
+/// An existing custom field of a Nutshell type the tool does not convert to (e.g. `Location`):
+/// kept so a column mapped to it is reported, not proposed as a new field of the same name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnfillableCustomField {
+    /// The field's name in Nutshell.
+    pub name: String,
+    /// Its Nutshell type, as `findCustomFields` gave it.
+    pub nutshell_type: String,
+}
+
+/// A pipeline and its stages, by name, in Nutshell's order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stageset {
+    /// The pipeline's name.
     pub name: String,
+    /// Its stages (milestones), ordered by position.
     pub milestones: Vec<String>,
 }
 
+/// The destination account's schema, as far as the field map needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DestinationSchema {
+    /// Existing custom fields the map can fill, per entity (Accounts, Contacts, Leads).
     pub custom_fields: BTreeMap<Entity, Vec<CustomFieldDef>>,
+    /// Existing custom fields of a type the map cannot fill, per entity.
+    #[serde(default)]
+    pub unfillable_custom_fields: BTreeMap<Entity, Vec<UnfillableCustomField>>,
+    /// Pipelines with their stages.
     pub stagesets: Vec<Stageset>,
+    /// Names of the activity types that are not deleted.
     pub activity_types: Vec<String>,
     /// Most custom fields the plan allows per entity; `None` for unlimited or unknown.
     pub custom_field_limit: Option<usize>,
@@ -44,66 +68,28 @@ impl DestinationSchema {
         }
     }
 
-    /// What the account behind `client` has: its custom fields (findCustomFields), pipelines
-    /// with their stages in order (findStagesets, findMilestones), and activity types that are
-    /// not deleted (findActivityTypes). The plan's custom-field limit is not in the API, so it
-    /// stays unknown.
-    pub async fn read(client: &Client) -> Result<Self, NutshellError> {
-        let fields = client.find_custom_fields().await?;
-        let mut custom_fields = BTreeMap::new();
-        for entity in [Entity::Accounts, Entity::Contacts, Entity::Leads] {
-            let defs: Vec<CustomFieldDef> = fields
-                .of(entity.name())
-                .iter()
-                .filter_map(|f| {
-                    let name = f.fields.name.clone()?;
-                    let kind = f.fields.field_type.as_deref().unwrap_or("Text");
-                    Some(CustomFieldDef {
-                        name,
-                        kind: ValueKind::from_nutshell_custom_type(kind),
-                    })
-                })
-                .collect();
-            if !defs.is_empty() {
-                custom_fields.insert(entity, defs);
-            }
-        }
-        let all = FindOptions::default;
-        let sets = client.list::<nutshell::Stageset>(all())?.all().await?;
-        let mut milestones = client.list::<nutshell::Milestone>(all())?.all().await?;
-        milestones.sort_by_key(|m| (m.fields.position, m.id));
-        let stagesets = sets
-            .into_iter()
-            .filter_map(|set| {
-                Some(Stageset {
-                    name: set.fields.name?,
-                    milestones: milestones
-                        .iter()
-                        .filter(|m| m.fields.stageset_id == Some(set.id))
-                        .filter_map(|m| m.fields.name.clone())
-                        .collect(),
-                })
-            })
-            .collect();
-        let activity_types = client
-            .list::<nutshell::ActivityType>(all())?
-            .all()
-            .await?
-            .into_iter()
-            .filter(|t| t.fields.deleted_time.is_none())
-            .filter_map(|t| t.fields.name)
-            .collect();
-        Ok(Self {
-            custom_fields,
-            stagesets,
-            activity_types,
-            custom_field_limit: None,
-            read_from_account: true,
-        })
+    /// What the account behind `client` has: [`crate::engine::schema::Destination::read`] seen
+    /// by names and kinds. The plan's custom-field limit is not in the API, so it stays unknown.
+    pub async fn read(client: &Client) -> Result<Self, SchemaError> {
+        Ok(Destination::read(client).await?.schema())
     }
 
+    /// The existing fillable custom field `name` (case-insensitive) of `entity`, if any.
     pub fn custom_field(&self, entity: Entity, name: &str) -> Option<&CustomFieldDef> {
         self.custom_fields
+            .get(&entity)?
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The existing custom field `name` (case-insensitive) of `entity` that the map cannot
+    /// fill, if any.
+    pub fn unfillable_custom_field(
+        &self,
+        entity: Entity,
+        name: &str,
+    ) -> Option<&UnfillableCustomField> {
+        self.unfillable_custom_fields
             .get(&entity)?
             .iter()
             .find(|f| f.name.eq_ignore_ascii_case(name))
