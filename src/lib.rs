@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod config;
 pub mod discovery;
+pub mod engine;
 pub mod journal;
 pub mod mapping;
 pub mod nutshell;

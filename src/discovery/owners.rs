@@ -52,6 +52,82 @@ impl Owner {
     }
 }
 
+/// A person's name reduced for comparison, the same way everywhere owners are matched (discovery
+/// against the users file, owner reconciliation against Nutshell users): role suffixes in
+/// brackets dropped (`Ravi Kumar (Sales Manager)`), `Surname, Given` turned round, dots and
+/// inner whitespace collapsed, lower case. `"KUMAR,  Ravi (Admin)"` → `"ravi kumar"`.
+pub fn normalize_person_name(raw: &str) -> String {
+    let mut kept = String::with_capacity(raw.len());
+    let mut depth = 0usize;
+    for c in raw.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => kept.push(c),
+            _ => {}
+        }
+    }
+    let turned = match kept.split_once(',') {
+        Some((surname, given)) if !given.contains(',') && !given.trim().is_empty() => {
+            format!("{} {}", given.trim(), surname.trim())
+        }
+        _ => kept,
+    };
+    turned
+        .split(|c: char| c.is_whitespace() || c == '.')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// How an owner cell matched a list of users.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnerMatch<T> {
+    /// Exactly one user fits.
+    Unique(T),
+    /// Several users fit equally well: never picked, the operator decides.
+    Ambiguous(Vec<T>),
+    /// No user fits.
+    None,
+}
+
+/// Matches an owner cell (`Ravi Kumar <ravi@acme.in>`, `ravi@acme.in`, `Kumar, Ravi (Sales)`)
+/// against users, each seen through `key` as (display name, email). The email decides first
+/// (case-insensitive); without an email match, the name normalised by [`normalize_person_name`].
+/// Two users fitting at the same step is [`OwnerMatch::Ambiguous`]. This is the one matcher
+/// discovery and owner reconciliation both call, so an owner matches the same way in both.
+pub fn match_owner<'a, T>(
+    raw: &str,
+    users: &'a [T],
+    key: impl Fn(&T) -> (&str, &str),
+) -> OwnerMatch<&'a T> {
+    let verdict = |found: Vec<&'a T>| match found.len() {
+        0 => OwnerMatch::None,
+        1 => OwnerMatch::Unique(found[0]),
+        _ => OwnerMatch::Ambiguous(found),
+    };
+    let (name, email) = parse_owner(raw);
+    if let Some(email) = email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        let found: Vec<&T> = users
+            .iter()
+            .filter(|u| key(u).1.trim().eq_ignore_ascii_case(email))
+            .collect();
+        if !found.is_empty() {
+            return verdict(found);
+        }
+    }
+    let Some(wanted) = name.as_deref().map(normalize_person_name).filter(|n| !n.is_empty()) else {
+        return OwnerMatch::None;
+    };
+    verdict(
+        users
+            .iter()
+            .filter(|u| normalize_person_name(key(u).0) == wanted)
+            .collect(),
+    )
+}
+
 /// Splits an owner value: `Ravi Kumar <ravi@acme.in>`, `ravi@acme.in`, or `Ravi Kumar`.
 pub fn parse_owner(raw: &str) -> (Option<String>, Option<String>) {
     let raw = raw.trim();
