@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod endpoint;
+pub mod entity_type;
 pub mod error;
 pub mod methods;
 pub mod preflight;
@@ -15,6 +16,7 @@ pub mod types;
 
 pub use client::{Client, ClientOptions, FindOptions, Pages, Params};
 pub use endpoint::{Endpoint, EndpointError};
+pub use entity_type::EntityType;
 pub use error::{FailureClass, NutshellError, TransportKind};
 pub use throttle::{Throttle, ThrottleSettings, ThrottleSnapshot};
 pub use types::*;
