@@ -211,8 +211,10 @@ fn dedupe_keys_keep_the_first_writer_and_counts_group_by_phase_and_state() {
     b.finish(Phase::Accounts, "COMP-2", RecordState::Linked, None);
     j.apply(run, b).unwrap();
     assert_eq!(
-        j.dedupe(KeyKind::CompanyName, "sharma textiles").unwrap(),
-        Some(("Accounts".into(), 1))
+        j.dedupe(KeyKind::CompanyName, "sharma textiles")
+            .unwrap()
+            .map(|hit| (hit.id, hit.origin)),
+        Some((1, "existing".into()))
     );
     assert_eq!(j.dedupe(KeyKind::Email, "sharma textiles").unwrap(), None);
     let counts: Vec<_> = j

@@ -14,6 +14,7 @@ pub mod check_api;
 pub mod discover;
 mod log_file;
 pub mod map;
+pub mod migrate;
 pub mod sample_export;
 pub mod sandbox;
 
@@ -57,6 +58,8 @@ pub enum Command {
     Discover(discover::DiscoverArgs),
     /// Propose the field map for the configured export and write mapping.toml (keeps your decisions).
     Map(map::MapArgs),
+    /// Load the export into Nutshell: schema, owners, then every record in dependency order.
+    Migrate(migrate::MigrateArgs),
     /// Write a realistic RSoft export (the bundled sample at scale 1) for demos and benchmarks.
     SampleExport(sample_export::SampleExportArgs),
     /// Run a local Nutshell-compatible server for demos, rehearsals and tests.
@@ -69,6 +72,7 @@ impl Command {
         match self {
             Command::CheckApi(args) => Some(&args.config),
             Command::Map(args) => Some(&args.config),
+            Command::Migrate(args) => Some(&args.config),
             Command::Discover(_) | Command::SampleExport(_) | Command::Sandbox(_) => None,
         }
     }
@@ -117,6 +121,7 @@ fn run(
         Command::CheckApi(_) => check_api::run(config()?),
         Command::Discover(args) => discover::run(args),
         Command::Map(args) => map::run(args, config()?),
+        Command::Migrate(args) => migrate::run(args, config()?),
         Command::SampleExport(args) => sample_export::run(args),
         Command::Sandbox(args) => sandbox::run(args),
     }

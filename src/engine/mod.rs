@@ -10,3 +10,8 @@ pub mod blockers;
 pub mod owners;
 pub mod scan;
 pub mod schema;
+pub mod event;
+pub mod load;
+pub mod load_lookups;
+pub mod load_run;
+pub mod load_send;

@@ -66,6 +66,12 @@ enum Op {
         rsoft_id: String,
         reasons: Vec<String>,
     },
+    Anchor {
+        phase: Phase,
+        rsoft_id: String,
+        entity_type: String,
+        id: i64,
+    },
     Key {
         kind: KeyKind,
         key: String,
@@ -152,6 +158,16 @@ impl Batch {
             phase,
             rsoft_id: rsoft_id.to_owned(),
             reasons,
+        });
+    }
+
+    /// The record notes about this record attach to (a ticket's contact or account).
+    pub fn anchor(&mut self, phase: Phase, rsoft_id: &str, entity_type: &str, id: i64) {
+        self.ops.push(Op::Anchor {
+            phase,
+            rsoft_id: rsoft_id.to_owned(),
+            entity_type: entity_type.to_owned(),
+            id,
         });
     }
 
@@ -318,6 +334,17 @@ fn apply_op(tx: &Transaction<'_>, run: RunId, at: &str, op: Op) -> Result<(), Jo
                    run_id = ?1, updated_at = ?2 WHERE id = ?3",
             )?
             .execute((run, at, id))?;
+        }
+        Op::Anchor {
+            phase,
+            rsoft_id,
+            entity_type,
+            id,
+        } => {
+            tx.prepare_cached(
+                "UPDATE ledger SET anchor_type = ?1, anchor_id = ?2 WHERE phase = ?3 AND rsoft_id = ?4",
+            )?
+            .execute((&entity_type, id, phase.as_str(), &rsoft_id))?;
         }
         Op::Key {
             kind,

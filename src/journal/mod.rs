@@ -18,9 +18,11 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 
+use crate::rsoft::Module;
+
 pub use ledger::{Batch, EntityOutcome, Failure, SourceRecord};
 pub use query::{
-    EntityRow, FailureRow, HoldRow, LedgerRow, OwnerDecision, PhaseCount, Resolution, Run,
+    EntityRow, FailureRow, HoldRow, KeyHit, LedgerRow, OwnerDecision, PhaseCount, Resolution, Run,
 };
 pub use schema::SCHEMA_VERSION;
 
@@ -62,10 +64,10 @@ pub enum Phase {
     Deals,
     /// RSoft activities → Activities (notes → Notes).
     Activities,
-    /// RSoft tickets → Tasks (+ Notes for their message threads).
+    /// RSoft tickets → Tasks, or logged Activities for closed ones as the map says.
     Tasks,
-    /// RSoft lead-conversion records → Notes on the Lead.
-    ConversionNotes,
+    /// RSoft ticket messages → Notes on the record the ticket is about.
+    TicketNotes,
 }
 
 impl Phase {
@@ -77,7 +79,7 @@ impl Phase {
         Phase::Deals,
         Phase::Activities,
         Phase::Tasks,
-        Phase::ConversionNotes,
+        Phase::TicketNotes,
     ];
 
     /// The name stored in the journal and shown to the operator.
@@ -89,8 +91,27 @@ impl Phase {
             Phase::Deals => "deals",
             Phase::Activities => "activities",
             Phase::Tasks => "tasks",
-            Phase::ConversionNotes => "conversion_notes",
+            Phase::TicketNotes => "ticket_notes",
         }
+    }
+
+    /// The RSoft module whose rows this phase loads.
+    pub fn module(self) -> Module {
+        match self {
+            Phase::Accounts => Module::Companies,
+            Phase::Contacts => Module::Contacts,
+            Phase::Leads => Module::Leads,
+            Phase::Deals => Module::Deals,
+            Phase::Activities => Module::Activities,
+            Phase::Tasks => Module::Tickets,
+            Phase::TicketNotes => Module::TicketMessages,
+        }
+    }
+
+    /// The phase that loads `module`; `None` for modules that describe setup (users,
+    /// pipelines, custom fields, workflows).
+    pub fn of(module: Module) -> Option<Phase> {
+        Self::ALL.into_iter().find(|p| p.module() == module)
     }
 
     fn parse(text: &str) -> Result<Self, JournalError> {
@@ -273,8 +294,13 @@ impl RunOutcome {
     }
 }
 
+/// Where a dedupe key came from (`origin` in [`KeyHit`]).
+pub const ORIGIN_EXISTING: &str = "existing";
+/// A key written for a record this migration created.
+pub const ORIGIN_CREATED: &str = "created";
+
 /// A dedupe key kind: what a key in [`Journal::dedupe`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyKind {
     /// A normalised company name → an Account.
     CompanyName,

@@ -36,6 +36,8 @@ pub struct EntityRow {
     pub nutshell_id: Option<i64>,
     pub rev: Option<String>,
     pub run_id: RunId,
+    /// When the intent (or the outcome) was written, RFC 3339 UTC.
+    pub at: String,
 }
 
 /// What an RSoft ID of a phase resolves to, for the record builder's lookups.
@@ -51,6 +53,16 @@ pub enum Resolution {
     NotYet,
     /// No such record in the journal.
     Missing,
+}
+
+/// What a dedupe key points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyHit {
+    /// Nutshell's entity type (`"Accounts"`, `"Contacts"`).
+    pub entity_type: String,
+    pub id: i64,
+    /// Who wrote the key: `"existing"` (in Nutshell before the migration) or `"created"`.
+    pub origin: String,
 }
 
 /// Records of one phase in one state.
@@ -126,7 +138,7 @@ fn ledger_row(r: &Row<'_>) -> Result<LedgerRow, JournalError> {
 }
 
 const ENTITY_COLUMNS: &str =
-    "e.seq, l.phase, l.rsoft_id, e.step, e.entity_type, e.state, e.nutshell_id, e.rev, e.run_id";
+    "e.seq, l.phase, l.rsoft_id, e.step, e.entity_type, e.state, e.nutshell_id, e.rev, e.run_id, e.at";
 
 fn entity_row(r: &Row<'_>) -> Result<EntityRow, JournalError> {
     let phase: String = r.get(1)?;
@@ -141,6 +153,7 @@ fn entity_row(r: &Row<'_>) -> Result<EntityRow, JournalError> {
         nutshell_id: r.get(6)?,
         rev: r.get(7)?,
         run_id: r.get(8)?,
+        at: r.get(9)?,
     })
 }
 
@@ -196,13 +209,30 @@ impl Journal {
         })
     }
 
-    /// The Nutshell entity a dedupe key points at: `(entity type, id)`.
-    pub fn dedupe(&self, kind: KeyKind, key: &str) -> Result<Option<(String, i64)>, JournalError> {
+    /// The record notes about a record attach to, when the load set one ([`super::Batch::anchor`]).
+    pub fn anchor(&self, phase: Phase, rsoft_id: &str) -> Result<Option<(String, i64)>, JournalError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT entity_type, nutshell_id FROM dedupe_keys WHERE kind = ?1 AND key = ?2",
+            "SELECT anchor_type, anchor_id FROM ledger WHERE phase = ?1 AND rsoft_id = ?2
+               AND anchor_id IS NOT NULL",
         )?;
         Ok(stmt
-            .query_row((kind.as_str(), key), |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row((phase.as_str(), rsoft_id), |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// The Nutshell entity a dedupe key points at.
+    pub fn dedupe(&self, kind: KeyKind, key: &str) -> Result<Option<KeyHit>, JournalError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT entity_type, nutshell_id, origin FROM dedupe_keys WHERE kind = ?1 AND key = ?2",
+        )?;
+        Ok(stmt
+            .query_row((kind.as_str(), key), |r| {
+                Ok(KeyHit {
+                    entity_type: r.get(0)?,
+                    id: r.get(1)?,
+                    origin: r.get(2)?,
+                })
+            })
             .optional()?)
     }
 

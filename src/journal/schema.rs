@@ -35,6 +35,8 @@ const MIGRATIONS: &[&str] = &[
         error_field   TEXT,
         run_id        INTEGER REFERENCES runs(id),
         updated_at    TEXT NOT NULL,
+        anchor_type   TEXT,
+        anchor_id     INTEGER,
         UNIQUE (phase, rsoft_id)
     );
     CREATE INDEX ledger_state ON ledger (phase, state);
