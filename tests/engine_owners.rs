@@ -25,7 +25,12 @@ async fn the_sample_queues_deepak_rao_until_owners_toml_names_a_user() {
     let dir = tempfile::tempdir().unwrap();
     let files = files(dir.path());
 
-    let owners = reconcile(&found.owners, &destination.users, &OwnersFile::default(), &rsoft);
+    let owners = reconcile(
+        &found.owners,
+        &destination.users,
+        &OwnersFile::default(),
+        &rsoft,
+    );
     let queued: Vec<&str> = owners.queue.owners.iter().map(|o| o.key.as_str()).collect();
     assert_eq!(queued, ["Deepak Rao"], "{owners:#?}");
     let deepak = &owners.queue.owners[0];
@@ -48,10 +53,15 @@ async fn the_sample_queues_deepak_rao_until_owners_toml_names_a_user() {
     // Everyone else matched, never to the API user: by email in any case (the sandbox spells
     // Anil.Mehta@acme.in), and the name-only "Priya Sharma" through RSoft's users file.
     let user_of = |cell: &str| {
-        let id = owners.user_for(cell).unwrap_or_else(|| panic!("{cell} unresolved"));
+        let id = owners
+            .user_for(cell)
+            .unwrap_or_else(|| panic!("{cell} unresolved"));
         destination.user(id).unwrap().emails[0].clone()
     };
-    assert_eq!(user_of("Anil Mehta <ANIL.MEHTA@acme.in>"), "Anil.Mehta@acme.in");
+    assert_eq!(
+        user_of("Anil Mehta <ANIL.MEHTA@acme.in>"),
+        "Anil.Mehta@acme.in"
+    );
     assert_eq!(user_of("Priya Sharma"), "priya.sharma@acme.in");
     assert_eq!(user_of("sneha.iyer@acme.in"), "sneha.iyer@acme.in");
     assert!(owners.decisions.iter().all(|d| d.by == MatchedBy::Email));
@@ -63,7 +73,12 @@ async fn the_sample_queues_deepak_rao_until_owners_toml_names_a_user() {
     assert_eq!(blockers[0].kind, BlockerKind::UnmatchedOwner);
     assert_eq!(blockers[0].file, files.owners);
     let message = render(&blockers);
-    for part in ["owner \"Deepak Rao\"", "8 records", "Inactive", "owners.toml"] {
+    for part in [
+        "owner \"Deepak Rao\"",
+        "8 records",
+        "Inactive",
+        "owners.toml",
+    ] {
         assert!(message.contains(part), "{part}: {message}");
     }
 
@@ -72,7 +87,10 @@ async fn the_sample_queues_deepak_rao_until_owners_toml_names_a_user() {
     let text = std::fs::read_to_string(&files.owners).unwrap();
     assert!(text.contains("[owners]\n"), "{text}");
     assert!(text.contains("\"Deepak Rao\" = \"\""), "{text}");
-    assert!(text.contains("# 8 records (companies 1, contacts 2"), "{text}");
+    assert!(
+        text.contains("# 8 records (companies 1, contacts 2"),
+        "{text}"
+    );
     assert!(!dir.path().join("owners.toml.tmp").exists());
     let read = OwnersFile::load(&files.owners).unwrap();
     assert_eq!(read.entries["Deepak Rao"], "");
@@ -88,7 +106,11 @@ async fn the_sample_queues_deepak_rao_until_owners_toml_names_a_user() {
     assert!(owners.queue.owners.is_empty(), "{owners:#?}");
     let ravi = destination.user_by_email("ravi@acme.in").unwrap().id;
     assert_eq!(owners.user_for("Deepak Rao"), Some(ravi));
-    let decision = owners.decisions.iter().find(|d| d.key == "Deepak Rao").unwrap();
+    let decision = owners
+        .decisions
+        .iter()
+        .find(|d| d.key == "Deepak Rao")
+        .unwrap();
     assert_eq!(decision.by, MatchedBy::OwnersFile);
     assert_eq!(decision.records, 8);
 
@@ -102,23 +124,36 @@ async fn the_sample_queues_deepak_rao_until_owners_toml_names_a_user() {
     let blockers = owners.blockers(&files);
     assert_eq!(blockers.len(), 1);
     assert_eq!(blockers[0].kind, BlockerKind::UnknownOwnerUser);
-    assert!(blockers[0].problem.contains("\"deepak@nowhere.in\""), "{}", blockers[0]);
+    assert!(
+        blockers[0].problem.contains("\"deepak@nowhere.in\""),
+        "{}",
+        blockers[0]
+    );
     write_owners_file(&files.owners, &wrong, &owners).unwrap();
     let text = std::fs::read_to_string(&files.owners).unwrap();
-    assert!(text.contains("\"Deepak Rao\" = \"deepak@nowhere.in\""), "{text}");
+    assert!(
+        text.contains("\"Deepak Rao\" = \"deepak@nowhere.in\""),
+        "{text}"
+    );
 }
 
 #[test]
 fn a_broken_owners_toml_names_file_line_and_column() {
     let path = std::path::Path::new("/x/owners.toml");
-    let e = OwnersFile::parse("[owners]\n\"Deepak Rao\" = \"\"\nPriya Sharma = \"p@x.in\"\n", path)
-        .unwrap_err();
+    let e = OwnersFile::parse(
+        "[owners]\n\"Deepak Rao\" = \"\"\nPriya Sharma = \"p@x.in\"\n",
+        path,
+    )
+    .unwrap_err();
     let OwnersFileError::Parse { line, column, .. } = &e else {
         panic!("{e}")
     };
     assert_eq!((*line, *column), (3, 7), "{e}");
     let text = e.to_string();
-    assert!(text.starts_with("/x/owners.toml: line 3, column 7:"), "{text}");
+    assert!(
+        text.starts_with("/x/owners.toml: line 3, column 7:"),
+        "{text}"
+    );
     assert!(text.contains("Fix:"), "{text}");
     // A value that is not a string, and a section that is not [owners].
     let e = OwnersFile::parse("[owners]\n\"Deepak Rao\" = 5\n", path).unwrap_err();

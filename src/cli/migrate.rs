@@ -202,10 +202,8 @@ fn show(mut rx: mpsc::UnboundedReceiver<Event>) {
     let terminal = std::io::stderr().is_terminal();
     let bars = MultiProgress::new();
     let mut bar: Option<(Phase, ProgressBar)> = None;
-    let style = ProgressStyle::with_template(
-        "{prefix:>18} [{bar:30}] {pos}/{len} {per_sec} {msg}",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style = ProgressStyle::with_template("{prefix:>18} [{bar:30}] {pos}/{len} {per_sec} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
     while let Some(event) = rx.blocking_recv() {
         match event {
             Event::RunStarted { run, kind } => {
@@ -232,7 +230,9 @@ fn show(mut rx: mpsc::UnboundedReceiver<Event>) {
                 }
                 let line = match &outcome {
                     RecordOutcome::Failed { message, .. } => Some(format!("failed: {message}")),
-                    RecordOutcome::Held { reasons } => Some(format!("held: {}", reasons.join("; "))),
+                    RecordOutcome::Held { reasons } => {
+                        Some(format!("held: {}", reasons.join("; ")))
+                    }
                     _ => None,
                 };
                 if let Some(line) = line {

@@ -117,7 +117,11 @@ pub fn match_owner<'a, T>(
             return verdict(found);
         }
     }
-    let Some(wanted) = name.as_deref().map(normalize_person_name).filter(|n| !n.is_empty()) else {
+    let Some(wanted) = name
+        .as_deref()
+        .map(normalize_person_name)
+        .filter(|n| !n.is_empty())
+    else {
         return OwnerMatch::None;
     };
     verdict(

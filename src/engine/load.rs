@@ -116,7 +116,11 @@ pub async fn migrate(
     events: Events,
     cancel: CancellationToken,
 ) -> Result<MigrateOutcome, MigrateError> {
-    let export_path = config.source.export.as_deref().ok_or(MigrateError::NoExport)?;
+    let export_path = config
+        .source
+        .export
+        .as_deref()
+        .ok_or(MigrateError::NoExport)?;
     let export = Export::open(export_path)?;
     let report = discovery::discover(&export)?;
     let files = Files::of(config_path, config);
@@ -152,7 +156,11 @@ pub async fn migrate(
         return Ok(MigrateOutcome::Blocked(blockers));
     }
     let planned_sources: HashSet<String> = if options.dry_run {
-        house.create_sources.iter().map(|s| s.to_lowercase()).collect()
+        house
+            .create_sources
+            .iter()
+            .map(|s| s.to_lowercase())
+            .collect()
     } else {
         let (_, more) = schema::apply(&client, &mut destination, &house, &files).await?;
         if !more.is_empty() {
@@ -280,14 +288,19 @@ pub fn neutralise(cell: &str) -> String {
 }
 
 /// Write the failed records to `path` (phase, module, RSoft ID, attempts, field, message).
-fn write_failures(path: &Path, failures: &[crate::journal::FailureRow]) -> Result<(), MigrateError> {
+fn write_failures(
+    path: &Path,
+    failures: &[crate::journal::FailureRow],
+) -> Result<(), MigrateError> {
     let err = |source: std::io::Error| MigrateError::Write {
         path: path.to_path_buf(),
         source,
     };
     let mut w = csv::Writer::from_path(path).map_err(|e| err(e.into()))?;
-    w.write_record(["phase", "module", "rsoft_id", "attempts", "field", "message"])
-        .map_err(|e| err(e.into()))?;
+    w.write_record([
+        "phase", "module", "rsoft_id", "attempts", "field", "message",
+    ])
+    .map_err(|e| err(e.into()))?;
     for f in failures {
         let attempts = f.attempts.to_string();
         let row = [

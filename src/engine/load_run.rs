@@ -21,15 +21,14 @@ use super::load_send::{Made, Sender, StepEnd, emails_of, field_at_fault};
 use super::owners::Owners;
 use super::schema::Destination;
 use crate::journal::{
-    Batch, EntityOutcome, EntityState, Failure, Journal, JournalError, KeyHit, KeyKind, ORIGIN_CREATED,
-    ORIGIN_EXISTING, Phase, RecordState, RunId, SourceRecord,
+    Batch, EntityOutcome, EntityState, Failure, Journal, JournalError, KeyHit, KeyKind,
+    ORIGIN_CREATED, ORIGIN_EXISTING, Phase, RecordState, RunId, SourceRecord,
 };
 use crate::mapping::model::FieldMap;
 use crate::mapping::record::{
-    BuildSettings, Built, CellReason, Plan, Role, build_record, company_key, content_hash,
-    rsoft_id,
+    BuildSettings, Built, CellReason, Plan, Role, build_record, company_key, content_hash, rsoft_id,
 };
-use crate::nutshell::{EntityType, methods, Params};
+use crate::nutshell::{EntityType, Params, methods};
 use crate::rsoft::{Export, ReadError, Row};
 
 /// Records sent per chunk: intents and outcomes are one transaction each.
@@ -92,10 +91,18 @@ struct Done {
 
 enum JobEnd {
     Ok,
-    Refused { step: usize, failure: Failure },
-    Unknown { step: usize, message: String },
+    Refused {
+        step: usize,
+        failure: Failure,
+    },
+    Unknown {
+        step: usize,
+        message: String,
+    },
     /// Every create was made, a follow-up (closing a lead) failed; the next run retries it.
-    FollowUp { failure: Failure },
+    FollowUp {
+        failure: Failure,
+    },
 }
 
 /// A create's journal step: entity type and its ordinal among the plan's creates of that type.
@@ -198,8 +205,7 @@ impl LoadRun<'_> {
                     .and_then(|p| p.set(methods::LIMIT, 100))
                     .and_then(|p| p.set(methods::PAGE, page))
                     .map_err(LoadError::Existing)?;
-                let records: Vec<Value> =
-                    client.call(params).await.map_err(LoadError::Existing)?;
+                let records: Vec<Value> = client.call(params).await.map_err(LoadError::Existing)?;
                 if records.is_empty() {
                     break;
                 }
@@ -273,19 +279,32 @@ impl LoadRun<'_> {
                             field: None,
                         };
                         if self.sample.is_none() {
-                            self.settle_failed(journal, phase, &id, "", failure, &mut tally, totals)?;
+                            self.settle_failed(
+                                journal, phase, &id, "", failure, &mut tally, totals,
+                            )?;
                         }
                         continue;
                     }
                 };
                 let counted = self
-                    .row(journal, phase, &file_name, n, &row, &mut chunk, &mut claimed, &mut tally, totals)
+                    .row(
+                        journal,
+                        phase,
+                        &file_name,
+                        n,
+                        &row,
+                        &mut chunk,
+                        &mut claimed,
+                        &mut tally,
+                        totals,
+                    )
                     .await?;
                 if counted {
                     sampled += 1;
                 }
                 if chunk.len() >= CHUNK {
-                    self.send_chunk(journal, std::mem::take(&mut chunk), &mut tally, totals).await?;
+                    self.send_chunk(journal, std::mem::take(&mut chunk), &mut tally, totals)
+                        .await?;
                     claimed.clear();
                 }
             }
@@ -311,7 +330,11 @@ impl LoadRun<'_> {
         let module = phase.module();
         let hash = content_hash(
             module,
-            row.headers().names().iter().map(String::as_str).zip(row.fields()),
+            row.headers()
+                .names()
+                .iter()
+                .map(String::as_str)
+                .zip(row.fields()),
         )
         .to_string();
         let Some(id) = rsoft_id(module, row, self.map) else {
@@ -354,7 +377,12 @@ impl LoadRun<'_> {
         };
         loop {
             let built = {
-                let lookups = JournalLookups::new(journal, self.destination, self.owners, self.planned_sources);
+                let lookups = JournalLookups::new(
+                    journal,
+                    self.destination,
+                    self.owners,
+                    self.planned_sources,
+                );
                 let t = Instant::now();
                 let built = build_record(module, row, self.map, self.settings, &lookups);
                 totals.journal_time += t.elapsed();
@@ -368,7 +396,10 @@ impl LoadRun<'_> {
                     if self.sample.is_some() {
                         return Ok(false);
                     }
-                    let field = problems.iter().map(|p| p.column.clone()).find(|c| !c.is_empty());
+                    let field = problems
+                        .iter()
+                        .map(|p| p.column.clone())
+                        .find(|c| !c.is_empty());
                     let failure = Failure {
                         message: reasons_text(&problems).join("; "),
                         field,
@@ -418,7 +449,8 @@ impl LoadRun<'_> {
             if keys.iter().any(|k| claimed.contains(k)) {
                 // Another record of this chunk claims the same name or email: send the chunk,
                 // then build this row again so it merges into that record.
-                self.send_chunk(journal, std::mem::take(chunk), tally, totals).await?;
+                self.send_chunk(journal, std::mem::take(chunk), tally, totals)
+                    .await?;
                 claimed.clear();
                 continue;
             }
@@ -434,7 +466,10 @@ impl LoadRun<'_> {
                             ambiguous[i] = Some(intent_time(&e));
                         }
                         (_, Some(nid)) => {
-                            known_made[i] = Some(Made { id: nid, rev: e.rev.clone() });
+                            known_made[i] = Some(Made {
+                                id: nid,
+                                rev: e.rev.clone(),
+                            });
                         }
                         _ => {}
                     }
@@ -470,7 +505,12 @@ impl LoadRun<'_> {
         for job in &chunk {
             for (i, c) in job.plan.creates.iter().enumerate() {
                 if job.known[i].is_none() {
-                    intents.intent(job.phase, &job.rsoft_id, job.steps[i], c.entity_type.as_str());
+                    intents.intent(
+                        job.phase,
+                        &job.rsoft_id,
+                        job.steps[i],
+                        c.entity_type.as_str(),
+                    );
                 }
             }
         }
@@ -531,7 +571,13 @@ impl LoadRun<'_> {
                 creates: vec![create.clone()],
                 ..job.plan.clone()
             }) {
-                batch.key(kind, &key, create.entity_type.as_str(), m.id, ORIGIN_CREATED);
+                batch.key(
+                    kind,
+                    &key,
+                    create.entity_type.as_str(),
+                    m.id,
+                    ORIGIN_CREATED,
+                );
             }
         }
         if let Some(anchor) = job.plan.anchor {
@@ -583,7 +629,13 @@ impl LoadRun<'_> {
                     );
                     batch.forget(phase, &id, job.steps[step]);
                     batch.hold(phase, &id, vec![reason.clone()]);
-                    (phase, id, RecordOutcome::Held { reasons: vec![reason] })
+                    (
+                        phase,
+                        id,
+                        RecordOutcome::Held {
+                            reasons: vec![reason],
+                        },
+                    )
                 } else {
                     let failure = Failure {
                         message: format!(
@@ -696,7 +748,12 @@ impl LoadRun<'_> {
         self.write(journal, batch, totals)
     }
 
-    fn write(&self, journal: &mut Journal, batch: Batch, totals: &mut LoadTotals) -> Result<(), LoadError> {
+    fn write(
+        &self,
+        journal: &mut Journal,
+        batch: Batch,
+        totals: &mut LoadTotals,
+    ) -> Result<(), LoadError> {
         let t = Instant::now();
         journal.apply(self.run, batch)?;
         totals.journal_time += t.elapsed();
@@ -726,14 +783,21 @@ async fn send_job(sender: &Sender, legacy: &str, job: Job) -> Done {
         if made[i].is_some() {
             continue;
         }
-        let ids: Vec<i64> = made.iter().map(|m| m.as_ref().map_or(0, |m| m.id)).collect();
+        let ids: Vec<i64> = made
+            .iter()
+            .map(|m| m.as_ref().map_or(0, |m| m.id))
+            .collect();
         let create = &job.plan.creates[i];
         let Some(params) = job.plan.params_with(i, &ids) else {
             let failure = Failure {
                 message: "internal: a create refers to one that was not made".into(),
                 field: None,
             };
-            return Done { job, made, end: JobEnd::Refused { step: i, failure } };
+            return Done {
+                job,
+                made,
+                end: JobEnd::Refused { step: i, failure },
+            };
         };
         let mut since = job.ambiguous[i];
         let mut attempts = 0;
@@ -749,7 +813,11 @@ async fn send_job(sender: &Sender, legacy: &str, job: Job) -> Done {
                     }
                     Ok(None) => {}
                     Err(message) => {
-                        return Done { job, made, end: JobEnd::Unknown { step: i, message } };
+                        return Done {
+                            job,
+                            made,
+                            end: JobEnd::Unknown { step: i, message },
+                        };
                     }
                 }
             }
@@ -765,24 +833,44 @@ async fn send_job(sender: &Sender, legacy: &str, job: Job) -> Done {
                         field: field_at_fault(&e),
                         message: e.to_string(),
                     };
-                    return Done { job, made, end: JobEnd::Refused { step: i, failure } };
+                    return Done {
+                        job,
+                        made,
+                        end: JobEnd::Refused { step: i, failure },
+                    };
                 }
                 StepEnd::Unknown(message) if attempts >= 3 => {
-                    return Done { job, made, end: JobEnd::Unknown { step: i, message } };
+                    return Done {
+                        job,
+                        made,
+                        end: JobEnd::Unknown { step: i, message },
+                    };
                 }
                 // Look it up on the spot before anything is sent again.
                 StepEnd::Unknown(_) => since = Some(started),
             }
         }
     }
-    if job.plan.creates.iter().any(|c| c.role == Role::Record || c.role == Role::Person)
+    if job
+        .plan
+        .creates
+        .iter()
+        .any(|c| c.role == Role::Record || c.role == Role::Person)
         && let Err(e) = sender.follow_ups(&job.plan, &made).await
     {
         let failure = Failure {
             field: field_at_fault(&e),
             message: format!("created, but the follow-up failed: {e}"),
         };
-        return Done { job, made, end: JobEnd::FollowUp { failure } };
+        return Done {
+            job,
+            made,
+            end: JobEnd::FollowUp { failure },
+        };
     }
-    Done { job, made, end: JobEnd::Ok }
+    Done {
+        job,
+        made,
+        end: JobEnd::Ok,
+    }
 }

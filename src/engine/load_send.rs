@@ -52,7 +52,10 @@ pub enum StepEnd {
 /// What the builder's JSON path of a failing field is, from Nutshell's error data when it names
 /// one (`data.field` or `data.key`, as the sandbox and the API's validation errors give).
 pub fn field_at_fault(e: &NutshellError) -> Option<String> {
-    let NutshellError::Rejected { data: Some(data), .. } = e else {
+    let NutshellError::Rejected {
+        data: Some(data), ..
+    } = e
+    else {
         return None;
     };
     ["field", "key", "path", "param"]
@@ -114,10 +117,7 @@ impl Sender {
         match client.call::<Value>(call).await {
             Ok(answer) => match made(&answer) {
                 Some(m) => StepEnd::Made(m),
-                None => StepEnd::Unknown(format!(
-                    "{}: the answer has no id: {answer}",
-                    spec.name
-                )),
+                None => StepEnd::Unknown(format!("{}: the answer has no id: {answer}", spec.name)),
             },
             Err(e) if e.class() == FailureClass::Ambiguous => StepEnd::Unknown(e.to_string()),
             Err(e) => StepEnd::Refused(e),
@@ -162,8 +162,7 @@ impl Sender {
         let found = match entity_type {
             EntityType::Notes => {
                 return Err(
-                    "Nutshell may have created this note, and no API call can look notes up"
-                        .into(),
+                    "Nutshell may have created this note, and no API call can look notes up".into(),
                 );
             }
             EntityType::Accounts | EntityType::Contacts | EntityType::Leads => {
@@ -229,7 +228,7 @@ fn created_before(record: &Value, since: DateTime<Utc>) -> bool {
 }
 
 /// The body of a create (`params.account`, …).
-fn body<'a>(entity_type: EntityType, params: &'a Value) -> Option<&'a Map<String, Value>> {
+fn body(entity_type: EntityType, params: &Value) -> Option<&Map<String, Value>> {
     let param = entity_type.methods()?.body_param();
     params.get(param)?.as_object()
 }
@@ -239,11 +238,18 @@ pub fn emails_of(body: &Map<String, Value>) -> Vec<String> {
     let mut out = Vec::new();
     match body.get("email") {
         Some(Value::String(s)) => out.push(s.clone()),
-        Some(Value::Array(list)) => out.extend(list.iter().filter_map(Value::as_str).map(str::to_string)),
-        Some(Value::Object(map)) => out.extend(map.values().filter_map(Value::as_str).map(str::to_string)),
+        Some(Value::Array(list)) => {
+            out.extend(list.iter().filter_map(Value::as_str).map(str::to_string))
+        }
+        Some(Value::Object(map)) => {
+            out.extend(map.values().filter_map(Value::as_str).map(str::to_string))
+        }
         _ => {}
     }
-    out.into_iter().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty()).collect()
+    out.into_iter()
+        .map(|e| e.trim().to_lowercase())
+        .filter(|e| !e.is_empty())
+        .collect()
 }
 
 async fn find_by_legacy_id(
@@ -263,7 +269,14 @@ async fn find_by_legacy_id(
     if entity_type == EntityType::Contacts
         && let Some(email) = sent.map(emails_of).and_then(|e| e.into_iter().next())
     {
-        candidates.extend(client.search_by_email(&email).await?.contacts.iter().map(|s| s.id));
+        candidates.extend(
+            client
+                .search_by_email(&email)
+                .await?
+                .contacts
+                .iter()
+                .map(|s| s.id),
+        );
     }
     if let (Some(search), Some(name)) = (
         m.search,

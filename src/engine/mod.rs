@@ -7,11 +7,11 @@
 //! - [`blockers`]: everything that stops a run, all at once.
 
 pub mod blockers;
-pub mod owners;
-pub mod scan;
-pub mod schema;
 pub mod event;
 pub mod load;
 pub mod load_lookups;
 pub mod load_run;
 pub mod load_send;
+pub mod owners;
+pub mod scan;
+pub mod schema;

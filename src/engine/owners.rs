@@ -149,7 +149,9 @@ pub enum Unresolved {
     /// No user has the owner's email or name.
     NoMatch,
     /// Several users fit equally: (id, name, first email) of each.
-    Ambiguous { candidates: Vec<(i64, String, String)> },
+    Ambiguous {
+        candidates: Vec<(i64, String, String)>,
+    },
     /// owners.toml names a user that does not exist.
     UnknownUser { value: String },
 }
@@ -459,7 +461,9 @@ pub fn write_owners_file(
                 let emails: Vec<&str> = candidates.iter().map(|(_, _, e)| e.as_str()).collect();
                 let _ = write!(comment, "; fits several users: {}", emails.join(", "));
             }
-            Unresolved::UnknownUser { .. } => comment.push_str("; this email is no Nutshell user's"),
+            Unresolved::UnknownUser { .. } => {
+                comment.push_str("; this email is no Nutshell user's")
+            }
         }
         let value = match &o.why {
             Unresolved::UnknownUser { value } => value.as_str(),

@@ -37,7 +37,9 @@ pub enum SchemaError {
     },
     #[error("cannot create {what} in Nutshell: {source}")]
     Create { what: String, source: NutshellError },
-    #[error("cannot write the admin checklist {path}: {source}. Check that the state dir is writable")]
+    #[error(
+        "cannot write the admin checklist {path}: {source}. Check that the state dir is writable"
+    )]
     Checklist {
         path: PathBuf,
         source: std::io::Error,
@@ -575,8 +577,10 @@ pub fn plan(
                 ),
                 "set create = true, or name an existing field".into(),
             )),
-            None if matches!(need.kind, ValueKind::Email | ValueKind::Phone | ValueKind::Url)
-                && need.entity != Entity::Leads =>
+            None if matches!(
+                need.kind,
+                ValueKind::Email | ValueKind::Phone | ValueKind::Url
+            ) && need.entity != Entity::Leads =>
             {
                 out.blockers.push(block(
                     format!(
@@ -735,14 +739,24 @@ pub fn render_checklist(checklist: &Checklist) -> String {
             let _ = writeln!(out, "\n## Pipeline \"{}\": add stages\n", p.name);
             let _ = writeln!(out, "It has now: {}.\n", p.existing.join(", "));
         } else {
-            let _ = writeln!(out, "\n## Create pipeline \"{}\"\n\nStages, in order:\n", p.name);
+            let _ = writeln!(
+                out,
+                "\n## Create pipeline \"{}\"\n\nStages, in order:\n",
+                p.name
+            );
         }
         for (i, s) in p.stages.iter().enumerate() {
-            let probability = s
-                .probability
-                .as_deref()
-                .map_or_else(|| "probability not in the export".to_string(), |p| format!("probability {p}%"));
-            let _ = writeln!(out, "{}. [ ] \"{}\" — {probability} (RSoft: {})", i + 1, s.name, s.from);
+            let probability = s.probability.as_deref().map_or_else(
+                || "probability not in the export".to_string(),
+                |p| format!("probability {p}%"),
+            );
+            let _ = writeln!(
+                out,
+                "{}. [ ] \"{}\" — {probability} (RSoft: {})",
+                i + 1,
+                s.name,
+                s.from
+            );
         }
     }
     if !checklist.activity_types.is_empty() {

@@ -137,8 +137,7 @@ fn ledger_row(r: &Row<'_>) -> Result<LedgerRow, JournalError> {
     })
 }
 
-const ENTITY_COLUMNS: &str =
-    "e.seq, l.phase, l.rsoft_id, e.step, e.entity_type, e.state, e.nutshell_id, e.rev, e.run_id, e.at";
+const ENTITY_COLUMNS: &str = "e.seq, l.phase, l.rsoft_id, e.step, e.entity_type, e.state, e.nutshell_id, e.rev, e.run_id, e.at";
 
 fn entity_row(r: &Row<'_>) -> Result<EntityRow, JournalError> {
     let phase: String = r.get(1)?;
@@ -210,7 +209,11 @@ impl Journal {
     }
 
     /// The record notes about a record attach to, when the load set one ([`super::Batch::anchor`]).
-    pub fn anchor(&self, phase: Phase, rsoft_id: &str) -> Result<Option<(String, i64)>, JournalError> {
+    pub fn anchor(
+        &self,
+        phase: Phase,
+        rsoft_id: &str,
+    ) -> Result<Option<(String, i64)>, JournalError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT anchor_type, anchor_id FROM ledger WHERE phase = ?1 AND rsoft_id = ?2
                AND anchor_id IS NOT NULL",
