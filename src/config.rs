@@ -33,6 +33,27 @@ pub enum ConfigError {
     MissingApiKey { var: String },
 }
 
+/// The environment variable that moves the state dir (journal, logs, reports, mapping memory) when
+/// the config sets no `[migration] state_dir`, and for commands that read no config. Tests and
+/// rehearsals point it at a scratch folder so they never touch the operator's real state.
+pub const STATE_DIR_ENV: &str = "CRM_MIGRATE_STATE_DIR";
+
+/// What `[nutshell] endpoint` asks for, trimmed and classified in one place
+/// ([`NutshellConfig::endpoint_setting`]). The URL itself is checked against the transport policy
+/// by `nutshell::Endpoint::parse` when connecting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointSetting<'a> {
+    /// Unset or blank: ask Nutshell's discovery service (`getApiForUsername`) for the user's host.
+    Discover,
+    /// `"sandbox"`: start the built-in local sandbox in this process and use its credentials.
+    Sandbox,
+    /// A JSON-RPC URL, trimmed.
+    Url(&'a str),
+}
+
+/// The `[nutshell] endpoint` value that means the built-in local sandbox.
+pub const SANDBOX_ENDPOINT: &str = "sandbox";
+
 /// The order of day, month and year in the export's dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -109,6 +130,25 @@ impl Default for SourceConfig {
             currency: "INR".into(),
             country: "IN".into(),
         }
+    }
+}
+
+impl NutshellConfig {
+    /// The endpoint setting, trimmed and classified: the one place that reads `endpoint`.
+    pub fn endpoint_setting(&self) -> EndpointSetting<'_> {
+        match self.endpoint.as_deref().map(str::trim) {
+            None | Some("") => EndpointSetting::Discover,
+            Some(SANDBOX_ENDPOINT) => EndpointSetting::Sandbox,
+            Some(url) => EndpointSetting::Url(url),
+        }
+    }
+
+    /// The username, trimmed; `None` when unset or blank.
+    pub fn username(&self) -> Option<&str> {
+        self.username
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
     }
 }
 
@@ -230,11 +270,15 @@ impl Config {
             .unwrap_or(chrono_tz::Asia::Kolkata)
     }
 
-    /// Where journal, logs and reports go: `[migration] state_dir`, else the platform data dir,
-    /// else `./.crm-migrate`.
+    /// Where journal, logs and reports go: `[migration] state_dir`, else the folder named by
+    /// [`STATE_DIR_ENV`], else the platform data dir (`~/.local/share/crm-migrate` on Linux), else
+    /// `./.crm-migrate`.
     pub fn state_dir(&self) -> PathBuf {
         if let Some(dir) = &self.migration.state_dir {
             return dir.clone();
+        }
+        if let Some(dir) = std::env::var_os(STATE_DIR_ENV).filter(|d| !d.is_empty()) {
+            return PathBuf::from(dir);
         }
         directories::ProjectDirs::from("", "", "crm-migrate")
             .map(|d| d.data_dir().to_path_buf())
@@ -306,6 +350,27 @@ mod tests {
         let c = Config::load(&path).unwrap();
         assert_eq!(c.source.export.unwrap(), dir.path().join("exp"));
         assert_eq!(c.migration.mapping, dir.path().join("mapping.toml"));
+    }
+
+    #[test]
+    fn endpoint_setting_is_trimmed_and_classified() {
+        let parse = |text: &str| Config::parse(&format!("[nutshell]\n{text}\n")).unwrap();
+        assert_eq!(
+            parse("").nutshell.endpoint_setting(),
+            EndpointSetting::Discover
+        );
+        let blank = parse("endpoint = \"  \"");
+        assert_eq!(blank.nutshell.endpoint_setting(), EndpointSetting::Discover);
+        let sandbox = parse("endpoint = \" sandbox \"");
+        assert_eq!(
+            sandbox.nutshell.endpoint_setting(),
+            EndpointSetting::Sandbox
+        );
+        let url = parse("endpoint = \" https://app.nutshell.com/api/v1/json \"");
+        assert_eq!(
+            url.nutshell.endpoint_setting(),
+            EndpointSetting::Url("https://app.nutshell.com/api/v1/json")
+        );
     }
 
     #[test]

@@ -2,12 +2,14 @@
 //!
 //! The library holds every layer; `main.rs` only parses the command line and dispatches to `cli`.
 //! Layers, source to destination: `rsoft` (read the export), `discovery` (the scope report),
-//! `mapping` (the field map), `nutshell` (the API client), `sandbox` (a local Nutshell).
+//! `mapping` (the field map), `nutshell` (the API client), `sandbox` (a local Nutshell), and
+//! `connect` above the last two (one way to reach the destination).
 //! The engine never prints and never touches a terminal.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod cli;
 pub mod config;
+pub mod connect;
 pub mod discovery;
 pub mod engine;
 pub mod journal;

@@ -6,13 +6,12 @@ use crm_migrate::mapping::catalogue::{Entity, ValueKind};
 use crm_migrate::mapping::model::CONFIDENCE_THRESHOLD;
 use crm_migrate::mapping::propose::propose_stage_map;
 use crm_migrate::mapping::schema::DestinationSchema;
-use crm_migrate::nutshell;
 use crm_migrate::sandbox::{Sandbox, SandboxOptions};
 
 #[tokio::test]
 async fn schema_is_read_from_the_sandbox() {
     let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
-    let client = nutshell::sandbox_client(&sandbox, &LoadConfig::default()).unwrap();
+    let client = crm_migrate::connect::sandbox_client(&sandbox, &LoadConfig::default()).unwrap();
     client
         .create_custom_field("Contacts", "PAN", "Text")
         .await

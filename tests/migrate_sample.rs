@@ -86,7 +86,7 @@ async fn the_sample_blocks_on_deepak_rao_then_loads() {
     )
     .unwrap();
 
-    let client = crm_migrate::nutshell::sandbox_client(&sb, &config.load).unwrap();
+    let client = crm_migrate::connect::sandbox_client(&sb, &config.load).unwrap();
     let second = migrate(
         &config,
         &config_path,
@@ -131,7 +131,7 @@ async fn the_sample_blocks_on_deepak_rao_then_loads() {
     let sharma = journal.entities(Phase::Accounts, "COMP-1001").unwrap();
     assert_eq!(sharma.len(), 1);
     assert_eq!(sharma[0].state, EntityState::Linked, "{sharma:?}");
-    let client = crm_migrate::nutshell::sandbox_client(&sb, &config.load).unwrap();
+    let client = crm_migrate::connect::sandbox_client(&sb, &config.load).unwrap();
     let found: Vec<Value> = client
         .call(
             Params::new(methods::ACCOUNTS.search.unwrap())
@@ -212,7 +212,7 @@ async fn the_sample_blocks_on_deepak_rao_then_loads() {
 
     // A re-run sends nothing: every settled record is done earlier.
     let before = sb.stats().creates_committed;
-    let client = crm_migrate::nutshell::sandbox_client(&sb, &config.load).unwrap();
+    let client = crm_migrate::connect::sandbox_client(&sb, &config.load).unwrap();
     let third = migrate(
         &config,
         &config_path,

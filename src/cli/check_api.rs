@@ -3,12 +3,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context as _;
-
 use super::ExitStatus;
 use crate::config::{Config, DEFAULT_CONFIG_FILE};
-use crate::nutshell::{self, methods, preflight};
-use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::connect;
+use crate::nutshell::{methods, preflight};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckApiArgs {
@@ -17,23 +15,18 @@ pub struct CheckApiArgs {
     pub config: PathBuf,
 }
 
-/// `config` is the file `args.config` names, loaded once by `cli::main`.
-pub fn run(config: Config) -> anyhow::Result<ExitStatus> {
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let on_sandbox =
-        config.nutshell.endpoint.as_deref().map(str::trim) == Some(nutshell::SANDBOX_ENDPOINT);
-    let report = runtime.block_on(async {
-        if on_sandbox {
-            // The built-in sandbox, started here for the check, with its own credentials.
-            let sandbox = Sandbox::start(SandboxOptions::default()).await?;
-            let client = nutshell::sandbox_client(&sandbox, &config.load)?;
-            let report = preflight::check(&client).await;
+/// `config` is the file `args.config` names, loaded once by `cli::main`; `runtime` is the
+/// process's one runtime.
+pub fn run(config: Config, runtime: &tokio::runtime::Runtime) -> anyhow::Result<ExitStatus> {
+    let (report, on_sandbox) = runtime.block_on(async {
+        // The built-in sandbox, when configured, is started for the check with its own credentials.
+        let (client, sandbox) = connect::connect(&config).await?;
+        let report = preflight::check(&client).await;
+        let on_sandbox = sandbox.is_some();
+        if let Some(sandbox) = sandbox {
             sandbox.shutdown().await?;
-            return anyhow::Ok(report?);
         }
-        let key = config.api_key()?;
-        let client = nutshell::connect(&config, &key, methods::DEFAULT_DISCOVERY_URL).await?;
-        anyhow::Ok(preflight::check(&client).await?)
+        anyhow::Ok((report?, on_sandbox))
     })?;
     let note = if on_sandbox {
         " (the built-in sandbox)"

@@ -13,16 +13,15 @@ use clap::Args;
 use serde::Serialize;
 
 use super::ExitStatus;
-use crate::config::{Config, DEFAULT_CONFIG_FILE};
+use crate::config::{Config, DEFAULT_CONFIG_FILE, EndpointSetting};
+use crate::connect;
 use crate::discovery;
 use crate::mapping::memory::MappingMemory;
 use crate::mapping::model::{CONFIDENCE_THRESHOLD, FieldMap, ModuleMap, Status, Target};
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::validate::{Problem, validate};
 use crate::mapping::{file, source};
-use crate::nutshell::{self, methods};
 use crate::rsoft::Export;
-use crate::sandbox::{Sandbox, SandboxOptions};
 
 #[derive(Debug, Args)]
 pub struct MapArgs {
@@ -46,7 +45,12 @@ struct MapOutput<'a> {
 }
 
 /// `config` is the file `args.config` names, loaded once by `cli::main`.
-pub fn run(args: MapArgs, config: Config) -> anyhow::Result<ExitStatus> {
+/// Exit 0 when the map is written; an error (exit 1) on a config, I/O or connection failure.
+pub fn run(
+    args: MapArgs,
+    config: Config,
+    runtime: &tokio::runtime::Runtime,
+) -> anyhow::Result<ExitStatus> {
     let export_path = config.source.export.as_deref().with_context(|| {
         format!(
             "{} has no [source] export: set it to the RSoft export folder or .zip",
@@ -55,7 +59,7 @@ pub fn run(args: MapArgs, config: Config) -> anyhow::Result<ExitStatus> {
     })?;
     let export = Export::open(export_path)?;
     let report = discovery::discover(&export)?;
-    let (schema, destination) = destination_schema(&config)?;
+    let (schema, destination) = destination_schema(&config, runtime)?;
     let state_dir = config.state_dir();
     let mut memory = MappingMemory::load(&state_dir)?;
     let path = &config.migration.mapping;
@@ -99,32 +103,26 @@ pub fn run(args: MapArgs, config: Config) -> anyhow::Result<ExitStatus> {
 }
 
 /// The schema to propose against, and a line saying where it came from.
-fn destination_schema(config: &Config) -> anyhow::Result<(DestinationSchema, String)> {
-    let endpoint = config
-        .nutshell
-        .endpoint
-        .as_deref()
-        .map(str::trim)
-        .filter(|e| !e.is_empty());
-    let Some(endpoint) = endpoint else {
+fn destination_schema(
+    config: &Config,
+    runtime: &tokio::runtime::Runtime,
+) -> anyhow::Result<(DestinationSchema, String)> {
+    // Without an endpoint the map is proposed offline (no discovery by username: `map` must work
+    // before the operator has API access).
+    if config.nutshell.endpoint_setting() == EndpointSetting::Discover {
         return Ok((
             DestinationSchema::offline(),
             "offline: no [nutshell] endpoint is configured, so the map uses Nutshell's standard fields and stock activity types; stages and custom fields are checked when an endpoint is set".into(),
         ));
-    };
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    }
     runtime.block_on(async {
-        if endpoint == nutshell::SANDBOX_ENDPOINT {
-            let sandbox = Sandbox::start(SandboxOptions::default()).await?;
-            let client = nutshell::sandbox_client(&sandbox, &config.load)?;
-            let schema = DestinationSchema::read(&client).await;
+        let (client, sandbox) = connect::connect(config).await?;
+        let schema = DestinationSchema::read(&client).await;
+        let destination = connect::describe(&client, sandbox.as_ref());
+        if let Some(sandbox) = sandbox {
             sandbox.shutdown().await?;
-            return Ok((schema?, "the built-in sandbox".to_string()));
         }
-        let key = config.api_key()?;
-        let client = nutshell::connect(config, &key, methods::DEFAULT_DISCOVERY_URL).await?;
-        let schema = DestinationSchema::read(&client).await?;
-        Ok((schema, format!("Nutshell at {endpoint}")))
+        Ok((schema?, destination))
     })
 }
 

@@ -16,12 +16,12 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::ExitStatus;
-use crate::config::{Config, DEFAULT_CONFIG_FILE};
+use crate::config::{Config, DEFAULT_CONFIG_FILE, EndpointSetting};
+use crate::connect;
 use crate::engine::blockers::render;
 use crate::engine::event::{Event, Events, RecordOutcome};
 use crate::engine::load::{MigrateOptions, MigrateOutcome, RunSummary, migrate};
 use crate::journal::Phase;
-use crate::nutshell::{self, methods};
 use crate::sandbox::{Sandbox, SandboxOptions};
 
 /// The built-in sandbox's state file in the state dir, so successive runs see the same data.
@@ -51,7 +51,13 @@ pub struct MigrateArgs {
     pub release_holds: bool,
 }
 
-pub fn run(args: MigrateArgs, config: Config) -> anyhow::Result<ExitStatus> {
+/// `config` is the file `args.config` names, loaded once by `cli::main`; `runtime` is the
+/// process's one runtime.
+pub fn run(
+    args: MigrateArgs,
+    config: Config,
+    runtime: &tokio::runtime::Runtime,
+) -> anyhow::Result<ExitStatus> {
     if args.delta {
         eprintln!(
             "migrate --delta is not built yet (it comes with the delta capability); run migrate without it"
@@ -63,7 +69,7 @@ pub fn run(args: MigrateArgs, config: Config) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Usage);
     }
     let endpoint = config.nutshell.endpoint.clone().unwrap_or_default();
-    let on_sandbox = endpoint.trim() == nutshell::SANDBOX_ENDPOINT;
+    let on_sandbox = config.nutshell.endpoint_setting() == EndpointSetting::Sandbox;
     if !args.dry_run && !args.yes && !confirm(&endpoint)? {
         eprintln!("nothing sent: pass --yes to write to Nutshell without asking");
         return Ok(ExitStatus::Usage);
@@ -74,7 +80,6 @@ pub fn run(args: MigrateArgs, config: Config) -> anyhow::Result<ExitStatus> {
         sample: args.sample,
         release_holds: args.release_holds,
     };
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let outcome = runtime.block_on(async {
         let (tx, rx) = mpsc::unbounded_channel();
         let cancel = CancellationToken::new();
@@ -85,23 +90,17 @@ pub fn run(args: MigrateArgs, config: Config) -> anyhow::Result<ExitStatus> {
             }
         });
         let watcher = tokio::task::spawn_blocking(move || show(rx));
-        let sandbox = if on_sandbox {
-            Some(
-                Sandbox::start(SandboxOptions {
-                    state_file: Some(config.state_dir().join(SANDBOX_STATE_FILE)),
-                    ..SandboxOptions::default()
-                })
-                .await?,
-            )
+        // The built-in sandbox keeps its state in the state dir, so a second run (after
+        // owners.toml is filled in, or a resume) sees what the first one created.
+        let (client, sandbox) = if on_sandbox {
+            let sb = Sandbox::start(SandboxOptions {
+                state_file: Some(config.state_dir().join(SANDBOX_STATE_FILE)),
+                ..SandboxOptions::default()
+            })
+            .await?;
+            (connect::sandbox_client(&sb, &config.load)?, Some(sb))
         } else {
-            None
-        };
-        let client = match &sandbox {
-            Some(sb) => nutshell::sandbox_client(sb, &config.load)?,
-            None => {
-                let key = config.api_key()?;
-                nutshell::connect(&config, &key, methods::DEFAULT_DISCOVERY_URL).await?
-            }
+            connect::connect(&config).await?
         };
         let outcome = migrate(
             &config,

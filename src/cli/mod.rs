@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use tokio::runtime::Runtime;
 
 use anyhow::Context as _;
 
@@ -99,7 +100,18 @@ pub fn main() -> ExitCode {
     };
     log_file::init(&state_dir);
     tracing::info!(command = ?cli.command, "start");
-    match run(cli.command, config.transpose()) {
+    // The one runtime of the process: commands, the client, the sandbox, and later the engine and
+    // the wizard all run on it.
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let message = format!("cannot start the async runtime: {e}");
+            tracing::error!("{message}");
+            eprintln!("error: {message}");
+            return ExitStatus::Error.into();
+        }
+    };
+    match run(cli.command, config.transpose(), &runtime) {
         Ok(status) => status.into(),
         Err(e) => {
             let message = human_message(&e);
@@ -110,20 +122,22 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// `config` is the loaded config file of a command that names one ([`Command::config_file`]).
+/// `config` is the loaded config file of a command that names one ([`Command::config_file`]);
+/// `runtime` is the process's one tokio runtime.
 fn run(
     command: Command,
     config: Result<Option<Config>, ConfigError>,
+    runtime: &Runtime,
 ) -> anyhow::Result<ExitStatus> {
     let config = config?;
     let config = || config.context("internal: this command's config file was not loaded");
     match command {
-        Command::CheckApi(_) => check_api::run(config()?),
+        Command::CheckApi(_) => check_api::run(config()?, runtime),
         Command::Discover(args) => discover::run(args),
-        Command::Map(args) => map::run(args, config()?),
-        Command::Migrate(args) => migrate::run(args, config()?),
+        Command::Map(args) => map::run(args, config()?, runtime),
+        Command::Migrate(args) => migrate::run(args, config()?, runtime),
         Command::SampleExport(args) => sample_export::run(args),
-        Command::Sandbox(args) => sandbox::run(args),
+        Command::Sandbox(args) => sandbox::run(args, runtime),
     }
 }
 

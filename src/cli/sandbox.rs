@@ -46,7 +46,9 @@ pub struct SandboxArgs {
     pub seed: Option<u64>,
 }
 
-pub fn run(args: SandboxArgs) -> anyhow::Result<ExitStatus> {
+/// Serve until Ctrl-C on `runtime` (the process's one runtime). Exit 0 when stopped, 1 when the
+/// sandbox cannot start (e.g. `--listen` off loopback, a bad data file, a port in use).
+pub fn run(args: SandboxArgs, runtime: &tokio::runtime::Runtime) -> anyhow::Result<ExitStatus> {
     let options = SandboxOptions {
         listen: args.listen,
         data: args.data,
@@ -61,7 +63,6 @@ pub fn run(args: SandboxArgs) -> anyhow::Result<ExitStatus> {
         },
         seed: args.seed,
     };
-    let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let sandbox = Sandbox::start(options).await?;
         let credentials = sandbox.credentials();

@@ -21,27 +21,11 @@ pub use error::{FailureClass, NutshellError, TransportKind};
 pub use throttle::{Throttle, ThrottleSettings, ThrottleSnapshot};
 pub use types::*;
 
-use crate::config::{ApiKey, Config, LoadConfig};
-
-/// The `[nutshell] endpoint` value that means the built-in local sandbox.
-pub const SANDBOX_ENDPOINT: &str = "sandbox";
-
-/// A client for a sandbox started in this process, with the sandbox's own credentials.
-pub fn sandbox_client(
-    sandbox: &crate::sandbox::RunningSandbox,
-    load: &LoadConfig,
-) -> Result<Client, NutshellError> {
-    let endpoint = Endpoint::parse(&sandbox.endpoint())?;
-    let credentials = sandbox.credentials();
-    Client::new(
-        ClientOptions::new(endpoint, &credentials.username, load),
-        &credentials.api_key,
-    )
-}
+use crate::config::{ApiKey, Config, EndpointSetting};
 
 /// Resolve the configured endpoint (a URL, or discovery by username at `discovery_url`) and
-/// build a client for it. `"sandbox"` is refused here: whoever starts the sandbox connects with
-/// [`sandbox_client`].
+/// build a client for it. `endpoint = "sandbox"` is refused here: this layer does not start the
+/// sandbox; `crate::connect::connect` does, and is what commands call.
 pub async fn connect(
     config: &Config,
     key: &ApiKey,
@@ -49,17 +33,13 @@ pub async fn connect(
 ) -> Result<Client, NutshellError> {
     let username = config
         .nutshell
-        .username
-        .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
+        .username()
         .ok_or(EndpointError::MissingUsername)?;
-    let endpoint = match config.nutshell.endpoint.as_deref().map(str::trim) {
-        Some(SANDBOX_ENDPOINT) => return Err(EndpointError::SandboxNotStarted.into()),
-        Some(url) if !url.is_empty() => Endpoint::parse(url)?,
-        _ => {
-            let options_timeout = std::time::Duration::from_secs(30);
-            let http = client::http_client(options_timeout)?;
+    let endpoint = match config.nutshell.endpoint_setting() {
+        EndpointSetting::Sandbox => return Err(EndpointError::SandboxNotStarted.into()),
+        EndpointSetting::Url(url) => Endpoint::parse(url)?,
+        EndpointSetting::Discover => {
+            let http = client::http_client(std::time::Duration::from_secs(30))?;
             endpoint::discover(&http, discovery_url, username).await?
         }
     };

@@ -12,7 +12,7 @@ use crm_migrate::mapping::memory::MappingMemory;
 use crm_migrate::mapping::model::FieldMap;
 use crm_migrate::mapping::source::propose_for_export;
 use crm_migrate::mapping::validate::accept_proposed;
-use crm_migrate::nutshell::{self, Client};
+use crm_migrate::nutshell::Client;
 use crm_migrate::rsoft::Export;
 use crm_migrate::sandbox::{RunningSandbox, Sandbox, SandboxOptions};
 
@@ -21,7 +21,7 @@ pub const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample-exp
 /// A started default sandbox and our client for it.
 pub async fn sandbox() -> (RunningSandbox, Client) {
     let sb = Sandbox::start(SandboxOptions::default()).await.unwrap();
-    let client = nutshell::sandbox_client(&sb, &Config::default().load).unwrap();
+    let client = crm_migrate::connect::sandbox_client(&sb, &Config::default().load).unwrap();
     (sb, client)
 }
 
