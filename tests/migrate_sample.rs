@@ -1,17 +1,15 @@
 //! `migrate` end to end on the bundled sample against the sandbox over loopback HTTP.
 
-mod engine_support;
+mod migrate_support;
 
 use crm_migrate::config::Config;
 use crm_migrate::engine::event::Events;
 use crm_migrate::engine::load::{MigrateOptions, MigrateOutcome, migrate};
 use crm_migrate::engine::schema::Destination;
 use crm_migrate::journal::{EntityState, Journal, Phase, Resolution};
-use crm_migrate::mapping::catalogue::ValueKind;
 use crm_migrate::mapping::file;
-use crm_migrate::mapping::model::{Status, Target};
 use crm_migrate::nutshell::{Params, methods};
-use engine_support::{SAMPLE, sample, sandbox};
+use migrate_support::{SAMPLE, decided, sample, sandbox};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
@@ -26,40 +24,7 @@ async fn the_sample_blocks_on_deepak_rao_then_loads() {
     config.migration.state_dir = Some(dir.path().join("state"));
     config.migration.mapping = dir.path().join("mapping.toml");
     config.migration.owners = dir.path().join("owners.toml");
-    // The operator's decision for the one stage Nutshell lacks: RSoft's "On Hold" deals go to
-    // Qualification (edited), so the run blocks only on the owner.
-    let mut map = s.map.clone();
-    for m in map.modules.values_mut() {
-        for entries in m.values.values_mut() {
-            for e in entries.iter_mut().filter(|e| e.to == "On Hold") {
-                e.to = "Qualification".into();
-                e.status = Status::Edited;
-            }
-        }
-    }
-    // And "REF-8104" is a referral code, not an amount in the currency REF: Text.
-    for m in map.modules.values_mut() {
-        for c in m.columns.iter_mut().filter(|c| c.header == "Referral Code") {
-            if let Target::Custom { kind, .. } = &mut c.target {
-                *kind = ValueKind::Text;
-            }
-        }
-        // Nutshell has no date-time custom field: the schema step creates "RSoft Created On"
-        // as Date, then a second run refuses a DateTime column on it (reported to the schema
-        // step's owner). Until then the operator drops those columns.
-        for c in m.columns.iter_mut() {
-            if matches!(
-                c.target,
-                Target::Custom {
-                    kind: ValueKind::DateTime,
-                    ..
-                }
-            ) {
-                c.target = Target::Ignore;
-                c.status = Status::Ignored;
-            }
-        }
-    }
+    let map = decided(&s.map);
     file::save(&config.migration.mapping, &map).unwrap();
     let config_path = dir.path().join("crm-migrate.toml");
     let options = MigrateOptions::default();
