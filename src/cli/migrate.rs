@@ -180,6 +180,12 @@ fn print_summary(s: &RunSummary) {
             t.already_done
         );
     }
+    let records: u64 = s.phases.values().map(|t| t.total()).sum();
+    println!(
+        "records: {records}; requests sent: {}; journal time: {:.1} µs per record",
+        s.requests,
+        s.journal_time.as_secs_f64() * 1e6 / records.max(1) as f64
+    );
     if !s.holds.is_empty() {
         println!("held ({}), awaiting the customer:", s.holds.len());
         for h in s.holds.iter().take(50) {

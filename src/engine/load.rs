@@ -94,6 +94,8 @@ pub struct RunSummary {
     pub cancelled: bool,
     /// Time spent in the journal.
     pub journal_time: Duration,
+    /// Requests sent to Nutshell by the load (retries included; 0 for a dry run's creates).
+    pub requests: u64,
 }
 
 /// How `migrate` ended.
@@ -236,6 +238,7 @@ pub async fn migrate(
             return Err(e.into());
         }
     };
+    let requests = load.sender.client().map_or(0, |c| c.snapshot().sent);
     let failures = journal.failures()?;
     let failures_file = if options.dry_run {
         state_dir.join("dry-run-failures.csv")
@@ -264,6 +267,7 @@ pub async fn migrate(
         blockers,
         cancelled: totals.cancelled,
         journal_time: totals.journal_time,
+        requests,
     }))
 }
 

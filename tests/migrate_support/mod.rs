@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crm_migrate::config::Config;
 use crm_migrate::engine::schema::Destination;
-use crm_migrate::mapping::catalogue::ValueKind;
 use crm_migrate::mapping::file;
-use crm_migrate::mapping::model::{FieldMap, Status, Target};
 use crm_migrate::sandbox::RunningSandbox;
 
 #[path = "../engine_support/mod.rs"]
@@ -19,39 +17,9 @@ pub use engine_support::{SAMPLE, sample, sandbox};
 /// The environment variable the test config names for the API key.
 pub const KEY_ENV: &str = "CRM_MIGRATE_TEST_KEY";
 
-/// The operator's decisions on the proposed sample map: RSoft's "On Hold" deals go to
-/// Qualification (Nutshell's Sales pipeline has no On Hold); "REF-8104" is a referral code, not
-/// an amount in the currency REF; date-time custom columns are dropped (Nutshell's custom fields
-/// are dates, and the schema step would refuse them on a second run).
-pub fn decided(map: &FieldMap) -> FieldMap {
-    let mut map = map.clone();
-    for m in map.modules.values_mut() {
-        for entries in m.values.values_mut() {
-            for e in entries.iter_mut().filter(|e| e.to == "On Hold") {
-                e.to = "Qualification".into();
-                e.status = Status::Edited;
-            }
-        }
-        for c in m.columns.iter_mut() {
-            if c.header == "Referral Code"
-                && let Target::Custom { kind, .. } = &mut c.target
-            {
-                *kind = ValueKind::Text;
-            }
-            if matches!(
-                c.target,
-                Target::Custom {
-                    kind: ValueKind::DateTime,
-                    ..
-                }
-            ) {
-                c.target = Target::Ignore;
-                c.status = Status::Ignored;
-            }
-        }
-    }
-    map
-}
+#[path = "../../examples/load_prepare/decisions.rs"]
+mod decisions;
+pub use decisions::decided;
 
 /// A config for the sample in `dir` (state in `dir/state`), pointing at `sb` over loopback
 /// with a ceiling fast enough for tests, written to `dir/crm-migrate.toml`; the decided map
