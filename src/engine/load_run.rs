@@ -58,6 +58,11 @@ pub struct LoadRun<'a> {
     pub sample: Option<u64>,
     pub events: Events,
     pub cancel: CancellationToken,
+    /// Writes of records settled without a send (held, failed, linked, merged) and registrations,
+    /// committed with the next chunk's intents: one transaction per chunk, not per row. Later
+    /// rows of the same phase never look these up (dependencies cross phases; dedupe keys are
+    /// written with outcomes), so deferring them changes no lookup.
+    pub deferred: std::sync::Mutex<Batch>,
 }
 
 /// What the load did.
@@ -279,9 +284,7 @@ impl LoadRun<'_> {
                             field: None,
                         };
                         if self.sample.is_none() {
-                            self.settle_failed(
-                                journal, phase, &id, "", failure, &mut tally, totals,
-                            )?;
+                            self.settle_failed(phase, &id, "", failure, &mut tally);
                         }
                         continue;
                     }
@@ -346,7 +349,7 @@ impl LoadRun<'_> {
                 field: None,
             };
             if self.sample.is_none() {
-                self.settle_failed(journal, phase, &id, &hash, failure, tally, totals)?;
+                self.settle_failed(phase, &id, &hash, failure, tally);
             }
             return Ok(false);
         };
@@ -359,12 +362,7 @@ impl LoadRun<'_> {
                 return Ok(false);
             }
             if k.state == RecordState::Held {
-                let reasons = journal
-                    .holds()?
-                    .into_iter()
-                    .filter(|h| h.phase == phase && h.rsoft_id == id)
-                    .map(|h| h.reason)
-                    .collect();
+                let reasons = journal.hold_reasons(phase, &id)?;
                 self.report(phase, &id, RecordOutcome::Held { reasons }, tally);
                 return Ok(false);
             }
@@ -407,7 +405,7 @@ impl LoadRun<'_> {
                     let mut batch = Batch::new();
                     batch.register(record);
                     self.fail(&mut batch, phase, &id, failure, tally);
-                    self.write(journal, batch, totals)?;
+                    self.defer(batch);
                     return Ok(false);
                 }
                 Built::Hold { reasons } => {
@@ -418,7 +416,7 @@ impl LoadRun<'_> {
                     let mut batch = Batch::new();
                     batch.register(record);
                     batch.hold(phase, &id, reasons.clone());
-                    self.write(journal, batch, totals)?;
+                    self.defer(batch);
                     self.report(phase, &id, RecordOutcome::Held { reasons }, tally);
                     return Ok(false);
                 }
@@ -441,7 +439,7 @@ impl LoadRun<'_> {
                 }
                 if let Some((kind, key, hit)) = hit {
                     let step = step_keys(&own_plan)[0];
-                    self.dedupe(journal, phase, record, step, kind, &key, hit, tally, totals)?;
+                    self.dedupe(phase, record, step, kind, &key, hit, tally);
                     return Ok(true);
                 }
             }
@@ -477,7 +475,7 @@ impl LoadRun<'_> {
             }
             let mut batch = Batch::new();
             batch.register(record);
-            self.write(journal, batch, totals)?;
+            self.defer(batch);
             chunk.push(Job {
                 phase,
                 rsoft_id: id,
@@ -498,7 +496,8 @@ impl LoadRun<'_> {
         totals: &mut LoadTotals,
     ) -> Result<(), LoadError> {
         if chunk.is_empty() {
-            return Ok(());
+            // Still commit what was deferred: the phase ends here.
+            return self.write(journal, Batch::new(), totals);
         }
         // Intents first, in one transaction, for every create not yet made.
         let mut intents = Batch::new();
@@ -662,7 +661,6 @@ impl LoadRun<'_> {
     #[allow(clippy::too_many_arguments)]
     fn dedupe(
         &self,
-        journal: &mut Journal,
         phase: Phase,
         record: SourceRecord,
         step: u32,
@@ -670,8 +668,7 @@ impl LoadRun<'_> {
         key: &str,
         hit: KeyHit,
         tally: &mut Tally,
-        totals: &mut LoadTotals,
-    ) -> Result<(), LoadError> {
+    ) {
         let id = record.rsoft_id.clone();
         let existing = hit.origin == ORIGIN_EXISTING;
         let what = match kind {
@@ -708,9 +705,8 @@ impl LoadRun<'_> {
             },
         );
         batch.finish(phase, &id, record_state, None);
-        self.write(journal, batch, totals)?;
+        self.defer(batch);
         self.report(phase, &id, outcome, tally);
-        Ok(())
     }
 
     fn fail(&self, batch: &mut Batch, phase: Phase, id: &str, failure: Failure, tally: &mut Tally) {
@@ -729,14 +725,12 @@ impl LoadRun<'_> {
     #[allow(clippy::too_many_arguments)]
     fn settle_failed(
         &self,
-        journal: &mut Journal,
         phase: Phase,
         id: &str,
         hash: &str,
         failure: Failure,
         tally: &mut Tally,
-        totals: &mut LoadTotals,
-    ) -> Result<(), LoadError> {
+    ) {
         let mut batch = Batch::new();
         batch.register(SourceRecord {
             phase,
@@ -745,19 +739,36 @@ impl LoadRun<'_> {
             content_hash: hash.to_string(),
         });
         self.fail(&mut batch, phase, id, failure, tally);
-        self.write(journal, batch, totals)
+        self.defer(batch);
     }
 
+    /// Commit `batch` now, after any deferred writes.
     fn write(
         &self,
         journal: &mut Journal,
         batch: Batch,
         totals: &mut LoadTotals,
     ) -> Result<(), LoadError> {
+        let mut all = self.take_deferred();
+        all.append(batch);
         let t = Instant::now();
-        journal.apply(self.run, batch)?;
+        journal.apply(self.run, all)?;
         totals.journal_time += t.elapsed();
         Ok(())
+    }
+
+    /// Queue `batch` for the next commit.
+    fn defer(&self, batch: Batch) {
+        if let Ok(mut d) = self.deferred.lock() {
+            d.append(batch);
+        }
+    }
+
+    fn take_deferred(&self) -> Batch {
+        self.deferred
+            .lock()
+            .map(|mut d| std::mem::take(&mut *d))
+            .unwrap_or_default()
     }
 
     fn report(&self, phase: Phase, id: &str, outcome: RecordOutcome, tally: &mut Tally) {
