@@ -96,17 +96,16 @@ struct Done {
 
 enum JobEnd {
     Ok,
+    /// Refused at create `step` (nothing made there), or in a follow-up (`None`: every create
+    /// was made, and the next run retries the follow-up).
     Refused {
-        step: usize,
+        step: Option<usize>,
         failure: Failure,
     },
+    /// Create `step` may have been made and the lookup could not tell: left `sending`.
     Unknown {
         step: usize,
         message: String,
-    },
-    /// Every create was made, a follow-up (closing a lead) failed; the next run retries it.
-    FollowUp {
-        failure: Failure,
     },
 }
 
@@ -599,27 +598,11 @@ impl LoadRun<'_> {
                 )
             }
             JobEnd::Refused { step, failure } => {
-                batch.forget(phase, &id, job.steps[step]);
-                batch.finish(phase, &id, RecordState::Failed, Some(failure.clone()));
-                (
-                    phase,
-                    id,
-                    RecordOutcome::Failed {
-                        message: failure.message,
-                        field: failure.field,
-                    },
-                )
-            }
-            JobEnd::FollowUp { failure } => {
-                batch.finish(phase, &id, RecordState::Failed, Some(failure.clone()));
-                (
-                    phase,
-                    id,
-                    RecordOutcome::Failed {
-                        message: failure.message,
-                        field: failure.field,
-                    },
-                )
+                if let Some(step) = step {
+                    batch.forget(phase, &id, job.steps[step]);
+                }
+                let outcome = failed(batch, phase, &id, failure);
+                (phase, id, outcome)
             }
             JobEnd::Unknown { step, message } => {
                 if job.plan.creates[step].entity_type == EntityType::Notes {
@@ -642,15 +625,8 @@ impl LoadRun<'_> {
                         ),
                         field: None,
                     };
-                    batch.finish(phase, &id, RecordState::Failed, Some(failure.clone()));
-                    (
-                        phase,
-                        id,
-                        RecordOutcome::Failed {
-                            message: failure.message,
-                            field: None,
-                        },
-                    )
+                    let outcome = failed(batch, phase, &id, failure);
+                    (phase, id, outcome)
                 }
             }
         }
@@ -710,16 +686,8 @@ impl LoadRun<'_> {
     }
 
     fn fail(&self, batch: &mut Batch, phase: Phase, id: &str, failure: Failure, tally: &mut Tally) {
-        batch.finish(phase, id, RecordState::Failed, Some(failure.clone()));
-        self.report(
-            phase,
-            id,
-            RecordOutcome::Failed {
-                message: failure.message,
-                field: failure.field,
-            },
-            tally,
-        );
+        let outcome = failed(batch, phase, id, failure);
+        self.report(phase, id, outcome, tally);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -781,6 +749,15 @@ impl LoadRun<'_> {
     }
 }
 
+/// Mark a record failed in `batch`; the event that says so.
+fn failed(batch: &mut Batch, phase: Phase, id: &str, failure: Failure) -> RecordOutcome {
+    batch.finish(phase, id, RecordState::Failed, Some(failure.clone()));
+    RecordOutcome::Failed {
+        message: failure.message,
+        field: failure.field,
+    }
+}
+
 fn intent_time(e: &crate::journal::EntityRow) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(&e.at)
         .map(|t| t.with_timezone(&Utc))
@@ -807,7 +784,10 @@ async fn send_job(sender: &Sender, legacy: &str, job: Job) -> Done {
             return Done {
                 job,
                 made,
-                end: JobEnd::Refused { step: i, failure },
+                end: JobEnd::Refused {
+                    step: Some(i),
+                    failure,
+                },
             };
         };
         let mut since = job.ambiguous[i];
@@ -847,7 +827,10 @@ async fn send_job(sender: &Sender, legacy: &str, job: Job) -> Done {
                     return Done {
                         job,
                         made,
-                        end: JobEnd::Refused { step: i, failure },
+                        end: JobEnd::Refused {
+                            step: Some(i),
+                            failure,
+                        },
                     };
                 }
                 StepEnd::Unknown(message) if attempts >= 3 => {
@@ -876,7 +859,10 @@ async fn send_job(sender: &Sender, legacy: &str, job: Job) -> Done {
         return Done {
             job,
             made,
-            end: JobEnd::FollowUp { failure },
+            end: JobEnd::Refused {
+                step: None,
+                failure,
+            },
         };
     }
     Done {
