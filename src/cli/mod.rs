@@ -1,5 +1,5 @@
 //! The command line: one file per command, each a thin caller of the library.
-//! Exit codes are the contract in design.md §4 (`ExitStatus`).
+//! Exit codes are the contract in docs/design.md §4 (`ExitStatus`).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -16,10 +16,11 @@ pub mod discover;
 mod log_file;
 pub mod map;
 pub mod migrate;
+pub mod report;
 pub mod sample_export;
 pub mod sandbox;
 
-/// Exit codes users script against (design.md §4).
+/// Exit codes users script against (docs/design.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
     /// Done, every record accounted for.
@@ -46,11 +47,14 @@ impl From<ExitStatus> for ExitCode {
     version,
     about = "Move an RSoft CRM export into Nutshell CRM"
 )]
+/// The parsed command line.
 pub struct Cli {
+    /// The command to run.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// One subcommand per file of `src/cli/`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Pre-flight: the live API still has every method the tool uses, and the credentials work.
@@ -61,6 +65,8 @@ pub enum Command {
     Map(map::MapArgs),
     /// Load the export into Nutshell: schema, owners, then every record in dependency order.
     Migrate(migrate::MigrateArgs),
+    /// Write the customer's reports (Markdown, one HTML page, CSVs) into the state dir's reports folder.
+    Report(report::ReportArgs),
     /// Write a realistic RSoft export (the bundled sample at scale 1) for demos and benchmarks.
     SampleExport(sample_export::SampleExportArgs),
     /// Run a local Nutshell-compatible server for demos, rehearsals and tests.
@@ -74,6 +80,7 @@ impl Command {
             Command::CheckApi(args) => Some(&args.config),
             Command::Map(args) => Some(&args.config),
             Command::Migrate(args) => Some(&args.config),
+            Command::Report(args) => Some(&args.config),
             Command::Discover(_) | Command::SampleExport(_) | Command::Sandbox(_) => None,
         }
     }
@@ -98,7 +105,10 @@ pub fn main() -> ExitCode {
         Some(Ok(config)) => config.state_dir(),
         _ => Config::default().state_dir(),
     };
-    log_file::init(&state_dir);
+    for warning in log_file::init(&state_dir) {
+        tracing::warn!("{warning}");
+        eprintln!("warning: {warning}");
+    }
     tracing::info!(command = ?cli.command, "start");
     // The one runtime of the process: commands, the client, the sandbox, and later the engine and
     // the wizard all run on it.
@@ -132,13 +142,25 @@ fn run(
     let config = config?;
     let config = || config.context("internal: this command's config file was not loaded");
     match command {
-        Command::CheckApi(_) => check_api::run(config()?, runtime),
+        Command::CheckApi(args) => check_api::run(config()?, args.json, runtime),
         Command::Discover(args) => discover::run(args),
         Command::Map(args) => map::run(args, config()?, runtime),
         Command::Migrate(args) => migrate::run(args, config()?, runtime),
+        Command::Report(args) => report::run(args, config()?),
         Command::SampleExport(args) => sample_export::run(args),
         Command::Sandbox(args) => sandbox::run(args, runtime),
     }
+}
+
+/// The export a command's config names in `[source] export`; `file` is that config file, named
+/// in the error when the key is missing.
+fn configured_export<'a>(config: &'a Config, file: &Path) -> anyhow::Result<&'a Path> {
+    config.source.export.as_deref().with_context(|| {
+        format!(
+            "{} has no [source] export: set it to the RSoft export folder or .zip",
+            file.display()
+        )
+    })
 }
 
 /// The error and its causes on one line. Library errors often quote their cause in their own
