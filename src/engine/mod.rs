@@ -5,6 +5,7 @@
 //! - [`schema`]: the destination account ([`schema::Destination`]) and preparing it.
 //! - [`owners`]: owner reconciliation and owners.toml.
 //! - [`blockers`]: everything that stops a run, all at once.
+//! - [`ready`]: the steps above in one call, for `migrate` and the wizard.
 
 pub mod blockers;
 pub mod event;
@@ -13,5 +14,6 @@ pub mod load_lookups;
 pub mod load_run;
 pub mod load_send;
 pub mod owners;
+pub mod ready;
 pub mod scan;
 pub mod schema;

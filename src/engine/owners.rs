@@ -20,6 +20,7 @@ use crate::discovery::Report;
 use crate::discovery::owners::{OwnerMatch, User as RsoftUser, match_owner, parse_owner};
 use crate::rsoft::Module;
 
+/// Why owners.toml could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum OwnersFileError {
     #[error("cannot read {path}: {source}")]
@@ -500,4 +501,119 @@ pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     f.sync_all()?;
     drop(f);
     std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: i64, name: &str, emails: &[&str]) -> DestinationUser {
+        DestinationUser {
+            id,
+            name: name.into(),
+            emails: emails.iter().map(|e| e.to_string()).collect(),
+            enabled: true,
+        }
+    }
+
+    fn cell(raw: &str, records: u64) -> OwnerCell {
+        OwnerCell {
+            raw: raw.into(),
+            records,
+            modules: BTreeMap::from([(Module::Deals, records)]),
+            samples: vec!["DEAL-1".into()],
+        }
+    }
+
+    #[test]
+    fn emails_match_in_any_case_and_names_only_when_one_user_has_them() {
+        let users = [
+            user(1, "Priya Sharma", &["priya@acme.in"]),
+            user(2, "Priya  Sharma", &["p.sharma@acme.in"]),
+            // One person with two addresses is one user, not two.
+            user(3, "Ravi Kumar", &["ravi@acme.in", "RAVI.K@acme.in"]),
+        ];
+        let cells = [
+            cell("Priya Sharma", 4),
+            cell("PRIYA@ACME.IN", 2),
+            cell("Ravi Kumar", 3),
+            cell("Kumar, Ravi <ravi.k@acme.in>", 1),
+        ];
+        let owners = reconcile(&cells, &users, &OwnersFile::default(), &[]);
+        assert_eq!(owners.user_for("priya@acme.in"), Some(1));
+        assert_eq!(owners.user_for("Ravi Kumar"), Some(3));
+        assert_eq!(owners.user_for("ravi.k@acme.in"), Some(3));
+        let by: Vec<(&str, MatchedBy)> = owners
+            .decisions
+            .iter()
+            .map(|d| (d.key.as_str(), d.by))
+            .collect();
+        assert!(
+            by.contains(&("Ravi Kumar", MatchedBy::DisplayName)),
+            "{by:?}"
+        );
+        assert!(by.contains(&("priya@acme.in", MatchedBy::Email)), "{by:?}");
+        // Two users are called Priya Sharma: never picked.
+        assert!(owners.user_for("Priya Sharma").is_none());
+        let q = &owners.queue.owners;
+        assert_eq!(q.len(), 1, "{q:#?}");
+        let Unresolved::Ambiguous { candidates } = &q[0].why else {
+            panic!("{q:#?}")
+        };
+        let ids: Vec<i64> = candidates.iter().map(|c| c.0).collect();
+        assert_eq!(ids, [1, 2]);
+        let blockers = owners.blockers(&Files {
+            config: "c".into(),
+            mapping: "m".into(),
+            owners: "owners.toml".into(),
+            checklist: "k".into(),
+        });
+        assert_eq!(blockers[0].kind, BlockerKind::AmbiguousOwner);
+        assert!(
+            blockers[0].problem.contains("priya@acme.in")
+                && blockers[0].problem.contains("p.sharma@acme.in"),
+            "{}",
+            blockers[0]
+        );
+    }
+
+    #[test]
+    fn cells_of_one_owner_are_one_entry_and_the_file_wins() {
+        let users = [
+            user(1, "Ravi Kumar", &["ravi@acme.in"]),
+            user(2, "Anil", &["anil@acme.in"]),
+        ];
+        let cells = [
+            cell("Ravi Kumar <RAVI@acme.in>", 2),
+            cell("ravi@acme.in", 5),
+        ];
+        let file = OwnersFile::parse(
+            "[owners]\n\"RAVI@ACME.IN\" = \"anil@acme.in\"\n",
+            Path::new("o"),
+        )
+        .unwrap();
+        let owners = reconcile(&cells, &users, &file, &[]);
+        assert_eq!(owners.decisions.len(), 1, "{owners:#?}");
+        let d = &owners.decisions[0];
+        assert_eq!(
+            (d.key.as_str(), d.user_id, d.by, d.records),
+            ("ravi@acme.in", 2, MatchedBy::OwnersFile, 7)
+        );
+        assert_eq!(d.cells.len(), 2);
+    }
+
+    #[test]
+    fn written_files_read_back_and_keep_the_operators_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("owners.toml");
+        let users = [user(1, "Ravi Kumar", &["ravi@acme.in"])];
+        let cells = [cell("Asha \"AJ\" Rao", 2), cell("Old Owner", 1)];
+        let file = OwnersFile::parse("[owners]\n\"Gone\" = \"ravi@acme.in\"\n", &path).unwrap();
+        let owners = reconcile(&cells, &users, &file, &[]);
+        write_owners_file(&path, &file, &owners).unwrap();
+        let back = OwnersFile::load(&path).unwrap();
+        assert_eq!(back.entries.len(), 3, "{back:?}");
+        assert_eq!(back.entries["Asha \"AJ\" Rao"], "");
+        assert_eq!(back.entries["Gone"], "ravi@acme.in");
+    }
 }

@@ -88,6 +88,18 @@ impl Distinct {
     }
 }
 
+/// The entities a module's tags land on: its own, and for an RSoft lead also the Contact made
+/// for the person (the record builder tags both). Only Accounts, Contacts and Leads have tags.
+fn tag_entities(module: Module) -> &'static [Entity] {
+    match module {
+        Module::Companies => &[Entity::Accounts],
+        Module::Contacts => &[Entity::Contacts],
+        Module::Leads => &[Entity::Leads, Entity::Contacts],
+        Module::Deals => &[Entity::Leads],
+        _ => &[],
+    }
+}
+
 /// Read every record file of `export` once, looking only at the columns `map` gives a role
 /// (owner lookups, tags, `Leads.sources`, the RSoft ID); entries the operator ignored are
 /// skipped. Unreadable rows are skipped here: the load reports each of them.
@@ -120,7 +132,7 @@ pub fn scan(export: &Export, map: &FieldMap) -> Result<ExportScan, ReadError> {
         if !roles.iter().any(|(_, r)| *r != Role::Id) {
             continue;
         }
-        let tag_entity = module.entity().filter(|e| e.has_custom_fields());
+        let tag_entities = tag_entities(module);
         while let Some(row) = reader.next_row() {
             let Ok(row) = row else { continue };
             let id = roles
@@ -160,11 +172,11 @@ pub fn scan(export: &Export, map: &FieldMap) -> Result<ExportScan, ReadError> {
                         }
                     }
                     Role::Tags => {
-                        let Some(entity) = tag_entity else { continue };
-                        let set = tags.entry(entity).or_default();
                         for tag in split_tags(value).unwrap_or_default() {
-                            if !set.add(&tag) {
-                                overflow += 1;
+                            for entity in tag_entities {
+                                if !tags.entry(*entity).or_default().add(&tag) {
+                                    overflow += 1;
+                                }
                             }
                         }
                     }

@@ -28,6 +28,8 @@ pub const CHECKLIST_FILE: &str = "nutshell-setup-checklist.md";
 /// The entities that carry custom fields and tags in Nutshell.
 pub const FIELD_ENTITIES: [Entity; 3] = [Entity::Accounts, Entity::Contacts, Entity::Leads];
 
+/// Why reading or preparing the destination stopped (a blocker is not an error: see
+/// [`HousePlan::blockers`]).
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
     #[error("cannot read the {what} of the Nutshell account: {source}")]
@@ -102,15 +104,23 @@ fn read(what: &'static str) -> impl FnOnce(NutshellError) -> SchemaError {
     move |source| SchemaError::Read { what, source }
 }
 
+/// Every record of a reference list, page by page.
+async fn list_all<T: nutshell::Listed>(
+    client: &Client,
+    what: &'static str,
+) -> Result<Vec<nutshell::Stored<T>>, SchemaError> {
+    client
+        .list::<T>(FindOptions::default())
+        .map_err(read(what))?
+        .all()
+        .await
+        .map_err(read(what))
+}
+
 /// Every user of the account (`findUsers`, paged): the one call that re-reads users after the
 /// admin adds some (the wizard's Owners screen, a re-run).
 pub async fn read_users(client: &Client) -> Result<Vec<DestinationUser>, SchemaError> {
-    let users = client
-        .list::<nutshell::User>(FindOptions::default())
-        .map_err(read("users"))?
-        .all()
-        .await
-        .map_err(read("users"))?;
+    let users = list_all::<nutshell::User>(client, "users").await?;
     Ok(users
         .into_iter()
         .map(|u| {
@@ -171,42 +181,23 @@ impl Destination {
     /// deleted), pipelines and their stages in position order: one find per list, paged.
     /// Errors: the first call that fails, naming what was being read.
     pub async fn read(client: &Client) -> Result<Self, SchemaError> {
-        let all = FindOptions::default;
         let users = read_users(client).await?;
         let custom_fields = read_custom_fields(client).await?;
         let tags = read_tags(client).await?;
         let named = |id: i64, name: Option<String>| name.map(|name| Named { id, name });
-        let sources = client
-            .list::<nutshell::Source>(all())
-            .map_err(read("sources"))?
-            .all()
-            .await
-            .map_err(read("sources"))?
+        let sources = list_all::<nutshell::Source>(client, "sources")
+            .await?
             .into_iter()
             .filter_map(|s| named(s.id, s.fields.name))
             .collect();
-        let activity_types = client
-            .list::<nutshell::ActivityType>(all())
-            .map_err(read("activity types"))?
-            .all()
-            .await
-            .map_err(read("activity types"))?
+        let activity_types = list_all::<nutshell::ActivityType>(client, "activity types")
+            .await?
             .into_iter()
             .filter(|t| t.fields.deleted_time.is_none())
             .filter_map(|t| named(t.id, t.fields.name))
             .collect();
-        let sets = client
-            .list::<nutshell::Stageset>(all())
-            .map_err(read("pipelines"))?
-            .all()
-            .await
-            .map_err(read("pipelines"))?;
-        let mut milestones = client
-            .list::<nutshell::Milestone>(all())
-            .map_err(read("pipeline stages"))?
-            .all()
-            .await
-            .map_err(read("pipeline stages"))?;
+        let sets = list_all::<nutshell::Stageset>(client, "pipelines").await?;
+        let mut milestones = list_all::<nutshell::Milestone>(client, "pipeline stages").await?;
         milestones.sort_by_key(|m| (m.fields.position, m.id));
         let pipelines = sets
             .into_iter()
@@ -245,10 +236,12 @@ impl Destination {
             .find(|u| u.emails.iter().any(|e| same(e, email)))
     }
 
+    /// The user with this id.
     pub fn user(&self, id: i64) -> Option<&DestinationUser> {
         self.users.iter().find(|u| u.id == id)
     }
 
+    /// The custom field of `entity` with this name, in any case.
     pub fn custom_field(&self, entity: Entity, name: &str) -> Option<&FieldDefinition> {
         self.custom_fields
             .get(&entity)?
@@ -256,20 +249,24 @@ impl Destination {
             .find(|f| same(&f.name, name))
     }
 
+    /// Whether `entity` has a tag of this name, in any case (Nutshell refuses a second one).
     pub fn has_tag(&self, entity: Entity, name: &str) -> bool {
         self.tags
             .get(&entity)
             .is_some_and(|t| t.iter().any(|n| same(n, name)))
     }
 
+    /// The lead source of this name, in any case.
     pub fn source(&self, name: &str) -> Option<&Named> {
         self.sources.iter().find(|s| same(&s.name, name))
     }
 
+    /// The activity type of this name, in any case.
     pub fn activity_type(&self, name: &str) -> Option<&Named> {
         self.activity_types.iter().find(|t| same(&t.name, name))
     }
 
+    /// The pipeline (stageset) of this name, in any case.
     pub fn pipeline(&self, name: &str) -> Option<&Pipeline> {
         self.pipelines.iter().find(|p| same(&p.name, name))
     }
@@ -491,6 +488,7 @@ pub struct ChecklistPipeline {
     pub existing: Vec<String>,
 }
 
+/// A stage the admin adds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChecklistStage {
     pub name: String,
@@ -508,6 +506,7 @@ pub struct Checklist {
 }
 
 impl Checklist {
+    /// Nothing for the admin to add.
     pub fn is_empty(&self) -> bool {
         self.pipelines.is_empty() && self.activity_types.is_empty()
     }
@@ -557,7 +556,13 @@ pub fn plan(
         match destination.custom_field(need.entity, &need.name) {
             Some(existing) => {
                 let kind = ValueKind::from_nutshell_custom_type(&existing.field_type);
-                if !need.kind.fits(kind) {
+                // A field this tool created for the kind (a DateTime column makes a Date field)
+                // is the field it fills.
+                let made_for_it = need
+                    .kind
+                    .nutshell_custom_type()
+                    .eq_ignore_ascii_case(existing.field_type.trim());
+                if !made_for_it && !need.kind.fits(kind) {
                     out.blockers.push(block(
                         format!(
                             "it exists in Nutshell as {}, and {} sends {:?} values",
@@ -856,32 +861,37 @@ pub async fn apply(
             }
         }
     }
-    let mut sent_tags = Vec::new();
+    // (entity, tag, Nutshell's refusal): an existing name is refused (someone added it
+    // meanwhile), so the re-read decides; an ambiguous create is decided by the re-read too.
+    let mut sent_tags: Vec<(Entity, String, Option<String>)> = Vec::new();
     for (entity, tags) in &plan.create_tags {
         for tag in tags {
             let what = format!("tag {tag:?} on {}", entity.name());
-            match client.new_tag(tag, entity.name()).await {
-                Ok(_) => sent_tags.push((*entity, tag.clone())),
-                // An existing name is refused: someone added it meanwhile, the re-read shows it.
-                Err(e) => {
-                    if let Some(message) = refusal(e, &what)? {
-                        sent_tags.push((*entity, tag.clone()));
-                        tracing::info!(tag, entity = entity.name(), message, "newTag refused");
-                    }
-                }
-            }
+            let refused = match client.new_tag(tag, entity.name()).await {
+                Ok(_) => None,
+                Err(e) => refusal(e, &what)?,
+            };
+            sent_tags.push((*entity, tag.clone(), refused));
         }
     }
     if !sent_tags.is_empty() {
         destination.tags = read_tags(client).await?;
-        for (entity, tag) in sent_tags {
+        for (entity, tag, refused) in sent_tags {
             if destination.has_tag(entity, &tag) {
-                created.tags.push((entity, tag));
+                if refused.is_none() {
+                    created.tags.push((entity, tag));
+                }
             } else {
                 blockers.push(Blocker {
                     kind: BlockerKind::Tag,
                     item: format!("{} tag {tag:?}", entity.name()),
-                    problem: "Nutshell did not create it".into(),
+                    problem: match refused {
+                        Some(message) => format!("Nutshell refused to create it: {message}"),
+                        None => {
+                            "the create got no clear answer and the tag is not there on re-read"
+                                .into()
+                        }
+                    },
                     fix: "add the tag in Nutshell, or change the tag in the export".into(),
                     file: files.checklist.clone(),
                 });

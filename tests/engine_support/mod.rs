@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crm_migrate::config::Config;
+use crm_migrate::connect;
 use crm_migrate::discovery::{self, Report};
 use crm_migrate::engine::blockers::Files;
 use crm_migrate::engine::schema::Destination;
@@ -21,7 +22,7 @@ pub const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample-exp
 /// A started default sandbox and our client for it.
 pub async fn sandbox() -> (RunningSandbox, Client) {
     let sb = Sandbox::start(SandboxOptions::default()).await.unwrap();
-    let client = crm_migrate::connect::sandbox_client(&sb, &Config::default().load).unwrap();
+    let client = connect::sandbox_client(&sb, &Config::default().load).unwrap();
     (sb, client)
 }
 
