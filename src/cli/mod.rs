@@ -16,8 +16,10 @@ pub mod discover;
 mod log_file;
 pub mod map;
 pub mod migrate;
+pub mod rollback;
 pub mod sample_export;
 pub mod sandbox;
+pub mod verify;
 
 /// Exit codes users script against (design.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,10 +63,14 @@ pub enum Command {
     Map(map::MapArgs),
     /// Load the export into Nutshell: schema, owners, then every record in dependency order.
     Migrate(migrate::MigrateArgs),
+    /// Delete exactly what runs created, newest first (linked, merged and hand-edited records stay).
+    Rollback(rollback::RollbackArgs),
     /// Write a realistic RSoft export (the bundled sample at scale 1) for demos and benchmarks.
     SampleExport(sample_export::SampleExportArgs),
     /// Run a local Nutshell-compatible server for demos, rehearsals and tests.
     Sandbox(sandbox::SandboxArgs),
+    /// Prove the migration: every row in one bucket, our records counted in Nutshell, a field spot-check.
+    Verify(verify::VerifyArgs),
 }
 
 impl Command {
@@ -74,6 +80,8 @@ impl Command {
             Command::CheckApi(args) => Some(&args.config),
             Command::Map(args) => Some(&args.config),
             Command::Migrate(args) => Some(&args.config),
+            Command::Rollback(args) => Some(&args.config),
+            Command::Verify(args) => Some(&args.config),
             Command::Discover(_) | Command::SampleExport(_) | Command::Sandbox(_) => None,
         }
     }
@@ -136,8 +144,10 @@ fn run(
         Command::Discover(args) => discover::run(args),
         Command::Map(args) => map::run(args, config()?, runtime),
         Command::Migrate(args) => migrate::run(args, config()?, runtime),
+        Command::Rollback(args) => rollback::run(args, config()?, runtime),
         Command::SampleExport(args) => sample_export::run(args),
         Command::Sandbox(args) => sandbox::run(args, runtime),
+        Command::Verify(args) => verify::run(args, config()?, runtime),
     }
 }
 
