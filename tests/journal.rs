@@ -137,6 +137,10 @@ fn holds_carry_reasons_and_release_back_to_pending() {
     let holds = j.holds().unwrap();
     assert_eq!(holds.len(), 1);
     assert_eq!(holds[0].reason, "company COMP-404 is not in the export");
+    assert_eq!(
+        j.hold_reasons(Phase::Deals, "DEAL-9").unwrap(),
+        vec!["company COMP-404 is not in the export".to_string()]
+    );
     assert_eq!(j.release_holds(Some(Phase::Accounts)).unwrap(), 0);
     assert_eq!(j.release_holds(None).unwrap(), 1);
     assert!(j.holds().unwrap().is_empty());

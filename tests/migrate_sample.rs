@@ -11,7 +11,25 @@ use crm_migrate::mapping::file;
 use crm_migrate::nutshell::{Params, methods};
 use migrate_support::{SAMPLE, decided, sample, sandbox};
 use serde_json::Value;
+use std::path::Path;
+
+use crm_migrate::sandbox::RunningSandbox;
 use tokio_util::sync::CancellationToken;
+
+/// One `migrate` with default options, as the wizard or the CLI would call it.
+async fn run(config: &Config, config_path: &Path, sb: &RunningSandbox) -> MigrateOutcome {
+    let client = crm_migrate::connect::sandbox_client(sb, &config.load).unwrap();
+    migrate(
+        config,
+        config_path,
+        client,
+        &MigrateOptions::default(),
+        Events::none(),
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap()
+}
 
 #[tokio::test]
 async fn the_sample_blocks_on_deepak_rao_then_loads() {
@@ -27,22 +45,13 @@ async fn the_sample_blocks_on_deepak_rao_then_loads() {
     let map = decided(&s.map);
     file::save(&config.migration.mapping, &map).unwrap();
     let config_path = dir.path().join("crm-migrate.toml");
-    let options = MigrateOptions::default();
 
-    let first = migrate(
-        &config,
-        &config_path,
-        client,
-        &options,
-        Events::none(),
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    drop(client);
+    let first = run(&config, &config_path, &sb).await;
     let MigrateOutcome::Blocked(blockers) = first else {
         panic!("expected a block on Deepak Rao: {first:?}");
     };
-    eprintln!("{}", crm_migrate::engine::blockers::render(&blockers));
+    assert_eq!(blockers.len(), 1, "only the owner blocks: {blockers:?}");
     let owners = std::fs::read_to_string(&config.migration.owners).unwrap();
     assert!(owners.contains("\"Deepak Rao\" = \"\""), "{owners}");
     std::fs::write(
@@ -51,17 +60,7 @@ async fn the_sample_blocks_on_deepak_rao_then_loads() {
     )
     .unwrap();
 
-    let client = crm_migrate::connect::sandbox_client(&sb, &config.load).unwrap();
-    let second = migrate(
-        &config,
-        &config_path,
-        client,
-        &options,
-        Events::none(),
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    let second = run(&config, &config_path, &sb).await;
     let MigrateOutcome::Finished(summary) = second else {
         panic!("expected a finished run: {second:?}");
     };
@@ -177,17 +176,7 @@ async fn the_sample_blocks_on_deepak_rao_then_loads() {
 
     // A re-run sends nothing: every settled record is done earlier.
     let before = sb.stats().creates_committed;
-    let client = crm_migrate::connect::sandbox_client(&sb, &config.load).unwrap();
-    let third = migrate(
-        &config,
-        &config_path,
-        client,
-        &options,
-        Events::none(),
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    let third = run(&config, &config_path, &sb).await;
     let MigrateOutcome::Finished(again) = third else {
         panic!("{third:?}");
     };

@@ -1,5 +1,5 @@
 //! The command line: one file per command, each a thin caller of the library.
-//! Exit codes are the contract in design.md §4 (`ExitStatus`).
+//! Exit codes are the contract in docs/design.md §4 (`ExitStatus`).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -16,12 +16,13 @@ pub mod discover;
 mod log_file;
 pub mod map;
 pub mod migrate;
+pub mod report;
 pub mod rollback;
 pub mod sample_export;
 pub mod sandbox;
 pub mod verify;
 
-/// Exit codes users script against (design.md §4).
+/// Exit codes users script against (docs/design.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
     /// Done, every record accounted for.
@@ -48,11 +49,14 @@ impl From<ExitStatus> for ExitCode {
     version,
     about = "Move an RSoft CRM export into Nutshell CRM"
 )]
+/// The parsed command line.
 pub struct Cli {
+    /// The command to run.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// One subcommand per file of `src/cli/`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Pre-flight: the live API still has every method the tool uses, and the credentials work.
@@ -65,6 +69,8 @@ pub enum Command {
     Migrate(migrate::MigrateArgs),
     /// Delete exactly what runs created, newest first (linked, merged and hand-edited records stay).
     Rollback(rollback::RollbackArgs),
+    /// Write the customer's reports (Markdown, one HTML page, CSVs) into the state dir's reports folder.
+    Report(report::ReportArgs),
     /// Write a realistic RSoft export (the bundled sample at scale 1) for demos and benchmarks.
     SampleExport(sample_export::SampleExportArgs),
     /// Run a local Nutshell-compatible server for demos, rehearsals and tests.
@@ -82,6 +88,7 @@ impl Command {
             Command::Migrate(args) => Some(&args.config),
             Command::Rollback(args) => Some(&args.config),
             Command::Verify(args) => Some(&args.config),
+            Command::Report(args) => Some(&args.config),
             Command::Discover(_) | Command::SampleExport(_) | Command::Sandbox(_) => None,
         }
     }
@@ -106,7 +113,10 @@ pub fn main() -> ExitCode {
         Some(Ok(config)) => config.state_dir(),
         _ => Config::default().state_dir(),
     };
-    log_file::init(&state_dir);
+    for warning in log_file::init(&state_dir) {
+        tracing::warn!("{warning}");
+        eprintln!("warning: {warning}");
+    }
     tracing::info!(command = ?cli.command, "start");
     // The one runtime of the process: commands, the client, the sandbox, and later the engine and
     // the wizard all run on it.
@@ -140,15 +150,27 @@ fn run(
     let config = config?;
     let config = || config.context("internal: this command's config file was not loaded");
     match command {
-        Command::CheckApi(_) => check_api::run(config()?, runtime),
+        Command::CheckApi(args) => check_api::run(config()?, args.json, runtime),
         Command::Discover(args) => discover::run(args),
         Command::Map(args) => map::run(args, config()?, runtime),
         Command::Migrate(args) => migrate::run(args, config()?, runtime),
         Command::Rollback(args) => rollback::run(args, config()?, runtime),
+        Command::Report(args) => report::run(args, config()?),
         Command::SampleExport(args) => sample_export::run(args),
         Command::Sandbox(args) => sandbox::run(args, runtime),
         Command::Verify(args) => verify::run(args, config()?, runtime),
     }
+}
+
+/// The export a command's config names in `[source] export`; `file` is that config file, named
+/// in the error when the key is missing.
+fn configured_export<'a>(config: &'a Config, file: &Path) -> anyhow::Result<&'a Path> {
+    config.source.export.as_deref().with_context(|| {
+        format!(
+            "{} has no [source] export: set it to the RSoft export folder or .zip",
+            file.display()
+        )
+    })
 }
 
 /// The error and its causes on one line. Library errors often quote their cause in their own

@@ -230,6 +230,7 @@ pub async fn migrate(
         sample: options.sample,
         events: events.clone(),
         cancel,
+        deferred: Default::default(),
     };
     let totals = match load.run(&mut journal).await {
         Ok(t) => t,

@@ -58,6 +58,11 @@ pub struct LoadRun<'a> {
     pub sample: Option<u64>,
     pub events: Events,
     pub cancel: CancellationToken,
+    /// Writes of records settled without a send (held, failed, linked, merged) and registrations,
+    /// committed with the next chunk's intents: one transaction per chunk, not per row. Later
+    /// rows of the same phase never look these up (dependencies cross phases; dedupe keys are
+    /// written with outcomes), so deferring them changes no lookup.
+    pub deferred: std::sync::Mutex<Batch>,
 }
 
 /// What the load did.
@@ -91,17 +96,16 @@ struct Done {
 
 enum JobEnd {
     Ok,
+    /// Refused at create `step` (nothing made there), or in a follow-up (`None`: every create
+    /// was made, and the next run retries the follow-up).
     Refused {
-        step: usize,
+        step: Option<usize>,
         failure: Failure,
     },
+    /// Create `step` may have been made and the lookup could not tell: left `sending`.
     Unknown {
         step: usize,
         message: String,
-    },
-    /// Every create was made, a follow-up (closing a lead) failed; the next run retries it.
-    FollowUp {
-        failure: Failure,
     },
 }
 
@@ -285,9 +289,7 @@ impl LoadRun<'_> {
                             field: None,
                         };
                         if self.sample.is_none() {
-                            self.settle_failed(
-                                journal, phase, &id, "", failure, &mut tally, totals,
-                            )?;
+                            self.settle_failed(phase, &id, "", failure, &mut tally);
                         }
                         continue;
                     }
@@ -352,7 +354,7 @@ impl LoadRun<'_> {
                 field: None,
             };
             if self.sample.is_none() {
-                self.settle_failed(journal, phase, &id, &hash, failure, tally, totals)?;
+                self.settle_failed(phase, &id, &hash, failure, tally);
             }
             return Ok(false);
         };
@@ -365,12 +367,7 @@ impl LoadRun<'_> {
                 return Ok(false);
             }
             if k.state == RecordState::Held {
-                let reasons = journal
-                    .holds()?
-                    .into_iter()
-                    .filter(|h| h.phase == phase && h.rsoft_id == id)
-                    .map(|h| h.reason)
-                    .collect();
+                let reasons = journal.hold_reasons(phase, &id)?;
                 self.report(phase, &id, RecordOutcome::Held { reasons }, tally);
                 return Ok(false);
             }
@@ -413,7 +410,7 @@ impl LoadRun<'_> {
                     let mut batch = Batch::new();
                     batch.register(record);
                     self.fail(&mut batch, phase, &id, failure, tally);
-                    self.write(journal, batch, totals)?;
+                    self.defer(batch);
                     return Ok(false);
                 }
                 Built::Hold { reasons } => {
@@ -424,7 +421,7 @@ impl LoadRun<'_> {
                     let mut batch = Batch::new();
                     batch.register(record);
                     batch.hold(phase, &id, reasons.clone());
-                    self.write(journal, batch, totals)?;
+                    self.defer(batch);
                     self.report(phase, &id, RecordOutcome::Held { reasons }, tally);
                     return Ok(false);
                 }
@@ -447,7 +444,7 @@ impl LoadRun<'_> {
                 }
                 if let Some((kind, key, hit)) = hit {
                     let step = step_keys(&own_plan)[0];
-                    self.dedupe(journal, phase, record, step, kind, &key, hit, tally, totals)?;
+                    self.dedupe(phase, record, step, kind, &key, hit, tally);
                     return Ok(true);
                 }
             }
@@ -483,7 +480,7 @@ impl LoadRun<'_> {
             }
             let mut batch = Batch::new();
             batch.register(record);
-            self.write(journal, batch, totals)?;
+            self.defer(batch);
             chunk.push(Job {
                 phase,
                 rsoft_id: id,
@@ -504,7 +501,8 @@ impl LoadRun<'_> {
         totals: &mut LoadTotals,
     ) -> Result<(), LoadError> {
         if chunk.is_empty() {
-            return Ok(());
+            // Still commit what was deferred: the phase ends here.
+            return self.write(journal, Batch::new(), totals);
         }
         // Intents first, in one transaction, for every create not yet made.
         let mut intents = Batch::new();
@@ -606,27 +604,11 @@ impl LoadRun<'_> {
                 )
             }
             JobEnd::Refused { step, failure } => {
-                batch.forget(phase, &id, job.steps[step]);
-                batch.finish(phase, &id, RecordState::Failed, Some(failure.clone()));
-                (
-                    phase,
-                    id,
-                    RecordOutcome::Failed {
-                        message: failure.message,
-                        field: failure.field,
-                    },
-                )
-            }
-            JobEnd::FollowUp { failure } => {
-                batch.finish(phase, &id, RecordState::Failed, Some(failure.clone()));
-                (
-                    phase,
-                    id,
-                    RecordOutcome::Failed {
-                        message: failure.message,
-                        field: failure.field,
-                    },
-                )
+                if let Some(step) = step {
+                    batch.forget(phase, &id, job.steps[step]);
+                }
+                let outcome = failed(batch, phase, &id, failure);
+                (phase, id, outcome)
             }
             JobEnd::Unknown { step, message } => {
                 if job.plan.creates[step].entity_type == EntityType::Notes {
@@ -649,15 +631,8 @@ impl LoadRun<'_> {
                         ),
                         field: None,
                     };
-                    batch.finish(phase, &id, RecordState::Failed, Some(failure.clone()));
-                    (
-                        phase,
-                        id,
-                        RecordOutcome::Failed {
-                            message: failure.message,
-                            field: None,
-                        },
-                    )
+                    let outcome = failed(batch, phase, &id, failure);
+                    (phase, id, outcome)
                 }
             }
         }
@@ -668,7 +643,6 @@ impl LoadRun<'_> {
     #[allow(clippy::too_many_arguments)]
     fn dedupe(
         &self,
-        journal: &mut Journal,
         phase: Phase,
         record: SourceRecord,
         step: u32,
@@ -676,8 +650,7 @@ impl LoadRun<'_> {
         key: &str,
         hit: KeyHit,
         tally: &mut Tally,
-        totals: &mut LoadTotals,
-    ) -> Result<(), LoadError> {
+    ) {
         let id = record.rsoft_id.clone();
         let existing = hit.origin == ORIGIN_EXISTING;
         let what = match kind {
@@ -714,35 +687,24 @@ impl LoadRun<'_> {
             },
         );
         batch.finish(phase, &id, record_state, None);
-        self.write(journal, batch, totals)?;
+        self.defer(batch);
         self.report(phase, &id, outcome, tally);
-        Ok(())
     }
 
     fn fail(&self, batch: &mut Batch, phase: Phase, id: &str, failure: Failure, tally: &mut Tally) {
-        batch.finish(phase, id, RecordState::Failed, Some(failure.clone()));
-        self.report(
-            phase,
-            id,
-            RecordOutcome::Failed {
-                message: failure.message,
-                field: failure.field,
-            },
-            tally,
-        );
+        let outcome = failed(batch, phase, id, failure);
+        self.report(phase, id, outcome, tally);
     }
 
     #[allow(clippy::too_many_arguments)]
     fn settle_failed(
         &self,
-        journal: &mut Journal,
         phase: Phase,
         id: &str,
         hash: &str,
         failure: Failure,
         tally: &mut Tally,
-        totals: &mut LoadTotals,
-    ) -> Result<(), LoadError> {
+    ) {
         let mut batch = Batch::new();
         batch.register(SourceRecord {
             phase,
@@ -751,19 +713,36 @@ impl LoadRun<'_> {
             content_hash: hash.to_string(),
         });
         self.fail(&mut batch, phase, id, failure, tally);
-        self.write(journal, batch, totals)
+        self.defer(batch);
     }
 
+    /// Commit `batch` now, after any deferred writes.
     fn write(
         &self,
         journal: &mut Journal,
         batch: Batch,
         totals: &mut LoadTotals,
     ) -> Result<(), LoadError> {
+        let mut all = self.take_deferred();
+        all.append(batch);
         let t = Instant::now();
-        journal.apply(self.run, batch)?;
+        journal.apply(self.run, all)?;
         totals.journal_time += t.elapsed();
         Ok(())
+    }
+
+    /// Queue `batch` for the next commit.
+    fn defer(&self, batch: Batch) {
+        if let Ok(mut d) = self.deferred.lock() {
+            d.append(batch);
+        }
+    }
+
+    fn take_deferred(&self) -> Batch {
+        self.deferred
+            .lock()
+            .map(|mut d| std::mem::take(&mut *d))
+            .unwrap_or_default()
     }
 
     fn report(&self, phase: Phase, id: &str, outcome: RecordOutcome, tally: &mut Tally) {
@@ -773,6 +752,15 @@ impl LoadRun<'_> {
             rsoft_id: id.to_string(),
             outcome,
         });
+    }
+}
+
+/// Mark a record failed in `batch`; the event that says so.
+fn failed(batch: &mut Batch, phase: Phase, id: &str, failure: Failure) -> RecordOutcome {
+    batch.finish(phase, id, RecordState::Failed, Some(failure.clone()));
+    RecordOutcome::Failed {
+        message: failure.message,
+        field: failure.field,
     }
 }
 
@@ -802,7 +790,10 @@ async fn send_job(sender: &Sender, legacy: &str, job: Job) -> Done {
             return Done {
                 job,
                 made,
-                end: JobEnd::Refused { step: i, failure },
+                end: JobEnd::Refused {
+                    step: Some(i),
+                    failure,
+                },
             };
         };
         let mut since = job.ambiguous[i];
@@ -842,7 +833,10 @@ async fn send_job(sender: &Sender, legacy: &str, job: Job) -> Done {
                     return Done {
                         job,
                         made,
-                        end: JobEnd::Refused { step: i, failure },
+                        end: JobEnd::Refused {
+                            step: Some(i),
+                            failure,
+                        },
                     };
                 }
                 StepEnd::Unknown(message) if attempts >= 3 => {
@@ -871,7 +865,10 @@ async fn send_job(sender: &Sender, legacy: &str, job: Job) -> Done {
         return Done {
             job,
             made,
-            end: JobEnd::FollowUp { failure },
+            end: JobEnd::Refused {
+                step: None,
+                failure,
+            },
         };
     }
     Done {

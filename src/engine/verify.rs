@@ -32,7 +32,7 @@ use super::schema::{Destination, SchemaError};
 use crate::config::Config;
 use crate::journal::{EntityState, Journal, JournalError, Phase, RecordState, RunKind};
 use crate::mapping::file::{self, MapFileError};
-use crate::mapping::record::parts::rsoft_id_line;
+use crate::mapping::record::rsoft_id_line;
 use crate::mapping::record::{BuildSettings, Built, FollowUp, Plan, build_record, rsoft_id};
 use crate::nutshell::{Client, EntityType, NutshellError, Params, Timestamp, methods};
 use crate::rsoft::{Export, ReadError};

@@ -100,6 +100,11 @@ impl Batch {
         self.ops.len()
     }
 
+    /// Move every write of `other` to the end of this batch.
+    pub fn append(&mut self, mut other: Batch) {
+        self.ops.append(&mut other.ops);
+    }
+
     /// Add a source record as `pending` if the journal does not know it. A known record that
     /// is still pending or failed takes the new content hash; a settled one keeps its own.
     pub fn register(&mut self, record: SourceRecord) {

@@ -317,6 +317,16 @@ impl Journal {
         Ok(out)
     }
 
+    /// The active hold reasons of one record.
+    pub fn hold_reasons(&self, phase: Phase, rsoft_id: &str) -> Result<Vec<String>, JournalError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT h.reason FROM holds h JOIN ledger l ON l.id = h.ledger_id
+             WHERE l.phase = ?1 AND l.rsoft_id = ?2 AND h.released_at IS NULL ORDER BY h.rowid",
+        )?;
+        let rows = stmt.query_map((phase.as_str(), rsoft_id), |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Records in state failed, with the last error.
     pub fn failures(&self) -> Result<Vec<FailureRow>, JournalError> {
         let mut stmt = self.conn.prepare_cached(

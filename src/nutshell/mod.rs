@@ -2,12 +2,13 @@
 //! HTTPS with Basic auth, typed records, a pre-flight check of the live API, and an adaptive
 //! throttle whose every failure is classified (retry-safe, ambiguous, stale rev, permanent).
 //!
-//! Method and parameter names live only in [`methods`]; the shapes in nutshell-api.md.
+//! Method and parameter names live only in [`methods`]; the shapes in docs/nutshell-api.md.
 
 pub mod client;
 pub mod endpoint;
 pub mod entity_type;
 pub mod error;
+pub mod loose;
 pub mod methods;
 pub mod preflight;
 pub mod retry;

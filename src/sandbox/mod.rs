@@ -1,7 +1,7 @@
 //! A local server that behaves as Nutshell's API does: JSON-RPC 2.0 at `/api/v1/json` with Basic
 //! auth, the method description on GET, REST custom-field creation, Nutshell's entity shapes and
 //! its strictness, plus knobs (latency, rate limit, faults, dropped connections) for rehearsals and
-//! tests. Held to `nutshell-api.md`, not to our client.
+//! tests. Held to `docs/nutshell-api.md`, not to our client.
 //!
 //! In async code: `let sb = Sandbox::start(SandboxOptions::default()).await?;` then point a client
 //! at `sb.endpoint()` with `sb.credentials()`. Sync callers use [`Sandbox::start_blocking`], which
@@ -12,11 +12,14 @@ mod errors;
 mod faults;
 mod find;
 mod links;
+mod mentions;
 mod methods;
 mod persist;
 mod rest;
 mod rpc;
+mod schema;
 mod server;
+mod shared;
 mod smd;
 mod store;
 mod strict;
@@ -43,7 +46,7 @@ pub use smd::ENDPOINT_PATH;
 pub use store::{Entity, REV_IGNORE};
 
 use persist::StateFile;
-use server::Shared;
+use shared::Shared;
 use store::Store;
 
 /// The address `crm-migrate sandbox` listens on unless told otherwise.

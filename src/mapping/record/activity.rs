@@ -1,5 +1,5 @@
-//! RSoft Activity → a Nutshell Activity, or a Note for RSoft note activities (design.md §2,
-//! nutshell-api.md "What the load must know").
+//! RSoft Activity → a Nutshell Activity, or a Note for RSoft note activities (docs/design.md §2,
+//! docs/nutshell-api.md "What the load must know").
 //!
 //! - Calls, meetings, emails, SMS…: an Activity of the mapped type at its original start and end
 //!   (declared zone → UTC), status through the activity-status map (no status column: logged),
@@ -16,7 +16,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::columns::{Cell, Context, Read, Stop, Val, moment, nutshell_time};
+use super::columns::{Cell, Context, Read, Stop, Val, contact_ref, put_span};
 use super::parts::{
     array, choice, note_on, paragraphs, put, record_create, record_word, rsoft_id_line,
 };
@@ -27,6 +27,7 @@ use crate::mapping::model::AS_NOTE;
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
 
+/// The plan for one row of this module, or why not (the rules are in this file's header).
 pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let rsoft_id = read.rsoft_id(ctx.module);
     let Some(type_cell) = choice(&read, "Activities.activityType").cloned() else {
@@ -73,7 +74,7 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
             .into_iter()
             .chain(folded_type)
             .chain(related.lines)
-            .chain(ctx.note_lines(&read, &[]))
+            .chain([ctx.note_lines(&read, &[]).join("\n")])
             .chain([rsoft_id_line(ctx.module, &rsoft_id)]),
     );
     put(&mut body, "description", description.map(Value::from));
@@ -114,33 +115,14 @@ fn times(ctx: &Context<'_>, read: &mut Read, body: &mut Map<String, Value>) {
             (start_cell.clone(), start)
         }
     };
-    let all_day = matches!(start, crate::mapping::transform::When::Date(_));
-    let pair = (moment(start, ctx.settings), moment(end, ctx.settings));
-    match pair {
-        (Ok(s), Ok(e)) if e < s => {
-            read.problem(
-                &end_cell,
-                format!("ends before it starts ({})", start_cell.text()),
-            );
-        }
-        (Err(reason), _) => read.problem(&start_cell, reason),
-        (_, Err(reason)) => read.problem(&end_cell, reason),
-        _ => {}
-    }
-    for (key, w, cell) in [
-        ("startTime", start, &start_cell),
-        ("endTime", end, &end_cell),
-    ] {
-        match nutshell_time(w, ctx.settings) {
-            Ok(t) => {
-                body.insert(key.into(), Value::from(t));
-            }
-            Err(reason) => read.problem(cell, reason),
-        }
-    }
-    if all_day {
-        body.insert("isAllDay".into(), Value::from(true));
-    }
+    put_span(
+        ctx,
+        read,
+        body,
+        (&start_cell, start),
+        (&end_cell, end),
+        "ends before it starts",
+    );
 }
 
 /// 0 scheduled, 1 logged, 2 cancelled through the activity-status map; logged without a column.
@@ -214,8 +196,7 @@ fn related(ctx: &Context<'_>, read: &mut Read) -> Related {
     match module {
         Module::Contacts => {
             if let Some(c) = find(read, EntityType::Contacts) {
-                out.participants
-                    .push(json!({"entityType": EntityType::Contacts, "id": c}));
+                out.participants.push(contact_ref(c));
             }
         }
         Module::Leads => {
@@ -223,8 +204,7 @@ fn related(ctx: &Context<'_>, read: &mut Read) -> Related {
                 out.leads.push(json!({ "id": l }));
             }
             if let Some(c) = find(read, EntityType::Contacts) {
-                out.participants
-                    .push(json!({"entityType": EntityType::Contacts, "id": c}));
+                out.participants.push(contact_ref(c));
             }
         }
         Module::Deals => {
@@ -286,7 +266,7 @@ fn note(ctx: &Context<'_>, mut read: Read, rsoft_id: &str) -> Result<Plan, Stop>
             .into_iter()
             .chain(read.text("Activities.name").map(str::to_string))
             .chain(read.text("Activities.description").map(str::to_string))
-            .chain(ctx.note_lines(&read, &[])),
+            .chain([ctx.note_lines(&read, &[]).join("\n")]),
     )
     .unwrap_or_default();
     let creates = anchor
@@ -297,4 +277,224 @@ fn note(ctx: &Context<'_>, mut read: Read, rsoft_id: &str) -> Result<Plan, Stop>
         creates,
         ..empty_plan()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::fixture::*;
+    use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind};
+    use crate::mapping::model::{AS_NOTE, RelatedPart, Target};
+    use crate::mapping::record::{RecordRef, Resolution};
+    use crate::nutshell::EntityType;
+    use crate::rsoft::Module;
+
+    fn activity_map() -> crate::mapping::model::FieldMap {
+        use ValueMapKind::{ActivityStatus, ActivityType};
+        map(
+            Module::Activities,
+            &[
+                ("Activity ID", Target::LegacyId),
+                ("Type", field("Activities.activityType")),
+                ("Subject", field("Activities.name")),
+                ("Description", field("Activities.description")),
+                (
+                    "Related To",
+                    Target::Related {
+                        part: RelatedPart::Module,
+                    },
+                ),
+                (
+                    "Related ID",
+                    Target::Related {
+                        part: RelatedPart::Id,
+                    },
+                ),
+                ("Start", field("Activities.startTime")),
+                ("End", field("Activities.endTime")),
+                ("Status", field("Activities.status")),
+                ("Owner", lookup(Entity::Users, ByOwner)),
+                ("Created On", note("Created On")),
+                ("Region", custom("Region", ValueKind::Text)),
+            ],
+            &[
+                (ActivityType, "Call", "Phone Call", None),
+                (ActivityType, "WhatsApp", "Phone Call", None),
+                (ActivityType, "Note", AS_NOTE, None),
+                (ActivityStatus, "Completed", "logged", None),
+                (ActivityStatus, "Cancelled", "cancelled", None),
+            ],
+        )
+    }
+
+    fn act(cells: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+        with(
+            &[
+                ("Activity ID", "ACT-1"),
+                ("Type", "Call"),
+                ("Subject", "Pricing call"),
+                ("Description", "Discussed @[price]"),
+                ("Related To", "Lead"),
+                ("Related ID", "LEAD-3"),
+                ("Start", "13/01/2026 07:43 PM"),
+                ("End", "13/01/2026 08:13 PM"),
+                ("Status", "Completed"),
+                ("Owner", "Anil Mehta <ANIL.MEHTA@acme.in>"),
+            ],
+            cells,
+        )
+    }
+
+    fn act_lookups() -> crate::mapping::record::MemoryLookups {
+        let mut l = lookups();
+        with_users(&mut l, &[("Anil Mehta <ANIL.MEHTA@acme.in>", 13)]);
+        l.activity_types.insert("Phone Call".into(), found(1));
+        with_record(
+            &mut l,
+            Module::Leads,
+            "LEAD-3",
+            EntityType::Leads,
+            found(30),
+        );
+        with_record(
+            &mut l,
+            Module::Leads,
+            "LEAD-3",
+            EntityType::Contacts,
+            found(31),
+        );
+        with_record(
+            &mut l,
+            Module::Companies,
+            "COMP-1",
+            EntityType::Accounts,
+            found(5),
+        );
+        l
+    }
+
+    #[test]
+    fn a_logged_activity_at_its_original_time_in_utc_with_its_links() {
+        let p = plan(build(
+            Module::Activities,
+            &activity_map(),
+            &act(&[]),
+            &act_lookups(),
+        ));
+        assert_eq!(
+            p.creates[0].params,
+            json!({"activity": {
+                "name": "Pricing call",
+                "activityTypeId": 1,
+                "startTime": "2026-01-13T14:13:00Z",
+                "endTime": "2026-01-13T14:43:00Z",
+                "status": 1,
+                "participants": [
+                    {"entityType": "Users", "id": 13},
+                    {"entityType": "Contacts", "id": 31}
+                ],
+                "leads": [{"id": 30}],
+                "description": "Discussed \\@[price]\n\nRSoft type: Call\n\nRSoft activity ID: ACT-1"
+            }})
+        );
+        assert!(p.caveats.is_empty());
+    }
+
+    #[test]
+    fn no_end_ends_at_the_start_and_a_date_is_all_day() {
+        let r = act(&[
+            ("End", ""),
+            ("Type", "WhatsApp"),
+            ("Related To", "Company"),
+            ("Related ID", "COMP-1"),
+            ("Status", "Cancelled"),
+            ("Region", "West"),
+        ]);
+        let p = plan(build(
+            Module::Activities,
+            &activity_map(),
+            &r,
+            &act_lookups(),
+        ));
+        let a = &p.creates[0].params["activity"];
+        assert_eq!(a["endTime"], a["startTime"]);
+        assert_eq!(a["status"], 2);
+        assert!(a.get("leads").is_none());
+        assert_eq!(
+            a["description"],
+            "Discussed \\@[price]\n\nRSoft type: WhatsApp\n\nAbout RSoft company COMP-1\n\nRegion: West\n\nRSoft activity ID: ACT-1"
+        );
+        assert!(p.caveats[0].contains("no end time"));
+        let r = act(&[("Start", "13/01/2026"), ("End", "")]);
+        let p = plan(build(
+            Module::Activities,
+            &activity_map(),
+            &r,
+            &act_lookups(),
+        ));
+        let a = &p.creates[0].params["activity"];
+        assert_eq!(a["startTime"], "2026-01-13T00:00:00+05:30");
+        assert_eq!(a["isAllDay"], true);
+    }
+
+    #[test]
+    fn a_held_related_record_holds_and_bad_times_are_problems() {
+        let mut l = act_lookups();
+        with_record(
+            &mut l,
+            Module::Leads,
+            "LEAD-3",
+            EntityType::Leads,
+            Resolution::Held("orphan".into()),
+        );
+        let reasons = held(build(Module::Activities, &activity_map(), &act(&[]), &l));
+        assert!(
+            reasons[0]
+                .reason
+                .contains("related lead LEAD-3 is held: orphan")
+        );
+        let r = act(&[("End", "13/01/2026 07:00 PM"), ("Start", "")]);
+        let p = problems(build(
+            Module::Activities,
+            &activity_map(),
+            &r,
+            &act_lookups(),
+        ));
+        assert!(p[0].reason.contains("no start time"), "{p:?}");
+        let r = act(&[("End", "13/01/2026 07:00 PM")]);
+        let p = problems(build(
+            Module::Activities,
+            &activity_map(),
+            &r,
+            &act_lookups(),
+        ));
+        assert_eq!(p[0].column, "End");
+        assert!(p[0].reason.contains("ends before it starts"));
+    }
+
+    #[test]
+    fn an_rsoft_note_is_a_note_with_its_time_and_author_first() {
+        let mut l = act_lookups();
+        l.anchors.insert(
+            (Module::Leads, "LEAD-3".into()),
+            Resolution::Found(RecordRef {
+                entity_type: EntityType::Leads,
+                id: 30,
+            }),
+        );
+        let r = act(&[("Type", "Note"), ("Created On", "13/01/2026 07:43 PM")]);
+        let p = plan(build(Module::Activities, &activity_map(), &r, &l));
+        assert_eq!(p.creates.len(), 1);
+        assert_eq!(
+            p.creates[0].params,
+            json!({
+                "entity": {"entityType": "Leads", "id": 30},
+                "note": "[RSoft note ACT-1 · 2026-01-13 19:43 Asia/Kolkata (+05:30) = 2026-01-13T14:13:00Z · by Anil Mehta <ANIL.MEHTA@acme.in>]\n\nPricing call\n\nDiscussed \\@[price]\n\nCreated On: 2026-01-13 19:43 Asia/Kolkata (+05:30) = 2026-01-13T14:13:00Z"
+            })
+        );
+        l.anchors.clear();
+        let reasons = held(build(Module::Activities, &activity_map(), &r, &l));
+        assert_eq!(reasons[0].column, "Related ID");
+    }
 }

@@ -371,6 +371,11 @@ pub fn user_ref(id: i64) -> Value {
     json!({"entityType": EntityType::Users, "id": id})
 }
 
+/// `{entityType: "Contacts", id}`, as activity participants name contacts.
+pub fn contact_ref(id: i64) -> Value {
+    json!({"entityType": EntityType::Contacts, "id": id})
+}
+
 /// `{entityType, id}` for a record reference in a payload.
 pub fn record_ref(r: RecordRef) -> Value {
     json!({"entityType": r.entity_type, "id": r.id})
@@ -385,6 +390,34 @@ pub fn nutshell_time(when: When, settings: &BuildSettings) -> Result<String, Str
         When::Instant(_) => moment.to_rfc3339_opts(SecondsFormat::AutoSi, true),
         When::Date(_) => moment.to_rfc3339_opts(SecondsFormat::AutoSi, false),
     })
+}
+
+/// An activity's `startTime` and `endTime` (and `isAllDay` for a calendar-date start) from two
+/// cells; an end before its start is a problem on the end cell, saying `backwards`.
+pub fn put_span(
+    ctx: &Context<'_>,
+    read: &mut Read,
+    body: &mut Map<String, Value>,
+    (start_cell, start): (&Cell, When),
+    (end_cell, end): (&Cell, When),
+    backwards: &str,
+) {
+    if let (Ok(s), Ok(e)) = (moment(start, ctx.settings), moment(end, ctx.settings))
+        && e < s
+    {
+        read.problem(end_cell, format!("{backwards} ({})", start_cell.text()));
+    }
+    for (key, when, cell) in [("startTime", start, start_cell), ("endTime", end, end_cell)] {
+        match nutshell_time(when, ctx.settings) {
+            Ok(t) => {
+                body.insert(key.into(), Value::from(t));
+            }
+            Err(reason) => read.problem(cell, reason),
+        }
+    }
+    if matches!(start, When::Date(_)) {
+        body.insert("isAllDay".into(), Value::from(true));
+    }
 }
 
 /// The moment a date or time stands for: a calendar date is its local midnight in the export's
@@ -414,6 +447,12 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
             header: entry.header.clone(),
             raw: raw.to_string(),
         };
+        if let Err(reason) = applies(ctx.module, &entry.target) {
+            if !cell.text().is_empty() {
+                read.problem(&cell, reason);
+            }
+            continue;
+        }
         match &entry.target {
             Target::LegacyId => read.legacy_id = Some(cell),
             Target::Ignore | Target::Unmapped => {}
@@ -442,6 +481,14 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                 }
                 Err(e) => read.problem(&cell, e.reason),
             },
+            // Activities, tasks and notes have no custom fields: the value is a line of text.
+            Target::Custom { name, .. } if !has_custom_fields(ctx.module) => {
+                read.notes.push(NoteLine {
+                    label: name.clone(),
+                    canonical: ctx.module.canonical_header(&cell.header),
+                    cell,
+                })
+            }
             Target::Custom { name, kind, .. } => match custom_value(ctx, *kind, &cell) {
                 Ok(Some((v, caveat))) => {
                     read.custom.insert(name.clone(), v);
@@ -490,6 +537,65 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
         }
     }
     read
+}
+
+fn has_custom_fields(module: Module) -> bool {
+    module.entity().is_some_and(Entity::has_custom_fields)
+}
+
+/// Whether a module's builder reads a target, so that no mapped value is silently dropped: the
+/// standard fields of the entity it makes (and an RSoft lead's person's `Contacts.*`), the
+/// lookups it resolves, related-record parts on activities, tags where Nutshell has them.
+fn applies(module: Module, target: &Target) -> Result<(), String> {
+    use Entity::{Accounts, Contacts, Leads, Notes, Tasks, Users};
+    let entity = module.entity();
+    let fields_of = |e: Entity| entity == Some(e) || (module == Module::Leads && e == Contacts);
+    let ok = match target {
+        Target::Field { field } => field
+            .split_once('.')
+            .and_then(|(e, _)| {
+                [Accounts, Contacts, Leads, Entity::Activities, Tasks, Notes]
+                    .into_iter()
+                    .find(|x| x.name() == e)
+            })
+            .is_some_and(fields_of),
+        Target::Lookup { entity: Users, by } => *by == LookupKey::Owner,
+        Target::Lookup {
+            entity: Accounts,
+            by,
+        } => {
+            matches!(
+                module,
+                Module::Contacts | Module::Leads | Module::Deals | Module::Tickets
+            ) && matches!(by, LookupKey::RsoftId | LookupKey::Name)
+        }
+        Target::Lookup {
+            entity: Contacts,
+            by,
+        } => {
+            matches!(module, Module::Deals | Module::Tickets)
+                && matches!(by, LookupKey::RsoftId | LookupKey::Email)
+        }
+        Target::Lookup { entity: Tasks, by } => {
+            module == Module::TicketMessages && *by == LookupKey::RsoftId
+        }
+        Target::Lookup { .. } => false,
+        Target::Related { .. } => module == Module::Activities,
+        Target::Tags => has_custom_fields(module),
+        Target::Custom { .. }
+        | Target::Note { .. }
+        | Target::LegacyId
+        | Target::Ignore
+        | Target::Unmapped => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "mapping.toml sends this column of {module} to {}, which a {module} row does not fill; map it to a note line or ignore it",
+            target.describe()
+        ))
+    }
 }
 
 /// The currency a `Leads.value.currency` column names for this row, upper-cased.

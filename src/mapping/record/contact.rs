@@ -11,6 +11,7 @@ use super::parts::{address, custom_fields, lines_note, list, put, record_create,
 use crate::mapping::transform::split_full_name;
 use crate::nutshell::EntityType;
 
+/// The plan for one row of this module, or why not (the rules are in this file's header).
 pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let rsoft_id = read.rsoft_id(ctx.module);
     let name = person_name(&mut read);
@@ -45,7 +46,7 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
 
 /// The person's display name from `Contacts.name` (a full name, `Family, Given` read right,
 /// honorifics dropped) or `Contacts.givenName` + `Contacts.familyName`. Nutshell takes `name` as
-/// one string and splits it itself (nutshell-api.md). `None` when no such column has a value; a
+/// one string and splits it itself (docs/nutshell-api.md). `None` when no such column has a value; a
 /// full name the transform rejects is a problem.
 pub fn person_name(read: &mut Read) -> Option<String> {
     if let Some((cell, _)) = read.first("Contacts.name").cloned() {
@@ -105,4 +106,108 @@ pub fn contact_body(
         account.map(|id| json!([{ "id": id }])),
     );
     body
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::fixture::*;
+    use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind};
+    use crate::mapping::model::Target;
+    use crate::mapping::record::Resolution;
+    use crate::nutshell::EntityType;
+    use crate::rsoft::Module;
+
+    fn contact_map() -> crate::mapping::model::FieldMap {
+        map(
+            Module::Contacts,
+            &[
+                ("Contact ID", Target::LegacyId),
+                ("First Name", field("Contacts.givenName")),
+                ("Last Name", field("Contacts.familyName")),
+                ("Email", field("Contacts.email")),
+                ("Company ID", lookup(Entity::Accounts, ById)),
+                ("Company Name", lookup(Entity::Accounts, ByName)),
+                (
+                    "Lifecycle Stage",
+                    custom("Lifecycle Stage", ValueKind::Choice),
+                ),
+                ("Birthday", custom("Birthday", ValueKind::Date)),
+            ],
+            &[(ValueMapKind::LifecycleStage, "Customer", "Client", None)],
+        )
+    }
+
+    #[test]
+    fn linked_to_its_account_by_id_else_by_name() {
+        let mut l = lookups();
+        with_record(
+            &mut l,
+            Module::Companies,
+            "COMP-1",
+            EntityType::Accounts,
+            found(5),
+        );
+        l.accounts.insert("sharma textiles".into(), found(6));
+        let r = row(&[
+            ("Contact ID", "CONT-1"),
+            ("First Name", "Lakshmi"),
+            ("Last Name", "D'Souza"),
+            ("Email", "L.DSouza@Gmail.COM"),
+            ("Company ID", "COMP-1"),
+            ("Company Name", "Sharma Textiles Pvt Ltd"),
+            ("Lifecycle Stage", "customer"),
+            ("Birthday", "31-12-1990"),
+        ]);
+        let p = plan(build(Module::Contacts, &contact_map(), &r, &l));
+        assert_eq!(
+            p.creates[0].params,
+            json!({"contact": {
+                "name": "Lakshmi D'Souza",
+                "email": ["L.DSouza@gmail.com"],
+                "accounts": [{"id": 5}],
+                "customFields": {"Lifecycle Stage": "Client", "Birthday": "1990-12-31", "RSoft ID": "CONT-1"}
+            }})
+        );
+        // The id is unknown (its company row failed): the name finds the account, said so.
+        let r2 = row(&[
+            ("Contact ID", "CONT-2"),
+            ("First Name", "Ravi"),
+            ("Company ID", "COMP-9"),
+            ("Company Name", "SHARMA TEXTILES PRIVATE LIMITED"),
+        ]);
+        let p = plan(build(Module::Contacts, &contact_map(), &r2, &l));
+        assert_eq!(
+            p.creates[0].params["contact"]["accounts"],
+            json!([{"id": 6}])
+        );
+        assert!(p.caveats[0].contains("COMP-9"));
+        // A held company holds the contact.
+        with_record(
+            &mut l,
+            Module::Companies,
+            "COMP-9",
+            EntityType::Accounts,
+            Resolution::Held("bad row".into()),
+        );
+        let reasons = held(build(Module::Contacts, &contact_map(), &r2, &l));
+        assert!(reasons[0].reason.contains("held: bad row"));
+    }
+
+    #[test]
+    fn no_name_and_unmapped_lifecycle_are_problems() {
+        let l = lookups();
+        let r = row(&[
+            ("Contact ID", "CONT-3"),
+            ("Email", "a@b.in"),
+            ("Lifecycle Stage", "Evangelist"),
+        ]);
+        let p = problems(build(Module::Contacts, &contact_map(), &r, &l));
+        assert!(p.iter().any(|p| p.reason.contains("has no name")));
+        assert!(
+            p.iter()
+                .any(|p| p.column == "Lifecycle Stage" && p.reason.contains("lifecycle_stage"))
+        );
+    }
 }

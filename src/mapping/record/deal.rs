@@ -1,4 +1,4 @@
-//! RSoft Deal → Nutshell Lead in its mapped pipeline and stage (design.md §2, nutshell-api.md):
+//! RSoft Deal → Nutshell Lead in its mapped pipeline and stage (docs/design.md §2, docs/nutshell-api.md):
 //! `stagesetId` + `milestoneId` through the stage map, value with its currency (exact),
 //! probability → `confidence`, expected close → `dueTime`, owner → `assignee`, primary account
 //! and contacts, tags, custom fields with the RSoft ID. A won, lost or cancelled deal is created
@@ -17,6 +17,7 @@ use crate::mapping::catalogue::{Entity, ValueMapKind};
 use crate::mapping::model::stage_key;
 use crate::nutshell::EntityType;
 
+/// The plan for one row of this module, or why not (the rules are in this file's header).
 pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let rsoft_id = read.rsoft_id(ctx.module);
     if read.lookups_of(Entity::Accounts).is_empty() && read.lookups_of(Entity::Contacts).is_empty()
@@ -216,5 +217,164 @@ pub fn close_status(ctx: &Context<'_>, read: &mut Read) -> Option<CloseStatus> {
             );
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::fixture::*;
+    use crate::mapping::catalogue::{Entity, ValueMapKind};
+    use crate::mapping::model::Target;
+    use crate::mapping::record::{CloseStatus, FollowUp, Resolution, StageIds};
+    use crate::nutshell::EntityType;
+    use crate::rsoft::Module;
+
+    fn deal_map() -> crate::mapping::model::FieldMap {
+        use ValueMapKind::{LeadStatus, Stage};
+        map(
+            Module::Deals,
+            &[
+                ("Deal ID", Target::LegacyId),
+                ("Deal Name", field("Leads.description")),
+                ("Company ID", lookup(Entity::Accounts, ById)),
+                ("Contact ID", lookup(Entity::Contacts, ById)),
+                ("Pipeline", field("Leads.stageset")),
+                ("Stage", field("Leads.milestone")),
+                ("Amount", field("Leads.value")),
+                ("Currency", field("Leads.value.currency")),
+                ("Probability", field("Leads.confidence")),
+                ("Close", field("Leads.dueTime")),
+                ("Status", field("Leads.status")),
+                ("Owner", lookup(Entity::Users, ByOwner)),
+            ],
+            &[
+                (
+                    Stage,
+                    "Sales / Qualification",
+                    "Qualified",
+                    Some("Sales Pipeline"),
+                ),
+                (Stage, "Sales / Won", "Won", Some("Sales Pipeline")),
+                (LeadStatus, "Open", "open", None),
+                (LeadStatus, "Won", "won", None),
+            ],
+        )
+    }
+
+    fn deal_lookups() -> crate::mapping::record::MemoryLookups {
+        let mut l = lookups();
+        with_record(
+            &mut l,
+            Module::Companies,
+            "COMP-1",
+            EntityType::Accounts,
+            found(5),
+        );
+        with_record(
+            &mut l,
+            Module::Contacts,
+            "CONT-1",
+            EntityType::Contacts,
+            found(6),
+        );
+        with_users(&mut l, &[("Priya Sharma", 12)]);
+        for (stage, m) in [("Qualified", 102), ("Won", 105)] {
+            l.stages.insert(
+                ("Sales Pipeline".into(), stage.into()),
+                Resolution::Found(StageIds {
+                    stageset_id: 1,
+                    milestone_id: m,
+                }),
+            );
+        }
+        l
+    }
+
+    fn deal(cells: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+        with(
+            &[
+                ("Deal ID", "DEAL-1"),
+                ("Deal Name", "Racking"),
+                ("Company ID", "COMP-1"),
+                ("Contact ID", "CONT-1"),
+                ("Pipeline", "Sales"),
+                ("Stage", "Qualification"),
+                ("Amount", "₹ 13,74,500.00"),
+                ("Currency", "INR"),
+                ("Probability", "25"),
+                ("Close", "26-09-2025"),
+                ("Status", "Open"),
+                ("Owner", "Priya Sharma"),
+            ],
+            cells,
+        )
+    }
+
+    #[test]
+    fn a_deal_is_a_lead_in_its_pipeline_and_stage() {
+        let p = plan(build(
+            Module::Deals,
+            &deal_map(),
+            &deal(&[]),
+            &deal_lookups(),
+        ));
+        assert_eq!(
+            p.creates[0].params,
+            json!({"lead": {
+                "description": "Racking",
+                "stagesetId": 1,
+                "milestoneId": 102,
+                "value": {"currency": "INR", "amount": "1374500.00"},
+                "confidence": 25,
+                "dueTime": "2025-09-26T00:00:00+05:30",
+                "assignee": {"entityType": "Users", "id": 12},
+                "customFields": {"RSoft ID": "DEAL-1"},
+                "primaryAccount": {"id": 5},
+                "contacts": [{"id": 6}]
+            }})
+        );
+        assert!(p.follow_ups.is_empty());
+    }
+
+    #[test]
+    fn a_won_deal_is_created_open_then_closed() {
+        let r = deal(&[("Stage", "Won"), ("Status", "Won"), ("Probability", "62.5")]);
+        let p = plan(build(Module::Deals, &deal_map(), &r, &deal_lookups()));
+        let lead = &p.creates[0].params["lead"];
+        assert!(lead.get("status").is_none());
+        assert_eq!(lead["milestoneId"], 105);
+        assert_eq!(lead["confidence"], 63);
+        assert!(p.caveats.iter().any(|c| c.contains("rounded to 63")));
+        assert_eq!(
+            p.follow_ups,
+            [FollowUp::CloseLead {
+                lead: 0,
+                status: CloseStatus::Won
+            }]
+        );
+        assert_eq!(CloseStatus::Won.code(), 10);
+    }
+
+    #[test]
+    fn orphans_are_held_and_bad_values_are_problems() {
+        let l = deal_lookups();
+        let orphan = deal(&[("Company ID", ""), ("Contact ID", "")]);
+        let reasons = held(build(Module::Deals, &deal_map(), &orphan, &l));
+        assert!(reasons[0].reason.contains("orphan"), "{reasons:?}");
+        let missing = deal(&[("Company ID", "COMP-404")]);
+        let reasons = held(build(Module::Deals, &deal_map(), &missing, &l));
+        assert_eq!(reasons[0].value, "COMP-404");
+        let bad = deal(&[
+            ("Amount", "$5,000"),
+            ("Probability", "140"),
+            ("Stage", "Nowhere"),
+        ]);
+        let p = problems(build(Module::Deals, &deal_map(), &bad, &l));
+        let columns: Vec<&str> = p.iter().map(|p| p.column.as_str()).collect();
+        assert_eq!(columns, ["Stage", "Amount", "Probability"], "{p:#?}");
+        assert!(p[1].reason.contains("USD") && p[1].reason.contains("INR"));
+        assert!(p[0].reason.contains("[values.deals.stage]"));
     }
 }

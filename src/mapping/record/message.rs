@@ -14,6 +14,7 @@ use crate::rsoft::Module;
 /// The RSoft columns that make a message's first line, not a line of its own.
 const HEADER_COLUMNS: [&str; 2] = ["Sent On", "From"];
 
+/// The plan for one row of this module, or why not (the rules are in this file's header).
 pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let rsoft_id = read.rsoft_id(ctx.module);
     let Some(ticket) = read.lookups_of(Entity::Tasks).into_iter().next() else {
@@ -65,4 +66,68 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
         caveats: Vec::new(),
         anchor: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::fixture::*;
+    use crate::mapping::catalogue::Entity;
+    use crate::mapping::model::Target;
+    use crate::mapping::record::{RecordRef, Resolution};
+    use crate::nutshell::EntityType;
+    use crate::rsoft::Module;
+
+    fn message_map() -> crate::mapping::model::FieldMap {
+        map(
+            Module::TicketMessages,
+            &[
+                ("Message ID", Target::LegacyId),
+                ("Ticket ID", lookup(Entity::Tasks, ById)),
+                ("From", note("From")),
+                ("Sent On", note("Sent On")),
+                ("Body", field("Notes.body")),
+                ("Channel", note("Channel")),
+            ],
+            &[],
+        )
+    }
+
+    #[test]
+    fn a_message_is_a_note_on_its_tickets_record() {
+        let mut l = lookups();
+        l.anchors.insert(
+            (Module::Tickets, "TKT-1".into()),
+            Resolution::Found(RecordRef {
+                entity_type: EntityType::Contacts,
+                id: 6,
+            }),
+        );
+        let r = row(&[
+            ("Message ID", "MSG-1"),
+            ("Ticket ID", "TKT-1"),
+            ("From", "manoj@orion.in"),
+            ("Sent On", "27/12/2025 01:45 PM"),
+            ("Body", "Hi,\nsee Lead-1001"),
+            ("Channel", "email"),
+        ]);
+        let p = plan(build(Module::TicketMessages, &message_map(), &r, &l));
+        assert_eq!(
+            p.creates[0].params,
+            json!({
+                "entity": {"entityType": "Contacts", "id": 6},
+                "note": "[RSoft message MSG-1 on ticket TKT-1 · 2025-12-27 13:45 Asia/Kolkata (+05:30) = 2025-12-27T08:15:00Z · by manoj@orion.in]\n\nHi,\nsee Lead #1001\n\nChannel: email"
+            })
+        );
+        l.anchors.insert(
+            (Module::Tickets, "TKT-1".into()),
+            Resolution::Held("its contact is held".into()),
+        );
+        let reasons = held(build(Module::TicketMessages, &message_map(), &r, &l));
+        assert_eq!(
+            reasons[0].reason,
+            "ticket TKT-1 is held: its contact is held"
+        );
+    }
 }

@@ -8,22 +8,23 @@
 //! hold (a parent or lookup that resolves to nothing or is itself held — released later, never
 //! dropped), or problems (a value a transform rejects, kept with its reason).
 //!
-//! How RSoft objects land is design.md §2 and "What the load must know" in nutshell-api.md; each
-//! module's rules are in its file: [`account`], [`contact`], [`lead`], [`deal`], [`activity`],
-//! [`ticket`], [`message`].
+//! How RSoft objects land is docs/design.md §2 and "What the load must know" in docs/nutshell-api.md; each
+//! module's rules are in its file: `account.rs`, `contact.rs`, `lead.rs`, `deal.rs`,
+//! `activity.rs`, `ticket.rs`, `message.rs`; `columns.rs` reads a row through its map.
 
-pub mod account;
-pub mod activity;
-pub mod columns;
+mod account;
+mod activity;
+mod columns;
 pub mod company;
-pub mod contact;
-pub mod deal;
+mod contact;
+mod deal;
 pub mod hash;
-pub mod lead;
-pub mod message;
-pub mod parts;
+mod lead;
+pub mod memory;
+mod message;
+mod parts;
 pub mod text;
-pub mod ticket;
+mod ticket;
 
 use std::collections::BTreeMap;
 
@@ -38,6 +39,9 @@ use crate::rsoft::{Module, Row, RowRef};
 
 pub use company::company_key;
 pub use hash::{ContentHash, content_hash};
+pub use memory::MemoryLookups;
+pub use parts::rsoft_id_line;
+pub use ticket::TICKET_ACTIVITY_TYPE;
 
 /// How the export writes its values and where the legacy id goes; built once per run from the
 /// config ([`BuildSettings::from_config`]).
@@ -192,6 +196,10 @@ pub enum Role {
     /// The Contact made for the person of an RSoft lead (deduped by email through
     /// [`Lookups::contact_by_email`]; absent from the plan when that contact exists).
     Person,
+    /// The Account made for the company an RSoft lead names when no account has that name yet
+    /// ([`Lookups::account_by_name`] answered missing): the load registers its
+    /// [`company_key`] so later rows naming the company link to it.
+    Company,
     /// A note on a record made by this plan or found by a lookup.
     Note,
 }
@@ -208,7 +216,7 @@ pub struct PlannedCreate {
     pub fills: Vec<Fill>,
 }
 
-/// Nutshell lead statuses a closed lead is set to after its create (nutshell-api.md: no input
+/// Nutshell lead statuses a closed lead is set to after its create (docs/nutshell-api.md: no input
 /// creates a lead already closed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -349,4 +357,143 @@ pub fn build_record(
         Ok(plan) => Built::Plan(plan),
         Err(stop) => stop.into_built(),
     }
+}
+
+/// Small maps and rows for the module builders' tests.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind};
+    use crate::mapping::model::{ColumnEntry, LookupKey, ModuleMap, Status, ValueEntry};
+
+    pub fn settings() -> BuildSettings {
+        BuildSettings::from_config(&Config::default())
+    }
+
+    pub fn field(path: &str) -> Target {
+        Target::Field { field: path.into() }
+    }
+
+    pub fn lookup(entity: Entity, by: LookupKey) -> Target {
+        Target::Lookup { entity, by }
+    }
+
+    pub fn custom(name: &str, kind: ValueKind) -> Target {
+        Target::Custom {
+            name: name.into(),
+            kind,
+            create: true,
+        }
+    }
+
+    pub fn note(label: &str) -> Target {
+        Target::Note {
+            label: label.into(),
+        }
+    }
+
+    /// A map of one module: columns, and value-map entries (kind, from, to, stageset).
+    pub fn map(
+        module: Module,
+        columns: &[(&str, Target)],
+        values: &[(ValueMapKind, &str, &str, Option<&str>)],
+    ) -> FieldMap {
+        let mut m = ModuleMap::default();
+        for (header, target) in columns {
+            m.columns.push(ColumnEntry {
+                header: header.to_string(),
+                target: target.clone(),
+                confidence: 1.0,
+                reason: "test".into(),
+                status: Status::Confirmed,
+            });
+        }
+        for (kind, from, to, stageset) in values {
+            m.values.entry(*kind).or_default().push(ValueEntry {
+                from: from.to_string(),
+                to: to.to_string(),
+                stageset: stageset.map(str::to_string),
+                confidence: 1.0,
+                reason: "test".into(),
+                status: Status::Confirmed,
+            });
+        }
+        let mut map = FieldMap::new("RSoft ID");
+        map.modules.insert(module, m);
+        map
+    }
+
+    pub fn row(cells: &[(&str, &str)]) -> BTreeMap<String, String> {
+        cells
+            .iter()
+            .map(|(h, v)| (h.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// A row of `base` cells with `changes` over them.
+    pub fn with(base: &[(&str, &str)], changes: &[(&str, &str)]) -> BTreeMap<String, String> {
+        let mut r = row(base);
+        r.extend(row(changes));
+        r
+    }
+
+    pub fn found(id: i64) -> Resolution {
+        Resolution::Found(id)
+    }
+
+    pub fn build(
+        module: Module,
+        map: &FieldMap,
+        row: &BTreeMap<String, String>,
+        lookups: &MemoryLookups,
+    ) -> Built {
+        build_record(module, row, map, &settings(), lookups)
+    }
+
+    pub fn plan(built: Built) -> Plan {
+        match built {
+            Built::Plan(p) => p,
+            other => panic!("expected a plan: {other:#?}"),
+        }
+    }
+
+    pub fn held(built: Built) -> Vec<CellReason> {
+        match built {
+            Built::Hold { reasons } => reasons,
+            other => panic!("expected a hold: {other:#?}"),
+        }
+    }
+
+    pub fn problems(built: Built) -> Vec<CellReason> {
+        match built {
+            Built::Problems { problems } => problems,
+            other => panic!("expected problems: {other:#?}"),
+        }
+    }
+
+    /// Users by owner cell.
+    pub fn with_users(lookups: &mut MemoryLookups, users: &[(&str, i64)]) {
+        for (cell, id) in users {
+            lookups.users.insert(cell.to_string(), found(*id));
+        }
+    }
+
+    /// The record of `module` `rsoft_id` of type `t` is `id`.
+    pub fn with_record(
+        lookups: &mut MemoryLookups,
+        module: Module,
+        rsoft_id: &str,
+        t: EntityType,
+        id: Resolution,
+    ) {
+        lookups.records.insert((module, rsoft_id.into(), t), id);
+    }
+
+    pub fn lookups() -> MemoryLookups {
+        MemoryLookups::default()
+    }
+
+    pub use LookupKey::{Name as ByName, Owner as ByOwner, RsoftId as ById};
 }

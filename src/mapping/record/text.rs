@@ -1,5 +1,5 @@
 //! Text as it goes into Nutshell: mentions neutralised, and the first line a note carries in
-//! place of the date and author Nutshell cannot be told (nutshell-api.md, "What the load must
+//! place of the date and author Nutshell cannot be told (docs/nutshell-api.md, "What the load must
 //! know": note text is parsed, `@[Contacts:12]` and "Lead-1234" become links; notes take no date).
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -10,7 +10,8 @@ use crate::mapping::transform::{When, parse_when};
 
 /// Migrated text made inert: `@[` becomes `\@[` (no mention link), and "Lead-NNN" (any case)
 /// becomes "Lead #NNN", so an RSoft lead number never links to the unrelated Nutshell lead that
-/// happens to carry that number.
+/// happens to carry that number. RSoft's own lead ids (`LEAD-3004`) are such text too and read
+/// `LEAD #3004` in notes and descriptions; the legacy-id field keeps them exact.
 pub fn escape_mentions(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut rest = text;

@@ -1,5 +1,5 @@
 //! RSoft Ticket → a Nutshell Task (title, description, assignee, the contact or account it is
-//! about), or a logged Activity, as the ticket-status map says (design.md §2, nutshell-api.md:
+//! about), or a logged Activity, as the ticket-status map says (docs/design.md §2, docs/nutshell-api.md:
 //! no input creates a completed task):
 //!
 //! - `open`: a task.
@@ -13,9 +13,11 @@
 //! activities have no custom fields), with the RSoft ID. The plan's anchor is the contact (else
 //! the account) the ticket is about: its messages' notes go there.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use super::columns::{Cell, Context, Read, Stop, Val, moment, nutshell_time, record_ref};
+use super::columns::{
+    Cell, Context, Read, Stop, Val, contact_ref, nutshell_time, put_span, record_ref,
+};
 use super::parts::{array, choice, note_on, paragraphs, put, record_create, rsoft_id_line};
 use super::text::{escape_mentions, note_header, when_for_people};
 use super::{Plan, RecordRef, Role};
@@ -34,6 +36,7 @@ enum Landing {
 /// activities.
 pub const TICKET_ACTIVITY_TYPE: &str = "Ticket";
 
+/// The plan for one row of this module, or why not (the rules are in this file's header).
 pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let rsoft_id = read.rsoft_id(ctx.module);
     let (landing, status_cell) = landing(ctx, &mut read);
@@ -68,7 +71,7 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
             .into_iter()
             .chain(priority)
             .chain(status_line)
-            .chain(ctx.note_lines(&read, &[]))
+            .chain([ctx.note_lines(&read, &[]).join("\n")])
             .chain([rsoft_id_line(ctx.module, &rsoft_id)]),
     );
     let mut creates = Vec::new();
@@ -83,7 +86,7 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
         body.insert("status".into(), Value::from(1));
         let participants: Vec<Value> = assignee
             .into_iter()
-            .chain(contact.map(|id| json!({"entityType": EntityType::Contacts, "id": id})))
+            .chain(contact.map(contact_ref))
             .collect();
         put(&mut body, "participants", array(participants));
         creates.push(record_create(EntityType::Activities, body));
@@ -211,25 +214,14 @@ fn logged_times(ctx: &Context<'_>, read: &mut Read, body: &mut Map<String, Value
     let (Some(start), Some(end)) = (parse(read, &start_cell), parse(read, &end_cell)) else {
         return;
     };
-    if let (Ok(s), Ok(e)) = (moment(start, ctx.settings), moment(end, ctx.settings))
-        && e < s
-    {
-        read.problem(
-            &end_cell,
-            format!("closed before it was created ({})", start_cell.text()),
-        );
-    }
-    for (key, w, cell) in [
-        ("startTime", start, &start_cell),
-        ("endTime", end, &end_cell),
-    ] {
-        match nutshell_time(w, ctx.settings) {
-            Ok(t) => {
-                body.insert(key.into(), Value::from(t));
-            }
-            Err(reason) => read.problem(cell, reason),
-        }
-    }
+    put_span(
+        ctx,
+        read,
+        body,
+        (&start_cell, start),
+        (&end_cell, end),
+        "closed before it was created",
+    );
 }
 
 /// The note saying a ticket was closed in RSoft, on the record it is about.
@@ -240,7 +232,181 @@ fn closed_note(ctx: &Context<'_>, read: &Read, rsoft_id: &str) -> String {
     let header = note_header(&format!("ticket {rsoft_id} closed"), when.as_deref(), None);
     let title = read.text("Tasks.title").unwrap_or_default();
     format!(
-        "{header}\nTicket {:?} was closed in RSoft. Nutshell cannot create a completed task, so its task (titled [Closed in RSoft]) is open: mark it done once checked.",
-        title
+        "{header}\nTicket “{title}” was closed in RSoft. Nutshell cannot create a completed task, so its task (titled [Closed in RSoft]) is open: mark it done once checked."
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::fixture::*;
+    use crate::mapping::catalogue::{Entity, ValueMapKind};
+    use crate::mapping::model::Target;
+    use crate::mapping::record::{RecordRef, Role};
+    use crate::nutshell::EntityType;
+    use crate::rsoft::Module;
+
+    fn ticket_map(closed_to: &str) -> crate::mapping::model::FieldMap {
+        use ValueMapKind::{ActivityType, TicketPriority, TicketStatus};
+        map(
+            Module::Tickets,
+            &[
+                ("Ticket ID", Target::LegacyId),
+                ("Subject", field("Tasks.title")),
+                ("Description", field("Tasks.description")),
+                ("Status", field("Tasks.status")),
+                ("Priority", field("Tasks.priority")),
+                ("Channel", note("Channel")),
+                ("Contact ID", lookup(Entity::Contacts, ById)),
+                ("Company ID", lookup(Entity::Accounts, ById)),
+                ("Assigned To", lookup(Entity::Users, ByOwner)),
+                ("Created On", note("Created On")),
+                ("Closed On", note("Closed On")),
+            ],
+            &[
+                (TicketStatus, "Open", "open", None),
+                (TicketStatus, "Closed", closed_to, None),
+                (TicketPriority, "Urgent", "high", None),
+                (ActivityType, "Ticket", "Email", None),
+            ],
+        )
+    }
+
+    fn ticket(cells: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+        with(
+            &[
+                ("Ticket ID", "TKT-1"),
+                ("Subject", "Invoice mismatch"),
+                ("Description", "Paid ₹ 10,000"),
+                ("Status", "Open"),
+                ("Priority", "Urgent"),
+                ("Channel", "email"),
+                ("Contact ID", "CONT-1"),
+                ("Company ID", "COMP-1"),
+                ("Assigned To", "ravi@acme.in"),
+                ("Created On", "27/12/2025 01:01 PM"),
+                ("Closed On", ""),
+            ],
+            cells,
+        )
+    }
+
+    fn ticket_lookups() -> crate::mapping::record::MemoryLookups {
+        let mut l = lookups();
+        with_users(&mut l, &[("ravi@acme.in", 11)]);
+        with_record(
+            &mut l,
+            Module::Contacts,
+            "CONT-1",
+            EntityType::Contacts,
+            found(6),
+        );
+        with_record(
+            &mut l,
+            Module::Companies,
+            "COMP-1",
+            EntityType::Accounts,
+            found(5),
+        );
+        l.activity_types.insert("Email".into(), found(3));
+        l
+    }
+
+    #[test]
+    fn an_open_ticket_is_a_task_about_its_contact() {
+        let p = plan(build(
+            Module::Tickets,
+            &ticket_map("completed"),
+            &ticket(&[]),
+            &ticket_lookups(),
+        ));
+        assert_eq!(
+            p.creates[0].params,
+            json!({"task": {
+                "title": "Invoice mismatch",
+                "description": "Paid ₹ 10,000\n\nPriority: high\n\nChannel: email\nCreated On: 2025-12-27 13:01 Asia/Kolkata (+05:30) = 2025-12-27T07:31:00Z\n\nRSoft ticket ID: TKT-1",
+                "assignee": {"entityType": "Users", "id": 11},
+                "entity": {"entityType": "Contacts", "id": 6}
+            }})
+        );
+        assert_eq!(
+            p.anchor,
+            Some(RecordRef {
+                entity_type: EntityType::Contacts,
+                id: 6
+            })
+        );
+    }
+
+    #[test]
+    fn a_closed_ticket_is_never_silently_an_open_task() {
+        let closed = ticket(&[
+            ("Status", "Closed"),
+            ("Closed On", "28/12/2025 10:00 AM"),
+            ("Contact ID", ""),
+        ]);
+        let p = plan(build(
+            Module::Tickets,
+            &ticket_map("completed"),
+            &closed,
+            &ticket_lookups(),
+        ));
+        let task = &p.creates[0].params["task"];
+        assert_eq!(task["title"], "[Closed in RSoft] Invoice mismatch");
+        assert_eq!(task["entity"], json!({"entityType": "Accounts", "id": 5}));
+        assert!(
+            task["description"]
+                .as_str()
+                .unwrap()
+                .contains("RSoft status: Closed")
+        );
+        assert_eq!(p.creates[1].role, Role::Note);
+        assert_eq!(
+            p.creates[1].params["entity"],
+            json!({"entityType": "Accounts", "id": 5})
+        );
+        assert!(
+            p.creates[1].params["note"]
+                .as_str()
+                .unwrap()
+                .starts_with("[RSoft ticket TKT-1 closed · 2025-12-28 10:00 Asia/Kolkata (+05:30) = 2025-12-28T04:30:00Z]\n")
+        );
+
+        let p = plan(build(
+            Module::Tickets,
+            &ticket_map("logged"),
+            &closed,
+            &ticket_lookups(),
+        ));
+        assert_eq!(p.creates.len(), 1);
+        let a = &p.creates[0].params["activity"];
+        assert_eq!(p.creates[0].entity_type, EntityType::Activities);
+        assert_eq!(a["status"], 1);
+        assert_eq!(a["activityTypeId"], 3);
+        assert_eq!(a["startTime"], "2025-12-27T07:31:00Z");
+        assert_eq!(a["endTime"], "2025-12-28T04:30:00Z");
+        assert_eq!(
+            a["participants"],
+            json!([{"entityType": "Users", "id": 11}])
+        );
+    }
+
+    #[test]
+    fn an_unmapped_status_or_a_missing_contact_stops_it() {
+        let p = problems(build(
+            Module::Tickets,
+            &ticket_map("completed"),
+            &ticket(&[("Status", "Escalated")]),
+            &ticket_lookups(),
+        ));
+        assert!(p[0].reason.contains("[values.tickets.ticket_status]"));
+        let reasons = held(build(
+            Module::Tickets,
+            &ticket_map("completed"),
+            &ticket(&[("Contact ID", "CONT-404")]),
+            &ticket_lookups(),
+        ));
+        assert_eq!(reasons[0].value, "CONT-404");
+    }
 }
