@@ -71,9 +71,17 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
             .collect();
 
         for alternatives in required_fields(entity) {
-            let covered = live.iter().any(|c| {
-                matches!(&c.target, Target::Field { field } if alternatives.contains(&field.as_str()))
-            });
+            let fills = |paths: &[&str]| {
+                live.iter().any(|c| {
+                    matches!(&c.target, Target::Field { field } if paths.contains(&field.as_str()))
+                })
+            };
+            // An RSoft lead's Lead takes its description from the person the row also makes
+            // (the record builder derives it from the name and source).
+            let derived = module == Module::Leads
+                && alternatives.contains(&"Leads.description")
+                && fills(&["Contacts.name", "Contacts.givenName", "Contacts.familyName"]);
+            let covered = derived || fills(alternatives);
             if !covered {
                 push(
                     module,
