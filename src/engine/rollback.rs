@@ -70,7 +70,7 @@ pub enum RollbackError {
         rsoft_id: String,
         entity_type: String,
         id: i64,
-        source: NutshellError,
+        source: Box<NutshellError>,
     },
 }
 
@@ -232,7 +232,7 @@ pub async fn rollback(
                         rsoft_id: step.rsoft_id.clone(),
                         entity_type: step.entity_type.clone(),
                         id: step.nutshell_id.unwrap_or_default(),
-                        source,
+                        source: Box::new(source),
                     });
                 }
             }
