@@ -19,6 +19,7 @@ use crate::discovery;
 use crate::mapping::memory::MappingMemory;
 use crate::mapping::model::{CONFIDENCE_THRESHOLD, FieldMap, ModuleMap, Status, Target};
 use crate::mapping::schema::DestinationSchema;
+use crate::mapping::transform::SourceFormat;
 use crate::mapping::validate::{Problem, validate};
 use crate::mapping::{file, source};
 use crate::rsoft::Export;
@@ -68,16 +69,18 @@ pub fn run(
         memory.remember(previous);
         memory.save(&state_dir)?;
     }
-    let map = source::propose_for_export(
+    let (map, value_problems) = source::propose_for_export(
         &export,
         &report,
         &schema,
         &config.migration.legacy_id_field,
         &memory,
         previous.as_ref(),
+        &SourceFormat::from_config(&config),
     )?;
     file::save(path, &map)?;
-    let problems = validate(&map, &schema);
+    let mut problems = validate(&map, &schema);
+    problems.extend(value_problems);
     if args.json {
         let output = MapOutput {
             mapping: path.display().to_string(),

@@ -144,6 +144,9 @@ mod tests {
                 inferred: None,
                 samples: vec!["x".into()],
                 fill_rate: 1.0,
+                check: None,
+                format: Default::default(),
+                flags: Default::default(),
             })
             .collect()
     }

@@ -633,7 +633,7 @@ fn is_money_with_symbol(v: &str) -> bool {
 }
 
 /// `9.82E+09`, `9.19823E+11`, `1E+10`: a number a spreadsheet wrote in scientific notation.
-fn is_scientific(b: &[u8]) -> bool {
+pub(crate) fn is_scientific(b: &[u8]) -> bool {
     let Some(e) = b.iter().position(|c| matches!(c, b'E' | b'e')) else {
         return false;
     };
