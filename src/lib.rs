@@ -7,6 +7,7 @@
 //! The engine never prints and never touches a terminal.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod atomic_file;
 pub mod cli;
 pub mod config;
 pub mod connect;

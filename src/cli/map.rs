@@ -24,6 +24,7 @@ use crate::mapping::validate::{Problem, validate};
 use crate::mapping::{file, source};
 use crate::rsoft::Export;
 
+/// `map`'s flags.
 #[derive(Debug, Args)]
 pub struct MapArgs {
     /// The config file naming the export, the Nutshell endpoint and where mapping.toml goes.

@@ -1,5 +1,5 @@
 //! The command line: one file per command, each a thin caller of the library.
-//! Exit codes are the contract in design.md §4 (`ExitStatus`).
+//! Exit codes are the contract in docs/design.md §4 (`ExitStatus`).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -19,7 +19,7 @@ pub mod report;
 pub mod sample_export;
 pub mod sandbox;
 
-/// Exit codes users script against (design.md §4).
+/// Exit codes users script against (docs/design.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
     /// Done, every record accounted for.
@@ -46,11 +46,14 @@ impl From<ExitStatus> for ExitCode {
     version,
     about = "Move an RSoft CRM export into Nutshell CRM"
 )]
+/// The parsed command line.
 pub struct Cli {
+    /// The command to run.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// One subcommand per file of `src/cli/`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Pre-flight: the live API still has every method the tool uses, and the credentials work.
@@ -98,7 +101,10 @@ pub fn main() -> ExitCode {
         Some(Ok(config)) => config.state_dir(),
         _ => Config::default().state_dir(),
     };
-    log_file::init(&state_dir);
+    for warning in log_file::init(&state_dir) {
+        tracing::warn!("{warning}");
+        eprintln!("warning: {warning}");
+    }
     tracing::info!(command = ?cli.command, "start");
     // The one runtime of the process: commands, the client, the sandbox, and later the engine and
     // the wizard all run on it.

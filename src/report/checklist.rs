@@ -2,7 +2,7 @@
 //! (where it lands in Nutshell and as what type) and each pipeline with its stages, which only
 //! Nutshell's UI can create. Built from the scope report; the Nutshell types are the ones its
 //! custom-field API takes (`Text`, `LongText`, `Currency`, `Date`, `Decision`; `Email`, `Phone`,
-//! `URL` only on leads — nutshell-api.md, "Custom fields").
+//! `URL` only on leads — docs/nutshell-api.md, "Custom fields").
 
 use serde::{Deserialize, Serialize};
 

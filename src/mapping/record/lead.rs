@@ -1,5 +1,5 @@
 //! RSoft Lead → a Contact (the person, created first) + a Nutshell Lead whose `contacts` names
-//! that contact (design.md §2, issue 9): source → Nutshell source, status → the lead-status map
+//! that contact (docs/design.md §2, issue 9): source → Nutshell source, status → the lead-status map
 //! (closed by a follow-up like a deal), stage through the stage map when the map has one
 //! (otherwise Nutshell's default pipeline), score and other custom fields on the Lead, the
 //! conversion columns → a note on the Lead.
