@@ -20,7 +20,7 @@ use crate::mapping::memory::MappingMemory;
 use crate::mapping::model::{CONFIDENCE_THRESHOLD, FieldMap, ModuleMap, Status, Target};
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::transform::SourceFormat;
-use crate::mapping::validate::{Problem, validate};
+use crate::mapping::validate::{DefaultDecision, Problem, stated_defaults, validate};
 use crate::mapping::{file, source};
 use crate::rsoft::Export;
 
@@ -43,6 +43,8 @@ struct MapOutput<'a> {
     /// Where the destination schema came from.
     destination: &'a str,
     map: &'a FieldMap,
+    /// Required fields no column fills, filled by a stated default the operator can change.
+    defaults: &'a [DefaultDecision],
     problems: &'a [Problem],
 }
 
@@ -82,17 +84,28 @@ pub fn run(
     file::save(path, &map)?;
     let mut problems = validate(&map, &schema);
     problems.extend(value_problems);
+    let defaults = stated_defaults(&map);
     if args.json {
         let output = MapOutput {
             mapping: path.display().to_string(),
             destination: &destination,
             map: &map,
+            defaults: &defaults,
             problems: &problems,
         };
         let text = serde_json::to_string_pretty(&output).context("cannot write the map as JSON")?;
         println!("{text}");
     } else {
         print_summary(&map, &problems, &destination, previous.is_some());
+        for d in &defaults {
+            println!(
+                "default: {} {} — {}; {}",
+                d.module.as_str(),
+                d.field,
+                d.rule,
+                d.change
+            );
+        }
         println!(
             "wrote {}: check each entry, set status = \"confirmed\", \"edited\" or \"ignored\", then run `crm-migrate map` again to re-check",
             path.display()

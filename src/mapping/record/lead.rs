@@ -9,9 +9,11 @@
 //!
 //! The person is deduped by email ([`super::Lookups::contact_by_email`]): an existing contact is
 //! linked, not created again. The person's name comes from the `Contacts.name` /
-//! `givenName` / `familyName` columns; when the map has none (RSoft's "Lead Name" usually goes to
-//! `Leads.description`), it is derived from the cell mapped to `Leads.description`, read as a
-//! person's full name, and a caveat says so. The person carries the lead's RSoft ID in the
+//! `givenName` / `familyName` columns (the proposer sends RSoft's "Lead Name" to
+//! `Contacts.name`); when the map has none, it is derived from the cell mapped to
+//! `Leads.description`, read as a person's full name, and a caveat says so. The lead's
+//! description, when no column is mapped to it, is the person's name and source (a caveat
+//! says so). The person carries the lead's RSoft ID in the
 //! legacy-id field, so an ambiguous create of it can be found again.
 
 use serde_json::{Map, Value, json};
@@ -51,11 +53,14 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
         }
         None => ctx.account(&mut read).map(Link::Known),
     };
+    // The person's name, for the lead's description when no column gives one.
+    let mut person_label = None;
     let person = match existing_person(ctx, &mut read) {
         Some(Resolution::Found(id)) => Some(Link::Known(id)),
         Some(Resolution::Held(_)) => None,
         Some(Resolution::Missing) | None => {
             let name = person_name(&mut read).or_else(|| derived_name(&mut read));
+            person_label.clone_from(&name);
             let mut body = contact_body(ctx, &mut read, name, None);
             body.insert(
                 "customFields".into(),
@@ -80,7 +85,14 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
             Some(Link::Planned(creates.len() - 1))
         }
     };
-    let mut lead = record_create(EntityType::Leads, lead_body(ctx, &mut read, &rsoft_id));
+    let mut body = lead_body(ctx, &mut read, &rsoft_id);
+    if !body.contains_key("description") {
+        let label = person_label.or_else(|| read.text("Contacts.name").map(str::to_string));
+        if let Some(description) = derived_description(&mut read, label) {
+            body.insert("description".into(), Value::from(description));
+        }
+    }
+    let mut lead = record_create(EntityType::Leads, body);
     if let Some(a) = account {
         link(
             &mut lead,
@@ -182,6 +194,26 @@ fn existing_person(ctx: &Context<'_>, read: &mut Read) -> Option<Resolution> {
         Resolution::Missing => {}
     }
     Some(found)
+}
+
+/// The lead's description when no column is mapped to `Leads.description`: the person's name and
+/// the lead's source, `Bhavna Joshi (Website)` (the stated default `map` shows,
+/// [`crate::mapping::catalogue::stated_default`]); a problem when there is no name.
+fn derived_description(read: &mut Read, name: Option<String>) -> Option<String> {
+    let Some(name) = name else {
+        read.row_problem(
+            "the lead has no description and no person's name to make one from: map a column to Leads.description or Contacts.name",
+        );
+        return None;
+    };
+    let description = match read.text("Leads.sources") {
+        Some(source) => format!("{name} ({source})"),
+        None => name,
+    };
+    read.caveats.push(format!(
+        "the lead's description {description:?} is made from the person's name and source (no column is mapped to Leads.description)"
+    ));
+    Some(description)
 }
 
 /// The person's name from the cell mapped to `Leads.description` (RSoft's "Lead Name"), when no
