@@ -165,6 +165,15 @@ fn cells_with_several_emails_are_counted() {
     assert_eq!(email.inferred, crm_migrate::rsoft::ValueKind::Email);
     let companies = column(&r, Module::Companies, "Email");
     assert_eq!(companies.flags.multi_valued.lines, vec![2, 4]);
+    // The map sends each address to Nutshell's several emails: a cell of several is not a
+    // failing value, and the whole column's values read.
+    let (map, problems) = map_case("08-multiple-emails-in-cell");
+    let e = entry(&map, Module::Contacts, "Email");
+    assert!(e.confidence >= CONFIDENCE_THRESHOLD, "{e:?}");
+    assert!(
+        problems_of(&problems, Module::Contacts, "Email").is_empty(),
+        "{problems:#?}"
+    );
 }
 
 #[test]

@@ -19,8 +19,8 @@ use super::model::{
 use super::schema::DestinationSchema;
 use super::synonyms::{Spec, Synonym, module_nouns, normalize_header, rows_for};
 use super::transform::{
-    ColumnFormat, email::looks_like_email, parse_bool, parse_date, parse_money, parse_number,
-    parse_when, to_e164,
+    ColumnFormat, cell_values, email::looks_like_email, parse_bool, parse_date, parse_money,
+    parse_number, parse_when, to_e164,
 };
 use super::value_check::ValueCheck;
 use crate::config::DateOrder;
@@ -645,7 +645,11 @@ impl Evidence {
 /// Every kind one value reads as.
 fn kinds_of(value: &str) -> Vec<ValueKind> {
     let mut kinds = Vec::new();
-    if looks_like_email(value) {
+    // A cell of several emails or phones reads as that kind: the load sends each.
+    if cell_values(ValueKind::Email, value)
+        .into_iter()
+        .all(looks_like_email)
+    {
         kinds.push(ValueKind::Email);
     }
     let lower = value.to_ascii_lowercase();
@@ -669,8 +673,9 @@ fn kinds_of(value: &str) -> Vec<ValueKind> {
             kinds.push(ValueKind::Date);
         }
     }
-    let digits = value.chars().filter(char::is_ascii_digit).count();
-    if digits >= 8 && to_e164(value, "IN").is_ok() {
+    let phone =
+        |p: &str| p.chars().filter(char::is_ascii_digit).count() >= 8 && to_e164(p, "IN").is_ok();
+    if cell_values(ValueKind::Phone, value).into_iter().all(phone) {
         kinds.push(ValueKind::Phone);
     }
     if parse_number(value).is_ok() {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::catalogue::ValueKind;
 use super::model::{FieldMap, Status, Target};
 use super::propose::{SourceColumn, target_kind};
-use super::transform::{ColumnFormat, SourceFormat, convert_in};
+use super::transform::{ColumnFormat, SourceFormat, cell_values, convert_in};
 use super::validate::Problem;
 use crate::rsoft::{Export, Module, ReadError};
 
@@ -170,9 +170,12 @@ pub fn check_values(
                 let Some(check) = columns[*at].check.as_mut() else {
                     continue;
                 };
-                check.values += 1;
-                if let Err(rejected) = convert_in(check.kind, value, format, column_format) {
-                    check.fail(rejected.reason, &name, row.line, value);
+                // A cell of several emails or phones is several values, as the load sends them.
+                for value in cell_values(check.kind, value) {
+                    check.values += 1;
+                    if let Err(rejected) = convert_in(check.kind, value, format, column_format) {
+                        check.fail(rejected.reason, &name, row.line, value);
+                    }
                 }
             }
         }

@@ -672,8 +672,8 @@ pub fn split_values(v: &str) -> impl Iterator<Item = &str> {
         .filter(|p| !p.is_empty())
 }
 
-/// Several emails, or several phone numbers, in one cell.
-fn is_multi_valued(v: &str) -> bool {
+/// Several emails, or several phone numbers, in one cell, separated as [`split_values`] splits.
+pub fn is_multi_valued(v: &str) -> bool {
     let b = v.as_bytes();
     if b.iter().filter(|c| **c == b'@').count() >= 2 {
         return split_values(v).filter(|p| is_email(p)).count() >= 2;
