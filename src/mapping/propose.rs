@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::{Entity, ValueKind, ValueMapKind, standard_field};
+use super::catalogue::{
+    Entity, ValueKind, ValueMapKind, required_fields, standard_field, stated_default,
+};
 use super::memory::MappingMemory;
 use super::model::{
     AS_NOTE, CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, Status, Target, ValueEntry,
@@ -77,6 +79,9 @@ pub fn propose(
     }
     for (module, module_map) in map.modules.iter_mut() {
         flag_shared_slots(&mut module_map.columns);
+        if let Some(entity) = module.entity() {
+            flag_unfilled_required(entity, &mut module_map.columns);
+        }
         for column in columns.iter().filter(|c| c.module == *module) {
             let Some(entry) = module_map.column(&column.header) else {
                 continue;
@@ -134,6 +139,56 @@ pub fn propose_map(
     match previous {
         Some(previous) => fresh.merged_with(previous),
         None => fresh,
+    }
+}
+
+/// While a required field of the module's record is filled by no column above the threshold
+/// (and no stated default fills it), a new custom field of a kind that could fill it is not
+/// proposed above the threshold: the operator chooses (issue 12, "proposals know what each
+/// Nutshell record needs").
+fn flag_unfilled_required(entity: Entity, columns: &mut [ColumnEntry]) {
+    let filled = |columns: &[ColumnEntry], fields: &[&str]| {
+        columns.iter().any(|c| {
+            c.confidence >= CONFIDENCE_THRESHOLD
+                && matches!(&c.target, Target::Field { field } if fields.contains(&field.as_str()))
+        })
+    };
+    let text = |k: ValueKind| matches!(k, ValueKind::Text | ValueKind::LongText);
+    let date = |k: ValueKind| matches!(k, ValueKind::Date | ValueKind::DateTime);
+    for alternatives in required_fields(entity) {
+        let defaulted = alternatives
+            .iter()
+            .filter_map(|f| stated_default(f))
+            .any(|d| filled(columns, d.from));
+        if defaulted || filled(columns, alternatives) {
+            continue;
+        }
+        let needed: Vec<ValueKind> = alternatives
+            .iter()
+            .filter_map(|f| standard_field(f))
+            .map(|f| f.kind)
+            .collect();
+        for c in columns.iter_mut().filter(|c| !c.status.is_decided()) {
+            let Target::Custom {
+                kind, create: true, ..
+            } = &c.target
+            else {
+                continue;
+            };
+            let kind = *kind;
+            if !needed
+                .iter()
+                .any(|k| *k == kind || (text(*k) && text(kind)) || (date(*k) && date(kind)))
+            {
+                continue;
+            }
+            c.confidence = c.confidence.min(CONFIDENCE_THRESHOLD - 0.1);
+            c.reason.push_str(&format!(
+                "; but no column fills {}, which every {} needs: if this column is it, map it there",
+                alternatives.join(" or "),
+                entity.name()
+            ));
+        }
     }
 }
 
@@ -1035,6 +1090,31 @@ mod tests {
             e.confidence < CONFIDENCE_THRESHOLD && e.reason.contains("close to"),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn a_new_custom_field_does_not_outscore_an_unfilled_required_field() {
+        let columns = [
+            column(Module::Companies, "Company ID", &["COMP-1"]),
+            column(
+                Module::Companies,
+                "Xyzzy Label",
+                &["Nila Traders", "Kaveri Agro"],
+            ),
+            column(Module::Companies, "Founded", &["01/02/2015"]),
+        ];
+        let map = propose(&columns, &DestinationSchema::offline(), "RSoft ID");
+        let c = &map.modules[&Module::Companies].columns;
+        assert!(c[1].confidence < CONFIDENCE_THRESHOLD, "{:?}", c[1]);
+        assert!(c[1].reason.contains("Accounts.name"), "{:?}", c[1]);
+        // A column that could not be the name keeps its proposal.
+        assert!(c[2].confidence >= CONFIDENCE_THRESHOLD, "{:?}", c[2]);
+        // With the name filled, the custom field is proposed as before.
+        let mut with_name = columns.to_vec();
+        with_name.push(column(Module::Companies, "Company Name", &["Nila Traders"]));
+        let map = propose(&with_name, &DestinationSchema::offline(), "RSoft ID");
+        let c = &map.modules[&Module::Companies].columns;
+        assert!(c[1].confidence >= CONFIDENCE_THRESHOLD, "{:?}", c[1]);
     }
 
     #[test]
