@@ -24,7 +24,7 @@ fn case_dir(name: &str) -> PathBuf {
 }
 
 fn case(name: &str) -> Report {
-    discover_path(&case_dir(name)).unwrap()
+    discover_path(case_dir(name)).unwrap()
 }
 
 /// What `crm-migrate map` proposes for a case offline, with the problems it lists.
