@@ -18,3 +18,4 @@ pub mod nutshell;
 pub mod report;
 pub mod rsoft;
 pub mod sandbox;
+pub mod tui;

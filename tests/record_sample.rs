@@ -183,8 +183,8 @@ fn every_row_ends_in_exactly_one_state_with_exact_payloads() {
         .count();
     assert_eq!(usd, 2, "the two USD deals keep their currency");
 
-    // An RSoft lead: the person first (named by Lead Name), then the lead naming it, described
-    // by the person's name and source (no column is mapped to Leads.description).
+    // An RSoft lead: the person first (named by Lead Name), then the lead naming it, its
+    // description derived from the person and the source (no column gives one).
     let l = plan(&o, Module::Leads, "LEAD-3001");
     assert_eq!(l.creates[0].role, Role::Person);
     assert_eq!(l.creates[0].entity_type, EntityType::Contacts);
@@ -196,7 +196,7 @@ fn every_row_ends_in_exactly_one_state_with_exact_payloads() {
     assert!(
         l.caveats
             .iter()
-            .any(|c| c.contains("made from the person's name and source")),
+            .any(|c| c.contains("description") && c.contains("Bhavna Joshi (Trade Show)")),
         "{:?}",
         l.caveats
     );

@@ -9,11 +9,9 @@
 //!
 //! The person is deduped by email ([`super::Lookups::contact_by_email`]): an existing contact is
 //! linked, not created again. The person's name comes from the `Contacts.name` /
-//! `givenName` / `familyName` columns (the proposer sends RSoft's "Lead Name" to
-//! `Contacts.name`); when the map has none, it is derived from the cell mapped to
-//! `Leads.description`, read as a person's full name, and a caveat says so. The lead's
-//! description, when no column is mapped to it, is the person's name and source (a caveat
-//! says so). The person carries the lead's RSoft ID in the
+//! `givenName` / `familyName` columns; when the map has none (RSoft's "Lead Name" usually goes to
+//! `Leads.description`), it is derived from the cell mapped to `Leads.description`, read as a
+//! person's full name, and a caveat says so. The person carries the lead's RSoft ID in the
 //! legacy-id field, so an ambiguous create of it can be found again.
 
 use serde_json::{Map, Value, json};
@@ -53,14 +51,11 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
         }
         None => ctx.account(&mut read).map(Link::Known),
     };
-    // The person's name, for the lead's description when no column gives one.
-    let mut person_label = None;
     let person = match existing_person(ctx, &mut read) {
         Some(Resolution::Found(id)) => Some(Link::Known(id)),
         Some(Resolution::Held(_)) => None,
         Some(Resolution::Missing) | None => {
             let name = person_name(&mut read).or_else(|| derived_name(&mut read));
-            person_label.clone_from(&name);
             let mut body = contact_body(ctx, &mut read, name, None);
             body.insert(
                 "customFields".into(),
@@ -86,11 +81,16 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
         }
     };
     let mut body = lead_body(ctx, &mut read, &rsoft_id);
-    if !body.contains_key("description") {
-        let label = person_label.or_else(|| read.text("Contacts.name").map(str::to_string));
-        if let Some(description) = derived_description(&mut read, label) {
-            body.insert("description".into(), Value::from(description));
-        }
+    if !body.contains_key("description")
+        && let Some(description) = derived_description(&read)
+    {
+        read.caveats.push(format!(
+            "no column is the lead's description: it is {description:?}, from the person's name and source"
+        ));
+        body.insert(
+            "description".into(),
+            Value::from(escape_mentions(&description)),
+        );
     }
     let mut lead = record_create(EntityType::Leads, body);
     if let Some(a) = account {
@@ -196,24 +196,30 @@ fn existing_person(ctx: &Context<'_>, read: &mut Read) -> Option<Resolution> {
     Some(found)
 }
 
-/// The lead's description when no column is mapped to `Leads.description`: the person's name and
-/// the lead's source, `Bhavna Joshi (Website)` (the stated default `map` shows,
-/// [`crate::mapping::catalogue::stated_default`]); a problem when there is no name.
-fn derived_description(read: &mut Read, name: Option<String>) -> Option<String> {
-    let Some(name) = name else {
-        read.row_problem(
-            "the lead has no description and no person's name to make one from: map a column to Leads.description or Contacts.name",
-        );
+/// The Lead's description when no column gives one (issue 12: derived from the person): the
+/// person's name as written, with the lead's source in brackets when the row has one —
+/// `Bhavna Joshi (Trade Show)`.
+fn derived_description(read: &Read) -> Option<String> {
+    let name = match read.first("Contacts.name") {
+        Some((cell, _)) => cell.text().to_string(),
+        None => {
+            let given = read.first("Contacts.givenName").map(|(c, _)| c.text());
+            let family = read.first("Contacts.familyName").map(|(c, _)| c.text());
+            match (given, family) {
+                (Some(g), f) => join_name(g, f),
+                (None, Some(f)) => f.to_string(),
+                (None, None) => return None,
+            }
+        }
+    };
+    let name = name.trim();
+    if name.is_empty() {
         return None;
-    };
-    let description = match read.text("Leads.sources") {
-        Some(source) => format!("{name} ({source})"),
-        None => name,
-    };
-    read.caveats.push(format!(
-        "the lead's description {description:?} is made from the person's name and source (no column is mapped to Leads.description)"
-    ));
-    Some(description)
+    }
+    Some(match read.first("Leads.sources") {
+        Some((cell, _)) if !cell.text().is_empty() => format!("{name} ({})", cell.text()),
+        _ => name.to_string(),
+    })
 }
 
 /// The person's name from the cell mapped to `Leads.description` (RSoft's "Lead Name"), when no
