@@ -227,6 +227,19 @@ fn json_has_an_entry_for_every_column() {
     assert_eq!(columns, 100, "no column beyond the sample's");
     // Offline nothing can be checked against an account, and the sample's map is valid.
     assert_eq!(json["problems"], serde_json::json!([]), "{text}");
+    // No column fills a lead's description: the stated default is shown, not a problem.
+    let defaults = json["defaults"].as_array().unwrap();
+    let lead = defaults
+        .iter()
+        .find(|d| d["module"] == "leads" && d["field"] == "Leads.description");
+    let lead = lead.unwrap_or_else(|| panic!("{defaults:?}"));
+    assert!(
+        lead["rule"]
+            .as_str()
+            .unwrap()
+            .contains("person's name and source")
+    );
+    assert!(lead["change"].as_str().unwrap().contains("[columns.leads]"));
     // The file is written too, and says the same, entry for entry.
     let written = file::load(&dir.path().join("mapping.toml")).unwrap();
     let from_json: FieldMap = serde_json::from_value(json["map"].clone()).unwrap();

@@ -4,16 +4,60 @@
 
 use std::path::PathBuf;
 
-use crm_migrate::discovery::{Report, discover_path};
-use crm_migrate::mapping::transform::{FormatTally, NumberFormat, parse_money, parse_money_in};
-use crm_migrate::rsoft::{ColumnProfile, Finding, Module};
+use crm_migrate::config::Config;
+use crm_migrate::discovery::{Report, discover, discover_path};
+use crm_migrate::mapping::memory::MappingMemory;
+use crm_migrate::mapping::model::{CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap};
+use crm_migrate::mapping::schema::DestinationSchema;
+use crm_migrate::mapping::source::propose_for_export;
+use crm_migrate::mapping::transform::{
+    FormatTally, NumberFormat, SourceFormat, parse_money, parse_money_in,
+};
+use crm_migrate::mapping::validate::{Problem, validate};
+use crm_migrate::rsoft::{ColumnProfile, Export, Finding, Module};
 
-fn case(name: &str) -> Report {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+fn case_dir(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/cases")
         .join(name)
-        .join("export");
-    discover_path(&dir).unwrap()
+        .join("export")
+}
+
+fn case(name: &str) -> Report {
+    discover_path(case_dir(name)).unwrap()
+}
+
+/// What `crm-migrate map` proposes for a case offline, with the problems it lists.
+fn map_case(name: &str) -> (FieldMap, Vec<Problem>) {
+    let export = Export::open(case_dir(name)).unwrap();
+    let report = discover(&export).unwrap();
+    let schema = DestinationSchema::offline();
+    let (map, value_problems) = propose_for_export(
+        &export,
+        &report,
+        &schema,
+        "RSoft ID",
+        &MappingMemory::default(),
+        None,
+        &SourceFormat::from_config(&Config::default()),
+    )
+    .unwrap();
+    let mut problems = validate(&map, &schema);
+    problems.extend(value_problems);
+    (map, problems)
+}
+
+fn entry<'a>(map: &'a FieldMap, module: Module, header: &str) -> &'a ColumnEntry {
+    map.modules[&module]
+        .column(header)
+        .unwrap_or_else(|| panic!("no entry {header} in {module}"))
+}
+
+fn problems_of<'a>(problems: &'a [Problem], module: Module, header: &str) -> Vec<&'a Problem> {
+    problems
+        .iter()
+        .filter(|p| p.module == module && p.item.as_deref() == Some(header))
+        .collect()
 }
 
 fn column<'a>(r: &'a Report, module: Module, header: &str) -> &'a ColumnProfile {
@@ -49,6 +93,33 @@ fn scientific_notation_phones_are_warned_per_column_with_count_and_lines() {
     );
     assert!(leads.message.contains("lines 5, 6"), "{}", leads.message);
     assert!(leads.message.contains("cannot be recovered") && leads.message.contains("Re-export"));
+}
+
+#[test]
+fn a_phone_column_with_scientific_notation_is_not_proposed_with_high_confidence() {
+    let (map, problems) = map_case("01-sci-notation-phones");
+    // The first three values of Leads' Mobile are good phones; two later ones are not.
+    let mobile = entry(&map, Module::Leads, "Mobile");
+    assert!(mobile.confidence < CONFIDENCE_THRESHOLD, "{mobile:?}");
+    assert!(
+        mobile
+            .reason
+            .contains("60% of the column's 5 values read as Phone")
+            && mobile.reason.contains("scientific notation"),
+        "{mobile:?}"
+    );
+    let fails: Vec<_> = problems_of(&problems, Module::Leads, "Mobile")
+        .into_iter()
+        .filter(|p| p.problem.contains("fail as Phone"))
+        .collect();
+    assert_eq!(fails.len(), 1, "{problems:#?}");
+    let p = &fails[0].problem;
+    assert!(p.starts_with("2 of 5 values fail"), "{p}");
+    assert!(
+        p.contains("Leads.csv line 5 \"9.82E+09\"") && p.contains("Leads.csv line 6"),
+        "{p}"
+    );
+    assert!(p.contains("cannot be recovered"), "{p}");
 }
 
 #[test]
@@ -94,6 +165,15 @@ fn cells_with_several_emails_are_counted() {
     assert_eq!(email.inferred, crm_migrate::rsoft::ValueKind::Email);
     let companies = column(&r, Module::Companies, "Email");
     assert_eq!(companies.flags.multi_valued.lines, vec![2, 4]);
+    // The map sends each address to Nutshell's several emails: a cell of several is not a
+    // failing value, and the whole column's values read.
+    let (map, problems) = map_case("08-multiple-emails-in-cell");
+    let e = entry(&map, Module::Contacts, "Email");
+    assert!(e.confidence >= CONFIDENCE_THRESHOLD, "{e:?}");
+    assert!(
+        problems_of(&problems, Module::Contacts, "Email").is_empty(),
+        "{problems:#?}"
+    );
 }
 
 #[test]
@@ -197,6 +277,24 @@ fn names_lost_to_question_marks_are_warned_per_column_with_lines() {
     let w = warnings_with(&r, "lost to '?'");
     assert_eq!(w.len(), 3);
     assert!(w.iter().all(|f| f.message.contains("UTF-8")));
+}
+
+#[test]
+fn name_columns_that_lost_characters_are_flagged_in_the_map() {
+    let (map, problems) = map_case("13-non-latin-names-lost-to-question-marks");
+    for header in ["First Name", "Last Name"] {
+        let e = entry(&map, Module::Contacts, header);
+        assert!(e.confidence < CONFIDENCE_THRESHOLD, "{e:?}");
+        assert!(e.reason.contains("non-Unicode save"), "{e:?}");
+        let p = problems_of(&problems, Module::Contacts, header);
+        assert!(
+            p.iter()
+                .any(|p| p.problem.contains("lines 2, 4, 6") && p.fix.contains("UTF-8")),
+            "{p:?}"
+        );
+    }
+    // A clean column keeps its confidence.
+    assert!(entry(&map, Module::Contacts, "Email").confidence >= CONFIDENCE_THRESHOLD);
 }
 
 /// Regression: a European amount column once read 125.000 as 125 and 2.750.000 as 2750000.

@@ -173,6 +173,9 @@ fn check_rows(label: &str, rows: &[Row]) {
             inferred: None,
             samples: samples(kind),
             fill_rate: if *kind == "empty" { 0.0 } else { 1.0 },
+            check: None,
+            format: Default::default(),
+            flags: Default::default(),
         })
         .collect();
     let map = propose(&columns, &DestinationSchema::offline(), "RSoft ID");

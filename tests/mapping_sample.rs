@@ -10,11 +10,13 @@ mod mapping_support;
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use crm_migrate::config::Config;
 use crm_migrate::discovery;
 use crm_migrate::mapping::memory::MappingMemory;
 use crm_migrate::mapping::model::FieldMap;
 use crm_migrate::mapping::schema::DestinationSchema;
 use crm_migrate::mapping::source::propose_for_export;
+use crm_migrate::mapping::transform::SourceFormat;
 use crm_migrate::rsoft::{Export, Module};
 use mapping_support::{CANONICAL, check, score};
 
@@ -29,8 +31,10 @@ fn propose_offline(export: &Export) -> FieldMap {
         "RSoft ID",
         &MappingMemory::default(),
         None,
+        &SourceFormat::from_config(&Config::default()),
     )
     .unwrap()
+    .0
 }
 
 /// The expected target of a sample header.

@@ -18,7 +18,8 @@ use crate::connect;
 use crate::discovery;
 use crate::mapping::model::{CONFIDENCE_THRESHOLD, FieldMap, ModuleMap, Status, Target};
 use crate::mapping::schema::DestinationSchema;
-use crate::mapping::validate::{Problem, validate};
+use crate::mapping::transform::SourceFormat;
+use crate::mapping::validate::{DefaultDecision, Problem, stated_defaults, validate};
 use crate::mapping::{file, source};
 use crate::rsoft::Export;
 
@@ -41,6 +42,8 @@ struct MapOutput<'a> {
     /// Where the destination schema came from.
     destination: &'a str,
     map: &'a FieldMap,
+    /// Required fields no column fills, filled by a stated default the operator can change.
+    defaults: &'a [DefaultDecision],
     problems: &'a [Problem],
 }
 
@@ -57,27 +60,40 @@ pub fn run(
     let (schema, destination) = destination_schema(&config, runtime)?;
     let path = &config.migration.mapping;
     let previous = file::load_if_exists(path)?;
-    let map = source::propose_remembering(
+    let (map, value_problems) = source::propose_remembering(
         &export,
         &report,
         &schema,
         &config.migration.legacy_id_field,
         &config.state_dir(),
         previous.as_ref(),
+        &SourceFormat::from_config(&config),
     )?;
     file::save(path, &map)?;
-    let problems = validate(&map, &schema);
+    let mut problems = validate(&map, &schema);
+    problems.extend(value_problems);
+    let defaults = stated_defaults(&map);
     if args.json {
         let output = MapOutput {
             mapping: path.display().to_string(),
             destination: &destination,
             map: &map,
+            defaults: &defaults,
             problems: &problems,
         };
         let text = serde_json::to_string_pretty(&output).context("cannot write the map as JSON")?;
         println!("{text}");
     } else {
         print_summary(&map, &problems, &destination, previous.is_some());
+        for d in &defaults {
+            println!(
+                "default: {} {} — {}; {}",
+                d.module.as_str(),
+                d.field,
+                d.rule,
+                d.change
+            );
+        }
         println!(
             "wrote {}: check each entry, set status = \"confirmed\", \"edited\" or \"ignored\", then run `crm-migrate map` again to re-check",
             path.display()

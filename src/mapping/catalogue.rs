@@ -331,6 +331,37 @@ pub fn required_fields(entity: Entity) -> &'static [&'static [&'static str]] {
     }
 }
 
+/// A required field no column fills, filled by the record builder with a stated default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatedDefault {
+    /// The required field, `Entity.field`.
+    pub field: &'static str,
+    /// The default applies when a column fills one of these.
+    pub from: &'static [&'static str],
+    /// What the builder sends instead, for the operator.
+    pub rule: &'static str,
+}
+
+/// The stated defaults: an activity with no end ends at its start; a lead with no description
+/// is described by its person's name and source (an RSoft lead's "Lead Name" names the person).
+const STATED_DEFAULTS: &[StatedDefault] = &[
+    StatedDefault {
+        field: "Activities.endTime",
+        from: &["Activities.startTime"],
+        rule: "the activity ends at its start",
+    },
+    StatedDefault {
+        field: "Leads.description",
+        from: &["Contacts.name", "Contacts.givenName"],
+        rule: "the lead is described by its person's name and source, e.g. \"Bhavna Joshi (Website)\"",
+    },
+];
+
+/// The stated default for `field` (`Entity.field`), if it has one.
+pub fn stated_default(field: &str) -> Option<&'static StatedDefault> {
+    STATED_DEFAULTS.iter().find(|d| d.field == field)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

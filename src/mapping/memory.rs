@@ -158,6 +158,9 @@ mod tests {
                 inferred: None,
                 samples: vec!["x".into()],
                 fill_rate: 1.0,
+                check: None,
+                format: Default::default(),
+                flags: Default::default(),
             })
             .collect()
     }

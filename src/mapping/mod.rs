@@ -24,3 +24,4 @@ pub mod source;
 pub mod synonyms;
 pub mod transform;
 pub mod validate;
+pub mod value_check;

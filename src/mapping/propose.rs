@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::{Entity, ValueKind, ValueMapKind, standard_field};
+use super::catalogue::{
+    Entity, ValueKind, ValueMapKind, required_fields, standard_field, stated_default,
+};
 use super::memory::MappingMemory;
 use super::model::{
     AS_NOTE, CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, Status, Target, ValueEntry,
@@ -19,10 +21,12 @@ use super::model::{
 use super::schema::DestinationSchema;
 use super::synonyms::{Spec, Synonym, module_nouns, normalize_header, rows_for};
 use super::transform::{
-    email::looks_like_email, parse_bool, parse_date, parse_money, parse_number, parse_when, to_e164,
+    ColumnFormat, cell_values, email::looks_like_email, parse_bool, parse_date, parse_money,
+    parse_number, parse_when, to_e164,
 };
+use super::value_check::ValueCheck;
 use crate::config::DateOrder;
-use crate::rsoft::Module;
+use crate::rsoft::{ColumnFlags, Module};
 
 /// One source column as the proposer needs it: what discovery's column profile converts into.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,6 +39,16 @@ pub struct SourceColumn {
     pub samples: Vec<String>,
     /// Share of rows with a value, 0–1.
     pub fill_rate: f64,
+    /// Every value of the column through its target's transform, once `map` has read them
+    /// ([`super::value_check::check_values`]); it outweighs the samples.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<ValueCheck>,
+    /// The column's own number format and date order, as discovery decided them.
+    #[serde(skip)]
+    pub format: ColumnFormat,
+    /// Damage a spreadsheet did, as discovery counted it.
+    #[serde(default)]
+    pub flags: ColumnFlags,
 }
 
 /// Above this similarity a near spelling of a synonym is proposed; between it and
@@ -65,6 +79,9 @@ pub fn propose(
     }
     for (module, module_map) in map.modules.iter_mut() {
         flag_shared_slots(&mut module_map.columns);
+        if let Some(entity) = module.entity() {
+            flag_unfilled_required(entity, &mut module_map.columns);
+        }
         for column in columns.iter().filter(|c| c.module == *module) {
             let Some(entry) = module_map.column(&column.header) else {
                 continue;
@@ -125,6 +142,56 @@ pub fn propose_map(
     }
 }
 
+/// While a required field of the module's record is filled by no column above the threshold
+/// (and no stated default fills it), a new custom field of a kind that could fill it is not
+/// proposed above the threshold: the operator chooses (issue 12, "proposals know what each
+/// Nutshell record needs").
+fn flag_unfilled_required(entity: Entity, columns: &mut [ColumnEntry]) {
+    let filled = |columns: &[ColumnEntry], fields: &[&str]| {
+        columns.iter().any(|c| {
+            c.confidence >= CONFIDENCE_THRESHOLD
+                && matches!(&c.target, Target::Field { field } if fields.contains(&field.as_str()))
+        })
+    };
+    let text = |k: ValueKind| matches!(k, ValueKind::Text | ValueKind::LongText);
+    let date = |k: ValueKind| matches!(k, ValueKind::Date | ValueKind::DateTime);
+    for alternatives in required_fields(entity) {
+        let defaulted = alternatives
+            .iter()
+            .filter_map(|f| stated_default(f))
+            .any(|d| filled(columns, d.from));
+        if defaulted || filled(columns, alternatives) {
+            continue;
+        }
+        let needed: Vec<ValueKind> = alternatives
+            .iter()
+            .filter_map(|f| standard_field(f))
+            .map(|f| f.kind)
+            .collect();
+        for c in columns.iter_mut().filter(|c| !c.status.is_decided()) {
+            let Target::Custom {
+                kind, create: true, ..
+            } = &c.target
+            else {
+                continue;
+            };
+            let kind = *kind;
+            if !needed
+                .iter()
+                .any(|k| *k == kind || (text(*k) && text(kind)) || (date(*k) && date(kind)))
+            {
+                continue;
+            }
+            c.confidence = c.confidence.min(CONFIDENCE_THRESHOLD - 0.1);
+            c.reason.push_str(&format!(
+                "; but no column fills {}, which every {} needs: if this column is it, map it there",
+                alternatives.join(" or "),
+                entity.name()
+            ));
+        }
+    }
+}
+
 /// The value map a target's values go through, if any.
 pub fn value_map_kind(target: &Target) -> Option<ValueMapKind> {
     match target {
@@ -157,11 +224,25 @@ fn propose_column(
             .or(weak)
             .unwrap_or_else(|| fallback(column, entity, &evidence, schema)),
     };
+    let Proposal {
+        target,
+        mut confidence,
+        mut reason,
+    } = proposal;
+    let lost = &column.flags.lost_characters;
+    if lost.count > 0 && !matches!(target, Target::Ignore | Target::Unmapped) {
+        confidence = confidence.min(CONFIDENCE_THRESHOLD - 0.05);
+        reason.push_str(&format!(
+            "; {} values lost characters to '?' in a non-Unicode save (e.g. {:?}): re-export as UTF-8",
+            lost.count,
+            lost.examples.first().map_or("", String::as_str)
+        ));
+    }
     ColumnEntry {
         header: column.header.clone(),
-        target: proposal.target,
-        confidence: (proposal.confidence * 100.0).round() / 100.0,
-        reason: proposal.reason,
+        target,
+        confidence: (confidence * 100.0).round() / 100.0,
+        reason,
         status: Status::Proposed,
     }
 }
@@ -198,34 +279,46 @@ fn header_proposal(
         found.row.meaning, found.phrase
     );
     if let Some(kind) = target_kind(&target) {
-        match evidence.share(kind) {
-            Some(share) if share >= EVIDENCE_SHARE => {
-                confidence = (confidence + 0.03).min(0.99);
-                reason.push_str(&format!(
-                    "; {:.0}% of samples read as {kind:?}",
-                    share * 100.0
-                ));
+        match reads_as(column, evidence, kind) {
+            Some(read) if read.share >= EVIDENCE_SHARE => {
+                reason.push_str(&format!("; {}", read.what));
+                match read.failures {
+                    // A few failing values keep the proposal, but not a high confidence.
+                    Some(failures) => {
+                        confidence = confidence.min(FAILING_CONFIDENCE);
+                        reason.push_str(&format!("; {failures}"));
+                    }
+                    None => confidence = (confidence + 0.03).min(0.99),
+                }
             }
-            Some(share) if share < 0.5 => {
+            Some(read) if read.share < 0.5 => {
+                let failures = read.failures.map(|f| format!("; {f}")).unwrap_or_default();
                 if let Target::Custom { kind: k, .. } = &mut target {
                     *k = evidence.infer_kind(column.inferred);
                     reason.push_str(&format!(
-                        "; only {:.0}% of samples read as {kind:?}, so the field is {:?}",
-                        share * 100.0,
-                        k
+                        "; only {}, so the field is {:?}{failures}",
+                        read.what, k
                     ));
                 } else {
                     return Some(Proposal {
                         target: Target::Unmapped,
                         confidence: 0.45,
                         reason: format!(
-                            "{reason}, but only {:.0}% of samples read as {kind:?}; check the column",
-                            share * 100.0
+                            "{reason}, but only {}{failures}; check the column",
+                            read.what
                         ),
                     });
                 }
             }
-            _ => {}
+            Some(read) => {
+                confidence = confidence.min(CONFIDENCE_THRESHOLD - 0.05);
+                reason.push_str(&format!(
+                    "; only {}{}; confirm it or map the column elsewhere",
+                    read.what,
+                    read.failures.map(|f| format!("; {f}")).unwrap_or_default()
+                ));
+            }
+            None => {}
         }
     }
     Some(Proposal {
@@ -233,6 +326,39 @@ fn header_proposal(
         confidence,
         reason,
     })
+}
+
+/// The most a proposal gets while some of its column's values fail their transform.
+const FAILING_CONFIDENCE: f64 = 0.8;
+
+/// How a column's values read as a kind.
+struct ReadsAs {
+    share: f64,
+    /// "100% of the column's 6 values read as Phone" or "…of samples…".
+    what: String,
+    /// The failures with counts and examples, when every value was checked and some failed.
+    failures: Option<String>,
+}
+
+/// How the column reads as `kind`: from every value when `map` checked the column for `kind`
+/// ([`SourceColumn::check`]), else from the samples; `None` for free text or no values.
+fn reads_as(column: &SourceColumn, evidence: &Evidence, kind: ValueKind) -> Option<ReadsAs> {
+    match &column.check {
+        Some(check) if check.kind == kind && check.values > 0 => Some(ReadsAs {
+            share: check.share(),
+            what: format!(
+                "{:.0}% of the column's {} values read as {kind:?}",
+                check.share() * 100.0,
+                check.values
+            ),
+            failures: (check.failed > 0).then(|| check.describe()),
+        }),
+        _ => evidence.share(kind).map(|share| ReadsAs {
+            share,
+            what: format!("{:.0}% of samples read as {kind:?}", share * 100.0),
+            failures: None,
+        }),
+    }
 }
 
 /// A column of email addresses is an email, whatever its header.
@@ -287,7 +413,15 @@ fn fallback(
         .collect::<Vec<_>>()
         .join(" ");
     if entity.has_custom_fields() {
-        let kind = evidence.infer_kind(column.inferred);
+        let mut kind = evidence.infer_kind(column.inferred);
+        // Samples that agree do not make a kind whose transform fails on other values.
+        if column
+            .check
+            .as_ref()
+            .is_some_and(|c| c.kind == kind && c.share() < EVIDENCE_SHARE)
+        {
+            kind = ValueKind::Text;
+        }
         let existing = schema.custom_field(entity, &name);
         Proposal {
             reason: match existing {
@@ -341,7 +475,7 @@ fn resolve(spec: Spec, entity: Entity, schema: &DestinationSchema) -> Target {
 }
 
 /// The kind of value a target takes, when the values can be checked against it.
-fn target_kind(target: &Target) -> Option<ValueKind> {
+pub(crate) fn target_kind(target: &Target) -> Option<ValueKind> {
     match target {
         Target::Field { field } => standard_field(field).map(|f| f.kind),
         Target::Custom { kind, .. } => Some(*kind),
@@ -566,7 +700,11 @@ impl Evidence {
 /// Every kind one value reads as.
 fn kinds_of(value: &str) -> Vec<ValueKind> {
     let mut kinds = Vec::new();
-    if looks_like_email(value) {
+    // A cell of several emails or phones reads as that kind: the load sends each.
+    if cell_values(ValueKind::Email, value)
+        .into_iter()
+        .all(looks_like_email)
+    {
         kinds.push(ValueKind::Email);
     }
     let lower = value.to_ascii_lowercase();
@@ -590,8 +728,9 @@ fn kinds_of(value: &str) -> Vec<ValueKind> {
             kinds.push(ValueKind::Date);
         }
     }
-    let digits = value.chars().filter(char::is_ascii_digit).count();
-    if digits >= 8 && to_e164(value, "IN").is_ok() {
+    let phone =
+        |p: &str| p.chars().filter(char::is_ascii_digit).count() >= 8 && to_e164(p, "IN").is_ok();
+    if cell_values(ValueKind::Phone, value).into_iter().all(phone) {
         kinds.push(ValueKind::Phone);
     }
     if parse_number(value).is_ok() {
@@ -885,6 +1024,9 @@ mod tests {
             inferred: None,
             samples: samples.iter().map(|s| s.to_string()).collect(),
             fill_rate: if samples.is_empty() { 0.0 } else { 1.0 },
+            check: None,
+            format: Default::default(),
+            flags: Default::default(),
         }
     }
 
@@ -948,6 +1090,31 @@ mod tests {
             e.confidence < CONFIDENCE_THRESHOLD && e.reason.contains("close to"),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn a_new_custom_field_does_not_outscore_an_unfilled_required_field() {
+        let columns = [
+            column(Module::Companies, "Company ID", &["COMP-1"]),
+            column(
+                Module::Companies,
+                "Xyzzy Label",
+                &["Nila Traders", "Kaveri Agro"],
+            ),
+            column(Module::Companies, "Founded", &["01/02/2015"]),
+        ];
+        let map = propose(&columns, &DestinationSchema::offline(), "RSoft ID");
+        let c = &map.modules[&Module::Companies].columns;
+        assert!(c[1].confidence < CONFIDENCE_THRESHOLD, "{:?}", c[1]);
+        assert!(c[1].reason.contains("Accounts.name"), "{:?}", c[1]);
+        // A column that could not be the name keeps its proposal.
+        assert!(c[2].confidence >= CONFIDENCE_THRESHOLD, "{:?}", c[2]);
+        // With the name filled, the custom field is proposed as before.
+        let mut with_name = columns.to_vec();
+        with_name.push(column(Module::Companies, "Company Name", &["Nila Traders"]));
+        let map = propose(&with_name, &DestinationSchema::offline(), "RSoft ID");
+        let c = &map.modules[&Module::Companies].columns;
+        assert!(c[1].confidence >= CONFIDENCE_THRESHOLD, "{:?}", c[1]);
     }
 
     #[test]

@@ -13,6 +13,9 @@ use super::memory::{MappingMemory, MemoryError};
 use super::model::FieldMap;
 use super::propose::{SourceColumn, propose_map, value_map_kind};
 use super::schema::DestinationSchema;
+use super::transform::{ColumnFormat, SourceFormat};
+use super::validate::Problem;
+use super::value_check::{check_values, value_problems};
 use crate::discovery::Report;
 use crate::discovery::pipelines::Pipeline;
 use crate::rsoft::{ColumnProfile, Export, Module, ReadError};
@@ -32,6 +35,12 @@ impl SourceColumn {
             inferred: Some(profile.inferred.into()),
             samples: profile.samples.clone(),
             fill_rate: profile.fill_rate,
+            check: None,
+            format: ColumnFormat {
+                number: profile.number_format.as_ref().map(|d| d.format),
+                date_order: None,
+            },
+            flags: profile.flags.clone(),
         }
     }
 }
@@ -159,7 +168,9 @@ impl ValueSet {
 
 /// The proposals `crm-migrate map` writes for an export and its discovery report: columns,
 /// value maps from the columns' full value sets, the stage map, remembered decisions, and the
-/// operator's decisions in `previous` (which win).
+/// operator's decisions in `previous` (which win); confidences from every value of each typed
+/// column read in `format` (see [`check_values`]). With the map, the problems its values would
+/// cause in the load ([`value_problems`]), to show beside [`super::validate::validate`]'s.
 pub fn propose_for_export(
     export: &Export,
     report: &Report,
@@ -167,20 +178,17 @@ pub fn propose_for_export(
     legacy_id_field: &str,
     memory: &MappingMemory,
     previous: Option<&FieldMap>,
-) -> Result<FieldMap, ReadError> {
+    format: &SourceFormat,
+) -> Result<(FieldMap, Vec<Problem>), ReadError> {
     let mut columns = source_columns(report);
     let pairs = stage_pairs(&report.pipelines);
     // A first proposal says which columns go through value maps; their values are then read.
     let first = propose_map(&columns, &pairs, schema, legacy_id_field, memory, previous);
     read_value_sets(export, &first, &mut columns)?;
-    Ok(propose_map(
-        &columns,
-        &pairs,
-        schema,
-        legacy_id_field,
-        memory,
-        previous,
-    ))
+    check_values(export, &first, format, &mut columns)?;
+    let map = propose_map(&columns, &pairs, schema, legacy_id_field, memory, previous);
+    let problems = value_problems(&map, &columns);
+    Ok((map, problems))
 }
 
 /// Why [`propose_remembering`] could not propose.
@@ -205,7 +213,8 @@ pub fn propose_remembering(
     legacy_id_field: &str,
     state_dir: &Path,
     previous: Option<&FieldMap>,
-) -> Result<FieldMap, ProposeError> {
+    format: &SourceFormat,
+) -> Result<(FieldMap, Vec<Problem>), ProposeError> {
     let mut memory = MappingMemory::load(state_dir)?;
     if let Some(previous) = previous {
         memory.remember(previous);
@@ -218,6 +227,7 @@ pub fn propose_remembering(
         legacy_id_field,
         &memory,
         previous,
+        format,
     )?)
 }
 

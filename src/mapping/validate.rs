@@ -7,8 +7,13 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::catalogue::{Entity, STANDARD_FIELDS, ValueMapKind, required_fields, standard_field};
-use super::model::{AS_NOTE, CONFIDENCE_THRESHOLD, FieldMap, Status, Target};
+use super::catalogue::{
+    Entity, STANDARD_FIELDS, StatedDefault, ValueMapKind, required_fields, standard_field,
+    stated_default,
+};
+use super::model::{
+    AS_NOTE, CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, ModuleMap, Status, Target,
+};
 use super::propose::value_map_kind;
 use super::schema::DestinationSchema;
 use crate::rsoft::Module;
@@ -36,6 +41,74 @@ impl fmt::Display for Problem {
     }
 }
 
+/// The columns of a module that move: not unmapped, not ignored.
+fn live_columns(module_map: &ModuleMap) -> Vec<&ColumnEntry> {
+    module_map
+        .columns
+        .iter()
+        .filter(|c| {
+            !matches!(c.target, Target::Unmapped | Target::Ignore) && c.status != Status::Ignored
+        })
+        .collect()
+}
+
+/// A live column fills one of `fields`.
+fn fills(live: &[&ColumnEntry], fields: &[&str]) -> bool {
+    live.iter()
+        .any(|c| matches!(&c.target, Target::Field { field } if fields.contains(&field.as_str())))
+}
+
+/// The stated default that fills one of the required `alternatives`, when what it is made from
+/// is mapped.
+fn default_for(live: &[&ColumnEntry], alternatives: &[&str]) -> Option<&'static StatedDefault> {
+    alternatives
+        .iter()
+        .filter_map(|f| stated_default(f))
+        .find(|d| fills(live, d.from))
+}
+
+/// A decision the map relies on without a column: a required field filled by its stated default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DefaultDecision {
+    pub module: Module,
+    /// The required field, `Entity.field`.
+    pub field: &'static str,
+    /// What the record builder sends instead.
+    pub rule: &'static str,
+    /// How the operator changes it.
+    pub change: String,
+}
+
+/// Every required field of `map` that no column fills and a stated default does, for the
+/// operator to see (and change by mapping a column to the field).
+pub fn stated_defaults(map: &FieldMap) -> Vec<DefaultDecision> {
+    let mut decisions = Vec::new();
+    for (module, module_map) in &map.modules {
+        let Some(entity) = module.entity() else {
+            continue;
+        };
+        let live = live_columns(module_map);
+        for alternatives in required_fields(entity) {
+            if fills(&live, alternatives) {
+                continue;
+            }
+            if let Some(d) = default_for(&live, alternatives) {
+                decisions.push(DefaultDecision {
+                    module: *module,
+                    field: d.field,
+                    rule: d.rule,
+                    change: format!(
+                        "to choose otherwise, set a column's target in [columns.{}] to field = {:?}",
+                        module.as_str(),
+                        d.field
+                    ),
+                });
+            }
+        }
+    }
+    decisions
+}
+
 /// Every problem of `map` against `schema`; empty when the map can be used.
 pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -61,28 +134,9 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
             );
             continue;
         };
-        let live: Vec<_> = module_map
-            .columns
-            .iter()
-            .filter(|c| {
-                !matches!(c.target, Target::Unmapped | Target::Ignore)
-                    && c.status != Status::Ignored
-            })
-            .collect();
-
+        let live = live_columns(module_map);
         for alternatives in required_fields(entity) {
-            let fills = |paths: &[&str]| {
-                live.iter().any(|c| {
-                    matches!(&c.target, Target::Field { field } if paths.contains(&field.as_str()))
-                })
-            };
-            // An RSoft lead's Lead takes its description from the person the row also makes
-            // (the record builder derives it from the name and source).
-            let derived = module == Module::Leads
-                && alternatives.contains(&"Leads.description")
-                && fills(&["Contacts.name", "Contacts.givenName", "Contacts.familyName"]);
-            let covered = derived || fills(alternatives);
-            if !covered {
+            if !fills(&live, alternatives) && default_for(&live, alternatives).is_none() {
                 push(
                     module,
                     None,
@@ -552,6 +606,21 @@ mod tests {
             );
         }
         assert!(mentions(&p, "RSoft ID", "target = \"legacy_id\""), "{p:#?}");
+        // With a start, an activity's end is a stated default, not a problem.
+        let map = map_of(
+            Module::Activities,
+            vec![
+                confirmed("Subject", field("Activities.name")),
+                confirmed("Start", field("Activities.startTime")),
+            ],
+        );
+        let p = validate(&map, &DestinationSchema::offline());
+        assert!(!mentions(&p, "Activities.endTime", ""), "{p:#?}");
+        assert!(mentions(&p, "Activities.activityType", ""), "{p:#?}");
+        let d = stated_defaults(&map);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].field, "Activities.endTime");
+        assert!(d[0].rule.contains("ends at its start"));
         // Contacts are named by a full name or a first name; an ignored column covers nothing.
         let map = map_of(
             Module::Contacts,

@@ -633,7 +633,7 @@ fn is_money_with_symbol(v: &str) -> bool {
 }
 
 /// `9.82E+09`, `9.19823E+11`, `1E+10`: a number a spreadsheet wrote in scientific notation.
-fn is_scientific(b: &[u8]) -> bool {
+pub(crate) fn is_scientific(b: &[u8]) -> bool {
     let Some(e) = b.iter().position(|c| matches!(c, b'E' | b'e')) else {
         return false;
     };
@@ -672,8 +672,8 @@ pub fn split_values(v: &str) -> impl Iterator<Item = &str> {
         .filter(|p| !p.is_empty())
 }
 
-/// Several emails, or several phone numbers, in one cell.
-fn is_multi_valued(v: &str) -> bool {
+/// Several emails, or several phone numbers, in one cell, separated as [`split_values`] splits.
+pub fn is_multi_valued(v: &str) -> bool {
     let b = v.as_bytes();
     if b.iter().filter(|c| **c == b'@').count() >= 2 {
         return split_values(v).filter(|p| is_email(p)).count() >= 2;

@@ -12,6 +12,7 @@ use crm_migrate::engine::schema::Destination;
 use crm_migrate::mapping::memory::MappingMemory;
 use crm_migrate::mapping::model::FieldMap;
 use crm_migrate::mapping::source::propose_for_export;
+use crm_migrate::mapping::transform::SourceFormat;
 use crm_migrate::mapping::validate::accept_proposed;
 use crm_migrate::nutshell::Client;
 use crm_migrate::rsoft::Export;
@@ -37,13 +38,14 @@ pub struct Sample {
 pub fn sample(destination: &Destination) -> Sample {
     let export = Export::open(SAMPLE).unwrap();
     let report = discovery::discover(&export).unwrap();
-    let mut map = propose_for_export(
+    let (mut map, _) = propose_for_export(
         &export,
         &report,
         &destination.schema(),
         "RSoft ID",
         &MappingMemory::default(),
         None,
+        &SourceFormat::from_config(&Config::default()),
     )
     .unwrap();
     accept_proposed(&mut map);

@@ -14,7 +14,7 @@ use crm_migrate::mapping::record::{
 };
 use crm_migrate::mapping::schema::DestinationSchema;
 use crm_migrate::mapping::source::propose_for_export;
-use crm_migrate::mapping::transform::split_name_email;
+use crm_migrate::mapping::transform::{SourceFormat, split_name_email};
 use crm_migrate::nutshell::EntityType;
 use crm_migrate::rsoft::{Export, Module};
 use serde_json::Value;
@@ -35,13 +35,14 @@ pub const ORDER: [Module; 7] = [
 /// The proposer's map of the sample, every entry accepted as proposed.
 pub fn sample_map(export: &Export) -> FieldMap {
     let report = discovery::discover(export).unwrap();
-    let mut map = propose_for_export(
+    let (mut map, _) = propose_for_export(
         export,
         &report,
         &DestinationSchema::offline(),
         "RSoft ID",
         &MappingMemory::default(),
         None,
+        &SourceFormat::from_config(&Config::default()),
     )
     .unwrap();
     for module in map.modules.values_mut() {

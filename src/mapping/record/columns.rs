@@ -15,8 +15,8 @@ use super::{
 use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind, standard_field};
 use crate::mapping::model::{LookupKey, ModuleMap, RelatedPart, Target, ValueEntry};
 use crate::mapping::transform::{
-    Converted as Conversion, DatedValue, Rejected, When, convert, normalize_email, parse_date,
-    parse_money, parse_when, split_tags,
+    Converted as Conversion, DatedValue, Rejected, When, cell_values, convert, normalize_email,
+    parse_date, parse_money, parse_when, split_tags,
 };
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
@@ -507,31 +507,38 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                     );
                     continue;
                 };
-                let converted = if standard.value_map.is_some() {
-                    Ok((Val::Choice(cell.text().to_string()), None))
-                } else if standard.kind == ValueKind::Money {
-                    parse_money(
-                        &cell.raw,
-                        currency.as_deref().unwrap_or(&ctx.settings.source.currency),
-                    )
-                    .map(|m| {
-                        (
-                            Val::Json(json!({"currency": m.currency, "amount": m.amount})),
-                            None,
+                // A cell of several emails or phones gives Nutshell several.
+                for raw in cell_values(standard.kind, &cell.raw) {
+                    let cell = Cell {
+                        header: cell.header.clone(),
+                        raw: raw.to_string(),
+                    };
+                    let converted = if standard.value_map.is_some() {
+                        Ok((Val::Choice(cell.text().to_string()), None))
+                    } else if standard.kind == ValueKind::Money {
+                        parse_money(
+                            &cell.raw,
+                            currency.as_deref().unwrap_or(&ctx.settings.source.currency),
                         )
-                    })
-                } else {
-                    field_value(ctx, standard.kind, &cell)
-                };
-                match converted {
-                    Ok((v, caveat)) => {
-                        read.caveats.extend(caveat);
-                        read.fields
-                            .entry(field.clone())
-                            .or_default()
-                            .push((cell, v));
+                        .map(|m| {
+                            (
+                                Val::Json(json!({"currency": m.currency, "amount": m.amount})),
+                                None,
+                            )
+                        })
+                    } else {
+                        field_value(ctx, standard.kind, &cell)
+                    };
+                    match converted {
+                        Ok((v, caveat)) => {
+                            read.caveats.extend(caveat);
+                            read.fields
+                                .entry(field.clone())
+                                .or_default()
+                                .push((cell, v));
+                        }
+                        Err(e) => read.problem(&cell, e.reason),
                     }
-                    Err(e) => read.problem(&cell, e.reason),
                 }
             }
         }

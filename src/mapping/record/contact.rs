@@ -140,6 +140,30 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_of_several_emails_gives_several_emails() {
+        let r = row(&[
+            ("Contact ID", "CONT-7"),
+            ("First Name", "Asha"),
+            ("Email", "asha@x.in; Asha.K@X.IN\nasha@home.in"),
+        ]);
+        let p = plan(build(Module::Contacts, &contact_map(), &r, &lookups()));
+        assert_eq!(
+            p.creates[0].params["contact"]["email"],
+            json!(["asha@x.in", "Asha.K@x.in", "asha@home.in"])
+        );
+        // A cell that is not a list of addresses is a problem as a whole, not a silent drop.
+        let r = row(&[
+            ("Contact ID", "CONT-8"),
+            ("First Name", "Asha"),
+            ("Email", "asha@x.in; not-an-address@"),
+        ]);
+        let p = problems(build(Module::Contacts, &contact_map(), &r, &lookups()));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].value, "asha@x.in; not-an-address@");
+        assert!(p[0].reason.contains("more than one"), "{p:?}");
+    }
+
+    #[test]
     fn linked_to_its_account_by_id_else_by_name() {
         let mut l = lookups();
         with_record(

@@ -57,6 +57,19 @@ pub struct ColumnFormat {
     pub date_order: Option<DateOrder>,
 }
 
+/// The values one cell holds for a field of `kind`: for an email or phone cell with several
+/// (`a@x.in; b@x.in`, as discovery counts them, [`crate::rsoft::profile::is_multi_valued`]),
+/// each of them, for Nutshell's several emails/phones; otherwise the cell itself.
+pub fn cell_values(kind: ValueKind, raw: &str) -> Vec<&str> {
+    if matches!(kind, ValueKind::Email | ValueKind::Phone)
+        && crate::rsoft::profile::is_multi_valued(raw)
+    {
+        crate::rsoft::profile::split_values(raw).collect()
+    } else {
+        vec![raw]
+    }
+}
+
 /// Convert `raw` for a field of `kind`. A caveat says what the conversion had to choose (a
 /// local time that happened twice), for the record's report line.
 pub fn convert(

@@ -18,7 +18,7 @@ pub mod phone;
 pub mod tags;
 
 pub use boolean::parse_bool;
-pub use convert::{ColumnFormat, Converted, SourceFormat, convert, convert_in};
+pub use convert::{ColumnFormat, Converted, SourceFormat, cell_values, convert, convert_in};
 pub use date::{DatedValue, When, parse_date, parse_when};
 pub use email::normalize_email;
 pub use enumeration::match_enum;

@@ -33,6 +33,11 @@ pub fn to_e164(raw: &str, default_country: &str) -> Result<String, Rejected> {
             "has an extension, which E.164 cannot hold; kept as written".into(),
         ));
     }
+    if crate::rsoft::profile::is_scientific(text.as_bytes()) {
+        return Err(reject(
+            "written in scientific notation by a spreadsheet: its last digits were lost and cannot be recovered; re-export the column as text".into(),
+        ));
+    }
     if let Some(bad) = text
         .chars()
         .find(|c| !(c.is_ascii_digit() || " -.()/+".contains(*c)))

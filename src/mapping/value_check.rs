@@ -1,0 +1,231 @@
+//! Every value of a mapped column through the transform it will get in the load, before the
+//! load: how many read, how many fail, the failure reasons with counts and the first examples
+//! with file and line. The proposer takes its confidence from this, not from a few samples, and
+//! `map` lists a column whose values would fail as a problem.
+
+use serde::{Deserialize, Serialize};
+
+use super::catalogue::ValueKind;
+use super::model::{FieldMap, Status, Target};
+use super::propose::{SourceColumn, target_kind};
+use super::transform::{ColumnFormat, SourceFormat, cell_values, convert_in};
+use super::validate::Problem;
+use crate::rsoft::{Export, Module, ReadError};
+
+/// Failure reasons kept per column; the rest are counted under the last.
+const REASONS: usize = 4;
+/// Examples kept per reason.
+const EXAMPLES: usize = 3;
+/// Longest example value kept, in characters.
+const EXAMPLE_CHARS: usize = 60;
+
+/// One value that failed, where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedValue {
+    pub file: String,
+    pub line: u64,
+    pub value: String,
+}
+
+/// Values failing for one reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    /// The transform's reason, e.g. "written in scientific notation …".
+    pub reason: String,
+    pub count: u64,
+    pub examples: Vec<FailedValue>,
+}
+
+/// What every non-empty value of one column gave through the transform of `kind`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueCheck {
+    /// The field kind the values were converted to.
+    pub kind: ValueKind,
+    /// Non-empty values converted.
+    pub values: u64,
+    /// Of them, values the transform rejected.
+    pub failed: u64,
+    /// Most first.
+    pub failures: Vec<Failure>,
+}
+
+impl ValueCheck {
+    fn new(kind: ValueKind) -> Self {
+        ValueCheck {
+            kind,
+            values: 0,
+            failed: 0,
+            failures: Vec::new(),
+        }
+    }
+
+    /// Share of the values that read, 0–1; 1 for a column with no values.
+    pub fn share(&self) -> f64 {
+        if self.values == 0 {
+            1.0
+        } else {
+            (self.values - self.failed) as f64 / self.values as f64
+        }
+    }
+
+    fn fail(&mut self, reason: String, file: &str, line: u64, value: &str) {
+        self.failed += 1;
+        let at = match self.failures.iter().position(|f| f.reason == reason) {
+            Some(at) => at,
+            None if self.failures.len() < REASONS => {
+                self.failures.push(Failure {
+                    reason,
+                    count: 0,
+                    examples: Vec::new(),
+                });
+                self.failures.len() - 1
+            }
+            None => self.failures.len() - 1,
+        };
+        let failure = &mut self.failures[at];
+        failure.count += 1;
+        if failure.examples.len() < EXAMPLES {
+            failure.examples.push(FailedValue {
+                file: file.to_string(),
+                line,
+                value: value.chars().take(EXAMPLE_CHARS).collect(),
+            });
+        }
+    }
+
+    /// "3 of 6 values fail as Phone: written in scientific notation … (3: Contacts.csv line 2
+    /// "9.19876E+11", …)".
+    pub fn describe(&self) -> String {
+        let reasons: Vec<String> = self
+            .failures
+            .iter()
+            .map(|f| {
+                let examples: Vec<String> = f
+                    .examples
+                    .iter()
+                    .map(|e| format!("{} line {} {:?}", e.file, e.line, e.value))
+                    .collect();
+                format!("{} ({}: {})", f.reason, f.count, examples.join(", "))
+            })
+            .collect();
+        format!(
+            "{} of {} values fail as {:?}: {}",
+            self.failed,
+            self.values,
+            self.kind,
+            reasons.join("; ")
+        )
+    }
+}
+
+/// Runs every value of every column that `map` sends to a typed field (a standard field or a
+/// custom field) through [`convert_in`] with the column's number format (from discovery) and
+/// `format`, and stores the result in the column's [`SourceColumn::check`]. One pass per file.
+pub fn check_values(
+    export: &Export,
+    map: &FieldMap,
+    format: &SourceFormat,
+    columns: &mut [SourceColumn],
+) -> Result<(), ReadError> {
+    let kind_of = |module: Module, header: &str| {
+        map.modules
+            .get(&module)
+            .and_then(|m| m.column(header))
+            .filter(|c| c.status != Status::Ignored)
+            .and_then(|c| target_kind(&c.target))
+    };
+    for file in export.files() {
+        let Some(module) = file.module.filter(|m| m.holds_records()) else {
+            continue;
+        };
+        let mut reader = export.rows(file)?;
+        // (cell index, column index, its format) of the typed columns, found once per file.
+        let mut picked: Vec<(usize, usize, ColumnFormat)> = Vec::new();
+        for (i, header) in reader.headers().names().iter().enumerate() {
+            let Some(kind) = kind_of(module, header) else {
+                continue;
+            };
+            let Some(at) = columns
+                .iter()
+                .position(|c| c.module == module && &c.header == header)
+            else {
+                continue;
+            };
+            let column = &mut columns[at];
+            if column.check.as_ref().is_none_or(|c| c.kind != kind) {
+                column.check = Some(ValueCheck::new(kind));
+            }
+            picked.push((i, at, column.format));
+        }
+        if picked.is_empty() {
+            continue;
+        }
+        let name = file.entry.file_name().to_string();
+        while let Some(row) = reader.next_row() {
+            let Ok(row) = row else { continue };
+            for (i, at, column_format) in &picked {
+                let Some(value) = row.field(*i).map(str::trim).filter(|v| !v.is_empty()) else {
+                    continue;
+                };
+                let Some(check) = columns[*at].check.as_mut() else {
+                    continue;
+                };
+                // A cell of several emails or phones is several values, as the load sends them.
+                for value in cell_values(check.kind, value) {
+                    check.values += 1;
+                    if let Err(rejected) = convert_in(check.kind, value, format, column_format) {
+                        check.fail(rejected.reason, &name, row.line, value);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A problem for every column `map` moves whose values would fail their transform (with count
+/// and examples), or whose cells lost characters to a non-Unicode save. Never silent: a column
+/// the operator confirmed is listed too.
+pub fn value_problems(map: &FieldMap, columns: &[SourceColumn]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for column in columns {
+        let Some(entry) = map
+            .modules
+            .get(&column.module)
+            .and_then(|m| m.column(&column.header))
+        else {
+            continue;
+        };
+        if entry.status == Status::Ignored || matches!(entry.target, Target::Ignore) {
+            continue;
+        }
+        if let Some(check) = column
+            .check
+            .as_ref()
+            .filter(|c| c.failed > 0 && Some(c.kind) == target_kind(&entry.target))
+        {
+            problems.push(Problem {
+                module: column.module,
+                item: Some(column.header.clone()),
+                problem: format!("{} ({})", check.describe(), entry.target.describe()),
+                fix: "correct those cells in RSoft and re-export, or map the column to a text field; the load holds every record whose value fails".into(),
+            });
+        }
+        let lost = &column.flags.lost_characters;
+        if lost.count > 0 {
+            let lines: Vec<String> = lost.lines.iter().map(u64::to_string).collect();
+            problems.push(Problem {
+                module: column.module,
+                item: Some(column.header.clone()),
+                problem: format!(
+                    "{} values lost characters to '?' in a non-Unicode save (lines {}, e.g. {:?}); they would be loaded as written",
+                    lost.count,
+                    lines.join(", "),
+                    lost.examples.first().map_or("", String::as_str)
+                ),
+                fix: "re-export from RSoft as UTF-8 (in a spreadsheet: Save As \"CSV UTF-8\")".into(),
+            });
+        }
+    }
+    problems
+}
