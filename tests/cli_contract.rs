@@ -65,7 +65,11 @@ fn no_command_without_a_terminal_is_the_wizard_refusing() {
     let state = tempfile::tempdir().unwrap();
     let out = run(state.path(), &[], None);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
-    assert!(!text(&out.stderr).contains("Usage"), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("Usage"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(!text(&out.stderr).is_empty(), "the refusal says why");
 }
 

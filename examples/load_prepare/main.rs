@@ -42,13 +42,14 @@ async fn main() -> anyhow::Result<()> {
     let destination = Destination::read(&client).await?;
     let export = Export::open(export)?;
     let report = discovery::discover(&export)?;
-    let mut map = propose_for_export(
+    let (mut map, _value_problems) = propose_for_export(
         &export,
         &report,
         &destination.schema(),
         &config.migration.legacy_id_field,
         &MappingMemory::default(),
         None,
+        &crm_migrate::mapping::transform::SourceFormat::from_config(&config),
     )?;
     accept_proposed(&mut map);
     file::save(&config.migration.mapping, &decisions::decided(&map))?;
