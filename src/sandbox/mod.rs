@@ -144,7 +144,10 @@ impl Sandbox {
         });
         let (tx, rx) = oneshot::channel();
         let task = tokio::spawn(server::serve(listener, server::router(shared.clone()), rx));
-        let saver = state.map(|state| tokio::spawn(persist::keep_saved(shared.clone(), state)));
+        let saver = state.map(|state| {
+            let shared = shared.clone();
+            tokio::spawn(persist::keep_saved(state, move || shared.store().clone()))
+        });
         Ok(RunningSandbox {
             shared,
             addr,
@@ -266,10 +269,12 @@ impl RunningSandbox {
             saver.abort();
         }
         match &self.shared.state {
-            Some(state) => state.flush(&self.shared).map_err(|e| SandboxError::State {
-                path: state.path().to_path_buf(),
-                message: e.to_string(),
-            }),
+            Some(state) => state
+                .write(&self.shared.store())
+                .map_err(|e| SandboxError::State {
+                    path: state.path().to_path_buf(),
+                    message: e.to_string(),
+                }),
             None => Ok(()),
         }
     }
