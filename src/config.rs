@@ -2,6 +2,7 @@
 //! push it, and where state lives. The API key is never in this file: `api_key_env` names the
 //! environment variable that holds it, and [`ApiKey`] never prints its value.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -99,6 +100,10 @@ pub struct Config {
     pub load: LoadConfig,
     /// `[migration]`: where state and the operator's files live.
     pub migration: MigrationConfig,
+    /// The wizard's key overrides: `[keys.<context>] "key" = "action"` on top of
+    /// `assets/keymap.toml` (checked when the wizard starts).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub keys: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// `[source]`. Defaults (documented, not guessed per export): Asia/Kolkata, dmy, INR, IN — RSoft's

@@ -16,7 +16,6 @@ use super::ExitStatus;
 use crate::config::{Config, DEFAULT_CONFIG_FILE, EndpointSetting};
 use crate::connect;
 use crate::discovery;
-use crate::mapping::memory::MappingMemory;
 use crate::mapping::model::{CONFIDENCE_THRESHOLD, FieldMap, ModuleMap, Status, Target};
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::validate::{Problem, validate};
@@ -56,25 +55,14 @@ pub fn run(
     let export = Export::open(export_path)?;
     let report = discovery::discover(&export)?;
     let (schema, destination) = destination_schema(&config, runtime)?;
-    let state_dir = config.state_dir();
-    let mut memory = MappingMemory::load(&state_dir)?;
     let path = &config.migration.mapping;
-    let previous = if path.exists() {
-        Some(file::load(path)?)
-    } else {
-        None
-    };
-    if let Some(previous) = &previous {
-        // The operator's decisions in the existing map improve the next export's proposals.
-        memory.remember(previous);
-        memory.save(&state_dir)?;
-    }
-    let map = source::propose_for_export(
+    let previous = file::load_if_exists(path)?;
+    let map = source::propose_remembering(
         &export,
         &report,
         &schema,
         &config.migration.legacy_id_field,
-        &memory,
+        &config.state_dir(),
         previous.as_ref(),
     )?;
     file::save(path, &map)?;

@@ -1,7 +1,7 @@
 //! The command line: one file per command, each a thin caller of the library.
 //! Exit codes are the contract in docs/design.md §4 (`ExitStatus`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -9,15 +9,18 @@ use tokio::runtime::Runtime;
 
 use anyhow::Context as _;
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, DEFAULT_CONFIG_FILE};
 
 pub mod check_api;
+pub mod demo;
 pub mod discover;
 mod log_file;
 pub mod map;
+pub mod migrate;
 pub mod report;
 pub mod sample_export;
 pub mod sandbox;
+pub mod wizard;
 
 /// Exit codes users script against (docs/design.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,9 +51,12 @@ impl From<ExitStatus> for ExitCode {
 )]
 /// The parsed command line.
 pub struct Cli {
-    /// The command to run.
+    /// With no command: the config file the wizard opens (it offers to write one if missing).
+    #[arg(long, default_value = DEFAULT_CONFIG_FILE)]
+    pub config: PathBuf,
+    /// With no command, the wizard opens.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// One subcommand per file of `src/cli/`.
@@ -58,10 +64,14 @@ pub struct Cli {
 pub enum Command {
     /// Pre-flight: the live API still has every method the tool uses, and the credentials work.
     CheckApi(check_api::CheckApiArgs),
+    /// The wizard on the bundled sample export against the built-in sandbox, with no config.
+    Demo,
     /// Read an RSoft export (folder or .zip) and write the migration scope report.
     Discover(discover::DiscoverArgs),
     /// Propose the field map for the configured export and write mapping.toml (keeps your decisions).
     Map(map::MapArgs),
+    /// Load the export into Nutshell: schema, owners, then every record in dependency order.
+    Migrate(migrate::MigrateArgs),
     /// Write the customer's reports (Markdown, one HTML page, CSVs) into the state dir's reports folder.
     Report(report::ReportArgs),
     /// Write a realistic RSoft export (the bundled sample at scale 1) for demos and benchmarks.
@@ -76,8 +86,12 @@ impl Command {
         match self {
             Command::CheckApi(args) => Some(&args.config),
             Command::Map(args) => Some(&args.config),
+            Command::Migrate(args) => Some(&args.config),
             Command::Report(args) => Some(&args.config),
-            Command::Discover(_) | Command::SampleExport(_) | Command::Sandbox(_) => None,
+            Command::Demo
+            | Command::Discover(_)
+            | Command::SampleExport(_)
+            | Command::Sandbox(_) => None,
         }
     }
 }
@@ -96,7 +110,11 @@ pub fn main() -> ExitCode {
         }
     };
     // Loaded once, here: its state dir holds the run log, and the command gets it.
-    let config = cli.command.config_file().map(Config::load);
+    let config = match &cli.command {
+        Some(command) => command.config_file().map(Config::load),
+        // The wizard opens without a config file and offers to write one.
+        None => cli.config.exists().then(|| Config::load(&cli.config)),
+    };
     let state_dir = match &config {
         Some(Ok(config)) => config.state_dir(),
         _ => Config::default().state_dir(),
@@ -117,7 +135,14 @@ pub fn main() -> ExitCode {
             return ExitStatus::Error.into();
         }
     };
-    match run(cli.command, config.transpose(), &runtime) {
+    let outcome = match cli.command {
+        Some(command) => run(command, config.transpose(), &runtime),
+        None => config
+            .transpose()
+            .map_err(anyhow::Error::from)
+            .and_then(|config| wizard::run(cli.config, config, &runtime)),
+    };
+    match outcome {
         Ok(status) => status.into(),
         Err(e) => {
             let message = human_message(&e);
@@ -139,8 +164,10 @@ fn run(
     let config = || config.context("internal: this command's config file was not loaded");
     match command {
         Command::CheckApi(args) => check_api::run(config()?, args.json, runtime),
+        Command::Demo => demo::run(runtime),
         Command::Discover(args) => discover::run(args),
         Command::Map(args) => map::run(args, config()?, runtime),
+        Command::Migrate(args) => migrate::run(args, config()?, runtime),
         Command::Report(args) => report::run(args, config()?),
         Command::SampleExport(args) => sample_export::run(args),
         Command::Sandbox(args) => sandbox::run(args, runtime),
@@ -160,7 +187,7 @@ fn configured_export<'a>(config: &'a Config, file: &Path) -> anyhow::Result<&'a 
 
 /// The error and its causes on one line. Library errors often quote their cause in their own
 /// message, so a cause already contained in what is written is not repeated.
-fn human_message(error: &anyhow::Error) -> String {
+pub(crate) fn human_message(error: &anyhow::Error) -> String {
     let mut message = String::new();
     for cause in error.chain() {
         let text = cause.to_string();

@@ -238,6 +238,15 @@ pub fn load(path: &Path) -> Result<FieldMap, MapFileError> {
     from_toml(&text, path)
 }
 
+/// The map at `path`, or `None` when there is no file there yet.
+pub fn load_if_exists(path: &Path) -> Result<Option<FieldMap>, MapFileError> {
+    if path.exists() {
+        load(path).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
 /// Write `map` to `path` atomically ([`crate::atomic_file::write`]): a failed write leaves the
 /// operator's file as it was.
 pub fn save(path: &Path, map: &FieldMap) -> Result<(), MapFileError> {

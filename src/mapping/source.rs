@@ -5,8 +5,11 @@
 
 use std::collections::HashSet;
 
+use std::path::Path;
+
 use super::catalogue::ValueMapKind;
-use super::memory::MappingMemory;
+use super::file::MapFileError;
+use super::memory::{MappingMemory, MemoryError};
 use super::model::FieldMap;
 use super::propose::{SourceColumn, propose_map, value_map_kind};
 use super::schema::DestinationSchema;
@@ -178,6 +181,44 @@ pub fn propose_for_export(
         memory,
         previous,
     ))
+}
+
+/// Why [`propose_remembering`] could not propose.
+#[derive(Debug, thiserror::Error)]
+pub enum ProposeError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    MapFile(#[from] MapFileError),
+    #[error(transparent)]
+    Memory(#[from] MemoryError),
+}
+
+/// [`propose_for_export`] with the mapping memory of `state_dir`: the operator's decisions in
+/// `previous` (the map file, or the wizard's working map) are remembered there first, so the
+/// next export's proposals learn from them. `crm-migrate map` and the wizard both propose
+/// through here.
+pub fn propose_remembering(
+    export: &Export,
+    report: &Report,
+    schema: &DestinationSchema,
+    legacy_id_field: &str,
+    state_dir: &Path,
+    previous: Option<&FieldMap>,
+) -> Result<FieldMap, ProposeError> {
+    let mut memory = MappingMemory::load(state_dir)?;
+    if let Some(previous) = previous {
+        memory.remember(previous);
+        memory.save(state_dir)?;
+    }
+    Ok(propose_for_export(
+        export,
+        report,
+        schema,
+        legacy_id_field,
+        &memory,
+        previous,
+    )?)
 }
 
 #[cfg(test)]

@@ -1,0 +1,160 @@
+//! Frame time of the wizard's Field map with 500 columns in one module (target: median under
+//! 2 ms), against the Connect screen drawn in the same run as the baseline. Each frame is a full
+//! `render` into ratatui's `TestBackend` at 120×40 plus the buffer diff, with the cursor moving
+//! so every frame differs. Run it with `bench/tui.sh` (a release build).
+//!
+//! Usage: tui_bench [--frames N] [--columns N]. Exit 1 when the median misses the target.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crm_migrate::config::Config;
+use crm_migrate::discovery;
+use crm_migrate::mapping::model::{ColumnEntry, FieldMap, ModuleMap, Status, Target};
+use crm_migrate::mapping::schema::DestinationSchema;
+use crm_migrate::rsoft::Module;
+use crm_migrate::tui::{
+    Action, ConfigSource, Keymap, Outcome, Proposal, State, Step, Theme, render, update,
+};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const TARGET: Duration = Duration::from_millis(2);
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample-export");
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The sample's discovery with its companies file widened to `columns` columns, and a field
+/// map of as many entries (a mix of statuses, confidences and targets).
+fn wide_state(columns: usize) -> State {
+    let mut report = discovery::discover_path(SAMPLE).expect("the bundled sample reads");
+    let object = report
+        .objects
+        .iter_mut()
+        .find(|o| o.module == Some(Module::Companies))
+        .expect("the sample has companies");
+    let template = object.columns[1].clone();
+    object.columns = (0..columns)
+        .map(|i| {
+            let mut c = template.clone();
+            c.header = format!("Custom Column {i:03}");
+            c
+        })
+        .collect();
+    let entries = (0..columns)
+        .map(|i| ColumnEntry {
+            header: format!("Custom Column {i:03}"),
+            target: match i % 4 {
+                0 => Target::Field {
+                    field: "Accounts.name".into(),
+                },
+                1 => Target::Tags,
+                2 => Target::Unmapped,
+                _ => Target::Ignore,
+            },
+            confidence: (i % 100) as f64 / 100.0,
+            reason: format!("header \"Custom Column {i:03}\" looks like nothing the tool knows"),
+            status: [
+                Status::Proposed,
+                Status::Confirmed,
+                Status::Edited,
+                Status::Ignored,
+            ][i % 4],
+        })
+        .collect();
+    let mut map = FieldMap::new("RSoft ID");
+    map.modules.insert(
+        Module::Companies,
+        ModuleMap {
+            columns: entries,
+            values: Default::default(),
+        },
+    );
+    let mut config = Config::default();
+    config.source.export = Some(PathBuf::from(SAMPLE));
+    let keymap = Keymap::defaults().expect("the default keymap parses");
+    let mut state = State::new(config, ConfigSource::Demo, keymap, Theme { color: true });
+    update(
+        &mut state,
+        Action::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    update(
+        &mut state,
+        Action::Done(Outcome::Discovered {
+            export: PathBuf::from(SAMPLE),
+            result: Ok(Box::new(report)),
+        }),
+    );
+    update(
+        &mut state,
+        Action::Done(Outcome::Proposed(Ok(Box::new(Proposal {
+            map,
+            schema: DestinationSchema::offline(),
+            destination: "offline".into(),
+            had_file: false,
+        })))),
+    );
+    state
+}
+
+/// Median time of `frames` frames, moving down the list between frames.
+fn median_frame(state: &mut State, frames: usize) -> Duration {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("a test terminal");
+    let mut times = Vec::with_capacity(frames);
+    for i in 0..frames {
+        // Down through the list and back up, so the table scrolls.
+        let action = if (i / 600) % 2 == 0 {
+            Action::Down
+        } else {
+            Action::Up
+        };
+        update(state, action);
+        let start = Instant::now();
+        terminal.draw(|f| render(state, f)).expect("draw");
+        times.push(start.elapsed());
+    }
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn main() {
+    let frames = arg("--frames", 2000);
+    let columns = arg("--columns", 500);
+    let mut state = wide_state(columns);
+
+    state.step = Step::Connect;
+    let baseline = median_frame(&mut state, frames);
+    state.step = Step::FieldMap;
+    let rows = state.field_map.visible_rows().len();
+    let field_map = median_frame(&mut state, frames);
+
+    println!("frames per screen: {frames} at 120x40");
+    println!(
+        "baseline (Connect screen): median {:.3} ms",
+        baseline.as_secs_f64() * 1e3
+    );
+    println!(
+        "Field map, {columns} columns ({rows} rows): median {:.3} ms (target < {:.1} ms)",
+        field_map.as_secs_f64() * 1e3,
+        TARGET.as_secs_f64() * 1e3
+    );
+    println!(
+        "ratio Field map / baseline: {:.2}",
+        field_map.as_secs_f64() / baseline.as_secs_f64()
+    );
+    if field_map >= TARGET {
+        println!("MISSED: the median frame is not under {TARGET:?}");
+        std::process::exit(1);
+    }
+    println!("ok");
+}

@@ -1,0 +1,225 @@
+//! Every change to the wizard's state is an [`Action`]. Actions a key can trigger have serde
+//! names (`"accept_all"`), which is how `assets/keymap.toml` and `[keys.*]` in the config bind
+//! keys to them; the outcomes of background work arrive as [`Action::Done`].
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::discovery::Report;
+use crate::mapping::model::FieldMap;
+use crate::mapping::schema::DestinationSchema;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Leave the wizard (asks again when the field map has unsaved changes).
+    Quit,
+    /// Leave at once (Ctrl-C; hard-wired so the terminal is always given back).
+    ForceQuit,
+    /// Show or hide the full key list.
+    Help,
+    /// Close what is open: the help, a notice, a drill-down, an edit.
+    Back,
+    NextStep,
+    PrevStep,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    /// Mouse wheel: a few rows at a time.
+    ScrollUp,
+    ScrollDown,
+    /// Previous / next module (field map).
+    Left,
+    Right,
+    /// Start editing the focused field, or cycle a choice.
+    Edit,
+    /// Finish an edit, keeping the text.
+    Commit,
+    /// A typed character while editing.
+    Insert(char),
+    DeleteBack,
+    ClearField,
+    /// Connect: run the pre-flight (method description and credentials).
+    TestConnection,
+    /// Connect: write the config file (only when none exists).
+    WriteConfig,
+    /// Discovery: show the columns of the selected file.
+    Open,
+    /// Discovery: write the scope report (Markdown and JSON).
+    WriteScopeReport,
+    /// Field map: accept the selected proposal.
+    Accept,
+    /// Field map: accept every proposal of this module at or above the threshold.
+    AcceptAll,
+    /// Field map: do not move the selected column.
+    Ignore,
+    /// Field map: show only entries that need attention, or all.
+    ToggleFilter,
+    Undo,
+    /// Field map: write mapping.toml.
+    Save,
+    /// Field map: propose again (against the destination read now), keeping every decision.
+    Repropose,
+    /// The terminal's size, in cells.
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// Background work finished.
+    #[serde(skip)]
+    Done(Outcome),
+}
+
+impl Action {
+    /// Actions a key can be bound to, in the order the footer and the help list them.
+    pub const BINDABLE: &'static [Action] = &[
+        Action::Edit,
+        Action::Commit,
+        Action::Open,
+        Action::Accept,
+        Action::AcceptAll,
+        Action::Ignore,
+        Action::ToggleFilter,
+        Action::Undo,
+        Action::Save,
+        Action::TestConnection,
+        Action::WriteConfig,
+        Action::WriteScopeReport,
+        Action::NextStep,
+        Action::PrevStep,
+        Action::Repropose,
+        Action::Left,
+        Action::Right,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Home,
+        Action::End,
+        Action::DeleteBack,
+        Action::ClearField,
+        Action::Back,
+        Action::Help,
+        Action::Quit,
+    ];
+
+    /// A short label for the footer and the help.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::ForceQuit => "quit now",
+            Action::Help => "help",
+            Action::Back => "back",
+            Action::NextStep => "next",
+            Action::PrevStep => "back a step",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::Home => "first",
+            Action::End => "last",
+            Action::ScrollUp | Action::ScrollDown => "scroll",
+            Action::Left => "previous module",
+            Action::Right => "next module",
+            Action::Edit => "edit",
+            Action::Commit => "done",
+            Action::Insert(_) => "type",
+            Action::DeleteBack => "delete",
+            Action::ClearField => "clear",
+            Action::TestConnection => "test",
+            Action::WriteConfig => "write config",
+            Action::Open => "columns",
+            Action::WriteScopeReport => "write report",
+            Action::Accept => "accept",
+            Action::AcceptAll => "accept all",
+            Action::Ignore => "ignore column",
+            Action::ToggleFilter => "filter",
+            Action::Undo => "undo",
+            Action::Save => "save",
+            Action::Repropose => "propose again",
+            Action::Resize { .. } => "resize",
+            Action::Done(_) => "background work finished",
+        }
+    }
+
+    /// Shown in the one-line footer (the help lists everything).
+    pub fn in_footer(&self) -> bool {
+        !matches!(
+            self,
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Home
+                | Action::End
+                | Action::PrevStep
+                | Action::DeleteBack
+                | Action::ClearField
+                | Action::Back
+                | Action::Left
+                | Action::Right
+                | Action::Repropose
+        )
+    }
+}
+
+/// What background work reports back. Errors are one human message with a next step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Discovery of `export` finished (a result for an export no longer configured is dropped).
+    Discovered {
+        export: PathBuf,
+        result: Result<Box<Report>, String>,
+    },
+    /// The pre-flight finished.
+    Preflight(Result<PreflightResult, String>),
+    /// Proposals for the field map are ready.
+    Proposed(Result<Box<Proposal>, String>),
+    /// mapping.toml was written (or not).
+    MapSaved {
+        path: PathBuf,
+        result: Result<(), String>,
+    },
+    /// The config file was written (or not).
+    ConfigWritten {
+        path: PathBuf,
+        result: Result<(), String>,
+    },
+    /// The scope report was written: the Markdown and the JSON file.
+    ScopeReportWritten(Result<(PathBuf, PathBuf), String>),
+}
+
+/// What the pre-flight found, as the Connect screen shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreflightResult {
+    pub endpoint: String,
+    /// True for the built-in sandbox.
+    pub sandbox: bool,
+    pub described_methods: usize,
+    pub used_methods: usize,
+    pub mismatches: Vec<String>,
+    /// `None` when the credentials were accepted.
+    pub credentials_error: Option<String>,
+}
+
+impl PreflightResult {
+    pub fn is_ok(&self) -> bool {
+        self.mismatches.is_empty() && self.credentials_error.is_none()
+    }
+}
+
+/// A proposed field map and what it was proposed against.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    pub map: FieldMap,
+    pub schema: DestinationSchema,
+    /// Where the destination schema came from (the account, or offline).
+    pub destination: String,
+    /// Proposed from an existing mapping.toml (its decisions kept), not from a working map:
+    /// only then does the screen start as saved.
+    pub had_file: bool,
+}

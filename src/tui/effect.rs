@@ -1,0 +1,324 @@
+//! Effects: the I/O `update` asks for. The [`Runner`] performs them off the UI thread and
+//! reports each as an [`Outcome`]; the headless [`Driver`] performs them inline, for tests.
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context as _;
+
+use crate::cli::human_message;
+use crate::config::{Config, EndpointSetting};
+use crate::connect;
+use crate::discovery::{self, Report};
+use crate::mapping::file;
+use crate::mapping::model::FieldMap;
+use crate::mapping::schema::DestinationSchema;
+use crate::mapping::source::propose_remembering;
+use crate::nutshell::{Client, methods, preflight};
+use crate::rsoft::Export;
+use crate::sandbox::RunningSandbox;
+
+use super::action::{Action, Outcome, PreflightResult, Proposal};
+use super::state::State;
+use super::update::update;
+
+/// Work for the loop to do outside `update`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Read an export and profile it.
+    Discover {
+        export: PathBuf,
+    },
+    /// The pre-flight: the method description and one authenticated call.
+    TestConnection {
+        config: Box<Config>,
+    },
+    /// Propose the field map. `previous` is the working map whose decisions win; without it,
+    /// the decisions in the config's mapping.toml do.
+    Propose {
+        config: Box<Config>,
+        report: Box<Report>,
+        previous: Option<Box<FieldMap>>,
+    },
+    SaveMap {
+        path: PathBuf,
+        map: Box<FieldMap>,
+    },
+    /// Write a new config file (never over an existing one).
+    WriteConfig {
+        path: PathBuf,
+        config: Box<Config>,
+    },
+    /// Write `scope-report.md` and `scope-report.json` into `dir`.
+    WriteScopeReport {
+        dir: PathBuf,
+        report: Box<Report>,
+    },
+}
+
+/// The connection the wizard made: the client, and the built-in sandbox when it serves it.
+#[derive(Default)]
+struct Connection {
+    sandbox: Option<RunningSandbox>,
+    /// The client and where it goes ("the built-in sandbox", "Nutshell at URL").
+    client: Option<(Arc<Client>, String)>,
+}
+
+/// Performs effects. Cheap to clone; clones share the connection.
+#[derive(Clone)]
+pub struct Runner {
+    runtime: tokio::runtime::Handle,
+    connection: Arc<Mutex<Connection>>,
+}
+
+impl Runner {
+    /// `sandbox`: a sandbox already serving (the demo's), used for endpoint `"sandbox"`.
+    pub fn new(runtime: tokio::runtime::Handle, sandbox: Option<RunningSandbox>) -> Runner {
+        Runner {
+            runtime,
+            connection: Arc::new(Mutex::new(Connection {
+                sandbox,
+                client: None,
+            })),
+        }
+    }
+
+    /// Perform on a thread of its own; the outcome comes back on `done`.
+    pub fn spawn(&self, effect: Effect, done: impl FnOnce(Outcome) + Send + 'static) {
+        let runner = self.clone();
+        std::thread::spawn(move || done(runner.perform(effect)));
+    }
+
+    /// Perform an effect here and now (blocking; not from inside the runtime).
+    pub fn perform(&self, effect: Effect) -> Outcome {
+        let message = |e: anyhow::Error| human_message(&e);
+        match effect {
+            Effect::Discover { export } => Outcome::Discovered {
+                result: discovery::discover_path(&export)
+                    .map(Box::new)
+                    .map_err(|e| human_message(&e.into())),
+                export,
+            },
+            Effect::TestConnection { config } => {
+                Outcome::Preflight(self.preflight(&config).map_err(message))
+            }
+            Effect::Propose {
+                config,
+                report,
+                previous,
+            } => Outcome::Proposed(
+                self.propose(&config, &report, previous.map(|p| *p))
+                    .map(Box::new)
+                    .map_err(message),
+            ),
+            Effect::SaveMap { path, map } => Outcome::MapSaved {
+                result: file::save(&path, &map).map_err(|e| {
+                    format!(
+                        "{}: check the folder exists and is writable, then s again",
+                        human_message(&e.into())
+                    )
+                }),
+                path,
+            },
+            Effect::WriteConfig { path, config } => Outcome::ConfigWritten {
+                result: write_config(&path, &config).map_err(message),
+                path,
+            },
+            Effect::WriteScopeReport { dir, report } => {
+                Outcome::ScopeReportWritten(write_scope_report(&dir, &report).map_err(message))
+            }
+        }
+    }
+
+    /// A client for `config`'s endpoint (through `crate::connect`, as every command gets one),
+    /// kept with a description of where it goes for the schema read that follows. The built-in
+    /// sandbox is started once and kept for the session (the demo's is there from the start).
+    fn connect(&self, config: &Config) -> anyhow::Result<(Arc<Client>, bool)> {
+        let on_sandbox = config.nutshell.endpoint_setting() == EndpointSetting::Sandbox;
+        let mut connection = self.lock();
+        let client = match (&connection.sandbox, on_sandbox) {
+            (Some(sandbox), true) => connect::sandbox_client(sandbox, &config.load)?,
+            _ => {
+                let (client, sandbox) = self.runtime.block_on(connect::connect(config))?;
+                if sandbox.is_some() {
+                    connection.sandbox = sandbox;
+                }
+                client
+            }
+        };
+        let sandbox = connection.sandbox.as_ref().filter(|_| on_sandbox);
+        let described = connect::describe(&client, sandbox);
+        let client = Arc::new(client);
+        connection.client = Some((client.clone(), described));
+        Ok((client, on_sandbox))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic elsewhere cannot leave a connection half-made: the data is still good.
+        self.connection
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn preflight(&self, config: &Config) -> anyhow::Result<PreflightResult> {
+        self.lock().client = None;
+        let (client, sandbox) = self.connect(config)?;
+        let report = self.runtime.block_on(preflight::check(&client))?;
+        if !report.is_ok() {
+            // Proposals are read against a connection that passed.
+            self.lock().client = None;
+        }
+        Ok(PreflightResult {
+            endpoint: report.endpoint.clone(),
+            sandbox,
+            described_methods: report.described_methods,
+            used_methods: methods::used_methods().len(),
+            mismatches: report.mismatches.iter().map(ToString::to_string).collect(),
+            credentials_error: report.credentials_error.as_ref().map(ToString::to_string),
+        })
+    }
+
+    fn propose(
+        &self,
+        config: &Config,
+        report: &Report,
+        previous: Option<FieldMap>,
+    ) -> anyhow::Result<Proposal> {
+        let client = self.lock().client.clone();
+        let (schema, destination) = match client {
+            Some((client, described)) => {
+                let schema = self
+                    .runtime
+                    .block_on(DestinationSchema::read(&client))
+                    .context("cannot read the destination's fields and pipelines: test the connection again on Connect (t), then r")?;
+                (schema, format!("against {described}"))
+            }
+            None => (
+                DestinationSchema::offline(),
+                "offline (standard fields): test the connection, then r".to_string(),
+            ),
+        };
+        let export_path = config
+            .source
+            .export
+            .as_deref()
+            .context("no export is set: set it on Connect")?;
+        let export = Export::open(export_path)?;
+        let path = &config.migration.mapping;
+        // Proposed from the file's decisions (not from a working map that may be unsaved).
+        let had_file = previous.is_none() && path.exists();
+        let previous = match previous {
+            Some(p) => Some(p),
+            None => file::load_if_exists(path)?,
+        };
+        let map = propose_remembering(
+            &export,
+            report,
+            &schema,
+            &config.migration.legacy_id_field,
+            &config.state_dir(),
+            previous.as_ref(),
+        )?;
+        Ok(Proposal {
+            map,
+            schema,
+            destination,
+            had_file,
+        })
+    }
+}
+
+/// A new config file; an existing one is never replaced (its comments would be lost). Paths
+/// are written absolute: in the wizard they are relative to the working folder, but a config
+/// file's relative paths are read relative to the file.
+fn write_config(path: &Path, config: &Config) -> anyhow::Result<()> {
+    let mut config = config.clone();
+    let absolute = |p: &mut PathBuf| -> anyhow::Result<()> {
+        *p = std::path::absolute(&*p)
+            .with_context(|| format!("cannot make {} absolute", p.display()))?;
+        Ok(())
+    };
+    if let Some(p) = config.source.export.as_mut() {
+        absolute(p)?;
+    }
+    if let Some(p) = config.migration.state_dir.as_mut() {
+        absolute(p)?;
+    }
+    absolute(&mut config.migration.mapping)?;
+    absolute(&mut config.migration.owners)?;
+    let body = toml::to_string(&config).context("cannot write the config as TOML")?;
+    let text = format!(
+        "# crm-migrate config, written by the wizard. See config.example.toml for every key.\n# The API key is not here: [nutshell] api_key_env names the variable that holds it.\n\n{body}"
+    );
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("cannot create {} (it may exist already)", path.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+fn write_scope_report(dir: &Path, report: &Report) -> anyhow::Result<(PathBuf, PathBuf)> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create {}: check it is writable", dir.display()))?;
+    let md = dir.join("scope-report.md");
+    let json = dir.join("scope-report.json");
+    std::fs::write(&md, discovery::markdown::render(report))
+        .with_context(|| format!("cannot write {}", md.display()))?;
+    let text = serde_json::to_string_pretty(report).context("cannot write the report as JSON")?;
+    std::fs::write(&json, text).with_context(|| format!("cannot write {}", json.display()))?;
+    Ok((md, json))
+}
+
+/// The wizard without a terminal: actions go through `update`, effects are performed inline
+/// and their outcomes folded in before `send` returns. Tests drive whole flows with it.
+pub struct Driver {
+    pub state: State,
+    runner: Runner,
+    /// Every effect performed, in order.
+    pub performed: Vec<Effect>,
+}
+
+impl Driver {
+    pub fn new(state: State, runner: Runner) -> Driver {
+        Driver {
+            state,
+            runner,
+            performed: Vec::new(),
+        }
+    }
+
+    /// Open as the wizard does (read the export, test the connection).
+    pub fn start(&mut self) {
+        let effects = super::update::start(&mut self.state);
+        self.run(effects);
+    }
+
+    /// Fold in an action and everything it sets off.
+    pub fn send(&mut self, action: Action) {
+        let effects = update(&mut self.state, action);
+        self.run(effects);
+    }
+
+    /// Press a key (as keymap.toml writes it) in the current context.
+    pub fn press(&mut self, key: &str) {
+        let combo = super::keymap::KeyCombo::parse(key);
+        let action = combo.and_then(|c| self.state.keymap.action(self.state.context(), &c));
+        if let Some(action) = action {
+            self.send(action);
+        }
+    }
+
+    fn run(&mut self, effects: Vec<crate::tui::Effect>) {
+        let mut queue: VecDeque<Effect> = effects.into();
+        while let Some(effect) = queue.pop_front() {
+            self.performed.push(effect.clone());
+            let outcome = self.runner.perform(effect);
+            queue.extend(update(&mut self.state, Action::Done(outcome)));
+        }
+    }
+}

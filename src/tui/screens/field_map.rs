@@ -1,0 +1,639 @@
+//! Field map, first version: per module a table of every source column with its sample values,
+//! the proposed target, the confidence (a symbol and a colour), the reason and the status.
+//! Accept one, accept all at or above the threshold, ignore a column, filter to what needs
+//! attention, undo, save to mapping.toml through `crate::mapping::file`.
+//!
+//! Room for what comes next: the body is laid out by [`areas`] into a heading, the table and a
+//! detail strip; the target picker and the value-map panel take a right-hand split of the table
+//! area, the record-builder preview the detail strip. Their state goes in [`FieldMapView`].
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
+
+use crate::discovery::Report;
+use crate::mapping::catalogue::ValueMapKind;
+use crate::mapping::model::{
+    CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, ModuleMap, Status, Target, ValueEntry,
+};
+use crate::mapping::validate::{Problem, accept_proposed, unconfirmed, validate};
+use crate::rsoft::Module;
+
+use super::super::action::{Action, Proposal};
+use super::super::effect::Effect;
+use super::super::state::{Cursor, Loadable, Notice, State, StepStatus};
+use super::super::widgets::table::{self, visible};
+
+/// One undoable change: the entries as they were before it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edit {
+    module: Module,
+    columns: Vec<(usize, ColumnEntry)>,
+    values: Vec<(ValueMapKind, usize, ValueEntry)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FieldMapView {
+    pub proposal: Loadable<Box<Proposal>>,
+    /// The map's problems against the destination schema, kept current after every change.
+    pub problems: Vec<Problem>,
+    /// (module, column or value) that a problem names, for the row markers.
+    problem_items: HashSet<(Module, String)>,
+    /// Entries still `proposed` (columns and value maps): `migrate` waits on these.
+    pub pending: usize,
+    /// Samples per module and header, joined for display (from discovery's profiles).
+    samples: BTreeMap<Module, HashMap<String, String>>,
+    /// The module shown.
+    pub module: Option<Module>,
+    pub rows: Cursor,
+    /// Show only entries that need attention.
+    pub attention_only: bool,
+    undo: Vec<Edit>,
+    /// The undo depth at the last save (or load from an existing file); `None`: never saved.
+    saved_depth: Option<usize>,
+    pub saving: bool,
+    pub saved_to: Option<PathBuf>,
+}
+
+impl FieldMapView {
+    fn map(&self) -> Option<&FieldMap> {
+        self.proposal.ready().map(|p| &p.map)
+    }
+
+    /// Changes not yet written to mapping.toml.
+    pub fn unsaved(&self) -> bool {
+        self.proposal.ready().is_some() && self.saved_depth != Some(self.undo.len())
+    }
+
+    /// Modules with columns, in map order.
+    pub fn modules(&self) -> Vec<Module> {
+        self.map().map_or_else(Vec::new, |m| {
+            m.modules
+                .iter()
+                .filter(|(_, mm)| !mm.columns.is_empty())
+                .map(|(m, _)| *m)
+                .collect()
+        })
+    }
+
+    fn module_map(&self) -> Option<&ModuleMap> {
+        self.map()?.modules.get(&self.module?)
+    }
+
+    fn needs_attention(&self, module: Module, entry: &ColumnEntry) -> bool {
+        entry.status == Status::Proposed
+            || self.problem_items.contains(&(module, entry.header.clone()))
+    }
+
+    /// Indices (into the module's columns) of the rows shown, in column order.
+    pub fn visible_rows(&self) -> Vec<usize> {
+        let (Some(module), Some(mm)) = (self.module, self.module_map()) else {
+            return Vec::new();
+        };
+        mm.columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !self.attention_only || self.needs_attention(module, c))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Problems, pending count and row markers after the map changed.
+    fn refresh(&mut self) {
+        let Some(p) = self.proposal.ready() else {
+            return;
+        };
+        self.problems = validate(&p.map, &p.schema);
+        self.problem_items = self
+            .problems
+            .iter()
+            .filter_map(|p| Some((p.module, p.item.clone()?)))
+            .collect();
+        self.pending = unconfirmed(&p.map).len();
+    }
+}
+
+/// Blocked until discovery has read the export; done when nothing is pending, the map has no
+/// problems and it is saved.
+pub fn status(state: &State) -> (StepStatus, String) {
+    if state.discovery.report.ready().is_none() {
+        return (
+            StepStatus::Blocked,
+            "Discovery must read the export first".into(),
+        );
+    }
+    let view = &state.field_map;
+    match &view.proposal {
+        Loadable::Idle => (StepStatus::Attention, "open it to see the proposals".into()),
+        Loadable::Loading => (StepStatus::Attention, "proposing…".into()),
+        Loadable::Failed(_) => (
+            StepStatus::Attention,
+            "proposing failed: r tries again".into(),
+        ),
+        Loadable::Ready(_) => {
+            let mut points = Vec::new();
+            if view.pending > 0 {
+                points.push(format!("{} entries to decide", view.pending));
+            }
+            if !view.problems.is_empty() {
+                points.push(format!("problems: {}", view.problems.len()));
+            }
+            if view.unsaved() {
+                points.push("unsaved (s)".to_string());
+            }
+            if points.is_empty() {
+                (StepStatus::Done, "every entry decided and saved".into())
+            } else {
+                (StepStatus::Attention, points.join(", "))
+            }
+        }
+    }
+}
+
+/// The step was entered: propose when nothing is there yet.
+pub fn enter(state: &mut State) -> Vec<Effect> {
+    if state.field_map.proposal == Loadable::Idle {
+        return propose(state, None);
+    }
+    Vec::new()
+}
+
+fn propose(state: &mut State, previous: Option<FieldMap>) -> Vec<Effect> {
+    let Some(report) = state.discovery.report.ready() else {
+        return Vec::new();
+    };
+    let effect = Effect::Propose {
+        config: Box::new(state.config.clone()),
+        report: report.clone(),
+        previous: previous.map(Box::new),
+    };
+    state.field_map.proposal = Loadable::Loading;
+    vec![effect]
+}
+
+/// Fold in proposals.
+pub fn proposed(state: &mut State, result: Result<Box<Proposal>, String>) {
+    let view = &mut state.field_map;
+    match result {
+        Ok(p) => {
+            view.samples = state
+                .discovery
+                .report
+                .ready()
+                .map(|r| samples_of(r))
+                .unwrap_or_default();
+            view.saved_depth = p.had_file.then_some(0);
+            view.proposal = Loadable::Ready(p);
+            view.undo.clear();
+            let modules = view.modules();
+            if view.module.is_none_or(|m| !modules.contains(&m)) {
+                view.module = modules.first().copied();
+                view.rows = Cursor::default();
+            }
+            view.refresh();
+        }
+        Err(why) => {
+            view.proposal = Loadable::Failed(why.clone());
+            state.notice = Some(Notice::Error(why));
+        }
+    }
+}
+
+fn samples_of(report: &Report) -> BTreeMap<Module, HashMap<String, String>> {
+    let mut out: BTreeMap<Module, HashMap<String, String>> = BTreeMap::new();
+    for o in &report.objects {
+        let Some(module) = o.module else { continue };
+        let m = out.entry(module).or_default();
+        for c in &o.columns {
+            m.entry(c.header.clone())
+                .or_insert_with(|| c.samples.join(" | "));
+        }
+    }
+    out
+}
+
+/// Fold in a save.
+pub fn saved(state: &mut State, path: PathBuf, result: Result<(), String>) {
+    let view = &mut state.field_map;
+    view.saving = false;
+    match result {
+        Ok(()) => {
+            view.saved_depth = Some(view.undo.len());
+            state.notice = Some(Notice::Info(format!(
+                "saved {}; {} entries still to decide{}",
+                path.display(),
+                view.pending,
+                if view.pending > 0 {
+                    " (f shows them)"
+                } else {
+                    ""
+                }
+            )));
+            view.saved_to = Some(path);
+        }
+        Err(why) => state.notice = Some(Notice::Error(why)),
+    }
+}
+
+/// The keys of the Field map screen.
+pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
+    if matches!(action, Action::Repropose) {
+        let previous = state.field_map.map().cloned();
+        return propose(state, previous);
+    }
+    if state.field_map.map().is_none() {
+        return Vec::new();
+    }
+    let page = table_page(body);
+    let rows = state.field_map.visible_rows();
+    let selected = rows.get(state.field_map.rows.selected).copied();
+    match action {
+        Action::Left | Action::Right => switch_module(state, action == Action::Right),
+        Action::Accept => {
+            if let Some(i) = selected {
+                accept_one(state, i);
+            }
+        }
+        Action::AcceptAll => accept_all(state),
+        Action::Ignore => {
+            if let Some(i) = selected {
+                change_column(state, i, |c| {
+                    c.target = Target::Ignore;
+                    c.status = Status::Ignored;
+                });
+            }
+        }
+        Action::ToggleFilter => {
+            let view = &mut state.field_map;
+            view.attention_only = !view.attention_only;
+            view.rows = Cursor::default();
+            if view.attention_only && view.visible_rows().is_empty() {
+                state.notice = Some(Notice::Info(
+                    "nothing in this module needs attention: f shows all".into(),
+                ));
+            }
+        }
+        Action::Undo => undo(state),
+        Action::Save => return save(state),
+        other => table::navigate(&mut state.field_map.rows, &other, rows.len(), page),
+    }
+    // Rows may have left the filter: keep the cursor on a row.
+    let len = state.field_map.visible_rows().len();
+    state.field_map.rows.follow(len, page);
+    Vec::new()
+}
+
+fn switch_module(state: &mut State, forward: bool) {
+    let modules = state.field_map.modules();
+    let Some(at) = state
+        .field_map
+        .module
+        .and_then(|m| modules.iter().position(|x| *x == m))
+    else {
+        return;
+    };
+    let next = if forward {
+        (at + 1) % modules.len()
+    } else {
+        (at + modules.len() - 1) % modules.len()
+    };
+    state.field_map.module = Some(modules[next]);
+    state.field_map.rows = Cursor::default();
+}
+
+fn accept_one(state: &mut State, index: usize) {
+    let Some(entry) = state
+        .field_map
+        .module_map()
+        .and_then(|m| m.columns.get(index))
+    else {
+        return;
+    };
+    if entry.target == Target::Unmapped {
+        state.notice = Some(Notice::Info(format!(
+            "{:?} has no proposed target to accept: x ignores it, or set its target in mapping.toml (a target picker comes next)",
+            entry.header
+        )));
+        return;
+    }
+    if entry.status != Status::Proposed {
+        return;
+    }
+    change_column(state, index, |c| c.status = Status::Confirmed);
+}
+
+/// Change one column entry, remembering it for undo.
+fn change_column(state: &mut State, index: usize, change: impl FnOnce(&mut ColumnEntry)) {
+    let view = &mut state.field_map;
+    let Some(module) = view.module else { return };
+    let Some(p) = view.proposal.ready_mut() else {
+        return;
+    };
+    let Some(entry) = p
+        .map
+        .modules
+        .get_mut(&module)
+        .and_then(|m| m.columns.get_mut(index))
+    else {
+        return;
+    };
+    let before = entry.clone();
+    change(entry);
+    if *entry == before {
+        return;
+    }
+    view.undo.push(Edit {
+        module,
+        columns: vec![(index, before)],
+        values: Vec::new(),
+    });
+    view.refresh();
+}
+
+/// Accept every proposal of the module at or above the threshold, by the same rule as
+/// `migrate --accept-proposed` (columns and value maps alike).
+fn accept_all(state: &mut State) {
+    let view = &mut state.field_map;
+    let Some(module) = view.module else { return };
+    let Some(p) = view.proposal.ready_mut() else {
+        return;
+    };
+    let Some(module_map) = p.map.modules.get_mut(&module) else {
+        return;
+    };
+    let mut one = FieldMap::new(p.map.legacy_id_field.clone());
+    one.modules.insert(module, module_map.clone());
+    accept_proposed(&mut one);
+    let Some(after) = one.modules.remove(&module) else {
+        return;
+    };
+    let mut edit = Edit {
+        module,
+        columns: Vec::new(),
+        values: Vec::new(),
+    };
+    for (i, (old, new)) in module_map.columns.iter().zip(&after.columns).enumerate() {
+        if old != new {
+            edit.columns.push((i, old.clone()));
+        }
+    }
+    for (kind, entries) in &module_map.values {
+        let new_entries = after.values.get(kind).map_or(&[][..], Vec::as_slice);
+        for (i, (old, new)) in entries.iter().zip(new_entries).enumerate() {
+            if old != new {
+                edit.values.push((*kind, i, old.clone()));
+            }
+        }
+    }
+    *module_map = after;
+    let (columns, values) = (edit.columns.len(), edit.values.len());
+    if columns + values > 0 {
+        view.undo.push(edit);
+    }
+    view.refresh();
+    let left = view.module_map().map_or(0, |m| {
+        m.columns
+            .iter()
+            .filter(|c| c.status == Status::Proposed)
+            .count()
+    });
+    state.notice = Some(Notice::Info(format!(
+        "accepted {columns} columns and {values} value-map entries at confidence ≥ {CONFIDENCE_THRESHOLD:.2} in {}; {left} columns left to decide{}",
+        module.as_str(),
+        if left > 0 { " (f shows them)" } else { "" }
+    )));
+}
+
+fn undo(state: &mut State) {
+    let view = &mut state.field_map;
+    let Some(edit) = view.undo.pop() else {
+        state.notice = Some(Notice::Info("nothing to undo".into()));
+        return;
+    };
+    let Some(module_map) = view
+        .proposal
+        .ready_mut()
+        .and_then(|p| p.map.modules.get_mut(&edit.module))
+    else {
+        return;
+    };
+    for (i, entry) in edit.columns {
+        if let Some(slot) = module_map.columns.get_mut(i) {
+            *slot = entry;
+        }
+    }
+    for (kind, i, entry) in edit.values {
+        if let Some(slot) = module_map.values.get_mut(&kind).and_then(|v| v.get_mut(i)) {
+            *slot = entry;
+        }
+    }
+    view.module = Some(edit.module);
+    view.refresh();
+}
+
+fn save(state: &mut State) -> Vec<Effect> {
+    let Some(map) = state.field_map.map().cloned() else {
+        return Vec::new();
+    };
+    state.field_map.saving = true;
+    vec![Effect::SaveMap {
+        path: state.config.migration.mapping.clone(),
+        map: Box::new(map),
+    }]
+}
+
+/// Heading, table and detail strip.
+fn areas(body: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(3),
+    ])
+    .areas(body)
+}
+
+fn table_page(body: Rect) -> usize {
+    let [_, table_area, _] = areas(body);
+    usize::from(table_area.height.saturating_sub(table::CHROME))
+}
+
+fn status_cell(status: Status) -> &'static str {
+    match status {
+        Status::Proposed => "?",
+        Status::Confirmed => "✓",
+        Status::Edited => "✎",
+        Status::Ignored => "–",
+    }
+}
+
+pub fn render(state: &State, frame: &mut Frame, area: Rect) {
+    let theme = state.theme;
+    let view = &state.field_map;
+    let proposal = match &view.proposal {
+        Loadable::Ready(p) => p,
+        Loadable::Loading => {
+            frame.render_widget(Paragraph::new("proposing the field map…"), area);
+            return;
+        }
+        Loadable::Failed(why) => {
+            frame.render_widget(
+                Paragraph::new(vec![
+                    Line::from(Span::styled(format!("✗ {why}"), theme.bad())),
+                    Line::from("Next: r proposes again."),
+                ])
+                .wrap(Wrap { trim: false }),
+                area,
+            );
+            return;
+        }
+        Loadable::Idle => {
+            let text = match state.discovery.report {
+                Loadable::Ready(_) => "r proposes the field map.",
+                _ => "Blocked: Discovery must read the export first (p goes back).",
+            };
+            frame.render_widget(Paragraph::new(text), area);
+            return;
+        }
+    };
+    let [head, table_area, detail] = areas(area);
+    let (Some(module), Some(module_map)) = (view.module, view.module_map()) else {
+        frame.render_widget(Paragraph::new("The export has no columns to map."), area);
+        return;
+    };
+    let modules = view.modules();
+    let position = modules.iter().position(|m| *m == module).unwrap_or(0) + 1;
+    let to_decide = module_map
+        .columns
+        .iter()
+        .filter(|c| c.status == Status::Proposed)
+        .count();
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!("‹ {} ›", module.as_str()), theme.title()),
+            Span::raw(format!(
+                " module {position}/{} · {} columns · {to_decide} to decide · {}",
+                modules.len(),
+                module_map.columns.len(),
+                if view.attention_only {
+                    "showing: needs attention"
+                } else {
+                    "showing: all"
+                }
+            )),
+        ])),
+        head,
+    );
+
+    let rows = view.visible_rows();
+    let page = usize::from(table_area.height.saturating_sub(table::CHROME));
+    let samples = view.samples.get(&module);
+    let lines = visible(&rows, &view.rows, page).filter_map(|(pos, &i)| {
+        let c = module_map.columns.get(i)?;
+        let (symbol, style) = theme.confidence(c.confidence);
+        let problem = view.problem_items.contains(&(module, c.header.clone()));
+        let status = format!(
+            "{}{}",
+            status_cell(c.status),
+            if problem { "!" } else { " " }
+        );
+        let status_style = match (problem, c.status) {
+            (true, _) => theme.bad(),
+            (false, Status::Proposed) => theme.warn(),
+            (false, _) => theme.good(),
+        };
+        let row = Row::new(vec![
+            Line::from(Span::styled(status, status_style)),
+            Line::from(c.header.clone()),
+            Line::from(Span::styled(
+                samples
+                    .and_then(|s| s.get(&c.header))
+                    .cloned()
+                    .unwrap_or_default(),
+                theme.dim(),
+            )),
+            Line::from(c.target.describe()),
+            Line::from(Span::styled(format!("{symbol} {:.2}", c.confidence), style)),
+            Line::from(c.reason.clone()),
+        ]);
+        Some(table::highlight(row, pos == view.rows.selected, theme))
+    });
+    let wide = table_area.width >= 110;
+    let widths = [
+        Constraint::Length(2),
+        Constraint::Length(if wide { 22 } else { 16 }),
+        Constraint::Length(if wide { 22 } else { 12 }),
+        Constraint::Length(if wide { 28 } else { 18 }),
+        Constraint::Length(6),
+        Constraint::Min(10),
+    ];
+    let header = Row::new(["St", "Source column", "Samples", "Target", "Conf", "Reason"])
+        .style(theme.title());
+    let title = format!(
+        " {} of {} rows — a accept · A accept all ≥ {CONFIDENCE_THRESHOLD:.2} ",
+        rows.len(),
+        module_map.columns.len()
+    );
+    frame.render_widget(
+        Table::new(lines, widths)
+            .header(header)
+            .block(Block::default().borders(Borders::TOP).title(title)),
+        table_area,
+    );
+
+    let selected = rows
+        .get(view.rows.selected)
+        .and_then(|i| module_map.columns.get(*i));
+    let mut detail_lines = Vec::new();
+    if let Some(c) = selected {
+        detail_lines.push(Line::from(vec![
+            Span::styled(format!("{}: ", c.header), theme.title()),
+            Span::raw(format!("{} — {}", c.target.describe(), c.reason)),
+        ]));
+        for p in view
+            .problems
+            .iter()
+            .filter(|p| p.module == module && p.item.as_deref() == Some(&c.header))
+        {
+            detail_lines.push(Line::from(Span::styled(format!("✗ {p}"), theme.bad())));
+        }
+    }
+    let value_maps: Vec<String> = module_map
+        .values
+        .iter()
+        .map(|(kind, entries)| {
+            let open = entries
+                .iter()
+                .filter(|v| v.status == Status::Proposed)
+                .count();
+            format!("{} {} ({open} to decide)", kind.name(), entries.len())
+        })
+        .collect();
+    detail_lines.push(Line::from(Span::styled(
+        format!(
+            "{}problems: {} · {} · {}",
+            if value_maps.is_empty() {
+                String::new()
+            } else {
+                format!("value maps: {} · ", value_maps.join(", "))
+            },
+            view.problems.len(),
+            proposal.destination,
+            if view.unsaved() {
+                "unsaved: s saves"
+            } else {
+                "saved"
+            }
+        ),
+        theme.dim(),
+    )));
+    frame.render_widget(
+        Paragraph::new(detail_lines)
+            .block(Block::default().borders(Borders::TOP))
+            .wrap(Wrap { trim: true }),
+        detail,
+    );
+}

@@ -1,0 +1,6 @@
+//! One file per step's screen: its view state, its key handling (`handle`), its step verdict
+//! (`status`) and its drawing (`render`).
+
+pub mod connect;
+pub mod discovery;
+pub mod field_map;

@@ -1,0 +1,292 @@
+//! The wizard's state: which step is shown, the config being built, each screen's view, and the
+//! step bar's verdicts. Changed only by `update`; read by `render`.
+
+use std::path::PathBuf;
+
+use crate::config::Config;
+
+use super::keymap::{Context, Keymap};
+use super::screens::connect::ConnectView;
+use super::screens::discovery::DiscoveryView;
+use super::screens::field_map::FieldMapView;
+use super::theme::Theme;
+
+/// The steps of a migration, in order; the step bar shows them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Step {
+    Connect,
+    Discovery,
+    FieldMap,
+    Schema,
+    Owners,
+    Rehearse,
+    Load,
+    Verify,
+}
+
+impl Step {
+    pub const ALL: [Step; 8] = [
+        Step::Connect,
+        Step::Discovery,
+        Step::FieldMap,
+        Step::Schema,
+        Step::Owners,
+        Step::Rehearse,
+        Step::Load,
+        Step::Verify,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Connect => "Connect",
+            Step::Discovery => "Discovery",
+            Step::FieldMap => "Field map",
+            Step::Schema => "Schema",
+            Step::Owners => "Owners",
+            Step::Rehearse => "Rehearse",
+            Step::Load => "Load",
+            Step::Verify => "Verify",
+        }
+    }
+
+    /// For narrow terminals.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Step::Connect => "Conn",
+            Step::Discovery => "Disc",
+            Step::FieldMap => "Map",
+            Step::Schema => "Schema",
+            Step::Owners => "Owners",
+            Step::Rehearse => "Rehearse",
+            Step::Load => "Load",
+            Step::Verify => "Verify",
+        }
+    }
+
+    /// Whether this build has the step's screen (the rest come with the engine's layers).
+    pub fn built(self) -> bool {
+        matches!(self, Step::Connect | Step::Discovery | Step::FieldMap)
+    }
+
+    fn index(self) -> usize {
+        Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Option<Step> {
+        Step::ALL.get(self.index() + 1).copied()
+    }
+
+    pub fn prev(self) -> Option<Step> {
+        self.index().checked_sub(1).map(|i| Step::ALL[i])
+    }
+}
+
+/// A step's verdict in the step bar: a symbol and a colour, never the colour alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepStatus {
+    Done,
+    /// Reachable, with something for the operator to look at or decide.
+    Attention,
+    /// An earlier step must be finished first.
+    Blocked,
+    /// Not in this build yet.
+    Unbuilt,
+}
+
+impl StepStatus {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            StepStatus::Done => "✓",
+            StepStatus::Attention => "!",
+            StepStatus::Blocked => "✗",
+            StepStatus::Unbuilt => "·",
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            StepStatus::Done => "done",
+            StepStatus::Attention => "needs attention",
+            StepStatus::Blocked => "blocked",
+            StepStatus::Unbuilt => "not in this version yet",
+        }
+    }
+}
+
+/// Where the config came from, and where "write config" would put it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfigSource {
+    /// `--config F`: `exists` is false when the wizard started without one.
+    File { path: PathBuf, exists: bool },
+    /// `crm-migrate demo`: the bundled sample against the in-process sandbox, no config file.
+    Demo,
+}
+
+/// A message shown above the footer until dismissed (`Esc`) or replaced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Info(String),
+    /// What went wrong and what to do next.
+    Error(String),
+}
+
+/// Something that may not be there yet.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Loadable<T> {
+    #[default]
+    Idle,
+    Loading,
+    Ready(T),
+    Failed(String),
+}
+
+impl<T> Loadable<T> {
+    pub fn ready(&self) -> Option<&T> {
+        match self {
+            Loadable::Ready(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn ready_mut(&mut self) -> Option<&mut T> {
+        match self {
+            Loadable::Ready(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        matches!(self, Loadable::Loading)
+    }
+}
+
+/// A selection in a list that may be longer than the screen: the selected row and the first
+/// row shown. `page` is the number of rows the list shows, from the screen's layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Cursor {
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl Cursor {
+    /// Move by `delta` rows within `len`, keeping the selection on screen.
+    pub fn move_by(&mut self, delta: isize, len: usize, page: usize) {
+        let last = len.saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+        self.follow(len, page);
+    }
+
+    pub fn select_last(&mut self, len: usize, page: usize) {
+        self.selected = len.saturating_sub(1);
+        self.follow(len, page);
+    }
+
+    /// Keep the selection within `len` and on screen.
+    pub fn follow(&mut self, len: usize, page: usize) {
+        let page = page.max(1);
+        self.selected = self.selected.min(len.saturating_sub(1));
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + page {
+            self.offset = self.selected + 1 - page;
+        }
+        self.offset = self.offset.min(len.saturating_sub(page));
+    }
+}
+
+/// Everything the wizard shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub step: Step,
+    /// The config as the operator has it now (edits on Connect change it).
+    pub config: Config,
+    pub source: ConfigSource,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    /// Terminal size in cells (width, height).
+    pub size: (u16, u16),
+    /// The help overlay, with its scroll offset.
+    pub help: Option<usize>,
+    pub notice: Option<Notice>,
+    /// Quit was asked with unsaved changes: the next quit leaves.
+    pub confirm_quit: bool,
+    /// The loop ends after this action.
+    pub quit: bool,
+    pub connect: ConnectView,
+    pub discovery: DiscoveryView,
+    pub field_map: FieldMapView,
+}
+
+impl State {
+    pub fn new(config: Config, source: ConfigSource, keymap: Keymap, theme: Theme) -> State {
+        State {
+            step: Step::Connect,
+            config,
+            source,
+            keymap,
+            theme,
+            size: (80, 24),
+            help: None,
+            notice: None,
+            confirm_quit: false,
+            quit: false,
+            connect: ConnectView::default(),
+            discovery: DiscoveryView::default(),
+            field_map: FieldMapView::default(),
+        }
+    }
+
+    /// The key table that applies now.
+    pub fn context(&self) -> Context {
+        if self.help.is_some() {
+            return Context::Help;
+        }
+        self.screen_context()
+    }
+
+    /// The key table of the screen itself (under the help, when it is open).
+    pub fn screen_context(&self) -> Context {
+        match self.step {
+            Step::Connect if self.connect.editing.is_some() => Context::Editing,
+            Step::Connect => Context::Connect,
+            Step::Discovery if self.discovery.drill.is_some() => Context::DiscoveryColumns,
+            Step::Discovery => Context::Discovery,
+            Step::FieldMap => Context::FieldMap,
+            _ => Context::Global,
+        }
+    }
+
+    /// A step's verdict and one line saying why.
+    pub fn step_status(&self, step: Step) -> (StepStatus, String) {
+        match step {
+            Step::Connect => super::screens::connect::status(self),
+            Step::Discovery => super::screens::discovery::status(self),
+            Step::FieldMap => super::screens::field_map::status(self),
+            _ => (
+                StepStatus::Unbuilt,
+                format!(
+                    "{} comes with the engine's next layers; the headless commands cover what exists",
+                    step.label()
+                ),
+            ),
+        }
+    }
+
+    /// Background work running now, for the status line.
+    pub fn busy(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.discovery.report.is_loading() {
+            out.push("reading the export…");
+        }
+        if self.connect.preflight.is_loading() {
+            out.push("testing the connection…");
+        }
+        if self.field_map.proposal.is_loading() {
+            out.push("proposing the field map…");
+        }
+        if self.field_map.saving {
+            out.push("saving mapping.toml…");
+        }
+        out
+    }
+}

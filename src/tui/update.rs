@@ -1,0 +1,183 @@
+//! `update`: the only place the state changes. It does no I/O; what must happen outside (read,
+//! connect, write) it returns as effects for the loop to run.
+
+use crossterm::event::{Event, KeyEventKind, MouseEventKind};
+use ratatui::layout::Rect;
+
+use super::action::{Action, Outcome};
+use super::effect::Effect;
+use super::keymap::{Context, KeyCombo};
+use super::render;
+use super::screens::{connect, discovery, field_map};
+use super::state::{ConfigSource, Loadable, Notice, State, Step};
+
+/// Fold one action into the state; return the effects to run.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::ForceQuit => {
+            state.quit = true;
+            return Vec::new();
+        }
+        Action::Resize { width, height } => {
+            state.size = (width, height);
+            return Vec::new();
+        }
+        Action::Done(outcome) => return fold(state, outcome),
+        _ => {}
+    }
+    if let Some(scroll) = state.help.as_mut() {
+        match action {
+            Action::Help | Action::Back => state.help = None,
+            Action::Up | Action::ScrollUp => *scroll = scroll.saturating_sub(1),
+            Action::Down | Action::ScrollDown => *scroll += 1,
+            _ => {}
+        }
+        return Vec::new();
+    }
+    if action != Action::Quit {
+        state.confirm_quit = false;
+    }
+    match action {
+        Action::Help => {
+            state.help = Some(0);
+            return Vec::new();
+        }
+        Action::Quit => {
+            quit(state);
+            return Vec::new();
+        }
+        Action::NextStep => return go_to(state, state.step.next()),
+        Action::PrevStep => return go_to(state, state.step.prev()),
+        Action::Back if state.notice.is_some() && state.context() != Context::Editing => {
+            state.notice = None;
+            return Vec::new();
+        }
+        _ => {}
+    }
+    let (width, height) = state.size;
+    let body = render::areas(state, Rect::new(0, 0, width, height)).body;
+    match state.step {
+        Step::Connect => connect::handle(state, action),
+        Step::Discovery => discovery::handle(state, action, body),
+        Step::FieldMap => field_map::handle(state, action, body),
+        _ => Vec::new(),
+    }
+}
+
+/// What the wizard does as it opens: read the configured export, test the configured
+/// connection.
+pub fn start(state: &mut State) -> Vec<Effect> {
+    let mut effects = start_discovery(state);
+    let nutshell = &state.config.nutshell;
+    if nutshell.endpoint.is_some() || nutshell.username.is_some() {
+        effects.extend(connect::test_connection(state));
+    }
+    effects
+}
+
+/// Read the configured export afresh (what came from an earlier one is dropped).
+pub fn start_discovery(state: &mut State) -> Vec<Effect> {
+    state.discovery = Default::default();
+    state.field_map = Default::default();
+    match &state.config.source.export {
+        Some(export) => {
+            state.discovery.report = Loadable::Loading;
+            vec![Effect::Discover {
+                export: export.clone(),
+            }]
+        }
+        None => Vec::new(),
+    }
+}
+
+fn quit(state: &mut State) {
+    if state.field_map.unsaved() && !state.confirm_quit {
+        state.confirm_quit = true;
+        state.notice = Some(Notice::Info(
+            "the field map has unsaved changes: s (on Field map) saves them; q again quits without saving".into(),
+        ));
+    } else {
+        state.quit = true;
+    }
+}
+
+fn go_to(state: &mut State, step: Option<Step>) -> Vec<Effect> {
+    let Some(step) = step else {
+        return Vec::new();
+    };
+    if !step.built() {
+        state.notice = Some(Notice::Info(format!(
+            "{} is not in this version of the wizard yet; `crm-migrate --help` lists the headless commands",
+            step.label()
+        )));
+        return Vec::new();
+    }
+    state.step = step;
+    if step == Step::FieldMap {
+        return field_map::enter(state);
+    }
+    Vec::new()
+}
+
+fn fold(state: &mut State, outcome: Outcome) -> Vec<Effect> {
+    match outcome {
+        Outcome::Discovered { export, result } => {
+            if state.config.source.export.as_ref() != Some(&export) {
+                // The export path changed while this one was read.
+                return Vec::new();
+            }
+            match result {
+                Ok(report) => state.discovery.report = Loadable::Ready(report),
+                Err(why) => {
+                    state.notice = Some(Notice::Error(format!(
+                        "{why}. Next: on Connect, correct the export path (Enter on Export)"
+                    )));
+                    state.discovery.report = Loadable::Failed(why);
+                }
+            }
+        }
+        Outcome::Preflight(result) => {
+            state.connect.preflight = match result {
+                Ok(p) => Loadable::Ready(p),
+                Err(why) => {
+                    state.notice = Some(Notice::Error(why.clone()));
+                    Loadable::Failed(why)
+                }
+            }
+        }
+        Outcome::Proposed(result) => field_map::proposed(state, result),
+        Outcome::MapSaved { path, result } => field_map::saved(state, path, result),
+        Outcome::ConfigWritten { path, result } => match result {
+            Ok(()) => {
+                state.notice = Some(Notice::Info(format!(
+                    "wrote {}: the headless commands read it too",
+                    path.display()
+                )));
+                state.source = ConfigSource::File { path, exists: true };
+            }
+            Err(why) => state.notice = Some(Notice::Error(why)),
+        },
+        Outcome::ScopeReportWritten(result) => discovery::written(state, result),
+    }
+    Vec::new()
+}
+
+/// The action a terminal event stands for in the current state, if any.
+pub fn translate(state: &State, event: &Event) -> Option<Action> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            let combo = KeyCombo::from_event(key)?;
+            state.keymap.action(state.context(), &combo)
+        }
+        Event::Mouse(mouse) => match mouse.kind {
+            MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+            MouseEventKind::ScrollDown => Some(Action::ScrollDown),
+            _ => None,
+        },
+        Event::Resize(width, height) => Some(Action::Resize {
+            width: *width,
+            height: *height,
+        }),
+        _ => None,
+    }
+}

@@ -1,0 +1,6 @@
+//! Pieces every screen uses: the step bar, the footer, the help overlay, long tables.
+
+pub mod footer;
+pub mod help;
+pub mod step_bar;
+pub mod table;

@@ -1,0 +1,194 @@
+//! The real binary in a pseudo-terminal: `crm-migrate demo` walked from Connect through
+//! Discovery to a confirmed and saved field map, then quit; and Ctrl-C. The screen is read with
+//! a VT100 parser; every wait is for text on screen, bounded, never a fixed sleep. Afterwards
+//! the terminal must be back: the alternate screen left, the cursor shown.
+
+use std::io::{Read, Write};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+/// Generous: the machine may be busy compiling.
+const WAIT: Duration = Duration::from_secs(60);
+
+struct Session {
+    parser: vt100::Parser,
+    /// Everything the program wrote.
+    raw: Vec<u8>,
+    output: Receiver<Vec<u8>>,
+    input: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+    _home: tempfile::TempDir,
+}
+
+impl Session {
+    fn demo() -> Session {
+        let home = tempfile::tempdir().unwrap();
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_crm-migrate"));
+        cmd.arg("demo");
+        cmd.cwd(home.path());
+        // The run log goes under the data dir: keep it in the temp folder.
+        cmd.env("HOME", home.path());
+        cmd.env("XDG_DATA_HOME", home.path().join("data"));
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let (tx, output) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        let input = pair.master.take_writer().unwrap();
+        Session {
+            parser: vt100::Parser::new(30, 100, 0),
+            raw: Vec::new(),
+            output,
+            input,
+            child,
+            _master: pair.master,
+            _home: home,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Read output until the screen shows `text`.
+    fn wait_for(&mut self, text: &str) {
+        self.wait_until(&format!("{text:?} on screen"), |s| s.contains(text));
+    }
+
+    /// Read output until the screen no longer shows `text`.
+    fn wait_gone(&mut self, text: &str) {
+        self.wait_until(&format!("{text:?} gone"), |s| !s.contains(text));
+    }
+
+    fn wait_until(&mut self, what: &str, done: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + WAIT;
+        while !done(&self.screen()) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "waited {WAIT:?} for {what}; the screen:\n{}",
+                self.screen()
+            );
+            if let Ok(bytes) = self.output.recv_timeout(left) {
+                self.parser.process(&bytes);
+                self.raw.extend_from_slice(&bytes);
+            }
+        }
+    }
+
+    fn press(&mut self, keys: &str) {
+        self.input.write_all(keys.as_bytes()).unwrap();
+        self.input.flush().unwrap();
+    }
+
+    /// Wait for the program to end; keep reading its output (the terminal restore comes last).
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            while let Ok(bytes) = self.output.try_recv() {
+                self.parser.process(&bytes);
+                self.raw.extend_from_slice(&bytes);
+            }
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // What was written just before the end.
+                while let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(500)) {
+                    self.parser.process(&bytes);
+                    self.raw.extend_from_slice(&bytes);
+                }
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the wizard did not quit:\n{}",
+                self.screen()
+            );
+            if let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(50)) {
+                self.parser.process(&bytes);
+                self.raw.extend_from_slice(&bytes);
+            }
+        }
+    }
+
+    fn assert_restored(&self) {
+        let leave = b"\x1b[?1049l";
+        assert!(
+            self.raw.windows(leave.len()).any(|w| w == leave),
+            "the alternate screen was never left"
+        );
+        assert!(
+            !self.parser.screen().alternate_screen(),
+            "still on the alternate screen"
+        );
+        assert!(
+            !self.parser.screen().hide_cursor(),
+            "the cursor is still hidden"
+        );
+    }
+}
+
+#[test]
+fn demo_walks_connect_discovery_field_map_and_quits_restored() {
+    let mut s = Session::demo();
+    s.wait_for("[✓ Connect]");
+    s.wait_for("credentials accepted");
+    s.wait_for("251 values prove day-first");
+
+    s.press("n");
+    s.wait_for("Files (11)");
+    s.wait_for("Grade");
+    s.press("\r");
+    s.wait_for("Esc: back");
+    // Esc then a key at once would read as Alt-key: wait for Esc to take effect.
+    s.press("\x1b");
+    s.wait_gone("Esc: back");
+
+    s.press("n");
+    s.wait_for("Source column");
+    s.wait_for("‹ companies ›");
+    s.press("A");
+    s.wait_for("accepted");
+    s.press("\x1b");
+    s.wait_gone("accepted");
+    s.press("l");
+    s.wait_for("‹ contacts ›");
+    s.press("A");
+    s.wait_for("accepted");
+    s.press("s");
+    s.wait_for("ℹ saved");
+    s.wait_gone("unsaved");
+
+    s.press("q");
+    let status = s.wait_exit();
+    assert!(status.success(), "{status:?}");
+    s.assert_restored();
+}
+
+#[test]
+fn ctrl_c_quits_and_restores_the_terminal() {
+    let mut s = Session::demo();
+    s.wait_for("Connect");
+    s.press("\x03");
+    let status = s.wait_exit();
+    assert!(status.success(), "{status:?}");
+    s.assert_restored();
+}
