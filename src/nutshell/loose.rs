@@ -25,6 +25,7 @@ pub struct Unreadable {
     pub path: String,
     /// The value as sent, shortened to [`SHOWN_VALUE_CHARS`] characters.
     pub found: String,
+    /// What the field should have been, in words (`a flag (true/false, 1/0, "1"/"0")`).
     pub expected: String,
 }
 
