@@ -44,7 +44,6 @@ fn usage_errors_exit_2() {
     for args in [
         &["discover", "--no-such-flag", "x"][..],
         &["no-such-command"][..],
-        &[][..],
     ] {
         let out = run(state.path(), args, None);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
@@ -57,6 +56,17 @@ fn usage_errors_exit_2() {
     // --help is not an error.
     let out = run(state.path(), &["--help"], None);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+/// No subcommand opens the wizard (docs/design.md §4); without a terminal it cannot, and says
+/// what to do instead (exit 1, not a usage error).
+#[test]
+fn no_command_without_a_terminal_is_the_wizard_refusing() {
+    let state = tempfile::tempdir().unwrap();
+    let out = run(state.path(), &[], None);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(!text(&out.stderr).contains("Usage"), "{}", text(&out.stderr));
+    assert!(!text(&out.stderr).is_empty(), "the refusal says why");
 }
 
 #[test]

@@ -271,7 +271,7 @@ fn show(mut rx: mpsc::UnboundedReceiver<Event>) {
                     tally.already_done
                 );
             }
-            Event::RunFinished { .. } => {}
+            Event::RunFinished { .. } | Event::Undone(_) => {}
         }
     }
 }

@@ -18,8 +18,10 @@ mod log_file;
 pub mod map;
 pub mod migrate;
 pub mod report;
+pub mod rollback;
 pub mod sample_export;
 pub mod sandbox;
+pub mod verify;
 pub mod wizard;
 
 /// Exit codes users script against (docs/design.md §4).
@@ -72,12 +74,16 @@ pub enum Command {
     Map(map::MapArgs),
     /// Load the export into Nutshell: schema, owners, then every record in dependency order.
     Migrate(migrate::MigrateArgs),
+    /// Delete exactly what runs created, newest first (linked, merged and hand-edited records stay).
+    Rollback(rollback::RollbackArgs),
     /// Write the customer's reports (Markdown, one HTML page, CSVs) into the state dir's reports folder.
     Report(report::ReportArgs),
     /// Write a realistic RSoft export (the bundled sample at scale 1) for demos and benchmarks.
     SampleExport(sample_export::SampleExportArgs),
     /// Run a local Nutshell-compatible server for demos, rehearsals and tests.
     Sandbox(sandbox::SandboxArgs),
+    /// Prove the migration: every row in one bucket, our records counted in Nutshell, a field spot-check.
+    Verify(verify::VerifyArgs),
 }
 
 impl Command {
@@ -87,6 +93,8 @@ impl Command {
             Command::CheckApi(args) => Some(&args.config),
             Command::Map(args) => Some(&args.config),
             Command::Migrate(args) => Some(&args.config),
+            Command::Rollback(args) => Some(&args.config),
+            Command::Verify(args) => Some(&args.config),
             Command::Report(args) => Some(&args.config),
             Command::Demo
             | Command::Discover(_)
@@ -168,9 +176,11 @@ fn run(
         Command::Discover(args) => discover::run(args),
         Command::Map(args) => map::run(args, config()?, runtime),
         Command::Migrate(args) => migrate::run(args, config()?, runtime),
+        Command::Rollback(args) => rollback::run(args, config()?, runtime),
         Command::Report(args) => report::run(args, config()?),
         Command::SampleExport(args) => sample_export::run(args),
         Command::Sandbox(args) => sandbox::run(args, runtime),
+        Command::Verify(args) => verify::run(args, config()?, runtime),
     }
 }
 

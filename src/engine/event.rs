@@ -80,6 +80,8 @@ pub enum Event {
     PhaseFinished { phase: Phase, tally: Tally },
     /// The run ended. `cancelled`: stopped by the operator; re-run to go on.
     RunFinished { cancelled: bool },
+    /// A rollback settled one record it planned to delete (deleted, gone, kept, unknown).
+    Undone(super::rollback::Undone),
 }
 
 /// The sending side the engine writes to. Sends never block the load: a watcher that stopped

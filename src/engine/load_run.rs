@@ -109,10 +109,16 @@ enum JobEnd {
     },
 }
 
+/// The journal's key of a row that has no RSoft ID of its own (unreadable, or its ID cell is
+/// blank): `<file> line <n>`. Verify finds such rows again by it.
+pub fn unnamed_row_id(file_name: &str, line: u64) -> String {
+    format!("{file_name} line {line}")
+}
+
 /// A create's journal step: entity type and its ordinal among the plan's creates of that type.
 /// Stable across rebuilds: a resumed lead whose person exists by now plans no person create,
 /// yet its Lead stays step "Leads #0".
-fn step_keys(plan: &Plan) -> Vec<u32> {
+pub fn step_keys(plan: &Plan) -> Vec<u32> {
     let mut seen: BTreeMap<EntityType, u32> = BTreeMap::new();
     plan.creates
         .iter()
@@ -277,7 +283,7 @@ impl LoadRun<'_> {
                 let row = match next {
                     Ok(row) => row.to_owned(),
                     Err(problem) => {
-                        let id = format!("{file_name} line {}", problem.line);
+                        let id = unnamed_row_id(&file_name, problem.line);
                         let failure = Failure {
                             message: format!("the row cannot be read: {}", problem.reason),
                             field: None,
@@ -340,7 +346,7 @@ impl LoadRun<'_> {
         )
         .to_string();
         let Some(id) = rsoft_id(module, row, self.map) else {
-            let id = format!("{file_name} line {}", row.line);
+            let id = unnamed_row_id(file_name, row.line);
             let failure = Failure {
                 message: format!(
                     "row {n} has no RSoft ID (the column mapped to the legacy-id field is blank or unmapped)"

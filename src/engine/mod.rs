@@ -6,6 +6,8 @@
 //! - [`owners`]: owner reconciliation and owners.toml.
 //! - [`blockers`]: everything that stops a run, all at once.
 //! - [`ready`]: the steps above in one call, for `migrate` and the wizard.
+//! - [`rollback`]: delete exactly what runs created, newest first, resumable.
+//! - [`verify`]: reconcile every source row, count our records in Nutshell, spot-check fields.
 
 pub mod blockers;
 pub mod event;
@@ -15,5 +17,7 @@ pub mod load_run;
 pub mod load_send;
 pub mod owners;
 pub mod ready;
+pub mod rollback;
 pub mod scan;
 pub mod schema;
+pub mod verify;

@@ -9,8 +9,10 @@
 //! The id map lives here, not in RAM: reads are indexed point lookups ([`Journal::resolve`],
 //! [`Journal::dedupe`]).
 
+mod audit;
 mod ledger;
 mod query;
+mod rollback;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -24,6 +26,7 @@ pub use ledger::{Batch, EntityOutcome, Failure, SourceRecord};
 pub use query::{
     EntityRow, FailureRow, HoldRow, KeyHit, LedgerRow, OwnerDecision, PhaseCount, Resolution, Run,
 };
+pub use rollback::{LeftAlone, RollbackId, RollbackStep, StepState};
 pub use schema::SCHEMA_VERSION;
 
 /// The journal's file name inside the state dir.

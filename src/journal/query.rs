@@ -137,9 +137,9 @@ fn ledger_row(r: &Row<'_>) -> Result<LedgerRow, JournalError> {
     })
 }
 
-const ENTITY_COLUMNS: &str = "e.seq, l.phase, l.rsoft_id, e.step, e.entity_type, e.state, e.nutshell_id, e.rev, e.run_id, e.at";
+pub(super) const ENTITY_COLUMNS: &str = "e.seq, l.phase, l.rsoft_id, e.step, e.entity_type, e.state, e.nutshell_id, e.rev, e.run_id, e.at";
 
-fn entity_row(r: &Row<'_>) -> Result<EntityRow, JournalError> {
+pub(super) fn entity_row(r: &Row<'_>) -> Result<EntityRow, JournalError> {
     let phase: String = r.get(1)?;
     let state: String = r.get(5)?;
     Ok(EntityRow {

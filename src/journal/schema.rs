@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use super::JournalError;
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Migration `i` takes a journal from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -78,6 +78,35 @@ const MIGRATIONS: &[&str] = &[
         run_id        INTEGER NOT NULL REFERENCES runs(id),
         at            TEXT NOT NULL
     );
+    "#,
+    // 2: rollback — each rollback's planned deletes with their intent and outcome (resumable),
+    // and when a run was rolled back.
+    r#"
+    ALTER TABLE runs ADD COLUMN rolled_back_at TEXT;
+    CREATE TABLE rollbacks (
+        id           INTEGER PRIMARY KEY,
+        runs         TEXT NOT NULL,
+        started_at   TEXT NOT NULL,
+        finished_at  TEXT
+    );
+    CREATE TABLE rollback_steps (
+        rollback_id  INTEGER NOT NULL REFERENCES rollbacks(id),
+        seq          INTEGER NOT NULL,
+        rank         INTEGER NOT NULL,
+        ledger_id    INTEGER NOT NULL,
+        phase        TEXT NOT NULL,
+        rsoft_id     TEXT NOT NULL,
+        entity_type  TEXT NOT NULL,
+        nutshell_id  INTEGER,
+        run_id       INTEGER NOT NULL,
+        ours_at      TEXT NOT NULL,
+        intent_at    TEXT NOT NULL,
+        state        TEXT NOT NULL,
+        reason       TEXT,
+        at           TEXT NOT NULL,
+        PRIMARY KEY (rollback_id, seq)
+    );
+    CREATE INDEX rollback_steps_order ON rollback_steps (rollback_id, state, rank, seq);
     "#,
 ];
 

@@ -40,6 +40,7 @@ use crate::rsoft::{Module, Row, RowRef};
 pub use company::company_key;
 pub use hash::{ContentHash, content_hash};
 pub use memory::MemoryLookups;
+pub use parts::rsoft_id_line;
 pub use ticket::TICKET_ACTIVITY_TYPE;
 
 /// How the export writes its values and where the legacy id goes; built once per run from the

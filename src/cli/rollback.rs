@@ -1,0 +1,200 @@
+//! `crm-migrate rollback [--config F] (--run ID | --all) --yes`: delete exactly what those runs
+//! created, newest first, children before parents; linked and merged records, and records a
+//! person edited since, are left alone and listed. Without `--yes` it deletes nothing, says what
+//! it would delete, and exits 2. Exit codes (design.md §4): 0 rolled back, 1 error (re-run to
+//! go on: the rollback is journaled), 2 usage, 4 rolled back but some records were left in
+//! Nutshell (edited by a person, or an unknown note) — listed.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::ExitStatus;
+use crate::config::{Config, DEFAULT_CONFIG_FILE, EndpointSetting};
+use crate::connect;
+use crate::engine::event::{Event, Events};
+use crate::engine::rollback::{RollbackPlan, RollbackSummary, Scope, plan, rollback};
+use crate::journal::{JOURNAL_FILE, Journal, StepState};
+use crate::nutshell::Client;
+use crate::sandbox::{RunningSandbox, Sandbox, SandboxOptions};
+
+/// The built-in sandbox's state file in the state dir (the one `migrate` writes), so rollback
+/// and verify see what migrate created.
+const SANDBOX_STATE_FILE: &str = "sandbox-state.json";
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("which").required(true).args(["run", "all"]))]
+pub struct RollbackArgs {
+    #[arg(long, default_value = DEFAULT_CONFIG_FILE)]
+    pub config: PathBuf,
+    /// The run to roll back (its id is printed by migrate).
+    #[arg(long, value_name = "ID")]
+    pub run: Option<i64>,
+    /// Every run not yet rolled back, newest first.
+    #[arg(long)]
+    pub all: bool,
+    /// Really delete (without it, only say what would be deleted).
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// A client for the configured destination; for the built-in sandbox, the one whose state
+/// `migrate` kept in the state dir (shut it down at the end to save it).
+pub(super) async fn connect_saved(
+    config: &Config,
+) -> anyhow::Result<(Client, Option<RunningSandbox>)> {
+    if config.nutshell.endpoint_setting() == EndpointSetting::Sandbox {
+        let sb = Sandbox::start(SandboxOptions {
+            state_file: Some(config.state_dir().join(SANDBOX_STATE_FILE)),
+            ..SandboxOptions::default()
+        })
+        .await?;
+        let client = connect::sandbox_client(&sb, &config.load)?;
+        return Ok((client, Some(sb)));
+    }
+    Ok(connect::connect(config).await?)
+}
+
+/// The journal of `config`'s migration; an error when there is none yet.
+pub(super) fn open_journal(config: &Config) -> anyhow::Result<Journal> {
+    let dir = config.state_dir();
+    if !dir.join(JOURNAL_FILE).exists() {
+        anyhow::bail!(
+            "no journal in {}: nothing was migrated with this config yet (run migrate first)",
+            dir.display()
+        );
+    }
+    Ok(Journal::open(&dir)?)
+}
+
+pub fn run(
+    args: RollbackArgs,
+    config: Config,
+    runtime: &tokio::runtime::Runtime,
+) -> anyhow::Result<ExitStatus> {
+    let scope = match args.run {
+        Some(run) => Scope::Run(run),
+        None => Scope::All,
+    };
+    let mut journal = open_journal(&config)?;
+    let planned = plan(&journal, scope)?;
+    if !args.yes {
+        print_plan(&planned);
+        eprintln!("nothing deleted: pass --yes to delete these records from Nutshell");
+        return Ok(ExitStatus::Usage);
+    }
+    let summary = runtime.block_on(async {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let cancel = CancellationToken::new();
+        let on_interrupt = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                on_interrupt.cancel();
+            }
+        });
+        let watcher = tokio::spawn(async move {
+            while let Some(event) = rx.recv().await {
+                if let Event::Undone(u) = event {
+                    tracing::info!(?u, "rollback step");
+                }
+            }
+        });
+        let (client, sandbox) = connect_saved(&config).await?;
+        let summary = rollback(
+            &mut journal,
+            client,
+            &config.migration.legacy_id_field,
+            scope,
+            Events::new(tx),
+            cancel,
+        )
+        .await;
+        if let Some(sb) = sandbox {
+            sb.shutdown().await?;
+        }
+        let _ = watcher.await;
+        anyhow::Ok(summary?)
+    })?;
+    print_summary(&summary);
+    Ok(if summary.cancelled {
+        eprintln!("cancelled: what was deleted is journaled; run rollback again to finish");
+        ExitStatus::Error
+    } else if summary.kept.is_empty() {
+        ExitStatus::Done
+    } else {
+        ExitStatus::Failed
+    })
+}
+
+fn runs_text(runs: &[i64]) -> String {
+    runs.iter()
+        .map(|r| r.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn print_plan(p: &RollbackPlan) {
+    if p.runs.is_empty() {
+        println!("no run to roll back");
+        return;
+    }
+    println!(
+        "rollback of run(s) {} would delete {} record(s):",
+        runs_text(&p.runs),
+        p.total()
+    );
+    for (entity_type, n) in &p.to_delete {
+        println!("  {entity_type:<12} {n:>8}");
+    }
+    if !p.left_alone.is_empty() {
+        println!(
+            "and leave alone {} linked or merged record(s) (they existed before, or belong to another record)",
+            p.left_alone.len()
+        );
+    }
+}
+
+fn print_summary(s: &RollbackSummary) {
+    println!("rollback {} of run(s) {}:", s.rollback, runs_text(&s.runs));
+    for state in [
+        StepState::Deleted,
+        StepState::Gone,
+        StepState::Kept,
+        StepState::Unknown,
+    ] {
+        if let Some(by_type) = s.counts.get(&state) {
+            for (entity_type, n) in by_type {
+                println!("  {:<8} {entity_type:<12} {n:>8}", state.as_str());
+            }
+        }
+    }
+    for u in s.kept.iter().chain(&s.gone) {
+        println!(
+            "  {} {} {} {}: {} — {}",
+            u.state.as_str(),
+            u.phase.as_str(),
+            u.rsoft_id,
+            u.entity_type,
+            u.nutshell_id.map_or("?".to_string(), |i| i.to_string()),
+            u.reason.as_deref().unwrap_or("")
+        );
+    }
+    if !s.left_alone.is_empty() {
+        println!(
+            "  left alone: {} linked or merged record(s)",
+            s.left_alone.len()
+        );
+        for l in &s.left_alone {
+            println!(
+                "    {} {} {} {} {}",
+                l.how,
+                l.phase.as_str(),
+                l.rsoft_id,
+                l.entity_type,
+                l.nutshell_id
+            );
+        }
+    }
+}

@@ -1,0 +1,822 @@
+//! `verify` as a library call: prove the migration from the journal, the export and Nutshell.
+//!
+//! 1. **Reconciliation** per phase: every source row of the export is in exactly one bucket —
+//!    created, linked, merged, held (with its reasons) or failed (with its message). A row in no
+//!    bucket (not in the journal, pending, or left `sending`), a record whose state disagrees with
+//!    what it owns (created but owning no created record, held without a reason…), or two rows
+//!    sharing one RSoft ID (one ledger entry standing for both) is a finding. When only sample
+//!    runs are live, rows outside the sample are counted, not found wanting.
+//! 2. **Counts in Nutshell**: every Account, Contact and Lead carrying the legacy-id field, and
+//!    every Activity and Task carrying the builder's `RSoft … ID:` line, read back with `find*`
+//!    and matched to the journal: a record the journal created that Nutshell no longer has
+//!    (deleted by hand) and a record carrying our id that the journal does not know (duplicated
+//!    by hand) are findings. Notes cannot be listed through the API and are spot-checked only.
+//! 3. **Spot-check**: N random created records per phase (seeded; the seed is in the report so a
+//!    run can be repeated) are rebuilt by the record builder from today's source row and compared
+//!    field by field with what Nutshell returns. Multi-value fields (emails, phones, links, tags)
+//!    must contain every value the builder makes; a value a person added is not a difference.
+//!
+//! The engine never prints: [`verify`] returns a [`VerifyReport`] the CLI and the wizard show.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rand::seq::IndexedRandom;
+use rand::{SeedableRng, rngs::SmallRng};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::load_lookups::JournalLookups;
+use super::load_run::{step_keys, unnamed_row_id};
+use super::owners::{MatchedBy, OwnerDecision, Owners};
+use super::schema::{Destination, SchemaError};
+use crate::config::Config;
+use crate::journal::{EntityState, Journal, JournalError, Phase, RecordState, RunKind};
+use crate::mapping::file::{self, MapFileError};
+use crate::mapping::record::rsoft_id_line;
+use crate::mapping::record::{BuildSettings, Built, FollowUp, Plan, build_record, rsoft_id};
+use crate::nutshell::{Client, EntityType, NutshellError, Params, Timestamp, methods};
+use crate::rsoft::{Export, ReadError};
+
+/// Spot-checked records per phase unless told otherwise (issue 10).
+pub const DEFAULT_SPOT_CHECK: usize = 25;
+
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("the config has no [source] export: set it to the RSoft export folder or .zip")]
+    NoExport,
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Map(#[from] MapFileError),
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    #[error("reading Nutshell: {0}")]
+    Nutshell(#[from] NutshellError),
+}
+
+/// How to verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// Records spot-checked per phase.
+    pub spot_check: usize,
+    /// The spot-check's seed; `None` draws one (reported, so it can be given again).
+    pub seed: Option<u64>,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        Self {
+            spot_check: DEFAULT_SPOT_CHECK,
+            seed: None,
+        }
+    }
+}
+
+/// One phase's buckets.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PhaseBuckets {
+    /// Source rows of the phase's module in the export (read + unreadable).
+    pub source_rows: u64,
+    pub created: u64,
+    pub linked: u64,
+    pub merged: u64,
+    pub held: u64,
+    pub failed: u64,
+    /// Rows no live run took (only sample runs are live): not loaded, not a finding.
+    pub outside_sample: u64,
+    /// Hold reasons with how many records each.
+    pub held_reasons: BTreeMap<String, u64>,
+    /// Failure messages with how many records each.
+    pub failed_reasons: BTreeMap<String, u64>,
+}
+
+impl PhaseBuckets {
+    /// Rows in a bucket.
+    pub fn accounted(&self) -> u64 {
+        self.created + self.linked + self.merged + self.held + self.failed + self.outside_sample
+    }
+}
+
+/// Records carrying our legacy id in Nutshell against the journal, for one entity type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EntityCount {
+    /// Created by the migration, per the journal.
+    pub journal: u64,
+    /// Carrying our legacy id in Nutshell.
+    pub nutshell: u64,
+}
+
+/// Something that does not reconcile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Finding {
+    /// A source row in no bucket (or sharing one with another row).
+    Unaccounted {
+        phase: Phase,
+        rsoft_id: String,
+        why: String,
+    },
+    /// A record that failed to load.
+    Failed {
+        phase: Phase,
+        rsoft_id: String,
+        message: String,
+    },
+    /// The journal created it; Nutshell no longer has it.
+    Missing {
+        phase: Phase,
+        rsoft_id: String,
+        entity_type: String,
+        nutshell_id: i64,
+    },
+    /// Nutshell has a record carrying our legacy id that the journal did not create.
+    Unexpected {
+        entity_type: String,
+        nutshell_id: i64,
+        legacy_id: String,
+    },
+    /// A spot-checked field differs from what the builder makes today.
+    Differs {
+        phase: Phase,
+        rsoft_id: String,
+        entity_type: String,
+        nutshell_id: i64,
+        field: String,
+        expected: String,
+        found: String,
+    },
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Finding::Unaccounted {
+                phase,
+                rsoft_id,
+                why,
+            } => write!(f, "{} {rsoft_id}: in no bucket: {why}", phase.as_str()),
+            Finding::Failed {
+                phase,
+                rsoft_id,
+                message,
+            } => write!(f, "{} {rsoft_id}: failed: {message}", phase.as_str()),
+            Finding::Missing {
+                phase,
+                rsoft_id,
+                entity_type,
+                nutshell_id,
+            } => write!(
+                f,
+                "{} {rsoft_id}: {entity_type} {nutshell_id} is not in Nutshell (deleted by hand?)",
+                phase.as_str()
+            ),
+            Finding::Unexpected {
+                entity_type,
+                nutshell_id,
+                legacy_id,
+            } => write!(
+                f,
+                "{entity_type} {nutshell_id} carries RSoft ID {legacy_id:?} but the migration did not create it (a duplicate made by hand?)"
+            ),
+            Finding::Differs {
+                phase,
+                rsoft_id,
+                entity_type,
+                nutshell_id,
+                field,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{} {rsoft_id} ({entity_type} {nutshell_id}): {field}: expected {expected}, found {found}",
+                phase.as_str()
+            ),
+        }
+    }
+}
+
+/// What verify found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub phases: BTreeMap<Phase, PhaseBuckets>,
+    /// Per Nutshell entity type (Notes are not countable through the API).
+    pub counts: BTreeMap<String, EntityCount>,
+    /// The spot-check's seed (give it again with `--seed` to check the same records).
+    pub seed: u64,
+    /// Records spot-checked, per phase.
+    pub spot_checked: BTreeMap<Phase, u64>,
+    pub findings: Vec<Finding>,
+}
+
+impl VerifyReport {
+    /// Everything reconciles and the spot-check matches.
+    pub fn ok(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+/// Verify the migration `config` names against Nutshell through `client`.
+pub async fn verify(
+    config: &Config,
+    client: &Client,
+    journal: &Journal,
+    options: VerifyOptions,
+) -> Result<VerifyReport, VerifyError> {
+    let export_path = config
+        .source
+        .export
+        .as_deref()
+        .ok_or(VerifyError::NoExport)?;
+    let export = Export::open(export_path)?;
+    let map = file::load(&config.migration.mapping)?;
+    let settings = BuildSettings::from_config(config);
+    let runs = journal.runs()?;
+    let live = journal.live_runs()?;
+    let samples_only = runs
+        .iter()
+        .filter(|r| live.contains(&r.id))
+        .all(|r| r.kind == RunKind::Sample);
+    let mut findings = Vec::new();
+
+    // 1. Reconciliation.
+    let mut phases = BTreeMap::new();
+    for phase in Phase::ALL {
+        let buckets = reconcile(journal, &export, &map, phase, samples_only, &mut findings)?;
+        phases.insert(phase, buckets);
+    }
+
+    // 2. Counts in Nutshell.
+    let counts = count_in_nutshell(client, journal, &settings, &mut findings).await?;
+
+    // 3. Spot-check.
+    let seed = options.seed.unwrap_or_else(rand::random);
+    let destination = Destination::read(client).await?;
+    let owners = owners_of(journal)?;
+    let planned = HashSet::new();
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let mut spot_checked = BTreeMap::new();
+    for phase in Phase::ALL {
+        let ids = journal.created_ids(phase)?;
+        let chosen: HashSet<String> = ids
+            .choose_multiple(&mut rng, options.spot_check)
+            .cloned()
+            .collect();
+        if chosen.is_empty() {
+            continue;
+        }
+        let module = phase.module();
+        let mut plans: Vec<(String, Built)> = Vec::new();
+        for f in export.files_of(module) {
+            let mut reader = export.rows(f)?;
+            while let Some(next) = reader.next_row() {
+                let Ok(row) = next else { continue };
+                let Some(id) = rsoft_id(module, &row, &map) else {
+                    continue;
+                };
+                if !chosen.contains(&id) || plans.iter().any(|(p, _)| *p == id) {
+                    continue;
+                }
+                let lookups = JournalLookups::new(journal, &destination, &owners, &planned);
+                let built = build_record(module, &row, &map, &settings, &lookups);
+                if let Some(e) = lookups.take_error() {
+                    return Err(e.into());
+                }
+                plans.push((id, built));
+            }
+        }
+        for (id, built) in &plans {
+            spot_check(client, journal, phase, id, built, &mut findings).await?;
+        }
+        spot_checked.insert(phase, plans.len() as u64);
+    }
+    Ok(VerifyReport {
+        phases,
+        counts,
+        seed,
+        spot_checked,
+        findings,
+    })
+}
+
+/// The owner decisions the load journaled, as the builder's lookups want them.
+fn owners_of(journal: &Journal) -> Result<Owners, JournalError> {
+    let decisions = journal
+        .owner_decisions()?
+        .into_iter()
+        .map(|d| OwnerDecision {
+            by: match d.basis.as_str() {
+                "DisplayName" => MatchedBy::DisplayName,
+                "OwnersFile" => MatchedBy::OwnersFile,
+                _ => MatchedBy::Email,
+            },
+            key: d.owner,
+            cells: Vec::new(),
+            user_id: d.user_id,
+            user_name: String::new(),
+            records: 0,
+            user_disabled: false,
+        })
+        .collect();
+    Ok(Owners {
+        decisions,
+        queue: Default::default(),
+    })
+}
+
+/// One phase's buckets; rows in no bucket (or two) become findings.
+fn reconcile(
+    journal: &Journal,
+    export: &Export,
+    map: &crate::mapping::model::FieldMap,
+    phase: Phase,
+    samples_only: bool,
+    findings: &mut Vec<Finding>,
+) -> Result<PhaseBuckets, VerifyError> {
+    let module = phase.module();
+    let mut b = PhaseBuckets::default();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let holds = journal.holds()?;
+    for f in export.files_of(module) {
+        let mut reader = export.rows(f)?;
+        let file_name = reader.file().to_string();
+        while let Some(next) = reader.next_row() {
+            b.source_rows += 1;
+            let (id, line) = match next {
+                Ok(row) => (
+                    rsoft_id(module, &row, map)
+                        .unwrap_or_else(|| unnamed_row_id(&file_name, row.line)),
+                    row.line,
+                ),
+                Err(problem) => (unnamed_row_id(&file_name, problem.line), problem.line),
+            };
+            if let Some(first) = seen.insert(id.clone(), line) {
+                findings.push(Finding::Unaccounted {
+                    phase,
+                    rsoft_id: id,
+                    why: format!(
+                        "{file_name} line {line} has the same RSoft ID as line {first}: one journal entry stands for both rows"
+                    ),
+                });
+                continue;
+            }
+            let Some(record) = journal.record(phase, &id)? else {
+                if samples_only {
+                    b.outside_sample += 1;
+                } else {
+                    findings.push(Finding::Unaccounted {
+                        phase,
+                        rsoft_id: id,
+                        why: "not in the journal: no run loaded it (run migrate)".into(),
+                    });
+                }
+                continue;
+            };
+            let entities = journal.entities(phase, &id)?;
+            let owns = |s: EntityState| entities.iter().any(|e| e.state == s);
+            let mut wrong = |why: &str| {
+                findings.push(Finding::Unaccounted {
+                    phase,
+                    rsoft_id: id.clone(),
+                    why: why.to_string(),
+                })
+            };
+            if owns(EntityState::Sending) && record.state.is_settled() {
+                wrong("a create of it is still unresolved (sending): run migrate to look it up");
+            }
+            match record.state {
+                RecordState::Created if owns(EntityState::Created) => b.created += 1,
+                RecordState::Linked if owns(EntityState::Linked) => b.linked += 1,
+                RecordState::Merged if owns(EntityState::Merged) => b.merged += 1,
+                RecordState::Held => {
+                    let reasons: Vec<&str> = holds
+                        .iter()
+                        .filter(|h| h.phase == phase && h.rsoft_id == id)
+                        .map(|h| h.reason.as_str())
+                        .collect();
+                    if reasons.is_empty() {
+                        wrong("held without a reason");
+                    } else {
+                        b.held += 1;
+                        for r in reasons {
+                            *b.held_reasons.entry(r.to_string()).or_default() += 1;
+                        }
+                    }
+                }
+                RecordState::Failed => {
+                    b.failed += 1;
+                    let message = record.last_error.clone().unwrap_or_default();
+                    *b.failed_reasons.entry(message.clone()).or_default() += 1;
+                    findings.push(Finding::Failed {
+                        phase,
+                        rsoft_id: id.clone(),
+                        message,
+                    });
+                }
+                RecordState::Pending | RecordState::Sending => wrong(&format!(
+                    "still {} in the journal: run migrate to finish it",
+                    record.state.as_str()
+                )),
+                s => wrong(&format!(
+                    "the journal says {} but it owns no {} Nutshell record",
+                    s.as_str(),
+                    s.as_str()
+                )),
+            }
+        }
+    }
+    Ok(b)
+}
+
+/// Types counted by the legacy-id custom field, and by the description's ID line.
+const BY_FIELD: [EntityType; 3] = [
+    EntityType::Accounts,
+    EntityType::Contacts,
+    EntityType::Leads,
+];
+const BY_LINE: [EntityType; 2] = [EntityType::Activities, EntityType::Tasks];
+
+/// The key a record carries: its legacy-id field, or its `RSoft … ID:` line.
+fn carried_key(entity_type: EntityType, record: &Value, legacy_field: &str) -> Option<String> {
+    if BY_FIELD.contains(&entity_type) {
+        return match record.get("customFields")?.get(legacy_field)? {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+    }
+    let text = record.get("description")?.as_str()?;
+    text.lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("RSoft ") && l.contains(" ID: "))
+        .map(str::to_string)
+}
+
+/// The key the journal expects on a record it created.
+fn expected_key(entity_type: EntityType, phase: Phase, rsoft_id: &str) -> String {
+    if BY_FIELD.contains(&entity_type) {
+        rsoft_id.to_string()
+    } else {
+        rsoft_id_line(phase.module(), rsoft_id)
+    }
+}
+
+async fn count_in_nutshell(
+    client: &Client,
+    journal: &Journal,
+    settings: &BuildSettings,
+    findings: &mut Vec<Finding>,
+) -> Result<BTreeMap<String, EntityCount>, VerifyError> {
+    // (type, id) → (phase, rsoft id, expected key) of every record the journal created.
+    let mut expected: HashMap<(EntityType, i64), (Phase, String, String)> = HashMap::new();
+    journal.for_each_entity(|e| {
+        if e.state != EntityState::Created {
+            return Ok(());
+        }
+        let (Some(t), Some(id)) = (EntityType::from_name(&e.entity_type), e.nutshell_id) else {
+            return Ok(());
+        };
+        if BY_FIELD.contains(&t) || BY_LINE.contains(&t) {
+            let key = expected_key(t, e.phase, &e.rsoft_id);
+            expected.insert((t, id), (e.phase, e.rsoft_id, key));
+        }
+        Ok(())
+    })?;
+    let mut counts = BTreeMap::new();
+    for t in BY_FIELD.into_iter().chain(BY_LINE) {
+        let mut count = EntityCount {
+            journal: expected.keys().filter(|(et, _)| *et == t).count() as u64,
+            nutshell: 0,
+        };
+        let mut found: HashSet<i64> = HashSet::new();
+        let Some(find) = t.methods().and_then(|m| m.find) else {
+            continue;
+        };
+        for page in 1.. {
+            let params = Params::new(find)
+                .set(methods::QUERY, Map::new())?
+                .set(methods::STUB_RESPONSES, false)?
+                .set(methods::LIMIT, 100)?
+                .set(methods::ORDER_BY, "id")?
+                .set(methods::ORDER_DIRECTION, methods::ASCENDING)?
+                .set(methods::PAGE, page)?;
+            let records: Vec<Value> = client.call(params).await?;
+            if records.is_empty() {
+                break;
+            }
+            for r in &records {
+                let (Some(id), Some(key)) = (
+                    r.get("id").and_then(Value::as_i64),
+                    carried_key(t, r, &settings.legacy_id_field),
+                ) else {
+                    continue;
+                };
+                count.nutshell += 1;
+                match expected.get(&(t, id)) {
+                    Some((_, _, want)) if *want == key => {
+                        found.insert(id);
+                    }
+                    Some((phase, rsoft_id, want)) => {
+                        found.insert(id);
+                        findings.push(Finding::Differs {
+                            phase: *phase,
+                            rsoft_id: rsoft_id.clone(),
+                            entity_type: t.as_str().into(),
+                            nutshell_id: id,
+                            field: "RSoft ID".into(),
+                            expected: want.clone(),
+                            found: key,
+                        });
+                    }
+                    None => findings.push(Finding::Unexpected {
+                        entity_type: t.as_str().into(),
+                        nutshell_id: id,
+                        legacy_id: key,
+                    }),
+                }
+            }
+        }
+        let mut missing: Vec<_> = expected
+            .iter()
+            .filter(|((et, id), _)| *et == t && !found.contains(id))
+            .collect();
+        missing.sort_by_key(|((_, id), _)| *id);
+        for ((_, id), (phase, rsoft_id, _)) in missing {
+            findings.push(Finding::Missing {
+                phase: *phase,
+                rsoft_id: rsoft_id.clone(),
+                entity_type: t.as_str().into(),
+                nutshell_id: *id,
+            });
+        }
+        counts.insert(t.as_str().to_string(), count);
+    }
+    Ok(counts)
+}
+
+/// Compare what the builder makes today for one created record with what Nutshell returns.
+async fn spot_check(
+    client: &Client,
+    journal: &Journal,
+    phase: Phase,
+    rsoft_id: &str,
+    built: &Built,
+    findings: &mut Vec<Finding>,
+) -> Result<(), VerifyError> {
+    let Built::Plan(plan) = built else {
+        let why = match built {
+            Built::Hold { reasons } | Built::Problems { problems: reasons } => reasons
+                .iter()
+                .map(|r| r.reason.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+            Built::Plan(_) => String::new(),
+        };
+        findings.push(Finding::Unaccounted {
+            phase,
+            rsoft_id: rsoft_id.to_string(),
+            why: format!(
+                "created, but the record builder no longer builds it from today's row: {why}"
+            ),
+        });
+        return Ok(());
+    };
+    let entities = journal.entities(phase, rsoft_id)?;
+    let steps = step_keys(plan);
+    let ids: Vec<i64> = steps
+        .iter()
+        .map(|s| {
+            entities
+                .iter()
+                .find(|e| e.step == *s)
+                .and_then(|e| e.nutshell_id)
+                .unwrap_or(0)
+        })
+        .collect();
+    for (i, create) in plan.creates.iter().enumerate() {
+        let Some(entity) = entities
+            .iter()
+            .find(|e| e.step == steps[i] && e.state == EntityState::Created)
+        else {
+            continue;
+        };
+        let Some(nutshell_id) = entity.nutshell_id else {
+            continue;
+        };
+        let Some(params) = plan.params_with(i, &ids) else {
+            continue;
+        };
+        let (get, id_param, body) = match create.entity_type {
+            EntityType::Notes => (methods::NOTES_GET, "noteId", params.clone()),
+            t => {
+                let Some(m) = t.methods() else { continue };
+                (
+                    m.get,
+                    m.id_param,
+                    params.get(m.body_param()).cloned().unwrap_or(Value::Null),
+                )
+            }
+        };
+        let found: Value = match client
+            .call(Params::new(get).set(id_param, nutshell_id)?)
+            .await
+        {
+            Ok(v) => v,
+            Err(NutshellError::NotFound { .. }) => {
+                findings.push(Finding::Missing {
+                    phase,
+                    rsoft_id: rsoft_id.to_string(),
+                    entity_type: create.entity_type.as_str().into(),
+                    nutshell_id,
+                });
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut expected = body;
+        if let Some(status) = closing_status(plan, i)
+            && let Some(o) = expected.as_object_mut()
+        {
+            o.insert("status".into(), Value::from(status));
+        }
+        for (field, want, got) in differences(create.entity_type, &expected, &found) {
+            findings.push(Finding::Differs {
+                phase,
+                rsoft_id: rsoft_id.to_string(),
+                entity_type: create.entity_type.as_str().into(),
+                nutshell_id,
+                field,
+                expected: want,
+                found: got,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The status a follow-up closes create `index` with, if any.
+fn closing_status(plan: &Plan, index: usize) -> Option<i64> {
+    plan.follow_ups.iter().find_map(|f| match f {
+        FollowUp::CloseLead { lead, status } if *lead == index => Some(status.code()),
+        _ => None,
+    })
+}
+
+/// Where a sent key shows in a response: `stagesetId` comes back as `stageset.id`, …
+fn found_at<'a>(entity_type: EntityType, key: &str, found: &'a Value) -> Option<&'a Value> {
+    let nested = |k: &str| found.get(k).and_then(|v| v.get("id").or(Some(v)));
+    match key {
+        "stagesetId" => found.get(key).or_else(|| nested("stageset")),
+        "milestoneId" => found.get(key).or_else(|| nested("milestone")),
+        "activityTypeId" => found.get(key).or_else(|| nested("activityType")),
+        "name" if entity_type == EntityType::Contacts => match found.get("name") {
+            Some(Value::Object(o)) => o.get("displayName"),
+            other => other,
+        },
+        _ => found.get(key),
+    }
+}
+
+/// Field-by-field differences between what was built (`expected`, the create's body) and the
+/// record Nutshell returns: (field, expected, found).
+fn differences(
+    entity_type: EntityType,
+    expected: &Value,
+    found: &Value,
+) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let Some(expected) = expected.as_object() else {
+        return out;
+    };
+    for (key, want) in expected {
+        if entity_type == EntityType::Notes && key == methods::NOTE_ENTITY {
+            continue;
+        }
+        if key == "customFields"
+            && let Some(fields) = want.as_object()
+        {
+            for (name, v) in fields {
+                let got = found.get("customFields").and_then(|c| c.get(name));
+                if !got.is_some_and(|g| matches(v, g)) {
+                    out.push((format!("customFields.{name}"), show(Some(v)), show(got)));
+                }
+            }
+            continue;
+        }
+        let got = found_at(entity_type, key, found);
+        let same = match (key.as_str(), got) {
+            // Nutshell shows a scheduled activity whose end has passed as overdue (-1).
+            ("status", Some(g)) if entity_type == EntityType::Activities => {
+                matches(want, g) || (want == &Value::from(0) && g == &Value::from(-1))
+            }
+            (_, Some(g)) => matches(want, g),
+            (_, None) => false,
+        };
+        if !same {
+            out.push((key.clone(), show(Some(want)), show(got)));
+        }
+    }
+    out
+}
+
+fn show(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => "(nothing)".into(),
+        Some(Value::String(s)) => format!("{s:?}"),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// Does Nutshell's `found` hold what was sent as `want`? References compare by id, lists must
+/// contain every sent item (a value a person added is not a difference; a `{label: value}` map
+/// counts as its values), objects compare on the sent keys, times as instants, numbers as
+/// numbers, emails case-insensitively.
+fn matches(want: &Value, found: &Value) -> bool {
+    match (want, found) {
+        (Value::Object(w), _) if w.contains_key("id") => {
+            let id = found.get("id").unwrap_or(found);
+            scalar_eq(&w["id"], id)
+        }
+        (Value::Array(w), _) => {
+            let items: Vec<&Value> = match found {
+                Value::Array(a) => a.iter().collect(),
+                Value::Object(o) => o
+                    .iter()
+                    .filter(|(k, _)| !k.starts_with("--"))
+                    .map(|(_, v)| v)
+                    .collect(),
+                other => vec![other],
+            };
+            w.iter().all(|x| items.iter().any(|f| matches(x, f)))
+        }
+        (Value::Object(w), Value::Object(f)) => w
+            .iter()
+            .all(|(k, v)| f.get(k).is_some_and(|g| matches(v, g)) || v.is_null()),
+        (w, f) => scalar_eq(w, f),
+    }
+}
+
+fn scalar_eq(want: &Value, found: &Value) -> bool {
+    if want == found {
+        return true;
+    }
+    let number = |v: &Value| match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    if let (Some(a), Some(b)) = (number(want), number(found)) {
+        return (a - b).abs() < 1e-9;
+    }
+    let (Some(w), Some(f)) = (want.as_str(), found.as_str()) else {
+        return false;
+    };
+    if let (Some(a), Some(b)) = (Timestamp::parse(w), Timestamp::parse(f)) {
+        return a.0 == b.0;
+    }
+    let (w, f) = (w.trim(), f.trim());
+    w == f || (w.contains('@') && w.eq_ignore_ascii_case(f))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn references_lists_times_and_numbers_compare_by_meaning() {
+        assert!(matches(
+            &json!({"id": 5}),
+            &json!({"id": 5, "name": "x", "rev": "2"})
+        ));
+        assert!(!matches(&json!({"id": 5}), &json!({"id": 6})));
+        assert!(matches(
+            &json!(["a@b.in"]),
+            &json!({"--primary": "A@B.in", "0": "A@B.in", "1": "added@by.hand"})
+        ));
+        assert!(!matches(&json!(["a@b.in", "c@d.in"]), &json!(["a@b.in"])));
+        assert!(matches(
+            &json!("2026-01-13T14:13:00Z"),
+            &json!("2026-01-13T14:13:00+0000")
+        ));
+        assert!(matches(
+            &json!({"currency": "INR", "amount": "1374500.00"}),
+            &json!({"currency": "INR", "amount": 1374500})
+        ));
+        assert!(!matches(&json!("Ravi Kumar"), &json!("Ravi Kumaar")));
+    }
+
+    #[test]
+    fn a_changed_field_is_named_with_both_values() {
+        let d = differences(
+            EntityType::Contacts,
+            &json!({"name": "Ravi Kumar", "customFields": {"RSoft ID": "CONT-1"}}),
+            &json!({"name": {"displayName": "Ravi K"}, "customFields": {"RSoft ID": "CONT-1"}}),
+        );
+        assert_eq!(
+            d,
+            vec![("name".into(), "\"Ravi Kumar\"".into(), "\"Ravi K\"".into())]
+        );
+    }
+}
