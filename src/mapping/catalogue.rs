@@ -27,16 +27,24 @@ impl Module {
 /// A Nutshell API entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Entity {
+    /// Companies (wire `entityType` `Accounts`).
     Accounts,
+    /// People.
     Contacts,
+    /// Deals and prospects, optionally on a Stageset and milestone.
     Leads,
+    /// Calls, meetings, emails (scheduled or logged).
     Activities,
+    /// To-dos; tickets land here.
     Tasks,
+    /// Text attached to a record; ticket messages land here.
     Notes,
+    /// Nutshell users: owners are matched to them, never created.
     Users,
 }
 
 impl Entity {
+    /// The wire `entityType` (`"Accounts"`), also the prefix of a field path in `mapping.toml`.
     pub fn name(self) -> &'static str {
         match self {
             Entity::Accounts => "Accounts",
@@ -62,17 +70,27 @@ impl Entity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ValueKind {
+    /// One line of text.
     Text,
+    /// Multi-line text (descriptions, notes).
     LongText,
+    /// An email address (normalised and validated by `transform::email`).
     Email,
+    /// A phone number, sent as E.164 when the country is known.
     Phone,
+    /// A web address.
     Url,
+    /// A decimal number.
     Number,
+    /// An amount with an ISO 4217 currency (a Lead's `value:{currency,amount}`, docs/nutshell-api.md).
     Money,
+    /// A percentage, 0 to 100 (a Lead's `confidence`, docs/nutshell-api.md).
     Percent,
     /// A calendar date, never zone-converted.
     Date,
+    /// A point in time, converted from the export's IANA zone and sent as RFC 3339.
     DateTime,
+    /// Yes/no.
     Boolean,
     /// One of a set of values, converted through a value map.
     Choice,
@@ -156,17 +174,22 @@ pub enum ValueMapKind {
     Stage,
     /// → open / won / lost / cancelled.
     LeadStatus,
+    /// → one of the destination account's activity types (`findActivityTypes`).
     ActivityType,
     /// → scheduled / logged / cancelled.
     ActivityStatus,
+    /// → the operator's own values (Nutshell has no lifecycle stage; it lands in a custom field,
+    /// docs/design.md).
     LifecycleStage,
     /// → open (a task), completed (a task plus a note saying it was closed) or logged (a logged
     /// activity, its type from the module's activity-type map entry `"Ticket"`).
     TicketStatus,
+    /// → low / normal / high.
     TicketPriority,
 }
 
 impl ValueMapKind {
+    /// Every kind, in the order `mapping.toml` lists value maps.
     pub const ALL: [ValueMapKind; 7] = [
         ValueMapKind::Stage,
         ValueMapKind::LeadStatus,
@@ -177,6 +200,7 @@ impl ValueMapKind {
         ValueMapKind::TicketPriority,
     ];
 
+    /// The snake_case name used as the value map's key in `mapping.toml`.
     pub fn name(self) -> &'static str {
         match self {
             ValueMapKind::Stage => "stage",
@@ -189,6 +213,7 @@ impl ValueMapKind {
         }
     }
 
+    /// The kind named `name` exactly as [`ValueMapKind::name`] spells it; `None` otherwise.
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.name() == name)
     }
@@ -212,9 +237,11 @@ impl ValueMapKind {
 /// One Nutshell standard field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StandardField {
+    /// The entity the field belongs to.
     pub entity: Entity,
     /// The path after the entity, as in `Contacts.email` or `Accounts.address.city`.
     pub name: &'static str,
+    /// The kind of value it takes (docs/nutshell-api.md).
     pub kind: ValueKind,
     /// Takes several values (several columns may feed it: Mobile and Phone both to `phone`).
     pub multi: bool,
@@ -223,6 +250,7 @@ pub struct StandardField {
 }
 
 impl StandardField {
+    /// `Entity.name`, e.g. `Contacts.email`: how `mapping.toml` names the target.
     pub fn path(&self) -> String {
         format!("{}.{}", self.entity.name(), self.name)
     }

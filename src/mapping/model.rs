@@ -18,23 +18,40 @@ pub const CONFIDENCE_THRESHOLD: f64 = 0.6;
 #[serde(tag = "target", rename_all = "snake_case")]
 pub enum Target {
     /// A Nutshell standard field, by path (`Contacts.email`).
-    Field { field: String },
+    Field {
+        /// `Entity.path`, one of the catalogue's standard fields.
+        field: String,
+    },
     /// A custom field on the module's entity; `create` when it must be created first.
     Custom {
+        /// The field's name in Nutshell; values are keyed by it (docs/nutshell-api.md).
         name: String,
+        /// The kind of value; also the type a created field gets (`type` in mapping.toml).
         #[serde(rename = "type")]
         kind: ValueKind,
+        /// The field does not exist in the destination yet and the load creates it first.
         #[serde(default)]
         create: bool,
     },
     /// The record's tags.
     Tags,
     /// A labelled line in a note on the record.
-    Note { label: String },
+    Note {
+        /// The label before the value (`Industry: Retail`).
+        label: String,
+    },
     /// The column identifies a related record (a company on a contact, an owner).
-    Lookup { entity: Entity, by: LookupKey },
+    Lookup {
+        /// The entity of the related record.
+        entity: Entity,
+        /// How the cell finds it.
+        by: LookupKey,
+    },
     /// Polymorphic relation of an activity: which module, then which record.
-    Related { part: RelatedPart },
+    Related {
+        /// Which half of the relation this column carries.
+        part: RelatedPart,
+    },
     /// The module's RSoft ID: goes into the legacy-id custom field on every created record.
     LegacyId,
     /// Deliberately not moved.
@@ -57,6 +74,8 @@ pub enum LookupKey {
     Owner,
 }
 
+/// The two columns of an activity's polymorphic relation (RSoft writes `Related To` + `Related
+/// ID`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RelatedPart {
@@ -126,11 +145,15 @@ impl Status {
 /// One source column's entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnEntry {
+    /// The column's header exactly as the export spells it.
     pub header: String,
+    /// Where its values go.
     pub target: Target,
-    /// 0–1.
+    /// The proposer's confidence, 0–1 (1 for an operator's decision).
     pub confidence: f64,
+    /// Why the proposer chose this target, for the operator to judge (e.g. a synonym matched).
     pub reason: String,
+    /// Proposed, or decided by the operator.
     pub status: Status,
 }
 
@@ -143,8 +166,11 @@ pub struct ValueEntry {
     pub to: String,
     /// The Nutshell stageset, for stage maps.
     pub stageset: Option<String>,
+    /// The proposer's confidence, 0–1.
     pub confidence: f64,
+    /// Why this value was proposed.
     pub reason: String,
+    /// Proposed, or decided by the operator.
     pub status: Status,
 }
 
@@ -162,10 +188,12 @@ pub fn stage_key(pipeline: &str, stage: &str) -> String {
 pub struct ModuleMap {
     /// In the export's column order.
     pub columns: Vec<ColumnEntry>,
+    /// The module's value maps, by kind; each in source-value order.
     pub values: BTreeMap<ValueMapKind, Vec<ValueEntry>>,
 }
 
 impl ModuleMap {
+    /// The entry of the column headed exactly `header`; `None` when the module has none.
     pub fn column(&self, header: &str) -> Option<&ColumnEntry> {
         self.columns.iter().find(|c| c.header == header)
     }
@@ -176,10 +204,12 @@ impl ModuleMap {
 pub struct FieldMap {
     /// The custom field that holds each record's RSoft ID.
     pub legacy_id_field: String,
+    /// Each mapped module's columns and value maps.
     pub modules: BTreeMap<Module, ModuleMap>,
 }
 
 impl FieldMap {
+    /// An empty map whose records carry their RSoft ID in the custom field `legacy_id_field`.
     pub fn new(legacy_id_field: impl Into<String>) -> Self {
         Self {
             legacy_id_field: legacy_id_field.into(),

@@ -22,15 +22,21 @@ use crate::config::ApiKey;
 /// How to reach Nutshell and how hard to push it.
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
+    /// The checked JSON-RPC endpoint.
     pub endpoint: Endpoint,
+    /// The Nutshell user (primary email) the API key belongs to; HTTP Basic user.
     pub username: String,
     /// Longest wait for one answer; past it a request counts as timed out.
     pub timeout: Duration,
+    /// The pace: ceiling, in-flight limit, adaptive increase and decrease.
     pub throttle: ThrottleSettings,
+    /// How often and how long to retry a request that may be retried safely.
     pub retry: RetryPolicy,
 }
 
 impl ClientOptions {
+    /// Options for `endpoint` as `username`, paced by `[load]`; a 30 s timeout and the default
+    /// retry policy.
     pub fn new(endpoint: Endpoint, username: &str, load: &crate::config::LoadConfig) -> Self {
         Self {
             endpoint,
@@ -111,6 +117,7 @@ pub struct Params {
 }
 
 impl Params {
+    /// No parameters yet, for the method `spec` describes.
     pub fn new(spec: MethodSpec) -> Self {
         Self {
             spec,
@@ -118,6 +125,8 @@ impl Params {
         }
     }
 
+    /// Set the named parameter `name` to `value` as JSON. Errors: [`NutshellError::Shape`] when
+    /// `value` cannot be encoded. A name the spec does not list is a bug (debug assertion).
     pub fn set(mut self, name: &str, value: impl serde::Serialize) -> Result<Self, NutshellError> {
         debug_assert!(
             self.spec.params.contains(&name),
@@ -136,9 +145,13 @@ impl Params {
 /// Sort and page size for a find.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindOptions {
+    /// The `query` object of a find call (field → value); empty finds all.
     pub query: Map<String, Value>,
+    /// The `orderBy` field; `None` leaves the server's order.
     pub order_by: Option<String>,
+    /// `orderDirection` `DESC` instead of `ASC`.
     pub descending: bool,
+    /// The `limit` of each page (records per call).
     pub page_size: u32,
 }
 
@@ -254,10 +267,12 @@ impl Client {
         })
     }
 
+    /// The endpoint this client calls.
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
     }
 
+    /// The user it authenticates as (never the key).
     pub fn username(&self) -> &str {
         &self.username
     }
@@ -428,6 +443,7 @@ impl Client {
             .await
     }
 
+    /// Read record `id` (`get<Entity>`). Errors: a not-found or other rejection, or transport.
     pub async fn get<T: Entity>(&self, id: i64) -> Result<Stored<T>, NutshellError> {
         let m = T::METHODS;
         self.call(Params::new(m.get).set(m.id_param, id)?).await
@@ -449,6 +465,8 @@ impl Client {
         self.call(params).await
     }
 
+    /// Delete record `id` at revision `rev` (`delete<Entity>`, answers `true`; a stale `rev` is
+    /// a 409 rejection, docs/nutshell-api.md).
     pub async fn delete<T: Entity>(&self, id: i64, rev: &str) -> Result<bool, NutshellError> {
         let m = T::METHODS;
         self.remove(m.delete, m.id_param, id, rev).await
@@ -501,6 +519,7 @@ impl Client {
         self.call(params).await
     }
 
+    /// Contacts, accounts and users with this email address (`searchByEmail`).
     pub async fn search_by_email(&self, email: &str) -> Result<EmailMatches, NutshellError> {
         self.call(Params::new(methods::SEARCH_BY_EMAIL).set(methods::EMAIL_ADDRESS_STRING, email)?)
             .await
@@ -518,11 +537,13 @@ impl Client {
         self.call(params).await
     }
 
+    /// Read note `id`.
     pub async fn get_note(&self, id: i64) -> Result<Stored<Note>, NutshellError> {
         let spec = methods::NOTES_GET;
         self.call(Params::new(spec).set(spec.params[0], id)?).await
     }
 
+    /// Delete note `id` at revision `rev` (`deleteNote`).
     pub async fn delete_note(&self, id: i64, rev: &str) -> Result<bool, NutshellError> {
         let spec = methods::NOTES_DELETE;
         self.remove(spec, spec.params[0], id, rev).await
@@ -540,12 +561,14 @@ impl Client {
         self.pages(params, &options)
     }
 
+    /// The account's custom field definitions, keyed by entity type (`findCustomFields`).
     pub async fn find_custom_fields(
         &self,
     ) -> Result<ByEntityType<Stored<CustomField>>, NutshellError> {
         self.call(Params::new(methods::FIND_CUSTOM_FIELDS)).await
     }
 
+    /// The account's tags, keyed by entity type (`findTags`).
     pub async fn find_tags(&self) -> Result<ByEntityType<Tag>, NutshellError> {
         self.call(Params::new(methods::FIND_TAGS)).await
     }

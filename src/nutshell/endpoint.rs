@@ -8,35 +8,57 @@ use serde_json::{Value, json};
 
 use super::methods;
 
+/// Why the configured endpoint cannot be used; found before any connection is made, except
+/// [`EndpointError::Discovery`]. Each message names the config key to change.
 #[derive(Debug, thiserror::Error)]
 pub enum EndpointError {
     #[error(
         "the Nutshell endpoint {url:?} is not a valid URL: {reason}. Set [nutshell] endpoint to e.g. https://app.nutshell.com/api/v1/json"
     )]
-    Invalid { url: String, reason: String },
+    /// Not a URL at all.
+    Invalid {
+        /// The text as configured.
+        url: String,
+        /// The URL parser's reason.
+        reason: String,
+    },
     #[error(
         "refusing {url}: http:// is only allowed for loopback hosts (127.0.0.0/8, ::1, localhost). Use https:// so the API key is not sent in clear text"
     )]
-    InsecureRemote { url: String },
+    /// `http://` to a host that is not loopback: the key would cross the network in clear.
+    InsecureRemote {
+        /// The URL as configured.
+        url: String,
+    },
     #[error(
         "the Nutshell endpoint {url} carries a user name or password; remove it: credentials come from [nutshell] username and api_key_env"
     )]
-    CredentialsInUrl { url: String },
+    /// The URL embeds `user:password@`; credentials only come from the config.
+    CredentialsInUrl {
+        /// The URL with its credentials removed.
+        url: String,
+    },
     #[error(
         "endpoint discovery for {username} at {discovery_url} failed: {detail}. Set [nutshell] endpoint to the API URL instead"
     )]
+    /// `getApiForUsername` (docs/nutshell-api.md: endpoint discovery) did not give an API host.
     Discovery {
+        /// The username asked about.
         username: String,
+        /// Where discovery was asked (`https://api.nutshell.com/v1/json` unless overridden).
         discovery_url: String,
+        /// What went wrong: the transport error or the answer that had no `api` host.
         detail: String,
     },
     #[error(
         "[nutshell] username is not set: set it to the Nutshell user (primary email) the API key belongs to"
     )]
+    /// Discovery needs a username and none is configured.
     MissingUsername,
     #[error(
         "endpoint = \"sandbox\" names the built-in sandbox, which has no fixed URL: start it first (`crm-migrate sandbox` prints its URL) or use a command that starts it itself, such as check-api"
     )]
+    /// `endpoint = "sandbox"` reached a command that cannot start the sandbox itself.
     SandboxNotStarted,
 }
 
@@ -57,6 +79,7 @@ impl Endpoint {
         Ok(Self { url })
     }
 
+    /// The checked URL (https, or http to loopback; no credentials in it).
     pub fn url(&self) -> &Url {
         &self.url
     }

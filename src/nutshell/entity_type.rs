@@ -12,23 +12,37 @@ use crate::mapping::catalogue::Entity;
 /// A Nutshell record type, serialised as its `entityType` string (`"Accounts"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum EntityType {
+    /// Companies.
     Accounts,
+    /// People.
     Contacts,
+    /// Deals and prospects, optionally on a Stageset at a milestone.
     Leads,
+    /// Calls, meetings, emails: scheduled or logged.
     Activities,
+    /// To-dos with a due time.
     Tasks,
+    /// Text attached to a record.
     Notes,
+    /// People who sign in to Nutshell; matched as owners, never created.
     Users,
+    /// Groups of users; a Lead's `assignee` may be one (docs/nutshell-api.md).
     Teams,
+    /// Where a lead came from.
     Sources,
+    /// Activity types; the wire name has an underscore (`Activity_Types`).
     #[serde(rename = "Activity_Types")]
     ActivityTypes,
+    /// Pipelines; read-only through the API.
     Stagesets,
+    /// Pipeline stages; read-only through the API.
     Milestones,
+    /// Tags, each for one entity type.
     Tags,
 }
 
 impl EntityType {
+    /// Every entity type, in declaration order.
     pub const ALL: [EntityType; 13] = [
         EntityType::Accounts,
         EntityType::Contacts,

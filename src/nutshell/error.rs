@@ -24,54 +24,91 @@ pub enum FailureClass {
 pub enum TransportKind {
     /// No connection was made; nothing was sent.
     Connect,
+    /// No full answer within the client's timeout; the request may have been processed.
     Timeout,
     /// The connection closed or reset before a full answer came.
     Dropped,
 }
 
+/// Why a call to Nutshell failed. Each message names the method and says what to do; the API key
+/// never appears in one. [`NutshellError::class`] says whether it may be retried.
 #[derive(Debug, thiserror::Error)]
 pub enum NutshellError {
+    /// The endpoint setting is unusable or discovery failed.
     #[error(transparent)]
     Endpoint(#[from] super::endpoint::EndpointError),
 
     #[error(
         "{method}: Nutshell refused the credentials (HTTP {status}). Check [nutshell] username and the API key in the variable named by api_key_env"
     )]
-    Auth { method: String, status: u16 },
+    /// Nutshell refused the credentials (HTTP 401 or 403): wrong username or key.
+    Auth {
+        /// The JSON-RPC method called (`newContact`).
+        method: String,
+        /// The HTTP status.
+        status: u16,
+    },
 
     #[error(
         "{method}: the record's rev is out of date ({message}). Read it again, merge, and retry"
     )]
-    StaleRev { method: String, message: String },
+    /// 409 "rev key is out-of-date" (docs/nutshell-api.md).
+    StaleRev {
+        /// The JSON-RPC method called (`newContact`).
+        method: String,
+        /// The server's message.
+        message: String,
+    },
 
     #[error("{method}: not found ({message}); it may have been deleted in Nutshell")]
-    NotFound { method: String, message: String },
+    /// The record does not exist (or was deleted).
+    NotFound {
+        /// The JSON-RPC method called (`newContact`).
+        method: String,
+        /// The server's message.
+        message: String,
+    },
 
     #[error("{method}: Nutshell rejected the call (HTTP {status}, error {code}): {message}")]
+    /// A JSON-RPC error the tool has no closer variant for (validation, mostly).
     Rejected {
+        /// The JSON-RPC method called (`newContact`).
         method: String,
+        /// The HTTP status.
         status: u16,
+        /// The JSON-RPC error `code`.
         code: i64,
+        /// The JSON-RPC error `message`.
         message: String,
+        /// The JSON-RPC error `data`, as sent.
         data: Option<Value>,
     },
 
     #[error(
         "{method}: Nutshell is rate limiting (HTTP 429); gave up after {attempts} attempts. Lower [load] requests_per_second"
     )]
+    /// HTTP 429 on every attempt.
     RateLimited {
+        /// The JSON-RPC method called (`newContact`).
         method: String,
+        /// The last `Retry-After`, if any.
         retry_after: Option<Duration>,
+        /// Attempts made, the first included.
         attempts: u32,
     },
 
     #[error(
         "{method}: Nutshell server error (HTTP {status}) after {attempts} attempts; try again later"
     )]
+    /// HTTP 5xx on every attempt (or on the only attempt a create gets).
     Server {
+        /// The JSON-RPC method called (`newContact`).
         method: String,
+        /// The last HTTP status.
         status: u16,
+        /// The last `Retry-After`, if any.
         retry_after: Option<Duration>,
+        /// Attempts made, the first included.
         attempts: u32,
         /// A gateway timeout on a create: the server may have committed it.
         may_have_committed: bool,
@@ -80,25 +117,40 @@ pub enum NutshellError {
     #[error(
         "{method}: HTTP {status} with a body that is not JSON-RPC (starts {snippet:?}); is the endpoint a Nutshell API URL?"
     )]
+    /// The body is not JSON-RPC (an HTML page from a proxy, say).
     NotJson {
+        /// The JSON-RPC method called (`newContact`).
         method: String,
+        /// The HTTP status.
         status: u16,
+        /// The body's first characters.
         snippet: String,
         /// A create answered 2xx with garbage: the server may have committed it.
         may_have_committed: bool,
     },
 
     #[error("{method}: {}: {detail}", transport_text(*kind, *may_have_committed))]
+    /// No HTTP answer: connect failure, timeout or dropped connection.
     Transport {
+        /// The JSON-RPC method called (`newContact`).
         method: String,
+        /// What happened below HTTP.
         kind: TransportKind,
         /// The request was sent and was a create: the server may have committed it.
         may_have_committed: bool,
+        /// The HTTP library's message.
         detail: String,
     },
 
     #[error("{method}: the answer did not have the expected shape: {detail}")]
-    Shape { method: String, detail: String },
+    /// The answer is JSON-RPC but a field the tool uses could not be read (see `loose`), or a
+    /// parameter could not be encoded.
+    Shape {
+        /// The JSON-RPC method called (`newContact`).
+        method: String,
+        /// Which field and why.
+        detail: String,
+    },
 }
 
 fn transport_text(kind: TransportKind, may_have_committed: bool) -> &'static str {

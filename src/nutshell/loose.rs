@@ -13,10 +13,7 @@
 
 use std::fmt;
 
-use chrono::DateTime;
 use serde_json::{Map, Value};
-
-use super::types::Timestamp;
 
 /// A field of an answer that could not be understood: where, what it was, what was expected.
 /// Its text names the path and the value, for example
@@ -28,6 +25,7 @@ pub struct Unreadable {
     pub path: String,
     /// The value as sent, shortened to [`SHOWN_VALUE_CHARS`] characters.
     pub found: String,
+    /// What the field should have been, in words (`a flag (true/false, 1/0, "1"/"0")`).
     pub expected: String,
 }
 
@@ -211,24 +209,6 @@ impl Loose for Value {
     }
 }
 
-impl Loose for Timestamp {
-    /// `2024-07-18T12:00:00+0000`, `…+00:00`, `…Z`, with or without fractions of a second; a
-    /// whole number is read as Unix seconds (Nutshell's REST API sends those). A time with no
-    /// offset is refused: it would be a guess.
-    fn from_wire(value: Value) -> Result<Self, Unreadable> {
-        const EXPECTED: &str = "a timestamp with an offset (2024-07-18T12:00:00+0000)";
-        match &value {
-            Value::String(s) => Timestamp::parse(s.trim()),
-            Value::Number(_) => integer(&value)
-                .ok()
-                .and_then(|secs| DateTime::from_timestamp(secs, 0))
-                .map(|t| Timestamp(t.fixed_offset())),
-            _ => None,
-        }
-        .ok_or_else(|| Unreadable::new(&value, EXPECTED))
-    }
-}
-
 impl Loose for Map<String, Value> {
     /// An object; `[]` and `null` are an empty one (PHP's empty array).
     fn from_wire(value: Value) -> Result<Self, Unreadable> {
@@ -328,6 +308,7 @@ pub(crate) use deserialize_loosely;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nutshell::types::Timestamp;
     use serde_json::json;
 
     #[test]

@@ -20,6 +20,8 @@ pub struct MethodDescription {
     pub methods: BTreeMap<String, Option<BTreeSet<String>>>,
 }
 
+/// The endpoint answered the description request (the SMD an unauthenticated GET returns,
+/// docs/nutshell-api.md) with JSON that lists no methods: probably not a Nutshell endpoint.
 #[derive(Debug, thiserror::Error)]
 #[error(
     "the endpoint's method description has no \"services\" (or \"methods\") object; is it a Nutshell JSON-RPC endpoint?"
@@ -58,8 +60,18 @@ impl MethodDescription {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Mismatch {
-    MissingMethod { method: String },
-    MissingParameter { method: String, parameter: String },
+    /// A method the tool calls is not in the description.
+    MissingMethod {
+        /// The JSON-RPC method name (`newContact`).
+        method: String,
+    },
+    /// The method is listed but without a parameter the tool sends.
+    MissingParameter {
+        /// The JSON-RPC method name.
+        method: String,
+        /// The named parameter the tool sends (`contact`).
+        parameter: String,
+    },
 }
 
 impl std::fmt::Display for Mismatch {
@@ -100,9 +112,11 @@ pub fn diff(used: &[MethodSpec], described: &MethodDescription) -> Vec<Mismatch>
 /// What the pre-flight found.
 #[derive(Debug)]
 pub struct PreflightReport {
+    /// The JSON-RPC endpoint checked (no credentials in it).
     pub endpoint: String,
     /// How many methods the description lists.
     pub described_methods: usize,
+    /// What the tool uses that the description does not list.
     pub mismatches: Vec<Mismatch>,
     /// `None` when the credentials worked; else why not.
     pub credentials_error: Option<NutshellError>,
@@ -136,16 +150,23 @@ impl PreflightReport {
     }
 }
 
+/// Why the pre-flight could not compare at all (as opposed to finding mismatches).
 #[derive(Debug, thiserror::Error)]
 pub enum PreflightError {
+    /// The method description could not be fetched.
     #[error("cannot read the method description from {endpoint}: {source}")]
     Fetch {
+        /// The endpoint asked.
         endpoint: String,
+        /// The transport or HTTP failure.
         source: NutshellError,
     },
+    /// The description was fetched but lists no methods.
     #[error("{endpoint}: {source}")]
     Description {
+        /// The endpoint asked.
         endpoint: String,
+        /// What was wrong with it.
         source: NotADescription,
     },
 }

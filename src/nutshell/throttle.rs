@@ -15,6 +15,8 @@ use tokio::time::Instant;
 
 use crate::config::LoadConfig;
 
+/// The pacing parameters; [`ThrottleSettings::from_load`] derives them from `[load]`. Nutshell
+/// publishes no rate limit (docs/nutshell-api.md), so the ceiling is the operator's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThrottleSettings {
     /// Never more requests per second than this.
@@ -57,34 +59,52 @@ pub enum Signal {
     Ok,
     /// A well-formed JSON-RPC error (validation, not found, stale rev, auth): the server is fine.
     Rejected,
+    /// HTTP 429: slow down.
     RateLimited {
+        /// The `Retry-After` the server gave, if any.
         retry_after: Option<Duration>,
     },
+    /// HTTP 5xx: the server is struggling; slow down.
     ServerError {
+        /// The `Retry-After` the server gave, if any.
         retry_after: Option<Duration>,
     },
+    /// No answer within the client's timeout.
     Timeout,
     /// Connection refused, reset or closed early.
     Reset,
+    /// An answer whose body is not JSON (an HTML error page from a proxy): treated as overload.
     NotJson,
 }
 
 /// The throttle's state for display: cheap to take, plain data.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ThrottleSnapshot {
+    /// The pace now, requests per second.
     pub current_rps: f64,
+    /// The operator's ceiling, requests per second.
     pub ceiling_rps: f64,
+    /// Requests sent and not yet answered.
     pub in_flight: usize,
+    /// The most allowed in flight at once.
     pub max_in_flight: usize,
     /// Time until the longest `Retry-After` wait the server asked for ends; 0 when none.
     pub backoff_ms: u64,
+    /// Requests sent since the throttle was made; the counts below split their answers.
     pub sent: u64,
+    /// Answered with a result.
     pub ok: u64,
+    /// Answered with a well-formed JSON-RPC error.
     pub rejected: u64,
+    /// Answered HTTP 429.
     pub http_429: u64,
+    /// Answered HTTP 5xx.
     pub http_5xx: u64,
+    /// Not answered in time.
     pub timeouts: u64,
+    /// Connection refused, reset or closed early.
     pub resets: u64,
+    /// Answered with a body that is not JSON.
     pub non_json: u64,
 }
 
@@ -108,6 +128,8 @@ struct Counters {
     non_json: AtomicU64,
 }
 
+/// The shared pacer of one client: every request waits for a [`Slot`] and reports its
+/// [`Signal`]. Safe to share across tasks.
 #[derive(Debug)]
 pub struct Throttle {
     settings: ThrottleSettings,
@@ -123,6 +145,7 @@ pub struct Slot {
 }
 
 impl Throttle {
+    /// A pacer starting at `settings.start_rps`, kept within `min_rps..=ceiling_rps`.
     pub fn new(settings: ThrottleSettings) -> Self {
         let now = Instant::now();
         let rate = settings
@@ -194,6 +217,7 @@ impl Throttle {
         }
     }
 
+    /// The pace and counters now, for the live load view.
     pub fn snapshot(&self) -> ThrottleSnapshot {
         let (rate, backoff) = {
             let pace = self.pace();

@@ -43,6 +43,24 @@ impl Serialize for Timestamp {
     }
 }
 
+impl Loose for Timestamp {
+    /// `2024-07-18T12:00:00+0000`, `…+00:00`, `…Z`, with or without fractions of a second; a
+    /// whole number is read as Unix seconds (Nutshell's REST API sends those). A time with no
+    /// offset is refused: it would be a guess.
+    fn from_wire(value: Value) -> Result<Self, Unreadable> {
+        const EXPECTED: &str = "a timestamp with an offset (2024-07-18T12:00:00+0000)";
+        match &value {
+            Value::String(s) => Timestamp::parse(s.trim()),
+            Value::Number(_) => loose::integer(&value)
+                .ok()
+                .and_then(|secs| DateTime::from_timestamp(secs, 0))
+                .map(|t| Timestamp(t.fixed_offset())),
+            _ => None,
+        }
+        .ok_or_else(|| Unreadable::new(&value, EXPECTED))
+    }
+}
+
 /// `rev` is an opaque string; some servers send it as a number, which is kept as its text.
 fn rev_text(value: Option<Value>) -> String {
     match value {

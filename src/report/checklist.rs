@@ -10,20 +10,26 @@ use crate::discovery::custom_fields::CustomField;
 use crate::discovery::pipelines::Pipeline;
 use crate::rsoft::{Module, ValueKind};
 
-/// The checklist.
+/// The checklist: what to set up in Nutshell by hand, since pipelines are read-only through the
+/// API and custom fields are capped by plan (docs/nutshell-api.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checklist {
+    /// Every RSoft custom field, with what it becomes.
     pub custom_fields: Vec<CustomFieldItem>,
+    /// Every RSoft pipeline with its stages, to create as Stagesets and milestones.
     pub pipelines: Vec<PipelineItem>,
 }
 
 /// One RSoft custom field and what it becomes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomFieldItem {
+    /// The module whose records carry it.
     pub module: Module,
+    /// Its name in RSoft.
     pub name: String,
     /// The type the definitions file gives, else the type inferred from the values.
     pub rsoft_type: String,
+    /// The allowed values the definitions file lists for a dropdown, as written there.
     pub options: Option<String>,
     /// Share of rows with a value, 0–1, when the column is in the export.
     pub fill_rate: Option<f64>,
@@ -39,6 +45,7 @@ pub struct CustomFieldItem {
 /// One pipeline the admin must create (or check) in Nutshell's UI.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PipelineItem {
+    /// The pipeline's name in RSoft.
     pub name: String,
     /// Stages in order.
     pub stages: Vec<StageItem>,
@@ -51,8 +58,11 @@ pub struct PipelineItem {
 /// One stage of a pipeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StageItem {
+    /// The stage's name in RSoft.
     pub name: String,
+    /// The win probability the pipelines file gives, as written (e.g. `40%`).
     pub probability: Option<String>,
+    /// Deals in the export at this stage.
     pub deals: u64,
     /// True when only deals name it (missing from the pipelines file).
     pub only_on_deals: bool,

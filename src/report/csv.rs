@@ -8,18 +8,30 @@ use super::ReportError;
 use super::model::{MigrationReport, RunSection};
 use super::spreadsheet::write_csv;
 
-/// File names, in the order they are written.
+// The CSV tables' file names, in the order they are written.
+/// The scope: one row per export file.
 pub const SCOPE_FILE: &str = "scope.csv";
+/// One row per distinct owner value in the export.
 pub const OWNERS_FILE: &str = "owners_in_export.csv";
+/// The custom-field checklist.
 pub const CUSTOM_FIELDS_FILE: &str = "checklist_custom_fields.csv";
+/// The pipeline checklist, one row per stage.
 pub const PIPELINES_FILE: &str = "checklist_pipelines.csv";
+/// The workflow inventory with suggested equivalents.
 pub const WORKFLOWS_FILE: &str = "workflows.csv";
+/// Data Nutshell cannot hold, with the records it belongs to.
 pub const GAPS_FILE: &str = "gaps.csv";
+/// One row per recorded run.
 pub const RUNS_FILE: &str = "runs.csv";
+/// Each phase's tally and whether it reconciles.
 pub const RECONCILIATION_FILE: &str = "reconciliation.csv";
+/// Records held back, with why.
 pub const HOLDS_FILE: &str = "holds.csv";
+/// Records that failed, with the refusal.
 pub const FAILURES_FILE: &str = "failures.csv";
+/// How each owner was matched to a Nutshell user.
 pub const OWNER_DECISIONS_FILE: &str = "owner_decisions.csv";
+/// Records linked or merged instead of created.
 pub const MERGES_FILE: &str = "merges_and_links.csv";
 
 /// Writes the section CSVs into `dir` and returns their paths.

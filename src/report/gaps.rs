@@ -39,6 +39,7 @@ pub struct GapEntry {
     pub key: String,
     /// The source rows that carry that phone or ID (at most 5 listed; `more_owners` counts the rest).
     pub belongs_to: Vec<GapOwner>,
+    /// Source rows carrying it beyond the ones listed.
     pub more_owners: u64,
     /// Why nothing was found, when `belongs_to` is empty.
     pub unmatched: Option<String>,
@@ -47,7 +48,9 @@ pub struct GapEntry {
 /// A source row a gap file belongs to, and the Nutshell record it became after the load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GapOwner {
+    /// The row's module.
     pub module: Module,
+    /// The row's RSoft ID.
     pub rsoft_id: String,
     /// The row's name for a reader.
     pub label: String,
@@ -63,8 +66,10 @@ pub struct GapOwner {
 /// Errors while resolving gaps.
 #[derive(Debug, thiserror::Error)]
 pub enum GapError {
+    /// The export could not be read to find the rows.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// The journal could not be read.
     #[error(transparent)]
     Source(#[from] SourceError),
 }

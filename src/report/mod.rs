@@ -39,25 +39,33 @@ pub const JOURNAL_SECTIONS: [&str; 5] = [
     "Merges and links",
 ];
 
-/// File names written into the output folder.
+/// The report as Markdown (this and the next are file names in the output folder).
 pub const MARKDOWN_FILE: &str = "report.md";
+/// The same report as one self-contained HTML page.
 pub const HTML_FILE: &str = "report.html";
 
 /// Why a report could not be made or written.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    /// The export could not be read.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// The journal could not be read.
     #[error(transparent)]
     Source(#[from] SourceError),
+    /// A CSV table could not be written.
     #[error(transparent)]
     Csv(#[from] spreadsheet::CsvWriteError),
     #[error("cannot write {path}: {source}. Check the folder is writable and has space")]
+    /// A report file could not be written.
     Write {
+        /// The file.
         path: String,
+        /// What the operating system said.
         source: std::io::Error,
     },
     #[error("internal: the HTML report template failed: {0}")]
+    /// The HTML template failed to render (a bug, not the operator's doing).
     Template(String),
 }
 

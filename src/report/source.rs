@@ -56,10 +56,15 @@ pub struct PhaseTally {
     pub phase: String,
     /// Rows of the source files this phase reads.
     pub source_rows: u64,
+    /// Rows that created a new Nutshell record.
     pub created: u64,
+    /// Rows linked to a record already in Nutshell before the run.
     pub linked: u64,
+    /// Rows merged into a record another row of this export created.
     pub merged: u64,
+    /// Rows held back for the operator (see [`HeldRecord`]).
     pub held: u64,
+    /// Rows the server refused or that could not be built (see [`FailedRecord`]).
     pub failed: u64,
     /// Unchanged since the previous run (a delta run); 0 on a first run.
     pub unchanged: u64,
@@ -68,28 +73,38 @@ pub struct PhaseTally {
 /// A source row held back, with why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeldRecord {
+    /// The phase that held it, as [`PhaseTally::phase`] names it.
     pub phase: String,
+    /// The RSoft module of the row.
     pub module: Module,
+    /// The row's RSoft ID, as the export writes it.
     pub rsoft_id: String,
     /// The row's name (company, person, deal title) for a reader.
     pub label: String,
+    /// Why it was held and what releases it, in the journal's words.
     pub reason: String,
 }
 
 /// A source row that failed, with why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FailedRecord {
+    /// The phase that failed it.
     pub phase: String,
+    /// The RSoft module of the row.
     pub module: Module,
+    /// The row's RSoft ID.
     pub rsoft_id: String,
+    /// The row's name (company, person, deal title) for a reader.
     pub label: String,
     /// The source column (header) whose value was refused, when known.
     pub field: Option<String>,
     /// The source file and its 1-based line, when known.
     pub file: Option<String>,
+    /// The 1-based physical line in `file`, when known.
     pub line: Option<u64>,
     /// `permanent`, `ambiguous`, `invalid value`…, as the journal words it.
     pub class: String,
+    /// The refusal: the server's message or the builder's reason.
     pub reason: String,
 }
 
@@ -102,6 +117,7 @@ pub struct OwnerDecision {
     pub records: u64,
     /// The Nutshell user's email, `None` when unresolved.
     pub nutshell_user: Option<String>,
+    /// The Nutshell user's id, `None` when unresolved.
     pub nutshell_user_id: Option<u64>,
     /// `matched by email`, `matched by name`, `chosen by the operator in owners.toml`…
     pub how: String,
@@ -110,11 +126,17 @@ pub struct OwnerDecision {
 /// A row that reused a record instead of creating one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MergeOrLink {
+    /// The phase that reused the record.
     pub phase: String,
+    /// The RSoft module of the row.
     pub module: Module,
+    /// The row's RSoft ID.
     pub rsoft_id: String,
+    /// The row's name, for a reader.
     pub label: String,
+    /// Linked or merged.
     pub outcome: Reuse,
+    /// The record it reused.
     pub record: NutshellRecord,
     /// Why, e.g. `same normalised company name as Nutshell account 12`.
     pub reason: String,
@@ -131,6 +153,7 @@ pub enum Reuse {
 }
 
 impl Reuse {
+    /// `linked` / `merged`, as the report and its CSV write it.
     pub fn label(self) -> &'static str {
         match self {
             Reuse::Linked => "linked",
@@ -144,5 +167,6 @@ impl Reuse {
 pub struct NutshellRecord {
     /// Nutshell's `entityType`: `Accounts`, `Contacts`, `Leads`, `Activities`, `Tasks`, `Notes`.
     pub entity_type: String,
+    /// Nutshell's id for the record.
     pub id: u64,
 }

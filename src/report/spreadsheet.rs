@@ -65,7 +65,9 @@ where
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write {path}: {source}. Check the folder exists, is writable and has space")]
 pub struct CsvWriteError {
+    /// The CSV file being written.
     pub path: String,
+    /// The CSV writer's error (usually I/O).
     pub source: csv::Error,
 }
 

@@ -27,6 +27,7 @@ pub struct Suggestion {
     pub rule: String,
     /// The words of the workflow that matched the rule.
     pub matched: String,
+    /// What to build in Nutshell instead, in words for the operator.
     pub equivalent: String,
 }
 

@@ -12,17 +12,27 @@ pub const SNIFF_BYTES: usize = 64 * 1024;
 /// Lines listed one by one before the rest are only counted.
 const LISTED_LINES: usize = 20;
 
+/// How an export file's bytes are text, as detected from its BOM and first 64 KiB
+/// (docs/rsoft-export.md: RSoft writes UTF-8, UTF-16 or Windows-1252 depending on version and
+/// settings). Serialized as snake_case in the scope report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TextEncoding {
+    /// UTF-8 without a byte order mark.
     Utf8,
+    /// UTF-8 starting with EF BB BF (stripped before reading).
     Utf8Bom,
+    /// UTF-16 little-endian, with or without FF FE.
     Utf16Le,
+    /// UTF-16 big-endian, with or without FE FF.
     Utf16Be,
+    /// The fallback when the start is not valid UTF-8: characters of non-ASCII bytes are a guess,
+    /// so their lines are listed in [`DecodeNotes`].
     Windows1252,
 }
 
 impl TextEncoding {
+    /// The WHATWG-style name shown to people (`UTF-8`, `UTF-16 LE`, `Windows-1252`).
     pub fn label(self) -> &'static str {
         match self {
             TextEncoding::Utf8 => "UTF-8",
@@ -43,15 +53,20 @@ impl TextEncoding {
     }
 }
 
+/// The field separator, decided by counting candidates in the header line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Delimiter {
+    /// `,`
     Comma,
+    /// `;` (exports from locales with a decimal comma).
     Semicolon,
+    /// A tab (`\t`).
     Tab,
 }
 
 impl Delimiter {
+    /// The separator as the byte the CSV reader splits on.
     pub fn byte(self) -> u8 {
         match self {
             Delimiter::Comma => b',',
@@ -60,6 +75,7 @@ impl Delimiter {
         }
     }
 
+    /// The separator's name for people (`comma`, `semicolon`, `tab`).
     pub fn label(self) -> &'static str {
         match self {
             Delimiter::Comma => "comma",
@@ -69,11 +85,15 @@ impl Delimiter {
     }
 }
 
+/// The line terminator seen in the first 64 KiB; reading accepts either, this is reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LineEnding {
+    /// Every line ends in CR LF (Windows).
     Crlf,
+    /// Every line ends in LF.
     Lf,
+    /// Both CR LF and bare LF occur.
     Mixed,
     /// A single line with no terminator, or an empty file.
     Unknown,
@@ -82,8 +102,11 @@ pub enum LineEnding {
 /// What the start of a file says about how to read it, and how that was decided.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sniff {
+    /// How the bytes are text.
     pub encoding: TextEncoding,
+    /// The field separator.
     pub delimiter: Delimiter,
+    /// The line terminator.
     pub line_ending: LineEnding,
     /// For people: e.g. `no BOM; first 64 KiB are valid UTF-8; header has 14 commas, 0 semicolons, 0 tabs; 120 CRLF, 0 LF`.
     pub how: String,
@@ -225,6 +248,7 @@ pub struct DecodeNotes {
     pub replaced_lines: Vec<u64>,
     /// Windows-1252 fallback: lines with non-ASCII bytes, whose characters were guessed.
     pub non_ascii_lines: u64,
+    /// Those lines (1-based, physical), the first few only.
     pub non_ascii_first_lines: Vec<u64>,
 }
 
@@ -250,7 +274,9 @@ impl DecodeNotes {
 /// The text a CSV reader reads: UTF-8 passes through untouched (the row reader checks each record
 /// and notes replacements itself), anything else is transcoded to UTF-8.
 pub enum TextStream<R> {
+    /// Bytes already UTF-8 (BOM skipped), passed through.
     Utf8(R),
+    /// Bytes decoded to UTF-8 as they are read.
     Transcoded(Box<Transcoder<R>>),
 }
 
@@ -306,6 +332,8 @@ pub struct Transcoder<R> {
 }
 
 impl<R: Read> Transcoder<R> {
+    /// Decode `inner` from `encoding`; a BOM is removed, and Windows-1252 input has its
+    /// non-ASCII lines noted. Reads 64 KiB of input at a time.
     pub fn new(inner: R, encoding: TextEncoding) -> Self {
         let decoder = match encoding {
             TextEncoding::Windows1252 => WINDOWS_1252.new_decoder_without_bom_handling(),
@@ -335,6 +363,7 @@ impl<R: Read> Transcoder<R> {
         }
     }
 
+    /// What was replaced or guessed so far (complete once the stream is read to its end).
     pub fn notes(&self) -> &DecodeNotes {
         &self.notes
     }

@@ -11,10 +11,13 @@ use super::ReadError;
 use super::modules::{self, Classification, Module};
 use super::rows::{Finding, RowReader};
 
+/// What the operator pointed at: an unpacked folder or the .zip RSoft hands out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportKind {
+    /// A directory, walked recursively.
     Folder,
+    /// A .zip archive, read entry by entry without unpacking to disk.
     Zip,
 }
 
@@ -23,12 +26,14 @@ pub enum ExportKind {
 pub struct Entry {
     /// Path inside the export, `/`-separated.
     pub path: String,
+    /// Uncompressed size in bytes (as the file system or the zip directory states it).
     pub size: u64,
     #[serde(skip)]
     zip_index: Option<usize>,
 }
 
 impl Entry {
+    /// The last `/`-separated part of [`Entry::path`].
     pub fn file_name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(&self.path)
     }
@@ -43,10 +48,13 @@ impl Entry {
 /// A CSV file of the export, classified.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExportFile {
+    /// Where the file is in the export.
     pub entry: Entry,
+    /// The module its name and header suggest, with confidence and evidence.
     pub classification: Classification,
     /// The module the file is read as: the classification's, unless the operator reassigned it.
     pub module: Option<Module>,
+    /// The header row as read (decoded, trimmed of a BOM), in column order.
     pub headers: Vec<String>,
 }
 
@@ -113,10 +121,12 @@ impl Export {
         Ok(export)
     }
 
+    /// The folder or .zip the export was opened from.
     pub fn root(&self) -> &Path {
         &self.root
     }
 
+    /// Whether the export is a folder or a .zip.
     pub fn kind(&self) -> ExportKind {
         self.kind
     }
@@ -136,6 +146,8 @@ impl Export {
         &self.others
     }
 
+    /// Paths skipped as operating-system clutter (`__MACOSX/`, `.DS_Store`, `Thumbs.db`), so the
+    /// report can say they were seen and left out.
     pub fn skipped(&self) -> &[String] {
         &self.skipped
     }

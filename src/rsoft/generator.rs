@@ -119,8 +119,11 @@ const INVOICED_TICKET: u64 = 2;
 /// What a generation wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedSummary {
+    /// The folder the files were written to.
     pub out_dir: PathBuf,
+    /// Blocks written (`--scale`); scale 1 is the bundled sample's 239 rows.
     pub scale: u32,
+    /// The seed every random choice was drawn from (`--seed`).
     pub seed: u64,
     /// Every table, in [`FILES`] order.
     pub tables: Vec<GeneratedTable>,
@@ -131,7 +134,9 @@ pub struct GeneratedSummary {
 /// One CSV file written by the generator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedTable {
+    /// The module, snake_case (`"contacts"`, `"ticket_messages"`).
     pub module: &'static str,
+    /// The file's name inside `out_dir` (RSoft-style, e.g. `Contacts.csv`).
     pub file_name: &'static str,
     /// Data rows, header excluded.
     pub rows: u64,
@@ -152,26 +157,38 @@ impl GeneratedSummary {
     }
 }
 
+/// Why a sample export could not be written; files already written are left as they are.
 #[derive(Debug, thiserror::Error)]
 pub enum GeneratorError {
+    /// `--scale 0` asks for nothing.
     #[error("the scale must be at least 1; pass --scale 1 for the bundled sample's size")]
     ZeroScale,
     #[error("cannot create the folder {path}: {source}; check the path and your permissions")]
+    /// The output folder could not be created.
     CreateDir {
+        /// The folder.
         path: PathBuf,
+        /// What the operating system said.
         source: std::io::Error,
     },
     #[error("cannot write {path}: {source}; check free disk space and permissions")]
+    /// A file could not be written.
     Write {
+        /// The file.
         path: PathBuf,
+        /// What the operating system said.
         source: std::io::Error,
     },
     #[error(
         "row {row} of {path} has a character {encoding} cannot hold (a bug in the generator's word lists)"
     )]
+    /// A generated value has a character the file's encoding (e.g. Windows-1252) cannot hold.
     Unencodable {
+        /// The file.
         path: PathBuf,
+        /// The data row (1-based, header excluded).
         row: u64,
+        /// The file's encoding label.
         encoding: &'static str,
     },
 }

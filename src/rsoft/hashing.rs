@@ -43,6 +43,7 @@ impl Hasher for FastHasher {
     }
 }
 
+/// A `BuildHasher` for `HashMap`/`HashSet` keyed by export strings, over [`FastHasher`].
 pub type FastHash = BuildHasherDefault<FastHasher>;
 
 /// The keys are already well-mixed hashes: hashing them again would only cost time.

@@ -25,25 +25,44 @@ pub use rows::{Finding, Headers, Row, RowCounts, RowProblem, RowReader, RowRef, 
 /// Why an export or one of its files could not be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
+    /// The file or folder could not be opened or read.
     #[error("cannot read {file}: {source}. Check the path and that you may read it")]
     Io {
+        /// The path, as given or inside the export.
         file: String,
+        /// What the operating system said.
         source: std::io::Error,
     },
+    /// The .zip's directory or an entry could not be read.
     #[error(
         "{file} is not a readable zip ({message}): pass the export folder, or re-create the zip"
     )]
-    Zip { file: String, message: String },
+    Zip {
+        /// The .zip file.
+        file: String,
+        /// The zip reader's message.
+        message: String,
+    },
+    /// A zip entry the tool will not read (password-protected, or an unsupported compression);
+    /// `message` says what to do instead.
     #[error("{file}: {message}")]
-    Unsupported { file: String, message: String },
+    Unsupported {
+        /// The entry's name inside the .zip.
+        file: String,
+        /// Why, and what to do (for example unzip it yourself).
+        message: String,
+    },
     /// The header could not be read (the row reader turns later failures into bad rows).
     #[error(
         "{file}{}: the header could not be read ({message}). Check the file opens in a spreadsheet (or re-create the zip) and run again",
         line.map(|l| format!(":{l}")).unwrap_or_default()
     )]
     Csv {
+        /// The CSV file inside the export.
         file: String,
+        /// The physical line (1-based) where the reader stopped, when it knows.
         line: Option<u64>,
+        /// The CSV reader's message.
         message: String,
     },
 }

@@ -7,23 +7,36 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Module {
+    /// Organisations (land as Nutshell Accounts; landing table in docs/design.md).
     Companies,
+    /// People (lands as Contacts).
     Contacts,
+    /// Prospects (land as a Contact plus a Lead in the prospect pipeline).
     Leads,
+    /// Opportunities with a pipeline, stage and amount (land as Leads on the mapped Stageset).
     Deals,
+    /// Calls, meetings, emails and notes logged against records (land as Activities / Notes).
     Activities,
+    /// Support tickets (land as Tasks).
     Tickets,
+    /// The message thread of each ticket, one row per message (land as Notes on the Task).
     TicketMessages,
+    /// The RSoft users: matched to existing Nutshell Users by email, never created.
     Users,
+    /// Pipelines and their stages (Stagesets / milestones, read-only through the API).
     Pipelines,
+    /// The custom field definitions (name, module, type).
     CustomFields,
+    /// Automation rules: inventoried for the report, not migrated (no API for them).
     Workflows,
 }
 
 /// A standard column: its canonical header and the other spellings that mean the same.
 #[derive(Debug, Clone, Copy)]
 pub struct StandardColumn {
+    /// The header as the tool names it (`Company Name`).
     pub canonical: &'static str,
+    /// Other spellings meaning the same column, matched on letters and digits only, case-insensitively.
     pub synonyms: &'static [&'static str],
 }
 
@@ -208,6 +221,7 @@ const WORKFLOWS: &[StandardColumn] = &[
 ];
 
 impl Module {
+    /// Every module, in landing order (the order the report lists them).
     pub const ALL: [Module; 11] = [
         Module::Companies,
         Module::Contacts,

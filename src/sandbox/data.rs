@@ -14,23 +14,44 @@ use crate::config::ApiKey;
 
 const BUILTIN: &str = include_str!("../../assets/sandbox-default.toml");
 
+/// Why a sandbox data file (TOML or JSON, the shape of `assets/sandbox-default.toml`) could not
+/// be used. Each message names the file; nothing is loaded when any of these is returned.
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
+    /// The file could not be read (missing, unreadable).
     #[error("cannot read sandbox data file {path}: {source}")]
     Read {
+        /// The data file as given.
         path: PathBuf,
+        /// What the operating system said.
         source: std::io::Error,
     },
+    /// The file is not valid TOML/JSON or does not have the data file's shape; `message` is the
+    /// parser's text with its line and column.
     #[error("sandbox data file {path} is not valid: {message}")]
-    Parse { path: PathBuf, message: String },
+    Parse {
+        /// The data file as given.
+        path: PathBuf,
+        /// The parser's message, with line and column.
+        message: String,
+    },
     #[error(
         "sandbox data file {path}: use a .toml or .json file (see assets/sandbox-default.toml)"
     )]
-    Extension { path: PathBuf },
+    /// The file name ends in neither `.toml` nor `.json`, so its format is not guessed.
+    Extension {
+        /// The data file as given.
+        path: PathBuf,
+    },
+    /// The file parses but a value breaks a rule the live API keeps (for example a custom field
+    /// type outside docs/nutshell-api.md's list).
     #[error("sandbox data {path}: {what} is not valid: {message}")]
     Invalid {
+        /// The data file as given.
         path: PathBuf,
+        /// Which entry is wrong: `custom field NAME` or `account #N` (1-based, file order).
         what: String,
+        /// What is wrong and what to use instead.
         message: String,
     },
 }
@@ -39,7 +60,9 @@ pub enum DataError {
 /// it is still an [`ApiKey`], so no Debug print shows it.
 #[derive(Debug, Clone)]
 pub struct Credentials {
+    /// The username a client authenticates with (HTTP Basic user, as live Nutshell).
     pub username: String,
+    /// The key the sandbox accepts; redacted in every Debug print.
     pub api_key: ApiKey,
 }
 
@@ -122,6 +145,8 @@ impl SandboxData {
         Self::parse_toml(BUILTIN, Path::new("assets/sandbox-default.toml"))
     }
 
+    /// Read a data file: `.toml` or `.json` by extension. Errors: [`DataError::Read`],
+    /// [`DataError::Extension`], [`DataError::Parse`], [`DataError::Invalid`].
     pub fn from_file(path: &Path) -> Result<Self, DataError> {
         let text = std::fs::read_to_string(path).map_err(|source| DataError::Read {
             path: path.to_path_buf(),
@@ -152,6 +177,7 @@ impl SandboxData {
         Ok(data)
     }
 
+    /// The username and key this data file declares (`[auth]`).
     pub fn credentials(&self) -> Credentials {
         Credentials {
             username: self.auth.username.clone(),

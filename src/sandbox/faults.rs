@@ -27,15 +27,25 @@ pub struct Knobs {
     pub drop_after_commit_rate: f64,
 }
 
+/// A knob setting that cannot be used; the message gives the accepted range.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum KnobError {
+    /// A share-of-requests knob (`name`, e.g. "fault rate") outside 0..=1.
     #[error("{name} = {value} is not a probability: use a number from 0 to 1, e.g. 0.1")]
-    Probability { name: &'static str, value: f64 },
+    Probability {
+        /// The knob as the operator knows it, e.g. "fault rate".
+        name: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// A request ceiling that is zero, negative, NaN or infinite (requests per second).
     #[error("rate limit {0} is not valid: use a positive number of requests per second")]
     RateLimit(f64),
 }
 
 impl Knobs {
+    /// Check every knob before a sandbox starts. Errors: [`KnobError::Probability`] for a rate
+    /// outside 0..=1, [`KnobError::RateLimit`] for a ceiling that is not a positive finite number.
     pub fn validate(&self) -> Result<(), KnobError> {
         for (name, value) in [
             ("throttle rate", self.throttle_rate),
@@ -63,9 +73,13 @@ pub struct FaultCounts {
     pub rate_limited: u64,
     /// 429s from `throttle_rate`.
     pub throttled: u64,
+    /// HTTP 500s from `fault_rate`.
     pub faults: u64,
+    /// HTML answers with status 200 from `non_json_rate`.
     pub non_json: u64,
+    /// Creates that committed and whose connection was then closed unanswered.
     pub dropped_after_commit: u64,
+    /// Requests refused for a wrong or missing username/key (401, as live Nutshell).
     pub auth_failures: u64,
 }
 

@@ -12,7 +12,9 @@ use super::{strict, values};
 
 /// A page holds at most this many records, whatever `limit` asks (Nutshell's cap is unpublished).
 pub const MAX_LIMIT: u64 = 100;
+/// Records per page when a find call gives no `limit` (the sandbox's choice; unpublished live).
 pub const DEFAULT_LIMIT: u64 = 50;
+/// Stubs a search call returns when it gives no `limit` (the sandbox's choice).
 pub const DEFAULT_SEARCH_LIMIT: u64 = 10;
 
 type Filter<'a> = Box<dyn Fn(&Record) -> bool + 'a>;

@@ -52,23 +52,37 @@ use store::Store;
 /// The address `crm-migrate sandbox` listens on unless told otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 
+/// Why a sandbox did not start or did not save its state; each message says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
+    /// The data file could not be read or used.
     #[error(transparent)]
     Data(#[from] DataError),
+    /// A fault knob is out of range.
     #[error("sandbox knobs: {0}")]
     Knobs(#[from] KnobError),
     #[error(
         "refusing to listen on {0}: the sandbox's key is printed and not secret, so it only serves loopback (use 127.0.0.1:PORT)"
     )]
+    /// The listen address is not loopback (127.0.0.0/8 or ::1): refused, the key is printed.
     NotLoopback(SocketAddr),
     #[error("cannot listen on {addr}: {source} (is another sandbox running? pick another port)")]
+    /// The port could not be bound (usually taken by another process).
     Bind {
+        /// The address asked for.
         addr: SocketAddr,
+        /// What the operating system said.
         source: std::io::Error,
     },
     #[error("sandbox state file {path}: {message} (delete it to start from the data file again)")]
-    State { path: PathBuf, message: String },
+    /// The state file could not be read, parsed or written.
+    State {
+        /// The state file (`--state`).
+        path: PathBuf,
+        /// The I/O or JSON error.
+        message: String,
+    },
+    /// The tokio runtime for a standalone sandbox could not be built.
     #[error("cannot start the sandbox's runtime: {0}")]
     Runtime(std::io::Error),
 }
@@ -83,6 +97,7 @@ pub struct SandboxOptions {
     /// Where state is kept across restarts: loaded if it exists (the data file then only supplies
     /// the credentials), saved within 100 ms of each change and when the sandbox stops.
     pub state_file: Option<PathBuf>,
+    /// Fault injection (latency, 429s, 500s, HTML bodies, dropped answers); all off by default.
     pub knobs: Knobs,
     /// Seed for the fault draws; `None` draws from the OS.
     pub seed: Option<u64>,
@@ -103,12 +118,15 @@ impl Default for SandboxOptions {
 /// What a sandbox has seen, for tests and the load view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SandboxStats {
+    /// How often each fault knob fired.
     pub faults: FaultCounts,
     /// new* calls and REST custom-field creations that committed (whether or not the answer
     /// was then dropped).
     pub creates_committed: u64,
 }
 
+/// A local stand-in for Nutshell's JSON-RPC and REST endpoints (docs/nutshell-api.md), held to
+/// the same shapes and errors; [`Sandbox::start`] serves one on loopback.
 pub struct Sandbox;
 
 impl Sandbox {
@@ -144,7 +162,10 @@ impl Sandbox {
         });
         let (tx, rx) = oneshot::channel();
         let task = tokio::spawn(server::serve(listener, server::router(shared.clone()), rx));
-        let saver = state.map(|state| tokio::spawn(persist::keep_saved(shared.clone(), state)));
+        let saver = state.map(|state| {
+            let shared = shared.clone();
+            tokio::spawn(persist::keep_saved(state, move || shared.store().clone()))
+        });
         Ok(RunningSandbox {
             shared,
             addr,
@@ -207,6 +228,7 @@ impl RunningSandbox {
         format!("http://{}", self.addr)
     }
 
+    /// The bound loopback address (the real port when port 0 was asked for).
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
@@ -216,6 +238,7 @@ impl RunningSandbox {
         &self.shared.credentials
     }
 
+    /// A snapshot of the fault counters and committed creates so far.
     pub fn stats(&self) -> SandboxStats {
         SandboxStats {
             faults: self.shared.faults.counts(),
@@ -228,6 +251,8 @@ impl RunningSandbox {
         self.shared.store().count(entity)
     }
 
+    /// Records of an entity that were deleted (kept, as live Nutshell keeps them, with
+    /// `deletedTime` set).
     pub fn deleted_count(&self, entity: Entity) -> usize {
         self.shared.store().count_deleted(entity)
     }
@@ -238,6 +263,7 @@ impl RunningSandbox {
         store.all(entity).map(|r| store.render(r)).collect()
     }
 
+    /// The fault knobs in force now.
     pub fn knobs(&self) -> Knobs {
         self.shared.faults.knobs()
     }
@@ -266,10 +292,12 @@ impl RunningSandbox {
             saver.abort();
         }
         match &self.shared.state {
-            Some(state) => state.flush(&self.shared).map_err(|e| SandboxError::State {
-                path: state.path().to_path_buf(),
-                message: e.to_string(),
-            }),
+            Some(state) => state
+                .write(&self.shared.store())
+                .map_err(|e| SandboxError::State {
+                    path: state.path().to_path_buf(),
+                    message: e.to_string(),
+                }),
             None => Ok(()),
         }
     }

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use super::shared::Shared;
 use super::store::Store;
 
 /// The longest a change waits before it is on disk (unless the process is killed outright).
@@ -83,19 +82,16 @@ impl StateFile {
     pub fn changed(&self) {
         self.wake.notify_one();
     }
-
-    /// Write now if the file is behind (when the sandbox stops).
-    pub fn flush(&self, shared: &Shared) -> io::Result<()> {
-        self.write(&shared.store())
-    }
 }
 
 /// Save changes until aborted: wait for one, let a burst gather, write one snapshot of it all.
-pub async fn keep_saved(shared: Arc<Shared>, state: Arc<StateFile>) {
+/// `snapshot` copies the live store (the caller owns the lock, so this module does not know the
+/// server's shared state and the two do not import each other).
+pub async fn keep_saved(state: Arc<StateFile>, snapshot: impl Fn() -> Store) {
     loop {
         state.wake.notified().await;
         tokio::time::sleep(SAVE_EVERY).await;
-        let snapshot = shared.store().clone();
+        let snapshot = snapshot();
         let writer = state.clone();
         let result = tokio::task::spawn_blocking(move || writer.write(&snapshot)).await;
         let failure = match result {

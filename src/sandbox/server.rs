@@ -30,6 +30,7 @@ use super::{methods, rest, rpc, values};
 
 /// Where `api.nutshell.com` answers endpoint discovery, and the method it serves there.
 pub const DISCOVERY_PATH: &str = "/v1/json";
+/// The discovery method: `{username}` in, `{"api": HOST}` out (docs/nutshell-api.md).
 pub const DISCOVERY_METHOD: &str = "getApiForUsername";
 
 /// Lets a handler close its own connection without answering.

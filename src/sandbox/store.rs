@@ -12,19 +12,32 @@ use super::errors::RpcError;
 /// The kinds of thing the sandbox stores, named by Nutshell's `entityType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Entity {
+    /// Companies (`newAccount`, `findAccounts`).
     Accounts,
+    /// People (`newContact`, `findContacts`).
     Contacts,
+    /// Deals and leads; a lead in a pipeline has a `stageset` and `milestone`.
     Leads,
+    /// Calls, meetings and emails logged against records (`newActivity`).
     Activities,
+    /// To-dos with a due time (`newTask`).
     Tasks,
+    /// Free-text notes attached to a record (`newNote`).
     Notes,
+    /// Nutshell users (owners); read-only through the API (`findUsers`).
     Users,
+    /// Pipelines (`findStagesets`); read-only through the API.
     Stagesets,
+    /// Pipeline stages (`findMilestones`); read-only through the API.
     Milestones,
+    /// Activity types; the wire name has an underscore (`Activity_Types`, docs/nutshell-api.md).
     #[serde(rename = "Activity_Types")]
     ActivityTypes,
+    /// Lead sources (`findSources`, `newSource`).
     Sources,
+    /// Tags (`findTags`, `newTag`).
     Tags,
+    /// Custom field definitions (REST `POST /rest/{accounts|contacts|leads}/customfield`).
     CustomFields,
 }
 
@@ -97,6 +110,8 @@ impl Entity {
         }
     }
 
+    /// The entity whose wire `entityType` is `s` (exact, case-sensitive: `Activity_Types`);
+    /// `None` for any other text.
     pub fn from_entity_type(s: &str) -> Option<Entity> {
         ALL.iter().copied().find(|e| e.entity_type() == s)
     }

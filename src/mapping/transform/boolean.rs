@@ -2,6 +2,8 @@
 
 use super::{Rejected, non_blank};
 
+/// `yes`/`y`/`true`/`t`/`1`/`on` → true, `no`/`n`/`false`/`f`/`0`/`off` → false, any case,
+/// trimmed. Errors: an empty cell or any other text.
 pub fn parse_bool(raw: &str) -> Result<bool, Rejected> {
     let text = non_blank(raw)?.to_ascii_lowercase();
     match text.as_str() {

@@ -15,7 +15,9 @@ use crate::mapping::catalogue::ValueKind;
 /// How the export writes its values (`[source]` in the config).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFormat {
+    /// Day-first or month-first, as discovery found and the operator confirmed.
     pub order: DateOrder,
+    /// The IANA zone the export's local times are in.
     pub zone: Tz,
     /// ISO 4217 code for amounts without one.
     pub currency: String,
@@ -24,6 +26,7 @@ pub struct SourceFormat {
 }
 
 impl SourceFormat {
+    /// The formats the config declares (`[source]` and `timezone`, validated when it loaded).
     pub fn from_config(config: &Config) -> Self {
         Self {
             order: config.source.date_order,
@@ -38,12 +41,15 @@ impl SourceFormat {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Converted {
+    /// Text (emails normalised, phones in E.164).
     Text(String),
     /// `YYYY-MM-DD` or an RFC 3339 UTC instant.
     When(String),
+    /// An amount with its ISO 4217 currency.
     Money(Money),
     /// A canonical decimal string, exact.
     Number(String),
+    /// A yes/no value.
     Bool(bool),
 }
 

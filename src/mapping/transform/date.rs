@@ -36,7 +36,10 @@ impl When {
 /// A converted value and, when the conversion had to choose, what it chose.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatedValue {
+    /// The date or instant.
     pub when: When,
+    /// What the conversion chose, for the report (e.g. which of two moments a local time
+    /// that happened twice in a DST change was read as); `None` when nothing was chosen.
     pub caveat: Option<String>,
 }
 

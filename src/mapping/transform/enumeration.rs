@@ -3,6 +3,8 @@
 
 use super::{Rejected, non_blank};
 
+/// The entry of `allowed` equal to `raw` ignoring case and runs of spaces, in `allowed`'s
+/// spelling. Errors: an empty cell, or no match (the reason lists the allowed values).
 pub fn match_enum<'a>(raw: &str, allowed: &[&'a str]) -> Result<&'a str, Rejected> {
     let wanted = fold(non_blank(raw)?);
     allowed

@@ -33,11 +33,14 @@ pub use tags::split_tags;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
 #[error("{original:?}: {reason}")]
 pub struct Rejected {
+    /// The cell exactly as read, so nothing is lost and the report can show it.
     pub original: String,
+    /// What is wrong and, where there is one, what to do (e.g. add a value map entry).
     pub reason: String,
 }
 
 impl Rejected {
+    /// A rejection of `original` (kept verbatim, untrimmed) for `reason`.
     pub fn new(original: &str, reason: impl Into<String>) -> Self {
         Self {
             original: original.to_string(),

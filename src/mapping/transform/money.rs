@@ -6,6 +6,8 @@ use super::number::parse_decimal;
 use super::number_format::NumberFormat;
 use super::{Rejected, non_blank};
 
+/// An amount and its currency, as a Lead's `value:{currency,amount}` takes it
+/// (docs/nutshell-api.md).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Money {
     /// Canonical decimal, e.g. `125000.00`: exact, never a float.

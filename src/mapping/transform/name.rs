@@ -7,13 +7,16 @@ use super::{Rejected, non_blank};
 /// The two halves of an owner or sender cell; at least one is present.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NameAndEmail {
+    /// The display name, spaces collapsed; `None` for a bare address.
     pub name: Option<String>,
+    /// The address, normalised (`transform::email`); `None` for a bare name.
     pub email: Option<String>,
 }
 
 /// A person's name split for Nutshell's contact name.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PersonName {
+    /// First and middle names, honorifics removed; never empty.
     pub given: String,
     /// Absent for a single-word name (common in India); never invented.
     pub family: Option<String>,

@@ -39,7 +39,9 @@ pub enum Grouping {
 /// `number_format = "point_comma"` and the like (see [`NumberFormat::name`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct NumberFormat {
+    /// The mark before the fraction.
     pub decimal: DecimalMark,
+    /// How the integer part's digits are grouped.
     pub grouping: Grouping,
 }
 
@@ -55,6 +57,8 @@ pub const CANDIDATES: [NumberFormat; 7] = [
 ];
 
 impl NumberFormat {
+    /// The format with this decimal mark and grouping; [`CANDIDATES`] lists the ones discovery
+    /// tries.
     pub const fn new(decimal: DecimalMark, grouping: Grouping) -> Self {
         Self { decimal, grouping }
     }
@@ -210,6 +214,7 @@ const EXAMPLES: usize = 3;
 /// The decided format of a column and its evidence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FormatDecision {
+    /// The format the column is read with.
     pub format: NumberFormat,
     /// Number values seen.
     pub values: u64,

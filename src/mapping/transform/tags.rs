@@ -3,6 +3,7 @@
 
 use super::{Rejected, non_blank};
 
+/// The tags of a cell, in first-seen order. Errors: an empty cell, or only separators.
 pub fn split_tags(raw: &str) -> Result<Vec<String>, Rejected> {
     let text = non_blank(raw)?;
     let mut tags: Vec<String> = Vec::new();

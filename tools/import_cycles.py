@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Print the cycles in the file-level import graph of `src/**/*.rs`.
+
+An edge A -> B means file A names an item of file B through `use crate::…`,
+`use super::…`, `use self::…` or an inline `crate::a::b` / `super::x` path.
+`#[cfg(test)]` modules are left out (tests may import anything). A path that
+lands on a module re-exporting the item (`pub use x::Item;`) is followed to the
+file that defines it, so importing through a facade `mod.rs` is not a cycle.
+
+Usage: python3 tools/import_cycles.py [--edges] [SRC_DIR]
+Exit status: 0 when the graph has no cycle, 1 when it has one (CI can use it).
+Standard library only.
+"""
+
+import os
+import re
+import sys
+
+
+def module_path(src, path):
+    """`src/sandbox/find.rs` -> ('sandbox', 'find'); `src/lib.rs` -> ()."""
+    rel = os.path.relpath(path, src)[:-3].split(os.sep)
+    if rel[-1] in ("mod", "lib", "main"):
+        rel = rel[:-1]
+    return tuple(rel)
+
+
+def strip_comments(text):
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    text = re.sub(r"//[^\n]*", "", text)
+    # String literals can hold `crate::` in messages; drop their contents.
+    return re.sub(r'"(?:\\.|[^"\\])*"', '""', text)
+
+
+def strip_test_modules(text):
+    """Remove `#[cfg(test)] mod name { … }` blocks (brace-matched)."""
+    out = []
+    i = 0
+    pat = re.compile(r"#\[cfg\(test\)\]\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*\{")
+    while True:
+        m = pat.search(text, i)
+        if not m:
+            out.append(text[i:])
+            return "".join(out)
+        out.append(text[i : m.start()])
+        depth = 1
+        j = m.end()
+        while j < len(text) and depth:
+            if text[j] == "{":
+                depth += 1
+            elif text[j] == "}":
+                depth -= 1
+            j += 1
+        i = j
+
+
+def expand_use(tree):
+    """`a::{b, c::{d, e}}` -> ['a::b', 'a::c::d', 'a::c::e']."""
+    tree = re.sub(r"\s+", "", tree)
+    depth = 0
+    for k, ch in enumerate(tree):
+        if ch == "{":
+            if depth == 0:
+                prefix, inner = tree[:k], tree[k + 1 : tree.rindex("}")]
+                parts, level, start = [], 0, 0
+                for n, c in enumerate(inner):
+                    if c == "{":
+                        level += 1
+                    elif c == "}":
+                        level -= 1
+                    elif c == "," and level == 0:
+                        parts.append(inner[start:n])
+                        start = n + 1
+                parts.append(inner[start:])
+                result = []
+                for part in parts:
+                    if part:
+                        result += [prefix + p for p in expand_use(part)]
+                return result
+            depth += 1
+    return [re.sub(r"\bas\w+$", "", tree.split(" as ")[0])]
+
+
+def absolute(module, path):
+    """Resolve `super::`/`self::`/`crate::` against the module; None for outside crates."""
+    segs = [s for s in path.split("::") if s]
+    if not segs:
+        return None
+    if segs[0] == "crate":
+        base, segs = [], segs[1:]
+    elif segs[0] in ("super", "self"):
+        base = list(module)
+        while segs and segs[0] in ("super", "self"):
+            if segs[0] == "super":
+                base = base[:-1]
+            segs = segs[1:]
+    else:
+        return None
+    return base + [s.split(" as ")[0] for s in segs if s not in ("*", "self")]
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    show_edges = "--edges" in sys.argv
+    src = args[0] if args else "src"
+    files = {}
+    for root, _, names in os.walk(src):
+        for name in names:
+            if name.endswith(".rs"):
+                path = os.path.join(root, name)
+                if name == "main.rs":
+                    continue
+                with open(path, encoding="utf-8") as handle:
+                    body = strip_test_modules(strip_comments(handle.read()))
+                files[module_path(src, path)] = (os.path.relpath(path, src), body)
+
+    uses, reexports = {}, {}
+    for module, (_, body) in files.items():
+        found = []
+        for m in re.finditer(r"\b(pub(?:\([^)]*\))?\s+)?use\s+([^;]+);", body):
+            for p in expand_use(m.group(2)):
+                target = absolute(module, p)
+                if target is None:
+                    continue
+                found.append(target)
+                if m.group(1):
+                    reexports.setdefault(module, {})[target[-1]] = target
+        stripped = re.sub(r"\buse\s+[^;]+;", "", body)
+        for m in re.finditer(r"\b(?:crate|super|self)(?:::\w+)+", stripped):
+            target = absolute(module, m.group(0))
+            if target is not None:
+                found.append(target)
+        uses[module] = found
+
+    def resolve(target, seen=0):
+        """The file defining `target`: longest module prefix, then follow `pub use`."""
+        for n in range(len(target), -1, -1):
+            prefix = tuple(target[:n])
+            if prefix in files:
+                rest = target[n:]
+                if rest and prefix in reexports and rest[0] in reexports[prefix] and seen < 8:
+                    again = reexports[prefix][rest[0]] + rest[1:]
+                    if tuple(again) != tuple(target):
+                        return resolve(again, seen + 1)
+                return prefix
+        return None
+
+    graph = {m: set() for m in files}
+    for module, targets in uses.items():
+        for target in targets:
+            dest = resolve(target)
+            if dest is not None and dest != module:
+                graph[module].add(dest)
+
+    name = {m: files[m][0] for m in files}
+    if show_edges:
+        for m in sorted(graph, key=lambda x: name[x]):
+            for d in sorted(graph[m], key=lambda x: name[x]):
+                print(f"{name[m]} -> {name[d]}")
+
+    # Tarjan's strongly connected components; each component of 2+ files is a cycle set.
+    index, low, stack, on, comps, counter = {}, {}, [], set(), [], [0]
+
+    def connect(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in graph[v]:
+            if w not in index:
+                connect(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                comps.append(comp)
+
+    sys.setrecursionlimit(10000)
+    for v in sorted(graph):
+        if v not in index:
+            connect(v)
+
+    for comp in sorted(comps, key=lambda c: sorted(name[m] for m in c)):
+        members = set(comp)
+        print(f"cycle set ({len(comp)} files): " + ", ".join(sorted(name[m] for m in comp)))
+        for m in sorted(comp, key=lambda x: name[x]):
+            inside = sorted(name[d] for d in graph[m] if d in members)
+            print(f"  {name[m]} -> {', '.join(inside)}")
+    if not comps:
+        print("no cycles")
+    return 1 if comps else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
