@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod connect;
 pub mod discovery;
+pub mod engine;
 pub mod mapping;
 pub mod nutshell;
 pub mod rsoft;

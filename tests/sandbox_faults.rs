@@ -82,9 +82,18 @@ async fn above_the_ceiling_answers_429_with_retry_after() {
     assert_eq!(&statuses[..2], [200, 200], "a second's worth passes");
     assert!(statuses[2..].contains(&429), "{statuses:?}");
     assert!(sb.stats().faults.rate_limited >= 1);
-    // After waiting as told, calls pass again.
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    assert_eq!(rpc.call("findUsers", json!({})).await.status, 200);
+    // After waiting as told (Retry-After), calls pass again: poll, waiting what each 429 says.
+    let mut status = 0;
+    for _ in 0..20 {
+        let r = rpc.call("findUsers", json!({})).await;
+        status = r.status;
+        if status != 429 {
+            break;
+        }
+        let secs: u64 = r.retry_after.as_deref().unwrap().parse().unwrap();
+        tokio::time::sleep(Duration::from_secs(secs)).await;
+    }
+    assert_eq!(status, 200);
 }
 
 #[tokio::test]
@@ -363,20 +372,22 @@ fn blocking_sandbox_serves_sync_callers() {
 fn the_command_prints_its_credentials_and_saves_state_on_ctrl_c() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
-        .args([
-            "sandbox",
-            "--listen",
-            "127.0.0.1:0",
-            "--seed",
-            "3",
-            "--state",
-        ])
-        .arg(&state)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut child = KillOnDrop(
+        std::process::Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
+            .args([
+                "sandbox",
+                "--listen",
+                "127.0.0.1:0",
+                "--seed",
+                "3",
+                "--state",
+            ])
+            .arg(&state)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
     let mut printed = Vec::new();
     for line in lines.by_ref() {
         let line = line.unwrap();
@@ -405,11 +416,11 @@ fn the_command_prints_its_credentials_and_saves_state_on_ctrl_c() {
 
     // Ctrl-C: the sandbox stops cleanly and the change is on disk.
     let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args(["-INT", &child.0.id().to_string()])
         .status()
         .unwrap();
     assert!(sent.success());
-    assert!(child.wait().unwrap().success());
+    assert!(child.0.wait().unwrap().success());
     let rest: Vec<String> = lines.map(Result::unwrap).collect();
     assert!(
         rest.iter().any(|l| l.contains("sandbox stopped")),
@@ -420,4 +431,16 @@ fn the_command_prints_its_credentials_and_saves_state_on_ctrl_c() {
             .unwrap()
             .contains("Signal Ltd")
     );
+}
+
+/// Kills the spawned sandbox when the test ends, also when an assertion failed first (a child
+/// left running would hold its port and state file).
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        // Already exited after the Ctrl-C the test sends: kill fails harmlessly.
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }

@@ -150,7 +150,7 @@ fn run(
     let config = config?;
     let config = || config.context("internal: this command's config file was not loaded");
     match command {
-        Command::CheckApi(_) => check_api::run(config()?, runtime),
+        Command::CheckApi(args) => check_api::run(config()?, args.json, runtime),
         Command::Demo => demo::run(runtime),
         Command::Discover(args) => discover::run(args),
         Command::Map(args) => map::run(args, config()?, runtime),

@@ -211,6 +211,25 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
         });
     }
     let owners = owners.finish(&users);
+    for o in owners.iter().filter(|o| !o.ambiguous.is_empty()) {
+        let fits: Vec<String> = o
+            .ambiguous
+            .iter()
+            .map(|u| format!("{} <{}>", u.name, u.email))
+            .collect();
+        warnings.push(Finding {
+            severity: Severity::Warning,
+            file: export.root().display().to_string(),
+            line: None,
+            message: format!(
+                "owner {:?} ({} records) fits {} users equally ({}): none is picked; write the user's email in owners.toml",
+                o.raw,
+                o.records,
+                fits.len(),
+                fits.join(", ")
+            ),
+        });
+    }
     let pipelines = pipelines.finish();
     let (custom_fields, custom_field_counts) = custom.finish();
     let gaps: Vec<Gap> = export.others().iter().map(gaps::gap_of).collect();

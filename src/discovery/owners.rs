@@ -24,6 +24,10 @@ pub struct Owner {
     /// The user in the export's users file this owner is (by email, else by name): gives a
     /// name-only owner the email that owner reconciliation matches on.
     pub user: Option<User>,
+    /// Users this owner fits equally well (two users of the same normalised name): none is
+    /// picked, the operator decides.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ambiguous: Vec<User>,
 }
 
 /// A row of the users file.
@@ -36,20 +40,98 @@ pub struct User {
 }
 
 impl Owner {
-    /// Finds this owner among the users: same email (any case), else same name (any case).
+    /// Finds this owner among the users of the export's users file with [`match_owner`]; an
+    /// ambiguous owner (two users fit) keeps no user, and discovery lists it.
     fn match_user(&mut self, users: &[User]) {
-        let same = |a: &str, b: &str| !a.is_empty() && a.trim().eq_ignore_ascii_case(b.trim());
-        self.user = self
-            .email
-            .as_deref()
-            .and_then(|e| users.iter().find(|u| same(&u.email, e)))
-            .or_else(|| {
-                self.name
-                    .as_deref()
-                    .and_then(|n| users.iter().find(|u| same(&u.name, n)))
-            })
-            .cloned();
+        let found = match_owner(&self.raw, users, |u| (u.name.as_str(), u.email.as_str()));
+        self.user = None;
+        self.ambiguous.clear();
+        match found {
+            OwnerMatch::Unique(u) => self.user = Some(u.clone()),
+            OwnerMatch::Ambiguous(us) => self.ambiguous = us.into_iter().cloned().collect(),
+            OwnerMatch::None => {}
+        }
     }
+}
+
+/// A person's name reduced for comparison, the same way everywhere owners are matched (discovery
+/// against the users file, owner reconciliation against Nutshell users): role suffixes in
+/// brackets dropped (`Ravi Kumar (Sales Manager)`), `Surname, Given` turned round, dots and
+/// inner whitespace collapsed, lower case. `"KUMAR,  Ravi (Admin)"` → `"ravi kumar"`.
+pub fn normalize_person_name(raw: &str) -> String {
+    let mut kept = String::with_capacity(raw.len());
+    let mut depth = 0usize;
+    for c in raw.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => kept.push(c),
+            _ => {}
+        }
+    }
+    let turned = match kept.split_once(',') {
+        Some((surname, given)) if !given.contains(',') && !given.trim().is_empty() => {
+            format!("{} {}", given.trim(), surname.trim())
+        }
+        _ => kept,
+    };
+    turned
+        .split(|c: char| c.is_whitespace() || c == '.')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// How an owner cell matched a list of users.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnerMatch<T> {
+    /// Exactly one user fits.
+    Unique(T),
+    /// Several users fit equally well: never picked, the operator decides.
+    Ambiguous(Vec<T>),
+    /// No user fits.
+    None,
+}
+
+/// Matches an owner cell (`Ravi Kumar <ravi@acme.in>`, `ravi@acme.in`, `Kumar, Ravi (Sales)`)
+/// against users, each seen through `key` as (display name, email). The email decides first
+/// (case-insensitive); without an email match, the name normalised by [`normalize_person_name`].
+/// Two users fitting at the same step is [`OwnerMatch::Ambiguous`]. This is the one matcher
+/// discovery and owner reconciliation both call, so an owner matches the same way in both.
+pub fn match_owner<'a, T>(
+    raw: &str,
+    users: &'a [T],
+    key: impl Fn(&T) -> (&str, &str),
+) -> OwnerMatch<&'a T> {
+    let verdict = |found: Vec<&'a T>| match found.len() {
+        0 => OwnerMatch::None,
+        1 => OwnerMatch::Unique(found[0]),
+        _ => OwnerMatch::Ambiguous(found),
+    };
+    let (name, email) = parse_owner(raw);
+    if let Some(email) = email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        let found: Vec<&T> = users
+            .iter()
+            .filter(|u| key(u).1.trim().eq_ignore_ascii_case(email))
+            .collect();
+        if !found.is_empty() {
+            return verdict(found);
+        }
+    }
+    let Some(wanted) = name
+        .as_deref()
+        .map(normalize_person_name)
+        .filter(|n| !n.is_empty())
+    else {
+        return OwnerMatch::None;
+    };
+    verdict(
+        users
+            .iter()
+            .filter(|u| normalize_person_name(key(u).0) == wanted)
+            .collect(),
+    )
 }
 
 /// Splits an owner value: `Ravi Kumar <ravi@acme.in>`, `ravi@acme.in`, or `Ravi Kumar`.
@@ -142,6 +224,7 @@ impl OwnerTally {
                     records,
                     modules,
                     user: None,
+                    ambiguous: Vec::new(),
                 };
                 owner.match_user(users);
                 owner
@@ -155,6 +238,54 @@ impl OwnerTally {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn user(name: &str, email: &str) -> User {
+        User {
+            id: String::new(),
+            name: name.into(),
+            email: email.into(),
+            status: "Active".into(),
+        }
+    }
+
+    #[test]
+    fn names_normalise_the_same_way() {
+        for raw in [
+            "Ravi Kumar",
+            "  RAVI   kumar ",
+            "Kumar, Ravi",
+            "Ravi Kumar (Sales Manager)",
+            "Kumar,Ravi [Admin]",
+        ] {
+            assert_eq!(normalize_person_name(raw), "ravi kumar", "{raw}");
+        }
+        assert_eq!(normalize_person_name("R. K. Singh"), "r k singh");
+    }
+
+    #[test]
+    fn an_owner_fitting_two_users_is_ambiguous_never_picked() {
+        let users = [
+            user("Ravi Kumar", "ravi@acme.in"),
+            user("RAVI KUMAR", "ravi.k@acme.in"),
+            user("Priya Sharma", "priya@acme.in"),
+        ];
+        fn key(u: &User) -> (&str, &str) {
+            (u.name.as_str(), u.email.as_str())
+        }
+        assert!(matches!(
+            match_owner("Kumar, Ravi", &users, key),
+            OwnerMatch::Ambiguous(v) if v.len() == 2
+        ));
+        assert!(matches!(
+            match_owner("Ravi <RAVI@acme.in>", &users, key),
+            OwnerMatch::Unique(u) if u.email == "ravi@acme.in"
+        ));
+        assert!(matches!(
+            match_owner("Sharma, Priya (Sales)", &users, key),
+            OwnerMatch::Unique(u) if u.name == "Priya Sharma"
+        ));
+        assert_eq!(match_owner("Nobody", &users, key), OwnerMatch::None);
+    }
 
     #[test]
     fn owner_columns() {

@@ -160,6 +160,8 @@ pub enum ValueMapKind {
     /// → scheduled / logged / cancelled.
     ActivityStatus,
     LifecycleStage,
+    /// → open (a task), completed (a task plus a note saying it was closed) or logged (a logged
+    /// activity, its type from the module's activity-type map entry `"Ticket"`).
     TicketStatus,
     TicketPriority,
 }
@@ -197,7 +199,10 @@ impl ValueMapKind {
         match self {
             ValueMapKind::LeadStatus => Some(&["open", "won", "lost", "cancelled"]),
             ValueMapKind::ActivityStatus => Some(&["scheduled", "logged", "cancelled"]),
-            ValueMapKind::TicketStatus => Some(&["open", "completed"]),
+            // A closed ticket lands as the map says (nutshell-api.md: no input creates a
+            // completed task): `completed` = an open task plus a note that it was closed,
+            // `logged` = a logged activity. Never silently an open task.
+            ValueMapKind::TicketStatus => Some(&["open", "completed", "logged"]),
             ValueMapKind::TicketPriority => Some(&["low", "normal", "high"]),
             ValueMapKind::Stage | ValueMapKind::ActivityType | ValueMapKind::LifecycleStage => None,
         }

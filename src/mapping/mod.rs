@@ -8,6 +8,8 @@
 //! - [`memory`]: decisions remembered across exports, in the user's data dir.
 //! - [`schema`]: what the destination account has.
 //! - [`source`]: discovery's profiles, pipelines and value sets as the proposer's input.
+//! - [`record`]: the record builder — one source row → the exact Nutshell payloads, a hold or
+//!   problems.
 //! - [`validate`]: problems with their fixes, and the confirmation gate of `migrate`.
 //! - [`transform`]: value conversions, every failure with its reason.
 
@@ -16,6 +18,7 @@ pub mod file;
 pub mod memory;
 pub mod model;
 pub mod propose;
+pub mod record;
 pub mod schema;
 pub mod source;
 pub mod synonyms;

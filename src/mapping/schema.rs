@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::{Entity, ValueKind};
-use crate::nutshell::{self, Client, FindOptions, NutshellError};
+use crate::engine::schema::{Destination, SchemaError};
+use crate::nutshell::Client;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomFieldDef {
@@ -44,62 +45,10 @@ impl DestinationSchema {
         }
     }
 
-    /// What the account behind `client` has: its custom fields (findCustomFields), pipelines
-    /// with their stages in order (findStagesets, findMilestones), and activity types that are
-    /// not deleted (findActivityTypes). The plan's custom-field limit is not in the API, so it
-    /// stays unknown.
-    pub async fn read(client: &Client) -> Result<Self, NutshellError> {
-        let fields = client.find_custom_fields().await?;
-        let mut custom_fields = BTreeMap::new();
-        for entity in [Entity::Accounts, Entity::Contacts, Entity::Leads] {
-            let defs: Vec<CustomFieldDef> = fields
-                .of(entity.name())
-                .iter()
-                .filter_map(|f| {
-                    let name = f.fields.name.clone()?;
-                    let kind = f.fields.field_type.as_deref().unwrap_or("Text");
-                    Some(CustomFieldDef {
-                        name,
-                        kind: ValueKind::from_nutshell_custom_type(kind),
-                    })
-                })
-                .collect();
-            if !defs.is_empty() {
-                custom_fields.insert(entity, defs);
-            }
-        }
-        let all = FindOptions::default;
-        let sets = client.list::<nutshell::Stageset>(all())?.all().await?;
-        let mut milestones = client.list::<nutshell::Milestone>(all())?.all().await?;
-        milestones.sort_by_key(|m| (m.fields.position, m.id));
-        let stagesets = sets
-            .into_iter()
-            .filter_map(|set| {
-                Some(Stageset {
-                    name: set.fields.name?,
-                    milestones: milestones
-                        .iter()
-                        .filter(|m| m.fields.stageset_id == Some(set.id))
-                        .filter_map(|m| m.fields.name.clone())
-                        .collect(),
-                })
-            })
-            .collect();
-        let activity_types = client
-            .list::<nutshell::ActivityType>(all())?
-            .all()
-            .await?
-            .into_iter()
-            .filter(|t| t.fields.deleted_time.is_none())
-            .filter_map(|t| t.fields.name)
-            .collect();
-        Ok(Self {
-            custom_fields,
-            stagesets,
-            activity_types,
-            custom_field_limit: None,
-            read_from_account: true,
-        })
+    /// What the account behind `client` has: [`crate::engine::schema::Destination::read`] seen
+    /// by names and kinds. The plan's custom-field limit is not in the API, so it stays unknown.
+    pub async fn read(client: &Client) -> Result<Self, SchemaError> {
+        Ok(Destination::read(client).await?.schema())
     }
 
     pub fn custom_field(&self, entity: Entity, name: &str) -> Option<&CustomFieldDef> {

@@ -65,16 +65,41 @@ impl std::fmt::Debug for Client {
 
 /// Build the HTTP client the API calls and endpoint discovery use.
 pub fn http_client(timeout: Duration) -> Result<reqwest::Client, NutshellError> {
+    base_builder(timeout)
+        .build()
+        .map_err(|e| https_setup_error(&e))
+}
+
+/// The HTTP client for one endpoint. A `*.localhost` host is pinned to 127.0.0.1 (RFC 6761: such
+/// names are loopback), so the http:// allowed for loopback never asks DNS, which could answer
+/// with a machine elsewhere and receive the API key.
+fn client_for(endpoint: &Endpoint, timeout: Duration) -> Result<reqwest::Client, NutshellError> {
+    let url = endpoint.url();
+    let pinned = url.host_str().and_then(|host| {
+        let name = host.trim_end_matches('.').to_ascii_lowercase();
+        (name.ends_with(".localhost") || name == "localhost").then_some(host)
+    });
+    let Some(host) = pinned else {
+        return http_client(timeout);
+    };
+    let port = url.port_or_known_default().unwrap_or(80);
+    base_builder(timeout)
+        .resolve(host, std::net::SocketAddr::from(([127, 0, 0, 1], port)))
+        .build()
+        .map_err(|e| https_setup_error(&e))
+}
+
+fn base_builder(timeout: Duration) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(10)))
-        .build()
-        .map_err(|e| {
-            NutshellError::Endpoint(EndpointError::Invalid {
-                url: String::new(),
-                reason: format!("cannot set up HTTPS: {e}"),
-            })
-        })
+}
+
+fn https_setup_error(e: &reqwest::Error) -> NutshellError {
+    NutshellError::Endpoint(EndpointError::Invalid {
+        url: String::new(),
+        reason: format!("cannot set up HTTPS: {e}"),
+    })
 }
 
 /// Named parameters for one call. Only names the method's [`MethodSpec`] lists may be set, so
@@ -205,7 +230,7 @@ enum Wire {
 impl Client {
     /// Build a client. The key goes into the Authorization header value and nowhere else.
     pub fn new(options: ClientOptions, key: &ApiKey) -> Result<Self, NutshellError> {
-        let http = http_client(options.timeout)?;
+        let http = client_for(&options.endpoint, options.timeout)?;
         let token = base64::engine::general_purpose::STANDARD.encode(format!(
             "{}:{}",
             options.username,
@@ -275,7 +300,7 @@ impl Client {
                 spec.effect,
                 Wire::JsonRpc,
                 self.endpoint.url(),
-                &body,
+                Some(&body),
             )
             .await?;
         decode(spec.name, value)
@@ -287,7 +312,7 @@ impl Client {
         effect: Effect,
         wire: Wire,
         url: &reqwest::Url,
-        body: &Value,
+        body: Option<&Value>,
     ) -> Result<Value, NutshellError> {
         let mut attempt = 1;
         loop {
@@ -321,13 +346,15 @@ impl Client {
         effect: Effect,
         wire: Wire,
         url: &reqwest::Url,
-        body: &Value,
+        body: Option<&Value>,
     ) -> Result<Value, NutshellError> {
-        let response = self
-            .http
-            .post(url.clone())
+        // A body is POSTed; without one the call is a GET (REST reads).
+        let request = match body {
+            Some(body) => self.http.post(url.clone()).json(body),
+            None => self.http.get(url.clone()),
+        };
+        let response = request
             .header(AUTHORIZATION, self.auth.clone())
-            .json(body)
             .send()
             .await
             .map_err(|e| transport_error(method, effect, &e))?;
@@ -437,7 +464,11 @@ impl Client {
         let params = Params::new(spec)
             .set(id_param, id)?
             .set(methods::REV, rev)?;
-        self.call(params).await
+        let answer: Value = self.call(params).await?;
+        super::loose::flag(&answer).map_err(|e| NutshellError::Shape {
+            method: spec.name.to_owned(),
+            detail: e.to_string(),
+        })
     }
 
     /// Full records matching `options.query`, page by page.
@@ -542,16 +573,64 @@ impl Client {
         name: &str,
         field_type: &str,
     ) -> Result<Value, NutshellError> {
-        let collection = [methods::ACCOUNTS, methods::CONTACTS, methods::LEADS]
-            .iter()
-            .find(|m| m.entity_type == entity_type)
-            .and_then(|m| m.rest_collection)
-            .ok_or_else(|| unsupported(entity_type, "custom field creation"))?;
+        let collection = rest_collection(entity_type, "custom field creation")?;
         let url = self.endpoint.rest_custom_field_url(collection);
         let body = json!({ methods::REST_FIELD_NAME: name, methods::REST_FIELD_TYPE: field_type });
         let method = format!("POST {}", url.path());
-        self.send_with_retry(&method, Effect::Create, Wire::Rest, &url, &body)
+        self.send_with_retry(&method, Effect::Create, Wire::Rest, &url, Some(&body))
             .await
+    }
+
+    /// A user: `getUser` with `userId`, or with no id the API user itself (public client
+    /// `nutshell` 0.4.4, `GetUser`).
+    pub async fn get_user(&self, id: Option<i64>) -> Result<Stored<User>, NutshellError> {
+        let mut params = Params::new(methods::GET_USER);
+        if let Some(id) = id {
+            params = params.set(methods::USER_ID, id)?;
+        }
+        self.call(params).await
+    }
+
+    /// Records of `entity_type` (`"Accounts"`, `"Contacts"`, `"Leads"`) whose field `field` (a
+    /// standard field or a custom field's name, e.g. the legacy-id field) equals `value`, through
+    /// Nutshell's REST filter `GET /rest/{collection}?filter[<field>]=<value>`. This is how an
+    /// ambiguous create is resolved: no JSON-RPC find takes a custom field. The answer's shape is
+    /// UNCONFIRMED (see methods.rs); each match comes back with its numeric id and its fields.
+    pub async fn find_by_field(
+        &self,
+        entity_type: &str,
+        field: &str,
+        value: &str,
+    ) -> Result<Vec<RestRecord>, NutshellError> {
+        let collection = rest_collection(entity_type, "a REST filter")?;
+        let mut url = self.endpoint.rest_url(collection);
+        url.query_pairs_mut()
+            .append_pair(&format!("{}[{field}]", methods::REST_FILTER), value);
+        let method = format!("GET {}?{}[{field}]", url.path(), methods::REST_FILTER);
+        let answer = self
+            .send_with_retry(&method, Effect::Read, Wire::Rest, &url, None)
+            .await?;
+        RestRecord::list_from(answer, collection).map_err(|e| NutshellError::Shape {
+            method,
+            detail: e.to_string(),
+        })
+    }
+
+    /// What the API user may do (`permissions` of the REST user, nutshell-api.md second pass):
+    /// the user is found with `getUser` (no id), then read at `GET /rest/users/{id}`.
+    pub async fn permissions(&self) -> Result<Permissions, NutshellError> {
+        let me = self.get_user(None).await?;
+        let url = self
+            .endpoint
+            .rest_url(&format!("{}/{}", methods::REST_USERS, me.id));
+        let method = format!("GET {}", url.path());
+        let answer = self
+            .send_with_retry(&method, Effect::Read, Wire::Rest, &url, None)
+            .await?;
+        Permissions::from_rest_user(answer, methods::REST_USERS).map_err(|e| NutshellError::Shape {
+            method,
+            detail: e.to_string(),
+        })
     }
 
     fn pages<T>(
@@ -626,10 +705,24 @@ fn rejection(
     }
 }
 
+/// Decode a result. A field that cannot be read is named by its path in the answer and its value
+/// (never the whole body): serde tracks the path down to the record, and the record's own loose
+/// reader ([`super::loose`]) the rest.
 fn decode<R: DeserializeOwned>(method: &str, value: Value) -> Result<R, NutshellError> {
-    serde_json::from_value(value).map_err(|e| NutshellError::Shape {
-        method: method.to_owned(),
-        detail: e.to_string(),
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let outer = e
+            .path()
+            .iter()
+            .map(|segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => format!("[{index}]"),
+                other => format!(".{other}"),
+            })
+            .collect::<String>();
+        let outer = outer.strip_prefix('.').unwrap_or(&outer);
+        NutshellError::Shape {
+            method: method.to_owned(),
+            detail: super::loose::with_outer_path(outer, &e.into_inner().to_string()),
+        }
     })
 }
 
@@ -681,6 +774,15 @@ fn set_attempts(e: &mut NutshellError, n: u32) {
     {
         *attempts = n;
     }
+}
+
+/// The REST collection of an entity type (`accounts`, `contacts`, `leads`).
+fn rest_collection(entity_type: &str, what: &str) -> Result<&'static str, NutshellError> {
+    [methods::ACCOUNTS, methods::CONTACTS, methods::LEADS]
+        .iter()
+        .find(|m| m.entity_type == entity_type)
+        .and_then(|m| m.rest_collection)
+        .ok_or_else(|| unsupported(entity_type, what))
 }
 
 fn unsupported(entity_type: &str, what: &str) -> NutshellError {

@@ -63,12 +63,13 @@ impl Endpoint {
 
     /// `POST {origin}/rest/{collection}/customfield`: the REST API shares the JSON-RPC origin.
     pub fn rest_custom_field_url(&self, collection: &str) -> Url {
+        self.rest_url(&format!("{collection}/{}", methods::REST_CUSTOM_FIELD))
+    }
+
+    /// `{origin}/rest/{path}` on the same origin as the JSON-RPC endpoint, no query.
+    pub fn rest_url(&self, path: &str) -> Url {
         let mut url = self.url.clone();
-        url.set_path(&format!(
-            "{}/{collection}/{}",
-            methods::REST_PREFIX,
-            methods::REST_CUSTOM_FIELD
-        ));
+        url.set_path(&format!("{}/{path}", methods::REST_PREFIX));
         url.set_query(None);
         url.set_fragment(None);
         url

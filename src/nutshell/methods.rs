@@ -2,8 +2,24 @@
 //! place: a correction to the API is one edit here, and the pre-flight (`preflight.rs`) checks this
 //! same table against the live method description.
 //!
-//! Source: /work/shared/nutshell-api.md. Items that were not seen in a primary source are marked
+//! Sources: the project's Nutshell API notes (nutshell-api.md) and, where the two disagree, the
+//! public Python client `nutshell` 0.4.4 (PyPI; `nutshell/methods.py` and `entities.py`), which
+//! was written against the live API and wins. Items seen in neither primary source are marked
 //! `UNCONFIRMED` — they are the first suspects when `check-api` reports a mismatch.
+//!
+//! Where the public client corrects the notes:
+//! - `findStagesets` gives a pipeline's `default` as an integer (1/0), not a boolean
+//!   (`Stageset.default: Optional[int]`).
+//! - `findActivityTypes` items carry `stub` and `rev` (`ActivityType`).
+//! - A lead's `assignee` and `creator` are the whole user (or team), not a `{entityType, id}`
+//!   stub; its `milestone` and `stageset` are records with `rev` (`Lead`).
+//! - An activity carries `activityType` as a record, `leads` as lead records, and always
+//!   `isAllDay`, `isFlagged`, `status`, `createdTime`, `modifiedTime` (`Activity`); find* stubs of
+//!   activities carry the same.
+//! - `getUser {userId?, rev?}` exists; without `userId` it answers the API user itself.
+//! - Its finds send `stubResponses: true` and order by `last_name` (users), `id` (leads) or
+//!   `name` (the rest) by default; live Nutshell takes those.
+//! - The JSON-RPC `id` may be a string (it sends `"apeye"`).
 
 /// What a call does to the server, which decides whether a failed call may be sent again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +65,8 @@ pub const REV: &str = "rev";
 pub const SEARCH_STRING: &str = "string";
 pub const EMAIL_ADDRESS_STRING: &str = "emailAddressString";
 pub const USERNAME: &str = "username";
+/// `getUser`'s id parameter; left out, the answer is the API user.
+pub const USER_ID: &str = "userId";
 
 const FIND_ENTITY_PARAMS: &[&str] = &[
     QUERY,
@@ -142,6 +160,9 @@ pub const NOTE_TEXT: &str = "note";
 pub const SEARCH_BY_EMAIL: MethodSpec =
     MethodSpec::new("searchByEmail", &[EMAIL_ADDRESS_STRING], Effect::Read);
 pub const FIND_USERS: MethodSpec = MethodSpec::new("findUsers", FIND_LIST_PARAMS, Effect::Read);
+/// `getUser {userId?, rev?}`. Source: the public client's `GetUser` ("with no user_id, the API
+/// will return the current user").
+pub const GET_USER: MethodSpec = MethodSpec::new("getUser", &[USER_ID, REV], Effect::Read);
 pub const FIND_CUSTOM_FIELDS: MethodSpec = MethodSpec::new("findCustomFields", &[], Effect::Read);
 pub const FIND_TAGS: MethodSpec = MethodSpec::new("findTags", &[], Effect::Read);
 pub const NEW_TAG: MethodSpec = MethodSpec::new("newTag", &[TAG], Effect::Create);
@@ -172,6 +193,22 @@ pub const REST_PREFIX: &str = "/rest";
 pub const REST_CUSTOM_FIELD: &str = "customfield";
 pub const REST_FIELD_NAME: &str = "name";
 pub const REST_FIELD_TYPE: &str = "type";
+
+/// REST lookup by field value: `GET {origin}/rest/{collection}?filter[<field>]=<value>`, field a
+/// standard or custom field name (nutshell-api.md, second pass [N]). UNCONFIRMED: the answer's
+/// shape; the client reads a list of records from the top level, or under the collection's name
+/// or `data`, with ids as numbers, numeric strings or `"<id>-<collection>"`.
+pub const REST_FILTER: &str = "filter";
+/// `GET {origin}/rest/{collection}/list/fields`: which fields can be filtered (`isFilterable`).
+pub const REST_LIST_FIELDS: &str = "list/fields";
+/// REST users: `GET {origin}/rest/users/{id}`. UNCONFIRMED: the path (the notes name only "the
+/// REST user"); the answer carries `permissions.canAssignEntities` / `canDeleteEntities` [N].
+pub const REST_USERS: &str = "users";
+pub const PERMISSIONS: &str = "permissions";
+/// May the API user make another user the owner or assignee of a record.
+pub const CAN_ASSIGN_ENTITIES: &str = "canAssignEntities";
+/// May the API user delete records (rollback needs it).
+pub const CAN_DELETE_ENTITIES: &str = "canDeleteEntities";
 
 /// The order direction values Nutshell accepts.
 pub const ASCENDING: &str = "ASC";
@@ -207,6 +244,7 @@ pub fn used_methods() -> Vec<MethodSpec> {
         NEW_NOTE,
         SEARCH_BY_EMAIL,
         FIND_USERS,
+        GET_USER,
         FIND_CUSTOM_FIELDS,
         FIND_TAGS,
         NEW_TAG,

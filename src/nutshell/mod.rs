@@ -6,7 +6,9 @@
 
 pub mod client;
 pub mod endpoint;
+pub mod entity_type;
 pub mod error;
+pub mod loose;
 pub mod methods;
 pub mod preflight;
 pub mod retry;
@@ -15,6 +17,7 @@ pub mod types;
 
 pub use client::{Client, ClientOptions, FindOptions, Pages, Params};
 pub use endpoint::{Endpoint, EndpointError};
+pub use entity_type::EntityType;
 pub use error::{FailureClass, NutshellError, TransportKind};
 pub use throttle::{Throttle, ThrottleSettings, ThrottleSnapshot};
 pub use types::*;

@@ -1,5 +1,7 @@
 //! The pre-flight check: does the live API still list every method and parameter the tool sends
-//! (its unauthenticated method description), and do the credentials work?
+//! (its unauthenticated method description), do the credentials work, and may the API user assign
+//! records to other users and delete them (the REST user's `permissions`, nutshell-api.md second
+//! pass)?
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,7 +11,7 @@ use serde_json::Value;
 use super::client::{Client, FindOptions};
 use super::error::NutshellError;
 use super::methods::{self, MethodSpec};
-use super::types::User;
+use super::types::{Permissions, User};
 
 /// The methods an endpoint describes, with their parameter names when it lists them.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -51,8 +53,10 @@ impl MethodDescription {
     }
 }
 
-/// One thing the tool uses that the live API does not list.
+/// One thing the tool uses that the live API does not list. In JSON:
+/// `{"kind":"missing_method","method":…}` or `{"kind":"missing_parameter","method":…,"parameter":…}`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Mismatch {
     MissingMethod { method: String },
     MissingParameter { method: String, parameter: String },
@@ -102,11 +106,33 @@ pub struct PreflightReport {
     pub mismatches: Vec<Mismatch>,
     /// `None` when the credentials worked; else why not.
     pub credentials_error: Option<NutshellError>,
+    /// The API user's permissions, or why they could not be read (the REST path is
+    /// UNCONFIRMED, so an unreadable answer is reported, not counted as a failure).
+    pub permissions: Result<Permissions, NutshellError>,
 }
 
 impl PreflightReport {
+    /// The description lists everything, the credentials work, and the API user is not known
+    /// to lack a permission the migration needs.
     pub fn is_ok(&self) -> bool {
-        self.mismatches.is_empty() && self.credentials_error.is_none()
+        self.mismatches.is_empty()
+            && self.credentials_error.is_none()
+            && self.missing_permissions().is_empty()
+    }
+
+    /// The permissions the API user is known to lack, as Nutshell names them.
+    pub fn missing_permissions(&self) -> Vec<&'static str> {
+        match &self.permissions {
+            Ok(p) => [
+                (p.can_assign_entities, methods::CAN_ASSIGN_ENTITIES),
+                (p.can_delete_entities, methods::CAN_DELETE_ENTITIES),
+            ]
+            .into_iter()
+            .filter(|(allowed, _)| !allowed)
+            .map(|(_, name)| name)
+            .collect(),
+            Err(_) => Vec::new(),
+        }
     }
 }
 
@@ -152,10 +178,19 @@ pub async fn check(client: &Client) -> Result<PreflightReport, PreflightError> {
         },
         Err(e) => Some(e),
     };
+    let permissions = if credentials_error.is_none() {
+        client.permissions().await
+    } else {
+        Err(NutshellError::Shape {
+            method: "permissions".into(),
+            detail: "not read: the credentials were refused".into(),
+        })
+    };
     Ok(PreflightReport {
         endpoint,
         described_methods: described.methods.len(),
         mismatches,
         credentials_error,
+        permissions,
     })
 }

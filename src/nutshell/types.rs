@@ -1,11 +1,16 @@
 //! Nutshell's records as the client sends and receives them. Known fields are typed; every field
 //! the client does not know is kept in `extra`, so nothing a response carries is lost. Field names
-//! are the wire names (camelCase); shapes follow nutshell-api.md.
+//! are the wire names (camelCase); shapes follow nutshell-api.md and the public Python client
+//! `nutshell` 0.4.4 (`nutshell/entities.py`). Every type reads answers through [`super::loose`]
+//! (flags as 1/0, ids as strings, `[]` for empty maps, stubs or full records); what it sends is
+//! exactly the documented shape.
 
 use std::fmt;
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::loose::{self, Fields, Loose, Unreadable, deserialize_loosely};
 use serde_json::{Map, Value};
 
 use super::methods::{self, EntityMethods, MethodSpec};
@@ -38,35 +43,24 @@ impl Serialize for Timestamp {
     }
 }
 
-impl<'de> Deserialize<'de> for Timestamp {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Self::parse(&text).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "{text:?} is not a timestamp with an offset (expected 2024-07-18T12:00:00+0000)"
-            ))
-        })
+/// `rev` is an opaque string; some servers send it as a number, which is kept as its text.
+fn rev_text(value: Option<Value>) -> String {
+    match value {
+        Some(Value::String(s)) => s,
+        None | Some(Value::Null) => String::new(),
+        Some(other) => other.to_string(),
     }
 }
 
-/// `rev` is an opaque string; some servers send it as a number, which is kept as its text.
-fn rev_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::String(s) => s,
-        Value::Null => String::new(),
-        other => other.to_string(),
-    })
-}
-
 /// A record as Nutshell stores it: the identity every response entity carries, plus its fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Stored<T> {
+    /// The record's id (a number or a numeric string on the wire).
     pub id: i64,
     /// Opaque; pass it back on edit and delete. Empty when the server sends none.
-    #[serde(default, deserialize_with = "rev_text")]
     pub rev: String,
-    #[serde(default)]
+    /// Nutshell's `entityType` (`"Leads"`…); empty when the server sends none.
     pub entity_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<Timestamp>,
@@ -76,8 +70,36 @@ pub struct Stored<T> {
     pub fields: T,
 }
 
-/// A reference to another record by type and id: owners, assignees, participants.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl<T: Loose> Loose for Stored<T> {
+    fn from_wire(value: Value) -> Result<Self, Unreadable> {
+        let mut f = Fields::of(value, "a record (an object)")?;
+        let id = f.required("id", "the record's id")?;
+        let rev = rev_text(f.optional::<Value>("rev")?);
+        let entity_type = f.optional("entityType")?.unwrap_or_default();
+        let created_time = f.optional("createdTime")?;
+        let modified_time = f.optional("modifiedTime")?;
+        let fields = T::from_wire(Value::Object(f.rest()))?;
+        Ok(Self {
+            id,
+            rev,
+            entity_type,
+            created_time,
+            modified_time,
+            fields,
+        })
+    }
+}
+
+impl<'de, T: Loose> Deserialize<'de> for Stored<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::from_wire(Value::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A reference to another record by type and id: owners, assignees, participants. Answers give
+/// a stub (`{"entityType":"Users","id":4}`) or the full record (live Nutshell sends the whole user
+/// as a lead's `assignee` or `creator`); the rest of a full record is kept in `extra`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EntityRef {
     pub entity_type: String,
@@ -100,8 +122,20 @@ impl EntityRef {
     }
 }
 
-/// A link to a related record by id, with an optional relationship label.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl Loose for EntityRef {
+    fn from_wire(value: Value) -> Result<Self, Unreadable> {
+        let mut f = Fields::of(value, "a reference {entityType, id}")?;
+        Ok(Self {
+            entity_type: f.required("entityType", "the record's entity type")?,
+            id: f.required("id", "the record's id")?,
+            extra: f.rest(),
+        })
+    }
+}
+
+/// A link to a related record by id, with an optional relationship label (a stub or the full
+/// record in answers; the rest is kept in `extra`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Link {
     pub id: i64,
@@ -121,9 +155,20 @@ impl Link {
     }
 }
 
+impl Loose for Link {
+    fn from_wire(value: Value) -> Result<Self, Unreadable> {
+        let mut f = Fields::of(value, "a link {id}")?;
+        Ok(Self {
+            id: f.required("id", "the record's id")?,
+            relationship: f.optional("relationship")?,
+            extra: f.rest(),
+        })
+    }
+}
+
 /// Phones, emails, urls and addresses: a list on input, a label map (with a `--primary` key) in
 /// responses; both are kept as they came.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum MultiValue {
     List(Vec<Value>),
@@ -131,40 +176,72 @@ pub enum MultiValue {
     Single(Value),
 }
 
+impl Loose for MultiValue {
+    fn from_wire(value: Value) -> Result<Self, Unreadable> {
+        Ok(match value {
+            Value::Array(list) => Self::List(list),
+            Value::Object(map) => Self::Labeled(map),
+            other => Self::Single(other),
+        })
+    }
+}
+
 /// A contact's name: a string on input, split by the server in responses.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum PersonName {
     Full(String),
     #[serde(rename_all = "camelCase")]
     Parts {
-        #[serde(default)]
+        #[serde(skip_serializing_if = "Option::is_none")]
         given_name: Option<String>,
-        #[serde(default)]
+        #[serde(skip_serializing_if = "Option::is_none")]
         family_name: Option<String>,
-        #[serde(default)]
+        #[serde(skip_serializing_if = "Option::is_none")]
         display_name: Option<String>,
         #[serde(flatten)]
         extra: Map<String, Value>,
     },
 }
 
+impl Loose for PersonName {
+    fn from_wire(value: Value) -> Result<Self, Unreadable> {
+        match value {
+            Value::String(s) => Ok(Self::Full(s)),
+            Value::Object(_) => {
+                let mut f = Fields::of(value, "a name")?;
+                Ok(Self::Parts {
+                    given_name: f.optional("givenName")?,
+                    family_name: f.optional("familyName")?,
+                    display_name: f.optional("displayName")?,
+                    extra: f.rest(),
+                })
+            }
+            other => Err(Unreadable::new(
+                &other,
+                "a name (text or {givenName, familyName})",
+            )),
+        }
+    }
+}
+
 /// A lead's value. UNCONFIRMED as an input.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Money {
+    /// ISO 4217 code.
     pub currency: String,
     /// Sent as a number; a string amount in a response is read as its number.
-    #[serde(deserialize_with = "amount")]
     pub amount: f64,
 }
 
-fn amount<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
+impl Loose for Money {
+    fn from_wire(value: Value) -> Result<Self, Unreadable> {
+        let mut f = Fields::of(value, "an amount {currency, amount}")?;
+        Ok(Self {
+            currency: f.required("currency", "an ISO 4217 currency code")?,
+            amount: f.required("amount", "a number")?,
+        })
     }
-    .ok_or_else(|| serde::de::Error::custom("amount is not a number"))
 }
 
 /// Custom field values keyed by the field's name.
@@ -172,20 +249,47 @@ pub type CustomValues = Map<String, Value>;
 
 /// Declares an entity's field struct: every field optional and omitted when unset (so an edit
 /// sends only what changes), unknown response fields kept in `extra`.
+/// A field's wire name: the one given, else its name in camelCase.
+macro_rules! wire_name {
+    ($field:ident) => {
+        loose::camel_case(stringify!($field))
+    };
+    ($field:ident $wire:literal) => {
+        String::from($wire)
+    };
+}
+
+/// Each field is read loosely ([`Loose`]) under its camelCase wire name (or the one given with
+/// `as "…"`).
 macro_rules! fields {
-    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident {
+        $($(#[$fdoc:meta])* $field:ident $(as $wire:literal)? : $ty:ty),* $(,)?
+    }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(rename_all = "camelCase")]
         pub struct $name {
             $(
                 $(#[$fdoc])*
-                #[serde(default, skip_serializing_if = "Option::is_none")]
+                $(#[serde(rename = $wire)])?
+                #[serde(skip_serializing_if = "Option::is_none")]
                 pub $field: Option<$ty>,
             )*
             #[serde(flatten)]
             pub extra: Map<String, Value>,
         }
+
+        impl Loose for $name {
+            fn from_wire(value: Value) -> Result<Self, Unreadable> {
+                let mut f = Fields::of(value, concat!("a ", stringify!($name), " (an object)"))?;
+                Ok(Self {
+                    $($field: f.optional(&wire_name!($field $($wire)?))?,)*
+                    extra: f.rest(),
+                })
+            }
+        }
+
+        deserialize_loosely!($name);
     };
 }
 
@@ -303,8 +407,7 @@ fields!(
     /// A custom field definition. `type` names such as Text, LongText, Currency, Date.
     CustomField {
         name: String,
-        #[serde(rename = "type")]
-        field_type: String,
+        field_type as "type": String,
     }
 );
 
@@ -340,8 +443,7 @@ fields!(
 );
 
 /// A tag. `findTags` may list tags as bare names or as objects; both are read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "TagWire")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tag {
     pub name: String,
@@ -353,57 +455,56 @@ pub struct Tag {
     pub extra: Map<String, Value>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum TagWire {
-    Name(String),
-    Object {
-        name: String,
-        #[serde(default, rename = "entityType")]
-        entity_type: Option<String>,
-        #[serde(default)]
-        id: Option<i64>,
-        #[serde(flatten)]
-        extra: Map<String, Value>,
-    },
-}
-
-impl From<TagWire> for Tag {
-    fn from(w: TagWire) -> Self {
-        match w {
-            TagWire::Name(name) => Tag {
+impl Loose for Tag {
+    fn from_wire(value: Value) -> Result<Self, Unreadable> {
+        if let Value::String(name) = value {
+            return Ok(Tag {
                 name,
                 entity_type: None,
                 id: None,
                 extra: Map::new(),
-            },
-            TagWire::Object {
-                name,
-                entity_type,
-                id,
-                extra,
-            } => Tag {
-                name,
-                entity_type,
-                id,
-                extra,
-            },
+            });
         }
+        let mut f = Fields::of(value, "a tag (a name or {name, …})")?;
+        Ok(Tag {
+            name: f.required("name", "the tag's name")?,
+            entity_type: f.optional("entityType")?,
+            id: f.optional("id")?,
+            extra: f.rest(),
+        })
     }
 }
 
-/// An answer keyed by entity type, as `findCustomFields` and `findTags` give.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+/// An answer keyed by entity type, as `findCustomFields` and `findTags` give. A type with nothing
+/// may be missing, `[]` or `{}`; so may the whole answer when there is nothing at all.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ByEntityType<T> {
-    #[serde(rename = "Accounts", default = "Vec::new")]
+    #[serde(rename = "Accounts")]
     pub accounts: Vec<T>,
-    #[serde(rename = "Contacts", default = "Vec::new")]
+    #[serde(rename = "Contacts")]
     pub contacts: Vec<T>,
-    #[serde(rename = "Leads", default = "Vec::new")]
+    #[serde(rename = "Leads")]
     pub leads: Vec<T>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl<T: Loose> Loose for ByEntityType<T> {
+    fn from_wire(value: Value) -> Result<Self, Unreadable> {
+        let mut f = Fields::of(value, "an object keyed by entity type")?;
+        Ok(Self {
+            accounts: f.optional("Accounts")?.unwrap_or_default(),
+            contacts: f.optional("Contacts")?.unwrap_or_default(),
+            leads: f.optional("Leads")?.unwrap_or_default(),
+            extra: f.rest(),
+        })
+    }
+}
+
+impl<'de, T: Loose> Deserialize<'de> for ByEntityType<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::from_wire(Value::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
 }
 
 impl<T> ByEntityType<T> {
@@ -419,33 +520,163 @@ impl<T> ByEntityType<T> {
 }
 
 /// What `search*` and `searchByEmail` return: a short form of a record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Stub {
     pub id: i64,
-    #[serde(default)]
     pub entity_type: String,
+    /// A string, or a contact's `{givenName, familyName, displayName}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<Value>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
+impl Loose for Stub {
+    fn from_wire(value: Value) -> Result<Self, Unreadable> {
+        let mut f = Fields::of(value, "a record stub {id, entityType, name}")?;
+        Ok(Self {
+            id: f.required("id", "the record's id")?,
+            entity_type: f.optional("entityType")?.unwrap_or_default(),
+            name: f.optional("name")?,
+            extra: f.rest(),
+        })
+    }
+}
+
 /// `searchByEmail`'s answer. UNCONFIRMED: the key names (`contacts`, `accounts`, `users`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct EmailMatches {
-    #[serde(default)]
     pub contacts: Vec<Stub>,
-    #[serde(default)]
     pub accounts: Vec<Stub>,
-    #[serde(default)]
     pub users: Vec<Stub>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
+impl Loose for EmailMatches {
+    fn from_wire(value: Value) -> Result<Self, Unreadable> {
+        let mut f = Fields::of(value, "matches keyed by contacts, accounts, users")?;
+        Ok(Self {
+            contacts: f.optional("contacts")?.unwrap_or_default(),
+            accounts: f.optional("accounts")?.unwrap_or_default(),
+            users: f.optional("users")?.unwrap_or_default(),
+            extra: f.rest(),
+        })
+    }
+}
+
+/// One record a REST read returned: its numeric id and its fields as sent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RestRecord {
+    /// The JSON-RPC id (REST writes ids as `"<id>-<collection>"`; the number is kept).
+    pub id: i64,
+    /// Everything else the record carries, as sent.
+    pub fields: Map<String, Value>,
+}
+
+impl RestRecord {
+    /// The records of a REST list answer: a list at the top, or under `collection` or `data`
+    /// (a single record object is a list of one). UNCONFIRMED shape, read loosely.
+    pub fn list_from(answer: Value, collection: &str) -> Result<Vec<Self>, Unreadable> {
+        let items = match answer {
+            Value::Object(mut m) => match m.remove(collection).or_else(|| m.remove("data")) {
+                Some(Value::Object(one)) if one.contains_key("id") => vec![Value::Object(one)],
+                Some(list) => Vec::<Value>::from_wire(list).map_err(|e| e.under(collection))?,
+                None if m.contains_key("id") => vec![Value::Object(m)],
+                None => {
+                    return Err(Unreadable::missing(
+                        collection,
+                        "a list of records (under the collection's name or `data`)",
+                    ));
+                }
+            },
+            other => Vec::<Value>::from_wire(other)?,
+        };
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| Self::from_wire(item).map_err(|e| e.at(i)))
+            .collect()
+    }
+}
+
+impl Loose for RestRecord {
+    fn from_wire(value: Value) -> Result<Self, Unreadable> {
+        let mut f = Fields::of(value, "a record (an object)")?;
+        let id: Value = f.required("id", "the record's id")?;
+        // `"12-accounts"`: the number before the collection.
+        let number = match &id {
+            Value::String(s) => Value::String(s.split('-').next().unwrap_or_default().to_owned()),
+            other => other.clone(),
+        };
+        let id = loose::integer(&number).map_err(|_| {
+            Unreadable::new(&id, "an id (12, \"12\" or \"12-accounts\")").under("id")
+        })?;
+        Ok(Self {
+            id,
+            fields: f.rest(),
+        })
+    }
+}
+
+/// What the API user may do, from the REST user's `permissions` (nutshell-api.md second pass:
+/// check `canAssignEntities` / `canDeleteEntities` in the pre-flight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Permissions {
+    /// May make another user the owner or assignee of a record (the load keeps RSoft owners).
+    pub can_assign_entities: bool,
+    /// May delete records (rollback deletes what a run created).
+    pub can_delete_entities: bool,
+}
+
+impl Permissions {
+    /// Read the `permissions` of a REST user answer: the user at the top, under `users` (a list
+    /// of one, or the object) or `data`. Each flag is read loosely (1/0, "1"/"0", true/false);
+    /// a missing flag is an error, never a guess.
+    pub fn from_rest_user(answer: Value, collection: &str) -> Result<Self, Unreadable> {
+        let user = match answer {
+            Value::Object(mut m) if !m.contains_key(super::methods::PERMISSIONS) => {
+                match m.remove(collection).or_else(|| m.remove("data")) {
+                    Some(Value::Array(list)) => list.into_iter().next().unwrap_or(Value::Null),
+                    Some(one) => one,
+                    None => Value::Object(m),
+                }
+            }
+            other => other,
+        };
+        let mut user = Fields::of(user, "the API user")?;
+        let mut p: Fields = Fields::of(
+            user.required(super::methods::PERMISSIONS, "the user's permissions")?,
+            "an object of permissions",
+        )
+        .map_err(|e| e.under(super::methods::PERMISSIONS))?;
+        let flag = |p: &mut Fields, key: &str| -> Result<bool, Unreadable> {
+            p.required(key, "true or false")
+                .map_err(|e| e.under(super::methods::PERMISSIONS))
+        };
+        Ok(Self {
+            can_assign_entities: flag(&mut p, super::methods::CAN_ASSIGN_ENTITIES)?,
+            can_delete_entities: flag(&mut p, super::methods::CAN_DELETE_ENTITIES)?,
+        })
+    }
+}
+
+deserialize_loosely!(
+    Timestamp,
+    EntityRef,
+    Link,
+    MultiValue,
+    PersonName,
+    Money,
+    Tag,
+    Stub,
+    EmailMatches
+);
+
 /// A record type the client can create, read, edit, delete and find generically.
-pub trait Entity: Serialize + serde::de::DeserializeOwned + Send + Sync {
+pub trait Entity: Serialize + serde::de::DeserializeOwned + Loose + Send + Sync {
     const METHODS: EntityMethods;
 }
 
@@ -467,7 +698,7 @@ bind!(Entity::METHODS: EntityMethods {
 });
 
 /// A reference list the client reads page by page and never writes through a generic call.
-pub trait Listed: serde::de::DeserializeOwned + Send + Sync {
+pub trait Listed: serde::de::DeserializeOwned + Loose + Send + Sync {
     const FIND: MethodSpec;
 }
 

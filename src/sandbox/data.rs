@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::methods;
 use super::store::{Entity, Store};
 use super::values::CUSTOM_FIELD_TYPES;
+use super::{methods, schema};
 use crate::config::ApiKey;
 
 const BUILTIN: &str = include_str!("../../assets/sandbox-default.toml");
@@ -61,6 +61,12 @@ struct UserSeed {
     administrator: bool,
     #[serde(default = "enabled")]
     enabled: bool,
+    /// REST `permissions.canAssignEntities`: may make others owners/assignees.
+    #[serde(default = "enabled")]
+    can_assign_entities: bool,
+    /// REST `permissions.canDeleteEntities`: may delete records.
+    #[serde(default = "enabled")]
+    can_delete_entities: bool,
 }
 
 fn enabled() -> bool {
@@ -171,6 +177,8 @@ impl SandboxData {
                 object(json!({
                     "name": name.trim(), "firstName": u.first_name, "lastName": u.last_name,
                     "emails": u.emails, "isEnabled": u.enabled, "isAdministrator": u.administrator,
+                    "permissions": {"canAssignEntities": u.can_assign_entities,
+                                    "canDeleteEntities": u.can_delete_entities},
                 })),
             );
         }
@@ -195,7 +203,7 @@ impl SandboxData {
             store.insert(Entity::Sources, object(json!({"name": name})));
         }
         for f in &self.custom_fields {
-            let entity = methods::custom_field_entity(&f.entity).ok_or_else(|| {
+            let entity = schema::custom_field_entity(&f.entity).ok_or_else(|| {
                 self.invalid(
                     format!("custom field {}", f.name),
                     format!("entity \"{}\" is not Accounts, Contacts or Leads", f.entity),
@@ -207,7 +215,7 @@ impl SandboxData {
                     format!("type must be one of {}", CUSTOM_FIELD_TYPES.join(", ")),
                 ));
             }
-            methods::insert_custom_field(&mut store, entity, &f.name, &f.kind);
+            schema::insert_custom_field(&mut store, entity, &f.name, &f.kind);
         }
         for (entity, inputs) in [
             (Entity::Accounts, &self.accounts),

@@ -193,6 +193,8 @@ pub enum RestError {
     UnknownEntity(String),
     #[error("{0}")]
     NotSaved(String),
+    #[error("{0}")]
+    NotFound(String),
 }
 
 impl RestError {
@@ -202,6 +204,7 @@ impl RestError {
             RestError::Duplicate { .. } => StatusCode::CONFLICT,
             RestError::UnknownEntity(_) => StatusCode::NOT_FOUND,
             RestError::NotSaved(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            RestError::NotFound(_) => StatusCode::NOT_FOUND,
         }
     }
 }

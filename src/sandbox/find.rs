@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
-use super::methods::custom_field_named;
+use super::schema::custom_field_named;
 use super::store::{Entity, Record, Store};
 use super::{strict, values};
 
@@ -60,6 +60,9 @@ fn order_keys(e: Entity) -> &'static [&'static str] {
         Entity::Activities => &["startTime", "endTime"],
         Entity::Tasks => &["dueTime"],
         Entity::Milestones | Entity::Stagesets => &["position"],
+        // The public client `nutshell` 0.4.4 orders findUsers by `last_name` by default, so live
+        // Nutshell takes it.
+        Entity::Users => &["last_name", "first_name", "lastName", "firstName"],
         _ => &[],
     }
 }
@@ -167,6 +170,8 @@ fn sort_key(r: &Record, key: &str) -> Value {
         "name" => json!(r.display_name().to_lowercase()),
         "createdTime" => json!(r.created),
         "modifiedTime" => json!(r.modified),
+        "last_name" => json!(r.str_field("lastName").unwrap_or_default().to_lowercase()),
+        "first_name" => json!(r.str_field("firstName").unwrap_or_default().to_lowercase()),
         other => r.fields.get(other).cloned().unwrap_or(Value::Null),
     }
 }

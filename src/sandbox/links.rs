@@ -53,16 +53,6 @@ const RELATIONS: [Relation; 5] = [
     ),
 ];
 
-/// The entity a link list under `key` points at.
-pub fn target(key: &str) -> Option<Entity> {
-    match key {
-        "accounts" | "primaryAccount" => Some(Entity::Accounts),
-        "contacts" => Some(Entity::Contacts),
-        "leads" => Some(Entity::Leads),
-        _ => None,
-    }
-}
-
 /// `{id, relationship?}` items under `key` (a list, or one object as `primaryAccount`).
 fn items(fields: &Map<String, Value>, key: &str) -> Vec<(u64, Option<Value>)> {
     let items: Vec<&Value> = match fields.get(key) {

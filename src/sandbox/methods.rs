@@ -6,8 +6,9 @@ use std::sync::LazyLock;
 use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
+use super::schema::{custom_field_entity, find_tag, tag_fields};
 use super::store::{Entity, Record, Store};
-use super::{find, links};
+use super::{find, links, mentions};
 use super::{strict, values};
 
 /// What a method does.
@@ -22,6 +23,9 @@ pub enum Op {
     NewNote,
     SearchByEmail,
     FindUsers,
+    /// `getUser {userId?, rev?}`: without an id, the API user itself (as the public client
+    /// `nutshell` 0.4.4's `GetUser` documents).
+    GetUser,
     FindCustomFields,
     FindTags,
     NewTag,
@@ -133,6 +137,7 @@ pub static METHODS: LazyLock<Vec<Method>> = LazyLock::new(|| {
             &[],
         ),
         method("findUsers".into(), Op::FindUsers, &[], &with_query),
+        method("getUser".into(), Op::GetUser, &[], &["userId", "rev"]),
         method("findCustomFields".into(), Op::FindCustomFields, &[], &[]),
         method("findTags".into(), Op::FindTags, &[], &[]),
         method("newTag".into(), Op::NewTag, &["tag"], &[]),
@@ -194,7 +199,13 @@ pub fn call(
     match m.op {
         Op::New(e) => {
             let r = create(store, e, arg(e.param()))?;
-            Ok(store.render(&r))
+            if let Some(me) = me {
+                // Nutshell records who made a record; the API user here.
+                store.update_fields(r.id, |f| {
+                    f.insert("creator".into(), json!({"entityType": "Users", "id": me}));
+                });
+            }
+            Ok(store.render(store.get(e, r.id)?))
         }
         Op::NewNote => {
             let target = strict::note_target(store, arg("entity"))?;
@@ -202,6 +213,10 @@ pub fn call(
             let mut fields = Map::new();
             fields.insert("entity".into(), target);
             fields.insert("note".into(), json!(text));
+            fields.insert("mentions".into(), Value::Array(mentions::find(store, text)));
+            if let Some(me) = me {
+                fields.insert("creator".into(), json!({"entityType": "Users", "id": me}));
+            }
             let r = store.insert(Entity::Notes, fields).clone();
             Ok(store.render(&r))
         }
@@ -218,6 +233,7 @@ pub fn call(
             let changed: Vec<String> = changes.keys().cloned().collect();
             let mut fields = strict::merge(&existing, changes);
             strict::complete(store, e, &mut fields)?;
+            stamp_closed(e, &existing, &mut fields);
             ensure_tags(store, e, &mut fields);
             store
                 .replace(id, fields)
@@ -236,6 +252,15 @@ pub fn call(
         Op::Search(e) => find::search(store, e, params),
         Op::SearchByEmail => find::search_by_email(store, arg("emailAddressString")),
         Op::FindUsers => find::find(store, Entity::Users, params, me),
+        Op::GetUser => {
+            let id = match params.get("userId") {
+                None | Some(Value::Null) => me.ok_or_else(|| RpcError::not_found("User", 0))?,
+                Some(v) => v
+                    .as_u64()
+                    .ok_or_else(|| RpcError::invalid_value("getUser.userId", v, "an integer id"))?,
+            };
+            Ok(store.render(store.get(Entity::Users, id)?))
+        }
         Op::List(e) => find::list(store, e, params),
         Op::FindCustomFields => Ok(by_entity_type(store, Entity::CustomFields, |s, r| {
             s.render(r)
@@ -253,11 +278,35 @@ pub fn create(store: &mut Store, e: Entity, input: &Value) -> Result<Record, Rpc
     // Nulls mean "not given" on a create, custom-field values included.
     let mut fields = strict::merge(&Map::new(), strict::entity_input(store, e, input, true)?);
     strict::complete(store, e, &mut fields)?;
+    stamp_closed(e, &Map::new(), &mut fields);
     ensure_tags(store, e, &mut fields);
     let changed: Vec<String> = fields.keys().cloned().collect();
     let id = store.insert(e, fields).id;
     links::mirror(store, e, id, &changed);
     Ok(store.get(e, id)?.clone())
+}
+
+/// A lead closed (status 10 won, 11 lost, 12 cancelled) is stamped `closedTime` with the time it
+/// was closed, whatever date the data says (nutshell-api.md, second pass: Nutshell's reports group
+/// won and lost leads by it); reopened, it loses the stamp. Nothing else sets it.
+fn stamp_closed(e: Entity, before: &Map<String, Value>, fields: &mut Map<String, Value>) {
+    if e != Entity::Leads {
+        return;
+    }
+    let closed = |f: &Map<String, Value>| {
+        f.get("status")
+            .and_then(Value::as_i64)
+            .is_some_and(|s| s >= 10)
+    };
+    match (closed(before), closed(fields)) {
+        (false, true) => {
+            fields.insert("closedTime".into(), json!(super::store::now()));
+        }
+        (_, false) => {
+            fields.remove("closedTime");
+        }
+        (true, true) => {}
+    }
 }
 
 fn id_param(m: &Method, params: &Map<String, Value>, e: Entity) -> Result<u64, RpcError> {
@@ -296,50 +345,6 @@ fn ensure_tags(store: &mut Store, e: Entity, fields: &mut Map<String, Value>) {
         }
     }
     fields.insert("tags".into(), json!(names));
-}
-
-fn find_tag<'a>(store: &'a Store, e: Entity, name: &str) -> Option<&'a Record> {
-    store.all(Entity::Tags).find(|t| {
-        t.str_field("forEntityType") == Some(e.entity_type())
-            && t.str_field("name")
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
-    })
-}
-
-fn tag_fields(name: &str, e: Entity) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("name".into(), json!(name));
-    m.insert("forEntityType".into(), json!(e.entity_type()));
-    m
-}
-
-/// `Accounts`/`accounts` → the entity custom fields and tags may belong to.
-pub fn custom_field_entity(s: &str) -> Option<Entity> {
-    [Entity::Accounts, Entity::Contacts, Entity::Leads]
-        .into_iter()
-        .find(|e| e.entity_type().eq_ignore_ascii_case(s))
-}
-
-/// The field of that exact name: values are written and queried by the name as created.
-pub fn custom_field_named<'a>(store: &'a Store, e: Entity, name: &str) -> Option<&'a Record> {
-    store.all(Entity::CustomFields).find(|f| {
-        f.str_field("forEntityType") == Some(e.entity_type()) && f.str_field("name") == Some(name)
-    })
-}
-
-/// A field whose name differs only in case: a second one cannot be created.
-pub fn find_custom_field<'a>(store: &'a Store, e: Entity, name: &str) -> Option<&'a Record> {
-    store.all(Entity::CustomFields).find(|f| {
-        f.str_field("forEntityType") == Some(e.entity_type())
-            && f.str_field("name")
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
-    })
-}
-
-pub fn insert_custom_field(store: &mut Store, e: Entity, name: &str, kind: &str) -> Record {
-    let mut m = tag_fields(name, e);
-    m.insert("type".into(), json!(kind));
-    store.insert(Entity::CustomFields, m).clone()
 }
 
 fn by_entity_type(store: &Store, kind: Entity, item: impl Fn(&Store, &Record) -> Value) -> Value {

@@ -12,11 +12,14 @@ mod errors;
 mod faults;
 mod find;
 mod links;
+mod mentions;
 mod methods;
 mod persist;
 mod rest;
 mod rpc;
+mod schema;
 mod server;
+mod shared;
 mod smd;
 mod store;
 mod strict;
@@ -43,7 +46,7 @@ pub use smd::ENDPOINT_PATH;
 pub use store::{Entity, REV_IGNORE};
 
 use persist::StateFile;
-use server::Shared;
+use shared::Shared;
 use store::Store;
 
 /// The address `crm-migrate sandbox` listens on unless told otherwise.

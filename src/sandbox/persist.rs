@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use super::server::Shared;
+use super::shared::Shared;
 use super::store::Store;
 
 /// The longest a change waits before it is on disk (unless the process is killed outright).

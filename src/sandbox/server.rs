@@ -2,13 +2,12 @@
 //! custom-field endpoint, saving state after each change, and a connection loop that can hang up
 //! on a request after its create committed.
 
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Extension, Path as UrlPath, State};
+use axum::extract::{Extension, Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -22,29 +21,12 @@ use tokio::sync::{Notify, oneshot};
 use tokio::task::JoinSet;
 
 use super::data::Credentials;
-use super::errors::{NON_JSON_BODY, RpcError, UNAUTHORIZED_BODY};
-use super::faults::{Faults, Gate};
-use super::persist::StateFile;
+use super::errors::{NON_JSON_BODY, RestError, RpcError, UNAUTHORIZED_BODY};
+use super::faults::Gate;
+use super::shared::{Shared, changed, writable};
 use super::smd::{self, ENDPOINT_PATH};
-use super::store::{Entity, Store};
+use super::store::Entity;
 use super::{methods, rest, rpc, values};
-
-/// What every request handler shares.
-pub struct Shared {
-    pub store: Mutex<Store>,
-    pub faults: Faults,
-    pub credentials: Credentials,
-    pub state: Option<Arc<StateFile>>,
-    pub creates_committed: AtomicU64,
-    /// Where the sandbox listens (what discovery answers).
-    pub addr: SocketAddr,
-}
-
-impl Shared {
-    pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
 
 /// Where `api.nutshell.com` answers endpoint discovery, and the method it serves there.
 pub const DISCOVERY_PATH: &str = "/v1/json";
@@ -59,6 +41,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route(ENDPOINT_PATH, get(describe).post(json_rpc))
         .route(DISCOVERY_PATH, post(discover))
         .route("/rest/{entity}/customfield", post(rest_custom_field))
+        .route("/rest/{entity}", get(rest_filter))
+        .route("/rest/{entity}/list/fields", get(rest_list_fields))
+        .route("/rest/{entity}/{item}", get(rest_item))
         .with_state(shared)
 }
 
@@ -271,21 +256,60 @@ fn api_for_username(shared: &Shared, call: &rpc::Call) -> Result<Value, RpcError
     Ok(json!({"api": shared.addr.to_string()}))
 }
 
-/// Before a call that may change something: refuse it, having done nothing, if the last save
-/// failed. An error after the change would be a 500 for a committed write, and a client that
-/// retries it would make a duplicate.
-pub fn writable(shared: &Shared) -> Result<(), RpcError> {
-    match &shared.state {
-        Some(state) => state.writable().map_err(|e| RpcError::state_not_saved(&e)),
-        None => Ok(()),
+/// A REST read: the knobs and auth first, then `read`; errors as REST's `{error:{status,message}}`.
+async fn rest_read(
+    shared: &Shared,
+    headers: &HeaderMap,
+    read: impl FnOnce(&Shared) -> Result<Value, RestError>,
+) -> Response {
+    if let Err(refusal) = gate(shared, headers).await {
+        return refuse(refusal, &Value::Null);
+    }
+    match read(shared) {
+        Ok(v) => axum::Json(v).into_response(),
+        Err(e) => rest_error(&e),
     }
 }
 
-/// After a call that changed something: have the state file saved.
-pub fn changed(shared: &Shared) {
-    if let Some(state) = &shared.state {
-        state.changed();
-    }
+fn rest_error(e: &RestError) -> Response {
+    let status = e.http_status();
+    let body = json!({"error": {"status": status.as_u16(), "message": e.to_string()}});
+    (status, axum::Json(body)).into_response()
+}
+
+async fn rest_filter(
+    State(shared): State<Arc<Shared>>,
+    UrlPath(entity): UrlPath<String>,
+    Query(query): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Response {
+    rest_read(&shared, &headers, |s| rest::filter(s, &entity, &query)).await
+}
+
+async fn rest_list_fields(
+    State(shared): State<Arc<Shared>>,
+    UrlPath(entity): UrlPath<String>,
+    headers: HeaderMap,
+) -> Response {
+    rest_read(&shared, &headers, |s| rest::list_fields(s, &entity)).await
+}
+
+/// `GET /rest/users/{id}`; other collections have no item reads in the sandbox.
+async fn rest_item(
+    State(shared): State<Arc<Shared>>,
+    UrlPath((entity, item)): UrlPath<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    rest_read(&shared, &headers, |s| {
+        if entity == "users" {
+            rest::user(s, &item)
+        } else {
+            Err(RestError::NotFound(format!(
+                "GET /rest/{entity}/{item} is not served"
+            )))
+        }
+    })
+    .await
 }
 
 async fn rest_custom_field(
@@ -307,10 +331,6 @@ async fn rest_custom_field(
             }
             (StatusCode::CREATED, axum::Json(field)).into_response()
         }
-        Err(e) => {
-            let status = e.http_status();
-            let body = json!({"error": {"status": status.as_u16(), "message": e.to_string()}});
-            (status, axum::Json(body)).into_response()
-        }
+        Err(e) => rest_error(&e),
     }
 }

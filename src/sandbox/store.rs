@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
-use super::links;
 
 /// The kinds of thing the sandbox stores, named by Nutshell's `entityType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -84,6 +83,17 @@ impl Entity {
             Entity::Sources => "source",
             Entity::Tags => "tag",
             Entity::CustomFields => "customField",
+        }
+    }
+
+    /// The entity a link list under `key` points at (`accounts`, `primaryAccount`, `contacts`,
+    /// `leads`).
+    pub fn linked_by(key: &str) -> Option<Entity> {
+        match key {
+            "accounts" | "primaryAccount" => Some(Entity::Accounts),
+            "contacts" => Some(Entity::Contacts),
+            "leads" => Some(Entity::Leads),
+            _ => None,
         }
     }
 
@@ -298,7 +308,11 @@ impl Store {
             .count()
     }
 
-    /// The full response shape of a record.
+    /// The full response shape of a record, as live Nutshell sends it (the shapes the public
+    /// client `nutshell` 0.4.4's models in `entities.py` require): `stub: false`; users named by
+    /// `owner`, `assignee` and `creator` as the whole user; a pipeline's `default` as 1/0 (PHP);
+    /// a lead's `milestone` and `stageset` as references and its `status` always; an activity's
+    /// `activityType` as a reference, its leads as lead stubs, its flags always; a note's `date`.
     pub fn render(&self, r: &Record) -> Value {
         let mut out = r.fields.clone();
         self.drop_deleted_links(&mut out);
@@ -308,9 +322,33 @@ impl Store {
             Entity::ActivityTypes => {
                 out.insert("deletedTime".into(), Value::Null);
             }
+            Entity::Stagesets => {
+                let default = out.get("default").and_then(Value::as_bool) == Some(true);
+                out.insert("default".into(), json!(u8::from(default)));
+            }
+            Entity::Users => {
+                // Served by REST (`GET /rest/users/{id}`), not in JSON-RPC answers.
+                out.remove("permissions");
+            }
+            Entity::Notes => {
+                // Notes take no date: Nutshell dates them when they are made.
+                out.insert("date".into(), json!(r.created));
+            }
             _ => {}
         }
+        for key in ["owner", "assignee", "creator"] {
+            let user = out
+                .get(key)
+                .filter(|v| v.get("entityType").and_then(Value::as_str) == Some("Users"))
+                .and_then(|v| v.get("id"))
+                .and_then(Value::as_u64)
+                .and_then(|id| self.live(Entity::Users, id));
+            if let Some(user) = user {
+                out.insert(key.into(), self.render(user));
+            }
+        }
         self.stamp(r, &mut out);
+        out.insert("stub".into(), json!(false));
         Value::Object(out)
     }
 
@@ -328,7 +366,7 @@ impl Store {
         };
         for key in ["accounts", "contacts", "leads", "participants"] {
             if let Some(Value::Array(list)) = out.get_mut(key) {
-                list.retain(|x| live(x, links::target(key)));
+                list.retain(|x| live(x, Entity::linked_by(key)));
             }
         }
         if out
@@ -339,22 +377,35 @@ impl Store {
         }
     }
 
-    /// The short shape find* (with `stubResponses`) and search* return.
+    /// The short shape find* (with `stubResponses`) and search* return, with `stub: true`. A lead
+    /// stub carries its `status` and `description`, and an activity stub everything the public
+    /// client's `Activity` model requires (times, flags, status), as live Nutshell's do.
     pub fn render_stub(&self, r: &Record) -> Value {
+        if r.entity == Entity::Activities {
+            let mut full = self.render(r);
+            full["stub"] = json!(true);
+            return full;
+        }
         let mut out = Map::new();
         let name = r.fields.get("name").cloned();
         out.insert(
             "name".into(),
             name.unwrap_or_else(|| Value::String(r.display_name())),
         );
-        for key in ["number", "status", "description"] {
-            if r.entity == Entity::Leads
-                && let Some(v) = r.fields.get(key)
-            {
-                out.insert(key.into(), v.clone());
+        if r.entity == Entity::Leads {
+            for (key, absent) in [
+                ("number", Value::Null),
+                ("status", json!(0)),
+                ("description", json!("")),
+            ] {
+                let v = r.fields.get(key).cloned().unwrap_or(absent);
+                if !v.is_null() {
+                    out.insert(key.into(), v);
+                }
             }
         }
         self.stamp(r, &mut out);
+        out.insert("stub".into(), json!(true));
         Value::Object(out)
     }
 
@@ -370,14 +421,15 @@ impl Store {
     fn reference(&self, entity: Entity, id: Option<u64>) -> Option<Value> {
         let r = self.records.get(&id?)?;
         (r.entity == entity).then(|| {
-            json!({"id": r.id, "entityType": entity.entity_type(), "rev": r.rev_string(),
-                   "name": r.display_name()})
+            json!({"stub": true, "id": r.id, "entityType": entity.entity_type(),
+                   "rev": r.rev_string(), "name": r.display_name()})
         })
     }
 
     fn render_lead(&self, r: &Record, out: &mut Map<String, Value>) {
         out.insert("name".into(), json!(r.lead_name()));
         out.entry("status").or_insert(json!(0));
+        out.entry("description").or_insert(json!(""));
         let milestone = out.remove("milestoneId").and_then(|v| v.as_u64());
         let stageset = out.remove("stagesetId").and_then(|v| v.as_u64());
         if let Some(m) = self.reference(Entity::Milestones, milestone) {
@@ -389,6 +441,21 @@ impl Store {
     }
 
     fn render_activity(&self, out: &mut Map<String, Value>) {
+        for key in ["isAllDay", "isFlagged"] {
+            out.entry(key).or_insert(json!(false));
+        }
+        out.entry("name").or_insert(json!(""));
+        if let Some(Value::Array(leads)) = out.get_mut("leads") {
+            for link in leads.iter_mut() {
+                let lead = link
+                    .get("id")
+                    .and_then(Value::as_u64)
+                    .and_then(|id| self.live(Entity::Leads, id));
+                if let Some(lead) = lead {
+                    *link = self.render_stub(lead);
+                }
+            }
+        }
         let type_id = out.remove("activityTypeId").and_then(|v| v.as_u64());
         if let Some(t) = self.reference(Entity::ActivityTypes, type_id) {
             out.insert("activityType".into(), t);

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
-use super::methods::custom_field_named;
+use super::schema::custom_field_named;
 use super::store::{Entity, Store};
 use super::values::{
     addresses, custom_value, emails, list, money, non_empty, object, only_keys, person_name,

@@ -6,8 +6,8 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::{
-    DatedValue, Money, Rejected, When, normalize_email, parse_bool, parse_date, parse_money,
-    parse_number, parse_when, to_e164,
+    DatedValue, Money, NumberFormat, Rejected, When, money_caveat, normalize_email, parse_bool,
+    parse_date, parse_money_in, parse_number_in, parse_when, to_e164,
 };
 use crate::config::{Config, DateOrder};
 use crate::mapping::catalogue::ValueKind;
@@ -47,6 +47,16 @@ pub enum Converted {
     Bool(bool),
 }
 
+/// What one column decided over the export's declared formats (`mapping.toml`'s per-column
+/// `number_format` and `date_order`): the load reads every value of the column this way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ColumnFormat {
+    /// The column's number format; `None` reads each value by its own separators.
+    pub number: Option<NumberFormat>,
+    /// The column's date order, over `[source] date_order`.
+    pub date_order: Option<DateOrder>,
+}
+
 /// Convert `raw` for a field of `kind`. A caveat says what the conversion had to choose (a
 /// local time that happened twice), for the record's report line.
 pub fn convert(
@@ -54,7 +64,19 @@ pub fn convert(
     raw: &str,
     format: &SourceFormat,
 ) -> Result<(Converted, Option<String>), Rejected> {
+    convert_in(kind, raw, format, &ColumnFormat::default())
+}
+
+/// [`convert`] with a column's own formats: numbers and money read in `column.number`, dates in
+/// `column.date_order` when set. Accounting brackets on money give a caveat.
+pub fn convert_in(
+    kind: ValueKind,
+    raw: &str,
+    format: &SourceFormat,
+    column: &ColumnFormat,
+) -> Result<(Converted, Option<String>), Rejected> {
     let plain = |c: Converted| Ok((c, None));
+    let order = column.date_order.unwrap_or(format.order);
     match kind {
         ValueKind::Text | ValueKind::LongText | ValueKind::Choice => {
             let text = raw.trim();
@@ -75,15 +97,25 @@ pub fn convert(
         }
         ValueKind::Email => plain(Converted::Text(normalize_email(raw)?)),
         ValueKind::Phone => plain(Converted::Text(to_e164(raw, &format.country)?)),
-        ValueKind::Number | ValueKind::Percent => plain(Converted::Number(parse_number(raw)?)),
-        ValueKind::Money => plain(Converted::Money(parse_money(raw, &format.currency)?)),
+        ValueKind::Number | ValueKind::Percent => plain(Converted::Number(parse_number_in(
+            raw,
+            column.number.as_ref(),
+        )?)),
+        ValueKind::Money => Ok((
+            Converted::Money(parse_money_in(
+                raw,
+                &format.currency,
+                column.number.as_ref(),
+            )?),
+            money_caveat(raw),
+        )),
         ValueKind::Boolean => plain(Converted::Bool(parse_bool(raw)?)),
         ValueKind::Date => {
-            let date = parse_date(raw, format.order)?;
+            let date = parse_date(raw, order)?;
             plain(Converted::When(When::Date(date).to_nutshell()))
         }
         ValueKind::DateTime => {
-            let DatedValue { when, caveat } = parse_when(raw, format.order, format.zone)?;
+            let DatedValue { when, caveat } = parse_when(raw, order, format.zone)?;
             Ok((Converted::When(when.to_nutshell()), caveat))
         }
     }

@@ -13,17 +13,19 @@ pub mod enumeration;
 pub mod money;
 pub mod name;
 pub mod number;
+pub mod number_format;
 pub mod phone;
 pub mod tags;
 
 pub use boolean::parse_bool;
-pub use convert::{Converted, SourceFormat, convert};
+pub use convert::{ColumnFormat, Converted, SourceFormat, convert, convert_in};
 pub use date::{DatedValue, When, parse_date, parse_when};
 pub use email::normalize_email;
 pub use enumeration::match_enum;
-pub use money::{Money, parse_money};
+pub use money::{Money, money_caveat, parse_money, parse_money_in};
 pub use name::{NameAndEmail, PersonName, split_full_name, split_name_email};
-pub use number::parse_number;
+pub use number::{parse_number, parse_number_in};
+pub use number_format::{FormatDecision, FormatTally, NumberFormat};
 pub use phone::to_e164;
 pub use tags::split_tags;
 

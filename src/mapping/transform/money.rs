@@ -3,6 +3,7 @@
 //! the export's default currency.
 
 use super::number::parse_decimal;
+use super::number_format::NumberFormat;
 use super::{Rejected, non_blank};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -13,8 +14,11 @@ pub struct Money {
     pub currency: String,
 }
 
-/// Symbols and spellings, longest first so `Rs.` wins over `Rs` and `US$` over `$`.
-const MARKS: [(&str, &str); 8] = [
+/// Symbols and words, longest first so `Rs.` wins over `Rs` and `US$` over `$`. Matched in any
+/// case. Source: common usage on Indian, US and European invoices.
+const MARKS: [(&str, &str); 11] = [
+    ("Rupees", "INR"),
+    ("Rupee", "INR"),
     ("US$", "USD"),
     ("Rs.", "INR"),
     ("Rs", "INR"),
@@ -23,48 +27,225 @@ const MARKS: [(&str, &str); 8] = [
     ("€", "EUR"),
     ("£", "GBP"),
     ("¥", "JPY"),
+    ("/-", ""),
 ];
 
-/// Read a money cell. `default_currency` (an ISO code such as `INR`) applies when the cell names
-/// none. European grouping (`1.250,00`) is read when the separators decide it, or, for a lone
-/// `1.250`, when the currency is EUR.
-pub fn parse_money(raw: &str, default_currency: &str) -> Result<Money, Rejected> {
-    let text = non_blank(raw)?;
-    let (negative, text) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest.trim_start()),
-        None => (false, text),
-    };
-    let (prefix, rest) = take_currency(text, true);
-    let (suffix, number) = take_currency(rest, false);
-    let currency = match (prefix, suffix) {
-        (Some(a), Some(b)) if a != b => {
-            return Err(Rejected::new(
-                raw,
-                format!("names two currencies, {a} and {b}"),
-            ));
+/// Active ISO 4217 alphabetic codes (ISO 4217 list one, 2024). A three-letter prefix outside
+/// this list (`REF-8104`) is not a currency, so the cell is not money.
+const ISO_4217: &[&str] = &[
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD",
+    "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD",
+    "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ",
+    "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD",
+    "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR",
+    "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR",
+    "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN",
+    "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR",
+    "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB",
+    "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS",
+    "VES", "VND", "VUV", "WST", "XAF", "XCD", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWL",
+];
+
+/// Is `code` an active ISO 4217 code (upper case)?
+pub fn is_iso_4217(code: &str) -> bool {
+    ISO_4217.binary_search(&code).is_ok()
+}
+
+/// Indian scale words after the amount, with the power of ten they stand for: `1.5 Lakh` =
+/// 150000, `2 Cr` = 20000000. Longest first.
+const SCALES: [(&str, u32); 10] = [
+    ("Crores", 7),
+    ("Crore", 7),
+    ("Lakhs", 5),
+    ("Lakh", 5),
+    ("Lacs", 5),
+    ("Lac", 5),
+    ("Cr.", 7),
+    ("Cr", 7),
+    ("L", 5),
+    ("K", 3),
+];
+
+/// A money cell taken apart, before its number is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoneyText<'a> {
+    /// ISO 4217 code the cell names, if any.
+    pub currency: Option<String>,
+    /// The number text, with sign, grouping and decimal mark as written (`1,00,000`, `-500`).
+    pub number: &'a str,
+    /// Power of ten of a scale word (`Lakh` 5, `Crore` 7), 0 without one.
+    pub scale: u32,
+    /// Written in accounting brackets, `(25,000)`: a negative amount.
+    pub bracketed: bool,
+    /// A minus sign before the currency mark (`-₹ 500`).
+    pub negative: bool,
+}
+
+/// Takes a money cell apart: currency symbol, word or ISO code before or after, a trailing `/-`,
+/// an Indian scale word, accounting brackets. Errors say why the cell is not money (two
+/// currencies, a three-letter prefix that is no ISO 4217 code).
+pub fn money_text(raw: &str) -> Result<MoneyText<'_>, String> {
+    let mut text = raw.trim();
+    let mut bracketed = false;
+    let negative = text.starts_with('-')
+        && !text[1..]
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit());
+    if negative {
+        text = text[1..].trim_start();
+    }
+    if let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        bracketed = true;
+        text = inner.trim();
+    }
+    let mut currency: Option<String> = None;
+    let mut scale = 0;
+    let mut note = |found: Option<&str>| -> Result<(), String> {
+        match (found.filter(|c| !c.is_empty()), &currency) {
+            (Some(c), Some(had)) if had != c => Err(format!("names two currencies, {had} and {c}")),
+            (Some(c), _) => {
+                currency = Some(c.to_string());
+                Ok(())
+            }
+            (None, _) => Ok(()),
         }
-        (Some(c), _) | (None, Some(c)) => c,
-        (None, None) => default_currency.to_string(),
     };
-    if !is_iso_code(&currency) {
+    // Up to two marks at each end: `Rs. 75,000 /-`, `₹ 10 L`, `1,25,000 INR`.
+    for _ in 0..2 {
+        let (found, rest) = take_currency(text, true)?;
+        note(found.as_deref())?;
+        text = rest;
+        let (found, rest) = take_currency(text, false)?;
+        note(found.as_deref())?;
+        text = rest;
+        if scale == 0 {
+            if let Some((rest, power)) = take_scale(text) {
+                scale = power;
+                text = rest;
+            }
+        }
+    }
+    if !bracketed {
+        if let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+            bracketed = true;
+            text = inner.trim();
+        }
+    }
+    Ok(MoneyText {
+        currency,
+        number: text,
+        scale,
+        bracketed,
+        negative,
+    })
+}
+
+/// A trailing scale word after a digit (`1.5 Lakh`, `2Cr`, `10 L`).
+fn take_scale(text: &str) -> Option<(&str, u32)> {
+    SCALES.iter().find_map(|(word, power)| {
+        let rest = strip_suffix_ci(text, word)?;
+        rest.ends_with(|c: char| c.is_ascii_digit() || c == ' ')
+            .then(|| (rest.trim_end(), *power))
+            .filter(|(r, _)| r.ends_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
+/// Read a money cell. `default_currency` (an ISO code such as `INR`) applies when the cell names
+/// none. Each value's separators decide its reading (a lone `1.250` is 1250 only in EUR); for a
+/// whole column, use [`parse_money_in`] with the column's decided [`NumberFormat`].
+pub fn parse_money(raw: &str, default_currency: &str) -> Result<Money, Rejected> {
+    parse_money_in(raw, default_currency, None)
+}
+
+/// [`parse_money`] with the number read in the column's decided format, never another way: a
+/// value the format cannot read is rejected with the format named. Scale words are applied
+/// exactly (`1.5 Lakh` → `150000`); `(25,000)` is `-25000` (see [`money_caveat`]).
+pub fn parse_money_in(
+    raw: &str,
+    default_currency: &str,
+    format: Option<&NumberFormat>,
+) -> Result<Money, Rejected> {
+    let text = non_blank(raw)?;
+    let parts = money_text(text).map_err(|r| Rejected::new(raw, r))?;
+    let currency = parts
+        .currency
+        .clone()
+        .unwrap_or_else(|| default_currency.to_string());
+    if !is_iso_4217(&currency) {
         return Err(Rejected::new(
             raw,
             format!("{currency:?} is not an ISO 4217 currency code; set source.currency like INR"),
         ));
     }
-    let european = currency == "EUR";
-    let amount = parse_decimal(number, european).map_err(|r| Rejected::new(raw, r))?;
-    let amount = match (negative, amount.strip_prefix('-')) {
-        (false, _) => amount,
-        (true, Some(_)) => return Err(Rejected::new(raw, "has two minus signs")),
-        (true, None) if amount.bytes().all(|b| matches!(b, b'0' | b'.')) => amount,
-        (true, None) => format!("-{amount}"),
+    let (negative, number) = match parts.number.strip_prefix('-') {
+        Some(_) if parts.negative => return Err(Rejected::new(raw, "has two minus signs")),
+        Some(rest) => (true, rest.trim_start()),
+        None => (parts.negative, parts.number),
+    };
+    let amount = match format {
+        Some(f) => f.read(number),
+        None => parse_decimal(number, currency == "EUR"),
+    }
+    .map_err(|r| Rejected::new(raw, r))?;
+    if amount.starts_with('-') && (negative || parts.bracketed) {
+        return Err(Rejected::new(raw, "has two minus signs"));
+    }
+    let amount = shift(&amount, parts.scale);
+    let amount = if (negative || parts.bracketed) && !is_zero(&amount) {
+        format!("-{amount}")
+    } else {
+        amount
     };
     Ok(Money { amount, currency })
 }
 
-/// Strip a currency mark or 3-letter code from the start (or end) of the text.
-fn take_currency(text: &str, at_start: bool) -> (Option<String>, &str) {
+/// What reading a money cell had to assume, for the record's report line: accounting brackets
+/// read as a negative amount.
+pub fn money_caveat(raw: &str) -> Option<String> {
+    money_text(raw).ok().filter(|p| p.bracketed).map(|_| {
+        format!(
+            "{:?} is in accounting brackets: read as a negative amount",
+            raw.trim()
+        )
+    })
+}
+
+fn is_zero(amount: &str) -> bool {
+    amount.bytes().all(|b| matches!(b, b'0' | b'.' | b'-'))
+}
+
+/// Multiplies a canonical decimal string by 10^power, exactly (moves the decimal point).
+fn shift(amount: &str, power: u32) -> String {
+    if power == 0 {
+        return amount.to_string();
+    }
+    let (sign, body) = match amount.strip_prefix('-') {
+        Some(b) => ("-", b),
+        None => ("", amount),
+    };
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let p = power as usize;
+    let mut frac = frac.to_string();
+    while frac.len() < p {
+        frac.push('0');
+    }
+    let (moved, rest) = frac.split_at(p);
+    let int = format!("{int}{moved}");
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let rest = rest.trim_end_matches('0');
+    if rest.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{rest}")
+    }
+}
+
+/// A currency mark at the start or end of `text`: (the ISO code, or `""` for `/-`, and the rest).
+/// A three-letter code counts only when it is an ISO 4217 code followed (or preceded) by a space,
+/// digit or sign; any other three letters touching the number make the cell not money.
+fn take_currency(text: &str, at_start: bool) -> Result<(Option<String>, &str), String> {
     for (mark, code) in MARKS {
         let stripped = if at_start {
             strip_prefix_ci(text, mark)
@@ -72,24 +253,39 @@ fn take_currency(text: &str, at_start: bool) -> (Option<String>, &str) {
             strip_suffix_ci(text, mark)
         };
         if let Some(rest) = stripped {
-            return (Some(code.to_string()), rest.trim());
+            return Ok((Some(code.to_string()), rest.trim()));
         }
     }
-    let candidate = if at_start {
-        text.get(..3).filter(|_| text.len() >= 3)
-    } else {
-        text.len().checked_sub(3).and_then(|i| text.get(i..))
-    };
-    match candidate {
-        Some(code) if code.bytes().all(|b| b.is_ascii_alphabetic()) => {
-            let rest = if at_start {
-                &text[3..]
-            } else {
-                &text[..text.len() - 3]
-            };
-            (Some(code.to_ascii_uppercase()), rest.trim())
+    let letters = |s: &str| s.bytes().all(|b| b.is_ascii_alphabetic());
+    let (code, rest) = if at_start {
+        match (text.get(..3), text.get(3..)) {
+            (Some(c), Some(r))
+                if letters(c) && !r.starts_with(|c: char| c.is_ascii_alphabetic()) =>
+            {
+                (c, r)
+            }
+            _ => return Ok((None, text)),
         }
-        _ => (None, text.trim()),
+    } else {
+        let at = text.len().saturating_sub(3);
+        match (text.get(at..), text.get(..at)) {
+            (Some(c), Some(r))
+                if text.len() > 3
+                    && letters(c)
+                    && !r.ends_with(|c: char| c.is_ascii_alphabetic()) =>
+            {
+                (c, r)
+            }
+            _ => return Ok((None, text)),
+        }
+    };
+    let upper = code.to_ascii_uppercase();
+    if is_iso_4217(&upper) {
+        Ok((Some(upper), rest.trim()))
+    } else {
+        Err(format!(
+            "{code:?} is not an ISO 4217 currency code or a known currency symbol, so this is not an amount"
+        ))
     }
 }
 
@@ -102,10 +298,6 @@ fn strip_suffix_ci<'a>(text: &'a str, mark: &str) -> Option<&'a str> {
     let at = text.len().checked_sub(mark.len())?;
     let tail = text.get(at..)?;
     tail.eq_ignore_ascii_case(mark).then(|| &text[..at])
-}
-
-fn is_iso_code(code: &str) -> bool {
-    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 #[cfg(test)]
@@ -171,11 +363,60 @@ mod tests {
             ("about 500", "INR", "not part of a number"),
             ("- -500", "INR", "two minus"),
             ("500", "rupees", "ISO 4217"),
+            ("REF-8104", "INR", "not an ISO 4217"),
+            ("ABC 100", "INR", "not an ISO 4217"),
         ];
         for (raw, default, why) in cases {
             let e = parse_money(raw, default).unwrap_err();
             assert_eq!(e.original, raw);
             assert!(e.reason.contains(why), "{raw}: {e}");
         }
+    }
+
+    #[test]
+    fn indian_notation() {
+        let cases = [
+            ("₹ 1,00,000/-", "100000"),
+            ("Rs.50,000/-", "50000"),
+            ("Rs 2,50,000.00", "250000.00"),
+            ("1.5 Lakh", "150000"),
+            ("2 Cr", "20000000"),
+            ("12,34,567.50", "1234567.50"),
+            ("(25,000)", "-25000"),
+            ("₹ 12,34,567", "1234567"),
+            ("Rs. 75,000 /-", "75000"),
+            ("₹ 10 L", "1000000"),
+            ("1.25 Crore", "12500000"),
+            ("0.075 Cr", "750000"),
+            ("Rupees 500", "500"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(
+                money(raw, "INR"),
+                (want.to_string(), "INR".to_string()),
+                "{raw}"
+            );
+        }
+        assert!(money_caveat("(25,000)").is_some_and(|c| c.contains("negative")));
+        assert_eq!(money_caveat("25,000"), None);
+    }
+
+    #[test]
+    fn a_decided_format_reads_every_value_the_same_way() {
+        let f = NumberFormat::from_name("comma_point").unwrap();
+        for (raw, want) in [
+            ("125.000", "125000"),
+            ("4.500", "4500"),
+            ("2.750.000", "2750000"),
+        ] {
+            assert_eq!(parse_money_in(raw, "INR", Some(&f)).unwrap().amount, want);
+        }
+        assert!(parse_money_in("12.5", "INR", Some(&f)).is_err());
+    }
+
+    #[test]
+    fn iso_list_is_sorted_for_binary_search() {
+        assert!(ISO_4217.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_iso_4217("INR") && !is_iso_4217("REF"));
     }
 }

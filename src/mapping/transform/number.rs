@@ -2,6 +2,7 @@
 //! `1.250,00`), an optional sign or accounting parentheses, an optional trailing `%`. Results are
 //! canonical decimal strings (`-125000.50`), never `f64`, so no amount loses a paisa to rounding.
 
+use super::number_format::NumberFormat;
 use super::{Rejected, non_blank};
 
 /// A number cell as a canonical decimal string. A trailing `%` is dropped (`60%` → `60`), as
@@ -15,6 +16,26 @@ pub fn parse_number(raw: &str) -> Result<String, Rejected> {
 /// Parse a decimal with grouping. A single separator followed by exactly three digits (`1,250`,
 /// `1.250`) could be grouping or a decimal mark: `european` says which convention to read it in
 /// (`true`: `.` groups and `,` is the decimal mark).
+/// [`parse_number`] read in a column's decided [`NumberFormat`], never another way.
+pub fn parse_number_in(raw: &str, format: Option<&NumberFormat>) -> Result<String, Rejected> {
+    let Some(format) = format else {
+        return parse_number(raw);
+    };
+    let text = non_blank(raw)?;
+    let text = text.strip_suffix('%').map_or(text, str::trim_end);
+    let (negative, text) = match text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        Some(inner) => (true, inner.trim()),
+        None => (false, text),
+    };
+    let n = format.read(text).map_err(|r| Rejected::new(raw, r))?;
+    Ok(match (negative, n.as_str()) {
+        (true, n) if !n.starts_with('-') && n.bytes().any(|b| matches!(b, b'1'..=b'9')) => {
+            format!("-{n}")
+        }
+        _ => n,
+    })
+}
+
 pub(crate) fn parse_decimal(text: &str, european: bool) -> Result<String, String> {
     let text = text.trim();
     let (negative, body) =

@@ -1,0 +1,14 @@
+//! The engine: plan, owners, load, verify, rollback. It never prints: it returns data or sends
+//! events that the CLI and the wizard both consume.
+//!
+//! - [`scan`]: one pass over the export for owners, tags and sources.
+//! - [`schema`]: the destination account ([`schema::Destination`]) and preparing it.
+//! - [`owners`]: owner reconciliation and owners.toml.
+//! - [`blockers`]: everything that stops a run, all at once.
+//! - [`ready`]: the steps above in one call, for `migrate` and the wizard.
+
+pub mod blockers;
+pub mod owners;
+pub mod ready;
+pub mod scan;
+pub mod schema;

@@ -1,0 +1,619 @@
+//! Owner reconciliation (design.md §1 step 4): every distinct RSoft owner on a record the map sends
+//! to an owner lookup, matched to a Nutshell user — by email (case-insensitive; a name-only owner
+//! through the email the export's users file gives that name), then by display name only when one
+//! user has it. What does not match, or matches two users, waits in the [`OwnerQueue`] and in
+//! `owners.toml` (design.md §4 format) for the operator; never a silent fallback to the API user.
+//! Matching is discovery's one matcher (`discovery::owners::match_owner`), so an owner matches the
+//! same way in the scope report and here.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::blockers::{Blocker, BlockerKind, Files};
+use super::scan::{OwnerCell, SAMPLE_IDS};
+use super::schema::DestinationUser;
+use crate::discovery::Report;
+use crate::discovery::owners::{OwnerMatch, User as RsoftUser, match_owner, parse_owner};
+use crate::rsoft::Module;
+
+/// Why owners.toml could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum OwnersFileError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path}: line {line}, column {column}: {message}. Fix: write one line per owner under [owners], as \"RSoft owner\" = \"nutshell.user@example.com\" (both quoted; leave \"\" to decide later)"
+    )]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("cannot write {path}: {source}. Check that the folder exists and is writable")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The owner key owners.toml uses: the owner's email (lower case) when the cell has one, else the
+/// name as written. `Ravi Kumar <RAVI@acme.in>` and `ravi@acme.in` are one owner.
+pub fn owner_key(raw: &str) -> String {
+    match parse_owner(raw) {
+        (_, Some(email)) => email.trim().to_lowercase(),
+        (Some(name), None) => name.split_whitespace().collect::<Vec<_>>().join(" "),
+        (None, None) => raw.trim().to_string(),
+    }
+}
+
+/// owners.toml as the operator left it: owner key → Nutshell user email (`""` = undecided).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OwnersFile {
+    pub entries: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Shape {
+    #[serde(default)]
+    owners: BTreeMap<String, String>,
+}
+
+impl OwnersFile {
+    /// Read `path`; a missing file is an empty one (nothing decided yet).
+    /// Errors: unreadable, or not the design.md §4 shape (with line and column).
+    pub fn load(path: &Path) -> Result<Self, OwnersFileError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(source) => {
+                return Err(OwnersFileError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        Self::parse(&text, path)
+    }
+
+    /// Parse owners.toml text; `path` only names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, OwnersFileError> {
+        let shape: Shape = toml::from_str(text).map_err(|e| {
+            let at = e.span().map_or(0, |s| s.start).min(text.len());
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            OwnersFileError::Parse {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        Ok(Self {
+            entries: shape
+                .owners
+                .into_iter()
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .collect(),
+        })
+    }
+
+    /// The operator's value for an owner key (keys compare case-insensitively), if not empty.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.to_lowercase() == key.to_lowercase())
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// How an owner was matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedBy {
+    /// The owner's email (or the email the export's users file gives its name) is the user's.
+    Email,
+    /// The owner's display name is this user's and no other user's.
+    DisplayName,
+    /// The operator named the user in owners.toml.
+    OwnersFile,
+}
+
+/// An owner resolved to a Nutshell user: what the journal records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OwnerDecision {
+    pub key: String,
+    /// The cells written this way in the export.
+    pub cells: Vec<String>,
+    pub user_id: i64,
+    pub user_name: String,
+    pub by: MatchedBy,
+    pub records: u64,
+    /// The Nutshell user is disabled: records can still be assigned, but say so.
+    pub user_disabled: bool,
+}
+
+/// Why an owner waits for the operator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "why", rename_all = "snake_case")]
+pub enum Unresolved {
+    /// No user has the owner's email or name.
+    NoMatch,
+    /// Several users fit equally: (id, name, first email) of each.
+    Ambiguous {
+        candidates: Vec<(i64, String, String)>,
+    },
+    /// owners.toml names a user that does not exist.
+    UnknownUser { value: String },
+}
+
+/// An owner the Owners screen shows and owners.toml lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueuedOwner {
+    pub key: String,
+    pub cells: Vec<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub records: u64,
+    pub modules: BTreeMap<Module, u64>,
+    /// A few RSoft IDs of its records.
+    pub samples: Vec<String>,
+    pub why: Unresolved,
+    /// The RSoft users file's status when it is not Active (`Inactive`): the person left.
+    pub rsoft_status: Option<String>,
+}
+
+/// The owners waiting for the operator, most records first.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct OwnerQueue {
+    pub owners: Vec<QueuedOwner>,
+}
+
+/// The outcome of matching every owner.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Owners {
+    pub decisions: Vec<OwnerDecision>,
+    pub queue: OwnerQueue,
+}
+
+impl Owners {
+    /// The Nutshell user id for an owner cell as written in the export.
+    pub fn user_for(&self, cell: &str) -> Option<i64> {
+        let key = owner_key(cell);
+        self.decisions
+            .iter()
+            .find(|d| d.key.to_lowercase() == key.to_lowercase())
+            .map(|d| d.user_id)
+    }
+
+    /// One blocker per queued owner, pointing at owners.toml.
+    pub fn blockers(&self, files: &Files) -> Vec<Blocker> {
+        self.queue
+            .owners
+            .iter()
+            .map(|o| {
+                let mut problem = match &o.why {
+                    Unresolved::NoMatch => "no Nutshell user has this email or name".to_string(),
+                    Unresolved::Ambiguous { candidates } => format!(
+                        "fits {} Nutshell users equally ({}); none is picked",
+                        candidates.len(),
+                        candidates
+                            .iter()
+                            .map(|(_, n, e)| format!("{n} <{e}>"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    Unresolved::UnknownUser { value } => {
+                        format!("owners.toml says {value:?}, which is no Nutshell user's email")
+                    }
+                };
+                let _ = write!(problem, "; owns {}", describe_records(o));
+                if let Some(status) = &o.rsoft_status {
+                    let _ = write!(problem, "; {status} in RSoft's users file");
+                }
+                Blocker {
+                    kind: match o.why {
+                        Unresolved::NoMatch => BlockerKind::UnmatchedOwner,
+                        Unresolved::Ambiguous { .. } => BlockerKind::AmbiguousOwner,
+                        Unresolved::UnknownUser { .. } => BlockerKind::UnknownOwnerUser,
+                    },
+                    item: format!("owner {:?}", o.key),
+                    problem,
+                    fix: format!(
+                        "set {:?} = \"<a Nutshell user's email>\" under [owners] (the admin may add the user first)",
+                        o.key
+                    ),
+                    file: files.owners.clone(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// `12 records (contacts 5, deals 7), e.g. CONT-2034, DEAL-4007`.
+fn describe_records(o: &QueuedOwner) -> String {
+    let per: Vec<String> = o
+        .modules
+        .iter()
+        .map(|(m, n)| format!("{} {n}", m.as_str()))
+        .collect();
+    let mut text = format!(
+        "{} record{} ({})",
+        o.records,
+        if o.records == 1 { "" } else { "s" },
+        per.join(", ")
+    );
+    if !o.samples.is_empty() {
+        let _ = write!(text, ", e.g. {}", o.samples.join(", "));
+    }
+    text
+}
+
+/// The users of the export's users file that discovery matched to an owner (each once).
+pub fn rsoft_users(report: &Report) -> Vec<RsoftUser> {
+    let mut users: Vec<RsoftUser> = Vec::new();
+    for u in report.owners.iter().filter_map(|o| o.user.as_ref()) {
+        if !users.iter().any(|k| k.id == u.id && k.email == u.email) {
+            users.push(u.clone());
+        }
+    }
+    users
+}
+
+/// One owner key's cells taken together.
+struct Group {
+    key: String,
+    cells: Vec<String>,
+    records: u64,
+    modules: BTreeMap<Module, u64>,
+    samples: Vec<String>,
+}
+
+fn groups(cells: &[OwnerCell]) -> Vec<Group> {
+    let mut out: Vec<Group> = Vec::new();
+    for c in cells {
+        let key = owner_key(&c.raw);
+        let at = match out
+            .iter()
+            .position(|g| g.key.to_lowercase() == key.to_lowercase())
+        {
+            Some(at) => at,
+            None => {
+                out.push(Group {
+                    key,
+                    cells: Vec::new(),
+                    records: 0,
+                    modules: BTreeMap::new(),
+                    samples: Vec::new(),
+                });
+                out.len() - 1
+            }
+        };
+        let g = &mut out[at];
+        g.cells.push(c.raw.clone());
+        g.records += c.records;
+        for (m, n) in &c.modules {
+            *g.modules.entry(*m).or_default() += n;
+        }
+        for s in &c.samples {
+            if g.samples.len() < SAMPLE_IDS {
+                g.samples.push(s.clone());
+            }
+        }
+    }
+    out.sort_by(|a, b| b.records.cmp(&a.records).then_with(|| a.key.cmp(&b.key)));
+    out
+}
+
+/// Match `raw` against Nutshell users (one candidate per user email, so a user with two emails
+/// is still one user).
+fn match_users<'a>(raw: &str, users: &'a [DestinationUser]) -> OwnerMatch<&'a DestinationUser> {
+    let none = String::new();
+    let entries: Vec<(&DestinationUser, &str)> = users
+        .iter()
+        .flat_map(|u| {
+            let emails: Vec<&str> = if u.emails.is_empty() {
+                vec![none.as_str()]
+            } else {
+                u.emails.iter().map(String::as_str).collect()
+            };
+            emails.into_iter().map(move |e| (u, e))
+        })
+        .collect();
+    match match_owner(raw, &entries, |(u, e)| (u.name.as_str(), *e)) {
+        OwnerMatch::Unique((u, _)) => OwnerMatch::Unique(*u),
+        OwnerMatch::Ambiguous(found) => {
+            let mut distinct: Vec<&DestinationUser> = Vec::new();
+            for (u, _) in found {
+                if !distinct.iter().any(|d| d.id == u.id) {
+                    distinct.push(u);
+                }
+            }
+            match distinct.len() {
+                1 => OwnerMatch::Unique(distinct[0]),
+                _ => OwnerMatch::Ambiguous(distinct),
+            }
+        }
+        OwnerMatch::None => OwnerMatch::None,
+    }
+}
+
+/// Resolve every owner of `cells` (from `scan::scan`): an owners.toml value first (the operator's
+/// word wins), then the owner's email, then the email the RSoft users file gives a name-only
+/// owner, then a display name only one user has. `rsoft_users` (see [`rsoft_users`]) also say
+/// whether an owner is inactive in RSoft.
+pub fn reconcile(
+    cells: &[OwnerCell],
+    users: &[DestinationUser],
+    file: &OwnersFile,
+    rsoft: &[RsoftUser],
+) -> Owners {
+    let mut out = Owners::default();
+    for g in groups(cells) {
+        let raw = g.cells.first().map(String::as_str).unwrap_or(&g.key);
+        let rsoft_user = match match_owner(raw, rsoft, |u| (u.name.as_str(), u.email.as_str())) {
+            OwnerMatch::Unique(u) => Some(u),
+            _ => None,
+        };
+        let decide = |u: &DestinationUser, by: MatchedBy| OwnerDecision {
+            key: g.key.clone(),
+            cells: g.cells.clone(),
+            user_id: u.id,
+            user_name: u.name.clone(),
+            by,
+            records: g.records,
+            user_disabled: !u.enabled,
+        };
+        let why = if let Some(value) = file.value(&g.key) {
+            match match_users(value, users) {
+                OwnerMatch::Unique(u) => {
+                    out.decisions.push(decide(u, MatchedBy::OwnersFile));
+                    continue;
+                }
+                _ => Unresolved::UnknownUser {
+                    value: value.to_string(),
+                },
+            }
+        } else {
+            let (name, email) = parse_owner(raw);
+            let by_email = email
+                .or_else(|| rsoft_user.map(|u| u.email.clone()))
+                .filter(|e| !e.trim().is_empty())
+                .map(|e| match_users(&e, users));
+            let found = match by_email {
+                Some(OwnerMatch::Unique(u)) => Some(Ok((u, MatchedBy::Email))),
+                Some(OwnerMatch::Ambiguous(us)) => Some(Err(us)),
+                _ => match name.map(|n| match_users(&n, users)) {
+                    Some(OwnerMatch::Unique(u)) => Some(Ok((u, MatchedBy::DisplayName))),
+                    Some(OwnerMatch::Ambiguous(us)) => Some(Err(us)),
+                    _ => None,
+                },
+            };
+            match found {
+                Some(Ok((u, by))) => {
+                    out.decisions.push(decide(u, by));
+                    continue;
+                }
+                Some(Err(us)) => Unresolved::Ambiguous {
+                    candidates: us
+                        .iter()
+                        .map(|u| {
+                            (
+                                u.id,
+                                u.name.clone(),
+                                u.emails.first().cloned().unwrap_or_default(),
+                            )
+                        })
+                        .collect(),
+                },
+                None => Unresolved::NoMatch,
+            }
+        };
+        let (name, email) = parse_owner(raw);
+        out.queue.owners.push(QueuedOwner {
+            key: g.key,
+            cells: g.cells,
+            name: name.or_else(|| rsoft_user.map(|u| u.name.clone())),
+            email: email.or_else(|| rsoft_user.map(|u| u.email.clone())),
+            records: g.records,
+            modules: g.modules,
+            samples: g.samples,
+            why,
+            rsoft_status: rsoft_user
+                .map(|u| u.status.trim())
+                .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("active"))
+                .map(str::to_string),
+        });
+    }
+    out
+}
+
+/// Write owners.toml (design.md §4): the operator's entries kept as they are, every queued owner
+/// added with an empty value (or its unknown value kept), each queued one with its record counts
+/// as a comment. Written to a temp file, then renamed, so a reader never sees half a file.
+/// Comments the operator wrote are not kept.
+pub fn write_owners_file(
+    path: &Path,
+    file: &OwnersFile,
+    owners: &Owners,
+) -> Result<(), OwnersFileError> {
+    let mut out = String::from(
+        "# RSoft owner (email, else name) = the Nutshell user's email. Fill in the empty ones,\n# then run `crm-migrate migrate` again. An owner left \"\" keeps the run blocked.\n[owners]\n",
+    );
+    let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
+    for o in &owners.queue.owners {
+        let mut comment = describe_records(o);
+        if let Some(status) = &o.rsoft_status {
+            let _ = write!(comment, "; {status} in RSoft");
+        }
+        match &o.why {
+            Unresolved::NoMatch => comment.push_str("; no Nutshell user matches"),
+            Unresolved::Ambiguous { candidates } => {
+                let emails: Vec<&str> = candidates.iter().map(|(_, _, e)| e.as_str()).collect();
+                let _ = write!(comment, "; fits several users: {}", emails.join(", "));
+            }
+            Unresolved::UnknownUser { .. } => {
+                comment.push_str("; this email is no Nutshell user's")
+            }
+        }
+        let value = match &o.why {
+            Unresolved::UnknownUser { value } => value.as_str(),
+            _ => "",
+        };
+        let _ = writeln!(out, "# {comment}\n{} = {}", quote(&o.key), quote(value));
+    }
+    let queued = |k: &str| {
+        owners
+            .queue
+            .owners
+            .iter()
+            .any(|o| o.key.to_lowercase() == k.to_lowercase())
+    };
+    for (key, value) in file.entries.iter().filter(|(k, _)| !queued(k)) {
+        let _ = writeln!(out, "{} = {}", quote(key), quote(value));
+    }
+    write_atomically(path, &out).map_err(|source| OwnersFileError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Write `text` to `path` through a temp file in the same folder and a rename.
+pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: i64, name: &str, emails: &[&str]) -> DestinationUser {
+        DestinationUser {
+            id,
+            name: name.into(),
+            emails: emails.iter().map(|e| e.to_string()).collect(),
+            enabled: true,
+        }
+    }
+
+    fn cell(raw: &str, records: u64) -> OwnerCell {
+        OwnerCell {
+            raw: raw.into(),
+            records,
+            modules: BTreeMap::from([(Module::Deals, records)]),
+            samples: vec!["DEAL-1".into()],
+        }
+    }
+
+    #[test]
+    fn emails_match_in_any_case_and_names_only_when_one_user_has_them() {
+        let users = [
+            user(1, "Priya Sharma", &["priya@acme.in"]),
+            user(2, "Priya  Sharma", &["p.sharma@acme.in"]),
+            // One person with two addresses is one user, not two.
+            user(3, "Ravi Kumar", &["ravi@acme.in", "RAVI.K@acme.in"]),
+        ];
+        let cells = [
+            cell("Priya Sharma", 4),
+            cell("PRIYA@ACME.IN", 2),
+            cell("Ravi Kumar", 3),
+            cell("Kumar, Ravi <ravi.k@acme.in>", 1),
+        ];
+        let owners = reconcile(&cells, &users, &OwnersFile::default(), &[]);
+        assert_eq!(owners.user_for("priya@acme.in"), Some(1));
+        assert_eq!(owners.user_for("Ravi Kumar"), Some(3));
+        assert_eq!(owners.user_for("ravi.k@acme.in"), Some(3));
+        let by: Vec<(&str, MatchedBy)> = owners
+            .decisions
+            .iter()
+            .map(|d| (d.key.as_str(), d.by))
+            .collect();
+        assert!(
+            by.contains(&("Ravi Kumar", MatchedBy::DisplayName)),
+            "{by:?}"
+        );
+        assert!(by.contains(&("priya@acme.in", MatchedBy::Email)), "{by:?}");
+        // Two users are called Priya Sharma: never picked.
+        assert!(owners.user_for("Priya Sharma").is_none());
+        let q = &owners.queue.owners;
+        assert_eq!(q.len(), 1, "{q:#?}");
+        let Unresolved::Ambiguous { candidates } = &q[0].why else {
+            panic!("{q:#?}")
+        };
+        let ids: Vec<i64> = candidates.iter().map(|c| c.0).collect();
+        assert_eq!(ids, [1, 2]);
+        let blockers = owners.blockers(&Files {
+            config: "c".into(),
+            mapping: "m".into(),
+            owners: "owners.toml".into(),
+            checklist: "k".into(),
+        });
+        assert_eq!(blockers[0].kind, BlockerKind::AmbiguousOwner);
+        assert!(
+            blockers[0].problem.contains("priya@acme.in")
+                && blockers[0].problem.contains("p.sharma@acme.in"),
+            "{}",
+            blockers[0]
+        );
+    }
+
+    #[test]
+    fn cells_of_one_owner_are_one_entry_and_the_file_wins() {
+        let users = [
+            user(1, "Ravi Kumar", &["ravi@acme.in"]),
+            user(2, "Anil", &["anil@acme.in"]),
+        ];
+        let cells = [
+            cell("Ravi Kumar <RAVI@acme.in>", 2),
+            cell("ravi@acme.in", 5),
+        ];
+        let file = OwnersFile::parse(
+            "[owners]\n\"RAVI@ACME.IN\" = \"anil@acme.in\"\n",
+            Path::new("o"),
+        )
+        .unwrap();
+        let owners = reconcile(&cells, &users, &file, &[]);
+        assert_eq!(owners.decisions.len(), 1, "{owners:#?}");
+        let d = &owners.decisions[0];
+        assert_eq!(
+            (d.key.as_str(), d.user_id, d.by, d.records),
+            ("ravi@acme.in", 2, MatchedBy::OwnersFile, 7)
+        );
+        assert_eq!(d.cells.len(), 2);
+    }
+
+    #[test]
+    fn written_files_read_back_and_keep_the_operators_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("owners.toml");
+        let users = [user(1, "Ravi Kumar", &["ravi@acme.in"])];
+        let cells = [cell("Asha \"AJ\" Rao", 2), cell("Old Owner", 1)];
+        let file = OwnersFile::parse("[owners]\n\"Gone\" = \"ravi@acme.in\"\n", &path).unwrap();
+        let owners = reconcile(&cells, &users, &file, &[]);
+        write_owners_file(&path, &file, &owners).unwrap();
+        let back = OwnersFile::load(&path).unwrap();
+        assert_eq!(back.entries.len(), 3, "{back:?}");
+        assert_eq!(back.entries["Asha \"AJ\" Rao"], "");
+        assert_eq!(back.entries["Gone"], "ravi@acme.in");
+    }
+}

@@ -1,0 +1,704 @@
+//! One pass over a row's column entries: every mapped cell converted by its target's transform
+//! (standard fields by their catalogue kind, custom fields by theirs, tags split, note lines kept,
+//! lookups and related-record cells kept for the module's builder), every rejection recorded with
+//! the original. The module builders ([`super::account`] …) assemble payloads from a [`Read`].
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, LocalResult, NaiveTime, SecondsFormat, TimeZone};
+use serde_json::{Map, Value, json};
+
+use super::text::{escape_mentions, when_for_people};
+use super::{
+    BuildSettings, Built, CellReason, Cells, Lookups, Plan, RecordRef, Resolution, company_key,
+};
+use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind, standard_field};
+use crate::mapping::model::{LookupKey, ModuleMap, RelatedPart, Target, ValueEntry};
+use crate::mapping::transform::{
+    Converted as Conversion, DatedValue, Rejected, When, convert, normalize_email, parse_date,
+    parse_money, parse_when, split_tags,
+};
+use crate::nutshell::EntityType;
+use crate::rsoft::Module;
+
+/// What every builder reads: the module, its map section, the export's formats, the lookups.
+pub struct Context<'a> {
+    pub module: Module,
+    pub map: &'a ModuleMap,
+    pub settings: &'a BuildSettings,
+    pub lookups: &'a dyn Lookups,
+}
+
+/// A source cell: its header and its text exactly as the export has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub header: String,
+    pub raw: String,
+}
+
+impl Cell {
+    pub fn text(&self) -> &str {
+        self.raw.trim()
+    }
+}
+
+/// A converted standard-field value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    /// Ready for the payload (a string, a number, a money object).
+    Json(Value),
+    /// A date or a moment; the builder decides how the field takes it ([`nutshell_time`]).
+    When(When),
+    /// A value-mapped cell (status, stage, type…), trimmed, for [`Context::mapped`].
+    Choice(String),
+}
+
+/// A cell mapped to a note line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteLine {
+    pub label: String,
+    pub cell: Cell,
+    /// The RSoft standard column it is (`Sent On`, `From`), whatever the export calls it.
+    pub canonical: Option<&'static str>,
+}
+
+/// A cell naming a related record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookupCell {
+    pub entity: Entity,
+    pub by: LookupKey,
+    pub cell: Cell,
+}
+
+/// A row read through its map: values by target, and what went wrong so far.
+#[derive(Debug, Default)]
+pub struct Read {
+    pub legacy_id: Option<Cell>,
+    /// Standard-field path (`Contacts.phone`) → values, in column order.
+    pub fields: BTreeMap<String, Vec<(Cell, Val)>>,
+    /// Custom-field name → value, as Nutshell takes it.
+    pub custom: Map<String, Value>,
+    pub tags: Vec<String>,
+    pub notes: Vec<NoteLine>,
+    pub lookups: Vec<LookupCell>,
+    pub related_module: Option<Cell>,
+    pub related_id: Option<Cell>,
+    pub caveats: Vec<String>,
+    pub problems: Vec<CellReason>,
+    pub holds: Vec<CellReason>,
+}
+
+/// Why a row stops: what [`super::Built`] says instead of a plan.
+#[derive(Debug)]
+pub enum Stop {
+    Hold(Vec<CellReason>),
+    Problems(Vec<CellReason>),
+}
+
+impl Stop {
+    pub fn problem(column: &str, value: &str, reason: impl Into<String>) -> Self {
+        Stop::Problems(vec![CellReason::new(column, value, reason)])
+    }
+
+    pub fn into_built(self) -> Built {
+        match self {
+            Stop::Hold(reasons) => Built::Hold { reasons },
+            Stop::Problems(problems) => Built::Problems { problems },
+        }
+    }
+}
+
+impl Read {
+    /// The first value of a standard field.
+    pub fn first(&self, path: &str) -> Option<&(Cell, Val)> {
+        self.fields.get(path).and_then(|v| v.first())
+    }
+
+    /// All values of a standard field, in column order.
+    pub fn all(&self, path: &str) -> &[(Cell, Val)] {
+        self.fields.get(path).map_or(&[], Vec::as_slice)
+    }
+
+    /// The first value of a field as payload JSON (`None` for absent or non-JSON values).
+    pub fn json(&self, path: &str) -> Option<&Value> {
+        match self.first(path) {
+            Some((_, Val::Json(v))) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The first value of a text field.
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.json(path).and_then(Value::as_str)
+    }
+
+    /// Every JSON value of a multi-value field (phones, emails, urls), deduplicated.
+    pub fn list(&self, path: &str) -> Vec<Value> {
+        let mut out: Vec<Value> = Vec::new();
+        for (_, val) in self.all(path) {
+            if let Val::Json(v) = val
+                && !out.contains(v)
+            {
+                out.push(v.clone());
+            }
+        }
+        out
+    }
+
+    /// A problem with a cell; the row will end in problems.
+    pub fn problem(&mut self, cell: &Cell, reason: impl Into<String>) {
+        self.problems
+            .push(CellReason::new(&cell.header, &cell.raw, reason));
+    }
+
+    /// A problem with the row as a whole (a required value no column gives).
+    pub fn row_problem(&mut self, reason: impl Into<String>) {
+        self.problems.push(CellReason::new("", "", reason));
+    }
+
+    /// A hold on the row as a whole (an orphan).
+    pub fn row_hold(&mut self, reason: impl Into<String>) {
+        self.holds.push(CellReason::new("", "", reason));
+    }
+
+    /// A hold on a cell; the row will end held unless it has problems.
+    pub fn hold(&mut self, cell: &Cell, reason: impl Into<String>) {
+        self.holds
+            .push(CellReason::new(&cell.header, &cell.raw, reason));
+    }
+
+    /// Take a lookup's answer: the id when found, else a hold saying what was looked up.
+    pub fn take<T>(&mut self, cell: &Cell, what: &str, found: Resolution<T>) -> Option<T> {
+        match found {
+            Resolution::Found(t) => Some(t),
+            Resolution::Held(reason) => {
+                self.hold(cell, format!("{what} is held: {reason}"));
+                None
+            }
+            Resolution::Missing => {
+                self.hold(
+                    cell,
+                    format!("no {what} has been loaded or found in Nutshell"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The lookup cells for `entity`, non-blank, in column order.
+    pub fn lookups_of(&self, entity: Entity) -> Vec<LookupCell> {
+        self.lookups
+            .iter()
+            .filter(|l| l.entity == entity && !l.cell.text().is_empty())
+            .cloned()
+            .collect()
+    }
+
+    /// The row's RSoft ID, trimmed; a row without one is a problem (the journal keys on it, and
+    /// every created record carries it).
+    pub fn rsoft_id(&mut self, module: Module) -> String {
+        match &self.legacy_id {
+            Some(cell) if !cell.text().is_empty() => cell.text().to_string(),
+            Some(cell) => {
+                let cell = cell.clone();
+                self.problem(&cell, format!("the {module} row has no RSoft ID"));
+                String::new()
+            }
+            None => {
+                self.problems.push(CellReason::new(
+                    "",
+                    "",
+                    format!(
+                        "no column of {module} is mapped to the RSoft ID field (target = \"legacy_id\") in mapping.toml"
+                    ),
+                ));
+                String::new()
+            }
+        }
+    }
+
+    /// The plan, or the hold or problems gathered on the way (problems first: a held row with bad
+    /// values would fail when released).
+    pub fn finish(mut self, plan: Plan) -> Result<Plan, Stop> {
+        // One cell read twice (an owner on a lead's person and on the lead) says it once.
+        for reasons in [&mut self.problems, &mut self.holds] {
+            let mut seen = std::collections::HashSet::new();
+            reasons.retain(|r| seen.insert(r.clone()));
+        }
+        if !self.problems.is_empty() {
+            Err(Stop::Problems(self.problems))
+        } else if !self.holds.is_empty() {
+            Err(Stop::Hold(self.holds))
+        } else {
+            let mut plan = plan;
+            plan.caveats.splice(0..0, self.caveats);
+            Ok(plan)
+        }
+    }
+}
+
+impl Context<'_> {
+    /// The value-map entry for `value` (trimmed, case-insensitive), or a problem naming the
+    /// section of mapping.toml to add it to.
+    pub fn mapped(
+        &self,
+        read: &mut Read,
+        kind: ValueMapKind,
+        cell: &Cell,
+        key: &str,
+    ) -> Option<ValueEntry> {
+        let entry = self
+            .map
+            .values
+            .get(&kind)
+            .and_then(|entries| {
+                entries
+                    .iter()
+                    .find(|e| e.from.trim().eq_ignore_ascii_case(key))
+            })
+            .filter(|e| !e.to.trim().is_empty())
+            .cloned();
+        if entry.is_none() {
+            read.problem(
+                cell,
+                format!(
+                    "{key:?} has no `to` in [values.{}.{}] of mapping.toml: add it there",
+                    self.module.as_str(),
+                    kind.name()
+                ),
+            );
+        }
+        entry
+    }
+
+    /// `{entityType: "Users", id}` for the owner cells of the row (the first non-blank one), or
+    /// `None` (a hold is recorded when the owner resolves to no user).
+    pub fn owner(&self, read: &mut Read) -> Option<Value> {
+        let cell = read
+            .lookups_of(Entity::Users)
+            .into_iter()
+            .next()
+            .map(|l| l.cell)?;
+        let found = self.lookups.user(cell.text());
+        let id = read.take(&cell, "Nutshell user for this owner (owners.toml)", found)?;
+        Some(user_ref(id))
+    }
+
+    /// The Account the row belongs to: by RSoft company id first, else by normalised name
+    /// (issue 9). Blank cells mean no account. An id that is held holds the row; an id that is
+    /// missing falls back to the name when there is one.
+    pub fn account(&self, read: &mut Read) -> Option<i64> {
+        let cells = read.lookups_of(Entity::Accounts);
+        let by_id = cells.iter().find(|l| l.by == LookupKey::RsoftId);
+        let by_name = cells.iter().find(|l| l.by == LookupKey::Name);
+        if let Some(l) = by_id {
+            match self
+                .lookups
+                .record(Module::Companies, l.cell.text(), EntityType::Accounts)
+            {
+                Resolution::Found(id) => return Some(id),
+                Resolution::Held(reason) => {
+                    read.hold(&l.cell, format!("its company is held: {reason}"));
+                    return None;
+                }
+                Resolution::Missing if by_name.is_none() => {
+                    read.hold(
+                        &l.cell,
+                        "no company with this RSoft ID has been loaded (is it in the export?)",
+                    );
+                    return None;
+                }
+                Resolution::Missing => {}
+            }
+        }
+        let l = by_name?;
+        let key = company_key(l.cell.text());
+        let found = self.lookups.account_by_name(&key);
+        let id = read.take(&l.cell, "account of this company name", found)?;
+        if let Some(by_id) = by_id {
+            read.caveats.push(format!(
+                "company {:?} was not loaded; linked to the account named {:?} instead",
+                by_id.cell.text(),
+                l.cell.text()
+            ));
+        }
+        Some(id)
+    }
+
+    /// The Contacts the row names by RSoft contact id or email, in column order (holds recorded
+    /// for those that resolve to nothing).
+    pub fn contacts(&self, read: &mut Read) -> Vec<i64> {
+        let mut ids = Vec::new();
+        for l in read.lookups_of(Entity::Contacts) {
+            let found = match l.by {
+                LookupKey::Email => match normalize_email(l.cell.text()) {
+                    Ok(email) => self.lookups.contact_by_email(&email.to_lowercase()),
+                    Err(e) => {
+                        read.problem(&l.cell, e.reason);
+                        continue;
+                    }
+                },
+                _ => self
+                    .lookups
+                    .record(Module::Contacts, l.cell.text(), EntityType::Contacts),
+            };
+            if let Some(id) = read.take(&l.cell, "contact", found)
+                && !ids.contains(&id)
+            {
+                ids.push(id);
+            }
+        }
+        ids
+    }
+
+    /// Note lines rendered `Label: value` (dates shown with zone and UTC), mentions escaped.
+    pub fn note_lines(&self, read: &Read, skip: &[&str]) -> Vec<String> {
+        let source = &self.settings.source;
+        read.notes
+            .iter()
+            .filter(|n| !n.cell.text().is_empty())
+            .filter(|n| n.canonical.is_none_or(|c| !skip.contains(&c)))
+            .map(|n| {
+                let value = when_for_people(n.cell.text(), source.order, source.zone);
+                escape_mentions(&format!("{}: {value}", n.label))
+            })
+            .collect()
+    }
+}
+
+/// `{entityType: "Users", id}`.
+pub fn user_ref(id: i64) -> Value {
+    json!({"entityType": EntityType::Users, "id": id})
+}
+
+/// `{entityType: "Contacts", id}`, as activity participants name contacts.
+pub fn contact_ref(id: i64) -> Value {
+    json!({"entityType": EntityType::Contacts, "id": id})
+}
+
+/// `{entityType, id}` for a record reference in a payload.
+pub fn record_ref(r: RecordRef) -> Value {
+    json!({"entityType": r.entity_type, "id": r.id})
+}
+
+/// A date or moment as a Nutshell timestamp: a moment in UTC (`…Z`); a calendar date as local
+/// midnight of that date in the export's zone, with its offset, so the day shown in that zone is
+/// the day written (`2025-09-26T00:00:00+05:30`), never shifted to the day before.
+pub fn nutshell_time(when: When, settings: &BuildSettings) -> Result<String, String> {
+    let moment = moment(when, settings)?;
+    Ok(match when {
+        When::Instant(_) => moment.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+        When::Date(_) => moment.to_rfc3339_opts(SecondsFormat::AutoSi, false),
+    })
+}
+
+/// An activity's `startTime` and `endTime` (and `isAllDay` for a calendar-date start) from two
+/// cells; an end before its start is a problem on the end cell, saying `backwards`.
+pub fn put_span(
+    ctx: &Context<'_>,
+    read: &mut Read,
+    body: &mut Map<String, Value>,
+    (start_cell, start): (&Cell, When),
+    (end_cell, end): (&Cell, When),
+    backwards: &str,
+) {
+    if let (Ok(s), Ok(e)) = (moment(start, ctx.settings), moment(end, ctx.settings))
+        && e < s
+    {
+        read.problem(end_cell, format!("{backwards} ({})", start_cell.text()));
+    }
+    for (key, when, cell) in [("startTime", start, start_cell), ("endTime", end, end_cell)] {
+        match nutshell_time(when, ctx.settings) {
+            Ok(t) => {
+                body.insert(key.into(), Value::from(t));
+            }
+            Err(reason) => read.problem(cell, reason),
+        }
+    }
+    if matches!(start, When::Date(_)) {
+        body.insert("isAllDay".into(), Value::from(true));
+    }
+}
+
+/// The moment a date or time stands for: a calendar date is its local midnight in the export's
+/// zone (the earlier one if midnight happened twice; a problem if it never happened).
+pub fn moment(when: When, settings: &BuildSettings) -> Result<DateTime<FixedOffset>, String> {
+    let zone = settings.source.zone;
+    match when {
+        When::Instant(t) => Ok(t.fixed_offset()),
+        When::Date(date) => match zone.from_local_datetime(&date.and_time(NaiveTime::MIN)) {
+            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(t.fixed_offset()),
+            LocalResult::None => Err(format!(
+                "midnight of {date} never happened in {zone} (clocks went forward); give the date a time"
+            )),
+        },
+    }
+}
+
+/// Read every mapped cell of `row`.
+pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
+    let mut read = Read::default();
+    let currency = currency_column(ctx, row);
+    for entry in &ctx.map.columns {
+        let Some(raw) = row.cell(&entry.header) else {
+            continue;
+        };
+        let cell = Cell {
+            header: entry.header.clone(),
+            raw: raw.to_string(),
+        };
+        if let Err(reason) = applies(ctx.module, &entry.target) {
+            if !cell.text().is_empty() {
+                read.problem(&cell, reason);
+            }
+            continue;
+        }
+        match &entry.target {
+            Target::LegacyId => read.legacy_id = Some(cell),
+            Target::Ignore | Target::Unmapped => {}
+            Target::Lookup { entity, by } => read.lookups.push(LookupCell {
+                entity: *entity,
+                by: *by,
+                cell,
+            }),
+            Target::Related { part } => match part {
+                RelatedPart::Module => read.related_module = Some(cell),
+                RelatedPart::Id => read.related_id = Some(cell),
+            },
+            _ if cell.text().is_empty() => {}
+            Target::Note { label } => read.notes.push(NoteLine {
+                label: label.clone(),
+                canonical: ctx.module.canonical_header(&cell.header),
+                cell,
+            }),
+            Target::Tags => match split_tags(&cell.raw) {
+                Ok(tags) => {
+                    for tag in tags {
+                        if !read.tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
+                            read.tags.push(tag);
+                        }
+                    }
+                }
+                Err(e) => read.problem(&cell, e.reason),
+            },
+            // Activities, tasks and notes have no custom fields: the value is a line of text.
+            Target::Custom { name, .. } if !has_custom_fields(ctx.module) => {
+                read.notes.push(NoteLine {
+                    label: name.clone(),
+                    canonical: ctx.module.canonical_header(&cell.header),
+                    cell,
+                })
+            }
+            Target::Custom { name, kind, .. } => match custom_value(ctx, *kind, &cell) {
+                Ok(Some((v, caveat))) => {
+                    read.custom.insert(name.clone(), v);
+                    read.caveats.extend(caveat);
+                }
+                Ok(None) => {}
+                Err(e) => read.problem(&cell, e.reason),
+            },
+            Target::Field { field } => {
+                let Some(standard) = standard_field(field) else {
+                    read.problem(
+                        &cell,
+                        format!(
+                            "{field:?} is not a Nutshell field this tool writes; fix mapping.toml"
+                        ),
+                    );
+                    continue;
+                };
+                let converted = if standard.value_map.is_some() {
+                    Ok((Val::Choice(cell.text().to_string()), None))
+                } else if standard.kind == ValueKind::Money {
+                    parse_money(
+                        &cell.raw,
+                        currency.as_deref().unwrap_or(&ctx.settings.source.currency),
+                    )
+                    .map(|m| {
+                        (
+                            Val::Json(json!({"currency": m.currency, "amount": m.amount})),
+                            None,
+                        )
+                    })
+                } else {
+                    field_value(ctx, standard.kind, &cell)
+                };
+                match converted {
+                    Ok((v, caveat)) => {
+                        read.caveats.extend(caveat);
+                        read.fields
+                            .entry(field.clone())
+                            .or_default()
+                            .push((cell, v));
+                    }
+                    Err(e) => read.problem(&cell, e.reason),
+                }
+            }
+        }
+    }
+    read
+}
+
+fn has_custom_fields(module: Module) -> bool {
+    module.entity().is_some_and(Entity::has_custom_fields)
+}
+
+/// Whether a module's builder reads a target, so that no mapped value is silently dropped: the
+/// standard fields of the entity it makes (and an RSoft lead's person's `Contacts.*`), the
+/// lookups it resolves, related-record parts on activities, tags where Nutshell has them.
+fn applies(module: Module, target: &Target) -> Result<(), String> {
+    use Entity::{Accounts, Contacts, Leads, Notes, Tasks, Users};
+    let entity = module.entity();
+    let fields_of = |e: Entity| entity == Some(e) || (module == Module::Leads && e == Contacts);
+    let ok = match target {
+        Target::Field { field } => field
+            .split_once('.')
+            .and_then(|(e, _)| {
+                [Accounts, Contacts, Leads, Entity::Activities, Tasks, Notes]
+                    .into_iter()
+                    .find(|x| x.name() == e)
+            })
+            .is_some_and(fields_of),
+        Target::Lookup { entity: Users, by } => *by == LookupKey::Owner,
+        Target::Lookup {
+            entity: Accounts,
+            by,
+        } => {
+            matches!(
+                module,
+                Module::Contacts | Module::Leads | Module::Deals | Module::Tickets
+            ) && matches!(by, LookupKey::RsoftId | LookupKey::Name)
+        }
+        Target::Lookup {
+            entity: Contacts,
+            by,
+        } => {
+            matches!(module, Module::Deals | Module::Tickets)
+                && matches!(by, LookupKey::RsoftId | LookupKey::Email)
+        }
+        Target::Lookup { entity: Tasks, by } => {
+            module == Module::TicketMessages && *by == LookupKey::RsoftId
+        }
+        Target::Lookup { .. } => false,
+        Target::Related { .. } => module == Module::Activities,
+        Target::Tags => has_custom_fields(module),
+        Target::Custom { .. }
+        | Target::Note { .. }
+        | Target::LegacyId
+        | Target::Ignore
+        | Target::Unmapped => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "mapping.toml sends this column of {module} to {}, which a {module} row does not fill; map it to a note line or ignore it",
+            target.describe()
+        ))
+    }
+}
+
+/// The currency a `Leads.value.currency` column names for this row, upper-cased.
+fn currency_column(ctx: &Context<'_>, row: &dyn Cells) -> Option<String> {
+    ctx.map
+        .columns
+        .iter()
+        .filter(|c| matches!(&c.target, Target::Field { field } if field == "Leads.value.currency"))
+        .find_map(|c| row.cell(&c.header))
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty())
+}
+
+type Converted = (Val, Option<String>);
+
+/// A standard field's cell by its catalogue kind, through the shared transforms
+/// ([`convert`]); text has its mentions escaped, and dates stay typed for the builder.
+fn field_value(ctx: &Context<'_>, kind: ValueKind, cell: &Cell) -> Result<Converted, Rejected> {
+    let source = &ctx.settings.source;
+    let value = match kind {
+        ValueKind::Text | ValueKind::LongText | ValueKind::Choice => {
+            Value::from(escape_mentions(cell.text()))
+        }
+        ValueKind::Date => {
+            return Ok((
+                Val::When(When::Date(parse_date(&cell.raw, source.order)?)),
+                None,
+            ));
+        }
+        ValueKind::DateTime => {
+            let DatedValue { when, caveat } = parse_when(&cell.raw, source.order, source.zone)?;
+            return Ok((
+                Val::When(when),
+                caveat.map(|c| format!("{}: {c}", cell.header)),
+            ));
+        }
+        _ => match convert(kind, &cell.raw, source)?.0 {
+            Conversion::Text(s) | Conversion::When(s) => Value::from(s),
+            Conversion::Number(n) => number(&cell.raw, &n)?,
+            Conversion::Money(m) => json!({"currency": m.currency, "amount": m.amount}),
+            Conversion::Bool(b) => Value::from(b),
+        },
+    };
+    Ok((Val::Json(value), None))
+}
+
+/// A custom field's cell by the kind it was created with. Nutshell's custom-field types have no
+/// date-time (a `date_time` column makes a `Date` field, catalogue.rs), so a moment keeps its
+/// calendar day in the export's zone; Currency takes `{currency, amount}` like a lead's value.
+/// A lifecycle-stage column goes through its value map. `Ok(None)`: nothing to set.
+fn custom_value(
+    ctx: &Context<'_>,
+    kind: ValueKind,
+    cell: &Cell,
+) -> Result<Option<(Value, Option<String>)>, Rejected> {
+    let source = &ctx.settings.source;
+    if kind == ValueKind::Choice
+        && ctx.module.canonical_header(&cell.header) == Some("Lifecycle Stage")
+    {
+        let entry = ctx
+            .map
+            .values
+            .get(&ValueMapKind::LifecycleStage)
+            .and_then(|e| {
+                e.iter()
+                    .find(|e| e.from.trim().eq_ignore_ascii_case(cell.text()))
+            });
+        return match entry {
+            Some(e) if !e.to.trim().is_empty() => Ok(Some((Value::from(e.to.trim()), None))),
+            _ => Err(Rejected::new(
+                &cell.raw,
+                format!(
+                    "has no `to` in [values.{}.lifecycle_stage] of mapping.toml: add it there",
+                    ctx.module.as_str()
+                ),
+            )),
+        };
+    }
+    let value = match kind {
+        ValueKind::DateTime => {
+            let DatedValue { when, caveat } = parse_when(&cell.raw, source.order, source.zone)?;
+            let day = match when {
+                When::Date(d) => d,
+                When::Instant(t) => t.with_timezone(&source.zone).date_naive(),
+            };
+            return Ok(Some((
+                Value::from(When::Date(day).to_nutshell()),
+                caveat.map(|c| format!("{}: {c}", cell.header)),
+            )));
+        }
+        _ => match field_value(ctx, kind, cell)?.0 {
+            Val::Json(v) => v,
+            Val::When(w) => Value::from(w.to_nutshell()),
+            Val::Choice(s) => Value::from(s),
+        },
+    };
+    Ok(Some((value, None)))
+}
+
+/// A canonical decimal as a JSON number (exact for integers and for the decimals serde_json
+/// reads back unchanged).
+fn number(raw: &str, canonical: &str) -> Result<Value, Rejected> {
+    serde_json::from_str::<serde_json::Number>(canonical)
+        .map(Value::Number)
+        .map_err(|_| Rejected::new(raw, "is not a number Nutshell can store"))
+}

@@ -1,0 +1,213 @@
+//! RSoft Contact → Nutshell Contact linked to its Account (by RSoft company id, else normalised
+//! name): name, job title, description, owner, emails, phones, address, tags, custom fields
+//! (lifecycle stage among them) with the RSoft ID; note-line columns → a note on the contact.
+//! The person of an RSoft lead is built here too ([`contact_body`]).
+
+use serde_json::{Map, Value, json};
+
+use super::Plan;
+use super::columns::{Context, Read, Stop};
+use super::parts::{address, custom_fields, lines_note, list, put, record_create, tags};
+use crate::mapping::transform::split_full_name;
+use crate::nutshell::EntityType;
+
+/// The plan for one row of this module, or why not (the rules are in this file's header).
+pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
+    let rsoft_id = read.rsoft_id(ctx.module);
+    let name = person_name(&mut read);
+    if name.is_none() {
+        read.row_problem(
+            "the contact has no name: no column mapped to Contacts.name, givenName or familyName has a value",
+        );
+    }
+    let account = ctx.account(&mut read);
+    let mut body = contact_body(ctx, &mut read, name, account);
+    put(&mut body, "tags", tags(&read));
+    body.insert(
+        "customFields".into(),
+        custom_fields(&read, ctx.settings, &rsoft_id),
+    );
+    let mut creates = vec![record_create(EntityType::Contacts, body)];
+    let lines = ctx.note_lines(&read, &[]);
+    creates.extend(lines_note(
+        ctx.module,
+        &rsoft_id,
+        lines,
+        0,
+        EntityType::Contacts,
+    ));
+    read.finish(Plan {
+        creates,
+        follow_ups: Vec::new(),
+        caveats: Vec::new(),
+        anchor: None,
+    })
+}
+
+/// The person's display name from `Contacts.name` (a full name, `Family, Given` read right,
+/// honorifics dropped) or `Contacts.givenName` + `Contacts.familyName`. Nutshell takes `name` as
+/// one string and splits it itself (nutshell-api.md). `None` when no such column has a value; a
+/// full name the transform rejects is a problem.
+pub fn person_name(read: &mut Read) -> Option<String> {
+    if let Some((cell, _)) = read.first("Contacts.name").cloned() {
+        return match split_full_name(cell.text()) {
+            Ok(n) => Some(join_name(&n.given, n.family.as_deref())),
+            Err(e) => {
+                read.problem(&cell, e.reason);
+                None
+            }
+        };
+    }
+    let given = read.text("Contacts.givenName").map(str::to_string);
+    let family = read.text("Contacts.familyName").map(str::to_string);
+    match (given, family) {
+        (None, None) => None,
+        (Some(g), f) => Some(join_name(&g, f.as_deref())),
+        (None, Some(f)) => Some(f),
+    }
+}
+
+/// `Given Family`, or the given name alone.
+pub fn join_name(given: &str, family: Option<&str>) -> String {
+    match family {
+        Some(f) => format!("{given} {f}"),
+        None => given.to_string(),
+    }
+}
+
+/// A Contact body from the row's `Contacts.*` values: `name` (when known), job title,
+/// description, owner, emails, phones, address, `accounts` (when `account` is given). Tags and
+/// custom fields are the caller's: on an RSoft lead they belong to the Lead.
+pub fn contact_body(
+    ctx: &Context<'_>,
+    read: &mut Read,
+    name: Option<String>,
+    account: Option<i64>,
+) -> Map<String, Value> {
+    let mut body = Map::new();
+    put(&mut body, "name", name.map(Value::from));
+    put(
+        &mut body,
+        "jobTitle",
+        read.json("Contacts.jobTitle").cloned(),
+    );
+    put(
+        &mut body,
+        "description",
+        read.json("Contacts.description").cloned(),
+    );
+    put(&mut body, "owner", ctx.owner(read));
+    put(&mut body, "email", list(read, "Contacts.email"));
+    put(&mut body, "phone", list(read, "Contacts.phone"));
+    put(&mut body, "address", address(read, EntityType::Contacts));
+    put(
+        &mut body,
+        "accounts",
+        account.map(|id| json!([{ "id": id }])),
+    );
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::fixture::*;
+    use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind};
+    use crate::mapping::model::Target;
+    use crate::mapping::record::Resolution;
+    use crate::nutshell::EntityType;
+    use crate::rsoft::Module;
+
+    fn contact_map() -> crate::mapping::model::FieldMap {
+        map(
+            Module::Contacts,
+            &[
+                ("Contact ID", Target::LegacyId),
+                ("First Name", field("Contacts.givenName")),
+                ("Last Name", field("Contacts.familyName")),
+                ("Email", field("Contacts.email")),
+                ("Company ID", lookup(Entity::Accounts, ById)),
+                ("Company Name", lookup(Entity::Accounts, ByName)),
+                (
+                    "Lifecycle Stage",
+                    custom("Lifecycle Stage", ValueKind::Choice),
+                ),
+                ("Birthday", custom("Birthday", ValueKind::Date)),
+            ],
+            &[(ValueMapKind::LifecycleStage, "Customer", "Client", None)],
+        )
+    }
+
+    #[test]
+    fn linked_to_its_account_by_id_else_by_name() {
+        let mut l = lookups();
+        with_record(
+            &mut l,
+            Module::Companies,
+            "COMP-1",
+            EntityType::Accounts,
+            found(5),
+        );
+        l.accounts.insert("sharma textiles".into(), found(6));
+        let r = row(&[
+            ("Contact ID", "CONT-1"),
+            ("First Name", "Lakshmi"),
+            ("Last Name", "D'Souza"),
+            ("Email", "L.DSouza@Gmail.COM"),
+            ("Company ID", "COMP-1"),
+            ("Company Name", "Sharma Textiles Pvt Ltd"),
+            ("Lifecycle Stage", "customer"),
+            ("Birthday", "31-12-1990"),
+        ]);
+        let p = plan(build(Module::Contacts, &contact_map(), &r, &l));
+        assert_eq!(
+            p.creates[0].params,
+            json!({"contact": {
+                "name": "Lakshmi D'Souza",
+                "email": ["L.DSouza@gmail.com"],
+                "accounts": [{"id": 5}],
+                "customFields": {"Lifecycle Stage": "Client", "Birthday": "1990-12-31", "RSoft ID": "CONT-1"}
+            }})
+        );
+        // The id is unknown (its company row failed): the name finds the account, said so.
+        let r2 = row(&[
+            ("Contact ID", "CONT-2"),
+            ("First Name", "Ravi"),
+            ("Company ID", "COMP-9"),
+            ("Company Name", "SHARMA TEXTILES PRIVATE LIMITED"),
+        ]);
+        let p = plan(build(Module::Contacts, &contact_map(), &r2, &l));
+        assert_eq!(
+            p.creates[0].params["contact"]["accounts"],
+            json!([{"id": 6}])
+        );
+        assert!(p.caveats[0].contains("COMP-9"));
+        // A held company holds the contact.
+        with_record(
+            &mut l,
+            Module::Companies,
+            "COMP-9",
+            EntityType::Accounts,
+            Resolution::Held("bad row".into()),
+        );
+        let reasons = held(build(Module::Contacts, &contact_map(), &r2, &l));
+        assert!(reasons[0].reason.contains("held: bad row"));
+    }
+
+    #[test]
+    fn no_name_and_unmapped_lifecycle_are_problems() {
+        let l = lookups();
+        let r = row(&[
+            ("Contact ID", "CONT-3"),
+            ("Email", "a@b.in"),
+            ("Lifecycle Stage", "Evangelist"),
+        ]);
+        let p = problems(build(Module::Contacts, &contact_map(), &r, &l));
+        assert!(p.iter().any(|p| p.reason.contains("has no name")));
+        assert!(
+            p.iter()
+                .any(|p| p.column == "Lifecycle Stage" && p.reason.contains("lifecycle_stage"))
+        );
+    }
+}

@@ -1,0 +1,133 @@
+//! RSoft Ticket Message → a Note on the record its ticket is about ([`super::Lookups::note_anchor`]
+//! of the ticket; Nutshell notes attach to accounts, contacts and leads). The first line carries
+//! the message's RSoft ID, its ticket, its original time with zone and its sender, since Nutshell
+//! dates a note itself; then the body; then the other note-line columns (channel…). A message
+//! whose ticket is missing or held is held.
+
+use super::columns::{Context, Read, Stop};
+use super::parts::{note_on, paragraphs};
+use super::text::{note_header, when_for_people};
+use super::{Plan, Role};
+use crate::mapping::catalogue::Entity;
+use crate::rsoft::Module;
+
+/// The RSoft columns that make a message's first line, not a line of its own.
+const HEADER_COLUMNS: [&str; 2] = ["Sent On", "From"];
+
+/// The plan for one row of this module, or why not (the rules are in this file's header).
+pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
+    let rsoft_id = read.rsoft_id(ctx.module);
+    let Some(ticket) = read.lookups_of(Entity::Tasks).into_iter().next() else {
+        read.row_problem(
+            "the message names no ticket: map its ticket column to a Tasks lookup by RSoft ID",
+        );
+        return read.finish(Plan {
+            creates: Vec::new(),
+            follow_ups: Vec::new(),
+            caveats: Vec::new(),
+            anchor: None,
+        });
+    };
+    let ticket_id = ticket.cell.text();
+    let found = ctx.lookups.note_anchor(Module::Tickets, ticket_id);
+    let anchor = read.take(&ticket.cell, &format!("ticket {ticket_id}"), found);
+    let source = &ctx.settings.source;
+    let header_cell = |canonical: &str| {
+        read.notes
+            .iter()
+            .find(|n| n.canonical == Some(canonical) && !n.cell.text().is_empty())
+            .map(|n| n.cell.text().to_string())
+    };
+    let when = header_cell("Sent On").map(|t| when_for_people(&t, source.order, source.zone));
+    let author = header_cell("From");
+    let header = note_header(
+        &format!("message {rsoft_id} on ticket {ticket_id}"),
+        when.as_deref(),
+        author.as_deref(),
+    );
+    if read.text("Notes.body").is_none() {
+        read.caveats
+            .push("the message has no body: the note carries only its first line".into());
+    }
+    let text = paragraphs(
+        [header]
+            .into_iter()
+            .chain(read.text("Notes.body").map(str::to_string))
+            .chain([ctx.note_lines(&read, &HEADER_COLUMNS).join("\n")]),
+    )
+    .unwrap_or_default();
+    let creates = anchor
+        .map(|a| note_on(a, Role::Record, text))
+        .into_iter()
+        .collect();
+    read.finish(Plan {
+        creates,
+        follow_ups: Vec::new(),
+        caveats: Vec::new(),
+        anchor: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::fixture::*;
+    use crate::mapping::catalogue::Entity;
+    use crate::mapping::model::Target;
+    use crate::mapping::record::{RecordRef, Resolution};
+    use crate::nutshell::EntityType;
+    use crate::rsoft::Module;
+
+    fn message_map() -> crate::mapping::model::FieldMap {
+        map(
+            Module::TicketMessages,
+            &[
+                ("Message ID", Target::LegacyId),
+                ("Ticket ID", lookup(Entity::Tasks, ById)),
+                ("From", note("From")),
+                ("Sent On", note("Sent On")),
+                ("Body", field("Notes.body")),
+                ("Channel", note("Channel")),
+            ],
+            &[],
+        )
+    }
+
+    #[test]
+    fn a_message_is_a_note_on_its_tickets_record() {
+        let mut l = lookups();
+        l.anchors.insert(
+            (Module::Tickets, "TKT-1".into()),
+            Resolution::Found(RecordRef {
+                entity_type: EntityType::Contacts,
+                id: 6,
+            }),
+        );
+        let r = row(&[
+            ("Message ID", "MSG-1"),
+            ("Ticket ID", "TKT-1"),
+            ("From", "manoj@orion.in"),
+            ("Sent On", "27/12/2025 01:45 PM"),
+            ("Body", "Hi,\nsee Lead-1001"),
+            ("Channel", "email"),
+        ]);
+        let p = plan(build(Module::TicketMessages, &message_map(), &r, &l));
+        assert_eq!(
+            p.creates[0].params,
+            json!({
+                "entity": {"entityType": "Contacts", "id": 6},
+                "note": "[RSoft message MSG-1 on ticket TKT-1 · 2025-12-27 13:45 Asia/Kolkata (+05:30) = 2025-12-27T08:15:00Z · by manoj@orion.in]\n\nHi,\nsee Lead #1001\n\nChannel: email"
+            })
+        );
+        l.anchors.insert(
+            (Module::Tickets, "TKT-1".into()),
+            Resolution::Held("its contact is held".into()),
+        );
+        let reasons = held(build(Module::TicketMessages, &message_map(), &r, &l));
+        assert_eq!(
+            reasons[0].reason,
+            "ticket TKT-1 is held: its contact is held"
+        );
+    }
+}

@@ -1,0 +1,498 @@
+//! The record builder: one pure function, [`build_record`], turns one source row of a module into
+//! exactly what to send to Nutshell — or says why not. No I/O: ids of records loaded earlier come
+//! through [`Lookups`], which the load implements over the journal and tests over a map. The dry
+//! run, the load, the wizard's preview and `verify` all call it, so what is previewed is what is
+//! sent.
+//!
+//! Every row ends in exactly one [`Built`]: a [`Plan`] (creates in order, then follow-ups), a
+//! hold (a parent or lookup that resolves to nothing or is itself held — released later, never
+//! dropped), or problems (a value a transform rejects, kept with its reason).
+//!
+//! How RSoft objects land is design.md §2 and "What the load must know" in nutshell-api.md; each
+//! module's rules are in its file: `account.rs`, `contact.rs`, `lead.rs`, `deal.rs`,
+//! `activity.rs`, `ticket.rs`, `message.rs`; `columns.rs` reads a row through its map.
+
+mod account;
+mod activity;
+mod columns;
+pub mod company;
+mod contact;
+mod deal;
+pub mod hash;
+mod lead;
+pub mod memory;
+mod message;
+mod parts;
+pub mod text;
+mod ticket;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::model::{FieldMap, Target};
+use super::transform::SourceFormat;
+use crate::config::Config;
+use crate::nutshell::EntityType;
+use crate::rsoft::{Module, Row, RowRef};
+
+pub use company::company_key;
+pub use hash::{ContentHash, content_hash};
+pub use memory::MemoryLookups;
+pub use ticket::TICKET_ACTIVITY_TYPE;
+
+/// How the export writes its values and where the legacy id goes; built once per run from the
+/// config ([`BuildSettings::from_config`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildSettings {
+    /// Date order, IANA zone (`Asia/Kolkata`), default ISO 4217 currency and ISO 3166 alpha-2
+    /// country of the export (`[source]` in the config).
+    pub source: SourceFormat,
+    /// The custom field holding each record's RSoft ID on Accounts, Contacts and Leads
+    /// (`[migration] legacy_id_field`, default `RSoft ID`). Activities, tasks and notes have no
+    /// custom fields: their RSoft ID goes into their text.
+    pub legacy_id_field: String,
+}
+
+impl BuildSettings {
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            source: SourceFormat::from_config(config),
+            legacy_id_field: config.migration.legacy_id_field.clone(),
+        }
+    }
+}
+
+/// Cells of one source row by header, as the export spells it. Implemented for the reader's rows
+/// and for a map of header → value (tests, previews).
+pub trait Cells {
+    /// The cell under `header`, untrimmed; `None` when the row has no such column.
+    fn cell(&self, header: &str) -> Option<&str>;
+}
+
+impl Cells for Row {
+    fn cell(&self, header: &str) -> Option<&str> {
+        self.get(header)
+    }
+}
+
+impl Cells for RowRef<'_> {
+    fn cell(&self, header: &str) -> Option<&str> {
+        self.get(header)
+    }
+}
+
+impl Cells for BTreeMap<String, String> {
+    fn cell(&self, header: &str) -> Option<&str> {
+        self.get(header).map(String::as_str)
+    }
+}
+
+/// What a lookup found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution<T = i64> {
+    /// The Nutshell id (or ids) it stands for.
+    Found(T),
+    /// The record exists in the export but is itself held; the reason says why.
+    Held(String),
+    /// Nothing is known by that key (not loaded yet, not in the export, or not in Nutshell).
+    Missing,
+}
+
+/// A pipeline stage in Nutshell: the stageset (pipeline) id and the milestone (stage) id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StageIds {
+    pub stageset_id: i64,
+    pub milestone_id: i64,
+}
+
+/// A Nutshell record by type and id, serialised as Nutshell references are: `{entityType, id}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordRef {
+    pub entity_type: EntityType,
+    pub id: i64,
+}
+
+/// Ids the builder needs from records loaded earlier, the owner decisions and the destination
+/// schema. The load implements it over the journal (SQLite, never a map in RAM); every method is a
+/// point query. Names are passed exactly as the builder derived them, ids are Nutshell's.
+pub trait Lookups {
+    /// The record of type `entity_type` created (or linked, or merged into) for the RSoft record
+    /// `rsoft_id` of `module`. A row may stand for more than one record: an RSoft lead is a
+    /// `Contacts` record (its person) and a `Leads` record; a ticket is a `Tasks` record or, when
+    /// closed and the map says so, an `Activities` record.
+    fn record(&self, module: Module, rsoft_id: &str, entity_type: EntityType) -> Resolution;
+
+    /// The Nutshell Account whose normalised name ([`company_key`]) is `key`: one loaded from the
+    /// export, or one that already existed in Nutshell (link, don't create).
+    fn account_by_name(&self, key: &str) -> Resolution;
+
+    /// The Contact with this email (lower-cased, as [`crate::mapping::transform::normalize_email`]
+    /// gives it, then lower-cased whole): one loaded from the export or already in Nutshell.
+    fn contact_by_email(&self, email: &str) -> Resolution;
+
+    /// The Nutshell user an RSoft owner cell stands for (`ravi@acme.in`, `Priya Sharma`,
+    /// `Anil Mehta <ANIL.MEHTA@acme.in>`, trimmed as written), from the owner decisions.
+    fn user(&self, owner: &str) -> Resolution;
+
+    /// The ids of Nutshell stage `milestone` in pipeline `stageset` (names as the stage map's
+    /// `to` and `stageset` give them).
+    fn stage(&self, stageset: &str, milestone: &str) -> Resolution<StageIds>;
+
+    /// The id of the Nutshell activity type named `name` (the activity-type map's `to`).
+    fn activity_type(&self, name: &str) -> Resolution;
+
+    /// The id of the Nutshell source named `name` (created by the schema step when missing).
+    fn source(&self, name: &str) -> Resolution;
+
+    /// The Account, Contact or Lead that notes about RSoft record `rsoft_id` of `module` attach
+    /// to: for companies, contacts, leads and deals the record created for it (an RSoft lead's
+    /// Lead); for a ticket, [`Plan::anchor`] of the ticket's plan (the record its task or logged
+    /// activity is about), which the load keeps with the ticket.
+    fn note_anchor(&self, module: Module, rsoft_id: &str) -> Resolution<RecordRef>;
+}
+
+/// Why a row was not built: the column, its value as written, and what is wrong or missing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CellReason {
+    /// The source header; empty when the reason is about the row as a whole.
+    pub column: String,
+    /// The cell exactly as the export has it.
+    pub value: String,
+    pub reason: String,
+}
+
+impl CellReason {
+    pub fn new(column: &str, value: &str, reason: impl Into<String>) -> Self {
+        Self {
+            column: column.to_string(),
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// An id to write into a create's params before it is sent: the id Nutshell gave an earlier
+/// create of the same plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fill {
+    /// A JSON pointer (RFC 6901) into [`PlannedCreate::params`], e.g. `/lead/contacts/0/id`.
+    pub pointer: String,
+    /// The index in [`Plan::creates`] of the create whose id goes there (always an earlier one).
+    pub from: usize,
+}
+
+/// What a planned create stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The record the row itself becomes (its ledger entry).
+    Record,
+    /// The Contact made for the person of an RSoft lead (deduped by email through
+    /// [`Lookups::contact_by_email`]; absent from the plan when that contact exists).
+    Person,
+    /// The Account made for the company an RSoft lead names when no account has that name yet
+    /// ([`Lookups::account_by_name`] answered missing): the load registers its
+    /// [`company_key`] so later rows naming the company link to it.
+    Company,
+    /// A note on a record made by this plan or found by a lookup.
+    Note,
+}
+
+/// One `new<Entity>` call (`newNote` for notes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlannedCreate {
+    pub entity_type: EntityType,
+    pub role: Role,
+    /// The exact params object: `{"account": {…}}` for `newAccount`, `{"entity": {entityType,
+    /// id}, "note": "…"}` for `newNote`. Where [`PlannedCreate::fills`] point, a placeholder
+    /// `null` stands until the load writes the id ([`Plan::params_with`]).
+    pub params: Value,
+    pub fills: Vec<Fill>,
+}
+
+/// Nutshell lead statuses a closed lead is set to after its create (nutshell-api.md: no input
+/// creates a lead already closed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CloseStatus {
+    Won,
+    Lost,
+    Cancelled,
+}
+
+impl CloseStatus {
+    /// The `status` value of `editLead`: 10 won, 11 lost, 12 cancelled.
+    pub fn code(self) -> i64 {
+        match self {
+            CloseStatus::Won => 10,
+            CloseStatus::Lost => 11,
+            CloseStatus::Cancelled => 12,
+        }
+    }
+}
+
+/// A call after the creates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FollowUp {
+    /// `editLead {leadId, rev, lead: {status}}` on the lead made by create `lead`, with the rev
+    /// its create returned. Nutshell stamps the close with the migration date; the original date
+    /// stays in whatever custom field the map sends it to.
+    CloseLead { lead: usize, status: CloseStatus },
+}
+
+/// What to send for one row: creates in order, then follow-ups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub creates: Vec<PlannedCreate>,
+    pub follow_ups: Vec<FollowUp>,
+    /// What the builder had to choose, for the record's report line (a local time that happened
+    /// twice, an end time taken from the start, a derived contact name).
+    pub caveats: Vec<String>,
+    /// For a ticket: the Account or Contact its task or activity is about, where its messages'
+    /// notes go ([`Lookups::note_anchor`]).
+    pub anchor: Option<RecordRef>,
+}
+
+impl Plan {
+    /// The params of create `index` with the ids of earlier creates written in: `ids[i]` is the id
+    /// Nutshell gave create `i`. `None` when a fill names a create not in `ids` (not sent yet) or
+    /// a pointer that does not exist.
+    pub fn params_with(&self, index: usize, ids: &[i64]) -> Option<Value> {
+        let create = self.creates.get(index)?;
+        let mut params = create.params.clone();
+        for fill in &create.fills {
+            let id = *ids.get(fill.from)?;
+            *params.pointer_mut(&fill.pointer)? = Value::from(id);
+        }
+        Some(params)
+    }
+
+    /// The create that is the row's own record.
+    pub fn record(&self) -> Option<&PlannedCreate> {
+        self.creates.iter().find(|c| c.role == Role::Record)
+    }
+}
+
+/// The outcome for one row: exactly one of these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Built {
+    Plan(Plan),
+    /// Waits for a parent or lookup; released when it resolves (`migrate --release-holds`).
+    Hold {
+        reasons: Vec<CellReason>,
+    },
+    /// Values the transforms reject, each with the original kept; nothing is sent.
+    Problems {
+        problems: Vec<CellReason>,
+    },
+}
+
+/// The RSoft ID of a row: the cell of the column the map sends to the legacy-id field, trimmed;
+/// `None` when the map has no such column or the cell is blank. The journal keys its ledger by it.
+pub fn rsoft_id(module: Module, row: &dyn Cells, map: &FieldMap) -> Option<String> {
+    let columns = &map.modules.get(&module)?.columns;
+    columns
+        .iter()
+        .filter(|c| c.target == Target::LegacyId)
+        .find_map(|c| row.cell(&c.header))
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+}
+
+/// Build what to send for one source `row` of `module`, as the confirmed `map` says, with
+/// `settings` for the export's formats and `lookups` for ids of records loaded before it.
+/// Pure and deterministic: the same inputs give the same [`Built`].
+///
+/// A module that holds no records (users, pipelines, custom fields, workflows) or has no entry
+/// in the map gives [`Built::Problems`] naming it.
+pub fn build_record(
+    module: Module,
+    row: &dyn Cells,
+    map: &FieldMap,
+    settings: &BuildSettings,
+    lookups: &dyn Lookups,
+) -> Built {
+    let Some(module_map) = map.modules.get(&module) else {
+        return Built::Problems {
+            problems: vec![CellReason::new(
+                "",
+                "",
+                format!("the field map has no section for {module}: run `crm-migrate map`"),
+            )],
+        };
+    };
+    let ctx = columns::Context {
+        module,
+        map: module_map,
+        settings,
+        lookups,
+    };
+    let read = columns::read_row(&ctx, row);
+    let built = match module {
+        Module::Companies => account::build(&ctx, read),
+        Module::Contacts => contact::build(&ctx, read),
+        Module::Leads => lead::build(&ctx, read),
+        Module::Deals => deal::build(&ctx, read),
+        Module::Activities => activity::build(&ctx, read),
+        Module::Tickets => ticket::build(&ctx, read),
+        Module::TicketMessages => message::build(&ctx, read),
+        Module::Users | Module::Pipelines | Module::CustomFields | Module::Workflows => {
+            Err(columns::Stop::problem(
+                "",
+                "",
+                format!("{module} describe the account's setup; they are not loaded as records"),
+            ))
+        }
+    };
+    match built {
+        Ok(plan) => Built::Plan(plan),
+        Err(stop) => stop.into_built(),
+    }
+}
+
+/// Small maps and rows for the module builders' tests.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind};
+    use crate::mapping::model::{ColumnEntry, LookupKey, ModuleMap, Status, ValueEntry};
+
+    pub fn settings() -> BuildSettings {
+        BuildSettings::from_config(&Config::default())
+    }
+
+    pub fn field(path: &str) -> Target {
+        Target::Field { field: path.into() }
+    }
+
+    pub fn lookup(entity: Entity, by: LookupKey) -> Target {
+        Target::Lookup { entity, by }
+    }
+
+    pub fn custom(name: &str, kind: ValueKind) -> Target {
+        Target::Custom {
+            name: name.into(),
+            kind,
+            create: true,
+        }
+    }
+
+    pub fn note(label: &str) -> Target {
+        Target::Note {
+            label: label.into(),
+        }
+    }
+
+    /// A map of one module: columns, and value-map entries (kind, from, to, stageset).
+    pub fn map(
+        module: Module,
+        columns: &[(&str, Target)],
+        values: &[(ValueMapKind, &str, &str, Option<&str>)],
+    ) -> FieldMap {
+        let mut m = ModuleMap::default();
+        for (header, target) in columns {
+            m.columns.push(ColumnEntry {
+                header: header.to_string(),
+                target: target.clone(),
+                confidence: 1.0,
+                reason: "test".into(),
+                status: Status::Confirmed,
+            });
+        }
+        for (kind, from, to, stageset) in values {
+            m.values.entry(*kind).or_default().push(ValueEntry {
+                from: from.to_string(),
+                to: to.to_string(),
+                stageset: stageset.map(str::to_string),
+                confidence: 1.0,
+                reason: "test".into(),
+                status: Status::Confirmed,
+            });
+        }
+        let mut map = FieldMap::new("RSoft ID");
+        map.modules.insert(module, m);
+        map
+    }
+
+    pub fn row(cells: &[(&str, &str)]) -> BTreeMap<String, String> {
+        cells
+            .iter()
+            .map(|(h, v)| (h.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// A row of `base` cells with `changes` over them.
+    pub fn with(base: &[(&str, &str)], changes: &[(&str, &str)]) -> BTreeMap<String, String> {
+        let mut r = row(base);
+        r.extend(row(changes));
+        r
+    }
+
+    pub fn found(id: i64) -> Resolution {
+        Resolution::Found(id)
+    }
+
+    pub fn build(
+        module: Module,
+        map: &FieldMap,
+        row: &BTreeMap<String, String>,
+        lookups: &MemoryLookups,
+    ) -> Built {
+        build_record(module, row, map, &settings(), lookups)
+    }
+
+    pub fn plan(built: Built) -> Plan {
+        match built {
+            Built::Plan(p) => p,
+            other => panic!("expected a plan: {other:#?}"),
+        }
+    }
+
+    pub fn held(built: Built) -> Vec<CellReason> {
+        match built {
+            Built::Hold { reasons } => reasons,
+            other => panic!("expected a hold: {other:#?}"),
+        }
+    }
+
+    pub fn problems(built: Built) -> Vec<CellReason> {
+        match built {
+            Built::Problems { problems } => problems,
+            other => panic!("expected problems: {other:#?}"),
+        }
+    }
+
+    /// Users by owner cell.
+    pub fn with_users(lookups: &mut MemoryLookups, users: &[(&str, i64)]) {
+        for (cell, id) in users {
+            lookups.users.insert(cell.to_string(), found(*id));
+        }
+    }
+
+    /// The record of `module` `rsoft_id` of type `t` is `id`.
+    pub fn with_record(
+        lookups: &mut MemoryLookups,
+        module: Module,
+        rsoft_id: &str,
+        t: EntityType,
+        id: Resolution,
+    ) {
+        lookups.records.insert((module, rsoft_id.into(), t), id);
+    }
+
+    pub fn lookups() -> MemoryLookups {
+        MemoryLookups::default()
+    }
+
+    pub use LookupKey::{Name as ByName, Owner as ByOwner, RsoftId as ById};
+}

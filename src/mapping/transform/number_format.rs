@@ -1,0 +1,402 @@
+//! How a column writes its numbers, decided once per column from all its values and never per
+//! value: `125.000` beside `2.750.000` in one column is read the same way in every row.
+//!
+//! A [`NumberFormat`] is a decimal mark and a digit grouping. [`FormatTally`] streams a column's
+//! number texts (currency and scale words already taken off) through every candidate format and
+//! [`FormatTally::decide`] picks the one that reads the most of them, flagging the column as
+//! ambiguous when two formats read every value but disagree on some (`1.250`: 1.25 or 1250).
+
+use serde::{Deserialize, Serialize};
+
+/// The decimal mark of a number format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecimalMark {
+    /// `1234.5`
+    Point,
+    /// `1234,5`
+    Comma,
+}
+
+/// How the integer part's digits are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grouping {
+    /// `1,234,567` (threes, comma).
+    Comma,
+    /// `12,34,567` (Indian lakh grouping: the last three, then twos, comma). Also reads
+    /// `123,456` and `1,234`, which are the same in both systems.
+    Indian,
+    /// `1.234.567`
+    Point,
+    /// `1 234 567` (also a no-break or narrow no-break space).
+    Space,
+    /// `1'234'567`
+    Apostrophe,
+}
+
+/// A column's number format: decimal mark and grouping, written in `mapping.toml` as
+/// `number_format = "point_comma"` and the like (see [`NumberFormat::name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NumberFormat {
+    pub decimal: DecimalMark,
+    pub grouping: Grouping,
+}
+
+/// Candidates, most usual first; ties between formats reading the same numbers go to the first.
+pub const CANDIDATES: [NumberFormat; 7] = [
+    NumberFormat::new(DecimalMark::Point, Grouping::Comma),
+    NumberFormat::new(DecimalMark::Point, Grouping::Indian),
+    NumberFormat::new(DecimalMark::Comma, Grouping::Point),
+    NumberFormat::new(DecimalMark::Comma, Grouping::Space),
+    NumberFormat::new(DecimalMark::Point, Grouping::Space),
+    NumberFormat::new(DecimalMark::Point, Grouping::Apostrophe),
+    NumberFormat::new(DecimalMark::Comma, Grouping::Apostrophe),
+];
+
+impl NumberFormat {
+    pub const fn new(decimal: DecimalMark, grouping: Grouping) -> Self {
+        Self { decimal, grouping }
+    }
+
+    /// `point_comma` (1,234.5), `point_indian` (12,34,567.5), `comma_point` (1.234,5),
+    /// `comma_space`, `point_space`, `point_apostrophe`, `comma_apostrophe`.
+    pub fn name(self) -> &'static str {
+        match (self.decimal, self.grouping) {
+            (DecimalMark::Point, Grouping::Comma) => "point_comma",
+            (DecimalMark::Point, Grouping::Indian) => "point_indian",
+            (DecimalMark::Comma, Grouping::Point) => "comma_point",
+            (DecimalMark::Comma, Grouping::Space) => "comma_space",
+            (DecimalMark::Point, Grouping::Space) => "point_space",
+            (DecimalMark::Point, Grouping::Apostrophe) => "point_apostrophe",
+            (DecimalMark::Comma, Grouping::Apostrophe) => "comma_apostrophe",
+            // Not candidates: a decimal mark is never also the group mark.
+            (DecimalMark::Point, Grouping::Point) => "point_point",
+            (DecimalMark::Comma, Grouping::Comma | Grouping::Indian) => "comma_comma",
+        }
+    }
+
+    /// The format named by [`NumberFormat::name`], if it is one of the candidates.
+    pub fn from_name(name: &str) -> Option<Self> {
+        CANDIDATES.into_iter().find(|f| f.name() == name.trim())
+    }
+
+    /// An example of the format, for messages: `1,234,567.89`.
+    pub fn example(self) -> &'static str {
+        match self.name() {
+            "point_comma" => "1,234,567.89",
+            "point_indian" => "12,34,567.89",
+            "comma_point" => "1.234.567,89",
+            "comma_space" => "1 234 567,89",
+            "point_space" => "1 234 567.89",
+            "point_apostrophe" => "1'234'567.89",
+            _ => "1'234'567,89",
+        }
+    }
+
+    /// Reads a number text (sign allowed, no currency) in this format into a canonical decimal
+    /// string (`-1234567.5`), exact. The error says why the format cannot read it.
+    pub fn read(self, text: &str) -> Result<String, String> {
+        let text = text.trim();
+        let (negative, body) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest.trim_start()),
+            None => (false, text.strip_prefix('+').unwrap_or(text).trim_start()),
+        };
+        if !body.bytes().any(|b| b.is_ascii_digit()) {
+            return Err("no digits".into());
+        }
+        let dec = match self.decimal {
+            DecimalMark::Point => '.',
+            DecimalMark::Comma => ',',
+        };
+        let (int_part, frac) = match body.split_once(dec) {
+            Some((i, f)) => (i, Some(f)),
+            None => (body, None),
+        };
+        if let Some(f) = frac {
+            if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!(
+                    "{f:?} after the decimal mark {dec:?} is not digits (this column writes numbers like {})",
+                    self.example()
+                ));
+            }
+        }
+        let digits = self.integer_digits(int_part)?;
+        let digits = digits.trim_start_matches('0');
+        let mut out = String::with_capacity(body.len() + 1);
+        if negative {
+            out.push('-');
+        }
+        out.push_str(if digits.is_empty() { "0" } else { digits });
+        if let Some(f) = frac {
+            out.push('.');
+            out.push_str(f);
+        }
+        if out.starts_with('-') && out[1..].bytes().all(|b| matches!(b, b'0' | b'.')) {
+            out.remove(0);
+        }
+        Ok(out)
+    }
+
+    fn is_group_mark(self, c: char) -> bool {
+        match self.grouping {
+            Grouping::Comma | Grouping::Indian => c == ',',
+            Grouping::Point => c == '.',
+            Grouping::Space => matches!(c, ' ' | '\u{a0}' | '\u{202f}'),
+            Grouping::Apostrophe => matches!(c, '\'' | '\u{2019}'),
+        }
+    }
+
+    fn integer_digits(self, int_part: &str) -> Result<String, String> {
+        if int_part.is_empty() {
+            return Ok(String::new());
+        }
+        if let Some(bad) = int_part
+            .chars()
+            .find(|c| !c.is_ascii_digit() && !self.is_group_mark(*c))
+        {
+            return Err(format!(
+                "{bad:?} is not part of a number written like {}",
+                self.example()
+            ));
+        }
+        let groups: Vec<&str> = int_part.split(|c| self.is_group_mark(c)).collect();
+        if groups.len() == 1 {
+            return Ok(int_part.to_string());
+        }
+        let last = groups.len() - 1;
+        let sizes = |first: std::ops::RangeInclusive<usize>, middle: usize| {
+            groups.iter().enumerate().all(|(i, g)| match i {
+                0 => first.contains(&g.len()),
+                i if i == last => g.len() == 3,
+                _ => g.len() == middle,
+            })
+        };
+        let ok = match self.grouping {
+            Grouping::Indian => sizes(1..=2, 2) || (groups.len() == 2 && sizes(1..=3, 3)),
+            _ => sizes(1..=3, 3),
+        };
+        if !ok {
+            return Err(format!(
+                "{int_part:?} is not grouped like {}",
+                self.example()
+            ));
+        }
+        Ok(groups.concat())
+    }
+}
+
+impl Serialize for NumberFormat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for NumberFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        NumberFormat::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{name:?} is not a number format; use one of {}",
+                CANDIDATES.map(NumberFormat::name).join(", ")
+            ))
+        })
+    }
+}
+
+/// Values kept as examples of what a format cannot read.
+const EXAMPLES: usize = 3;
+
+/// The decided format of a column and its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormatDecision {
+    pub format: NumberFormat,
+    /// Number values seen.
+    pub values: u64,
+    /// Of them, read by `format`.
+    pub readable: u64,
+    /// Another format reads every value too but gives a different number for some
+    /// (`1.250`: 1.25 or 1250): the operator must confirm `format`.
+    pub ambiguous_with: Option<NumberFormat>,
+    /// A value the two ambiguous formats read differently.
+    pub ambiguous_example: Option<String>,
+    /// Up to three values `format` cannot read.
+    pub unreadable_examples: Vec<String>,
+    /// Values with more than two digit groups or a decimal part that proved the format
+    /// (`2.750.000`, `12,5`), e.g. the first such value.
+    pub proof: Option<String>,
+}
+
+impl FormatDecision {
+    /// One line of evidence for reports and `mapping.toml`: "4 of 4 values read as 1.234.567,89
+    /// (e.g. 2.750.000)".
+    pub fn evidence(&self) -> String {
+        let mut s = format!(
+            "{} of {} values read as {}",
+            self.readable,
+            self.values,
+            self.format.example()
+        );
+        if let Some(p) = &self.proof {
+            s.push_str(&format!(" (decided by {p:?})"));
+        }
+        if let (Some(other), Some(e)) = (self.ambiguous_with, &self.ambiguous_example) {
+            s.push_str(&format!(
+                "; ambiguous: {e:?} also reads as {}",
+                other.example()
+            ));
+        }
+        if !self.unreadable_examples.is_empty() {
+            s.push_str(&format!(
+                "; unreadable: {}",
+                self.unreadable_examples.join(", ")
+            ));
+        }
+        s
+    }
+}
+
+/// Streams a column's number texts through every candidate format.
+#[derive(Debug, Clone, Default)]
+pub struct FormatTally {
+    values: u64,
+    readable: [u64; CANDIDATES.len()],
+    /// For each pair (i, j), i < j: a value both read but differently.
+    disagree: Vec<((usize, usize), String)>,
+    unreadable: [Vec<String>; CANDIDATES.len()],
+    /// The first value only some candidates read.
+    proof: Option<String>,
+}
+
+impl FormatTally {
+    /// Adds one number text (currency, scale words and `/-` already removed).
+    pub fn observe(&mut self, text: &str) {
+        self.values += 1;
+        let readings: [Option<String>; CANDIDATES.len()] =
+            std::array::from_fn(|i| CANDIDATES[i].read(text).ok());
+        for (i, r) in readings.iter().enumerate() {
+            match r {
+                Some(_) => self.readable[i] += 1,
+                None if self.unreadable[i].len() < EXAMPLES => {
+                    self.unreadable[i].push(text.to_string())
+                }
+                None => {}
+            }
+        }
+        if self.proof.is_none()
+            && readings.iter().any(Option::is_none)
+            && readings.iter().any(Option::is_some)
+        {
+            self.proof = Some(text.to_string());
+        }
+        for i in 0..CANDIDATES.len() {
+            for j in i + 1..CANDIDATES.len() {
+                if let (Some(a), Some(b)) = (&readings[i], &readings[j]) {
+                    if a != b && !self.disagree.iter().any(|(k, _)| *k == (i, j)) {
+                        self.disagree.push(((i, j), text.to_string()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Number values seen.
+    pub fn values(&self) -> u64 {
+        self.values
+    }
+
+    /// The format reading the most values (the first candidate on a tie), and whether another
+    /// format reads as many but differently. `None` when no value was seen.
+    pub fn decide(&self) -> Option<FormatDecision> {
+        if self.values == 0 {
+            return None;
+        }
+        let best = (0..CANDIDATES.len())
+            .max_by_key(|i| (self.readable[*i], std::cmp::Reverse(*i)))
+            .unwrap_or(0);
+        let rival = (0..CANDIDATES.len())
+            .filter(|j| *j != best && self.readable[*j] == self.readable[best])
+            .find_map(|j| {
+                let key = (best.min(j), best.max(j));
+                self.disagree
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, e)| (CANDIDATES[j], e.clone()))
+            });
+        Some(FormatDecision {
+            format: CANDIDATES[best],
+            values: self.values,
+            readable: self.readable[best],
+            ambiguous_with: rival.as_ref().map(|(f, _)| *f),
+            ambiguous_example: rival.map(|(_, e)| e),
+            unreadable_examples: self.unreadable[best].clone(),
+            proof: self.proof.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decide(values: &[&str]) -> FormatDecision {
+        let mut t = FormatTally::default();
+        for v in values {
+            t.observe(v);
+        }
+        t.decide().unwrap()
+    }
+
+    #[test]
+    fn european_resave_is_decided_for_the_whole_column() {
+        let d = decide(&["125.000", "4.500", "2.750.000", "60.000"]);
+        assert_eq!(d.format.name(), "comma_point");
+        assert_eq!(d.readable, 4);
+        assert_eq!(d.format.read("125.000").unwrap(), "125000");
+        assert_eq!(d.format.read("2.750.000").unwrap(), "2750000");
+        let d = decide(&["12,5", "50", "25", "37,5"]);
+        assert_eq!(d.format.read("12,5").unwrap(), "12.5");
+        assert!(d.ambiguous_with.is_none());
+    }
+
+    #[test]
+    fn indian_and_western_grouping() {
+        let d = decide(&["1,00,000", "12,34,567.50", "75,000"]);
+        assert_eq!(d.format.name(), "point_indian");
+        assert_eq!(d.format.read("12,34,567.50").unwrap(), "1234567.50");
+        let d = decide(&["1,234,567.89", "125,000"]);
+        assert_eq!(d.format.name(), "point_comma");
+        assert_eq!(
+            NumberFormat::from_name("point_space")
+                .unwrap()
+                .read("1 234 567.5")
+                .unwrap(),
+            "1234567.5"
+        );
+        assert_eq!(
+            NumberFormat::from_name("point_apostrophe")
+                .unwrap()
+                .read("1'234")
+                .unwrap(),
+            "1234"
+        );
+    }
+
+    #[test]
+    fn a_column_two_formats_read_differently_is_ambiguous() {
+        let d = decide(&["1.250", "3.500"]);
+        assert!(d.ambiguous_with.is_some());
+        assert_eq!(d.ambiguous_example.as_deref(), Some("1.250"));
+        let d = decide(&["50", "75"]);
+        assert!(d.ambiguous_with.is_none());
+    }
+
+    #[test]
+    fn values_the_decided_format_cannot_read_are_named() {
+        let d = decide(&["125.000", "2.750.000", "1.250.000", "12.5"]);
+        assert_eq!(d.format.name(), "comma_point");
+        assert_eq!(d.readable, 3);
+        assert_eq!(d.unreadable_examples, vec!["12.5".to_string()]);
+        assert!(d.format.read("12.5").unwrap_err().contains("grouped"));
+    }
+}
