@@ -134,6 +134,8 @@ fn proposing_again_keeps_decisions() {
     let module = h.state().field_map.module.unwrap();
     let map = &h.state().field_map.proposal.ready().unwrap().map;
     assert_eq!(map.modules[&module].columns[2].status, Status::Ignored);
+    // The working map was never saved: proposing again does not make it look saved.
+    assert!(h.state().field_map.unsaved());
 }
 
 /// Quitting with unsaved changes asks once; Ctrl-C never asks.

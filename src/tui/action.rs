@@ -219,6 +219,7 @@ pub struct Proposal {
     pub schema: DestinationSchema,
     /// Where the destination schema came from (the account, or offline).
     pub destination: String,
-    /// Whether mapping.toml already existed (its decisions were kept).
+    /// Proposed from an existing mapping.toml (its decisions kept), not from a working map:
+    /// only then does the screen start as saved.
     pub had_file: bool,
 }

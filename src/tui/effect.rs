@@ -206,7 +206,8 @@ impl Runner {
             .context("no export is set: set it on Connect")?;
         let export = Export::open(export_path)?;
         let path = &config.migration.mapping;
-        let had_file = path.exists();
+        // Proposed from the file's decisions (not from a working map that may be unsaved).
+        let had_file = previous.is_none() && path.exists();
         let previous = match previous {
             Some(p) => Some(p),
             None => file::load_if_exists(path)?,
