@@ -11,27 +11,47 @@ use serde::{Deserialize, Serialize};
 /// Default config file name, looked up in the working directory.
 pub const DEFAULT_CONFIG_FILE: &str = "crm-migrate.toml";
 
+/// Why a config could not be used; each message names the file or key and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// The file could not be read.
     #[error(
         "cannot read config file {path}: {source}. Pass --config FILE or create {DEFAULT_CONFIG_FILE} (see config.example.toml)"
     )]
     Read {
+        /// The config file.
         path: PathBuf,
+        /// The I/O failure.
         source: std::io::Error,
     },
-    #[error("config file {path} is not valid: {message}")]
-    Parse { path: PathBuf, message: String },
+    /// The file is not valid TOML or has a bad key or value; `message` gives line and column.
+    #[error(
+        "config file {path} is not valid: {message}. Fix the line shown (config.example.toml lists every key with an example)"
+    )]
+    Parse {
+        /// The config file (empty when parsing text).
+        path: PathBuf,
+        /// The TOML reader's message: line, column, the key and what was wrong.
+        message: String,
+    },
+    /// A value parses but cannot be used (e.g. `max_in_flight = 0`).
     #[error("config: {key} = {value:?} is not valid: {hint}")]
     Invalid {
+        /// `section.key`.
         key: &'static str,
+        /// The value as written.
         value: String,
+        /// What to write instead.
         hint: String,
     },
     #[error(
         "the environment variable {var} (named by [nutshell] api_key_env) is not set or empty: export it with the Nutshell API key, then run again"
     )]
-    MissingApiKey { var: String },
+    /// The API key variable is unset or blank.
+    MissingApiKey {
+        /// The variable's name (`[nutshell] api_key_env`).
+        var: String,
+    },
 }
 
 /// The environment variable that moves the state dir (journal, logs, reports, mapping memory) when
@@ -68,12 +88,17 @@ pub enum DateOrder {
     Ymd,
 }
 
+/// `crm-migrate.toml`, every section optional (defaults below, as in config.example.toml).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
+    /// `[source]`: the export and how its values are written.
     pub source: SourceConfig,
+    /// `[nutshell]`: where the API is and who calls it.
     pub nutshell: NutshellConfig,
+    /// `[load]`: how hard to push the API.
     pub load: LoadConfig,
+    /// `[migration]`: where state and the operator's files live.
     pub migration: MigrationConfig,
     /// The wizard's key overrides: `[keys.<context>] "key" = "action"` on top of
     /// `assets/keymap.toml` (checked when the wizard starts).
@@ -81,13 +106,18 @@ pub struct Config {
     pub keys: BTreeMap<String, BTreeMap<String, String>>,
 }
 
+/// `[source]`. Defaults (documented, not guessed per export): Asia/Kolkata, dmy, INR, IN — RSoft's
+/// Indian defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SourceConfig {
     /// The export folder or .zip.
     pub export: Option<PathBuf>,
-    /// IANA zone the export's local times are in.
-    pub timezone: String,
+    /// IANA zone the export's local times are in, parsed when the config loads (an unknown name
+    /// is a parse error naming `source.timezone`, the file, line and column, and an example).
+    #[serde(with = "iana_zone")]
+    pub timezone: chrono_tz::Tz,
+    /// The order of day and month in the export's dates.
     pub date_order: DateOrder,
     /// ISO 4217 code for amounts that carry no currency.
     pub currency: String,
@@ -95,6 +125,7 @@ pub struct SourceConfig {
     pub country: String,
 }
 
+/// `[nutshell]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NutshellConfig {
@@ -106,6 +137,7 @@ pub struct NutshellConfig {
     pub api_key_env: String,
 }
 
+/// `[load]`: ceilings the client's adaptive throttle stays under.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LoadConfig {
@@ -115,12 +147,15 @@ pub struct LoadConfig {
     pub max_in_flight: usize,
 }
 
+/// `[migration]`. Relative paths are taken relative to the config file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MigrationConfig {
     /// Journal, logs and reports; defaults to the platform data dir.
     pub state_dir: Option<PathBuf>,
+    /// The field map the operator edits (default `mapping.toml`).
     pub mapping: PathBuf,
+    /// The owner decisions the operator edits (default `owners.toml`).
     pub owners: PathBuf,
     /// The custom field on every created record that holds its RSoft ID.
     pub legacy_id_field: String,
@@ -130,7 +165,7 @@ impl Default for SourceConfig {
     fn default() -> Self {
         Self {
             export: None,
-            timezone: "Asia/Kolkata".into(),
+            timezone: chrono_tz::Asia::Kolkata,
             date_order: DateOrder::Dmy,
             currency: "INR".into(),
             country: "IN".into(),
@@ -218,13 +253,6 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        if self.source.timezone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(ConfigError::Invalid {
-                key: "source.timezone",
-                value: self.source.timezone.clone(),
-                hint: "use an IANA zone name such as Asia/Kolkata or America/New_York".into(),
-            });
-        }
         let rps = self.load.requests_per_second;
         if !(rps.is_finite() && rps > 0.0) {
             return Err(ConfigError::Invalid {
@@ -267,12 +295,9 @@ impl Config {
         fix(&mut self.migration.owners);
     }
 
-    /// The parsed source time zone (validated on load).
+    /// The export's time zone (`[source] timezone`, parsed when the config loaded).
     pub fn timezone(&self) -> chrono_tz::Tz {
-        self.source
-            .timezone
-            .parse()
-            .unwrap_or(chrono_tz::Asia::Kolkata)
+        self.source.timezone
     }
 
     /// Where journal, logs and reports go: `[migration] state_dir`, else the folder named by
@@ -300,6 +325,24 @@ impl Config {
     }
 }
 
+/// `[source] timezone` as an IANA zone name in the file, a [`chrono_tz::Tz`] in memory.
+mod iana_zone {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+
+    pub fn serialize<S: Serializer>(zone: &chrono_tz::Tz, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(zone.name())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<chrono_tz::Tz, D::Error> {
+        let name = String::deserialize(d)?;
+        name.trim().parse().map_err(|_| {
+            D::Error::custom(format!(
+                "source.timezone = {name:?} is not an IANA time zone: use a zone name such as \"Asia/Kolkata\" or \"America/New_York\""
+            ))
+        })
+    }
+}
+
 /// The Nutshell API key. Its `Debug` is redacted and it has no `Display`, so it cannot leak into a
 /// log line, an error message or a report by formatting; only [`ApiKey::expose`] hands it out, for
 /// the Authorization header.
@@ -307,6 +350,7 @@ impl Config {
 pub struct ApiKey(String);
 
 impl ApiKey {
+    /// Wrap a key (read from the environment, or a sandbox's made-up one).
     pub fn new(key: impl Into<String>) -> Self {
         Self(key.into())
     }
@@ -331,7 +375,7 @@ mod tests {
     fn example_config_parses() {
         let text = include_str!("../config.example.toml");
         let c = Config::parse(text).unwrap();
-        assert_eq!(c.source.timezone, "Asia/Kolkata");
+        assert_eq!(c.source.timezone, chrono_tz::Asia::Kolkata);
         assert_eq!(c.source.date_order, DateOrder::Dmy);
         assert_eq!(c.nutshell.api_key_env, "NUTSHELL_API_KEY");
         assert_eq!(c.migration.legacy_id_field, "RSoft ID");
@@ -342,9 +386,29 @@ mod tests {
         let e = Config::parse("[source]\nexprot = \"x\"\n").unwrap_err();
         assert!(e.to_string().contains("exprot"), "{e}");
         let e = Config::parse("[source]\ntimezone = \"India/Delhi\"\n").unwrap_err();
-        assert!(e.to_string().contains("source.timezone"), "{e}");
+        let text = e.to_string();
+        for part in [
+            "source.timezone",
+            "India/Delhi",
+            "Asia/Kolkata",
+            "line 2, column 12",
+        ] {
+            assert!(text.contains(part), "{part:?} missing from: {text}");
+        }
         let e = Config::parse("[load]\nmax_in_flight = 0\n").unwrap_err();
         assert!(e.to_string().contains("max_in_flight"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_zone_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[source]\ntimezone = \"Mars/Olympus\"\n").unwrap();
+        let text = Config::load(&path).unwrap_err().to_string();
+        assert!(text.contains(&path.display().to_string()), "{text}");
+        assert!(text.contains("Mars/Olympus"), "{text}");
+        let zone = Config::parse("[source]\ntimezone = \"America/New_York\"\n").unwrap();
+        assert_eq!(zone.timezone(), chrono_tz::America::New_York);
     }
 
     #[test]

@@ -29,7 +29,7 @@ impl From<EndpointError> for ConnectError {
 
 /// A client for the destination `config` names, and the sandbox behind it when the endpoint is
 /// `"sandbox"` (keep it alive while the client is used; `shutdown` it at the end). Discovery by
-/// username asks `methods::DEFAULT_DISCOVERY_URL` (nutshell-api.md, "Endpoint discovery").
+/// username asks `methods::DEFAULT_DISCOVERY_URL` (docs/nutshell-api.md, "Transport").
 ///
 /// Order of checks, so the operator is told the first thing to fix: the endpoint URL against the
 /// transport policy (http only on loopback), then the API key variable, then the username, then

@@ -7,6 +7,7 @@
 //! The engine never prints and never touches a terminal.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod atomic_file;
 pub mod cli;
 pub mod config;
 pub mod connect;
@@ -14,6 +15,7 @@ pub mod discovery;
 pub mod engine;
 pub mod mapping;
 pub mod nutshell;
+pub mod report;
 pub mod rsoft;
 pub mod sandbox;
 pub mod tui;

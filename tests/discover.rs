@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use crm_migrate::discovery::gaps::{GapKey, GapKind};
 use crm_migrate::discovery::owners::parse_owner;
 use crm_migrate::discovery::scope::Grade;
@@ -265,14 +263,15 @@ fn workflows_gaps_dates_grade_and_plan() {
     );
 }
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
-}
-
 #[test]
 fn binary_prints_markdown_and_json_and_writes_out() {
+    let state = tempfile::tempdir().unwrap();
     let dir = export();
-    let out = bin().arg("discover").arg(dir.path()).output().unwrap();
+    let out = common::crm_migrate(state.path())
+        .arg("discover")
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.starts_with("# Migration scope: RSoft CRM → Nutshell"));
@@ -282,7 +281,7 @@ fn binary_prints_markdown_and_json_and_writes_out() {
     );
     assert!(md.contains("**Grade: complex**"));
 
-    let out = bin()
+    let out = common::crm_migrate(state.path())
         .arg("discover")
         .arg(dir.path())
         .arg("--json")
@@ -313,7 +312,7 @@ fn binary_prints_markdown_and_json_and_writes_out() {
     assert_eq!(v["grade"], "complex");
 
     let file = dir.path().join("scope.json");
-    let out = bin()
+    let out = common::crm_migrate(state.path())
         .args(["discover", "--json", "--out"])
         .arg(&file)
         .arg(dir.path())
@@ -328,7 +327,8 @@ fn binary_prints_markdown_and_json_and_writes_out() {
 
 #[test]
 fn binary_exits_1_with_a_clear_message_on_io_error() {
-    let out = bin()
+    let state = tempfile::tempdir().unwrap();
+    let out = common::crm_migrate(state.path())
         .args(["discover", "/nonexistent/export"])
         .output()
         .unwrap();
@@ -336,7 +336,7 @@ fn binary_exits_1_with_a_clear_message_on_io_error() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("cannot read /nonexistent/export"), "{err}");
     let dir = export();
-    let out = bin()
+    let out = common::crm_migrate(state.path())
         .arg("discover")
         .arg(dir.path())
         .args(["--out", "/nonexistent/dir/scope.md"])

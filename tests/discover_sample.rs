@@ -80,13 +80,25 @@ fn counts_encodings_and_delimiters_per_module() {
         r.objects.iter().all(|o| o.confidence >= 0.85),
         "every file is recognised with confidence"
     );
-    // The only warning: the Windows-1252 file, with the lines whose characters were guessed.
-    assert_eq!(r.warnings.len(), 1);
+    // The Windows-1252 file, with the lines whose characters were guessed; then integrity: the
+    // orphan deal (its company and its contact) and the duplicate company.
+    let messages: Vec<&str> = r.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(r.warnings.len(), 4, "{messages:#?}");
     assert_eq!(r.warnings[0].file, "Companies.csv");
     assert!(
         r.warnings[0].message.contains("3 line(s) (3, 12, 21)"),
         "{}",
         r.warnings[0].message
+    );
+    assert_eq!(
+        messages.iter().filter(|m| m.contains("DEAL-4014")).count(),
+        2,
+        "{messages:#?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("probable duplicate companies \"gupta & sons\""))
     );
 }
 

@@ -66,7 +66,13 @@ fn regenerating_keeps_what_the_operator_decided() {
 
     // The export changes (a new column) and `map` runs again.
     let mut cols = contacts();
-    cols.extend(columns(Module::Contacts, &[("PAN", &["ABCDE1234F"])]));
+    cols.extend(columns(
+        Module::Contacts,
+        &[
+            ("PAN", &["ABCDE1234F"]),
+            ("Alternate Mobile", &["call me", "n/a"]),
+        ],
+    ));
     let second = propose_map(&cols, &[], &schema, "RSoft ID", &memory, Some(&edited));
     let c = &second.modules[&Module::Contacts];
     assert_eq!(c.column("Email").unwrap().status, Status::Confirmed);
@@ -82,12 +88,33 @@ fn regenerating_keeps_what_the_operator_decided() {
     let waiting: Vec<_> = unconfirmed(&second).into_iter().map(|u| u.key).collect();
     assert!(waiting.contains(&"Mobile No.".to_string()) && !waiting.contains(&"Email".to_string()));
     let mut accepted = second.clone();
+    // One entry the tool is unsure of (as a header with contradicting samples would be).
+    let unsure = accepted
+        .modules
+        .get_mut(&Module::Contacts)
+        .unwrap()
+        .columns
+        .iter_mut()
+        .find(|c| c.header == "Alternate Mobile")
+        .unwrap();
+    unsure.confidence = 0.45;
     let blocking = accept_proposed(&mut accepted);
-    assert!(
-        blocking
-            .iter()
-            .all(|u| u.confidence < 0.6 || u.proposal == "nothing"),
-        "{blocking:#?}"
+    let still: Vec<(&str, f64)> = blocking
+        .iter()
+        .map(|u| (u.key.as_str(), u.confidence))
+        .collect();
+    assert_eq!(still, [("Alternate Mobile", 0.45)], "{blocking:#?}");
+    let c = &accepted.modules[&Module::Contacts];
+    for confident in ["Contact ID", "First Name", "Mobile No.", "PAN"] {
+        assert_eq!(
+            c.column(confident).unwrap().status,
+            Status::Confirmed,
+            "{confident}"
+        );
+    }
+    assert_eq!(
+        c.column("Alternate Mobile").unwrap().status,
+        Status::Proposed
     );
     assert_eq!(
         validate(&accepted, &schema),

@@ -93,7 +93,7 @@ const VARIANTS: &[Row] = &[
     (CT, "Cust. Type", "text", "custom"),
     (CT, "Primary Contact", "email", "field:Contacts.email"),
     (LD, "Enquiry ID", "id", "legacy"),
-    (LD, "Full Name", "name", "field:Leads.description"),
+    (LD, "Full Name", "name", "field:Contacts.name"),
     (LD, "Email Address", "email", "field:Contacts.email"),
     (LD, "Mobile Number", "phone", "field:Contacts.phone"),
     (LD, "Organisation", "company", "lookup:Accounts:name"),

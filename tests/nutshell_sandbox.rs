@@ -650,7 +650,7 @@ async fn timeouts_retry_reads_and_leave_creates_ambiguous() {
     assert_eq!(c.snapshot().timeouts, 4);
 }
 
-/// What the load must expect of Nutshell (nutshell-api.md, second pass), through the client: the
+/// What the load must expect of Nutshell (docs/nutshell-api.md, second pass), through the client: the
 /// REST filter finds a record by its legacy-id custom field, the server sets `createdTime`, a
 /// note's `date` and a closed lead's `closedTime`, note text is parsed for mentions unless
 /// escaped, a delete does not cascade, and the API user's permissions can be read.

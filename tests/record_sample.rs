@@ -183,7 +183,8 @@ fn every_row_ends_in_exactly_one_state_with_exact_payloads() {
         .count();
     assert_eq!(usd, 2, "the two USD deals keep their currency");
 
-    // An RSoft lead: the person first (name derived from Lead Name), then the lead naming it.
+    // An RSoft lead: the person first (named by Lead Name), then the lead naming it, its
+    // description derived from the person and the source (no column gives one).
     let l = plan(&o, Module::Leads, "LEAD-3001");
     assert_eq!(l.creates[0].role, Role::Person);
     assert_eq!(l.creates[0].entity_type, EntityType::Contacts);
@@ -193,11 +194,17 @@ fn every_row_ends_in_exactly_one_state_with_exact_payloads() {
     assert_eq!(person["phone"], json!(["+916426512144"]));
     assert_eq!(person["customFields"], json!({"RSoft ID": "LEAD-3001"}));
     assert!(
-        l.caveats.iter().any(|c| c.contains("Lead Name")),
+        l.caveats
+            .iter()
+            .any(|c| c.contains("description") && c.contains("Bhavna Joshi (Trade Show)")),
         "{:?}",
         l.caveats
     );
     let lead = &l.creates[1];
+    assert_eq!(
+        lead.params["lead"]["description"],
+        "Bhavna Joshi (Trade Show)"
+    );
     assert_eq!(lead.fills[0].pointer, "/lead/contacts/0/id");
     assert_eq!(lead.fills[0].from, 0);
     assert_eq!(

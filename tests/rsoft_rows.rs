@@ -6,30 +6,43 @@ use common::{reader, rows};
 use crm_migrate::rsoft::Severity;
 
 #[test]
-fn ragged_rows_are_bad_with_a_reason_and_the_rest_reads() {
-    let text = "Lead ID,Lead Name,Email\nL1,Asha,a@x.in\nL2,Ravi\nL3,Meena,m@x.in,extra\nL4,Kiran,k@x.in\n";
+fn short_rows_are_padded_long_rows_with_data_are_bad_with_a_true_reason() {
+    let text = "Lead ID,Lead Name,Email\nL1,Asha,a@x.in\nL2,Ravi\nL3,Meena,m@x.in,extra\nL4,Kiran,k@x.in,,\n";
     let (r, rows) = rows("leads.csv", text.as_bytes());
     assert_eq!(rows.len(), 4);
-    let short = rows[1].as_ref().unwrap_err();
-    assert_eq!(short.line, 3);
-    assert_eq!(short.file, "leads.csv");
-    assert!(
-        short.reason.contains("row has 2 fields, header has 3"),
-        "{}",
-        short.reason
-    );
+    let short = rows[1].as_ref().unwrap();
+    assert_eq!(short.get("Lead Name"), Some("Ravi"));
+    assert_eq!(short.get("Email"), Some(""));
     let long = rows[2].as_ref().unwrap_err();
     assert_eq!(long.line, 4);
     assert!(
-        long.reason.contains("row has 4 fields, header has 3"),
+        long.reason.contains("row has 4 fields, header has 3") && long.reason.contains("hold data"),
         "{}",
         long.reason
     );
     assert!(long.reason.contains("unquoted comma"), "{}", long.reason);
-    assert_eq!(rows[3].as_ref().unwrap().get("Lead Name"), Some("Kiran"));
-    assert_eq!(r.counts().read, 2);
-    assert_eq!(r.counts().bad, 2);
-    assert_eq!(short.to_string(), format!("leads.csv:3: {}", short.reason));
+    assert_eq!(rows[3].as_ref().unwrap().get("Email"), Some("k@x.in"));
+    assert_eq!(r.counts().read, 3);
+    assert_eq!(r.counts().bad, 1);
+    assert_eq!(long.to_string(), format!("leads.csv:4: {}", long.reason));
+    let per_row: Vec<(Option<u64>, &str)> = r
+        .findings()
+        .iter()
+        .map(|f| (f.line, f.message.as_str()))
+        .collect();
+    assert!(
+        per_row
+            .iter()
+            .any(|(l, m)| *l == Some(3) && m.contains("Email empty")),
+        "{per_row:?}"
+    );
+    assert!(
+        per_row
+            .iter()
+            .any(|(l, m)| *l == Some(5) && m.contains("2 extra trailing cells are empty")),
+        "{per_row:?}"
+    );
+    assert_eq!(per_row.len(), 2, "{per_row:?}");
 }
 
 #[test]
@@ -139,7 +152,7 @@ fn every_row_ends_in_exactly_one_state() {
     let mut bad = 0;
     for i in 0..1000 {
         if i % 7 == 0 {
-            text.push_str(&format!("D{i},only two\n"));
+            text.push_str(&format!("D{i},x,{i},extra\n"));
             bad += 1;
         } else {
             text.push_str(&format!("D{i},Deal {i},{i}\n"));

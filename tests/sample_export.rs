@@ -94,8 +94,14 @@ fn table(dir: &Path, module: &str) -> Table {
     Table { headers, rows }
 }
 
+/// Runs the binary with its own state dir, so the test never writes to the user's data dir.
 fn run(args: &[&str]) -> std::process::Output {
-    Command::new(BIN).args(args).output().unwrap()
+    let state = tempfile::tempdir().unwrap();
+    Command::new(BIN)
+        .env("CRM_MIGRATE_STATE_DIR", state.path())
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn export_with_binary(dir: &Path, scale: u32, seed: u64) -> String {

@@ -1,4 +1,4 @@
-//! An adversarial audit of the sandbox against nutshell-api.md: every rule, on every entity type
+//! An adversarial audit of the sandbox against docs/nutshell-api.md: every rule, on every entity type
 //! and every field it applies to, not only the first one a happy path meets.
 
 mod sandbox_support;

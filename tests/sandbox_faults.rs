@@ -252,7 +252,17 @@ async fn state_survives_a_restart() {
         !saved.contains("sandbox-key-not-secret"),
         "no key in the state file"
     );
-    assert!(!dir.path().join("sandbox-state.json.tmp").exists());
+    let tmp = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".tmp")
+        })
+        .count();
+    assert_eq!(tmp, 0, "no temporary file is left");
 
     let sb = start_with(options).await;
     let rpc = Rpc::new(&sb);

@@ -9,6 +9,7 @@ use crate::config::{Config, DEFAULT_CONFIG_FILE};
 use crate::connect;
 use crate::nutshell::{methods, preflight};
 
+/// `check-api`'s flags.
 #[derive(Debug, clap::Args)]
 pub struct CheckApiArgs {
     /// The config file naming the endpoint, username and the variable holding the API key.

@@ -8,6 +8,7 @@ use clap::Args;
 use super::ExitStatus;
 use crate::discovery;
 
+/// `discover`'s arguments.
 #[derive(Debug, Args)]
 pub struct DiscoverArgs {
     /// The RSoft export: a folder of CSV files or a .zip of them.
@@ -20,6 +21,7 @@ pub struct DiscoverArgs {
     pub out: Option<PathBuf>,
 }
 
+/// Write the report; exit 0, or an error (exit 1) when the export or the output cannot be used.
 pub fn run(args: DiscoverArgs) -> anyhow::Result<ExitStatus> {
     let report = discovery::discover_path(&args.export)?;
     let text = if args.json {

@@ -22,6 +22,7 @@ use crate::mapping::validate::{Problem, validate};
 use crate::mapping::{file, source};
 use crate::rsoft::Export;
 
+/// `map`'s flags.
 #[derive(Debug, Args)]
 pub struct MapArgs {
     /// The config file naming the export, the Nutshell endpoint and where mapping.toml goes.
@@ -50,12 +51,7 @@ pub fn run(
     config: Config,
     runtime: &tokio::runtime::Runtime,
 ) -> anyhow::Result<ExitStatus> {
-    let export_path = config.source.export.as_deref().with_context(|| {
-        format!(
-            "{} has no [source] export: set it to the RSoft export folder or .zip",
-            args.config.display()
-        )
-    })?;
+    let export_path = super::configured_export(&config, &args.config)?;
     let export = Export::open(export_path)?;
     let report = discovery::discover(&export)?;
     let (schema, destination) = destination_schema(&config, runtime)?;

@@ -1,5 +1,5 @@
 //! The command line: one file per command, each a thin caller of the library.
-//! Exit codes are the contract in design.md §4 (`ExitStatus`).
+//! Exit codes are the contract in docs/design.md §4 (`ExitStatus`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,11 +16,12 @@ pub mod demo;
 pub mod discover;
 mod log_file;
 pub mod map;
+pub mod report;
 pub mod sample_export;
 pub mod sandbox;
 pub mod wizard;
 
-/// Exit codes users script against (design.md §4).
+/// Exit codes users script against (docs/design.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
     /// Done, every record accounted for.
@@ -47,6 +48,7 @@ impl From<ExitStatus> for ExitCode {
     version,
     about = "Move an RSoft CRM export into Nutshell CRM"
 )]
+/// The parsed command line.
 pub struct Cli {
     /// With no command: the config file the wizard opens (it offers to write one if missing).
     #[arg(long, default_value = DEFAULT_CONFIG_FILE)]
@@ -56,6 +58,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// One subcommand per file of `src/cli/`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Pre-flight: the live API still has every method the tool uses, and the credentials work.
@@ -66,6 +69,8 @@ pub enum Command {
     Discover(discover::DiscoverArgs),
     /// Propose the field map for the configured export and write mapping.toml (keeps your decisions).
     Map(map::MapArgs),
+    /// Write the customer's reports (Markdown, one HTML page, CSVs) into the state dir's reports folder.
+    Report(report::ReportArgs),
     /// Write a realistic RSoft export (the bundled sample at scale 1) for demos and benchmarks.
     SampleExport(sample_export::SampleExportArgs),
     /// Run a local Nutshell-compatible server for demos, rehearsals and tests.
@@ -78,6 +83,7 @@ impl Command {
         match self {
             Command::CheckApi(args) => Some(&args.config),
             Command::Map(args) => Some(&args.config),
+            Command::Report(args) => Some(&args.config),
             Command::Demo
             | Command::Discover(_)
             | Command::SampleExport(_)
@@ -109,7 +115,10 @@ pub fn main() -> ExitCode {
         Some(Ok(config)) => config.state_dir(),
         _ => Config::default().state_dir(),
     };
-    log_file::init(&state_dir);
+    for warning in log_file::init(&state_dir) {
+        tracing::warn!("{warning}");
+        eprintln!("warning: {warning}");
+    }
     tracing::info!(command = ?cli.command, "start");
     // The one runtime of the process: commands, the client, the sandbox, and later the engine and
     // the wizard all run on it.
@@ -154,9 +163,21 @@ fn run(
         Command::Demo => demo::run(runtime),
         Command::Discover(args) => discover::run(args),
         Command::Map(args) => map::run(args, config()?, runtime),
+        Command::Report(args) => report::run(args, config()?),
         Command::SampleExport(args) => sample_export::run(args),
         Command::Sandbox(args) => sandbox::run(args, runtime),
     }
+}
+
+/// The export a command's config names in `[source] export`; `file` is that config file, named
+/// in the error when the key is missing.
+fn configured_export<'a>(config: &'a Config, file: &Path) -> anyhow::Result<&'a Path> {
+    config.source.export.as_deref().with_context(|| {
+        format!(
+            "{} has no [source] export: set it to the RSoft export folder or .zip",
+            file.display()
+        )
+    })
 }
 
 /// The error and its causes on one line. Library errors often quote their cause in their own

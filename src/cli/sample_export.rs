@@ -21,6 +21,7 @@ pub struct SampleExportArgs {
     pub seed: u64,
 }
 
+/// Write the export and print what was written; an error (exit 1) when the folder is not writable.
 pub fn run(args: SampleExportArgs) -> anyhow::Result<ExitStatus> {
     let summary = generator::generate(&args.out, args.scale, args.seed)?;
     println!(

@@ -10,6 +10,7 @@ use clap::Args;
 use super::ExitStatus;
 use crate::sandbox::{DEFAULT_LISTEN, Knobs, Sandbox, SandboxOptions};
 
+/// `sandbox`'s flags: where to listen, what data to serve, and the fault knobs.
 #[derive(Debug, Args)]
 pub struct SandboxArgs {
     /// Address to listen on (loopback only).

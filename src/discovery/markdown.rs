@@ -19,6 +19,59 @@ fn kind(k: ValueKind) -> String {
 }
 
 /// Renders the whole report.
+/// What the load would hold or should merge, before any record moves.
+fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
+    let i = &r.integrity;
+    writeln!(md, "## Integrity before the load\n")?;
+    writeln!(
+        md,
+        "{} references resolve to nothing; {} groups of probable duplicate companies; {} emails shared by several contacts.\n",
+        i.unresolved.len(),
+        i.duplicate_companies.len(),
+        i.shared_emails.len()
+    )?;
+    if !i.unresolved.is_empty() {
+        writeln!(
+            md,
+            "| record | file:line | refers to | by | value | nearest |\n|---|---|---|---|---|---|"
+        )?;
+        for u in &i.unresolved {
+            writeln!(
+                md,
+                "| {} {} | `{}`:{} | {} | {} | {} | {} |",
+                u.module,
+                cell(&u.record),
+                u.file,
+                u.line,
+                u.refers_to,
+                u.by,
+                cell(&u.value),
+                cell(u.nearest.as_deref().unwrap_or("—"))
+            )?;
+        }
+        writeln!(md)?;
+    }
+    for g in &i.duplicate_companies {
+        let names: Vec<String> = g
+            .companies
+            .iter()
+            .map(|c| format!("{} {} (line {})", c.id, c.name, c.line))
+            .collect();
+        writeln!(
+            md,
+            "- Probable duplicates {:?}: {} — sharing {}",
+            g.normalized_name,
+            cell(&names.join(", ")),
+            g.backed_by.join(", ")
+        )?;
+    }
+    for e in &i.shared_emails {
+        let ids: Vec<&str> = e.contacts.iter().map(|c| c.id.as_str()).collect();
+        writeln!(md, "- Contacts {} share {}", ids.join(", "), e.email)?;
+    }
+    writeln!(md)
+}
+
 pub fn render(r: &Report) -> String {
     let mut md = String::new();
     // Writing to a String cannot fail.
@@ -112,6 +165,8 @@ fn write_report(md: &mut String, r: &Report) -> std::fmt::Result {
         d.ambiguous,
         d.year_first
     )?;
+
+    write_integrity(md, r)?;
 
     writeln!(md, "## Owners ({})\n", r.owners.len())?;
     writeln!(

@@ -4,6 +4,7 @@
 
 pub mod custom_fields;
 pub mod gaps;
+pub mod integrity;
 pub mod markdown;
 pub mod owners;
 pub mod pipelines;
@@ -20,6 +21,7 @@ use crate::rsoft::{
 };
 use custom_fields::{CustomField, CustomFieldCount, CustomFieldSet};
 use gaps::Gap;
+use integrity::{Integrity, IntegrityTally, RowFields};
 use owners::{Owner, OwnerTally, User};
 use pipelines::{Pipeline, PipelineTally};
 use scope::{Estimate, Grade, GradeScore, PlanRecommendation, ScopeInputs};
@@ -89,6 +91,9 @@ pub struct Report {
     pub workflows: Workflows,
     pub gaps: Vec<Gap>,
     pub date_order: DateOrderSummary,
+    /// What the load would hold or should merge: references to nothing, duplicate companies,
+    /// contacts sharing an email.
+    pub integrity: Integrity,
     pub warnings: Vec<Finding>,
     pub grade: Grade,
     pub grade_score: GradeScore,
@@ -114,6 +119,7 @@ struct Pass {
     workflows: Vec<Workflow>,
     workflow_count: u64,
     users: Vec<User>,
+    integrity: IntegrityTally,
     warnings: Vec<Finding>,
 }
 
@@ -140,6 +146,7 @@ impl Pass {
         self.workflow_count += other.workflow_count;
         let room = MAX_USERS.saturating_sub(self.users.len());
         self.users.extend(other.users.into_iter().take(room));
+        self.integrity.merge(other.integrity);
         self.warnings.extend(other.warnings);
     }
 }
@@ -172,8 +179,11 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
         workflows,
         workflow_count,
         users,
+        integrity,
         mut warnings,
     } = pass;
+    let integrity = integrity.finish();
+    warnings.extend(integrity_warnings(&integrity));
     let mut custom = CustomFieldSet::default();
     for d in definitions {
         custom.definition(d.module, &d.name, &d.field_type, &d.options);
@@ -181,10 +191,12 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
 
     let mut date_evidence = DateEvidence::default();
     let mut undecided_date_columns = 0;
+    let declared = export_date_order(&objects);
     for o in &objects {
         let Some(module) = o.module else { continue };
         for c in &o.columns {
             custom.column(c, module);
+            warnings.extend(column_warnings(&o.file, c, declared));
             if let Some(d) = &c.dates {
                 merge_dates(&mut date_evidence, d);
                 if matches!(
@@ -276,6 +288,7 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
             inventory: workflows,
         },
         gaps,
+        integrity,
         date_order: DateOrderSummary {
             verdict: date_evidence.verdict(),
             evidence: date_evidence,
@@ -288,6 +301,136 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
         plan,
         manual_steps,
     })
+}
+
+/// The order most date columns prove (the export's own order): day-first or month-first, by
+/// the number of columns proving each; `None` when no column proves either or they tie.
+fn export_date_order(objects: &[ObjectReport]) -> Option<DateOrderVerdict> {
+    let columns = || objects.iter().flat_map(|o| &o.columns);
+    let proving = |v: DateOrderVerdict| columns().filter(|c| c.date_order == Some(v)).count();
+    let (day, month) = (
+        proving(DateOrderVerdict::DayFirst),
+        proving(DateOrderVerdict::MonthFirst),
+    );
+    match day.cmp(&month) {
+        std::cmp::Ordering::Greater => Some(DateOrderVerdict::DayFirst),
+        std::cmp::Ordering::Less => Some(DateOrderVerdict::MonthFirst),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+/// The warnings one column's profile calls for: damage a spreadsheet did, several values in a
+/// cell, its number format, and a date order contradicting the rest of the export.
+fn column_warnings(
+    file: &str,
+    c: &ColumnProfile,
+    declared: Option<DateOrderVerdict>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut warn = |severity, message: String| {
+        out.push(Finding {
+            severity,
+            file: file.to_string(),
+            line: None,
+            message,
+        })
+    };
+    let f = &c.flags;
+    if !f.scientific_notation.is_empty() {
+        warn(
+            Severity::Warning,
+            format!(
+                "column {:?}: {} values in scientific notation (e.g. {}; lines {}): a spreadsheet dropped their digits and they cannot be recovered. Re-export from RSoft and do not open the file in a spreadsheet (or import the column as text); these values are rejected, never guessed",
+                c.header,
+                f.scientific_notation.count,
+                f.scientific_notation.examples.join(", "),
+                f.scientific_notation.lines_text()
+            ),
+        );
+    }
+    if !f.lost_characters.is_empty() {
+        warn(
+            Severity::Warning,
+            format!(
+                "column {:?}: {} values with characters lost to '?' (e.g. {}; lines {}): the file was saved in a non-Unicode encoding. Re-export from RSoft as UTF-8",
+                c.header,
+                f.lost_characters.count,
+                f.lost_characters.examples.join(", "),
+                f.lost_characters.lines_text()
+            ),
+        );
+    }
+    if !f.multi_valued.is_empty() {
+        warn(
+            Severity::Warning,
+            format!(
+                "column {:?}: {} cells hold several values (e.g. {:?}; lines {}): they are split on ; , / and new lines into Nutshell's several emails or phones",
+                c.header,
+                f.multi_valued.count,
+                f.multi_valued.examples.first().map_or("", String::as_str),
+                f.multi_valued.lines_text()
+            ),
+        );
+    }
+    if !f.bracketed_negative.is_empty() {
+        warn(
+            Severity::Warning,
+            format!(
+                "column {:?}: {} amounts in accounting brackets (e.g. {}; lines {}) are read as negative amounts: check they are refunds or credit notes",
+                c.header,
+                f.bracketed_negative.count,
+                f.bracketed_negative.examples.join(", "),
+                f.bracketed_negative.lines_text()
+            ),
+        );
+    }
+    if let Some(n) = &c.number_format {
+        if let (Some(other), Some(e)) = (n.ambiguous_with, &n.ambiguous_example) {
+            warn(
+                Severity::Warning,
+                format!(
+                    "column {:?}: numbers like {e:?} read differently as {} and as {}; no value decides it: confirm number_format for this column in mapping.toml",
+                    c.header,
+                    n.format.example(),
+                    other.example()
+                ),
+            );
+        } else if n.readable < n.values {
+            warn(
+                Severity::Warning,
+                format!(
+                    "column {:?}: written like {} ({}); {} values cannot be read that way and will be rejected, never read another way",
+                    c.header,
+                    n.format.example(),
+                    n.evidence(),
+                    n.values - n.readable
+                ),
+            );
+        }
+    }
+    if let (Some(declared), Some(own), Some(d)) = (declared, c.date_order, &c.dates) {
+        let (example, order, key) = match own {
+            DateOrderVerdict::MonthFirst => (&d.month_first_example, "month-first", "mdy"),
+            DateOrderVerdict::DayFirst => (&d.day_first_example, "day-first", "dmy"),
+            _ => (&None, "", ""),
+        };
+        if own != declared && !key.is_empty() {
+            warn(
+                Severity::Warning,
+                format!(
+                    "column {:?} writes {order} dates (e.g. {}) while the rest of the export is {}: map sets date_order = {key:?} for this column in mapping.toml; check it",
+                    c.header,
+                    example.as_deref().unwrap_or("?"),
+                    if declared == DateOrderVerdict::DayFirst {
+                        "day-first"
+                    } else {
+                        "month-first"
+                    },
+                ),
+            );
+        }
+    }
+    out
 }
 
 fn merge_dates(total: &mut DateEvidence, d: &DateEvidence) {
@@ -380,6 +523,94 @@ impl Roles {
     }
 }
 
+/// A row seen through its file's standard columns, for [`IntegrityTally`].
+struct Cells<'r, 'a> {
+    roles: &'r Roles,
+    row: &'r RowRef<'a>,
+}
+
+impl RowFields for Cells<'_, '_> {
+    fn get(&self, canonical: &str) -> &str {
+        self.roles.get(self.row, canonical)
+    }
+}
+
+/// One warning per unresolved reference (the first 50), duplicate group and shared email.
+fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
+    let mut out: Vec<Finding> = i
+        .unresolved
+        .iter()
+        .take(LISTED_BAD_ROWS as usize)
+        .map(|u| Finding {
+            severity: Severity::Warning,
+            file: u.file.clone(),
+            line: Some(u.line),
+            message: format!(
+                "{} {} names {} {:?} by {}, which is not in the export: the load will hold it{}",
+                u.module.to_string().trim_end_matches('s'),
+                u.record,
+                u.refers_to.to_string().trim_end_matches('s'),
+                u.value,
+                u.by,
+                u.nearest
+                    .as_deref()
+                    .map(|n| format!(
+                        "; nearest company: {n}. Correct the name, or add the company"
+                    ))
+                    .unwrap_or_else(|| {
+                        ". Add the missing record to the export or correct the reference"
+                            .to_string()
+                    })
+            ),
+        })
+        .collect();
+    if i.unresolved.len() > LISTED_BAD_ROWS as usize {
+        out.push(Finding {
+            severity: Severity::Warning,
+            file: String::new(),
+            line: None,
+            message: format!(
+                "{} more references resolve to nothing (see integrity in the JSON report)",
+                i.unresolved.len() - LISTED_BAD_ROWS as usize
+            ),
+        });
+    }
+    for g in &i.duplicate_companies {
+        out.push(Finding {
+            severity: Severity::Warning,
+            file: g.companies.first().map(|c| c.file.clone()).unwrap_or_default(),
+            line: None,
+            message: format!(
+                "probable duplicate companies {:?} ({}), same name once legal suffixes are dropped, sharing {}: decide which to keep before the load",
+                g.normalized_name,
+                g.companies
+                    .iter()
+                    .map(|c| format!("{} {:?} line {}", c.id, c.name, c.line))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                g.backed_by.join(", ")
+            ),
+        });
+    }
+    for e in &i.shared_emails {
+        out.push(Finding {
+            severity: Severity::Warning,
+            file: e.contacts.first().map(|c| c.file.clone()).unwrap_or_default(),
+            line: None,
+            message: format!(
+                "contacts {} share the email {}: Nutshell would see one person; merge them or correct the email",
+                e.contacts
+                    .iter()
+                    .map(|c| format!("{} (line {})", c.id, c.line))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                e.email
+            ),
+        });
+    }
+    out
+}
+
 /// Reads the files on as many threads as the machine has cores (files are independent), and
 /// returns their passes in file order.
 fn read_files(export: &Export) -> Result<Vec<Pass>, ReadError> {
@@ -447,7 +678,18 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
             }
         };
         for (p, v) in profilers.iter_mut().zip(row.fields()) {
-            p.observe(v);
+            p.observe_at(v, row.line);
+        }
+        if let Some(m) = module.filter(|m| m.holds_records()) {
+            pass.integrity.add(
+                m,
+                &file.entry.path,
+                row.line,
+                &Cells {
+                    roles: &roles,
+                    row: &row,
+                },
+            );
         }
         if let Some(m) = module {
             for i in &roles.owners {

@@ -1,7 +1,7 @@
 //! Everything that stops a run before anything moves, gathered all at once (never stopping at the
 //! first): unconfirmed map entries, map problems, owners without a Nutshell user, missing
 //! pipelines, stages and activity types, custom fields or tags that cannot be created. Each names
-//! the file to edit; `migrate` exits 3 while any is left (design.md §4) with [`render`] as its
+//! the file to edit; `migrate` exits 3 while any is left (docs/design.md §4) with [`render`] as its
 //! message, and the wizard lists the same values.
 
 use std::fmt;

@@ -1,8 +1,8 @@
-//! Owner reconciliation (design.md §1 step 4): every distinct RSoft owner on a record the map sends
+//! Owner reconciliation (docs/design.md §1 step 4): every distinct RSoft owner on a record the map sends
 //! to an owner lookup, matched to a Nutshell user — by email (case-insensitive; a name-only owner
 //! through the email the export's users file gives that name), then by display name only when one
 //! user has it. What does not match, or matches two users, waits in the [`OwnerQueue`] and in
-//! `owners.toml` (design.md §4 format) for the operator; never a silent fallback to the API user.
+//! `owners.toml` (docs/design.md §4 format) for the operator; never a silent fallback to the API user.
 //! Matching is discovery's one matcher (`discovery::owners::match_owner`), so an owner matches the
 //! same way in the scope report and here.
 
@@ -69,7 +69,7 @@ struct Shape {
 
 impl OwnersFile {
     /// Read `path`; a missing file is an empty one (nothing decided yet).
-    /// Errors: unreadable, or not the design.md §4 shape (with line and column).
+    /// Errors: unreadable, or not the docs/design.md §4 shape (with line and column).
     pub fn load(path: &Path) -> Result<Self, OwnersFileError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
@@ -438,7 +438,7 @@ pub fn reconcile(
     out
 }
 
-/// Write owners.toml (design.md §4): the operator's entries kept as they are, every queued owner
+/// Write owners.toml (docs/design.md §4): the operator's entries kept as they are, every queued owner
 /// added with an empty value (or its unknown value kept), each queued one with its record counts
 /// as a comment. Written to a temp file, then renamed, so a reader never sees half a file.
 /// Comments the operator wrote are not kept.

@@ -1,4 +1,4 @@
-//! Steps 3 and 4 of a run in one call (design.md §1): read the destination, scan the export, match
+//! Steps 3 and 4 of a run in one call (docs/design.md §1): read the destination, scan the export, match
 //! owners, plan the house, gather every blocker at once, and — only when nothing blocks and the
 //! run is not a dry run — create what the API can create. `migrate` and the wizard's Schema and
 //! Owners screens call [`get_ready`]; `migrate` exits 3 with `blockers::render` while

@@ -16,7 +16,7 @@ use crate::rsoft::{Export, Module, ReadError};
 pub const MAX_DISTINCT: usize = 10_000;
 /// RSoft IDs kept per owner, to show the operator which records an owner is on.
 pub const SAMPLE_IDS: usize = 3;
-/// The standard field whose values are lead sources (nutshell-api.md: `sources:[{id}]`).
+/// The standard field whose values are lead sources (docs/nutshell-api.md: `sources:[{id}]`).
 pub const SOURCES_FIELD: &str = "Leads.sources";
 
 /// One distinct owner cell as written (trimmed), and the records that carry it.

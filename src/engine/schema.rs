@@ -2,7 +2,7 @@
 //! client), what the confirmed map and the export need it to hold ([`Needs`]), and preparing it:
 //! [`plan`] decides (no I/O) what to create and what blocks; [`apply`] creates custom fields
 //! (REST), tags and sources, then re-reads. Pipelines, stages and activity types cannot be created
-//! through either API (nutshell-api.md): a missing one is a blocker, listed for the account's admin
+//! through either API (docs/nutshell-api.md): a missing one is a blocker, listed for the account's admin
 //! in a checklist file ([`write_checklist`]).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,12 +16,12 @@ use super::scan::ExportScan;
 use crate::discovery::pipelines::Pipeline as RsoftPipeline;
 use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind};
 use crate::mapping::model::{AS_NOTE, FieldMap, Status, Target};
-use crate::mapping::schema::{CustomFieldDef, DestinationSchema, Stageset};
+use crate::mapping::schema::{CustomFieldDef, DestinationSchema, Stageset, UnfillableCustomField};
 use crate::nutshell::{self, Client, FindOptions, NutshellError};
 use crate::rsoft::Module;
 
 /// The custom field on Leads that keeps a closed deal's original close date: Nutshell stamps
-/// its own close date with the migration day (nutshell-api.md, "What the load must know").
+/// its own close date with the migration day (docs/nutshell-api.md, "What the load must know").
 pub const CLOSED_ON_FIELD: &str = "RSoft Closed On";
 /// The checklist for the account's admin, in the state dir.
 pub const CHECKLIST_FILE: &str = "nutshell-setup-checklist.md";
@@ -45,6 +45,28 @@ pub enum SchemaError {
     Checklist {
         path: PathBuf,
         source: std::io::Error,
+    },
+    /// `findCustomFields` listed a field with no `type`: the tool cannot tell how to fill it,
+    /// and does not guess.
+    #[error(
+        "Nutshell lists the {entity} custom field {name:?} without a type, so crm-migrate cannot tell how to fill it: give the field a type in Nutshell (Setup → Fields), or report the answer as an API difference"
+    )]
+    UntypedCustomField {
+        /// `Accounts`, `Contacts` or `Leads`.
+        entity: &'static str,
+        /// The field's name as Nutshell lists it.
+        name: String,
+    },
+    /// `findCustomFields` listed a field with no `name`: the map names fields, so it could be
+    /// neither filled nor told apart from a new field of the same name.
+    #[error(
+        "Nutshell lists a {entity} custom field (id {id}) without a name: name it in Nutshell (Setup → Fields), or report the answer as an API difference"
+    )]
+    UnnamedCustomField {
+        /// `Accounts`, `Contacts` or `Leads`.
+        entity: &'static str,
+        /// The field's Nutshell id.
+        id: i64,
     },
 }
 
@@ -149,23 +171,38 @@ async fn read_custom_fields(
         .find_custom_fields()
         .await
         .map_err(read("custom fields"))?;
-    Ok(FIELD_ENTITIES
+    // A field without a name or a type is refused, never guessed (no "Text" default).
+    FIELD_ENTITIES
         .into_iter()
         .map(|e| {
             let defs = all
                 .of(e.name())
                 .iter()
-                .filter_map(|f| {
-                    Some(FieldDefinition {
+                .map(|f| {
+                    let name = f
+                        .fields
+                        .name
+                        .clone()
+                        .ok_or(SchemaError::UnnamedCustomField {
+                            entity: e.name(),
+                            id: f.id,
+                        })?;
+                    let Some(field_type) = f.fields.field_type.clone() else {
+                        return Err(SchemaError::UntypedCustomField {
+                            entity: e.name(),
+                            name,
+                        });
+                    };
+                    Ok(FieldDefinition {
                         id: f.id,
-                        name: f.fields.name.clone()?,
-                        field_type: f.fields.field_type.clone().unwrap_or_else(|| "Text".into()),
+                        name,
+                        field_type,
                     })
                 })
-                .collect();
-            (e, defs)
+                .collect::<Result<_, _>>()?;
+            Ok((e, defs))
         })
-        .collect())
+        .collect()
 }
 
 async fn read_tags(client: &Client) -> Result<BTreeMap<Entity, Vec<String>>, SchemaError> {
@@ -279,23 +316,36 @@ impl Destination {
     }
 
     /// The same account as the map's validation sees it (names and kinds only).
+    /// Fields of a type the map cannot fill (e.g. `Location`) are listed apart, so a column
+    /// mapped to one is reported rather than proposed as a new field of the same name.
     pub fn schema(&self) -> DestinationSchema {
-        DestinationSchema {
-            custom_fields: self
-                .custom_fields
-                .iter()
-                .filter(|(_, defs)| !defs.is_empty())
-                .map(|(e, defs)| {
-                    let defs = defs
-                        .iter()
-                        .map(|d| CustomFieldDef {
+        let mut custom_fields = BTreeMap::new();
+        let mut unfillable_custom_fields = BTreeMap::new();
+        for (e, defs) in &self.custom_fields {
+            for d in defs {
+                match ValueKind::from_nutshell_custom_type(&d.field_type) {
+                    Some(kind) => {
+                        custom_fields
+                            .entry(*e)
+                            .or_insert_with(Vec::new)
+                            .push(CustomFieldDef {
+                                name: d.name.clone(),
+                                kind,
+                            })
+                    }
+                    None => unfillable_custom_fields
+                        .entry(*e)
+                        .or_insert_with(Vec::new)
+                        .push(UnfillableCustomField {
                             name: d.name.clone(),
-                            kind: ValueKind::from_nutshell_custom_type(&d.field_type),
-                        })
-                        .collect();
-                    (*e, defs)
-                })
-                .collect(),
+                            nutshell_type: d.field_type.clone(),
+                        }),
+                }
+            }
+        }
+        DestinationSchema {
+            custom_fields,
+            unfillable_custom_fields,
             stagesets: self
                 .pipelines
                 .iter()
@@ -555,13 +605,22 @@ pub fn plan(
         };
         match destination.custom_field(need.entity, &need.name) {
             Some(existing) => {
-                let kind = ValueKind::from_nutshell_custom_type(&existing.field_type);
                 // A field this tool created for the kind (a DateTime column makes a Date field)
                 // is the field it fills.
                 let made_for_it = need
                     .kind
                     .nutshell_custom_type()
                     .eq_ignore_ascii_case(existing.field_type.trim());
+                let Some(kind) = ValueKind::from_nutshell_custom_type(&existing.field_type) else {
+                    out.blockers.push(block(
+                        format!(
+                            "it exists in Nutshell as {}, a type crm-migrate cannot fill",
+                            existing.field_type
+                        ),
+                        "map the column to another field name, or set status = \"ignored\"".into(),
+                    ));
+                    continue;
+                };
                 if !made_for_it && !need.kind.fits(kind) {
                     out.blockers.push(block(
                         format!(

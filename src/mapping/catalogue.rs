@@ -1,13 +1,13 @@
 //! What the map can point at: the Nutshell entity each RSoft module ([`crate::rsoft::Module`]) becomes,
 //! Nutshell entities, and the catalogue of Nutshell standard fields per entity (from
-//! nutshell-api.md), with the kind of value each takes.
+//! docs/nutshell-api.md), with the kind of value each takes.
 
 use serde::{Deserialize, Serialize};
 
 use crate::rsoft::Module;
 
 impl Module {
-    /// The Nutshell entity a row of this module becomes (design.md §2); `None` for the modules
+    /// The Nutshell entity a row of this module becomes (docs/design.md §2); `None` for the modules
     /// that describe the account's setup (users, pipelines, custom fields, workflows), which have
     /// no columns to map. A lead row also creates its person as a Contact; its person columns
     /// target `Contacts.*` fields.
@@ -94,9 +94,10 @@ impl ValueKind {
         }
     }
 
-    /// The kind of an existing custom field of Nutshell type `name` (`Currency`, `Date`, …);
-    /// a type this tool does not know reads as text.
-    pub fn from_nutshell_custom_type(name: &str) -> ValueKind {
+    /// The kind of an existing custom field of Nutshell type `name` (`Currency`, `Date`, …;
+    /// docs/nutshell-api.md, "Custom fields"), case-insensitive; `None` for a type this tool does not
+    /// convert to (e.g. `Location`), which the map then cannot fill.
+    pub fn from_nutshell_custom_type(name: &str) -> Option<ValueKind> {
         const KNOWN: [ValueKind; 9] = [
             ValueKind::Text,
             ValueKind::LongText,
@@ -111,7 +112,6 @@ impl ValueKind {
         KNOWN
             .into_iter()
             .find(|k| k.nutshell_custom_type().eq_ignore_ascii_case(name.trim()))
-            .unwrap_or(ValueKind::Text)
     }
 
     /// Whether values of `self` can fill a field of kind `target` without loss.
@@ -199,7 +199,7 @@ impl ValueMapKind {
         match self {
             ValueMapKind::LeadStatus => Some(&["open", "won", "lost", "cancelled"]),
             ValueMapKind::ActivityStatus => Some(&["scheduled", "logged", "cancelled"]),
-            // A closed ticket lands as the map says (nutshell-api.md: no input creates a
+            // A closed ticket lands as the map says (docs/nutshell-api.md: no input creates a
             // completed task): `completed` = an open task plus a note that it was closed,
             // `logged` = a logged activity. Never silently an open task.
             ValueMapKind::TicketStatus => Some(&["open", "completed", "logged"]),
@@ -256,7 +256,7 @@ use Entity::{Accounts as A, Activities as Act, Contacts as C, Leads as L, Notes 
 use ValueKind as K;
 
 /// Nutshell's standard fields, as far as the tool writes them. Fields marked unconfirmed in
-/// nutshell-api.md (Contacts.jobTitle, Leads value/stage inputs, Tasks) are included: the client
+/// docs/nutshell-api.md (Contacts.jobTitle, Leads value/stage inputs, Tasks) are included: the client
 /// reports a mismatch before a run.
 pub const STANDARD_FIELDS: &[StandardField] = &[
     field(A, "name", K::Text),
@@ -371,17 +371,14 @@ mod tests {
         ] {
             assert_eq!(
                 ValueKind::from_nutshell_custom_type(kind.nutshell_custom_type()),
-                kind
+                Some(kind)
             );
         }
         assert_eq!(
             ValueKind::from_nutshell_custom_type("date"),
-            ValueKind::Date
+            Some(ValueKind::Date)
         );
-        assert_eq!(
-            ValueKind::from_nutshell_custom_type("Dropdown"),
-            ValueKind::Text
-        );
+        assert_eq!(ValueKind::from_nutshell_custom_type("Location"), None);
     }
 
     #[test]

@@ -25,24 +25,45 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Written between confidence and reason in an entry's comment.
 const SEPARATOR: &str = " · ";
 
+/// Why mapping.toml could not be read or written; each message names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum MapFileError {
+    /// The file could not be read.
     #[error("cannot read the field map {path}: {source}. Run `crm-migrate map` to write one")]
     Read {
+        /// mapping.toml.
         path: PathBuf,
+        /// The I/O failure.
         source: std::io::Error,
     },
+    /// The file could not be written (the old one, if any, is untouched).
     #[error("cannot write the field map {path}: {source}")]
     Write {
+        /// mapping.toml.
         path: PathBuf,
+        /// The I/O failure.
         source: std::io::Error,
     },
-    #[error("the field map {path} is not valid: {message}")]
-    Parse { path: PathBuf, message: String },
+    #[error(
+        "the field map {path} is not valid: {message}. Fix that line (each entry is `\"Header\" = {{ target = ..., status = ... }}`), or move the file away and run `crm-migrate map` to write a fresh one"
+    )]
+    /// Not valid TOML, or an entry the map cannot hold; `message` gives line and column.
+    Parse {
+        /// mapping.toml.
+        path: PathBuf,
+        /// What is wrong and where.
+        message: String,
+    },
     #[error(
         "the field map {path} has version {found}; this crm-migrate reads version {FORMAT_VERSION}. Regenerate it with `crm-migrate map`"
     )]
-    Version { path: PathBuf, found: u32 },
+    /// Written by a crm-migrate with another format version.
+    Version {
+        /// mapping.toml.
+        path: PathBuf,
+        /// The file's `version`.
+        found: u32,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -208,6 +229,7 @@ pub fn from_toml(text: &str, path: &Path) -> Result<FieldMap, MapFileError> {
     Ok(map)
 }
 
+/// Read mapping.toml at `path`. Errors: it cannot be read, or does not parse ([`from_toml`]).
 pub fn load(path: &Path) -> Result<FieldMap, MapFileError> {
     let text = std::fs::read_to_string(path).map_err(|source| MapFileError::Read {
         path: path.to_path_buf(),
@@ -225,8 +247,10 @@ pub fn load_if_exists(path: &Path) -> Result<Option<FieldMap>, MapFileError> {
     }
 }
 
+/// Write `map` to `path` atomically ([`crate::atomic_file::write`]): a failed write leaves the
+/// operator's file as it was.
 pub fn save(path: &Path, map: &FieldMap) -> Result<(), MapFileError> {
-    std::fs::write(path, to_toml(map)).map_err(|source| MapFileError::Write {
+    crate::atomic_file::write(path, to_toml(map).as_bytes()).map_err(|source| MapFileError::Write {
         path: path.to_path_buf(),
         source,
     })
@@ -466,10 +490,19 @@ mod tests {
         let path = Path::new("mapping.toml");
         let bad_target = to_toml(&sample_map()).replace("target = \"tags\"", "target = \"tag\"");
         let e = from_toml(&bad_target, path).unwrap_err().to_string();
-        assert!(
-            e.contains("mapping.toml") && e.contains("tag") && e.contains("line"),
-            "{e}"
-        );
+        let line = bad_target
+            .lines()
+            .position(|l| l.contains("target = \"tag\""))
+            .unwrap()
+            + 1;
+        for part in [
+            "mapping.toml".to_string(),
+            "\"tag\"".to_string(),
+            format!("line {line}, column"),
+            "Fix that line".to_string(),
+        ] {
+            assert!(e.contains(&part), "{part:?} missing from: {e}");
+        }
         let e = from_toml("version = 2\nlegacy_id_field = \"x\"\n", path).unwrap_err();
         assert!(matches!(e, MapFileError::Version { found: 2, .. }), "{e}");
         let e = from_toml(

@@ -19,18 +19,31 @@ pub const MEMORY_FILE: &str = "mapping-memory.json";
 /// operator sees.
 const REMEMBERED_CONFIDENCE: f64 = 0.97;
 
+/// Why the mapping memory could not be read or written; each message names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum MemoryError {
+    /// The file exists but could not be read.
     #[error("cannot read the mapping memory {path}: {source}")]
     Read {
+        /// The memory file in the state dir.
         path: PathBuf,
+        /// The I/O failure.
         source: std::io::Error,
     },
+    /// The file is not the JSON this tool writes.
     #[error("the mapping memory {path} is damaged ({message}); delete it to start afresh")]
-    Parse { path: PathBuf, message: String },
+    Parse {
+        /// The memory file in the state dir.
+        path: PathBuf,
+        /// The JSON reader's message, with line and column.
+        message: String,
+    },
+    /// The file could not be written (the old one, if any, is untouched).
     #[error("cannot write the mapping memory {path}: {source}")]
     Write {
+        /// The memory file in the state dir.
         path: PathBuf,
+        /// The I/O failure.
         source: std::io::Error,
     },
 }
@@ -42,6 +55,7 @@ struct Remembered {
     target: Target,
 }
 
+/// The operator's remembered column decisions, per module and normalised header.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MappingMemory {
     /// module → normalised header → decision.
@@ -63,12 +77,12 @@ impl MappingMemory {
         })
     }
 
+    /// Write the memory to `state_dir` atomically ([`crate::atomic_file::write`]).
     pub fn save(&self, state_dir: &Path) -> Result<(), MemoryError> {
         let path = state_dir.join(MEMORY_FILE);
         let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(state_dir)?;
             let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-            std::fs::write(&path, text)
+            crate::atomic_file::write(&path, text.as_bytes())
         };
         write().map_err(|source| MemoryError::Write {
             path: path.clone(),

@@ -10,22 +10,45 @@ use super::catalogue::{Entity, ValueKind};
 use crate::engine::schema::{Destination, SchemaError};
 use crate::nutshell::Client;
 
+/// An existing custom field the map can fill.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomFieldDef {
+    /// The field's name in Nutshell (matched case-insensitively).
     pub name: String,
+    /// The kind of value it takes, from its Nutshell type.
     pub kind: ValueKind,
 }
 
+/// An existing custom field of a Nutshell type the tool does not convert to (e.g. `Location`):
+/// kept so a column mapped to it is reported, not proposed as a new field of the same name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnfillableCustomField {
+    /// The field's name in Nutshell.
+    pub name: String,
+    /// Its Nutshell type, as `findCustomFields` gave it.
+    pub nutshell_type: String,
+}
+
+/// A pipeline and its stages, by name, in Nutshell's order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stageset {
+    /// The pipeline's name.
     pub name: String,
+    /// Its stages (milestones), ordered by position.
     pub milestones: Vec<String>,
 }
 
+/// The destination account's schema, as far as the field map needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DestinationSchema {
+    /// Existing custom fields the map can fill, per entity (Accounts, Contacts, Leads).
     pub custom_fields: BTreeMap<Entity, Vec<CustomFieldDef>>,
+    /// Existing custom fields of a type the map cannot fill, per entity.
+    #[serde(default)]
+    pub unfillable_custom_fields: BTreeMap<Entity, Vec<UnfillableCustomField>>,
+    /// Pipelines with their stages.
     pub stagesets: Vec<Stageset>,
+    /// Names of the activity types that are not deleted.
     pub activity_types: Vec<String>,
     /// Most custom fields the plan allows per entity; `None` for unlimited or unknown.
     pub custom_field_limit: Option<usize>,
@@ -51,8 +74,22 @@ impl DestinationSchema {
         Ok(Destination::read(client).await?.schema())
     }
 
+    /// The existing fillable custom field `name` (case-insensitive) of `entity`, if any.
     pub fn custom_field(&self, entity: Entity, name: &str) -> Option<&CustomFieldDef> {
         self.custom_fields
+            .get(&entity)?
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The existing custom field `name` (case-insensitive) of `entity` that the map cannot
+    /// fill, if any.
+    pub fn unfillable_custom_field(
+        &self,
+        entity: Entity,
+        name: &str,
+    ) -> Option<&UnfillableCustomField> {
+        self.unfillable_custom_fields
             .get(&entity)?
             .iter()
             .find(|f| f.name.eq_ignore_ascii_case(name))

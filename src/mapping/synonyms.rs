@@ -463,19 +463,25 @@ pub const SYNONYMS: &[Synonym] = &[
     // leads
     Synonym {
         modules: &[LD],
-        meaning: "the lead's name",
+        // An RSoft lead is a person: the name names the Contact made from it; the Lead's
+        // description is derived (name and source) unless a title column fills it.
+        meaning: "the lead's person name",
         phrases: &[
             "name",
             "lead name",
             "full name",
             "contact name",
-            "title",
-            "lead title",
             "person name",
             "customer name",
             "prospect name",
             "enquiry name",
         ],
+        spec: Spec::Field("Contacts.name"),
+    },
+    Synonym {
+        modules: &[LD],
+        meaning: "the lead's title",
+        phrases: &["title", "lead title"],
         spec: Spec::Field("Leads.description"),
     },
     Synonym {

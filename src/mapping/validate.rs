@@ -16,10 +16,13 @@ use crate::rsoft::Module;
 /// One thing wrong with the map, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
+    /// The module whose section holds the entry.
     pub module: Module,
     /// The column or value-map entry concerned, if one.
     pub item: Option<String>,
+    /// What is wrong, in the operator's words.
     pub problem: String,
+    /// What to change in mapping.toml (or in Nutshell).
     pub fix: String,
 }
 
@@ -68,9 +71,17 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
             .collect();
 
         for alternatives in required_fields(entity) {
-            let covered = live.iter().any(|c| {
-                matches!(&c.target, Target::Field { field } if alternatives.contains(&field.as_str()))
-            });
+            let fills = |paths: &[&str]| {
+                live.iter().any(|c| {
+                    matches!(&c.target, Target::Field { field } if paths.contains(&field.as_str()))
+                })
+            };
+            // An RSoft lead's Lead takes its description from the person the row also makes
+            // (the record builder derives it from the name and source).
+            let derived = module == Module::Leads
+                && alternatives.contains(&"Leads.description")
+                && fills(&["Contacts.name", "Contacts.givenName", "Contacts.familyName"]);
+            let covered = derived || fills(alternatives);
             if !covered {
                 push(
                     module,
@@ -156,6 +167,18 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
                         .or_insert_with(|| (module, BTreeSet::new()))
                         .1
                         .insert(name.to_lowercase());
+                    if let Some(field) = schema.unfillable_custom_field(entity, name) {
+                        push(
+                            module,
+                            Some(header),
+                            format!(
+                                "the existing custom field {:?} is of Nutshell type {:?}, which crm-migrate cannot fill",
+                                field.name, field.nutshell_type
+                            ),
+                            "map the column to another field, or set status = \"ignored\"".into(),
+                        );
+                        continue;
+                    }
                     match (schema.custom_field(entity, name), create) {
                         (Some(existing), _) if !kind.fits(existing.kind) => push(
                             module,
@@ -351,12 +374,17 @@ fn check_values(
 /// An entry `migrate` is waiting on the operator for.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Unconfirmed {
+    /// The module whose section holds the entry.
     pub module: Module,
     /// `[columns.contacts]` or `[values.deals.stage]`: where to edit.
     pub section: String,
+    /// The column header or source value.
     pub key: String,
+    /// What the tool proposes, in words.
     pub proposal: String,
+    /// The tool's confidence, 0–1.
     pub confidence: f64,
+    /// Why the tool proposes it.
     pub reason: String,
 }
 
@@ -435,7 +463,7 @@ mod tests {
     use crate::mapping::catalogue::ValueKind;
     use crate::mapping::model::tests::{entry, field};
     use crate::mapping::model::{ModuleMap, ValueEntry, stage_key};
-    use crate::mapping::schema::{CustomFieldDef, Stageset};
+    use crate::mapping::schema::{CustomFieldDef, Stageset, UnfillableCustomField};
 
     fn map_of(module: Module, columns: Vec<crate::mapping::model::ColumnEntry>) -> FieldMap {
         let mut map = FieldMap::new("RSoft ID");
@@ -636,6 +664,28 @@ mod tests {
         );
         schema.custom_field_limit = Some(4);
         assert!(!mentions(&validate(&map, &schema), "custom fields", ""));
+        // A field of a type the tool cannot fill is reported, not proposed for creation.
+        schema.unfillable_custom_fields.insert(
+            Entity::Contacts,
+            vec![UnfillableCustomField {
+                name: "Office".into(),
+                nutshell_type: "Location".into(),
+            }],
+        );
+        let office = map_of(
+            Module::Contacts,
+            vec![
+                confirmed("ID", Target::LegacyId),
+                confirmed("Name", field("Contacts.name")),
+                confirmed("Office", custom("office", ValueKind::Text, true)),
+            ],
+        );
+        let p = validate(&office, &schema);
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert!(
+            mentions(&p, "of Nutshell type \"Location\"", "status = \"ignored\""),
+            "{p:#?}"
+        );
         // Activities carry none.
         let map = map_of(
             Module::Activities,

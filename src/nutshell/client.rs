@@ -616,7 +616,7 @@ impl Client {
         })
     }
 
-    /// What the API user may do (`permissions` of the REST user, nutshell-api.md second pass):
+    /// What the API user may do (`permissions` of the REST user, docs/nutshell-api.md second pass):
     /// the user is found with `getUser` (no id), then read at `GET /rest/users/{id}`.
     pub async fn permissions(&self) -> Result<Permissions, NutshellError> {
         let me = self.get_user(None).await?;

@@ -1,6 +1,6 @@
 //! Nutshell's `entityType` names as one enum, so the builder, the load and the journal agree on
 //! them without passing strings around. The names are the ones responses carry
-//! (nutshell-api.md: `"Accounts"`, `"Activity_Types"`, …).
+//! (docs/nutshell-api.md: `"Accounts"`, `"Activity_Types"`, …).
 
 use std::fmt;
 

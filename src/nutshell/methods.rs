@@ -2,7 +2,7 @@
 //! place: a correction to the API is one edit here, and the pre-flight (`preflight.rs`) checks this
 //! same table against the live method description.
 //!
-//! Sources: the project's Nutshell API notes (nutshell-api.md) and, where the two disagree, the
+//! Sources: the project's Nutshell API notes (docs/nutshell-api.md) and, where the two disagree, the
 //! public Python client `nutshell` 0.4.4 (PyPI; `nutshell/methods.py` and `entities.py`), which
 //! was written against the live API and wins. Items seen in neither primary source are marked
 //! `UNCONFIRMED` — they are the first suspects when `check-api` reports a mismatch.
@@ -195,7 +195,7 @@ pub const REST_FIELD_NAME: &str = "name";
 pub const REST_FIELD_TYPE: &str = "type";
 
 /// REST lookup by field value: `GET {origin}/rest/{collection}?filter[<field>]=<value>`, field a
-/// standard or custom field name (nutshell-api.md, second pass [N]). UNCONFIRMED: the answer's
+/// standard or custom field name (docs/nutshell-api.md, second pass [N]). UNCONFIRMED: the answer's
 /// shape; the client reads a list of records from the top level, or under the collection's name
 /// or `data`, with ids as numbers, numeric strings or `"<id>-<collection>"`.
 pub const REST_FILTER: &str = "filter";

@@ -2,7 +2,7 @@
 //! HTTPS with Basic auth, typed records, a pre-flight check of the live API, and an adaptive
 //! throttle whose every failure is classified (retry-safe, ambiguous, stale rev, permanent).
 //!
-//! Method and parameter names live only in [`methods`]; the shapes in nutshell-api.md.
+//! Method and parameter names live only in [`methods`]; the shapes in docs/nutshell-api.md.
 
 pub mod client;
 pub mod endpoint;

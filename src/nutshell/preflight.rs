@@ -1,6 +1,6 @@
 //! The pre-flight check: does the live API still list every method and parameter the tool sends
 //! (its unauthenticated method description), do the credentials work, and may the API user assign
-//! records to other users and delete them (the REST user's `permissions`, nutshell-api.md second
+//! records to other users and delete them (the REST user's `permissions`, docs/nutshell-api.md second
 //! pass)?
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,6 +1,6 @@
 //! Nutshell's records as the client sends and receives them. Known fields are typed; every field
 //! the client does not know is kept in `extra`, so nothing a response carries is lost. Field names
-//! are the wire names (camelCase); shapes follow nutshell-api.md and the public Python client
+//! are the wire names (camelCase); shapes follow docs/nutshell-api.md and the public Python client
 //! `nutshell` 0.4.4 (`nutshell/entities.py`). Every type reads answers through [`super::loose`]
 //! (flags as 1/0, ids as strings, `[]` for empty maps, stubs or full records); what it sends is
 //! exactly the documented shape.
@@ -620,7 +620,7 @@ impl Loose for RestRecord {
     }
 }
 
-/// What the API user may do, from the REST user's `permissions` (nutshell-api.md second pass:
+/// What the API user may do, from the REST user's `permissions` (docs/nutshell-api.md second pass:
 /// check `canAssignEntities` / `canDeleteEntities` in the pre-flight).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -38,21 +38,21 @@ pub const FILES: [(&str, &str); 11] = [
 ];
 
 /// Writes one table into the export folder and returns its data rows.
-type TableWriter = fn(&Export, &str) -> Result<u64, GeneratorError>;
+type TableWriter = fn(&SampleWriter, &str) -> Result<u64, GeneratorError>;
 
 /// The writer of each entry of [`FILES`], in the same order.
 const WRITERS: [TableWriter; FILES.len()] = [
-    Export::companies,
-    Export::contacts,
-    Export::leads,
-    Export::deals,
-    Export::activities,
-    Export::tickets,
-    Export::ticket_messages,
-    Export::users,
-    Export::pipelines,
-    Export::custom_fields,
-    Export::workflows,
+    SampleWriter::companies,
+    SampleWriter::contacts,
+    SampleWriter::leads,
+    SampleWriter::deals,
+    SampleWriter::activities,
+    SampleWriter::tickets,
+    SampleWriter::ticket_messages,
+    SampleWriter::users,
+    SampleWriter::pipelines,
+    SampleWriter::custom_fields,
+    SampleWriter::workflows,
 ];
 
 /// Data rows per module in one block (scale 1). Users, pipelines, custom field definitions and
@@ -183,7 +183,7 @@ pub fn generate(out_dir: &Path, scale: u32, seed: u64) -> Result<GeneratedSummar
         return Err(GeneratorError::ZeroScale);
     }
     create_dir(out_dir)?;
-    let export = Export {
+    let export = SampleWriter {
         seed,
         blocks: u64::from(scale),
         out_dir: out_dir.to_path_buf(),
@@ -228,7 +228,8 @@ enum Stream {
     Gap,
 }
 
-struct Export {
+/// Writes one sample export: the seed and scale that fix its bytes, and where it goes.
+struct SampleWriter {
     seed: u64,
     blocks: u64,
     out_dir: PathBuf,
@@ -274,7 +275,7 @@ struct Ticket {
     created: NaiveDateTime,
 }
 
-impl Export {
+impl SampleWriter {
     fn rng(&self, stream: Stream, index: u64) -> SmallRng {
         SmallRng::seed_from_u64(
             self.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ ((stream as u64) << 56) ^ index,

@@ -16,7 +16,10 @@ pub mod rows;
 pub use decode::{Delimiter, LineEnding, Sniff, TextEncoding};
 pub use export::{Entry, Export, ExportFile, ExportKind};
 pub use modules::{Classification, Module};
-pub use profile::{ColumnProfile, ColumnProfiler, DateEvidence, DateOrderVerdict, ValueKind};
+pub use profile::{
+    ColumnEvidence, ColumnFlags, ColumnProfile, ColumnProfiler, DateEvidence, DateOrderVerdict,
+    Example, Flagged, KindCount, ValueKind,
+};
 pub use rows::{Finding, Headers, Row, RowCounts, RowProblem, RowReader, RowRef, Severity};
 
 /// Why an export or one of its files could not be read at all.

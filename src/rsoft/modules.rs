@@ -275,6 +275,23 @@ impl Module {
             .map(|c| c.canonical)
     }
 
+    /// The canonical header of the column holding a row's RSoft ID (`Deal ID`), for modules whose
+    /// rows are records with an ID; `None` for setup files (pipelines, custom fields).
+    pub fn id_column(self) -> Option<&'static str> {
+        match self {
+            Module::Companies => Some("Company ID"),
+            Module::Contacts => Some("Contact ID"),
+            Module::Leads => Some("Lead ID"),
+            Module::Deals => Some("Deal ID"),
+            Module::Activities => Some("Activity ID"),
+            Module::Tickets => Some("Ticket ID"),
+            Module::TicketMessages => Some("Message ID"),
+            Module::Users => Some("User ID"),
+            Module::Workflows => Some("Workflow ID"),
+            Module::Pipelines | Module::CustomFields => None,
+        }
+    }
+
     /// Data modules carry records (and custom fields); the others describe the account's setup.
     pub fn holds_records(self) -> bool {
         !matches!(

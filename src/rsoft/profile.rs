@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::hashing::{PassThrough, hash};
 use super::modules::Module;
+use crate::mapping::transform::money::money_text;
+use crate::mapping::transform::number_format::{FormatDecision, FormatTally};
 
 /// Values kept as samples per column.
 const SAMPLES: usize = 3;
@@ -44,6 +46,21 @@ pub enum ValueKind {
 /// Tally slots, one per [`ValueKind`]; a single value shows as one of them (`Id` for a record
 /// code, `FreeText` for anything else; `Enum` and `Reference` are column-level decisions).
 const SHAPES: usize = 11;
+
+/// Every kind, in [`ValueKind`] order.
+const ALL_SHAPES: [ValueKind; SHAPES] = [
+    ValueKind::Email,
+    ValueKind::Phone,
+    ValueKind::Date,
+    ValueKind::Datetime,
+    ValueKind::Money,
+    ValueKind::Number,
+    ValueKind::Boolean,
+    ValueKind::Enum,
+    ValueKind::FreeText,
+    ValueKind::Id,
+    ValueKind::Reference,
+];
 
 /// Which way round the dates of a column are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,6 +167,123 @@ pub struct ColumnProfile {
     /// Present for date and datetime columns.
     pub dates: Option<DateEvidence>,
     pub date_order: Option<DateOrderVerdict>,
+    /// What every judged value of the column looked like: how many fit `inferred`, and the
+    /// kinds of the others with counts and examples (file lines).
+    #[serde(default)]
+    pub evidence: ColumnEvidence,
+    /// The column's number format, decided from all its number values (number and money
+    /// columns).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_format: Option<FormatDecision>,
+    /// Damage a spreadsheet did, and cells holding several values.
+    #[serde(default)]
+    pub flags: ColumnFlags,
+}
+
+/// Examples kept per failure kind and flag.
+const EXAMPLES: usize = 3;
+/// Lines listed per flag.
+const FLAG_LINES: usize = 20;
+
+/// A value and the file line it is on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Example {
+    pub line: u64,
+    pub value: String,
+}
+
+/// The values of the column that look like another kind than the one inferred.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KindCount {
+    pub kind: ValueKind,
+    pub count: u64,
+    pub examples: Vec<Example>,
+}
+
+/// What a column's judged values looked like.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ColumnEvidence {
+    /// Values judged (every value up to 8192, then every 8th; date columns every value).
+    pub judged: u64,
+    /// Of them, values that read as the inferred kind.
+    pub fit: u64,
+    /// The other kinds seen, most first.
+    pub other: Vec<KindCount>,
+}
+
+impl ColumnEvidence {
+    /// `fit / judged`, 1 for a column with nothing judged.
+    pub fn share(&self) -> f64 {
+        if self.judged == 0 {
+            1.0
+        } else {
+            self.fit as f64 / self.judged as f64
+        }
+    }
+
+    /// Values of `kind` among those judged.
+    pub fn count(&self, kind: ValueKind) -> u64 {
+        self.other
+            .iter()
+            .find(|k| k.kind == kind)
+            .map_or(0, |k| k.count)
+    }
+}
+
+/// Cells with one kind of damage or shape, with the first lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flagged {
+    pub count: u64,
+    /// The first 20 lines.
+    pub lines: Vec<u64>,
+    pub examples: Vec<String>,
+}
+
+impl Flagged {
+    fn add(&mut self, line: u64, value: &str) {
+        self.count += 1;
+        if self.lines.len() < FLAG_LINES {
+            self.lines.push(line);
+        }
+        if self.examples.len() < EXAMPLES {
+            self.examples
+                .push(value.chars().take(SAMPLE_CHARS).collect());
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// `lines 3, 5, 7` (and `… N more`).
+    pub fn lines_text(&self) -> String {
+        let mut s = self
+            .lines
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if self.count > self.lines.len() as u64 {
+            s.push_str(&format!(
+                " and {} more",
+                self.count - self.lines.len() as u64
+            ));
+        }
+        s
+    }
+}
+
+/// Per-column flags: spreadsheet damage and multi-valued cells.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnFlags {
+    /// Numbers a spreadsheet turned into scientific notation (`9.82E+09`): digits lost.
+    pub scientific_notation: Flagged,
+    /// Characters a non-Unicode save turned into `?` (`????`, `D?Souza`).
+    pub lost_characters: Flagged,
+    /// Cells holding several emails or phones (`a@x.in; b@x.in`).
+    pub multi_valued: Flagged,
+    /// Amounts in accounting brackets, `(25,000)`: read as negative.
+    pub bracketed_negative: Flagged,
 }
 
 /// Accumulates one column's profile, one value at a time.
@@ -164,6 +298,10 @@ pub struct ColumnProfiler {
     samples: Vec<String>,
     max_len: usize,
     dates: DateEvidence,
+    /// Up to three (line, value) per shape, for the evidence.
+    examples: Vec<Vec<Example>>,
+    numbers: FormatTally,
+    flags: ColumnFlags,
 }
 
 impl Default for ColumnProfiler {
@@ -177,12 +315,21 @@ impl Default for ColumnProfiler {
             samples: Vec::with_capacity(SAMPLES),
             max_len: 0,
             dates: DateEvidence::default(),
+            examples: vec![Vec::new(); SHAPES],
+            numbers: FormatTally::default(),
+            flags: ColumnFlags::default(),
         }
     }
 }
 
 impl ColumnProfiler {
+    /// Adds a value whose line is unknown (line 0).
     pub fn observe(&mut self, raw: &str) {
+        self.observe_at(raw, 0);
+    }
+
+    /// Adds the value of one row, on file line `line`.
+    pub fn observe_at(&mut self, raw: &str, line: u64) {
         self.rows += 1;
         // Most cells have no surrounding space: skip the Unicode-aware trim for them.
         let value = match raw.as_bytes() {
@@ -208,10 +355,41 @@ impl ColumnProfiler {
             if let Some(class) = look.date {
                 self.dates.observe(value, class);
             }
+            let examples = &mut self.examples[look.shape as usize];
+            if examples.len() < EXAMPLES {
+                examples.push(Example {
+                    line,
+                    value: value.chars().take(SAMPLE_CHARS).collect(),
+                });
+            }
+            // The number format is decided on distinct values: a repeat proves nothing new.
+            if new && matches!(look.shape, ValueKind::Money | ValueKind::Number) {
+                if let Ok(parts) = money_text(value) {
+                    self.numbers.observe(parts.number);
+                    if parts.bracketed {
+                        self.flags.bracketed_negative.add(line, value);
+                    }
+                }
+            }
         }
+        self.flag(value, line);
         if new && self.samples.len() < SAMPLES {
             self.samples
                 .push(value.chars().take(SAMPLE_CHARS).collect());
+        }
+    }
+
+    /// Damage and multi-valued cells; cheap byte tests first, since most values have neither.
+    fn flag(&mut self, value: &str, line: u64) {
+        let b = value.as_bytes();
+        if b[0].is_ascii_digit() && b.len() <= 24 && is_scientific(b) {
+            self.flags.scientific_notation.add(line, value);
+        }
+        if b.contains(&b'?') && lost_characters(value) {
+            self.flags.lost_characters.add(line, value);
+        }
+        if is_multi_valued(value) {
+            self.flags.multi_valued.add(line, value);
         }
     }
 
@@ -221,6 +399,45 @@ impl ColumnProfiler {
         let (distinct, distinct_exact) = self.distinct.estimate();
         let inferred = self.infer(header, module, canonical, distinct);
         let is_date = matches!(inferred, ValueKind::Date | ValueKind::Datetime);
+        let fit_shapes: &[ValueKind] = match inferred {
+            ValueKind::Money => &[ValueKind::Money, ValueKind::Number],
+            ValueKind::Number => &[ValueKind::Number, ValueKind::Phone],
+            ValueKind::Datetime => &[ValueKind::Date, ValueKind::Datetime],
+            ValueKind::Enum | ValueKind::FreeText | ValueKind::Reference => &[
+                ValueKind::Email,
+                ValueKind::Phone,
+                ValueKind::Date,
+                ValueKind::Datetime,
+                ValueKind::Money,
+                ValueKind::Number,
+                ValueKind::Boolean,
+                ValueKind::FreeText,
+                ValueKind::Id,
+            ],
+            ValueKind::Id => &[ValueKind::Id, ValueKind::Number, ValueKind::Phone],
+            ValueKind::Email => &[ValueKind::Email],
+            ValueKind::Phone => &[ValueKind::Phone],
+            ValueKind::Date => &[ValueKind::Date],
+            ValueKind::Boolean => &[ValueKind::Boolean],
+        };
+        let mut other: Vec<KindCount> = ALL_SHAPES
+            .iter()
+            .filter(|k| !fit_shapes.contains(k) && self.shapes[**k as usize] > 0)
+            .map(|k| KindCount {
+                kind: *k,
+                count: self.shapes[*k as usize],
+                examples: self.examples[*k as usize].clone(),
+            })
+            .collect();
+        other.sort_by_key(|k| std::cmp::Reverse(k.count));
+        let evidence = ColumnEvidence {
+            judged: self.looked,
+            fit: self.looked - other.iter().map(|k| k.count).sum::<u64>(),
+            other,
+        };
+        let number_format = matches!(inferred, ValueKind::Money | ValueKind::Number)
+            .then(|| self.numbers.decide())
+            .flatten();
         ColumnProfile {
             header: header.to_string(),
             canonical: canonical.map(str::to_string),
@@ -239,6 +456,9 @@ impl ColumnProfiler {
             max_len: self.max_len,
             date_order: is_date.then(|| self.dates.verdict()),
             dates: is_date.then_some(self.dates),
+            evidence,
+            number_format,
+            flags: self.flags,
         }
     }
 
@@ -310,7 +530,7 @@ fn look_of(v: &str) -> Look {
         }
     }
     if b.contains(&b'@') {
-        return plain(if is_email(v) {
+        return plain(if is_email(v) || split_values(v).all(is_email) {
             ValueKind::Email
         } else {
             ValueKind::FreeText
@@ -391,23 +611,84 @@ fn numeric_shape(v: &str) -> Option<ValueKind> {
     }
     match (dots, commas) {
         (0 | 1, 0) => Some(ValueKind::Number),
-        // `1,25,000.00` (Indian grouping) or `125,000`: grouped amounts.
-        (0 | 1, _) => Some(ValueKind::Money),
-        _ => None,
+        // `12,5`: a decimal comma.
+        (0, 1) if v.rsplit(',').next().is_some_and(|t| t.len() != 3) => Some(ValueKind::Number),
+        // `1,25,000.00` (Indian grouping), `125,000`, `2.750.000`, `1.250,50`: grouped amounts;
+        // the column's number format decides how they read.
+        _ => Some(ValueKind::Money),
     }
 }
 
+/// An amount with a currency mark, scale word, `/-` or accounting brackets: `₹ 1,00,000/-`,
+/// `1.5 Lakh`, `(25,000)`. A three-letter prefix that is no ISO 4217 code (`REF-8104`) is not.
 fn is_money_with_symbol(v: &str) -> bool {
-    let rest = ["₹", "$", "€", "£", "Rs.", "Rs", "INR", "USD", "EUR", "GBP"]
-        .iter()
-        .find_map(|p| v.strip_prefix(p))
-        .or_else(|| {
-            ["INR", "USD", "EUR", "GBP", "₹"]
-                .iter()
-                .find_map(|s| v.strip_suffix(s))
-        });
-    rest.map(str::trim)
-        .is_some_and(|r| !r.is_empty() && numeric_shape(r).is_some_and(|s| s != ValueKind::Phone))
+    money_text(v).is_ok_and(|p| {
+        let marked = p.currency.is_some() || p.scale > 0 || p.bracketed || v.contains("/-");
+        let number = p.number.trim_start_matches('-').trim_start();
+        marked
+            && !number.is_empty()
+            && number.as_bytes()[0].is_ascii_digit()
+            && numeric_shape(number).is_some_and(|s| s != ValueKind::Phone)
+    })
+}
+
+/// `9.82E+09`, `9.19823E+11`, `1E+10`: a number a spreadsheet wrote in scientific notation.
+fn is_scientific(b: &[u8]) -> bool {
+    let Some(e) = b.iter().position(|c| matches!(c, b'E' | b'e')) else {
+        return false;
+    };
+    let (mantissa, exp) = (&b[..e], &b[e + 1..]);
+    let exp = exp.strip_prefix(b"+").unwrap_or(exp);
+    !exp.is_empty()
+        && exp.iter().all(u8::is_ascii_digit)
+        && mantissa.iter().filter(|c| **c == b'.').count() <= 1
+        && mantissa.iter().all(|c| c.is_ascii_digit() || *c == b'.')
+}
+
+/// Characters lost to `?` in a non-Unicode save: a cell of only `?`, two or more in a row, a
+/// `?` between letters (`D?Souza`), or one word ending in `?` after a letter (`Sneh?`).
+fn lost_characters(v: &str) -> bool {
+    let chars: Vec<char> = v.chars().collect();
+    if chars.iter().all(|c| *c == '?' || c.is_whitespace()) {
+        return true;
+    }
+    let single_word = !v.contains(char::is_whitespace);
+    chars.iter().enumerate().any(|(i, c)| {
+        if *c != '?' {
+            return false;
+        }
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        after == Some('?')
+            || (before.is_some_and(char::is_alphabetic) && after.is_some_and(char::is_alphabetic))
+            || (single_word && after.is_none() && before.is_some_and(char::is_alphabetic))
+    })
+}
+
+/// The parts of a cell split on `;` `,` `/` and newlines, trimmed, empty parts dropped.
+pub fn split_values(v: &str) -> impl Iterator<Item = &str> {
+    v.split([';', ',', '/', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+}
+
+/// Several emails, or several phone numbers, in one cell.
+fn is_multi_valued(v: &str) -> bool {
+    let b = v.as_bytes();
+    if b.iter().filter(|c| **c == b'@').count() >= 2 {
+        return split_values(v).filter(|p| is_email(p)).count() >= 2;
+    }
+    if !b.iter().any(|c| matches!(c, b';' | b'/' | b',' | b'\n')) {
+        return false;
+    }
+    let mut parts = 0;
+    for p in split_values(v) {
+        if numeric_shape(p) != Some(ValueKind::Phone) {
+            return false;
+        }
+        parts += 1;
+    }
+    parts >= 2
 }
 
 /// Record codes such as `CMP-0001`, `L1001`, `DEAL_42`: letters then digits, no spaces.

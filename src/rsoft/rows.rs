@@ -267,7 +267,19 @@ impl RowReader {
         }
         let mut names: Vec<String> = Vec::with_capacity(raw.len());
         let mut index = HashMap::new();
-        for (i, h) in raw.iter().enumerate() {
+        // A header ending `,,,` (a spreadsheet's empty trailing columns): those are no columns.
+        let cells: Vec<&str> = raw.iter().collect();
+        let named = cells
+            .iter()
+            .rposition(|h| !h.trim().is_empty())
+            .map_or(0, |i| i + 1);
+        if named < raw.len() && named > 0 {
+            self.warn(Some(1), format!(
+                "the header ends in {} empty cells (a spreadsheet's trailing columns): they are not columns; empty trailing cells of rows are dropped",
+                raw.len() - named
+            ));
+        }
+        for (i, h) in raw.iter().enumerate().take(named.max(1)) {
             let h = h.trim();
             let mut name = if h.is_empty() {
                 let name = format!("Column {}", i + 1);
@@ -290,6 +302,44 @@ impl RowReader {
         }
         self.headers = Arc::new(Headers { names, index });
         Ok(())
+    }
+
+    /// A row long only by empty trailing cells loses them; a row short by trailing cells gets
+    /// empty ones, as long as it has more than half the columns (a row with fewer was cut, not
+    /// saved without its empty tail). Returns the warning for the row, or `None` when its extra
+    /// cells hold data or it is too short (then the row stays as it is and is set aside).
+    fn even_up(&mut self, want: usize) -> Option<String> {
+        let got = self.record.len();
+        if got > want {
+            if self.record.iter().skip(want).any(|f| !f.trim().is_empty()) {
+                return None;
+            }
+            self.record.truncate(want);
+            return Some(format!(
+                "row has {got} fields, header has {want}: the {} extra trailing cells are empty and were dropped",
+                got - want
+            ));
+        }
+        if got * 2 <= want {
+            return None;
+        }
+        let missing: Vec<&str> = self.headers.names[got..]
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let note = format!(
+            "row has {got} fields, header has {want}: read with {} empty ({}). If a value moved into the wrong column, fix the row in the file",
+            missing.join(", "),
+            if missing.len() == 1 {
+                "its last cell is missing"
+            } else {
+                "its last cells are missing"
+            },
+        );
+        for _ in got..want {
+            self.record.push_field("");
+        }
+        Some(note)
     }
 
     fn warn(&mut self, line: Option<u64>, message: String) {
@@ -398,7 +448,13 @@ impl RowReader {
         }
         let want = self.headers.len();
         let got = self.record.len();
-        if got != want {
+        if got != want && !self.record.iter().any(|f| f.contains('\n')) {
+            if let Some(note) = self.even_up(want) {
+                self.warn(Some(line), note);
+            }
+        }
+        let got_now = self.record.len();
+        if got_now != want {
             self.counts.bad += 1;
             let end_line = self.end_line(line);
             let spans_lines = end_line > line;
@@ -408,11 +464,11 @@ impl RowReader {
                 )
             } else if got < want {
                 format!(
-                    "row has {got} fields, header has {want}: a value or delimiter is missing (or a cell holds an unquoted line break). The row is set aside; fix it in the file and run again"
+                    "row has {got} fields, header has {want}: more than half its cells are missing, so it was cut (or a cell holds an unquoted line break). The row is set aside; fix it in the file and run again"
                 )
             } else {
                 format!(
-                    "row has {got} fields, header has {want}: an unquoted {} inside a value probably split it. The row is set aside; quote that value and run again",
+                    "row has {got} fields, header has {want}, and its cells past the last column hold data: an unquoted {} inside a value probably split it. The row is set aside; quote that value and run again",
                     self.sniff.delimiter.label()
                 )
             };

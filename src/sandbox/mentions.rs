@@ -1,4 +1,4 @@
-//! Nutshell parses note text for links (nutshell-api.md, second pass [N]): `@[Contacts:12]` links
+//! Nutshell parses note text for links (docs/nutshell-api.md, second pass [N]): `@[Contacts:12]` links
 //! the note to that record, and so does a lead's number written as `Lead-1234`. The migration must
 //! escape both (`\@[`, "Lead #1234") so imported text never links to an unrelated record; the
 //! sandbox parses them as Nutshell does, so a test can see when it did not.

@@ -287,7 +287,7 @@ pub fn create(store: &mut Store, e: Entity, input: &Value) -> Result<Record, Rpc
 }
 
 /// A lead closed (status 10 won, 11 lost, 12 cancelled) is stamped `closedTime` with the time it
-/// was closed, whatever date the data says (nutshell-api.md, second pass: Nutshell's reports group
+/// was closed, whatever date the data says (docs/nutshell-api.md, second pass: Nutshell's reports group
 /// won and lost leads by it); reopened, it loses the stamp. Nothing else sets it.
 fn stamp_closed(e: Entity, before: &Map<String, Value>, fields: &mut Map<String, Value>) {
     if e != Entity::Leads {

@@ -1,7 +1,7 @@
 //! A local server that behaves as Nutshell's API does: JSON-RPC 2.0 at `/api/v1/json` with Basic
 //! auth, the method description on GET, REST custom-field creation, Nutshell's entity shapes and
 //! its strictness, plus knobs (latency, rate limit, faults, dropped connections) for rehearsals and
-//! tests. Held to `nutshell-api.md`, not to our client.
+//! tests. Held to `docs/nutshell-api.md`, not to our client.
 //!
 //! In async code: `let sb = Sandbox::start(SandboxOptions::default()).await?;` then point a client
 //! at `sb.endpoint()` with `sb.credentials()`. Sync callers use [`Sandbox::start_blocking`], which

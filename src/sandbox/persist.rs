@@ -62,10 +62,7 @@ impl StateFile {
             return Ok(());
         }
         let bytes = serde_json::to_vec(store).map_err(io::Error::other)?;
-        let mut tmp = self.path.as_os_str().to_owned();
-        tmp.push(".tmp");
-        std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, &self.path)?;
+        crate::atomic_file::write(&self.path, &bytes)?;
         *written = Some(store.version);
         Ok(())
     }
@@ -133,6 +130,10 @@ mod tests {
         state.write(&older).unwrap();
         let saved = state.load().unwrap().unwrap();
         assert_eq!(saved.count(Entity::Accounts), 2);
-        assert!(!dir.path().join("state.json.tmp").exists());
+        let files: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(files, ["state.json"], "no temporary file is left");
     }
 }

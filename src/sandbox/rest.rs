@@ -56,7 +56,7 @@ pub fn create_custom_field(shared: &Shared, entity: &str, body: &[u8]) -> Result
 /// The fields `GET /rest/{collection}?filter[<field>]=` takes besides custom fields.
 const FILTERABLE: [&str; 2] = ["name", "email"];
 
-/// `GET /rest/{accounts|contacts|leads}?filter[<field>]=<value>` (nutshell-api.md, second pass
+/// `GET /rest/{accounts|contacts|leads}?filter[<field>]=<value>` (docs/nutshell-api.md, second pass
 /// [N]): live records whose field equals the value (text compared without case), under the
 /// collection's name with REST ids `"<id>-<collection>"`. Any other query parameter, or a field
 /// that is neither standard nor a custom field of that entity, is refused.

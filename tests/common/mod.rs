@@ -72,3 +72,11 @@ pub fn gaps(r: &Report) -> Vec<(GapKind, &str, Option<GapKey>)> {
         .map(|g| (g.kind, g.path.as_str(), g.key.clone()))
         .collect()
 }
+
+/// The binary with its state dir (run log, mapping memory) in `state`, so a CLI test never
+/// writes to the user's own data dir.
+pub fn crm_migrate(state: &Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_crm-migrate"));
+    command.env("CRM_MIGRATE_STATE_DIR", state);
+    command
+}

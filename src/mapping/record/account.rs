@@ -1,4 +1,4 @@
-//! RSoft Company → Nutshell Account (design.md §2): name, description, owner, urls, phones,
+//! RSoft Company → Nutshell Account (docs/design.md §2): name, description, owner, urls, phones,
 //! emails, address, tags, custom fields with the RSoft ID; note-line columns → a note on the
 //! account. Nutshell's industry is an id into a catalogue the API cannot list, so an industry
 //! column becomes a line of the description instead of being dropped.

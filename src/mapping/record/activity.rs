@@ -1,5 +1,5 @@
-//! RSoft Activity → a Nutshell Activity, or a Note for RSoft note activities (design.md §2,
-//! nutshell-api.md "What the load must know").
+//! RSoft Activity → a Nutshell Activity, or a Note for RSoft note activities (docs/design.md §2,
+//! docs/nutshell-api.md "What the load must know").
 //!
 //! - Calls, meetings, emails, SMS…: an Activity of the mapped type at its original start and end
 //!   (declared zone → UTC), status through the activity-status map (no status column: logged),

@@ -46,7 +46,7 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
 
 /// The person's display name from `Contacts.name` (a full name, `Family, Given` read right,
 /// honorifics dropped) or `Contacts.givenName` + `Contacts.familyName`. Nutshell takes `name` as
-/// one string and splits it itself (nutshell-api.md). `None` when no such column has a value; a
+/// one string and splits it itself (docs/nutshell-api.md). `None` when no such column has a value; a
 /// full name the transform rejects is a problem.
 pub fn person_name(read: &mut Read) -> Option<String> {
     if let Some((cell, _)) = read.first("Contacts.name").cloned() {

@@ -1,4 +1,4 @@
-//! RSoft Deal → Nutshell Lead in its mapped pipeline and stage (design.md §2, nutshell-api.md):
+//! RSoft Deal → Nutshell Lead in its mapped pipeline and stage (docs/design.md §2, docs/nutshell-api.md):
 //! `stagesetId` + `milestoneId` through the stage map, value with its currency (exact),
 //! probability → `confidence`, expected close → `dueTime`, owner → `assignee`, primary account
 //! and contacts, tags, custom fields with the RSoft ID. A won, lost or cancelled deal is created

@@ -1,5 +1,5 @@
 //! RSoft Lead → a Contact (the person, created first) + a Nutshell Lead whose `contacts` names
-//! that contact (design.md §2, issue 9): source → Nutshell source, status → the lead-status map
+//! that contact (docs/design.md §2, issue 9): source → Nutshell source, status → the lead-status map
 //! (closed by a follow-up like a deal), stage through the stage map when the map has one
 //! (otherwise Nutshell's default pipeline), score and other custom fields on the Lead, the
 //! conversion columns → a note on the Lead.
@@ -80,7 +80,19 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
             Some(Link::Planned(creates.len() - 1))
         }
     };
-    let mut lead = record_create(EntityType::Leads, lead_body(ctx, &mut read, &rsoft_id));
+    let mut body = lead_body(ctx, &mut read, &rsoft_id);
+    if !body.contains_key("description")
+        && let Some(description) = derived_description(&read)
+    {
+        read.caveats.push(format!(
+            "no column is the lead's description: it is {description:?}, from the person's name and source"
+        ));
+        body.insert(
+            "description".into(),
+            Value::from(escape_mentions(&description)),
+        );
+    }
+    let mut lead = record_create(EntityType::Leads, body);
     if let Some(a) = account {
         link(
             &mut lead,
@@ -182,6 +194,32 @@ fn existing_person(ctx: &Context<'_>, read: &mut Read) -> Option<Resolution> {
         Resolution::Missing => {}
     }
     Some(found)
+}
+
+/// The Lead's description when no column gives one (issue 12: derived from the person): the
+/// person's name as written, with the lead's source in brackets when the row has one —
+/// `Bhavna Joshi (Trade Show)`.
+fn derived_description(read: &Read) -> Option<String> {
+    let name = match read.first("Contacts.name") {
+        Some((cell, _)) => cell.text().to_string(),
+        None => {
+            let given = read.first("Contacts.givenName").map(|(c, _)| c.text());
+            let family = read.first("Contacts.familyName").map(|(c, _)| c.text());
+            match (given, family) {
+                (Some(g), f) => join_name(g, f),
+                (None, Some(f)) => f.to_string(),
+                (None, None) => return None,
+            }
+        }
+    };
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    Some(match read.first("Leads.sources") {
+        Some((cell, _)) if !cell.text().is_empty() => format!("{name} ({})", cell.text()),
+        _ => name.to_string(),
+    })
 }
 
 /// The person's name from the cell mapped to `Leads.description` (RSoft's "Lead Name"), when no

@@ -8,7 +8,7 @@
 //! hold (a parent or lookup that resolves to nothing or is itself held — released later, never
 //! dropped), or problems (a value a transform rejects, kept with its reason).
 //!
-//! How RSoft objects land is design.md §2 and "What the load must know" in nutshell-api.md; each
+//! How RSoft objects land is docs/design.md §2 and "What the load must know" in docs/nutshell-api.md; each
 //! module's rules are in its file: `account.rs`, `contact.rs`, `lead.rs`, `deal.rs`,
 //! `activity.rs`, `ticket.rs`, `message.rs`; `columns.rs` reads a row through its map.
 
@@ -215,7 +215,7 @@ pub struct PlannedCreate {
     pub fills: Vec<Fill>,
 }
 
-/// Nutshell lead statuses a closed lead is set to after its create (nutshell-api.md: no input
+/// Nutshell lead statuses a closed lead is set to after its create (docs/nutshell-api.md: no input
 /// creates a lead already closed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

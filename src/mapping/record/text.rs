@@ -1,5 +1,5 @@
 //! Text as it goes into Nutshell: mentions neutralised, and the first line a note carries in
-//! place of the date and author Nutshell cannot be told (nutshell-api.md, "What the load must
+//! place of the date and author Nutshell cannot be told (docs/nutshell-api.md, "What the load must
 //! know": note text is parsed, `@[Contacts:12]` and "Lead-1234" become links; notes take no date).
 
 use chrono::{DateTime, SecondsFormat, Utc};

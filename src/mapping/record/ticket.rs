@@ -1,5 +1,5 @@
 //! RSoft Ticket → a Nutshell Task (title, description, assignee, the contact or account it is
-//! about), or a logged Activity, as the ticket-status map says (design.md §2, nutshell-api.md:
+//! about), or a logged Activity, as the ticket-status map says (docs/design.md §2, docs/nutshell-api.md:
 //! no input creates a completed task):
 //!
 //! - `open`: a task.

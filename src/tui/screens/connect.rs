@@ -63,7 +63,7 @@ impl Field {
                 .as_ref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
-            Field::Timezone => config.source.timezone.clone(),
+            Field::Timezone => config.source.timezone.name().to_string(),
             Field::DateOrder => date_order_label(config.source.date_order).to_string(),
             Field::Endpoint => config.nutshell.endpoint.clone().unwrap_or_default(),
             Field::Username => config.nutshell.username.clone().unwrap_or_default(),
@@ -78,12 +78,11 @@ impl Field {
         match self {
             Field::Export => config.source.export = optional(text).map(PathBuf::from),
             Field::Timezone => {
-                if text.parse::<chrono_tz::Tz>().is_err() {
-                    return Err(format!(
+                config.source.timezone = text.parse::<chrono_tz::Tz>().map_err(|_| {
+                    format!(
                         "{text:?} is not an IANA time zone: write e.g. Asia/Kolkata or America/New_York"
-                    ));
-                }
-                config.source.timezone = text.to_string();
+                    )
+                })?;
             }
             Field::DateOrder => {}
             Field::Endpoint => config.nutshell.endpoint = optional(text),

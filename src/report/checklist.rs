@@ -1,0 +1,220 @@
+//! The setup checklist for the customer's Nutshell admin: each custom field the export carries
+//! (where it lands in Nutshell and as what type) and each pipeline with its stages, which only
+//! Nutshell's UI can create. Built from the scope report; the Nutshell types are the ones its
+//! custom-field API takes (`Text`, `LongText`, `Currency`, `Date`, `Decision`; `Email`, `Phone`,
+//! `URL` only on leads — docs/nutshell-api.md, "Custom fields").
+
+use serde::{Deserialize, Serialize};
+
+use crate::discovery::custom_fields::CustomField;
+use crate::discovery::pipelines::Pipeline;
+use crate::rsoft::{Module, ValueKind};
+
+/// The checklist.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checklist {
+    pub custom_fields: Vec<CustomFieldItem>,
+    pub pipelines: Vec<PipelineItem>,
+}
+
+/// One RSoft custom field and what it becomes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomFieldItem {
+    pub module: Module,
+    pub name: String,
+    /// The type the definitions file gives, else the type inferred from the values.
+    pub rsoft_type: String,
+    pub options: Option<String>,
+    /// Share of rows with a value, 0–1, when the column is in the export.
+    pub fill_rate: Option<f64>,
+    /// Nutshell's `entityType` holding custom fields for this module, `None` when Nutshell has
+    /// no custom fields there (activities, tasks).
+    pub nutshell_entity: Option<String>,
+    /// Nutshell field type, when it has one.
+    pub nutshell_type: Option<String>,
+    /// What happens to it, in a sentence.
+    pub action: String,
+}
+
+/// One pipeline the admin must create (or check) in Nutshell's UI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PipelineItem {
+    pub name: String,
+    /// Stages in order.
+    pub stages: Vec<StageItem>,
+    /// Deals in this pipeline.
+    pub deals: u64,
+    /// False when only deals name it (the pipelines file does not).
+    pub defined: bool,
+}
+
+/// One stage of a pipeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageItem {
+    pub name: String,
+    pub probability: Option<String>,
+    pub deals: u64,
+    /// True when only deals name it (missing from the pipelines file).
+    pub only_on_deals: bool,
+}
+
+/// Builds the checklist.
+pub fn checklist(custom_fields: &[CustomField], pipelines: &[Pipeline]) -> Checklist {
+    Checklist {
+        custom_fields: custom_fields.iter().map(custom_field).collect(),
+        pipelines: pipelines
+            .iter()
+            .map(|p| PipelineItem {
+                name: p.name.clone(),
+                deals: p.deals,
+                defined: p.defined,
+                stages: p
+                    .stages
+                    .iter()
+                    .map(|s| StageItem {
+                        name: s.name.clone(),
+                        probability: s.probability.clone(),
+                        deals: s.deals,
+                        only_on_deals: s.only_on_deals,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// The Nutshell entity type whose custom fields a module's custom fields go to.
+fn nutshell_entity(module: Module) -> Option<&'static str> {
+    match module {
+        Module::Companies => Some("Accounts"),
+        Module::Contacts => Some("Contacts"),
+        Module::Leads | Module::Deals => Some("Leads"),
+        _ => None,
+    }
+}
+
+fn custom_field(f: &CustomField) -> CustomFieldItem {
+    let rsoft_type = f
+        .field_type
+        .clone()
+        .or_else(|| f.inferred.map(kind_name))
+        .unwrap_or_else(|| "unknown".to_string());
+    let entity = nutshell_entity(f.module);
+    let nutshell_type = entity.map(|e| nutshell_type(&rsoft_type, e == "Leads"));
+    let action = match (entity, &nutshell_type) {
+        (Some(e), Some(t)) if !f.in_export => format!(
+            "defined in RSoft but no column in the export: create {t} field on {e} only if the customer wants it kept"
+        ),
+        (Some(e), Some(t)) => format!(
+            "crm-migrate migrate creates it as a {t} field on {e} through Nutshell's API (check the plan's custom-field limit)"
+        ),
+        _ => "Nutshell has no custom fields on activities or tasks: the value goes into the description".to_string(),
+    };
+    CustomFieldItem {
+        module: f.module,
+        name: f.name.clone(),
+        rsoft_type,
+        // RSoft separates options with `;`; a space after each lets a table cell wrap.
+        options: f.options.as_ref().map(|o| {
+            o.split(';')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+                .join("; ")
+        }),
+        fill_rate: f.fill_rate,
+        nutshell_entity: entity.map(str::to_string),
+        nutshell_type,
+        action,
+    }
+}
+
+fn kind_name(k: ValueKind) -> String {
+    match k {
+        ValueKind::Email => "email",
+        ValueKind::Phone => "phone",
+        ValueKind::Date => "date",
+        ValueKind::Datetime => "date and time",
+        ValueKind::Money => "money",
+        ValueKind::Number => "number",
+        ValueKind::Boolean => "yes/no",
+        ValueKind::Enum => "a few repeated values",
+        ValueKind::FreeText => "text",
+        ValueKind::Id => "record ID",
+        ValueKind::Reference => "reference to another record",
+    }
+    .to_string()
+}
+
+/// The Nutshell field type for an RSoft type name (as RSoft's definitions file writes it, or a
+/// [`kind_name`]). Nutshell has no number or yes/no type: numbers go to Text, yes/no to a
+/// Decision with the choices Yes and No.
+fn nutshell_type(rsoft_type: &str, on_leads: bool) -> String {
+    let t = rsoft_type.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
+    let out = if has(&["currency", "money", "amount"]) {
+        "Currency"
+    } else if has(&["date"]) {
+        "Date"
+    } else if has(&[
+        "dropdown", "picklist", "select", "radio", "checkbox", "yes/no", "boolean", "repeated",
+    ]) {
+        "Decision"
+    } else if has(&["multi", "textarea", "long", "paragraph"]) {
+        "LongText"
+    } else if on_leads && has(&["email"]) {
+        "Email"
+    } else if on_leads && has(&["phone"]) {
+        "Phone"
+    } else if on_leads && has(&["url", "website"]) {
+        "URL"
+    } else {
+        "Text"
+    };
+    out.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_map_to_nutshell_types() {
+        for (rsoft, leads, want) in [
+            ("Currency", false, "Currency"),
+            ("Dropdown", false, "Decision"),
+            ("Text", false, "Text"),
+            ("number", false, "Text"),
+            ("Date", true, "Date"),
+            ("date and time", false, "Date"),
+            ("Multi-line text", false, "LongText"),
+            ("email", true, "Email"),
+            ("email", false, "Text"),
+            ("yes/no", false, "Decision"),
+        ] {
+            assert_eq!(
+                nutshell_type(rsoft, leads),
+                want,
+                "{rsoft} on leads {leads}"
+            );
+        }
+    }
+
+    #[test]
+    fn activity_fields_have_no_nutshell_field() {
+        let f = CustomField {
+            module: Module::Activities,
+            name: "Call Outcome".into(),
+            in_export: true,
+            defined: false,
+            field_type: None,
+            options: None,
+            inferred: Some(ValueKind::FreeText),
+            fill_rate: Some(0.5),
+        };
+        let item = custom_field(&f);
+        assert_eq!(item.nutshell_entity, None);
+        assert_eq!(item.nutshell_type, None);
+        assert!(item.action.contains("description"));
+    }
+}

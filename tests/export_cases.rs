@@ -1,0 +1,249 @@
+//! The exports of `tests/cases/` (copied from the shared cases, each rebuilt from a public report
+//! of a CSV-import problem): discovery tells the operator the truth about each, with file, line,
+//! column and a fix. Plus the regression tests for values once read wrong.
+
+use std::path::PathBuf;
+
+use crm_migrate::discovery::{Report, discover_path};
+use crm_migrate::mapping::transform::{FormatTally, NumberFormat, parse_money, parse_money_in};
+use crm_migrate::rsoft::{ColumnProfile, Finding, Module};
+
+fn case(name: &str) -> Report {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cases")
+        .join(name)
+        .join("export");
+    discover_path(&dir).unwrap()
+}
+
+fn column<'a>(r: &'a Report, module: Module, header: &str) -> &'a ColumnProfile {
+    r.objects
+        .iter()
+        .filter(|o| o.module == Some(module))
+        .flat_map(|o| &o.columns)
+        .find(|c| c.header == header)
+        .unwrap_or_else(|| panic!("no column {header} in {module}"))
+}
+
+fn warnings_with<'a>(r: &'a Report, needle: &str) -> Vec<&'a Finding> {
+    r.warnings
+        .iter()
+        .filter(|w| w.message.contains(needle))
+        .collect()
+}
+
+#[test]
+fn scientific_notation_phones_are_warned_per_column_with_count_and_lines() {
+    let r = case("01-sci-notation-phones");
+    let mobile = column(&r, Module::Contacts, "Mobile No.");
+    assert_eq!(mobile.flags.scientific_notation.count, 3);
+    assert_eq!(mobile.flags.scientific_notation.lines, vec![2, 3, 6]);
+    assert_ne!(mobile.inferred, crm_migrate::rsoft::ValueKind::Phone);
+    let w = warnings_with(&r, "scientific notation");
+    assert_eq!(w.len(), 3, "{w:?}");
+    let leads = w.iter().find(|f| f.file == "Leads.csv").unwrap();
+    assert!(
+        leads.message.contains("\"Mobile\": 2 values"),
+        "{}",
+        leads.message
+    );
+    assert!(leads.message.contains("lines 5, 6"), "{}", leads.message);
+    assert!(leads.message.contains("cannot be recovered") && leads.message.contains("Re-export"));
+}
+
+#[test]
+fn trailing_empty_cells_are_dropped_or_padded_with_one_warning_per_row() {
+    let r = case("03-trailing-empty-columns");
+    let companies = r
+        .objects
+        .iter()
+        .find(|o| o.module == Some(Module::Companies))
+        .unwrap();
+    assert_eq!((companies.read_rows, companies.bad_rows), (5, 0));
+    assert_eq!(
+        companies.columns.len(),
+        17,
+        "no columns for the header's trailing ,,,"
+    );
+    let per_row: Vec<u64> = r
+        .warnings
+        .iter()
+        .filter(|w| w.message.starts_with("row has"))
+        .filter_map(|w| w.line)
+        .collect();
+    assert_eq!(per_row, vec![2, 3, 5, 6]);
+    assert_eq!(warnings_with(&r, "header ends in 3 empty cells").len(), 1);
+}
+
+#[test]
+fn a_month_first_column_in_a_day_first_export_is_named_with_an_example() {
+    let r = case("06-day-month-order");
+    let w = warnings_with(&r, "writes month-first dates");
+    assert_eq!(w.len(), 1, "{:?}", r.warnings);
+    assert!(w[0].message.contains("\"Expected Close Date\""));
+    assert!(w[0].message.contains("12/31/2025"));
+    assert!(w[0].message.contains("date_order = \"mdy\""));
+    assert_eq!(w[0].file, "Deals.csv");
+}
+
+#[test]
+fn cells_with_several_emails_are_counted() {
+    let r = case("08-multiple-emails-in-cell");
+    let email = column(&r, Module::Contacts, "Email");
+    assert_eq!(email.flags.multi_valued.count, 4);
+    assert_eq!(email.inferred, crm_migrate::rsoft::ValueKind::Email);
+    let companies = column(&r, Module::Companies, "Email");
+    assert_eq!(companies.flags.multi_valued.lines, vec![2, 4]);
+}
+
+#[test]
+fn duplicate_companies_are_grouped_without_the_different_firm() {
+    let r = case("10-company-suffix-duplicates");
+    let groups: Vec<Vec<&str>> = r
+        .integrity
+        .duplicate_companies
+        .iter()
+        .map(|g| g.companies.iter().map(|c| c.id.as_str()).collect())
+        .collect();
+    assert!(
+        groups.contains(&vec!["COMP-1", "COMP-2", "COMP-3"]),
+        "{groups:?}"
+    );
+    assert!(groups.contains(&vec!["COMP-4", "COMP-5"]), "{groups:?}");
+    assert!(
+        !groups.iter().flatten().any(|id| *id == "COMP-7"),
+        "Patil Steel Works is another firm: {groups:?}"
+    );
+    let by_name: Vec<(&str, Option<&str>)> = r
+        .integrity
+        .unresolved
+        .iter()
+        .filter(|u| u.by == "name")
+        .map(|u| (u.record.as_str(), u.nearest.as_deref()))
+        .collect();
+    // "Patil Steel Limited" is no company's name; "Nila Traders Pvt Ltd" is COMP-3's in
+    // another case, so it resolves.
+    assert_eq!(by_name, vec![("CONT-3", Some("Patil Steel Ltd. (COMP-6)"))]);
+    assert_eq!(
+        warnings_with(&r, "nearest company: Patil Steel Ltd. (COMP-6)").len(),
+        1
+    );
+}
+
+#[test]
+fn indian_money_notation_is_money_and_brackets_are_warned() {
+    let r = case("11-indian-money-notation");
+    let amount = column(&r, Module::Deals, "Amount");
+    assert_eq!(amount.inferred, crm_migrate::rsoft::ValueKind::Money);
+    assert_eq!(amount.evidence.share(), 1.0, "{:?}", amount.evidence);
+    assert_eq!(amount.flags.bracketed_negative.lines, vec![8]);
+    for (raw, want) in [
+        ("₹ 1,00,000/-", "100000"),
+        ("Rs.50,000/-", "50000"),
+        ("1.5 Lakh", "150000"),
+        ("2 Cr", "20000000"),
+        ("₹ 10 L", "1000000"),
+        ("(25,000)", "-25000"),
+        ("Rs. 75,000 /-", "75000"),
+    ] {
+        assert_eq!(parse_money(raw, "INR").unwrap().amount, want, "{raw}");
+    }
+}
+
+#[test]
+fn european_resave_is_read_with_one_format_for_the_whole_column() {
+    let r = case("12-european-resave-semicolon-decimal-comma");
+    let amount = column(&r, Module::Deals, "Amount");
+    let decided = amount.number_format.as_ref().expect("a decided format");
+    assert_eq!(decided.format.name(), "comma_point");
+    assert_eq!(decided.readable, decided.values);
+    for (raw, want) in [
+        ("125.000", "125000"),
+        ("4.500", "4500"),
+        ("2.750.000", "2750000"),
+    ] {
+        assert_eq!(
+            parse_money_in(raw, "INR", Some(&decided.format))
+                .unwrap()
+                .amount,
+            want
+        );
+    }
+    let probability = column(&r, Module::Deals, "Probability");
+    let p = probability
+        .number_format
+        .as_ref()
+        .expect("a decided format");
+    assert_eq!(p.format.read("12,5").unwrap(), "12.5");
+}
+
+#[test]
+fn names_lost_to_question_marks_are_warned_per_column_with_lines() {
+    let r = case("13-non-latin-names-lost-to-question-marks");
+    for (header, lines) in [
+        ("First Name", vec![2, 4, 6]),
+        ("Last Name", vec![2, 4, 6]),
+        ("City", vec![4]),
+    ] {
+        assert_eq!(
+            column(&r, Module::Contacts, header)
+                .flags
+                .lost_characters
+                .lines,
+            lines,
+            "{header}"
+        );
+    }
+    let w = warnings_with(&r, "lost to '?'");
+    assert_eq!(w.len(), 3);
+    assert!(w.iter().all(|f| f.message.contains("UTF-8")));
+}
+
+/// Regression: a European amount column once read 125.000 as 125 and 2.750.000 as 2750000.
+#[test]
+fn regression_125_000_is_never_125_beside_2_750_000() {
+    let mut t = FormatTally::default();
+    for v in ["125.000", "4.500", "2.750.000"] {
+        t.observe(v);
+    }
+    let f = t.decide().unwrap().format;
+    assert_eq!(f.read("125.000").unwrap(), "125000");
+    assert_eq!(f.read("2.750.000").unwrap(), "2750000");
+    // Read with another format, 125.000 is refused rather than read another way.
+    let western = NumberFormat::from_name("point_comma").unwrap();
+    assert!(western.read("2.750.000").is_err());
+}
+
+/// Regression: `REF-8104` in a Referral Code column was read as −8104 "REF".
+#[test]
+fn regression_ref_8104_is_not_money() {
+    let e = parse_money("REF-8104", "INR").unwrap_err();
+    assert!(e.reason.contains("not an ISO 4217"), "{e}");
+    let r = discover_path(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/sample-export"))
+        .unwrap();
+    let referral = column(&r, Module::Contacts, "Referral Code");
+    assert_ne!(referral.inferred, crm_migrate::rsoft::ValueKind::Money);
+}
+
+#[test]
+fn the_sample_lists_its_orphan_deal_and_duplicate_companies() {
+    let r = discover_path(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/sample-export"))
+        .unwrap();
+    assert!(
+        r.integrity
+            .unresolved
+            .iter()
+            .any(|u| u.record == "DEAL-4014" && u.refers_to == Module::Companies),
+        "{:?}",
+        r.integrity.unresolved
+    );
+    assert!(
+        r.integrity
+            .duplicate_companies
+            .iter()
+            .any(|g| g.companies.len() == 2 && g.normalized_name == "gupta & sons"),
+        "{:?}",
+        r.integrity.duplicate_companies
+    );
+    assert!(!warnings_with(&r, "DEAL-4014").is_empty());
+}
