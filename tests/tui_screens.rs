@@ -81,6 +81,17 @@ fn field_map_needs_attention() {
 }
 
 #[test]
+fn field_map_target_picker() {
+    for size in SIZES {
+        snapshot(
+            "field_map_picker",
+            size,
+            &["n", "n", "down", "enter", "p", "h", "o"],
+        );
+    }
+}
+
+#[test]
 fn help() {
     for size in SIZES {
         snapshot("help_field_map", size, &["n", "n", "?"]);

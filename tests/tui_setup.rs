@@ -294,3 +294,39 @@ fn recheck_reads_owners_toml_again() {
     );
     assert_eq!(h.state().step_status(Step::Owners).0, StepStatus::Done);
 }
+
+/// Field map: Enter opens the target picker for the selected column; typing narrows it; the pick
+/// is an edit (undoable) and is saved as written.
+#[test]
+fn pick_a_target_from_the_filtered_list() {
+    let mut h = Harness::demo(120, 40);
+    h.driver.start();
+    h.keys(&["n", "n", "down", "down", "enter"]);
+    let (index, picker) = h.state().field_map.picker.as_ref().expect("picker open");
+    assert_eq!(*index, 2);
+    let all = picker.shown().len();
+    for c in "tags".chars() {
+        h.driver.send(Action::Insert(c));
+    }
+    let (_, picker) = h.state().field_map.picker.as_ref().unwrap();
+    assert!(picker.shown().len() < all);
+    h.keys(&["enter"]);
+    assert!(h.state().field_map.picker.is_none());
+    let module = h.state().field_map.module.unwrap();
+    let column = |h: &Harness| {
+        h.state().field_map.proposal.ready().unwrap().map.modules[&module].columns[2].clone()
+    };
+    assert_eq!(column(&h).target, crm_migrate::mapping::model::Target::Tags);
+    assert_eq!(
+        column(&h).status,
+        crm_migrate::mapping::model::Status::Edited
+    );
+    h.keys(&["u"]);
+    assert_ne!(
+        column(&h).status,
+        crm_migrate::mapping::model::Status::Edited
+    );
+    // Esc closes the picker without a change.
+    h.keys(&["enter", "esc"]);
+    assert!(h.state().field_map.picker.is_none());
+}

@@ -265,6 +265,7 @@ impl State {
             Step::Connect => Context::Connect,
             Step::Discovery if self.discovery.drill.is_some() => Context::DiscoveryColumns,
             Step::Discovery => Context::Discovery,
+            Step::FieldMap if self.field_map.picker.is_some() => Context::Picker,
             Step::FieldMap => Context::FieldMap,
             Step::Schema => Context::Schema,
             Step::Owners if self.owners.picker.is_some() => Context::Picker,
