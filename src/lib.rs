@@ -13,6 +13,7 @@ pub mod config;
 pub mod connect;
 pub mod discovery;
 pub mod engine;
+pub mod journal;
 pub mod mapping;
 pub mod nutshell;
 pub mod report;

@@ -16,6 +16,7 @@ pub mod demo;
 pub mod discover;
 mod log_file;
 pub mod map;
+pub mod migrate;
 pub mod report;
 pub mod sample_export;
 pub mod sandbox;
@@ -69,6 +70,8 @@ pub enum Command {
     Discover(discover::DiscoverArgs),
     /// Propose the field map for the configured export and write mapping.toml (keeps your decisions).
     Map(map::MapArgs),
+    /// Load the export into Nutshell: schema, owners, then every record in dependency order.
+    Migrate(migrate::MigrateArgs),
     /// Write the customer's reports (Markdown, one HTML page, CSVs) into the state dir's reports folder.
     Report(report::ReportArgs),
     /// Write a realistic RSoft export (the bundled sample at scale 1) for demos and benchmarks.
@@ -83,6 +86,7 @@ impl Command {
         match self {
             Command::CheckApi(args) => Some(&args.config),
             Command::Map(args) => Some(&args.config),
+            Command::Migrate(args) => Some(&args.config),
             Command::Report(args) => Some(&args.config),
             Command::Demo
             | Command::Discover(_)
@@ -163,6 +167,7 @@ fn run(
         Command::Demo => demo::run(runtime),
         Command::Discover(args) => discover::run(args),
         Command::Map(args) => map::run(args, config()?, runtime),
+        Command::Migrate(args) => migrate::run(args, config()?, runtime),
         Command::Report(args) => report::run(args, config()?),
         Command::SampleExport(args) => sample_export::run(args),
         Command::Sandbox(args) => sandbox::run(args, runtime),

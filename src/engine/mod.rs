@@ -8,6 +8,11 @@
 //! - [`ready`]: the steps above in one call, for `migrate` and the wizard.
 
 pub mod blockers;
+pub mod event;
+pub mod load;
+pub mod load_lookups;
+pub mod load_run;
+pub mod load_send;
 pub mod owners;
 pub mod ready;
 pub mod scan;

@@ -1,0 +1,277 @@
+//! `crm-migrate migrate [--config F] [--accept-proposed] [--dry-run] [--sample N] [--yes]
+//! [--release-holds]`: the load, headless. Exit codes (design.md §4): 0 every record accounted
+//! for (held ones included), 1 error, 2 usage, 3 blocked on an operator decision (each item and
+//! the file to edit are listed), 4 finished with failed records (in failures.csv).
+//!
+//! Progress comes from the engine's events: one progress bar per phase on a terminal, plain
+//! lines otherwise. `--delta` is the next capability: it is refused with exit 2.
+
+use std::io::{IsTerminal, Write as _};
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::Args;
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::ExitStatus;
+use crate::config::{Config, DEFAULT_CONFIG_FILE, EndpointSetting};
+use crate::connect;
+use crate::engine::blockers::render;
+use crate::engine::event::{Event, Events, RecordOutcome};
+use crate::engine::load::{MigrateOptions, MigrateOutcome, RunSummary, migrate};
+use crate::journal::Phase;
+use crate::sandbox::{Sandbox, SandboxOptions};
+
+/// The built-in sandbox's state file in the state dir, so successive runs see the same data.
+const SANDBOX_STATE_FILE: &str = "sandbox-state.json";
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[arg(long, default_value = DEFAULT_CONFIG_FILE)]
+    pub config: PathBuf,
+    /// Confirm map proposals at or above the confidence threshold (the rest still block).
+    #[arg(long)]
+    pub accept_proposed: bool,
+    /// Build and validate every record against the destination; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Load N records per module (with their parents) as one sample run.
+    #[arg(long, value_name = "N")]
+    pub sample: Option<u64>,
+    /// Move only records changed since the last run (not built yet: refused).
+    #[arg(long)]
+    pub delta: bool,
+    /// Don't ask before writing to Nutshell.
+    #[arg(long)]
+    pub yes: bool,
+    /// Put held records back to pending first (after the customer fixed the source).
+    #[arg(long)]
+    pub release_holds: bool,
+}
+
+/// `config` is the file `args.config` names, loaded once by `cli::main`; `runtime` is the
+/// process's one runtime.
+pub fn run(
+    args: MigrateArgs,
+    config: Config,
+    runtime: &tokio::runtime::Runtime,
+) -> anyhow::Result<ExitStatus> {
+    if args.delta {
+        eprintln!(
+            "migrate --delta is not built yet (it comes with the delta capability); run migrate without it"
+        );
+        return Ok(ExitStatus::Usage);
+    }
+    if args.sample == Some(0) {
+        eprintln!("--sample needs at least 1 record per module");
+        return Ok(ExitStatus::Usage);
+    }
+    let endpoint = config.nutshell.endpoint.clone().unwrap_or_default();
+    let on_sandbox = config.nutshell.endpoint_setting() == EndpointSetting::Sandbox;
+    if !args.dry_run && !args.yes && !confirm(&endpoint)? {
+        eprintln!("nothing sent: pass --yes to write to Nutshell without asking");
+        return Ok(ExitStatus::Usage);
+    }
+    let options = MigrateOptions {
+        accept_proposed: args.accept_proposed,
+        dry_run: args.dry_run,
+        sample: args.sample,
+        release_holds: args.release_holds,
+    };
+    let outcome = runtime.block_on(async {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let cancel = CancellationToken::new();
+        let on_interrupt = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                on_interrupt.cancel();
+            }
+        });
+        let watcher = tokio::task::spawn_blocking(move || show(rx));
+        // The built-in sandbox keeps its state in the state dir, so a second run (after
+        // owners.toml is filled in, or a resume) sees what the first one created.
+        let (client, sandbox) = if on_sandbox {
+            let sb = Sandbox::start(SandboxOptions {
+                state_file: Some(config.state_dir().join(SANDBOX_STATE_FILE)),
+                ..SandboxOptions::default()
+            })
+            .await?;
+            (connect::sandbox_client(&sb, &config.load)?, Some(sb))
+        } else {
+            connect::connect(&config).await?
+        };
+        let outcome = migrate(
+            &config,
+            &args.config,
+            client,
+            &options,
+            Events::new(tx),
+            cancel,
+        )
+        .await;
+        if let Some(sb) = sandbox {
+            sb.shutdown().await?;
+        }
+        let _ = watcher.await;
+        anyhow::Ok(outcome?)
+    })?;
+    Ok(finish(outcome))
+}
+
+fn confirm(endpoint: &str) -> anyhow::Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    eprint!("This writes records to Nutshell at {endpoint}. Go on? [y/N] ");
+    std::io::stderr().flush().ok();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .context("cannot read the answer")?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+/// Print the outcome and choose the exit code.
+fn finish(outcome: MigrateOutcome) -> ExitStatus {
+    match outcome {
+        MigrateOutcome::Blocked(blockers) => {
+            eprintln!("{}", render(&blockers));
+            ExitStatus::Blocked
+        }
+        MigrateOutcome::Finished(summary) => {
+            print_summary(&summary);
+            if summary.cancelled {
+                eprintln!("cancelled: what was sent is journaled; run migrate again to go on");
+                ExitStatus::Error
+            } else if !summary.blockers.is_empty() {
+                eprintln!("{}", render(&summary.blockers));
+                ExitStatus::Blocked
+            } else if summary.failed > 0 {
+                ExitStatus::Failed
+            } else {
+                ExitStatus::Done
+            }
+        }
+    }
+}
+
+fn print_summary(s: &RunSummary) {
+    let title = if s.dry_run {
+        "dry run (nothing was written)".to_string()
+    } else {
+        format!("run {}", s.run.unwrap_or_default())
+    };
+    println!("{title}:");
+    println!(
+        "  {:<18} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "phase", "created", "linked", "merged", "held", "failed", "earlier"
+    );
+    for (phase, t) in &s.phases {
+        println!(
+            "  {:<18} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+            phase.as_str(),
+            t.created,
+            t.linked,
+            t.merged,
+            t.held,
+            t.failed,
+            t.already_done
+        );
+    }
+    let records: u64 = s.phases.values().map(|t| t.total()).sum();
+    println!(
+        "records: {records}; requests sent: {}; journal time: {:.1} µs per record",
+        s.requests,
+        s.journal_time.as_secs_f64() * 1e6 / records.max(1) as f64
+    );
+    if !s.holds.is_empty() {
+        println!("held ({}), awaiting the customer:", s.holds.len());
+        for h in s.holds.iter().take(50) {
+            println!("  {} {}: {}", h.phase.as_str(), h.rsoft_id, h.reason);
+        }
+        if s.holds.len() > 50 {
+            println!("  … and {} more (see the journal)", s.holds.len() - 50);
+        }
+    }
+    if let Some(path) = &s.failures_file
+        && s.failed > 0
+    {
+        println!("failed: {} records, listed in {}", s.failed, path.display());
+    }
+}
+
+/// Draw the events: bars on a terminal, plain lines otherwise. Runs until the sender is gone.
+fn show(mut rx: mpsc::UnboundedReceiver<Event>) {
+    let terminal = std::io::stderr().is_terminal();
+    let bars = MultiProgress::new();
+    let mut bar: Option<(Phase, ProgressBar)> = None;
+    let style = ProgressStyle::with_template("{prefix:>18} [{bar:30}] {pos}/{len} {per_sec} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    while let Some(event) = rx.blocking_recv() {
+        match event {
+            Event::RunStarted { run, kind } => {
+                let run = run.map(|r| format!(" {r}")).unwrap_or_default();
+                eprintln!("{} run{run} started", kind.as_str());
+            }
+            Event::PhaseStarted { phase, total } => {
+                if terminal {
+                    let b = bars.add(ProgressBar::new(total));
+                    b.set_style(style.clone());
+                    b.set_prefix(phase.as_str());
+                    bar = Some((phase, b));
+                } else {
+                    eprintln!("{}: {total} rows", phase.as_str());
+                }
+            }
+            Event::Record {
+                phase,
+                rsoft_id,
+                outcome,
+            } => {
+                if let Some((_, b)) = &bar {
+                    b.inc(1);
+                }
+                let line = match &outcome {
+                    RecordOutcome::Failed { message, .. } => Some(format!("failed: {message}")),
+                    RecordOutcome::Held { reasons } => {
+                        Some(format!("held: {}", reasons.join("; ")))
+                    }
+                    _ => None,
+                };
+                if let Some(line) = line {
+                    let text = format!("  {} {rsoft_id} {line}", phase.as_str());
+                    match &bar {
+                        Some((_, b)) => b.println(text),
+                        None => eprintln!("{text}"),
+                    }
+                }
+            }
+            Event::Throttle(t) => {
+                if let Some((_, b)) = &bar {
+                    b.set_message(format!(
+                        "{:.0}/{:.0} req/s, {} in flight",
+                        t.current_rps, t.ceiling_rps, t.in_flight
+                    ));
+                }
+            }
+            Event::PhaseFinished { phase, tally } => {
+                if let Some((_, b)) = bar.take() {
+                    b.finish();
+                }
+                eprintln!(
+                    "{}: {} created, {} linked, {} merged, {} held, {} failed, {} done earlier",
+                    phase.as_str(),
+                    tally.created,
+                    tally.linked,
+                    tally.merged,
+                    tally.held,
+                    tally.failed,
+                    tally.already_done
+                );
+            }
+            Event::RunFinished { .. } => {}
+        }
+    }
+}

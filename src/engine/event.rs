@@ -1,0 +1,106 @@
+//! What the engine tells whoever watches a run: a stream of [`Event`]s on a tokio channel. The
+//! CLI turns them into progress bars or plain lines, the wizard folds them into its snapshot. The
+//! engine never prints.
+
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+use crate::journal::{Phase, RunId, RunKind};
+use crate::nutshell::ThrottleSnapshot;
+
+/// What happened to one source record in this run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum RecordOutcome {
+    /// At least one Nutshell entity was created (`caveats`: what the builder had to choose).
+    Created { caveats: Vec<String> },
+    /// It matched a record already in Nutshell; linked, not created.
+    Linked { to: String },
+    /// It duplicated another record of this export and was merged into it.
+    Merged { into: String },
+    /// Held with reasons, awaiting the customer.
+    Held { reasons: Vec<String> },
+    /// Failed: the API's (or the builder's) message and the field at fault.
+    Failed {
+        message: String,
+        field: Option<String>,
+    },
+    /// Done by an earlier run; not sent again.
+    AlreadyDone,
+}
+
+/// Per-phase tallies, as the run reports them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub created: u64,
+    pub linked: u64,
+    pub merged: u64,
+    pub held: u64,
+    pub failed: u64,
+    /// Settled in an earlier run.
+    pub already_done: u64,
+}
+
+impl Tally {
+    /// Count one outcome.
+    pub fn add(&mut self, outcome: &RecordOutcome) {
+        match outcome {
+            RecordOutcome::Created { .. } => self.created += 1,
+            RecordOutcome::Linked { .. } => self.linked += 1,
+            RecordOutcome::Merged { .. } => self.merged += 1,
+            RecordOutcome::Held { .. } => self.held += 1,
+            RecordOutcome::Failed { .. } => self.failed += 1,
+            RecordOutcome::AlreadyDone => self.already_done += 1,
+        }
+    }
+
+    /// Every record counted.
+    pub fn total(&self) -> u64 {
+        self.created + self.linked + self.merged + self.held + self.failed + self.already_done
+    }
+}
+
+/// One thing that happened in a run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// A run began (`run` is `None` for a dry run, which writes no journal).
+    RunStarted { run: Option<RunId>, kind: RunKind },
+    /// A phase began; `total` is its source rows (an upper bound for a sample).
+    PhaseStarted { phase: Phase, total: u64 },
+    /// One source record reached its state for this run.
+    Record {
+        phase: Phase,
+        rsoft_id: String,
+        outcome: RecordOutcome,
+    },
+    /// The client's throttle changed pace (sent at most a few times a second).
+    Throttle(ThrottleSnapshot),
+    /// A phase ended.
+    PhaseFinished { phase: Phase, tally: Tally },
+    /// The run ended. `cancelled`: stopped by the operator; re-run to go on.
+    RunFinished { cancelled: bool },
+}
+
+/// The sending side the engine writes to. Sends never block the load: a watcher that stopped
+/// listening (closed its receiver) is simply no longer told.
+#[derive(Debug, Clone)]
+pub struct Events(Option<mpsc::UnboundedSender<Event>>);
+
+impl Events {
+    /// Events go to `tx`.
+    pub fn new(tx: mpsc::UnboundedSender<Event>) -> Self {
+        Self(Some(tx))
+    }
+
+    /// Nobody watches.
+    pub fn none() -> Self {
+        Self(None)
+    }
+
+    pub fn send(&self, event: Event) {
+        if let Some(tx) = &self.0 {
+            let _ = tx.send(event);
+        }
+    }
+}

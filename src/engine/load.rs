@@ -1,0 +1,334 @@
+//! `migrate` as a library call: the map gate, the destination schema, owner reconciliation, the
+//! house preparation, then the load ([`super::load_run`]) with its journal. The CLI and the
+//! wizard call [`migrate`] the same way, with an [`Events`] sender and a cancellation token.
+//!
+//! Every blocker is gathered before anything is sent, all at once (map entries, owners, stages
+//! and pipelines, custom fields). A dry run gathers them too, then builds and validates every
+//! record against a scratch journal with zero writes to Nutshell.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::blockers::{Blocker, Files, map_blockers};
+use super::event::{Event, Events, Tally};
+use super::load_run::{LoadError, LoadRun};
+use super::load_send::Sender;
+use super::owners::{OwnersFile, OwnersFileError, reconcile, rsoft_users, write_owners_file};
+use super::scan::scan;
+use super::schema::{self, Destination, SchemaError};
+use crate::config::Config;
+use crate::discovery;
+use crate::journal::{
+    HoldRow, Journal, JournalError, OwnerDecision, Phase, RunId, RunKind, RunOutcome,
+};
+use crate::mapping::file::{self, MapFileError};
+use crate::mapping::record::BuildSettings;
+use crate::mapping::validate::accept_proposed;
+use crate::nutshell::Client;
+use crate::rsoft::{Export, ReadError};
+
+/// The failures file in the state dir.
+pub const FAILURES_FILE: &str = "failures.csv";
+/// The scratch journal a dry run builds against (replaced by each dry run).
+pub const DRY_RUN_JOURNAL: &str = "dry-run.sqlite";
+
+/// How to run `migrate` (design.md §4).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MigrateOptions {
+    /// Confirm map proposals at or above the threshold (in memory; mapping.toml is not
+    /// rewritten).
+    pub accept_proposed: bool,
+    /// Build and validate every record, write nothing to Nutshell.
+    pub dry_run: bool,
+    /// N records per phase (with their parents), journaled as one sample run.
+    pub sample: Option<u64>,
+    /// Put every held record back to pending before the load.
+    pub release_holds: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    #[error("the config has no [source] export: set it to the RSoft export folder or .zip")]
+    NoExport,
+    #[error(
+        "no field map at {0}: run `crm-migrate map` first, confirm its entries, then run migrate"
+    )]
+    NoMap(PathBuf),
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Map(#[from] MapFileError),
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    #[error(transparent)]
+    Owners(#[from] OwnersFileError),
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunSummary {
+    /// The journal's run id (`None` for a dry run).
+    pub run: Option<RunId>,
+    pub dry_run: bool,
+    pub phases: BTreeMap<Phase, Tally>,
+    /// Active holds with their reasons (this run's and earlier ones').
+    pub holds: Vec<HoldRow>,
+    /// Records in state failed; listed in [`RunSummary::failures_file`].
+    pub failed: u64,
+    pub failures_file: Option<PathBuf>,
+    /// A dry run's blockers (a real run stops on them before loading).
+    pub blockers: Vec<Blocker>,
+    pub cancelled: bool,
+    /// Time spent in the journal.
+    pub journal_time: Duration,
+    /// Requests sent to Nutshell by the load (retries included; 0 for a dry run's creates).
+    pub requests: u64,
+}
+
+/// How `migrate` ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MigrateOutcome {
+    /// Nothing was sent: these need the operator (exit 3).
+    Blocked(Vec<Blocker>),
+    /// The load ran (or the dry run finished).
+    Finished(RunSummary),
+}
+
+/// Run `migrate`. `config_path` names the config in blockers; `client` talks to Nutshell (or
+/// the sandbox). Events go to `events`; `cancel` stops the load between chunks, with everything
+/// sent journaled (re-run to go on).
+pub async fn migrate(
+    config: &Config,
+    config_path: &Path,
+    client: Client,
+    options: &MigrateOptions,
+    events: Events,
+    cancel: CancellationToken,
+) -> Result<MigrateOutcome, MigrateError> {
+    let export_path = config
+        .source
+        .export
+        .as_deref()
+        .ok_or(MigrateError::NoExport)?;
+    let export = Export::open(export_path)?;
+    let report = discovery::discover(&export)?;
+    let files = Files::of(config_path, config);
+    if !files.mapping.exists() {
+        return Err(MigrateError::NoMap(files.mapping.clone()));
+    }
+    let mut map = file::load(&files.mapping)?;
+    if options.accept_proposed {
+        accept_proposed(&mut map);
+    }
+    let mut blockers = map_blockers(&map, &files);
+
+    let mut destination = Destination::read(&client).await?;
+    let found = scan(&export, &map)?;
+    let owners_file = OwnersFile::load(&files.owners)?;
+    let owners = reconcile(
+        &found.owners,
+        &destination.users,
+        &owners_file,
+        &rsoft_users(&report),
+    );
+    blockers.extend(owners.blockers(&files));
+    if !owners.queue.owners.is_empty() {
+        write_owners_file(&files.owners, &owners_file, &owners)?;
+    }
+    let needs = schema::needs(&map, &found, &files);
+    let house = schema::plan(&destination, &needs, &report.pipelines, &files);
+    blockers.extend(house.blockers.iter().cloned());
+    if !house.checklist.is_empty() {
+        schema::write_checklist(&house.checklist, &files.checklist)?;
+    }
+    if !blockers.is_empty() && !options.dry_run {
+        return Ok(MigrateOutcome::Blocked(blockers));
+    }
+    let planned_sources: HashSet<String> = if options.dry_run {
+        house
+            .create_sources
+            .iter()
+            .map(|s| s.to_lowercase())
+            .collect()
+    } else {
+        let (_, more) = schema::apply(&client, &mut destination, &house, &files).await?;
+        if !more.is_empty() {
+            return Ok(MigrateOutcome::Blocked(more));
+        }
+        HashSet::new()
+    };
+
+    let state_dir = config.state_dir();
+    let (mut journal, kind, sender) = if options.dry_run {
+        let path = state_dir.join(DRY_RUN_JOURNAL);
+        for p in [path.clone(), wal(&path, "-wal"), wal(&path, "-shm")] {
+            let _ = std::fs::remove_file(p);
+        }
+        std::fs::create_dir_all(&state_dir).map_err(|source| MigrateError::Write {
+            path: state_dir.clone(),
+            source,
+        })?;
+        (
+            Journal::open_file(&path)?,
+            RunKind::DryRun,
+            Sender::dry_run(Some(client)),
+        )
+    } else {
+        let kind = if options.sample.is_some() {
+            RunKind::Sample
+        } else {
+            RunKind::Full
+        };
+        (Journal::open(&state_dir)?, kind, Sender::Live(client))
+    };
+    let config_hash = hash_hex(&toml::to_string(config).unwrap_or_default());
+    let map_hash = hash_hex(&file::to_toml(&map));
+    let run = journal.start_run(kind, &config_hash, &map_hash)?;
+    for d in &owners.decisions {
+        journal.record_owner_decision(
+            run,
+            &OwnerDecision {
+                owner: d.key.clone(),
+                user_id: d.user_id,
+                user_email: destination
+                    .user(d.user_id)
+                    .and_then(|u| u.emails.first().cloned()),
+                basis: format!("{:?}", d.by),
+            },
+        )?;
+    }
+    if options.release_holds {
+        journal.release_holds(None)?;
+    }
+    events.send(Event::RunStarted {
+        run: (!options.dry_run).then_some(run),
+        kind,
+    });
+    let settings = BuildSettings::from_config(config);
+    let load = LoadRun {
+        export: &export,
+        map: &map,
+        settings: &settings,
+        destination: &destination,
+        owners: &owners,
+        planned_sources: &planned_sources,
+        sender: Arc::new(sender),
+        run,
+        sample: options.sample,
+        events: events.clone(),
+        cancel,
+        deferred: Default::default(),
+    };
+    let totals = match load.run(&mut journal).await {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = journal.finish_run(run, RunOutcome::Error);
+            return Err(e.into());
+        }
+    };
+    let requests = load.sender.client().map_or(0, |c| c.snapshot().sent);
+    let failures = journal.failures()?;
+    let failures_file = if options.dry_run {
+        state_dir.join("dry-run-failures.csv")
+    } else {
+        state_dir.join(FAILURES_FILE)
+    };
+    write_failures(&failures_file, &failures)?;
+    let outcome = if totals.cancelled {
+        RunOutcome::Cancelled
+    } else if failures.is_empty() {
+        RunOutcome::Done
+    } else {
+        RunOutcome::Failed
+    };
+    journal.finish_run(run, outcome)?;
+    events.send(Event::RunFinished {
+        cancelled: totals.cancelled,
+    });
+    Ok(MigrateOutcome::Finished(RunSummary {
+        run: (!options.dry_run).then_some(run),
+        dry_run: options.dry_run,
+        phases: totals.phases,
+        holds: journal.holds()?,
+        failed: failures.len() as u64,
+        failures_file: Some(failures_file),
+        blockers,
+        cancelled: totals.cancelled,
+        journal_time: totals.journal_time,
+        requests,
+    }))
+}
+
+fn wal(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+fn hash_hex(text: &str) -> String {
+    format!("{:016x}", crate::rsoft::hashing::hash(text.as_bytes()))
+}
+
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
+/// leading apostrophe, so opening failures.csv never executes anything.
+pub fn neutralise(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// Write the failed records to `path` (phase, module, RSoft ID, attempts, field, message).
+fn write_failures(
+    path: &Path,
+    failures: &[crate::journal::FailureRow],
+) -> Result<(), MigrateError> {
+    let err = |source: std::io::Error| MigrateError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut w = csv::Writer::from_path(path).map_err(|e| err(e.into()))?;
+    w.write_record([
+        "phase", "module", "rsoft_id", "attempts", "field", "message",
+    ])
+    .map_err(|e| err(e.into()))?;
+    for f in failures {
+        let attempts = f.attempts.to_string();
+        let row = [
+            f.phase.as_str(),
+            &f.module,
+            &f.rsoft_id,
+            &attempts,
+            f.field.as_deref().unwrap_or(""),
+            &f.message,
+        ];
+        w.write_record(row.iter().map(|c| neutralise(c)))
+            .map_err(|e| err(e.into()))?;
+    }
+    w.flush().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formula_cells_are_neutralised() {
+        for cell in ["=SUM(A1)", "+91 98", "-1", "@[Contacts:1]"] {
+            assert_eq!(super::neutralise(cell), format!("'{cell}"));
+        }
+        assert_eq!(super::neutralise("plain"), "plain");
+    }
+}

@@ -1,0 +1,873 @@
+//! The load of one run, phase by phase in dependency order (journal::Phase::ALL). Each phase
+//! streams its module's rows: a row is built by the record builder (lookups over the journal),
+//! deduped (companies by normalised name, contacts by email — against records of this export
+//! and those already in Nutshell), and then either settled at once (held, failed, linked,
+//! merged, done in an earlier run) or queued in a chunk. A chunk's intents (`sending`) are
+//! written in one transaction, its records are sent concurrently (the client keeps the ceiling),
+//! and its outcomes are written in one transaction. Memory holds one chunk, never the export.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use super::event::{Event, Events, RecordOutcome, Tally};
+use super::load_lookups::JournalLookups;
+use super::load_send::{Made, Sender, StepEnd, emails_of, field_at_fault};
+use super::owners::Owners;
+use super::schema::Destination;
+use crate::journal::{
+    Batch, EntityOutcome, EntityState, Failure, Journal, JournalError, KeyHit, KeyKind,
+    ORIGIN_CREATED, ORIGIN_EXISTING, Phase, RecordState, RunId, SourceRecord,
+};
+use crate::mapping::model::FieldMap;
+use crate::mapping::record::{
+    BuildSettings, Built, CellReason, Plan, Role, build_record, company_key, content_hash, rsoft_id,
+};
+use crate::nutshell::{EntityType, Params, methods};
+use crate::rsoft::{Export, ReadError, Row};
+
+/// Records sent per chunk: intents and outcomes are one transaction each.
+const CHUNK: usize = 256;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("reading the accounts and contacts already in Nutshell: {0}")]
+    Existing(crate::nutshell::NutshellError),
+}
+
+/// Everything one run of the load needs.
+pub struct LoadRun<'a> {
+    pub export: &'a Export,
+    pub map: &'a FieldMap,
+    pub settings: &'a BuildSettings,
+    pub destination: &'a Destination,
+    pub owners: &'a Owners,
+    pub planned_sources: &'a HashSet<String>,
+    pub sender: Arc<Sender>,
+    pub run: RunId,
+    /// N records per phase (a sample run), or every record.
+    pub sample: Option<u64>,
+    pub events: Events,
+    pub cancel: CancellationToken,
+    /// Writes of records settled without a send (held, failed, linked, merged) and registrations,
+    /// committed with the next chunk's intents: one transaction per chunk, not per row. Later
+    /// rows of the same phase never look these up (dependencies cross phases; dedupe keys are
+    /// written with outcomes), so deferring them changes no lookup.
+    pub deferred: std::sync::Mutex<Batch>,
+}
+
+/// What the load did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LoadTotals {
+    pub phases: BTreeMap<Phase, Tally>,
+    pub cancelled: bool,
+    /// Time spent in the journal (reads and writes), for the bench's per-record figure.
+    pub journal_time: Duration,
+}
+
+/// One record queued for sending.
+struct Job {
+    phase: Phase,
+    rsoft_id: String,
+    plan: Plan,
+    /// The journal step of each create (see [`step_keys`]).
+    steps: Vec<u32>,
+    /// Creates an earlier run finished.
+    known: Vec<Option<Made>>,
+    /// Creates an earlier run left `sending`: look up before sending (the intent's time).
+    ambiguous: Vec<Option<DateTime<Utc>>>,
+}
+
+/// How a job ended.
+struct Done {
+    job: Job,
+    made: Vec<Option<Made>>,
+    end: JobEnd,
+}
+
+enum JobEnd {
+    Ok,
+    /// Refused at create `step` (nothing made there), or in a follow-up (`None`: every create
+    /// was made, and the next run retries the follow-up).
+    Refused {
+        step: Option<usize>,
+        failure: Failure,
+    },
+    /// Create `step` may have been made and the lookup could not tell: left `sending`.
+    Unknown {
+        step: usize,
+        message: String,
+    },
+}
+
+/// A create's journal step: entity type and its ordinal among the plan's creates of that type.
+/// Stable across rebuilds: a resumed lead whose person exists by now plans no person create,
+/// yet its Lead stays step "Leads #0".
+fn step_keys(plan: &Plan) -> Vec<u32> {
+    let mut seen: BTreeMap<EntityType, u32> = BTreeMap::new();
+    plan.creates
+        .iter()
+        .map(|c| {
+            let n = seen.entry(c.entity_type).or_default();
+            let key = type_code(c.entity_type) * 1000 + *n;
+            *n += 1;
+            key
+        })
+        .collect()
+}
+
+fn type_code(t: EntityType) -> u32 {
+    EntityType::ALL.iter().position(|x| *x == t).unwrap_or(99) as u32
+}
+
+/// The dedupe keys a plan's creates claim: a new account's normalised name, a new contact's
+/// emails.
+fn claimed_keys(plan: &Plan) -> Vec<(KeyKind, String)> {
+    let mut keys = Vec::new();
+    for c in &plan.creates {
+        let Some(body) = c
+            .entity_type
+            .methods()
+            .and_then(|m| c.params.get(m.body_param()))
+            .and_then(Value::as_object)
+        else {
+            continue;
+        };
+        match c.entity_type {
+            EntityType::Accounts => {
+                if let Some(name) = body.get("name").and_then(Value::as_str) {
+                    keys.push((KeyKind::CompanyName, company_key(name)));
+                }
+            }
+            EntityType::Contacts => {
+                keys.extend(emails_of(body).into_iter().map(|e| (KeyKind::Email, e)));
+            }
+            _ => {}
+        }
+    }
+    keys
+}
+
+fn reasons_text(reasons: &[CellReason]) -> Vec<String> {
+    reasons
+        .iter()
+        .map(|r| {
+            if r.column.is_empty() {
+                r.reason.clone()
+            } else {
+                format!("{} = {:?}: {}", r.column, r.value, r.reason)
+            }
+        })
+        .collect()
+}
+
+impl LoadRun<'_> {
+    /// Run every phase in order. Stops between chunks when cancelled; what was sent is
+    /// journaled, and the next run goes on from there.
+    pub async fn run(&self, journal: &mut Journal) -> Result<LoadTotals, LoadError> {
+        let mut totals = LoadTotals::default();
+        self.read_existing(journal, &mut totals).await?;
+        for phase in Phase::ALL {
+            if self.cancel.is_cancelled() {
+                totals.cancelled = true;
+                break;
+            }
+            let tally = self.phase(journal, phase, &mut totals).await?;
+            totals.phases.insert(phase, tally);
+            self.events.send(Event::PhaseFinished { phase, tally });
+        }
+        totals.cancelled |= self.cancel.is_cancelled();
+        Ok(totals)
+    }
+
+    /// Accounts and contacts already in Nutshell become dedupe keys (link, don't create).
+    async fn read_existing(
+        &self,
+        journal: &mut Journal,
+        totals: &mut LoadTotals,
+    ) -> Result<(), LoadError> {
+        let Some(client) = self.sender.client() else {
+            return Ok(());
+        };
+        for entity_type in [EntityType::Accounts, EntityType::Contacts] {
+            let Some(find) = entity_type.methods().and_then(|m| m.find) else {
+                continue;
+            };
+            for page in 1.. {
+                let params = Params::new(find)
+                    .set(methods::QUERY, serde_json::Map::new())
+                    .and_then(|p| p.set(methods::STUB_RESPONSES, false))
+                    .and_then(|p| p.set(methods::LIMIT, 100))
+                    .and_then(|p| p.set(methods::PAGE, page))
+                    .map_err(LoadError::Existing)?;
+                let records: Vec<Value> = client.call(params).await.map_err(LoadError::Existing)?;
+                if records.is_empty() {
+                    break;
+                }
+                let mut batch = Batch::new();
+                for r in &records {
+                    let Some(id) = r.get("id").and_then(Value::as_i64) else {
+                        continue;
+                    };
+                    let keys = match entity_type {
+                        EntityType::Accounts => r
+                            .get("name")
+                            .and_then(Value::as_str)
+                            .map(|n| vec![(KeyKind::CompanyName, company_key(n))])
+                            .unwrap_or_default(),
+                        _ => r
+                            .as_object()
+                            .map(|o| {
+                                emails_of(o)
+                                    .into_iter()
+                                    .filter(|e| !e.starts_with("--"))
+                                    .map(|e| (KeyKind::Email, e))
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    };
+                    for (kind, key) in keys {
+                        batch.key(kind, &key, entity_type.as_str(), id, ORIGIN_EXISTING);
+                    }
+                }
+                let t = Instant::now();
+                journal.apply(self.run, batch)?;
+                totals.journal_time += t.elapsed();
+            }
+        }
+        Ok(())
+    }
+
+    async fn phase(
+        &self,
+        journal: &mut Journal,
+        phase: Phase,
+        totals: &mut LoadTotals,
+    ) -> Result<Tally, LoadError> {
+        let module = phase.module();
+        let files: Vec<_> = self.export.files_of(module).collect();
+        let mut total = 0;
+        for file in &files {
+            let c = self.export.rows(file)?.drain();
+            total += c.read + c.bad;
+        }
+        self.events.send(Event::PhaseStarted { phase, total });
+        let mut tally = Tally::default();
+        let mut chunk: Vec<Job> = Vec::new();
+        let mut claimed: HashSet<(KeyKind, String)> = HashSet::new();
+        let mut sampled = 0u64;
+        for file in files {
+            let mut reader = self.export.rows(file)?;
+            let file_name = reader.file().to_string();
+            let mut n = 0u64;
+            while let Some(next) = reader.next_row() {
+                n += 1;
+                if self.cancel.is_cancelled() || self.sample.is_some_and(|s| sampled >= s) {
+                    break;
+                }
+                let row = match next {
+                    Ok(row) => row.to_owned(),
+                    Err(problem) => {
+                        let id = format!("{file_name} line {}", problem.line);
+                        let failure = Failure {
+                            message: format!("the row cannot be read: {}", problem.reason),
+                            field: None,
+                        };
+                        if self.sample.is_none() {
+                            self.settle_failed(phase, &id, "", failure, &mut tally);
+                        }
+                        continue;
+                    }
+                };
+                let counted = self
+                    .row(
+                        journal,
+                        phase,
+                        &file_name,
+                        n,
+                        &row,
+                        &mut chunk,
+                        &mut claimed,
+                        &mut tally,
+                        totals,
+                    )
+                    .await?;
+                if counted {
+                    sampled += 1;
+                }
+                if chunk.len() >= CHUNK {
+                    self.send_chunk(journal, std::mem::take(&mut chunk), &mut tally, totals)
+                        .await?;
+                    claimed.clear();
+                }
+            }
+        }
+        self.send_chunk(journal, chunk, &mut tally, totals).await?;
+        Ok(tally)
+    }
+
+    /// Handle one row; `true` when it counts toward a sample.
+    #[allow(clippy::too_many_arguments)]
+    async fn row(
+        &self,
+        journal: &mut Journal,
+        phase: Phase,
+        file_name: &str,
+        n: u64,
+        row: &Row,
+        chunk: &mut Vec<Job>,
+        claimed: &mut HashSet<(KeyKind, String)>,
+        tally: &mut Tally,
+        totals: &mut LoadTotals,
+    ) -> Result<bool, LoadError> {
+        let module = phase.module();
+        let hash = content_hash(
+            module,
+            row.headers()
+                .names()
+                .iter()
+                .map(String::as_str)
+                .zip(row.fields()),
+        )
+        .to_string();
+        let Some(id) = rsoft_id(module, row, self.map) else {
+            let id = format!("{file_name} line {}", row.line);
+            let failure = Failure {
+                message: format!(
+                    "row {n} has no RSoft ID (the column mapped to the legacy-id field is blank or unmapped)"
+                ),
+                field: None,
+            };
+            if self.sample.is_none() {
+                self.settle_failed(phase, &id, &hash, failure, tally);
+            }
+            return Ok(false);
+        };
+        let t = Instant::now();
+        let known = journal.record(phase, &id)?;
+        totals.journal_time += t.elapsed();
+        if let Some(k) = &known {
+            if k.state.is_settled() {
+                self.report(phase, &id, RecordOutcome::AlreadyDone, tally);
+                return Ok(false);
+            }
+            if k.state == RecordState::Held {
+                let reasons = journal.hold_reasons(phase, &id)?;
+                self.report(phase, &id, RecordOutcome::Held { reasons }, tally);
+                return Ok(false);
+            }
+        }
+        let record = SourceRecord {
+            phase,
+            module: module.as_str().to_string(),
+            rsoft_id: id.clone(),
+            content_hash: hash,
+        };
+        loop {
+            let built = {
+                let lookups = JournalLookups::new(
+                    journal,
+                    self.destination,
+                    self.owners,
+                    self.planned_sources,
+                );
+                let t = Instant::now();
+                let built = build_record(module, row, self.map, self.settings, &lookups);
+                totals.journal_time += t.elapsed();
+                if let Some(e) = lookups.take_error() {
+                    return Err(e.into());
+                }
+                built
+            };
+            let plan = match built {
+                Built::Problems { problems } => {
+                    if self.sample.is_some() {
+                        return Ok(false);
+                    }
+                    let field = problems
+                        .iter()
+                        .map(|p| p.column.clone())
+                        .find(|c| !c.is_empty());
+                    let failure = Failure {
+                        message: reasons_text(&problems).join("; "),
+                        field,
+                    };
+                    let mut batch = Batch::new();
+                    batch.register(record);
+                    self.fail(&mut batch, phase, &id, failure, tally);
+                    self.defer(batch);
+                    return Ok(false);
+                }
+                Built::Hold { reasons } => {
+                    if self.sample.is_some() {
+                        return Ok(false);
+                    }
+                    let reasons = reasons_text(&reasons);
+                    let mut batch = Batch::new();
+                    batch.register(record);
+                    batch.hold(phase, &id, reasons.clone());
+                    self.defer(batch);
+                    self.report(phase, &id, RecordOutcome::Held { reasons }, tally);
+                    return Ok(false);
+                }
+                Built::Plan(plan) => plan,
+            };
+            // Dedupe the row's own record: an account by name, a contact by email.
+            if matches!(phase, Phase::Accounts | Phase::Contacts)
+                && let Some(own) = plan.record().cloned()
+            {
+                let own_plan = Plan {
+                    creates: vec![own],
+                    ..plan.clone()
+                };
+                let mut hit = None;
+                for (kind, key) in claimed_keys(&own_plan) {
+                    if let Some(h) = journal.dedupe(kind, &key)? {
+                        hit = Some((kind, key, h));
+                        break;
+                    }
+                }
+                if let Some((kind, key, hit)) = hit {
+                    let step = step_keys(&own_plan)[0];
+                    self.dedupe(phase, record, step, kind, &key, hit, tally);
+                    return Ok(true);
+                }
+            }
+            let keys = claimed_keys(&plan);
+            if keys.iter().any(|k| claimed.contains(k)) {
+                // Another record of this chunk claims the same name or email: send the chunk,
+                // then build this row again so it merges into that record.
+                self.send_chunk(journal, std::mem::take(chunk), tally, totals)
+                    .await?;
+                claimed.clear();
+                continue;
+            }
+            claimed.extend(keys);
+            let steps = step_keys(&plan);
+            let entities = journal.entities(phase, &id)?;
+            let mut known_made = vec![None; steps.len()];
+            let mut ambiguous = vec![None; steps.len()];
+            for e in entities {
+                if let Some(i) = steps.iter().position(|s| *s == e.step) {
+                    match (e.state, e.nutshell_id) {
+                        (EntityState::Sending, _) => {
+                            ambiguous[i] = Some(intent_time(&e));
+                        }
+                        (_, Some(nid)) => {
+                            known_made[i] = Some(Made {
+                                id: nid,
+                                rev: e.rev.clone(),
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let mut batch = Batch::new();
+            batch.register(record);
+            self.defer(batch);
+            chunk.push(Job {
+                phase,
+                rsoft_id: id,
+                plan,
+                steps,
+                known: known_made,
+                ambiguous,
+            });
+            return Ok(true);
+        }
+    }
+
+    async fn send_chunk(
+        &self,
+        journal: &mut Journal,
+        chunk: Vec<Job>,
+        tally: &mut Tally,
+        totals: &mut LoadTotals,
+    ) -> Result<(), LoadError> {
+        if chunk.is_empty() {
+            // Still commit what was deferred: the phase ends here.
+            return self.write(journal, Batch::new(), totals);
+        }
+        // Intents first, in one transaction, for every create not yet made.
+        let mut intents = Batch::new();
+        for job in &chunk {
+            for (i, c) in job.plan.creates.iter().enumerate() {
+                if job.known[i].is_none() {
+                    intents.intent(
+                        job.phase,
+                        &job.rsoft_id,
+                        job.steps[i],
+                        c.entity_type.as_str(),
+                    );
+                }
+            }
+        }
+        self.write(journal, intents, totals)?;
+        let mut set = JoinSet::new();
+        let legacy: Arc<str> = Arc::from(self.settings.legacy_id_field.as_str());
+        for job in chunk {
+            let sender = Arc::clone(&self.sender);
+            let legacy = Arc::clone(&legacy);
+            set.spawn(async move { send_job(&sender, &legacy, job).await });
+        }
+        let mut outcomes = Batch::new();
+        let mut reports = Vec::new();
+        let mut last_throttle = Instant::now();
+        while let Some(done) = set.join_next().await {
+            let Ok(done) = done else {
+                continue;
+            };
+            reports.push(self.outcome(&mut outcomes, done));
+            if last_throttle.elapsed() > Duration::from_millis(250)
+                && let Some(c) = self.sender.client()
+            {
+                self.events.send(Event::Throttle(c.snapshot()));
+                last_throttle = Instant::now();
+            }
+        }
+        self.write(journal, outcomes, totals)?;
+        for (phase, id, outcome) in reports {
+            self.report(phase, &id, outcome, tally);
+        }
+        Ok(())
+    }
+
+    /// Write a finished job's outcome into `batch`; returns the event to report.
+    fn outcome(&self, batch: &mut Batch, done: Done) -> (Phase, String, RecordOutcome) {
+        let Done { job, made, end } = done;
+        let (phase, id) = (job.phase, job.rsoft_id.clone());
+        let mut any_created = false;
+        for (i, m) in made.iter().enumerate() {
+            let Some(m) = m else { continue };
+            any_created = true;
+            if job.known[i].is_some() {
+                continue;
+            }
+            let create = &job.plan.creates[i];
+            batch.entity(
+                phase,
+                &id,
+                job.steps[i],
+                EntityOutcome {
+                    state: EntityState::Created,
+                    entity_type: create.entity_type.as_str().to_string(),
+                    id: m.id,
+                    rev: m.rev.clone(),
+                },
+            );
+            for (kind, key) in claimed_keys(&Plan {
+                creates: vec![create.clone()],
+                ..job.plan.clone()
+            }) {
+                batch.key(
+                    kind,
+                    &key,
+                    create.entity_type.as_str(),
+                    m.id,
+                    ORIGIN_CREATED,
+                );
+            }
+        }
+        if let Some(anchor) = job.plan.anchor {
+            batch.anchor(phase, &id, anchor.entity_type.as_str(), anchor.id);
+        }
+        match end {
+            JobEnd::Ok => {
+                let state = if any_created || job.plan.creates.is_empty() {
+                    RecordState::Created
+                } else {
+                    RecordState::Linked
+                };
+                batch.finish(phase, &id, state, None);
+                (
+                    phase,
+                    id,
+                    RecordOutcome::Created {
+                        caveats: job.plan.caveats.clone(),
+                    },
+                )
+            }
+            JobEnd::Refused { step, failure } => {
+                if let Some(step) = step {
+                    batch.forget(phase, &id, job.steps[step]);
+                }
+                let outcome = failed(batch, phase, &id, failure);
+                (phase, id, outcome)
+            }
+            JobEnd::Unknown { step, message } => {
+                if job.plan.creates[step].entity_type == EntityType::Notes {
+                    let reason = format!(
+                        "{message}; check the record it belongs to for this note, delete it if it is there, then run migrate --release-holds"
+                    );
+                    batch.forget(phase, &id, job.steps[step]);
+                    batch.hold(phase, &id, vec![reason.clone()]);
+                    (
+                        phase,
+                        id,
+                        RecordOutcome::Held {
+                            reasons: vec![reason],
+                        },
+                    )
+                } else {
+                    let failure = Failure {
+                        message: format!(
+                            "the outcome of a create is unknown ({message}); the next run looks the record up before sending anything"
+                        ),
+                        field: None,
+                    };
+                    let outcome = failed(batch, phase, &id, failure);
+                    (phase, id, outcome)
+                }
+            }
+        }
+    }
+
+    /// Settle a record that names an account or contact that exists already: linked to one
+    /// that was in Nutshell, merged into one this migration created.
+    #[allow(clippy::too_many_arguments)]
+    fn dedupe(
+        &self,
+        phase: Phase,
+        record: SourceRecord,
+        step: u32,
+        kind: KeyKind,
+        key: &str,
+        hit: KeyHit,
+        tally: &mut Tally,
+    ) {
+        let id = record.rsoft_id.clone();
+        let existing = hit.origin == ORIGIN_EXISTING;
+        let what = match kind {
+            KeyKind::CompanyName => format!("company name {key:?}"),
+            KeyKind::Email => format!("email {key}"),
+        };
+        let target = format!("{} {} (same {what})", hit.entity_type, hit.id);
+        let (entity_state, record_state, outcome) = if existing {
+            (
+                EntityState::Linked,
+                RecordState::Linked,
+                RecordOutcome::Linked {
+                    to: format!("{target}, already in Nutshell"),
+                },
+            )
+        } else {
+            (
+                EntityState::Merged,
+                RecordState::Merged,
+                RecordOutcome::Merged { into: target },
+            )
+        };
+        let mut batch = Batch::new();
+        batch.register(record);
+        batch.entity(
+            phase,
+            &id,
+            step,
+            EntityOutcome {
+                state: entity_state,
+                entity_type: hit.entity_type,
+                id: hit.id,
+                rev: None,
+            },
+        );
+        batch.finish(phase, &id, record_state, None);
+        self.defer(batch);
+        self.report(phase, &id, outcome, tally);
+    }
+
+    fn fail(&self, batch: &mut Batch, phase: Phase, id: &str, failure: Failure, tally: &mut Tally) {
+        let outcome = failed(batch, phase, id, failure);
+        self.report(phase, id, outcome, tally);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn settle_failed(
+        &self,
+        phase: Phase,
+        id: &str,
+        hash: &str,
+        failure: Failure,
+        tally: &mut Tally,
+    ) {
+        let mut batch = Batch::new();
+        batch.register(SourceRecord {
+            phase,
+            module: phase.module().as_str().to_string(),
+            rsoft_id: id.to_string(),
+            content_hash: hash.to_string(),
+        });
+        self.fail(&mut batch, phase, id, failure, tally);
+        self.defer(batch);
+    }
+
+    /// Commit `batch` now, after any deferred writes.
+    fn write(
+        &self,
+        journal: &mut Journal,
+        batch: Batch,
+        totals: &mut LoadTotals,
+    ) -> Result<(), LoadError> {
+        let mut all = self.take_deferred();
+        all.append(batch);
+        let t = Instant::now();
+        journal.apply(self.run, all)?;
+        totals.journal_time += t.elapsed();
+        Ok(())
+    }
+
+    /// Queue `batch` for the next commit.
+    fn defer(&self, batch: Batch) {
+        if let Ok(mut d) = self.deferred.lock() {
+            d.append(batch);
+        }
+    }
+
+    fn take_deferred(&self) -> Batch {
+        self.deferred
+            .lock()
+            .map(|mut d| std::mem::take(&mut *d))
+            .unwrap_or_default()
+    }
+
+    fn report(&self, phase: Phase, id: &str, outcome: RecordOutcome, tally: &mut Tally) {
+        tally.add(&outcome);
+        self.events.send(Event::Record {
+            phase,
+            rsoft_id: id.to_string(),
+            outcome,
+        });
+    }
+}
+
+/// Mark a record failed in `batch`; the event that says so.
+fn failed(batch: &mut Batch, phase: Phase, id: &str, failure: Failure) -> RecordOutcome {
+    batch.finish(phase, id, RecordState::Failed, Some(failure.clone()));
+    RecordOutcome::Failed {
+        message: failure.message,
+        field: failure.field,
+    }
+}
+
+fn intent_time(e: &crate::journal::EntityRow) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&e.at)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|_| Utc::now() - chrono::Duration::days(1))
+}
+
+/// Send one record's creates in order, resolving ambiguous ones by lookup, then its follow-ups.
+async fn send_job(sender: &Sender, legacy: &str, job: Job) -> Done {
+    let mut made = job.known.clone();
+    for i in 0..job.plan.creates.len() {
+        if made[i].is_some() {
+            continue;
+        }
+        let ids: Vec<i64> = made
+            .iter()
+            .map(|m| m.as_ref().map_or(0, |m| m.id))
+            .collect();
+        let create = &job.plan.creates[i];
+        let Some(params) = job.plan.params_with(i, &ids) else {
+            let failure = Failure {
+                message: "internal: a create refers to one that was not made".into(),
+                field: None,
+            };
+            return Done {
+                job,
+                made,
+                end: JobEnd::Refused {
+                    step: Some(i),
+                    failure,
+                },
+            };
+        };
+        let mut since = job.ambiguous[i];
+        let mut attempts = 0;
+        loop {
+            if let Some(when) = since {
+                match sender
+                    .find_made(create.entity_type, &params, legacy, &job.rsoft_id, when)
+                    .await
+                {
+                    Ok(Some(m)) => {
+                        made[i] = Some(m);
+                        break;
+                    }
+                    Ok(None) => {}
+                    Err(message) => {
+                        return Done {
+                            job,
+                            made,
+                            end: JobEnd::Unknown { step: i, message },
+                        };
+                    }
+                }
+            }
+            attempts += 1;
+            let started = Utc::now();
+            match sender.create(create.entity_type, &params).await {
+                StepEnd::Made(m) => {
+                    made[i] = Some(m);
+                    break;
+                }
+                StepEnd::Refused(e) => {
+                    let failure = Failure {
+                        field: field_at_fault(&e),
+                        message: e.to_string(),
+                    };
+                    return Done {
+                        job,
+                        made,
+                        end: JobEnd::Refused {
+                            step: Some(i),
+                            failure,
+                        },
+                    };
+                }
+                StepEnd::Unknown(message) if attempts >= 3 => {
+                    return Done {
+                        job,
+                        made,
+                        end: JobEnd::Unknown { step: i, message },
+                    };
+                }
+                // Look it up on the spot before anything is sent again.
+                StepEnd::Unknown(_) => since = Some(started),
+            }
+        }
+    }
+    if job
+        .plan
+        .creates
+        .iter()
+        .any(|c| c.role == Role::Record || c.role == Role::Person)
+        && let Err(e) = sender.follow_ups(&job.plan, &made).await
+    {
+        let failure = Failure {
+            field: field_at_fault(&e),
+            message: format!("created, but the follow-up failed: {e}"),
+        };
+        return Done {
+            job,
+            made,
+            end: JobEnd::Refused {
+                step: None,
+                failure,
+            },
+        };
+    }
+    Done {
+        job,
+        made,
+        end: JobEnd::Ok,
+    }
+}

@@ -1,0 +1,369 @@
+//! Batched writes to the ledger: registering source records, intents before creates, outcomes
+//! after, holds and dedupe keys. One [`Batch`] is one transaction.
+
+use rusqlite::{OptionalExtension, Transaction};
+
+use super::{EntityState, Journal, JournalError, KeyKind, Phase, RecordState, RunId, now};
+
+/// A source record as the load first sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRecord {
+    pub phase: Phase,
+    /// The RSoft module's name (`rsoft::Module` in snake case), for reports.
+    pub module: String,
+    /// The record's RSoft ID (unique within its phase).
+    pub rsoft_id: String,
+    /// The record builder's content hash of the source row.
+    pub content_hash: String,
+}
+
+/// Why a record failed: the API's (or the builder's) message and the payload field at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub message: String,
+    /// The field of the payload (or the source column) at fault, when known.
+    pub field: Option<String>,
+}
+
+/// A Nutshell entity a record now owns (created, linked or merged).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityOutcome {
+    pub state: EntityState,
+    /// Nutshell's entity type (`"Accounts"`, …).
+    pub entity_type: String,
+    pub id: i64,
+    pub rev: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Register(SourceRecord),
+    Intent {
+        phase: Phase,
+        rsoft_id: String,
+        step: u32,
+        entity_type: String,
+    },
+    Entity {
+        phase: Phase,
+        rsoft_id: String,
+        step: u32,
+        outcome: EntityOutcome,
+    },
+    Forget {
+        phase: Phase,
+        rsoft_id: String,
+        step: u32,
+    },
+    Finish {
+        phase: Phase,
+        rsoft_id: String,
+        state: RecordState,
+        failure: Option<Failure>,
+    },
+    Hold {
+        phase: Phase,
+        rsoft_id: String,
+        reasons: Vec<String>,
+    },
+    Anchor {
+        phase: Phase,
+        rsoft_id: String,
+        entity_type: String,
+        id: i64,
+    },
+    Key {
+        kind: KeyKind,
+        key: String,
+        entity_type: String,
+        id: i64,
+        origin: String,
+    },
+}
+
+/// Writes collected by the load and applied in one transaction by [`Journal::apply`].
+#[derive(Debug, Default, Clone)]
+pub struct Batch {
+    ops: Vec<Op>,
+}
+
+impl Batch {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Move every write of `other` to the end of this batch.
+    pub fn append(&mut self, mut other: Batch) {
+        self.ops.append(&mut other.ops);
+    }
+
+    /// Add a source record as `pending` if the journal does not know it. A known record that
+    /// is still pending or failed takes the new content hash; a settled one keeps its own.
+    pub fn register(&mut self, record: SourceRecord) {
+        self.ops.push(Op::Register(record));
+    }
+
+    /// The intent: step `step` of the record is about to be sent as a create of `entity_type`.
+    /// Marks the record `sending` and counts an attempt.
+    pub fn intent(&mut self, phase: Phase, rsoft_id: &str, step: u32, entity_type: &str) {
+        self.ops.push(Op::Intent {
+            phase,
+            rsoft_id: rsoft_id.to_owned(),
+            step,
+            entity_type: entity_type.to_owned(),
+        });
+    }
+
+    /// Step `step` of the record is now `outcome` (created, linked or merged).
+    pub fn entity(&mut self, phase: Phase, rsoft_id: &str, step: u32, outcome: EntityOutcome) {
+        self.ops.push(Op::Entity {
+            phase,
+            rsoft_id: rsoft_id.to_owned(),
+            step,
+            outcome,
+        });
+    }
+
+    /// Step `step` was surely not created (a definite refusal): drop its intent.
+    pub fn forget(&mut self, phase: Phase, rsoft_id: &str, step: u32) {
+        self.ops.push(Op::Forget {
+            phase,
+            rsoft_id: rsoft_id.to_owned(),
+            step,
+        });
+    }
+
+    /// The record's final state for this run (`failure` for [`RecordState::Failed`]).
+    pub fn finish(
+        &mut self,
+        phase: Phase,
+        rsoft_id: &str,
+        state: RecordState,
+        failure: Option<Failure>,
+    ) {
+        self.ops.push(Op::Finish {
+            phase,
+            rsoft_id: rsoft_id.to_owned(),
+            state,
+            failure,
+        });
+    }
+
+    /// Hold the record with its reasons.
+    pub fn hold(&mut self, phase: Phase, rsoft_id: &str, reasons: Vec<String>) {
+        self.ops.push(Op::Hold {
+            phase,
+            rsoft_id: rsoft_id.to_owned(),
+            reasons,
+        });
+    }
+
+    /// The record notes about this record attach to (a ticket's contact or account).
+    pub fn anchor(&mut self, phase: Phase, rsoft_id: &str, entity_type: &str, id: i64) {
+        self.ops.push(Op::Anchor {
+            phase,
+            rsoft_id: rsoft_id.to_owned(),
+            entity_type: entity_type.to_owned(),
+            id,
+        });
+    }
+
+    /// A dedupe key now points at a Nutshell entity (`origin`: "created", "existing").
+    /// The first writer of a key wins.
+    pub fn key(&mut self, kind: KeyKind, key: &str, entity_type: &str, id: i64, origin: &str) {
+        self.ops.push(Op::Key {
+            kind,
+            key: key.to_owned(),
+            entity_type: entity_type.to_owned(),
+            id,
+            origin: origin.to_owned(),
+        });
+    }
+}
+
+impl Journal {
+    /// Apply a batch in one transaction on behalf of `run`.
+    pub fn apply(&mut self, run: RunId, batch: Batch) -> Result<(), JournalError> {
+        if batch.ops.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        let at = now();
+        for op in batch.ops {
+            apply_op(&tx, run, &at, op)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn ledger_id(tx: &Transaction<'_>, phase: Phase, rsoft_id: &str) -> Result<i64, JournalError> {
+    tx.prepare_cached("SELECT id FROM ledger WHERE phase = ?1 AND rsoft_id = ?2")?
+        .query_row((phase.as_str(), rsoft_id), |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| {
+            JournalError::Unknown(format!(
+                "{} record {rsoft_id} was written before it was registered",
+                phase.as_str()
+            ))
+        })
+}
+
+fn apply_op(tx: &Transaction<'_>, run: RunId, at: &str, op: Op) -> Result<(), JournalError> {
+    match op {
+        Op::Register(r) => {
+            tx.prepare_cached(
+                "INSERT INTO ledger (phase, rsoft_id, module, content_hash, state, run_id, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6)
+                 ON CONFLICT (phase, rsoft_id) DO UPDATE SET content_hash = excluded.content_hash
+                 WHERE ledger.state IN ('pending', 'failed')",
+            )?
+            .execute((
+                r.phase.as_str(),
+                &r.rsoft_id,
+                &r.module,
+                &r.content_hash,
+                run,
+                at,
+            ))?;
+        }
+        Op::Intent {
+            phase,
+            rsoft_id,
+            step,
+            entity_type,
+        } => {
+            let id = ledger_id(tx, phase, &rsoft_id)?;
+            tx.prepare_cached(
+                "INSERT INTO entities (ledger_id, step, entity_type, state, run_id, at)
+                 VALUES (?1, ?2, ?3, 'sending', ?4, ?5)
+                 ON CONFLICT (ledger_id, step) DO UPDATE SET entity_type = excluded.entity_type,
+                   state = 'sending', run_id = excluded.run_id, at = excluded.at
+                 WHERE entities.state = 'sending'",
+            )?
+            .execute((id, step, &entity_type, run, at))?;
+            tx.prepare_cached(
+                "UPDATE ledger SET state = 'sending', attempts = attempts + 1, run_id = ?1,
+                   updated_at = ?2 WHERE id = ?3",
+            )?
+            .execute((run, at, id))?;
+        }
+        Op::Entity {
+            phase,
+            rsoft_id,
+            step,
+            outcome,
+        } => {
+            let id = ledger_id(tx, phase, &rsoft_id)?;
+            // A linked or merged entity never had an intent; a created one keeps its intent's
+            // sequence number, so rollback order is send order.
+            tx.prepare_cached(
+                "INSERT INTO entities (ledger_id, step, entity_type, state, nutshell_id, rev, run_id, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (ledger_id, step) DO UPDATE SET entity_type = excluded.entity_type,
+                   state = excluded.state, nutshell_id = excluded.nutshell_id,
+                   rev = excluded.rev, at = excluded.at",
+            )?
+            .execute((
+                id,
+                step,
+                &outcome.entity_type,
+                outcome.state.as_str(),
+                outcome.id,
+                &outcome.rev,
+                run,
+                at,
+            ))?;
+        }
+        Op::Forget {
+            phase,
+            rsoft_id,
+            step,
+        } => {
+            let id = ledger_id(tx, phase, &rsoft_id)?;
+            tx.prepare_cached(
+                "DELETE FROM entities WHERE ledger_id = ?1 AND step = ?2 AND state = 'sending'",
+            )?
+            .execute((id, step))?;
+        }
+        Op::Finish {
+            phase,
+            rsoft_id,
+            state,
+            failure,
+        } => {
+            let (message, field) = match failure {
+                Some(f) => (Some(f.message), f.field),
+                None => (None, None),
+            };
+            tx.prepare_cached(
+                "UPDATE ledger SET state = ?1, last_error = ?2, error_field = ?3, run_id = ?4,
+                   updated_at = ?5 WHERE phase = ?6 AND rsoft_id = ?7",
+            )?
+            .execute((
+                state.as_str(),
+                message,
+                field,
+                run,
+                at,
+                phase.as_str(),
+                &rsoft_id,
+            ))?;
+        }
+        Op::Hold {
+            phase,
+            rsoft_id,
+            reasons,
+        } => {
+            let id = ledger_id(tx, phase, &rsoft_id)?;
+            tx.prepare_cached(
+                "UPDATE holds SET released_at = ?1 WHERE ledger_id = ?2 AND released_at IS NULL",
+            )?
+            .execute((at, id))?;
+            for reason in reasons {
+                tx.prepare_cached(
+                    "INSERT INTO holds (ledger_id, reason, run_id, at) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute((id, reason, run, at))?;
+            }
+            tx.prepare_cached(
+                "UPDATE ledger SET state = 'held', last_error = NULL, error_field = NULL,
+                   run_id = ?1, updated_at = ?2 WHERE id = ?3",
+            )?
+            .execute((run, at, id))?;
+        }
+        Op::Anchor {
+            phase,
+            rsoft_id,
+            entity_type,
+            id,
+        } => {
+            tx.prepare_cached(
+                "UPDATE ledger SET anchor_type = ?1, anchor_id = ?2 WHERE phase = ?3 AND rsoft_id = ?4",
+            )?
+            .execute((&entity_type, id, phase.as_str(), &rsoft_id))?;
+        }
+        Op::Key {
+            kind,
+            key,
+            entity_type,
+            id,
+            origin,
+        } => {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO dedupe_keys (kind, key, entity_type, nutshell_id, origin, run_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute((kind.as_str(), &key, &entity_type, id, &origin, run))?;
+        }
+    }
+    Ok(())
+}

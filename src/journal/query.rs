@@ -1,0 +1,391 @@
+//! Reads: the id map (resolve, dedupe), resume (a record's state and entities), and what verify,
+//! reports and rollback need (counts by phase and state, holds, failures, a run's creations
+//! newest first).
+
+use rusqlite::{OptionalExtension, Row};
+use serde::Serialize;
+
+use super::{
+    EntityState, Journal, JournalError, KeyKind, Phase, RecordState, RunId, RunKind, RunOutcome,
+};
+
+/// A source record's ledger row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerRow {
+    pub phase: Phase,
+    pub rsoft_id: String,
+    pub module: String,
+    pub content_hash: String,
+    pub state: RecordState,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub error_field: Option<String>,
+    pub run_id: Option<RunId>,
+}
+
+/// One Nutshell entity a record owns. `seq` orders creations across the whole journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntityRow {
+    pub seq: i64,
+    pub phase: Phase,
+    pub rsoft_id: String,
+    pub step: u32,
+    pub entity_type: String,
+    pub state: EntityState,
+    /// `None` only while `state` is [`EntityState::Sending`].
+    pub nutshell_id: Option<i64>,
+    pub rev: Option<String>,
+    pub run_id: RunId,
+    /// When the intent (or the outcome) was written, RFC 3339 UTC.
+    pub at: String,
+}
+
+/// What an RSoft ID of a phase resolves to, for the record builder's lookups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// The Nutshell id of the entity of the asked type.
+    Id(i64),
+    /// The record is held (its reasons are in the holds).
+    Held,
+    /// The record failed.
+    Failed,
+    /// Known but not yet loaded (pending or sending).
+    NotYet,
+    /// No such record in the journal.
+    Missing,
+}
+
+/// What a dedupe key points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyHit {
+    /// Nutshell's entity type (`"Accounts"`, `"Contacts"`).
+    pub entity_type: String,
+    pub id: i64,
+    /// Who wrote the key: `"existing"` (in Nutshell before the migration) or `"created"`.
+    pub origin: String,
+}
+
+/// Records of one phase in one state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PhaseCount {
+    pub phase: Phase,
+    pub state: RecordState,
+    pub count: u64,
+}
+
+/// An active hold reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HoldRow {
+    pub phase: Phase,
+    pub rsoft_id: String,
+    pub module: String,
+    pub reason: String,
+}
+
+/// A failed record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FailureRow {
+    pub phase: Phase,
+    pub rsoft_id: String,
+    pub module: String,
+    pub attempts: u32,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+/// A run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Run {
+    pub id: RunId,
+    pub kind: RunKind,
+    pub config_hash: String,
+    pub map_hash: String,
+    /// RFC 3339 UTC.
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    /// `None` while running, or when the process was killed.
+    pub outcome: Option<RunOutcome>,
+}
+
+/// How an RSoft owner cell was resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OwnerDecision {
+    /// The owner as written in the export (email, else name).
+    pub owner: String,
+    pub user_id: i64,
+    pub user_email: Option<String>,
+    /// "email", "name" or "owners.toml".
+    pub basis: String,
+}
+
+const LEDGER_COLUMNS: &str =
+    "phase, rsoft_id, module, content_hash, state, attempts, last_error, error_field, run_id";
+
+fn ledger_row(r: &Row<'_>) -> Result<LedgerRow, JournalError> {
+    let phase: String = r.get(0)?;
+    let state: String = r.get(4)?;
+    Ok(LedgerRow {
+        phase: Phase::parse(&phase)?,
+        rsoft_id: r.get(1)?,
+        module: r.get(2)?,
+        content_hash: r.get(3)?,
+        state: RecordState::parse(&state)?,
+        attempts: r.get(5)?,
+        last_error: r.get(6)?,
+        error_field: r.get(7)?,
+        run_id: r.get(8)?,
+    })
+}
+
+const ENTITY_COLUMNS: &str = "e.seq, l.phase, l.rsoft_id, e.step, e.entity_type, e.state, e.nutshell_id, e.rev, e.run_id, e.at";
+
+fn entity_row(r: &Row<'_>) -> Result<EntityRow, JournalError> {
+    let phase: String = r.get(1)?;
+    let state: String = r.get(5)?;
+    Ok(EntityRow {
+        seq: r.get(0)?,
+        phase: Phase::parse(&phase)?,
+        rsoft_id: r.get(2)?,
+        step: r.get(3)?,
+        entity_type: r.get(4)?,
+        state: EntityState::parse(&state)?,
+        nutshell_id: r.get(6)?,
+        rev: r.get(7)?,
+        run_id: r.get(8)?,
+        at: r.get(9)?,
+    })
+}
+
+impl Journal {
+    /// The ledger row of one source record.
+    pub fn record(&self, phase: Phase, rsoft_id: &str) -> Result<Option<LedgerRow>, JournalError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {LEDGER_COLUMNS} FROM ledger WHERE phase = ?1 AND rsoft_id = ?2"
+        ))?;
+        let mut rows = stmt.query((phase.as_str(), rsoft_id))?;
+        rows.next()?.map(ledger_row).transpose()
+    }
+
+    /// The entities one record owns, by step.
+    pub fn entities(&self, phase: Phase, rsoft_id: &str) -> Result<Vec<EntityRow>, JournalError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ENTITY_COLUMNS} FROM entities e JOIN ledger l ON l.id = e.ledger_id
+             WHERE l.phase = ?1 AND l.rsoft_id = ?2 ORDER BY e.step"
+        ))?;
+        let mut rows = stmt.query((phase.as_str(), rsoft_id))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(entity_row(r)?);
+        }
+        Ok(out)
+    }
+
+    /// The Nutshell id of the `entity_type` entity that the record `rsoft_id` of `phase` owns.
+    pub fn resolve(
+        &self,
+        phase: Phase,
+        rsoft_id: &str,
+        entity_type: &str,
+    ) -> Result<Resolution, JournalError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.state, (SELECT e.nutshell_id FROM entities e WHERE e.ledger_id = l.id
+                AND e.entity_type = ?3 AND e.state != 'sending' ORDER BY e.step LIMIT 1)
+             FROM ledger l WHERE l.phase = ?1 AND l.rsoft_id = ?2",
+        )?;
+        let found: Option<(String, Option<i64>)> = stmt
+            .query_row((phase.as_str(), rsoft_id, entity_type), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let Some((state, id)) = found else {
+            return Ok(Resolution::Missing);
+        };
+        Ok(match (RecordState::parse(&state)?, id) {
+            (s, Some(id)) if s.is_settled() => Resolution::Id(id),
+            (RecordState::Held, _) => Resolution::Held,
+            (RecordState::Failed, _) => Resolution::Failed,
+            _ => Resolution::NotYet,
+        })
+    }
+
+    /// The record notes about a record attach to, when the load set one ([`super::Batch::anchor`]).
+    pub fn anchor(
+        &self,
+        phase: Phase,
+        rsoft_id: &str,
+    ) -> Result<Option<(String, i64)>, JournalError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT anchor_type, anchor_id FROM ledger WHERE phase = ?1 AND rsoft_id = ?2
+               AND anchor_id IS NOT NULL",
+        )?;
+        Ok(stmt
+            .query_row((phase.as_str(), rsoft_id), |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// The Nutshell entity a dedupe key points at.
+    pub fn dedupe(&self, kind: KeyKind, key: &str) -> Result<Option<KeyHit>, JournalError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT entity_type, nutshell_id, origin FROM dedupe_keys WHERE kind = ?1 AND key = ?2",
+        )?;
+        Ok(stmt
+            .query_row((kind.as_str(), key), |r| {
+                Ok(KeyHit {
+                    entity_type: r.get(0)?,
+                    id: r.get(1)?,
+                    origin: r.get(2)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Records per phase and state, over the whole journal.
+    pub fn counts(&self) -> Result<Vec<PhaseCount>, JournalError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT phase, state, COUNT(*) FROM ledger GROUP BY phase, state")?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let phase: String = r.get(0)?;
+            let state: String = r.get(1)?;
+            out.push(PhaseCount {
+                phase: Phase::parse(&phase)?,
+                state: RecordState::parse(&state)?,
+                count: r.get::<_, i64>(2)?.unsigned_abs(),
+            });
+        }
+        out.sort_by_key(|c| (c.phase, c.state.as_str()));
+        Ok(out)
+    }
+
+    /// Call `f` on every entity `run` created (state created), newest first: rollback's order.
+    /// Streams: memory does not grow with the run.
+    pub fn for_each_created_newest_first(
+        &self,
+        run: RunId,
+        mut f: impl FnMut(EntityRow) -> Result<(), JournalError>,
+    ) -> Result<(), JournalError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ENTITY_COLUMNS} FROM entities e JOIN ledger l ON l.id = e.ledger_id
+             WHERE e.run_id = ?1 AND e.state = 'created' ORDER BY e.seq DESC"
+        ))?;
+        let mut rows = stmt.query([run])?;
+        while let Some(r) = rows.next()? {
+            f(entity_row(r)?)?;
+        }
+        Ok(())
+    }
+
+    /// Call `f` on every ledger row of `phase` in `state` (e.g. `sending` ones to resolve on
+    /// resume), in RSoft ID order.
+    pub fn for_each_in_state(
+        &self,
+        phase: Phase,
+        state: RecordState,
+        mut f: impl FnMut(LedgerRow) -> Result<(), JournalError>,
+    ) -> Result<(), JournalError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {LEDGER_COLUMNS} FROM ledger WHERE phase = ?1 AND state = ?2 ORDER BY rsoft_id"
+        ))?;
+        let mut rows = stmt.query((phase.as_str(), state.as_str()))?;
+        while let Some(r) = rows.next()? {
+            f(ledger_row(r)?)?;
+        }
+        Ok(())
+    }
+
+    /// Active holds (not released), with their reasons, by phase and RSoft ID.
+    pub fn holds(&self) -> Result<Vec<HoldRow>, JournalError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.phase, l.rsoft_id, l.module, h.reason FROM holds h
+             JOIN ledger l ON l.id = h.ledger_id
+             WHERE h.released_at IS NULL AND l.state = 'held'
+             ORDER BY l.phase, l.rsoft_id, h.rowid",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let phase: String = r.get(0)?;
+            out.push(HoldRow {
+                phase: Phase::parse(&phase)?,
+                rsoft_id: r.get(1)?,
+                module: r.get(2)?,
+                reason: r.get(3)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The active hold reasons of one record.
+    pub fn hold_reasons(&self, phase: Phase, rsoft_id: &str) -> Result<Vec<String>, JournalError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT h.reason FROM holds h JOIN ledger l ON l.id = h.ledger_id
+             WHERE l.phase = ?1 AND l.rsoft_id = ?2 AND h.released_at IS NULL ORDER BY h.rowid",
+        )?;
+        let rows = stmt.query_map((phase.as_str(), rsoft_id), |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records in state failed, with the last error.
+    pub fn failures(&self) -> Result<Vec<FailureRow>, JournalError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT phase, rsoft_id, module, attempts, COALESCE(last_error, ''), error_field
+             FROM ledger WHERE state = 'failed' ORDER BY phase, rsoft_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let phase: String = r.get(0)?;
+            out.push(FailureRow {
+                phase: Phase::parse(&phase)?,
+                rsoft_id: r.get(1)?,
+                module: r.get(2)?,
+                attempts: r.get(3)?,
+                message: r.get(4)?,
+                field: r.get(5)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every run, oldest first.
+    pub fn runs(&self) -> Result<Vec<Run>, JournalError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, kind, config_hash, map_hash, started_at, finished_at, outcome
+             FROM runs ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let kind: String = r.get(1)?;
+            let outcome: Option<String> = r.get(6)?;
+            out.push(Run {
+                id: r.get(0)?,
+                kind: RunKind::parse(&kind)?,
+                config_hash: r.get(2)?,
+                map_hash: r.get(3)?,
+                started_at: r.get(4)?,
+                finished_at: r.get(5)?,
+                outcome: outcome.as_deref().map(RunOutcome::parse).transpose()?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every owner decision, by owner.
+    pub fn owner_decisions(&self) -> Result<Vec<OwnerDecision>, JournalError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT owner, user_id, user_email, basis FROM owner_decisions ORDER BY owner",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(OwnerDecision {
+                owner: r.get(0)?,
+                user_id: r.get(1)?,
+                user_email: r.get(2)?,
+                basis: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

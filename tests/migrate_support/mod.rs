@@ -1,0 +1,55 @@
+//! Shared by the migrate_* tests: a migration of the bundled sample prepared in a temp dir
+//! against a started sandbox — the proposed map with the operator's decisions, owners.toml with
+//! Deepak Rao assigned, and a config file the real binary can read.
+#![allow(dead_code, unused_imports)]
+
+use std::path::{Path, PathBuf};
+
+use crm_migrate::config::Config;
+use crm_migrate::engine::schema::Destination;
+use crm_migrate::mapping::file;
+use crm_migrate::sandbox::RunningSandbox;
+
+#[path = "../engine_support/mod.rs"]
+mod engine_support;
+pub use engine_support::{SAMPLE, sample, sandbox};
+
+/// The environment variable the test config names for the API key.
+pub const KEY_ENV: &str = "CRM_MIGRATE_TEST_KEY";
+
+#[path = "../../examples/load_prepare/decisions.rs"]
+mod decisions;
+pub use decisions::decided;
+
+/// A config for the sample in `dir` (state in `dir/state`), pointing at `sb` over loopback
+/// with a ceiling fast enough for tests, written to `dir/crm-migrate.toml`; the decided map
+/// saved as `dir/mapping.toml`. Returns the config and its path.
+pub async fn prepare(dir: &Path, sb: &RunningSandbox, owners: Option<&str>) -> (Config, PathBuf) {
+    let client = crm_migrate::connect::sandbox_client(sb, &Config::default().load).unwrap();
+    let destination = Destination::read(&client).await.unwrap();
+    let s = sample(&destination);
+    let credentials = sb.credentials();
+    let text = format!(
+        "[source]\nexport = {export:?}\n\n[nutshell]\nendpoint = {endpoint:?}\nusername = {user:?}\napi_key_env = {KEY_ENV:?}\n\n[load]\nrequests_per_second = 400.0\nmax_in_flight = 8\n\n[migration]\nstate_dir = \"state\"\nmapping = \"mapping.toml\"\nowners = \"owners.toml\"\n",
+        export = SAMPLE,
+        endpoint = sb.endpoint(),
+        user = credentials.username,
+    );
+    let path = dir.join("crm-migrate.toml");
+    std::fs::write(&path, text).unwrap();
+    let config = Config::load(&path).unwrap();
+    file::save(&config.migration.mapping, &decided(&s.map)).unwrap();
+    if let Some(owner) = owners {
+        std::fs::write(
+            &config.migration.owners,
+            format!("[owners]\n\"Deepak Rao\" = {owner:?}\n"),
+        )
+        .unwrap();
+    }
+    (config, path)
+}
+
+/// The sandbox's API key, for the binary's environment.
+pub fn key(sb: &RunningSandbox) -> String {
+    sb.credentials().api_key.expose().to_string()
+}
