@@ -1,5 +1,6 @@
 //! The real binary in a pseudo-terminal: `crm-migrate demo` walked from Connect through
-//! Discovery to a confirmed and saved field map, then quit; and Ctrl-C. The screen is read with
+//! Discovery to a confirmed and saved field map, the Schema check and the Owners queue (the
+//! unmatched Deepak Rao assigned to a user from the filtered list), then quit; and Ctrl-C. The screen is read with
 //! a VT100 parser; every wait is for text on screen, bounded, never a fixed sleep. Afterwards
 //! the terminal must be back: the alternate screen left, the cursor shown.
 
@@ -147,7 +148,7 @@ impl Session {
 }
 
 #[test]
-fn demo_walks_connect_discovery_field_map_and_quits_restored() {
+fn demo_walks_connect_discovery_field_map_schema_owners_and_quits_restored() {
     let mut s = Session::demo();
     s.wait_for("[✓ Connect]");
     s.wait_for("credentials accepted");
@@ -176,6 +177,29 @@ fn demo_walks_connect_discovery_field_map_and_quits_restored() {
     s.press("s");
     s.wait_for("ℹ saved");
     s.wait_gone("unsaved");
+    s.press("\x1b");
+    s.wait_gone("ℹ saved");
+
+    // Schema: the account read, the admin's checklist and the blockers.
+    s.press("n");
+    s.wait_for("For the account's admin");
+    s.wait_for("add stage(s) On Hold");
+
+    // Owners: Deepak Rao waits; the queue keeps the operator here; assign him from the list.
+    s.press("n");
+    s.wait_for("1 owner to assign");
+    s.wait_for("Deepak Rao");
+    s.press("n");
+    s.wait_for("queue must be empty");
+    s.press("\x1b");
+    s.wait_gone("queue must be empty");
+    s.press("\r");
+    s.wait_for("type to filter");
+    s.press("ravi");
+    s.wait_for("1 of 5");
+    s.press("\r");
+    s.wait_for("all 5 owners have a Nutshell user");
+    s.wait_for("(by owners.toml)");
 
     s.press("q");
     let status = s.wait_exit();

@@ -16,10 +16,33 @@ fn snapshot(name: &str, (width, height): (u16, u16), keys: &[&str]) {
     let mut h = Harness::demo(width, height);
     h.driver.start();
     h.keys(keys);
-    // The sandbox listens on a free port.
-    insta::with_settings!({filters => vec![(r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]")]}, {
+    assert_screen(name, &h);
+}
+
+fn assert_screen(name: &str, h: &Harness) {
+    let (width, height) = h.state().size;
+    // The sandbox listens on a free port; owners.toml and the checklist are in a temp folder.
+    let filters = vec![
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
+        (r"/tmp/\.tmp\w+", "[TMP]"),
+    ];
+    insta::with_settings!({filters => filters}, {
         insta::assert_snapshot!(format!("{name}_{width}x{height}"), h.screen());
     });
+}
+
+/// The demo with every module's proposals at or above the threshold accepted and the map
+/// saved, then `keys`.
+fn snapshot_after_map(name: &str, (width, height): (u16, u16), keys: &[&str]) {
+    let mut h = Harness::demo(width, height);
+    h.driver.start();
+    h.keys(&["n", "n"]);
+    for _ in 0..h.state().field_map.modules().len() {
+        h.keys(&["A", "l"]);
+    }
+    h.keys(&["s", "esc"]);
+    h.keys(keys);
+    assert_screen(name, &h);
 }
 
 #[test]
@@ -58,9 +81,66 @@ fn field_map_needs_attention() {
 }
 
 #[test]
+fn field_map_target_picker() {
+    for size in SIZES {
+        snapshot(
+            "field_map_picker",
+            size,
+            &["n", "n", "down", "enter", "p", "h", "o"],
+        );
+    }
+}
+
+#[test]
 fn help() {
     for size in SIZES {
         snapshot("help_field_map", size, &["n", "n", "?"]);
+    }
+}
+
+#[test]
+fn schema() {
+    for size in SIZES {
+        snapshot_after_map("schema", size, &["n"]);
+    }
+}
+
+#[test]
+fn schema_scrolled_to_what_is_created() {
+    for size in SIZES {
+        snapshot_after_map("schema_scrolled", size, &["n", "pgdn"]);
+    }
+}
+
+#[test]
+fn owners() {
+    for size in SIZES {
+        snapshot_after_map("owners", size, &["n", "n"]);
+    }
+}
+
+#[test]
+fn owners_picker_filtered() {
+    for size in SIZES {
+        snapshot_after_map("owners_picker", size, &["n", "n", "enter", "r", "a"]);
+    }
+}
+
+#[test]
+fn owners_resolved() {
+    for size in SIZES {
+        snapshot_after_map(
+            "owners_resolved",
+            size,
+            &["n", "n", "enter", "r", "a", "v", "enter"],
+        );
+    }
+}
+
+#[test]
+fn schema_blocked_until_the_map_is_saved() {
+    for size in SIZES {
+        snapshot("schema_blocked", size, &["n", "n", "a", "n"]);
     }
 }
 
@@ -69,11 +149,11 @@ fn help() {
 fn later_steps_are_not_reachable() {
     let mut h = Harness::demo(80, 24);
     h.driver.start();
-    h.keys(&["n", "n", "n"]);
-    assert_eq!(h.state().step, Step::FieldMap);
+    h.keys(&["n", "n", "n", "n", "n"]);
+    assert_eq!(h.state().step, Step::Owners);
     let text = h.screen();
-    assert!(text.contains("Schema is not in this version"), "{text}");
-    assert!(text.contains("· Schema"), "{text}");
+    assert!(text.contains("Rehearse is not in this version"), "{text}");
+    assert!(text.contains("· Rehearse"), "{text}");
 }
 
 /// The layout holds when the terminal shrinks and grows again.

@@ -7,6 +7,10 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::discovery::Report;
+use crate::engine::blockers::Files;
+use crate::engine::owners::OwnersFile;
+use crate::engine::ready::{Readiness, Writes};
+use crate::engine::schema::DestinationUser;
 use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
 
@@ -64,6 +68,18 @@ pub enum Action {
     Save,
     /// Field map: propose again (against the destination read now), keeping every decision.
     Repropose,
+    /// Open the picker for the selected row (owners: a Nutshell user).
+    Choose,
+    /// In a picker: take the highlighted item.
+    Assign,
+    /// Owners: drop the operator's decision for the selected owner (it is matched again).
+    Unassign,
+    /// Owners: read Nutshell's users again (after the admin added some).
+    RefreshUsers,
+    /// Schema and Owners: read the destination and match again (after the admin's changes).
+    Recheck,
+    /// Schema: create the custom fields, tags and sources (asks once more before writing).
+    Create,
     /// The terminal's size, in cells.
     Resize {
         width: u16,
@@ -92,6 +108,12 @@ impl Action {
         Action::NextStep,
         Action::PrevStep,
         Action::Repropose,
+        Action::Choose,
+        Action::Assign,
+        Action::Unassign,
+        Action::RefreshUsers,
+        Action::Recheck,
+        Action::Create,
         Action::Left,
         Action::Right,
         Action::Up,
@@ -141,6 +163,12 @@ impl Action {
             Action::Undo => "undo",
             Action::Save => "save",
             Action::Repropose => "propose again",
+            Action::Choose => "choose…",
+            Action::Assign => "assign",
+            Action::Unassign => "clear decision",
+            Action::RefreshUsers => "re-fetch users",
+            Action::Recheck => "re-check",
+            Action::Create => "create in Nutshell",
             Action::Resize { .. } => "resize",
             Action::Done(_) => "background work finished",
         }
@@ -191,6 +219,26 @@ pub enum Outcome {
     },
     /// The scope report was written: the Markdown and the JSON file.
     ScopeReportWritten(Result<(PathBuf, PathBuf), String>),
+    /// `engine::ready::get_ready` finished (a re-check, or a create).
+    Checked(Result<Box<Checked>, String>),
+    /// Nutshell's users, read again.
+    Users(Result<Vec<DestinationUser>, String>),
+    /// owners.toml was written (or not).
+    OwnersSaved {
+        path: PathBuf,
+        result: Result<(), String>,
+    },
+}
+
+/// What one `get_ready` call found, with what the Owners screen needs to change decisions
+/// without reading again: owners.toml as it stands after the call, and the files it names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    pub readiness: Readiness,
+    pub file: OwnersFile,
+    pub files: Files,
+    /// [`Writes::Allowed`] when this was a create.
+    pub writes: Writes,
 }
 
 /// What the pre-flight found, as the Connect screen shows it.

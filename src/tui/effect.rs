@@ -11,6 +11,10 @@ use crate::cli::human_message;
 use crate::config::{Config, EndpointSetting};
 use crate::connect;
 use crate::discovery::{self, Report};
+use crate::engine::blockers::Files;
+use crate::engine::owners::{Owners, OwnersFile, write_owners_file};
+use crate::engine::ready::{Writes, get_ready};
+use crate::engine::schema::read_users;
 use crate::mapping::file;
 use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
@@ -19,7 +23,7 @@ use crate::nutshell::{Client, methods, preflight};
 use crate::rsoft::Export;
 use crate::sandbox::RunningSandbox;
 
-use super::action::{Action, Outcome, PreflightResult, Proposal};
+use super::action::{Action, Checked, Outcome, PreflightResult, Proposal};
 use super::state::State;
 use super::update::update;
 
@@ -54,6 +58,26 @@ pub enum Effect {
     WriteScopeReport {
         dir: PathBuf,
         report: Box<Report>,
+    },
+    /// `engine::ready::get_ready` with the saved map, as `migrate` calls it: read the
+    /// destination, match owners, plan the house; with [`Writes::Allowed`] and nothing blocking,
+    /// create custom fields, tags and sources.
+    Check {
+        config: Box<Config>,
+        map: Box<FieldMap>,
+        report: Box<Report>,
+        files: Box<Files>,
+        writes: Writes,
+    },
+    /// Read Nutshell's users again (`engine::schema::read_users`).
+    RefreshUsers {
+        config: Box<Config>,
+    },
+    /// Write owners.toml with the engine's writer.
+    SaveOwners {
+        path: PathBuf,
+        file: Box<OwnersFile>,
+        owners: Box<Owners>,
     },
 }
 
@@ -128,7 +152,64 @@ impl Runner {
             Effect::WriteScopeReport { dir, report } => {
                 Outcome::ScopeReportWritten(write_scope_report(&dir, &report).map_err(message))
             }
+            Effect::Check {
+                config,
+                map,
+                report,
+                files,
+                writes,
+            } => Outcome::Checked(
+                self.check(&config, &map, &report, *files, writes)
+                    .map(Box::new)
+                    .map_err(message),
+            ),
+            Effect::RefreshUsers { config } => Outcome::Users(
+                self.client(&config)
+                    .and_then(|client| Ok(self.runtime.block_on(read_users(&client))?))
+                    .map_err(message),
+            ),
+            Effect::SaveOwners { path, file, owners } => Outcome::OwnersSaved {
+                result: write_owners_file(&path, &file, &owners).map_err(|e| e.to_string()),
+                path,
+            },
         }
+    }
+
+    /// The client of the last connection test, or a new connection.
+    fn client(&self, config: &Config) -> anyhow::Result<Arc<Client>> {
+        let kept = self.lock().client.clone();
+        match kept {
+            Some((client, _)) => Ok(client),
+            None => Ok(self.connect(config)?.0),
+        }
+    }
+
+    /// What `migrate` does before the load (`get_ready`), then owners.toml as it left it.
+    fn check(
+        &self,
+        config: &Config,
+        map: &FieldMap,
+        report: &Report,
+        files: Files,
+        writes: Writes,
+    ) -> anyhow::Result<Checked> {
+        let client = self.client(config)?;
+        let export_path = config
+            .source
+            .export
+            .as_deref()
+            .context("no export is set: set it on Connect")?;
+        let export = Export::open(export_path)?;
+        let readiness = self
+            .runtime
+            .block_on(get_ready(&client, map, &export, report, &files, writes))?;
+        let file = OwnersFile::load(&files.owners)?;
+        Ok(Checked {
+            readiness,
+            file,
+            files,
+            writes,
+        })
     }
 
     /// A client for `config`'s endpoint (through `crate::connect`, as every command gets one),

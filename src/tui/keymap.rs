@@ -25,17 +25,24 @@ pub enum Context {
     Discovery,
     DiscoveryColumns,
     FieldMap,
+    Schema,
+    Owners,
+    /// A fuzzy-filtered list: printable keys type into the filter, as while editing.
+    Picker,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::Connect,
         Context::Editing,
         Context::Discovery,
         Context::DiscoveryColumns,
         Context::FieldMap,
+        Context::Schema,
+        Context::Owners,
+        Context::Picker,
         Context::Help,
     ];
 
@@ -48,6 +55,9 @@ impl Context {
             Context::Discovery => "discovery",
             Context::DiscoveryColumns => "discovery_columns",
             Context::FieldMap => "field_map",
+            Context::Schema => "schema",
+            Context::Owners => "owners",
+            Context::Picker => "picker",
             Context::Help => "help",
         }
     }
@@ -58,7 +68,12 @@ impl Context {
 
     /// Whether global keys apply on top of this context's own.
     fn uses_global(self) -> bool {
-        !matches!(self, Context::Editing | Context::Global | Context::Help)
+        !matches!(self, Context::Global | Context::Help) && !self.types_text()
+    }
+
+    /// Unbound printable keys type themselves.
+    fn types_text(self) -> bool {
+        matches!(self, Context::Editing | Context::Picker)
     }
 }
 
@@ -217,7 +232,7 @@ pub enum KeymapError {
     #[error("keymap: {0}")]
     Parse(String),
     #[error(
-        "keymap: [keys.{0}] is not a key context; use one of: global, connect, editing, discovery, discovery_columns, field_map, help"
+        "keymap: [keys.{0}] is not a key context; use one of: global, connect, editing, discovery, discovery_columns, field_map, schema, owners, picker, help"
     )]
     UnknownContext(String),
     #[error(
@@ -297,7 +312,7 @@ impl Keymap {
         if let Some(action) = own {
             return Some(action.clone());
         }
-        if context == Context::Editing {
+        if context.types_text() {
             return key.typed_char().map(Action::Insert);
         }
         if context.uses_global() {

@@ -14,7 +14,7 @@
 //! - [`Driver`] runs the same loop headless (effects run inline): tests drive whole flows with
 //!   actions and assert on the state, or draw it on a `TestBackend`.
 //!
-//! Adding a screen (the Schema, Owners, Rehearse, Load and Verify steps):
+//! Adding a screen (the Rehearse, Load and Verify steps; Schema and Owners are built this way):
 //! 1. a `screens/<name>.rs` with its view state (a field of [`State`]), its `render`, and its
 //!    `handle(&mut State, Action) -> Vec<Effect>` for the actions of its key context;
 //! 2. a [`keymap::Context`] for it and its keys in `assets/keymap.toml` (the footer and the help
@@ -36,7 +36,7 @@ mod theme;
 mod update;
 mod widgets;
 
-pub use action::{Action, Outcome, PreflightResult, Proposal};
+pub use action::{Action, Checked, Outcome, PreflightResult, Proposal};
 pub use app::{Launch, run};
 pub use effect::{Driver, Effect, Runner};
 pub use keymap::{Context, KeyCombo, Keymap, KeymapError};

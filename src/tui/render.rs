@@ -68,6 +68,8 @@ fn body(state: &State, frame: &mut Frame, area: Rect) {
         Step::Connect => screens::connect::render(state, frame, area),
         Step::Discovery => screens::discovery::render(state, frame, area),
         Step::FieldMap => screens::field_map::render(state, frame, area),
+        Step::Schema => screens::schema::render(state, frame, area),
+        Step::Owners => screens::owners::render(state, frame, area),
         other => {
             // Not reachable (update refuses to go there); drawn plainly should that change.
             let (_, why) = state.step_status(other);

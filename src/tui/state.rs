@@ -5,10 +5,13 @@ use std::path::PathBuf;
 
 use crate::config::Config;
 
+use super::action::Checked;
 use super::keymap::{Context, Keymap};
 use super::screens::connect::ConnectView;
 use super::screens::discovery::DiscoveryView;
 use super::screens::field_map::FieldMapView;
+use super::screens::owners::OwnersView;
+use super::screens::schema::SchemaView;
 use super::theme::Theme;
 
 /// The steps of a migration, in order; the step bar shows them all.
@@ -65,7 +68,10 @@ impl Step {
 
     /// Whether this build has the step's screen (the rest come with the engine's layers).
     pub fn built(self) -> bool {
-        matches!(self, Step::Connect | Step::Discovery | Step::FieldMap)
+        matches!(
+            self,
+            Step::Connect | Step::Discovery | Step::FieldMap | Step::Schema | Step::Owners
+        )
     }
 
     fn index(self) -> usize {
@@ -215,6 +221,11 @@ pub struct State {
     pub connect: ConnectView,
     pub discovery: DiscoveryView,
     pub field_map: FieldMapView,
+    /// The last `engine::ready::get_ready` (Schema and Owners show it; Owners changes its
+    /// decisions).
+    pub ready: Loadable<Box<Checked>>,
+    pub schema: SchemaView,
+    pub owners: OwnersView,
 }
 
 impl State {
@@ -233,6 +244,9 @@ impl State {
             connect: ConnectView::default(),
             discovery: DiscoveryView::default(),
             field_map: FieldMapView::default(),
+            ready: Loadable::Idle,
+            schema: SchemaView::default(),
+            owners: OwnersView::default(),
         }
     }
 
@@ -251,7 +265,11 @@ impl State {
             Step::Connect => Context::Connect,
             Step::Discovery if self.discovery.drill.is_some() => Context::DiscoveryColumns,
             Step::Discovery => Context::Discovery,
+            Step::FieldMap if self.field_map.picker.is_some() => Context::Picker,
             Step::FieldMap => Context::FieldMap,
+            Step::Schema => Context::Schema,
+            Step::Owners if self.owners.picker.is_some() => Context::Picker,
+            Step::Owners => Context::Owners,
             _ => Context::Global,
         }
     }
@@ -262,6 +280,8 @@ impl State {
             Step::Connect => super::screens::connect::status(self),
             Step::Discovery => super::screens::discovery::status(self),
             Step::FieldMap => super::screens::field_map::status(self),
+            Step::Schema => super::screens::schema::status(self),
+            Step::Owners => super::screens::owners::status(self),
             _ => (
                 StepStatus::Unbuilt,
                 format!(
@@ -270,6 +290,11 @@ impl State {
                 ),
             ),
         }
+    }
+
+    /// The last finished check (`engine::ready::get_ready`), if there is one.
+    pub fn ready_checked(&self) -> Option<&Checked> {
+        self.ready.ready().map(|c| &**c)
     }
 
     /// Background work running now, for the status line.
@@ -283,6 +308,15 @@ impl State {
         }
         if self.field_map.proposal.is_loading() {
             out.push("proposing the field map…");
+        }
+        if self.ready.is_loading() {
+            out.push("checking the account…");
+        }
+        if self.owners.refreshing {
+            out.push("re-fetching users…");
+        }
+        if self.owners.saving {
+            out.push("saving owners.toml…");
         }
         if self.field_map.saving {
             out.push("saving mapping.toml…");

@@ -8,7 +8,7 @@ use super::action::{Action, Outcome};
 use super::effect::Effect;
 use super::keymap::{Context, KeyCombo};
 use super::render;
-use super::screens::{connect, discovery, field_map};
+use super::screens::{connect, discovery, field_map, owners, readiness, schema};
 use super::state::{ConfigSource, Loadable, Notice, State, Step};
 
 /// Fold one action into the state; return the effects to run.
@@ -48,7 +48,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::NextStep => return go_to(state, state.step.next()),
         Action::PrevStep => return go_to(state, state.step.prev()),
-        Action::Back if state.notice.is_some() && state.context() != Context::Editing => {
+        Action::Back
+            if state.notice.is_some()
+                && !matches!(state.context(), Context::Editing | Context::Picker) =>
+        {
             state.notice = None;
             return Vec::new();
         }
@@ -60,6 +63,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Step::Connect => connect::handle(state, action),
         Step::Discovery => discovery::handle(state, action, body),
         Step::FieldMap => field_map::handle(state, action, body),
+        Step::Schema => schema::handle(state, action),
+        Step::Owners => owners::handle(state, action, body),
         _ => Vec::new(),
     }
 }
@@ -79,6 +84,7 @@ pub fn start(state: &mut State) -> Vec<Effect> {
 pub fn start_discovery(state: &mut State) -> Vec<Effect> {
     state.discovery = Default::default();
     state.field_map = Default::default();
+    state.ready = Loadable::Idle;
     match &state.config.source.export {
         Some(export) => {
             state.discovery.report = Loadable::Loading;
@@ -105,6 +111,12 @@ fn go_to(state: &mut State, step: Option<Step>) -> Vec<Effect> {
     let Some(step) = step else {
         return Vec::new();
     };
+    if step > state.step && state.step == Step::Owners {
+        if let Err(why) = owners::may_leave(state) {
+            state.notice = Some(Notice::Info(why));
+            return Vec::new();
+        }
+    }
     if !step.built() {
         state.notice = Some(Notice::Info(format!(
             "{} is not in this version of the wizard yet; `crm-migrate --help` lists the headless commands",
@@ -113,10 +125,11 @@ fn go_to(state: &mut State, step: Option<Step>) -> Vec<Effect> {
         return Vec::new();
     }
     state.step = step;
-    if step == Step::FieldMap {
-        return field_map::enter(state);
+    match step {
+        Step::FieldMap => field_map::enter(state),
+        Step::Schema | Step::Owners => readiness::enter(state),
+        _ => Vec::new(),
     }
-    Vec::new()
 }
 
 fn fold(state: &mut State, outcome: Outcome) -> Vec<Effect> {
@@ -146,7 +159,16 @@ fn fold(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             }
         }
         Outcome::Proposed(result) => field_map::proposed(state, result),
-        Outcome::MapSaved { path, result } => field_map::saved(state, path, result),
+        Outcome::MapSaved { path, result } => {
+            if result.is_ok() {
+                // The check read the map as it was.
+                state.ready = Loadable::Idle;
+            }
+            field_map::saved(state, path, result)
+        }
+        Outcome::Checked(result) => readiness::checked(state, result),
+        Outcome::Users(result) => return owners::users(state, result),
+        Outcome::OwnersSaved { path, result } => owners::saved(state, path, result),
         Outcome::ConfigWritten { path, result } => match result {
             Ok(()) => {
                 state.notice = Some(Notice::Info(format!(

@@ -3,9 +3,10 @@
 //! Accept one, accept all at or above the threshold, ignore a column, filter to what needs
 //! attention, undo, save to mapping.toml through `crate::mapping::file`.
 //!
+//! Enter (or t) opens a fuzzy-filtered target picker for the selected column ([`targets`]).
 //! Room for what comes next: the body is laid out by [`areas`] into a heading, the table and a
-//! detail strip; the target picker and the value-map panel take a right-hand split of the table
-//! area, the record-builder preview the detail strip. Their state goes in [`FieldMapView`].
+//! detail strip; the value-map panel takes a right-hand split of the table area, the
+//! record-builder preview the detail strip. Their state goes in [`FieldMapView`].
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -16,9 +17,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
 use crate::discovery::Report;
-use crate::mapping::catalogue::ValueMapKind;
+use crate::mapping::catalogue::{Entity, STANDARD_FIELDS, ValueKind, ValueMapKind};
 use crate::mapping::model::{
-    CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, ModuleMap, Status, Target, ValueEntry,
+    CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, ModuleMap, Status, Target, ValueEntry,
 };
 use crate::mapping::validate::{Problem, accept_proposed, unconfirmed, validate};
 use crate::rsoft::Module;
@@ -26,6 +27,7 @@ use crate::rsoft::Module;
 use super::super::action::{Action, Proposal};
 use super::super::effect::Effect;
 use super::super::state::{Cursor, Loadable, Notice, State, StepStatus};
+use super::super::widgets::picker::Picker;
 use super::super::widgets::table::{self, visible};
 
 /// One undoable change: the entries as they were before it.
@@ -57,6 +59,9 @@ pub struct FieldMapView {
     saved_depth: Option<usize>,
     pub saving: bool,
     pub saved_to: Option<PathBuf>,
+    /// Choosing a target for a column (its index in the module), from `targets`.
+    pub picker: Option<(usize, Picker)>,
+    targets: Vec<Target>,
 }
 
 impl FieldMapView {
@@ -241,6 +246,10 @@ pub fn saved(state: &mut State, path: PathBuf, result: Result<(), String>) {
 
 /// The keys of the Field map screen.
 pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
+    if state.field_map.picker.is_some() {
+        handle_picker(state, action);
+        return Vec::new();
+    }
     if matches!(action, Action::Repropose) {
         let previous = state.field_map.map().cloned();
         return propose(state, previous);
@@ -259,6 +268,11 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
             }
         }
         Action::AcceptAll => accept_all(state),
+        Action::Choose => {
+            if let Some(i) = selected {
+                open_picker(state, i);
+            }
+        }
         Action::Ignore => {
             if let Some(i) = selected {
                 change_column(state, i, |c| {
@@ -285,6 +299,116 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
     let len = state.field_map.visible_rows().len();
     state.field_map.rows.follow(len, page);
     Vec::new()
+}
+
+/// Every target a column of `entity` can take, in the picker's order: the entity's standard
+/// fields, its existing custom fields, a new custom field named for the column, tags, a note
+/// line, the lookups, the legacy id, ignore.
+pub fn targets(entity: Option<Entity>, header: &str, proposal: &Proposal) -> Vec<Target> {
+    let mut out: Vec<Target> = STANDARD_FIELDS
+        .iter()
+        .filter(|f| Some(f.entity) == entity)
+        .map(|f| Target::Field { field: f.path() })
+        .collect();
+    if let Some(defs) = entity.and_then(|e| proposal.schema.custom_fields.get(&e)) {
+        out.extend(defs.iter().map(|d| Target::Custom {
+            name: d.name.clone(),
+            kind: d.kind,
+            create: false,
+        }));
+    }
+    if entity.is_some_and(Entity::has_custom_fields) {
+        out.push(Target::Custom {
+            name: header.to_string(),
+            kind: ValueKind::Text,
+            create: true,
+        });
+    }
+    out.push(Target::Tags);
+    out.push(Target::Note {
+        label: header.to_string(),
+    });
+    for (entity, by) in [
+        (Entity::Accounts, LookupKey::RsoftId),
+        (Entity::Accounts, LookupKey::Name),
+        (Entity::Contacts, LookupKey::RsoftId),
+        (Entity::Contacts, LookupKey::Email),
+        (Entity::Leads, LookupKey::RsoftId),
+        (Entity::Users, LookupKey::Owner),
+    ] {
+        out.push(Target::Lookup { entity, by });
+    }
+    out.push(Target::LegacyId);
+    out.push(Target::Ignore);
+    out
+}
+
+/// How the picker names a target: `new custom field…` spelled out, the rest as the table does.
+fn target_label(target: &Target) -> String {
+    match target {
+        Target::Custom {
+            name, create: true, ..
+        } => format!("new custom field… {name:?} (Text; type and name editable in mapping.toml)"),
+        Target::Custom { name, kind, .. } => format!("existing custom field {name:?} ({kind:?})"),
+        Target::Note { label } => format!("note line {label:?}"),
+        other => other.describe(),
+    }
+}
+
+fn open_picker(state: &mut State, index: usize) {
+    let view = &mut state.field_map;
+    let (Some(module), Some(p)) = (view.module, view.proposal.ready()) else {
+        return;
+    };
+    let Some(entry) = p
+        .map
+        .modules
+        .get(&module)
+        .and_then(|m| m.columns.get(index))
+    else {
+        return;
+    };
+    let targets = targets(module.entity(), &entry.header, p);
+    let labels = targets.iter().map(target_label).collect();
+    let title = format!("Target for {:?}", entry.header);
+    view.targets = targets;
+    view.picker = Some((index, Picker::new(title, labels)));
+}
+
+fn handle_picker(state: &mut State, action: Action) {
+    let Some((index, picker)) = state.field_map.picker.as_mut() else {
+        return;
+    };
+    if picker.handle(&action) {
+        return;
+    }
+    match action {
+        Action::Back => state.field_map.picker = None,
+        Action::Assign => {
+            let index = *index;
+            let Some(target) = picker
+                .selected()
+                .and_then(|at| state.field_map.targets.get(at))
+                .cloned()
+            else {
+                state.notice = Some(Notice::Info(
+                    "no target matches the filter: Backspace widens it".into(),
+                ));
+                return;
+            };
+            state.field_map.picker = None;
+            change_column(state, index, |c| {
+                c.status = if target == Target::Ignore {
+                    Status::Ignored
+                } else {
+                    Status::Edited
+                };
+                c.reason = "chosen by the operator".into();
+                c.target = target;
+            });
+        }
+        _ => {}
+    }
 }
 
 fn switch_module(state: &mut State, forward: bool) {
@@ -315,7 +439,7 @@ fn accept_one(state: &mut State, index: usize) {
     };
     if entry.target == Target::Unmapped {
         state.notice = Some(Notice::Info(format!(
-            "{:?} has no proposed target to accept: x ignores it, or set its target in mapping.toml (a target picker comes next)",
+            "{:?} has no proposed target to accept: Enter picks one, x ignores it",
             entry.header
         )));
         return;
@@ -636,4 +760,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             .wrap(Wrap { trim: true }),
         detail,
     );
+    if let Some((_, picker)) = &view.picker {
+        picker.render(theme, frame, area);
+    }
 }

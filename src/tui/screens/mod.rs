@@ -4,3 +4,6 @@
 pub mod connect;
 pub mod discovery;
 pub mod field_map;
+pub mod owners;
+pub mod readiness;
+pub mod schema;

@@ -27,7 +27,7 @@ pub fn lines(state: &State, under: Context) -> Vec<Line<'static>> {
         }
     };
     section(under, &format!("This screen ({})", under.name()));
-    if under != Context::Editing {
+    if !matches!(under, Context::Editing | Context::Picker) {
         section(Context::Global, "Everywhere");
     }
     lines.push(Line::from(Span::styled(

@@ -2,5 +2,6 @@
 
 pub mod footer;
 pub mod help;
+pub mod picker;
 pub mod step_bar;
 pub mod table;
