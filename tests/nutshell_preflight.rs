@@ -277,6 +277,8 @@ fn check_api_with(endpoint: &str, extra: &[&str]) -> (i32, String) {
         .arg(&config)
         .args(extra)
         .env("CHECK_API_TEST_KEY", KEY)
+        // The run log goes to the test's own folder, never the user's data dir.
+        .env("CRM_MIGRATE_STATE_DIR", dir.path())
         .output()
         .unwrap();
     let text = format!(

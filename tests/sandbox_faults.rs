@@ -384,6 +384,8 @@ fn the_command_prints_its_credentials_and_saves_state_on_ctrl_c() {
     let state = dir.path().join("state.json");
     let mut child = KillOnDrop(
         std::process::Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
+            // The run log goes to the test's own folder, never the user's data dir.
+            .env("CRM_MIGRATE_STATE_DIR", dir.path())
             .args([
                 "sandbox",
                 "--listen",
