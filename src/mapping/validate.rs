@@ -70,6 +70,7 @@ fn default_for(live: &[&ColumnEntry], alternatives: &[&str]) -> Option<&'static 
 /// A decision the map relies on without a column: a required field filled by its stated default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DefaultDecision {
+    /// The module whose rows rely on the default.
     pub module: Module,
     /// The required field, `Entity.field`.
     pub field: &'static str,

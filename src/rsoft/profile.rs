@@ -28,14 +28,24 @@ const ENUM_MAX: u64 = 25;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ValueKind {
+    /// At least 90% of judged values are addresses (`a@b.in`, or several split by `;`/`,`).
     Email,
+    /// At least 90% look like phone numbers (digits with `+`, spaces, dashes or brackets).
     Phone,
+    /// At least 90% are dates without a time; the order is in [`DateEvidence`].
     Date,
+    /// Dates, at least one of them with a time of day.
     Datetime,
+    /// Amounts: a currency symbol or code on some value, or a money-like header (`Amount`,
+    /// `Value`, `Turnover`…) over numbers.
     Money,
+    /// At least 90% are numbers (phone-like digit runs included).
     Number,
+    /// At least 90% are yes/no, true/false or y/n (any case).
     Boolean,
+    /// At most 25 distinct short values (60 bytes or less), each seen at least twice on average.
     Enum,
+    /// Anything else, and columns with no filled value.
     FreeText,
     /// The record's own key (`Deal ID` in deals).
     Id,
@@ -81,16 +91,25 @@ pub enum DateOrderVerdict {
 /// The evidence for a date column's order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DateEvidence {
+    /// Values whose first part is above 12 (`25/04/2026`): proof of day-first.
     pub day_first: u64,
+    /// Values whose second part is above 12 (`04/25/2026`): proof of month-first.
     pub month_first: u64,
+    /// ISO-style values (`2026-04-25`), which decide nothing about the others.
     pub year_first: u64,
+    /// Values that fit both orders (`03/04/2026`).
     pub ambiguous: u64,
+    /// The first day-first value seen, shown to the operator as evidence.
     pub day_first_example: Option<String>,
+    /// The first month-first value seen.
     pub month_first_example: Option<String>,
+    /// The first ambiguous value seen.
     pub ambiguous_example: Option<String>,
 }
 
 impl DateEvidence {
+    /// The column's order: conflicting when both orders are proven, year-first only when every
+    /// value is ISO-style, ambiguous when nothing decides it.
     pub fn verdict(&self) -> DateOrderVerdict {
         match (self.day_first > 0, self.month_first > 0) {
             (true, true) => DateOrderVerdict::Conflicting,
@@ -150,6 +169,7 @@ pub struct ColumnProfile {
     pub header: String,
     /// The standard RSoft header it stands for, if any; `None` means a custom field.
     pub canonical: Option<String>,
+    /// The RSoft module of the file the column is in; `None` for an unclassified file.
     pub module: Option<Module>,
     /// Rows that were read (bad rows excluded).
     pub rows: u64,
@@ -157,15 +177,19 @@ pub struct ColumnProfile {
     pub filled: u64,
     /// `filled / rows`, 0 when there are no rows.
     pub fill_rate: f64,
+    /// Distinct non-blank values (exact up to 1024, then a KMV estimate).
     pub distinct: u64,
     /// False when `distinct` is an estimate (past 1024 distinct values).
     pub distinct_exact: bool,
+    /// The kind the column's values show (90% of judged values, see [`ValueKind`]).
     pub inferred: ValueKind,
+    /// Up to 3 distinct values as examples, each cut at 80 characters.
     pub samples: Vec<String>,
     /// Longest value, in bytes.
     pub max_len: usize,
     /// Present for date and datetime columns.
     pub dates: Option<DateEvidence>,
+    /// The column's date order; present for date and datetime columns.
     pub date_order: Option<DateOrderVerdict>,
     /// What every judged value of the column looked like: how many fit `inferred`, and the
     /// kinds of the others with counts and examples (file lines).
@@ -188,15 +212,20 @@ const FLAG_LINES: usize = 20;
 /// A value and the file line it is on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Example {
+    /// Physical line (1-based) where the value's row starts.
     pub line: u64,
+    /// The value as read, cut at 80 characters.
     pub value: String,
 }
 
 /// The values of the column that look like another kind than the one inferred.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KindCount {
+    /// The kind these values look like.
     pub kind: ValueKind,
+    /// How many judged values look like it.
     pub count: u64,
+    /// Up to 3 of them with their lines.
     pub examples: Vec<Example>,
 }
 
@@ -233,9 +262,11 @@ impl ColumnEvidence {
 /// Cells with one kind of damage or shape, with the first lines.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flagged {
+    /// Cells flagged in the column.
     pub count: u64,
     /// The first 20 lines.
     pub lines: Vec<u64>,
+    /// Up to 3 flagged values, each cut at 80 characters.
     pub examples: Vec<String>,
 }
 
@@ -251,6 +282,7 @@ impl Flagged {
         }
     }
 
+    /// No cell was flagged.
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }
