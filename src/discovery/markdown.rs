@@ -72,6 +72,7 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
     writeln!(md)
 }
 
+/// The scope report as Markdown, the form `discover` prints by default.
 pub fn render(r: &Report) -> String {
     let mut md = String::new();
     // Writing to a String cannot fail.
