@@ -31,7 +31,9 @@ use crate::rsoft::{ColumnFlags, Module};
 /// One source column as the proposer needs it: what discovery's column profile converts into.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceColumn {
+    /// The module of the file the column is in.
     pub module: Module,
+    /// The header as written in the file.
     pub header: String,
     /// Discovery's guess at the kind of values, used when there are no samples.
     pub inferred: Option<ValueKind>,
