@@ -117,6 +117,7 @@ pub struct Report {
     pub custom_fields: Vec<CustomField>,
     /// Custom fields per module, against RSoft's cap of 5.
     pub custom_field_counts: Vec<CustomFieldCount>,
+    /// Workflows to rebuild by hand.
     pub workflows: Workflows,
     /// Files of the export CSV cannot carry (attachments, images…), for hand-over.
     pub gaps: Vec<Gap>,

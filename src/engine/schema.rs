@@ -43,7 +43,12 @@ pub enum SchemaError {
     /// A create call failed; `what` names the field, tag or source. What was created before it stays
     /// and is listed by the next [`apply`].
     #[error("cannot create {what} in Nutshell: {source}")]
-    Create { what: String, source: NutshellError },
+    Create {
+        /// The field, tag or source, as the message names it (`source "Web"`).
+        what: String,
+        /// The client's error.
+        source: NutshellError,
+    },
     /// The admin checklist could not be written to the state dir.
     #[error(
         "cannot write the admin checklist {path}: {source}. Check that the state dir is writable"
