@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::rsoft::{ColumnProfile, Module, ValueKind};
+use crate::rsoft::{ColumnKind, ColumnProfile, Module};
 
 /// RSoft Standard and Advanced plans allow this many custom fields per module.
 pub const RSOFT_STANDARD_CAP: usize = 5;
@@ -25,7 +25,7 @@ pub struct CustomField {
     /// The options the definitions file lists for a pick-list field, as written.
     pub options: Option<String>,
     /// The type inferred from the column's values.
-    pub inferred: Option<ValueKind>,
+    pub inferred: Option<ColumnKind>,
     /// Share of rows with a value (0–1); `None` when the field is not in the export.
     pub fill_rate: Option<f64>,
 }
