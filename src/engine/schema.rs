@@ -16,7 +16,9 @@ use super::scan::ExportScan;
 use crate::discovery::pipelines::Pipeline as RsoftPipeline;
 use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind};
 use crate::mapping::model::{AS_NOTE, FieldMap, Status, Target};
-use crate::mapping::schema::{CustomFieldDef, DestinationSchema, Stageset, UnfillableCustomField};
+use crate::mapping::schema::{
+    CustomFieldDef, DestinationSchema, StagesetDef, UnfillableCustomField,
+};
 use crate::nutshell::{self, Client, FindOptions, NutshellError};
 use crate::rsoft::Module;
 
@@ -377,7 +379,7 @@ impl Destination {
             stagesets: self
                 .pipelines
                 .iter()
-                .map(|p| Stageset {
+                .map(|p| StagesetDef {
                     name: p.name.clone(),
                     milestones: p.stages.iter().map(|s| s.name.clone()).collect(),
                 })

@@ -1017,7 +1017,7 @@ pub fn propose_stage_map(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mapping::schema::{CustomFieldDef, Stageset};
+    use crate::mapping::schema::{CustomFieldDef, StagesetDef};
 
     fn column(module: Module, header: &str, samples: &[&str]) -> SourceColumn {
         SourceColumn {
@@ -1288,7 +1288,7 @@ mod tests {
     #[test]
     fn stage_map_matches_existing_pipelines_only() {
         let schema = DestinationSchema {
-            stagesets: vec![Stageset {
+            stagesets: vec![StagesetDef {
                 name: "Sales".into(),
                 milestones: vec!["Qualified".into(), "Negotiation".into()],
             }],
