@@ -29,8 +29,10 @@ use crate::sandbox::{Sandbox, SandboxOptions};
 /// The built-in sandbox's state file in the state dir, so successive runs see the same data.
 const SANDBOX_STATE_FILE: &str = "sandbox-state.json";
 
+/// `migrate`'s flags.
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
+    /// The config file naming the export, the Nutshell endpoint and the state dir.
     #[arg(long, default_value = DEFAULT_CONFIG_FILE)]
     pub config: PathBuf,
     /// Confirm map proposals at or above the confidence threshold (the rest still block).

@@ -80,6 +80,7 @@ pub enum MigrateError {
     #[error(
         "a delta compares the export with what earlier runs loaded: it cannot be a dry run or a sample"
     )]
+    /// `--delta` with `--dry-run` or `--sample`.
     DeltaCombination,
     #[error("cannot write {path}: {source}")]
     Write {
@@ -110,6 +111,7 @@ pub struct RunSummary {
     /// A delta's records loaded earlier and no longer in the export (deleted in RSoft),
     /// left in Nutshell; also listed in [`RunSummary::gone_file`].
     pub gone: Vec<GoneRow>,
+    /// `deleted-in-rsoft.csv` in the state dir, written by a delta.
     pub gone_file: Option<PathBuf>,
 }
 

@@ -43,18 +43,26 @@ use crate::rsoft::{Export, ReadError};
 /// Spot-checked records per phase unless told otherwise (issue 10).
 pub const DEFAULT_SPOT_CHECK: usize = 25;
 
+/// Why verify could not finish. A record that does not reconcile is not an error: it is a
+/// [`Finding`] in the report.
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
+    /// Verify needs the export to count source rows and rebuild records.
     #[error("the config has no [source] export: set it to the RSoft export folder or .zip")]
     NoExport,
+    /// The export could not be read.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// `mapping.toml` could not be read or holds an error.
     #[error(transparent)]
     Map(#[from] MapFileError),
+    /// The journal could not be opened or read.
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// The destination account's reference lists could not be read.
     #[error(transparent)]
     Schema(#[from] SchemaError),
+    /// A `find*` or `get*` call failed while counting or spot-checking.
     #[error("reading Nutshell: {0}")]
     Nutshell(#[from] NutshellError),
 }
@@ -82,10 +90,15 @@ impl Default for VerifyOptions {
 pub struct PhaseBuckets {
     /// Source rows of the phase's module in the export (read + unreadable).
     pub source_rows: u64,
+    /// Rows for which the migration created a Nutshell record.
     pub created: u64,
+    /// Rows matched to a record that already existed in Nutshell (nothing created).
     pub linked: u64,
+    /// Rows merged into another row of this migration (a duplicate in the export).
     pub merged: u64,
+    /// Rows held back for a reason (see `held_reasons`).
     pub held: u64,
+    /// Rows whose load failed (see `failed_reasons`).
     pub failed: u64,
     /// Rows no live run took (only sample runs are live): not loaded, not a finding.
     pub outside_sample: u64,
@@ -130,37 +143,57 @@ pub struct EntityCount {
 pub enum Finding {
     /// A source row in no bucket (or sharing one with another row).
     Unaccounted {
+        /// The phase whose module holds the row.
         phase: Phase,
+        /// The row's RSoft ID.
         rsoft_id: String,
+        /// Why it is in no bucket (not in the journal, pending, left `sending`…).
         why: String,
     },
     /// A record that failed to load.
     Failed {
+        /// The phase whose module holds the row.
         phase: Phase,
+        /// The row's RSoft ID.
         rsoft_id: String,
+        /// The failure as the journal recorded it.
         message: String,
     },
     /// The journal created it; Nutshell no longer has it.
     Missing {
+        /// The phase that created it.
         phase: Phase,
+        /// The row's RSoft ID.
         rsoft_id: String,
+        /// Nutshell's `entityType` of the record.
         entity_type: String,
+        /// The id the journal recorded at create.
         nutshell_id: i64,
     },
     /// Nutshell has a record carrying our legacy id that the journal did not create.
     Unexpected {
+        /// Nutshell's `entityType` of the record.
         entity_type: String,
+        /// The record's Nutshell id.
         nutshell_id: i64,
+        /// The legacy id it carries (an RSoft ID the journal did not create it for).
         legacy_id: String,
     },
     /// A spot-checked field differs from what the builder makes today.
     Differs {
+        /// The phase that created it.
         phase: Phase,
+        /// The row's RSoft ID.
         rsoft_id: String,
+        /// Nutshell's `entityType` of the record.
         entity_type: String,
+        /// The record's Nutshell id.
         nutshell_id: i64,
+        /// The wire name of the field (`email`, `customFields.RSoft ID`…).
         field: String,
+        /// What the builder makes from today's source row.
         expected: String,
+        /// What Nutshell returned.
         found: String,
     },
 }
@@ -216,6 +249,7 @@ impl std::fmt::Display for Finding {
 /// What verify found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
+    /// Reconciliation buckets per phase; every source row is in exactly one.
     pub phases: BTreeMap<Phase, PhaseBuckets>,
     /// Per Nutshell entity type (Notes are not countable through the API).
     pub counts: BTreeMap<String, EntityCount>,
@@ -223,6 +257,7 @@ pub struct VerifyReport {
     pub seed: u64,
     /// Records spot-checked, per phase.
     pub spot_checked: BTreeMap<Phase, u64>,
+    /// Everything that does not reconcile, in phase order; empty when the migration is proven.
     pub findings: Vec<Finding>,
 }
 

@@ -10,9 +10,11 @@ use super::{Journal, JournalError, Phase, RunId};
 /// RSoft since). Nutshell keeps it; the operator decides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GoneRow {
+    /// The phase that loaded it.
     pub phase: Phase,
     /// The RSoft module's name.
     pub module: String,
+    /// Its RSoft ID.
     pub rsoft_id: String,
     /// Its ledger state (`created`, `linked`, `merged`).
     pub state: String,
@@ -24,9 +26,13 @@ pub struct GoneRow {
 /// "gone", … as the engine's tally names them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TallyRow {
+    /// The run.
     pub run: RunId,
+    /// The phase.
     pub phase: Phase,
+    /// The outcome counted.
     pub outcome: String,
+    /// How many records had it.
     pub count: u64,
 }
 
