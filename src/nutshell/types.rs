@@ -264,22 +264,42 @@ impl Loose for PersonName {
     }
 }
 
-/// A lead's value. UNCONFIRMED as an input.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// An amount and its currency: a Lead's `value: {currency, amount}` (docs/nutshell-api.md; the
+/// public client `nutshell` 0.4.4 reads `amount` as a number or a numeric string). The one money
+/// type of the tool: the transforms parse a cell into it and the record builder sends it.
+/// UNCONFIRMED as an input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Money {
-    /// ISO 4217 code.
+    /// The amount as canonical decimal text (`125000.00`): exact, never a float. Sent as this
+    /// text; an answer's number is kept as its JSON text (`1500.5`).
+    pub amount: String,
+    /// ISO 4217 code (`INR`).
     pub currency: String,
-    /// Sent as a number; a string amount in a response is read as its number.
-    pub amount: f64,
 }
 
 impl Loose for Money {
+    /// `{currency, amount}` with `amount` a number or a numeric string; anything else in
+    /// `amount` is unreadable rather than kept as text.
     fn from_wire(value: Value) -> Result<Self, Unreadable> {
         let mut f = Fields::of(value, "an amount {currency, amount}")?;
-        Ok(Self {
-            currency: f.required("currency", "an ISO 4217 currency code")?,
-            amount: f.required("amount", "a number")?,
-        })
+        let currency = f.required("currency", "an ISO 4217 currency code")?;
+        let amount: Value = f.required("amount", "a number")?;
+        loose::number(&amount).map_err(|e| e.under("amount"))?;
+        let amount = match amount {
+            Value::String(s) => s.trim().to_owned(),
+            other => other.to_string(),
+        };
+        Ok(Self { amount, currency })
+    }
+}
+
+impl From<Money> for Value {
+    /// The wire object `{"currency": …, "amount": …}`.
+    fn from(m: Money) -> Self {
+        let mut object = Map::new();
+        object.insert("currency".into(), Value::String(m.currency));
+        object.insert("amount".into(), Value::String(m.amount));
+        Value::Object(object)
     }
 }
 
@@ -817,7 +837,10 @@ mod tests {
         });
         let lead: Stored<Lead> = serde_json::from_value(wire).unwrap();
         assert_eq!(lead.rev, "3");
-        assert_eq!(lead.fields.value.as_ref().map(|v| v.amount), Some(1500.5));
+        assert_eq!(
+            lead.fields.value.as_ref().map(|v| v.amount.as_str()),
+            Some("1500.50")
+        );
         assert_eq!(lead.fields.extra["number"], json!(1001));
         let back = serde_json::to_value(&lead).unwrap();
         assert_eq!(back["milestone"]["name"], json!("Qualify"));

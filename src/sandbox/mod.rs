@@ -43,7 +43,7 @@ pub use faults::{FaultCounts, KnobError, Knobs};
 pub use find::{DEFAULT_LIMIT, MAX_LIMIT};
 pub use server::{DISCOVERY_METHOD, DISCOVERY_PATH};
 pub use smd::ENDPOINT_PATH;
-pub use store::{Entity, REV_IGNORE};
+pub use store::{REV_IGNORE, RecordKind};
 
 use persist::StateFile;
 use shared::Shared;
@@ -248,18 +248,18 @@ impl RunningSandbox {
     }
 
     /// Live (not deleted) records of an entity.
-    pub fn live_count(&self, entity: Entity) -> usize {
+    pub fn live_count(&self, entity: RecordKind) -> usize {
         self.shared.store().count(entity)
     }
 
     /// Records of an entity that were deleted (kept, as live Nutshell keeps them, with
     /// `deletedTime` set).
-    pub fn deleted_count(&self, entity: Entity) -> usize {
+    pub fn deleted_count(&self, entity: RecordKind) -> usize {
         self.shared.store().count_deleted(entity)
     }
 
     /// Live records of an entity, as a full response renders them.
-    pub fn records(&self, entity: Entity) -> Vec<Value> {
+    pub fn records(&self, entity: RecordKind) -> Vec<Value> {
         let store = self.shared.store();
         store.all(entity).map(|r| store.render(r)).collect()
     }

@@ -25,7 +25,7 @@ use super::errors::{NON_JSON_BODY, RestError, RpcError, UNAUTHORIZED_BODY};
 use super::faults::Gate;
 use super::shared::{Shared, changed, writable};
 use super::smd::{self, ENDPOINT_PATH};
-use super::store::{Entity, Store};
+use super::store::{RecordKind, Store};
 use super::{methods, rest, rpc, values};
 
 /// Where `api.nutshell.com` answers endpoint discovery, and the method it serves there.
@@ -208,7 +208,7 @@ fn dispatch(shared: &Shared, call: &rpc::Call) -> Result<(Value, bool), RpcError
         methods::lookup(&call.method).ok_or_else(|| RpcError::unknown_method(&call.method))?;
     let mut store = shared.store();
     let me = store
-        .all(Entity::Users)
+        .all(RecordKind::Users)
         .find(|u| {
             u.emails()
                 .iter()
@@ -239,7 +239,7 @@ fn dispatch(shared: &Shared, call: &rpc::Call) -> Result<(Value, bool), RpcError
 fn save_first(
     shared: &Shared,
     store: &mut Store,
-    e: Entity,
+    e: RecordKind,
     params: &serde_json::Map<String, Value>,
 ) {
     let take = shared
