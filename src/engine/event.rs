@@ -43,6 +43,20 @@ pub enum RecordOutcome {
     },
     /// Done by an earlier run; not sent again.
     AlreadyDone,
+    /// A delta found the row changed and edited its Nutshell record (`fields`: the body's keys
+    /// sent; multi-value fields merged with what Nutshell has).
+    Edited {
+        /// The keys of the body sent.
+        fields: Vec<String>,
+    },
+    /// A delta found the row as the last run loaded it; nothing was sent.
+    Unchanged,
+    /// A delta found the row changed, but its Nutshell record is not its own to edit (linked,
+    /// merged, or a note): left as it is, with the reason.
+    Kept {
+        /// Why the record was left as it is.
+        reason: String,
+    },
 }
 
 /// Per-phase tallies, as the run reports them.
@@ -60,6 +74,15 @@ pub struct Tally {
     pub failed: u64,
     /// Settled in an earlier run.
     pub already_done: u64,
+    /// Changed since the last run and edited in Nutshell (a delta).
+    pub edited: u64,
+    /// Unchanged since the last run (a delta).
+    pub unchanged: u64,
+    /// Changed, but not this row's own record to edit (a delta).
+    pub kept: u64,
+    /// Loaded by an earlier run and no longer in the export (a delta): reported, never
+    /// deleted in Nutshell. Not a source row of this export, so not in [`Tally::total`].
+    pub gone: u64,
 }
 
 impl Tally {
@@ -72,12 +95,39 @@ impl Tally {
             RecordOutcome::Held { .. } => self.held += 1,
             RecordOutcome::Failed { .. } => self.failed += 1,
             RecordOutcome::AlreadyDone => self.already_done += 1,
+            RecordOutcome::Edited { .. } => self.edited += 1,
+            RecordOutcome::Unchanged => self.unchanged += 1,
+            RecordOutcome::Kept { .. } => self.kept += 1,
         }
     }
 
-    /// Every record counted.
+    /// Every source row counted (the export's rows of the phase).
     pub fn total(&self) -> u64 {
-        self.created + self.linked + self.merged + self.held + self.failed + self.already_done
+        self.created
+            + self.linked
+            + self.merged
+            + self.held
+            + self.failed
+            + self.already_done
+            + self.edited
+            + self.unchanged
+            + self.kept
+    }
+
+    /// Each count by name, as the journal keeps a run's tally (`run_tallies`).
+    pub fn counts(&self) -> [(&'static str, u64); 10] {
+        [
+            ("created", self.created),
+            ("linked", self.linked),
+            ("merged", self.merged),
+            ("held", self.held),
+            ("failed", self.failed),
+            ("already_done", self.already_done),
+            ("edited", self.edited),
+            ("unchanged", self.unchanged),
+            ("kept", self.kept),
+            ("gone", self.gone),
+        ]
     }
 }
 
@@ -117,6 +167,9 @@ pub enum Event {
         /// Its records per outcome.
         tally: Tally,
     },
+    /// A delta found a record an earlier run loaded that the export no longer has (deleted in
+    /// RSoft): reported, never deleted in Nutshell.
+    Gone(crate::journal::GoneRow),
     /// The run ended. `cancelled`: stopped by the operator; re-run to go on.
     RunFinished {
         /// The operator stopped the run before its end.

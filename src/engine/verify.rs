@@ -5,7 +5,10 @@
 //!    bucket (not in the journal, pending, or left `sending`), a record whose state disagrees with
 //!    what it owns (created but owning no created record, held without a reason…), or two rows
 //!    sharing one RSoft ID (one ledger entry standing for both) is a finding. When only sample
-//!    runs are live, rows outside the sample are counted, not found wanting.
+//!    runs are live, rows outside the sample are counted, not found wanting. After a delta,
+//!    the rows it found unchanged are their own bucket (source rows = created + linked +
+//!    merged + held + failed + unchanged); the records it edited, and those loaded earlier but
+//!    deleted in RSoft since, are counted beside the buckets.
 //! 2. **Counts in Nutshell**: every Account, Contact and Lead carrying the legacy-id field, and
 //!    every Activity and Task carrying the builder's `RSoft … ID:` line, read back with `find*`
 //!    and matched to the journal: a record the journal created that Nutshell no longer has
@@ -30,7 +33,7 @@ use super::load_run::{step_keys, unnamed_row_id};
 use super::owners::{MatchedBy, OwnerDecision, Owners};
 use super::schema::{Destination, SchemaError};
 use crate::config::Config;
-use crate::journal::{EntityState, Journal, JournalError, Phase, RecordState, RunKind};
+use crate::journal::{DeltaState, EntityState, Journal, JournalError, Phase, RecordState, RunKind};
 use crate::mapping::file::{self, MapFileError};
 use crate::mapping::record::rsoft_id_line;
 use crate::mapping::record::{BuildSettings, Built, FollowUp, Plan, build_record, rsoft_id};
@@ -99,6 +102,13 @@ pub struct PhaseBuckets {
     pub failed: u64,
     /// Rows no live run took (only sample runs are live): not loaded, not a finding.
     pub outside_sample: u64,
+    /// Rows the last delta found as an earlier run loaded them (settled, nothing sent).
+    pub unchanged: u64,
+    /// Of `created`: records the last delta edited (changed in RSoft).
+    pub edited: u64,
+    /// Records loaded earlier that the last delta's export no longer had (deleted in RSoft,
+    /// kept in Nutshell). Not source rows, so in no bucket.
+    pub deleted_in_rsoft: u64,
     /// Hold reasons with how many records each.
     pub held_reasons: BTreeMap<String, u64>,
     /// Failure messages with how many records each.
@@ -108,7 +118,13 @@ pub struct PhaseBuckets {
 impl PhaseBuckets {
     /// Rows in a bucket.
     pub fn accounted(&self) -> u64 {
-        self.created + self.linked + self.merged + self.held + self.failed + self.outside_sample
+        self.created
+            + self.linked
+            + self.merged
+            + self.held
+            + self.failed
+            + self.outside_sample
+            + self.unchanged
     }
 }
 
@@ -277,8 +293,20 @@ pub async fn verify(
 
     // 1. Reconciliation.
     let mut phases = BTreeMap::new();
+    let last_delta = journal.last_delta()?;
     for phase in Phase::ALL {
-        let buckets = reconcile(journal, &export, &map, phase, samples_only, &mut findings)?;
+        let mut buckets = reconcile(
+            journal,
+            &export,
+            &map,
+            phase,
+            samples_only,
+            last_delta,
+            &mut findings,
+        )?;
+        if let Some(run) = last_delta {
+            buckets.deleted_in_rsoft = journal.gone_count(phase, run)?;
+        }
         phases.insert(phase, buckets);
     }
 
@@ -360,13 +388,15 @@ fn owners_of(journal: &Journal) -> Result<Owners, JournalError> {
     })
 }
 
-/// One phase's buckets; rows in no bucket (or two) become findings.
+/// One phase's buckets; rows in no bucket (or two) become findings. `last_delta`: the latest
+/// finished delta run, whose unchanged rows are their own bucket.
 fn reconcile(
     journal: &Journal,
     export: &Export,
     map: &crate::mapping::model::FieldMap,
     phase: Phase,
     samples_only: bool,
+    last_delta: Option<crate::journal::RunId>,
     findings: &mut Vec<Finding>,
 ) -> Result<PhaseBuckets, VerifyError> {
     let module = phase.module();
@@ -419,6 +449,17 @@ fn reconcile(
             };
             if owns(EntityState::Sending) && record.state.is_settled() {
                 wrong("a create of it is still unresolved (sending): run migrate to look it up");
+            }
+            let delta = match last_delta {
+                Some(run) if record.state.is_settled() => journal.delta_state(phase, &id, run)?,
+                _ => None,
+            };
+            if delta.as_deref() == Some(DeltaState::Unchanged.as_str()) {
+                b.unchanged += 1;
+                continue;
+            }
+            if delta.as_deref() == Some(DeltaState::Edited.as_str()) {
+                b.edited += 1;
             }
             match record.state {
                 RecordState::Created if owns(EntityState::Created) => b.created += 1,

@@ -158,6 +158,7 @@ impl Sandbox {
             credentials: data.credentials(),
             state: state.clone(),
             creates_committed: AtomicU64::new(0),
+            saves_before_edits: AtomicU64::new(0),
             addr,
         });
         let (tx, rx) = oneshot::channel();
@@ -261,6 +262,13 @@ impl RunningSandbox {
     pub fn records(&self, entity: RecordKind) -> Vec<Value> {
         let store = self.shared.store();
         store.all(entity).map(|r| store.render(r)).collect()
+    }
+
+    /// The next `n` edit calls each find their record saved by someone else just before they
+    /// arrive (its `rev` bumped, nothing else changed), so they are refused with 409 "rev key
+    /// is out-of-date" as live Nutshell refuses an edit that lost a race with a person.
+    pub fn save_before_next_edits(&self, n: u64) {
+        self.shared.saves_before_edits.store(n, Ordering::Relaxed);
     }
 
     /// The fault knobs in force now.
