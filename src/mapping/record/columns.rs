@@ -525,7 +525,7 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                         )
                         .map(|m| {
                             (
-                                Val::Json(json!({"currency": m.currency, "amount": m.amount})),
+                                Val::Json(Value::from(m)),
                                 money_caveat(&cell.raw).map(|c| format!("{}: {c}", cell.header)),
                             )
                         })
@@ -657,7 +657,7 @@ fn field_value(
         _ => match convert_in(kind, &cell.raw, source, format)?.0 {
             Conversion::Text(s) | Conversion::When(s) => Value::from(s),
             Conversion::Number(n) => number(&cell.raw, &n)?,
-            Conversion::Money(m) => json!({"currency": m.currency, "amount": m.amount}),
+            Conversion::Money(m) => Value::from(m),
             Conversion::Bool(b) => Value::from(b),
         },
     };
