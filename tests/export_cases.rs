@@ -82,7 +82,7 @@ fn scientific_notation_phones_are_warned_per_column_with_count_and_lines() {
     let mobile = column(&r, Module::Contacts, "Mobile No.");
     assert_eq!(mobile.flags.scientific_notation.count, 3);
     assert_eq!(mobile.flags.scientific_notation.lines, vec![2, 3, 6]);
-    assert_ne!(mobile.inferred, crm_migrate::rsoft::ValueKind::Phone);
+    assert_ne!(mobile.inferred, crm_migrate::rsoft::ColumnKind::Phone);
     let w = warnings_with(&r, "scientific notation");
     assert_eq!(w.len(), 3, "{w:?}");
     let leads = w.iter().find(|f| f.file == "Leads.csv").unwrap();
@@ -162,7 +162,7 @@ fn cells_with_several_emails_are_counted() {
     let r = case("08-multiple-emails-in-cell");
     let email = column(&r, Module::Contacts, "Email");
     assert_eq!(email.flags.multi_valued.count, 4);
-    assert_eq!(email.inferred, crm_migrate::rsoft::ValueKind::Email);
+    assert_eq!(email.inferred, crm_migrate::rsoft::ColumnKind::Email);
     let companies = column(&r, Module::Companies, "Email");
     assert_eq!(companies.flags.multi_valued.lines, vec![2, 4]);
     // The map sends each address to Nutshell's several emails: a cell of several is not a
@@ -214,7 +214,7 @@ fn duplicate_companies_are_grouped_without_the_different_firm() {
 fn indian_money_notation_is_money_and_brackets_are_warned() {
     let r = case("11-indian-money-notation");
     let amount = column(&r, Module::Deals, "Amount");
-    assert_eq!(amount.inferred, crm_migrate::rsoft::ValueKind::Money);
+    assert_eq!(amount.inferred, crm_migrate::rsoft::ColumnKind::Money);
     assert_eq!(amount.evidence.share(), 1.0, "{:?}", amount.evidence);
     assert_eq!(amount.flags.bracketed_negative.lines, vec![8]);
     for (raw, want) in [
@@ -320,7 +320,7 @@ fn regression_ref_8104_is_not_money() {
     let r = discover_path(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/sample-export"))
         .unwrap();
     let referral = column(&r, Module::Contacts, "Referral Code");
-    assert_ne!(referral.inferred, crm_migrate::rsoft::ValueKind::Money);
+    assert_ne!(referral.inferred, crm_migrate::rsoft::ColumnKind::Money);
 }
 
 #[test]

@@ -31,7 +31,9 @@ use crate::rsoft::{ColumnFlags, Module};
 /// One source column as the proposer needs it: what discovery's column profile converts into.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceColumn {
+    /// The module of the file the column is in.
     pub module: Module,
+    /// The header as written in the file.
     pub header: String,
     /// Discovery's guess at the kind of values, used when there are no samples.
     pub inferred: Option<ValueKind>,
@@ -1015,7 +1017,7 @@ pub fn propose_stage_map(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mapping::schema::{CustomFieldDef, Stageset};
+    use crate::mapping::schema::{CustomFieldDef, StagesetDef};
 
     fn column(module: Module, header: &str, samples: &[&str]) -> SourceColumn {
         SourceColumn {
@@ -1286,7 +1288,7 @@ mod tests {
     #[test]
     fn stage_map_matches_existing_pipelines_only() {
         let schema = DestinationSchema {
-            stagesets: vec![Stageset {
+            stagesets: vec![StagesetDef {
                 name: "Sales".into(),
                 milestones: vec!["Qualified".into(), "Negotiation".into()],
             }],

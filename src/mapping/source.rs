@@ -194,10 +194,13 @@ pub fn propose_for_export(
 /// Why [`propose_remembering`] could not propose.
 #[derive(Debug, thiserror::Error)]
 pub enum ProposeError {
+    /// The export could not be read.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// mapping.toml exists but cannot be read or parsed.
     #[error(transparent)]
     MapFile(#[from] MapFileError),
+    /// The mapping memory could not be read.
     #[error(transparent)]
     Memory(#[from] MemoryError),
 }

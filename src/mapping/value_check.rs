@@ -22,8 +22,11 @@ const EXAMPLE_CHARS: usize = 60;
 /// One value that failed, where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FailedValue {
+    /// The file's name inside the export.
     pub file: String,
+    /// Physical line (1-based) where the row starts.
     pub line: u64,
+    /// The value as written.
     pub value: String,
 }
 
@@ -32,7 +35,9 @@ pub struct FailedValue {
 pub struct Failure {
     /// The transform's reason, e.g. "written in scientific notation …".
     pub reason: String,
+    /// Values that failed for this reason.
     pub count: u64,
+    /// The first 3 of them, where they are.
     pub examples: Vec<FailedValue>,
 }
 

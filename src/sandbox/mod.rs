@@ -43,7 +43,7 @@ pub use faults::{FaultCounts, KnobError, Knobs};
 pub use find::{DEFAULT_LIMIT, MAX_LIMIT};
 pub use server::{DISCOVERY_METHOD, DISCOVERY_PATH};
 pub use smd::ENDPOINT_PATH;
-pub use store::{Entity, REV_IGNORE};
+pub use store::{REV_IGNORE, RecordKind};
 
 use persist::StateFile;
 use shared::Shared;
@@ -158,6 +158,7 @@ impl Sandbox {
             credentials: data.credentials(),
             state: state.clone(),
             creates_committed: AtomicU64::new(0),
+            saves_before_edits: AtomicU64::new(0),
             addr,
         });
         let (tx, rx) = oneshot::channel();
@@ -247,20 +248,27 @@ impl RunningSandbox {
     }
 
     /// Live (not deleted) records of an entity.
-    pub fn live_count(&self, entity: Entity) -> usize {
+    pub fn live_count(&self, entity: RecordKind) -> usize {
         self.shared.store().count(entity)
     }
 
     /// Records of an entity that were deleted (kept, as live Nutshell keeps them, with
     /// `deletedTime` set).
-    pub fn deleted_count(&self, entity: Entity) -> usize {
+    pub fn deleted_count(&self, entity: RecordKind) -> usize {
         self.shared.store().count_deleted(entity)
     }
 
     /// Live records of an entity, as a full response renders them.
-    pub fn records(&self, entity: Entity) -> Vec<Value> {
+    pub fn records(&self, entity: RecordKind) -> Vec<Value> {
         let store = self.shared.store();
         store.all(entity).map(|r| store.render(r)).collect()
+    }
+
+    /// The next `n` edit calls each find their record saved by someone else just before they
+    /// arrive (its `rev` bumped, nothing else changed), so they are refused with 409 "rev key
+    /// is out-of-date" as live Nutshell refuses an edit that lost a race with a person.
+    pub fn save_before_next_edits(&self, n: u64) {
+        self.shared.saves_before_edits.store(n, Ordering::Relaxed);
     }
 
     /// The fault knobs in force now.

@@ -520,12 +520,7 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                             &cell.raw,
                             currency.as_deref().unwrap_or(&ctx.settings.source.currency),
                         )
-                        .map(|m| {
-                            (
-                                Val::Json(json!({"currency": m.currency, "amount": m.amount})),
-                                None,
-                            )
-                        })
+                        .map(|m| (Val::Json(Value::from(m)), None))
                     } else {
                         field_value(ctx, standard.kind, &cell)
                     };
@@ -642,7 +637,7 @@ fn field_value(ctx: &Context<'_>, kind: ValueKind, cell: &Cell) -> Result<Conver
         _ => match convert(kind, &cell.raw, source)?.0 {
             Conversion::Text(s) | Conversion::When(s) => Value::from(s),
             Conversion::Number(n) => number(&cell.raw, &n)?,
-            Conversion::Money(m) => json!({"currency": m.currency, "amount": m.amount}),
+            Conversion::Money(m) => Value::from(m),
             Conversion::Bool(b) => Value::from(b),
         },
     };
