@@ -15,7 +15,7 @@ use crm_migrate::engine::load::{MigrateOptions, MigrateOutcome, RunSummary, migr
 use crm_migrate::engine::verify::{VerifyOptions, verify};
 use crm_migrate::journal::{Journal, Phase, RecordState, Resolution};
 use crm_migrate::nutshell::{Params, methods};
-use crm_migrate::sandbox::{Entity, RunningSandbox};
+use crm_migrate::sandbox::{RecordKind, RunningSandbox};
 use migrate_support::{SAMPLE, prepare, sandbox};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
@@ -128,12 +128,12 @@ fn strings(v: &Value) -> Vec<String> {
 /// Every record of every entity type the load writes, as the sandbox renders it.
 fn everything(sb: &RunningSandbox) -> Vec<Vec<Value>> {
     [
-        Entity::Accounts,
-        Entity::Contacts,
-        Entity::Leads,
-        Entity::Activities,
-        Entity::Tasks,
-        Entity::Notes,
+        RecordKind::Accounts,
+        RecordKind::Contacts,
+        RecordKind::Leads,
+        RecordKind::Activities,
+        RecordKind::Tasks,
+        RecordKind::Notes,
     ]
     .into_iter()
     .map(|e| sb.records(e))
@@ -193,7 +193,7 @@ async fn a_delta_creates_edits_counts_and_reports_exactly() {
         )
         .await
         .unwrap();
-    let contacts_before = sb.live_count(Entity::Contacts);
+    let contacts_before = sb.live_count(RecordKind::Contacts);
 
     // The fresh export, and the delta. Someone saves the contact twice just before the
     // delta's edits arrive: each is refused as stale, read again and retried.
@@ -248,8 +248,8 @@ async fn a_delta_creates_edits_counts_and_reports_exactly() {
     );
 
     // In Nutshell: one contact more, the deleted one still there, the edit merged.
-    assert_eq!(sb.live_count(Entity::Contacts), contacts_before + 1);
-    let records = sb.records(Entity::Contacts);
+    assert_eq!(sb.live_count(RecordKind::Contacts), contacts_before + 1);
+    let records = sb.records(RecordKind::Contacts);
     contact(&records, deleted_id);
     let edited = contact(&records, changed_id);
     assert_eq!(edited["email"]["--primary"], NEW_EMAIL, "{edited:#}");

@@ -239,7 +239,7 @@ fn dispatch(shared: &Shared, call: &rpc::Call) -> Result<(Value, bool), RpcError
 fn save_first(
     shared: &Shared,
     store: &mut Store,
-    e: Entity,
+    e: RecordKind,
     params: &serde_json::Map<String, Value>,
 ) {
     let take = shared
