@@ -14,16 +14,17 @@ use crate::discovery::{self, Report};
 use crate::engine::blockers::Files;
 use crate::engine::owners::{Owners, OwnersFile, write_owners_file};
 use crate::engine::ready::{Writes, get_ready};
-use crate::engine::schema::read_users;
+use crate::engine::schema::{Destination, read_users};
 use crate::mapping::file;
 use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::source::propose_remembering;
 use crate::nutshell::{Client, methods, preflight};
-use crate::rsoft::Export;
+use crate::rsoft::{Export, Module};
 use crate::sandbox::RunningSandbox;
 
 use super::action::{Action, Checked, Outcome, PreflightResult, Proposal};
+use super::screens::field_map::preview::read_sample;
 use super::state::State;
 use super::update::update;
 
@@ -78,6 +79,15 @@ pub enum Effect {
         path: PathBuf,
         file: Box<OwnersFile>,
         owners: Box<Owners>,
+    },
+    // --- Field map panels ---
+    /// Read the first `rows` rows of `module` for the preview, counting the values of the
+    /// `count` columns over all its rows (`field_map::preview::read_sample`).
+    ReadSample {
+        export: PathBuf,
+        module: Module,
+        rows: usize,
+        count: Vec<String>,
     },
 }
 
@@ -171,6 +181,18 @@ impl Runner {
             Effect::SaveOwners { path, file, owners } => Outcome::OwnersSaved {
                 result: write_owners_file(&path, &file, &owners).map_err(|e| e.to_string()),
                 path,
+            },
+            Effect::ReadSample {
+                export,
+                module,
+                rows,
+                count,
+            } => Outcome::Sampled {
+                result: read_sample(&export, module, rows, &count)
+                    .map(Box::new)
+                    .map_err(message),
+                export,
+                module,
             },
         }
     }
@@ -271,7 +293,8 @@ impl Runner {
             Some((client, described)) => {
                 let schema = self
                     .runtime
-                    .block_on(DestinationSchema::read(&client))
+                    .block_on(Destination::read(&client))
+                    .map(|d| d.schema())
                     .context("cannot read the destination's fields and pipelines: test the connection again on Connect (t), then r")?;
                 (schema, format!("against {described}"))
             }
@@ -293,9 +316,7 @@ impl Runner {
             Some(p) => Some(p),
             None => file::load_if_exists(path)?,
         };
-        // The value problems (failing values, '?' losses) are not on the field-map screen yet:
-        // follow-up for the wizard (issue 12); `crm-migrate map` lists them.
-        let (map, _value_problems) = propose_remembering(
+        let (map, value_problems) = propose_remembering(
             &export,
             report,
             &schema,
@@ -309,6 +330,7 @@ impl Runner {
             schema,
             destination,
             had_file,
+            value_problems,
         })
     }
 }

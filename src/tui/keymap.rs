@@ -30,10 +30,15 @@ pub enum Context {
     /// A fuzzy-filtered list: printable keys type into the filter, as while editing.
     Picker,
     Help,
+    // Field map panels: the preview (on top of the field map's own keys), and the value maps
+    // and the problem list (which take the keys).
+    FieldMapPreview,
+    FieldMapValues,
+    FieldMapProblems,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::Connect,
         Context::Editing,
@@ -44,6 +49,9 @@ impl Context {
         Context::Owners,
         Context::Picker,
         Context::Help,
+        Context::FieldMapPreview,
+        Context::FieldMapValues,
+        Context::FieldMapProblems,
     ];
 
     /// The table name in keymap.toml.
@@ -59,6 +67,18 @@ impl Context {
             Context::Owners => "owners",
             Context::Picker => "picker",
             Context::Help => "help",
+            Context::FieldMapPreview => "field_map_preview",
+            Context::FieldMapValues => "field_map_values",
+            Context::FieldMapProblems => "field_map_problems",
+        }
+    }
+
+    /// The table looked up after this one's own (before `global`): the preview keeps every
+    /// key of the field map.
+    pub fn parent(self) -> Option<Context> {
+        match self {
+            Context::FieldMapPreview => Some(Context::FieldMap),
+            _ => None,
         }
     }
 
@@ -232,7 +252,7 @@ pub enum KeymapError {
     #[error("keymap: {0}")]
     Parse(String),
     #[error(
-        "keymap: [keys.{0}] is not a key context; use one of: global, connect, editing, discovery, discovery_columns, field_map, schema, owners, picker, help"
+        "keymap: [keys.{0}] is not a key context; use one of: global, connect, editing, discovery, discovery_columns, field_map, schema, owners, picker, help, field_map_preview, field_map_values, field_map_problems"
     )]
     UnknownContext(String),
     #[error(
@@ -312,6 +332,13 @@ impl Keymap {
         if let Some(action) = own {
             return Some(action.clone());
         }
+        let inherited = context
+            .parent()
+            .and_then(|p| self.tables.get(&p))
+            .and_then(|t| t.get(key));
+        if let Some(action) = inherited {
+            return Some(action.clone());
+        }
         if context.types_text() {
             return key.typed_char().map(Action::Insert);
         }
@@ -358,6 +385,9 @@ impl Keymap {
             }
         };
         add(self.bindings(context));
+        if let Some(parent) = context.parent() {
+            add(self.bindings(parent));
+        }
         if context.uses_global() {
             add(self.bindings(Context::Global));
         }
