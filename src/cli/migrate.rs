@@ -21,7 +21,7 @@ use super::ExitStatus;
 use crate::config::{Config, DEFAULT_CONFIG_FILE};
 use crate::connect;
 use crate::engine::blockers::render;
-use crate::engine::event::{Event, Events, RecordOutcome};
+use crate::engine::event::{Event, Events, RecordOutcome, Tally};
 use crate::engine::load::{MigrateOptions, MigrateOutcome, RunSummary, migrate};
 use crate::journal::Phase;
 
@@ -161,53 +161,35 @@ fn print_summary(s: &RunSummary) {
         .phases
         .values()
         .any(|t| t.edited + t.unchanged + t.kept + t.gone > 0);
-    if delta {
-        println!(
-            "  {:<18} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>8}",
-            "phase",
-            "created",
-            "linked",
-            "merged",
-            "held",
-            "failed",
-            "unchanged",
-            "edited",
-            "kept",
-            "gone"
-        );
-    } else {
-        println!(
-            "  {:<18} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
-            "phase", "created", "linked", "merged", "held", "failed", "earlier"
-        );
-    }
-    for (phase, t) in &s.phases {
+    // A delta's columns, or a load's (whose last column is what earlier runs settled).
+    let columns = |t: &Tally| -> Vec<(&'static str, u64)> {
+        let mut c = vec![
+            ("created", t.created),
+            ("linked", t.linked),
+            ("merged", t.merged),
+            ("held", t.held),
+            ("failed", t.failed),
+        ];
         if delta {
-            println!(
-                "  {:<18} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>8}",
-                phase.as_str(),
-                t.created,
-                t.linked,
-                t.merged,
-                t.held,
-                t.failed,
-                t.unchanged,
-                t.edited,
-                t.kept,
-                t.gone
-            );
+            c.extend([
+                ("unchanged", t.unchanged),
+                ("edited", t.edited),
+                ("kept", t.kept),
+                ("gone", t.gone),
+            ]);
         } else {
-            println!(
-                "  {:<18} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
-                phase.as_str(),
-                t.created,
-                t.linked,
-                t.merged,
-                t.held,
-                t.failed,
-                t.already_done
-            );
+            c.push(("earlier", t.already_done));
         }
+        c
+    };
+    let header: String = columns(&Tally::default())
+        .iter()
+        .map(|(name, _)| format!(" {name:>9}"))
+        .collect();
+    println!("  {:<18}{header}", "phase");
+    for (phase, t) in &s.phases {
+        let cells: String = columns(t).iter().map(|(_, n)| format!(" {n:>9}")).collect();
+        println!("  {:<18}{cells}", phase.as_str());
     }
     let records: u64 = s.phases.values().map(|t| t.total()).sum();
     println!(

@@ -137,6 +137,21 @@ fn ledger_row(r: &Row<'_>) -> Result<LedgerRow, JournalError> {
     })
 }
 
+/// Rows of `(phase, state, count)` as [`PhaseCount`]s.
+pub(super) fn phase_counts(mut rows: rusqlite::Rows<'_>) -> Result<Vec<PhaseCount>, JournalError> {
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let phase: String = r.get(0)?;
+        let state: String = r.get(1)?;
+        out.push(PhaseCount {
+            phase: Phase::parse(&phase)?,
+            state: RecordState::parse(&state)?,
+            count: r.get::<_, i64>(2)?.unsigned_abs(),
+        });
+    }
+    Ok(out)
+}
+
 pub(super) const ENTITY_COLUMNS: &str = "e.seq, l.phase, l.rsoft_id, e.step, e.entity_type, e.state, e.nutshell_id, e.rev, e.run_id, e.at";
 
 pub(super) fn entity_row(r: &Row<'_>) -> Result<EntityRow, JournalError> {
@@ -244,17 +259,7 @@ impl Journal {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT phase, state, COUNT(*) FROM ledger GROUP BY phase, state")?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let phase: String = r.get(0)?;
-            let state: String = r.get(1)?;
-            out.push(PhaseCount {
-                phase: Phase::parse(&phase)?,
-                state: RecordState::parse(&state)?,
-                count: r.get::<_, i64>(2)?.unsigned_abs(),
-            });
-        }
+        let mut out = phase_counts(stmt.query([])?)?;
         out.sort_by_key(|c| (c.phase, c.state.as_str()));
         Ok(out)
     }
