@@ -14,6 +14,8 @@ use crate::engine::schema::DestinationUser;
 use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
 
+/// One change to the wizard's state: a key's action (bound by name in `assets/keymap.toml`), a
+/// terminal event, or the outcome of background work.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
@@ -25,19 +27,29 @@ pub enum Action {
     Help,
     /// Close what is open: the help, a notice, a drill-down, an edit.
     Back,
+    /// Go to the next step of the wizard (when the current one allows it).
     NextStep,
+    /// Go back one step.
     PrevStep,
+    /// Focus the row above.
     Up,
+    /// Focus the row below.
     Down,
+    /// Up one screenful.
     PageUp,
+    /// Down one screenful.
     PageDown,
+    /// First row.
     Home,
+    /// Last row.
     End,
     /// Mouse wheel: a few rows at a time.
     ScrollUp,
+    /// Mouse wheel down: a few rows at a time.
     ScrollDown,
     /// Previous / next module (field map).
     Left,
+    /// Next module (field map).
     Right,
     /// Start editing the focused field, or cycle a choice.
     Edit,
@@ -45,7 +57,9 @@ pub enum Action {
     Commit,
     /// A typed character while editing.
     Insert(char),
+    /// While editing: delete the character before the cursor.
     DeleteBack,
+    /// While editing: empty the field.
     ClearField,
     /// Connect: run the pre-flight (method description and credentials).
     TestConnection,
@@ -63,6 +77,7 @@ pub enum Action {
     Ignore,
     /// Field map: show only entries that need attention, or all.
     ToggleFilter,
+    /// Field map: take back the last decision (one level per press).
     Undo,
     /// Field map: write mapping.toml.
     Save,
@@ -82,7 +97,9 @@ pub enum Action {
     Create,
     /// The terminal's size, in cells.
     Resize {
+        /// Columns.
         width: u16,
+        /// Rows.
         height: u16,
     },
     /// Background work finished.
@@ -200,7 +217,9 @@ impl Action {
 pub enum Outcome {
     /// Discovery of `export` finished (a result for an export no longer configured is dropped).
     Discovered {
+        /// The export that was read.
         export: PathBuf,
+        /// The report, or why discovery failed.
         result: Result<Box<Report>, String>,
     },
     /// The pre-flight finished.
@@ -209,12 +228,16 @@ pub enum Outcome {
     Proposed(Result<Box<Proposal>, String>),
     /// mapping.toml was written (or not).
     MapSaved {
+        /// mapping.toml.
         path: PathBuf,
+        /// `Err` with the message when it could not be written.
         result: Result<(), String>,
     },
     /// The config file was written (or not).
     ConfigWritten {
+        /// The config file.
         path: PathBuf,
+        /// `Err` with the message when it could not be written.
         result: Result<(), String>,
     },
     /// The scope report was written: the Markdown and the JSON file.
@@ -225,7 +248,9 @@ pub enum Outcome {
     Users(Result<Vec<DestinationUser>, String>),
     /// owners.toml was written (or not).
     OwnersSaved {
+        /// owners.toml.
         path: PathBuf,
+        /// `Err` with the message when it could not be written.
         result: Result<(), String>,
     },
 }
@@ -234,8 +259,11 @@ pub enum Outcome {
 /// without reading again: owners.toml as it stands after the call, and the files it names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Checked {
+    /// What the readiness check found.
     pub readiness: Readiness,
+    /// owners.toml as it stands after the call.
     pub file: OwnersFile,
+    /// The files the blockers point at.
     pub files: Files,
     /// [`Writes::Allowed`] when this was a create.
     pub writes: Writes,
@@ -244,17 +272,22 @@ pub struct Checked {
 /// What the pre-flight found, as the Connect screen shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreflightResult {
+    /// The endpoint checked, as the screen shows it.
     pub endpoint: String,
     /// True for the built-in sandbox.
     pub sandbox: bool,
+    /// Methods the live method description lists.
     pub described_methods: usize,
+    /// Methods the tool uses.
     pub used_methods: usize,
+    /// Used methods missing from the description or with other parameters, one line each.
     pub mismatches: Vec<String>,
     /// `None` when the credentials were accepted.
     pub credentials_error: Option<String>,
 }
 
 impl PreflightResult {
+    /// No mismatch and the credentials were accepted.
     pub fn is_ok(&self) -> bool {
         self.mismatches.is_empty() && self.credentials_error.is_none()
     }
@@ -263,7 +296,9 @@ impl PreflightResult {
 /// A proposed field map and what it was proposed against.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proposal {
+    /// The proposed (or re-proposed) field map.
     pub map: FieldMap,
+    /// The destination schema it was proposed against.
     pub schema: DestinationSchema,
     /// Where the destination schema came from (the account, or offline).
     pub destination: String,
