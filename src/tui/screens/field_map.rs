@@ -38,8 +38,10 @@ pub struct Edit {
     values: Vec<(ValueMapKind, usize, ValueEntry)>,
 }
 
+/// The Field map screen's state, including the working map.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FieldMapView {
+    /// The proposal being edited (its `map` is the working map).
     pub proposal: Loadable<Box<Proposal>>,
     /// The map's problems against the destination schema, kept current after every change.
     pub problems: Vec<Problem>,
@@ -51,13 +53,16 @@ pub struct FieldMapView {
     samples: BTreeMap<Module, HashMap<String, String>>,
     /// The module shown.
     pub module: Option<Module>,
+    /// The focused entry.
     pub rows: Cursor,
     /// Show only entries that need attention.
     pub attention_only: bool,
     undo: Vec<Edit>,
     /// The undo depth at the last save (or load from an existing file); `None`: never saved.
     saved_depth: Option<usize>,
+    /// A save is in flight.
     pub saving: bool,
+    /// Where the last save wrote mapping.toml.
     pub saved_to: Option<PathBuf>,
     /// Choosing a target for a column (its index in the module), from `targets`.
     pub picker: Option<(usize, Picker)>,
@@ -594,6 +599,7 @@ fn status_cell(status: Status) -> &'static str {
     }
 }
 
+/// Draw the Field map screen into `area`.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
     let view = &state.field_map;
