@@ -13,6 +13,10 @@ use crate::engine::ready::{Readiness, Writes};
 use crate::engine::schema::DestinationUser;
 use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
+use crate::mapping::validate::Problem;
+use crate::rsoft::Module;
+
+use super::screens::field_map::preview::ModuleSample;
 
 /// One change to the wizard's state: a key's action (bound by name in `assets/keymap.toml`), a
 /// terminal event, or the outcome of background work.
@@ -95,6 +99,24 @@ pub enum Action {
     Recheck,
     /// Schema: create the custom fields, tags and sources (asks once more before writing).
     Create,
+    // --- Field map panels (issue 11, screen 3): preview, value maps, problem list ---
+    /// Field map: show or hide the record-builder preview of a real source row.
+    TogglePreview,
+    /// Field map: show or hide the value-map panel (stages, statuses, activity types, …).
+    ToggleValueMaps,
+    /// Field map: show or hide the list of validation problems.
+    ToggleProblems,
+    /// Field map preview: the next source row of the module.
+    NextRow,
+    /// Field map preview: the previous source row of the module.
+    PrevRow,
+    /// Field map value maps: the next value map of the module.
+    NextValueMap,
+    /// Field map value maps: the previous value map of the module.
+    PrevValueMap,
+    /// Field map problems: go to the cell the selected problem names.
+    Jump,
+    // --- end of the field map panels' actions ---
     /// The terminal's size, in cells.
     Resize {
         /// Columns.
@@ -131,6 +153,15 @@ impl Action {
         Action::RefreshUsers,
         Action::Recheck,
         Action::Create,
+        // Field map panels.
+        Action::Jump,
+        Action::TogglePreview,
+        Action::NextRow,
+        Action::PrevRow,
+        Action::ToggleValueMaps,
+        Action::NextValueMap,
+        Action::PrevValueMap,
+        Action::ToggleProblems,
         Action::Left,
         Action::Right,
         Action::Up,
@@ -186,6 +217,14 @@ impl Action {
             Action::RefreshUsers => "re-fetch users",
             Action::Recheck => "re-check",
             Action::Create => "create in Nutshell",
+            Action::TogglePreview => "preview",
+            Action::ToggleValueMaps => "value maps",
+            Action::ToggleProblems => "problems",
+            Action::NextRow => "next row",
+            Action::PrevRow => "previous row",
+            Action::NextValueMap => "next value map",
+            Action::PrevValueMap => "previous value map",
+            Action::Jump => "go to cell",
             Action::Resize { .. } => "resize",
             Action::Done(_) => "background work finished",
         }
@@ -208,6 +247,8 @@ impl Action {
                 | Action::Left
                 | Action::Right
                 | Action::Repropose
+                | Action::PrevRow
+                | Action::PrevValueMap
         )
     }
 }
@@ -252,6 +293,17 @@ pub enum Outcome {
         path: PathBuf,
         /// `Err` with the message when it could not be written.
         result: Result<(), String>,
+    },
+    // --- Field map panels ---
+    /// Rows of `module` read for the preview, with its value-map columns' value counts (a
+    /// result for an export no longer configured is dropped).
+    Sampled {
+        /// The export that was read.
+        export: PathBuf,
+        /// The module sampled.
+        module: Module,
+        /// The rows and counts, or why they could not be read.
+        result: Result<Box<ModuleSample>, String>,
     },
 }
 
@@ -305,4 +357,8 @@ pub struct Proposal {
     /// Proposed from an existing mapping.toml (its decisions kept), not from a working map:
     /// only then does the screen start as saved.
     pub had_file: bool,
+    /// What every value of the mapped columns gave through the load's transforms
+    /// (`mapping::value_check::value_problems`): failing values with count and examples by file
+    /// and line, and characters lost to a non-Unicode save.
+    pub value_problems: Vec<Problem>,
 }

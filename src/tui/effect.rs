@@ -20,10 +20,11 @@ use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::source::propose_remembering;
 use crate::nutshell::{Client, methods, preflight};
-use crate::rsoft::Export;
+use crate::rsoft::{Export, Module};
 use crate::sandbox::RunningSandbox;
 
 use super::action::{Action, Checked, Outcome, PreflightResult, Proposal};
+use super::screens::field_map::preview::read_sample;
 use super::state::State;
 use super::update::update;
 
@@ -99,6 +100,19 @@ pub enum Effect {
         file: Box<OwnersFile>,
         /// The matching, whose queue is written as empty entries.
         owners: Box<Owners>,
+    },
+    // --- Field map panels ---
+    /// Read the first `rows` rows of `module` for the preview, counting the values of the
+    /// `count` columns over all its rows (`field_map::preview::read_sample`).
+    ReadSample {
+        /// The export folder or .zip.
+        export: PathBuf,
+        /// The module to sample.
+        module: Module,
+        /// Rows to keep for the preview.
+        rows: usize,
+        /// Headers whose values are counted over every row.
+        count: Vec<String>,
     },
 }
 
@@ -192,6 +206,18 @@ impl Runner {
             Effect::SaveOwners { path, file, owners } => Outcome::OwnersSaved {
                 result: write_owners_file(&path, &file, &owners).map_err(|e| e.to_string()),
                 path,
+            },
+            Effect::ReadSample {
+                export,
+                module,
+                rows,
+                count,
+            } => Outcome::Sampled {
+                result: read_sample(&export, module, rows, &count)
+                    .map(Box::new)
+                    .map_err(message),
+                export,
+                module,
             },
         }
     }
@@ -315,9 +341,7 @@ impl Runner {
             Some(p) => Some(p),
             None => file::load_if_exists(path)?,
         };
-        // The value problems (failing values, '?' losses) are not on the field-map screen yet:
-        // follow-up for the wizard (issue 12); `crm-migrate map` lists them.
-        let (map, _value_problems) = propose_remembering(
+        let (map, value_problems) = propose_remembering(
             &export,
             report,
             &schema,
@@ -331,6 +355,7 @@ impl Runner {
             schema,
             destination,
             had_file,
+            value_problems,
         })
     }
 }

@@ -38,11 +38,17 @@ pub enum Context {
     Picker,
     /// The help overlay.
     Help,
+    /// The field map's record preview, on top of the field map's own keys.
+    FieldMapPreview,
+    /// The field map's value-map panel, which takes the keys.
+    FieldMapValues,
+    /// The field map's problem list, which takes the keys.
+    FieldMapProblems,
 }
 
 impl Context {
     /// Every context, in the order `[keys.*]` tables are listed.
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::Connect,
         Context::Editing,
@@ -53,6 +59,9 @@ impl Context {
         Context::Owners,
         Context::Picker,
         Context::Help,
+        Context::FieldMapPreview,
+        Context::FieldMapValues,
+        Context::FieldMapProblems,
     ];
 
     /// The table name in keymap.toml.
@@ -68,6 +77,18 @@ impl Context {
             Context::Owners => "owners",
             Context::Picker => "picker",
             Context::Help => "help",
+            Context::FieldMapPreview => "field_map_preview",
+            Context::FieldMapValues => "field_map_values",
+            Context::FieldMapProblems => "field_map_problems",
+        }
+    }
+
+    /// The table looked up after this one's own (before `global`): the preview keeps every
+    /// key of the field map.
+    pub fn parent(self) -> Option<Context> {
+        match self {
+            Context::FieldMapPreview => Some(Context::FieldMap),
+            _ => None,
         }
     }
 
@@ -244,7 +265,7 @@ pub enum KeymapError {
     Parse(String),
     /// A `[keys.*]` table that names no context.
     #[error(
-        "keymap: [keys.{0}] is not a key context; use one of: global, connect, editing, discovery, discovery_columns, field_map, schema, owners, picker, help"
+        "keymap: [keys.{0}] is not a key context; use one of: global, connect, editing, discovery, discovery_columns, field_map, schema, owners, picker, help, field_map_preview, field_map_values, field_map_problems"
     )]
     UnknownContext(String),
     /// A key name that is not a key.
@@ -334,6 +355,13 @@ impl Keymap {
         if let Some(action) = own {
             return Some(action.clone());
         }
+        let inherited = context
+            .parent()
+            .and_then(|p| self.tables.get(&p))
+            .and_then(|t| t.get(key));
+        if let Some(action) = inherited {
+            return Some(action.clone());
+        }
         if context.types_text() {
             return key.typed_char().map(Action::Insert);
         }
@@ -380,6 +408,9 @@ impl Keymap {
             }
         };
         add(self.bindings(context));
+        if let Some(parent) = context.parent() {
+            add(self.bindings(parent));
+        }
         if context.uses_global() {
             add(self.bindings(Context::Global));
         }

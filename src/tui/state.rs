@@ -9,7 +9,7 @@ use super::action::Checked;
 use super::keymap::{Context, Keymap};
 use super::screens::connect::ConnectView;
 use super::screens::discovery::DiscoveryView;
-use super::screens::field_map::FieldMapView;
+use super::screens::field_map::{FieldMapView, Panel};
 use super::screens::owners::OwnersView;
 use super::screens::schema::SchemaView;
 use super::theme::Theme;
@@ -298,7 +298,14 @@ impl State {
             Step::Discovery if self.discovery.drill.is_some() => Context::DiscoveryColumns,
             Step::Discovery => Context::Discovery,
             Step::FieldMap if self.field_map.picker.is_some() => Context::Picker,
-            Step::FieldMap => Context::FieldMap,
+            // Field map panels: the value picker, and the lists that take the keys.
+            Step::FieldMap if self.field_map.values.picker.is_some() => Context::Picker,
+            Step::FieldMap => match self.field_map.panel {
+                Some(Panel::ValueMaps) => Context::FieldMapValues,
+                Some(Panel::Problems) => Context::FieldMapProblems,
+                Some(Panel::Preview) => Context::FieldMapPreview,
+                None => Context::FieldMap,
+            },
             Step::Schema => Context::Schema,
             Step::Owners if self.owners.picker.is_some() => Context::Picker,
             Step::Owners => Context::Owners,
@@ -352,6 +359,15 @@ impl State {
         }
         if self.field_map.saving {
             out.push("saving mapping.toml…");
+        }
+        if self
+            .field_map
+            .preview
+            .samples
+            .values()
+            .any(Loadable::is_loading)
+        {
+            out.push("reading rows for the preview…");
         }
         out
     }
