@@ -22,7 +22,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use serde_json::Value;
 
 use crate::mapping::model::FieldMap;
-use crate::mapping::propose::value_map_kind;
+use crate::mapping::model::value_map_kind;
 use crate::mapping::record::{BuildSettings, Built, FollowUp, PreviewLookups, build_record};
 use crate::nutshell::methods;
 use crate::rsoft::{Export, Module};

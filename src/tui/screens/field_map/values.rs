@@ -14,8 +14,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
 use crate::mapping::catalogue::ValueMapKind;
+use crate::mapping::model::value_map_kind;
 use crate::mapping::model::{AS_NOTE, ModuleMap, Status, ValueEntry, stage_key};
-use crate::mapping::propose::value_map_kind;
 use crate::mapping::schema::DestinationSchema;
 use crate::rsoft::Module;
 
