@@ -16,6 +16,7 @@
 //! - [`transform`]: value conversions, every failure with its reason.
 
 pub mod catalogue;
+pub mod column;
 pub mod file;
 pub mod formats;
 pub mod memory;
