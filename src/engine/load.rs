@@ -57,24 +57,34 @@ pub struct MigrateOptions {
     pub delta: bool,
 }
 
+/// Why a run could not start or stopped early. Records that fail or hold are not errors: they are
+/// counted in the [`RunSummary`]; everything sent before an error is journaled, so a re-run goes on.
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateError {
+    /// The load needs the export.
     #[error("the config has no [source] export: set it to the RSoft export folder or .zip")]
     NoExport,
+    /// There is no mapping.toml at that path.
     #[error(
         "no field map at {0}: run `crm-migrate map` first, confirm its entries, then run migrate"
     )]
     NoMap(PathBuf),
+    /// The export could not be read.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// mapping.toml could not be read or holds an error.
     #[error(transparent)]
     Map(#[from] MapFileError),
+    /// The destination could not be read, or a custom field, tag or source could not be created.
     #[error(transparent)]
     Schema(#[from] SchemaError),
+    /// owners.toml could not be read or parsed.
     #[error(transparent)]
     Owners(#[from] OwnersFileError),
+    /// The journal could not be opened, read or written.
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// The load itself stopped (journal, export, or reading existing records).
     #[error(transparent)]
     Load(#[from] LoadError),
     #[error(
@@ -82,9 +92,12 @@ pub enum MigrateError {
     )]
     /// `--delta` with `--dry-run` or `--sample`.
     DeltaCombination,
+    /// The failures file could not be written to the state dir.
     #[error("cannot write {path}: {source}")]
     Write {
+        /// The failures file.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
 }
@@ -94,15 +107,20 @@ pub enum MigrateError {
 pub struct RunSummary {
     /// The journal's run id (`None` for a dry run).
     pub run: Option<RunId>,
+    /// Nothing was sent (`--dry-run`).
     pub dry_run: bool,
+    /// Records per outcome, per phase.
     pub phases: BTreeMap<Phase, Tally>,
     /// Active holds with their reasons (this run's and earlier ones').
     pub holds: Vec<HoldRow>,
     /// Records in state failed; listed in [`RunSummary::failures_file`].
     pub failed: u64,
+    /// The CSV of failed records in the state dir (phase, module, RSoft ID, attempts, field,
+    /// message), written at the end of every finished run; `None` when the run stopped first.
     pub failures_file: Option<PathBuf>,
     /// A dry run's blockers (a real run stops on them before loading).
     pub blockers: Vec<Blocker>,
+    /// The operator stopped the run (Ctrl-C or the wizard); what was sent is journaled.
     pub cancelled: bool,
     /// Time spent in the journal.
     pub journal_time: Duration,

@@ -24,11 +24,14 @@ use crate::nutshell::{Client, EntityType, FailureClass, NutshellError, Params};
 /// Where creates go: Nutshell, or nowhere (a dry run, which makes up ids so that children build
 /// as they would in the load).
 pub enum Sender {
+    /// Creates go to Nutshell through this client.
     Live(Client),
     /// Reads (existing accounts and contacts) still go to `client` when there is one; creates
     /// get ids counting down from -1.
     DryRun {
+        /// The client for reads, when there is one.
         client: Option<Client>,
+        /// The next made-up id (negative, counting down).
         next: AtomicI64,
     },
 }
@@ -36,7 +39,9 @@ pub enum Sender {
 /// A create that happened: Nutshell's id and rev.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Made {
+    /// The id Nutshell gave (negative for a dry run's made-up id).
     pub id: i64,
+    /// The `rev` Nutshell returned, when it sent one.
     pub rev: Option<String>,
 }
 

@@ -33,60 +33,85 @@ use super::update::update;
 pub enum Effect {
     /// Read an export and profile it.
     Discover {
+        /// The export folder or .zip.
         export: PathBuf,
     },
     /// The pre-flight: the method description and one authenticated call.
     TestConnection {
+        /// The config with the endpoint to test.
         config: Box<Config>,
     },
     /// Propose the field map. `previous` is the working map whose decisions win; without it,
     /// the decisions in the config's mapping.toml do.
     Propose {
+        /// The config naming the export and the endpoint.
         config: Box<Config>,
+        /// Discovery's report of the export.
         report: Box<Report>,
+        /// The working map whose decisions win, if any.
         previous: Option<Box<FieldMap>>,
     },
+    /// Write mapping.toml (atomically).
     SaveMap {
+        /// mapping.toml.
         path: PathBuf,
+        /// The map to write.
         map: Box<FieldMap>,
     },
     /// Write a new config file (never over an existing one).
     WriteConfig {
+        /// Where to write it.
         path: PathBuf,
+        /// The config to write.
         config: Box<Config>,
     },
     /// Write `scope-report.md` and `scope-report.json` into `dir`.
     WriteScopeReport {
+        /// The folder to write into.
         dir: PathBuf,
+        /// The report to write.
         report: Box<Report>,
     },
     /// `engine::ready::get_ready` with the saved map, as `migrate` calls it: read the
     /// destination, match owners, plan the house; with [`Writes::Allowed`] and nothing blocking,
     /// create custom fields, tags and sources.
     Check {
+        /// The config (endpoint, state dir).
         config: Box<Config>,
+        /// The confirmed field map.
         map: Box<FieldMap>,
+        /// Discovery's report of the export.
         report: Box<Report>,
+        /// The files blockers point at.
         files: Box<Files>,
+        /// Whether to create what is missing.
         writes: Writes,
     },
     /// Read Nutshell's users again (`engine::schema::read_users`).
     RefreshUsers {
+        /// The config with the endpoint.
         config: Box<Config>,
     },
     /// Write owners.toml with the engine's writer.
     SaveOwners {
+        /// owners.toml.
         path: PathBuf,
+        /// owners.toml as the operator has it now.
         file: Box<OwnersFile>,
+        /// The matching, whose queue is written as empty entries.
         owners: Box<Owners>,
     },
     // --- Field map panels ---
     /// Read the first `rows` rows of `module` for the preview, counting the values of the
     /// `count` columns over all its rows (`field_map::preview::read_sample`).
     ReadSample {
+        /// The export folder or .zip.
         export: PathBuf,
+        /// The module to sample.
         module: Module,
+        /// Rows to keep for the preview.
         rows: usize,
+        /// Headers whose values are counted over every row.
         count: Vec<String>,
     },
 }
@@ -383,6 +408,7 @@ fn write_scope_report(dir: &Path, report: &Report) -> anyhow::Result<(PathBuf, P
 /// The wizard without a terminal: actions go through `update`, effects are performed inline
 /// and their outcomes folded in before `send` returns. Tests drive whole flows with it.
 pub struct Driver {
+    /// The wizard's state, to read after each action.
     pub state: State,
     runner: Runner,
     /// Every effect performed, in order.
@@ -390,6 +416,7 @@ pub struct Driver {
 }
 
 impl Driver {
+    /// A driver over `state`, performing effects with `runner`.
     pub fn new(state: State, runner: Runner) -> Driver {
         Driver {
             state,

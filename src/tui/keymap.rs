@@ -18,26 +18,36 @@ pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 /// The key context: which table a key is looked up in (then `global`, except while editing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Context {
+    /// Keys that work everywhere except while editing or picking.
     Global,
+    /// The Connect step.
     Connect,
     /// Typing into a field: printable keys insert themselves, so no global keys apply.
     Editing,
+    /// The Discovery step's file list.
     Discovery,
+    /// The Discovery step's column drill-down.
     DiscoveryColumns,
+    /// The Field map step.
     FieldMap,
+    /// The Schema step.
     Schema,
+    /// The Owners step.
     Owners,
     /// A fuzzy-filtered list: printable keys type into the filter, as while editing.
     Picker,
+    /// The help overlay.
     Help,
-    // Field map panels: the preview (on top of the field map's own keys), and the value maps
-    // and the problem list (which take the keys).
+    /// The field map's record preview, on top of the field map's own keys.
     FieldMapPreview,
+    /// The field map's value-map panel, which takes the keys.
     FieldMapValues,
+    /// The field map's problem list, which takes the keys.
     FieldMapProblems,
 }
 
 impl Context {
+    /// Every context, in the order `[keys.*]` tables are listed.
     pub const ALL: [Context; 13] = [
         Context::Global,
         Context::Connect,
@@ -247,24 +257,37 @@ impl fmt::Display for KeyCombo {
     }
 }
 
+/// A keymap (`assets/keymap.toml` or `[keys.*]` of the config) that cannot be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum KeymapError {
+    /// Not valid TOML, or not tables of key = action.
     #[error("keymap: {0}")]
     Parse(String),
+    /// A `[keys.*]` table that names no context.
     #[error(
         "keymap: [keys.{0}] is not a key context; use one of: global, connect, editing, discovery, discovery_columns, field_map, schema, owners, picker, help, field_map_preview, field_map_values, field_map_problems"
     )]
     UnknownContext(String),
+    /// A key name that is not a key.
     #[error(
         "keymap: [keys.{context}] {key:?} is not a key; write e.g. \"a\", \"A\", \"enter\", \"ctrl-s\", \"shift-tab\", \"pgdn\", \"f2\""
     )]
-    UnknownKey { context: String, key: String },
+    UnknownKey {
+        /// The table's context as written.
+        context: String,
+        /// The key as written.
+        key: String,
+    },
+    /// An action name that is not an action.
     #[error(
         "keymap: [keys.{context}] {key:?} = {action:?} is not an action; use one of the names in `?` help (e.g. \"accept_all\"), or \"none\" to unbind"
     )]
     UnknownAction {
+        /// The table's context as written.
         context: String,
+        /// The key as written.
         key: String,
+        /// The action name as written.
         action: String,
     },
 }

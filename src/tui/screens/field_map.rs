@@ -44,8 +44,10 @@ pub struct Edit {
     values: Vec<(ValueMapKind, usize, ValueEntry)>,
 }
 
+/// The Field map screen's state, including the working map.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FieldMapView {
+    /// The proposal being edited (its `map` is the working map).
     pub proposal: Loadable<Box<Proposal>>,
     /// The map's problems against the destination schema, kept current after every change.
     pub problems: Vec<Problem>,
@@ -57,13 +59,16 @@ pub struct FieldMapView {
     samples: BTreeMap<Module, HashMap<String, String>>,
     /// The module shown.
     pub module: Option<Module>,
+    /// The focused entry.
     pub rows: Cursor,
     /// Show only entries that need attention.
     pub attention_only: bool,
     undo: Vec<Edit>,
     /// The undo depth at the last save (or load from an existing file); `None`: never saved.
     saved_depth: Option<usize>,
+    /// A save is in flight.
     pub saving: bool,
+    /// Where the last save wrote mapping.toml.
     pub saved_to: Option<PathBuf>,
     /// Choosing a target for a column (its index in the module), from `targets`.
     pub picker: Option<(usize, Picker)>,
@@ -71,7 +76,9 @@ pub struct FieldMapView {
     // --- Panels: preview, value maps, problem list (issue 11, screen 3) ---
     /// The panel open below the table (or in its place on a short terminal).
     pub panel: Option<Panel>,
+    /// The record preview's state.
     pub preview: preview::PreviewView,
+    /// The value-map panel's state.
     pub values: values::ValuesView,
     /// The selection in the problem list (over `problems`).
     pub problem_list: Cursor,
@@ -85,8 +92,11 @@ pub struct FieldMapView {
 /// The panel of the Field map that is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Panel {
+    /// A source row and the payload the record builder makes from it.
     Preview,
+    /// The module's value maps (stages, statuses, activity types…).
     ValueMaps,
+    /// The map's validation problems.
     Problems,
 }
 
@@ -115,6 +125,7 @@ impl FieldMapView {
         })
     }
 
+    /// The shown module's part of the working map; `None` before a proposal or a module.
     pub fn module_map(&self) -> Option<&ModuleMap> {
         self.map()?.modules.get(&self.module?)
     }
@@ -844,6 +855,7 @@ pub(super) fn status_cell(status: Status) -> &'static str {
     }
 }
 
+/// Draw the Field map screen into `area`.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
     let view = &state.field_map;

@@ -22,7 +22,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use serde_json::Value;
 
 use crate::mapping::model::FieldMap;
-use crate::mapping::propose::value_map_kind;
+use crate::mapping::model::value_map_kind;
 use crate::mapping::record::{BuildSettings, Built, FollowUp, PreviewLookups, build_record};
 use crate::nutshell::methods;
 use crate::rsoft::{Export, Module};
@@ -136,6 +136,7 @@ impl Tone {
 /// The preview's state: rows read per module, the row shown, the payload built from it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreviewView {
+    /// Rows read per module for the preview, with their value counts.
     pub samples: BTreeMap<Module, Loadable<Box<ModuleSample>>>,
     /// Index of the row shown in the current module's rows.
     pub row: usize,

@@ -14,8 +14,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
 use crate::mapping::catalogue::ValueMapKind;
+use crate::mapping::model::value_map_kind;
 use crate::mapping::model::{AS_NOTE, ModuleMap, Status, ValueEntry, stage_key};
-use crate::mapping::propose::value_map_kind;
 use crate::mapping::schema::DestinationSchema;
 use crate::rsoft::Module;
 
@@ -28,7 +28,9 @@ use super::{change_value, status_cell};
 /// A target a value can take: the Nutshell value, and the pipeline for a stage.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Choice {
+    /// The Nutshell value (a stage, status or activity type name).
     pub to: String,
+    /// The pipeline, for a stage; `None` for other value maps.
     pub stageset: Option<String>,
 }
 
@@ -37,6 +39,7 @@ pub struct Choice {
 pub struct ValuesView {
     /// Which of the module's value maps is shown (index into [`kinds`]).
     pub kind: usize,
+    /// The focused entry of the shown value map.
     pub cursor: Cursor,
     /// Choosing a target for entry `index` of the map `kind`, from `choices`.
     pub picker: Option<(ValueMapKind, usize, Picker)>,
