@@ -43,7 +43,7 @@ pub struct SourceColumn {
     /// Share of rows with a value, 0–1.
     pub fill_rate: f64,
     /// Every value of the column through its target's transform, once `map` has read them
-    /// ([`super::value_check::check_values`]); it outweighs the samples.
+    /// ([`super::value_check::ValueChecks`]); it outweighs the samples.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<ValueCheck>,
     /// How discovery found the column writes numbers and dates; `map` records the format its
