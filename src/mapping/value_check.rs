@@ -3,12 +3,10 @@
 //! with file and line. The proposer takes its confidence from this, not from a few samples, and
 //! `map` lists a column whose values would fail as a problem.
 
-use serde::{Deserialize, Serialize};
-
 use super::catalogue::ValueKind;
-use super::model::{FieldMap, Status, Target};
-use super::propose::{SourceColumn, target_kind};
-use super::source::ColumnReader;
+pub use super::column::{Failure, SourceColumn, ValueCheck};
+use super::column_pass::ColumnReader;
+use super::model::{FieldMap, Status, Target, target_kind};
 use super::transform::{ColumnFormat, SourceFormat, cell_values, convert_in};
 use super::validate::Problem;
 use crate::config::DateOrder;
@@ -21,31 +19,6 @@ const REASONS: usize = 4;
 const EXAMPLES: usize = 3;
 /// Longest example value kept, in characters.
 const EXAMPLE_CHARS: usize = 60;
-
-/// Values failing for one reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Failure {
-    /// The transform's reason, e.g. "written in scientific notation …".
-    pub reason: String,
-    /// Values that failed for this reason.
-    pub count: u64,
-    /// The first 3 of them, where they are.
-    /// The first values failing for it, each with its file and line.
-    pub examples: Vec<Example>,
-}
-
-/// What every non-empty value of one column gave through the transform of `kind`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ValueCheck {
-    /// The field kind the values were converted to.
-    pub kind: ValueKind,
-    /// Non-empty values converted.
-    pub values: u64,
-    /// Of them, values the transform rejected.
-    pub failed: u64,
-    /// Most first.
-    pub failures: Vec<Failure>,
-}
 
 impl ValueCheck {
     fn new(kind: ValueKind) -> Self {
@@ -127,7 +100,7 @@ impl ValueCheck {
 /// field), through [`convert_in`] with the column's formats as `map` records them
 /// (`[formats.*]`, [`super::model::ModuleMap::column_format`]) over `format`, exactly as the
 /// load reads them; the result goes into each column's [`SourceColumn::check`]. A
-/// [`ColumnReader`] for [`read_columns`]'s pass.
+/// [`ColumnReader`] for [`super::column_pass::read_columns`]'s pass.
 pub struct ValueChecks<'a> {
     map: &'a FieldMap,
     format: &'a SourceFormat,

@@ -14,16 +14,17 @@ use crate::discovery::{self, Report};
 use crate::engine::blockers::Files;
 use crate::engine::owners::{Owners, OwnersFile, write_owners_file};
 use crate::engine::ready::{Writes, get_ready};
-use crate::engine::schema::read_users;
+use crate::engine::schema::{Destination, read_users};
 use crate::mapping::file;
 use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::source::propose_remembering;
 use crate::nutshell::{Client, methods, preflight};
-use crate::rsoft::Export;
+use crate::rsoft::{Export, Module};
 use crate::sandbox::RunningSandbox;
 
 use super::action::{Action, Checked, Outcome, PreflightResult, Proposal};
+use super::screens::field_map::preview::read_sample;
 use super::state::State;
 use super::update::update;
 
@@ -32,52 +33,86 @@ use super::update::update;
 pub enum Effect {
     /// Read an export and profile it.
     Discover {
+        /// The export folder or .zip.
         export: PathBuf,
     },
     /// The pre-flight: the method description and one authenticated call.
     TestConnection {
+        /// The config with the endpoint to test.
         config: Box<Config>,
     },
     /// Propose the field map. `previous` is the working map whose decisions win; without it,
     /// the decisions in the config's mapping.toml do.
     Propose {
+        /// The config naming the export and the endpoint.
         config: Box<Config>,
+        /// Discovery's report of the export.
         report: Box<Report>,
+        /// The working map whose decisions win, if any.
         previous: Option<Box<FieldMap>>,
     },
+    /// Write mapping.toml (atomically).
     SaveMap {
+        /// mapping.toml.
         path: PathBuf,
+        /// The map to write.
         map: Box<FieldMap>,
     },
     /// Write a new config file (never over an existing one).
     WriteConfig {
+        /// Where to write it.
         path: PathBuf,
+        /// The config to write.
         config: Box<Config>,
     },
     /// Write `scope-report.md` and `scope-report.json` into `dir`.
     WriteScopeReport {
+        /// The folder to write into.
         dir: PathBuf,
+        /// The report to write.
         report: Box<Report>,
     },
     /// `engine::ready::get_ready` with the saved map, as `migrate` calls it: read the
     /// destination, match owners, plan the house; with [`Writes::Allowed`] and nothing blocking,
     /// create custom fields, tags and sources.
     Check {
+        /// The config (endpoint, state dir).
         config: Box<Config>,
+        /// The confirmed field map.
         map: Box<FieldMap>,
+        /// Discovery's report of the export.
         report: Box<Report>,
+        /// The files blockers point at.
         files: Box<Files>,
+        /// Whether to create what is missing.
         writes: Writes,
     },
     /// Read Nutshell's users again (`engine::schema::read_users`).
     RefreshUsers {
+        /// The config with the endpoint.
         config: Box<Config>,
     },
     /// Write owners.toml with the engine's writer.
     SaveOwners {
+        /// owners.toml.
         path: PathBuf,
+        /// owners.toml as the operator has it now.
         file: Box<OwnersFile>,
+        /// The matching, whose queue is written as empty entries.
         owners: Box<Owners>,
+    },
+    // --- Field map panels ---
+    /// Read the first `rows` rows of `module` for the preview, counting the values of the
+    /// `count` columns over all its rows (`field_map::preview::read_sample`).
+    ReadSample {
+        /// The export folder or .zip.
+        export: PathBuf,
+        /// The module to sample.
+        module: Module,
+        /// Rows to keep for the preview.
+        rows: usize,
+        /// Headers whose values are counted over every row.
+        count: Vec<String>,
     },
 }
 
@@ -171,6 +206,18 @@ impl Runner {
             Effect::SaveOwners { path, file, owners } => Outcome::OwnersSaved {
                 result: write_owners_file(&path, &file, &owners).map_err(|e| e.to_string()),
                 path,
+            },
+            Effect::ReadSample {
+                export,
+                module,
+                rows,
+                count,
+            } => Outcome::Sampled {
+                result: read_sample(&export, module, rows, &count)
+                    .map(Box::new)
+                    .map_err(message),
+                export,
+                module,
             },
         }
     }
@@ -271,7 +318,8 @@ impl Runner {
             Some((client, described)) => {
                 let schema = self
                     .runtime
-                    .block_on(DestinationSchema::read(&client))
+                    .block_on(Destination::read(&client))
+                    .map(|d| d.schema())
                     .context("cannot read the destination's fields and pipelines: test the connection again on Connect (t), then r")?;
                 (schema, format!("against {described}"))
             }
@@ -293,9 +341,7 @@ impl Runner {
             Some(p) => Some(p),
             None => file::load_if_exists(path)?,
         };
-        // The value problems (failing values, '?' losses) are not on the field-map screen yet:
-        // follow-up for the wizard (issue 12); `crm-migrate map` lists them.
-        let (map, _value_problems) = propose_remembering(
+        let (map, value_problems) = propose_remembering(
             &export,
             report,
             &schema,
@@ -309,6 +355,7 @@ impl Runner {
             schema,
             destination,
             had_file,
+            value_problems,
         })
     }
 }
@@ -361,6 +408,7 @@ fn write_scope_report(dir: &Path, report: &Report) -> anyhow::Result<(PathBuf, P
 /// The wizard without a terminal: actions go through `update`, effects are performed inline
 /// and their outcomes folded in before `send` returns. Tests drive whole flows with it.
 pub struct Driver {
+    /// The wizard's state, to read after each action.
     pub state: State,
     runner: Runner,
     /// Every effect performed, in order.
@@ -368,6 +416,7 @@ pub struct Driver {
 }
 
 impl Driver {
+    /// A driver over `state`, performing effects with `runner`.
     pub fn new(state: State, runner: Runner) -> Driver {
         Driver {
             state,

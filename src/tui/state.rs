@@ -9,7 +9,7 @@ use super::action::Checked;
 use super::keymap::{Context, Keymap};
 use super::screens::connect::ConnectView;
 use super::screens::discovery::DiscoveryView;
-use super::screens::field_map::FieldMapView;
+use super::screens::field_map::{FieldMapView, Panel};
 use super::screens::owners::OwnersView;
 use super::screens::schema::SchemaView;
 use super::theme::Theme;
@@ -17,17 +17,26 @@ use super::theme::Theme;
 /// The steps of a migration, in order; the step bar shows them all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Step {
+    /// Endpoint and credentials, tested with the pre-flight.
     Connect,
+    /// Read and profile the export.
     Discovery,
+    /// Confirm the field map.
     FieldMap,
+    /// Custom fields, tags and sources; what only the admin can add.
     Schema,
+    /// RSoft owners matched to Nutshell users.
     Owners,
+    /// A dry run and a sample load.
     Rehearse,
+    /// The full load.
     Load,
+    /// Reconcile, count and spot-check.
     Verify,
 }
 
 impl Step {
+    /// Every step, in order.
     pub const ALL: [Step; 8] = [
         Step::Connect,
         Step::Discovery,
@@ -39,6 +48,7 @@ impl Step {
         Step::Verify,
     ];
 
+    /// The step's name in the step bar.
     pub fn label(self) -> &'static str {
         match self {
             Step::Connect => "Connect",
@@ -78,10 +88,12 @@ impl Step {
         Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
 
+    /// The step after this one; `None` after the last.
     pub fn next(self) -> Option<Step> {
         Step::ALL.get(self.index() + 1).copied()
     }
 
+    /// The step before this one; `None` before the first.
     pub fn prev(self) -> Option<Step> {
         self.index().checked_sub(1).map(|i| Step::ALL[i])
     }
@@ -90,6 +102,7 @@ impl Step {
 /// A step's verdict in the step bar: a symbol and a colour, never the colour alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepStatus {
+    /// Finished: nothing left to decide.
     Done,
     /// Reachable, with something for the operator to look at or decide.
     Attention,
@@ -100,6 +113,7 @@ pub enum StepStatus {
 }
 
 impl StepStatus {
+    /// The step bar's symbol (`✓`, `!`, `✗`, `·`), so the verdict never rests on colour alone.
     pub fn symbol(self) -> &'static str {
         match self {
             StepStatus::Done => "✓",
@@ -109,6 +123,7 @@ impl StepStatus {
         }
     }
 
+    /// The verdict in words, for the help and screen readers.
     pub fn word(self) -> &'static str {
         match self {
             StepStatus::Done => "done",
@@ -123,7 +138,12 @@ impl StepStatus {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConfigSource {
     /// `--config F`: `exists` is false when the wizard started without one.
-    File { path: PathBuf, exists: bool },
+    File {
+        /// The config file.
+        path: PathBuf,
+        /// It existed when the wizard started.
+        exists: bool,
+    },
     /// `crm-migrate demo`: the bundled sample against the in-process sandbox, no config file.
     Demo,
 }
@@ -131,6 +151,7 @@ pub enum ConfigSource {
 /// A message shown above the footer until dismissed (`Esc`) or replaced.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Notice {
+    /// A plain message.
     Info(String),
     /// What went wrong and what to do next.
     Error(String),
@@ -203,32 +224,43 @@ impl Cursor {
 /// Everything the wizard shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
+    /// The step on screen.
     pub step: Step,
     /// The config as the operator has it now (edits on Connect change it).
     pub config: Config,
+    /// Where the config came from.
     pub source: ConfigSource,
+    /// The key bindings in force (defaults plus the config's `[keys.*]`).
     pub keymap: Keymap,
+    /// Colours and symbols.
     pub theme: Theme,
     /// Terminal size in cells (width, height).
     pub size: (u16, u16),
     /// The help overlay, with its scroll offset.
     pub help: Option<usize>,
+    /// The message above the footer, if any.
     pub notice: Option<Notice>,
     /// Quit was asked with unsaved changes: the next quit leaves.
     pub confirm_quit: bool,
     /// The loop ends after this action.
     pub quit: bool,
+    /// The Connect step's view.
     pub connect: ConnectView,
+    /// The Discovery step's view.
     pub discovery: DiscoveryView,
+    /// The Field map step's view (the working map lives here).
     pub field_map: FieldMapView,
     /// The last `engine::ready::get_ready` (Schema and Owners show it; Owners changes its
     /// decisions).
     pub ready: Loadable<Box<Checked>>,
+    /// The Schema step's view.
     pub schema: SchemaView,
+    /// The Owners step's view.
     pub owners: OwnersView,
 }
 
 impl State {
+    /// A wizard on the Connect step with nothing loaded yet.
     pub fn new(config: Config, source: ConfigSource, keymap: Keymap, theme: Theme) -> State {
         State {
             step: Step::Connect,
@@ -266,7 +298,14 @@ impl State {
             Step::Discovery if self.discovery.drill.is_some() => Context::DiscoveryColumns,
             Step::Discovery => Context::Discovery,
             Step::FieldMap if self.field_map.picker.is_some() => Context::Picker,
-            Step::FieldMap => Context::FieldMap,
+            // Field map panels: the value picker, and the lists that take the keys.
+            Step::FieldMap if self.field_map.values.picker.is_some() => Context::Picker,
+            Step::FieldMap => match self.field_map.panel {
+                Some(Panel::ValueMaps) => Context::FieldMapValues,
+                Some(Panel::Problems) => Context::FieldMapProblems,
+                Some(Panel::Preview) => Context::FieldMapPreview,
+                None => Context::FieldMap,
+            },
             Step::Schema => Context::Schema,
             Step::Owners if self.owners.picker.is_some() => Context::Picker,
             Step::Owners => Context::Owners,
@@ -320,6 +359,15 @@ impl State {
         }
         if self.field_map.saving {
             out.push("saving mapping.toml…");
+        }
+        if self
+            .field_map
+            .preview
+            .samples
+            .values()
+            .any(Loadable::is_loading)
+        {
+            out.push("reading rows for the preview…");
         }
         out
     }

@@ -158,7 +158,7 @@ fn fold(state: &mut State, outcome: Outcome) -> Vec<Effect> {
                 }
             }
         }
-        Outcome::Proposed(result) => field_map::proposed(state, result),
+        Outcome::Proposed(result) => return field_map::proposed(state, result),
         Outcome::MapSaved { path, result } => {
             if result.is_ok() {
                 // The check read the map as it was.
@@ -180,6 +180,12 @@ fn fold(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             Err(why) => state.notice = Some(Notice::Error(why)),
         },
         Outcome::ScopeReportWritten(result) => discovery::written(state, result),
+        // Field map panels.
+        Outcome::Sampled {
+            export,
+            module,
+            result,
+        } => field_map::preview::sampled(state, export, module, result),
     }
     Vec::new()
 }

@@ -17,6 +17,7 @@ use super::super::effect::Effect;
 use super::super::state::{Loadable, Notice, State, StepStatus};
 use super::readiness::{self, is_destination, is_owner};
 
+/// The Schema screen's state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SchemaView {
     /// First line shown.
@@ -295,6 +296,7 @@ pub fn lines(state: &State, c: &Checked) -> Vec<Line<'static>> {
     out
 }
 
+/// Draw the Schema screen into `area`.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
     let c = match &state.ready {
