@@ -16,6 +16,7 @@ use super::ExitStatus;
 use crate::config::{Config, DEFAULT_CONFIG_FILE, EndpointSetting};
 use crate::connect;
 use crate::discovery;
+use crate::engine::schema::Destination;
 use crate::mapping::model::{CONFIDENCE_THRESHOLD, FieldMap, ModuleMap, Status, Target};
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::transform::SourceFormat;
@@ -117,7 +118,7 @@ fn destination_schema(
     }
     runtime.block_on(async {
         let (client, sandbox) = connect::connect(config).await?;
-        let schema = DestinationSchema::read(&client).await;
+        let schema = Destination::read(&client).await.map(|d| d.schema());
         let destination = connect::describe(&client, sandbox.as_ref());
         if let Some(sandbox) = sandbox {
             sandbox.shutdown().await?;

@@ -1053,6 +1053,53 @@ mod tests {
     const EMAILS: [&str; 3] = ["ravi@acme.in", "PRIYA@Bluewave.in", "anil@ganesh.com"];
 
     #[test]
+    fn a_column_naming_a_related_record_by_rsoft_id_is_a_lookup() {
+        for (module, header, samples, entity) in [
+            (
+                Module::Activities,
+                "Contact ID",
+                ["CONT-1", "CONT-2", "CONT-9"],
+                Entity::Contacts,
+            ),
+            (
+                Module::Activities,
+                "Person ID",
+                ["CONT-1", "CONT-2", "CONT-9"],
+                Entity::Contacts,
+            ),
+            (
+                Module::Activities,
+                "Deal ID",
+                ["DEAL-1", "DEAL-4", "DEAL-7"],
+                Entity::Leads,
+            ),
+            (
+                Module::Deals,
+                "Company ID",
+                ["COMP-1", "COMP-2", "COMP-3"],
+                Entity::Accounts,
+            ),
+            (
+                Module::Leads,
+                "Converted Contact ID",
+                ["CONT-9", "", ""],
+                Entity::Contacts,
+            ),
+        ] {
+            let e = one(column(module, header, &samples));
+            assert_eq!(
+                e.target,
+                Target::Lookup {
+                    entity,
+                    by: LookupKey::RsoftId
+                },
+                "{module} {header}: {e:?}"
+            );
+            assert!(e.confidence >= CONFIDENCE_THRESHOLD, "{e:?}");
+        }
+    }
+
+    #[test]
     fn values_speak_when_the_header_does_not() {
         let e = one(column(Module::Contacts, "Primary", &EMAILS));
         assert_eq!(e.target, field("Contacts.email"));

@@ -14,7 +14,7 @@ use crate::discovery::{self, Report};
 use crate::engine::blockers::Files;
 use crate::engine::owners::{Owners, OwnersFile, write_owners_file};
 use crate::engine::ready::{Writes, get_ready};
-use crate::engine::schema::read_users;
+use crate::engine::schema::{Destination, read_users};
 use crate::mapping::file;
 use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
@@ -293,7 +293,8 @@ impl Runner {
             Some((client, described)) => {
                 let schema = self
                     .runtime
-                    .block_on(DestinationSchema::read(&client))
+                    .block_on(Destination::read(&client))
+                    .map(|d| d.schema())
                     .context("cannot read the destination's fields and pipelines: test the connection again on Connect (t), then r")?;
                 (schema, format!("against {described}"))
             }
