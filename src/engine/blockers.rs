@@ -41,6 +41,8 @@ pub enum BlockerKind {
     CustomField,
     /// A tag Nutshell refused to create.
     Tag,
+    /// The API user lacks a permission the run needs (assigning records to other users).
+    Permission,
 }
 
 /// One thing that blocks the run, and where to fix it.

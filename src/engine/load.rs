@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::blockers::{Blocker, Files, map_blockers};
+use super::blockers::{Blocker, BlockerKind, Files, map_blockers};
 use super::event::{Event, Events, Tally};
 use super::load_run::{LoadError, LoadRun};
 use super::load_send::Sender;
@@ -28,7 +28,7 @@ use crate::journal::{
 use crate::mapping::file::{self, MapFileError};
 use crate::mapping::record::BuildSettings;
 use crate::mapping::validate::accept_proposed;
-use crate::nutshell::Client;
+use crate::nutshell::{Client, methods};
 use crate::rsoft::{Export, ReadError};
 
 /// The failures file in the state dir.
@@ -131,6 +131,9 @@ pub struct RunSummary {
     pub gone: Vec<GoneRow>,
     /// `deleted-in-rsoft.csv` in the state dir, written by a delta.
     pub gone_file: Option<PathBuf>,
+    /// What the operator should know that did not stop the run (the API user may not delete
+    /// records, so rollback will not work; its permissions could not be read).
+    pub warnings: Vec<String>,
 }
 
 /// How `migrate` ended.
@@ -174,6 +177,8 @@ pub async fn migrate(
     let mut blockers = map_blockers(&map, &files);
 
     let mut destination = Destination::read(&client).await?;
+    let (permission_blockers, warnings) = permissions(&client, &files).await;
+    blockers.extend(permission_blockers);
     let found = scan(&export, &map)?;
     let owners_file = OwnersFile::load(&files.owners)?;
     let owners = reconcile(
@@ -331,7 +336,48 @@ pub async fn migrate(
         requests,
         gone,
         gone_file,
+        warnings,
     }))
+}
+
+/// The pre-flight of the API user's permissions (`Client::permissions`, docs/nutshell-api.md):
+/// a user who may not assign records to others would make every record the API user's, so the
+/// run is blocked; one who may not delete records can load, but rollback will fail, so the
+/// operator is warned. Permissions that cannot be read (the REST path is unconfirmed) are a
+/// warning, never a block.
+async fn permissions(client: &Client, files: &Files) -> (Vec<Blocker>, Vec<String>) {
+    let user = client.username().to_string();
+    match client.permissions().await {
+        Ok(p) => {
+            let mut blockers = Vec::new();
+            let mut warnings = Vec::new();
+            if !p.can_assign_entities {
+                blockers.push(Blocker {
+                    kind: BlockerKind::Permission,
+                    item: format!("API user {user}"),
+                    problem: format!(
+                        "may not assign records to other users ({} is off), so no record could keep its RSoft owner",
+                        methods::CAN_ASSIGN_ENTITIES
+                    ),
+                    fix: "ask a Nutshell administrator to let this user assign records to others (Setup → Users → permissions), or set [nutshell] username to a user who may, then run migrate again".into(),
+                    file: files.config.clone(),
+                });
+            }
+            if !p.can_delete_entities {
+                warnings.push(format!(
+                    "API user {user} may not delete records ({} is off): the load can run, but `crm-migrate rollback` will fail until an administrator allows it",
+                    methods::CAN_DELETE_ENTITIES
+                ));
+            }
+            (blockers, warnings)
+        }
+        Err(e) => (
+            Vec::new(),
+            vec![format!(
+                "could not read API user {user}'s permissions ({e}); if records do not keep their owners, check that the user may assign records to others"
+            )],
+        ),
+    }
 }
 
 fn wal(path: &Path, suffix: &str) -> PathBuf {
