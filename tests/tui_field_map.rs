@@ -245,9 +245,39 @@ fn value_problems_are_listed_and_jump_to_their_column() {
     let column = &view.proposal.ready().unwrap().map.modules[&Module::Contacts].columns
         [rows[view.rows.selected]];
     assert_eq!(column.header, "Phone");
+    // The preview of that row says what the load would do with it: nothing is sent.
+    h.keys(&["v"]);
+    let payload = h.state().field_map.preview.payload_text().join("\n");
+    assert!(payload.starts_with("✗ NOT SENT"), "{payload}");
+    assert!(payload.contains("Phone = \"2.22E+10\""), "{payload}");
+    h.keys(&["esc"]);
     // Ignoring the column ends the problem: the load would not read those values.
     h.keys(&["x"]);
     assert!(!problem_about(&h, "Phone"));
     h.keys(&["u"]);
     assert!(problem_about(&h, "Phone"));
+}
+
+/// Each panel holds its layout as the terminal shrinks and grows: stacked under the table on a
+/// tall terminal, in its place on a short one.
+#[test]
+fn panels_hold_their_layout_when_resized() {
+    let mut h = on_module(Module::Deals, 120, 40);
+    for (key, title) in [("v", "Preview"), ("m", "Value maps"), ("e", "Problems")] {
+        h.keys(&[key]);
+        for (width, height) in [(80, 24), (60, 15), (200, 60), (120, 40)] {
+            h.driver.send(Action::Resize { width, height });
+            let text = h.screen();
+            assert_eq!(text.lines().count(), usize::from(height));
+            assert!(text.contains(title), "{title} at {width}x{height}:\n{text}");
+            // The table shows above the panel only where there is room for both.
+            assert_eq!(
+                text.contains("Source column"),
+                height >= 40,
+                "{width}x{height}:\n{text}"
+            );
+        }
+        h.keys(&["esc"]);
+        assert_eq!(h.state().field_map.panel, None);
+    }
 }

@@ -107,10 +107,10 @@ fn field_map_preview() {
 }
 
 #[test]
-fn field_map_preview_held_row() {
+fn field_map_preview_deal() {
     for size in SIZES {
-        // Deals: the orphan deal (DEAL-4014) is the preview of a row the load would hold only if
-        // its company never loads; here every lookup resolves, so it shows its payload too.
+        // Deals: company, contact, owner, pipeline and stage ids are placeholders that resolve
+        // at load time.
         snapshot(
             "field_map_preview_deals",
             size,

@@ -383,51 +383,49 @@ fn column_warnings(
         })
     };
     let f = &c.flags;
-    if !f.scientific_notation.is_empty() {
+    // (flag, what its cells are, what it means and what to do); `{examples}` as in each.
+    let flagged = [
+        (
+            &f.scientific_notation,
+            "values in scientific notation",
+            "a spreadsheet dropped their digits and they cannot be recovered. Re-export from RSoft and do not open the file in a spreadsheet (or import the column as text); these values are rejected, never guessed",
+            false,
+        ),
+        (
+            &f.lost_characters,
+            "values with characters lost to '?'",
+            "the file was saved in a non-Unicode encoding. Re-export from RSoft as UTF-8",
+            false,
+        ),
+        (
+            &f.multi_valued,
+            "cells hold several values",
+            "they are split on ; , / and new lines into Nutshell's several emails or phones",
+            true,
+        ),
+        (
+            &f.bracketed_negative,
+            "amounts in accounting brackets",
+            "they are read as negative amounts: check they are refunds or credit notes",
+            false,
+        ),
+    ];
+    for (flag, cells, meaning, one_quoted) in flagged {
+        if flag.is_empty() {
+            continue;
+        }
+        let examples = if one_quoted {
+            format!("{:?}", flag.examples.first().map_or("", String::as_str))
+        } else {
+            flag.examples.join(", ")
+        };
         warn(
             Severity::Warning,
             format!(
-                "column {:?}: {} values in scientific notation (e.g. {}; lines {}): a spreadsheet dropped their digits and they cannot be recovered. Re-export from RSoft and do not open the file in a spreadsheet (or import the column as text); these values are rejected, never guessed",
+                "column {:?}: {} {cells} (e.g. {examples}; lines {}): {meaning}",
                 c.header,
-                f.scientific_notation.count,
-                f.scientific_notation.examples.join(", "),
-                f.scientific_notation.lines_text()
-            ),
-        );
-    }
-    if !f.lost_characters.is_empty() {
-        warn(
-            Severity::Warning,
-            format!(
-                "column {:?}: {} values with characters lost to '?' (e.g. {}; lines {}): the file was saved in a non-Unicode encoding. Re-export from RSoft as UTF-8",
-                c.header,
-                f.lost_characters.count,
-                f.lost_characters.examples.join(", "),
-                f.lost_characters.lines_text()
-            ),
-        );
-    }
-    if !f.multi_valued.is_empty() {
-        warn(
-            Severity::Warning,
-            format!(
-                "column {:?}: {} cells hold several values (e.g. {:?}; lines {}): they are split on ; , / and new lines into Nutshell's several emails or phones",
-                c.header,
-                f.multi_valued.count,
-                f.multi_valued.examples.first().map_or("", String::as_str),
-                f.multi_valued.lines_text()
-            ),
-        );
-    }
-    if !f.bracketed_negative.is_empty() {
-        warn(
-            Severity::Warning,
-            format!(
-                "column {:?}: {} amounts in accounting brackets (e.g. {}; lines {}) are read as negative amounts: check they are refunds or credit notes",
-                c.header,
-                f.bracketed_negative.count,
-                f.bracketed_negative.examples.join(", "),
-                f.bracketed_negative.lines_text()
+                flag.count,
+                flag.lines_text()
             ),
         );
     }

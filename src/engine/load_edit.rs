@@ -10,8 +10,26 @@
 
 use serde_json::{Map, Value};
 
-use super::load_send::{Made, emails_of, rev_text};
+use super::load_send::{Made, Sender, emails_of, rev_text};
 use crate::nutshell::{Client, EntityType, FailureClass, NutshellError, Params, methods};
+
+// The delta's edit lives here with the get-merge-retry it needs, so the sender does not import
+// the edit (and the edit only imports the sender).
+impl Sender {
+    /// A delta's edit of record `id` (see [`edit_record`]); a dry run
+    /// sends nothing and answers the id.
+    pub async fn edit(
+        &self,
+        entity_type: EntityType,
+        id: i64,
+        body: &Map<String, Value>,
+    ) -> Result<Made, NutshellError> {
+        match self {
+            Sender::DryRun { .. } => Ok(Made { id, rev: None }),
+            Sender::Live(client) => edit_record(client, entity_type, id, body).await,
+        }
+    }
+}
 
 /// Gets and edits tried before a record that keeps changing under the tool is given up on.
 pub const EDIT_ATTEMPTS: u32 = 5;

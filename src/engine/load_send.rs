@@ -131,22 +131,6 @@ impl Sender {
         }
     }
 
-    /// A delta's edit of record `id` (see [`super::load_edit::edit_record`]); a dry run
-    /// sends nothing and answers the id.
-    pub async fn edit(
-        &self,
-        entity_type: EntityType,
-        id: i64,
-        body: &Map<String, Value>,
-    ) -> Result<Made, NutshellError> {
-        match self {
-            Sender::DryRun { .. } => Ok(Made { id, rev: None }),
-            Sender::Live(client) => {
-                super::load_edit::edit_record(client, entity_type, id, body).await
-            }
-        }
-    }
-
     /// Run a plan's follow-ups given the ids (and revs, where known) its creates got.
     pub async fn follow_ups(
         &self,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalogue::ValueKind;
 use super::transform::FormatDecision;
+use crate::rsoft::profile::Example;
 use crate::rsoft::{ColumnFlags, DateEvidence, Module};
 
 /// One source column as the proposer needs it: what discovery's column profile converts into.
@@ -24,7 +25,7 @@ pub struct SourceColumn {
     /// Share of rows with a value, 0–1.
     pub fill_rate: f64,
     /// Every value of the column through its target's transform, once `map` has read them
-    /// ([`super::value_check::check_values`]); it outweighs the samples.
+    /// ([`super::value_check::ValueChecks`]); it outweighs the samples.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<ValueCheck>,
     /// How discovery found the column writes numbers and dates; `map` records the format its
@@ -36,17 +37,6 @@ pub struct SourceColumn {
     pub flags: ColumnFlags,
 }
 
-/// One value that failed, where it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FailedValue {
-    /// The file's name inside the export.
-    pub file: String,
-    /// Physical line (1-based) where the row starts.
-    pub line: u64,
-    /// The value as written.
-    pub value: String,
-}
-
 /// Values failing for one reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
@@ -54,8 +44,8 @@ pub struct Failure {
     pub reason: String,
     /// Values that failed for this reason.
     pub count: u64,
-    /// The first 3 of them, where they are.
-    pub examples: Vec<FailedValue>,
+    /// The first 3 of them, each with its file and line.
+    pub examples: Vec<Example>,
 }
 
 /// What every non-empty value of one column gave through the transform of `kind`.

@@ -2,6 +2,7 @@
 //! and confirmed by the operator; and the transforms that convert the values on the way.
 //!
 //! - [`catalogue`]: module → entity, Nutshell entities, standard fields and value-map kinds.
+//! - [`column_pass`]: one pass over the export for the value sets and the value check.
 //! - [`object_map`]: how each RSoft object lands in Nutshell, with counts and a headline.
 //! - [`model`]: [`model::FieldMap`] and its entries, targets and statuses; merging proposals.
 //! - [`file`]: mapping.toml, written with comments and read back with serde.
@@ -17,6 +18,7 @@
 
 pub mod catalogue;
 pub mod column;
+pub mod column_pass;
 pub mod file;
 pub mod formats;
 pub mod memory;

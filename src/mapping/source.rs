@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::catalogue::ValueMapKind;
+use super::column_pass::{ColumnReader, read_columns};
 use super::file::MapFileError;
 use super::formats::{FormatEvidence, format_problems};
 use super::memory::{MappingMemory, MemoryError};
@@ -17,7 +18,7 @@ use super::propose::{SourceColumn, propose_map};
 use super::schema::DestinationSchema;
 use super::transform::SourceFormat;
 use super::validate::Problem;
-use super::value_check::{check_values, value_problems};
+use super::value_check::{ValueChecks, value_problems};
 use crate::discovery::Report;
 use crate::discovery::pipelines::Pipeline;
 use crate::rsoft::{ColumnProfile, Export, Module, ReadError};
@@ -70,65 +71,79 @@ pub fn stage_pairs(pipelines: &[Pipeline]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Replace the samples of every column `map` sends through a value map (statuses, types,
-/// priorities, lifecycle stages; stages come from [`stage_pairs`]) with its distinct values,
-/// read from the export in one pass per file, at most [`MAX_VALUES`] per column.
+/// The distinct values of every column `map` sends through a value map (statuses, types,
+/// priorities, lifecycle stages; stages come from [`stage_pairs`]), at most [`MAX_VALUES`] per
+/// column.
+pub struct ValueSets<'a> {
+    map: &'a FieldMap,
+    sets: Vec<ValueSet>,
+}
+
+impl<'a> ValueSets<'a> {
+    /// Value sets for the value-mapped columns of `map`.
+    pub fn new(map: &'a FieldMap) -> Self {
+        Self {
+            map,
+            sets: Vec::new(),
+        }
+    }
+
+    /// Replace the samples of each read column with its distinct values.
+    pub fn finish(self, columns: &mut [SourceColumn]) {
+        for column in columns.iter_mut() {
+            if let Some(set) = self
+                .sets
+                .iter()
+                .find(|s| s.module == column.module && s.header == column.header)
+            {
+                column.samples.clone_from(&set.order);
+            }
+        }
+    }
+}
+
+impl ColumnReader for ValueSets<'_> {
+    fn pick(&mut self, module: Module, header: &str) -> Option<usize> {
+        let wanted = self
+            .map
+            .modules
+            .get(&module)
+            .and_then(|m| m.column(header))
+            .and_then(|c| value_map_kind(&c.target))
+            .is_some_and(|k| k != ValueMapKind::Stage);
+        if !wanted {
+            return None;
+        }
+        Some(
+            match self
+                .sets
+                .iter()
+                .position(|s| s.module == module && s.header == header)
+            {
+                Some(at) => at,
+                None => {
+                    self.sets.push(ValueSet::new(module, header));
+                    self.sets.len() - 1
+                }
+            },
+        )
+    }
+
+    fn cell(&mut self, slot: usize, value: &str, _file: &str, _line: u64) {
+        self.sets[slot].add(value);
+    }
+}
+
+/// Replace the samples of every column `map` sends through a value map with its distinct
+/// values ([`ValueSets`]), read from the export in one pass.
 pub fn read_value_sets(
     export: &Export,
     map: &FieldMap,
     columns: &mut [SourceColumn],
 ) -> Result<(), ReadError> {
-    let wanted = |module: Module, header: &str| {
-        map.modules
-            .get(&module)
-            .and_then(|m| m.column(header))
-            .and_then(|c| value_map_kind(&c.target))
-            .is_some_and(|k| k != ValueMapKind::Stage)
-    };
-    let mut sets: Vec<ValueSet> = Vec::new();
-    for file in export.files() {
-        let Some(module) = file.module.filter(|m| m.holds_records()) else {
-            continue;
-        };
-        let mut reader = export.rows(file)?;
-        // (cell index, set index) of the wanted columns, found once per file.
-        let mut picked: Vec<(usize, usize)> = Vec::new();
-        for (i, header) in reader.headers().names().iter().enumerate() {
-            if !wanted(module, header) {
-                continue;
-            }
-            let at = match sets
-                .iter()
-                .position(|s| s.module == module && &s.header == header)
-            {
-                Some(at) => at,
-                None => {
-                    sets.push(ValueSet::new(module, header));
-                    sets.len() - 1
-                }
-            };
-            picked.push((i, at));
-        }
-        if picked.is_empty() {
-            continue;
-        }
-        while let Some(row) = reader.next_row() {
-            let Ok(row) = row else { continue };
-            for (i, at) in &picked {
-                if let Some(value) = row.field(*i) {
-                    sets[*at].add(value);
-                }
-            }
-        }
-    }
-    for column in columns.iter_mut() {
-        if let Some(set) = sets
-            .iter()
-            .find(|s| s.module == column.module && s.header == column.header)
-        {
-            column.samples.clone_from(&set.order);
-        }
-    }
+    let mut sets = ValueSets::new(map);
+    read_columns(export, &mut [&mut sets])?;
+    sets.finish(columns);
     Ok(())
 }
 
@@ -171,8 +186,9 @@ impl ValueSet {
 /// The proposals `crm-migrate map` writes for an export and its discovery report: columns,
 /// value maps from the columns' full value sets, the stage map, remembered decisions, and the
 /// operator's decisions in `previous` (which win); confidences from every value of each typed
-/// column read in `format` (see [`check_values`]). With the map, the problems its values would
-/// cause in the load ([`value_problems`]), to show beside [`super::validate::validate`]'s.
+/// column read in `format` (see [`ValueChecks`]), in one pass with the value sets
+/// ([`read_columns`]). With the map, the problems its values would cause in the load
+/// ([`value_problems`]), to show beside [`super::validate::validate`]'s.
 pub fn propose_for_export(
     export: &Export,
     report: &Report,
@@ -186,8 +202,11 @@ pub fn propose_for_export(
     let pairs = stage_pairs(&report.pipelines);
     // A first proposal says which columns go through value maps; their values are then read.
     let first = propose_map(&columns, &pairs, schema, legacy_id_field, memory, previous);
-    read_value_sets(export, &first, &mut columns)?;
-    check_values(export, &first, format, &mut columns)?;
+    // One pass: the value-mapped columns' values, and every typed value through its transform.
+    let mut sets = ValueSets::new(&first);
+    let mut checks = ValueChecks::new(&first, format, &mut columns);
+    read_columns(export, &mut [&mut sets, &mut checks])?;
+    sets.finish(&mut columns);
     let map = propose_map(&columns, &pairs, schema, legacy_id_field, memory, previous);
     let mut problems = format_problems(&map, &columns);
     problems.extend(value_problems(&map, &columns));

@@ -4,12 +4,14 @@
 //! `map` lists a column whose values would fail as a problem.
 
 use super::catalogue::ValueKind;
-pub use super::column::{FailedValue, Failure, SourceColumn, ValueCheck};
+pub use super::column::{Failure, SourceColumn, ValueCheck};
+use super::column_pass::ColumnReader;
 use super::model::{FieldMap, Status, Target, target_kind};
 use super::transform::{ColumnFormat, SourceFormat, cell_values, convert_in};
 use super::validate::Problem;
 use crate::config::DateOrder;
-use crate::rsoft::{Export, Module, ReadError};
+use crate::rsoft::Module;
+use crate::rsoft::profile::Example;
 
 /// Failure reasons kept per column; the rest are counted under the last.
 const REASONS: usize = 4;
@@ -54,8 +56,8 @@ impl ValueCheck {
         let failure = &mut self.failures[at];
         failure.count += 1;
         if failure.examples.len() < EXAMPLES {
-            failure.examples.push(FailedValue {
-                file: file.to_string(),
+            failure.examples.push(Example {
+                file: Some(file.to_string()),
                 line,
                 value: value.chars().take(EXAMPLE_CHARS).collect(),
             });
@@ -72,7 +74,14 @@ impl ValueCheck {
                 let examples: Vec<String> = f
                     .examples
                     .iter()
-                    .map(|e| format!("{} line {} {:?}", e.file, e.line, e.value))
+                    .map(|e| {
+                        format!(
+                            "{} line {} {:?}",
+                            e.file.as_deref().unwrap_or("?"),
+                            e.line,
+                            e.value
+                        )
+                    })
                     .collect();
                 format!("{} ({}: {})", f.reason, f.count, examples.join(", "))
             })
@@ -87,78 +96,69 @@ impl ValueCheck {
     }
 }
 
-/// Runs every value of every column that `map` sends to a typed field (a standard field or a
-/// custom field) through [`convert_in`] with the column's formats as `map` records them
+/// Every value of every column that `map` sends to a typed field (a standard field or a custom
+/// field), through [`convert_in`] with the column's formats as `map` records them
 /// (`[formats.*]`, [`super::model::ModuleMap::column_format`]) over `format`, exactly as the
-/// load reads them, and stores the result in the column's [`SourceColumn::check`]. One pass
-/// per file.
-pub fn check_values(
-    export: &Export,
-    map: &FieldMap,
-    format: &SourceFormat,
-    columns: &mut [SourceColumn],
-) -> Result<(), ReadError> {
-    let kind_of = |module: Module, header: &str| {
-        map.modules
-            .get(&module)
-            .and_then(|m| m.column(header))
+/// load reads them; the result goes into each column's [`SourceColumn::check`]. A
+/// [`ColumnReader`] for [`super::column_pass::read_columns`]'s pass.
+pub struct ValueChecks<'a> {
+    map: &'a FieldMap,
+    format: &'a SourceFormat,
+    columns: &'a mut [SourceColumn],
+    /// Per slot: the column's index in `columns` and its formats.
+    slots: Vec<(usize, ColumnFormat)>,
+}
+
+impl<'a> ValueChecks<'a> {
+    /// Checks for the typed columns of `map` among `columns`.
+    pub fn new(
+        map: &'a FieldMap,
+        format: &'a SourceFormat,
+        columns: &'a mut [SourceColumn],
+    ) -> Self {
+        Self {
+            map,
+            format,
+            columns,
+            slots: Vec::new(),
+        }
+    }
+}
+
+impl ColumnReader for ValueChecks<'_> {
+    fn pick(&mut self, module: Module, header: &str) -> Option<usize> {
+        let module_map = self.map.modules.get(&module)?;
+        let kind = module_map
+            .column(header)
             .filter(|c| c.status != Status::Ignored)
-            .and_then(|c| target_kind(&c.target))
-    };
-    for file in export.files() {
-        let Some(module) = file.module.filter(|m| m.holds_records()) else {
-            continue;
+            .and_then(|c| target_kind(&c.target))?;
+        let at = self
+            .columns
+            .iter()
+            .position(|c| c.module == module && c.header == header)?;
+        let column = &mut self.columns[at];
+        if column.check.as_ref().is_none_or(|c| c.kind != kind) {
+            column.check = Some(ValueCheck::new(kind));
+        }
+        self.slots.push((at, module_map.column_format(header)));
+        Some(self.slots.len() - 1)
+    }
+
+    fn cell(&mut self, slot: usize, value: &str, file: &str, line: u64) {
+        let (at, column_format) = self.slots[slot];
+        let Some(check) = self.columns[at].check.as_mut() else {
+            return;
         };
-        let mut reader = export.rows(file)?;
-        // (cell index, column index, its format) of the typed columns, found once per file.
-        let mut picked: Vec<(usize, usize, ColumnFormat)> = Vec::new();
-        for (i, header) in reader.headers().names().iter().enumerate() {
-            let Some(kind) = kind_of(module, header) else {
-                continue;
-            };
-            let Some(at) = columns
-                .iter()
-                .position(|c| c.module == module && &c.header == header)
-            else {
-                continue;
-            };
-            let column = &mut columns[at];
-            if column.check.as_ref().is_none_or(|c| c.kind != kind) {
-                column.check = Some(ValueCheck::new(kind));
-            }
-            let column_format = map
-                .modules
-                .get(&module)
-                .map(|m| m.column_format(header))
-                .unwrap_or_default();
-            picked.push((i, at, column_format));
-        }
-        if picked.is_empty() {
-            continue;
-        }
-        let name = file.entry.file_name().to_string();
-        while let Some(row) = reader.next_row() {
-            let Ok(row) = row else { continue };
-            for (i, at, column_format) in &picked {
-                let Some(value) = row.field(*i).map(str::trim).filter(|v| !v.is_empty()) else {
-                    continue;
-                };
-                let Some(check) = columns[*at].check.as_mut() else {
-                    continue;
-                };
-                // A cell of several emails or phones is several values, as the load sends them.
-                for value in cell_values(check.kind, value) {
-                    check.values += 1;
-                    if let Err(rejected) = convert_in(check.kind, value, format, column_format) {
-                        let reason = other_date_order(check.kind, value, format, column_format)
-                            .unwrap_or(rejected.reason);
-                        check.fail(reason, &name, row.line, value);
-                    }
-                }
+        // A cell of several emails or phones is several values, as the load sends them.
+        for value in cell_values(check.kind, value) {
+            check.values += 1;
+            if let Err(rejected) = convert_in(check.kind, value, self.format, &column_format) {
+                let reason = other_date_order(check.kind, value, self.format, &column_format)
+                    .unwrap_or(rejected.reason);
+                check.fail(reason, file, line, value);
             }
         }
     }
-    Ok(())
 }
 
 /// When a date the column's order cannot read reads in another order, the reason says so: the

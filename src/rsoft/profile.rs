@@ -209,9 +209,13 @@ const EXAMPLES: usize = 3;
 /// Lines listed per flag.
 const FLAG_LINES: usize = 20;
 
-/// A value and the file line it is on.
+/// A value and the file line it is on; `file` names the file where the context does not (a
+/// column of a module split over several files, in `map`'s value check).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Example {
+    /// The file's path inside the export, when not implied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// Physical line (1-based) where the value's row starts.
     pub line: u64,
     /// The value as read, cut at 80 characters.
@@ -390,6 +394,7 @@ impl ColumnProfiler {
             let examples = &mut self.examples[look.shape as usize];
             if examples.len() < EXAMPLES {
                 examples.push(Example {
+                    file: None,
                     line,
                     value: value.chars().take(SAMPLE_CHARS).collect(),
                 });

@@ -85,6 +85,8 @@ pub struct FieldMapView {
     /// The whole-column value check's problems from the last proposal, each with the target its
     /// column had then: a problem stays listed while the column keeps that target.
     value_problems: Vec<(Problem, Target)>,
+    /// How many of them `problems` lists now.
+    value_problems_listed: usize,
     /// How the record builder reads the export (from the config when the map was proposed).
     settings: Option<BuildSettings>,
 }
@@ -154,6 +156,7 @@ impl FieldMapView {
             return;
         };
         self.problems = validate(&p.map, &p.schema);
+        let from_map = self.problems.len();
         let column_target = |module: Module, header: &str| {
             p.map
                 .modules
@@ -179,19 +182,16 @@ impl FieldMapView {
             .iter()
             .filter_map(|p| Some((p.module, p.item.clone()?)))
             .collect();
+        self.value_problems_listed = self.problems.len() - from_map;
         self.pending = unconfirmed(&p.map).len();
-        let len = self.problems.len();
-        self.problem_list.follow(len, 1);
+        let last = self.problems.len().saturating_sub(1);
+        self.problem_list.selected = self.problem_list.selected.min(last);
         self.rebuild_preview();
     }
 
     /// Of `problems`, how many come from the whole-column value check (they are listed last).
     pub fn value_problem_count(&self) -> usize {
-        let from_map = self
-            .proposal
-            .ready()
-            .map_or(0, |p| validate(&p.map, &p.schema).len());
-        self.problems.len().saturating_sub(from_map)
+        self.value_problems_listed
     }
 
     /// Build the preview's payload again (the map, the module or the row changed).

@@ -273,7 +273,11 @@ fn payload_lines(
     let lookups = PreviewLookups::new(module);
     let built = build_record(module, &row.cells, map, settings, &lookups);
     let mut out = Vec::new();
-    let placeholders = lookups.placeholders();
+    // Placeholders matter only in a payload that is sent.
+    let placeholders = match &built {
+        Built::Plan(_) => lookups.placeholders(),
+        _ => Vec::new(),
+    };
     if !placeholders.is_empty() {
         out.push((
             Tone::Dim,
@@ -312,24 +316,18 @@ fn payload_lines(
                 out.push((Tone::Warn, format!("! {caveat}")));
             }
         }
-        Built::Hold { reasons } => {
-            out.push((
-                Tone::Warn,
-                "⏸ HELD at load (released when the reason clears):".into(),
-            ));
-            for r in reasons {
-                out.push((Tone::Warn, format!("  {}", reason_line(r))));
-            }
-        }
-        Built::Problems { problems } => {
-            out.push((
-                Tone::Bad,
-                "✗ NOT SENT: the load reports these values:".into(),
-            ));
-            for p in problems {
-                out.push((Tone::Bad, format!("  {}", reason_line(p))));
-            }
-        }
+        Built::Hold { reasons } => reason_lines(
+            Tone::Warn,
+            "⏸ HELD at load (released when the reason clears):",
+            reasons,
+            &mut out,
+        ),
+        Built::Problems { problems } => reason_lines(
+            Tone::Bad,
+            "✗ NOT SENT: the load reports these values:",
+            problems,
+            &mut out,
+        ),
     }
     if !placeholders.is_empty() {
         out.push((Tone::Dim, "would resolve at load time:".into()));
@@ -372,11 +370,21 @@ fn json_lines(value: &Value, depth: usize, key: &str, comma: &str, out: &mut Vec
     out.push(format!("{pad}{close}{comma}"));
 }
 
-fn reason_line(r: &crate::mapping::record::CellReason) -> String {
-    if r.column.is_empty() {
-        r.reason.clone()
-    } else {
-        format!("{} = {:?}: {}", r.column, r.value, r.reason)
+/// A hold's or the problems' heading, then one line per reason: `column = "value": why`.
+fn reason_lines(
+    tone: Tone,
+    heading: &str,
+    reasons: &[crate::mapping::record::CellReason],
+    out: &mut Vec<(Tone, String)>,
+) {
+    out.push((tone, heading.to_string()));
+    for r in reasons {
+        let line = if r.column.is_empty() {
+            format!("  {}", r.reason)
+        } else {
+            format!("  {} = {:?}: {}", r.column, r.value, r.reason)
+        };
+        out.push((tone, line));
     }
 }
 
