@@ -27,13 +27,17 @@ pub enum Context {
     FieldMap,
     Schema,
     Owners,
+    // Rehearse, Load, Verify.
+    Rehearse,
+    Load,
+    Verify,
     /// A fuzzy-filtered list: printable keys type into the filter, as while editing.
     Picker,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::Connect,
         Context::Editing,
@@ -42,6 +46,9 @@ impl Context {
         Context::FieldMap,
         Context::Schema,
         Context::Owners,
+        Context::Rehearse,
+        Context::Load,
+        Context::Verify,
         Context::Picker,
         Context::Help,
     ];
@@ -57,6 +64,9 @@ impl Context {
             Context::FieldMap => "field_map",
             Context::Schema => "schema",
             Context::Owners => "owners",
+            Context::Rehearse => "rehearse",
+            Context::Load => "load",
+            Context::Verify => "verify",
             Context::Picker => "picker",
             Context::Help => "help",
         }
@@ -232,7 +242,7 @@ pub enum KeymapError {
     #[error("keymap: {0}")]
     Parse(String),
     #[error(
-        "keymap: [keys.{0}] is not a key context; use one of: global, connect, editing, discovery, discovery_columns, field_map, schema, owners, picker, help"
+        "keymap: [keys.{0}] is not a key context; use one of: global, connect, editing, discovery, discovery_columns, field_map, schema, owners, rehearse, load, verify, picker, help"
     )]
     UnknownContext(String),
     #[error(

@@ -5,13 +5,18 @@ use std::path::PathBuf;
 
 use crate::config::Config;
 
-use super::action::Checked;
+use super::action::{Checked, Job};
 use super::keymap::{Context, Keymap};
 use super::screens::connect::ConnectView;
 use super::screens::discovery::DiscoveryView;
 use super::screens::field_map::FieldMapView;
 use super::screens::owners::OwnersView;
 use super::screens::schema::SchemaView;
+// Rehearse, Load, Verify.
+use super::screens::load::LoadView;
+use super::screens::rehearse::RehearseView;
+use super::screens::rollback::RollbackPrompt;
+use super::screens::verify::VerifyView;
 use super::theme::Theme;
 
 /// The steps of a migration, in order; the step bar shows them all.
@@ -66,14 +71,6 @@ impl Step {
         }
     }
 
-    /// Whether this build has the step's screen (the rest come with the engine's layers).
-    pub fn built(self) -> bool {
-        matches!(
-            self,
-            Step::Connect | Step::Discovery | Step::FieldMap | Step::Schema | Step::Owners
-        )
-    }
-
     fn index(self) -> usize {
         Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
@@ -95,8 +92,6 @@ pub enum StepStatus {
     Attention,
     /// An earlier step must be finished first.
     Blocked,
-    /// Not in this build yet.
-    Unbuilt,
 }
 
 impl StepStatus {
@@ -105,7 +100,6 @@ impl StepStatus {
             StepStatus::Done => "✓",
             StepStatus::Attention => "!",
             StepStatus::Blocked => "✗",
-            StepStatus::Unbuilt => "·",
         }
     }
 
@@ -114,7 +108,6 @@ impl StepStatus {
             StepStatus::Done => "done",
             StepStatus::Attention => "needs attention",
             StepStatus::Blocked => "blocked",
-            StepStatus::Unbuilt => "not in this version yet",
         }
     }
 }
@@ -226,6 +219,15 @@ pub struct State {
     pub ready: Loadable<Box<Checked>>,
     pub schema: SchemaView,
     pub owners: OwnersView,
+    // ---- Rehearse, Load, Verify ----
+    /// The engine run going on now (one at a time); its events fold into that step's view.
+    pub job: Option<Job>,
+    pub rehearse: RehearseView,
+    pub load: LoadView,
+    pub verify: VerifyView,
+    /// A rollback waiting for the operator to type the run id.
+    pub rollback: Option<RollbackPrompt>,
+    // ---- end of Rehearse, Load, Verify ----
 }
 
 impl State {
@@ -247,6 +249,12 @@ impl State {
             ready: Loadable::Idle,
             schema: SchemaView::default(),
             owners: OwnersView::default(),
+            // Rehearse, Load, Verify.
+            job: None,
+            rehearse: RehearseView::default(),
+            load: LoadView::default(),
+            verify: VerifyView::default(),
+            rollback: None,
         }
     }
 
@@ -260,6 +268,9 @@ impl State {
 
     /// The key table of the screen itself (under the help, when it is open).
     pub fn screen_context(&self) -> Context {
+        if self.rollback.is_some() {
+            return Context::Editing;
+        }
         match self.step {
             Step::Connect if self.connect.editing.is_some() => Context::Editing,
             Step::Connect => Context::Connect,
@@ -270,7 +281,11 @@ impl State {
             Step::Schema => Context::Schema,
             Step::Owners if self.owners.picker.is_some() => Context::Picker,
             Step::Owners => Context::Owners,
-            _ => Context::Global,
+            // Rehearse, Load, Verify.
+            Step::Rehearse if self.rehearse.editing.is_some() => Context::Editing,
+            Step::Rehearse => Context::Rehearse,
+            Step::Load => Context::Load,
+            Step::Verify => Context::Verify,
         }
     }
 
@@ -282,13 +297,9 @@ impl State {
             Step::FieldMap => super::screens::field_map::status(self),
             Step::Schema => super::screens::schema::status(self),
             Step::Owners => super::screens::owners::status(self),
-            _ => (
-                StepStatus::Unbuilt,
-                format!(
-                    "{} comes with the engine's next layers; the headless commands cover what exists",
-                    step.label()
-                ),
-            ),
+            Step::Rehearse => super::screens::rehearse::status(self),
+            Step::Load => super::screens::load::status(self),
+            Step::Verify => super::screens::verify::status(self),
         }
     }
 
@@ -320,6 +331,19 @@ impl State {
         }
         if self.field_map.saving {
             out.push("saving mapping.toml…");
+        }
+        // Rehearse, Load, Verify.
+        match self.job {
+            Some(Job::DryRun) => out.push("dry run going…"),
+            Some(Job::Sample(_)) => out.push("sample run going…"),
+            Some(Job::Load) => out.push("loading…"),
+            None => {}
+        }
+        if self.verify.report.is_loading() {
+            out.push("verifying…");
+        }
+        if self.rollback.as_ref().is_some_and(|r| r.running) {
+            out.push("rolling back…");
         }
         out
     }
