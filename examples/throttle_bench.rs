@@ -202,7 +202,7 @@ async fn throttled(a: &Args) -> Result<bool, Box<dyn std::error::Error>> {
         CEILING,
     )
     .await?;
-    let before = s.live_count(sandbox::Entity::Accounts) as u64;
+    let before = s.live_count(sandbox::RecordKind::Accounts) as u64;
     let begin = Instant::now();
     let next = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
@@ -231,7 +231,7 @@ async fn throttled(a: &Args) -> Result<bool, Box<dyn std::error::Error>> {
     let snap = client.snapshot();
     show("client", &snap);
     let stats = s.stats();
-    let landed = s.live_count(sandbox::Entity::Accounts) as u64 - before;
+    let landed = s.live_count(sandbox::RecordKind::Accounts) as u64 - before;
     let failures = failed.load(Ordering::Relaxed);
     println!(
         "  sandbox: {} requests, {} answered 429 ({:.1}%), {} creates committed, {landed} new accounts",

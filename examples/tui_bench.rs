@@ -74,7 +74,7 @@ fn wide_state(columns: usize) -> State {
         Module::Companies,
         ModuleMap {
             columns: entries,
-            values: Default::default(),
+            ..ModuleMap::default()
         },
     );
     let mut config = Config::default();

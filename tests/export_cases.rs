@@ -2,19 +2,26 @@
 //! of a CSV-import problem): discovery tells the operator the truth about each, with file, line,
 //! column and a fix. Plus the regression tests for values once read wrong.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crm_migrate::config::Config;
+use crm_migrate::config::{Config, DateOrder};
 use crm_migrate::discovery::{Report, discover, discover_path};
+use crm_migrate::mapping::file;
 use crm_migrate::mapping::memory::MappingMemory;
-use crm_migrate::mapping::model::{CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap};
+use crm_migrate::mapping::model::{CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, Status};
+use crm_migrate::mapping::record::{
+    BuildSettings, Built, Lookups, RecordRef, Resolution, StageIds, build_record,
+};
 use crm_migrate::mapping::schema::DestinationSchema;
 use crm_migrate::mapping::source::propose_for_export;
 use crm_migrate::mapping::transform::{
     FormatTally, NumberFormat, SourceFormat, parse_money, parse_money_in,
 };
 use crm_migrate::mapping::validate::{Problem, validate};
+use crm_migrate::nutshell::EntityType;
 use crm_migrate::rsoft::{ColumnProfile, Export, Finding, Module};
+use serde_json::Value;
 
 fn case_dir(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -29,6 +36,12 @@ fn case(name: &str) -> Report {
 
 /// What `crm-migrate map` proposes for a case offline, with the problems it lists.
 fn map_case(name: &str) -> (FieldMap, Vec<Problem>) {
+    map_case_over(name, None)
+}
+
+/// [`map_case`] run again over the operator's `previous` map, as `crm-migrate map` re-checks an
+/// edited mapping.toml.
+fn map_case_over(name: &str, previous: Option<&FieldMap>) -> (FieldMap, Vec<Problem>) {
     let export = Export::open(case_dir(name)).unwrap();
     let report = discover(&export).unwrap();
     let schema = DestinationSchema::offline();
@@ -38,7 +51,7 @@ fn map_case(name: &str) -> (FieldMap, Vec<Problem>) {
         &schema,
         "RSoft ID",
         &MappingMemory::default(),
-        None,
+        previous,
         &SourceFormat::from_config(&Config::default()),
     )
     .unwrap();
@@ -82,7 +95,7 @@ fn scientific_notation_phones_are_warned_per_column_with_count_and_lines() {
     let mobile = column(&r, Module::Contacts, "Mobile No.");
     assert_eq!(mobile.flags.scientific_notation.count, 3);
     assert_eq!(mobile.flags.scientific_notation.lines, vec![2, 3, 6]);
-    assert_ne!(mobile.inferred, crm_migrate::rsoft::ValueKind::Phone);
+    assert_ne!(mobile.inferred, crm_migrate::rsoft::ColumnKind::Phone);
     let w = warnings_with(&r, "scientific notation");
     assert_eq!(w.len(), 3, "{w:?}");
     let leads = w.iter().find(|f| f.file == "Leads.csv").unwrap();
@@ -162,7 +175,7 @@ fn cells_with_several_emails_are_counted() {
     let r = case("08-multiple-emails-in-cell");
     let email = column(&r, Module::Contacts, "Email");
     assert_eq!(email.flags.multi_valued.count, 4);
-    assert_eq!(email.inferred, crm_migrate::rsoft::ValueKind::Email);
+    assert_eq!(email.inferred, crm_migrate::rsoft::ColumnKind::Email);
     let companies = column(&r, Module::Companies, "Email");
     assert_eq!(companies.flags.multi_valued.lines, vec![2, 4]);
     // The map sends each address to Nutshell's several emails: a cell of several is not a
@@ -214,7 +227,7 @@ fn duplicate_companies_are_grouped_without_the_different_firm() {
 fn indian_money_notation_is_money_and_brackets_are_warned() {
     let r = case("11-indian-money-notation");
     let amount = column(&r, Module::Deals, "Amount");
-    assert_eq!(amount.inferred, crm_migrate::rsoft::ValueKind::Money);
+    assert_eq!(amount.inferred, crm_migrate::rsoft::ColumnKind::Money);
     assert_eq!(amount.evidence.share(), 1.0, "{:?}", amount.evidence);
     assert_eq!(amount.flags.bracketed_negative.lines, vec![8]);
     for (raw, want) in [
@@ -297,6 +310,237 @@ fn name_columns_that_lost_characters_are_flagged_in_the_map() {
     assert!(entry(&map, Module::Contacts, "Email").confidence >= CONFIDENCE_THRESHOLD);
 }
 
+/// The European re-save through `map`: the Amount column's number format is recorded in
+/// `[formats.deals]` with its evidence, every value reads in it, and mapping.toml says so.
+#[test]
+fn european_resave_format_is_recorded_in_the_map_and_read_back() {
+    let (map, problems) = map_case("12-european-resave-semicolon-decimal-comma");
+    let deals = &map.modules[&Module::Deals];
+    let amount = deals
+        .formats
+        .iter()
+        .find(|f| f.header == "Amount")
+        .expect("a format entry for Amount");
+    assert_eq!(
+        amount.number_format.map(NumberFormat::name),
+        Some("comma_point")
+    );
+    assert!(
+        amount
+            .evidence
+            .contains("4 of 4 values read as 1.234.567,89")
+            && amount.evidence.contains("decided by \"125.000\""),
+        "{amount:?}"
+    );
+    assert!(
+        problems_of(&problems, Module::Deals, "Amount").is_empty(),
+        "{problems:#?}"
+    );
+    let probability = deals.column_format("Probability");
+    assert_eq!(
+        probability.number.map(NumberFormat::name),
+        Some("comma_point")
+    );
+    let text = file::to_toml(&map);
+    assert!(
+        text.contains("\"Amount\" = { number_format = \"1.234.567,89\", status = \"proposed\" }"),
+        "{text}"
+    );
+    let back = file::from_toml(&text, std::path::Path::new("mapping.toml")).unwrap();
+    assert_eq!(back.modules[&Module::Deals].formats, deals.formats);
+}
+
+/// Every lookup answers, so a row's plan shows its values.
+struct AnswerAll;
+
+impl Lookups for AnswerAll {
+    fn record(&self, _: Module, _: &str, _: EntityType) -> Resolution {
+        Resolution::Found(7)
+    }
+    fn account_by_name(&self, _: &str) -> Resolution {
+        Resolution::Found(7)
+    }
+    fn contact_by_email(&self, _: &str) -> Resolution {
+        Resolution::Found(7)
+    }
+    fn user(&self, _: &str) -> Resolution {
+        Resolution::Found(7)
+    }
+    fn stage(&self, _: &str, _: &str) -> Resolution<StageIds> {
+        Resolution::Found(StageIds {
+            stageset_id: 1,
+            milestone_id: 2,
+        })
+    }
+    fn activity_type(&self, _: &str) -> Resolution {
+        Resolution::Found(7)
+    }
+    fn source(&self, _: &str) -> Resolution {
+        Resolution::Found(7)
+    }
+    fn note_anchor(&self, _: Module, _: &str) -> Resolution<RecordRef> {
+        Resolution::Missing
+    }
+}
+
+/// Each Deals row of a case built with `map`: (RSoft ID, the outcome).
+fn build_deals(name: &str, map: &FieldMap) -> Vec<(String, Built)> {
+    let export = Export::open(case_dir(name)).unwrap();
+    let settings = BuildSettings::from_config(&Config::default());
+    let file = export
+        .files()
+        .iter()
+        .find(|f| f.module == Some(Module::Deals))
+        .unwrap();
+    let mut reader = export.rows(file).unwrap();
+    let headers: Vec<String> = reader.headers().names().to_vec();
+    let mut out = Vec::new();
+    while let Some(row) = reader.next_row() {
+        let row = row.unwrap();
+        let cells: BTreeMap<String, String> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.clone(), row.field(i).unwrap_or("").to_string()))
+            .collect();
+        let id = cells["Deal ID"].clone();
+        out.push((
+            id,
+            build_record(Module::Deals, &cells, map, &settings, &AnswerAll),
+        ));
+    }
+    out
+}
+
+/// The map's stage entries given a `to`, as the operator does before a load.
+fn with_stages_confirmed(mut map: FieldMap) -> FieldMap {
+    for module_map in map.modules.values_mut() {
+        for entries in module_map.values.values_mut() {
+            for e in entries.iter_mut().filter(|e| e.to.trim().is_empty()) {
+                e.to = e.from.rsplit(" / ").next().unwrap_or(&e.from).to_string();
+                e.stageset.get_or_insert_with(|| "Sales".into());
+            }
+        }
+    }
+    map
+}
+
+fn lead_value(built: &Built) -> Value {
+    match built {
+        Built::Plan(plan) => plan.creates[0].params["lead"]["value"].clone(),
+        other => panic!("no plan: {other:#?}"),
+    }
+}
+
+/// The European re-save through the record builder: 125.000 and 2.750.000 are 125000 and
+/// 2750000 in the payloads, read in the column's recorded format, never 125 beside 2750000.
+#[test]
+fn european_resave_is_built_in_the_columns_format() {
+    let name = "12-european-resave-semicolon-decimal-comma";
+    let (map, _) = map_case(name);
+    let map = with_stages_confirmed(map);
+    let built = build_deals(name, &map);
+    let amounts: Vec<(String, Value)> = built
+        .iter()
+        .map(|(id, b)| (id.clone(), lead_value(b)["amount"].clone()))
+        .collect();
+    assert_eq!(
+        amounts,
+        [
+            ("DEAL-1", "125000"),
+            ("DEAL-2", "4500"),
+            ("DEAL-3", "2750000"),
+            ("DEAL-4", "60000"),
+        ]
+        .map(|(id, a)| (id.to_string(), Value::from(a)))
+    );
+    // The operator's western override is read strictly: 2.750.000 cannot be read that way and
+    // is a problem on its cell, never read as 2750000 beside 125.000 read as 125.
+    let mut western = map.clone();
+    let entry = western
+        .modules
+        .get_mut(&Module::Deals)
+        .unwrap()
+        .formats
+        .iter_mut()
+        .find(|f| f.header == "Amount")
+        .unwrap();
+    entry.number_format = NumberFormat::from_name("1,234,567.89");
+    entry.status = Status::Edited;
+    let built = build_deals(name, &western);
+    let (_, deal3) = built.iter().find(|(id, _)| id == "DEAL-3").unwrap();
+    match deal3 {
+        Built::Problems { problems } => assert!(
+            problems
+                .iter()
+                .any(|p| p.column == "Amount" && p.value == "2.750.000"),
+            "{problems:?}"
+        ),
+        other => panic!("DEAL-3 must not be read another way: {other:#?}"),
+    }
+    // And `map` re-run over that override lists the failing values with file and line.
+    let (_, problems) = map_case_over(name, Some(&western));
+    let amount = problems_of(&problems, Module::Deals, "Amount");
+    assert!(
+        amount
+            .iter()
+            .any(|p| p.problem.starts_with("1 of 4 values fail")
+                && p.problem.contains("Deals.csv line 4 \"2.750.000\"")),
+        "{problems:#?}"
+    );
+}
+
+/// A month-first column in a day-first export gets `date_order = "month-first"` in the map and
+/// is built that way; set back to day-first by the operator, its values contradict it: a map
+/// problem with the count and examples (file, line).
+#[test]
+fn a_columns_date_order_is_recorded_built_and_checked() {
+    let name = "06-day-month-order";
+    let (map, problems) = map_case(name);
+    let close = map.modules[&Module::Deals].column_format("Expected Close Date");
+    assert_eq!(close.date_order, Some(DateOrder::Mdy));
+    assert!(
+        problems_of(&problems, Module::Deals, "Expected Close Date").is_empty(),
+        "{problems:#?}"
+    );
+    let built = build_deals(name, &with_stages_confirmed(map.clone()));
+    let (_, deal1) = &built[0];
+    match deal1 {
+        Built::Plan(plan) => {
+            let due = plan.creates[0].params["lead"]["dueTime"].as_str().unwrap();
+            assert!(due.starts_with("2025-12-3"), "{due}");
+        }
+        other => panic!("{other:#?}"),
+    }
+
+    let mut day_first = map.clone();
+    let entry = day_first
+        .modules
+        .get_mut(&Module::Deals)
+        .unwrap()
+        .formats
+        .iter_mut()
+        .find(|f| f.header == "Expected Close Date")
+        .unwrap();
+    entry.date_order = Some(DateOrder::Dmy);
+    entry.status = Status::Confirmed;
+    let (map, problems) = map_case_over(name, Some(&day_first));
+    assert_eq!(
+        map.modules[&Module::Deals]
+            .column_format("Expected Close Date")
+            .date_order,
+        Some(DateOrder::Dmy),
+        "the operator's order is kept"
+    );
+    let p = problems_of(&problems, Module::Deals, "Expected Close Date");
+    assert!(
+        p.iter().any(|p| p.problem.contains("values fail")
+            && p.problem
+                .contains("a month-first date in a column read day-first")
+            && p.problem.contains("Deals.csv line 2 \"12/31/2025\"")),
+        "{problems:#?}"
+    );
+}
+
 /// Regression: a European amount column once read 125.000 as 125 and 2.750.000 as 2750000.
 #[test]
 fn regression_125_000_is_never_125_beside_2_750_000() {
@@ -320,7 +564,7 @@ fn regression_ref_8104_is_not_money() {
     let r = discover_path(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/sample-export"))
         .unwrap();
     let referral = column(&r, Module::Contacts, "Referral Code");
-    assert_ne!(referral.inferred, crm_migrate::rsoft::ValueKind::Money);
+    assert_ne!(referral.inferred, crm_migrate::rsoft::ColumnKind::Money);
 }
 
 #[test]

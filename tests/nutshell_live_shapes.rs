@@ -271,7 +271,10 @@ async fn every_method_the_tool_reads_decodes_live_shaped_answers() {
             .map(|c| (c[0].id, c[0].relationship.clone())),
         Some((52, Some("Buyer".into())))
     );
-    assert_eq!(lead.fields.value.as_ref().map(|v| v.amount), Some(125000.5));
+    assert_eq!(
+        lead.fields.value.as_ref().map(|v| v.amount.as_str()),
+        Some("125000.50")
+    );
     assert_eq!(lead.fields.custom_fields, Some(Default::default()));
     assert_eq!(
         lead.modified_time.unwrap().to_string(),

@@ -472,7 +472,7 @@ async fn stale_rev_unknown_custom_field_and_not_found() {
 
     let e = c.get::<Lead>(999_999).await.unwrap_err();
     assert!(matches!(e, NutshellError::NotFound { .. }), "{e:?}");
-    assert_eq!(s.live_count(sandbox::Entity::Accounts), 2);
+    assert_eq!(s.live_count(sandbox::RecordKind::Accounts), 2);
 }
 
 #[tokio::test]
@@ -521,7 +521,7 @@ async fn server_errors_and_non_json_bodies_are_retried_until_answered() {
     assert_eq!(c.snapshot().http_5xx, s.stats().faults.faults);
     assert!(c.snapshot().http_5xx > 0);
     assert_eq!(
-        s.live_count(sandbox::Entity::Accounts),
+        s.live_count(sandbox::RecordKind::Accounts),
         21,
         "no create lost or doubled"
     );
@@ -563,7 +563,10 @@ async fn server_errors_and_non_json_bodies_are_retried_until_answered() {
     );
     assert_eq!(ambiguous.1, 1, "sent once");
     let made = s.stats().creates_committed - committed;
-    assert_eq!(s.live_count(sandbox::Entity::Accounts), 21 + made as usize);
+    assert_eq!(
+        s.live_count(sandbox::RecordKind::Accounts),
+        21 + made as usize
+    );
 }
 
 #[tokio::test]
@@ -733,7 +736,7 @@ async fn the_sandbox_does_what_the_load_must_expect_of_nutshell() {
         kept.fields.primary_account.is_none(),
         "the link to the deleted account is gone"
     );
-    assert_eq!(s.live_count(sandbox::Entity::Leads), 1, "no cascade");
+    assert_eq!(s.live_count(sandbox::RecordKind::Leads), 1, "no cascade");
 
     let p = c.permissions().await.unwrap();
     assert!(p.can_assign_entities && p.can_delete_entities);

@@ -15,18 +15,18 @@ use crm_migrate::engine::load::{MigrateOptions, MigrateOutcome, migrate};
 use crm_migrate::engine::rollback::{RollbackError, Scope, plan, rollback};
 use crm_migrate::journal::{Journal, Phase, RecordState, Resolution, StepState};
 use crm_migrate::nutshell::{Params, methods};
-use crm_migrate::sandbox::{Entity, Knobs, RunningSandbox};
+use crm_migrate::sandbox::{Knobs, RecordKind, RunningSandbox};
 use migrate_support::{KEY_ENV, key, prepare, sandbox};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
-const RECORDS: [Entity; 6] = [
-    Entity::Accounts,
-    Entity::Contacts,
-    Entity::Leads,
-    Entity::Activities,
-    Entity::Tasks,
-    Entity::Notes,
+const RECORDS: [RecordKind; 6] = [
+    RecordKind::Accounts,
+    RecordKind::Contacts,
+    RecordKind::Leads,
+    RecordKind::Activities,
+    RecordKind::Tasks,
+    RecordKind::Notes,
 ];
 
 /// Every live record of every record type, as a full response renders it. A link list that

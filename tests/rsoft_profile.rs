@@ -1,6 +1,6 @@
 //! Column profiling: types, fill, distinct counts, samples and date-order evidence.
 
-use crm_migrate::rsoft::{ColumnProfiler, DateOrderVerdict, Module, ValueKind};
+use crm_migrate::rsoft::{ColumnKind, ColumnProfiler, DateOrderVerdict, Module};
 
 fn profile(
     header: &str,
@@ -21,7 +21,7 @@ fn day_first_is_proved_by_a_first_part_above_12() {
         Some(Module::Leads),
         &["03/04/2026", "25/04/2026 10:30 AM", "01-02-2026"],
     );
-    assert_eq!(p.inferred, ValueKind::Datetime);
+    assert_eq!(p.inferred, ColumnKind::Datetime);
     assert_eq!(p.date_order, Some(DateOrderVerdict::DayFirst));
     let d = p.dates.unwrap();
     assert_eq!((d.day_first, d.month_first, d.ambiguous), (1, 0, 2));
@@ -31,7 +31,7 @@ fn day_first_is_proved_by_a_first_part_above_12() {
 #[test]
 fn month_first_is_proved_by_a_second_part_above_12() {
     let p = profile("Close", None, &["04/25/2026", "03/04/2026"]);
-    assert_eq!(p.inferred, ValueKind::Date);
+    assert_eq!(p.inferred, ColumnKind::Date);
     assert_eq!(p.date_order, Some(DateOrderVerdict::MonthFirst));
     assert_eq!(
         p.dates.unwrap().month_first_example.as_deref(),
@@ -52,33 +52,33 @@ fn only_small_parts_are_ambiguous_and_both_proofs_conflict() {
 
 #[test]
 fn value_kinds() {
-    let cases: &[(&str, &[&str], ValueKind)] = &[
-        ("Email", &["a@acme.in", "b@acme.in", ""], ValueKind::Email),
+    let cases: &[(&str, &[&str], ColumnKind)] = &[
+        ("Email", &["a@acme.in", "b@acme.in", ""], ColumnKind::Email),
         (
             "Mobile",
             &["9876543210", "+91 98765 43210", "+919812345678"],
-            ValueKind::Phone,
+            ColumnKind::Phone,
         ),
         (
             "Amount",
             &["₹ 1,25,000.00", "Rs. 5,000", "INR 700"],
-            ValueKind::Money,
+            ColumnKind::Money,
         ),
-        ("Annual Turnover", &["125000", "5000.50"], ValueKind::Money),
-        ("Lead Score", &["10", "55", "72.5"], ValueKind::Number),
-        ("Required", &["Yes", "No", "yes"], ValueKind::Boolean),
+        ("Annual Turnover", &["125000", "5000.50"], ColumnKind::Money),
+        ("Lead Score", &["10", "55", "72.5"], ColumnKind::Number),
+        ("Required", &["Yes", "No", "yes"], ColumnKind::Boolean),
         (
             "Priority",
             &["High", "Low", "High", "Medium", "Low", "High"],
-            ValueKind::Enum,
+            ColumnKind::Enum,
         ),
         (
             "Description",
             &["Call about the renewal", "Sent quote v2", "Met at expo"],
-            ValueKind::FreeText,
+            ColumnKind::FreeText,
         ),
-        ("Company ID", &["CMP-1", "CMP-2"], ValueKind::Reference),
-        ("Code", &["AB-1001", "AB-1002", "AB-1003"], ValueKind::Id),
+        ("Company ID", &["CMP-1", "CMP-2"], ColumnKind::Reference),
+        ("Code", &["AB-1001", "AB-1002", "AB-1003"], ColumnKind::Id),
     ];
     for (header, values, kind) in cases {
         let module = if *header == "Company ID" {
@@ -119,7 +119,7 @@ fn distinct_is_estimated_past_the_exact_bound() {
     let p = p.finish("Email", None);
     assert!(!p.distinct_exact);
     assert!((45_000..55_000).contains(&p.distinct), "{}", p.distinct);
-    assert_eq!(p.inferred, ValueKind::Email);
+    assert_eq!(p.inferred, ColumnKind::Email);
 }
 
 #[test]
@@ -141,7 +141,7 @@ fn a_late_day_first_proof_is_still_found_in_a_long_column() {
         p.observe("03/04/2026");
     }
     let p = p.finish("Created On", Some(Module::Leads));
-    assert_eq!(p.inferred, ValueKind::Date);
+    assert_eq!(p.inferred, ColumnKind::Date);
     assert_eq!(p.date_order, Some(DateOrderVerdict::DayFirst));
     let d = p.dates.unwrap();
     assert_eq!((d.day_first, d.ambiguous), (1, 28_900));
@@ -155,7 +155,7 @@ fn sampled_classification_keeps_the_majority_type() {
         p.observe(&(i * 7919 % 100_003).to_string());
     }
     let p = p.finish("Lead Score", None);
-    assert_eq!(p.inferred, ValueKind::Number);
+    assert_eq!(p.inferred, ColumnKind::Number);
     assert_eq!(p.filled, 50_000);
     assert_eq!(p.fill_rate, 1.0);
 }

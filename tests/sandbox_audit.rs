@@ -6,7 +6,7 @@ mod sandbox_support;
 use std::time::Duration;
 
 use crm_migrate::sandbox::{
-    Entity, Knobs, METHOD_NOT_FOUND, NOT_FOUND, STALE_REV, STALE_REV_MESSAGE, SandboxOptions,
+    Knobs, METHOD_NOT_FOUND, NOT_FOUND, RecordKind, STALE_REV, STALE_REV_MESSAGE, SandboxOptions,
 };
 use sandbox_support::{
     Rpc, id_named, id_params, ids, invalid, open, open_as, open_saving, smd, start_knobs,
@@ -91,7 +91,7 @@ async fn every_edit_and_delete_checks_the_rev() {
         .fail("deleteNote", json!({"noteId": note["id"], "rev": "0"}))
         .await;
     assert_eq!((r.status, r.code()), (409, STALE_REV));
-    assert_eq!(sb.live_count(Entity::Notes), 1);
+    assert_eq!(sb.live_count(RecordKind::Notes), 1);
 }
 
 #[tokio::test]
@@ -204,8 +204,8 @@ async fn deleted_records_vanish_everywhere() {
             .await;
         assert_eq!(hits, json!({"contacts": [], "accounts": [], "users": []}));
     }
-    assert_eq!(sb.live_count(Entity::Notes), 0);
-    assert_eq!(sb.deleted_count(Entity::Notes), 1);
+    assert_eq!(sb.live_count(RecordKind::Notes), 0);
+    assert_eq!(sb.deleted_count(RecordKind::Notes), 1);
 }
 
 #[tokio::test]
@@ -385,10 +385,10 @@ async fn every_reference_must_name_a_live_record_of_its_kind() {
         )
         .await;
     invalid(&r, &["lead.contacts[0].id", "Bad Contact ID"]);
-    assert_eq!(sb.live_count(Entity::Accounts), 1);
-    assert_eq!(sb.live_count(Entity::Contacts), 0);
-    assert_eq!(sb.live_count(Entity::Leads), 1);
-    for e in [Entity::Activities, Entity::Tasks, Entity::Notes] {
+    assert_eq!(sb.live_count(RecordKind::Accounts), 1);
+    assert_eq!(sb.live_count(RecordKind::Contacts), 0);
+    assert_eq!(sb.live_count(RecordKind::Leads), 1);
+    for e in [RecordKind::Activities, RecordKind::Tasks, RecordKind::Notes] {
         assert_eq!(sb.live_count(e), 0, "{e:?}");
     }
 }
@@ -493,7 +493,7 @@ async fn naive_timestamps_are_refused_on_every_time_field() {
         ),
     ];
     all_refused(&rpc, &edits, &["no UTC offset"]).await;
-    assert_eq!(sb.live_count(Entity::Leads), 1);
+    assert_eq!(sb.live_count(RecordKind::Leads), 1);
 }
 
 #[tokio::test]
@@ -632,9 +632,9 @@ async fn unknown_keys_are_refused_at_every_depth() {
         ),
     ];
     all_refused(&rpc, &cases, &["unknown key"]).await;
-    assert_eq!(sb.live_count(Entity::Accounts), 1);
-    assert_eq!(sb.live_count(Entity::Contacts), 1);
-    assert_eq!(sb.live_count(Entity::Leads), 1);
+    assert_eq!(sb.live_count(RecordKind::Accounts), 1);
+    assert_eq!(sb.live_count(RecordKind::Contacts), 1);
+    assert_eq!(sb.live_count(RecordKind::Leads), 1);
 }
 
 #[tokio::test]
@@ -790,8 +790,8 @@ async fn invalid_values_are_refused() {
         )
         .await;
     assert_eq!(phone["phone"]["Work"], "+91 (80) 1234-5678 x12");
-    assert_eq!(sb.live_count(Entity::Contacts), 1);
-    assert_eq!(sb.live_count(Entity::Leads), 0);
+    assert_eq!(sb.live_count(RecordKind::Contacts), 1);
+    assert_eq!(sb.live_count(RecordKind::Leads), 0);
 }
 
 #[tokio::test]
@@ -1018,7 +1018,7 @@ async fn faults_never_follow_a_write_and_drops_commit_once() {
     let made = outcomes.iter().filter(|(_, s)| *s != 500).count();
     let stats = sb.stats();
     assert_eq!(stats.creates_committed as usize, made);
-    assert_eq!(sb.live_count(Entity::Accounts), made + 1);
+    assert_eq!(sb.live_count(RecordKind::Accounts), made + 1);
     assert_eq!(
         stats.faults.dropped_after_commit as usize,
         outcomes.iter().filter(|(_, s)| *s == 0).count()
@@ -1056,14 +1056,14 @@ async fn a_state_file_failure_refuses_before_committing() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(refused, "the failed save was never noticed");
-    let before = sb.live_count(Entity::Accounts);
+    let before = sb.live_count(RecordKind::Accounts);
     let r = rpc
         .call("newAccount", json!({"account": {"name": "After Failure"}}))
         .await;
     assert_eq!(r.status, 500, "{}", r.text);
     assert!(r.message().contains("state file"), "{}", r.message());
     assert_eq!(
-        sb.live_count(Entity::Accounts),
+        sb.live_count(RecordKind::Accounts),
         before,
         "a 500 must mean nothing was done"
     );
@@ -1083,7 +1083,7 @@ async fn a_state_file_failure_refuses_before_committing() {
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
     assert_eq!(status, 200);
-    assert_eq!(sb.live_count(Entity::Accounts), before + 1);
+    assert_eq!(sb.live_count(RecordKind::Accounts), before + 1);
     sb.shutdown().await.unwrap();
     assert!(
         std::fs::read_to_string(&state)

@@ -6,7 +6,9 @@ mod sandbox_support;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::time::{Duration, Instant};
 
-use crm_migrate::sandbox::{Entity, Knobs, RATE_LIMITED, Sandbox, SandboxError, SandboxOptions};
+use crm_migrate::sandbox::{
+    Knobs, RATE_LIMITED, RecordKind, Sandbox, SandboxError, SandboxOptions,
+};
 use sandbox_support::{Rpc, open, open_saving, start_knobs, start_with, state_options};
 use serde_json::{Value, json};
 
@@ -142,7 +144,7 @@ async fn faults_answer_before_doing_anything() {
     );
     assert_eq!(stats.creates_committed, 0);
     assert_eq!(
-        sb.live_count(Entity::Accounts),
+        sb.live_count(RecordKind::Accounts),
         1,
         "only the seeded account"
     );
@@ -162,7 +164,7 @@ async fn drop_after_commit_creates_but_never_answers() {
     assert!(err.is_request() && err.status().is_none(), "{err:?}");
     assert!(format!("{err:?}").contains("IncompleteMessage"), "{err:?}");
     assert_eq!(
-        sb.live_count(Entity::Accounts),
+        sb.live_count(RecordKind::Accounts),
         2,
         "the create committed once"
     );
@@ -287,7 +289,7 @@ async fn state_survives_a_restart() {
         rpc.ok("getAccount", json!({"accountId": late["id"]})).await,
         late
     );
-    assert_eq!(sb.live_count(Entity::Accounts), 4);
+    assert_eq!(sb.live_count(RecordKind::Accounts), 4);
 }
 
 #[tokio::test]
@@ -375,7 +377,7 @@ fn blocking_sandbox_serves_sync_callers() {
     let reply = get_smd(sb.addr());
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     assert!(reply.contains("JSON-RPC-2.0"));
-    assert_eq!(sb.live_count(Entity::Users), 5);
+    assert_eq!(sb.live_count(RecordKind::Users), 5);
 }
 
 #[test]

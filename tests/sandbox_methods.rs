@@ -2,7 +2,7 @@
 
 mod sandbox_support;
 
-use crm_migrate::sandbox::{DISCOVERY_METHOD, DISCOVERY_PATH, ENDPOINT_PATH, Entity};
+use crm_migrate::sandbox::{DISCOVERY_METHOD, DISCOVERY_PATH, ENDPOINT_PATH, RecordKind};
 use sandbox_support::{id_named, ids, open, open_as, smd, start};
 use serde_json::{Value, json};
 
@@ -61,11 +61,11 @@ async fn accounts_round_trip_with_rev_and_timestamps() {
         json!(true)
     );
     assert_eq!(
-        sb.live_count(Entity::Accounts),
+        sb.live_count(RecordKind::Accounts),
         1,
         "only the seeded account is left"
     );
-    assert_eq!(sb.deleted_count(Entity::Accounts), 1);
+    assert_eq!(sb.deleted_count(RecordKind::Accounts), 1);
 }
 
 #[tokio::test]
@@ -225,7 +225,7 @@ async fn leads_carry_number_status_milestone_and_stageset() {
         (Some("Proposal"), &json!(sales))
     );
     rpc.delete("Lead", &l2).await;
-    assert_eq!(sb.live_count(Entity::Leads), 1);
+    assert_eq!(sb.live_count(RecordKind::Leads), 1);
 }
 
 #[tokio::test]
@@ -306,7 +306,7 @@ async fn activities_tasks_and_notes_round_trip() {
     assert_eq!(note["note"], "Converted from RSoft lead L-17");
     assert_eq!(rpc.ok("getNote", json!({"noteId": note["id"]})).await, note);
     rpc.delete("Note", &note).await;
-    assert_eq!(sb.live_count(Entity::Notes), 0);
+    assert_eq!(sb.live_count(RecordKind::Notes), 0);
     assert_eq!(sb.stats().creates_committed, 5);
 }
 
@@ -613,6 +613,6 @@ async fn concurrent_creates_get_distinct_ids() {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 16);
-    assert_eq!(sb.live_count(Entity::Accounts), 17);
+    assert_eq!(sb.live_count(RecordKind::Accounts), 17);
     assert_eq!(sb.stats().creates_committed, 16);
 }

@@ -3,7 +3,7 @@
 mod sandbox_support;
 
 use crm_migrate::sandbox::{
-    Entity, INVALID_REQUEST, METHOD_NOT_FOUND, NOT_FOUND, PARSE_ERROR, REV_IGNORE, STALE_REV,
+    INVALID_REQUEST, METHOD_NOT_FOUND, NOT_FOUND, PARSE_ERROR, REV_IGNORE, RecordKind, STALE_REV,
     STALE_REV_MESSAGE,
 };
 use sandbox_support::{id_named, invalid, open};
@@ -91,7 +91,11 @@ async fn unknown_and_missing_parameters_and_keys() {
         )
         .await;
     invalid(&r, &["endTime", "required"]);
-    assert_eq!(sb.live_count(Entity::Accounts), 1, "nothing was created");
+    assert_eq!(
+        sb.live_count(RecordKind::Accounts),
+        1,
+        "nothing was created"
+    );
 }
 
 #[tokio::test]
@@ -234,7 +238,7 @@ async fn references_must_name_live_records() {
         )
         .await;
     invalid(&r, &["milestone", "stageset"]);
-    assert_eq!(sb.live_count(Entity::Leads), 0);
+    assert_eq!(sb.live_count(RecordKind::Leads), 0);
 }
 
 #[tokio::test]

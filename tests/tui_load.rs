@@ -111,6 +111,15 @@ fn rehearse_then_load_pause_resume_cancel_resume_then_verify() {
     let (dir, written) = h.state().verify.written.ready().expect("reports written");
     assert!(written.files.iter().all(|f| f.exists()));
     assert!(dir.join("report.html").exists());
+
+    // A delta of the same export: nothing new, nothing changed, on the Load screen.
+    h.keys(&["D"]);
+    assert_eq!(h.state().step, Step::Load);
+    assert!(h.state().load.delta);
+    assert_eq!(h.state().load.state, LoadState::Finished);
+    let t = h.state().load.progress.totals();
+    assert_eq!((t.created, t.edited), (0, 0), "{t:?}");
+    assert!(t.unchanged > 0, "{t:?}");
 }
 
 #[test]

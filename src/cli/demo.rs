@@ -5,6 +5,8 @@
 use super::ExitStatus;
 use crate::tui::{self, Launch};
 
+/// Open the wizard on the bundled sample export and the built-in sandbox (no config, no key),
+/// on the process's one runtime. Exit 0 when the operator quits; an error when there is no terminal.
 pub fn run(runtime: &tokio::runtime::Runtime) -> anyhow::Result<ExitStatus> {
     tui::run(Launch::Demo, runtime)?;
     Ok(ExitStatus::Done)

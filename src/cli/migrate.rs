@@ -1,10 +1,12 @@
 //! `crm-migrate migrate [--config F] [--accept-proposed] [--dry-run] [--sample N] [--yes]
-//! [--release-holds]`: the load, headless. Exit codes (design.md §4): 0 every record accounted
+//! [--release-holds] [--delta]`: the load, headless. Exit codes (design.md §4): 0 every record accounted
 //! for (held ones included), 1 error, 2 usage, 3 blocked on an operator decision (each item and
 //! the file to edit are listed), 4 finished with failed records (in failures.csv).
 //!
 //! Progress comes from the engine's events: one progress bar per phase on a terminal, plain
-//! lines otherwise. `--delta` is the next capability: it is refused with exit 2.
+//! lines otherwise. `--delta` re-reads the customer's fresh export after the write freeze: new
+//! records are created, changed ones edited, unchanged ones counted, and records deleted in
+//! RSoft listed in `deleted-in-rsoft.csv` (never deleted in Nutshell).
 
 use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
@@ -27,8 +29,10 @@ use crate::sandbox::{Sandbox, SandboxOptions};
 /// The built-in sandbox's state file in the state dir, so successive runs see the same data.
 const SANDBOX_STATE_FILE: &str = "sandbox-state.json";
 
+/// `migrate`'s flags.
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
+    /// The config file naming the export, the Nutshell endpoint and the state dir.
     #[arg(long, default_value = DEFAULT_CONFIG_FILE)]
     pub config: PathBuf,
     /// Confirm map proposals at or above the confidence threshold (the rest still block).
@@ -40,7 +44,8 @@ pub struct MigrateArgs {
     /// Load N records per module (with their parents) as one sample run.
     #[arg(long, value_name = "N")]
     pub sample: Option<u64>,
-    /// Move only records changed since the last run (not built yet: refused).
+    /// Re-read the fresh export: create new records, edit changed ones, count unchanged ones,
+    /// report records deleted in RSoft (not with --dry-run or --sample).
     #[arg(long)]
     pub delta: bool,
     /// Don't ask before writing to Nutshell.
@@ -58,9 +63,9 @@ pub fn run(
     config: Config,
     runtime: &tokio::runtime::Runtime,
 ) -> anyhow::Result<ExitStatus> {
-    if args.delta {
+    if args.delta && (args.dry_run || args.sample.is_some()) {
         eprintln!(
-            "migrate --delta is not built yet (it comes with the delta capability); run migrate without it"
+            "--delta compares the fresh export with what earlier runs loaded: run it without --dry-run and --sample"
         );
         return Ok(ExitStatus::Usage);
     }
@@ -79,6 +84,7 @@ pub fn run(
         dry_run: args.dry_run,
         sample: args.sample,
         release_holds: args.release_holds,
+        delta: args.delta,
     };
     let outcome = runtime.block_on(async {
         let (tx, rx) = mpsc::unbounded_channel();
@@ -164,21 +170,57 @@ fn print_summary(s: &RunSummary) {
         format!("run {}", s.run.unwrap_or_default())
     };
     println!("{title}:");
-    println!(
-        "  {:<18} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
-        "phase", "created", "linked", "merged", "held", "failed", "earlier"
-    );
-    for (phase, t) in &s.phases {
+    let delta = s
+        .phases
+        .values()
+        .any(|t| t.edited + t.unchanged + t.kept + t.gone > 0);
+    if delta {
+        println!(
+            "  {:<18} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>8}",
+            "phase",
+            "created",
+            "linked",
+            "merged",
+            "held",
+            "failed",
+            "unchanged",
+            "edited",
+            "kept",
+            "gone"
+        );
+    } else {
         println!(
             "  {:<18} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
-            phase.as_str(),
-            t.created,
-            t.linked,
-            t.merged,
-            t.held,
-            t.failed,
-            t.already_done
+            "phase", "created", "linked", "merged", "held", "failed", "earlier"
         );
+    }
+    for (phase, t) in &s.phases {
+        if delta {
+            println!(
+                "  {:<18} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>8}",
+                phase.as_str(),
+                t.created,
+                t.linked,
+                t.merged,
+                t.held,
+                t.failed,
+                t.unchanged,
+                t.edited,
+                t.kept,
+                t.gone
+            );
+        } else {
+            println!(
+                "  {:<18} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+                phase.as_str(),
+                t.created,
+                t.linked,
+                t.merged,
+                t.held,
+                t.failed,
+                t.already_done
+            );
+        }
     }
     let records: u64 = s.phases.values().map(|t| t.total()).sum();
     println!(
@@ -193,6 +235,23 @@ fn print_summary(s: &RunSummary) {
         }
         if s.holds.len() > 50 {
             println!("  … and {} more (see the journal)", s.holds.len() - 50);
+        }
+    }
+    if let Some(path) = &s.gone_file
+        && !s.gone.is_empty()
+    {
+        println!(
+            "deleted in RSoft since they were loaded ({}), left in Nutshell, listed in {}:",
+            s.gone.len(),
+            path.display()
+        );
+        for g in s.gone.iter().take(50) {
+            let ids: Vec<String> = g
+                .nutshell
+                .iter()
+                .map(|(t, id)| format!("{t} {id}"))
+                .collect();
+            println!("  {} {} → {}", g.module, g.rsoft_id, ids.join(", "));
         }
     }
     if let Some(path) = &s.failures_file
@@ -238,6 +297,7 @@ fn show(mut rx: mpsc::UnboundedReceiver<Event>) {
                     RecordOutcome::Held { reasons } => {
                         Some(format!("held: {}", reasons.join("; ")))
                     }
+                    RecordOutcome::Kept { reason } => Some(format!("kept: {reason}")),
                     _ => None,
                 };
                 if let Some(line) = line {
@@ -261,17 +321,20 @@ fn show(mut rx: mpsc::UnboundedReceiver<Event>) {
                     b.finish();
                 }
                 eprintln!(
-                    "{}: {} created, {} linked, {} merged, {} held, {} failed, {} done earlier",
+                    "{}: {} created, {} linked, {} merged, {} held, {} failed, {} done earlier, {} edited, {} unchanged, {} kept",
                     phase.as_str(),
                     tally.created,
                     tally.linked,
                     tally.merged,
                     tally.held,
                     tally.failed,
-                    tally.already_done
+                    tally.already_done,
+                    tally.edited,
+                    tally.unchanged,
+                    tally.kept
                 );
             }
-            Event::RunFinished { .. } | Event::Undone(_) => {}
+            Event::Gone(_) | Event::RunFinished { .. } | Event::Undone(_) => {}
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::config::{Config, DEFAULT_CONFIG_FILE};
 use crate::report::{self, ReportOptions, gaps};
 use crate::rsoft::Export;
 
+/// `report`'s flags.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// The config file naming the export and the state dir.

@@ -24,9 +24,11 @@ use crate::sandbox::{RunningSandbox, Sandbox, SandboxOptions};
 /// and verify see what migrate created.
 const SANDBOX_STATE_FILE: &str = "sandbox-state.json";
 
+/// `rollback`'s flags: which runs (`--run ID` or `--all`, one required) and `--yes`.
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("which").required(true).args(["run", "all"]))]
 pub struct RollbackArgs {
+    /// The config file naming the Nutshell endpoint and the state dir (journal).
     #[arg(long, default_value = DEFAULT_CONFIG_FILE)]
     pub config: PathBuf,
     /// The run to roll back (its id is printed by migrate).
@@ -69,6 +71,9 @@ pub(crate) fn open_journal(config: &Config) -> anyhow::Result<Journal> {
     Ok(Journal::open(&dir)?)
 }
 
+/// `config` is the file `args.config` names, loaded once by `cli::main`; `runtime` is the process's
+/// one runtime. Without `--yes` it prints the plan and exits 2, deleting nothing. Exit 0 when done,
+/// 4 when records were kept (edited by a person since), 1 when cancelled or on an error.
 pub fn run(
     args: RollbackArgs,
     config: Config,

@@ -13,8 +13,10 @@ use super::rollback::{connect_saved, open_journal};
 use crate::config::{Config, DEFAULT_CONFIG_FILE};
 use crate::engine::verify::{DEFAULT_SPOT_CHECK, VerifyOptions, VerifyReport, verify};
 
+/// `verify`'s flags.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
+    /// The config file naming the export, the Nutshell endpoint and the state dir (journal).
     #[arg(long, default_value = DEFAULT_CONFIG_FILE)]
     pub config: PathBuf,
     /// Created records read back and compared per phase.
@@ -28,6 +30,9 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
+/// `config` is the file `args.config` names, loaded once by `cli::main`; `runtime` is the process's
+/// one runtime. Exit 0 when everything reconciles, 4 when there are findings, 1 when verify could not
+/// finish (journal, export or connection).
 pub fn run(
     args: VerifyArgs,
     config: Config,

@@ -3,14 +3,18 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::rsoft::{ColumnProfile, Module, ValueKind};
+use crate::rsoft::{ColumnKind, ColumnProfile, Module};
 
 /// RSoft Standard and Advanced plans allow this many custom fields per module.
 pub const RSOFT_STANDARD_CAP: usize = 5;
 
+/// A custom field of an RSoft module: a column outside the module's standard columns, a row of the
+/// definitions file, or both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomField {
+    /// The module it belongs to.
     pub module: Module,
+    /// The field's name as written.
     pub name: String,
     /// True when a column of that name is in the module's file.
     pub in_export: bool,
@@ -18,16 +22,20 @@ pub struct CustomField {
     pub defined: bool,
     /// The type the definitions file gives.
     pub field_type: Option<String>,
+    /// The options the definitions file lists for a pick-list field, as written.
     pub options: Option<String>,
     /// The type inferred from the column's values.
-    pub inferred: Option<ValueKind>,
+    pub inferred: Option<ColumnKind>,
+    /// Share of rows with a value (0–1); `None` when the field is not in the export.
     pub fill_rate: Option<f64>,
 }
 
 /// Custom fields per module against RSoft's cap.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomFieldCount {
+    /// The module.
     pub module: Module,
+    /// Custom fields found for it.
     pub count: usize,
     /// More than 5: the account is on a higher RSoft plan, or fields were added some other way.
     pub exceeds_standard_cap: bool,
@@ -100,6 +108,7 @@ impl CustomFieldSet {
             .find(|f| f.module == module && same_name(&f.name, name))
     }
 
+    /// The fields sorted by module and name, and the count per module against [`RSOFT_STANDARD_CAP`].
     pub fn finish(mut self) -> (Vec<CustomField>, Vec<CustomFieldCount>) {
         self.fields
             .sort_by(|a, b| a.module.cmp(&b.module).then_with(|| a.name.cmp(&b.name)));

@@ -5,15 +5,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::rsoft::Entry;
 
+/// What kind of file CSV cannot carry, judged from its path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GapKind {
+    /// An audio file (`mp3`, `wav`, `amr`…) or a path naming a recording or IVR.
     IvrRecording,
+    /// A path naming WhatsApp or a chat.
     WhatsappThread,
+    /// Any other non-CSV file.
     Attachment,
 }
 
 impl GapKind {
+    /// The kind as the report writes it (`IVR call recording`…).
     pub fn label(self) -> &'static str {
         match self {
             GapKind::IvrRecording => "IVR call recording",
@@ -27,20 +32,28 @@ impl GapKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum GapKey {
+    /// A phone number (10–13 digits, with `+` or `-`).
     Phone(String),
+    /// An RSoft record ID (`DL-1001`).
     RecordId(String),
 }
 
+/// A file of the export that CSV cannot carry: listed for hand-over, never loaded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Gap {
+    /// What the file is.
     pub kind: GapKind,
+    /// Its path inside the export.
     pub path: String,
+    /// Size in bytes.
     pub size: u64,
+    /// The phone number or record ID its name gives, to tie it to a record by hand.
     pub key: Option<GapKey>,
 }
 
 const AUDIO: &[&str] = &["mp3", "wav", "amr", "m4a", "ogg", "opus", "aac", "gsm"];
 
+/// Classify one non-CSV entry of the export.
 pub fn gap_of(entry: &Entry) -> Gap {
     let lower = entry.path.to_ascii_lowercase();
     let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);

@@ -373,21 +373,29 @@ fn shared_emails(mut rows: Vec<(String, String, String, u64)>) -> Vec<SharedEmai
 /// A record of the export, where it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordRef {
+    /// The record's RSoft ID.
     pub id: String,
+    /// Its name, when the module has one (empty for contacts listed by email).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
+    /// The file's path inside the export.
     pub file: String,
+    /// Physical line (1-based) where the row starts.
     pub line: u64,
 }
 
 /// A reference that resolves to no record of the export: the load would hold the record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unresolved {
+    /// The module of the referring record.
     pub module: Module,
     /// The referring record's RSoft id.
     pub record: String,
+    /// The file of the referring record.
     pub file: String,
+    /// Physical line (1-based) of the referring row.
     pub line: u64,
+    /// The module the reference should resolve in.
     pub refers_to: Module,
     /// The id or name written.
     pub value: String,
@@ -400,7 +408,9 @@ pub struct Unresolved {
 /// Companies that are probably one company.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DuplicateGroup {
+    /// The name they share once case, spacing and legal suffixes (Pvt Ltd, LLP…) are dropped.
     pub normalized_name: String,
+    /// The companies, in file order.
     pub companies: Vec<RecordRef>,
     /// What they share beyond the name: `website acme.in`, `phone`, `email domain acme.in`.
     pub backed_by: Vec<String>,
@@ -409,15 +419,20 @@ pub struct DuplicateGroup {
 /// Contacts sharing an email address (any case).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SharedEmail {
+    /// The shared address, lower case.
     pub email: String,
+    /// The contacts carrying it, in file order.
     pub contacts: Vec<RecordRef>,
 }
 
 /// What the load would hold or should merge, before it runs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Integrity {
+    /// References to no record of the export.
     pub unresolved: Vec<Unresolved>,
+    /// Probable duplicate companies.
     pub duplicate_companies: Vec<DuplicateGroup>,
+    /// Contacts sharing an email (Nutshell would see one person).
     pub shared_emails: Vec<SharedEmail>,
 }
 

@@ -4,14 +4,14 @@ use std::fmt::Write;
 
 use super::Report;
 use super::gaps::GapKey;
-use crate::rsoft::profile::ValueKind;
+use crate::rsoft::profile::ColumnKind;
 
 /// Escapes a value for a Markdown table cell.
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
-fn kind(k: ValueKind) -> String {
+fn kind(k: ColumnKind) -> String {
     serde_json::to_value(k)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -72,6 +72,7 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
     writeln!(md)
 }
 
+/// The scope report as Markdown, the form `discover` prints by default.
 pub fn render(r: &Report) -> String {
     let mut md = String::new();
     // Writing to a String cannot fail.

@@ -36,34 +36,52 @@ const LISTED_WORKFLOWS: usize = 500;
 pub struct ObjectReport {
     /// `None` for a file that matched no module (also listed in `unknown_files`).
     pub module: Option<Module>,
+    /// The file's path inside the export.
     pub file: String,
+    /// How sure the classification is, 0–1 (see `rsoft::modules::classify`).
     pub confidence: f64,
+    /// Why the file was classified so, one reason each.
     pub evidence: Vec<String>,
     /// Data rows: `read_rows + bad_rows`.
     pub rows: u64,
+    /// Rows read as records.
     pub read_rows: u64,
+    /// Rows that could not be read, each reported as a warning with its line.
     pub bad_rows: u64,
+    /// The text encoding the file was read as (a WHATWG label).
     pub encoding: TextEncoding,
+    /// The field separator.
     pub delimiter: Delimiter,
+    /// LF or CRLF.
     pub line_ending: LineEnding,
     /// How encoding, delimiter and line endings were decided.
     pub decided: String,
+    /// One profile per column, in header order.
     pub columns: Vec<ColumnProfile>,
 }
 
 /// A workflow from the workflows file, for the inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Workflow {
+    /// The workflow's name.
     pub name: String,
+    /// The RSoft module it acts on, as written.
     pub module: String,
+    /// What starts it, as written.
     pub trigger: String,
+    /// Its conditions, as written.
     pub conditions: String,
+    /// What it does, as written; rebuilt by hand in Nutshell.
     pub actions: String,
+    /// Active or inactive, as written.
     pub status: String,
 }
 
+/// The export's workflows: Nutshell has no API to create automations, so they are listed for the
+/// customer to rebuild.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Workflows {
+    /// Workflows in the file.
     pub count: u64,
     /// The first 500; `count` has them all.
     pub inventory: Vec<Workflow>,
@@ -72,34 +90,55 @@ pub struct Workflows {
 /// The dates of all data modules together.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DateOrderSummary {
+    /// The order all date columns agree on, or `Conflicting`/`Ambiguous`.
     pub verdict: DateOrderVerdict,
+    /// The counts behind it, summed over every date column.
     pub evidence: DateEvidence,
 }
 
 /// The scope report: what `discover` prints as Markdown or JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// The export's path as given (folder or .zip).
     pub export: String,
+    /// Folder or zip.
     pub export_kind: ExportKind,
+    /// Every CSV file, classified and profiled.
     pub objects: Vec<ObjectReport>,
+    /// Files matching no module (also in `objects` with `module: None`).
     pub unknown_files: Vec<String>,
+    /// Data rows of modules that hold records (users, pipelines and workflows excluded).
     pub records: u64,
+    /// Distinct owners across modules, with their records.
     pub owners: Vec<Owner>,
+    /// RSoft pipelines with their stages.
     pub pipelines: Vec<Pipeline>,
+    /// Custom fields found (headers outside each module's standard columns).
     pub custom_fields: Vec<CustomField>,
+    /// Custom fields per module, against RSoft's cap of 5.
     pub custom_field_counts: Vec<CustomFieldCount>,
+    /// Workflows to rebuild by hand.
     pub workflows: Workflows,
+    /// Files of the export CSV cannot carry (attachments, images…), for hand-over.
     pub gaps: Vec<Gap>,
+    /// The date order over every date column.
     pub date_order: DateOrderSummary,
     /// What the load would hold or should merge: references to nothing, duplicate companies,
     /// contacts sharing an email.
     pub integrity: Integrity,
+    /// Findings from reading the files (bad rows, replaced characters, ambiguous owners).
     pub warnings: Vec<Finding>,
+    /// Simple, moderate or complex ([`scope::grade`]).
     pub grade: Grade,
+    /// The grade's points with the rule that gave each.
     pub grade_score: GradeScore,
+    /// The rule turning points into a grade ([`scope::GRADE_RULES`]).
     pub grade_rules: String,
+    /// Working days, with the rules used.
     pub estimate: Estimate,
+    /// The Nutshell plan the scope needs.
     pub plan: PlanRecommendation,
+    /// The customer's to-do list: what the API cannot create or CSV cannot carry.
     pub manual_steps: Vec<String>,
 }
 

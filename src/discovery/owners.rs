@@ -15,7 +15,9 @@ pub const MAX_OWNERS: usize = 10_000;
 pub struct Owner {
     /// The value as written in the export, trimmed.
     pub raw: String,
+    /// The name part (`Ravi Kumar` of `Ravi Kumar <ravi@acme.in>`), when there is one.
     pub name: Option<String>,
+    /// The email part, when there is one.
     pub email: Option<String>,
     /// Cells holding this value, across all owner-like columns.
     pub records: u64,
@@ -33,9 +35,13 @@ pub struct Owner {
 /// A row of the users file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
+    /// The user's RSoft ID.
     pub id: String,
+    /// The user's name as written.
     pub name: String,
+    /// The user's email as written.
     pub email: String,
+    /// `Active` or `Inactive` as written; an inactive user is someone who left.
     pub status: String,
 }
 
@@ -177,6 +183,7 @@ pub struct OwnerTally {
 }
 
 impl OwnerTally {
+    /// Count one owner cell of `module`; blank cells are skipped.
     pub fn add(&mut self, module: Module, value: &str) {
         let value = value.trim();
         if value.is_empty() {

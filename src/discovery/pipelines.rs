@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 /// Distinct (pipeline, stage) pairs kept; more is not a real pipeline setup.
 const MAX_STAGES: usize = 2_000;
 
+/// An RSoft pipeline as the export shows it: from the pipelines file, the deals, or both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pipeline {
+    /// The pipeline's name as written ([`NO_PIPELINE`] for deals without one).
     pub name: String,
     /// In stage order when the pipelines file gives one, then by first appearance.
     pub stages: Vec<Stage>,
@@ -18,10 +20,14 @@ pub struct Pipeline {
     pub deals: u64,
 }
 
+/// A stage of an RSoft pipeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stage {
+    /// The stage's name as written.
     pub name: String,
+    /// Its position from the pipelines file; `None` when only deals name it.
     pub order: Option<u32>,
+    /// Win probability as the pipelines file writes it (a percentage), for the admin checklist.
     pub probability: Option<String>,
     /// Deals at this stage.
     pub deals: u64,
@@ -32,12 +38,15 @@ pub struct Stage {
 /// The name deals without a Pipeline column (or value) are filed under.
 pub const NO_PIPELINE: &str = "(no pipeline given)";
 
+/// Gathers pipelines and stages from the pipelines file and the deals as rows stream by; at most
+/// 2,000 distinct (pipeline, stage) pairs.
 #[derive(Debug, Default)]
 pub struct PipelineTally {
     /// pipeline → stage → (definition order, probability, defined, deals, first seen)
     stages: BTreeMap<String, BTreeMap<String, StageSeen>>,
     defined_pipelines: BTreeMap<String, ()>,
     seen: usize,
+    /// Deals whose (pipeline, stage) was not kept because the 2,000 limit was reached.
     pub overflow: u64,
 }
 
@@ -150,6 +159,8 @@ impl PipelineTally {
         }
     }
 
+    /// The pipelines by name, each with its stages in the file's order then by first appearance;
+    /// pipelines the file defines without any stage come last, empty.
     pub fn finish(self) -> Vec<Pipeline> {
         let defined = self.defined_pipelines;
         let mut out: Vec<Pipeline> = self

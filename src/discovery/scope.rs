@@ -8,15 +8,20 @@ use super::custom_fields::CustomFieldCount;
 use super::gaps::{Gap, GapKind};
 use super::pipelines::Pipeline;
 
+/// The migration's complexity, from points ([`grade`], [`GRADE_RULES`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Grade {
+    /// 0–2 points.
     Simple,
+    /// 3–4 points.
     Moderate,
+    /// 5 points or more.
     Complex,
 }
 
 impl Grade {
+    /// The grade as the report writes it (`simple`, `moderate`, `complex`).
     pub fn label(self) -> &'static str {
         match self {
             Grade::Simple => "simple",
@@ -29,39 +34,58 @@ impl Grade {
 /// The grade's points, each with the rule that gave it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GradeScore {
+    /// Sum of the rules' points.
     pub points: u32,
     /// Each rule with the points it gave here, e.g. `records 12,345 (10,000–99,999): +1`.
     pub rules: Vec<String>,
 }
 
+/// The timeline, in working days.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
+    /// Fewest working days.
     pub working_days_min: u32,
+    /// Most working days.
     pub working_days_max: u32,
+    /// Each rule used, with what it added here.
     pub rules: Vec<String>,
 }
 
+/// The smallest Nutshell plan that holds the scope (limits from docs/nutshell-api.md, "Plans").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanRecommendation {
     /// `Pro`, `Business` or `Enterprise`.
     pub plan: String,
+    /// Why, with the figures from the export.
     pub reasons: Vec<String>,
 }
 
 /// What the scope is computed from.
 pub struct ScopeInputs<'a> {
+    /// Data rows of record modules.
     pub records: u64,
+    /// Rows that could not be read.
     pub bad_rows: u64,
+    /// Modules that hold at least one record.
     pub record_modules: usize,
+    /// Custom fields per module.
     pub custom_fields: &'a [CustomFieldCount],
+    /// RSoft pipelines.
     pub pipelines: &'a [Pipeline],
+    /// Workflows in the export.
     pub workflows: u64,
+    /// Files CSV cannot carry.
     pub gaps: &'a [Gap],
+    /// Date columns whose order the data does not decide.
     pub undecided_date_columns: usize,
 }
 
+/// How points turn into a grade, written into the report.
 pub const GRADE_RULES: &str = "0–2 points simple, 3–4 moderate, 5 or more complex";
 
+/// Grade the migration: one point per rule (records by order of magnitude, more than 5 modules,
+/// custom fields over 10 or over RSoft's cap, more than one pipeline, any workflow, any file CSV
+/// cannot carry, any bad row or undecided date column). Each rule is returned as text.
 pub fn grade(s: &ScopeInputs) -> (Grade, GradeScore) {
     let mut rules = Vec::new();
     let mut points = 0;
@@ -122,6 +146,8 @@ pub fn grade(s: &ScopeInputs) -> (Grade, GradeScore) {
     (grade, GradeScore { points, rules })
 }
 
+/// Working days: 1–2, 3–5 or 6–10 by grade, plus a day per full 500,000 records, a day per 10
+/// workflows, and a day when files must be handed over.
 pub fn estimate(grade: Grade, s: &ScopeInputs) -> Estimate {
     let (lo, hi) = match grade {
         Grade::Simple => (1, 2),
@@ -144,6 +170,8 @@ pub fn estimate(grade: Grade, s: &ScopeInputs) -> Estimate {
     }
 }
 
+/// Pro up to 5 pipelines, Business up to 10, else Enterprise (docs/nutshell-api.md, "Plans"), with
+/// a reminder to check the plan's custom-field limit.
 pub fn plan(s: &ScopeInputs) -> PlanRecommendation {
     let p = s.pipelines.len();
     let cf: usize = s.custom_fields.iter().map(|c| c.count).sum();

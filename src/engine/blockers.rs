@@ -44,10 +44,13 @@ pub enum BlockerKind {
 /// One thing that blocks the run, and where to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Blocker {
+    /// Which decision or setup step it waits on.
     pub kind: BlockerKind,
     /// What it is about: an owner, `[columns.deals] "Stage"`, a pipeline, a field.
     pub item: String,
+    /// What is wrong, in the operator's words.
     pub problem: String,
+    /// What to do about it (which value to set, what to ask the admin).
     pub fix: String,
     /// The file to edit (or, for Nutshell setup, the checklist to hand the admin).
     pub file: PathBuf,
@@ -64,7 +67,9 @@ impl fmt::Display for Blocker {
 pub struct Files {
     /// crm-migrate.toml (holds `legacy_id_field`).
     pub config: PathBuf,
+    /// mapping.toml (columns, value maps, stages).
     pub mapping: PathBuf,
+    /// owners.toml (owner → Nutshell user).
     pub owners: PathBuf,
     /// The admin checklist in the state dir ([`CHECKLIST_FILE`]).
     pub checklist: PathBuf,

@@ -13,32 +13,76 @@ use crate::nutshell::ThrottleSnapshot;
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum RecordOutcome {
     /// At least one Nutshell entity was created (`caveats`: what the builder had to choose).
-    Created { caveats: Vec<String> },
+    Created {
+        /// What the builder chose where the source was unclear, one line each.
+        caveats: Vec<String>,
+    },
     /// It matched a record already in Nutshell; linked, not created.
-    Linked { to: String },
+    Linked {
+        /// The Nutshell record and the key that matched (`Accounts 12 (same email …), already in
+        /// Nutshell`).
+        to: String,
+    },
     /// It duplicated another record of this export and was merged into it.
-    Merged { into: String },
+    Merged {
+        /// The Nutshell record this migration created that it joined, and the key that matched
+        /// (`Accounts 12 (same company name …)`).
+        into: String,
+    },
     /// Held with reasons, awaiting the customer.
-    Held { reasons: Vec<String> },
+    Held {
+        /// Why, one reason each, in the operator's words.
+        reasons: Vec<String>,
+    },
     /// Failed: the API's (or the builder's) message and the field at fault.
     Failed {
+        /// The message as the API or the builder gave it.
         message: String,
+        /// The payload field at fault, when the message names one.
         field: Option<String>,
     },
     /// Done by an earlier run; not sent again.
     AlreadyDone,
+    /// A delta found the row changed and edited its Nutshell record (`fields`: the body's keys
+    /// sent; multi-value fields merged with what Nutshell has).
+    Edited {
+        /// The keys of the body sent.
+        fields: Vec<String>,
+    },
+    /// A delta found the row as the last run loaded it; nothing was sent.
+    Unchanged,
+    /// A delta found the row changed, but its Nutshell record is not its own to edit (linked,
+    /// merged, or a note): left as it is, with the reason.
+    Kept {
+        /// Why the record was left as it is.
+        reason: String,
+    },
 }
 
 /// Per-phase tallies, as the run reports them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Tally {
+    /// Records created in this run.
     pub created: u64,
+    /// Records linked to one already in Nutshell.
     pub linked: u64,
+    /// Records merged into another of this export.
     pub merged: u64,
+    /// Records held with reasons.
     pub held: u64,
+    /// Records that failed.
     pub failed: u64,
     /// Settled in an earlier run.
     pub already_done: u64,
+    /// Changed since the last run and edited in Nutshell (a delta).
+    pub edited: u64,
+    /// Unchanged since the last run (a delta).
+    pub unchanged: u64,
+    /// Changed, but not this row's own record to edit (a delta).
+    pub kept: u64,
+    /// Loaded by an earlier run and no longer in the export (a delta): reported, never
+    /// deleted in Nutshell. Not a source row of this export, so not in [`Tally::total`].
+    pub gone: u64,
 }
 
 impl Tally {
@@ -51,12 +95,39 @@ impl Tally {
             RecordOutcome::Held { .. } => self.held += 1,
             RecordOutcome::Failed { .. } => self.failed += 1,
             RecordOutcome::AlreadyDone => self.already_done += 1,
+            RecordOutcome::Edited { .. } => self.edited += 1,
+            RecordOutcome::Unchanged => self.unchanged += 1,
+            RecordOutcome::Kept { .. } => self.kept += 1,
         }
     }
 
-    /// Every record counted.
+    /// Every source row counted (the export's rows of the phase).
     pub fn total(&self) -> u64 {
-        self.created + self.linked + self.merged + self.held + self.failed + self.already_done
+        self.created
+            + self.linked
+            + self.merged
+            + self.held
+            + self.failed
+            + self.already_done
+            + self.edited
+            + self.unchanged
+            + self.kept
+    }
+
+    /// Each count by name, as the journal keeps a run's tally (`run_tallies`).
+    pub fn counts(&self) -> [(&'static str, u64); 10] {
+        [
+            ("created", self.created),
+            ("linked", self.linked),
+            ("merged", self.merged),
+            ("held", self.held),
+            ("failed", self.failed),
+            ("already_done", self.already_done),
+            ("edited", self.edited),
+            ("unchanged", self.unchanged),
+            ("kept", self.kept),
+            ("gone", self.gone),
+        ]
     }
 }
 
@@ -65,21 +136,45 @@ impl Tally {
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// A run began (`run` is `None` for a dry run, which writes no journal).
-    RunStarted { run: Option<RunId>, kind: RunKind },
+    RunStarted {
+        /// The journal's id for the run.
+        run: Option<RunId>,
+        /// Dry, sample or full.
+        kind: RunKind,
+    },
     /// A phase began; `total` is its source rows (an upper bound for a sample).
-    PhaseStarted { phase: Phase, total: u64 },
+    PhaseStarted {
+        /// The phase.
+        phase: Phase,
+        /// Source rows of the phase's module.
+        total: u64,
+    },
     /// One source record reached its state for this run.
     Record {
+        /// The phase the record belongs to.
         phase: Phase,
+        /// The record's RSoft ID.
         rsoft_id: String,
+        /// What happened to it.
         outcome: RecordOutcome,
     },
     /// The client's throttle changed pace (sent at most a few times a second).
     Throttle(ThrottleSnapshot),
     /// A phase ended.
-    PhaseFinished { phase: Phase, tally: Tally },
+    PhaseFinished {
+        /// The phase.
+        phase: Phase,
+        /// Its records per outcome.
+        tally: Tally,
+    },
+    /// A delta found a record an earlier run loaded that the export no longer has (deleted in
+    /// RSoft): reported, never deleted in Nutshell.
+    Gone(crate::journal::GoneRow),
     /// The run ended. `cancelled`: stopped by the operator; re-run to go on.
-    RunFinished { cancelled: bool },
+    RunFinished {
+        /// The operator stopped the run before its end.
+        cancelled: bool,
+    },
     /// A rollback settled one record it planned to delete (deleted, gone, kept, unknown).
     Undone(super::rollback::Undone),
 }
@@ -100,6 +195,7 @@ impl Events {
         Self(None)
     }
 
+    /// Tell the watcher, if any; never blocks and never fails (a gone watcher is ignored).
     pub fn send(&self, event: Event) {
         if let Some(tx) = &self.0 {
             let _ = tx.send(event);

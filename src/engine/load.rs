@@ -23,7 +23,7 @@ use super::schema::{self, Destination, SchemaError};
 use crate::config::Config;
 use crate::discovery;
 use crate::journal::{
-    HoldRow, Journal, JournalError, OwnerDecision, Phase, RunId, RunKind, RunOutcome,
+    GoneRow, HoldRow, Journal, JournalError, OwnerDecision, Phase, RunId, RunKind, RunOutcome,
 };
 use crate::mapping::file::{self, MapFileError};
 use crate::mapping::record::BuildSettings;
@@ -33,6 +33,8 @@ use crate::rsoft::{Export, ReadError};
 
 /// The failures file in the state dir.
 pub const FAILURES_FILE: &str = "failures.csv";
+/// A delta's list of records deleted in RSoft since they were loaded, in the state dir.
+pub const GONE_FILE: &str = "deleted-in-rsoft.csv";
 /// The scratch journal a dry run builds against (replaced by each dry run).
 pub const DRY_RUN_JOURNAL: &str = "dry-run.sqlite";
 
@@ -48,6 +50,11 @@ pub struct MigrateOptions {
     pub sample: Option<u64>,
     /// Put every held record back to pending before the load.
     pub release_holds: bool,
+    /// A delta (issue 10): re-read the fresh export; create new records, edit changed ones
+    /// (multi-value fields merged), count unchanged ones, retry held and failed ones, and
+    /// report records deleted in RSoft (never deleted in Nutshell). Not with `dry_run` or
+    /// `sample`.
+    pub delta: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +77,11 @@ pub enum MigrateError {
     Journal(#[from] JournalError),
     #[error(transparent)]
     Load(#[from] LoadError),
+    #[error(
+        "a delta compares the export with what earlier runs loaded: it cannot be a dry run or a sample"
+    )]
+    /// `--delta` with `--dry-run` or `--sample`.
+    DeltaCombination,
     #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,
@@ -96,6 +108,11 @@ pub struct RunSummary {
     pub journal_time: Duration,
     /// Requests sent to Nutshell by the load (retries included; 0 for a dry run's creates).
     pub requests: u64,
+    /// A delta's records loaded earlier and no longer in the export (deleted in RSoft),
+    /// left in Nutshell; also listed in [`RunSummary::gone_file`].
+    pub gone: Vec<GoneRow>,
+    /// `deleted-in-rsoft.csv` in the state dir, written by a delta.
+    pub gone_file: Option<PathBuf>,
 }
 
 /// How `migrate` ended.
@@ -118,6 +135,9 @@ pub async fn migrate(
     events: Events,
     cancel: CancellationToken,
 ) -> Result<MigrateOutcome, MigrateError> {
+    if options.delta && (options.dry_run || options.sample.is_some()) {
+        return Err(MigrateError::DeltaCombination);
+    }
     let export_path = config
         .source
         .export
@@ -187,7 +207,9 @@ pub async fn migrate(
             Sender::dry_run(Some(client)),
         )
     } else {
-        let kind = if options.sample.is_some() {
+        let kind = if options.delta {
+            RunKind::Delta
+        } else if options.sample.is_some() {
             RunKind::Sample
         } else {
             RunKind::Full
@@ -228,17 +250,37 @@ pub async fn migrate(
         sender: Arc::new(sender),
         run,
         sample: options.sample,
+        delta: options.delta,
         events: events.clone(),
         cancel,
         deferred: Default::default(),
     };
-    let totals = match load.run(&mut journal).await {
+    let mut totals = match load.run(&mut journal).await {
         Ok(t) => t,
         Err(e) => {
             let _ = journal.finish_run(run, RunOutcome::Error);
             return Err(e.into());
         }
     };
+    let mut gone = Vec::new();
+    let mut gone_file = None;
+    if options.delta && !totals.cancelled {
+        gone = journal.mark_gone(run, &Phase::ALL)?;
+        for g in &gone {
+            if let Some(t) = totals.phases.get_mut(&g.phase) {
+                t.gone += 1;
+            }
+            events.send(Event::Gone(g.clone()));
+        }
+        let path = state_dir.join(GONE_FILE);
+        write_gone(&path, &gone)?;
+        gone_file = Some(path);
+    }
+    if !options.dry_run {
+        for (phase, tally) in &totals.phases {
+            journal.record_tally(run, *phase, &tally.counts())?;
+        }
+    }
     let requests = load.sender.client().map_or(0, |c| c.snapshot().sent);
     let failures = journal.failures()?;
     let failures_file = if options.dry_run {
@@ -269,6 +311,8 @@ pub async fn migrate(
         cancelled: totals.cancelled,
         journal_time: totals.journal_time,
         requests,
+        gone,
+        gone_file,
     }))
 }
 
@@ -297,25 +341,63 @@ fn write_failures(
     path: &Path,
     failures: &[crate::journal::FailureRow],
 ) -> Result<(), MigrateError> {
+    let rows = failures.iter().map(|f| {
+        [
+            f.phase.as_str().to_string(),
+            f.module.clone(),
+            f.rsoft_id.clone(),
+            f.attempts.to_string(),
+            f.field.clone().unwrap_or_default(),
+            f.message.clone(),
+        ]
+    });
+    write_csv(
+        path,
+        [
+            "phase", "module", "rsoft_id", "attempts", "field", "message",
+        ],
+        rows,
+    )
+}
+
+/// Write a delta's records deleted in RSoft to `path` (phase, module, RSoft ID, state, the
+/// Nutshell records as `Type id`).
+fn write_gone(path: &Path, gone: &[GoneRow]) -> Result<(), MigrateError> {
+    let rows = gone.iter().map(|g| {
+        let nutshell = g
+            .nutshell
+            .iter()
+            .map(|(t, id)| format!("{t} {id}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        [
+            g.phase.as_str().to_string(),
+            g.module.clone(),
+            g.rsoft_id.clone(),
+            g.state.clone(),
+            nutshell,
+        ]
+    });
+    write_csv(
+        path,
+        ["phase", "module", "rsoft_id", "state", "nutshell"],
+        rows,
+    )
+}
+
+/// A CSV for the operator: `header`, then `rows`, every cell neutralised.
+fn write_csv<const N: usize>(
+    path: &Path,
+    header: [&str; N],
+    rows: impl Iterator<Item = [String; N]>,
+) -> Result<(), MigrateError> {
     let err = |source: std::io::Error| MigrateError::Write {
         path: path.to_path_buf(),
         source,
     };
     let mut w = csv::Writer::from_path(path).map_err(|e| err(e.into()))?;
-    w.write_record([
-        "phase", "module", "rsoft_id", "attempts", "field", "message",
-    ])
-    .map_err(|e| err(e.into()))?;
-    for f in failures {
-        let attempts = f.attempts.to_string();
-        let row = [
-            f.phase.as_str(),
-            &f.module,
-            &f.rsoft_id,
-            &attempts,
-            f.field.as_deref().unwrap_or(""),
-            &f.message,
-        ];
+    w.write_record(header).map_err(|e| err(e.into()))?;
+    for row in rows {
         w.write_record(row.iter().map(|c| neutralise(c)))
             .map_err(|e| err(e.into()))?;
     }

@@ -21,7 +21,7 @@ use super::load_send::{Made, Sender, StepEnd, emails_of, field_at_fault};
 use super::owners::Owners;
 use super::schema::Destination;
 use crate::journal::{
-    Batch, EntityOutcome, EntityState, Failure, Journal, JournalError, KeyHit, KeyKind,
+    Batch, DeltaState, EntityOutcome, EntityState, Failure, Journal, JournalError, KeyHit, KeyKind,
     ORIGIN_CREATED, ORIGIN_EXISTING, Phase, RecordState, RunId, SourceRecord,
 };
 use crate::mapping::model::FieldMap;
@@ -56,6 +56,9 @@ pub struct LoadRun<'a> {
     pub run: RunId,
     /// N records per phase (a sample run), or every record.
     pub sample: Option<u64>,
+    /// A delta: compare each settled record's content hash with the ledger's, edit the
+    /// changed ones, count the unchanged ones, and retry every held record.
+    pub delta: bool,
     pub events: Events,
     pub cancel: CancellationToken,
     /// Writes of records settled without a send (held, failed, linked, merged) and registrations,
@@ -85,6 +88,17 @@ struct Job {
     known: Vec<Option<Made>>,
     /// Creates an earlier run left `sending`: look up before sending (the intent's time).
     ambiguous: Vec<Option<DateTime<Utc>>>,
+    /// A delta's edit of the record's own entity, made by an earlier run.
+    edit: Option<Edit>,
+}
+
+/// A delta edits create `index` (the row's own record, known from an earlier run) instead of
+/// sending it; the ledger takes `hash` once the edit lands, and keeps `old_hash` if refused.
+#[derive(Debug, Clone)]
+struct Edit {
+    index: usize,
+    hash: String,
+    old_hash: String,
 }
 
 /// How a job ended.
@@ -107,6 +121,8 @@ enum JobEnd {
         step: usize,
         message: String,
     },
+    /// A delta's edit was refused (the record stays as it was in Nutshell).
+    EditRefused(Failure),
 }
 
 /// The journal's key of a row that has no RSoft ID of its own (unreadable, or its ID cell is
@@ -361,15 +377,45 @@ impl LoadRun<'_> {
         let t = Instant::now();
         let known = journal.record(phase, &id)?;
         totals.journal_time += t.elapsed();
+        let mut changed_from = None;
         if let Some(k) = &known {
-            if k.state.is_settled() {
-                self.report(phase, &id, RecordOutcome::AlreadyDone, tally);
-                return Ok(false);
+            if self.delta {
+                let mut batch = Batch::new();
+                batch.seen(phase, &id);
+                self.defer(batch);
             }
-            if k.state == RecordState::Held {
-                let reasons = journal.hold_reasons(phase, &id)?;
-                self.report(phase, &id, RecordOutcome::Held { reasons }, tally);
-                return Ok(false);
+            if k.state.is_settled() {
+                if !self.delta {
+                    self.report(phase, &id, RecordOutcome::AlreadyDone, tally);
+                    return Ok(false);
+                }
+                if k.content_hash == hash {
+                    let mut batch = Batch::new();
+                    batch.delta(phase, &id, DeltaState::Unchanged, &hash, None);
+                    self.defer(batch);
+                    self.report(phase, &id, RecordOutcome::Unchanged, tally);
+                    return Ok(false);
+                }
+                if k.state != RecordState::Created {
+                    let reason = format!(
+                        "changed in RSoft, but its Nutshell record is not its own to edit (it was {} in an earlier run)",
+                        k.state.as_str()
+                    );
+                    self.keep(phase, &id, &hash, reason, tally);
+                    return Ok(false);
+                }
+                changed_from = Some(k.content_hash.clone());
+            } else if k.state == RecordState::Held {
+                if !self.delta {
+                    let reasons = journal.hold_reasons(phase, &id)?;
+                    self.report(phase, &id, RecordOutcome::Held { reasons }, tally);
+                    return Ok(false);
+                }
+                // A delta tries every held record again: the fresh export may have fixed it,
+                // or its parent may have loaded since.
+                let mut batch = Batch::new();
+                batch.release(phase, &id);
+                self.defer(batch);
             }
         }
         let record = SourceRecord {
@@ -407,6 +453,10 @@ impl LoadRun<'_> {
                         message: reasons_text(&problems).join("; "),
                         field,
                     };
+                    if let Some(old_hash) = &changed_from {
+                        self.edit_failed(phase, &id, old_hash, failure, tally);
+                        return Ok(false);
+                    }
                     let mut batch = Batch::new();
                     batch.register(record);
                     self.fail(&mut batch, phase, &id, failure, tally);
@@ -418,6 +468,17 @@ impl LoadRun<'_> {
                         return Ok(false);
                     }
                     let reasons = reasons_text(&reasons);
+                    if let Some(old_hash) = &changed_from {
+                        let failure = Failure {
+                            message: format!(
+                                "changed in RSoft, and the new row would be held: {}",
+                                reasons.join("; ")
+                            ),
+                            field: None,
+                        };
+                        self.edit_failed(phase, &id, old_hash, failure, tally);
+                        return Ok(false);
+                    }
                     let mut batch = Batch::new();
                     batch.register(record);
                     batch.hold(phase, &id, reasons.clone());
@@ -427,6 +488,20 @@ impl LoadRun<'_> {
                 }
                 Built::Plan(plan) => plan,
             };
+            if let Some(old_hash) = &changed_from {
+                return self
+                    .queue_edit(
+                        journal,
+                        phase,
+                        id,
+                        record.content_hash.clone(),
+                        old_hash,
+                        plan,
+                        chunk,
+                        tally,
+                    )
+                    .map(|()| true);
+            }
             // Dedupe the row's own record: an account by name, a contact by email.
             if matches!(phase, Phase::Accounts | Phase::Contacts)
                 && let Some(own) = plan.record().cloned()
@@ -488,9 +563,108 @@ impl LoadRun<'_> {
                 steps,
                 known: known_made,
                 ambiguous,
+                edit: None,
             });
             return Ok(true);
         }
+    }
+
+    /// Queue a delta's edit of a changed record an earlier run created. A record whose own
+    /// entity Nutshell cannot edit (a note), or that the journal has no entity for, is kept
+    /// and reported instead.
+    #[allow(clippy::too_many_arguments)]
+    fn queue_edit(
+        &self,
+        journal: &Journal,
+        phase: Phase,
+        id: String,
+        hash: String,
+        old_hash: &str,
+        plan: Plan,
+        chunk: &mut Vec<Job>,
+        tally: &mut Tally,
+    ) -> Result<(), LoadError> {
+        let steps = step_keys(&plan);
+        let entities = journal.entities(phase, &id)?;
+        let known: Vec<Option<Made>> = steps
+            .iter()
+            .map(|s| {
+                entities
+                    .iter()
+                    .find(|e| e.step == *s && e.state == EntityState::Created)
+                    .and_then(|e| {
+                        e.nutshell_id.map(|nid| Made {
+                            id: nid,
+                            rev: e.rev.clone(),
+                        })
+                    })
+            })
+            .collect();
+        let index = plan.creates.iter().position(|c| c.role == Role::Record);
+        let editable = index.filter(|i| {
+            known[*i].is_some()
+                && plan.creates[*i]
+                    .entity_type
+                    .methods()
+                    .is_some_and(|m| m.edit.is_some())
+        });
+        let Some(index) = editable else {
+            let reason = match index.map(|i| plan.creates[i].entity_type) {
+                Some(EntityType::Notes) => "changed in RSoft, but it is a Nutshell note, which only its author can edit and only for 24 hours: change it in Nutshell by hand".to_string(),
+                _ => "changed in RSoft, but the journal has no Nutshell record of its own to edit".to_string(),
+            };
+            self.keep(phase, &id, &hash, reason, tally);
+            return Ok(());
+        };
+        let ambiguous = vec![None; steps.len()];
+        chunk.push(Job {
+            phase,
+            rsoft_id: id,
+            plan,
+            steps,
+            known,
+            ambiguous,
+            edit: Some(Edit {
+                index,
+                hash,
+                old_hash: old_hash.to_string(),
+            }),
+        });
+        Ok(())
+    }
+
+    /// Settle a changed record whose edit cannot be made: it stays loaded as it was, the
+    /// ledger keeps `old_hash` (the next delta tries again) and the failure is reported.
+    fn edit_failed(
+        &self,
+        phase: Phase,
+        id: &str,
+        old_hash: &str,
+        failure: Failure,
+        tally: &mut Tally,
+    ) {
+        let mut batch = Batch::new();
+        batch.delta(
+            phase,
+            id,
+            DeltaState::EditFailed,
+            old_hash,
+            Some(failure.clone()),
+        );
+        self.defer(batch);
+        let outcome = RecordOutcome::Failed {
+            message: failure.message,
+            field: failure.field,
+        };
+        self.report(phase, id, outcome, tally);
+    }
+
+    /// Settle a changed record the delta leaves as it is in Nutshell, with the reason.
+    fn keep(&self, phase: Phase, id: &str, hash: &str, reason: String, tally: &mut Tally) {
+        let mut batch = Batch::new();
+        batch.delta(phase, id, DeltaState::Kept, hash, None);
+        self.defer(batch);
+        self.report(phase, id, RecordOutcome::Kept { reason }, tally);
     }
 
     async fn send_chunk(
@@ -587,6 +761,9 @@ impl LoadRun<'_> {
         if let Some(anchor) = job.plan.anchor {
             batch.anchor(phase, &id, anchor.entity_type.as_str(), anchor.id);
         }
+        if let Some(edit) = &job.edit {
+            return self.edit_outcome(batch, &job, edit, &made, end);
+        }
         match end {
             JobEnd::Ok => {
                 let state = if any_created || job.plan.creates.is_empty() {
@@ -635,7 +812,69 @@ impl LoadRun<'_> {
                     (phase, id, outcome)
                 }
             }
+            JobEnd::EditRefused(failure) => {
+                let outcome = failed(batch, phase, &id, failure);
+                (phase, id, outcome)
+            }
         }
+    }
+
+    /// Write a delta edit's outcome: the new rev and content hash, or the refusal (the ledger
+    /// keeps the old hash so the next delta tries again; the record stays loaded).
+    fn edit_outcome(
+        &self,
+        batch: &mut Batch,
+        job: &Job,
+        edit: &Edit,
+        made: &[Option<Made>],
+        end: JobEnd,
+    ) -> (Phase, String, RecordOutcome) {
+        let (phase, id) = (job.phase, job.rsoft_id.clone());
+        let failure = match end {
+            JobEnd::Ok => None,
+            JobEnd::EditRefused(f) | JobEnd::Refused { failure: f, .. } => Some(f),
+            JobEnd::Unknown { message, .. } => Some(Failure {
+                message,
+                field: None,
+            }),
+        };
+        if let Some(failure) = failure {
+            batch.delta(
+                phase,
+                &id,
+                DeltaState::EditFailed,
+                &edit.old_hash,
+                Some(failure.clone()),
+            );
+            let outcome = RecordOutcome::Failed {
+                message: failure.message,
+                field: failure.field,
+            };
+            return (phase, id, outcome);
+        }
+        let create = &job.plan.creates[edit.index];
+        if let Some(Some(m)) = made.get(edit.index) {
+            batch.entity(
+                phase,
+                &id,
+                job.steps[edit.index],
+                EntityOutcome {
+                    state: EntityState::Created,
+                    entity_type: create.entity_type.as_str().to_string(),
+                    id: m.id,
+                    rev: m.rev.clone(),
+                },
+            );
+        }
+        batch.delta(phase, &id, DeltaState::Edited, &edit.hash, None);
+        let fields = create
+            .entity_type
+            .methods()
+            .and_then(|m| create.params.get(m.body_param()))
+            .and_then(Value::as_object)
+            .map(|b| b.keys().cloned().collect())
+            .unwrap_or_default();
+        (phase, id, RecordOutcome::Edited { fields })
     }
 
     /// Settle a record that names an account or contact that exists already: linked to one
@@ -774,6 +1013,43 @@ fn intent_time(e: &crate::journal::EntityRow) -> DateTime<Utc> {
 async fn send_job(sender: &Sender, legacy: &str, job: Job) -> Done {
     let mut made = job.known.clone();
     for i in 0..job.plan.creates.len() {
+        if let Some(edit) = job.edit.as_ref().filter(|e| e.index == i) {
+            let ids: Vec<i64> = made
+                .iter()
+                .map(|m| m.as_ref().map_or(0, |m| m.id))
+                .collect();
+            let create = &job.plan.creates[i];
+            let body = job.plan.params_with(i, &ids).and_then(|p| {
+                let param = create.entity_type.methods()?.body_param();
+                p.get(param)?.as_object().cloned()
+            });
+            let (Some(body), Some(Some(own))) = (body, made.get(edit.index)) else {
+                let failure = Failure {
+                    message: "internal: the edit has no body or no record to edit".into(),
+                    field: None,
+                };
+                return Done {
+                    job,
+                    made,
+                    end: JobEnd::EditRefused(failure),
+                };
+            };
+            match sender.edit(create.entity_type, own.id, &body).await {
+                Ok(m) => made[i] = Some(m),
+                Err(e) => {
+                    let failure = Failure {
+                        field: field_at_fault(&e),
+                        message: format!("the edit was refused: {e}"),
+                    };
+                    return Done {
+                        job,
+                        made,
+                        end: JobEnd::EditRefused(failure),
+                    };
+                }
+            }
+            continue;
+        }
         if made[i].is_some() {
             continue;
         }

@@ -124,6 +124,22 @@ impl Sender {
         }
     }
 
+    /// A delta's edit of record `id` (see [`super::load_edit::edit_record`]); a dry run
+    /// sends nothing and answers the id.
+    pub async fn edit(
+        &self,
+        entity_type: EntityType,
+        id: i64,
+        body: &Map<String, Value>,
+    ) -> Result<Made, NutshellError> {
+        match self {
+            Sender::DryRun { .. } => Ok(Made { id, rev: None }),
+            Sender::Live(client) => {
+                super::load_edit::edit_record(client, entity_type, id, body).await
+            }
+        }
+    }
+
     /// Run a plan's follow-ups given the ids (and revs, where known) its creates got.
     pub async fn follow_ups(
         &self,
@@ -195,7 +211,7 @@ async fn close_lead(client: &Client, lead: &Made, status: i64) -> Result<(), Nut
     client.call::<Value>(params).await.map(|_| ())
 }
 
-fn rev_text(v: Option<&Value>) -> Option<String> {
+pub(crate) fn rev_text(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

@@ -12,6 +12,7 @@
 pub mod blockers;
 pub mod event;
 pub mod load;
+pub mod load_edit;
 pub mod load_lookups;
 pub mod load_run;
 pub mod load_send;

@@ -23,23 +23,34 @@ use crate::rsoft::Module;
 /// Why owners.toml could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum OwnersFileError {
+    /// owners.toml exists but cannot be read.
     #[error("cannot read {path}: {source}")]
     Read {
+        /// The owners file.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
+    /// owners.toml is not valid TOML or not the expected shape.
     #[error(
         "{path}: line {line}, column {column}: {message}. Fix: write one line per owner under [owners], as \"RSoft owner\" = \"nutshell.user@example.com\" (both quoted; leave \"\" to decide later)"
     )]
     Parse {
+        /// The owners file.
         path: PathBuf,
+        /// 1-based line of the error.
         line: usize,
+        /// 1-based column of the error.
         column: usize,
+        /// The TOML parser's message.
         message: String,
     },
+    /// owners.toml could not be written (atomically, through `atomic_file::write`).
     #[error("cannot write {path}: {source}. Check that the folder exists and is writable")]
     Write {
+        /// The owners file.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
 }
@@ -57,6 +68,7 @@ pub fn owner_key(raw: &str) -> String {
 /// owners.toml as the operator left it: owner key → Nutshell user email (`""` = undecided).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OwnersFile {
+    /// Owner key ([`owner_key`]) → Nutshell user email; `""` means not decided yet.
     pub entries: BTreeMap<String, String>,
 }
 
@@ -132,12 +144,17 @@ pub enum MatchedBy {
 /// An owner resolved to a Nutshell user: what the journal records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OwnerDecision {
+    /// The owner key ([`owner_key`]).
     pub key: String,
     /// The cells written this way in the export.
     pub cells: Vec<String>,
+    /// The Nutshell user id the records are assigned to.
     pub user_id: i64,
+    /// The user's display name in Nutshell, for reports.
     pub user_name: String,
+    /// How the user was found.
     pub by: MatchedBy,
+    /// Records in the export with this owner.
     pub records: u64,
     /// The Nutshell user is disabled: records can still be assigned, but say so.
     pub user_disabled: bool,
@@ -151,23 +168,34 @@ pub enum Unresolved {
     NoMatch,
     /// Several users fit equally: (id, name, first email) of each.
     Ambiguous {
+        /// Each candidate's Nutshell id, display name and first email.
         candidates: Vec<(i64, String, String)>,
     },
     /// owners.toml names a user that does not exist.
-    UnknownUser { value: String },
+    UnknownUser {
+        /// The user email owners.toml gives, as written.
+        value: String,
+    },
 }
 
 /// An owner the Owners screen shows and owners.toml lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QueuedOwner {
+    /// The owner key ([`owner_key`]), also its key in owners.toml.
     pub key: String,
+    /// The cells written this way in the export.
     pub cells: Vec<String>,
+    /// The owner's name, when a cell gives one.
     pub name: Option<String>,
+    /// The owner's email, when a cell gives one (lower case).
     pub email: Option<String>,
+    /// Records in the export with this owner, across modules.
     pub records: u64,
+    /// The same records per RSoft module.
     pub modules: BTreeMap<Module, u64>,
     /// A few RSoft IDs of its records.
     pub samples: Vec<String>,
+    /// Why no user was chosen.
     pub why: Unresolved,
     /// The RSoft users file's status when it is not Active (`Inactive`): the person left.
     pub rsoft_status: Option<String>,
@@ -176,13 +204,16 @@ pub struct QueuedOwner {
 /// The owners waiting for the operator, most records first.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct OwnerQueue {
+    /// Owners in order, most records first.
     pub owners: Vec<QueuedOwner>,
 }
 
 /// The outcome of matching every owner.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Owners {
+    /// Owners matched to a user, one decision each.
     pub decisions: Vec<OwnerDecision>,
+    /// Owners the operator must decide in owners.toml or the Owners screen.
     pub queue: OwnerQueue,
 }
 

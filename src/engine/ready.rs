@@ -22,10 +22,13 @@ use crate::rsoft::{Export, ReadError};
 /// Why getting ready stopped (blockers are not errors: see [`Readiness::blockers`]).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadyError {
+    /// The destination could not be read or a create failed.
     #[error(transparent)]
     Schema(#[from] SchemaError),
+    /// owners.toml could not be read or parsed.
     #[error(transparent)]
     OwnersFile(#[from] OwnersFileError),
+    /// The export could not be read while scanning it.
     #[error("cannot read the export to find owners, tags and sources: {0}")]
     Export(#[from] ReadError),
 }
@@ -44,9 +47,11 @@ pub enum Writes {
 pub struct Readiness {
     /// The account as read (and, after creating, re-read).
     pub destination: Destination,
+    /// Owners, tags and sources found in the export (one pass).
     pub scan: ExportScan,
     /// Owner decisions (for the journal and the record builder) and the queue.
     pub owners: Owners,
+    /// What preparing the account creates and what blocks.
     pub house: HousePlan,
     /// What was created; empty on a dry run or while anything blocks.
     pub created: Created,

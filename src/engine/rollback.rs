@@ -48,28 +48,46 @@ pub enum Scope {
     All,
 }
 
+/// Why a rollback stopped or was refused. What was deleted before it stays recorded in the journal,
+/// so running rollback again goes on from there.
 #[derive(Debug, thiserror::Error)]
 pub enum RollbackError {
+    /// The journal could not be read or written.
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// `--run` named a run the journal does not have.
     #[error("there is no run {0} in the journal: `crm-migrate report` lists the runs")]
     NoSuchRun(RunId),
+    /// `--run` named a dry run.
     #[error("run {0} is a dry run: it wrote nothing to Nutshell, so there is nothing to roll back")]
     DryRun(RunId),
+    /// `--run` named a run rolled back before.
     #[error("run {0} was already rolled back")]
     AlreadyRolledBack(RunId),
+    /// A later live run created records that may link to this run's (children must go first).
     #[error(
         "run {run} is followed by run {later}, which created records that may link to run {run}'s: roll back run {later} first (newest first), or use --all"
     )]
-    LaterRun { run: RunId, later: RunId },
+    LaterRun {
+        /// The run asked for.
+        run: RunId,
+        /// The later run to roll back first.
+        later: RunId,
+    },
+    /// A delete failed in a way a retry does not mend (not a stale rev, not a missing record).
     #[error(
         "{entity_type} {id} ({phase} {rsoft_id}): {source}. Nothing more was deleted; run rollback again to go on"
     )]
     Delete {
+        /// The phase that created the record (`accounts`, `leads`…).
         phase: &'static str,
+        /// The RSoft ID of the source record.
         rsoft_id: String,
+        /// Nutshell's `entityType` of the record.
         entity_type: String,
+        /// The record's Nutshell id.
         id: i64,
+        /// The client's error.
         source: Box<NutshellError>,
     },
 }
@@ -97,17 +115,25 @@ impl RollbackPlan {
 /// What one step of a rollback came to, as events report it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Undone {
+    /// The phase that created the record.
     pub phase: Phase,
+    /// The RSoft ID of the source record.
     pub rsoft_id: String,
+    /// Nutshell's `entityType` of the record.
     pub entity_type: String,
+    /// The record's Nutshell id; `None` when a create left unknown by a kill was not found.
     pub nutshell_id: Option<i64>,
+    /// Deleted, gone, kept or unknown.
     pub state: StepState,
+    /// Why it was gone, kept or unknown, in the operator's words (`edited in Nutshell at …`);
+    /// `None` for a plain delete.
     pub reason: Option<String>,
 }
 
 /// What a rollback did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RollbackSummary {
+    /// The journal's id for this rollback.
     pub rollback: RollbackId,
     /// The runs, newest first.
     pub runs: Vec<RunId>,

@@ -22,9 +22,11 @@ pub const SOURCES_FIELD: &str = "Leads.sources";
 /// One distinct owner cell as written (trimmed), and the records that carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OwnerCell {
+    /// The owner cell, trimmed, as written in the export.
     pub raw: String,
     /// Cells holding this value across every mapped owner column.
     pub records: u64,
+    /// The same records per RSoft module.
     pub modules: BTreeMap<Module, u64>,
     /// Up to [`SAMPLE_IDS`] RSoft IDs of records carrying it, in file order.
     pub samples: Vec<String>,

@@ -16,7 +16,9 @@ use super::scan::ExportScan;
 use crate::discovery::pipelines::Pipeline as RsoftPipeline;
 use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind};
 use crate::mapping::model::{AS_NOTE, FieldMap, Status, Target};
-use crate::mapping::schema::{CustomFieldDef, DestinationSchema, Stageset, UnfillableCustomField};
+use crate::mapping::schema::{
+    CustomFieldDef, DestinationSchema, StagesetDef, UnfillableCustomField,
+};
 use crate::nutshell::{self, Client, FindOptions, NutshellError};
 use crate::rsoft::Module;
 
@@ -32,18 +34,31 @@ pub const FIELD_ENTITIES: [Entity; 3] = [Entity::Accounts, Entity::Contacts, Ent
 /// [`HousePlan::blockers`]).
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
+    /// A `find*` call failed; nothing was changed.
     #[error("cannot read the {what} of the Nutshell account: {source}")]
     Read {
+        /// What was being read (`users`, `custom fields`, `pipelines`…), for the message.
         what: &'static str,
+        /// The client's error (HTTP, JSON-RPC or an unreadable answer).
         source: NutshellError,
     },
+    /// A create call failed; `what` names the field, tag or source. What was created before it stays
+    /// and is listed by the next [`apply`].
     #[error("cannot create {what} in Nutshell: {source}")]
-    Create { what: String, source: NutshellError },
+    Create {
+        /// The field, tag or source, as the message names it (`source "Web"`).
+        what: String,
+        /// The client's error.
+        source: NutshellError,
+    },
+    /// The admin checklist could not be written to the state dir.
     #[error(
         "cannot write the admin checklist {path}: {source}. Check that the state dir is writable"
     )]
     Checklist {
+        /// The checklist file that could not be written.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
     /// `findCustomFields` listed a field with no `type`: the tool cannot tell how to fill it,
@@ -73,16 +88,20 @@ pub enum SchemaError {
 /// A Nutshell record known by id and name: a source, an activity type, a stage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Named {
+    /// The record's Nutshell id.
     pub id: i64,
+    /// The record's name as Nutshell has it (case kept; lookups ignore case).
     pub name: String,
 }
 
 /// A Nutshell user (`findUsers`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DestinationUser {
+    /// The Nutshell user id, the value an owner or assignee carries.
     pub id: i64,
     /// The display name (`name`, else first and last name).
     pub name: String,
+    /// Every address of the user as sent (`emails`); the owner match compares them case-insensitively.
     pub emails: Vec<String>,
     /// `isEnabled`; a user Nutshell does not say is disabled counts as enabled.
     pub enabled: bool,
@@ -91,7 +110,9 @@ pub struct DestinationUser {
 /// A custom field definition (`findCustomFields`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldDefinition {
+    /// The field definition's Nutshell id.
     pub id: i64,
+    /// The field's name: the key of `customFields` in records.
     pub name: String,
     /// Nutshell's type name (`Text`, `Date`, `Currency`, …).
     pub field_type: String,
@@ -100,8 +121,11 @@ pub struct FieldDefinition {
 /// A pipeline (stageset) with its stages (milestones) in position order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Pipeline {
+    /// The stageset id.
     pub id: i64,
+    /// The pipeline's name.
     pub name: String,
+    /// The pipeline's stages (milestones) with their ids, in position order.
     pub stages: Vec<Named>,
 }
 
@@ -109,12 +133,18 @@ pub struct Pipeline {
 /// tags, sources and custom fields; emails compare case-insensitively.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Destination {
+    /// Every user of the account (`findUsers`).
     pub users: Vec<DestinationUser>,
+    /// Custom field definitions per entity type (`findCustomFields`); fields with no type are refused on
+    /// read.
     pub custom_fields: BTreeMap<Entity, Vec<FieldDefinition>>,
+    /// Existing tag names per entity type (`findTags`).
     pub tags: BTreeMap<Entity, Vec<String>>,
+    /// Lead sources (`findSources`).
     pub sources: Vec<Named>,
     /// Not deleted ones only.
     pub activity_types: Vec<Named>,
+    /// Pipelines with their stages (`findStagesets` + `findMilestones`).
     pub pipelines: Vec<Pipeline>,
 }
 
@@ -349,7 +379,7 @@ impl Destination {
             stagesets: self
                 .pipelines
                 .iter()
-                .map(|p| Stageset {
+                .map(|p| StagesetDef {
                     name: p.name.clone(),
                     milestones: p.stages.iter().map(|s| s.name.clone()).collect(),
                 })
@@ -364,8 +394,11 @@ impl Destination {
 /// A custom field the run needs on an entity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldNeed {
+    /// The entity type the field goes on (Accounts, Contacts or Leads).
     pub entity: Entity,
+    /// The field's name as it will appear in Nutshell.
     pub name: String,
+    /// The kind of value the column carries, which decides the Nutshell field type.
     pub kind: ValueKind,
     /// The map allows creating it (`create = true`, or a field the tool itself needs).
     pub create: bool,
@@ -378,28 +411,39 @@ pub struct FieldNeed {
 /// A Nutshell stage a stage-map entry sends deals to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StageNeed {
+    /// The RSoft module whose rows carry the stage.
     pub module: Module,
     /// The RSoft pipeline and stage (`stage_key`).
     pub from: String,
+    /// The Nutshell pipeline (stageset) name the entry names.
     pub pipeline: String,
+    /// The Nutshell stage (milestone) name in that pipeline.
     pub stage: String,
 }
 
 /// A Nutshell activity type an activity-type map entry names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TypeNeed {
+    /// The RSoft module whose rows carry the activity type.
     pub module: Module,
+    /// The RSoft activity type as written in the export.
     pub from: String,
+    /// The Nutshell activity type name the entry names.
     pub activity_type: String,
 }
 
 /// What the confirmed map and the export need the account to hold.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Needs {
+    /// Custom fields, one per (entity, name); a second wish of another type is a conflict.
     pub custom_fields: Vec<FieldNeed>,
+    /// Tag names per entity type, from the export's scan.
     pub tags: BTreeMap<Entity, Vec<String>>,
+    /// Lead source names, from the export's scan.
     pub sources: Vec<String>,
+    /// Stages that mapped deals go to.
     pub stages: Vec<StageNeed>,
+    /// Activity types that mapped activities use.
     pub activity_types: Vec<TypeNeed>,
     /// Two columns want one custom field with different types: decided by the operator.
     pub conflicts: Vec<Blocker>,
@@ -529,6 +573,7 @@ pub fn needs(map: &FieldMap, scan: &ExportScan, files: &super::blockers::Files) 
 /// A pipeline the admin must create or complete, for the checklist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChecklistPipeline {
+    /// The Nutshell pipeline name.
     pub name: String,
     /// False: create the pipeline; true: it exists, add the stages.
     pub exists: bool,
@@ -541,6 +586,7 @@ pub struct ChecklistPipeline {
 /// A stage the admin adds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChecklistStage {
+    /// The Nutshell stage name.
     pub name: String,
     /// From the export's Pipelines file, as written (a percentage).
     pub probability: Option<String>,
@@ -551,7 +597,9 @@ pub struct ChecklistStage {
 /// What only the account's admin can add in Nutshell's UI.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Checklist {
+    /// Pipelines to create or complete.
     pub pipelines: Vec<ChecklistPipeline>,
+    /// Activity types to add (Nutshell names), sorted.
     pub activity_types: Vec<String>,
 }
 
@@ -565,9 +613,13 @@ impl Checklist {
 /// What preparing the house will do, decided from what the account has and what the run needs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct HousePlan {
+    /// Custom fields [`apply`] creates through REST.
     pub create_fields: Vec<FieldNeed>,
+    /// Tags [`apply`] creates, per entity type.
     pub create_tags: BTreeMap<Entity, Vec<String>>,
+    /// Lead sources [`apply`] creates (`newSource`, safe to repeat).
     pub create_sources: Vec<String>,
+    /// What only the admin can add; each item is also a blocker.
     pub checklist: Checklist,
     /// Everything the destination blocks on: fields and the checklist's items, each once.
     pub blockers: Vec<Blocker>,
@@ -853,8 +905,11 @@ pub fn write_checklist(checklist: &Checklist, path: &Path) -> Result<bool, Schem
 /// What [`apply`] created.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Created {
+    /// Custom fields created, by entity type and name.
     pub custom_fields: Vec<(Entity, String)>,
+    /// Tags created, by entity type and name.
     pub tags: Vec<(Entity, String)>,
+    /// Lead sources created.
     pub sources: Vec<String>,
 }
 

@@ -5,7 +5,10 @@
 //!    bucket (not in the journal, pending, or left `sending`), a record whose state disagrees with
 //!    what it owns (created but owning no created record, held without a reason…), or two rows
 //!    sharing one RSoft ID (one ledger entry standing for both) is a finding. When only sample
-//!    runs are live, rows outside the sample are counted, not found wanting.
+//!    runs are live, rows outside the sample are counted, not found wanting. After a delta,
+//!    the rows it found unchanged are their own bucket (source rows = created + linked +
+//!    merged + held + failed + unchanged); the records it edited, and those loaded earlier but
+//!    deleted in RSoft since, are counted beside the buckets.
 //! 2. **Counts in Nutshell**: every Account, Contact and Lead carrying the legacy-id field, and
 //!    every Activity and Task carrying the builder's `RSoft … ID:` line, read back with `find*`
 //!    and matched to the journal: a record the journal created that Nutshell no longer has
@@ -30,7 +33,7 @@ use super::load_run::{step_keys, unnamed_row_id};
 use super::owners::{MatchedBy, OwnerDecision, Owners};
 use super::schema::{Destination, SchemaError};
 use crate::config::Config;
-use crate::journal::{EntityState, Journal, JournalError, Phase, RecordState, RunKind};
+use crate::journal::{DeltaState, EntityState, Journal, JournalError, Phase, RecordState, RunKind};
 use crate::mapping::file::{self, MapFileError};
 use crate::mapping::record::rsoft_id_line;
 use crate::mapping::record::{BuildSettings, Built, FollowUp, Plan, build_record, rsoft_id};
@@ -40,18 +43,26 @@ use crate::rsoft::{Export, ReadError};
 /// Spot-checked records per phase unless told otherwise (issue 10).
 pub const DEFAULT_SPOT_CHECK: usize = 25;
 
+/// Why verify could not finish. A record that does not reconcile is not an error: it is a
+/// [`Finding`] in the report.
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
+    /// Verify needs the export to count source rows and rebuild records.
     #[error("the config has no [source] export: set it to the RSoft export folder or .zip")]
     NoExport,
+    /// The export could not be read.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// `mapping.toml` could not be read or holds an error.
     #[error(transparent)]
     Map(#[from] MapFileError),
+    /// The journal could not be opened or read.
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// The destination account's reference lists could not be read.
     #[error(transparent)]
     Schema(#[from] SchemaError),
+    /// A `find*` or `get*` call failed while counting or spot-checking.
     #[error("reading Nutshell: {0}")]
     Nutshell(#[from] NutshellError),
 }
@@ -79,13 +90,25 @@ impl Default for VerifyOptions {
 pub struct PhaseBuckets {
     /// Source rows of the phase's module in the export (read + unreadable).
     pub source_rows: u64,
+    /// Rows for which the migration created a Nutshell record.
     pub created: u64,
+    /// Rows matched to a record that already existed in Nutshell (nothing created).
     pub linked: u64,
+    /// Rows merged into another row of this migration (a duplicate in the export).
     pub merged: u64,
+    /// Rows held back for a reason (see `held_reasons`).
     pub held: u64,
+    /// Rows whose load failed (see `failed_reasons`).
     pub failed: u64,
     /// Rows no live run took (only sample runs are live): not loaded, not a finding.
     pub outside_sample: u64,
+    /// Rows the last delta found as an earlier run loaded them (settled, nothing sent).
+    pub unchanged: u64,
+    /// Of `created`: records the last delta edited (changed in RSoft).
+    pub edited: u64,
+    /// Records loaded earlier that the last delta's export no longer had (deleted in RSoft,
+    /// kept in Nutshell). Not source rows, so in no bucket.
+    pub deleted_in_rsoft: u64,
     /// Hold reasons with how many records each.
     pub held_reasons: BTreeMap<String, u64>,
     /// Failure messages with how many records each.
@@ -95,7 +118,13 @@ pub struct PhaseBuckets {
 impl PhaseBuckets {
     /// Rows in a bucket.
     pub fn accounted(&self) -> u64 {
-        self.created + self.linked + self.merged + self.held + self.failed + self.outside_sample
+        self.created
+            + self.linked
+            + self.merged
+            + self.held
+            + self.failed
+            + self.outside_sample
+            + self.unchanged
     }
 }
 
@@ -114,37 +143,57 @@ pub struct EntityCount {
 pub enum Finding {
     /// A source row in no bucket (or sharing one with another row).
     Unaccounted {
+        /// The phase whose module holds the row.
         phase: Phase,
+        /// The row's RSoft ID.
         rsoft_id: String,
+        /// Why it is in no bucket (not in the journal, pending, left `sending`…).
         why: String,
     },
     /// A record that failed to load.
     Failed {
+        /// The phase whose module holds the row.
         phase: Phase,
+        /// The row's RSoft ID.
         rsoft_id: String,
+        /// The failure as the journal recorded it.
         message: String,
     },
     /// The journal created it; Nutshell no longer has it.
     Missing {
+        /// The phase that created it.
         phase: Phase,
+        /// The row's RSoft ID.
         rsoft_id: String,
+        /// Nutshell's `entityType` of the record.
         entity_type: String,
+        /// The id the journal recorded at create.
         nutshell_id: i64,
     },
     /// Nutshell has a record carrying our legacy id that the journal did not create.
     Unexpected {
+        /// Nutshell's `entityType` of the record.
         entity_type: String,
+        /// The record's Nutshell id.
         nutshell_id: i64,
+        /// The legacy id it carries (an RSoft ID the journal did not create it for).
         legacy_id: String,
     },
     /// A spot-checked field differs from what the builder makes today.
     Differs {
+        /// The phase that created it.
         phase: Phase,
+        /// The row's RSoft ID.
         rsoft_id: String,
+        /// Nutshell's `entityType` of the record.
         entity_type: String,
+        /// The record's Nutshell id.
         nutshell_id: i64,
+        /// The wire name of the field (`email`, `customFields.RSoft ID`…).
         field: String,
+        /// What the builder makes from today's source row.
         expected: String,
+        /// What Nutshell returned.
         found: String,
     },
 }
@@ -200,6 +249,7 @@ impl std::fmt::Display for Finding {
 /// What verify found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
+    /// Reconciliation buckets per phase; every source row is in exactly one.
     pub phases: BTreeMap<Phase, PhaseBuckets>,
     /// Per Nutshell entity type (Notes are not countable through the API).
     pub counts: BTreeMap<String, EntityCount>,
@@ -207,6 +257,7 @@ pub struct VerifyReport {
     pub seed: u64,
     /// Records spot-checked, per phase.
     pub spot_checked: BTreeMap<Phase, u64>,
+    /// Everything that does not reconcile, in phase order; empty when the migration is proven.
     pub findings: Vec<Finding>,
 }
 
@@ -242,8 +293,20 @@ pub async fn verify(
 
     // 1. Reconciliation.
     let mut phases = BTreeMap::new();
+    let last_delta = journal.last_delta()?;
     for phase in Phase::ALL {
-        let buckets = reconcile(journal, &export, &map, phase, samples_only, &mut findings)?;
+        let mut buckets = reconcile(
+            journal,
+            &export,
+            &map,
+            phase,
+            samples_only,
+            last_delta,
+            &mut findings,
+        )?;
+        if let Some(run) = last_delta {
+            buckets.deleted_in_rsoft = journal.gone_count(phase, run)?;
+        }
         phases.insert(phase, buckets);
     }
 
@@ -325,13 +388,15 @@ fn owners_of(journal: &Journal) -> Result<Owners, JournalError> {
     })
 }
 
-/// One phase's buckets; rows in no bucket (or two) become findings.
+/// One phase's buckets; rows in no bucket (or two) become findings. `last_delta`: the latest
+/// finished delta run, whose unchanged rows are their own bucket.
 fn reconcile(
     journal: &Journal,
     export: &Export,
     map: &crate::mapping::model::FieldMap,
     phase: Phase,
     samples_only: bool,
+    last_delta: Option<crate::journal::RunId>,
     findings: &mut Vec<Finding>,
 ) -> Result<PhaseBuckets, VerifyError> {
     let module = phase.module();
@@ -384,6 +449,17 @@ fn reconcile(
             };
             if owns(EntityState::Sending) && record.state.is_settled() {
                 wrong("a create of it is still unresolved (sending): run migrate to look it up");
+            }
+            let delta = match last_delta {
+                Some(run) if record.state.is_settled() => journal.delta_state(phase, &id, run)?,
+                _ => None,
+            };
+            if delta.as_deref() == Some(DeltaState::Unchanged.as_str()) {
+                b.unchanged += 1;
+                continue;
+            }
+            if delta.as_deref() == Some(DeltaState::Edited.as_str()) {
+                b.edited += 1;
             }
             match record.state {
                 RecordState::Created if owns(EntityState::Created) => b.created += 1,

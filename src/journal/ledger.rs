@@ -3,7 +3,9 @@
 
 use rusqlite::{OptionalExtension, Transaction};
 
-use super::{EntityState, Journal, JournalError, KeyKind, Phase, RecordState, RunId, now};
+use super::{
+    DeltaState, EntityState, Journal, JournalError, KeyKind, Phase, RecordState, RunId, now,
+};
 
 /// A source record as the load first sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +80,21 @@ enum Op {
         entity_type: String,
         id: i64,
         origin: String,
+    },
+    Seen {
+        phase: Phase,
+        rsoft_id: String,
+    },
+    Delta {
+        phase: Phase,
+        rsoft_id: String,
+        state: DeltaState,
+        content_hash: String,
+        failure: Option<Failure>,
+    },
+    Release {
+        phase: Phase,
+        rsoft_id: String,
     },
 }
 
@@ -185,6 +202,46 @@ impl Batch {
             entity_type: entity_type.to_owned(),
             id,
             origin: origin.to_owned(),
+        });
+    }
+}
+
+impl Batch {
+    /// This run read the record in the export (a delta reports settled records it never saw as
+    /// deleted in RSoft). A record the journal does not know yet is left alone.
+    pub fn seen(&mut self, phase: Phase, rsoft_id: &str) {
+        self.ops.push(Op::Seen {
+            phase,
+            rsoft_id: rsoft_id.to_owned(),
+        });
+    }
+
+    /// What this delta did with a settled record; `content_hash` becomes the ledger's (the
+    /// row as Nutshell now has it; the old one after a refused edit, so the next delta tries
+    /// again). `failure`: why an edit was refused.
+    pub fn delta(
+        &mut self,
+        phase: Phase,
+        rsoft_id: &str,
+        state: DeltaState,
+        content_hash: &str,
+        failure: Option<Failure>,
+    ) {
+        self.ops.push(Op::Delta {
+            phase,
+            rsoft_id: rsoft_id.to_owned(),
+            state,
+            content_hash: content_hash.to_owned(),
+            failure,
+        });
+    }
+
+    /// Release one record's hold (the fresh export changed it): back to `pending`, with the
+    /// hold reasons marked released.
+    pub fn release(&mut self, phase: Phase, rsoft_id: &str) {
+        self.ops.push(Op::Release {
+            phase,
+            rsoft_id: rsoft_id.to_owned(),
         });
     }
 }
@@ -363,6 +420,50 @@ fn apply_op(tx: &Transaction<'_>, run: RunId, at: &str, op: Op) -> Result<(), Jo
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute((kind.as_str(), &key, &entity_type, id, &origin, run))?;
+        }
+        Op::Seen { phase, rsoft_id } => {
+            tx.prepare_cached(
+                "UPDATE ledger SET seen_run = ?1, gone_run = NULL WHERE phase = ?2 AND rsoft_id = ?3",
+            )?
+            .execute((run, phase.as_str(), &rsoft_id))?;
+        }
+        Op::Delta {
+            phase,
+            rsoft_id,
+            state,
+            content_hash,
+            failure,
+        } => {
+            let (message, field) = match failure {
+                Some(f) => (Some(f.message), f.field),
+                None => (None, None),
+            };
+            tx.prepare_cached(
+                "UPDATE ledger SET delta_state = ?1, delta_run = ?2, content_hash = ?3,
+                   last_error = ?4, error_field = ?5, updated_at = ?6
+                 WHERE phase = ?7 AND rsoft_id = ?8",
+            )?
+            .execute((
+                state.as_str(),
+                run,
+                &content_hash,
+                message,
+                field,
+                at,
+                phase.as_str(),
+                &rsoft_id,
+            ))?;
+        }
+        Op::Release { phase, rsoft_id } => {
+            let id = ledger_id(tx, phase, &rsoft_id)?;
+            tx.prepare_cached(
+                "UPDATE holds SET released_at = ?1 WHERE ledger_id = ?2 AND released_at IS NULL",
+            )?
+            .execute((at, id))?;
+            tx.prepare_cached(
+                "UPDATE ledger SET state = 'pending', updated_at = ?1 WHERE id = ?2 AND state = 'held'",
+            )?
+            .execute((at, id))?;
         }
     }
     Ok(())

@@ -10,6 +10,7 @@
 //! [`Journal::dedupe`]).
 
 mod audit;
+mod delta;
 mod ledger;
 mod query;
 mod rollback;
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::rsoft::Module;
 
+pub use delta::{GoneRow, TallyRow};
 pub use ledger::{Batch, EntityOutcome, Failure, SourceRecord};
 pub use query::{
     EntityRow, FailureRow, HoldRow, KeyHit, LedgerRow, OwnerDecision, PhaseCount, Resolution, Run,
@@ -183,6 +185,35 @@ impl RecordState {
             .into_iter()
             .find(|s| s.as_str() == text)
             .ok_or_else(|| JournalError::Unknown(format!("record state {text:?}")))
+    }
+}
+
+/// What the last delta did with a settled record (the ledger's `delta_state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeltaState {
+    /// Its content hash matched the ledger's: nothing was sent.
+    Unchanged,
+    /// Its content changed: its Nutshell record was edited (multi-value fields merged).
+    Edited,
+    /// Its content changed, but its Nutshell record is not its own to edit (linked to a record
+    /// that existed before, merged into another row's, or a note, which Nutshell lets only its
+    /// author edit within 24 hours): left as it is and reported.
+    Kept,
+    /// Its content changed and the edit was refused: the ledger keeps the old content hash, so
+    /// the next delta tries again; the refusal is in `last_error` and failures.csv.
+    EditFailed,
+}
+
+impl DeltaState {
+    /// The name stored in the journal.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeltaState::Unchanged => "unchanged",
+            DeltaState::Edited => "edited",
+            DeltaState::Kept => "kept",
+            DeltaState::EditFailed => "edit_failed",
+        }
     }
 }
 

@@ -327,11 +327,13 @@ impl Journal {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Records in state failed, with the last error.
+    /// Records in state failed, and loaded records whose last delta edit was refused (they
+    /// stay loaded; the next delta tries the edit again), with the last error.
     pub fn failures(&self) -> Result<Vec<FailureRow>, JournalError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT phase, rsoft_id, module, attempts, COALESCE(last_error, ''), error_field
-             FROM ledger WHERE state = 'failed' ORDER BY phase, rsoft_id",
+             FROM ledger WHERE state = 'failed' OR delta_state = 'edit_failed'
+             ORDER BY phase, rsoft_id",
         )?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();

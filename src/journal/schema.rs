@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use super::JournalError;
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Migration `i` takes a journal from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -107,6 +107,22 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (rollback_id, seq)
     );
     CREATE INDEX rollback_steps_order ON rollback_steps (rollback_id, state, rank, seq);
+    "#,
+    // 3: the delta — which run last saw each record in the export (a settled record no delta
+    // saw is reported as deleted in RSoft), what the last delta did with it (unchanged or
+    // edited), and every run's tally per phase (for verify and the report).
+    r#"
+    ALTER TABLE ledger ADD COLUMN seen_run INTEGER;
+    ALTER TABLE ledger ADD COLUMN delta_state TEXT;
+    ALTER TABLE ledger ADD COLUMN delta_run INTEGER;
+    ALTER TABLE ledger ADD COLUMN gone_run INTEGER;
+    CREATE TABLE run_tallies (
+        run_id        INTEGER NOT NULL REFERENCES runs(id),
+        phase         TEXT NOT NULL,
+        outcome       TEXT NOT NULL,
+        count         INTEGER NOT NULL,
+        PRIMARY KEY (run_id, phase, outcome)
+    );
     "#,
 ];
 

@@ -65,7 +65,7 @@ impl Entity {
 
 /// What kind of value a Nutshell field takes (also the type a new custom field is created with);
 /// the proposer reads sample values as these kinds to check a target. Not discovery's
-/// [`crate::rsoft::ValueKind`], which says what a column looks like, roles included (an ID, a
+/// [`crate::rsoft::ColumnKind`], which says what a column looks like, roles included (an ID, a
 /// reference, an enumeration): that one converts into this one through `From`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -147,11 +147,11 @@ impl ValueKind {
     }
 }
 
-impl From<crate::rsoft::ValueKind> for ValueKind {
+impl From<crate::rsoft::ColumnKind> for ValueKind {
     /// The kind of field that keeps a column discovery inferred as `seen`: keys and references
     /// are codes (text), an enumeration is a choice.
-    fn from(seen: crate::rsoft::ValueKind) -> Self {
-        use crate::rsoft::ValueKind as Seen;
+    fn from(seen: crate::rsoft::ColumnKind) -> Self {
+        use crate::rsoft::ColumnKind as Seen;
         match seen {
             Seen::Email => ValueKind::Email,
             Seen::Phone => ValueKind::Phone,

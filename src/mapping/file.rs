@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::ValueMapKind;
-use super::model::{ColumnEntry, FieldMap, ModuleMap, Status, Target, ValueEntry};
+use super::model::{ColumnEntry, FieldMap, FormatEntry, ModuleMap, Status, Target, ValueEntry};
+use super::transform::NumberFormat;
+use crate::config::DateOrder;
 use crate::rsoft::Module;
 
 /// The format version this build writes and reads.
@@ -81,6 +83,50 @@ struct ValueRecord {
     status: Status,
 }
 
+/// A `[formats.<module>]` entry: `"Deal Value" = { number_format = "1.234.567,89", status =
+/// "proposed" }`, its evidence in the comment above.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormatRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    number_format: Option<NumberFormat>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    date_order: Option<OrderName>,
+    status: Status,
+}
+
+/// A column's date order as mapping.toml spells it; an unknown spelling is an error naming the
+/// three valid ones (serde's message, placed by toml at its line and column).
+#[derive(Clone, Copy, Serialize, Deserialize)]
+enum OrderName {
+    #[serde(rename = "day-first")]
+    Day,
+    #[serde(rename = "month-first")]
+    Month,
+    #[serde(rename = "year-first")]
+    Year,
+}
+
+impl From<OrderName> for DateOrder {
+    fn from(o: OrderName) -> Self {
+        match o {
+            OrderName::Day => DateOrder::Dmy,
+            OrderName::Month => DateOrder::Mdy,
+            OrderName::Year => DateOrder::Ymd,
+        }
+    }
+}
+
+impl From<DateOrder> for OrderName {
+    fn from(o: DateOrder) -> Self {
+        match o {
+            DateOrder::Dmy => OrderName::Day,
+            DateOrder::Mdy => OrderName::Month,
+            DateOrder::Ymd => OrderName::Year,
+        }
+    }
+}
+
 type Sections<R> = BTreeMap<Module, BTreeMap<String, R>>;
 
 #[derive(Deserialize)]
@@ -92,6 +138,8 @@ struct Document {
     columns: Sections<ColumnRecord>,
     #[serde(default)]
     values: BTreeMap<Module, BTreeMap<ValueMapKind, BTreeMap<String, ValueRecord>>>,
+    #[serde(default)]
+    formats: Sections<FormatRecord>,
 }
 
 /// Write the map as mapping.toml text.
@@ -100,7 +148,11 @@ pub fn to_toml(map: &FieldMap) -> String {
     out.push_str(
         "# crm-migrate field map. For each column: check `target`, then set status to \"confirmed\",\n\
          # \"edited\" (you changed the target) or \"ignored\". Comments give the tool's confidence and\n\
-         # reason; `crm-migrate map` rewrites them and keeps every entry you decided.\n",
+         # reason; `crm-migrate map` rewrites them and keeps every entry you decided.\n\
+         # [formats.*]: how each column writes numbers (number_format, one of\n\
+         # \"1,234,567.89\" \"12,34,567.89\" \"1.234.567,89\" \"1 234 567,89\" \"1 234 567.89\"\n\
+         # \"1'234'567.89\" \"1'234'567,89\") and dates (date_order: \"day-first\", \"month-first\",\n\
+         # \"year-first\"), decided from all its values; the load reads every value that way.\n",
     );
     let _ = writeln!(out, "version = {FORMAT_VERSION}");
     let _ = writeln!(out, "legacy_id_field = {}", quote(&map.legacy_id_field));
@@ -124,6 +176,19 @@ pub fn to_toml(map: &FieldMap) -> String {
                     status: v.status,
                 };
                 write_entry(&mut out, &v.from, &record, v.confidence, &v.reason);
+            }
+        }
+        if !module_map.formats.is_empty() {
+            let _ = writeln!(out, "\n[formats.{}]", module.as_str());
+            for f in &module_map.formats {
+                let record = FormatRecord {
+                    number_format: f.number_format,
+                    date_order: f.date_order.map(OrderName::from),
+                    status: f.status,
+                };
+                let evidence = f.evidence.split_whitespace().collect::<Vec<_>>().join(" ");
+                let _ = writeln!(out, "# {evidence}");
+                let _ = writeln!(out, "{} = {}", quote(&f.header), inline_table(&record));
             }
         }
     }
@@ -183,12 +248,13 @@ pub fn from_toml(text: &str, path: &Path) -> Result<FieldMap, MapFileError> {
         .columns
         .keys()
         .chain(doc.values.keys())
+        .chain(doc.formats.keys())
         .find(|m| !m.holds_records());
     if let Some(module) = setup {
         return Err(MapFileError::Parse {
             path: path.to_path_buf(),
             message: format!(
-                "{module} describes the account's setup and has no columns to map: remove its [columns.{module}] or [values.{module}.*] section"
+                "{module} describes the account's setup and has no columns to map: remove its [columns.{module}], [values.{module}.*] or [formats.{module}] section"
             ),
         });
     }
@@ -198,15 +264,32 @@ pub fn from_toml(text: &str, path: &Path) -> Result<FieldMap, MapFileError> {
         let section = format!("columns.{}", module.as_str());
         let columns = layout
             .ordered(&section, records)
-            .map(|(header, record, note)| ColumnEntry {
-                header,
-                target: record.target,
-                confidence: note.confidence,
-                reason: note.reason,
-                status: record.status,
+            .map(|(header, record, comment)| {
+                let note = Note::of(comment);
+                ColumnEntry {
+                    header,
+                    target: record.target,
+                    confidence: note.confidence,
+                    reason: note.reason,
+                    status: record.status,
+                }
             })
             .collect();
         map.modules.entry(module).or_default().columns = columns;
+    }
+    for (module, records) in doc.formats {
+        let section = format!("formats.{}", module.as_str());
+        let formats = layout
+            .ordered(&section, records)
+            .map(|(header, record, comment)| FormatEntry {
+                header,
+                number_format: record.number_format,
+                date_order: record.date_order.map(DateOrder::from),
+                evidence: comment.unwrap_or_else(|| Note::hand_written().reason),
+                status: record.status,
+            })
+            .collect();
+        map.modules.entry(module).or_default().formats = formats;
     }
     for (module, kinds) in doc.values {
         let module_map: &mut ModuleMap = map.modules.entry(module).or_default();
@@ -214,13 +297,16 @@ pub fn from_toml(text: &str, path: &Path) -> Result<FieldMap, MapFileError> {
             let section = format!("values.{}.{}", module.as_str(), kind.name());
             let entries = layout
                 .ordered(&section, records)
-                .map(|(from, record, note)| ValueEntry {
-                    from,
-                    to: record.to,
-                    stageset: record.stageset,
-                    confidence: note.confidence,
-                    reason: note.reason,
-                    status: record.status,
+                .map(|(from, record, comment)| {
+                    let note = Note::of(comment);
+                    ValueEntry {
+                        from,
+                        to: record.to,
+                        stageset: record.stageset,
+                        confidence: note.confidence,
+                        reason: note.reason,
+                        status: record.status,
+                    }
                 })
                 .collect();
             module_map.values.insert(kind, entries);
@@ -273,6 +359,14 @@ impl Note {
         })
     }
 
+    /// The note of an entry's comment; an entry without one was written by hand.
+    fn of(comment: Option<String>) -> Note {
+        comment
+            .as_deref()
+            .and_then(Note::parse)
+            .unwrap_or_else(Note::hand_written)
+    }
+
     /// An entry the operator wrote without a comment.
     fn hand_written() -> Note {
         Note {
@@ -284,12 +378,12 @@ impl Note {
 
 /// Per section, the keys in file order and the comment above each.
 struct Layout {
-    sections: HashMap<String, Vec<(String, Option<Note>)>>,
+    sections: HashMap<String, Vec<(String, Option<String>)>>,
 }
 
 impl Layout {
     fn scan(text: &str) -> Layout {
-        let mut sections: HashMap<String, Vec<(String, Option<Note>)>> = HashMap::new();
+        let mut sections: HashMap<String, Vec<(String, Option<String>)>> = HashMap::new();
         let mut section = String::new();
         let mut comment: Option<&str> = None;
         for line in text.lines().map(str::trim) {
@@ -299,11 +393,11 @@ impl Layout {
                 section = line.trim_matches(['[', ']']).trim().to_string();
                 comment = None;
             } else if let Some(key) = line_key(line) {
-                let note = comment.take().and_then(Note::parse);
+                let comment = comment.take().map(str::to_string);
                 sections
                     .entry(section.clone())
                     .or_default()
-                    .push((key, note));
+                    .push((key, comment));
             } else {
                 comment = None;
             }
@@ -311,27 +405,20 @@ impl Layout {
         Layout { sections }
     }
 
-    /// The records of a section in file order (any the scan missed come last), each with its note.
+    /// The records of a section in file order (any the scan missed come last), each with the
+    /// comment above it.
     fn ordered<R>(
         &self,
         section: &str,
         mut records: BTreeMap<String, R>,
-    ) -> impl Iterator<Item = (String, R, Note)> {
+    ) -> impl Iterator<Item = (String, R, Option<String>)> {
         let mut out = Vec::with_capacity(records.len());
-        for (key, note) in self.sections.get(section).into_iter().flatten() {
+        for (key, comment) in self.sections.get(section).into_iter().flatten() {
             if let Some(record) = records.remove(key) {
-                out.push((
-                    key.clone(),
-                    record,
-                    note.clone().unwrap_or_else(Note::hand_written),
-                ));
+                out.push((key.clone(), record, comment.clone()));
             }
         }
-        out.extend(
-            records
-                .into_iter()
-                .map(|(k, r)| (k, r, Note::hand_written())),
-        );
+        out.extend(records.into_iter().map(|(k, r)| (k, r, None)));
         out.into_iter()
     }
 }
@@ -432,6 +519,22 @@ mod tests {
                 status: Status::Confirmed,
             }],
         );
+        activities.formats = vec![
+            FormatEntry {
+                header: "Value".into(),
+                number_format: NumberFormat::from_name("comma_point"),
+                date_order: None,
+                evidence: "4 of 4 values read as 1.234.567,89 (decided by \"2.750.000\")".into(),
+                status: Status::Proposed,
+            },
+            FormatEntry {
+                header: "Due Date".into(),
+                number_format: None,
+                date_order: Some(DateOrder::Mdy),
+                evidence: "12 dates month-first (e.g. 04/25/2026)".into(),
+                status: Status::Edited,
+            },
+        ];
         map.modules.insert(Module::Activities, activities);
         map
     }
@@ -461,6 +564,51 @@ mod tests {
         assert!(text.contains("[columns.contacts]\n# 1.00 · test reason for Contact ID\n\"Contact ID\" = { target = \"legacy_id\", status = \"confirmed\" }\n"), "{text}");
         assert!(text.contains("\"Mobile No.\" = { target = \"field\", field = \"Contacts.phone\", status = \"proposed\" }"), "{text}");
         assert!(text.contains("[values.activities.stage]\n# 0.55 · multi line reason\n\"Sales / Negotiation\" = { to = \"Negotiation\", stageset = \"Sales\", status = \"confirmed\" }"), "{text}");
+        assert!(text.contains("[formats.activities]\n# 4 of 4 values read as 1.234.567,89 (decided by \"2.750.000\")\n\"Value\" = { number_format = \"1.234.567,89\", status = \"proposed\" }\n# 12 dates month-first (e.g. 04/25/2026)\n\"Due Date\" = { date_order = \"month-first\", status = \"edited\" }\n"), "{text}");
+    }
+
+    #[test]
+    fn formats_are_read_strictly() {
+        let path = Path::new("mapping.toml");
+        let text = to_toml(&sample_map());
+        // The operator's override, in either spelling, is read.
+        let edited = text.replace(
+            "number_format = \"1.234.567,89\", status = \"proposed\"",
+            "number_format = \"point_indian\", status = \"edited\"",
+        );
+        let map = from_toml(&edited, path).unwrap();
+        let format = map.modules[&Module::Activities].column_format("Value");
+        assert_eq!(format.number.map(NumberFormat::name), Some("point_indian"));
+        assert_eq!(
+            map.modules[&Module::Activities]
+                .column_format("Due Date")
+                .date_order,
+            Some(DateOrder::Mdy)
+        );
+        for (from, to, valid) in [
+            (
+                "number_format = \"1.234.567,89\"",
+                "number_format = \"1.234,56\"",
+                "\"12,34,567.89\"",
+            ),
+            (
+                "date_order = \"month-first\"",
+                "date_order = \"mdy\"",
+                "day-first",
+            ),
+            (
+                "date_order = \"month-first\"",
+                "date_order = \"month-first\", decimal = \".\"",
+                "date_order",
+            ),
+        ] {
+            let bad = text.replace(from, to);
+            let line = bad.lines().position(|l| l.contains(to)).unwrap() + 1;
+            let e = from_toml(&bad, path).unwrap_err().to_string();
+            for part in ["mapping.toml", &format!("line {line}, column"), valid] {
+                assert!(e.contains(part), "{part:?} missing from: {e}");
+            }
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! - [`catalogue`]: module → entity, Nutshell entities, standard fields and value-map kinds.
 //! - [`model`]: [`model::FieldMap`] and its entries, targets and statuses; merging proposals.
 //! - [`file`]: mapping.toml, written with comments and read back with serde.
+//! - [`formats`]: each typed column's number format and date order, from all its values.
 //! - [`propose`] + [`synonyms`]: proposals from headers, synonyms, similarity and values.
 //! - [`memory`]: decisions remembered across exports, in the user's data dir.
 //! - [`schema`]: what the destination account has.
@@ -15,6 +16,7 @@
 
 pub mod catalogue;
 pub mod file;
+pub mod formats;
 pub mod memory;
 pub mod model;
 pub mod propose;

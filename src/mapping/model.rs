@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::{Entity, ValueKind, ValueMapKind, standard_field};
+use super::transform::{ColumnFormat, NumberFormat};
+use crate::config::DateOrder;
 use crate::rsoft::Module;
 
 /// Proposals below this confidence are not mapped: the operator decides. `--accept-proposed`
@@ -183,6 +185,33 @@ pub fn stage_key(pipeline: &str, stage: &str) -> String {
     format!("{pipeline} / {stage}")
 }
 
+/// How one column writes its numbers and dates, decided once from all its values (issue 12:
+/// "formats decided per column, never per value"): `map` and the load read every value of the
+/// column this way, and a value it cannot read is a problem, never read another way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormatEntry {
+    /// The column's header exactly as the export spells it.
+    pub header: String,
+    /// Decimal mark and grouping (`1.234.567,89`); `None` for a column without numbers.
+    pub number_format: Option<NumberFormat>,
+    /// Day, month and year order; `None` reads the column in `[source] date_order`.
+    pub date_order: Option<DateOrder>,
+    /// What decided it: "4 of 4 values read as 1.234.567,89 (decided by "2.750.000")".
+    pub evidence: String,
+    /// Proposed from the values, or decided by the operator (who may change either format).
+    pub status: Status,
+}
+
+impl FormatEntry {
+    /// The formats the load applies.
+    pub fn column_format(&self) -> ColumnFormat {
+        ColumnFormat {
+            number: self.number_format,
+            date_order: self.date_order,
+        }
+    }
+}
+
 /// The entries of one module.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ModuleMap {
@@ -190,12 +219,25 @@ pub struct ModuleMap {
     pub columns: Vec<ColumnEntry>,
     /// The module's value maps, by kind; each in source-value order.
     pub values: BTreeMap<ValueMapKind, Vec<ValueEntry>>,
+    /// The number format and date order of each column that has one, in column order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub formats: Vec<FormatEntry>,
 }
 
 impl ModuleMap {
     /// The entry of the column headed exactly `header`; `None` when the module has none.
     pub fn column(&self, header: &str) -> Option<&ColumnEntry> {
         self.columns.iter().find(|c| c.header == header)
+    }
+
+    /// The decided formats of the column headed `header`; the export's declared formats
+    /// (the default) when none is recorded.
+    pub fn column_format(&self, header: &str) -> ColumnFormat {
+        self.formats
+            .iter()
+            .find(|f| f.header == header)
+            .map(FormatEntry::column_format)
+            .unwrap_or_default()
     }
 }
 
@@ -227,6 +269,16 @@ impl FieldMap {
                 match new.columns.iter_mut().find(|c| c.header == old_col.header) {
                     Some(slot) => *slot = old_col.clone(),
                     None => new.columns.push(old_col.clone()),
+                }
+            }
+            for old_format in old.formats.iter().filter(|f| f.status.is_decided()) {
+                match new
+                    .formats
+                    .iter_mut()
+                    .find(|f| f.header == old_format.header)
+                {
+                    Some(slot) => *slot = old_format.clone(),
+                    None => new.formats.push(old_format.clone()),
                 }
             }
             for (kind, old_values) in &old.values {
@@ -278,7 +330,7 @@ pub(crate) mod tests {
                     entry("PAN", Target::Ignore, 0.4, Status::Ignored),
                     entry("Fax", Target::Ignore, 0.4, Status::Edited),
                 ],
-                values: BTreeMap::new(),
+                ..ModuleMap::default()
             },
         );
         let mut fresh = FieldMap::new("RSoft ID");
@@ -300,7 +352,7 @@ pub(crate) mod tests {
                     ),
                     entry("PAN", Target::Unmapped, 0.2, Status::Proposed),
                 ],
-                values: BTreeMap::new(),
+                ..ModuleMap::default()
             },
         );
         let merged = fresh.merged_with(&old);
@@ -328,7 +380,7 @@ pub(crate) mod tests {
                     0.9,
                     Status::Proposed,
                 )],
-                values: BTreeMap::new(),
+                ..ModuleMap::default()
             },
         );
         let json = serde_json::to_value(&map).unwrap();

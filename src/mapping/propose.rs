@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::catalogue::{
     Entity, ValueKind, ValueMapKind, required_fields, standard_field, stated_default,
 };
+use super::formats::{FormatEvidence, propose_formats};
 use super::memory::MappingMemory;
 use super::model::{
     AS_NOTE, CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, Status, Target, ValueEntry,
@@ -21,8 +22,8 @@ use super::model::{
 use super::schema::DestinationSchema;
 use super::synonyms::{Spec, Synonym, module_nouns, normalize_header, rows_for};
 use super::transform::{
-    ColumnFormat, cell_values, email::looks_like_email, parse_bool, parse_date, parse_money,
-    parse_number, parse_when, to_e164,
+    cell_values, email::looks_like_email, parse_bool, parse_date, parse_money, parse_number,
+    parse_when, to_e164,
 };
 use super::value_check::ValueCheck;
 use crate::config::DateOrder;
@@ -31,7 +32,9 @@ use crate::rsoft::{ColumnFlags, Module};
 /// One source column as the proposer needs it: what discovery's column profile converts into.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceColumn {
+    /// The module of the file the column is in.
     pub module: Module,
+    /// The header as written in the file.
     pub header: String,
     /// Discovery's guess at the kind of values, used when there are no samples.
     pub inferred: Option<ValueKind>,
@@ -43,9 +46,10 @@ pub struct SourceColumn {
     /// ([`super::value_check::check_values`]); it outweighs the samples.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<ValueCheck>,
-    /// The column's own number format and date order, as discovery decided them.
+    /// How discovery found the column writes numbers and dates; `map` records the format its
+    /// target needs in `[formats.*]` ([`propose_formats`]).
     #[serde(skip)]
-    pub format: ColumnFormat,
+    pub format: FormatEvidence,
     /// Damage a spreadsheet did, as discovery counted it.
     #[serde(default)]
     pub flags: ColumnFlags,
@@ -136,10 +140,13 @@ pub fn propose_map(
         }
     }
     memory.apply(&mut fresh);
-    match previous {
+    let mut map = match previous {
         Some(previous) => fresh.merged_with(previous),
         None => fresh,
-    }
+    };
+    // Formats follow the final targets, the operator's included.
+    propose_formats(&mut map, columns);
+    map
 }
 
 /// While a required field of the module's record is filled by no column above the threshold
@@ -1015,7 +1022,7 @@ pub fn propose_stage_map(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mapping::schema::{CustomFieldDef, Stageset};
+    use crate::mapping::schema::{CustomFieldDef, StagesetDef};
 
     fn column(module: Module, header: &str, samples: &[&str]) -> SourceColumn {
         SourceColumn {
@@ -1286,7 +1293,7 @@ mod tests {
     #[test]
     fn stage_map_matches_existing_pipelines_only() {
         let schema = DestinationSchema {
-            stagesets: vec![Stageset {
+            stagesets: vec![StagesetDef {
                 name: "Sales".into(),
                 milestones: vec!["Qualified".into(), "Negotiation".into()],
             }],

@@ -29,9 +29,10 @@ pub struct UnfillableCustomField {
     pub nutshell_type: String,
 }
 
-/// A pipeline and its stages, by name, in Nutshell's order.
+/// A pipeline and its stages by name, in Nutshell's order: the map's view of a
+/// [`crate::nutshell::Stageset`] (the wire record) with its milestones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stageset {
+pub struct StagesetDef {
     /// The pipeline's name.
     pub name: String,
     /// Its stages (milestones), ordered by position.
@@ -47,7 +48,7 @@ pub struct DestinationSchema {
     #[serde(default)]
     pub unfillable_custom_fields: BTreeMap<Entity, Vec<UnfillableCustomField>>,
     /// Pipelines with their stages.
-    pub stagesets: Vec<Stageset>,
+    pub stagesets: Vec<StagesetDef>,
     /// Names of the activity types that are not deleted.
     pub activity_types: Vec<String>,
     /// Most custom fields the plan allows per entity; `None` for unlimited or unknown.

@@ -9,11 +9,12 @@ use std::path::Path;
 
 use super::catalogue::ValueMapKind;
 use super::file::MapFileError;
+use super::formats::{FormatEvidence, format_problems};
 use super::memory::{MappingMemory, MemoryError};
 use super::model::FieldMap;
 use super::propose::{SourceColumn, propose_map, value_map_kind};
 use super::schema::DestinationSchema;
-use super::transform::{ColumnFormat, SourceFormat};
+use super::transform::SourceFormat;
 use super::validate::Problem;
 use super::value_check::{check_values, value_problems};
 use crate::discovery::Report;
@@ -36,9 +37,9 @@ impl SourceColumn {
             samples: profile.samples.clone(),
             fill_rate: profile.fill_rate,
             check: None,
-            format: ColumnFormat {
-                number: profile.number_format.as_ref().map(|d| d.format),
-                date_order: None,
+            format: FormatEvidence {
+                number: profile.number_format.clone(),
+                dates: profile.dates.clone(),
             },
             flags: profile.flags.clone(),
         }
@@ -187,17 +188,21 @@ pub fn propose_for_export(
     read_value_sets(export, &first, &mut columns)?;
     check_values(export, &first, format, &mut columns)?;
     let map = propose_map(&columns, &pairs, schema, legacy_id_field, memory, previous);
-    let problems = value_problems(&map, &columns);
+    let mut problems = format_problems(&map, &columns);
+    problems.extend(value_problems(&map, &columns));
     Ok((map, problems))
 }
 
 /// Why [`propose_remembering`] could not propose.
 #[derive(Debug, thiserror::Error)]
 pub enum ProposeError {
+    /// The export could not be read.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// mapping.toml exists but cannot be read or parsed.
     #[error(transparent)]
     MapFile(#[from] MapFileError),
+    /// The mapping memory could not be read.
     #[error(transparent)]
     Memory(#[from] MemoryError),
 }

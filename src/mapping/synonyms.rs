@@ -14,21 +14,29 @@ pub enum Spec {
     Field(&'static str),
     /// A custom field (a note line on entities without custom fields).
     Custom(&'static str, ValueKind),
+    /// A labelled note line (`Industry: Retail`); the label given.
     Note(&'static str),
+    /// The column finds a related record of that entity by that key.
     Lookup(Entity, LookupKey),
+    /// One half of an activity's polymorphic relation.
     Related(RelatedPart),
+    /// The record's tags.
     Tags,
+    /// The module's RSoft ID (the legacy-id custom field).
     LegacyId,
     /// Not moved, on purpose (the reason says why).
     Ignore(&'static str),
 }
 
+/// One row of the vocabulary: phrases that mean one thing, and where it lands.
 pub struct Synonym {
     /// Where the row applies; empty for every module.
     pub modules: &'static [Module],
     /// What the column means, for the reason shown to the operator.
     pub meaning: &'static str,
+    /// Spellings of the header, in plain words (compared after [`normalize_header`]).
     pub phrases: &'static [&'static str],
+    /// Where a column with one of these headers lands.
     pub spec: Spec,
 }
 

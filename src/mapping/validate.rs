@@ -70,6 +70,7 @@ fn default_for(live: &[&ColumnEntry], alternatives: &[&str]) -> Option<&'static 
 /// A decision the map relies on without a column: a required field filled by its stated default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DefaultDecision {
+    /// The module whose rows rely on the default.
     pub module: Module,
     /// The required field, `Entity.field`.
     pub field: &'static str,
@@ -517,7 +518,7 @@ mod tests {
     use crate::mapping::catalogue::ValueKind;
     use crate::mapping::model::tests::{entry, field};
     use crate::mapping::model::{ModuleMap, ValueEntry, stage_key};
-    use crate::mapping::schema::{CustomFieldDef, Stageset, UnfillableCustomField};
+    use crate::mapping::schema::{CustomFieldDef, StagesetDef, UnfillableCustomField};
 
     fn map_of(module: Module, columns: Vec<crate::mapping::model::ColumnEntry>) -> FieldMap {
         let mut map = FieldMap::new("RSoft ID");
@@ -798,7 +799,7 @@ mod tests {
     #[test]
     fn every_stage_and_status_value_is_mapped() {
         let schema = DestinationSchema {
-            stagesets: vec![Stageset {
+            stagesets: vec![StagesetDef {
                 name: "Sales".into(),
                 milestones: vec!["Qualified".into()],
             }],

@@ -10,6 +10,7 @@ use super::model::{FieldMap, Status, Target};
 use super::propose::{SourceColumn, target_kind};
 use super::transform::{ColumnFormat, SourceFormat, cell_values, convert_in};
 use super::validate::Problem;
+use crate::config::DateOrder;
 use crate::rsoft::{Export, Module, ReadError};
 
 /// Failure reasons kept per column; the rest are counted under the last.
@@ -22,8 +23,11 @@ const EXAMPLE_CHARS: usize = 60;
 /// One value that failed, where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FailedValue {
+    /// The file's name inside the export.
     pub file: String,
+    /// Physical line (1-based) where the row starts.
     pub line: u64,
+    /// The value as written.
     pub value: String,
 }
 
@@ -32,7 +36,9 @@ pub struct FailedValue {
 pub struct Failure {
     /// The transform's reason, e.g. "written in scientific notation …".
     pub reason: String,
+    /// Values that failed for this reason.
     pub count: u64,
+    /// The first 3 of them, where they are.
     pub examples: Vec<FailedValue>,
 }
 
@@ -119,8 +125,10 @@ impl ValueCheck {
 }
 
 /// Runs every value of every column that `map` sends to a typed field (a standard field or a
-/// custom field) through [`convert_in`] with the column's number format (from discovery) and
-/// `format`, and stores the result in the column's [`SourceColumn::check`]. One pass per file.
+/// custom field) through [`convert_in`] with the column's formats as `map` records them
+/// (`[formats.*]`, [`super::model::ModuleMap::column_format`]) over `format`, exactly as the
+/// load reads them, and stores the result in the column's [`SourceColumn::check`]. One pass
+/// per file.
 pub fn check_values(
     export: &Export,
     map: &FieldMap,
@@ -155,7 +163,12 @@ pub fn check_values(
             if column.check.as_ref().is_none_or(|c| c.kind != kind) {
                 column.check = Some(ValueCheck::new(kind));
             }
-            picked.push((i, at, column.format));
+            let column_format = map
+                .modules
+                .get(&module)
+                .map(|m| m.column_format(header))
+                .unwrap_or_default();
+            picked.push((i, at, column_format));
         }
         if picked.is_empty() {
             continue;
@@ -174,13 +187,51 @@ pub fn check_values(
                 for value in cell_values(check.kind, value) {
                     check.values += 1;
                     if let Err(rejected) = convert_in(check.kind, value, format, column_format) {
-                        check.fail(rejected.reason, &name, row.line, value);
+                        let reason = other_date_order(check.kind, value, format, column_format)
+                            .unwrap_or(rejected.reason);
+                        check.fail(reason, &name, row.line, value);
                     }
                 }
             }
         }
     }
     Ok(())
+}
+
+/// When a date the column's order cannot read reads in another order, the reason says so: the
+/// value contradicts the column's date order (issue 12), it is not "not a date".
+fn other_date_order(
+    kind: ValueKind,
+    value: &str,
+    format: &SourceFormat,
+    column: &ColumnFormat,
+) -> Option<String> {
+    if !matches!(kind, ValueKind::Date | ValueKind::DateTime) {
+        return None;
+    }
+    let name = |o: DateOrder| match o {
+        DateOrder::Dmy => "day-first",
+        DateOrder::Mdy => "month-first",
+        DateOrder::Ymd => "year-first",
+    };
+    let order = column.date_order.unwrap_or(format.order);
+    [DateOrder::Dmy, DateOrder::Mdy]
+        .into_iter()
+        .filter(|o| *o != order)
+        .find(|o| {
+            let other = ColumnFormat {
+                date_order: Some(*o),
+                ..*column
+            };
+            convert_in(kind, value, format, &other).is_ok()
+        })
+        .map(|o| {
+            format!(
+                "a {} date in a column read {} (date_order)",
+                name(o),
+                name(order)
+            )
+        })
 }
 
 /// A problem for every column `map` moves whose values would fail their transform (with count
@@ -208,7 +259,10 @@ pub fn value_problems(map: &FieldMap, columns: &[SourceColumn]) -> Vec<Problem> 
                 module: column.module,
                 item: Some(column.header.clone()),
                 problem: format!("{} ({})", check.describe(), entry.target.describe()),
-                fix: "correct those cells in RSoft and re-export, or map the column to a text field; the load holds every record whose value fails".into(),
+                fix: format!(
+                    "correct those cells in RSoft and re-export, change the column's number_format or date_order in [formats.{}] of mapping.toml if it is wrong, or map the column to a text field; the load sends no record whose value fails and reports it as a problem",
+                    column.module.as_str()
+                ),
             });
         }
         let lost = &column.flags.lost_characters;

@@ -37,8 +37,12 @@ pub enum Effect {
 /// One JSON-RPC method: its name, the parameter names the client may send, and its effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MethodSpec {
+    /// The method name as sent in the JSON-RPC `method` field.
     pub name: &'static str,
+    /// The parameter names the client may send, in order; the pre-flight compares them with the live
+    /// method description.
     pub params: &'static [&'static str],
+    /// Whether a failed call may be sent again.
     pub effect: Effect,
 }
 
@@ -53,17 +57,25 @@ impl MethodSpec {
 }
 
 // Parameter names shared by several methods.
+/// A find's filter object (`{"name": …}`, field → value).
 pub const QUERY: &str = "query";
+/// The field a find sorts on (`name`, `id`, `last_name` for users: the public client's defaults).
 pub const ORDER_BY: &str = "orderBy";
+/// `ASC` or `DESC` ([`ASCENDING`], [`DESCENDING`]).
 pub const ORDER_DIRECTION: &str = "orderDirection";
+/// Records per page of a find.
 pub const LIMIT: &str = "limit";
 /// 1-based; a page past the end comes back empty.
 pub const PAGE: &str = "page";
 /// Nutshell's finds default to stubs; the migration asks for full entities.
 pub const STUB_RESPONSES: &str = "stubResponses";
+/// A record's revision, sent back on edit and delete so a stale write is refused (409).
 pub const REV: &str = "rev";
+/// The text a `search*` call matches.
 pub const SEARCH_STRING: &str = "string";
+/// `searchByEmail`'s address parameter.
 pub const EMAIL_ADDRESS_STRING: &str = "emailAddressString";
+/// `getApiForUsername`'s account name (endpoint discovery).
 pub const USERNAME: &str = "username";
 /// `getUser`'s id parameter; left out, the answer is the API user.
 pub const USER_ID: &str = "userId";
@@ -87,11 +99,17 @@ pub struct EntityMethods {
     pub entity_type: &'static str,
     /// The parameter carrying the record's id in get/edit/delete (`accountId`, …).
     pub id_param: &'static str,
+    /// `new<Entity>`: creates one record; never re-sent (see [`Effect::Create`]).
     pub new: MethodSpec,
+    /// `get<Entity>`: reads one record by id.
     pub get: MethodSpec,
+    /// `edit<Entity>`, guarded by `rev`; `None` for a type that cannot be edited.
     pub edit: Option<MethodSpec>,
+    /// `delete<Entity>`, guarded by `rev` (rollback uses it).
     pub delete: MethodSpec,
+    /// `find<Entity>`: pages of full records; `None` where the API has none.
     pub find: Option<MethodSpec>,
+    /// `search<Entity>`: stubs matching a text; `None` where the API has none (activities, tasks).
     pub search: Option<MethodSpec>,
     /// The REST collection for custom-field creation (`/rest/{this}/customfield`).
     pub rest_collection: Option<&'static str>,
@@ -130,15 +148,19 @@ macro_rules! entity_methods {
     };
 }
 
+/// Companies (docs/nutshell-api.md, "Accounts").
 pub const ACCOUNTS: EntityMethods = entity_methods!("Accounts", "accountId", "account",
     new "newAccount", get "getAccount", edit Some("editAccount"), delete "deleteAccount",
     find Some("findAccounts"), search Some("searchAccounts"), rest Some("accounts"));
+/// People (docs/nutshell-api.md, "Contacts").
 pub const CONTACTS: EntityMethods = entity_methods!("Contacts", "contactId", "contact",
     new "newContact", get "getContact", edit Some("editContact"), delete "deleteContact",
     find Some("findContacts"), search Some("searchContacts"), rest Some("contacts"));
+/// Sales opportunities (docs/nutshell-api.md, "Leads").
 pub const LEADS: EntityMethods = entity_methods!("Leads", "leadId", "lead",
     new "newLead", get "getLead", edit Some("editLead"), delete "deleteLead",
     find Some("findLeads"), search Some("searchLeads"), rest Some("leads"));
+/// Calls, meetings and other activities (docs/nutshell-api.md, "Activities").
 pub const ACTIVITIES: EntityMethods = entity_methods!("Activities", "activityId", "activity",
     new "newActivity", get "getActivity", edit Some("editActivity"), delete "deleteActivity",
     find Some("findActivities"), search None::<&str>, rest None);
@@ -149,32 +171,46 @@ pub const TASKS: EntityMethods = entity_methods!("Tasks", "taskId", "task",
 
 /// Notes are created differently from the other records: see [`NEW_NOTE`].
 pub const NOTES_GET: MethodSpec = MethodSpec::new("getNote", &["noteId"], Effect::Read);
+/// `deleteNote {noteId, rev}`: rollback removes the notes a run created.
 pub const NOTES_DELETE: MethodSpec =
     MethodSpec::new("deleteNote", &["noteId", REV], Effect::Guarded);
 /// UNCONFIRMED: `newNote {entity:{entityType,id}, note:"text"}`.
 pub const NEW_NOTE: MethodSpec =
     MethodSpec::new("newNote", &[NOTE_ENTITY, NOTE_TEXT], Effect::Create);
+/// `newNote`'s reference to the record the note belongs to (`{entityType, id}`).
 pub const NOTE_ENTITY: &str = "entity";
+/// `newNote`'s text parameter.
 pub const NOTE_TEXT: &str = "note";
 
+/// `searchByEmail {emailAddressString}`: contacts, accounts and users with that address.
 pub const SEARCH_BY_EMAIL: MethodSpec =
     MethodSpec::new("searchByEmail", &[EMAIL_ADDRESS_STRING], Effect::Read);
+/// `findUsers`: the users that RSoft owners are matched to.
 pub const FIND_USERS: MethodSpec = MethodSpec::new("findUsers", FIND_LIST_PARAMS, Effect::Read);
 /// `getUser {userId?, rev?}`. Source: the public client's `GetUser` ("with no user_id, the API
 /// will return the current user").
 pub const GET_USER: MethodSpec = MethodSpec::new("getUser", &[USER_ID, REV], Effect::Read);
+/// `findCustomFields`: the custom field definitions, keyed by entity type.
 pub const FIND_CUSTOM_FIELDS: MethodSpec = MethodSpec::new("findCustomFields", &[], Effect::Read);
+/// `findTags`: the existing tags, keyed by entity type.
 pub const FIND_TAGS: MethodSpec = MethodSpec::new("findTags", &[], Effect::Read);
+/// `newTag {tag}`: creates a tag the export uses but Nutshell lacks.
 pub const NEW_TAG: MethodSpec = MethodSpec::new("newTag", &[TAG], Effect::Create);
+/// `newTag`'s parameter (`{name, entityType}`).
 pub const TAG: &str = "tag";
+/// `findSources`: the lead sources.
 pub const FIND_SOURCES: MethodSpec = MethodSpec::new("findSources", PAGING_PARAMS, Effect::Read);
 /// Returns the existing source of that name, so sending it twice is harmless.
 pub const NEW_SOURCE: MethodSpec = MethodSpec::new("newSource", &[SOURCE_NAME], Effect::Guarded);
+/// `newSource`'s parameter: the source's name.
 pub const SOURCE_NAME: &str = "name";
+/// `findActivityTypes`: the activity types (calls, meetings…) activities refer to by id.
 pub const FIND_ACTIVITY_TYPES: MethodSpec =
     MethodSpec::new("findActivityTypes", PAGING_PARAMS, Effect::Read);
+/// `findStagesets`: the pipelines (read only through the API).
 pub const FIND_STAGESETS: MethodSpec =
     MethodSpec::new("findStagesets", PAGING_PARAMS, Effect::Read);
+/// `findMilestones`: the stages of every pipeline (read only through the API).
 pub const FIND_MILESTONES: MethodSpec =
     MethodSpec::new("findMilestones", PAGING_PARAMS, Effect::Read);
 /// Endpoint discovery, sent unauthenticated to the discovery URL, not to the API endpoint.
@@ -190,8 +226,11 @@ pub const JSON_RPC_PATH: &str = "/api/v1/json";
 /// REST custom-field creation: `POST {origin}/rest/{collection}/customfield`.
 /// UNCONFIRMED: the body shape `{"name":…, "type":…}`.
 pub const REST_PREFIX: &str = "/rest";
+/// The path segment after the collection for custom-field creation.
 pub const REST_CUSTOM_FIELD: &str = "customfield";
+/// The REST custom-field body's name key.
 pub const REST_FIELD_NAME: &str = "name";
+/// The REST custom-field body's type key (`Text`, `Currency`, `Date`…).
 pub const REST_FIELD_TYPE: &str = "type";
 
 /// REST lookup by field value: `GET {origin}/rest/{collection}?filter[<field>]=<value>`, field a
@@ -204,14 +243,16 @@ pub const REST_LIST_FIELDS: &str = "list/fields";
 /// REST users: `GET {origin}/rest/users/{id}`. UNCONFIRMED: the path (the notes name only "the
 /// REST user"); the answer carries `permissions.canAssignEntities` / `canDeleteEntities` [N].
 pub const REST_USERS: &str = "users";
+/// The REST user's key holding [`CAN_ASSIGN_ENTITIES`] and [`CAN_DELETE_ENTITIES`].
 pub const PERMISSIONS: &str = "permissions";
 /// May the API user make another user the owner or assignee of a record.
 pub const CAN_ASSIGN_ENTITIES: &str = "canAssignEntities";
 /// May the API user delete records (rollback needs it).
 pub const CAN_DELETE_ENTITIES: &str = "canDeleteEntities";
 
-/// The order direction values Nutshell accepts.
+/// `orderDirection` for smallest first (Nutshell accepts only `ASC` and `DESC`).
 pub const ASCENDING: &str = "ASC";
+/// `orderDirection` for largest first.
 pub const DESCENDING: &str = "DESC";
 
 /// Error recognition. Nutshell publishes no error codes, so these match on what public clients saw.

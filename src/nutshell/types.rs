@@ -80,10 +80,13 @@ pub struct Stored<T> {
     pub rev: String,
     /// Nutshell's `entityType` (`"Leads"`…); empty when the server sends none.
     pub entity_type: String,
+    /// When the server created the record (`createdTime`); `None` when the answer leaves it out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<Timestamp>,
+    /// When the record last changed (`modifiedTime`); `None` when the answer leaves it out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<Timestamp>,
+    /// The entity's own fields, flattened beside the identity on the wire.
     #[serde(flatten)]
     pub fields: T,
 }
@@ -120,13 +123,17 @@ impl<'de, T: Loose> Deserialize<'de> for Stored<T> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EntityRef {
+    /// The referenced record's `entityType` (`"Users"`, `"Contacts"`…), as Nutshell spells it.
     pub entity_type: String,
+    /// The referenced record's id.
     pub id: i64,
+    /// The rest of a full record sent in place of a stub, kept so nothing read is lost.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 impl EntityRef {
+    /// A stub reference `{entityType, id}`, the shape Nutshell takes on input.
     pub fn new(entity_type: &str, id: i64) -> Self {
         Self {
             entity_type: entity_type.to_owned(),
@@ -135,6 +142,7 @@ impl EntityRef {
         }
     }
 
+    /// A reference to the Nutshell user `id` (owners and assignees are users).
     pub fn user(id: i64) -> Self {
         Self::new("Users", id)
     }
@@ -156,14 +164,18 @@ impl Loose for EntityRef {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Link {
+    /// The linked record's id.
     pub id: i64,
+    /// The relationship label (a contact's role at an account, for example); not sent when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relationship: Option<String>,
+    /// The rest of a full record sent in place of a stub.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 impl Link {
+    /// A bare link `{id}` with no relationship label, the input shape.
     pub fn new(id: i64) -> Self {
         Self {
             id,
@@ -189,8 +201,11 @@ impl Loose for Link {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum MultiValue {
+    /// The input shape: a list of values or `{value, label?}` objects.
     List(Vec<Value>),
+    /// The answer shape: label → value, with `--primary` naming the primary entry.
     Labeled(Map<String, Value>),
+    /// A single value where a list was expected; kept rather than refused (tolerant reading).
     Single(Value),
 }
 
@@ -208,15 +223,21 @@ impl Loose for MultiValue {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum PersonName {
+    /// The whole name as one string (what the client sends).
     Full(String),
+    /// The server's split of the name (what answers carry).
     #[serde(rename_all = "camelCase")]
     Parts {
+        /// `givenName`.
         #[serde(skip_serializing_if = "Option::is_none")]
         given_name: Option<String>,
+        /// `familyName`.
         #[serde(skip_serializing_if = "Option::is_none")]
         family_name: Option<String>,
+        /// `displayName`: the name as Nutshell shows it.
         #[serde(skip_serializing_if = "Option::is_none")]
         display_name: Option<String>,
+        /// Any other name part the server sends.
         #[serde(flatten)]
         extra: Map<String, Value>,
     },
@@ -243,22 +264,42 @@ impl Loose for PersonName {
     }
 }
 
-/// A lead's value. UNCONFIRMED as an input.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// An amount and its currency: a Lead's `value: {currency, amount}` (docs/nutshell-api.md; the
+/// public client `nutshell` 0.4.4 reads `amount` as a number or a numeric string). The one money
+/// type of the tool: the transforms parse a cell into it and the record builder sends it.
+/// UNCONFIRMED as an input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Money {
-    /// ISO 4217 code.
+    /// The amount as canonical decimal text (`125000.00`): exact, never a float. Sent as this
+    /// text; an answer's number is kept as its JSON text (`1500.5`).
+    pub amount: String,
+    /// ISO 4217 code (`INR`).
     pub currency: String,
-    /// Sent as a number; a string amount in a response is read as its number.
-    pub amount: f64,
 }
 
 impl Loose for Money {
+    /// `{currency, amount}` with `amount` a number or a numeric string; anything else in
+    /// `amount` is unreadable rather than kept as text.
     fn from_wire(value: Value) -> Result<Self, Unreadable> {
         let mut f = Fields::of(value, "an amount {currency, amount}")?;
-        Ok(Self {
-            currency: f.required("currency", "an ISO 4217 currency code")?,
-            amount: f.required("amount", "a number")?,
-        })
+        let currency = f.required("currency", "an ISO 4217 currency code")?;
+        let amount: Value = f.required("amount", "a number")?;
+        loose::number(&amount).map_err(|e| e.under("amount"))?;
+        let amount = match amount {
+            Value::String(s) => s.trim().to_owned(),
+            other => other.to_string(),
+        };
+        Ok(Self { amount, currency })
+    }
+}
+
+impl From<Money> for Value {
+    /// The wire object `{"currency": …, "amount": …}`.
+    fn from(m: Money) -> Self {
+        let mut object = Map::new();
+        object.insert("currency".into(), Value::String(m.currency));
+        object.insert("amount".into(), Value::String(m.amount));
+        Value::Object(object)
     }
 }
 
@@ -289,10 +330,14 @@ macro_rules! fields {
         pub struct $name {
             $(
                 $(#[$fdoc])*
+                ///
+                /// Optional: `None` when an answer leaves it out, and not sent when `None` (so an
+                /// edit carries only what changes).
                 $(#[serde(rename = $wire)])?
                 #[serde(skip_serializing_if = "Option::is_none")]
                 pub $field: Option<$ty>,
             )*
+            /// Every field of an answer this struct does not name, kept so nothing read is lost.
             #[serde(flatten)]
             pub extra: Map<String, Value>,
         }
@@ -316,9 +361,13 @@ fields!(
     Account {
         name: String,
         description: String,
+        /// Id of one of the account's industries (`findIndustries`).
         industry_id: i64,
+        /// Id of one of the account types (`findAccountTypes`).
         account_type_id: i64,
+        /// Id of one of the territories (`findTerritories`).
         territory_id: i64,
+        /// The owning user (a `Users` reference).
         owner: EntityRef,
         url: MultiValue,
         phone: MultiValue,
@@ -326,6 +375,7 @@ fields!(
         address: MultiValue,
         contacts: Vec<Link>,
         tags: Vec<String>,
+        /// Custom field values keyed by the field's name (docs/nutshell-api.md).
         custom_fields: CustomValues,
     }
 );
@@ -356,12 +406,16 @@ fields!(
         primary_account: Link,
         accounts: Vec<Link>,
         contacts: Vec<Link>,
+        /// Chance of winning, in percent (0–100).
         confidence: u8,
+        /// The user working the lead (a `Users` reference).
         assignee: EntityRef,
         sources: Vec<Link>,
         tags: Vec<String>,
         custom_fields: CustomValues,
+        /// Products on the lead, kept as sent (the migration does not map products).
         products: Value,
+        /// 0 open, 10 won, 11 lost, 12 cancelled.
         status: i64,
         /// UNCONFIRMED as an input.
         milestone_id: i64,
@@ -379,11 +433,15 @@ fields!(
     Activity {
         name: String,
         description: String,
+        /// Id of an activity type (`findActivityTypes`).
         activity_type_id: i64,
+        /// When the activity starts.
         start_time: Timestamp,
+        /// When the activity ends; after `start_time`.
         end_time: Timestamp,
         is_all_day: bool,
         is_flagged: bool,
+        /// 0 scheduled, 1 logged, 2 cancelled, -1 overdue.
         status: i64,
         participants: Vec<EntityRef>,
         leads: Vec<Link>,
@@ -415,6 +473,7 @@ fields!(
         name: String,
         first_name: String,
         last_name: String,
+        /// A disabled user cannot own records; the owner match refuses them.
         is_enabled: bool,
         is_administrator: bool,
         emails: Vec<String>,
@@ -438,6 +497,7 @@ fields!(
     /// An activity type.
     ActivityType {
         name: String,
+        /// Set when the type was deleted; a deleted type is not a target.
         deleted_time: Timestamp,
     }
 );
@@ -446,7 +506,9 @@ fields!(
     /// A pipeline (read only through the API).
     Stageset {
         name: String,
+        /// The pipeline new leads join when none is given.
         default: bool,
+        /// Order among pipelines.
         position: i64,
     }
 );
@@ -455,7 +517,9 @@ fields!(
     /// A stage of a pipeline (read only through the API).
     Milestone {
         name: String,
+        /// Order within the pipeline, first stage lowest.
         position: i64,
+        /// Id of the pipeline (`Stageset`) the stage belongs to.
         stageset_id: i64,
     }
 );
@@ -464,11 +528,15 @@ fields!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tag {
+    /// The tag's text; the only part the client sends.
     pub name: String,
+    /// The entity type the tag belongs to, when the answer says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
+    /// The tag's id, when the answer lists tags as objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// Any other field of a tag object.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -497,12 +565,16 @@ impl Loose for Tag {
 /// may be missing, `[]` or `{}`; so may the whole answer when there is nothing at all.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ByEntityType<T> {
+    /// Items for companies (`"Accounts"`); empty when the answer has none.
     #[serde(rename = "Accounts")]
     pub accounts: Vec<T>,
+    /// Items for people (`"Contacts"`); empty when the answer has none.
     #[serde(rename = "Contacts")]
     pub contacts: Vec<T>,
+    /// Items for leads (`"Leads"`); empty when the answer has none.
     #[serde(rename = "Leads")]
     pub leads: Vec<T>,
+    /// Entity types this client does not use (`"Activities"`…), kept as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -541,11 +613,14 @@ impl<T> ByEntityType<T> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Stub {
+    /// The matched record's id.
     pub id: i64,
+    /// The matched record's `entityType`; empty when the server sends none.
     pub entity_type: String,
     /// A string, or a contact's `{givenName, familyName, displayName}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<Value>,
+    /// Any other field of the stub.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -565,9 +640,13 @@ impl Loose for Stub {
 /// `searchByEmail`'s answer. UNCONFIRMED: the key names (`contacts`, `accounts`, `users`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct EmailMatches {
+    /// Matching people.
     pub contacts: Vec<Stub>,
+    /// Matching companies.
     pub accounts: Vec<Stub>,
+    /// Matching Nutshell users.
     pub users: Vec<Stub>,
+    /// Any other key of the answer.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -695,6 +774,7 @@ deserialize_loosely!(
 
 /// A record type the client can create, read, edit, delete and find generically.
 pub trait Entity: Serialize + serde::de::DeserializeOwned + Loose + Send + Sync {
+    /// The record type's JSON-RPC method names (`newAccount`, `getAccount`…), from methods.rs.
     const METHODS: EntityMethods;
 }
 
@@ -717,6 +797,7 @@ bind!(Entity::METHODS: EntityMethods {
 
 /// A reference list the client reads page by page and never writes through a generic call.
 pub trait Listed: serde::de::DeserializeOwned + Loose + Send + Sync {
+    /// The `find*` method that lists this reference type, page by page.
     const FIND: MethodSpec;
 }
 
@@ -756,7 +837,10 @@ mod tests {
         });
         let lead: Stored<Lead> = serde_json::from_value(wire).unwrap();
         assert_eq!(lead.rev, "3");
-        assert_eq!(lead.fields.value.as_ref().map(|v| v.amount), Some(1500.5));
+        assert_eq!(
+            lead.fields.value.as_ref().map(|v| v.amount.as_str()),
+            Some("1500.50")
+        );
         assert_eq!(lead.fields.extra["number"], json!(1001));
         let back = serde_json::to_value(&lead).unwrap();
         assert_eq!(back["milestone"]["name"], json!("Qualify"));

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::discovery::custom_fields::CustomField;
 use crate::discovery::pipelines::Pipeline;
-use crate::rsoft::{Module, ValueKind};
+use crate::rsoft::{ColumnKind, Module};
 
 /// The checklist: what to set up in Nutshell by hand, since pipelines are read-only through the
 /// API and custom fields are capped by plan (docs/nutshell-api.md).
@@ -139,19 +139,19 @@ fn custom_field(f: &CustomField) -> CustomFieldItem {
     }
 }
 
-fn kind_name(k: ValueKind) -> String {
+fn kind_name(k: ColumnKind) -> String {
     match k {
-        ValueKind::Email => "email",
-        ValueKind::Phone => "phone",
-        ValueKind::Date => "date",
-        ValueKind::Datetime => "date and time",
-        ValueKind::Money => "money",
-        ValueKind::Number => "number",
-        ValueKind::Boolean => "yes/no",
-        ValueKind::Enum => "a few repeated values",
-        ValueKind::FreeText => "text",
-        ValueKind::Id => "record ID",
-        ValueKind::Reference => "reference to another record",
+        ColumnKind::Email => "email",
+        ColumnKind::Phone => "phone",
+        ColumnKind::Date => "date",
+        ColumnKind::Datetime => "date and time",
+        ColumnKind::Money => "money",
+        ColumnKind::Number => "number",
+        ColumnKind::Boolean => "yes/no",
+        ColumnKind::Enum => "a few repeated values",
+        ColumnKind::FreeText => "text",
+        ColumnKind::Id => "record ID",
+        ColumnKind::Reference => "reference to another record",
     }
     .to_string()
 }
@@ -219,7 +219,7 @@ mod tests {
             defined: false,
             field_type: None,
             options: None,
-            inferred: Some(ValueKind::FreeText),
+            inferred: Some(ColumnKind::FreeText),
             fill_rate: Some(0.5),
         };
         let item = custom_field(&f);

@@ -17,8 +17,8 @@ pub use decode::{Delimiter, LineEnding, Sniff, TextEncoding};
 pub use export::{Entry, Export, ExportFile, ExportKind};
 pub use modules::{Classification, Module};
 pub use profile::{
-    ColumnEvidence, ColumnFlags, ColumnProfile, ColumnProfiler, DateEvidence, DateOrderVerdict,
-    Example, Flagged, KindCount, ValueKind,
+    ColumnEvidence, ColumnFlags, ColumnKind, ColumnProfile, ColumnProfiler, DateEvidence,
+    DateOrderVerdict, Example, Flagged, KindCount,
 };
 pub use rows::{Finding, Headers, Row, RowCounts, RowProblem, RowReader, RowRef, Severity};
 

@@ -27,15 +27,25 @@ const ENUM_MAX: u64 = 25;
 /// What a column holds, as far as its values (and header) show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ValueKind {
+pub enum ColumnKind {
+    /// At least 90% of judged values are addresses (`a@b.in`, or several split by `;`/`,`).
     Email,
+    /// At least 90% look like phone numbers (digits with `+`, spaces, dashes or brackets).
     Phone,
+    /// At least 90% are dates without a time; the order is in [`DateEvidence`].
     Date,
+    /// Dates, at least one of them with a time of day.
     Datetime,
+    /// Amounts: a currency symbol or code on some value, or a money-like header (`Amount`,
+    /// `Value`, `Turnover`…) over numbers.
     Money,
+    /// At least 90% are numbers (phone-like digit runs included).
     Number,
+    /// At least 90% are yes/no, true/false or y/n (any case).
     Boolean,
+    /// At most 25 distinct short values (60 bytes or less), each seen at least twice on average.
     Enum,
+    /// Anything else, and columns with no filled value.
     FreeText,
     /// The record's own key (`Deal ID` in deals).
     Id,
@@ -43,23 +53,23 @@ pub enum ValueKind {
     Reference,
 }
 
-/// Tally slots, one per [`ValueKind`]; a single value shows as one of them (`Id` for a record
+/// Tally slots, one per [`ColumnKind`]; a single value shows as one of them (`Id` for a record
 /// code, `FreeText` for anything else; `Enum` and `Reference` are column-level decisions).
 const SHAPES: usize = 11;
 
-/// Every kind, in [`ValueKind`] order.
-const ALL_SHAPES: [ValueKind; SHAPES] = [
-    ValueKind::Email,
-    ValueKind::Phone,
-    ValueKind::Date,
-    ValueKind::Datetime,
-    ValueKind::Money,
-    ValueKind::Number,
-    ValueKind::Boolean,
-    ValueKind::Enum,
-    ValueKind::FreeText,
-    ValueKind::Id,
-    ValueKind::Reference,
+/// Every kind, in [`ColumnKind`] order.
+const ALL_SHAPES: [ColumnKind; SHAPES] = [
+    ColumnKind::Email,
+    ColumnKind::Phone,
+    ColumnKind::Date,
+    ColumnKind::Datetime,
+    ColumnKind::Money,
+    ColumnKind::Number,
+    ColumnKind::Boolean,
+    ColumnKind::Enum,
+    ColumnKind::FreeText,
+    ColumnKind::Id,
+    ColumnKind::Reference,
 ];
 
 /// Which way round the dates of a column are written.
@@ -81,16 +91,25 @@ pub enum DateOrderVerdict {
 /// The evidence for a date column's order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DateEvidence {
+    /// Values whose first part is above 12 (`25/04/2026`): proof of day-first.
     pub day_first: u64,
+    /// Values whose second part is above 12 (`04/25/2026`): proof of month-first.
     pub month_first: u64,
+    /// ISO-style values (`2026-04-25`), which decide nothing about the others.
     pub year_first: u64,
+    /// Values that fit both orders (`03/04/2026`).
     pub ambiguous: u64,
+    /// The first day-first value seen, shown to the operator as evidence.
     pub day_first_example: Option<String>,
+    /// The first month-first value seen.
     pub month_first_example: Option<String>,
+    /// The first ambiguous value seen.
     pub ambiguous_example: Option<String>,
 }
 
 impl DateEvidence {
+    /// The column's order: conflicting when both orders are proven, year-first only when every
+    /// value is ISO-style, ambiguous when nothing decides it.
     pub fn verdict(&self) -> DateOrderVerdict {
         match (self.day_first > 0, self.month_first > 0) {
             (true, true) => DateOrderVerdict::Conflicting,
@@ -139,7 +158,7 @@ enum DateClass {
 /// What one value looks like, remembered per distinct value so repeats cost a lookup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Look {
-    shape: ValueKind,
+    shape: ColumnKind,
     date: Option<DateClass>,
 }
 
@@ -150,6 +169,7 @@ pub struct ColumnProfile {
     pub header: String,
     /// The standard RSoft header it stands for, if any; `None` means a custom field.
     pub canonical: Option<String>,
+    /// The RSoft module of the file the column is in; `None` for an unclassified file.
     pub module: Option<Module>,
     /// Rows that were read (bad rows excluded).
     pub rows: u64,
@@ -157,15 +177,19 @@ pub struct ColumnProfile {
     pub filled: u64,
     /// `filled / rows`, 0 when there are no rows.
     pub fill_rate: f64,
+    /// Distinct non-blank values (exact up to 1024, then a KMV estimate).
     pub distinct: u64,
     /// False when `distinct` is an estimate (past 1024 distinct values).
     pub distinct_exact: bool,
-    pub inferred: ValueKind,
+    /// The kind the column's values show (90% of judged values, see [`ColumnKind`]).
+    pub inferred: ColumnKind,
+    /// Up to 3 distinct values as examples, each cut at 80 characters.
     pub samples: Vec<String>,
     /// Longest value, in bytes.
     pub max_len: usize,
     /// Present for date and datetime columns.
     pub dates: Option<DateEvidence>,
+    /// The column's date order; present for date and datetime columns.
     pub date_order: Option<DateOrderVerdict>,
     /// What every judged value of the column looked like: how many fit `inferred`, and the
     /// kinds of the others with counts and examples (file lines).
@@ -188,15 +212,20 @@ const FLAG_LINES: usize = 20;
 /// A value and the file line it is on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Example {
+    /// Physical line (1-based) where the value's row starts.
     pub line: u64,
+    /// The value as read, cut at 80 characters.
     pub value: String,
 }
 
 /// The values of the column that look like another kind than the one inferred.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KindCount {
-    pub kind: ValueKind,
+    /// The kind these values look like.
+    pub kind: ColumnKind,
+    /// How many judged values look like it.
     pub count: u64,
+    /// Up to 3 of them with their lines.
     pub examples: Vec<Example>,
 }
 
@@ -222,7 +251,7 @@ impl ColumnEvidence {
     }
 
     /// Values of `kind` among those judged.
-    pub fn count(&self, kind: ValueKind) -> u64 {
+    pub fn count(&self, kind: ColumnKind) -> u64 {
         self.other
             .iter()
             .find(|k| k.kind == kind)
@@ -233,9 +262,11 @@ impl ColumnEvidence {
 /// Cells with one kind of damage or shape, with the first lines.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flagged {
+    /// Cells flagged in the column.
     pub count: u64,
     /// The first 20 lines.
     pub lines: Vec<u64>,
+    /// Up to 3 flagged values, each cut at 80 characters.
     pub examples: Vec<String>,
 }
 
@@ -251,6 +282,7 @@ impl Flagged {
         }
     }
 
+    /// No cell was flagged.
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }
@@ -346,7 +378,7 @@ impl ColumnProfiler {
         // type is a majority vote, so a uniform sample decides it as well. Date columns keep
         // classifying every value, because one value can prove the order.
         let has_dates =
-            self.shapes[ValueKind::Date as usize] + self.shapes[ValueKind::Datetime as usize] > 0;
+            self.shapes[ColumnKind::Date as usize] + self.shapes[ColumnKind::Datetime as usize] > 0;
         let classify = has_dates || self.filled <= FULL_LOOKS || self.filled % LOOK_EVERY == 0;
         let (look, new) = self.distinct.look(value, classify);
         if let Some(look) = look {
@@ -363,7 +395,7 @@ impl ColumnProfiler {
                 });
             }
             // The number format is decided on distinct values: a repeat proves nothing new.
-            if new && matches!(look.shape, ValueKind::Money | ValueKind::Number) {
+            if new && matches!(look.shape, ColumnKind::Money | ColumnKind::Number) {
                 if let Ok(parts) = money_text(value) {
                     self.numbers.observe(parts.number);
                     if parts.bracketed {
@@ -398,27 +430,27 @@ impl ColumnProfiler {
         let canonical = module.and_then(|m| m.canonical_header(header));
         let (distinct, distinct_exact) = self.distinct.estimate();
         let inferred = self.infer(header, module, canonical, distinct);
-        let is_date = matches!(inferred, ValueKind::Date | ValueKind::Datetime);
-        let fit_shapes: &[ValueKind] = match inferred {
-            ValueKind::Money => &[ValueKind::Money, ValueKind::Number],
-            ValueKind::Number => &[ValueKind::Number, ValueKind::Phone],
-            ValueKind::Datetime => &[ValueKind::Date, ValueKind::Datetime],
-            ValueKind::Enum | ValueKind::FreeText | ValueKind::Reference => &[
-                ValueKind::Email,
-                ValueKind::Phone,
-                ValueKind::Date,
-                ValueKind::Datetime,
-                ValueKind::Money,
-                ValueKind::Number,
-                ValueKind::Boolean,
-                ValueKind::FreeText,
-                ValueKind::Id,
+        let is_date = matches!(inferred, ColumnKind::Date | ColumnKind::Datetime);
+        let fit_shapes: &[ColumnKind] = match inferred {
+            ColumnKind::Money => &[ColumnKind::Money, ColumnKind::Number],
+            ColumnKind::Number => &[ColumnKind::Number, ColumnKind::Phone],
+            ColumnKind::Datetime => &[ColumnKind::Date, ColumnKind::Datetime],
+            ColumnKind::Enum | ColumnKind::FreeText | ColumnKind::Reference => &[
+                ColumnKind::Email,
+                ColumnKind::Phone,
+                ColumnKind::Date,
+                ColumnKind::Datetime,
+                ColumnKind::Money,
+                ColumnKind::Number,
+                ColumnKind::Boolean,
+                ColumnKind::FreeText,
+                ColumnKind::Id,
             ],
-            ValueKind::Id => &[ValueKind::Id, ValueKind::Number, ValueKind::Phone],
-            ValueKind::Email => &[ValueKind::Email],
-            ValueKind::Phone => &[ValueKind::Phone],
-            ValueKind::Date => &[ValueKind::Date],
-            ValueKind::Boolean => &[ValueKind::Boolean],
+            ColumnKind::Id => &[ColumnKind::Id, ColumnKind::Number, ColumnKind::Phone],
+            ColumnKind::Email => &[ColumnKind::Email],
+            ColumnKind::Phone => &[ColumnKind::Phone],
+            ColumnKind::Date => &[ColumnKind::Date],
+            ColumnKind::Boolean => &[ColumnKind::Boolean],
         };
         let mut other: Vec<KindCount> = ALL_SHAPES
             .iter()
@@ -435,7 +467,7 @@ impl ColumnProfiler {
             fit: self.looked - other.iter().map(|k| k.count).sum::<u64>(),
             other,
         };
-        let number_format = matches!(inferred, ValueKind::Money | ValueKind::Number)
+        let number_format = matches!(inferred, ColumnKind::Money | ColumnKind::Number)
             .then(|| self.numbers.decide())
             .flatten();
         ColumnProfile {
@@ -468,7 +500,7 @@ impl ColumnProfiler {
         module: Option<Module>,
         canonical: Option<&str>,
         distinct: u64,
-    ) -> ValueKind {
+    ) -> ColumnKind {
         let name = canonical.unwrap_or(header).trim();
         let lower = name.to_ascii_lowercase();
         if lower.ends_with(" id") || lower == "id" || lower.ends_with(" no.") {
@@ -476,43 +508,43 @@ impl ColumnProfiler {
                 .and_then(|m| m.standard_columns().first())
                 .is_some_and(|c| Some(c.canonical) == canonical);
             return if own_key {
-                ValueKind::Id
+                ColumnKind::Id
             } else {
-                ValueKind::Reference
+                ColumnKind::Reference
             };
         }
         if self.filled == 0 {
-            return ValueKind::FreeText;
+            return ColumnKind::FreeText;
         }
-        let count = |s: ValueKind| self.shapes[s as usize];
-        let most = |s: ValueKind| count(s) * 10 >= self.looked * 9;
+        let count = |s: ColumnKind| self.shapes[s as usize];
+        let most = |s: ColumnKind| count(s) * 10 >= self.looked * 9;
         let moneyish = ["amount", "value", "turnover", "revenue", "price", "budget"]
             .iter()
             .any(|w| lower.contains(w));
-        if most(ValueKind::Email) {
-            ValueKind::Email
-        } else if count(ValueKind::Datetime) > 0
-            && (count(ValueKind::Date) + count(ValueKind::Datetime)) * 10 >= self.looked * 9
+        if most(ColumnKind::Email) {
+            ColumnKind::Email
+        } else if count(ColumnKind::Datetime) > 0
+            && (count(ColumnKind::Date) + count(ColumnKind::Datetime)) * 10 >= self.looked * 9
         {
-            ValueKind::Datetime
-        } else if most(ValueKind::Date) {
-            ValueKind::Date
-        } else if most(ValueKind::Boolean) {
-            ValueKind::Boolean
-        } else if (count(ValueKind::Money) > 0 || moneyish)
-            && (count(ValueKind::Money) + count(ValueKind::Number)) * 10 >= self.looked * 9
+            ColumnKind::Datetime
+        } else if most(ColumnKind::Date) {
+            ColumnKind::Date
+        } else if most(ColumnKind::Boolean) {
+            ColumnKind::Boolean
+        } else if (count(ColumnKind::Money) > 0 || moneyish)
+            && (count(ColumnKind::Money) + count(ColumnKind::Number)) * 10 >= self.looked * 9
         {
-            ValueKind::Money
-        } else if most(ValueKind::Phone) {
-            ValueKind::Phone
-        } else if (count(ValueKind::Number) + count(ValueKind::Phone)) * 10 >= self.looked * 9 {
-            ValueKind::Number
-        } else if most(ValueKind::Id) && distinct * 10 >= self.filled * 9 {
-            ValueKind::Id
+            ColumnKind::Money
+        } else if most(ColumnKind::Phone) {
+            ColumnKind::Phone
+        } else if (count(ColumnKind::Number) + count(ColumnKind::Phone)) * 10 >= self.looked * 9 {
+            ColumnKind::Number
+        } else if most(ColumnKind::Id) && distinct * 10 >= self.filled * 9 {
+            ColumnKind::Id
         } else if distinct <= ENUM_MAX && self.filled >= 2 * distinct && self.max_len <= 60 {
-            ValueKind::Enum
+            ColumnKind::Enum
         } else {
-            ValueKind::FreeText
+            ColumnKind::FreeText
         }
     }
 }
@@ -531,13 +563,13 @@ fn look_of(v: &str) -> Look {
     }
     if b.contains(&b'@') {
         return plain(if is_email(v) || split_values(v).all(is_email) {
-            ValueKind::Email
+            ColumnKind::Email
         } else {
-            ValueKind::FreeText
+            ColumnKind::FreeText
         });
     }
     if is_boolean(v) {
-        return plain(ValueKind::Boolean);
+        return plain(ColumnKind::Boolean);
     }
     if first.is_ascii_digit() || first == b'+' || first == b'-' || first == b'(' {
         if let Some(s) = numeric_shape(v) {
@@ -545,12 +577,12 @@ fn look_of(v: &str) -> Look {
         }
     }
     if is_money_with_symbol(v) {
-        return plain(ValueKind::Money);
+        return plain(ColumnKind::Money);
     }
     if is_code(b) {
-        return plain(ValueKind::Id);
+        return plain(ColumnKind::Id);
     }
-    plain(ValueKind::FreeText)
+    plain(ColumnKind::FreeText)
 }
 
 fn is_boolean(v: &str) -> bool {
@@ -579,7 +611,7 @@ fn is_email(v: &str) -> bool {
 }
 
 /// Digits with optional `+`, spaces, dashes, parentheses, one `.`, and `,` grouping.
-fn numeric_shape(v: &str) -> Option<ValueKind> {
+fn numeric_shape(v: &str) -> Option<ColumnKind> {
     let mut digits = 0usize;
     let mut dots = 0;
     let mut commas = 0;
@@ -604,18 +636,18 @@ fn numeric_shape(v: &str) -> Option<ValueKind> {
         && (10..=13).contains(&digits)
         && (first == b'+' || first == b'0' || first >= b'6' || phone_marks > 0)
     {
-        return Some(ValueKind::Phone);
+        return Some(ColumnKind::Phone);
     }
     if phone_marks > 0 {
-        return (digits >= 7 && dots == 0 && commas == 0).then_some(ValueKind::Phone);
+        return (digits >= 7 && dots == 0 && commas == 0).then_some(ColumnKind::Phone);
     }
     match (dots, commas) {
-        (0 | 1, 0) => Some(ValueKind::Number),
+        (0 | 1, 0) => Some(ColumnKind::Number),
         // `12,5`: a decimal comma.
-        (0, 1) if v.rsplit(',').next().is_some_and(|t| t.len() != 3) => Some(ValueKind::Number),
+        (0, 1) if v.rsplit(',').next().is_some_and(|t| t.len() != 3) => Some(ColumnKind::Number),
         // `1,25,000.00` (Indian grouping), `125,000`, `2.750.000`, `1.250,50`: grouped amounts;
         // the column's number format decides how they read.
-        _ => Some(ValueKind::Money),
+        _ => Some(ColumnKind::Money),
     }
 }
 
@@ -628,7 +660,7 @@ fn is_money_with_symbol(v: &str) -> bool {
         marked
             && !number.is_empty()
             && number.as_bytes()[0].is_ascii_digit()
-            && numeric_shape(number).is_some_and(|s| s != ValueKind::Phone)
+            && numeric_shape(number).is_some_and(|s| s != ColumnKind::Phone)
     })
 }
 
@@ -683,7 +715,7 @@ pub fn is_multi_valued(v: &str) -> bool {
     }
     let mut parts = 0;
     for p in split_values(v) {
-        if numeric_shape(p) != Some(ValueKind::Phone) {
+        if numeric_shape(p) != Some(ColumnKind::Phone) {
             return false;
         }
         parts += 1;
@@ -701,15 +733,17 @@ fn is_code(b: &[u8]) -> bool {
 }
 
 /// `25-04-2026`, `25/04/2026 10:30 AM`, `2026-04-25T10:30:00+05:30`.
-fn date_shape(b: &[u8]) -> Option<(ValueKind, DateClass)> {
+fn date_shape(b: &[u8]) -> Option<(ColumnKind, DateClass)> {
     let (class, end) = date_class(b)?;
     let mut rest = &b[end..];
     while let [b'T' | b' ', tail @ ..] = rest {
         rest = tail;
     }
     match rest {
-        [] => Some((ValueKind::Date, class)),
-        [d, ..] if d.is_ascii_digit() && rest.contains(&b':') => Some((ValueKind::Datetime, class)),
+        [] => Some((ColumnKind::Date, class)),
+        [d, ..] if d.is_ascii_digit() && rest.contains(&b':') => {
+            Some((ColumnKind::Datetime, class))
+        }
         _ => None,
     }
 }
@@ -819,7 +853,7 @@ impl DistinctSketch {
 mod tests {
     use super::*;
 
-    fn shape_of(v: &str) -> ValueKind {
+    fn shape_of(v: &str) -> ColumnKind {
         look_of(v).shape
     }
 
@@ -833,20 +867,20 @@ mod tests {
 
     #[test]
     fn shapes_of_common_values() {
-        assert_eq!(shape_of("ravi@acme.in"), ValueKind::Email);
-        assert_eq!(shape_of("Ravi Kumar <ravi@acme.in>"), ValueKind::Email);
-        assert_eq!(shape_of("+91 98765 43210"), ValueKind::Phone);
-        assert_eq!(shape_of("9876543210"), ValueKind::Phone);
-        assert_eq!(shape_of("25-04-2026"), ValueKind::Date);
-        assert_eq!(shape_of("25/04/2026 10:30 AM"), ValueKind::Datetime);
-        assert_eq!(shape_of("2026-04-25T10:30:00+05:30"), ValueKind::Datetime);
-        assert_eq!(shape_of("₹ 1,25,000.00"), ValueKind::Money);
-        assert_eq!(shape_of("1,25,000"), ValueKind::Money);
-        assert_eq!(shape_of("42.5"), ValueKind::Number);
-        assert_eq!(shape_of("Yes"), ValueKind::Boolean);
-        assert_eq!(shape_of("CMP-0001"), ValueKind::Id);
-        assert_eq!(shape_of("Hello there"), ValueKind::FreeText);
-        assert_eq!(shape_of("13/13/2026"), ValueKind::FreeText);
+        assert_eq!(shape_of("ravi@acme.in"), ColumnKind::Email);
+        assert_eq!(shape_of("Ravi Kumar <ravi@acme.in>"), ColumnKind::Email);
+        assert_eq!(shape_of("+91 98765 43210"), ColumnKind::Phone);
+        assert_eq!(shape_of("9876543210"), ColumnKind::Phone);
+        assert_eq!(shape_of("25-04-2026"), ColumnKind::Date);
+        assert_eq!(shape_of("25/04/2026 10:30 AM"), ColumnKind::Datetime);
+        assert_eq!(shape_of("2026-04-25T10:30:00+05:30"), ColumnKind::Datetime);
+        assert_eq!(shape_of("₹ 1,25,000.00"), ColumnKind::Money);
+        assert_eq!(shape_of("1,25,000"), ColumnKind::Money);
+        assert_eq!(shape_of("42.5"), ColumnKind::Number);
+        assert_eq!(shape_of("Yes"), ColumnKind::Boolean);
+        assert_eq!(shape_of("CMP-0001"), ColumnKind::Id);
+        assert_eq!(shape_of("Hello there"), ColumnKind::FreeText);
+        assert_eq!(shape_of("13/13/2026"), ColumnKind::FreeText);
     }
 
     #[test]
@@ -869,9 +903,9 @@ mod tests {
     #[test]
     fn id_and_reference_come_from_the_module_key() {
         let p = profile("Deal ID", Some(Module::Deals), &["D1", "D2"]);
-        assert_eq!(p.inferred, ValueKind::Id);
+        assert_eq!(p.inferred, ColumnKind::Id);
         let p = profile("Company ID", Some(Module::Deals), &["C1", "C1"]);
-        assert_eq!(p.inferred, ValueKind::Reference);
+        assert_eq!(p.inferred, ColumnKind::Reference);
     }
 
     #[test]
@@ -881,9 +915,9 @@ mod tests {
             None,
             &["Open", "Won", "Open", "Lost", "Open", "Won"],
         );
-        assert_eq!(p.inferred, ValueKind::Enum);
+        assert_eq!(p.inferred, ColumnKind::Enum);
         assert_eq!(p.distinct, 3);
         let p = profile("Notes", None, &["call back", "sent quote", "met at expo"]);
-        assert_eq!(p.inferred, ValueKind::FreeText);
+        assert_eq!(p.inferred, ColumnKind::FreeText);
     }
 }

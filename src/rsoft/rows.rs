@@ -50,17 +50,22 @@ impl<R: Read> Read for RowGuard<R> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
+    /// The data is usable as read; the operator should know (a replaced character, a cut row).
     Warning,
+    /// Something was lost (a row could not be read, the file ended early).
     Error,
 }
 
 /// A finding about a file, with where it is and what to do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
+    /// Warning or error.
     pub severity: Severity,
+    /// The file's name inside the export.
     pub file: String,
     /// Physical line (1-based), when the finding is about one place.
     pub line: Option<u64>,
+    /// What happened and what to do, in the operator's words.
     pub message: String,
 }
 
@@ -77,9 +82,11 @@ impl std::fmt::Display for Finding {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
 #[error("{file}:{line}: {reason}")]
 pub struct RowProblem {
+    /// The file's name inside the export.
     pub file: String,
     /// Physical line where the row starts.
     pub line: u64,
+    /// Why the row was refused (wrong field count, too long, unreadable bytes), and what to fix.
     pub reason: String,
 }
 
@@ -91,14 +98,17 @@ pub struct Headers {
 }
 
 impl Headers {
+    /// The header names by position, blank and duplicate names made unique (`Column 4`, `Email (2)`).
     pub fn names(&self) -> &[String] {
         &self.names
     }
 
+    /// Number of columns.
     pub fn len(&self) -> usize {
         self.names.len()
     }
 
+    /// True for a file with no header row.
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
@@ -112,26 +122,32 @@ impl Headers {
 /// A row borrowed from the reader: cheap, valid until the next row is read.
 #[derive(Debug, Clone, Copy)]
 pub struct RowRef<'a> {
+    /// Physical line (1-based) where the row starts.
     pub line: u64,
     record: &'a StringRecord,
     headers: &'a Arc<Headers>,
 }
 
 impl<'a> RowRef<'a> {
+    /// The value under `header` (matched exactly as in [`Headers::names`]); `None` when the header is
+    /// unknown or the row is short.
     pub fn get(&self, header: &str) -> Option<&'a str> {
         self.headers
             .position(header)
             .and_then(|i| self.record.get(i))
     }
 
+    /// The value at position `i` (0-based); `None` past the row's end.
     pub fn field(&self, i: usize) -> Option<&'a str> {
         self.record.get(i)
     }
 
+    /// Every value in column order.
     pub fn fields(&self) -> impl Iterator<Item = &'a str> {
         self.record.iter()
     }
 
+    /// An owned copy that outlives the reader's buffer (for rows kept past the next read).
     pub fn to_owned(&self) -> Row {
         Row {
             line: self.line,
@@ -144,26 +160,31 @@ impl<'a> RowRef<'a> {
 /// An owned row with header-indexed access.
 #[derive(Debug, Clone)]
 pub struct Row {
+    /// Physical line (1-based) where the row starts.
     pub line: u64,
     record: StringRecord,
     headers: Arc<Headers>,
 }
 
 impl Row {
+    /// The value under `header`; `None` when the header is unknown or the row is short.
     pub fn get(&self, header: &str) -> Option<&str> {
         self.headers
             .position(header)
             .and_then(|i| self.record.get(i))
     }
 
+    /// The value at position `i` (0-based); `None` past the row's end.
     pub fn field(&self, i: usize) -> Option<&str> {
         self.record.get(i)
     }
 
+    /// Every value in column order.
     pub fn fields(&self) -> impl Iterator<Item = &str> {
         self.record.iter()
     }
 
+    /// The file's header the row is read against.
     pub fn headers(&self) -> &Headers {
         &self.headers
     }
@@ -172,7 +193,9 @@ impl Row {
 /// Counts that account for every row: `rows == read + bad`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowCounts {
+    /// Rows read as records.
     pub read: u64,
+    /// Rows refused, each reported once as a [`RowProblem`].
     pub bad: u64,
 }
 
@@ -360,6 +383,7 @@ impl RowReader {
         }
     }
 
+    /// The file's name inside the export, as findings give it.
     pub fn file(&self) -> &str {
         &self.file
     }
@@ -369,14 +393,17 @@ impl RowReader {
         self.csv.get_mut().limit = limit;
     }
 
+    /// The encoding, separator and line ends found at the start of the file.
     pub fn sniff(&self) -> &Sniff {
         &self.sniff
     }
 
+    /// The file's header row.
     pub fn headers(&self) -> &Headers {
         &self.headers
     }
 
+    /// Rows read and refused so far.
     pub fn counts(&self) -> RowCounts {
         self.counts
     }

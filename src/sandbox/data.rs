@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::store::{Entity, Store};
+use super::store::{RecordKind, Store};
 use super::values::CUSTOM_FIELD_TYPES;
 use super::{methods, schema};
 use crate::config::ApiKey;
@@ -199,7 +199,7 @@ impl SandboxData {
         for u in &self.users {
             let name = format!("{} {}", u.first_name, u.last_name);
             store.insert(
-                Entity::Users,
+                RecordKind::Users,
                 object(json!({
                     "name": name.trim(), "firstName": u.first_name, "lastName": u.last_name,
                     "emails": u.emails, "isEnabled": u.enabled, "isAdministrator": u.administrator,
@@ -211,22 +211,22 @@ impl SandboxData {
         for (i, s) in self.stagesets.iter().enumerate() {
             let stageset = store
                 .insert(
-                    Entity::Stagesets,
+                    RecordKind::Stagesets,
                     object(json!({"name": s.name, "default": s.default, "position": i + 1})),
                 )
                 .id;
             for (j, m) in s.milestones.iter().enumerate() {
                 store.insert(
-                    Entity::Milestones,
+                    RecordKind::Milestones,
                     object(json!({"name": m, "position": j + 1, "stagesetId": stageset})),
                 );
             }
         }
         for name in &self.activity_types {
-            store.insert(Entity::ActivityTypes, object(json!({"name": name})));
+            store.insert(RecordKind::ActivityTypes, object(json!({"name": name})));
         }
         for name in &self.sources {
-            store.insert(Entity::Sources, object(json!({"name": name})));
+            store.insert(RecordKind::Sources, object(json!({"name": name})));
         }
         for f in &self.custom_fields {
             let entity = schema::custom_field_entity(&f.entity).ok_or_else(|| {
@@ -244,8 +244,8 @@ impl SandboxData {
             schema::insert_custom_field(&mut store, entity, &f.name, &f.kind);
         }
         for (entity, inputs) in [
-            (Entity::Accounts, &self.accounts),
-            (Entity::Contacts, &self.contacts),
+            (RecordKind::Accounts, &self.accounts),
+            (RecordKind::Contacts, &self.contacts),
         ] {
             for (i, input) in inputs.iter().enumerate() {
                 methods::create(&mut store, entity, input).map_err(|e| {
@@ -287,20 +287,20 @@ mod tests {
         let data = SandboxData::builtin().unwrap();
         let store = data.to_store().unwrap();
         assert_eq!(data.credentials().username, "admin@acme.in");
-        assert_eq!(store.count(Entity::Users), 5);
-        assert_eq!(store.count(Entity::Stagesets), 2);
-        assert_eq!(store.count(Entity::Milestones), 11);
-        assert_eq!(store.count(Entity::ActivityTypes), 3);
-        assert_eq!(store.count(Entity::Sources), 2);
-        assert_eq!(store.count(Entity::CustomFields), 0);
+        assert_eq!(store.count(RecordKind::Users), 5);
+        assert_eq!(store.count(RecordKind::Stagesets), 2);
+        assert_eq!(store.count(RecordKind::Milestones), 11);
+        assert_eq!(store.count(RecordKind::ActivityTypes), 3);
+        assert_eq!(store.count(RecordKind::Sources), 2);
+        assert_eq!(store.count(RecordKind::CustomFields), 0);
         let names: Vec<String> = store
-            .all(Entity::Accounts)
+            .all(RecordKind::Accounts)
             .map(|a| a.display_name())
             .collect();
         assert_eq!(names, ["Sharma Textiles Pvt Ltd"]);
         assert!(
             !store
-                .all(Entity::Users)
+                .all(RecordKind::Users)
                 .any(|u| u.display_name().contains("Deepak"))
         );
     }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
 use super::schema::custom_field_named;
-use super::store::{Entity, Record, Store};
+use super::store::{Record, RecordKind, Store};
 use super::{strict, values};
 
 /// A page holds at most this many records, whatever `limit` asks (Nutshell's cap is unpublished).
@@ -20,11 +20,11 @@ pub const DEFAULT_SEARCH_LIMIT: u64 = 10;
 type Filter<'a> = Box<dyn Fn(&Record) -> bool + 'a>;
 
 /// The query keys each find* accepts; anything else is refused.
-fn query_keys(e: Entity) -> &'static [&'static str] {
+fn query_keys(e: RecordKind) -> &'static [&'static str] {
     match e {
-        Entity::Accounts => &["id", "name", "email", "tags", "customFields"],
-        Entity::Contacts => &["id", "name", "email", "accountId", "tags", "customFields"],
-        Entity::Leads => &[
+        RecordKind::Accounts => &["id", "name", "email", "tags", "customFields"],
+        RecordKind::Contacts => &["id", "name", "email", "accountId", "tags", "customFields"],
+        RecordKind::Leads => &[
             "id",
             "status",
             "filter",
@@ -38,7 +38,7 @@ fn query_keys(e: Entity) -> &'static [&'static str] {
             "tags",
             "customFields",
         ],
-        Entity::Activities => &[
+        RecordKind::Activities => &[
             "id",
             "leadId",
             "contactId",
@@ -49,22 +49,22 @@ fn query_keys(e: Entity) -> &'static [&'static str] {
             "startTime",
             "endTime",
         ],
-        Entity::Tasks => &["id", "entity", "assignee"],
-        Entity::Users => &["id", "email"],
+        RecordKind::Tasks => &["id", "entity", "assignee"],
+        RecordKind::Users => &["id", "email"],
         _ => &[],
     }
 }
 
 /// Keys a find* may order by, beyond id, name and the timestamps.
-fn order_keys(e: Entity) -> &'static [&'static str] {
+fn order_keys(e: RecordKind) -> &'static [&'static str] {
     match e {
-        Entity::Leads => &["number", "status", "confidence", "dueTime"],
-        Entity::Activities => &["startTime", "endTime"],
-        Entity::Tasks => &["dueTime"],
-        Entity::Milestones | Entity::Stagesets => &["position"],
+        RecordKind::Leads => &["number", "status", "confidence", "dueTime"],
+        RecordKind::Activities => &["startTime", "endTime"],
+        RecordKind::Tasks => &["dueTime"],
+        RecordKind::Milestones | RecordKind::Stagesets => &["position"],
         // The public client `nutshell` 0.4.4 orders findUsers by `last_name` by default, so live
         // Nutshell takes it.
-        Entity::Users => &["last_name", "first_name", "lastName", "firstName"],
+        RecordKind::Users => &["last_name", "first_name", "lastName", "firstName"],
         _ => &[],
     }
 }
@@ -76,7 +76,7 @@ struct Paging {
     page: usize,
 }
 
-fn paging(e: Entity, params: &Map<String, Value>) -> Result<Paging, RpcError> {
+fn paging(e: RecordKind, params: &Map<String, Value>) -> Result<Paging, RpcError> {
     let order_by = match params.get("orderBy") {
         None | Some(Value::Null) => "id".to_string(),
         Some(Value::String(s))
@@ -116,7 +116,7 @@ fn positive(params: &Map<String, Value>, key: &str, default: u64) -> Result<u64,
 /// find{Accounts,Contacts,Leads,Activities,Tasks} and findUsers.
 pub fn find(
     store: &Store,
-    e: Entity,
+    e: RecordKind,
     params: &Map<String, Value>,
     me: Option<u64>,
 ) -> Result<Value, RpcError> {
@@ -128,7 +128,7 @@ pub fn find(
     };
     // Nutshell's find* answer stubs unless asked otherwise; users always come whole.
     let stubs = match params.get("stubResponses") {
-        None | Some(Value::Null) => e != Entity::Users,
+        None | Some(Value::Null) => e != RecordKind::Users,
         Some(Value::Bool(b)) => *b,
         Some(v) => return Err(RpcError::invalid_value("stubResponses", v, "true or false")),
     };
@@ -140,7 +140,7 @@ pub fn find(
 }
 
 /// findSources, findActivityTypes, findStagesets, findMilestones.
-pub fn list(store: &Store, e: Entity, params: &Map<String, Value>) -> Result<Value, RpcError> {
+pub fn list(store: &Store, e: RecordKind, params: &Map<String, Value>) -> Result<Value, RpcError> {
     let paging = paging(e, params)?;
     Ok(page(store, store.all(e).collect(), &paging, false))
 }
@@ -196,7 +196,7 @@ fn compare(a: &Value, b: &Value) -> Ordering {
 
 fn filters<'a>(
     store: &'a Store,
-    e: Entity,
+    e: RecordKind,
     query: &'a Map<String, Value>,
     me: Option<u64>,
 ) -> Result<Vec<Filter<'a>>, RpcError> {
@@ -314,7 +314,7 @@ fn filters<'a>(
 
 fn custom_field_filter<'a>(
     store: &Store,
-    e: Entity,
+    e: RecordKind,
     path: &str,
     v: &'a Value,
 ) -> Result<Filter<'a>, RpcError> {
@@ -422,15 +422,15 @@ fn link_ids(r: &Record, key: &str) -> Vec<u64> {
 /// participating contacts.
 fn linked_accounts(store: &Store, r: &Record) -> Vec<u64> {
     match r.entity {
-        Entity::Contacts => link_ids(r, "accounts"),
-        Entity::Leads => [link_ids(r, "primaryAccount"), link_ids(r, "accounts")].concat(),
-        Entity::Activities => {
+        RecordKind::Contacts => link_ids(r, "accounts"),
+        RecordKind::Leads => [link_ids(r, "primaryAccount"), link_ids(r, "accounts")].concat(),
+        RecordKind::Activities => {
             let leads = link_ids(r, "leads")
                 .into_iter()
-                .filter_map(|id| store.live(Entity::Leads, id));
+                .filter_map(|id| store.live(RecordKind::Leads, id));
             let contacts = typed_refs(r, "participants", "Contacts")
                 .into_iter()
-                .filter_map(|id| store.live(Entity::Contacts, id));
+                .filter_map(|id| store.live(RecordKind::Contacts, id));
             leads
                 .chain(contacts)
                 .flat_map(|x| linked_accounts(store, x))
@@ -442,7 +442,11 @@ fn linked_accounts(store: &Store, r: &Record) -> Vec<u64> {
 
 /// search{Accounts,Contacts,Leads}: case-insensitive substring of the name (contacts: or an
 /// email; leads: or the number), as stubs.
-pub fn search(store: &Store, e: Entity, params: &Map<String, Value>) -> Result<Value, RpcError> {
+pub fn search(
+    store: &Store,
+    e: RecordKind,
+    params: &Map<String, Value>,
+) -> Result<Value, RpcError> {
     let s = params.get("string").unwrap_or(&Value::Null);
     let needle = values::non_empty("string", s, "a non-empty search string")?.to_lowercase();
     let limit = positive(params, "limit", DEFAULT_SEARCH_LIMIT)?.min(MAX_LIMIT);
@@ -465,7 +469,7 @@ pub fn search(store: &Store, e: Entity, params: &Map<String, Value>) -> Result<V
 /// searchByEmail: exact (case-insensitive) matches among contacts, accounts and users.
 pub fn search_by_email(store: &Store, v: &Value) -> Result<Value, RpcError> {
     let want = values::non_empty("emailAddressString", v, "an email address")?.to_lowercase();
-    let hits = |e: Entity| -> Value {
+    let hits = |e: RecordKind| -> Value {
         Value::Array(
             store
                 .all(e)
@@ -475,8 +479,8 @@ pub fn search_by_email(store: &Store, v: &Value) -> Result<Value, RpcError> {
         )
     };
     Ok(json!({
-        "contacts": hits(Entity::Contacts),
-        "accounts": hits(Entity::Accounts),
-        "users": hits(Entity::Users),
+        "contacts": hits(RecordKind::Contacts),
+        "accounts": hits(RecordKind::Accounts),
+        "users": hits(RecordKind::Users),
     }))
 }

@@ -8,46 +8,52 @@
 
 use serde_json::{Map, Value, json};
 
-use super::store::{Entity, Store};
+use super::store::{RecordKind, Store};
 
 /// `(from, keys on from, to, key on to, whether to's entries carry a relationship)`.
-type Relation = (Entity, &'static [&'static str], Entity, &'static str, bool);
+type Relation = (
+    RecordKind,
+    &'static [&'static str],
+    RecordKind,
+    &'static str,
+    bool,
+);
 
 const RELATIONS: [Relation; 5] = [
     (
-        Entity::Accounts,
+        RecordKind::Accounts,
         &["contacts"],
-        Entity::Contacts,
+        RecordKind::Contacts,
         "accounts",
         true,
     ),
     (
-        Entity::Contacts,
+        RecordKind::Contacts,
         &["accounts"],
-        Entity::Accounts,
+        RecordKind::Accounts,
         "contacts",
         true,
     ),
     (
-        Entity::Contacts,
+        RecordKind::Contacts,
         &["leads"],
-        Entity::Leads,
+        RecordKind::Leads,
         "contacts",
         true,
     ),
     // Contacts' `leads` entries take no relationship (it is not an input key there).
     (
-        Entity::Leads,
+        RecordKind::Leads,
         &["contacts"],
-        Entity::Contacts,
+        RecordKind::Contacts,
         "leads",
         false,
     ),
     // Accounts' `leads` is shown only: a lead's primary account and its other accounts.
     (
-        Entity::Leads,
+        RecordKind::Leads,
         &["primaryAccount", "accounts"],
-        Entity::Accounts,
+        RecordKind::Accounts,
         "leads",
         false,
     ),
@@ -71,7 +77,7 @@ fn items(fields: &Map<String, Value>, key: &str) -> Vec<(u64, Option<Value>)> {
 
 /// After record `id` of `entity` was written with `changed` keys: make every record on the other
 /// side of each touched relation list it exactly when the record names them.
-pub fn mirror(store: &mut Store, entity: Entity, id: u64, changed: &[String]) {
+pub fn mirror(store: &mut Store, entity: RecordKind, id: u64, changed: &[String]) {
     for (from, keys, to, to_key, with_relationship) in RELATIONS {
         if from != entity || !keys.iter().any(|k| changed.iter().any(|c| c == k)) {
             continue;

@@ -5,13 +5,13 @@
 
 use serde_json::{Value, json};
 
-use super::store::{Entity, Store};
+use super::store::{RecordKind, Store};
 
 /// The records `text` links to, in order of appearance, each once: `{entityType, id}`. A mention
 /// of a record that does not exist, or one escaped as `\@[`, links nothing.
 pub fn find(store: &Store, text: &str) -> Vec<Value> {
-    let mut found: Vec<(Entity, u64)> = Vec::new();
-    let mut push = |e: Entity, id: u64| {
+    let mut found: Vec<(RecordKind, u64)> = Vec::new();
+    let mut push = |e: RecordKind, id: u64| {
         if !found.contains(&(e, id)) {
             found.push((e, id));
         }
@@ -23,7 +23,8 @@ pub fn find(store: &Store, text: &str) -> Vec<Value> {
         if let Some(end) = after.find(']')
             && !escaped
             && let Some((kind, id)) = after[..end].split_once(':')
-            && let (Some(e), Ok(id)) = (Entity::from_entity_type(kind.trim()), id.trim().parse())
+            && let (Some(e), Ok(id)) =
+                (RecordKind::from_entity_type(kind.trim()), id.trim().parse())
             && store.live(e, id).is_some()
         {
             push(e, id);
@@ -32,10 +33,10 @@ pub fn find(store: &Store, text: &str) -> Vec<Value> {
     }
     for number in lead_numbers(text) {
         let lead = store
-            .all(Entity::Leads)
+            .all(RecordKind::Leads)
             .find(|r| r.u64_field("number") == Some(number));
         if let Some(lead) = lead {
-            push(Entity::Leads, lead.id);
+            push(RecordKind::Leads, lead.id);
         }
     }
     found
@@ -75,8 +76,8 @@ mod tests {
     #[test]
     fn mentions_and_lead_numbers_link_unless_escaped() {
         let mut store = Store::new();
-        let contact = store.insert(Entity::Contacts, Map::new()).id;
-        let lead = store.insert(Entity::Leads, Map::new()).clone();
+        let contact = store.insert(RecordKind::Contacts, Map::new()).id;
+        let lead = store.insert(RecordKind::Leads, Map::new()).clone();
         let number = lead.u64_field("number").unwrap();
         let text =
             format!("Call @[Contacts:{contact}] about Lead-{number}; @[Contacts:999] is gone");

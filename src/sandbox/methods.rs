@@ -7,19 +7,19 @@ use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
 use super::schema::{custom_field_entity, find_tag, tag_fields};
-use super::store::{Entity, Record, Store};
+use super::store::{Record, RecordKind, Store};
 use super::{find, links, mentions};
 use super::{strict, values};
 
 /// What a method does.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Op {
-    New(Entity),
-    Get(Entity),
-    Edit(Entity),
-    Delete(Entity),
-    Find(Entity),
-    Search(Entity),
+    New(RecordKind),
+    Get(RecordKind),
+    Edit(RecordKind),
+    Delete(RecordKind),
+    Find(RecordKind),
+    Search(RecordKind),
     NewNote,
     SearchByEmail,
     FindUsers,
@@ -31,7 +31,7 @@ pub enum Op {
     NewTag,
     NewSource,
     /// Sources, activity types, stagesets, milestones: paging only.
-    List(Entity),
+    List(RecordKind),
 }
 
 #[derive(Debug, Clone)]
@@ -59,12 +59,12 @@ impl Op {
     }
 }
 
-const RECORDS: [Entity; 5] = [
-    Entity::Accounts,
-    Entity::Contacts,
-    Entity::Leads,
-    Entity::Activities,
-    Entity::Tasks,
+const RECORDS: [RecordKind; 5] = [
+    RecordKind::Accounts,
+    RecordKind::Contacts,
+    RecordKind::Leads,
+    RecordKind::Activities,
+    RecordKind::Tasks,
 ];
 const PAGING: [&str; 4] = ["orderBy", "orderDirection", "limit", "page"];
 
@@ -84,10 +84,10 @@ fn method(name: String, op: Op, required: &[&str], optional: &[&str]) -> Method 
 /// Every method the sandbox serves, in SMD order.
 pub static METHODS: LazyLock<Vec<Method>> = LazyLock::new(|| {
     let mut all = Vec::new();
-    for e in RECORDS.into_iter().chain([Entity::Notes]) {
+    for e in RECORDS.into_iter().chain([RecordKind::Notes]) {
         let (t, p) = (e.title(), e.param());
         let id = format!("{p}Id");
-        if e == Entity::Notes {
+        if e == RecordKind::Notes {
             all.push(method(
                 "newNote".into(),
                 Op::NewNote,
@@ -98,7 +98,7 @@ pub static METHODS: LazyLock<Vec<Method>> = LazyLock::new(|| {
             all.push(method(format!("new{t}"), Op::New(e), &[p], &[]));
         }
         all.push(method(format!("get{t}"), Op::Get(e), &[&id], &["rev"]));
-        if e != Entity::Notes {
+        if e != RecordKind::Notes {
             all.push(method(
                 format!("edit{t}"),
                 Op::Edit(e),
@@ -124,7 +124,11 @@ pub static METHODS: LazyLock<Vec<Method>> = LazyLock::new(|| {
             &optional,
         ));
     }
-    for e in [Entity::Accounts, Entity::Contacts, Entity::Leads] {
+    for e in [
+        RecordKind::Accounts,
+        RecordKind::Contacts,
+        RecordKind::Leads,
+    ] {
         let name = format!("search{}", e.entity_type());
         all.push(method(name, Op::Search(e), &["string"], &["limit"]));
     }
@@ -143,26 +147,26 @@ pub static METHODS: LazyLock<Vec<Method>> = LazyLock::new(|| {
         method("newTag".into(), Op::NewTag, &["tag"], &[]),
         method(
             "findSources".into(),
-            Op::List(Entity::Sources),
+            Op::List(RecordKind::Sources),
             &[],
             &PAGING,
         ),
         method("newSource".into(), Op::NewSource, &["name"], &[]),
         method(
             "findActivityTypes".into(),
-            Op::List(Entity::ActivityTypes),
+            Op::List(RecordKind::ActivityTypes),
             &[],
             &PAGING,
         ),
         method(
             "findStagesets".into(),
-            Op::List(Entity::Stagesets),
+            Op::List(RecordKind::Stagesets),
             &[],
             &PAGING,
         ),
         method(
             "findMilestones".into(),
-            Op::List(Entity::Milestones),
+            Op::List(RecordKind::Milestones),
             &[],
             &PAGING,
         ),
@@ -217,7 +221,7 @@ pub fn call(
             if let Some(me) = me {
                 fields.insert("creator".into(), json!({"entityType": "Users", "id": me}));
             }
-            let r = store.insert(Entity::Notes, fields).clone();
+            let r = store.insert(RecordKind::Notes, fields).clone();
             Ok(store.render(&r))
         }
         Op::Get(e) => {
@@ -251,7 +255,7 @@ pub fn call(
         Op::Find(e) => find::find(store, e, params, me),
         Op::Search(e) => find::search(store, e, params),
         Op::SearchByEmail => find::search_by_email(store, arg("emailAddressString")),
-        Op::FindUsers => find::find(store, Entity::Users, params, me),
+        Op::FindUsers => find::find(store, RecordKind::Users, params, me),
         Op::GetUser => {
             let id = match params.get("userId") {
                 None | Some(Value::Null) => me.ok_or_else(|| RpcError::not_found("User", 0))?,
@@ -259,13 +263,13 @@ pub fn call(
                     .as_u64()
                     .ok_or_else(|| RpcError::invalid_value("getUser.userId", v, "an integer id"))?,
             };
-            Ok(store.render(store.get(Entity::Users, id)?))
+            Ok(store.render(store.get(RecordKind::Users, id)?))
         }
         Op::List(e) => find::list(store, e, params),
-        Op::FindCustomFields => Ok(by_entity_type(store, Entity::CustomFields, |s, r| {
+        Op::FindCustomFields => Ok(by_entity_type(store, RecordKind::CustomFields, |s, r| {
             s.render(r)
         })),
-        Op::FindTags => Ok(by_entity_type(store, Entity::Tags, |_, r| {
+        Op::FindTags => Ok(by_entity_type(store, RecordKind::Tags, |_, r| {
             json!(r.display_name())
         })),
         Op::NewTag => new_tag(store, arg("tag")),
@@ -274,7 +278,7 @@ pub fn call(
 }
 
 /// Validate, complete and store a new record (also used to seed a sandbox from its data file).
-pub fn create(store: &mut Store, e: Entity, input: &Value) -> Result<Record, RpcError> {
+pub fn create(store: &mut Store, e: RecordKind, input: &Value) -> Result<Record, RpcError> {
     // Nulls mean "not given" on a create, custom-field values included.
     let mut fields = strict::merge(&Map::new(), strict::entity_input(store, e, input, true)?);
     strict::complete(store, e, &mut fields)?;
@@ -289,8 +293,8 @@ pub fn create(store: &mut Store, e: Entity, input: &Value) -> Result<Record, Rpc
 /// A lead closed (status 10 won, 11 lost, 12 cancelled) is stamped `closedTime` with the time it
 /// was closed, whatever date the data says (docs/nutshell-api.md, second pass: Nutshell's reports group
 /// won and lost leads by it); reopened, it loses the stamp. Nothing else sets it.
-fn stamp_closed(e: Entity, before: &Map<String, Value>, fields: &mut Map<String, Value>) {
-    if e != Entity::Leads {
+fn stamp_closed(e: RecordKind, before: &Map<String, Value>, fields: &mut Map<String, Value>) {
+    if e != RecordKind::Leads {
         return;
     }
     let closed = |f: &Map<String, Value>| {
@@ -309,7 +313,7 @@ fn stamp_closed(e: Entity, before: &Map<String, Value>, fields: &mut Map<String,
     }
 }
 
-fn id_param(m: &Method, params: &Map<String, Value>, e: Entity) -> Result<u64, RpcError> {
+fn id_param(m: &Method, params: &Map<String, Value>, e: RecordKind) -> Result<u64, RpcError> {
     let name = format!("{}Id", e.param());
     let v = params.get(&name).unwrap_or(&Value::Null);
     v.as_u64()
@@ -327,7 +331,7 @@ fn rev_param(v: &Value) -> Result<String, RpcError> {
 
 /// Tags named on a record exist from then on, as in Nutshell's UI; the record carries each
 /// tag once, spelled as the tag is.
-fn ensure_tags(store: &mut Store, e: Entity, fields: &mut Map<String, Value>) {
+fn ensure_tags(store: &mut Store, e: RecordKind, fields: &mut Map<String, Value>) {
     if !fields.contains_key("tags") {
         return;
     }
@@ -336,7 +340,7 @@ fn ensure_tags(store: &mut Store, e: Entity, fields: &mut Map<String, Value>) {
         let spelled = match find_tag(store, e, &name) {
             Some(tag) => tag.display_name(),
             None => {
-                store.insert(Entity::Tags, tag_fields(&name, e));
+                store.insert(RecordKind::Tags, tag_fields(&name, e));
                 name
             }
         };
@@ -347,9 +351,17 @@ fn ensure_tags(store: &mut Store, e: Entity, fields: &mut Map<String, Value>) {
     fields.insert("tags".into(), json!(names));
 }
 
-fn by_entity_type(store: &Store, kind: Entity, item: impl Fn(&Store, &Record) -> Value) -> Value {
+fn by_entity_type(
+    store: &Store,
+    kind: RecordKind,
+    item: impl Fn(&Store, &Record) -> Value,
+) -> Value {
     let mut out = Map::new();
-    for e in [Entity::Accounts, Entity::Contacts, Entity::Leads] {
+    for e in [
+        RecordKind::Accounts,
+        RecordKind::Contacts,
+        RecordKind::Leads,
+    ] {
         let items: Vec<Value> = store
             .all(kind)
             .filter(|r| r.str_field("forEntityType") == Some(e.entity_type()))
@@ -372,7 +384,7 @@ fn new_tag(store: &mut Store, tag: &Value) -> Result<Value, RpcError> {
     let t = obj.get("entityType").unwrap_or(&Value::Null);
     let e = t
         .as_str()
-        .and_then(Entity::from_entity_type)
+        .and_then(RecordKind::from_entity_type)
         .filter(|e| custom_field_entity(e.entity_type()).is_some())
         .ok_or_else(|| {
             RpcError::invalid_value("tag.entityType", t, "Accounts, Contacts or Leads")
@@ -383,7 +395,7 @@ fn new_tag(store: &mut Store, tag: &Value) -> Result<Value, RpcError> {
             e.entity_type(),
         ));
     }
-    let r = store.insert(Entity::Tags, tag_fields(name, e)).clone();
+    let r = store.insert(RecordKind::Tags, tag_fields(name, e)).clone();
     Ok(store.render(&r))
 }
 
@@ -391,7 +403,7 @@ fn new_tag(store: &mut Store, tag: &Value) -> Result<Value, RpcError> {
 fn new_source(store: &mut Store, name: &Value) -> Result<Value, RpcError> {
     let name = values::non_empty("name", name, "a source name")?;
     let existing = store
-        .all(Entity::Sources)
+        .all(RecordKind::Sources)
         .find(|s| s.display_name().eq_ignore_ascii_case(name))
         .cloned();
     let r = match existing {
@@ -399,7 +411,7 @@ fn new_source(store: &mut Store, name: &Value) -> Result<Value, RpcError> {
         None => {
             let mut m = Map::new();
             m.insert("name".into(), json!(name));
-            store.insert(Entity::Sources, m).clone()
+            store.insert(RecordKind::Sources, m).clone()
         }
     };
     Ok(store.render(&r))

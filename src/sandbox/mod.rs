@@ -43,7 +43,7 @@ pub use faults::{FaultCounts, KnobError, Knobs};
 pub use find::{DEFAULT_LIMIT, MAX_LIMIT};
 pub use server::{DISCOVERY_METHOD, DISCOVERY_PATH};
 pub use smd::ENDPOINT_PATH;
-pub use store::{Entity, REV_IGNORE};
+pub use store::{REV_IGNORE, RecordKind};
 
 use persist::StateFile;
 use shared::Shared;
@@ -158,6 +158,7 @@ impl Sandbox {
             credentials: data.credentials(),
             state: state.clone(),
             creates_committed: AtomicU64::new(0),
+            saves_before_edits: AtomicU64::new(0),
             addr,
         });
         let (tx, rx) = oneshot::channel();
@@ -247,18 +248,18 @@ impl RunningSandbox {
     }
 
     /// Live (not deleted) records of an entity.
-    pub fn live_count(&self, entity: Entity) -> usize {
+    pub fn live_count(&self, entity: RecordKind) -> usize {
         self.shared.store().count(entity)
     }
 
     /// Records of an entity that were deleted (kept, as live Nutshell keeps them, with
     /// `deletedTime` set).
-    pub fn deleted_count(&self, entity: Entity) -> usize {
+    pub fn deleted_count(&self, entity: RecordKind) -> usize {
         self.shared.store().count_deleted(entity)
     }
 
     /// Live records of an entity, as a full response renders them.
-    pub fn records(&self, entity: Entity) -> Vec<Value> {
+    pub fn records(&self, entity: RecordKind) -> Vec<Value> {
         let store = self.shared.store();
         store.all(entity).map(|r| store.render(r)).collect()
     }
@@ -269,7 +270,7 @@ impl RunningSandbox {
     /// wizard's demo, which has no admin to ask, plays that part with it.
     pub fn add_as_admin(&self, stages: &[(String, String)], activity_types: &[String]) {
         let mut store = self.shared.store();
-        let named = |store: &Store, entity: Entity, name: &str, of: Option<u64>| {
+        let named = |store: &Store, entity: RecordKind, name: &str, of: Option<u64>| {
             store
                 .all(entity)
                 .find(|r| {
@@ -281,36 +282,43 @@ impl RunningSandbox {
                 .map(|r| r.id)
         };
         for (pipeline, stage) in stages {
-            let stageset = match named(&store, Entity::Stagesets, pipeline, None) {
+            let stageset = match named(&store, RecordKind::Stagesets, pipeline, None) {
                 Some(id) => id,
                 None => {
-                    let position = store.count(Entity::Stagesets) + 1;
+                    let position = store.count(RecordKind::Stagesets) + 1;
                     let fields = serde_json::json!({"name": pipeline, "default": false, "position": position});
-                    store.insert(Entity::Stagesets, as_object(fields)).id
+                    store.insert(RecordKind::Stagesets, as_object(fields)).id
                 }
             };
-            if named(&store, Entity::Milestones, stage, Some(stageset)).is_none() {
+            if named(&store, RecordKind::Milestones, stage, Some(stageset)).is_none() {
                 let position = store
-                    .all(Entity::Milestones)
+                    .all(RecordKind::Milestones)
                     .filter(|r| {
                         r.fields.get("stagesetId").and_then(Value::as_u64) == Some(stageset)
                     })
                     .count()
                     + 1;
                 let fields = serde_json::json!({"name": stage, "position": position, "stagesetId": stageset});
-                store.insert(Entity::Milestones, as_object(fields));
+                store.insert(RecordKind::Milestones, as_object(fields));
             }
         }
         for name in activity_types {
-            if named(&store, Entity::ActivityTypes, name, None).is_none() {
+            if named(&store, RecordKind::ActivityTypes, name, None).is_none() {
                 store.insert(
-                    Entity::ActivityTypes,
+                    RecordKind::ActivityTypes,
                     as_object(serde_json::json!({"name": name})),
                 );
             }
         }
         drop(store);
         shared::changed(&self.shared);
+    }
+
+    /// The next `n` edit calls each find their record saved by someone else just before they
+    /// arrive (its `rev` bumped, nothing else changed), so they are refused with 409 "rev key
+    /// is out-of-date" as live Nutshell refuses an edit that lost a race with a person.
+    pub fn save_before_next_edits(&self, n: u64) {
+        self.shared.saves_before_edits.store(n, Ordering::Relaxed);
     }
 
     /// The fault knobs in force now.

@@ -108,7 +108,7 @@ mod tests {
     use serde_json::{Map, json};
 
     use super::*;
-    use crate::sandbox::store::Entity;
+    use crate::sandbox::store::RecordKind;
 
     fn named(name: &str) -> Map<String, serde_json::Value> {
         json!({"name": name}).as_object().unwrap().clone()
@@ -119,13 +119,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let state = StateFile::new(dir.path().join("state.json"));
         let mut store = Store::new();
-        store.insert(Entity::Accounts, named("First"));
+        store.insert(RecordKind::Accounts, named("First"));
         let older = store.clone();
-        store.insert(Entity::Accounts, named("Second"));
+        store.insert(RecordKind::Accounts, named("Second"));
         state.write(&store).unwrap();
         state.write(&older).unwrap();
         let saved = state.load().unwrap().unwrap();
-        assert_eq!(saved.count(Entity::Accounts), 2);
+        assert_eq!(saved.count(RecordKind::Accounts), 2);
         let files: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())

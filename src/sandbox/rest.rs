@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::errors::RestError;
 use super::schema;
 use super::shared::{Shared, changed, writable};
-use super::store::{Entity, Record, Store};
+use super::store::{Record, RecordKind, Store};
 use super::values::CUSTOM_FIELD_TYPES;
 
 pub fn create_custom_field(shared: &Shared, entity: &str, body: &[u8]) -> Result<Value, RestError> {
@@ -114,7 +114,7 @@ pub fn list_fields(shared: &Shared, collection: &str) -> Result<Value, RestError
         .iter()
         .map(|name| json!({"name": name, "isFilterable": true, "isCustom": false}));
     let custom = store
-        .all(Entity::CustomFields)
+        .all(RecordKind::CustomFields)
         .filter(|f| f.str_field("forEntityType") == Some(e.entity_type()))
         .map(|f| {
             json!({"name": f.str_field("name"), "type": f.str_field("type"),
@@ -129,7 +129,7 @@ pub fn user(shared: &Shared, id: &str) -> Result<Value, RestError> {
     let store = shared.store();
     let number = id.split('-').next().and_then(|n| n.parse::<u64>().ok());
     let user = number
-        .and_then(|n| store.live(Entity::Users, n))
+        .and_then(|n| store.live(RecordKind::Users, n))
         .ok_or_else(|| RestError::NotFound(format!("no user {id}")))?;
     let mut shape = rest_shape(&store, user, "users");
     let permissions = user

@@ -4,11 +4,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::store::{Entity, Record, Store};
+use super::store::{Record, RecordKind, Store};
 
 /// The tag of that name (any case) for an entity type.
-pub fn find_tag<'a>(store: &'a Store, e: Entity, name: &str) -> Option<&'a Record> {
-    store.all(Entity::Tags).find(|t| {
+pub fn find_tag<'a>(store: &'a Store, e: RecordKind, name: &str) -> Option<&'a Record> {
+    store.all(RecordKind::Tags).find(|t| {
         t.str_field("forEntityType") == Some(e.entity_type())
             && t.str_field("name")
                 .is_some_and(|n| n.eq_ignore_ascii_case(name))
@@ -16,7 +16,7 @@ pub fn find_tag<'a>(store: &'a Store, e: Entity, name: &str) -> Option<&'a Recor
 }
 
 /// The fields of a tag or custom field named `name` for entity type `e`.
-pub fn tag_fields(name: &str, e: Entity) -> Map<String, Value> {
+pub fn tag_fields(name: &str, e: RecordKind) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("name".into(), json!(name));
     m.insert("forEntityType".into(), json!(e.entity_type()));
@@ -24,30 +24,34 @@ pub fn tag_fields(name: &str, e: Entity) -> Map<String, Value> {
 }
 
 /// `Accounts`/`accounts` → the entity custom fields and tags may belong to.
-pub fn custom_field_entity(s: &str) -> Option<Entity> {
-    [Entity::Accounts, Entity::Contacts, Entity::Leads]
-        .into_iter()
-        .find(|e| e.entity_type().eq_ignore_ascii_case(s))
+pub fn custom_field_entity(s: &str) -> Option<RecordKind> {
+    [
+        RecordKind::Accounts,
+        RecordKind::Contacts,
+        RecordKind::Leads,
+    ]
+    .into_iter()
+    .find(|e| e.entity_type().eq_ignore_ascii_case(s))
 }
 
 /// The field of that exact name: values are written and queried by the name as created.
-pub fn custom_field_named<'a>(store: &'a Store, e: Entity, name: &str) -> Option<&'a Record> {
-    store.all(Entity::CustomFields).find(|f| {
+pub fn custom_field_named<'a>(store: &'a Store, e: RecordKind, name: &str) -> Option<&'a Record> {
+    store.all(RecordKind::CustomFields).find(|f| {
         f.str_field("forEntityType") == Some(e.entity_type()) && f.str_field("name") == Some(name)
     })
 }
 
 /// A field whose name differs only in case: a second one cannot be created.
-pub fn find_custom_field<'a>(store: &'a Store, e: Entity, name: &str) -> Option<&'a Record> {
-    store.all(Entity::CustomFields).find(|f| {
+pub fn find_custom_field<'a>(store: &'a Store, e: RecordKind, name: &str) -> Option<&'a Record> {
+    store.all(RecordKind::CustomFields).find(|f| {
         f.str_field("forEntityType") == Some(e.entity_type())
             && f.str_field("name")
                 .is_some_and(|n| n.eq_ignore_ascii_case(name))
     })
 }
 
-pub fn insert_custom_field(store: &mut Store, e: Entity, name: &str, kind: &str) -> Record {
+pub fn insert_custom_field(store: &mut Store, e: RecordKind, name: &str, kind: &str) -> Record {
     let mut m = tag_fields(name, e);
     m.insert("type".into(), json!(kind));
-    store.insert(Entity::CustomFields, m).clone()
+    store.insert(RecordKind::CustomFields, m).clone()
 }

@@ -25,7 +25,7 @@ use super::errors::{NON_JSON_BODY, RestError, RpcError, UNAUTHORIZED_BODY};
 use super::faults::Gate;
 use super::shared::{Shared, changed, writable};
 use super::smd::{self, ENDPOINT_PATH};
-use super::store::Entity;
+use super::store::{RecordKind, Store};
 use super::{methods, rest, rpc, values};
 
 /// Where `api.nutshell.com` answers endpoint discovery, and the method it serves there.
@@ -208,7 +208,7 @@ fn dispatch(shared: &Shared, call: &rpc::Call) -> Result<(Value, bool), RpcError
         methods::lookup(&call.method).ok_or_else(|| RpcError::unknown_method(&call.method))?;
     let mut store = shared.store();
     let me = store
-        .all(Entity::Users)
+        .all(RecordKind::Users)
         .find(|u| {
             u.emails()
                 .iter()
@@ -217,6 +217,9 @@ fn dispatch(shared: &Shared, call: &rpc::Call) -> Result<(Value, bool), RpcError
         .map(|u| u.id);
     if method.op.writes() {
         writable(shared)?;
+    }
+    if let methods::Op::Edit(e) = method.op {
+        save_first(shared, &mut store, e, &call.params);
     }
     let before = store.version;
     let result = methods::call(&mut store, method, &call.params, me)?;
@@ -229,6 +232,31 @@ fn dispatch(shared: &Shared, call: &rpc::Call) -> Result<(Value, bool), RpcError
         shared.creates_committed.fetch_add(1, Ordering::Relaxed);
     }
     Ok((result, created))
+}
+
+/// When the sandbox was told to (`save_before_next_edits`), someone saves the record an edit
+/// names just before the edit: its rev moves on and the edit's rev is stale.
+fn save_first(
+    shared: &Shared,
+    store: &mut Store,
+    e: RecordKind,
+    params: &serde_json::Map<String, Value>,
+) {
+    let take = shared
+        .saves_before_edits
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+    if take.is_err() {
+        return;
+    }
+    let id = params
+        .get(&format!("{}Id", e.param()))
+        .and_then(Value::as_u64);
+    let fields = id
+        .and_then(|id| store.get(e, id).ok())
+        .map(|r| r.fields.clone());
+    if let (Some(id), Some(fields)) = (id, fields) {
+        store.replace(id, fields);
+    }
 }
 
 /// `getApiForUsername {username}` (no auth), as `api.nutshell.com/v1/json` answers it: the host

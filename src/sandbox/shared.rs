@@ -20,6 +20,9 @@ pub struct Shared {
     pub credentials: Credentials,
     pub state: Option<Arc<StateFile>>,
     pub creates_committed: AtomicU64,
+    /// Edits still to find their record saved by someone else first (see
+    /// `RunningSandbox::save_before_next_edits`).
+    pub saves_before_edits: AtomicU64,
     /// Where the sandbox listens (what discovery answers).
     pub addr: SocketAddr,
 }

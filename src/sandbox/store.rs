@@ -9,9 +9,12 @@ use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
 
-/// The kinds of thing the sandbox stores, named by Nutshell's `entityType`.
+/// The kinds of record the sandbox stores: each Nutshell entity type it serves, named by its
+/// `entityType`, plus custom-field definitions (`CustomFields`), which Nutshell keeps but names no
+/// entity type for. The client's [`crate::nutshell::EntityType`] is the wire vocabulary; this is
+/// the sandbox's storage, so it is a type of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Entity {
+pub enum RecordKind {
     /// Companies (`newAccount`, `findAccounts`).
     Accounts,
     /// People (`newContact`, `findContacts`).
@@ -41,96 +44,96 @@ pub enum Entity {
     CustomFields,
 }
 
-impl Entity {
+impl RecordKind {
     /// Nutshell's `entityType` string.
     pub fn entity_type(self) -> &'static str {
         match self {
-            Entity::Accounts => "Accounts",
-            Entity::Contacts => "Contacts",
-            Entity::Leads => "Leads",
-            Entity::Activities => "Activities",
-            Entity::Tasks => "Tasks",
-            Entity::Notes => "Notes",
-            Entity::Users => "Users",
-            Entity::Stagesets => "Stagesets",
-            Entity::Milestones => "Milestones",
-            Entity::ActivityTypes => "Activity_Types",
-            Entity::Sources => "Sources",
-            Entity::Tags => "Tags",
-            Entity::CustomFields => "CustomFields",
+            RecordKind::Accounts => "Accounts",
+            RecordKind::Contacts => "Contacts",
+            RecordKind::Leads => "Leads",
+            RecordKind::Activities => "Activities",
+            RecordKind::Tasks => "Tasks",
+            RecordKind::Notes => "Notes",
+            RecordKind::Users => "Users",
+            RecordKind::Stagesets => "Stagesets",
+            RecordKind::Milestones => "Milestones",
+            RecordKind::ActivityTypes => "Activity_Types",
+            RecordKind::Sources => "Sources",
+            RecordKind::Tags => "Tags",
+            RecordKind::CustomFields => "CustomFields",
         }
     }
 
     /// The singular, as in "Bad Lead ID" and `getLead`.
     pub fn title(self) -> &'static str {
         match self {
-            Entity::Accounts => "Account",
-            Entity::Contacts => "Contact",
-            Entity::Leads => "Lead",
-            Entity::Activities => "Activity",
-            Entity::Tasks => "Task",
-            Entity::Notes => "Note",
-            Entity::Users => "User",
-            Entity::Stagesets => "Stageset",
-            Entity::Milestones => "Milestone",
-            Entity::ActivityTypes => "Activity Type",
-            Entity::Sources => "Source",
-            Entity::Tags => "Tag",
-            Entity::CustomFields => "Custom Field",
+            RecordKind::Accounts => "Account",
+            RecordKind::Contacts => "Contact",
+            RecordKind::Leads => "Lead",
+            RecordKind::Activities => "Activity",
+            RecordKind::Tasks => "Task",
+            RecordKind::Notes => "Note",
+            RecordKind::Users => "User",
+            RecordKind::Stagesets => "Stageset",
+            RecordKind::Milestones => "Milestone",
+            RecordKind::ActivityTypes => "Activity Type",
+            RecordKind::Sources => "Source",
+            RecordKind::Tags => "Tag",
+            RecordKind::CustomFields => "Custom Field",
         }
     }
 
     /// The entity's parameter name: `account` in `newAccount {account}`, `accountId` minus `Id`.
     pub fn param(self) -> &'static str {
         match self {
-            Entity::Accounts => "account",
-            Entity::Contacts => "contact",
-            Entity::Leads => "lead",
-            Entity::Activities => "activity",
-            Entity::Tasks => "task",
-            Entity::Notes => "note",
-            Entity::Users => "user",
-            Entity::Stagesets => "stageset",
-            Entity::Milestones => "milestone",
-            Entity::ActivityTypes => "activityType",
-            Entity::Sources => "source",
-            Entity::Tags => "tag",
-            Entity::CustomFields => "customField",
+            RecordKind::Accounts => "account",
+            RecordKind::Contacts => "contact",
+            RecordKind::Leads => "lead",
+            RecordKind::Activities => "activity",
+            RecordKind::Tasks => "task",
+            RecordKind::Notes => "note",
+            RecordKind::Users => "user",
+            RecordKind::Stagesets => "stageset",
+            RecordKind::Milestones => "milestone",
+            RecordKind::ActivityTypes => "activityType",
+            RecordKind::Sources => "source",
+            RecordKind::Tags => "tag",
+            RecordKind::CustomFields => "customField",
         }
     }
 
     /// The entity a link list under `key` points at (`accounts`, `primaryAccount`, `contacts`,
     /// `leads`).
-    pub fn linked_by(key: &str) -> Option<Entity> {
+    pub fn linked_by(key: &str) -> Option<RecordKind> {
         match key {
-            "accounts" | "primaryAccount" => Some(Entity::Accounts),
-            "contacts" => Some(Entity::Contacts),
-            "leads" => Some(Entity::Leads),
+            "accounts" | "primaryAccount" => Some(RecordKind::Accounts),
+            "contacts" => Some(RecordKind::Contacts),
+            "leads" => Some(RecordKind::Leads),
             _ => None,
         }
     }
 
     /// The entity whose wire `entityType` is `s` (exact, case-sensitive: `Activity_Types`);
     /// `None` for any other text.
-    pub fn from_entity_type(s: &str) -> Option<Entity> {
+    pub fn from_entity_type(s: &str) -> Option<RecordKind> {
         ALL.iter().copied().find(|e| e.entity_type() == s)
     }
 }
 
-const ALL: [Entity; 13] = [
-    Entity::Accounts,
-    Entity::Contacts,
-    Entity::Leads,
-    Entity::Activities,
-    Entity::Tasks,
-    Entity::Notes,
-    Entity::Users,
-    Entity::Stagesets,
-    Entity::Milestones,
-    Entity::ActivityTypes,
-    Entity::Sources,
-    Entity::Tags,
-    Entity::CustomFields,
+const ALL: [RecordKind; 13] = [
+    RecordKind::Accounts,
+    RecordKind::Contacts,
+    RecordKind::Leads,
+    RecordKind::Activities,
+    RecordKind::Tasks,
+    RecordKind::Notes,
+    RecordKind::Users,
+    RecordKind::Stagesets,
+    RecordKind::Milestones,
+    RecordKind::ActivityTypes,
+    RecordKind::Sources,
+    RecordKind::Tags,
+    RecordKind::CustomFields,
 ];
 
 /// Timestamps as Nutshell writes them: `2024-07-18T12:00:00+0000`.
@@ -142,7 +145,7 @@ pub fn now() -> String {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
-    pub entity: Entity,
+    pub entity: RecordKind,
     pub id: u64,
     /// Bumped on every edit; sent as an opaque string.
     pub rev: u64,
@@ -176,8 +179,8 @@ impl Record {
                 .unwrap_or_default()
                 .to_string(),
             _ => match self.entity {
-                Entity::Leads => self.lead_name(),
-                Entity::Tasks => self.str_field("title").unwrap_or_default().to_string(),
+                RecordKind::Leads => self.lead_name(),
+                RecordKind::Tasks => self.str_field("title").unwrap_or_default().to_string(),
                 _ => String::new(),
             },
         }
@@ -193,7 +196,7 @@ impl Record {
     /// Every email address on the record (contacts and accounts keep a map with `--primary`,
     /// users a list).
     pub fn emails(&self) -> Vec<&str> {
-        let key = if self.entity == Entity::Users {
+        let key = if self.entity == RecordKind::Users {
             "emails"
         } else {
             "email"
@@ -231,10 +234,10 @@ impl Store {
 
     /// Store a new record; ids come from one sequence across all entities, so an id of the wrong
     /// kind is never accidentally valid.
-    pub fn insert(&mut self, entity: Entity, mut fields: Map<String, Value>) -> &Record {
+    pub fn insert(&mut self, entity: RecordKind, mut fields: Map<String, Value>) -> &Record {
         let id = self.next_id;
         self.next_id += 1;
-        if entity == Entity::Leads {
+        if entity == RecordKind::Leads {
             // Never the same as the id, so a client that mixes the two up is caught.
             if self.next_lead_number == id {
                 self.next_lead_number += 1;
@@ -256,19 +259,24 @@ impl Store {
     }
 
     /// A live (not deleted) record of that entity.
-    pub fn live(&self, entity: Entity, id: u64) -> Option<&Record> {
+    pub fn live(&self, entity: RecordKind, id: u64) -> Option<&Record> {
         self.records
             .get(&id)
             .filter(|r| r.entity == entity && r.deleted.is_none())
     }
 
-    pub fn get(&self, entity: Entity, id: u64) -> Result<&Record, RpcError> {
+    pub fn get(&self, entity: RecordKind, id: u64) -> Result<&Record, RpcError> {
         self.live(entity, id)
             .ok_or_else(|| RpcError::not_found(entity.title(), id))
     }
 
     /// The live record, after checking the caller's `rev` (`REV_IGNORE` skips the check).
-    pub fn get_for_change(&self, entity: Entity, id: u64, rev: &str) -> Result<&Record, RpcError> {
+    pub fn get_for_change(
+        &self,
+        entity: RecordKind,
+        id: u64,
+        rev: &str,
+    ) -> Result<&Record, RpcError> {
         let record = self.get(entity, id)?;
         if rev != REV_IGNORE && rev != record.rev_string() {
             return Err(RpcError::stale_rev());
@@ -306,17 +314,17 @@ impl Store {
     }
 
     /// Live records of one entity, in id order.
-    pub fn all(&self, entity: Entity) -> impl Iterator<Item = &Record> {
+    pub fn all(&self, entity: RecordKind) -> impl Iterator<Item = &Record> {
         self.records
             .values()
             .filter(move |r| r.entity == entity && r.deleted.is_none())
     }
 
-    pub fn count(&self, entity: Entity) -> usize {
+    pub fn count(&self, entity: RecordKind) -> usize {
         self.all(entity).count()
     }
 
-    pub fn count_deleted(&self, entity: Entity) -> usize {
+    pub fn count_deleted(&self, entity: RecordKind) -> usize {
         self.records
             .values()
             .filter(|r| r.entity == entity && r.deleted.is_some())
@@ -332,20 +340,20 @@ impl Store {
         let mut out = r.fields.clone();
         self.drop_deleted_links(&mut out);
         match r.entity {
-            Entity::Leads => self.render_lead(r, &mut out),
-            Entity::Activities => self.render_activity(&mut out),
-            Entity::ActivityTypes => {
+            RecordKind::Leads => self.render_lead(r, &mut out),
+            RecordKind::Activities => self.render_activity(&mut out),
+            RecordKind::ActivityTypes => {
                 out.insert("deletedTime".into(), Value::Null);
             }
-            Entity::Stagesets => {
+            RecordKind::Stagesets => {
                 let default = out.get("default").and_then(Value::as_bool) == Some(true);
                 out.insert("default".into(), json!(u8::from(default)));
             }
-            Entity::Users => {
+            RecordKind::Users => {
                 // Served by REST (`GET /rest/users/{id}`), not in JSON-RPC answers.
                 out.remove("permissions");
             }
-            Entity::Notes => {
+            RecordKind::Notes => {
                 // Notes take no date: Nutshell dates them when they are made.
                 out.insert("date".into(), json!(r.created));
             }
@@ -357,7 +365,7 @@ impl Store {
                 .filter(|v| v.get("entityType").and_then(Value::as_str) == Some("Users"))
                 .and_then(|v| v.get("id"))
                 .and_then(Value::as_u64)
-                .and_then(|id| self.live(Entity::Users, id));
+                .and_then(|id| self.live(RecordKind::Users, id));
             if let Some(user) = user {
                 out.insert(key.into(), self.render(user));
             }
@@ -370,23 +378,23 @@ impl Store {
     /// A deleted record drops out of the links that name it: link lists, a lead's primary
     /// account, an activity's participants.
     fn drop_deleted_links(&self, out: &mut Map<String, Value>) {
-        let live = |x: &Value, entity: Option<Entity>| {
+        let live = |x: &Value, entity: Option<RecordKind>| {
             let id = x.get("id").and_then(Value::as_u64);
             let entity = entity.or_else(|| {
                 x.get("entityType")
                     .and_then(Value::as_str)
-                    .and_then(Entity::from_entity_type)
+                    .and_then(RecordKind::from_entity_type)
             });
             matches!((entity, id), (Some(e), Some(id)) if self.live(e, id).is_some())
         };
         for key in ["accounts", "contacts", "leads", "participants"] {
             if let Some(Value::Array(list)) = out.get_mut(key) {
-                list.retain(|x| live(x, Entity::linked_by(key)));
+                list.retain(|x| live(x, RecordKind::linked_by(key)));
             }
         }
         if out
             .get("primaryAccount")
-            .is_some_and(|p| !live(p, Some(Entity::Accounts)))
+            .is_some_and(|p| !live(p, Some(RecordKind::Accounts)))
         {
             out.remove("primaryAccount");
         }
@@ -396,7 +404,7 @@ impl Store {
     /// stub carries its `status` and `description`, and an activity stub everything the public
     /// client's `Activity` model requires (times, flags, status), as live Nutshell's do.
     pub fn render_stub(&self, r: &Record) -> Value {
-        if r.entity == Entity::Activities {
+        if r.entity == RecordKind::Activities {
             let mut full = self.render(r);
             full["stub"] = json!(true);
             return full;
@@ -407,7 +415,7 @@ impl Store {
             "name".into(),
             name.unwrap_or_else(|| Value::String(r.display_name())),
         );
-        if r.entity == Entity::Leads {
+        if r.entity == RecordKind::Leads {
             for (key, absent) in [
                 ("number", Value::Null),
                 ("status", json!(0)),
@@ -433,7 +441,7 @@ impl Store {
     }
 
     /// A `{id, entityType, name}` reference to another record, as responses nest them.
-    fn reference(&self, entity: Entity, id: Option<u64>) -> Option<Value> {
+    fn reference(&self, entity: RecordKind, id: Option<u64>) -> Option<Value> {
         let r = self.records.get(&id?)?;
         (r.entity == entity).then(|| {
             json!({"stub": true, "id": r.id, "entityType": entity.entity_type(),
@@ -447,10 +455,10 @@ impl Store {
         out.entry("description").or_insert(json!(""));
         let milestone = out.remove("milestoneId").and_then(|v| v.as_u64());
         let stageset = out.remove("stagesetId").and_then(|v| v.as_u64());
-        if let Some(m) = self.reference(Entity::Milestones, milestone) {
+        if let Some(m) = self.reference(RecordKind::Milestones, milestone) {
             out.insert("milestone".into(), m);
         }
-        if let Some(s) = self.reference(Entity::Stagesets, stageset) {
+        if let Some(s) = self.reference(RecordKind::Stagesets, stageset) {
             out.insert("stageset".into(), s);
         }
     }
@@ -465,14 +473,14 @@ impl Store {
                 let lead = link
                     .get("id")
                     .and_then(Value::as_u64)
-                    .and_then(|id| self.live(Entity::Leads, id));
+                    .and_then(|id| self.live(RecordKind::Leads, id));
                 if let Some(lead) = lead {
                     *link = self.render_stub(lead);
                 }
             }
         }
         let type_id = out.remove("activityTypeId").and_then(|v| v.as_u64());
-        if let Some(t) = self.reference(Entity::ActivityTypes, type_id) {
+        if let Some(t) = self.reference(RecordKind::ActivityTypes, type_id) {
             out.insert("activityType".into(), t);
         }
         let status = out.get("status").and_then(Value::as_i64).unwrap_or(0);
@@ -501,12 +509,12 @@ mod tests {
         let mut store = Store::new();
         // 1,000 records first: the next id is 1001, the first lead number.
         for _ in 0..1000 {
-            store.insert(Entity::Accounts, Map::new());
+            store.insert(RecordKind::Accounts, Map::new());
         }
-        let lead = store.insert(Entity::Leads, Map::new()).clone();
+        let lead = store.insert(RecordKind::Leads, Map::new()).clone();
         assert_eq!(lead.id, FIRST_LEAD_NUMBER);
         assert_ne!(lead.u64_field("number"), Some(lead.id));
-        let next = store.insert(Entity::Leads, Map::new()).clone();
+        let next = store.insert(RecordKind::Leads, Map::new()).clone();
         assert!(next.u64_field("number") > lead.u64_field("number"));
     }
 }

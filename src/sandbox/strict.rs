@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::errors::RpcError;
 use super::schema::custom_field_named;
-use super::store::{Entity, Store};
+use super::store::{RecordKind, Store};
 use super::values::{
     addresses, custom_value, emails, list, money, non_empty, object, only_keys, person_name,
     phones, string, timestamp,
@@ -26,13 +26,13 @@ enum Rule {
     Time,
     Owner,
     Assignee,
-    Links(Entity, bool),
+    Links(RecordKind, bool),
     PrimaryAccount,
     Sources,
     Participants,
     Products,
     Money,
-    Ref(Entity),
+    Ref(RecordKind),
     Emails,
     Phones,
     Urls,
@@ -48,10 +48,10 @@ struct Shape {
     required: &'static [&'static str],
 }
 
-fn shape(entity: Entity) -> Option<Shape> {
+fn shape(entity: RecordKind) -> Option<Shape> {
     use Rule::*;
     let s = match entity {
-        Entity::Accounts => Shape {
+        RecordKind::Accounts => Shape {
             keys: &[
                 ("name", Text),
                 ("description", Text),
@@ -63,13 +63,13 @@ fn shape(entity: Entity) -> Option<Shape> {
                 ("phone", Phones),
                 ("email", Emails),
                 ("address", Addresses),
-                ("contacts", Links(Entity::Contacts, true)),
+                ("contacts", Links(RecordKind::Contacts, true)),
                 ("tags", Tags),
                 ("customFields", CustomFields),
             ],
             required: &["name"],
         },
-        Entity::Contacts => Shape {
+        RecordKind::Contacts => Shape {
             keys: &[
                 ("name", PersonName),
                 ("jobTitle", Text),
@@ -78,19 +78,19 @@ fn shape(entity: Entity) -> Option<Shape> {
                 ("email", Emails),
                 ("phone", Phones),
                 ("address", Addresses),
-                ("accounts", Links(Entity::Accounts, true)),
-                ("leads", Links(Entity::Leads, false)),
+                ("accounts", Links(RecordKind::Accounts, true)),
+                ("leads", Links(RecordKind::Leads, false)),
                 ("tags", Tags),
                 ("customFields", CustomFields),
             ],
             required: &["name"],
         },
-        Entity::Leads => Shape {
+        RecordKind::Leads => Shape {
             keys: &[
                 ("description", Text),
                 ("primaryAccount", PrimaryAccount),
-                ("accounts", Links(Entity::Accounts, false)),
-                ("contacts", Links(Entity::Contacts, true)),
+                ("accounts", Links(RecordKind::Accounts, false)),
+                ("contacts", Links(RecordKind::Contacts, true)),
                 ("confidence", Confidence),
                 ("assignee", Assignee),
                 ("sources", Sources),
@@ -98,29 +98,29 @@ fn shape(entity: Entity) -> Option<Shape> {
                 ("customFields", CustomFields),
                 ("products", Products),
                 ("status", LeadStatus),
-                ("milestoneId", Ref(Entity::Milestones)),
-                ("stagesetId", Ref(Entity::Stagesets)),
+                ("milestoneId", Ref(RecordKind::Milestones)),
+                ("stagesetId", Ref(RecordKind::Stagesets)),
                 ("dueTime", Time),
                 ("value", Money),
             ],
             required: &[],
         },
-        Entity::Activities => Shape {
+        RecordKind::Activities => Shape {
             keys: &[
                 ("name", Text),
                 ("description", Text),
-                ("activityTypeId", Ref(Entity::ActivityTypes)),
+                ("activityTypeId", Ref(RecordKind::ActivityTypes)),
                 ("startTime", Time),
                 ("endTime", Time),
                 ("isAllDay", Flag),
                 ("isFlagged", Flag),
                 ("status", ActivityStatus),
                 ("participants", Participants),
-                ("leads", Links(Entity::Leads, false)),
+                ("leads", Links(RecordKind::Leads, false)),
             ],
             required: &["startTime", "endTime"],
         },
-        Entity::Tasks => Shape {
+        RecordKind::Tasks => Shape {
             keys: &[
                 ("title", Text),
                 ("description", Text),
@@ -139,7 +139,7 @@ fn shape(entity: Entity) -> Option<Shape> {
 /// keys; on an edit a `null` value clears an optional key (kept as `Null` for [`merge`]).
 pub fn entity_input(
     store: &Store,
-    entity: Entity,
+    entity: RecordKind,
     value: &Value,
     is_new: bool,
 ) -> Result<Map<String, Value>, RpcError> {
@@ -220,17 +220,17 @@ pub fn merge(existing: &Map<String, Value>, changes: Map<String, Value>) -> Map<
 /// derived from the other when only one is given); an activity ends after it starts.
 pub fn complete(
     store: &Store,
-    entity: Entity,
+    entity: RecordKind,
     fields: &mut Map<String, Value>,
 ) -> Result<(), RpcError> {
     match entity {
-        Entity::Leads => {
+        RecordKind::Leads => {
             let milestone = fields.get("milestoneId").and_then(Value::as_u64);
             let stageset = fields.get("stagesetId").and_then(Value::as_u64);
             match (milestone, stageset) {
                 (Some(m), Some(s)) => {
                     let owner = store
-                        .live(Entity::Milestones, m)
+                        .live(RecordKind::Milestones, m)
                         .and_then(|r| r.u64_field("stagesetId"));
                     if owner != Some(s) {
                         return Err(RpcError::milestone_not_in_stageset(m, s));
@@ -238,7 +238,7 @@ pub fn complete(
                 }
                 (Some(m), None) => {
                     if let Some(s) = store
-                        .live(Entity::Milestones, m)
+                        .live(RecordKind::Milestones, m)
                         .and_then(|r| r.u64_field("stagesetId"))
                     {
                         fields.insert("stagesetId".into(), json!(s));
@@ -247,7 +247,7 @@ pub fn complete(
                 (None, Some(s)) => {
                     // A lead placed in a pipeline starts at its first stage, as in Nutshell's UI.
                     let first = store
-                        .all(Entity::Milestones)
+                        .all(RecordKind::Milestones)
                         .filter(|r| r.u64_field("stagesetId") == Some(s))
                         .min_by_key(|r| r.u64_field("position"));
                     if let Some(m) = first {
@@ -257,7 +257,7 @@ pub fn complete(
                 (None, None) => {}
             }
         }
-        Entity::Activities => {
+        RecordKind::Activities => {
             let start = fields.get("startTime").and_then(Value::as_str);
             let end = fields.get("endTime").and_then(Value::as_str);
             if let (Some(s), Some(e)) = (start, end)
@@ -287,7 +287,7 @@ pub fn tag_names(fields: &Map<String, Value>) -> Vec<String> {
 
 fn check(
     store: &Store,
-    entity: Entity,
+    entity: RecordKind,
     path: &str,
     rule: Rule,
     v: &Value,
@@ -313,19 +313,19 @@ fn check(
             _ => return Err(bad("0 (scheduled), 1 (logged) or 2 (cancelled)")),
         },
         Rule::Time => json!(timestamp(path, v)?),
-        Rule::Owner => typed_ref(store, path, v, &[Entity::Users])?,
+        Rule::Owner => typed_ref(store, path, v, &[RecordKind::Users])?,
         // No teams exist in the sandbox, so a Teams assignee is always a bad reference.
         Rule::Assignee => typed_ref_named(store, path, v, &["Users", "Teams"])?,
         Rule::Participants => list(path, v, |p, item| {
-            typed_ref(store, p, item, &[Entity::Contacts, Entity::Users])
+            typed_ref(store, p, item, &[RecordKind::Contacts, RecordKind::Users])
         })?,
         Rule::Target => target(store, path, v)?,
         Rule::Links(target, with_relationship) => list(path, v, |p, item| {
             id_ref(store, p, item, target, with_relationship)
         })?,
-        Rule::PrimaryAccount => id_ref(store, path, v, Entity::Accounts, false)?,
+        Rule::PrimaryAccount => id_ref(store, path, v, RecordKind::Accounts, false)?,
         Rule::Sources => list(path, v, |p, item| {
-            id_ref(store, p, item, Entity::Sources, false)
+            id_ref(store, p, item, RecordKind::Sources, false)
         })?,
         // The sandbox has no product catalogue: any product reference is a bad one.
         Rule::Products => list(path, v, |p, item| {
@@ -350,7 +350,7 @@ fn check(
 }
 
 /// An id naming a live record of `entity`.
-pub fn live_id(store: &Store, path: &str, v: &Value, entity: Entity) -> Result<u64, RpcError> {
+pub fn live_id(store: &Store, path: &str, v: &Value, entity: RecordKind) -> Result<u64, RpcError> {
     let id = v
         .as_u64()
         .ok_or_else(|| RpcError::invalid_value(path, v, "an integer id"))?;
@@ -365,7 +365,7 @@ fn id_ref(
     store: &Store,
     path: &str,
     v: &Value,
-    entity: Entity,
+    entity: RecordKind,
     with_relationship: bool,
 ) -> Result<Value, RpcError> {
     let obj = object(path, v)?;
@@ -398,7 +398,12 @@ fn id_ref(
 }
 
 /// `{entityType, id}` where the type is one of `allowed`.
-fn typed_ref(store: &Store, path: &str, v: &Value, allowed: &[Entity]) -> Result<Value, RpcError> {
+fn typed_ref(
+    store: &Store,
+    path: &str,
+    v: &Value,
+    allowed: &[RecordKind],
+) -> Result<Value, RpcError> {
     let names: Vec<&str> = allowed.iter().map(|e| e.entity_type()).collect();
     typed_ref_named(store, path, v, &names)
 }
@@ -419,7 +424,7 @@ fn typed_ref_named(
         .ok_or_else(|| RpcError::invalid_value(&type_path, t, &allowed.join(" or ")))?;
     let id = obj.get("id").unwrap_or(&Value::Null);
     let id_path = format!("{path}.id");
-    match Entity::from_entity_type(name) {
+    match RecordKind::from_entity_type(name) {
         Some(entity) => {
             live_id(store, &id_path, id, entity)?;
         }
@@ -434,7 +439,11 @@ fn target(store: &Store, path: &str, v: &Value) -> Result<Value, RpcError> {
         store,
         path,
         v,
-        &[Entity::Accounts, Entity::Contacts, Entity::Leads],
+        &[
+            RecordKind::Accounts,
+            RecordKind::Contacts,
+            RecordKind::Leads,
+        ],
     )
 }
 
@@ -445,7 +454,12 @@ pub fn note_target(store: &Store, v: &Value) -> Result<Value, RpcError> {
 
 /// Custom-field values keyed by field name; each name must exist for the entity type and each
 /// value fit the field's type.
-fn custom_fields(store: &Store, entity: Entity, path: &str, v: &Value) -> Result<Value, RpcError> {
+fn custom_fields(
+    store: &Store,
+    entity: RecordKind,
+    path: &str,
+    v: &Value,
+) -> Result<Value, RpcError> {
     let obj = object(path, v)?;
     let mut out = Map::new();
     for (name, value) in obj {

@@ -107,6 +107,8 @@ pub enum Action {
     WriteReports,
     /// Rehearse and Verify: roll back a run (asks for its id to be typed).
     Rollback,
+    /// Verify: a delta load (`migrate --delta`) of the fresh export, shown on Load.
+    Delta,
     // ---- end of Rehearse, Load, Verify ----
     /// The terminal's size, in cells.
     Resize {
@@ -153,6 +155,7 @@ impl Action {
         Action::RunVerify,
         Action::WriteReports,
         Action::Rollback,
+        Action::Delta,
         Action::Left,
         Action::Right,
         Action::Up,
@@ -219,6 +222,7 @@ impl Action {
             Action::RunVerify => "verify",
             Action::WriteReports => "write reports",
             Action::Rollback => "roll back…",
+            Action::Delta => "delta load",
             Action::Resize { .. } => "resize",
             Action::Done(_) => "background work finished",
         }
@@ -315,6 +319,8 @@ pub enum Job {
     DryRun,
     Sample(u64),
     Load,
+    /// `migrate --delta`: the fresh export after the write freeze.
+    Delta,
 }
 
 impl Job {
@@ -323,6 +329,7 @@ impl Job {
     pub fn options(self) -> MigrateOptions {
         MigrateOptions {
             dry_run: self == Job::DryRun,
+            delta: self == Job::Delta,
             sample: match self {
                 Job::Sample(n) => Some(n),
                 _ => None,
@@ -336,6 +343,7 @@ impl Job {
             Job::DryRun => "dry run".into(),
             Job::Sample(n) => format!("sample run ({n} per phase)"),
             Job::Load => "load".into(),
+            Job::Delta => "delta load".into(),
         }
     }
 }

@@ -337,6 +337,7 @@ impl State {
             Some(Job::DryRun) => out.push("dry run going…"),
             Some(Job::Sample(_)) => out.push("sample run going…"),
             Some(Job::Load) => out.push("loading…"),
+            Some(Job::Delta) => out.push("delta load going…"),
             None => {}
         }
         if self.verify.report.is_loading() {

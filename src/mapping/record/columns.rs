@@ -15,8 +15,8 @@ use super::{
 use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind, standard_field};
 use crate::mapping::model::{LookupKey, ModuleMap, RelatedPart, Target, ValueEntry};
 use crate::mapping::transform::{
-    Converted as Conversion, DatedValue, Rejected, When, cell_values, convert, normalize_email,
-    parse_date, parse_money, parse_when, split_tags,
+    ColumnFormat, Converted as Conversion, DatedValue, Rejected, When, cell_values, convert_in,
+    money_caveat, normalize_email, parse_date, parse_money_in, parse_when, split_tags,
 };
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
@@ -447,6 +447,8 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
             header: entry.header.clone(),
             raw: raw.to_string(),
         };
+        // Every value of the column is read in the column's decided formats, never per value.
+        let format = ctx.map.column_format(&entry.header);
         if let Err(reason) = applies(ctx.module, &entry.target) {
             if !cell.text().is_empty() {
                 read.problem(&cell, reason);
@@ -489,7 +491,7 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                     cell,
                 })
             }
-            Target::Custom { name, kind, .. } => match custom_value(ctx, *kind, &cell) {
+            Target::Custom { name, kind, .. } => match custom_value(ctx, *kind, &cell, &format) {
                 Ok(Some((v, caveat))) => {
                     read.custom.insert(name.clone(), v);
                     read.caveats.extend(caveat);
@@ -516,18 +518,19 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                     let converted = if standard.value_map.is_some() {
                         Ok((Val::Choice(cell.text().to_string()), None))
                     } else if standard.kind == ValueKind::Money {
-                        parse_money(
+                        parse_money_in(
                             &cell.raw,
                             currency.as_deref().unwrap_or(&ctx.settings.source.currency),
+                            format.number.as_ref(),
                         )
                         .map(|m| {
                             (
-                                Val::Json(json!({"currency": m.currency, "amount": m.amount})),
-                                None,
+                                Val::Json(Value::from(m)),
+                                money_caveat(&cell.raw).map(|c| format!("{}: {c}", cell.header)),
                             )
                         })
                     } else {
-                        field_value(ctx, standard.kind, &cell)
+                        field_value(ctx, standard.kind, &cell, &format)
                     };
                     match converted {
                         Ok((v, caveat)) => {
@@ -619,30 +622,34 @@ fn currency_column(ctx: &Context<'_>, row: &dyn Cells) -> Option<String> {
 type Converted = (Val, Option<String>);
 
 /// A standard field's cell by its catalogue kind, through the shared transforms
-/// ([`convert`]); text has its mentions escaped, and dates stay typed for the builder.
-fn field_value(ctx: &Context<'_>, kind: ValueKind, cell: &Cell) -> Result<Converted, Rejected> {
+/// ([`convert_in`]) in the column's decided `format` (mapping.toml's `[formats.*]`), as `map`'s
+/// value check read it; text has its mentions escaped, and dates stay typed for the builder.
+fn field_value(
+    ctx: &Context<'_>,
+    kind: ValueKind,
+    cell: &Cell,
+    format: &ColumnFormat,
+) -> Result<Converted, Rejected> {
     let source = &ctx.settings.source;
+    let order = format.date_order.unwrap_or(source.order);
     let value = match kind {
         ValueKind::Text | ValueKind::LongText | ValueKind::Choice => {
             Value::from(escape_mentions(cell.text()))
         }
         ValueKind::Date => {
-            return Ok((
-                Val::When(When::Date(parse_date(&cell.raw, source.order)?)),
-                None,
-            ));
+            return Ok((Val::When(When::Date(parse_date(&cell.raw, order)?)), None));
         }
         ValueKind::DateTime => {
-            let DatedValue { when, caveat } = parse_when(&cell.raw, source.order, source.zone)?;
+            let DatedValue { when, caveat } = parse_when(&cell.raw, order, source.zone)?;
             return Ok((
                 Val::When(when),
                 caveat.map(|c| format!("{}: {c}", cell.header)),
             ));
         }
-        _ => match convert(kind, &cell.raw, source)?.0 {
+        _ => match convert_in(kind, &cell.raw, source, format)?.0 {
             Conversion::Text(s) | Conversion::When(s) => Value::from(s),
             Conversion::Number(n) => number(&cell.raw, &n)?,
-            Conversion::Money(m) => json!({"currency": m.currency, "amount": m.amount}),
+            Conversion::Money(m) => Value::from(m),
             Conversion::Bool(b) => Value::from(b),
         },
     };
@@ -657,6 +664,7 @@ fn custom_value(
     ctx: &Context<'_>,
     kind: ValueKind,
     cell: &Cell,
+    format: &ColumnFormat,
 ) -> Result<Option<(Value, Option<String>)>, Rejected> {
     let source = &ctx.settings.source;
     if kind == ValueKind::Choice
@@ -683,7 +691,8 @@ fn custom_value(
     }
     let value = match kind {
         ValueKind::DateTime => {
-            let DatedValue { when, caveat } = parse_when(&cell.raw, source.order, source.zone)?;
+            let order = format.date_order.unwrap_or(source.order);
+            let DatedValue { when, caveat } = parse_when(&cell.raw, order, source.zone)?;
             let day = match when {
                 When::Date(d) => d,
                 When::Instant(t) => t.with_timezone(&source.zone).date_naive(),
@@ -693,7 +702,7 @@ fn custom_value(
                 caveat.map(|c| format!("{}: {c}", cell.header)),
             )));
         }
-        _ => match field_value(ctx, kind, cell)?.0 {
+        _ => match field_value(ctx, kind, cell, format)?.0 {
             Val::Json(v) => v,
             Val::When(w) => Value::from(w.to_nutshell()),
             Val::Choice(s) => Value::from(s),

@@ -11,6 +11,7 @@ use crate::rsoft::Module;
 /// Answers by exact key; keys are what the builder passes (see each [`Lookups`] method).
 #[derive(Debug, Clone, Default)]
 pub struct MemoryLookups {
+    /// By (module, RSoft ID, entity type) of the record the row became.
     pub records: HashMap<(Module, String, EntityType), Resolution>,
     /// By [`super::company_key`].
     pub accounts: HashMap<String, Resolution>,
@@ -20,8 +21,11 @@ pub struct MemoryLookups {
     pub users: HashMap<String, Resolution>,
     /// By (stageset, milestone) name.
     pub stages: HashMap<(String, String), Resolution<StageIds>>,
+    /// By the activity type's Nutshell name.
     pub activity_types: HashMap<String, Resolution>,
+    /// By the source's Nutshell name.
     pub sources: HashMap<String, Resolution>,
+    /// By (module, RSoft ID): the record a note goes on.
     pub anchors: HashMap<(Module, String), Resolution<RecordRef>>,
 }
 

@@ -57,6 +57,8 @@ pub struct BuildSettings {
 }
 
 impl BuildSettings {
+    /// The settings from the loaded config: source date order, zone and currency, and the legacy-id
+    /// field name.
     pub fn from_config(config: &Config) -> Self {
         Self {
             source: SourceFormat::from_config(config),
@@ -106,7 +108,9 @@ pub enum Resolution<T = i64> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StageIds {
+    /// The pipeline's Nutshell id (`stagesetId`).
     pub stageset_id: i64,
+    /// The stage's Nutshell id (`milestoneId`).
     pub milestone_id: i64,
 }
 
@@ -114,7 +118,9 @@ pub struct StageIds {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordRef {
+    /// Nutshell's entity type of the record.
     pub entity_type: EntityType,
+    /// The record's Nutshell id.
     pub id: i64,
 }
 
@@ -164,10 +170,12 @@ pub struct CellReason {
     pub column: String,
     /// The cell exactly as the export has it.
     pub value: String,
+    /// Why the cell (or row) cannot be sent as it is, and what to do, in the operator's words.
     pub reason: String,
 }
 
 impl CellReason {
+    /// A reason about `column`'s cell `value`.
     pub fn new(column: &str, value: &str, reason: impl Into<String>) -> Self {
         Self {
             column: column.to_string(),
@@ -207,12 +215,15 @@ pub enum Role {
 /// One `new<Entity>` call (`newNote` for notes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlannedCreate {
+    /// The Nutshell entity type `new<Entity>` makes.
     pub entity_type: EntityType,
+    /// What the record stands for (the row itself, its person, its company, a note).
     pub role: Role,
     /// The exact params object: `{"account": {…}}` for `newAccount`, `{"entity": {entityType,
     /// id}, "note": "…"}` for `newNote`. Where [`PlannedCreate::fills`] point, a placeholder
     /// `null` stands until the load writes the id ([`Plan::params_with`]).
     pub params: Value,
+    /// Ids of earlier creates to write into `params` before sending.
     pub fills: Vec<Fill>,
 }
 
@@ -221,8 +232,11 @@ pub struct PlannedCreate {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CloseStatus {
+    /// Status 10.
     Won,
+    /// Status 11.
     Lost,
+    /// Status 12.
     Cancelled,
 }
 
@@ -244,13 +258,20 @@ pub enum FollowUp {
     /// `editLead {leadId, rev, lead: {status}}` on the lead made by create `lead`, with the rev
     /// its create returned. Nutshell stamps the close with the migration date; the original date
     /// stays in whatever custom field the map sends it to.
-    CloseLead { lead: usize, status: CloseStatus },
+    CloseLead {
+        /// The index in [`Plan::creates`] of the lead's create.
+        lead: usize,
+        /// The status to set.
+        status: CloseStatus,
+    },
 }
 
 /// What to send for one row: creates in order, then follow-ups.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
+    /// The `new<Entity>` calls in order; later ones may take earlier ones' ids ([`Fill`]).
     pub creates: Vec<PlannedCreate>,
+    /// Calls after the creates (closing a lead).
     pub follow_ups: Vec<FollowUp>,
     /// What the builder had to choose, for the record's report line (a local time that happened
     /// twice, an end time taken from the start, a derived contact name).
@@ -284,13 +305,16 @@ impl Plan {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Built {
+    /// Everything to send for the row.
     Plan(Plan),
     /// Waits for a parent or lookup; released when it resolves (`migrate --release-holds`).
     Hold {
+        /// What the row waits for (a parent, an owner, a stage), one reason each.
         reasons: Vec<CellReason>,
     },
     /// Values the transforms reject, each with the original kept; nothing is sent.
     Problems {
+        /// Each rejected value with its reason; the original cell is kept.
         problems: Vec<CellReason>,
     },
 }

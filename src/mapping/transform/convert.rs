@@ -6,11 +6,12 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::{
-    DatedValue, Money, NumberFormat, Rejected, When, money_caveat, normalize_email, parse_bool,
+    DatedValue, NumberFormat, Rejected, When, money_caveat, normalize_email, parse_bool,
     parse_date, parse_money_in, parse_number_in, parse_when, to_e164,
 };
 use crate::config::{Config, DateOrder};
 use crate::mapping::catalogue::ValueKind;
+use crate::nutshell::Money;
 
 /// How the export writes its values (`[source]` in the config).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,7 +22,7 @@ pub use convert::{ColumnFormat, Converted, SourceFormat, cell_values, convert, c
 pub use date::{DatedValue, When, parse_date, parse_when};
 pub use email::normalize_email;
 pub use enumeration::match_enum;
-pub use money::{Money, money_caveat, parse_money, parse_money_in};
+pub use money::{money_caveat, parse_money, parse_money_in};
 pub use name::{NameAndEmail, PersonName, split_full_name, split_name_email};
 pub use number::{parse_number, parse_number_in};
 pub use number_format::{FormatDecision, FormatTally, NumberFormat};

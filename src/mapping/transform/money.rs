@@ -5,16 +5,7 @@
 use super::number::parse_decimal;
 use super::number_format::NumberFormat;
 use super::{Rejected, non_blank};
-
-/// An amount and its currency, as a Lead's `value:{currency,amount}` takes it
-/// (docs/nutshell-api.md).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Money {
-    /// Canonical decimal, e.g. `125000.00`: exact, never a float.
-    pub amount: String,
-    /// ISO 4217 code.
-    pub currency: String,
-}
+use crate::nutshell::Money;
 
 /// Symbols and words, longest first so `Rs.` wins over `Rs` and `US$` over `$`. Matched in any
 /// case. Source: common usage on Indian, US and European invoices.

@@ -35,8 +35,9 @@ pub enum Grouping {
     Apostrophe,
 }
 
-/// A column's number format: decimal mark and grouping, written in `mapping.toml` as
-/// `number_format = "point_comma"` and the like (see [`NumberFormat::name`]).
+/// A column's number format: decimal mark and grouping, written in `mapping.toml` and the JSON
+/// reports as its example (`number_format = "1.234.567,89"`, [`NumberFormat::example`]); the
+/// snake-case name (`comma_point`, [`NumberFormat::name`]) is read too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct NumberFormat {
     /// The mark before the fraction.
@@ -80,9 +81,18 @@ impl NumberFormat {
         }
     }
 
-    /// The format named by [`NumberFormat::name`], if it is one of the candidates.
+    /// The format named by [`NumberFormat::name`] or written as its [`NumberFormat::example`],
+    /// if it is one of the candidates.
     pub fn from_name(name: &str) -> Option<Self> {
-        CANDIDATES.into_iter().find(|f| f.name() == name.trim())
+        let name = name.trim();
+        CANDIDATES
+            .into_iter()
+            .find(|f| f.name() == name || f.example() == name)
+    }
+
+    /// What a reader of `number_format` accepts, for messages: every candidate's example.
+    pub fn valid_names() -> String {
+        CANDIDATES.map(|f| format!("{:?}", f.example())).join(", ")
     }
 
     /// An example of the format, for messages: `1,234,567.89`.
@@ -192,7 +202,7 @@ impl NumberFormat {
 
 impl Serialize for NumberFormat {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.name())
+        s.serialize_str(self.example())
     }
 }
 
@@ -202,7 +212,7 @@ impl<'de> Deserialize<'de> for NumberFormat {
         NumberFormat::from_name(&name).ok_or_else(|| {
             serde::de::Error::custom(format!(
                 "{name:?} is not a number format; use one of {}",
-                CANDIDATES.map(NumberFormat::name).join(", ")
+                NumberFormat::valid_names()
             ))
         })
     }

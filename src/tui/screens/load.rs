@@ -54,6 +54,8 @@ pub struct LoadView {
     pub summary: Option<Box<RunSummary>>,
     /// The journal runs this load took (one more per resume).
     pub runs: Vec<RunId>,
+    /// A delta load (`migrate --delta`), started from Verify.
+    pub delta: bool,
 }
 
 /// Rows per phase as discovery counted them, until each phase reports its own total.
@@ -113,7 +115,7 @@ pub fn progress(state: &mut State, events: &[Event], elapsed: std::time::Duratio
     let target = match state.job {
         Some(Job::DryRun) => &mut state.rehearse.dry_run.progress,
         Some(Job::Sample(_)) => &mut state.rehearse.sample.progress,
-        Some(Job::Load) => &mut state.load.progress,
+        Some(Job::Load | Job::Delta) => &mut state.load.progress,
         None => return,
     };
     target.fold(events, elapsed);
@@ -138,7 +140,7 @@ pub fn ran(state: &mut State, job: Job, result: Result<Box<MigrateOutcome>, Stri
                 }
             };
         }
-        Job::Load => finished(state, result),
+        Job::Load | Job::Delta => finished(state, result),
     }
 }
 
@@ -265,6 +267,24 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
     }
 }
 
+/// Verify's delta key: a delta load of the fresh export (the customer's export after the write
+/// freeze, at the configured path), shown here. It needs a finished load before it.
+pub fn start_delta(state: &mut State) -> Vec<Effect> {
+    if state.job.is_some() || state.load.state != LoadState::Finished {
+        state.notice = Some(Notice::Info(
+            "a delta follows a finished load: finish the load first".into(),
+        ));
+        return Vec::new();
+    }
+    state.load = LoadView {
+        delta: true,
+        ..LoadView::default()
+    };
+    state.verify = Default::default();
+    state.step = super::super::state::Step::Load;
+    start(state)
+}
+
 /// Start the load, or go on with it (a new `migrate` call; the journal skips what is done).
 fn start(state: &mut State) -> Vec<Effect> {
     if let Some(why) = rehearse::unmet(state) {
@@ -292,7 +312,12 @@ fn start(state: &mut State) -> Vec<Effect> {
         ));
         return Vec::new();
     }
-    let Some(effect) = engine_run(state, Job::Load) else {
+    let job = if state.load.delta {
+        Job::Delta
+    } else {
+        Job::Load
+    };
+    let Some(effect) = engine_run(state, job) else {
         return Vec::new();
     };
     // The new run reports every record again (settled ones as done earlier), so the snapshot
@@ -330,7 +355,10 @@ fn head(state: &State) -> Line<'static> {
             theme.dim(),
         ),
         LoadState::Running => (
-            format!("Loading — {run} · Space pauses · c cancels (both stop between chunks)"),
+            format!(
+                "{} — {run} · Space pauses · c cancels (both stop between chunks)",
+                if view.delta { "Delta load" } else { "Loading" }
+            ),
             theme.title(),
         ),
         LoadState::Pausing => (format!("Pausing {run} after its chunk…"), theme.warn()),

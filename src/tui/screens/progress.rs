@@ -153,6 +153,7 @@ impl RunProgress {
                     p.finished = true;
                     p.total = p.total.max(tally.total());
                 }
+                Event::Gone(row) => self.phases.entry(row.phase).or_default().tally.gone += 1,
                 Event::RunFinished { cancelled } => self.finished = Some(*cancelled),
                 Event::Undone(_) => {}
             }
@@ -169,6 +170,10 @@ impl RunProgress {
             t.held += p.tally.held;
             t.failed += p.tally.failed;
             t.already_done += p.tally.already_done;
+            t.edited += p.tally.edited;
+            t.unchanged += p.tally.unchanged;
+            t.kept += p.tally.kept;
+            t.gone += p.tally.gone;
         }
         t
     }
@@ -276,6 +281,13 @@ pub fn render_phases(progress: &RunProgress, theme: Theme, frame: &mut Frame, ar
         ))];
         if wide {
             spans.push(Span::raw(format!(" · {} earlier", t.already_done)));
+        }
+        if t.edited + t.unchanged + t.kept + t.gone > 0 {
+            // A delta's own outcomes.
+            spans.push(Span::raw(format!(
+                " · {} edited · {} unchanged · {} kept · {} gone in RSoft",
+                t.edited, t.unchanged, t.kept, t.gone
+            )));
         }
         spans.push(Span::styled(
             format!(" · {} held", t.held),

@@ -2,7 +2,8 @@
 //! in one bucket per phase, our records counted in Nutshell against the journal, and a seeded
 //! spot-check of created records field by field — then the reports written by the report module
 //! (as `crm-migrate report` writes them) and the rollback of the whole migration (type the run id
-//! to confirm). `migrate --delta` is not built yet, so there is no delta key here.
+//! to confirm), and a delta load (`migrate --delta`) of the customer's fresh export, which runs
+//! on the Load screen.
 
 use std::path::PathBuf;
 
@@ -95,6 +96,7 @@ fn run(state: &mut State) -> Vec<Effect> {
 pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
     match action {
         Action::RunVerify => return run(state),
+        Action::Delta => return load::start_delta(state),
         Action::WriteReports => {
             if state.verify.written.is_loading() {
                 return Vec::new();
@@ -197,7 +199,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
                 }
                 Loadable::Failed(why) => format!("✗ {why}\nNext: v tries again."),
                 _ => format!(
-                    "{} — v verifies: every source row in one bucket per phase, our records counted in Nutshell, a spot-check field by field. w writes the reports; R rolls back.",
+                    "{} — v verifies: every source row in one bucket per phase, our records counted in Nutshell, a spot-check field by field. w writes the reports; D runs a delta of the fresh export; R rolls back.",
                     status(state).1
                 ),
             };
@@ -309,7 +311,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         Paragraph::new(items).block(
             Block::default()
                 .borders(Borders::TOP)
-                .title(" Findings — ↑↓ scroll · w reports · R rolls back "),
+                .title(" Findings — ↑↓ scroll · w reports · D delta · R rolls back "),
         ),
         findings,
     );

@@ -1,0 +1,236 @@
+//! Per-column formats in the map (issue 12, "formats decided per column, never per value"):
+//! from discovery's evidence of how each column writes numbers ([`FormatDecision`]) and dates
+//! ([`DateEvidence`]), a [`FormatEntry`] per typed column in `[formats.<module>]` of
+//! mapping.toml, which the value check and the record builder both read. The operator's entries
+//! (status other than proposed) are never replaced.
+
+use crate::config::DateOrder;
+use crate::rsoft::{DateEvidence, DateOrderVerdict};
+
+use super::catalogue::ValueKind;
+use super::model::{FieldMap, FormatEntry, Status};
+use super::propose::{SourceColumn, target_kind};
+use super::transform::FormatDecision;
+use super::validate::Problem;
+
+/// What discovery found about how one column writes its numbers and dates.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FormatEvidence {
+    /// The number format read from all its number values (number and money columns).
+    pub number: Option<FormatDecision>,
+    /// The day/month order its dates prove (date columns).
+    pub dates: Option<DateEvidence>,
+}
+
+impl FormatEvidence {
+    /// The entry `map` proposes for a column going to a field of `kind`: a number format for
+    /// number, percent and money fields, a date order for date fields, each with its evidence;
+    /// `None` when the values decide nothing (no numbers, or no date proving an order: those
+    /// are read in `[source] date_order`).
+    pub fn propose(&self, header: &str, kind: ValueKind) -> Option<FormatEntry> {
+        let numeric = matches!(
+            kind,
+            ValueKind::Number | ValueKind::Percent | ValueKind::Money
+        );
+        let dated = matches!(kind, ValueKind::Date | ValueKind::DateTime);
+        let number = self.number.as_ref().filter(|_| numeric);
+        let date = self.dates.as_ref().filter(|_| dated).and_then(date_order);
+        if number.is_none() && date.is_none() {
+            return None;
+        }
+        let evidence: Vec<String> = number
+            .map(FormatDecision::evidence)
+            .into_iter()
+            .chain(date.as_ref().map(|(_, e)| e.clone()))
+            .collect();
+        Some(FormatEntry {
+            header: header.to_string(),
+            number_format: number.map(|n| n.format),
+            date_order: date.map(|(o, _)| o),
+            evidence: evidence.join("; "),
+            status: Status::Proposed,
+        })
+    }
+}
+
+/// The order a column's dates prove, with the evidence: the only order seen, or the order most
+/// of its dates prove when they conflict (the others then fail the value check, a map problem
+/// naming them). `None` when no date decides.
+fn date_order(d: &DateEvidence) -> Option<(DateOrder, String)> {
+    let example = |e: &Option<String>| e.as_deref().unwrap_or("?").to_string();
+    let day = || {
+        format!(
+            "{} day-first (e.g. {})",
+            d.day_first,
+            example(&d.day_first_example)
+        )
+    };
+    let month = || {
+        format!(
+            "{} month-first (e.g. {})",
+            d.month_first,
+            example(&d.month_first_example)
+        )
+    };
+    let ambiguous = if d.ambiguous > 0 {
+        format!(", {} either way", d.ambiguous)
+    } else {
+        String::new()
+    };
+    Some(match d.verdict() {
+        DateOrderVerdict::DayFirst => (DateOrder::Dmy, format!("dates {}{ambiguous}", day())),
+        DateOrderVerdict::MonthFirst => (DateOrder::Mdy, format!("dates {}{ambiguous}", month())),
+        DateOrderVerdict::YearFirst => (
+            DateOrder::Ymd,
+            format!("all {} dates year-first", d.year_first),
+        ),
+        DateOrderVerdict::Conflicting => {
+            let order = if d.day_first >= d.month_first {
+                DateOrder::Dmy
+            } else {
+                DateOrder::Mdy
+            };
+            (
+                order,
+                format!(
+                    "dates conflict: {}, {}; read in the order most prove, the others fail",
+                    day(),
+                    month()
+                ),
+            )
+        }
+        DateOrderVerdict::Ambiguous => return None,
+    })
+}
+
+/// Fill in `[formats.*]` for the map's final targets: every column of `columns` sent to a
+/// typed field gets its proposed entry, unless the operator decided one; proposed entries of
+/// columns no longer sent to such a field are dropped.
+pub fn propose_formats(map: &mut FieldMap, columns: &[SourceColumn]) {
+    for (module, module_map) in map.modules.iter_mut() {
+        let proposals: Vec<FormatEntry> = columns
+            .iter()
+            .filter(|c| c.module == *module)
+            .filter_map(|c| {
+                let entry = module_map.column(&c.header)?;
+                if entry.status == Status::Ignored {
+                    return None;
+                }
+                c.format.propose(&c.header, target_kind(&entry.target)?)
+            })
+            .collect();
+        let decided: Vec<FormatEntry> = module_map
+            .formats
+            .drain(..)
+            .filter(|f| f.status.is_decided())
+            .collect();
+        let mut formats: Vec<FormatEntry> = proposals
+            .into_iter()
+            .filter(|p| !decided.iter().any(|d| d.header == p.header))
+            .collect();
+        formats.extend(decided);
+        // Column order, as the map lists the columns.
+        let position = |header: &str| {
+            module_map
+                .columns
+                .iter()
+                .position(|c| c.header == header)
+                .unwrap_or(usize::MAX)
+        };
+        formats.sort_by_key(|f| position(&f.header));
+        module_map.formats = formats;
+    }
+}
+
+/// A problem for each proposed number format that another format reads as fully but
+/// differently (`1.250`: 1.25 or 1250): no value decides it, so the operator must confirm it.
+pub fn format_problems(map: &FieldMap, columns: &[SourceColumn]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for column in columns {
+        let Some(module_map) = map.modules.get(&column.module) else {
+            continue;
+        };
+        let proposed = module_map
+            .formats
+            .iter()
+            .find(|f| f.header == column.header && f.status == Status::Proposed);
+        let (Some(entry), Some(decision)) = (proposed, &column.format.number) else {
+            continue;
+        };
+        let (Some(other), Some(example), Some(format)) = (
+            decision.ambiguous_with,
+            &decision.ambiguous_example,
+            entry.number_format,
+        ) else {
+            continue;
+        };
+        problems.push(Problem {
+            module: column.module,
+            item: Some(column.header.clone()),
+            problem: format!(
+                "no value decides how {:?} writes numbers: {example:?} reads as {} and as {}; it is read as {}",
+                column.header,
+                format.example(),
+                other.example(),
+                format.example()
+            ),
+            fix: format!(
+                "confirm it: in [formats.{}] of mapping.toml set number_format for {:?} and status = \"confirmed\"",
+                column.module.as_str(),
+                column.header
+            ),
+        });
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::transform::FormatTally;
+
+    fn decision(values: &[&str]) -> FormatDecision {
+        let mut t = FormatTally::default();
+        for v in values {
+            t.observe(v);
+        }
+        t.decide().unwrap()
+    }
+
+    #[test]
+    fn numbers_for_number_fields_dates_for_date_fields() {
+        let evidence = FormatEvidence {
+            number: Some(decision(&["125.000", "4.500", "2.750.000"])),
+            dates: None,
+        };
+        let e = evidence.propose("Deal Value", ValueKind::Money).unwrap();
+        assert_eq!(e.number_format.map(|f| f.name()), Some("comma_point"));
+        assert!(e.evidence.contains("3 of 3 values"), "{}", e.evidence);
+        assert!(evidence.propose("Deal Value", ValueKind::Text).is_none());
+
+        let dates = DateEvidence {
+            day_first: 2,
+            month_first: 7,
+            ambiguous: 1,
+            day_first_example: Some("25/04/2026".into()),
+            month_first_example: Some("04/25/2026".into()),
+            ..DateEvidence::default()
+        };
+        let evidence = FormatEvidence {
+            number: None,
+            dates: Some(dates),
+        };
+        let e = evidence.propose("Due", ValueKind::Date).unwrap();
+        assert_eq!(e.date_order, Some(DateOrder::Mdy));
+        assert!(e.evidence.contains("conflict"), "{}", e.evidence);
+        assert!(e.evidence.contains("25/04/2026"), "{}", e.evidence);
+        let ambiguous = FormatEvidence {
+            number: None,
+            dates: Some(DateEvidence {
+                ambiguous: 3,
+                ..DateEvidence::default()
+            }),
+        };
+        assert!(ambiguous.propose("Due", ValueKind::Date).is_none());
+    }
+}

@@ -1,0 +1,314 @@
+//! `migrate --delta` against the sandbox over loopback HTTP: the sample is loaded, then a copy
+//! of its export changes (one contact's email changed, one contact added, one deleted) while a
+//! person adds a phone to that contact in Nutshell. The delta creates the new contact, edits the
+//! changed one through two stale revs (merging the person's phone, not replacing it), counts
+//! every other row unchanged, reports the deleted one without deleting it, and a second delta
+//! changes nothing. Verify then accounts the unchanged rows in their own bucket.
+
+mod migrate_support;
+
+use std::path::{Path, PathBuf};
+
+use crm_migrate::config::Config;
+use crm_migrate::engine::event::{Events, Tally};
+use crm_migrate::engine::load::{MigrateOptions, MigrateOutcome, RunSummary, migrate};
+use crm_migrate::engine::verify::{VerifyOptions, verify};
+use crm_migrate::journal::{Journal, Phase, RecordState, Resolution};
+use crm_migrate::nutshell::{Params, methods};
+use crm_migrate::sandbox::{RecordKind, RunningSandbox};
+use migrate_support::{SAMPLE, prepare, sandbox};
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+const CONTACTS_FILE: &str = "contacts_export_2026-11-20.csv";
+const CHANGED: &str = "CONT-2003";
+const OLD_EMAIL: &str = "deepa.naidu@indussteel.in";
+const NEW_EMAIL: &str = "deepa.n@indussteel.co.in";
+const DELETED: &str = "CONT-2005";
+const ADDED: &str = "CONT-2999";
+const HAND_PHONE: &str = "+919812345678";
+
+async fn run(config: &Config, path: &Path, sb: &RunningSandbox, delta: bool) -> RunSummary {
+    let client = crm_migrate::connect::sandbox_client(sb, &config.load).unwrap();
+    let options = MigrateOptions {
+        delta,
+        ..MigrateOptions::default()
+    };
+    let out = migrate(
+        config,
+        path,
+        client,
+        &options,
+        Events::none(),
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    match out {
+        MigrateOutcome::Finished(s) => s,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Copy the sample export to `to`, then: change CHANGED's email, drop DELETED's row, and add
+/// ADDED (a copy of CHANGED's row under a new ID, name and email). Lines are edited as text so
+/// every other row stays byte for byte as it was.
+fn changed_copy(to: &Path) {
+    copy_dir(Path::new(SAMPLE), to);
+    let file = to.join(CONTACTS_FILE);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut lines: Vec<String> = text.split(eol).map(str::to_string).collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with(&format!("{CHANGED},")))
+        .unwrap();
+    assert!(lines[at].contains(OLD_EMAIL), "{}", lines[at]);
+    lines[at] = lines[at].replace(OLD_EMAIL, NEW_EMAIL);
+    let added = lines[at]
+        .replacen(CHANGED, ADDED, 1)
+        .replace(NEW_EMAIL, "kiran.rao@indussteel.in")
+        .replacen(",Deepa,Naidu,", ",Kiran,Rao,", 1);
+    assert!(added.contains(",Kiran,Rao,"), "{added}");
+    lines.retain(|l| !l.starts_with(&format!("{DELETED},")));
+    let last_data = lines.iter().rposition(|l| !l.is_empty()).unwrap();
+    lines.insert(last_data + 1, added);
+    std::fs::write(&file, lines.join(eol)).unwrap();
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The config at `path` with its export pointed at `export`, saved beside it.
+fn config_for(path: &Path, export: &Path) -> (Config, PathBuf) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text.replace(
+        &format!("{SAMPLE:?}"),
+        &format!("{:?}", export.to_str().unwrap()),
+    );
+    let new_path = path.with_file_name("crm-migrate-delta.toml");
+    std::fs::write(&new_path, text).unwrap();
+    (Config::load(&new_path).unwrap(), new_path)
+}
+
+fn contact(client_records: &[Value], id: i64) -> Value {
+    client_records
+        .iter()
+        .find(|r| r["id"].as_i64() == Some(id))
+        .cloned()
+        .unwrap_or_else(|| panic!("contact {id} is not in the sandbox"))
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(a) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(String::from)
+            .collect(),
+        Value::Object(m) => m
+            .iter()
+            .filter(|(k, _)| !k.starts_with("--"))
+            .filter_map(|(_, v)| v.as_str().map(String::from))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Every record of every entity type the load writes, as the sandbox renders it.
+fn everything(sb: &RunningSandbox) -> Vec<Vec<Value>> {
+    [
+        RecordKind::Accounts,
+        RecordKind::Contacts,
+        RecordKind::Leads,
+        RecordKind::Activities,
+        RecordKind::Tasks,
+        RecordKind::Notes,
+    ]
+    .into_iter()
+    .map(|e| sb.records(e))
+    .collect()
+}
+
+fn rows_of(export: &Path, phase: Phase) -> u64 {
+    let export = crm_migrate::rsoft::Export::open(export).unwrap();
+    export
+        .files_of(phase.module())
+        .map(|f| {
+            let c = export.rows(f).unwrap().drain();
+            c.read + c.bad
+        })
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delta_creates_edits_counts_and_reports_exactly() {
+    let (sb, client) = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, path) = prepare(dir.path(), &sb, Some("ravi@acme.in")).await;
+    let first = run(&config, &path, &sb, false).await;
+    assert_eq!(first.failed, 0, "{first:?}");
+
+    let journal = Journal::open(&config.state_dir()).unwrap();
+    for id in [CHANGED, DELETED] {
+        let r = journal.record(Phase::Contacts, id).unwrap().unwrap();
+        assert_eq!(r.state, RecordState::Created, "{id}");
+    }
+    let id_of = |rsoft: &str| match journal.resolve(Phase::Contacts, rsoft, "Contacts").unwrap() {
+        Resolution::Id(id) => id,
+        other => panic!("{rsoft}: {other:?}"),
+    };
+    let (changed_id, deleted_id) = (id_of(CHANGED), id_of(DELETED));
+    drop(journal);
+
+    // A person adds a phone to the contact in Nutshell after the first run.
+    let c = &methods::CONTACTS;
+    let current: Value = client
+        .call(Params::new(c.get).set(c.id_param, changed_id).unwrap())
+        .await
+        .unwrap();
+    let mut phones = strings(&current["phone"]);
+    assert!(!phones.is_empty(), "{current:#}");
+    let rsoft_phones = phones.clone();
+    phones.push(HAND_PHONE.into());
+    let _: Value = client
+        .call(
+            Params::new(c.edit.unwrap())
+                .set(c.id_param, changed_id)
+                .unwrap()
+                .set(methods::REV, current["rev"].as_str().unwrap())
+                .unwrap()
+                .set("contact", json!({ "phone": phones }))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let contacts_before = sb.live_count(RecordKind::Contacts);
+
+    // The fresh export, and the delta. Someone saves the contact twice just before the
+    // delta's edits arrive: each is refused as stale, read again and retried.
+    let export = dir.path().join("fresh-export");
+    changed_copy(&export);
+    let (config, path) = config_for(&path, &export);
+    sb.save_before_next_edits(2);
+    let delta = run(&config, &path, &sb, true).await;
+
+    let contacts = delta.phases[&Phase::Contacts];
+    assert_eq!(
+        contacts,
+        Tally {
+            created: 1,
+            edited: 1,
+            unchanged: 38,
+            gone: 1,
+            ..Tally::default()
+        },
+        "{delta:#?}"
+    );
+    assert_eq!(contacts.total(), rows_of(&export, Phase::Contacts));
+    for (phase, t) in &delta.phases {
+        if *phase == Phase::Contacts {
+            continue;
+        }
+        assert_eq!(
+            (t.created, t.edited, t.failed, t.gone, t.kept),
+            (0, 0, 0, 0, 0),
+            "{phase:?}: {t:?}"
+        );
+        assert_eq!(t.unchanged + t.held, rows_of(&export, *phase), "{phase:?}");
+    }
+    assert_eq!(
+        delta.phases[&Phase::Deals].held,
+        1,
+        "the orphan deal is tried and held again"
+    );
+    assert_eq!(delta.failed, 0);
+    assert_eq!(delta.gone.len(), 1);
+    assert_eq!(delta.gone[0].rsoft_id, DELETED);
+    assert_eq!(
+        delta.gone[0].nutshell,
+        [("Contacts".to_string(), deleted_id)]
+    );
+    let gone_csv = std::fs::read_to_string(delta.gone_file.as_ref().unwrap()).unwrap();
+    assert!(
+        gone_csv.contains(&format!(
+            "contacts,contacts,{DELETED},created,Contacts {deleted_id}"
+        )),
+        "{gone_csv}"
+    );
+
+    // In Nutshell: one contact more, the deleted one still there, the edit merged.
+    assert_eq!(sb.live_count(RecordKind::Contacts), contacts_before + 1);
+    let records = sb.records(RecordKind::Contacts);
+    contact(&records, deleted_id);
+    let edited = contact(&records, changed_id);
+    assert_eq!(edited["email"]["--primary"], NEW_EMAIL, "{edited:#}");
+    let phones = strings(&edited["phone"]);
+    assert!(phones.iter().any(|p| p == HAND_PHONE), "{edited:#}");
+    for p in &rsoft_phones {
+        assert!(phones.contains(p), "{edited:#}");
+    }
+    // Created (1), edited by hand (2), saved twice by someone else (4), edited by the delta.
+    assert_eq!(edited["rev"], "5", "{edited:#}");
+    let added: Vec<&Value> = records
+        .iter()
+        .filter(|r| r["customFields"]["RSoft ID"] == ADDED)
+        .collect();
+    assert_eq!(added.len(), 1);
+    assert!(
+        added[0]["name"].to_string().contains("Kiran"),
+        "{:#}",
+        added[0]
+    );
+
+    // Verify counts the unchanged rows in their own bucket.
+    let journal = Journal::open(&config.state_dir()).unwrap();
+    let report = verify(
+        &config,
+        &client,
+        &journal,
+        VerifyOptions {
+            spot_check: 5,
+            seed: Some(3),
+        },
+    )
+    .await
+    .unwrap();
+    let findings: Vec<String> = report.findings.iter().map(|f| f.to_string()).collect();
+    assert!(report.ok(), "{}", findings.join("\n"));
+    let b = &report.phases[&Phase::Contacts];
+    assert_eq!(
+        (b.unchanged, b.created, b.edited, b.deleted_in_rsoft),
+        (38, 2, 1, 1)
+    );
+    for (phase, b) in &report.phases {
+        assert_eq!(b.accounted(), b.source_rows, "{phase:?}: {b:?}");
+    }
+    drop(journal);
+
+    // A second delta over the same export changes nothing in Nutshell.
+    let before = everything(&sb);
+    let committed = sb.stats().creates_committed;
+    let again = run(&config, &path, &sb, true).await;
+    assert_eq!(sb.stats().creates_committed, committed);
+    assert_eq!(everything(&sb), before);
+    let contacts = again.phases[&Phase::Contacts];
+    assert_eq!((contacts.unchanged, contacts.gone), (40, 1), "{contacts:?}");
+    for (phase, t) in &again.phases {
+        assert_eq!(
+            (t.created, t.edited, t.failed),
+            (0, 0, 0),
+            "{phase:?}: {t:?}"
+        );
+    }
+}
