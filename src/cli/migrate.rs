@@ -18,16 +18,11 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::ExitStatus;
-use crate::config::{Config, DEFAULT_CONFIG_FILE, EndpointSetting};
-use crate::connect;
+use crate::config::{Config, DEFAULT_CONFIG_FILE};
 use crate::engine::blockers::render;
 use crate::engine::event::{Event, Events, RecordOutcome};
 use crate::engine::load::{MigrateOptions, MigrateOutcome, RunSummary, migrate};
 use crate::journal::Phase;
-use crate::sandbox::{Sandbox, SandboxOptions};
-
-/// The built-in sandbox's state file in the state dir, so successive runs see the same data.
-const SANDBOX_STATE_FILE: &str = "sandbox-state.json";
 
 /// `migrate`'s flags.
 #[derive(Debug, Args)]
@@ -74,7 +69,6 @@ pub fn run(
         return Ok(ExitStatus::Usage);
     }
     let endpoint = config.nutshell.endpoint.clone().unwrap_or_default();
-    let on_sandbox = config.nutshell.endpoint_setting() == EndpointSetting::Sandbox;
     if !args.dry_run && !args.yes && !confirm(&endpoint)? {
         eprintln!("nothing sent: pass --yes to write to Nutshell without asking");
         return Ok(ExitStatus::Usage);
@@ -98,16 +92,7 @@ pub fn run(
         let watcher = tokio::task::spawn_blocking(move || show(rx));
         // The built-in sandbox keeps its state in the state dir, so a second run (after
         // owners.toml is filled in, or a resume) sees what the first one created.
-        let (client, sandbox) = if on_sandbox {
-            let sb = Sandbox::start(SandboxOptions {
-                state_file: Some(config.state_dir().join(SANDBOX_STATE_FILE)),
-                ..SandboxOptions::default()
-            })
-            .await?;
-            (connect::sandbox_client(&sb, &config.load)?, Some(sb))
-        } else {
-            connect::connect(&config).await?
-        };
+        let (client, sandbox) = super::rollback::connect_saved(&config).await?;
         let outcome = migrate(
             &config,
             &args.config,

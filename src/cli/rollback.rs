@@ -20,8 +20,8 @@ use crate::journal::{JOURNAL_FILE, Journal, StepState};
 use crate::nutshell::Client;
 use crate::sandbox::{RunningSandbox, Sandbox, SandboxOptions};
 
-/// The built-in sandbox's state file in the state dir (the one `migrate` writes), so rollback
-/// and verify see what migrate created.
+/// The built-in sandbox's state file in the state dir, so migrate, verify, rollback and the
+/// wizard all see what an earlier one created.
 const SANDBOX_STATE_FILE: &str = "sandbox-state.json";
 
 /// `rollback`'s flags: which runs (`--run ID` or `--all`, one required) and `--yes`.
@@ -44,7 +44,7 @@ pub struct RollbackArgs {
 
 /// A client for the configured destination; for the built-in sandbox, the one whose state
 /// `migrate` kept in the state dir (shut it down at the end to save it).
-pub(super) async fn connect_saved(
+pub(crate) async fn connect_saved(
     config: &Config,
 ) -> anyhow::Result<(Client, Option<RunningSandbox>)> {
     if config.nutshell.endpoint_setting() == EndpointSetting::Sandbox {

@@ -146,11 +146,9 @@ pub fn run(launch: Launch, runtime: &tokio::runtime::Runtime) -> anyhow::Result<
         }
     };
     stop.store(true, Ordering::Relaxed);
-    if state.job.is_some() {
-        // Stop the engine between chunks rather than in the middle of one.
-        runner.perform(super::effect::Effect::StopRun, &|_| {});
-    }
     drop(tui);
+    // The engine stops between chunks rather than in the middle of one; the sandbox saves.
+    runner.close();
     let _ = input.join();
     tracing::info!("wizard closes");
     result

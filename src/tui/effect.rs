@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::human_message;
-use crate::cli::rollback::open_journal;
+use crate::cli::rollback::{connect_saved, open_journal};
 use crate::config::{Config, EndpointSetting};
 use crate::connect;
 use crate::discovery::{self, Report};
@@ -289,7 +289,9 @@ impl Runner {
         if let (Some(sandbox), true) = (&connection.sandbox, on_sandbox) {
             return Ok(connect::sandbox_client(sandbox, &config.load)?);
         }
-        let (client, sandbox) = self.runtime.block_on(connect::connect(config))?;
+        // A config's built-in sandbox keeps its state in the state dir, as the commands' does,
+        // so a load started here can be finished with `crm-migrate migrate` and back.
+        let (client, sandbox) = self.runtime.block_on(connect_saved(config))?;
         if sandbox.is_some() {
             connection.sandbox = sandbox;
         }
@@ -375,6 +377,24 @@ impl Runner {
         ));
         self.lock().run = None;
         Ok(summary?)
+    }
+
+    /// Stop the engine run going on and the built-in sandbox (which saves its state file),
+    /// as the wizard closes.
+    pub fn close(&self) {
+        let sandbox = {
+            let mut connection = self.lock();
+            if let Some(token) = connection.run.as_ref() {
+                token.cancel();
+            }
+            connection.client = None;
+            connection.sandbox.take()
+        };
+        if let Some(sandbox) = sandbox
+            && let Err(e) = self.runtime.block_on(sandbox.shutdown())
+        {
+            tracing::warn!(error = %e, "the built-in sandbox did not shut down cleanly");
+        }
     }
 
     // ---- end of Rehearse, Load, Verify ----

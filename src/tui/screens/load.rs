@@ -398,7 +398,8 @@ fn head(state: &State) -> Line<'static> {
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
-    if let Some(why) = rehearse::unmet(state) {
+    // Once a load has run, it is shown whatever the earlier steps say now.
+    if let Some(why) = rehearse::unmet(state).filter(|_| state.load.state == LoadState::Idle) {
         frame.render_widget(
             Paragraph::new(format!("Blocked: {why} (p goes back).")).wrap(Wrap { trim: true }),
             area,

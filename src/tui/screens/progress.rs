@@ -376,26 +376,29 @@ pub fn render_lists(progress: &RunProgress, theme: Theme, frame: &mut Frame, are
             ),
             right,
         );
-    } else if focus_holds {
-        let title = format!(
-            "{}· Tab: failed {}",
-            holds_title(true),
-            progress.failures.len()
-        );
-        frame.render_widget(
-            list(&progress.holds, &progress.holds_cursor, true, title),
-            area,
-        );
     } else {
-        let title = format!(
-            "{}· Tab: held {}",
-            failures_title(true),
-            progress.holds.len()
-        );
-        frame.render_widget(
-            list(&progress.failures, &progress.failures_cursor, true, title),
-            area,
-        );
+        // Narrow: the focused list, with the other's count in its title.
+        let (items, cursor, title, other, count) = if focus_holds {
+            let n = progress.failures.len();
+            (
+                &progress.holds,
+                &progress.holds_cursor,
+                holds_title(true),
+                "failed",
+                n,
+            )
+        } else {
+            let n = progress.holds.len();
+            (
+                &progress.failures,
+                &progress.failures_cursor,
+                failures_title(true),
+                "held",
+                n,
+            )
+        };
+        let title = format!("{title}· Tab: {other} {count}");
+        frame.render_widget(list(items, cursor, true, title), area);
     }
 }
 
