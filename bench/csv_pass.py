@@ -12,12 +12,13 @@ import json
 import os
 import sys
 
+# By the WHATWG label discover reports; utf-8-sig reads UTF-8 with or without a BOM, and
+# Python's utf-16 takes the byte order from the BOM the generated UTF-16 files carry.
 CODECS = {
-    "utf8": "utf-8",
-    "utf8_bom": "utf-8-sig",
-    "utf16_le": "utf-16",
-    "utf16_be": "utf-16",
-    "windows1252": "cp1252",
+    "UTF-8": "utf-8-sig",
+    "UTF-16LE": "utf-16",
+    "UTF-16BE": "utf-16",
+    "windows-1252": "cp1252",
 }
 DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t"}
 

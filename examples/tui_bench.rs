@@ -108,6 +108,7 @@ fn wide_state(columns: usize) -> State {
             schema: DestinationSchema::offline(),
             destination: "offline".into(),
             had_file: false,
+            value_problems: Vec::new(),
         })))),
     );
     state

@@ -38,6 +38,30 @@ pub async fn connect(config: &Config) -> Result<(Client, Option<RunningSandbox>)
     connect_with_discovery(config, nutshell::methods::DEFAULT_DISCOVERY_URL).await
 }
 
+/// The built-in sandbox's state file in the state dir, so successive commands of one migration
+/// (`migrate`, `verify`, `rollback`) see the same data.
+pub const SANDBOX_STATE_FILE: &str = "sandbox-state.json";
+
+/// [`connect`] for the commands that work on a migration's records: with `endpoint =
+/// "sandbox"` the built-in sandbox loads and keeps its state in `<state dir>/`
+/// [`SANDBOX_STATE_FILE`], so a second run (after owners.toml is filled in, a resume, a delta,
+/// verify, rollback) sees what the first created. Shut the sandbox down at the end: that saves
+/// its last changes.
+pub async fn connect_saved(
+    config: &Config,
+) -> Result<(Client, Option<RunningSandbox>), ConnectError> {
+    if config.nutshell.endpoint_setting() == EndpointSetting::Sandbox {
+        let sandbox = Sandbox::start(SandboxOptions {
+            state_file: Some(config.state_dir().join(SANDBOX_STATE_FILE)),
+            ..SandboxOptions::default()
+        })
+        .await?;
+        let client = sandbox_client(&sandbox, &config.load)?;
+        return Ok((client, Some(sandbox)));
+    }
+    connect(config).await
+}
+
 /// [`connect`] with the discovery service at `discovery_url` (tests point it at a local mock).
 pub async fn connect_with_discovery(
     config: &Config,

@@ -5,6 +5,9 @@
 //! `mapping` (the field map), `nutshell` (the API client), `sandbox` (a local Nutshell), and
 //! `connect` above the last two (one way to reach the destination).
 //! The engine never prints and never touches a terminal.
+// Every public item says what it holds or does (shapes, units, errors, sources); CI denies the
+// warning through clippy's `-D warnings`.
+#![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod atomic_file;

@@ -240,6 +240,20 @@ fn json_has_an_entry_for_every_column() {
             .contains("person's name and source")
     );
     assert!(lead["change"].as_str().unwrap().contains("[columns.leads]"));
+    // The object map: how each RSoft object lands, with counts, in the JSON and as Markdown.
+    let objects = json["object_map"]["objects"].as_array().unwrap();
+    let leads = objects.iter().find(|o| o["object"] == "Leads").unwrap();
+    assert_eq!(leads["records"], 30);
+    assert_eq!(leads["compatibility"], "one_to_many");
+    assert_eq!(leads["lands_as"], "Contacts (the person) + Leads");
+    let headline = json["object_map"]["headline"].as_str().unwrap();
+    assert!(headline.contains(&format!("of {} objects map 1:1", objects.len())));
+    let markdown = std::fs::read_to_string(dir.path().join("object-map.md")).unwrap();
+    assert!(markdown.contains(headline), "{markdown}");
+    assert_eq!(
+        json["object_map_file"].as_str().unwrap(),
+        dir.path().join("object-map.md").display().to_string()
+    );
     // The file is written too, and says the same, entry for entry.
     let written = file::load(&dir.path().join("mapping.toml")).unwrap();
     let from_json: FieldMap = serde_json::from_value(json["map"].clone()).unwrap();

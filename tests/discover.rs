@@ -75,7 +75,8 @@ fn objects_with_counts_encoding_and_delimiter() {
             (Some(Module::Workflows), "workflows.csv", 1, 0),
         ]
     );
-    assert_eq!(r.objects[0].encoding, TextEncoding::Utf8Bom);
+    assert_eq!(r.objects[0].encoding, TextEncoding::Utf8);
+    assert!(r.objects[0].bom);
     assert_eq!(r.objects[2].delimiter, Delimiter::Semicolon);
     assert_eq!(r.unknown_files, ["notes.csv"]);
     assert_eq!(r.records, 8);
@@ -305,7 +306,8 @@ fn binary_prints_markdown_and_json_and_writes_out() {
     assert_eq!(deals["module"], "deals");
     assert_eq!(deals["rows"], 4);
     assert_eq!(deals["bad_rows"], 1);
-    assert_eq!(deals["encoding"], "utf8");
+    assert_eq!(deals["encoding"], "UTF-8");
+    assert_eq!(deals["line_ending"], "LF");
     assert_eq!(deals["delimiter"], "comma");
     assert_eq!(deals["columns"][4]["inferred"], "money");
     assert_eq!(v["owners"][0]["email"], "ravi@acme.in");
@@ -347,5 +349,31 @@ fn binary_exits_1_with_a_clear_message_on_io_error() {
     assert!(
         err.contains("cannot write the report to /nonexistent/dir/scope.md"),
         "{err}"
+    );
+}
+
+#[test]
+fn encodings_by_whatwg_label_and_mixed_line_ends_with_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "Companies.csv",
+        b"Company ID,Company Name\r\nC1,Acme\nC2,Beta\r\nC3,Gamma\r\n",
+    );
+    let r = discover_path(dir.path()).unwrap();
+    let o = &r.objects[0];
+    assert_eq!(o.encoding.label(), "UTF-8");
+    assert!(!o.bom);
+    let json = serde_json::to_value(o).unwrap();
+    assert_eq!(json["encoding"], "UTF-8");
+    assert_eq!(json["line_ending"], "mixed");
+    assert_eq!(
+        json["mixed_line_ends"],
+        serde_json::json!({"crlf": 3, "lf": 1})
+    );
+    let md = crm_migrate::discovery::markdown::render(&r);
+    assert!(
+        md.contains("| UTF-8 | comma | mixed (3 CRLF, 1 LF) |"),
+        "{md}"
     );
 }

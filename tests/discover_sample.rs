@@ -69,10 +69,34 @@ fn counts_encodings_and_delimiters_per_module() {
                 "contacts_export_2026-11-20.csv",
                 40,
                 0,
-                Utf8Bom,
+                Utf8,
                 Comma
             ),
         ]
+    );
+    // Encodings by their WHATWG labels, a byte order mark said apart.
+    let json = serde_json::to_value(&r).unwrap();
+    let labels: Vec<(&str, bool)> = json["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["encoding"].as_str().unwrap(), o["bom"].as_bool().unwrap()))
+        .collect();
+    for want in [
+        ("windows-1252", false),
+        ("UTF-16LE", true),
+        ("UTF-8", true),
+        ("UTF-8", false),
+    ] {
+        assert!(labels.contains(&want), "{want:?} not in {labels:?}");
+    }
+    assert!(
+        json["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| ["CRLF", "LF", "mixed", "none"].contains(&o["line_ending"].as_str().unwrap())),
+        "{json}"
     );
     assert_eq!(r.records, 210);
     assert!(r.unknown_files.is_empty());

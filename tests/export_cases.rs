@@ -541,6 +541,46 @@ fn a_columns_date_order_is_recorded_built_and_checked() {
     );
 }
 
+/// A column naming a related record by its RSoft ID is proposed as a lookup, never a note or a
+/// custom field: the contact a lead was converted into, on the case and on the sample.
+#[test]
+fn related_record_ids_are_lookups_on_a_case_and_the_sample() {
+    let by_id = |entity| crm_migrate::mapping::model::Target::Lookup {
+        entity,
+        by: crm_migrate::mapping::model::LookupKey::RsoftId,
+    };
+    use crm_migrate::mapping::catalogue::Entity;
+    let (map, _) = map_case("06-day-month-order");
+    let e = entry(&map, Module::Leads, "Converted Contact ID");
+    assert_eq!(e.target, by_id(Entity::Contacts), "{e:?}");
+    assert!(e.confidence >= CONFIDENCE_THRESHOLD, "{e:?}");
+    let e = entry(&map, Module::Deals, "Company ID");
+    assert_eq!(e.target, by_id(Entity::Accounts), "{e:?}");
+
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/sample-export");
+    let export = Export::open(&sample).unwrap();
+    let report = discover(&export).unwrap();
+    let (map, _) = propose_for_export(
+        &export,
+        &report,
+        &DestinationSchema::offline(),
+        "RSoft ID",
+        &MappingMemory::default(),
+        None,
+        &SourceFormat::from_config(&Config::default()),
+    )
+    .unwrap();
+    for (module, header, entity) in [
+        (Module::Leads, "Converted Contact ID", Entity::Contacts),
+        (Module::Deals, "Company ID", Entity::Accounts),
+        (Module::Deals, "Contact ID", Entity::Contacts),
+        (Module::Tickets, "Contact ID", Entity::Contacts),
+    ] {
+        let e = entry(&map, module, header);
+        assert_eq!(e.target, by_id(entity), "{module} {header}: {e:?}");
+    }
+}
+
 /// Regression: a European amount column once read 125.000 as 125 and 2.750.000 as 2750000.
 #[test]
 fn regression_125_000_is_never_125_beside_2_750_000() {

@@ -249,3 +249,65 @@ fn a_journal_from_a_newer_binary_is_refused_with_the_versions() {
     assert!(matches!(err, JournalError::TooNew { found, .. } if found == SCHEMA_VERSION + 1));
     assert!(err.to_string().contains("newer crm-migrate"), "{err}");
 }
+
+/// Verify's streamed reads: a seeded sample of created records (all of them when asked for
+/// more), the export's RSoft IDs seen once, and created records not found in Nutshell.
+#[test]
+fn verify_reads_stream_through_sqlite() {
+    use rand::SeedableRng;
+    let dir = tempfile::tempdir().unwrap();
+    let mut j = Journal::open(dir.path()).unwrap();
+    let run = j.start_run(RunKind::Full, "c", "m").unwrap();
+    let mut b = Batch::new();
+    for n in 0..50 {
+        let id = format!("COMP-{n:02}");
+        b.register(record(Phase::Accounts, &id, "h"));
+        b.entity(Phase::Accounts, &id, 0, created("Accounts", 100 + n));
+        b.finish(Phase::Accounts, &id, RecordState::Created, None);
+    }
+    j.apply(run, b).unwrap();
+
+    let draw = |seed, n| {
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(seed);
+        j.sample_created(Phase::Accounts, n, &mut rng).unwrap()
+    };
+    let five = draw(7, 5);
+    assert_eq!(five.len(), 5);
+    assert_eq!(draw(7, 5), five, "the same seed draws the same records");
+    assert!(five.windows(2).all(|w| w[0] < w[1]), "distinct, in order");
+    assert_ne!(draw(8, 5), five);
+    assert_eq!(draw(1, 80).len(), 50);
+    assert!(draw(1, 0).is_empty());
+
+    j.reset_scratch().unwrap();
+    assert_eq!(
+        j.seen_in_export(Phase::Accounts, "COMP-01", 2).unwrap(),
+        None
+    );
+    assert_eq!(
+        j.seen_in_export(Phase::Contacts, "COMP-01", 3).unwrap(),
+        None
+    );
+    assert_eq!(
+        j.seen_in_export(Phase::Accounts, "COMP-01", 9).unwrap(),
+        Some(2)
+    );
+
+    assert_eq!(j.created_count("Accounts").unwrap(), 50);
+    for id in 100..149 {
+        assert!(j.find_created("Accounts", id).unwrap().is_some());
+    }
+    assert_eq!(j.find_created("Accounts", 999).unwrap(), None);
+    let mut missing = Vec::new();
+    j.for_each_not_found("Accounts", |e| {
+        missing.push((e.rsoft_id, e.nutshell_id));
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(missing, [("COMP-49".to_string(), Some(149))]);
+    j.reset_scratch().unwrap();
+    assert_eq!(
+        j.seen_in_export(Phase::Accounts, "COMP-01", 9).unwrap(),
+        None
+    );
+}

@@ -103,7 +103,7 @@ const VARIANTS: &[Row] = &[
     (LD, "Assigned To", "owner", "lookup:Users:owner"),
     (LD, "Labels", "tags", "tags"),
     (LD, "Conversion Date", "date", "note"),
-    (LD, "Converted Contact", "id", "note"),
+    (LD, "Converted Contact", "id", "lookup:Contacts:rsoft_id"),
     (LD, "Converted Deal", "id", "note"),
     (LD, "Created At", "datetime", "custom"),
     (LD, "Modified At", "datetime", "ignore"),

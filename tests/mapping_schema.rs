@@ -2,10 +2,10 @@
 //! stage map proposed against it.
 
 use crm_migrate::config::LoadConfig;
+use crm_migrate::engine::schema::Destination;
 use crm_migrate::mapping::catalogue::{Entity, ValueKind};
 use crm_migrate::mapping::model::CONFIDENCE_THRESHOLD;
 use crm_migrate::mapping::propose::propose_stage_map;
-use crm_migrate::mapping::schema::DestinationSchema;
 use crm_migrate::sandbox::{Sandbox, SandboxOptions};
 
 #[tokio::test]
@@ -21,7 +21,7 @@ async fn schema_is_read_from_the_sandbox() {
         .await
         .unwrap();
 
-    let schema = DestinationSchema::read(&client).await.unwrap();
+    let schema = Destination::read(&client).await.unwrap().schema();
     assert!(schema.read_from_account);
     let names: Vec<_> = schema.stagesets.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["Sales", "Channel Partners"]);

@@ -240,3 +240,52 @@ async fn a_dry_run_writes_nothing_and_lists_every_blocker() {
     assert_eq!(sb.stats().creates_committed, 0, "a dry run creates nothing");
     assert!(!dir.path().join("state").join("journal.sqlite").exists());
 }
+
+/// An ambiguous create is first looked up through the REST filter on the legacy-id field: a
+/// contact whose create answer was lost is found though its body gives no name or email to
+/// search by and 50 newer contacts hide it from the newest-first scan.
+#[tokio::test]
+async fn an_ambiguous_create_is_found_by_the_legacy_id_filter() {
+    use crm_migrate::engine::load_send::Sender;
+    use serde_json::json;
+    let sb = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let client = crm_migrate::connect::sandbox_client(&sb, &Config::default().load).unwrap();
+    client
+        .create_custom_field("Contacts", "RSoft ID", "Text")
+        .await
+        .unwrap();
+    let c = &methods::CONTACTS;
+    let new_contact = |name: String, legacy: &str| {
+        Params::new(c.new)
+            .set(
+                "contact",
+                json!({"name": name, "customFields": {"RSoft ID": legacy}}),
+            )
+            .unwrap()
+    };
+    let made: Value = client
+        .call(new_contact("Lost Answer".into(), "CONT-7001"))
+        .await
+        .unwrap();
+    for n in 0..50 {
+        let _: Value = client
+            .call(new_contact(format!("Newer {n}"), &format!("CONT-8{n:03}")))
+            .await
+            .unwrap();
+    }
+    let sender = Sender::Live(client);
+    let sent = json!({"contact": {"customFields": {"RSoft ID": "CONT-7001"}}});
+    // The intent's time a day ahead: the newest-first scan stops at its first page.
+    let since = chrono::Utc::now() + chrono::Duration::days(1);
+    let found = sender
+        .find_made(EntityType::Contacts, &sent, "RSoft ID", "CONT-7001", since)
+        .await
+        .unwrap()
+        .expect("found by the REST filter");
+    assert_eq!(Some(found.id), made["id"].as_i64());
+    let missing = sender
+        .find_made(EntityType::Contacts, &sent, "RSoft ID", "CONT-7002", since)
+        .await
+        .unwrap();
+    assert_eq!(missing, None);
+}

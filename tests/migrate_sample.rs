@@ -184,3 +184,48 @@ async fn the_sample_blocks_on_deepak_rao_then_loads() {
     assert_eq!(again.phases[&Phase::Accounts].created, 0);
     assert_eq!(again.phases[&Phase::Contacts].already_done, 40);
 }
+
+/// The permissions pre-flight: an API user who may not assign records to others blocks the run
+/// (exit 3's outcome) naming the permission, before anything is sent.
+#[tokio::test]
+async fn an_api_user_who_may_not_assign_blocks_the_run() {
+    use crm_migrate::engine::blockers::BlockerKind;
+    use crm_migrate::sandbox::{Sandbox, SandboxOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let builtin = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/sandbox-default.toml"
+    ))
+    .unwrap();
+    let admin = "emails = [\"admin@acme.in\"]\n";
+    assert!(builtin.contains(admin));
+    let data = dir.path().join("sandbox.toml");
+    std::fs::write(
+        &data,
+        builtin.replacen(
+            admin,
+            &format!("{admin}can_assign_entities = false\ncan_delete_entities = false\n"),
+            1,
+        ),
+    )
+    .unwrap();
+    let sb = Sandbox::start(SandboxOptions {
+        data: Some(data),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let (config, path) = migrate_support::prepare(dir.path(), &sb, Some("ravi@acme.in")).await;
+    let out = run(&config, &path, &sb).await;
+    let MigrateOutcome::Blocked(blockers) = out else {
+        panic!("expected a block on the API user's permissions: {out:?}");
+    };
+    assert_eq!(blockers.len(), 1, "{blockers:?}");
+    assert_eq!(blockers[0].kind, BlockerKind::Permission);
+    assert!(
+        blockers[0].problem.contains("canAssignEntities"),
+        "{blockers:?}"
+    );
+    assert!(blockers[0].item.contains("admin@acme.in"), "{blockers:?}");
+    assert_eq!(sb.stats().creates_committed, 0);
+}

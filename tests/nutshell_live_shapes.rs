@@ -6,7 +6,7 @@
 
 mod nutshell_support;
 
-use crm_migrate::mapping::schema::DestinationSchema;
+use crm_migrate::engine::schema::Destination;
 use crm_migrate::nutshell::{
     Account, Activity, ActivityType, Contact, FindOptions, Lead, Milestone, MultiValue,
     NutshellError, PersonName, Source, Stageset, Task, User,
@@ -411,7 +411,7 @@ async fn a_localhost_subdomain_reaches_loopback_without_dns() {
 async fn map_and_check_api_read_a_live_shaped_account() {
     let server = mock(|hit, _| answer(hit)).await;
     let c = client(&server.url);
-    let schema = DestinationSchema::read(&c).await.unwrap();
+    let schema = Destination::read(&c).await.unwrap().schema();
     assert_eq!(schema.stagesets[0].name, "Sales");
     assert_eq!(schema.stagesets[0].milestones, ["Qualify"]);
     assert_eq!(

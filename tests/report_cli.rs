@@ -1,5 +1,6 @@
 //! `crm-migrate report`, the real binary, on the bundled sample export with a temp state dir:
-//! where the files go, what they say before any run, `--out`, and a config without an export.
+//! where the files go, what they say before any run, `--out`, a config without an export, and
+//! after a load of the sample into the sandbox, run sections read from the journal.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -105,4 +106,106 @@ fn a_config_without_an_export_says_what_to_set() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("has no [source] export"), "{stderr}");
+}
+
+mod migrate_support;
+
+/// After a load of the sample, `report` reads the journal: every reconciliation number, hold,
+/// owner decision and merge or link is the journal's own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_load_the_run_sections_are_the_journals() {
+    use crm_migrate::engine::event::Events;
+    use crm_migrate::engine::load::{MigrateOptions, MigrateOutcome, migrate};
+    use crm_migrate::journal::{Journal, Phase, RecordState};
+    use crm_migrate::report::journal_source::phase_name;
+
+    let (sb, _client) = migrate_support::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, path) = migrate_support::prepare(dir.path(), &sb, Some("ravi@acme.in")).await;
+    let client = crm_migrate::connect::sandbox_client(&sb, &config.load).unwrap();
+    let out = migrate(
+        &config,
+        &path,
+        client,
+        &MigrateOptions::default(),
+        Events::none(),
+        tokio_util::sync::CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(out, MigrateOutcome::Finished(_)), "{out:?}");
+
+    let out = report(&path, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!stdout.contains("no run recorded yet"), "{stdout}");
+    let reports = config.state_dir().join("reports");
+
+    let journal = Journal::open(&config.state_dir()).unwrap();
+    let counts = journal.counts().unwrap();
+    let count = |phase: Phase, state: RecordState| {
+        counts
+            .iter()
+            .find(|c| c.phase == phase && c.state == state)
+            .map_or(0, |c| c.count)
+    };
+    let reconciliation = read(&reports.join("reconciliation.csv"));
+    for phase in Phase::ALL {
+        let states = [
+            RecordState::Created,
+            RecordState::Linked,
+            RecordState::Merged,
+            RecordState::Held,
+            RecordState::Failed,
+        ];
+        let total: u64 = states.iter().map(|s| count(phase, *s)).sum();
+        assert!(total > 0, "{phase:?}");
+        let numbers: Vec<String> = states
+            .iter()
+            .map(|s| count(phase, *s).to_string())
+            .collect();
+        let line = format!(
+            "{},{total},{},0,{total},0,yes",
+            phase_name(phase),
+            numbers.join(",")
+        );
+        assert!(
+            reconciliation.lines().any(|l| l == line),
+            "{line} not in\n{reconciliation}"
+        );
+    }
+
+    let holds = read(&reports.join("holds.csv"));
+    for h in journal.holds().unwrap() {
+        assert!(holds.contains(&h.rsoft_id), "{} not in {holds}", h.rsoft_id);
+    }
+    assert!(holds.contains("DEAL-4014"), "{holds}");
+    let owners = read(&reports.join("owner_decisions.csv"));
+    let decisions = journal.owner_decisions().unwrap();
+    assert!(!decisions.is_empty());
+    for d in &decisions {
+        assert!(owners.contains(&d.owner), "{} not in {owners}", d.owner);
+    }
+    assert!(
+        owners.contains("chosen by the operator in owners.toml"),
+        "{owners}"
+    );
+    let merges = read(&reports.join("merges_and_links.csv"));
+    let linked = count(Phase::Accounts, RecordState::Linked);
+    assert!(linked > 0);
+    assert_eq!(
+        merges.lines().filter(|l| l.contains(",linked,")).count() as u64,
+        linked
+            + count(Phase::Contacts, RecordState::Linked)
+            + count(Phase::Leads, RecordState::Linked),
+        "{merges}"
+    );
+    let runs = read(&reports.join("runs.csv"));
+    assert!(runs.lines().any(|l| l.starts_with("1,full,")), "{runs}");
+    let gaps = read(&reports.join("gaps.csv"));
+    assert!(!gaps.contains("no run recorded yet"), "{gaps}");
 }

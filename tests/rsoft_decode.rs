@@ -32,7 +32,9 @@ fn utf8_bom_is_removed_from_the_first_header() {
     let mut bytes = vec![0xEF, 0xBB, 0xBF];
     bytes.extend_from_slice(TEXT.as_bytes());
     let (r, rows) = rows("c.csv", &bytes);
-    assert_eq!(r.sniff().encoding, TextEncoding::Utf8Bom);
+    assert_eq!(r.sniff().encoding, TextEncoding::Utf8);
+    assert!(r.sniff().bom);
+    assert_eq!(r.sniff().encoding.label(), "UTF-8");
     assert_eq!(names(&r)[0], "Company ID");
     assert_eq!(values(&rows), ["Café Müller", "₹ Traders"]);
 }
@@ -153,13 +155,20 @@ fn semicolon_file_with_decimal_commas_in_values() {
 
 #[test]
 fn line_endings_crlf_lf_and_mixed() {
-    for (text, ending) in [
-        ("A,B\r\n1,2\r\n3,4\r\n", LineEnding::Crlf),
-        ("A,B\n1,2\n3,4\n", LineEnding::Lf),
-        ("A,B\r\n1,2\n3,4\r\n", LineEnding::Mixed),
+    for (text, ending, label, counts) in [
+        ("A,B\r\n1,2\r\n3,4\r\n", LineEnding::Crlf, "CRLF", (3, 0)),
+        ("A,B\n1,2\n3,4\n", LineEnding::Lf, "LF", (0, 3)),
+        ("A,B\r\n1,2\n3,4\r\n", LineEnding::Mixed, "mixed", (2, 1)),
     ] {
         let (r, rows) = rows("x.csv", text.as_bytes());
         assert_eq!(r.sniff().line_ending, ending);
+        assert_eq!(ending.label(), label);
+        assert_eq!(
+            serde_json::to_value(ending).unwrap(),
+            serde_json::json!(label)
+        );
+        let n = r.sniff().line_ends;
+        assert_eq!((n.crlf, n.lf), counts);
         assert_eq!(rows.len(), 2);
         let last = rows[1].as_ref().unwrap();
         assert_eq!(last.get("B"), Some("4"), "no stray CR in {ending:?}");

@@ -98,6 +98,111 @@ fn field_map_target_picker() {
     }
 }
 
+// --- Field map panels: preview, value maps, problem list ---
+
+#[test]
+fn field_map_preview() {
+    for size in SIZES {
+        // Contacts, its second row: the payload beside the row, owner and company ids resolved
+        // at load time.
+        snapshot(
+            "field_map_preview",
+            size,
+            &["n", "n", "l", "v", "]", "down"],
+        );
+    }
+}
+
+#[test]
+fn field_map_preview_held_row() {
+    for size in SIZES {
+        // Deals: the orphan deal (DEAL-4014) is the preview of a row the load would hold only if
+        // its company never loads; here every lookup resolves, so it shows its payload too.
+        snapshot(
+            "field_map_preview_deals",
+            size,
+            &["n", "n", "l", "l", "l", "v"],
+        );
+    }
+}
+
+#[test]
+fn field_map_value_maps() {
+    for size in SIZES {
+        snapshot(
+            "field_map_value_maps",
+            size,
+            &["n", "n", "l", "l", "l", "m"],
+        );
+    }
+}
+
+#[test]
+fn field_map_problems() {
+    for size in SIZES {
+        snapshot("field_map_problems", size, &["n", "n", "e"]);
+    }
+}
+
+/// Case 01 of the export cases: the whole-column value check's problems (phones in scientific
+/// notation), with count and examples by file and line.
+#[test]
+fn field_map_value_problems() {
+    for (width, height) in SIZES {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = crm_migrate::config::Config::default();
+        config.source.export = Some("tests/cases/01-sci-notation-phones/export".into());
+        config.nutshell.endpoint = Some(crm_migrate::config::SANDBOX_ENDPOINT.into());
+        let mut h = Harness::with(
+            config,
+            crm_migrate::tui::ConfigSource::Demo,
+            dir,
+            width,
+            height,
+        );
+        h.driver.start();
+        h.keys(&["n", "n", "e", "down"]);
+        assert_screen("field_map_value_problems", &h);
+    }
+}
+
+/// Without colour the panels keep every status and confidence as a symbol or a word.
+#[test]
+fn no_color_panels_say_everything_in_symbols() {
+    for (keys, symbols) in [
+        (
+            &["n", "n", "l", "l", "l", "m"][..],
+            &["?!", "○", "●", "?"][..],
+        ),
+        (&["n", "n", "e"][..], &["✗"][..]),
+        (
+            &["n", "n", "l", "l", "l", "v"][..],
+            &["▶", "#1 newLead", "< 0"][..],
+        ),
+    ] {
+        let mut h = Harness::demo(120, 40);
+        h.driver.state.theme.color = false;
+        h.driver.start();
+        h.keys(keys);
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        terminal
+            .draw(|f| crm_migrate::tui::render(h.state(), f))
+            .unwrap();
+        let coloured = terminal
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+            .count();
+        assert_eq!(coloured, 0, "{keys:?}");
+        let text = h.screen();
+        for symbol in symbols {
+            assert!(text.contains(symbol), "{symbol} missing:\n{text}");
+        }
+    }
+}
+
 #[test]
 fn help() {
     for size in SIZES {

@@ -16,7 +16,9 @@ use super::ExitStatus;
 use crate::config::{Config, DEFAULT_CONFIG_FILE, EndpointSetting};
 use crate::connect;
 use crate::discovery;
-use crate::mapping::model::{CONFIDENCE_THRESHOLD, FieldMap, ModuleMap, Status, Target};
+use crate::engine::schema::Destination;
+use crate::mapping::model::{CONFIDENCE_THRESHOLD, FieldMap, Status};
+use crate::mapping::object_map::{ColumnTally, ObjectMap, object_map};
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::transform::SourceFormat;
 use crate::mapping::validate::{DefaultDecision, Problem, stated_defaults, validate};
@@ -45,6 +47,10 @@ struct MapOutput<'a> {
     /// Required fields no column fills, filled by a stated default the operator can change.
     defaults: &'a [DefaultDecision],
     problems: &'a [Problem],
+    /// How each RSoft object lands in Nutshell, with counts and a headline per object.
+    object_map: &'a ObjectMap,
+    /// Where the object map was written as Markdown.
+    object_map_file: String,
 }
 
 /// `config` is the file `args.config` names, loaded once by `cli::main`.
@@ -73,6 +79,10 @@ pub fn run(
     let mut problems = validate(&map, &schema);
     problems.extend(value_problems);
     let defaults = stated_defaults(&map);
+    let objects = object_map(&report, &map, &problems);
+    let objects_path = object_map_path(path);
+    crate::atomic_file::write(&objects_path, objects.to_markdown().as_bytes())
+        .with_context(|| format!("cannot write the object map {}", objects_path.display()))?;
     if args.json {
         let output = MapOutput {
             mapping: path.display().to_string(),
@@ -80,10 +90,17 @@ pub fn run(
             map: &map,
             defaults: &defaults,
             problems: &problems,
+            object_map: &objects,
+            object_map_file: objects_path.display().to_string(),
         };
         let text = serde_json::to_string_pretty(&output).context("cannot write the map as JSON")?;
         println!("{text}");
     } else {
+        println!("objects: {}", objects.headline);
+        for o in &objects.objects {
+            println!("  {}", o.headline);
+        }
+        println!("  (table: {})", objects_path.display());
         print_summary(&map, &problems, &destination, previous.is_some());
         for d in &defaults {
             println!(
@@ -102,6 +119,11 @@ pub fn run(
     Ok(ExitStatus::Done)
 }
 
+/// `object-map.md` in mapping.toml's folder.
+fn object_map_path(mapping: &std::path::Path) -> PathBuf {
+    mapping.with_file_name("object-map.md")
+}
+
 /// The schema to propose against, and a line saying where it came from.
 fn destination_schema(
     config: &Config,
@@ -117,49 +139,13 @@ fn destination_schema(
     }
     runtime.block_on(async {
         let (client, sandbox) = connect::connect(config).await?;
-        let schema = DestinationSchema::read(&client).await;
+        let schema = Destination::read(&client).await.map(|d| d.schema());
         let destination = connect::describe(&client, sandbox.as_ref());
         if let Some(sandbox) = sandbox {
             sandbox.shutdown().await?;
         }
         Ok((schema?, destination))
     })
-}
-
-/// Counts of one module's columns, for the summary.
-#[derive(Default)]
-struct Tally {
-    mapped: usize,
-    flagged: usize,
-    ignored: usize,
-    decided: usize,
-    new_custom: Vec<String>,
-}
-
-impl Tally {
-    fn of(module_map: &ModuleMap) -> Tally {
-        let mut t = Tally::default();
-        for c in &module_map.columns {
-            if c.status.is_decided() {
-                t.decided += 1;
-            }
-            match (&c.target, c.status) {
-                (Target::Ignore, _) | (_, Status::Ignored) => t.ignored += 1,
-                (Target::Unmapped, _) => t.flagged += 1,
-                (_, Status::Proposed) if c.confidence < CONFIDENCE_THRESHOLD => t.flagged += 1,
-                _ => t.mapped += 1,
-            }
-            if let Target::Custom {
-                name, create: true, ..
-            } = &c.target
-            {
-                if c.status != Status::Ignored && !t.new_custom.contains(name) {
-                    t.new_custom.push(name.clone());
-                }
-            }
-        }
-        t
-    }
 }
 
 fn print_summary(map: &FieldMap, problems: &[Problem], destination: &str, had_previous: bool) {
@@ -172,7 +158,7 @@ fn print_summary(map: &FieldMap, problems: &[Problem], destination: &str, had_pr
         if module_map.columns.is_empty() {
             continue;
         }
-        let t = Tally::of(module_map);
+        let t = ColumnTally::of(module_map);
         decided += t.decided;
         let custom = if t.new_custom.is_empty() {
             String::new()

@@ -19,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::ExitStatus;
 use crate::config::{Config, DEFAULT_CONFIG_FILE};
+use crate::connect;
 use crate::engine::blockers::render;
 use crate::engine::event::{Event, Events, RecordOutcome};
 use crate::engine::load::{MigrateOptions, MigrateOutcome, RunSummary, migrate};
@@ -90,9 +91,7 @@ pub fn run(
             }
         });
         let watcher = tokio::task::spawn_blocking(move || show(rx));
-        // The built-in sandbox keeps its state in the state dir, so a second run (after
-        // owners.toml is filled in, or a resume) sees what the first one created.
-        let (client, sandbox) = super::rollback::connect_saved(&config).await?;
+        let (client, sandbox) = connect::connect_saved(&config).await?;
         let outcome = migrate(
             &config,
             &args.config,
@@ -149,6 +148,9 @@ fn finish(outcome: MigrateOutcome) -> ExitStatus {
 }
 
 fn print_summary(s: &RunSummary) {
+    for w in &s.warnings {
+        eprintln!("warning: {w}");
+    }
     let title = if s.dry_run {
         "dry run (nothing was written)".to_string()
     } else {

@@ -1,8 +1,8 @@
 //! `crm-migrate report [--config F] [--out DIR]`: the customer's reports — `report.md`, one
 //! self-contained `report.html` and a CSV per section — into DIR (default
 //! `<state_dir>/reports/`, files replaced on each run). The scope, checklist, workflow and gap
-//! inventories come from the export; the run sections come from the journal, and say "no run
-//! recorded yet" until a migration has run. Exit 0 when written, 1 on a config or I/O error.
+//! inventories come from the export; the run sections come from the journal
+//! (`<state_dir>/journal.sqlite`), and say "no run recorded yet" until a migration has run. Exit 0 when written, 1 on a config or I/O error.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +10,7 @@ use clap::Args;
 
 use super::ExitStatus;
 use crate::config::{Config, DEFAULT_CONFIG_FILE};
+use crate::journal::{JOURNAL_FILE, Journal};
 use crate::report::{self, ReportOptions, gaps};
 use crate::rsoft::Export;
 
@@ -66,9 +67,16 @@ pub fn write(config: &Config, config_path: &Path, out: &Path) -> anyhow::Result<
         web_base: gaps::web_base(config.nutshell.endpoint_setting()),
         generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     };
-    // The journal (src/journal/) is being built on another branch; until it is wired here the
-    // run sections say "no run recorded yet".
-    let report = report::generate(&export, None, &options)?;
+    // The journal, when a migration has one: its run sections say "no run recorded yet"
+    // otherwise. Opening never creates one in a state dir that has none.
+    let journal_path = config.state_dir().join(JOURNAL_FILE);
+    let journal = if journal_path.exists() {
+        Some(Journal::open_file(&journal_path)?)
+    } else {
+        None
+    };
+    let source = journal.as_ref().map(|j| j as &dyn report::ReportSource);
+    let report = report::generate(&export, source, &options)?;
     let files = report::write_all(&report, out)?;
     Ok(Written {
         files,

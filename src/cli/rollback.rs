@@ -12,17 +12,11 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::ExitStatus;
-use crate::config::{Config, DEFAULT_CONFIG_FILE, EndpointSetting};
+use crate::config::{Config, DEFAULT_CONFIG_FILE};
 use crate::connect;
 use crate::engine::event::{Event, Events};
 use crate::engine::rollback::{RollbackPlan, RollbackSummary, Scope, plan, rollback};
 use crate::journal::{JOURNAL_FILE, Journal, StepState};
-use crate::nutshell::Client;
-use crate::sandbox::{RunningSandbox, Sandbox, SandboxOptions};
-
-/// The built-in sandbox's state file in the state dir, so migrate, verify, rollback and the
-/// wizard all see what an earlier one created.
-const SANDBOX_STATE_FILE: &str = "sandbox-state.json";
 
 /// `rollback`'s flags: which runs (`--run ID` or `--all`, one required) and `--yes`.
 #[derive(Debug, Args)]
@@ -40,23 +34,6 @@ pub struct RollbackArgs {
     /// Really delete (without it, only say what would be deleted).
     #[arg(long)]
     pub yes: bool,
-}
-
-/// A client for the configured destination; for the built-in sandbox, the one whose state
-/// `migrate` kept in the state dir (shut it down at the end to save it).
-pub(crate) async fn connect_saved(
-    config: &Config,
-) -> anyhow::Result<(Client, Option<RunningSandbox>)> {
-    if config.nutshell.endpoint_setting() == EndpointSetting::Sandbox {
-        let sb = Sandbox::start(SandboxOptions {
-            state_file: Some(config.state_dir().join(SANDBOX_STATE_FILE)),
-            ..SandboxOptions::default()
-        })
-        .await?;
-        let client = connect::sandbox_client(&sb, &config.load)?;
-        return Ok((client, Some(sb)));
-    }
-    Ok(connect::connect(config).await?)
 }
 
 /// The journal of `config`'s migration; an error when there is none yet.
@@ -106,7 +83,7 @@ pub fn run(
                 }
             }
         });
-        let (client, sandbox) = connect_saved(&config).await?;
+        let (client, sandbox) = connect::connect_saved(&config).await?;
         let summary = rollback(
             &mut journal,
             client,

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::ExitStatus;
-use super::rollback::{connect_saved, open_journal};
+use super::rollback::open_journal;
 use crate::config::{Config, DEFAULT_CONFIG_FILE};
 use crate::engine::verify::{DEFAULT_SPOT_CHECK, VerifyOptions, VerifyReport, verify};
 
@@ -44,7 +44,7 @@ pub fn run(
         seed: args.seed,
     };
     let report = runtime.block_on(async {
-        let (client, sandbox) = connect_saved(&config).await?;
+        let (client, sandbox) = crate::connect::connect_saved(&config).await?;
         let report = verify(&config, &client, &journal, options).await;
         if let Some(sb) = sandbox {
             sb.shutdown().await?;

@@ -103,14 +103,18 @@ fn write_report(md: &mut String, r: &Report) -> std::fmt::Result {
     for o in &r.objects {
         writeln!(
             md,
-            "| {} | `{}` | {} | {} | {} | {} | {:?} | {:.2} |",
+            "| {} | `{}` | {} | {} | {}{} | {} | {} | {:.2} |",
             o.module.map_or("**unknown**", |m| m.as_str()),
             cell(&o.file),
             o.rows,
             o.bad_rows,
             o.encoding.label(),
+            if o.bom { " (BOM)" } else { "" },
             o.delimiter.label(),
-            o.line_ending,
+            match o.mixed_line_ends {
+                Some(n) => format!("mixed ({} CRLF, {} LF)", n.crlf, n.lf),
+                None => o.line_ending.label().to_string(),
+            },
             o.confidence
         )?;
     }

@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::rsoft::{
     ColumnProfile, ColumnProfiler, DateEvidence, DateOrderVerdict, Delimiter, Export, ExportFile,
-    ExportKind, Finding, LineEnding, Module, ReadError, RowRef, Severity, TextEncoding,
+    ExportKind, Finding, LineEndCounts, LineEnding, Module, ReadError, RowRef, Severity,
+    TextEncoding,
 };
 use custom_fields::{CustomField, CustomFieldCount, CustomFieldSet};
 use gaps::Gap;
@@ -48,12 +49,19 @@ pub struct ObjectReport {
     pub read_rows: u64,
     /// Rows that could not be read, each reported as a warning with its line.
     pub bad_rows: u64,
-    /// The text encoding the file was read as (a WHATWG label).
+    /// The text encoding the file was read as, by its WHATWG label (`UTF-8`, `UTF-16LE`,
+    /// `UTF-16BE`, `windows-1252`).
     pub encoding: TextEncoding,
+    /// The file starts with a byte order mark.
+    #[serde(default)]
+    pub bom: bool,
     /// The field separator.
     pub delimiter: Delimiter,
-    /// LF or CRLF.
+    /// `CRLF`, `LF`, `mixed` or `none` (a single line).
     pub line_ending: LineEnding,
+    /// For a `mixed` file, how many lines end each way (counted in its first 64 KiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mixed_line_ends: Option<LineEndCounts>,
     /// How encoding, delimiter and line endings were decided.
     pub decided: String,
     /// One profile per column, in header order.
@@ -845,8 +853,10 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
         read_rows: counts.read,
         bad_rows: counts.bad,
         encoding: sniff.encoding,
+        bom: sniff.bom,
         delimiter: sniff.delimiter,
         line_ending: sniff.line_ending,
+        mixed_line_ends: (sniff.line_ending == LineEnding::Mixed).then_some(sniff.line_ends),
         decided: sniff.how,
         columns,
     });

@@ -9,11 +9,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::schema::CHECKLIST_FILE;
 use crate::config::Config;
 use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::validate::{Unconfirmed, unconfirmed, validate};
+
+/// The checklist for the account's admin, in the state dir.
+pub const CHECKLIST_FILE: &str = "nutshell-setup-checklist.md";
 
 /// What kind of decision or setup a blocker waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -39,6 +41,8 @@ pub enum BlockerKind {
     CustomField,
     /// A tag Nutshell refused to create.
     Tag,
+    /// The API user lacks a permission the run needs (assigning records to other users).
+    Permission,
 }
 
 /// One thing that blocks the run, and where to fix it.

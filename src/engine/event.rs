@@ -5,7 +5,7 @@
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use crate::journal::{Phase, RunId, RunKind};
+use crate::journal::{Phase, RunId, RunKind, StepState};
 use crate::nutshell::ThrottleSnapshot;
 
 /// What happened to one source record in this run.
@@ -176,7 +176,25 @@ pub enum Event {
         cancelled: bool,
     },
     /// A rollback settled one record it planned to delete (deleted, gone, kept, unknown).
-    Undone(super::rollback::Undone),
+    Undone(Undone),
+}
+
+/// What one step of a rollback came to, as events report it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Undone {
+    /// The phase that created the record.
+    pub phase: Phase,
+    /// The RSoft ID of the source record.
+    pub rsoft_id: String,
+    /// Nutshell's `entityType` of the record.
+    pub entity_type: String,
+    /// The record's Nutshell id; `None` when a create left unknown by a kill was not found.
+    pub nutshell_id: Option<i64>,
+    /// Deleted, gone, kept or unknown.
+    pub state: StepState,
+    /// Why it was gone, kept or unknown, in the operator's words (`edited in Nutshell at …`);
+    /// `None` for a plain delete.
+    pub reason: Option<String>,
 }
 
 /// The sending side the engine writes to. Sends never block the load: a watcher that stopped

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::blockers::{Blocker, Files, map_blockers};
+use super::blockers::{Blocker, BlockerKind, Files, map_blockers};
 use super::event::{Event, Events, Tally};
 use super::load_run::{LoadError, LoadRun};
 use super::load_send::Sender;
@@ -28,7 +28,7 @@ use crate::journal::{
 use crate::mapping::file::{self, MapFileError};
 use crate::mapping::record::BuildSettings;
 use crate::mapping::validate::accept_proposed;
-use crate::nutshell::Client;
+use crate::nutshell::{Client, methods};
 use crate::rsoft::{Export, ReadError};
 
 /// The failures file in the state dir.
@@ -57,24 +57,34 @@ pub struct MigrateOptions {
     pub delta: bool,
 }
 
+/// Why a run could not start or stopped early. Records that fail or hold are not errors: they are
+/// counted in the [`RunSummary`]; everything sent before an error is journaled, so a re-run goes on.
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateError {
+    /// The load needs the export.
     #[error("the config has no [source] export: set it to the RSoft export folder or .zip")]
     NoExport,
+    /// There is no mapping.toml at that path.
     #[error(
         "no field map at {0}: run `crm-migrate map` first, confirm its entries, then run migrate"
     )]
     NoMap(PathBuf),
+    /// The export could not be read.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// mapping.toml could not be read or holds an error.
     #[error(transparent)]
     Map(#[from] MapFileError),
+    /// The destination could not be read, or a custom field, tag or source could not be created.
     #[error(transparent)]
     Schema(#[from] SchemaError),
+    /// owners.toml could not be read or parsed.
     #[error(transparent)]
     Owners(#[from] OwnersFileError),
+    /// The journal could not be opened, read or written.
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// The load itself stopped (journal, export, or reading existing records).
     #[error(transparent)]
     Load(#[from] LoadError),
     #[error(
@@ -82,9 +92,12 @@ pub enum MigrateError {
     )]
     /// `--delta` with `--dry-run` or `--sample`.
     DeltaCombination,
+    /// The failures file could not be written to the state dir.
     #[error("cannot write {path}: {source}")]
     Write {
+        /// The failures file.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
 }
@@ -94,15 +107,20 @@ pub enum MigrateError {
 pub struct RunSummary {
     /// The journal's run id (`None` for a dry run).
     pub run: Option<RunId>,
+    /// Nothing was sent (`--dry-run`).
     pub dry_run: bool,
+    /// Records per outcome, per phase.
     pub phases: BTreeMap<Phase, Tally>,
     /// Active holds with their reasons (this run's and earlier ones').
     pub holds: Vec<HoldRow>,
     /// Records in state failed; listed in [`RunSummary::failures_file`].
     pub failed: u64,
+    /// The CSV of failed records in the state dir (phase, module, RSoft ID, attempts, field,
+    /// message), written at the end of every finished run; `None` when the run stopped first.
     pub failures_file: Option<PathBuf>,
     /// A dry run's blockers (a real run stops on them before loading).
     pub blockers: Vec<Blocker>,
+    /// The operator stopped the run (Ctrl-C or the wizard); what was sent is journaled.
     pub cancelled: bool,
     /// Time spent in the journal.
     pub journal_time: Duration,
@@ -113,6 +131,9 @@ pub struct RunSummary {
     pub gone: Vec<GoneRow>,
     /// `deleted-in-rsoft.csv` in the state dir, written by a delta.
     pub gone_file: Option<PathBuf>,
+    /// What the operator should know that did not stop the run (the API user may not delete
+    /// records, so rollback will not work; its permissions could not be read).
+    pub warnings: Vec<String>,
 }
 
 /// How `migrate` ended.
@@ -156,6 +177,8 @@ pub async fn migrate(
     let mut blockers = map_blockers(&map, &files);
 
     let mut destination = Destination::read(&client).await?;
+    let (permission_blockers, warnings) = permissions(&client, &files).await;
+    blockers.extend(permission_blockers);
     let found = scan(&export, &map)?;
     let owners_file = OwnersFile::load(&files.owners)?;
     let owners = reconcile(
@@ -313,7 +336,48 @@ pub async fn migrate(
         requests,
         gone,
         gone_file,
+        warnings,
     }))
+}
+
+/// The pre-flight of the API user's permissions (`Client::permissions`, docs/nutshell-api.md):
+/// a user who may not assign records to others would make every record the API user's, so the
+/// run is blocked; one who may not delete records can load, but rollback will fail, so the
+/// operator is warned. Permissions that cannot be read (the REST path is unconfirmed) are a
+/// warning, never a block.
+async fn permissions(client: &Client, files: &Files) -> (Vec<Blocker>, Vec<String>) {
+    let user = client.username().to_string();
+    match client.permissions().await {
+        Ok(p) => {
+            let mut blockers = Vec::new();
+            let mut warnings = Vec::new();
+            if !p.can_assign_entities {
+                blockers.push(Blocker {
+                    kind: BlockerKind::Permission,
+                    item: format!("API user {user}"),
+                    problem: format!(
+                        "may not assign records to other users ({} is off), so no record could keep its RSoft owner",
+                        methods::CAN_ASSIGN_ENTITIES
+                    ),
+                    fix: "ask a Nutshell administrator to let this user assign records to others (Setup → Users → permissions), or set [nutshell] username to a user who may, then run migrate again".into(),
+                    file: files.config.clone(),
+                });
+            }
+            if !p.can_delete_entities {
+                warnings.push(format!(
+                    "API user {user} may not delete records ({} is off): the load can run, but `crm-migrate rollback` will fail until an administrator allows it",
+                    methods::CAN_DELETE_ENTITIES
+                ));
+            }
+            (blockers, warnings)
+        }
+        Err(e) => (
+            Vec::new(),
+            vec![format!(
+                "could not read API user {user}'s permissions ({e}); if records do not keep their owners, check that the user may assign records to others"
+            )],
+        ),
+    }
 }
 
 fn wal(path: &Path, suffix: &str) -> PathBuf {

@@ -14,8 +14,11 @@ use crate::rsoft::Module;
 
 /// What the builder may look up during one run.
 pub struct JournalLookups<'a> {
+    /// The journal, for records loaded by this or earlier runs.
     pub journal: &'a Journal,
+    /// The destination account (users, stages, activity types, sources) as read before the run.
     pub destination: &'a Destination,
+    /// Owner decisions (RSoft owner → Nutshell user).
     pub owners: &'a Owners,
     /// Sources the schema step will create (a dry run sends nothing, so they resolve to a
     /// placeholder id instead of holding every record that names them).
@@ -26,6 +29,7 @@ pub struct JournalLookups<'a> {
 }
 
 impl<'a> JournalLookups<'a> {
+    /// Lookups for one run; `error` starts empty.
     pub fn new(
         journal: &'a Journal,
         destination: &'a Destination,

@@ -34,32 +34,46 @@ use crate::rsoft::{Export, ReadError, Row};
 /// Records sent per chunk: intents and outcomes are one transaction each.
 const CHUNK: usize = 256;
 
+/// Why the load stopped. A failed record is not an error: it is journaled and counted.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    /// The journal could not be read or written.
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// The export could not be read.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// The accounts and contacts already in Nutshell (for dedupe) could not be read.
     #[error("reading the accounts and contacts already in Nutshell: {0}")]
     Existing(crate::nutshell::NutshellError),
 }
 
 /// Everything one run of the load needs.
 pub struct LoadRun<'a> {
+    /// The export being loaded.
     pub export: &'a Export,
+    /// The confirmed field map.
     pub map: &'a FieldMap,
+    /// The record builder's settings (formats, zone, currency, legacy-id field).
     pub settings: &'a BuildSettings,
+    /// The destination account as read before the run.
     pub destination: &'a Destination,
+    /// Owner decisions (RSoft owner → Nutshell user).
     pub owners: &'a Owners,
+    /// Sources the schema step will create (a dry run resolves them to a placeholder id).
     pub planned_sources: &'a HashSet<String>,
+    /// Where creates go (Nutshell, or nowhere for a dry run).
     pub sender: Arc<Sender>,
+    /// The journal's id for this run.
     pub run: RunId,
     /// N records per phase (a sample run), or every record.
     pub sample: Option<u64>,
     /// A delta: compare each settled record's content hash with the ledger's, edit the
     /// changed ones, count the unchanged ones, and retry every held record.
     pub delta: bool,
+    /// Where progress goes (the CLI or the wizard).
     pub events: Events,
+    /// Cancelled by the operator: the current chunk finishes, then the load stops.
     pub cancel: CancellationToken,
     /// Writes of records settled without a send (held, failed, linked, merged) and registrations,
     /// committed with the next chunk's intents: one transaction per chunk, not per row. Later
@@ -71,7 +85,9 @@ pub struct LoadRun<'a> {
 /// What the load did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoadTotals {
+    /// Records per outcome, per phase.
     pub phases: BTreeMap<Phase, Tally>,
+    /// The run was cancelled before its end.
     pub cancelled: bool,
     /// Time spent in the journal (reads and writes), for the bench's per-record figure.
     pub journal_time: Duration,

@@ -3,11 +3,13 @@
 //! re-sent blind but resolved by looking the record up — on the spot, and on resume for every
 //! create left `sending` by an earlier run.
 //!
-//! Lookup order (issue 9, nutshell-api.md "Finding our records"): the REST filter on the
-//! legacy-id field is not in the client yet, so: `searchByEmail` (contacts) or `search*` by name
-//! (accounts, contacts), then `get*` and compare the legacy id; then `find*` ordered by id
-//! descending over the records created since the intent, comparing the legacy id (accounts,
-//! contacts, leads) or the `RSoft … ID:` line the builder writes into activities and tasks.
+//! Lookup order (issue 9, nutshell-api.md "Finding our records"): for accounts, contacts and
+//! leads the REST filter on the legacy-id field (`Client::find_by_field`), each hit read with
+//! `get*` and its legacy id compared; when the filter finds nothing or cannot be used (its answer
+//! shape is unconfirmed), `searchByEmail` (contacts) or `search*` by name (accounts, contacts),
+//! then `get*` and compare the legacy id; then `find*` ordered by id descending over the records
+//! created since the intent, comparing the legacy id (accounts, contacts, leads) or the
+//! `RSoft … ID:` line the builder writes into activities and tasks.
 //! Notes cannot be found by any API call: an ambiguous note is held for the operator to check.
 
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -22,11 +24,14 @@ use crate::nutshell::{Client, EntityType, FailureClass, NutshellError, Params};
 /// Where creates go: Nutshell, or nowhere (a dry run, which makes up ids so that children build
 /// as they would in the load).
 pub enum Sender {
+    /// Creates go to Nutshell through this client.
     Live(Client),
     /// Reads (existing accounts and contacts) still go to `client` when there is one; creates
     /// get ids counting down from -1.
     DryRun {
+        /// The client for reads, when there is one.
         client: Option<Client>,
+        /// The next made-up id (negative, counting down).
         next: AtomicI64,
     },
 }
@@ -34,7 +39,9 @@ pub enum Sender {
 /// A create that happened: Nutshell's id and rev.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Made {
+    /// The id Nutshell gave (negative for a dry run's made-up id).
     pub id: i64,
+    /// The `rev` Nutshell returned, when it sent one.
     pub rev: Option<String>,
 }
 
@@ -280,7 +287,22 @@ async fn find_by_legacy_id(
         return Ok(None);
     };
     let sent = body(entity_type, params);
-    // 1. Candidates by email or name, read whole and compared on the legacy id.
+    // 1. The REST filter on the legacy-id field. No hit (or an answer the client cannot read)
+    // is not proof of absence: the slower lookups below still run.
+    if let Ok(hits) = client
+        .find_by_field(entity_type.as_str(), legacy_field, rsoft_id)
+        .await
+    {
+        let mut ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
+        ids.sort_unstable();
+        for id in ids {
+            let record: Value = client.call(Params::new(m.get).set(m.id_param, id)?).await?;
+            if legacy_of(&record, legacy_field).as_deref() == Some(rsoft_id) {
+                return Ok(made(&record));
+            }
+        }
+    }
+    // 2. Candidates by email or name, read whole and compared on the legacy id.
     let mut candidates: Vec<i64> = Vec::new();
     if entity_type == EntityType::Contacts
         && let Some(email) = sent.map(emails_of).and_then(|e| e.into_iter().next())
@@ -311,7 +333,7 @@ async fn find_by_legacy_id(
             return Ok(made(&record));
         }
     }
-    // 2. The newest records, back to the intent's time.
+    // 3. The newest records, back to the intent's time.
     newest(client, entity_type, since, |r| {
         legacy_of(r, legacy_field).as_deref() == Some(rsoft_id)
     })

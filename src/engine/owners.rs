@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -513,25 +512,10 @@ pub fn write_owners_file(
     for (key, value) in file.entries.iter().filter(|(k, _)| !queued(k)) {
         let _ = writeln!(out, "{} = {}", quote(key), quote(value));
     }
-    write_atomically(path, &out).map_err(|source| OwnersFileError::Write {
+    crate::atomic_file::write(path, out.as_bytes()).map_err(|source| OwnersFileError::Write {
         path: path.to_path_buf(),
         source,
     })
-}
-
-/// Write `text` to `path` through a temp file in the same folder and a rename.
-pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(text.as_bytes())?;
-    f.sync_all()?;
-    drop(f);
-    std::fs::rename(&tmp, path)
 }
 
 #[cfg(test)]

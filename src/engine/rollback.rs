@@ -24,10 +24,10 @@ use serde_json::Value;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use super::event::{Event, Events};
+use super::event::{Event, Events, Undone};
 use super::load_send::Sender;
 use crate::journal::{
-    Journal, JournalError, LeftAlone, Phase, RollbackId, RollbackStep, RunId, StepState,
+    Journal, JournalError, LeftAlone, RollbackId, RollbackStep, RunId, StepState,
 };
 use crate::nutshell::methods::{self, MethodSpec};
 use crate::nutshell::{Client, EntityType, FailureClass, NutshellError, Params, Timestamp};
@@ -110,24 +110,6 @@ impl RollbackPlan {
     pub fn total(&self) -> u64 {
         self.to_delete.iter().map(|(_, n)| n).sum()
     }
-}
-
-/// What one step of a rollback came to, as events report it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Undone {
-    /// The phase that created the record.
-    pub phase: Phase,
-    /// The RSoft ID of the source record.
-    pub rsoft_id: String,
-    /// Nutshell's `entityType` of the record.
-    pub entity_type: String,
-    /// The record's Nutshell id; `None` when a create left unknown by a kill was not found.
-    pub nutshell_id: Option<i64>,
-    /// Deleted, gone, kept or unknown.
-    pub state: StepState,
-    /// Why it was gone, kept or unknown, in the operator's words (`edited in Nutshell at …`);
-    /// `None` for a plain delete.
-    pub reason: Option<String>,
 }
 
 /// What a rollback did.

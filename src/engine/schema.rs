@@ -25,8 +25,6 @@ use crate::rsoft::Module;
 /// The custom field on Leads that keeps a closed deal's original close date: Nutshell stamps
 /// its own close date with the migration day (docs/nutshell-api.md, "What the load must know").
 pub const CLOSED_ON_FIELD: &str = "RSoft Closed On";
-/// The checklist for the account's admin, in the state dir.
-pub const CHECKLIST_FILE: &str = "nutshell-setup-checklist.md";
 /// The entities that carry custom fields and tags in Nutshell.
 pub const FIELD_ENTITIES: [Entity; 3] = [Entity::Accounts, Entity::Contacts, Entity::Leads];
 
@@ -345,7 +343,8 @@ impl Destination {
         Some((p.id, s.id))
     }
 
-    /// The same account as the map's validation sees it (names and kinds only).
+    /// The same account as the map's validation sees it (names and kinds only); the plan's
+    /// custom-field limit is not in the API, so it stays unknown.
     /// Fields of a type the map cannot fill (e.g. `Location`) are listed apart, so a column
     /// mapped to one is reported rather than proposed as a new field of the same name.
     pub fn schema(&self) -> DestinationSchema {
@@ -898,7 +897,7 @@ pub fn write_checklist(checklist: &Checklist, path: &Path) -> Result<bool, Schem
             Err(e) => return Err(fail(e)),
         }
     }
-    super::owners::write_atomically(path, &render_checklist(checklist)).map_err(fail)?;
+    crate::atomic_file::write(path, render_checklist(checklist).as_bytes()).map_err(fail)?;
     Ok(true)
 }
 

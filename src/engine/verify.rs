@@ -19,11 +19,14 @@
 //!    field by field with what Nutshell returns. Multi-value fields (emails, phones, links, tags)
 //!    must contain every value the builder makes; a value a person added is not a difference.
 //!
+//! Memory does not grow with the export: the RSoft IDs seen, and the Nutshell records found
+//! carrying our id, go to scratch tables in SQLite's temp store; journal lookups are indexed;
+//! the spot-check's sample is drawn while streaming the journal (reservoir sampling, seeded).
+//!
 //! The engine never prints: [`verify`] returns a [`VerifyReport`] the CLI and the wizard show.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
-use rand::seq::IndexedRandom;
 use rand::{SeedableRng, rngs::SmallRng};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -292,6 +295,7 @@ pub async fn verify(
     let mut findings = Vec::new();
 
     // 1. Reconciliation.
+    journal.reset_scratch()?;
     let mut phases = BTreeMap::new();
     let last_delta = journal.last_delta()?;
     for phase in Phase::ALL {
@@ -321,10 +325,9 @@ pub async fn verify(
     let mut rng = SmallRng::seed_from_u64(seed);
     let mut spot_checked = BTreeMap::new();
     for phase in Phase::ALL {
-        let ids = journal.created_ids(phase)?;
-        let chosen: HashSet<String> = ids
-            .choose_multiple(&mut rng, options.spot_check)
-            .cloned()
+        let chosen: HashSet<String> = journal
+            .sample_created(phase, options.spot_check, &mut rng)?
+            .into_iter()
             .collect();
         if chosen.is_empty() {
             continue;
@@ -401,8 +404,6 @@ fn reconcile(
 ) -> Result<PhaseBuckets, VerifyError> {
     let module = phase.module();
     let mut b = PhaseBuckets::default();
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let holds = journal.holds()?;
     for f in export.files_of(module) {
         let mut reader = export.rows(f)?;
         let file_name = reader.file().to_string();
@@ -416,7 +417,7 @@ fn reconcile(
                 ),
                 Err(problem) => (unnamed_row_id(&file_name, problem.line), problem.line),
             };
-            if let Some(first) = seen.insert(id.clone(), line) {
+            if let Some(first) = journal.seen_in_export(phase, &id, line)? {
                 findings.push(Finding::Unaccounted {
                     phase,
                     rsoft_id: id,
@@ -466,17 +467,13 @@ fn reconcile(
                 RecordState::Linked if owns(EntityState::Linked) => b.linked += 1,
                 RecordState::Merged if owns(EntityState::Merged) => b.merged += 1,
                 RecordState::Held => {
-                    let reasons: Vec<&str> = holds
-                        .iter()
-                        .filter(|h| h.phase == phase && h.rsoft_id == id)
-                        .map(|h| h.reason.as_str())
-                        .collect();
+                    let reasons = journal.hold_reasons(phase, &id)?;
                     if reasons.is_empty() {
                         wrong("held without a reason");
                     } else {
                         b.held += 1;
                         for r in reasons {
-                            *b.held_reasons.entry(r.to_string()).or_default() += 1;
+                            *b.held_reasons.entry(r).or_default() += 1;
                         }
                     }
                 }
@@ -538,36 +535,24 @@ fn expected_key(entity_type: EntityType, phase: Phase, rsoft_id: &str) -> String
     }
 }
 
+/// Read every record of the counted types back from Nutshell, page by page, and match each to
+/// the journal by its Nutshell id (an indexed lookup); the ones found are noted in the journal's
+/// scratch table, and the journal's created records never found are then streamed out of
+/// SQLite. Memory holds one page, never the migration.
 async fn count_in_nutshell(
     client: &Client,
     journal: &Journal,
     settings: &BuildSettings,
     findings: &mut Vec<Finding>,
 ) -> Result<BTreeMap<String, EntityCount>, VerifyError> {
-    // (type, id) → (phase, rsoft id, expected key) of every record the journal created.
-    let mut expected: HashMap<(EntityType, i64), (Phase, String, String)> = HashMap::new();
-    journal.for_each_entity(|e| {
-        if e.state != EntityState::Created {
-            return Ok(());
-        }
-        let (Some(t), Some(id)) = (EntityType::from_name(&e.entity_type), e.nutshell_id) else {
-            return Ok(());
-        };
-        if BY_FIELD.contains(&t) || BY_LINE.contains(&t) {
-            let key = expected_key(t, e.phase, &e.rsoft_id);
-            expected.insert((t, id), (e.phase, e.rsoft_id, key));
-        }
-        Ok(())
-    })?;
     let mut counts = BTreeMap::new();
     for t in BY_FIELD.into_iter().chain(BY_LINE) {
-        let mut count = EntityCount {
-            journal: expected.keys().filter(|(et, _)| *et == t).count() as u64,
-            nutshell: 0,
-        };
-        let mut found: HashSet<i64> = HashSet::new();
         let Some(find) = t.methods().and_then(|m| m.find) else {
             continue;
+        };
+        let mut count = EntityCount {
+            journal: journal.created_count(t.as_str())?,
+            nutshell: 0,
         };
         for page in 1.. {
             let params = Params::new(find)
@@ -589,21 +574,20 @@ async fn count_in_nutshell(
                     continue;
                 };
                 count.nutshell += 1;
-                match expected.get(&(t, id)) {
-                    Some((_, _, want)) if *want == key => {
-                        found.insert(id);
-                    }
-                    Some((phase, rsoft_id, want)) => {
-                        found.insert(id);
-                        findings.push(Finding::Differs {
-                            phase: *phase,
-                            rsoft_id: rsoft_id.clone(),
-                            entity_type: t.as_str().into(),
-                            nutshell_id: id,
-                            field: "RSoft ID".into(),
-                            expected: want.clone(),
-                            found: key,
-                        });
+                match journal.find_created(t.as_str(), id)? {
+                    Some((phase, rsoft_id)) => {
+                        let want = expected_key(t, phase, &rsoft_id);
+                        if want != key {
+                            findings.push(Finding::Differs {
+                                phase,
+                                rsoft_id,
+                                entity_type: t.as_str().into(),
+                                nutshell_id: id,
+                                field: "RSoft ID".into(),
+                                expected: want,
+                                found: key,
+                            });
+                        }
                     }
                     None => findings.push(Finding::Unexpected {
                         entity_type: t.as_str().into(),
@@ -613,19 +597,17 @@ async fn count_in_nutshell(
                 }
             }
         }
-        let mut missing: Vec<_> = expected
-            .iter()
-            .filter(|((et, id), _)| *et == t && !found.contains(id))
-            .collect();
-        missing.sort_by_key(|((_, id), _)| *id);
-        for ((_, id), (phase, rsoft_id, _)) in missing {
-            findings.push(Finding::Missing {
-                phase: *phase,
-                rsoft_id: rsoft_id.clone(),
-                entity_type: t.as_str().into(),
-                nutshell_id: *id,
-            });
-        }
+        journal.for_each_not_found(t.as_str(), |e| {
+            if let Some(id) = e.nutshell_id {
+                findings.push(Finding::Missing {
+                    phase: e.phase,
+                    rsoft_id: e.rsoft_id,
+                    entity_type: t.as_str().into(),
+                    nutshell_id: id,
+                });
+            }
+            Ok(())
+        })?;
         counts.insert(t.as_str().to_string(), count);
     }
     Ok(counts)

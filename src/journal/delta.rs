@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Journal, JournalError, Phase, RunId};
+use super::{Journal, JournalError, Phase, PhaseCount, RecordState, RunId};
 
 /// A record loaded by an earlier run that the export a delta read no longer has (deleted in
 /// RSoft since). Nutshell keeps it; the operator decides.
@@ -135,6 +135,26 @@ impl Journal {
             [],
             |r| r.get(0),
         )?)
+    }
+
+    /// Per phase and ledger state, the records `run` (a delta) found unchanged.
+    pub fn unchanged_counts(&self, run: RunId) -> Result<Vec<PhaseCount>, JournalError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT phase, state, COUNT(*) FROM ledger
+             WHERE delta_run = ?1 AND delta_state = 'unchanged' GROUP BY phase, state",
+        )?;
+        let mut rows = stmt.query([run])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let phase: String = r.get(0)?;
+            let state: String = r.get(1)?;
+            out.push(PhaseCount {
+                phase: Phase::parse(&phase)?,
+                state: RecordState::parse(&state)?,
+                count: r.get::<_, i64>(2)?.unsigned_abs(),
+            });
+        }
+        Ok(out)
     }
 
     /// Records of `phase` that `run` (a delta) found deleted in RSoft.

@@ -10,6 +10,7 @@ use super::{
 /// A source record as the load first sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceRecord {
+    /// The phase (load order) the record belongs to.
     pub phase: Phase,
     /// The RSoft module's name (`rsoft::Module` in snake case), for reports.
     pub module: String,
@@ -22,6 +23,7 @@ pub struct SourceRecord {
 /// Why a record failed: the API's (or the builder's) message and the payload field at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
+    /// The API's (or the builder's) message, as given.
     pub message: String,
     /// The field of the payload (or the source column) at fault, when known.
     pub field: Option<String>,
@@ -30,10 +32,13 @@ pub struct Failure {
 /// A Nutshell entity a record now owns (created, linked or merged).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntityOutcome {
+    /// Created, linked or merged (or sending, for an intent).
     pub state: EntityState,
     /// Nutshell's entity type (`"Accounts"`, …).
     pub entity_type: String,
+    /// The entity's Nutshell id.
     pub id: i64,
+    /// The `rev` Nutshell returned, kept for a later edit or delete.
     pub rev: Option<String>,
 }
 
@@ -105,14 +110,17 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// An empty batch.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// No writes collected.
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
     }
 
+    /// Writes collected.
     pub fn len(&self) -> usize {
         self.ops.len()
     }

@@ -34,23 +34,33 @@ pub use schema::SCHEMA_VERSION;
 /// The journal's file name inside the state dir.
 pub const JOURNAL_FILE: &str = "journal.sqlite";
 
+/// Why the journal could not be opened, read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
+    /// The state dir could not be created.
     #[error("cannot create the state dir {path}: {source}. Check [migration] state_dir")]
     StateDir {
+        /// The state dir.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
+    /// The journal's schema is newer than this binary knows; it is not touched.
     #[error(
         "the journal {path} was written by a newer crm-migrate (schema version {found}; this binary understands up to {supported}). Use the newer crm-migrate for this migration"
     )]
     TooNew {
+        /// The journal file.
         path: PathBuf,
+        /// The schema version found in the file.
         found: i64,
+        /// The newest schema version this binary reads.
         supported: i64,
     },
+    /// SQLite refused a statement (a locked, damaged or unwritable database).
     #[error("journal: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// A stored value (a state, a kind) this binary has no name for.
     #[error("journal holds a value this binary does not know: {0}")]
     Unknown(String),
 }
@@ -258,13 +268,18 @@ impl EntityState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RunKind {
+    /// `migrate --dry-run`: builds every payload and sends nothing; nothing is journaled.
     DryRun,
+    /// `migrate --sample N`: N records per module, live.
     Sample,
+    /// The whole export, live.
     Full,
+    /// `migrate --delta`: what changed in the export since the last run.
     Delta,
 }
 
 impl RunKind {
+    /// The kind as stored (`dry-run`, `sample`, `full`, `delta`).
     pub fn as_str(self) -> &'static str {
         match self {
             RunKind::DryRun => "dry-run",
@@ -304,6 +319,7 @@ pub enum RunOutcome {
 }
 
 impl RunOutcome {
+    /// The outcome as stored (`done`, `failed`, `cancelled`, `blocked`, `error`).
     pub fn as_str(self) -> &'static str {
         match self {
             RunOutcome::Done => "done",

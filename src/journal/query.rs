@@ -12,29 +12,46 @@ use super::{
 /// A source record's ledger row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LedgerRow {
+    /// The phase (load order) the record belongs to.
     pub phase: Phase,
+    /// The record's RSoft ID (unique within its phase).
     pub rsoft_id: String,
+    /// The RSoft module's name, snake case, for reports.
     pub module: String,
+    /// The record builder's content hash of the source row when it was last written (delta compares it).
     pub content_hash: String,
+    /// Where the record stands.
     pub state: RecordState,
+    /// Sends tried so far.
     pub attempts: u32,
+    /// The last failure's message, if any.
     pub last_error: Option<String>,
+    /// The payload field the last failure named, if any.
     pub error_field: Option<String>,
+    /// The run that last wrote the row; `None` before any run took it.
     pub run_id: Option<RunId>,
 }
 
 /// One Nutshell entity a record owns. `seq` orders creations across the whole journal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EntityRow {
+    /// Creation order across the whole journal (rollback deletes highest first).
     pub seq: i64,
+    /// The phase of the owning record.
     pub phase: Phase,
+    /// The owning record's RSoft ID.
     pub rsoft_id: String,
+    /// The create's index in the record's plan (0 = the record itself).
     pub step: u32,
+    /// Nutshell's `entityType` (`"Accounts"`…).
     pub entity_type: String,
+    /// Sending, created, linked or merged.
     pub state: EntityState,
     /// `None` only while `state` is [`EntityState::Sending`].
     pub nutshell_id: Option<i64>,
+    /// The `rev` Nutshell returned, for a later edit or delete.
     pub rev: Option<String>,
+    /// The run that wrote it.
     pub run_id: RunId,
     /// When the intent (or the outcome) was written, RFC 3339 UTC.
     pub at: String,
@@ -60,6 +77,7 @@ pub enum Resolution {
 pub struct KeyHit {
     /// Nutshell's entity type (`"Accounts"`, `"Contacts"`).
     pub entity_type: String,
+    /// The Nutshell id the key points at.
     pub id: i64,
     /// Who wrote the key: `"existing"` (in Nutshell before the migration) or `"created"`.
     pub origin: String,
@@ -68,40 +86,58 @@ pub struct KeyHit {
 /// Records of one phase in one state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PhaseCount {
+    /// The phase.
     pub phase: Phase,
+    /// The state.
     pub state: RecordState,
+    /// Records of the phase in that state.
     pub count: u64,
 }
 
 /// An active hold reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HoldRow {
+    /// The held record's phase.
     pub phase: Phase,
+    /// The held record's RSoft ID.
     pub rsoft_id: String,
+    /// Its RSoft module's name.
     pub module: String,
+    /// The reason, in the operator's words.
     pub reason: String,
 }
 
 /// A failed record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FailureRow {
+    /// The failed record's phase.
     pub phase: Phase,
+    /// The failed record's RSoft ID.
     pub rsoft_id: String,
+    /// Its RSoft module's name.
     pub module: String,
+    /// Sends tried.
     pub attempts: u32,
+    /// The last failure's message.
     pub message: String,
+    /// The payload field it named, if any.
     pub field: Option<String>,
 }
 
 /// A run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Run {
+    /// The run's id, increasing.
     pub id: RunId,
+    /// Dry, sample, full or delta.
     pub kind: RunKind,
+    /// Hash of the config the run used, to tell runs with changed settings apart.
     pub config_hash: String,
+    /// Hash of mapping.toml as the run used it.
     pub map_hash: String,
     /// RFC 3339 UTC.
     pub started_at: String,
+    /// RFC 3339 UTC; `None` while running or after a kill.
     pub finished_at: Option<String>,
     /// `None` while running, or when the process was killed.
     pub outcome: Option<RunOutcome>,
@@ -112,7 +148,9 @@ pub struct Run {
 pub struct OwnerDecision {
     /// The owner as written in the export (email, else name).
     pub owner: String,
+    /// The Nutshell user the owner's records are assigned to.
     pub user_id: i64,
+    /// That user's email, when Nutshell gave one.
     pub user_email: Option<String>,
     /// "email", "name" or "owners.toml".
     pub basis: String,

@@ -42,6 +42,7 @@ impl StepState {
         StepState::Unknown,
     ];
 
+    /// The state as stored (`planned`, `deleting`, `deleted`, `gone`, `kept`, `unknown`).
     pub fn as_str(self) -> &'static str {
         match self {
             StepState::Planned => "planned",
@@ -71,19 +72,24 @@ impl StepState {
 pub struct RollbackStep {
     /// The entity's creation sequence ([`super::EntityRow::seq`]).
     pub seq: i64,
+    /// The phase of the owning record.
     pub phase: Phase,
+    /// The owning record's RSoft ID.
     pub rsoft_id: String,
     /// Nutshell's entity type (`"Accounts"`, …).
     pub entity_type: String,
     /// `None` when the create's outcome was never known (left `sending`): look it up first.
     pub nutshell_id: Option<i64>,
+    /// The run that created it.
     pub run_id: RunId,
     /// The last time the migration wrote this record (RFC 3339 UTC): a `modifiedTime` later
     /// than this is a person's edit.
     pub ours_at: String,
     /// When the create's intent was written (the lookup of an unknown create starts there).
     pub intent_at: String,
+    /// Where the delete stands.
     pub state: StepState,
+    /// Why it is gone, kept or unknown, in the operator's words.
     pub reason: Option<String>,
 }
 
@@ -91,9 +97,13 @@ pub struct RollbackStep {
 /// that existed before, or merged into another record's): left alone in Nutshell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LeftAlone {
+    /// The record's phase.
     pub phase: Phase,
+    /// The record's RSoft ID.
     pub rsoft_id: String,
+    /// Nutshell's `entityType` of the record it points at.
     pub entity_type: String,
+    /// That record's Nutshell id.
     pub nutshell_id: i64,
     /// `"linked"` or `"merged"`.
     pub how: String,

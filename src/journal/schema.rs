@@ -110,12 +110,14 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 3: the delta — which run last saw each record in the export (a settled record no delta
     // saw is reported as deleted in RSoft), what the last delta did with it (unchanged or
-    // edited), and every run's tally per phase (for verify and the report).
+    // edited), and every run's tally per phase (for verify and the report); the entities by
+    // Nutshell id, for verify's lookups.
     r#"
     ALTER TABLE ledger ADD COLUMN seen_run INTEGER;
     ALTER TABLE ledger ADD COLUMN delta_state TEXT;
     ALTER TABLE ledger ADD COLUMN delta_run INTEGER;
     ALTER TABLE ledger ADD COLUMN gone_run INTEGER;
+    CREATE INDEX entities_nutshell ON entities (entity_type, nutshell_id);
     CREATE TABLE run_tallies (
         run_id        INTEGER NOT NULL REFERENCES runs(id),
         phase         TEXT NOT NULL,

@@ -8,19 +8,10 @@ use crate::config::DateOrder;
 use crate::rsoft::{DateEvidence, DateOrderVerdict};
 
 use super::catalogue::ValueKind;
-use super::model::{FieldMap, FormatEntry, Status};
-use super::propose::{SourceColumn, target_kind};
+pub use super::column::{FormatEvidence, SourceColumn};
+use super::model::{FieldMap, FormatEntry, Status, target_kind};
 use super::transform::FormatDecision;
 use super::validate::Problem;
-
-/// What discovery found about how one column writes its numbers and dates.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FormatEvidence {
-    /// The number format read from all its number values (number and money columns).
-    pub number: Option<FormatDecision>,
-    /// The day/month order its dates prove (date columns).
-    pub dates: Option<DateEvidence>,
-}
 
 impl FormatEvidence {
     /// The entry `map` proposes for a column going to a field of `kind`: a number format for

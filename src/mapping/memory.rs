@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::model::flag_shared_slots;
 use super::model::{FieldMap, Status, Target};
-use super::propose::flag_shared_slots;
 use super::synonyms::normalize_header;
 use crate::rsoft::Module;
 

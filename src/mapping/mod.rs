@@ -2,6 +2,7 @@
 //! and confirmed by the operator; and the transforms that convert the values on the way.
 //!
 //! - [`catalogue`]: module → entity, Nutshell entities, standard fields and value-map kinds.
+//! - [`object_map`]: how each RSoft object lands in Nutshell, with counts and a headline.
 //! - [`model`]: [`model::FieldMap`] and its entries, targets and statuses; merging proposals.
 //! - [`file`]: mapping.toml, written with comments and read back with serde.
 //! - [`formats`]: each typed column's number format and date order, from all its values.
@@ -15,10 +16,12 @@
 //! - [`transform`]: value conversions, every failure with its reason.
 
 pub mod catalogue;
+pub mod column;
 pub mod file;
 pub mod formats;
 pub mod memory;
 pub mod model;
+pub mod object_map;
 pub mod propose;
 pub mod record;
 pub mod schema;

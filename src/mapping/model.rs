@@ -2,7 +2,7 @@
 //! tool's confidence and reason and the operator's decision; plus value maps (stages, statuses,
 //! activity types, …) per module.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -292,6 +292,60 @@ impl FieldMap {
             }
         }
         self
+    }
+}
+
+/// The value map a target's values go through, if any.
+pub fn value_map_kind(target: &Target) -> Option<ValueMapKind> {
+    match target {
+        Target::Field { field } => standard_field(field)?.value_map,
+        Target::Custom { name, .. } if name == LIFECYCLE_FIELD => {
+            Some(ValueMapKind::LifecycleStage)
+        }
+        _ => None,
+    }
+}
+
+/// The custom field RSoft's lifecycle stage lands in; its values go through a value map.
+const LIFECYCLE_FIELD: &str = "Lifecycle Stage";
+
+/// The kind of value a target takes, when the values can be checked against it.
+pub(crate) fn target_kind(target: &Target) -> Option<ValueKind> {
+    match target {
+        Target::Field { field } => standard_field(field).map(|f| f.kind),
+        Target::Custom { kind, .. } => Some(*kind),
+        _ => None,
+    }
+}
+
+/// Two columns must not fill one single-valued target: the strongest keeps it, the others are
+/// flagged for the operator with the reason.
+pub(crate) fn flag_shared_slots(columns: &mut [ColumnEntry]) {
+    let mut holder: HashMap<String, usize> = HashMap::new();
+    let mut order: Vec<usize> = (0..columns.len()).collect();
+    order.sort_by(|&a, &b| columns[b].confidence.total_cmp(&columns[a].confidence));
+    for i in order {
+        if columns[i].confidence < CONFIDENCE_THRESHOLD {
+            continue;
+        }
+        let Some(slot) = columns[i].target.single_slot() else {
+            continue;
+        };
+        match holder.get(&slot) {
+            None => {
+                holder.insert(slot, i);
+            }
+            Some(&keeper) => {
+                let reason = format!(
+                    "{}; but {slot} takes one column and {:?} has it (confidence {:.2}): choose which, or map this one elsewhere",
+                    columns[i].reason, columns[keeper].header, columns[keeper].confidence
+                );
+                let entry = &mut columns[i];
+                entry.target = Target::Unmapped;
+                entry.confidence = entry.confidence.min(CONFIDENCE_THRESHOLD - 0.1);
+                entry.reason = reason;
+            }
+        }
     }
 }
 

@@ -6,18 +6,17 @@
 //! column stays [`Target::Unmapped`] and the operator decides. Two columns never fill one
 //! single-valued target above the threshold: the weaker one is flagged with the reason.
 
-use std::collections::{BTreeMap, HashMap};
-
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 use super::catalogue::{
     Entity, ValueKind, ValueMapKind, required_fields, standard_field, stated_default,
 };
-use super::formats::{FormatEvidence, propose_formats};
+pub use super::column::SourceColumn;
+use super::formats::propose_formats;
 use super::memory::MappingMemory;
 use super::model::{
     AS_NOTE, CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, Status, Target, ValueEntry,
-    stage_key,
+    flag_shared_slots, stage_key, target_kind, value_map_kind,
 };
 use super::schema::DestinationSchema;
 use super::synonyms::{Spec, Synonym, module_nouns, normalize_header, rows_for};
@@ -25,35 +24,8 @@ use super::transform::{
     cell_values, email::looks_like_email, parse_bool, parse_date, parse_money, parse_number,
     parse_when, to_e164,
 };
-use super::value_check::ValueCheck;
 use crate::config::DateOrder;
-use crate::rsoft::{ColumnFlags, Module};
-
-/// One source column as the proposer needs it: what discovery's column profile converts into.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SourceColumn {
-    /// The module of the file the column is in.
-    pub module: Module,
-    /// The header as written in the file.
-    pub header: String,
-    /// Discovery's guess at the kind of values, used when there are no samples.
-    pub inferred: Option<ValueKind>,
-    /// A sample of the column's values (empty cells may be included; they are skipped).
-    pub samples: Vec<String>,
-    /// Share of rows with a value, 0–1.
-    pub fill_rate: f64,
-    /// Every value of the column through its target's transform, once `map` has read them
-    /// ([`super::value_check::check_values`]); it outweighs the samples.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check: Option<ValueCheck>,
-    /// How discovery found the column writes numbers and dates; `map` records the format its
-    /// target needs in `[formats.*]` ([`propose_formats`]).
-    #[serde(skip)]
-    pub format: FormatEvidence,
-    /// Damage a spreadsheet did, as discovery counted it.
-    #[serde(default)]
-    pub flags: ColumnFlags,
-}
+use crate::rsoft::Module;
 
 /// Above this similarity a near spelling of a synonym is proposed; between it and
 /// [`NEAR_SIMILARITY`] it is only suggested to the operator.
@@ -198,19 +170,6 @@ fn flag_unfilled_required(entity: Entity, columns: &mut [ColumnEntry]) {
         }
     }
 }
-
-/// The value map a target's values go through, if any.
-pub fn value_map_kind(target: &Target) -> Option<ValueMapKind> {
-    match target {
-        Target::Field { field } => standard_field(field)?.value_map,
-        Target::Custom { name, .. } if name == LIFECYCLE_FIELD => {
-            Some(ValueMapKind::LifecycleStage)
-        }
-        _ => None,
-    }
-}
-
-const LIFECYCLE_FIELD: &str = "Lifecycle Stage";
 
 struct Proposal {
     target: Target,
@@ -481,15 +440,6 @@ fn resolve(spec: Spec, entity: Entity, schema: &DestinationSchema) -> Target {
     }
 }
 
-/// The kind of value a target takes, when the values can be checked against it.
-pub(crate) fn target_kind(target: &Target) -> Option<ValueKind> {
-    match target {
-        Target::Field { field } => standard_field(field).map(|f| f.kind),
-        Target::Custom { kind, .. } => Some(*kind),
-        _ => None,
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum How {
     Exact,
@@ -605,37 +555,6 @@ fn word_similarity(a: &str, b: &str) -> Option<f64> {
         .zip(&wb)
         .map(|(x, y)| strsim::normalized_damerau_levenshtein(x, y))
         .reduce(f64::min)
-}
-
-/// Two columns must not fill one single-valued target: the strongest keeps it, the others are
-/// flagged for the operator with the reason.
-pub(crate) fn flag_shared_slots(columns: &mut [ColumnEntry]) {
-    let mut holder: HashMap<String, usize> = HashMap::new();
-    let mut order: Vec<usize> = (0..columns.len()).collect();
-    order.sort_by(|&a, &b| columns[b].confidence.total_cmp(&columns[a].confidence));
-    for i in order {
-        if columns[i].confidence < CONFIDENCE_THRESHOLD {
-            continue;
-        }
-        let Some(slot) = columns[i].target.single_slot() else {
-            continue;
-        };
-        match holder.get(&slot) {
-            None => {
-                holder.insert(slot, i);
-            }
-            Some(&keeper) => {
-                let reason = format!(
-                    "{}; but {slot} takes one column and {:?} has it (confidence {:.2}): choose which, or map this one elsewhere",
-                    columns[i].reason, columns[keeper].header, columns[keeper].confidence
-                );
-                let entry = &mut columns[i];
-                entry.target = Target::Unmapped;
-                entry.confidence = entry.confidence.min(CONFIDENCE_THRESHOLD - 0.1);
-                entry.reason = reason;
-            }
-        }
-    }
 }
 
 /// What a column's non-empty samples read as.
@@ -1051,6 +970,53 @@ mod tests {
     }
 
     const EMAILS: [&str; 3] = ["ravi@acme.in", "PRIYA@Bluewave.in", "anil@ganesh.com"];
+
+    #[test]
+    fn a_column_naming_a_related_record_by_rsoft_id_is_a_lookup() {
+        for (module, header, samples, entity) in [
+            (
+                Module::Activities,
+                "Contact ID",
+                ["CONT-1", "CONT-2", "CONT-9"],
+                Entity::Contacts,
+            ),
+            (
+                Module::Activities,
+                "Person ID",
+                ["CONT-1", "CONT-2", "CONT-9"],
+                Entity::Contacts,
+            ),
+            (
+                Module::Activities,
+                "Deal ID",
+                ["DEAL-1", "DEAL-4", "DEAL-7"],
+                Entity::Leads,
+            ),
+            (
+                Module::Deals,
+                "Company ID",
+                ["COMP-1", "COMP-2", "COMP-3"],
+                Entity::Accounts,
+            ),
+            (
+                Module::Leads,
+                "Converted Contact ID",
+                ["CONT-9", "", ""],
+                Entity::Contacts,
+            ),
+        ] {
+            let e = one(column(module, header, &samples));
+            assert_eq!(
+                e.target,
+                Target::Lookup {
+                    entity,
+                    by: LookupKey::RsoftId
+                },
+                "{module} {header}: {e:?}"
+            );
+            assert!(e.confidence >= CONFIDENCE_THRESHOLD, "{e:?}");
+        }
+    }
 
     #[test]
     fn values_speak_when_the_header_does_not() {

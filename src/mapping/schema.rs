@@ -7,8 +7,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::{Entity, ValueKind};
-use crate::engine::schema::{Destination, SchemaError};
-use crate::nutshell::Client;
 
 /// An existing custom field the map can fill.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,12 +65,6 @@ impl DestinationSchema {
                 .to_vec(),
             ..Self::default()
         }
-    }
-
-    /// What the account behind `client` has: [`crate::engine::schema::Destination::read`] seen
-    /// by names and kinds. The plan's custom-field limit is not in the API, so it stays unknown.
-    pub async fn read(client: &Client) -> Result<Self, SchemaError> {
-        Ok(Destination::read(client).await?.schema())
     }
 
     /// The existing fillable custom field `name` (case-insensitive) of `entity`, if any.

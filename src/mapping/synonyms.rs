@@ -556,7 +556,8 @@ pub const SYNONYMS: &[Synonym] = &[
             "converted contact",
             "contact id",
         ],
-        spec: Spec::Note("Converted Contact ID"),
+        // The contact the lead became is the lead's person: linked, not made again.
+        spec: Spec::Lookup(Entity::Contacts, LookupKey::RsoftId),
     },
     Synonym {
         modules: &[LD],
@@ -772,6 +773,25 @@ pub const SYNONYMS: &[Synonym] = &[
             "relates to id",
         ],
         spec: Spec::Related(RelatedPart::Id),
+    },
+    // A column naming a related record by its RSoft ID is a lookup, never a note (issue 12).
+    Synonym {
+        modules: &[ACT],
+        meaning: "the RSoft ID of the person the activity was with",
+        phrases: &[
+            "contact id",
+            "person id",
+            "contact person id",
+            "participant id",
+            "attendee id",
+        ],
+        spec: Spec::Lookup(Entity::Contacts, LookupKey::RsoftId),
+    },
+    Synonym {
+        modules: &[ACT],
+        meaning: "the RSoft ID of the deal or lead the activity is about",
+        phrases: &["deal id", "lead id", "opportunity id", "enquiry id"],
+        spec: Spec::Lookup(Entity::Leads, LookupKey::RsoftId),
     },
     Synonym {
         modules: &[ACT],

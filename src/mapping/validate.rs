@@ -11,10 +11,10 @@ use super::catalogue::{
     Entity, STANDARD_FIELDS, StatedDefault, ValueMapKind, required_fields, standard_field,
     stated_default,
 };
+use super::model::value_map_kind;
 use super::model::{
     AS_NOTE, CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, ModuleMap, Status, Target,
 };
-use super::propose::value_map_kind;
 use super::schema::DestinationSchema;
 use crate::rsoft::Module;
 

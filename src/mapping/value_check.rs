@@ -3,11 +3,9 @@
 //! with file and line. The proposer takes its confidence from this, not from a few samples, and
 //! `map` lists a column whose values would fail as a problem.
 
-use serde::{Deserialize, Serialize};
-
 use super::catalogue::ValueKind;
-use super::model::{FieldMap, Status, Target};
-use super::propose::{SourceColumn, target_kind};
+pub use super::column::{FailedValue, Failure, SourceColumn, ValueCheck};
+use super::model::{FieldMap, Status, Target, target_kind};
 use super::transform::{ColumnFormat, SourceFormat, cell_values, convert_in};
 use super::validate::Problem;
 use crate::config::DateOrder;
@@ -19,41 +17,6 @@ const REASONS: usize = 4;
 const EXAMPLES: usize = 3;
 /// Longest example value kept, in characters.
 const EXAMPLE_CHARS: usize = 60;
-
-/// One value that failed, where it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FailedValue {
-    /// The file's name inside the export.
-    pub file: String,
-    /// Physical line (1-based) where the row starts.
-    pub line: u64,
-    /// The value as written.
-    pub value: String,
-}
-
-/// Values failing for one reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Failure {
-    /// The transform's reason, e.g. "written in scientific notation …".
-    pub reason: String,
-    /// Values that failed for this reason.
-    pub count: u64,
-    /// The first 3 of them, where they are.
-    pub examples: Vec<FailedValue>,
-}
-
-/// What every non-empty value of one column gave through the transform of `kind`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ValueCheck {
-    /// The field kind the values were converted to.
-    pub kind: ValueKind,
-    /// Non-empty values converted.
-    pub values: u64,
-    /// Of them, values the transform rejected.
-    pub failed: u64,
-    /// Most first.
-    pub failures: Vec<Failure>,
-}
 
 impl ValueCheck {
     fn new(kind: ValueKind) -> Self {

@@ -12,6 +12,7 @@ pub mod checklist;
 pub mod csv;
 pub mod gaps;
 pub mod html;
+pub mod journal_source;
 pub mod markdown;
 pub mod model;
 pub mod source;
@@ -125,7 +126,7 @@ pub fn build(
                 reconciliation,
                 holds: source.holds()?,
                 failures: source.failures()?,
-                owner_decisions: source.owner_decisions()?,
+                owner_decisions: with_owner_records(source.owner_decisions()?, scope),
                 merges_and_links: source.merges_and_links()?,
             });
         }
@@ -140,6 +141,26 @@ pub fn build(
         gaps: gap_entries,
         web_link_note: gaps::WEB_LINK_NOTE.to_string(),
     })
+}
+
+/// Owner decisions whose source kept no record count (the journal) take it from the export's
+/// scope: the owner's cells across all modules, as discovery counted them.
+fn with_owner_records(
+    mut decisions: Vec<source::OwnerDecision>,
+    scope: &discovery::Report,
+) -> Vec<source::OwnerDecision> {
+    for d in decisions.iter_mut().filter(|d| d.records == 0) {
+        let key = d.rsoft_owner.trim();
+        let same = |v: &Option<String>| v.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(key));
+        if let Some(o) = scope
+            .owners
+            .iter()
+            .find(|o| o.raw.eq_ignore_ascii_case(key) || same(&o.email) || same(&o.name))
+        {
+            d.records = o.records;
+        }
+    }
+    decisions
 }
 
 /// Writes `report.md`, `report.html` and the section CSVs into `dir` (created if missing) and

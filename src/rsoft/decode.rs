@@ -14,38 +14,36 @@ const LISTED_LINES: usize = 20;
 
 /// How an export file's bytes are text, as detected from its BOM and first 64 KiB
 /// (docs/rsoft-export.md: RSoft writes UTF-8, UTF-16 or Windows-1252 depending on version and
-/// settings). Serialized as snake_case in the scope report.
+/// settings). Serialized, and shown, by its WHATWG Encoding Standard label (`UTF-8`,
+/// `UTF-16LE`, `UTF-16BE`, `windows-1252`); whether the file starts with a byte order mark is
+/// [`Sniff::bom`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum TextEncoding {
-    /// UTF-8 without a byte order mark.
+    /// UTF-8 (a BOM, if any, is stripped before reading).
+    #[serde(rename = "UTF-8")]
     Utf8,
-    /// UTF-8 starting with EF BB BF (stripped before reading).
-    Utf8Bom,
     /// UTF-16 little-endian, with or without FF FE.
+    #[serde(rename = "UTF-16LE")]
     Utf16Le,
     /// UTF-16 big-endian, with or without FE FF.
+    #[serde(rename = "UTF-16BE")]
     Utf16Be,
     /// The fallback when the start is not valid UTF-8: characters of non-ASCII bytes are a guess,
     /// so their lines are listed in [`DecodeNotes`].
+    #[serde(rename = "windows-1252")]
     Windows1252,
 }
 
 impl TextEncoding {
-    /// The WHATWG-style name shown to people (`UTF-8`, `UTF-16 LE`, `Windows-1252`).
+    /// The WHATWG Encoding Standard name (`UTF-8`, `UTF-16LE`, `UTF-16BE`, `windows-1252`), as
+    /// `encoding_rs` names them too.
     pub fn label(self) -> &'static str {
-        match self {
-            TextEncoding::Utf8 => "UTF-8",
-            TextEncoding::Utf8Bom => "UTF-8 with BOM",
-            TextEncoding::Utf16Le => "UTF-16 LE",
-            TextEncoding::Utf16Be => "UTF-16 BE",
-            TextEncoding::Windows1252 => "Windows-1252",
-        }
+        self.encoding().name()
     }
 
     fn encoding(self) -> &'static Encoding {
         match self {
-            TextEncoding::Utf8 | TextEncoding::Utf8Bom => UTF_8,
+            TextEncoding::Utf8 => UTF_8,
             TextEncoding::Utf16Le => UTF_16LE,
             TextEncoding::Utf16Be => UTF_16BE,
             TextEncoding::Windows1252 => WINDOWS_1252,
@@ -86,17 +84,42 @@ impl Delimiter {
 }
 
 /// The line terminator seen in the first 64 KiB; reading accepts either, this is reported.
+/// Serialized as `CRLF`, `LF`, `mixed` or `none`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum LineEnding {
     /// Every line ends in CR LF (Windows).
+    #[serde(rename = "CRLF")]
     Crlf,
     /// Every line ends in LF.
+    #[serde(rename = "LF")]
     Lf,
-    /// Both CR LF and bare LF occur.
+    /// Both CR LF and bare LF occur ([`Sniff::line_ends`] counts each).
+    #[serde(rename = "mixed")]
     Mixed,
     /// A single line with no terminator, or an empty file.
+    #[serde(rename = "none")]
     Unknown,
+}
+
+impl LineEnding {
+    /// `CRLF`, `LF`, `mixed` or `none`, as serialized.
+    pub fn label(self) -> &'static str {
+        match self {
+            LineEnding::Crlf => "CRLF",
+            LineEnding::Lf => "LF",
+            LineEnding::Mixed => "mixed",
+            LineEnding::Unknown => "none",
+        }
+    }
+}
+
+/// Line ends counted in the first 64 KiB of a file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineEndCounts {
+    /// Lines ending in CR LF.
+    pub crlf: u64,
+    /// Lines ending in a bare LF.
+    pub lf: u64,
 }
 
 /// What the start of a file says about how to read it, and how that was decided.
@@ -108,6 +131,10 @@ pub struct Sniff {
     pub delimiter: Delimiter,
     /// The line terminator.
     pub line_ending: LineEnding,
+    /// The line ends counted in the sample (both non-zero when `line_ending` is mixed).
+    pub line_ends: LineEndCounts,
+    /// The file starts with a byte order mark (stripped before reading).
+    pub bom: bool,
     /// For people: e.g. `no BOM; first 64 KiB are valid UTF-8; header has 14 commas, 0 semicolons, 0 tabs; 120 CRLF, 0 LF`.
     pub how: String,
 }
@@ -115,9 +142,13 @@ pub struct Sniff {
 /// Decides encoding, delimiter and line endings from the first bytes of a file.
 pub fn sniff(sample: &[u8]) -> Sniff {
     let (encoding, mut how) = sniff_encoding(sample);
+    let bom = matches!(
+        sample,
+        [0xEF, 0xBB, 0xBF, ..] | [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]
+    );
     let (text, _) = encoding.encoding().decode_with_bom_removal(sample);
     let (delimiter, delim_how) = sniff_delimiter(&text);
-    let (line_ending, le_how) = sniff_line_ending(&text);
+    let (line_ending, line_ends, le_how) = sniff_line_ending(&text);
     how.push_str("; ");
     how.push_str(&delim_how);
     how.push_str("; ");
@@ -126,13 +157,15 @@ pub fn sniff(sample: &[u8]) -> Sniff {
         encoding,
         delimiter,
         line_ending,
+        line_ends,
+        bom,
         how,
     }
 }
 
 fn sniff_encoding(sample: &[u8]) -> (TextEncoding, String) {
     match sample {
-        [0xEF, 0xBB, 0xBF, ..] => return (TextEncoding::Utf8Bom, "UTF-8 BOM (EF BB BF)".into()),
+        [0xEF, 0xBB, 0xBF, ..] => return (TextEncoding::Utf8, "UTF-8 BOM (EF BB BF)".into()),
         [0xFF, 0xFE, ..] => return (TextEncoding::Utf16Le, "UTF-16 LE BOM (FF FE)".into()),
         [0xFE, 0xFF, ..] => return (TextEncoding::Utf16Be, "UTF-16 BE BOM (FE FF)".into()),
         _ => {}
@@ -217,7 +250,7 @@ fn sniff_delimiter(text: &str) -> (Delimiter, String) {
     )
 }
 
-fn sniff_line_ending(text: &str) -> (LineEnding, String) {
+fn sniff_line_ending(text: &str) -> (LineEnding, LineEndCounts, String) {
     let bytes = text.as_bytes();
     let mut crlf = 0usize;
     let mut lf = 0usize;
@@ -236,7 +269,11 @@ fn sniff_line_ending(text: &str) -> (LineEnding, String) {
         (0, _) => LineEnding::Lf,
         _ => LineEnding::Mixed,
     };
-    (ending, format!("{crlf} CRLF and {lf} LF line ends"))
+    let counts = LineEndCounts {
+        crlf: crlf as u64,
+        lf: lf as u64,
+    };
+    (ending, counts, format!("{crlf} CRLF and {lf} LF line ends"))
 }
 
 /// What transcoding had to change, with the lines it happened on.
@@ -284,7 +321,7 @@ impl<R: Read> TextStream<R> {
     /// `inner` must already be past a UTF-8 BOM.
     pub fn new(inner: R, encoding: TextEncoding) -> Self {
         match encoding {
-            TextEncoding::Utf8 | TextEncoding::Utf8Bom => TextStream::Utf8(inner),
+            TextEncoding::Utf8 => TextStream::Utf8(inner),
             other => TextStream::Transcoded(Box::new(Transcoder::new(inner, other))),
         }
     }

@@ -13,7 +13,7 @@ pub mod modules;
 pub mod profile;
 pub mod rows;
 
-pub use decode::{Delimiter, LineEnding, Sniff, TextEncoding};
+pub use decode::{Delimiter, LineEndCounts, LineEnding, Sniff, TextEncoding};
 pub use export::{Entry, Export, ExportFile, ExportKind};
 pub use modules::{Classification, Module};
 pub use profile::{

@@ -232,7 +232,7 @@ impl RowReader {
             .read_to_end(&mut sample)
             .map_err(io_err)?;
         let sniff = decode::sniff(&sample);
-        if sniff.encoding == TextEncoding::Utf8Bom {
+        if sniff.encoding == TextEncoding::Utf8 && sniff.bom {
             sample.drain(..3);
         }
         let chained: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(sample).chain(input));

@@ -19,7 +19,13 @@ use crate::engine::schema::DestinationUser;
 use crate::engine::verify::VerifyReport;
 use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
+use crate::mapping::validate::Problem;
+use crate::rsoft::Module;
 
+use super::screens::field_map::preview::ModuleSample;
+
+/// One change to the wizard's state: a key's action (bound by name in `assets/keymap.toml`), a
+/// terminal event, or the outcome of background work.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
@@ -31,19 +37,29 @@ pub enum Action {
     Help,
     /// Close what is open: the help, a notice, a drill-down, an edit.
     Back,
+    /// Go to the next step of the wizard (when the current one allows it).
     NextStep,
+    /// Go back one step.
     PrevStep,
+    /// Focus the row above.
     Up,
+    /// Focus the row below.
     Down,
+    /// Up one screenful.
     PageUp,
+    /// Down one screenful.
     PageDown,
+    /// First row.
     Home,
+    /// Last row.
     End,
     /// Mouse wheel: a few rows at a time.
     ScrollUp,
+    /// Mouse wheel down: a few rows at a time.
     ScrollDown,
     /// Previous / next module (field map).
     Left,
+    /// Next module (field map).
     Right,
     /// Start editing the focused field, or cycle a choice.
     Edit,
@@ -51,7 +67,9 @@ pub enum Action {
     Commit,
     /// A typed character while editing.
     Insert(char),
+    /// While editing: delete the character before the cursor.
     DeleteBack,
+    /// While editing: empty the field.
     ClearField,
     /// Connect: run the pre-flight (method description and credentials).
     TestConnection,
@@ -69,6 +87,7 @@ pub enum Action {
     Ignore,
     /// Field map: show only entries that need attention, or all.
     ToggleFilter,
+    /// Field map: take back the last decision (one level per press).
     Undo,
     /// Field map: write mapping.toml.
     Save,
@@ -110,9 +129,29 @@ pub enum Action {
     /// Verify: a delta load (`migrate --delta`) of the fresh export, shown on Load.
     Delta,
     // ---- end of Rehearse, Load, Verify ----
+    // --- Field map panels (issue 11, screen 3): preview, value maps, problem list ---
+    /// Field map: show or hide the record-builder preview of a real source row.
+    TogglePreview,
+    /// Field map: show or hide the value-map panel (stages, statuses, activity types, …).
+    ToggleValueMaps,
+    /// Field map: show or hide the list of validation problems.
+    ToggleProblems,
+    /// Field map preview: the next source row of the module.
+    NextRow,
+    /// Field map preview: the previous source row of the module.
+    PrevRow,
+    /// Field map value maps: the next value map of the module.
+    NextValueMap,
+    /// Field map value maps: the previous value map of the module.
+    PrevValueMap,
+    /// Field map problems: go to the cell the selected problem names.
+    Jump,
+    // --- end of the field map panels' actions ---
     /// The terminal's size, in cells.
     Resize {
+        /// Columns.
         width: u16,
+        /// Rows.
         height: u16,
     },
     /// Background work finished.
@@ -156,6 +195,15 @@ impl Action {
         Action::WriteReports,
         Action::Rollback,
         Action::Delta,
+        // Field map panels.
+        Action::Jump,
+        Action::TogglePreview,
+        Action::NextRow,
+        Action::PrevRow,
+        Action::ToggleValueMaps,
+        Action::NextValueMap,
+        Action::PrevValueMap,
+        Action::ToggleProblems,
         Action::Left,
         Action::Right,
         Action::Up,
@@ -223,6 +271,14 @@ impl Action {
             Action::WriteReports => "write reports",
             Action::Rollback => "roll back…",
             Action::Delta => "delta load",
+            Action::TogglePreview => "preview",
+            Action::ToggleValueMaps => "value maps",
+            Action::ToggleProblems => "problems",
+            Action::NextRow => "next row",
+            Action::PrevRow => "previous row",
+            Action::NextValueMap => "next value map",
+            Action::PrevValueMap => "previous value map",
+            Action::Jump => "go to cell",
             Action::Resize { .. } => "resize",
             Action::Done(_) => "background work finished",
         }
@@ -245,6 +301,8 @@ impl Action {
                 | Action::Left
                 | Action::Right
                 | Action::Repropose
+                | Action::PrevRow
+                | Action::PrevValueMap
         )
     }
 }
@@ -254,7 +312,9 @@ impl Action {
 pub enum Outcome {
     /// Discovery of `export` finished (a result for an export no longer configured is dropped).
     Discovered {
+        /// The export that was read.
         export: PathBuf,
+        /// The report, or why discovery failed.
         result: Result<Box<Report>, String>,
     },
     /// The pre-flight finished.
@@ -263,12 +323,16 @@ pub enum Outcome {
     Proposed(Result<Box<Proposal>, String>),
     /// mapping.toml was written (or not).
     MapSaved {
+        /// mapping.toml.
         path: PathBuf,
+        /// `Err` with the message when it could not be written.
         result: Result<(), String>,
     },
     /// The config file was written (or not).
     ConfigWritten {
+        /// The config file.
         path: PathBuf,
+        /// `Err` with the message when it could not be written.
         result: Result<(), String>,
     },
     /// The scope report was written: the Markdown and the JSON file.
@@ -279,32 +343,53 @@ pub enum Outcome {
     Users(Result<Vec<DestinationUser>, String>),
     /// owners.toml was written (or not).
     OwnersSaved {
+        /// owners.toml.
         path: PathBuf,
+        /// `Err` with the message when it could not be written.
         result: Result<(), String>,
+    },
+    // --- Field map panels ---
+    /// Rows of `module` read for the preview, with its value-map columns' value counts (a
+    /// result for an export no longer configured is dropped).
+    Sampled {
+        /// The export that was read.
+        export: PathBuf,
+        /// The module sampled.
+        module: Module,
+        /// The rows and counts, or why they could not be read.
+        result: Result<Box<ModuleSample>, String>,
     },
     // ---- Rehearse, Load, Verify ----
     /// Engine events of the run going on, in order, with the time since it was asked for.
     Progress {
+        /// The events, in the order the engine sent them.
         events: Vec<Event>,
+        /// Time since the run was asked for (for the rate and the ETA).
         elapsed: Duration,
     },
     /// An engine run (`engine::migrate`) ended: how, or why it could not run.
     Ran {
+        /// Which run it was.
         job: Job,
+        /// How the run ended, or why it could not run.
         result: Result<Box<MigrateOutcome>, String>,
     },
     /// `engine::verify::verify` finished.
     Verified(Result<Box<VerifyReport>, String>),
     /// What rolling back would delete (`engine::rollback::plan`), for the confirmation.
     RollbackPlanned {
+        /// What was planned.
         scope: Scope,
+        /// The plan, or why it could not be read.
         result: Result<Box<RollbackPlan>, String>,
     },
     /// `engine::rollback::rollback` finished.
     RolledBack(Result<Box<RollbackSummary>, String>),
     /// The reports were written into the folder (or not).
     ReportsWritten {
+        /// The reports folder.
         dir: PathBuf,
+        /// What was written, or why not.
         result: Result<Written, String>,
     },
     /// The demo's admin added the checklist to the sandbox.
@@ -316,8 +401,11 @@ pub enum Outcome {
 /// `migrate --dry-run`, `migrate --sample N` or `migrate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
+    /// `migrate --dry-run`.
     DryRun,
+    /// `migrate --sample N`, N records per phase.
     Sample(u64),
+    /// `migrate`.
     Load,
     /// `migrate --delta`: the fresh export after the write freeze.
     Delta,
@@ -338,6 +426,7 @@ impl Job {
         }
     }
 
+    /// How the operator is told about it ("sample run (10 per phase)").
     pub fn label(self) -> String {
         match self {
             Job::DryRun => "dry run".into(),
@@ -352,8 +441,11 @@ impl Job {
 /// without reading again: owners.toml as it stands after the call, and the files it names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Checked {
+    /// What the readiness check found.
     pub readiness: Readiness,
+    /// owners.toml as it stands after the call.
     pub file: OwnersFile,
+    /// The files the blockers point at.
     pub files: Files,
     /// [`Writes::Allowed`] when this was a create.
     pub writes: Writes,
@@ -362,17 +454,22 @@ pub struct Checked {
 /// What the pre-flight found, as the Connect screen shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreflightResult {
+    /// The endpoint checked, as the screen shows it.
     pub endpoint: String,
     /// True for the built-in sandbox.
     pub sandbox: bool,
+    /// Methods the live method description lists.
     pub described_methods: usize,
+    /// Methods the tool uses.
     pub used_methods: usize,
+    /// Used methods missing from the description or with other parameters, one line each.
     pub mismatches: Vec<String>,
     /// `None` when the credentials were accepted.
     pub credentials_error: Option<String>,
 }
 
 impl PreflightResult {
+    /// No mismatch and the credentials were accepted.
     pub fn is_ok(&self) -> bool {
         self.mismatches.is_empty() && self.credentials_error.is_none()
     }
@@ -381,11 +478,17 @@ impl PreflightResult {
 /// A proposed field map and what it was proposed against.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proposal {
+    /// The proposed (or re-proposed) field map.
     pub map: FieldMap,
+    /// The destination schema it was proposed against.
     pub schema: DestinationSchema,
     /// Where the destination schema came from (the account, or offline).
     pub destination: String,
     /// Proposed from an existing mapping.toml (its decisions kept), not from a working map:
     /// only then does the screen start as saved.
     pub had_file: bool,
+    /// What every value of the mapped columns gave through the load's transforms
+    /// (`mapping::value_check::value_problems`): failing values with count and examples by file
+    /// and line, and characters lost to a non-Unicode save.
+    pub value_problems: Vec<Problem>,
 }

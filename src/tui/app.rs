@@ -36,7 +36,9 @@ const INPUT_POLL: Duration = Duration::from_millis(100);
 pub enum Launch {
     /// `crm-migrate [--config F]`: `config` is `None` when F does not exist yet.
     Config {
+        /// The config file.
         path: PathBuf,
+        /// The config as loaded; `None` when the file does not exist yet.
         config: Option<Box<Config>>,
     },
     /// `crm-migrate demo`.

@@ -10,9 +10,10 @@ use anyhow::Context as _;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::human_message;
-use crate::cli::rollback::{connect_saved, open_journal};
+use crate::cli::rollback::open_journal;
 use crate::config::{Config, EndpointSetting};
 use crate::connect;
+use crate::connect::connect_saved;
 use crate::discovery::{self, Report};
 use crate::engine::blockers::Files;
 use crate::engine::event::{Event, Events};
@@ -20,17 +21,18 @@ use crate::engine::load::{MigrateOutcome, migrate};
 use crate::engine::owners::{Owners, OwnersFile, write_owners_file};
 use crate::engine::ready::{Writes, get_ready};
 use crate::engine::rollback::{RollbackSummary, Scope, plan, rollback};
-use crate::engine::schema::read_users;
+use crate::engine::schema::{Destination, read_users};
 use crate::engine::verify::{VerifyOptions, VerifyReport, verify};
 use crate::mapping::file;
 use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::source::propose_remembering;
 use crate::nutshell::{Client, methods, preflight};
-use crate::rsoft::Export;
+use crate::rsoft::{Export, Module};
 use crate::sandbox::RunningSandbox;
 
 use super::action::{Action, Checked, Job, Outcome, PreflightResult, Proposal};
+use super::screens::field_map::preview::read_sample;
 use super::state::State;
 use super::update::update;
 
@@ -42,91 +44,137 @@ const EVENT_BATCH: usize = 4096;
 pub enum Effect {
     /// Read an export and profile it.
     Discover {
+        /// The export folder or .zip.
         export: PathBuf,
     },
     /// The pre-flight: the method description and one authenticated call.
     TestConnection {
+        /// The config with the endpoint to test.
         config: Box<Config>,
     },
     /// Propose the field map. `previous` is the working map whose decisions win; without it,
     /// the decisions in the config's mapping.toml do.
     Propose {
+        /// The config naming the export and the endpoint.
         config: Box<Config>,
+        /// Discovery's report of the export.
         report: Box<Report>,
+        /// The working map whose decisions win, if any.
         previous: Option<Box<FieldMap>>,
     },
+    /// Write mapping.toml (atomically).
     SaveMap {
+        /// mapping.toml.
         path: PathBuf,
+        /// The map to write.
         map: Box<FieldMap>,
     },
     /// Write a new config file (never over an existing one).
     WriteConfig {
+        /// Where to write it.
         path: PathBuf,
+        /// The config to write.
         config: Box<Config>,
     },
     /// Write `scope-report.md` and `scope-report.json` into `dir`.
     WriteScopeReport {
+        /// The folder to write into.
         dir: PathBuf,
+        /// The report to write.
         report: Box<Report>,
     },
     /// `engine::ready::get_ready` with the saved map, as `migrate` calls it: read the
     /// destination, match owners, plan the house; with [`Writes::Allowed`] and nothing blocking,
     /// create custom fields, tags and sources.
     Check {
+        /// The config (endpoint, state dir).
         config: Box<Config>,
+        /// The confirmed field map.
         map: Box<FieldMap>,
+        /// Discovery's report of the export.
         report: Box<Report>,
+        /// The files blockers point at.
         files: Box<Files>,
+        /// Whether to create what is missing.
         writes: Writes,
     },
     /// Read Nutshell's users again (`engine::schema::read_users`).
     RefreshUsers {
+        /// The config with the endpoint.
         config: Box<Config>,
     },
     /// Write owners.toml with the engine's writer.
     SaveOwners {
+        /// owners.toml.
         path: PathBuf,
+        /// owners.toml as the operator has it now.
         file: Box<OwnersFile>,
+        /// The matching, whose queue is written as empty entries.
         owners: Box<Owners>,
     },
     // ---- Rehearse, Load, Verify ----
     /// `engine::migrate` with the job's options, as `crm-migrate migrate` calls it; its events
     /// come back as `Outcome::Progress` while it runs, then `Outcome::Ran`.
     Migrate {
+        /// The config as the wizard has it.
         config: Box<Config>,
         /// Named in blockers.
         config_path: PathBuf,
+        /// Which run, and so which options.
         job: Job,
     },
     /// Cancel the engine run going on (it stops between chunks, everything sent journaled).
     StopRun,
     /// `engine::verify::verify` with the default spot-check, as `crm-migrate verify`.
     Verify {
+        /// The config as the wizard has it.
         config: Box<Config>,
     },
     /// `engine::rollback::plan`: what rolling back would delete (the journal only).
     PlanRollback {
+        /// The config naming the journal.
         config: Box<Config>,
+        /// Which runs.
         scope: Scope,
     },
     /// `engine::rollback::rollback`, as `crm-migrate rollback --yes`.
     Rollback {
+        /// The config naming the journal and the destination.
         config: Box<Config>,
+        /// Which runs.
         scope: Scope,
     },
     /// The reports, as `crm-migrate report --out DIR` writes them.
     WriteReports {
+        /// The config naming the export and the journal.
         config: Box<Config>,
+        /// Named in errors.
         config_path: PathBuf,
+        /// Where to write.
         dir: PathBuf,
     },
     /// The demo only: add (pipeline, stage) pairs and activity types to its sandbox, as the
     /// account's admin would in Nutshell's web app.
     ActAsAdmin {
+        /// (pipeline, stage) pairs to add.
         stages: Vec<(String, String)>,
+        /// Activity types to add.
         activity_types: Vec<String>,
     },
     // ---- end of Rehearse, Load, Verify ----
+    // --- Field map panels ---
+    /// Read the first `rows` rows of `module` for the preview, counting the values of the
+    /// `count` columns over all its rows (`field_map::preview::read_sample`).
+    ReadSample {
+        /// The export folder or .zip.
+        export: PathBuf,
+        /// The module to sample.
+        module: Module,
+        /// Rows to keep for the preview.
+        rows: usize,
+        /// Headers whose values are counted over every row.
+        count: Vec<String>,
+    },
 }
 
 /// The connection the wizard made: the client, and the built-in sandbox when it serves it.
@@ -224,6 +272,18 @@ impl Runner {
             Effect::SaveOwners { path, file, owners } => Outcome::OwnersSaved {
                 result: write_owners_file(&path, &file, &owners).map_err(|e| e.to_string()),
                 path,
+            },
+            Effect::ReadSample {
+                export,
+                module,
+                rows,
+                count,
+            } => Outcome::Sampled {
+                result: read_sample(&export, module, rows, &count)
+                    .map(Box::new)
+                    .map_err(message),
+                export,
+                module,
             },
             // Rehearse, Load, Verify.
             Effect::Migrate {
@@ -486,7 +546,8 @@ impl Runner {
             Some((client, described)) => {
                 let schema = self
                     .runtime
-                    .block_on(DestinationSchema::read(&client))
+                    .block_on(Destination::read(&client))
+                    .map(|d| d.schema())
                     .context("cannot read the destination's fields and pipelines: test the connection again on Connect (t), then r")?;
                 (schema, format!("against {described}"))
             }
@@ -508,9 +569,7 @@ impl Runner {
             Some(p) => Some(p),
             None => file::load_if_exists(path)?,
         };
-        // The value problems (failing values, '?' losses) are not on the field-map screen yet:
-        // follow-up for the wizard (issue 12); `crm-migrate map` lists them.
-        let (map, _value_problems) = propose_remembering(
+        let (map, value_problems) = propose_remembering(
             &export,
             report,
             &schema,
@@ -524,6 +583,7 @@ impl Runner {
             schema,
             destination,
             had_file,
+            value_problems,
         })
     }
 }
@@ -578,6 +638,7 @@ fn write_scope_report(dir: &Path, report: &Report) -> anyhow::Result<(PathBuf, P
 /// rollbacks go on in the background, as in the wizard, so a test can act while one runs
 /// ([`Driver::send_until`]); every other effect is performed inline, in order.
 pub struct Driver {
+    /// The wizard's state, to read after each action.
     pub state: State,
     runner: Runner,
     /// Every effect performed, in order.
@@ -591,6 +652,7 @@ pub struct Driver {
 }
 
 impl Driver {
+    /// A driver over `state`, performing effects with `runner`.
     pub fn new(state: State, runner: Runner) -> Driver {
         Driver {
             state,

@@ -18,26 +18,44 @@ pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 /// The key context: which table a key is looked up in (then `global`, except while editing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Context {
+    /// Keys that work everywhere except while editing or picking.
     Global,
+    /// The Connect step.
     Connect,
     /// Typing into a field: printable keys insert themselves, so no global keys apply.
     Editing,
+    /// The Discovery step's file list.
     Discovery,
+    /// The Discovery step's column drill-down.
     DiscoveryColumns,
+    /// The Field map step.
     FieldMap,
+    /// The Schema step.
     Schema,
+    /// The Owners step.
     Owners,
     // Rehearse, Load, Verify.
+    /// The Rehearse screen.
     Rehearse,
+    /// The Load screen.
     Load,
+    /// The Verify screen.
     Verify,
     /// A fuzzy-filtered list: printable keys type into the filter, as while editing.
     Picker,
+    /// The help overlay.
     Help,
+    /// The field map's record preview, on top of the field map's own keys.
+    FieldMapPreview,
+    /// The field map's value-map panel, which takes the keys.
+    FieldMapValues,
+    /// The field map's problem list, which takes the keys.
+    FieldMapProblems,
 }
 
 impl Context {
-    pub const ALL: [Context; 13] = [
+    /// Every context, in the order `[keys.*]` tables are listed.
+    pub const ALL: [Context; 16] = [
         Context::Global,
         Context::Connect,
         Context::Editing,
@@ -51,6 +69,9 @@ impl Context {
         Context::Verify,
         Context::Picker,
         Context::Help,
+        Context::FieldMapPreview,
+        Context::FieldMapValues,
+        Context::FieldMapProblems,
     ];
 
     /// The table name in keymap.toml.
@@ -69,6 +90,18 @@ impl Context {
             Context::Verify => "verify",
             Context::Picker => "picker",
             Context::Help => "help",
+            Context::FieldMapPreview => "field_map_preview",
+            Context::FieldMapValues => "field_map_values",
+            Context::FieldMapProblems => "field_map_problems",
+        }
+    }
+
+    /// The table looked up after this one's own (before `global`): the preview keeps every
+    /// key of the field map.
+    pub fn parent(self) -> Option<Context> {
+        match self {
+            Context::FieldMapPreview => Some(Context::FieldMap),
+            _ => None,
         }
     }
 
@@ -237,24 +270,37 @@ impl fmt::Display for KeyCombo {
     }
 }
 
+/// A keymap (`assets/keymap.toml` or `[keys.*]` of the config) that cannot be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum KeymapError {
+    /// Not valid TOML, or not tables of key = action.
     #[error("keymap: {0}")]
     Parse(String),
+    /// A `[keys.*]` table that names no context.
     #[error(
-        "keymap: [keys.{0}] is not a key context; use one of: global, connect, editing, discovery, discovery_columns, field_map, schema, owners, rehearse, load, verify, picker, help"
+        "keymap: [keys.{0}] is not a key context; use one of: global, connect, editing, discovery, discovery_columns, field_map, schema, owners, rehearse, load, verify, picker, help, field_map_preview, field_map_values, field_map_problems"
     )]
     UnknownContext(String),
+    /// A key name that is not a key.
     #[error(
         "keymap: [keys.{context}] {key:?} is not a key; write e.g. \"a\", \"A\", \"enter\", \"ctrl-s\", \"shift-tab\", \"pgdn\", \"f2\""
     )]
-    UnknownKey { context: String, key: String },
+    UnknownKey {
+        /// The table's context as written.
+        context: String,
+        /// The key as written.
+        key: String,
+    },
+    /// An action name that is not an action.
     #[error(
         "keymap: [keys.{context}] {key:?} = {action:?} is not an action; use one of the names in `?` help (e.g. \"accept_all\"), or \"none\" to unbind"
     )]
     UnknownAction {
+        /// The table's context as written.
         context: String,
+        /// The key as written.
         key: String,
+        /// The action name as written.
         action: String,
     },
 }
@@ -322,6 +368,13 @@ impl Keymap {
         if let Some(action) = own {
             return Some(action.clone());
         }
+        let inherited = context
+            .parent()
+            .and_then(|p| self.tables.get(&p))
+            .and_then(|t| t.get(key));
+        if let Some(action) = inherited {
+            return Some(action.clone());
+        }
         if context.types_text() {
             return key.typed_char().map(Action::Insert);
         }
@@ -368,6 +421,9 @@ impl Keymap {
             }
         };
         add(self.bindings(context));
+        if let Some(parent) = context.parent() {
+            add(self.bindings(parent));
+        }
         if context.uses_global() {
             add(self.bindings(Context::Global));
         }

@@ -9,7 +9,7 @@ use super::action::{Checked, Job};
 use super::keymap::{Context, Keymap};
 use super::screens::connect::ConnectView;
 use super::screens::discovery::DiscoveryView;
-use super::screens::field_map::FieldMapView;
+use super::screens::field_map::{FieldMapView, Panel};
 use super::screens::owners::OwnersView;
 use super::screens::schema::SchemaView;
 // Rehearse, Load, Verify.
@@ -22,17 +22,26 @@ use super::theme::Theme;
 /// The steps of a migration, in order; the step bar shows them all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Step {
+    /// Endpoint and credentials, tested with the pre-flight.
     Connect,
+    /// Read and profile the export.
     Discovery,
+    /// Confirm the field map.
     FieldMap,
+    /// Custom fields, tags and sources; what only the admin can add.
     Schema,
+    /// RSoft owners matched to Nutshell users.
     Owners,
+    /// A dry run and a sample load.
     Rehearse,
+    /// The full load.
     Load,
+    /// Reconcile, count and spot-check.
     Verify,
 }
 
 impl Step {
+    /// Every step, in order.
     pub const ALL: [Step; 8] = [
         Step::Connect,
         Step::Discovery,
@@ -44,6 +53,7 @@ impl Step {
         Step::Verify,
     ];
 
+    /// The step's name in the step bar.
     pub fn label(self) -> &'static str {
         match self {
             Step::Connect => "Connect",
@@ -75,10 +85,12 @@ impl Step {
         Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
 
+    /// The step after this one; `None` after the last.
     pub fn next(self) -> Option<Step> {
         Step::ALL.get(self.index() + 1).copied()
     }
 
+    /// The step before this one; `None` before the first.
     pub fn prev(self) -> Option<Step> {
         self.index().checked_sub(1).map(|i| Step::ALL[i])
     }
@@ -87,6 +99,7 @@ impl Step {
 /// A step's verdict in the step bar: a symbol and a colour, never the colour alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepStatus {
+    /// Finished: nothing left to decide.
     Done,
     /// Reachable, with something for the operator to look at or decide.
     Attention,
@@ -95,6 +108,7 @@ pub enum StepStatus {
 }
 
 impl StepStatus {
+    /// The step bar's symbol (`✓`, `!`, `✗`, `·`), so the verdict never rests on colour alone.
     pub fn symbol(self) -> &'static str {
         match self {
             StepStatus::Done => "✓",
@@ -103,6 +117,7 @@ impl StepStatus {
         }
     }
 
+    /// The verdict in words, for the help and screen readers.
     pub fn word(self) -> &'static str {
         match self {
             StepStatus::Done => "done",
@@ -116,7 +131,12 @@ impl StepStatus {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConfigSource {
     /// `--config F`: `exists` is false when the wizard started without one.
-    File { path: PathBuf, exists: bool },
+    File {
+        /// The config file.
+        path: PathBuf,
+        /// It existed when the wizard started.
+        exists: bool,
+    },
     /// `crm-migrate demo`: the bundled sample against the in-process sandbox, no config file.
     Demo,
 }
@@ -124,6 +144,7 @@ pub enum ConfigSource {
 /// A message shown above the footer until dismissed (`Esc`) or replaced.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Notice {
+    /// A plain message.
     Info(String),
     /// What went wrong and what to do next.
     Error(String),
@@ -196,34 +217,47 @@ impl Cursor {
 /// Everything the wizard shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
+    /// The step on screen.
     pub step: Step,
     /// The config as the operator has it now (edits on Connect change it).
     pub config: Config,
+    /// Where the config came from.
     pub source: ConfigSource,
+    /// The key bindings in force (defaults plus the config's `[keys.*]`).
     pub keymap: Keymap,
+    /// Colours and symbols.
     pub theme: Theme,
     /// Terminal size in cells (width, height).
     pub size: (u16, u16),
     /// The help overlay, with its scroll offset.
     pub help: Option<usize>,
+    /// The message above the footer, if any.
     pub notice: Option<Notice>,
     /// Quit was asked with unsaved changes: the next quit leaves.
     pub confirm_quit: bool,
     /// The loop ends after this action.
     pub quit: bool,
+    /// The Connect step's view.
     pub connect: ConnectView,
+    /// The Discovery step's view.
     pub discovery: DiscoveryView,
+    /// The Field map step's view (the working map lives here).
     pub field_map: FieldMapView,
     /// The last `engine::ready::get_ready` (Schema and Owners show it; Owners changes its
     /// decisions).
     pub ready: Loadable<Box<Checked>>,
+    /// The Schema step's view.
     pub schema: SchemaView,
+    /// The Owners step's view.
     pub owners: OwnersView,
     // ---- Rehearse, Load, Verify ----
     /// The engine run going on now (one at a time); its events fold into that step's view.
     pub job: Option<Job>,
+    /// The Rehearse screen.
     pub rehearse: RehearseView,
+    /// The Load screen.
     pub load: LoadView,
+    /// The Verify screen.
     pub verify: VerifyView,
     /// A rollback waiting for the operator to type the run id.
     pub rollback: Option<RollbackPrompt>,
@@ -231,6 +265,7 @@ pub struct State {
 }
 
 impl State {
+    /// A wizard on the Connect step with nothing loaded yet.
     pub fn new(config: Config, source: ConfigSource, keymap: Keymap, theme: Theme) -> State {
         State {
             step: Step::Connect,
@@ -277,7 +312,14 @@ impl State {
             Step::Discovery if self.discovery.drill.is_some() => Context::DiscoveryColumns,
             Step::Discovery => Context::Discovery,
             Step::FieldMap if self.field_map.picker.is_some() => Context::Picker,
-            Step::FieldMap => Context::FieldMap,
+            // Field map panels: the value picker, and the lists that take the keys.
+            Step::FieldMap if self.field_map.values.picker.is_some() => Context::Picker,
+            Step::FieldMap => match self.field_map.panel {
+                Some(Panel::ValueMaps) => Context::FieldMapValues,
+                Some(Panel::Problems) => Context::FieldMapProblems,
+                Some(Panel::Preview) => Context::FieldMapPreview,
+                None => Context::FieldMap,
+            },
             Step::Schema => Context::Schema,
             Step::Owners if self.owners.picker.is_some() => Context::Picker,
             Step::Owners => Context::Owners,
@@ -345,6 +387,15 @@ impl State {
         }
         if self.rollback.as_ref().is_some_and(|r| r.running) {
             out.push("rolling back…");
+        }
+        if self
+            .field_map
+            .preview
+            .samples
+            .values()
+            .any(Loadable::is_loading)
+        {
+            out.push("reading rows for the preview…");
         }
         out
     }

@@ -10,8 +10,11 @@ use crate::mapping::model::CONFIDENCE_THRESHOLD;
 /// Confidence at or above this is shown as high.
 pub const HIGH_CONFIDENCE: f64 = 0.85;
 
+/// The wizard's styles. Without colour (`NO_COLOR`) every style keeps its modifiers (bold,
+/// reversed), and symbols carry the meaning, so nothing rests on colour alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
+    /// Use colours (false under `NO_COLOR`).
     pub color: bool,
 }
 
@@ -30,42 +33,52 @@ impl Theme {
         }
     }
 
+    /// Body text.
     pub fn plain(self) -> Style {
         Style::new()
     }
 
+    /// Secondary text (hints, counts).
     pub fn dim(self) -> Style {
         self.fg(Color::DarkGray)
     }
 
+    /// Titles of panels.
     pub fn title(self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
 
+    /// Key names in the footer and help.
     pub fn key(self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
 
+    /// The focused row.
     pub fn selected(self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
     }
 
+    /// The current step in the step bar.
     pub fn current_step(self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
     }
 
+    /// Something done or sure (high confidence, a match).
     pub fn good(self) -> Style {
         self.fg(Color::Green)
     }
 
+    /// Something to look at (a proposal, a warning).
     pub fn warn(self) -> Style {
         self.fg(Color::Yellow)
     }
 
+    /// Something wrong (a blocker, a failure).
     pub fn bad(self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
 
+    /// The style of a step's verdict in the step bar.
     pub fn status(self, status: StepStatus) -> Style {
         match status {
             StepStatus::Done => self.good(),

@@ -167,7 +167,7 @@ fn fold(state: &mut State, outcome: Outcome) -> Vec<Effect> {
                 }
             }
         }
-        Outcome::Proposed(result) => field_map::proposed(state, result),
+        Outcome::Proposed(result) => return field_map::proposed(state, result),
         Outcome::MapSaved { path, result } => {
             if result.is_ok() {
                 // The check read the map as it was.
@@ -204,6 +204,12 @@ fn fold(state: &mut State, outcome: Outcome) -> Vec<Effect> {
         }
         Outcome::ReportsWritten { dir, result } => verify::written(state, dir, result),
         Outcome::AdminActed(result) => return schema::admin_acted(state, result),
+        // Field map panels.
+        Outcome::Sampled {
+            export,
+            module,
+            result,
+        } => field_map::preview::sampled(state, export, module, result),
     }
     Vec::new()
 }

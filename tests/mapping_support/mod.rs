@@ -94,7 +94,7 @@ pub const CANONICAL: &[Row] = &[
     (LD, "Lead Owner", "owner", "lookup:Users:owner"),
     (LD, "Tags", "tags", "tags"),
     (LD, "Converted On", "date", "note"),
-    (LD, "Converted Contact ID", "id", "note"),
+    (LD, "Converted Contact ID", "id", "lookup:Contacts:rsoft_id"),
     (LD, "Converted Deal ID", "id", "note"),
     (LD, "Created On", "datetime", "custom"),
     (LD, "Modified On", "datetime", "ignore"),

@@ -3,8 +3,9 @@
 //!
 //! - Calls, meetings, emails, SMS…: an Activity of the mapped type at its original start and end
 //!   (declared zone → UTC), status through the activity-status map (no status column: logged),
-//!   participants (the owner as a user, the related contact or the RSoft lead's person) and lead
-//!   links (a related deal or lead). No end time: it ends at its start (a caveat says so). A date
+//!   participants (the owner as a user, the related contact or the RSoft lead's person, contacts
+//!   named by RSoft ID in their own columns) and lead links (a related deal or lead, or one named
+//!   by RSoft ID in a deal/lead column). No end time: it ends at its start (a caveat says so). A date
 //!   without a time is an all-day activity on that day in the export's zone. Activities have no
 //!   custom fields: the RSoft ID, an RSoft type the map folded into another (WhatsApp → Phone
 //!   Call) and a related company or ticket (which an activity cannot link) go into the
@@ -21,7 +22,7 @@ use super::parts::{
     array, choice, note_on, paragraphs, put, record_create, record_word, rsoft_id_line,
 };
 use super::text::{escape_mentions, note_header, when_for_people};
-use super::{Plan, RecordRef, Role};
+use super::{Plan, RecordRef, Resolution, Role};
 use crate::mapping::catalogue::{Entity, ValueMapKind};
 use crate::mapping::model::AS_NOTE;
 use crate::nutshell::EntityType;
@@ -64,8 +65,20 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let related = related(ctx, &mut read);
     let mut participants: Vec<Value> = ctx.owner(&mut read).into_iter().collect();
     participants.extend(related.participants);
+    // Contact and deal/lead columns by RSoft ID, beside the related record.
+    for contact in ctx.contacts(&mut read).into_iter().map(contact_ref) {
+        if !participants.contains(&contact) {
+            participants.push(contact);
+        }
+    }
+    let mut leads = related.leads;
+    for lead in lead_lookups(ctx, &mut read) {
+        if !leads.contains(&lead) {
+            leads.push(lead);
+        }
+    }
     put(&mut body, "participants", array(participants));
-    put(&mut body, "leads", array(related.leads));
+    put(&mut body, "leads", array(leads));
     let folded_type = (!entry.to.trim().eq_ignore_ascii_case(type_cell.text()))
         .then(|| escape_mentions(&format!("RSoft type: {}", type_cell.text())));
     let description = paragraphs(
@@ -229,6 +242,23 @@ fn related(ctx: &Context<'_>, read: &mut Read) -> Related {
             &cell,
             format!("an activity cannot be related to a {}", record_word(module)),
         ),
+    }
+    out
+}
+
+/// `{id}` of the Nutshell Lead each deal or lead column names by RSoft ID: an RSoft deal's
+/// Lead, else an RSoft lead's (their ids differ by prefix); a hold when neither was loaded.
+fn lead_lookups(ctx: &Context<'_>, read: &mut Read) -> Vec<Value> {
+    let mut out = Vec::new();
+    for l in read.lookups_of(Entity::Leads) {
+        let id = l.cell.text();
+        let found = match ctx.lookups.record(Module::Deals, id, EntityType::Leads) {
+            Resolution::Missing => ctx.lookups.record(Module::Leads, id, EntityType::Leads),
+            found => found,
+        };
+        if let Some(lead) = read.take(&l.cell, &format!("deal or lead {id}"), found) {
+            out.push(json!({ "id": lead }));
+        }
     }
     out
 }
@@ -399,6 +429,57 @@ mod tests {
             }})
         );
         assert!(p.caveats.is_empty());
+    }
+
+    #[test]
+    fn contact_and_deal_columns_by_rsoft_id_link_the_activity() {
+        let mut m = activity_map();
+        let columns = &mut m.modules.get_mut(&Module::Activities).unwrap().columns;
+        for (header, entity) in [("Contact ID", Entity::Contacts), ("Deal ID", Entity::Leads)] {
+            columns.push(crate::mapping::model::ColumnEntry {
+                header: header.into(),
+                target: lookup(entity, ById),
+                confidence: 0.95,
+                reason: String::new(),
+                status: crate::mapping::model::Status::Confirmed,
+            });
+        }
+        let mut l = act_lookups();
+        with_record(
+            &mut l,
+            Module::Contacts,
+            "CONT-7",
+            EntityType::Contacts,
+            found(70),
+        );
+        with_record(
+            &mut l,
+            Module::Deals,
+            "DEAL-9",
+            EntityType::Leads,
+            found(90),
+        );
+        let r = act(&[("Contact ID", "CONT-7"), ("Deal ID", "DEAL-9")]);
+        let p = plan(build(Module::Activities, &m, &r, &l));
+        let a = &p.creates[0].params["activity"];
+        assert_eq!(
+            a["participants"],
+            json!([
+                {"entityType": "Users", "id": 13},
+                {"entityType": "Contacts", "id": 31},
+                {"entityType": "Contacts", "id": 70}
+            ])
+        );
+        assert_eq!(a["leads"], json!([{"id": 30}, {"id": 90}]));
+        assert!(!a["description"].as_str().unwrap().contains("CONT-7"));
+        // A contact not loaded holds the row, naming it.
+        let r = act(&[("Contact ID", "CONT-8"), ("Deal ID", "")]);
+        match build(Module::Activities, &m, &r, &l) {
+            crate::mapping::record::Built::Hold { reasons } => {
+                assert!(reasons.iter().any(|r| r.value == "CONT-8"), "{reasons:?}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

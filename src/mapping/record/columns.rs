@@ -582,9 +582,17 @@ fn applies(module: Module, target: &Target) -> Result<(), String> {
         Target::Lookup {
             entity: Contacts,
             by,
-        } => {
-            matches!(module, Module::Deals | Module::Tickets)
-                && matches!(by, LookupKey::RsoftId | LookupKey::Email)
+        } => match module {
+            Module::Deals | Module::Tickets => {
+                matches!(by, LookupKey::RsoftId | LookupKey::Email)
+            }
+            // An activity's participant; the contact a lead became (its person).
+            Module::Activities | Module::Leads => *by == LookupKey::RsoftId,
+            _ => false,
+        },
+        // The deal or lead an activity is about.
+        Target::Lookup { entity: Leads, by } => {
+            module == Module::Activities && *by == LookupKey::RsoftId
         }
         Target::Lookup { entity: Tasks, by } => {
             module == Module::TicketMessages && *by == LookupKey::RsoftId

@@ -2,7 +2,8 @@
 //! that contact (docs/design.md §2, issue 9): source → Nutshell source, status → the lead-status map
 //! (closed by a follow-up like a deal), stage through the stage map when the map has one
 //! (otherwise Nutshell's default pipeline), score and other custom fields on the Lead, the
-//! conversion columns → a note on the Lead.
+//! conversion columns → a note on the Lead, except the contact the lead was converted into (a
+//! lookup by RSoft ID), which is the lead's person: linked, not made again.
 //!
 //! A lead that names its company only by name, when no account has that name yet, makes the
 //! account first ([`Role::Company`]); the person and the lead link to it.
@@ -27,6 +28,7 @@ use crate::mapping::model::LookupKey;
 use crate::mapping::transform::split_full_name;
 use crate::nutshell::EntityType;
 use crate::nutshell::methods::CONTACTS;
+use crate::rsoft::Module;
 
 /// The plan for one row of this module, or why not (the rules are in this file's header).
 pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
@@ -178,6 +180,29 @@ fn new_company(ctx: &Context<'_>, read: &Read) -> Option<String> {
 /// The contact already known by the person's first email, if the row has one; a held one holds
 /// the row, and one found is linked with a caveat.
 fn existing_person(ctx: &Context<'_>, read: &mut Read) -> Option<Resolution> {
+    // The contact the lead was converted into (by RSoft ID) is its person.
+    if let Some(l) = read
+        .lookups_of(Entity::Contacts)
+        .into_iter()
+        .find(|l| l.by == LookupKey::RsoftId)
+    {
+        let id = l.cell.text();
+        match ctx.lookups.record(Module::Contacts, id, EntityType::Contacts) {
+            Resolution::Found(contact) => {
+                read.caveats.push(format!(
+                    "the lead was converted into contact {id}: its person is that contact ({contact}), not created again"
+                ));
+                return Some(Resolution::Found(contact));
+            }
+            Resolution::Held(reason) => {
+                read.hold(&l.cell, format!("the contact the lead became is held: {reason}"));
+                return Some(Resolution::Held(reason));
+            }
+            Resolution::Missing => read.caveats.push(format!(
+                "the lead was converted into contact {id}, which is not in the export or not loaded: its person is made from the lead's own columns"
+            )),
+        }
+    }
     let (cell, email) = read.first("Contacts.email").and_then(|(c, _)| {
         read.text("Contacts.email")
             .map(|e| (c.clone(), e.to_lowercase()))

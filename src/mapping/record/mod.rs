@@ -23,6 +23,7 @@ mod lead;
 pub mod memory;
 mod message;
 mod parts;
+pub mod preview;
 pub mod text;
 mod ticket;
 
@@ -41,6 +42,7 @@ pub use company::company_key;
 pub use hash::{ContentHash, content_hash};
 pub use memory::MemoryLookups;
 pub use parts::rsoft_id_line;
+pub use preview::PreviewLookups;
 pub use ticket::TICKET_ACTIVITY_TYPE;
 
 /// How the export writes its values and where the legacy id goes; built once per run from the

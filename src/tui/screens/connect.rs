@@ -20,16 +20,23 @@ use super::super::update::start_discovery;
 /// The fields of the form, top to bottom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Field {
+    /// `[source] export`: the RSoft export folder or .zip.
     #[default]
     Export,
+    /// `[source] timezone`: an IANA zone (`Asia/Kolkata`).
     Timezone,
+    /// `[source] date_order`: `dmy`, `mdy` or `ymd`.
     DateOrder,
+    /// `[nutshell] endpoint`: empty to discover it, a URL, or `sandbox`.
     Endpoint,
+    /// `[nutshell] username`: the Nutshell login.
     Username,
+    /// `[nutshell] api_key_env`: the name of the variable holding the key (never the key itself).
     ApiKeyEnv,
 }
 
 impl Field {
+    /// Every field, in screen order.
     pub const ALL: [Field; 6] = [
         Field::Export,
         Field::Timezone,
@@ -39,6 +46,7 @@ impl Field {
         Field::ApiKeyEnv,
     ];
 
+    /// The field's label on screen.
     pub fn label(self) -> &'static str {
         match self {
             Field::Export => "Export",
@@ -109,13 +117,16 @@ fn date_order_label(order: DateOrder) -> &'static str {
     }
 }
 
+/// The Connect screen's state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectView {
+    /// The focused field.
     pub focus: Field,
     /// The text being typed into the focused field.
     pub editing: Option<String>,
     /// Why the last edit was refused.
     pub field_error: Option<(Field, String)>,
+    /// The last pre-flight, if any.
     pub preflight: Loadable<PreflightResult>,
 }
 
@@ -317,6 +328,7 @@ fn write_config(state: &mut State) -> Vec<Effect> {
     }
 }
 
+/// Draw the Connect screen into `area`.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
     let [form_area, test_area] =

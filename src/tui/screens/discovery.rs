@@ -18,13 +18,16 @@ use super::super::effect::Effect;
 use super::super::state::{Cursor, Loadable, Notice, State, StepStatus};
 use super::super::widgets::table::{self, visible};
 
+/// The Discovery screen's state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiscoveryView {
+    /// Discovery's report, once read.
     pub report: Loadable<Box<Report>>,
     /// The selected file.
     pub files: Cursor,
     /// The file whose columns are shown.
     pub drill: Option<usize>,
+    /// The selected column of the drilled-into file.
     pub columns: Cursor,
     /// The scope report's files, once written.
     pub written: Option<(PathBuf, PathBuf)>,
@@ -96,6 +99,7 @@ fn split(state: &State, body: Rect) -> [Rect; 2] {
     }
 }
 
+/// Apply a Discovery action; the effects to perform (write the scope report).
 pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
     let Some(report) = state.discovery.report.ready() else {
         return Vec::new();
@@ -144,6 +148,7 @@ pub fn written(state: &mut State, result: Result<(PathBuf, PathBuf), String>) {
     }
 }
 
+/// Draw the Discovery screen into `area`.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
     let report = match &state.discovery.report {

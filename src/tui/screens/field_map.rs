@@ -4,9 +4,14 @@
 //! attention, undo, save to mapping.toml through `crate::mapping::file`.
 //!
 //! Enter (or t) opens a fuzzy-filtered target picker for the selected column ([`targets`]).
-//! Room for what comes next: the body is laid out by [`areas`] into a heading, the table and a
-//! detail strip; the value-map panel takes a right-hand split of the table area, the
-//! record-builder preview the detail strip. Their state goes in [`FieldMapView`].
+//!
+//! One panel at a time opens below the table ([`Panel`]): the record-builder [`preview`] of a
+//! real source row, the [`values`] maps, or the [`problems`] list. On a short terminal (fewer
+//! than [`STACK_HEIGHT`] body rows) the open panel takes the table's place instead.
+
+pub mod preview;
+pub mod problems;
+pub mod values;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -21,6 +26,7 @@ use crate::mapping::catalogue::{Entity, STANDARD_FIELDS, ValueKind, ValueMapKind
 use crate::mapping::model::{
     CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, ModuleMap, Status, Target, ValueEntry,
 };
+use crate::mapping::record::BuildSettings;
 use crate::mapping::validate::{Problem, accept_proposed, unconfirmed, validate};
 use crate::rsoft::Module;
 
@@ -38,8 +44,10 @@ pub struct Edit {
     values: Vec<(ValueMapKind, usize, ValueEntry)>,
 }
 
+/// The Field map screen's state, including the working map.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FieldMapView {
+    /// The proposal being edited (its `map` is the working map).
     pub proposal: Loadable<Box<Proposal>>,
     /// The map's problems against the destination schema, kept current after every change.
     pub problems: Vec<Problem>,
@@ -51,18 +59,50 @@ pub struct FieldMapView {
     samples: BTreeMap<Module, HashMap<String, String>>,
     /// The module shown.
     pub module: Option<Module>,
+    /// The focused entry.
     pub rows: Cursor,
     /// Show only entries that need attention.
     pub attention_only: bool,
     undo: Vec<Edit>,
     /// The undo depth at the last save (or load from an existing file); `None`: never saved.
     saved_depth: Option<usize>,
+    /// A save is in flight.
     pub saving: bool,
+    /// Where the last save wrote mapping.toml.
     pub saved_to: Option<PathBuf>,
     /// Choosing a target for a column (its index in the module), from `targets`.
     pub picker: Option<(usize, Picker)>,
     targets: Vec<Target>,
+    // --- Panels: preview, value maps, problem list (issue 11, screen 3) ---
+    /// The panel open below the table (or in its place on a short terminal).
+    pub panel: Option<Panel>,
+    /// The record preview's state.
+    pub preview: preview::PreviewView,
+    /// The value-map panel's state.
+    pub values: values::ValuesView,
+    /// The selection in the problem list (over `problems`).
+    pub problem_list: Cursor,
+    /// The whole-column value check's problems from the last proposal, each with the target its
+    /// column had then: a problem stays listed while the column keeps that target.
+    value_problems: Vec<(Problem, Target)>,
+    /// How the record builder reads the export (from the config when the map was proposed).
+    settings: Option<BuildSettings>,
 }
+
+/// The panel of the Field map that is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    /// A source row and the payload the record builder makes from it.
+    Preview,
+    /// The module's value maps (stages, statuses, activity types…).
+    ValueMaps,
+    /// The map's validation problems.
+    Problems,
+}
+
+/// Body rows from which an open panel is stacked under the table; below it, it replaces the
+/// table (an 80×24 terminal has 19).
+pub const STACK_HEIGHT: u16 = 28;
 
 impl FieldMapView {
     fn map(&self) -> Option<&FieldMap> {
@@ -85,7 +125,8 @@ impl FieldMapView {
         })
     }
 
-    fn module_map(&self) -> Option<&ModuleMap> {
+    /// The shown module's part of the working map; `None` before a proposal or a module.
+    pub fn module_map(&self) -> Option<&ModuleMap> {
         self.map()?.modules.get(&self.module?)
     }
 
@@ -107,18 +148,72 @@ impl FieldMapView {
             .collect()
     }
 
-    /// Problems, pending count and row markers after the map changed.
+    /// Problems, pending count, row markers and the preview after the map changed.
     fn refresh(&mut self) {
         let Some(p) = self.proposal.ready() else {
             return;
         };
         self.problems = validate(&p.map, &p.schema);
+        let column_target = |module: Module, header: &str| {
+            p.map
+                .modules
+                .get(&module)
+                .and_then(|m| m.column(header))
+                .filter(|c| c.status != Status::Ignored)
+                .map(|c| &c.target)
+        };
+        // A value problem holds while its column keeps the target it was checked against.
+        self.problems.extend(
+            self.value_problems
+                .iter()
+                .filter(|(problem, target)| {
+                    problem
+                        .item
+                        .as_deref()
+                        .is_some_and(|h| column_target(problem.module, h) == Some(target))
+                })
+                .map(|(problem, _)| problem.clone()),
+        );
         self.problem_items = self
             .problems
             .iter()
             .filter_map(|p| Some((p.module, p.item.clone()?)))
             .collect();
         self.pending = unconfirmed(&p.map).len();
+        let len = self.problems.len();
+        self.problem_list.follow(len, 1);
+        self.rebuild_preview();
+    }
+
+    /// Of `problems`, how many come from the whole-column value check (they are listed last).
+    pub fn value_problem_count(&self) -> usize {
+        let from_map = self
+            .proposal
+            .ready()
+            .map_or(0, |p| validate(&p.map, &p.schema).len());
+        self.problems.len().saturating_sub(from_map)
+    }
+
+    /// Build the preview's payload again (the map, the module or the row changed).
+    fn rebuild_preview(&mut self) {
+        let (Some(p), Some(settings)) = (self.proposal.ready(), self.settings.as_ref()) else {
+            return;
+        };
+        self.preview.rebuild(self.module, &p.map, settings);
+    }
+
+    /// Show `module`: its first preview row, its first value map.
+    fn show_module(&mut self, module: Module) {
+        if self.module == Some(module) {
+            return;
+        }
+        self.module = Some(module);
+        self.rows = Cursor::default();
+        self.preview.row = 0;
+        self.preview.scroll = 0;
+        self.values.kind = 0;
+        self.values.cursor = Cursor::default();
+        self.rebuild_preview();
     }
 }
 
@@ -180,11 +275,23 @@ fn propose(state: &mut State, previous: Option<FieldMap>) -> Vec<Effect> {
     vec![effect]
 }
 
-/// Fold in proposals.
-pub fn proposed(state: &mut State, result: Result<Box<Proposal>, String>) {
+/// Fold in proposals; with the preview or the value maps open, read the module's rows again.
+pub fn proposed(state: &mut State, result: Result<Box<Proposal>, String>) -> Vec<Effect> {
     let view = &mut state.field_map;
     match result {
         Ok(p) => {
+            view.value_problems = p
+                .value_problems
+                .iter()
+                .filter_map(|problem| {
+                    let header = problem.item.as_deref()?;
+                    let entry = p.map.modules.get(&problem.module)?.column(header)?;
+                    Some((problem.clone(), entry.target.clone()))
+                })
+                .collect();
+            view.settings = Some(BuildSettings::from_config(&state.config));
+            // The rows' value counts follow the map's value-map columns: read again.
+            view.preview.samples.clear();
             view.samples = state
                 .discovery
                 .report
@@ -205,6 +312,17 @@ pub fn proposed(state: &mut State, result: Result<Box<Proposal>, String>) {
             view.proposal = Loadable::Failed(why.clone());
             state.notice = Some(Notice::Error(why));
         }
+    }
+    sample_for_panel(state)
+}
+
+/// The effect that reads the shown module's rows, when an open panel needs them.
+fn sample_for_panel(state: &mut State) -> Vec<Effect> {
+    let view = &state.field_map;
+    let needs = matches!(view.panel, Some(Panel::Preview | Panel::ValueMaps));
+    match view.module.filter(|_| needs) {
+        Some(module) => preview::request(state, module).into_iter().collect(),
+        None => Vec::new(),
     }
 }
 
@@ -250,6 +368,10 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
         handle_picker(state, action);
         return Vec::new();
     }
+    if state.field_map.values.picker.is_some() {
+        values::handle_picker(state, action);
+        return Vec::new();
+    }
     if matches!(action, Action::Repropose) {
         let previous = state.field_map.map().cloned();
         return propose(state, previous);
@@ -257,11 +379,64 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
     if state.field_map.map().is_none() {
         return Vec::new();
     }
-    let page = table_page(body);
+    let layout = areas(&state.field_map, body);
+    // Keys every panel shares: open or close one, undo, save.
+    match (action.clone(), state.field_map.panel) {
+        (Action::TogglePreview, _) => return toggle(state, Panel::Preview),
+        (Action::ToggleValueMaps, _) => return toggle(state, Panel::ValueMaps),
+        (Action::ToggleProblems, _) => return toggle(state, Panel::Problems),
+        (Action::Undo, _) => {
+            undo(state);
+            return Vec::new();
+        }
+        (Action::Save, _) => return save(state),
+        (Action::NextRow | Action::PrevRow, _) => {
+            let view = &mut state.field_map;
+            if let Some(module) = view.module {
+                view.preview
+                    .step(module, if action == Action::NextRow { 1 } else { -1 });
+                view.rebuild_preview();
+            }
+            return Vec::new();
+        }
+        (_, Some(Panel::ValueMaps)) => {
+            values::handle(state, action, values::page(layout.panel));
+            return Vec::new();
+        }
+        (_, Some(Panel::Problems)) => {
+            problems::handle(state, action, problems::page(layout.panel));
+            return Vec::new();
+        }
+        (
+            Action::ScrollUp | Action::ScrollDown | Action::PageUp | Action::PageDown,
+            Some(Panel::Preview),
+        ) => {
+            // The wheel and the page keys scroll the payload; ↑↓ still move through the
+            // columns (the row's cell of the selected column is marked).
+            let page = (layout.panel.height.saturating_sub(2) as isize).max(1);
+            let by = match action {
+                Action::ScrollUp => -3,
+                Action::ScrollDown => 3,
+                Action::PageUp => -page,
+                _ => page,
+            };
+            state.field_map.preview.scroll_by(by);
+            return Vec::new();
+        }
+        (Action::Back, Some(_)) => {
+            state.field_map.panel = None;
+            return Vec::new();
+        }
+        _ => {}
+    }
+    let page = table_page(&state.field_map, body);
     let rows = state.field_map.visible_rows();
     let selected = rows.get(state.field_map.rows.selected).copied();
     match action {
-        Action::Left | Action::Right => switch_module(state, action == Action::Right),
+        Action::Left | Action::Right => {
+            switch_module(state, action == Action::Right);
+            return sample_for_panel(state);
+        }
         Action::Accept => {
             if let Some(i) = selected {
                 accept_one(state, i);
@@ -291,8 +466,6 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
                 ));
             }
         }
-        Action::Undo => undo(state),
-        Action::Save => return save(state),
         other => table::navigate(&mut state.field_map.rows, &other, rows.len(), page),
     }
     // Rows may have left the filter: keep the cursor on a row.
@@ -425,8 +598,19 @@ fn switch_module(state: &mut State, forward: bool) {
     } else {
         (at + modules.len() - 1) % modules.len()
     };
-    state.field_map.module = Some(modules[next]);
-    state.field_map.rows = Cursor::default();
+    state.field_map.show_module(modules[next]);
+}
+
+/// Open `panel`, or close it when it is open; the preview and the value maps need the module's
+/// rows.
+fn toggle(state: &mut State, panel: Panel) -> Vec<Effect> {
+    let view = &mut state.field_map;
+    if view.panel == Some(panel) {
+        view.panel = None;
+        return Vec::new();
+    }
+    view.panel = Some(panel);
+    sample_for_panel(state)
 }
 
 fn accept_one(state: &mut State, index: usize) {
@@ -450,18 +634,54 @@ fn accept_one(state: &mut State, index: usize) {
     change_column(state, index, |c| c.status = Status::Confirmed);
 }
 
-/// Change one column entry, remembering it for undo.
+/// Change one column entry of the module shown, remembering it for undo.
 fn change_column(state: &mut State, index: usize, change: impl FnOnce(&mut ColumnEntry)) {
+    change_entry(
+        state,
+        change,
+        |m| m.columns.get_mut(index),
+        |module, before| Edit {
+            module,
+            columns: vec![(index, before)],
+            values: Vec::new(),
+        },
+    );
+}
+
+/// Change entry `index` of the module's value map `kind`, remembering it for undo.
+pub(super) fn change_value(
+    state: &mut State,
+    kind: ValueMapKind,
+    index: usize,
+    change: impl FnOnce(&mut ValueEntry),
+) {
+    change_entry(
+        state,
+        change,
+        |m| m.values.get_mut(&kind).and_then(|v| v.get_mut(index)),
+        |module, before| Edit {
+            module,
+            columns: Vec::new(),
+            values: vec![(kind, index, before)],
+        },
+    );
+}
+
+/// Change one entry (found by `find` in the module shown); when it changed, push the undo step
+/// `edit` makes from the entry as it was.
+fn change_entry<T: Clone + PartialEq>(
+    state: &mut State,
+    change: impl FnOnce(&mut T),
+    find: impl FnOnce(&mut ModuleMap) -> Option<&mut T>,
+    edit: impl FnOnce(Module, T) -> Edit,
+) {
     let view = &mut state.field_map;
     let Some(module) = view.module else { return };
-    let Some(p) = view.proposal.ready_mut() else {
-        return;
-    };
-    let Some(entry) = p
-        .map
-        .modules
-        .get_mut(&module)
-        .and_then(|m| m.columns.get_mut(index))
+    let Some(entry) = view
+        .proposal
+        .ready_mut()
+        .and_then(|p| p.map.modules.get_mut(&module))
+        .and_then(find)
     else {
         return;
     };
@@ -470,11 +690,7 @@ fn change_column(state: &mut State, index: usize, change: impl FnOnce(&mut Colum
     if *entry == before {
         return;
     }
-    view.undo.push(Edit {
-        module,
-        columns: vec![(index, before)],
-        values: Vec::new(),
-    });
+    view.undo.push(edit(module, before));
     view.refresh();
 }
 
@@ -555,7 +771,7 @@ fn undo(state: &mut State) {
             *slot = entry;
         }
     }
-    view.module = Some(edit.module);
+    view.show_module(edit.module);
     view.refresh();
 }
 
@@ -571,21 +787,66 @@ fn save(state: &mut State) -> Vec<Effect> {
 }
 
 /// Heading, table and detail strip.
-fn areas(body: Rect) -> [Rect; 3] {
-    Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(3),
-    ])
-    .areas(body)
+/// Where the parts of the screen go; a part not shown has height 0.
+struct Areas {
+    head: Rect,
+    table: Rect,
+    /// The selected column's detail strip (only without a panel).
+    detail: Rect,
+    panel: Rect,
 }
 
-fn table_page(body: Rect) -> usize {
-    let [_, table_area, _] = areas(body);
-    usize::from(table_area.height.saturating_sub(table::CHROME))
+/// Heading, table and detail strip; with a panel open, the panel under a shorter table, or in
+/// its place below [`STACK_HEIGHT`] body rows.
+fn areas(view: &FieldMapView, body: Rect) -> Areas {
+    let none = Rect::default();
+    match view.panel {
+        None => {
+            let [head, table, detail] = Layout::vertical([
+                Constraint::Length(1),
+                Constraint::Min(3),
+                Constraint::Length(3),
+            ])
+            .areas(body);
+            Areas {
+                head,
+                table,
+                detail,
+                panel: none,
+            }
+        }
+        Some(_) if body.height >= STACK_HEIGHT => {
+            let [head, table, panel] = Layout::vertical([
+                Constraint::Length(1),
+                Constraint::Length(body.height.saturating_sub(1) * 2 / 5),
+                Constraint::Min(6),
+            ])
+            .areas(body);
+            Areas {
+                head,
+                table,
+                detail: none,
+                panel,
+            }
+        }
+        Some(_) => {
+            let [head, panel] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(body);
+            Areas {
+                head,
+                table: none,
+                detail: none,
+                panel,
+            }
+        }
+    }
 }
 
-fn status_cell(status: Status) -> &'static str {
+fn table_page(view: &FieldMapView, body: Rect) -> usize {
+    usize::from(areas(view, body).table.height.saturating_sub(table::CHROME)).max(1)
+}
+
+pub(super) fn status_cell(status: Status) -> &'static str {
     match status {
         Status::Proposed => "?",
         Status::Confirmed => "✓",
@@ -594,6 +855,7 @@ fn status_cell(status: Status) -> &'static str {
     }
 }
 
+/// Draw the Field map screen into `area`.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
     let view = &state.field_map;
@@ -623,7 +885,12 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             return;
         }
     };
-    let [head, table_area, detail] = areas(area);
+    let Areas {
+        head,
+        table: table_area,
+        detail,
+        panel,
+    } = areas(view, area);
     let (Some(module), Some(module_map)) = (view.module, view.module_map()) else {
         frame.render_widget(Paragraph::new("The export has no columns to map."), area);
         return;
@@ -653,9 +920,49 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     );
 
     let rows = view.visible_rows();
+    let selected = rows
+        .get(view.rows.selected)
+        .and_then(|i| module_map.columns.get(*i));
+    if table_area.height > 0 {
+        render_table(state, frame, table_area, module, module_map, &rows);
+    }
+    if detail.height > 0 {
+        render_detail(state, frame, detail, proposal, module, module_map, selected);
+    }
+    match view.panel {
+        Some(Panel::Preview) => preview::render(
+            state,
+            frame,
+            panel,
+            module,
+            selected.map(|c| c.header.as_str()),
+        ),
+        Some(Panel::ValueMaps) => values::render(state, frame, panel, module),
+        Some(Panel::Problems) => problems::render(state, frame, panel),
+        None => {}
+    }
+    if let Some((_, picker)) = &view.picker {
+        picker.render(theme, frame, area);
+    }
+    if let Some((_, _, picker)) = &view.values.picker {
+        picker.render(theme, frame, area);
+    }
+}
+
+/// The column table.
+fn render_table(
+    state: &State,
+    frame: &mut Frame,
+    table_area: Rect,
+    module: Module,
+    module_map: &ModuleMap,
+    rows: &[usize],
+) {
+    let theme = state.theme;
+    let view = &state.field_map;
     let page = usize::from(table_area.height.saturating_sub(table::CHROME));
     let samples = view.samples.get(&module);
-    let lines = visible(&rows, &view.rows, page).filter_map(|(pos, &i)| {
+    let lines = visible(rows, &view.rows, page).filter_map(|(pos, &i)| {
         let c = module_map.columns.get(i)?;
         let (symbol, style) = theme.confidence(c.confidence);
         let problem = view.problem_items.contains(&(module, c.header.clone()));
@@ -707,10 +1014,21 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             .block(Block::default().borders(Borders::TOP).title(title)),
         table_area,
     );
+}
 
-    let selected = rows
-        .get(view.rows.selected)
-        .and_then(|i| module_map.columns.get(*i));
+/// The selected column's target, reason and problems, and a summary line.
+fn render_detail(
+    state: &State,
+    frame: &mut Frame,
+    detail: Rect,
+    proposal: &Proposal,
+    module: Module,
+    module_map: &ModuleMap,
+    selected: Option<&ColumnEntry>,
+) {
+    let theme = state.theme;
+    let view = &state.field_map;
+
     let mut detail_lines = Vec::new();
     if let Some(c) = selected {
         detail_lines.push(Line::from(vec![
@@ -760,7 +1078,4 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             .wrap(Wrap { trim: true }),
         detail,
     );
-    if let Some((_, picker)) = &view.picker {
-        picker.render(theme, frame, area);
-    }
 }

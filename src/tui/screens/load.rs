@@ -29,14 +29,18 @@ use super::rehearse;
 /// Where the load stands.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum LoadState {
+    /// Not started in this session.
     #[default]
     Idle,
+    /// The engine is loading.
     Running,
     /// Pause asked; the engine stops after its chunk.
     Pausing,
+    /// Stopped by a pause; Space resumes.
     Paused,
     /// Cancel asked; the engine stops after its chunk.
     Cancelling,
+    /// Stopped by a cancel; s starts again.
     Cancelled,
     /// Every record settled (held and failed ones included).
     Finished,
@@ -46,9 +50,12 @@ pub enum LoadState {
     Failed(String),
 }
 
+/// The Load screen's state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoadView {
+    /// The snapshot folded from the engine's events.
     pub progress: RunProgress,
+    /// Where the load stands.
     pub state: LoadState,
     /// The last run's summary.
     pub summary: Option<Box<RunSummary>>,
@@ -396,6 +403,7 @@ fn head(state: &State) -> Line<'static> {
     Line::from(Span::styled(text, style))
 }
 
+/// Draw the Load screen.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
     // Once a load has run, it is shown whatever the earlier steps say now.

@@ -25,12 +25,15 @@ use super::readiness::{self, is_owner};
 /// The screen's own state; the owners themselves are in `State::ready`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OwnersView {
+    /// The focused owner.
     pub rows: Cursor,
     /// Picking a user for an owner (its key).
     pub picker: Option<(String, Picker)>,
     /// Users in the picker's order (candidates of an ambiguous owner first).
     picker_users: Vec<i64>,
+    /// A save of owners.toml is in flight.
     pub saving: bool,
+    /// A re-read of Nutshell's users is in flight.
     pub refreshing: bool,
 }
 
@@ -355,6 +358,7 @@ fn by_text(by: MatchedBy) -> &'static str {
     }
 }
 
+/// Draw the Owners screen into `area`.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
     let Some(c) = readiness::ready_or_panel(

@@ -25,8 +25,11 @@ use super::super::widgets::table::{self, visible};
 pub struct PhaseProgress {
     /// Source rows (from `PhaseStarted`, or discovery's count before the phase starts).
     pub total: u64,
+    /// Records per outcome so far.
     pub tally: Tally,
+    /// `PhaseStarted` arrived.
     pub started: bool,
+    /// `PhaseFinished` arrived.
     pub finished: bool,
 }
 
@@ -51,16 +54,21 @@ impl PhaseProgress {
 /// A held or failed record and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
+    /// The record's phase.
     pub phase: Phase,
+    /// The record's RSoft ID.
     pub rsoft_id: String,
+    /// Why it is held, or the failure message (with the field at fault).
     pub reason: String,
 }
 
 /// Which list has the keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ListFocus {
+    /// The holds list.
     #[default]
     Holds,
+    /// The failures list.
     Failures,
 }
 
@@ -69,12 +77,15 @@ pub enum ListFocus {
 pub struct RunProgress {
     /// The journal's run id (none for a dry run).
     pub run: Option<RunId>,
+    /// Dry, sample, full or delta.
     pub kind: Option<RunKind>,
     /// Every phase, in load order (the enum's order).
     pub phases: BTreeMap<Phase, PhaseProgress>,
     /// The throttle as the client last reported it.
     pub throttle: Option<ThrottleSnapshot>,
+    /// Held records, in the order they were reported.
     pub holds: Vec<Listed>,
+    /// Failed records, in the order they were reported.
     pub failures: Vec<Listed>,
     /// Time since the run was asked for, as of the last event.
     pub elapsed: Duration,
@@ -82,8 +93,11 @@ pub struct RunProgress {
     pub settled_here: u64,
     /// `Some(cancelled)` once `RunFinished` arrived.
     pub finished: Option<bool>,
+    /// Which list the keys move.
     pub focus: ListFocus,
+    /// Selection in the holds list.
     pub holds_cursor: Cursor,
+    /// Selection in the failures list.
     pub failures_cursor: Cursor,
 }
 

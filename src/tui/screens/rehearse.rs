@@ -27,22 +27,30 @@ pub const DEFAULT_SAMPLE: u64 = 10;
 /// One rehearsal run: its live snapshot and how it ended.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Rehearsal {
+    /// The snapshot folded from the run's events.
     pub progress: RunProgress,
+    /// How the run ended.
     pub outcome: Loadable<Box<MigrateOutcome>>,
 }
 
 /// Which rehearsal the lists show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Shown {
+    /// The dry run.
     #[default]
     DryRun,
+    /// The sample run.
     Sample,
 }
 
+/// The Rehearse screen's state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RehearseView {
+    /// The last dry run.
     pub dry_run: Rehearsal,
+    /// The last sample run.
     pub sample: Rehearsal,
+    /// Which one the gauges and lists show.
     pub shown: Shown,
     /// Records per phase for the sample run.
     pub sample_size: u64,
@@ -305,6 +313,7 @@ fn outcome_line(state: &State, r: &Rehearsal, what: &str) -> Line<'static> {
     }
 }
 
+/// Draw the Rehearse screen.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
     if let Some(why) = unmet(state) {

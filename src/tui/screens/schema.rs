@@ -17,6 +17,7 @@ use super::super::effect::Effect;
 use super::super::state::{ConfigSource, Loadable, Notice, State, StepStatus};
 use super::readiness::{self, is_destination, is_owner};
 
+/// The Schema screen's state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SchemaView {
     /// First line shown.
@@ -349,6 +350,7 @@ pub fn lines(state: &State, c: &Checked) -> Vec<Line<'static>> {
     out
 }
 
+/// Draw the Schema screen into `area`.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let Some(c) = readiness::ready_or_panel(
         state,

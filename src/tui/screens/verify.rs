@@ -23,11 +23,14 @@ use super::super::widgets::table::{self, visible};
 use super::load::{self, LoadState};
 use super::rollback;
 
+/// The Verify screen's state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifyView {
+    /// The last verify.
     pub report: Loadable<Box<VerifyReport>>,
     /// The reports folder and what was written there.
     pub written: Loadable<(PathBuf, Written)>,
+    /// Selection in the findings list.
     pub findings: Cursor,
 }
 
@@ -188,6 +191,7 @@ fn areas(body: Rect) -> [Rect; 3] {
     .areas(body)
 }
 
+/// Draw the Verify screen.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
     let r = match &state.verify.report {
@@ -329,7 +333,7 @@ fn written_lines(state: &State) -> Vec<Line<'static>> {
                 if w.has_run {
                     String::new()
                 } else {
-                    " (run sections not wired to the journal yet)".into()
+                    " (no run recorded yet in them)".into()
                 }
             )),
         ])],

@@ -27,6 +27,9 @@ pub fn lines(state: &State, under: Context) -> Vec<Line<'static>> {
         }
     };
     section(under, &format!("This screen ({})", under.name()));
+    if let Some(parent) = under.parent() {
+        section(parent, &format!("Also ({})", parent.name()));
+    }
     if !matches!(under, Context::Editing | Context::Picker) {
         section(Context::Global, "Everywhere");
     }

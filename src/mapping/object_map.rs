@@ -1,0 +1,379 @@
+//! The object map: how each RSoft object of the export lands in Nutshell, as a consultant's
+//! scope document opens (issue 12, "the object map"). One row per object present — its record
+//! count, the Nutshell entities it becomes (docs/design.md §2, the landing table), its
+//! compatibility, what the operator must still decide — and a headline over all rows. `map`
+//! prints it, writes it as Markdown beside mapping.toml and puts it in its JSON as
+//! `object_map`.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::model::{CONFIDENCE_THRESHOLD, FieldMap, ModuleMap, Status, Target};
+use super::validate::Problem;
+use crate::discovery::Report;
+use crate::discovery::gaps::GapKind;
+use crate::rsoft::Module;
+
+/// How an RSoft object carries over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compatibility {
+    /// One Nutshell record per RSoft record, every column placed.
+    OneToOne,
+    /// One RSoft record becomes several Nutshell records (a lead: a person and a lead).
+    OneToMany,
+    /// Columns or values the operator must still map before the load.
+    MappingRequired,
+    /// Carried over with something dropped (columns set to ignore).
+    Lossy,
+    /// Not moved by the API: a checklist or an inventory instead, with the reason.
+    NotMigrated,
+}
+
+impl Compatibility {
+    /// `1:1`, `1:many`, `mapping required`, `lossy`, `not migrated`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Compatibility::OneToOne => "1:1",
+            Compatibility::OneToMany => "1:many",
+            Compatibility::MappingRequired => "mapping required",
+            Compatibility::Lossy => "lossy",
+            Compatibility::NotMigrated => "not migrated",
+        }
+    }
+}
+
+/// One RSoft object of the export.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObjectRow {
+    /// The RSoft object (`Leads`, `Workflows`, `IVR recordings`…).
+    pub object: String,
+    /// Its records (data rows; workflows; files for recordings, threads and attachments).
+    pub records: u64,
+    /// The Nutshell entities it becomes (`Contacts (the person) + Leads`), or `—`.
+    pub lands_as: String,
+    /// How it carries over.
+    pub compatibility: Compatibility,
+    /// What the operator must decide or do, or why it is not migrated; empty when nothing.
+    pub decide: String,
+    /// The row as one line: "Leads: 16 → Contacts (the person) + Leads, 1:many; …".
+    pub headline: String,
+}
+
+/// The object map of one export and its field map.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObjectMap {
+    /// "7 of 10 objects map 1:1; mapping required: 4; not migrated: 2".
+    pub headline: String,
+    /// One row per object present, in landing order.
+    pub objects: Vec<ObjectRow>,
+}
+
+/// How one module's columns stand in the map.
+#[derive(Debug, Default)]
+pub struct ColumnTally {
+    /// Columns sent somewhere above the threshold or decided by the operator.
+    pub mapped: usize,
+    /// Unmapped, or proposed below the threshold: the operator decides.
+    pub flagged: usize,
+    /// Deliberately not moved.
+    pub ignored: usize,
+    /// Entries the operator decided.
+    pub decided: usize,
+    /// Custom fields the load creates, by name.
+    pub new_custom: Vec<String>,
+    /// Value-map entries still without a confident `to`.
+    pub flagged_values: usize,
+}
+
+impl ColumnTally {
+    /// The tally of one module's entries and value maps.
+    pub fn of(module_map: &ModuleMap) -> ColumnTally {
+        let mut t = ColumnTally::default();
+        for c in &module_map.columns {
+            if c.status.is_decided() {
+                t.decided += 1;
+            }
+            match (&c.target, c.status) {
+                (Target::Ignore, _) | (_, Status::Ignored) => t.ignored += 1,
+                (Target::Unmapped, _) => t.flagged += 1,
+                (_, Status::Proposed) if c.confidence < CONFIDENCE_THRESHOLD => t.flagged += 1,
+                _ => t.mapped += 1,
+            }
+            if let Target::Custom {
+                name, create: true, ..
+            } = &c.target
+                && c.status != Status::Ignored
+                && !t.new_custom.contains(name)
+            {
+                t.new_custom.push(name.clone());
+            }
+        }
+        t.flagged_values = module_map
+            .values
+            .values()
+            .flatten()
+            .filter(|v| {
+                v.status == Status::Proposed
+                    && (v.confidence < CONFIDENCE_THRESHOLD || v.to.trim().is_empty())
+            })
+            .count();
+        t
+    }
+}
+
+/// An RSoft module's name for people, where it lands (docs/design.md §2) and whether that is one
+/// record or several.
+fn landing(module: Module) -> (&'static str, &'static str, Compatibility) {
+    use Compatibility::{NotMigrated, OneToMany, OneToOne};
+    match module {
+        Module::Companies => ("Companies", "Accounts", OneToOne),
+        Module::Contacts => ("Contacts", "Contacts", OneToOne),
+        Module::Leads => ("Leads", "Contacts (the person) + Leads", OneToMany),
+        Module::Deals => ("Deals", "Leads in the mapped pipeline and stage", OneToOne),
+        Module::Activities => ("Activities", "Activities (RSoft notes → Notes)", OneToOne),
+        Module::Tickets => ("Tickets", "Tasks", OneToOne),
+        Module::TicketMessages => ("Ticket messages", "Notes on the ticket's Task", OneToOne),
+        Module::Users => ("Users", "Users (matched by email, never created)", OneToOne),
+        Module::Pipelines => (
+            "Pipelines and stages",
+            "Stagesets and milestones (made by an admin)",
+            OneToOne,
+        ),
+        Module::CustomFields => ("Custom fields", "Custom fields", OneToOne),
+        Module::Workflows => ("Workflows", "—", NotMigrated),
+    }
+}
+
+/// The object map for `report`'s export under `map`, with `problems` (validation and value
+/// problems) counted against the module they name.
+pub fn object_map(report: &Report, map: &FieldMap, problems: &[Problem]) -> ObjectMap {
+    let mut rows = Vec::new();
+    let mut modules: Vec<(Module, u64)> = Vec::new();
+    for o in &report.objects {
+        let Some(module) = o.module else { continue };
+        match modules.iter_mut().find(|(m, _)| *m == module) {
+            Some((_, n)) => *n += o.rows,
+            None => modules.push((module, o.rows)),
+        }
+    }
+    modules.sort();
+    for (module, records) in modules {
+        let (object, lands_as, base) = landing(module);
+        let mut decide: Vec<String> = Vec::new();
+        let mut compatibility = base;
+        if let Some(module_map) = map.modules.get(&module) {
+            let t = ColumnTally::of(module_map);
+            let module_problems = problems.iter().filter(|p| p.module == module).count();
+            for (n, what, to) in [
+                (t.flagged, "column", "to map"),
+                (t.flagged_values, "value", "to map"),
+                (module_problems, "problem", "to fix"),
+                (t.new_custom.len(), "custom field", "to create"),
+            ] {
+                if n > 0 {
+                    decide.push(counted(n, what, to));
+                }
+            }
+            if t.flagged + t.flagged_values + module_problems > 0 {
+                compatibility = Compatibility::MappingRequired;
+            } else if t.ignored > 0 && base == Compatibility::OneToOne {
+                compatibility = Compatibility::Lossy;
+                decide.push(counted(t.ignored, "column", "ignored"));
+            }
+        }
+        match module {
+            Module::Users => {
+                decide.push("match each owner to a Nutshell user (owners.toml)".into())
+            }
+            Module::Pipelines => {
+                compatibility = Compatibility::MappingRequired;
+                decide.push(format!(
+                    "the API cannot create pipelines: an admin makes the {} pipelines from the checklist; stages through the stage map",
+                    report.pipelines.len()
+                ));
+            }
+            Module::CustomFields => {
+                compatibility = Compatibility::MappingRequired;
+                decide.push(format!(
+                    "{} custom fields: each gets a Nutshell type in the map",
+                    report.custom_fields.len()
+                ));
+            }
+            Module::Workflows => decide.push(format!(
+                "the API has no workflows; {} are listed to rebuild by hand",
+                report.workflows.count
+            )),
+            _ => {}
+        }
+        let records = if module == Module::Workflows {
+            report.workflows.count
+        } else {
+            records
+        };
+        rows.push(row(object.into(), records, lands_as, compatibility, decide));
+    }
+    for (kind, object) in [
+        (GapKind::IvrRecording, "IVR call recordings"),
+        (GapKind::WhatsappThread, "WhatsApp threads"),
+        (GapKind::Attachment, "Attachments"),
+    ] {
+        let files = report.gaps.iter().filter(|g| g.kind == kind).count() as u64;
+        if files > 0 {
+            rows.push(row(
+                object.into(),
+                files,
+                "—",
+                Compatibility::NotMigrated,
+                vec!["CSV and the API carry no files; listed in the gap inventory with the record each belongs to".into()],
+            ));
+        }
+    }
+    let count = |c: Compatibility| rows.iter().filter(|r| r.compatibility == c).count();
+    let mut headline = format!(
+        "{} of {} objects map 1:1",
+        count(Compatibility::OneToOne),
+        rows.len()
+    );
+    for c in [
+        Compatibility::OneToMany,
+        Compatibility::MappingRequired,
+        Compatibility::Lossy,
+        Compatibility::NotMigrated,
+    ] {
+        if count(c) > 0 {
+            let _ = write!(headline, "; {}: {}", c.label(), count(c));
+        }
+    }
+    ObjectMap {
+        headline,
+        objects: rows,
+    }
+}
+
+/// `1 column ignored`, `3 columns ignored`.
+fn counted(n: usize, what: &str, rest: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{n} {what}{s} {rest}")
+}
+
+fn row(
+    object: String,
+    records: u64,
+    lands_as: &str,
+    compatibility: Compatibility,
+    decide: Vec<String>,
+) -> ObjectRow {
+    let decide = decide.join("; ");
+    let mut headline = format!(
+        "{object}: {records} → {lands_as}, {}",
+        compatibility.label()
+    );
+    if !decide.is_empty() {
+        let _ = write!(headline, "; {decide}");
+    }
+    ObjectRow {
+        object,
+        records,
+        lands_as: lands_as.to_string(),
+        compatibility,
+        decide,
+        headline,
+    }
+}
+
+impl ObjectMap {
+    /// The map as Markdown: a title, the headline and a table with one row per object.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::from("# How the RSoft objects land in Nutshell\n\n");
+        let _ = writeln!(out, "{}.\n", self.headline);
+        out.push_str("| RSoft object | Records | Nutshell | Compatibility | To decide |\n");
+        out.push_str("|---|---:|---|---|---|\n");
+        let cell = |s: &str| s.replace('|', "\\|");
+        for r in &self.objects {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                cell(&r.object),
+                r.records,
+                cell(&r.lands_as),
+                r.compatibility.label(),
+                cell(&r.decide)
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::mapping::memory::MappingMemory;
+    use crate::mapping::schema::DestinationSchema;
+    use crate::mapping::source::propose_for_export;
+    use crate::mapping::transform::SourceFormat;
+    use crate::rsoft::Export;
+
+    #[test]
+    fn the_samples_objects_with_counts_and_headlines() {
+        let export =
+            Export::open(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample-export")).unwrap();
+        let report = crate::discovery::discover(&export).unwrap();
+        let (map, problems) = propose_for_export(
+            &export,
+            &report,
+            &DestinationSchema::offline(),
+            "RSoft ID",
+            &MappingMemory::default(),
+            None,
+            &SourceFormat::from_config(&Config::default()),
+        )
+        .unwrap();
+        let objects = object_map(&report, &map, &problems);
+        let row = |name: &str| {
+            objects
+                .objects
+                .iter()
+                .find(|r| r.object == name)
+                .unwrap_or_else(|| panic!("no row {name}: {objects:#?}"))
+        };
+        let leads = row("Leads");
+        assert_eq!(leads.compatibility, Compatibility::OneToMany);
+        assert_eq!(leads.lands_as, "Contacts (the person) + Leads");
+        assert_eq!(leads.records, 30);
+        assert!(
+            leads
+                .headline
+                .starts_with("Leads: 30 → Contacts (the person) + Leads, 1:many")
+        );
+        // Offline, no stage is known: the deals' stage map is the operator's to fill.
+        let deals = row("Deals");
+        assert_eq!(deals.compatibility, Compatibility::MappingRequired);
+        assert!(deals.decide.contains("values to map"), "{deals:?}");
+        assert_eq!(row("Workflows").compatibility, Compatibility::NotMigrated);
+        assert_eq!(row("IVR call recordings").records, 3);
+        assert_eq!(row("Activities").compatibility, Compatibility::OneToOne);
+        let one_to_one = objects
+            .objects
+            .iter()
+            .filter(|r| r.compatibility == Compatibility::OneToOne)
+            .count();
+        assert!(
+            objects.headline.starts_with(&format!(
+                "{one_to_one} of {} objects map 1:1; 1:many: 1;",
+                objects.objects.len()
+            )),
+            "{}",
+            objects.headline
+        );
+        let md = objects.to_markdown();
+        assert!(
+            md.contains("| Leads | 30 | Contacts (the person) + Leads | 1:many |"),
+            "{md}"
+        );
+        let json = serde_json::to_value(&objects).unwrap();
+        assert_eq!(json["objects"][2]["compatibility"], "one_to_many");
+    }
+}
