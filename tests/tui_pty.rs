@@ -1,6 +1,8 @@
-//! The real binary in a pseudo-terminal: `crm-migrate demo` walked from Connect through
-//! Discovery to a confirmed and saved field map, the Schema check and the Owners queue (the
-//! unmatched Deepak Rao assigned to a user from the filtered list), then quit; and Ctrl-C. The screen is read with
+//! The real binary in a pseudo-terminal: `crm-migrate demo` walked through every step —
+//! Connect, Discovery, a confirmed and saved field map, Schema (the demo playing the admin who
+//! adds the missing stage, then the map proposed again), the Owners queue (the unmatched Deepak
+//! Rao assigned from the filtered list), the dry run, the whole load with the orphan deal held,
+//! and Verify — then quit; and Ctrl-C. The screen is read with
 //! a VT100 parser; every wait is for text on screen, bounded, never a fixed sleep. Afterwards
 //! the terminal must be back: the alternate screen left, the cursor shown.
 
@@ -147,8 +149,41 @@ impl Session {
     }
 }
 
+/// The modules of the sample's field map, in the order `l` walks them.
+const MODULES: [&str; 7] = [
+    "companies",
+    "contacts",
+    "leads",
+    "deals",
+    "activities",
+    "tickets",
+    "ticket_messages",
+];
+
+impl Session {
+    /// On the Field map: accept every module's proposals at or above the threshold, then save.
+    fn accept_every_module_and_save(&mut self) {
+        for _ in MODULES {
+            self.press("h");
+        }
+        for module in MODULES {
+            self.wait_for(&format!("‹ {module} ›"));
+            self.press("A");
+            self.wait_for("accepted ");
+            self.press("\x1b");
+            self.wait_gone("accepted ");
+            self.press("l");
+        }
+        self.press("s");
+        self.wait_for("ℹ saved");
+        self.wait_gone("unsaved");
+        self.press("\x1b");
+        self.wait_gone("ℹ saved");
+    }
+}
+
 #[test]
-fn demo_walks_connect_discovery_field_map_schema_owners_and_quits_restored() {
+fn demo_walks_every_step_to_a_verified_load_and_quits_restored() {
     let mut s = Session::demo();
     s.wait_for("[✓ Connect]");
     s.wait_for("credentials accepted");
@@ -163,27 +198,28 @@ fn demo_walks_connect_discovery_field_map_schema_owners_and_quits_restored() {
     s.press("\x1b");
     s.wait_gone("Esc: back");
 
+    // Field map: confirm the map.
     s.press("n");
     s.wait_for("Source column");
-    s.wait_for("‹ companies ›");
-    s.press("A");
-    s.wait_for("accepted");
-    s.press("\x1b");
-    s.wait_gone("accepted");
-    s.press("l");
-    s.wait_for("‹ contacts ›");
-    s.press("A");
-    s.wait_for("accepted");
-    s.press("s");
-    s.wait_for("ℹ saved");
-    s.wait_gone("unsaved");
-    s.press("\x1b");
-    s.wait_gone("ℹ saved");
+    s.accept_every_module_and_save();
 
-    // Schema: the account read, the admin's checklist and the blockers.
+    // Schema: the admin's checklist; the demo plays the admin, then the account is re-read.
     s.press("n");
     s.wait_for("For the account's admin");
     s.wait_for("add stage(s) On Hold");
+    s.press("A");
+    s.wait_for("every mapped pipeline, stage and activity type exists");
+    s.press("\x1b");
+    s.wait_gone("(Esc)");
+    // The stage exists now: propose the map again so deals' "On Hold" finds it, confirm, save.
+    s.press("p");
+    s.wait_for("Source column");
+    s.press("r");
+    // The proposal made again against the account as it is now is a working map, unsaved.
+    s.wait_for("unsaved");
+    s.accept_every_module_and_save();
+    s.press("n");
+    s.wait_for("For the account's admin");
 
     // Owners: Deepak Rao waits; the queue keeps the operator here; assign him from the list.
     s.press("n");
@@ -200,6 +236,29 @@ fn demo_walks_connect_discovery_field_map_schema_owners_and_quits_restored() {
     s.press("\r");
     s.wait_for("all 5 owners have a Nutshell user");
     s.wait_for("(by owners.toml)");
+    s.press("\x1b");
+    s.wait_gone("(Esc)");
+
+    // Rehearse: the dry run, with the orphan deal that would be held.
+    s.press("n");
+    s.wait_for("d runs the dry run");
+    s.press("d");
+    s.wait_for("would be created");
+    s.wait_for("DEAL-4014");
+
+    // Load: live, to the end, the orphan deal held with its reason.
+    s.press("n");
+    s.wait_for("s starts the load");
+    s.press("s");
+    s.wait_for("✓ Finished");
+    s.wait_for("every record settled");
+    s.wait_for("DEAL-4014");
+    s.wait_for("no company with this RSoft ID");
+
+    // Verify: entering verifies.
+    s.press("n");
+    s.wait_for("✓ Verified");
+    s.wait_for("[✓ Verify]");
 
     s.press("q");
     let status = s.wait_exit();

@@ -213,7 +213,11 @@ fn refetched_users_match_the_queue() {
         "{d:?}"
     );
     h.keys(&["n"]);
-    assert_eq!(h.state().step, Step::Owners, "Rehearse is not built yet");
+    assert_eq!(
+        h.state().step,
+        Step::Rehearse,
+        "an empty queue lets the operator on"
+    );
 }
 
 /// Create asks once more (any other key cancels), then runs get_ready with writes allowed: while

@@ -4,7 +4,7 @@
 //! inventories come from the export; the run sections come from the journal
 //! (`<state_dir>/journal.sqlite`), and say "no run recorded yet" until a migration has run. Exit 0 when written, 1 on a config or I/O error.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -27,11 +27,41 @@ pub struct ReportArgs {
 
 /// `config` is the file `args.config` names, loaded once by `cli::main`.
 pub fn run(args: ReportArgs, config: Config) -> anyhow::Result<ExitStatus> {
-    let export_path = super::configured_export(&config, &args.config)?;
-    let export = Export::open(export_path)?;
     let out = args
         .out
         .unwrap_or_else(|| config.state_dir().join("reports"));
+    let written = write(&config, &args.config, &out)?;
+    println!("wrote {} files to {}:", written.files.len(), out.display());
+    for path in &written.files {
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        println!("  {name}");
+    }
+    if !written.has_run {
+        println!(
+            "{}: reconciliation, holds, failures, owner decisions and merges fill in after `crm-migrate migrate`",
+            report::NO_RUN
+        );
+    }
+    Ok(ExitStatus::Done)
+}
+
+/// What [`write`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// `report.md`, `report.html`, then the section CSVs.
+    pub files: Vec<PathBuf>,
+    /// Whether the run sections are filled (false: they say [`report::NO_RUN`]).
+    pub has_run: bool,
+}
+
+/// Write the reports of `config`'s migration into `out`, exactly as `crm-migrate report` does
+/// (the wizard's Verify screen calls this too). `config_path` names the config in errors.
+pub fn write(config: &Config, config_path: &Path, out: &Path) -> anyhow::Result<Written> {
+    let export_path = super::configured_export(config, config_path)?;
+    let export = Export::open(export_path)?;
     let options = ReportOptions {
         country: config.source.country.clone(),
         web_base: gaps::web_base(config.nutshell.endpoint_setting()),
@@ -47,20 +77,9 @@ pub fn run(args: ReportArgs, config: Config) -> anyhow::Result<ExitStatus> {
     };
     let source = journal.as_ref().map(|j| j as &dyn report::ReportSource);
     let report = report::generate(&export, source, &options)?;
-    let written = report::write_all(&report, &out)?;
-    println!("wrote {} files to {}:", written.len(), out.display());
-    for path in &written {
-        let name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        println!("  {name}");
-    }
-    if report.run.is_none() {
-        println!(
-            "{}: reconciliation, holds, failures, owner decisions and merges fill in after `crm-migrate migrate`",
-            report::NO_RUN
-        );
-    }
-    Ok(ExitStatus::Done)
+    let files = report::write_all(&report, out)?;
+    Ok(Written {
+        files,
+        has_run: report.run.is_some(),
+    })
 }

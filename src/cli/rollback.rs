@@ -37,7 +37,7 @@ pub struct RollbackArgs {
 }
 
 /// The journal of `config`'s migration; an error when there is none yet.
-pub(super) fn open_journal(config: &Config) -> anyhow::Result<Journal> {
+pub(crate) fn open_journal(config: &Config) -> anyhow::Result<Journal> {
     let dir = config.state_dir();
     if !dir.join(JOURNAL_FILE).exists() {
         anyhow::bail!(

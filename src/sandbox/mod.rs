@@ -264,6 +264,56 @@ impl RunningSandbox {
         store.all(entity).map(|r| store.render(r)).collect()
     }
 
+    /// What an account's admin does in Nutshell's web app, which the API cannot: add the stage
+    /// `stage` to the pipeline `pipeline` (creating the pipeline when there is none of that
+    /// name), and the activity types `activity_types`. Names already there are left alone. The
+    /// wizard's demo, which has no admin to ask, plays that part with it.
+    pub fn add_as_admin(&self, stages: &[(String, String)], activity_types: &[String]) {
+        let mut store = self.shared.store();
+        let named = |store: &Store, entity: RecordKind, name: &str, of: Option<u64>| {
+            store
+                .all(entity)
+                .find(|r| {
+                    r.fields.get("name").and_then(Value::as_str) == Some(name)
+                        && of.is_none_or(|id| {
+                            r.fields.get("stagesetId").and_then(Value::as_u64) == Some(id)
+                        })
+                })
+                .map(|r| r.id)
+        };
+        for (pipeline, stage) in stages {
+            let stageset = match named(&store, RecordKind::Stagesets, pipeline, None) {
+                Some(id) => id,
+                None => {
+                    let position = store.count(RecordKind::Stagesets) + 1;
+                    let fields = serde_json::json!({"name": pipeline, "default": false, "position": position});
+                    store.insert(RecordKind::Stagesets, as_object(fields)).id
+                }
+            };
+            if named(&store, RecordKind::Milestones, stage, Some(stageset)).is_none() {
+                let position = store
+                    .all(RecordKind::Milestones)
+                    .filter(|r| {
+                        r.fields.get("stagesetId").and_then(Value::as_u64) == Some(stageset)
+                    })
+                    .count()
+                    + 1;
+                let fields = serde_json::json!({"name": stage, "position": position, "stagesetId": stageset});
+                store.insert(RecordKind::Milestones, as_object(fields));
+            }
+        }
+        for name in activity_types {
+            if named(&store, RecordKind::ActivityTypes, name, None).is_none() {
+                store.insert(
+                    RecordKind::ActivityTypes,
+                    as_object(serde_json::json!({"name": name})),
+                );
+            }
+        }
+        drop(store);
+        shared::changed(&self.shared);
+    }
+
     /// The next `n` edit calls each find their record saved by someone else just before they
     /// arrive (its `rev` bumped, nothing else changed), so they are refused with 409 "rev key
     /// is out-of-date" as live Nutshell refuses an edit that lost a race with a person.
@@ -335,5 +385,13 @@ impl std::ops::Deref for BlockingSandbox {
 
     fn deref(&self) -> &RunningSandbox {
         &self.running
+    }
+}
+
+/// A JSON object's map (`value` is always an object literal here).
+fn as_object(value: Value) -> serde_json::Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
     }
 }

@@ -3,14 +3,20 @@
 //! keys to them; the outcomes of background work arrive as [`Action::Done`].
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cli::report::Written;
 use crate::discovery::Report;
 use crate::engine::blockers::Files;
+use crate::engine::event::Event;
+use crate::engine::load::{MigrateOptions, MigrateOutcome};
 use crate::engine::owners::OwnersFile;
 use crate::engine::ready::{Readiness, Writes};
+use crate::engine::rollback::{RollbackPlan, RollbackSummary, Scope};
 use crate::engine::schema::DestinationUser;
+use crate::engine::verify::VerifyReport;
 use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::validate::Problem;
@@ -99,6 +105,30 @@ pub enum Action {
     Recheck,
     /// Schema: create the custom fields, tags and sources (asks once more before writing).
     Create,
+    // ---- Rehearse, Load, Verify (issue 11's last three steps) ----
+    /// Schema, demo only: play the account's admin and add the checklist to the sandbox.
+    ActAsAdmin,
+    /// Rehearse: the dry run (builds and validates every record, writes nothing).
+    DryRun,
+    /// Rehearse: the sample migration (N records per phase, journaled as one run).
+    Sample,
+    /// Load: start the load, or go on after a pause or a cancel (the journal resumes it).
+    StartLoad,
+    /// Load: pause (stop between chunks, everything journaled), or resume.
+    TogglePause,
+    /// Load and Rehearse: stop the engine run between chunks; starting again resumes it.
+    CancelRun,
+    /// Switch between the holds list and the failures list.
+    SwitchList,
+    /// Verify: reconcile every phase and spot-check created records.
+    RunVerify,
+    /// Verify: write the reports (Markdown, HTML, CSV).
+    WriteReports,
+    /// Rehearse and Verify: roll back a run (asks for its id to be typed).
+    Rollback,
+    /// Verify: a delta load (`migrate --delta`) of the fresh export, shown on Load.
+    Delta,
+    // ---- end of Rehearse, Load, Verify ----
     // --- Field map panels (issue 11, screen 3): preview, value maps, problem list ---
     /// Field map: show or hide the record-builder preview of a real source row.
     TogglePreview,
@@ -153,6 +183,18 @@ impl Action {
         Action::RefreshUsers,
         Action::Recheck,
         Action::Create,
+        // Rehearse, Load, Verify.
+        Action::ActAsAdmin,
+        Action::DryRun,
+        Action::Sample,
+        Action::StartLoad,
+        Action::TogglePause,
+        Action::CancelRun,
+        Action::SwitchList,
+        Action::RunVerify,
+        Action::WriteReports,
+        Action::Rollback,
+        Action::Delta,
         // Field map panels.
         Action::Jump,
         Action::TogglePreview,
@@ -217,6 +259,18 @@ impl Action {
             Action::RefreshUsers => "re-fetch users",
             Action::Recheck => "re-check",
             Action::Create => "create in Nutshell",
+            // Rehearse, Load, Verify.
+            Action::ActAsAdmin => "demo admin",
+            Action::DryRun => "dry run",
+            Action::Sample => "sample run",
+            Action::StartLoad => "start / resume",
+            Action::TogglePause => "pause / resume",
+            Action::CancelRun => "cancel",
+            Action::SwitchList => "holds / failures",
+            Action::RunVerify => "verify",
+            Action::WriteReports => "write reports",
+            Action::Rollback => "roll back…",
+            Action::Delta => "delta load",
             Action::TogglePreview => "preview",
             Action::ToggleValueMaps => "value maps",
             Action::ToggleProblems => "problems",
@@ -305,6 +359,82 @@ pub enum Outcome {
         /// The rows and counts, or why they could not be read.
         result: Result<Box<ModuleSample>, String>,
     },
+    // ---- Rehearse, Load, Verify ----
+    /// Engine events of the run going on, in order, with the time since it was asked for.
+    Progress {
+        /// The events, in the order the engine sent them.
+        events: Vec<Event>,
+        /// Time since the run was asked for (for the rate and the ETA).
+        elapsed: Duration,
+    },
+    /// An engine run (`engine::migrate`) ended: how, or why it could not run.
+    Ran {
+        /// Which run it was.
+        job: Job,
+        /// How the run ended, or why it could not run.
+        result: Result<Box<MigrateOutcome>, String>,
+    },
+    /// `engine::verify::verify` finished.
+    Verified(Result<Box<VerifyReport>, String>),
+    /// What rolling back would delete (`engine::rollback::plan`), for the confirmation.
+    RollbackPlanned {
+        /// What was planned.
+        scope: Scope,
+        /// The plan, or why it could not be read.
+        result: Result<Box<RollbackPlan>, String>,
+    },
+    /// `engine::rollback::rollback` finished.
+    RolledBack(Result<Box<RollbackSummary>, String>),
+    /// The reports were written into the folder (or not).
+    ReportsWritten {
+        /// The reports folder.
+        dir: PathBuf,
+        /// What was written, or why not.
+        result: Result<Written, String>,
+    },
+    /// The demo's admin added the checklist to the sandbox.
+    AdminActed(Result<(), String>),
+    // ---- end of Rehearse, Load, Verify ----
+}
+
+/// Which engine run (one at a time): the same `engine::migrate` call with the options of
+/// `migrate --dry-run`, `migrate --sample N` or `migrate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// `migrate --dry-run`.
+    DryRun,
+    /// `migrate --sample N`, N records per phase.
+    Sample(u64),
+    /// `migrate`.
+    Load,
+    /// `migrate --delta`: the fresh export after the write freeze.
+    Delta,
+}
+
+impl Job {
+    /// The options `crm-migrate migrate` would get for it. The operator confirmed the map on
+    /// the Field map, so proposals are not accepted here.
+    pub fn options(self) -> MigrateOptions {
+        MigrateOptions {
+            dry_run: self == Job::DryRun,
+            delta: self == Job::Delta,
+            sample: match self {
+                Job::Sample(n) => Some(n),
+                _ => None,
+            },
+            ..MigrateOptions::default()
+        }
+    }
+
+    /// How the operator is told about it ("sample run (10 per phase)").
+    pub fn label(self) -> String {
+        match self {
+            Job::DryRun => "dry run".into(),
+            Job::Sample(n) => format!("sample run ({n} per phase)"),
+            Job::Load => "load".into(),
+            Job::Delta => "delta load".into(),
+        }
+    }
 }
 
 /// What one `get_ready` call found, with what the Owners screen needs to change decisions

@@ -26,6 +26,8 @@ use super::update::{start, translate, update};
 
 /// Shortest time between two frames: at most 20 a second.
 const FRAME: Duration = Duration::from_millis(50);
+/// The demo's request ceiling against its in-process sandbox.
+const DEMO_REQUESTS_PER_SECOND: f64 = 100.0;
 /// How often the input thread looks at its stop flag.
 const INPUT_POLL: Duration = Duration::from_millis(100);
 
@@ -147,6 +149,8 @@ pub fn run(launch: Launch, runtime: &tokio::runtime::Runtime) -> anyhow::Result<
     };
     stop.store(true, Ordering::Relaxed);
     drop(tui);
+    // The engine stops between chunks rather than in the middle of one; the sandbox saves.
+    runner.close();
     let _ = input.join();
     tracing::info!("wizard closes");
     result
@@ -164,6 +168,9 @@ fn demo_config(dir: &std::path::Path) -> anyhow::Result<Config> {
     config.migration.state_dir = Some(dir.join("state"));
     config.migration.mapping = dir.join("mapping.toml");
     config.migration.owners = dir.join("owners.toml");
+    // The built-in sandbox is on this machine: a ceiling that loads the sample in seconds,
+    // still slow enough to watch the gauges move (a real account keeps the default).
+    config.load.requests_per_second = DEMO_REQUESTS_PER_SECOND;
     Ok(config)
 }
 

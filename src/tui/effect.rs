@@ -4,17 +4,25 @@
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use anyhow::Context as _;
+use tokio_util::sync::CancellationToken;
 
 use crate::cli::human_message;
+use crate::cli::rollback::open_journal;
 use crate::config::{Config, EndpointSetting};
 use crate::connect;
+use crate::connect::connect_saved;
 use crate::discovery::{self, Report};
 use crate::engine::blockers::Files;
+use crate::engine::event::{Event, Events};
+use crate::engine::load::{MigrateOutcome, migrate};
 use crate::engine::owners::{Owners, OwnersFile, write_owners_file};
 use crate::engine::ready::{Writes, get_ready};
+use crate::engine::rollback::{RollbackSummary, Scope, plan, rollback};
 use crate::engine::schema::{Destination, read_users};
+use crate::engine::verify::{VerifyOptions, VerifyReport, verify};
 use crate::mapping::file;
 use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
@@ -23,10 +31,13 @@ use crate::nutshell::{Client, methods, preflight};
 use crate::rsoft::{Export, Module};
 use crate::sandbox::RunningSandbox;
 
-use super::action::{Action, Checked, Outcome, PreflightResult, Proposal};
+use super::action::{Action, Checked, Job, Outcome, PreflightResult, Proposal};
 use super::screens::field_map::preview::read_sample;
 use super::state::State;
 use super::update::update;
+
+/// Engine events handed to the wizard at once, at most (a flood becomes a few folds).
+const EVENT_BATCH: usize = 4096;
 
 /// Work for the loop to do outside `update`.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +112,56 @@ pub enum Effect {
         /// The matching, whose queue is written as empty entries.
         owners: Box<Owners>,
     },
+    // ---- Rehearse, Load, Verify ----
+    /// `engine::migrate` with the job's options, as `crm-migrate migrate` calls it; its events
+    /// come back as `Outcome::Progress` while it runs, then `Outcome::Ran`.
+    Migrate {
+        /// The config as the wizard has it.
+        config: Box<Config>,
+        /// Named in blockers.
+        config_path: PathBuf,
+        /// Which run, and so which options.
+        job: Job,
+    },
+    /// Cancel the engine run going on (it stops between chunks, everything sent journaled).
+    StopRun,
+    /// `engine::verify::verify` with the default spot-check, as `crm-migrate verify`.
+    Verify {
+        /// The config as the wizard has it.
+        config: Box<Config>,
+    },
+    /// `engine::rollback::plan`: what rolling back would delete (the journal only).
+    PlanRollback {
+        /// The config naming the journal.
+        config: Box<Config>,
+        /// Which runs.
+        scope: Scope,
+    },
+    /// `engine::rollback::rollback`, as `crm-migrate rollback --yes`.
+    Rollback {
+        /// The config naming the journal and the destination.
+        config: Box<Config>,
+        /// Which runs.
+        scope: Scope,
+    },
+    /// The reports, as `crm-migrate report --out DIR` writes them.
+    WriteReports {
+        /// The config naming the export and the journal.
+        config: Box<Config>,
+        /// Named in errors.
+        config_path: PathBuf,
+        /// Where to write.
+        dir: PathBuf,
+    },
+    /// The demo only: add (pipeline, stage) pairs and activity types to its sandbox, as the
+    /// account's admin would in Nutshell's web app.
+    ActAsAdmin {
+        /// (pipeline, stage) pairs to add.
+        stages: Vec<(String, String)>,
+        /// Activity types to add.
+        activity_types: Vec<String>,
+    },
+    // ---- end of Rehearse, Load, Verify ----
     // --- Field map panels ---
     /// Read the first `rows` rows of `module` for the preview, counting the values of the
     /// `count` columns over all its rows (`field_map::preview::read_sample`).
@@ -122,6 +183,8 @@ struct Connection {
     sandbox: Option<RunningSandbox>,
     /// The client and where it goes ("the built-in sandbox", "Nutshell at URL").
     client: Option<(Arc<Client>, String)>,
+    /// Stops the engine run going on (one at a time).
+    run: Option<CancellationToken>,
 }
 
 /// Performs effects. Cheap to clone; clones share the connection.
@@ -139,20 +202,23 @@ impl Runner {
             connection: Arc::new(Mutex::new(Connection {
                 sandbox,
                 client: None,
+                run: None,
             })),
         }
     }
 
-    /// Perform on a thread of its own; the outcome comes back on `done`.
-    pub fn spawn(&self, effect: Effect, done: impl FnOnce(Outcome) + Send + 'static) {
+    /// Perform on a thread of its own; its outcomes come back on `report` (an engine run's
+    /// progress first, then how it ended; every other effect has one outcome).
+    pub fn spawn(&self, effect: Effect, report: impl Fn(Outcome) + Send + 'static) {
         let runner = self.clone();
-        std::thread::spawn(move || done(runner.perform(effect)));
+        std::thread::spawn(move || runner.perform(effect, &report));
     }
 
-    /// Perform an effect here and now (blocking; not from inside the runtime).
-    pub fn perform(&self, effect: Effect) -> Outcome {
+    /// Perform an effect here and now (blocking; not from inside the runtime). Outcomes go to
+    /// `report`, the last one when the effect is over.
+    pub fn perform(&self, effect: Effect, report: &dyn Fn(Outcome)) {
         let message = |e: anyhow::Error| human_message(&e);
-        match effect {
+        let outcome = match effect {
             Effect::Discover { export } => Outcome::Discovered {
                 result: discovery::discover_path(&export)
                     .map(Box::new)
@@ -219,8 +285,179 @@ impl Runner {
                 export,
                 module,
             },
+            // Rehearse, Load, Verify.
+            Effect::Migrate {
+                config,
+                config_path,
+                job,
+            } => Outcome::Ran {
+                job,
+                result: self
+                    .migrate(&config, &config_path, job, report)
+                    .map(Box::new)
+                    .map_err(message),
+            },
+            Effect::StopRun => {
+                if let Some(token) = self.lock().run.as_ref() {
+                    token.cancel();
+                }
+                return;
+            }
+            Effect::Verify { config } => {
+                Outcome::Verified(self.verify(&config).map(Box::new).map_err(message))
+            }
+            Effect::PlanRollback { config, scope } => Outcome::RollbackPlanned {
+                scope,
+                result: open_journal(&config)
+                    .and_then(|journal| Ok(plan(&journal, scope)?))
+                    .map(Box::new)
+                    .map_err(message),
+            },
+            Effect::Rollback { config, scope } => {
+                Outcome::RolledBack(self.rollback(&config, scope).map(Box::new).map_err(message))
+            }
+            Effect::WriteReports {
+                config,
+                config_path,
+                dir,
+            } => Outcome::ReportsWritten {
+                result: crate::cli::report::write(&config, &config_path, &dir).map_err(message),
+                dir,
+            },
+            Effect::ActAsAdmin {
+                stages,
+                activity_types,
+            } => Outcome::AdminActed(match self.lock().sandbox.as_ref() {
+                Some(sandbox) => {
+                    sandbox.add_as_admin(&stages, &activity_types);
+                    Ok(())
+                }
+                None => Err("there is no built-in sandbox to add the checklist to".into()),
+            }),
+        };
+        report(outcome);
+    }
+
+    // ---- Rehearse, Load, Verify ----
+
+    /// A client of its own for an engine call that takes one (`migrate`, `rollback`): for the
+    /// built-in sandbox, a client of the sandbox the wizard already serves, so every step sees
+    /// the same account.
+    fn new_client(&self, config: &Config) -> anyhow::Result<Client> {
+        let on_sandbox = config.nutshell.endpoint_setting() == EndpointSetting::Sandbox;
+        let mut connection = self.lock();
+        if let (Some(sandbox), true) = (&connection.sandbox, on_sandbox) {
+            return Ok(connect::sandbox_client(sandbox, &config.load)?);
+        }
+        // A config's built-in sandbox keeps its state in the state dir, as the commands' does,
+        // so a load started here can be finished with `crm-migrate migrate` and back.
+        let (client, sandbox) = self.runtime.block_on(connect_saved(config))?;
+        if sandbox.is_some() {
+            connection.sandbox = sandbox;
+        }
+        Ok(client)
+    }
+
+    /// `engine::migrate` for `job`; its events go to `report` in batches as they come.
+    fn migrate(
+        &self,
+        config: &Config,
+        config_path: &Path,
+        job: Job,
+        report: &dyn Fn(Outcome),
+    ) -> anyhow::Result<MigrateOutcome> {
+        let client = self.new_client(config)?;
+        let cancel = CancellationToken::new();
+        self.lock().run = Some(cancel.clone());
+        let started = Instant::now();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let options = job.options();
+        let forward = |events: Vec<Event>| {
+            if !events.is_empty() {
+                report(Outcome::Progress {
+                    events,
+                    elapsed: started.elapsed(),
+                });
+            }
+        };
+        let result = self.runtime.block_on(async {
+            let run = migrate(
+                config,
+                config_path,
+                client,
+                &options,
+                Events::new(tx),
+                cancel,
+            );
+            tokio::pin!(run);
+            let mut batch = Vec::new();
+            loop {
+                tokio::select! {
+                    result = &mut run => {
+                        while let Ok(event) = rx.try_recv() {
+                            batch.push(event);
+                        }
+                        forward(std::mem::take(&mut batch));
+                        break result;
+                    }
+                    n = rx.recv_many(&mut batch, EVENT_BATCH) => {
+                        if n == 0 {
+                            // Every sender is gone: the run ends without more events.
+                            break (&mut run).await;
+                        }
+                        forward(std::mem::take(&mut batch));
+                    }
+                }
+            }
+        });
+        self.lock().run = None;
+        Ok(result?)
+    }
+
+    fn verify(&self, config: &Config) -> anyhow::Result<VerifyReport> {
+        let journal = open_journal(config)?;
+        let client = self.client(config)?;
+        Ok(self
+            .runtime
+            .block_on(verify(config, &client, &journal, VerifyOptions::default()))?)
+    }
+
+    fn rollback(&self, config: &Config, scope: Scope) -> anyhow::Result<RollbackSummary> {
+        let mut journal = open_journal(config)?;
+        let client = self.new_client(config)?;
+        let cancel = CancellationToken::new();
+        self.lock().run = Some(cancel.clone());
+        let summary = self.runtime.block_on(rollback(
+            &mut journal,
+            client,
+            &config.migration.legacy_id_field,
+            scope,
+            Events::none(),
+            cancel,
+        ));
+        self.lock().run = None;
+        Ok(summary?)
+    }
+
+    /// Stop the engine run going on and the built-in sandbox (which saves its state file),
+    /// as the wizard closes.
+    pub fn close(&self) {
+        let sandbox = {
+            let mut connection = self.lock();
+            if let Some(token) = connection.run.as_ref() {
+                token.cancel();
+            }
+            connection.client = None;
+            connection.sandbox.take()
+        };
+        if let Some(sandbox) = sandbox
+            && let Err(e) = self.runtime.block_on(sandbox.shutdown())
+        {
+            tracing::warn!(error = %e, "the built-in sandbox did not shut down cleanly");
         }
     }
+
+    // ---- end of Rehearse, Load, Verify ----
 
     /// The client of the last connection test, or a new connection.
     fn client(&self, config: &Config) -> anyhow::Result<Arc<Client>> {
@@ -264,17 +501,8 @@ impl Runner {
     /// sandbox is started once and kept for the session (the demo's is there from the start).
     fn connect(&self, config: &Config) -> anyhow::Result<(Arc<Client>, bool)> {
         let on_sandbox = config.nutshell.endpoint_setting() == EndpointSetting::Sandbox;
+        let client = self.new_client(config)?;
         let mut connection = self.lock();
-        let client = match (&connection.sandbox, on_sandbox) {
-            (Some(sandbox), true) => connect::sandbox_client(sandbox, &config.load)?,
-            _ => {
-                let (client, sandbox) = self.runtime.block_on(connect::connect(config))?;
-                if sandbox.is_some() {
-                    connection.sandbox = sandbox;
-                }
-                client
-            }
-        };
         let sandbox = connection.sandbox.as_ref().filter(|_| on_sandbox);
         let described = connect::describe(&client, sandbox);
         let client = Arc::new(client);
@@ -405,14 +633,22 @@ fn write_scope_report(dir: &Path, report: &Report) -> anyhow::Result<(PathBuf, P
     Ok((md, json))
 }
 
-/// The wizard without a terminal: actions go through `update`, effects are performed inline
-/// and their outcomes folded in before `send` returns. Tests drive whole flows with it.
+/// The wizard without a terminal: actions go through `update`, effects are performed and their
+/// outcomes folded in before `send` returns. Tests drive whole flows with it. Engine runs and
+/// rollbacks go on in the background, as in the wizard, so a test can act while one runs
+/// ([`Driver::send_until`]); every other effect is performed inline, in order.
 pub struct Driver {
     /// The wizard's state, to read after each action.
     pub state: State,
     runner: Runner,
     /// Every effect performed, in order.
     pub performed: Vec<Effect>,
+    background: (
+        std::sync::mpsc::Sender<Option<Outcome>>,
+        std::sync::mpsc::Receiver<Option<Outcome>>,
+    ),
+    /// Background effects not ended yet.
+    pending: usize,
 }
 
 impl Driver {
@@ -422,6 +658,8 @@ impl Driver {
             state,
             runner,
             performed: Vec::new(),
+            background: std::sync::mpsc::channel(),
+            pending: 0,
         }
     }
 
@@ -429,12 +667,27 @@ impl Driver {
     pub fn start(&mut self) {
         let effects = super::update::start(&mut self.state);
         self.run(effects);
+        self.settle();
     }
 
-    /// Fold in an action and everything it sets off.
+    /// Fold in an action and everything it sets off, background runs included.
     pub fn send(&mut self, action: Action) {
         let effects = update(&mut self.state, action);
         self.run(effects);
+        self.settle();
+    }
+
+    /// Fold in an action; fold background outcomes only until `until` holds of the state (or
+    /// nothing runs any more). Returns whether `until` holds.
+    pub fn send_until(&mut self, action: Action, until: impl Fn(&State) -> bool) -> bool {
+        let effects = update(&mut self.state, action);
+        self.run(effects);
+        self.pump(until)
+    }
+
+    /// Fold background outcomes until nothing runs.
+    pub fn settle(&mut self) {
+        self.pump(|_| false);
     }
 
     /// Press a key (as keymap.toml writes it) in the current context.
@@ -446,12 +699,46 @@ impl Driver {
         }
     }
 
-    fn run(&mut self, effects: Vec<crate::tui::Effect>) {
+    fn pump(&mut self, until: impl Fn(&State) -> bool) -> bool {
+        while !until(&self.state) {
+            if self.pending == 0 {
+                return false;
+            }
+            match self.background.1.recv() {
+                Ok(Some(outcome)) => {
+                    let effects = update(&mut self.state, Action::Done(outcome));
+                    self.run(effects);
+                }
+                Ok(None) => self.pending -= 1,
+                Err(_) => return false,
+            }
+        }
+        true
+    }
+
+    fn run(&mut self, effects: Vec<Effect>) {
         let mut queue: VecDeque<Effect> = effects.into();
         while let Some(effect) = queue.pop_front() {
             self.performed.push(effect.clone());
-            let outcome = self.runner.perform(effect);
-            queue.extend(update(&mut self.state, Action::Done(outcome)));
+            if matches!(effect, Effect::Migrate { .. } | Effect::Rollback { .. }) {
+                let tx = self.background.0.clone();
+                let runner = self.runner.clone();
+                self.pending += 1;
+                std::thread::spawn(move || {
+                    runner.perform(effect, &|o| {
+                        let _ = tx.send(Some(o));
+                    });
+                    // The end marker, after the last outcome.
+                    let _ = tx.send(None);
+                });
+                continue;
+            }
+            let outcomes = std::cell::RefCell::new(Vec::new());
+            self.runner
+                .perform(effect, &|o| outcomes.borrow_mut().push(o));
+            for outcome in outcomes.into_inner() {
+                queue.extend(update(&mut self.state, Action::Done(outcome)));
+            }
         }
     }
 }

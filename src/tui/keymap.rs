@@ -34,6 +34,13 @@ pub enum Context {
     Schema,
     /// The Owners step.
     Owners,
+    // Rehearse, Load, Verify.
+    /// The Rehearse screen.
+    Rehearse,
+    /// The Load screen.
+    Load,
+    /// The Verify screen.
+    Verify,
     /// A fuzzy-filtered list: printable keys type into the filter, as while editing.
     Picker,
     /// The help overlay.
@@ -48,7 +55,7 @@ pub enum Context {
 
 impl Context {
     /// Every context, in the order `[keys.*]` tables are listed.
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 16] = [
         Context::Global,
         Context::Connect,
         Context::Editing,
@@ -57,6 +64,9 @@ impl Context {
         Context::FieldMap,
         Context::Schema,
         Context::Owners,
+        Context::Rehearse,
+        Context::Load,
+        Context::Verify,
         Context::Picker,
         Context::Help,
         Context::FieldMapPreview,
@@ -75,6 +85,9 @@ impl Context {
             Context::FieldMap => "field_map",
             Context::Schema => "schema",
             Context::Owners => "owners",
+            Context::Rehearse => "rehearse",
+            Context::Load => "load",
+            Context::Verify => "verify",
             Context::Picker => "picker",
             Context::Help => "help",
             Context::FieldMapPreview => "field_map_preview",
@@ -265,7 +278,7 @@ pub enum KeymapError {
     Parse(String),
     /// A `[keys.*]` table that names no context.
     #[error(
-        "keymap: [keys.{0}] is not a key context; use one of: global, connect, editing, discovery, discovery_columns, field_map, schema, owners, picker, help, field_map_preview, field_map_values, field_map_problems"
+        "keymap: [keys.{0}] is not a key context; use one of: global, connect, editing, discovery, discovery_columns, field_map, schema, owners, rehearse, load, verify, picker, help, field_map_preview, field_map_values, field_map_problems"
     )]
     UnknownContext(String),
     /// A key name that is not a key.

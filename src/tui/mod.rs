@@ -36,7 +36,7 @@ mod theme;
 mod update;
 mod widgets;
 
-pub use action::{Action, Checked, Outcome, PreflightResult, Proposal};
+pub use action::{Action, Checked, Job, Outcome, PreflightResult, Proposal};
 pub use app::{Launch, run};
 pub use effect::{Driver, Effect, Runner};
 pub use keymap::{Context, KeyCombo, Keymap, KeymapError};

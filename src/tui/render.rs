@@ -70,10 +70,12 @@ fn body(state: &State, frame: &mut Frame, area: Rect) {
         Step::FieldMap => screens::field_map::render(state, frame, area),
         Step::Schema => screens::schema::render(state, frame, area),
         Step::Owners => screens::owners::render(state, frame, area),
-        other => {
-            // Not reachable (update refuses to go there); drawn plainly should that change.
-            let (_, why) = state.step_status(other);
-            frame.render_widget(Paragraph::new(why).wrap(Wrap { trim: true }), area);
-        }
+        // Rehearse, Load, Verify.
+        Step::Rehearse => screens::rehearse::render(state, frame, area),
+        Step::Load => screens::load::render(state, frame, area),
+        Step::Verify => screens::verify::render(state, frame, area),
+    }
+    if let Some(prompt) = &state.rollback {
+        screens::rollback::render(state, prompt, frame, area);
     }
 }

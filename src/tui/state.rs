@@ -5,13 +5,18 @@ use std::path::PathBuf;
 
 use crate::config::Config;
 
-use super::action::Checked;
+use super::action::{Checked, Job};
 use super::keymap::{Context, Keymap};
 use super::screens::connect::ConnectView;
 use super::screens::discovery::DiscoveryView;
 use super::screens::field_map::{FieldMapView, Panel};
 use super::screens::owners::OwnersView;
 use super::screens::schema::SchemaView;
+// Rehearse, Load, Verify.
+use super::screens::load::LoadView;
+use super::screens::rehearse::RehearseView;
+use super::screens::rollback::RollbackPrompt;
+use super::screens::verify::VerifyView;
 use super::theme::Theme;
 
 /// The steps of a migration, in order; the step bar shows them all.
@@ -76,14 +81,6 @@ impl Step {
         }
     }
 
-    /// Whether this build has the step's screen (the rest come with the engine's layers).
-    pub fn built(self) -> bool {
-        matches!(
-            self,
-            Step::Connect | Step::Discovery | Step::FieldMap | Step::Schema | Step::Owners
-        )
-    }
-
     fn index(self) -> usize {
         Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
@@ -108,8 +105,6 @@ pub enum StepStatus {
     Attention,
     /// An earlier step must be finished first.
     Blocked,
-    /// Not in this build yet.
-    Unbuilt,
 }
 
 impl StepStatus {
@@ -119,7 +114,6 @@ impl StepStatus {
             StepStatus::Done => "✓",
             StepStatus::Attention => "!",
             StepStatus::Blocked => "✗",
-            StepStatus::Unbuilt => "·",
         }
     }
 
@@ -129,7 +123,6 @@ impl StepStatus {
             StepStatus::Done => "done",
             StepStatus::Attention => "needs attention",
             StepStatus::Blocked => "blocked",
-            StepStatus::Unbuilt => "not in this version yet",
         }
     }
 }
@@ -257,6 +250,18 @@ pub struct State {
     pub schema: SchemaView,
     /// The Owners step's view.
     pub owners: OwnersView,
+    // ---- Rehearse, Load, Verify ----
+    /// The engine run going on now (one at a time); its events fold into that step's view.
+    pub job: Option<Job>,
+    /// The Rehearse screen.
+    pub rehearse: RehearseView,
+    /// The Load screen.
+    pub load: LoadView,
+    /// The Verify screen.
+    pub verify: VerifyView,
+    /// A rollback waiting for the operator to type the run id.
+    pub rollback: Option<RollbackPrompt>,
+    // ---- end of Rehearse, Load, Verify ----
 }
 
 impl State {
@@ -279,6 +284,12 @@ impl State {
             ready: Loadable::Idle,
             schema: SchemaView::default(),
             owners: OwnersView::default(),
+            // Rehearse, Load, Verify.
+            job: None,
+            rehearse: RehearseView::default(),
+            load: LoadView::default(),
+            verify: VerifyView::default(),
+            rollback: None,
         }
     }
 
@@ -292,6 +303,9 @@ impl State {
 
     /// The key table of the screen itself (under the help, when it is open).
     pub fn screen_context(&self) -> Context {
+        if self.rollback.is_some() {
+            return Context::Editing;
+        }
         match self.step {
             Step::Connect if self.connect.editing.is_some() => Context::Editing,
             Step::Connect => Context::Connect,
@@ -309,7 +323,11 @@ impl State {
             Step::Schema => Context::Schema,
             Step::Owners if self.owners.picker.is_some() => Context::Picker,
             Step::Owners => Context::Owners,
-            _ => Context::Global,
+            // Rehearse, Load, Verify.
+            Step::Rehearse if self.rehearse.editing.is_some() => Context::Editing,
+            Step::Rehearse => Context::Rehearse,
+            Step::Load => Context::Load,
+            Step::Verify => Context::Verify,
         }
     }
 
@@ -321,13 +339,9 @@ impl State {
             Step::FieldMap => super::screens::field_map::status(self),
             Step::Schema => super::screens::schema::status(self),
             Step::Owners => super::screens::owners::status(self),
-            _ => (
-                StepStatus::Unbuilt,
-                format!(
-                    "{} comes with the engine's next layers; the headless commands cover what exists",
-                    step.label()
-                ),
-            ),
+            Step::Rehearse => super::screens::rehearse::status(self),
+            Step::Load => super::screens::load::status(self),
+            Step::Verify => super::screens::verify::status(self),
         }
     }
 
@@ -359,6 +373,20 @@ impl State {
         }
         if self.field_map.saving {
             out.push("saving mapping.toml…");
+        }
+        // Rehearse, Load, Verify.
+        match self.job {
+            Some(Job::DryRun) => out.push("dry run going…"),
+            Some(Job::Sample(_)) => out.push("sample run going…"),
+            Some(Job::Load) => out.push("loading…"),
+            Some(Job::Delta) => out.push("delta load going…"),
+            None => {}
+        }
+        if self.verify.report.is_loading() {
+            out.push("verifying…");
+        }
+        if self.rollback.as_ref().is_some_and(|r| r.running) {
+            out.push("rolling back…");
         }
         if self
             .field_map

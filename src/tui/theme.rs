@@ -84,7 +84,6 @@ impl Theme {
             StepStatus::Done => self.good(),
             StepStatus::Attention => self.warn(),
             StepStatus::Blocked => self.bad(),
-            StepStatus::Unbuilt => self.dim(),
         }
     }
 

@@ -9,6 +9,8 @@ use super::effect::Effect;
 use super::keymap::{Context, KeyCombo};
 use super::render;
 use super::screens::{connect, discovery, field_map, owners, readiness, schema};
+// Rehearse, Load, Verify.
+use super::screens::{load, rehearse, rollback, verify};
 use super::state::{ConfigSource, Loadable, Notice, State, Step};
 
 /// Fold one action into the state; return the effects to run.
@@ -36,6 +38,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     }
     if action != Action::Quit {
         state.confirm_quit = false;
+    }
+    // A rollback waiting for its run id takes every key (typing), as an edit does.
+    if state.rollback.is_some() {
+        return rollback::handle(state, action);
     }
     match action {
         Action::Help => {
@@ -65,7 +71,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Step::FieldMap => field_map::handle(state, action, body),
         Step::Schema => schema::handle(state, action),
         Step::Owners => owners::handle(state, action, body),
-        _ => Vec::new(),
+        // Rehearse, Load, Verify.
+        Step::Rehearse => rehearse::handle(state, action, body),
+        Step::Load => load::handle(state, action, body),
+        Step::Verify => verify::handle(state, action, body),
     }
 }
 
@@ -97,7 +106,13 @@ pub fn start_discovery(state: &mut State) -> Vec<Effect> {
 }
 
 fn quit(state: &mut State) {
-    if state.field_map.unsaved() && !state.confirm_quit {
+    if let Some(job) = state.job.filter(|_| !state.confirm_quit) {
+        state.confirm_quit = true;
+        state.notice = Some(Notice::Info(format!(
+            "the {} is going: q again stops it and quits (everything sent is journaled; the wizard or `crm-migrate migrate` goes on)",
+            job.label()
+        )));
+    } else if state.field_map.unsaved() && !state.confirm_quit {
         state.confirm_quit = true;
         state.notice = Some(Notice::Info(
             "the field map has unsaved changes: s (on Field map) saves them; q again quits without saving".into(),
@@ -117,17 +132,11 @@ fn go_to(state: &mut State, step: Option<Step>) -> Vec<Effect> {
             return Vec::new();
         }
     }
-    if !step.built() {
-        state.notice = Some(Notice::Info(format!(
-            "{} is not in this version of the wizard yet; `crm-migrate --help` lists the headless commands",
-            step.label()
-        )));
-        return Vec::new();
-    }
     state.step = step;
     match step {
         Step::FieldMap => field_map::enter(state),
         Step::Schema | Step::Owners => readiness::enter(state),
+        Step::Verify => verify::enter(state),
         _ => Vec::new(),
     }
 }
@@ -180,6 +189,21 @@ fn fold(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             Err(why) => state.notice = Some(Notice::Error(why)),
         },
         Outcome::ScopeReportWritten(result) => discovery::written(state, result),
+        // Rehearse, Load, Verify.
+        Outcome::Progress { events, elapsed } => load::progress(state, &events, elapsed),
+        Outcome::Ran { job, result } => load::ran(state, job, result),
+        Outcome::Verified(result) => verify::verified(state, result),
+        Outcome::RollbackPlanned { scope, result } => rollback::planned(state, scope, result),
+        Outcome::RolledBack(result) => {
+            if let Ok(summary) = &result {
+                rehearse::rolled_back(state, &summary.runs);
+                load::rolled_back(state, &summary.runs);
+                verify::forget(state);
+            }
+            rollback::rolled_back(state, &result);
+        }
+        Outcome::ReportsWritten { dir, result } => verify::written(state, dir, result),
+        Outcome::AdminActed(result) => return schema::admin_acted(state, result),
         // Field map panels.
         Outcome::Sampled {
             export,

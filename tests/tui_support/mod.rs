@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use crm_migrate::config::Config;
 use crm_migrate::config::SANDBOX_ENDPOINT;
 use crm_migrate::sandbox::{Sandbox, SandboxOptions};
-use crm_migrate::tui::{Action, ConfigSource, Driver, Keymap, Runner, State, Theme, render};
+use crm_migrate::tui::{
+    Action, ConfigSource, Driver, Keymap, Runner, State, Step, StepStatus, Theme, render,
+};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -106,4 +108,39 @@ pub fn scrub_port(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The demo through Owners as an operator does it: every proposal accepted, the map saved, the
+/// demo's admin adds the missing stage and the map is proposed again and accepted, Deepak Rao
+/// assigned to Ravi Kumar.
+pub fn ready_to_load(width: u16, height: u16, rps: f64) -> Harness {
+    let mut h = Harness::demo(width, height);
+    h.driver.state.config.load.requests_per_second = rps;
+    h.driver.start();
+    h.keys(&["n", "n"]);
+    let modules = h.state().field_map.modules().len();
+    for _ in 0..modules {
+        h.keys(&["A", "l"]);
+    }
+    h.keys(&["s", "n"]);
+    assert_eq!(h.state().step, Step::Schema);
+    h.keys(&["A"]);
+    let (status, why) = h.state().step_status(Step::Schema);
+    assert_eq!(status, StepStatus::Done, "{why}");
+    // The stage exists now: back on the Field map, propose again and accept what now fits.
+    h.keys(&["p", "r"]);
+    for _ in 0..modules {
+        h.keys(&["h"]);
+    }
+    for _ in 0..modules {
+        h.keys(&["A", "l"]);
+    }
+    h.keys(&["s", "n", "n", "enter"]);
+    for c in "ravi".chars() {
+        h.driver.send(Action::Insert(c));
+    }
+    h.keys(&["enter"]);
+    let (status, why) = h.state().step_status(Step::Owners);
+    assert_eq!(status, StepStatus::Done, "{why}");
+    h
 }

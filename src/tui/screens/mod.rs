@@ -7,3 +7,9 @@ pub mod field_map;
 pub mod owners;
 pub mod readiness;
 pub mod schema;
+// Rehearse, Load, Verify.
+pub mod load;
+pub mod progress;
+pub mod rehearse;
+pub mod rollback;
+pub mod verify;

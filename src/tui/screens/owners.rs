@@ -253,16 +253,21 @@ fn decide(state: &mut State, key: &str, user: Option<i64>) -> Vec<Effect> {
     } else {
         format!("{key:?} → {value}")
     }));
-    state.owners.saving = true;
     state.owners.clamp(state.ready.ready().map(|c| &**c));
-    let Some(c) = state.ready.ready() else {
-        return Vec::new();
-    };
-    vec![Effect::SaveOwners {
+    save(state).into_iter().collect()
+}
+
+/// Write owners.toml as the last check holds it, with the engine's writer (the one path every
+/// decision and re-fetch takes).
+fn save(state: &mut State) -> Option<Effect> {
+    let c = state.ready.ready()?;
+    let effect = Effect::SaveOwners {
         path: c.files.owners.clone(),
         file: Box::new(c.file.clone()),
         owners: Box::new(c.readiness.owners.clone()),
-    }]
+    };
+    state.owners.saving = true;
+    Some(effect)
 }
 
 /// Match every owner again (the engine's rule: owners.toml first, then email, then a unique
@@ -305,13 +310,13 @@ pub fn users(state: &mut State, result: Result<Vec<DestinationUser>, String>) ->
         "{count} Nutshell users; {} owner(s) matched now, {after} still to assign",
         before.saturating_sub(after)
     )));
-    let effect = (after > 0).then(|| Effect::SaveOwners {
-        path: c.files.owners.clone(),
-        file: Box::new(c.file.clone()),
-        owners: Box::new(c.readiness.owners.clone()),
-    });
     state.owners.clamp(state.ready.ready().map(|c| &**c));
-    effect.into_iter().collect()
+    // Written while owners still wait, as `get_ready` does.
+    if after > 0 {
+        save(state).into_iter().collect()
+    } else {
+        Vec::new()
+    }
 }
 
 /// Fold in a write of owners.toml.
@@ -356,33 +361,14 @@ fn by_text(by: MatchedBy) -> &'static str {
 /// Draw the Owners screen into `area`.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
-    let c = match &state.ready {
-        Loadable::Ready(c) => c,
-        Loadable::Loading => {
-            frame.render_widget(
-                Paragraph::new("reading Nutshell's users and matching every owner…"),
-                area,
-            );
-            return;
-        }
-        Loadable::Failed(why) => {
-            frame.render_widget(
-                Paragraph::new(vec![
-                    Line::from(Span::styled(format!("✗ {why}"), theme.bad())),
-                    Line::from("Next: r checks again."),
-                ])
-                .wrap(Wrap { trim: false }),
-                area,
-            );
-            return;
-        }
-        Loadable::Idle => {
-            let text = readiness::unmet(state)
-                .map(|why| format!("Blocked: {why} (p goes back)."))
-                .unwrap_or_else(|| "r matches the export's owners with Nutshell's users.".into());
-            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
-            return;
-        }
+    let Some(c) = readiness::ready_or_panel(
+        state,
+        frame,
+        area,
+        "reading Nutshell's users and matching every owner…",
+        "r matches the export's owners with Nutshell's users.",
+    ) else {
+        return;
     };
     let [list_area, detail] = areas(area);
     let list = rows(c);

@@ -3,6 +3,11 @@
 
 use std::path::PathBuf;
 
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
 use crate::engine::blockers::{Blocker, BlockerKind, Files};
 use crate::engine::ready::Writes;
 
@@ -154,4 +159,34 @@ pub fn summarise(blockers: &[Blocker]) -> String {
         parts.push(format!("{map} in the field map"));
     }
     parts.join(", ")
+}
+
+/// The check's result to draw, or — while there is none — the panel that says why (reading,
+/// failed with the next step, or blocked by an earlier step) drawn over `area` instead.
+/// `loading` says what is being read; `idle` what `r` would do.
+pub fn ready_or_panel<'a>(
+    state: &'a State,
+    frame: &mut Frame,
+    area: Rect,
+    loading: &str,
+    idle: &str,
+) -> Option<&'a Checked> {
+    let theme = state.theme;
+    let panel = match &state.ready {
+        Loadable::Ready(c) => return Some(c),
+        Loadable::Loading => Paragraph::new(loading.to_string()),
+        Loadable::Failed(why) => Paragraph::new(vec![
+            Line::from(Span::styled(format!("✗ {why}"), theme.bad())),
+            Line::from("Next: r checks again."),
+        ])
+        .wrap(Wrap { trim: false }),
+        Loadable::Idle => Paragraph::new(
+            unmet(state)
+                .map(|why| format!("Blocked: {why} (p goes back)."))
+                .unwrap_or_else(|| idle.to_string()),
+        )
+        .wrap(Wrap { trim: true }),
+    };
+    frame.render_widget(panel, area);
+    None
 }

@@ -14,7 +14,7 @@ use crate::engine::ready::Writes;
 
 use super::super::action::{Action, Checked};
 use super::super::effect::Effect;
-use super::super::state::{Loadable, Notice, State, StepStatus};
+use super::super::state::{ConfigSource, Loadable, Notice, State, StepStatus};
 use super::readiness::{self, is_destination, is_owner};
 
 /// The Schema screen's state.
@@ -92,6 +92,7 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
     let confirming = std::mem::take(&mut state.schema.confirm_create);
     match action {
         Action::Recheck => return readiness::check(state, Writes::None),
+        Action::ActAsAdmin => return act_as_admin(state),
         Action::Create => {
             let Some(c) = state.ready.ready() else {
                 return readiness::check(state, Writes::None);
@@ -127,6 +128,55 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// The demo only: it has no admin to hand the checklist to, so the operator plays the part and
+/// the checklist's stages and activity types are added to the demo's sandbox as an admin would
+/// add them in Nutshell's web app (the API cannot). Then the account is checked again.
+fn act_as_admin(state: &mut State) -> Vec<Effect> {
+    if state.source != ConfigSource::Demo {
+        state.notice = Some(Notice::Info(
+            "only the demo plays the admin: hand the checklist to the account's admin, then r re-checks"
+                .into(),
+        ));
+        return Vec::new();
+    }
+    let Some(c) = state.ready.ready() else {
+        return readiness::check(state, Writes::None);
+    };
+    let checklist = &c.readiness.house.checklist;
+    if checklist.is_empty() {
+        state.notice = Some(Notice::Info(
+            "the checklist is empty: nothing for the admin to add".into(),
+        ));
+        return Vec::new();
+    }
+    let stages = checklist
+        .pipelines
+        .iter()
+        .flat_map(|p| p.stages.iter().map(|s| (p.name.clone(), s.name.clone())))
+        .collect();
+    vec![Effect::ActAsAdmin {
+        stages,
+        activity_types: checklist.activity_types.clone(),
+    }]
+}
+
+/// Fold in the demo admin's changes: check the account again, as `r` would.
+pub fn admin_acted(state: &mut State, result: Result<(), String>) -> Vec<Effect> {
+    match result {
+        Ok(()) => {
+            state.notice = Some(Notice::Info(
+                "the demo's admin added the checklist to the sandbox; checking the account again"
+                    .into(),
+            ));
+            readiness::check(state, Writes::None)
+        }
+        Err(why) => {
+            state.notice = Some(Notice::Error(why));
+            Vec::new()
+        }
+    }
 }
 
 /// Every line of the screen (scrolled by the view).
@@ -199,7 +249,11 @@ pub fn lines(state: &State, c: &Checked) -> Vec<Line<'static>> {
         )));
     } else {
         out.push(Line::from(Span::styled(
-            "  Nutshell's API cannot create these: hand the checklist to the admin, then r re-checks",
+            if state.source == ConfigSource::Demo {
+                "  Nutshell's API cannot create these: hand the checklist to the admin, then r re-checks (demo: A plays the admin)"
+            } else {
+                "  Nutshell's API cannot create these: hand the checklist to the admin, then r re-checks"
+            },
             theme.dim(),
         )));
     }
@@ -298,34 +352,14 @@ pub fn lines(state: &State, c: &Checked) -> Vec<Line<'static>> {
 
 /// Draw the Schema screen into `area`.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
-    let theme = state.theme;
-    let c = match &state.ready {
-        Loadable::Ready(c) => c,
-        Loadable::Loading => {
-            frame.render_widget(
-                Paragraph::new("reading the Nutshell account and planning what to create…"),
-                area,
-            );
-            return;
-        }
-        Loadable::Failed(why) => {
-            frame.render_widget(
-                Paragraph::new(vec![
-                    Line::from(Span::styled(format!("✗ {why}"), theme.bad())),
-                    Line::from("Next: r checks again."),
-                ])
-                .wrap(Wrap { trim: false }),
-                area,
-            );
-            return;
-        }
-        Loadable::Idle => {
-            let text = readiness::unmet(state)
-                .map(|why| format!("Blocked: {why} (p goes back)."))
-                .unwrap_or_else(|| "r reads the account and plans what to create.".into());
-            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
-            return;
-        }
+    let Some(c) = readiness::ready_or_panel(
+        state,
+        frame,
+        area,
+        "reading the Nutshell account and planning what to create…",
+        "r reads the account and plans what to create.",
+    ) else {
+        return;
     };
     let lines = lines(state, c);
     let scroll = state

@@ -1,0 +1,475 @@
+//! What an engine run's events come to, as the Rehearse and Load screens draw it: one snapshot
+//! folded from `engine::Event`s (the raw stream is never kept), per phase in dependency order
+//! with its gauge and tallies, the throttle's last state, the rate and ETA, and the holds and
+//! failures as lists. The lists only grow at the end, and screens draw only the rows in view
+//! (`widgets::table::visible`), so a frame costs the same with 10 holds or 100,000.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Row, Table};
+
+use crate::engine::event::{Event, RecordOutcome, Tally};
+use crate::journal::{Phase, RunId, RunKind};
+use crate::nutshell::ThrottleSnapshot;
+
+use super::super::state::Cursor;
+use super::super::theme::Theme;
+use super::super::widgets::table::{self, visible};
+
+/// One phase's progress.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PhaseProgress {
+    /// Source rows (from `PhaseStarted`, or discovery's count before the phase starts).
+    pub total: u64,
+    /// Records per outcome so far.
+    pub tally: Tally,
+    /// `PhaseStarted` arrived.
+    pub started: bool,
+    /// `PhaseFinished` arrived.
+    pub finished: bool,
+}
+
+impl PhaseProgress {
+    /// Records settled so far (every outcome counts, earlier runs' included).
+    pub fn settled(&self) -> u64 {
+        self.tally.total()
+    }
+
+    /// Settled as a fraction of the total, 0–1.
+    pub fn ratio(&self) -> f64 {
+        if self.finished {
+            return 1.0;
+        }
+        if self.total == 0 {
+            return 0.0;
+        }
+        (self.settled() as f64 / self.total as f64).clamp(0.0, 1.0)
+    }
+}
+
+/// A held or failed record and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// The record's phase.
+    pub phase: Phase,
+    /// The record's RSoft ID.
+    pub rsoft_id: String,
+    /// Why it is held, or the failure message (with the field at fault).
+    pub reason: String,
+}
+
+/// Which list has the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListFocus {
+    /// The holds list.
+    #[default]
+    Holds,
+    /// The failures list.
+    Failures,
+}
+
+/// The snapshot of one engine run.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunProgress {
+    /// The journal's run id (none for a dry run).
+    pub run: Option<RunId>,
+    /// Dry, sample, full or delta.
+    pub kind: Option<RunKind>,
+    /// Every phase, in load order (the enum's order).
+    pub phases: BTreeMap<Phase, PhaseProgress>,
+    /// The throttle as the client last reported it.
+    pub throttle: Option<ThrottleSnapshot>,
+    /// Held records, in the order they were reported.
+    pub holds: Vec<Listed>,
+    /// Failed records, in the order they were reported.
+    pub failures: Vec<Listed>,
+    /// Time since the run was asked for, as of the last event.
+    pub elapsed: Duration,
+    /// Records settled in this run (not by an earlier one), for the rate.
+    pub settled_here: u64,
+    /// `Some(cancelled)` once `RunFinished` arrived.
+    pub finished: Option<bool>,
+    /// Which list the keys move.
+    pub focus: ListFocus,
+    /// Selection in the holds list.
+    pub holds_cursor: Cursor,
+    /// Selection in the failures list.
+    pub failures_cursor: Cursor,
+}
+
+impl RunProgress {
+    /// A snapshot with each phase's expected rows (from discovery) before anything runs.
+    pub fn expecting(rows: impl IntoIterator<Item = (Phase, u64)>) -> RunProgress {
+        let mut p = RunProgress::default();
+        for (phase, total) in rows {
+            p.phases.insert(
+                phase,
+                PhaseProgress {
+                    total,
+                    ..Default::default()
+                },
+            );
+        }
+        p
+    }
+
+    /// Fold events in, in order. The lists keep what they had; everything else is replaced.
+    pub fn fold(&mut self, events: &[Event], elapsed: Duration) {
+        self.elapsed = elapsed;
+        for event in events {
+            match event {
+                Event::RunStarted { run, kind } => {
+                    self.run = *run;
+                    self.kind = Some(*kind);
+                }
+                Event::PhaseStarted { phase, total } => {
+                    let p = self.phases.entry(*phase).or_default();
+                    p.total = *total;
+                    p.tally = Tally::default();
+                    p.started = true;
+                    p.finished = false;
+                }
+                Event::Record {
+                    phase,
+                    rsoft_id,
+                    outcome,
+                } => {
+                    self.phases.entry(*phase).or_default().tally.add(outcome);
+                    if *outcome != RecordOutcome::AlreadyDone {
+                        self.settled_here += 1;
+                    }
+                    let listed = |reason: String| Listed {
+                        phase: *phase,
+                        rsoft_id: rsoft_id.clone(),
+                        reason,
+                    };
+                    match outcome {
+                        RecordOutcome::Held { reasons } => {
+                            self.holds.push(listed(reasons.join("; ")))
+                        }
+                        RecordOutcome::Failed { message, field } => {
+                            self.failures.push(listed(match field {
+                                Some(f) => format!("{f}: {message}"),
+                                None => message.clone(),
+                            }))
+                        }
+                        _ => {}
+                    }
+                }
+                Event::Throttle(t) => self.throttle = Some(t.clone()),
+                Event::PhaseFinished { phase, tally } => {
+                    let p = self.phases.entry(*phase).or_default();
+                    p.tally = *tally;
+                    p.finished = true;
+                    p.total = p.total.max(tally.total());
+                }
+                Event::Gone(row) => self.phases.entry(row.phase).or_default().tally.gone += 1,
+                Event::RunFinished { cancelled } => self.finished = Some(*cancelled),
+                Event::Undone(_) => {}
+            }
+        }
+    }
+
+    /// Every phase's tallies added up.
+    pub fn totals(&self) -> Tally {
+        let mut t = Tally::default();
+        for p in self.phases.values() {
+            t.created += p.tally.created;
+            t.linked += p.tally.linked;
+            t.merged += p.tally.merged;
+            t.held += p.tally.held;
+            t.failed += p.tally.failed;
+            t.already_done += p.tally.already_done;
+            t.edited += p.tally.edited;
+            t.unchanged += p.tally.unchanged;
+            t.kept += p.tally.kept;
+            t.gone += p.tally.gone;
+        }
+        t
+    }
+
+    /// Rows not settled yet, over every phase (unfinished phases only).
+    pub fn remaining(&self) -> u64 {
+        self.phases
+            .values()
+            .filter(|p| !p.finished)
+            .map(|p| p.total.saturating_sub(p.settled()))
+            .sum()
+    }
+
+    /// Records settled by this run per second since it was asked for.
+    pub fn records_per_second(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs <= 0.0 {
+            0.0
+        } else {
+            self.settled_here as f64 / secs
+        }
+    }
+
+    /// Time left at this run's pace so far; `None` before there is a pace, or when done.
+    pub fn eta(&self) -> Option<Duration> {
+        let rate = self.records_per_second();
+        let remaining = self.remaining();
+        (rate > 0.0 && remaining > 0 && self.finished.is_none())
+            .then(|| Duration::from_secs_f64(remaining as f64 / rate))
+    }
+
+    /// The focused list and its cursor.
+    pub fn focused(&mut self) -> (&[Listed], &mut Cursor) {
+        match self.focus {
+            ListFocus::Holds => (&self.holds, &mut self.holds_cursor),
+            ListFocus::Failures => (&self.failures, &mut self.failures_cursor),
+        }
+    }
+
+    /// Move the focused list's cursor; Tab switches lists.
+    pub fn navigate(&mut self, action: &super::super::action::Action, page: usize) {
+        if *action == super::super::action::Action::SwitchList {
+            self.focus = match self.focus {
+                ListFocus::Holds => ListFocus::Failures,
+                ListFocus::Failures => ListFocus::Holds,
+            };
+            return;
+        }
+        let (list, cursor) = self.focused();
+        let len = list.len();
+        table::navigate(cursor, action, len, page);
+    }
+}
+
+/// `1h 02m`, `4m 05s`, `12s`.
+pub fn duration_text(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m {:02}s", s / 60, s % 60),
+        _ => format!("{}h {:02}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
+/// One gauge line per phase, in load order: `accounts ▕██████░░▏ 40/40 · 38 new 2 linked 0 held 0 failed`.
+pub fn render_phases(progress: &RunProgress, theme: Theme, frame: &mut Frame, area: Rect) {
+    let rows = Layout::vertical(vec![Constraint::Length(1); progress.phases.len()]).split(area);
+    let wide = area.width >= 100;
+    for ((phase, p), row) in progress.phases.iter().zip(rows.iter()) {
+        let [name, gauge, counts] = Layout::horizontal([
+            Constraint::Length(15),
+            Constraint::Length(if wide { 30 } else { 18 }),
+            Constraint::Min(10),
+        ])
+        .areas(*row);
+        let mark = if p.finished {
+            Span::styled("✓ ", theme.good())
+        } else if p.started {
+            Span::styled("▸ ", theme.title())
+        } else {
+            Span::styled("· ", theme.dim())
+        };
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![mark, Span::raw(phase.as_str())])),
+            name,
+        );
+        frame.render_widget(
+            Gauge::default()
+                .ratio(p.ratio())
+                .label(format!("{}/{}", p.settled(), p.total))
+                .gauge_style(if p.finished {
+                    theme.good()
+                } else {
+                    theme.title()
+                })
+                .use_unicode(true),
+            gauge,
+        );
+        let t = &p.tally;
+        let mut spans = vec![Span::raw(format!(
+            " {} new · {} {}",
+            t.created,
+            t.linked + t.merged,
+            if wide { "linked/merged" } else { "linked" }
+        ))];
+        if wide {
+            spans.push(Span::raw(format!(" · {} earlier", t.already_done)));
+        }
+        if t.edited + t.unchanged + t.kept + t.gone > 0 {
+            // A delta's own outcomes.
+            spans.push(Span::raw(format!(
+                " · {} edited · {} unchanged · {} kept · {} gone in RSoft",
+                t.edited, t.unchanged, t.kept, t.gone
+            )));
+        }
+        spans.push(Span::styled(
+            format!(" · {} held", t.held),
+            if t.held > 0 {
+                theme.warn()
+            } else {
+                theme.dim()
+            },
+        ));
+        spans.push(Span::styled(
+            format!(" · {} failed", t.failed),
+            if t.failed > 0 {
+                theme.bad()
+            } else {
+                theme.dim()
+            },
+        ));
+        frame.render_widget(Paragraph::new(Line::from(spans)), counts);
+    }
+}
+
+/// The holds and failures lists side by side (wide) or the focused one (narrow), drawing only
+/// the rows in view.
+pub fn render_lists(progress: &RunProgress, theme: Theme, frame: &mut Frame, area: Rect) {
+    let both = area.width >= 110;
+    let page = list_page(area);
+    let list = |items: &[Listed], cursor: &Cursor, focused: bool, title: String| {
+        let rows = visible(items, cursor, page).map(|(i, l)| {
+            table::highlight(
+                Row::new(vec![
+                    Line::from(l.phase.as_str()),
+                    Line::from(l.rsoft_id.clone()),
+                    Line::from(l.reason.clone()),
+                ]),
+                focused && i == cursor.selected,
+                theme,
+            )
+        });
+        Table::new(
+            rows,
+            [
+                Constraint::Length(12),
+                Constraint::Length(11),
+                Constraint::Min(10),
+            ],
+        )
+        .header(Row::new(["Phase", "RSoft ID", "Reason"]).style(theme.title()))
+        .block(Block::default().borders(Borders::TOP).title(title))
+    };
+    let holds_title = |focused: bool| {
+        format!(
+            " {}Held {} (awaiting the customer){} ",
+            if focused { "▸ " } else { "" },
+            progress.holds.len(),
+            position(&progress.holds_cursor, progress.holds.len())
+        )
+    };
+    let failures_title = |focused: bool| {
+        format!(
+            " {}Failed {}{} ",
+            if focused { "▸ " } else { "" },
+            progress.failures.len(),
+            position(&progress.failures_cursor, progress.failures.len())
+        )
+    };
+    let focus_holds = progress.focus == ListFocus::Holds;
+    if both {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(area);
+        frame.render_widget(
+            list(
+                &progress.holds,
+                &progress.holds_cursor,
+                focus_holds,
+                holds_title(focus_holds),
+            ),
+            left,
+        );
+        frame.render_widget(
+            list(
+                &progress.failures,
+                &progress.failures_cursor,
+                !focus_holds,
+                failures_title(!focus_holds),
+            ),
+            right,
+        );
+    } else {
+        // Narrow: the focused list, with the other's count in its title.
+        let (items, cursor, title, other, count) = if focus_holds {
+            let n = progress.failures.len();
+            (
+                &progress.holds,
+                &progress.holds_cursor,
+                holds_title(true),
+                "failed",
+                n,
+            )
+        } else {
+            let n = progress.holds.len();
+            (
+                &progress.failures,
+                &progress.failures_cursor,
+                failures_title(true),
+                "held",
+                n,
+            )
+        };
+        let title = format!("{title}· Tab: {other} {count}");
+        frame.render_widget(list(items, cursor, true, title), area);
+    }
+}
+
+/// Rows of a list in `area` (after its border and header).
+pub fn list_page(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(table::CHROME))
+}
+
+fn position(cursor: &Cursor, len: usize) -> String {
+    if len == 0 {
+        String::new()
+    } else {
+        format!(" · {} of {len}", cursor.selected.min(len - 1) + 1)
+    }
+}
+
+/// The rate, the throttle and the ETA on one line.
+pub fn pace_line(progress: &RunProgress, theme: Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    match &progress.throttle {
+        Some(t) => {
+            spans.push(Span::raw(format!(
+                "{:.1} req/s of {:.0} ceiling · {} of {} in flight",
+                t.current_rps, t.ceiling_rps, t.in_flight, t.max_in_flight
+            )));
+            if t.backoff_ms > 0 {
+                spans.push(Span::styled(
+                    format!(
+                        " · backing off {:.1}s (server asked)",
+                        t.backoff_ms as f64 / 1000.0
+                    ),
+                    theme.warn(),
+                ));
+            } else if t.current_rps < t.ceiling_rps * 0.95 {
+                spans.push(Span::styled(" · throttled below the ceiling", theme.warn()));
+            } else {
+                spans.push(Span::styled(" · at the ceiling", theme.dim()));
+            }
+            if t.http_429 + t.http_5xx + t.timeouts + t.resets > 0 {
+                spans.push(Span::styled(
+                    format!(
+                        " · {} 429 · {} 5xx · {} timeouts · {} resets",
+                        t.http_429, t.http_5xx, t.timeouts, t.resets
+                    ),
+                    theme.warn(),
+                ));
+            }
+        }
+        None => spans.push(Span::styled("no requests yet", theme.dim())),
+    }
+    spans.push(Span::raw(format!(
+        " · {:.0} records/s · elapsed {}",
+        progress.records_per_second(),
+        duration_text(progress.elapsed)
+    )));
+    if let Some(eta) = progress.eta() {
+        spans.push(Span::raw(format!(" · ETA {}", duration_text(eta))));
+    }
+    Line::from(spans)
+}
