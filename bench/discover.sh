@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: `crm-migrate discover` on a ~1,000,000-row generated RSoft export, against a plain
 # Python `csv` pass over the same files. Prints both times, the speed ratio (python / ours;
-# target >= 5x) and discover's peak RSS (target < 200 MB).
+# target >= 5x) and discover's peak RSS (target < 200 MB). The generated export mixes encodings
+# (windows-1252, UTF-16LE tab-separated, UTF-8 with BOM, `;`): SCALE 833 gives ~175,000 rows,
+# the mixed-encoding export of issue 12.
 #
 # Usage: bench/discover.sh [--scale] [SCALE]   (default 4762: 210 data rows per block -> ~1,000,000 rows)
 # RUNS=N (default 3): each side runs N times and its best time counts.

@@ -489,6 +489,35 @@ fn european_resave_is_built_in_the_columns_format() {
     );
 }
 
+/// A map with no `[formats.Deals]` entry (written by hand, or before formats were recorded):
+/// the builder never guesses per value. 125.000 (125 or 125000) is a problem on its cell naming
+/// both readings; 2.750.000, which only one format reads, is 2750000.
+#[test]
+fn a_number_column_without_a_decided_format_refuses_ambiguous_values() {
+    let name = "12-european-resave-semicolon-decimal-comma";
+    let (map, _) = map_case(name);
+    let mut undecided = with_stages_confirmed(map);
+    undecided
+        .modules
+        .get_mut(&Module::Deals)
+        .unwrap()
+        .formats
+        .retain(|f| f.header != "Amount");
+    let built = build_deals(name, &undecided);
+    let (_, deal1) = built.iter().find(|(id, _)| id == "DEAL-1").unwrap();
+    match deal1 {
+        Built::Problems { problems } => assert!(
+            problems.iter().any(|p| p.column == "Amount"
+                && p.value == "125.000"
+                && p.reason.contains("no decided number format")),
+            "{problems:?}"
+        ),
+        other => panic!("DEAL-1 must not be read one way per value: {other:#?}"),
+    }
+    let (_, deal3) = built.iter().find(|(id, _)| id == "DEAL-3").unwrap();
+    assert_eq!(lead_value(deal3)["amount"], Value::from("2750000"));
+}
+
 /// A month-first column in a day-first export gets `date_order = "month-first"` in the map and
 /// is built that way; set back to day-first by the operator, its values contradict it: a map
 /// problem with the count and examples (file, line).

@@ -367,7 +367,7 @@ mod tests {
         let reasons = held(build(Module::Deals, &deal_map(), &missing, &l));
         assert_eq!(reasons[0].value, "COMP-404");
         let bad = deal(&[
-            ("Amount", "$5,000"),
+            ("Amount", "$5000"),
             ("Probability", "140"),
             ("Stage", "Nowhere"),
         ]);

@@ -57,6 +57,33 @@ pub const CANDIDATES: [NumberFormat; 7] = [
     NumberFormat::new(DecimalMark::Comma, Grouping::Apostrophe),
 ];
 
+/// For a column with no decided number format (a `mapping.toml` written by hand or before
+/// `[formats.*]` existed): refuses a value that two candidate formats read as different numbers
+/// (`1.250` is 1.25 or 1250), so nothing is read one way per value (issue 12). A value every
+/// format reads the same, or none reads, passes (the conversion then judges it). The error
+/// names both readings and says how to decide.
+pub fn refuse_undecided(raw: &str) -> Result<(), String> {
+    let digits = raw.trim_matches(|c: char| !c.is_ascii_digit());
+    let mut readings: Vec<(NumberFormat, String)> = Vec::new();
+    for format in CANDIDATES {
+        if let Ok(n) = format.read(digits)
+            && !readings.iter().any(|(_, r)| *r == n)
+        {
+            readings.push((format, n));
+        }
+    }
+    match readings.as_slice() {
+        [(first, a), (second, b), ..] => Err(format!(
+            "reads as {a} in {} and as {b} in {}; the column has no decided number format: \
+             run `crm-migrate map` again or set its number_format in [formats.<module>] of \
+             mapping.toml",
+            first.example(),
+            second.example()
+        )),
+        _ => Ok(()),
+    }
+}
+
 impl NumberFormat {
     /// The format with this decimal mark and grouping; [`CANDIDATES`] lists the ones discovery
     /// tries.
