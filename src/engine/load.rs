@@ -92,6 +92,12 @@ pub enum MigrateError {
     )]
     /// `--delta` with `--dry-run` or `--sample`.
     DeltaCombination,
+    /// The effective config could not be written as TOML for its fingerprint in the journal
+    /// (every run records which config it used; an empty fingerprint would match any config).
+    #[error(
+        "cannot fingerprint the config for the journal: {0}. Check the config for values TOML cannot hold and report this with the config attached (without the API key)"
+    )]
+    ConfigHash(#[source] toml::ser::Error),
     /// The failures file could not be written to the state dir.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -164,6 +170,9 @@ pub async fn migrate(
         .export
         .as_deref()
         .ok_or(MigrateError::NoExport)?;
+    // Fingerprint the effective config (paths resolved) before anything is written: the journal
+    // records which config a run used, and a config built in code has no file to hash.
+    let config_hash = hash_hex(&toml::to_string(config).map_err(MigrateError::ConfigHash)?);
     let export = Export::open(export_path)?;
     let report = discovery::discover(&export)?;
     let files = Files::of(config_path, config);
@@ -239,7 +248,6 @@ pub async fn migrate(
         };
         (Journal::open(&state_dir)?, kind, Sender::Live(client))
     };
-    let config_hash = hash_hex(&toml::to_string(config).unwrap_or_default());
     let map_hash = hash_hex(&file::to_toml(&map));
     let run = journal.start_run(kind, &config_hash, &map_hash)?;
     for d in &owners.decisions {

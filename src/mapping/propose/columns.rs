@@ -1,0 +1,575 @@
+//! Column proposals: a target for each source column from its header (curated synonyms, near
+//! spellings) and its values, and the rule that a new custom field does not outscore an unfilled
+//! required field.
+
+use std::collections::BTreeMap;
+
+use crate::config::DateOrder;
+use crate::mapping::catalogue::{
+    Entity, ValueKind, required_fields, standard_field, stated_default,
+};
+use crate::mapping::column::SourceColumn;
+use crate::mapping::model::{
+    CONFIDENCE_THRESHOLD, ColumnEntry, LookupKey, Status, Target, target_kind,
+};
+use crate::mapping::schema::DestinationSchema;
+use crate::mapping::synonyms::{Spec, Synonym, module_nouns, normalize_header, rows_for};
+use crate::mapping::transform::{
+    cell_values, email::looks_like_email, parse_bool, parse_date, parse_money, parse_number,
+    parse_when, to_e164,
+};
+use crate::rsoft::Module;
+
+/// Above this similarity a near spelling of a synonym is proposed; between it and
+/// [`NEAR_SIMILARITY`] it is only suggested to the operator.
+const CLOSE_SIMILARITY: f64 = 0.88;
+const NEAR_SIMILARITY: f64 = 0.7;
+/// Share of samples that must read as a kind for the values to speak for the column.
+const EVIDENCE_SHARE: f64 = 0.95;
+
+/// While a required field of the module's record is filled by no column above the threshold
+/// (and no stated default fills it), a new custom field of a kind that could fill it is not
+/// proposed above the threshold: the operator chooses (issue 12, "proposals know what each
+/// Nutshell record needs").
+pub(super) fn flag_unfilled_required(entity: Entity, columns: &mut [ColumnEntry]) {
+    let filled = |columns: &[ColumnEntry], fields: &[&str]| {
+        columns.iter().any(|c| {
+            c.confidence >= CONFIDENCE_THRESHOLD
+                && matches!(&c.target, Target::Field { field } if fields.contains(&field.as_str()))
+        })
+    };
+    let text = |k: ValueKind| matches!(k, ValueKind::Text | ValueKind::LongText);
+    let date = |k: ValueKind| matches!(k, ValueKind::Date | ValueKind::DateTime);
+    for alternatives in required_fields(entity) {
+        let defaulted = alternatives
+            .iter()
+            .filter_map(|f| stated_default(f))
+            .any(|d| filled(columns, d.from));
+        if defaulted || filled(columns, alternatives) {
+            continue;
+        }
+        let needed: Vec<ValueKind> = alternatives
+            .iter()
+            .filter_map(|f| standard_field(f))
+            .map(|f| f.kind)
+            .collect();
+        for c in columns.iter_mut().filter(|c| !c.status.is_decided()) {
+            let Target::Custom {
+                kind, create: true, ..
+            } = &c.target
+            else {
+                continue;
+            };
+            let kind = *kind;
+            if !needed
+                .iter()
+                .any(|k| *k == kind || (text(*k) && text(kind)) || (date(*k) && date(kind)))
+            {
+                continue;
+            }
+            c.confidence = c.confidence.min(CONFIDENCE_THRESHOLD - 0.1);
+            c.reason.push_str(&format!(
+                "; but no column fills {}, which every {} needs: if this column is it, map it there",
+                alternatives.join(" or "),
+                entity.name()
+            ));
+        }
+    }
+}
+
+struct Proposal {
+    target: Target,
+    confidence: f64,
+    reason: String,
+}
+
+pub(super) fn propose_column(
+    column: &SourceColumn,
+    entity: Entity,
+    schema: &DestinationSchema,
+) -> ColumnEntry {
+    let evidence = Evidence::of(&column.samples);
+    let from_header = header_proposal(column, entity, &evidence, schema);
+    let proposal = match from_header {
+        Some(p) if p.confidence >= CONFIDENCE_THRESHOLD => p,
+        weak => email_evidence(column.module, &evidence)
+            .or(weak)
+            .unwrap_or_else(|| fallback(column, entity, &evidence, schema)),
+    };
+    let Proposal {
+        target,
+        mut confidence,
+        mut reason,
+    } = proposal;
+    let lost = &column.flags.lost_characters;
+    if lost.count > 0 && !matches!(target, Target::Ignore | Target::Unmapped) {
+        confidence = confidence.min(CONFIDENCE_THRESHOLD - 0.05);
+        reason.push_str(&format!(
+            "; {} values lost characters to '?' in a non-Unicode save (e.g. {:?}): re-export as UTF-8",
+            lost.count,
+            lost.examples.first().map_or("", String::as_str)
+        ));
+    }
+    ColumnEntry {
+        header: column.header.clone(),
+        target,
+        confidence: (confidence * 100.0).round() / 100.0,
+        reason,
+        status: Status::Proposed,
+    }
+}
+
+/// The header's best synonym, checked against the values.
+fn header_proposal(
+    column: &SourceColumn,
+    entity: Entity,
+    evidence: &Evidence,
+    schema: &DestinationSchema,
+) -> Option<Proposal> {
+    let found = best_synonym(column.module, &column.header)?;
+    let header = &column.header;
+    if found.similarity < CLOSE_SIMILARITY {
+        return Some(Proposal {
+            target: Target::Unmapped,
+            confidence: found.similarity - 0.35,
+            reason: format!(
+                "header {header:?} is close to {:?} ({}, similarity {:.2}) but not close enough to assume it; choose a target",
+                found.phrase, found.row.meaning, found.similarity
+            ),
+        });
+    }
+    let (mut confidence, how) = match found.how {
+        How::Exact => (0.95, "is a synonym of"),
+        How::WithoutModuleName => (0.92, "without the module's name is a synonym of"),
+        How::Reordered => (0.9, "has the words of"),
+        How::WithoutNoise => (0.88, "without unit or format words is a synonym of"),
+        How::Similar => (found.similarity - 0.12, "is spelled like"),
+    };
+    let mut target = resolve(found.row.spec, entity, schema);
+    let mut reason = format!(
+        "header {header:?} {how} {} ({:?})",
+        found.row.meaning, found.phrase
+    );
+    if let Some(kind) = target_kind(&target) {
+        match reads_as(column, evidence, kind) {
+            Some(read) if read.share >= EVIDENCE_SHARE => {
+                reason.push_str(&format!("; {}", read.what));
+                match read.failures {
+                    // A few failing values keep the proposal, but not a high confidence.
+                    Some(failures) => {
+                        confidence = confidence.min(FAILING_CONFIDENCE);
+                        reason.push_str(&format!("; {failures}"));
+                    }
+                    None => confidence = (confidence + 0.03).min(0.99),
+                }
+            }
+            Some(read) if read.share < 0.5 => {
+                let failures = read.failures.map(|f| format!("; {f}")).unwrap_or_default();
+                if let Target::Custom { kind: k, .. } = &mut target {
+                    *k = evidence.infer_kind(column.inferred);
+                    reason.push_str(&format!(
+                        "; only {}, so the field is {:?}{failures}",
+                        read.what, k
+                    ));
+                } else {
+                    return Some(Proposal {
+                        target: Target::Unmapped,
+                        confidence: 0.45,
+                        reason: format!(
+                            "{reason}, but only {}{failures}; check the column",
+                            read.what
+                        ),
+                    });
+                }
+            }
+            Some(read) => {
+                confidence = confidence.min(CONFIDENCE_THRESHOLD - 0.05);
+                reason.push_str(&format!(
+                    "; only {}{}; confirm it or map the column elsewhere",
+                    read.what,
+                    read.failures.map(|f| format!("; {f}")).unwrap_or_default()
+                ));
+            }
+            None => {}
+        }
+    }
+    Some(Proposal {
+        target,
+        confidence,
+        reason,
+    })
+}
+
+/// The most a proposal gets while some of its column's values fail their transform.
+const FAILING_CONFIDENCE: f64 = 0.8;
+
+/// How a column's values read as a kind.
+struct ReadsAs {
+    share: f64,
+    /// "100% of the column's 6 values read as Phone" or "…of samples…".
+    what: String,
+    /// The failures with counts and examples, when every value was checked and some failed.
+    failures: Option<String>,
+}
+
+/// How the column reads as `kind`: from every value when `map` checked the column for `kind`
+/// ([`SourceColumn::check`]), else from the samples; `None` for free text or no values.
+fn reads_as(column: &SourceColumn, evidence: &Evidence, kind: ValueKind) -> Option<ReadsAs> {
+    match &column.check {
+        Some(check) if check.kind == kind && check.values > 0 => Some(ReadsAs {
+            share: check.share(),
+            what: format!(
+                "{:.0}% of the column's {} values read as {kind:?}",
+                check.share() * 100.0,
+                check.values
+            ),
+            failures: (check.failed > 0).then(|| check.describe()),
+        }),
+        _ => evidence.share(kind).map(|share| ReadsAs {
+            share,
+            what: format!("{:.0}% of samples read as {kind:?}", share * 100.0),
+            failures: None,
+        }),
+    }
+}
+
+/// A column of email addresses is an email, whatever its header.
+fn email_evidence(module: Module, evidence: &Evidence) -> Option<Proposal> {
+    let share = evidence.share(ValueKind::Email)?;
+    if share < EVIDENCE_SHARE {
+        return None;
+    }
+    let target = match module {
+        Module::Companies => Target::Field {
+            field: "Accounts.email".into(),
+        },
+        Module::Contacts | Module::Leads => Target::Field {
+            field: "Contacts.email".into(),
+        },
+        Module::Deals | Module::Tickets => Target::Lookup {
+            entity: Entity::Contacts,
+            by: LookupKey::Email,
+        },
+        Module::Activities
+        | Module::TicketMessages
+        | Module::Users
+        | Module::Pipelines
+        | Module::CustomFields
+        | Module::Workflows => return None,
+    };
+    Some(Proposal {
+        target,
+        confidence: 0.85,
+        reason: format!("{:.0}% of samples are email addresses", share * 100.0),
+    })
+}
+
+/// No synonym: an empty column is ignored; otherwise its values are kept in a new custom field
+/// (a note line where the entity has no custom fields).
+fn fallback(
+    column: &SourceColumn,
+    entity: Entity,
+    evidence: &Evidence,
+    schema: &DestinationSchema,
+) -> Proposal {
+    if evidence.values == 0 && column.fill_rate <= 0.0 {
+        return Proposal {
+            target: Target::Ignore,
+            confidence: 0.8,
+            reason: "empty in every row".into(),
+        };
+    }
+    let name = column
+        .header
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if entity.has_custom_fields() {
+        let mut kind = evidence.infer_kind(column.inferred);
+        // Samples that agree do not make a kind whose transform fails on other values.
+        if column
+            .check
+            .as_ref()
+            .is_some_and(|c| c.kind == kind && c.share() < EVIDENCE_SHARE)
+        {
+            kind = ValueKind::Text;
+        }
+        let existing = schema.custom_field(entity, &name);
+        Proposal {
+            reason: match existing {
+                Some(_) => format!(
+                    "no standard field matches; {} already has the custom field {name:?}",
+                    entity.name()
+                ),
+                None => format!(
+                    "no standard field matches; values look like {kind:?}, so a new {kind:?} custom field keeps them"
+                ),
+            },
+            target: Target::Custom {
+                name,
+                kind: existing.map_or(kind, |f| f.kind),
+                create: existing.is_none(),
+            },
+            confidence: 0.7,
+        }
+    } else {
+        Proposal {
+            reason: format!(
+                "no standard field matches and Nutshell {} have no custom fields: kept as a line in a note",
+                entity.name()
+            ),
+            target: Target::Note { label: name },
+            confidence: 0.7,
+        }
+    }
+}
+
+fn resolve(spec: Spec, entity: Entity, schema: &DestinationSchema) -> Target {
+    match spec {
+        Spec::Field(path) => Target::Field { field: path.into() },
+        Spec::Custom(name, kind) if entity.has_custom_fields() => Target::Custom {
+            name: name.into(),
+            kind,
+            create: schema.custom_field(entity, name).is_none(),
+        },
+        Spec::Custom(name, _) => Target::Note {
+            label: name.trim_start_matches("RSoft ").into(),
+        },
+        Spec::Note(label) => Target::Note {
+            label: label.into(),
+        },
+        Spec::Lookup(entity, by) => Target::Lookup { entity, by },
+        Spec::Related(part) => Target::Related { part },
+        Spec::Tags => Target::Tags,
+        Spec::LegacyId => Target::LegacyId,
+        Spec::Ignore(_) => Target::Ignore,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum How {
+    Exact,
+    WithoutModuleName,
+    Reordered,
+    WithoutNoise,
+    Similar,
+}
+
+struct Found {
+    row: &'static Synonym,
+    phrase: &'static str,
+    how: How,
+    similarity: f64,
+}
+
+fn best_synonym(module: Module, header: &str) -> Option<Found> {
+    let full = normalize_header(header);
+    // The module's noun first (`Ticket No.`) or, in languages that put it last, last (`Nº Ticket`).
+    let stripped = module_nouns(module).iter().find_map(|noun| {
+        full.strip_prefix(noun)
+            .and_then(|rest| rest.strip_prefix(' '))
+            .or_else(|| full.strip_suffix(noun)?.strip_suffix(' '))
+            .map(str::to_string)
+    });
+    let candidates: Vec<(&'static Synonym, &'static str, String)> = rows_for(module)
+        .flat_map(|row| {
+            row.phrases
+                .iter()
+                .map(move |p| (row, *p, normalize_header(p)))
+        })
+        .collect();
+    let exact = |form: &str, how: How| {
+        candidates
+            .iter()
+            .find(|(_, _, p)| p == form)
+            .map(|(row, phrase, _)| Found {
+                row,
+                phrase,
+                how,
+                similarity: 1.0,
+            })
+    };
+    if let Some(f) = exact(&full, How::Exact) {
+        return Some(f);
+    }
+    if let Some(f) = stripped
+        .as_deref()
+        .and_then(|s| exact(s, How::WithoutModuleName))
+    {
+        return Some(f);
+    }
+    let sorted = |s: &str| {
+        let mut words: Vec<&str> = s.split(' ').collect();
+        words.sort_unstable();
+        words.join(" ")
+    };
+    let full_sorted = sorted(&full);
+    if let Some((row, phrase, _)) = candidates
+        .iter()
+        .find(|(_, _, p)| p.contains(' ') && sorted(p) == full_sorted)
+    {
+        return Some(Found {
+            row,
+            phrase,
+            how: How::Reordered,
+            similarity: 1.0,
+        });
+    }
+    let forms: Vec<&str> = std::iter::once(full.as_str())
+        .chain(stripped.as_deref())
+        .collect();
+    for form in &forms {
+        let quiet: Vec<&str> = form.split(' ').filter(|w| !NOISE.contains(w)).collect();
+        if quiet.len() < form.split(' ').count() && !quiet.is_empty() {
+            if let Some(f) = exact(&quiet.join(" "), How::WithoutNoise) {
+                return Some(f);
+            }
+        }
+    }
+    candidates
+        .iter()
+        .flat_map(|(row, phrase, p)| {
+            forms
+                .iter()
+                .filter_map(move |f| word_similarity(f, p).map(|s| (*row, *phrase, s)))
+        })
+        .filter(|(_, _, s)| *s >= NEAR_SIMILARITY)
+        .max_by(|a, b| a.2.total_cmp(&b.2))
+        .map(|(row, phrase, similarity)| Found {
+            row,
+            phrase,
+            how: How::Similar,
+            similarity,
+        })
+}
+
+/// Words that say nothing about a column's meaning: units, currency codes, date-format hints.
+const NOISE: [&str; 14] = [
+    "percent", "inr", "usd", "eur", "rs", "the", "of", "in", "optional", "yyyy", "mm", "dd", "hh",
+    "ss",
+];
+
+/// Similarity of two phrases with the same number of words: the worst word pair's
+/// Damerau-Levenshtein similarity, so a typo matches (`Designaton`) but a different word does not
+/// (`Customer Type` is not `Customer Stage`).
+fn word_similarity(a: &str, b: &str) -> Option<f64> {
+    let (wa, wb): (Vec<&str>, Vec<&str>) = (a.split(' ').collect(), b.split(' ').collect());
+    if wa.len() != wb.len() || a.len() < 4 {
+        return None;
+    }
+    wa.iter()
+        .zip(&wb)
+        .map(|(x, y)| strsim::normalized_damerau_levenshtein(x, y))
+        .reduce(f64::min)
+}
+
+/// What a column's non-empty samples read as.
+struct Evidence {
+    values: usize,
+    counts: BTreeMap<ValueKind, usize>,
+    long: bool,
+}
+
+impl Evidence {
+    fn of(samples: &[String]) -> Evidence {
+        let mut counts = BTreeMap::new();
+        let mut values = 0;
+        let mut total_len = 0;
+        for sample in samples.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            values += 1;
+            total_len += sample.chars().count();
+            for kind in kinds_of(sample) {
+                *counts.entry(kind).or_insert(0) += 1;
+            }
+        }
+        Evidence {
+            values,
+            counts,
+            long: values > 0 && total_len / values > 120,
+        }
+    }
+
+    /// Share of samples that read as `kind`; `None` for free text or no samples.
+    fn share(&self, kind: ValueKind) -> Option<f64> {
+        if self.values == 0
+            || matches!(
+                kind,
+                ValueKind::Text | ValueKind::LongText | ValueKind::Choice
+            )
+        {
+            return None;
+        }
+        let n = self.counts.get(&kind).copied().unwrap_or(0);
+        Some(n as f64 / self.values as f64)
+    }
+
+    /// The kind a new custom field should have: the most specific kind all samples share.
+    fn infer_kind(&self, inferred: Option<ValueKind>) -> ValueKind {
+        if self.values == 0 {
+            return inferred.unwrap_or(ValueKind::Text);
+        }
+        const SPECIFIC_FIRST: [ValueKind; 8] = [
+            ValueKind::Email,
+            ValueKind::Url,
+            ValueKind::Boolean,
+            ValueKind::Date,
+            ValueKind::DateTime,
+            ValueKind::Phone,
+            ValueKind::Number,
+            ValueKind::Money,
+        ];
+        SPECIFIC_FIRST
+            .into_iter()
+            .find(|k| self.share(*k).is_some_and(|s| s >= EVIDENCE_SHARE))
+            .unwrap_or(if self.long {
+                ValueKind::LongText
+            } else {
+                ValueKind::Text
+            })
+    }
+}
+
+/// Every kind one value reads as.
+fn kinds_of(value: &str) -> Vec<ValueKind> {
+    let mut kinds = Vec::new();
+    // A cell of several emails or phones reads as that kind: the load sends each.
+    if cell_values(ValueKind::Email, value)
+        .into_iter()
+        .all(looks_like_email)
+    {
+        kinds.push(ValueKind::Email);
+    }
+    let lower = value.to_ascii_lowercase();
+    if (lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www."))
+        && !value.contains(' ')
+    {
+        kinds.push(ValueKind::Url);
+    }
+    if value.chars().any(char::is_alphabetic) && parse_bool(value).is_ok() {
+        kinds.push(ValueKind::Boolean);
+    }
+    let date_like = [DateOrder::Dmy, DateOrder::Mdy]
+        .into_iter()
+        .find_map(|order| parse_when(value, order, chrono_tz::UTC).ok());
+    if date_like.is_some() {
+        kinds.push(ValueKind::DateTime);
+        if [DateOrder::Dmy, DateOrder::Mdy]
+            .into_iter()
+            .any(|order| parse_date(value, order).is_ok())
+        {
+            kinds.push(ValueKind::Date);
+        }
+    }
+    let phone =
+        |p: &str| p.chars().filter(char::is_ascii_digit).count() >= 8 && to_e164(p, "IN").is_ok();
+    if cell_values(ValueKind::Phone, value).into_iter().all(phone) {
+        kinds.push(ValueKind::Phone);
+    }
+    if parse_number(value).is_ok() {
+        kinds.extend([ValueKind::Number, ValueKind::Percent]);
+    }
+    if parse_money(value, "INR").is_ok() {
+        kinds.push(ValueKind::Money);
+    }
+    kinds
+}
