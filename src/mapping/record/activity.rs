@@ -215,9 +215,17 @@ fn related(ctx: &Context<'_>, read: &mut Read) -> Related {
         Module::Leads => {
             if let Some(l) = find(read, EntityType::Leads) {
                 out.leads.push(json!({ "id": l }));
-            }
-            if let Some(c) = find(read, EntityType::Contacts) {
-                out.participants.push(contact_ref(c));
+                // The lead's person is a participant when this lead row made it. A converted
+                // lead's person is the contact it was converted into, linked (not made) by the
+                // lead row: the Lead already names it, so its absence here holds nothing.
+                match ctx.lookups.record(module, &id, EntityType::Contacts) {
+                    Resolution::Missing => {}
+                    found => {
+                        if let Some(c) = read.take(&cell, &what, found) {
+                            out.participants.push(contact_ref(c));
+                        }
+                    }
+                }
             }
         }
         Module::Deals => {
@@ -429,6 +437,34 @@ mod tests {
             }})
         );
         assert!(p.caveats.is_empty());
+    }
+
+    #[test]
+    fn an_activity_on_a_converted_lead_links_the_lead_without_its_person() {
+        // A converted lead's person was linked to an existing contact, not made by the lead
+        // row: the journal finds the Lead but no Contact of that row.
+        let mut l = act_lookups();
+        l.records
+            .remove(&(Module::Leads, "LEAD-3".into(), EntityType::Contacts));
+        let p = plan(build(Module::Activities, &activity_map(), &act(&[]), &l));
+        let activity = &p.creates[0].params["activity"];
+        assert_eq!(activity["leads"], json!([{"id": 30}]));
+        assert_eq!(
+            activity["participants"],
+            json!([{"entityType": "Users", "id": 13}])
+        );
+        // A lead that was not loaded still holds the activity.
+        let mut missing = act_lookups();
+        missing
+            .records
+            .remove(&(Module::Leads, "LEAD-3".into(), EntityType::Leads));
+        let reasons = held(build(
+            Module::Activities,
+            &activity_map(),
+            &act(&[]),
+            &missing,
+        ));
+        assert!(reasons[0].reason.contains("LEAD-3"), "{reasons:?}");
     }
 
     #[test]
