@@ -83,7 +83,7 @@ FULL_RATIO=$(python3 -c "print(round($FULL_REQ / $FULL_S / 200, 3))")
 echo "records $FULL_REC in ${FULL_S}s = $(python3 -c "print(round($FULL_REC/$FULL_S,1))") records/s; at that rate 100,000 records take $(python3 -c "print(round(100000/($FULL_REC/$FULL_S)/60,1))") min"
 echo "requests $FULL_REQ in ${FULL_S}s = $(python3 -c "print(round($FULL_REQ/$FULL_S,1))") req/s; ratio of ceiling $FULL_RATIO (target >= 0.9)"
 echo "peak RSS $(rss_mb "$DIR/full.measure") MB (target < 150); journal $(per_record "$DIR/full.out") µs per record"
-tail -n 12 "$DIR/full.out" | grep -E "^  [a-z_]+ " || true
+sed -n "/^  phase /,/^records:/p" "$DIR/full.out" | sed "\$d"
 
 echo "== sequential baseline (max_in_flight 1, --sample 200)"
 start_sandbox $((PORT_BASE + 1))
