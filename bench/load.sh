@@ -97,7 +97,7 @@ echo "concurrent vs sequential: $(python3 -c "print(round(($FULL_REQ/$FULL_S)/$S
 
 echo "== kill and resume: $KILLS kills (seed $SEED), on the sample export"
 start_sandbox $((PORT_BASE + 2)) --drop-after-commit-rate 0.02 --fault-rate 0.02 --seed "$SEED"
-"$PREPARE" assets/sample-export "$ENDPOINT" "$USERNAME" "$DIR/kill" 200 8 > /dev/null
+"$PREPARE" "$PWD/assets/sample-export" "$ENDPOINT" "$USERNAME" "$DIR/kill" 200 8 > /dev/null
 python3 - "$BIN" "$DIR/kill/crm-migrate.toml" "$KILLS" "$SEED" <<'PY'
 import random, subprocess, sys, time
 bin_, config, kills, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
@@ -137,6 +137,8 @@ for method in ["findAccounts", "findContacts", "findLeads"]:
         page += 1
 dup = sum(n - 1 for n in seen.values() if n > 1)
 print(f"accounts/contacts/leads by RSoft ID: {len(seen)} distinct, {dup} duplicates")
+if not seen:
+    sys.exit("nothing was loaded: the kill-and-resume check measured nothing")
 PY
 stop_sandbox
 echo "(reference, a clean run of the sample: see tests/migrate_resume.rs for the same check against a clean run)"
