@@ -218,22 +218,26 @@ impl IntegrityTally {
             .iter()
             .map(|(m, v)| (*m, v.iter().map(String::as_str).collect()))
             .collect();
-        // Resolves only when a company has this very name (any case, spacing); a name equal
-        // only once legal suffixes are dropped is listed with that company as the nearest,
-        // since the load matches names as written. The names as written are keyed once: a scan
-        // per reference made discover quadratic in the export's size.
-        let as_written = |n: &str| {
-            n.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
-        let written: std::collections::HashSet<String> =
-            self.companies.iter().map(|c| as_written(&c.name)).collect();
         let mut unresolved = Vec::new();
         for r in &self.references {
             if r.by_name {
-                if company_names.is_empty() || written.contains(&as_written(&r.key)) {
+                if company_names.is_empty() {
+                    continue;
+                }
+                // Resolves only when a company has this very name (any case, spacing); a name
+                // equal only once legal suffixes are dropped is listed with that company as the
+                // nearest, since the load matches names as written.
+                let as_written = |n: &str| {
+                    n.split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .to_lowercase()
+                };
+                let key = as_written(&r.key);
+                if company_names
+                    .iter()
+                    .any(|(_, c)| as_written(&c.name) == key)
+                {
                     continue;
                 }
                 let wanted = normalize_company_name(&r.key);
