@@ -288,8 +288,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         Span::styled("In Nutshell (journal/found): ", theme.title()),
         Span::raw(by_type.join(" · ")),
     ])];
+    // The seed at a fixed width (u64's 20 digits; `--seed` reads the zeros) so the line wraps
+    // the same whatever seed was drawn.
     lines.push(Line::from(format!(
-        "Spot-checked {checked} created record(s) with seed {} (`crm-migrate verify --seed {}` repeats it)",
+        "Spot-checked {checked} created record(s) with seed {:020} (`crm-migrate verify --seed {:020}` repeats it)",
         r.seed, r.seed
     )));
     lines.extend(written_lines(state));
