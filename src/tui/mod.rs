@@ -26,9 +26,11 @@
 
 mod action;
 mod app;
+mod driver;
 mod effect;
 pub mod keymap;
 mod render;
+mod runner;
 pub mod screens;
 mod state;
 mod terminal;
@@ -38,9 +40,11 @@ mod widgets;
 
 pub use action::{Action, Checked, Job, Outcome, PreflightResult, Proposal};
 pub use app::{Launch, run};
-pub use effect::{Driver, Effect, Runner};
+pub use driver::Driver;
+pub use effect::Effect;
 pub use keymap::{Context, KeyCombo, Keymap, KeymapError};
 pub use render::render;
+pub use runner::Runner;
 pub use state::{ConfigSource, Notice, State, Step, StepStatus};
 pub use theme::Theme;
 pub use update::update;

@@ -10,58 +10,18 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
-use crate::engine::owners::{
-    MatchedBy, OwnerDecision, QueuedOwner, Unresolved, reconcile, rsoft_users,
-};
+use crate::engine::owners::{MatchedBy, QueuedOwner, Unresolved, reconcile, rsoft_users};
 use crate::engine::schema::DestinationUser;
 
 use super::super::action::{Action, Checked};
 use super::super::effect::Effect;
-use super::super::state::{Cursor, Loadable, Notice, State, StepStatus};
+use super::super::state::{Loadable, Notice, State, StepStatus};
 use super::super::widgets::picker::Picker;
 use super::super::widgets::table::{self, visible};
 use super::readiness::{self, is_owner};
 
-/// The screen's own state; the owners themselves are in `State::ready`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OwnersView {
-    /// The focused owner.
-    pub rows: Cursor,
-    /// Picking a user for an owner (its key).
-    pub picker: Option<(String, Picker)>,
-    /// Users in the picker's order (candidates of an ambiguous owner first).
-    picker_users: Vec<i64>,
-    /// A save of owners.toml is in flight.
-    pub saving: bool,
-    /// A re-read of Nutshell's users is in flight.
-    pub refreshing: bool,
-}
-
-impl OwnersView {
-    /// Keep the selection on a row after the list changed.
-    pub fn clamp(&mut self, checked: Option<&Checked>) {
-        let len = checked.map_or(0, |c| rows(c).len());
-        self.rows.follow(len, usize::MAX);
-    }
-}
-
-/// One row of the list: a queued owner, or a resolved one.
-enum Entry<'a> {
-    Queued(&'a QueuedOwner),
-    Decided(&'a OwnerDecision),
-}
-
-/// Queued owners (most records first), then resolved ones.
-fn rows(c: &Checked) -> Vec<Entry<'_>> {
-    let owners = &c.readiness.owners;
-    owners
-        .queue
-        .owners
-        .iter()
-        .map(Entry::Queued)
-        .chain(owners.decisions.iter().map(Entry::Decided))
-        .collect()
-}
+pub use super::super::state::owners::OwnersView;
+use super::super::state::owners::{Entry, rows};
 
 /// Blocked until the check can run; done when the queue is empty.
 pub fn status(state: &State) -> (StepStatus, String) {

@@ -15,20 +15,7 @@ use super::super::action::Action;
 use super::super::effect::Effect;
 use super::super::state::{Loadable, Notice, State};
 
-/// A rollback being confirmed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RollbackPrompt {
-    /// The runs to roll back.
-    pub scope: Scope,
-    /// The id the operator must type: the run, or the newest of the runs.
-    pub expected: RunId,
-    /// What would be deleted (read from the journal first).
-    pub plan: Loadable<Box<RollbackPlan>>,
-    /// What the operator typed so far.
-    pub typed: String,
-    /// The rollback was sent; waiting for it to end.
-    pub running: bool,
-}
+pub use super::super::state::rollback::RollbackPrompt;
 
 /// Open the confirmation for `scope`: plan it first (read the journal only).
 pub fn ask(state: &mut State, scope: Scope, expected: RunId) -> Vec<Effect> {

@@ -25,26 +25,7 @@ use super::super::super::widgets::picker::Picker;
 use super::super::super::widgets::table::{self, highlight, visible};
 use super::{change_value, status_cell};
 
-/// A target a value can take: the Nutshell value, and the pipeline for a stage.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Choice {
-    /// The Nutshell value (a stage, status or activity type name).
-    pub to: String,
-    /// The pipeline, for a stage; `None` for other value maps.
-    pub stageset: Option<String>,
-}
-
-/// The panel's state.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ValuesView {
-    /// Which of the module's value maps is shown (index into [`kinds`]).
-    pub kind: usize,
-    /// The focused entry of the shown value map.
-    pub cursor: Cursor,
-    /// Choosing a target for entry `index` of the map `kind`, from `choices`.
-    pub picker: Option<(ValueMapKind, usize, Picker)>,
-    choices: Vec<Choice>,
-}
+pub use super::super::super::state::field_map::values::{Choice, ValuesView};
 
 /// The module's value maps that have entries, in map order.
 pub fn kinds(module_map: &ModuleMap) -> Vec<ValueMapKind> {
