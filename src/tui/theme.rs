@@ -4,7 +4,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use super::state::StepStatus;
+use super::state::step::StepStatus;
 use crate::mapping::model::CONFIDENCE_THRESHOLD;
 
 /// Confidence at or above this is shown as high.

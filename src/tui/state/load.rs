@@ -4,7 +4,7 @@ use crate::engine::blockers::Blocker;
 use crate::engine::load::RunSummary;
 use crate::journal::RunId;
 
-use super::super::screens::progress::RunProgress;
+use super::progress::RunProgress;
 
 /// Where the load stands.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -11,6 +11,7 @@ pub mod discovery;
 pub mod field_map;
 pub mod loadable;
 pub mod owners;
+pub mod progress;
 pub mod schema;
 pub mod step;
 // Rehearse, Load, Verify.

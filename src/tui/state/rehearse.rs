@@ -2,8 +2,8 @@
 
 use crate::engine::load::MigrateOutcome;
 
-use super::super::screens::progress::RunProgress;
 use super::loadable::Loadable;
+use super::progress::RunProgress;
 
 /// Records per phase of a sample run unless the operator changes it. `migrate --sample N` has
 /// no default (N is required); ten per phase loads a few dozen records with their parents —
