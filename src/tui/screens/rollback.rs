@@ -4,7 +4,7 @@
 //! id deletes nothing and says so.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
@@ -14,6 +14,7 @@ use crate::journal::{RunId, StepState};
 use super::super::action::Action;
 use super::super::effect::Effect;
 use super::super::state::{Loadable, Notice, State};
+use super::super::widgets::centered;
 
 pub use super::super::state::rollback::RollbackPrompt;
 
@@ -123,20 +124,7 @@ pub fn summary_text(s: &RollbackSummary) -> String {
 /// The confirmation, over `area`.
 pub fn render(state: &State, prompt: &RollbackPrompt, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
-    let width = area.width.min(76);
-    let height = area.height.min(12);
-    let [_, mid, _] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Length(height),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
-    let [_, popup, _] = Layout::horizontal([
-        Constraint::Fill(1),
-        Constraint::Length(width),
-        Constraint::Fill(1),
-    ])
-    .areas(mid);
+    let popup = centered(area, 76, 12);
     let mut lines = Vec::new();
     match &prompt.plan {
         Loadable::Ready(plan) => {
