@@ -10,6 +10,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
+use crate::discovery::owners::User as RsoftUser;
 use crate::engine::owners::{MatchedBy, QueuedOwner, Unresolved, reconcile, rsoft_users};
 use crate::engine::schema::DestinationUser;
 
@@ -182,12 +183,7 @@ fn handle_picker(state: &mut State, action: Action) -> Vec<Effect> {
 /// Put the operator's decision for `key` into owners.toml (a user, or none to clear it), match
 /// again with the engine's `reconcile`, and write the file with the engine's writer.
 fn decide(state: &mut State, key: &str, user: Option<i64>) -> Vec<Effect> {
-    let rsoft = state
-        .discovery
-        .report
-        .ready()
-        .map(|r| rsoft_users(r))
-        .unwrap_or_default();
+    let rsoft = rsoft_users_of(state);
     let Some(c) = state.ready.ready_mut() else {
         return Vec::new();
     };
@@ -230,9 +226,20 @@ fn save(state: &mut State) -> Option<Effect> {
     Some(effect)
 }
 
+/// RSoft's users as discovery read them from the export (none before it has): what
+/// `reconcile` matches owners by, with owners.toml and Nutshell's users.
+fn rsoft_users_of(state: &State) -> Vec<RsoftUser> {
+    state
+        .discovery
+        .report
+        .ready()
+        .map(|r| rsoft_users(r))
+        .unwrap_or_default()
+}
+
 /// Match every owner again (the engine's rule: owners.toml first, then email, then a unique
 /// name) and replace the owner blockers.
-fn rematch(c: &mut Checked, rsoft: &[crate::discovery::owners::User]) {
+fn rematch(c: &mut Checked, rsoft: &[RsoftUser]) {
     let r = &mut c.readiness;
     r.owners = reconcile(&r.scan.owners, &r.destination.users, &c.file, rsoft);
     r.blockers.retain(|b| !is_owner(b.kind));
@@ -252,12 +259,7 @@ pub fn users(state: &mut State, result: Result<Vec<DestinationUser>, String>) ->
             return Vec::new();
         }
     };
-    let rsoft = state
-        .discovery
-        .report
-        .ready()
-        .map(|r| rsoft_users(r))
-        .unwrap_or_default();
+    let rsoft = rsoft_users_of(state);
     let Some(c) = state.ready.ready_mut() else {
         return Vec::new();
     };
