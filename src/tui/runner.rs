@@ -338,12 +338,7 @@ impl Runner {
         writes: Writes,
     ) -> anyhow::Result<Checked> {
         let client = self.client(config)?;
-        let export_path = config
-            .source
-            .export
-            .as_deref()
-            .context("no export is set: set it on Connect")?;
-        let export = Export::open(export_path)?;
+        let export = open_export(config)?;
         let readiness = self
             .runtime
             .block_on(get_ready(&client, map, &export, report, &files, writes))?;
@@ -416,12 +411,7 @@ impl Runner {
                 "offline (standard fields): test the connection, then r".to_string(),
             ),
         };
-        let export_path = config
-            .source
-            .export
-            .as_deref()
-            .context("no export is set: set it on Connect")?;
-        let export = Export::open(export_path)?;
+        let export = open_export(config)?;
         let path = &config.migration.mapping;
         // Proposed from the file's decisions (not from a working map that may be unsaved).
         let had_file = previous.is_none() && path.exists();
@@ -446,6 +436,16 @@ impl Runner {
             value_problems,
         })
     }
+}
+
+/// The configured export, opened (an engine call reads it as `migrate` does).
+fn open_export(config: &Config) -> anyhow::Result<Export> {
+    let path = config
+        .source
+        .export
+        .as_deref()
+        .context("no export is set: set it on Connect")?;
+    Ok(Export::open(path)?)
 }
 
 /// A new config file; an existing one is never replaced (its comments would be lost). Paths
