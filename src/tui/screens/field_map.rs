@@ -22,9 +22,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
 use crate::discovery::Report;
-use crate::mapping::catalogue::{Entity, STANDARD_FIELDS, ValueKind, ValueMapKind};
+use crate::mapping::catalogue::{Entity, STANDARD_FIELDS, ValueKind};
 use crate::mapping::model::{
-    CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, ModuleMap, Status, Target, ValueEntry,
+    CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, ModuleMap, Status, Target,
 };
 use crate::mapping::record::BuildSettings;
 use crate::mapping::validate::accept_proposed;
@@ -33,6 +33,7 @@ use crate::rsoft::Module;
 use super::super::action::{Action, Proposal};
 use super::super::effect::Effect;
 use super::super::state::{Cursor, Loadable, Notice, State, StepStatus};
+use super::super::theme::status_symbol;
 use super::super::widgets::picker::Picker;
 use super::super::widgets::table::{self, visible};
 
@@ -275,7 +276,7 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
         }
         Action::Ignore => {
             if let Some(i) = selected {
-                change_column(state, i, |c| {
+                state.field_map.change_column(i, |c| {
                     c.target = Target::Ignore;
                     c.status = Status::Ignored;
                 });
@@ -395,7 +396,7 @@ fn handle_picker(state: &mut State, action: Action) {
                 return;
             };
             state.field_map.picker = None;
-            change_column(state, index, |c| {
+            state.field_map.change_column(index, |c| {
                 c.status = if target == Target::Ignore {
                     Status::Ignored
                 } else {
@@ -456,67 +457,9 @@ fn accept_one(state: &mut State, index: usize) {
     if entry.status != Status::Proposed {
         return;
     }
-    change_column(state, index, |c| c.status = Status::Confirmed);
-}
-
-/// Change one column entry of the module shown, remembering it for undo.
-fn change_column(state: &mut State, index: usize, change: impl FnOnce(&mut ColumnEntry)) {
-    change_entry(
-        state,
-        change,
-        |m| m.columns.get_mut(index),
-        |module, before| Edit {
-            module,
-            columns: vec![(index, before)],
-            values: Vec::new(),
-        },
-    );
-}
-
-/// Change entry `index` of the module's value map `kind`, remembering it for undo.
-pub(super) fn change_value(
-    state: &mut State,
-    kind: ValueMapKind,
-    index: usize,
-    change: impl FnOnce(&mut ValueEntry),
-) {
-    change_entry(
-        state,
-        change,
-        |m| m.values.get_mut(&kind).and_then(|v| v.get_mut(index)),
-        |module, before| Edit {
-            module,
-            columns: Vec::new(),
-            values: vec![(kind, index, before)],
-        },
-    );
-}
-
-/// Change one entry (found by `find` in the module shown); when it changed, push the undo step
-/// `edit` makes from the entry as it was.
-fn change_entry<T: Clone + PartialEq>(
-    state: &mut State,
-    change: impl FnOnce(&mut T),
-    find: impl FnOnce(&mut ModuleMap) -> Option<&mut T>,
-    edit: impl FnOnce(Module, T) -> Edit,
-) {
-    let view = &mut state.field_map;
-    let Some(module) = view.module else { return };
-    let Some(entry) = view
-        .proposal
-        .ready_mut()
-        .and_then(|p| p.map.modules.get_mut(&module))
-        .and_then(find)
-    else {
-        return;
-    };
-    let before = entry.clone();
-    change(entry);
-    if *entry == before {
-        return;
-    }
-    view.undo.push(edit(module, before));
-    view.refresh();
+    state
+        .field_map
+        .change_column(index, |c| c.status = Status::Confirmed);
 }
 
 /// Accept every proposal of the module at or above the threshold, by the same rule as
@@ -671,15 +614,6 @@ fn table_page(view: &FieldMapView, body: Rect) -> usize {
     usize::from(areas(view, body).table.height.saturating_sub(table::CHROME)).max(1)
 }
 
-pub(super) fn status_cell(status: Status) -> &'static str {
-    match status {
-        Status::Proposed => "?",
-        Status::Confirmed => "✓",
-        Status::Edited => "✎",
-        Status::Ignored => "–",
-    }
-}
-
 /// Draw the Field map screen into `area`.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
@@ -793,7 +727,7 @@ fn render_table(
         let problem = view.problem_items.contains(&(module, c.header.clone()));
         let status = format!(
             "{}{}",
-            status_cell(c.status),
+            status_symbol(c.status),
             if problem { "!" } else { " " }
         );
         let status_style = match (problem, c.status) {

@@ -192,4 +192,61 @@ impl FieldMapView {
         self.values.cursor = Cursor::default();
         self.rebuild_preview();
     }
+
+    /// Change one column entry of the module shown, remembering it for undo.
+    pub(crate) fn change_column(&mut self, index: usize, change: impl FnOnce(&mut ColumnEntry)) {
+        self.change_entry(
+            change,
+            |m| m.columns.get_mut(index),
+            |module, before| Edit {
+                module,
+                columns: vec![(index, before)],
+                values: Vec::new(),
+            },
+        );
+    }
+
+    /// Change entry `index` of the module's value map `kind`, remembering it for undo.
+    pub(crate) fn change_value(
+        &mut self,
+        kind: ValueMapKind,
+        index: usize,
+        change: impl FnOnce(&mut ValueEntry),
+    ) {
+        self.change_entry(
+            change,
+            |m| m.values.get_mut(&kind).and_then(|v| v.get_mut(index)),
+            |module, before| Edit {
+                module,
+                columns: Vec::new(),
+                values: vec![(kind, index, before)],
+            },
+        );
+    }
+
+    /// Change one entry (found by `find` in the module shown); when it changed, push the undo step
+    /// `edit` makes from the entry as it was.
+    fn change_entry<T: Clone + PartialEq>(
+        &mut self,
+        change: impl FnOnce(&mut T),
+        find: impl FnOnce(&mut ModuleMap) -> Option<&mut T>,
+        edit: impl FnOnce(Module, T) -> Edit,
+    ) {
+        let Some(module) = self.module else { return };
+        let Some(entry) = self
+            .proposal
+            .ready_mut()
+            .and_then(|p| p.map.modules.get_mut(&module))
+            .and_then(find)
+        else {
+            return;
+        };
+        let before = entry.clone();
+        change(entry);
+        if *entry == before {
+            return;
+        }
+        self.undo.push(edit(module, before));
+        self.refresh();
+    }
 }

@@ -21,9 +21,9 @@ use crate::rsoft::Module;
 
 use super::super::super::action::Action;
 use super::super::super::state::{Cursor, Loadable, Notice, State};
+use super::super::super::theme::status_symbol;
 use super::super::super::widgets::picker::Picker;
 use super::super::super::widgets::table::{self, highlight, visible};
-use super::{change_value, status_cell};
 
 pub use super::super::super::state::field_map::values::{Choice, ValuesView};
 
@@ -202,7 +202,9 @@ pub fn handle(state: &mut State, action: Action, page: usize) {
                     entry.from
                 )));
             } else if entry.status == Status::Proposed {
-                change_value(state, kind, selected, |v| v.status = Status::Confirmed);
+                state
+                    .field_map
+                    .change_value(kind, selected, |v| v.status = Status::Confirmed);
             }
         }
         other => table::navigate(&mut state.field_map.values.cursor, &other, len, page),
@@ -257,7 +259,7 @@ pub fn handle_picker(state: &mut State, action: Action) {
                 return;
             };
             state.field_map.values.picker = None;
-            change_value(state, kind, index, |v| {
+            state.field_map.change_value(kind, index, |v| {
                 v.to = choice.to;
                 if kind == ValueMapKind::Stage {
                     v.stageset = choice.stageset;
@@ -352,7 +354,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, module: Module) {
             Line::from(Span::styled(
                 format!(
                     "{}{}",
-                    status_cell(e.status),
+                    status_symbol(e.status),
                     if problem { "!" } else { " " }
                 ),
                 status_style,
