@@ -52,6 +52,12 @@ pub enum ConfigError {
         /// The variable's name (`[nutshell] api_key_env`).
         var: String,
     },
+    /// A command that reads the export found no `[source] export` ([`Config::export_path`]).
+    #[error("{file} has no [source] export: set it to the RSoft export folder or .zip")]
+    NoExport {
+        /// The config file, as the operator named it.
+        file: PathBuf,
+    },
 }
 
 /// The environment variable that moves the state dir (journal, logs, reports, mapping memory) when
@@ -223,6 +229,17 @@ impl Default for MigrationConfig {
 }
 
 impl Config {
+    /// The export `[source] export` names; `file` is this config's file, named in
+    /// [`ConfigError::NoExport`] when the key is missing (`map`, `report`, the wizard's reports).
+    pub fn export_path(&self, file: &Path) -> Result<&Path, ConfigError> {
+        self.source
+            .export
+            .as_deref()
+            .ok_or_else(|| ConfigError::NoExport {
+                file: file.to_path_buf(),
+            })
+    }
+
     /// Read and validate a config file. Relative paths inside it are taken relative to the file.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {

@@ -16,6 +16,7 @@ pub mod config;
 pub mod connect;
 pub mod discovery;
 pub mod engine;
+pub mod error_text;
 pub mod journal;
 pub mod mapping;
 pub mod nutshell;

@@ -60,7 +60,7 @@ pub fn run(
     config: Config,
     runtime: &tokio::runtime::Runtime,
 ) -> anyhow::Result<ExitStatus> {
-    let export_path = super::configured_export(&config, &args.config)?;
+    let export_path = config.export_path(&args.config)?;
     let export = Export::open(export_path)?;
     let report = discovery::discover(&export)?;
     let (schema, destination) = destination_schema(&config, runtime)?;

@@ -10,6 +10,7 @@ use tokio::runtime::Runtime;
 use anyhow::Context as _;
 
 use crate::config::{Config, ConfigError, DEFAULT_CONFIG_FILE};
+use crate::error_text::human_message;
 
 pub mod check_api;
 pub mod demo;
@@ -153,7 +154,7 @@ pub fn main() -> ExitCode {
     match outcome {
         Ok(status) => status.into(),
         Err(e) => {
-            let message = human_message(&e);
+            let message = human_message(&*e);
             tracing::error!("{message}");
             eprintln!("error: {message}");
             ExitStatus::Error.into()
@@ -181,60 +182,5 @@ fn run(
         Command::SampleExport(args) => sample_export::run(args),
         Command::Sandbox(args) => sandbox::run(args, runtime),
         Command::Verify(args) => verify::run(args, config()?, runtime),
-    }
-}
-
-/// The export a command's config names in `[source] export`; `file` is that config file, named
-/// in the error when the key is missing.
-fn configured_export<'a>(config: &'a Config, file: &Path) -> anyhow::Result<&'a Path> {
-    config.source.export.as_deref().with_context(|| {
-        format!(
-            "{} has no [source] export: set it to the RSoft export folder or .zip",
-            file.display()
-        )
-    })
-}
-
-/// The error and its causes on one line. Library errors often quote their cause in their own
-/// message, so a cause already contained in what is written is not repeated.
-pub(crate) fn human_message(error: &anyhow::Error) -> String {
-    let mut message = String::new();
-    for cause in error.chain() {
-        let text = cause.to_string();
-        if !message.contains(&text) {
-            if !message.is_empty() {
-                message.push_str(": ");
-            }
-            message.push_str(&text);
-        }
-    }
-    message
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(Debug, thiserror::Error)]
-    #[error("cannot read {path}: {source}")]
-    struct Quoting {
-        path: &'static str,
-        source: std::io::Error,
-    }
-
-    #[test]
-    fn causes_are_written_once() {
-        let io = std::io::Error::other("disk on fire");
-        let e = anyhow::Error::new(Quoting {
-            path: "a.csv",
-            source: io,
-        })
-        .context("discover failed");
-        assert_eq!(
-            human_message(&e),
-            "discover failed: cannot read a.csv: disk on fire"
-        );
-        let plain = anyhow::anyhow!("root cause").context("outer");
-        assert_eq!(human_message(&plain), "outer: root cause");
     }
 }

@@ -16,7 +16,7 @@ use crate::config::{Config, DEFAULT_CONFIG_FILE};
 use crate::connect;
 use crate::engine::event::{Event, Events};
 use crate::engine::rollback::{RollbackPlan, RollbackSummary, Scope, plan, rollback};
-use crate::journal::{JOURNAL_FILE, Journal, StepState};
+use crate::journal::{Journal, StepState};
 
 /// `rollback`'s flags: which runs (`--run ID` or `--all`, one required) and `--yes`.
 #[derive(Debug, Args)]
@@ -36,18 +36,6 @@ pub struct RollbackArgs {
     pub yes: bool,
 }
 
-/// The journal of `config`'s migration; an error when there is none yet.
-pub(crate) fn open_journal(config: &Config) -> anyhow::Result<Journal> {
-    let dir = config.state_dir();
-    if !dir.join(JOURNAL_FILE).exists() {
-        anyhow::bail!(
-            "no journal in {}: nothing was migrated with this config yet (run migrate first)",
-            dir.display()
-        );
-    }
-    Ok(Journal::open(&dir)?)
-}
-
 /// `config` is the file `args.config` names, loaded once by `cli::main`; `runtime` is the process's
 /// one runtime. Without `--yes` it prints the plan and exits 2, deleting nothing. Exit 0 when done,
 /// 4 when records were kept (edited by a person since), 1 when cancelled or on an error.
@@ -60,7 +48,7 @@ pub fn run(
         Some(run) => Scope::Run(run),
         None => Scope::All,
     };
-    let mut journal = open_journal(&config)?;
+    let mut journal = Journal::open_existing(&config.state_dir())?;
     let planned = plan(&journal, scope)?;
     if !args.yes {
         print_plan(&planned);

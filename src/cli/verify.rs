@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::ExitStatus;
-use super::rollback::open_journal;
 use crate::config::{Config, DEFAULT_CONFIG_FILE};
 use crate::engine::verify::{DEFAULT_SPOT_CHECK, VerifyOptions, VerifyReport, verify};
+use crate::journal::Journal;
 
 /// `verify`'s flags.
 #[derive(Debug, Args)]
@@ -38,7 +38,7 @@ pub fn run(
     config: Config,
     runtime: &tokio::runtime::Runtime,
 ) -> anyhow::Result<ExitStatus> {
-    let journal = open_journal(&config)?;
+    let journal = Journal::open_existing(&config.state_dir())?;
     let options = VerifyOptions {
         spot_check: args.spot_check,
         seed: args.seed,

@@ -63,6 +63,12 @@ pub enum JournalError {
     /// A stored value (a state, a kind) this binary has no name for.
     #[error("journal holds a value this binary does not know: {0}")]
     Unknown(String),
+    /// [`Journal::open_existing`] found no journal: nothing was migrated from this state dir.
+    #[error("no journal in {dir}: nothing was migrated with this config yet (run migrate first)")]
+    NotFound {
+        /// The state dir that holds no journal.
+        dir: PathBuf,
+    },
 }
 
 /// The load's phases, in dependency order. Each source record belongs to exactly one.
@@ -385,6 +391,17 @@ impl Journal {
             source,
         })?;
         Self::open_file(&state_dir.join(JOURNAL_FILE))
+    }
+
+    /// Open the journal of a migration that has run (rollback, verify): unlike [`Journal::open`]
+    /// it never creates one, and says [`JournalError::NotFound`] when `state_dir` holds none.
+    pub fn open_existing(state_dir: &Path) -> Result<Self, JournalError> {
+        if !state_dir.join(JOURNAL_FILE).exists() {
+            return Err(JournalError::NotFound {
+                dir: state_dir.to_path_buf(),
+            });
+        }
+        Self::open(state_dir)
     }
 
     /// Open (or create) a journal file; refuse one written by a newer binary.

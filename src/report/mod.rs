@@ -18,11 +18,13 @@ pub mod model;
 pub mod source;
 pub mod spreadsheet;
 pub mod workflows;
+mod written;
 
 use std::path::{Path, PathBuf};
 
 pub use model::{MigrationReport, PhaseReconciliation, RunSection, Scope, Segment};
 pub use source::{ReportSource, SourceError};
+pub use written::{WriteReportsError, Written, write_reports};
 
 use crate::discovery;
 use crate::rsoft::{Export, ReadError};

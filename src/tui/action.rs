@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cli::report::Written;
 use crate::discovery::Report;
 use crate::engine::blockers::Files;
 use crate::engine::event::Event;
@@ -21,6 +20,7 @@ use crate::engine::verify::VerifyReport;
 use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::validate::Problem;
+use crate::report::Written;
 use crate::rsoft::Module;
 
 /// One change to the wizard's state: a key's action (bound by name in `assets/keymap.toml`), a

@@ -8,8 +8,6 @@ use std::time::Instant;
 use anyhow::Context as _;
 use tokio_util::sync::CancellationToken;
 
-use crate::cli::human_message;
-use crate::cli::rollback::open_journal;
 use crate::config::{Config, EndpointSetting};
 use crate::connect;
 use crate::connect::connect_saved;
@@ -22,6 +20,8 @@ use crate::engine::ready::{Writes, get_ready};
 use crate::engine::rollback::{RollbackSummary, Scope, plan, rollback};
 use crate::engine::schema::{Destination, read_users};
 use crate::engine::verify::{VerifyOptions, VerifyReport, verify};
+use crate::error_text::human_message;
+use crate::journal::Journal;
 use crate::mapping::file;
 use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
@@ -77,12 +77,12 @@ impl Runner {
     /// Perform an effect here and now (blocking; not from inside the runtime). Outcomes go to
     /// `report`, the last one when the effect is over.
     pub fn perform(&self, effect: Effect, report: &dyn Fn(Outcome)) {
-        let message = |e: anyhow::Error| human_message(&e);
+        let message = |e: anyhow::Error| human_message(&*e);
         let outcome = match effect {
             Effect::Discover { export } => Outcome::Discovered {
                 result: discovery::discover_path(&export)
                     .map(Box::new)
-                    .map_err(|e| human_message(&e.into())),
+                    .map_err(|e| human_message(&e)),
                 export,
             },
             Effect::TestConnection { config } => {
@@ -101,7 +101,7 @@ impl Runner {
                 result: file::save(&path, &map).map_err(|e| {
                     format!(
                         "{}: check the folder exists and is writable, then s again",
-                        human_message(&e.into())
+                        human_message(&e)
                     )
                 }),
                 path,
@@ -168,7 +168,8 @@ impl Runner {
             }
             Effect::PlanRollback { config, scope } => Outcome::RollbackPlanned {
                 scope,
-                result: open_journal(&config)
+                result: Journal::open_existing(&config.state_dir())
+                    .map_err(anyhow::Error::from)
                     .and_then(|journal| Ok(plan(&journal, scope)?))
                     .map(Box::new)
                     .map_err(message),
@@ -181,7 +182,8 @@ impl Runner {
                 config_path,
                 dir,
             } => Outcome::ReportsWritten {
-                result: crate::cli::report::write(&config, &config_path, &dir).map_err(message),
+                result: crate::report::write_reports(&config, &config_path, &dir)
+                    .map_err(|e| human_message(&e)),
                 dir,
             },
             Effect::ActAsAdmin {
@@ -275,7 +277,7 @@ impl Runner {
     }
 
     fn verify(&self, config: &Config) -> anyhow::Result<VerifyReport> {
-        let journal = open_journal(config)?;
+        let journal = Journal::open_existing(&config.state_dir())?;
         let client = self.client(config)?;
         Ok(self
             .runtime
@@ -283,7 +285,7 @@ impl Runner {
     }
 
     fn rollback(&self, config: &Config, scope: Scope) -> anyhow::Result<RollbackSummary> {
-        let mut journal = open_journal(config)?;
+        let mut journal = Journal::open_existing(&config.state_dir())?;
         let client = self.new_client(config)?;
         let cancel = CancellationToken::new();
         self.lock().run = Some(cancel.clone());

@@ -12,9 +12,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
-use crate::cli::report::Written;
 use crate::engine::rollback::Scope;
 use crate::engine::verify::VerifyReport;
+use crate::report::Written;
 
 use super::super::action::Action;
 use super::super::effect::Effect;

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use crate::cli::report::Written;
 use crate::engine::verify::VerifyReport;
+use crate::report::Written;
 
 use super::cursor::Cursor;
 use super::loadable::Loadable;
