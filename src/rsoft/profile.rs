@@ -422,15 +422,12 @@ impl ColumnProfiler {
         if b[0].is_ascii_digit() && b.len() <= 24 && is_scientific(b) {
             self.flags.scientific_notation.add(line, value);
         }
-        // One scan decides for most values: without `?`, `@` or a separator there is nothing
-        // more to find.
-        if !b.iter().any(|c| FLAG_BYTES[usize::from(*c)]) {
-            return;
-        }
-        if b.contains(&b'?') && lost_characters(value) {
+        // One scan finds what the other tests need; most values have none of it.
+        let marks = Marks::of(b);
+        if marks.question && lost_characters(value) {
             self.flags.lost_characters.add(line, value);
         }
-        if is_multi_valued(value) {
+        if multi_valued(value, marks) {
             self.flags.multi_valued.add(line, value);
         }
     }
@@ -718,11 +715,15 @@ pub fn split_values(v: &str) -> impl Iterator<Item = &str> {
 
 /// Several emails, or several phone numbers, in one cell, separated as [`split_values`] splits.
 pub fn is_multi_valued(v: &str) -> bool {
-    let b = v.as_bytes();
-    if b.iter().filter(|c| **c == b'@').count() >= 2 {
+    multi_valued(v, Marks::of(v.as_bytes()))
+}
+
+/// [`is_multi_valued`], given the cell's [`Marks`].
+fn multi_valued(v: &str, marks: Marks) -> bool {
+    if marks.ats >= 2 {
         return split_values(v).filter(|p| is_email(p)).count() >= 2;
     }
-    if !b.iter().any(|c| matches!(c, b';' | b'/' | b',' | b'\n')) {
+    if !marks.separator {
         return false;
     }
     let mut parts = 0;
@@ -735,18 +736,29 @@ pub fn is_multi_valued(v: &str) -> bool {
     parts >= 2
 }
 
-/// The bytes the damage and multi-valued tests look for: `?` (characters lost), `@` (emails),
-/// and the separators of [`split_values`].
-const FLAG_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut i = 0;
-    let wanted = *b"?@;,/\n";
-    while i < wanted.len() {
-        table[wanted[i] as usize] = true;
-        i += 1;
+/// What one scan of a cell finds for the damage and multi-valued tests: a `?` (characters
+/// lost), how many `@` (emails), a separator of [`split_values`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Marks {
+    question: bool,
+    ats: u8,
+    separator: bool,
+}
+
+impl Marks {
+    fn of(b: &[u8]) -> Marks {
+        let mut marks = Marks::default();
+        for c in b {
+            match c {
+                b'?' => marks.question = true,
+                b'@' => marks.ats = marks.ats.saturating_add(1),
+                b';' | b'/' | b',' | b'\n' => marks.separator = true,
+                _ => {}
+            }
+        }
+        marks
     }
-    table
-};
+}
 
 /// Record codes such as `CMP-0001`, `L1001`, `DEAL_42`: letters then digits, no spaces.
 fn is_code(b: &[u8]) -> bool {
