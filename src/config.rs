@@ -467,6 +467,22 @@ mod tests {
     }
 
     #[test]
+    fn vocabulary_file_is_relative_to_the_config_and_unknown_keys_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("crm-migrate.toml");
+        std::fs::write(&path, "[vocabulary]\nfile = \"words.toml\"\n").unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.vocabulary.file, Some(dir.path().join("words.toml")));
+        let e = Config::parse("[vocabulary]\nfiles = \"words.toml\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2, column 1") && e.contains("files"), "{e}");
+        // Without the section the config serialises as before (its fingerprint does not move).
+        let text = toml::to_string(&Config::default()).unwrap();
+        assert!(!text.contains("vocabulary"), "{text}");
+    }
+
+    #[test]
     fn api_key_debug_is_redacted() {
         let k = ApiKey::new("s3cr3t-key");
         assert!(!format!("{k:?}").contains("s3cr3t"));

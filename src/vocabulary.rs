@@ -760,11 +760,6 @@ mod tests {
             assert_eq!(normalize_header(raw), want, "{raw}");
         }
     }
-}
-
-#[cfg(test)]
-mod data_tests {
-    use super::*;
 
     fn parse(text: &str) -> Result<Vocabulary, VocabularyError> {
         Vocabulary::parse(text, Path::new("test.toml"))
