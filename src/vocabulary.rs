@@ -14,6 +14,7 @@ use std::sync::{Arc, LazyLock};
 
 use serde::Deserialize;
 
+use crate::config::Config;
 use crate::mapping::catalogue::{Entity, ValueKind, standard_field};
 use crate::mapping::model::{LookupKey, RelatedPart};
 use crate::rsoft::modules::{Classification, Module, module_from_file_name};
@@ -200,6 +201,11 @@ impl Vocabulary {
             source,
         })?;
         Ok(Arc::new(BUILTIN.extended(&text, path)?))
+    }
+
+    /// The vocabulary `config` asks for: the built-in one, extended by its `[vocabulary] file`.
+    pub fn of(config: &Config) -> Result<Arc<Vocabulary>, VocabularyError> {
+        Vocabulary::with_extension(config.vocabulary.file.as_deref())
     }
 
     /// Parses and validates a whole vocabulary. `path` only names the file in messages.
