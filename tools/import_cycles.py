@@ -2,12 +2,20 @@
 """Print the cycles in the file-level import graph of `src/**/*.rs`.
 
 An edge A -> B means file A names an item of file B through `use crate::…`,
-`use super::…`, `use self::…` or an inline `crate::a::b` / `super::x` path.
+`use super::…`, `use self::…`, `use child::…` (a module declared in A), or an
+inline path: `crate::a::b`, `super::x`, `child::x`, or `name::x` where `name` is a
+module A imported by `use` (`use super::screens;` then `screens::load::render`).
 `#[cfg(test)]` modules are left out (tests may import anything). A path that
 lands on a module re-exporting the item (`pub use x::Item;`) is followed to the
-file that defines it, so importing through a facade `mod.rs` is not a cycle.
+file that defines it, so importing through a facade `mod.rs` is not a cycle; a
+facade's `pub use` is an edge only when its own code names the item too.
 
-Usage: python3 tools/import_cycles.py [--edges] [SRC_DIR]
+A module naming its own submodules (`mod.rs` calling `child::f`) is not an edge:
+the module tree already puts a parent above its children, and a child naming
+its parent's items (`super::Item`) is. `--strict` counts those edges as well, to
+list parent <-> child cycles.
+
+Usage: python3 tools/import_cycles.py [--edges] [--strict] [SRC_DIR]
 Exit status: 0 when the graph has no cycle, 1 when it has one (CI can use it).
 Standard library only.
 """
@@ -56,7 +64,8 @@ def strip_test_modules(text):
 
 def expand_use(tree):
     """`a::{b, c::{d, e}}` -> ['a::b', 'a::c::d', 'a::c::e']."""
-    tree = re.sub(r"\s+", "", tree)
+    # Keep `a as b` readable after the blanks go: `a::b as c` -> `a::b@c`.
+    tree = re.sub(r"\s+", "", re.sub(r"\s+as\s+", "@", tree))
     depth = 0
     for k, ch in enumerate(tree):
         if ch == "{":
@@ -78,12 +87,14 @@ def expand_use(tree):
                         result += [prefix + p for p in expand_use(part)]
                 return result
             depth += 1
-    return [re.sub(r"\bas\w+$", "", tree.split(" as ")[0])]
+    return [tree]
 
 
-def absolute(module, path):
-    """Resolve `super::`/`self::`/`crate::` against the module; None for outside crates."""
-    segs = [s for s in path.split("::") if s]
+def absolute(module, path, files, names=None):
+    """Resolve a path against the module: `crate::`, `super::`, `self::`, a child module's
+    name, or a name in `names` (module paths the file imported). None for outside crates.
+    An alias (`x@y`, from `x as y`) resolves as `x`."""
+    segs = [s.split("@")[0] for s in path.split("::") if s]
     if not segs:
         return None
     if segs[0] == "crate":
@@ -94,14 +105,33 @@ def absolute(module, path):
             if segs[0] == "super":
                 base = base[:-1]
             segs = segs[1:]
+    elif tuple(module) + (segs[0],) in files:
+        base = list(module)
+    elif names and segs[0] in names:
+        base, segs = list(names[segs[0]]), segs[1:]
     else:
         return None
-    return base + [s.split(" as ")[0] for s in segs if s not in ("*", "self")]
+    return base + [s for s in segs if s not in ("*", "self")]
+
+
+def bound_name(path):
+    """The name a `use` path binds in the file: its alias, its last segment, or the module
+    before `self` (`a::{self}` binds `a`)."""
+    segs = [s for s in path.split("::") if s]
+    if not segs or segs[-1] == "*":
+        return None
+    last = segs[-1]
+    if "@" in last:
+        return last.split("@")[1]
+    if last == "self" and len(segs) > 1:
+        return segs[-2]
+    return last
 
 
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     show_edges = "--edges" in sys.argv
+    strict = "--strict" in sys.argv
     src = args[0] if args else "src"
     files = {}
     for root, _, names in os.walk(src):
@@ -116,18 +146,26 @@ def main():
 
     uses, reexports = {}, {}
     for module, (_, body) in files.items():
-        found = []
+        found, names = [], {}
+        stripped = re.sub(r"\buse\s+[^;]+;", "", body)
         for m in re.finditer(r"\b(pub(?:\([^)]*\))?\s+)?use\s+([^;]+);", body):
             for p in expand_use(m.group(2)):
-                target = absolute(module, p)
+                target = absolute(module, p, files)
                 if target is None:
                     continue
+                name = bound_name(p)
+                if name:
+                    names[name] = target
+                if m.group(1) and name:
+                    reexports.setdefault(module, {})[name] = target
+                    # A facade's re-export is not a use of its own unless its code names it.
+                    if not re.search(r"\b%s\b" % re.escape(name), stripped):
+                        continue
                 found.append(target)
-                if m.group(1):
-                    reexports.setdefault(module, {})[target[-1]] = target
-        stripped = re.sub(r"\buse\s+[^;]+;", "", body)
-        for m in re.finditer(r"\b(?:crate|super|self)(?:::\w+)+", stripped):
-            target = absolute(module, m.group(0))
+        # Inline paths: `crate::a`, `super::a`, `child::a`, or through an imported name
+        # (`screens::load::render` after `use super::screens;`). Not after `.` or `::`.
+        for m in re.finditer(r"(?<![\w.:])([A-Za-z_]\w*)((?:::\w+)+)", stripped):
+            target = absolute(module, m.group(0), files, names)
             if target is not None:
                 found.append(target)
         uses[module] = found
@@ -149,8 +187,11 @@ def main():
     for module, targets in uses.items():
         for target in targets:
             dest = resolve(target)
-            if dest is not None and dest != module:
-                graph[module].add(dest)
+            if dest is None or dest == module:
+                continue
+            if not strict and dest[: len(module)] == module:
+                continue  # a module naming its own submodule
+            graph[module].add(dest)
 
     name = {m: files[m][0] for m in files}
     if show_edges:

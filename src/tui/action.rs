@@ -2,6 +2,7 @@
 //! names (`"accept_all"`), which is how `assets/keymap.toml` and `[keys.*]` in the config bind
 //! keys to them; the outcomes of background work arrive as [`Action::Done`].
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -21,8 +22,6 @@ use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::validate::Problem;
 use crate::rsoft::Module;
-
-use super::screens::field_map::preview::ModuleSample;
 
 /// One change to the wizard's state: a key's action (bound by name in `assets/keymap.toml`), a
 /// terminal event, or the outcome of background work.
@@ -491,4 +490,26 @@ pub struct Proposal {
     /// (`mapping::value_check::value_problems`): failing values with count and examples by file
     /// and line, and characters lost to a non-Unicode save.
     pub value_problems: Vec<Problem>,
+}
+
+/// One source row as the export has it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleRow {
+    /// The file's name in the export (`Contacts.csv`).
+    pub file: String,
+    /// The row's line in that file (1 is the header).
+    pub line: u64,
+    /// Cell by header, untrimmed.
+    pub cells: BTreeMap<String, String>,
+}
+
+/// What [`read_sample`](crate::tui::screens::field_map::preview::read_sample) read of one module.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ModuleSample {
+    /// The first [`PREVIEW_ROWS`](crate::tui::screens::field_map::preview::PREVIEW_ROWS) rows.
+    pub rows: Vec<SampleRow>,
+    /// Per counted header: trimmed value → rows holding it (at most [`COUNTED_VALUES`](crate::tui::screens::field_map::preview::COUNTED_VALUES) values).
+    pub counts: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Rows whose value was not counted because the column had too many distinct values.
+    pub uncounted: u64,
 }

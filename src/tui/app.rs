@@ -16,9 +16,9 @@ use crate::rsoft::generator;
 use crate::sandbox::{Sandbox, SandboxOptions};
 
 use super::action::Action;
-use super::effect::Runner;
 use super::keymap::Keymap;
 use super::render::render;
+use super::runner::Runner;
 use super::state::{ConfigSource, State};
 use super::terminal::Tui;
 use super::theme::Theme;

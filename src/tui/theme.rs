@@ -4,8 +4,8 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use super::state::StepStatus;
-use crate::mapping::model::CONFIDENCE_THRESHOLD;
+use super::state::step::StepStatus;
+use crate::mapping::model::{CONFIDENCE_THRESHOLD, Status};
 
 /// Confidence at or above this is shown as high.
 pub const HIGH_CONFIDENCE: f64 = 0.85;
@@ -96,5 +96,15 @@ impl Theme {
         } else {
             ("○", self.bad())
         }
+    }
+}
+
+/// A map entry's status as one symbol: `?` proposed, `✓` confirmed, `✎` edited, `–` ignored.
+pub fn status_symbol(status: Status) -> &'static str {
+    match status {
+        Status::Proposed => "?",
+        Status::Confirmed => "✓",
+        Status::Edited => "✎",
+        Status::Ignored => "–",
     }
 }

@@ -81,29 +81,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
 /// What the wizard does as it opens: read the configured export, test the configured
 /// connection.
 pub fn start(state: &mut State) -> Vec<Effect> {
-    let mut effects = start_discovery(state);
+    let mut effects = discovery::start(state);
     let nutshell = &state.config.nutshell;
     if nutshell.endpoint.is_some() || nutshell.username.is_some() {
         effects.extend(connect::test_connection(state));
     }
     effects
-}
-
-/// Read the configured export afresh (what came from an earlier one is dropped).
-pub fn start_discovery(state: &mut State) -> Vec<Effect> {
-    state.discovery = Default::default();
-    state.field_map = Default::default();
-    state.ready = Loadable::Idle;
-    match &state.config.source.export {
-        Some(export) => {
-            state.discovery.report = Loadable::Loading;
-            vec![Effect::Discover {
-                export: export.clone(),
-                vocabulary: state.config.vocabulary.file.clone(),
-            }]
-        }
-        None => Vec::new(),
-    }
 }
 
 fn quit(state: &mut State) {

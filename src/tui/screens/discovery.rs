@@ -18,19 +18,23 @@ use super::super::effect::Effect;
 use super::super::state::{Cursor, Loadable, Notice, State, StepStatus};
 use super::super::widgets::table::{self, visible};
 
-/// The Discovery screen's state.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DiscoveryView {
-    /// Discovery's report, once read.
-    pub report: Loadable<Box<Report>>,
-    /// The selected file.
-    pub files: Cursor,
-    /// The file whose columns are shown.
-    pub drill: Option<usize>,
-    /// The selected column of the drilled-into file.
-    pub columns: Cursor,
-    /// The scope report's files, once written.
-    pub written: Option<(PathBuf, PathBuf)>,
+pub use super::super::state::discovery::DiscoveryView;
+
+/// Read the configured export afresh (what came from an earlier one is dropped).
+pub fn start(state: &mut State) -> Vec<Effect> {
+    state.discovery = Default::default();
+    state.field_map = Default::default();
+    state.ready = Loadable::Idle;
+    match &state.config.source.export {
+        Some(export) => {
+            state.discovery.report = Loadable::Loading;
+            vec![Effect::Discover {
+                export: export.clone(),
+                vocabulary: state.config.vocabulary.file.clone(),
+            }]
+        }
+        None => Vec::new(),
+    }
 }
 
 /// Done when the export was read with nothing to look at; attention for bad rows, undecided

@@ -13,7 +13,7 @@ pub mod preview;
 pub mod problems;
 pub mod values;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use ratatui::Frame;
@@ -22,200 +22,26 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
 use crate::discovery::Report;
-use crate::mapping::catalogue::{Entity, STANDARD_FIELDS, ValueKind, ValueMapKind};
+use crate::mapping::catalogue::{Entity, STANDARD_FIELDS, ValueKind};
 use crate::mapping::model::{
-    CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, ModuleMap, Status, Target, ValueEntry,
+    CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, ModuleMap, Status, Target,
 };
 use crate::mapping::record::BuildSettings;
-use crate::mapping::validate::{Problem, accept_proposed, unconfirmed, validate};
+use crate::mapping::validate::accept_proposed;
 use crate::rsoft::Module;
 
 use super::super::action::{Action, Proposal};
 use super::super::effect::Effect;
 use super::super::state::{Cursor, Loadable, Notice, State, StepStatus};
+use super::super::theme::status_symbol;
 use super::super::widgets::picker::Picker;
 use super::super::widgets::table::{self, visible};
 
-/// One undoable change: the entries as they were before it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Edit {
-    module: Module,
-    columns: Vec<(usize, ColumnEntry)>,
-    values: Vec<(ValueMapKind, usize, ValueEntry)>,
-}
-
-/// The Field map screen's state, including the working map.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FieldMapView {
-    /// The proposal being edited (its `map` is the working map).
-    pub proposal: Loadable<Box<Proposal>>,
-    /// The map's problems against the destination schema, kept current after every change.
-    pub problems: Vec<Problem>,
-    /// (module, column or value) that a problem names, for the row markers.
-    problem_items: HashSet<(Module, String)>,
-    /// Entries still `proposed` (columns and value maps): `migrate` waits on these.
-    pub pending: usize,
-    /// Samples per module and header, joined for display (from discovery's profiles).
-    samples: BTreeMap<Module, HashMap<String, String>>,
-    /// The module shown.
-    pub module: Option<Module>,
-    /// The focused entry.
-    pub rows: Cursor,
-    /// Show only entries that need attention.
-    pub attention_only: bool,
-    undo: Vec<Edit>,
-    /// The undo depth at the last save (or load from an existing file); `None`: never saved.
-    saved_depth: Option<usize>,
-    /// A save is in flight.
-    pub saving: bool,
-    /// Where the last save wrote mapping.toml.
-    pub saved_to: Option<PathBuf>,
-    /// Choosing a target for a column (its index in the module), from `targets`.
-    pub picker: Option<(usize, Picker)>,
-    targets: Vec<Target>,
-    // --- Panels: preview, value maps, problem list (issue 11, screen 3) ---
-    /// The panel open below the table (or in its place on a short terminal).
-    pub panel: Option<Panel>,
-    /// The record preview's state.
-    pub preview: preview::PreviewView,
-    /// The value-map panel's state.
-    pub values: values::ValuesView,
-    /// The selection in the problem list (over `problems`).
-    pub problem_list: Cursor,
-    /// The whole-column value check's problems from the last proposal, each with the target its
-    /// column had then: a problem stays listed while the column keeps that target.
-    value_problems: Vec<(Problem, Target)>,
-    /// How many of them `problems` lists now.
-    value_problems_listed: usize,
-    /// How the record builder reads the export (from the config when the map was proposed).
-    settings: Option<BuildSettings>,
-}
-
-/// The panel of the Field map that is open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Panel {
-    /// A source row and the payload the record builder makes from it.
-    Preview,
-    /// The module's value maps (stages, statuses, activity types…).
-    ValueMaps,
-    /// The map's validation problems.
-    Problems,
-}
+pub use super::super::state::field_map::{Edit, FieldMapView, Panel};
 
 /// Body rows from which an open panel is stacked under the table; below it, it replaces the
 /// table (an 80×24 terminal has 19).
 pub const STACK_HEIGHT: u16 = 28;
-
-impl FieldMapView {
-    fn map(&self) -> Option<&FieldMap> {
-        self.proposal.ready().map(|p| &p.map)
-    }
-
-    /// Changes not yet written to mapping.toml.
-    pub fn unsaved(&self) -> bool {
-        self.proposal.ready().is_some() && self.saved_depth != Some(self.undo.len())
-    }
-
-    /// Modules with columns, in map order.
-    pub fn modules(&self) -> Vec<Module> {
-        self.map().map_or_else(Vec::new, |m| {
-            m.modules
-                .iter()
-                .filter(|(_, mm)| !mm.columns.is_empty())
-                .map(|(m, _)| *m)
-                .collect()
-        })
-    }
-
-    /// The shown module's part of the working map; `None` before a proposal or a module.
-    pub fn module_map(&self) -> Option<&ModuleMap> {
-        self.map()?.modules.get(&self.module?)
-    }
-
-    fn needs_attention(&self, module: Module, entry: &ColumnEntry) -> bool {
-        entry.status == Status::Proposed
-            || self.problem_items.contains(&(module, entry.header.clone()))
-    }
-
-    /// Indices (into the module's columns) of the rows shown, in column order.
-    pub fn visible_rows(&self) -> Vec<usize> {
-        let (Some(module), Some(mm)) = (self.module, self.module_map()) else {
-            return Vec::new();
-        };
-        mm.columns
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !self.attention_only || self.needs_attention(module, c))
-            .map(|(i, _)| i)
-            .collect()
-    }
-
-    /// Problems, pending count, row markers and the preview after the map changed.
-    fn refresh(&mut self) {
-        let Some(p) = self.proposal.ready() else {
-            return;
-        };
-        self.problems = validate(&p.map, &p.schema);
-        let from_map = self.problems.len();
-        let column_target = |module: Module, header: &str| {
-            p.map
-                .modules
-                .get(&module)
-                .and_then(|m| m.column(header))
-                .filter(|c| c.status != Status::Ignored)
-                .map(|c| &c.target)
-        };
-        // A value problem holds while its column keeps the target it was checked against.
-        self.problems.extend(
-            self.value_problems
-                .iter()
-                .filter(|(problem, target)| {
-                    problem
-                        .item
-                        .as_deref()
-                        .is_some_and(|h| column_target(problem.module, h) == Some(target))
-                })
-                .map(|(problem, _)| problem.clone()),
-        );
-        self.problem_items = self
-            .problems
-            .iter()
-            .filter_map(|p| Some((p.module, p.item.clone()?)))
-            .collect();
-        self.value_problems_listed = self.problems.len() - from_map;
-        self.pending = unconfirmed(&p.map).len();
-        let last = self.problems.len().saturating_sub(1);
-        self.problem_list.selected = self.problem_list.selected.min(last);
-        self.rebuild_preview();
-    }
-
-    /// Of `problems`, how many come from the whole-column value check (they are listed last).
-    pub fn value_problem_count(&self) -> usize {
-        self.value_problems_listed
-    }
-
-    /// Build the preview's payload again (the map, the module or the row changed).
-    fn rebuild_preview(&mut self) {
-        let (Some(p), Some(settings)) = (self.proposal.ready(), self.settings.as_ref()) else {
-            return;
-        };
-        self.preview.rebuild(self.module, &p.map, settings);
-    }
-
-    /// Show `module`: its first preview row, its first value map.
-    fn show_module(&mut self, module: Module) {
-        if self.module == Some(module) {
-            return;
-        }
-        self.module = Some(module);
-        self.rows = Cursor::default();
-        self.preview.row = 0;
-        self.preview.scroll = 0;
-        self.values.kind = 0;
-        self.values.cursor = Cursor::default();
-        self.rebuild_preview();
-    }
-}
 
 /// Blocked until discovery has read the export; done when nothing is pending, the map has no
 /// problems and it is saved.
@@ -450,7 +276,7 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
         }
         Action::Ignore => {
             if let Some(i) = selected {
-                change_column(state, i, |c| {
+                state.field_map.change_column(i, |c| {
                     c.target = Target::Ignore;
                     c.status = Status::Ignored;
                 });
@@ -570,7 +396,7 @@ fn handle_picker(state: &mut State, action: Action) {
                 return;
             };
             state.field_map.picker = None;
-            change_column(state, index, |c| {
+            state.field_map.change_column(index, |c| {
                 c.status = if target == Target::Ignore {
                     Status::Ignored
                 } else {
@@ -631,67 +457,9 @@ fn accept_one(state: &mut State, index: usize) {
     if entry.status != Status::Proposed {
         return;
     }
-    change_column(state, index, |c| c.status = Status::Confirmed);
-}
-
-/// Change one column entry of the module shown, remembering it for undo.
-fn change_column(state: &mut State, index: usize, change: impl FnOnce(&mut ColumnEntry)) {
-    change_entry(
-        state,
-        change,
-        |m| m.columns.get_mut(index),
-        |module, before| Edit {
-            module,
-            columns: vec![(index, before)],
-            values: Vec::new(),
-        },
-    );
-}
-
-/// Change entry `index` of the module's value map `kind`, remembering it for undo.
-pub(super) fn change_value(
-    state: &mut State,
-    kind: ValueMapKind,
-    index: usize,
-    change: impl FnOnce(&mut ValueEntry),
-) {
-    change_entry(
-        state,
-        change,
-        |m| m.values.get_mut(&kind).and_then(|v| v.get_mut(index)),
-        |module, before| Edit {
-            module,
-            columns: Vec::new(),
-            values: vec![(kind, index, before)],
-        },
-    );
-}
-
-/// Change one entry (found by `find` in the module shown); when it changed, push the undo step
-/// `edit` makes from the entry as it was.
-fn change_entry<T: Clone + PartialEq>(
-    state: &mut State,
-    change: impl FnOnce(&mut T),
-    find: impl FnOnce(&mut ModuleMap) -> Option<&mut T>,
-    edit: impl FnOnce(Module, T) -> Edit,
-) {
-    let view = &mut state.field_map;
-    let Some(module) = view.module else { return };
-    let Some(entry) = view
-        .proposal
-        .ready_mut()
-        .and_then(|p| p.map.modules.get_mut(&module))
-        .and_then(find)
-    else {
-        return;
-    };
-    let before = entry.clone();
-    change(entry);
-    if *entry == before {
-        return;
-    }
-    view.undo.push(edit(module, before));
-    view.refresh();
+    state
+        .field_map
+        .change_column(index, |c| c.status = Status::Confirmed);
 }
 
 /// Accept every proposal of the module at or above the threshold, by the same rule as
@@ -846,15 +614,6 @@ fn table_page(view: &FieldMapView, body: Rect) -> usize {
     usize::from(areas(view, body).table.height.saturating_sub(table::CHROME)).max(1)
 }
 
-pub(super) fn status_cell(status: Status) -> &'static str {
-    match status {
-        Status::Proposed => "?",
-        Status::Confirmed => "✓",
-        Status::Edited => "✎",
-        Status::Ignored => "–",
-    }
-}
-
 /// Draw the Field map screen into `area`.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
@@ -968,7 +727,7 @@ fn render_table(
         let problem = view.problem_items.contains(&(module, c.header.clone()));
         let status = format!(
             "{}{}",
-            status_cell(c.status),
+            status_symbol(c.status),
             if problem { "!" } else { " " }
         );
         let status_style = match (problem, c.status) {

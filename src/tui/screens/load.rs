@@ -8,114 +8,22 @@
 //! new `migrate` call that the journal continues exactly where the last one stopped — as running
 //! `crm-migrate migrate` again would. Pause keeps the screen as it was; cancel ends the load.
 
-use std::path::PathBuf;
-
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::engine::blockers::Blocker;
 use crate::engine::event::Event;
-use crate::engine::load::{MigrateOutcome, RunSummary};
+use crate::engine::load::MigrateOutcome;
 use crate::journal::{Phase, RunId};
 
 use super::super::action::{Action, Job};
 use super::super::effect::Effect;
 use super::super::state::{ConfigSource, Notice, State, StepStatus};
+use super::engine_run;
 use super::progress::{self, RunProgress};
-use super::rehearse;
 
-/// Where the load stands.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum LoadState {
-    /// Not started in this session.
-    #[default]
-    Idle,
-    /// The engine is loading.
-    Running,
-    /// Pause asked; the engine stops after its chunk.
-    Pausing,
-    /// Stopped by a pause; Space resumes.
-    Paused,
-    /// Cancel asked; the engine stops after its chunk.
-    Cancelling,
-    /// Stopped by a cancel; s starts again.
-    Cancelled,
-    /// Every record settled (held and failed ones included).
-    Finished,
-    /// Nothing was sent: these need the operator.
-    Blocked(Vec<Blocker>),
-    /// The run could not go on (connection, journal, export).
-    Failed(String),
-}
-
-/// The Load screen's state.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LoadView {
-    /// The snapshot folded from the engine's events.
-    pub progress: RunProgress,
-    /// Where the load stands.
-    pub state: LoadState,
-    /// The last run's summary.
-    pub summary: Option<Box<RunSummary>>,
-    /// The journal runs this load took (one more per resume).
-    pub runs: Vec<RunId>,
-    /// A delta load (`migrate --delta`), started from Verify.
-    pub delta: bool,
-}
-
-/// Rows per phase as discovery counted them, until each phase reports its own total.
-pub fn expected_rows(state: &State) -> Vec<(Phase, u64)> {
-    let Some(report) = state.discovery.report.ready() else {
-        return Vec::new();
-    };
-    Phase::ALL
-        .iter()
-        .map(|phase| {
-            let rows = report
-                .objects
-                .iter()
-                .filter(|o| o.module == Some(phase.module()))
-                .map(|o| o.rows)
-                .sum();
-            (*phase, rows)
-        })
-        .collect()
-}
-
-/// The config path `migrate` names in its blockers.
-pub fn config_path(state: &State) -> PathBuf {
-    super::readiness::files(state).config
-}
-
-/// The effect that starts `job` (none while another engine run is going: one at a time).
-pub fn engine_run(state: &mut State, job: Job) -> Option<Effect> {
-    if let Some(running) = state.job {
-        state.notice = Some(Notice::Info(format!(
-            "the {} is still going: wait for it, or c cancels it",
-            running.label()
-        )));
-        return None;
-    }
-    state.job = Some(job);
-    Some(Effect::Migrate {
-        config: Box::new(state.config.clone()),
-        config_path: config_path(state),
-        job,
-    })
-}
-
-/// Stop the engine run going on (between chunks; everything sent is journaled).
-pub fn stop(state: &mut State) -> Vec<Effect> {
-    match state.job {
-        Some(_) => vec![Effect::StopRun],
-        None => {
-            state.notice = Some(Notice::Info("nothing is running".into()));
-            Vec::new()
-        }
-    }
-}
+pub use super::super::state::load::{LoadState, LoadView};
 
 /// Fold engine events into the snapshot of the run going on.
 pub fn progress(state: &mut State, events: &[Event], elapsed: std::time::Duration) {
@@ -197,7 +105,7 @@ pub fn rolled_back(state: &mut State, runs: &[RunId]) {
 /// Blocked until Schema and Owners are done; done when a load settled every record with none
 /// failed.
 pub fn status(state: &State) -> (StepStatus, String) {
-    if let Some(why) = rehearse::unmet(state) {
+    if let Some(why) = engine_run::unmet(state) {
         return (StepStatus::Blocked, why);
     }
     let view = &state.load;
@@ -245,7 +153,7 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
         Action::TogglePause => match state.load.state {
             LoadState::Running => {
                 state.load.state = LoadState::Pausing;
-                stop(state)
+                engine_run::stop(state)
             }
             LoadState::Paused => start(state),
             _ => {
@@ -258,13 +166,13 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
         Action::CancelRun => match state.load.state {
             LoadState::Running | LoadState::Pausing => {
                 state.load.state = LoadState::Cancelling;
-                stop(state)
+                engine_run::stop(state)
             }
             LoadState::Paused => {
                 state.load.state = LoadState::Cancelled;
                 Vec::new()
             }
-            _ => stop(state),
+            _ => engine_run::stop(state),
         },
         other => {
             let page = progress::list_page(areas(body)[3]);
@@ -294,7 +202,7 @@ pub fn start_delta(state: &mut State) -> Vec<Effect> {
 
 /// Start the load, or go on with it (a new `migrate` call; the journal skips what is done).
 fn start(state: &mut State) -> Vec<Effect> {
-    if let Some(why) = rehearse::unmet(state) {
+    if let Some(why) = engine_run::unmet(state) {
         state.notice = Some(Notice::Info(why));
         return Vec::new();
     }
@@ -324,12 +232,12 @@ fn start(state: &mut State) -> Vec<Effect> {
     } else {
         Job::Load
     };
-    let Some(effect) = engine_run(state, job) else {
+    let Some(effect) = engine_run::start(state, job) else {
         return Vec::new();
     };
     // The new run reports every record again (settled ones as done earlier), so the snapshot
     // starts afresh; the lists keep only this run's view, which includes earlier holds.
-    let mut fresh = RunProgress::expecting(expected_rows(state));
+    let mut fresh = RunProgress::expecting(engine_run::expected_rows(state));
     fresh.focus = state.load.progress.focus;
     state.load.progress = fresh;
     state.load.state = LoadState::Running;
@@ -407,7 +315,7 @@ fn head(state: &State) -> Line<'static> {
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
     // Once a load has run, it is shown whatever the earlier steps say now.
-    if let Some(why) = rehearse::unmet(state).filter(|_| state.load.state == LoadState::Idle) {
+    if let Some(why) = engine_run::unmet(state).filter(|_| state.load.state == LoadState::Idle) {
         frame.render_widget(
             Paragraph::new(format!("Blocked: {why} (p goes back).")).wrap(Wrap { trim: true }),
             area,

@@ -10,58 +10,19 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
-use crate::engine::owners::{
-    MatchedBy, OwnerDecision, QueuedOwner, Unresolved, reconcile, rsoft_users,
-};
+use crate::discovery::owners::User as RsoftUser;
+use crate::engine::owners::{MatchedBy, QueuedOwner, Unresolved, reconcile, rsoft_users};
 use crate::engine::schema::DestinationUser;
 
 use super::super::action::{Action, Checked};
 use super::super::effect::Effect;
-use super::super::state::{Cursor, Loadable, Notice, State, StepStatus};
+use super::super::state::{Loadable, Notice, State, StepStatus};
 use super::super::widgets::picker::Picker;
 use super::super::widgets::table::{self, visible};
 use super::readiness::{self, is_owner};
 
-/// The screen's own state; the owners themselves are in `State::ready`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OwnersView {
-    /// The focused owner.
-    pub rows: Cursor,
-    /// Picking a user for an owner (its key).
-    pub picker: Option<(String, Picker)>,
-    /// Users in the picker's order (candidates of an ambiguous owner first).
-    picker_users: Vec<i64>,
-    /// A save of owners.toml is in flight.
-    pub saving: bool,
-    /// A re-read of Nutshell's users is in flight.
-    pub refreshing: bool,
-}
-
-impl OwnersView {
-    /// Keep the selection on a row after the list changed.
-    pub fn clamp(&mut self, checked: Option<&Checked>) {
-        let len = checked.map_or(0, |c| rows(c).len());
-        self.rows.follow(len, usize::MAX);
-    }
-}
-
-/// One row of the list: a queued owner, or a resolved one.
-enum Entry<'a> {
-    Queued(&'a QueuedOwner),
-    Decided(&'a OwnerDecision),
-}
-
-/// Queued owners (most records first), then resolved ones.
-fn rows(c: &Checked) -> Vec<Entry<'_>> {
-    let owners = &c.readiness.owners;
-    owners
-        .queue
-        .owners
-        .iter()
-        .map(Entry::Queued)
-        .chain(owners.decisions.iter().map(Entry::Decided))
-        .collect()
-}
+pub use super::super::state::owners::OwnersView;
+use super::super::state::owners::{Entry, rows};
 
 /// Blocked until the check can run; done when the queue is empty.
 pub fn status(state: &State) -> (StepStatus, String) {
@@ -222,12 +183,7 @@ fn handle_picker(state: &mut State, action: Action) -> Vec<Effect> {
 /// Put the operator's decision for `key` into owners.toml (a user, or none to clear it), match
 /// again with the engine's `reconcile`, and write the file with the engine's writer.
 fn decide(state: &mut State, key: &str, user: Option<i64>) -> Vec<Effect> {
-    let rsoft = state
-        .discovery
-        .report
-        .ready()
-        .map(|r| rsoft_users(r))
-        .unwrap_or_default();
+    let rsoft = rsoft_users_of(state);
     let Some(c) = state.ready.ready_mut() else {
         return Vec::new();
     };
@@ -270,9 +226,20 @@ fn save(state: &mut State) -> Option<Effect> {
     Some(effect)
 }
 
+/// RSoft's users as discovery read them from the export (none before it has): what
+/// `reconcile` matches owners by, with owners.toml and Nutshell's users.
+fn rsoft_users_of(state: &State) -> Vec<RsoftUser> {
+    state
+        .discovery
+        .report
+        .ready()
+        .map(|r| rsoft_users(r))
+        .unwrap_or_default()
+}
+
 /// Match every owner again (the engine's rule: owners.toml first, then email, then a unique
 /// name) and replace the owner blockers.
-fn rematch(c: &mut Checked, rsoft: &[crate::discovery::owners::User]) {
+fn rematch(c: &mut Checked, rsoft: &[RsoftUser]) {
     let r = &mut c.readiness;
     r.owners = reconcile(&r.scan.owners, &r.destination.users, &c.file, rsoft);
     r.blockers.retain(|b| !is_owner(b.kind));
@@ -292,12 +259,7 @@ pub fn users(state: &mut State, result: Result<Vec<DestinationUser>, String>) ->
             return Vec::new();
         }
     };
-    let rsoft = state
-        .discovery
-        .report
-        .ready()
-        .map(|r| rsoft_users(r))
-        .unwrap_or_default();
+    let rsoft = rsoft_users_of(state);
     let Some(c) = state.ready.ready_mut() else {
         return Vec::new();
     };

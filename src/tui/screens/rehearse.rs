@@ -17,82 +17,9 @@ use super::super::action::{Action, Job};
 use super::super::effect::Effect;
 use super::super::state::{Loadable, Notice, State, StepStatus};
 use super::progress::{self, RunProgress};
-use super::{load, rollback};
+use super::{engine_run, rollback};
 
-/// Records per phase of a sample run unless the operator changes it. `migrate --sample N` has
-/// no default (N is required); ten per phase loads a few dozen records with their parents —
-/// enough to look at in Nutshell, few enough to roll back at once.
-pub const DEFAULT_SAMPLE: u64 = 10;
-
-/// One rehearsal run: its live snapshot and how it ended.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Rehearsal {
-    /// The snapshot folded from the run's events.
-    pub progress: RunProgress,
-    /// How the run ended.
-    pub outcome: Loadable<Box<MigrateOutcome>>,
-}
-
-/// Which rehearsal the lists show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Shown {
-    /// The dry run.
-    #[default]
-    DryRun,
-    /// The sample run.
-    Sample,
-}
-
-/// The Rehearse screen's state.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RehearseView {
-    /// The last dry run.
-    pub dry_run: Rehearsal,
-    /// The last sample run.
-    pub sample: Rehearsal,
-    /// Which one the gauges and lists show.
-    pub shown: Shown,
-    /// Records per phase for the sample run.
-    pub sample_size: u64,
-    /// Editing the sample size: the digits typed so far.
-    pub editing: Option<String>,
-}
-
-impl Default for RehearseView {
-    fn default() -> Self {
-        RehearseView {
-            dry_run: Rehearsal::default(),
-            sample: Rehearsal::default(),
-            shown: Shown::DryRun,
-            sample_size: DEFAULT_SAMPLE,
-            editing: None,
-        }
-    }
-}
-
-impl RehearseView {
-    fn shown(&self) -> &Rehearsal {
-        match self.shown {
-            Shown::DryRun => &self.dry_run,
-            Shown::Sample => &self.sample,
-        }
-    }
-
-    fn shown_mut(&mut self) -> &mut Rehearsal {
-        match self.shown {
-            Shown::DryRun => &mut self.dry_run,
-            Shown::Sample => &mut self.sample,
-        }
-    }
-
-    /// The sample run's id while it can be rolled back from here.
-    pub fn sample_run(&self) -> Option<i64> {
-        match self.sample.outcome.ready().map(|o| &**o) {
-            Some(MigrateOutcome::Finished(s)) => s.run,
-            _ => None,
-        }
-    }
-}
+pub use super::super::state::rehearse::{DEFAULT_SAMPLE, Rehearsal, RehearseView, Shown};
 
 /// After a rollback of `runs`: a sample among them is gone from Nutshell.
 pub fn rolled_back(state: &mut State, runs: &[i64]) {
@@ -105,24 +32,10 @@ pub fn rolled_back(state: &mut State, runs: &[i64]) {
     }
 }
 
-/// Why the engine cannot run yet (Schema or Owners unfinished), if it cannot.
-pub fn unmet(state: &State) -> Option<String> {
-    for step in [
-        super::super::state::Step::Schema,
-        super::super::state::Step::Owners,
-    ] {
-        let (status, why) = state.step_status(step);
-        if status != StepStatus::Done {
-            return Some(format!("{} first: {why}", step.label()));
-        }
-    }
-    None
-}
-
 /// Blocked until Schema and Owners are done; done once a dry run finished with nothing
 /// blocking and nothing failing.
 pub fn status(state: &State) -> (StepStatus, String) {
-    if let Some(why) = unmet(state) {
+    if let Some(why) = engine_run::unmet(state) {
         return (StepStatus::Blocked, why);
     }
     let view = &state.rehearse;
@@ -189,7 +102,7 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
         Action::Edit => {
             state.rehearse.editing = Some(state.rehearse.sample_size.to_string());
         }
-        Action::CancelRun => return load::stop(state),
+        Action::CancelRun => return engine_run::stop(state),
         Action::Rollback => match state.rehearse.sample_run() {
             Some(run) => return rollback::ask(state, Scope::Run(run), run),
             None => {
@@ -214,14 +127,14 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
 
 /// Start a rehearsal run (one engine run at a time).
 fn start(state: &mut State, job: Job) -> Vec<Effect> {
-    if let Some(why) = unmet(state) {
+    if let Some(why) = engine_run::unmet(state) {
         state.notice = Some(Notice::Info(why));
         return Vec::new();
     }
-    let Some(effect) = load::engine_run(state, job) else {
+    let Some(effect) = engine_run::start(state, job) else {
         return Vec::new();
     };
-    let rows = load::expected_rows(state);
+    let rows = engine_run::expected_rows(state);
     let r = match job {
         Job::DryRun => &mut state.rehearse.dry_run,
         _ => &mut state.rehearse.sample,
@@ -316,7 +229,7 @@ fn outcome_line(state: &State, r: &Rehearsal, what: &str) -> Line<'static> {
 /// Draw the Rehearse screen.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
-    if let Some(why) = unmet(state) {
+    if let Some(why) = engine_run::unmet(state) {
         frame.render_widget(
             Paragraph::new(format!("Blocked: {why} (p goes back).")).wrap(Wrap { trim: true }),
             area,

@@ -4,7 +4,7 @@
 //! id deletes nothing and says so.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
@@ -14,21 +14,9 @@ use crate::journal::{RunId, StepState};
 use super::super::action::Action;
 use super::super::effect::Effect;
 use super::super::state::{Loadable, Notice, State};
+use super::super::widgets::centered;
 
-/// A rollback being confirmed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RollbackPrompt {
-    /// The runs to roll back.
-    pub scope: Scope,
-    /// The id the operator must type: the run, or the newest of the runs.
-    pub expected: RunId,
-    /// What would be deleted (read from the journal first).
-    pub plan: Loadable<Box<RollbackPlan>>,
-    /// What the operator typed so far.
-    pub typed: String,
-    /// The rollback was sent; waiting for it to end.
-    pub running: bool,
-}
+pub use super::super::state::rollback::RollbackPrompt;
 
 /// Open the confirmation for `scope`: plan it first (read the journal only).
 pub fn ask(state: &mut State, scope: Scope, expected: RunId) -> Vec<Effect> {
@@ -136,20 +124,7 @@ pub fn summary_text(s: &RollbackSummary) -> String {
 /// The confirmation, over `area`.
 pub fn render(state: &State, prompt: &RollbackPrompt, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
-    let width = area.width.min(76);
-    let height = area.height.min(12);
-    let [_, mid, _] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Length(height),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
-    let [_, popup, _] = Layout::horizontal([
-        Constraint::Fill(1),
-        Constraint::Length(width),
-        Constraint::Fill(1),
-    ])
-    .areas(mid);
+    let popup = centered(area, 76, 12);
     let mut lines = Vec::new();
     match &prompt.plan {
         Loadable::Ready(plan) => {

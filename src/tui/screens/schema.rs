@@ -17,14 +17,7 @@ use super::super::effect::Effect;
 use super::super::state::{ConfigSource, Loadable, Notice, State, StepStatus};
 use super::readiness::{self, is_destination, is_owner};
 
-/// The Schema screen's state.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SchemaView {
-    /// First line shown.
-    pub scroll: usize,
-    /// "create" was pressed once: the next press writes to Nutshell.
-    pub confirm_create: bool,
-}
+pub use super::super::state::schema::SchemaView;
 
 /// Blocked until the check can run; needs attention while the admin has something to add (or
 /// Nutshell refused a create); done when the account can take the load.

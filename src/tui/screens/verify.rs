@@ -20,19 +20,10 @@ use super::super::action::Action;
 use super::super::effect::Effect;
 use super::super::state::{Cursor, Loadable, Notice, State, StepStatus};
 use super::super::widgets::table::{self, visible};
-use super::load::{self, LoadState};
-use super::rollback;
+use super::{engine_run, load, rollback};
 
-/// The Verify screen's state.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VerifyView {
-    /// The last verify.
-    pub report: Loadable<Box<VerifyReport>>,
-    /// The reports folder and what was written there.
-    pub written: Loadable<(PathBuf, Written)>,
-    /// Selection in the findings list.
-    pub findings: Cursor,
-}
+pub use super::super::state::load::LoadState;
+pub use super::super::state::verify::VerifyView;
 
 /// The reports folder, as `crm-migrate report` defaults it.
 pub fn reports_dir(state: &State) -> PathBuf {
@@ -107,7 +98,7 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
             state.verify.written = Loadable::Loading;
             return vec![Effect::WriteReports {
                 config: Box::new(state.config.clone()),
-                config_path: load::config_path(state),
+                config_path: engine_run::config_path(state),
                 dir: reports_dir(state),
             }];
         }

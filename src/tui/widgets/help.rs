@@ -1,12 +1,13 @@
 //! The `?` help: every key of the current screen and the global ones, from the keymap.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::super::keymap::Context;
 use super::super::state::State;
+use super::centered;
 
 /// The help's lines for the screen under it.
 pub fn lines(state: &State, under: Context) -> Vec<Line<'static>> {
@@ -42,14 +43,7 @@ pub fn lines(state: &State, under: Context) -> Vec<Line<'static>> {
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect, under: Context, scroll: usize) {
     let lines = lines(state, under);
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let width = 70.min(area.width);
-    let [row] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(row);
+    let popup = centered(area, 70, lines.len() as u16 + 2);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)

@@ -6,14 +6,14 @@
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::super::action::Action;
-use super::super::state::Cursor;
+use super::super::state::cursor::Cursor;
 use super::super::theme::Theme;
-use super::table;
+use super::{centered, table};
 
 /// The picker's state: the items as shown (labels), what is typed, and the matches in rank order.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -101,14 +101,7 @@ impl Picker {
     /// Draw as a popup centred on `area`.
     pub fn render(&self, theme: Theme, frame: &mut Frame, area: Rect) {
         let rows = self.shown.len().clamp(1, PAGE);
-        let height = (rows as u16 + 4).min(area.height);
-        let width = 72.min(area.width);
-        let [row] = Layout::vertical([Constraint::Length(height)])
-            .flex(Flex::Center)
-            .areas(area);
-        let [popup] = Layout::horizontal([Constraint::Length(width)])
-            .flex(Flex::Center)
-            .areas(row);
+        let popup = centered(area, 72, rows as u16 + 4);
         let mut lines = vec![Line::from(vec![
             Span::styled("filter: ", theme.dim()),
             Span::raw(format!("{}▏", self.query)),
@@ -123,7 +116,7 @@ impl Picker {
                 theme.warn(),
             )));
         }
-        let page = usize::from(height.saturating_sub(3));
+        let page = usize::from(popup.height.saturating_sub(3));
         for (pos, &i) in table::visible(&self.shown, &self.cursor, page) {
             let label = self.labels.get(i).cloned().unwrap_or_default();
             let style = if pos == self.cursor.selected {

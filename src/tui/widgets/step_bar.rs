@@ -6,13 +6,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::super::screens::step_status;
 use super::super::state::{State, Step};
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
     let statuses: Vec<_> = Step::ALL
         .iter()
-        .map(|s| (*s, state.step_status(*s)))
+        .map(|s| (*s, step_status(state, *s)))
         .collect();
     let width = |short: bool| -> usize {
         statuses
@@ -41,7 +42,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             spans.push(Span::raw(" "));
         }
     }
-    let (status, why) = state.step_status(state.step);
+    let (status, why) = step_status(state, state.step);
     let mut second = vec![
         Span::styled(format!("{}: ", state.step.label()), theme.title()),
         Span::styled(

@@ -4,7 +4,7 @@
 use ratatui::widgets::Row;
 
 use super::super::action::Action;
-use super::super::state::Cursor;
+use super::super::state::cursor::Cursor;
 use super::super::theme::Theme;
 
 /// Rows a table spends on its top border and header.

@@ -21,30 +21,11 @@ use crate::rsoft::Module;
 
 use super::super::super::action::Action;
 use super::super::super::state::{Cursor, Loadable, Notice, State};
+use super::super::super::theme::status_symbol;
 use super::super::super::widgets::picker::Picker;
 use super::super::super::widgets::table::{self, highlight, visible};
-use super::{change_value, status_cell};
 
-/// A target a value can take: the Nutshell value, and the pipeline for a stage.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Choice {
-    /// The Nutshell value (a stage, status or activity type name).
-    pub to: String,
-    /// The pipeline, for a stage; `None` for other value maps.
-    pub stageset: Option<String>,
-}
-
-/// The panel's state.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ValuesView {
-    /// Which of the module's value maps is shown (index into [`kinds`]).
-    pub kind: usize,
-    /// The focused entry of the shown value map.
-    pub cursor: Cursor,
-    /// Choosing a target for entry `index` of the map `kind`, from `choices`.
-    pub picker: Option<(ValueMapKind, usize, Picker)>,
-    choices: Vec<Choice>,
-}
+pub use super::super::super::state::field_map::values::{Choice, ValuesView};
 
 /// The module's value maps that have entries, in map order.
 pub fn kinds(module_map: &ModuleMap) -> Vec<ValueMapKind> {
@@ -221,7 +202,9 @@ pub fn handle(state: &mut State, action: Action, page: usize) {
                     entry.from
                 )));
             } else if entry.status == Status::Proposed {
-                change_value(state, kind, selected, |v| v.status = Status::Confirmed);
+                state
+                    .field_map
+                    .change_value(kind, selected, |v| v.status = Status::Confirmed);
             }
         }
         other => table::navigate(&mut state.field_map.values.cursor, &other, len, page),
@@ -276,7 +259,7 @@ pub fn handle_picker(state: &mut State, action: Action) {
                 return;
             };
             state.field_map.values.picker = None;
-            change_value(state, kind, index, |v| {
+            state.field_map.change_value(kind, index, |v| {
                 v.to = choice.to;
                 if kind == ValueMapKind::Stage {
                     v.stageset = choice.stageset;
@@ -371,7 +354,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect, module: Module) {
             Line::from(Span::styled(
                 format!(
                     "{}{}",
-                    status_cell(e.status),
+                    status_symbol(e.status),
                     if problem { "!" } else { " " }
                 ),
                 status_style,

@@ -1,5 +1,24 @@
-//! The wizard's state: which step is shown, the config being built, each screen's view, and the
-//! step bar's verdicts. Changed only by `update`; read by `render`.
+//! The wizard's state: which step is shown, the config being built, and each screen's view (one
+//! file per screen below this one). Changed only by `update`; read by `render`.
+//!
+//! Plain data: nothing here imports a screen, a widget that draws `State`, `update` or
+//! `render`. The step bar's verdicts are computed by the screens (`State::step_status`, in
+//! `screens/mod.rs`), above this layer.
+
+pub mod connect;
+pub mod cursor;
+pub mod discovery;
+pub mod field_map;
+pub mod loadable;
+pub mod owners;
+pub mod progress;
+pub mod schema;
+pub mod step;
+// Rehearse, Load, Verify.
+pub mod load;
+pub mod rehearse;
+pub mod rollback;
+pub mod verify;
 
 use std::path::PathBuf;
 
@@ -7,125 +26,22 @@ use crate::config::Config;
 
 use super::action::{Checked, Job};
 use super::keymap::{Context, Keymap};
-use super::screens::connect::ConnectView;
-use super::screens::discovery::DiscoveryView;
-use super::screens::field_map::{FieldMapView, Panel};
-use super::screens::owners::OwnersView;
-use super::screens::schema::SchemaView;
-// Rehearse, Load, Verify.
-use super::screens::load::LoadView;
-use super::screens::rehearse::RehearseView;
-use super::screens::rollback::RollbackPrompt;
-use super::screens::verify::VerifyView;
 use super::theme::Theme;
+use connect::ConnectView;
+use discovery::DiscoveryView;
+use field_map::{FieldMapView, Panel};
+use owners::OwnersView;
+use schema::SchemaView;
+// Rehearse, Load, Verify.
+use load::LoadView;
+use rehearse::RehearseView;
+use rollback::RollbackPrompt;
+use verify::VerifyView;
 
-/// The steps of a migration, in order; the step bar shows them all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Step {
-    /// Endpoint and credentials, tested with the pre-flight.
-    Connect,
-    /// Read and profile the export.
-    Discovery,
-    /// Confirm the field map.
-    FieldMap,
-    /// Custom fields, tags and sources; what only the admin can add.
-    Schema,
-    /// RSoft owners matched to Nutshell users.
-    Owners,
-    /// A dry run and a sample load.
-    Rehearse,
-    /// The full load.
-    Load,
-    /// Reconcile, count and spot-check.
-    Verify,
-}
-
-impl Step {
-    /// Every step, in order.
-    pub const ALL: [Step; 8] = [
-        Step::Connect,
-        Step::Discovery,
-        Step::FieldMap,
-        Step::Schema,
-        Step::Owners,
-        Step::Rehearse,
-        Step::Load,
-        Step::Verify,
-    ];
-
-    /// The step's name in the step bar.
-    pub fn label(self) -> &'static str {
-        match self {
-            Step::Connect => "Connect",
-            Step::Discovery => "Discovery",
-            Step::FieldMap => "Field map",
-            Step::Schema => "Schema",
-            Step::Owners => "Owners",
-            Step::Rehearse => "Rehearse",
-            Step::Load => "Load",
-            Step::Verify => "Verify",
-        }
-    }
-
-    /// For narrow terminals.
-    pub fn short_label(self) -> &'static str {
-        match self {
-            Step::Connect => "Conn",
-            Step::Discovery => "Disc",
-            Step::FieldMap => "Map",
-            Step::Schema => "Schema",
-            Step::Owners => "Owners",
-            Step::Rehearse => "Rehearse",
-            Step::Load => "Load",
-            Step::Verify => "Verify",
-        }
-    }
-
-    fn index(self) -> usize {
-        Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-
-    /// The step after this one; `None` after the last.
-    pub fn next(self) -> Option<Step> {
-        Step::ALL.get(self.index() + 1).copied()
-    }
-
-    /// The step before this one; `None` before the first.
-    pub fn prev(self) -> Option<Step> {
-        self.index().checked_sub(1).map(|i| Step::ALL[i])
-    }
-}
-
-/// A step's verdict in the step bar: a symbol and a colour, never the colour alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StepStatus {
-    /// Finished: nothing left to decide.
-    Done,
-    /// Reachable, with something for the operator to look at or decide.
-    Attention,
-    /// An earlier step must be finished first.
-    Blocked,
-}
-
-impl StepStatus {
-    /// The step bar's symbol (`✓`, `!`, `✗`, `·`), so the verdict never rests on colour alone.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            StepStatus::Done => "✓",
-            StepStatus::Attention => "!",
-            StepStatus::Blocked => "✗",
-        }
-    }
-
-    /// The verdict in words, for the help and screen readers.
-    pub fn word(self) -> &'static str {
-        match self {
-            StepStatus::Done => "done",
-            StepStatus::Attention => "needs attention",
-            StepStatus::Blocked => "blocked",
-        }
-    }
-}
+// The parts every screen names with `State`, so a screen has one place to import them from.
+pub use cursor::Cursor;
+pub use loadable::Loadable;
+pub use step::{Step, StepStatus};
 
 /// Where the config came from, and where "write config" would put it.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,70 +64,6 @@ pub enum Notice {
     Info(String),
     /// What went wrong and what to do next.
     Error(String),
-}
-
-/// Something that may not be there yet.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum Loadable<T> {
-    #[default]
-    Idle,
-    Loading,
-    Ready(T),
-    Failed(String),
-}
-
-impl<T> Loadable<T> {
-    pub fn ready(&self) -> Option<&T> {
-        match self {
-            Loadable::Ready(t) => Some(t),
-            _ => None,
-        }
-    }
-
-    pub fn ready_mut(&mut self) -> Option<&mut T> {
-        match self {
-            Loadable::Ready(t) => Some(t),
-            _ => None,
-        }
-    }
-
-    pub fn is_loading(&self) -> bool {
-        matches!(self, Loadable::Loading)
-    }
-}
-
-/// A selection in a list that may be longer than the screen: the selected row and the first
-/// row shown. `page` is the number of rows the list shows, from the screen's layout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Cursor {
-    pub selected: usize,
-    pub offset: usize,
-}
-
-impl Cursor {
-    /// Move by `delta` rows within `len`, keeping the selection on screen.
-    pub fn move_by(&mut self, delta: isize, len: usize, page: usize) {
-        let last = len.saturating_sub(1);
-        self.selected = self.selected.saturating_add_signed(delta).min(last);
-        self.follow(len, page);
-    }
-
-    pub fn select_last(&mut self, len: usize, page: usize) {
-        self.selected = len.saturating_sub(1);
-        self.follow(len, page);
-    }
-
-    /// Keep the selection within `len` and on screen.
-    pub fn follow(&mut self, len: usize, page: usize) {
-        let page = page.max(1);
-        self.selected = self.selected.min(len.saturating_sub(1));
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + page {
-            self.offset = self.selected + 1 - page;
-        }
-        self.offset = self.offset.min(len.saturating_sub(page));
-    }
 }
 
 /// Everything the wizard shows.
@@ -328,20 +180,6 @@ impl State {
             Step::Rehearse => Context::Rehearse,
             Step::Load => Context::Load,
             Step::Verify => Context::Verify,
-        }
-    }
-
-    /// A step's verdict and one line saying why.
-    pub fn step_status(&self, step: Step) -> (StepStatus, String) {
-        match step {
-            Step::Connect => super::screens::connect::status(self),
-            Step::Discovery => super::screens::discovery::status(self),
-            Step::FieldMap => super::screens::field_map::status(self),
-            Step::Schema => super::screens::schema::status(self),
-            Step::Owners => super::screens::owners::status(self),
-            Step::Rehearse => super::screens::rehearse::status(self),
-            Step::Load => super::screens::load::status(self),
-            Step::Verify => super::screens::verify::status(self),
         }
     }
 
