@@ -377,3 +377,48 @@ fn encodings_by_whatwg_label_and_mixed_line_ends_with_counts() {
         "{md}"
     );
 }
+
+/// Contacts sharing an address (any case, one of several in a cell) are grouped once per
+/// address, sorted by address; warnings list the first 50 groups and count the rest.
+#[test]
+fn contacts_sharing_an_email_are_grouped_and_long_lists_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut contacts = String::from("Contact ID,First Name,Email\n");
+    contacts.push_str("P1,Asha,Asha@Acme.in\n");
+    contacts.push_str("P2,Ravi,\"ravi@beta.in; asha@acme.in\"\n");
+    contacts.push_str("P3,Meena,ravi@BETA.in\n");
+    contacts.push_str("P4,Lone,lone@gamma.in\n");
+    // 60 more pairs, one address each: 62 groups in all.
+    for i in 0..60 {
+        contacts.push_str(&format!(
+            "Q{i}a,A,pair{i:02}@x.in\nQ{i}b,B,PAIR{i:02}@x.in\n"
+        ));
+    }
+    common::write(dir.path(), "Contacts.csv", contacts.as_bytes());
+    let r = discover_path(dir.path()).unwrap();
+    let groups: Vec<(&str, Vec<(&str, u64)>)> = r
+        .integrity
+        .shared_emails
+        .iter()
+        .map(|g| {
+            let ids = g.contacts.iter().map(|c| (c.id.as_str(), c.line)).collect();
+            (g.email.as_str(), ids)
+        })
+        .collect();
+    assert_eq!(groups.len(), 62, "{groups:?}");
+    assert_eq!(groups[0], ("asha@acme.in", vec![("P1", 2), ("P2", 3)]));
+    assert_eq!(groups[1], ("pair00@x.in", vec![("Q0a", 6), ("Q0b", 7)]));
+    assert_eq!(groups[61], ("ravi@beta.in", vec![("P2", 3), ("P3", 4)]));
+    let listed = r
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains(" share the email "))
+        .count();
+    assert_eq!(listed, 50);
+    assert!(
+        r.warnings.iter().any(|w| w.message
+            == "12 more email addresses shared by contacts (see integrity in the JSON report)"),
+        "{:#?}",
+        r.warnings
+    );
+}

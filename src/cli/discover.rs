@@ -2,6 +2,7 @@
 //! or JSON. Discovery needs no config; with `--config`, the config's `[vocabulary] file` extends
 //! the header vocabulary the files are classified with.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -36,19 +37,28 @@ pub fn run(args: DiscoverArgs, config: Option<Config>) -> anyhow::Result<ExitSta
     let vocabulary = config.as_ref().and_then(|c| c.vocabulary.file.as_deref());
     let export = Export::open_with(&args.export, Vocabulary::with_extension(vocabulary)?)?;
     let report = discovery::discover(&export)?;
-    let text = if args.json {
-        serde_json::to_string_pretty(&report).context("cannot write the report as JSON")?
-    } else {
-        discovery::markdown::render(&report)
+    let cannot = |path: &std::path::Path| {
+        format!(
+            "cannot write the report to {}: check the folder exists and is writable",
+            path.display()
+        )
     };
-    match &args.out {
-        Some(path) => std::fs::write(path, text).with_context(|| {
-            format!(
-                "cannot write the report to {}: check the folder exists and is writable",
-                path.display()
-            )
-        })?,
-        None => println!("{text}"),
+    // Streamed, not built as one string: a million-row export's JSON is tens of megabytes.
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(path) => Box::new(std::fs::File::create(path).with_context(|| cannot(path))?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = std::io::BufWriter::new(&mut out);
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)
+            .context("cannot write the report as JSON")?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "{}", discovery::markdown::render(&report))?;
     }
+    out.flush().with_context(|| match &args.out {
+        Some(path) => cannot(path),
+        None => "cannot write the report to standard output".to_string(),
+    })?;
     Ok(ExitStatus::Done)
 }

@@ -2,11 +2,12 @@
 //! record moves. References that resolve to nothing (by RSoft id, or by company name with the
 //! nearest company suggested), probable duplicate companies, contacts sharing an email.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
 use crate::rsoft::Module;
+use crate::rsoft::hashing::{FastHash, hash};
 
 /// Legal-form words dropped when comparing company names, lower case, dots removed (Indian
 /// forms first: Pvt/Private, Ltd/Limited, LLP; then common others).
@@ -80,41 +81,120 @@ fn email_domain(raw: &str) -> Option<String> {
         .filter(|d| d.contains('.'))
 }
 
+/// One file's rows as integrity needs them. Its texts (ids, names, references, emails) sit end
+/// to end in one buffer, so a million-row export costs the bytes of its ids, not an allocation
+/// per value; files are merged by moving their tallies, never by copying texts.
+#[derive(Debug, Default)]
+struct FileTally {
+    /// The file's path inside the export.
+    path: String,
+    texts: String,
+    /// Record ids, when the module holds records.
+    ids: Vec<Text>,
+    companies: Vec<CompanyRow>,
+    references: Vec<Reference>,
+    contact_emails: Vec<ContactEmail>,
+}
+
+/// Where one text is in its file's buffer: 32-bit offsets, since a file's tally starts a new
+/// buffer before one passes [`TEXTS_PER_TALLY`] bytes.
+#[derive(Debug, Clone, Copy, Default)]
+struct Text {
+    start: u32,
+    len: u32,
+}
+
+/// Bytes of text one [`FileTally`] holds before the file goes on in a new one, so 32-bit
+/// offsets always reach (a row's texts are far shorter than the 2 GiB left).
+const TEXTS_PER_TALLY: usize = 1 << 31;
+
+impl FileTally {
+    fn push(&mut self, s: &str) -> Text {
+        let start = self.texts.len();
+        self.texts.push_str(s);
+        // Both fit: `add` opens a new tally past TEXTS_PER_TALLY (see there).
+        let fit = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Text {
+            start: fit(start),
+            len: fit(s.len()),
+        }
+    }
+
+    /// Spans are made by `push` on this buffer, so they always fall on character boundaries;
+    /// an empty text is the safe answer if one ever did not.
+    fn get(&self, t: Text) -> &str {
+        let start = t.start as usize;
+        self.texts.get(start..start + t.len as usize).unwrap_or("")
+    }
+
+    fn shrink(&mut self) {
+        self.texts.shrink_to_fit();
+        self.ids.shrink_to_fit();
+        self.companies.shrink_to_fit();
+        self.references.shrink_to_fit();
+        self.contact_emails.shrink_to_fit();
+    }
+
+    fn record(&self, id: Text, name: Option<Text>, line: u64) -> RecordRef {
+        RecordRef {
+            id: self.get(id).to_string(),
+            name: name.map_or_else(String::new, |n| self.get(n).to_string()),
+            file: self.path.clone(),
+            line,
+        }
+    }
+}
+
 /// One company row, as integrity needs it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Copy)]
 struct CompanyRow {
-    id: String,
-    name: String,
-    file: String,
+    id: Text,
+    name: Text,
     line: u64,
-    domain: Option<String>,
-    phone: Option<String>,
-    email_domain: Option<String>,
+    domain: Option<Text>,
+    phone: Option<Text>,
+    email_domain: Option<Text>,
 }
 
 /// A reference from one record to another, as integrity needs it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Reference {
-    module: Module,
-    record: String,
-    file: String,
+    record: Text,
     line: u64,
     /// The module referred to.
     to: Module,
     /// By id (`COMP-1009`) or, when `by_name`, by company name.
-    key: String,
+    key: Text,
     by_name: bool,
 }
 
-/// Rows of one file, gathered on the stream and merged after.
+/// A contact's email address (lower case), for finding contacts that share one.
+#[derive(Debug, Clone, Copy)]
+struct ContactEmail {
+    email: Text,
+    contact: Text,
+    line: u64,
+}
+
+/// A company of any file, with its file and its name normalised for comparison.
+struct Company<'t> {
+    file: &'t FileTally,
+    row: &'t CompanyRow,
+    normalized: String,
+}
+
+impl<'t> Company<'t> {
+    /// One of the row's optional texts (`|r| r.domain`).
+    fn field(&self, which: fn(&CompanyRow) -> Option<Text>) -> Option<&'t str> {
+        which(self.row).map(|t| self.file.get(t))
+    }
+}
+
+/// Rows of each file, gathered on the stream and merged after.
 #[derive(Debug, Default)]
 pub struct IntegrityTally {
-    companies: Vec<CompanyRow>,
-    /// Record ids of each module that holds them.
-    ids: HashMap<Module, Vec<String>>,
-    references: Vec<Reference>,
-    /// (email lower case, contact id, file, line)
-    contact_emails: Vec<(String, String, String, u64)>,
+    /// Per file and module, in the order rows were added.
+    files: Vec<(Module, FileTally)>,
 }
 
 /// Fields of a row this tally reads, by standard column name.
@@ -126,48 +206,65 @@ pub trait RowFields {
 impl IntegrityTally {
     /// Adds one row of `module`, on `line` of `file`.
     pub fn add(&mut self, module: Module, file: &str, line: u64, row: &impl RowFields) {
-        let own_key = module.id_column().map_or("", |c| row.get(c).trim());
-        if !own_key.is_empty() && module.holds_records() {
-            self.ids
-                .entry(module)
-                .or_default()
-                .push(own_key.to_string());
+        let same = |(m, f): &(Module, FileTally)| {
+            *m == module && f.path == file && f.texts.len() < TEXTS_PER_TALLY
+        };
+        if !self.files.last().is_some_and(same) {
+            let path = file.to_string();
+            self.files.push((
+                module,
+                FileTally {
+                    path,
+                    ..FileTally::default()
+                },
+            ));
         }
-        let mut refer = |to: Module, key: &str, by_name: bool| {
+        let Some((_, tally)) = self.files.last_mut() else {
+            return;
+        };
+        let own_key = module.id_column().map_or("", |c| row.get(c).trim());
+        let record = tally.push(own_key);
+        if !own_key.is_empty() && module.holds_records() {
+            tally.ids.push(record);
+        }
+        let refer = |tally: &mut FileTally, to: Module, key: &str, by_name: bool| {
             let key = key.trim();
             if !key.is_empty() {
-                self.references.push(Reference {
-                    module,
-                    record: own_key.to_string(),
-                    file: file.to_string(),
+                let key = tally.push(key);
+                tally.references.push(Reference {
+                    record,
                     line,
                     to,
-                    key: key.to_string(),
+                    key,
                     by_name,
                 });
             }
         };
         match module {
             Module::Companies => {
-                self.companies.push(CompanyRow {
-                    id: own_key.to_string(),
-                    name: row.get("Company Name").trim().to_string(),
-                    file: file.to_string(),
+                let name = tally.push(row.get("Company Name").trim());
+                let mut keep = |v: Option<String>| v.map(|v| tally.push(&v));
+                let domain = keep(website_domain(row.get("Website")));
+                let phone = keep(phone_key(row.get("Phone")));
+                let email_domain = keep(email_domain(row.get("Email")));
+                tally.companies.push(CompanyRow {
+                    id: record,
+                    name,
                     line,
-                    domain: website_domain(row.get("Website")),
-                    phone: phone_key(row.get("Phone")),
-                    email_domain: email_domain(row.get("Email")),
+                    domain,
+                    phone,
+                    email_domain,
                 });
             }
             Module::Contacts | Module::Deals => {
                 let company_id = row.get("Company ID");
                 if company_id.trim().is_empty() {
-                    refer(Module::Companies, row.get("Company Name"), true);
+                    refer(tally, Module::Companies, row.get("Company Name"), true);
                 } else {
-                    refer(Module::Companies, company_id, false);
+                    refer(tally, Module::Companies, company_id, false);
                 }
                 if module == Module::Deals {
-                    refer(Module::Contacts, row.get("Contact ID"), false);
+                    refer(tally, Module::Contacts, row.get("Contact ID"), false);
                 } else {
                     for email in row
                         .get("Email")
@@ -175,146 +272,207 @@ impl IntegrityTally {
                         .map(str::trim)
                         .filter(|e| e.contains('@'))
                     {
-                        self.contact_emails.push((
-                            email.to_lowercase(),
-                            own_key.to_string(),
-                            file.to_string(),
+                        let email = tally.push(&email.to_lowercase());
+                        tally.contact_emails.push(ContactEmail {
+                            email,
+                            contact: record,
                             line,
-                        ));
+                        });
                     }
                 }
             }
             Module::Activities => {
                 if let Some(to) = Module::from_name(row.get("Related To").trim()) {
-                    refer(to, row.get("Related ID"), false);
+                    refer(tally, to, row.get("Related ID"), false);
                 }
             }
             _ => {}
         }
     }
 
+    /// Frees what the growing vectors reserved beyond their rows: called when a file is read,
+    /// since its tally is kept until the end of discovery.
+    pub fn shrink(&mut self) {
+        for (_, f) in &mut self.files {
+            f.shrink();
+        }
+    }
+
     /// Adds another file's tally.
     pub fn merge(&mut self, other: IntegrityTally) {
-        self.companies.extend(other.companies);
-        for (m, ids) in other.ids {
-            self.ids.entry(m).or_default().extend(ids);
-        }
-        self.references.extend(other.references);
-        self.contact_emails.extend(other.contact_emails);
+        self.files.extend(other.files);
     }
 
     /// The findings. References are checked only against modules the export has.
     pub fn finish(self) -> Integrity {
-        let company_names: Vec<(String, &CompanyRow)> = self
-            .companies
+        let as_written = |n: &str| {
+            n.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        let companies: Vec<Company> = self
+            .files
             .iter()
-            .map(|c| (normalize_company_name(&c.name), c))
+            .flat_map(|(_, f)| {
+                f.companies.iter().map(move |row| Company {
+                    file: f,
+                    row,
+                    normalized: normalize_company_name(f.get(row.name)),
+                })
+            })
             .collect();
-        let ids: HashMap<Module, std::collections::HashSet<&str>> = self
-            .ids
-            .iter()
-            .map(|(m, v)| (*m, v.iter().map(String::as_str).collect()))
+        // Company names as written, keyed once when the first by-name reference needs them: a
+        // by-name reference is a lookup, not a scan.
+        let mut written: Option<HashSet<String, FastHash>> = None;
+        // Sized before filling: growing a set of a million ids holds two tables at once.
+        let mut counts: HashMap<Module, usize> = HashMap::new();
+        for (m, f) in &self.files {
+            *counts.entry(*m).or_default() += f.ids.len();
+        }
+        let mut ids: HashMap<Module, HashSet<&str, FastHash>> = counts
+            .into_iter()
+            .map(|(m, n)| (m, HashSet::with_capacity_and_hasher(n, FastHash::default())))
             .collect();
+        for (m, f) in &self.files {
+            ids.entry(*m)
+                .or_default()
+                .extend(f.ids.iter().map(|id| f.get(*id)));
+        }
         let mut unresolved = Vec::new();
-        for r in &self.references {
-            if r.by_name {
-                if company_names.is_empty() {
-                    continue;
-                }
-                // Resolves only when a company has this very name (any case, spacing); a name
-                // equal only once legal suffixes are dropped is listed with that company as the
-                // nearest, since the load matches names as written.
-                let as_written = |n: &str| {
-                    n.split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                        .to_lowercase()
+        for (module, f) in &self.files {
+            for r in &f.references {
+                let key = f.get(r.key);
+                let nearest = if r.by_name {
+                    // Resolves only when a company has this very name (any case, spacing); a
+                    // name equal only once legal suffixes are dropped is listed with that
+                    // company as the nearest, since the load matches names as written.
+                    let written = written.get_or_insert_with(|| {
+                        companies
+                            .iter()
+                            .map(|c| as_written(c.file.get(c.row.name)))
+                            .collect()
+                    });
+                    if companies.is_empty() || written.contains(&as_written(key)) {
+                        continue;
+                    }
+                    nearest_company(&companies, key)
+                } else {
+                    match ids.get(&r.to) {
+                        Some(known) if !known.contains(key) => None,
+                        _ => continue,
+                    }
                 };
-                let key = as_written(&r.key);
-                if company_names
-                    .iter()
-                    .any(|(_, c)| as_written(&c.name) == key)
-                {
-                    continue;
-                }
-                let wanted = normalize_company_name(&r.key);
-                let nearest = company_names
-                    .iter()
-                    .map(|(n, c)| {
-                        let score = if *n == wanted {
-                            1.0
-                        } else {
-                            strsim::jaro_winkler(n, &wanted)
-                        };
-                        (score, c)
-                    })
-                    .filter(|(score, _)| *score >= 0.85)
-                    .max_by(|a, b| a.0.total_cmp(&b.0))
-                    .map(|(_, c)| format!("{} ({})", c.name, c.id));
                 unresolved.push(Unresolved {
-                    module: r.module,
-                    record: r.record.clone(),
-                    file: r.file.clone(),
+                    module: *module,
+                    record: f.get(r.record).to_string(),
+                    file: f.path.clone(),
                     line: r.line,
                     refers_to: r.to,
-                    value: r.key.clone(),
-                    by: "name".into(),
+                    value: key.to_string(),
+                    by: if r.by_name { "name" } else { "id" }.into(),
                     nearest,
                 });
-            } else if let Some(known) = ids.get(&r.to) {
-                if !known.contains(r.key.as_str()) {
-                    unresolved.push(Unresolved {
-                        module: r.module,
-                        record: r.record.clone(),
-                        file: r.file.clone(),
-                        line: r.line,
-                        refers_to: r.to,
-                        value: r.key.clone(),
-                        by: "id".into(),
-                        nearest: None,
-                    });
-                }
             }
         }
         Integrity {
             unresolved,
-            duplicate_companies: duplicate_groups(&company_names),
-            shared_emails: shared_emails(self.contact_emails),
+            duplicate_companies: duplicate_groups(&companies),
+            shared_emails: self.shared_emails(),
         }
     }
+
+    /// Contacts sharing an email address (any case), by address. Rows are grouped by a hash of
+    /// the address first (an integer sort), and only rows whose hash repeats are compared as text.
+    fn shared_emails(&self) -> Vec<SharedEmail> {
+        let mut rows: Vec<(u64, &FileTally, &ContactEmail)> = self
+            .files
+            .iter()
+            .flat_map(|(_, f)| {
+                f.contact_emails
+                    .iter()
+                    .map(move |e| (hash(f.get(e.email).as_bytes()), f, e))
+            })
+            .collect();
+        rows.sort_unstable_by_key(|r| r.0);
+        /// Address, contact, file, line: the order contacts are listed in.
+        fn key<'t>(
+            (_, f, e): &(u64, &'t FileTally, &'t ContactEmail),
+        ) -> (&'t str, &'t str, &'t str, u64) {
+            (f.get(e.email), f.get(e.contact), f.path.as_str(), e.line)
+        }
+        let mut out: Vec<SharedEmail> = Vec::new();
+        for same_hash in rows.chunk_by_mut(|a, b| a.0 == b.0) {
+            if same_hash.len() < 2 {
+                continue;
+            }
+            same_hash.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+            for chunk in same_hash.chunk_by(|a, b| key(a).0 == key(b).0) {
+                let mut contacts: Vec<RecordRef> = chunk
+                    .iter()
+                    .map(|(_, f, e)| f.record(e.contact, None, e.line))
+                    .collect();
+                contacts.dedup_by(|a, b| a.id == b.id);
+                if let (true, Some(first)) = (contacts.len() > 1, chunk.first()) {
+                    out.push(SharedEmail {
+                        email: key(first).0.to_string(),
+                        contacts,
+                    });
+                }
+            }
+        }
+        out.sort_unstable_by(|a, b| a.email.cmp(&b.email));
+        out
+    }
+}
+
+/// The company whose normalised name is closest to `name` (Jaro–Winkler ≥ 0.85), as
+/// `Name (ID)`.
+fn nearest_company(companies: &[Company], name: &str) -> Option<String> {
+    let wanted = normalize_company_name(name);
+    companies
+        .iter()
+        .map(|c| {
+            let score = if c.normalized == wanted {
+                1.0
+            } else {
+                strsim::jaro_winkler(&c.normalized, &wanted)
+            };
+            (score, c)
+        })
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| format!("{} ({})", c.file.get(c.row.name), c.file.get(c.row.id)))
 }
 
 /// Groups companies of the same normalised name that a website domain, phone or email domain
 /// backs; a same-name pair with nothing in common is not grouped (two firms can share a name).
-fn duplicate_groups(names: &[(String, &CompanyRow)]) -> Vec<DuplicateGroup> {
-    let mut by_name: BTreeMap<&str, Vec<&CompanyRow>> = BTreeMap::new();
-    for (n, c) in names {
-        if !n.is_empty() {
-            by_name.entry(n.as_str()).or_default().push(c);
+fn duplicate_groups(companies: &[Company]) -> Vec<DuplicateGroup> {
+    let mut by_name: BTreeMap<&str, Vec<&Company>> = BTreeMap::new();
+    for c in companies {
+        if !c.normalized.is_empty() {
+            by_name.entry(c.normalized.as_str()).or_default().push(c);
         }
     }
     let mut groups = Vec::new();
     for (name, rows) in by_name.into_iter().filter(|(_, r)| r.len() > 1) {
         let mut backed_by = Vec::new();
-        let mut members: Vec<&CompanyRow> = Vec::new();
+        let mut members: Vec<&Company> = Vec::new();
         for (i, a) in rows.iter().enumerate() {
             let shares = rows
                 .iter()
                 .enumerate()
                 .filter(|(j, _)| *j != i)
                 .find_map(|(_, b)| {
-                    let same = |x: &Option<String>, y: &Option<String>| x.is_some() && x == y;
-                    if same(&a.domain, &b.domain) {
-                        Some(format!("website {}", a.domain.as_deref().unwrap_or("")))
-                    } else if same(&a.phone, &b.phone) {
+                    let same = |t: fn(&CompanyRow) -> Option<Text>| {
+                        a.field(t).filter(|x| Some(*x) == b.field(t))
+                    };
+                    if let Some(domain) = same(|r| r.domain) {
+                        Some(format!("website {domain}"))
+                    } else if same(|r| r.phone).is_some() {
                         Some("phone".to_string())
-                    } else if same(&a.email_domain, &b.email_domain) {
-                        Some(format!(
-                            "email domain {}",
-                            a.email_domain.as_deref().unwrap_or("")
-                        ))
                     } else {
-                        None
+                        same(|r| r.email_domain).map(|d| format!("email domain {d}"))
                     }
                 });
             if let Some(why) = shares {
@@ -329,42 +487,13 @@ fn duplicate_groups(names: &[(String, &CompanyRow)]) -> Vec<DuplicateGroup> {
                 normalized_name: name.to_string(),
                 companies: members
                     .iter()
-                    .map(|c| RecordRef {
-                        id: c.id.clone(),
-                        name: c.name.clone(),
-                        file: c.file.clone(),
-                        line: c.line,
-                    })
+                    .map(|c| c.file.record(c.row.id, Some(c.row.name), c.row.line))
                     .collect(),
                 backed_by,
             });
         }
     }
     groups
-}
-
-fn shared_emails(mut rows: Vec<(String, String, String, u64)>) -> Vec<SharedEmail> {
-    rows.sort();
-    let mut out: Vec<SharedEmail> = Vec::new();
-    for chunk in rows.chunk_by(|a, b| a.0 == b.0) {
-        let mut contacts: Vec<RecordRef> = chunk
-            .iter()
-            .map(|(_, id, file, line)| RecordRef {
-                id: id.clone(),
-                name: String::new(),
-                file: file.clone(),
-                line: *line,
-            })
-            .collect();
-        contacts.dedup_by(|a, b| a.id == b.id);
-        if contacts.len() > 1 {
-            out.push(SharedEmail {
-                email: chunk[0].0.clone(),
-                contacts,
-            });
-        }
-    }
-    out
 }
 
 /// A record of the export, where it is.

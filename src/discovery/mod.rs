@@ -580,18 +580,36 @@ impl RowFields for Cells<'_, '_> {
     }
 }
 
-/// One warning per unresolved reference (the first 50), duplicate group and shared email.
+/// One warning per unresolved reference, duplicate group and shared email, the first
+/// [`LISTED_BAD_ROWS`] of each kind, then one line with how many more the JSON report lists: a
+/// generated or neglected export can have tens of thousands, which no one reads as warnings.
 fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
-    let mut out: Vec<Finding> = i
-        .unresolved
-        .iter()
-        .take(LISTED_BAD_ROWS as usize)
-        .map(|u| Finding {
+    /// Only the listed findings are built; the rest are counted.
+    fn list(out: &mut Vec<Finding>, findings: impl ExactSizeIterator<Item = Finding>, what: &str) {
+        let total = findings.len();
+        out.extend(findings.take(LISTED_BAD_ROWS as usize));
+        if total > LISTED_BAD_ROWS as usize {
+            out.push(Finding {
+                severity: Severity::Warning,
+                file: String::new(),
+                line: None,
+                message: format!(
+                    "{} more {what} (see integrity in the JSON report)",
+                    total - LISTED_BAD_ROWS as usize
+                ),
+            });
+        }
+    }
+    let mut out = Vec::new();
+    list(
+        &mut out,
+        i.unresolved.iter().map(|u| Finding {
             severity: Severity::Warning,
             file: u.file.clone(),
             line: Some(u.line),
             message: format!(
-                "{} {} names {} {:?} by {}, which is not in the export: the load will hold it{}",
+                "{} {} names {} {:?} by {}, which is not in the export: the load will hold \
+                 it{}",
                 u.module.to_string().trim_end_matches('s'),
                 u.record,
                 u.refers_to.to_string().trim_end_matches('s'),
@@ -607,26 +625,22 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                             .to_string()
                     })
             ),
-        })
-        .collect();
-    if i.unresolved.len() > LISTED_BAD_ROWS as usize {
-        out.push(Finding {
+        }),
+        "references resolve to nothing",
+    );
+    list(
+        &mut out,
+        i.duplicate_companies.iter().map(|g| Finding {
             severity: Severity::Warning,
-            file: String::new(),
+            file: g
+                .companies
+                .first()
+                .map(|c| c.file.clone())
+                .unwrap_or_default(),
             line: None,
             message: format!(
-                "{} more references resolve to nothing (see integrity in the JSON report)",
-                i.unresolved.len() - LISTED_BAD_ROWS as usize
-            ),
-        });
-    }
-    for g in &i.duplicate_companies {
-        out.push(Finding {
-            severity: Severity::Warning,
-            file: g.companies.first().map(|c| c.file.clone()).unwrap_or_default(),
-            line: None,
-            message: format!(
-                "probable duplicate companies {:?} ({}), same name once legal suffixes are dropped, sharing {}: decide which to keep before the load",
+                "probable duplicate companies {:?} ({}), same name once legal suffixes are \
+                 dropped, sharing {}: decide which to keep before the load",
                 g.normalized_name,
                 g.companies
                     .iter()
@@ -635,15 +649,22 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                     .join(", "),
                 g.backed_by.join(", ")
             ),
-        });
-    }
-    for e in &i.shared_emails {
-        out.push(Finding {
+        }),
+        "groups of probable duplicate companies",
+    );
+    list(
+        &mut out,
+        i.shared_emails.iter().map(|e| Finding {
             severity: Severity::Warning,
-            file: e.contacts.first().map(|c| c.file.clone()).unwrap_or_default(),
+            file: e
+                .contacts
+                .first()
+                .map(|c| c.file.clone())
+                .unwrap_or_default(),
             line: None,
             message: format!(
-                "contacts {} share the email {}: Nutshell would see one person; merge them or correct the email",
+                "contacts {} share the email {}: Nutshell would see one person; merge them or \
+                 correct the email",
                 e.contacts
                     .iter()
                     .map(|c| format!("{} (line {})", c.id, c.line))
@@ -651,8 +672,9 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                     .join(", "),
                 e.email
             ),
-        });
-    }
+        }),
+        "email addresses shared by contacts",
+    );
     out
 }
 
@@ -858,5 +880,6 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
         decided: sniff.how,
         columns,
     });
+    pass.integrity.shrink();
     Ok(pass)
 }

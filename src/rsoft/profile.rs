@@ -422,6 +422,11 @@ impl ColumnProfiler {
         if b[0].is_ascii_digit() && b.len() <= 24 && is_scientific(b) {
             self.flags.scientific_notation.add(line, value);
         }
+        // One scan decides for most values: without `?`, `@` or a separator there is nothing
+        // more to find.
+        if !b.iter().any(|c| FLAG_BYTES[usize::from(*c)]) {
+            return;
+        }
         if b.contains(&b'?') && lost_characters(value) {
             self.flags.lost_characters.add(line, value);
         }
@@ -727,6 +732,19 @@ pub fn is_multi_valued(v: &str) -> bool {
     }
     parts >= 2
 }
+
+/// The bytes the damage and multi-valued tests look for: `?` (characters lost), `@` (emails),
+/// and the separators of [`split_values`].
+const FLAG_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    let wanted = *b"?@;,/\n";
+    while i < wanted.len() {
+        table[wanted[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Record codes such as `CMP-0001`, `L1001`, `DEAL_42`: letters then digits, no spaces.
 fn is_code(b: &[u8]) -> bool {
