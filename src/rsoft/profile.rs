@@ -664,14 +664,16 @@ fn numeric_shape(v: &str) -> Option<ColumnKind> {
 /// An amount with a currency mark, scale word, `/-` or accounting brackets: `₹ 1,00,000/-`,
 /// `1.5 Lakh`, `(25,000)`. A three-letter prefix that is no ISO 4217 code (`REF-8104`) is not.
 fn is_money_with_symbol(v: &str) -> bool {
-    money_text(v).is_ok_and(|p| {
-        let marked = p.currency.is_some() || p.scale > 0 || p.bracketed || v.contains("/-");
-        let number = p.number.trim_start_matches('-').trim_start();
-        marked
-            && !number.is_empty()
-            && number.as_bytes()[0].is_ascii_digit()
-            && numeric_shape(number).is_some_and(|s| s != ColumnKind::Phone)
-    })
+    // An amount has a digit; most free text has none, and the currency tests cost more.
+    v.bytes().any(|c| c.is_ascii_digit())
+        && money_text(v).is_ok_and(|p| {
+            let marked = p.currency.is_some() || p.scale > 0 || p.bracketed || v.contains("/-");
+            let number = p.number.trim_start_matches('-').trim_start();
+            marked
+                && !number.is_empty()
+                && number.as_bytes()[0].is_ascii_digit()
+                && numeric_shape(number).is_some_and(|s| s != ColumnKind::Phone)
+        })
 }
 
 /// `9.82E+09`, `9.19823E+11`, `1E+10`: a number a spreadsheet wrote in scientific notation.
