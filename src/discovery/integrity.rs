@@ -228,10 +228,7 @@ impl IntegrityTally {
         let Some((_, tally)) = self.files.last_mut() else {
             return;
         };
-        let own_key = module
-            .standard_columns()
-            .first()
-            .map_or("", |c| row.get(c.canonical).trim());
+        let own_key = module.id_column().map_or("", |c| row.get(c).trim());
         let record = tally.push(own_key);
         if !own_key.is_empty() && module.holds_records() {
             tally.ids.push(hash(own_key.as_bytes()));
