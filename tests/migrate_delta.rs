@@ -6,15 +6,18 @@
 //! changes nothing. Verify then accounts the unchanged rows in their own bucket.
 
 mod migrate_support;
+#[path = "nutshell_support/mod.rs"]
+mod nutshell_support;
 
 use std::path::{Path, PathBuf};
 
 use crm_migrate::config::Config;
 use crm_migrate::engine::event::{Events, Tally};
 use crm_migrate::engine::load::{MigrateOptions, MigrateOutcome, RunSummary, migrate};
+use crm_migrate::engine::load_edit::edit_record;
 use crm_migrate::engine::verify::{VerifyOptions, verify};
 use crm_migrate::journal::{Journal, Phase, RecordState, Resolution};
-use crm_migrate::nutshell::{Params, methods};
+use crm_migrate::nutshell::{EntityType, FailureClass, NutshellError, Params, methods};
 use crm_migrate::sandbox::{RecordKind, RunningSandbox};
 use migrate_support::{SAMPLE, prepare, sandbox};
 use serde_json::{Value, json};
@@ -311,4 +314,33 @@ async fn a_delta_creates_edits_counts_and_reports_exactly() {
             "{phase:?}: {t:?}"
         );
     }
+}
+
+/// A `get` answer without `rev` fails the edit at once, naming the record and the field: no
+/// edit is sent (not even with an empty rev), and it is not retried as if it were stale.
+#[tokio::test]
+async fn a_get_answer_without_rev_fails_the_edit_naming_the_record_and_field() {
+    let server = nutshell_support::mock(|hit, _| match hit.method.as_str() {
+        "getContact" => nutshell_support::result(json!({
+            "id": 41, "entityType": "Contacts", "name": "Deepa Naidu",
+            "email": {"--primary": "deepa.naidu@indussteel.in"},
+        })),
+        _ => nutshell_support::result(json!({"id": 41, "rev": "2"})),
+    })
+    .await;
+    let client = nutshell_support::client(&server.url);
+    let body = json!({"name": "Deepa Naidu"}).as_object().cloned().unwrap();
+
+    let err = edit_record(&client, EntityType::Contacts, 41, &body)
+        .await
+        .unwrap_err();
+
+    assert!(matches!(err, NutshellError::Shape { .. }), "{err:?}");
+    assert_eq!(err.class(), FailureClass::Permanent);
+    let text = err.to_string();
+    for part in ["getContact", "Contacts 41", "`rev`"] {
+        assert!(text.contains(part), "{part:?} missing from: {text}");
+    }
+    let sent: Vec<String> = server.hits().into_iter().map(|h| h.method).collect();
+    assert_eq!(sent, ["getContact"]);
 }

@@ -1055,7 +1055,7 @@ async fn send_job(sender: &Sender, legacy: &str, job: Job) -> Done {
                 Err(e) => {
                     let failure = Failure {
                         field: field_at_fault(&e),
-                        message: format!("the edit was refused: {e}"),
+                        message: format!("the edit failed: {e}"),
                     };
                     return Done {
                         job,
