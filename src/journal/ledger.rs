@@ -282,6 +282,51 @@ fn ledger_id(tx: &Transaction<'_>, phase: Phase, rsoft_id: &str) -> Result<i64, 
         })
 }
 
+/// A record's outcome as one ledger UPDATE writes it: the load's (`state`, `run_id`) or a
+/// delta's (`delta_state`, `delta_run`, and the content hash the delta leaves), with the failure
+/// pair (`last_error`, `error_field`) cleared when there is no failure.
+struct Outcome<'a> {
+    update: &'static str,
+    state: &'a str,
+    content_hash: Option<&'a str>,
+    failure: Option<Failure>,
+}
+
+/// The load's end of a record: its state and the run that set it. `?3` keeps the content hash.
+const FINISH: &str = "UPDATE ledger SET state = ?1, run_id = ?2,
+       content_hash = COALESCE(?3, content_hash), last_error = ?4, error_field = ?5,
+       updated_at = ?6 WHERE phase = ?7 AND rsoft_id = ?8";
+
+/// A delta's end of a record: its delta state, the delta's run and the content hash it leaves.
+const DELTA: &str = "UPDATE ledger SET delta_state = ?1, delta_run = ?2,
+       content_hash = COALESCE(?3, content_hash), last_error = ?4, error_field = ?5,
+       updated_at = ?6 WHERE phase = ?7 AND rsoft_id = ?8";
+
+fn set_outcome(
+    tx: &Transaction<'_>,
+    run: RunId,
+    at: &str,
+    phase: Phase,
+    rsoft_id: &str,
+    outcome: Outcome<'_>,
+) -> Result<(), JournalError> {
+    let (message, field) = match outcome.failure {
+        Some(f) => (Some(f.message), f.field),
+        None => (None, None),
+    };
+    tx.prepare_cached(outcome.update)?.execute((
+        outcome.state,
+        run,
+        outcome.content_hash,
+        message,
+        field,
+        at,
+        phase.as_str(),
+        rsoft_id,
+    ))?;
+    Ok(())
+}
+
 fn apply_op(tx: &Transaction<'_>, run: RunId, at: &str, op: Op) -> Result<(), JournalError> {
     match op {
         Op::Register(r) => {
@@ -365,23 +410,13 @@ fn apply_op(tx: &Transaction<'_>, run: RunId, at: &str, op: Op) -> Result<(), Jo
             state,
             failure,
         } => {
-            let (message, field) = match failure {
-                Some(f) => (Some(f.message), f.field),
-                None => (None, None),
+            let outcome = Outcome {
+                update: FINISH,
+                state: state.as_str(),
+                content_hash: None,
+                failure,
             };
-            tx.prepare_cached(
-                "UPDATE ledger SET state = ?1, last_error = ?2, error_field = ?3, run_id = ?4,
-                   updated_at = ?5 WHERE phase = ?6 AND rsoft_id = ?7",
-            )?
-            .execute((
-                state.as_str(),
-                message,
-                field,
-                run,
-                at,
-                phase.as_str(),
-                &rsoft_id,
-            ))?;
+            set_outcome(tx, run, at, phase, &rsoft_id, outcome)?;
         }
         Op::Hold {
             phase,
@@ -442,25 +477,13 @@ fn apply_op(tx: &Transaction<'_>, run: RunId, at: &str, op: Op) -> Result<(), Jo
             content_hash,
             failure,
         } => {
-            let (message, field) = match failure {
-                Some(f) => (Some(f.message), f.field),
-                None => (None, None),
+            let outcome = Outcome {
+                update: DELTA,
+                state: state.as_str(),
+                content_hash: Some(&content_hash),
+                failure,
             };
-            tx.prepare_cached(
-                "UPDATE ledger SET delta_state = ?1, delta_run = ?2, content_hash = ?3,
-                   last_error = ?4, error_field = ?5, updated_at = ?6
-                 WHERE phase = ?7 AND rsoft_id = ?8",
-            )?
-            .execute((
-                state.as_str(),
-                run,
-                &content_hash,
-                message,
-                field,
-                at,
-                phase.as_str(),
-                &rsoft_id,
-            ))?;
+            set_outcome(tx, run, at, phase, &rsoft_id, outcome)?;
         }
         Op::Release { phase, rsoft_id } => {
             let id = ledger_id(tx, phase, &rsoft_id)?;
