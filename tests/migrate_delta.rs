@@ -12,16 +12,15 @@ mod nutshell_support;
 use std::path::{Path, PathBuf};
 
 use crm_migrate::config::Config;
-use crm_migrate::engine::event::{Events, Tally};
-use crm_migrate::engine::load::{MigrateOptions, MigrateOutcome, RunSummary, migrate};
+use crm_migrate::engine::event::Tally;
+use crm_migrate::engine::load::{MigrateOptions, RunSummary};
 use crm_migrate::engine::load_edit::edit_record;
 use crm_migrate::engine::verify::{VerifyOptions, verify};
 use crm_migrate::journal::{Journal, Phase, RecordState, Resolution};
 use crm_migrate::nutshell::{EntityType, FailureClass, NutshellError, Params, methods};
 use crm_migrate::sandbox::{RecordKind, RunningSandbox};
-use migrate_support::{SAMPLE, prepare, sandbox};
+use migrate_support::{SAMPLE, finished_run, prepare, sandbox};
 use serde_json::{Value, json};
-use tokio_util::sync::CancellationToken;
 
 const CONTACTS_FILE: &str = "contacts_export_2026-11-20.csv";
 const CHANGED: &str = "CONT-2003";
@@ -32,25 +31,11 @@ const ADDED: &str = "CONT-2999";
 const HAND_PHONE: &str = "+919812345678";
 
 async fn run(config: &Config, path: &Path, sb: &RunningSandbox, delta: bool) -> RunSummary {
-    let client = crm_migrate::connect::sandbox_client(sb, &config.load).unwrap();
     let options = MigrateOptions {
         delta,
         ..MigrateOptions::default()
     };
-    let out = migrate(
-        config,
-        path,
-        client,
-        &options,
-        Events::none(),
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
-    match out {
-        MigrateOutcome::Finished(s) => s,
-        other => panic!("{other:?}"),
-    }
+    finished_run(config, path, sb, &options).await
 }
 
 /// Copy the sample export to `to`, then: change CHANGED's email, drop DELETED's row, and add

@@ -6,32 +6,19 @@ mod migrate_support;
 
 use std::process::{Command, Stdio};
 
-use crm_migrate::engine::event::Events;
-use crm_migrate::engine::load::{MigrateOptions, MigrateOutcome, migrate};
+use crm_migrate::engine::load::MigrateOptions;
 use crm_migrate::engine::verify::{Finding, VerifyOptions, verify};
 use crm_migrate::journal::{Journal, Phase, Resolution};
 use crm_migrate::nutshell::{Params, methods};
-use migrate_support::{KEY_ENV, key, prepare, sandbox};
+use migrate_support::{KEY_ENV, finished_run, key, prepare, sandbox};
 use serde_json::{Value, json};
-use tokio_util::sync::CancellationToken;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clean_run_verifies_and_hand_changes_are_each_found() {
     let (sb, client) = sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let (config, path) = prepare(dir.path(), &sb, Some("ravi@acme.in")).await;
-    let load_client = crm_migrate::connect::sandbox_client(&sb, &config.load).unwrap();
-    let out = migrate(
-        &config,
-        &path,
-        load_client,
-        &MigrateOptions::default(),
-        Events::none(),
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
-    assert!(matches!(out, MigrateOutcome::Finished(_)), "{out:?}");
+    finished_run(&config, &path, &sb, &MigrateOptions::default()).await;
 
     let journal = Journal::open(&config.state_dir()).unwrap();
     let options = VerifyOptions {
