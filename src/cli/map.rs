@@ -61,7 +61,7 @@ pub fn run(
     runtime: &tokio::runtime::Runtime,
 ) -> anyhow::Result<ExitStatus> {
     let export_path = super::configured_export(&config, &args.config)?;
-    let export = Export::open(export_path)?;
+    let export = Export::open_extended(export_path, config.vocabulary.file.as_deref())?;
     let report = discovery::discover(&export)?;
     let (schema, destination) = destination_schema(&config, runtime)?;
     let path = &config.migration.mapping;

@@ -61,7 +61,7 @@ pub struct Written {
 /// (the wizard's Verify screen calls this too). `config_path` names the config in errors.
 pub fn write(config: &Config, config_path: &Path, out: &Path) -> anyhow::Result<Written> {
     let export_path = super::configured_export(config, config_path)?;
-    let export = Export::open(export_path)?;
+    let export = Export::open_extended(export_path, config.vocabulary.file.as_deref())?;
     let options = ReportOptions {
         country: config.source.country.clone(),
         web_base: gaps::web_base(config.nutshell.endpoint_setting()),

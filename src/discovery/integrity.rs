@@ -126,10 +126,7 @@ pub trait RowFields {
 impl IntegrityTally {
     /// Adds one row of `module`, on `line` of `file`.
     pub fn add(&mut self, module: Module, file: &str, line: u64, row: &impl RowFields) {
-        let own_key = module
-            .standard_columns()
-            .first()
-            .map_or("", |c| row.get(c.canonical).trim());
+        let own_key = module.id_column().map_or("", |c| row.get(c).trim());
         if !own_key.is_empty() && module.holds_records() {
             self.ids
                 .entry(module)

@@ -173,7 +173,7 @@ pub async fn migrate(
     // Fingerprint the effective config (paths resolved) before anything is written: the journal
     // records which config a run used, and a config built in code has no file to hash.
     let config_hash = hash_hex(&toml::to_string(config).map_err(MigrateError::ConfigHash)?);
-    let export = Export::open(export_path)?;
+    let export = Export::open_extended(export_path, config.vocabulary.file.as_deref())?;
     let report = discovery::discover(&export)?;
     let files = Files::of(config_path, config);
     if !files.mapping.exists() {

@@ -283,7 +283,7 @@ pub async fn verify(
         .export
         .as_deref()
         .ok_or(VerifyError::NoExport)?;
-    let export = Export::open(export_path)?;
+    let export = Export::open_extended(export_path, config.vocabulary.file.as_deref())?;
     let map = file::load(&config.migration.mapping)?;
     let settings = BuildSettings::from_config(config);
     let runs = journal.runs()?;

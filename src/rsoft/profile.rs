@@ -510,8 +510,8 @@ impl ColumnProfiler {
         let lower = name.to_ascii_lowercase();
         if lower.ends_with(" id") || lower == "id" || lower.ends_with(" no.") {
             let own_key = module
-                .and_then(|m| m.standard_columns().first())
-                .is_some_and(|c| Some(c.canonical) == canonical);
+                .and_then(Module::id_column)
+                .is_some_and(|c| Some(c) == canonical);
             return if own_key {
                 ColumnKind::Id
             } else {

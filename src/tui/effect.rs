@@ -46,6 +46,8 @@ pub enum Effect {
     Discover {
         /// The export folder or .zip.
         export: PathBuf,
+        /// The config's `[vocabulary] file`, if it names one.
+        vocabulary: Option<PathBuf>,
     },
     /// The pre-flight: the method description and one authenticated call.
     TestConnection {
@@ -168,6 +170,8 @@ pub enum Effect {
     ReadSample {
         /// The export folder or .zip.
         export: PathBuf,
+        /// The config's `[vocabulary] file`, if it names one.
+        vocabulary: Option<PathBuf>,
         /// The module to sample.
         module: Module,
         /// Rows to keep for the preview.
@@ -219,8 +223,9 @@ impl Runner {
     pub fn perform(&self, effect: Effect, report: &dyn Fn(Outcome)) {
         let message = |e: anyhow::Error| human_message(&e);
         let outcome = match effect {
-            Effect::Discover { export } => Outcome::Discovered {
-                result: discovery::discover_path(&export)
+            Effect::Discover { export, vocabulary } => Outcome::Discovered {
+                result: Export::open_extended(&export, vocabulary.as_deref())
+                    .and_then(|e| discovery::discover(&e))
                     .map(Box::new)
                     .map_err(|e| human_message(&e.into())),
                 export,
@@ -275,11 +280,12 @@ impl Runner {
             },
             Effect::ReadSample {
                 export,
+                vocabulary,
                 module,
                 rows,
                 count,
             } => Outcome::Sampled {
-                result: read_sample(&export, module, rows, &count)
+                result: read_sample(&export, vocabulary.as_deref(), module, rows, &count)
                     .map(Box::new)
                     .map_err(message),
                 export,
@@ -483,7 +489,7 @@ impl Runner {
             .export
             .as_deref()
             .context("no export is set: set it on Connect")?;
-        let export = Export::open(export_path)?;
+        let export = Export::open_extended(export_path, config.vocabulary.file.as_deref())?;
         let readiness = self
             .runtime
             .block_on(get_ready(&client, map, &export, report, &files, writes))?;
@@ -561,7 +567,7 @@ impl Runner {
             .export
             .as_deref()
             .context("no export is set: set it on Connect")?;
-        let export = Export::open(export_path)?;
+        let export = Export::open_extended(export_path, config.vocabulary.file.as_deref())?;
         let path = &config.migration.mapping;
         // Proposed from the file's decisions (not from a working map that may be unsaved).
         let had_file = previous.is_none() && path.exists();

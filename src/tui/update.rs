@@ -99,6 +99,7 @@ pub fn start_discovery(state: &mut State) -> Vec<Effect> {
             state.discovery.report = Loadable::Loading;
             vec![Effect::Discover {
                 export: export.clone(),
+                vocabulary: state.config.vocabulary.file.clone(),
             }]
         }
         None => Vec::new(),

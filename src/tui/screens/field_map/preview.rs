@@ -63,11 +63,12 @@ pub struct ModuleSample {
 /// them.
 pub fn read_sample(
     export: &std::path::Path,
+    vocabulary: Option<&std::path::Path>,
     module: Module,
     rows: usize,
     count: &[String],
 ) -> anyhow::Result<ModuleSample> {
-    let export = Export::open(export)?;
+    let export = Export::open_extended(export, vocabulary)?;
     let mut sample = ModuleSample::default();
     for file in export.files_of(module) {
         let mut reader = export.rows(file)?;
@@ -230,6 +231,7 @@ pub fn request(state: &mut State, module: Module) -> Option<Effect> {
         .insert(module, Loadable::Loading);
     Some(Effect::ReadSample {
         export,
+        vocabulary: state.config.vocabulary.file.clone(),
         module,
         rows: PREVIEW_ROWS,
         count,
