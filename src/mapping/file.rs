@@ -437,9 +437,10 @@ fn line_key(line: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mapping::catalogue::{Entity, ValueKind};
+    use crate::mapping::catalogue::ValueKind;
     use crate::mapping::model::tests::{entry, field};
     use crate::mapping::model::{LookupKey, RelatedPart, stage_key};
+    use crate::nutshell::EntityType;
 
     fn sample_map() -> FieldMap {
         let mut map = FieldMap::new("RSoft ID");
@@ -465,7 +466,7 @@ mod tests {
                 entry(
                     "Company ID",
                     Target::Lookup {
-                        entity: Entity::Accounts,
+                        entity: EntityType::Accounts,
                         by: LookupKey::RsoftId,
                     },
                     0.9,
@@ -648,6 +649,25 @@ mod tests {
             "\"tag\"".to_string(),
             format!("line {line}, column"),
             "Fix that line".to_string(),
+        ] {
+            assert!(e.contains(&part), "{part:?} missing from: {e}");
+        }
+        // An entity type Nutshell has but the map cannot name (Teams) is refused like any other
+        // unknown word: file, line, column, and the valid ones.
+        let text = to_toml(&sample_map());
+        assert!(text.contains("entity = \"Accounts\""), "{text}");
+        let teams = text.replace("entity = \"Accounts\"", "entity = \"Teams\"");
+        let line = teams
+            .lines()
+            .position(|l| l.contains("entity = \"Teams\""))
+            .unwrap()
+            + 1;
+        let e = from_toml(&teams, path).unwrap_err().to_string();
+        for part in [
+            "mapping.toml".to_string(),
+            "\"Teams\"".to_string(),
+            format!("line {line}, column"),
+            "Accounts, Contacts, Leads, Activities, Tasks, Notes, Users".to_string(),
         ] {
             assert!(e.contains(&part), "{part:?} missing from: {e}");
         }
