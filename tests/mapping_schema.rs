@@ -14,11 +14,11 @@ async fn schema_is_read_from_the_sandbox() {
     let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
     let client = crm_migrate::connect::sandbox_client(&sandbox, &LoadConfig::default()).unwrap();
     client
-        .create_custom_field("Contacts", "PAN", "Text")
+        .create_custom_field(EntityType::Contacts, "PAN", "Text")
         .await
         .unwrap();
     client
-        .create_custom_field("Accounts", "Annual Turnover", "Currency")
+        .create_custom_field(EntityType::Accounts, "Annual Turnover", "Currency")
         .await
         .unwrap();
 

@@ -152,7 +152,10 @@ async fn a_delta_creates_edits_counts_and_reports_exactly() {
         let r = journal.record(Phase::Contacts, id).unwrap().unwrap();
         assert_eq!(r.state, RecordState::Created, "{id}");
     }
-    let id_of = |rsoft: &str| match journal.resolve(Phase::Contacts, rsoft, "Contacts").unwrap() {
+    let id_of = |rsoft: &str| match journal
+        .resolve(Phase::Contacts, rsoft, EntityType::Contacts)
+        .unwrap()
+    {
         Resolution::Id(id) => id,
         other => panic!("{rsoft}: {other:?}"),
     };

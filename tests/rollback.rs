@@ -14,6 +14,7 @@ use crm_migrate::engine::event::Events;
 use crm_migrate::engine::load::MigrateOptions;
 use crm_migrate::engine::rollback::{RollbackError, Scope, plan, rollback};
 use crm_migrate::journal::{Journal, Phase, RecordState, Resolution, StepState};
+use crm_migrate::nutshell::EntityType;
 use crm_migrate::nutshell::{Params, methods};
 use crm_migrate::sandbox::{Knobs, RecordKind, RunningSandbox};
 use migrate_support::{KEY_ENV, finished_run, key, prepare, sandbox};
@@ -175,7 +176,7 @@ async fn a_record_edited_by_a_person_is_left_and_reported() {
         .clone()
         .unwrap();
     let Resolution::Id(account) = journal
-        .resolve(Phase::Accounts, "COMP-1002", "Accounts")
+        .resolve(Phase::Accounts, "COMP-1002", EntityType::Accounts)
         .unwrap()
     else {
         panic!("COMP-1002 was not created by the sample");

@@ -64,8 +64,8 @@ pub enum SchemaError {
         "Nutshell lists the {entity} custom field {name:?} without a type, so crm-migrate cannot tell how to fill it: give the field a type in Nutshell (Setup → Fields), or report the answer as an API difference"
     )]
     UntypedCustomField {
-        /// `Accounts`, `Contacts` or `Leads`.
-        entity: &'static str,
+        /// Accounts, Contacts or Leads ([`EntityType::WITH_CUSTOM_FIELDS`]).
+        entity: EntityType,
         /// The field's name as Nutshell lists it.
         name: String,
     },
@@ -75,8 +75,8 @@ pub enum SchemaError {
         "Nutshell lists a {entity} custom field (id {id}) without a name: name it in Nutshell (Setup → Fields), or report the answer as an API difference"
     )]
     UnnamedCustomField {
-        /// `Accounts`, `Contacts` or `Leads`.
-        entity: &'static str,
+        /// Accounts, Contacts or Leads ([`EntityType::WITH_CUSTOM_FIELDS`]).
+        entity: EntityType,
         /// The field's Nutshell id.
         id: i64,
     },
@@ -203,7 +203,7 @@ async fn read_custom_fields(
         .into_iter()
         .map(|e| {
             let defs = all
-                .of(e.as_str())
+                .of(e)
                 .iter()
                 .map(|f| {
                     let name = f
@@ -211,14 +211,11 @@ async fn read_custom_fields(
                         .name
                         .clone()
                         .ok_or(SchemaError::UnnamedCustomField {
-                            entity: e.as_str(),
+                            entity: e,
                             id: f.id,
                         })?;
                     let Some(field_type) = f.fields.field_type.clone() else {
-                        return Err(SchemaError::UntypedCustomField {
-                            entity: e.as_str(),
-                            name,
-                        });
+                        return Err(SchemaError::UntypedCustomField { entity: e, name });
                     };
                     Ok(FieldDefinition {
                         id: f.id,
@@ -236,12 +233,7 @@ async fn read_tags(client: &Client) -> Result<BTreeMap<EntityType, Vec<String>>,
     let all = client.find_tags().await.map_err(read("tags"))?;
     Ok(EntityType::WITH_CUSTOM_FIELDS
         .into_iter()
-        .map(|e| {
-            (
-                e,
-                all.of(e.as_str()).iter().map(|t| t.name.clone()).collect(),
-            )
-        })
+        .map(|e| (e, all.of(e).iter().map(|t| t.name.clone()).collect()))
         .collect())
 }
 
@@ -936,11 +928,7 @@ pub async fn apply(
     for need in &plan.create_fields {
         let what = format!("custom field {:?} on {}", need.name, need.entity.as_str());
         let sent = client
-            .create_custom_field(
-                need.entity.as_str(),
-                &need.name,
-                need.kind.nutshell_custom_type(),
-            )
+            .create_custom_field(need.entity, &need.name, need.kind.nutshell_custom_type())
             .await;
         if let Err(e) = sent {
             match refusal(e, &what)? {
@@ -986,7 +974,7 @@ pub async fn apply(
     for (entity, tags) in &plan.create_tags {
         for tag in tags {
             let what = format!("tag {tag:?} on {}", entity.as_str());
-            let refused = match client.new_tag(tag, entity.as_str()).await {
+            let refused = match client.new_tag(tag, *entity).await {
                 Ok(_) => None,
                 Err(e) => refusal(e, &what)?,
             };

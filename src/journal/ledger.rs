@@ -3,6 +3,8 @@
 
 use rusqlite::{OptionalExtension, Transaction};
 
+use crate::nutshell::EntityType;
+
 use super::{
     DeltaState, EntityState, Journal, JournalError, KeyKind, Phase, RecordState, RunId, now,
 };
@@ -138,12 +140,12 @@ impl Batch {
 
     /// The intent: step `step` of the record is about to be sent as a create of `entity_type`.
     /// Marks the record `sending` and counts an attempt.
-    pub fn intent(&mut self, phase: Phase, rsoft_id: &str, step: u32, entity_type: &str) {
+    pub fn intent(&mut self, phase: Phase, rsoft_id: &str, step: u32, entity_type: EntityType) {
         self.ops.push(Op::Intent {
             phase,
             rsoft_id: rsoft_id.to_owned(),
             step,
-            entity_type: entity_type.to_owned(),
+            entity_type: entity_type.as_str().to_owned(),
         });
     }
 
@@ -192,22 +194,29 @@ impl Batch {
     }
 
     /// The record notes about this record attach to (a ticket's contact or account).
-    pub fn anchor(&mut self, phase: Phase, rsoft_id: &str, entity_type: &str, id: i64) {
+    pub fn anchor(&mut self, phase: Phase, rsoft_id: &str, entity_type: EntityType, id: i64) {
         self.ops.push(Op::Anchor {
             phase,
             rsoft_id: rsoft_id.to_owned(),
-            entity_type: entity_type.to_owned(),
+            entity_type: entity_type.as_str().to_owned(),
             id,
         });
     }
 
     /// A dedupe key now points at a Nutshell entity (`origin`: "created", "existing").
     /// The first writer of a key wins.
-    pub fn key(&mut self, kind: KeyKind, key: &str, entity_type: &str, id: i64, origin: &str) {
+    pub fn key(
+        &mut self,
+        kind: KeyKind,
+        key: &str,
+        entity_type: EntityType,
+        id: i64,
+        origin: &str,
+    ) {
         self.ops.push(Op::Key {
             kind,
             key: key.to_owned(),
-            entity_type: entity_type.to_owned(),
+            entity_type: entity_type.as_str().to_owned(),
             id,
             origin: origin.to_owned(),
         });

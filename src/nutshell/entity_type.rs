@@ -41,7 +41,7 @@ pub enum EntityType {
 }
 
 impl EntityType {
-    /// Every entity type, in declaration order.
+    /// Every entity type, in declaration order; the mapped ones ([`Self::MAPPED`]) first.
     pub const ALL: [EntityType; 13] = [
         EntityType::Accounts,
         EntityType::Contacts,
@@ -60,16 +60,9 @@ impl EntityType {
 
     /// The entity types a field map names (`mapping.toml`'s lookups, the catalogue's field paths
     /// `Contacts.email`, the header vocabulary): the six a migration writes and the Users owners
-    /// are matched to. The others (Teams, Sources, …) are read from Nutshell, never mapped to.
-    pub const MAPPED: [EntityType; 7] = [
-        EntityType::Accounts,
-        EntityType::Contacts,
-        EntityType::Leads,
-        EntityType::Activities,
-        EntityType::Tasks,
-        EntityType::Notes,
-        EntityType::Users,
-    ];
+    /// are matched to, the first seven of [`Self::ALL`]. The others (Teams, Sources, …) are read
+    /// from Nutshell, never mapped to.
+    pub const MAPPED: &'static [EntityType] = Self::ALL.split_at(7).0;
 
     /// The entity types that carry custom fields and tags per entity type in Nutshell
     /// (docs/nutshell-api.md, `findCustomFields`, `findTags`); other modules keep extra columns
@@ -89,7 +82,8 @@ impl EntityType {
     /// any other name, with a message listing the valid ones (for a file an operator edits).
     pub fn mapped(name: &str) -> Result<EntityType, String> {
         Self::MAPPED
-            .into_iter()
+            .iter()
+            .copied()
             .find(|t| t.as_str() == name)
             .ok_or_else(|| {
                 let valid: Vec<&str> = Self::MAPPED.iter().map(|t| t.as_str()).collect();
@@ -193,5 +187,6 @@ mod tests {
             assert!(e.contains(t.as_str()), "{t} missing from: {e}");
         }
         assert!(!e.contains("Sources"), "{e}");
+        assert_eq!(EntityType::MAPPED.last(), Some(&EntityType::Users));
     }
 }
