@@ -14,6 +14,7 @@ use std::sync::{Arc, LazyLock};
 
 use serde::Deserialize;
 
+use crate::config::Config;
 use crate::mapping::catalogue::{ValueKind, standard_field};
 use crate::mapping::model::{LookupKey, RelatedPart};
 use crate::nutshell::EntityType;
@@ -204,6 +205,11 @@ impl Vocabulary {
         Ok(Arc::new(BUILTIN.extended(&text, path)?))
     }
 
+    /// The vocabulary `config` asks for: the built-in one, extended by its `[vocabulary] file`.
+    pub fn of(config: &Config) -> Result<Arc<Vocabulary>, VocabularyError> {
+        Vocabulary::with_extension(config.vocabulary.file.as_deref())
+    }
+
     /// Parses and validates a whole vocabulary. `path` only names the file in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Vocabulary, VocabularyError> {
         let concepts = read_entries(text, path)?
@@ -221,11 +227,6 @@ impl Vocabulary {
     pub fn extended(&self, text: &str, path: &Path) -> Result<Vocabulary, VocabularyError> {
         let mut concepts = self.concepts.clone();
         for entry in read_entries(text, path)? {
-            let invalid = |problem: String| VocabularyError::Invalid {
-                path: path.to_path_buf(),
-                id: entry.id.clone(),
-                problem,
-            };
             match concepts.iter_mut().find(|c| c.id == entry.id) {
                 Some(concept) => {
                     let overrides = entry.meaning.is_some()
@@ -235,11 +236,17 @@ impl Vocabulary {
                         || entry.key;
                     if overrides {
                         return Err(invalid(
-                            "is a built-in concept: an extension only adds `spellings` to it; remove its other keys".into(),
+                            path,
+                            &entry.id,
+                            "is a built-in concept: an extension only adds `spellings` to it; remove its other keys",
                         ));
                     }
                     if entry.spellings.is_empty() {
-                        return Err(invalid("adds no `spellings`: list at least one".into()));
+                        return Err(invalid(
+                            path,
+                            &entry.id,
+                            "adds no `spellings`: list at least one",
+                        ));
                     }
                     for s in entry.spellings {
                         concept.normalized.push(normalize_header(&s));
@@ -254,20 +261,16 @@ impl Vocabulary {
 
     /// Checks the concepts against each other and the catalogue, and derives the standard columns.
     fn checked(concepts: Vec<Concept>, path: &Path) -> Result<Vocabulary, VocabularyError> {
-        let invalid = |c: &Concept, problem: String| VocabularyError::Invalid {
-            path: path.to_path_buf(),
-            id: c.id.clone(),
-            problem,
-        };
         let mut ids = std::collections::HashSet::new();
         for c in &concepts {
             if !ids.insert(c.id.as_str()) {
                 return Err(invalid(
-                    c,
-                    "is listed twice: give each concept one id".into(),
+                    path,
+                    &c.id,
+                    "is listed twice: give each concept one id",
                 ));
             }
-            check_target(c).map_err(|p| invalid(c, p))?;
+            check_target(c).map_err(|p| invalid(path, &c.id, p))?;
         }
         let mut vocabulary = Vocabulary {
             concepts,
@@ -283,33 +286,26 @@ impl Vocabulary {
 
     /// One meaning per spelling within `module`.
     fn check_spellings(&self, module: Module, path: &Path) -> Result<(), VocabularyError> {
-        let invalid = |c: &Concept, problem: String| VocabularyError::Invalid {
-            path: path.to_path_buf(),
-            id: c.id.clone(),
-            problem,
-        };
-        {
-            // One meaning per spelling within a module; a module's own concept may shadow one for
-            // every module (its own meaning wins, by order).
-            let mut seen: HashMap<&str, &Concept> = HashMap::new();
-            for c in self.concepts_for(module) {
-                for (spelling, form) in c.spellings.iter().zip(&c.normalized) {
-                    match seen.get(form.as_str()) {
-                        Some(other)
-                            if other.id != c.id && !(other.own(module) && c.modules.is_none()) =>
-                        {
-                            return Err(invalid(
-                                c,
-                                format!(
-                                    "spells {spelling:?}, which in {module} already means {:?} (concept {:?}): a spelling means one thing in a module, remove one",
-                                    other.meaning, other.id
-                                ),
-                            ));
-                        }
-                        Some(_) => {}
-                        None => {
-                            seen.insert(form, c);
-                        }
+        // A module's own concept may shadow one for every module (its own meaning wins, by order).
+        let mut seen: HashMap<&str, &Concept> = HashMap::new();
+        for c in self.concepts_for(module) {
+            for (spelling, form) in c.spellings.iter().zip(&c.normalized) {
+                match seen.get(form.as_str()) {
+                    Some(other)
+                        if other.id != c.id && !(other.own(module) && c.modules.is_none()) =>
+                    {
+                        return Err(invalid(
+                            path,
+                            &c.id,
+                            format!(
+                                "spells {spelling:?}, which in {module} already means {:?} (concept {:?}): a spelling means one thing in a module, remove one",
+                                other.meaning, other.id
+                            ),
+                        ));
+                    }
+                    Some(_) => {}
+                    None => {
+                        seen.insert(form, c);
                     }
                 }
             }
@@ -324,47 +320,42 @@ impl Vocabulary {
         module: Module,
         path: &Path,
     ) -> Result<Vec<StandardColumn>, VocabularyError> {
-        let invalid = |c: &Concept, problem: String| VocabularyError::Invalid {
-            path: path.to_path_buf(),
-            id: c.id.clone(),
-            problem,
-        };
-        {
-            let mut columns: Vec<StandardColumn> = Vec::new();
-            let mut keys = 0;
-            for c in self.concepts_for(module) {
-                let Some(header) = c.column.get(&module) else {
-                    continue;
-                };
-                // The canonical header must read as its own concept, or the column is never found.
-                if self.canonical_header(module, header) != Some(header.as_str()) {
+        let mut columns: Vec<StandardColumn> = Vec::new();
+        let mut key = false;
+        for c in self.concepts_for(module) {
+            let Some(header) = c.column.get(&module) else {
+                continue;
+            };
+            // The canonical header must read as its own concept, or the column is never found.
+            if self.canonical_header(module, header) != Some(header.as_str()) {
+                return Err(invalid(
+                    path,
+                    &c.id,
+                    format!(
+                        "names the {module} column {header:?}, but that header does not read as this concept there: add its spelling"
+                    ),
+                ));
+            }
+            let standard = StandardColumn {
+                canonical: header.clone(),
+            };
+            if c.key {
+                if key {
                     return Err(invalid(
-                        c,
+                        path,
+                        &c.id,
                         format!(
-                            "names the {module} column {header:?}, but that header does not read as this concept there: add its spelling"
+                            "is a second `key = true` column in {module}: a module has one RSoft ID, remove one"
                         ),
                     ));
                 }
-                let standard = StandardColumn {
-                    canonical: header.clone(),
-                };
-                if c.key {
-                    keys += 1;
-                    columns.insert(0, standard);
-                } else if !columns.contains(&standard) {
-                    columns.push(standard);
-                }
+                key = true;
+                columns.insert(0, standard);
+            } else if !columns.contains(&standard) {
+                columns.push(standard);
             }
-            if keys > 1 {
-                return Err(VocabularyError::Invalid {
-                    path: path.to_path_buf(),
-                    id: module.to_string(),
-                    problem: "has more than one `key = true` column: a module has one RSoft ID"
-                        .into(),
-                });
-            }
-            Ok(columns)
         }
+        Ok(columns)
     }
 
     /// The concepts that apply to `module`: its own first, then those for every module, each in
@@ -553,6 +544,15 @@ fn builtin_ref() -> &'static Vocabulary {
     &BUILTIN
 }
 
+/// The error for concept `id` of the file at `path`.
+fn invalid(path: &Path, id: &str, problem: impl Into<String>) -> VocabularyError {
+    VocabularyError::Invalid {
+        path: path.to_path_buf(),
+        id: id.to_string(),
+        problem: problem.into(),
+    }
+}
+
 fn read_entries(text: &str, path: &Path) -> Result<Vec<Entry>, VocabularyError> {
     let file: File = toml::from_str(text).map_err(|e| VocabularyError::Parse {
         path: path.to_path_buf(),
@@ -563,11 +563,7 @@ fn read_entries(text: &str, path: &Path) -> Result<Vec<Entry>, VocabularyError> 
 
 /// A new concept from its entry; `builtin` entries may be standard columns, an extension's not.
 fn new_concept(entry: Entry, path: &Path, builtin: bool) -> Result<Concept, VocabularyError> {
-    let invalid = |problem: &str| VocabularyError::Invalid {
-        path: path.to_path_buf(),
-        id: entry.id.clone(),
-        problem: problem.to_string(),
-    };
+    let invalid = |problem: &str| invalid(path, &entry.id, problem);
     let Some(meaning) = entry.meaning.clone() else {
         return Err(invalid(
             "has no `meaning` (and is not a built-in concept to add spellings to): say what the column holds",
@@ -855,6 +851,25 @@ spellings = ["Title"]
             e.contains("line 4, column 1") && e.contains("spelling"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_module_has_one_key_and_its_columns_read_as_themselves() {
+        let concept = |id: &str, header: &str, spelling: &str| {
+            format!(
+                "[[concept]]\nid = \"{id}\"\nmeaning = \"{id}\"\nmodules = [\"deals\"]\npropose = \"legacy_id\"\ncolumn = {{ deals = \"{header}\" }}\nkey = true\nspellings = [\"{spelling}\"]\n"
+            )
+        };
+        let two = concept("a", "Deal ID", "deal id") + &concept("b", "Deal No", "deal no");
+        let e = parse(&two).unwrap_err().to_string();
+        assert!(
+            e.contains("\"b\" is a second `key = true` column in deals"),
+            "{e}"
+        );
+        let e = parse(&concept("a", "Deal Key", "deal id"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("names the deals column \"Deal Key\""), "{e}");
     }
 
     #[test]

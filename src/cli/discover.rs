@@ -11,6 +11,7 @@ use super::ExitStatus;
 use crate::config::Config;
 use crate::discovery;
 use crate::rsoft::Export;
+use crate::vocabulary::Vocabulary;
 
 /// `discover`'s arguments.
 #[derive(Debug, Args)]
@@ -33,7 +34,7 @@ pub struct DiscoverArgs {
 /// or the output cannot be used. `config` is the file `--config` names, loaded by `cli::main`.
 pub fn run(args: DiscoverArgs, config: Option<Config>) -> anyhow::Result<ExitStatus> {
     let vocabulary = config.as_ref().and_then(|c| c.vocabulary.file.as_deref());
-    let export = Export::open_extended(&args.export, vocabulary)?;
+    let export = Export::open_with(&args.export, Vocabulary::with_extension(vocabulary)?)?;
     let report = discovery::discover(&export)?;
     let text = if args.json {
         serde_json::to_string_pretty(&report).context("cannot write the report as JSON")?

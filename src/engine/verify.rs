@@ -42,6 +42,7 @@ use crate::mapping::record::rsoft_id_line;
 use crate::mapping::record::{BuildSettings, Built, FollowUp, Plan, build_record, rsoft_id};
 use crate::nutshell::{Client, EntityType, NutshellError, Params, Timestamp, methods};
 use crate::rsoft::{Export, ReadError};
+use crate::vocabulary::{Vocabulary, VocabularyError};
 
 /// Spot-checked records per phase unless told otherwise (issue 10).
 pub const DEFAULT_SPOT_CHECK: usize = 25;
@@ -56,6 +57,9 @@ pub enum VerifyError {
     /// The export could not be read.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// The config's `[vocabulary] file` could not be read or used.
+    #[error(transparent)]
+    Vocabulary(#[from] VocabularyError),
     /// `mapping.toml` could not be read or holds an error.
     #[error(transparent)]
     Map(#[from] MapFileError),
@@ -283,7 +287,7 @@ pub async fn verify(
         .export
         .as_deref()
         .ok_or(VerifyError::NoExport)?;
-    let export = Export::open_extended(export_path, config.vocabulary.file.as_deref())?;
+    let export = Export::open_with(export_path, Vocabulary::of(config)?)?;
     let map = file::load(&config.migration.mapping)?;
     let settings = BuildSettings::from_config(config);
     let runs = journal.runs()?;

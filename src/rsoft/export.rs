@@ -83,17 +83,12 @@ impl Export {
         Export::open_with(path, Vocabulary::builtin())
     }
 
-    /// [`Export::open`] with the built-in vocabulary extended by `vocabulary_file` (the config's
-    /// `[vocabulary] file`, see [`Vocabulary::with_extension`]) when there is one; an error when
-    /// that file cannot be read or used.
-    pub fn open_extended(
+    /// [`Export::open`] classifying with `vocabulary` (the built-in one extended by the
+    /// config's `[vocabulary] file`: [`Vocabulary::of`]).
+    pub fn open_with(
         path: impl AsRef<Path>,
-        vocabulary_file: Option<&Path>,
+        vocabulary: Arc<Vocabulary>,
     ) -> Result<Export, ReadError> {
-        Export::open_with(path, Vocabulary::with_extension(vocabulary_file)?)
-    }
-
-    fn open_with(path: impl AsRef<Path>, vocabulary: Arc<Vocabulary>) -> Result<Export, ReadError> {
         let root = path.as_ref().to_path_buf();
         let meta = std::fs::metadata(&root).map_err(|source| ReadError::Io {
             file: root.display().to_string(),

@@ -25,10 +25,6 @@ pub use rows::{Finding, Headers, Row, RowCounts, RowProblem, RowReader, RowRef, 
 /// Why an export or one of its files could not be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    /// The operator's vocabulary file (`[vocabulary] file`) could not be used to classify the
-    /// export's files.
-    #[error(transparent)]
-    Vocabulary(#[from] crate::vocabulary::VocabularyError),
     /// The file or folder could not be opened or read.
     #[error("cannot read {file}: {source}. Check the path and that you may read it")]
     Io {

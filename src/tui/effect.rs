@@ -30,6 +30,7 @@ use crate::mapping::source::propose_remembering;
 use crate::nutshell::{Client, methods, preflight};
 use crate::rsoft::{Export, Module};
 use crate::sandbox::RunningSandbox;
+use crate::vocabulary::Vocabulary;
 
 use super::action::{Action, Checked, Job, Outcome, PreflightResult, Proposal};
 use super::screens::field_map::preview::read_sample;
@@ -224,10 +225,9 @@ impl Runner {
         let message = |e: anyhow::Error| human_message(&e);
         let outcome = match effect {
             Effect::Discover { export, vocabulary } => Outcome::Discovered {
-                result: Export::open_extended(&export, vocabulary.as_deref())
-                    .and_then(|e| discovery::discover(&e))
+                result: discover_with(&export, vocabulary.as_deref())
                     .map(Box::new)
-                    .map_err(|e| human_message(&e.into())),
+                    .map_err(message),
                 export,
             },
             Effect::TestConnection { config } => {
@@ -489,7 +489,7 @@ impl Runner {
             .export
             .as_deref()
             .context("no export is set: set it on Connect")?;
-        let export = Export::open_extended(export_path, config.vocabulary.file.as_deref())?;
+        let export = Export::open_with(export_path, Vocabulary::of(config)?)?;
         let readiness = self
             .runtime
             .block_on(get_ready(&client, map, &export, report, &files, writes))?;
@@ -567,7 +567,7 @@ impl Runner {
             .export
             .as_deref()
             .context("no export is set: set it on Connect")?;
-        let export = Export::open_extended(export_path, config.vocabulary.file.as_deref())?;
+        let export = Export::open_with(export_path, Vocabulary::of(config)?)?;
         let path = &config.migration.mapping;
         // Proposed from the file's decisions (not from a working map that may be unsaved).
         let had_file = previous.is_none() && path.exists();
@@ -597,6 +597,13 @@ impl Runner {
 /// A new config file; an existing one is never replaced (its comments would be lost). Paths
 /// are written absolute: in the wizard they are relative to the working folder, but a config
 /// file's relative paths are read relative to the file.
+/// Discovery of `export`, its files classified with the built-in vocabulary extended by
+/// `vocabulary` (the config's `[vocabulary] file`) when there is one.
+fn discover_with(export: &Path, vocabulary: Option<&Path>) -> anyhow::Result<Report> {
+    let export = Export::open_with(export, Vocabulary::with_extension(vocabulary)?)?;
+    Ok(discovery::discover(&export)?)
+}
+
 fn write_config(path: &Path, config: &Config) -> anyhow::Result<()> {
     let mut config = config.clone();
     let absolute = |p: &mut PathBuf| -> anyhow::Result<()> {

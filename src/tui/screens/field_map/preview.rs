@@ -26,6 +26,7 @@ use crate::mapping::model::value_map_kind;
 use crate::mapping::record::{BuildSettings, Built, FollowUp, PreviewLookups, build_record};
 use crate::nutshell::methods;
 use crate::rsoft::{Export, Module};
+use crate::vocabulary::Vocabulary;
 
 use super::super::super::effect::Effect;
 use super::super::super::state::{Loadable, State};
@@ -68,7 +69,7 @@ pub fn read_sample(
     rows: usize,
     count: &[String],
 ) -> anyhow::Result<ModuleSample> {
-    let export = Export::open_extended(export, vocabulary)?;
+    let export = Export::open_with(export, Vocabulary::with_extension(vocabulary)?)?;
     let mut sample = ModuleSample::default();
     for file in export.files_of(module) {
         let mut reader = export.rows(file)?;
