@@ -15,8 +15,9 @@ use std::sync::{Arc, LazyLock};
 use serde::Deserialize;
 
 use crate::config::Config;
-use crate::mapping::catalogue::{Entity, ValueKind, standard_field};
+use crate::mapping::catalogue::{ValueKind, standard_field};
 use crate::mapping::model::{LookupKey, RelatedPart};
+use crate::nutshell::EntityType;
 use crate::rsoft::modules::{Classification, Module, module_from_file_name};
 
 /// The built-in vocabulary's text, compiled into the binary.
@@ -87,8 +88,9 @@ pub enum Propose {
     Note(String),
     /// The column finds a related record of that entity by that key.
     Lookup {
-        /// The related record's entity.
-        entity: Entity,
+        /// The related record's entity type; read strictly, one of [`EntityType::MAPPED`].
+        #[serde(deserialize_with = "crate::nutshell::entity_type::deserialize_mapped")]
+        entity: EntityType,
         /// How it is found.
         by: LookupKey,
     },
@@ -623,11 +625,11 @@ fn check_target(c: &Concept) -> Result<(), String> {
             })?;
             for m in &modules {
                 let own = m.entity() == Some(field.entity)
-                    || (*m == Module::Leads && field.entity == Entity::Contacts);
+                    || (*m == Module::Leads && field.entity == EntityType::Contacts);
                 if !own {
                     return Err(format!(
                         "proposes {path:?} in {m}, whose records are not {}: name a field of its own entity",
-                        field.entity.name()
+                        field.entity.as_str()
                     ));
                 }
             }
@@ -940,7 +942,7 @@ spellings = ["gst state", "gst state code"]
         assert_eq!(
             c.propose,
             Some(Propose::Lookup {
-                entity: Entity::Users,
+                entity: EntityType::Users,
                 by: LookupKey::Owner
             })
         );

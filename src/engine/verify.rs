@@ -555,7 +555,7 @@ async fn count_in_nutshell(
             continue;
         };
         let mut count = EntityCount {
-            journal: journal.created_count(t.as_str())?,
+            journal: journal.created_count(t)?,
             nutshell: 0,
         };
         for page in 1.. {
@@ -578,7 +578,7 @@ async fn count_in_nutshell(
                     continue;
                 };
                 count.nutshell += 1;
-                match journal.find_created(t.as_str(), id)? {
+                match journal.find_created(t, id)? {
                     Some((phase, rsoft_id)) => {
                         let want = expected_key(t, phase, &rsoft_id);
                         if want != key {
@@ -601,7 +601,7 @@ async fn count_in_nutshell(
                 }
             }
         }
-        journal.for_each_not_found(t.as_str(), |e| {
+        journal.for_each_not_found(t, |e| {
             if let Some(id) = e.nutshell_id {
                 findings.push(Finding::Missing {
                     phase: e.phase,

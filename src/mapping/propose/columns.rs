@@ -5,9 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::config::DateOrder;
-use crate::mapping::catalogue::{
-    Entity, ValueKind, required_fields, standard_field, stated_default,
-};
+use crate::mapping::catalogue::{ValueKind, required_fields, standard_field, stated_default};
 use crate::mapping::column::SourceColumn;
 use crate::mapping::model::{
     CONFIDENCE_THRESHOLD, ColumnEntry, LookupKey, Status, Target, target_kind,
@@ -17,6 +15,7 @@ use crate::mapping::transform::{
     cell_values, email::looks_like_email, parse_bool, parse_date, parse_money, parse_number,
     parse_when, to_e164,
 };
+use crate::nutshell::EntityType;
 use crate::rsoft::Module;
 use crate::vocabulary::{
     Concept, Matched, Propose, Vocabulary, normalize_header, without_module_noun,
@@ -33,7 +32,7 @@ const EVIDENCE_SHARE: f64 = 0.95;
 /// (and no stated default fills it), a new custom field of a kind that could fill it is not
 /// proposed above the threshold: the operator chooses (issue 12, "proposals know what each
 /// Nutshell record needs").
-pub(super) fn flag_unfilled_required(entity: Entity, columns: &mut [ColumnEntry]) {
+pub(super) fn flag_unfilled_required(entity: EntityType, columns: &mut [ColumnEntry]) {
     let filled = |columns: &[ColumnEntry], fields: &[&str]| {
         columns.iter().any(|c| {
             c.confidence >= CONFIDENCE_THRESHOLD
@@ -73,7 +72,7 @@ pub(super) fn flag_unfilled_required(entity: Entity, columns: &mut [ColumnEntry]
             c.reason.push_str(&format!(
                 "; but no column fills {}, which every {} needs: if this column is it, map it there",
                 alternatives.join(" or "),
-                entity.name()
+                entity.as_str()
             ));
         }
     }
@@ -88,7 +87,7 @@ struct Proposal {
 pub(super) fn propose_column(
     vocabulary: &Vocabulary,
     column: &SourceColumn,
-    entity: Entity,
+    entity: EntityType,
     schema: &DestinationSchema,
 ) -> ColumnEntry {
     let evidence = Evidence::of(&column.samples);
@@ -126,7 +125,7 @@ pub(super) fn propose_column(
 fn header_proposal(
     vocabulary: &Vocabulary,
     column: &SourceColumn,
-    entity: Entity,
+    entity: EntityType,
     evidence: &Evidence,
     schema: &DestinationSchema,
 ) -> Option<Proposal> {
@@ -253,7 +252,7 @@ fn email_evidence(module: Module, evidence: &Evidence) -> Option<Proposal> {
             field: "Contacts.email".into(),
         },
         Module::Deals | Module::Tickets => Target::Lookup {
-            entity: Entity::Contacts,
+            entity: EntityType::Contacts,
             by: LookupKey::Email,
         },
         Module::Activities
@@ -274,7 +273,7 @@ fn email_evidence(module: Module, evidence: &Evidence) -> Option<Proposal> {
 /// (a note line where the entity has no custom fields).
 fn fallback(
     column: &SourceColumn,
-    entity: Entity,
+    entity: EntityType,
     evidence: &Evidence,
     schema: &DestinationSchema,
 ) -> Proposal {
@@ -305,7 +304,7 @@ fn fallback(
             reason: match existing {
                 Some(_) => format!(
                     "no standard field matches; {} already has the custom field {name:?}",
-                    entity.name()
+                    entity.as_str()
                 ),
                 None => format!(
                     "no standard field matches; values look like {kind:?}, so a new {kind:?} custom field keeps them"
@@ -322,7 +321,7 @@ fn fallback(
         Proposal {
             reason: format!(
                 "no standard field matches and Nutshell {} have no custom fields: kept as a line in a note",
-                entity.name()
+                entity.as_str()
             ),
             target: Target::Note { label: name },
             confidence: 0.7,
@@ -330,7 +329,7 @@ fn fallback(
     }
 }
 
-fn resolve(propose: &Propose, entity: Entity, schema: &DestinationSchema) -> Target {
+fn resolve(propose: &Propose, entity: EntityType, schema: &DestinationSchema) -> Target {
     match propose {
         Propose::Field(path) => Target::Field {
             field: path.clone(),

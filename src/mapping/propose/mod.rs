@@ -120,9 +120,10 @@ pub fn propose_map(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mapping::catalogue::{Entity, ValueKind};
+    use crate::mapping::catalogue::ValueKind;
     use crate::mapping::model::{AS_NOTE, CONFIDENCE_THRESHOLD, ColumnEntry, LookupKey, Target};
     use crate::mapping::schema::{CustomFieldDef, StagesetDef};
+    use crate::nutshell::EntityType;
 
     fn column(module: Module, header: &str, samples: &[&str]) -> SourceColumn {
         SourceColumn {
@@ -160,31 +161,31 @@ mod tests {
                 Module::Activities,
                 "Contact ID",
                 ["CONT-1", "CONT-2", "CONT-9"],
-                Entity::Contacts,
+                EntityType::Contacts,
             ),
             (
                 Module::Activities,
                 "Person ID",
                 ["CONT-1", "CONT-2", "CONT-9"],
-                Entity::Contacts,
+                EntityType::Contacts,
             ),
             (
                 Module::Activities,
                 "Deal ID",
                 ["DEAL-1", "DEAL-4", "DEAL-7"],
-                Entity::Leads,
+                EntityType::Leads,
             ),
             (
                 Module::Deals,
                 "Company ID",
                 ["COMP-1", "COMP-2", "COMP-3"],
-                Entity::Accounts,
+                EntityType::Accounts,
             ),
             (
                 Module::Leads,
                 "Converted Contact ID",
                 ["CONT-9", "", ""],
-                Entity::Contacts,
+                EntityType::Contacts,
             ),
         ] {
             let e = one(column(module, header, &samples));
@@ -342,7 +343,7 @@ mod tests {
         // An existing custom field is reused, not created again.
         let mut schema = DestinationSchema::offline();
         schema.custom_fields.insert(
-            Entity::Contacts,
+            EntityType::Contacts,
             vec![CustomFieldDef {
                 name: "pan".into(),
                 kind: ValueKind::Text,
