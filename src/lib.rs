@@ -24,3 +24,4 @@ pub mod report;
 pub mod rsoft;
 pub mod sandbox;
 pub mod tui;
+pub mod vocabulary;

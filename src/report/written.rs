@@ -7,6 +7,7 @@ use super::{ReportError, ReportOptions, ReportSource, gaps};
 use crate::config::{Config, ConfigError};
 use crate::journal::{JOURNAL_FILE, Journal, JournalError};
 use crate::rsoft::{Export, ReadError};
+use crate::vocabulary::{Vocabulary, VocabularyError};
 
 /// What [`write_reports`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +25,9 @@ pub enum WriteReportsError {
     /// The config names no export.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The header vocabulary (built in plus `[vocabulary] file`) could not be loaded.
+    #[error(transparent)]
+    Vocabulary(#[from] VocabularyError),
     /// The export could not be opened.
     #[error(transparent)]
     Read(#[from] ReadError),
@@ -44,7 +48,7 @@ pub fn write_reports(
     config_path: &Path,
     out: &Path,
 ) -> Result<Written, WriteReportsError> {
-    let export = Export::open(config.export_path(config_path)?)?;
+    let export = Export::open_with(config.export_path(config_path)?, Vocabulary::of(config)?)?;
     let options = ReportOptions {
         country: config.source.country.clone(),
         web_base: gaps::web_base(config.nutshell.endpoint_setting()),
