@@ -100,6 +100,9 @@ pub struct Config {
     pub load: LoadConfig,
     /// `[migration]`: where state and the operator's files live.
     pub migration: MigrationConfig,
+    /// `[vocabulary]`: the operator's additions to the header vocabulary.
+    #[serde(skip_serializing_if = "VocabularyConfig::is_default")]
+    pub vocabulary: VocabularyConfig,
     /// The wizard's key overrides: `[keys.<context>] "key" = "action"` on top of
     /// `assets/keymap.toml` (checked when the wizard starts).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -159,6 +162,24 @@ pub struct MigrationConfig {
     pub owners: PathBuf,
     /// The custom field on every created record that holds its RSoft ID.
     pub legacy_id_field: String,
+}
+
+/// `[vocabulary]`: extends the built-in header vocabulary (`assets/vocabulary.toml`) without a
+/// rebuild. Read by `discover --config`, `map`, `migrate`, `verify`, `report` and the wizard
+/// whenever they classify the export's files or propose a map.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VocabularyConfig {
+    /// A file in the format of `assets/vocabulary.toml` whose entries add spellings to built-in
+    /// concepts (by `id`) or add new concepts; it never overrides one. Relative to the config
+    /// file.
+    pub file: Option<PathBuf>,
+}
+
+impl VocabularyConfig {
+    fn is_default(&self) -> bool {
+        self == &VocabularyConfig::default()
+    }
 }
 
 impl Default for SourceConfig {
@@ -293,6 +314,9 @@ impl Config {
         }
         fix(&mut self.migration.mapping);
         fix(&mut self.migration.owners);
+        if let Some(p) = self.vocabulary.file.as_mut() {
+            fix(p);
+        }
     }
 
     /// The export's time zone (`[source] timezone`, parsed when the config loaded).
@@ -440,6 +464,22 @@ mod tests {
             url.nutshell.endpoint_setting(),
             EndpointSetting::Url("https://app.nutshell.com/api/v1/json")
         );
+    }
+
+    #[test]
+    fn vocabulary_file_is_relative_to_the_config_and_unknown_keys_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("crm-migrate.toml");
+        std::fs::write(&path, "[vocabulary]\nfile = \"words.toml\"\n").unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.vocabulary.file, Some(dir.path().join("words.toml")));
+        let e = Config::parse("[vocabulary]\nfiles = \"words.toml\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2, column 1") && e.contains("files"), "{e}");
+        // Without the section the config serialises as before (its fingerprint does not move).
+        let text = toml::to_string(&Config::default()).unwrap();
+        assert!(!text.contains("vocabulary"), "{text}");
     }
 
     #[test]

@@ -23,3 +23,4 @@ pub mod report;
 pub mod rsoft;
 pub mod sandbox;
 pub mod tui;
+pub mod vocabulary;

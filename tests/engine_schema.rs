@@ -10,8 +10,9 @@ use crm_migrate::engine::scan::{ExportScan, scan};
 use crm_migrate::engine::schema::{
     CLOSED_ON_FIELD, Destination, HousePlan, apply, needs, plan, render_checklist, write_checklist,
 };
-use crm_migrate::mapping::catalogue::{Entity, ValueMapKind};
+use crm_migrate::mapping::catalogue::ValueMapKind;
 use crm_migrate::mapping::model::{FieldMap, Status, ValueEntry, stage_key};
+use crm_migrate::nutshell::EntityType;
 use crm_migrate::rsoft::Module;
 use engine_support::{Sample, files, sample, sandbox};
 
@@ -27,7 +28,11 @@ async fn the_house_is_prepared_once() {
     let first = plan(&destination, &needed, &s.report.pipelines, &files);
 
     // The sandbox starts with no custom fields and two sources.
-    for entity in [Entity::Accounts, Entity::Contacts, Entity::Leads] {
+    for entity in [
+        EntityType::Accounts,
+        EntityType::Contacts,
+        EntityType::Leads,
+    ] {
         assert!(
             first
                 .create_fields
@@ -37,7 +42,7 @@ async fn the_house_is_prepared_once() {
             first.create_fields
         );
     }
-    let field = |entity: Entity, name: &str| {
+    let field = |entity: EntityType, name: &str| {
         first
             .create_fields
             .iter()
@@ -45,17 +50,19 @@ async fn the_house_is_prepared_once() {
             .unwrap_or_else(|| panic!("{name} on {entity:?}: {:#?}", first.create_fields))
     };
     assert_eq!(
-        field(Entity::Leads, CLOSED_ON_FIELD)
+        field(EntityType::Leads, CLOSED_ON_FIELD)
             .kind
             .nutshell_custom_type(),
         "Date"
     );
     assert_eq!(
-        field(Entity::Contacts, "PAN").kind.nutshell_custom_type(),
+        field(EntityType::Contacts, "PAN")
+            .kind
+            .nutshell_custom_type(),
         "Text"
     );
     assert_eq!(
-        field(Entity::Accounts, "Annual Turnover")
+        field(EntityType::Accounts, "Annual Turnover")
             .kind
             .nutshell_custom_type(),
         "Currency"
@@ -64,12 +71,12 @@ async fn the_house_is_prepared_once() {
     let created_on = first
         .create_fields
         .iter()
-        .filter(|f| f.entity == Entity::Leads && f.name == "RSoft Created On")
+        .filter(|f| f.entity == EntityType::Leads && f.name == "RSoft Created On")
         .count();
     assert_eq!(created_on, 1);
     // Tags per entity, deduped case-insensitively; sources the sandbox lacks (it has Website
     // and Referral).
-    let account_tags = &first.create_tags[&Entity::Accounts];
+    let account_tags = &first.create_tags[&EntityType::Accounts];
     assert!(
         account_tags.iter().any(|t| t == "key account"),
         "{account_tags:?}"
@@ -107,7 +114,7 @@ async fn the_house_is_prepared_once() {
     );
     assert!(
         destination
-            .custom_field(Entity::Leads, "rsoft id")
+            .custom_field(EntityType::Leads, "rsoft id")
             .is_some()
     );
     assert!(destination.source("trade show").is_some());
@@ -289,7 +296,7 @@ async fn fields_that_cannot_be_made_block_and_unconfirmed_entries_are_listed() {
         !house
             .create_fields
             .iter()
-            .any(|f| f.entity == Entity::Contacts && (f.name == "PAN" || f.name == "Region"))
+            .any(|f| f.entity == EntityType::Contacts && (f.name == "PAN" || f.name == "Region"))
     );
 
     // The sample's map with only confident proposals accepted still has entries to decide.

@@ -578,13 +578,13 @@ fn related_record_ids_are_lookups_on_a_case_and_the_sample() {
         entity,
         by: crm_migrate::mapping::model::LookupKey::RsoftId,
     };
-    use crm_migrate::mapping::catalogue::Entity;
+    use crm_migrate::nutshell::EntityType;
     let (map, _) = map_case("06-day-month-order");
     let e = entry(&map, Module::Leads, "Converted Contact ID");
-    assert_eq!(e.target, by_id(Entity::Contacts), "{e:?}");
+    assert_eq!(e.target, by_id(EntityType::Contacts), "{e:?}");
     assert!(e.confidence >= CONFIDENCE_THRESHOLD, "{e:?}");
     let e = entry(&map, Module::Deals, "Company ID");
-    assert_eq!(e.target, by_id(Entity::Accounts), "{e:?}");
+    assert_eq!(e.target, by_id(EntityType::Accounts), "{e:?}");
 
     let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/sample-export");
     let export = Export::open(&sample).unwrap();
@@ -600,10 +600,10 @@ fn related_record_ids_are_lookups_on_a_case_and_the_sample() {
     )
     .unwrap();
     for (module, header, entity) in [
-        (Module::Leads, "Converted Contact ID", Entity::Contacts),
-        (Module::Deals, "Company ID", Entity::Accounts),
-        (Module::Deals, "Contact ID", Entity::Contacts),
-        (Module::Tickets, "Contact ID", Entity::Contacts),
+        (Module::Leads, "Converted Contact ID", EntityType::Contacts),
+        (Module::Deals, "Company ID", EntityType::Accounts),
+        (Module::Deals, "Contact ID", EntityType::Contacts),
+        (Module::Tickets, "Contact ID", EntityType::Contacts),
     ] {
         let e = entry(&map, module, header);
         assert_eq!(e.target, by_id(entity), "{module} {header}: {e:?}");

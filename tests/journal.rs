@@ -5,6 +5,7 @@ use crm_migrate::journal::{
     Batch, EntityOutcome, EntityState, Failure, Journal, JournalError, KeyKind, Phase, RecordState,
     Resolution, RunKind, RunOutcome, SCHEMA_VERSION, SourceRecord,
 };
+use crm_migrate::nutshell::EntityType;
 
 fn record(phase: Phase, id: &str, hash: &str) -> SourceRecord {
     SourceRecord {
@@ -37,12 +38,13 @@ fn a_record_goes_from_pending_through_sending_to_created_and_resolves() {
         RecordState::Pending
     );
     assert_eq!(
-        j.resolve(Phase::Accounts, "COMP-1", "Accounts").unwrap(),
+        j.resolve(Phase::Accounts, "COMP-1", EntityType::Accounts)
+            .unwrap(),
         Resolution::NotYet
     );
 
     let mut b = Batch::new();
-    b.intent(Phase::Accounts, "COMP-1", 0, "Accounts");
+    b.intent(Phase::Accounts, "COMP-1", 0, EntityType::Accounts);
     j.apply(run, b).unwrap();
     let row = j.record(Phase::Accounts, "COMP-1").unwrap().unwrap();
     assert_eq!((row.state, row.attempts), (RecordState::Sending, 1));
@@ -58,11 +60,13 @@ fn a_record_goes_from_pending_through_sending_to_created_and_resolves() {
     b.finish(Phase::Accounts, "COMP-1", RecordState::Created, None);
     j.apply(run, b).unwrap();
     assert_eq!(
-        j.resolve(Phase::Accounts, "COMP-1", "Accounts").unwrap(),
+        j.resolve(Phase::Accounts, "COMP-1", EntityType::Accounts)
+            .unwrap(),
         Resolution::Id(77)
     );
     assert_eq!(
-        j.resolve(Phase::Accounts, "COMP-9", "Accounts").unwrap(),
+        j.resolve(Phase::Accounts, "COMP-9", EntityType::Accounts)
+            .unwrap(),
         Resolution::Missing
     );
     // The entity keeps its intent's sequence number.
@@ -90,7 +94,7 @@ fn the_journal_survives_reopening_and_failures_keep_message_and_field() {
         let run = j.start_run(RunKind::Full, "c", "m").unwrap();
         let mut b = Batch::new();
         b.register(record(Phase::Deals, "DEAL-1", "h"));
-        b.intent(Phase::Deals, "DEAL-1", 0, "Leads");
+        b.intent(Phase::Deals, "DEAL-1", 0, EntityType::Leads);
         b.forget(Phase::Deals, "DEAL-1", 0);
         b.finish(
             Phase::Deals,
@@ -131,7 +135,8 @@ fn holds_carry_reasons_and_release_back_to_pending() {
     );
     j.apply(run, b).unwrap();
     assert_eq!(
-        j.resolve(Phase::Deals, "DEAL-9", "Leads").unwrap(),
+        j.resolve(Phase::Deals, "DEAL-9", EntityType::Leads)
+            .unwrap(),
         Resolution::Held
     );
     let holds = j.holds().unwrap();
@@ -158,7 +163,7 @@ fn rollback_reads_a_runs_creations_newest_first_and_skips_links() {
     let mut b = Batch::new();
     for (i, id) in ["COMP-1", "COMP-2", "COMP-3"].iter().enumerate() {
         b.register(record(Phase::Accounts, id, "h"));
-        b.intent(Phase::Accounts, id, 0, "Accounts");
+        b.intent(Phase::Accounts, id, 0, EntityType::Accounts);
         b.entity(Phase::Accounts, id, 0, created("Accounts", 10 + i as i64));
     }
     b.register(record(Phase::Accounts, "COMP-4", "h"));
@@ -177,7 +182,7 @@ fn rollback_reads_a_runs_creations_newest_first_and_skips_links() {
     let second = j.start_run(RunKind::Full, "c", "m").unwrap();
     let mut b = Batch::new();
     b.register(record(Phase::Contacts, "CONT-1", "h"));
-    b.intent(Phase::Contacts, "CONT-1", 0, "Contacts");
+    b.intent(Phase::Contacts, "CONT-1", 0, EntityType::Contacts);
     b.entity(Phase::Contacts, "CONT-1", 0, created("Contacts", 20));
     j.apply(second, b).unwrap();
 
@@ -199,14 +204,14 @@ fn dedupe_keys_keep_the_first_writer_and_counts_group_by_phase_and_state() {
     b.key(
         KeyKind::CompanyName,
         "sharma textiles",
-        "Accounts",
+        EntityType::Accounts,
         1,
         "existing",
     );
     b.key(
         KeyKind::CompanyName,
         "sharma textiles",
-        "Accounts",
+        EntityType::Accounts,
         2,
         "created",
     );
@@ -293,13 +298,13 @@ fn verify_reads_stream_through_sqlite() {
         Some(2)
     );
 
-    assert_eq!(j.created_count("Accounts").unwrap(), 50);
+    assert_eq!(j.created_count(EntityType::Accounts).unwrap(), 50);
     for id in 100..149 {
-        assert!(j.find_created("Accounts", id).unwrap().is_some());
+        assert!(j.find_created(EntityType::Accounts, id).unwrap().is_some());
     }
-    assert_eq!(j.find_created("Accounts", 999).unwrap(), None);
+    assert_eq!(j.find_created(EntityType::Accounts, 999).unwrap(), None);
     let mut missing = Vec::new();
-    j.for_each_not_found("Accounts", |e| {
+    j.for_each_not_found(EntityType::Accounts, |e| {
         missing.push((e.rsoft_id, e.nutshell_id));
         Ok(())
     })

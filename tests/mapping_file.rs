@@ -9,6 +9,7 @@ use crm_migrate::mapping::propose::{SourceColumn, propose_map};
 use crm_migrate::mapping::schema::DestinationSchema;
 use crm_migrate::mapping::validate::{accept_proposed, unconfirmed, validate};
 use crm_migrate::rsoft::Module;
+use crm_migrate::vocabulary::Vocabulary;
 
 fn columns(module: Module, headers: &[(&str, &[&str])]) -> Vec<SourceColumn> {
     headers
@@ -47,7 +48,15 @@ fn regenerating_keeps_what_the_operator_decided() {
     let schema = DestinationSchema::offline();
     let memory = MappingMemory::default();
 
-    let first = propose_map(&contacts(), &[], &schema, "RSoft ID", &memory, None);
+    let first = propose_map(
+        &Vocabulary::builtin(),
+        &contacts(),
+        &[],
+        &schema,
+        "RSoft ID",
+        &memory,
+        None,
+    );
     save(&path, &first).unwrap();
 
     // The operator edits the file by hand: confirms the email, ignores the colour.
@@ -76,7 +85,15 @@ fn regenerating_keeps_what_the_operator_decided() {
             ("Alternate Mobile", &["call me", "n/a"]),
         ],
     ));
-    let second = propose_map(&cols, &[], &schema, "RSoft ID", &memory, Some(&edited));
+    let second = propose_map(
+        &Vocabulary::builtin(),
+        &cols,
+        &[],
+        &schema,
+        "RSoft ID",
+        &memory,
+        Some(&edited),
+    );
     let c = &second.modules[&Module::Contacts];
     assert_eq!(c.column("Email").unwrap().status, Status::Confirmed);
     assert_eq!(c.column("Fav Colour").unwrap().status, Status::Ignored);

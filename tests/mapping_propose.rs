@@ -11,6 +11,7 @@ use Module::{
 use crm_migrate::mapping::propose::{SourceColumn, propose};
 use crm_migrate::mapping::schema::DestinationSchema;
 use crm_migrate::rsoft::Module;
+use crm_migrate::vocabulary::Vocabulary;
 use mapping_support::{CANONICAL, Row, check, score};
 
 /// Sample values by kind, as an RSoft export writes them.
@@ -178,7 +179,12 @@ fn check_rows(label: &str, rows: &[Row]) {
             flags: Default::default(),
         })
         .collect();
-    let map = propose(&columns, &DestinationSchema::offline(), "RSoft ID");
+    let map = propose(
+        &Vocabulary::builtin(),
+        &columns,
+        &DestinationSchema::offline(),
+        "RSoft ID",
+    );
     check(
         label,
         &score(&map, rows.iter().map(|(m, h, _, w)| (*m, *h, *w))),

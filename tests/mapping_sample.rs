@@ -6,35 +6,20 @@
 //! (README: 100/100) and no wrong target is above it; the figures are printed (`--nocapture`).
 
 mod mapping_support;
+mod record_support;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crm_migrate::config::Config;
-use crm_migrate::discovery;
-use crm_migrate::mapping::memory::MappingMemory;
 use crm_migrate::mapping::model::FieldMap;
-use crm_migrate::mapping::schema::DestinationSchema;
-use crm_migrate::mapping::source::propose_for_export;
-use crm_migrate::mapping::transform::SourceFormat;
+use crm_migrate::mapping::object_map::{Compatibility, object_map};
 use crm_migrate::rsoft::{Export, Module};
 use mapping_support::{CANONICAL, check, score};
 
-const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample-export");
+use record_support::SAMPLE;
 
 fn propose_offline(export: &Export) -> FieldMap {
-    let report = discovery::discover(export).unwrap();
-    propose_for_export(
-        export,
-        &report,
-        &DestinationSchema::offline(),
-        "RSoft ID",
-        &MappingMemory::default(),
-        None,
-        &SourceFormat::from_config(&Config::default()),
-    )
-    .unwrap()
-    .0
+    record_support::proposal(export).1
 }
 
 /// The expected target of a sample header.
@@ -235,4 +220,56 @@ fn respelled_export_maps_right() {
         "respelled export (CSV → discovery → proposer)",
         &score(&map, labels),
     );
+}
+
+/// The object map of the sample (moved from `mapping/object_map.rs` to share the proposal
+/// fixture): one row per RSoft object with counts, compatibility and headlines.
+#[test]
+fn the_samples_objects_with_counts_and_headlines() {
+    let export = Export::open(SAMPLE).unwrap();
+    let (report, map, problems) = record_support::proposal(&export);
+    let objects = object_map(&report, &map, &problems);
+    let row = |name: &str| {
+        objects
+            .objects
+            .iter()
+            .find(|r| r.object == name)
+            .unwrap_or_else(|| panic!("no row {name}: {objects:#?}"))
+    };
+    let leads = row("Leads");
+    assert_eq!(leads.compatibility, Compatibility::OneToMany);
+    assert_eq!(leads.lands_as, "Contacts (the person) + Leads");
+    assert_eq!(leads.records, 30);
+    assert!(
+        leads
+            .headline
+            .starts_with("Leads: 30 → Contacts (the person) + Leads, 1:many")
+    );
+    // Offline, no stage is known: the deals' stage map is the operator's to fill.
+    let deals = row("Deals");
+    assert_eq!(deals.compatibility, Compatibility::MappingRequired);
+    assert!(deals.decide.contains("values to map"), "{deals:?}");
+    assert_eq!(row("Workflows").compatibility, Compatibility::NotMigrated);
+    assert_eq!(row("IVR call recordings").records, 3);
+    assert_eq!(row("Activities").compatibility, Compatibility::OneToOne);
+    let one_to_one = objects
+        .objects
+        .iter()
+        .filter(|r| r.compatibility == Compatibility::OneToOne)
+        .count();
+    assert!(
+        objects.headline.starts_with(&format!(
+            "{one_to_one} of {} objects map 1:1; 1:many: 1;",
+            objects.objects.len()
+        )),
+        "{}",
+        objects.headline
+    );
+    let md = objects.to_markdown();
+    assert!(
+        md.contains("| Leads | 30 | Contacts (the person) + Leads | 1:many |"),
+        "{md}"
+    );
+    let json = serde_json::to_value(&objects).unwrap();
+    assert_eq!(json["objects"][2]["compatibility"], "one_to_many");
 }

@@ -3,9 +3,10 @@
 
 use crm_migrate::config::LoadConfig;
 use crm_migrate::engine::schema::Destination;
-use crm_migrate::mapping::catalogue::{Entity, ValueKind};
+use crm_migrate::mapping::catalogue::ValueKind;
 use crm_migrate::mapping::model::CONFIDENCE_THRESHOLD;
 use crm_migrate::mapping::propose::propose_stage_map;
+use crm_migrate::nutshell::EntityType;
 use crm_migrate::sandbox::{Sandbox, SandboxOptions};
 
 #[tokio::test]
@@ -13,11 +14,11 @@ async fn schema_is_read_from_the_sandbox() {
     let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
     let client = crm_migrate::connect::sandbox_client(&sandbox, &LoadConfig::default()).unwrap();
     client
-        .create_custom_field("Contacts", "PAN", "Text")
+        .create_custom_field(EntityType::Contacts, "PAN", "Text")
         .await
         .unwrap();
     client
-        .create_custom_field("Accounts", "Annual Turnover", "Currency")
+        .create_custom_field(EntityType::Accounts, "Annual Turnover", "Currency")
         .await
         .unwrap();
 
@@ -39,16 +40,18 @@ async fn schema_is_read_from_the_sandbox() {
     assert_eq!(schema.stagesets[1].milestones.len(), 5);
     assert_eq!(schema.activity_types, ["Phone Call", "Email", "Meeting"]);
     assert_eq!(
-        schema.custom_field(Entity::Contacts, "pan").map(|f| f.kind),
+        schema
+            .custom_field(EntityType::Contacts, "pan")
+            .map(|f| f.kind),
         Some(ValueKind::Text)
     );
     assert_eq!(
         schema
-            .custom_field(Entity::Accounts, "Annual Turnover")
+            .custom_field(EntityType::Accounts, "Annual Turnover")
             .map(|f| f.kind),
         Some(ValueKind::Money)
     );
-    assert!(schema.custom_field(Entity::Leads, "PAN").is_none());
+    assert!(schema.custom_field(EntityType::Leads, "PAN").is_none());
 
     // Against the account, a stage Nutshell has is mapped; one it lacks is flagged with the fix.
     let pairs = [

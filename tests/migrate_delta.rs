@@ -6,19 +6,21 @@
 //! changes nothing. Verify then accounts the unchanged rows in their own bucket.
 
 mod migrate_support;
+#[path = "nutshell_support/mod.rs"]
+mod nutshell_support;
 
 use std::path::{Path, PathBuf};
 
 use crm_migrate::config::Config;
-use crm_migrate::engine::event::{Events, Tally};
-use crm_migrate::engine::load::{MigrateOptions, MigrateOutcome, RunSummary, migrate};
+use crm_migrate::engine::event::Tally;
+use crm_migrate::engine::load::{MigrateOptions, RunSummary};
+use crm_migrate::engine::load_edit::edit_record;
 use crm_migrate::engine::verify::{VerifyOptions, verify};
 use crm_migrate::journal::{Journal, Phase, RecordState, Resolution};
-use crm_migrate::nutshell::{Params, methods};
+use crm_migrate::nutshell::{EntityType, FailureClass, NutshellError, Params, methods};
 use crm_migrate::sandbox::{RecordKind, RunningSandbox};
-use migrate_support::{SAMPLE, prepare, sandbox};
+use migrate_support::{SAMPLE, finished_run, prepare, sandbox};
 use serde_json::{Value, json};
-use tokio_util::sync::CancellationToken;
 
 const CONTACTS_FILE: &str = "contacts_export_2026-11-20.csv";
 const CHANGED: &str = "CONT-2003";
@@ -29,25 +31,11 @@ const ADDED: &str = "CONT-2999";
 const HAND_PHONE: &str = "+919812345678";
 
 async fn run(config: &Config, path: &Path, sb: &RunningSandbox, delta: bool) -> RunSummary {
-    let client = crm_migrate::connect::sandbox_client(sb, &config.load).unwrap();
     let options = MigrateOptions {
         delta,
         ..MigrateOptions::default()
     };
-    let out = migrate(
-        config,
-        path,
-        client,
-        &options,
-        Events::none(),
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
-    match out {
-        MigrateOutcome::Finished(s) => s,
-        other => panic!("{other:?}"),
-    }
+    finished_run(config, path, sb, &options).await
 }
 
 /// Copy the sample export to `to`, then: change CHANGED's email, drop DELETED's row, and add
@@ -164,7 +152,10 @@ async fn a_delta_creates_edits_counts_and_reports_exactly() {
         let r = journal.record(Phase::Contacts, id).unwrap().unwrap();
         assert_eq!(r.state, RecordState::Created, "{id}");
     }
-    let id_of = |rsoft: &str| match journal.resolve(Phase::Contacts, rsoft, "Contacts").unwrap() {
+    let id_of = |rsoft: &str| match journal
+        .resolve(Phase::Contacts, rsoft, EntityType::Contacts)
+        .unwrap()
+    {
         Resolution::Id(id) => id,
         other => panic!("{rsoft}: {other:?}"),
     };
@@ -311,4 +302,33 @@ async fn a_delta_creates_edits_counts_and_reports_exactly() {
             "{phase:?}: {t:?}"
         );
     }
+}
+
+/// A `get` answer without `rev` fails the edit at once, naming the record and the field: no
+/// edit is sent (not even with an empty rev), and it is not retried as if it were stale.
+#[tokio::test]
+async fn a_get_answer_without_rev_fails_the_edit_naming_the_record_and_field() {
+    let server = nutshell_support::mock(|hit, _| match hit.method.as_str() {
+        "getContact" => nutshell_support::result(json!({
+            "id": 41, "entityType": "Contacts", "name": "Deepa Naidu",
+            "email": {"--primary": "deepa.naidu@indussteel.in"},
+        })),
+        _ => nutshell_support::result(json!({"id": 41, "rev": "2"})),
+    })
+    .await;
+    let client = nutshell_support::client(&server.url);
+    let body = json!({"name": "Deepa Naidu"}).as_object().cloned().unwrap();
+
+    let err = edit_record(&client, EntityType::Contacts, 41, &body)
+        .await
+        .unwrap_err();
+
+    assert!(matches!(err, NutshellError::Shape { .. }), "{err:?}");
+    assert_eq!(err.class(), FailureClass::Permanent);
+    let text = err.to_string();
+    for part in ["getContact", "Contacts 41", "`rev`"] {
+        assert!(text.contains(part), "{part:?} missing from: {text}");
+    }
+    let sent: Vec<String> = server.hits().into_iter().map(|h| h.method).collect();
+    assert_eq!(sent, ["getContact"]);
 }

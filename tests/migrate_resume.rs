@@ -251,7 +251,7 @@ async fn an_ambiguous_create_is_found_by_the_legacy_id_filter() {
     let sb = Sandbox::start(SandboxOptions::default()).await.unwrap();
     let client = crm_migrate::connect::sandbox_client(&sb, &Config::default().load).unwrap();
     client
-        .create_custom_field("Contacts", "RSoft ID", "Text")
+        .create_custom_field(EntityType::Contacts, "RSoft ID", "Text")
         .await
         .unwrap();
     let c = &methods::CONTACTS;

@@ -8,7 +8,7 @@ use crm_migrate::engine::load::{MigrateOptions, MigrateOutcome, migrate};
 use crm_migrate::engine::schema::Destination;
 use crm_migrate::journal::{EntityState, Journal, Phase, Resolution};
 use crm_migrate::mapping::file;
-use crm_migrate::nutshell::{Params, methods};
+use crm_migrate::nutshell::{EntityType, Params, methods};
 use migrate_support::{SAMPLE, decided, sample, sandbox};
 use serde_json::Value;
 use std::path::Path;
@@ -119,17 +119,18 @@ async fn the_sample_blocks_on_deepak_rao_then_loads() {
     );
 
     // A deal: its account, contact, assignee, pipeline stage, value and currency.
-    let id_of = |phase, rsoft: &str, t: &str| match journal.resolve(phase, rsoft, t).unwrap() {
+    let id_of = |phase, rsoft: &str, t: EntityType| match journal.resolve(phase, rsoft, t).unwrap()
+    {
         Resolution::Id(id) => id,
         other => panic!("{rsoft}: {other:?}"),
     };
-    let lead = id_of(Phase::Deals, "DEAL-4001", "Leads");
+    let lead = id_of(Phase::Deals, "DEAL-4001", EntityType::Leads);
     let lead: Value = client
         .call(Params::new(methods::LEADS.get).set("leadId", lead).unwrap())
         .await
         .unwrap();
-    let account = id_of(Phase::Accounts, "COMP-1004", "Accounts");
-    let contact = id_of(Phase::Contacts, "CONT-2027", "Contacts");
+    let account = id_of(Phase::Accounts, "COMP-1004", EntityType::Accounts);
+    let contact = id_of(Phase::Contacts, "CONT-2027", EntityType::Contacts);
     assert_eq!(lead["primaryAccount"]["id"], account, "{lead:#}");
     assert!(
         lead["contacts"]
@@ -155,7 +156,7 @@ async fn the_sample_blocks_on_deepak_rao_then_loads() {
     );
 
     // An activity at its original time: 13/01/2026 07:43 PM in Asia/Kolkata is 14:13 UTC.
-    let activity = id_of(Phase::Activities, "ACT-5001", "Activities");
+    let activity = id_of(Phase::Activities, "ACT-5001", EntityType::Activities);
     let activity: Value = client
         .call(
             Params::new(methods::ACTIVITIES.get)

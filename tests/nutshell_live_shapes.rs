@@ -7,6 +7,7 @@
 mod nutshell_support;
 
 use crm_migrate::engine::schema::Destination;
+use crm_migrate::nutshell::EntityType;
 use crm_migrate::nutshell::{
     Account, Activity, ActivityType, Contact, FindOptions, Lead, Milestone, MultiValue,
     NutshellError, PersonName, Source, Stageset, Task, User,
@@ -220,15 +221,21 @@ async fn every_method_the_tool_reads_decodes_live_shaped_answers() {
 
     let fields = c.find_custom_fields().await.unwrap();
     assert_eq!(
-        fields.of("Accounts")[0].fields.field_type.as_deref(),
+        fields.of(EntityType::Accounts)[0]
+            .fields
+            .field_type
+            .as_deref(),
         Some("Text")
     );
-    assert_eq!(fields.of("Accounts")[0].id, 11);
-    assert!(fields.of("Contacts").is_empty() && fields.of("Leads").is_empty());
+    assert_eq!(fields.of(EntityType::Accounts)[0].id, 11);
+    assert!(fields.of(EntityType::Contacts).is_empty() && fields.of(EntityType::Leads).is_empty());
     let tags = c.find_tags().await.unwrap();
-    assert_eq!(tags.of("Accounts")[0].name, "vip");
-    assert_eq!(tags.of("Leads")[0].id, Some(4));
-    assert_eq!(c.new_tag("hot", "Leads").await.unwrap().id, Some(8));
+    assert_eq!(tags.of(EntityType::Accounts)[0].name, "vip");
+    assert_eq!(tags.of(EntityType::Leads)[0].id, Some(4));
+    assert_eq!(
+        c.new_tag("hot", EntityType::Leads).await.unwrap().id,
+        Some(8)
+    );
     assert_eq!(c.new_source("Website").await.unwrap().id, 9);
 
     let account = c.get::<Account>(41).await.unwrap();
@@ -315,7 +322,7 @@ async fn every_method_the_tool_reads_decodes_live_shaped_answers() {
     assert_eq!(task.fields.due_time.unwrap().0.timestamp(), 1_721_304_000);
     assert_eq!(task.fields.entity.as_ref().map(|e| e.id), Some(41));
 
-    let on = crm_migrate::nutshell::EntityRef::new("Accounts", 41);
+    let on = crm_migrate::nutshell::EntityRef::new(EntityType::Accounts, 41);
     let note = c.new_note(&on, "Met at the fair").await.unwrap();
     assert_eq!(
         (note.id, note.fields.entity.as_ref().map(|e| e.id)),
@@ -336,7 +343,7 @@ async fn every_method_the_tool_reads_decodes_live_shaped_answers() {
     assert!(c.delete_note(99, "1").await.unwrap());
 
     let matches = c
-        .find_by_field("Accounts", "RSoft ID", "ACC-7")
+        .find_by_field(EntityType::Accounts, "RSoft ID", "ACC-7")
         .await
         .unwrap();
     assert_eq!(matches.len(), 1);

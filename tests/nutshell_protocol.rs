@@ -6,6 +6,7 @@ mod nutshell_support;
 use std::time::{Duration, Instant};
 
 use crm_migrate::config::{ApiKey, Config};
+use crm_migrate::nutshell::EntityType;
 use crm_migrate::nutshell::{
     self, Account, Contact, Endpoint, EndpointError, EntityRef, FailureClass, FindOptions, Lead,
     NutshellError, TransportKind,
@@ -241,7 +242,7 @@ async fn a_create_dropped_after_sending_is_ambiguous_and_sent_once() {
         "an ambiguous create was re-sent"
     );
     let note = c
-        .new_note(&EntityRef::new("Leads", 1), "hello")
+        .new_note(&EntityRef::new(EntityType::Leads, 1), "hello")
         .await
         .unwrap_err();
     assert_eq!(note.class(), FailureClass::Ambiguous);
@@ -368,7 +369,7 @@ async fn rest_custom_field_creation_posts_to_the_origin() {
     .await;
     let c = client(&server.url);
     let answer = c
-        .create_custom_field("Leads", "RSoft ID", "Text")
+        .create_custom_field(EntityType::Leads, "RSoft ID", "Text")
         .await
         .unwrap();
     assert_eq!(answer["id"], 5);
@@ -387,7 +388,7 @@ async fn rest_custom_field_creation_posts_to_the_origin() {
     .await;
     let c = client(&refused.url);
     let e = c
-        .create_custom_field("Accounts", "X", "Shoe")
+        .create_custom_field(EntityType::Accounts, "X", "Shoe")
         .await
         .unwrap_err();
     assert!(

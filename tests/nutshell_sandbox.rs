@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crm_migrate::config::{ApiKey, LoadConfig};
+use crm_migrate::nutshell::EntityType;
 use crm_migrate::nutshell::retry::RetryPolicy;
 use crm_migrate::nutshell::{
     Account, Activity, ActivityType, Client, ClientOptions, Contact, Endpoint, EndpointError,
@@ -115,20 +116,25 @@ async fn reference_lists_round_trip() {
     );
 
     assert!(c.find_custom_fields().await.unwrap().accounts.is_empty());
-    c.create_custom_field("Accounts", "RSoft ID", "Text")
+    c.create_custom_field(EntityType::Accounts, "RSoft ID", "Text")
         .await
         .unwrap();
     let fields = c.find_custom_fields().await.unwrap();
     assert_eq!(fields.accounts[0].fields.name.as_deref(), Some("RSoft ID"));
     assert!(fields.leads.is_empty());
 
-    c.new_tag("Key Account", "Accounts").await.unwrap();
+    c.new_tag("Key Account", EntityType::Accounts)
+        .await
+        .unwrap();
     let tags = c.find_tags().await.unwrap();
     assert!(
         tags.accounts.iter().any(|t| t.name == "Key Account"),
         "{tags:?}"
     );
-    let dup = c.new_tag("Key Account", "Accounts").await.unwrap_err();
+    let dup = c
+        .new_tag("Key Account", EntityType::Accounts)
+        .await
+        .unwrap_err();
     assert_eq!(dup.class(), FailureClass::Permanent, "{dup}");
 }
 
@@ -136,7 +142,7 @@ async fn reference_lists_round_trip() {
 async fn records_round_trip_create_get_edit_find_search_delete() {
     let s = sandbox(Knobs::default()).await;
     let c = client(&s);
-    c.create_custom_field("Accounts", "RSoft ID", "Text")
+    c.create_custom_field(EntityType::Accounts, "RSoft ID", "Text")
         .await
         .unwrap();
     let owner = c
@@ -279,7 +285,7 @@ async fn records_round_trip_create_get_edit_find_search_delete() {
             start_time: Some(at("2024-07-18T10:00:00+0530")),
             end_time: Some(at("2024-07-18T11:00:00+0530")),
             status: Some(1),
-            participants: Some(vec![EntityRef::new("Contacts", contact.id)]),
+            participants: Some(vec![EntityRef::new(EntityType::Contacts, contact.id)]),
             leads: Some(vec![Link::new(lead.id)]),
             ..Activity::default()
         })
@@ -329,7 +335,7 @@ async fn records_round_trip_create_get_edit_find_search_delete() {
             title: Some("Send quote".into()),
             due_time: Some(at("2024-07-20T12:00:00+0000")),
             assignee: Some(EntityRef::user(owner)),
-            entity: Some(EntityRef::new("Leads", lead.id)),
+            entity: Some(EntityRef::new(EntityType::Leads, lead.id)),
             ..Task::default()
         })
         .await
@@ -367,7 +373,7 @@ async fn records_round_trip_create_get_edit_find_search_delete() {
     // Note on the lead
     let note = c
         .new_note(
-            &EntityRef::new("Leads", lead.id),
+            &EntityRef::new(EntityType::Leads, lead.id),
             "Converted from RSoft lead L-7",
         )
         .await
@@ -661,7 +667,7 @@ async fn timeouts_retry_reads_and_leave_creates_ambiguous() {
 async fn the_sandbox_does_what_the_load_must_expect_of_nutshell() {
     let s = sandbox(Knobs::default()).await;
     let c = client(&s);
-    c.create_custom_field("Accounts", "RSoft ID", "Text")
+    c.create_custom_field(EntityType::Accounts, "RSoft ID", "Text")
         .await
         .unwrap();
     let mut legacy = Map::new();
@@ -676,18 +682,18 @@ async fn the_sandbox_does_what_the_load_must_expect_of_nutshell() {
         .unwrap();
     assert!(a.created_time.is_some(), "createdTime is the server's");
     let found = c
-        .find_by_field("Accounts", "RSoft ID", "acc-9")
+        .find_by_field(EntityType::Accounts, "RSoft ID", "acc-9")
         .await
         .unwrap();
     assert_eq!(found.iter().map(|r| r.id).collect::<Vec<_>>(), [a.id]);
     assert!(
-        c.find_by_field("Accounts", "RSoft ID", "ACC-10")
+        c.find_by_field(EntityType::Accounts, "RSoft ID", "ACC-10")
             .await
             .unwrap()
             .is_empty()
     );
     let e = c
-        .find_by_field("Accounts", "Shoe Size", "9")
+        .find_by_field(EntityType::Accounts, "Shoe Size", "9")
         .await
         .unwrap_err();
     assert!(e.to_string().contains("Shoe Size"), "{e}");
@@ -718,7 +724,7 @@ async fn the_sandbox_does_what_the_load_must_expect_of_nutshell() {
     );
 
     let number = &lead.fields.extra["number"];
-    let on = EntityRef::new("Accounts", a.id);
+    let on = EntityRef::new(EntityType::Accounts, a.id);
     let text = format!("About Lead-{number}; not \\@[Accounts:{}]", a.id);
     let note = c.new_note(&on, &text).await.unwrap();
     assert!(

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use crm_migrate::config::{ApiKey, Config};
+use crm_migrate::nutshell::EntityType;
 use crm_migrate::nutshell::{self, Account, EntityRef, Lead, NutshellError};
 use nutshell_support::*;
 use serde_json::json;
@@ -74,7 +75,7 @@ async fn the_key_appears_in_no_log_error_or_debug_print() {
     let d = client(&dropped.url);
     errors.push(d.create(&Account::default()).await.unwrap_err());
     errors.push(
-        d.new_note(&EntityRef::new("Leads", 1), "x")
+        d.new_note(&EntityRef::new(EntityType::Leads, 1), "x")
             .await
             .unwrap_err(),
     );

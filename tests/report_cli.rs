@@ -114,26 +114,14 @@ mod migrate_support;
 /// owner decision and merge or link is the journal's own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_load_the_run_sections_are_the_journals() {
-    use crm_migrate::engine::event::Events;
-    use crm_migrate::engine::load::{MigrateOptions, MigrateOutcome, migrate};
+    use crm_migrate::engine::load::MigrateOptions;
     use crm_migrate::journal::{Journal, Phase, RecordState};
     use crm_migrate::report::journal_source::phase_name;
 
     let (sb, _client) = migrate_support::sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let (config, path) = migrate_support::prepare(dir.path(), &sb, Some("ravi@acme.in")).await;
-    let client = crm_migrate::connect::sandbox_client(&sb, &config.load).unwrap();
-    let out = migrate(
-        &config,
-        &path,
-        client,
-        &MigrateOptions::default(),
-        Events::none(),
-        tokio_util::sync::CancellationToken::new(),
-    )
-    .await
-    .unwrap();
-    assert!(matches!(out, MigrateOutcome::Finished(_)), "{out:?}");
+    migrate_support::finished_run(&config, &path, &sb, &MigrateOptions::default()).await;
 
     let out = report(&path, &[]);
     let stdout = String::from_utf8_lossy(&out.stdout);

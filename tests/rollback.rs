@@ -11,12 +11,13 @@ use std::process::{Command, Stdio};
 
 use crm_migrate::config::Config;
 use crm_migrate::engine::event::Events;
-use crm_migrate::engine::load::{MigrateOptions, MigrateOutcome, migrate};
+use crm_migrate::engine::load::MigrateOptions;
 use crm_migrate::engine::rollback::{RollbackError, Scope, plan, rollback};
 use crm_migrate::journal::{Journal, Phase, RecordState, Resolution, StepState};
+use crm_migrate::nutshell::EntityType;
 use crm_migrate::nutshell::{Params, methods};
 use crm_migrate::sandbox::{Knobs, RecordKind, RunningSandbox};
-use migrate_support::{KEY_ENV, key, prepare, sandbox};
+use migrate_support::{KEY_ENV, finished_run, key, prepare, sandbox};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
@@ -52,24 +53,11 @@ fn live_total(sb: &RunningSandbox) -> usize {
 }
 
 async fn run_migrate(config: &Config, path: &Path, sb: &RunningSandbox, sample: Option<u64>) {
-    let client = crm_migrate::connect::sandbox_client(sb, &config.load).unwrap();
     let options = MigrateOptions {
         sample,
         ..MigrateOptions::default()
     };
-    let out = migrate(
-        config,
-        path,
-        client,
-        &options,
-        Events::none(),
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
-    let MigrateOutcome::Finished(summary) = out else {
-        panic!("{out:?}");
-    };
+    let summary = finished_run(config, path, sb, &options).await;
     assert_eq!(summary.failed, 0);
 }
 
@@ -188,7 +176,7 @@ async fn a_record_edited_by_a_person_is_left_and_reported() {
         .clone()
         .unwrap();
     let Resolution::Id(account) = journal
-        .resolve(Phase::Accounts, "COMP-1002", "Accounts")
+        .resolve(Phase::Accounts, "COMP-1002", EntityType::Accounts)
         .unwrap()
     else {
         panic!("COMP-1002 was not created by the sample");

@@ -1,7 +1,12 @@
 //! Classification of varied file names and header spellings.
 
 use crm_migrate::rsoft::Module;
-use crm_migrate::rsoft::modules::{classify, module_from_file_name};
+use crm_migrate::rsoft::modules::module_from_file_name;
+use crm_migrate::vocabulary::Vocabulary;
+
+fn classify(file_name: &str, headers: &[String]) -> crm_migrate::rsoft::Classification {
+    Vocabulary::builtin().classify(file_name, headers)
+}
 
 fn h(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()

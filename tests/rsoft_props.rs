@@ -5,8 +5,8 @@ mod common;
 
 use crm_migrate::discovery::discover_path;
 use crm_migrate::discovery::owners::parse_owner;
-use crm_migrate::rsoft::modules::classify;
 use crm_migrate::rsoft::{ColumnProfiler, Module};
+use crm_migrate::vocabulary::Vocabulary;
 use proptest::prelude::*;
 
 /// Bytes that look like CSV often enough to reach the parser's corners: delimiters, quotes, line
@@ -90,7 +90,7 @@ proptest! {
 
     #[test]
     fn any_file_name_and_headers_classify(name in any::<String>(), headers in proptest::collection::vec(any::<String>(), 0..8)) {
-        let c = classify(&name, &headers);
+        let c = Vocabulary::builtin().classify(&name, &headers);
         prop_assert!((0.0..=1.0).contains(&c.confidence), "{}", c.confidence);
     }
 }

@@ -6,32 +6,19 @@ mod migrate_support;
 
 use std::process::{Command, Stdio};
 
-use crm_migrate::engine::event::Events;
-use crm_migrate::engine::load::{MigrateOptions, MigrateOutcome, migrate};
+use crm_migrate::engine::load::MigrateOptions;
 use crm_migrate::engine::verify::{Finding, VerifyOptions, verify};
 use crm_migrate::journal::{Journal, Phase, Resolution};
-use crm_migrate::nutshell::{Params, methods};
-use migrate_support::{KEY_ENV, key, prepare, sandbox};
+use crm_migrate::nutshell::{EntityType, Params, methods};
+use migrate_support::{KEY_ENV, finished_run, key, prepare, sandbox};
 use serde_json::{Value, json};
-use tokio_util::sync::CancellationToken;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clean_run_verifies_and_hand_changes_are_each_found() {
     let (sb, client) = sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let (config, path) = prepare(dir.path(), &sb, Some("ravi@acme.in")).await;
-    let load_client = crm_migrate::connect::sandbox_client(&sb, &config.load).unwrap();
-    let out = migrate(
-        &config,
-        &path,
-        load_client,
-        &MigrateOptions::default(),
-        Events::none(),
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
-    assert!(matches!(out, MigrateOutcome::Finished(_)), "{out:?}");
+    finished_run(&config, &path, &sb, &MigrateOptions::default()).await;
 
     let journal = Journal::open(&config.state_dir()).unwrap();
     let options = VerifyOptions {
@@ -71,11 +58,12 @@ async fn a_clean_run_verifies_and_hand_changes_are_each_found() {
     assert!(report.counts["Contacts"].journal > 30);
 
     // By hand in the sandbox: a contact's name changed, an account deleted, a lead duplicated.
-    let id_of = |phase, rsoft: &str, t: &str| match journal.resolve(phase, rsoft, t).unwrap() {
+    let id_of = |phase, rsoft: &str, t: EntityType| match journal.resolve(phase, rsoft, t).unwrap()
+    {
         Resolution::Id(id) => id,
         other => panic!("{rsoft}: {other:?}"),
     };
-    let contact = id_of(Phase::Contacts, "CONT-2027", "Contacts");
+    let contact = id_of(Phase::Contacts, "CONT-2027", EntityType::Contacts);
     let c = &methods::CONTACTS;
     let current: Value = client
         .call(Params::new(c.get).set(c.id_param, contact).unwrap())
@@ -93,7 +81,7 @@ async fn a_clean_run_verifies_and_hand_changes_are_each_found() {
         )
         .await
         .unwrap();
-    let account = id_of(Phase::Accounts, "COMP-1004", "Accounts");
+    let account = id_of(Phase::Accounts, "COMP-1004", EntityType::Accounts);
     let a = &methods::ACCOUNTS;
     let current: Value = client
         .call(Params::new(a.get).set(a.id_param, account).unwrap())
@@ -109,7 +97,7 @@ async fn a_clean_run_verifies_and_hand_changes_are_each_found() {
         )
         .await
         .unwrap();
-    let lead = id_of(Phase::Deals, "DEAL-4001", "Leads");
+    let lead = id_of(Phase::Deals, "DEAL-4001", EntityType::Leads);
     let l = &methods::LEADS;
     let original: Value = client
         .call(Params::new(l.get).set(l.id_param, lead).unwrap())

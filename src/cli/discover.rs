@@ -1,4 +1,6 @@
-//! `crm-migrate discover EXPORT [--json] [--out FILE]`: the scope report, Markdown or JSON.
+//! `crm-migrate discover EXPORT [--json] [--out FILE] [--config FILE]`: the scope report, Markdown
+//! or JSON. Discovery needs no config; with `--config`, the config's `[vocabulary] file` extends
+//! the header vocabulary the files are classified with.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,7 +9,10 @@ use anyhow::Context;
 use clap::Args;
 
 use super::ExitStatus;
+use crate::config::Config;
 use crate::discovery;
+use crate::rsoft::Export;
+use crate::vocabulary::Vocabulary;
 
 /// `discover`'s arguments.
 #[derive(Debug, Args)]
@@ -20,11 +25,18 @@ pub struct DiscoverArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// A config whose `[vocabulary] file` extends the header vocabulary (optional: discovery
+    /// reads no other setting).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
-/// Write the report; exit 0, or an error (exit 1) when the export or the output cannot be used.
-pub fn run(args: DiscoverArgs) -> anyhow::Result<ExitStatus> {
-    let report = discovery::discover_path(&args.export)?;
+/// Write the report; exit 0, or an error (exit 1) when the export, the config's vocabulary file
+/// or the output cannot be used. `config` is the file `--config` names, loaded by `cli::main`.
+pub fn run(args: DiscoverArgs, config: Option<Config>) -> anyhow::Result<ExitStatus> {
+    let vocabulary = config.as_ref().and_then(|c| c.vocabulary.file.as_deref());
+    let export = Export::open_with(&args.export, Vocabulary::with_extension(vocabulary)?)?;
+    let report = discovery::discover(&export)?;
     let cannot = |path: &std::path::Path| {
         format!(
             "cannot write the report to {}: check the folder exists and is writable",

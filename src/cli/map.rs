@@ -24,6 +24,7 @@ use crate::mapping::transform::SourceFormat;
 use crate::mapping::validate::{DefaultDecision, Problem, stated_defaults, validate};
 use crate::mapping::{file, source};
 use crate::rsoft::Export;
+use crate::vocabulary::Vocabulary;
 
 /// `map`'s flags.
 #[derive(Debug, Args)]
@@ -61,7 +62,7 @@ pub fn run(
     runtime: &tokio::runtime::Runtime,
 ) -> anyhow::Result<ExitStatus> {
     let export_path = super::configured_export(&config, &args.config)?;
-    let export = Export::open(export_path)?;
+    let export = Export::open_with(export_path, Vocabulary::of(&config)?)?;
     let report = discovery::discover(&export)?;
     let (schema, destination) = destination_schema(&config, runtime)?;
     let path = &config.migration.mapping;

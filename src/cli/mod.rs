@@ -96,10 +96,8 @@ impl Command {
             Command::Rollback(args) => Some(&args.config),
             Command::Verify(args) => Some(&args.config),
             Command::Report(args) => Some(&args.config),
-            Command::Demo
-            | Command::Discover(_)
-            | Command::SampleExport(_)
-            | Command::Sandbox(_) => None,
+            Command::Discover(args) => args.config.as_deref(),
+            Command::Demo | Command::SampleExport(_) | Command::Sandbox(_) => None,
         }
     }
 }
@@ -169,18 +167,20 @@ fn run(
     runtime: &Runtime,
 ) -> anyhow::Result<ExitStatus> {
     let config = config?;
-    let config = || config.context("internal: this command's config file was not loaded");
+    let needed = |config: Option<Config>| {
+        config.context("internal: this command's config file was not loaded")
+    };
     match command {
-        Command::CheckApi(args) => check_api::run(config()?, args.json, runtime),
+        Command::CheckApi(args) => check_api::run(needed(config)?, args.json, runtime),
         Command::Demo => demo::run(runtime),
-        Command::Discover(args) => discover::run(args),
-        Command::Map(args) => map::run(args, config()?, runtime),
-        Command::Migrate(args) => migrate::run(args, config()?, runtime),
-        Command::Rollback(args) => rollback::run(args, config()?, runtime),
-        Command::Report(args) => report::run(args, config()?),
+        Command::Discover(args) => discover::run(args, config),
+        Command::Map(args) => map::run(args, needed(config)?, runtime),
+        Command::Migrate(args) => migrate::run(args, needed(config)?, runtime),
+        Command::Rollback(args) => rollback::run(args, needed(config)?, runtime),
+        Command::Report(args) => report::run(args, needed(config)?),
         Command::SampleExport(args) => sample_export::run(args),
         Command::Sandbox(args) => sandbox::run(args, runtime),
-        Command::Verify(args) => verify::run(args, config()?, runtime),
+        Command::Verify(args) => verify::run(args, needed(config)?, runtime),
     }
 }
 

@@ -13,6 +13,7 @@ use crate::config::{Config, DEFAULT_CONFIG_FILE};
 use crate::journal::{JOURNAL_FILE, Journal};
 use crate::report::{self, ReportOptions, gaps};
 use crate::rsoft::Export;
+use crate::vocabulary::Vocabulary;
 
 /// `report`'s flags.
 #[derive(Debug, Args)]
@@ -61,7 +62,7 @@ pub struct Written {
 /// (the wizard's Verify screen calls this too). `config_path` names the config in errors.
 pub fn write(config: &Config, config_path: &Path, out: &Path) -> anyhow::Result<Written> {
     let export_path = super::configured_export(config, config_path)?;
-    let export = Export::open(export_path)?;
+    let export = Export::open_with(export_path, Vocabulary::of(config)?)?;
     let options = ReportOptions {
         country: config.source.country.clone(),
         web_base: gaps::web_base(config.nutshell.endpoint_setting()),

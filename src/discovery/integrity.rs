@@ -3,11 +3,12 @@
 //! nearest company suggested), probable duplicate companies, contacts sharing an email.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
 use serde::{Deserialize, Serialize};
 
 use crate::rsoft::Module;
-use crate::rsoft::hashing::{FastHash, hash};
+use crate::rsoft::hashing::{FastHash, PassThrough, hash};
 
 /// Legal-form words dropped when comparing company names, lower case, dots removed (Indian
 /// forms first: Pvt/Private, Ltd/Limited, LLP; then common others).
@@ -89,8 +90,11 @@ struct FileTally {
     /// The file's path inside the export.
     path: String,
     texts: String,
-    /// Record ids, when the module holds records.
-    ids: Vec<Text>,
+    /// Record ids, when the module holds records, as 64-bit hashes ([`hash`]): taken on the
+    /// reading threads, and the check after the read compares integers. Two different ids
+    /// share a hash with odds of about 1 in 10^7 even for a million-record export; then a
+    /// reference to the missing one would read as resolved. The load itself matches exactly.
+    ids: Vec<u64>,
     companies: Vec<CompanyRow>,
     references: Vec<Reference>,
     contact_emails: Vec<ContactEmail>,
@@ -165,6 +169,8 @@ struct Reference {
     to: Module,
     /// By id (`COMP-1009`) or, when `by_name`, by company name.
     key: Text,
+    /// [`hash`] of `key`, compared with the hashes of the ids.
+    key_hash: u64,
     by_name: bool,
 }
 
@@ -222,23 +228,22 @@ impl IntegrityTally {
         let Some((_, tally)) = self.files.last_mut() else {
             return;
         };
-        let own_key = module
-            .standard_columns()
-            .first()
-            .map_or("", |c| row.get(c.canonical).trim());
+        let own_key = module.id_column().map_or("", |c| row.get(c).trim());
         let record = tally.push(own_key);
         if !own_key.is_empty() && module.holds_records() {
-            tally.ids.push(record);
+            tally.ids.push(hash(own_key.as_bytes()));
         }
         let refer = |tally: &mut FileTally, to: Module, key: &str, by_name: bool| {
             let key = key.trim();
             if !key.is_empty() {
+                let key_hash = hash(key.as_bytes());
                 let key = tally.push(key);
                 tally.references.push(Reference {
                     record,
                     line,
                     to,
                     key,
+                    key_hash,
                     by_name,
                 });
             }
@@ -333,14 +338,12 @@ impl IntegrityTally {
         for (m, f) in &self.files {
             *counts.entry(*m).or_default() += f.ids.len();
         }
-        let mut ids: HashMap<Module, HashSet<&str, FastHash>> = counts
+        let mut ids: HashMap<Module, HashSet<u64, BuildHasherDefault<PassThrough>>> = counts
             .into_iter()
-            .map(|(m, n)| (m, HashSet::with_capacity_and_hasher(n, FastHash::default())))
+            .map(|(m, n)| (m, HashSet::with_capacity_and_hasher(n, Default::default())))
             .collect();
         for (m, f) in &self.files {
-            ids.entry(*m)
-                .or_default()
-                .extend(f.ids.iter().map(|id| f.get(*id)));
+            ids.entry(*m).or_default().extend(f.ids.iter().copied());
         }
         let mut unresolved = Vec::new();
         for (module, f) in &self.files {
@@ -362,7 +365,7 @@ impl IntegrityTally {
                     nearest_company(&companies, key)
                 } else {
                     match ids.get(&r.to) {
-                        Some(known) if !known.contains(key) => None,
+                        Some(known) if !known.contains(&r.key_hash) => None,
                         _ => continue,
                     }
                 };

@@ -30,6 +30,7 @@ use crate::mapping::record::BuildSettings;
 use crate::mapping::validate::accept_proposed;
 use crate::nutshell::{Client, methods};
 use crate::rsoft::{Export, ReadError};
+use crate::vocabulary::{Vocabulary, VocabularyError};
 
 /// The failures file in the state dir.
 pub const FAILURES_FILE: &str = "failures.csv";
@@ -72,6 +73,9 @@ pub enum MigrateError {
     /// The export could not be read.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// The config's `[vocabulary] file` could not be read or used.
+    #[error(transparent)]
+    Vocabulary(#[from] VocabularyError),
     /// mapping.toml could not be read or holds an error.
     #[error(transparent)]
     Map(#[from] MapFileError),
@@ -173,7 +177,7 @@ pub async fn migrate(
     // Fingerprint the effective config (paths resolved) before anything is written: the journal
     // records which config a run used, and a config built in code has no file to hash.
     let config_hash = hash_hex(&toml::to_string(config).map_err(MigrateError::ConfigHash)?);
-    let export = Export::open(export_path)?;
+    let export = Export::open_with(export_path, Vocabulary::of(config)?)?;
     let report = discovery::discover(&export)?;
     let files = Files::of(config_path, config);
     if !files.mapping.exists() {

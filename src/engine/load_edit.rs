@@ -172,7 +172,11 @@ pub async fn edit_record(
         if let Some(current) = current.as_object() {
             merge_multi_values(current, &mut sent);
         }
-        let rev = rev_text(current.get("rev")).unwrap_or_default();
+        // Without the current rev an edit would be refused as stale (or, worse, be blind):
+        // a get answer that lacks it is a failure of this record, named at once.
+        let Some(rev) = rev_text(current.get("rev")) else {
+            return Err(missing_rev(m.get.name, entity_type, id));
+        };
         let params = Params::new(edit)
             .set(m.id_param, id)?
             .set(methods::REV, rev)?
@@ -190,6 +194,18 @@ pub async fn edit_record(
             }
             Err(e) => return Err(e),
         }
+    }
+}
+
+/// A `get` answer for record `id` of `entity_type` that carries no `rev`: the edit is not sent.
+fn missing_rev(method: &str, entity_type: EntityType, id: i64) -> NutshellError {
+    NutshellError::Shape {
+        method: method.to_string(),
+        detail: format!(
+            "{entity_type} {id} came back with no `rev`, which an edit must send \
+             (docs/nutshell-api.md, `edit*`); the edit was not sent. Report this difference \
+             in Nutshell's answer"
+        ),
     }
 }
 

@@ -83,7 +83,7 @@ impl Lookups for JournalLookups<'_> {
         let Some(phase) = Phase::of(module) else {
             return Resolution::Missing;
         };
-        match self.keep(self.journal.resolve(phase, rsoft_id, entity_type.as_str())) {
+        match self.keep(self.journal.resolve(phase, rsoft_id, entity_type)) {
             Some(Found::Id(id)) => Resolution::Found(id),
             Some(Found::Held) => Resolution::Held(format!("{module} {rsoft_id} is held")),
             Some(Found::Failed) => Resolution::Held(format!(

@@ -274,7 +274,7 @@ impl LoadRun<'_> {
                             .unwrap_or_default(),
                     };
                     for (kind, key) in keys {
-                        batch.key(kind, &key, entity_type.as_str(), id, ORIGIN_EXISTING);
+                        batch.key(kind, &key, entity_type, id, ORIGIN_EXISTING);
                     }
                 }
                 let t = Instant::now();
@@ -699,12 +699,7 @@ impl LoadRun<'_> {
         for job in &chunk {
             for (i, c) in job.plan.creates.iter().enumerate() {
                 if job.known[i].is_none() {
-                    intents.intent(
-                        job.phase,
-                        &job.rsoft_id,
-                        job.steps[i],
-                        c.entity_type.as_str(),
-                    );
+                    intents.intent(job.phase, &job.rsoft_id, job.steps[i], c.entity_type);
                 }
             }
         }
@@ -765,17 +760,11 @@ impl LoadRun<'_> {
                 creates: vec![create.clone()],
                 ..job.plan.clone()
             }) {
-                batch.key(
-                    kind,
-                    &key,
-                    create.entity_type.as_str(),
-                    m.id,
-                    ORIGIN_CREATED,
-                );
+                batch.key(kind, &key, create.entity_type, m.id, ORIGIN_CREATED);
             }
         }
         if let Some(anchor) = job.plan.anchor {
-            batch.anchor(phase, &id, anchor.entity_type.as_str(), anchor.id);
+            batch.anchor(phase, &id, anchor.entity_type, anchor.id);
         }
         if let Some(edit) = &job.edit {
             return self.edit_outcome(batch, &job, edit, &made, end);
@@ -1055,7 +1044,7 @@ async fn send_job(sender: &Sender, legacy: &str, job: Job) -> Done {
                 Err(e) => {
                     let failure = Failure {
                         field: field_at_fault(&e),
-                        message: format!("the edit was refused: {e}"),
+                        message: format!("the edit failed: {e}"),
                     };
                     return Done {
                         job,

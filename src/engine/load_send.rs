@@ -274,7 +274,7 @@ async fn find_by_legacy_id(
     // 1. The REST filter on the legacy-id field. No hit (or an answer the client cannot read)
     // is not proof of absence: the slower lookups below still run.
     if let Ok(hits) = client
-        .find_by_field(entity_type.as_str(), legacy_field, rsoft_id)
+        .find_by_field(entity_type, legacy_field, rsoft_id)
         .await
     {
         let mut ids: Vec<i64> = hits.iter().map(|h| h.id).collect();

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::mapping::catalogue::Entity;
 use crate::mapping::model::{FieldMap, LookupKey, Status, Target};
 use crate::mapping::transform::tags::split_tags;
+use crate::nutshell::EntityType;
 use crate::rsoft::{Export, Module, ReadError};
 
 /// Distinct owners, tags (per entity) or sources kept; cells past it are only counted.
@@ -38,7 +38,7 @@ pub struct ExportScan {
     /// Most records first, then by value.
     pub owners: Vec<OwnerCell>,
     /// Per entity, each tag once (compared case-insensitively), first spelling seen.
-    pub tags: BTreeMap<Entity, Vec<String>>,
+    pub tags: BTreeMap<EntityType, Vec<String>>,
     /// Each source once (case-insensitively), first spelling seen.
     pub sources: Vec<String>,
     /// Cells not kept because [`MAX_DISTINCT`] was reached.
@@ -92,12 +92,12 @@ impl Distinct {
 
 /// The entities a module's tags land on: its own, and for an RSoft lead also the Contact made
 /// for the person (the record builder tags both). Only Accounts, Contacts and Leads have tags.
-fn tag_entities(module: Module) -> &'static [Entity] {
+fn tag_entities(module: Module) -> &'static [EntityType] {
     match module {
-        Module::Companies => &[Entity::Accounts],
-        Module::Contacts => &[Entity::Contacts],
-        Module::Leads => &[Entity::Leads, Entity::Contacts],
-        Module::Deals => &[Entity::Leads],
+        Module::Companies => &[EntityType::Accounts],
+        Module::Contacts => &[EntityType::Contacts],
+        Module::Leads => &[EntityType::Leads, EntityType::Contacts],
+        Module::Deals => &[EntityType::Leads],
         _ => &[],
     }
 }
@@ -108,7 +108,7 @@ fn tag_entities(module: Module) -> &'static [Entity] {
 /// Errors: a file that cannot be opened.
 pub fn scan(export: &Export, map: &FieldMap) -> Result<ExportScan, ReadError> {
     let mut owners: HashMap<String, OwnerCell> = HashMap::new();
-    let mut tags: BTreeMap<Entity, Distinct> = BTreeMap::new();
+    let mut tags: BTreeMap<EntityType, Distinct> = BTreeMap::new();
     let mut sources = Distinct::default();
     let mut overflow = 0u64;
     for file in export.files() {

@@ -14,19 +14,18 @@ use serde::Serialize;
 use super::blockers::{Blocker, BlockerKind};
 use super::scan::ExportScan;
 use crate::discovery::pipelines::Pipeline as RsoftPipeline;
-use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind};
+use crate::mapping::catalogue::{ValueKind, ValueMapKind};
 use crate::mapping::model::{AS_NOTE, FieldMap, Status, Target};
 use crate::mapping::schema::{
     CustomFieldDef, DestinationSchema, StagesetDef, UnfillableCustomField,
 };
+use crate::nutshell::EntityType;
 use crate::nutshell::{self, Client, FindOptions, NutshellError};
 use crate::rsoft::Module;
 
 /// The custom field on Leads that keeps a closed deal's original close date: Nutshell stamps
 /// its own close date with the migration day (docs/nutshell-api.md, "What the load must know").
 pub const CLOSED_ON_FIELD: &str = "RSoft Closed On";
-/// The entities that carry custom fields and tags in Nutshell.
-pub const FIELD_ENTITIES: [Entity; 3] = [Entity::Accounts, Entity::Contacts, Entity::Leads];
 
 /// Why reading or preparing the destination stopped (a blocker is not an error: see
 /// [`HousePlan::blockers`]).
@@ -65,8 +64,8 @@ pub enum SchemaError {
         "Nutshell lists the {entity} custom field {name:?} without a type, so crm-migrate cannot tell how to fill it: give the field a type in Nutshell (Setup → Fields), or report the answer as an API difference"
     )]
     UntypedCustomField {
-        /// `Accounts`, `Contacts` or `Leads`.
-        entity: &'static str,
+        /// Accounts, Contacts or Leads ([`EntityType::WITH_CUSTOM_FIELDS`]).
+        entity: EntityType,
         /// The field's name as Nutshell lists it.
         name: String,
     },
@@ -76,8 +75,8 @@ pub enum SchemaError {
         "Nutshell lists a {entity} custom field (id {id}) without a name: name it in Nutshell (Setup → Fields), or report the answer as an API difference"
     )]
     UnnamedCustomField {
-        /// `Accounts`, `Contacts` or `Leads`.
-        entity: &'static str,
+        /// Accounts, Contacts or Leads ([`EntityType::WITH_CUSTOM_FIELDS`]).
+        entity: EntityType,
         /// The field's Nutshell id.
         id: i64,
     },
@@ -135,9 +134,9 @@ pub struct Destination {
     pub users: Vec<DestinationUser>,
     /// Custom field definitions per entity type (`findCustomFields`); fields with no type are refused on
     /// read.
-    pub custom_fields: BTreeMap<Entity, Vec<FieldDefinition>>,
+    pub custom_fields: BTreeMap<EntityType, Vec<FieldDefinition>>,
     /// Existing tag names per entity type (`findTags`).
-    pub tags: BTreeMap<Entity, Vec<String>>,
+    pub tags: BTreeMap<EntityType, Vec<String>>,
     /// Lead sources (`findSources`).
     pub sources: Vec<Named>,
     /// Not deleted ones only.
@@ -194,17 +193,17 @@ pub async fn read_users(client: &Client) -> Result<Vec<DestinationUser>, SchemaE
 
 async fn read_custom_fields(
     client: &Client,
-) -> Result<BTreeMap<Entity, Vec<FieldDefinition>>, SchemaError> {
+) -> Result<BTreeMap<EntityType, Vec<FieldDefinition>>, SchemaError> {
     let all = client
         .find_custom_fields()
         .await
         .map_err(read("custom fields"))?;
     // A field without a name or a type is refused, never guessed (no "Text" default).
-    FIELD_ENTITIES
+    EntityType::WITH_CUSTOM_FIELDS
         .into_iter()
         .map(|e| {
             let defs = all
-                .of(e.name())
+                .of(e)
                 .iter()
                 .map(|f| {
                     let name = f
@@ -212,14 +211,11 @@ async fn read_custom_fields(
                         .name
                         .clone()
                         .ok_or(SchemaError::UnnamedCustomField {
-                            entity: e.name(),
+                            entity: e,
                             id: f.id,
                         })?;
                     let Some(field_type) = f.fields.field_type.clone() else {
-                        return Err(SchemaError::UntypedCustomField {
-                            entity: e.name(),
-                            name,
-                        });
+                        return Err(SchemaError::UntypedCustomField { entity: e, name });
                     };
                     Ok(FieldDefinition {
                         id: f.id,
@@ -233,11 +229,11 @@ async fn read_custom_fields(
         .collect()
 }
 
-async fn read_tags(client: &Client) -> Result<BTreeMap<Entity, Vec<String>>, SchemaError> {
+async fn read_tags(client: &Client) -> Result<BTreeMap<EntityType, Vec<String>>, SchemaError> {
     let all = client.find_tags().await.map_err(read("tags"))?;
-    Ok(FIELD_ENTITIES
+    Ok(EntityType::WITH_CUSTOM_FIELDS
         .into_iter()
-        .map(|e| (e, all.of(e.name()).iter().map(|t| t.name.clone()).collect()))
+        .map(|e| (e, all.of(e).iter().map(|t| t.name.clone()).collect()))
         .collect())
 }
 
@@ -307,7 +303,7 @@ impl Destination {
     }
 
     /// The custom field of `entity` with this name, in any case.
-    pub fn custom_field(&self, entity: Entity, name: &str) -> Option<&FieldDefinition> {
+    pub fn custom_field(&self, entity: EntityType, name: &str) -> Option<&FieldDefinition> {
         self.custom_fields
             .get(&entity)?
             .iter()
@@ -315,7 +311,7 @@ impl Destination {
     }
 
     /// Whether `entity` has a tag of this name, in any case (Nutshell refuses a second one).
-    pub fn has_tag(&self, entity: Entity, name: &str) -> bool {
+    pub fn has_tag(&self, entity: EntityType, name: &str) -> bool {
         self.tags
             .get(&entity)
             .is_some_and(|t| t.iter().any(|n| same(n, name)))
@@ -394,7 +390,7 @@ impl Destination {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldNeed {
     /// The entity type the field goes on (Accounts, Contacts or Leads).
-    pub entity: Entity,
+    pub entity: EntityType,
     /// The field's name as it will appear in Nutshell.
     pub name: String,
     /// The kind of value the column carries, which decides the Nutshell field type.
@@ -437,7 +433,7 @@ pub struct Needs {
     /// Custom fields, one per (entity, name); a second wish of another type is a conflict.
     pub custom_fields: Vec<FieldNeed>,
     /// Tag names per entity type, from the export's scan.
-    pub tags: BTreeMap<Entity, Vec<String>>,
+    pub tags: BTreeMap<EntityType, Vec<String>>,
     /// Lead source names, from the export's scan.
     pub sources: Vec<String>,
     /// Stages that mapped deals go to.
@@ -468,7 +464,7 @@ pub fn needs(map: &FieldMap, scan: &ExportScan, files: &super::blockers::Files) 
             Some(f) if f.kind.nutshell_custom_type() != need.kind.nutshell_custom_type() => {
                 conflicts.push(Blocker {
                     kind: BlockerKind::CustomField,
-                    item: format!("{} custom field {:?}", need.entity.name(), need.name),
+                    item: format!("{} custom field {:?}", need.entity.as_str(), need.name),
                     problem: format!(
                         "{} wants it as {}, {} as {}",
                         f.wanted_by,
@@ -484,7 +480,7 @@ pub fn needs(map: &FieldMap, scan: &ExportScan, files: &super::blockers::Files) 
         }
     };
     let mut conflicts = Vec::new();
-    for entity in FIELD_ENTITIES {
+    for entity in EntityType::WITH_CUSTOM_FIELDS {
         want(
             FieldNeed {
                 entity,
@@ -518,7 +514,9 @@ pub fn needs(map: &FieldMap, scan: &ExportScan, files: &super::blockers::Files) 
                     },
                     &mut conflicts,
                 ),
-                Target::Field { field } if entity == Entity::Leads && field == "Leads.status" => {
+                Target::Field { field }
+                    if entity == EntityType::Leads && field == "Leads.status" =>
+                {
                     want(
                         FieldNeed {
                             entity,
@@ -615,7 +613,7 @@ pub struct HousePlan {
     /// Custom fields [`apply`] creates through REST.
     pub create_fields: Vec<FieldNeed>,
     /// Tags [`apply`] creates, per entity type.
-    pub create_tags: BTreeMap<Entity, Vec<String>>,
+    pub create_tags: BTreeMap<EntityType, Vec<String>>,
     /// Lead sources [`apply`] creates (`newSource`, safe to repeat).
     pub create_sources: Vec<String>,
     /// What only the admin can add; each item is also a blocker.
@@ -646,7 +644,7 @@ pub fn plan(
         ..HousePlan::default()
     };
     for need in &needs.custom_fields {
-        let item = format!("{} custom field {:?}", need.entity.name(), need.name);
+        let item = format!("{} custom field {:?}", need.entity.as_str(), need.name);
         let block = |problem: String, fix: String| Blocker {
             kind: BlockerKind::CustomField,
             item: item.clone(),
@@ -695,7 +693,7 @@ pub fn plan(
             None if matches!(
                 need.kind,
                 ValueKind::Email | ValueKind::Phone | ValueKind::Url
-            ) && need.entity != Entity::Leads =>
+            ) && need.entity != EntityType::Leads =>
             {
                 out.blockers.push(block(
                     format!(
@@ -905,9 +903,9 @@ pub fn write_checklist(checklist: &Checklist, path: &Path) -> Result<bool, Schem
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Created {
     /// Custom fields created, by entity type and name.
-    pub custom_fields: Vec<(Entity, String)>,
+    pub custom_fields: Vec<(EntityType, String)>,
     /// Tags created, by entity type and name.
-    pub tags: Vec<(Entity, String)>,
+    pub tags: Vec<(EntityType, String)>,
     /// Lead sources created.
     pub sources: Vec<String>,
 }
@@ -926,15 +924,11 @@ pub async fn apply(
 ) -> Result<(Created, Vec<Blocker>), SchemaError> {
     let mut created = Created::default();
     let mut blockers = Vec::new();
-    let mut refused: BTreeSet<(Entity, String)> = BTreeSet::new();
+    let mut refused: BTreeSet<(EntityType, String)> = BTreeSet::new();
     for need in &plan.create_fields {
-        let what = format!("custom field {:?} on {}", need.name, need.entity.name());
+        let what = format!("custom field {:?} on {}", need.name, need.entity.as_str());
         let sent = client
-            .create_custom_field(
-                need.entity.name(),
-                &need.name,
-                need.kind.nutshell_custom_type(),
-            )
+            .create_custom_field(need.entity, &need.name, need.kind.nutshell_custom_type())
             .await;
         if let Err(e) = sent {
             match refusal(e, &what)? {
@@ -942,7 +936,7 @@ pub async fn apply(
                     refused.insert((need.entity, need.name.to_lowercase()));
                     blockers.push(Blocker {
                         kind: BlockerKind::CustomField,
-                        item: format!("{} custom field {:?}", need.entity.name(), need.name),
+                        item: format!("{} custom field {:?}", need.entity.as_str(), need.name),
                         problem: format!("Nutshell refused to create it: {message}"),
                         fix: "create it in Nutshell (Setup → Fields), or map the column elsewhere"
                             .into(),
@@ -964,7 +958,7 @@ pub async fn apply(
             } else {
                 blockers.push(Blocker {
                     kind: BlockerKind::CustomField,
-                    item: format!("{} custom field {:?}", need.entity.name(), need.name),
+                    item: format!("{} custom field {:?}", need.entity.as_str(), need.name),
                     problem: "the create got no clear answer and the field is not there on re-read"
                         .into(),
                     fix: "run again (nothing is sent twice), or create it in Nutshell (Setup → Fields)"
@@ -976,11 +970,11 @@ pub async fn apply(
     }
     // (entity, tag, Nutshell's refusal): an existing name is refused (someone added it
     // meanwhile), so the re-read decides; an ambiguous create is decided by the re-read too.
-    let mut sent_tags: Vec<(Entity, String, Option<String>)> = Vec::new();
+    let mut sent_tags: Vec<(EntityType, String, Option<String>)> = Vec::new();
     for (entity, tags) in &plan.create_tags {
         for tag in tags {
-            let what = format!("tag {tag:?} on {}", entity.name());
-            let refused = match client.new_tag(tag, entity.name()).await {
+            let what = format!("tag {tag:?} on {}", entity.as_str());
+            let refused = match client.new_tag(tag, *entity).await {
                 Ok(_) => None,
                 Err(e) => refusal(e, &what)?,
             };
@@ -997,7 +991,7 @@ pub async fn apply(
             } else {
                 blockers.push(Blocker {
                     kind: BlockerKind::Tag,
-                    item: format!("{} tag {tag:?}", entity.name()),
+                    item: format!("{} tag {tag:?}", entity.as_str()),
                     problem: match refused {
                         Some(message) => format!("Nutshell refused to create it: {message}"),
                         None => {

@@ -42,6 +42,7 @@ use crate::mapping::record::rsoft_id_line;
 use crate::mapping::record::{BuildSettings, Built, FollowUp, Plan, build_record, rsoft_id};
 use crate::nutshell::{Client, EntityType, NutshellError, Params, Timestamp, methods};
 use crate::rsoft::{Export, ReadError};
+use crate::vocabulary::{Vocabulary, VocabularyError};
 
 /// Spot-checked records per phase unless told otherwise (issue 10).
 pub const DEFAULT_SPOT_CHECK: usize = 25;
@@ -56,6 +57,9 @@ pub enum VerifyError {
     /// The export could not be read.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// The config's `[vocabulary] file` could not be read or used.
+    #[error(transparent)]
+    Vocabulary(#[from] VocabularyError),
     /// `mapping.toml` could not be read or holds an error.
     #[error(transparent)]
     Map(#[from] MapFileError),
@@ -283,7 +287,7 @@ pub async fn verify(
         .export
         .as_deref()
         .ok_or(VerifyError::NoExport)?;
-    let export = Export::open(export_path)?;
+    let export = Export::open_with(export_path, Vocabulary::of(config)?)?;
     let map = file::load(&config.migration.mapping)?;
     let settings = BuildSettings::from_config(config);
     let runs = journal.runs()?;
@@ -551,7 +555,7 @@ async fn count_in_nutshell(
             continue;
         };
         let mut count = EntityCount {
-            journal: journal.created_count(t.as_str())?,
+            journal: journal.created_count(t)?,
             nutshell: 0,
         };
         for page in 1.. {
@@ -574,7 +578,7 @@ async fn count_in_nutshell(
                     continue;
                 };
                 count.nutshell += 1;
-                match journal.find_created(t.as_str(), id)? {
+                match journal.find_created(t, id)? {
                     Some((phase, rsoft_id)) => {
                         let want = expected_key(t, phase, &rsoft_id);
                         if want != key {
@@ -597,7 +601,7 @@ async fn count_in_nutshell(
                 }
             }
         }
-        journal.for_each_not_found(t.as_str(), |e| {
+        journal.for_each_not_found(t, |e| {
             if let Some(id) = e.nutshell_id {
                 findings.push(Finding::Missing {
                     phase: e.phase,

@@ -7,6 +7,8 @@
 use rand::Rng;
 use rusqlite::OptionalExtension;
 
+use crate::nutshell::EntityType;
+
 use super::query::{ENTITY_COLUMNS, entity_row};
 use super::{EntityRow, Journal, JournalError, Phase};
 
@@ -84,9 +86,10 @@ impl Journal {
     /// created it; also notes it found (see [`Journal::for_each_not_found`]).
     pub fn find_created(
         &self,
-        entity_type: &str,
+        entity_type: EntityType,
         nutshell_id: i64,
     ) -> Result<Option<(Phase, String)>, JournalError> {
+        let entity_type = entity_type.as_str();
         let hit: Option<(String, String)> = self
             .conn
             .prepare_cached(
@@ -107,10 +110,10 @@ impl Journal {
     }
 
     /// How many entities of `entity_type` the journal created.
-    pub fn created_count(&self, entity_type: &str) -> Result<u64, JournalError> {
+    pub fn created_count(&self, entity_type: EntityType) -> Result<u64, JournalError> {
         let n: i64 = self.conn.query_row(
             "SELECT COUNT(*) FROM entities WHERE entity_type = ?1 AND state = 'created'",
-            [entity_type],
+            [entity_type.as_str()],
             |r| r.get(0),
         )?;
         Ok(n.unsigned_abs())
@@ -120,9 +123,10 @@ impl Journal {
     /// find since the last [`Journal::reset_scratch`], by Nutshell id.
     pub fn for_each_not_found(
         &self,
-        entity_type: &str,
+        entity_type: EntityType,
         mut f: impl FnMut(EntityRow) -> Result<(), JournalError>,
     ) -> Result<(), JournalError> {
+        let entity_type = entity_type.as_str();
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {ENTITY_COLUMNS} FROM entities e JOIN ledger l ON l.id = e.ledger_id
              WHERE e.entity_type = ?1 AND e.state = 'created' AND e.nutshell_id IS NOT NULL

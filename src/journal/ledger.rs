@@ -3,6 +3,8 @@
 
 use rusqlite::{OptionalExtension, Transaction};
 
+use crate::nutshell::EntityType;
+
 use super::{
     DeltaState, EntityState, Journal, JournalError, KeyKind, Phase, RecordState, RunId, now,
 };
@@ -138,12 +140,12 @@ impl Batch {
 
     /// The intent: step `step` of the record is about to be sent as a create of `entity_type`.
     /// Marks the record `sending` and counts an attempt.
-    pub fn intent(&mut self, phase: Phase, rsoft_id: &str, step: u32, entity_type: &str) {
+    pub fn intent(&mut self, phase: Phase, rsoft_id: &str, step: u32, entity_type: EntityType) {
         self.ops.push(Op::Intent {
             phase,
             rsoft_id: rsoft_id.to_owned(),
             step,
-            entity_type: entity_type.to_owned(),
+            entity_type: entity_type.as_str().to_owned(),
         });
     }
 
@@ -192,22 +194,29 @@ impl Batch {
     }
 
     /// The record notes about this record attach to (a ticket's contact or account).
-    pub fn anchor(&mut self, phase: Phase, rsoft_id: &str, entity_type: &str, id: i64) {
+    pub fn anchor(&mut self, phase: Phase, rsoft_id: &str, entity_type: EntityType, id: i64) {
         self.ops.push(Op::Anchor {
             phase,
             rsoft_id: rsoft_id.to_owned(),
-            entity_type: entity_type.to_owned(),
+            entity_type: entity_type.as_str().to_owned(),
             id,
         });
     }
 
     /// A dedupe key now points at a Nutshell entity (`origin`: "created", "existing").
     /// The first writer of a key wins.
-    pub fn key(&mut self, kind: KeyKind, key: &str, entity_type: &str, id: i64, origin: &str) {
+    pub fn key(
+        &mut self,
+        kind: KeyKind,
+        key: &str,
+        entity_type: EntityType,
+        id: i64,
+        origin: &str,
+    ) {
         self.ops.push(Op::Key {
             kind,
             key: key.to_owned(),
-            entity_type: entity_type.to_owned(),
+            entity_type: entity_type.as_str().to_owned(),
             id,
             origin: origin.to_owned(),
         });
@@ -280,6 +289,51 @@ fn ledger_id(tx: &Transaction<'_>, phase: Phase, rsoft_id: &str) -> Result<i64, 
                 phase.as_str()
             ))
         })
+}
+
+/// A record's outcome as one ledger UPDATE writes it: the load's (`state`, `run_id`) or a
+/// delta's (`delta_state`, `delta_run`, and the content hash the delta leaves), with the failure
+/// pair (`last_error`, `error_field`) cleared when there is no failure.
+struct Outcome<'a> {
+    update: &'static str,
+    state: &'a str,
+    content_hash: Option<&'a str>,
+    failure: Option<Failure>,
+}
+
+/// The load's end of a record: its state and the run that set it. `?3` keeps the content hash.
+const FINISH: &str = "UPDATE ledger SET state = ?1, run_id = ?2,
+       content_hash = COALESCE(?3, content_hash), last_error = ?4, error_field = ?5,
+       updated_at = ?6 WHERE phase = ?7 AND rsoft_id = ?8";
+
+/// A delta's end of a record: its delta state, the delta's run and the content hash it leaves.
+const DELTA: &str = "UPDATE ledger SET delta_state = ?1, delta_run = ?2,
+       content_hash = COALESCE(?3, content_hash), last_error = ?4, error_field = ?5,
+       updated_at = ?6 WHERE phase = ?7 AND rsoft_id = ?8";
+
+fn set_outcome(
+    tx: &Transaction<'_>,
+    run: RunId,
+    at: &str,
+    phase: Phase,
+    rsoft_id: &str,
+    outcome: Outcome<'_>,
+) -> Result<(), JournalError> {
+    let (message, field) = match outcome.failure {
+        Some(f) => (Some(f.message), f.field),
+        None => (None, None),
+    };
+    tx.prepare_cached(outcome.update)?.execute((
+        outcome.state,
+        run,
+        outcome.content_hash,
+        message,
+        field,
+        at,
+        phase.as_str(),
+        rsoft_id,
+    ))?;
+    Ok(())
 }
 
 fn apply_op(tx: &Transaction<'_>, run: RunId, at: &str, op: Op) -> Result<(), JournalError> {
@@ -365,23 +419,13 @@ fn apply_op(tx: &Transaction<'_>, run: RunId, at: &str, op: Op) -> Result<(), Jo
             state,
             failure,
         } => {
-            let (message, field) = match failure {
-                Some(f) => (Some(f.message), f.field),
-                None => (None, None),
+            let outcome = Outcome {
+                update: FINISH,
+                state: state.as_str(),
+                content_hash: None,
+                failure,
             };
-            tx.prepare_cached(
-                "UPDATE ledger SET state = ?1, last_error = ?2, error_field = ?3, run_id = ?4,
-                   updated_at = ?5 WHERE phase = ?6 AND rsoft_id = ?7",
-            )?
-            .execute((
-                state.as_str(),
-                message,
-                field,
-                run,
-                at,
-                phase.as_str(),
-                &rsoft_id,
-            ))?;
+            set_outcome(tx, run, at, phase, &rsoft_id, outcome)?;
         }
         Op::Hold {
             phase,
@@ -442,25 +486,13 @@ fn apply_op(tx: &Transaction<'_>, run: RunId, at: &str, op: Op) -> Result<(), Jo
             content_hash,
             failure,
         } => {
-            let (message, field) = match failure {
-                Some(f) => (Some(f.message), f.field),
-                None => (None, None),
+            let outcome = Outcome {
+                update: DELTA,
+                state: state.as_str(),
+                content_hash: Some(&content_hash),
+                failure,
             };
-            tx.prepare_cached(
-                "UPDATE ledger SET delta_state = ?1, delta_run = ?2, content_hash = ?3,
-                   last_error = ?4, error_field = ?5, updated_at = ?6
-                 WHERE phase = ?7 AND rsoft_id = ?8",
-            )?
-            .execute((
-                state.as_str(),
-                run,
-                &content_hash,
-                message,
-                field,
-                at,
-                phase.as_str(),
-                &rsoft_id,
-            ))?;
+            set_outcome(tx, run, at, phase, &rsoft_id, outcome)?;
         }
         Op::Release { phase, rsoft_id } => {
             let id = ledger_id(tx, phase, &rsoft_id)?;

@@ -3,6 +3,8 @@
 //! newest first).
 
 use rusqlite::{OptionalExtension, Row};
+
+use crate::nutshell::EntityType;
 use serde::Serialize;
 
 use super::{
@@ -238,8 +240,9 @@ impl Journal {
         &self,
         phase: Phase,
         rsoft_id: &str,
-        entity_type: &str,
+        entity_type: EntityType,
     ) -> Result<Resolution, JournalError> {
+        let entity_type = entity_type.as_str();
         let mut stmt = self.conn.prepare_cached(
             "SELECT l.state, (SELECT e.nutshell_id FROM entities e WHERE e.ledger_id = l.id
                 AND e.entity_type = ?3 AND e.state != 'sending' ORDER BY e.step LIMIT 1)

@@ -1,9 +1,10 @@
-//! What the map can point at: the Nutshell entity each RSoft module ([`crate::rsoft::Module`]) becomes,
-//! Nutshell entities, and the catalogue of Nutshell standard fields per entity (from
+//! What the map can point at: the Nutshell entity type ([`EntityType`]) each RSoft module
+//! ([`crate::rsoft::Module`]) becomes, and the catalogue of Nutshell standard fields per entity (from
 //! docs/nutshell-api.md), with the kind of value each takes.
 
 use serde::{Deserialize, Serialize};
 
+use crate::nutshell::EntityType;
 use crate::rsoft::Module;
 
 impl Module {
@@ -11,55 +12,16 @@ impl Module {
     /// that describe the account's setup (users, pipelines, custom fields, workflows), which have
     /// no columns to map. A lead row also creates its person as a Contact; its person columns
     /// target `Contacts.*` fields.
-    pub fn entity(self) -> Option<Entity> {
+    pub fn entity(self) -> Option<EntityType> {
         match self {
-            Module::Companies => Some(Entity::Accounts),
-            Module::Contacts => Some(Entity::Contacts),
-            Module::Leads | Module::Deals => Some(Entity::Leads),
-            Module::Activities => Some(Entity::Activities),
-            Module::Tickets => Some(Entity::Tasks),
-            Module::TicketMessages => Some(Entity::Notes),
+            Module::Companies => Some(EntityType::Accounts),
+            Module::Contacts => Some(EntityType::Contacts),
+            Module::Leads | Module::Deals => Some(EntityType::Leads),
+            Module::Activities => Some(EntityType::Activities),
+            Module::Tickets => Some(EntityType::Tasks),
+            Module::TicketMessages => Some(EntityType::Notes),
             Module::Users | Module::Pipelines | Module::CustomFields | Module::Workflows => None,
         }
-    }
-}
-
-/// A Nutshell API entity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Entity {
-    /// Companies (wire `entityType` `Accounts`).
-    Accounts,
-    /// People.
-    Contacts,
-    /// Deals and prospects, optionally on a Stageset and milestone.
-    Leads,
-    /// Calls, meetings, emails (scheduled or logged).
-    Activities,
-    /// To-dos; tickets land here.
-    Tasks,
-    /// Text attached to a record; ticket messages land here.
-    Notes,
-    /// Nutshell users: owners are matched to them, never created.
-    Users,
-}
-
-impl Entity {
-    /// The wire `entityType` (`"Accounts"`), also the prefix of a field path in `mapping.toml`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Entity::Accounts => "Accounts",
-            Entity::Contacts => "Contacts",
-            Entity::Leads => "Leads",
-            Entity::Activities => "Activities",
-            Entity::Tasks => "Tasks",
-            Entity::Notes => "Notes",
-            Entity::Users => "Users",
-        }
-    }
-
-    /// Only these carry custom fields in Nutshell; other modules keep extra columns as notes.
-    pub fn has_custom_fields(self) -> bool {
-        matches!(self, Entity::Accounts | Entity::Contacts | Entity::Leads)
     }
 }
 
@@ -238,7 +200,7 @@ impl ValueMapKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StandardField {
     /// The entity the field belongs to.
-    pub entity: Entity,
+    pub entity: EntityType,
     /// The path after the entity, as in `Contacts.email` or `Accounts.address.city`.
     pub name: &'static str,
     /// The kind of value it takes (docs/nutshell-api.md).
@@ -252,11 +214,11 @@ pub struct StandardField {
 impl StandardField {
     /// `Entity.name`, e.g. `Contacts.email`: how `mapping.toml` names the target.
     pub fn path(&self) -> String {
-        format!("{}.{}", self.entity.name(), self.name)
+        format!("{}.{}", self.entity.as_str(), self.name)
     }
 }
 
-const fn field(entity: Entity, name: &'static str, kind: ValueKind) -> StandardField {
+const fn field(entity: EntityType, name: &'static str, kind: ValueKind) -> StandardField {
     StandardField {
         entity,
         name,
@@ -266,21 +228,23 @@ const fn field(entity: Entity, name: &'static str, kind: ValueKind) -> StandardF
     }
 }
 
-const fn multi(entity: Entity, name: &'static str, kind: ValueKind) -> StandardField {
+const fn multi(entity: EntityType, name: &'static str, kind: ValueKind) -> StandardField {
     StandardField {
         multi: true,
         ..field(entity, name, kind)
     }
 }
 
-const fn mapped(entity: Entity, name: &'static str, map: ValueMapKind) -> StandardField {
+const fn mapped(entity: EntityType, name: &'static str, map: ValueMapKind) -> StandardField {
     StandardField {
         value_map: Some(map),
         ..field(entity, name, ValueKind::Choice)
     }
 }
 
-use Entity::{Accounts as A, Activities as Act, Contacts as C, Leads as L, Notes as N, Tasks as T};
+use EntityType::{
+    Accounts as A, Activities as Act, Contacts as C, Leads as L, Notes as N, Tasks as T,
+};
 use ValueKind as K;
 
 /// Nutshell's standard fields, as far as the tool writes them. Fields marked unconfirmed in
@@ -338,24 +302,31 @@ pub fn standard_field(path: &str) -> Option<&'static StandardField> {
     let (entity, name) = path.split_once('.')?;
     STANDARD_FIELDS
         .iter()
-        .find(|f| f.entity.name() == entity && f.name == name)
+        .find(|f| f.entity.as_str() == entity && f.name == name)
 }
 
 /// Fields a record cannot be created without, per entity, as alternatives: any one path of an
-/// inner list covers it.
-pub fn required_fields(entity: Entity) -> &'static [&'static [&'static str]] {
+/// inner list covers it. Users are matched, never created, and the types the map does not name
+/// ([`EntityType::MAPPED`]) are never created by the migration: none is required for them.
+pub fn required_fields(entity: EntityType) -> &'static [&'static [&'static str]] {
     match entity {
-        Entity::Accounts => &[&["Accounts.name"]],
-        Entity::Contacts => &[&["Contacts.name", "Contacts.givenName"]],
-        Entity::Leads => &[&["Leads.description"]],
-        Entity::Activities => &[
+        EntityType::Accounts => &[&["Accounts.name"]],
+        EntityType::Contacts => &[&["Contacts.name", "Contacts.givenName"]],
+        EntityType::Leads => &[&["Leads.description"]],
+        EntityType::Activities => &[
             &["Activities.startTime"],
             &["Activities.endTime"],
             &["Activities.activityType"],
         ],
-        Entity::Tasks => &[&["Tasks.title"]],
-        Entity::Notes => &[&["Notes.body"]],
-        Entity::Users => &[],
+        EntityType::Tasks => &[&["Tasks.title"]],
+        EntityType::Notes => &[&["Notes.body"]],
+        EntityType::Users
+        | EntityType::Teams
+        | EntityType::Sources
+        | EntityType::ActivityTypes
+        | EntityType::Stagesets
+        | EntityType::Milestones
+        | EntityType::Tags => &[],
     }
 }
 

@@ -437,9 +437,10 @@ fn line_key(line: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mapping::catalogue::{Entity, ValueKind};
+    use crate::mapping::catalogue::ValueKind;
     use crate::mapping::model::tests::{entry, field};
     use crate::mapping::model::{LookupKey, RelatedPart, stage_key};
+    use crate::nutshell::EntityType;
 
     fn sample_map() -> FieldMap {
         let mut map = FieldMap::new("RSoft ID");
@@ -465,7 +466,7 @@ mod tests {
                 entry(
                     "Company ID",
                     Target::Lookup {
-                        entity: Entity::Accounts,
+                        entity: EntityType::Accounts,
                         by: LookupKey::RsoftId,
                     },
                     0.9,
@@ -636,21 +637,31 @@ mod tests {
     #[test]
     fn bad_files_say_where_and_what() {
         let path = Path::new("mapping.toml");
-        let bad_target = to_toml(&sample_map()).replace("target = \"tags\"", "target = \"tag\"");
-        let e = from_toml(&bad_target, path).unwrap_err().to_string();
-        let line = bad_target
-            .lines()
-            .position(|l| l.contains("target = \"tag\""))
-            .unwrap()
-            + 1;
-        for part in [
-            "mapping.toml".to_string(),
-            "\"tag\"".to_string(),
-            format!("line {line}, column"),
-            "Fix that line".to_string(),
-        ] {
-            assert!(e.contains(&part), "{part:?} missing from: {e}");
-        }
+        // `from` replaced by `to` in the sample map is refused, the message naming the file, the
+        // line of `to` and its column, and `said`.
+        let refused = |from: &str, to: &str, said: &str| {
+            let text = to_toml(&sample_map());
+            assert!(text.contains(from), "{text}");
+            let bad = text.replace(from, to);
+            let line = bad.lines().position(|l| l.contains(to)).unwrap() + 1;
+            let e = from_toml(&bad, path).unwrap_err().to_string();
+            for part in [
+                "mapping.toml".to_string(),
+                format!("line {line}, column"),
+                said.to_string(),
+                "Fix that line".to_string(),
+            ] {
+                assert!(e.contains(&part), "{part:?} missing from: {e}");
+            }
+        };
+        refused("target = \"tags\"", "target = \"tag\"", "\"tag\"");
+        // An entity type Nutshell has but the map cannot name (Teams) is refused like any other
+        // unknown word, listing the valid ones.
+        refused(
+            "entity = \"Accounts\"",
+            "entity = \"Teams\"",
+            "unknown entity type \"Teams\": use one of Accounts, Contacts, Leads, Activities, Tasks, Notes, Users",
+        );
         let e = from_toml("version = 2\nlegacy_id_field = \"x\"\n", path).unwrap_err();
         assert!(matches!(e, MapFileError::Version { found: 2, .. }), "{e}");
         let e = from_toml(

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::model::flag_shared_slots;
 use super::model::{FieldMap, Status, Target};
-use super::synonyms::normalize_header;
 use crate::rsoft::Module;
+use crate::vocabulary::normalize_header;
 
 /// File name of the memory inside the state dir.
 pub const MEMORY_FILE: &str = "mapping-memory.json";
@@ -148,6 +148,7 @@ mod tests {
     use crate::mapping::model::CONFIDENCE_THRESHOLD;
     use crate::mapping::propose::{SourceColumn, propose};
     use crate::mapping::schema::DestinationSchema;
+    use crate::vocabulary::Vocabulary;
 
     fn columns(headers: &[&str]) -> Vec<SourceColumn> {
         headers
@@ -169,6 +170,7 @@ mod tests {
     fn confirmed_decisions_improve_the_next_proposal() {
         let schema = DestinationSchema::offline();
         let mut first = propose(
+            &Vocabulary::builtin(),
             &columns(&["Emial Adress", "Region", "Fax"]),
             &schema,
             "RSoft ID",
@@ -194,6 +196,7 @@ mod tests {
         let memory = MappingMemory::load(dir.path()).unwrap();
 
         let mut next = propose(
+            &Vocabulary::builtin(),
             &columns(&["EMIAL ADRESS", "Region", "fax", "PAN"]),
             &schema,
             "RSoft ID",

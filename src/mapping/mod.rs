@@ -7,7 +7,7 @@
 //! - [`model`]: [`model::FieldMap`] and its entries, targets and statuses; merging proposals.
 //! - [`file`]: mapping.toml, written with comments and read back with serde.
 //! - [`formats`]: each typed column's number format and date order, from all its values.
-//! - [`propose`] + [`synonyms`]: proposals from headers, synonyms, similarity and values.
+//! - [`propose`]: proposals from headers (the vocabulary in `assets/vocabulary.toml`), similarity and values.
 //! - [`memory`]: decisions remembered across exports, in the user's data dir.
 //! - [`schema`]: what the destination account has.
 //! - [`source`]: discovery's profiles, pipelines and value sets as the proposer's input.
@@ -28,7 +28,6 @@ pub mod propose;
 pub mod record;
 pub mod schema;
 pub mod source;
-pub mod synonyms;
 pub mod transform;
 pub mod validate;
 pub mod value_check;

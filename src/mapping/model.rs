@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::{Entity, ValueKind, ValueMapKind, standard_field};
+use super::catalogue::{ValueKind, ValueMapKind, standard_field};
 use super::transform::{ColumnFormat, NumberFormat};
 use crate::config::DateOrder;
+use crate::nutshell::EntityType;
 use crate::rsoft::Module;
 
 /// Proposals below this confidence are not mapped: the operator decides. `--accept-proposed`
@@ -44,8 +45,10 @@ pub enum Target {
     },
     /// The column identifies a related record (a company on a contact, an owner).
     Lookup {
-        /// The entity of the related record.
-        entity: Entity,
+        /// The entity type of the related record; read strictly, one of
+        /// [`EntityType::MAPPED`] (an operator writes it in mapping.toml).
+        #[serde(deserialize_with = "crate::nutshell::entity_type::deserialize_mapped")]
+        entity: EntityType,
         /// How the cell finds it.
         by: LookupKey,
     },
@@ -97,7 +100,7 @@ impl Target {
                 _ => Some(field.clone()),
             },
             Target::Custom { name, .. } => Some(format!("custom field {name:?}")),
-            Target::Lookup { entity, by } => Some(format!("{} lookup by {by:?}", entity.name())),
+            Target::Lookup { entity, by } => Some(format!("{} lookup by {by:?}", entity.as_str())),
             Target::Related { part } => Some(format!("related record {part:?}")),
             Target::LegacyId => Some("the RSoft ID field".into()),
             Target::Tags | Target::Note { .. } | Target::Ignore | Target::Unmapped => None,
@@ -114,7 +117,7 @@ impl Target {
             ),
             Target::Tags => "tags".into(),
             Target::Note { label } => format!("note line {label:?}"),
-            Target::Lookup { entity, by } => format!("lookup {} by {by:?}", entity.name()),
+            Target::Lookup { entity, by } => format!("lookup {} by {by:?}", entity.as_str()),
             Target::Related { part } => format!("related record ({part:?})"),
             Target::LegacyId => "RSoft ID field".into(),
             Target::Ignore => "ignore".into(),

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::{Entity, ValueKind};
+use super::catalogue::ValueKind;
+use crate::nutshell::EntityType;
 
 /// An existing custom field the map can fill.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,10 +42,10 @@ pub struct StagesetDef {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DestinationSchema {
     /// Existing custom fields the map can fill, per entity (Accounts, Contacts, Leads).
-    pub custom_fields: BTreeMap<Entity, Vec<CustomFieldDef>>,
+    pub custom_fields: BTreeMap<EntityType, Vec<CustomFieldDef>>,
     /// Existing custom fields of a type the map cannot fill, per entity.
     #[serde(default)]
-    pub unfillable_custom_fields: BTreeMap<Entity, Vec<UnfillableCustomField>>,
+    pub unfillable_custom_fields: BTreeMap<EntityType, Vec<UnfillableCustomField>>,
     /// Pipelines with their stages.
     pub stagesets: Vec<StagesetDef>,
     /// Names of the activity types that are not deleted.
@@ -68,7 +69,7 @@ impl DestinationSchema {
     }
 
     /// The existing fillable custom field `name` (case-insensitive) of `entity`, if any.
-    pub fn custom_field(&self, entity: Entity, name: &str) -> Option<&CustomFieldDef> {
+    pub fn custom_field(&self, entity: EntityType, name: &str) -> Option<&CustomFieldDef> {
         self.custom_fields
             .get(&entity)?
             .iter()
@@ -79,7 +80,7 @@ impl DestinationSchema {
     /// fill, if any.
     pub fn unfillable_custom_field(
         &self,
-        entity: Entity,
+        entity: EntityType,
         name: &str,
     ) -> Option<&UnfillableCustomField> {
         self.unfillable_custom_fields

@@ -200,14 +200,26 @@ pub fn propose_for_export(
 ) -> Result<(FieldMap, Vec<Problem>), ReadError> {
     let mut columns = source_columns(report);
     let pairs = stage_pairs(&report.pipelines);
+    let propose = |columns: &[SourceColumn]| {
+        let vocabulary = export.vocabulary();
+        propose_map(
+            vocabulary,
+            columns,
+            &pairs,
+            schema,
+            legacy_id_field,
+            memory,
+            previous,
+        )
+    };
     // A first proposal says which columns go through value maps; their values are then read.
-    let first = propose_map(&columns, &pairs, schema, legacy_id_field, memory, previous);
+    let first = propose(&columns);
     // One pass: the value-mapped columns' values, and every typed value through its transform.
     let mut sets = ValueSets::new(&first);
     let mut checks = ValueChecks::new(&first, format, &mut columns);
     read_columns(export, &mut [&mut sets, &mut checks])?;
     sets.finish(&mut columns);
-    let map = propose_map(&columns, &pairs, schema, legacy_id_field, memory, previous);
+    let map = propose(&columns);
     let mut problems = format_problems(&map, &columns);
     problems.extend(value_problems(&map, &columns));
     Ok((map, problems))
@@ -261,6 +273,7 @@ mod tests {
     use super::*;
     use crate::mapping::catalogue::ValueKind;
     use crate::mapping::propose::propose;
+    use crate::vocabulary::Vocabulary;
 
     fn sample() -> (Export, Report) {
         let export =
@@ -305,7 +318,12 @@ mod tests {
         assert!(has("Sales", "Prospecting") && has("Channel Partners", "Dropped"));
         assert!(has("Sales", "On Hold"), "seen only on deals: {pairs:?}");
 
-        let map = propose(&columns, &DestinationSchema::offline(), "RSoft ID");
+        let map = propose(
+            &Vocabulary::builtin(),
+            &columns,
+            &DestinationSchema::offline(),
+            "RSoft ID",
+        );
         read_value_sets(&export, &map, &mut columns).unwrap();
         let types = &columns
             .iter()

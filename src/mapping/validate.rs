@@ -8,14 +8,14 @@ use std::fmt;
 use serde::Serialize;
 
 use super::catalogue::{
-    Entity, STANDARD_FIELDS, StatedDefault, ValueMapKind, required_fields, standard_field,
-    stated_default,
+    STANDARD_FIELDS, StatedDefault, ValueMapKind, required_fields, standard_field, stated_default,
 };
 use super::model::value_map_kind;
 use super::model::{
     AS_NOTE, CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, ModuleMap, Status, Target,
 };
 use super::schema::DestinationSchema;
+use crate::nutshell::EntityType;
 use crate::rsoft::Module;
 
 /// One thing wrong with the map, and what to do about it.
@@ -122,7 +122,7 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
         })
     };
     // Per entity: the first module that fills it (where the problem is reported) and the names.
-    let mut custom_by_entity: BTreeMap<Entity, (Module, BTreeSet<String>)> = BTreeMap::new();
+    let mut custom_by_entity: BTreeMap<EntityType, (Module, BTreeSet<String>)> = BTreeMap::new();
     for (module, module_map) in &map.modules {
         let module = *module;
         let section = format!("[columns.{}]", module.as_str());
@@ -144,7 +144,7 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
                     format!(
                         "no column fills {}, which every {} needs",
                         alternatives.join(" or "),
-                        entity.name()
+                        entity.as_str()
                     ),
                     format!(
                         "in {section} set a column's target to field = {:?}",
@@ -188,7 +188,7 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
                     ),
                     Some(f)
                         if f.entity != entity
-                            && !(module == Module::Leads && f.entity == Entity::Contacts) =>
+                            && !(module == Module::Leads && f.entity == EntityType::Contacts) =>
                     {
                         push(
                             module,
@@ -196,11 +196,11 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
                             format!(
                                 "{} rows become Nutshell {}, so they cannot set {field}",
                                 module.as_str(),
-                                entity.name()
+                                entity.as_str()
                             ),
                             format!(
                                 "use a lookup to link the {} record, or one of: {}",
-                                f.entity.name(),
+                                f.entity.as_str(),
                                 fields_of(entity).join(", ")
                             ),
                         )
@@ -212,7 +212,7 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
                         push(
                             module,
                             Some(header),
-                            format!("Nutshell {} have no custom fields", entity.name()),
+                            format!("Nutshell {} have no custom fields", entity.as_str()),
                             format!("use target = \"note\" with label = {name:?}"),
                         );
                         continue;
@@ -288,7 +288,7 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
                     None,
                     format!(
                         "{} would have {} custom fields (with {:?}); the plan allows {limit}",
-                        entity.name(),
+                        entity.as_str(),
                         all.len(),
                         map.legacy_id_field
                     ),
@@ -303,7 +303,7 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
     problems
 }
 
-fn fields_of(entity: Entity) -> Vec<String> {
+fn fields_of(entity: EntityType) -> Vec<String> {
     STANDARD_FIELDS
         .iter()
         .filter(|f| f.entity == entity)
@@ -688,7 +688,7 @@ mod tests {
             ..DestinationSchema::offline()
         };
         schema.custom_fields.insert(
-            Entity::Contacts,
+            EntityType::Contacts,
             vec![
                 CustomFieldDef {
                     name: "Date of Birth".into(),
@@ -736,7 +736,7 @@ mod tests {
         assert!(!mentions(&validate(&map, &schema), "custom fields", ""));
         // A field of a type the tool cannot fill is reported, not proposed for creation.
         schema.unfillable_custom_fields.insert(
-            Entity::Contacts,
+            EntityType::Contacts,
             vec![UnfillableCustomField {
                 name: "Office".into(),
                 nutshell_type: "Location".into(),

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use super::endpoint::{Endpoint, EndpointError};
+use super::entity_type::EntityType;
 use super::error::{FailureClass, NutshellError, TransportKind};
 use super::methods::{self, Effect, MethodSpec};
 use super::retry::{RetryPolicy, parse_retry_after};
@@ -573,10 +574,10 @@ impl Client {
         self.call(Params::new(methods::FIND_TAGS)).await
     }
 
-    /// Create a tag for one entity type (`"Accounts"`, `"Contacts"`, `"Leads"`). An existing name
-    /// is an error: read [`Client::find_tags`] first.
-    pub async fn new_tag(&self, name: &str, entity_type: &str) -> Result<Tag, NutshellError> {
-        let tag = json!({"name": name, "entityType": entity_type});
+    /// Create a tag for one entity type ([`EntityType::WITH_CUSTOM_FIELDS`]: Accounts, Contacts,
+    /// Leads). An existing name is an error: read [`Client::find_tags`] first.
+    pub async fn new_tag(&self, name: &str, entity_type: EntityType) -> Result<Tag, NutshellError> {
+        let tag = json!({"name": name, "entityType": entity_type.as_str()});
         self.call(Params::new(methods::NEW_TAG).set(methods::TAG, tag)?)
             .await
     }
@@ -587,12 +588,12 @@ impl Client {
             .await
     }
 
-    /// Create a custom field through the REST API. `entity_type` is `"Accounts"`, `"Contacts"` or
-    /// `"Leads"`. The answer's shape is unconfirmed, so it is returned as sent; read
+    /// Create a custom field through the REST API on Accounts, Contacts or Leads (another type is
+    /// an error: Nutshell has no REST collection for it). The answer's shape is unconfirmed, so it is returned as sent; read
     /// [`Client::find_custom_fields`] for the field's id.
     pub async fn create_custom_field(
         &self,
-        entity_type: &str,
+        entity_type: EntityType,
         name: &str,
         field_type: &str,
     ) -> Result<Value, NutshellError> {
@@ -614,14 +615,14 @@ impl Client {
         self.call(params).await
     }
 
-    /// Records of `entity_type` (`"Accounts"`, `"Contacts"`, `"Leads"`) whose field `field` (a
+    /// Records of `entity_type` (Accounts, Contacts or Leads) whose field `field` (a
     /// standard field or a custom field's name, e.g. the legacy-id field) equals `value`, through
     /// Nutshell's REST filter `GET /rest/{collection}?filter[<field>]=<value>`. This is how an
     /// ambiguous create is resolved: no JSON-RPC find takes a custom field. The answer's shape is
     /// UNCONFIRMED (see methods.rs); each match comes back with its numeric id and its fields.
     pub async fn find_by_field(
         &self,
-        entity_type: &str,
+        entity_type: EntityType,
         field: &str,
         value: &str,
     ) -> Result<Vec<RestRecord>, NutshellError> {
@@ -800,12 +801,11 @@ fn set_attempts(e: &mut NutshellError, n: u32) {
 }
 
 /// The REST collection of an entity type (`accounts`, `contacts`, `leads`).
-fn rest_collection(entity_type: &str, what: &str) -> Result<&'static str, NutshellError> {
-    [methods::ACCOUNTS, methods::CONTACTS, methods::LEADS]
-        .iter()
-        .find(|m| m.entity_type == entity_type)
+fn rest_collection(entity_type: EntityType, what: &str) -> Result<&'static str, NutshellError> {
+    entity_type
+        .methods()
         .and_then(|m| m.rest_collection)
-        .ok_or_else(|| unsupported(entity_type, what))
+        .ok_or_else(|| unsupported(entity_type.as_str(), what))
 }
 
 fn unsupported(entity_type: &str, what: &str) -> NutshellError {

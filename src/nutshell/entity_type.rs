@@ -7,7 +7,6 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::methods::{self, EntityMethods};
-use crate::mapping::catalogue::Entity;
 
 /// A Nutshell record type, serialised as its `entityType` string (`"Accounts"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -42,7 +41,7 @@ pub enum EntityType {
 }
 
 impl EntityType {
-    /// Every entity type, in declaration order.
+    /// Every entity type, in declaration order; the mapped ones ([`Self::MAPPED`]) first.
     pub const ALL: [EntityType; 13] = [
         EntityType::Accounts,
         EntityType::Contacts,
@@ -58,6 +57,42 @@ impl EntityType {
         EntityType::Milestones,
         EntityType::Tags,
     ];
+
+    /// The entity types a field map names (`mapping.toml`'s lookups, the catalogue's field paths
+    /// `Contacts.email`, the header vocabulary): the six a migration writes and the Users owners
+    /// are matched to, the first seven of [`Self::ALL`]. The others (Teams, Sources, …) are read
+    /// from Nutshell, never mapped to.
+    pub const MAPPED: &'static [EntityType] = Self::ALL.split_at(7).0;
+
+    /// The entity types that carry custom fields and tags per entity type in Nutshell
+    /// (docs/nutshell-api.md, `findCustomFields`, `findTags`); other modules keep extra columns
+    /// as note lines.
+    pub const WITH_CUSTOM_FIELDS: [EntityType; 3] = [
+        EntityType::Accounts,
+        EntityType::Contacts,
+        EntityType::Leads,
+    ];
+
+    /// Whether this type carries custom fields ([`Self::WITH_CUSTOM_FIELDS`]).
+    pub fn has_custom_fields(self) -> bool {
+        Self::WITH_CUSTOM_FIELDS.contains(&self)
+    }
+
+    /// The mapped type ([`Self::MAPPED`]) named `name`, exactly as Nutshell spells it. Errors:
+    /// any other name, with a message listing the valid ones (for a file an operator edits).
+    pub fn mapped(name: &str) -> Result<EntityType, String> {
+        Self::MAPPED
+            .iter()
+            .copied()
+            .find(|t| t.as_str() == name)
+            .ok_or_else(|| {
+                let valid: Vec<&str> = Self::MAPPED.iter().map(|t| t.as_str()).collect();
+                format!(
+                    "unknown entity type {name:?}: use one of {}",
+                    valid.join(", ")
+                )
+            })
+    }
 
     /// Nutshell's `entityType` string.
     pub fn as_str(self) -> &'static str {
@@ -98,23 +133,19 @@ impl EntityType {
     }
 }
 
+/// Serde `deserialize_with` for a field an operator writes (`mapping.toml`, a vocabulary file):
+/// only a [`EntityType::MAPPED`] type is accepted; any other is an error listing the valid ones,
+/// which the TOML reader places at its file, line and column.
+pub fn deserialize_mapped<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<EntityType, D::Error> {
+    let name = String::deserialize(deserializer)?;
+    EntityType::mapped(&name).map_err(serde::de::Error::custom)
+}
+
 impl fmt::Display for EntityType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-impl From<Entity> for EntityType {
-    fn from(entity: Entity) -> Self {
-        match entity {
-            Entity::Accounts => EntityType::Accounts,
-            Entity::Contacts => EntityType::Contacts,
-            Entity::Leads => EntityType::Leads,
-            Entity::Activities => EntityType::Activities,
-            Entity::Tasks => EntityType::Tasks,
-            Entity::Notes => EntityType::Notes,
-            Entity::Users => EntityType::Users,
-        }
     }
 }
 
@@ -145,6 +176,17 @@ mod tests {
             Some("Accounts")
         );
         assert!(EntityType::Notes.methods().is_none());
-        assert_eq!(EntityType::from(Entity::Tasks), EntityType::Tasks);
+    }
+
+    #[test]
+    fn only_mapped_types_are_read_from_an_operators_file() {
+        assert_eq!(EntityType::mapped("Contacts"), Ok(EntityType::Contacts));
+        let e = EntityType::mapped("Teams").unwrap_err();
+        assert!(e.contains("\"Teams\""), "{e}");
+        for t in EntityType::MAPPED {
+            assert!(e.contains(t.as_str()), "{t} missing from: {e}");
+        }
+        assert!(!e.contains("Sources"), "{e}");
+        assert_eq!(EntityType::MAPPED.last(), Some(&EntityType::Users));
     }
 }

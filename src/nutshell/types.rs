@@ -10,6 +10,7 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::entity_type::EntityType;
 use super::loose::{self, Fields, Loose, Unreadable, deserialize_loosely};
 use serde_json::{Map, Value};
 
@@ -134,9 +135,9 @@ pub struct EntityRef {
 
 impl EntityRef {
     /// A stub reference `{entityType, id}`, the shape Nutshell takes on input.
-    pub fn new(entity_type: &str, id: i64) -> Self {
+    pub fn new(entity_type: EntityType, id: i64) -> Self {
         Self {
-            entity_type: entity_type.to_owned(),
+            entity_type: entity_type.as_str().to_owned(),
             id,
             extra: Map::new(),
         }
@@ -144,7 +145,7 @@ impl EntityRef {
 
     /// A reference to the Nutshell user `id` (owners and assignees are users).
     pub fn user(id: i64) -> Self {
-        Self::new("Users", id)
+        Self::new(EntityType::Users, id)
     }
 }
 
@@ -598,12 +599,13 @@ impl<'de, T: Loose> Deserialize<'de> for ByEntityType<T> {
 }
 
 impl<T> ByEntityType<T> {
-    /// The list for one entity type (`"Accounts"`, `"Contacts"`, `"Leads"`).
-    pub fn of(&self, entity_type: &str) -> &[T] {
+    /// The list for one entity type; empty for a type other than Accounts, Contacts or Leads
+    /// (the only keys `findCustomFields` and `findTags` answer with, docs/nutshell-api.md).
+    pub fn of(&self, entity_type: EntityType) -> &[T] {
         match entity_type {
-            "Accounts" => &self.accounts,
-            "Contacts" => &self.contacts,
-            "Leads" => &self.leads,
+            EntityType::Accounts => &self.accounts,
+            EntityType::Contacts => &self.contacts,
+            EntityType::Leads => &self.leads,
             _ => &[],
         }
     }
@@ -877,8 +879,8 @@ mod tests {
             "Accounts": ["vip"], "Leads": [{"name": "hot", "id": 4}]
         }))
         .unwrap();
-        assert_eq!(t.of("Accounts")[0].name, "vip");
-        assert_eq!(t.of("Leads")[0].id, Some(4));
-        assert!(t.of("Contacts").is_empty());
+        assert_eq!(t.of(EntityType::Accounts)[0].name, "vip");
+        assert_eq!(t.of(EntityType::Leads)[0].id, Some(4));
+        assert!(t.of(EntityType::Contacts).is_empty());
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::discovery::custom_fields::CustomField;
 use crate::discovery::pipelines::Pipeline;
+use crate::nutshell::EntityType;
 use crate::rsoft::{ColumnKind, Module};
 
 /// The checklist: what to set up in Nutshell by hand, since pipelines are read-only through the
@@ -93,14 +94,10 @@ pub fn checklist(custom_fields: &[CustomField], pipelines: &[Pipeline]) -> Check
     }
 }
 
-/// The Nutshell entity type whose custom fields a module's custom fields go to.
-fn nutshell_entity(module: Module) -> Option<&'static str> {
-    match module {
-        Module::Companies => Some("Accounts"),
-        Module::Contacts => Some("Contacts"),
-        Module::Leads | Module::Deals => Some("Leads"),
-        _ => None,
-    }
+/// The Nutshell entity type whose custom fields a module's custom fields go to: the module's
+/// own, when that type carries custom fields ([`EntityType::WITH_CUSTOM_FIELDS`]).
+fn nutshell_entity(module: Module) -> Option<EntityType> {
+    module.entity().filter(|e| e.has_custom_fields())
 }
 
 fn custom_field(f: &CustomField) -> CustomFieldItem {
@@ -110,7 +107,7 @@ fn custom_field(f: &CustomField) -> CustomFieldItem {
         .or_else(|| f.inferred.map(kind_name))
         .unwrap_or_else(|| "unknown".to_string());
     let entity = nutshell_entity(f.module);
-    let nutshell_type = entity.map(|e| nutshell_type(&rsoft_type, e == "Leads"));
+    let nutshell_type = entity.map(|e| nutshell_type(&rsoft_type, e == EntityType::Leads));
     let action = match (entity, &nutshell_type) {
         (Some(e), Some(t)) if !f.in_export => format!(
             "defined in RSoft but no column in the export: create {t} field on {e} only if the customer wants it kept"
@@ -133,7 +130,7 @@ fn custom_field(f: &CustomField) -> CustomFieldItem {
                 .join("; ")
         }),
         fill_rate: f.fill_rate,
-        nutshell_entity: entity.map(str::to_string),
+        nutshell_entity: entity.map(|e| e.as_str().to_string()),
         nutshell_type,
         action,
     }

@@ -15,6 +15,7 @@ use super::source::{NutshellRecord, ReportSource, SourceError};
 use crate::config::EndpointSetting;
 use crate::discovery::gaps::{Gap, GapKey};
 use crate::mapping::transform::phone::to_e164;
+use crate::nutshell::EntityType;
 use crate::rsoft::{Export, Module, ReadError};
 
 /// Source records listed per gap; a phone on more rows than this is counted, not listed.
@@ -193,10 +194,10 @@ pub const DEFAULT_WEB_BASE: &str = "https://app.nutshell.com";
 /// The record's page in Nutshell's web app under `base` (`https://app.nutshell.com`), for
 /// Accounts, Contacts and Leads; shapes per [`WEB_LINK_NOTE`].
 pub fn web_link(base: &str, record: &NutshellRecord) -> Option<String> {
-    let path = match record.entity_type.as_str() {
-        "Contacts" => "person",
-        "Leads" => "lead",
-        "Accounts" => "company",
+    let path = match EntityType::from_name(&record.entity_type)? {
+        EntityType::Contacts => "person",
+        EntityType::Leads => "lead",
+        EntityType::Accounts => "company",
         _ => return None,
     };
     Some(format!(

@@ -15,6 +15,7 @@ use super::source::{
     Reuse, RunInfo, SourceError,
 };
 use crate::journal::{Journal, JournalError, Phase, RecordState};
+use crate::nutshell::EntityType;
 use crate::rsoft::Module;
 
 impl From<JournalError> for SourceError {
@@ -37,14 +38,15 @@ pub fn phase_name(phase: Phase) -> &'static str {
 }
 
 /// The Nutshell entity types a phase's row becomes, the row's own record first.
-fn landing_types(phase: Phase) -> &'static [&'static str] {
+fn landing_types(phase: Phase) -> &'static [EntityType] {
+    use EntityType::{Accounts, Activities, Contacts, Leads, Notes, Tasks};
     match phase {
-        Phase::Accounts => &["Accounts"],
-        Phase::Contacts => &["Contacts"],
-        Phase::Leads | Phase::Deals => &["Leads", "Contacts", "Accounts"],
-        Phase::Activities => &["Activities", "Notes"],
-        Phase::Tasks => &["Tasks", "Activities", "Notes"],
-        Phase::TicketNotes => &["Notes"],
+        Phase::Accounts => &[Accounts],
+        Phase::Contacts => &[Contacts],
+        Phase::Leads | Phase::Deals => &[Leads, Contacts, Accounts],
+        Phase::Activities => &[Activities, Notes],
+        Phase::Tasks => &[Tasks, Activities, Notes],
+        Phase::TicketNotes => &[Notes],
     }
 }
 
@@ -216,10 +218,10 @@ impl ReportSource for Journal {
         let record = landing_types(phase).iter().find_map(|t| {
             entities
                 .iter()
-                .find(|e| e.entity_type == *t)
+                .find(|e| e.entity_type == t.as_str())
                 .and_then(|e| e.nutshell_id)
                 .map(|id| NutshellRecord {
-                    entity_type: (*t).to_string(),
+                    entity_type: t.as_str().to_string(),
                     id: id.unsigned_abs(),
                 })
         });

@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::ReadError;
-use super::modules::{self, Classification, Module};
+use std::sync::Arc;
+
+use super::modules::{Classification, Module};
 use super::rows::{Finding, RowReader};
+use crate::vocabulary::Vocabulary;
 
 /// What the operator pointed at: an unpacked folder or the .zip RSoft hands out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,11 +72,23 @@ pub struct Export {
     skipped: Vec<String>,
     /// Files whose header could not be read at all.
     unreadable: Vec<Finding>,
+    /// The header vocabulary the files were classified with; the proposer reads headers with it.
+    vocabulary: Arc<Vocabulary>,
 }
 
 impl Export {
-    /// Lists a folder (recursively) or a `.zip`, and classifies each CSV by name and header.
+    /// Lists a folder (recursively) or a `.zip`, and classifies each CSV by name and header with
+    /// the built-in vocabulary.
     pub fn open(path: impl AsRef<Path>) -> Result<Export, ReadError> {
+        Export::open_with(path, Vocabulary::builtin())
+    }
+
+    /// [`Export::open`] classifying with `vocabulary` (the built-in one extended by the
+    /// config's `[vocabulary] file`: [`Vocabulary::of`]).
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        vocabulary: Arc<Vocabulary>,
+    ) -> Result<Export, ReadError> {
         let root = path.as_ref().to_path_buf();
         let meta = std::fs::metadata(&root).map_err(|source| ReadError::Io {
             file: root.display().to_string(),
@@ -91,6 +106,7 @@ impl Export {
             others: Vec::new(),
             skipped: Vec::new(),
             unreadable: Vec::new(),
+            vocabulary,
         };
         for entry in entries {
             if is_clutter(&entry.path) {
@@ -99,7 +115,8 @@ impl Export {
                 match export.rows_of_entry(&entry) {
                     Ok(reader) => {
                         let headers = reader.headers().names().to_vec();
-                        let classification = modules::classify(entry.file_name(), &headers);
+                        let classification =
+                            export.vocabulary.classify(entry.file_name(), &headers);
                         export.files.push(ExportFile {
                             module: classification.module,
                             entry,
@@ -124,6 +141,11 @@ impl Export {
     /// The folder or .zip the export was opened from.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The header vocabulary the files were classified with.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
     }
 
     /// Whether the export is a folder or a .zip.

@@ -422,15 +422,12 @@ impl ColumnProfiler {
         if b[0].is_ascii_digit() && b.len() <= 24 && is_scientific(b) {
             self.flags.scientific_notation.add(line, value);
         }
-        // One scan decides for most values: without `?`, `@` or a separator there is nothing
-        // more to find.
-        if !b.iter().any(|c| FLAG_BYTES[usize::from(*c)]) {
-            return;
-        }
-        if b.contains(&b'?') && lost_characters(value) {
+        // One scan finds what the other tests need; most values have none of it.
+        let marks = Marks::of(b);
+        if marks.question && lost_characters(value) {
             self.flags.lost_characters.add(line, value);
         }
-        if is_multi_valued(value) {
+        if multi_valued(value, marks) {
             self.flags.multi_valued.add(line, value);
         }
     }
@@ -515,8 +512,8 @@ impl ColumnProfiler {
         let lower = name.to_ascii_lowercase();
         if lower.ends_with(" id") || lower == "id" || lower.ends_with(" no.") {
             let own_key = module
-                .and_then(|m| m.standard_columns().first())
-                .is_some_and(|c| Some(c.canonical) == canonical);
+                .and_then(Module::id_column)
+                .is_some_and(|c| Some(c) == canonical);
             return if own_key {
                 ColumnKind::Id
             } else {
@@ -664,14 +661,16 @@ fn numeric_shape(v: &str) -> Option<ColumnKind> {
 /// An amount with a currency mark, scale word, `/-` or accounting brackets: `₹ 1,00,000/-`,
 /// `1.5 Lakh`, `(25,000)`. A three-letter prefix that is no ISO 4217 code (`REF-8104`) is not.
 fn is_money_with_symbol(v: &str) -> bool {
-    money_text(v).is_ok_and(|p| {
-        let marked = p.currency.is_some() || p.scale > 0 || p.bracketed || v.contains("/-");
-        let number = p.number.trim_start_matches('-').trim_start();
-        marked
-            && !number.is_empty()
-            && number.as_bytes()[0].is_ascii_digit()
-            && numeric_shape(number).is_some_and(|s| s != ColumnKind::Phone)
-    })
+    // An amount has a digit; most free text has none, and the currency tests cost more.
+    v.bytes().any(|c| c.is_ascii_digit())
+        && money_text(v).is_ok_and(|p| {
+            let marked = p.currency.is_some() || p.scale > 0 || p.bracketed || v.contains("/-");
+            let number = p.number.trim_start_matches('-').trim_start();
+            marked
+                && !number.is_empty()
+                && number.as_bytes()[0].is_ascii_digit()
+                && numeric_shape(number).is_some_and(|s| s != ColumnKind::Phone)
+        })
 }
 
 /// `9.82E+09`, `9.19823E+11`, `1E+10`: a number a spreadsheet wrote in scientific notation.
@@ -716,11 +715,15 @@ pub fn split_values(v: &str) -> impl Iterator<Item = &str> {
 
 /// Several emails, or several phone numbers, in one cell, separated as [`split_values`] splits.
 pub fn is_multi_valued(v: &str) -> bool {
-    let b = v.as_bytes();
-    if b.iter().filter(|c| **c == b'@').count() >= 2 {
+    multi_valued(v, Marks::of(v.as_bytes()))
+}
+
+/// [`is_multi_valued`], given the cell's [`Marks`].
+fn multi_valued(v: &str, marks: Marks) -> bool {
+    if marks.ats >= 2 {
         return split_values(v).filter(|p| is_email(p)).count() >= 2;
     }
-    if !b.iter().any(|c| matches!(c, b';' | b'/' | b',' | b'\n')) {
+    if !marks.separator {
         return false;
     }
     let mut parts = 0;
@@ -733,18 +736,29 @@ pub fn is_multi_valued(v: &str) -> bool {
     parts >= 2
 }
 
-/// The bytes the damage and multi-valued tests look for: `?` (characters lost), `@` (emails),
-/// and the separators of [`split_values`].
-const FLAG_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut i = 0;
-    let wanted = *b"?@;,/\n";
-    while i < wanted.len() {
-        table[wanted[i] as usize] = true;
-        i += 1;
+/// What one scan of a cell finds for the damage and multi-valued tests: a `?` (characters
+/// lost), how many `@` (emails), a separator of [`split_values`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Marks {
+    question: bool,
+    ats: u8,
+    separator: bool,
+}
+
+impl Marks {
+    fn of(b: &[u8]) -> Marks {
+        let mut marks = Marks::default();
+        for c in b {
+            match c {
+                b'?' => marks.question = true,
+                b'@' => marks.ats = marks.ats.saturating_add(1),
+                b';' | b'/' | b',' | b'\n' => marks.separator = true,
+                _ => {}
+            }
+        }
+        marks
     }
-    table
-};
+}
 
 /// Record codes such as `CMP-0001`, `L1001`, `DEAL_42`: letters then digits, no spaces.
 fn is_code(b: &[u8]) -> bool {

@@ -22,6 +22,8 @@ pub enum Effect {
     Discover {
         /// The export folder or .zip.
         export: PathBuf,
+        /// The config's `[vocabulary] file`, if it names one.
+        vocabulary: Option<PathBuf>,
     },
     /// The pre-flight: the method description and one authenticated call.
     TestConnection {
@@ -144,6 +146,8 @@ pub enum Effect {
     ReadSample {
         /// The export folder or .zip.
         export: PathBuf,
+        /// The config's `[vocabulary] file`, if it names one.
+        vocabulary: Option<PathBuf>,
         /// The module to sample.
         module: Module,
         /// Rows to keep for the preview.

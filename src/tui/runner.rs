@@ -29,6 +29,7 @@ use crate::mapping::source::propose_remembering;
 use crate::nutshell::{Client, methods, preflight};
 use crate::rsoft::Export;
 use crate::sandbox::RunningSandbox;
+use crate::vocabulary::Vocabulary;
 
 use super::action::{Checked, Job, Outcome, PreflightResult, Proposal};
 use super::effect::Effect;
@@ -79,10 +80,10 @@ impl Runner {
     pub fn perform(&self, effect: Effect, report: &dyn Fn(Outcome)) {
         let message = |e: anyhow::Error| human_message(&e);
         let outcome = match effect {
-            Effect::Discover { export } => Outcome::Discovered {
-                result: discovery::discover_path(&export)
+            Effect::Discover { export, vocabulary } => Outcome::Discovered {
+                result: discover_with(&export, vocabulary.as_deref())
                     .map(Box::new)
-                    .map_err(|e| human_message(&e.into())),
+                    .map_err(message),
                 export,
             },
             Effect::TestConnection { config } => {
@@ -135,11 +136,12 @@ impl Runner {
             },
             Effect::ReadSample {
                 export,
+                vocabulary,
                 module,
                 rows,
                 count,
             } => Outcome::Sampled {
-                result: read_sample(&export, module, rows, &count)
+                result: read_sample(&export, vocabulary.as_deref(), module, rows, &count)
                     .map(Box::new)
                     .map_err(message),
                 export,
@@ -438,14 +440,22 @@ impl Runner {
     }
 }
 
-/// The configured export, opened (an engine call reads it as `migrate` does).
+/// The configured export, opened with the config's vocabulary (an engine call reads it as
+/// `migrate` does).
 fn open_export(config: &Config) -> anyhow::Result<Export> {
     let path = config
         .source
         .export
         .as_deref()
         .context("no export is set: set it on Connect")?;
-    Ok(Export::open(path)?)
+    Ok(Export::open_with(path, Vocabulary::of(config)?)?)
+}
+
+/// Discovery of `export`, its files classified with the built-in vocabulary extended by
+/// `vocabulary` (the config's `[vocabulary] file`) when there is one.
+fn discover_with(export: &Path, vocabulary: Option<&Path>) -> anyhow::Result<Report> {
+    let export = Export::open_with(export, Vocabulary::with_extension(vocabulary)?)?;
+    Ok(discovery::discover(&export)?)
 }
 
 /// A new config file; an existing one is never replaced (its comments would be lost). Paths

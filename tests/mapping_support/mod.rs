@@ -24,7 +24,7 @@ pub fn short(target: &Target) -> String {
                 LookupKey::Email => "email",
                 LookupKey::Owner => "owner",
             };
-            format!("lookup:{}:{by}", entity.name())
+            format!("lookup:{}:{by}", entity.as_str())
         }
         Target::Related { part } => match part {
             RelatedPart::Module => "related:module".into(),

@@ -6,9 +6,12 @@
 use std::path::{Path, PathBuf};
 
 use crm_migrate::config::Config;
+use crm_migrate::engine::event::Events;
+use crm_migrate::engine::load::{MigrateOptions, MigrateOutcome, RunSummary, migrate};
 use crm_migrate::engine::schema::Destination;
 use crm_migrate::mapping::file;
 use crm_migrate::sandbox::RunningSandbox;
+use tokio_util::sync::CancellationToken;
 
 #[path = "../engine_support/mod.rs"]
 mod engine_support;
@@ -52,4 +55,29 @@ pub async fn prepare(dir: &Path, sb: &RunningSandbox, owners: Option<&str>) -> (
 /// The sandbox's API key, for the binary's environment.
 pub fn key(sb: &RunningSandbox) -> String {
     sb.credentials().api_key.expose().to_string()
+}
+
+/// One `migrate` of the config at `path` against `sb` with `options`, as the CLI calls it, that
+/// must finish (not block or stop): its summary. Panics with the outcome otherwise.
+pub async fn finished_run(
+    config: &Config,
+    path: &Path,
+    sb: &RunningSandbox,
+    options: &MigrateOptions,
+) -> RunSummary {
+    let client = crm_migrate::connect::sandbox_client(sb, &config.load).unwrap();
+    let out = migrate(
+        config,
+        path,
+        client,
+        options,
+        Events::none(),
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    match out {
+        MigrateOutcome::Finished(summary) => summary,
+        other => panic!("{other:?}"),
+    }
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crm_migrate::config::Config;
-use crm_migrate::discovery;
+use crm_migrate::discovery::{self, Report};
 use crm_migrate::mapping::memory::MappingMemory;
 use crm_migrate::mapping::model::{FieldMap, Status};
 use crm_migrate::mapping::record::{
@@ -15,6 +15,7 @@ use crm_migrate::mapping::record::{
 use crm_migrate::mapping::schema::DestinationSchema;
 use crm_migrate::mapping::source::propose_for_export;
 use crm_migrate::mapping::transform::{SourceFormat, split_name_email};
+use crm_migrate::mapping::validate::Problem;
 use crm_migrate::nutshell::EntityType;
 use crm_migrate::rsoft::{Export, Module};
 use serde_json::Value;
@@ -32,10 +33,11 @@ pub const ORDER: [Module; 7] = [
     Module::TicketMessages,
 ];
 
-/// The proposer's map of the sample, every entry accepted as proposed.
-pub fn sample_map(export: &Export) -> FieldMap {
+/// The proposer's offline proposal for `export` as it comes, nothing accepted: discovery's
+/// report, the map, and the value problems the proposer found.
+pub fn proposal(export: &Export) -> (Report, FieldMap, Vec<Problem>) {
     let report = discovery::discover(export).unwrap();
-    let (mut map, _) = propose_for_export(
+    let (map, problems) = propose_for_export(
         export,
         &report,
         &DestinationSchema::offline(),
@@ -45,6 +47,12 @@ pub fn sample_map(export: &Export) -> FieldMap {
         &SourceFormat::from_config(&Config::default()),
     )
     .unwrap();
+    (report, map, problems)
+}
+
+/// The proposer's map of the sample, every entry accepted as proposed.
+pub fn sample_map(export: &Export) -> FieldMap {
+    let (_, mut map, _) = proposal(export);
     for module in map.modules.values_mut() {
         for c in &mut module.columns {
             c.status = Status::Confirmed;

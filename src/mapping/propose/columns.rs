@@ -5,20 +5,21 @@
 use std::collections::BTreeMap;
 
 use crate::config::DateOrder;
-use crate::mapping::catalogue::{
-    Entity, ValueKind, required_fields, standard_field, stated_default,
-};
+use crate::mapping::catalogue::{ValueKind, required_fields, standard_field, stated_default};
 use crate::mapping::column::SourceColumn;
 use crate::mapping::model::{
     CONFIDENCE_THRESHOLD, ColumnEntry, LookupKey, Status, Target, target_kind,
 };
 use crate::mapping::schema::DestinationSchema;
-use crate::mapping::synonyms::{Spec, Synonym, module_nouns, normalize_header, rows_for};
 use crate::mapping::transform::{
     cell_values, email::looks_like_email, parse_bool, parse_date, parse_money, parse_number,
     parse_when, to_e164,
 };
+use crate::nutshell::EntityType;
 use crate::rsoft::Module;
+use crate::vocabulary::{
+    Concept, Matched, Propose, Vocabulary, normalize_header, without_module_noun,
+};
 
 /// Above this similarity a near spelling of a synonym is proposed; between it and
 /// [`NEAR_SIMILARITY`] it is only suggested to the operator.
@@ -31,7 +32,7 @@ const EVIDENCE_SHARE: f64 = 0.95;
 /// (and no stated default fills it), a new custom field of a kind that could fill it is not
 /// proposed above the threshold: the operator chooses (issue 12, "proposals know what each
 /// Nutshell record needs").
-pub(super) fn flag_unfilled_required(entity: Entity, columns: &mut [ColumnEntry]) {
+pub(super) fn flag_unfilled_required(entity: EntityType, columns: &mut [ColumnEntry]) {
     let filled = |columns: &[ColumnEntry], fields: &[&str]| {
         columns.iter().any(|c| {
             c.confidence >= CONFIDENCE_THRESHOLD
@@ -71,7 +72,7 @@ pub(super) fn flag_unfilled_required(entity: Entity, columns: &mut [ColumnEntry]
             c.reason.push_str(&format!(
                 "; but no column fills {}, which every {} needs: if this column is it, map it there",
                 alternatives.join(" or "),
-                entity.name()
+                entity.as_str()
             ));
         }
     }
@@ -84,12 +85,13 @@ struct Proposal {
 }
 
 pub(super) fn propose_column(
+    vocabulary: &Vocabulary,
     column: &SourceColumn,
-    entity: Entity,
+    entity: EntityType,
     schema: &DestinationSchema,
 ) -> ColumnEntry {
     let evidence = Evidence::of(&column.samples);
-    let from_header = header_proposal(column, entity, &evidence, schema);
+    let from_header = header_proposal(vocabulary, column, entity, &evidence, schema);
     let proposal = match from_header {
         Some(p) if p.confidence >= CONFIDENCE_THRESHOLD => p,
         weak => email_evidence(column.module, &evidence)
@@ -121,12 +123,13 @@ pub(super) fn propose_column(
 
 /// The header's best synonym, checked against the values.
 fn header_proposal(
+    vocabulary: &Vocabulary,
     column: &SourceColumn,
-    entity: Entity,
+    entity: EntityType,
     evidence: &Evidence,
     schema: &DestinationSchema,
 ) -> Option<Proposal> {
-    let found = best_synonym(column.module, &column.header)?;
+    let found = best_synonym(vocabulary, column.module, &column.header)?;
     let header = &column.header;
     if found.similarity < CLOSE_SIMILARITY {
         return Some(Proposal {
@@ -134,7 +137,7 @@ fn header_proposal(
             confidence: found.similarity - 0.35,
             reason: format!(
                 "header {header:?} is close to {:?} ({}, similarity {:.2}) but not close enough to assume it; choose a target",
-                found.phrase, found.row.meaning, found.similarity
+                found.phrase, found.concept.meaning, found.similarity
             ),
         });
     }
@@ -145,10 +148,12 @@ fn header_proposal(
         How::WithoutNoise => (0.88, "without unit or format words is a synonym of"),
         How::Similar => (found.similarity - 0.12, "is spelled like"),
     };
-    let mut target = resolve(found.row.spec, entity, schema);
+    // Only concepts with a target are matched when proposing.
+    let propose = found.concept.propose.as_ref()?;
+    let mut target = resolve(propose, entity, schema);
     let mut reason = format!(
         "header {header:?} {how} {} ({:?})",
-        found.row.meaning, found.phrase
+        found.concept.meaning, found.phrase
     );
     if let Some(kind) = target_kind(&target) {
         match reads_as(column, evidence, kind) {
@@ -247,7 +252,7 @@ fn email_evidence(module: Module, evidence: &Evidence) -> Option<Proposal> {
             field: "Contacts.email".into(),
         },
         Module::Deals | Module::Tickets => Target::Lookup {
-            entity: Entity::Contacts,
+            entity: EntityType::Contacts,
             by: LookupKey::Email,
         },
         Module::Activities
@@ -268,7 +273,7 @@ fn email_evidence(module: Module, evidence: &Evidence) -> Option<Proposal> {
 /// (a note line where the entity has no custom fields).
 fn fallback(
     column: &SourceColumn,
-    entity: Entity,
+    entity: EntityType,
     evidence: &Evidence,
     schema: &DestinationSchema,
 ) -> Proposal {
@@ -299,7 +304,7 @@ fn fallback(
             reason: match existing {
                 Some(_) => format!(
                     "no standard field matches; {} already has the custom field {name:?}",
-                    entity.name()
+                    entity.as_str()
                 ),
                 None => format!(
                     "no standard field matches; values look like {kind:?}, so a new {kind:?} custom field keeps them"
@@ -316,7 +321,7 @@ fn fallback(
         Proposal {
             reason: format!(
                 "no standard field matches and Nutshell {} have no custom fields: kept as a line in a note",
-                entity.name()
+                entity.as_str()
             ),
             target: Target::Note { label: name },
             confidence: 0.7,
@@ -324,25 +329,30 @@ fn fallback(
     }
 }
 
-fn resolve(spec: Spec, entity: Entity, schema: &DestinationSchema) -> Target {
-    match spec {
-        Spec::Field(path) => Target::Field { field: path.into() },
-        Spec::Custom(name, kind) if entity.has_custom_fields() => Target::Custom {
-            name: name.into(),
-            kind,
+fn resolve(propose: &Propose, entity: EntityType, schema: &DestinationSchema) -> Target {
+    match propose {
+        Propose::Field(path) => Target::Field {
+            field: path.clone(),
+        },
+        Propose::Custom { name, kind } if entity.has_custom_fields() => Target::Custom {
+            name: name.clone(),
+            kind: *kind,
             create: schema.custom_field(entity, name).is_none(),
         },
-        Spec::Custom(name, _) => Target::Note {
+        Propose::Custom { name, .. } => Target::Note {
             label: name.trim_start_matches("RSoft ").into(),
         },
-        Spec::Note(label) => Target::Note {
-            label: label.into(),
+        Propose::Note(label) => Target::Note {
+            label: label.clone(),
         },
-        Spec::Lookup(entity, by) => Target::Lookup { entity, by },
-        Spec::Related(part) => Target::Related { part },
-        Spec::Tags => Target::Tags,
-        Spec::LegacyId => Target::LegacyId,
-        Spec::Ignore(_) => Target::Ignore,
+        Propose::Lookup { entity, by } => Target::Lookup {
+            entity: *entity,
+            by: *by,
+        },
+        Propose::Related(part) => Target::Related { part: *part },
+        Propose::Tags => Target::Tags,
+        Propose::LegacyId => Target::LegacyId,
+        Propose::Ignore(_) => Target::Ignore,
     }
 }
 
@@ -355,61 +365,55 @@ enum How {
     Similar,
 }
 
-struct Found {
-    row: &'static Synonym,
-    phrase: &'static str,
+struct Found<'v> {
+    concept: &'v Concept,
+    phrase: &'v str,
     how: How,
     similarity: f64,
 }
 
-fn best_synonym(module: Module, header: &str) -> Option<Found> {
+/// The header's best spelling in the vocabulary: exact or without the module's noun
+/// ([`Vocabulary::meaning`], as classification reads it), then the words reordered, without
+/// noise words, or a near spelling.
+fn best_synonym<'v>(vocabulary: &'v Vocabulary, module: Module, header: &str) -> Option<Found<'v>> {
+    if let Some((concept, phrase, matched)) = vocabulary.meaning(module, header, true) {
+        let how = match matched {
+            Matched::Exact => How::Exact,
+            Matched::WithoutModuleName => How::WithoutModuleName,
+        };
+        return Some(Found {
+            concept,
+            phrase,
+            how,
+            similarity: 1.0,
+        });
+    }
     let full = normalize_header(header);
-    // The module's noun first (`Ticket No.`) or, in languages that put it last, last (`Nº Ticket`).
-    let stripped = module_nouns(module).iter().find_map(|noun| {
-        full.strip_prefix(noun)
-            .and_then(|rest| rest.strip_prefix(' '))
-            .or_else(|| full.strip_suffix(noun)?.strip_suffix(' '))
-            .map(str::to_string)
-    });
-    let candidates: Vec<(&'static Synonym, &'static str, String)> = rows_for(module)
-        .flat_map(|row| {
-            row.phrases
-                .iter()
-                .map(move |p| (row, *p, normalize_header(p)))
-        })
-        .collect();
+    let stripped = without_module_noun(module, &full);
+    let candidates: Vec<(&Concept, &str, &str)> = vocabulary.spellings_for(module).collect();
     let exact = |form: &str, how: How| {
         candidates
             .iter()
-            .find(|(_, _, p)| p == form)
-            .map(|(row, phrase, _)| Found {
-                row,
+            .find(|(_, _, p)| *p == form)
+            .map(|(concept, phrase, _)| Found {
+                concept,
                 phrase,
                 how,
                 similarity: 1.0,
             })
     };
-    if let Some(f) = exact(&full, How::Exact) {
-        return Some(f);
-    }
-    if let Some(f) = stripped
-        .as_deref()
-        .and_then(|s| exact(s, How::WithoutModuleName))
-    {
-        return Some(f);
-    }
     let sorted = |s: &str| {
         let mut words: Vec<&str> = s.split(' ').collect();
         words.sort_unstable();
         words.join(" ")
     };
     let full_sorted = sorted(&full);
-    if let Some((row, phrase, _)) = candidates
+    if let Some((concept, phrase, _)) = candidates
         .iter()
         .find(|(_, _, p)| p.contains(' ') && sorted(p) == full_sorted)
     {
         return Some(Found {
-            row,
+            concept,
             phrase,
             how: How::Reordered,
             similarity: 1.0,
@@ -428,15 +432,15 @@ fn best_synonym(module: Module, header: &str) -> Option<Found> {
     }
     candidates
         .iter()
-        .flat_map(|(row, phrase, p)| {
+        .flat_map(|(concept, phrase, p)| {
             forms
                 .iter()
-                .filter_map(move |f| word_similarity(f, p).map(|s| (*row, *phrase, s)))
+                .filter_map(move |f| word_similarity(f, p).map(|s| (*concept, *phrase, s)))
         })
         .filter(|(_, _, s)| *s >= NEAR_SIMILARITY)
         .max_by(|a, b| a.2.total_cmp(&b.2))
-        .map(|(row, phrase, similarity)| Found {
-            row,
+        .map(|(concept, phrase, similarity)| Found {
+            concept,
             phrase,
             how: How::Similar,
             similarity,

@@ -22,12 +22,15 @@ use super::memory::MappingMemory;
 use super::model::{FieldMap, flag_shared_slots, value_map_kind};
 use super::schema::DestinationSchema;
 use crate::rsoft::Module;
+use crate::vocabulary::Vocabulary;
 use columns::{flag_unfilled_required, propose_column};
 pub use stages::propose_stage_map;
 pub use value_maps::propose_values;
 
-/// Propose a map for every column. Columns keep their order within each module.
+/// Propose a map for every column, reading headers with `vocabulary`. Columns keep their order
+/// within each module.
 pub fn propose(
+    vocabulary: &Vocabulary,
     columns: &[SourceColumn],
     schema: &DestinationSchema,
     legacy_id_field: &str,
@@ -38,7 +41,7 @@ pub fn propose(
         let Some(entity) = column.module.entity() else {
             continue;
         };
-        let entry = propose_column(column, entity, schema);
+        let entry = propose_column(vocabulary, column, entity, schema);
         map.modules
             .entry(column.module)
             .or_default()
@@ -87,6 +90,7 @@ pub fn propose(
 /// columns, the stage map for `stage_pairs`, RSoft pipeline and stage), improved by remembered decisions, merged with
 /// the operator's decisions in the previous mapping.toml (which always win).
 pub fn propose_map(
+    vocabulary: &Vocabulary,
     columns: &[SourceColumn],
     stage_pairs: &[(String, String)],
     schema: &DestinationSchema,
@@ -94,7 +98,7 @@ pub fn propose_map(
     memory: &MappingMemory,
     previous: Option<&FieldMap>,
 ) -> FieldMap {
-    let mut fresh = propose(columns, schema, legacy_id_field);
+    let mut fresh = propose(vocabulary, columns, schema, legacy_id_field);
     // Stages matter only where deals move.
     if let Some(deals) = fresh.modules.get_mut(&Module::Deals) {
         if !stage_pairs.is_empty() {
@@ -116,9 +120,10 @@ pub fn propose_map(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mapping::catalogue::{Entity, ValueKind};
+    use crate::mapping::catalogue::ValueKind;
     use crate::mapping::model::{AS_NOTE, CONFIDENCE_THRESHOLD, ColumnEntry, LookupKey, Target};
     use crate::mapping::schema::{CustomFieldDef, StagesetDef};
+    use crate::nutshell::EntityType;
 
     fn column(module: Module, header: &str, samples: &[&str]) -> SourceColumn {
         SourceColumn {
@@ -135,6 +140,7 @@ mod tests {
 
     fn one(col: SourceColumn) -> ColumnEntry {
         let map = propose(
+            &Vocabulary::builtin(),
             std::slice::from_ref(&col),
             &DestinationSchema::offline(),
             "RSoft ID",
@@ -155,31 +161,31 @@ mod tests {
                 Module::Activities,
                 "Contact ID",
                 ["CONT-1", "CONT-2", "CONT-9"],
-                Entity::Contacts,
+                EntityType::Contacts,
             ),
             (
                 Module::Activities,
                 "Person ID",
                 ["CONT-1", "CONT-2", "CONT-9"],
-                Entity::Contacts,
+                EntityType::Contacts,
             ),
             (
                 Module::Activities,
                 "Deal ID",
                 ["DEAL-1", "DEAL-4", "DEAL-7"],
-                Entity::Leads,
+                EntityType::Leads,
             ),
             (
                 Module::Deals,
                 "Company ID",
                 ["COMP-1", "COMP-2", "COMP-3"],
-                Entity::Accounts,
+                EntityType::Accounts,
             ),
             (
                 Module::Leads,
                 "Converted Contact ID",
                 ["CONT-9", "", ""],
-                Entity::Contacts,
+                EntityType::Contacts,
             ),
         ] {
             let e = one(column(module, header, &samples));
@@ -253,7 +259,12 @@ mod tests {
             ),
             column(Module::Companies, "Founded", &["01/02/2015"]),
         ];
-        let map = propose(&columns, &DestinationSchema::offline(), "RSoft ID");
+        let map = propose(
+            &Vocabulary::builtin(),
+            &columns,
+            &DestinationSchema::offline(),
+            "RSoft ID",
+        );
         let c = &map.modules[&Module::Companies].columns;
         assert!(c[1].confidence < CONFIDENCE_THRESHOLD, "{:?}", c[1]);
         assert!(c[1].reason.contains("Accounts.name"), "{:?}", c[1]);
@@ -262,7 +273,12 @@ mod tests {
         // With the name filled, the custom field is proposed as before.
         let mut with_name = columns.to_vec();
         with_name.push(column(Module::Companies, "Company Name", &["Nila Traders"]));
-        let map = propose(&with_name, &DestinationSchema::offline(), "RSoft ID");
+        let map = propose(
+            &Vocabulary::builtin(),
+            &with_name,
+            &DestinationSchema::offline(),
+            "RSoft ID",
+        );
         let c = &map.modules[&Module::Companies].columns;
         assert!(c[1].confidence >= CONFIDENCE_THRESHOLD, "{:?}", c[1]);
     }
@@ -327,13 +343,14 @@ mod tests {
         // An existing custom field is reused, not created again.
         let mut schema = DestinationSchema::offline();
         schema.custom_fields.insert(
-            Entity::Contacts,
+            EntityType::Contacts,
             vec![CustomFieldDef {
                 name: "pan".into(),
                 kind: ValueKind::Text,
             }],
         );
         let map = propose(
+            &Vocabulary::builtin(),
             &[column(Module::Contacts, "PAN", &["ABCDE1234F"])],
             &schema,
             "RSoft ID",
@@ -353,7 +370,12 @@ mod tests {
             column(Module::Companies, "Phone", &["9876543210"]),
             column(Module::Companies, "Mobile", &["9876543210"]),
         ];
-        let map = propose(&cols, &DestinationSchema::offline(), "RSoft ID");
+        let map = propose(
+            &Vocabulary::builtin(),
+            &cols,
+            &DestinationSchema::offline(),
+            "RSoft ID",
+        );
         let c = &map.modules[&Module::Companies].columns;
         assert_eq!(c[0].target, field("Accounts.name"));
         assert_eq!(c[1].target, Target::Unmapped);
@@ -382,7 +404,12 @@ mod tests {
                 &["Call", "SMS", "Site Visit", "Email", "Fax", "Note"],
             ),
         ];
-        let map = propose(&cols, &DestinationSchema::offline(), "RSoft ID");
+        let map = propose(
+            &Vocabulary::builtin(),
+            &cols,
+            &DestinationSchema::offline(),
+            "RSoft ID",
+        );
         let status = &map.modules[&Module::Deals].values[&ValueMapKind::LeadStatus];
         let pairs: Vec<_> = status
             .iter()
@@ -425,10 +452,26 @@ mod tests {
         let memory = MappingMemory::default();
         let schema = DestinationSchema::offline();
         let only_contacts = [column(Module::Contacts, "Email", &EMAILS)];
-        let map = propose_map(&only_contacts, &pairs, &schema, "RSoft ID", &memory, None);
+        let map = propose_map(
+            &Vocabulary::builtin(),
+            &only_contacts,
+            &pairs,
+            &schema,
+            "RSoft ID",
+            &memory,
+            None,
+        );
         assert!(!map.modules.contains_key(&Module::Deals));
         let with_deals = [column(Module::Deals, "Stage", &["Won"])];
-        let map = propose_map(&with_deals, &pairs, &schema, "RSoft ID", &memory, None);
+        let map = propose_map(
+            &Vocabulary::builtin(),
+            &with_deals,
+            &pairs,
+            &schema,
+            "RSoft ID",
+            &memory,
+            None,
+        );
         let stages = &map.modules[&Module::Deals].values[&ValueMapKind::Stage];
         assert_eq!(stages[0].from, "Sales / Won");
     }

@@ -2,7 +2,7 @@
 
 use crate::mapping::model::{Status, ValueEntry, stage_key};
 use crate::mapping::schema::DestinationSchema;
-use crate::mapping::synonyms::normalize_header;
+use crate::vocabulary::normalize_header;
 
 /// Stage map proposals: each RSoft pipeline + stage to a Nutshell stageset + milestone of the same
 /// name (case and punctuation aside). Pipelines and stages cannot be created through the API, so

@@ -3,7 +3,7 @@
 use crate::mapping::catalogue::ValueMapKind;
 use crate::mapping::model::{AS_NOTE, Status, ValueEntry};
 use crate::mapping::schema::DestinationSchema;
-use crate::mapping::synonyms::normalize_header;
+use crate::vocabulary::normalize_header;
 
 /// Proposals for a value map from the distinct source values seen.
 pub fn propose_values(

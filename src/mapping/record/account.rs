@@ -66,7 +66,7 @@ mod tests {
     use serde_json::json;
 
     use super::super::fixture::*;
-    use crate::mapping::catalogue::{Entity, ValueKind};
+    use crate::mapping::catalogue::ValueKind;
     use crate::mapping::model::Target;
     use crate::nutshell::EntityType;
     use crate::rsoft::Module;
@@ -82,7 +82,7 @@ mod tests {
                 ("Alt Phone", field("Accounts.phone")),
                 ("Website", field("Accounts.url")),
                 ("City", field("Accounts.address.city")),
-                ("Owner", lookup(Entity::Users, ByOwner)),
+                ("Owner", lookup(EntityType::Users, ByOwner)),
                 ("Tags", Target::Tags),
                 ("Turnover", custom("Annual Turnover", ValueKind::Money)),
                 ("Remarks", note("Remarks")),
@@ -175,7 +175,7 @@ mod tests {
                 ("Company ID", Target::LegacyId),
                 ("Company Name", field("Accounts.name")),
                 ("Contact Email", field("Contacts.email")),
-                ("Parent", lookup(Entity::Accounts, ById)),
+                ("Parent", lookup(EntityType::Accounts, ById)),
                 ("Blank", field("Leads.description")),
             ],
             &[],

@@ -23,7 +23,7 @@ use super::parts::{
 };
 use super::text::{escape_mentions, note_header, when_for_people};
 use super::{Plan, RecordRef, Resolution, Role};
-use crate::mapping::catalogue::{Entity, ValueMapKind};
+use crate::mapping::catalogue::ValueMapKind;
 use crate::mapping::model::AS_NOTE;
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
@@ -258,7 +258,7 @@ fn related(ctx: &Context<'_>, read: &mut Read) -> Related {
 /// Lead, else an RSoft lead's (their ids differ by prefix); a hold when neither was loaded.
 fn lead_lookups(ctx: &Context<'_>, read: &mut Read) -> Vec<Value> {
     let mut out = Vec::new();
-    for l in read.lookups_of(Entity::Leads) {
+    for l in read.lookups_of(EntityType::Leads) {
         let id = l.cell.text();
         let found = match ctx.lookups.record(Module::Deals, id, EntityType::Leads) {
             Resolution::Missing => ctx.lookups.record(Module::Leads, id, EntityType::Leads),
@@ -291,7 +291,7 @@ fn note(ctx: &Context<'_>, mut read: Read, rsoft_id: &str) -> Result<Plan, Stop>
         .first("Activities.startTime")
         .map(|(c, _)| when_for_people(c.text(), source.order, source.zone));
     let author = read
-        .lookups_of(Entity::Users)
+        .lookups_of(EntityType::Users)
         .first()
         .map(|l| l.cell.text().to_string());
     let header = note_header(
@@ -322,7 +322,7 @@ mod tests {
     use serde_json::json;
 
     use super::super::fixture::*;
-    use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind};
+    use crate::mapping::catalogue::{ValueKind, ValueMapKind};
     use crate::mapping::model::{AS_NOTE, RelatedPart, Target};
     use crate::mapping::record::{RecordRef, Resolution};
     use crate::nutshell::EntityType;
@@ -352,7 +352,7 @@ mod tests {
                 ("Start", field("Activities.startTime")),
                 ("End", field("Activities.endTime")),
                 ("Status", field("Activities.status")),
-                ("Owner", lookup(Entity::Users, ByOwner)),
+                ("Owner", lookup(EntityType::Users, ByOwner)),
                 ("Created On", note("Created On")),
                 ("Region", custom("Region", ValueKind::Text)),
             ],
@@ -471,7 +471,10 @@ mod tests {
     fn contact_and_deal_columns_by_rsoft_id_link_the_activity() {
         let mut m = activity_map();
         let columns = &mut m.modules.get_mut(&Module::Activities).unwrap().columns;
-        for (header, entity) in [("Contact ID", Entity::Contacts), ("Deal ID", Entity::Leads)] {
+        for (header, entity) in [
+            ("Contact ID", EntityType::Contacts),
+            ("Deal ID", EntityType::Leads),
+        ] {
             columns.push(crate::mapping::model::ColumnEntry {
                 header: header.into(),
                 target: lookup(entity, ById),

@@ -12,7 +12,7 @@ use super::text::{escape_mentions, when_for_people};
 use super::{
     BuildSettings, Built, CellReason, Cells, Lookups, Plan, RecordRef, Resolution, company_key,
 };
-use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind, standard_field};
+use crate::mapping::catalogue::{ValueKind, ValueMapKind, standard_field};
 use crate::mapping::model::{LookupKey, ModuleMap, RelatedPart, Target, ValueEntry, target_kind};
 use crate::mapping::transform::number_format::refuse_undecided;
 use crate::mapping::transform::{
@@ -66,7 +66,7 @@ pub struct NoteLine {
 /// A cell naming a related record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LookupCell {
-    pub entity: Entity,
+    pub entity: EntityType,
     pub by: LookupKey,
     pub cell: Cell,
 }
@@ -187,7 +187,7 @@ impl Read {
     }
 
     /// The lookup cells for `entity`, non-blank, in column order.
-    pub fn lookups_of(&self, entity: Entity) -> Vec<LookupCell> {
+    pub fn lookups_of(&self, entity: EntityType) -> Vec<LookupCell> {
         self.lookups
             .iter()
             .filter(|l| l.entity == entity && !l.cell.text().is_empty())
@@ -276,7 +276,7 @@ impl Context<'_> {
     /// `None` (a hold is recorded when the owner resolves to no user).
     pub fn owner(&self, read: &mut Read) -> Option<Value> {
         let cell = read
-            .lookups_of(Entity::Users)
+            .lookups_of(EntityType::Users)
             .into_iter()
             .next()
             .map(|l| l.cell)?;
@@ -289,7 +289,7 @@ impl Context<'_> {
     /// (issue 9). Blank cells mean no account. An id that is held holds the row; an id that is
     /// missing falls back to the name when there is one.
     pub fn account(&self, read: &mut Read) -> Option<i64> {
-        let cells = read.lookups_of(Entity::Accounts);
+        let cells = read.lookups_of(EntityType::Accounts);
         let by_id = cells.iter().find(|l| l.by == LookupKey::RsoftId);
         let by_name = cells.iter().find(|l| l.by == LookupKey::Name);
         if let Some(l) = by_id {
@@ -330,7 +330,7 @@ impl Context<'_> {
     /// for those that resolve to nothing).
     pub fn contacts(&self, read: &mut Read) -> Vec<i64> {
         let mut ids = Vec::new();
-        for l in read.lookups_of(Entity::Contacts) {
+        for l in read.lookups_of(EntityType::Contacts) {
             let found = match l.by {
                 LookupKey::Email => match normalize_email(l.cell.text()) {
                     Ok(email) => self.lookups.contact_by_email(&email.to_lowercase()),
@@ -563,23 +563,30 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
 }
 
 fn has_custom_fields(module: Module) -> bool {
-    module.entity().is_some_and(Entity::has_custom_fields)
+    module.entity().is_some_and(EntityType::has_custom_fields)
 }
 
 /// Whether a module's builder reads a target, so that no mapped value is silently dropped: the
 /// standard fields of the entity it makes (and an RSoft lead's person's `Contacts.*`), the
 /// lookups it resolves, related-record parts on activities, tags where Nutshell has them.
 fn applies(module: Module, target: &Target) -> Result<(), String> {
-    use Entity::{Accounts, Contacts, Leads, Notes, Tasks, Users};
+    use EntityType::{Accounts, Contacts, Leads, Notes, Tasks, Users};
     let entity = module.entity();
-    let fields_of = |e: Entity| entity == Some(e) || (module == Module::Leads && e == Contacts);
+    let fields_of = |e: EntityType| entity == Some(e) || (module == Module::Leads && e == Contacts);
     let ok = match target {
         Target::Field { field } => field
             .split_once('.')
             .and_then(|(e, _)| {
-                [Accounts, Contacts, Leads, Entity::Activities, Tasks, Notes]
-                    .into_iter()
-                    .find(|x| x.name() == e)
+                [
+                    Accounts,
+                    Contacts,
+                    Leads,
+                    EntityType::Activities,
+                    Tasks,
+                    Notes,
+                ]
+                .into_iter()
+                .find(|x| x.as_str() == e)
             })
             .is_some_and(fields_of),
         Target::Lookup { entity: Users, by } => *by == LookupKey::Owner,

@@ -113,7 +113,7 @@ mod tests {
     use serde_json::json;
 
     use super::super::fixture::*;
-    use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind};
+    use crate::mapping::catalogue::{ValueKind, ValueMapKind};
     use crate::mapping::model::Target;
     use crate::mapping::record::Resolution;
     use crate::nutshell::EntityType;
@@ -127,8 +127,8 @@ mod tests {
                 ("First Name", field("Contacts.givenName")),
                 ("Last Name", field("Contacts.familyName")),
                 ("Email", field("Contacts.email")),
-                ("Company ID", lookup(Entity::Accounts, ById)),
-                ("Company Name", lookup(Entity::Accounts, ByName)),
+                ("Company ID", lookup(EntityType::Accounts, ById)),
+                ("Company Name", lookup(EntityType::Accounts, ByName)),
                 (
                     "Lifecycle Stage",
                     custom("Lifecycle Stage", ValueKind::Choice),

@@ -13,14 +13,15 @@ use serde_json::{Map, Value, json};
 use super::columns::{Context, Read, Stop, Val, nutshell_time};
 use super::parts::{array, custom_fields, lines_note, put, record_create, tags};
 use super::{CloseStatus, FollowUp, Plan};
-use crate::mapping::catalogue::{Entity, ValueMapKind};
+use crate::mapping::catalogue::ValueMapKind;
 use crate::mapping::model::stage_key;
 use crate::nutshell::EntityType;
 
 /// The plan for one row of this module, or why not (the rules are in this file's header).
 pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let rsoft_id = read.rsoft_id(ctx.module);
-    if read.lookups_of(Entity::Accounts).is_empty() && read.lookups_of(Entity::Contacts).is_empty()
+    if read.lookups_of(EntityType::Accounts).is_empty()
+        && read.lookups_of(EntityType::Contacts).is_empty()
     {
         read.row_hold(
             "the deal names no company and no contact: an orphan; add its company or contact in RSoft and export again, then release the hold",
@@ -225,7 +226,7 @@ mod tests {
     use serde_json::json;
 
     use super::super::fixture::*;
-    use crate::mapping::catalogue::{Entity, ValueMapKind};
+    use crate::mapping::catalogue::ValueMapKind;
     use crate::mapping::model::Target;
     use crate::mapping::record::{CloseStatus, FollowUp, Resolution, StageIds};
     use crate::nutshell::EntityType;
@@ -238,8 +239,8 @@ mod tests {
             &[
                 ("Deal ID", Target::LegacyId),
                 ("Deal Name", field("Leads.description")),
-                ("Company ID", lookup(Entity::Accounts, ById)),
-                ("Contact ID", lookup(Entity::Contacts, ById)),
+                ("Company ID", lookup(EntityType::Accounts, ById)),
+                ("Contact ID", lookup(EntityType::Contacts, ById)),
                 ("Pipeline", field("Leads.stageset")),
                 ("Stage", field("Leads.milestone")),
                 ("Amount", field("Leads.value")),
@@ -247,7 +248,7 @@ mod tests {
                 ("Probability", field("Leads.confidence")),
                 ("Close", field("Leads.dueTime")),
                 ("Status", field("Leads.status")),
-                ("Owner", lookup(Entity::Users, ByOwner)),
+                ("Owner", lookup(EntityType::Users, ByOwner)),
             ],
             &[
                 (

@@ -23,7 +23,6 @@ use super::deal::{close_status, lead_body};
 use super::parts::{lines_note, put, record_create};
 use super::text::escape_mentions;
 use super::{Fill, FollowUp, Plan, PlannedCreate, Resolution, Role, company_key};
-use crate::mapping::catalogue::Entity;
 use crate::mapping::model::LookupKey;
 use crate::mapping::transform::split_full_name;
 use crate::nutshell::EntityType;
@@ -165,7 +164,7 @@ fn link(create: &mut PlannedCreate, at: &str, id_pointer: &str, to: Link, listed
 /// The company name of a lead that has no account yet: the lead names its company only by name
 /// (no RSoft company id), and no account answers to it.
 fn new_company(ctx: &Context<'_>, read: &Read) -> Option<String> {
-    let cells = read.lookups_of(Entity::Accounts);
+    let cells = read.lookups_of(EntityType::Accounts);
     if cells.iter().any(|l| l.by == LookupKey::RsoftId) {
         return None;
     }
@@ -182,7 +181,7 @@ fn new_company(ctx: &Context<'_>, read: &Read) -> Option<String> {
 fn existing_person(ctx: &Context<'_>, read: &mut Read) -> Option<Resolution> {
     // The contact the lead was converted into (by RSoft ID) is its person.
     if let Some(l) = read
-        .lookups_of(Entity::Contacts)
+        .lookups_of(EntityType::Contacts)
         .into_iter()
         .find(|l| l.by == LookupKey::RsoftId)
     {
@@ -280,9 +279,10 @@ mod tests {
     use serde_json::json;
 
     use super::super::fixture::*;
-    use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind};
+    use crate::mapping::catalogue::{ValueKind, ValueMapKind};
     use crate::mapping::model::Target;
     use crate::mapping::record::{Resolution, Role};
+    use crate::nutshell::EntityType;
     use crate::rsoft::Module;
 
     fn lead_map() -> crate::mapping::model::FieldMap {
@@ -293,11 +293,11 @@ mod tests {
                 ("Lead Name", field("Leads.description")),
                 ("Email", field("Contacts.email")),
                 ("Mobile", field("Contacts.phone")),
-                ("Company Name", lookup(Entity::Accounts, ByName)),
+                ("Company Name", lookup(EntityType::Accounts, ByName)),
                 ("Source", field("Leads.sources")),
                 ("Status", field("Leads.status")),
                 ("Lead Score", custom("Lead Score", ValueKind::Number)),
-                ("Owner", lookup(Entity::Users, ByOwner)),
+                ("Owner", lookup(EntityType::Users, ByOwner)),
                 ("Converted On", note("Converted On")),
             ],
             &[(ValueMapKind::LeadStatus, "New", "open", None)],

@@ -8,7 +8,7 @@ use super::columns::{Context, Read, Stop};
 use super::parts::{note_on, paragraphs};
 use super::text::{note_header, when_for_people};
 use super::{Plan, Role};
-use crate::mapping::catalogue::Entity;
+use crate::nutshell::EntityType;
 use crate::rsoft::Module;
 
 /// The RSoft columns that make a message's first line, not a line of its own.
@@ -17,7 +17,7 @@ const HEADER_COLUMNS: [&str; 2] = ["Sent On", "From"];
 /// The plan for one row of this module, or why not (the rules are in this file's header).
 pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let rsoft_id = read.rsoft_id(ctx.module);
-    let Some(ticket) = read.lookups_of(Entity::Tasks).into_iter().next() else {
+    let Some(ticket) = read.lookups_of(EntityType::Tasks).into_iter().next() else {
         read.row_problem(
             "the message names no ticket: map its ticket column to a Tasks lookup by RSoft ID",
         );
@@ -73,7 +73,6 @@ mod tests {
     use serde_json::json;
 
     use super::super::fixture::*;
-    use crate::mapping::catalogue::Entity;
     use crate::mapping::model::Target;
     use crate::mapping::record::{RecordRef, Resolution};
     use crate::nutshell::EntityType;
@@ -84,7 +83,7 @@ mod tests {
             Module::TicketMessages,
             &[
                 ("Message ID", Target::LegacyId),
-                ("Ticket ID", lookup(Entity::Tasks, ById)),
+                ("Ticket ID", lookup(EntityType::Tasks, ById)),
                 ("From", note("From")),
                 ("Sent On", note("Sent On")),
                 ("Body", field("Notes.body")),

@@ -391,8 +391,9 @@ pub(crate) mod fixture {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::mapping::catalogue::{Entity, ValueKind, ValueMapKind};
+    use crate::mapping::catalogue::{ValueKind, ValueMapKind};
     use crate::mapping::model::{ColumnEntry, LookupKey, ModuleMap, Status, ValueEntry};
+    use crate::nutshell::EntityType;
 
     pub fn settings() -> BuildSettings {
         BuildSettings::from_config(&Config::default())
@@ -402,7 +403,7 @@ pub(crate) mod fixture {
         Target::Field { field: path.into() }
     }
 
-    pub fn lookup(entity: Entity, by: LookupKey) -> Target {
+    pub fn lookup(entity: EntityType, by: LookupKey) -> Target {
         Target::Lookup { entity, by }
     }
 

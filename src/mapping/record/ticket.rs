@@ -241,7 +241,7 @@ mod tests {
     use serde_json::json;
 
     use super::super::fixture::*;
-    use crate::mapping::catalogue::{Entity, ValueMapKind};
+    use crate::mapping::catalogue::ValueMapKind;
     use crate::mapping::model::Target;
     use crate::mapping::record::{RecordRef, Role};
     use crate::nutshell::EntityType;
@@ -258,9 +258,9 @@ mod tests {
                 ("Status", field("Tasks.status")),
                 ("Priority", field("Tasks.priority")),
                 ("Channel", note("Channel")),
-                ("Contact ID", lookup(Entity::Contacts, ById)),
-                ("Company ID", lookup(Entity::Accounts, ById)),
-                ("Assigned To", lookup(Entity::Users, ByOwner)),
+                ("Contact ID", lookup(EntityType::Contacts, ById)),
+                ("Company ID", lookup(EntityType::Accounts, ById)),
+                ("Assigned To", lookup(EntityType::Users, ByOwner)),
                 ("Created On", note("Created On")),
                 ("Closed On", note("Closed On")),
             ],

@@ -30,6 +30,7 @@ pub fn start(state: &mut State) -> Vec<Effect> {
             state.discovery.report = Loadable::Loading;
             vec![Effect::Discover {
                 export: export.clone(),
+                vocabulary: state.config.vocabulary.file.clone(),
             }]
         }
         None => Vec::new(),

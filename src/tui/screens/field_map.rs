@@ -22,12 +22,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
 use crate::discovery::Report;
-use crate::mapping::catalogue::{Entity, STANDARD_FIELDS, ValueKind};
+use crate::mapping::catalogue::{STANDARD_FIELDS, ValueKind};
 use crate::mapping::model::{
     CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, ModuleMap, Status, Target,
 };
 use crate::mapping::record::BuildSettings;
 use crate::mapping::validate::accept_proposed;
+use crate::nutshell::EntityType;
 use crate::rsoft::Module;
 
 use super::super::action::{Action, Proposal};
@@ -303,7 +304,7 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
 /// Every target a column of `entity` can take, in the picker's order: the entity's standard
 /// fields, its existing custom fields, a new custom field named for the column, tags, a note
 /// line, the lookups, the legacy id, ignore.
-pub fn targets(entity: Option<Entity>, header: &str, proposal: &Proposal) -> Vec<Target> {
+pub fn targets(entity: Option<EntityType>, header: &str, proposal: &Proposal) -> Vec<Target> {
     let mut out: Vec<Target> = STANDARD_FIELDS
         .iter()
         .filter(|f| Some(f.entity) == entity)
@@ -316,7 +317,7 @@ pub fn targets(entity: Option<Entity>, header: &str, proposal: &Proposal) -> Vec
             create: false,
         }));
     }
-    if entity.is_some_and(Entity::has_custom_fields) {
+    if entity.is_some_and(EntityType::has_custom_fields) {
         out.push(Target::Custom {
             name: header.to_string(),
             kind: ValueKind::Text,
@@ -328,12 +329,12 @@ pub fn targets(entity: Option<Entity>, header: &str, proposal: &Proposal) -> Vec
         label: header.to_string(),
     });
     for (entity, by) in [
-        (Entity::Accounts, LookupKey::RsoftId),
-        (Entity::Accounts, LookupKey::Name),
-        (Entity::Contacts, LookupKey::RsoftId),
-        (Entity::Contacts, LookupKey::Email),
-        (Entity::Leads, LookupKey::RsoftId),
-        (Entity::Users, LookupKey::Owner),
+        (EntityType::Accounts, LookupKey::RsoftId),
+        (EntityType::Accounts, LookupKey::Name),
+        (EntityType::Contacts, LookupKey::RsoftId),
+        (EntityType::Contacts, LookupKey::Email),
+        (EntityType::Leads, LookupKey::RsoftId),
+        (EntityType::Users, LookupKey::Owner),
     ] {
         out.push(Target::Lookup { entity, by });
     }

@@ -186,7 +186,7 @@ pub fn lines(state: &State, c: &Checked) -> Vec<Line<'static>> {
             d.sources.len(),
             d.custom_fields
                 .iter()
-                .map(|(e, f)| format!("{} {}", e.name(), f.len()))
+                .map(|(e, f)| format!("{} {}", e.as_str(), f.len()))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -297,7 +297,7 @@ pub fn lines(state: &State, c: &Checked) -> Vec<Line<'static>> {
         out.push(Line::from(format!(
             "  {}custom field {} · {:?} ({}) — for {}",
             mark(done),
-            f.entity.name(),
+            f.entity.as_str(),
             f.name,
             f.kind.nutshell_custom_type(),
             f.wanted_by
@@ -312,7 +312,7 @@ pub fn lines(state: &State, c: &Checked) -> Vec<Line<'static>> {
             "  {}{} tag(s) on {}{}: {}",
             mark(done == tags.len() && done > 0),
             tags.len(),
-            entity.name(),
+            entity.as_str(),
             if done > 0 && done < tags.len() {
                 format!(" ({done} created)")
             } else {

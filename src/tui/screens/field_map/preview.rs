@@ -20,6 +20,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use crate::mapping::model::FieldMap;
 use crate::mapping::model::value_map_kind;
 use crate::rsoft::{Export, Module};
+use crate::vocabulary::Vocabulary;
 
 use super::super::super::effect::Effect;
 use super::super::super::state::{Loadable, State};
@@ -37,11 +38,12 @@ pub const COUNTED_VALUES: usize = 200;
 /// them.
 pub fn read_sample(
     export: &std::path::Path,
+    vocabulary: Option<&std::path::Path>,
     module: Module,
     rows: usize,
     count: &[String],
 ) -> anyhow::Result<ModuleSample> {
-    let export = Export::open(export)?;
+    let export = Export::open_with(export, Vocabulary::with_extension(vocabulary)?)?;
     let mut sample = ModuleSample::default();
     for file in export.files_of(module) {
         let mut reader = export.rows(file)?;
@@ -115,6 +117,7 @@ pub fn request(state: &mut State, module: Module) -> Option<Effect> {
         .insert(module, Loadable::Loading);
     Some(Effect::ReadSample {
         export,
+        vocabulary: state.config.vocabulary.file.clone(),
         module,
         rows: PREVIEW_ROWS,
         count,
