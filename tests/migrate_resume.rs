@@ -139,7 +139,7 @@ async fn kill_and_resume(knobs: Knobs, seed: u64, kills: usize) {
     // The reference: one clean run.
     let reference = started(Knobs::default(), seed).await;
     let ref_dir = tempfile::tempdir().unwrap();
-    let (_, ref_config) = prepare(ref_dir.path(), &reference, Some("ravi@acme.in")).await;
+    let (ref_cfg, ref_config) = prepare(ref_dir.path(), &reference, Some("ravi@acme.in")).await;
     assert_eq!(finish(&ref_config, &reference), 0);
     let ref_client =
         crm_migrate::connect::sandbox_client(&reference, &Config::default().load).unwrap();
@@ -204,6 +204,37 @@ async fn kill_and_resume(knobs: Knobs, seed: u64, kills: usize) {
         .map(|c| c.count)
         .sum();
     assert_eq!(unsettled, 0, "every row ends in a final state");
+
+    // Every create Nutshell committed is owned by the journal as created (so rollback can
+    // delete it), none is left unresolved, and the records taken as there before the load are
+    // the clean run's: none this migration made (its answer lost to a kill) among them.
+    let count = |state_dir: &Path, sql: &str| {
+        let db = rusqlite::Connection::open(state_dir.join("journal.sqlite")).unwrap();
+        db.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap() as u64
+    };
+    assert_eq!(
+        count(
+            &state_dir,
+            "SELECT COUNT(*) FROM entities WHERE state = 'sending'"
+        ),
+        0,
+        "a create left unresolved"
+    );
+    let existing = "SELECT COUNT(*) FROM dedupe_keys WHERE origin = 'existing'";
+    assert_eq!(
+        count(&state_dir, existing),
+        count(&ref_cfg.state_dir(), existing),
+        "a record this migration made was taken as one that existed before"
+    );
+    let created = "SELECT COUNT(*) FROM entities WHERE state = 'created'";
+    let (journaled, reference) = (
+        count(&state_dir, created),
+        count(&ref_cfg.state_dir(), created),
+    );
+    assert!(
+        journaled <= reference && journaled + ambiguous_notes >= reference,
+        "{journaled} creates journaled, the clean run {reference}, {ambiguous_notes} held notes"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -256,6 +256,9 @@ impl LoadRun<'_> {
                     let Some(id) = r.get("id").and_then(Value::as_i64) else {
                         continue;
                     };
+                    if self.made_by_this_migration(journal, r)? {
+                        continue;
+                    }
                     let keys = match entity_type {
                         EntityType::Accounts => r
                             .get("name")
@@ -283,6 +286,30 @@ impl LoadRun<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Whether an account or contact found in Nutshell carries, in the legacy-id field, the
+    /// RSoft ID of a company, contact or lead this journal knows: then a load of this migration
+    /// made it, perhaps in a run killed before the create's answer was journaled. It is not a
+    /// record that was there before: the journal owns it (the create left `sending` is resolved
+    /// by lookup), so it is never linked as existing, which would also keep rollback from it.
+    fn made_by_this_migration(&self, journal: &Journal, record: &Value) -> Result<bool, LoadError> {
+        let legacy = self.settings.legacy_id_field.as_str();
+        let Some(rsoft_id) = record
+            .get("customFields")
+            .and_then(|c| c.get(legacy))
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+        else {
+            return Ok(false);
+        };
+        for phase in [Phase::Accounts, Phase::Contacts, Phase::Leads] {
+            if journal.record(phase, rsoft_id)?.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     async fn phase(
