@@ -23,7 +23,7 @@ pub use date::{DatedValue, When, parse_date, parse_when};
 pub use email::normalize_email;
 pub use enumeration::match_enum;
 pub use money::{money_caveat, parse_money, parse_money_in};
-pub use name::{NameAndEmail, PersonName, split_full_name, split_name_email};
+pub use name::{NameAndEmail, SplitName, split_full_name, split_name_email};
 pub use number::{parse_number, parse_number_in};
 pub use number_format::{FormatDecision, FormatTally, NumberFormat};
 pub use phone::to_e164;

@@ -13,9 +13,10 @@ pub struct NameAndEmail {
     pub email: Option<String>,
 }
 
-/// A person's name split for Nutshell's contact name.
+/// A person's name split into given and family names; not [`crate::nutshell::PersonName`],
+/// the contact name field as the API carries it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct PersonName {
+pub struct SplitName {
     /// First and middle names, honorifics removed; never empty.
     pub given: String,
     /// Absent for a single-word name (common in India); never invented.
@@ -55,7 +56,7 @@ pub fn split_name_email(raw: &str) -> Result<NameAndEmail, Rejected> {
 
 /// Split a full name: `Kumar, Ravi` is family-first; otherwise the last word is the family name.
 /// Honorifics are dropped; a name that is only an honorific is rejected.
-pub fn split_full_name(raw: &str) -> Result<PersonName, Rejected> {
+pub fn split_full_name(raw: &str) -> Result<SplitName, Rejected> {
     let text = non_blank(raw)?;
     if let Some((family, given)) = text.split_once(',') {
         let given = words_without_honorifics(given).join(" ");
@@ -66,7 +67,7 @@ pub fn split_full_name(raw: &str) -> Result<PersonName, Rejected> {
                 "expected \"Family, Given\" with one comma",
             ));
         }
-        return Ok(PersonName {
+        return Ok(SplitName {
             given,
             family: Some(family),
         });
@@ -76,7 +77,7 @@ pub fn split_full_name(raw: &str) -> Result<PersonName, Rejected> {
     if words.is_empty() {
         return Err(Rejected::new(raw, "holds only a title, no name"));
     }
-    Ok(PersonName {
+    Ok(SplitName {
         given: words.join(" "),
         family: family.map(str::to_string),
     })
@@ -133,7 +134,7 @@ mod tests {
 
     #[test]
     fn full_names() {
-        let p = |g: &str, f: Option<&str>| PersonName {
+        let p = |g: &str, f: Option<&str>| SplitName {
             given: g.into(),
             family: f.map(Into::into),
         };
