@@ -242,7 +242,7 @@ pub fn call(
             store
                 .replace(id, fields)
                 .ok_or_else(|| RpcError::not_found(e.title(), id))?;
-            links::mirror(store, e, id, &changed);
+            links::mirror(store, e, id, &existing, &changed);
             Ok(store.render(store.get(e, id)?))
         }
         Op::Delete(e) => {
@@ -286,7 +286,7 @@ pub fn create(store: &mut Store, e: RecordKind, input: &Value) -> Result<Record,
     ensure_tags(store, e, &mut fields);
     let changed: Vec<String> = fields.keys().cloned().collect();
     let id = store.insert(e, fields).id;
-    links::mirror(store, e, id, &changed);
+    links::mirror(store, e, id, &Map::new(), &changed);
     Ok(store.get(e, id)?.clone())
 }
 

@@ -209,15 +209,47 @@ impl Record {
     }
 }
 
-/// Everything the sandbox holds. Serialized whole to the state file.
+/// Everything the sandbox holds. Serialized whole to the state file (its records and counters;
+/// the index is rebuilt when the file is read).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(from = "Saved")]
 pub struct Store {
     next_id: u64,
     next_lead_number: u64,
     records: BTreeMap<u64, Record>,
+    /// The ids of each kind, in id order (ids only grow), so [`Store::all`] walks one kind
+    /// rather than every record: a tag or custom-field lookup on each create would otherwise
+    /// cost the whole store, and a 100,000-record load would measure the sandbox, not the
+    /// client.
+    #[serde(skip)]
+    by_kind: BTreeMap<RecordKind, Vec<u64>>,
     /// Bumped by every change, so the state file can tell a newer snapshot from an older one.
     #[serde(skip)]
     pub version: u64,
+}
+
+/// A [`Store`] as the state file holds it.
+#[derive(Deserialize)]
+struct Saved {
+    next_id: u64,
+    next_lead_number: u64,
+    records: BTreeMap<u64, Record>,
+}
+
+impl From<Saved> for Store {
+    fn from(saved: Saved) -> Self {
+        let mut by_kind: BTreeMap<RecordKind, Vec<u64>> = BTreeMap::new();
+        for r in saved.records.values() {
+            by_kind.entry(r.entity).or_default().push(r.id);
+        }
+        Store {
+            next_id: saved.next_id,
+            next_lead_number: saved.next_lead_number,
+            records: saved.records,
+            by_kind,
+            version: 0,
+        }
+    }
 }
 
 /// The first lead number, as in the UI's "Lead-1001".
@@ -247,6 +279,7 @@ impl Store {
         }
         let t = now();
         self.version += 1;
+        self.by_kind.entry(entity).or_default().push(id);
         self.records.entry(id).or_insert(Record {
             entity,
             id,
@@ -315,9 +348,16 @@ impl Store {
 
     /// Live records of one entity, in id order.
     pub fn all(&self, entity: RecordKind) -> impl Iterator<Item = &Record> {
-        self.records
-            .values()
-            .filter(move |r| r.entity == entity && r.deleted.is_none())
+        self.of_kind(entity).filter(|r| r.deleted.is_none())
+    }
+
+    /// Every record of one entity, deleted ones too, in id order.
+    fn of_kind(&self, entity: RecordKind) -> impl Iterator<Item = &Record> {
+        self.by_kind
+            .get(&entity)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.records.get(id))
     }
 
     pub fn count(&self, entity: RecordKind) -> usize {
@@ -325,10 +365,7 @@ impl Store {
     }
 
     pub fn count_deleted(&self, entity: RecordKind) -> usize {
-        self.records
-            .values()
-            .filter(|r| r.entity == entity && r.deleted.is_some())
-            .count()
+        self.of_kind(entity).filter(|r| r.deleted.is_some()).count()
     }
 
     /// The full response shape of a record, as live Nutshell sends it (the shapes the public
