@@ -3,12 +3,11 @@
 //! nearest company suggested), probable duplicate companies, contacts sharing an email.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::BuildHasherDefault;
 
 use serde::{Deserialize, Serialize};
 
 use crate::rsoft::Module;
-use crate::rsoft::hashing::{FastHash, PassThrough, hash};
+use crate::rsoft::hashing::{FastHash, hash};
 
 /// Legal-form words dropped when comparing company names, lower case, dots removed (Indian
 /// forms first: Pvt/Private, Ltd/Limited, LLP; then common others).
@@ -229,14 +228,18 @@ impl IntegrityTally {
             return;
         };
         let own_key = module.id_column().map_or("", |c| row.get(c).trim());
-        let record = tally.push(own_key);
         if !own_key.is_empty() && module.holds_records() {
             tally.ids.push(hash(own_key.as_bytes()));
         }
-        let refer = |tally: &mut FileTally, to: Module, key: &str, by_name: bool| {
+        // The row's id goes into the buffer only when a finding could name the row: most rows
+        // of most modules refer to nothing.
+        let mut own: Option<Text> = None;
+        let mut record = |tally: &mut FileTally| *own.get_or_insert_with(|| tally.push(own_key));
+        let mut refer = |tally: &mut FileTally, to: Module, key: &str, by_name: bool| {
             let key = key.trim();
             if !key.is_empty() {
                 let key_hash = hash(key.as_bytes());
+                let record = record(tally);
                 let key = tally.push(key);
                 tally.references.push(Reference {
                     record,
@@ -250,6 +253,7 @@ impl IntegrityTally {
         };
         match module {
             Module::Companies => {
+                let record = record(tally);
                 let name = tally.push(row.get("Company Name").trim());
                 let mut keep = |v: Option<String>| v.map(|v| tally.push(&v));
                 let domain = keep(website_domain(row.get("Website")));
@@ -280,10 +284,11 @@ impl IntegrityTally {
                         .map(str::trim)
                         .filter(|e| e.contains('@'))
                     {
+                        let contact = record(tally);
                         let email = tally.push(&email.to_lowercase());
                         tally.contact_emails.push(ContactEmail {
                             email,
-                            contact: record,
+                            contact,
                             line,
                         });
                     }
@@ -338,7 +343,7 @@ impl IntegrityTally {
         for (m, f) in &self.files {
             *counts.entry(*m).or_default() += f.ids.len();
         }
-        let mut ids: HashMap<Module, HashSet<u64, BuildHasherDefault<PassThrough>>> = counts
+        let mut ids: HashMap<Module, HashSet<u64, FastHash>> = counts
             .into_iter()
             .map(|(m, n)| (m, HashSet::with_capacity_and_hasher(n, Default::default())))
             .collect();

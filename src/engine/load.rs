@@ -398,8 +398,10 @@ fn wal(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// The SHA-256 of a config or map as sent, stored with the run: the same on every machine
+/// and version, so two runs' hashes can be compared.
 fn hash_hex(text: &str) -> String {
-    format!("{:016x}", crate::rsoft::hashing::hash(text.as_bytes()))
+    crate::mapping::record::hash::text_hash(text).to_string()
 }
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a

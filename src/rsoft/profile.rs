@@ -2,11 +2,10 @@
 //! day-first / month-first evidence of date columns. Memory per column is bounded.
 
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 
 use serde::{Deserialize, Serialize};
 
-use super::hashing::{PassThrough, hash};
+use super::hashing::{FastHash, hash};
 use super::modules::Module;
 use crate::mapping::transform::money::money_text;
 use crate::mapping::transform::number_format::{FormatDecision, FormatTally};
@@ -840,7 +839,7 @@ fn date_class(b: &[u8]) -> Option<(DateClass, usize)> {
 /// what its value looks like, so repeated values are not classified again.
 #[derive(Debug, Clone, Default)]
 struct DistinctSketch {
-    hashes: HashMap<u64, Look, BuildHasherDefault<PassThrough>>,
+    hashes: HashMap<u64, Look, FastHash>,
     /// Set once the sketch has dropped hashes: only hashes below it are kept.
     threshold: Option<u64>,
 }

@@ -63,6 +63,11 @@ pub fn content_hash<'a>(
     ContentHash(hasher.finalize().into())
 }
 
+/// The SHA-256 of a whole text (the config or field map a run used).
+pub fn text_hash(text: &str) -> ContentHash {
+    ContentHash(Sha256::digest(text.as_bytes()).into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
