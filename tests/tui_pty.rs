@@ -10,6 +10,7 @@ use std::io::{Read, Write};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
+use crm_migrate::rsoft::Module;
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 /// Generous: the machine may be busy compiling.
@@ -149,24 +150,22 @@ impl Session {
     }
 }
 
-/// The modules of the sample's field map, in the order `l` walks them.
-const MODULES: [&str; 7] = [
-    "companies",
-    "contacts",
-    "leads",
-    "deals",
-    "activities",
-    "tickets",
-    "ticket_messages",
-];
+/// The modules of the sample's field map, in the order `l` walks them: the sample has a file
+/// for every module that holds records.
+fn modules() -> impl Iterator<Item = &'static str> {
+    Module::ALL
+        .iter()
+        .filter(|m| m.holds_records())
+        .map(|m| m.as_str())
+}
 
 impl Session {
     /// On the Field map: accept every module's proposals at or above the threshold, then save.
     fn accept_every_module_and_save(&mut self) {
-        for _ in MODULES {
+        for _ in modules() {
             self.press("h");
         }
-        for module in MODULES {
+        for module in modules() {
             self.wait_for(&format!("‹ {module} ›"));
             self.press("A");
             self.wait_for("accepted ");

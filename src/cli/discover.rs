@@ -49,14 +49,17 @@ pub fn run(args: DiscoverArgs, config: Option<Config>) -> anyhow::Result<ExitSta
         None => Box::new(std::io::stdout().lock()),
     };
     let mut out = std::io::BufWriter::new(&mut out);
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &report)
-            .context("cannot write the report as JSON")?;
-        writeln!(out)?;
-    } else {
-        writeln!(out, "{}", discovery::markdown::render(&report))?;
-    }
-    out.flush().with_context(|| match &args.out {
+    // Every write names where it went: a full disk fails on any of them, not only the flush.
+    let mut write = || -> std::io::Result<()> {
+        if args.json {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{}", discovery::markdown::render(&report))?;
+        }
+        out.flush()
+    };
+    write().with_context(|| match &args.out {
         Some(path) => cannot(path),
         None => "cannot write the report to standard output".to_string(),
     })?;
