@@ -535,9 +535,21 @@ impl Module {
     /// The canonical header of the column holding a row's RSoft ID (`Deal ID`), for modules whose
     /// rows are records with an ID; `None` for setup files (pipelines, custom fields).
     pub fn id_column(self) -> Option<&'static str> {
-        builtin_ref().id_column(self)
+        BUILTIN_ID_COLUMNS
+            .iter()
+            .find(|(m, _)| *m == self)
+            .and_then(|(_, c)| *c)
     }
 }
+
+/// Each module's id column in the built-in vocabulary, found once: discovery asks for it on
+/// every row, and finding it walks the module's concepts.
+static BUILTIN_ID_COLUMNS: LazyLock<Vec<(Module, Option<&'static str>)>> = LazyLock::new(|| {
+    Module::ALL
+        .iter()
+        .map(|m| (*m, builtin_ref().id_column(*m)))
+        .collect()
+});
 
 /// The built-in vocabulary as a `'static` reference.
 fn builtin_ref() -> &'static Vocabulary {

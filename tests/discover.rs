@@ -281,6 +281,13 @@ fn binary_prints_markdown_and_json_and_writes_out() {
         "{md}"
     );
     assert!(md.contains("**Grade: complex**"));
+    // The scope report opens with the object map: after the grade, before the files.
+    let lands = md
+        .find("## How the RSoft objects land in Nutshell")
+        .unwrap_or_else(|| panic!("no object map: {md}"));
+    assert!(lands > md.find("**Grade: complex**").unwrap());
+    assert!(lands < md.find("## Objects").unwrap(), "{md}");
+    assert!(md.contains("| RSoft object | Records | Nutshell | Compatibility | To decide |"));
 
     let out = common::crm_migrate(state.path())
         .arg("discover")
@@ -312,6 +319,23 @@ fn binary_prints_markdown_and_json_and_writes_out() {
     assert_eq!(deals["columns"][4]["inferred"], "money");
     assert_eq!(v["owners"][0]["email"], "ravi@acme.in");
     assert_eq!(v["grade"], "complex");
+    // The same object map in the JSON, for the wizard's discovery screen.
+    let objects = v["object_map"]["objects"].as_array().unwrap();
+    let deals = objects.iter().find(|o| o["object"] == "Deals").unwrap();
+    assert_eq!(deals["records"], 4);
+    assert_eq!(deals["lands_as"], "Leads in the mapped pipeline and stage");
+    let headline = v["object_map"]["headline"].as_str().unwrap();
+    let one_to_one = objects
+        .iter()
+        .filter(|o| o["compatibility"] == "one_to_one")
+        .count();
+    assert!(
+        headline.starts_with(&format!(
+            "{one_to_one} of {} objects map 1:1",
+            objects.len()
+        )),
+        "{headline}"
+    );
 
     let file = dir.path().join("scope.json");
     let out = common::crm_migrate(state.path())

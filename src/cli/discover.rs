@@ -1,6 +1,7 @@
 //! `crm-migrate discover EXPORT [--json] [--out FILE] [--config FILE]`: the scope report, Markdown
-//! or JSON. Discovery needs no config; with `--config`, the config's `[vocabulary] file` extends
-//! the header vocabulary the files are classified with.
+//! or JSON, opened by the object map (how each RSoft object lands in Nutshell). Discovery needs
+//! no config; with `--config`, the config's `[vocabulary] file` extends the header vocabulary the
+//! files are classified with, and its legacy-id field names the one the object map proposes.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,8 +10,9 @@ use anyhow::Context;
 use clap::Args;
 
 use super::ExitStatus;
-use crate::config::Config;
+use crate::config::{Config, MigrationConfig};
 use crate::discovery;
+use crate::mapping::object_map::ScopeReport;
 use crate::rsoft::Export;
 use crate::vocabulary::Vocabulary;
 
@@ -25,8 +27,9 @@ pub struct DiscoverArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// A config whose `[vocabulary] file` extends the header vocabulary (optional: discovery
-    /// reads no other setting).
+    /// A config whose `[vocabulary] file` extends the header vocabulary and whose
+    /// `[migration] legacy_id_field` the object map proposes (optional: discovery reads no other
+    /// setting).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
@@ -37,6 +40,12 @@ pub fn run(args: DiscoverArgs, config: Option<Config>) -> anyhow::Result<ExitSta
     let vocabulary = config.as_ref().and_then(|c| c.vocabulary.file.as_deref());
     let export = Export::open_with(&args.export, Vocabulary::with_extension(vocabulary)?)?;
     let report = discovery::discover(&export)?;
+    // Without a config, the legacy-id field is the default one `map` would use.
+    let legacy_id_field = config.map_or_else(
+        || MigrationConfig::default().legacy_id_field,
+        |c| c.migration.legacy_id_field,
+    );
+    let scope = ScopeReport::new(&report, export.vocabulary(), &legacy_id_field);
     let cannot = |path: &std::path::Path| {
         format!(
             "cannot write the report to {}: check the folder exists and is writable",
@@ -52,10 +61,10 @@ pub fn run(args: DiscoverArgs, config: Option<Config>) -> anyhow::Result<ExitSta
     // Every write names where it went: a full disk fails on any of them, not only the flush.
     let mut write = || -> std::io::Result<()> {
         if args.json {
-            serde_json::to_writer_pretty(&mut out, &report)?;
+            serde_json::to_writer_pretty(&mut out, &scope)?;
             writeln!(out)?;
         } else {
-            writeln!(out, "{}", discovery::markdown::render(&report))?;
+            writeln!(out, "{}", scope.to_markdown())?;
         }
         out.flush()
     };

@@ -18,7 +18,6 @@ fn kind(k: ColumnKind) -> String {
         .unwrap_or_default()
 }
 
-/// Renders the whole report.
 /// What the load would hold or should merge, before any record moves.
 fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
     let i = &r.integrity;
@@ -72,15 +71,21 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
     writeln!(md)
 }
 
-/// The scope report as Markdown, the form `discover` prints by default.
+/// The scope report as Markdown.
 pub fn render(r: &Report) -> String {
+    render_opening(r, "")
+}
+
+/// The scope report as Markdown with `opening` (Markdown: `discover`'s object map) right under
+/// its title and grade, before the files.
+pub fn render_opening(r: &Report, opening: &str) -> String {
     let mut md = String::new();
     // Writing to a String cannot fail.
-    let _ = write_report(&mut md, r);
+    let _ = write_report(&mut md, r, opening);
     md
 }
 
-fn write_report(md: &mut String, r: &Report) -> std::fmt::Result {
+fn write_report(md: &mut String, r: &Report, opening: &str) -> std::fmt::Result {
     writeln!(md, "# Migration scope: RSoft CRM → Nutshell\n")?;
     writeln!(md, "Export: `{}` ({:?})\n", r.export, r.export_kind)?;
     writeln!(
@@ -93,6 +98,10 @@ fn write_report(md: &mut String, r: &Report) -> std::fmt::Result {
         r.estimate.working_days_max,
         r.plan.plan
     )?;
+    if !opening.is_empty() {
+        writeln!(md, "{}", opening.trim_end())?;
+        writeln!(md)?;
+    }
 
     writeln!(md, "## Objects\n")?;
     writeln!(

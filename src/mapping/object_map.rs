@@ -9,11 +9,17 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::memory::MappingMemory;
 use super::model::{CONFIDENCE_THRESHOLD, FieldMap, ModuleMap, Status, Target};
-use super::validate::Problem;
+use super::propose::propose_map;
+use super::schema::DestinationSchema;
+use super::source::{source_columns, stage_pairs};
+use super::validate::{Problem, validate};
 use crate::discovery::Report;
 use crate::discovery::gaps::GapKind;
+use crate::discovery::markdown::render_opening;
 use crate::rsoft::Module;
+use crate::vocabulary::Vocabulary;
 
 /// How an RSoft object carries over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -286,7 +292,12 @@ fn row(
 impl ObjectMap {
     /// The map as Markdown: a title, the headline and a table with one row per object.
     pub fn to_markdown(&self) -> String {
-        let mut out = String::from("# How the RSoft objects land in Nutshell\n\n");
+        self.markdown("#")
+    }
+
+    /// [`ObjectMap::to_markdown`] with its title at heading `level` (`#`, `##`).
+    pub fn markdown(&self, level: &str) -> String {
+        let mut out = format!("{level} How the RSoft objects land in Nutshell\n\n");
         let _ = writeln!(out, "{}.\n", self.headline);
         out.push_str("| RSoft object | Records | Nutshell | Compatibility | To decide |\n");
         out.push_str("|---|---:|---|---|---|\n");
@@ -303,5 +314,45 @@ impl ObjectMap {
             );
         }
         out
+    }
+}
+
+/// The scope report as `discover` and the wizard's discovery screen write it: discovery's report
+/// opened by its object map. In JSON, the report's keys and `object_map`.
+#[derive(Debug, Serialize)]
+pub struct ScopeReport<'r> {
+    /// How each object lands, as `map` first proposes it offline (see [`ScopeReport::new`]).
+    pub object_map: ObjectMap,
+    /// Discovery's report.
+    #[serde(flatten)]
+    pub report: &'r Report,
+}
+
+impl<'r> ScopeReport<'r> {
+    /// The object map of the map `map` would propose from `report` alone, before any decision:
+    /// headers read with `vocabulary`, the legacy-id field named `legacy_id_field`, Nutshell's
+    /// standard fields and stock activity types (no destination is read, so custom fields and
+    /// stages show as to map). Discovery has judged every value already; nothing is read again.
+    pub fn new(report: &'r Report, vocabulary: &Vocabulary, legacy_id_field: &str) -> Self {
+        let schema = DestinationSchema::offline();
+        let map = propose_map(
+            vocabulary,
+            &source_columns(report),
+            &stage_pairs(&report.pipelines),
+            &schema,
+            legacy_id_field,
+            &MappingMemory::default(),
+            None,
+        );
+        let problems = validate(&map, &schema);
+        ScopeReport {
+            object_map: object_map(report, &map, &problems),
+            report,
+        }
+    }
+
+    /// The scope report as Markdown: its title and grade, then the object map, then the rest.
+    pub fn to_markdown(&self) -> String {
+        render_opening(self.report, &self.object_map.markdown("##"))
     }
 }

@@ -60,6 +60,11 @@ pub enum Effect {
         dir: PathBuf,
         /// The report to write.
         report: Box<Report>,
+        /// The config's `[vocabulary] file`, if it names one (the object map's proposals read
+        /// headers with it).
+        vocabulary: Option<PathBuf>,
+        /// The config's legacy-id field, which the object map's proposals name.
+        legacy_id_field: String,
     },
     /// `engine::ready::get_ready` with the saved map, as `migrate` calls it: read the
     /// destination, match owners, plan the house; with [`Writes::Allowed`] and nothing blocking,

@@ -24,6 +24,7 @@ use crate::error_text::human_message;
 use crate::journal::Journal;
 use crate::mapping::file;
 use crate::mapping::model::FieldMap;
+use crate::mapping::object_map::ScopeReport;
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::source::propose_remembering;
 use crate::nutshell::{Client, methods, preflight};
@@ -111,9 +112,15 @@ impl Runner {
                 result: write_config(&path, &config).map_err(message),
                 path,
             },
-            Effect::WriteScopeReport { dir, report } => {
-                Outcome::ScopeReportWritten(write_scope_report(&dir, &report).map_err(message))
-            }
+            Effect::WriteScopeReport {
+                dir,
+                report,
+                vocabulary,
+                legacy_id_field,
+            } => Outcome::ScopeReportWritten(
+                write_scope_report(&dir, &report, vocabulary.as_deref(), &legacy_id_field)
+                    .map_err(message),
+            ),
             Effect::Check {
                 config,
                 map,
@@ -493,14 +500,26 @@ fn write_config(path: &Path, config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_scope_report(dir: &Path, report: &Report) -> anyhow::Result<(PathBuf, PathBuf)> {
+/// `scope-report.md` and `scope-report.json` in `dir`, as `discover` writes them: opened by the
+/// object map proposed with the config's vocabulary and legacy-id field.
+fn write_scope_report(
+    dir: &Path,
+    report: &Report,
+    vocabulary: Option<&Path>,
+    legacy_id_field: &str,
+) -> anyhow::Result<(PathBuf, PathBuf)> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create {}: check it is writable", dir.display()))?;
+    let scope = ScopeReport::new(
+        report,
+        &*Vocabulary::with_extension(vocabulary)?,
+        legacy_id_field,
+    );
     let md = dir.join("scope-report.md");
     let json = dir.join("scope-report.json");
-    std::fs::write(&md, discovery::markdown::render(report))
+    std::fs::write(&md, scope.to_markdown())
         .with_context(|| format!("cannot write {}", md.display()))?;
-    let text = serde_json::to_string_pretty(report).context("cannot write the report as JSON")?;
+    let text = serde_json::to_string_pretty(&scope).context("cannot write the report as JSON")?;
     std::fs::write(&json, text).with_context(|| format!("cannot write {}", json.display()))?;
     Ok((md, json))
 }

@@ -130,6 +130,8 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
             return vec![Effect::WriteScopeReport {
                 dir,
                 report: Box::new((**report).clone()),
+                vocabulary: state.config.vocabulary.file.clone(),
+                legacy_id_field: state.config.migration.legacy_id_field.clone(),
             }];
         }
         other => table::navigate(&mut state.discovery.files, &other, files, page),
