@@ -66,7 +66,8 @@ fn widths(map: &ObjectMap, area_width: u16) -> [u16; 5] {
     let records = longest(|r| r.records.to_string().len(), HEADER[1]);
     let compatibility = longest(|r| r.compatibility.label().len(), HEADER[3]);
     let rest = area_width.saturating_sub(object + records + compatibility + 4 * SPACING);
-    let nutshell = (rest * 2 / 5).min(longest(|r| width(&r.lands_as), HEADER[2]));
+    let two_fifths = u16::try_from(u32::from(rest) * 2 / 5).unwrap_or(rest);
+    let nutshell = two_fifths.min(longest(|r| width(&r.lands_as), HEADER[2]));
     [object, records, nutshell, compatibility, rest - nutshell]
 }
 
@@ -92,6 +93,8 @@ fn wrapped_height(row: &ObjectRow, widths: &[u16; 5]) -> usize {
     lines(&row.lands_as, widths[2]).max(lines(&row.decide, widths[4]))
 }
 
+/// The headline, the table and the detail in `area`; `render` and `page` both ask, so the
+/// selection moves by the rows drawn.
 fn fit(map: &ObjectMap, area: Rect) -> Fit {
     let text_width = usize::from(area.width);
     let mut headline = wrap(&format!("Object map: {}.", map.headline), text_width);
@@ -134,15 +137,21 @@ fn fit(map: &ObjectMap, area: Rect) -> Fit {
     }
 }
 
+impl Fit {
+    /// Rows the table shows (all of `len` when they fit wrapped).
+    fn page(&self, len: usize) -> usize {
+        if self.wrapped {
+            len
+        } else {
+            usize::from(self.table.height.saturating_sub(1))
+        }
+    }
+}
+
 /// Rows the table shows in `area` (all of them when they fit wrapped): the page the
 /// selection moves by.
 pub fn page(map: &ObjectMap, area: Rect) -> usize {
-    let fit = fit(map, area);
-    if fit.wrapped {
-        map.objects.len()
-    } else {
-        usize::from(fit.table.height.saturating_sub(1))
-    }
+    fit(map, area).page(map.objects.len())
 }
 
 /// Draw the object map into `area`, with the row under `cursor` selected.
@@ -163,8 +172,7 @@ pub fn render(state: &State, map: &ObjectMap, cursor: &Cursor, frame: &mut Frame
         return;
     }
     let [_, _, nutshell_width, _, decide_width] = fit.widths.map(usize::from);
-    let page = page(map, area);
-    let rows = visible(&map.objects, cursor, page).map(|(i, r)| {
+    let rows = visible(&map.objects, cursor, fit.page(map.objects.len())).map(|(i, r)| {
         let (nutshell, decide, height) = if fit.wrapped {
             let nutshell = wrap(&r.lands_as, nutshell_width);
             let decide = wrap(&r.decide, decide_width);
