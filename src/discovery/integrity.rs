@@ -153,6 +153,8 @@ impl FileTally {
 struct CompanyRow {
     id: Text,
     name: Text,
+    /// The name through [`normalize_company_name`], taken on the reading thread.
+    normalized: Text,
     line: u64,
     domain: Option<Text>,
     phone: Option<Text>,
@@ -185,7 +187,7 @@ struct ContactEmail {
 struct Company<'t> {
     file: &'t FileTally,
     row: &'t CompanyRow,
-    normalized: String,
+    normalized: &'t str,
 }
 
 impl<'t> Company<'t> {
@@ -254,7 +256,9 @@ impl IntegrityTally {
         match module {
             Module::Companies => {
                 let record = record(tally);
-                let name = tally.push(row.get("Company Name").trim());
+                let name_text = row.get("Company Name").trim();
+                let name = tally.push(name_text);
+                let normalized = tally.push(&normalize_company_name(name_text));
                 let mut keep = |v: Option<String>| v.map(|v| tally.push(&v));
                 let domain = keep(website_domain(row.get("Website")));
                 let phone = keep(phone_key(row.get("Phone")));
@@ -262,6 +266,7 @@ impl IntegrityTally {
                 tally.companies.push(CompanyRow {
                     id: record,
                     name,
+                    normalized,
                     line,
                     domain,
                     phone,
@@ -316,14 +321,10 @@ impl IntegrityTally {
         self.files.extend(other.files);
     }
 
-    /// The findings. References are checked only against modules the export has.
+    /// The findings. References are checked only against modules the export has. References on
+    /// one thread, duplicate companies and shared emails on another: this runs after every file
+    /// is read, alone.
     pub fn finish(self) -> Integrity {
-        let as_written = |n: &str| {
-            n.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
         let companies: Vec<Company> = self
             .files
             .iter()
@@ -331,10 +332,35 @@ impl IntegrityTally {
                 f.companies.iter().map(move |row| Company {
                     file: f,
                     row,
-                    normalized: normalize_company_name(f.get(row.name)),
+                    normalized: f.get(row.normalized),
                 })
             })
             .collect();
+        let (unresolved, (duplicate_companies, shared_emails)) = std::thread::scope(|scope| {
+            let grouped = scope.spawn(|| (duplicate_groups(&companies), self.shared_emails()));
+            let unresolved = self.unresolved(&companies);
+            match grouped.join() {
+                Ok(grouped) => (unresolved, grouped),
+                // A panic there is a bug here: raise it as the panic it was.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        Integrity {
+            unresolved,
+            duplicate_companies,
+            shared_emails,
+        }
+    }
+
+    /// References that resolve to nothing: by id against every record id of the module, by
+    /// name against `companies`' names as written.
+    fn unresolved(&self, companies: &[Company]) -> Vec<Unresolved> {
+        let as_written = |n: &str| {
+            n.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
         // Company names as written, keyed once when the first by-name reference needs them: a
         // by-name reference is a lookup, not a scan.
         let mut written: Option<HashSet<String, FastHash>> = None;
@@ -367,7 +393,7 @@ impl IntegrityTally {
                     if companies.is_empty() || written.contains(&as_written(key)) {
                         continue;
                     }
-                    nearest_company(&companies, key)
+                    nearest_company(companies, key)
                 } else {
                     match ids.get(&r.to) {
                         Some(known) if !known.contains(&r.key_hash) => None,
@@ -386,11 +412,7 @@ impl IntegrityTally {
                 });
             }
         }
-        Integrity {
-            unresolved,
-            duplicate_companies: duplicate_groups(&companies),
-            shared_emails: self.shared_emails(),
-        }
+        unresolved
     }
 
     /// Contacts sharing an email address (any case), by address. Rows are grouped by a hash of
@@ -447,7 +469,7 @@ fn nearest_company(companies: &[Company], name: &str) -> Option<String> {
             let score = if c.normalized == wanted {
                 1.0
             } else {
-                strsim::jaro_winkler(&c.normalized, &wanted)
+                strsim::jaro_winkler(c.normalized, &wanted)
             };
             (score, c)
         })
@@ -462,36 +484,45 @@ fn duplicate_groups(companies: &[Company]) -> Vec<DuplicateGroup> {
     let mut by_name: BTreeMap<&str, Vec<&Company>> = BTreeMap::new();
     for c in companies {
         if !c.normalized.is_empty() {
-            by_name.entry(c.normalized.as_str()).or_default().push(c);
+            by_name.entry(c.normalized).or_default().push(c);
         }
     }
     let mut groups = Vec::new();
+    /// What backs a pair, strongest first: its label and where a row keeps it.
+    const BACKING: [(&str, fn(&CompanyRow) -> Option<Text>); 3] = [
+        ("website", |r| r.domain),
+        ("phone", |r| r.phone),
+        ("email domain", |r| r.email_domain),
+    ];
     for (name, rows) in by_name.into_iter().filter(|(_, r)| r.len() > 1) {
+        // How many rows of the group carry each website, phone and email domain: a row is backed
+        // when another row carries one of its own (one count per group, not every pair).
+        let mut carried: HashMap<(&str, &str), usize, FastHash> = HashMap::default();
+        for c in &rows {
+            for (label, read) in BACKING {
+                if let Some(v) = c.field(read) {
+                    *carried.entry((label, v)).or_default() += 1;
+                }
+            }
+        }
         let mut backed_by = Vec::new();
         let mut members: Vec<&Company> = Vec::new();
-        for (i, a) in rows.iter().enumerate() {
-            let shares = rows
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .find_map(|(_, b)| {
-                    let same = |t: fn(&CompanyRow) -> Option<Text>| {
-                        a.field(t).filter(|x| Some(*x) == b.field(t))
-                    };
-                    if let Some(domain) = same(|r| r.domain) {
-                        Some(format!("website {domain}"))
-                    } else if same(|r| r.phone).is_some() {
-                        Some("phone".to_string())
-                    } else {
-                        same(|r| r.email_domain).map(|d| format!("email domain {d}"))
-                    }
-                });
-            if let Some(why) = shares {
-                if !backed_by.contains(&why) {
-                    backed_by.push(why);
-                }
-                members.push(a);
+        for a in rows {
+            let shared = BACKING.iter().find_map(|(label, read)| {
+                a.field(*read)
+                    .filter(|v| carried.get(&(*label, *v)).is_some_and(|n| *n > 1))
+                    .map(|v| (*label, v))
+            });
+            // The phone is said, not shown: its key is only the last ten digits.
+            let why = match shared {
+                Some(("phone", _)) => "phone".to_string(),
+                Some((label, v)) => format!("{label} {v}"),
+                None => continue,
+            };
+            if !backed_by.contains(&why) {
+                backed_by.push(why);
             }
+            members.push(a);
         }
         if members.len() > 1 {
             groups.push(DuplicateGroup {
