@@ -113,20 +113,25 @@ fn fit(map: &ObjectMap, area: Rect) -> Fit {
     let detail = u16::try_from(longest + 1)
         .unwrap_or(u16::MAX)
         .min((area.height / 3).max(2));
-    let [headline_area, table, detail] = Layout::vertical([
-        Constraint::Length(headline.len() as u16),
-        Constraint::Min(1),
+    let headline_rows = headline.len() as u16;
+    let widths = widths(map, area.width);
+    let room = area.height.saturating_sub(headline_rows + detail + 1);
+    let wrapped_rows: usize = map.objects.iter().map(|r| wrapped_height(r, &widths)).sum();
+    let wrapped = wrapped_rows <= usize::from(room);
+    // Wrapped, the table is as long as its rows and the detail follows it; cut, the table
+    // takes the room and scrolls.
+    let table_rows = if wrapped {
+        u16::try_from(wrapped_rows).unwrap_or(room) + 1
+    } else {
+        room + 1
+    };
+    let [headline_area, table, detail, _] = Layout::vertical([
+        Constraint::Length(headline_rows),
+        Constraint::Length(table_rows),
         Constraint::Length(detail),
+        Constraint::Min(0),
     ])
     .areas(area);
-    let widths = widths(map, area.width);
-    let room = usize::from(table.height.saturating_sub(1));
-    let wrapped = map
-        .objects
-        .iter()
-        .map(|r| wrapped_height(r, &widths))
-        .sum::<usize>()
-        <= room;
     Fit {
         headline,
         headline_area,
@@ -203,7 +208,15 @@ pub fn render(state: &State, map: &ObjectMap, cursor: &Cursor, frame: &mut Frame
     frame.render_widget(
         Table::new(rows, fit.widths.map(Constraint::Length))
             .column_spacing(SPACING)
-            .header(Row::new(HEADER).style(theme.title())),
+            .header(
+                Row::new(
+                    HEADER
+                        .iter()
+                        .zip(fit.widths)
+                        .map(|(title, w)| ellipsis(title, usize::from(w))),
+                )
+                .style(theme.title()),
+            ),
         fit.table,
     );
     let Some(selected) = map.objects.get(cursor.selected) else {
