@@ -153,6 +153,25 @@ fn holds_carry_reasons_and_release_back_to_pending() {
         j.record(Phase::Deals, "DEAL-9").unwrap().unwrap().state,
         RecordState::Pending
     );
+
+    // A record held for two reasons is one held record, its reasons in the order found.
+    let run = j.start_run(RunKind::Full, "c", "m").unwrap();
+    let mut b = Batch::new();
+    b.hold(
+        Phase::Deals,
+        "DEAL-9",
+        vec![
+            "company COMP-404 is not in the export".into(),
+            "contact CONT-404 is not in the export".into(),
+        ],
+    );
+    j.apply(run, b).unwrap();
+    let holds = j.holds().unwrap();
+    assert_eq!(holds.len(), 1, "{holds:?}");
+    assert_eq!(
+        holds[0].reason,
+        "company COMP-404 is not in the export; contact CONT-404 is not in the export"
+    );
 }
 
 #[test]

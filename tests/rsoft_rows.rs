@@ -4,6 +4,7 @@ mod common;
 
 use common::{reader, rows};
 use crm_migrate::rsoft::Severity;
+use crm_migrate::rsoft::decode::LineEnding;
 
 #[test]
 fn short_rows_are_padded_long_rows_with_data_are_bad_with_a_true_reason() {
@@ -222,4 +223,30 @@ fn a_header_that_fails_to_read_names_the_file_and_what_to_do() {
     assert!(err.starts_with("deals.csv"), "{err}");
     assert!(err.contains("share went away"), "{err}");
     assert!(err.contains("run again"), "{err}");
+}
+
+/// Line ends are counted over the whole file, not only the 64 KiB the sniff reads: a file that
+/// is CRLF at its start and LF further on is reported mixed, with both counts.
+#[test]
+fn line_ends_past_the_sniffed_start_are_counted() {
+    let mut text = String::from("Lead ID,Lead Name\r\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("L{i},Asha\r\n"));
+    }
+    text.push_str("M1,Ravi\nM2,Meena\nM3,Kiran\n");
+    assert!(text.len() > 2 * 64 * 1024);
+    let mut r = reader("leads.csv", text.as_bytes());
+    assert_eq!(r.sniff().line_ending, LineEnding::Crlf, "the start alone");
+    assert_eq!(r.drain().read, 20_003);
+    let sniff = r.sniff();
+    assert_eq!(sniff.line_ending, LineEnding::Mixed);
+    assert_eq!(sniff.line_ends.crlf, 20_001);
+    assert_eq!(sniff.line_ends.lf, 3);
+    assert!(
+        sniff
+            .how
+            .ends_with("the whole file has 20001 CRLF and 3 LF line ends"),
+        "{}",
+        sniff.how
+    );
 }

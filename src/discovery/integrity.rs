@@ -183,6 +183,9 @@ struct ContactEmail {
     line: u64,
 }
 
+/// Where a company row keeps one of its optional texts (`|r| r.domain`).
+type RowText = fn(&CompanyRow) -> Option<Text>;
+
 /// A company of any file, with its file and its name normalised for comparison.
 struct Company<'t> {
     file: &'t FileTally,
@@ -192,7 +195,7 @@ struct Company<'t> {
 
 impl<'t> Company<'t> {
     /// One of the row's optional texts (`|r| r.domain`).
-    fn field(&self, which: fn(&CompanyRow) -> Option<Text>) -> Option<&'t str> {
+    fn field(&self, which: RowText) -> Option<&'t str> {
         which(self.row).map(|t| self.file.get(t))
     }
 }
@@ -489,7 +492,7 @@ fn duplicate_groups(companies: &[Company]) -> Vec<DuplicateGroup> {
     }
     let mut groups = Vec::new();
     /// What backs a pair, strongest first: its label and where a row keeps it.
-    const BACKING: [(&str, fn(&CompanyRow) -> Option<Text>); 3] = [
+    const BACKING: [(&str, RowText); 3] = [
         ("website", |r| r.domain),
         ("phone", |r| r.phone),
         ("email domain", |r| r.email_domain),

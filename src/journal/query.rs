@@ -96,7 +96,7 @@ pub struct PhaseCount {
     pub count: u64,
 }
 
-/// An active hold reason.
+/// A held record and its active reasons.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HoldRow {
     /// The held record's phase.
@@ -105,7 +105,7 @@ pub struct HoldRow {
     pub rsoft_id: String,
     /// Its RSoft module's name.
     pub module: String,
-    /// The reason, in the operator's words.
+    /// Its reasons, in the operator's words, in the order they were found, joined by `; `.
     pub reason: String,
 }
 
@@ -341,13 +341,15 @@ impl Journal {
         Ok(())
     }
 
-    /// Active holds (not released), with their reasons, by phase and RSoft ID.
+    /// Held records with their active (not released) reasons, one row per record, by phase and
+    /// RSoft ID: a deal held for its company and its contact is one held deal, not two.
     pub fn holds(&self) -> Result<Vec<HoldRow>, JournalError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT l.phase, l.rsoft_id, l.module, h.reason FROM holds h
-             JOIN ledger l ON l.id = h.ledger_id
+            "SELECT l.phase, l.rsoft_id, l.module, group_concat(h.reason, '; ' ORDER BY h.rowid)
+             FROM holds h JOIN ledger l ON l.id = h.ledger_id
              WHERE h.released_at IS NULL AND l.state = 'held'
-             ORDER BY l.phase, l.rsoft_id, h.rowid",
+             GROUP BY l.id
+             ORDER BY l.phase, l.rsoft_id",
         )?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();

@@ -83,7 +83,9 @@ impl Delimiter {
     }
 }
 
-/// The line terminator seen in the first 64 KiB; reading accepts either, this is reported.
+/// The line terminator a file uses: from the first 64 KiB when sniffed, from every line once the
+/// file is read ([`crate::rsoft::RowReader::sniff`] after the last row). Reading accepts either;
+/// this is reported.
 /// Serialized as `CRLF`, `LF`, `mixed` or `none`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LineEnding {
@@ -113,13 +115,41 @@ impl LineEnding {
     }
 }
 
-/// Line ends counted in the first 64 KiB of a file.
+/// Line ends counted in a file: its first 64 KiB when sniffed, all of it once read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineEndCounts {
     /// Lines ending in CR LF.
     pub crlf: u64,
     /// Lines ending in a bare LF.
     pub lf: u64,
+}
+
+impl LineEndCounts {
+    /// Adds the line ends in `text`; `after_cr` when the byte before it was a CR (a CR LF split
+    /// between two reads).
+    pub fn count(&mut self, text: &[u8], after_cr: bool) {
+        for i in memchr::memchr_iter(b'\n', text) {
+            let cr = match i.checked_sub(1) {
+                Some(before) => text[before] == b'\r',
+                None => after_cr,
+            };
+            if cr {
+                self.crlf += 1;
+            } else {
+                self.lf += 1;
+            }
+        }
+    }
+
+    /// The terminator these counts show.
+    pub fn ending(&self) -> LineEnding {
+        match (self.crlf, self.lf) {
+            (0, 0) => LineEnding::Unknown,
+            (_, 0) => LineEnding::Crlf,
+            (0, _) => LineEnding::Lf,
+            _ => LineEnding::Mixed,
+        }
+    }
 }
 
 /// What the start of a file says about how to read it, and how that was decided.
@@ -251,29 +281,10 @@ fn sniff_delimiter(text: &str) -> (Delimiter, String) {
 }
 
 fn sniff_line_ending(text: &str) -> (LineEnding, LineEndCounts, String) {
-    let bytes = text.as_bytes();
-    let mut crlf = 0usize;
-    let mut lf = 0usize;
-    for (i, b) in bytes.iter().enumerate() {
-        if *b == b'\n' {
-            if i > 0 && bytes[i - 1] == b'\r' {
-                crlf += 1;
-            } else {
-                lf += 1;
-            }
-        }
-    }
-    let ending = match (crlf, lf) {
-        (0, 0) => LineEnding::Unknown,
-        (_, 0) => LineEnding::Crlf,
-        (0, _) => LineEnding::Lf,
-        _ => LineEnding::Mixed,
-    };
-    let counts = LineEndCounts {
-        crlf: crlf as u64,
-        lf: lf as u64,
-    };
-    (ending, counts, format!("{crlf} CRLF and {lf} LF line ends"))
+    let mut counts = LineEndCounts::default();
+    counts.count(text.as_bytes(), false);
+    let how = format!("{} CRLF and {} LF line ends", counts.crlf, counts.lf);
+    (counts.ending(), counts, how)
 }
 
 /// What transcoding had to change, with the lines it happened on.

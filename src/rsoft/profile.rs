@@ -159,6 +159,32 @@ enum DateClass {
 struct Look {
     shape: ColumnKind,
     date: Option<DateClass>,
+    /// The damage and multi-value tests' verdict: a repeat is flagged without testing again.
+    damage: Damage,
+}
+
+/// What [`Damage::of`] finds in one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Damage {
+    scientific: bool,
+    lost_characters: bool,
+    multi_valued: bool,
+}
+
+impl Damage {
+    /// Damage and multi-valued tests; cheap byte tests first, since most values have neither.
+    fn of(value: &str) -> Damage {
+        let b = value.as_bytes();
+        // One scan finds what the other tests need; most values have none of it.
+        let marks = Marks::of(b);
+        Damage {
+            scientific: b.first().is_some_and(u8::is_ascii_digit)
+                && b.len() <= 24
+                && is_scientific(b),
+            lost_characters: marks.question && lost_characters(value),
+            multi_valued: multi_valued(value, marks),
+        }
+    }
 }
 
 /// A finished column profile: what the mapping layer's proposer reads.
@@ -384,6 +410,8 @@ impl ColumnProfiler {
             self.shapes[ColumnKind::Date as usize] + self.shapes[ColumnKind::Datetime as usize] > 0;
         let classify = has_dates || self.filled <= FULL_LOOKS || self.filled % LOOK_EVERY == 0;
         let (look, new) = self.distinct.look(value, classify);
+        let damage = look.map_or_else(|| Damage::of(value), |l| l.damage);
+        self.flag(damage, value, line);
         if let Some(look) = look {
             self.looked += 1;
             self.shapes[look.shape as usize] += 1;
@@ -408,25 +436,21 @@ impl ColumnProfiler {
                 }
             }
         }
-        self.flag(value, line);
         if new && self.samples.len() < SAMPLES {
             self.samples
                 .push(value.chars().take(SAMPLE_CHARS).collect());
         }
     }
 
-    /// Damage and multi-valued cells; cheap byte tests first, since most values have neither.
-    fn flag(&mut self, value: &str, line: u64) {
-        let b = value.as_bytes();
-        if b[0].is_ascii_digit() && b.len() <= 24 && is_scientific(b) {
+    /// Flags the value on `line` with what `damage` found.
+    fn flag(&mut self, damage: Damage, value: &str, line: u64) {
+        if damage.scientific {
             self.flags.scientific_notation.add(line, value);
         }
-        // One scan finds what the other tests need; most values have none of it.
-        let marks = Marks::of(b);
-        if marks.question && lost_characters(value) {
+        if damage.lost_characters {
             self.flags.lost_characters.add(line, value);
         }
-        if multi_valued(value, marks) {
+        if damage.multi_valued {
             self.flags.multi_valued.add(line, value);
         }
     }
@@ -558,12 +582,18 @@ impl ColumnProfiler {
 fn look_of(v: &str) -> Look {
     let b = v.as_bytes();
     let first = b[0];
-    let plain = |shape| Look { shape, date: None };
+    let damage = Damage::of(v);
+    let plain = |shape| Look {
+        shape,
+        date: None,
+        damage,
+    };
     if first.is_ascii_digit() {
         if let Some((shape, class)) = date_shape(b) {
             return Look {
                 shape,
                 date: Some(class),
+                damage,
             };
         }
     }

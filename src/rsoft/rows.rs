@@ -9,7 +9,9 @@ use csv::StringRecord;
 use serde::{Deserialize, Serialize};
 
 use super::ReadError;
-use super::decode::{self, DecodeNotes, SNIFF_BYTES, Sniff, TextEncoding, TextStream};
+use super::decode::{
+    self, DecodeNotes, LineEndCounts, SNIFF_BYTES, Sniff, TextEncoding, TextStream,
+};
 
 /// A cell above this size gets a warning: no CRM field holds that much.
 pub const BIG_CELL_BYTES: usize = 1024 * 1024;
@@ -29,6 +31,10 @@ struct RowGuard<R> {
     limit: u64,
     /// The current row was cut.
     cut: bool,
+    /// Line ends of every byte read from the file (not the cuts' own).
+    line_ends: LineEndCounts,
+    /// The last byte read was a CR.
+    after_cr: bool,
 }
 
 impl<R: Read> Read for RowGuard<R> {
@@ -42,6 +48,11 @@ impl<R: Read> Read for RowGuard<R> {
         }
         let n = self.inner.read(buf)?;
         self.delivered += n as u64;
+        let read = &buf[..n];
+        self.line_ends.count(read, self.after_cr);
+        if let Some(last) = read.last() {
+            self.after_cr = *last == b'\r';
+        }
         Ok(n)
     }
 }
@@ -242,6 +253,8 @@ impl RowReader {
             row_start: 0,
             limit: MAX_ROW_BYTES,
             cut: false,
+            line_ends: LineEndCounts::default(),
+            after_cr: false,
         };
         let csv = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -393,7 +406,8 @@ impl RowReader {
         self.csv.get_mut().limit = limit;
     }
 
-    /// The encoding, separator and line ends found at the start of the file.
+    /// The encoding, separator and line ends found at the start of the file; once the last row
+    /// is read, the line ends are counted over the whole file.
     pub fn sniff(&self) -> &Sniff {
         &self.sniff
     }
@@ -540,6 +554,16 @@ impl RowReader {
     /// End-of-file findings: header-only file, decoding notes.
     fn finish(&mut self) {
         self.done = true;
+        // The sniff saw the first 64 KiB; the file's own line ends are now all counted.
+        let whole = self.csv.get_ref().line_ends;
+        if whole.ending() != self.sniff.line_ending {
+            self.sniff.how.push_str(&format!(
+                "; the whole file has {} CRLF and {} LF line ends",
+                whole.crlf, whole.lf
+            ));
+        }
+        self.sniff.line_ends = whole;
+        self.sniff.line_ending = whole.ending();
         if self.counts.read + self.counts.bad == 0 && !self.headers.is_empty() {
             self.warn(Some(1), "the file has a header but no rows".to_string());
         }
