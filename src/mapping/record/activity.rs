@@ -21,7 +21,7 @@ use super::columns::{Cell, Context, Read, Stop, Val, contact_ref, put_span};
 use super::parts::{
     array, choice, note_on, paragraphs, put, record_create, record_word, rsoft_id_line,
 };
-use super::text::{escape_mentions, note_header, when_for_people};
+use super::text::{escape_mentions, note_header};
 use super::{Plan, RecordRef, Resolution, Role};
 use crate::mapping::catalogue::ValueMapKind;
 use crate::mapping::model::AS_NOTE;
@@ -286,10 +286,9 @@ fn note(ctx: &Context<'_>, mut read: Read, rsoft_id: &str) -> Result<Plan, Stop>
         &format!("related {} {id}", record_word(module)),
         found,
     );
-    let source = &ctx.settings.source;
     let when = read
         .first("Activities.startTime")
-        .map(|(c, _)| when_for_people(c.text(), source.order, source.zone));
+        .map(|(c, _)| ctx.when_for_people(c));
     let author = read
         .lookups_of(EntityType::Users)
         .first()

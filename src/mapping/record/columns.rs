@@ -12,6 +12,7 @@ use super::text::{escape_mentions, when_for_people};
 use super::{
     BuildSettings, Built, CellReason, Cells, Lookups, Plan, RecordRef, Resolution, company_key,
 };
+use crate::config::DateOrder;
 use crate::mapping::catalogue::{ValueKind, ValueMapKind, standard_field};
 use crate::mapping::model::{LookupKey, ModuleMap, RelatedPart, Target, ValueEntry, target_kind};
 use crate::mapping::transform::number_format::refuse_undecided;
@@ -239,6 +240,25 @@ impl Read {
 }
 
 impl Context<'_> {
+    /// The date order `cell`'s column is read in: its decided `date_order` in mapping.toml's
+    /// `[formats.*]`, else the export's.
+    pub fn date_order(&self, cell: &Cell) -> DateOrder {
+        self.map
+            .column_format(&cell.header)
+            .date_order
+            .unwrap_or(self.settings.source.order)
+    }
+
+    /// A date or time cell as a note line shows it (see [`when_for_people`]), read in its
+    /// column's date order.
+    pub fn when_for_people(&self, cell: &Cell) -> String {
+        when_for_people(
+            cell.text(),
+            self.date_order(cell),
+            self.settings.source.zone,
+        )
+    }
+
     /// The value-map entry for `value` (trimmed, case-insensitive), or a problem naming the
     /// section of mapping.toml to add it to.
     pub fn mapped(
@@ -354,13 +374,12 @@ impl Context<'_> {
 
     /// Note lines rendered `Label: value` (dates shown with zone and UTC), mentions escaped.
     pub fn note_lines(&self, read: &Read, skip: &[&str]) -> Vec<String> {
-        let source = &self.settings.source;
         read.notes
             .iter()
             .filter(|n| !n.cell.text().is_empty())
             .filter(|n| n.canonical.is_none_or(|c| !skip.contains(&c)))
             .map(|n| {
-                let value = when_for_people(n.cell.text(), source.order, source.zone);
+                let value = self.when_for_people(&n.cell);
                 escape_mentions(&format!("{}: {value}", n.label))
             })
             .collect()

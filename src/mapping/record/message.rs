@@ -6,7 +6,7 @@
 
 use super::columns::{Context, Read, Stop};
 use super::parts::{note_on, paragraphs};
-use super::text::{note_header, when_for_people};
+use super::text::note_header;
 use super::{Plan, Role};
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
@@ -31,15 +31,14 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let ticket_id = ticket.cell.text();
     let found = ctx.lookups.note_anchor(Module::Tickets, ticket_id);
     let anchor = read.take(&ticket.cell, &format!("ticket {ticket_id}"), found);
-    let source = &ctx.settings.source;
     let header_cell = |canonical: &str| {
         read.notes
             .iter()
             .find(|n| n.canonical == Some(canonical) && !n.cell.text().is_empty())
-            .map(|n| n.cell.text().to_string())
+            .map(|n| &n.cell)
     };
-    let when = header_cell("Sent On").map(|t| when_for_people(&t, source.order, source.zone));
-    let author = header_cell("From");
+    let when = header_cell("Sent On").map(|c| ctx.when_for_people(c));
+    let author = header_cell("From").map(|c| c.text().to_string());
     let header = note_header(
         &format!("message {rsoft_id} on ticket {ticket_id}"),
         when.as_deref(),

@@ -19,7 +19,7 @@ use super::columns::{
     Cell, Context, Read, Stop, Val, contact_ref, nutshell_time, put_span, record_ref,
 };
 use super::parts::{array, choice, note_on, paragraphs, put, record_create, rsoft_id_line};
-use super::text::{escape_mentions, note_header, when_for_people};
+use super::text::{escape_mentions, note_header};
 use super::{Plan, RecordRef, Role};
 use crate::mapping::catalogue::ValueMapKind;
 use crate::nutshell::EntityType;
@@ -187,11 +187,10 @@ fn note_cell(read: &Read, canonical: &str) -> Option<Cell> {
 
 /// A logged ticket runs from its Created On to its Closed On (either alone: both ends).
 fn logged_times(ctx: &Context<'_>, read: &mut Read, body: &mut Map<String, Value>) {
-    let source = &ctx.settings.source;
     let parse = |read: &mut Read, cell: &Cell| match crate::mapping::transform::parse_when(
         &cell.raw,
-        source.order,
-        source.zone,
+        ctx.date_order(cell),
+        ctx.settings.source.zone,
     ) {
         Ok(d) => Some(d.when),
         Err(e) => {
@@ -226,9 +225,7 @@ fn logged_times(ctx: &Context<'_>, read: &mut Read, body: &mut Map<String, Value
 
 /// The note saying a ticket was closed in RSoft, on the record it is about.
 fn closed_note(ctx: &Context<'_>, read: &Read, rsoft_id: &str) -> String {
-    let source = &ctx.settings.source;
-    let when =
-        note_cell(read, "Closed On").map(|c| when_for_people(c.text(), source.order, source.zone));
+    let when = note_cell(read, "Closed On").map(|c| ctx.when_for_people(&c));
     let header = note_header(&format!("ticket {rsoft_id} closed"), when.as_deref(), None);
     let title = read.text("Tasks.title").unwrap_or_default();
     format!(
@@ -389,6 +386,39 @@ mod tests {
         assert_eq!(
             a["participants"],
             json!([{"entityType": "Users", "id": 11}])
+        );
+    }
+
+    /// A column's decided date order wins over the export's, in the activity's times and in the
+    /// closed note's first line alike.
+    #[test]
+    fn closed_on_is_read_in_its_columns_date_order() {
+        use crate::config::DateOrder;
+        use crate::mapping::model::{FormatEntry, Status};
+        let closed = ticket(&[("Status", "Closed"), ("Closed On", "01/02/2026 10:00 AM")]);
+        let month_first = |closed_to: &str| {
+            let mut map = ticket_map(closed_to);
+            if let Some(m) = map.modules.get_mut(&Module::Tickets) {
+                m.formats.push(FormatEntry {
+                    header: "Closed On".into(),
+                    number_format: None,
+                    date_order: Some(DateOrder::Mdy),
+                    evidence: "decided by the operator".into(),
+                    status: Status::Confirmed,
+                });
+            }
+            map
+        };
+        let creates = |map| plan(build(Module::Tickets, &map, &closed, &ticket_lookups())).creates;
+        // The export reads day first: 1 February; the column month first: 2 January.
+        let end = |map| creates(map)[0].params["activity"]["endTime"].clone();
+        assert_eq!(end(ticket_map("logged")), "2026-02-01T04:30:00Z");
+        assert_eq!(end(month_first("logged")), "2026-01-02T04:30:00Z");
+        let p = creates(month_first("completed"));
+        let note = p[1].params["note"].as_str().unwrap_or_default();
+        assert!(
+            note.starts_with("[RSoft ticket TKT-1 closed · 2026-01-02 10:00 Asia/Kolkata"),
+            "{note}"
         );
     }
 
