@@ -17,14 +17,17 @@ use crm_migrate::discovery;
 use crm_migrate::engine::event::{Event, RecordOutcome};
 use crm_migrate::journal::{Phase, RunKind};
 use crm_migrate::mapping::model::{ColumnEntry, FieldMap, ModuleMap, Status, Target};
+use crm_migrate::mapping::object_map::ScopeReport;
 use crm_migrate::mapping::schema::DestinationSchema;
 use crm_migrate::nutshell::ThrottleSnapshot;
 use crm_migrate::rsoft::Module;
 use crm_migrate::tui::screens::field_map::preview::{ModuleSample, PREVIEW_ROWS, SampleRow};
 use crm_migrate::tui::screens::load::LoadState;
 use crm_migrate::tui::{
-    Action, ConfigSource, Job, Keymap, Outcome, Proposal, State, Step, Theme, render, update,
+    Action, ConfigSource, Discovered, Job, Keymap, Outcome, Proposal, State, Step, Theme, render,
+    update,
 };
+use crm_migrate::vocabulary::Vocabulary;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -101,7 +104,11 @@ fn wide_state(columns: usize) -> State {
         &mut state,
         Action::Done(Outcome::Discovered {
             export: PathBuf::from(SAMPLE),
-            result: Ok(Box::new(report)),
+            result: Ok(Discovered {
+                object_map: ScopeReport::new(&report, &Vocabulary::builtin(), "RSoft ID")
+                    .object_map,
+                report: Box::new(report),
+            }),
         }),
     );
     update(

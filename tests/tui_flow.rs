@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use crm_migrate::config::{Config, DateOrder};
 use crm_migrate::mapping::file;
 use crm_migrate::mapping::model::{CONFIDENCE_THRESHOLD, Status, Target};
-use crm_migrate::tui::{Action, ConfigSource, Effect, Notice, Step, StepStatus};
+use crm_migrate::mapping::object_map::Compatibility;
+use crm_migrate::tui::{Action, ConfigSource, Effect, Notice, Outcome, Runner, Step, StepStatus};
 use tui_support::{Harness, SAMPLE};
 
 fn type_text(h: &mut Harness, text: &str) {
@@ -269,6 +270,121 @@ fn discovery_writes_the_scope_report() {
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
     assert_eq!(report["records"], 210);
+}
+
+/// The runner reads the export and proposes its object map off the UI thread: the Discovered
+/// outcome carries it, proposed with the config's legacy-id field, and `update` only stores it.
+#[test]
+fn discovered_outcome_carries_the_object_map() {
+    let mut h = Harness::demo(80, 24);
+    h.driver.start();
+    let config = &h.state().config;
+    let effect = h.driver.performed[0].clone();
+    assert_eq!(
+        effect,
+        Effect::Discover {
+            export: PathBuf::from(SAMPLE),
+            vocabulary: None,
+            legacy_id_field: config.migration.legacy_id_field.clone(),
+        }
+    );
+    let runner = Runner::new(h.runtime.handle().clone(), None);
+    let outcomes = std::cell::RefCell::new(Vec::new());
+    runner.perform(effect, &|o| outcomes.borrow_mut().push(o));
+    let outcomes = outcomes.into_inner();
+    let [Outcome::Discovered { export, result }] = outcomes.as_slice() else {
+        panic!("one Discovered outcome, got {outcomes:?}");
+    };
+    assert_eq!(export, &PathBuf::from(SAMPLE));
+    let found = result.as_ref().expect("the sample reads");
+    assert_eq!(found.report.records, 210);
+    let map = &found.object_map;
+    let compatibility = |object: &str| {
+        map.objects
+            .iter()
+            .find(|r| r.object == object)
+            .unwrap_or_else(|| panic!("{object} in {map:?}"))
+            .compatibility
+    };
+    assert_eq!(compatibility("Leads"), Compatibility::OneToMany);
+    assert_eq!(compatibility("Leads").label(), "1:many");
+    // Offline, the deal stages are not in the destination yet: their values are to map.
+    assert_eq!(compatibility("Deals"), Compatibility::MappingRequired);
+    assert_eq!(compatibility("Workflows"), Compatibility::NotMigrated);
+    assert_eq!(map.objects.len(), 14);
+    assert!(
+        map.headline.starts_with("3 of 14 objects map 1:1"),
+        "{}",
+        map.headline
+    );
+    // What the wizard folded in is that map, beside the report.
+    assert_eq!(h.state().discovery.object_map.as_ref(), Some(map));
+    assert_eq!(
+        h.state().discovery.report.ready().map(|r| r.records),
+        Some(210)
+    );
+}
+
+/// `o` shows the object map in place of the file list: the list keys move its selection, `w`
+/// writes the scope report that opens with the map shown, `o` or Esc go back to the files.
+#[test]
+fn discovery_shows_the_object_map() {
+    let mut h = Harness::demo(80, 24);
+    h.driver.start();
+    h.keys(&["n", "down"]);
+    assert!(h.screen().contains("Objects       3 of 14 objects map 1:1"));
+    h.keys(&["o"]);
+    assert!(h.state().discovery.showing_objects);
+    let screen = h.screen();
+    assert!(
+        screen.contains("Object map: 3 of 14 objects map 1:1"),
+        "{screen}"
+    );
+    assert!(screen.contains(" Companies — 25 records "), "{screen}");
+    // The last row, in full under the table.
+    h.keys(&["end"]);
+    let last = h
+        .state()
+        .discovery
+        .object_map
+        .as_ref()
+        .unwrap()
+        .objects
+        .len()
+        - 1;
+    assert_eq!(h.state().discovery.objects.selected, last);
+    let screen = h.screen();
+    assert!(screen.contains(" Attachments — 2 records "), "{screen}");
+    assert!(
+        screen.contains("To decide: CSV and the API carry no files; listed in the gap"),
+        "{screen}"
+    );
+    // Enter does not drill into a file from here.
+    h.keys(&["enter"]);
+    assert_eq!(h.state().discovery.drill, None);
+
+    h.keys(&["w"]);
+    let (_, json) = h.state().discovery.written.clone().expect("written");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    let shown = h.state().discovery.object_map.clone().unwrap();
+    assert_eq!(written["object_map"]["headline"], shown.headline);
+    assert_eq!(
+        written["object_map"]["objects"].as_array().map(Vec::len),
+        Some(shown.objects.len())
+    );
+
+    h.keys(&["o"]);
+    assert!(!h.state().discovery.showing_objects);
+    // The file list kept its selection; the object map keeps its own.
+    assert_eq!(h.state().discovery.files.selected, 1);
+    h.keys(&["o"]);
+    assert_eq!(h.state().discovery.objects.selected, last);
+    // Esc closes the written notice first, then the object map.
+    h.keys(&["esc"]);
+    assert!(h.state().notice.is_none() && h.state().discovery.showing_objects);
+    h.keys(&["esc"]);
+    assert!(!h.state().discovery.showing_objects);
 }
 
 /// Mouse wheel and page keys move through a long list and keep the selection on screen.

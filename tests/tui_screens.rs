@@ -66,6 +66,28 @@ fn discovery() {
     }
 }
 
+/// The object map (`o`) in place of the file list: the headline, the table and the first
+/// object in full under it.
+#[test]
+fn discovery_object_map() {
+    for size in SIZES {
+        snapshot("discovery_object_map", size, &["n", "o"]);
+    }
+}
+
+/// The object map with Pipelines selected: its to-decide text, the longest, in full under
+/// the table (cut with `…` in the 80-column table).
+#[test]
+fn discovery_object_map_selected() {
+    for size in SIZES {
+        snapshot(
+            "discovery_object_map_pipelines",
+            size,
+            &["n", "o", "end", "up", "up", "up", "up", "up"],
+        );
+    }
+}
+
 #[test]
 fn discovery_columns() {
     for size in SIZES {

@@ -18,6 +18,7 @@ use crate::engine::rollback::{RollbackPlan, RollbackSummary, Scope};
 use crate::engine::schema::DestinationUser;
 use crate::engine::verify::VerifyReport;
 use crate::mapping::model::FieldMap;
+use crate::mapping::object_map::ObjectMap;
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::validate::Problem;
 use crate::report::Written;
@@ -78,6 +79,9 @@ pub enum Action {
     Open,
     /// Discovery: write the scope report (Markdown and JSON).
     WriteScopeReport,
+    /// Discovery: show the object map (how each RSoft object lands in Nutshell) in place of
+    /// the file list, or the file list again.
+    ToggleObjectMap,
     /// Field map: accept the selected proposal.
     Accept,
     /// Field map: accept every proposal of this module at or above the threshold.
@@ -173,6 +177,7 @@ impl Action {
         Action::TestConnection,
         Action::WriteConfig,
         Action::WriteScopeReport,
+        Action::ToggleObjectMap,
         Action::NextStep,
         Action::PrevStep,
         Action::Repropose,
@@ -245,6 +250,7 @@ impl Action {
             Action::WriteConfig => "write config",
             Action::Open => "columns",
             Action::WriteScopeReport => "write report",
+            Action::ToggleObjectMap => "objects / files",
             Action::Accept => "accept",
             Action::AcceptAll => "accept all",
             Action::Ignore => "ignore column",
@@ -313,8 +319,8 @@ pub enum Outcome {
     Discovered {
         /// The export that was read.
         export: PathBuf,
-        /// The report, or why discovery failed.
-        result: Result<Box<Report>, String>,
+        /// The report and its object map, or why discovery failed.
+        result: Result<Discovered, String>,
     },
     /// The pre-flight finished.
     Preflight(Result<PreflightResult, String>),
@@ -394,6 +400,17 @@ pub enum Outcome {
     /// The demo's admin added the checklist to the sandbox.
     AdminActed(Result<(), String>),
     // ---- end of Rehearse, Load, Verify ----
+}
+
+/// What reading an export gives the Discovery screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discovered {
+    /// Discovery's report.
+    pub report: Box<Report>,
+    /// How each RSoft object lands in Nutshell, as `map` first proposes it offline
+    /// ([`ScopeReport::new`](crate::mapping::object_map::ScopeReport::new) with the config's
+    /// vocabulary and legacy-id field): what `discover` prints and the scope report opens with.
+    pub object_map: ObjectMap,
 }
 
 /// Which engine run (one at a time): the same `engine::migrate` call with the options of

@@ -11,6 +11,7 @@ use crate::engine::owners::{Owners, OwnersFile};
 use crate::engine::ready::Writes;
 use crate::engine::rollback::Scope;
 use crate::mapping::model::FieldMap;
+use crate::mapping::object_map::ObjectMap;
 use crate::rsoft::Module;
 
 use super::action::Job;
@@ -18,12 +19,16 @@ use super::action::Job;
 /// Work for the loop to do outside `update`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Read an export and profile it.
+    /// Read an export and profile it, then propose its object map offline (a proposal over
+    /// every column: CPU work, so here and not in `update`).
     Discover {
         /// The export folder or .zip.
         export: PathBuf,
-        /// The config's `[vocabulary] file`, if it names one.
+        /// The config's `[vocabulary] file`, if it names one (files are classified and the
+        /// object map's proposals read headers with it).
         vocabulary: Option<PathBuf>,
+        /// The config's legacy-id field, which the object map's proposals name.
+        legacy_id_field: String,
     },
     /// The pre-flight: the method description and one authenticated call.
     TestConnection {
@@ -60,11 +65,8 @@ pub enum Effect {
         dir: PathBuf,
         /// The report to write.
         report: Box<Report>,
-        /// The config's `[vocabulary] file`, if it names one (the object map's proposals read
-        /// headers with it).
-        vocabulary: Option<PathBuf>,
-        /// The config's legacy-id field, which the object map's proposals name.
-        legacy_id_field: String,
+        /// Its object map as the screen shows it, which the scope report opens with.
+        object_map: Box<ObjectMap>,
     },
     /// `engine::ready::get_ready` with the saved map, as `migrate` calls it: read the
     /// destination, match owners, plan the house; with [`Writes::Allowed`] and nothing blocking,

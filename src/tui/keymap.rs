@@ -28,6 +28,8 @@ pub enum Context {
     Discovery,
     /// The Discovery step's column drill-down.
     DiscoveryColumns,
+    /// The Discovery step's object map, shown in place of the file list.
+    DiscoveryObjects,
     /// The Field map step.
     FieldMap,
     /// The Schema step.
@@ -55,12 +57,13 @@ pub enum Context {
 
 impl Context {
     /// Every context, in the order `[keys.*]` tables are listed.
-    pub const ALL: [Context; 16] = [
+    pub const ALL: [Context; 17] = [
         Context::Global,
         Context::Connect,
         Context::Editing,
         Context::Discovery,
         Context::DiscoveryColumns,
+        Context::DiscoveryObjects,
         Context::FieldMap,
         Context::Schema,
         Context::Owners,
@@ -82,6 +85,7 @@ impl Context {
             Context::Editing => "editing",
             Context::Discovery => "discovery",
             Context::DiscoveryColumns => "discovery_columns",
+            Context::DiscoveryObjects => "discovery_objects",
             Context::FieldMap => "field_map",
             Context::Schema => "schema",
             Context::Owners => "owners",
@@ -278,7 +282,7 @@ pub enum KeymapError {
     Parse(String),
     /// A `[keys.*]` table that names no context.
     #[error(
-        "keymap: [keys.{0}] is not a key context; use one of: global, connect, editing, discovery, discovery_columns, field_map, schema, owners, rehearse, load, verify, picker, help, field_map_preview, field_map_values, field_map_problems"
+        "keymap: [keys.{0}] is not a key context; use one of: global, connect, editing, discovery, discovery_columns, discovery_objects, field_map, schema, owners, rehearse, load, verify, picker, help, field_map_preview, field_map_values, field_map_problems"
     )]
     UnknownContext(String),
     /// A key name that is not a key.
@@ -526,6 +530,45 @@ mod tests {
             bad("field_map", "a", "done"),
             KeymapError::UnknownAction { .. }
         ));
+    }
+
+    /// `o` shows the object map on Discovery and goes back from it; it shadows no global key,
+    /// and the object map keeps the step keys and `w`.
+    #[test]
+    fn o_toggles_the_object_map_on_discovery() {
+        let keymap = Keymap::defaults().unwrap();
+        assert_eq!(keymap.action(Context::Global, &key("o")), None);
+        for context in [Context::Discovery, Context::DiscoveryObjects] {
+            assert_eq!(
+                keymap.action(context, &key("o")),
+                Some(Action::ToggleObjectMap)
+            );
+            assert_eq!(
+                keymap.action(context, &key("w")),
+                Some(Action::WriteScopeReport)
+            );
+            assert_eq!(keymap.action(context, &key("n")), Some(Action::NextStep));
+            let footer = keymap.footer(context);
+            assert!(
+                footer
+                    .iter()
+                    .any(|(k, l)| k == "o" && *l == Action::ToggleObjectMap.label()),
+                "{footer:?}"
+            );
+        }
+        assert_eq!(
+            keymap.action(Context::DiscoveryObjects, &key("esc")),
+            Some(Action::Back)
+        );
+        // Enter opens a file's columns from the file list only.
+        assert_eq!(
+            keymap.action(Context::Discovery, &key("enter")),
+            Some(Action::Open)
+        );
+        assert_eq!(
+            keymap.action(Context::DiscoveryObjects, &key("enter")),
+            None
+        );
     }
 
     #[test]

@@ -19,7 +19,8 @@
 //! files' import graph has no cycle (`python3 tools/import_cycles.py` checks it in CI):
 //! 1. **Plain data that names nothing above it**: `state/step.rs` ([`Step`], [`StepStatus`]),
 //!    `state/loadable.rs`, `state/cursor.rs`, [`Theme`], and `action.rs`: [`Action`] and its
-//!    payloads ([`Outcome`], [`Job`], [`Checked`], [`Proposal`], the preview's sample rows).
+//!    payloads ([`Outcome`], [`Discovered`], [`Job`], [`Checked`], [`Proposal`], the preview's
+//!    sample rows).
 //! 2. **Over the actions**: [`keymap`] (keys to actions), `effect.rs` ([`Effect`], the I/O
 //!    `update` asks for, as data), and what lists draw without a `State`: `widgets/table.rs`,
 //!    `widgets/picker.rs`, `screens/progress.rs` (a run's live snapshot).
@@ -59,7 +60,7 @@ mod theme;
 mod update;
 mod widgets;
 
-pub use action::{Action, Checked, Job, Outcome, PreflightResult, Proposal};
+pub use action::{Action, Checked, Discovered, Job, Outcome, PreflightResult, Proposal};
 pub use app::{Launch, run};
 pub use driver::Driver;
 pub use effect::Effect;

@@ -32,7 +32,7 @@ use crate::rsoft::Export;
 use crate::sandbox::RunningSandbox;
 use crate::vocabulary::Vocabulary;
 
-use super::action::{Checked, Job, Outcome, PreflightResult, Proposal};
+use super::action::{Checked, Discovered, Job, Outcome, PreflightResult, Proposal};
 use super::effect::Effect;
 use super::screens::field_map::preview::read_sample;
 
@@ -81,9 +81,12 @@ impl Runner {
     pub fn perform(&self, effect: Effect, report: &dyn Fn(Outcome)) {
         let message = |e: anyhow::Error| human_message(&*e);
         let outcome = match effect {
-            Effect::Discover { export, vocabulary } => Outcome::Discovered {
-                result: discover_with(&export, vocabulary.as_deref())
-                    .map(Box::new)
+            Effect::Discover {
+                export,
+                vocabulary,
+                legacy_id_field,
+            } => Outcome::Discovered {
+                result: discover_with(&export, vocabulary.as_deref(), &legacy_id_field)
                     .map_err(message),
                 export,
             },
@@ -115,11 +118,16 @@ impl Runner {
             Effect::WriteScopeReport {
                 dir,
                 report,
-                vocabulary,
-                legacy_id_field,
+                object_map,
             } => Outcome::ScopeReportWritten(
-                write_scope_report(&dir, &report, vocabulary.as_deref(), &legacy_id_field)
-                    .map_err(message),
+                write_scope_report(
+                    &dir,
+                    ScopeReport {
+                        object_map: *object_map,
+                        report: &report,
+                    },
+                )
+                .map_err(message),
             ),
             Effect::Check {
                 config,
@@ -461,10 +469,20 @@ fn open_export(config: &Config) -> anyhow::Result<Export> {
 }
 
 /// Discovery of `export`, its files classified with the built-in vocabulary extended by
-/// `vocabulary` (the config's `[vocabulary] file`) when there is one.
-fn discover_with(export: &Path, vocabulary: Option<&Path>) -> anyhow::Result<Report> {
+/// `vocabulary` (the config's `[vocabulary] file`) when there is one, and the object map
+/// proposed from its report with the same vocabulary, as `crm-migrate discover` prints it.
+fn discover_with(
+    export: &Path,
+    vocabulary: Option<&Path>,
+    legacy_id_field: &str,
+) -> anyhow::Result<Discovered> {
     let export = Export::open_with(export, Vocabulary::with_extension(vocabulary)?)?;
-    Ok(discovery::discover(&export)?)
+    let report = discovery::discover(&export)?;
+    let object_map = ScopeReport::new(&report, export.vocabulary(), legacy_id_field).object_map;
+    Ok(Discovered {
+        report: Box::new(report),
+        object_map,
+    })
 }
 
 /// A new config file; an existing one is never replaced (its comments would be lost). Paths
@@ -501,20 +519,11 @@ fn write_config(path: &Path, config: &Config) -> anyhow::Result<()> {
 }
 
 /// `scope-report.md` and `scope-report.json` in `dir`, as `discover` writes them: opened by the
-/// object map proposed with the config's vocabulary and legacy-id field.
-fn write_scope_report(
-    dir: &Path,
-    report: &Report,
-    vocabulary: Option<&Path>,
-    legacy_id_field: &str,
-) -> anyhow::Result<(PathBuf, PathBuf)> {
+/// object map the Discovery screen shows (proposed with the config's vocabulary and legacy-id
+/// field when the export was read).
+fn write_scope_report(dir: &Path, scope: ScopeReport<'_>) -> anyhow::Result<(PathBuf, PathBuf)> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create {}: check it is writable", dir.display()))?;
-    let scope = ScopeReport::new(
-        report,
-        &*Vocabulary::with_extension(vocabulary)?,
-        legacy_id_field,
-    );
     let md = dir.join("scope-report.md");
     let json = dir.join("scope-report.json");
     std::fs::write(&md, scope.to_markdown())

@@ -6,6 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 
 use super::state::step::StepStatus;
 use crate::mapping::model::{CONFIDENCE_THRESHOLD, Status};
+use crate::mapping::object_map::Compatibility;
 
 /// Confidence at or above this is shown as high.
 pub const HIGH_CONFIDENCE: f64 = 0.85;
@@ -84,6 +85,17 @@ impl Theme {
             StepStatus::Done => self.good(),
             StepStatus::Attention => self.warn(),
             StepStatus::Blocked => self.bad(),
+        }
+    }
+
+    /// An RSoft object's compatibility (the label says it in words): 1:1 and 1:many good,
+    /// the rest something to look at.
+    pub fn compatibility(self, compatibility: Compatibility) -> Style {
+        match compatibility {
+            Compatibility::OneToOne | Compatibility::OneToMany => self.good(),
+            Compatibility::MappingRequired | Compatibility::Lossy | Compatibility::NotMigrated => {
+                self.warn()
+            }
         }
     }
 

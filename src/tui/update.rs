@@ -133,7 +133,10 @@ fn fold(state: &mut State, outcome: Outcome) -> Vec<Effect> {
                 return Vec::new();
             }
             match result {
-                Ok(report) => state.discovery.report = Loadable::Ready(report),
+                Ok(found) => {
+                    state.discovery.report = Loadable::Ready(found.report);
+                    state.discovery.object_map = Some(found.object_map);
+                }
                 Err(why) => {
                     state.notice = Some(Notice::Error(format!(
                         "{why}. Next: on Connect, correct the export path (Enter on Export)"

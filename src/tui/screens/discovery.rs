@@ -1,6 +1,10 @@
 //! Discovery: what the export holds — each file with its module, rows, bad rows and encoding;
 //! owners, pipelines, custom fields against RSoft's cap, what CSV cannot carry; the grade and
-//! the estimate. Enter drills into a file's column profiles; `w` writes the scope report.
+//! the estimate, and the object map's headline. Enter drills into a file's column profiles;
+//! `o` shows the object map in place of the file list ([`objects`]); `w` writes the scope
+//! report.
+
+mod objects;
 
 use std::path::PathBuf;
 
@@ -31,6 +35,7 @@ pub fn start(state: &mut State) -> Vec<Effect> {
             vec![Effect::Discover {
                 export: export.clone(),
                 vocabulary: state.config.vocabulary.file.clone(),
+                legacy_id_field: state.config.migration.legacy_id_field.clone(),
             }]
         }
         None => Vec::new(),
@@ -108,7 +113,26 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
     let Some(report) = state.discovery.report.ready() else {
         return Vec::new();
     };
+    if action == Action::WriteScopeReport {
+        return write_scope_report(state);
+    }
     let files = report.objects.len();
+    if state.discovery.showing_objects {
+        match (action, &state.discovery.object_map) {
+            (Action::ToggleObjectMap | Action::Back, _) => state.discovery.showing_objects = false,
+            (other, Some(map)) => {
+                let page = objects::page(map, body);
+                table::navigate(
+                    &mut state.discovery.objects,
+                    &other,
+                    map.objects.len(),
+                    page,
+                );
+            }
+            (_, None) => {}
+        }
+        return Vec::new();
+    }
     if let Some(file) = state.discovery.drill {
         let len = report.objects.get(file).map_or(0, |o| o.columns.len());
         let page = columns_page(body);
@@ -125,18 +149,27 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
             state.discovery.drill = Some(state.discovery.files.selected);
             state.discovery.columns = Cursor::default();
         }
-        Action::WriteScopeReport => {
-            let dir = state.config.state_dir().join("reports");
-            return vec![Effect::WriteScopeReport {
-                dir,
-                report: Box::new((**report).clone()),
-                vocabulary: state.config.vocabulary.file.clone(),
-                legacy_id_field: state.config.migration.legacy_id_field.clone(),
-            }];
+        Action::ToggleObjectMap if state.discovery.object_map.is_some() => {
+            state.discovery.showing_objects = true;
         }
         other => table::navigate(&mut state.discovery.files, &other, files, page),
     }
     Vec::new()
+}
+
+/// Write the scope report: the report opened by the object map the screen shows.
+fn write_scope_report(state: &State) -> Vec<Effect> {
+    let (Some(report), Some(map)) = (
+        state.discovery.report.ready(),
+        state.discovery.object_map.as_ref(),
+    ) else {
+        return Vec::new();
+    };
+    vec![Effect::WriteScopeReport {
+        dir: state.config.state_dir().join("reports"),
+        report: report.clone(),
+        object_map: Box::new(map.clone()),
+    }]
 }
 
 /// Fold in a written scope report.
@@ -185,6 +218,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     };
     if let Some(file) = state.discovery.drill {
         render_columns(state, report, file, frame, area);
+        return;
+    }
+    if let (true, Some(map)) = (state.discovery.showing_objects, &state.discovery.object_map) {
+        objects::render(state, map, &state.discovery.objects, frame, area);
         return;
     }
     let [files_area, summary_area] = split(state, area);
@@ -247,6 +284,12 @@ fn summary_lines(state: &State, r: &Report) -> Vec<Line<'static>> {
             theme.title(),
         ),
     ]));
+    if let Some(map) = &state.discovery.object_map {
+        lines.push(Line::from(vec![
+            label("Objects"),
+            Span::raw(format!("{} (o: the object map)", map.headline)),
+        ]));
+    }
     lines.push(Line::from(vec![
         label("Records"),
         Span::raw(format!(

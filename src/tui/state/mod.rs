@@ -162,6 +162,7 @@ impl State {
             Step::Connect if self.connect.editing.is_some() => Context::Editing,
             Step::Connect => Context::Connect,
             Step::Discovery if self.discovery.drill.is_some() => Context::DiscoveryColumns,
+            Step::Discovery if self.discovery.showing_objects => Context::DiscoveryObjects,
             Step::Discovery => Context::Discovery,
             Step::FieldMap if self.field_map.picker.is_some() => Context::Picker,
             // Field map panels: the value picker, and the lists that take the keys.

@@ -1,5 +1,5 @@
 //! Pieces every screen uses: the step bar, the footer, the help overlay, long tables, pickers,
-//! and where a popup goes ([`centered`]).
+//! text fitted to a width, and where a popup goes ([`centered`]).
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 
@@ -8,6 +8,7 @@ pub mod help;
 pub mod picker;
 pub mod step_bar;
 pub mod table;
+pub mod text;
 
 /// The `width` × `height` rect centred in `area`, each side clipped to `area`'s: where a popup
 /// (the help, a picker, the rollback confirmation) is drawn.
