@@ -182,6 +182,9 @@ pub enum Matched {
 pub struct Vocabulary {
     concepts: Vec<Concept>,
     standard: BTreeMap<Module, Vec<StandardColumn>>,
+    /// Each module's id column, found once when the vocabulary is built: discovery asks for it
+    /// on every row, and finding it walks the module's concepts.
+    id_columns: BTreeMap<Module, String>,
 }
 
 impl Vocabulary {
@@ -275,11 +278,19 @@ impl Vocabulary {
         let mut vocabulary = Vocabulary {
             concepts,
             standard: BTreeMap::new(),
+            id_columns: BTreeMap::new(),
         };
         for module in Module::ALL {
             vocabulary.check_spellings(module, path)?;
             let columns = vocabulary.columns_of(module, path)?;
             vocabulary.standard.insert(module, columns);
+            let id_column = vocabulary
+                .concepts_for(module)
+                .find_map(|c| c.column.get(&module).filter(|_| c.key))
+                .cloned();
+            if let Some(column) = id_column {
+                vocabulary.id_columns.insert(module, column);
+            }
         }
         Ok(vocabulary)
     }
@@ -420,10 +431,7 @@ impl Vocabulary {
     /// The canonical header of the column holding a row's RSoft ID (`Deal ID`); `None` for
     /// setup files whose rows have none (pipelines, custom fields).
     pub fn id_column(&self, module: Module) -> Option<&str> {
-        self.concepts_for(module)
-            .find(|c| c.key && c.column.contains_key(&module))
-            .and_then(|c| c.column.get(&module))
-            .map(String::as_str)
+        self.id_columns.get(&module).map(String::as_str)
     }
 
     /// Classifies a file by its name and its headers.
@@ -535,21 +543,9 @@ impl Module {
     /// The canonical header of the column holding a row's RSoft ID (`Deal ID`), for modules whose
     /// rows are records with an ID; `None` for setup files (pipelines, custom fields).
     pub fn id_column(self) -> Option<&'static str> {
-        BUILTIN_ID_COLUMNS
-            .iter()
-            .find(|(m, _)| *m == self)
-            .and_then(|(_, c)| *c)
+        builtin_ref().id_column(self)
     }
 }
-
-/// Each module's id column in the built-in vocabulary, found once: discovery asks for it on
-/// every row, and finding it walks the module's concepts.
-static BUILTIN_ID_COLUMNS: LazyLock<Vec<(Module, Option<&'static str>)>> = LazyLock::new(|| {
-    Module::ALL
-        .iter()
-        .map(|m| (*m, builtin_ref().id_column(*m)))
-        .collect()
-});
 
 /// The built-in vocabulary as a `'static` reference.
 fn builtin_ref() -> &'static Vocabulary {

@@ -329,24 +329,10 @@ pub struct ScopeReport<'r> {
 }
 
 impl<'r> ScopeReport<'r> {
-    /// The object map of the map `map` would propose from `report` alone, before any decision:
-    /// headers read with `vocabulary`, the legacy-id field named `legacy_id_field`, Nutshell's
-    /// standard fields and stock activity types (no destination is read, so custom fields and
-    /// stages show as to map). Discovery has judged every value already; nothing is read again.
+    /// `report` opened by its [`proposed_object_map`].
     pub fn new(report: &'r Report, vocabulary: &Vocabulary, legacy_id_field: &str) -> Self {
-        let schema = DestinationSchema::offline();
-        let map = propose_map(
-            vocabulary,
-            &source_columns(report),
-            &stage_pairs(&report.pipelines),
-            &schema,
-            legacy_id_field,
-            &MappingMemory::default(),
-            None,
-        );
-        let problems = validate(&map, &schema);
         ScopeReport {
-            object_map: object_map(report, &map, &problems),
+            object_map: proposed_object_map(report, vocabulary, legacy_id_field),
             report,
         }
     }
@@ -355,4 +341,27 @@ impl<'r> ScopeReport<'r> {
     pub fn to_markdown(&self) -> String {
         render_opening(self.report, &self.object_map.markdown("##"))
     }
+}
+
+/// The object map of the map `map` would propose from `report` alone, before any decision:
+/// headers read with `vocabulary`, the legacy-id field named `legacy_id_field`, Nutshell's
+/// standard fields and stock activity types (no destination is read, so custom fields and
+/// stages show as to map). Discovery has judged every value already; nothing is read again.
+pub fn proposed_object_map(
+    report: &Report,
+    vocabulary: &Vocabulary,
+    legacy_id_field: &str,
+) -> ObjectMap {
+    let schema = DestinationSchema::offline();
+    let map = propose_map(
+        vocabulary,
+        &source_columns(report),
+        &stage_pairs(&report.pipelines),
+        &schema,
+        legacy_id_field,
+        &MappingMemory::default(),
+        None,
+    );
+    let problems = validate(&map, &schema);
+    object_map(report, &map, &problems)
 }

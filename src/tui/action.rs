@@ -408,7 +408,7 @@ pub struct Discovered {
     /// Discovery's report.
     pub report: Box<Report>,
     /// How each RSoft object lands in Nutshell, as `map` first proposes it offline
-    /// ([`ScopeReport::new`](crate::mapping::object_map::ScopeReport::new) with the config's
+    /// ([`proposed_object_map`](crate::mapping::object_map::proposed_object_map) with the config's
     /// vocabulary and legacy-id field): what `discover` prints and the scope report opens with.
     pub object_map: ObjectMap,
 }

@@ -24,7 +24,7 @@ use crate::error_text::human_message;
 use crate::journal::Journal;
 use crate::mapping::file;
 use crate::mapping::model::FieldMap;
-use crate::mapping::object_map::ScopeReport;
+use crate::mapping::object_map::{ScopeReport, proposed_object_map};
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::source::propose_remembering;
 use crate::nutshell::{Client, methods, preflight};
@@ -478,7 +478,7 @@ fn discover_with(
 ) -> anyhow::Result<Discovered> {
     let export = Export::open_with(export, Vocabulary::with_extension(vocabulary)?)?;
     let report = discovery::discover(&export)?;
-    let object_map = ScopeReport::new(&report, export.vocabulary(), legacy_id_field).object_map;
+    let object_map = proposed_object_map(&report, export.vocabulary(), legacy_id_field);
     Ok(Discovered {
         report: Box::new(report),
         object_map,
