@@ -3,7 +3,7 @@
 //! the export's default currency.
 
 use super::number::parse_decimal;
-use super::number_format::NumberFormat;
+use super::number_format::{NumberFormat, refuse_undecided};
 use super::{Rejected, non_blank};
 use crate::nutshell::Money;
 
@@ -197,13 +197,28 @@ fn take_scale(text: &str) -> Option<(&str, u32)> {
 /// none. Each value's separators decide its reading (a lone `1.250` is 1250 only in EUR); for a
 /// whole column, use [`parse_money_in`] with the column's decided [`NumberFormat`].
 pub fn parse_money(raw: &str, default_currency: &str) -> Result<Money, Rejected> {
-    parse_money_in(raw, default_currency, None)
+    read_money(raw, default_currency, None)
 }
 
 /// [`parse_money`] with the number read in the column's decided format, never another way: a
 /// value the format cannot read is rejected with the format named. Scale words are applied
-/// exactly (`1.5 Lakh` → `150000`); `(25,000)` is `-25000` (see [`money_caveat`]).
+/// exactly (`1.5 Lakh` → `150000`); `(25,000)` is `-25000` (see [`money_caveat`]). Without a
+/// decided format (a hand-written `mapping.toml`), a value two formats read differently
+/// (`₹ 1.250`) is refused ([`refuse_undecided`]), so the load, `map`'s value check and the
+/// preview agree on it.
 pub fn parse_money_in(
+    raw: &str,
+    default_currency: &str,
+    format: Option<&NumberFormat>,
+) -> Result<Money, Rejected> {
+    if format.is_none() {
+        refuse_undecided(raw).map_err(|r| Rejected::new(raw, r))?;
+    }
+    read_money(raw, default_currency, format)
+}
+
+/// The money reading both entry points share: per value when `format` is `None`.
+fn read_money(
     raw: &str,
     default_currency: &str,
     format: Option<&NumberFormat>,
