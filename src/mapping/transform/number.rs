@@ -2,8 +2,8 @@
 //! `1.250,00`), an optional sign or accounting parentheses, an optional trailing `%`. Results are
 //! canonical decimal strings (`-125000.50`), never `f64`, so no amount loses a paisa to rounding.
 
-use super::number_format::{NumberFormat, refuse_undecided};
 use super::{Rejected, non_blank};
+use crate::numbers::format::{NumberFormat, refuse_undecided};
 
 /// A number cell as a canonical decimal string. A trailing `%` is dropped (`60%` → `60`), as
 /// percentages land in 0–100 fields such as a lead's confidence.
