@@ -234,12 +234,14 @@ fn scan(
 ) -> Result<(), ReadError> {
     let mut reader = export.rows(file)?;
     let headers = reader.headers().names().to_vec();
+    let vocabulary = export.vocabulary();
     let column = |canonical: &str| {
         headers
             .iter()
-            .position(|h| module.canonical_header(h) == Some(canonical))
+            .position(|h| vocabulary.canonical_header(module, h) == Some(canonical))
     };
-    let id_col = module.id_column().and_then(column);
+    let id_header = vocabulary.id_column(module).unwrap_or("ID");
+    let id_col = vocabulary.id_column(module).and_then(column);
     let phone_cols: Vec<(usize, &str)> = PHONE_COLUMNS
         .iter()
         .filter_map(|c| column(c).map(|i| (i, *c)))
@@ -254,7 +256,6 @@ fn scan(
         let rsoft_id = id_col.and_then(|i| row.field(i)).unwrap_or("").trim();
         let mut hits: Vec<(Wanted, String)> = Vec::new();
         if !rsoft_id.is_empty() && ids.contains(rsoft_id.to_uppercase().as_str()) {
-            let id_header = module.id_column().unwrap_or("ID");
             hits.push((Wanted::Id(rsoft_id.to_uppercase()), id_header.to_string()));
         }
         if !phones.is_empty() {

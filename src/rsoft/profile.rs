@@ -455,11 +455,19 @@ impl ColumnProfiler {
         }
     }
 
-    /// Closes the profile. `module` and the header decide `Id` / `Reference` and money by name.
-    pub fn finish(self, header: &str, module: Option<Module>) -> ColumnProfile {
-        let canonical = module.and_then(|m| m.canonical_header(header));
+    /// Closes the profile of the column `header` of a `module` file. `canonical` is the standard
+    /// column the header stands for in the export's vocabulary (`Company Name` for `Org Name`),
+    /// `id_column` the module's own RSoft ID column there (`Deal ID`): they decide `Id` /
+    /// `Reference` and money by name.
+    pub fn finish(
+        self,
+        header: &str,
+        module: Option<Module>,
+        canonical: Option<&str>,
+        id_column: Option<&str>,
+    ) -> ColumnProfile {
         let (distinct, distinct_exact) = self.distinct.estimate();
-        let inferred = self.infer(header, module, canonical, distinct);
+        let inferred = self.infer(header, canonical, id_column, distinct);
         let is_date = matches!(inferred, ColumnKind::Date | ColumnKind::Datetime);
         let fit_shapes: &[ColumnKind] = match inferred {
             ColumnKind::Money => &[ColumnKind::Money, ColumnKind::Number],
@@ -527,16 +535,14 @@ impl ColumnProfiler {
     fn infer(
         &self,
         header: &str,
-        module: Option<Module>,
         canonical: Option<&str>,
+        id_column: Option<&str>,
         distinct: u64,
     ) -> ColumnKind {
         let name = canonical.unwrap_or(header).trim();
         let lower = name.to_ascii_lowercase();
         if lower.ends_with(" id") || lower == "id" || lower.ends_with(" no.") {
-            let own_key = module
-                .and_then(Module::id_column)
-                .is_some_and(|c| Some(c) == canonical);
+            let own_key = id_column.is_some_and(|c| Some(c) == canonical);
             return if own_key {
                 ColumnKind::Id
             } else {
@@ -928,7 +934,14 @@ mod tests {
         for v in values {
             p.observe(v);
         }
-        p.finish(header, module)
+        let vocabulary = crate::vocabulary::Vocabulary::builtin();
+        let canonical = module.and_then(|m| vocabulary.canonical_header(m, header));
+        p.finish(
+            header,
+            module,
+            canonical,
+            module.and_then(|m| vocabulary.id_column(m)),
+        )
     }
 
     #[test]

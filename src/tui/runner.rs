@@ -453,6 +453,7 @@ impl Runner {
             destination,
             had_file,
             value_problems,
+            vocabulary: Arc::clone(export.vocabulary()),
         })
     }
 }

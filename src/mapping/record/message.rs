@@ -34,7 +34,7 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let header_cell = |canonical: &str| {
         read.notes
             .iter()
-            .find(|n| n.canonical == Some(canonical) && !n.cell.text().is_empty())
+            .find(|n| n.canonical.as_deref() == Some(canonical) && !n.cell.text().is_empty())
             .map(|n| &n.cell)
     };
     let when = header_cell("Sent On").map(|c| ctx.when_for_people(c));
@@ -126,6 +126,52 @@ mod tests {
         assert_eq!(
             reasons[0].reason,
             "ticket TKT-1 is held: its contact is held"
+        );
+    }
+
+    /// An operator's extension spells `Sent On` and `From` its own way: the builder still puts
+    /// them in the note's first line, as it does the standard spellings.
+    #[test]
+    fn extension_spellings_of_sent_on_and_from_make_the_first_line() {
+        let extension = "[[concept]]\nid = \"ticket_messages.sending_time\"\nspellings = [\"dispatched at\"]\n\n[[concept]]\nid = \"ticket_messages.sender\"\nspellings = [\"correspondent\"]\n";
+        let vocabulary = crate::vocabulary::Vocabulary::builtin()
+            .extended(extension, std::path::Path::new("extra-vocabulary.toml"))
+            .unwrap();
+        let settings = crate::mapping::record::BuildSettings {
+            vocabulary: std::sync::Arc::new(vocabulary),
+            ..settings()
+        };
+        let mut l = lookups();
+        l.anchors.insert(
+            (Module::Tickets, "TKT-1".into()),
+            Resolution::Found(RecordRef {
+                entity_type: EntityType::Contacts,
+                id: 6,
+            }),
+        );
+        let map = map(
+            Module::TicketMessages,
+            &[
+                ("Message ID", Target::LegacyId),
+                ("Ticket ID", lookup(EntityType::Tasks, ById)),
+                ("Correspondent", note("From")),
+                ("Dispatched At", note("Sent On")),
+                ("Body", field("Notes.body")),
+            ],
+            &[],
+        );
+        let r = row(&[
+            ("Message ID", "MSG-1"),
+            ("Ticket ID", "TKT-1"),
+            ("Correspondent", "manoj@orion.in"),
+            ("Dispatched At", "27/12/2025 01:45 PM"),
+            ("Body", "Hi"),
+        ]);
+        let built =
+            crate::mapping::record::build_record(Module::TicketMessages, &r, &map, &settings, &l);
+        assert_eq!(
+            plan(built).creates[0].params["note"],
+            "[RSoft message MSG-1 on ticket TKT-1 · 2025-12-27 13:45 Asia/Kolkata (+05:30) = 2025-12-27T08:15:00Z · by manoj@orion.in]\n\nHi"
         );
     }
 }
