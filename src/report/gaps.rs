@@ -316,6 +316,57 @@ fn label_columns(module: Module) -> &'static [&'static str] {
 mod tests {
     use super::*;
 
+    /// A contacts file spelling its RSoft ID, name and mobile as only an extension knows: the
+    /// gaps find their rows by id and by phone, as with the standard spellings.
+    #[test]
+    fn gaps_find_rows_by_the_extensions_spelling() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Contacts.csv"),
+            "Party Code,Given Label,Handphone\nCONT-7,Ravi,9876543210\nCONT-8,Asha,9123456780\n",
+        )
+        .unwrap();
+        let extension = "[[concept]]\nid = \"every.rsoft_id\"\nspellings = [\"party code\"]\n\n[[concept]]\nid = \"contacts.first_name\"\nspellings = [\"given label\"]\n\n[[concept]]\nid = \"contacts.mobile\"\nspellings = [\"handphone\"]\n";
+        let vocabulary = crate::vocabulary::Vocabulary::builtin()
+            .extended(extension, std::path::Path::new("extra-vocabulary.toml"))
+            .unwrap();
+        let export = Export::open_with(dir.path(), std::sync::Arc::new(vocabulary)).unwrap();
+        let gap = |key: GapKey| Gap {
+            kind: crate::discovery::gaps::GapKind::Attachment,
+            path: "attachments/x.pdf".into(),
+            size: 1,
+            key: Some(key),
+        };
+        let entries = resolve(
+            &export,
+            &[
+                gap(GapKey::RecordId("CONT-7".into())),
+                gap(GapKey::Phone("919123456780".into())),
+            ],
+            "IN",
+        )
+        .unwrap();
+        let owner = |e: &GapEntry| {
+            let o = e
+                .belongs_to
+                .first()
+                .unwrap_or_else(|| panic!("no row found for {e:?}"));
+            (o.rsoft_id.clone(), o.label.clone(), o.matched_on.clone())
+        };
+        assert_eq!(
+            owner(&entries[0]),
+            ("CONT-7".into(), "Ravi".into(), "Contact ID".into())
+        );
+        assert_eq!(
+            owner(&entries[1]),
+            (
+                "CONT-8".into(),
+                "Asha".into(),
+                "Mobile +919123456780".into()
+            )
+        );
+    }
+
     #[test]
     fn web_links_by_entity_type() {
         let record = |t: &str| NutshellRecord {
