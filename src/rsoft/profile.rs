@@ -178,7 +178,8 @@ impl Damage {
         // One scan finds what the other tests need; most values have none of it.
         let marks = Marks::of(b);
         Damage {
-            scientific: b.first().is_some_and(u8::is_ascii_digit)
+            scientific: marks.exponent
+                && b.first().is_some_and(u8::is_ascii_digit)
                 && b.len() <= 24
                 && is_scientific(b),
             lost_characters: marks.question && lost_characters(value),
@@ -772,26 +773,48 @@ fn multi_valued(v: &str, marks: Marks) -> bool {
 }
 
 /// What one scan of a cell finds for the damage and multi-valued tests: a `?` (characters
-/// lost), how many `@` (emails), a separator of [`split_values`].
+/// lost), how many `@` (emails), a separator of [`split_values`], an `E`/`e` (scientific
+/// notation).
 #[derive(Debug, Clone, Copy, Default)]
 struct Marks {
     question: bool,
-    ats: u8,
+    ats: u32,
     separator: bool,
+    exponent: bool,
 }
+
+/// [`Marks`] bits per byte, so that the scan of every cell is one table load per byte.
+const QUESTION: u8 = 1;
+const AT: u8 = 2;
+const SEPARATOR: u8 = 4;
+const EXPONENT: u8 = 8;
+const MARK_BITS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'?' as usize] = QUESTION;
+    t[b'@' as usize] = AT;
+    t[b';' as usize] = SEPARATOR;
+    t[b'/' as usize] = SEPARATOR;
+    t[b',' as usize] = SEPARATOR;
+    t[b'\n' as usize] = SEPARATOR;
+    t[b'E' as usize] = EXPONENT;
+    t[b'e' as usize] = EXPONENT;
+    t
+};
 
 impl Marks {
     fn of(b: &[u8]) -> Marks {
-        let mut marks = Marks::default();
+        let (mut bits, mut ats) = (0u8, 0u32);
         for c in b {
-            match c {
-                b'?' => marks.question = true,
-                b'@' => marks.ats = marks.ats.saturating_add(1),
-                b';' | b'/' | b',' | b'\n' => marks.separator = true,
-                _ => {}
-            }
+            let m = MARK_BITS[usize::from(*c)];
+            bits |= m;
+            ats += u32::from((m & AT) >> 1);
         }
-        marks
+        Marks {
+            question: bits & QUESTION != 0,
+            ats,
+            separator: bits & SEPARATOR != 0,
+            exponent: bits & EXPONENT != 0,
+        }
     }
 }
 

@@ -40,9 +40,44 @@ const ISO_4217: &[&str] = &[
     "VES", "VND", "VUV", "WST", "XAF", "XCD", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWL",
 ];
 
+/// A three-byte code as one number, so that [`ISO_4217_KEYS`] is searched without comparing
+/// strings: money tests run on every cell with a digit.
+const fn code_key(code: [u8; 3]) -> u32 {
+    (code[0] as u32) << 16 | (code[1] as u32) << 8 | code[2] as u32
+}
+
+/// [`ISO_4217`] as [`code_key`]s, in the same (sorted) order.
+const ISO_4217_KEYS: [u32; ISO_4217.len()] = {
+    let mut keys = [0u32; ISO_4217.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        let b = ISO_4217[i].as_bytes();
+        keys[i] = code_key([b[0], b[1], b[2]]);
+        i += 1;
+    }
+    keys
+};
+
 /// Is `code` an active ISO 4217 code (upper case)?
 pub fn is_iso_4217(code: &str) -> bool {
-    ISO_4217.binary_search(&code).is_ok()
+    match code.as_bytes() {
+        [a, b, c] => ISO_4217_KEYS.binary_search(&code_key([*a, *b, *c])).is_ok(),
+        _ => false,
+    }
+}
+
+/// The ISO 4217 code spelled by three ASCII letters in any case (`inr` → `INR`).
+fn iso_4217_ci(letters: &[u8]) -> Option<&'static str> {
+    let [a, b, c] = letters else { return None };
+    let key = code_key([
+        a.to_ascii_uppercase(),
+        b.to_ascii_uppercase(),
+        c.to_ascii_uppercase(),
+    ]);
+    ISO_4217_KEYS
+        .binary_search(&key)
+        .ok()
+        .and_then(|i| ISO_4217.get(i).copied())
 }
 
 /// Indian scale words after the amount, with the power of ten they stand for: `1.5 Lakh` =
@@ -64,7 +99,7 @@ const SCALES: [(&str, u32); 10] = [
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MoneyText<'a> {
     /// ISO 4217 code the cell names, if any.
-    pub currency: Option<String>,
+    pub currency: Option<&'static str>,
     /// The number text, with sign, grouping and decimal mark as written (`1,00,000`, `-500`).
     pub number: &'a str,
     /// Power of ten of a scale word (`Lakh` 5, `Crore` 7), 0 without one.
@@ -75,10 +110,24 @@ pub struct MoneyText<'a> {
     pub negative: bool,
 }
 
+/// Why [`money_text`] finds a cell is not money. Borrowed, so that the profiler's test of every
+/// cell with a digit costs no allocation when the answer is no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotMoney<'a> {
+    /// The cell names two different currencies (`USD 5 INR`).
+    #[error("names two currencies, {0} and {1}")]
+    TwoCurrencies(&'static str, &'static str),
+    /// Three letters touch the number but are no ISO 4217 code (`REF-8104`).
+    #[error(
+        "{0:?} is not an ISO 4217 currency code or a known currency symbol, so this is not an amount"
+    )]
+    NotACurrency(&'a str),
+}
+
 /// Takes a money cell apart: currency symbol, word or ISO code before or after, a trailing `/-`,
 /// an Indian scale word, accounting brackets. Errors say why the cell is not money (two
 /// currencies, a three-letter prefix that is no ISO 4217 code).
-pub fn money_text(raw: &str) -> Result<MoneyText<'_>, String> {
+pub fn money_text(raw: &str) -> Result<MoneyText<'_>, NotMoney<'_>> {
     let mut text = raw.trim();
     let mut bracketed = false;
     let negative = text.starts_with('-')
@@ -92,13 +141,13 @@ pub fn money_text(raw: &str) -> Result<MoneyText<'_>, String> {
         bracketed = true;
         text = inner.trim();
     }
-    let mut currency: Option<String> = None;
+    let mut currency: Option<&'static str> = None;
     let mut scale = 0;
-    let mut note = |found: Option<&str>| -> Result<(), String> {
-        match (found.filter(|c| !c.is_empty()), &currency) {
-            (Some(c), Some(had)) if had != c => Err(format!("names two currencies, {had} and {c}")),
+    let mut note = |found: Option<&'static str>| -> Result<(), NotMoney<'_>> {
+        match (found.filter(|c| !c.is_empty()), currency) {
+            (Some(c), Some(had)) if had != c => Err(NotMoney::TwoCurrencies(had, c)),
             (Some(c), _) => {
-                currency = Some(c.to_string());
+                currency = Some(c);
                 Ok(())
             }
             (None, _) => Ok(()),
@@ -107,10 +156,10 @@ pub fn money_text(raw: &str) -> Result<MoneyText<'_>, String> {
     // Up to two marks at each end: `Rs. 75,000 /-`, `₹ 10 L`, `1,25,000 INR`.
     for _ in 0..2 {
         let (found, rest) = take_currency(text, true)?;
-        note(found.as_deref())?;
+        note(found)?;
         text = rest;
         let (found, rest) = take_currency(text, false)?;
-        note(found.as_deref())?;
+        note(found)?;
         text = rest;
         if scale == 0 {
             if let Some((rest, power)) = take_scale(text) {
@@ -160,12 +209,9 @@ pub fn parse_money_in(
     format: Option<&NumberFormat>,
 ) -> Result<Money, Rejected> {
     let text = non_blank(raw)?;
-    let parts = money_text(text).map_err(|r| Rejected::new(raw, r))?;
-    let currency = parts
-        .currency
-        .clone()
-        .unwrap_or_else(|| default_currency.to_string());
-    if !is_iso_4217(&currency) {
+    let parts = money_text(text).map_err(|r| Rejected::new(raw, r.to_string()))?;
+    let currency = parts.currency.unwrap_or(default_currency);
+    if !is_iso_4217(currency) {
         return Err(Rejected::new(
             raw,
             format!("{currency:?} is not an ISO 4217 currency code; set source.currency like INR"),
@@ -190,7 +236,10 @@ pub fn parse_money_in(
     } else {
         amount
     };
-    Ok(Money { amount, currency })
+    Ok(Money {
+        amount,
+        currency: currency.to_string(),
+    })
 }
 
 /// What reading a money cell had to assume, for the record's report line: accounting brackets
@@ -238,7 +287,7 @@ fn shift(amount: &str, power: u32) -> String {
 /// A currency mark at the start or end of `text`: (the ISO code, or `""` for `/-`, and the rest).
 /// A three-letter code counts only when it is an ISO 4217 code followed (or preceded) by a space,
 /// digit or sign; any other three letters touching the number make the cell not money.
-fn take_currency(text: &str, at_start: bool) -> Result<(Option<String>, &str), String> {
+fn take_currency(text: &str, at_start: bool) -> Result<(Option<&'static str>, &str), NotMoney<'_>> {
     for (mark, code) in MARKS {
         let stripped = if at_start {
             strip_prefix_ci(text, mark)
@@ -246,48 +295,48 @@ fn take_currency(text: &str, at_start: bool) -> Result<(Option<String>, &str), S
             strip_suffix_ci(text, mark)
         };
         if let Some(rest) = stripped {
-            return Ok((Some(code.to_string()), rest.trim()));
+            return Ok((Some(code), rest.trim()));
         }
     }
-    let letters = |s: &str| s.bytes().all(|b| b.is_ascii_alphabetic());
+    let b = text.as_bytes();
+    let letters = |s: &[u8]| s.iter().all(u8::is_ascii_alphabetic);
     let (code, rest) = if at_start {
-        match (text.get(..3), text.get(3..)) {
-            (Some(c), Some(r))
-                if letters(c) && !r.starts_with(|c: char| c.is_ascii_alphabetic()) =>
-            {
-                (c, r)
+        match (b.get(..3), b.get(3)) {
+            (Some(c), next) if letters(c) && !next.is_some_and(u8::is_ascii_alphabetic) => {
+                (&text[..3], &text[3..])
             }
             _ => return Ok((None, text)),
         }
     } else {
-        let at = text.len().saturating_sub(3);
-        match (text.get(at..), text.get(..at)) {
-            (Some(c), Some(r))
-                if text.len() > 3
-                    && letters(c)
-                    && !r.ends_with(|c: char| c.is_ascii_alphabetic()) =>
-            {
-                (c, r)
+        let at = b.len().saturating_sub(3);
+        match (b.get(at..), at.checked_sub(1).and_then(|i| b.get(i))) {
+            (Some(c), Some(before)) if letters(c) && !before.is_ascii_alphabetic() => {
+                (&text[at..], &text[..at])
             }
             _ => return Ok((None, text)),
         }
     };
-    let upper = code.to_ascii_uppercase();
-    if is_iso_4217(&upper) {
-        Ok((Some(upper), rest.trim()))
-    } else {
-        Err(format!(
-            "{code:?} is not an ISO 4217 currency code or a known currency symbol, so this is not an amount"
-        ))
+    match iso_4217_ci(code.as_bytes()) {
+        Some(iso) => Ok((Some(iso), rest.trim())),
+        None => Err(NotMoney::NotACurrency(code)),
     }
 }
 
 fn strip_prefix_ci<'a>(text: &'a str, mark: &str) -> Option<&'a str> {
+    // The first byte rules out almost every mark before a slice is taken.
+    let (first, m) = (text.as_bytes().first()?, mark.as_bytes().first()?);
+    if !first.eq_ignore_ascii_case(m) {
+        return None;
+    }
     let head = text.get(..mark.len())?;
     head.eq_ignore_ascii_case(mark).then(|| &text[mark.len()..])
 }
 
 fn strip_suffix_ci<'a>(text: &'a str, mark: &str) -> Option<&'a str> {
+    let (last, m) = (text.as_bytes().last()?, mark.as_bytes().last()?);
+    if !last.eq_ignore_ascii_case(m) {
+        return None;
+    }
     let at = text.len().checked_sub(mark.len())?;
     let tail = text.get(at..)?;
     tail.eq_ignore_ascii_case(mark).then(|| &text[..at])
@@ -410,6 +459,10 @@ mod tests {
     #[test]
     fn iso_list_is_sorted_for_binary_search() {
         assert!(ISO_4217.windows(2).all(|w| w[0] < w[1]));
-        assert!(is_iso_4217("INR") && !is_iso_4217("REF"));
+        assert!(ISO_4217_KEYS.windows(2).all(|w| w[0] < w[1]));
+        assert!(ISO_4217.iter().all(|c| is_iso_4217(c) && c.len() == 3));
+        assert!(is_iso_4217("INR") && !is_iso_4217("REF") && !is_iso_4217("inr"));
+        assert_eq!(iso_4217_ci(b"inr"), Some("INR"));
+        assert_eq!(iso_4217_ci(b"ref"), None);
     }
 }
