@@ -952,19 +952,14 @@ mod tests {
         look_of(v).shape
     }
 
-    fn profile(header: &str, module: Option<Module>, values: &[&str]) -> ColumnProfile {
+    /// The profile of `values` in a deals file's column `header`, which is the standard column
+    /// `canonical` there.
+    fn profile(header: &str, canonical: Option<&str>, values: &[&str]) -> ColumnProfile {
         let mut p = ColumnProfiler::default();
         for v in values {
             p.observe(v);
         }
-        let vocabulary = crate::vocabulary::Vocabulary::builtin();
-        let canonical = module.and_then(|m| vocabulary.canonical_header(m, header));
-        p.finish(
-            header,
-            module,
-            canonical,
-            module.and_then(|m| vocabulary.id_column(m)),
-        )
+        p.finish(header, Some(Module::Deals), canonical, Some("Deal ID"))
     }
 
     #[test]
@@ -1004,9 +999,14 @@ mod tests {
 
     #[test]
     fn id_and_reference_come_from_the_module_key() {
-        let p = profile("Deal ID", Some(Module::Deals), &["D1", "D2"]);
+        let p = profile("Deal ID", Some("Deal ID"), &["D1", "D2"]);
         assert_eq!(p.inferred, ColumnKind::Id);
-        let p = profile("Company ID", Some(Module::Deals), &["C1", "C1"]);
+        let p = profile("Company ID", Some("Company ID"), &["C1", "C1"]);
+        assert_eq!(p.inferred, ColumnKind::Reference);
+        // The header as the export spells it counts only through the standard column it is.
+        let p = profile("Party Code", Some("Deal ID"), &["D1", "D2"]);
+        assert_eq!(p.inferred, ColumnKind::Id);
+        let p = profile("Buyer Code", Some("Company ID"), &["C1", "C1"]);
         assert_eq!(p.inferred, ColumnKind::Reference);
     }
 
