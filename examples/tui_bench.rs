@@ -17,7 +17,7 @@ use crm_migrate::discovery;
 use crm_migrate::engine::event::{Event, RecordOutcome};
 use crm_migrate::journal::{Phase, RunKind};
 use crm_migrate::mapping::model::{ColumnEntry, FieldMap, ModuleMap, Status, Target};
-use crm_migrate::mapping::object_map::ScopeReport;
+use crm_migrate::mapping::object_map::proposed_object_map;
 use crm_migrate::mapping::schema::DestinationSchema;
 use crm_migrate::nutshell::ThrottleSnapshot;
 use crm_migrate::rsoft::Module;
@@ -104,11 +104,10 @@ fn wide_state(columns: usize) -> State {
         &mut state,
         Action::Done(Outcome::Discovered {
             export: PathBuf::from(SAMPLE),
-            result: Ok(Discovered {
-                object_map: ScopeReport::new(&report, &Vocabulary::builtin(), "RSoft ID")
-                    .object_map,
-                report: Box::new(report),
-            }),
+            result: Ok(Box::new(Discovered {
+                object_map: proposed_object_map(&report, &Vocabulary::builtin(), "RSoft ID"),
+                report,
+            })),
         }),
     );
     update(

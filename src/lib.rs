@@ -19,6 +19,7 @@ pub mod engine;
 pub mod error_text;
 pub mod journal;
 pub mod mapping;
+pub mod numbers;
 pub mod nutshell;
 pub mod report;
 pub mod rsoft;

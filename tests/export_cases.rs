@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use crm_migrate::config::{Config, DateOrder};
 use crm_migrate::discovery::{Report, discover, discover_path};
+use crm_migrate::mapping::catalogue::ValueKind;
 use crm_migrate::mapping::file;
 use crm_migrate::mapping::memory::MappingMemory;
 use crm_migrate::mapping::model::{CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, Status};
@@ -16,7 +17,7 @@ use crm_migrate::mapping::record::{
 use crm_migrate::mapping::schema::DestinationSchema;
 use crm_migrate::mapping::source::propose_for_export;
 use crm_migrate::mapping::transform::{
-    FormatTally, NumberFormat, SourceFormat, parse_money, parse_money_in,
+    ColumnFormat, FormatTally, NumberFormat, SourceFormat, convert_in, parse_money, parse_money_in,
 };
 use crm_migrate::mapping::validate::{Problem, validate};
 use crm_migrate::nutshell::EntityType;
@@ -517,6 +518,21 @@ fn a_number_column_without_a_decided_format_refuses_ambiguous_values() {
     }
     let (_, deal3) = built.iter().find(|(id, _)| id == "DEAL-3").unwrap();
     assert_eq!(lead_value(deal3)["amount"], Value::from("2750000"));
+    // `map`'s value check and the wizard's preview read through `convert_in`: without a decided
+    // format they refuse the same value the load does, for money and plain numbers alike.
+    let source = SourceFormat::from_config(&Config::default());
+    let undecided = ColumnFormat::default();
+    for kind in [ValueKind::Money, ValueKind::Number] {
+        let e = convert_in(kind, "125.000", &source, &undecided).unwrap_err();
+        assert!(
+            e.reason.contains("no decided number format"),
+            "{kind:?}: {e:?}"
+        );
+        assert!(
+            convert_in(kind, "2.750.000", &source, &undecided).is_ok(),
+            "{kind:?}"
+        );
+    }
 }
 
 /// A month-first column in a day-first export gets `date_order = "month-first"` in the map and

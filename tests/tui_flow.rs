@@ -33,7 +33,7 @@ fn connect_discover_map_accept_all_save() {
 
     h.keys(&["n"]);
     assert_eq!(h.state().step, Step::Discovery);
-    let report = h.state().discovery.report.ready().expect("discovered");
+    let report = h.state().discovery.report().expect("discovered");
     assert_eq!(report.records, 210);
     // Drill into a file's columns and back.
     h.keys(&["down", "enter"]);
@@ -178,7 +178,7 @@ fn connect_without_a_config_writes_one() {
     h.keys(&["enter"]);
     type_text(&mut h, SAMPLE);
     h.keys(&["enter"]);
-    assert!(h.state().discovery.report.ready().is_some());
+    assert!(h.state().discovery.report().is_some());
     assert_eq!(h.state().config.source.export, Some(PathBuf::from(SAMPLE)));
 
     // A time zone that is not IANA is refused with the reason, and nothing changes.
@@ -318,11 +318,8 @@ fn discovered_outcome_carries_the_object_map() {
         map.headline
     );
     // What the wizard folded in is that map, beside the report.
-    assert_eq!(h.state().discovery.object_map.as_ref(), Some(map));
-    assert_eq!(
-        h.state().discovery.report.ready().map(|r| r.records),
-        Some(210)
-    );
+    assert_eq!(h.state().discovery.object_map(), Some(map));
+    assert_eq!(h.state().discovery.report().map(|r| r.records), Some(210));
 }
 
 /// `o` shows the object map in place of the file list: the list keys move its selection, `w`
@@ -343,15 +340,7 @@ fn discovery_shows_the_object_map() {
     assert!(screen.contains(" Companies — 25 records "), "{screen}");
     // The last row, in full under the table.
     h.keys(&["end"]);
-    let last = h
-        .state()
-        .discovery
-        .object_map
-        .as_ref()
-        .unwrap()
-        .objects
-        .len()
-        - 1;
+    let last = h.state().discovery.object_map().unwrap().objects.len() - 1;
     assert_eq!(h.state().discovery.objects.selected, last);
     let screen = h.screen();
     assert!(screen.contains(" Attachments — 2 records "), "{screen}");
@@ -367,7 +356,7 @@ fn discovery_shows_the_object_map() {
     let (_, json) = h.state().discovery.written.clone().expect("written");
     let written: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
-    let shown = h.state().discovery.object_map.clone().unwrap();
+    let shown = h.state().discovery.object_map().cloned().unwrap();
     assert_eq!(written["object_map"]["headline"], shown.headline);
     assert_eq!(
         written["object_map"]["objects"].as_array().map(Vec::len),

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::hashing::{FastHash, hash};
 use super::modules::Module;
-use crate::mapping::transform::money::money_text;
-use crate::mapping::transform::number_format::{FormatDecision, FormatTally};
+use crate::numbers::format::{FormatDecision, FormatTally};
+use crate::numbers::money_text::money_text;
 
 /// Values kept as samples per column.
 const SAMPLES: usize = 3;

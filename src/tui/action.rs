@@ -322,7 +322,7 @@ pub enum Outcome {
         /// The export that was read.
         export: PathBuf,
         /// The report and its object map, or why discovery failed.
-        result: Result<Discovered, String>,
+        result: Result<Box<Discovered>, String>,
     },
     /// The pre-flight finished.
     Preflight(Result<PreflightResult, String>),
@@ -408,7 +408,7 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Discovered {
     /// Discovery's report.
-    pub report: Box<Report>,
+    pub report: Report,
     /// How each RSoft object lands in Nutshell, as `map` first proposes it offline
     /// ([`proposed_object_map`](crate::mapping::object_map::proposed_object_map) with the config's
     /// vocabulary and legacy-id field): what `discover` prints and the scope report opens with.

@@ -11,10 +11,9 @@ use crate::engine::owners::{Owners, OwnersFile};
 use crate::engine::ready::Writes;
 use crate::engine::rollback::Scope;
 use crate::mapping::model::FieldMap;
-use crate::mapping::object_map::ObjectMap;
 use crate::rsoft::Module;
 
-use super::action::Job;
+use super::action::{Discovered, Job};
 
 /// Work for the loop to do outside `update`.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,10 +62,9 @@ pub enum Effect {
     WriteScopeReport {
         /// The folder to write into.
         dir: PathBuf,
-        /// The report to write.
-        report: Box<Report>,
-        /// Its object map as the screen shows it, which the scope report opens with.
-        object_map: Box<ObjectMap>,
+        /// The report to write, with the object map the screen shows, which the scope report
+        /// opens with.
+        discovered: Box<Discovered>,
     },
     /// `engine::ready::get_ready` with the saved map, as `migrate` calls it: read the
     /// destination, match owners, plan the house; with [`Writes::Allowed`] and nothing blocking,

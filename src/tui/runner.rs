@@ -87,6 +87,7 @@ impl Runner {
                 legacy_id_field,
             } => Outcome::Discovered {
                 result: discover_with(&export, vocabulary.as_deref(), &legacy_id_field)
+                    .map(Box::new)
                     .map_err(message),
                 export,
             },
@@ -115,16 +116,12 @@ impl Runner {
                 result: write_config(&path, &config).map_err(message),
                 path,
             },
-            Effect::WriteScopeReport {
-                dir,
-                report,
-                object_map,
-            } => Outcome::ScopeReportWritten(
+            Effect::WriteScopeReport { dir, discovered } => Outcome::ScopeReportWritten(
                 write_scope_report(
                     &dir,
                     ScopeReport {
-                        object_map: *object_map,
-                        report: &report,
+                        object_map: discovered.object_map,
+                        report: &discovered.report,
                     },
                 )
                 .map_err(message),
@@ -480,10 +477,7 @@ fn discover_with(
     let export = Export::open_with(export, Vocabulary::with_extension(vocabulary)?)?;
     let report = discovery::discover(&export)?;
     let object_map = proposed_object_map(&report, export.vocabulary(), legacy_id_field);
-    Ok(Discovered {
-        report: Box::new(report),
-        object_map,
-    })
+    Ok(Discovered { report, object_map })
 }
 
 /// A new config file; an existing one is never replaced (its comments would be lost). Paths

@@ -134,14 +134,13 @@ fn fold(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             }
             match result {
                 Ok(found) => {
-                    state.discovery.report = Loadable::Ready(found.report);
-                    state.discovery.object_map = Some(found.object_map);
+                    state.discovery.discovered = Loadable::Ready(found);
                 }
                 Err(why) => {
                     state.notice = Some(Notice::Error(format!(
                         "{why}. Next: on Connect, correct the export path (Enter on Export)"
                     )));
-                    state.discovery.report = Loadable::Failed(why);
+                    state.discovery.discovered = Loadable::Failed(why);
                 }
             }
         }

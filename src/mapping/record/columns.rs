@@ -14,8 +14,7 @@ use super::{
 };
 use crate::config::DateOrder;
 use crate::mapping::catalogue::{ValueKind, ValueMapKind, standard_field};
-use crate::mapping::model::{LookupKey, ModuleMap, RelatedPart, Target, ValueEntry, target_kind};
-use crate::mapping::transform::number_format::refuse_undecided;
+use crate::mapping::model::{LookupKey, ModuleMap, RelatedPart, Target, ValueEntry};
 use crate::mapping::transform::{
     ColumnFormat, Converted as Conversion, DatedValue, Rejected, When, cell_values, convert_in,
     money_caveat, normalize_email, parse_date, parse_money_in, parse_when, split_tags,
@@ -482,18 +481,6 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
             if !cell.text().is_empty() {
                 read.problem(&cell, reason);
             }
-            continue;
-        }
-        // A number column with no decided format (a hand-written map): a value two formats
-        // read differently is a problem, never read one way per value.
-        if format.number.is_none()
-            && matches!(
-                target_kind(&entry.target),
-                Some(ValueKind::Number | ValueKind::Percent | ValueKind::Money)
-            )
-            && let Err(reason) = refuse_undecided(&cell.raw)
-        {
-            read.problem(&cell, reason);
             continue;
         }
         match &entry.target {

@@ -13,10 +13,10 @@ pub mod enumeration;
 pub mod money;
 pub mod name;
 pub mod number;
-pub mod number_format;
 pub mod phone;
 pub mod tags;
 
+pub use crate::numbers::format::{FormatDecision, FormatTally, NumberFormat};
 pub use boolean::parse_bool;
 pub use convert::{ColumnFormat, Converted, SourceFormat, cell_values, convert, convert_in};
 pub use date::{DatedValue, When, parse_date, parse_when};
@@ -25,7 +25,6 @@ pub use enumeration::match_enum;
 pub use money::{money_caveat, parse_money, parse_money_in};
 pub use name::{NameAndEmail, SplitName, split_full_name, split_name_email};
 pub use number::{parse_number, parse_number_in};
-pub use number_format::{FormatDecision, FormatTally, NumberFormat};
 pub use phone::to_e164;
 pub use tags::split_tags;
 

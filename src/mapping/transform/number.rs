@@ -2,8 +2,8 @@
 //! `1.250,00`), an optional sign or accounting parentheses, an optional trailing `%`. Results are
 //! canonical decimal strings (`-125000.50`), never `f64`, so no amount loses a paisa to rounding.
 
-use super::number_format::NumberFormat;
 use super::{Rejected, non_blank};
+use crate::numbers::format::{NumberFormat, refuse_undecided};
 
 /// A number cell as a canonical decimal string. A trailing `%` is dropped (`60%` → `60`), as
 /// percentages land in 0–100 fields such as a lead's confidence.
@@ -16,9 +16,13 @@ pub fn parse_number(raw: &str) -> Result<String, Rejected> {
 /// Parse a decimal with grouping. A single separator followed by exactly three digits (`1,250`,
 /// `1.250`) could be grouping or a decimal mark: `european` says which convention to read it in
 /// (`true`: `.` groups and `,` is the decimal mark).
-/// [`parse_number`] read in a column's decided [`NumberFormat`], never another way.
+/// [`parse_number`] read in a column's decided [`NumberFormat`], never another way. Without a
+/// decided format (a hand-written `mapping.toml`), a value two formats read differently
+/// (`1.250`) is refused ([`refuse_undecided`]), so the load, `map`'s value check and the preview
+/// agree on it.
 pub fn parse_number_in(raw: &str, format: Option<&NumberFormat>) -> Result<String, Rejected> {
     let Some(format) = format else {
+        refuse_undecided(raw).map_err(|r| Rejected::new(raw, r))?;
         return parse_number(raw);
     };
     let text = non_blank(raw)?;

@@ -54,7 +54,7 @@ pub fn status(state: &State) -> (StepStatus, String) {
 
 /// The data proves one order and the config declares another.
 fn date_order_conflict(state: &State) -> Option<String> {
-    let report = state.discovery.report.ready()?;
+    let report = state.discovery.report()?;
     let proven = match report.date_order.verdict {
         DateOrderVerdict::DayFirst => DateOrder::Dmy,
         DateOrderVerdict::MonthFirst => DateOrder::Mdy,
@@ -72,7 +72,7 @@ fn date_order_conflict(state: &State) -> Option<String> {
 
 /// One line of discovery's evidence about the date order: "251 values prove day-first".
 fn date_evidence(state: &State) -> Option<String> {
-    let report = state.discovery.report.ready()?;
+    let report = state.discovery.report()?;
     let e = &report.date_order.evidence;
     let example = |x: &Option<String>| {
         x.as_deref()
@@ -295,10 +295,14 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
 fn hint(state: &State, field: Field) -> Option<Span<'static>> {
     let theme = state.theme;
     match field {
-        Field::Export => match &state.discovery.report {
+        Field::Export => match &state.discovery.discovered {
             Loadable::Loading => Some(Span::styled("reading…", theme.dim())),
-            Loadable::Ready(r) => Some(Span::styled(
-                format!("✓ {} files, {} records", r.objects.len(), r.records),
+            Loadable::Ready(d) => Some(Span::styled(
+                format!(
+                    "✓ {} files, {} records",
+                    d.report.objects.len(),
+                    d.report.records
+                ),
                 theme.good(),
             )),
             Loadable::Failed(_) => Some(Span::styled(

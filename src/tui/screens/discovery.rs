@@ -31,7 +31,7 @@ pub fn start(state: &mut State) -> Vec<Effect> {
     state.ready = Loadable::Idle;
     match &state.config.source.export {
         Some(export) => {
-            state.discovery.report = Loadable::Loading;
+            state.discovery.discovered = Loadable::Loading;
             vec![Effect::Discover {
                 export: export.clone(),
                 vocabulary: state.config.vocabulary.file.clone(),
@@ -45,14 +45,15 @@ pub fn start(state: &mut State) -> Vec<Effect> {
 /// Done when the export was read with nothing to look at; attention for bad rows, undecided
 /// dates or unknown files; blocked until the export is read.
 pub fn status(state: &State) -> (StepStatus, String) {
-    match &state.discovery.report {
+    match &state.discovery.discovered {
         Loadable::Idle => (StepStatus::Blocked, "set the export path on Connect".into()),
         Loadable::Loading => (StepStatus::Blocked, "reading the export…".into()),
         Loadable::Failed(_) => (
             StepStatus::Blocked,
             "the export could not be read: check the path on Connect".into(),
         ),
-        Loadable::Ready(r) => {
+        Loadable::Ready(d) => {
+            let r = &d.report;
             let mut points = Vec::new();
             let bad: u64 = r.objects.iter().map(|o| o.bad_rows).sum();
             if bad > 0 {
@@ -97,8 +98,7 @@ fn columns_page(body: Rect) -> usize {
 fn split(state: &State, body: Rect) -> [Rect; 2] {
     let files = state
         .discovery
-        .report
-        .ready()
+        .report()
         .map_or(1, |r| r.objects.len() as u16);
     if body.width >= 110 {
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body)
@@ -110,7 +110,7 @@ fn split(state: &State, body: Rect) -> [Rect; 2] {
 
 /// Apply a Discovery action; the effects to perform (write the scope report).
 pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
-    let Some(report) = state.discovery.report.ready() else {
+    let Some(report) = state.discovery.report() else {
         return Vec::new();
     };
     if action == Action::WriteScopeReport {
@@ -118,7 +118,11 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
     }
     let files = report.objects.len();
     if state.discovery.showing_objects {
-        match (action, &state.discovery.object_map) {
+        // The field, not `object_map()`: the cursor beside it is borrowed mutably below.
+        match (
+            action,
+            state.discovery.discovered.ready().map(|d| &d.object_map),
+        ) {
             (Action::ToggleObjectMap | Action::Back, _) => state.discovery.showing_objects = false,
             (other, Some(map)) => {
                 let page = objects::page(map, body);
@@ -149,7 +153,7 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
             state.discovery.drill = Some(state.discovery.files.selected);
             state.discovery.columns = Cursor::default();
         }
-        Action::ToggleObjectMap if state.discovery.object_map.is_some() => {
+        Action::ToggleObjectMap if state.discovery.object_map().is_some() => {
             state.discovery.showing_objects = true;
         }
         other => table::navigate(&mut state.discovery.files, &other, files, page),
@@ -159,16 +163,12 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
 
 /// Write the scope report: the report opened by the object map the screen shows.
 fn write_scope_report(state: &State) -> Vec<Effect> {
-    let (Some(report), Some(map)) = (
-        state.discovery.report.ready(),
-        state.discovery.object_map.as_ref(),
-    ) else {
+    let Some(discovered) = state.discovery.discovered.ready() else {
         return Vec::new();
     };
     vec![Effect::WriteScopeReport {
         dir: state.config.state_dir().join("reports"),
-        report: report.clone(),
-        object_map: Box::new(map.clone()),
+        discovered: discovered.clone(),
     }]
 }
 
@@ -190,8 +190,8 @@ pub fn written(state: &mut State, result: Result<(PathBuf, PathBuf), String>) {
 /// Draw the Discovery screen into `area`.
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
-    let report = match &state.discovery.report {
-        Loadable::Ready(r) => r,
+    let report = match &state.discovery.discovered {
+        Loadable::Ready(d) => &d.report,
         Loadable::Failed(why) => {
             let text = Paragraph::new(vec![
                 Line::from(Span::styled(format!("✗ {why}"), theme.bad())),
@@ -220,7 +220,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         render_columns(state, report, file, frame, area);
         return;
     }
-    if let (true, Some(map)) = (state.discovery.showing_objects, &state.discovery.object_map) {
+    if let (true, Some(map)) = (
+        state.discovery.showing_objects,
+        state.discovery.object_map(),
+    ) {
         objects::render(state, map, &state.discovery.objects, frame, area);
         return;
     }
@@ -284,7 +287,7 @@ fn summary_lines(state: &State, r: &Report) -> Vec<Line<'static>> {
             theme.title(),
         ),
     ]));
-    if let Some(map) = &state.discovery.object_map {
+    if let Some(map) = state.discovery.object_map() {
         lines.push(Line::from(vec![
             label("Objects"),
             Span::raw(format!("{} (o: the object map)", map.headline)),

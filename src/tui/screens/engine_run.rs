@@ -30,7 +30,7 @@ pub fn unmet(state: &State) -> Option<String> {
 
 /// Rows per phase as discovery counted them, until each phase reports its own total.
 pub fn expected_rows(state: &State) -> Vec<(Phase, u64)> {
-    let Some(report) = state.discovery.report.ready() else {
+    let Some(report) = state.discovery.report() else {
         return Vec::new();
     };
     Phase::ALL

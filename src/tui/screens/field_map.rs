@@ -48,7 +48,7 @@ pub const STACK_HEIGHT: u16 = 28;
 /// Blocked until discovery has read the export; done when nothing is pending, the map has no
 /// problems and it is saved.
 pub fn status(state: &State) -> (StepStatus, String) {
-    if state.discovery.report.ready().is_none() {
+    if state.discovery.report().is_none() {
         return (
             StepStatus::Blocked,
             "Discovery must read the export first".into(),
@@ -91,12 +91,12 @@ pub fn enter(state: &mut State) -> Vec<Effect> {
 }
 
 fn propose(state: &mut State, previous: Option<FieldMap>) -> Vec<Effect> {
-    let Some(report) = state.discovery.report.ready() else {
+    let Some(report) = state.discovery.report() else {
         return Vec::new();
     };
     let effect = Effect::Propose {
         config: Box::new(state.config.clone()),
-        report: report.clone(),
+        report: Box::new(report.clone()),
         previous: previous.map(Box::new),
     };
     state.field_map.proposal = Loadable::Loading;
@@ -123,12 +123,7 @@ pub fn proposed(state: &mut State, result: Result<Box<Proposal>, String>) -> Vec
             ));
             // The rows' value counts follow the map's value-map columns: read again.
             view.preview.samples.clear();
-            view.samples = state
-                .discovery
-                .report
-                .ready()
-                .map(|r| samples_of(r))
-                .unwrap_or_default();
+            view.samples = state.discovery.report().map(samples_of).unwrap_or_default();
             view.saved_depth = p.had_file.then_some(0);
             view.proposal = Loadable::Ready(p);
             view.undo.clear();
@@ -641,7 +636,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             return;
         }
         Loadable::Idle => {
-            let text = match state.discovery.report {
+            let text = match state.discovery.discovered {
                 Loadable::Ready(_) => "r proposes the field map.",
                 _ => "Blocked: Discovery must read the export first (p goes back).",
             };

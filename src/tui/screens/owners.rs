@@ -231,9 +231,8 @@ fn save(state: &mut State) -> Option<Effect> {
 fn rsoft_users_of(state: &State) -> Vec<RsoftUser> {
     state
         .discovery
-        .report
-        .ready()
-        .map(|r| rsoft_users(r))
+        .report()
+        .map(rsoft_users)
         .unwrap_or_default()
 }
 

@@ -37,7 +37,7 @@ pub fn is_owner(kind: BlockerKind) -> bool {
 
 /// Why the check cannot run yet (an earlier step to finish), if it cannot.
 pub fn unmet(state: &State) -> Option<String> {
-    if state.discovery.report.ready().is_none() {
+    if state.discovery.report().is_none() {
         return Some("Discovery must read the export first".into());
     }
     if !state.connect.preflight.ready().is_some_and(|p| p.is_ok()) {
@@ -73,16 +73,15 @@ pub fn check(state: &mut State, writes: Writes) -> Vec<Effect> {
     if state.ready.is_loading() {
         return Vec::new();
     }
-    let (Some(report), Some(proposal)) = (
-        state.discovery.report.ready(),
-        state.field_map.proposal.ready(),
-    ) else {
+    let (Some(report), Some(proposal)) =
+        (state.discovery.report(), state.field_map.proposal.ready())
+    else {
         return Vec::new();
     };
     let effect = Effect::Check {
         config: Box::new(state.config.clone()),
         map: Box::new(proposal.map.clone()),
-        report: report.clone(),
+        report: Box::new(report.clone()),
         files: Box::new(files(state)),
         writes,
     };

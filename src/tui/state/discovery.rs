@@ -5,17 +5,15 @@ use std::path::PathBuf;
 use crate::discovery::Report;
 use crate::mapping::object_map::ObjectMap;
 
+use super::super::action::Discovered;
 use super::cursor::Cursor;
 use super::loadable::Loadable;
 
 /// The Discovery screen's state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiscoveryView {
-    /// Discovery's report, once read.
-    pub report: Loadable<Box<Report>>,
-    /// How each RSoft object lands in Nutshell, proposed offline from the report (it comes
-    /// with the report, so it is there whenever the report is).
-    pub object_map: Option<ObjectMap>,
+    /// Discovery's report and its object map, read together.
+    pub discovered: Loadable<Box<Discovered>>,
     /// The object map is shown in place of the file list.
     pub showing_objects: bool,
     /// The selected object of the object map.
@@ -28,4 +26,16 @@ pub struct DiscoveryView {
     pub columns: Cursor,
     /// The scope report's files, once written.
     pub written: Option<(PathBuf, PathBuf)>,
+}
+
+impl DiscoveryView {
+    /// Discovery's report, once read.
+    pub fn report(&self) -> Option<&Report> {
+        self.discovered.ready().map(|d| &d.report)
+    }
+
+    /// How each RSoft object lands in Nutshell, once the export is read.
+    pub fn object_map(&self) -> Option<&ObjectMap> {
+        self.discovered.ready().map(|d| &d.object_map)
+    }
 }

@@ -192,7 +192,7 @@ impl State {
     /// Background work running now, for the status line.
     pub fn busy(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
-        if self.discovery.report.is_loading() {
+        if self.discovery.discovered.is_loading() {
             out.push("reading the export…");
         }
         if self.connect.preflight.is_loading() {

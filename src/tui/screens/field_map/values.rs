@@ -139,7 +139,7 @@ fn target_text(entry: &ValueEntry) -> String {
 fn count(state: &State, module: Module, kind: ValueMapKind, entry: &ValueEntry) -> Option<u64> {
     let from = entry.from.trim();
     if kind == ValueMapKind::Stage {
-        let report = state.discovery.report.ready()?;
+        let report = state.discovery.report()?;
         return Some(
             report
                 .pipelines
