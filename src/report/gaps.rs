@@ -240,8 +240,9 @@ fn scan(
             .iter()
             .position(|h| vocabulary.canonical_header(module, h) == Some(canonical))
     };
-    let id_header = vocabulary.id_column(module).unwrap_or("ID");
-    let id_col = vocabulary.id_column(module).and_then(column);
+    let id_column = vocabulary.id_column(module);
+    let id_header = id_column.unwrap_or("ID");
+    let id_col = id_column.and_then(column);
     let phone_cols: Vec<(usize, &str)> = PHONE_COLUMNS
         .iter()
         .filter_map(|c| column(c).map(|i| (i, *c)))
