@@ -23,6 +23,7 @@ use crm_migrate::mapping::transform::{
 use crm_migrate::mapping::validate::{Problem, accept_proposed, validate};
 use crm_migrate::nutshell::EntityType;
 use crm_migrate::rsoft::{ColumnProfile, Export, Finding, Module};
+use crm_migrate::vocabulary::Vocabulary;
 use serde_json::Value;
 
 fn case_dir(name: &str) -> PathBuf {
@@ -388,7 +389,7 @@ impl Lookups for AnswerAll {
 /// Each Deals row of a case built with `map`: (RSoft ID, the outcome).
 fn build_deals(name: &str, map: &FieldMap) -> Vec<(String, Built)> {
     let export = Export::open(case_dir(name)).unwrap();
-    let settings = BuildSettings::from_config(&Config::default());
+    let settings = BuildSettings::from_config(&Config::default(), Vocabulary::builtin());
     let file = export
         .files()
         .iter()

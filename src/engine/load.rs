@@ -280,7 +280,7 @@ pub async fn migrate(
         run: (!options.dry_run).then_some(run),
         kind,
     });
-    let settings = BuildSettings::from_config(config);
+    let settings = BuildSettings::from_config(config, Arc::clone(export.vocabulary()));
     let load = LoadRun {
         export: &export,
         map: &map,

@@ -456,6 +456,7 @@ impl Runner {
             destination,
             had_file,
             value_problems,
+            vocabulary: Arc::clone(export.vocabulary()),
         })
     }
 }
