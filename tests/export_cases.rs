@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crm_migrate::config::{Config, DateOrder};
-use crm_migrate::engine::blockers::{BlockerKind, Files, format_blockers};
 use crm_migrate::discovery::{Report, discover, discover_path};
+use crm_migrate::engine::blockers::{BlockerKind, Files, format_blockers};
 use crm_migrate::mapping::catalogue::ValueKind;
 use crm_migrate::mapping::file;
 use crm_migrate::mapping::memory::MappingMemory;
@@ -713,4 +713,43 @@ fn undecided_formats_block_the_load_until_confirmed() {
         let left = format_blockers(&map, &report, DateOrder::Dmy, &files);
         assert!(left.is_empty(), "{name}: {left:#?}");
     }
+}
+
+/// A deal export without its Companies and Contacts files (from a new-user trial): every
+/// reference points into a module the export has no records of. The load holds such deals, so
+/// discovery says so once per pair of modules, with the first reference, before anything moves.
+#[test]
+fn references_into_a_module_the_export_lacks_are_reported_once_per_module() {
+    let r = case("t2-reference-into-missing-module");
+    let missing: Vec<(Module, Module, u64, &str)> = r
+        .integrity
+        .into_missing_modules
+        .iter()
+        .map(|m| (m.module, m.refers_to, m.references, m.first.value.as_str()))
+        .collect();
+    assert_eq!(
+        missing,
+        vec![
+            (Module::Deals, Module::Companies, 1, "COMP-1"),
+            (Module::Deals, Module::Contacts, 1, "CONT-1"),
+        ]
+    );
+    let w = warnings_with(&r, "but the export has no companies records");
+    assert_eq!(w.len(), 1, "{:#?}", r.warnings);
+    assert!(
+        w[0].message.starts_with(
+            "1 reference from deals to companies (the first: D-1 on line 2, by id \"COMP-1\")"
+        ),
+        "{}",
+        w[0].message
+    );
+    assert_eq!(w[0].file, "Deals.csv");
+    // The sample has every module it refers to: nothing is reported there.
+    assert!(
+        discover_path(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/sample-export"))
+            .unwrap()
+            .integrity
+            .into_missing_modules
+            .is_empty()
+    );
 }

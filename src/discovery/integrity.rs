@@ -130,6 +130,20 @@ impl FileTally {
         self.texts.get(start..start + t.len as usize).unwrap_or("")
     }
 
+    /// Reference `r` of a `module` row of this file, as a finding.
+    fn unresolved(&self, module: Module, r: &Reference, nearest: Option<String>) -> Unresolved {
+        Unresolved {
+            module,
+            record: self.get(r.record).to_string(),
+            file: self.path.clone(),
+            line: r.line,
+            refers_to: r.to,
+            value: self.get(r.key).to_string(),
+            by: if r.by_name { "name" } else { "id" }.into(),
+            nearest,
+        }
+    }
+
     fn shrink(&mut self) {
         self.texts.shrink_to_fit();
         self.ids.shrink_to_fit();
@@ -343,25 +357,28 @@ impl IntegrityTally {
                 })
             })
             .collect();
-        let (unresolved, (duplicate_companies, shared_emails)) = std::thread::scope(|scope| {
-            let grouped = scope.spawn(|| (duplicate_groups(&companies), self.shared_emails()));
-            let unresolved = self.unresolved(&companies);
-            match grouped.join() {
-                Ok(grouped) => (unresolved, grouped),
-                // A panic there is a bug here: raise it as the panic it was.
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        });
+        let ((unresolved, into_missing_modules), (duplicate_companies, shared_emails)) =
+            std::thread::scope(|scope| {
+                let grouped = scope.spawn(|| (duplicate_groups(&companies), self.shared_emails()));
+                let unresolved = self.unresolved(&companies);
+                match grouped.join() {
+                    Ok(grouped) => (unresolved, grouped),
+                    // A panic there is a bug here: raise it as the panic it was.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            });
         Integrity {
             unresolved,
+            into_missing_modules,
             duplicate_companies,
             shared_emails,
         }
     }
 
     /// References that resolve to nothing: by id against every record id of the module, by
-    /// name against `companies`' names as written.
-    fn unresolved(&self, companies: &[Company]) -> Vec<Unresolved> {
+    /// name against `companies`' names as written. References into a module the export has no
+    /// records of are counted apart, per referring and referred module ([`MissingModule`]).
+    fn unresolved(&self, companies: &[Company]) -> (Vec<Unresolved>, Vec<MissingModule>) {
         let as_written = |n: &str| {
             n.split_whitespace()
                 .collect::<Vec<_>>()
@@ -384,9 +401,22 @@ impl IntegrityTally {
             ids.entry(*m).or_default().extend(f.ids.iter().copied());
         }
         let mut unresolved = Vec::new();
+        let mut missing: BTreeMap<(Module, Module), MissingModule> = BTreeMap::new();
         for (module, f) in &self.files {
             for r in &f.references {
                 let key = f.get(r.key);
+                if !ids.contains_key(&r.to) {
+                    missing
+                        .entry((*module, r.to))
+                        .or_insert_with(|| MissingModule {
+                            module: *module,
+                            refers_to: r.to,
+                            references: 0,
+                            first: f.unresolved(*module, r, None),
+                        })
+                        .references += 1;
+                    continue;
+                }
                 let nearest = if r.by_name {
                     // Resolves only when a company has this very name (any case, spacing); a
                     // name equal only once legal suffixes are dropped is listed with that
@@ -407,19 +437,10 @@ impl IntegrityTally {
                         _ => continue,
                     }
                 };
-                unresolved.push(Unresolved {
-                    module: *module,
-                    record: f.get(r.record).to_string(),
-                    file: f.path.clone(),
-                    line: r.line,
-                    refers_to: r.to,
-                    value: key.to_string(),
-                    by: if r.by_name { "name" } else { "id" }.into(),
-                    nearest,
-                });
+                unresolved.push(f.unresolved(*module, r, nearest));
             }
         }
-        unresolved
+        (unresolved, missing.into_values().collect())
     }
 
     /// Contacts sharing an email address (any case), by address. Rows are grouped by a hash of
@@ -580,6 +601,31 @@ pub struct Unresolved {
     pub nearest: Option<String>,
 }
 
+/// References from `module` into `refers_to`, a module the export has no records of (no file,
+/// or only empty ones): the load links them only to records an earlier run loaded and holds the
+/// rest, so discovery says so once per pair of modules, with the first of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MissingModule {
+    /// The module of the referring records.
+    pub module: Module,
+    /// The module they point into.
+    pub refers_to: Module,
+    /// References counted.
+    pub references: u64,
+    /// The first of them, with its file, line, record and value.
+    pub first: Unresolved,
+}
+
+impl MissingModule {
+    /// `1 reference`, `12 references`.
+    pub fn counted(&self) -> String {
+        match self.references {
+            1 => "1 reference".to_string(),
+            n => format!("{n} references"),
+        }
+    }
+}
+
 /// Companies that are probably one company.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DuplicateGroup {
@@ -605,6 +651,9 @@ pub struct SharedEmail {
 pub struct Integrity {
     /// References to no record of the export.
     pub unresolved: Vec<Unresolved>,
+    /// References into modules the export has no records of, counted per module pair.
+    #[serde(default)]
+    pub into_missing_modules: Vec<MissingModule>,
     /// Probable duplicate companies.
     pub duplicate_companies: Vec<DuplicateGroup>,
     /// Contacts sharing an email (Nutshell would see one person).

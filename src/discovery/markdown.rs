@@ -29,6 +29,19 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
         i.duplicate_companies.len(),
         i.shared_emails.len()
     )?;
+    for m in &i.into_missing_modules {
+        writeln!(
+            md,
+            "- {} from {} to {}, which the export has no records of (the first: {} `{}`:{}); the load will hold them unless an earlier run loaded those {}.\n",
+            m.counted(),
+            m.module,
+            m.refers_to,
+            cell(&m.first.record),
+            m.first.file,
+            m.first.line,
+            m.refers_to
+        )?;
+    }
     if !i.unresolved.is_empty() {
         writeln!(
             md,

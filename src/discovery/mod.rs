@@ -691,6 +691,28 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
         }),
         "email addresses shared by contacts",
     );
+    // One per pair of modules: a missing file is one fix, however many rows point into it.
+    out.extend(i.into_missing_modules.iter().map(|m| Finding {
+        severity: Severity::Warning,
+        file: m.first.file.clone(),
+        line: None,
+        message: format!(
+            "{} from {} to {} (the first: {} on line {}, by {} {:?}), but the export has no \
+             {} records: the load will hold these {} unless an earlier run loaded those {}. Add \
+             the {} file to the export, or load it first",
+            m.counted(),
+            m.module,
+            m.refers_to,
+            m.first.record,
+            m.first.line,
+            m.first.by,
+            m.first.value,
+            m.refers_to,
+            m.module,
+            m.refers_to,
+            m.refers_to
+        ),
+    }));
     out
 }
 
