@@ -246,6 +246,32 @@ fn indian_money_notation_is_money_and_brackets_are_warned() {
     }
 }
 
+/// `(25,000)` reads as -25000, which Nutshell refuses for a lead's value (a new-user trial saw
+/// the load fail on it after `map` said "problems: none"): `map` names the cell and the record
+/// builder holds DEAL-7 with the same reason, before anything is sent.
+#[test]
+fn a_negative_amount_is_a_map_problem_and_never_sent() {
+    let name = "11-indian-money-notation";
+    let (map, problems) = map_case(name);
+    let p = problems_of(&problems, Module::Deals, "Amount");
+    assert!(
+        p.iter().any(|p| p.problem.contains("no amount below 0")
+            && p.problem.contains("Deals.csv line 8 \"(25,000)\"")),
+        "{problems:#?}"
+    );
+    let built = build_deals(name, &with_stages_confirmed(map));
+    let (_, deal7) = built.iter().find(|(id, _)| id == "DEAL-7").unwrap();
+    match deal7 {
+        Built::Problems { problems } => assert!(
+            problems
+                .iter()
+                .any(|p| p.column == "Amount" && p.reason.contains("no amount below 0")),
+            "{problems:?}"
+        ),
+        other => panic!("DEAL-7 must not be sent: {other:#?}"),
+    }
+}
+
 #[test]
 fn european_resave_is_read_with_one_format_for_the_whole_column() {
     let r = case("12-european-resave-semicolon-decimal-comma");

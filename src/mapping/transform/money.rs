@@ -17,7 +17,8 @@ pub fn parse_money(raw: &str, default_currency: &str) -> Result<Money, Rejected>
 
 /// [`parse_money`] with the number read in the column's decided format, never another way: a
 /// value the format cannot read is rejected with the format named. Scale words are applied
-/// exactly (`1.5 Lakh` → `150000`); `(25,000)` is `-25000` (see [`money_caveat`]). Without a
+/// exactly (`1.5 Lakh` → `150000`); `(25,000)` reads as `-25000` (see [`money_caveat`]) and,
+/// like any amount below 0, is refused: Nutshell takes none (the sandbox's `money` rule). Without a
 /// decided format (a hand-written `mapping.toml`), a value two formats read differently
 /// (`₹ 1.250`) is refused ([`refuse_undecided`]), so the load, `map`'s value check and the
 /// preview agree on it.
@@ -29,7 +30,20 @@ pub fn parse_money_in(
     if format.is_none() {
         refuse_undecided(raw).map_err(|r| Rejected::new(raw, r))?;
     }
-    read_money(raw, default_currency, format)
+    let money = read_money(raw, default_currency, format)?;
+    // Nutshell refuses an amount below 0 (a lead's value, a Currency field); said here, where
+    // the map's value check and the builder both meet it, not as a server refusal mid-load.
+    if money.amount.starts_with('-') {
+        return Err(Rejected::new(
+            raw,
+            format!(
+                "reads as {} {}, and Nutshell takes no amount below 0: correct it in RSoft (a \
+                 credit note is not a deal value), or map the column to a text field",
+                money.amount, money.currency
+            ),
+        ));
+    }
+    Ok(money)
 }
 
 /// The money reading both entry points share: per value when `format` is `None`.
