@@ -11,7 +11,7 @@ use crm_migrate::engine::blockers::{BlockerKind, Files, format_blockers};
 use crm_migrate::mapping::catalogue::ValueKind;
 use crm_migrate::mapping::file;
 use crm_migrate::mapping::memory::MappingMemory;
-use crm_migrate::mapping::model::{CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, Status};
+use crm_migrate::mapping::model::{CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, Status, Target};
 use crm_migrate::mapping::record::{
     BuildSettings, Built, Lookups, RecordRef, Resolution, StageIds, build_record,
 };
@@ -778,4 +778,16 @@ fn references_into_a_module_the_export_lacks_are_reported_once_per_module() {
             .into_missing_modules
             .is_empty()
     );
+}
+
+/// Three email samples over a column whose other seven values are notes (`call office 3`, from
+/// a new-user trial): the proposal is judged on every value `map` checked, so the column is not
+/// proposed as the account's email, where seven of ten companies would fail at the load.
+#[test]
+fn email_samples_over_a_column_of_notes_do_not_make_it_an_email() {
+    let (map, _) = map_case("t3-email-samples-then-notes");
+    let e = entry(&map, Module::Companies, "Reach Via");
+    let email = matches!(&e.target, Target::Field { field } if field == "Accounts.email");
+    assert!(!(email && e.confidence >= CONFIDENCE_THRESHOLD), "{e:#?}");
+    assert!(!e.reason.contains("of samples are email"), "{e:#?}");
 }

@@ -206,7 +206,8 @@ mod tests {
         let e = one(column(Module::Contacts, "Primary", &EMAILS));
         assert_eq!(e.target, field("Contacts.email"));
         assert!(
-            e.confidence >= CONFIDENCE_THRESHOLD && e.reason.contains("100% of samples are email"),
+            e.confidence >= CONFIDENCE_THRESHOLD
+                && e.reason.contains("100% of samples read as Email"),
             "{e:?}"
         );
         // A header contradicted by its values is not trusted.
