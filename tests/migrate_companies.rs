@@ -45,20 +45,22 @@ fn setup(export: &Path, extra_companies: &str, owners: &str) -> tempfile::TempDi
 
 /// `map`, then `migrate --yes --accept-proposed`, as a new user runs them; both must succeed.
 fn migrate(dir: &Path) {
-    for args in [
-        &["map", "--config", "crm-migrate.toml"][..],
-        &[
-            "migrate",
-            "--config",
-            "crm-migrate.toml",
-            "--yes",
-            "--accept-proposed",
-        ],
-    ] {
+    run(dir, &[&["map"][..], &["migrate"]]);
+}
+
+/// Each command of `commands` with `--config crm-migrate.toml` (and, for `migrate`, `--yes
+/// --accept-proposed`); each must succeed.
+fn run(dir: &Path, commands: &[&[&str]]) {
+    for command in commands {
+        let mut args = command.to_vec();
+        args.extend(["--config", "crm-migrate.toml"]);
+        if command[0] == "migrate" {
+            args.extend(["--yes", "--accept-proposed"]);
+        }
         let out = Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
             .current_dir(dir)
             .env("CRM_MIGRATE_STATE_DIR", dir.join("state"))
-            .args(args)
+            .args(&args)
             .output()
             .unwrap();
         assert!(
@@ -180,4 +182,40 @@ fn a_name_reference_resolves_where_the_load_links_it() {
     listed.sort();
     assert_eq!(merged, listed);
     assert!(listed.iter().flatten().all(|id| id != "COMP-7"));
+}
+
+/// A sample run loads a lead before the company it names: the load makes an account of that
+/// name. The company row is that account (merged into it); a second firm of the name with its
+/// own website is not (the name-only key is claimed once).
+#[test]
+fn an_account_a_lead_named_is_claimed_by_one_company_row() {
+    let companies = "C-7,Kiran Exports,Trading,www.kiranexports.in,022-4444 5555,\
+                     info@kiranexports.in,\"5, Fort\",Mumbai,Maharashtra,India,400001,Ravi Kumar,,\
+                     26-01-2025,27/01/2025 10:00 AM\n\
+                     C-8,KIRAN EXPORTS LIMITED,Trading,www.kiran.co.in,080-1111 2222,\
+                     hello@kiran.co.in,\"8, MG Road\",Bengaluru,Karnataka,India,560001,Ravi Kumar,,\
+                     27-01-2025,28/01/2025 10:00 AM\n";
+    let dir = setup(&case_dir("r2-same-name-firms"), companies, "");
+    std::fs::write(
+        dir.path().join("export/Leads.csv"),
+        "Lead ID,Lead Name,Email,Mobile,Company Name,Source,Status,Lead Score,Lead Owner,Tags,\
+         Created On,Modified On\nLEAD-1,Asha Rao,asha@kiranexports.in,9876500001,\
+         Kiran Exports Pvt Ltd,Website,New,40,Ravi Kumar,,20-01-2025,21/01/2025 10:00 AM\n",
+    )
+    .unwrap();
+    run(
+        dir.path(),
+        &[&["map"], &["migrate", "--sample", "1"], &["migrate"]],
+    );
+    let journal = Journal::open(&dir.path().join("state")).unwrap();
+    let lead = journal.entities(Phase::Leads, "LEAD-1").unwrap();
+    let named = lead
+        .iter()
+        .find(|e| e.entity_type == "Accounts")
+        .and_then(|e| e.nutshell_id)
+        .expect("the sample run made the account the lead names");
+    assert_eq!(account(&journal, "C-7"), (EntityState::Merged, named));
+    let (other_state, other) = account(&journal, "C-8");
+    assert_eq!(other_state, EntityState::Created);
+    assert_ne!(other, named);
 }

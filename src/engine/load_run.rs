@@ -562,7 +562,23 @@ impl LoadRun<'_> {
                     )
                     .map(|()| true);
             }
-            // Dedupe the row's own record: an account by name, a contact by email.
+            let keys = claimed_keys(&plan);
+            // An account row may also be the account a lead's company name made before the
+            // row loaded (its name-only key): the first row of the name is that account.
+            let named = (phase == Phase::Accounts)
+                .then(|| keys.iter().find(|(k, _)| *k == KeyKind::CompanyName))
+                .flatten()
+                .map(|(_, name)| (KeyKind::CompanyMatch, name_only_key(name)));
+            if keys.iter().chain(&named).any(|k| claimed.contains(k)) {
+                // Another record of this chunk claims the same key: send the chunk (its
+                // journal writes with it), then build this row again, so it merges into that
+                // record or, for a key claimed once, is not matched by it again.
+                self.send_chunk(journal, std::mem::take(chunk), tally, totals)
+                    .await?;
+                claimed.clear();
+                continue;
+            }
+            // Dedupe the row's own record: an account by its match keys, a contact by email.
             if matches!(phase, Phase::Accounts | Phase::Contacts)
                 && let Some(own) = plan.record().cloned()
             {
@@ -572,7 +588,7 @@ impl LoadRun<'_> {
                 };
                 let mut hit = None;
                 let own_keys = claimed_keys(&own_plan);
-                for (kind, key) in &own_keys {
+                for (kind, key) in own_keys.iter().chain(&named) {
                     if let Some(h) = journal.dedupe(*kind, key)? {
                         // The name alone links to an account that was in Nutshell before
                         // (docs/design.md §2); two rows of the export are one company only when
@@ -585,31 +601,13 @@ impl LoadRun<'_> {
                         break;
                     }
                 }
-                // Else the account made for a lead that named this company before its row
-                // loaded: the first row of the name is that account.
-                let named = own_keys
-                    .iter()
-                    .find(|(k, _)| *k == KeyKind::CompanyName)
-                    .map(|(_, name)| name_only_key(name));
-                if let (None, Some(named)) = (&hit, named) {
-                    hit = journal
-                        .dedupe(KeyKind::CompanyMatch, &named)?
-                        .map(|h| (KeyKind::CompanyMatch, named, h));
-                }
                 if let Some((kind, key, hit)) = hit {
                     let step = step_keys(&own_plan)[0];
                     self.dedupe(phase, record, step, (kind, &key), &own_keys, hit, tally);
+                    claimed.extend(own_keys);
+                    claimed.extend(named);
                     return Ok(true);
                 }
-            }
-            let keys = claimed_keys(&plan);
-            if keys.iter().any(|k| claimed.contains(k)) {
-                // Another record of this chunk claims the same name or email: send the chunk,
-                // then build this row again so it merges into that record.
-                self.send_chunk(journal, std::mem::take(chunk), tally, totals)
-                    .await?;
-                claimed.clear();
-                continue;
             }
             claimed.extend(keys);
             let steps = step_keys(&plan);
