@@ -118,6 +118,7 @@ fn wide_state(columns: usize) -> State {
             destination: "offline".into(),
             had_file: false,
             value_problems: Vec::new(),
+            vocabulary: Vocabulary::builtin(),
         })))),
     );
     state

@@ -94,6 +94,27 @@ pub enum DateOrder {
     Ymd,
 }
 
+impl DateOrder {
+    /// As `[source] date_order` spells it: `dmy`, `mdy`, `ymd`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateOrder::Dmy => "dmy",
+            DateOrder::Mdy => "mdy",
+            DateOrder::Ymd => "ymd",
+        }
+    }
+
+    /// In words, as mapping.toml's `date_order` and the reports say it: `day-first`,
+    /// `month-first`, `year-first`.
+    pub fn words(self) -> &'static str {
+        match self {
+            DateOrder::Dmy => "day-first",
+            DateOrder::Mdy => "month-first",
+            DateOrder::Ymd => "year-first",
+        }
+    }
+}
+
 /// `crm-migrate.toml`, every section optional (defaults below, as in config.example.toml).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -129,7 +129,7 @@ struct File {
 
 /// One meaning a header can have: its spellings, where it lands, and which standard RSoft column
 /// it is in each module.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Concept {
     /// Stable name (`companies.company_name`), referred to by extension files.
     pub id: String,
@@ -178,7 +178,7 @@ pub enum Matched {
 }
 
 /// The header vocabulary: every [`Concept`], and each module's standard columns derived from them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Vocabulary {
     concepts: Vec<Concept>,
     standard: BTreeMap<Module, Vec<StandardColumn>>,
@@ -523,34 +523,6 @@ impl Vocabulary {
 
 /// Below this a file is reported as unknown rather than guessed.
 const MIN_CONFIDENCE: f64 = 0.4;
-
-/// The built-in vocabulary's view of a module's standard columns, for readers that need RSoft's
-/// own columns (discovery's integrity and profiles, the gap report, the record builder); an
-/// operator's extension adds no standard column, only spellings.
-impl Module {
-    /// The module's standard columns in the built-in vocabulary; anything else in a data module
-    /// is a custom field.
-    pub fn standard_columns(self) -> &'static [StandardColumn] {
-        builtin_ref().standard_columns(self)
-    }
-
-    /// The canonical header a file header stands for in this module in the built-in
-    /// vocabulary, if it is a standard one.
-    pub fn canonical_header(self, header: &str) -> Option<&'static str> {
-        builtin_ref().canonical_header(self, header)
-    }
-
-    /// The canonical header of the column holding a row's RSoft ID (`Deal ID`), for modules whose
-    /// rows are records with an ID; `None` for setup files (pipelines, custom fields).
-    pub fn id_column(self) -> Option<&'static str> {
-        builtin_ref().id_column(self)
-    }
-}
-
-/// The built-in vocabulary as a `'static` reference.
-fn builtin_ref() -> &'static Vocabulary {
-    &BUILTIN
-}
 
 /// The error for concept `id` of the file at `path`.
 fn invalid(path: &Path, id: &str, problem: impl Into<String>) -> VocabularyError {

@@ -4,6 +4,7 @@
 
 mod engine_support;
 
+use crm_migrate::config::DateOrder;
 use crm_migrate::engine::blockers::{BlockerKind, render};
 use crm_migrate::engine::ready::{Writes, get_ready};
 use crm_migrate::engine::schema::Destination;
@@ -32,7 +33,17 @@ async fn blocked_on_the_owner_then_prepared_then_nothing_to_do() {
             }
         }
     }
-    let run = |writes| get_ready(&client, &s.map, &s.export, &s.report, &files, writes);
+    let run = |writes| {
+        get_ready(
+            &client,
+            &s.map,
+            &s.export,
+            &s.report,
+            &files,
+            DateOrder::Dmy,
+            writes,
+        )
+    };
 
     let before = sb.stats().creates_committed;
     let first = run(Writes::Allowed).await.unwrap();

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crm_migrate::config::{Config, DateOrder};
+use crm_migrate::engine::blockers::{BlockerKind, Files, format_blockers};
 use crm_migrate::discovery::{Report, discover, discover_path};
 use crm_migrate::mapping::catalogue::ValueKind;
 use crm_migrate::mapping::file;
@@ -19,9 +20,10 @@ use crm_migrate::mapping::source::propose_for_export;
 use crm_migrate::mapping::transform::{
     ColumnFormat, FormatTally, NumberFormat, SourceFormat, convert_in, parse_money, parse_money_in,
 };
-use crm_migrate::mapping::validate::{Problem, validate};
+use crm_migrate::mapping::validate::{Problem, accept_proposed, validate};
 use crm_migrate::nutshell::EntityType;
 use crm_migrate::rsoft::{ColumnProfile, Export, Finding, Module};
+use crm_migrate::vocabulary::Vocabulary;
 use serde_json::Value;
 
 fn case_dir(name: &str) -> PathBuf {
@@ -419,7 +421,7 @@ impl Lookups for AnswerAll {
 /// Each Deals row of a case built with `map`: (RSoft ID, the outcome).
 fn build_deals(name: &str, map: &FieldMap) -> Vec<(String, Built)> {
     let export = Export::open(case_dir(name)).unwrap();
-    let settings = BuildSettings::from_config(&Config::default());
+    let settings = BuildSettings::from_config(&Config::default(), Vocabulary::builtin());
     let file = export
         .files()
         .iter()
@@ -575,8 +577,13 @@ fn a_columns_date_order_is_recorded_built_and_checked() {
     let (map, problems) = map_case(name);
     let close = map.modules[&Module::Deals].column_format("Expected Close Date");
     assert_eq!(close.date_order, Some(DateOrder::Mdy));
+    // The column contradicts `[source] date_order = "dmy"`: a map problem until confirmed.
+    let p = problems_of(&problems, Module::Deals, "Expected Close Date");
     assert!(
-        problems_of(&problems, Module::Deals, "Expected Close Date").is_empty(),
+        p.iter().any(|p| p.problem.contains("month-first dates")
+            && p.problem.contains("12/31/2025")
+            && p.problem.contains("date_order is dmy")
+            && p.fix.contains("[formats.deals]")),
         "{problems:#?}"
     );
     let built = build_deals(name, &with_stages_confirmed(map.clone()));
@@ -705,4 +712,37 @@ fn the_sample_lists_its_orphan_deal_and_duplicate_companies() {
         r.integrity.duplicate_companies
     );
     assert!(!warnings_with(&r, "deal DEAL-4014 names company \"COMP-1026\" by id").is_empty());
+}
+
+/// What the load must not guess blocks it until the operator decides, as `map` reports it: a
+/// number format no value decides (`125.000` last, after `4500`, `12000`, `98000`: 125 or
+/// 125000, from a new-user trial) and a month-first column in a day-first export (case 06).
+/// `--accept-proposed` does not lift them; a confirmed entry does.
+#[test]
+fn undecided_formats_block_the_load_until_confirmed() {
+    let files = Files::of(std::path::Path::new("crm-migrate.toml"), &Config::default());
+    for (name, header) in [
+        ("t1-ambiguous-amount-last", "Amount"),
+        ("06-day-month-order", "Expected Close Date"),
+    ] {
+        let (mut map, problems) = map_case(name);
+        let report = case(name);
+        assert!(
+            !problems_of(&problems, Module::Deals, header).is_empty(),
+            "{name}: {problems:#?}"
+        );
+        accept_proposed(&mut map);
+        let blockers = format_blockers(&map, &report, DateOrder::Dmy, &files);
+        assert!(
+            blockers.iter().any(|b| b.kind == BlockerKind::MapProblem
+                && b.item == format!("deals {header:?}")
+                && b.file == files.mapping),
+            "{name}: {blockers:#?}"
+        );
+        for f in &mut map.modules.get_mut(&Module::Deals).unwrap().formats {
+            f.status = Status::Confirmed;
+        }
+        let left = format_blockers(&map, &report, DateOrder::Dmy, &files);
+        assert!(left.is_empty(), "{name}: {left:#?}");
+    }
 }

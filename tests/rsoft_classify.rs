@@ -59,24 +59,30 @@ fn lead_header_spellings_all_classify_as_leads() {
 
 #[test]
 fn canonical_header_maps_synonyms() {
-    assert_eq!(Module::Leads.canonical_header("Mobile No."), Some("Mobile"));
     assert_eq!(
-        Module::Leads.canonical_header("full name"),
+        Vocabulary::builtin().canonical_header(Module::Leads, "Mobile No."),
+        Some("Mobile")
+    );
+    assert_eq!(
+        Vocabulary::builtin().canonical_header(Module::Leads, "full name"),
         Some("Lead Name")
     );
     assert_eq!(
-        Module::Contacts.canonical_header("Contact Owner"),
+        Vocabulary::builtin().canonical_header(Module::Contacts, "Contact Owner"),
         Some("Owner")
     );
     assert_eq!(
-        Module::Companies.canonical_header("Organisation"),
+        Vocabulary::builtin().canonical_header(Module::Companies, "Organisation"),
         Some("Company Name")
     );
     assert_eq!(
-        Module::Companies.canonical_header("Created Date"),
+        Vocabulary::builtin().canonical_header(Module::Companies, "Created Date"),
         Some("Created On")
     );
-    assert_eq!(Module::Companies.canonical_header("GST Number"), None);
+    assert_eq!(
+        Vocabulary::builtin().canonical_header(Module::Companies, "GST Number"),
+        None
+    );
 }
 
 #[test]
@@ -94,8 +100,8 @@ fn every_module_with_its_full_header_and_name_is_certain() {
         "Custom Fields.csv",
         "Workflows.csv",
     ]) {
-        let headers: Vec<String> = module
-            .standard_columns()
+        let headers: Vec<String> = Vocabulary::builtin()
+            .standard_columns(*module)
             .iter()
             .map(|c| c.canonical.to_string())
             .collect();

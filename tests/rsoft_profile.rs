@@ -1,17 +1,26 @@
 //! Column profiling: types, fill, distinct counts, samples and date-order evidence.
 
-use crm_migrate::rsoft::{ColumnKind, ColumnProfiler, DateOrderVerdict, Module};
+use crm_migrate::rsoft::{ColumnKind, ColumnProfile, ColumnProfiler, DateOrderVerdict, Module};
+use crm_migrate::vocabulary::Vocabulary;
 
-fn profile(
-    header: &str,
-    module: Option<Module>,
-    values: &[&str],
-) -> crm_migrate::rsoft::ColumnProfile {
+/// Closes `p` as discovery does, reading `header` with the built-in vocabulary.
+fn finish(p: ColumnProfiler, header: &str, module: Option<Module>) -> ColumnProfile {
+    let vocabulary = Vocabulary::builtin();
+    let canonical = module.and_then(|m| vocabulary.canonical_header(m, header));
+    p.finish(
+        header,
+        module,
+        canonical,
+        module.and_then(|m| vocabulary.id_column(m)),
+    )
+}
+
+fn profile(header: &str, module: Option<Module>, values: &[&str]) -> ColumnProfile {
     let mut p = ColumnProfiler::default();
     for v in values {
         p.observe(v);
     }
-    p.finish(header, module)
+    finish(p, header, module)
 }
 
 #[test]
@@ -116,7 +125,7 @@ fn distinct_is_estimated_past_the_exact_bound() {
     for v in &values {
         p.observe(v);
     }
-    let p = p.finish("Email", None);
+    let p = finish(p, "Email", None);
     assert!(!p.distinct_exact);
     assert!((45_000..55_000).contains(&p.distinct), "{}", p.distinct);
     assert_eq!(p.inferred, ColumnKind::Email);
@@ -140,7 +149,7 @@ fn a_late_day_first_proof_is_still_found_in_a_long_column() {
     for _ in 0..100 {
         p.observe("03/04/2026");
     }
-    let p = p.finish("Created On", Some(Module::Leads));
+    let p = finish(p, "Created On", Some(Module::Leads));
     assert_eq!(p.inferred, ColumnKind::Date);
     assert_eq!(p.date_order, Some(DateOrderVerdict::DayFirst));
     let d = p.dates.unwrap();
@@ -154,7 +163,7 @@ fn sampled_classification_keeps_the_majority_type() {
     for i in 0..50_000u64 {
         p.observe(&(i * 7919 % 100_003).to_string());
     }
-    let p = p.finish("Lead Score", None);
+    let p = finish(p, "Lead Score", None);
     assert_eq!(p.inferred, ColumnKind::Number);
     assert_eq!(p.filled, 50_000);
     assert_eq!(p.fill_rate, 1.0);

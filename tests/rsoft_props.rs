@@ -55,7 +55,7 @@ proptest! {
         prop_assert_eq!(counts.read + counts.bad, seen);
         let names = reader.headers().names().to_vec();
         for (p, header) in profilers.into_iter().zip(&names) {
-            let profile = p.finish(header, Some(Module::Deals));
+            let profile = p.finish(header, Some(Module::Deals), None, Some("Deal ID"));
             prop_assert!(profile.filled <= profile.rows);
         }
     }
@@ -75,7 +75,7 @@ proptest! {
         for v in &values {
             p.observe(v);
         }
-        let profile = p.finish("Created On", Some(Module::Leads));
+        let profile = p.finish("Created On", Some(Module::Leads), None, Some("Lead ID"));
         prop_assert_eq!(profile.rows, values.len() as u64);
     }
 

@@ -177,3 +177,143 @@ fn an_extension_that_overrides_is_refused_by_name() {
         "{stderr}"
     );
 }
+
+/// Spells the companies' RSoft ID, name and owner, and the deals' company reference, as no
+/// built-in spelling does.
+const STANDARD_SPELLINGS: &str = r#"
+[[concept]]
+id = "every.rsoft_id"
+spellings = ["party code"]
+
+[[concept]]
+id = "companies.company_name"
+spellings = ["party title"]
+
+[[concept]]
+id = "every.owner"
+spellings = ["key person"]
+
+[[concept]]
+id = "contacts.company_id"
+spellings = ["buyer code"]
+"#;
+
+/// An export of two duplicate companies (one firm saved twice) and a deal whose company is
+/// missing, with the headers `companies` and `deals` give, as (file, text).
+fn integrity_export(companies: &str, deals: &str) -> [(&'static str, String); 2] {
+    [
+        (
+            "Companies.csv",
+            format!(
+                "{companies}\n\
+                 COMP-1,Sharma Textiles Pvt. Ltd.,www.sharmatextiles.in,Neha Rao\n\
+                 COMP-2,SHARMA TEXTILES PRIVATE LIMITED,https://sharmatextiles.in/,Neha Rao\n\
+                 COMP-3,Indus Steel Traders,www.indussteel.in,Vikram Das\n"
+            ),
+        ),
+        (
+            "Deals.csv",
+            format!(
+                "{deals}\n\
+                 DEAL-1,Warehouse racking,COMP-3\n\
+                 DEAL-2,Solar rooftop,COMP-99\n"
+            ),
+        ),
+    ]
+}
+
+/// `discover --json` of `files`, with `vocabulary` as the config's extension when given.
+fn discover_files(files: &[(&str, String)], vocabulary: Option<&str>) -> serde_json::Value {
+    let (dir, config) = setup(vocabulary);
+    let export = dir.path().join("export");
+    std::fs::remove_file(export.join("parties.csv")).unwrap();
+    for (name, text) in files {
+        std::fs::write(export.join(name), text).unwrap();
+    }
+    let out = run(&config, &["discover", export.to_str().unwrap(), "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The profile of column `header` in the `module` file: (canonical, inferred).
+fn column<'a>(report: &'a serde_json::Value, module: &str, header: &str) -> (&'a str, &'a str) {
+    let object = report["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["module"] == module)
+        .unwrap_or_else(|| panic!("no {module} file in {report}"));
+    let c = object["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["header"] == header)
+        .unwrap_or_else(|| panic!("no column {header:?} in {object}"));
+    (
+        c["canonical"].as_str().unwrap_or("(none)"),
+        c["inferred"].as_str().unwrap(),
+    )
+}
+
+#[test]
+fn integrity_reads_standard_columns_in_the_extensions_spelling() {
+    let standard = discover_files(
+        &integrity_export(
+            "Company ID,Company Name,Website,Owner",
+            "Deal ID,Deal Name,Company ID",
+        ),
+        None,
+    );
+    let extended = discover_files(
+        &integrity_export(
+            "Party Code,Party Title,Website,Key Person",
+            "Deal ID,Deal Name,Buyer Code",
+        ),
+        Some(STANDARD_SPELLINGS),
+    );
+    // The findings are there, and the extension's spelling finds the same ones.
+    let integrity = &extended["integrity"];
+    let unresolved = integrity["unresolved"].as_array().unwrap();
+    assert_eq!(unresolved.len(), 1, "{integrity}");
+    assert_eq!(unresolved[0]["record"], "DEAL-2");
+    assert_eq!(unresolved[0]["value"], "COMP-99");
+    assert_eq!(unresolved[0]["refers_to"], "companies");
+    let duplicates = integrity["duplicate_companies"].as_array().unwrap();
+    assert_eq!(duplicates.len(), 1, "{integrity}");
+    let ids: Vec<&str> = duplicates[0]["companies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["COMP-1", "COMP-2"]);
+    assert_eq!(extended["integrity"], standard["integrity"]);
+    // The owner column counts its owners as the standard one does.
+    assert_eq!(extended["owners"], standard["owners"]);
+    assert!(
+        extended["owners"].to_string().contains("Neha Rao"),
+        "{}",
+        extended["owners"]
+    );
+    // Each profile knows the standard column it is, and the own ID from a reference.
+    assert_eq!(
+        column(&extended, "companies", "Party Code"),
+        ("Company ID", "id")
+    );
+    assert_eq!(
+        column(&extended, "companies", "Party Title").0,
+        "Company Name"
+    );
+    assert_eq!(
+        column(&extended, "deals", "Buyer Code"),
+        ("Company ID", "reference")
+    );
+    assert_eq!(
+        column(&standard, "deals", "Company ID"),
+        ("Company ID", "reference")
+    );
+}

@@ -136,6 +136,10 @@ pub struct IntegrityTally {
 pub trait RowFields {
     /// The row's value of a standard column, blank when the file lacks it.
     fn get(&self, canonical: &str) -> &str;
+
+    /// The row's own RSoft ID (its module's id column in the export's vocabulary), blank when
+    /// the file lacks it.
+    fn own_id(&self) -> &str;
 }
 
 impl IntegrityTally {
@@ -157,7 +161,7 @@ impl IntegrityTally {
         let Some((_, tally)) = self.files.last_mut() else {
             return;
         };
-        let own_key = module.id_column().map_or("", |c| row.get(c).trim());
+        let own_key = row.own_id().trim();
         if !own_key.is_empty() && module.holds_records() {
             tally.ids.push(hash(own_key.as_bytes()));
         }

@@ -20,6 +20,7 @@ use crate::rsoft::{
     ExportKind, Finding, LineEndCounts, LineEnding, Module, ReadError, RowRef, Severity,
     TextEncoding,
 };
+use crate::vocabulary::Vocabulary;
 use custom_fields::{CustomField, CustomFieldCount, CustomFieldSet};
 use gaps::Gap;
 use integrity::{Integrity, IntegrityTally, RowFields};
@@ -513,22 +514,26 @@ fn date_warning(c: &ColumnProfile, d: &DateEvidence) -> String {
     }
 }
 
-/// The roles of a file's columns that discovery reads beyond profiling.
-struct Roles {
+/// The roles of a file's columns that discovery reads beyond profiling, found by the export's
+/// vocabulary (so an extension's spelling of a standard column counts as the built-in one).
+struct Roles<'v> {
     owners: Vec<usize>,
     pipeline: Option<usize>,
     stage: Option<usize>,
     order: Option<usize>,
     probability: Option<usize>,
-    by_canonical: Vec<(&'static str, usize)>,
+    /// The module's own RSoft ID column (`Deal ID`).
+    id: Option<usize>,
+    /// Each standard column present, by its canonical header; the first column wins.
+    by_canonical: Vec<(&'v str, usize)>,
 }
 
-impl Roles {
-    fn of(module: Option<Module>, headers: &[String]) -> Roles {
+impl<'v> Roles<'v> {
+    fn of(vocabulary: &'v Vocabulary, module: Option<Module>, headers: &[String]) -> Roles<'v> {
         let mut by_canonical = Vec::new();
         if let Some(m) = module {
             for (i, h) in headers.iter().enumerate() {
-                if let Some(c) = m.canonical_header(h) {
+                if let Some(c) = vocabulary.canonical_header(m, h) {
                     if !by_canonical.iter().any(|(k, _)| *k == c) {
                         by_canonical.push((c, i));
                     }
@@ -542,8 +547,14 @@ impl Roles {
                 .map(|(_, i)| *i)
         };
         let owners = if module.is_some_and(Module::holds_records) {
+            // By name (`Created By`), or an extension's spelling of the module's owner column.
             (0..headers.len())
-                .filter(|i| owners::is_owner_column(&headers[*i]))
+                .filter(|i| {
+                    owners::is_owner_column(&headers[*i])
+                        || by_canonical
+                            .iter()
+                            .any(|(c, at)| at == i && owners::is_owner_column(c))
+                })
                 .collect()
         } else {
             Vec::new()
@@ -554,6 +565,7 @@ impl Roles {
             stage: find("Stage"),
             order: find("Stage Order"),
             probability: find("Probability"),
+            id: module.and_then(|m| vocabulary.id_column(m)).and_then(find),
             by_canonical,
         }
     }
@@ -570,13 +582,17 @@ impl Roles {
 
 /// A row seen through its file's standard columns, for [`IntegrityTally`].
 struct Cells<'r, 'a> {
-    roles: &'r Roles,
+    roles: &'r Roles<'r>,
     row: &'r RowRef<'a>,
 }
 
 impl RowFields for Cells<'_, '_> {
     fn get(&self, canonical: &str) -> &str {
         self.roles.get(self.row, canonical)
+    }
+
+    fn own_id(&self) -> &str {
+        self.roles.id.and_then(|i| self.row.field(i)).unwrap_or("")
     }
 }
 
@@ -725,7 +741,8 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
     let mut reader = export.rows(file)?;
     let module = file.module;
     let headers = reader.headers().names().to_vec();
-    let roles = Roles::of(module, &headers);
+    let vocabulary = export.vocabulary();
+    let roles = Roles::of(vocabulary, module, &headers);
     let mut profilers = vec![ColumnProfiler::default(); headers.len()];
     let mut listed_bad = 0;
     while let Some(next) = reader.next_row() {
@@ -862,7 +879,15 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
     let columns = profilers
         .into_iter()
         .zip(&headers)
-        .map(|(p, h)| p.finish(h, module))
+        .map(|(p, h)| {
+            let canonical = module.and_then(|m| vocabulary.canonical_header(m, h));
+            p.finish(
+                h,
+                module,
+                canonical,
+                module.and_then(|m| vocabulary.id_column(m)),
+            )
+        })
         .collect();
     pass.objects.push(ObjectReport {
         module,

@@ -9,10 +9,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::{Config, DateOrder};
+use crate::discovery::Report;
+use crate::mapping::formats::format_problems;
 use crate::mapping::model::FieldMap;
 use crate::mapping::schema::DestinationSchema;
-use crate::mapping::validate::{Unconfirmed, unconfirmed, validate};
+use crate::mapping::source::source_columns;
+use crate::mapping::validate::{Problem, Unconfirmed, unconfirmed, validate};
 
 /// The checklist for the account's admin, in the state dir.
 pub const CHECKLIST_FILE: &str = "nutshell-setup-checklist.md";
@@ -111,18 +114,39 @@ pub fn map_blockers(map: &FieldMap, files: &Files) -> Vec<Blocker> {
     out.extend(
         validate(map, &DestinationSchema::offline())
             .into_iter()
-            .map(|p| Blocker {
-                kind: BlockerKind::MapProblem,
-                item: match &p.item {
-                    Some(item) => format!("{} {item:?}", p.module.as_str()),
-                    None => p.module.as_str().to_string(),
-                },
-                problem: p.problem,
-                fix: p.fix,
-                file: files.mapping.clone(),
-            }),
+            .map(|p| map_problem(p, files)),
     );
     out
+}
+
+/// The proposed formats that only the operator can decide, as `map` prints them
+/// ([`format_problems`]): a number format no value decides (`125.000` beside `4500`: 125 or
+/// 125000) and a date order that contradicts `declared` (`[source] date_order`). Not lifted by
+/// `--accept-proposed`: a guess between two readings is not a confident proposal. `report` is
+/// discovery's of the export the run loads.
+pub fn format_blockers(
+    map: &FieldMap,
+    report: &Report,
+    declared: DateOrder,
+    files: &Files,
+) -> Vec<Blocker> {
+    format_problems(map, &source_columns(report), declared)
+        .into_iter()
+        .map(|p| map_problem(p, files))
+        .collect()
+}
+
+fn map_problem(p: Problem, files: &Files) -> Blocker {
+    Blocker {
+        kind: BlockerKind::MapProblem,
+        item: match &p.item {
+            Some(item) => format!("{} {item:?}", p.module.as_str()),
+            None => p.module.as_str().to_string(),
+        },
+        problem: p.problem,
+        fix: p.fix,
+        file: files.mapping.clone(),
+    }
 }
 
 /// The exit-3 message: a count, then the blockers grouped by the file to edit, in a stable order.

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::blockers::{Blocker, BlockerKind, Files, map_blockers};
+use super::blockers::{Blocker, BlockerKind, Files, format_blockers, map_blockers};
 use super::event::{Event, Events, Tally};
 use super::load_run::{LoadError, LoadRun};
 use super::load_send::Sender;
@@ -188,6 +188,12 @@ pub async fn migrate(
         accept_proposed(&mut map);
     }
     let mut blockers = map_blockers(&map, &files);
+    blockers.extend(format_blockers(
+        &map,
+        &report,
+        config.source.date_order,
+        &files,
+    ));
 
     let mut destination = Destination::read(&client).await?;
     let (permission_blockers, warnings) = permissions(&client, &files).await;
@@ -274,7 +280,7 @@ pub async fn migrate(
         run: (!options.dry_run).then_some(run),
         kind,
     });
-    let settings = BuildSettings::from_config(config);
+    let settings = BuildSettings::from_config(config, Arc::clone(export.vocabulary()));
     let load = LoadRun {
         export: &export,
         map: &map,

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::blockers::{Blocker, Files, map_blockers};
+use super::blockers::{Blocker, Files, format_blockers, map_blockers};
 use super::owners::{
     Owners, OwnersFile, OwnersFileError, reconcile, rsoft_users, write_owners_file,
 };
@@ -14,6 +14,7 @@ use super::scan::{ExportScan, scan};
 use super::schema::{
     Created, Destination, HousePlan, SchemaError, apply, needs, plan, write_checklist,
 };
+use crate::config::DateOrder;
 use crate::discovery::Report;
 use crate::mapping::model::FieldMap;
 use crate::nutshell::Client;
@@ -68,9 +69,11 @@ pub async fn get_ready(
     export: &Export,
     report: &Report,
     files: &Files,
+    declared: DateOrder,
     writes: Writes,
 ) -> Result<Readiness, ReadyError> {
     let mut blockers = map_blockers(map, files);
+    blockers.extend(format_blockers(map, report, declared, files));
     let mut destination = Destination::read(client).await?;
     let found = scan(export, map)?;
     let file = OwnersFile::load(&files.owners)?;

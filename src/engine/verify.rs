@@ -26,6 +26,7 @@
 //! The engine never prints: [`verify`] returns a [`VerifyReport`] the CLI and the wizard show.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use rand::{SeedableRng, rngs::SmallRng};
 use serde::Serialize;
@@ -289,7 +290,7 @@ pub async fn verify(
         .ok_or(VerifyError::NoExport)?;
     let export = Export::open_with(export_path, Vocabulary::of(config)?)?;
     let map = file::load(&config.migration.mapping)?;
-    let settings = BuildSettings::from_config(config);
+    let settings = BuildSettings::from_config(config, Arc::clone(export.vocabulary()));
     let runs = journal.runs()?;
     let live = journal.live_runs()?;
     let samples_only = runs

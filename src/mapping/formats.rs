@@ -133,9 +133,16 @@ pub fn propose_formats(map: &mut FieldMap, columns: &[SourceColumn]) {
     }
 }
 
-/// A problem for each proposed number format that another format reads as fully but
-/// differently (`1.250`: 1.25 or 1250): no value decides it, so the operator must confirm it.
-pub fn format_problems(map: &FieldMap, columns: &[SourceColumn]) -> Vec<Problem> {
+/// The problems of the proposed formats, which the operator must confirm (the load is blocked
+/// on them, `engine::blockers::format_blockers`): a number format that another format reads as
+/// fully but differently (`1.250`: 1.25 or 1250), so no value decides it; and a date order that
+/// contradicts `declared` (`[source] date_order`), as a month-first column in a day-first
+/// export (issue 12, case 06).
+pub fn format_problems(
+    map: &FieldMap,
+    columns: &[SourceColumn],
+    declared: DateOrder,
+) -> Vec<Problem> {
     let mut problems = Vec::new();
     for column in columns {
         let Some(module_map) = map.modules.get(&column.module) else {
@@ -145,6 +152,26 @@ pub fn format_problems(map: &FieldMap, columns: &[SourceColumn]) -> Vec<Problem>
             .formats
             .iter()
             .find(|f| f.header == column.header && f.status == Status::Proposed);
+        if let Some(order) = proposed.and_then(|f| f.date_order)
+            && contradicts(order, declared)
+        {
+            problems.push(Problem {
+                module: column.module,
+                item: Some(column.header.clone()),
+                problem: format!(
+                    "{:?} has {} dates ({}), but [source] date_order is {}: its dates would be read with day and month swapped",
+                    column.header,
+                    order.words(),
+                    proposed.map_or("", |f| f.evidence.as_str()),
+                    declared.as_str(),
+                ),
+                fix: format!(
+                    "confirm it: in [formats.{}] of mapping.toml set status = \"confirmed\" for {:?} (or correct its date_order)",
+                    column.module.as_str(),
+                    column.header
+                ),
+            });
+        }
         let (Some(entry), Some(decision)) = (proposed, &column.format.number) else {
             continue;
         };
@@ -173,6 +200,15 @@ pub fn format_problems(map: &FieldMap, columns: &[SourceColumn]) -> Vec<Problem>
         });
     }
     problems
+}
+
+/// Day-first against month-first (either way round); year-first dates read the same in any
+/// order, so they contradict nothing.
+fn contradicts(column: DateOrder, declared: DateOrder) -> bool {
+    matches!(
+        (column, declared),
+        (DateOrder::Dmy, DateOrder::Mdy) | (DateOrder::Mdy, DateOrder::Dmy)
+    )
 }
 
 #[cfg(test)]

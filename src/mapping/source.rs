@@ -220,7 +220,7 @@ pub fn propose_for_export(
     read_columns(export, &mut [&mut sets, &mut checks])?;
     sets.finish(&mut columns);
     let map = propose(&columns);
-    let mut problems = format_problems(&map, &columns);
+    let mut problems = format_problems(&map, &columns, format.order);
     problems.extend(value_problems(&map, &columns));
     Ok((map, problems))
 }

@@ -172,11 +172,6 @@ fn other_date_order(
     if !matches!(kind, ValueKind::Date | ValueKind::DateTime) {
         return None;
     }
-    let name = |o: DateOrder| match o {
-        DateOrder::Dmy => "day-first",
-        DateOrder::Mdy => "month-first",
-        DateOrder::Ymd => "year-first",
-    };
     let order = column.date_order.unwrap_or(format.order);
     [DateOrder::Dmy, DateOrder::Mdy]
         .into_iter()
@@ -191,8 +186,8 @@ fn other_date_order(
         .map(|o| {
             format!(
                 "a {} date in a column read {} (date_order)",
-                name(o),
-                name(order)
+                o.words(),
+                order.words()
             )
         })
 }

@@ -234,12 +234,15 @@ fn scan(
 ) -> Result<(), ReadError> {
     let mut reader = export.rows(file)?;
     let headers = reader.headers().names().to_vec();
+    let vocabulary = export.vocabulary();
     let column = |canonical: &str| {
         headers
             .iter()
-            .position(|h| module.canonical_header(h) == Some(canonical))
+            .position(|h| vocabulary.canonical_header(module, h) == Some(canonical))
     };
-    let id_col = module.id_column().and_then(column);
+    let id_column = vocabulary.id_column(module);
+    let id_header = id_column.unwrap_or("ID");
+    let id_col = id_column.and_then(column);
     let phone_cols: Vec<(usize, &str)> = PHONE_COLUMNS
         .iter()
         .filter_map(|c| column(c).map(|i| (i, *c)))
@@ -254,7 +257,6 @@ fn scan(
         let rsoft_id = id_col.and_then(|i| row.field(i)).unwrap_or("").trim();
         let mut hits: Vec<(Wanted, String)> = Vec::new();
         if !rsoft_id.is_empty() && ids.contains(rsoft_id.to_uppercase().as_str()) {
-            let id_header = module.id_column().unwrap_or("ID");
             hits.push((Wanted::Id(rsoft_id.to_uppercase()), id_header.to_string()));
         }
         if !phones.is_empty() {
@@ -314,6 +316,57 @@ fn label_columns(module: Module) -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A contacts file spelling its RSoft ID, name and mobile as only an extension knows: the
+    /// gaps find their rows by id and by phone, as with the standard spellings.
+    #[test]
+    fn gaps_find_rows_by_the_extensions_spelling() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Contacts.csv"),
+            "Party Code,Given Label,Handphone\nCONT-7,Ravi,9876543210\nCONT-8,Asha,9123456780\n",
+        )
+        .unwrap();
+        let extension = "[[concept]]\nid = \"every.rsoft_id\"\nspellings = [\"party code\"]\n\n[[concept]]\nid = \"contacts.first_name\"\nspellings = [\"given label\"]\n\n[[concept]]\nid = \"contacts.mobile\"\nspellings = [\"handphone\"]\n";
+        let vocabulary = crate::vocabulary::Vocabulary::builtin()
+            .extended(extension, std::path::Path::new("extra-vocabulary.toml"))
+            .unwrap();
+        let export = Export::open_with(dir.path(), std::sync::Arc::new(vocabulary)).unwrap();
+        let gap = |key: GapKey| Gap {
+            kind: crate::discovery::gaps::GapKind::Attachment,
+            path: "attachments/x.pdf".into(),
+            size: 1,
+            key: Some(key),
+        };
+        let entries = resolve(
+            &export,
+            &[
+                gap(GapKey::RecordId("CONT-7".into())),
+                gap(GapKey::Phone("919123456780".into())),
+            ],
+            "IN",
+        )
+        .unwrap();
+        let owner = |e: &GapEntry| {
+            let o = e
+                .belongs_to
+                .first()
+                .unwrap_or_else(|| panic!("no row found for {e:?}"));
+            (o.rsoft_id.clone(), o.label.clone(), o.matched_on.clone())
+        };
+        assert_eq!(
+            owner(&entries[0]),
+            ("CONT-7".into(), "Ravi".into(), "Contact ID".into())
+        );
+        assert_eq!(
+            owner(&entries[1]),
+            (
+                "CONT-8".into(),
+                "Asha".into(),
+                "Mobile +919123456780".into()
+            )
+        );
+    }
 
     #[test]
     fn web_links_by_entity_type() {

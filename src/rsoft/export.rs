@@ -143,8 +143,9 @@ impl Export {
         &self.root
     }
 
-    /// The header vocabulary the files were classified with.
-    pub fn vocabulary(&self) -> &Vocabulary {
+    /// The header vocabulary the files were classified with, shared (the record builder keeps
+    /// it in its [`crate::mapping::record::BuildSettings`]).
+    pub fn vocabulary(&self) -> &Arc<Vocabulary> {
         &self.vocabulary
     }
 

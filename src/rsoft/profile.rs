@@ -456,11 +456,19 @@ impl ColumnProfiler {
         }
     }
 
-    /// Closes the profile. `module` and the header decide `Id` / `Reference` and money by name.
-    pub fn finish(self, header: &str, module: Option<Module>) -> ColumnProfile {
-        let canonical = module.and_then(|m| m.canonical_header(header));
+    /// Closes the profile of the column `header` of a `module` file. `canonical` is the standard
+    /// column the header stands for in the export's vocabulary (`Company Name` for `Org Name`),
+    /// `id_column` the module's own RSoft ID column there (`Deal ID`): they decide `Id` /
+    /// `Reference` and money by name.
+    pub fn finish(
+        self,
+        header: &str,
+        module: Option<Module>,
+        canonical: Option<&str>,
+        id_column: Option<&str>,
+    ) -> ColumnProfile {
         let (distinct, distinct_exact) = self.distinct.estimate();
-        let inferred = self.infer(header, module, canonical, distinct);
+        let inferred = self.infer(header, canonical, id_column, distinct);
         let is_date = matches!(inferred, ColumnKind::Date | ColumnKind::Datetime);
         let fit_shapes: &[ColumnKind] = match inferred {
             ColumnKind::Money => &[ColumnKind::Money, ColumnKind::Number],
@@ -528,16 +536,14 @@ impl ColumnProfiler {
     fn infer(
         &self,
         header: &str,
-        module: Option<Module>,
         canonical: Option<&str>,
+        id_column: Option<&str>,
         distinct: u64,
     ) -> ColumnKind {
         let name = canonical.unwrap_or(header).trim();
         let lower = name.to_ascii_lowercase();
         if lower.ends_with(" id") || lower == "id" || lower.ends_with(" no.") {
-            let own_key = module
-                .and_then(Module::id_column)
-                .is_some_and(|c| Some(c) == canonical);
+            let own_key = id_column.is_some_and(|c| Some(c) == canonical);
             return if own_key {
                 ColumnKind::Id
             } else {
@@ -946,12 +952,14 @@ mod tests {
         look_of(v).shape
     }
 
-    fn profile(header: &str, module: Option<Module>, values: &[&str]) -> ColumnProfile {
+    /// The profile of `values` in a deals file's column `header`, which is the standard column
+    /// `canonical` there.
+    fn profile(header: &str, canonical: Option<&str>, values: &[&str]) -> ColumnProfile {
         let mut p = ColumnProfiler::default();
         for v in values {
             p.observe(v);
         }
-        p.finish(header, module)
+        p.finish(header, Some(Module::Deals), canonical, Some("Deal ID"))
     }
 
     #[test]
@@ -991,9 +999,14 @@ mod tests {
 
     #[test]
     fn id_and_reference_come_from_the_module_key() {
-        let p = profile("Deal ID", Some(Module::Deals), &["D1", "D2"]);
+        let p = profile("Deal ID", Some("Deal ID"), &["D1", "D2"]);
         assert_eq!(p.inferred, ColumnKind::Id);
-        let p = profile("Company ID", Some(Module::Deals), &["C1", "C1"]);
+        let p = profile("Company ID", Some("Company ID"), &["C1", "C1"]);
+        assert_eq!(p.inferred, ColumnKind::Reference);
+        // The header as the export spells it counts only through the standard column it is.
+        let p = profile("Party Code", Some("Deal ID"), &["D1", "D2"]);
+        assert_eq!(p.inferred, ColumnKind::Id);
+        let p = profile("Buyer Code", Some("Company ID"), &["C1", "C1"]);
         assert_eq!(p.inferred, ColumnKind::Reference);
     }
 

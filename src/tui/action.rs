@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,7 @@ use crate::mapping::schema::DestinationSchema;
 use crate::mapping::validate::Problem;
 use crate::report::Written;
 use crate::rsoft::Module;
+use crate::vocabulary::Vocabulary;
 
 /// One change to the wizard's state: a key's action (bound by name in `assets/keymap.toml`), a
 /// terminal event, or the outcome of background work.
@@ -507,6 +509,9 @@ pub struct Proposal {
     /// (`mapping::value_check::value_problems`): failing values with count and examples by file
     /// and line, and characters lost to a non-Unicode save.
     pub value_problems: Vec<Problem>,
+    /// The export's header vocabulary the map was proposed with; the record preview reads
+    /// headers with it.
+    pub vocabulary: Arc<Vocabulary>,
 }
 
 /// One source row as the export has it.

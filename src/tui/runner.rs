@@ -355,9 +355,15 @@ impl Runner {
     ) -> anyhow::Result<Checked> {
         let client = self.client(config)?;
         let export = open_export(config)?;
-        let readiness = self
-            .runtime
-            .block_on(get_ready(&client, map, &export, report, &files, writes))?;
+        let readiness = self.runtime.block_on(get_ready(
+            &client,
+            map,
+            &export,
+            report,
+            &files,
+            config.source.date_order,
+            writes,
+        ))?;
         let file = OwnersFile::load(&files.owners)?;
         Ok(Checked {
             readiness,
@@ -450,6 +456,7 @@ impl Runner {
             destination,
             had_file,
             value_problems,
+            vocabulary: Arc::clone(export.vocabulary()),
         })
     }
 }

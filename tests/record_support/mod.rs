@@ -18,6 +18,7 @@ use crm_migrate::mapping::transform::{SourceFormat, split_name_email};
 use crm_migrate::mapping::validate::Problem;
 use crm_migrate::nutshell::EntityType;
 use crm_migrate::rsoft::{Export, Module};
+use crm_migrate::vocabulary::Vocabulary;
 use serde_json::Value;
 
 pub const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample-export");
@@ -68,7 +69,7 @@ pub fn sample_map(export: &Export) -> FieldMap {
 
 /// The settings of the sample: Asia/Kolkata, dmy, INR, IN, `RSoft ID`.
 pub fn india() -> BuildSettings {
-    BuildSettings::from_config(&Config::default())
+    BuildSettings::from_config(&Config::default(), Vocabulary::builtin())
 }
 
 /// Every read row of a module's files, as header → cell, with its line.

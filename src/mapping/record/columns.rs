@@ -59,8 +59,9 @@ pub enum Val {
 pub struct NoteLine {
     pub label: String,
     pub cell: Cell,
-    /// The RSoft standard column it is (`Sent On`, `From`), whatever the export calls it.
-    pub canonical: Option<&'static str>,
+    /// The RSoft standard column it is (`Sent On`, `From`), whatever the export calls it (read
+    /// with the export's vocabulary, its extension's spellings included).
+    pub canonical: Option<String>,
 }
 
 /// A cell naming a related record.
@@ -239,6 +240,14 @@ impl Read {
 }
 
 impl Context<'_> {
+    /// The RSoft standard column `header` stands for in this module (`Sent On`), by the
+    /// export's vocabulary; `None` for a custom column.
+    pub fn canonical(&self, header: &str) -> Option<&str> {
+        self.settings
+            .vocabulary
+            .canonical_header(self.module, header)
+    }
+
     /// The date order `cell`'s column is read in: its decided `date_order` in mapping.toml's
     /// `[formats.*]`, else the export's.
     pub fn date_order(&self, cell: &Cell) -> DateOrder {
@@ -376,7 +385,7 @@ impl Context<'_> {
         read.notes
             .iter()
             .filter(|n| !n.cell.text().is_empty())
-            .filter(|n| n.canonical.is_none_or(|c| !skip.contains(&c)))
+            .filter(|n| n.canonical.as_deref().is_none_or(|c| !skip.contains(&c)))
             .map(|n| {
                 let value = self.when_for_people(&n.cell);
                 escape_mentions(&format!("{}: {value}", n.label))
@@ -489,7 +498,7 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
             _ if cell.text().is_empty() => {}
             Target::Note { label } => read.notes.push(NoteLine {
                 label: label.clone(),
-                canonical: ctx.module.canonical_header(&cell.header),
+                canonical: ctx.canonical(&cell.header).map(str::to_string),
                 cell,
             }),
             Target::Tags => match split_tags(&cell.raw) {
@@ -506,7 +515,7 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
             Target::Custom { name, .. } if !has_custom_fields(ctx.module) => {
                 read.notes.push(NoteLine {
                     label: name.clone(),
-                    canonical: ctx.module.canonical_header(&cell.header),
+                    canonical: ctx.canonical(&cell.header).map(str::to_string),
                     cell,
                 })
             }
@@ -701,9 +710,7 @@ fn custom_value(
     format: &ColumnFormat,
 ) -> Result<Option<(Value, Option<String>)>, Rejected> {
     let source = &ctx.settings.source;
-    if kind == ValueKind::Choice
-        && ctx.module.canonical_header(&cell.header) == Some("Lifecycle Stage")
-    {
+    if kind == ValueKind::Choice && ctx.canonical(&cell.header) == Some("Lifecycle Stage") {
         let entry = ctx
             .map
             .values

@@ -34,7 +34,7 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     let header_cell = |canonical: &str| {
         read.notes
             .iter()
-            .find(|n| n.canonical == Some(canonical) && !n.cell.text().is_empty())
+            .find(|n| n.canonical.as_deref() == Some(canonical) && !n.cell.text().is_empty())
             .map(|n| &n.cell)
     };
     let when = header_cell("Sent On").map(|c| ctx.when_for_people(c));
@@ -77,14 +77,15 @@ mod tests {
     use crate::nutshell::EntityType;
     use crate::rsoft::Module;
 
-    fn message_map() -> crate::mapping::model::FieldMap {
+    /// The map of a messages file whose sender and sending time are under `from` and `sent_on`.
+    fn message_map_of(from: &str, sent_on: &str) -> crate::mapping::model::FieldMap {
         map(
             Module::TicketMessages,
             &[
                 ("Message ID", Target::LegacyId),
                 ("Ticket ID", lookup(EntityType::Tasks, ById)),
-                ("From", note("From")),
-                ("Sent On", note("Sent On")),
+                (from, note("From")),
+                (sent_on, note("Sent On")),
                 ("Body", field("Notes.body")),
                 ("Channel", note("Channel")),
             ],
@@ -92,8 +93,12 @@ mod tests {
         )
     }
 
-    #[test]
-    fn a_message_is_a_note_on_its_tickets_record() {
+    fn message_map() -> crate::mapping::model::FieldMap {
+        message_map_of("From", "Sent On")
+    }
+
+    /// Lookups where ticket TKT-1 is about contact 6.
+    fn ticket_on_contact() -> crate::mapping::record::MemoryLookups {
         let mut l = lookups();
         l.anchors.insert(
             (Module::Tickets, "TKT-1".into()),
@@ -102,6 +107,12 @@ mod tests {
                 id: 6,
             }),
         );
+        l
+    }
+
+    #[test]
+    fn a_message_is_a_note_on_its_tickets_record() {
+        let mut l = ticket_on_contact();
         let r = row(&[
             ("Message ID", "MSG-1"),
             ("Ticket ID", "TKT-1"),
@@ -126,6 +137,39 @@ mod tests {
         assert_eq!(
             reasons[0].reason,
             "ticket TKT-1 is held: its contact is held"
+        );
+    }
+
+    /// An operator's extension spells `Sent On` and `From` its own way: the builder still puts
+    /// them in the note's first line, as it does the standard spellings.
+    #[test]
+    fn extension_spellings_of_sent_on_and_from_make_the_first_line() {
+        let extension = "[[concept]]\nid = \"ticket_messages.sending_time\"\nspellings = [\"dispatched at\"]\n\n[[concept]]\nid = \"ticket_messages.sender\"\nspellings = [\"correspondent\"]\n";
+        let vocabulary = crate::vocabulary::Vocabulary::builtin()
+            .extended(extension, std::path::Path::new("extra-vocabulary.toml"))
+            .unwrap();
+        let settings = crate::mapping::record::BuildSettings {
+            vocabulary: std::sync::Arc::new(vocabulary),
+            ..settings()
+        };
+        let map = message_map_of("Correspondent", "Dispatched At");
+        let r = row(&[
+            ("Message ID", "MSG-1"),
+            ("Ticket ID", "TKT-1"),
+            ("Correspondent", "manoj@orion.in"),
+            ("Dispatched At", "27/12/2025 01:45 PM"),
+            ("Body", "Hi"),
+        ]);
+        let built = crate::mapping::record::build_record(
+            Module::TicketMessages,
+            &r,
+            &map,
+            &settings,
+            &ticket_on_contact(),
+        );
+        assert_eq!(
+            plan(built).creates[0].params["note"],
+            "[RSoft message MSG-1 on ticket TKT-1 · 2025-12-27 13:45 Asia/Kolkata (+05:30) = 2025-12-27T08:15:00Z · by manoj@orion.in]\n\nHi"
         );
     }
 }

@@ -27,6 +27,7 @@ pub mod text;
 mod ticket;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -36,6 +37,7 @@ use super::transform::SourceFormat;
 use crate::config::Config;
 use crate::nutshell::EntityType;
 use crate::rsoft::{Module, Row, RowRef};
+use crate::vocabulary::Vocabulary;
 
 /// The normalised company name, the key a company is looked up by (one rule with discovery).
 pub use crate::rsoft::company::company_key;
@@ -45,9 +47,9 @@ pub use parts::rsoft_id_line;
 pub use preview::PreviewLookups;
 pub use ticket::TICKET_ACTIVITY_TYPE;
 
-/// How the export writes its values and where the legacy id goes; built once per run from the
-/// config ([`BuildSettings::from_config`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How the export writes its values, how its headers read and where the legacy id goes; built
+/// once per run from the config ([`BuildSettings::from_config`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct BuildSettings {
     /// Date order, IANA zone (`Asia/Kolkata`), default ISO 4217 currency and ISO 3166 alpha-2
     /// country of the export (`[source]` in the config).
@@ -56,15 +58,20 @@ pub struct BuildSettings {
     /// (`[migration] legacy_id_field`, default `RSoft ID`). Activities, tasks and notes have no
     /// custom fields: their RSoft ID goes into their text.
     pub legacy_id_field: String,
+    /// The export's header vocabulary ([`crate::rsoft::Export::vocabulary`]: the built-in one
+    /// extended by the config's `[vocabulary] file`), by which a cell's header is known as an
+    /// RSoft standard column (`Sent On`, `Lifecycle Stage`) however the export spells it.
+    pub vocabulary: Arc<Vocabulary>,
 }
 
 impl BuildSettings {
-    /// The settings from the loaded config: source date order, zone and currency, and the legacy-id
-    /// field name.
-    pub fn from_config(config: &Config) -> Self {
+    /// The settings from the loaded config (source date order, zone and currency, the legacy-id
+    /// field name) and the export's `vocabulary`.
+    pub fn from_config(config: &Config, vocabulary: Arc<Vocabulary>) -> Self {
         Self {
             source: SourceFormat::from_config(config),
             legacy_id_field: config.migration.legacy_id_field.clone(),
+            vocabulary,
         }
     }
 }
@@ -396,7 +403,7 @@ pub(crate) mod fixture {
     use crate::nutshell::EntityType;
 
     pub fn settings() -> BuildSettings {
-        BuildSettings::from_config(&Config::default())
+        BuildSettings::from_config(&Config::default(), crate::vocabulary::Vocabulary::builtin())
     }
 
     pub fn field(path: &str) -> Target {

@@ -181,7 +181,7 @@ fn ticket_activity_type(ctx: &Context<'_>, read: &mut Read) -> Option<i64> {
 fn note_cell(read: &Read, canonical: &str) -> Option<Cell> {
     read.notes
         .iter()
-        .find(|n| n.canonical == Some(canonical) && !n.cell.text().is_empty())
+        .find(|n| n.canonical.as_deref() == Some(canonical) && !n.cell.text().is_empty())
         .map(|n| n.cell.clone())
 }
 

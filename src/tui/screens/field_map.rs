@@ -15,6 +15,7 @@ pub mod values;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -116,7 +117,10 @@ pub fn proposed(state: &mut State, result: Result<Box<Proposal>, String>) -> Vec
                     Some((problem.clone(), entry.target.clone()))
                 })
                 .collect();
-            view.settings = Some(BuildSettings::from_config(&state.config));
+            view.settings = Some(BuildSettings::from_config(
+                &state.config,
+                Arc::clone(&p.vocabulary),
+            ));
             // The rows' value counts follow the map's value-map columns: read again.
             view.preview.samples.clear();
             view.samples = state.discovery.report().map(samples_of).unwrap_or_default();
