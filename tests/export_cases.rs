@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crm_migrate::config::{Config, DateOrder};
-use crm_migrate::engine::blockers::{BlockerKind, Files, format_blockers};
 use crm_migrate::discovery::{Report, discover, discover_path};
+use crm_migrate::engine::blockers::{BlockerKind, Files, format_blockers};
 use crm_migrate::mapping::catalogue::ValueKind;
 use crm_migrate::mapping::file;
 use crm_migrate::mapping::memory::MappingMemory;
