@@ -122,7 +122,7 @@ fn counts_encodings_and_delimiters_per_module() {
     assert!(
         messages
             .iter()
-            .any(|m| m.contains("probable duplicate companies \"gupta & sons\""))
+            .any(|m| m.contains("probable duplicate companies \"gupta and sons\""))
     );
 }
 

@@ -7,79 +7,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::rsoft::Module;
+use crate::rsoft::company::{Backing, backing_of, company_key, match_keys};
 use crate::rsoft::hashing::{FastHash, hash};
-
-/// Legal-form words dropped when comparing company names, lower case, dots removed (Indian
-/// forms first: Pvt/Private, Ltd/Limited, LLP; then common others).
-const LEGAL_WORDS: &[&str] = &[
-    "pvt",
-    "private",
-    "ltd",
-    "limited",
-    "llp",
-    "co",
-    "company",
-    "inc",
-    "incorporated",
-    "corp",
-    "corporation",
-    "llc",
-    "plc",
-    "opc",
-];
-
-/// Company names normalised for comparison: case, punctuation and legal-form words dropped.
-/// `"Nila Traders Pvt. Ltd."` and `"NILA TRADERS PRIVATE LIMITED"` → `"nila traders"`.
-pub fn normalize_company_name(raw: &str) -> String {
-    let cleaned: String = raw
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '&' {
-                c.to_lowercase().next().unwrap_or(c)
-            } else if c == '.' || c == '\'' || c == '’' {
-                '\0'
-            } else {
-                ' '
-            }
-        })
-        .filter(|c| *c != '\0')
-        .collect();
-    let words: Vec<&str> = cleaned.split_whitespace().collect();
-    // Legal words are dropped only at the end ("Private Limited"), so "Co-operative Bank" keeps
-    // its words.
-    let mut end = words.len();
-    while end > 1 && LEGAL_WORDS.contains(&words[end - 1]) {
-        end -= 1;
-    }
-    words[..end].join(" ")
-}
-
-/// A web address reduced to its host: `https://www.acme.in/` → `acme.in`.
-pub fn website_domain(raw: &str) -> Option<String> {
-    let t = raw.trim().to_lowercase();
-    let t = t
-        .strip_prefix("https://")
-        .or_else(|| t.strip_prefix("http://"))
-        .unwrap_or(&t);
-    let t = t.strip_prefix("www.").unwrap_or(t);
-    let host = t.split(['/', '?', '#']).next().unwrap_or("").trim();
-    (host.contains('.') && !host.contains(char::is_whitespace)).then(|| host.to_string())
-}
-
-/// The last ten digits of a phone number (the subscriber number in India, without 0 or +91).
-fn phone_key(raw: &str) -> Option<String> {
-    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-    (digits.len() >= 8).then(|| digits[digits.len().saturating_sub(10)..].to_string())
-}
-
-/// The domain of an email address.
-fn email_domain(raw: &str) -> Option<String> {
-    raw.split([';', ',', '/', '\n'])
-        .next()
-        .and_then(|e| e.trim().rsplit_once('@'))
-        .map(|(_, d)| d.to_lowercase())
-        .filter(|d| d.contains('.'))
-}
 
 /// One file's rows as integrity needs them. Its texts (ids, names, references, emails) sit end
 /// to end in one buffer, so a million-row export costs the bytes of its ids, not an allocation
@@ -167,12 +96,11 @@ impl FileTally {
 struct CompanyRow {
     id: Text,
     name: Text,
-    /// The name through [`normalize_company_name`], taken on the reading thread.
+    /// The name through [`company_key`], taken on the reading thread.
     normalized: Text,
     line: u64,
-    domain: Option<Text>,
-    phone: Option<Text>,
-    email_domain: Option<Text>,
+    /// Its [`match_keys`], one after another, each ending in a new line.
+    match_keys: Text,
 }
 
 /// A reference from one record to another, as integrity needs it.
@@ -197,9 +125,6 @@ struct ContactEmail {
     line: u64,
 }
 
-/// Where a company row keeps one of its optional texts (`|r| r.domain`).
-type RowText = fn(&CompanyRow) -> Option<Text>;
-
 /// A company of any file, with its file and its name normalised for comparison.
 struct Company<'t> {
     file: &'t FileTally,
@@ -208,9 +133,9 @@ struct Company<'t> {
 }
 
 impl<'t> Company<'t> {
-    /// One of the row's optional texts (`|r| r.domain`).
-    fn field(&self, which: RowText) -> Option<&'t str> {
-        which(self.row).map(|t| self.file.get(t))
+    /// The row's [`match_keys`].
+    fn match_keys(&self) -> impl Iterator<Item = &'t str> {
+        self.file.get(self.row.match_keys).lines()
     }
 }
 
@@ -279,19 +204,26 @@ impl IntegrityTally {
                 let record = record(tally);
                 let name_text = row.get("Company Name").trim();
                 let name = tally.push(name_text);
-                let normalized = tally.push(&normalize_company_name(name_text));
-                let mut keep = |v: Option<String>| v.map(|v| tally.push(&v));
-                let domain = keep(website_domain(row.get("Website")));
-                let phone = keep(phone_key(row.get("Phone")));
-                let email_domain = keep(email_domain(row.get("Email")));
+                let key = company_key(name_text);
+                let normalized = tally.push(&key);
+                let keys = match_keys(
+                    &key,
+                    [row.get("Website")],
+                    [row.get("Phone")],
+                    [row.get("Email")],
+                );
+                let mut joined = String::new();
+                for k in keys {
+                    joined.push_str(&k);
+                    joined.push('\n');
+                }
+                let match_keys = tally.push(&joined);
                 tally.companies.push(CompanyRow {
                     id: record,
                     name,
                     normalized,
                     line,
-                    domain,
-                    phone,
-                    email_domain,
+                    match_keys,
                 });
             }
             Module::Contacts | Module::Deals => {
@@ -376,18 +308,13 @@ impl IntegrityTally {
     }
 
     /// References that resolve to nothing: by id against every record id of the module, by
-    /// name against `companies`' names as written. References into a module the export has no
-    /// records of are counted apart, per referring and referred module ([`MissingModule`]).
+    /// name against `companies`' normalised names ([`company_key`], the key the load looks a
+    /// company up by). References into a module the export has no records of are counted
+    /// apart, per referring and referred module ([`MissingModule`]).
     fn unresolved(&self, companies: &[Company]) -> (Vec<Unresolved>, Vec<MissingModule>) {
-        let as_written = |n: &str| {
-            n.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
-        // Company names as written, keyed once when the first by-name reference needs them: a
-        // by-name reference is a lookup, not a scan.
-        let mut written: Option<HashSet<String, FastHash>> = None;
+        // Company keys, gathered once when the first by-name reference needs them: a by-name
+        // reference is a lookup, not a scan.
+        let mut keys: Option<HashSet<&str, FastHash>> = None;
         // Sized before filling: growing a set of a million ids holds two tables at once.
         let mut counts: HashMap<Module, usize> = HashMap::new();
         for (m, f) in &self.files {
@@ -418,19 +345,15 @@ impl IntegrityTally {
                     continue;
                 }
                 let nearest = if r.by_name {
-                    // Resolves only when a company has this very name (any case, spacing); a
-                    // name equal only once legal suffixes are dropped is listed with that
-                    // company as the nearest, since the load matches names as written.
-                    let written = written.get_or_insert_with(|| {
-                        companies
-                            .iter()
-                            .map(|c| as_written(c.file.get(c.row.name)))
-                            .collect()
-                    });
-                    if companies.is_empty() || written.contains(&as_written(key)) {
+                    // Resolves as the load resolves it: to the company of the same normalised
+                    // name (`Patil Steel Limited` → `Patil Steel Ltd.`).
+                    let keys = keys
+                        .get_or_insert_with(|| companies.iter().map(|c| c.normalized).collect());
+                    let wanted = company_key(key);
+                    if companies.is_empty() || keys.contains(wanted.as_str()) {
                         continue;
                     }
-                    nearest_company(companies, key)
+                    nearest_company(companies, &wanted)
                 } else {
                     match ids.get(&r.to) {
                         Some(known) if !known.contains(&r.key_hash) => None,
@@ -487,27 +410,21 @@ impl IntegrityTally {
     }
 }
 
-/// The company whose normalised name is closest to `name` (Jaro–Winkler ≥ 0.85), as
-/// `Name (ID)`.
-fn nearest_company(companies: &[Company], name: &str) -> Option<String> {
-    let wanted = normalize_company_name(name);
+/// The company whose normalised name is closest to `wanted` (a [`company_key`] no company
+/// has: one that has it is the load's pick, and the reference resolves), by Jaro–Winkler ≥
+/// 0.85, as `Name (ID)`; the first in file order on a tie.
+fn nearest_company(companies: &[Company], wanted: &str) -> Option<String> {
     companies
         .iter()
-        .map(|c| {
-            let score = if c.normalized == wanted {
-                1.0
-            } else {
-                strsim::jaro_winkler(c.normalized, &wanted)
-            };
-            (score, c)
-        })
+        .map(|c| (strsim::jaro_winkler(c.normalized, wanted), c))
         .filter(|(score, _)| *score >= 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .reduce(|best, next| if next.0 > best.0 { next } else { best })
         .map(|(_, c)| format!("{} ({})", c.file.get(c.row.name), c.file.get(c.row.id)))
 }
 
 /// Groups companies of the same normalised name that a website domain, phone or email domain
-/// backs; a same-name pair with nothing in common is not grouped (two firms can share a name).
+/// backs — they share a [`match_keys`] key, the rule the load merges by; a same-name pair with
+/// nothing in common is not grouped (two firms can share a name).
 fn duplicate_groups(companies: &[Company]) -> Vec<DuplicateGroup> {
     let mut by_name: BTreeMap<&str, Vec<&Company>> = BTreeMap::new();
     for c in companies {
@@ -516,35 +433,28 @@ fn duplicate_groups(companies: &[Company]) -> Vec<DuplicateGroup> {
         }
     }
     let mut groups = Vec::new();
-    /// What backs a pair, strongest first: its label and where a row keeps it.
-    const BACKING: [(&str, RowText); 3] = [
-        ("website", |r| r.domain),
-        ("phone", |r| r.phone),
-        ("email domain", |r| r.email_domain),
-    ];
     for (name, rows) in by_name.into_iter().filter(|(_, r)| r.len() > 1) {
-        // How many rows of the group carry each website, phone and email domain: a row is backed
-        // when another row carries one of its own (one count per group, not every pair).
-        let mut carried: HashMap<(&str, &str), usize, FastHash> = HashMap::default();
+        // How many rows of the group carry each match key: a row is backed when another row
+        // carries one of its own (one count per group, not every pair).
+        let mut carried: HashMap<&str, usize, FastHash> = HashMap::default();
         for c in &rows {
-            for (label, read) in BACKING {
-                if let Some(v) = c.field(read) {
-                    *carried.entry((label, v)).or_default() += 1;
-                }
+            for k in c.match_keys() {
+                *carried.entry(k).or_default() += 1;
             }
         }
         let mut backed_by = Vec::new();
         let mut members: Vec<&Company> = Vec::new();
         for a in rows {
-            let shared = BACKING.iter().find_map(|(label, read)| {
-                a.field(*read)
-                    .filter(|v| carried.get(&(*label, *v)).is_some_and(|n| *n > 1))
-                    .map(|v| (*label, v))
-            });
+            // The strongest backing the row shares: website, then phone, then email domain.
+            let shared = a
+                .match_keys()
+                .filter(|k| carried.get(k).is_some_and(|n| *n > 1))
+                .filter_map(backing_of)
+                .min();
             // The phone is said, not shown: its key is only the last ten digits.
             let why = match shared {
-                Some(("phone", _)) => "phone".to_string(),
-                Some((label, v)) => format!("{label} {v}"),
+                Some((Backing::Phone, _)) => Backing::Phone.label().to_string(),
+                Some((backing, v)) => format!("{} {v}", backing.label()),
                 None => continue,
             };
             if !backed_by.contains(&why) {
@@ -658,31 +568,4 @@ pub struct Integrity {
     pub duplicate_companies: Vec<DuplicateGroup>,
     /// Contacts sharing an email (Nutshell would see one person).
     pub shared_emails: Vec<SharedEmail>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn indian_legal_suffixes_normalise_away() {
-        for raw in [
-            "Nila Traders Pvt. Ltd.",
-            "Nila Traders Private Limited",
-            "NILA TRADERS PVT LTD",
-            "nila traders",
-        ] {
-            assert_eq!(normalize_company_name(raw), "nila traders", "{raw}");
-        }
-        assert_eq!(normalize_company_name("Kaveri Agro LLP"), "kaveri agro");
-        assert_eq!(
-            normalize_company_name("Patil Steel Works"),
-            "patil steel works"
-        );
-        assert_eq!(
-            website_domain("https://kaveriagro.example/").as_deref(),
-            Some("kaveriagro.example")
-        );
-        assert_eq!(phone_key("+91 20 2567 8901"), phone_key("020-2567 8901"));
-    }
 }

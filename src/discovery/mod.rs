@@ -626,9 +626,9 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
             message: format!(
                 "{} {} names {} {:?} by {}, which is not in the export: the load will hold \
                  it{}",
-                u.module.to_string().trim_end_matches('s'),
+                u.module.record_word(),
                 u.record,
-                u.refers_to.to_string().trim_end_matches('s'),
+                u.refers_to.record_word(),
                 u.value,
                 u.by,
                 u.nearest

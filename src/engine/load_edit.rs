@@ -113,7 +113,7 @@ pub fn merge_multi_values(current: &Map<String, Value>, body: &mut Map<String, V
 
 /// The strings of a multi-value field: a list, a `{label: value}` map (Nutshell's rendering,
 /// whose `--primary` entry repeats one of the others), or one string.
-fn texts(v: &Value) -> Vec<String> {
+pub(super) fn texts(v: &Value) -> Vec<String> {
     let items: Vec<&Value> = match v {
         Value::Array(list) => list.iter().collect(),
         Value::Object(map) => map

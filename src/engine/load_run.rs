@@ -16,6 +16,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::event::{Event, Events, RecordOutcome, Tally};
+use super::load_edit::texts;
 use super::load_lookups::JournalLookups;
 use super::load_send::{Made, Sender, StepEnd, emails_of, field_at_fault};
 use super::owners::Owners;
@@ -29,6 +30,7 @@ use crate::mapping::record::{
     BuildSettings, Built, CellReason, Plan, Role, build_record, company_key, content_hash, rsoft_id,
 };
 use crate::nutshell::{EntityType, Params, methods};
+use crate::rsoft::company::{Backing, backing_of, match_keys, name_only_key};
 use crate::rsoft::{Export, ReadError, Row};
 
 /// Records sent per chunk: intents and outcomes are one transaction each.
@@ -167,8 +169,10 @@ fn type_code(t: EntityType) -> u32 {
     EntityType::ALL.iter().position(|x| *x == t).unwrap_or(99) as u32
 }
 
-/// The dedupe keys a plan's creates claim: a new account's normalised name, a new contact's
-/// emails.
+/// The dedupe keys a plan's creates claim: a new account's normalised name and its match keys
+/// (the name with each website domain, phone and email domain: the rule discovery groups
+/// duplicates by; for an account made for a company a lead names, its name-only key), a new
+/// contact's emails.
 fn claimed_keys(plan: &Plan) -> Vec<(KeyKind, String)> {
     let mut keys = Vec::new();
     for c in &plan.creates {
@@ -183,7 +187,20 @@ fn claimed_keys(plan: &Plan) -> Vec<(KeyKind, String)> {
         match c.entity_type {
             EntityType::Accounts => {
                 if let Some(name) = body.get("name").and_then(Value::as_str) {
-                    keys.push((KeyKind::CompanyName, company_key(name)));
+                    let name = company_key(name);
+                    let texts = |key: &str| body.get(key).map(texts).unwrap_or_default();
+                    let (urls, phones) = (texts("url"), texts("phone"));
+                    let matches = match_keys(
+                        &name,
+                        urls.iter().map(String::as_str),
+                        phones.iter().map(String::as_str),
+                        emails_of(body).iter().map(String::as_str),
+                    );
+                    if c.role == Role::Company {
+                        keys.push((KeyKind::CompanyMatch, name_only_key(&name)));
+                    }
+                    keys.push((KeyKind::CompanyName, name));
+                    keys.extend(matches.into_iter().map(|k| (KeyKind::CompanyMatch, k)));
                 }
             }
             EntityType::Contacts => {
@@ -545,7 +562,23 @@ impl LoadRun<'_> {
                     )
                     .map(|()| true);
             }
-            // Dedupe the row's own record: an account by name, a contact by email.
+            let keys = claimed_keys(&plan);
+            // An account row may also be the account a lead's company name made before the
+            // row loaded (its name-only key): the first row of the name is that account.
+            let named = (phase == Phase::Accounts)
+                .then(|| keys.iter().find(|(k, _)| *k == KeyKind::CompanyName))
+                .flatten()
+                .map(|(_, name)| (KeyKind::CompanyMatch, name_only_key(name)));
+            if keys.iter().chain(&named).any(|k| claimed.contains(k)) {
+                // Another record of this chunk claims the same key: send the chunk (its
+                // journal writes with it), then build this row again, so it merges into that
+                // record or, for a key claimed once, is not matched by it again.
+                self.send_chunk(journal, std::mem::take(chunk), tally, totals)
+                    .await?;
+                claimed.clear();
+                continue;
+            }
+            // Dedupe the row's own record: an account by its match keys, a contact by email.
             if matches!(phase, Phase::Accounts | Phase::Contacts)
                 && let Some(own) = plan.record().cloned()
             {
@@ -554,26 +587,27 @@ impl LoadRun<'_> {
                     ..plan.clone()
                 };
                 let mut hit = None;
-                for (kind, key) in claimed_keys(&own_plan) {
-                    if let Some(h) = journal.dedupe(kind, &key)? {
-                        hit = Some((kind, key, h));
+                let own_keys = claimed_keys(&own_plan);
+                for (kind, key) in own_keys.iter().chain(&named) {
+                    if let Some(h) = journal.dedupe(*kind, key)? {
+                        // The name alone links to an account that was in Nutshell before
+                        // (docs/design.md §2); two rows of the export are one company only when
+                        // a website, phone or email domain backs the name, as discovery groups
+                        // them: two firms can share a name.
+                        if *kind == KeyKind::CompanyName && h.origin != ORIGIN_EXISTING {
+                            continue;
+                        }
+                        hit = Some((*kind, key.clone(), h));
                         break;
                     }
                 }
                 if let Some((kind, key, hit)) = hit {
                     let step = step_keys(&own_plan)[0];
-                    self.dedupe(phase, record, step, kind, &key, hit, tally);
+                    self.dedupe(phase, record, step, (kind, &key), &own_keys, hit, tally);
+                    claimed.extend(own_keys);
+                    claimed.extend(named);
                     return Ok(true);
                 }
-            }
-            let keys = claimed_keys(&plan);
-            if keys.iter().any(|k| claimed.contains(k)) {
-                // Another record of this chunk claims the same name or email: send the chunk,
-                // then build this row again so it merges into that record.
-                self.send_chunk(journal, std::mem::take(chunk), tally, totals)
-                    .await?;
-                claimed.clear();
-                continue;
             }
             claimed.extend(keys);
             let steps = step_keys(&plan);
@@ -909,16 +943,19 @@ impl LoadRun<'_> {
         (phase, id, RecordOutcome::Edited { fields })
     }
 
-    /// Settle a record that names an account or contact that exists already: linked to one
-    /// that was in Nutshell, merged into one this migration created.
+    /// Settle a record that is an account or contact that exists already (`matched` is the key
+    /// it matched by): linked to one that was in Nutshell, merged into one this migration
+    /// created. Its other keys (`own_keys`) now lead to that record too, so a third row
+    /// sharing any of them lands there as well. Nothing of the row is sent: its fields reach
+    /// Nutshell only as far as the record it joined already has them.
     #[allow(clippy::too_many_arguments)]
     fn dedupe(
         &self,
         phase: Phase,
         record: SourceRecord,
         step: u32,
-        kind: KeyKind,
-        key: &str,
+        (kind, key): (KeyKind, &str),
+        own_keys: &[(KeyKind, String)],
         hit: KeyHit,
         tally: &mut Tally,
     ) {
@@ -926,6 +963,11 @@ impl LoadRun<'_> {
         let existing = hit.origin == ORIGIN_EXISTING;
         let what = match kind {
             KeyKind::CompanyName => format!("company name {key:?}"),
+            KeyKind::CompanyMatch => match backing_of(key) {
+                Some((Backing::Phone, _)) => "company name and phone".to_string(),
+                Some((backing, value)) => format!("company name and {} {value}", backing.label()),
+                None => "company name, made for a lead that named it".to_string(),
+            },
             KeyKind::Email => format!("email {key}"),
         };
         let target = format!("{} {} (same {what})", hit.entity_type, hit.id);
@@ -946,6 +988,15 @@ impl LoadRun<'_> {
         };
         let mut batch = Batch::new();
         batch.register(record);
+        if kind == KeyKind::CompanyMatch && backing_of(key).is_none() {
+            // A name-only key is claimed once: a second row of the name is another firm.
+            batch.unkey(kind, key);
+        }
+        if let Some(entity_type) = EntityType::from_name(&hit.entity_type) {
+            for (k, v) in own_keys {
+                batch.key(*k, v, entity_type, hit.id, &hit.origin);
+            }
+        }
         batch.entity(
             phase,
             &id,

@@ -81,6 +81,10 @@ enum Op {
         entity_type: String,
         id: i64,
     },
+    Unkey {
+        kind: KeyKind,
+        key: String,
+    },
     Key {
         kind: KeyKind,
         key: String,
@@ -219,6 +223,14 @@ impl Batch {
             entity_type: entity_type.as_str().to_owned(),
             id,
             origin: origin.to_owned(),
+        });
+    }
+
+    /// A dedupe key leads nowhere any more (a key that may be claimed once).
+    pub fn unkey(&mut self, kind: KeyKind, key: &str) {
+        self.ops.push(Op::Unkey {
+            kind,
+            key: key.to_owned(),
         });
     }
 }
@@ -472,6 +484,10 @@ fn apply_op(tx: &Transaction<'_>, run: RunId, at: &str, op: Op) -> Result<(), Jo
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute((kind.as_str(), &key, &entity_type, id, &origin, run))?;
+        }
+        Op::Unkey { kind, key } => {
+            tx.prepare_cached("DELETE FROM dedupe_keys WHERE kind = ?1 AND key = ?2")?
+                .execute((kind.as_str(), &key))?;
         }
         Op::Seen { phase, rsoft_id } => {
             tx.prepare_cached(

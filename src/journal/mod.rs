@@ -358,8 +358,12 @@ pub const ORIGIN_CREATED: &str = "created";
 /// A dedupe key kind: what a key in [`Journal::dedupe`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyKind {
-    /// A normalised company name → an Account.
+    /// A normalised company name → an Account: what a reference by company name resolves to.
     CompanyName,
+    /// A company's match key (its normalised name with a website domain, phone or email
+    /// domain, `crate::rsoft::company::match_keys`) → an Account: a company row with the same
+    /// key is that account.
+    CompanyMatch,
     /// A lower-cased email → a Contact.
     Email,
 }
@@ -368,6 +372,7 @@ impl KeyKind {
     fn as_str(self) -> &'static str {
         match self {
             KeyKind::CompanyName => "company",
+            KeyKind::CompanyMatch => "company_match",
             KeyKind::Email => "email",
         }
     }

@@ -5,6 +5,7 @@
 //! `Export::rows(file)` streams its rows as `Result<Row, RowProblem>` with line numbers and
 //! header-indexed access; [`profile::ColumnProfiler`] profiles columns on the stream.
 
+pub mod company;
 pub mod decode;
 pub mod export;
 pub mod generator;

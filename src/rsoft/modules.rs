@@ -75,6 +75,24 @@ impl Module {
         })
     }
 
+    /// The word people use for one record of the module (`company`, `ticket message`), for
+    /// note headers, descriptions and findings.
+    pub fn record_word(self) -> &'static str {
+        match self {
+            Module::Companies => "company",
+            Module::Contacts => "contact",
+            Module::Leads => "lead",
+            Module::Deals => "deal",
+            Module::Activities => "activity",
+            Module::Tickets => "ticket",
+            Module::TicketMessages => "ticket message",
+            Module::Users => "user",
+            Module::Pipelines => "pipeline",
+            Module::CustomFields => "custom field",
+            Module::Workflows => "workflow",
+        }
+    }
+
     /// Data modules carry records (and custom fields); the others describe the account's setup.
     pub fn holds_records(self) -> bool {
         !matches!(

@@ -18,9 +18,7 @@
 use serde_json::{Map, Value, json};
 
 use super::columns::{Cell, Context, Read, Stop, Val, contact_ref, put_span};
-use super::parts::{
-    array, choice, note_on, paragraphs, put, record_create, record_word, rsoft_id_line,
-};
+use super::parts::{array, choice, note_on, paragraphs, put, record_create, rsoft_id_line};
 use super::text::{escape_mentions, note_header};
 use super::{Plan, RecordRef, Resolution, Role};
 use crate::mapping::catalogue::ValueMapKind;
@@ -201,7 +199,7 @@ fn related(ctx: &Context<'_>, read: &mut Read) -> Related {
         return out;
     };
     let id = cell.text().to_string();
-    let what = format!("related {} {id}", record_word(module));
+    let what = format!("related {} {id}", module.record_word());
     let find = |read: &mut Read, entity_type: EntityType| {
         let found = ctx.lookups.record(module, &id, entity_type);
         read.take(&cell, &what, found)
@@ -242,13 +240,16 @@ fn related(ctx: &Context<'_>, read: &mut Read) -> Related {
             if find(read, entity_type).is_some() {
                 out.lines.push(escape_mentions(&format!(
                     "About RSoft {} {id}",
-                    record_word(module)
+                    module.record_word()
                 )));
             }
         }
         _ => read.problem(
             &cell,
-            format!("an activity cannot be related to a {}", record_word(module)),
+            format!(
+                "an activity cannot be related to a {}",
+                module.record_word()
+            ),
         ),
     }
     out
@@ -283,7 +284,7 @@ fn note(ctx: &Context<'_>, mut read: Read, rsoft_id: &str) -> Result<Plan, Stop>
     let found = ctx.lookups.note_anchor(module, id);
     let anchor: Option<RecordRef> = read.take(
         &id_cell,
-        &format!("related {} {id}", record_word(module)),
+        &format!("related {} {id}", module.record_word()),
         found,
     );
     let when = read

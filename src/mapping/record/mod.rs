@@ -15,7 +15,6 @@
 mod account;
 mod activity;
 mod columns;
-pub mod company;
 mod contact;
 mod deal;
 pub mod hash;
@@ -40,7 +39,8 @@ use crate::nutshell::EntityType;
 use crate::rsoft::{Module, Row, RowRef};
 use crate::vocabulary::Vocabulary;
 
-pub use company::company_key;
+/// The normalised company name, the key a company is looked up by (one rule with discovery).
+pub use crate::rsoft::company::company_key;
 pub use hash::{ContentHash, content_hash};
 pub use memory::MemoryLookups;
 pub use parts::rsoft_id_line;

@@ -10,23 +10,6 @@ use crate::nutshell::EntityType;
 use crate::nutshell::methods::{NOTE_ENTITY, NOTE_TEXT};
 use crate::rsoft::Module;
 
-/// The word people use for one record of a module, for note headers and descriptions.
-pub fn record_word(module: Module) -> &'static str {
-    match module {
-        Module::Companies => "company",
-        Module::Contacts => "contact",
-        Module::Leads => "lead",
-        Module::Deals => "deal",
-        Module::Activities => "activity",
-        Module::Tickets => "ticket",
-        Module::TicketMessages => "ticket message",
-        Module::Users => "user",
-        Module::Pipelines => "pipeline",
-        Module::CustomFields => "custom field",
-        Module::Workflows => "workflow",
-    }
-}
-
 /// `[{address_1, city, state, postalCode, country}]` from `<Entity>.address.*` fields, or `None`
 /// when the row has none.
 pub fn address(read: &Read, entity: EntityType) -> Option<Value> {
@@ -128,7 +111,7 @@ pub fn lines_note(
     if lines.is_empty() {
         return None;
     }
-    let header = note_header(&format!("{} {rsoft_id}", record_word(module)), None, None);
+    let header = note_header(&format!("{} {rsoft_id}", module.record_word()), None, None);
     Some(note_on_created(
         from,
         entity_type,
@@ -138,7 +121,7 @@ pub fn lines_note(
 
 /// `RSoft ID: …` for records without custom fields (activities, tasks), escaped like all text.
 pub fn rsoft_id_line(module: Module, rsoft_id: &str) -> String {
-    escape_mentions(&format!("RSoft {} ID: {rsoft_id}", record_word(module)))
+    escape_mentions(&format!("RSoft {} ID: {rsoft_id}", module.record_word()))
 }
 
 /// A create of the row's own record: `{<body param>: body}`.

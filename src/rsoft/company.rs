@@ -1,0 +1,237 @@
+//! When two company rows are one company: the one rule discovery's duplicate groups, its by-name
+//! reference check and the load's account dedupe all call (issue 12: "name normalised for case,
+//! punctuation and Indian legal suffixes … backed by website domain, phone or email; a different
+//! firm with a similar name is not grouped").
+//!
+//! - [`company_key`]: the normalised name. A reference by company name resolves to the company
+//!   of that key.
+//! - [`match_keys`]: the name joined with each website domain, phone and email domain the row
+//!   carries. Two companies are one when they share a match key: the same name alone is not
+//!   enough, since two firms can share a name.
+
+/// Legal-form words dropped from the end of a name, after punctuation is gone: "Pvt. Ltd.",
+/// "Private Limited", "Pvt Ltd", "Ltd", "Limited", "LLP", "OPC", "Inc", "Co", … in any
+/// combination (Indian forms first).
+const LEGAL_FORMS: [&str; 15] = [
+    "private",
+    "pvt",
+    "limited",
+    "ltd",
+    "llp",
+    "opc",
+    "pte",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "llc",
+    "plc",
+];
+
+/// The normalised company name: lower case, `&` read as "and", punctuation gone, spaces collapsed,
+/// trailing legal-form words dropped (`Sharma Textiles Pvt. Ltd.` and `sharma textiles private
+/// limited` → `sharma textiles`). A name made only of legal-form words keeps them, so it never
+/// becomes empty; a blank name gives an empty key.
+pub fn company_key(name: &str) -> String {
+    let lower = name.to_lowercase().replace('&', " and ");
+    let cleaned: String = lower
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    let mut end = words.len();
+    while end > 1 && LEGAL_FORMS.contains(&words[end - 1]) {
+        end -= 1;
+    }
+    words[..end].join(" ")
+}
+
+/// What, beside the name, shows two company rows are one company; strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Backing {
+    /// The same website host ([`website_domain`]).
+    Website,
+    /// The same phone number (its last ten digits, [`phone_key`]).
+    Phone,
+    /// The same email domain ([`email_domain`]).
+    EmailDomain,
+}
+
+impl Backing {
+    /// How a report names it: `website`, `phone`, `email domain`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Backing::Website => "website",
+            Backing::Phone => "phone",
+            Backing::EmailDomain => "email domain",
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            Backing::Website => "w",
+            Backing::Phone => "p",
+            Backing::EmailDomain => "e",
+        }
+    }
+}
+
+/// Separates a match key's parts; no normalised name or backing value holds it.
+const SEP: char = '\u{1f}';
+
+/// One match key of a company: its [`company_key`], what backs it and the backing value, as
+/// `name␟w␟acme.in`. Two companies sharing one are the same company.
+pub fn match_key(name_key: &str, backing: Backing, value: &str) -> String {
+    format!("{name_key}{SEP}{}{SEP}{value}", backing.code())
+}
+
+/// The key of an account known by its name alone: one the load made for a company a lead names
+/// before any company row of that name loaded (a sample run, say). The first company row of the
+/// name is that account (it has nothing to disagree with), so it is claimed once, never matched
+/// by a second row. Not a [`match_key`]: [`backing_of`] reads it as `None`.
+pub fn name_only_key(name_key: &str) -> String {
+    format!("{name_key}{SEP}named")
+}
+
+/// The backing of a match key made by [`match_key`] and its value, or `None` for another text.
+pub fn backing_of(key: &str) -> Option<(Backing, &str)> {
+    let mut parts = key.splitn(3, SEP);
+    let (_, code, value) = (parts.next()?, parts.next()?, parts.next()?);
+    let backing = [Backing::Website, Backing::Phone, Backing::EmailDomain]
+        .into_iter()
+        .find(|b| b.code() == code)?;
+    Some((backing, value))
+}
+
+/// The company's match keys, sorted, no repeats: one per website domain, phone and email domain
+/// among `websites`, `phones` and `emails` (cells may hold several values separated by `;` `,`
+/// or a new line). None for a blank name: an unnamed company matches nothing.
+pub fn match_keys<'v>(
+    name_key: &str,
+    websites: impl IntoIterator<Item = &'v str>,
+    phones: impl IntoIterator<Item = &'v str>,
+    emails: impl IntoIterator<Item = &'v str>,
+) -> Vec<String> {
+    if name_key.is_empty() {
+        return Vec::new();
+    }
+    let each = |cells: Vec<&'v str>, read: fn(&str) -> Option<String>| -> Vec<String> {
+        cells
+            .into_iter()
+            .flat_map(|c| c.split([';', ',', '\n']))
+            .filter_map(read)
+            .collect()
+    };
+    let mut keys: Vec<String> = [
+        (
+            Backing::Website,
+            each(websites.into_iter().collect(), website_domain),
+        ),
+        (
+            Backing::Phone,
+            each(phones.into_iter().collect(), phone_key),
+        ),
+        (
+            Backing::EmailDomain,
+            each(emails.into_iter().collect(), email_domain),
+        ),
+    ]
+    .into_iter()
+    .flat_map(|(b, values)| values.into_iter().map(move |v| match_key(name_key, b, &v)))
+    .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// A web address reduced to its host: `https://www.acme.in/` → `acme.in`.
+pub fn website_domain(raw: &str) -> Option<String> {
+    let t = raw.trim().to_lowercase();
+    let t = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"))
+        .unwrap_or(&t);
+    let t = t.strip_prefix("www.").unwrap_or(t);
+    let host = t.split(['/', '?', '#']).next().unwrap_or("").trim();
+    (host.contains('.') && !host.contains(char::is_whitespace)).then(|| host.to_string())
+}
+
+/// The last ten digits of a phone number (the subscriber number in India, without 0 or +91);
+/// `None` under eight digits.
+pub fn phone_key(raw: &str) -> Option<String> {
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() >= 8).then(|| digits[digits.len().saturating_sub(10)..].to_string())
+}
+
+/// The domain of an email address, lower case.
+pub fn email_domain(raw: &str) -> Option<String> {
+    raw.trim()
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_lowercase())
+        .filter(|d| d.contains('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legal_forms_case_spacing_and_punctuation_fold() {
+        let key = company_key("Sharma Textiles Pvt. Ltd.");
+        assert_eq!(key, "sharma textiles");
+        for other in [
+            "SHARMA  TEXTILES PRIVATE LIMITED",
+            "Sharma Textiles Pvt Ltd",
+            "Sharma Textiles Ltd",
+            "sharma textiles",
+            " Sharma-Textiles ",
+        ] {
+            assert_eq!(company_key(other), key, "{other}");
+        }
+        assert_eq!(
+            company_key("Mahalaxmi Tours & Travels"),
+            "mahalaxmi tours and travels"
+        );
+        assert_eq!(company_key("D’Souza Interiors"), "d souza interiors");
+        assert_ne!(company_key("Sharma Textiles"), company_key("Sharma Tiles"));
+        assert_eq!(company_key("Company Ltd"), "company");
+        assert_eq!(company_key("Kaveri Agro LLP"), "kaveri agro");
+        assert_eq!(company_key("Patil Steel Works"), "patil steel works");
+        assert_eq!(company_key("  "), "");
+    }
+
+    #[test]
+    fn same_name_rows_share_a_key_only_when_something_backs_them() {
+        let name = company_key("Zen Traders Pvt Ltd");
+        let delhi = match_keys(&name, ["www.zen.in"], ["011-2222 3333"], ["a@zen.in"]);
+        let kolkata = match_keys(
+            &company_key("ZEN TRADERS LTD"),
+            ["www.zentraders.com"],
+            ["033-7777 8888"],
+            ["b@zentraders.com"],
+        );
+        assert_eq!(delhi.len(), 3);
+        assert!(delhi.iter().all(|k| !kolkata.contains(k)), "{kolkata:?}");
+        let same_site = match_keys(&name, ["https://zen.in/"], [""], [""]);
+        assert_eq!(same_site.len(), 1);
+        assert!(delhi.contains(&same_site[0]));
+        assert_eq!(
+            backing_of(&same_site[0]),
+            Some((Backing::Website, "zen.in"))
+        );
+        // The last ten digits: +91 and a leading 0 fold; a second number in the cell counts.
+        let phones = match_keys(&name, [], ["+91 11 2222 3333; 98765 43210"], []);
+        assert!(delhi.contains(&phones[0]), "{phones:?}");
+        assert_eq!(phones.len(), 2);
+        assert!(match_keys("", ["zen.in"], [], []).is_empty());
+        assert!(!delhi.contains(&name_only_key(&name)));
+        assert_eq!(backing_of(&name_only_key(&name)), None);
+        assert_eq!(
+            website_domain("https://kaveriagro.example/").as_deref(),
+            Some("kaveriagro.example")
+        );
+        assert_eq!(phone_key("+91 20 2567 8901"), phone_key("020-2567 8901"));
+    }
+}

@@ -1,0 +1,221 @@
+//! One company-matching rule for discovery and the load (issue 12, trial findings r2 and r5),
+//! through the real binary against the built-in sandbox: two rows are one account only when
+//! their normalised names match AND a website domain, phone or email domain backs it, exactly
+//! where discovery groups them; a reference by company name resolves where the load links it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crm_migrate::discovery::{Report, discover_path};
+use crm_migrate::journal::{EntityState, Journal, Phase};
+use serde_json::Value;
+
+fn case_dir(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cases")
+        .join(name)
+        .join("export")
+}
+
+/// A temp dir with a copy of `export`'s files (`extra_companies` appended to Companies.csv), a
+/// config on the built-in sandbox and `owners` as owners.toml.
+fn setup(export: &Path, extra_companies: &str, owners: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("export");
+    std::fs::create_dir(&to).unwrap();
+    for f in std::fs::read_dir(export).unwrap() {
+        let f = f.unwrap().path();
+        let mut text = std::fs::read_to_string(&f).unwrap();
+        if f.file_name().unwrap() == "Companies.csv" {
+            text.push_str(extra_companies);
+        }
+        std::fs::write(to.join(f.file_name().unwrap()), text).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("crm-migrate.toml"),
+        "[source]\nexport = \"export\"\ntimezone = \"Asia/Kolkata\"\ndate_order = \"dmy\"\n\
+         currency = \"INR\"\ncountry = \"IN\"\n[nutshell]\nendpoint = \"sandbox\"\n\
+         username = \"admin@acme.in\"\napi_key_env = \"NUTSHELL_API_KEY\"\n[migration]\n\
+         state_dir = \"state\"\nmapping = \"mapping.toml\"\nowners = \"owners.toml\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("owners.toml"), owners).unwrap();
+    dir
+}
+
+/// `map`, then `migrate --yes --accept-proposed`, as a new user runs them; both must succeed.
+fn migrate(dir: &Path) {
+    run(dir, &[&["map"][..], &["migrate"]]);
+}
+
+/// Each command of `commands` with `--config crm-migrate.toml` (and, for `migrate`, `--yes
+/// --accept-proposed`); each must succeed.
+fn run(dir: &Path, commands: &[&[&str]]) {
+    for command in commands {
+        let mut args = command.to_vec();
+        args.extend(["--config", "crm-migrate.toml"]);
+        if command[0] == "migrate" {
+            args.extend(["--yes", "--accept-proposed"]);
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
+            .current_dir(dir)
+            .env("CRM_MIGRATE_STATE_DIR", dir.join("state"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: exit {:?}\n{}\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// The company's account: its ledger state and Nutshell id.
+fn account(journal: &Journal, rsoft_id: &str) -> (EntityState, i64) {
+    let e = journal.entities(Phase::Accounts, rsoft_id).unwrap();
+    assert_eq!(e.len(), 1, "{rsoft_id}: {e:?}");
+    (e[0].state, e[0].nutshell_id.unwrap())
+}
+
+/// The sandbox's record `id` as the load left it.
+fn record(dir: &Path, id: i64) -> Value {
+    let state: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("state/sandbox-state.json")).unwrap(),
+    )
+    .unwrap();
+    state["records"][id.to_string()]["fields"].clone()
+}
+
+fn groups(r: &Report) -> Vec<Vec<String>> {
+    r.integrity
+        .duplicate_companies
+        .iter()
+        .map(|g| g.companies.iter().map(|c| c.id.clone()).collect())
+        .collect()
+}
+
+/// A row of the same firm as C-4 (`Zen Traders Pvt Ltd`, Delhi): another legal form, its website.
+const SAME_FIRM: &str = "C-6,Zen Traders Private Limited,Trading,https://zen.in/,,,\"2 CP\",Delhi,\
+                         Delhi,India,110001,Ravi Kumar,,26-01-2025,27/01/2025 10:00 AM\n";
+
+#[test]
+fn same_name_firms_without_backing_are_two_accounts_and_no_group() {
+    let export = case_dir("r2-same-name-firms");
+    assert_eq!(
+        groups(&discover_path(&export).unwrap()),
+        Vec::<Vec<String>>::new()
+    );
+
+    let dir = setup(&export, "", "");
+    migrate(dir.path());
+    let journal = Journal::open(&dir.path().join("state")).unwrap();
+    let (delhi_state, delhi) = account(&journal, "C-4");
+    let (kolkata_state, kolkata) = account(&journal, "C-5");
+    assert_eq!(delhi_state, EntityState::Created);
+    assert_eq!(kolkata_state, EntityState::Created, "not merged into C-4");
+    assert_ne!(delhi, kolkata);
+    // Nothing of the Kolkata firm is lost.
+    let k = record(dir.path(), kolkata);
+    assert_eq!(k["name"], "ZEN TRADERS LTD", "{k:#}");
+    assert!(k["url"].to_string().contains("zentraders.com"), "{k:#}");
+    assert!(k["address"].to_string().contains("Kolkata"), "{k:#}");
+}
+
+#[test]
+fn same_name_rows_sharing_a_website_are_one_account_and_one_group() {
+    let dir = setup(&case_dir("r2-same-name-firms"), SAME_FIRM, "");
+    let export = dir.path().join("export");
+    assert_eq!(
+        groups(&discover_path(&export).unwrap()),
+        vec![vec!["C-4".to_string(), "C-6".to_string()]]
+    );
+    migrate(dir.path());
+    let journal = Journal::open(&dir.path().join("state")).unwrap();
+    let (_, delhi) = account(&journal, "C-4");
+    assert_eq!(account(&journal, "C-6"), (EntityState::Merged, delhi));
+    let (kolkata_state, kolkata) = account(&journal, "C-5");
+    assert_eq!(kolkata_state, EntityState::Created);
+    assert_ne!(kolkata, delhi);
+}
+
+#[test]
+fn a_name_reference_resolves_where_the_load_links_it() {
+    let export = case_dir("10-company-suffix-duplicates");
+    let report = discover_path(&export).unwrap();
+    // "Patil Steel Limited" is COMP-6 "Patil Steel Ltd." once legal forms are dropped: the load
+    // links CONT-3 there, so discovery does not say the load will hold it.
+    assert!(
+        !report
+            .integrity
+            .unresolved
+            .iter()
+            .any(|u| u.record == "CONT-3"),
+        "{:?}",
+        report.integrity.unresolved
+    );
+    let owners = "[owners]\n\"Kavita Rao\" = \"ravi@acme.in\"\n\"Arjun Nair\" = \"ravi@acme.in\"\n\
+                  \"Meera Pillai\" = \"ravi@acme.in\"\n";
+    let dir = setup(&export, "", owners);
+    migrate(dir.path());
+    let journal = Journal::open(&dir.path().join("state")).unwrap();
+    let contact = journal.entities(Phase::Contacts, "CONT-3").unwrap();
+    assert_eq!(contact[0].state, EntityState::Created, "{contact:?}");
+    let (_, patil) = account(&journal, "COMP-6");
+    let c = record(dir.path(), contact[0].nutshell_id.unwrap());
+    assert_eq!(c["accounts"], serde_json::json!([{ "id": patil }]), "{c:#}");
+
+    // The load merges exactly the groups discovery lists; the other Patil firm stays apart.
+    let mut by_account: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
+    for n in 1..=7 {
+        let id = format!("COMP-{n}");
+        by_account
+            .entry(account(&journal, &id).1)
+            .or_default()
+            .push(id);
+    }
+    let mut merged: Vec<Vec<String>> = by_account.into_values().filter(|v| v.len() > 1).collect();
+    merged.sort();
+    let mut listed = groups(&report);
+    listed.sort();
+    assert_eq!(merged, listed);
+    assert!(listed.iter().flatten().all(|id| id != "COMP-7"));
+}
+
+/// A sample run loads a lead before the company it names: the load makes an account of that
+/// name. The company row is that account (merged into it); a second firm of the name with its
+/// own website is not (the name-only key is claimed once).
+#[test]
+fn an_account_a_lead_named_is_claimed_by_one_company_row() {
+    let companies = "C-7,Kiran Exports,Trading,www.kiranexports.in,022-4444 5555,\
+                     info@kiranexports.in,\"5, Fort\",Mumbai,Maharashtra,India,400001,Ravi Kumar,,\
+                     26-01-2025,27/01/2025 10:00 AM\n\
+                     C-8,KIRAN EXPORTS LIMITED,Trading,www.kiran.co.in,080-1111 2222,\
+                     hello@kiran.co.in,\"8, MG Road\",Bengaluru,Karnataka,India,560001,Ravi Kumar,,\
+                     27-01-2025,28/01/2025 10:00 AM\n";
+    let dir = setup(&case_dir("r2-same-name-firms"), companies, "");
+    std::fs::write(
+        dir.path().join("export/Leads.csv"),
+        "Lead ID,Lead Name,Email,Mobile,Company Name,Source,Status,Lead Score,Lead Owner,Tags,\
+         Created On,Modified On\nLEAD-1,Asha Rao,asha@kiranexports.in,9876500001,\
+         Kiran Exports Pvt Ltd,Website,New,40,Ravi Kumar,,20-01-2025,21/01/2025 10:00 AM\n",
+    )
+    .unwrap();
+    run(
+        dir.path(),
+        &[&["map"], &["migrate", "--sample", "1"], &["migrate"]],
+    );
+    let journal = Journal::open(&dir.path().join("state")).unwrap();
+    let lead = journal.entities(Phase::Leads, "LEAD-1").unwrap();
+    let named = lead
+        .iter()
+        .find(|e| e.entity_type == "Accounts")
+        .and_then(|e| e.nutshell_id)
+        .expect("the sample run made the account the lead names");
+    assert_eq!(account(&journal, "C-7"), (EntityState::Merged, named));
+    let (other_state, other) = account(&journal, "C-8");
+    assert_eq!(other_state, EntityState::Created);
+    assert_ne!(other, named);
+}
