@@ -376,6 +376,34 @@ fn binary_exits_1_with_a_clear_message_on_io_error() {
     );
 }
 
+/// A CSV file that cannot be opened (here a dangling link; a file without read permission
+/// fails the same way for a user other than root) is listed in the report, which is written,
+/// but discover exits 1: the file's rows are not accounted for (exit codes, docs/design.md §4).
+#[test]
+fn a_file_that_cannot_be_read_is_listed_and_exits_1() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = export();
+    std::os::unix::fs::symlink(dir.path().join("gone.csv"), dir.path().join("Tickets.csv"))
+        .unwrap();
+    let report = state.path().join("scope.md");
+    let out = common::crm_migrate(state.path())
+        .arg("discover")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("1 of the export's files could not be read (first: Tickets.csv:")
+            && err.contains("run discover again"),
+        "{err}"
+    );
+    let md = std::fs::read_to_string(&report).unwrap();
+    assert!(md.contains("Tickets.csv"), "{md}");
+}
+
 #[test]
 fn encodings_by_whatwg_label_and_mixed_line_ends_with_counts() {
     let dir = tempfile::tempdir().unwrap();

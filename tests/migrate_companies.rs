@@ -219,3 +219,42 @@ fn an_account_a_lead_named_is_claimed_by_one_company_row() {
     assert_eq!(other_state, EntityState::Created);
     assert_ne!(other, named);
 }
+
+/// A CSV file of the export that cannot be opened (a dangling link here) stops `migrate` before
+/// anything moves, with exit 1 naming the file: its rows could not be accounted for (a new-user
+/// trial saw the load go on without the file and exit 0).
+#[test]
+fn an_unreadable_file_stops_the_load_before_anything_moves() {
+    let dir = setup(&case_dir("r2-same-name-firms"), "", "");
+    std::os::unix::fs::symlink(
+        dir.path().join("export/gone.csv"),
+        dir.path().join("export/Tickets.csv"),
+    )
+    .unwrap();
+    run(dir.path(), &[&["map"][..]]);
+    let out = Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
+        .current_dir(dir.path())
+        .env("CRM_MIGRATE_STATE_DIR", dir.path().join("state"))
+        .args([
+            "migrate",
+            "--config",
+            "crm-migrate.toml",
+            "--yes",
+            "--accept-proposed",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("Tickets.csv") && err.contains("so nothing is loaded"),
+        "{err}"
+    );
+    assert!(
+        !dir.path().join("state/sandbox-state.json").exists()
+            || !std::fs::read_to_string(dir.path().join("state/sandbox-state.json"))
+                .unwrap()
+                .contains("RSoft ID"),
+        "nothing may be loaded"
+    );
+}

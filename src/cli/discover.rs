@@ -72,5 +72,14 @@ pub fn run(args: DiscoverArgs, config: Option<Config>) -> anyhow::Result<ExitSta
         Some(path) => cannot(path),
         None => "cannot write the report to standard output".to_string(),
     })?;
+    // The report lists them, but their rows are not accounted for: not "done" (exit 1).
+    if let Some(first) = export.unreadable().first() {
+        anyhow::bail!(
+            "{} of the export's files could not be read (first: {}: {}); the report leaves their rows out: make them readable and run discover again",
+            export.unreadable().len(),
+            first.file,
+            first.message
+        );
+    }
     Ok(ExitStatus::Done)
 }

@@ -73,6 +73,19 @@ pub enum MigrateError {
     /// The export could not be read.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// A CSV file of the export could not be opened or read: its rows could not be accounted
+    /// for, so nothing is loaded.
+    #[error(
+        "{file}: {message}; {more}its rows cannot be accounted for, so nothing is loaded: make the file readable (or take it out of the export) and run again"
+    )]
+    Unreadable {
+        /// The first unreadable file, as the export names it.
+        file: String,
+        /// Why it could not be read.
+        message: String,
+        /// `and 2 more files; ` when there are others, else empty.
+        more: String,
+    },
     /// The config's `[vocabulary] file` could not be read or used.
     #[error(transparent)]
     Vocabulary(#[from] VocabularyError),
@@ -178,6 +191,16 @@ pub async fn migrate(
     // records which config a run used, and a config built in code has no file to hash.
     let config_hash = hash_hex(&toml::to_string(config).map_err(MigrateError::ConfigHash)?);
     let export = Export::open_with(export_path, Vocabulary::of(config)?)?;
+    if let Some(first) = export.unreadable().first() {
+        return Err(MigrateError::Unreadable {
+            file: first.file.clone(),
+            message: first.message.clone(),
+            more: match export.unreadable().len() - 1 {
+                0 => String::new(),
+                n => format!("and {n} more files; "),
+            },
+        });
+    }
     let report = discovery::discover(&export)?;
     let files = Files::of(config_path, config);
     if !files.mapping.exists() {
