@@ -66,14 +66,18 @@ pub struct ColumnFormat {
 
 /// The values one cell holds for a field of `kind`: for an email or phone cell with several
 /// (`a@x.in; b@x.in`, as discovery counts them, [`crate::rsoft::profile::is_multi_valued`]),
-/// each of them, for Nutshell's several emails/phones; otherwise the cell itself.
+/// each of them, for Nutshell's several emails/phones; an email cell with one address and a
+/// stray separator (`a@x.in, `) is that address, since no address holds a separator; otherwise
+/// the cell itself.
 pub fn cell_values(kind: ValueKind, raw: &str) -> Vec<&str> {
-    if matches!(kind, ValueKind::Email | ValueKind::Phone)
-        && crate::rsoft::profile::is_multi_valued(raw)
-    {
-        crate::rsoft::profile::split_values(raw).collect()
-    } else {
-        vec![raw]
+    use crate::rsoft::profile::{is_multi_valued, split_values};
+    match kind {
+        ValueKind::Email | ValueKind::Phone if is_multi_valued(raw) => split_values(raw).collect(),
+        ValueKind::Email => match split_values(raw).collect::<Vec<_>>().as_slice() {
+            [one] => vec![*one],
+            _ => vec![raw],
+        },
+        _ => vec![raw],
     }
 }
 
@@ -147,6 +151,22 @@ mod tests {
 
     fn india() -> SourceFormat {
         SourceFormat::from_config(&Config::default())
+    }
+
+    #[test]
+    fn a_cell_gives_its_values() {
+        let v = |kind, raw| cell_values(kind, raw);
+        assert_eq!(v(ValueKind::Email, "a@x.in; b@x.in"), ["a@x.in", "b@x.in"]);
+        // A stray separator after one address (a trial's `chetan@x.example, `).
+        assert_eq!(
+            v(ValueKind::Email, "chetan@x.example, "),
+            ["chetan@x.example"]
+        );
+        assert_eq!(v(ValueKind::Email, " ; a@x.in"), ["a@x.in"]);
+        // Not one address: the cell as it is, for the transform to say why.
+        assert_eq!(v(ValueKind::Email, "a@x.in, call me"), ["a@x.in, call me"]);
+        assert_eq!(v(ValueKind::Phone, "022-2345 6780, "), ["022-2345 6780, "]);
+        assert_eq!(v(ValueKind::Text, "a, b"), ["a, b"]);
     }
 
     #[test]
