@@ -823,3 +823,17 @@ fn email_samples_over_a_column_of_notes_do_not_make_it_an_email() {
     assert!(!(email && e.confidence >= CONFIDENCE_THRESHOLD), "{e:#?}");
     assert!(!e.reason.contains("of samples are email"), "{e:#?}");
 }
+
+/// Nutshell custom fields have no time of day, so a date-time column kept in a new custom field
+/// loses its time: the map says so where the operator decides (a trial found it only in the
+/// loaded record).
+#[test]
+fn a_date_time_custom_field_says_the_time_is_dropped() {
+    let (map, _) = map_case("12-european-resave-semicolon-decimal-comma");
+    let e = entry(&map, Module::Deals, "Created On");
+    assert!(
+        matches!(&e.target, Target::Custom { kind, .. } if *kind == ValueKind::DateTime),
+        "{e:#?}"
+    );
+    assert!(e.reason.contains("no time of day"), "{e:#?}");
+}

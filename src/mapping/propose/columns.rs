@@ -103,6 +103,19 @@ pub(super) fn propose_column(
         mut confidence,
         mut reason,
     } = proposal;
+    // Said where the operator decides, not discovered in Nutshell: a Date field keeps the day.
+    if matches!(
+        target,
+        Target::Custom {
+            kind: ValueKind::DateTime,
+            ..
+        }
+    ) {
+        reason.push_str(
+            "; Nutshell custom fields have no time of day (a date_time field is a Date field): \
+             the day is kept and the time dropped; map the column to a text field to keep both",
+        );
+    }
     let lost = &column.flags.lost_characters;
     if lost.count > 0 && !matches!(target, Target::Ignore | Target::Unmapped) {
         confidence = confidence.min(CONFIDENCE_THRESHOLD - 0.05);
