@@ -165,12 +165,39 @@ pub fn phone_key(raw: &str) -> Option<String> {
     (digits.len() >= 8).then(|| digits[digits.len().saturating_sub(10)..].to_string())
 }
 
-/// The domain of an email address, lower case.
+/// Public webmail domains: two firms of one name that both write from `gmail.com` are not thereby
+/// one company (small Indian firms often have no domain of their own). Source: the providers'
+/// own domains, Indian ones (`rediffmail.com`) included.
+const WEBMAIL: [&str; 20] = [
+    "aol.com",
+    "gmail.com",
+    "gmx.com",
+    "googlemail.com",
+    "hotmail.com",
+    "icloud.com",
+    "live.com",
+    "mail.com",
+    "me.com",
+    "msn.com",
+    "outlook.com",
+    "proton.me",
+    "protonmail.com",
+    "rediffmail.com",
+    "yahoo.co.in",
+    "yahoo.com",
+    "yahoo.in",
+    "yandex.com",
+    "ymail.com",
+    "zohomail.in",
+];
+
+/// The domain of an email address, lower case; `None` for a public webmail domain, which backs
+/// nothing ([`WEBMAIL`]).
 pub fn email_domain(raw: &str) -> Option<String> {
     raw.trim()
         .rsplit_once('@')
-        .map(|(_, d)| d.to_lowercase())
-        .filter(|d| d.contains('.'))
+        .map(|(_, d)| d.trim().to_lowercase())
+        .filter(|d| d.contains('.') && !WEBMAIL.contains(&d.as_str()))
 }
 
 #[cfg(test)]
@@ -233,5 +260,20 @@ mod tests {
             Some("kaveriagro.example")
         );
         assert_eq!(phone_key("+91 20 2567 8901"), phone_key("020-2567 8901"));
+    }
+
+    /// Two one-person firms of one name that both write from a webmail address are not one
+    /// company: the load would merge them and lose the second.
+    #[test]
+    fn a_webmail_domain_backs_nothing() {
+        let name = company_key("Sai Traders");
+        let pune = match_keys(&name, [], [], ["sai.pune@gmail.com"]);
+        let nagpur = match_keys(&name, [], [], ["SaiNagpur@Gmail.com"]);
+        assert!(pune.is_empty() && nagpur.is_empty(), "{pune:?} {nagpur:?}");
+        assert_eq!(email_domain("a@rediffmail.com"), None);
+        assert_eq!(
+            email_domain("a@saitraders.in").as_deref(),
+            Some("saitraders.in")
+        );
     }
 }
