@@ -404,6 +404,43 @@ fn a_file_that_cannot_be_read_is_listed_and_exits_1() {
     assert!(md.contains("Tickets.csv"), "{md}");
 }
 
+/// One of the export's files passed as the export is named as such (a trial saw "is not a
+/// readable zip"), and an empty folder is warned about rather than reported as a scope of nothing.
+#[test]
+fn a_single_file_is_refused_and_an_empty_folder_is_warned() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = export();
+    let out = common::crm_migrate(state.path())
+        .arg("discover")
+        .arg(dir.path().join("Companies.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(
+            "Companies.csv is one file, not an export: put the export's CSV files in a folder"
+        ),
+        "{err}"
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let r = discover_path(empty.path()).unwrap();
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.message.starts_with("no CSV files in the export")),
+        "{:?}",
+        r.warnings
+    );
+    // An export with files gets no such warning.
+    assert!(
+        !report()
+            .warnings
+            .iter()
+            .any(|w| w.message.starts_with("no CSV files"))
+    );
+}
+
 #[test]
 fn encodings_by_whatwg_label_and_mixed_line_ends_with_counts() {
     let dir = tempfile::tempdir().unwrap();

@@ -204,6 +204,14 @@ impl Pass {
 pub fn discover(export: &Export) -> Result<Report, ReadError> {
     let mut pass = Pass::default();
     pass.warnings.extend(export.unreadable().iter().cloned());
+    if export.files().is_empty() && export.unreadable().is_empty() {
+        pass.warnings.push(Finding {
+            severity: Severity::Warning,
+            file: export.root().display().to_string(),
+            line: None,
+            message: "no CSV files in the export: check the path (a folder of RSoft CSV files, or a .zip of them)".to_string(),
+        });
+    }
     if !export.skipped().is_empty() {
         pass.warnings.push(Finding {
             severity: Severity::Warning,

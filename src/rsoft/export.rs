@@ -94,8 +94,17 @@ impl Export {
             file: root.display().to_string(),
             source,
         })?;
+        let one_data_file = root
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| ["csv", "tsv", "txt"].contains(&e.to_ascii_lowercase().as_str()));
         let (kind, entries) = if meta.is_dir() {
             (ExportKind::Folder, list_folder(&root)?)
+        } else if one_data_file {
+            // Not "is not a readable zip": the operator passed one of the export's files.
+            return Err(ReadError::SingleFile {
+                file: root.display().to_string(),
+            });
         } else {
             (ExportKind::Zip, list_zip(&root)?)
         };

@@ -34,6 +34,14 @@ pub enum ReadError {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// The path is one data file, not an export (a folder or a .zip of the export's files).
+    #[error(
+        "{file} is one file, not an export: put the export's CSV files in a folder (or a .zip) and pass that"
+    )]
+    SingleFile {
+        /// The path as given.
+        file: String,
+    },
     /// The .zip's directory or an entry could not be read.
     #[error(
         "{file} is not a readable zip ({message}): pass the export folder, or re-create the zip"
