@@ -355,10 +355,14 @@ impl IntegrityTally {
                     }
                     nearest_company(companies, &wanted)
                 } else {
-                    match ids.get(&r.to) {
-                        Some(known) if !known.contains(&r.key_hash) => None,
-                        _ => continue,
+                    // The module is present (checked above): an id it lacks resolves nowhere.
+                    if ids
+                        .get(&r.to)
+                        .is_some_and(|known| known.contains(&r.key_hash))
+                    {
+                        continue;
                     }
+                    None
                 };
                 unresolved.push(f.unresolved(*module, r, nearest));
             }

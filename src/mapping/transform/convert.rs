@@ -73,10 +73,13 @@ pub fn cell_values(kind: ValueKind, raw: &str) -> Vec<&str> {
     use crate::rsoft::profile::{is_multi_valued, split_values};
     match kind {
         ValueKind::Email | ValueKind::Phone if is_multi_valued(raw) => split_values(raw).collect(),
-        ValueKind::Email => match split_values(raw).collect::<Vec<_>>().as_slice() {
-            [one] => vec![*one],
-            _ => vec![raw],
-        },
+        ValueKind::Email => {
+            let mut parts = split_values(raw);
+            match (parts.next(), parts.next()) {
+                (Some(one), None) => vec![one],
+                _ => vec![raw],
+            }
+        }
         _ => vec![raw],
     }
 }
