@@ -276,8 +276,15 @@ fn list_folder(root: &Path) -> Result<Vec<Entry>, ReadError> {
                 stack.push(path);
                 continue;
             }
-            // Through a link to what it names; only a regular file is ever opened.
-            let meta = std::fs::metadata(&path).map_err(io_err)?;
+            // Through a link to what it names; only a regular file is ever opened. A link to
+            // nothing is kept: opening it fails, and the file is reported as unreadable.
+            let (size, not_regular) = match std::fs::metadata(&path) {
+                Ok(meta) => (
+                    meta.len(),
+                    (!meta.is_file()).then(|| not_regular_kind(&meta)),
+                ),
+                Err(_) => (0, None),
+            };
             let rel = path.strip_prefix(root).unwrap_or(&path);
             let rel: Vec<String> = rel
                 .components()
@@ -285,9 +292,9 @@ fn list_folder(root: &Path) -> Result<Vec<Entry>, ReadError> {
                 .collect();
             out.push(Entry {
                 path: rel.join("/"),
-                size: meta.len(),
+                size,
                 zip_index: None,
-                not_regular: (!meta.is_file()).then(|| not_regular_kind(&meta)),
+                not_regular,
             });
         }
     }

@@ -366,7 +366,7 @@ impl RowReader {
             }
             self.record.truncate(want);
             return Some(format!(
-                "row has {got} fields, header has {want}: the {} extra trailing cells are empty and were dropped",
+                "row has {got} cells, header has {want}: the {} extra trailing cells are empty and were dropped",
                 got - want
             ));
         }
@@ -378,7 +378,7 @@ impl RowReader {
             .map(String::as_str)
             .collect();
         let note = format!(
-            "row has {got} fields, header has {want}: read with {} empty ({}). If a value moved into the wrong column, fix the row in the file",
+            "row has {got} cells, header has {want}: read with {} empty ({}). If a value moved into the wrong column, fix the row in the file",
             missing.join(", "),
             if missing.len() == 1 {
                 "its last cell is missing"
@@ -516,11 +516,11 @@ impl RowReader {
             let spans_lines = end_line > line;
             let reason = if spans_lines && self.record.iter().any(|f| f.contains('\n')) {
                 format!(
-                    "a quote opened on line {line} is not closed where the row should end: lines {line}–{end_line} were read as one row of {got} fields (header has {want}). Fix the quote in line {line} and re-export; these lines are set aside as one bad row"
+                    "a quote opened on line {line} is not closed where the row should end: lines {line}–{end_line} were read as one row of {got} cells (header has {want}). Fix the quote in line {line} and re-export; these lines are set aside as one bad row"
                 )
             } else if got < want {
                 format!(
-                    "row has {got} fields, header has {want}: more than half its cells are missing, so it was cut (or a cell holds an unquoted line break). The row is set aside; fix it in the file and run again"
+                    "row has {got} cells, header has {want}: more than half its cells are missing, so it was cut (or a cell holds an unquoted line break). The row is set aside; fix it in the file and run again"
                 )
             } else {
                 extra_cells_reason(&self.record, want, self.sniff.delimiter)
