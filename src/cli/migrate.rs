@@ -230,6 +230,21 @@ fn print_summary(s: &RunSummary) {
     }
 }
 
+/// The line a record's outcome gets under its phase, when it is worth a word: failed, held,
+/// kept, and created with what the builder had to choose (`confidence 12.5 rounded to 13`);
+/// a plain creation, link or merge is counted only.
+fn outcome_line(outcome: &RecordOutcome) -> Option<String> {
+    match outcome {
+        RecordOutcome::Failed { message, .. } => Some(format!("failed: {message}")),
+        RecordOutcome::Held { reasons } => Some(format!("held: {}", reasons.join("; "))),
+        RecordOutcome::Kept { reason } => Some(format!("kept: {reason}")),
+        RecordOutcome::Created { caveats } if !caveats.is_empty() => {
+            Some(format!("created; note: {}", caveats.join("; ")))
+        }
+        _ => None,
+    }
+}
+
 /// Draw the events: bars on a terminal, plain lines otherwise. Runs until the sender is gone.
 fn show(mut rx: mpsc::UnboundedReceiver<Event>) {
     let terminal = std::io::stderr().is_terminal();
@@ -261,15 +276,7 @@ fn show(mut rx: mpsc::UnboundedReceiver<Event>) {
                 if let Some((_, b)) = &bar {
                     b.inc(1);
                 }
-                let line = match &outcome {
-                    RecordOutcome::Failed { message, .. } => Some(format!("failed: {message}")),
-                    RecordOutcome::Held { reasons } => {
-                        Some(format!("held: {}", reasons.join("; ")))
-                    }
-                    RecordOutcome::Kept { reason } => Some(format!("kept: {reason}")),
-                    _ => None,
-                };
-                if let Some(line) = line {
+                if let Some(line) = outcome_line(&outcome) {
                     let text = format!("  {} {rsoft_id} {line}", phase.as_str());
                     match &bar {
                         Some((_, b)) => b.println(text),
@@ -305,5 +312,31 @@ fn show(mut rx: mpsc::UnboundedReceiver<Event>) {
             }
             Event::Gone(_) | Event::RunFinished { .. } | Event::Undone(_) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A lead's `12,5` confidence is sent as 13: the run says so on the record's line (trial
+    /// finding), and a plain creation stays quiet.
+    #[test]
+    fn a_creation_with_caveats_is_shown_with_them() {
+        let rounded = RecordOutcome::Created {
+            caveats: vec![
+                "Probability: confidence 12,5 rounded to 13 (Nutshell takes whole percent)".into(),
+            ],
+        };
+        assert_eq!(
+            outcome_line(&rounded).as_deref(),
+            Some(
+                "created; note: Probability: confidence 12,5 rounded to 13 (Nutshell takes whole percent)"
+            )
+        );
+        assert_eq!(
+            outcome_line(&RecordOutcome::Created { caveats: vec![] }),
+            None
+        );
     }
 }
