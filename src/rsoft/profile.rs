@@ -168,6 +168,9 @@ struct Look {
 struct Damage {
     scientific: bool,
     lost_characters: bool,
+    /// A `?` ending a word right after a letter (`Sneh?`, `Who?`): a lost last letter or a
+    /// question, told apart by the column (see [`ColumnProfiler::finish`]).
+    lost_last_letter: bool,
     multi_valued: bool,
 }
 
@@ -183,6 +186,7 @@ impl Damage {
                 && b.len() <= 24
                 && is_scientific(b),
             lost_characters: marks.question && lost_characters(value),
+            lost_last_letter: marks.question && lost_last_letter(value),
             multi_valued: multi_valued(value, marks),
         }
     }
@@ -364,6 +368,9 @@ pub struct ColumnProfiler {
     examples: Vec<Vec<Example>>,
     numbers: FormatTally,
     flags: ColumnFlags,
+    /// Cells whose only sign of loss is a `?` ending a word (`Sneh?`): flagged with the
+    /// column's lost characters only when the column has certain ones too.
+    maybe_lost: Flagged,
 }
 
 impl Default for ColumnProfiler {
@@ -380,6 +387,7 @@ impl Default for ColumnProfiler {
             examples: vec![Vec::new(); SHAPES],
             numbers: FormatTally::default(),
             flags: ColumnFlags::default(),
+            maybe_lost: Flagged::default(),
         }
     }
 }
@@ -450,6 +458,8 @@ impl ColumnProfiler {
         }
         if damage.lost_characters {
             self.flags.lost_characters.add(line, value);
+        } else if damage.lost_last_letter {
+            self.maybe_lost.add(line, value);
         }
         if damage.multi_valued {
             self.flags.multi_valued.add(line, value);
@@ -467,6 +477,7 @@ impl ColumnProfiler {
         canonical: Option<&str>,
         id_column: Option<&str>,
     ) -> ColumnProfile {
+        let flags = self.flags();
         let (estimate, distinct_exact) = self.distinct.estimate();
         // An estimate past the filled cells would say more values than the column has.
         let distinct = estimate.min(self.filled);
@@ -531,8 +542,26 @@ impl ColumnProfiler {
             dates: is_date.then_some(self.dates),
             evidence,
             number_format,
-            flags: self.flags,
+            flags,
         }
+    }
+
+    /// The column's flags, with the cells ending a word in `?` counted as lost characters
+    /// when other cells of the column certainly lost some (`Sneh?` beside `D?Souza` and
+    /// `????`); alone they read as questions (`Who?`) and are not flagged.
+    fn flags(&self) -> ColumnFlags {
+        let mut flags = self.flags.clone();
+        let lost = &mut flags.lost_characters;
+        if lost.count > 0 && self.maybe_lost.count > 0 {
+            lost.count += self.maybe_lost.count;
+            lost.lines.extend(&self.maybe_lost.lines);
+            lost.lines.sort_unstable();
+            lost.lines.truncate(FLAG_LINES);
+            let room = EXAMPLES.saturating_sub(lost.examples.len());
+            lost.examples
+                .extend(self.maybe_lost.examples.iter().take(room).cloned());
+        }
+        flags
     }
 
     fn infer(
@@ -790,6 +819,23 @@ fn lost_characters(v: &str) -> bool {
         after == Some('?')
             || (before.is_some_and(char::is_alphabetic) && after.is_some_and(char::is_alphabetic))
     })
+}
+
+/// A `?` right after a letter that ends a word (before a space or the end): `Sneh?` (a name that
+/// lost its last letter) or `Who?` (a question). Which one, only the column can tell.
+fn lost_last_letter(v: &str) -> bool {
+    let mut before: Option<char> = None;
+    let mut chars = v.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '?'
+            && before.is_some_and(char::is_alphabetic)
+            && chars.peek().is_none_or(|n| n.is_whitespace())
+        {
+            return true;
+        }
+        before = Some(c);
+    }
+    false
 }
 
 /// The parts of a cell split on `;` `,` `/` and newlines, trimmed, empty parts dropped.
@@ -1069,7 +1115,20 @@ mod tests {
         }
         for question in ["Who?", "Who? Me", "Call back?", "Really? Yes"] {
             assert!(!lost_characters(question), "{question}");
+            assert!(lost_last_letter(question), "{question}");
         }
+        assert!(!lost_last_letter("D?Souza") && !lost_last_letter("1?") && !lost_last_letter("?"));
+    }
+
+    #[test]
+    fn a_word_ending_in_a_question_mark_is_lost_characters_only_beside_certain_ones() {
+        // Case 13: `Sneh?` beside `????` is a name that lost its last letter.
+        let p = profile("First Name", None, &["????", "Lata", "Sneh?", "Rohit"]);
+        assert_eq!(p.flags.lost_characters.count, 2, "{:?}", p.flags);
+        assert_eq!(p.flags.lost_characters.lines.len(), 2);
+        // Alone, it is a question.
+        let p = profile("Notes", None, &["Who?", "Call back?", "done"]);
+        assert_eq!(p.flags.lost_characters.count, 0, "{:?}", p.flags);
     }
 
     #[test]
