@@ -187,6 +187,15 @@ pub enum Unresolved {
         /// Each candidate's Nutshell id, display name and first email.
         candidates: Vec<(i64, String, String)>,
     },
+    /// The owner's name fits one Nutshell user, but RSoft's users file has several people of
+    /// that name (and no email of the owner's is a Nutshell user's): the user may be another
+    /// person of the name, so none is picked.
+    Namesakes {
+        /// The Nutshell user the name fits: id, display name and first email.
+        user: (i64, String, String),
+        /// The RSoft users of that name, as `Name <email>`.
+        rsoft: Vec<String>,
+    },
     /// owners.toml names a user that does not exist.
     UnknownUser {
         /// The user email owners.toml gives, as written.
@@ -260,6 +269,7 @@ impl Owners {
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
+                    Unresolved::Namesakes { user, rsoft } => namesakes_text(user, rsoft),
                     Unresolved::UnknownUser { value } => {
                         format!("owners.toml says {value:?}, which is no Nutshell user's email")
                     }
@@ -271,7 +281,9 @@ impl Owners {
                 Blocker {
                     kind: match o.why {
                         Unresolved::NoMatch => BlockerKind::UnmatchedOwner,
-                        Unresolved::Ambiguous { .. } => BlockerKind::AmbiguousOwner,
+                        Unresolved::Ambiguous { .. } | Unresolved::Namesakes { .. } => {
+                            BlockerKind::AmbiguousOwner
+                        }
                         Unresolved::UnknownUser { .. } => BlockerKind::UnknownOwnerUser,
                     },
                     item: format!("owner {:?}", o.key),
@@ -288,6 +300,15 @@ impl Owners {
 }
 
 /// `12 records (contacts 5, deals 7), e.g. CONT-2034, DEAL-4007`.
+/// Why a [`Unresolved::Namesakes`] owner waits, in words.
+pub fn namesakes_text((_, name, email): &(i64, String, String), rsoft: &[String]) -> String {
+    format!(
+        "the name fits Nutshell user {name} <{email}>, but RSoft's users file has {} people of that name ({}): it may be another of them, so none is picked",
+        rsoft.len(),
+        rsoft.join(", ")
+    )
+}
+
 fn describe_records(o: &QueuedOwner) -> String {
     let per: Vec<String> = o
         .modules
@@ -357,6 +378,15 @@ fn groups(cells: &[OwnerCell]) -> Vec<Group> {
     }
     out.sort_by(|a, b| b.records.cmp(&a.records).then_with(|| a.key.cmp(&b.key)));
     out
+}
+
+/// A Nutshell user as a queued owner's reason names it: (id, display name, first email).
+fn described(u: &DestinationUser) -> (i64, String, String) {
+    (
+        u.id,
+        u.name.clone(),
+        u.emails.first().cloned().unwrap_or_default(),
+    )
 }
 
 /// Match `raw` against Nutshell users (one candidate per user email, so a user with two emails
@@ -434,33 +464,44 @@ pub fn reconcile(
                 .or_else(|| rsoft_user.map(|u| u.email.clone()))
                 .filter(|e| !e.trim().is_empty())
                 .map(|e| match_users(&e, users));
+            // RSoft users of the owner's name: with two or more, a Nutshell user of that name
+            // may be the other person, so the name alone decides nothing.
+            let namesakes: Vec<String> = name
+                .as_deref()
+                .map(normalize_person_name)
+                .filter(|n| !n.is_empty())
+                .map(|n| {
+                    rsoft
+                        .iter()
+                        .filter(|u| normalize_person_name(&u.name) == n)
+                        .map(|u| format!("{} <{}>", u.name.trim(), u.email.trim()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let ambiguous = |us: Vec<&DestinationUser>| Unresolved::Ambiguous {
+                candidates: us.into_iter().map(described).collect(),
+            };
             let found = match by_email {
-                Some(OwnerMatch::Unique(u)) => Some(Ok((u, MatchedBy::Email))),
-                Some(OwnerMatch::Ambiguous(us)) => Some(Err(us)),
+                Some(OwnerMatch::Unique(u)) => Ok((u, MatchedBy::Email)),
+                Some(OwnerMatch::Ambiguous(us)) => Err(ambiguous(us)),
                 _ => match name.map(|n| match_users(&n, users)) {
-                    Some(OwnerMatch::Unique(u)) => Some(Ok((u, MatchedBy::DisplayName))),
-                    Some(OwnerMatch::Ambiguous(us)) => Some(Err(us)),
-                    _ => None,
+                    Some(OwnerMatch::Unique(u)) if namesakes.len() > 1 => {
+                        Err(Unresolved::Namesakes {
+                            user: described(u),
+                            rsoft: namesakes,
+                        })
+                    }
+                    Some(OwnerMatch::Unique(u)) => Ok((u, MatchedBy::DisplayName)),
+                    Some(OwnerMatch::Ambiguous(us)) => Err(ambiguous(us)),
+                    _ => Err(Unresolved::NoMatch),
                 },
             };
             match found {
-                Some(Ok((u, by))) => {
+                Ok((u, by)) => {
                     out.decisions.push(decide(u, by));
                     continue;
                 }
-                Some(Err(us)) => Unresolved::Ambiguous {
-                    candidates: us
-                        .iter()
-                        .map(|u| {
-                            (
-                                u.id,
-                                u.name.clone(),
-                                u.emails.first().cloned().unwrap_or_default(),
-                            )
-                        })
-                        .collect(),
-                },
-                None => Unresolved::NoMatch,
+                Err(why) => why,
             }
         };
         let (name, email) = parse_owner(raw);
@@ -505,6 +546,9 @@ pub fn write_owners_file(
             Unresolved::Ambiguous { candidates } => {
                 let emails: Vec<&str> = candidates.iter().map(|(_, _, e)| e.as_str()).collect();
                 let _ = write!(comment, "; fits several users: {}", emails.join(", "));
+            }
+            Unresolved::Namesakes { user, rsoft } => {
+                let _ = write!(comment, "; {}", namesakes_text(user, rsoft));
             }
             Unresolved::UnknownUser { .. } => {
                 comment.push_str("; this email is no Nutshell user's")
@@ -657,6 +701,53 @@ mod tests {
         assert_eq!(owners.user_for("priya sharma"), Some(1));
         // A different person is not folded in.
         assert!(!same_owner("Priya Sharma", "Priya Shah"));
+    }
+
+    #[test]
+    fn a_name_two_rsoft_users_share_is_not_matched_by_name() {
+        let users = [user(1, "Priya Sharma", &["priya.sharma@acme.in"])];
+        let rsoft_user = |id: &str, email: &str| RsoftUser {
+            id: id.into(),
+            name: "Priya Sharma".into(),
+            email: email.into(),
+            status: "Active".into(),
+        };
+        let rsoft = [
+            rsoft_user("USR-02", "priya.sharma@acme.in"),
+            rsoft_user("USR-03", "priya@acme.in"),
+        ];
+        let cells = [
+            cell("Priya Sharma <priya@acme.in>", 2),
+            cell("PRIYA SHARMA", 3),
+            cell("Priya Sharma <PRIYA.SHARMA@acme.in>", 1),
+        ];
+        let owners = reconcile(&cells, &users, &OwnersFile::default(), &rsoft);
+        // Only the cell whose email is the Nutshell user's is decided.
+        assert_eq!(owners.decisions.len(), 1, "{owners:#?}");
+        assert_eq!(owners.decisions[0].by, MatchedBy::Email);
+        assert_eq!(owners.queue.owners.len(), 2, "{owners:#?}");
+        for o in &owners.queue.owners {
+            let Unresolved::Namesakes { user, rsoft } = &o.why else {
+                panic!("{o:#?}");
+            };
+            assert_eq!((user.0, rsoft.len()), (1, 2));
+        }
+        let blockers = owners.blockers(&Files {
+            config: "c".into(),
+            mapping: "m".into(),
+            owners: "owners.toml".into(),
+            checklist: "k".into(),
+        });
+        assert!(
+            blockers
+                .iter()
+                .all(|b| b.kind == BlockerKind::AmbiguousOwner
+                    && b.problem.contains("2 people of that name")),
+            "{blockers:#?}"
+        );
+        // One RSoft user of the name: the name decides, as before.
+        let owners = reconcile(&cells[1..2], &users, &OwnersFile::default(), &rsoft[..1]);
+        assert_eq!(owners.decisions[0].by, MatchedBy::Email, "{owners:#?}");
     }
 
     #[test]

@@ -11,7 +11,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
 use crate::discovery::owners::User as RsoftUser;
-use crate::engine::owners::{MatchedBy, QueuedOwner, Unresolved, reconcile, rsoft_users};
+use crate::engine::owners::{
+    MatchedBy, QueuedOwner, Unresolved, namesakes_text, reconcile, rsoft_users,
+};
 use crate::engine::schema::DestinationUser;
 
 use super::super::action::{Action, Checked};
@@ -121,6 +123,7 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
 fn candidates(o: &QueuedOwner) -> Vec<i64> {
     match &o.why {
         Unresolved::Ambiguous { candidates } => candidates.iter().map(|c| c.0).collect(),
+        Unresolved::Namesakes { user, .. } => vec![user.0],
         _ => Vec::new(),
     }
 }
@@ -307,6 +310,9 @@ fn why_text(o: &QueuedOwner) -> String {
         Unresolved::Ambiguous { candidates } => {
             format!("fits {} users: pick one", candidates.len())
         }
+        Unresolved::Namesakes { rsoft, .. } => {
+            format!("{} people of this name in RSoft: confirm", rsoft.len())
+        }
         Unresolved::UnknownUser { value } => format!("owners.toml: {value:?} is no user"),
     }
 }
@@ -480,6 +486,7 @@ fn why_text_of(why: &Unresolved) -> String {
             "no Nutshell user has this email or name: assign one, or the admin adds the person and u re-fetches users".into()
         }
         Unresolved::Ambiguous { .. } => "fits several users".into(),
+        Unresolved::Namesakes { user, rsoft } => namesakes_text(user, rsoft),
         Unresolved::UnknownUser { value } => {
             format!("owners.toml says {value:?}, which is no Nutshell user's email")
         }
