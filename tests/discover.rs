@@ -550,3 +550,37 @@ fn contrary_decimal_marks_in_one_file_are_warned_and_decide_nothing() {
         warned[0]
     );
 }
+
+/// A deal naming its company by name (no Company ID) is checked like a contact's: a name no
+/// company has is reported before the load holds the deal (found by a new-user trial: the
+/// deals file's `Company Name` was not read).
+#[test]
+fn a_deal_naming_a_missing_company_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Companies.csv"),
+        "Company ID,Company Name,Website\nCOMP-1,Alpha Traders Pvt Ltd,www.alpha.example\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("Deals.csv"),
+        "Deal ID,Deal Name,Company ID,Company Name,Pipeline,Stage,Amount\n\
+         DEAL-1,By name ok,,Alpha Traders Private Limited,Sales,Proposal,100\n\
+         DEAL-2,By name missing,,Ghost Industries,Sales,Proposal,200\n",
+    )
+    .unwrap();
+    let r = discover_path(dir.path()).unwrap();
+    let by_name: Vec<(&str, &str)> = r
+        .integrity
+        .unresolved
+        .iter()
+        .filter(|u| u.by == "name")
+        .map(|u| (u.record.as_str(), u.value.as_str()))
+        .collect();
+    assert_eq!(
+        by_name,
+        [("DEAL-2", "Ghost Industries")],
+        "{:#?}",
+        r.integrity
+    );
+}
