@@ -267,6 +267,24 @@ fn show(mut rx: mpsc::UnboundedReceiver<Event>) {
                         Some(format!("held: {}", reasons.join("; ")))
                     }
                     RecordOutcome::Kept { reason } => Some(format!("kept: {reason}")),
+                    RecordOutcome::Merged {
+                        into,
+                        added,
+                        not_sent,
+                    } if !(added.is_empty() && not_sent.is_empty()) => {
+                        let mut parts = vec![format!("merged into {into}")];
+                        if !added.is_empty() {
+                            parts.push(format!("added to it: {}", added.join(", ")));
+                        }
+                        parts.extend(not_sent.iter().cloned());
+                        Some(parts.join("; "))
+                    }
+                    RecordOutcome::Linked { to, not_sent } if !not_sent.is_empty() => {
+                        Some(format!(
+                            "linked to {to}, which is not edited; not sent: {}",
+                            not_sent.join("; ")
+                        ))
+                    }
                     _ => None,
                 };
                 if let Some(line) = line {
