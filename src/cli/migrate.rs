@@ -23,7 +23,7 @@ use crate::connect;
 use crate::engine::blockers::render;
 use crate::engine::event::{Event, Events, RecordOutcome, Tally};
 use crate::engine::load::{MigrateOptions, MigrateOutcome, RunSummary, migrate};
-use crate::journal::Phase;
+use crate::journal::{Phase, RunKind};
 
 /// `migrate`'s flags.
 #[derive(Debug, Args)]
@@ -235,11 +235,13 @@ fn show(mut rx: mpsc::UnboundedReceiver<Event>) {
     let terminal = std::io::stderr().is_terminal();
     let bars = MultiProgress::new();
     let mut bar: Option<(Phase, ProgressBar)> = None;
+    let mut dry = false;
     let style = ProgressStyle::with_template("{prefix:>18} [{bar:30}] {pos}/{len} {per_sec} {msg}")
         .unwrap_or_else(|_| ProgressStyle::default_bar());
     while let Some(event) = rx.blocking_recv() {
         match event {
             Event::RunStarted { run, kind } => {
+                dry = kind == RunKind::DryRun;
                 let run = run.map(|r| format!(" {r}")).unwrap_or_default();
                 eprintln!("{} run{run} started", kind.as_str());
             }
@@ -273,8 +275,14 @@ fn show(mut rx: mpsc::UnboundedReceiver<Event>) {
                         not_sent,
                     } if !(added.is_empty() && not_sent.is_empty()) => {
                         let mut parts = vec![format!("merged into {into}")];
+                        // A dry run cannot read the record it made up: it names every item.
+                        let verb = if dry {
+                            "to add where it lacks them"
+                        } else {
+                            "added to it"
+                        };
                         if !added.is_empty() {
-                            parts.push(format!("added to it: {}", added.join(", ")));
+                            parts.push(format!("{verb}: {}", added.join(", ")));
                         }
                         parts.extend(not_sent.iter().cloned());
                         Some(parts.join("; "))

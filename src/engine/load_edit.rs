@@ -562,4 +562,81 @@ mod tests {
             json!([{"entityType": "Contacts", "id": 3}, {"entityType": "Users", "id": 3}])
         );
     }
+
+    #[test]
+    fn urls_and_addresses_are_merged_not_replaced() {
+        let current = obj(json!({
+            "url": ["https://www.gupta.in/", "gupta.co.in"],
+            "address": {"--primary": {"city": "Delhi"}, "1": {"address_1": "47 Nehru Nagar", "city": "Delhi"}},
+        }));
+        let mut body = obj(json!({
+            "url": ["www.gupta.in"],
+            "address": [{"address_1": "286 Brigade Road", "city": "Delhi"}, {"address_1": "47  nehru nagar", "city": "DELHI"}],
+        }));
+        merge_multi_values(&current, &mut body);
+        assert_eq!(
+            Value::Object(body),
+            json!({
+                "url": ["www.gupta.in", "gupta.co.in"],
+                "address": [
+                    {"address_1": "286 Brigade Road", "city": "Delhi"},
+                    {"address_1": "47  nehru nagar", "city": "DELHI"},
+                ],
+            })
+        );
+    }
+
+    #[test]
+    fn what_a_record_lacks_is_named_item_by_item_and_differing_fields_by_value() {
+        let current = obj(json!({
+            "name": "Gupta & Sons",
+            "description": "Metals",
+            "owner": {"entityType": "Users", "id": 3, "name": "Priya Sharma"},
+            "phone": {"--primary": "+911163736011", "1": "+911163736011"},
+            "email": ["sales@guptasons.com"],
+            "tags": ["Key Account"],
+            "customFields": {"RSoft ID": "COMP-1005", "GST Number": "07WS"},
+        }));
+        let body = obj(json!({
+            "name": "Gupta & Sons",
+            "description": "Metals",
+            "owner": {"entityType": "Users", "id": 1},
+            "phone": ["+91 11 6373 6011", "+911126484451"],
+            "email": ["SALES@guptasons.com", "contact@guptasons.com"],
+            "tags": ["key account", "delhi"],
+            "address": [{"address_1": "286 Brigade Road"}],
+            "accounts": [{"id": 7}],
+            "customFields": {"RSoft ID": "COMP-1016", "GST Number": "07AW"},
+        }));
+        let c = lacking(EntityType::Accounts, Some(&current), &body, "RSoft ID");
+        assert_eq!(
+            c.added,
+            [
+                "email contact@guptasons.com",
+                "phone +911126484451",
+                "address 286 Brigade Road",
+                "tags delhi",
+                "accounts 7",
+            ]
+        );
+        assert_eq!(
+            c.differing,
+            [
+                (
+                    "customFields.GST Number".to_string(),
+                    "\"07AW\"".to_string(),
+                    "\"07WS\"".to_string()
+                ),
+                (
+                    "owner".to_string(),
+                    "Users 1".to_string(),
+                    "Users 3 \"Priya Sharma\"".to_string()
+                ),
+            ]
+        );
+        // A record no one can read (a dry run's made-up one): every item, no field compared.
+        let unread = lacking(EntityType::Accounts, None, &body, "RSoft ID");
+        assert_eq!(unread.added.len(), 8);
+        assert!(unread.differing.is_empty());
+    }
 }
