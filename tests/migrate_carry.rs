@@ -104,6 +104,50 @@ fn phones_and_emails(record: &Value) -> (Vec<String>, Vec<String>) {
     (phones, emails)
 }
 
+/// The account COMP-1005 created, as Nutshell has it: COMP-1016 is merged into it, and its
+/// phone 011-2648 4451 and email contact@guptasons.com are on it.
+async fn gupta_account(journal: &Journal, client: &Client) -> (i64, Value) {
+    let (first_state, account) = entity(journal, Phase::Accounts, "COMP-1005");
+    assert_eq!(first_state, EntityState::Created);
+    assert_eq!(
+        entity(journal, Phase::Accounts, "COMP-1016"),
+        (EntityState::Merged, account)
+    );
+    let record = get(client, EntityType::Accounts, account).await.unwrap();
+    let (phones, emails) = phones_and_emails(&record);
+    assert!(
+        phones.iter().any(|p| p.ends_with("1126484451")),
+        "{record:#}"
+    );
+    assert!(
+        emails.contains(&"contact@guptasons.com".to_string()),
+        "{record:#}"
+    );
+    (account, record)
+}
+
+/// Roll back every run of the migration `config` names; nothing may be kept as edited by a
+/// person. The summary.
+async fn rollback_all(
+    config: &Config,
+    sb: &RunningSandbox,
+) -> crm_migrate::engine::rollback::RollbackSummary {
+    let mut journal = Journal::open(&config.state_dir()).unwrap();
+    let client = crm_migrate::connect::sandbox_client(sb, &config.load).unwrap();
+    let summary = rollback(
+        &mut journal,
+        client,
+        &config.migration.legacy_id_field,
+        Scope::All,
+        Events::none(),
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert!(summary.kept.is_empty(), "{:?}", summary.kept);
+    summary
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_merged_companys_values_reach_its_account_and_rollback_still_deletes_it() {
     let (sb, client) = sandbox().await;
@@ -120,25 +164,11 @@ async fn a_merged_companys_values_reach_its_account_and_rollback_still_deletes_i
     );
 
     let journal = Journal::open(&config.state_dir()).unwrap();
-    let (first_state, account) = entity(&journal, Phase::Accounts, "COMP-1005");
-    assert_eq!(first_state, EntityState::Created);
-    assert_eq!(
-        entity(&journal, Phase::Accounts, "COMP-1016"),
-        (EntityState::Merged, account)
-    );
-    let record = get(&client, EntityType::Accounts, account).await.unwrap();
+    let (account, record) = gupta_account(&journal, &client).await;
     let (phones, emails) = phones_and_emails(&record);
-    // COMP-1016's phone 011-2648 4451 and email, beside COMP-1005's own.
-    assert!(
-        phones.iter().any(|p| p.ends_with("1126484451")),
-        "{record:#}"
-    );
+    // Beside COMP-1005's own.
     assert!(
         phones.iter().any(|p| p.ends_with("1163736011")),
-        "{record:#}"
-    );
-    assert!(
-        emails.contains(&"contact@guptasons.com".to_string()),
         "{record:#}"
     );
     assert!(
@@ -244,19 +274,7 @@ async fn a_merged_companys_values_reach_its_account_and_rollback_still_deletes_i
     // rollback: the account the migration created and edited is deleted, not "edited by a
     // person"; nothing is kept.
     drop(journal);
-    let mut journal = Journal::open(&config.state_dir()).unwrap();
-    let client2 = crm_migrate::connect::sandbox_client(&sb, &config.load).unwrap();
-    let summary = rollback(
-        &mut journal,
-        client2,
-        &config.migration.legacy_id_field,
-        Scope::All,
-        Events::none(),
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
-    assert!(summary.kept.is_empty(), "{:?}", summary.kept);
+    let summary = rollback_all(&config, &sb).await;
     assert_eq!(summary.count(StepState::Gone), 0);
     assert!(matches!(
         get(&client, EntityType::Accounts, account).await,
@@ -456,18 +474,8 @@ async fn a_load_killed_between_the_merge_and_its_edit_carries_once_on_resume() {
             .state,
         RecordState::Merged
     );
-    let (_, account) = entity(&journal, Phase::Accounts, "COMP-1005");
     let client = crm_migrate::connect::sandbox_client(&sb, &config.load).unwrap();
-    let record = get(&client, EntityType::Accounts, account).await.unwrap();
-    let (phones, emails) = phones_and_emails(&record);
-    assert!(
-        phones.iter().any(|p| p.ends_with("1126484451")),
-        "{record:#}"
-    );
-    assert!(
-        emails.contains(&"contact@guptasons.com".to_string()),
-        "{record:#}"
-    );
+    let (account, record) = gupta_account(&journal, &client).await;
     assert_eq!(
         record["rev"].as_str().unwrap().parse::<u64>().unwrap(),
         created_rev + 1,
@@ -475,18 +483,7 @@ async fn a_load_killed_between_the_merge_and_its_edit_carries_once_on_resume() {
     );
 
     drop(journal);
-    let mut journal = Journal::open(&state_dir).unwrap();
-    let summary = rollback(
-        &mut journal,
-        crm_migrate::connect::sandbox_client(&sb, &config.load).unwrap(),
-        &config.migration.legacy_id_field,
-        Scope::All,
-        Events::none(),
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
-    assert!(summary.kept.is_empty(), "{:?}", summary.kept);
+    rollback_all(&config, &sb).await;
     assert!(matches!(
         get(&client, EntityType::Accounts, account).await,
         Err(NutshellError::NotFound { .. })
@@ -532,16 +529,9 @@ async fn an_edit_that_landed_before_a_kill_is_not_sent_again_and_stays_the_migra
         rev,
         "no second edit"
     );
-    let mut journal = Journal::open(&state_dir).unwrap();
-    let summary = rollback(
-        &mut journal,
-        crm_migrate::connect::sandbox_client(&sb, &config.load).unwrap(),
-        &config.migration.legacy_id_field,
-        Scope::All,
-        Events::none(),
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
-    assert!(summary.kept.is_empty(), "{:?}", summary.kept);
+    rollback_all(&config, &sb).await;
+    assert!(matches!(
+        get(&client, EntityType::Accounts, account).await,
+        Err(NutshellError::NotFound { .. })
+    ));
 }

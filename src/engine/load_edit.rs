@@ -15,7 +15,8 @@ use serde_json::{Map, Value};
 
 use super::compare::differences;
 use super::load_send::{Made, Sender, emails_of, rev_text};
-use crate::nutshell::{Client, EntityType, FailureClass, NutshellError, Params, methods};
+use crate::nutshell::methods::{self, ADDRESS_PARTS};
+use crate::nutshell::{Client, EntityType, FailureClass, NutshellError, Params};
 
 // The delta's edit lives here with the get-merge-retry it needs, so the sender does not import
 // the edit (and the edit only imports the sender).
@@ -226,15 +227,7 @@ fn comparable(key: &str, item: &str) -> String {
 /// The parts of an address, in a fixed order, ignoring case and spacing: two addresses with
 /// the same key are one place.
 fn place_key(place: &Value) -> String {
-    const PARTS: [&str; 6] = [
-        "address_1",
-        "address_2",
-        "city",
-        "state",
-        "postalCode",
-        "country",
-    ];
-    let parts: Vec<String> = PARTS
+    let parts: Vec<String> = ADDRESS_PARTS
         .iter()
         .map(|k| {
             place

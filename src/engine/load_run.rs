@@ -1070,10 +1070,7 @@ impl LoadRun<'_> {
             },
         );
         self.defer(batch);
-        let body = own_plan.record().and_then(|own| {
-            let param = own.entity_type.methods()?.body_param();
-            own.params.get(param)?.as_object().cloned()
-        });
+        let body = own_plan.record_body().cloned();
         let (Some(entity_type), Some(body)) = (entity_type, body) else {
             // Nothing to carry (no body, or a record type this binary does not know).
             let (state, outcome) = if existing {

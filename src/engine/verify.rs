@@ -45,7 +45,8 @@ use crate::journal::{DeltaState, EntityState, Journal, JournalError, Phase, Reco
 use crate::mapping::file::{self, MapFileError};
 use crate::mapping::record::rsoft_id_line;
 use crate::mapping::record::{BuildSettings, Built, FollowUp, Plan, build_record, rsoft_id};
-use crate::nutshell::{Client, EntityType, NutshellError, Params, methods};
+use crate::nutshell::methods::{self, MethodSpec};
+use crate::nutshell::{Client, EntityType, NutshellError, Params};
 use crate::rsoft::{Export, ReadError};
 use crate::vocabulary::{Vocabulary, VocabularyError};
 
@@ -714,39 +715,19 @@ async fn spot_check(
                 )
             }
         };
-        let found: Value = match client
-            .call(Params::new(get).set(id_param, nutshell_id)?)
-            .await
-        {
-            Ok(v) => v,
-            Err(NutshellError::NotFound { .. }) => {
-                findings.push(Finding::Missing {
-                    phase,
-                    rsoft_id: rsoft_id.to_string(),
-                    entity_type: create.entity_type.as_str().into(),
-                    nutshell_id,
-                });
-                continue;
-            }
-            Err(e) => return Err(e.into()),
-        };
         let mut expected = body;
         if let Some(status) = closing_status(plan, i)
             && let Some(o) = expected.as_object_mut()
         {
             o.insert("status".into(), Value::from(status));
         }
-        for (field, want, got) in differences(create.entity_type, &expected, &found) {
-            findings.push(Finding::Differs {
-                phase,
-                rsoft_id: rsoft_id.to_string(),
-                entity_type: create.entity_type.as_str().into(),
-                nutshell_id,
-                field,
-                expected: want,
-                found: got,
-            });
-        }
+        let record = RecordAt {
+            phase,
+            rsoft_id,
+            entity_type: create.entity_type,
+            nutshell_id,
+        };
+        compare_with_nutshell(client, (get, id_param), &record, &expected, findings).await?;
     }
     Ok(())
 }
@@ -774,38 +755,59 @@ async fn check_merged(
     else {
         return Ok(());
     };
-    let Some(body) = plan.record().and_then(|own| {
-        let param = own.entity_type.methods()?.body_param();
-        own.params.get(param)?.as_object()
-    }) else {
+    let (Some(body), Some(m)) = (plan.record_body(), entity_type.methods()) else {
         return Ok(());
     };
-    let Some(m) = entity_type.methods() else {
-        return Ok(());
+    let expected = Value::Object(multi_values(body));
+    let record = RecordAt {
+        phase,
+        rsoft_id,
+        entity_type,
+        nutshell_id,
     };
+    compare_with_nutshell(client, (m.get, m.id_param), &record, &expected, findings).await
+}
+
+/// A record in Nutshell a source row is checked against.
+struct RecordAt<'a> {
+    phase: Phase,
+    rsoft_id: &'a str,
+    entity_type: EntityType,
+    nutshell_id: i64,
+}
+
+/// Read `record` back with `get` (its id passed as `id_param`) and compare it with `expected`
+/// ([`differences`]): each difference is a [`Finding::Differs`]; a record Nutshell no longer has
+/// is a [`Finding::Missing`].
+async fn compare_with_nutshell(
+    client: &Client,
+    (get, id_param): (MethodSpec, &str),
+    record: &RecordAt<'_>,
+    expected: &Value,
+    findings: &mut Vec<Finding>,
+) -> Result<(), VerifyError> {
     let found: Value = match client
-        .call(Params::new(m.get).set(m.id_param, nutshell_id)?)
+        .call(Params::new(get).set(id_param, record.nutshell_id)?)
         .await
     {
         Ok(v) => v,
         Err(NutshellError::NotFound { .. }) => {
             findings.push(Finding::Missing {
-                phase,
-                rsoft_id: rsoft_id.to_string(),
-                entity_type: entity_type.as_str().into(),
-                nutshell_id,
+                phase: record.phase,
+                rsoft_id: record.rsoft_id.to_string(),
+                entity_type: record.entity_type.as_str().into(),
+                nutshell_id: record.nutshell_id,
             });
             return Ok(());
         }
         Err(e) => return Err(e.into()),
     };
-    let expected = Value::Object(multi_values(body));
-    for (field, want, got) in differences(entity_type, &expected, &found) {
+    for (field, want, got) in differences(record.entity_type, expected, &found) {
         findings.push(Finding::Differs {
-            phase,
-            rsoft_id: rsoft_id.to_string(),
-            entity_type: entity_type.as_str().into(),
-            nutshell_id,
+            phase: record.phase,
+            rsoft_id: record.rsoft_id.to_string(),
+            entity_type: record.entity_type.as_str().into(),
+            nutshell_id: record.nutshell_id,
             field,
             expected: want,
             found: got,
