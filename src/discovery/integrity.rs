@@ -2,7 +2,7 @@
 //! record moves. References that resolve to nothing (by RSoft id, or by company name with the
 //! nearest company suggested), probable duplicate companies, contacts sharing an email.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -315,24 +315,28 @@ impl IntegrityTally {
         // Company keys, gathered once when the first by-name reference needs them: a by-name
         // reference is a lookup, not a scan.
         let mut keys: Option<HashSet<&str, FastHash>> = None;
-        // Sized before filling: growing a set of a million ids holds two tables at once.
-        let mut counts: HashMap<Module, usize> = HashMap::new();
+        // Per module (by its place in the enum, looked up once per reference), the ids of its
+        // records, `None` for a module the export has no file of. Sized before filling:
+        // growing a set of a million ids holds two tables at once.
+        let mut counts = [None::<usize>; Module::ALL.len()];
         for (m, f) in &self.files {
-            *counts.entry(*m).or_default() += f.ids.len();
+            if let Some(n) = counts.get_mut(*m as usize) {
+                *n = Some(n.unwrap_or(0) + f.ids.len());
+            }
         }
-        let mut ids: HashMap<Module, HashSet<u64, FastHash>> = counts
-            .into_iter()
-            .map(|(m, n)| (m, HashSet::with_capacity_and_hasher(n, Default::default())))
-            .collect();
+        let mut ids: [Option<HashSet<u64, FastHash>>; Module::ALL.len()] =
+            counts.map(|n| n.map(|n| HashSet::with_capacity_and_hasher(n, FastHash::default())));
         for (m, f) in &self.files {
-            ids.entry(*m).or_default().extend(f.ids.iter().copied());
+            if let Some(Some(set)) = ids.get_mut(*m as usize) {
+                set.extend(f.ids.iter().copied());
+            }
         }
         let mut unresolved = Vec::new();
         let mut missing: BTreeMap<(Module, Module), MissingModule> = BTreeMap::new();
         for (module, f) in &self.files {
             for r in &f.references {
                 let key = f.get(r.key);
-                if !ids.contains_key(&r.to) {
+                let Some(Some(known)) = ids.get(r.to as usize) else {
                     missing
                         .entry((*module, r.to))
                         .or_insert_with(|| MissingModule {
@@ -343,7 +347,7 @@ impl IntegrityTally {
                         })
                         .references += 1;
                     continue;
-                }
+                };
                 let nearest = if r.by_name {
                     // Resolves as the load resolves it: to the company of the same normalised
                     // name (`Patil Steel Limited` → `Patil Steel Ltd.`).
@@ -356,10 +360,7 @@ impl IntegrityTally {
                     nearest_company(companies, &wanted)
                 } else {
                     // The module is present (checked above): an id it lacks resolves nowhere.
-                    if ids
-                        .get(&r.to)
-                        .is_some_and(|known| known.contains(&r.key_hash))
-                    {
+                    if known.contains(&r.key_hash) {
                         continue;
                     }
                     None
@@ -430,54 +431,81 @@ fn nearest_company(companies: &[Company], wanted: &str) -> Option<String> {
 /// backs — they share a [`match_keys`] key, the rule the load merges by; a same-name pair with
 /// nothing in common is not grouped (two firms can share a name).
 fn duplicate_groups(companies: &[Company]) -> Vec<DuplicateGroup> {
-    let mut by_name: BTreeMap<&str, Vec<&Company>> = BTreeMap::new();
-    for c in companies {
-        if !c.normalized.is_empty() {
-            by_name.entry(c.normalized).or_default().push(c);
-        }
-    }
+    // Rows of one name are found by sorting hashes of the names (an integer sort); texts are
+    // compared only within an equal hash. Ties keep file order (the index is the second key).
+    let mut rows: Vec<(u64, usize)> = companies
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.normalized.is_empty())
+        .map(|(i, c)| (hash(c.normalized.as_bytes()), i))
+        .collect();
+    rows.sort_unstable();
     let mut groups = Vec::new();
-    for (name, rows) in by_name.into_iter().filter(|(_, r)| r.len() > 1) {
-        // How many rows of the group carry each match key: a row is backed when another row
-        // carries one of its own (one count per group, not every pair).
-        let mut carried: HashMap<&str, usize, FastHash> = HashMap::default();
-        for c in &rows {
-            for k in c.match_keys() {
-                *carried.entry(k).or_default() += 1;
-            }
+    for same_hash in rows.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+        let mut members: Vec<&Company> = same_hash
+            .iter()
+            .filter_map(|(_, i)| companies.get(*i))
+            .collect();
+        // Stable: two names sharing a hash are told apart, each keeping file order.
+        let first = members.first().map(|c| c.normalized);
+        if members.iter().any(|c| Some(c.normalized) != first) {
+            members.sort_by_key(|c| c.normalized);
         }
-        let mut backed_by = Vec::new();
-        let mut members: Vec<&Company> = Vec::new();
-        for a in rows {
-            // The strongest backing the row shares: website, then phone, then email domain.
-            let shared = a
-                .match_keys()
-                .filter(|k| carried.get(k).is_some_and(|n| *n > 1))
-                .filter_map(backing_of)
-                .min();
-            // The phone is said, not shown: its key is only the last ten digits.
-            let why = match shared {
-                Some((Backing::Phone, _)) => Backing::Phone.label().to_string(),
-                Some((backing, v)) => format!("{} {v}", backing.label()),
-                None => continue,
-            };
-            if !backed_by.contains(&why) {
-                backed_by.push(why);
-            }
-            members.push(a);
-        }
-        if members.len() > 1 {
-            groups.push(DuplicateGroup {
-                normalized_name: name.to_string(),
-                companies: members
-                    .iter()
-                    .map(|c| c.file.record(c.row.id, Some(c.row.name), c.row.line))
-                    .collect(),
-                backed_by,
-            });
+        for rows in members.chunk_by(|a, b| a.normalized == b.normalized) {
+            groups.extend(backed_group(rows));
         }
     }
+    groups.sort_unstable_by(|a, b| a.normalized_name.cmp(&b.normalized_name));
     groups
+}
+
+/// The rows of one normalised name that share a match key with another row of them, or `None`
+/// when fewer than two do.
+fn backed_group(rows: &[&Company]) -> Option<DuplicateGroup> {
+    let first = rows.first()?;
+    // A key two rows carry appears twice here: each row's keys are already without repeats.
+    // Compared as hashes, since every key of the group starts with the same name (odds of two
+    // different keys sharing a 64-bit hash in one group: about 1 in 10^16).
+    let mut carried: Vec<u64> = rows
+        .iter()
+        .flat_map(|c| c.match_keys())
+        .map(|k| hash(k.as_bytes()))
+        .collect();
+    carried.sort_unstable();
+    let shared = |k: &&str| {
+        let h = hash(k.as_bytes());
+        let at = carried.partition_point(|c| *c < h);
+        carried.get(at + 1) == Some(&h)
+    };
+    let mut backed_by: Vec<(Backing, &str)> = Vec::new();
+    let mut members: Vec<&Company> = Vec::new();
+    for a in rows {
+        // The strongest backing the row shares: website, then phone, then email domain. The
+        // phone is said, not shown: its key is only the last ten digits.
+        let Some((backing, value)) = a.match_keys().filter(shared).filter_map(backing_of).min()
+        else {
+            continue;
+        };
+        let why = (backing, if backing == Backing::Phone { "" } else { value });
+        if !backed_by.contains(&why) {
+            backed_by.push(why);
+        }
+        members.push(a);
+    }
+    (members.len() > 1).then(|| DuplicateGroup {
+        normalized_name: first.normalized.to_string(),
+        companies: members
+            .iter()
+            .map(|c| c.file.record(c.row.id, Some(c.row.name), c.row.line))
+            .collect(),
+        backed_by: backed_by
+            .into_iter()
+            .map(|(b, v)| match b {
+                Backing::Phone => b.label().to_string(),
+                _ => format!("{} {v}", b.label()),
+            })
+            .collect(),
+    })
 }
 
 /// A record of the export, where it is.

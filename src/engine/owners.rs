@@ -16,7 +16,9 @@ use super::blockers::{Blocker, BlockerKind, Files};
 use super::scan::{OwnerCell, SAMPLE_IDS};
 use super::schema::DestinationUser;
 use crate::discovery::Report;
-use crate::discovery::owners::{OwnerMatch, User as RsoftUser, match_owner, parse_owner};
+use crate::discovery::owners::{
+    OwnerMatch, User as RsoftUser, match_owner, normalize_person_name, parse_owner,
+};
 use crate::rsoft::Module;
 
 /// Why owners.toml could not be read or written.
@@ -62,6 +64,21 @@ pub fn owner_key(raw: &str) -> String {
         (Some(name), None) => name.split_whitespace().collect::<Vec<_>>().join(" "),
         (None, None) => raw.trim().to_string(),
     }
+}
+
+/// Whether two owner keys ([`owner_key`]) are one owner: emails in any case; names as
+/// discovery's matcher compares them (`normalize_person_name`: case, inner whitespace, "Surname,
+/// Given", role suffixes in brackets — issue 12), so `Sharma, Priya (Sales)` and `PRIYA SHARMA`
+/// are one owner, one owners.toml entry.
+pub fn same_owner(a: &str, b: &str) -> bool {
+    let form = |k: &str| {
+        if k.contains('@') {
+            k.trim().to_lowercase()
+        } else {
+            normalize_person_name(k)
+        }
+    };
+    a.eq_ignore_ascii_case(b) || form(a) == form(b)
 }
 
 /// owners.toml as the operator left it: owner key → Nutshell user email (`""` = undecided).
@@ -122,7 +139,7 @@ impl OwnersFile {
     pub fn value(&self, key: &str) -> Option<&str> {
         self.entries
             .iter()
-            .find(|(k, _)| k.to_lowercase() == key.to_lowercase())
+            .find(|(k, _)| same_owner(k, key))
             .map(|(_, v)| v.as_str())
             .filter(|v| !v.is_empty())
     }
@@ -222,7 +239,7 @@ impl Owners {
         let key = owner_key(cell);
         self.decisions
             .iter()
-            .find(|d| d.key.to_lowercase() == key.to_lowercase())
+            .find(|d| same_owner(&d.key, &key))
             .map(|d| d.user_id)
     }
 
@@ -313,10 +330,7 @@ fn groups(cells: &[OwnerCell]) -> Vec<Group> {
     let mut out: Vec<Group> = Vec::new();
     for c in cells {
         let key = owner_key(&c.raw);
-        let at = match out
-            .iter()
-            .position(|g| g.key.to_lowercase() == key.to_lowercase())
-        {
+        let at = match out.iter().position(|g| same_owner(&g.key, &key)) {
             Some(at) => at,
             None => {
                 out.push(Group {
@@ -502,13 +516,7 @@ pub fn write_owners_file(
         };
         let _ = writeln!(out, "# {comment}\n{} = {}", quote(&o.key), quote(value));
     }
-    let queued = |k: &str| {
-        owners
-            .queue
-            .owners
-            .iter()
-            .any(|o| o.key.to_lowercase() == k.to_lowercase())
-    };
+    let queued = |k: &str| owners.queue.owners.iter().any(|o| same_owner(&o.key, k));
     for (key, value) in file.entries.iter().filter(|(k, _)| !queued(k)) {
         let _ = writeln!(out, "{} = {}", quote(key), quote(value));
     }
@@ -615,6 +623,40 @@ mod tests {
             ("ravi@acme.in", 2, MatchedBy::OwnersFile, 7)
         );
         assert_eq!(d.cells.len(), 2);
+    }
+
+    #[test]
+    fn spellings_of_one_name_are_one_owner_and_one_entry() {
+        let users = [user(1, "Priya Sharma", &["priya@acme.in"])];
+        let cells = [
+            cell("Sharma, Priya (Sales)", 3),
+            cell("PRIYA SHARMA", 2),
+            cell("Priya  Sharma", 1),
+        ];
+        let none = OwnersFile::default();
+        let owners = reconcile(&cells, &users, &none, &[]);
+        assert_eq!(owners.decisions.len(), 1, "{owners:#?}");
+        assert_eq!(
+            (owners.decisions[0].records, owners.decisions[0].cells.len()),
+            (6, 3)
+        );
+        // Undecided (no user of that name): one queued owner, one owners.toml line.
+        let owners = reconcile(&cells, &[], &none, &[]);
+        assert_eq!(owners.queue.owners.len(), 1, "{owners:#?}");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("owners.toml");
+        write_owners_file(&path, &none, &owners).unwrap();
+        assert_eq!(OwnersFile::load(&path).unwrap().entries.len(), 1);
+        // The operator's entry under any spelling decides every spelling.
+        let file =
+            OwnersFile::parse("[owners]\n\"priya sharma\" = \"priya@acme.in\"\n", &path).unwrap();
+        let owners = reconcile(&cells, &users, &file, &[]);
+        assert_eq!(owners.decisions.len(), 1, "{owners:#?}");
+        assert_eq!(owners.decisions[0].by, MatchedBy::OwnersFile);
+        assert_eq!(owners.user_for("Sharma, Priya (Sales)"), Some(1));
+        assert_eq!(owners.user_for("priya sharma"), Some(1));
+        // A different person is not folded in.
+        assert!(!same_owner("Priya Sharma", "Priya Shah"));
     }
 
     #[test]

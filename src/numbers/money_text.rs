@@ -139,6 +139,20 @@ pub fn money_text(raw: &str) -> Result<MoneyText<'_>, NotMoney<'_>> {
     }
     let mut currency: Option<&'static str> = None;
     let mut scale = 0;
+    // Every mark, scale word and bracket starts or ends with a non-digit: a cell that starts
+    // and ends with a digit has none (most number cells; the profiler sees them all).
+    if !bracketed
+        && text.starts_with(|c: char| c.is_ascii_digit())
+        && text.ends_with(|c: char| c.is_ascii_digit())
+    {
+        return Ok(MoneyText {
+            currency,
+            number: text,
+            scale,
+            bracketed,
+            negative,
+        });
+    }
     let mut note = |found: Option<&'static str>| -> Result<(), NotMoney<'_>> {
         match (found.filter(|c| !c.is_empty()), currency) {
             (Some(c), Some(had)) if had != c => Err(NotMoney::TwoCurrencies(had, c)),
@@ -151,6 +165,7 @@ pub fn money_text(raw: &str) -> Result<MoneyText<'_>, NotMoney<'_>> {
     };
     // Up to two marks at each end: `Rs. 75,000 /-`, `₹ 10 L`, `1,25,000 INR`.
     for _ in 0..2 {
+        let before = text.len();
         let (found, rest) = take_currency(text, true)?;
         note(found)?;
         text = rest;
@@ -162,6 +177,10 @@ pub fn money_text(raw: &str) -> Result<MoneyText<'_>, NotMoney<'_>> {
                 scale = power;
                 text = rest;
             }
+        }
+        // A round that took nothing leaves nothing for the next one.
+        if text.len() == before {
+            break;
         }
     }
     if !bracketed {

@@ -86,12 +86,13 @@ fn read_money(
     })
 }
 
-/// What reading a money cell had to assume, for the record's report line: accounting brackets
-/// read as a negative amount.
+/// What reading a money cell that [`parse_money_in`] took had to assume, for the record's report
+/// line: accounting brackets, which mark a negative amount. Only a zero in brackets gets past
+/// the refusal of amounts below 0, so the caveat says it reads as 0.
 pub fn money_caveat(raw: &str) -> Option<String> {
     money_text(raw).ok().filter(|p| p.bracketed).map(|_| {
         format!(
-            "{:?} is in accounting brackets: read as a negative amount",
+            "{:?} is in accounting brackets, which mark a negative amount: it reads as 0",
             raw.trim()
         )
     })
@@ -225,7 +226,10 @@ mod tests {
                 "{raw}"
             );
         }
-        assert!(money_caveat("(25,000)").is_some_and(|c| c.contains("negative")));
+        assert!(money_caveat("(0)").is_some_and(|c| c.contains("reads as 0")));
+        assert!(
+            parse_money_in("(25)", "INR", None).is_err_and(|e| e.to_string().contains("below 0"))
+        );
         assert_eq!(money_caveat("25,000"), None);
     }
 
