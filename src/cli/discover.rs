@@ -57,7 +57,8 @@ pub fn run(args: DiscoverArgs, config: Option<Config>) -> anyhow::Result<ExitSta
         Some(path) => Box::new(std::fs::File::create(path).with_context(|| cannot(path))?),
         None => Box::new(std::io::stdout().lock()),
     };
-    let mut out = std::io::BufWriter::new(&mut out);
+    // A large buffer: the report of a big export is megabytes, written in few system calls.
+    let mut out = std::io::BufWriter::with_capacity(1 << 18, &mut out);
     // Every write names where it went: a full disk fails on any of them, not only the flush.
     let mut write = || -> std::io::Result<()> {
         if args.json {

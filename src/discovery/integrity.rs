@@ -52,6 +52,18 @@ impl FileTally {
         }
     }
 
+    /// [`Self::push`] of `s` in lower case, lowered in place when ASCII (no allocation).
+    fn push_lowercase(&mut self, s: &str) -> Text {
+        if !s.is_ascii() {
+            return self.push(&s.to_lowercase());
+        }
+        let text = self.push(s);
+        if let Some(pushed) = self.texts.get_mut(text.start as usize..) {
+            pushed.make_ascii_lowercase();
+        }
+        text
+    }
+
     /// Spans are made by `push` on this buffer, so they always fall on character boundaries;
     /// an empty text is the safe answer if one ever did not.
     fn get(&self, t: Text) -> &str {
@@ -243,7 +255,7 @@ impl IntegrityTally {
                         .filter(|e| e.contains('@'))
                     {
                         let contact = record(tally);
-                        let email = tally.push(&email.to_lowercase());
+                        let email = tally.push_lowercase(email);
                         tally.contact_emails.push(ContactEmail {
                             email,
                             contact,

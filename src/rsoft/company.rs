@@ -35,11 +35,24 @@ const LEGAL_FORMS: [&str; 15] = [
 /// limited` → `sharma textiles`). A name made only of legal-form words keeps them, so it never
 /// becomes empty; a blank name gives an empty key.
 pub fn company_key(name: &str) -> String {
-    let lower = name.to_lowercase().replace('&', " and ");
-    let cleaned: String = lower
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
+    // Most names are ASCII: one pass, one allocation (the same key as the general path).
+    let cleaned: String = if name.is_ascii() {
+        let mut s = String::with_capacity(name.len() + 4);
+        for b in name.bytes() {
+            match b {
+                b'&' => s.push_str(" and "),
+                _ if b.is_ascii_alphanumeric() => s.push(char::from(b.to_ascii_lowercase())),
+                _ => s.push(' '),
+            }
+        }
+        s
+    } else {
+        name.to_lowercase()
+            .replace('&', " and ")
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect()
+    };
     let words: Vec<&str> = cleaned.split_whitespace().collect();
     let mut end = words.len();
     while end > 1 && LEGAL_FORMS.contains(&words[end - 1]) {
@@ -148,11 +161,19 @@ pub fn match_keys<'v>(
 
 /// A web address reduced to its host: `https://www.acme.in/` → `acme.in`.
 pub fn website_domain(raw: &str) -> Option<String> {
-    let t = raw.trim().to_lowercase();
+    let t = raw.trim();
+    // Lower case only when needed: most cells already are (one allocation, for the answer).
+    let lowered;
+    let t = if t.bytes().any(|b| b.is_ascii_uppercase()) || !t.is_ascii() {
+        lowered = t.to_lowercase();
+        lowered.as_str()
+    } else {
+        t
+    };
     let t = t
         .strip_prefix("https://")
         .or_else(|| t.strip_prefix("http://"))
-        .unwrap_or(&t);
+        .unwrap_or(t);
     let t = t.strip_prefix("www.").unwrap_or(t);
     let host = t.split(['/', '?', '#']).next().unwrap_or("").trim();
     (host.contains('.') && !host.contains(char::is_whitespace)).then(|| host.to_string())
@@ -203,6 +224,14 @@ pub fn email_domain(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_and_other_names_fold_alike() {
+        assert_eq!(company_key("Gupta & Sons (P) Ltd."), "gupta and sons p");
+        assert_eq!(company_key("MÜLLER & Söhne, Pvt Ltd"), "müller and söhne");
+        assert_eq!(company_key("Ltd."), "ltd");
+        assert_eq!(company_key("  "), "");
+    }
 
     #[test]
     fn legal_forms_case_spacing_and_punctuation_fold() {
