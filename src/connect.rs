@@ -75,6 +75,17 @@ pub async fn connect_with_discovery(
         }
         // Refused before the key is asked for: an http URL off loopback is the thing to fix.
         EndpointSetting::Url(url) => drop(Endpoint::parse(url)?),
+        // No endpoint and nothing to discover it by: that is the first thing to fix, and a
+        // missing key is said with it rather than before it.
+        EndpointSetting::Discover if config.nutshell.username().is_none() => {
+            let also = match config.api_key() {
+                Err(ConfigError::MissingApiKey { var }) => format!(
+                    "; the API key variable {var} (api_key_env) is not set either: export it with the Nutshell API key"
+                ),
+                _ => String::new(),
+            };
+            return Err(EndpointError::NoEndpoint { also }.into());
+        }
         EndpointSetting::Discover => {}
     }
     let key: ApiKey = config.api_key()?;
@@ -125,6 +136,24 @@ mod tests {
                 ))
             ),
             "{e:?}"
+        );
+    }
+
+    /// No endpoint, no username and no key (trial finding): the endpoint is named first, with
+    /// the key in the same message.
+    #[tokio::test]
+    async fn no_endpoint_is_said_before_the_key_and_with_it() {
+        let config =
+            Config::parse("[nutshell]\napi_key_env = \"CRM_MIGRATE_TEST_UNSET_KEY_VAR\"\n")
+                .unwrap();
+        let Err(e) = connect(&config).await else {
+            panic!("connected with no endpoint");
+        };
+        let text = e.to_string();
+        assert!(
+            text.starts_with("[nutshell] names no endpoint and no username")
+                && text.contains("CRM_MIGRATE_TEST_UNSET_KEY_VAR (api_key_env) is not set either"),
+            "{text}"
         );
     }
 

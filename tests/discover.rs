@@ -511,3 +511,42 @@ fn contacts_sharing_an_email_are_grouped_and_long_lists_are_counted() {
         r.warnings
     );
 }
+
+/// Columns of one file proving contrary decimal marks (`12,5` beside `1,234.5`): each keeps its
+/// own verdict, a column no value decides stays undecided, and the file is warned about.
+#[test]
+fn contrary_decimal_marks_in_one_file_are_warned_and_decide_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "Deals.csv",
+        b"Deal ID;Deal Name;Discount Rate;List Price;Amount\nD1;Big;12,5;1,234.5;125.000\nD2;Small;7;980;4.500\n",
+    );
+    let r = discover_path(dir.path()).unwrap();
+    let columns = &r.objects[0].columns;
+    let format = |h: &str| {
+        columns
+            .iter()
+            .find(|c| c.header == h)
+            .and_then(|c| c.number_format.clone())
+            .unwrap()
+    };
+    assert_eq!(format("Discount Rate").format.name(), "comma_point");
+    assert_eq!(format("List Price").format.name(), "point_comma");
+    let amount = format("Amount");
+    assert!(amount.ambiguous_with.is_some() && amount.decided_by_file.is_none());
+    let warned: Vec<&str> = r
+        .warnings
+        .iter()
+        .filter(|w| w.file == "Deals.csv")
+        .map(|w| w.message.as_str())
+        .filter(|m| m.contains("contrary decimal marks"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{:#?}", r.warnings);
+    assert!(
+        warned[0].contains("\"Discount Rate\" a decimal comma (e.g. \"12,5\")")
+            && warned[0].contains("\"List Price\" a decimal point (e.g. \"1,234.5\")"),
+        "{}",
+        warned[0]
+    );
+}

@@ -242,3 +242,38 @@ fn utf16_without_bom_is_recognised_by_its_nul_bytes() {
     assert_eq!(r.sniff().encoding, TextEncoding::Utf16Be);
     assert_eq!(values(&be_rows), ["Café Müller", "₹ Traders"]);
 }
+
+/// A CRLF file whose quoted cell holds a bare LF (a spreadsheet's line break in a cell) is
+/// CRLF: line ends are judged on record ends only (trial finding).
+#[test]
+fn a_line_break_inside_a_quoted_cell_is_no_line_end() {
+    let text = "Activity ID,Description\r\nA1,\"first\nsecond\"\r\nA2,plain\r\nA3,\"x\r\ny\"\r\n";
+    let mut r = reader("activities.csv", text.as_bytes());
+    assert_eq!(r.sniff().line_ending, LineEnding::Crlf, "{}", r.sniff().how);
+    assert_eq!(r.drain().read, 3);
+    let n = r.sniff().line_ends;
+    assert_eq!((n.crlf, n.lf), (4, 0));
+    assert_eq!(r.sniff().line_ending, LineEnding::Crlf);
+    // Without a final line end the last record ends none.
+    let mut r = reader("x.csv", b"A,B\n1,\"2\n3\"\n4,5");
+    assert_eq!(r.drain().read, 2);
+    let n = r.sniff().line_ends;
+    assert_eq!((n.crlf, n.lf), (0, 2));
+}
+
+/// Excel's `sep=;` directive after a BOM: the header is the next line, line numbers stay true.
+#[test]
+fn a_sep_directive_is_no_header() {
+    let text = b"\xEF\xBB\xBFsep=;\r\nDeal ID;Amount;Amount\r\nD1;1,5;2\r\n";
+    let (r, rows) = rows("d.csv", text);
+    assert_eq!(r.headers().names(), ["Deal ID", "Amount", "Amount (2)"]);
+    // The header's own findings name its line.
+    assert!(
+        r.findings().iter().any(|f| f.line == Some(2)),
+        "{:?}",
+        r.findings()
+    );
+    let row = rows[0].as_ref().unwrap();
+    assert_eq!((row.line, row.get("Amount")), (3, Some("1,5")));
+    assert_eq!(r.counts().bad, 0);
+}

@@ -102,3 +102,55 @@ fn missing_export_is_a_clear_error() {
     let err = Export::open(&fake).unwrap_err().to_string();
     assert!(err.contains("is not a readable zip"), "{err}");
 }
+
+/// A binary file named `.csv` (here a workbook renamed) is reported as not a CSV file and not
+/// read; a FIFO named `.csv` is reported and never opened, so discovery does not wait on it;
+/// the other files still read (trial findings).
+#[cfg(unix)]
+#[test]
+fn binary_and_non_regular_csv_files_are_reported_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Leads.csv"), LEADS).unwrap();
+    let mut workbook = b"PK\x03\x04\x14\x00\x06\x00".to_vec();
+    workbook.extend((0..=255u8).cycle().take(2000));
+    std::fs::write(dir.path().join("Deals.csv"), &workbook).unwrap();
+    let mut noise: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+    noise[0] = b'x';
+    std::fs::write(dir.path().join("Notes.csv"), &noise).unwrap();
+    let fifo = dir.path().join("Companies.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Were the pipe opened for reading, this writer would let it end as an empty file.
+    let writer_path = fifo.clone();
+    std::thread::spawn(move || drop(std::fs::OpenOptions::new().write(true).open(writer_path)));
+
+    let export = Export::open(dir.path()).unwrap();
+    let files: Vec<&str> = export
+        .files()
+        .iter()
+        .map(|f| f.entry.path.as_str())
+        .collect();
+    assert_eq!(files, ["Leads.csv"]);
+    let unreadable: Vec<(&str, &str)> = export
+        .unreadable()
+        .iter()
+        .map(|f| (f.file.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(unreadable.len(), 3, "{unreadable:?}");
+    let message = |file: &str| unreadable.iter().find(|(f, _)| *f == file).unwrap().1;
+    let fifo_message = message("Companies.csv");
+    assert!(
+        fifo_message.contains("not a regular file (a named pipe (FIFO))"),
+        "{fifo_message}"
+    );
+    let deals = message("Deals.csv");
+    assert!(
+        deals.contains("is not a CSV file: it is a zip archive (an Excel .xlsx workbook is one)")
+            && deals.contains("save the workbook as CSV UTF-8"),
+        "{deals}"
+    );
+    assert!(message("Notes.csv").contains("NUL bytes"), "{unreadable:?}");
+}

@@ -17,11 +17,15 @@ fn short_rows_are_padded_long_rows_with_data_are_bad_with_a_true_reason() {
     let long = rows[2].as_ref().unwrap_err();
     assert_eq!(long.line, 4);
     assert!(
-        long.reason.contains("row has 4 fields, header has 3") && long.reason.contains("hold data"),
+        long.reason.contains("row has 4 cells, header has 3") && long.reason.contains("holds data"),
         "{}",
         long.reason
     );
-    assert!(long.reason.contains("unquoted comma"), "{}", long.reason);
+    assert!(
+        long.reason.contains("(cell 4 \"extra\")"),
+        "{}",
+        long.reason
+    );
     assert_eq!(rows[3].as_ref().unwrap().get("Email"), Some("k@x.in"));
     assert_eq!(r.counts().read, 3);
     assert_eq!(r.counts().bad, 1);
@@ -248,5 +252,31 @@ fn line_ends_past_the_sniffed_start_are_counted() {
             .ends_with("the whole file has 20001 CRLF and 3 LF line ends"),
         "{}",
         sniff.how
+    );
+}
+
+/// A number written with grouping commas and no quotes splits into cells; when joining such
+/// runs gives the header's count exactly, the reason names them, and only then.
+#[test]
+fn a_number_split_at_its_grouping_commas_is_named_as_the_cause() {
+    let text = "Deal ID,Deal Name,Amount,Stage\nD1,Big,1,25,000,Won\nD2,Small,500,Won,later\n";
+    let (_, rows) = rows("deals.csv", text.as_bytes());
+    let split = rows[0].as_ref().unwrap_err();
+    assert!(
+        split.reason.contains("row has 6 cells, header has 4")
+            && split.reason.contains(
+                "cells 3–5 (\"1\", \"25\", \"000\") read together as the number 1,25,000"
+            ),
+        "{}",
+        split.reason
+    );
+    let stray = rows[1].as_ref().unwrap_err();
+    assert!(
+        stray
+            .reason
+            .contains("one cell holds data (cell 5 \"later\")")
+            && !stray.reason.contains("read together"),
+        "{}",
+        stray.reason
     );
 }

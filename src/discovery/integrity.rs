@@ -286,9 +286,9 @@ impl IntegrityTally {
         self.files.extend(other.files);
     }
 
-    /// The findings. References are checked only against modules the export has. References on
-    /// one thread, duplicate companies and shared emails on another: this runs after every file
-    /// is read, alone.
+    /// The findings. References are checked only against modules the export has. Duplicate
+    /// companies on one thread, references then shared emails on another (the two halves take
+    /// about as long): this runs after every file is read, alone.
     pub fn finish(self) -> Integrity {
         let companies: Vec<Company> = self
             .files
@@ -301,12 +301,13 @@ impl IntegrityTally {
                 })
             })
             .collect();
-        let ((unresolved, into_missing_modules), (duplicate_companies, shared_emails)) =
+        let ((unresolved, into_missing_modules), shared_emails, duplicate_companies) =
             std::thread::scope(|scope| {
-                let grouped = scope.spawn(|| (duplicate_groups(&companies), self.shared_emails()));
+                let grouped = scope.spawn(|| duplicate_groups(&companies));
                 let unresolved = self.unresolved(&companies);
+                let shared_emails = self.shared_emails();
                 match grouped.join() {
-                    Ok(grouped) => (unresolved, grouped),
+                    Ok(grouped) => (unresolved, shared_emails, grouped),
                     // A panic there is a bug here: raise it as the panic it was.
                     Err(panic) => std::panic::resume_unwind(panic),
                 }

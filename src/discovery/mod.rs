@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 
+use crate::numbers::format::FormatDecision;
 use crate::rsoft::{
     ColumnProfile, ColumnProfiler, DateEvidence, DateOrderVerdict, Delimiter, Export, ExportFile,
     ExportKind, Finding, LineEndCounts, LineEnding, Module, ReadError, RowRef, Severity,
@@ -218,7 +219,7 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
             file: export.root().display().to_string(),
             line: None,
             message: format!(
-                "skipped {} operating-system file(s): {}",
+                "skipped {} file(s) that are no export data (operating-system clutter, or not regular files): {}",
                 export.skipped().len(),
                 export.skipped().join(", ")
             ),
@@ -453,7 +454,7 @@ fn column_warnings(
             warn(
                 Severity::Warning,
                 format!(
-                    "column {:?}: written like {} ({}); {} values cannot be read that way and will be rejected, never read another way",
+                    "column {:?}: written like {} ({}); {} distinct values cannot be read that way and will be rejected, never read another way",
                     c.header,
                     n.format.example(),
                     n.evidence(),
@@ -520,6 +521,21 @@ fn date_warning(c: &ColumnProfile, d: &DateEvidence) -> String {
             d.ambiguous_example.as_deref().unwrap_or("?"),
         ),
     }
+}
+
+/// Lets the decimal mark some columns of one file prove decide the columns no value of their
+/// own decides ([`crate::numbers::format::decide_by_file`]); returns the warning when columns of
+/// the file prove contrary marks (then each keeps its own verdict).
+fn decide_numbers_by_file(columns: &mut [ColumnProfile]) -> Option<String> {
+    let mut decisions: Vec<(&str, &mut FormatDecision)> = columns
+        .iter_mut()
+        .filter_map(|c| Some((c.header.as_str(), c.number_format.as_mut()?)))
+        .collect();
+    let ((comma, comma_example), (point, point_example)) =
+        crate::numbers::format::decide_by_file(&mut decisions)?;
+    Some(format!(
+        "columns prove contrary decimal marks: {comma:?} a decimal comma (e.g. {comma_example:?}), {point:?} a decimal point (e.g. {point_example:?}); one locale usually writes a whole file, so check both columns. Each keeps the format its own values prove; a column no value decides stays undecided: confirm its number_format in mapping.toml"
+    ))
 }
 
 /// The roles of a file's columns that discovery reads beyond profiling, found by the export's
@@ -906,7 +922,7 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
         Some(_) => {}
     }
     let sniff = reader.sniff().clone();
-    let columns = profilers
+    let mut columns: Vec<ColumnProfile> = profilers
         .into_iter()
         .zip(&headers)
         .map(|(p, h)| {
@@ -919,6 +935,14 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
             )
         })
         .collect();
+    if let Some(contrary) = decide_numbers_by_file(&mut columns) {
+        pass.warnings.push(Finding {
+            severity: Severity::Warning,
+            file: file.entry.path.clone(),
+            line: None,
+            message: contrary,
+        });
+    }
     pass.objects.push(ObjectReport {
         module,
         file: file.entry.path.clone(),

@@ -525,7 +525,8 @@ mod tests {
                 header: "Value".into(),
                 number_format: NumberFormat::from_name("comma_point"),
                 date_order: None,
-                evidence: "4 of 4 values read as 1.234.567,89 (decided by \"2.750.000\")".into(),
+                evidence: "4 of 4 distinct values read as 1.234.567,89 (decided by \"2.750.000\")"
+                    .into(),
                 status: Status::Proposed,
             },
             FormatEntry {
@@ -565,7 +566,7 @@ mod tests {
         assert!(text.contains("[columns.contacts]\n# 1.00 · test reason for Contact ID\n\"Contact ID\" = { target = \"legacy_id\", status = \"confirmed\" }\n"), "{text}");
         assert!(text.contains("\"Mobile No.\" = { target = \"field\", field = \"Contacts.phone\", status = \"proposed\" }"), "{text}");
         assert!(text.contains("[values.activities.stage]\n# 0.55 · multi line reason\n\"Sales / Negotiation\" = { to = \"Negotiation\", stageset = \"Sales\", status = \"confirmed\" }"), "{text}");
-        assert!(text.contains("[formats.activities]\n# 4 of 4 values read as 1.234.567,89 (decided by \"2.750.000\")\n\"Value\" = { number_format = \"1.234.567,89\", status = \"proposed\" }\n# 12 dates month-first (e.g. 04/25/2026)\n\"Due Date\" = { date_order = \"month-first\", status = \"edited\" }\n"), "{text}");
+        assert!(text.contains("[formats.activities]\n# 4 of 4 distinct values read as 1.234.567,89 (decided by \"2.750.000\")\n\"Value\" = { number_format = \"1.234.567,89\", status = \"proposed\" }\n# 12 dates month-first (e.g. 04/25/2026)\n\"Due Date\" = { date_order = \"month-first\", status = \"edited\" }\n"), "{text}");
     }
 
     #[test]

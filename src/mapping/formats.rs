@@ -232,7 +232,11 @@ mod tests {
         };
         let e = evidence.propose("Deal Value", ValueKind::Money).unwrap();
         assert_eq!(e.number_format.map(|f| f.name()), Some("comma_point"));
-        assert!(e.evidence.contains("3 of 3 values"), "{}", e.evidence);
+        assert!(
+            e.evidence.contains("3 of 3 distinct values"),
+            "{}",
+            e.evidence
+        );
         assert!(evidence.propose("Deal Value", ValueKind::Text).is_none());
 
         let dates = DateEvidence {

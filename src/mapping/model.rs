@@ -199,7 +199,7 @@ pub struct FormatEntry {
     pub number_format: Option<NumberFormat>,
     /// Day, month and year order; `None` reads the column in `[source] date_order`.
     pub date_order: Option<DateOrder>,
-    /// What decided it: "4 of 4 values read as 1.234.567,89 (decided by "2.750.000")".
+    /// What decided it: "4 of 4 distinct values read as 1.234.567,89 (decided by "2.750.000")".
     pub evidence: String,
     /// Proposed from the values, or decided by the operator (who may change either format).
     pub status: Status,

@@ -245,6 +245,60 @@ impl<'de> Deserialize<'de> for NumberFormat {
     }
 }
 
+/// Decides the columns of one file whose number format no value of their own decides, by the
+/// decimal mark other columns of the file prove (one export file is written by one locale:
+/// `12,5` in one column makes `125.000` in another 125000). `columns` are (header, decision)
+/// in header order. When the proving columns disagree, nothing is decided and the pair is
+/// returned — (header, example) of a decimal-comma column, then of a decimal-point column —
+/// for a warning; each column keeps its own verdict.
+pub fn decide_by_file(
+    columns: &mut [(&str, &mut FormatDecision)],
+) -> Option<((String, String), (String, String))> {
+    let proving = |mark: DecimalMark| {
+        columns
+            .iter()
+            .find(|(_, d)| {
+                d.proves_decimal && d.ambiguous_with.is_none() && d.format.decimal == mark
+            })
+            .map(|(h, d)| (h.to_string(), d.proof.clone().unwrap_or_default()))
+    };
+    let (mark, (header, example)) = match (proving(DecimalMark::Comma), proving(DecimalMark::Point))
+    {
+        (Some(comma), Some(point)) => return Some((comma, point)),
+        (Some(comma), None) => (DecimalMark::Comma, comma),
+        (None, Some(point)) => (DecimalMark::Point, point),
+        (None, None) => return None,
+    };
+    let by = format!(
+        "decimal {}, as column {header:?} of this file proves{}",
+        match mark {
+            DecimalMark::Comma => "comma",
+            DecimalMark::Point => "point",
+        },
+        if example.is_empty() {
+            String::new()
+        } else {
+            format!(" (e.g. {example:?})")
+        }
+    );
+    for (_, d) in columns.iter_mut() {
+        let Some(rival) = d.ambiguous_with else {
+            continue;
+        };
+        if d.format.decimal != mark && rival.decimal == mark {
+            d.format = rival;
+            d.unreadable_examples = std::mem::take(&mut d.rival_unreadable_examples);
+        } else if d.format.decimal != mark {
+            continue;
+        }
+        d.ambiguous_with = None;
+        d.ambiguous_example = None;
+        d.rival_unreadable_examples.clear();
+        d.decided_by_file = Some(by.clone());
+    }
+    None
+}
+
 /// Values kept as examples of what a format cannot read.
 const EXAMPLES: usize = 3;
 
@@ -253,7 +307,7 @@ const EXAMPLES: usize = 3;
 pub struct FormatDecision {
     /// The format the column is read with.
     pub format: NumberFormat,
-    /// Number values seen.
+    /// Distinct number values seen (the profiler tallies each value once).
     pub values: u64,
     /// Of them, read by `format`.
     pub readable: u64,
@@ -267,19 +321,35 @@ pub struct FormatDecision {
     /// Values with more than two digit groups or a decimal part that proved the format
     /// (`2.750.000`, `12,5`), e.g. the first such value.
     pub proof: Option<String>,
+    /// The column's own values prove its decimal mark: no format with the other mark reads as
+    /// many of them (`12,5`, `1.234,56`, `2.750.000` prove a decimal comma; `125.000` alone
+    /// does not). Another column of the same file may then decide an ambiguous one.
+    #[serde(default)]
+    pub proves_decimal: bool,
+    /// For an ambiguous column, the values [`FormatDecision::ambiguous_with`] cannot read (up
+    /// to three), should the file's proved decimal mark pick it instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rival_unreadable_examples: Vec<String>,
+    /// Set when the decimal mark was decided by another column of the same file (one locale
+    /// wrote the whole file): `decimal comma, as column "Rate" of this file proves (e.g. "12,5")`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by_file: Option<String>,
 }
 
 impl FormatDecision {
-    /// One line of evidence for reports and `mapping.toml`: "4 of 4 values read as 1.234.567,89
-    /// (e.g. 2.750.000)".
+    /// One line of evidence for reports and `mapping.toml`: "4 of 4 distinct values read as
+    /// 1.234.567,89 (decided by "2.750.000")". Distinct values: a repeat proves nothing new, so
+    /// the tally sees each value once.
     pub fn evidence(&self) -> String {
         let mut s = format!(
-            "{} of {} values read as {}",
+            "{} of {} distinct values read as {}",
             self.readable,
             self.values,
             self.format.example()
         );
-        if let Some(p) = &self.proof {
+        if let Some(by) = &self.decided_by_file {
+            s.push_str(&format!(" ({by})"));
+        } else if let Some(p) = &self.proof {
             s.push_str(&format!(" (decided by {p:?})"));
         }
         if let (Some(other), Some(e)) = (self.ambiguous_with, &self.ambiguous_example) {
@@ -342,7 +412,7 @@ impl FormatTally {
         }
     }
 
-    /// Number values seen.
+    /// Number values seen (distinct ones, as the profiler feeds them).
     pub fn values(&self) -> u64 {
         self.values
     }
@@ -365,6 +435,15 @@ impl FormatTally {
                     .find(|(k, _)| *k == key)
                     .map(|(_, e)| (CANDIDATES[j], e.clone()))
             });
+        let mark = CANDIDATES[best].decimal;
+        let other_mark_reads = (0..CANDIDATES.len())
+            .filter(|i| CANDIDATES[*i].decimal != mark)
+            .map(|i| self.readable[i])
+            .max()
+            .unwrap_or(0);
+        let rival_index = rival
+            .as_ref()
+            .and_then(|(f, _)| CANDIDATES.iter().position(|c| c == f));
         Some(FormatDecision {
             format: CANDIDATES[best],
             values: self.values,
@@ -373,6 +452,11 @@ impl FormatTally {
             ambiguous_example: rival.map(|(_, e)| e),
             unreadable_examples: self.unreadable[best].clone(),
             proof: self.proof.clone(),
+            proves_decimal: self.readable[best] > other_mark_reads,
+            rival_unreadable_examples: rival_index
+                .map(|j| self.unreadable[j].clone())
+                .unwrap_or_default(),
+            decided_by_file: None,
         })
     }
 }
@@ -431,6 +515,57 @@ mod tests {
         assert_eq!(d.ambiguous_example.as_deref(), Some("1.250"));
         let d = decide(&["50", "75"]);
         assert!(d.ambiguous_with.is_none());
+    }
+
+    #[test]
+    fn a_decimal_mark_another_column_proves_decides_an_ambiguous_one() {
+        let mut rate = decide(&["12,5", "7"]);
+        let mut amount = decide(&["125.000", "4.500"]);
+        let mut count = decide(&["3", "40"]);
+        assert!(rate.proves_decimal && !amount.proves_decimal && !count.proves_decimal);
+        assert_eq!(amount.format.name(), "point_comma");
+        assert!(amount.ambiguous_with.is_some());
+        let conflict = decide_by_file(&mut [
+            ("Rate", &mut rate),
+            ("Amount", &mut amount),
+            ("Count", &mut count),
+        ]);
+        assert_eq!(conflict, None);
+        assert_eq!(amount.format.name(), "comma_point");
+        assert_eq!(amount.format.read("125.000").unwrap(), "125000");
+        assert!(amount.ambiguous_with.is_none());
+        assert!(
+            amount.evidence().contains(
+                "2 of 2 distinct values read as 1.234.567,89 (decimal comma, as column \"Rate\" of this file proves (e.g. \"12,5\"))"
+            ),
+            "{}",
+            amount.evidence()
+        );
+        // A column nothing made ambiguous is left as it is.
+        assert_eq!(count.decided_by_file, None);
+        assert_eq!(rate.decided_by_file, None);
+    }
+
+    #[test]
+    fn contrary_decimal_marks_in_one_file_decide_nothing() {
+        let mut comma = decide(&["12,5"]);
+        let mut point = decide(&["1,234.5"]);
+        let mut amount = decide(&["125.000"]);
+        let conflict = decide_by_file(&mut [
+            ("Rate", &mut comma),
+            ("Price", &mut point),
+            ("Amount", &mut amount),
+        ]);
+        assert_eq!(
+            conflict,
+            Some((
+                ("Rate".to_string(), "12,5".to_string()),
+                ("Price".to_string(), "1,234.5".to_string())
+            ))
+        );
+        assert!(amount.ambiguous_with.is_some());
+        assert_eq!(comma.format.name(), "comma_point");
+        assert_eq!(point.format.name(), "point_comma");
     }
 
     #[test]

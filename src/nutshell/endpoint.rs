@@ -56,6 +56,15 @@ pub enum EndpointError {
     /// Discovery needs a username and none is configured.
     MissingUsername,
     #[error(
+        "[nutshell] names no endpoint and no username: set endpoint to the Nutshell JSON-RPC URL (or \"sandbox\" for the built-in one), or username to the Nutshell user whose host is then discovered{also}"
+    )]
+    /// Neither an endpoint nor a username (to discover one) is configured; `also` names the
+    /// API key variable when it is unset too, so both are said at once.
+    NoEndpoint {
+        /// `""`, or `; the API key variable NUTSHELL_API_KEY is not set either: export it`.
+        also: String,
+    },
+    #[error(
         "endpoint = \"sandbox\" names the built-in sandbox, which has no fixed URL: start it first (`crm-migrate sandbox` prints its URL) or use a command that starts it itself, such as check-api"
     )]
     /// `endpoint = "sandbox"` reached a command that cannot start the sandbox itself.

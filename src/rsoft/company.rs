@@ -97,7 +97,15 @@ const SEP: char = '\u{1f}';
 /// One match key of a company: its [`company_key`], what backs it and the backing value, as
 /// `name␟w␟acme.in`. Two companies sharing one are the same company.
 pub fn match_key(name_key: &str, backing: Backing, value: &str) -> String {
-    format!("{name_key}{SEP}{}{SEP}{value}", backing.code())
+    let code = backing.code();
+    let mut key =
+        String::with_capacity(name_key.len() + code.len() + value.len() + 2 * SEP.len_utf8());
+    key.push_str(name_key);
+    key.push(SEP);
+    key.push_str(code);
+    key.push(SEP);
+    key.push_str(value);
+    key
 }
 
 /// The key of an account known by its name alone: one the load made for a company a lead names
@@ -127,36 +135,46 @@ pub fn match_keys<'v>(
     phones: impl IntoIterator<Item = &'v str>,
     emails: impl IntoIterator<Item = &'v str>,
 ) -> Vec<String> {
+    let mut keys = Vec::new();
     if name_key.is_empty() {
-        return Vec::new();
+        return keys;
     }
-    let each = |cells: Vec<&'v str>, read: fn(&str) -> Option<String>| -> Vec<String> {
-        cells
-            .into_iter()
-            .flat_map(|c| c.split([';', ',', '\n']))
-            .filter_map(read)
-            .collect()
-    };
-    let mut keys: Vec<String> = [
-        (
-            Backing::Website,
-            each(websites.into_iter().collect(), website_domain),
-        ),
-        (
-            Backing::Phone,
-            each(phones.into_iter().collect(), phone_key),
-        ),
-        (
-            Backing::EmailDomain,
-            each(emails.into_iter().collect(), email_domain),
-        ),
-    ]
-    .into_iter()
-    .flat_map(|(b, values)| values.into_iter().map(move |v| match_key(name_key, b, &v)))
-    .collect();
+    push_keys(
+        &mut keys,
+        name_key,
+        Backing::Website,
+        websites,
+        website_domain,
+    );
+    push_keys(&mut keys, name_key, Backing::Phone, phones, phone_key);
+    push_keys(
+        &mut keys,
+        name_key,
+        Backing::EmailDomain,
+        emails,
+        email_domain,
+    );
     keys.sort_unstable();
     keys.dedup();
     keys
+}
+
+/// Adds to `keys` one [`match_key`] per value `read` finds in `cells` (each cell split on `;`
+/// `,` and new lines).
+fn push_keys<'v>(
+    keys: &mut Vec<String>,
+    name_key: &str,
+    backing: Backing,
+    cells: impl IntoIterator<Item = &'v str>,
+    read: fn(&str) -> Option<String>,
+) {
+    let values = cells
+        .into_iter()
+        .flat_map(|c| c.split([';', ',', '\n']))
+        .filter_map(read);
+    for value in values {
+        keys.push(match_key(name_key, backing, &value));
+    }
 }
 
 /// A web address reduced to its host: `https://www.acme.in/` → `acme.in`.
@@ -182,8 +200,12 @@ pub fn website_domain(raw: &str) -> Option<String> {
 /// The last ten digits of a phone number (the subscriber number in India, without 0 or +91);
 /// `None` under eight digits.
 pub fn phone_key(raw: &str) -> Option<String> {
-    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-    (digits.len() >= 8).then(|| digits[digits.len().saturating_sub(10)..].to_string())
+    let mut digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() < 8 {
+        return None;
+    }
+    digits.drain(..digits.len().saturating_sub(10));
+    Some(digits)
 }
 
 /// Public webmail domains: two firms of one name that both write from `gmail.com` are not thereby

@@ -115,7 +115,8 @@ impl LineEnding {
     }
 }
 
-/// Line ends counted in a file: its first 64 KiB when sniffed, all of it once read.
+/// Line ends of a file's records (not line breaks inside quoted cells): its first 64 KiB when
+/// sniffed, all of it once read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineEndCounts {
     /// Lines ending in CR LF.
@@ -125,19 +126,12 @@ pub struct LineEndCounts {
 }
 
 impl LineEndCounts {
-    /// Adds the line ends in `text`; `after_cr` when the byte before it was a CR (a CR LF split
-    /// between two reads).
-    pub fn count(&mut self, text: &[u8], after_cr: bool) {
-        for i in memchr::memchr_iter(b'\n', text) {
-            let cr = match i.checked_sub(1) {
-                Some(before) => text[before] == b'\r',
-                None => after_cr,
-            };
-            if cr {
-                self.crlf += 1;
-            } else {
-                self.lf += 1;
-            }
+    /// Adds one line end: CR LF when `crlf`, else a bare LF.
+    pub fn end(&mut self, crlf: bool) {
+        if crlf {
+            self.crlf += 1;
+        } else {
+            self.lf += 1;
         }
     }
 
@@ -165,6 +159,10 @@ pub struct Sniff {
     pub line_ends: LineEndCounts,
     /// The file starts with a byte order mark (stripped before reading).
     pub bom: bool,
+    /// The first line is a spreadsheet's `sep=;` directive (Excel writes it, after a BOM if
+    /// any): it set [`Sniff::delimiter`] and is no header or row; the header is the next line.
+    #[serde(default)]
+    pub separator_line: bool,
     /// For people: e.g. `no BOM; first 64 KiB are valid UTF-8; header has 14 commas, 0 semicolons, 0 tabs; 120 CRLF, 0 LF`.
     pub how: String,
 }
@@ -177,7 +175,19 @@ pub fn sniff(sample: &[u8]) -> Sniff {
         [0xEF, 0xBB, 0xBF, ..] | [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]
     );
     let (text, _) = encoding.encoding().decode_with_bom_removal(sample);
-    let (delimiter, delim_how) = sniff_delimiter(&text);
+    let directive = separator_directive(&text);
+    let (delimiter, delim_how) = match directive {
+        Some(d) => (
+            d,
+            format!(
+                "first line \"sep={}\" declares the separator: {}",
+                char::from(d.byte()),
+                d.label()
+            )
+            .replace('\t', "\\t"),
+        ),
+        None => sniff_delimiter(&text),
+    };
     let (line_ending, line_ends, le_how) = sniff_line_ending(&text);
     how.push_str("; ");
     how.push_str(&delim_how);
@@ -189,8 +199,76 @@ pub fn sniff(sample: &[u8]) -> Sniff {
         line_ending,
         line_ends,
         bom,
+        separator_line: directive.is_some(),
         how,
     }
+}
+
+/// Why the start of a file (its first 64 KiB) is no text, if it is not: a known binary format
+/// by its signature, NUL bytes outside a UTF-16 file, or more than one byte in ten a control
+/// character (a text file has only tabs and line ends). `None` for text.
+pub fn not_text(sample: &[u8], encoding: TextEncoding) -> Option<String> {
+    const SIGNATURES: [(&[u8], &str); 4] = [
+        (
+            b"PK\x03\x04",
+            "it is a zip archive (an Excel .xlsx workbook is one)",
+        ),
+        (
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+            "it is an Excel 97-2003 (.xls) workbook",
+        ),
+        (b"%PDF", "it is a PDF document"),
+        (b"\x1F\x8B", "it is a gzip archive"),
+    ];
+    if let Some((_, what)) = SIGNATURES.iter().find(|(sig, _)| sample.starts_with(sig)) {
+        return Some((*what).to_string());
+    }
+    if matches!(encoding, TextEncoding::Utf16Le | TextEncoding::Utf16Be) {
+        return None;
+    }
+    let kib = sample.len().div_ceil(1024);
+    let nul = memchr::memchr_iter(0, sample).count();
+    if nul > 0 {
+        return Some(format!(
+            "its first {kib} KiB hold {nul} NUL bytes, which no text file has (a UTF-16 text file would have them in every other byte)"
+        ));
+    }
+    let control = sample
+        .iter()
+        .filter(|b| (**b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || **b == 0x7F)
+        .count();
+    (control * 10 > sample.len()).then(|| {
+        format!(
+            "{control} of the first {} bytes are control characters, which text does not hold",
+            sample.len()
+        )
+    })
+}
+
+/// The separator a spreadsheet's first line `sep=;` (or `sep=,`, `sep=<tab>`; any case) declares,
+/// if the text starts with one. Excel writes and reads it; it is a directive, not a header.
+fn separator_directive(text: &str) -> Option<Delimiter> {
+    let head = text.get(..4)?;
+    if !head.eq_ignore_ascii_case("sep=") {
+        return None;
+    }
+    let rest = &text.as_bytes()[4..];
+    let delimiter = match rest.first()? {
+        b',' => Delimiter::Comma,
+        b';' => Delimiter::Semicolon,
+        b'\t' => Delimiter::Tab,
+        _ => return None,
+    };
+    // The directive is the whole line (Excel writes nothing after it; a separator repeated
+    // by a re-save, `sep=;;`, is tolerated).
+    let line_end = rest[1..]
+        .iter()
+        .position(|b| *b == b'\n')
+        .map_or(&rest[1..], |i| &rest[1..1 + i]);
+    line_end
+        .iter()
+        .all(|b| *b == b'\r' || *b == delimiter.byte())
+        .then_some(delimiter)
 }
 
 fn sniff_encoding(sample: &[u8]) -> (TextEncoding, String) {
@@ -280,9 +358,19 @@ fn sniff_delimiter(text: &str) -> (Delimiter, String) {
     )
 }
 
+/// Counts the line ends of records in the sample: a line break inside a quoted cell ends no
+/// record, so a CRLF file with one is not `mixed`.
 fn sniff_line_ending(text: &str) -> (LineEnding, LineEndCounts, String) {
     let mut counts = LineEndCounts::default();
-    counts.count(text.as_bytes(), false);
+    let b = text.as_bytes();
+    let mut quoted = false;
+    for i in memchr::memchr2_iter(b'"', b'\n', b) {
+        if b[i] == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            counts.end(i.checked_sub(1).is_some_and(|j| b[j] == b'\r'));
+        }
+    }
     let how = format!("{} CRLF and {} LF line ends", counts.crlf, counts.lf);
     (counts.ending(), counts, how)
 }
@@ -534,6 +622,53 @@ mod tests {
         assert_eq!(s, "a\nCaf\u{e9}\nx\n\u{20ac} 5\n");
         assert_eq!(notes.non_ascii_lines, 2);
         assert_eq!(notes.non_ascii_first_lines, vec![2, 4]);
+    }
+
+    #[test]
+    fn a_sep_directive_sets_the_separator_with_or_without_a_bom() {
+        for text in [
+            &b"\xEF\xBB\xBFsep=;\r\nA;B\r\n1,5;2\r\n"[..],
+            b"SEP=;\nA;B\n1,5;2\n",
+        ] {
+            let s = sniff(text);
+            assert!(s.separator_line, "{}", s.how);
+            assert_eq!(s.delimiter, Delimiter::Semicolon);
+            assert!(s.how.contains("sep=;"), "{}", s.how);
+        }
+        let s = sniff(b"sep=\t\nA\tB\n");
+        assert_eq!(s.delimiter, Delimiter::Tab);
+        // A header that starts with the letters is no directive.
+        let s = sniff(b"sep=x,Name\n1,2\n");
+        assert!(!s.separator_line);
+        assert_eq!(s.delimiter, Delimiter::Comma);
+    }
+
+    #[test]
+    fn binary_starts_are_not_text_and_utf16_is() {
+        assert!(
+            not_text(b"PK\x03\x04\x14\x00", TextEncoding::Utf8)
+                .unwrap()
+                .contains("xlsx")
+        );
+        let mut bin: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+        bin[0] = b'A';
+        assert!(
+            not_text(&bin, TextEncoding::Windows1252)
+                .unwrap()
+                .contains("NUL")
+        );
+        let controls: Vec<u8> = b"ab\x01\x02\x03\x04".repeat(100);
+        assert!(
+            not_text(&controls, TextEncoding::Utf8)
+                .unwrap()
+                .contains("control")
+        );
+        let utf16: Vec<u8> = "A,B\r\n1,2\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(not_text(&utf16, TextEncoding::Utf16Le), None);
+        assert_eq!(not_text(b"A,B\r\n1,\"x\ty\"\r\n", TextEncoding::Utf8), None);
     }
 
     #[test]

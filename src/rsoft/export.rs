@@ -33,6 +33,10 @@ pub struct Entry {
     pub size: u64,
     #[serde(skip)]
     zip_index: Option<usize>,
+    /// What a folder's entry is when it is no regular file (`a named pipe (FIFO)`): never
+    /// opened, since reading a pipe can wait forever.
+    #[serde(skip)]
+    not_regular: Option<&'static str>,
 }
 
 impl Entry {
@@ -68,7 +72,8 @@ pub struct Export {
     kind: ExportKind,
     files: Vec<ExportFile>,
     others: Vec<Entry>,
-    /// Files skipped as operating-system clutter (`__MACOSX/`, `.DS_Store`, `Thumbs.db`).
+    /// Files skipped as operating-system clutter (`__MACOSX/`, `.DS_Store`, `Thumbs.db`), and
+    /// entries of other names that are no regular files (with what they are).
     skipped: Vec<String>,
     /// Files whose header could not be read at all.
     unreadable: Vec<Finding>,
@@ -100,6 +105,12 @@ impl Export {
             .is_some_and(|e| ["csv", "tsv", "txt"].contains(&e.to_ascii_lowercase().as_str()));
         let (kind, entries) = if meta.is_dir() {
             (ExportKind::Folder, list_folder(&root)?)
+        } else if !meta.is_file() {
+            // A pipe or device is never opened: reading it can wait forever.
+            return Err(ReadError::NotRegular {
+                file: root.display().to_string(),
+                kind: not_regular_kind(&meta).to_string(),
+            });
         } else if one_data_file {
             // Not "is not a readable zip": the operator passed one of the export's files.
             return Err(ReadError::SingleFile {
@@ -120,6 +131,21 @@ impl Export {
         for entry in entries {
             if is_clutter(&entry.path) {
                 export.skipped.push(entry.path);
+            } else if let Some(kind) = entry.not_regular {
+                if entry.is_csv() {
+                    let e = ReadError::NotRegular {
+                        file: entry.path.clone(),
+                        kind: kind.to_string(),
+                    };
+                    export.unreadable.push(Finding {
+                        severity: super::rows::Severity::Error,
+                        file: entry.path,
+                        line: None,
+                        message: e.to_string(),
+                    });
+                } else {
+                    export.skipped.push(format!("{} ({kind})", entry.path));
+                }
             } else if entry.is_csv() {
                 match export.rows_of_entry(&entry) {
                     Ok(reader) => {
@@ -178,7 +204,8 @@ impl Export {
         &self.others
     }
 
-    /// Paths skipped as operating-system clutter (`__MACOSX/`, `.DS_Store`, `Thumbs.db`), so the
+    /// Paths skipped as operating-system clutter (`__MACOSX/`, `.DS_Store`, `Thumbs.db`), and
+    /// non-CSV entries that are no regular files (`pipe (a named pipe (FIFO))`), so the
     /// report can say they were seen and left out.
     pub fn skipped(&self) -> &[String] {
         &self.skipped
@@ -245,25 +272,57 @@ fn list_folder(root: &Path) -> Result<Vec<Entry>, ReadError> {
         for item in std::fs::read_dir(&dir).map_err(io_err)? {
             let item = item.map_err(io_err)?;
             let path = item.path();
-            let meta = item.metadata().map_err(io_err)?;
-            if meta.is_dir() {
+            if item.file_type().map_err(io_err)?.is_dir() {
                 stack.push(path);
-            } else {
-                let rel = path.strip_prefix(root).unwrap_or(&path);
-                let rel: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                out.push(Entry {
-                    path: rel.join("/"),
-                    size: meta.len(),
-                    zip_index: None,
-                });
+                continue;
             }
+            // Through a link to what it names; only a regular file is ever opened. A link to
+            // nothing is kept: opening it fails, and the file is reported as unreadable.
+            let (size, not_regular) = match std::fs::metadata(&path) {
+                Ok(meta) => (
+                    meta.len(),
+                    (!meta.is_file()).then(|| not_regular_kind(&meta)),
+                ),
+                Err(_) => (0, None),
+            };
+            let rel = path.strip_prefix(root).unwrap_or(&path);
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            out.push(Entry {
+                path: rel.join("/"),
+                size,
+                zip_index: None,
+                not_regular,
+            });
         }
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// What a file system entry that is no regular file is, for messages.
+fn not_regular_kind(meta: &std::fs::Metadata) -> &'static str {
+    let ft = meta.file_type();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+        if ft.is_block_device() || ft.is_char_device() {
+            return "a device";
+        }
+    }
+    if ft.is_dir() {
+        "a link to a folder"
+    } else {
+        "not a regular file"
+    }
 }
 
 fn zip_error(file: &Path, e: zip::result::ZipError) -> ReadError {
@@ -289,6 +348,7 @@ fn list_zip(path: &Path) -> Result<Vec<Entry>, ReadError> {
             path: z.name().trim_start_matches("./").to_string(),
             size: z.size(),
             zip_index: Some(i),
+            not_regular: None,
         });
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));

@@ -61,6 +61,28 @@ pub enum ReadError {
         /// Why, and what to do (for example unzip it yourself).
         message: String,
     },
+    /// A file named `.csv` whose start is no text (a workbook or archive renamed, a damaged
+    /// file): it is not read ([`decode::not_text`] says why).
+    #[error(
+        "{file} is not a CSV file: {why}. It is not read: export the module from RSoft as CSV (or save the workbook as CSV UTF-8) and put that file in its place, or remove this one from the export"
+    )]
+    NotText {
+        /// The file inside the export.
+        file: String,
+        /// What its first bytes are.
+        why: String,
+    },
+    /// A file named `.csv` that is no regular file (a named pipe, socket or device): reading it
+    /// could wait forever, so it is not opened.
+    #[error(
+        "{file} is not a regular file ({kind}): it is not read, since reading it could wait forever. Copy the data into a regular file and run again"
+    )]
+    NotRegular {
+        /// The file inside the export.
+        file: String,
+        /// What it is instead (`a named pipe (FIFO)`).
+        kind: String,
+    },
     /// The header could not be read (the row reader turns later failures into bad rows).
     #[error(
         "{file}{}: the header could not be read ({message}). Check the file opens in a spreadsheet (or re-create the zip) and run again",

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ReadError;
 use super::decode::{
-    self, DecodeNotes, LineEndCounts, SNIFF_BYTES, Sniff, TextEncoding, TextStream,
+    self, DecodeNotes, Delimiter, LineEndCounts, SNIFF_BYTES, Sniff, TextEncoding, TextStream,
 };
 
 /// A cell above this size gets a warning: no CRM field holds that much.
@@ -31,10 +31,9 @@ struct RowGuard<R> {
     limit: u64,
     /// The current row was cut.
     cut: bool,
-    /// Line ends of every byte read from the file (not the cuts' own).
-    line_ends: LineEndCounts,
-    /// The last byte read was a CR.
-    after_cr: bool,
+    /// The last byte read from the file (not the cuts'): a file ending in no line end has one
+    /// record end fewer than records.
+    last: Option<u8>,
 }
 
 impl<R: Read> Read for RowGuard<R> {
@@ -48,10 +47,8 @@ impl<R: Read> Read for RowGuard<R> {
         }
         let n = self.inner.read(buf)?;
         self.delivered += n as u64;
-        let read = &buf[..n];
-        self.line_ends.count(read, self.after_cr);
-        if let Some(last) = read.last() {
-            self.after_cr = *last == b'\r';
+        if let Some(last) = buf[..n].last() {
+            self.last = Some(*last);
         }
         Ok(n)
     }
@@ -228,6 +225,8 @@ pub struct RowReader {
     done: bool,
     /// Line ends fed to the parser by row cuts, to subtract from its line numbers.
     line_shift: u64,
+    /// How each record read so far ended (a line break inside a quoted cell ends none).
+    line_ends: LineEndCounts,
 }
 
 impl RowReader {
@@ -243,6 +242,12 @@ impl RowReader {
             .read_to_end(&mut sample)
             .map_err(io_err)?;
         let sniff = decode::sniff(&sample);
+        if let Some(why) = decode::not_text(&sample, sniff.encoding) {
+            return Err(ReadError::NotText {
+                file: file.to_string(),
+                why,
+            });
+        }
         if sniff.encoding == TextEncoding::Utf8 && sniff.bom {
             sample.drain(..3);
         }
@@ -253,8 +258,7 @@ impl RowReader {
             row_start: 0,
             limit: MAX_ROW_BYTES,
             cut: false,
-            line_ends: LineEndCounts::default(),
-            after_cr: false,
+            last: None,
         };
         let csv = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -281,6 +285,7 @@ impl RowReader {
             findings: Vec::new(),
             done: false,
             line_shift: 0,
+            line_ends: LineEndCounts::default(),
         };
         reader.read_header()?;
         Ok(reader)
@@ -288,19 +293,28 @@ impl RowReader {
 
     fn read_header(&mut self) -> Result<(), ReadError> {
         let mut raw = StringRecord::new();
-        let got = read_record(
-            &mut self.csv,
-            &mut raw,
-            &mut None,
-            &mut String::new(),
-            &mut self.utf8_notes,
-        )
-        .map_err(|e| self.csv_error(e))?;
+        let read = |reader: &mut Self, raw: &mut StringRecord| {
+            read_record(
+                &mut reader.csv,
+                raw,
+                &mut None,
+                &mut String::new(),
+                &mut reader.utf8_notes,
+                &mut reader.line_ends,
+            )
+            .map_err(|e| reader.csv_error(e))
+        };
+        let mut got = read(self, &mut raw)?;
+        if got && self.sniff.separator_line {
+            // `sep=;` only declared the separator (the sniff read it); the header follows.
+            got = read(self, &mut raw)?;
+        }
         if !got {
             self.done = true;
             self.warn(None, "the file is empty: no header and no rows. Re-export the module from RSoft if it should hold records".to_string());
             return Ok(());
         }
+        let line = Some(raw.position().map_or(1, |p| p.line()));
         let mut names: Vec<String> = Vec::with_capacity(raw.len());
         let mut index = HashMap::new();
         // A header ending `,,,` (a spreadsheet's empty trailing columns): those are no columns.
@@ -310,7 +324,7 @@ impl RowReader {
             .rposition(|h| !h.trim().is_empty())
             .map_or(0, |i| i + 1);
         if named < raw.len() && named > 0 {
-            self.warn(Some(1), format!(
+            self.warn(line, format!(
                 "the header ends in {} empty cells (a spreadsheet's trailing columns): they are not columns; empty trailing cells of rows are dropped",
                 raw.len() - named
             ));
@@ -319,7 +333,7 @@ impl RowReader {
             let h = h.trim();
             let mut name = if h.is_empty() {
                 let name = format!("Column {}", i + 1);
-                self.warn(Some(1), format!("column {} has a blank header; it is called {name:?}. Name it in the file, or map it by that name", i + 1));
+                self.warn(line, format!("column {} has a blank header; it is called {name:?}. Name it in the file, or map it by that name", i + 1));
                 name
             } else {
                 h.to_string()
@@ -330,7 +344,7 @@ impl RowReader {
                     n += 1;
                 }
                 let renamed = format!("{name} ({n})");
-                self.warn(Some(1), format!("header {name:?} appears more than once; column {} is called {renamed:?}. Check which one holds the data and map it by that name", i + 1));
+                self.warn(line, format!("header {name:?} appears more than once; column {} is called {renamed:?}. Check which one holds the data and map it by that name", i + 1));
                 name = renamed;
             }
             index.insert(name.clone(), i);
@@ -352,7 +366,7 @@ impl RowReader {
             }
             self.record.truncate(want);
             return Some(format!(
-                "row has {got} fields, header has {want}: the {} extra trailing cells are empty and were dropped",
+                "row has {got} cells, header has {want}: the {} extra trailing cells are empty and were dropped",
                 got - want
             ));
         }
@@ -364,7 +378,7 @@ impl RowReader {
             .map(String::as_str)
             .collect();
         let note = format!(
-            "row has {got} fields, header has {want}: read with {} empty ({}). If a value moved into the wrong column, fix the row in the file",
+            "row has {got} cells, header has {want}: read with {} empty ({}). If a value moved into the wrong column, fix the row in the file",
             missing.join(", "),
             if missing.len() == 1 {
                 "its last cell is missing"
@@ -445,6 +459,7 @@ impl RowReader {
             &mut self.spare,
             &mut self.scratch,
             &mut self.utf8_notes,
+            &mut self.line_ends,
         ) {
             Ok(true) => {}
             Ok(false) => {
@@ -501,17 +516,14 @@ impl RowReader {
             let spans_lines = end_line > line;
             let reason = if spans_lines && self.record.iter().any(|f| f.contains('\n')) {
                 format!(
-                    "a quote opened on line {line} is not closed where the row should end: lines {line}–{end_line} were read as one row of {got} fields (header has {want}). Fix the quote in line {line} and re-export; these lines are set aside as one bad row"
+                    "a quote opened on line {line} is not closed where the row should end: lines {line}–{end_line} were read as one row of {got} cells (header has {want}). Fix the quote in line {line} and re-export; these lines are set aside as one bad row"
                 )
             } else if got < want {
                 format!(
-                    "row has {got} fields, header has {want}: more than half its cells are missing, so it was cut (or a cell holds an unquoted line break). The row is set aside; fix it in the file and run again"
+                    "row has {got} cells, header has {want}: more than half its cells are missing, so it was cut (or a cell holds an unquoted line break). The row is set aside; fix it in the file and run again"
                 )
             } else {
-                format!(
-                    "row has {got} fields, header has {want}, and its cells past the last column hold data: an unquoted {} inside a value probably split it. The row is set aside; quote that value and run again",
-                    self.sniff.delimiter.label()
-                )
+                extra_cells_reason(&self.record, want, self.sniff.delimiter)
             };
             return Some(Err(RowProblem {
                 file: self.file.clone(),
@@ -554,8 +566,12 @@ impl RowReader {
     /// End-of-file findings: header-only file, decoding notes.
     fn finish(&mut self) {
         self.done = true;
-        // The sniff saw the first 64 KiB; the file's own line ends are now all counted.
-        let whole = self.csv.get_ref().line_ends;
+        // The sniff saw the first 64 KiB; the file's own line ends are now all counted. Each
+        // record was counted as ending in a line end: a last one without, and the ends row cuts
+        // fed the parser, are none.
+        let mut whole = self.line_ends;
+        let unterminated = u64::from(self.csv.get_ref().last.is_some_and(|b| b != b'\n'));
+        whole.lf = whole.lf.saturating_sub(unterminated + self.line_shift);
         if whole.ending() != self.sniff.line_ending {
             self.sniff.how.push_str(&format!(
                 "; the whole file has {} CRLF and {} LF line ends",
@@ -608,6 +624,116 @@ impl Iterator for RowReader {
     }
 }
 
+/// Cells past the header listed in a reason; the rest are counted.
+const LISTED_EXTRA_CELLS: usize = 3;
+
+/// Why a row with more cells than the header, some of them past it holding data, is set aside:
+/// what is known (the counts, the cells past the header with their values) and a cause only
+/// where the cells show it: a number split at its grouping commas (`1` `25` `000` read together
+/// are `1,25,000`) when joining such runs gives the header's count exactly.
+fn extra_cells_reason(record: &StringRecord, want: usize, delimiter: Delimiter) -> String {
+    let got = record.len();
+    let past: Vec<String> = record
+        .iter()
+        .enumerate()
+        .skip(want)
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(i, v)| {
+            format!(
+                "cell {} {:?}",
+                i + 1,
+                v.chars().take(40).collect::<String>()
+            )
+        })
+        .collect();
+    let mut listed = past[..past.len().min(LISTED_EXTRA_CELLS)].join(", ");
+    if past.len() > LISTED_EXTRA_CELLS {
+        listed.push_str(&format!(" and {} more", past.len() - LISTED_EXTRA_CELLS));
+    }
+    let known = format!(
+        "row has {got} cells, header has {want}; past the header {} data ({listed})",
+        if past.len() == 1 {
+            "one cell holds"
+        } else {
+            "cells hold"
+        }
+    );
+    let splits = if delimiter == Delimiter::Comma {
+        grouped_number_splits(record)
+    } else {
+        Vec::new()
+    };
+    let merged: usize = splits.iter().map(|(from, to)| to - from).sum();
+    if !splits.is_empty() && got - merged == want {
+        let shown: Vec<String> = splits
+            .iter()
+            .map(|(from, to)| {
+                let cells: Vec<&str> = (*from..=*to).filter_map(|i| record.get(i)).collect();
+                format!(
+                    "cells {}–{} ({}) read together as the number {}",
+                    from + 1,
+                    to + 1,
+                    cells
+                        .iter()
+                        .map(|c| format!("{c:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    cells.join(",")
+                )
+            })
+            .collect();
+        return format!(
+            "{known}. {}, which leaves exactly {want} cells: a number written with grouping commas and no quotes splits this way in a comma-separated file. The row is set aside; quote that number in the file (or re-export it without grouping) and run again",
+            shown.join("; ")
+        );
+    }
+    format!(
+        "{known}. The row is set aside: check it in the file; quote any value that holds a {}, or remove the cells that belong to no column, and run again",
+        delimiter.label()
+    )
+}
+
+/// Runs of cells that read together as one number grouped by commas (`1` `250` `000.50`:
+/// 1,250,000.50; `1` `25` `000`: 1,25,000), as (first, last) cell positions, in order.
+fn grouped_number_splits(record: &StringRecord) -> Vec<(usize, usize)> {
+    let digits = |c: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&c.len()) && c.bytes().all(|b| b.is_ascii_digit())
+    };
+    // The last group may carry the fraction: `000.50`.
+    let last_group = |c: &str| match c.split_once('.') {
+        Some((g, f)) => digits(g, 3..=3) && digits(f, 1..=usize::MAX),
+        None => digits(c, 3..=3),
+    };
+    let cells: Vec<&str> = record.iter().map(str::trim).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < cells.len() {
+        let lead = cells[i].strip_prefix(['-', '+']).unwrap_or(cells[i]);
+        // The longest run `lead, (2- or 3-digit groups)*, last group` starting here.
+        let mut end = None;
+        if digits(lead, 1..=3) {
+            let mut j = i + 1;
+            while j < cells.len() {
+                if last_group(cells[j]) {
+                    end = Some(j);
+                }
+                if !(digits(cells[j], 2..=3)) {
+                    break;
+                }
+                j += 1;
+            }
+        }
+        match end {
+            Some(j) => {
+                out.push((i, j));
+                i = j + 1;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
 /// Reads the next record, dropping the CR of a CRLF line end and skipping lines that were blank.
 /// A record that is not valid UTF-8 has its bad bytes replaced by U+FFFD, noted with its line.
 fn read_record<R: Read>(
@@ -616,6 +742,7 @@ fn read_record<R: Read>(
     spare: &mut Option<csv::ByteRecord>,
     scratch: &mut String,
     notes: &mut DecodeNotes,
+    line_ends: &mut LineEndCounts,
 ) -> csv::Result<bool> {
     loop {
         // Read bytes and check them once; the two buffers alternate, so no row allocates.
@@ -630,7 +757,9 @@ fn read_record<R: Read>(
             return Ok(false);
         }
         let last = record.len().saturating_sub(1);
-        if let Some(stripped) = record.get(last).and_then(|f| f.strip_suffix('\r')) {
+        let crlf = record.get(last).and_then(|f| f.strip_suffix('\r'));
+        line_ends.end(crlf.is_some());
+        if let Some(stripped) = crlf {
             scratch.clear();
             scratch.push_str(stripped);
             record.truncate(last);

@@ -138,6 +138,36 @@ mod tests {
         (m.amount, m.currency)
     }
 
+    /// Swiss and space-grouped amounts (also with a no-break or narrow no-break space) read
+    /// under their column's format (trial finding).
+    #[test]
+    fn space_and_apostrophe_groupings_read_in_their_format() {
+        use crate::numbers::format::NumberFormat;
+        let swiss = NumberFormat::from_name("point_apostrophe").unwrap();
+        let spaced = NumberFormat::from_name("comma_space").unwrap();
+        for (raw, format, amount, currency) in [
+            ("1'234.50", swiss, "1234.50", "INR"),
+            ("CHF 12'500", swiss, "12500", "CHF"),
+            ("1 234,50", spaced, "1234.50", "INR"),
+            ("12\u{a0}500,00 EUR", spaced, "12500.00", "EUR"),
+            ("1\u{202f}234\u{202f}567,89", spaced, "1234567.89", "INR"),
+        ] {
+            let m = parse_money_in(raw, "INR", Some(&format)).unwrap();
+            assert_eq!(
+                (m.amount.as_str(), m.currency.as_str()),
+                (amount, currency),
+                "{raw}"
+            );
+        }
+        use super::super::number::parse_number_in;
+        assert_eq!(parse_number_in("1'234.5", Some(&swiss)).unwrap(), "1234.5");
+        assert_eq!(
+            parse_number_in("1\u{202f}234,5", Some(&spaced)).unwrap(),
+            "1234.5"
+        );
+        assert!(parse_money_in("1,234.50", "INR", Some(&swiss)).is_err());
+    }
+
     #[test]
     fn symbols_codes_and_groupings() {
         let cases = [
