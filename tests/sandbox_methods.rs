@@ -6,6 +6,54 @@ use crm_migrate::sandbox::{DISCOVERY_METHOD, DISCOVERY_PATH, ENDPOINT_PATH, Reco
 use sandbox_support::{id_named, ids, open, open_as, smd, start};
 use serde_json::{Value, json};
 
+/// docs/nutshell-api.md, `edit*`: multi-value fields are replaced whole, never merged by the
+/// server (the load sends the union itself); keys not sent are kept.
+#[tokio::test]
+async fn an_edit_replaces_every_multi_value_field_whole() {
+    let (_sb, rpc) = open().await;
+    let a = rpc
+        .ok(
+            "newAccount",
+            json!({"account": {
+                "name": "Gupta & Sons",
+                "phone": ["+911163736011"],
+                "email": ["sales@guptasons.com"],
+                "url": ["www.guptasons.com"],
+                "address": [{"address_1": "47, Nehru Nagar", "city": "New Delhi"}],
+                "tags": ["metals"],
+            }}),
+        )
+        .await;
+    let edited = rpc
+        .ok(
+            "editAccount",
+            json!({"accountId": a["id"], "rev": a["rev"], "account": {
+                "phone": ["+911126484451"],
+                "email": ["contact@guptasons.com"],
+                "address": [{"address_1": "286, Brigade Road", "city": "New Delhi"}],
+                "tags": ["key account"],
+            }}),
+        )
+        .await;
+    assert_eq!(edited["phone"], json!(["+911126484451"]), "{edited:#}");
+    assert_eq!(
+        edited["email"],
+        json!({"--primary": "contact@guptasons.com", "1": "contact@guptasons.com"}),
+        "{edited:#}"
+    );
+    let text = edited.to_string();
+    assert!(
+        text.contains("Brigade Road") && !text.contains("Nehru Nagar"),
+        "{edited:#}"
+    );
+    assert_eq!(edited["tags"], json!(["key account"]), "{edited:#}");
+    assert_eq!(
+        edited["url"],
+        json!(["www.guptasons.com"]),
+        "not sent, kept"
+    );
+}
+
 #[tokio::test]
 async fn accounts_round_trip_with_rev_and_timestamps() {
     let (sb, rpc, ravi) = open_as("ravi@acme.in").await;

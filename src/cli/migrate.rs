@@ -23,7 +23,7 @@ use crate::connect;
 use crate::engine::blockers::render;
 use crate::engine::event::{Event, Events, RecordOutcome, Tally};
 use crate::engine::load::{MigrateOptions, MigrateOutcome, RunSummary, migrate};
-use crate::journal::Phase;
+use crate::journal::{Phase, RunKind};
 
 /// `migrate`'s flags.
 #[derive(Debug, Args)]
@@ -231,9 +231,12 @@ fn print_summary(s: &RunSummary) {
 }
 
 /// The line a record's outcome gets under its phase, when it is worth a word: failed, held,
-/// kept, and created with what the builder had to choose (`confidence 12.5 rounded to 13`);
-/// a plain creation, link or merge is counted only.
-fn outcome_line(outcome: &RecordOutcome) -> Option<String> {
+/// kept, created with what the builder had to choose (`confidence 12.5 rounded to 13`), merged
+/// with the values added to the record it joined and those not sent, linked with the values the
+/// record lacks (`dry`: a dry run, which names a merged row's items as to be added where the
+/// record lacks them, since it cannot read the record it made up); a plain creation, link or
+/// merge is counted only.
+fn outcome_line(outcome: &RecordOutcome, dry: bool) -> Option<String> {
     match outcome {
         RecordOutcome::Failed { message, .. } => Some(format!("failed: {message}")),
         RecordOutcome::Held { reasons } => Some(format!("held: {}", reasons.join("; "))),
@@ -241,6 +244,27 @@ fn outcome_line(outcome: &RecordOutcome) -> Option<String> {
         RecordOutcome::Created { caveats } if !caveats.is_empty() => {
             Some(format!("created; note: {}", caveats.join("; ")))
         }
+        RecordOutcome::Merged {
+            into,
+            added,
+            not_sent,
+        } if !(added.is_empty() && not_sent.is_empty()) => {
+            let mut parts = vec![format!("merged into {into}")];
+            let verb = if dry {
+                "to add where it lacks them"
+            } else {
+                "added to it"
+            };
+            if !added.is_empty() {
+                parts.push(format!("{verb}: {}", added.join(", ")));
+            }
+            parts.extend(not_sent.iter().cloned());
+            Some(parts.join("; "))
+        }
+        RecordOutcome::Linked { to, not_sent } if !not_sent.is_empty() => Some(format!(
+            "linked to {to}, which is not edited; not sent: {}",
+            not_sent.join("; ")
+        )),
         _ => None,
     }
 }
@@ -250,11 +274,13 @@ fn show(mut rx: mpsc::UnboundedReceiver<Event>) {
     let terminal = std::io::stderr().is_terminal();
     let bars = MultiProgress::new();
     let mut bar: Option<(Phase, ProgressBar)> = None;
+    let mut dry = false;
     let style = ProgressStyle::with_template("{prefix:>18} [{bar:30}] {pos}/{len} {per_sec} {msg}")
         .unwrap_or_else(|_| ProgressStyle::default_bar());
     while let Some(event) = rx.blocking_recv() {
         match event {
             Event::RunStarted { run, kind } => {
+                dry = kind == RunKind::DryRun;
                 let run = run.map(|r| format!(" {r}")).unwrap_or_default();
                 eprintln!("{} run{run} started", kind.as_str());
             }
@@ -276,7 +302,7 @@ fn show(mut rx: mpsc::UnboundedReceiver<Event>) {
                 if let Some((_, b)) = &bar {
                     b.inc(1);
                 }
-                if let Some(line) = outcome_line(&outcome) {
+                if let Some(line) = outcome_line(&outcome, dry) {
                     let text = format!("  {} {rsoft_id} {line}", phase.as_str());
                     match &bar {
                         Some((_, b)) => b.println(text),
@@ -329,14 +355,43 @@ mod tests {
             ],
         };
         assert_eq!(
-            outcome_line(&rounded).as_deref(),
+            outcome_line(&rounded, false).as_deref(),
             Some(
                 "created; note: Probability: confidence 12,5 rounded to 13 (Nutshell takes whole percent)"
             )
         );
         assert_eq!(
-            outcome_line(&RecordOutcome::Created { caveats: vec![] }),
+            outcome_line(&RecordOutcome::Created { caveats: vec![] }, false),
             None
         );
+    }
+
+    /// A merged row's line says what was added and what was not sent; a dry run says "to add".
+    #[test]
+    fn a_merge_is_shown_with_what_it_carried() {
+        let merged = RecordOutcome::Merged {
+            into: "Accounts 12 (same company name and email domain guptasons.com)".into(),
+            added: vec!["phone +911126484451".into()],
+            not_sent: vec!["kept COMP-1005's owner Users 3; COMP-1016's Users 2 not sent".into()],
+        };
+        assert_eq!(
+            outcome_line(&merged, false).as_deref(),
+            Some(
+                "merged into Accounts 12 (same company name and email domain guptasons.com); \
+                 added to it: phone +911126484451; kept COMP-1005's owner Users 3; COMP-1016's \
+                 Users 2 not sent"
+            )
+        );
+        assert!(
+            outcome_line(&merged, true)
+                .unwrap()
+                .contains("to add where it lacks them: phone")
+        );
+        let quiet = RecordOutcome::Merged {
+            into: "Accounts 12".into(),
+            added: vec![],
+            not_sent: vec![],
+        };
+        assert_eq!(outcome_line(&quiet, false), None);
     }
 }

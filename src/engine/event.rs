@@ -17,17 +17,30 @@ pub enum RecordOutcome {
         /// What the builder chose where the source was unclear, one line each.
         caveats: Vec<String>,
     },
-    /// It matched a record already in Nutshell; linked, not created.
+    /// It matched a record already in Nutshell; linked, not created. That record is not edited
+    /// (rollback could not undo an edit of a record the migration did not create), so the row's
+    /// values it lacks are listed here and in the report.
     Linked {
         /// The Nutshell record and the key that matched (`Accounts 12 (same email …), already in
         /// Nutshell`).
         to: String,
+        /// The row's values that record lacks, not sent, one each: multi-value items
+        /// (`phone +911126484451`) and differing fields (`owner … (the record has …)`).
+        not_sent: Vec<String>,
     },
-    /// It duplicated another record of this export and was merged into it.
+    /// It duplicated another record of this export and was merged into it: the row's
+    /// multi-value items that record lacked were added to it by an edit; its differing
+    /// single-value fields were not sent (the record keeps the first row's).
     Merged {
         /// The Nutshell record this migration created that it joined, and the key that matched
         /// (`Accounts 12 (same company name …)`).
         into: String,
+        /// Multi-value items added to that record, one each (`phone +911126484451`); in a dry
+        /// run, the items to add where the record lacks them.
+        added: Vec<String>,
+        /// The row's single-value fields that differ from the record's, not sent, one each
+        /// (`owner … (the record has …)`).
+        not_sent: Vec<String>,
     },
     /// Held with reasons, awaiting the customer.
     Held {

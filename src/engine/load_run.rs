@@ -11,12 +11,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::event::{Event, Events, RecordOutcome, Tally};
-use super::load_edit::texts;
+use super::load_edit::{Carried, lacking, texts};
 use super::load_lookups::JournalLookups;
 use super::load_send::{Made, Sender, StepEnd, emails_of, field_at_fault};
 use super::owners::Owners;
@@ -108,6 +108,29 @@ struct Job {
     ambiguous: Vec<Option<DateTime<Utc>>>,
     /// A delta's edit of the record's own entity, made by an earlier run.
     edit: Option<Edit>,
+    /// A merged or linked row: nothing is created; its values are carried to the record it
+    /// joined instead.
+    carry: Option<Carry>,
+}
+
+/// A merged or linked row's values, carried to the record it joined (`Sender::carry`): added to
+/// a record this migration created, only listed for one that was in Nutshell before (an edit of
+/// it could not be undone by rollback).
+#[derive(Debug, Clone)]
+struct Carry {
+    entity_type: EntityType,
+    id: i64,
+    /// This migration created the record: add the row's values it lacks.
+    add: bool,
+    /// The record and the key that matched, as the outcome names it (`Accounts 12 (same …)`).
+    target: String,
+    /// The RSoft ID of the row whose record it is, when this migration created it.
+    first: Option<String>,
+    /// An earlier run already merged the row and may have sent this edit before it was killed
+    /// (or lost the answer): a record that lacks nothing then holds the migration's own edit.
+    resumed: bool,
+    /// The row's own record body, from the record builder.
+    body: Map<String, Value>,
 }
 
 /// A delta edits create `index` (the row's own record, known from an earlier run) instead of
@@ -141,6 +164,9 @@ enum JobEnd {
     },
     /// A delta's edit was refused (the record stays as it was in Nutshell).
     EditRefused(Failure),
+    /// A carry's end: what the record lacked and the edit that added it (when one was sent),
+    /// or why the record could not be read or edited.
+    Carried(Result<(Carried, Option<Made>), String>),
 }
 
 /// The journal's key of a row that has no RSoft ID of its own (unreadable, or its ID cell is
@@ -444,7 +470,10 @@ impl LoadRun<'_> {
                 batch.seen(phase, &id);
                 self.defer(batch);
             }
-            if k.state.is_settled() {
+            // A merged row whose values could not be added to the record it joined (the journal
+            // keeps the failure on it) is carried again, like a row not yet loaded.
+            let carry_pending = k.state == RecordState::Merged && k.last_error.is_some();
+            if k.state.is_settled() && !carry_pending {
                 if !self.delta {
                     self.report(phase, &id, RecordOutcome::AlreadyDone, tally);
                     return Ok(false);
@@ -602,8 +631,30 @@ impl LoadRun<'_> {
                     }
                 }
                 if let Some((kind, key, hit)) = hit {
+                    if chunk.iter().any(|j| {
+                        j.carry.as_ref().is_some_and(|c| {
+                            c.id == hit.id && c.entity_type.as_str() == hit.entity_type
+                        })
+                    }) {
+                        // Another row of this chunk carries its values to the same record:
+                        // send that first, so the two edits do not race for its rev.
+                        self.send_chunk(journal, std::mem::take(chunk), tally, totals)
+                            .await?;
+                        claimed.clear();
+                        continue;
+                    }
                     let step = step_keys(&own_plan)[0];
-                    self.dedupe(phase, record, step, (kind, &key), &own_keys, hit, tally);
+                    let job = self.dedupe(
+                        journal,
+                        record,
+                        step,
+                        (kind, &key),
+                        &own_keys,
+                        hit,
+                        own_plan,
+                        tally,
+                    )?;
+                    chunk.extend(job);
                     claimed.extend(own_keys);
                     claimed.extend(named);
                     return Ok(true);
@@ -641,6 +692,7 @@ impl LoadRun<'_> {
                 known: known_made,
                 ambiguous,
                 edit: None,
+                carry: None,
             });
             return Ok(true);
         }
@@ -706,6 +758,7 @@ impl LoadRun<'_> {
                 hash,
                 old_hash: old_hash.to_string(),
             }),
+            carry: None,
         });
         Ok(())
     }
@@ -757,7 +810,7 @@ impl LoadRun<'_> {
         }
         // Intents first, in one transaction, for every create not yet made.
         let mut intents = Batch::new();
-        for job in &chunk {
+        for job in chunk.iter().filter(|j| j.carry.is_none()) {
             for (i, c) in job.plan.creates.iter().enumerate() {
                 if job.known[i].is_none() {
                     intents.intent(job.phase, &job.rsoft_id, job.steps[i], c.entity_type);
@@ -797,6 +850,9 @@ impl LoadRun<'_> {
     /// Write a finished job's outcome into `batch`; returns the event to report.
     fn outcome(&self, batch: &mut Batch, done: Done) -> (Phase, String, RecordOutcome) {
         let Done { job, made, end } = done;
+        if let Some(carry) = &job.carry {
+            return self.carry_outcome(batch, &job, carry, end);
+        }
         let (phase, id) = (job.phase, job.rsoft_id.clone());
         let mut any_created = false;
         for (i, m) in made.iter().enumerate() {
@@ -882,6 +938,14 @@ impl LoadRun<'_> {
                 let outcome = failed(batch, phase, &id, failure);
                 (phase, id, outcome)
             }
+            JobEnd::Carried(_) => {
+                let failure = Failure {
+                    message: "internal: a carry's end reached a create's outcome".into(),
+                    field: None,
+                };
+                let outcome = failed(batch, phase, &id, failure);
+                (phase, id, outcome)
+            }
         }
     }
 
@@ -899,8 +963,12 @@ impl LoadRun<'_> {
         let failure = match end {
             JobEnd::Ok => None,
             JobEnd::EditRefused(f) | JobEnd::Refused { failure: f, .. } => Some(f),
-            JobEnd::Unknown { message, .. } => Some(Failure {
+            JobEnd::Unknown { message, .. } | JobEnd::Carried(Err(message)) => Some(Failure {
                 message,
+                field: None,
+            }),
+            JobEnd::Carried(Ok(_)) => Some(Failure {
+                message: "internal: a carry's end reached a delta edit's outcome".into(),
                 field: None,
             }),
         };
@@ -943,23 +1011,25 @@ impl LoadRun<'_> {
         (phase, id, RecordOutcome::Edited { fields })
     }
 
-    /// Settle a record that is an account or contact that exists already (`matched` is the key
-    /// it matched by): linked to one that was in Nutshell, merged into one this migration
+    /// A record that is an account or contact that exists already (`matched` is the key it
+    /// matched by): linked to one that was in Nutshell, merged into one this migration
     /// created. Its other keys (`own_keys`) now lead to that record too, so a third row
-    /// sharing any of them lands there as well. Nothing of the row is sent: its fields reach
-    /// Nutshell only as far as the record it joined already has them.
+    /// sharing any of them lands there as well. Nothing is created for it: the job returned
+    /// carries its values to that record ([`Carry`]), and its outcome settles the row. Until
+    /// then the row stays pending, so a run killed before the carry's outcome carries it again.
     #[allow(clippy::too_many_arguments)]
     fn dedupe(
         &self,
-        phase: Phase,
+        journal: &Journal,
         record: SourceRecord,
         step: u32,
         (kind, key): (KeyKind, &str),
         own_keys: &[(KeyKind, String)],
         hit: KeyHit,
+        own_plan: Plan,
         tally: &mut Tally,
-    ) {
-        let id = record.rsoft_id.clone();
+    ) -> Result<Option<Job>, LoadError> {
+        let (phase, id) = (record.phase, record.rsoft_id.clone());
         let existing = hit.origin == ORIGIN_EXISTING;
         let what = match kind {
             KeyKind::CompanyName => format!("company name {key:?}"),
@@ -971,20 +1041,10 @@ impl LoadRun<'_> {
             KeyKind::Email => format!("email {key}"),
         };
         let target = format!("{} {} (same {what})", hit.entity_type, hit.id);
-        let (entity_state, record_state, outcome) = if existing {
-            (
-                EntityState::Linked,
-                RecordState::Linked,
-                RecordOutcome::Linked {
-                    to: format!("{target}, already in Nutshell"),
-                },
-            )
+        let entity_state = if existing {
+            EntityState::Linked
         } else {
-            (
-                EntityState::Merged,
-                RecordState::Merged,
-                RecordOutcome::Merged { into: target },
-            )
+            EntityState::Merged
         };
         let mut batch = Batch::new();
         batch.register(record);
@@ -992,7 +1052,8 @@ impl LoadRun<'_> {
             // A name-only key is claimed once: a second row of the name is another firm.
             batch.unkey(kind, key);
         }
-        if let Some(entity_type) = EntityType::from_name(&hit.entity_type) {
+        let entity_type = EntityType::from_name(&hit.entity_type);
+        if let Some(entity_type) = entity_type {
             for (k, v) in own_keys {
                 batch.key(*k, v, entity_type, hit.id, &hit.origin);
             }
@@ -1003,14 +1064,166 @@ impl LoadRun<'_> {
             step,
             EntityOutcome {
                 state: entity_state,
-                entity_type: hit.entity_type,
+                entity_type: hit.entity_type.clone(),
                 id: hit.id,
                 rev: None,
             },
         );
-        batch.finish(phase, &id, record_state, None);
         self.defer(batch);
-        self.report(phase, &id, outcome, tally);
+        let body = own_plan.record_body().cloned();
+        let (Some(entity_type), Some(body)) = (entity_type, body) else {
+            // Nothing to carry (no body, or a record type this binary does not know).
+            let (state, outcome) = if existing {
+                let to = format!("{target}, already in Nutshell");
+                let not_sent = Vec::new();
+                (RecordState::Linked, RecordOutcome::Linked { to, not_sent })
+            } else {
+                let (added, not_sent) = (Vec::new(), Vec::new());
+                let into = target;
+                (
+                    RecordState::Merged,
+                    RecordOutcome::Merged {
+                        into,
+                        added,
+                        not_sent,
+                    },
+                )
+            };
+            let mut batch = Batch::new();
+            batch.finish(phase, &id, state, None);
+            self.defer(batch);
+            self.report(phase, &id, outcome, tally);
+            return Ok(None);
+        };
+        let first = if existing {
+            None
+        } else {
+            journal
+                .creator_of(entity_type, hit.id)?
+                .map(|(_, first)| first)
+        };
+        let resumed = journal
+            .entities(phase, &id)?
+            .iter()
+            .any(|e| e.state == entity_state && e.nutshell_id == Some(hit.id));
+        let steps = step_keys(&own_plan);
+        Ok(Some(Job {
+            phase,
+            rsoft_id: id,
+            known: vec![None; steps.len()],
+            ambiguous: vec![None; steps.len()],
+            steps,
+            plan: own_plan,
+            edit: None,
+            carry: Some(Carry {
+                entity_type,
+                id: hit.id,
+                add: !existing,
+                target,
+                first,
+                resumed,
+                body,
+            }),
+        }))
+    }
+
+    /// Write a carry's outcome: a merged row settles merged, with what was added to the record
+    /// it joined (that record's write time and rev updated when an edit was sent, see
+    /// [`Batch::wrote`]) and its differing fields, which were not sent, noted; a carry that
+    /// failed leaves the row merged with the failure, so the next run carries it again. A linked
+    /// row settles linked, with the values the record lacks noted as not sent.
+    fn carry_outcome(
+        &self,
+        batch: &mut Batch,
+        job: &Job,
+        carry: &Carry,
+        end: JobEnd,
+    ) -> (Phase, String, RecordOutcome) {
+        let (phase, id) = (job.phase, job.rsoft_id.clone());
+        let result = match end {
+            JobEnd::Carried(result) => result,
+            _ => Err("internal: a carry ended as a create".to_string()),
+        };
+        let legacy = self.settings.legacy_id_field.as_str();
+        if !carry.add {
+            let not_sent = match result {
+                Ok((carried, _)) => {
+                    let mut not_sent = carried.added;
+                    not_sent.extend(carried.differing.into_iter().map(|(field, ours, theirs)| {
+                        format!("{field} {ours} (the record has {theirs})")
+                    }));
+                    not_sent
+                }
+                Err(e) => {
+                    // The record could not be read: every multi-value item of the row is
+                    // listed, since which of them it lacks is not known.
+                    let mut all = lacking(carry.entity_type, None, &carry.body, legacy).added;
+                    all.push(format!("(the record could not be read: {e})"));
+                    all
+                }
+            };
+            if !not_sent.is_empty() {
+                batch.note(
+                    phase,
+                    &id,
+                    format!(
+                        "not sent ({} was in Nutshell before the migration, which does not edit it): {}",
+                        carry.target,
+                        not_sent.join("; ")
+                    ),
+                );
+            }
+            batch.finish(phase, &id, RecordState::Linked, None);
+            let to = format!("{}, already in Nutshell", carry.target);
+            return (phase, id, RecordOutcome::Linked { to, not_sent });
+        }
+        match result {
+            Ok((carried, made)) => {
+                // The write time rollback compares `modifiedTime` with moves to now after this
+                // edit, and after one a killed run may have sent (nothing is lacking now).
+                if made.is_some() || (carry.resumed && carried.added.is_empty()) {
+                    batch.wrote(carry.entity_type, carry.id, made.and_then(|m| m.rev));
+                }
+                let first = carry.first.as_deref().unwrap_or("the first row");
+                let not_sent: Vec<String> = carried
+                    .differing
+                    .into_iter()
+                    .map(|(field, ours, theirs)| {
+                        format!("kept {first}'s {field} {theirs}; {id}'s {ours} not sent")
+                    })
+                    .collect();
+                let mut note = Vec::new();
+                if !carried.added.is_empty() {
+                    note.push(format!("added to it: {}", carried.added.join(", ")));
+                }
+                note.extend(not_sent.iter().cloned());
+                if !note.is_empty() {
+                    batch.note(phase, &id, note.join("; "));
+                }
+                batch.finish(phase, &id, RecordState::Merged, None);
+                let outcome = RecordOutcome::Merged {
+                    into: carry.target.clone(),
+                    added: carried.added,
+                    not_sent,
+                };
+                (phase, id, outcome)
+            }
+            Err(message) => {
+                let failure = Failure {
+                    message: format!(
+                        "merged into {}, but adding its values to that record failed: {message}; the next run tries again",
+                        carry.target
+                    ),
+                    field: None,
+                };
+                batch.finish(phase, &id, RecordState::Merged, Some(failure.clone()));
+                let outcome = RecordOutcome::Failed {
+                    message: failure.message,
+                    field: None,
+                };
+                (phase, id, outcome)
+            }
+        }
     }
 
     fn fail(&self, batch: &mut Batch, phase: Phase, id: &str, failure: Failure, tally: &mut Tally) {
@@ -1094,6 +1307,17 @@ fn intent_time(e: &crate::journal::EntityRow) -> DateTime<Utc> {
 
 /// Send one record's creates in order, resolving ambiguous ones by lookup, then its follow-ups.
 async fn send_job(sender: &Sender, legacy: &str, job: Job) -> Done {
+    if let Some(c) = &job.carry {
+        let result = sender
+            .carry(c.entity_type, c.id, &c.body, c.add, legacy)
+            .await
+            .map_err(|e| e.to_string());
+        return Done {
+            job,
+            made: Vec::new(),
+            end: JobEnd::Carried(result),
+        };
+    }
     let mut made = job.known.clone();
     for i in 0..job.plan.creates.len() {
         if let Some(edit) = job.edit.as_ref().filter(|e| e.index == i) {

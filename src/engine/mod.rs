@@ -10,6 +10,7 @@
 //! - [`verify`]: reconcile every source row, count our records in Nutshell, spot-check fields.
 
 pub mod blockers;
+pub mod compare;
 pub mod event;
 pub mod load;
 pub mod load_edit;

@@ -18,6 +18,8 @@
 //!    run can be repeated) are rebuilt by the record builder from today's source row and compared
 //!    field by field with what Nutshell returns. Multi-value fields (emails, phones, links, tags)
 //!    must contain every value the builder makes; a value a person added is not a difference.
+//!    N random merged rows per phase too: the record each joined must hold the row's multi-value
+//!    items, which the load added to it (its single-value fields were not sent).
 //!
 //! Memory does not grow with the export: the RSoft IDs seen, and the Nutshell records found
 //! carrying our id, go to scratch tables in SQLite's temp store; journal lookups are indexed;
@@ -32,6 +34,8 @@ use rand::{SeedableRng, rngs::SmallRng};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::compare::differences;
+use super::load_edit::multi_values;
 use super::load_lookups::JournalLookups;
 use super::load_run::{step_keys, unnamed_row_id};
 use super::owners::{MatchedBy, OwnerDecision, Owners};
@@ -41,7 +45,8 @@ use crate::journal::{DeltaState, EntityState, Journal, JournalError, Phase, Reco
 use crate::mapping::file::{self, MapFileError};
 use crate::mapping::record::rsoft_id_line;
 use crate::mapping::record::{BuildSettings, Built, FollowUp, Plan, build_record, rsoft_id};
-use crate::nutshell::{Client, EntityType, NutshellError, Params, Timestamp, methods};
+use crate::nutshell::methods::{self, MethodSpec};
+use crate::nutshell::{Client, EntityType, NutshellError, Params};
 use crate::rsoft::{Export, ReadError};
 use crate::vocabulary::{Vocabulary, VocabularyError};
 
@@ -265,6 +270,8 @@ pub struct VerifyReport {
     pub seed: u64,
     /// Records spot-checked, per phase.
     pub spot_checked: BTreeMap<Phase, u64>,
+    /// Merged rows checked, per phase: the record each joined holds the row's multi-value items.
+    pub merged_checked: BTreeMap<Phase, u64>,
     /// Everything that does not reconcile, in phase order; empty when the migration is proven.
     pub findings: Vec<Finding>,
 }
@@ -329,11 +336,18 @@ pub async fn verify(
     let planned = HashSet::new();
     let mut rng = SmallRng::seed_from_u64(seed);
     let mut spot_checked = BTreeMap::new();
+    let mut merged_checked = BTreeMap::new();
     for phase in Phase::ALL {
-        let chosen: HashSet<String> = journal
+        let mut chosen: HashSet<String> = journal
             .sample_created(phase, options.spot_check, &mut rng)?
             .into_iter()
             .collect();
+        // Merged rows too: their values were added to the record they joined.
+        let merged: HashSet<String> = journal
+            .sample_in_state(phase, RecordState::Merged, options.spot_check, &mut rng)?
+            .into_iter()
+            .collect();
+        chosen.extend(merged.iter().cloned());
         if chosen.is_empty() {
             continue;
         }
@@ -358,15 +372,24 @@ pub async fn verify(
             }
         }
         for (id, built) in &plans {
-            spot_check(client, journal, phase, id, built, &mut findings).await?;
+            if merged.contains(id) {
+                check_merged(client, journal, phase, id, built, &mut findings).await?;
+            } else {
+                spot_check(client, journal, phase, id, built, &mut findings).await?;
+            }
         }
-        spot_checked.insert(phase, plans.len() as u64);
+        let merged_rows = plans.iter().filter(|(id, _)| merged.contains(id)).count() as u64;
+        spot_checked.insert(phase, plans.len() as u64 - merged_rows);
+        if merged_rows > 0 {
+            merged_checked.insert(phase, merged_rows);
+        }
     }
     Ok(VerifyReport {
         phases,
         counts,
         seed,
         spot_checked,
+        merged_checked,
         findings,
     })
 }
@@ -470,7 +493,18 @@ fn reconcile(
             match record.state {
                 RecordState::Created if owns(EntityState::Created) => b.created += 1,
                 RecordState::Linked if owns(EntityState::Linked) => b.linked += 1,
-                RecordState::Merged if owns(EntityState::Merged) => b.merged += 1,
+                RecordState::Merged if owns(EntityState::Merged) => {
+                    b.merged += 1;
+                    if let Some(message) = record.last_error.clone() {
+                        // Merged, but its values are not on the record it joined yet.
+                        *b.failed_reasons.entry(message.clone()).or_default() += 1;
+                        findings.push(Finding::Failed {
+                            phase,
+                            rsoft_id: id.clone(),
+                            message,
+                        });
+                    }
+                }
                 RecordState::Held => {
                     let reasons = journal.hold_reasons(phase, &id)?;
                     if reasons.is_empty() {
@@ -681,39 +715,103 @@ async fn spot_check(
                 )
             }
         };
-        let found: Value = match client
-            .call(Params::new(get).set(id_param, nutshell_id)?)
-            .await
-        {
-            Ok(v) => v,
-            Err(NutshellError::NotFound { .. }) => {
-                findings.push(Finding::Missing {
-                    phase,
-                    rsoft_id: rsoft_id.to_string(),
-                    entity_type: create.entity_type.as_str().into(),
-                    nutshell_id,
-                });
-                continue;
-            }
-            Err(e) => return Err(e.into()),
-        };
         let mut expected = body;
         if let Some(status) = closing_status(plan, i)
             && let Some(o) = expected.as_object_mut()
         {
             o.insert("status".into(), Value::from(status));
         }
-        for (field, want, got) in differences(create.entity_type, &expected, &found) {
-            findings.push(Finding::Differs {
-                phase,
-                rsoft_id: rsoft_id.to_string(),
-                entity_type: create.entity_type.as_str().into(),
-                nutshell_id,
-                field,
-                expected: want,
-                found: got,
+        let record = RecordAt {
+            phase,
+            rsoft_id,
+            entity_type: create.entity_type,
+            nutshell_id,
+        };
+        compare_with_nutshell(client, (get, id_param), &record, &expected, findings).await?;
+    }
+    Ok(())
+}
+
+/// Check that the record a merged row joined holds the row's multi-value items (its emails,
+/// phones, urls, addresses, tags, links), which the load added to it; its single-value fields
+/// were not sent (the record keeps the first row's), so they are not compared.
+async fn check_merged(
+    client: &Client,
+    journal: &Journal,
+    phase: Phase,
+    rsoft_id: &str,
+    built: &Built,
+    findings: &mut Vec<Finding>,
+) -> Result<(), VerifyError> {
+    let Built::Plan(plan) = built else {
+        // A row the builder no longer builds carried nothing: reconciliation names its state.
+        return Ok(());
+    };
+    let entities = journal.entities(phase, rsoft_id)?;
+    let Some((entity_type, nutshell_id)) = entities
+        .iter()
+        .filter(|e| e.state == EntityState::Merged)
+        .find_map(|e| Some((EntityType::from_name(&e.entity_type)?, e.nutshell_id?)))
+    else {
+        return Ok(());
+    };
+    let (Some(body), Some(m)) = (plan.record_body(), entity_type.methods()) else {
+        return Ok(());
+    };
+    let expected = Value::Object(multi_values(body));
+    let record = RecordAt {
+        phase,
+        rsoft_id,
+        entity_type,
+        nutshell_id,
+    };
+    compare_with_nutshell(client, (m.get, m.id_param), &record, &expected, findings).await
+}
+
+/// A record in Nutshell a source row is checked against.
+struct RecordAt<'a> {
+    phase: Phase,
+    rsoft_id: &'a str,
+    entity_type: EntityType,
+    nutshell_id: i64,
+}
+
+/// Read `record` back with `get` (its id passed as `id_param`) and compare it with `expected`
+/// ([`differences`]): each difference is a [`Finding::Differs`]; a record Nutshell no longer has
+/// is a [`Finding::Missing`].
+async fn compare_with_nutshell(
+    client: &Client,
+    (get, id_param): (MethodSpec, &str),
+    record: &RecordAt<'_>,
+    expected: &Value,
+    findings: &mut Vec<Finding>,
+) -> Result<(), VerifyError> {
+    let found: Value = match client
+        .call(Params::new(get).set(id_param, record.nutshell_id)?)
+        .await
+    {
+        Ok(v) => v,
+        Err(NutshellError::NotFound { .. }) => {
+            findings.push(Finding::Missing {
+                phase: record.phase,
+                rsoft_id: record.rsoft_id.to_string(),
+                entity_type: record.entity_type.as_str().into(),
+                nutshell_id: record.nutshell_id,
             });
+            return Ok(());
         }
+        Err(e) => return Err(e.into()),
+    };
+    for (field, want, got) in differences(record.entity_type, expected, &found) {
+        findings.push(Finding::Differs {
+            phase: record.phase,
+            rsoft_id: record.rsoft_id.to_string(),
+            entity_type: record.entity_type.as_str().into(),
+            nutshell_id: record.nutshell_id,
+            field,
+            expected: want,
+            found: got,
+        });
     }
     Ok(())
 }
@@ -724,162 +822,4 @@ fn closing_status(plan: &Plan, index: usize) -> Option<i64> {
         FollowUp::CloseLead { lead, status } if *lead == index => Some(status.code()),
         _ => None,
     })
-}
-
-/// Where a sent key shows in a response: `stagesetId` comes back as `stageset.id`, …
-fn found_at<'a>(entity_type: EntityType, key: &str, found: &'a Value) -> Option<&'a Value> {
-    let nested = |k: &str| found.get(k).and_then(|v| v.get("id").or(Some(v)));
-    match key {
-        "stagesetId" => found.get(key).or_else(|| nested("stageset")),
-        "milestoneId" => found.get(key).or_else(|| nested("milestone")),
-        "activityTypeId" => found.get(key).or_else(|| nested("activityType")),
-        "name" if entity_type == EntityType::Contacts => match found.get("name") {
-            Some(Value::Object(o)) => o.get("displayName"),
-            other => other,
-        },
-        _ => found.get(key),
-    }
-}
-
-/// Field-by-field differences between what was built (`expected`, the create's body) and the
-/// record Nutshell returns: (field, expected, found).
-fn differences(
-    entity_type: EntityType,
-    expected: &Value,
-    found: &Value,
-) -> Vec<(String, String, String)> {
-    let mut out = Vec::new();
-    let Some(expected) = expected.as_object() else {
-        return out;
-    };
-    for (key, want) in expected {
-        if entity_type == EntityType::Notes && key == methods::NOTE_ENTITY {
-            continue;
-        }
-        if key == "customFields"
-            && let Some(fields) = want.as_object()
-        {
-            for (name, v) in fields {
-                let got = found.get("customFields").and_then(|c| c.get(name));
-                if !got.is_some_and(|g| matches(v, g)) {
-                    out.push((format!("customFields.{name}"), show(Some(v)), show(got)));
-                }
-            }
-            continue;
-        }
-        let got = found_at(entity_type, key, found);
-        let same = match (key.as_str(), got) {
-            // Nutshell shows a scheduled activity whose end has passed as overdue (-1).
-            ("status", Some(g)) if entity_type == EntityType::Activities => {
-                matches(want, g) || (want == &Value::from(0) && g == &Value::from(-1))
-            }
-            (_, Some(g)) => matches(want, g),
-            (_, None) => false,
-        };
-        if !same {
-            out.push((key.clone(), show(Some(want)), show(got)));
-        }
-    }
-    out
-}
-
-fn show(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => "(nothing)".into(),
-        Some(Value::String(s)) => format!("{s:?}"),
-        Some(v) => v.to_string(),
-    }
-}
-
-/// Does Nutshell's `found` hold what was sent as `want`? References compare by id, lists must
-/// contain every sent item (a value a person added is not a difference; a `{label: value}` map
-/// counts as its values), objects compare on the sent keys, times as instants, numbers as
-/// numbers, emails case-insensitively.
-fn matches(want: &Value, found: &Value) -> bool {
-    match (want, found) {
-        (Value::Object(w), _) if w.contains_key("id") => {
-            let id = found.get("id").unwrap_or(found);
-            scalar_eq(&w["id"], id)
-        }
-        (Value::Array(w), _) => {
-            let items: Vec<&Value> = match found {
-                Value::Array(a) => a.iter().collect(),
-                Value::Object(o) => o
-                    .iter()
-                    .filter(|(k, _)| !k.starts_with("--"))
-                    .map(|(_, v)| v)
-                    .collect(),
-                other => vec![other],
-            };
-            w.iter().all(|x| items.iter().any(|f| matches(x, f)))
-        }
-        (Value::Object(w), Value::Object(f)) => w
-            .iter()
-            .all(|(k, v)| f.get(k).is_some_and(|g| matches(v, g)) || v.is_null()),
-        (w, f) => scalar_eq(w, f),
-    }
-}
-
-fn scalar_eq(want: &Value, found: &Value) -> bool {
-    if want == found {
-        return true;
-    }
-    let number = |v: &Value| match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok(),
-        _ => None,
-    };
-    if let (Some(a), Some(b)) = (number(want), number(found)) {
-        return (a - b).abs() < 1e-9;
-    }
-    let (Some(w), Some(f)) = (want.as_str(), found.as_str()) else {
-        return false;
-    };
-    if let (Some(a), Some(b)) = (Timestamp::parse(w), Timestamp::parse(f)) {
-        return a.0 == b.0;
-    }
-    let (w, f) = (w.trim(), f.trim());
-    w == f || (w.contains('@') && w.eq_ignore_ascii_case(f))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn references_lists_times_and_numbers_compare_by_meaning() {
-        assert!(matches(
-            &json!({"id": 5}),
-            &json!({"id": 5, "name": "x", "rev": "2"})
-        ));
-        assert!(!matches(&json!({"id": 5}), &json!({"id": 6})));
-        assert!(matches(
-            &json!(["a@b.in"]),
-            &json!({"--primary": "A@B.in", "0": "A@B.in", "1": "added@by.hand"})
-        ));
-        assert!(!matches(&json!(["a@b.in", "c@d.in"]), &json!(["a@b.in"])));
-        assert!(matches(
-            &json!("2026-01-13T14:13:00Z"),
-            &json!("2026-01-13T14:13:00+0000")
-        ));
-        assert!(matches(
-            &json!({"currency": "INR", "amount": "1374500.00"}),
-            &json!({"currency": "INR", "amount": 1374500})
-        ));
-        assert!(!matches(&json!("Ravi Kumar"), &json!("Ravi Kumaar")));
-    }
-
-    #[test]
-    fn a_changed_field_is_named_with_both_values() {
-        let d = differences(
-            EntityType::Contacts,
-            &json!({"name": "Ravi Kumar", "customFields": {"RSoft ID": "CONT-1"}}),
-            &json!({"name": {"displayName": "Ravi K"}, "customFields": {"RSoft ID": "CONT-1"}}),
-        );
-        assert_eq!(
-            d,
-            vec![("name".into(), "\"Ravi Kumar\"".into(), "\"Ravi K\"".into())]
-        );
-    }
 }

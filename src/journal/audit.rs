@@ -10,7 +10,7 @@ use rusqlite::OptionalExtension;
 use crate::nutshell::EntityType;
 
 use super::query::{ENTITY_COLUMNS, entity_row};
-use super::{EntityRow, Journal, JournalError, Phase};
+use super::{EntityRow, Journal, JournalError, Phase, RecordState};
 
 impl Journal {
     /// Up to `n` RSoft IDs of `phase`'s records in state created, drawn uniformly by `rng` while
@@ -22,10 +22,22 @@ impl Journal {
         n: usize,
         rng: &mut impl Rng,
     ) -> Result<Vec<String>, JournalError> {
+        self.sample_in_state(phase, RecordState::Created, n, rng)
+    }
+
+    /// Up to `n` RSoft IDs of `phase`'s records in `state`, drawn as [`Journal::sample_created`]
+    /// draws them.
+    pub fn sample_in_state(
+        &self,
+        phase: Phase,
+        state: RecordState,
+        n: usize,
+        rng: &mut impl Rng,
+    ) -> Result<Vec<String>, JournalError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT rsoft_id FROM ledger WHERE phase = ?1 AND state = 'created' ORDER BY rsoft_id",
+            "SELECT rsoft_id FROM ledger WHERE phase = ?1 AND state = ?2 ORDER BY rsoft_id",
         )?;
-        let mut rows = stmt.query([phase.as_str()])?;
+        let mut rows = stmt.query((phase.as_str(), state.as_str()))?;
         let mut chosen: Vec<(usize, String)> = Vec::with_capacity(n.min(1024));
         let mut seen = 0usize;
         while let Some(r) = rows.next()? {
@@ -89,24 +101,16 @@ impl Journal {
         entity_type: EntityType,
         nutshell_id: i64,
     ) -> Result<Option<(Phase, String)>, JournalError> {
-        let entity_type = entity_type.as_str();
-        let hit: Option<(String, String)> = self
-            .conn
-            .prepare_cached(
-                "SELECT l.phase, l.rsoft_id FROM entities e JOIN ledger l ON l.id = e.ledger_id
-                 WHERE e.entity_type = ?1 AND e.nutshell_id = ?2 AND e.state = 'created'",
-            )?
-            .query_row((entity_type, nutshell_id), |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let Some((phase, rsoft_id)) = hit else {
+        let Some(found) = self.creator_of(entity_type, nutshell_id)? else {
             return Ok(None);
         };
+        let entity_type = entity_type.as_str();
         self.conn
             .prepare_cached(
                 "INSERT OR IGNORE INTO verify_found (entity_type, nutshell_id) VALUES (?1, ?2)",
             )?
             .execute((entity_type, nutshell_id))?;
-        Ok(Some((Phase::parse(&phase)?, rsoft_id)))
+        Ok(Some(found))
     }
 
     /// How many entities of `entity_type` the journal created.

@@ -107,6 +107,16 @@ enum Op {
         phase: Phase,
         rsoft_id: String,
     },
+    Note {
+        phase: Phase,
+        rsoft_id: String,
+        note: String,
+    },
+    Wrote {
+        entity_type: String,
+        id: i64,
+        rev: Option<String>,
+    },
 }
 
 /// Writes collected by the load and applied in one transaction by [`Journal::apply`].
@@ -262,6 +272,28 @@ impl Batch {
             state,
             content_hash: content_hash.to_owned(),
             failure,
+        });
+    }
+
+    /// What a merged or linked record's values came to, in the operator's words (shown with
+    /// the merge in the report); replaces an earlier note.
+    pub fn note(&mut self, phase: Phase, rsoft_id: &str, note: String) {
+        self.ops.push(Op::Note {
+            phase,
+            rsoft_id: rsoft_id.to_owned(),
+            note,
+        });
+    }
+
+    /// The migration edited the entity it created as Nutshell's `entity_type` `id` (a merged
+    /// row's values added to it): its write time becomes now, so rollback does not take this
+    /// edit for a person's (a `modifiedTime` later than the migration's last write), and its
+    /// rev becomes `rev` when Nutshell answered one.
+    pub fn wrote(&mut self, entity_type: EntityType, id: i64, rev: Option<String>) {
+        self.ops.push(Op::Wrote {
+            entity_type: entity_type.as_str().to_owned(),
+            id,
+            rev,
         });
     }
 
@@ -509,6 +541,25 @@ fn apply_op(tx: &Transaction<'_>, run: RunId, at: &str, op: Op) -> Result<(), Jo
                 failure,
             };
             set_outcome(tx, run, at, phase, &rsoft_id, outcome)?;
+        }
+        Op::Note {
+            phase,
+            rsoft_id,
+            note,
+        } => {
+            tx.prepare_cached("UPDATE ledger SET note = ?1 WHERE phase = ?2 AND rsoft_id = ?3")?
+                .execute((&note, phase.as_str(), &rsoft_id))?;
+        }
+        Op::Wrote {
+            entity_type,
+            id,
+            rev,
+        } => {
+            tx.prepare_cached(
+                "UPDATE entities SET at = ?1, rev = COALESCE(?2, rev)
+                 WHERE entity_type = ?3 AND nutshell_id = ?4 AND state = 'created'",
+            )?
+            .execute((at, &rev, &entity_type, id))?;
         }
         Op::Release { phase, rsoft_id } => {
             let id = ledger_id(tx, phase, &rsoft_id)?;

@@ -295,6 +295,27 @@ impl Journal {
             .optional()?)
     }
 
+    /// The record (phase and RSoft ID) whose created entity is Nutshell's `entity_type`
+    /// `nutshell_id`, if this migration created it (an indexed point lookup).
+    pub fn creator_of(
+        &self,
+        entity_type: EntityType,
+        nutshell_id: i64,
+    ) -> Result<Option<(Phase, String)>, JournalError> {
+        let hit: Option<(String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT l.phase, l.rsoft_id FROM entities e JOIN ledger l ON l.id = e.ledger_id
+                 WHERE e.entity_type = ?1 AND e.nutshell_id = ?2 AND e.state = 'created'",
+            )?
+            .query_row((entity_type.as_str(), nutshell_id), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        hit.map(|(phase, id)| Ok((Phase::parse(&phase)?, id)))
+            .transpose()
+    }
+
     /// Records per phase and state, over the whole journal.
     pub fn counts(&self) -> Result<Vec<PhaseCount>, JournalError> {
         let mut stmt = self
@@ -375,12 +396,14 @@ impl Journal {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Records in state failed, and loaded records whose last delta edit was refused (they
-    /// stay loaded; the next delta tries the edit again), with the last error.
+    /// Records in state failed, loaded records whose last delta edit was refused (they stay
+    /// loaded; the next delta tries the edit again), and merged records whose values could not
+    /// be added to the record they joined (the next run tries again), with the last error.
     pub fn failures(&self) -> Result<Vec<FailureRow>, JournalError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT phase, rsoft_id, module, attempts, COALESCE(last_error, ''), error_field
              FROM ledger WHERE state = 'failed' OR delta_state = 'edit_failed'
+               OR (state = 'merged' AND last_error IS NOT NULL)
              ORDER BY phase, rsoft_id",
         )?;
         let mut rows = stmt.query([])?;

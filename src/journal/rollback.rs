@@ -107,6 +107,8 @@ pub struct LeftAlone {
     pub nutshell_id: i64,
     /// `"linked"` or `"merged"`.
     pub how: String,
+    /// What its values came to (added to that record, or not sent), when the load noted it.
+    pub note: Option<String>,
 }
 
 /// Deletion order: children before parents (nutshell-api.md "Deletes": activities, tasks,
@@ -190,7 +192,7 @@ impl Journal {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT l.phase, l.rsoft_id, e.entity_type, e.nutshell_id, e.state
+            "SELECT l.phase, l.rsoft_id, e.entity_type, e.nutshell_id, e.state, l.note
              FROM entities e JOIN ledger l ON l.id = e.ledger_id
              WHERE e.run_id IN ({}) AND e.state IN ('linked', 'merged')
                AND e.nutshell_id IS NOT NULL
@@ -208,6 +210,7 @@ impl Journal {
                 entity_type: r.get(2)?,
                 nutshell_id: r.get(3)?,
                 how: r.get(4)?,
+                note: r.get(5)?,
             });
         }
         Ok(out)

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use super::JournalError;
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Migration `i` takes a journal from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -125,6 +125,11 @@ const MIGRATIONS: &[&str] = &[
         count         INTEGER NOT NULL,
         PRIMARY KEY (run_id, phase, outcome)
     );
+    "#,
+    // 4: what a merged or linked row's values came to (added to the record it joined, or not
+    // sent, with the differing fields), for the report.
+    r#"
+    ALTER TABLE ledger ADD COLUMN note TEXT;
     "#,
 ];
 

@@ -182,6 +182,17 @@ pub const NOTE_ENTITY: &str = "entity";
 /// `newNote`'s text parameter.
 pub const NOTE_TEXT: &str = "note";
 
+/// The parts of an address, as Accounts and Contacts take them (docs/nutshell-api.md, entity
+/// shapes: `address:{label:{address_1,address_2,city,state,postalCode,country}}`).
+pub const ADDRESS_PARTS: [&str; 6] = [
+    "address_1",
+    "address_2",
+    "city",
+    "state",
+    "postalCode",
+    "country",
+];
+
 /// `searchByEmail {emailAddressString}`: contacts, accounts and users with that address.
 pub const SEARCH_BY_EMAIL: MethodSpec =
     MethodSpec::new("searchByEmail", &[EMAIL_ADDRESS_STRING], Effect::Read);

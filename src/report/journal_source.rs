@@ -190,6 +190,10 @@ impl ReportSource for Journal {
                         l.entity_type, l.nutshell_id
                     ),
                 };
+                let reason = match &l.note {
+                    Some(note) => format!("{reason}; {note}"),
+                    None => reason,
+                };
                 MergeOrLink {
                     phase: phase_name(l.phase).to_string(),
                     module: l.phase.module(),

@@ -308,6 +308,14 @@ impl Plan {
     pub fn record(&self) -> Option<&PlannedCreate> {
         self.creates.iter().find(|c| c.role == Role::Record)
     }
+
+    /// The body of the row's own record (`params.account`, `params.contact`, …): what a merged
+    /// row carries to the record it joined. `None` when the plan has no record of its own.
+    pub fn record_body(&self) -> Option<&serde_json::Map<String, Value>> {
+        let own = self.record()?;
+        let param = own.entity_type.methods()?.body_param();
+        own.params.get(param)?.as_object()
+    }
 }
 
 /// The outcome for one row: exactly one of these.

@@ -7,21 +7,14 @@ use super::columns::{Read, Val};
 use super::text::{escape_mentions, note_header};
 use super::{BuildSettings, Fill, PlannedCreate, RecordRef, Role};
 use crate::nutshell::EntityType;
-use crate::nutshell::methods::{NOTE_ENTITY, NOTE_TEXT};
+use crate::nutshell::methods::{ADDRESS_PARTS, NOTE_ENTITY, NOTE_TEXT};
 use crate::rsoft::Module;
 
 /// `[{address_1, city, state, postalCode, country}]` from `<Entity>.address.*` fields, or `None`
 /// when the row has none.
 pub fn address(read: &Read, entity: EntityType) -> Option<Value> {
     let mut one = Map::new();
-    for key in [
-        "address_1",
-        "address_2",
-        "city",
-        "state",
-        "postalCode",
-        "country",
-    ] {
+    for key in ADDRESS_PARTS {
         if let Some(v) = read.text(&format!("{entity}.address.{key}")) {
             one.insert(key.into(), Value::from(v));
         }

@@ -99,7 +99,8 @@ pub fn render_phases(progress: &RunProgress, theme: Theme, frame: &mut Frame, ar
 }
 
 /// The holds and failures lists side by side (wide) or the focused one (narrow), drawing only
-/// the rows in view.
+/// the rows in view; the merged list (what merged and linked rows' values came to) in the whole
+/// area while Tab has it.
 pub fn render_lists(progress: &RunProgress, theme: Theme, frame: &mut Frame, area: Rect) {
     let both = area.width >= 110;
     let page = list_page(area);
@@ -142,6 +143,19 @@ pub fn render_lists(progress: &RunProgress, theme: Theme, frame: &mut Frame, are
             position(&progress.failures_cursor, progress.failures.len())
         )
     };
+    if progress.focus == ListFocus::Merged {
+        let title = format!(
+            " ▸ Merged and linked {} (values added to the record they joined, or not sent){} · Tab: held {} ",
+            progress.merged.len(),
+            position(&progress.merged_cursor, progress.merged.len()),
+            progress.holds.len()
+        );
+        frame.render_widget(
+            list(&progress.merged, &progress.merged_cursor, true, title),
+            area,
+        );
+        return;
+    }
     let focus_holds = progress.focus == ListFocus::Holds;
     if both {
         let [left, right] =

@@ -44,7 +44,8 @@ impl PhaseProgress {
     }
 }
 
-/// A held or failed record and why.
+/// A held, failed, merged or linked record and why (for a merged or linked one: what its values
+/// came to).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
     /// The record's phase.
@@ -63,6 +64,9 @@ pub enum ListFocus {
     Holds,
     /// The failures list.
     Failures,
+    /// Merged and linked rows whose values were added to the record they joined, or not sent
+    /// (reached by Tab only when there are some).
+    Merged,
 }
 
 /// The snapshot of one engine run.
@@ -80,6 +84,9 @@ pub struct RunProgress {
     pub holds: Vec<Listed>,
     /// Failed records, in the order they were reported.
     pub failures: Vec<Listed>,
+    /// Merged and linked records with values added to the record they joined or not sent, in
+    /// the order they were reported (a dry run: the values to add where the record lacks them).
+    pub merged: Vec<Listed>,
     /// Time since the run was asked for, as of the last event.
     pub elapsed: Duration,
     /// Records settled in this run (not by an earlier one), for the rate.
@@ -92,6 +99,8 @@ pub struct RunProgress {
     pub holds_cursor: Cursor,
     /// Selection in the failures list.
     pub failures_cursor: Cursor,
+    /// Selection in the merged list.
+    pub merged_cursor: Cursor,
 }
 
 impl RunProgress {
@@ -149,6 +158,29 @@ impl RunProgress {
                                 Some(f) => format!("{f}: {message}"),
                                 None => message.clone(),
                             }))
+                        }
+                        RecordOutcome::Merged {
+                            into,
+                            added,
+                            not_sent,
+                        } if !(added.is_empty() && not_sent.is_empty()) => {
+                            let verb = if self.kind == Some(RunKind::DryRun) {
+                                "to add where it lacks them"
+                            } else {
+                                "added"
+                            };
+                            let mut parts = vec![format!("into {into}")];
+                            if !added.is_empty() {
+                                parts.push(format!("{verb}: {}", added.join(", ")));
+                            }
+                            parts.extend(not_sent.iter().cloned());
+                            self.merged.push(listed(parts.join("; ")))
+                        }
+                        RecordOutcome::Linked { to, not_sent } if !not_sent.is_empty() => {
+                            self.merged.push(listed(format!(
+                                "linked to {to}, not edited; not sent: {}",
+                                not_sent.join("; ")
+                            )))
                         }
                         _ => {}
                     }
@@ -217,6 +249,7 @@ impl RunProgress {
         match self.focus {
             ListFocus::Holds => (&self.holds, &mut self.holds_cursor),
             ListFocus::Failures => (&self.failures, &mut self.failures_cursor),
+            ListFocus::Merged => (&self.merged, &mut self.merged_cursor),
         }
     }
 
@@ -225,12 +258,73 @@ impl RunProgress {
         if *action == Action::SwitchList {
             self.focus = match self.focus {
                 ListFocus::Holds => ListFocus::Failures,
-                ListFocus::Failures => ListFocus::Holds,
+                ListFocus::Failures if !self.merged.is_empty() => ListFocus::Merged,
+                ListFocus::Failures | ListFocus::Merged => ListFocus::Holds,
             };
             return;
         }
         let (list, cursor) = self.focused();
         let len = list.len();
         table::navigate(cursor, action, len, page);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(rsoft_id: &str, outcome: RecordOutcome) -> Event {
+        Event::Record {
+            phase: Phase::Accounts,
+            rsoft_id: rsoft_id.into(),
+            outcome,
+        }
+    }
+
+    #[test]
+    fn merged_rows_are_listed_with_their_values_and_reached_by_tab() {
+        let mut p = RunProgress::default();
+        p.navigate(&Action::SwitchList, 10);
+        p.navigate(&Action::SwitchList, 10);
+        assert_eq!(p.focus, ListFocus::Holds, "no merged list to reach");
+        let events = [
+            Event::RunStarted {
+                run: None,
+                kind: RunKind::DryRun,
+            },
+            record(
+                "COMP-1016",
+                RecordOutcome::Merged {
+                    into: "Accounts -4 (same …)".into(),
+                    added: vec!["phone +911126484451".into()],
+                    not_sent: Vec::new(),
+                },
+            ),
+            record(
+                "COMP-1002",
+                RecordOutcome::Merged {
+                    into: "Accounts -5 (same …)".into(),
+                    added: Vec::new(),
+                    not_sent: Vec::new(),
+                },
+            ),
+        ];
+        p.fold(&events, Duration::ZERO);
+        assert_eq!(
+            p.merged,
+            [Listed {
+                phase: Phase::Accounts,
+                rsoft_id: "COMP-1016".into(),
+                reason:
+                    "into Accounts -4 (same …); to add where it lacks them: phone +911126484451"
+                        .into(),
+            }]
+        );
+        p.navigate(&Action::SwitchList, 10);
+        p.navigate(&Action::SwitchList, 10);
+        assert_eq!(p.focus, ListFocus::Merged);
+        assert_eq!(p.focused().0.len(), 1);
+        p.navigate(&Action::SwitchList, 10);
+        assert_eq!(p.focus, ListFocus::Holds);
     }
 }
