@@ -54,11 +54,26 @@ pub fn company_key(name: &str) -> String {
             .collect()
     };
     let words: Vec<&str> = cleaned.split_whitespace().collect();
+    // `M/s` (Messrs) before a firm's name is a salutation, not part of it; initials written
+    // `M. S.` or `M S` are part of the name.
+    let salutation = name
+        .trim_start()
+        .get(..3)
+        .is_some_and(|p| p.eq_ignore_ascii_case("m/s"));
+    let start = match words.as_slice() {
+        ["m", "s", _, ..] if salutation => 2,
+        ["messrs", _, ..] => 1,
+        _ => 0,
+    };
     let mut end = words.len();
-    while end > 1 && LEGAL_FORMS.contains(&words[end - 1]) {
+    // A lone `p` is Indian shorthand for Private only before another legal form (`P. Ltd.`,
+    // `(P) Ltd`); at the end of a name it is part of it (`Vitamin P`).
+    while end > start + 1
+        && (LEGAL_FORMS.contains(&words[end - 1]) || (words[end - 1] == "p" && end < words.len()))
+    {
         end -= 1;
     }
-    words[..end].join(" ")
+    words[start..end].join(" ")
 }
 
 /// What, beside the name, shows two company rows are one company; strongest first.
@@ -248,8 +263,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn indian_shorthand_and_salutation_fold() {
+        for name in [
+            "Nila Traders P. Ltd.",
+            "Nila Traders (P) Ltd",
+            "M/s Nila Traders Pvt Ltd",
+            "M/S. NILA TRADERS",
+            "Messrs Nila Traders",
+        ] {
+            assert_eq!(company_key(name), "nila traders", "{name}");
+        }
+        assert_eq!(company_key("Vitamin P"), "vitamin p");
+        assert_eq!(company_key("M. S. Textiles"), "m s textiles");
+        assert_eq!(company_key("M/s"), "m s");
+    }
+
+    #[test]
     fn ascii_and_other_names_fold_alike() {
-        assert_eq!(company_key("Gupta & Sons (P) Ltd."), "gupta and sons p");
+        assert_eq!(company_key("Gupta & Sons (P) Ltd."), "gupta and sons");
         assert_eq!(company_key("MÜLLER & Söhne, Pvt Ltd"), "müller and söhne");
         assert_eq!(company_key("Ltd."), "ltd");
         assert_eq!(company_key("  "), "");
