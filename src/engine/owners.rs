@@ -71,14 +71,17 @@ pub fn owner_key(raw: &str) -> String {
 /// Given", role suffixes in brackets — issue 12), so `Sharma, Priya (Sales)` and `PRIYA SHARMA`
 /// are one owner, one owners.toml entry.
 pub fn same_owner(a: &str, b: &str) -> bool {
-    let form = |k: &str| {
-        if k.contains('@') {
-            k.trim().to_lowercase()
-        } else {
-            normalize_person_name(k)
-        }
-    };
-    a.eq_ignore_ascii_case(b) || form(a) == form(b)
+    a.eq_ignore_ascii_case(b) || owner_form(a) == owner_form(b)
+}
+
+/// The form [`same_owner`] compares an owner key in: an email in lower case, a name through
+/// `normalize_person_name`. Taken once per key where keys are compared many times.
+fn owner_form(key: &str) -> String {
+    if key.contains('@') {
+        key.trim().to_lowercase()
+    } else {
+        normalize_person_name(key)
+    }
 }
 
 /// owners.toml as the operator left it: owner key → Nutshell user email (`""` = undecided).
@@ -244,11 +247,20 @@ pub struct Owners {
 
 impl Owners {
     /// The Nutshell user id for an owner cell as written in the export.
+    /// Called for every record of the load: a cell written as a decision's cell (every owner
+    /// cell of the export is one) is found without normalising anything.
     pub fn user_for(&self, cell: &str) -> Option<i64> {
-        let key = owner_key(cell);
+        if let Some(d) = self
+            .decisions
+            .iter()
+            .find(|d| d.cells.iter().any(|c| c == cell))
+        {
+            return Some(d.user_id);
+        }
+        let wanted = owner_form(&owner_key(cell));
         self.decisions
             .iter()
-            .find(|d| same_owner(&d.key, &key))
+            .find(|d| owner_form(&d.key) == wanted)
             .map(|d| d.user_id)
     }
 
@@ -341,6 +353,8 @@ pub fn rsoft_users(report: &Report) -> Vec<RsoftUser> {
 /// One owner key's cells taken together.
 struct Group {
     key: String,
+    /// The key's [`owner_form`], taken once.
+    form: String,
     cells: Vec<String>,
     records: u64,
     modules: BTreeMap<Module, u64>,
@@ -351,11 +365,13 @@ fn groups(cells: &[OwnerCell]) -> Vec<Group> {
     let mut out: Vec<Group> = Vec::new();
     for c in cells {
         let key = owner_key(&c.raw);
-        let at = match out.iter().position(|g| same_owner(&g.key, &key)) {
+        let form = owner_form(&key);
+        let at = match out.iter().position(|g| g.form == form) {
             Some(at) => at,
             None => {
                 out.push(Group {
                     key,
+                    form,
                     cells: Vec::new(),
                     records: 0,
                     modules: BTreeMap::new(),
@@ -433,6 +449,11 @@ pub fn reconcile(
     rsoft: &[RsoftUser],
 ) -> Owners {
     let mut out = Owners::default();
+    // Each RSoft user's name as owners are compared, taken once for every owner's namesakes.
+    let rsoft_names: Vec<(String, &RsoftUser)> = rsoft
+        .iter()
+        .map(|u| (normalize_person_name(&u.name), u))
+        .collect();
     for g in groups(cells) {
         let raw = g.cells.first().map(String::as_str).unwrap_or(&g.key);
         let rsoft_user = match match_owner(raw, rsoft, |u| (u.name.as_str(), u.email.as_str())) {
@@ -471,10 +492,10 @@ pub fn reconcile(
                 .map(normalize_person_name)
                 .filter(|n| !n.is_empty())
                 .map(|n| {
-                    rsoft
+                    rsoft_names
                         .iter()
-                        .filter(|u| normalize_person_name(&u.name) == n)
-                        .map(|u| format!("{} <{}>", u.name.trim(), u.email.trim()))
+                        .filter(|(name, _)| *name == n)
+                        .map(|(_, u)| format!("{} <{}>", u.name.trim(), u.email.trim()))
                         .collect()
                 })
                 .unwrap_or_default();
