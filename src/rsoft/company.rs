@@ -276,14 +276,7 @@ mod tests {
         assert_eq!(company_key("Vitamin P"), "vitamin p");
         assert_eq!(company_key("M. S. Textiles"), "m s textiles");
         assert_eq!(company_key("M/s"), "m s");
-    }
-
-    #[test]
-    fn ascii_and_other_names_fold_alike() {
         assert_eq!(company_key("Gupta & Sons (P) Ltd."), "gupta and sons");
-        assert_eq!(company_key("MÜLLER & Söhne, Pvt Ltd"), "müller and söhne");
-        assert_eq!(company_key("Ltd."), "ltd");
-        assert_eq!(company_key("  "), "");
     }
 
     #[test]
@@ -309,6 +302,9 @@ mod tests {
         assert_eq!(company_key("Kaveri Agro LLP"), "kaveri agro");
         assert_eq!(company_key("Patil Steel Works"), "patil steel works");
         assert_eq!(company_key("  "), "");
+        // Not ASCII: the general path folds the same way.
+        assert_eq!(company_key("MÜLLER & Söhne, Pvt Ltd"), "müller and söhne");
+        assert_eq!(company_key("Ltd."), "ltd");
     }
 
     #[test]
