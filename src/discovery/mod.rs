@@ -15,11 +15,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use crate::numbers::format::FormatDecision;
+use crate::numbers::format::{DecimalMark, FormatDecision};
 use crate::rsoft::{
-    ColumnProfile, ColumnProfiler, DateEvidence, DateOrderVerdict, Delimiter, Export, ExportFile,
-    ExportKind, Finding, LineEndCounts, LineEnding, Module, ReadError, RowRef, Severity,
-    TextEncoding,
+    ColumnKind, ColumnProfile, ColumnProfiler, DateEvidence, DateOrderVerdict, Delimiter, Export,
+    ExportFile, ExportKind, Finding, LineEndCounts, LineEnding, Module, ReadError, RowRef,
+    Severity, TextEncoding,
 };
 use crate::vocabulary::Vocabulary;
 use custom_fields::{CustomField, CustomFieldCount, CustomFieldSet};
@@ -462,6 +462,31 @@ fn column_warnings(
                 ),
             );
         }
+    }
+    if let Some(n) = c
+        .number_format
+        .as_ref()
+        .filter(|n| c.inferred == ColumnKind::Money && !n.three_decimals.is_empty())
+    {
+        warn(
+            Severity::Warning,
+            format!(
+                "column {:?}: written like {}, which reads {} distinct amount{} with three decimals (e.g. {}), while {} reads them as whole thousands: the column may mix two locales. Check these rows, then confirm number_format for this column in mapping.toml",
+                c.header,
+                n.format.example(),
+                n.three_decimals.values,
+                if n.three_decimals.values == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                n.three_decimals.examples_text(),
+                match n.format.decimal {
+                    DecimalMark::Point => "1.234.567,89",
+                    DecimalMark::Comma => "1,234,567.89",
+                },
+            ),
+        );
     }
     if let (Some(declared), Some(own), Some(d)) = (declared, c.date_order, &c.dates) {
         let (example, order, key) = match own {

@@ -438,7 +438,7 @@ impl ColumnProfiler {
             // The number format is decided on distinct values: a repeat proves nothing new.
             if new && matches!(look.shape, ColumnKind::Money | ColumnKind::Number) {
                 if let Ok(parts) = money_text(value) {
-                    self.numbers.observe(parts.number);
+                    self.numbers.observe(parts.number, line);
                     if parts.bracketed {
                         self.flags.bracketed_negative.add(line, value);
                     }
