@@ -984,3 +984,48 @@ fn a_decimal_comma_another_column_proves_decides_an_ambiguous_amount() {
         "{n:?}"
     );
 }
+
+/// Codes written with leading zeros (`0042`, PIN code `011004`, from a new-user trial) are
+/// text: discovery does not call the column a number, `map` keeps it in a Text custom field, and
+/// a Number field the operator chooses for it is a map problem naming the value, never 42.
+#[test]
+fn codes_with_leading_zeros_stay_text() {
+    let name = "t6-leading-zero-codes";
+    let r = case(name);
+    let code = column(&r, Module::Companies, "Customer Code");
+    assert_ne!(code.inferred, crm_migrate::rsoft::ColumnKind::Number);
+    let (mut map, problems) = map_case(name);
+    assert!(
+        matches!(
+            &entry(&map, Module::Companies, "Customer Code").target,
+            Target::Custom {
+                kind: ValueKind::Text,
+                ..
+            }
+        ),
+        "{:?}",
+        entry(&map, Module::Companies, "Customer Code")
+    );
+    assert!(problems_of(&problems, Module::Companies, "Customer Code").is_empty());
+    let column = map
+        .modules
+        .get_mut(&Module::Companies)
+        .unwrap()
+        .columns
+        .iter_mut()
+        .find(|c| c.header == "Customer Code")
+        .unwrap();
+    column.target = Target::Custom {
+        name: "Customer Code".into(),
+        kind: ValueKind::Number,
+        create: true,
+    };
+    column.status = Status::Confirmed;
+    let (_, problems) = map_case_over(name, Some(&map));
+    let p = problems_of(&problems, Module::Companies, "Customer Code");
+    assert!(
+        p.iter()
+            .any(|p| p.problem.contains("\"0042\"") && p.problem.contains("starts with a zero")),
+        "{problems:#?}"
+    );
+}

@@ -84,6 +84,19 @@ pub fn refuse_undecided(raw: &str) -> Result<(), String> {
     }
 }
 
+/// The integer digits of a number without their leading zeros (`"0"` → `""`). A run of digits
+/// starting with a zero (`0042`, `011004`) is refused: it is a code — a customer code, a PIN
+/// code — whose zeros a number field would drop, so it must stay text (issue 12: nothing read
+/// another way without a word).
+pub(crate) fn significant_digits(digits: &str) -> Result<&str, String> {
+    if digits.len() > 1 && digits.starts_with('0') {
+        return Err(format!(
+            "{digits:?} starts with a zero that a number drops: it is a code, keep it as text"
+        ));
+    }
+    Ok(digits.trim_start_matches('0'))
+}
+
 impl NumberFormat {
     /// The format with this decimal mark and grouping; [`CANDIDATES`] lists the ones discovery
     /// tries.
@@ -163,7 +176,7 @@ impl NumberFormat {
             }
         }
         let digits = self.integer_digits(int_part)?;
-        let digits = digits.trim_start_matches('0');
+        let digits = significant_digits(&digits)?;
         let mut out = String::with_capacity(body.len() + 1);
         if negative {
             out.push('-');
