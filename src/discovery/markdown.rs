@@ -24,7 +24,7 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
     writeln!(md, "## Integrity before the load\n")?;
     writeln!(
         md,
-        "{} references resolve to nothing; {} groups of probable duplicate companies; {} emails shared by several contacts.\n",
+        "{} references resolve to nothing or to several firms; {} groups of probable duplicate companies; {} emails shared by several contacts.\n",
         i.unresolved.len(),
         i.duplicate_companies.len(),
         i.shared_emails.len()
@@ -58,7 +58,11 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
                 u.refers_to,
                 u.by,
                 cell(&u.value),
-                cell(u.nearest.as_deref().unwrap_or("—"))
+                cell(&match (&u.nearest, u.fits.is_empty()) {
+                    (_, false) => format!("fits {}", u.fits.join(", ")),
+                    (Some(n), true) => n.clone(),
+                    (None, true) => "—".to_string(),
+                })
             )?;
         }
         writeln!(md)?;

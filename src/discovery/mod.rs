@@ -672,26 +672,39 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
             severity: Severity::Warning,
             file: u.file.clone(),
             line: Some(u.line),
-            message: format!(
-                "{} {} names {} {:?} by {}, which is not in the export: the load will hold \
-                 it{}",
-                u.module.record_word(),
-                u.record,
-                u.refers_to.record_word(),
-                u.value,
-                u.by,
-                u.nearest
-                    .as_deref()
-                    .map(|n| format!(
-                        "; nearest company: {n}. Correct the name, or add the company"
-                    ))
-                    .unwrap_or_else(|| {
-                        ". Add the missing record to the export or correct the reference"
-                            .to_string()
-                    })
-            ),
+            message: if u.fits.is_empty() {
+                format!(
+                    "{} {} names {} {:?} by {}, which is not in the export: the load will \
+                     hold it{}",
+                    u.module.record_word(),
+                    u.record,
+                    u.refers_to.record_word(),
+                    u.value,
+                    u.by,
+                    u.nearest
+                        .as_deref()
+                        .map(|n| format!(
+                            "; nearest company: {n}. Correct the name, or add the company"
+                        ))
+                        .unwrap_or_else(|| {
+                            ". Add the missing record to the export or correct the reference"
+                                .to_string()
+                        })
+                )
+            } else {
+                format!(
+                    "{} {} names {} {:?} by name, which rows of different firms carry \
+                     ({}): the load will hold it rather than pick one. Give it the company's \
+                     ID, or make the firms' names differ in the export",
+                    u.module.record_word(),
+                    u.record,
+                    u.refers_to.record_word(),
+                    u.value,
+                    u.fits.join(", ")
+                )
+            },
         }),
-        "references resolve to nothing",
+        "references resolve to nothing or to several firms",
     );
     list(
         &mut out,

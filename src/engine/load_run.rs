@@ -64,6 +64,8 @@ pub struct LoadRun<'a> {
     pub owners: &'a Owners,
     /// Sources the schema step will create (a dry run resolves them to a placeholder id).
     pub planned_sources: &'a HashSet<String>,
+    /// Company names different firms of the export share ([`JournalLookups::shared_names`]).
+    pub shared_names: &'a HashSet<String>,
     /// Where creates go (Nutshell, or nowhere for a dry run).
     pub sender: Arc<Sender>,
     /// The journal's id for this run.
@@ -520,6 +522,7 @@ impl LoadRun<'_> {
                     self.destination,
                     self.owners,
                     self.planned_sources,
+                    self.shared_names,
                 );
                 let t = Instant::now();
                 let built = build_record(module, row, self.map, self.settings, &lookups);
