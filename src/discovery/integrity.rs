@@ -83,6 +83,7 @@ impl FileTally {
             by: if r.by_name { "name" } else { "id" }.into(),
             nearest,
             fits: Vec::new(),
+            fits_rows: 0,
         }
     }
 
@@ -348,8 +349,10 @@ impl IntegrityTally {
                 u.fits = name
                     .companies
                     .iter()
+                    .take(3)
                     .map(|c| format!("{} {} (line {})", c.id, c.name, c.line))
                     .collect();
+                u.fits_rows = name.companies.len();
                 out.push(u);
             }
         }
@@ -630,11 +633,18 @@ pub struct Unresolved {
     pub by: String,
     /// For a name: the closest company name, `Name (ID)`.
     pub nearest: Option<String>,
-    /// For a name that several different firms of the export share ([`SharedName`]): those
-    /// companies, `ID Name (line N)`. The reference does resolve, but to no one firm, so the
-    /// load holds the record rather than pick one.
+    /// For a name that several different firms of the export share ([`SharedName`]): the first
+    /// three rows of the name, `ID Name (line N)`. The reference does resolve, but to no one
+    /// firm, so the load holds the record rather than pick one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fits: Vec<String>,
+    /// How many rows carry that name ([`SharedName::companies`] lists them all); 0 otherwise.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub fits_rows: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// References from `module` into `refers_to`, a module the export has no records of (no file,

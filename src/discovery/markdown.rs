@@ -59,7 +59,7 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
                 u.by,
                 cell(&u.value),
                 cell(&match (&u.nearest, u.fits.is_empty()) {
-                    (_, false) => format!("fits {}", u.fits.join(", ")),
+                    (_, false) => format!("fits {}", super::fits(u)),
                     (Some(n), true) => n.clone(),
                     (None, true) => "—".to_string(),
                 })
