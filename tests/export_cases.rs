@@ -760,7 +760,7 @@ fn an_amount_column_mixing_two_locales_names_its_three_decimal_amounts() {
     assert_eq!(n.three_decimals.examples, vec!["125.000".to_string()]);
     let w = warnings_with(
         &r,
-        "reads 1 distinct amount with three decimals (e.g. 125.000 (line 5))",
+        "reads 1 distinct value with three decimals (e.g. 125.000 (line 5))",
     );
     assert_eq!(w.len(), 1, "{:#?}", r.warnings);
     assert!(

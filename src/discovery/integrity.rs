@@ -240,7 +240,7 @@ impl IntegrityTally {
                     match_keys,
                 });
             }
-            Module::Contacts | Module::Deals => {
+            Module::Contacts | Module::Deals | Module::Leads => {
                 let company_id = row.get("Company ID");
                 if company_id.trim().is_empty() {
                     refer(tally, Module::Companies, row.get("Company Name"), true);
@@ -249,7 +249,7 @@ impl IntegrityTally {
                 }
                 if module == Module::Deals {
                     refer(tally, Module::Contacts, row.get("Contact ID"), false);
-                } else {
+                } else if module == Module::Contacts {
                     for email in row
                         .get("Email")
                         .split([';', ',', '/', '\n'])
@@ -266,9 +266,6 @@ impl IntegrityTally {
                     }
                 }
             }
-            // A lead's company name makes an account when none has the name, so it never
-            // resolves to nothing; it is kept only to find names different firms share.
-            Module::Leads => refer(tally, Module::Companies, row.get("Company Name"), true),
             Module::Activities => {
                 if let Some(to) = Module::from_name(row.get("Related To").trim()) {
                     refer(tally, to, row.get("Related ID"), false);
@@ -386,10 +383,12 @@ impl IntegrityTally {
         let mut unresolved = Vec::new();
         let mut missing: BTreeMap<(Module, Module), MissingModule> = BTreeMap::new();
         for (module, f) in &self.files {
-            if *module == Module::Leads {
-                continue;
-            }
             for r in &f.references {
+                // A lead's company name makes an account when none has the name, so it never
+                // resolves to nothing; it is kept only to find names different firms share.
+                if r.by_name && *module == Module::Leads {
+                    continue;
+                }
                 let key = f.get(r.key);
                 let Some(Some(known)) = ids.get(r.to as usize) else {
                     missing

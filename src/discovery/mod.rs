@@ -463,15 +463,13 @@ fn column_warnings(
             );
         }
     }
-    if let Some(n) = c
-        .number_format
-        .as_ref()
-        .filter(|n| c.inferred == ColumnKind::Money && !n.three_decimals.is_empty())
-    {
+    if let Some(n) = c.number_format.as_ref().filter(|n| {
+        matches!(c.inferred, ColumnKind::Money | ColumnKind::Number) && !n.three_decimals.is_empty()
+    }) {
         warn(
             Severity::Warning,
             format!(
-                "column {:?}: written like {}, which reads {} distinct amount{} with three decimals (e.g. {}), while {} reads them as whole thousands: the column may mix two locales. Check these rows, then confirm number_format for this column in mapping.toml",
+                "column {:?}: written like {}, which reads {} distinct value{} with three decimals (e.g. {}), while {} reads them as whole thousands: the column may mix two locales. Check these rows, then confirm number_format for this column in mapping.toml",
                 c.header,
                 n.format.example(),
                 n.three_decimals.values,

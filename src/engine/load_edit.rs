@@ -92,33 +92,62 @@ pub const MULTI_VALUE_KEYS: [&str; 9] = [
     "leads",
 ];
 
+/// Whose items come first in a merged multi-value field (the first is Nutshell's primary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum First {
+    /// The body's: an edit of the record from its own row (RSoft's primary stays primary).
+    Body,
+    /// The record's: a merged row's values added to a record another row made, which keeps
+    /// its own primary email, phone, url and address.
+    Record,
+}
+
 /// Merge `current` (the record as Nutshell answers `get*`) into `body` (the edit the builder
-/// made) for the multi-value keys the body sends: the body's items first (RSoft's primary stays
-/// primary), then each of Nutshell's the body lacks. Keys the body does not send are left out,
-/// so Nutshell keeps them as they are.
-pub fn merge_multi_values(current: &Map<String, Value>, body: &mut Map<String, Value>) {
+/// made) for the multi-value keys the body sends: `first`'s items first, then each of the
+/// other's it lacks. Keys the body does not send are left out, so Nutshell keeps them as they
+/// are.
+pub fn merge_multi_values(
+    current: &Map<String, Value>,
+    body: &mut Map<String, Value>,
+    first: First,
+) {
     for key in TEXTS {
         let Some(sent) = body.get(key) else { continue };
-        let mut items = if key == "email" {
+        let ours = if key == "email" {
             emails_of(body)
         } else {
             texts(sent)
         };
-        for have in texts(current.get(key).unwrap_or(&Value::Null)) {
-            let c = comparable(key, &have);
+        let theirs = texts(current.get(key).unwrap_or(&Value::Null));
+        let (lead, rest) = match first {
+            First::Body => (ours, theirs),
+            First::Record => (theirs, ours),
+        };
+        let mut items: Vec<String> = Vec::new();
+        for item in lead.into_iter().chain(rest) {
+            let c = comparable(key, &item);
             if !c.is_empty() && !items.iter().any(|i| comparable(key, i) == c) {
-                items.push(have);
+                items.push(item);
             }
         }
         body.insert(key.into(), Value::from(items));
     }
     for key in PLACES {
         let Some(sent) = body.get(key) else { continue };
-        let mut places: Vec<Value> = items(sent).into_iter().cloned().collect();
-        for have in items(current.get(key).unwrap_or(&Value::Null)) {
-            let c = place_key(have);
+        let ours: Vec<Value> = items(sent).into_iter().cloned().collect();
+        let theirs: Vec<Value> = items(current.get(key).unwrap_or(&Value::Null))
+            .into_iter()
+            .cloned()
+            .collect();
+        let (lead, rest) = match first {
+            First::Body => (ours, theirs),
+            First::Record => (theirs, ours),
+        };
+        let mut places: Vec<Value> = Vec::new();
+        for place in lead.into_iter().chain(rest) {
+            let c = place_key(&place);
             if !c.is_empty() && !places.iter().any(|p| place_key(p) == c) {
-                places.push(have.clone());
+                places.push(place);
             }
         }
         body.insert(key.into(), Value::from(places));
@@ -369,7 +398,7 @@ pub async fn edit_record(
 ) -> Result<Made, NutshellError> {
     let (made, ()) = edit_from_current(client, entity_type, id, |current| {
         let mut sent = body.clone();
-        merge_multi_values(current, &mut sent);
+        merge_multi_values(current, &mut sent, First::Body);
         (Some(sent), ())
     })
     .await?;
@@ -395,7 +424,7 @@ pub async fn add_values(
             return (None, carried);
         }
         let mut sent = multi_values(body);
-        merge_multi_values(current, &mut sent);
+        merge_multi_values(current, &mut sent, First::Record);
         (Some(sent), carried)
     })
     .await?;
@@ -521,7 +550,7 @@ mod tests {
             "accounts": [{"id": 5}],
             "name": "Ravi",
         }));
-        merge_multi_values(&current, &mut body);
+        merge_multi_values(&current, &mut body, First::Body);
         assert_eq!(
             Value::Object(body),
             json!({
@@ -534,11 +563,37 @@ mod tests {
         );
     }
 
+    /// A merged row's values are added after the record's own: the record another row made
+    /// keeps its primary email, url and address (a new-user trial saw the joining row's become
+    /// primary).
+    #[test]
+    fn a_merged_rows_values_come_after_the_records() {
+        let current = obj(json!({
+            "email": {"--primary": "info@raoagro.in", "1": "info@raoagro.in"},
+            "url": ["www.raoagro.in"],
+            "address": [{"city": "Pune"}],
+        }));
+        let mut body = obj(json!({
+            "email": ["sales@raoagro.in", "INFO@raoagro.in"],
+            "url": ["raoagro.co.in"],
+            "address": [{"city": "Delhi"}],
+        }));
+        merge_multi_values(&current, &mut body, First::Record);
+        assert_eq!(
+            Value::Object(body),
+            json!({
+                "email": ["info@raoagro.in", "sales@raoagro.in"],
+                "url": ["www.raoagro.in", "raoagro.co.in"],
+                "address": [{"city": "Pune"}, {"city": "Delhi"}],
+            })
+        );
+    }
+
     #[test]
     fn keys_the_body_does_not_send_are_left_to_nutshell() {
         let current = obj(json!({"phone": ["+919800000001"], "tags": ["a"]}));
         let mut body = obj(json!({"name": "Ravi"}));
-        merge_multi_values(&current, &mut body);
+        merge_multi_values(&current, &mut body, First::Body);
         assert_eq!(Value::Object(body), json!({"name": "Ravi"}));
     }
 
@@ -549,7 +604,7 @@ mod tests {
             {"entityType": "Users", "id": 3, "name": "U"}
         ]}));
         let mut body = obj(json!({"participants": [{"entityType": "Contacts", "id": 3}]}));
-        merge_multi_values(&current, &mut body);
+        merge_multi_values(&current, &mut body, First::Body);
         assert_eq!(
             body["participants"],
             json!([{"entityType": "Contacts", "id": 3}, {"entityType": "Users", "id": 3}])
@@ -566,7 +621,7 @@ mod tests {
             "url": ["www.gupta.in"],
             "address": [{"address_1": "286 Brigade Road", "city": "Delhi"}, {"address_1": "47  nehru nagar", "city": "DELHI"}],
         }));
-        merge_multi_values(&current, &mut body);
+        merge_multi_values(&current, &mut body, First::Body);
         assert_eq!(
             Value::Object(body),
             json!({

@@ -102,9 +102,9 @@ impl Lookups for JournalLookups<'_> {
     fn account_by_name(&self, key: &str) -> Resolution {
         if self.shared_names.contains(key) {
             return Resolution::Held(
-                "different firms of the export carry this company name (see integrity in the \
-                 discovery report): give the row the company's RSoft ID, or make the firms' names \
-                 differ in the export"
+                "the name fits several different firms of the export (see integrity in the \
+                 discovery report): give the row the company's RSoft ID in a Company ID column, \
+                 or make the firms' names differ in the export"
                     .to_string(),
             );
         }

@@ -175,11 +175,14 @@ pub fn format_problems(
         let (Some(entry), Some(decision)) = (proposed, &column.format.number) else {
             continue;
         };
-        let money = module_map
-            .column(&column.header)
-            .and_then(|c| target_kind(&c.target))
-            == Some(ValueKind::Money);
-        if money
+        // Amounts and counts are rarely written to a thousandth; a percent is not checked.
+        let whole_likely = matches!(
+            module_map
+                .column(&column.header)
+                .and_then(|c| target_kind(&c.target)),
+            Some(ValueKind::Money | ValueKind::Number)
+        );
+        if whole_likely
             && entry.number_format == Some(decision.format)
             && !decision.three_decimals.is_empty()
         {
@@ -187,7 +190,7 @@ pub fn format_problems(
                 module: column.module,
                 item: Some(column.header.clone()),
                 problem: format!(
-                    "{:?} is read like {}, which makes {} distinct amount{} three-decimal (e.g. {}): the other decimal mark reads them as whole thousands, so the column may mix two locales",
+                    "{:?} is read like {}, which makes {} distinct value{} three-decimal (e.g. {}): the other decimal mark reads them as whole thousands, so the column may mix two locales",
                     column.header,
                     decision.format.example(),
                     decision.three_decimals.values,

@@ -318,9 +318,9 @@ pub fn decide_by_file(
 const EXAMPLES: usize = 3;
 
 /// Values a format reads with exactly three decimals (`125.000` as 125) while a format with the
-/// other decimal mark reads them as a whole number (125000). Amounts are rarely written to a
-/// thousandth, so in a money column these are most likely thousands grouped the other way —
-/// a column mixing `125.000` with `1,250,000` (issue 12, case 12: never 125.000 read as 125
+/// other decimal mark reads them as a whole number (125000). Amounts and counts are rarely
+/// written to a thousandth, so in a money or number column these are most likely thousands
+/// grouped the other way — a column mixing `125.000` with `1,250,000` (issue 12, case 12: never 125.000 read as 125
 /// without a word).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ThreeDecimals {

@@ -160,6 +160,7 @@ pub fn match_keys<'v>(
         .into_iter()
         .flat_map(|c| c.split([';', ',', '\n']))
         .filter_map(website_domain)
+        .filter(|host| !SHARED_HOSTS.contains(&host.as_str()))
         .collect();
     for site in &sites {
         keys.push(match_key(name_key, Backing::Website, site));
@@ -255,6 +256,29 @@ const WEBMAIL: [&str; 20] = [
     "yandex.com",
     "ymail.com",
     "zohomail.in",
+];
+
+/// Hosts where many firms have a page (`www.indiamart.com/joshi-foods-pune`): two firms of one
+/// name listed on a marketplace or social site are not thereby one company, so such a website
+/// backs nothing (a new-user trial saw two Joshi Foods merged by `indiamart.com`). Source: the
+/// directories and social sites Indian small firms list themselves on.
+const SHARED_HOSTS: [&str; 16] = [
+    "business.site",
+    "exportersindia.com",
+    "facebook.com",
+    "fb.com",
+    "google.com",
+    "indiamart.com",
+    "instagram.com",
+    "justdial.com",
+    "linkedin.com",
+    "m.facebook.com",
+    "sites.google.com",
+    "sulekha.com",
+    "tradeindia.com",
+    "twitter.com",
+    "wa.me",
+    "x.com",
 ];
 
 /// The domain of an email address, lower case; `None` for a public webmail domain, which backs
@@ -354,6 +378,15 @@ mod tests {
             Some("kaveriagro.example")
         );
         assert_eq!(phone_key("+91 20 2567 8901"), phone_key("020-2567 8901"));
+    }
+
+    /// Two firms of one name with pages on one marketplace are not one company.
+    #[test]
+    fn a_marketplace_page_backs_nothing() {
+        let name = company_key("Joshi Foods");
+        let pune = match_keys(&name, ["www.indiamart.com/joshi-foods-pune"], [], []);
+        let delhi = match_keys(&name, ["https://indiamart.com/joshi-foods-delhi/"], [], []);
+        assert!(pune.is_empty() && delhi.is_empty(), "{pune:?} {delhi:?}");
     }
 
     /// Two one-person firms of one name that both write from a webmail address are not one
