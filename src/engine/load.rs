@@ -138,8 +138,8 @@ pub struct RunSummary {
     pub holds: Vec<HoldRow>,
     /// Records in state failed; listed in [`RunSummary::failures_file`].
     pub failed: u64,
-    /// The CSV of failed records in the state dir (phase, module, RSoft ID, attempts, field,
-    /// message), written at the end of every finished run; `None` when the run stopped first.
+    /// The CSV of failed records in the state dir (phase, module, RSoft ID, file, line,
+    /// attempts, field, message), written at the end of every finished run; `None` when the run stopped first.
     pub failures_file: Option<PathBuf>,
     /// A dry run's blockers (a real run stops on them before loading).
     pub blockers: Vec<Blocker>,
@@ -443,7 +443,8 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-/// Write the failed records to `path` (phase, module, RSoft ID, attempts, field, message).
+/// Write the failed records to `path` (phase, module, RSoft ID, file, line, attempts, field,
+/// message). `file` and `line` name the row in the export, as the report's failures.csv does.
 fn write_failures(
     path: &Path,
     failures: &[crate::journal::FailureRow],
@@ -453,6 +454,8 @@ fn write_failures(
             f.phase.as_str().to_string(),
             f.module.clone(),
             f.rsoft_id.clone(),
+            f.file.clone().unwrap_or_default(),
+            f.line.map(|l| l.to_string()).unwrap_or_default(),
             f.attempts.to_string(),
             f.field.clone().unwrap_or_default(),
             f.message.clone(),
@@ -461,7 +464,7 @@ fn write_failures(
     write_csv(
         path,
         [
-            "phase", "module", "rsoft_id", "attempts", "field", "message",
+            "phase", "module", "rsoft_id", "file", "line", "attempts", "field", "message",
         ],
         rows,
     )

@@ -391,7 +391,8 @@ impl LoadRun<'_> {
                             field: None,
                         };
                         if self.sample.is_none() {
-                            self.settle_failed(phase, &id, "", failure, &mut tally);
+                            let place = (file_name.as_str(), problem.line);
+                            self.settle_failed(phase, &id, "", place, failure, &mut tally);
                         }
                         continue;
                     }
@@ -456,7 +457,7 @@ impl LoadRun<'_> {
                 field: None,
             };
             if self.sample.is_none() {
-                self.settle_failed(phase, &id, &hash, failure, tally);
+                self.settle_failed(phase, &id, &hash, (file_name, row.line), failure, tally);
             }
             return Ok(false);
         };
@@ -512,7 +513,15 @@ impl LoadRun<'_> {
             module: module.as_str().to_string(),
             rsoft_id: id.clone(),
             content_hash: hash,
+            file: file_name.to_string(),
+            line: row.line,
         };
+        if changed_from.is_some() {
+            // The fresh export may have moved the row: its place is what a failure points at.
+            let mut batch = Batch::new();
+            batch.register(record.clone());
+            self.defer(batch);
+        }
         loop {
             let built = {
                 let lookups = JournalLookups::new(
@@ -1237,6 +1246,7 @@ impl LoadRun<'_> {
         phase: Phase,
         id: &str,
         hash: &str,
+        (file, line): (&str, u64),
         failure: Failure,
         tally: &mut Tally,
     ) {
@@ -1246,6 +1256,8 @@ impl LoadRun<'_> {
             module: phase.module().as_str().to_string(),
             rsoft_id: id.to_string(),
             content_hash: hash.to_string(),
+            file: file.to_string(),
+            line,
         });
         self.fail(&mut batch, phase, id, failure, tally);
         self.defer(batch);
