@@ -45,7 +45,7 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
     if !i.unresolved.is_empty() {
         writeln!(
             md,
-            "| record | file:line | refers to | by | value | nearest |\n|---|---|---|---|---|---|"
+            "| record | file:line | refers to | by | value | nearest, or its set-aside row |\n|---|---|---|---|---|---|"
         )?;
         for u in &i.unresolved {
             writeln!(
@@ -58,7 +58,10 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
                 u.refers_to,
                 u.by,
                 cell(&u.value),
-                cell(u.nearest.as_deref().unwrap_or("—"))
+                match &u.set_aside {
+                    Some(row) => format!("set aside as a bad row: `{}`:{}", row.file, row.line),
+                    None => cell(u.nearest.as_deref().unwrap_or("—")),
+                }
             )?;
         }
         writeln!(md)?;

@@ -647,7 +647,22 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
             severity: Severity::Warning,
             file: u.file.clone(),
             line: Some(u.line),
-            message: format!(
+            message: match &u.set_aside {
+                Some(row) => format!(
+                    "{} {} names {} {:?} by {}, whose row {}:{} is in the export but was set aside as a bad row: the load will hold {} until that row is fixed. {}:{}: {}",
+                    u.module.record_word(),
+                    u.record,
+                    u.refers_to.record_word(),
+                    u.value,
+                    u.by,
+                    row.file,
+                    row.line,
+                    u.record,
+                    row.file,
+                    row.line,
+                    row.reason,
+                ),
+                None => format!(
                 "{} {} names {} {:?} by {}, which is not in the export: the load will hold \
                  it{}",
                 u.module.record_word(),
@@ -664,7 +679,8 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                         ". Add the missing record to the export or correct the reference"
                             .to_string()
                     })
-            ),
+                ),
+            },
         }),
         "references resolve to nothing",
     );
@@ -795,6 +811,16 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
         let row = match next {
             Ok(row) => row,
             Err(problem) => {
+                if let (Some(m), Some(id)) = (module, roles.id.and_then(|i| reader.refused_cell(i)))
+                {
+                    pass.integrity.set_aside(
+                        m,
+                        &file.entry.path,
+                        problem.line,
+                        id,
+                        &problem.reason,
+                    );
+                }
                 listed_bad += 1;
                 if listed_bad <= LISTED_BAD_ROWS {
                     pass.warnings.push(Finding {
