@@ -126,7 +126,9 @@ pub struct RollbackSummary {
     pub kept: Vec<Undone>,
     /// Records not in Nutshell any more when the rollback came to them (deleted by hand).
     pub gone: Vec<Undone>,
-    /// Linked and merged records: nothing was created for them, nothing deleted.
+    /// Linked and merged records: nothing was created for them; each says what became of the
+    /// record it points at ([`LeftAlone::fate`]: a merged row's record made by these runs was
+    /// deleted with the row that made it).
     pub left_alone: Vec<LeftAlone>,
     /// Stopped by the operator before the end; run rollback again to go on.
     pub cancelled: bool,
@@ -264,6 +266,13 @@ pub async fn rollback(
         cancelled,
     };
     for s in steps.into_iter().filter(|s| s.state.is_final()) {
+        for l in summary.left_alone.iter_mut().filter(|l| {
+            l.created_by.is_some()
+                && l.entity_type == s.entity_type
+                && Some(l.nutshell_id) == s.nutshell_id
+        }) {
+            l.fate = Some(s.state);
+        }
         *summary
             .counts
             .entry(s.state)
