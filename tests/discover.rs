@@ -640,3 +640,49 @@ fn a_reference_to_a_set_aside_row_names_that_row() {
     );
     assert!(warning("CONT-2").contains("not in the export"));
 }
+
+/// Rows of one name are one firm when keys join them, even through another row (A and B share
+/// a website, B and C a phone); a row joined to none of them makes the name one that different
+/// firms share, and a contact naming it by name is listed with every row of the name.
+#[test]
+fn a_name_is_shared_only_by_rows_no_key_joins() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let header = "Company ID,Company Name,Website,Phone,Email\n";
+    let joined = "A,Orbit Tools,www.orbit.in,,\nB,Orbit Tools Pvt Ltd,orbit.in,022-4444 5555,\nC,ORBIT TOOLS,,+91 22 4444 5555,\n";
+    common::write(d, "Companies.csv", format!("{header}{joined}").as_bytes());
+    common::write(
+        d,
+        "Contacts.csv",
+        b"Contact ID,First Name,Company ID,Company Name\nP1,Asha,,Orbit Tools Limited\n",
+    );
+    let r = discover_path(d).unwrap();
+    assert!(
+        r.integrity.shared_names.is_empty(),
+        "{:?}",
+        r.integrity.shared_names
+    );
+    assert!(
+        r.integrity.unresolved.is_empty(),
+        "{:?}",
+        r.integrity.unresolved
+    );
+
+    let apart = "D,Orbit Tools,www.orbittools.com,,\n";
+    common::write(
+        d,
+        "Companies.csv",
+        format!("{header}{joined}{apart}").as_bytes(),
+    );
+    let r = discover_path(d).unwrap();
+    let shared: Vec<Vec<&str>> = r
+        .integrity
+        .shared_names
+        .iter()
+        .map(|n| n.companies.iter().map(|c| c.id.as_str()).collect())
+        .collect();
+    assert_eq!(shared, vec![vec!["A", "B", "C", "D"]]);
+    let u = &r.integrity.unresolved;
+    assert_eq!(u.len(), 1, "{u:?}");
+    assert_eq!((u[0].record.as_str(), u[0].fits.len()), ("P1", 4));
+}

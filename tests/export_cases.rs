@@ -701,7 +701,7 @@ fn related_record_ids_are_lookups_on_a_case_and_the_sample() {
 fn regression_125_000_is_never_125_beside_2_750_000() {
     let mut t = FormatTally::default();
     for v in ["125.000", "4.500", "2.750.000"] {
-        t.observe(v);
+        t.observe(v, 0);
     }
     let f = t.decide().unwrap().format;
     assert_eq!(f.read("125.000").unwrap(), "125000");
@@ -747,13 +747,38 @@ fn the_sample_lists_its_orphan_deal_and_duplicate_companies() {
 
 /// What the load must not guess blocks it until the operator decides, as `map` reports it: a
 /// number format no value of the file decides (`125.000` last, after `4500`, `12000`,
-/// `98000`: 125 or 125000, from a new-user trial; no other column proves a decimal mark) and a month-first column in a day-first export (case 06).
+/// `98000`: 125 or 125000, from a new-user trial; no other column proves a decimal mark), an
+/// amount column mixing `125.000` with `1,250,000` (a decimal point is decided, which would read
+/// 125.000 as 125) and a month-first column in a day-first export (case 06).
 /// `--accept-proposed` does not lift them; a confirmed entry does.
+#[test]
+fn an_amount_column_mixing_two_locales_names_its_three_decimal_amounts() {
+    let r = case("t5-mixed-locale-amounts");
+    let amount = column(&r, Module::Deals, "Amount");
+    let n = amount.number_format.as_ref().expect("a number format");
+    assert_eq!(n.format.name(), "point_comma");
+    assert_eq!(n.three_decimals.examples, vec!["125.000".to_string()]);
+    let w = warnings_with(
+        &r,
+        "reads 1 distinct amount with three decimals (e.g. 125.000 (line 5))",
+    );
+    assert_eq!(w.len(), 1, "{:#?}", r.warnings);
+    assert!(
+        w[0].message
+            .contains("1.234.567,89 reads them as whole thousands")
+    );
+    let (_, problems) = map_case("t5-mixed-locale-amounts");
+    let p = problems_of(&problems, Module::Deals, "Amount");
+    assert_eq!(p.len(), 1, "{problems:#?}");
+    assert!(p[0].problem.contains("e.g. 125.000 (line 5)"), "{:?}", p[0]);
+}
+
 #[test]
 fn undecided_formats_block_the_load_until_confirmed() {
     let files = Files::of(std::path::Path::new("crm-migrate.toml"), &Config::default());
     for (name, header) in [
         ("t4-ambiguous-amount-no-proof", "Amount"),
+        ("t5-mixed-locale-amounts", "Amount"),
         ("06-day-month-order", "Expected Close Date"),
     ] {
         let (mut map, problems) = map_case(name);
@@ -957,5 +982,50 @@ fn a_decimal_comma_another_column_proves_decides_an_ambiguous_amount() {
     assert!(
         n.ambiguous_with.is_some() && n.decided_by_file.is_none(),
         "{n:?}"
+    );
+}
+
+/// Codes written with leading zeros (`0042`, PIN code `011004`, from a new-user trial) are
+/// text: discovery does not call the column a number, `map` keeps it in a Text custom field, and
+/// a Number field the operator chooses for it is a map problem naming the value, never 42.
+#[test]
+fn codes_with_leading_zeros_stay_text() {
+    let name = "t6-leading-zero-codes";
+    let r = case(name);
+    let code = column(&r, Module::Companies, "Customer Code");
+    assert_ne!(code.inferred, crm_migrate::rsoft::ColumnKind::Number);
+    let (mut map, problems) = map_case(name);
+    assert!(
+        matches!(
+            &entry(&map, Module::Companies, "Customer Code").target,
+            Target::Custom {
+                kind: ValueKind::Text,
+                ..
+            }
+        ),
+        "{:?}",
+        entry(&map, Module::Companies, "Customer Code")
+    );
+    assert!(problems_of(&problems, Module::Companies, "Customer Code").is_empty());
+    let column = map
+        .modules
+        .get_mut(&Module::Companies)
+        .unwrap()
+        .columns
+        .iter_mut()
+        .find(|c| c.header == "Customer Code")
+        .unwrap();
+    column.target = Target::Custom {
+        name: "Customer Code".into(),
+        kind: ValueKind::Number,
+        create: true,
+    };
+    column.status = Status::Confirmed;
+    let (_, problems) = map_case_over(name, Some(&map));
+    let p = problems_of(&problems, Module::Companies, "Customer Code");
+    assert!(
+        p.iter()
+            .any(|p| p.problem.contains("\"0042\"") && p.problem.contains("starts with a zero")),
+        "{problems:#?}"
     );
 }

@@ -226,9 +226,14 @@ async fn a_merged_companys_values_reach_its_account_and_rollback_still_deletes_i
         "the legacy id always differs and is not named: {not_sent:?}"
     );
     // A linked row: the pre-existing account is not edited; what it lacks is listed.
-    let RecordOutcome::Linked { not_sent, .. } = outcome_of(&outcomes, "COMP-1008") else {
+    let RecordOutcome::Linked { to, not_sent } = outcome_of(&outcomes, "COMP-1008") else {
         panic!("{:?}", outcome_of(&outcomes, "COMP-1008"));
     };
+    // Linked by its name only (design §2): the outcome says nothing else backs it.
+    assert!(
+        to.contains("(same company name") && to.contains("by name alone"),
+        "{to}"
+    );
     assert!(
         !not_sent.is_empty(),
         "COMP-1008's values the record lacks are listed"

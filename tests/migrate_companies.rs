@@ -184,11 +184,55 @@ fn a_name_reference_resolves_where_the_load_links_it() {
     assert!(listed.iter().flatten().all(|id| id != "COMP-7"));
 }
 
-/// A sample run loads a lead before the company it names: the load makes an account of that
-/// name. The company row is that account (merged into it); a second firm of the name with its
-/// own website is not (the name-only key is claimed once).
+/// A deal naming its company only by a name two different firms share (`Zen Traders`: the
+/// Delhi and the Kolkata firm, nothing else in common) is listed by discovery with both firms and
+/// held by the load with that reason — never linked to whichever firm loaded first. A deal
+/// giving the company's ID is linked as usual.
 #[test]
-fn an_account_a_lead_named_is_claimed_by_one_company_row() {
+fn a_name_different_firms_share_holds_the_record_that_names_it() {
+    let export = case_dir("t7-shared-company-name");
+    let report = discover_path(&export).unwrap();
+    let named: Vec<(&str, &[String])> = report
+        .integrity
+        .unresolved
+        .iter()
+        .map(|u| (u.record.as_str(), u.fits.as_slice()))
+        .collect();
+    assert_eq!(
+        named,
+        vec![(
+            "D-1",
+            &[
+                "C-4 Zen Traders Pvt Ltd (line 2)".to_string(),
+                "C-5 ZEN TRADERS LTD (line 3)".to_string()
+            ][..]
+        )]
+    );
+    assert_eq!(report.integrity.shared_names.len(), 1);
+
+    let dir = setup(&export, "", "");
+    migrate(dir.path());
+    let journal = Journal::open(&dir.path().join("state")).unwrap();
+    assert!(journal.entities(Phase::Deals, "D-1").unwrap().is_empty());
+    let reasons = journal.hold_reasons(Phase::Deals, "D-1").unwrap();
+    assert!(
+        reasons.iter().any(|r| r.contains("different firms")),
+        "{reasons:?}"
+    );
+    let (_, kolkata) = account(&journal, "C-5");
+    let deal = journal.entities(Phase::Deals, "D-2").unwrap();
+    assert_eq!(deal.len(), 1, "{deal:?}");
+    let d = record(dir.path(), deal[0].nutshell_id.unwrap());
+    assert_eq!(d["primaryAccount"]["id"], kolkata, "{d:#}");
+}
+
+/// A lead naming its company only by a name two different firms share (`Kiran Exports` in
+/// Mumbai and in Bengaluru, nothing else in common) is listed by discovery and held by the load,
+/// in a sample run and in the full run after it: no account is made from its name, and each firm
+/// is its own account. (Before, the sample run made an account of the name and the first firm's
+/// row merged into it, whichever firm the lead meant.)
+#[test]
+fn a_lead_naming_a_name_different_firms_share_is_held() {
     let companies = "C-7,Kiran Exports,Trading,www.kiranexports.in,022-4444 5555,\
                      info@kiranexports.in,\"5, Fort\",Mumbai,Maharashtra,India,400001,Ravi Kumar,,\
                      26-01-2025,27/01/2025 10:00 AM\n\
@@ -203,21 +247,32 @@ fn an_account_a_lead_named_is_claimed_by_one_company_row() {
          Kiran Exports Pvt Ltd,Website,New,40,Ravi Kumar,,20-01-2025,21/01/2025 10:00 AM\n",
     )
     .unwrap();
+    let report = discover_path(dir.path().join("export")).unwrap();
+    let listed: Vec<(&str, usize)> = report
+        .integrity
+        .unresolved
+        .iter()
+        .map(|u| (u.record.as_str(), u.fits.len()))
+        .collect();
+    assert_eq!(listed, vec![("LEAD-1", 2)]);
     run(
         dir.path(),
         &[&["map"], &["migrate", "--sample", "1"], &["migrate"]],
     );
     let journal = Journal::open(&dir.path().join("state")).unwrap();
-    let lead = journal.entities(Phase::Leads, "LEAD-1").unwrap();
-    let named = lead
-        .iter()
-        .find(|e| e.entity_type == "Accounts")
-        .and_then(|e| e.nutshell_id)
-        .expect("the sample run made the account the lead names");
-    assert_eq!(account(&journal, "C-7"), (EntityState::Merged, named));
-    let (other_state, other) = account(&journal, "C-8");
-    assert_eq!(other_state, EntityState::Created);
-    assert_ne!(other, named);
+    assert!(journal.entities(Phase::Leads, "LEAD-1").unwrap().is_empty());
+    let reasons = journal.hold_reasons(Phase::Leads, "LEAD-1").unwrap();
+    assert!(
+        reasons.iter().any(|r| r.contains("different firms")),
+        "{reasons:?}"
+    );
+    let (mumbai_state, mumbai) = account(&journal, "C-7");
+    let (bengaluru_state, bengaluru) = account(&journal, "C-8");
+    assert_eq!(
+        (mumbai_state, bengaluru_state),
+        (EntityState::Created, EntityState::Created)
+    );
+    assert_ne!(mumbai, bengaluru);
 }
 
 /// A CSV file of the export that cannot be opened (a dangling link here) stops `migrate` before

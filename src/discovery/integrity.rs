@@ -2,7 +2,7 @@
 //! record moves. References that resolve to nothing (by RSoft id, or by company name with the
 //! nearest company suggested), probable duplicate companies, contacts sharing an email.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -83,6 +83,7 @@ impl FileTally {
             by: if r.by_name { "name" } else { "id" }.into(),
             nearest,
             set_aside: None,
+            fits: Vec::new(),
         }
     }
 
@@ -268,6 +269,9 @@ impl IntegrityTally {
                     }
                 }
             }
+            // A lead's company name makes an account when none has the name, so it never
+            // resolves to nothing; it is kept only to find names different firms share.
+            Module::Leads => refer(tally, Module::Companies, row.get("Company Name"), true),
             Module::Activities => {
                 if let Some(to) = Module::from_name(row.get("Related To").trim()) {
                     refer(tally, to, row.get("Related ID"), false);
@@ -323,23 +327,55 @@ impl IntegrityTally {
                 })
             })
             .collect();
-        let ((unresolved, into_missing_modules), shared_emails, duplicate_companies) =
-            std::thread::scope(|scope| {
-                let grouped = scope.spawn(|| duplicate_groups(&companies));
-                let unresolved = self.unresolved(&companies);
-                let shared_emails = self.shared_emails();
-                match grouped.join() {
-                    Ok(grouped) => (unresolved, shared_emails, grouped),
-                    // A panic there is a bug here: raise it as the panic it was.
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            });
+        let (
+            (mut unresolved, into_missing_modules),
+            shared_emails,
+            (duplicate_companies, shared_names),
+        ) = std::thread::scope(|scope| {
+            let grouped = scope.spawn(|| duplicate_groups(&companies));
+            let unresolved = self.unresolved(&companies);
+            let shared_emails = self.shared_emails();
+            match grouped.join() {
+                Ok(grouped) => (unresolved, shared_emails, grouped),
+                // A panic there is a bug here: raise it as the panic it was.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        unresolved.extend(self.named_shared(&shared_names));
         Integrity {
             unresolved,
             into_missing_modules,
             duplicate_companies,
             shared_emails,
+            shared_names,
         }
+    }
+
+    /// References by name to a name different firms share: each fits several companies.
+    fn named_shared(&self, shared: &[SharedName]) -> Vec<Unresolved> {
+        if shared.is_empty() {
+            return Vec::new();
+        }
+        let by_key: HashMap<&str, &SharedName, FastHash> = shared
+            .iter()
+            .map(|n| (n.normalized_name.as_str(), n))
+            .collect();
+        let mut out = Vec::new();
+        for (module, f) in &self.files {
+            for r in f.references.iter().filter(|r| r.by_name) {
+                let Some(name) = by_key.get(company_key(f.get(r.key)).as_str()) else {
+                    continue;
+                };
+                let mut u = f.unresolved(*module, r, None);
+                u.fits = name
+                    .companies
+                    .iter()
+                    .map(|c| format!("{} {} (line {})", c.id, c.name, c.line))
+                    .collect();
+                out.push(u);
+            }
+        }
+        out
     }
 
     /// References that resolve to nothing: by id against every record id of the module, by
@@ -369,6 +405,9 @@ impl IntegrityTally {
         let mut unresolved = Vec::new();
         let mut missing: BTreeMap<(Module, Module), MissingModule> = BTreeMap::new();
         for (module, f) in &self.files {
+            if *module == Module::Leads {
+                continue;
+            }
             for r in &f.references {
                 let key = f.get(r.key);
                 let Some(Some(known)) = ids.get(r.to as usize) else {
@@ -473,7 +512,7 @@ fn nearest_company(companies: &[Company], wanted: &str) -> Option<String> {
 /// Groups companies of the same normalised name that a website domain, phone or email domain
 /// backs — they share a [`match_keys`] key, the rule the load merges by; a same-name pair with
 /// nothing in common is not grouped (two firms can share a name).
-fn duplicate_groups(companies: &[Company]) -> Vec<DuplicateGroup> {
+fn duplicate_groups(companies: &[Company]) -> (Vec<DuplicateGroup>, Vec<SharedName>) {
     // Rows of one name are found by sorting hashes of the names (an integer sort); texts are
     // compared only within an equal hash. Ties keep file order (the index is the second key).
     let mut rows: Vec<(u64, usize)> = companies
@@ -484,6 +523,7 @@ fn duplicate_groups(companies: &[Company]) -> Vec<DuplicateGroup> {
         .collect();
     rows.sort_unstable();
     let mut groups = Vec::new();
+    let mut shared = Vec::new();
     for same_hash in rows.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
         let mut members: Vec<&Company> = same_hash
             .iter()
@@ -496,10 +536,45 @@ fn duplicate_groups(companies: &[Company]) -> Vec<DuplicateGroup> {
         }
         for rows in members.chunk_by(|a, b| a.normalized == b.normalized) {
             groups.extend(backed_group(rows));
+            shared.extend(shared_name(rows));
         }
     }
     groups.sort_unstable_by(|a, b| a.normalized_name.cmp(&b.normalized_name));
-    groups
+    shared.sort_unstable_by(|a, b| a.normalized_name.cmp(&b.normalized_name));
+    (groups, shared)
+}
+
+/// The rows of one normalised name when they are more than one firm: rows joined by a shared
+/// match key (directly or through another row) are one firm, as the load merges them.
+fn shared_name(rows: &[&Company]) -> Option<SharedName> {
+    let first = rows.first()?;
+    // Union-find over rows: each key joins the row to the first row that carried it.
+    let mut firm: Vec<usize> = (0..rows.len()).collect();
+    fn root(firm: &mut [usize], mut i: usize) -> usize {
+        while firm[i] != i {
+            firm[i] = firm[firm[i]];
+            i = firm[i];
+        }
+        i
+    }
+    let mut carrier: HashMap<&str, usize, FastHash> = HashMap::default();
+    for (i, c) in rows.iter().enumerate() {
+        for key in c.match_keys() {
+            let j = *carrier.entry(key).or_insert(i);
+            let (a, b) = (root(&mut firm, i), root(&mut firm, j));
+            firm[a.max(b)] = a.min(b);
+        }
+    }
+    let one = root(&mut firm, 0);
+    (0..rows.len())
+        .any(|i| root(&mut firm, i) != one)
+        .then(|| SharedName {
+            normalized_name: first.normalized.to_string(),
+            companies: rows
+                .iter()
+                .map(|c| c.file.record(c.row.id, Some(c.row.name), c.row.line))
+                .collect(),
+        })
 }
 
 /// The rows of one normalised name that share a match key with another row of them, or `None`
@@ -565,7 +640,8 @@ pub struct RecordRef {
     pub line: u64,
 }
 
-/// A reference that resolves to no record of the export: the load would hold the record.
+/// A reference that resolves to no record of the export, or (with [`Unresolved::fits`]) to
+/// several firms: the load would hold the record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unresolved {
     /// The module of the referring record.
@@ -584,6 +660,11 @@ pub struct Unresolved {
     pub by: String,
     /// For a name: the closest company name, `Name (ID)`.
     pub nearest: Option<String>,
+    /// For a name that several different firms of the export share ([`SharedName`]): those
+    /// companies, `ID Name (line N)`. The reference does resolve, but to no one firm, so the
+    /// load holds the record rather than pick one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fits: Vec<String>,
     /// The referred record's own row, when it is in the export but was set aside as a bad row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_aside: Option<SetAside>,
@@ -657,4 +738,19 @@ pub struct Integrity {
     pub duplicate_companies: Vec<DuplicateGroup>,
     /// Contacts sharing an email (Nutshell would see one person).
     pub shared_emails: Vec<SharedEmail>,
+    /// Names that different firms share (no website, phone or email domain joins them): a
+    /// record naming one of them by name fits several companies, and the load holds it.
+    #[serde(default)]
+    pub shared_names: Vec<SharedName>,
+}
+
+/// A company name that rows of two or more different firms carry (`Zen Traders Pvt Ltd` in
+/// Delhi, `ZEN TRADERS LTD` in Kolkata, nothing else in common): the load makes one account per
+/// firm, so a name alone cannot say which is meant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedName {
+    /// The name as [`company_key`] normalises it, the key records look companies up by.
+    pub normalized_name: String,
+    /// The rows of the name, in file order.
+    pub companies: Vec<RecordRef>,
 }

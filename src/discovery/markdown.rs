@@ -24,7 +24,7 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
     writeln!(md, "## Integrity before the load\n")?;
     writeln!(
         md,
-        "{} references resolve to nothing; {} groups of probable duplicate companies; {} emails shared by several contacts.\n",
+        "{} references resolve to nothing or to several firms; {} groups of probable duplicate companies; {} emails shared by several contacts.\n",
         i.unresolved.len(),
         i.duplicate_companies.len(),
         i.shared_emails.len()
@@ -58,9 +58,13 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
                 u.refers_to,
                 u.by,
                 cell(&u.value),
-                match &u.set_aside {
-                    Some(row) => format!("set aside as a bad row: `{}`:{}", row.file, row.line),
-                    None => cell(u.nearest.as_deref().unwrap_or("—")),
+                match (&u.set_aside, &u.nearest, u.fits.is_empty()) {
+                    (Some(row), _, _) => {
+                        format!("set aside as a bad row: `{}`:{}", row.file, row.line)
+                    }
+                    (None, _, false) => cell(&format!("fits {}", u.fits.join(", "))),
+                    (None, Some(n), true) => cell(n),
+                    (None, None, true) => "—".to_string(),
                 }
             )?;
         }

@@ -15,11 +15,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use crate::numbers::format::FormatDecision;
+use crate::numbers::format::{DecimalMark, FormatDecision};
 use crate::rsoft::{
-    ColumnProfile, ColumnProfiler, DateEvidence, DateOrderVerdict, Delimiter, Export, ExportFile,
-    ExportKind, Finding, LineEndCounts, LineEnding, Module, ReadError, RowRef, Severity,
-    TextEncoding,
+    ColumnKind, ColumnProfile, ColumnProfiler, DateEvidence, DateOrderVerdict, Delimiter, Export,
+    ExportFile, ExportKind, Finding, LineEndCounts, LineEnding, Module, ReadError, RowRef,
+    Severity, TextEncoding,
 };
 use crate::vocabulary::Vocabulary;
 use custom_fields::{CustomField, CustomFieldCount, CustomFieldSet};
@@ -463,6 +463,31 @@ fn column_warnings(
             );
         }
     }
+    if let Some(n) = c
+        .number_format
+        .as_ref()
+        .filter(|n| c.inferred == ColumnKind::Money && !n.three_decimals.is_empty())
+    {
+        warn(
+            Severity::Warning,
+            format!(
+                "column {:?}: written like {}, which reads {} distinct amount{} with three decimals (e.g. {}), while {} reads them as whole thousands: the column may mix two locales. Check these rows, then confirm number_format for this column in mapping.toml",
+                c.header,
+                n.format.example(),
+                n.three_decimals.values,
+                if n.three_decimals.values == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                n.three_decimals.examples_text(),
+                match n.format.decimal {
+                    DecimalMark::Point => "1.234.567,89",
+                    DecimalMark::Comma => "1,234,567.89",
+                },
+            ),
+        );
+    }
     if let (Some(declared), Some(own), Some(d)) = (declared, c.date_order, &c.dates) {
         let (example, order, key) = match own {
             DateOrderVerdict::MonthFirst => (&d.month_first_example, "month-first", "mdy"),
@@ -662,27 +687,37 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                     row.line,
                     row.reason,
                 ),
+                None if u.fits.is_empty() => format!(
+                    "{} {} names {} {:?} by {}, which is not in the export: the load will \
+                     hold it{}",
+                    u.module.record_word(),
+                    u.record,
+                    u.refers_to.record_word(),
+                    u.value,
+                    u.by,
+                    u.nearest
+                        .as_deref()
+                        .map(|n| format!(
+                            "; nearest company: {n}. Correct the name, or add the company"
+                        ))
+                        .unwrap_or_else(|| {
+                            ". Add the missing record to the export or correct the reference"
+                                .to_string()
+                        })
+                ),
                 None => format!(
-                "{} {} names {} {:?} by {}, which is not in the export: the load will hold \
-                 it{}",
-                u.module.record_word(),
-                u.record,
-                u.refers_to.record_word(),
-                u.value,
-                u.by,
-                u.nearest
-                    .as_deref()
-                    .map(|n| format!(
-                        "; nearest company: {n}. Correct the name, or add the company"
-                    ))
-                    .unwrap_or_else(|| {
-                        ". Add the missing record to the export or correct the reference"
-                            .to_string()
-                    })
+                    "{} {} names {} {:?} by name, which rows of different firms carry \
+                     ({}): the load will hold it rather than pick one. Give it the company's \
+                     ID, or make the firms' names differ in the export",
+                    u.module.record_word(),
+                    u.record,
+                    u.refers_to.record_word(),
+                    u.value,
+                    u.fits.join(", ")
                 ),
             },
         }),
-        "references resolve to nothing",
+        "references resolve to nothing or to several firms",
     );
     list(
         &mut out,

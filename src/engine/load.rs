@@ -315,6 +315,12 @@ pub async fn migrate(
         kind,
     });
     let settings = BuildSettings::from_config(config, Arc::clone(export.vocabulary()));
+    let shared_names: HashSet<String> = report
+        .integrity
+        .shared_names
+        .iter()
+        .map(|n| n.normalized_name.clone())
+        .collect();
     let load = LoadRun {
         export: &export,
         map: &map,
@@ -322,6 +328,7 @@ pub async fn migrate(
         destination: &destination,
         owners: &owners,
         planned_sources: &planned_sources,
+        shared_names: &shared_names,
         sender: Arc::new(sender),
         run,
         sample: options.sample,

@@ -23,6 +23,10 @@ pub struct JournalLookups<'a> {
     /// Sources the schema step will create (a dry run sends nothing, so they resolve to a
     /// placeholder id instead of holding every record that names them).
     pub planned_sources: &'a HashSet<String>,
+    /// Company names ([`crate::rsoft::company::company_key`]) that different firms of the
+    /// export share (discovery's `integrity.shared_names`): a record naming one by name fits
+    /// several accounts, so it is held rather than linked to the first.
+    pub shared_names: &'a HashSet<String>,
     /// The first journal error met; the builder's lookups cannot fail, so the load checks this
     /// after each build.
     pub error: RefCell<Option<JournalError>>,
@@ -35,12 +39,14 @@ impl<'a> JournalLookups<'a> {
         destination: &'a Destination,
         owners: &'a Owners,
         planned_sources: &'a HashSet<String>,
+        shared_names: &'a HashSet<String>,
     ) -> Self {
         Self {
             journal,
             destination,
             owners,
             planned_sources,
+            shared_names,
             error: RefCell::new(None),
         }
     }
@@ -94,6 +100,14 @@ impl Lookups for JournalLookups<'_> {
     }
 
     fn account_by_name(&self, key: &str) -> Resolution {
+        if self.shared_names.contains(key) {
+            return Resolution::Held(
+                "different firms of the export carry this company name (see integrity in the \
+                 discovery report): give the row the company's RSoft ID, or make the firms' names \
+                 differ in the export"
+                    .to_string(),
+            );
+        }
         self.key(KeyKind::CompanyName, key)
     }
 

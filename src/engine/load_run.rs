@@ -64,6 +64,8 @@ pub struct LoadRun<'a> {
     pub owners: &'a Owners,
     /// Sources the schema step will create (a dry run resolves them to a placeholder id).
     pub planned_sources: &'a HashSet<String>,
+    /// Company names different firms of the export share ([`JournalLookups::shared_names`]).
+    pub shared_names: &'a HashSet<String>,
     /// Where creates go (Nutshell, or nowhere for a dry run).
     pub sender: Arc<Sender>,
     /// The journal's id for this run.
@@ -529,6 +531,7 @@ impl LoadRun<'_> {
                     self.destination,
                     self.owners,
                     self.planned_sources,
+                    self.shared_names,
                 );
                 let t = Instant::now();
                 let built = build_record(module, row, self.map, self.settings, &lookups);
@@ -1049,7 +1052,25 @@ impl LoadRun<'_> {
             },
             KeyKind::Email => format!("email {key}"),
         };
-        let target = format!("{} {} (same {what})", hit.entity_type, hit.id);
+        let mut target = format!("{} {} (same {what})", hit.entity_type, hit.id);
+        if existing && kind == KeyKind::CompanyName {
+            // Design §2 links an account already in Nutshell by name; say when nothing else
+            // backs it, since two firms can share a name.
+            let mut backed = false;
+            for (k, v) in own_keys {
+                if *k == KeyKind::CompanyMatch && backing_of(v).is_some() {
+                    backed |= journal
+                        .dedupe(*k, v)?
+                        .is_some_and(|h| h.id == hit.id && h.entity_type == hit.entity_type);
+                }
+            }
+            if !backed {
+                target.push_str(
+                    " by name alone: no website, phone or email domain of the row is on that \
+                     account; check it is the same firm",
+                );
+            }
+        }
         let entity_state = if existing {
             EntityState::Linked
         } else {

@@ -46,6 +46,23 @@ pub enum OwnersFileError {
         /// The TOML parser's message.
         message: String,
     },
+    /// Two lines of owners.toml name one owner (two spellings of one person) with different
+    /// users: which one is meant is the operator's call, never the file order's.
+    #[error(
+        "{path}: {first:?} = {first_user:?} and {second:?} = {second_user:?} are one owner (spellings of one name) with two different users. Fix: keep one of the two lines, or give both the same user"
+    )]
+    Conflict {
+        /// The owners file.
+        path: PathBuf,
+        /// One spelling, as written.
+        first: String,
+        /// Its user email.
+        first_user: String,
+        /// The other spelling, as written.
+        second: String,
+        /// Its user email.
+        second_user: String,
+    },
     /// owners.toml could not be written (atomically, through `atomic_file::write`).
     #[error("cannot write {path}: {source}. Check that the folder exists and is writable")]
     Write {
@@ -129,13 +146,32 @@ impl OwnersFile {
                 message: e.message().trim().to_string(),
             }
         })?;
-        Ok(Self {
-            entries: shape
-                .owners
-                .into_iter()
-                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-                .collect(),
-        })
+        let entries: BTreeMap<String, String> = shape
+            .owners
+            .into_iter()
+            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+            .collect();
+        // Decided lines only: an undecided one ("") conflicts with nothing.
+        let decided: Vec<(String, &String, &String)> = entries
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (owner_form(k), k, v))
+            .collect();
+        for (i, (form, key, user)) in decided.iter().enumerate() {
+            if let Some((_, other, other_user)) = decided[i + 1..]
+                .iter()
+                .find(|(f, _, u)| f == form && !u.eq_ignore_ascii_case(user))
+            {
+                return Err(OwnersFileError::Conflict {
+                    path: path.to_path_buf(),
+                    first: key.to_string(),
+                    first_user: user.to_string(),
+                    second: other.to_string(),
+                    second_user: other_user.to_string(),
+                });
+            }
+        }
+        Ok(Self { entries })
     }
 
     /// The operator's value for an owner key (keys compare case-insensitively), if not empty.
@@ -722,6 +758,26 @@ mod tests {
         assert_eq!(owners.user_for("priya sharma"), Some(1));
         // A different person is not folded in.
         assert!(!same_owner("Priya Sharma", "Priya Shah"));
+        // Two spellings given two different users is refused, naming both lines; the same
+        // user twice, or an undecided spelling beside a decided one, is not a conflict.
+        let err = OwnersFile::parse(
+            "[owners]\n\"PRIYA SHARMA\" = \"priya@acme.in\"\n\"Sharma, Priya (Sales)\" = \"p.sharma@acme.in\"\n",
+            &path,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("\"PRIYA SHARMA\" = \"priya@acme.in\"")
+                && err.contains("\"Sharma, Priya (Sales)\" = \"p.sharma@acme.in\"")
+                && err.contains("keep one of the two lines"),
+            "{err}"
+        );
+        for fine in [
+            "[owners]\n\"PRIYA SHARMA\" = \"priya@acme.in\"\n\"priya sharma\" = \"PRIYA@acme.in\"\n",
+            "[owners]\n\"PRIYA SHARMA\" = \"priya@acme.in\"\n\"priya sharma\" = \"\"\n",
+        ] {
+            assert!(OwnersFile::parse(fine, &path).is_ok(), "{fine}");
+        }
     }
 
     #[test]

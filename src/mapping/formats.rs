@@ -175,6 +175,32 @@ pub fn format_problems(
         let (Some(entry), Some(decision)) = (proposed, &column.format.number) else {
             continue;
         };
+        let money = module_map
+            .column(&column.header)
+            .and_then(|c| target_kind(&c.target))
+            == Some(ValueKind::Money);
+        if money
+            && entry.number_format == Some(decision.format)
+            && !decision.three_decimals.is_empty()
+        {
+            problems.push(Problem {
+                module: column.module,
+                item: Some(column.header.clone()),
+                problem: format!(
+                    "{:?} is read like {}, which makes {} distinct amount{} three-decimal (e.g. {}): the other decimal mark reads them as whole thousands, so the column may mix two locales",
+                    column.header,
+                    decision.format.example(),
+                    decision.three_decimals.values,
+                    if decision.three_decimals.values == 1 { "" } else { "s" },
+                    decision.three_decimals.examples_text()
+                ),
+                fix: format!(
+                    "check those rows in the export; then in [formats.{}] of mapping.toml set status = \"confirmed\" for {:?} (or correct the values)",
+                    column.module.as_str(),
+                    column.header
+                ),
+            });
+        }
         let (Some(other), Some(example), Some(format)) = (
             decision.ambiguous_with,
             &decision.ambiguous_example,
@@ -219,7 +245,7 @@ mod tests {
     fn decision(values: &[&str]) -> FormatDecision {
         let mut t = FormatTally::default();
         for v in values {
-            t.observe(v);
+            t.observe(v, 0);
         }
         t.decide().unwrap()
     }

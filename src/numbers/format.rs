@@ -84,6 +84,19 @@ pub fn refuse_undecided(raw: &str) -> Result<(), String> {
     }
 }
 
+/// The integer digits of a number without their leading zeros (`"0"` → `""`). A run of digits
+/// starting with a zero (`0042`, `011004`) is refused: it is a code — a customer code, a PIN
+/// code — whose zeros a number field would drop, so it must stay text (issue 12: nothing read
+/// another way without a word).
+pub(crate) fn significant_digits(digits: &str) -> Result<&str, String> {
+    if digits.len() > 1 && digits.starts_with('0') {
+        return Err(format!(
+            "{digits:?} starts with a zero that a number drops: it is a code, keep it as text"
+        ));
+    }
+    Ok(digits.trim_start_matches('0'))
+}
+
 impl NumberFormat {
     /// The format with this decimal mark and grouping; [`CANDIDATES`] lists the ones discovery
     /// tries.
@@ -163,7 +176,7 @@ impl NumberFormat {
             }
         }
         let digits = self.integer_digits(int_part)?;
-        let digits = digits.trim_start_matches('0');
+        let digits = significant_digits(&digits)?;
         let mut out = String::with_capacity(body.len() + 1);
         if negative {
             out.push('-');
@@ -288,12 +301,14 @@ pub fn decide_by_file(
         if d.format.decimal != mark && rival.decimal == mark {
             d.format = rival;
             d.unreadable_examples = std::mem::take(&mut d.rival_unreadable_examples);
+            d.three_decimals = std::mem::take(&mut d.rival_three_decimals);
         } else if d.format.decimal != mark {
             continue;
         }
         d.ambiguous_with = None;
         d.ambiguous_example = None;
         d.rival_unreadable_examples.clear();
+        d.rival_three_decimals = ThreeDecimals::default();
         d.decided_by_file = Some(by.clone());
     }
     None
@@ -301,6 +316,50 @@ pub fn decide_by_file(
 
 /// Values kept as examples of what a format cannot read.
 const EXAMPLES: usize = 3;
+
+/// Values a format reads with exactly three decimals (`125.000` as 125) while a format with the
+/// other decimal mark reads them as a whole number (125000). Amounts are rarely written to a
+/// thousandth, so in a money column these are most likely thousands grouped the other way —
+/// a column mixing `125.000` with `1,250,000` (issue 12, case 12: never 125.000 read as 125
+/// without a word).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ThreeDecimals {
+    /// Distinct values read so.
+    pub values: u64,
+    /// Up to three of them.
+    pub examples: Vec<String>,
+    /// The file line each example was first seen on (0 when unknown), in `examples` order.
+    #[serde(default)]
+    pub lines: Vec<u64>,
+}
+
+impl ThreeDecimals {
+    /// No value is read so.
+    pub fn is_empty(&self) -> bool {
+        self.values == 0
+    }
+
+    /// The examples for a message: `125.000 (line 5)`.
+    pub fn examples_text(&self) -> String {
+        self.examples
+            .iter()
+            .zip(&self.lines)
+            .map(|(e, l)| match l {
+                0 => e.clone(),
+                l => format!("{e} (line {l})"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn add(&mut self, text: &str, line: u64) {
+        self.values += 1;
+        if self.examples.len() < EXAMPLES {
+            self.examples.push(text.to_string());
+            self.lines.push(line);
+        }
+    }
+}
 
 /// The decided format of a column and its evidence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -334,6 +393,14 @@ pub struct FormatDecision {
     /// wrote the whole file): `decimal comma, as column "Rate" of this file proves (e.g. "12,5")`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_by_file: Option<String>,
+    /// Values `format` reads with three decimals that the other decimal mark reads as whole
+    /// thousands: a money column holding them needs the operator's confirmation.
+    #[serde(default, skip_serializing_if = "ThreeDecimals::is_empty")]
+    pub three_decimals: ThreeDecimals,
+    /// The same for [`FormatDecision::ambiguous_with`], should the file's proved decimal mark
+    /// pick it instead.
+    #[serde(default, skip_serializing_if = "ThreeDecimals::is_empty")]
+    pub rival_three_decimals: ThreeDecimals,
 }
 
 impl FormatDecision {
@@ -358,6 +425,13 @@ impl FormatDecision {
                 other.example()
             ));
         }
+        if !self.three_decimals.is_empty() {
+            s.push_str(&format!(
+                "; {} with three decimals, whole thousands the other way: {}",
+                self.three_decimals.values,
+                self.three_decimals.examples_text()
+            ));
+        }
         if !self.unreadable_examples.is_empty() {
             s.push_str(&format!(
                 "; unreadable: {}",
@@ -378,11 +452,13 @@ pub struct FormatTally {
     unreadable: [Vec<String>; CANDIDATES.len()],
     /// The first value only some candidates read.
     proof: Option<String>,
+    three_decimals: [ThreeDecimals; CANDIDATES.len()],
 }
 
 impl FormatTally {
-    /// Adds one number text (currency, scale words and `/-` already removed).
-    pub fn observe(&mut self, text: &str) {
+    /// Adds one number text (currency, scale words and `/-` already removed), first seen on file
+    /// line `line` (0 when unknown).
+    pub fn observe(&mut self, text: &str, line: u64) {
         self.values += 1;
         let readings: [Option<String>; CANDIDATES.len()] =
             std::array::from_fn(|i| CANDIDATES[i].read(text).ok());
@@ -393,6 +469,19 @@ impl FormatTally {
                     self.unreadable[i].push(text.to_string())
                 }
                 None => {}
+            }
+        }
+        for (i, r) in readings.iter().enumerate() {
+            let Some(r) = r else { continue };
+            let thousandths = r.split_once('.').is_some_and(|(_, f)| f.len() == 3);
+            let whole_the_other_way = || {
+                (0..CANDIDATES.len()).any(|j| {
+                    CANDIDATES[j].decimal != CANDIDATES[i].decimal
+                        && readings[j].as_ref().is_some_and(|o| !o.contains('.'))
+                })
+            };
+            if thousandths && whole_the_other_way() {
+                self.three_decimals[i].add(text, line);
             }
         }
         if self.proof.is_none()
@@ -457,6 +546,10 @@ impl FormatTally {
                 .map(|j| self.unreadable[j].clone())
                 .unwrap_or_default(),
             decided_by_file: None,
+            three_decimals: self.three_decimals[best].clone(),
+            rival_three_decimals: rival_index
+                .map(|j| self.three_decimals[j].clone())
+                .unwrap_or_default(),
         })
     }
 }
@@ -467,8 +560,8 @@ mod tests {
 
     fn decide(values: &[&str]) -> FormatDecision {
         let mut t = FormatTally::default();
-        for v in values {
-            t.observe(v);
+        for (i, v) in values.iter().enumerate() {
+            t.observe(v, i as u64 + 2);
         }
         t.decide().unwrap()
     }
@@ -566,6 +659,42 @@ mod tests {
         assert!(amount.ambiguous_with.is_some());
         assert_eq!(comma.format.name(), "comma_point");
         assert_eq!(point.format.name(), "point_comma");
+    }
+
+    #[test]
+    fn amounts_read_to_a_thousandth_that_the_other_mark_reads_whole_are_named() {
+        // One export re-saved in two locales: 1,250,000 decides a decimal point, which reads
+        // 125.000 as 125 (a deal 1000 times too small).
+        let d = decide(&["125.000", "1,250,000", "4,500", "99.5"]);
+        assert_eq!(d.format.name(), "point_comma");
+        assert!(d.ambiguous_with.is_none());
+        assert_eq!(d.three_decimals.values, 1);
+        assert_eq!(d.three_decimals.examples, vec!["125.000".to_string()]);
+        assert!(
+            d.evidence()
+                .contains("1 with three decimals, whole thousands the other way: 125.000 (line 2)"),
+            "{}",
+            d.evidence()
+        );
+        // Grouped the same way as the rest, or with both marks, nothing is in doubt.
+        assert!(decide(&["125.000", "2.750.000"]).three_decimals.is_empty());
+        assert!(
+            decide(&["1,234.567", "1,250,000"])
+                .three_decimals
+                .is_empty()
+        );
+        // The rival's count follows the format the file's proved decimal mark picks.
+        let mut rate = decide(&["12.5"]);
+        let mut amount = decide(&["125.000", "4.500"]);
+        assert_eq!(amount.three_decimals.values, 2);
+        decide_by_file(&mut [("Rate", &mut rate), ("Amount", &mut amount)]);
+        assert_eq!(amount.format.name(), "point_comma");
+        assert_eq!(amount.three_decimals.values, 2);
+        let mut rate = decide(&["12,5"]);
+        let mut amount = decide(&["125.000", "4.500"]);
+        decide_by_file(&mut [("Rate", &mut rate), ("Amount", &mut amount)]);
+        assert_eq!(amount.format.name(), "comma_point");
+        assert!(amount.three_decimals.is_empty());
     }
 
     #[test]

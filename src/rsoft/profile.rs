@@ -438,7 +438,7 @@ impl ColumnProfiler {
             // The number format is decided on distinct values: a repeat proves nothing new.
             if new && matches!(look.shape, ColumnKind::Money | ColumnKind::Number) {
                 if let Ok(parts) = money_text(value) {
-                    self.numbers.observe(parts.number);
+                    self.numbers.observe(parts.number, line);
                     if parts.bracketed {
                         self.flags.bracketed_negative.add(line, value);
                     }
@@ -725,6 +725,8 @@ fn numeric_shape(v: &str) -> Option<ColumnKind> {
         return (digits >= 7 && dots == 0 && commas == 0).then_some(ColumnKind::Phone);
     }
     match (dots, commas) {
+        // `0042`, `011004`: a code whose zeros a number would drop.
+        (0, 0) if first == b'0' && digits > 1 => Some(ColumnKind::Id),
         (0 | 1, 0) => Some(ColumnKind::Number),
         // `12,5`: a decimal comma.
         (0, 1) if v.rsplit(',').next().is_some_and(|t| t.len() != 3) => Some(ColumnKind::Number),

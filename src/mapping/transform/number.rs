@@ -3,7 +3,7 @@
 //! canonical decimal strings (`-125000.50`), never `f64`, so no amount loses a paisa to rounding.
 
 use super::{Rejected, non_blank};
-use crate::numbers::format::{NumberFormat, refuse_undecided};
+use crate::numbers::format::{NumberFormat, refuse_undecided, significant_digits};
 
 /// A number cell as a canonical decimal string. A trailing `%` is dropped (`60%` → `60`), as
 /// percentages land in 0–100 fields such as a lead's confidence.
@@ -71,7 +71,7 @@ pub(crate) fn parse_decimal(text: &str, european: bool) -> Result<String, String
     if digits.is_empty() && frac_part.is_none() {
         return Err("no digits before the decimal mark".into());
     }
-    let digits = digits.trim_start_matches('0');
+    let digits = significant_digits(&digits)?;
     let mut out = String::new();
     if negative {
         out.push('-');
@@ -162,7 +162,6 @@ mod tests {
             ("1.234.567", "1234567"),
             ("0.75", "0.75"),
             (".5", "0.5"),
-            ("007", "7"),
             ("-1,000", "-1000"),
             ("(1,000.50)", "-1000.50"),
             ("+42", "42"),
@@ -197,6 +196,9 @@ mod tests {
             ("5.", "not digits"),
             (",", "no digits"),
             ("1 000", "not part of a number"),
+            // A code's zeros are data a number would drop.
+            ("007", "starts with a zero"),
+            ("011004", "starts with a zero"),
         ];
         for (raw, why) in cases {
             let e = parse_number(raw).unwrap_err();
