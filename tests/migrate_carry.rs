@@ -601,3 +601,73 @@ async fn a_delta_carries_a_changed_merged_rows_new_values() {
         outcome_of(&again, "COMP-1016")
     );
 }
+
+/// `rollback --run 2` of a run that only merged COMP-1016's values into the account run 1 made
+/// for COMP-1005 is refused, naming the row, the record and the values it added (rolling back
+/// run 2 alone would delete nothing and leave them); nothing is deleted. `--all` then removes
+/// the account with them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rolling_back_a_run_that_added_values_to_an_earlier_runs_record_is_refused() {
+    use crm_migrate::engine::rollback::{RollbackError, plan};
+    let (sb, client) = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, sample_path) = prepare(dir.path(), &sb, Some("ravi@acme.in")).await;
+    // Run 1 without COMP-1016's row.
+    let export = dir.path().join("export");
+    copy_dir(Path::new(SAMPLE), &export);
+    let file = export.join("Companies.csv");
+    let sample_bytes = std::fs::read(&file).unwrap();
+    let text = String::from_utf8_lossy(&sample_bytes).into_owned();
+    assert!(text.contains("\nCOMP-1016,"));
+    let without: Vec<u8> = sample_bytes
+        .split_inclusive(|b| *b == b'\n')
+        .filter(|line| !line.starts_with(b"COMP-1016,"))
+        .flatten()
+        .copied()
+        .collect();
+    std::fs::write(&file, without).unwrap();
+    let (config1, path1) = config_for(&sample_path, &export);
+    let (first, _) = run(&config1, &path1, &sb).await;
+    assert_eq!(first.run, Some(1));
+    // Run 2 with it: it merges into COMP-1005's account and adds its values.
+    std::fs::write(&file, &sample_bytes).unwrap();
+    let (second, outcomes) = run(&config1, &path1, &sb).await;
+    assert_eq!(second.run, Some(2));
+    assert!(
+        matches!(outcome_of(&outcomes, "COMP-1016"), RecordOutcome::Merged { added, .. } if !added.is_empty()),
+        "{:?}",
+        outcome_of(&outcomes, "COMP-1016")
+    );
+    let journal = Journal::open(&config.state_dir()).unwrap();
+    let (_, account) = entity(&journal, Phase::Accounts, "COMP-1005");
+    let err = plan(&journal, Scope::Run(2)).unwrap_err();
+    let RollbackError::AddedToOthers { run, count, listed } = &err else {
+        panic!("{err}");
+    };
+    assert_eq!((*run, *count), (2, 1));
+    assert!(
+        listed.starts_with(&format!("COMP-1016 → Accounts {account} (added to it: "))
+            && listed.contains("contact@guptasons.com"),
+        "{listed}"
+    );
+    drop(journal);
+    // The binary refuses too, with that message, and deletes nothing.
+    let out = Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
+        .args(["rollback", "--run", "2", "--yes", "--config"])
+        .arg(&path1)
+        .env(KEY_ENV, key(&sb))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("run 2 added values to 1 record(s)"),
+        "{stderr}"
+    );
+    assert!(get(&client, EntityType::Accounts, account).await.is_ok());
+
+    let summary = rollback_all(&config1, &sb).await;
+    assert!(summary.count(StepState::Deleted) > 0);
+    assert!(get(&client, EntityType::Accounts, account).await.is_err());
+}

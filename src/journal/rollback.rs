@@ -193,6 +193,27 @@ impl Journal {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Rows `run` merged into a record another run created, with the values `run` added to it
+    /// (the row's note says `added to it: …`): rolling back `run` alone would leave those values
+    /// on a record it does not delete. Each as `(RSoft ID, entity type, Nutshell id, note)`.
+    pub fn added_to_others(
+        &self,
+        run: RunId,
+    ) -> Result<Vec<(String, String, i64, String)>, JournalError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.rsoft_id, e.entity_type, e.nutshell_id, l.note
+             FROM ledger l JOIN entities e ON e.ledger_id = l.id AND e.state = 'merged'
+             WHERE l.run_id = ?1 AND l.state = 'merged' AND l.note LIKE 'added to it:%'
+               AND e.nutshell_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM entities c
+                 WHERE c.entity_type = e.entity_type AND c.nutshell_id = e.nutshell_id
+                   AND c.state IN ('created', 'sending') AND c.run_id = ?1)
+             ORDER BY l.phase, l.rsoft_id",
+        )?;
+        let rows = stmt.query_map([run], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Records of the runs that own linked or merged entities (left alone by a rollback).
     pub fn left_alone(&self, runs: &[RunId]) -> Result<Vec<LeftAlone>, JournalError> {
         if runs.is_empty() {
