@@ -277,3 +277,31 @@ fn a_sep_directive_is_no_header() {
     assert_eq!((row.line, row.get("Amount")), (3, Some("1,5")));
     assert_eq!(r.counts().bad, 0);
 }
+
+/// A UTF-8 file with one byte pasted in from Windows-1252 (`D\xE9sai`, from a new-user trial) is
+/// read as UTF-8: its other accented names stay right, and the stray byte is replaced and named
+/// with its line. (Read as Windows-1252 whole, `Café` became `CafÃ©`.) A file of only
+/// Windows-1252 bytes is still read as Windows-1252.
+#[test]
+fn utf8_with_a_stray_windows_1252_byte_stays_utf8() {
+    let bytes = b"Company ID,Company Name,City\nC1,Caf\xC3\xA9 Madras,Chennai\nC2,D\xE2\x80\x99Souza,Mumbai\nC3,D\xE9sai Traders,Pune\n";
+    let (r, read) = rows("c.csv", bytes);
+    assert_eq!(r.sniff().encoding, TextEncoding::Utf8, "{}", r.sniff().how);
+    assert!(r.sniff().how.contains("stray"), "{}", r.sniff().how);
+    assert_eq!(
+        values(&read),
+        ["Café Madras", "D\u{2019}Souza", "D\u{FFFD}sai Traders"]
+    );
+    let f = r
+        .findings()
+        .iter()
+        .find(|f| f.message.contains("replaced"))
+        .unwrap_or_else(|| panic!("{:?}", r.findings()));
+    assert_eq!(f.line, Some(4));
+
+    let (r, _) = rows(
+        "c.csv",
+        b"Company ID,Company Name\nC1,Caf\xE9\nC2,D\x92Souza\n",
+    );
+    assert_eq!(r.sniff().encoding, TextEncoding::Windows1252);
+}

@@ -84,6 +84,7 @@ impl FileTally {
             nearest,
             set_aside: None,
             fits: Vec::new(),
+            fits_rows: 0,
         }
     }
 
@@ -370,8 +371,10 @@ impl IntegrityTally {
                 u.fits = name
                     .companies
                     .iter()
+                    .take(3)
                     .map(|c| format!("{} {} (line {})", c.id, c.name, c.line))
                     .collect();
+                u.fits_rows = name.companies.len();
                 out.push(u);
             }
         }
@@ -660,14 +663,21 @@ pub struct Unresolved {
     pub by: String,
     /// For a name: the closest company name, `Name (ID)`.
     pub nearest: Option<String>,
-    /// For a name that several different firms of the export share ([`SharedName`]): those
-    /// companies, `ID Name (line N)`. The reference does resolve, but to no one firm, so the
-    /// load holds the record rather than pick one.
+    /// For a name that several different firms of the export share ([`SharedName`]): the first
+    /// three rows of the name, `ID Name (line N)`. The reference does resolve, but to no one
+    /// firm, so the load holds the record rather than pick one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fits: Vec<String>,
+    /// How many rows carry that name ([`SharedName::companies`] lists them all); 0 otherwise.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub fits_rows: usize,
     /// The referred record's own row, when it is in the export but was set aside as a bad row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_aside: Option<SetAside>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A row the reader set aside (its cells did not fit the header), named by its id.

@@ -62,7 +62,7 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
                     (Some(row), _, _) => {
                         format!("set aside as a bad row: `{}`:{}", row.file, row.line)
                     }
-                    (None, _, false) => cell(&format!("fits {}", u.fits.join(", "))),
+                    (None, _, false) => cell(&format!("fits {}", super::fits(u))),
                     (None, Some(n), true) => cell(n),
                     (None, None, true) => "—".to_string(),
                 }
