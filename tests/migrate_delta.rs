@@ -19,7 +19,7 @@ use crm_migrate::engine::verify::{VerifyOptions, verify};
 use crm_migrate::journal::{Journal, Phase, RecordState, Resolution};
 use crm_migrate::nutshell::{EntityType, FailureClass, NutshellError, Params, methods};
 use crm_migrate::sandbox::{RecordKind, RunningSandbox};
-use migrate_support::{SAMPLE, config_for, copy_dir, finished_run, prepare, sandbox};
+use migrate_support::{SAMPLE, config_for, copy_dir, everything, finished_run, prepare, sandbox};
 use serde_json::{Value, json};
 
 const CONTACTS_FILE: &str = "contacts_export_2026-11-20.csv";
@@ -86,21 +86,6 @@ fn strings(v: &Value) -> Vec<String> {
             .collect(),
         _ => Vec::new(),
     }
-}
-
-/// Every record of every entity type the load writes, as the sandbox renders it.
-fn everything(sb: &RunningSandbox) -> Vec<Vec<Value>> {
-    [
-        RecordKind::Accounts,
-        RecordKind::Contacts,
-        RecordKind::Leads,
-        RecordKind::Activities,
-        RecordKind::Tasks,
-        RecordKind::Notes,
-    ]
-    .into_iter()
-    .map(|e| sb.records(e))
-    .collect()
 }
 
 fn rows_of(export: &Path, phase: Phase) -> u64 {

@@ -4,13 +4,16 @@
 
 mod migrate_support;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use std::process::{Command, Stdio};
 
+use crm_migrate::config::Config;
 use crm_migrate::engine::load::{DRY_RUN_OUTCOMES_FILE, MigrateOptions};
-use crm_migrate::sandbox::{RecordKind, RunningSandbox};
-use migrate_support::{KEY_ENV, SAMPLE, config_for, copy_dir, finished_run, key, prepare, sandbox};
+use crm_migrate::sandbox::RunningSandbox;
+use migrate_support::{
+    KEY_ENV, SAMPLE, config_for, copy_dir, everything, finished_run, key, prepare, sandbox,
+};
 
 /// Rows appended to the sample's Companies.csv (lines 27 and 28): one without a Company ID, one
 /// with an 18th cell holding data.
@@ -24,6 +27,15 @@ fn export_with_bad_companies(to: &Path) {
     let mut bytes = std::fs::read(&file).unwrap();
     bytes.extend_from_slice(BAD_COMPANIES.as_bytes());
     std::fs::write(&file, bytes).unwrap();
+}
+
+/// A migration of [`export_with_bad_companies`] in `dir` against `sb`, owners decided: its
+/// config and the config's path.
+async fn bad_companies_config(dir: &Path, sb: &RunningSandbox) -> (Config, PathBuf) {
+    let (_, sample_path) = prepare(dir, sb, Some("ravi@acme.in")).await;
+    let export = dir.join("export");
+    export_with_bad_companies(&export);
+    config_for(&sample_path, &export)
 }
 
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
@@ -49,10 +61,7 @@ fn cell<'a>(header: &[String], row: &'a [String], column: &str) -> &'a str {
 async fn failures_csv_names_each_failed_rows_file_and_line() {
     let (sb, _) = sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    let (_, sample_path) = prepare(dir.path(), &sb, Some("ravi@acme.in")).await;
-    let export = dir.path().join("export");
-    export_with_bad_companies(&export);
-    let (config, path) = config_for(&sample_path, &export);
+    let (config, path) = bad_companies_config(dir.path(), &sb).await;
     let summary = finished_run(&config, &path, &sb, &MigrateOptions::default()).await;
     assert_eq!(summary.failed, 2, "{summary:?}");
     let (header, rows) = read_csv(summary.failures_file.as_ref().unwrap());
@@ -78,21 +87,6 @@ async fn failures_csv_names_each_failed_rows_file_and_line() {
     );
 }
 
-/// Every record of every entity type the load writes, as the sandbox renders it.
-fn everything(sb: &RunningSandbox) -> Vec<Vec<serde_json::Value>> {
-    [
-        RecordKind::Accounts,
-        RecordKind::Contacts,
-        RecordKind::Leads,
-        RecordKind::Activities,
-        RecordKind::Tasks,
-        RecordKind::Notes,
-    ]
-    .into_iter()
-    .map(|e| sb.records(e))
-    .collect()
-}
-
 /// `migrate --dry-run` of the real binary writes a preview of the per-row outcome report: one
 /// row per source row with its file, line, would-be state and reason, named on stdout; the
 /// sandbox sees no write.
@@ -100,10 +94,7 @@ fn everything(sb: &RunningSandbox) -> Vec<Vec<serde_json::Value>> {
 async fn a_dry_run_writes_each_rows_would_be_outcome_and_sends_nothing() {
     let (sb, _) = sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    let (_, sample_path) = prepare(dir.path(), &sb, Some("ravi@acme.in")).await;
-    let export = dir.path().join("export");
-    export_with_bad_companies(&export);
-    let (config, path) = config_for(&sample_path, &export);
+    let (config, path) = bad_companies_config(dir.path(), &sb).await;
     let before = everything(&sb);
     let out = Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
         .args(["migrate", "--dry-run", "--yes", "--config"])

@@ -16,19 +16,10 @@ use crm_migrate::engine::rollback::{RollbackError, Scope, plan, rollback};
 use crm_migrate::journal::{Journal, Phase, RecordState, Resolution, StepState};
 use crm_migrate::nutshell::EntityType;
 use crm_migrate::nutshell::{Params, methods};
-use crm_migrate::sandbox::{Knobs, RecordKind, RunningSandbox};
-use migrate_support::{KEY_ENV, finished_run, key, prepare, sandbox};
+use crm_migrate::sandbox::{Knobs, RunningSandbox};
+use migrate_support::{KEY_ENV, RECORDS, finished_run, key, prepare, sandbox};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
-
-const RECORDS: [RecordKind; 6] = [
-    RecordKind::Accounts,
-    RecordKind::Contacts,
-    RecordKind::Leads,
-    RecordKind::Activities,
-    RecordKind::Tasks,
-    RecordKind::Notes,
-];
 
 /// Every live record of every record type, as a full response renders it. A link list that
 /// only named deleted records renders empty (`"contacts": []` on an account that existed before

@@ -108,3 +108,21 @@ pub fn config_for(path: &Path, export: &Path) -> (Config, PathBuf) {
     std::fs::write(&new_path, text).unwrap();
     (Config::load(&new_path).unwrap(), new_path)
 }
+
+/// Every record type the load writes, parents first.
+pub const RECORDS: [crm_migrate::sandbox::RecordKind; 6] = {
+    use crm_migrate::sandbox::RecordKind;
+    [
+        RecordKind::Accounts,
+        RecordKind::Contacts,
+        RecordKind::Leads,
+        RecordKind::Activities,
+        RecordKind::Tasks,
+        RecordKind::Notes,
+    ]
+};
+
+/// Every record of every entity type the load writes, as the sandbox renders it.
+pub fn everything(sb: &RunningSandbox) -> Vec<Vec<serde_json::Value>> {
+    RECORDS.into_iter().map(|e| sb.records(e)).collect()
+}
