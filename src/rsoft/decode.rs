@@ -320,7 +320,8 @@ fn sniff_encoding(sample: &[u8]) -> (TextEncoding, String) {
             let (valid, invalid) = utf8_evidence(sample);
             // Text written in UTF-8 with a stray byte pasted in from another encoding: read
             // as Windows-1252, every one of its UTF-8 characters would turn into two or three
-            // wrong ones. Read as UTF-8, the stray bytes are replaced and their lines listed.
+            // wrong ones. Read as UTF-8, only the stray bytes are read as Windows-1252, and
+            // their lines listed.
             if valid >= invalid {
                 return (
                     TextEncoding::Utf8,
@@ -425,6 +426,10 @@ pub struct DecodeNotes {
     pub replaced_lines: Vec<u64>,
     /// Windows-1252 fallback: lines with non-ASCII bytes, whose characters were guessed.
     pub non_ascii_lines: u64,
+    /// Byte sequences of a UTF-8 file that are not UTF-8, read as Windows-1252.
+    pub stray: u64,
+    /// Lines (1-based, physical) holding one; the first few only.
+    pub stray_lines: Vec<u64>,
     /// Those lines (1-based, physical), the first few only.
     pub non_ascii_first_lines: Vec<u64>,
 }
@@ -434,6 +439,13 @@ impl DecodeNotes {
         self.replaced += 1;
         if self.replaced_lines.len() < LISTED_LINES && self.replaced_lines.last() != Some(&line) {
             self.replaced_lines.push(line);
+        }
+    }
+
+    pub(crate) fn note_stray(&mut self, line: u64) {
+        self.stray += 1;
+        if self.stray_lines.len() < LISTED_LINES && self.stray_lines.last() != Some(&line) {
+            self.stray_lines.push(line);
         }
     }
 
