@@ -585,6 +585,62 @@ fn a_deal_naming_a_missing_company_is_reported() {
     );
 }
 
+/// A reference to a record whose own row was set aside as a bad row (an unquoted comma split its
+/// name into an extra cell) names that row, its file, line and reason, never "not in the
+/// export" (found by a new-user trial, r19-bad-row-ref). A truly missing id still says so.
+#[test]
+fn a_reference_to_a_set_aside_row_names_that_row() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Companies.csv"),
+        "Company ID,Company Name,Website,City,Country,Owner\n\
+         COMP-1,Alpha Traders,www.alpha.example,Pune,India,ravi@acme.in\n\
+         COMP-2,Beta, Traders,www.beta.example,Surat,India,ravi@acme.in\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("Contacts.csv"),
+        "Contact ID,First Name,Last Name,Email,Company ID,Contact Owner\n\
+         CONT-1,A,B,a@b.example,COMP-2,ravi@acme.in\n\
+         CONT-2,C,D,c@d.example,COMP-9,ravi@acme.in\n",
+    )
+    .unwrap();
+    let r = discover_path(dir.path()).unwrap();
+    let refs: Vec<(&str, Option<(&str, u64)>)> = r
+        .integrity
+        .unresolved
+        .iter()
+        .map(|u| {
+            (
+                u.record.as_str(),
+                u.set_aside.as_ref().map(|s| (s.file.as_str(), s.line)),
+            )
+        })
+        .collect();
+    assert_eq!(
+        refs,
+        [("CONT-1", Some(("Companies.csv", 3))), ("CONT-2", None)],
+        "{:#?}",
+        r.integrity
+    );
+    let warning = |record: &str| {
+        r.warnings
+            .iter()
+            .find(|w| w.message.contains(&format!("contact {record} ")))
+            .unwrap_or_else(|| panic!("no warning for {record}: {:#?}", r.warnings))
+            .message
+            .clone()
+    };
+    let set_aside = warning("CONT-1");
+    assert!(!set_aside.contains("not in the export"), "{set_aside}");
+    assert!(
+        set_aside.contains("Companies.csv:3 is in the export but was set aside as a bad row")
+            && set_aside.contains("Companies.csv:3: row has 7 cells, header has 6"),
+        "{set_aside}"
+    );
+    assert!(warning("CONT-2").contains("not in the export"));
+}
+
 /// Rows of one name are one firm when keys join them, even through another row (A and B share
 /// a website, B and C a phone); a row joined to none of them makes the name one that different
 /// firms share, and a contact naming it by name is listed with every row of the name.

@@ -13,6 +13,8 @@ fn record(phase: Phase, id: &str, hash: &str) -> SourceRecord {
         module: "companies".into(),
         rsoft_id: id.into(),
         content_hash: hash.into(),
+        file: "Companies.csv".into(),
+        line: 2,
     }
 }
 

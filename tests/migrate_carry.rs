@@ -19,7 +19,7 @@ use crm_migrate::engine::verify::{Finding, VerifyOptions, verify};
 use crm_migrate::journal::{EntityState, Journal, Phase, RecordState, StepState};
 use crm_migrate::nutshell::{Client, EntityType, NutshellError, Params, methods};
 use crm_migrate::sandbox::{Knobs, RecordKind, RunningSandbox, Sandbox, SandboxOptions};
-use migrate_support::{KEY_ENV, key, prepare, sandbox};
+use migrate_support::{KEY_ENV, SAMPLE, config_for, copy_dir, key, prepare, sandbox};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -30,13 +30,23 @@ async fn run(
     path: &Path,
     sb: &RunningSandbox,
 ) -> (RunSummary, Vec<(String, RecordOutcome)>) {
+    run_with(config, path, sb, &MigrateOptions::default()).await
+}
+
+/// [`run`] with `options`.
+async fn run_with(
+    config: &Config,
+    path: &Path,
+    sb: &RunningSandbox,
+    options: &MigrateOptions,
+) -> (RunSummary, Vec<(String, RecordOutcome)>) {
     let client = crm_migrate::connect::sandbox_client(sb, &config.load).unwrap();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let out = migrate(
         config,
         path,
         client,
-        &MigrateOptions::default(),
+        options,
         Events::new(tx),
         CancellationToken::new(),
     )
@@ -539,4 +549,125 @@ async fn an_edit_that_landed_before_a_kill_is_not_sent_again_and_stays_the_migra
         get(&client, EntityType::Accounts, account).await,
         Err(NutshellError::NotFound { .. })
     ));
+}
+
+/// A delta where COMP-1016 (merged into COMP-1005's account by the first run) changed its phone:
+/// the new phone is added to that account, as the first run's carry added its values, the old
+/// ones stay, and the row is reported merged with what was added, not "kept". A second delta
+/// finds it unchanged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delta_carries_a_changed_merged_rows_new_values() {
+    let (sb, client) = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, sample_path) = prepare(dir.path(), &sb, Some("ravi@acme.in")).await;
+    run(&config, &sample_path, &sb).await;
+
+    let export = dir.path().join("export");
+    copy_dir(Path::new(SAMPLE), &export);
+    let file = export.join("Companies.csv");
+    let bytes = std::fs::read(&file).unwrap();
+    let old = b"COMP-1016,Gupta & Sons,Metals,www.guptasons.com,011-2648 4451,";
+    let new = b"COMP-1016,Gupta & Sons,Metals,www.guptasons.com,011-2648 9999,";
+    let at = bytes.windows(old.len()).position(|w| w == old).unwrap();
+    let mut changed = bytes[..at].to_vec();
+    changed.extend_from_slice(new);
+    changed.extend_from_slice(&bytes[at + old.len()..]);
+    std::fs::write(&file, changed).unwrap();
+    let (config, path) = config_for(&sample_path, &export);
+
+    let delta = MigrateOptions {
+        delta: true,
+        ..MigrateOptions::default()
+    };
+    let (summary, outcomes) = run_with(&config, &path, &sb, &delta).await;
+    assert_eq!(summary.phases[&Phase::Accounts].kept, 0, "{summary:?}");
+    let RecordOutcome::Merged { added, .. } = outcome_of(&outcomes, "COMP-1016") else {
+        panic!("{:?}", outcome_of(&outcomes, "COMP-1016"));
+    };
+    assert!(added.iter().any(|a| a.contains("1126489999")), "{added:?}");
+    let journal = Journal::open(&config.state_dir()).unwrap();
+    let (_, record) = gupta_account(&journal, &client).await;
+    let (phones, _) = phones_and_emails(&record);
+    assert!(
+        phones.iter().any(|p| p.ends_with("1126489999")),
+        "the new phone is on the account: {record:#}"
+    );
+    drop(journal);
+
+    let (_, again) = run_with(&config, &path, &sb, &delta).await;
+    assert!(
+        matches!(outcome_of(&again, "COMP-1016"), RecordOutcome::Unchanged),
+        "{:?}",
+        outcome_of(&again, "COMP-1016")
+    );
+}
+
+/// `rollback --run 2` of a run that only merged COMP-1016's values into the account run 1 made
+/// for COMP-1005 is refused, naming the row, the record and the values it added (rolling back
+/// run 2 alone would delete nothing and leave them); nothing is deleted. `--all` then removes
+/// the account with them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rolling_back_a_run_that_added_values_to_an_earlier_runs_record_is_refused() {
+    use crm_migrate::engine::rollback::{RollbackError, plan};
+    let (sb, client) = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, sample_path) = prepare(dir.path(), &sb, Some("ravi@acme.in")).await;
+    // Run 1 without COMP-1016's row.
+    let export = dir.path().join("export");
+    copy_dir(Path::new(SAMPLE), &export);
+    let file = export.join("Companies.csv");
+    let sample_bytes = std::fs::read(&file).unwrap();
+    let text = String::from_utf8_lossy(&sample_bytes).into_owned();
+    assert!(text.contains("\nCOMP-1016,"));
+    let without: Vec<u8> = sample_bytes
+        .split_inclusive(|b| *b == b'\n')
+        .filter(|line| !line.starts_with(b"COMP-1016,"))
+        .flatten()
+        .copied()
+        .collect();
+    std::fs::write(&file, without).unwrap();
+    let (config1, path1) = config_for(&sample_path, &export);
+    let (first, _) = run(&config1, &path1, &sb).await;
+    assert_eq!(first.run, Some(1));
+    // Run 2 with it: it merges into COMP-1005's account and adds its values.
+    std::fs::write(&file, &sample_bytes).unwrap();
+    let (second, outcomes) = run(&config1, &path1, &sb).await;
+    assert_eq!(second.run, Some(2));
+    assert!(
+        matches!(outcome_of(&outcomes, "COMP-1016"), RecordOutcome::Merged { added, .. } if !added.is_empty()),
+        "{:?}",
+        outcome_of(&outcomes, "COMP-1016")
+    );
+    let journal = Journal::open(&config.state_dir()).unwrap();
+    let (_, account) = entity(&journal, Phase::Accounts, "COMP-1005");
+    let err = plan(&journal, Scope::Run(2)).unwrap_err();
+    let RollbackError::AddedToOthers { run, count, listed } = &err else {
+        panic!("{err}");
+    };
+    assert_eq!((*run, *count), (2, 1));
+    assert!(
+        listed.starts_with(&format!("COMP-1016 → Accounts {account} (added to it: "))
+            && listed.contains("contact@guptasons.com"),
+        "{listed}"
+    );
+    drop(journal);
+    // The binary refuses too, with that message, and deletes nothing.
+    let out = Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
+        .args(["rollback", "--run", "2", "--yes", "--config"])
+        .arg(&path1)
+        .env(KEY_ENV, key(&sb))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("run 2 added values to 1 record(s)"),
+        "{stderr}"
+    );
+    assert!(get(&client, EntityType::Accounts, account).await.is_ok());
+
+    let summary = rollback_all(&config1, &sb).await;
+    assert!(summary.count(StepState::Deleted) > 0);
+    assert!(get(&client, EntityType::Accounts, account).await.is_err());
 }

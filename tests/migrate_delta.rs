@@ -9,7 +9,7 @@ mod migrate_support;
 #[path = "nutshell_support/mod.rs"]
 mod nutshell_support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crm_migrate::config::Config;
 use crm_migrate::engine::event::Tally;
@@ -19,7 +19,7 @@ use crm_migrate::engine::verify::{VerifyOptions, verify};
 use crm_migrate::journal::{Journal, Phase, RecordState, Resolution};
 use crm_migrate::nutshell::{EntityType, FailureClass, NutshellError, Params, methods};
 use crm_migrate::sandbox::{RecordKind, RunningSandbox};
-use migrate_support::{SAMPLE, finished_run, prepare, sandbox};
+use migrate_support::{SAMPLE, config_for, copy_dir, everything, finished_run, prepare, sandbox};
 use serde_json::{Value, json};
 
 const CONTACTS_FILE: &str = "contacts_export_2026-11-20.csv";
@@ -64,31 +64,6 @@ fn changed_copy(to: &Path) {
     std::fs::write(&file, lines.join(eol)).unwrap();
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// The config at `path` with its export pointed at `export`, saved beside it.
-fn config_for(path: &Path, export: &Path) -> (Config, PathBuf) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let text = text.replace(
-        &format!("{SAMPLE:?}"),
-        &format!("{:?}", export.to_str().unwrap()),
-    );
-    let new_path = path.with_file_name("crm-migrate-delta.toml");
-    std::fs::write(&new_path, text).unwrap();
-    (Config::load(&new_path).unwrap(), new_path)
-}
-
 fn contact(client_records: &[Value], id: i64) -> Value {
     client_records
         .iter()
@@ -111,21 +86,6 @@ fn strings(v: &Value) -> Vec<String> {
             .collect(),
         _ => Vec::new(),
     }
-}
-
-/// Every record of every entity type the load writes, as the sandbox renders it.
-fn everything(sb: &RunningSandbox) -> Vec<Vec<Value>> {
-    [
-        RecordKind::Accounts,
-        RecordKind::Contacts,
-        RecordKind::Leads,
-        RecordKind::Activities,
-        RecordKind::Tasks,
-        RecordKind::Notes,
-    ]
-    .into_iter()
-    .map(|e| sb.records(e))
-    .collect()
 }
 
 fn rows_of(export: &Path, phase: Phase) -> u64 {

@@ -16,19 +16,10 @@ use crm_migrate::engine::rollback::{RollbackError, Scope, plan, rollback};
 use crm_migrate::journal::{Journal, Phase, RecordState, Resolution, StepState};
 use crm_migrate::nutshell::EntityType;
 use crm_migrate::nutshell::{Params, methods};
-use crm_migrate::sandbox::{Knobs, RecordKind, RunningSandbox};
-use migrate_support::{KEY_ENV, finished_run, key, prepare, sandbox};
+use crm_migrate::sandbox::{Knobs, RunningSandbox};
+use migrate_support::{KEY_ENV, RECORDS, finished_run, key, prepare, sandbox};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
-
-const RECORDS: [RecordKind; 6] = [
-    RecordKind::Accounts,
-    RecordKind::Contacts,
-    RecordKind::Leads,
-    RecordKind::Activities,
-    RecordKind::Tasks,
-    RecordKind::Notes,
-];
 
 /// Every live record of every record type, as a full response renders it. A link list that
 /// only named deleted records renders empty (`"contacts": []` on an account that existed before
@@ -105,6 +96,22 @@ async fn a_full_run_rolled_back_leaves_the_records_as_before_and_can_run_again()
 
     let summary = run_rollback(&config, &sb, Scope::All).await.unwrap();
     assert_eq!(summary.count(StepState::Deleted) as usize, created);
+    // COMP-1016 was merged into the account COMP-1005 created: that account is deleted, and
+    // the summary says so (not "left alone"); the linked COMP-1001's account is untouched.
+    let left = |id: &str| {
+        summary
+            .left_alone
+            .iter()
+            .find(|l| l.rsoft_id == id)
+            .unwrap_or_else(|| panic!("{id}: {:?}", summary.left_alone))
+    };
+    let merged = left("COMP-1016");
+    assert_eq!(
+        (merged.created_by.as_deref(), merged.fate),
+        (Some("COMP-1005"), Some(StepState::Deleted))
+    );
+    let linked = left("COMP-1001");
+    assert_eq!((linked.created_by.as_deref(), linked.fate), (None, None));
     assert_eq!(summary.count(StepState::Gone), 0);
     assert!(summary.kept.is_empty(), "{:?}", summary.kept);
     assert_eq!(
@@ -268,6 +275,12 @@ async fn the_binary_killed_mid_rollback_then_run_again_finishes_exactly() {
         text.contains(&format!("would delete {created} record")),
         "{text}"
     );
+    assert!(
+        text.lines()
+            .any(|l| l.contains("merged accounts COMP-1016 → Accounts ")
+                && l.ends_with(": deleted with COMP-1005's record, which this rollback deletes")),
+        "{text}"
+    );
     assert_eq!(
         live_total(&sb) - before.values().map(Vec::len).sum::<usize>(),
         created
@@ -314,6 +327,21 @@ async fn the_binary_killed_mid_rollback_then_run_again_finishes_exactly() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Each linked or merged row says what happened to the record it points at.
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("merged accounts COMP-1016 → Accounts ")
+                && l.ends_with(": deleted with COMP-1005's record")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.contains("linked accounts COMP-1001 → Accounts ")
+                && l.ends_with(": existed before the migration: left in Nutshell")),
+        "{text}"
+    );
+    assert!(!text.contains("left alone:"), "{text}");
     assert_eq!(snapshot(&sb), before, "nothing left behind");
     assert_eq!(deleted(&sb) - at_start, created, "each record deleted once");
     // Every planned delete has exactly one outcome, and none was lost track of.

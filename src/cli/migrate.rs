@@ -228,6 +228,14 @@ fn print_summary(s: &RunSummary) {
     {
         println!("failed: {} records, listed in {}", s.failed, path.display());
     }
+    if let Some(path) = &s.outcomes_file {
+        let what = if s.dry_run {
+            "what would happen to every row (state, Nutshell record, reason)"
+        } else {
+            "every row's outcome (state, Nutshell record, reason)"
+        };
+        println!("{what}: {}", path.display());
+    }
 }
 
 /// The line a record's outcome gets under its phase, when it is worth a word: failed, held,

@@ -16,7 +16,7 @@ use crate::config::{Config, DEFAULT_CONFIG_FILE};
 use crate::connect;
 use crate::engine::event::{Event, Events};
 use crate::engine::rollback::{RollbackPlan, RollbackSummary, Scope, plan, rollback};
-use crate::journal::{Journal, StepState};
+use crate::journal::{Journal, LeftAlone, StepState};
 
 /// `rollback`'s flags: which runs (`--run ID` or `--all`, one required) and `--yes`.
 #[derive(Debug, Args)]
@@ -120,10 +120,46 @@ fn print_plan(p: &RollbackPlan) {
     }
     if !p.left_alone.is_empty() {
         println!(
-            "and leave alone {} linked or merged record(s) (they existed before, or belong to another record)",
+            "and {} linked or merged row(s), which made no record of their own:",
             p.left_alone.len()
         );
+        for l in &p.left_alone {
+            println!("    {}", left_alone_line(l, false));
+        }
     }
+}
+
+/// What happens (`done`: happened) to the record a linked or merged row points at, in the
+/// operator's words: a record that existed before is left; a record these runs made is deleted
+/// with the row that made it; a record an earlier run made is left.
+fn left_alone_line(l: &LeftAlone, done: bool) -> String {
+    let head = format!(
+        "{} {} {} → {} {}",
+        l.how,
+        l.phase.as_str(),
+        l.rsoft_id,
+        l.entity_type,
+        l.nutshell_id
+    );
+    let fate = match (&l.created_by, l.fate) {
+        (Some(owner), _) if !done => {
+            format!("deleted with {owner}'s record, which this rollback deletes")
+        }
+        (Some(owner), Some(StepState::Deleted)) => format!("deleted with {owner}'s record"),
+        (Some(owner), Some(StepState::Gone)) => {
+            format!("already gone from Nutshell (with {owner}'s record)")
+        }
+        (Some(owner), Some(state)) => format!(
+            "{} with {owner}'s record (see above): not deleted",
+            state.as_str()
+        ),
+        (Some(owner), None) => format!("not reached: {owner}'s record is not deleted yet"),
+        (None, _) if l.how == "linked" => {
+            "existed before the migration: left in Nutshell".to_string()
+        }
+        (None, _) => "made by an earlier run that is not rolled back: left in Nutshell".to_string(),
+    };
+    format!("{head}: {fate}")
 }
 
 fn print_summary(s: &RollbackSummary) {
@@ -153,18 +189,11 @@ fn print_summary(s: &RollbackSummary) {
     }
     if !s.left_alone.is_empty() {
         println!(
-            "  left alone: {} linked or merged record(s)",
+            "  {} linked or merged row(s), which made no record of their own:",
             s.left_alone.len()
         );
         for l in &s.left_alone {
-            println!(
-                "    {} {} {} {} {}",
-                l.how,
-                l.phase.as_str(),
-                l.rsoft_id,
-                l.entity_type,
-                l.nutshell_id
-            );
+            println!("    {}", left_alone_line(l, true));
         }
     }
 }

@@ -82,6 +82,7 @@ impl FileTally {
             value: self.get(r.key).to_string(),
             by: if r.by_name { "name" } else { "id" }.into(),
             nearest,
+            set_aside: None,
             fits: Vec::new(),
             fits_rows: 0,
         }
@@ -158,6 +159,9 @@ impl<'t> Company<'t> {
 pub struct IntegrityTally {
     /// Per file and module, in the order rows were added.
     files: Vec<(Module, FileTally)>,
+    /// Rows set aside as bad whose own id could still be read, by module and [`hash`] of the
+    /// id: a reference to one is not "not in the export".
+    set_aside: Vec<(Module, u64, SetAside)>,
 }
 
 /// Fields of a row this tally reads, by standard column name.
@@ -286,6 +290,24 @@ impl IntegrityTally {
     /// Adds another file's tally.
     pub fn merge(&mut self, other: IntegrityTally) {
         self.files.extend(other.files);
+        self.set_aside.extend(other.set_aside);
+    }
+
+    /// A `module` row with RSoft id `id` on `line` of `file` was set aside as a bad row for
+    /// `reason`: a reference to `id` names it, not a record missing from the export.
+    pub fn set_aside(&mut self, module: Module, file: &str, line: u64, id: &str, reason: &str) {
+        let id = id.trim();
+        if !id.is_empty() && module.holds_records() {
+            self.set_aside.push((
+                module,
+                hash(id.as_bytes()),
+                SetAside {
+                    file: file.to_string(),
+                    line,
+                    reason: reason.to_string(),
+                },
+            ));
+        }
     }
 
     /// The findings. References are checked only against modules the export has. Duplicate
@@ -419,7 +441,15 @@ impl IntegrityTally {
                     }
                     None
                 };
-                unresolved.push(f.unresolved(*module, r, nearest));
+                let mut u = f.unresolved(*module, r, nearest);
+                if !r.by_name {
+                    u.set_aside = self
+                        .set_aside
+                        .iter()
+                        .find(|(m, h, _)| *m == r.to && *h == r.key_hash)
+                        .map(|(_, _, row)| row.clone());
+                }
+                unresolved.push(u);
             }
         }
         (unresolved, missing.into_values().collect())
@@ -640,10 +670,24 @@ pub struct Unresolved {
     /// How many rows carry that name ([`SharedName::companies`] lists them all); 0 otherwise.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub fits_rows: usize,
+    /// The referred record's own row, when it is in the export but was set aside as a bad row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_aside: Option<SetAside>,
 }
 
 fn is_zero(n: &usize) -> bool {
     *n == 0
+}
+
+/// A row the reader set aside (its cells did not fit the header), named by its id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetAside {
+    /// The file's path inside the export.
+    pub file: String,
+    /// Physical line (1-based) where the row starts.
+    pub line: u64,
+    /// Why it was set aside, as the reader reported it.
+    pub reason: String,
 }
 
 /// References from `module` into `refers_to`, a module the export has no records of (no file,

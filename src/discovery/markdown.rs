@@ -45,7 +45,7 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
     if !i.unresolved.is_empty() {
         writeln!(
             md,
-            "| record | file:line | refers to | by | value | nearest |\n|---|---|---|---|---|---|"
+            "| record | file:line | refers to | by | value | nearest, or its set-aside row |\n|---|---|---|---|---|---|"
         )?;
         for u in &i.unresolved {
             writeln!(
@@ -58,11 +58,14 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
                 u.refers_to,
                 u.by,
                 cell(&u.value),
-                cell(&match (&u.nearest, u.fits.is_empty()) {
-                    (_, false) => format!("fits {}", super::fits(u)),
-                    (Some(n), true) => n.clone(),
-                    (None, true) => "—".to_string(),
-                })
+                match (&u.set_aside, &u.nearest, u.fits.is_empty()) {
+                    (Some(row), _, _) => {
+                        format!("set aside as a bad row: `{}`:{}", row.file, row.line)
+                    }
+                    (None, _, false) => cell(&format!("fits {}", super::fits(u))),
+                    (None, Some(n), true) => cell(n),
+                    (None, None, true) => "—".to_string(),
+                }
             )?;
         }
         writeln!(md)?;

@@ -681,8 +681,22 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
             severity: Severity::Warning,
             file: u.file.clone(),
             line: Some(u.line),
-            message: if u.fits.is_empty() {
-                format!(
+            message: match &u.set_aside {
+                Some(row) => format!(
+                    "{} {} names {} {:?} by {}, whose row {}:{} is in the export but was set aside as a bad row: the load will hold {} until that row is fixed. {}:{}: {}",
+                    u.module.record_word(),
+                    u.record,
+                    u.refers_to.record_word(),
+                    u.value,
+                    u.by,
+                    row.file,
+                    row.line,
+                    u.record,
+                    row.file,
+                    row.line,
+                    row.reason,
+                ),
+                None if u.fits.is_empty() => format!(
                     "{} {} names {} {:?} by {}, which is not in the export: the load will \
                      hold it{}",
                     u.module.record_word(),
@@ -699,9 +713,8 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                             ". Add the missing record to the export or correct the reference"
                                 .to_string()
                         })
-                )
-            } else {
-                format!(
+                ),
+                None => format!(
                     "{} {} names {} {:?} by name, which rows of different firms carry \
                      ({}): the load will hold it rather than pick one. Give it the company's \
                      ID, or make the firms' names differ in the export",
@@ -710,7 +723,7 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                     u.refers_to.record_word(),
                     u.value,
                     fits(u)
-                )
+                ),
             },
         }),
         "references resolve to nothing or to several firms",
@@ -842,6 +855,16 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
         let row = match next {
             Ok(row) => row,
             Err(problem) => {
+                if let (Some(m), Some(id)) = (module, roles.id.and_then(|i| reader.refused_cell(i)))
+                {
+                    pass.integrity.set_aside(
+                        m,
+                        &file.entry.path,
+                        problem.line,
+                        id,
+                        &problem.reason,
+                    );
+                }
                 listed_bad += 1;
                 if listed_bad <= LISTED_BAD_ROWS {
                     pass.warnings.push(Finding {

@@ -34,6 +34,10 @@ use crate::vocabulary::{Vocabulary, VocabularyError};
 
 /// The failures file in the state dir.
 pub const FAILURES_FILE: &str = "failures.csv";
+/// Every record's outcome (one row per source row), in the state dir.
+pub const OUTCOMES_FILE: &str = "outcomes.csv";
+/// A dry run's preview of [`OUTCOMES_FILE`]: each row's would-be outcome.
+pub const DRY_RUN_OUTCOMES_FILE: &str = "dry-run-outcomes.csv";
 /// A delta's list of records deleted in RSoft since they were loaded, in the state dir.
 pub const GONE_FILE: &str = "deleted-in-rsoft.csv";
 /// The scratch journal a dry run builds against (replaced by each dry run).
@@ -138,9 +142,13 @@ pub struct RunSummary {
     pub holds: Vec<HoldRow>,
     /// Records in state failed; listed in [`RunSummary::failures_file`].
     pub failed: u64,
-    /// The CSV of failed records in the state dir (phase, module, RSoft ID, attempts, field,
-    /// message), written at the end of every finished run; `None` when the run stopped first.
+    /// The CSV of failed records in the state dir (phase, module, RSoft ID, file, line,
+    /// attempts, field, message), written at the end of every finished run; `None` when the run stopped first.
     pub failures_file: Option<PathBuf>,
+    /// The per-row outcome report in the state dir ([`OUTCOMES_FILE`], or for a dry run
+    /// [`DRY_RUN_OUTCOMES_FILE`]): every source row the journal holds, with its file, line,
+    /// state, Nutshell record and reason. `None` when the run stopped first.
+    pub outcomes_file: Option<PathBuf>,
     /// A dry run's blockers (a real run stops on them before loading).
     pub blockers: Vec<Blocker>,
     /// The operator stopped the run (Ctrl-C or the wizard); what was sent is journaled.
@@ -161,6 +169,9 @@ pub struct RunSummary {
 
 /// How `migrate` ended.
 #[derive(Debug, Clone, PartialEq)]
+// One value per run, returned once: its size costs nothing, and boxing the summary would make
+// every caller's match read through a Box.
+#[allow(clippy::large_enum_variant)]
 pub enum MigrateOutcome {
     /// Nothing was sent: these need the operator (exit 3).
     Blocked(Vec<Blocker>),
@@ -360,6 +371,12 @@ pub async fn migrate(
         state_dir.join(FAILURES_FILE)
     };
     write_failures(&failures_file, &failures)?;
+    let outcomes_file = state_dir.join(if options.dry_run {
+        DRY_RUN_OUTCOMES_FILE
+    } else {
+        OUTCOMES_FILE
+    });
+    write_outcomes(&outcomes_file, &journal)?;
     let outcome = if totals.cancelled {
         RunOutcome::Cancelled
     } else if failures.is_empty() {
@@ -378,6 +395,7 @@ pub async fn migrate(
         holds: journal.holds()?,
         failed: failures.len() as u64,
         failures_file: Some(failures_file),
+        outcomes_file: Some(outcomes_file),
         blockers,
         cancelled: totals.cancelled,
         journal_time: totals.journal_time,
@@ -450,7 +468,8 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-/// Write the failed records to `path` (phase, module, RSoft ID, attempts, field, message).
+/// Write the failed records to `path` (phase, module, RSoft ID, file, line, attempts, field,
+/// message). `file` and `line` name the row in the export, as the report's failures.csv does.
 fn write_failures(
     path: &Path,
     failures: &[crate::journal::FailureRow],
@@ -460,6 +479,8 @@ fn write_failures(
             f.phase.as_str().to_string(),
             f.module.clone(),
             f.rsoft_id.clone(),
+            f.file.clone().unwrap_or_default(),
+            f.line.map(|l| l.to_string()).unwrap_or_default(),
             f.attempts.to_string(),
             f.field.clone().unwrap_or_default(),
             f.message.clone(),
@@ -468,10 +489,83 @@ fn write_failures(
     write_csv(
         path,
         [
-            "phase", "module", "rsoft_id", "attempts", "field", "message",
+            "phase", "module", "rsoft_id", "file", "line", "attempts", "field", "message",
         ],
         rows,
     )
+}
+
+/// Write every record of `journal` to `path`, one row per source row: phase, module, RSoft ID,
+/// file, line, state, what this delta did (`unchanged`, `edited`, `kept`, `edit_failed`; empty
+/// outside a delta), the Nutshell record (entity type and id; a dry run's made-up ids are left
+/// empty) and the reason (the failure, the hold reasons, the record a merged row joined, what
+/// a merged or linked row's values came to).
+fn write_outcomes(path: &Path, journal: &Journal) -> Result<(), MigrateError> {
+    let err = |source: std::io::Error| MigrateError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut w = csv::Writer::from_path(path).map_err(|e| err(e.into()))?;
+    w.write_record([
+        "phase",
+        "module",
+        "rsoft_id",
+        "file",
+        "line",
+        "state",
+        "delta",
+        "nutshell_entity",
+        "nutshell_id",
+        "reason",
+    ])
+    .map_err(|e| err(e.into()))?;
+    let mut write_error = None;
+    journal.each_outcome(|o| {
+        let reason = outcome_reason(&o);
+        let row = [
+            o.phase.as_str().to_string(),
+            o.module,
+            o.rsoft_id,
+            o.file.unwrap_or_default(),
+            o.line.map(|l| l.to_string()).unwrap_or_default(),
+            o.state.as_str().to_string(),
+            o.delta_state.unwrap_or_default(),
+            o.entity_type.unwrap_or_default(),
+            o.nutshell_id
+                .filter(|id| *id > 0)
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            reason,
+        ];
+        if write_error.is_none()
+            && let Err(e) = w.write_record(row.iter().map(|c| neutralise(c)))
+        {
+            write_error = Some(e);
+        }
+        Ok(())
+    })?;
+    if let Some(e) = write_error {
+        return Err(err(e.into()));
+    }
+    w.flush().map_err(err)
+}
+
+/// Why a record stands where it does, in the operator's words.
+fn outcome_reason(o: &crate::journal::OutcomeRow) -> String {
+    use crate::journal::RecordState as S;
+    let mut parts: Vec<String> = Vec::new();
+    match o.state {
+        S::Held => parts.extend(o.hold_reasons.clone()),
+        S::Merged => parts.push(match &o.joined {
+            Some(first) => format!("the same record as {first}'s, which this migration creates"),
+            None => "the same record as another row's of this export".to_string(),
+        }),
+        S::Linked => parts.push("a record already in Nutshell".to_string()),
+        _ => {}
+    }
+    parts.extend(o.last_error.clone());
+    parts.extend(o.note.clone());
+    parts.join("; ")
 }
 
 /// Write a delta's records deleted in RSoft to `path` (phase, module, RSoft ID, state, the

@@ -133,6 +133,9 @@ struct Carry {
     resumed: bool,
     /// The row's own record body, from the record builder.
     body: Map<String, Value>,
+    /// A delta's changed merged row: its new content hash, which the ledger takes (with delta
+    /// state `edited`) once the values are carried.
+    changed: Option<String>,
 }
 
 /// A delta edits create `index` (the row's own record, known from an earlier run) instead of
@@ -169,6 +172,20 @@ enum JobEnd {
     /// A carry's end: what the record lacked and the edit that added it (when one was sent),
     /// or why the record could not be read or edited.
     Carried(Result<(Carried, Option<Made>), String>),
+}
+
+/// The record a merged row joined (Nutshell entity type and id of its step 0), as the journal
+/// has it; `None` when it has none.
+fn merged_into(
+    journal: &Journal,
+    phase: Phase,
+    rsoft_id: &str,
+) -> Result<Option<(String, i64)>, LoadError> {
+    Ok(journal
+        .entities(phase, rsoft_id)?
+        .into_iter()
+        .find(|e| e.step == 0 && e.state == EntityState::Merged)
+        .and_then(|e| e.nutshell_id.map(|id| (e.entity_type, id))))
 }
 
 /// The journal's key of a row that has no RSoft ID of its own (unreadable, or its ID cell is
@@ -393,7 +410,8 @@ impl LoadRun<'_> {
                             field: None,
                         };
                         if self.sample.is_none() {
-                            self.settle_failed(phase, &id, "", failure, &mut tally);
+                            let place = (file_name.as_str(), problem.line);
+                            self.settle_failed(phase, &id, "", place, failure, &mut tally);
                         }
                         continue;
                     }
@@ -458,7 +476,7 @@ impl LoadRun<'_> {
                 field: None,
             };
             if self.sample.is_none() {
-                self.settle_failed(phase, &id, &hash, failure, tally);
+                self.settle_failed(phase, &id, &hash, (file_name, row.line), failure, tally);
             }
             return Ok(false);
         };
@@ -466,6 +484,8 @@ impl LoadRun<'_> {
         let known = journal.record(phase, &id)?;
         totals.journal_time += t.elapsed();
         let mut changed_from = None;
+        // A delta's changed merged row: the Nutshell entity type and id of the record it joined.
+        let mut recarry: Option<(String, i64)> = None;
         if let Some(k) = &known {
             if self.delta {
                 let mut batch = Batch::new();
@@ -487,7 +507,14 @@ impl LoadRun<'_> {
                     self.report(phase, &id, RecordOutcome::Unchanged, tally);
                     return Ok(false);
                 }
-                if k.state != RecordState::Created {
+                // A changed merged row carries its new values to the record it joined, as the
+                // first run's merge did; any other row that owns no record is kept.
+                recarry = match k.state {
+                    RecordState::Created => None,
+                    RecordState::Merged => merged_into(journal, phase, &id)?,
+                    _ => None,
+                };
+                if k.state != RecordState::Created && recarry.is_none() {
                     let reason = format!(
                         "changed in RSoft, but its Nutshell record is not its own to edit (it was {} in an earlier run)",
                         k.state.as_str()
@@ -495,7 +522,9 @@ impl LoadRun<'_> {
                     self.keep(phase, &id, &hash, reason, tally);
                     return Ok(false);
                 }
-                changed_from = Some(k.content_hash.clone());
+                if recarry.is_none() {
+                    changed_from = Some(k.content_hash.clone());
+                }
             } else if k.state == RecordState::Held {
                 if !self.delta {
                     let reasons = journal.hold_reasons(phase, &id)?;
@@ -514,7 +543,15 @@ impl LoadRun<'_> {
             module: module.as_str().to_string(),
             rsoft_id: id.clone(),
             content_hash: hash,
+            file: file_name.to_string(),
+            line: row.line,
         };
+        if changed_from.is_some() {
+            // The fresh export may have moved the row: its place is what a failure points at.
+            let mut batch = Batch::new();
+            batch.register(record.clone());
+            self.defer(batch);
+        }
         loop {
             let built = {
                 let lookups = JournalLookups::new(
@@ -634,6 +671,17 @@ impl LoadRun<'_> {
                     }
                 }
                 if let Some((kind, key, hit)) = hit {
+                    if let Some((into_type, into)) = recarry
+                        .as_ref()
+                        .filter(|(t, into)| *into != hit.id || *t != hit.entity_type)
+                    {
+                        let reason = format!(
+                            "changed in RSoft, and it now matches {} {} rather than the record it was merged into ({into_type} {into}): left as it is; merge or split the records by hand",
+                            hit.entity_type, hit.id
+                        );
+                        self.keep(phase, &id, &record.content_hash, reason, tally);
+                        return Ok(false);
+                    }
                     if chunk.iter().any(|j| {
                         j.carry.as_ref().is_some_and(|c| {
                             c.id == hit.id && c.entity_type.as_str() == hit.entity_type
@@ -647,7 +695,8 @@ impl LoadRun<'_> {
                         continue;
                     }
                     let step = step_keys(&own_plan)[0];
-                    let job = self.dedupe(
+                    let new_hash = recarry.as_ref().map(|_| record.content_hash.clone());
+                    let mut job = self.dedupe(
                         journal,
                         record,
                         step,
@@ -657,11 +706,25 @@ impl LoadRun<'_> {
                         own_plan,
                         tally,
                     )?;
+                    if let Some(c) = job.as_mut().and_then(|j| j.carry.as_mut()) {
+                        if new_hash.is_some() {
+                            // Not a resumed carry: the earlier one finished.
+                            c.resumed = false;
+                        }
+                        c.changed = new_hash;
+                    }
                     chunk.extend(job);
                     claimed.extend(own_keys);
                     claimed.extend(named);
                     return Ok(true);
                 }
+            }
+            if let Some((into_type, into)) = &recarry {
+                let reason = format!(
+                    "changed in RSoft, and it no longer matches the record it was merged into ({into_type} {into}): left as it is; check the row"
+                );
+                self.keep(phase, &id, &record.content_hash, reason, tally);
+                return Ok(false);
             }
             claimed.extend(keys);
             let steps = step_keys(&plan);
@@ -1144,11 +1207,13 @@ impl LoadRun<'_> {
                 first,
                 resumed,
                 body,
+                changed: None,
             }),
         }))
     }
 
-    /// Write a carry's outcome: a merged row settles merged, with what was added to the record
+    /// Write a carry's outcome: a merged row settles merged (a delta's changed one also takes its
+    /// new content hash, as edited), with what was added to the record
     /// it joined (that record's write time and rev updated when an edit was sent, see
     /// [`Batch::wrote`]) and its differing fields, which were not sent, noted; a carry that
     /// failed leaves the row merged with the failure, so the next run carries it again. A linked
@@ -1222,6 +1287,9 @@ impl LoadRun<'_> {
                     batch.note(phase, &id, note.join("; "));
                 }
                 batch.finish(phase, &id, RecordState::Merged, None);
+                if let Some(hash) = &carry.changed {
+                    batch.delta(phase, &id, DeltaState::Edited, hash, None);
+                }
                 let outcome = RecordOutcome::Merged {
                     into: carry.target.clone(),
                     added: carried.added,
@@ -1258,6 +1326,7 @@ impl LoadRun<'_> {
         phase: Phase,
         id: &str,
         hash: &str,
+        (file, line): (&str, u64),
         failure: Failure,
         tally: &mut Tally,
     ) {
@@ -1267,6 +1336,8 @@ impl LoadRun<'_> {
             module: phase.module().as_str().to_string(),
             rsoft_id: id.to_string(),
             content_hash: hash.to_string(),
+            file: file.to_string(),
+            line,
         });
         self.fail(&mut batch, phase, id, failure, tally);
         self.defer(batch);

@@ -74,6 +74,20 @@ pub enum RollbackError {
         /// The later run to roll back first.
         later: RunId,
     },
+    /// `--run` named a run that added values to records an earlier run created (merged rows'
+    /// values, carried by an additive edit): rolling it back alone would delete nothing there
+    /// and leave those values on the records.
+    #[error(
+        "run {run} added values to {count} record(s) that another run created, which rolling back run {run} alone would leave on them: {listed}. Roll back with --all (which deletes those records too), or take the values off those records in Nutshell by hand; the journal lists them (`crm-migrate report`, merges_and_links.csv)"
+    )]
+    AddedToOthers {
+        /// The run asked for.
+        run: RunId,
+        /// How many records.
+        count: usize,
+        /// The first few, `COMP-2 → Accounts 33 (added to it: …)`.
+        listed: String,
+    },
     /// A delete failed in a way a retry does not mend (not a stale rev, not a missing record).
     #[error(
         "{entity_type} {id} ({phase} {rsoft_id}): {source}. Nothing more was deleted; run rollback again to go on"
@@ -126,7 +140,9 @@ pub struct RollbackSummary {
     pub kept: Vec<Undone>,
     /// Records not in Nutshell any more when the rollback came to them (deleted by hand).
     pub gone: Vec<Undone>,
-    /// Linked and merged records: nothing was created for them, nothing deleted.
+    /// Linked and merged records: nothing was created for them; each says what became of the
+    /// record it points at ([`LeftAlone::fate`]: a merged row's record made by these runs was
+    /// deleted with the row that made it).
     pub left_alone: Vec<LeftAlone>,
     /// Stopped by the operator before the end; run rollback again to go on.
     pub cancelled: bool,
@@ -160,6 +176,22 @@ pub fn runs_of(journal: &Journal, scope: Scope) -> Result<Vec<RunId>, RollbackEr
                 if !journal.created_by(&[later])?.is_empty() {
                     return Err(RollbackError::LaterRun { run, later });
                 }
+            }
+            let added = journal.added_to_others(run)?;
+            if !added.is_empty() {
+                let mut listed: Vec<String> = added
+                    .iter()
+                    .take(5)
+                    .map(|(id, t, n, note)| format!("{id} → {t} {n} ({note})"))
+                    .collect();
+                if added.len() > 5 {
+                    listed.push(format!("and {} more", added.len() - 5));
+                }
+                return Err(RollbackError::AddedToOthers {
+                    run,
+                    count: added.len(),
+                    listed: listed.join("; "),
+                });
             }
             Ok(vec![run])
         }
@@ -264,6 +296,13 @@ pub async fn rollback(
         cancelled,
     };
     for s in steps.into_iter().filter(|s| s.state.is_final()) {
+        for l in summary.left_alone.iter_mut().filter(|l| {
+            l.created_by.is_some()
+                && l.entity_type == s.entity_type
+                && Some(l.nutshell_id) == s.nutshell_id
+        }) {
+            l.fate = Some(s.state);
+        }
         *summary
             .counts
             .entry(s.state)

@@ -20,6 +20,10 @@ pub struct SourceRecord {
     pub rsoft_id: String,
     /// The record builder's content hash of the source row.
     pub content_hash: String,
+    /// The export file holding the row, as the export names it (`Companies.csv`).
+    pub file: String,
+    /// The 1-based line the row starts on in `file`.
+    pub line: u64,
 }
 
 /// Why a record failed: the API's (or the builder's) message and the payload field at fault.
@@ -147,7 +151,9 @@ impl Batch {
     }
 
     /// Add a source record as `pending` if the journal does not know it. A known record that
-    /// is still pending or failed takes the new content hash; a settled one keeps its own.
+    /// is still pending or failed takes the new content hash; a settled one keeps its own. Every
+    /// known record takes the row's place in the export (file and line), which a fresh export
+    /// may have moved.
     pub fn register(&mut self, record: SourceRecord) {
         self.ops.push(Op::Register(record));
     }
@@ -384,10 +390,14 @@ fn apply_op(tx: &Transaction<'_>, run: RunId, at: &str, op: Op) -> Result<(), Jo
     match op {
         Op::Register(r) => {
             tx.prepare_cached(
-                "INSERT INTO ledger (phase, rsoft_id, module, content_hash, state, run_id, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6)
-                 ON CONFLICT (phase, rsoft_id) DO UPDATE SET content_hash = excluded.content_hash
-                 WHERE ledger.state IN ('pending', 'failed')",
+                "INSERT INTO ledger (phase, rsoft_id, module, content_hash, state, run_id, updated_at,
+                                     source_file, source_line)
+                 VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6, ?7, ?8)
+                 ON CONFLICT (phase, rsoft_id) DO UPDATE SET
+                   content_hash = CASE WHEN ledger.state IN ('pending', 'failed')
+                                  THEN excluded.content_hash ELSE ledger.content_hash END,
+                   source_file = excluded.source_file,
+                   source_line = excluded.source_line",
             )?
             .execute((
                 r.phase.as_str(),
@@ -396,6 +406,8 @@ fn apply_op(tx: &Transaction<'_>, run: RunId, at: &str, op: Op) -> Result<(), Jo
                 &r.content_hash,
                 run,
                 at,
+                &r.file,
+                r.line as i64,
             ))?;
         }
         Op::Intent {

@@ -12,6 +12,7 @@
 mod audit;
 mod delta;
 mod ledger;
+mod outcomes;
 mod query;
 mod rollback;
 mod schema;
@@ -25,6 +26,7 @@ use crate::rsoft::Module;
 
 pub use delta::{GoneRow, TallyRow};
 pub use ledger::{Batch, EntityOutcome, Failure, SourceRecord};
+pub use outcomes::OutcomeRow;
 pub use query::{
     EntityRow, FailureRow, HoldRow, KeyHit, LedgerRow, OwnerDecision, PhaseCount, Resolution, Run,
 };

@@ -124,6 +124,10 @@ pub struct FailureRow {
     pub message: String,
     /// The payload field it named, if any.
     pub field: Option<String>,
+    /// The export file holding its row; `None` for a record journaled before schema 5.
+    pub file: Option<String>,
+    /// The 1-based line its row starts on in `file`.
+    pub line: Option<u64>,
 }
 
 /// A run.
@@ -401,7 +405,8 @@ impl Journal {
     /// be added to the record they joined (the next run tries again), with the last error.
     pub fn failures(&self) -> Result<Vec<FailureRow>, JournalError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT phase, rsoft_id, module, attempts, COALESCE(last_error, ''), error_field
+            "SELECT phase, rsoft_id, module, attempts, COALESCE(last_error, ''), error_field,
+                    source_file, source_line
              FROM ledger WHERE state = 'failed' OR delta_state = 'edit_failed'
                OR (state = 'merged' AND last_error IS NOT NULL)
              ORDER BY phase, rsoft_id",
@@ -417,6 +422,10 @@ impl Journal {
                 attempts: r.get(3)?,
                 message: r.get(4)?,
                 field: r.get(5)?,
+                file: r.get(6)?,
+                line: r
+                    .get::<_, Option<i64>>(7)?
+                    .and_then(|l| u64::try_from(l).ok()),
             });
         }
         Ok(out)

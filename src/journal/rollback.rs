@@ -109,6 +109,13 @@ pub struct LeftAlone {
     pub how: String,
     /// What its values came to (added to that record, or not sent), when the load noted it.
     pub note: Option<String>,
+    /// For a merged record: the RSoft ID of the record whose create in these same runs made
+    /// the record it joined (so the rollback deletes that record); `None` when an earlier run
+    /// made it, or for a linked record.
+    pub created_by: Option<String>,
+    /// What the rollback did to the record it points at, when it deleted (or tried to delete)
+    /// it as `created_by`'s; `None` in a plan, and for a record the rollback does not touch.
+    pub fate: Option<StepState>,
 }
 
 /// Deletion order: children before parents (nutshell-api.md "Deletes": activities, tasks,
@@ -186,21 +193,47 @@ impl Journal {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Rows `run` merged into a record another run created, with the values `run` added to it
+    /// (the row's note says `added to it: …`): rolling back `run` alone would leave those values
+    /// on a record it does not delete. Each as `(RSoft ID, entity type, Nutshell id, note)`.
+    pub fn added_to_others(
+        &self,
+        run: RunId,
+    ) -> Result<Vec<(String, String, i64, String)>, JournalError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.rsoft_id, e.entity_type, e.nutshell_id, l.note
+             FROM ledger l JOIN entities e ON e.ledger_id = l.id AND e.state = 'merged'
+             WHERE l.run_id = ?1 AND l.state = 'merged' AND l.note LIKE 'added to it:%'
+               AND e.nutshell_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM entities c
+                 WHERE c.entity_type = e.entity_type AND c.nutshell_id = e.nutshell_id
+                   AND c.state IN ('created', 'sending') AND c.run_id = ?1)
+             ORDER BY l.phase, l.rsoft_id",
+        )?;
+        let rows = stmt.query_map([run], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Records of the runs that own linked or merged entities (left alone by a rollback).
     pub fn left_alone(&self, runs: &[RunId]) -> Result<Vec<LeftAlone>, JournalError> {
         if runs.is_empty() {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT l.phase, l.rsoft_id, e.entity_type, e.nutshell_id, e.state, l.note
+            "SELECT l.phase, l.rsoft_id, e.entity_type, e.nutshell_id, e.state, l.note,
+                    (SELECT l2.rsoft_id FROM entities e2 JOIN ledger l2 ON l2.id = e2.ledger_id
+                      WHERE e.state = 'merged' AND e2.entity_type = e.entity_type
+                        AND e2.nutshell_id = e.nutshell_id
+                        AND e2.state IN ('created', 'sending') AND e2.run_id IN ({0})
+                      ORDER BY e2.seq LIMIT 1)
              FROM entities e JOIN ledger l ON l.id = e.ledger_id
-             WHERE e.run_id IN ({}) AND e.state IN ('linked', 'merged')
+             WHERE e.run_id IN ({0}) AND e.state IN ('linked', 'merged')
                AND e.nutshell_id IS NOT NULL
              ORDER BY l.phase, l.rsoft_id",
             placeholders(runs.len())
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(params_from_iter(runs))?;
+        let mut rows = stmt.query(params_from_iter(runs.iter().chain(runs)))?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let phase: String = r.get(0)?;
@@ -211,6 +244,8 @@ impl Journal {
                 nutshell_id: r.get(3)?,
                 how: r.get(4)?,
                 note: r.get(5)?,
+                created_by: r.get(6)?,
+                fate: None,
             });
         }
         Ok(out)

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use super::JournalError;
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Migration `i` takes a journal from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -130,6 +130,13 @@ const MIGRATIONS: &[&str] = &[
     // sent, with the differing fields), for the report.
     r#"
     ALTER TABLE ledger ADD COLUMN note TEXT;
+    "#,
+    // 5: where each record's row is in the export (file as the export names it, 1-based line
+    // of the record's start), so failures.csv can point at the row to fix. NULL for records
+    // journaled before version 5.
+    r#"
+    ALTER TABLE ledger ADD COLUMN source_file TEXT;
+    ALTER TABLE ledger ADD COLUMN source_line INTEGER;
     "#,
 ];
 

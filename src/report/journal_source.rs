@@ -142,8 +142,8 @@ impl ReportSource for Journal {
                 rsoft_id: f.rsoft_id,
                 label: String::new(),
                 field: f.field,
-                file: None,
-                line: None,
+                file: f.file,
+                line: f.line,
                 class: format!("failed after {} attempts", f.attempts),
                 reason: f.message,
             })

@@ -223,6 +223,8 @@ pub struct RowReader {
     counts: RowCounts,
     findings: Vec<Finding>,
     done: bool,
+    /// The last row was refused for its cell count: its cells are still in `record`.
+    refused_cells: bool,
     /// Line ends fed to the parser by row cuts, to subtract from its line numbers.
     line_shift: u64,
     /// How each record read so far ended (a line break inside a quoted cell ends none).
@@ -284,6 +286,7 @@ impl RowReader {
             counts: RowCounts::default(),
             findings: Vec::new(),
             done: false,
+            refused_cells: false,
             line_shift: 0,
             line_ends: LineEndCounts::default(),
         };
@@ -450,6 +453,7 @@ impl RowReader {
     /// `Err` with its line and reason, counted as bad, and reading goes on; only an I/O error
     /// ends the stream (as one last bad row naming the error).
     pub fn next_row(&mut self) -> Option<Result<RowRef<'_>, RowProblem>> {
+        self.refused_cells = false;
         if self.done {
             return None;
         }
@@ -525,6 +529,7 @@ impl RowReader {
             } else {
                 extra_cells_reason(&self.record, want, self.sniff.delimiter)
             };
+            self.refused_cells = true;
             return Some(Err(RowProblem {
                 file: self.file.clone(),
                 line,
@@ -540,6 +545,13 @@ impl RowReader {
             record: &self.record,
             headers: &self.headers,
         }))
+    }
+
+    /// Cell `i` (0-based) of the row [`Self::next_row`] just refused for its cell count (too
+    /// many or too few cells), as read; `None` after any other row or refusal (a cut row, a
+    /// read error), whose cells are not there. Lets discovery name a set-aside row by its id.
+    pub fn refused_cell(&self, i: usize) -> Option<&str> {
+        self.refused_cells.then(|| self.record.get(i)).flatten()
     }
 
     /// The last line of the row just read, which started on `line`.

@@ -81,3 +81,48 @@ pub async fn finished_run(
         other => panic!("{other:?}"),
     }
 }
+
+/// Copy the folder `from` (an export) to `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The config at `path` (written by [`prepare`]) with its export pointed at `export`, saved
+/// beside it.
+pub fn config_for(path: &Path, export: &Path) -> (Config, PathBuf) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text.replace(
+        &format!("{SAMPLE:?}"),
+        &format!("{:?}", export.to_str().unwrap()),
+    );
+    let new_path = path.with_file_name("crm-migrate-delta.toml");
+    std::fs::write(&new_path, text).unwrap();
+    (Config::load(&new_path).unwrap(), new_path)
+}
+
+/// Every record type the load writes, parents first.
+pub const RECORDS: [crm_migrate::sandbox::RecordKind; 6] = {
+    use crm_migrate::sandbox::RecordKind;
+    [
+        RecordKind::Accounts,
+        RecordKind::Contacts,
+        RecordKind::Leads,
+        RecordKind::Activities,
+        RecordKind::Tasks,
+        RecordKind::Notes,
+    ]
+};
+
+/// Every record of every entity type the load writes, as the sandbox renders it.
+pub fn everything(sb: &RunningSandbox) -> Vec<Vec<serde_json::Value>> {
+    RECORDS.into_iter().map(|e| sb.records(e)).collect()
+}

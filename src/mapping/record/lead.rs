@@ -208,9 +208,31 @@ fn existing_person(ctx: &Context<'_>, read: &mut Read) -> Option<Resolution> {
     })?;
     let found = ctx.lookups.contact_by_email(&email);
     match &found {
-        Resolution::Found(id) => read.caveats.push(format!(
-            "the person {email} is already contact {id}: linked to the lead, not created again"
-        )),
+        Resolution::Found(id) => {
+            // The builder reads nothing from Nutshell, so it cannot know which of the row's
+            // other person values the contact lacks: it names them all, so none is lost unseen.
+            let others: Vec<String> = [("email", "Contacts.email"), ("phone", "Contacts.phone")]
+                .into_iter()
+                .flat_map(|(word, path)| {
+                    read.list(path)
+                        .into_iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .filter(|v| !v.eq_ignore_ascii_case(&email))
+                        .map(move |v| format!("{word} {v}"))
+                })
+                .collect();
+            let not_added = if others.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; the lead's other person values are not added to that contact (add any it lacks by hand): {}",
+                    others.join(", ")
+                )
+            };
+            read.caveats.push(format!(
+                "the person {email} is already contact {id}: linked to the lead, not created again{not_added}"
+            ));
+        }
         Resolution::Held(reason) => read.hold(
             &cell,
             format!("the contact with this email is held: {reason}"),
@@ -378,6 +400,15 @@ mod tests {
         let p = plan(build(Module::Leads, &lead_map(), &r, &l));
         assert_eq!(p.creates.len(), 2, "the lead and its conversion note");
         assert_eq!(p.creates[0].params["lead"]["contacts"], json!([{"id": 44}]));
+        // The lead's phone is not sent to the contact: it is named, not lost unseen.
+        assert!(
+            p.caveats.iter().any(|c| c.contains("already contact 44")
+                && c.contains("not added to that contact")
+                && c.contains("phone +916426512144")
+                && !c.contains("email bhavna")),
+            "{:?}",
+            p.caveats
+        );
         assert_eq!(
             p.creates[1].params["note"], "[RSoft lead LEAD #1]\nConverted On: 2024-10-08",
             "an RSoft lead id in text would link to Nutshell's lead of that number"

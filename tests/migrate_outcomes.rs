@@ -1,0 +1,189 @@
+//! Every row ends in one true, precisely reported state: the load's failures.csv points at each
+//! failed row's file and line, and a dry run writes the per-row outcome report a real run would
+//! have, with nothing sent.
+
+mod migrate_support;
+
+use std::path::{Path, PathBuf};
+
+use std::process::{Command, Stdio};
+
+use crm_migrate::config::Config;
+use crm_migrate::engine::load::{DRY_RUN_OUTCOMES_FILE, MigrateOptions};
+use crm_migrate::sandbox::RunningSandbox;
+use migrate_support::{
+    KEY_ENV, SAMPLE, config_for, copy_dir, everything, finished_run, key, prepare, sandbox,
+};
+
+/// Rows appended to the sample's Companies.csv (lines 27 and 28): one without a Company ID, one
+/// with an 18th cell holding data.
+const BAD_COMPANIES: &str = ",Nameless Traders,Retail,,,,,,,India,,sneha.iyer@acme.in,,01-01-2024,01/01/2024 10:00 AM,,\r\n\
+COMP-1999,Extra Cell Traders,Retail,,,,,,,India,,sneha.iyer@acme.in,,01-01-2024,01/01/2024 10:00 AM,,,stray\r\n";
+
+/// A copy of the sample export in `to` with [`BAD_COMPANIES`] appended.
+fn export_with_bad_companies(to: &Path) {
+    copy_dir(Path::new(SAMPLE), to);
+    let file = to.join("Companies.csv");
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.extend_from_slice(BAD_COMPANIES.as_bytes());
+    std::fs::write(&file, bytes).unwrap();
+}
+
+/// A migration of [`export_with_bad_companies`] in `dir` against `sb`, owners decided: its
+/// config and the config's path.
+async fn bad_companies_config(dir: &Path, sb: &RunningSandbox) -> (Config, PathBuf) {
+    let (_, sample_path) = prepare(dir, sb, Some("ravi@acme.in")).await;
+    let export = dir.join("export");
+    export_with_bad_companies(&export);
+    config_for(&sample_path, &export)
+}
+
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+/// The cell of `row` under `column`.
+fn cell<'a>(header: &[String], row: &'a [String], column: &str) -> &'a str {
+    let i = header
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("no column {column} in {header:?}"));
+    &row[i]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_csv_names_each_failed_rows_file_and_line() {
+    let (sb, _) = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, path) = bad_companies_config(dir.path(), &sb).await;
+    let summary = finished_run(&config, &path, &sb, &MigrateOptions::default()).await;
+    assert_eq!(summary.failed, 2, "{summary:?}");
+    let (header, rows) = read_csv(summary.failures_file.as_ref().unwrap());
+    assert_eq!(
+        header,
+        [
+            "phase", "module", "rsoft_id", "file", "line", "attempts", "field", "message"
+        ]
+    );
+    let places: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (cell(&header, r, "file"), cell(&header, r, "line")))
+        .collect();
+    assert_eq!(
+        places,
+        [("Companies.csv", "27"), ("Companies.csv", "28")],
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| cell(&header, r, "message").contains("no RSoft ID")),
+        "{rows:?}"
+    );
+}
+
+/// `migrate --dry-run` of the real binary writes a preview of the per-row outcome report: one
+/// row per source row with its file, line, would-be state and reason, named on stdout; the
+/// sandbox sees no write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_writes_each_rows_would_be_outcome_and_sends_nothing() {
+    let (sb, _) = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, path) = bad_companies_config(dir.path(), &sb).await;
+    let before = everything(&sb);
+    let out = Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
+        .args(["migrate", "--dry-run", "--yes", "--config"])
+        .arg(&path)
+        .env(KEY_ENV, key(&sb))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        matches!(out.status.code(), Some(0 | 4)),
+        "{stdout}\n{stderr}"
+    );
+    assert_eq!(sb.stats().creates_committed, 0, "a dry run creates nothing");
+    assert_eq!(everything(&sb), before, "a dry run edits nothing");
+    assert!(!config.state_dir().join("journal.sqlite").exists());
+
+    let file = config.state_dir().join(DRY_RUN_OUTCOMES_FILE);
+    assert!(
+        stdout.contains(&format!(
+            "what would happen to every row (state, Nutshell record, reason): {}",
+            file.display()
+        )),
+        "{stdout}"
+    );
+    let (header, rows) = read_csv(&file);
+    assert_eq!(
+        header,
+        [
+            "phase",
+            "module",
+            "rsoft_id",
+            "file",
+            "line",
+            "state",
+            "delta",
+            "nutshell_entity",
+            "nutshell_id",
+            "reason"
+        ]
+    );
+    // One row per source row of every loaded module: the 25 companies plus the 2 appended.
+    let companies: Vec<_> = rows
+        .iter()
+        .filter(|r| cell(&header, r, "module") == "companies")
+        .collect();
+    assert_eq!(companies.len(), 27, "{companies:?}");
+    let of = |id: &str| {
+        rows.iter()
+            .find(|r| cell(&header, r, "rsoft_id") == id)
+            .unwrap_or_else(|| panic!("no row for {id}: {rows:?}"))
+    };
+    let first = of("COMP-1002");
+    assert_eq!(
+        (
+            cell(&header, first, "file"),
+            cell(&header, first, "line"),
+            cell(&header, first, "state")
+        ),
+        ("Companies.csv", "3", "created")
+    );
+    assert_eq!(cell(&header, first, "nutshell_entity"), "Accounts");
+    assert_eq!(
+        cell(&header, first, "nutshell_id"),
+        "",
+        "a made-up id is not shown"
+    );
+    let linked = of("COMP-1001");
+    assert_eq!(cell(&header, linked, "state"), "linked");
+    assert_ne!(cell(&header, linked, "nutshell_id"), "", "{linked:?}");
+    let merged = of("COMP-1016");
+    assert_eq!(cell(&header, merged, "state"), "merged");
+    assert!(
+        cell(&header, merged, "reason").contains("COMP-1005"),
+        "{merged:?}"
+    );
+    let orphan = of("DEAL-4014");
+    assert_eq!(cell(&header, orphan, "state"), "held");
+    assert!(!cell(&header, orphan, "reason").is_empty(), "{orphan:?}");
+    let failed: Vec<_> = rows
+        .iter()
+        .filter(|r| cell(&header, r, "state") == "failed")
+        .collect();
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    assert!(
+        failed
+            .iter()
+            .all(|r| !cell(&header, r, "reason").is_empty()),
+        "{failed:?}"
+    );
+}
