@@ -3,6 +3,7 @@
 //! nearest company suggested), probable duplicate companies, contacts sharing an email.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -82,7 +83,7 @@ impl FileTally {
             value: self.get(r.key).to_string(),
             by: if r.by_name { "name" } else { "id" }.into(),
             nearest,
-            fits: Vec::new(),
+            fits: Arc::default(),
         }
     }
 
@@ -334,22 +335,26 @@ impl IntegrityTally {
         if shared.is_empty() {
             return Vec::new();
         }
-        let by_key: HashMap<&str, &SharedName, FastHash> = shared
+        // A name's rows are written once and shared by every reference to it: a common name
+        // can have hundreds of rows and thousands of references.
+        let mut by_key: HashMap<_, _, FastHash> = shared
             .iter()
-            .map(|n| (n.normalized_name.as_str(), n))
+            .map(|n| (n.normalized_name.as_str(), (n, None::<Arc<[String]>>)))
             .collect();
         let mut out = Vec::new();
         for (module, f) in &self.files {
             for r in f.references.iter().filter(|r| r.by_name) {
-                let Some(name) = by_key.get(company_key(f.get(r.key)).as_str()) else {
+                let Some((name, fits)) = by_key.get_mut(company_key(f.get(r.key)).as_str()) else {
                     continue;
                 };
+                let fits = fits.get_or_insert_with(|| {
+                    name.companies
+                        .iter()
+                        .map(|c| format!("{} {} (line {})", c.id, c.name, c.line))
+                        .collect()
+                });
                 let mut u = f.unresolved(*module, r, None);
-                u.fits = name
-                    .companies
-                    .iter()
-                    .map(|c| format!("{} {} (line {})", c.id, c.name, c.line))
-                    .collect();
+                u.fits = Arc::clone(fits);
                 out.push(u);
             }
         }
@@ -633,8 +638,14 @@ pub struct Unresolved {
     /// For a name that several different firms of the export share ([`SharedName`]): those
     /// companies, `ID Name (line N)`. The reference does resolve, but to no one firm, so the
     /// load holds the record rather than pick one.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub fits: Vec<String>,
+    /// Shared by every reference to the same name.
+    #[serde(default, skip_serializing_if = "no_fits")]
+    pub fits: Arc<[String]>,
+}
+
+/// True when [`Unresolved::fits`] names no firm (the field is then left out of the JSON).
+fn no_fits(fits: &Arc<[String]>) -> bool {
+    fits.is_empty()
 }
 
 /// References from `module` into `refers_to`, a module the export has no records of (no file,
