@@ -628,5 +628,8 @@ fn a_name_is_shared_only_by_rows_no_key_joins() {
     assert_eq!(shared, vec![vec!["A", "B", "C", "D"]]);
     let u = &r.integrity.unresolved;
     assert_eq!(u.len(), 1, "{u:?}");
-    assert_eq!((u[0].record.as_str(), u[0].fits.len()), ("P1", 4));
+    assert_eq!(
+        (u[0].record.as_str(), u[0].fits.len(), u[0].fits_rows),
+        ("P1", 3, 4)
+    );
 }

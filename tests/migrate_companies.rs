@@ -196,7 +196,7 @@ fn a_name_different_firms_share_holds_the_record_that_names_it() {
         .integrity
         .unresolved
         .iter()
-        .map(|u| (u.record.as_str(), &u.fits[..]))
+        .map(|u| (u.record.as_str(), u.fits.as_slice()))
         .collect();
     assert_eq!(
         named,

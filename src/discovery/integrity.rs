@@ -3,7 +3,6 @@
 //! nearest company suggested), probable duplicate companies, contacts sharing an email.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -83,7 +82,8 @@ impl FileTally {
             value: self.get(r.key).to_string(),
             by: if r.by_name { "name" } else { "id" }.into(),
             nearest,
-            fits: Arc::default(),
+            fits: Vec::new(),
+            fits_rows: 0,
         }
     }
 
@@ -335,26 +335,24 @@ impl IntegrityTally {
         if shared.is_empty() {
             return Vec::new();
         }
-        // A name's rows are written once and shared by every reference to it: a common name
-        // can have hundreds of rows and thousands of references.
-        let mut by_key: HashMap<_, _, FastHash> = shared
+        let by_key: HashMap<&str, &SharedName, FastHash> = shared
             .iter()
-            .map(|n| (n.normalized_name.as_str(), (n, None::<Arc<[String]>>)))
+            .map(|n| (n.normalized_name.as_str(), n))
             .collect();
         let mut out = Vec::new();
         for (module, f) in &self.files {
             for r in f.references.iter().filter(|r| r.by_name) {
-                let Some((name, fits)) = by_key.get_mut(company_key(f.get(r.key)).as_str()) else {
+                let Some(name) = by_key.get(company_key(f.get(r.key)).as_str()) else {
                     continue;
                 };
-                let fits = fits.get_or_insert_with(|| {
-                    name.companies
-                        .iter()
-                        .map(|c| format!("{} {} (line {})", c.id, c.name, c.line))
-                        .collect()
-                });
                 let mut u = f.unresolved(*module, r, None);
-                u.fits = Arc::clone(fits);
+                u.fits = name
+                    .companies
+                    .iter()
+                    .take(3)
+                    .map(|c| format!("{} {} (line {})", c.id, c.name, c.line))
+                    .collect();
+                u.fits_rows = name.companies.len();
                 out.push(u);
             }
         }
@@ -635,17 +633,18 @@ pub struct Unresolved {
     pub by: String,
     /// For a name: the closest company name, `Name (ID)`.
     pub nearest: Option<String>,
-    /// For a name that several different firms of the export share ([`SharedName`]): those
-    /// companies, `ID Name (line N)`. The reference does resolve, but to no one firm, so the
-    /// load holds the record rather than pick one.
-    /// Shared by every reference to the same name.
-    #[serde(default, skip_serializing_if = "no_fits")]
-    pub fits: Arc<[String]>,
+    /// For a name that several different firms of the export share ([`SharedName`]): the first
+    /// three rows of the name, `ID Name (line N)`. The reference does resolve, but to no one
+    /// firm, so the load holds the record rather than pick one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fits: Vec<String>,
+    /// How many rows carry that name ([`SharedName::companies`] lists them all); 0 otherwise.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub fits_rows: usize,
 }
 
-/// True when [`Unresolved::fits`] names no firm (the field is then left out of the JSON).
-fn no_fits(fits: &Arc<[String]>) -> bool {
-    fits.is_empty()
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// References from `module` into `refers_to`, a module the export has no records of (no file,

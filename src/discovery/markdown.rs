@@ -1,8 +1,6 @@
 //! Markdown rendering of the scope report, for the operator to hand to the customer.
 
-use std::collections::HashMap;
 use std::fmt::Write;
-use std::sync::Arc;
 
 use super::Report;
 use super::gaps::GapKey;
@@ -49,22 +47,10 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
             md,
             "| record | file:line | refers to | by | value | nearest |\n|---|---|---|---|---|---|"
         )?;
-        // A shared name's list of firms, rendered once per name (by its shared `fits`): a
-        // common name has many references.
-        let mut fits_cells: HashMap<*const [String], String> = HashMap::new();
         for u in &i.unresolved {
-            let nearest;
-            let last: &str = if u.fits.is_empty() {
-                nearest = cell(u.nearest.as_deref().unwrap_or("—"));
-                &nearest
-            } else {
-                fits_cells
-                    .entry(Arc::as_ptr(&u.fits))
-                    .or_insert_with(|| cell(&format!("fits {}", u.fits.join(", "))))
-            };
             writeln!(
                 md,
-                "| {} {} | `{}`:{} | {} | {} | {} | {last} |",
+                "| {} {} | `{}`:{} | {} | {} | {} | {} |",
                 u.module,
                 cell(&u.record),
                 u.file,
@@ -72,6 +58,11 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
                 u.refers_to,
                 u.by,
                 cell(&u.value),
+                cell(&match (&u.nearest, u.fits.is_empty()) {
+                    (_, false) => format!("fits {}", super::fits(u)),
+                    (Some(n), true) => n.clone(),
+                    (None, true) => "—".to_string(),
+                })
             )?;
         }
         writeln!(md)?;

@@ -316,15 +316,57 @@ fn sniff_encoding(sample: &[u8]) -> (TextEncoding, String) {
             TextEncoding::Utf8,
             format!("no BOM; first {kib} KiB are valid UTF-8"),
         ),
-        Err(e) => (
-            TextEncoding::Windows1252,
-            format!(
-                "no BOM; not UTF-8 (invalid byte 0x{:02X} at offset {}): read as Windows-1252",
-                sample.get(e.valid_up_to()).copied().unwrap_or(0),
-                e.valid_up_to()
-            ),
-        ),
+        Err(e) => {
+            let (valid, invalid) = utf8_evidence(sample);
+            // Text written in UTF-8 with a stray byte pasted in from another encoding: read
+            // as Windows-1252, every one of its UTF-8 characters would turn into two or three
+            // wrong ones. Read as UTF-8, only the stray bytes are read as Windows-1252, and
+            // their lines listed.
+            if valid >= invalid {
+                return (
+                    TextEncoding::Utf8,
+                    format!(
+                        "no BOM; UTF-8 with stray bytes: in the first {kib} KiB {valid} \
+                         multi-byte UTF-8 characters against {invalid} byte(s) that are not \
+                         UTF-8 (the first 0x{:02X} at offset {}): read as UTF-8",
+                        sample.get(e.valid_up_to()).copied().unwrap_or(0),
+                        e.valid_up_to()
+                    ),
+                );
+            }
+            (
+                TextEncoding::Windows1252,
+                format!(
+                    "no BOM; not UTF-8 (invalid byte 0x{:02X} at offset {}): read as Windows-1252",
+                    sample.get(e.valid_up_to()).copied().unwrap_or(0),
+                    e.valid_up_to()
+                ),
+            )
+        }
     }
+}
+
+/// Multi-byte UTF-8 characters and invalid sequences in `sample` (a sequence cut by the end of
+/// the sample is neither). Windows-1252 text almost never holds a valid multi-byte sequence
+/// (`Ã©` is one only when the text is already garbled), so valid ones mean UTF-8.
+fn utf8_evidence(sample: &[u8]) -> (usize, usize) {
+    let (mut valid, mut invalid) = (0, 0);
+    let mut chunks = sample.utf8_chunks().peekable();
+    while let Some(chunk) = chunks.next() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        let last = chunks.peek().is_none();
+        // An incomplete sequence at the very end was cut by the sample, not written wrong.
+        let cut_by_sample = last && cut(chunk.invalid());
+        invalid += usize::from(!chunk.invalid().is_empty() && !cut_by_sample);
+    }
+    (valid, invalid)
+}
+
+/// Whether `bytes` start a UTF-8 sequence that more bytes would complete.
+fn cut(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes)
+        .err()
+        .is_some_and(|e| e.error_len().is_none())
 }
 
 /// Counts delimiters outside quotes in the header line; the most frequent wins, comma on a tie.
@@ -384,6 +426,10 @@ pub struct DecodeNotes {
     pub replaced_lines: Vec<u64>,
     /// Windows-1252 fallback: lines with non-ASCII bytes, whose characters were guessed.
     pub non_ascii_lines: u64,
+    /// Byte sequences of a UTF-8 file that are not UTF-8, read as Windows-1252.
+    pub stray: u64,
+    /// Lines (1-based, physical) holding one; the first few only.
+    pub stray_lines: Vec<u64>,
     /// Those lines (1-based, physical), the first few only.
     pub non_ascii_first_lines: Vec<u64>,
 }
@@ -393,6 +439,13 @@ impl DecodeNotes {
         self.replaced += 1;
         if self.replaced_lines.len() < LISTED_LINES && self.replaced_lines.last() != Some(&line) {
             self.replaced_lines.push(line);
+        }
+    }
+
+    pub(crate) fn note_stray(&mut self, line: u64) {
+        self.stray += 1;
+        if self.stray_lines.len() < LISTED_LINES && self.stray_lines.last() != Some(&line) {
+            self.stray_lines.push(line);
         }
     }
 

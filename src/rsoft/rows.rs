@@ -599,6 +599,14 @@ impl RowReader {
                 message,
             });
         }
+        if notes.stray > 0 {
+            let message = format!(
+                "{} byte sequence(s) that are not UTF-8 in this UTF-8 file, read as Windows-1252 (a best guess: a value pasted from another program) on line(s) {}: check those values, or re-export the file as UTF-8",
+                notes.stray,
+                list_lines(&notes.stray_lines, notes.stray_lines.len() as u64)
+            );
+            self.warn(notes.stray_lines.first().copied(), message);
+        }
         if notes.non_ascii_lines > 0 {
             let message = format!(
                 "the file is not UTF-8; it was read as Windows-1252, so the accented or special characters on {} line(s) ({}) are a best guess: check them, or re-export as UTF-8",
@@ -771,34 +779,28 @@ fn read_record<R: Read>(
     }
 }
 
+/// A record of a UTF-8 file holding bytes that are not UTF-8: each such byte is read as the
+/// Windows-1252 character it is there (a value pasted from a Windows program: `D\xE9sai` →
+/// `Désai`), and its line noted as a guess for the operator to check.
 fn lossy(bytes: csv::ByteRecord, notes: &mut DecodeNotes) -> StringRecord {
     let line = bytes.position().map_or(0, |p| p.line());
     let mut out = StringRecord::with_capacity(bytes.as_slice().len() + 16, bytes.len());
+    let mut field_text = String::new();
     for field in &bytes {
-        for _ in 0..invalid_sequences(field) {
-            notes.note_replaced(line);
+        field_text.clear();
+        for chunk in field.utf8_chunks() {
+            field_text.push_str(chunk.valid());
+            if !chunk.invalid().is_empty() {
+                notes.note_stray(line);
+                let (guess, _) =
+                    encoding_rs::WINDOWS_1252.decode_without_bom_handling(chunk.invalid());
+                field_text.push_str(&guess);
+            }
         }
-        out.push_field(&String::from_utf8_lossy(field));
+        out.push_field(&field_text);
     }
     out.set_position(bytes.position().cloned());
     out
-}
-
-/// How many invalid UTF-8 sequences (each becomes one U+FFFD) a field holds.
-fn invalid_sequences(mut rest: &[u8]) -> usize {
-    let mut n = 0;
-    loop {
-        match std::str::from_utf8(rest) {
-            Ok(_) => return n,
-            Err(e) => {
-                n += 1;
-                match e.error_len() {
-                    Some(len) => rest = &rest[e.valid_up_to() + len..],
-                    None => return n,
-                }
-            }
-        }
-    }
 }
 
 /// `3, 17, 42` or `3, 17, 42 … and 97 more`.
