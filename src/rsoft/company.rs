@@ -143,7 +143,9 @@ pub fn backing_of(key: &str) -> Option<(Backing, &str)> {
 
 /// The company's match keys, sorted, no repeats: one per website domain, phone and email domain
 /// among `websites`, `phones` and `emails` (cells may hold several values separated by `;` `,`
-/// or a new line). None for a blank name: an unnamed company matches nothing.
+/// or a new line); a website's domain is also an email-domain key, so a website on one row and
+/// an email address of the same domain on another back one name. None for a blank name: an
+/// unnamed company matches nothing.
 pub fn match_keys<'v>(
     name_key: &str,
     websites: impl IntoIterator<Item = &'v str>,
@@ -154,13 +156,19 @@ pub fn match_keys<'v>(
     if name_key.is_empty() {
         return keys;
     }
-    push_keys(
-        &mut keys,
-        name_key,
-        Backing::Website,
-        websites,
-        website_domain,
-    );
+    let sites: Vec<String> = websites
+        .into_iter()
+        .flat_map(|c| c.split([';', ',', '\n']))
+        .filter_map(website_domain)
+        .collect();
+    for site in &sites {
+        keys.push(match_key(name_key, Backing::Website, site));
+        // A firm's domain is the same whether a row gives it as its website or in an email
+        // address: `www.acme.in` on one row and `info@acme.in` on another back one name.
+        if !WEBMAIL.contains(&site.as_str()) {
+            keys.push(match_key(name_key, Backing::EmailDomain, site));
+        }
+    }
     push_keys(&mut keys, name_key, Backing::Phone, phones, phone_key);
     push_keys(
         &mut keys,
@@ -320,12 +328,20 @@ mod tests {
         assert_eq!(delhi.len(), 3);
         assert!(delhi.iter().all(|k| !kolkata.contains(k)), "{kolkata:?}");
         let same_site = match_keys(&name, ["https://zen.in/"], [""], [""]);
-        assert_eq!(same_site.len(), 1);
-        assert!(delhi.contains(&same_site[0]));
         assert_eq!(
-            backing_of(&same_site[0]),
-            Some((Backing::Website, "zen.in"))
+            same_site.len(),
+            2,
+            "the site, and its domain as an email domain"
         );
+        assert!(same_site.iter().all(|k| delhi.contains(k)));
+        assert!(
+            same_site
+                .iter()
+                .any(|k| backing_of(k) == Some((Backing::Website, "zen.in")))
+        );
+        // A website on one row, an address of its domain on another: one firm.
+        let by_mail = match_keys(&name, [""], [""], ["sales@zen.in"]);
+        assert!(by_mail.iter().any(|k| same_site.contains(k)), "{by_mail:?}");
         // The last ten digits: +91 and a leading 0 fold; a second number in the cell counts.
         let phones = match_keys(&name, [], ["+91 11 2222 3333; 98765 43210"], []);
         assert!(delhi.contains(&phones[0]), "{phones:?}");
