@@ -67,7 +67,17 @@ impl Module {
 
     /// Parses a module name as written in RSoft files (`Deals`, `deal`, `Ticket Messages`).
     pub fn from_name(name: &str) -> Option<Module> {
-        let n = squash(name);
+        // Discovery calls this on every activity row (`Related To`): a short ASCII name is
+        // squashed on the stack, with no allocation per row.
+        let mut buf = [0u8; 32];
+        let squashed;
+        let n = match squash_ascii(name, &mut buf) {
+            Some(n) => n,
+            None => {
+                squashed = squash(name);
+                squashed.as_str()
+            }
+        };
         Module::ALL.into_iter().find(|m| {
             name_keywords(*m)
                 .iter()
@@ -154,6 +164,20 @@ pub(crate) fn squash(s: &str) -> String {
         .collect()
 }
 
+/// [`squash`] of an ASCII name into `buf`; `None` when the name is not ASCII or squashes to
+/// more than `buf` holds.
+fn squash_ascii<'b>(s: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
+    if !s.is_ascii() {
+        return None;
+    }
+    let mut len = 0;
+    for b in s.bytes().filter(u8::is_ascii_alphanumeric) {
+        *buf.get_mut(len)? = b.to_ascii_lowercase();
+        len += 1;
+    }
+    std::str::from_utf8(&buf[..len]).ok()
+}
+
 /// How a file was classified, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Classification {
@@ -206,6 +230,25 @@ mod tests {
             Some(Module::TicketMessages)
         );
         assert_eq!(Module::from_name("nothing"), None);
+    }
+
+    #[test]
+    fn stack_squash_is_squash_and_declines_what_it_cannot_hold() {
+        let mut buf = [0u8; 32];
+        for name in ["Ticket Messages", " DEAL-s ", "Mobile No.", ""] {
+            assert_eq!(squash_ascii(name, &mut buf), Some(squash(name).as_str()));
+        }
+        assert_eq!(squash_ascii("Sociétés", &mut buf), None);
+        assert_eq!(squash_ascii(&"a".repeat(33), &mut buf), None);
+        // Only letters and digits take room: a long run of spaces still fits.
+        assert_eq!(
+            Module::from_name(&format!("{}Deal", " ".repeat(40))),
+            Some(Module::Deals)
+        );
+        // What the stack cannot hold goes through the allocating path, to the same answer.
+        assert_eq!(Module::from_name(&"Deals".repeat(8)), None);
+        assert_eq!(Module::from_name("Sociétés"), None);
+        assert_eq!(Module::from_name("DÉAL"), None);
     }
 
     #[test]
