@@ -192,21 +192,16 @@ fn a_name_reference_resolves_where_the_load_links_it() {
 fn a_name_different_firms_share_holds_the_record_that_names_it() {
     let export = case_dir("t7-shared-company-name");
     let report = discover_path(&export).unwrap();
-    let named: Vec<(&str, &[String])> = report
+    let named: Vec<(&str, Option<&str>, usize)> = report
         .integrity
         .unresolved
         .iter()
-        .map(|u| (u.record.as_str(), u.fits.as_slice()))
+        .map(|u| (u.record.as_str(), u.shared_name.as_deref(), u.fits_rows))
         .collect();
+    assert_eq!(named, vec![("D-1", Some("zen traders"), 2)]);
     assert_eq!(
-        named,
-        vec![(
-            "D-1",
-            &[
-                "C-4 Zen Traders Pvt Ltd (line 2)".to_string(),
-                "C-5 ZEN TRADERS LTD (line 3)".to_string()
-            ][..]
-        )]
+        report.integrity.shared_rows("zen traders"),
+        "C-4 Zen Traders Pvt Ltd (line 2), C-5 ZEN TRADERS LTD (line 3)"
     );
     assert_eq!(report.integrity.shared_names.len(), 1);
 
@@ -252,7 +247,7 @@ fn a_lead_naming_a_name_different_firms_share_is_held() {
         .integrity
         .unresolved
         .iter()
-        .map(|u| (u.record.as_str(), u.fits.len()))
+        .map(|u| (u.record.as_str(), u.fits_rows))
         .collect();
     assert_eq!(listed, vec![("LEAD-1", 2)]);
     run(

@@ -83,7 +83,7 @@ impl FileTally {
             by: if r.by_name { "name" } else { "id" }.into(),
             nearest,
             set_aside: None,
-            fits: Vec::new(),
+            shared_name: None,
             fits_rows: 0,
         }
     }
@@ -365,12 +365,7 @@ impl IntegrityTally {
                     continue;
                 };
                 let mut u = f.unresolved(*module, r, None);
-                u.fits = name
-                    .companies
-                    .iter()
-                    .take(3)
-                    .map(|c| format!("{} {} (line {})", c.id, c.name, c.line))
-                    .collect();
+                u.shared_name = Some(name.normalized_name.clone());
                 u.fits_rows = name.companies.len();
                 out.push(u);
             }
@@ -662,12 +657,13 @@ pub struct Unresolved {
     pub by: String,
     /// For a name: the closest company name, `Name (ID)`.
     pub nearest: Option<String>,
-    /// For a name that several different firms of the export share ([`SharedName`]): the first
-    /// three rows of the name, `ID Name (line N)`. The reference does resolve, but to no one
-    /// firm, so the load holds the record rather than pick one.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub fits: Vec<String>,
-    /// How many rows carry that name ([`SharedName::companies`] lists them all); 0 otherwise.
+    /// For a name that several different firms of the export share: its
+    /// [`SharedName::normalized_name`], whose entry in [`Integrity::shared_names`] lists the
+    /// rows. The reference does resolve, but to no one firm, so the load holds the record rather
+    /// than pick one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_name: Option<String>,
+    /// How many rows carry that shared name; 0 otherwise.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub fits_rows: usize,
     /// The referred record's own row, when it is in the export but was set aside as a bad row.
@@ -751,6 +747,29 @@ pub struct Integrity {
     /// record naming one of them by name fits several companies, and the load holds it.
     #[serde(default)]
     pub shared_names: Vec<SharedName>,
+}
+
+impl Integrity {
+    /// The rows of shared name `name` for messages, the first three and how many more:
+    /// `C-4 Zen Traders Pvt Ltd (line 2), C-5 ZEN TRADERS LTD (line 3) and 3 more`.
+    pub fn shared_rows(&self, name: &str) -> String {
+        let Ok(at) = self
+            .shared_names
+            .binary_search_by(|n| n.normalized_name.as_str().cmp(name))
+        else {
+            return String::new();
+        };
+        let rows = &self.shared_names[at].companies;
+        let shown: Vec<String> = rows
+            .iter()
+            .take(3)
+            .map(|c| format!("{} {} (line {})", c.id, c.name, c.line))
+            .collect();
+        match rows.len().saturating_sub(shown.len()) {
+            0 => shown.join(", "),
+            more => format!("{} and {more} more", shown.join(", ")),
+        }
+    }
 }
 
 /// A company name that rows of two or more different firms carry (`Zen Traders Pvt Ltd` in

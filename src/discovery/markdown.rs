@@ -58,13 +58,16 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
                 u.refers_to,
                 u.by,
                 cell(&u.value),
-                match (&u.set_aside, &u.nearest, u.fits.is_empty()) {
+                match (&u.set_aside, &u.nearest, &u.shared_name) {
                     (Some(row), _, _) => {
                         format!("set aside as a bad row: `{}`:{}", row.file, row.line)
                     }
-                    (None, _, false) => cell(&format!("fits {}", super::fits(u))),
-                    (None, Some(n), true) => cell(n),
-                    (None, None, true) => "—".to_string(),
+                    (None, _, Some(name)) => cell(&format!(
+                        "fits {} rows of different firms named {name:?} (see shared names)",
+                        u.fits_rows
+                    )),
+                    (None, Some(n), None) => cell(n),
+                    (None, None, None) => "—".to_string(),
                 }
             )?;
         }
@@ -82,6 +85,14 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
             g.normalized_name,
             cell(&names.join(", ")),
             g.backed_by.join(", ")
+        )?;
+    }
+    for n in &i.shared_names {
+        writeln!(
+            md,
+            "- Shared name {:?}: {} — different firms; a record naming it by name is held",
+            n.normalized_name,
+            cell(&i.shared_rows(&n.normalized_name))
         )?;
     }
     for e in &i.shared_emails {

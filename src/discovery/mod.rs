@@ -643,17 +643,6 @@ impl RowFields for Cells<'_, '_> {
     }
 }
 
-/// The rows a shared company name fits, for messages: `C-4 Zen Traders (line 2), C-5 … and 3
-/// more`.
-pub(crate) fn fits(u: &integrity::Unresolved) -> String {
-    let more = u.fits_rows.saturating_sub(u.fits.len());
-    if more > 0 {
-        format!("{} and {more} more", u.fits.join(", "))
-    } else {
-        u.fits.join(", ")
-    }
-}
-
 /// One warning per unresolved reference, duplicate group and shared email, the first
 /// [`LISTED_BAD_ROWS`] of each kind, then one line with how many more the JSON report lists: a
 /// generated or neglected export can have tens of thousands, which no one reads as warnings.
@@ -696,7 +685,7 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                     row.line,
                     row.reason,
                 ),
-                None if u.fits.is_empty() => format!(
+                None if u.shared_name.is_none() => format!(
                     "{} {} names {} {:?} by {}, which is not in the export: the load will \
                      hold it{}",
                     u.module.record_word(),
@@ -722,7 +711,7 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                     u.record,
                     u.refers_to.record_word(),
                     u.value,
-                    fits(u)
+                    i.shared_rows(u.shared_name.as_deref().unwrap_or_default())
                 ),
             },
         }),
