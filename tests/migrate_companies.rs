@@ -192,18 +192,26 @@ fn a_name_reference_resolves_where_the_load_links_it() {
 fn a_name_different_firms_share_holds_the_record_that_names_it() {
     let export = case_dir("t7-shared-company-name");
     let report = discover_path(&export).unwrap();
-    let named: Vec<(&str, Option<&str>, usize)> = report
-        .integrity
-        .unresolved
+    assert!(report.integrity.unresolved.is_empty());
+    let shared = &report.integrity.shared_names;
+    assert_eq!(shared.len(), 1);
+    let named: Vec<&str> = shared[0]
+        .first_references
         .iter()
-        .map(|u| (u.record.as_str(), u.shared_name.as_deref(), u.fits_rows))
+        .map(|u| u.record.as_str())
         .collect();
-    assert_eq!(named, vec![("D-1", Some("zen traders"), 2)]);
+    assert_eq!(
+        (
+            shared[0].normalized_name.as_str(),
+            shared[0].references,
+            named
+        ),
+        ("zen traders", 1, vec!["D-1"])
+    );
     assert_eq!(
         report.integrity.shared_rows("zen traders"),
         "C-4 Zen Traders Pvt Ltd (line 2), C-5 ZEN TRADERS LTD (line 3)"
     );
-    assert_eq!(report.integrity.shared_names.len(), 1);
 
     let dir = setup(&export, "", "");
     migrate(dir.path());
@@ -245,9 +253,13 @@ fn a_lead_naming_a_name_different_firms_share_is_held() {
     let report = discover_path(dir.path().join("export")).unwrap();
     let listed: Vec<(&str, usize)> = report
         .integrity
-        .unresolved
+        .shared_names
         .iter()
-        .map(|u| (u.record.as_str(), u.fits_rows))
+        .flat_map(|n| {
+            n.first_references
+                .iter()
+                .map(move |u| (u.record.as_str(), n.firms))
+        })
         .collect();
     assert_eq!(listed, vec![("LEAD-1", 2)]);
     run(

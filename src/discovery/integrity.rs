@@ -83,8 +83,6 @@ impl FileTally {
             by: if r.by_name { "name" } else { "id" }.into(),
             nearest,
             set_aside: None,
-            shared_name: None,
-            fits_rows: 0,
         }
     }
 
@@ -326,9 +324,9 @@ impl IntegrityTally {
             })
             .collect();
         let (
-            (mut unresolved, into_missing_modules),
+            (unresolved, into_missing_modules),
             shared_emails,
-            (duplicate_companies, shared_names),
+            (duplicate_companies, mut shared_names),
         ) = std::thread::scope(|scope| {
             let grouped = scope.spawn(|| duplicate_groups(&companies));
             let unresolved = self.unresolved(&companies);
@@ -339,7 +337,7 @@ impl IntegrityTally {
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         });
-        unresolved.extend(self.named_shared(&shared_names));
+        self.count_named(&mut shared_names);
         Integrity {
             unresolved,
             into_missing_modules,
@@ -349,28 +347,32 @@ impl IntegrityTally {
         }
     }
 
-    /// References by name to a name different firms share: each fits several companies.
-    fn named_shared(&self, shared: &[SharedName]) -> Vec<Unresolved> {
+    /// Counts the references by name to each name of `shared` (each fits several companies),
+    /// keeping the first few: one entry per name, as [`MissingModule`] is per module pair, since
+    /// a generated or neglected export can have a hundred thousand of them.
+    fn count_named(&self, shared: &mut [SharedName]) {
         if shared.is_empty() {
-            return Vec::new();
+            return;
         }
-        let by_key: HashMap<&str, &SharedName, FastHash> = shared
+        let by_key: HashMap<String, usize, FastHash> = shared
             .iter()
-            .map(|n| (n.normalized_name.as_str(), n))
+            .enumerate()
+            .map(|(i, n)| (n.normalized_name.clone(), i))
             .collect();
-        let mut out = Vec::new();
         for (module, f) in &self.files {
             for r in f.references.iter().filter(|r| r.by_name) {
                 let Some(name) = by_key.get(company_key(f.get(r.key)).as_str()) else {
                     continue;
                 };
-                let mut u = f.unresolved(*module, r, None);
-                u.shared_name = Some(name.normalized_name.clone());
-                u.fits_rows = name.companies.len();
-                out.push(u);
+                let Some(entry) = shared.get_mut(*name) else {
+                    continue;
+                };
+                entry.references += 1;
+                if entry.first_references.len() < 3 {
+                    entry.first_references.push(f.unresolved(*module, r, None));
+                }
             }
         }
-        out
     }
 
     /// References that resolve to nothing: by id against every record id of the module, by
@@ -562,16 +564,23 @@ fn shared_name(rows: &[&Company]) -> Option<SharedName> {
             firm[a.max(b)] = a.min(b);
         }
     }
-    let one = root(&mut firm, 0);
-    (0..rows.len())
-        .any(|i| root(&mut firm, i) != one)
-        .then(|| SharedName {
-            normalized_name: first.normalized.to_string(),
-            companies: rows
-                .iter()
-                .map(|c| c.file.record(c.row.id, Some(c.row.name), c.row.line))
-                .collect(),
-        })
+    // A row is the first of its firm when it is its firm's root (roots are the lowest index).
+    let firsts: Vec<usize> = (0..rows.len())
+        .filter(|i| root(&mut firm, *i) == *i)
+        .collect();
+    (firsts.len() > 1).then(|| SharedName {
+        references: 0,
+        first_references: Vec::new(),
+        normalized_name: first.normalized.to_string(),
+        companies: firsts
+            .iter()
+            .take(SHARED_LISTED)
+            .filter_map(|i| rows.get(*i))
+            .map(|c| c.file.record(c.row.id, Some(c.row.name), c.row.line))
+            .collect(),
+        firms: firsts.len(),
+        rows: rows.len(),
+    })
 }
 
 /// The rows of one normalised name that share a match key with another row of them, or `None`
@@ -637,8 +646,8 @@ pub struct RecordRef {
     pub line: u64,
 }
 
-/// A reference that resolves to no record of the export, or (with [`Unresolved::fits`]) to
-/// several firms: the load would hold the record.
+/// A reference that resolves to no record of the export (or, in [`SharedName`], to several
+/// firms): the load would hold the record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unresolved {
     /// The module of the referring record.
@@ -657,22 +666,9 @@ pub struct Unresolved {
     pub by: String,
     /// For a name: the closest company name, `Name (ID)`.
     pub nearest: Option<String>,
-    /// For a name that several different firms of the export share: its
-    /// [`SharedName::normalized_name`], whose entry in [`Integrity::shared_names`] lists the
-    /// rows. The reference does resolve, but to no one firm, so the load holds the record rather
-    /// than pick one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shared_name: Option<String>,
-    /// How many rows carry that shared name; 0 otherwise.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub fits_rows: usize,
     /// The referred record's own row, when it is in the export but was set aside as a bad row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_aside: Option<SetAside>,
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
 }
 
 /// A row the reader set aside (its cells did not fit the header), named by its id.
@@ -743,15 +739,17 @@ pub struct Integrity {
     pub duplicate_companies: Vec<DuplicateGroup>,
     /// Contacts sharing an email (Nutshell would see one person).
     pub shared_emails: Vec<SharedEmail>,
-    /// Names that different firms share (no website, phone or email domain joins them): a
-    /// record naming one of them by name fits several companies, and the load holds it.
+    /// Names that different firms share (no website, phone or email domain joins them), with
+    /// the records naming them by name: each fits several companies, and the load holds it.
     #[serde(default)]
     pub shared_names: Vec<SharedName>,
 }
 
 impl Integrity {
-    /// The rows of shared name `name` for messages, the first three and how many more:
-    /// `C-4 Zen Traders Pvt Ltd (line 2), C-5 ZEN TRADERS LTD (line 3) and 3 more`.
+    /// The firms of shared name `name` for messages, the first row of the first three, and how
+    /// many firms and rows when there are more: `C-4 Zen Traders Pvt Ltd (line 2), C-5 ZEN
+    /// TRADERS LTD (line 3)`, `A Orbit Tools (line 2), D Orbit Tools (line 5); 2 firms in 4
+    /// rows`.
     pub fn shared_rows(&self, name: &str) -> String {
         let Ok(at) = self
             .shared_names
@@ -759,15 +757,22 @@ impl Integrity {
         else {
             return String::new();
         };
-        let rows = &self.shared_names[at].companies;
-        let shown: Vec<String> = rows
+        let shared = &self.shared_names[at];
+        let shown: Vec<String> = shared
+            .companies
             .iter()
             .take(3)
             .map(|c| format!("{} {} (line {})", c.id, c.name, c.line))
             .collect();
-        match rows.len().saturating_sub(shown.len()) {
-            0 => shown.join(", "),
-            more => format!("{} and {more} more", shown.join(", ")),
+        if shared.rows > shown.len() {
+            format!(
+                "{}; {} firms in {} rows",
+                shown.join(", "),
+                shared.firms,
+                shared.rows
+            )
+        } else {
+            shown.join(", ")
         }
     }
 }
@@ -779,6 +784,18 @@ impl Integrity {
 pub struct SharedName {
     /// The name as [`company_key`] normalises it, the key records look companies up by.
     pub normalized_name: String,
-    /// The rows of the name, in file order.
+    /// The first row of each firm, in file order, at most [`SHARED_LISTED`].
     pub companies: Vec<RecordRef>,
+    /// How many firms carry the name.
+    pub firms: usize,
+    /// How many rows carry it.
+    pub rows: usize,
+    /// Records of the export naming it by name (contacts, deals, leads): the load holds each.
+    pub references: u64,
+    /// The first three of them.
+    pub first_references: Vec<Unresolved>,
 }
+
+/// Firms listed per shared name: a generated or neglected export can have a name on hundreds
+/// of rows, and its first rows say enough to find the rest.
+pub const SHARED_LISTED: usize = 10;

@@ -24,8 +24,9 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
     writeln!(md, "## Integrity before the load\n")?;
     writeln!(
         md,
-        "{} references resolve to nothing or to several firms; {} groups of probable duplicate companies; {} emails shared by several contacts.\n",
+        "{} references resolve to nothing; {} company names that different firms share are named by records; {} groups of probable duplicate companies; {} emails shared by several contacts.\n",
         i.unresolved.len(),
+        i.shared_names.iter().filter(|n| n.references > 0).count(),
         i.duplicate_companies.len(),
         i.shared_emails.len()
     )?;
@@ -58,16 +59,12 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
                 u.refers_to,
                 u.by,
                 cell(&u.value),
-                match (&u.set_aside, &u.nearest, &u.shared_name) {
-                    (Some(row), _, _) => {
+                match (&u.set_aside, &u.nearest) {
+                    (Some(row), _) => {
                         format!("set aside as a bad row: `{}`:{}", row.file, row.line)
                     }
-                    (None, _, Some(name)) => cell(&format!(
-                        "fits {} rows of different firms named {name:?} (see shared names)",
-                        u.fits_rows
-                    )),
-                    (None, Some(n), None) => cell(n),
-                    (None, None, None) => "—".to_string(),
+                    (None, Some(n)) => cell(n),
+                    (None, None) => "—".to_string(),
                 }
             )?;
         }
@@ -87,12 +84,19 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
             g.backed_by.join(", ")
         )?;
     }
-    for n in &i.shared_names {
+    for n in i.shared_names.iter().filter(|n| n.references > 0) {
+        let first: Vec<String> = n
+            .first_references
+            .iter()
+            .map(|u| format!("{} {} (`{}`:{})", u.module, u.record, u.file, u.line))
+            .collect();
         writeln!(
             md,
-            "- Shared name {:?}: {} — different firms; a record naming it by name is held",
+            "- Shared name {:?}: {} — different firms; {} record(s) naming it by name will be held (the first: {})",
             n.normalized_name,
-            cell(&i.shared_rows(&n.normalized_name))
+            cell(&i.shared_rows(&n.normalized_name)),
+            n.references,
+            cell(&first.join(", "))
         )?;
     }
     for e in &i.shared_emails {

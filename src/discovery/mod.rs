@@ -685,7 +685,7 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                     row.line,
                     row.reason,
                 ),
-                None if u.shared_name.is_none() => format!(
+                None => format!(
                     "{} {} names {} {:?} by {}, which is not in the export: the load will \
                      hold it{}",
                     u.module.record_word(),
@@ -703,19 +703,41 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                                 .to_string()
                         })
                 ),
-                None => format!(
-                    "{} {} names {} {:?} by name, which rows of different firms carry \
-                     ({}): the load will hold it rather than pick one. Give it the company's \
-                     ID, or make the firms' names differ in the export",
-                    u.module.record_word(),
-                    u.record,
-                    u.refers_to.record_word(),
-                    u.value,
-                    i.shared_rows(u.shared_name.as_deref().unwrap_or_default())
-                ),
             },
         }),
-        "references resolve to nothing or to several firms",
+        "references resolve to nothing",
+    );
+    list(
+        &mut out,
+        i.shared_names
+            .iter()
+            .filter(|n| n.references > 0)
+            .map(|n| {
+                let first = n.first_references.first();
+                Finding {
+                    severity: Severity::Warning,
+                    file: first.map(|u| u.file.clone()).unwrap_or_default(),
+                    line: first.map(|u| u.line),
+                    message: format!(
+                        "{} record(s) name the company {:?} by name (the first: {}), which rows \
+                         of different firms carry ({}): the load will hold them rather than pick \
+                         one. Give them the company's ID, or make the firms' names differ in the \
+                         export",
+                        n.references,
+                        n.normalized_name,
+                        first.map_or_else(String::new, |u| format!(
+                            "{} {} on line {}",
+                            u.module.record_word(),
+                            u.record,
+                            u.line
+                        )),
+                        i.shared_rows(&n.normalized_name)
+                    ),
+                }
+            })
+            .collect::<Vec<_>>()
+            .into_iter(),
+        "company names different firms share",
     );
     list(
         &mut out,
