@@ -226,10 +226,13 @@ impl NumberFormat {
                 _ => g.len() == middle,
             })
         };
-        let ok = match self.grouping {
-            Grouping::Indian => sizes(1..=2, 2) || (groups.len() == 2 && sizes(1..=3, 3)),
-            _ => sizes(1..=3, 3),
-        };
+        // A first group with a leading zero (`0,750`) is no grouping at all.
+        let zero_led = groups.first().is_some_and(|g| g.starts_with('0'));
+        let ok = !zero_led
+            && match self.grouping {
+                Grouping::Indian => sizes(1..=2, 2) || (groups.len() == 2 && sizes(1..=3, 3)),
+                _ => sizes(1..=3, 3),
+            };
         if !ok {
             return Err(format!(
                 "{int_part:?} is not grouped like {}",
@@ -695,6 +698,20 @@ mod tests {
         decide_by_file(&mut [("Rate", &mut rate), ("Amount", &mut amount)]);
         assert_eq!(amount.format.name(), "comma_point");
         assert!(amount.three_decimals.is_empty());
+    }
+
+    #[test]
+    fn a_leading_zero_group_is_no_grouping() {
+        let comma = NumberFormat::from_name("comma_point").unwrap();
+        let point = NumberFormat::from_name("point_comma").unwrap();
+        assert_eq!(comma.read("0,750").unwrap(), "0.750");
+        assert!(point.read("0,750").unwrap_err().contains("not grouped"));
+        assert!(
+            point
+                .read("0042")
+                .unwrap_err()
+                .contains("starts with a zero")
+        );
     }
 
     #[test]

@@ -138,7 +138,9 @@ fn grouped_digits(int_part: &str, group: char) -> Result<String, String> {
             _ => g.len() == middle,
         })
     };
-    if len < 2 || !(sizes_ok(1..=3, 3) || sizes_ok(1..=2, 2)) {
+    // A first group with a leading zero (`0,750`) is no grouping at all.
+    let zero_led = groups.first().is_some_and(|g| g.starts_with('0'));
+    if len < 2 || zero_led || !(sizes_ok(1..=3, 3) || sizes_ok(1..=2, 2)) {
         return Err(format!(
             "{int_part:?} is not grouped like 125,000 or 1,25,000"
         ));
@@ -199,6 +201,8 @@ mod tests {
             // A code's zeros are data a number would drop.
             ("007", "starts with a zero"),
             ("011004", "starts with a zero"),
+            // A decimal comma read as grouping is refused as grouping, not called a code.
+            ("0,750", "not grouped"),
         ];
         for (raw, why) in cases {
             let e = parse_number(raw).unwrap_err();
