@@ -157,3 +157,31 @@ fn a_mistyped_log_filter_is_said_not_ignored() {
         "{err}"
     );
 }
+
+/// A reader that stops early (`crm-migrate discover … | head`) is the operator's choice: the
+/// command ends as it would have (exit 0 here), with no panic and no error about the pipe. The
+/// pipe's read end is closed before the binary starts, so every write meets a closed pipe.
+#[test]
+fn a_closed_standard_output_ends_the_printing_not_the_command() {
+    let state = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sample-export");
+    let out_dir = state.path().join("export");
+    for args in [
+        vec!["discover", sample.to_str().unwrap()],
+        vec!["sample-export", "--out", out_dir.to_str().unwrap()],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
+            .env("CRM_MIGRATE_STATE_DIR", state.path())
+            .args(&args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("standard output"), "{args:?}: {stderr}");
+    }
+}

@@ -43,7 +43,7 @@ pub fn run(
         ""
     };
     if args_json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&as_json(&report, on_sandbox))?
         );
@@ -71,50 +71,50 @@ fn permission_fix(name: &str) -> &'static str {
 }
 
 fn print_text(report: &preflight::PreflightReport, note: &str) {
-    println!("endpoint: {}{note}", report.endpoint);
-    println!(
+    outln!("endpoint: {}{note}", report.endpoint);
+    outln!(
         "method description: {} methods listed, {} used by crm-migrate",
         report.described_methods,
         methods::used_methods().len()
     );
     for m in &report.mismatches {
-        println!("  MISSING: {m}");
+        outln!("  MISSING: {m}");
     }
     match &report.credentials_error {
-        None => println!("credentials: accepted"),
-        Some(e) => println!("credentials: FAILED: {e}"),
+        None => outln!("credentials: accepted"),
+        Some(e) => outln!("credentials: FAILED: {e}"),
     }
     match &report.permissions {
-        Ok(p) => println!(
+        Ok(p) => outln!(
             "permissions: {}={}, {}={}",
             methods::CAN_ASSIGN_ENTITIES,
             p.can_assign_entities,
             methods::CAN_DELETE_ENTITIES,
             p.can_delete_entities
         ),
-        Err(e) if report.credentials_error.is_none() => println!(
+        Err(e) if report.credentials_error.is_none() => outln!(
             "permissions: could not be read ({e}); check in Nutshell that the API user may assign records to others and delete them"
         ),
         Err(_) => {}
     }
     for name in report.missing_permissions() {
-        println!("  NOT ALLOWED: {name}: {}", permission_fix(name));
+        outln!("  NOT ALLOWED: {name}: {}", permission_fix(name));
     }
     if report.is_ok() {
-        println!("ok: the API has everything crm-migrate uses");
+        outln!("ok: the API has everything crm-migrate uses");
         return;
     }
-    println!("not ok:");
+    outln!("not ok:");
     if !report.mismatches.is_empty() {
-        println!("  {} difference(s): {ON_MISMATCH}", report.mismatches.len());
+        outln!("  {} difference(s): {ON_MISMATCH}", report.mismatches.len());
     }
     if report.credentials_error.is_some() {
-        println!(
+        outln!(
             "  credentials rejected: check [nutshell] username in the config and the API key in the variable its api_key_env names"
         );
     }
     if !report.missing_permissions().is_empty() {
-        println!(
+        outln!(
             "  permissions missing: change them in Nutshell as listed above, then run check-api again"
         );
     }

@@ -69,10 +69,14 @@ pub fn run(args: DiscoverArgs, config: Option<Config>) -> anyhow::Result<ExitSta
         }
         out.flush()
     };
-    write().with_context(|| match &args.out {
-        Some(path) => cannot(path),
-        None => "cannot write the report to standard output".to_string(),
-    })?;
+    match write() {
+        // The reader took what it wanted (`discover | head`): not an error of ours.
+        Err(e) if args.out.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        result => result.with_context(|| match &args.out {
+            Some(path) => cannot(path),
+            None => "cannot write the report to standard output".to_string(),
+        })?,
+    }
     // The report lists them, but their rows are not accounted for: not "done" (exit 1).
     if let Some(first) = export.unreadable().first() {
         anyhow::bail!(

@@ -95,16 +95,16 @@ pub fn run(
             object_map_file: objects_path.display().to_string(),
         };
         let text = serde_json::to_string_pretty(&output).context("cannot write the map as JSON")?;
-        println!("{text}");
+        outln!("{text}");
     } else {
-        println!("objects: {}", objects.headline);
+        outln!("objects: {}", objects.headline);
         for o in &objects.objects {
-            println!("  {}", o.headline);
+            outln!("  {}", o.headline);
         }
-        println!("  (table: {})", objects_path.display());
+        outln!("  (table: {})", objects_path.display());
         print_summary(&map, &problems, &destination, previous.is_some());
         for d in &defaults {
-            println!(
+            outln!(
                 "default: {} {} — {}; {}",
                 d.module.as_str(),
                 d.field,
@@ -112,7 +112,7 @@ pub fn run(
                 d.change
             );
         }
-        println!(
+        outln!(
             "wrote {}: check each entry, set status = \"confirmed\", \"edited\" or \"ignored\", then run `crm-migrate map` again to re-check",
             path.display()
         );
@@ -150,8 +150,8 @@ fn destination_schema(
 }
 
 fn print_summary(map: &FieldMap, problems: &[Problem], destination: &str, had_previous: bool) {
-    println!("destination: {destination}");
-    println!(
+    outln!("destination: {destination}");
+    outln!(
         "columns (flagged: below confidence {CONFIDENCE_THRESHOLD:.2} or unmapped, yours to decide):"
     );
     let mut decided = 0;
@@ -166,7 +166,7 @@ fn print_summary(map: &FieldMap, problems: &[Problem], destination: &str, had_pr
         } else {
             format!("; custom fields to create: {}", t.new_custom.join(", "))
         };
-        println!(
+        outln!(
             "  {module}: {} columns, {} mapped, {} flagged, {} ignored{custom}",
             module_map.columns.len(),
             t.mapped,
@@ -174,7 +174,7 @@ fn print_summary(map: &FieldMap, problems: &[Problem], destination: &str, had_pr
             t.ignored
         );
     }
-    println!("value maps:");
+    outln!("value maps:");
     for (module, module_map) in &map.modules {
         for (kind, entries) in &module_map.values {
             let flagged = entries
@@ -184,7 +184,7 @@ fn print_summary(map: &FieldMap, problems: &[Problem], destination: &str, had_pr
                         && (v.confidence < CONFIDENCE_THRESHOLD || v.to.trim().is_empty())
                 })
                 .count();
-            println!(
+            outln!(
                 "  {module} {}: {} values, {flagged} flagged",
                 kind.name(),
                 entries.len()
@@ -192,14 +192,14 @@ fn print_summary(map: &FieldMap, problems: &[Problem], destination: &str, had_pr
         }
     }
     if had_previous {
-        println!("kept {decided} entries you decided in the previous map");
+        outln!("kept {decided} entries you decided in the previous map");
     }
     if problems.is_empty() {
-        println!("problems: none");
+        outln!("problems: none");
     } else {
-        println!("problems ({}):", problems.len());
+        outln!("problems ({}):", problems.len());
         for p in problems {
-            println!("  {p}");
+            outln!("  {p}");
         }
     }
 }

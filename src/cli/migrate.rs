@@ -156,7 +156,7 @@ fn print_summary(s: &RunSummary) {
     } else {
         format!("run {}", s.run.unwrap_or_default())
     };
-    println!("{title}:");
+    outln!("{title}:");
     let delta = s
         .phases
         .values()
@@ -186,30 +186,30 @@ fn print_summary(s: &RunSummary) {
         .iter()
         .map(|(name, _)| format!(" {name:>9}"))
         .collect();
-    println!("  {:<18}{header}", "phase");
+    outln!("  {:<18}{header}", "phase");
     for (phase, t) in &s.phases {
         let cells: String = columns(t).iter().map(|(_, n)| format!(" {n:>9}")).collect();
-        println!("  {:<18}{cells}", phase.as_str());
+        outln!("  {:<18}{cells}", phase.as_str());
     }
     let records: u64 = s.phases.values().map(|t| t.total()).sum();
-    println!(
+    outln!(
         "records: {records}; requests sent: {}; journal time: {:.1} µs per record",
         s.requests,
         s.journal_time.as_secs_f64() * 1e6 / records.max(1) as f64
     );
     if !s.holds.is_empty() {
-        println!("held ({}), awaiting the customer:", s.holds.len());
+        outln!("held ({}), awaiting the customer:", s.holds.len());
         for h in s.holds.iter().take(50) {
-            println!("  {} {}: {}", h.phase.as_str(), h.rsoft_id, h.reason);
+            outln!("  {} {}: {}", h.phase.as_str(), h.rsoft_id, h.reason);
         }
         if s.holds.len() > 50 {
-            println!("  … and {} more (see the journal)", s.holds.len() - 50);
+            outln!("  … and {} more (see the journal)", s.holds.len() - 50);
         }
     }
     if let Some(path) = &s.gone_file
         && !s.gone.is_empty()
     {
-        println!(
+        outln!(
             "deleted in RSoft since they were loaded ({}), left in Nutshell, listed in {}:",
             s.gone.len(),
             path.display()
@@ -220,13 +220,13 @@ fn print_summary(s: &RunSummary) {
                 .iter()
                 .map(|(t, id)| format!("{t} {id}"))
                 .collect();
-            println!("  {} {} → {}", g.module, g.rsoft_id, ids.join(", "));
+            outln!("  {} {} → {}", g.module, g.rsoft_id, ids.join(", "));
         }
     }
     if let Some(path) = &s.failures_file
         && s.failed > 0
     {
-        println!("failed: {} records, listed in {}", s.failed, path.display());
+        outln!("failed: {} records, listed in {}", s.failed, path.display());
     }
     if let Some(path) = &s.outcomes_file {
         let what = if s.dry_run {
@@ -234,7 +234,7 @@ fn print_summary(s: &RunSummary) {
         } else {
             "every row's outcome (state, Nutshell record, reason)"
         };
-        println!("{what}: {}", path.display());
+        outln!("{what}: {}", path.display());
     }
 }
 

@@ -12,6 +12,32 @@ use anyhow::Context as _;
 use crate::config::{Config, ConfigError, DEFAULT_CONFIG_FILE};
 use crate::error_text::human_message;
 
+/// `println!` for the commands' standard output, through [`stdout_line`]: a reader that goes away
+/// (`crm-migrate migrate | head`) ends the printing, never the command.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::stdout_line(format_args!($($arg)*))
+    };
+}
+
+/// Writes one line to standard output. A closed pipe is the reader's choice, so it is ignored
+/// (Rust ignores SIGPIPE, and `println!` would panic on it after the work is done); any other write
+/// error is said once on standard error, and the command goes on: its results are in its files and
+/// the journal, and its exit code still tells how it ended.
+pub(crate) fn stdout_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static SAID: AtomicBool = AtomicBool::new(false);
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe && !SAID.swap(true, Ordering::Relaxed) {
+            eprintln!(
+                "cannot write to standard output ({e}); the results are in the files named above and in the journal"
+            );
+        }
+    }
+}
+
 pub mod check_api;
 pub mod demo;
 pub mod discover;

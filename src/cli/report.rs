@@ -29,16 +29,16 @@ pub fn run(args: ReportArgs, config: Config) -> anyhow::Result<ExitStatus> {
         .out
         .unwrap_or_else(|| config.state_dir().join("reports"));
     let written = report::write_reports(&config, &args.config, &out)?;
-    println!("wrote {} files to {}:", written.files.len(), out.display());
+    outln!("wrote {} files to {}:", written.files.len(), out.display());
     for path in &written.files {
         let name = path.file_name().map_or_else(
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-        println!("  {name}");
+        outln!("  {name}");
     }
     if !written.has_run {
-        println!(
+        outln!(
             "{}: reconciliation, holds, failures, owner decisions and merges fill in after `crm-migrate migrate`",
             report::NO_RUN
         );

@@ -107,24 +107,24 @@ fn runs_text(runs: &[i64]) -> String {
 
 fn print_plan(p: &RollbackPlan) {
     if p.runs.is_empty() {
-        println!("no run to roll back");
+        outln!("no run to roll back");
         return;
     }
-    println!(
+    outln!(
         "rollback of run(s) {} would delete {} record(s):",
         runs_text(&p.runs),
         p.total()
     );
     for (entity_type, n) in &p.to_delete {
-        println!("  {entity_type:<12} {n:>8}");
+        outln!("  {entity_type:<12} {n:>8}");
     }
     if !p.left_alone.is_empty() {
-        println!(
+        outln!(
             "and {} linked or merged row(s), which made no record of their own:",
             p.left_alone.len()
         );
         for l in &p.left_alone {
-            println!("    {}", left_alone_line(l, false));
+            outln!("    {}", left_alone_line(l, false));
         }
     }
 }
@@ -163,7 +163,7 @@ fn left_alone_line(l: &LeftAlone, done: bool) -> String {
 }
 
 fn print_summary(s: &RollbackSummary) {
-    println!("rollback {} of run(s) {}:", s.rollback, runs_text(&s.runs));
+    outln!("rollback {} of run(s) {}:", s.rollback, runs_text(&s.runs));
     for state in [
         StepState::Deleted,
         StepState::Gone,
@@ -172,12 +172,12 @@ fn print_summary(s: &RollbackSummary) {
     ] {
         if let Some(by_type) = s.counts.get(&state) {
             for (entity_type, n) in by_type {
-                println!("  {:<8} {entity_type:<12} {n:>8}", state.as_str());
+                outln!("  {:<8} {entity_type:<12} {n:>8}", state.as_str());
             }
         }
     }
     for u in s.kept.iter().chain(&s.gone) {
-        println!(
+        outln!(
             "  {} {} {} {}: {} — {}",
             u.state.as_str(),
             u.phase.as_str(),
@@ -188,12 +188,12 @@ fn print_summary(s: &RollbackSummary) {
         );
     }
     if !s.left_alone.is_empty() {
-        println!(
+        outln!(
             "  {} linked or merged row(s), which made no record of their own:",
             s.left_alone.len()
         );
         for l in &s.left_alone {
-            println!("    {}", left_alone_line(l, true));
+            outln!("    {}", left_alone_line(l, true));
         }
     }
 }

@@ -24,20 +24,22 @@ pub struct SampleExportArgs {
 /// Write the export and print what was written; an error (exit 1) when the folder is not writable.
 pub fn run(args: SampleExportArgs) -> anyhow::Result<ExitStatus> {
     let summary = generator::generate(&args.out, args.scale, args.seed)?;
-    println!(
+    outln!(
         "Wrote an RSoft export (scale {}, seed {}) to {}",
         summary.scale,
         summary.seed,
         summary.out_dir.display()
     );
     for table in &summary.tables {
-        println!(
+        outln!(
             "  {:<16} {:>10} rows  {}",
-            table.module, table.rows, table.file_name
+            table.module,
+            table.rows,
+            table.file_name
         );
     }
-    println!("  {:<16} {:>10} rows", "total", summary.total_rows());
-    println!(
+    outln!("  {:<16} {:>10} rows", "total", summary.total_rows());
+    outln!(
         "  {} files the CSV cannot carry: {}",
         summary.gap_files.len(),
         summary

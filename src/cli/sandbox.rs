@@ -67,15 +67,15 @@ pub fn run(args: SandboxArgs, runtime: &tokio::runtime::Runtime) -> anyhow::Resu
     runtime.block_on(async {
         let sandbox = Sandbox::start(options).await?;
         let credentials = sandbox.credentials();
-        println!("Nutshell sandbox listening");
-        println!("  endpoint: {}", sandbox.endpoint());
-        println!("  username: {}", credentials.username);
+        outln!("Nutshell sandbox listening");
+        outln!("  endpoint: {}", sandbox.endpoint());
+        outln!("  username: {}", credentials.username);
         // The sandbox's own made-up key, printed so a client can be pointed at it.
-        println!("  api key:  {}", credentials.api_key.expose());
-        println!("Press Ctrl-C to stop.");
+        outln!("  api key:  {}", credentials.api_key.expose());
+        outln!("Press Ctrl-C to stop.");
         tokio::signal::ctrl_c().await?;
         sandbox.shutdown().await?;
-        println!("sandbox stopped");
+        outln!("sandbox stopped");
         Ok(ExitStatus::Done)
     })
 }

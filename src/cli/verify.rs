@@ -52,7 +52,7 @@ pub fn run(
         anyhow::Ok(report?)
     })?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print_report(&report);
     }
@@ -64,12 +64,19 @@ pub fn run(
 }
 
 fn print_report(r: &VerifyReport) {
-    println!(
+    outln!(
         "  {:<14} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>9}",
-        "phase", "source", "created", "linked", "merged", "held", "failed", "unsampled"
+        "phase",
+        "source",
+        "created",
+        "linked",
+        "merged",
+        "held",
+        "failed",
+        "unsampled"
     );
     for (phase, b) in &r.phases {
-        println!(
+        outln!(
             "  {:<14} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>9}",
             phase.as_str(),
             b.source_rows,
@@ -81,24 +88,25 @@ fn print_report(r: &VerifyReport) {
             b.outside_sample
         );
         for (reason, n) in &b.held_reasons {
-            println!("      held {n}: {reason}");
+            outln!("      held {n}: {reason}");
         }
     }
-    println!("records carrying our RSoft ID (journal / Nutshell):");
+    outln!("records carrying our RSoft ID (journal / Nutshell):");
     for (t, c) in &r.counts {
-        println!("  {t:<12} {:>7} / {:<7}", c.journal, c.nutshell);
+        outln!("  {t:<12} {:>7} / {:<7}", c.journal, c.nutshell);
     }
     let checked: u64 = r.spot_checked.values().sum();
-    println!(
+    outln!(
         "spot-checked {checked} created record(s) with seed {} (repeat with --seed {})",
-        r.seed, r.seed
+        r.seed,
+        r.seed
     );
     if r.ok() {
-        println!("verified: every row is in exactly one bucket and the spot-check matches");
+        outln!("verified: every row is in exactly one bucket and the spot-check matches");
     } else {
-        println!("{} finding(s):", r.findings.len());
+        outln!("{} finding(s):", r.findings.len());
         for f in &r.findings {
-            println!("  {f}");
+            outln!("  {f}");
         }
     }
 }
