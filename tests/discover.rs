@@ -704,3 +704,64 @@ fn a_name_is_shared_only_by_rows_no_key_joins() {
         r.warnings
     );
 }
+
+/// A row whose Company ID names one company and whose Company Name names another (a renamed
+/// company, an ID pasted on the wrong row) is reported before the load, which links it by the
+/// ID; a name that differs only in case and legal suffix is the same name (trial 8).
+#[test]
+fn a_company_id_and_a_company_name_of_different_companies_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::write(
+        d,
+        "Companies.csv",
+        b"Company ID,Company Name\nC1,Acme Tools Pvt Ltd\nC2,Beta Traders\n",
+    );
+    common::write(
+        d,
+        "Contacts.csv",
+        b"Contact ID,First Name,Company ID,Company Name\n\
+          P1,Asha,C1,Acme Tools Pvt Ltd\n\
+          P2,Ravi,C1,ACME TOOLS PRIVATE LIMITED\n\
+          P3,Meera,C1,Beta Traders\n\
+          P4,Kiran,C9,Gamma\n",
+    );
+    let r = discover_path(d).unwrap();
+    let m = &r.integrity.name_mismatches;
+    let found: Vec<(&str, &str, &str, &str, u64)> = m
+        .first
+        .iter()
+        .map(|x| {
+            (
+                x.record.as_str(),
+                x.company_id.as_str(),
+                x.company_name.as_str(),
+                x.written.as_str(),
+                x.line,
+            )
+        })
+        .collect();
+    assert_eq!(m.count, 1);
+    assert_eq!(
+        found,
+        [("P3", "C1", "Acme Tools Pvt Ltd", "Beta Traders", 4)]
+    );
+    let warning = r
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("Company ID and a Company Name"))
+        .unwrap_or_else(|| panic!("no warning: {:#?}", r.warnings));
+    assert_eq!(
+        (warning.file.as_str(), warning.line),
+        ("Contacts.csv", Some(4))
+    );
+    assert!(
+        warning.message.contains(
+            "Company ID C1 is \"Acme Tools Pvt Ltd\", the row says \"Beta Traders\"): the load links each by its Company ID"
+        ),
+        "{}",
+        warning.message
+    );
+    // P4's ID names no company: reported as unresolved, not as a name mismatch.
+    assert_eq!(r.integrity.unresolved.len(), 1);
+}

@@ -1,6 +1,7 @@
 //! Integrity before the load: what the load would hold or merge, found in discovery before any
 //! record moves. References that resolve to nothing (by RSoft id, or by company name with the
-//! nearest company suggested), probable duplicate companies, contacts sharing an email.
+//! nearest company suggested), probable duplicate companies, contacts sharing an email, and
+//! records whose Company ID and Company Name name two different companies.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -25,6 +26,9 @@ struct FileTally {
     ids: Vec<u64>,
     companies: Vec<CompanyRow>,
     references: Vec<Reference>,
+    /// The Company Name written beside a Company ID, by index into `references` (rows that
+    /// give both): checked against the company the ID names.
+    names_beside_ids: Vec<(usize, Text)>,
     contact_emails: Vec<ContactEmail>,
 }
 
@@ -91,6 +95,7 @@ impl FileTally {
         self.ids.shrink_to_fit();
         self.companies.shrink_to_fit();
         self.references.shrink_to_fit();
+        self.names_beside_ids.shrink_to_fit();
         self.contact_emails.shrink_to_fit();
     }
 
@@ -244,10 +249,16 @@ impl IntegrityTally {
             }
             Module::Contacts | Module::Deals | Module::Leads => {
                 let company_id = row.get("Company ID");
+                let company_name = row.get("Company Name").trim();
                 if company_id.trim().is_empty() {
-                    refer(tally, Module::Companies, row.get("Company Name"), true);
+                    refer(tally, Module::Companies, company_name, true);
                 } else {
                     refer(tally, Module::Companies, company_id, false);
+                    if !company_name.is_empty() {
+                        let name = tally.push(company_name);
+                        let reference = tally.references.len().saturating_sub(1);
+                        tally.names_beside_ids.push((reference, name));
+                    }
                 }
                 if module == Module::Deals {
                     refer(tally, Module::Contacts, row.get("Contact ID"), false);
@@ -338,13 +349,68 @@ impl IntegrityTally {
             }
         });
         self.count_named(&mut shared_names);
+        let name_mismatches = self.name_mismatches(&companies);
         Integrity {
             unresolved,
             into_missing_modules,
             duplicate_companies,
             shared_emails,
             shared_names,
+            name_mismatches,
         }
+    }
+
+    /// Rows whose Company Name is not the name of the company their Company ID names (once
+    /// both go through [`company_key`], so `Acme Pvt Ltd` beside `ACME PRIVATE LIMITED` is the
+    /// same name): counted, with the first [`SHARED_LISTED`]. The load links by the ID, so the
+    /// name is silently the wrong one on one side or the other; discovery says which rows.
+    fn name_mismatches(&self, companies: &[Company]) -> NameMismatches {
+        let mut out = NameMismatches::default();
+        if self
+            .files
+            .iter()
+            .all(|(_, f)| f.names_beside_ids.is_empty())
+        {
+            return out;
+        }
+        // The first company of each id, as the load links the first it loaded.
+        let mut by_id: HashMap<u64, &Company, FastHash> =
+            HashMap::with_capacity_and_hasher(companies.len(), FastHash::default());
+        for c in companies {
+            by_id
+                .entry(hash(c.file.get(c.row.id).as_bytes()))
+                .or_insert(c);
+        }
+        for (module, f) in &self.files {
+            for (reference, name) in &f.names_beside_ids {
+                let Some(r) = f.references.get(*reference) else {
+                    continue;
+                };
+                let Some(company) = by_id.get(&r.key_hash) else {
+                    continue;
+                };
+                let written = f.get(*name);
+                // Most rows copy the company's name exactly: no normalising for them.
+                if written == company.file.get(company.row.name)
+                    || company_key(written) == company.normalized
+                {
+                    continue;
+                }
+                out.count += 1;
+                if out.first.len() < SHARED_LISTED {
+                    out.first.push(NameMismatch {
+                        module: *module,
+                        record: f.get(r.record).to_string(),
+                        file: f.path.clone(),
+                        line: r.line,
+                        company_id: f.get(r.key).to_string(),
+                        company_name: company.file.get(company.row.name).to_string(),
+                        written: written.to_string(),
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// Counts the references by name to each name of `shared` (each fits several companies),
@@ -743,6 +809,39 @@ pub struct Integrity {
     /// the records naming them by name: each fits several companies, and the load holds it.
     #[serde(default)]
     pub shared_names: Vec<SharedName>,
+    /// Records whose Company ID and Company Name name two different companies.
+    #[serde(default)]
+    pub name_mismatches: NameMismatches,
+}
+
+/// Records naming a company twice, by RSoft ID and by a Company Name that is not that
+/// company's name (a renamed company, a row edited by hand, an ID pasted on the wrong row): the
+/// load links by the ID, so the operator checks which is right before anything moves.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NameMismatches {
+    /// How many records.
+    pub count: u64,
+    /// The first of them, in file order, at most [`SHARED_LISTED`].
+    pub first: Vec<NameMismatch>,
+}
+
+/// One record whose Company ID names a company of another name than its Company Name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NameMismatch {
+    /// The module of the record.
+    pub module: Module,
+    /// Its RSoft ID.
+    pub record: String,
+    /// Its file inside the export.
+    pub file: String,
+    /// Physical line (1-based) where its row starts.
+    pub line: u64,
+    /// The Company ID it gives.
+    pub company_id: String,
+    /// That company's name, as its own row writes it.
+    pub company_name: String,
+    /// The Company Name the record gives.
+    pub written: String,
 }
 
 impl Integrity {

@@ -99,6 +99,27 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
             cell(&first.join(", "))
         )?;
     }
+    if i.name_mismatches.count > 0 {
+        writeln!(
+            md,
+            "- {} record(s) give a Company ID and a Company Name of different companies; the load links them by the ID. The first {}:",
+            i.name_mismatches.count,
+            i.name_mismatches.first.len()
+        )?;
+        for m in &i.name_mismatches.first {
+            writeln!(
+                md,
+                "  - {} {} (`{}`:{}): Company ID {} is \"{}\"; Company Name says \"{}\"",
+                m.module,
+                cell(&m.record),
+                m.file,
+                m.line,
+                cell(&m.company_id),
+                cell(&m.company_name),
+                cell(&m.written)
+            )?;
+        }
+    }
     for e in &i.shared_emails {
         let ids: Vec<&str> = e.contacts.iter().map(|c| c.id.as_str()).collect();
         writeln!(md, "- Contacts {} share {}", ids.join(", "), e.email)?;

@@ -739,6 +739,28 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
             .into_iter(),
         "company names different firms share",
     );
+    // One finding for all of them, with the first: the same fix (check the rows) for each.
+    if let Some(first) = i.name_mismatches.first.first() {
+        out.push(Finding {
+            severity: Severity::Warning,
+            file: first.file.clone(),
+            line: Some(first.line),
+            message: format!(
+                "{} record(s) give a Company ID and a Company Name that name different \
+                 companies (the first: {} {} on line {}: Company ID {} is {:?}, the row says \
+                 {:?}): the load links each by its Company ID. Check them (integrity in the \
+                 report lists the first {}) and correct the ID or the name in the export",
+                i.name_mismatches.count,
+                first.module.record_word(),
+                first.record,
+                first.line,
+                first.company_id,
+                first.company_name,
+                first.written,
+                i.name_mismatches.first.len()
+            ),
+        });
+    }
     list(
         &mut out,
         i.duplicate_companies.iter().map(|g| Finding {
