@@ -765,3 +765,39 @@ fn a_company_id_and_a_company_name_of_different_companies_are_reported() {
     // P4's ID names no company: reported as unresolved, not as a name mismatch.
     assert_eq!(r.integrity.unresolved.len(), 1);
 }
+
+/// A Windows-1252 file holding a value pasted from a UTF-8 program: the UTF-8 name reads as
+/// it was written (Désai, not DÃ©sai), and its line is named in a warning apart from the
+/// guessed Windows-1252 ones (trial 8).
+#[test]
+fn utf8_characters_in_a_windows_1252_file_are_read_as_written_and_warned() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "Companies.csv",
+        b"Company ID,Company Name\nC1,Caf\xE9 Ren\xE9\nC2,D\xC3\xA9sai Traders\nC3,Cr\xE8me\n",
+    );
+    let r = discover_path(dir.path()).unwrap();
+    let file = &r.objects[0];
+    assert_eq!(file.encoding.label(), "windows-1252", "{}", file.decided);
+    let warning = r
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("hold UTF-8 characters"))
+        .unwrap_or_else(|| panic!("no warning: {:#?}", r.warnings));
+    assert_eq!(warning.line, Some(3), "{}", warning.message);
+    assert!(
+        warning
+            .message
+            .contains("1 line(s) (3) hold UTF-8 characters"),
+        "{}",
+        warning.message
+    );
+    assert!(
+        r.warnings.iter().any(|w| w
+            .message
+            .contains("characters on 2 line(s) (2, 4) are a best guess")),
+        "{:#?}",
+        r.warnings
+    );
+}

@@ -432,6 +432,12 @@ pub struct DecodeNotes {
     pub stray_lines: Vec<u64>,
     /// Those lines (1-based, physical), the first few only.
     pub non_ascii_first_lines: Vec<u64>,
+    /// Windows-1252 fallback: lines holding a multi-byte UTF-8 character, read as UTF-8.
+    #[serde(default)]
+    pub utf8_lines: u64,
+    /// Those lines (1-based, physical), the first few only.
+    #[serde(default)]
+    pub utf8_first_lines: Vec<u64>,
 }
 
 impl DecodeNotes {
@@ -450,13 +456,23 @@ impl DecodeNotes {
     }
 
     fn note_non_ascii(&mut self, line: u64) {
-        if self.non_ascii_first_lines.last() == Some(&line) {
-            return;
-        }
-        self.non_ascii_lines += 1;
-        if self.non_ascii_first_lines.len() < LISTED_LINES {
-            self.non_ascii_first_lines.push(line);
-        }
+        note_line(
+            &mut self.non_ascii_lines,
+            &mut self.non_ascii_first_lines,
+            line,
+        );
+    }
+
+    fn note_utf8(&mut self, line: u64) {
+        note_line(&mut self.utf8_lines, &mut self.utf8_first_lines, line);
+    }
+}
+
+/// Counts `line` and lists it while the list is short (the caller notes each line once).
+fn note_line(count: &mut u64, first: &mut Vec<u64>, line: u64) {
+    *count += 1;
+    if first.len() < LISTED_LINES {
+        first.push(line);
     }
 }
 
@@ -500,7 +516,8 @@ impl<R: Read> Read for TextStream<R> {
 pub struct Transcoder<R> {
     inner: R,
     decoder: Decoder,
-    /// Windows-1252 decoding never fails, so it notes lines with non-ASCII bytes instead.
+    /// Windows-1252 decoding never fails, so it notes lines with non-ASCII bytes instead, and
+    /// reads multi-byte UTF-8 characters as UTF-8 ([`Self::refill_windows_1252`]).
     guessing: bool,
     input: Box<[u8]>,
     in_start: usize,
@@ -515,8 +532,9 @@ pub struct Transcoder<R> {
     out_end: usize,
     /// Newlines already passed on the output side, i.e. the current line is `lines + 1`.
     lines: u64,
-    /// Same, counted on the input side (only used when guessing, where input is ASCII-compatible).
-    in_lines: u64,
+    /// The last lines noted as guessed and as holding UTF-8 (0: none yet), so each is noted
+    /// once however many characters it has.
+    noted: (u64, u64),
     notes: DecodeNotes,
 }
 
@@ -547,7 +565,7 @@ impl<R: Read> Transcoder<R> {
             out_pos: 0,
             out_end: 0,
             lines: 0,
-            in_lines: 0,
+            noted: (0, 0),
             notes: DecodeNotes::default(),
         }
     }
@@ -561,6 +579,9 @@ impl<R: Read> Transcoder<R> {
     fn refill(&mut self) -> io::Result<bool> {
         self.out_pos = 0;
         self.out_end = 0;
+        if self.guessing {
+            return self.refill_windows_1252();
+        }
         while !self.finished {
             if self.in_start == self.in_end && !self.eof {
                 self.in_start = 0;
@@ -568,9 +589,6 @@ impl<R: Read> Transcoder<R> {
                 self.eof = self.in_end == 0;
             }
             let last = self.eof;
-            if self.guessing {
-                self.scan_non_ascii(self.in_start, self.in_end);
-            }
             let src = &self.input[self.in_start..self.in_end];
             // Each pass starts on an empty buffer: a pass that produced text returns below.
             let room = self.output.len() - REPLACEMENT.len();
@@ -597,20 +615,78 @@ impl<R: Read> Transcoder<R> {
         Ok(false)
     }
 
-    fn scan_non_ascii(&mut self, from: usize, to: usize) {
-        let bytes = &self.input[from..to];
-        let mut line = self.in_lines + 1;
-        let mut start = 0;
-        for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
-            if !bytes[start..end].is_ascii() {
-                self.notes.note_non_ascii(line);
+    /// [`Self::refill`] for Windows-1252 input. A multi-byte UTF-8 character in it is read as
+    /// UTF-8 and its line noted: Windows-1252 text almost never holds a valid one by chance,
+    /// and read byte by byte it would be two or three wrong characters (`é` → `Ã©`), where
+    /// a value pasted from a UTF-8 program meant one. Every other non-ASCII byte is read as
+    /// Windows-1252 and its line noted as a guess. A sequence cut by the end of the input
+    /// buffer waits for the next read.
+    fn refill_windows_1252(&mut self) -> io::Result<bool> {
+        while !self.finished {
+            // Too few bytes left to hold a whole sequence: move them to the front, read on.
+            if !self.eof && self.in_end - self.in_start < 4 {
+                self.input.copy_within(self.in_start..self.in_end, 0);
+                self.in_end -= self.in_start;
+                self.in_start = 0;
+                let n = self.inner.read(&mut self.input[self.in_end..])?;
+                self.eof = n == 0;
+                self.in_end += n;
             }
-            if end < bytes.len() {
-                line += 1;
+            if self.in_start == self.in_end {
+                self.finished = self.eof;
+                continue;
             }
-            start = end + 1;
+            let src = &self.input[self.in_start..self.in_end];
+            let mut line = self.lines + 1;
+            let mut out = self.out_end;
+            let mut read = 0;
+            for chunk in src.utf8_chunks() {
+                let valid = chunk.valid().as_bytes();
+                self.output[out..out + valid.len()].copy_from_slice(valid);
+                out += valid.len();
+                if valid.is_ascii() {
+                    line += count_newlines(valid) as u64;
+                } else {
+                    let mut start = 0;
+                    for end in memchr::memchr_iter(b'\n', valid).chain([valid.len()]) {
+                        if !valid[start..end].is_ascii() && self.noted.1 != line {
+                            self.noted.1 = line;
+                            self.notes.note_utf8(line);
+                        }
+                        line += u64::from(end < valid.len());
+                        start = end + 1;
+                    }
+                }
+                read += valid.len();
+                let invalid = chunk.invalid();
+                if invalid.is_empty() {
+                    continue;
+                }
+                if !self.eof && read + invalid.len() == src.len() && cut(invalid) {
+                    break;
+                }
+                // Windows-1252 maps every byte: nothing is malformed, and `output` has room
+                // for three bytes of text per input byte.
+                let (_, _, written) = self.decoder.decode_to_utf8_without_replacement(
+                    invalid,
+                    &mut self.output[out..],
+                    false,
+                );
+                out += written;
+                read += invalid.len();
+                if self.noted.0 != line {
+                    self.noted.0 = line;
+                    self.notes.note_non_ascii(line);
+                }
+            }
+            self.in_start += read;
+            self.lines = line - 1;
+            self.out_end = out;
+            if out > 0 {
+                return Ok(true);
+            }
         }
-        self.in_lines = line - 1;
+        Ok(false)
     }
 }
 
@@ -675,6 +751,27 @@ mod tests {
         assert_eq!(s, "a\nCaf\u{e9}\nx\n\u{20ac} 5\n");
         assert_eq!(notes.non_ascii_lines, 2);
         assert_eq!(notes.non_ascii_first_lines, vec![2, 4]);
+    }
+
+    /// A UTF-8 character in a Windows-1252 file is read as UTF-8 (`D\xC3\xA9sai` is Désai,
+    /// not DÃ©sai) and its line noted apart from the guessed ones, also when the two bytes
+    /// fall on either side of a 64 KiB read (trial 8).
+    #[test]
+    fn utf8_characters_in_a_windows_1252_file_are_read_as_utf8() {
+        let (s, notes) = decode_all(
+            b"a\nD\xC3\xA9sai\nCaf\xE9\n\xC3 \xE2\x82\n",
+            TextEncoding::Windows1252,
+        );
+        assert_eq!(s, "a\nD\u{e9}sai\nCaf\u{e9}\n\u{c3} \u{e2}\u{201a}\n");
+        assert_eq!((notes.utf8_lines, notes.utf8_first_lines), (1, vec![2]));
+        assert_eq!(notes.non_ascii_first_lines, vec![3, 4]);
+
+        let mut bytes = b"x".repeat(64 * 1024 - 1);
+        bytes.extend_from_slice(b"\xC3\xA9\n\xE9\n");
+        let (s, notes) = decode_all(&bytes, TextEncoding::Windows1252);
+        assert!(s.ends_with("x\u{e9}\n\u{e9}\n"), "{:?}", &s[s.len() - 8..]);
+        assert_eq!(notes.utf8_first_lines, vec![1]);
+        assert_eq!(notes.non_ascii_first_lines, vec![2]);
     }
 
     #[test]

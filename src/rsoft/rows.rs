@@ -619,6 +619,14 @@ impl RowReader {
             );
             self.warn(notes.stray_lines.first().copied(), message);
         }
+        if notes.utf8_lines > 0 {
+            let message = format!(
+                "the file is Windows-1252, but {} line(s) ({}) hold UTF-8 characters (a value pasted from another program), read as UTF-8: read as Windows-1252, each would be two or three wrong characters (é as Ã©). Check those values, or re-export the file as UTF-8",
+                notes.utf8_lines,
+                list_lines(&notes.utf8_first_lines, notes.utf8_lines)
+            );
+            self.warn(notes.utf8_first_lines.first().copied(), message);
+        }
         if notes.non_ascii_lines > 0 {
             let message = format!(
                 "the file is not UTF-8; it was read as Windows-1252, so the accented or special characters on {} line(s) ({}) are a best guess: check them, or re-export as UTF-8",
