@@ -201,7 +201,12 @@ fn push_keys<'v>(
     }
 }
 
-/// A web address reduced to its host: `https://www.acme.in/` → `acme.in`.
+/// A web address reduced to its host: `https://www.acme.in/` → `acme.in`, `acme.in` → `acme.in`.
+/// `None` unless the host is a domain name: two or more dot-separated labels of letters, digits
+/// and inner hyphens (RFC 1035 §2.3.1; non-ASCII letters for internationalised names), the last
+/// of letters only (a top-level domain, or an `xn--` one), with an optional `:port`. So `1.250`,
+/// `N/A` and `J.K. Traders` are not web addresses. The map's evidence and the load's URL check
+/// both ask this.
 pub fn website_domain(raw: &str) -> Option<String> {
     let t = raw.trim();
     // Lower case only when needed: most cells already are (one allocation, for the answer).
@@ -217,8 +222,21 @@ pub fn website_domain(raw: &str) -> Option<String> {
         .or_else(|| t.strip_prefix("http://"))
         .unwrap_or(t);
     let t = t.strip_prefix("www.").unwrap_or(t);
-    let host = t.split(['/', '?', '#']).next().unwrap_or("").trim();
-    (host.contains('.') && !host.contains(char::is_whitespace)).then(|| host.to_string())
+    let authority = t.split(['/', '?', '#']).next().unwrap_or("");
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => authority,
+    };
+    let label = |l: &str| {
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    let top = host.rsplit('.').next().unwrap_or("");
+    let top_level = top.starts_with("xn--")
+        || (top.chars().count() >= 2 && top.chars().all(char::is_alphabetic));
+    (host.contains('.') && host.split('.').all(label) && top_level).then(|| host.to_string())
 }
 
 /// The last ten digits of a phone number (the subscriber number in India, without 0 or +91);
@@ -402,5 +420,33 @@ mod tests {
             email_domain("a@saitraders.in").as_deref(),
             Some("saitraders.in")
         );
+    }
+
+    /// A bare domain is a web address; a number, a name with initials or `N/A` is not (the
+    /// map's evidence and the load's URL check both ask this, trial 8).
+    #[test]
+    fn website_domain_is_a_domain_name_or_nothing() {
+        for (raw, host) in [
+            ("acme.in", "acme.in"),
+            ("HTTPS://WWW.Acme.co.in/about?x=1", "acme.co.in"),
+            ("http://shop.acme.in:8080/", "shop.acme.in"),
+            ("beta-traders.com", "beta-traders.com"),
+            ("पुणे.भारत", "पुणे.भारत"),
+            ("acme.xn--h2brj9c", "acme.xn--h2brj9c"),
+        ] {
+            assert_eq!(website_domain(raw).as_deref(), Some(host), "{raw}");
+        }
+        for raw in [
+            "1.250",
+            "N/A",
+            "J.K. Traders",
+            "-acme.in",
+            "acme",
+            "acme.in-",
+            "a@b.com",
+            "",
+        ] {
+            assert_eq!(website_domain(raw), None, "{raw}");
+        }
     }
 }

@@ -17,6 +17,7 @@ use crate::mapping::transform::{
 };
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
+use crate::rsoft::company::website_domain;
 use crate::vocabulary::{
     Concept, Matched, Propose, Vocabulary, normalize_header, without_module_noun,
 };
@@ -562,10 +563,8 @@ fn kinds_of(value: &str) -> Vec<ValueKind> {
     {
         kinds.push(ValueKind::Email);
     }
-    let lower = value.to_ascii_lowercase();
-    if (lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www."))
-        && !value.contains(' ')
-    {
+    // As the load's URL check reads it: a bare domain (`acme.in`) is a web address too.
+    if !value.contains(char::is_whitespace) && website_domain(value).is_some() {
         kinds.push(ValueKind::Url);
     }
     if value.chars().any(char::is_alphabetic) && parse_bool(value).is_ok() {

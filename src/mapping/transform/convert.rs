@@ -12,6 +12,7 @@ use super::{
 use crate::config::{Config, DateOrder};
 use crate::mapping::catalogue::ValueKind;
 use crate::nutshell::Money;
+use crate::rsoft::company::website_domain;
 
 /// How the export writes its values (`[source]` in the config).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,7 +115,7 @@ pub fn convert_in(
         }
         ValueKind::Url => {
             let text = raw.trim();
-            if text.is_empty() || text.contains(char::is_whitespace) || !text.contains('.') {
+            if text.contains(char::is_whitespace) || website_domain(text).is_none() {
                 return Err(Rejected::new(
                     raw,
                     "not a web address (expected like acme.in or https://acme.in)",
