@@ -801,3 +801,26 @@ fn utf8_characters_in_a_windows_1252_file_are_read_as_written_and_warned() {
         r.warnings
     );
 }
+
+/// Two firms of one name that both give a placeholder phone (or a franchise's toll-free line)
+/// are not one company: not a probable duplicate, but a name different firms share (trial 8).
+#[test]
+fn a_placeholder_phone_does_not_make_two_firms_one() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "Companies.csv",
+        b"Company ID,Company Name,Phone,City\n\
+          A,Sai Motors,9999999999,Pune\n\
+          B,Sai Motors Pvt Ltd,+91 99999 99999,Nagpur\n\
+          C,Sai Motors,1800-200-3000,Nashik\n",
+    );
+    let r = discover_path(dir.path()).unwrap();
+    assert!(
+        r.integrity.duplicate_companies.is_empty(),
+        "{:#?}",
+        r.integrity.duplicate_companies
+    );
+    assert_eq!(r.integrity.shared_names.len(), 1);
+    assert_eq!(r.integrity.shared_names[0].firms, 3);
+}

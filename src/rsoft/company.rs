@@ -240,14 +240,28 @@ pub fn website_domain(raw: &str) -> Option<String> {
 }
 
 /// The last ten digits of a phone number (the subscriber number in India, without 0 or +91);
-/// `None` under eight digits.
+/// `None` under eight digits, and `None` for a number that is no one firm's: a placeholder
+/// typed to fill a required cell (one digit repeated, `1234567890`) or an Indian toll-free or
+/// shared-cost number (`1800…`, `1860…`, TRAI's numbering plan), which a franchise's
+/// different firms all give. Two rows sharing one of those are not thereby one company.
 pub fn phone_key(raw: &str) -> Option<String> {
     let mut digits: String = raw.chars().filter(char::is_ascii_digit).collect();
     if digits.len() < 8 {
         return None;
     }
+    let national = digits
+        .strip_prefix("91")
+        .filter(|d| d.len() >= 10)
+        .or_else(|| digits.strip_prefix('0'))
+        .unwrap_or(&digits);
+    if national.starts_with("1800") || national.starts_with("1860") {
+        return None;
+    }
     digits.drain(..digits.len().saturating_sub(10));
-    Some(digits)
+    let placeholder = digits.bytes().all(|b| b == digits.as_bytes()[0])
+        || "01234567890".contains(digits.as_str())
+        || "98765432109876".contains(digits.as_str());
+    (!placeholder).then_some(digits)
 }
 
 /// Public webmail domains: two firms of one name that both write from `gmail.com` are not thereby
@@ -385,7 +399,7 @@ mod tests {
         let by_mail = match_keys(&name, [""], [""], ["sales@zen.in"]);
         assert!(by_mail.iter().any(|k| same_site.contains(k)), "{by_mail:?}");
         // The last ten digits: +91 and a leading 0 fold; a second number in the cell counts.
-        let phones = match_keys(&name, [], ["+91 11 2222 3333; 98765 43210"], []);
+        let phones = match_keys(&name, [], ["+91 11 2222 3333; 98201 43210"], []);
         assert!(delhi.contains(&phones[0]), "{phones:?}");
         assert_eq!(phones.len(), 2);
         assert!(match_keys("", ["zen.in"], [], []).is_empty());
@@ -447,6 +461,31 @@ mod tests {
             "",
         ] {
             assert_eq!(website_domain(raw), None, "{raw}");
+        }
+    }
+
+    /// A placeholder or a toll-free number backs no company: different firms of one name that
+    /// all give `9999999999` or a franchise's `1800` line are not one firm (trial 8).
+    #[test]
+    fn a_number_no_one_firm_owns_backs_nothing() {
+        for raw in [
+            "9999999999",
+            "+91 00000 00000",
+            "1234567890",
+            "9876543210",
+            "1800-180-1234",
+            "1800 22 3344",
+            "+91 1860 500 5555",
+            "01860-425-1199",
+        ] {
+            assert_eq!(phone_key(raw), None, "{raw}");
+        }
+        for (raw, key) in [
+            ("+91 98200 12345", "9820012345"),
+            ("022-4444 5555", "2244445555"),
+            ("011 2222 3333", "1122223333"),
+        ] {
+            assert_eq!(phone_key(raw).as_deref(), Some(key), "{raw}");
         }
     }
 }
