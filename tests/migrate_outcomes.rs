@@ -187,3 +187,76 @@ async fn a_dry_run_writes_each_rows_would_be_outcome_and_sends_nothing() {
         "{failed:?}"
     );
 }
+
+/// A row repeating an earlier row's RSoft ID is never a second Nutshell record (trial 9: four
+/// rows of two Deal IDs made four Leads, and the journal kept two): an exact repeat fails as a
+/// repeat of the first row's line, a repeat with other values fails naming it too, the first
+/// row alone is loaded, and verify counts both repeats as failed rows, not unaccounted ones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_rsoft_id_is_loaded_once_and_each_repeat_fails_by_its_place() {
+    let (sb, _) = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, sample_path) = prepare(dir.path(), &sb, Some("ravi@acme.in")).await;
+    let export = dir.path().join("export");
+    copy_dir(Path::new(SAMPLE), &export);
+    let file = export.join("Companies.csv");
+    // The file is windows-1252: its first row (ASCII) is repeated as bytes.
+    let mut bytes = std::fs::read(&file).unwrap();
+    let first = bytes.split(|b| *b == b'\n').nth(1).unwrap().to_vec();
+    let first = String::from_utf8(first).unwrap();
+    let changed = first.replacen("Sharma Textiles Pvt. Ltd.", "Sharma Textiles (Surat)", 1);
+    assert_ne!(first, changed);
+    bytes.extend_from_slice(format!("{first}\n{changed}\n").as_bytes());
+    std::fs::write(&file, bytes).unwrap();
+    let (config, path) = config_for(&sample_path, &export);
+    let summary = finished_run(&config, &path, &sb, &MigrateOptions::default()).await;
+    assert_eq!(summary.failed, 2, "{summary:?}");
+    let (header, rows) = read_csv(summary.failures_file.as_ref().unwrap());
+    let failed: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (cell(&header, r, "line"), cell(&header, r, "message")))
+        .collect();
+    assert_eq!(failed.len(), 2, "{rows:?}");
+    assert_eq!(failed[0].0, "27");
+    assert!(
+        failed[0].1.starts_with(
+            "repeats Companies.csv line 2 (the same RSoft ID COMP-1001 with the same values)"
+        ),
+        "{}",
+        failed[0].1
+    );
+    assert_eq!(failed[1].0, "28");
+    assert!(
+        failed[1]
+            .1
+            .starts_with("has the RSoft ID COMP-1001 of Companies.csv line 2 with other values"),
+        "{}",
+        failed[1].1
+    );
+    let sharma = sb
+        .records(crm_migrate::sandbox::RecordKind::Accounts)
+        .into_iter()
+        .filter(|a| {
+            a["name"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("Sharma Textiles"))
+        })
+        .count();
+    assert_eq!(sharma, 1);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
+        .args(["verify", "--config", path.to_str().unwrap()])
+        .env(KEY_ENV, key(&sb))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !stdout.contains("one journal entry stands for both rows"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("accounts Companies.csv line 27: failed: repeats"),
+        "{stdout}"
+    );
+}

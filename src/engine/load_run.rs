@@ -6,7 +6,7 @@
 //! written in one transaction, its records are sent concurrently (the client keeps the ceiling),
 //! and its outcomes are written in one transaction. Memory holds one chunk, never the export.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, hash_map::Entry};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -49,6 +49,9 @@ pub enum LoadError {
     #[error("reading the accounts and contacts already in Nutshell: {0}")]
     Existing(crate::nutshell::NutshellError),
 }
+
+/// The first row of each RSoft ID in one phase's pass: its file, line and content hash.
+type FirstRows = HashMap<String, (Arc<str>, u64, String)>;
 
 /// Everything one run of the load needs.
 pub struct LoadRun<'a> {
@@ -391,10 +394,12 @@ impl LoadRun<'_> {
         let mut tally = Tally::default();
         let mut chunk: Vec<Job> = Vec::new();
         let mut claimed: HashSet<(KeyKind, String)> = HashSet::new();
+        let mut seen = FirstRows::new();
         let mut sampled = 0u64;
         for file in files {
             let mut reader = self.export.rows(file)?;
             let file_name = reader.file().to_string();
+            let file_arc: Arc<str> = Arc::from(file_name.as_str());
             let mut n = 0u64;
             while let Some(next) = reader.next_row() {
                 n += 1;
@@ -420,11 +425,10 @@ impl LoadRun<'_> {
                     .row(
                         journal,
                         phase,
-                        &file_name,
-                        n,
+                        (&file_arc, n),
                         &row,
                         &mut chunk,
-                        &mut claimed,
+                        (&mut claimed, &mut seen),
                         &mut tally,
                         totals,
                     )
@@ -443,20 +447,20 @@ impl LoadRun<'_> {
         Ok(tally)
     }
 
-    /// Handle one row; `true` when it counts toward a sample.
+    /// Handle one row (the `n`th of its file); `true` when it counts toward a sample.
     #[allow(clippy::too_many_arguments)]
     async fn row(
         &self,
         journal: &mut Journal,
         phase: Phase,
-        file_name: &str,
-        n: u64,
+        (file, n): (&Arc<str>, u64),
         row: &Row,
         chunk: &mut Vec<Job>,
-        claimed: &mut HashSet<(KeyKind, String)>,
+        (claimed, seen): (&mut HashSet<(KeyKind, String)>, &mut FirstRows),
         tally: &mut Tally,
         totals: &mut LoadTotals,
     ) -> Result<bool, LoadError> {
+        let file_name: &str = file;
         let module = phase.module();
         let hash = content_hash(
             module,
@@ -480,6 +484,34 @@ impl LoadRun<'_> {
             }
             return Ok(false);
         };
+        // A second row with the RSoft ID of an earlier one in this pass is never a second
+        // record (Nutshell would hold two, and the journal one): it fails, named by its place.
+        match seen.entry(id.clone()) {
+            Entry::Occupied(first) => {
+                let (first_file, first_line, first_hash) = first.get();
+                let message = if *first_hash == hash {
+                    format!(
+                        "repeats {first_file} line {first_line} (the same RSoft ID {id} with the same values): loaded once, from that line. Remove the repeated row from the export"
+                    )
+                } else {
+                    format!(
+                        "has the RSoft ID {id} of {first_file} line {first_line} with other values: only that line is loaded. Decide which row is right, correct the export and run migrate again"
+                    )
+                };
+                if self.sample.is_none() {
+                    let place = unnamed_row_id(file_name, row.line);
+                    let failure = Failure {
+                        message,
+                        field: None,
+                    };
+                    self.settle_failed(phase, &place, &hash, (file_name, row.line), failure, tally);
+                }
+                return Ok(false);
+            }
+            Entry::Vacant(slot) => {
+                slot.insert((Arc::clone(file), row.line, hash.clone()));
+            }
+        }
         let t = Instant::now();
         let known = journal.record(phase, &id)?;
         totals.journal_time += t.elapsed();

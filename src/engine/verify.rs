@@ -441,7 +441,7 @@ fn reconcile(
         let file_name = reader.file().to_string();
         while let Some(next) = reader.next_row() {
             b.source_rows += 1;
-            let (id, line) = match next {
+            let (mut id, line) = match next {
                 Ok(row) => (
                     rsoft_id(module, &row, map)
                         .unwrap_or_else(|| unnamed_row_id(&file_name, row.line)),
@@ -450,14 +450,21 @@ fn reconcile(
                 Err(problem) => (unnamed_row_id(&file_name, problem.line), problem.line),
             };
             if let Some(first) = journal.seen_in_export(phase, &id, line)? {
-                findings.push(Finding::Unaccounted {
+                // The load settles a repeated RSoft ID by the row's place (failed, naming the
+                // first row); a journal from before it did has no such entry.
+                let place = unnamed_row_id(&file_name, line);
+                if journal.record(phase, &place)?.is_some() {
+                    id = place;
+                } else {
+                    findings.push(Finding::Unaccounted {
                     phase,
                     rsoft_id: id,
                     why: format!(
-                        "{file_name} line {line} has the same RSoft ID as line {first}: one journal entry stands for both rows"
-                    ),
-                });
-                continue;
+                            "{file_name} line {line} has the same RSoft ID as line {first}: one journal entry stands for both rows"
+                        ),
+                    });
+                    continue;
+                }
             }
             let Some(record) = journal.record(phase, &id)? else {
                 if samples_only {
