@@ -282,7 +282,8 @@ fn times_100(canonical: &str) -> String {
 /// a percent in any scale; a fraction is ×100. Errors, as the reason a value is refused: the
 /// result is outside 0–100; or, with no decided scale, the value is above 0 and at most 1 and
 /// written without `%`, which the two scales read differently (`0.5`: 50% or 0.5%), so nothing
-/// is guessed.
+/// is guessed. A reason names no value (the caller shows it), so `map` counts the values
+/// refused for one reason together.
 pub fn scale_percent(
     canonical: &str,
     written_with_percent: bool,
@@ -296,10 +297,7 @@ pub fn scale_percent(
                 magnitude(canonical),
                 Some(Magnitude::BelowOne | Magnitude::One)
             ) {
-                return Err(format!(
-                    "reads as {}% as a fraction and as {canonical}% on 0–100; the column has no decided percent scale: run `crm-migrate map` again or set its percent_scale (\"percent\" or \"fraction\") in [formats.<module>] of mapping.toml",
-                    times_100(canonical)
-                ));
+                return Err("a value from 0 to 1 without % is a fraction (0.5 = 50%) or a percent (0.5%); the column has no decided percent scale: run `crm-migrate map` again or set its percent_scale (\"percent\" or \"fraction\") in [formats.<module>] of mapping.toml".into());
             }
             canonical.to_string()
         }
@@ -307,11 +305,11 @@ pub fn scale_percent(
     if on_0_to_100(&value) {
         return Ok(value);
     }
-    Err(match (written_with_percent, scale) {
-        (false, Some(PercentScale::Fraction)) => format!(
-            "read as a fraction (percent_scale = \"fraction\") it is {value}%, outside 0–100: a fraction column's values are from 0 to 1"
-        ),
-        _ => format!("{value}% is outside 0–100"),
+    let below = value.starts_with('-');
+    Err(match (written_with_percent, scale, below) {
+        (false, Some(PercentScale::Fraction), false) => "read as a fraction (percent_scale = \"fraction\", ×100) it is above 100%: a fraction column's values are from 0 to 1".into(),
+        (_, _, true) => "below 0: a percent is from 0 to 100".into(),
+        _ => "above 100: a percent is from 0 to 100".into(),
     })
 }
 
@@ -446,22 +444,22 @@ mod tests {
         assert!(
             scale_percent("150", false, p)
                 .unwrap_err()
-                .contains("150% is outside 0–100")
+                .contains("above 100")
         );
         assert!(
             scale_percent("-5", false, p)
                 .unwrap_err()
-                .contains("outside")
+                .contains("below 0")
         );
         assert!(scale_percent("100.5", true, p).is_err());
         assert_eq!(scale_percent("100.00", false, p).unwrap(), "100.00");
         let e = scale_percent("60", false, Some(PercentScale::Fraction)).unwrap_err();
-        assert!(e.contains("6000%") && e.contains("fraction"), "{e}");
+        assert!(e.contains("above 100%") && e.contains("fraction"), "{e}");
         // Without a decided scale: 0.5 and 1 read two ways, so they are refused; the rest read
         // the same in both scales or only as a percent.
         let e = scale_percent("0.5", false, None).unwrap_err();
         assert!(
-            e.contains("50% as a fraction") && e.contains("percent_scale"),
+            e.contains("0.5 = 50%") && e.contains("percent_scale"),
             "{e}"
         );
         assert!(scale_percent("1", false, None).is_err());

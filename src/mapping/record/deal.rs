@@ -376,7 +376,7 @@ mod tests {
         let columns: Vec<&str> = p.iter().map(|p| p.column.as_str()).collect();
         // The probability is refused as it is read, the others as the lead is put together.
         assert_eq!(columns, ["Probability", "Stage", "Amount"], "{p:#?}");
-        assert!(p[0].reason.contains("outside 0–100"));
+        assert!(p[0].reason.contains("above 100"));
         assert!(p[2].reason.contains("USD") && p[2].reason.contains("INR"));
         assert!(p[1].reason.contains("[values.deals.stage]"));
     }

@@ -212,9 +212,9 @@ mod tests {
             assert_eq!(e.original, raw);
             e.reason
         };
-        assert!(refused("150", point, percent).contains("outside 0–100"));
-        assert!(refused("-5", point, percent).contains("outside 0–100"));
-        assert!(refused("75", point, fraction).contains("7500%"));
+        assert!(refused("150", point, percent).contains("above 100"));
+        assert!(refused("-5", point, percent).contains("below 0"));
+        assert!(refused("75", point, fraction).contains("as a fraction"));
         assert!(refused("0.5", None, None).contains("percent_scale"));
         assert!(refused("abc", point, percent).contains("no digits"));
     }
