@@ -23,16 +23,6 @@ pub enum PercentScale {
     Fraction,
 }
 
-impl PercentScale {
-    /// The name mapping.toml uses: `percent`, `fraction`.
-    pub fn name(self) -> &'static str {
-        match self {
-            PercentScale::Percent => "percent",
-            PercentScale::Fraction => "fraction",
-        }
-    }
-}
-
 /// Where a number lies against the two scales' edges. Only this decides the scale, so a value is
 /// classified from its text, whatever its number format (`0,75` and `0.75` alike).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
