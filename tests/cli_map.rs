@@ -17,12 +17,17 @@ const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample-export"
 
 /// A temp dir with a config for the sample export; `nutshell` is the `[nutshell]` section body.
 fn setup(nutshell: &str) -> (tempfile::TempDir, PathBuf) {
+    setup_export(SAMPLE, nutshell)
+}
+
+/// [`setup`] for the export at `export`.
+fn setup_export(export: &str, nutshell: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("crm-migrate.toml");
     std::fs::write(
         &config,
         format!(
-            "[source]\nexport = {SAMPLE:?}\n[nutshell]\n{nutshell}\n[migration]\nstate_dir = \"state\"\n"
+            "[source]\nexport = {export:?}\n[nutshell]\n{nutshell}\n[migration]\nstate_dir = \"state\"\n"
         ),
     )
     .unwrap();
@@ -334,4 +339,32 @@ fn config_and_map_file_errors_exit_1() {
         std::fs::read_to_string(&path).unwrap(),
         "version = 1\nlegacy_id_field = [\n"
     );
+}
+
+/// `map` on a small export whose lead "Probability" column is fractions of one writes
+/// `percent_scale = "fraction"` with its evidence; on one mixing `60%` with `0.6`, it lists the
+/// fraction-looking values as a problem with count, file and line, never "problems: none".
+#[test]
+fn a_probability_column_gets_its_percent_scale_or_a_problem() {
+    let case = |name: &str| format!("{}/tests/cases/{name}/export", env!("CARGO_MANIFEST_DIR"));
+    let (dir, config) = setup_export(&case("t8-probability-fractions"), "");
+    stdout(&map(&config, &[]));
+    let text = std::fs::read_to_string(dir.path().join("mapping.toml")).unwrap();
+    assert!(
+        text.contains("read as fractions ×100\n\"Probability\" = { number_format = \"1,234,567.89\", percent_scale = \"fraction\", status = \"proposed\" }"),
+        "{text}"
+    );
+
+    let (dir, config) = setup_export(&case("t9-probability-mixed"), "");
+    let out = stdout(&map(&config, &[]));
+    assert!(!out.contains("problems: none"), "{out}");
+    assert!(
+        out.contains("3 of 6 values fail as Percent")
+            && out.contains("Leads.csv line 4 \"0.6\"")
+            && out.contains("no decided percent scale"),
+        "{out}"
+    );
+    let written = file::load(&dir.path().join("mapping.toml")).unwrap();
+    let format = written.modules[&Module::Leads].column_format("Probability");
+    assert_eq!(format.percent_scale, None);
 }

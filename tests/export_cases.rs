@@ -11,14 +11,17 @@ use crm_migrate::engine::blockers::{BlockerKind, Files, format_blockers};
 use crm_migrate::mapping::catalogue::ValueKind;
 use crm_migrate::mapping::file;
 use crm_migrate::mapping::memory::MappingMemory;
-use crm_migrate::mapping::model::{CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, Status, Target};
+use crm_migrate::mapping::model::{
+    CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, FormatEntry, Status, Target,
+};
 use crm_migrate::mapping::record::{
-    BuildSettings, Built, Lookups, RecordRef, Resolution, StageIds, build_record,
+    BuildSettings, Built, Lookups, PreviewLookups, RecordRef, Resolution, StageIds, build_record,
 };
 use crm_migrate::mapping::schema::DestinationSchema;
 use crm_migrate::mapping::source::propose_for_export;
 use crm_migrate::mapping::transform::{
-    ColumnFormat, FormatTally, NumberFormat, SourceFormat, convert_in, parse_money, parse_money_in,
+    ColumnFormat, FormatTally, NumberFormat, PercentScale, SourceFormat, convert_in, parse_money,
+    parse_money_in,
 };
 use crm_migrate::mapping::validate::{Problem, accept_proposed, validate};
 use crm_migrate::nutshell::EntityType;
@@ -67,6 +70,14 @@ fn entry<'a>(map: &'a FieldMap, module: Module, header: &str) -> &'a ColumnEntry
     map.modules[&module]
         .column(header)
         .unwrap_or_else(|| panic!("no entry {header} in {module}"))
+}
+
+fn format_entry<'a>(map: &'a FieldMap, module: Module, header: &str) -> &'a FormatEntry {
+    map.modules[&module]
+        .formats
+        .iter()
+        .find(|f| f.header == header)
+        .unwrap_or_else(|| panic!("no format entry {header} in {module}"))
 }
 
 fn problems_of<'a>(problems: &'a [Problem], module: Module, header: &str) -> Vec<&'a Problem> {
@@ -382,11 +393,7 @@ fn name_columns_that_lost_characters_are_flagged_in_the_map() {
 fn european_resave_format_is_recorded_in_the_map_and_read_back() {
     let (map, problems) = map_case("12-european-resave-semicolon-decimal-comma");
     let deals = &map.modules[&Module::Deals];
-    let amount = deals
-        .formats
-        .iter()
-        .find(|f| f.header == "Amount")
-        .expect("a format entry for Amount");
+    let amount = format_entry(&map, Module::Deals, "Amount");
     assert_eq!(
         amount.number_format.map(NumberFormat::name),
         Some("comma_point")
@@ -451,12 +458,24 @@ impl Lookups for AnswerAll {
 
 /// Each Deals row of a case built with `map`: (RSoft ID, the outcome).
 fn build_deals(name: &str, map: &FieldMap) -> Vec<(String, Built)> {
+    build_rows(name, Module::Deals, "Deal ID", map, &AnswerAll)
+}
+
+/// Each row of a case's `module` file built with `map` and `lookups`: (the `id` cell, the
+/// outcome).
+fn build_rows(
+    name: &str,
+    module: Module,
+    id: &str,
+    map: &FieldMap,
+    lookups: &dyn Lookups,
+) -> Vec<(String, Built)> {
     let export = Export::open(case_dir(name)).unwrap();
     let settings = BuildSettings::from_config(&Config::default(), Vocabulary::builtin());
     let file = export
         .files()
         .iter()
-        .find(|f| f.module == Some(Module::Deals))
+        .find(|f| f.module == Some(module))
         .unwrap();
     let mut reader = export.rows(file).unwrap();
     let headers: Vec<String> = reader.headers().names().to_vec();
@@ -468,11 +487,8 @@ fn build_deals(name: &str, map: &FieldMap) -> Vec<(String, Built)> {
             .enumerate()
             .map(|(i, h)| (h.clone(), row.field(i).unwrap_or("").to_string()))
             .collect();
-        let id = cells["Deal ID"].clone();
-        out.push((
-            id,
-            build_record(Module::Deals, &cells, map, &settings, &AnswerAll),
-        ));
+        let id = cells[id].clone();
+        out.push((id, build_record(module, &cells, map, &settings, lookups)));
     }
     out
 }
@@ -1027,5 +1043,163 @@ fn codes_with_leading_zeros_stay_text() {
         p.iter()
             .any(|p| p.problem.contains("\"0042\"") && p.problem.contains("starts with a zero")),
         "{problems:#?}"
+    );
+}
+
+/// Each Leads row of a case built with `map` (its value maps given a `to`) as the wizard's
+/// preview builds it: (RSoft ID, the outcome).
+fn preview_leads(name: &str, map: &FieldMap) -> Vec<(String, Built)> {
+    let map = with_stages_confirmed(map.clone());
+    build_rows(
+        name,
+        Module::Leads,
+        "Lead ID",
+        &map,
+        &PreviewLookups::new(Module::Leads),
+    )
+}
+
+/// The confidence of the Lead a built row creates (a lead row also creates its person and
+/// company first).
+fn lead_confidence(built: &Built) -> Value {
+    match built {
+        Built::Plan(plan) => plan
+            .creates
+            .iter()
+            .find(|c| c.entity_type == EntityType::Leads)
+            .map(|c| c.params["lead"]["confidence"].clone())
+            .unwrap_or_else(|| panic!("no lead create: {plan:#?}")),
+        other => panic!("no plan: {other:#?}"),
+    }
+}
+
+/// A lead "Probability" column written as fractions of one (`0.5`, `0.75`, `1`) is decided
+/// `fraction` for the whole column, recorded in `[formats.leads]` with its evidence, and read
+/// ×100 exactly in the payload the preview shows and the load sends: confidence 50, not 0.5.
+#[test]
+fn a_probability_column_of_fractions_is_read_times_100() {
+    let name = "t8-probability-fractions";
+    let (map, problems) = map_case(name);
+    assert_eq!(
+        entry(&map, Module::Leads, "Probability").target,
+        Target::Field {
+            field: "Leads.confidence".into()
+        }
+    );
+    let format = format_entry(&map, Module::Leads, "Probability");
+    assert_eq!(format.percent_scale, Some(PercentScale::Fraction));
+    assert_eq!(
+        format.evidence,
+        "5 of 5 distinct values read as 1,234,567.89 (decided by \"0.5\"); all 5 distinct values from 0 to 1, 3 between 0 and 1 without % (e.g. 0.5 (line 2), 0.75 (line 3), 0.755 (line 5)): read as fractions ×100"
+    );
+    let problems = problems_of(&problems, Module::Leads, "Probability");
+    assert_eq!(problems.len(), 0, "{problems:#?}");
+    let text = file::to_toml(&map);
+    assert!(
+        text.contains("\"Probability\" = { number_format = \"1,234,567.89\", percent_scale = \"fraction\", status = \"proposed\" }"),
+        "{text}"
+    );
+    let back = file::from_toml(&text, std::path::Path::new("mapping.toml")).unwrap();
+    assert_eq!(
+        back.modules[&Module::Leads].formats,
+        map.modules[&Module::Leads].formats
+    );
+
+    let built = preview_leads(name, &map);
+    let confidences: Vec<(String, Value)> = built
+        .iter()
+        .map(|(id, b)| (id.clone(), lead_confidence(b)))
+        .collect();
+    // 0.755 is 75.5%, which Nutshell's whole percent rounds to 76 (with a caveat).
+    let want = [
+        ("LEAD-1", 50),
+        ("LEAD-2", 75),
+        ("LEAD-3", 100),
+        ("LEAD-4", 76),
+        ("LEAD-5", 0),
+        ("LEAD-6", 50),
+    ];
+    assert_eq!(
+        confidences,
+        want.map(|(id, c)| (id.to_string(), Value::from(c)))
+    );
+}
+
+/// A "Probability" column mixing percents (`60%`, `75`) with fractions (`0.6`) decides no scale:
+/// its fraction-looking values are a map problem with their count and examples (file, line),
+/// the load is blocked on the format until the operator sets the scale, and no row is read
+/// either way meanwhile.
+#[test]
+fn a_probability_column_mixing_percents_and_fractions_is_a_map_problem() {
+    let name = "t9-probability-mixed";
+    let (map, problems) = map_case(name);
+    let format = format_entry(&map, Module::Leads, "Probability");
+    assert_eq!(format.percent_scale, None);
+    let found = problems_of(&problems, Module::Leads, "Probability");
+    let text: Vec<String> = found
+        .iter()
+        .map(|p| format!("{} / {}", p.problem, p.fix))
+        .collect();
+    // The value check: every value, with file and line.
+    assert!(
+        text.iter()
+            .any(|t| t.contains("3 of 6 values fail as Percent")
+                && t.contains("Leads.csv line 4 \"0.6\"")
+                && t.contains("Leads.csv line 6 \"0.25\"")
+                && t.contains("Leads.csv line 7 \"0.6\"")),
+        "{text:#?}"
+    );
+    // The format: the evidence and what to set.
+    assert!(
+        text.iter()
+            .any(|t| t.contains("neither way reads every value")
+                && t.contains("0.6 (line 4), 0.25 (line 6)")
+                && t.contains("percent_scale = \"percent\"")),
+        "{text:#?}"
+    );
+    let files = Files::of(std::path::Path::new("crm-migrate.toml"), &Config::default());
+    let blockers = format_blockers(&map, &case(name), DateOrder::Dmy, &files);
+    assert!(
+        blockers
+            .iter()
+            .any(|b| b.kind == BlockerKind::MapProblem && b.item == "leads \"Probability\""),
+        "{blockers:#?}"
+    );
+
+    let built = preview_leads(name, &map);
+    for (id, b) in &built {
+        match id.as_str() {
+            "LEAD-3" | "LEAD-5" | "LEAD-6" => match b {
+                Built::Problems { problems } => assert!(
+                    problems.iter().any(|p| p.column == "Probability"
+                        && p.reason.contains("no decided percent scale")),
+                    "{problems:?}"
+                ),
+                other => panic!("{id} must not be read either way: {other:#?}"),
+            },
+            _ => assert!(matches!(b, Built::Plan(_)), "{id}: {b:#?}"),
+        }
+    }
+    let (_, lead1) = built.iter().find(|(id, _)| id == "LEAD-1").unwrap();
+    assert_eq!(lead_confidence(lead1), Value::from(60));
+
+    // The operator decides: percent. 0.6 is then 0.6% (rounded to 1 with a caveat), as decided.
+    let mut decided = map.clone();
+    for f in &mut decided.modules.get_mut(&Module::Leads).unwrap().formats {
+        if f.header == "Probability" {
+            f.percent_scale = Some(PercentScale::Percent);
+            f.status = Status::Confirmed;
+        }
+    }
+    let (again, problems) = map_case_over(name, Some(&decided));
+    assert!(
+        problems_of(&problems, Module::Leads, "Probability").is_empty(),
+        "{problems:#?}"
+    );
+    assert_eq!(
+        again.modules[&Module::Leads]
+            .column_format("Probability")
+            .percent_scale,
+        Some(PercentScale::Percent)
     );
 }

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::ValueKind;
-use super::transform::FormatDecision;
+use super::transform::{FormatDecision, PercentDecision};
 use crate::rsoft::profile::Example;
 use crate::rsoft::{ColumnFlags, DateEvidence, Module};
 
@@ -68,4 +68,7 @@ pub struct FormatEvidence {
     pub number: Option<FormatDecision>,
     /// The day/month order its dates prove (date columns).
     pub dates: Option<DateEvidence>,
+    /// Whether its numbers are on 0–100 or fractions of one (number columns and columns of
+    /// numbers written with `%`), for a percent field.
+    pub percent: Option<PercentDecision>,
 }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalogue::ValueMapKind;
 use super::model::{ColumnEntry, FieldMap, FormatEntry, ModuleMap, Status, Target, ValueEntry};
-use super::transform::NumberFormat;
+use super::transform::{NumberFormat, PercentScale};
 use crate::config::DateOrder;
 use crate::rsoft::Module;
 
@@ -84,7 +84,8 @@ struct ValueRecord {
 }
 
 /// A `[formats.<module>]` entry: `"Deal Value" = { number_format = "1.234.567,89", status =
-/// "proposed" }`, its evidence in the comment above.
+/// "proposed" }`, its evidence in the comment above; a percent column's also has its
+/// `percent_scale` (`"percent"` or `"fraction"`).
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FormatRecord {
@@ -92,6 +93,8 @@ struct FormatRecord {
     number_format: Option<NumberFormat>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     date_order: Option<OrderName>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    percent_scale: Option<PercentScale>,
     status: Status,
 }
 
@@ -152,7 +155,8 @@ pub fn to_toml(map: &FieldMap) -> String {
          # [formats.*]: how each column writes numbers (number_format, one of\n\
          # \"1,234,567.89\" \"12,34,567.89\" \"1.234.567,89\" \"1 234 567,89\" \"1 234 567.89\"\n\
          # \"1'234'567.89\" \"1'234'567,89\") and dates (date_order: \"day-first\", \"month-first\",\n\
-         # \"year-first\"), decided from all its values; the load reads every value that way.\n",
+         # \"year-first\"), decided from all its values; the load reads every value that way. A\n\
+         # percent field's column also has percent_scale: \"percent\" (0-100) or \"fraction\" (0-1, x100).\n",
     );
     let _ = writeln!(out, "version = {FORMAT_VERSION}");
     let _ = writeln!(out, "legacy_id_field = {}", quote(&map.legacy_id_field));
@@ -184,6 +188,7 @@ pub fn to_toml(map: &FieldMap) -> String {
                 let record = FormatRecord {
                     number_format: f.number_format,
                     date_order: f.date_order.map(OrderName::from),
+                    percent_scale: f.percent_scale,
                     status: f.status,
                 };
                 let evidence = f.evidence.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -285,6 +290,7 @@ pub fn from_toml(text: &str, path: &Path) -> Result<FieldMap, MapFileError> {
                 header,
                 number_format: record.number_format,
                 date_order: record.date_order.map(DateOrder::from),
+                percent_scale: record.percent_scale,
                 evidence: comment.unwrap_or_else(|| Note::hand_written().reason),
                 status: record.status,
             })
@@ -525,14 +531,24 @@ mod tests {
                 header: "Value".into(),
                 number_format: NumberFormat::from_name("comma_point"),
                 date_order: None,
+                percent_scale: None,
                 evidence: "4 of 4 distinct values read as 1.234.567,89 (decided by \"2.750.000\")"
                     .into(),
+                status: Status::Proposed,
+            },
+            FormatEntry {
+                header: "Chance".into(),
+                number_format: NumberFormat::from_name("point_comma"),
+                date_order: None,
+                percent_scale: Some(PercentScale::Fraction),
+                evidence: "all 2 distinct values between 0 and 1, e.g. 0.5 (line 2), 0.75 (line 3): read as fractions ×100".into(),
                 status: Status::Proposed,
             },
             FormatEntry {
                 header: "Due Date".into(),
                 number_format: None,
                 date_order: Some(DateOrder::Mdy),
+                percent_scale: None,
                 evidence: "12 dates month-first (e.g. 04/25/2026)".into(),
                 status: Status::Edited,
             },
@@ -566,7 +582,7 @@ mod tests {
         assert!(text.contains("[columns.contacts]\n# 1.00 · test reason for Contact ID\n\"Contact ID\" = { target = \"legacy_id\", status = \"confirmed\" }\n"), "{text}");
         assert!(text.contains("\"Mobile No.\" = { target = \"field\", field = \"Contacts.phone\", status = \"proposed\" }"), "{text}");
         assert!(text.contains("[values.activities.stage]\n# 0.55 · multi line reason\n\"Sales / Negotiation\" = { to = \"Negotiation\", stageset = \"Sales\", status = \"confirmed\" }"), "{text}");
-        assert!(text.contains("[formats.activities]\n# 4 of 4 distinct values read as 1.234.567,89 (decided by \"2.750.000\")\n\"Value\" = { number_format = \"1.234.567,89\", status = \"proposed\" }\n# 12 dates month-first (e.g. 04/25/2026)\n\"Due Date\" = { date_order = \"month-first\", status = \"edited\" }\n"), "{text}");
+        assert!(text.contains("[formats.activities]\n# 4 of 4 distinct values read as 1.234.567,89 (decided by \"2.750.000\")\n\"Value\" = { number_format = \"1.234.567,89\", status = \"proposed\" }\n# all 2 distinct values between 0 and 1, e.g. 0.5 (line 2), 0.75 (line 3): read as fractions ×100\n\"Chance\" = { number_format = \"1,234,567.89\", percent_scale = \"fraction\", status = \"proposed\" }\n# 12 dates month-first (e.g. 04/25/2026)\n\"Due Date\" = { date_order = \"month-first\", status = \"edited\" }\n"), "{text}");
     }
 
     #[test]
@@ -587,6 +603,12 @@ mod tests {
                 .date_order,
             Some(DateOrder::Mdy)
         );
+        assert_eq!(
+            map.modules[&Module::Activities]
+                .column_format("Chance")
+                .percent_scale,
+            Some(PercentScale::Fraction)
+        );
         for (from, to, valid) in [
             (
                 "number_format = \"1.234.567,89\"",
@@ -602,6 +624,11 @@ mod tests {
                 "date_order = \"month-first\"",
                 "date_order = \"month-first\", decimal = \".\"",
                 "date_order",
+            ),
+            (
+                "percent_scale = \"fraction\"",
+                "percent_scale = \"fractions\"",
+                "`percent` or `fraction`",
             ),
         ] {
             let bad = text.replace(from, to);

@@ -1,6 +1,7 @@
 //! Per-column formats in the map (issue 12, "formats decided per column, never per value"):
-//! from discovery's evidence of how each column writes numbers ([`FormatDecision`]) and dates
-//! ([`DateEvidence`]), a [`FormatEntry`] per typed column in `[formats.<module>]` of
+//! from discovery's evidence of how each column writes numbers ([`FormatDecision`]), dates
+//! ([`DateEvidence`]) and percents ([`PercentDecision`]), a [`FormatEntry`] per typed column in
+//! `[formats.<module>]` of
 //! mapping.toml, which the value check and the record builder both read. The operator's entries
 //! (status other than proposed) are never replaced.
 
@@ -10,14 +11,15 @@ use crate::rsoft::{DateEvidence, DateOrderVerdict};
 use super::catalogue::ValueKind;
 pub use super::column::{FormatEvidence, SourceColumn};
 use super::model::{FieldMap, FormatEntry, Status, target_kind};
-use super::transform::FormatDecision;
+use super::transform::{FormatDecision, PercentDecision};
 use super::validate::Problem;
 
 impl FormatEvidence {
     /// The entry `map` proposes for a column going to a field of `kind`: a number format for
-    /// number, percent and money fields, a date order for date fields, each with its evidence;
-    /// `None` when the values decide nothing (no numbers, or no date proving an order: those
-    /// are read in `[source] date_order`).
+    /// number, percent and money fields, a percent scale for percent fields (none when the
+    /// values do not decide it: the evidence says why), a date order for date fields, each with
+    /// its evidence; `None` when the values decide nothing (no numbers, or no date proving an
+    /// order: those are read in `[source] date_order`).
     pub fn propose(&self, header: &str, kind: ValueKind) -> Option<FormatEntry> {
         let numeric = matches!(
             kind,
@@ -25,19 +27,22 @@ impl FormatEvidence {
         );
         let dated = matches!(kind, ValueKind::Date | ValueKind::DateTime);
         let number = self.number.as_ref().filter(|_| numeric);
+        let percent = self.percent.as_ref().filter(|_| kind == ValueKind::Percent);
         let date = self.dates.as_ref().filter(|_| dated).and_then(date_order);
-        if number.is_none() && date.is_none() {
+        if number.is_none() && percent.is_none() && date.is_none() {
             return None;
         }
         let evidence: Vec<String> = number
             .map(FormatDecision::evidence)
             .into_iter()
+            .chain(percent.map(PercentDecision::evidence))
             .chain(date.as_ref().map(|(_, e)| e.clone()))
             .collect();
         Some(FormatEntry {
             header: header.to_string(),
             number_format: number.map(|n| n.format),
             date_order: date.map(|(o, _)| o),
+            percent_scale: percent.and_then(|p| p.scale),
             evidence: evidence.join("; "),
             status: Status::Proposed,
         })
@@ -135,9 +140,10 @@ pub fn propose_formats(map: &mut FieldMap, columns: &[SourceColumn]) {
 
 /// The problems of the proposed formats, which the operator must confirm (the load is blocked
 /// on them, `engine::blockers::format_blockers`): a number format that another format reads as
-/// fully but differently (`1.250`: 1.25 or 1250), so no value decides it; and a date order that
+/// fully but differently (`1.250`: 1.25 or 1250), so no value decides it; a date order that
 /// contradicts `declared` (`[source] date_order`), as a month-first column in a day-first
-/// export (issue 12, case 06).
+/// export (issue 12, case 06); and a percent column whose values decide no scale (`60%` beside
+/// `0.6`), whose values from 0 to 1 would each be read one way or the other.
 pub fn format_problems(
     map: &FieldMap,
     columns: &[SourceColumn],
@@ -172,16 +178,36 @@ pub fn format_problems(
                 ),
             });
         }
+        let kind = module_map
+            .column(&column.header)
+            .and_then(|c| target_kind(&c.target));
+        if let (Some(entry), Some(percent), Some(ValueKind::Percent)) =
+            (proposed, &column.format.percent, kind)
+            && entry.percent_scale.is_none()
+            && percent.undecided_values() > 0
+        {
+            problems.push(Problem {
+                module: column.module,
+                item: Some(column.header.clone()),
+                problem: format!(
+                    "{:?} goes to a percent field, but {}; its {} distinct value{} from 0 to 1 without % would fail",
+                    column.header,
+                    percent.evidence(),
+                    percent.undecided_values(),
+                    if percent.undecided_values() == 1 { "" } else { "s" },
+                ),
+                fix: format!(
+                    "check those rows in the export; then in [formats.{}] of mapping.toml set percent_scale = \"percent\" (values on 0–100) or \"fraction\" (values of 0–1, read ×100) for {:?} and status = \"confirmed\"",
+                    column.module.as_str(),
+                    column.header
+                ),
+            });
+        }
         let (Some(entry), Some(decision)) = (proposed, &column.format.number) else {
             continue;
         };
         // Amounts and counts are rarely written to a thousandth; a percent is not checked.
-        let whole_likely = matches!(
-            module_map
-                .column(&column.header)
-                .and_then(|c| target_kind(&c.target)),
-            Some(ValueKind::Money | ValueKind::Number)
-        );
+        let whole_likely = matches!(kind, Some(ValueKind::Money | ValueKind::Number));
         if whole_likely
             && entry.number_format == Some(decision.format)
             && !decision.three_decimals.is_empty()
@@ -243,7 +269,7 @@ fn contradicts(column: DateOrder, declared: DateOrder) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mapping::transform::FormatTally;
+    use crate::mapping::transform::{FormatTally, PercentScale, PercentTally};
 
     fn decision(values: &[&str]) -> FormatDecision {
         let mut t = FormatTally::default();
@@ -258,6 +284,7 @@ mod tests {
         let evidence = FormatEvidence {
             number: Some(decision(&["125.000", "4.500", "2.750.000"])),
             dates: None,
+            percent: None,
         };
         let e = evidence.propose("Deal Value", ValueKind::Money).unwrap();
         assert_eq!(e.number_format.map(|f| f.name()), Some("comma_point"));
@@ -279,6 +306,7 @@ mod tests {
         let evidence = FormatEvidence {
             number: None,
             dates: Some(dates),
+            percent: None,
         };
         let e = evidence.propose("Due", ValueKind::Date).unwrap();
         assert_eq!(e.date_order, Some(DateOrder::Mdy));
@@ -290,7 +318,49 @@ mod tests {
                 ambiguous: 3,
                 ..DateEvidence::default()
             }),
+            percent: None,
         };
         assert!(ambiguous.propose("Due", ValueKind::Date).is_none());
+    }
+
+    fn percents(values: &[&str]) -> PercentDecision {
+        let mut t = PercentTally::default();
+        for (i, v) in values.iter().enumerate() {
+            match v.strip_suffix('%') {
+                Some(n) => t.observe(n, true, i as u64 + 2),
+                None => t.observe(v, false, i as u64 + 2),
+            }
+        }
+        t.decide().unwrap()
+    }
+
+    #[test]
+    fn a_percent_scale_for_percent_fields_only() {
+        let evidence = FormatEvidence {
+            number: Some(decision(&["0.5", "0.75", "1"])),
+            dates: None,
+            percent: Some(percents(&["0.5", "0.75", "1"])),
+        };
+        let e = evidence.propose("Probability", ValueKind::Percent).unwrap();
+        assert_eq!(e.percent_scale, Some(PercentScale::Fraction));
+        assert!(
+            e.evidence.contains("read as fractions ×100") && e.evidence.contains("0.75 (line 3)"),
+            "{}",
+            e.evidence
+        );
+        // A number field is read as written: no scale.
+        let e = evidence.propose("Probability", ValueKind::Number).unwrap();
+        assert_eq!(e.percent_scale, None);
+        assert!(!e.evidence.contains("fraction"), "{}", e.evidence);
+        // A column of `60%` has no number format but a scale.
+        let evidence = FormatEvidence {
+            percent: Some(percents(&["60%", "75%"])),
+            ..FormatEvidence::default()
+        };
+        let e = evidence.propose("Probability", ValueKind::Percent).unwrap();
+        assert_eq!(
+            (e.number_format, e.percent_scale),
+            (None, Some(PercentScale::Percent))
+        );
     }
 }

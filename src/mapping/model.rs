@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::{ValueKind, ValueMapKind, standard_field};
-use super::transform::{ColumnFormat, NumberFormat};
+use super::transform::{ColumnFormat, NumberFormat, PercentScale};
 use crate::config::DateOrder;
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
@@ -199,6 +199,11 @@ pub struct FormatEntry {
     pub number_format: Option<NumberFormat>,
     /// Day, month and year order; `None` reads the column in `[source] date_order`.
     pub date_order: Option<DateOrder>,
+    /// For a column going to a percent field: on 0–100 or fractions of one (read ×100); `None`
+    /// when the values did not decide it, and then a value from 0 to 1 (exclusive of 0) written
+    /// without `%` is refused, never guessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_scale: Option<PercentScale>,
     /// What decided it: "4 of 4 distinct values read as 1.234.567,89 (decided by "2.750.000")".
     pub evidence: String,
     /// Proposed from the values, or decided by the operator (who may change either format).
@@ -211,6 +216,7 @@ impl FormatEntry {
         ColumnFormat {
             number: self.number_format,
             date_order: self.date_order,
+            percent_scale: self.percent_scale,
         }
     }
 }

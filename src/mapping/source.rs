@@ -42,6 +42,7 @@ impl SourceColumn {
             format: FormatEvidence {
                 number: profile.number_format.clone(),
                 dates: profile.dates.clone(),
+                percent: profile.percent_scale.clone(),
             },
             flags: profile.flags.clone(),
         }

@@ -218,7 +218,7 @@ pub fn value_problems(map: &FieldMap, columns: &[SourceColumn]) -> Vec<Problem> 
                 item: Some(column.header.clone()),
                 problem: format!("{} ({})", check.describe(), entry.target.describe()),
                 fix: format!(
-                    "correct those cells in RSoft and re-export, change the column's number_format or date_order in [formats.{}] of mapping.toml if it is wrong, or map the column to a text field; the load sends no record whose value fails and reports it as a problem",
+                    "correct those cells in RSoft and re-export, change the column's number_format, date_order or percent_scale in [formats.{}] of mapping.toml if it is wrong, or map the column to a text field; the load sends no record whose value fails and reports it as a problem",
                     column.module.as_str()
                 ),
             });

@@ -317,17 +317,21 @@ pub fn decide_by_file(
     None
 }
 
-/// Values kept as examples of what a format cannot read.
-const EXAMPLES: usize = 3;
+/// Values kept as examples of what a format cannot read, and per kind of [`Seen`] value.
+pub(crate) const EXAMPLES: usize = 3;
 
 /// Values a format reads with exactly three decimals (`125.000` as 125) while a format with the
 /// other decimal mark reads them as a whole number (125000). Amounts and counts are rarely
 /// written to a thousandth, so in a money or number column these are most likely thousands
 /// grouped the other way — a column mixing `125.000` with `1,250,000` (issue 12, case 12: never 125.000 read as 125
 /// without a word).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ThreeDecimals {
-    /// Distinct values read so.
+pub type ThreeDecimals = Seen;
+
+/// Distinct values of a column of one kind (read with three decimals, written as fractions …):
+/// how many, and the first three with their file lines, as evidence for the operator.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen {
+    /// Distinct values of this kind.
     pub values: u64,
     /// Up to three of them.
     pub examples: Vec<String>,
@@ -336,8 +340,8 @@ pub struct ThreeDecimals {
     pub lines: Vec<u64>,
 }
 
-impl ThreeDecimals {
-    /// No value is read so.
+impl Seen {
+    /// No value is of this kind.
     pub fn is_empty(&self) -> bool {
         self.values == 0
     }
@@ -355,7 +359,9 @@ impl ThreeDecimals {
             .join(", ")
     }
 
-    fn add(&mut self, text: &str, line: u64) {
+    /// Counts `text`, first seen on file line `line`, keeping it as an example while there is
+    /// room.
+    pub(crate) fn add(&mut self, text: &str, line: u64) {
         self.values += 1;
         if self.examples.len() < EXAMPLES {
             self.examples.push(text.to_string());

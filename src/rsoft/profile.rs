@@ -9,6 +9,7 @@ use super::hashing::{FastHash, hash};
 use super::modules::Module;
 use crate::numbers::format::{FormatDecision, FormatTally};
 use crate::numbers::money_text::money_text;
+use crate::numbers::percent::{PercentDecision, PercentTally};
 
 /// Values kept as samples per column.
 const SAMPLES: usize = 3;
@@ -229,6 +230,11 @@ pub struct ColumnProfile {
     /// columns).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_format: Option<FormatDecision>,
+    /// Whether the column's numbers are on 0–100 or fractions of one, decided from all its
+    /// number values (number and money columns, and columns of numbers written with `%`): what a
+    /// column mapped to a percent field is read in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_scale: Option<PercentDecision>,
     /// Damage a spreadsheet did, and cells holding several values.
     #[serde(default)]
     pub flags: ColumnFlags,
@@ -367,6 +373,10 @@ pub struct ColumnProfiler {
     /// Up to three (line, value) per shape, for the evidence.
     examples: Vec<Vec<Example>>,
     numbers: FormatTally,
+    /// The scale of the column's numbers, should it go to a percent field.
+    percents: PercentTally,
+    /// Judged values that are a number followed by `%` (`60%`), which the shapes count as text.
+    percent_looks: u64,
     flags: ColumnFlags,
     /// Cells whose only sign of loss is a `?` ending a word (`Sneh?`): flagged with the
     /// column's lost characters only when the column has certain ones too.
@@ -386,6 +396,8 @@ impl Default for ColumnProfiler {
             dates: DateEvidence::default(),
             examples: vec![Vec::new(); SHAPES],
             numbers: FormatTally::default(),
+            percents: PercentTally::default(),
+            percent_looks: 0,
             flags: ColumnFlags::default(),
             maybe_lost: Flagged::default(),
         }
@@ -435,14 +447,29 @@ impl ColumnProfiler {
                     value: value.chars().take(SAMPLE_CHARS).collect(),
                 });
             }
-            // The number format is decided on distinct values: a repeat proves nothing new.
-            if new && matches!(look.shape, ColumnKind::Money | ColumnKind::Number) {
-                if let Ok(parts) = money_text(value) {
-                    self.numbers.observe(parts.number, line);
-                    if parts.bracketed {
-                        self.flags.bracketed_negative.add(line, value);
+            // The number format and percent scale are decided on distinct values: a repeat
+            // proves nothing new.
+            match look.shape {
+                ColumnKind::Money | ColumnKind::Number if new => {
+                    if let Ok(parts) = money_text(value) {
+                        self.numbers.observe(parts.number, line);
+                        self.percents.observe(parts.number, false, line);
+                        if parts.bracketed {
+                            self.flags.bracketed_negative.add(line, value);
+                        }
                     }
                 }
+                // `60%`: one byte test for the text cells, and a look at the number only then.
+                ColumnKind::FreeText if value.ends_with('%') => {
+                    let number = value[..value.len() - 1].trim_end();
+                    if numeric_shape(number).is_some_and(|s| s != ColumnKind::Phone) {
+                        self.percent_looks += 1;
+                        if new {
+                            self.percents.observe(number, true, line);
+                        }
+                    }
+                }
+                _ => {}
             }
         }
         if new && self.samples.len() < SAMPLES {
@@ -519,8 +546,14 @@ impl ColumnProfiler {
             fit: self.looked - other.iter().map(|k| k.count).sum::<u64>(),
             other,
         };
-        let number_format = matches!(inferred, ColumnKind::Money | ColumnKind::Number)
-            .then(|| self.numbers.decide())
+        let numeric = matches!(inferred, ColumnKind::Money | ColumnKind::Number);
+        let number_format = numeric.then(|| self.numbers.decide()).flatten();
+        // A column of `60%` is text to the shapes; its numbers still decide a percent scale.
+        let numbers_and_percents = self.shapes[ColumnKind::Money as usize]
+            + self.shapes[ColumnKind::Number as usize]
+            + self.percent_looks;
+        let percent_scale = (numeric || numbers_and_percents * 10 >= self.looked * 9)
+            .then(|| self.percents.decide())
             .flatten();
         ColumnProfile {
             header: header.to_string(),
@@ -542,6 +575,7 @@ impl ColumnProfiler {
             dates: is_date.then_some(self.dates),
             evidence,
             number_format,
+            percent_scale,
             flags,
         }
     }
@@ -1108,6 +1142,27 @@ mod tests {
         let p = profile("Montant", None, &["1 234,50", "12\u{a0}500,00", "980,00"]);
         assert_eq!(p.inferred, ColumnKind::Money);
         assert_eq!(p.number_format.unwrap().format.name(), "comma_space");
+    }
+
+    #[test]
+    fn a_columns_percent_scale_is_decided_from_all_its_values() {
+        use crate::numbers::percent::PercentScale;
+        let p = profile("Probability", None, &["0.5", "0.75", "0.5", "1", ""]);
+        let scale = p.percent_scale.unwrap();
+        assert_eq!(scale.scale, Some(PercentScale::Fraction));
+        // Distinct values: the repeated 0.5 once.
+        assert_eq!((scale.values, scale.fractions.values), (3, 2));
+        // Numbers written with `%` are text to the shapes but still decide the scale.
+        let p = profile("Probability", None, &["60%", "75 %", "40%"]);
+        assert_eq!(p.inferred, ColumnKind::FreeText);
+        assert_eq!(p.percent_scale.unwrap().scale, Some(PercentScale::Percent));
+        let p = profile("Probability", None, &["60%", "0.6", "45", "0.25"]);
+        let scale = p.percent_scale.unwrap();
+        assert_eq!(scale.scale, None);
+        assert_eq!(scale.fractions.examples, ["0.6", "0.25"]);
+        // Text with a stray `%` decides nothing.
+        let p = profile("Notes", None, &["call back", "discount 5%", "ok", "fine"]);
+        assert_eq!(p.percent_scale, None);
     }
 
     #[test]

@@ -374,8 +374,10 @@ mod tests {
         ]);
         let p = problems(build(Module::Deals, &deal_map(), &bad, &l));
         let columns: Vec<&str> = p.iter().map(|p| p.column.as_str()).collect();
-        assert_eq!(columns, ["Stage", "Amount", "Probability"], "{p:#?}");
-        assert!(p[1].reason.contains("USD") && p[1].reason.contains("INR"));
-        assert!(p[0].reason.contains("[values.deals.stage]"));
+        // The probability is refused as it is read, the others as the lead is put together.
+        assert_eq!(columns, ["Probability", "Stage", "Amount"], "{p:#?}");
+        assert!(p[0].reason.contains("above 100"));
+        assert!(p[2].reason.contains("USD") && p[2].reason.contains("INR"));
+        assert!(p[1].reason.contains("[values.deals.stage]"));
     }
 }

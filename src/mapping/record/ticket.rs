@@ -403,6 +403,7 @@ mod tests {
                     header: "Closed On".into(),
                     number_format: None,
                     date_order: Some(DateOrder::Mdy),
+                    percent_scale: None,
                     evidence: "decided by the operator".into(),
                     status: Status::Confirmed,
                 });

@@ -6,8 +6,8 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::{
-    DatedValue, NumberFormat, Rejected, When, money_caveat, normalize_email, parse_bool,
-    parse_date, parse_money_in, parse_number_in, parse_when, to_e164,
+    DatedValue, NumberFormat, PercentScale, Rejected, When, money_caveat, normalize_email,
+    parse_bool, parse_date, parse_money_in, parse_number_in, parse_percent_in, parse_when, to_e164,
 };
 use crate::config::{Config, DateOrder};
 use crate::mapping::catalogue::ValueKind;
@@ -56,13 +56,17 @@ pub enum Converted {
 }
 
 /// What one column decided over the export's declared formats (`mapping.toml`'s per-column
-/// `number_format` and `date_order`): the load reads every value of the column this way.
+/// `number_format`, `date_order` and `percent_scale`): the load reads every value of the column
+/// this way.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ColumnFormat {
     /// The column's number format; `None` reads each value by its own separators.
     pub number: Option<NumberFormat>,
     /// The column's date order, over `[source] date_order`.
     pub date_order: Option<DateOrder>,
+    /// For a percent field: on 0–100 or fractions of one; `None` refuses the values the two
+    /// read differently ([`parse_percent_in`]).
+    pub percent_scale: Option<PercentScale>,
 }
 
 /// The values one cell holds for a field of `kind`: for an email or phone cell with several
@@ -96,7 +100,8 @@ pub fn convert(
 }
 
 /// [`convert`] with a column's own formats: numbers and money read in `column.number`, dates in
-/// `column.date_order` when set. Accounting brackets on money give a caveat.
+/// `column.date_order` when set, percents in `column.percent_scale` and refused outside 0–100.
+/// Accounting brackets on money give a caveat.
 pub fn convert_in(
     kind: ValueKind,
     raw: &str,
@@ -125,9 +130,14 @@ pub fn convert_in(
         }
         ValueKind::Email => plain(Converted::Text(normalize_email(raw)?)),
         ValueKind::Phone => plain(Converted::Text(to_e164(raw, &format.country)?)),
-        ValueKind::Number | ValueKind::Percent => plain(Converted::Number(parse_number_in(
+        ValueKind::Number => plain(Converted::Number(parse_number_in(
             raw,
             column.number.as_ref(),
+        )?)),
+        ValueKind::Percent => plain(Converted::Number(parse_percent_in(
+            raw,
+            column.number.as_ref(),
+            column.percent_scale,
         )?)),
         ValueKind::Money => Ok((
             Converted::Money(parse_money_in(

@@ -17,6 +17,7 @@ pub mod phone;
 pub mod tags;
 
 pub use crate::numbers::format::{FormatDecision, FormatTally, NumberFormat};
+pub use crate::numbers::percent::{PercentDecision, PercentScale, PercentTally};
 pub use boolean::parse_bool;
 pub use convert::{ColumnFormat, Converted, SourceFormat, cell_values, convert, convert_in};
 pub use date::{DatedValue, When, parse_date, parse_when};
@@ -24,7 +25,7 @@ pub use email::normalize_email;
 pub use enumeration::match_enum;
 pub use money::{money_caveat, parse_money, parse_money_in};
 pub use name::{NameAndEmail, SplitName, split_full_name, split_name_email};
-pub use number::{parse_number, parse_number_in};
+pub use number::{parse_number, parse_number_in, parse_percent_in};
 pub use phone::to_e164;
 pub use tags::split_tags;
 

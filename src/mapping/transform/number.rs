@@ -4,6 +4,7 @@
 
 use super::{Rejected, non_blank};
 use crate::numbers::format::{NumberFormat, refuse_undecided, significant_digits};
+use crate::numbers::percent::{PercentScale, scale_percent};
 
 /// A number cell as a canonical decimal string. A trailing `%` is dropped (`60%` → `60`), as
 /// percentages land in 0–100 fields such as a lead's confidence.
@@ -38,6 +39,21 @@ pub fn parse_number_in(raw: &str, format: Option<&NumberFormat>) -> Result<Strin
         }
         _ => n,
     })
+}
+
+/// A cell for a percent field (0–100, a lead's confidence) as a canonical decimal: its number
+/// read as [`parse_number_in`] does, then in the column's decided `scale` ([`scale_percent`]):
+/// `0.755` in a fraction column is `75.5`, `60%` is 60 in any column. Refused: a value outside
+/// 0–100, and, with no decided scale, a value above 0 and at most 1 written without `%` (50% or
+/// 0.5%?), so no value is read one way and its neighbour the other.
+pub fn parse_percent_in(
+    raw: &str,
+    format: Option<&NumberFormat>,
+    scale: Option<PercentScale>,
+) -> Result<String, Rejected> {
+    let number = parse_number_in(raw, format)?;
+    let written_with_percent = raw.trim().ends_with('%');
+    scale_percent(&number, written_with_percent, scale).map_err(|r| Rejected::new(raw, r))
 }
 
 pub(crate) fn parse_decimal(text: &str, european: bool) -> Result<String, String> {
@@ -174,6 +190,33 @@ mod tests {
         for (raw, want) in cases {
             assert_eq!(parse_number(raw).unwrap(), want, "{raw}");
         }
+    }
+
+    #[test]
+    fn percents_are_read_in_the_columns_scale() {
+        let comma = NumberFormat::from_name("comma_point");
+        let point = NumberFormat::from_name("point_comma");
+        let fraction = Some(PercentScale::Fraction);
+        let percent = Some(PercentScale::Percent);
+        let ok = |raw, format: Option<NumberFormat>, scale| {
+            parse_percent_in(raw, format.as_ref(), scale).unwrap()
+        };
+        assert_eq!(ok("0.755", point, fraction), "75.5");
+        assert_eq!(ok("0,5", comma, fraction), "50");
+        assert_eq!(ok("1", point, fraction), "100");
+        assert_eq!(ok("60%", point, fraction), "60");
+        assert_eq!(ok("12,5", comma, percent), "12.5");
+        assert_eq!(ok(" 60 % ", None, None), "60");
+        let refused = |raw, format: Option<NumberFormat>, scale| {
+            let e = parse_percent_in(raw, format.as_ref(), scale).unwrap_err();
+            assert_eq!(e.original, raw);
+            e.reason
+        };
+        assert!(refused("150", point, percent).contains("above 100"));
+        assert!(refused("-5", point, percent).contains("below 0"));
+        assert!(refused("75", point, fraction).contains("as a fraction"));
+        assert!(refused("0.5", None, None).contains("percent_scale"));
+        assert!(refused("abc", point, percent).contains("no digits"));
     }
 
     #[test]
