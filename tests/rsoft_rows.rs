@@ -86,6 +86,35 @@ fn unbalanced_quote_closed_later_lets_later_rows_read() {
     assert_eq!((r.counts().read, r.counts().bad), (2, 1));
 }
 
+/// A stray quote that a later inch sign closes swallows whole rows yet leaves the header's cell
+/// count: the rows inside are seen by their own cells and ID shape, and the lines are set aside
+/// as one bad row, never loaded as one company's name (trial 9 r36). A multi-line note whose
+/// lines hold commas but no ID is a cell like any other.
+#[test]
+fn a_quote_swallowing_whole_rows_is_one_bad_row_even_when_the_cells_fit() {
+    let text = "Company ID,Company Name,Website,Owner\n\
+                COMP-1,Alpha,alpha.in,ravi@acme.in\n\
+                COMP-2,\"Beta Ltd,beta.in,ravi@acme.in\n\
+                COMP-3,Gamma Ltd,gamma.in,ravi@acme.in\n\
+                COMP-5,Eps 12\" Pipes,eps.in,ravi@acme.in\n\
+                COMP-6,Zeta,\"line one\nsecond, third, fourth, fifth\",ravi@acme.in\n";
+    let (r, rows) = rows("Companies.csv", text.as_bytes());
+    let bad = rows[1].as_ref().unwrap_err();
+    assert_eq!(bad.line, 3);
+    assert!(
+        bad.reason
+            .contains("a quote opened on line 3 runs to line 5")
+            && bad
+                .reason
+                .contains("(\"COMP-3,Gamma Ltd,gamma.in,ravi@acme.in\") has 4 cells"),
+        "{}",
+        bad.reason
+    );
+    let zeta = rows[2].as_ref().unwrap();
+    assert_eq!(zeta.get("Company ID"), Some("COMP-6"));
+    assert_eq!((r.counts().read, r.counts().bad), (2, 1));
+}
+
 #[test]
 fn empty_file_is_a_warning_with_no_rows() {
     for bytes in [&b""[..], &b"\xEF\xBB\xBF"[..]] {

@@ -536,6 +536,19 @@ impl RowReader {
                 reason,
             }));
         }
+        if let Some((inner, cells)) = swallowed_row(&self.record, self.sniff.delimiter.byte()) {
+            self.counts.bad += 1;
+            let end_line = self.end_line(line);
+            self.refused_cells = true;
+            return Some(Err(RowProblem {
+                file: self.file.clone(),
+                line,
+                reason: format!(
+                    "a quote opened on line {line} runs to line {end_line}, and a line inside it ({:?}) has {cells} cells and an ID like this row's, as a row of its own would: a stray quote mark (an inch sign, 12\") probably closed it, so the rows between were read as one cell. Lines {line}–{end_line} are set aside as one bad row; fix the quotes and re-export",
+                    inner.chars().take(40).collect::<String>()
+                ),
+            }));
+        }
         if self.record.as_slice().len() > BIG_CELL_BYTES {
             self.note_big_cells(line);
         }
@@ -821,6 +834,39 @@ fn lossy(bytes: csv::ByteRecord, notes: &mut DecodeNotes) -> StringRecord {
     }
     out.set_position(bytes.position().cloned());
     out
+}
+
+/// A line inside a multi-line cell of `record` that looks like a row of its own: as many cells
+/// as the header (split on `delimiter`) and a first cell with the same ID shape as the record's
+/// (`COMP-3` beside `COMP-2`). Then a quote swallowed whole rows, and the cell count alone
+/// cannot tell (the swallowed rows' cells sit inside one cell). The line and its cell count.
+fn swallowed_row(record: &StringRecord, delimiter: u8) -> Option<(&str, usize)> {
+    if !record.as_slice().contains('\n') {
+        return None;
+    }
+    let own = id_prefix(record.get(0)?)?;
+    let want = record.len();
+    record
+        .iter()
+        .filter(|f| f.contains('\n'))
+        .flat_map(|f| f.lines().skip(1))
+        .find_map(|inner| {
+            let cells = inner.bytes().filter(|b| *b == delimiter).count() + 1;
+            let first = inner.split(char::from(delimiter)).next()?;
+            let same = id_prefix(first) == Some(own);
+            (cells >= want && same).then_some((inner, cells))
+        })
+}
+
+/// The part of an ID-shaped cell before its closing digits (`COMP-` of `COMP-3`, `` of `1042`);
+/// `None` for a cell that does not end in digits after its first digit.
+fn id_prefix(cell: &str) -> Option<&str> {
+    let s = cell.trim().trim_matches('"');
+    let digits = s.find(|c: char| c.is_ascii_digit())?;
+    s[digits..]
+        .chars()
+        .all(|c| c.is_ascii_digit())
+        .then(|| &s[..digits])
 }
 
 /// `3, 17, 42` or `3, 17, 42 … and 97 more`.
