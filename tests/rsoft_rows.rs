@@ -115,6 +115,28 @@ fn a_quote_swallowing_whole_rows_is_one_bad_row_even_when_the_cells_fit() {
     assert_eq!((r.counts().read, r.counts().bad), (2, 1));
 }
 
+/// Two exports joined into one file repeat the header: that line is no record (trial 9 r38 made
+/// an account named "Company Name"), it is skipped with a warning naming it, and the rows
+/// after it read as usual.
+#[test]
+fn a_repeated_header_line_is_skipped_with_a_warning() {
+    let text = "Company ID,Company Name\nC1,Alpha\ncompany id , Company Name\nC2,Beta\n";
+    let (r, rows) = rows("Companies.csv", text.as_bytes());
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|row| row.as_ref().unwrap().get("Company ID").unwrap())
+        .collect();
+    assert_eq!(ids, ["C1", "C2"]);
+    assert_eq!((r.counts().read, r.counts().bad), (2, 0));
+    assert!(
+        r.findings()
+            .iter()
+            .any(|f| f.line == Some(3) && f.message.starts_with("line 3 repeats the header row")),
+        "{:?}",
+        r.findings()
+    );
+}
+
 #[test]
 fn empty_file_is_a_warning_with_no_rows() {
     for bytes in [&b""[..], &b"\xEF\xBB\xBF"[..]] {

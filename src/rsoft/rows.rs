@@ -506,6 +506,16 @@ impl RowReader {
                 ),
             }));
         }
+        if self.repeats_header() {
+            // Not a record: files joined after export, or a paged export, repeat the header.
+            self.warn(
+                Some(line),
+                format!(
+                    "line {line} repeats the header row (files or pages of an export joined into one?): skipped, not read as a record"
+                ),
+            );
+            return self.next_row();
+        }
         let want = self.headers.len();
         let got = self.record.len();
         if got != want && !self.record.iter().any(|f| f.contains('\n')) {
@@ -568,6 +578,18 @@ impl RowReader {
     }
 
     /// The last line of the row just read, which started on `line`.
+    /// Whether the record just read is the header again: every cell the header's name (case
+    /// and surrounding space aside).
+    fn repeats_header(&self) -> bool {
+        let names = self.headers.names();
+        self.record.len() == names.len()
+            && self
+                .record
+                .iter()
+                .zip(names)
+                .all(|(cell, name)| cell.trim().eq_ignore_ascii_case(name.trim()))
+    }
+
     fn end_line(&self, line: u64) -> u64 {
         (self.csv.position().line().saturating_sub(self.line_shift))
             .saturating_sub(1)
