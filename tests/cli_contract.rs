@@ -2,6 +2,8 @@
 //! errors and refusals, what the operator is told, and that the API key stays out of the run log
 //! during a real authenticated exchange. Every run has its own state dir.
 
+mod migrate_support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -184,4 +186,45 @@ fn a_closed_standard_output_ends_the_printing_not_the_command() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         assert!(!stderr.contains("standard output"), "{args:?}: {stderr}");
     }
+}
+
+/// owners.toml giving one owner two users (two spellings of one name) is the operator's decision
+/// to make: `migrate` exits 3 listing every such owner with both lines and the file, never 1 at
+/// the first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conflicting_owners_toml_lines_exit_3_listing_each() {
+    let sb = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (config, path) = migrate_support::prepare(dir.path(), &sb, None).await;
+    std::fs::write(
+        &config.migration.owners,
+        "[owners]\n\"Deepak Rao\" = \"ravi@acme.in\"\n\"Rao, Deepak\" = \"anil.mehta@acme.in\"\n\"Priya Sharma\" = \"priya.sharma@acme.in\"\n\"priya  sharma\" = \"ravi@acme.in\"\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
+        .env("CRM_MIGRATE_STATE_DIR", dir.path().join("state"))
+        .env(migrate_support::KEY_ENV, migrate_support::key(&sb))
+        .args(["migrate", "--yes", "--config"])
+        .arg(&path)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    for part in [
+        "owner \"Deepak Rao\"",
+        "\"Deepak Rao\" = \"ravi@acme.in\"",
+        "\"Rao, Deepak\" = \"anil.mehta@acme.in\"",
+        "owner \"Priya Sharma\"",
+        "\"Priya Sharma\" = \"priya.sharma@acme.in\"",
+        "\"priya  sharma\" = \"ravi@acme.in\"",
+        &config.migration.owners.display().to_string(),
+    ] {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+    assert_eq!(
+        sb.stats().creates_committed,
+        0,
+        "nothing sent while blocked"
+    );
 }

@@ -1,6 +1,7 @@
 //! Owner reconciliation on the bundled sample against the sandbox: Deepak Rao (inactive in RSoft,
 //! no Nutshell user) is queued with his record counts and written to owners.toml; filled in, he
-//! resolves; an owners.toml value naming no user blocks; case-insensitive email matching.
+//! resolves; an owners.toml value naming no user blocks; case-insensitive email matching; lines
+//! of owners.toml giving one owner two users each block, all of them, and none is picked.
 
 mod engine_support;
 
@@ -165,4 +166,75 @@ fn a_broken_owners_toml_names_file_line_and_column() {
         OwnersFile::load(std::path::Path::new("/nonexistent/owners.toml")).unwrap(),
         OwnersFile::default()
     );
+}
+
+#[tokio::test]
+async fn each_owner_whose_owners_toml_lines_disagree_waits_and_none_is_picked() {
+    let (_sb, client) = sandbox().await;
+    let destination = Destination::read(&client).await.unwrap();
+    let s = sample(&destination);
+    let found = scan(&s.export, &s.map).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let files = files(dir.path());
+    // Priya Sharma matches by email on her own; the file's two lines must not change that into
+    // either of them, nor leave her matched by email as if the operator had said nothing.
+    let text = "[owners]\n\"Priya Sharma\" = \"priya.sharma@acme.in\"\n\"SHARMA, PRIYA (Sales)\" = \"ravi@acme.in\"\n\"Deepak Rao\" = \"ravi@acme.in\"\n\"rao,  deepak\" = \"anil.mehta@acme.in\"\n\"Gone Owner\" = \"ravi@acme.in\"\n\"owner, gone\" = \"sneha.iyer@acme.in\"\n";
+    std::fs::write(&files.owners, text).unwrap();
+    let file = OwnersFile::load(&files.owners).unwrap();
+    let owners = reconcile(
+        &found.owners,
+        &destination.users,
+        &file,
+        &rsoft_users(&s.report),
+    );
+    assert!(owners.user_for("Priya Sharma").is_none(), "{owners:#?}");
+    assert!(owners.user_for("Deepak Rao").is_none(), "{owners:#?}");
+    let conflicts: Vec<(&str, u64)> = owners
+        .queue
+        .owners
+        .iter()
+        .filter(|o| matches!(o.why, Unresolved::Conflict { .. }))
+        .map(|o| (o.key.as_str(), o.records))
+        .collect();
+    assert_eq!(conflicts.len(), 3, "{owners:#?}");
+    assert!(conflicts.contains(&("Deepak Rao", 8)), "{conflicts:?}");
+    assert!(conflicts.contains(&("Gone Owner", 0)), "{conflicts:?}");
+
+    let blockers = owners.blockers(&files);
+    assert_eq!(blockers.len(), 3, "{}", render(&blockers));
+    assert!(
+        blockers
+            .iter()
+            .all(|b| b.kind == BlockerKind::OwnerConflict && b.file == files.owners),
+        "{blockers:#?}"
+    );
+    let message = render(&blockers);
+    for line in [
+        "\"Priya Sharma\" = \"priya.sharma@acme.in\"",
+        "\"SHARMA, PRIYA (Sales)\" = \"ravi@acme.in\"",
+        "\"Deepak Rao\" = \"ravi@acme.in\"",
+        "\"rao,  deepak\" = \"anil.mehta@acme.in\"",
+        "no record of this export has this owner",
+        "owners.toml",
+    ] {
+        assert!(message.contains(line), "{line}: {message}");
+    }
+
+    // Rewritten because owners wait: every line the operator wrote is kept as written.
+    write_owners_file(&files.owners, &file, &owners).unwrap();
+    assert_eq!(OwnersFile::load(&files.owners).unwrap(), file);
+    // One line deleted per owner: each resolves to the line kept.
+    let kept = "[owners]\n\"SHARMA, PRIYA (Sales)\" = \"ravi@acme.in\"\n\"rao,  deepak\" = \"anil.mehta@acme.in\"\n\"Gone Owner\" = \"ravi@acme.in\"\n";
+    let file = OwnersFile::parse(kept, &files.owners).unwrap();
+    let owners = reconcile(
+        &found.owners,
+        &destination.users,
+        &file,
+        &rsoft_users(&s.report),
+    );
+    assert!(owners.queue.owners.is_empty(), "{owners:#?}");
+    let ravi = destination.user_by_email("ravi@acme.in").unwrap().id;
+    let anil = destination.user_by_email("anil.mehta@acme.in").unwrap().id;
+    assert_eq!(owners.user_for("Priya Sharma"), Some(ravi));
+    assert_eq!(owners.user_for("Deepak Rao"), Some(anil));
 }

@@ -433,6 +433,9 @@ impl Lookups for AnswerAll {
     fn account_by_name(&self, _: &str) -> Resolution {
         Resolution::Found(7)
     }
+    fn account_only_in_nutshell(&self, _: i64) -> bool {
+        false
+    }
     fn contact_by_email(&self, _: &str) -> Resolution {
         Resolution::Found(7)
     }

@@ -1,13 +1,15 @@
 //! One company-matching rule for discovery and the load (issue 12, trial findings r2 and r5),
 //! through the real binary against the built-in sandbox: two rows are one account only when
 //! their normalised names match AND a website domain, phone or email domain backs it, exactly
-//! where discovery groups them; a reference by company name resolves where the load links it.
+//! where discovery groups them; a reference by company name resolves where the load links it,
+//! and one linked by name to an account only Nutshell has says so on its row.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crm_migrate::discovery::{Report, discover_path};
 use crm_migrate::journal::{EntityState, Journal, Phase};
+use crm_migrate::sandbox::{RecordKind, Sandbox, SandboxOptions};
 use serde_json::Value;
 
 fn case_dir(name: &str) -> PathBuf {
@@ -51,6 +53,13 @@ fn migrate(dir: &Path) {
 /// Each command of `commands` with `--config crm-migrate.toml` (and, for `migrate`, `--yes
 /// --accept-proposed`); each must succeed.
 fn run(dir: &Path, commands: &[&[&str]]) {
+    run_with(dir, commands, &[]);
+}
+
+/// [`run`] with `env` (name, value) set for each command; what the last printed (its standard
+/// output, then its standard error: a record's outcome lines).
+fn run_with(dir: &Path, commands: &[&[&str]], env: &[(&str, &str)]) -> String {
+    let mut printed = String::new();
     for command in commands {
         let mut args = command.to_vec();
         args.extend(["--config", "crm-migrate.toml"]);
@@ -60,6 +69,7 @@ fn run(dir: &Path, commands: &[&[&str]]) {
         let out = Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
             .current_dir(dir)
             .env("CRM_MIGRATE_STATE_DIR", dir.join("state"))
+            .envs(env.iter().copied())
             .args(&args)
             .output()
             .unwrap();
@@ -70,7 +80,13 @@ fn run(dir: &Path, commands: &[&[&str]]) {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
+        printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
+    printed
 }
 
 /// The company's account: its ledger state and Nutshell id.
@@ -318,5 +334,125 @@ fn an_unreadable_file_stops_the_load_before_anything_moves() {
                 .unwrap()
                 .contains("RSoft ID"),
         "nothing may be loaded"
+    );
+}
+
+/// A contact naming by company name an account only Nutshell has (the sandbox's "Sharma
+/// Textiles Pvt Ltd"; no company of the export has that name) is linked to it with a caveat on
+/// its row, in outcomes.csv and on the run's output; a contact naming an export company that
+/// was itself linked to an account already in Nutshell ("Mehta Steel", C-9) is linked without
+/// one: that link is reported on C-9's own row.
+#[test]
+fn a_contact_linked_by_name_to_an_account_only_nutshell_has_says_so() {
+    let mehta = "C-9,Mehta Steel Pvt Ltd,Steel,,,,\"4, MIDC\",Pune,Maharashtra,India,411001,\
+                 Ravi Kumar,,26-01-2025,27/01/2025 10:00 AM\n";
+    let dir = setup(&case_dir("r2-same-name-firms"), mehta, "");
+    std::fs::write(
+        dir.path().join("export/Contacts.csv"),
+        "Contact ID,First Name,Last Name,Email,Mobile No.,Phone,Designation,Company ID,\
+         Company Name,Lifecycle Stage,Contact Owner,Tags,City,State,Country,Created On,\
+         Modified On\n\
+         CONT-1,Rohit,Gokhale,rohit.g@sharmatex.example,9876543210,,Buyer,,\
+         Sharma Textiles Pvt Ltd,Customer,Ravi Kumar,,Pune,Maharashtra,India,\
+         13/03/2025 10:15 AM,13/03/2025 11:00 AM\n\
+         CONT-2,Sunita,Menon,sunita.m@mehtasteel.example,9876543211,,Owner,,\
+         Mehta Steel Pvt Ltd,Customer,Ravi Kumar,,Pune,Maharashtra,India,\
+         14/03/2025 10:15 AM,14/03/2025 11:00 AM\n",
+    )
+    .unwrap();
+    // Discovery cannot see Nutshell: it says the name is not in the export, and what the load
+    // does with such a name.
+    let report = discover_path(dir.path().join("export")).unwrap();
+    let said: Vec<&str> = report
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.contains("CONT-1"))
+        .collect();
+    assert!(
+        said.len() == 1
+            && said[0].contains("not in the export")
+            && said[0].contains("unless Nutshell already has an account of this name"),
+        "{said:?}"
+    );
+    // The sandbox's own data with a second account that was there before the migration.
+    let data = dir.path().join("sandbox.toml");
+    let builtin = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sandbox-default.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        &data,
+        format!("{builtin}\n[[accounts]]\nname = \"Mehta Steel Pvt Ltd\"\n"),
+    )
+    .unwrap();
+    let sb = Sandbox::start_blocking(SandboxOptions {
+        data: Some(data),
+        ..SandboxOptions::default()
+    })
+    .unwrap();
+    let existing = |name: &str| {
+        sb.records(RecordKind::Accounts)
+            .iter()
+            .find(|a| a["name"] == name)
+            .and_then(|a| a["id"].as_i64())
+            .unwrap()
+    };
+    let (sharma, mehta) = (
+        existing("Sharma Textiles Pvt Ltd"),
+        existing("Mehta Steel Pvt Ltd"),
+    );
+    let config = dir.path().join("crm-migrate.toml");
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "endpoint = \"sandbox\"",
+        &format!("endpoint = {:?}", sb.endpoint()),
+    );
+    std::fs::write(&config, text).unwrap();
+    let key = sb.credentials().api_key.expose().to_string();
+    let printed = run_with(
+        dir.path(),
+        &[&["map"], &["migrate"]],
+        &[("NUTSHELL_API_KEY", &key)],
+    );
+
+    let journal = Journal::open(&dir.path().join("state")).unwrap();
+    assert_eq!(account(&journal, "C-9"), (EntityState::Linked, mehta));
+    let outcomes = std::fs::read_to_string(dir.path().join("state/outcomes.csv")).unwrap();
+    let row = |id: &str| {
+        outcomes
+            .lines()
+            .find(|l| l.contains(&format!(",{id},")))
+            .unwrap_or_else(|| panic!("{id}: {outcomes}"))
+            .to_string()
+    };
+    let caveat = format!(
+        "linked by name \"Sharma Textiles Pvt Ltd\" to account {sharma}, already in Nutshell, which no company of the export became"
+    );
+    // The CSV doubles the quotes inside a quoted cell.
+    let in_csv = caveat.replace('"', "\"\"");
+    assert!(row("CONT-1").contains(&in_csv), "{}", row("CONT-1"));
+    assert!(
+        printed.contains(&format!("contacts CONT-1 created; note: {caveat}")),
+        "{printed}"
+    );
+    assert!(
+        !row("CONT-2").contains("linked by name"),
+        "{}",
+        row("CONT-2")
+    );
+    // Both are linked where they name.
+    let contact = |email: &str| {
+        sb.records(RecordKind::Contacts)
+            .into_iter()
+            .find(|c| c["email"].to_string().contains(email))
+            .unwrap_or_else(|| panic!("{email}"))
+    };
+    assert_eq!(
+        contact("rohit.g@sharmatex.example")["accounts"][0]["id"],
+        sharma
+    );
+    assert_eq!(
+        contact("sunita.m@mehtasteel.example")["accounts"][0]["id"],
+        mehta
     );
 }

@@ -62,6 +62,9 @@ impl Lookups for HashedLookups {
     fn account_by_name(&self, key: &str) -> Resolution {
         self.answer(("account", key), |id| id)
     }
+    fn account_only_in_nutshell(&self, _: i64) -> bool {
+        false
+    }
     fn contact_by_email(&self, email: &str) -> Resolution {
         self.answer(("email", email), |id| id)
     }

@@ -1,6 +1,7 @@
 //! The Schema and Owners steps driven by keys and actions, no terminal: the same `get_ready` call
 //! `migrate` makes runs against a sandbox in this process; an owner is resolved from the fuzzy
-//! list and the decision is in owners.toml, where `migrate` reads it.
+//! list and the decision is in owners.toml, where `migrate` reads it. owners.toml lines giving one
+//! owner two users wait on the Owners screen like any undecided owner; a pick keeps one line.
 
 mod tui_support;
 
@@ -158,6 +159,53 @@ fn resolve_an_owner_then_recheck() {
     assert_eq!(queue_keys(&h), ["Deepak Rao"]);
     let file = OwnersFile::load(&path).unwrap();
     assert_eq!(file.value("Deepak Rao"), None);
+}
+
+/// owners.toml with two spellings of Deepak Rao given two users: the check lists the conflict
+/// among the blockers (Schema shows them all) and the Owners queue; the picker offers the two
+/// users first; the pick replaces both lines with one.
+#[test]
+fn conflicting_owners_toml_lines_wait_on_the_owners_screen() {
+    let mut h = mapped_and_saved(120, 40);
+    let path = h.state().config.migration.owners.clone();
+    std::fs::write(
+        &path,
+        "[owners]\n\"Deepak Rao\" = \"anil.mehta@acme.in\"\n\"Rao, Deepak\" = \"ravi@acme.in\"\n",
+    )
+    .unwrap();
+    h.keys(&["n"]);
+    assert_eq!(h.state().step, Step::Schema);
+    let c = h.state().ready_checked().expect("entering Schema checks");
+    assert!(
+        c.readiness
+            .blockers
+            .iter()
+            .any(|b| b.kind == BlockerKind::OwnerConflict
+                && b.problem.contains("\"Rao, Deepak\" = \"ravi@acme.in\"")),
+        "{:#?}",
+        c.readiness.blockers
+    );
+    h.keys(&["n"]);
+    assert_eq!(h.state().step, Step::Owners);
+    assert_eq!(queue_keys(&h), ["Deepak Rao"]);
+    assert_eq!(h.state().step_status(Step::Owners).0, StepStatus::Attention);
+    let screen = h.screen();
+    assert!(
+        screen.contains("2 owners.toml lines, different users: pick one"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("\"Rao, Deepak\" = \"ravi@acme.in\""),
+        "{screen}"
+    );
+
+    // The two users the lines name come first; Enter takes the first (Anil, of "Deepak Rao").
+    h.keys(&["enter"]);
+    h.keys(&["enter"]);
+    assert!(queue_keys(&h).is_empty());
+    let file = OwnersFile::load(&path).unwrap();
+    assert_eq!(file.entries.len(), 1, "{file:?}");
+    assert_eq!(file.value("Rao, Deepak"), Some("Anil.Mehta@acme.in"));
 }
 
 /// The row of `key` in the Owners list (queued first, then resolved).

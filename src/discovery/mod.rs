@@ -687,12 +687,20 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                 ),
                 None => format!(
                     "{} {} names {} {:?} by {}, which is not in the export: the load will \
-                     hold it{}",
+                     {}{}",
                     u.module.record_word(),
                     u.record,
                     u.refers_to.record_word(),
                     u.value,
                     u.by,
+                    // The load links a company name to an account Nutshell already has
+                    // (docs/design.md §2), which discovery cannot see: the row then says so.
+                    if u.by == "name" && u.refers_to == Module::Companies {
+                        "hold it, unless Nutshell already has an account of this name: then it \
+                         links it there, with a caveat on its row"
+                    } else {
+                        "hold it"
+                    },
                     u.nearest
                         .as_deref()
                         .map(|n| format!(

@@ -34,6 +34,9 @@ pub enum BlockerKind {
     AmbiguousOwner,
     /// An owners.toml value that names no Nutshell user.
     UnknownOwnerUser,
+    /// Lines of owners.toml that name one owner (spellings of one name) with different users:
+    /// the file contradicts itself, so none is picked and the fix is deleting a line.
+    OwnerConflict,
     /// A mapped Nutshell pipeline that does not exist (the API cannot create one).
     MissingPipeline,
     /// A mapped stage missing from an existing pipeline.

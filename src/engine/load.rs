@@ -499,7 +499,7 @@ fn write_failures(
 /// file, line, state, what this delta did (`unchanged`, `edited`, `kept`, `edit_failed`; empty
 /// outside a delta), the Nutshell record (entity type and id; a dry run's made-up ids are left
 /// empty) and the reason (the failure, the hold reasons, the record a merged row joined, what
-/// a merged or linked row's values came to).
+/// a merged or linked row's values came to, what the builder chose for a created one).
 fn write_outcomes(path: &Path, journal: &Journal) -> Result<(), MigrateError> {
     let err = |source: std::io::Error| MigrateError::Write {
         path: path.to_path_buf(),

@@ -111,6 +111,13 @@ impl Lookups for JournalLookups<'_> {
         self.key(KeyKind::CompanyName, key)
     }
 
+    fn account_only_in_nutshell(&self, id: i64) -> bool {
+        // Found by a dedupe key yet landed on by no record: a key seeded from the accounts
+        // Nutshell had before the run (origin existing), which no company row linked to.
+        self.keep(self.journal.landed_on(EntityType::Accounts, id))
+            .is_some_and(|landed| !landed)
+    }
+
     fn contact_by_email(&self, email: &str) -> Resolution {
         self.key(KeyKind::Email, &email.to_lowercase())
     }

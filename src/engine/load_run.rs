@@ -992,6 +992,10 @@ impl LoadRun<'_> {
                     RecordState::Linked
                 };
                 batch.finish(phase, &id, state, None);
+                if !job.plan.caveats.is_empty() {
+                    // What the builder had to choose stays with the row: outcomes.csv shows it.
+                    batch.note(phase, &id, job.plan.caveats.join("; "));
+                }
                 (
                     phase,
                     id,

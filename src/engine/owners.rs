@@ -46,23 +46,6 @@ pub enum OwnersFileError {
         /// The TOML parser's message.
         message: String,
     },
-    /// Two lines of owners.toml name one owner (two spellings of one person) with different
-    /// users: which one is meant is the operator's call, never the file order's.
-    #[error(
-        "{path}: {first:?} = {first_user:?} and {second:?} = {second_user:?} are one owner (spellings of one name) with two different users. Fix: keep one of the two lines, or give both the same user"
-    )]
-    Conflict {
-        /// The owners file.
-        path: PathBuf,
-        /// One spelling, as written.
-        first: String,
-        /// Its user email.
-        first_user: String,
-        /// The other spelling, as written.
-        second: String,
-        /// Its user email.
-        second_user: String,
-    },
     /// owners.toml could not be written (atomically, through `atomic_file::write`).
     #[error("cannot write {path}: {source}. Check that the folder exists and is writable")]
     Write {
@@ -151,37 +134,70 @@ impl OwnersFile {
             .into_iter()
             .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
             .collect();
-        // Decided lines only: an undecided one ("") conflicts with nothing.
-        let decided: Vec<(String, &String, &String)> = entries
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (owner_form(k), k, v))
-            .collect();
-        for (i, (form, key, user)) in decided.iter().enumerate() {
-            if let Some((_, other, other_user)) = decided[i + 1..]
-                .iter()
-                .find(|(f, _, u)| f == form && !u.eq_ignore_ascii_case(user))
-            {
-                return Err(OwnersFileError::Conflict {
-                    path: path.to_path_buf(),
-                    first: key.to_string(),
-                    first_user: user.to_string(),
-                    second: other.to_string(),
-                    second_user: other_user.to_string(),
-                });
-            }
-        }
         Ok(Self { entries })
     }
 
-    /// The operator's value for an owner key (keys compare case-insensitively), if not empty.
-    pub fn value(&self, key: &str) -> Option<&str> {
+    /// The decided lines (spelling as written, user email) that name `key`'s owner
+    /// ([`same_owner`]: two spellings of one name are one owner), in key order. An undecided
+    /// line (`""`) is not among them: it decides nothing, so it contradicts nothing.
+    pub fn decided_lines(&self, key: &str) -> Vec<(&str, &str)> {
         self.entries
             .iter()
-            .find(|(k, _)| same_owner(k, key))
-            .map(|(_, v)| v.as_str())
-            .filter(|v| !v.is_empty())
+            .filter(|(k, v)| !v.is_empty() && same_owner(k, key))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
     }
+
+    /// The operator's user email for an owner key: what its decided lines say when they agree
+    /// (emails in any case). `None` when no line decides it, and when its lines give different
+    /// users ([`OwnersFile::conflict`]): which one is meant is the operator's call, never the
+    /// file order's.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        let lines = self.decided_lines(key);
+        let (_, first) = *lines.first()?;
+        (!disagree(&lines)).then_some(first)
+    }
+
+    /// The lines (spelling, user email) of `key`'s owner when they give it different users;
+    /// `None` when they agree or nothing is decided.
+    pub fn conflict(&self, key: &str) -> Option<Vec<(String, String)>> {
+        let lines = self.decided_lines(key);
+        disagree(&lines).then(|| owned(&lines))
+    }
+
+    /// Every owner whose lines give it different users, each with all its decided lines, in key
+    /// order: the run waits on each ([`Unresolved::Conflict`]) until one user is left.
+    pub fn conflicts(&self) -> Vec<Vec<(String, String)>> {
+        let mut owners: Vec<(String, Vec<(&str, &str)>)> = Vec::new();
+        for (k, v) in self.entries.iter().filter(|(_, v)| !v.is_empty()) {
+            let form = owner_form(k);
+            match owners.iter_mut().find(|(f, _)| *f == form) {
+                Some((_, lines)) => lines.push((k, v)),
+                None => owners.push((form, vec![(k, v)])),
+            }
+        }
+        owners
+            .into_iter()
+            .filter(|(_, lines)| disagree(lines))
+            .map(|(_, lines)| owned(&lines))
+            .collect()
+    }
+}
+
+/// Whether decided lines of one owner give it two or more users (emails in any case).
+fn disagree(lines: &[(&str, &str)]) -> bool {
+    lines.iter().any(|(_, u)| {
+        lines
+            .first()
+            .is_some_and(|(_, first)| !u.eq_ignore_ascii_case(first))
+    })
+}
+
+fn owned(lines: &[(&str, &str)]) -> Vec<(String, String)> {
+    lines
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// How an owner was matched.
@@ -234,6 +250,12 @@ pub enum Unresolved {
         user: (i64, String, String),
         /// The RSoft users of that name, as `Name <email>`.
         rsoft: Vec<String>,
+    },
+    /// Two or more lines of owners.toml name this owner (spellings of one name, e.g. `Ravi Kumar`
+    /// and `Kumar, Ravi`) with different users: none is picked, least of all by file order.
+    Conflict {
+        /// Each decided line of the owner: (spelling as written, user email as written).
+        lines: Vec<(String, String)>,
     },
     /// owners.toml names a user that does not exist.
     UnknownUser {
@@ -318,11 +340,17 @@ impl Owners {
                             .join(", ")
                     ),
                     Unresolved::Namesakes { user, rsoft } => namesakes_text(user, rsoft),
+                    Unresolved::Conflict { lines } => conflict_text(lines),
                     Unresolved::UnknownUser { value } => {
                         format!("owners.toml says {value:?}, which is no Nutshell user's email")
                     }
                 };
-                let _ = write!(problem, "; owns {}", describe_records(o));
+                match o.records {
+                    0 => problem.push_str("; no record of this export has this owner"),
+                    _ => {
+                        let _ = write!(problem, "; owns {}", describe_records(o));
+                    }
+                }
                 if let Some(status) = &o.rsoft_status {
                     let _ = write!(problem, "; {status} in RSoft's users file");
                 }
@@ -333,13 +361,17 @@ impl Owners {
                             BlockerKind::AmbiguousOwner
                         }
                         Unresolved::UnknownUser { .. } => BlockerKind::UnknownOwnerUser,
+                        Unresolved::Conflict { .. } => BlockerKind::OwnerConflict,
                     },
                     item: format!("owner {:?}", o.key),
                     problem,
-                    fix: format!(
-                        "set {:?} = \"<a Nutshell user's email>\" under [owners] (the admin may add the user first)",
-                        o.key
-                    ),
+                    fix: match o.why {
+                        Unresolved::Conflict { .. } => "keep the one line whose user is right and delete the others (or give them all the same user)".to_string(),
+                        _ => format!(
+                            "set {:?} = \"<a Nutshell user's email>\" under [owners] (the admin may add the user first)",
+                            o.key
+                        ),
+                    },
                     file: files.owners.clone(),
                 }
             })
@@ -347,7 +379,19 @@ impl Owners {
     }
 }
 
-/// `12 records (contacts 5, deals 7), e.g. CONT-2034, DEAL-4007`.
+/// Why a [`Unresolved::Conflict`] owner waits, in words: every line, as written.
+pub fn conflict_text(lines: &[(String, String)]) -> String {
+    format!(
+        "owners.toml gives this one owner different users on {} lines that are spellings of one name ({}); none is picked",
+        lines.len(),
+        lines
+            .iter()
+            .map(|(k, v)| format!("{k:?} = {v:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
 /// Why a [`Unresolved::Namesakes`] owner waits, in words.
 pub fn namesakes_text((_, name, email): &(i64, String, String), rsoft: &[String]) -> String {
     format!(
@@ -357,6 +401,7 @@ pub fn namesakes_text((_, name, email): &(i64, String, String), rsoft: &[String]
     )
 }
 
+/// `12 records (contacts 5, deals 7), e.g. CONT-2034, DEAL-4007`.
 fn describe_records(o: &QueuedOwner) -> String {
     let per: Vec<String> = o
         .modules
@@ -490,7 +535,20 @@ pub fn reconcile(
         .iter()
         .map(|u| (normalize_person_name(&u.name), u))
         .collect();
-    for g in groups(cells) {
+    let groups = groups(cells);
+    // Conflicting lines about an owner no record has still wait: the file is the operator's
+    // one record of decisions, kept and reused, and a later export may bring the owner back.
+    let absent: Vec<Vec<(String, String)>> = file
+        .conflicts()
+        .into_iter()
+        .filter(|lines| {
+            lines.first().is_some_and(|(key, _)| {
+                let form = owner_form(key);
+                !groups.iter().any(|g| g.form == form)
+            })
+        })
+        .collect();
+    for g in groups {
         let raw = g.cells.first().map(String::as_str).unwrap_or(&g.key);
         let rsoft_user = match match_owner(raw, rsoft, |u| (u.name.as_str(), u.email.as_str())) {
             OwnerMatch::Unique(u) => Some(u),
@@ -505,7 +563,9 @@ pub fn reconcile(
             records: g.records,
             user_disabled: !u.enabled,
         };
-        let why = if let Some(value) = file.value(&g.key) {
+        let why = if let Some(lines) = file.conflict(&g.key) {
+            Unresolved::Conflict { lines }
+        } else if let Some(value) = file.value(&g.key) {
             match match_users(value, users) {
                 OwnerMatch::Unique(u) => {
                     out.decisions.push(decide(u, MatchedBy::OwnersFile));
@@ -577,6 +637,22 @@ pub fn reconcile(
                 .map(str::to_string),
         });
     }
+    for lines in absent {
+        // Named after its first line in key order: a label only, no user is taken from it.
+        let key = lines.first().map(|(k, _)| k.clone()).unwrap_or_default();
+        let (name, email) = parse_owner(&key);
+        out.queue.owners.push(QueuedOwner {
+            key,
+            cells: Vec::new(),
+            name,
+            email,
+            records: 0,
+            modules: BTreeMap::new(),
+            samples: Vec::new(),
+            why: Unresolved::Conflict { lines },
+            rsoft_status: None,
+        });
+    }
     out
 }
 
@@ -594,6 +670,22 @@ pub fn write_owners_file(
     );
     let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
     for o in &owners.queue.owners {
+        if let Unresolved::Conflict { lines } = &o.why {
+            // The operator's lines stay as written: only they know which user is right.
+            let records = match o.records {
+                0 => "no record of this export".to_string(),
+                _ => describe_records(o),
+            };
+            let _ = writeln!(
+                out,
+                "# {records}; these {} lines are one owner with different users: keep one",
+                lines.len()
+            );
+            for (key, value) in lines {
+                let _ = writeln!(out, "{} = {}", quote(key), quote(value));
+            }
+            continue;
+        }
         let mut comment = describe_records(o);
         if let Some(status) = &o.rsoft_status {
             let _ = write!(comment, "; {status} in RSoft");
@@ -610,6 +702,7 @@ pub fn write_owners_file(
             Unresolved::UnknownUser { .. } => {
                 comment.push_str("; this email is no Nutshell user's")
             }
+            Unresolved::Conflict { .. } => {}
         }
         let value = match &o.why {
             Unresolved::UnknownUser { value } => value.as_str(),
@@ -758,25 +851,64 @@ mod tests {
         assert_eq!(owners.user_for("priya sharma"), Some(1));
         // A different person is not folded in.
         assert!(!same_owner("Priya Sharma", "Priya Shah"));
-        // Two spellings given two different users is refused, naming both lines; the same
-        // user twice, or an undecided spelling beside a decided one, is not a conflict.
-        let err = OwnersFile::parse(
+        // Two spellings given two different users: read, but the owner waits (never the
+        // first line's user), and its blocker names both lines. The same user twice, or an
+        // undecided spelling beside a decided one (whichever sorts first), is no conflict.
+        let two = OwnersFile::parse(
             "[owners]\n\"PRIYA SHARMA\" = \"priya@acme.in\"\n\"Sharma, Priya (Sales)\" = \"p.sharma@acme.in\"\n",
             &path,
         )
-        .unwrap_err()
-        .to_string();
+        .unwrap();
+        assert_eq!(two.value("Priya Sharma"), None);
+        assert_eq!(two.conflicts().len(), 1, "{two:?}");
+        let users = [
+            user(1, "Priya Sharma", &["priya@acme.in"]),
+            user(2, "P. Sharma", &["p.sharma@acme.in"]),
+        ];
+        let owners = reconcile(&cells, &users, &two, &[]);
+        assert!(owners.decisions.is_empty(), "{owners:#?}");
+        assert_eq!(owners.queue.owners.len(), 1, "{owners:#?}");
+        assert!(matches!(
+            &owners.queue.owners[0].why,
+            Unresolved::Conflict { lines } if lines.len() == 2
+        ));
+        let blockers = owners.blockers(&Files {
+            config: "c".into(),
+            mapping: "m".into(),
+            owners: "owners.toml".into(),
+            checklist: "k".into(),
+        });
+        assert_eq!(blockers.len(), 1, "{blockers:#?}");
+        let b = &blockers[0];
+        assert_eq!(b.kind, BlockerKind::OwnerConflict);
         assert!(
-            err.contains("\"PRIYA SHARMA\" = \"priya@acme.in\"")
-                && err.contains("\"Sharma, Priya (Sales)\" = \"p.sharma@acme.in\"")
-                && err.contains("keep one of the two lines"),
-            "{err}"
+            b.problem.contains("\"PRIYA SHARMA\" = \"priya@acme.in\"")
+                && b.problem
+                    .contains("\"Sharma, Priya (Sales)\" = \"p.sharma@acme.in\"")
+                && b.problem.contains("6 records")
+                && b.fix.contains("delete the others"),
+            "{b}"
         );
-        for fine in [
-            "[owners]\n\"PRIYA SHARMA\" = \"priya@acme.in\"\n\"priya sharma\" = \"PRIYA@acme.in\"\n",
-            "[owners]\n\"PRIYA SHARMA\" = \"priya@acme.in\"\n\"priya sharma\" = \"\"\n",
+        // Rewritten (another owner waits), both lines stay as the operator wrote them.
+        write_owners_file(&path, &two, &owners).unwrap();
+        assert_eq!(OwnersFile::load(&path).unwrap(), two);
+        for (fine, user) in [
+            (
+                "[owners]\n\"PRIYA SHARMA\" = \"priya@acme.in\"\n\"priya sharma\" = \"PRIYA@acme.in\"\n",
+                "priya@acme.in",
+            ),
+            (
+                "[owners]\n\"PRIYA SHARMA\" = \"priya@acme.in\"\n\"priya sharma\" = \"\"\n",
+                "priya@acme.in",
+            ),
+            (
+                "[owners]\n\"Sharma, Priya\" = \"\"\n\"priya sharma\" = \"p.sharma@acme.in\"\n",
+                "p.sharma@acme.in",
+            ),
         ] {
-            assert!(OwnersFile::parse(fine, &path).is_ok(), "{fine}");
+            let file = OwnersFile::parse(fine, &path).unwrap();
+            assert!(file.conflicts().is_empty(), "{fine}");
+            assert_eq!(file.value("Priya Sharma"), Some(user), "{fine}");
         }
     }
 

@@ -281,8 +281,9 @@ impl Batch {
         });
     }
 
-    /// What a merged or linked record's values came to, in the operator's words (shown with
-    /// the merge in the report); replaces an earlier note.
+    /// What a merged or linked record's values came to, or what the builder had to choose for a
+    /// created one (its caveats), in the operator's words (shown with the merge in the report,
+    /// and in outcomes.csv); replaces an earlier note.
     pub fn note(&mut self, phase: Phase, rsoft_id: &str, note: String) {
         self.ops.push(Op::Note {
             phase,

@@ -25,7 +25,7 @@ pub struct OutcomeRow {
     pub delta_state: Option<String>,
     /// The last failure's message.
     pub last_error: Option<String>,
-    /// What a merged or linked record's values came to.
+    /// What a merged or linked record's values came to, or a created record's caveats.
     pub note: Option<String>,
     /// The active hold reasons, `; `-joined.
     pub hold_reasons: Option<String>,

@@ -320,6 +320,25 @@ impl Journal {
             .transpose()
     }
 
+    /// Whether a record of this journal landed on Nutshell's `entity_type` `nutshell_id`: created
+    /// it, or was linked or merged into it (an indexed point lookup). An account no record landed
+    /// on, yet found by a dedupe key, is one that was in Nutshell before the migration and that
+    /// no row of the export became.
+    pub fn landed_on(
+        &self,
+        entity_type: EntityType,
+        nutshell_id: i64,
+    ) -> Result<bool, JournalError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM entities WHERE entity_type = ?1 AND nutshell_id = ?2 LIMIT 1",
+            )?
+            .query_row((entity_type.as_str(), nutshell_id), |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
     /// Records per phase and state, over the whole journal.
     pub fn counts(&self) -> Result<Vec<PhaseCount>, JournalError> {
         let mut stmt = self

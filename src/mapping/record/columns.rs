@@ -351,6 +351,14 @@ impl Context<'_> {
                 l.cell.text()
             ));
         }
+        // A company of the export that became an existing account says so on its own row; an
+        // account no company row became is linked by the name alone (two firms can share one).
+        if self.lookups.account_only_in_nutshell(id) {
+            read.caveats.push(format!(
+                "linked by name {:?} to account {id}, already in Nutshell, which no company of the export became (the export has none of this name, or its row was not loaded): check it is the same firm",
+                l.cell.text()
+            ));
+        }
         Some(id)
     }
 

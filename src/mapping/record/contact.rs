@@ -207,6 +207,21 @@ mod tests {
             json!([{"id": 6}])
         );
         assert!(p.caveats[0].contains("COMP-9"));
+        assert_eq!(p.caveats.len(), 1, "{:?}", p.caveats);
+        // An account no company of the export became (only Nutshell has it): linked, and said.
+        l.only_in_nutshell.insert(6);
+        let p = plan(build(Module::Contacts, &contact_map(), &r2, &l));
+        assert_eq!(
+            p.creates[0].params["contact"]["accounts"],
+            json!([{"id": 6}])
+        );
+        assert!(
+            p.caveats[1].starts_with(
+                "linked by name \"SHARMA TEXTILES PRIVATE LIMITED\" to account 6, already in Nutshell"
+            ),
+            "{:?}",
+            p.caveats
+        );
         // A held company holds the contact.
         with_record(
             &mut l,

@@ -2,7 +2,7 @@
 //! answer set is small. The load answers from the journal instead (memory must not grow with the
 //! export). Anything not in a map is [`Resolution::Missing`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Lookups, RecordRef, Resolution, StageIds};
 use crate::nutshell::EntityType;
@@ -15,6 +15,9 @@ pub struct MemoryLookups {
     pub records: HashMap<(Module, String, EntityType), Resolution>,
     /// By [`super::company_key`].
     pub accounts: HashMap<String, Resolution>,
+    /// Accounts in Nutshell that no record of the export became
+    /// ([`Lookups::account_only_in_nutshell`]).
+    pub only_in_nutshell: HashSet<i64>,
     /// By lower-cased email.
     pub contacts: HashMap<String, Resolution>,
     /// By owner cell, trimmed.
@@ -44,6 +47,10 @@ impl Lookups for MemoryLookups {
 
     fn account_by_name(&self, key: &str) -> Resolution {
         answer(&self.accounts, &key.to_string())
+    }
+
+    fn account_only_in_nutshell(&self, id: i64) -> bool {
+        self.only_in_nutshell.contains(&id)
     }
 
     fn contact_by_email(&self, email: &str) -> Resolution {

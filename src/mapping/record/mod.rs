@@ -147,6 +147,13 @@ pub trait Lookups {
     /// export, or one that already existed in Nutshell (link, don't create).
     fn account_by_name(&self, key: &str) -> Resolution;
 
+    /// Whether Account `id`, as [`Lookups::account_by_name`] found it, was in Nutshell before
+    /// the migration and no record of the export became it (no company row created, linked or
+    /// merged into it): a row linked to it by name is linked to a firm the export does not
+    /// load, which the operator should check. `false` where that cannot be known (a preview
+    /// reads neither Nutshell nor the journal) — it only adds a caveat, never changes a plan.
+    fn account_only_in_nutshell(&self, id: i64) -> bool;
+
     /// The Contact with this email (lower-cased, as [`crate::mapping::transform::normalize_email`]
     /// gives it, then lower-cased whole): one loaded from the export or already in Nutshell.
     fn contact_by_email(&self, email: &str) -> Resolution;

@@ -12,7 +12,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
 use crate::discovery::owners::User as RsoftUser;
 use crate::engine::owners::{
-    MatchedBy, QueuedOwner, Unresolved, namesakes_text, reconcile, rsoft_users,
+    MatchedBy, QueuedOwner, Unresolved, conflict_text, namesakes_text, reconcile, rsoft_users,
+    same_owner,
 };
 use crate::engine::schema::DestinationUser;
 
@@ -82,7 +83,7 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
     };
     let list = rows(c);
     let selected = list.get(state.owners.rows.selected).map(|e| match e {
-        Entry::Queued(o) => (o.key.clone(), candidates(o)),
+        Entry::Queued(o) => (o.key.clone(), candidates(o, &c.readiness.destination.users)),
         Entry::Decided(d) => (d.key.clone(), Vec::new()),
     });
     let by_file = matches!(
@@ -97,7 +98,7 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
             }
         }
         Action::Unassign => match selected {
-            Some((key, _)) if by_file || c.file.value(&key).is_some() => {
+            Some((key, _)) if by_file || !c.file.decided_lines(&key).is_empty() => {
                 return decide(state, &key, None);
             }
             Some(_) => {
@@ -119,11 +120,23 @@ pub fn handle(state: &mut State, action: Action, body: Rect) -> Vec<Effect> {
     Vec::new()
 }
 
-/// User ids an ambiguous owner fits, to list first.
-fn candidates(o: &QueuedOwner) -> Vec<i64> {
+/// User ids an ambiguous owner fits, or its conflicting owners.toml lines name, to list first.
+fn candidates(o: &QueuedOwner, users: &[DestinationUser]) -> Vec<i64> {
     match &o.why {
         Unresolved::Ambiguous { candidates } => candidates.iter().map(|c| c.0).collect(),
         Unresolved::Namesakes { user, .. } => vec![user.0],
+        Unresolved::Conflict { lines } => {
+            let mut ids: Vec<i64> = Vec::new();
+            for (_, value) in lines {
+                let found = users
+                    .iter()
+                    .find(|u| u.emails.iter().any(|e| e.eq_ignore_ascii_case(value)));
+                if let Some(u) = found.filter(|u| !ids.contains(&u.id)) {
+                    ids.push(u.id);
+                }
+            }
+            ids
+        }
         _ => Vec::new(),
     }
 }
@@ -196,8 +209,9 @@ fn decide(state: &mut State, key: &str, user: Option<i64>) -> Vec<Effect> {
         None if user.is_some() => return Vec::new(),
         None => String::new(),
     };
-    let lower = key.to_lowercase();
-    c.file.entries.retain(|k, _| k.to_lowercase() != lower);
+    // Every spelling of the owner gives way to this one line: a decision here also settles
+    // owners.toml lines that gave the owner different users.
+    c.file.entries.retain(|k, _| !same_owner(k, key));
     c.file.entries.insert(key.to_string(), value.clone());
     rematch(c, &rsoft);
     let disabled = user
@@ -314,6 +328,12 @@ fn why_text(o: &QueuedOwner) -> String {
             format!("{} people of this name in RSoft: confirm", rsoft.len())
         }
         Unresolved::UnknownUser { value } => format!("owners.toml: {value:?} is no user"),
+        Unresolved::Conflict { lines } => {
+            format!(
+                "{} owners.toml lines, different users: pick one",
+                lines.len()
+            )
+        }
     }
 }
 
@@ -423,12 +443,14 @@ fn detail_lines(state: &State, c: &Checked, entry: Option<&Entry<'_>>) -> Vec<Li
                 .iter()
                 .map(|(m, n)| format!("{} {n}", m.as_str()))
                 .collect();
-            lines.push(Line::from(format!(
-                "{} records ({}); e.g. {}",
-                o.records,
-                per.join(", "),
-                o.samples.join(", ")
-            )));
+            lines.push(Line::from(match o.records {
+                0 => "no record of this export has this owner".to_string(),
+                n => format!(
+                    "{n} records ({}); e.g. {}",
+                    per.join(", "),
+                    o.samples.join(", ")
+                ),
+            }));
             match &o.why {
                 Unresolved::Ambiguous { candidates } => lines.push(Line::from(Span::styled(
                     format!(
@@ -490,5 +512,9 @@ fn why_text_of(why: &Unresolved) -> String {
         Unresolved::UnknownUser { value } => {
             format!("owners.toml says {value:?}, which is no Nutshell user's email")
         }
+        Unresolved::Conflict { lines } => format!(
+            "{}: Enter picks the user and keeps one line",
+            conflict_text(lines)
+        ),
     }
 }

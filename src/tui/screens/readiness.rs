@@ -31,7 +31,10 @@ pub fn is_destination(kind: BlockerKind) -> bool {
 pub fn is_owner(kind: BlockerKind) -> bool {
     matches!(
         kind,
-        BlockerKind::UnmatchedOwner | BlockerKind::AmbiguousOwner | BlockerKind::UnknownOwnerUser
+        BlockerKind::UnmatchedOwner
+            | BlockerKind::AmbiguousOwner
+            | BlockerKind::UnknownOwnerUser
+            | BlockerKind::OwnerConflict
     )
 }
 
