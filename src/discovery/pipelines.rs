@@ -38,6 +38,10 @@ pub struct Stage {
 /// The name deals without a Pipeline column (or value) are filed under.
 pub const NO_PIPELINE: &str = "(no pipeline given)";
 
+/// The stage of a deal whose Stage cell is blank, as the stage map keys it (`Sales / (no stage
+/// given)`): the operator maps it like any stage, and the load reads a blank cell as it.
+pub const NO_STAGE: &str = "(no stage given)";
+
 /// Gathers pipelines and stages from the pipelines file and the deals as rows stream by; at most
 /// 2,000 distinct (pipeline, stage) pairs.
 #[derive(Debug, Default)]
@@ -123,11 +127,7 @@ impl PipelineTally {
     /// A deal's Pipeline and Stage values.
     pub fn deal(&mut self, pipeline: &str, stage: &str) {
         let stage = stage.trim();
-        let stage = if stage.is_empty() {
-            "(no stage given)"
-        } else {
-            stage
-        };
+        let stage = if stage.is_empty() { NO_STAGE } else { stage };
         if let Some(s) = self.stage(pipeline, stage) {
             s.deals += 1;
         }

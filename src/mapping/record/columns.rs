@@ -503,6 +503,17 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                 RelatedPart::Module => read.related_module = Some(cell),
                 RelatedPart::Id => read.related_id = Some(cell),
             },
+            // A blank Pipeline or Stage is a key of the stage map (`(no stage given)`), which the
+            // operator maps: kept, so the deal never loads without its mapped stage.
+            Target::Field { field }
+                if cell.text().is_empty()
+                    && (field == "Leads.milestone" || field == "Leads.stageset") =>
+            {
+                read.fields
+                    .entry(field.clone())
+                    .or_default()
+                    .push((cell, Val::Choice(String::new())));
+            }
             _ if cell.text().is_empty() => {}
             Target::Note { label } => read.notes.push(NoteLine {
                 label: label.clone(),

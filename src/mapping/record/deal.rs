@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 use super::columns::{Context, Read, Stop, Val, nutshell_time};
 use super::parts::{array, custom_fields, lines_note, put, record_create, tags};
 use super::{CloseStatus, FollowUp, Plan};
+use crate::discovery::pipelines::{NO_PIPELINE, NO_STAGE};
 use crate::mapping::catalogue::ValueMapKind;
 use crate::mapping::model::stage_key;
 use crate::nutshell::EntityType;
@@ -96,13 +97,19 @@ pub fn lead_body(ctx: &Context<'_>, read: &mut Read, rsoft_id: &str) -> Map<Stri
 /// pipeline column, the one entry whose stage is this one.
 fn stage(ctx: &Context<'_>, read: &mut Read) -> Option<super::StageIds> {
     let (cell, _) = read.first("Leads.milestone").cloned()?;
-    let pipeline = read
-        .first("Leads.stageset")
-        .map(|(c, _)| c.text().to_string());
+    // Blank cells are keyed as discovery keys them, so the operator's entry for them holds.
+    let stage = match cell.text() {
+        "" => NO_STAGE,
+        text => text,
+    };
+    let pipeline = read.first("Leads.stageset").map(|(c, _)| match c.text() {
+        "" => NO_PIPELINE.to_string(),
+        text => text.to_string(),
+    });
     let key = match &pipeline {
-        Some(p) => stage_key(p, cell.text()),
+        Some(p) => stage_key(p, stage),
         None => {
-            let suffix = stage_key("", cell.text());
+            let suffix = stage_key("", stage);
             let entries = ctx.map.values.get(&ValueMapKind::Stage);
             let matching: Vec<&str> = entries
                 .into_iter()
@@ -112,7 +119,7 @@ fn stage(ctx: &Context<'_>, read: &mut Read) -> Option<super::StageIds> {
                 .collect();
             match matching.as_slice() {
                 [one] => one.to_string(),
-                _ => cell.text().to_string(),
+                _ => stage.to_string(),
             }
         }
     };
@@ -258,6 +265,18 @@ mod tests {
                     Some("Sales Pipeline"),
                 ),
                 (Stage, "Sales / Won", "Won", Some("Sales Pipeline")),
+                (
+                    Stage,
+                    "Sales / (no stage given)",
+                    "Qualified",
+                    Some("Sales Pipeline"),
+                ),
+                (
+                    Stage,
+                    "(no pipeline given) / Won",
+                    "Won",
+                    Some("Sales Pipeline"),
+                ),
                 (LeadStatus, "Open", "open", None),
                 (LeadStatus, "Won", "won", None),
             ],
@@ -337,6 +356,30 @@ mod tests {
             }})
         );
         assert!(p.follow_ups.is_empty());
+    }
+
+    /// A blank Stage or Pipeline is the stage map's `(no stage given)` / `(no pipeline given)`
+    /// key, so the operator's entry for it holds: the deal never loads without a stage, nor
+    /// fails as unmapped (trial 9 r30).
+    #[test]
+    fn a_blank_stage_or_pipeline_loads_through_its_stage_map_entry() {
+        for (cells, milestone) in [
+            (&[("Stage", "")][..], 102),
+            (
+                &[("Pipeline", ""), ("Stage", "Won"), ("Status", "Open")][..],
+                105,
+            ),
+        ] {
+            let p = plan(build(
+                Module::Deals,
+                &deal_map(),
+                &deal(cells),
+                &deal_lookups(),
+            ));
+            let lead = &p.creates[0].params["lead"];
+            assert_eq!(lead["stagesetId"], 1, "{cells:?}");
+            assert_eq!(lead["milestoneId"], milestone, "{cells:?}");
+        }
     }
 
     #[test]
