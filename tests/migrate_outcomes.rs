@@ -243,6 +243,19 @@ async fn a_repeated_rsoft_id_is_loaded_once_and_each_repeat_fails_by_its_place()
         })
         .count();
     assert_eq!(sharma, 1);
+    // Each created row names its own record, whatever its entity (a contact's plan step is not
+    // 0): outcomes.csv showed contacts with no Nutshell record.
+    let (header, rows) = read_csv(summary.outcomes_file.as_ref().unwrap());
+    for module in ["contacts", "deals", "activities"] {
+        let created = rows
+            .iter()
+            .find(|r| {
+                cell(&header, r, "module") == module && cell(&header, r, "state") == "created"
+            })
+            .unwrap_or_else(|| panic!("no created {module}: {rows:?}"));
+        assert_ne!(cell(&header, created, "nutshell_entity"), "", "{created:?}");
+        assert_ne!(cell(&header, created, "nutshell_id"), "", "{created:?}");
+    }
 
     let out = Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
         .args(["verify", "--config", path.to_str().unwrap()])

@@ -29,7 +29,8 @@ pub struct OutcomeRow {
     pub note: Option<String>,
     /// The active hold reasons, `; `-joined.
     pub hold_reasons: Option<String>,
-    /// The Nutshell entity type of the record itself (plan step 0).
+    /// The Nutshell entity type of the record itself: the row's first plan step (steps are
+    /// keyed by entity type, so a contact's own step is not 0; see `load_run::step_keys`).
     pub entity_type: Option<String>,
     /// Its Nutshell id (negative in a dry run's scratch journal: made up, never sent).
     pub nutshell_id: Option<i64>,
@@ -55,7 +56,8 @@ impl Journal {
                       WHERE e.state = 'merged' AND e2.entity_type = e.entity_type
                         AND e2.nutshell_id = e.nutshell_id AND e2.state = 'created'
                       ORDER BY e2.seq LIMIT 1)
-             FROM ledger l LEFT JOIN entities e ON e.ledger_id = l.id AND e.step = 0
+             FROM ledger l LEFT JOIN entities e ON e.ledger_id = l.id
+               AND e.step = (SELECT MIN(e3.step) FROM entities e3 WHERE e3.ledger_id = l.id)
              ORDER BY l.id",
         )?;
         let mut rows = stmt.query([])?;
