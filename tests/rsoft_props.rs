@@ -149,6 +149,12 @@ proptest! {
     #[test]
     fn a_well_formed_table_reads_back_row_for_row((rows, line_end) in table()) {
         let width = rows.first().map_or(1, Vec::len);
+        // A row repeating the header (`A,B`) is a repeated header line, skipped by design, not
+        // a row of a well-formed table.
+        prop_assume!(!rows.iter().any(|r| r
+            .iter()
+            .enumerate()
+            .all(|(i, c)| c.trim().eq_ignore_ascii_case(&((b'A' + i as u8) as char).to_string()))));
         let text = to_csv(&rows, width, line_end);
         let mut reader = common::reader("t.csv", text.as_bytes());
         let mut read = Vec::new();
