@@ -137,6 +137,28 @@ fn a_repeated_header_line_is_skipped_with_a_warning() {
     );
 }
 
+/// A row of only empty cells (a spreadsheet's formatted blank rows) holds nothing to load: it
+/// is skipped and counted in one warning with its lines, never a failed record (trial 9 r22
+/// counted `,,,,` as a failed account).
+#[test]
+fn rows_of_only_empty_cells_are_skipped_and_counted() {
+    let text = "Company ID,Company Name,City\nC1,Alpha,Pune\n,,\n,,\nC2,Beta,\n,\n";
+    let (r, rows) = rows("Companies.csv", text.as_bytes());
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|row| row.as_ref().unwrap().get("Company ID").unwrap())
+        .collect();
+    assert_eq!(ids, ["C1", "C2"]);
+    assert_eq!((r.counts().read, r.counts().bad), (2, 0));
+    assert!(
+        r.findings().iter().any(|f| f.line == Some(3)
+            && f.message
+                == "3 row(s) hold only empty cells (line(s) 3, 4, 6): skipped, not records"),
+        "{:?}",
+        r.findings()
+    );
+}
+
 #[test]
 fn empty_file_is_a_warning_with_no_rows() {
     for bytes in [&b""[..], &b"\xEF\xBB\xBF"[..]] {

@@ -229,6 +229,9 @@ pub struct RowReader {
     line_shift: u64,
     /// How each record read so far ended (a line break inside a quoted cell ends none).
     line_ends: LineEndCounts,
+    /// Rows of only empty cells (`,,,,`, a spreadsheet's formatted blank rows) skipped, and the
+    /// first lines of them, warned about once at the end.
+    empty_rows: (u64, Vec<u64>),
 }
 
 impl RowReader {
@@ -289,6 +292,7 @@ impl RowReader {
             refused_cells: false,
             line_shift: 0,
             line_ends: LineEndCounts::default(),
+            empty_rows: (0, Vec::new()),
         };
         reader.read_header()?;
         Ok(reader)
@@ -506,6 +510,14 @@ impl RowReader {
                 ),
             }));
         }
+        if self.record.len() > 1 && self.record.iter().all(str::is_empty) {
+            // No value at all: nothing to load and nothing lost; counted, not a record.
+            self.empty_rows.0 += 1;
+            if self.empty_rows.1.len() < 10 {
+                self.empty_rows.1.push(line);
+            }
+            return self.next_row();
+        }
         if self.repeats_header() {
             // Not a record: files joined after export, or a paged export, repeat the header.
             self.warn(
@@ -613,6 +625,16 @@ impl RowReader {
     /// End-of-file findings: header-only file, decoding notes.
     fn finish(&mut self) {
         self.done = true;
+        if self.empty_rows.0 > 0 {
+            let (count, lines) = std::mem::take(&mut self.empty_rows);
+            self.warn(
+                lines.first().copied(),
+                format!(
+                    "{count} row(s) hold only empty cells (line(s) {}): skipped, not records",
+                    list_lines(&lines, count)
+                ),
+            );
+        }
         // The sniff saw the first 64 KiB; the file's own line ends are now all counted. Each
         // record was counted as ending in a line end: a last one without, and the ends row cuts
         // fed the parser, are none.
