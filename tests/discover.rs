@@ -824,3 +824,28 @@ fn a_placeholder_phone_does_not_make_two_firms_one() {
     assert_eq!(r.integrity.shared_names.len(), 1);
     assert_eq!(r.integrity.shared_names[0].firms, 3);
 }
+
+/// Rows of a record file with a blank RSoft ID cannot be keyed by the load: discovery says how
+/// many and where before anything moves (trial 9 r22: only the load reported them).
+#[test]
+fn rows_without_an_rsoft_id_are_counted_with_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "Contacts.csv",
+        b"Contact ID,First Name,Email\nP1,Asha,a@x.in\n,Ravi,r@x.in\n  ,Meera,m@x.in\n",
+    );
+    let r = discover_path(dir.path()).unwrap();
+    let w = r
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("have no \"Contact ID\""))
+        .unwrap_or_else(|| panic!("{:#?}", r.warnings));
+    assert_eq!(w.line, Some(3));
+    assert!(
+        w.message
+            .starts_with("2 row(s) have no \"Contact ID\" (line(s) 3, 4)"),
+        "{}",
+        w.message
+    );
+}

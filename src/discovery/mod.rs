@@ -892,6 +892,8 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
     let roles = Roles::of(vocabulary, module, &headers);
     let mut profilers = vec![ColumnProfiler::default(); headers.len()];
     let mut listed_bad = 0;
+    // Record rows whose RSoft ID cell is blank, and the first lines of them.
+    let mut no_id: (u64, Vec<u64>) = (0, Vec::new());
     while let Some(next) = reader.next_row() {
         let row = match next {
             Ok(row) => row,
@@ -922,6 +924,15 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
             p.observe_at(v, row.line);
         }
         if let Some(m) = module.filter(|m| m.holds_records()) {
+            if roles
+                .id
+                .is_some_and(|i| row.field(i).is_none_or(|v| v.trim().is_empty()))
+            {
+                no_id.0 += 1;
+                if no_id.1.len() < 10 {
+                    no_id.1.push(row.line);
+                }
+            }
             pass.integrity.add(
                 m,
                 &file.entry.path,
@@ -996,6 +1007,21 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
             }
             _ => {}
         }
+    }
+    if let (Some(i), true) = (roles.id, no_id.0 > 0) {
+        let more = no_id.0 - no_id.1.len() as u64;
+        pass.warnings.push(Finding {
+            severity: Severity::Warning,
+            file: file.entry.path.clone(),
+            line: no_id.1.first().copied(),
+            message: format!(
+                "{} row(s) have no {:?} (line(s) {}{}): the load keys each record by its RSoft ID, so it will fail them. Give every row its ID in the export",
+                no_id.0,
+                headers.get(i).map_or("", String::as_str),
+                no_id.1.iter().map(u64::to_string).collect::<Vec<_>>().join(", "),
+                if more > 0 { format!(" … and {more} more") } else { String::new() }
+            ),
+        });
     }
     let counts = reader.counts();
     if counts.bad > LISTED_BAD_ROWS {
