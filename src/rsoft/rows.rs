@@ -458,76 +458,81 @@ impl RowReader {
     /// ends the stream (as one last bad row naming the error).
     pub fn next_row(&mut self) -> Option<Result<RowRef<'_>, RowProblem>> {
         self.refused_cells = false;
-        if self.done {
-            return None;
-        }
-        match read_record(
-            &mut self.csv,
-            &mut self.record,
-            &mut self.spare,
-            &mut self.scratch,
-            &mut self.utf8_notes,
-            &mut self.line_ends,
-        ) {
-            Ok(true) => {}
-            Ok(false) => {
-                self.finish();
+        // Lines that are no record (a repeated header, only empty cells) are skipped here, in a
+        // loop: a sheet can hold a million formatted blank rows.
+        let line = loop {
+            if self.done {
                 return None;
             }
-            Err(e) => {
-                self.done = true;
+            match read_record(
+                &mut self.csv,
+                &mut self.record,
+                &mut self.spare,
+                &mut self.scratch,
+                &mut self.utf8_notes,
+                &mut self.line_ends,
+            ) {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.finish();
+                    return None;
+                }
+                Err(e) => {
+                    self.done = true;
+                    self.counts.bad += 1;
+                    let line = e.position().map_or(0, |p| p.line());
+                    self.finish();
+                    return Some(Err(RowProblem {
+                        file: self.file.clone(),
+                        line,
+                        reason: format!(
+                            "reading stopped: {e}. The rest of the file could not be read; copy the file locally and run again"
+                        ),
+                    }));
+                }
+            }
+            let line = self
+                .record
+                .position()
+                .map_or(0, |p| p.line())
+                .saturating_sub(self.line_shift);
+            let next_start = self.csv.position().byte();
+            let guard = self.csv.get_mut();
+            guard.row_start = next_start;
+            if std::mem::take(&mut guard.cut) {
                 self.counts.bad += 1;
-                let line = e.position().map_or(0, |p| p.line());
-                self.finish();
+                // The line end fed to the parser is not in the file.
+                self.line_shift += 1;
+                let end_line = self.end_line(line);
+                let limit_mb = self.csv.get_ref().limit as f64 / 1_000_000.0;
                 return Some(Err(RowProblem {
                     file: self.file.clone(),
                     line,
                     reason: format!(
-                        "reading stopped: {e}. The rest of the file could not be read; copy the file locally and run again"
+                        "the row starting on line {line} ran past {limit_mb:.1} MB, to line {end_line}: a quote opened there is probably never closed. The row was cut there and set aside, and reading resumed after it (the next row may start mid-line); fix the quote and re-export"
                     ),
                 }));
             }
-        }
-        let line = self
-            .record
-            .position()
-            .map_or(0, |p| p.line())
-            .saturating_sub(self.line_shift);
-        let next_start = self.csv.position().byte();
-        let guard = self.csv.get_mut();
-        guard.row_start = next_start;
-        if std::mem::take(&mut guard.cut) {
-            self.counts.bad += 1;
-            // The line end fed to the parser is not in the file.
-            self.line_shift += 1;
-            let end_line = self.end_line(line);
-            let limit_mb = self.csv.get_ref().limit as f64 / 1_000_000.0;
-            return Some(Err(RowProblem {
-                file: self.file.clone(),
-                line,
-                reason: format!(
-                    "the row starting on line {line} ran past {limit_mb:.1} MB, to line {end_line}: a quote opened there is probably never closed. The row was cut there and set aside, and reading resumed after it (the next row may start mid-line); fix the quote and re-export"
-                ),
-            }));
-        }
-        if self.record.len() > 1 && self.record.iter().all(str::is_empty) {
-            // No value at all: nothing to load and nothing lost; counted, not a record.
-            self.empty_rows.0 += 1;
-            if self.empty_rows.1.len() < 10 {
-                self.empty_rows.1.push(line);
+            if self.record.len() > 1 && self.record.iter().all(str::is_empty) {
+                // No value at all: nothing to load and nothing lost; counted, not a record.
+                self.empty_rows.0 += 1;
+                if self.empty_rows.1.len() < 10 {
+                    self.empty_rows.1.push(line);
+                }
+                continue;
             }
-            return self.next_row();
-        }
-        if self.repeats_header() {
-            // Not a record: files joined after export, or a paged export, repeat the header.
-            self.warn(
-                Some(line),
-                format!(
-                    "line {line} repeats the header row (files or pages of an export joined into one?): skipped, not read as a record"
-                ),
-            );
-            return self.next_row();
-        }
+            if self.repeats_header() {
+                // Not a record: files joined after export, or a paged export, repeat the header.
+                self.warn(
+                    Some(line),
+                    format!(
+                        "line {line} repeats the header row (files or pages of an export joined into one?): skipped, not read as a record"
+                    ),
+                );
+                continue;
+            }
+            break line;
+        };
         let want = self.headers.len();
         let got = self.record.len();
         if got != want && !self.record.iter().any(|f| f.contains('\n')) {
