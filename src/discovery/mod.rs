@@ -1009,17 +1009,15 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
         }
     }
     if let (Some(i), true) = (roles.id, no_id.0 > 0) {
-        let more = no_id.0 - no_id.1.len() as u64;
         pass.warnings.push(Finding {
             severity: Severity::Warning,
             file: file.entry.path.clone(),
             line: no_id.1.first().copied(),
             message: format!(
-                "{} row(s) have no {:?} (line(s) {}{}): the load keys each record by its RSoft ID, so it will fail them. Give every row its ID in the export",
+                "{} row(s) have no {:?} (line(s) {}): the load keys each record by its RSoft ID, so it will fail them. Give every row its ID in the export",
                 no_id.0,
                 headers.get(i).map_or("", String::as_str),
-                no_id.1.iter().map(u64::to_string).collect::<Vec<_>>().join(", "),
-                if more > 0 { format!(" … and {more} more") } else { String::new() }
+                crate::rsoft::rows::list_lines(&no_id.1, no_id.0),
             ),
         });
     }

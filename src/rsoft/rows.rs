@@ -918,8 +918,8 @@ fn id_prefix(cell: &str) -> Option<&str> {
         .then(|| &s[..digits])
 }
 
-/// `3, 17, 42` or `3, 17, 42 … and 97 more`.
-fn list_lines(lines: &[u64], total: u64) -> String {
+/// `3, 17, 42` or `3, 17, 42 … and 97 more`: the first lines of `total`.
+pub(crate) fn list_lines(lines: &[u64], total: u64) -> String {
     let shown: Vec<String> = lines.iter().map(u64::to_string).collect();
     let more = total.saturating_sub(lines.len() as u64);
     if more > 0 {
