@@ -27,7 +27,8 @@ use crate::journal::{
 };
 use crate::mapping::model::FieldMap;
 use crate::mapping::record::{
-    BuildSettings, Built, CellReason, Plan, Role, build_record, company_key, content_hash, rsoft_id,
+    BuildSettings, Built, CellReason, ContentHash, Plan, Role, build_record, company_key,
+    content_hash, rsoft_id,
 };
 use crate::nutshell::{EntityType, Params, methods};
 use crate::rsoft::company::{Backing, backing_of, match_keys, name_only_key};
@@ -51,7 +52,7 @@ pub enum LoadError {
 }
 
 /// The first row of each RSoft ID in one phase's pass: its file, line and content hash.
-type FirstRows = HashMap<String, (Arc<str>, u64, String)>;
+type FirstRows = HashMap<String, (Arc<str>, u64, ContentHash)>;
 
 /// Everything one run of the load needs.
 pub struct LoadRun<'a> {
@@ -462,15 +463,15 @@ impl LoadRun<'_> {
     ) -> Result<bool, LoadError> {
         let file_name: &str = file;
         let module = phase.module();
-        let hash = content_hash(
+        let digest = content_hash(
             module,
             row.headers()
                 .names()
                 .iter()
                 .map(String::as_str)
                 .zip(row.fields()),
-        )
-        .to_string();
+        );
+        let hash = digest.to_string();
         let Some(id) = rsoft_id(module, row, self.map) else {
             let id = unnamed_row_id(file_name, row.line);
             let failure = Failure {
@@ -489,7 +490,7 @@ impl LoadRun<'_> {
         match seen.entry(id.clone()) {
             Entry::Occupied(first) => {
                 let (first_file, first_line, first_hash) = first.get();
-                let message = if *first_hash == hash {
+                let message = if *first_hash == digest {
                     format!(
                         "repeats {first_file} line {first_line} (the same RSoft ID {id} with the same values): loaded once, from that line. Remove the repeated row from the export"
                     )
@@ -509,7 +510,7 @@ impl LoadRun<'_> {
                 return Ok(false);
             }
             Entry::Vacant(slot) => {
-                slot.insert((Arc::clone(file), row.line, hash.clone()));
+                slot.insert((Arc::clone(file), row.line, digest));
             }
         }
         let t = Instant::now();
