@@ -3,6 +3,7 @@
 //! lookups and related-record cells kept for the module's builder), every rejection recorded with
 //! the original. The module builders ([`super::account`] …) assemble payloads from a [`Read`].
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, LocalResult, NaiveTime, SecondsFormat, TimeZone};
@@ -16,8 +17,9 @@ use crate::config::DateOrder;
 use crate::mapping::catalogue::{ValueKind, ValueMapKind, standard_field};
 use crate::mapping::model::{LookupKey, ModuleMap, RelatedPart, Target, ValueEntry};
 use crate::mapping::transform::{
-    ColumnFormat, Converted as Conversion, DatedValue, Rejected, When, cell_values, convert_in,
-    money_caveat, normalize_email, parse_date, parse_money_in, parse_when, split_tags,
+    ColumnFormat, Converted as Conversion, DatedValue, Rejected, SourceFormat, When, cell_values,
+    convert_in, country, money_caveat, normalize_email, parse_date, parse_money_in, parse_when,
+    split_tags,
 };
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
@@ -475,6 +477,9 @@ pub fn moment(when: When, settings: &BuildSettings) -> Result<DateTime<FixedOffs
 pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
     let mut read = Read::default();
     let currency = currency_column(ctx, row);
+    let (source, unknown_country) = row_source(ctx, row);
+    let source = source.as_ref();
+    let mut read_phone = false;
     for entry in &ctx.map.columns {
         let Some(raw) = row.cell(&entry.header) else {
             continue;
@@ -538,14 +543,17 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                     cell,
                 })
             }
-            Target::Custom { name, kind, .. } => match custom_value(ctx, *kind, &cell, &format) {
-                Ok(Some((v, caveat))) => {
-                    read.custom.insert(name.clone(), v);
-                    read.caveats.extend(caveat);
+            Target::Custom { name, kind, .. } => {
+                match custom_value(ctx, source, *kind, &cell, &format) {
+                    Ok(Some((v, caveat))) => {
+                        read_phone |= *kind == ValueKind::Phone;
+                        read.custom.insert(name.clone(), v);
+                        read.caveats.extend(caveat);
+                    }
+                    Ok(None) => {}
+                    Err(e) => read.problem(&cell, e.reason),
                 }
-                Ok(None) => {}
-                Err(e) => read.problem(&cell, e.reason),
-            },
+            }
             Target::Field { field } => {
                 let Some(standard) = standard_field(field) else {
                     read.problem(
@@ -577,7 +585,8 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                             )
                         })
                     } else {
-                        field_value(ctx, standard.kind, &cell, &format)
+                        read_phone |= standard.kind == ValueKind::Phone;
+                        field_value(source, standard.kind, &cell, &format)
                     };
                     match converted {
                         Ok((v, caveat)) => {
@@ -593,7 +602,43 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
             }
         }
     }
+    if let (Some(cell), true) = (unknown_country, read_phone) {
+        read.caveats.push(format!(
+            "{}: {:?} is no country this tool knows, so phone numbers without a + country code were read as {}'s; check them",
+            cell.0, cell.1, source.country
+        ));
+    }
     read
+}
+
+/// The formats `row` is read in: the export's, with the country its national phone numbers are
+/// read in taken from the row's own Country column when it names one (`Germany` → `DE`), so a
+/// foreign customer's `030 1234 5678` is not given India's +91. A Country cell naming no known
+/// country comes back as (header, value), for a caveat on the row's phones.
+fn row_source<'a>(
+    ctx: &'a Context<'_>,
+    row: &dyn Cells,
+) -> (Cow<'a, SourceFormat>, Option<(String, String)>) {
+    let default = Cow::Borrowed(&ctx.settings.source);
+    let Some((header, cell)) = ctx
+        .map
+        .columns
+        .iter()
+        .filter(|c| ctx.canonical(&c.header) == Some("Country"))
+        .find_map(|c| row.cell(&c.header).map(|v| (&c.header, v.trim())))
+        .filter(|(_, v)| !v.is_empty())
+    else {
+        return (default, None);
+    };
+    match country::alpha2(cell) {
+        Some(code) if !code.eq_ignore_ascii_case(&ctx.settings.source.country) => {
+            let mut own = ctx.settings.source.clone();
+            own.country = code.to_string();
+            (Cow::Owned(own), None)
+        }
+        Some(_) => (default, None),
+        None => (default, Some((header.clone(), cell.to_string()))),
+    }
 }
 
 fn has_custom_fields(module: Module) -> bool {
@@ -687,12 +732,11 @@ type Converted = (Val, Option<String>);
 /// ([`convert_in`]) in the column's decided `format` (mapping.toml's `[formats.*]`), as `map`'s
 /// value check read it; text has its mentions escaped, and dates stay typed for the builder.
 fn field_value(
-    ctx: &Context<'_>,
+    source: &SourceFormat,
     kind: ValueKind,
     cell: &Cell,
     format: &ColumnFormat,
 ) -> Result<Converted, Rejected> {
-    let source = &ctx.settings.source;
     let order = format.date_order.unwrap_or(source.order);
     let value = match kind {
         ValueKind::Text | ValueKind::LongText | ValueKind::Choice => {
@@ -724,11 +768,11 @@ fn field_value(
 /// A lifecycle-stage column goes through its value map. `Ok(None)`: nothing to set.
 fn custom_value(
     ctx: &Context<'_>,
+    source: &SourceFormat,
     kind: ValueKind,
     cell: &Cell,
     format: &ColumnFormat,
 ) -> Result<Option<(Value, Option<String>)>, Rejected> {
-    let source = &ctx.settings.source;
     if kind == ValueKind::Choice && ctx.canonical(&cell.header) == Some("Lifecycle Stage") {
         let entry = ctx
             .map
@@ -762,7 +806,7 @@ fn custom_value(
                 caveat.map(|c| format!("{}: {c}", cell.header)),
             )));
         }
-        _ => match field_value(ctx, kind, cell, format)?.0 {
+        _ => match field_value(source, kind, cell, format)?.0 {
             Val::Json(v) => v,
             Val::When(w) => Value::from(w.to_nutshell()),
             Val::Choice(s) => Value::from(s),

@@ -163,6 +163,61 @@ mod tests {
         assert!(p[0].reason.contains("more than one"), "{p:?}");
     }
 
+    /// A national number is read in the row's own Country (trial 9: a German customer's
+    /// `030 …` became +91 30 …, a number in India), else in the export's default country.
+    #[test]
+    fn phones_are_read_in_the_rows_country() {
+        let map = map(
+            Module::Contacts,
+            &[
+                ("Contact ID", Target::LegacyId),
+                ("First Name", field("Contacts.givenName")),
+                ("Mobile", field("Contacts.phone")),
+                ("Country", field("Contacts.address.country")),
+            ],
+            &[],
+        );
+        let phone_of = |country: &str, mobile: &str| {
+            let r = row(&[
+                ("Contact ID", "CONT-9"),
+                ("First Name", "Asha"),
+                ("Mobile", mobile),
+                ("Country", country),
+            ]);
+            plan(build(Module::Contacts, &map, &r, &lookups()))
+        };
+        for (country, mobile, want) in [
+            ("Germany", "030 1234 5678", "+493012345678"),
+            ("United States", "(415) 555-0134", "+14155550134"),
+            ("UAE", "04 123 4567", "+97141234567"),
+            ("India", "98765 43210", "+919876543210"),
+            ("", "98765 43210", "+919876543210"),
+            // An explicit country code wins over the row's Country.
+            ("Germany", "+91 98765 43210", "+919876543210"),
+        ] {
+            let p = phone_of(country, mobile);
+            assert_eq!(
+                p.creates[0].params["contact"]["phone"],
+                json!([want]),
+                "{country:?} {mobile:?}"
+            );
+            assert!(p.caveats.is_empty(), "{:?}", p.caveats);
+        }
+        // A Country naming no known country: read in the default, and said so.
+        let p = phone_of("Atlantis", "98765 43210");
+        assert_eq!(
+            p.creates[0].params["contact"]["phone"],
+            json!(["+919876543210"])
+        );
+        assert!(
+            p.caveats
+                .iter()
+                .any(|c| c.contains("\"Atlantis\" is no country")),
+            "{:?}",
+            p.caveats
+        );
+    }
+
     #[test]
     fn linked_to_its_account_by_id_else_by_name() {
         let mut l = lookups();

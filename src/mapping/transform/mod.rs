@@ -7,6 +7,7 @@
 
 pub mod boolean;
 pub mod convert;
+pub mod country;
 pub mod date;
 pub mod email;
 pub mod enumeration;

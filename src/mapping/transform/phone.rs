@@ -6,25 +6,72 @@
 
 use super::{Rejected, non_blank};
 
-/// Calling codes for the countries a default may name. Extend as customers need.
-const CALLING_CODES: [(&str, &str); 12] = [
+/// ITU-T E.164 country calling codes by ISO 3166-1 alpha-2, for national numbers (no `+` or
+/// `00`) read in a row's country: India's neighbours, the Gulf, and the trading partners Indian
+/// exports name. Italy, San Marino and the Vatican are left out on purpose: their numbers keep
+/// the leading 0 after the code, which the generic rule below drops. Extend as customers need.
+const CALLING_CODES: [(&str, &str); 56] = [
     ("IN", "91"),
     ("US", "1"),
     ("CA", "1"),
     ("GB", "44"),
+    ("IE", "353"),
     ("AE", "971"),
-    ("SG", "65"),
-    ("AU", "61"),
     ("SA", "966"),
+    ("QA", "974"),
+    ("KW", "965"),
+    ("OM", "968"),
+    ("BH", "973"),
+    ("IL", "972"),
+    ("TR", "90"),
+    ("EG", "20"),
+    ("SG", "65"),
+    ("MY", "60"),
+    ("ID", "62"),
+    ("TH", "66"),
+    ("PH", "63"),
+    ("VN", "84"),
+    ("CN", "86"),
+    ("HK", "852"),
+    ("TW", "886"),
+    ("JP", "81"),
+    ("KR", "82"),
+    ("AU", "61"),
+    ("NZ", "64"),
     ("NP", "977"),
     ("BD", "880"),
     ("LK", "94"),
+    ("BT", "975"),
+    ("MV", "960"),
+    ("MM", "95"),
+    ("PK", "92"),
+    ("AF", "93"),
+    ("MU", "230"),
+    ("KE", "254"),
+    ("NG", "234"),
+    ("ZA", "27"),
     ("DE", "49"),
+    ("FR", "33"),
+    ("NL", "31"),
+    ("BE", "32"),
+    ("ES", "34"),
+    ("PT", "351"),
+    ("CH", "41"),
+    ("AT", "43"),
+    ("SE", "46"),
+    ("NO", "47"),
+    ("DK", "45"),
+    ("FI", "358"),
+    ("PL", "48"),
+    ("RU", "7"),
+    ("BR", "55"),
+    ("MX", "52"),
+    ("AR", "54"),
 ];
 
-/// Normalise a phone cell to E.164, reading numbers without a country code as `default_country`
-/// (ISO 3166 alpha-2, e.g. `IN`).
-pub fn to_e164(raw: &str, default_country: &str) -> Result<String, Rejected> {
+/// Normalise a phone cell to E.164, reading numbers without a country code as `country`'s
+/// (ISO 3166 alpha-2, e.g. `IN`: the row's own Country, else the export's default).
+pub fn to_e164(raw: &str, country: &str) -> Result<String, Rejected> {
     let text = non_blank(raw)?;
     let reject = |reason: String| Rejected::new(raw, reason);
     let lower = text.to_ascii_lowercase();
@@ -51,11 +98,11 @@ pub fn to_e164(raw: &str, default_country: &str) -> Result<String, Rejected> {
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     let code = CALLING_CODES
         .iter()
-        .find(|(c, _)| c.eq_ignore_ascii_case(default_country))
+        .find(|(c, _)| c.eq_ignore_ascii_case(country))
         .map(|(_, code)| *code)
         .ok_or_else(|| {
             reject(format!(
-                "no calling code known for default country {default_country:?}"
+                "no calling code known for country {country:?}: write the number with its + country code"
             ))
         })?;
     let full = if international {
@@ -64,6 +111,9 @@ pub fn to_e164(raw: &str, default_country: &str) -> Result<String, Rejected> {
         rest.to_string()
     } else if code == "91" {
         indian_national(&digits).map_err(reject)?
+    } else if code == "1" && digits.len() == 11 && digits.starts_with('1') {
+        // North America writes its own code as a trunk prefix: `1 (415) 555-0134`.
+        digits
     } else {
         let national = digits.strip_prefix('0').unwrap_or(&digits);
         format!("{code}{national}")
@@ -153,6 +203,9 @@ mod tests {
         assert_eq!(to_e164("00971 4 123 4567", "IN").unwrap(), "+97141234567");
         assert_eq!(to_e164("(415) 555-0134", "US").unwrap(), "+14155550134");
         assert_eq!(to_e164("020 7946 0958", "gb").unwrap(), "+442079460958");
+        assert_eq!(to_e164("1 (415) 555-0134", "US").unwrap(), "+14155550134");
+        assert_eq!(to_e164("04 123 4567", "AE").unwrap(), "+97141234567");
+        assert_eq!(to_e164("6123 4567", "SG").unwrap(), "+6561234567");
     }
 
     #[test]
