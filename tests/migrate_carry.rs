@@ -396,6 +396,46 @@ async fn a_contact_sharing_an_email_adds_its_phone_to_the_first_contact() {
     );
 }
 
+/// Two people whose only email is their firm's shared inbox (trial 9: `info@` made them one).
+const SHARED_INBOX: &str = "CONT-2997,Meera,Iyer,info@iyerdesigns.in,9820011111,,Partner,\
+                            COMP-1011,D’Souza Interiors,Customer,ravi@acme.in,,Mumbai,Maharashtra,India,\
+                            18/05/2024 06:03 PM,06/08/2024 08:03 PM,,,West,OEM,,Tamil\r\n\
+                            CONT-2998,Arjun,Iyer,INFO@iyerdesigns.in,9820022222,,Partner,\
+                            COMP-1011,D’Souza Interiors,Customer,ravi@acme.in,,Mumbai,Maharashtra,India,\
+                            18/05/2024 06:03 PM,06/08/2024 08:03 PM,,,West,OEM,,Tamil\r\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_sharing_a_role_mailbox_stay_two_contacts() {
+    let (sb, client) = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut config, path) = prepare(dir.path(), &sb, Some("ravi@acme.in")).await;
+    config.source.export = Some(sample_with_contact(dir.path(), SHARED_INBOX));
+    let (summary, outcomes) = run(&config, &path, &sb).await;
+    assert_eq!(summary.failed, 0);
+    assert_eq!(summary.phases[&Phase::Contacts].merged, 0);
+    let journal = Journal::open(&config.state_dir()).unwrap();
+    let (meera_state, meera) = entity(&journal, Phase::Contacts, "CONT-2997");
+    let (arjun_state, arjun) = entity(&journal, Phase::Contacts, "CONT-2998");
+    assert_eq!(
+        (meera_state, arjun_state),
+        (EntityState::Created, EntityState::Created)
+    );
+    assert_ne!(meera, arjun);
+    for id in ["CONT-2997", "CONT-2998"] {
+        assert!(
+            matches!(outcome_of(&outcomes, id), RecordOutcome::Created { .. }),
+            "{id}: {:?}",
+            outcome_of(&outcomes, id)
+        );
+    }
+    let record = get(&client, EntityType::Contacts, arjun).await.unwrap();
+    assert_eq!(
+        phones_and_emails(&record).1,
+        ["info@iyerdesigns.in"],
+        "{record:#}"
+    );
+}
+
 fn migrate_binary(config: &Path, sb: &RunningSandbox) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_crm-migrate"));
     c.arg("migrate")

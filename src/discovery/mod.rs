@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 
+use crate::mapping::transform::email::is_role_mailbox;
 use crate::numbers::format::{DecimalMark, FormatDecision};
 use crate::rsoft::{
     ColumnKind, ColumnProfile, ColumnProfiler, DateEvidence, DateOrderVerdict, Delimiter, Export,
@@ -804,14 +805,18 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                 .unwrap_or_default(),
             line: None,
             message: format!(
-                "contacts {} share the email {}: Nutshell would see one person; merge them or \
-                 correct the email",
+                "contacts {} share the email {}: {}",
                 e.contacts
                     .iter()
                     .map(|c| format!("{} (line {})", c.id, c.line))
                     .collect::<Vec<_>>()
                     .join(", "),
-                e.email
+                e.email,
+                if is_role_mailbox(&e.email) {
+                    "a shared inbox, so each is loaded as its own contact; check they are different people"
+                } else {
+                    "the load makes them one contact (it dedupes by email); merge them or correct the email"
+                }
             ),
         }),
         "email addresses shared by contacts",

@@ -30,6 +30,7 @@ use crate::mapping::record::{
     BuildSettings, Built, CellReason, ContentHash, Plan, Role, build_record, company_key,
     content_hash, rsoft_id,
 };
+use crate::mapping::transform::email::is_role_mailbox;
 use crate::nutshell::{EntityType, Params, methods};
 use crate::rsoft::company::{Backing, backing_of, match_keys, name_only_key};
 use crate::rsoft::{Export, ReadError, Row};
@@ -252,9 +253,13 @@ fn claimed_keys(plan: &Plan) -> Vec<(KeyKind, String)> {
                     keys.extend(matches.into_iter().map(|k| (KeyKind::CompanyMatch, k)));
                 }
             }
-            EntityType::Contacts => {
-                keys.extend(emails_of(body).into_iter().map(|e| (KeyKind::Email, e)));
-            }
+            // A shared inbox (`info@`) is no person's identity: two people reading it stay two.
+            EntityType::Contacts => keys.extend(
+                emails_of(body)
+                    .into_iter()
+                    .filter(|e| !is_role_mailbox(e))
+                    .map(|e| (KeyKind::Email, e)),
+            ),
             _ => {}
         }
     }
@@ -336,7 +341,7 @@ impl LoadRun<'_> {
                             .map(|o| {
                                 emails_of(o)
                                     .into_iter()
-                                    .filter(|e| !e.starts_with("--"))
+                                    .filter(|e| !e.starts_with("--") && !is_role_mailbox(e))
                                     .map(|e| (KeyKind::Email, e))
                                     .collect()
                             })

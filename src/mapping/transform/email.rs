@@ -65,6 +65,60 @@ pub fn looks_like_email(raw: &str) -> bool {
     normalize_email(raw).is_ok()
 }
 
+/// Local parts of a company's shared mailboxes, which several people read: `info@`, `sales@`.
+const ROLE_MAILBOXES: [&str; 36] = [
+    "info",
+    "sales",
+    "contact",
+    "contactus",
+    "admin",
+    "office",
+    "accounts",
+    "account",
+    "support",
+    "hello",
+    "enquiry",
+    "enquiries",
+    "inquiry",
+    "hr",
+    "mail",
+    "team",
+    "marketing",
+    "billing",
+    "careers",
+    "jobs",
+    "noreply",
+    "no-reply",
+    "help",
+    "service",
+    "services",
+    "customercare",
+    "care",
+    "feedback",
+    "orders",
+    "purchase",
+    "webmaster",
+    "postmaster",
+    "reception",
+    "query",
+    "queries",
+    "helpdesk",
+];
+
+/// Whether `address` is a role mailbox (`info@acme.in`, `Sales+IN@acme.in`): a company's shared
+/// inbox, not one person's. Such an address identifies no contact, so the load never merges two
+/// people, or links a person to a Nutshell contact, by it.
+pub fn is_role_mailbox(address: &str) -> bool {
+    let Some((local, _)) = address.trim().rsplit_once('@') else {
+        return false;
+    };
+    // `sales+india@` is the sales mailbox with a sub-address.
+    let mailbox = local.split('+').next().unwrap_or(local);
+    ROLE_MAILBOXES
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(mailbox))
+}
+
 fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
@@ -111,5 +165,26 @@ mod tests {
         }
         assert!(!looks_like_email("Ravi Kumar"));
         assert!(looks_like_email("RAVI@ACME.IN"));
+    }
+
+    #[test]
+    fn role_mailboxes_are_no_persons_address() {
+        for a in [
+            "info@acme.in",
+            " INFO@acme.in",
+            "Sales+IN@acme.in",
+            "no-reply@x.com",
+        ] {
+            assert!(is_role_mailbox(a), "{a}");
+        }
+        for a in [
+            "ravi@acme.in",
+            "information.desk.ravi@x.in",
+            "infosys@x.in",
+            "sales.ravi@x.in",
+            "info",
+        ] {
+            assert!(!is_role_mailbox(a), "{a}");
+        }
     }
 }
