@@ -49,7 +49,7 @@ impl Owner {
     /// Finds this owner among the users of the export's users file with [`match_owner`]; an
     /// ambiguous owner (two users fit) keeps no user, and discovery lists it.
     fn match_user(&mut self, users: &[User]) {
-        let found = match_owner(&self.raw, users, |u| (u.name.as_str(), u.email.as_str()));
+        let found = match_rsoft_user(&self.raw, users);
         self.user = None;
         self.ambiguous.clear();
         match found {
@@ -138,6 +138,22 @@ pub fn match_owner<'a, T>(
             .filter(|u| normalize_person_name(key(u).0) == wanted)
             .collect(),
     )
+}
+
+/// Matches an owner cell against the export's users file: by the user's RSoft ID first (an
+/// owner column may hold `USR-03` rather than a name), then as [`match_owner`] does. Nutshell
+/// users are never matched by id: their ids are numbers an owner cell could hold by chance.
+pub fn match_rsoft_user<'a>(raw: &str, users: &'a [User]) -> OwnerMatch<&'a User> {
+    let raw = raw.trim();
+    let by_id: Vec<&User> = users
+        .iter()
+        .filter(|u| !u.id.trim().is_empty() && u.id.trim().eq_ignore_ascii_case(raw))
+        .collect();
+    match by_id.len() {
+        0 => match_owner(raw, users, |u| (u.name.as_str(), u.email.as_str())),
+        1 => OwnerMatch::Unique(by_id[0]),
+        _ => OwnerMatch::Ambiguous(by_id),
+    }
 }
 
 /// Splits an owner value: `Ravi Kumar <ravi@acme.in>`, `ravi@acme.in`, or `Ravi Kumar`.

@@ -17,7 +17,8 @@ use super::scan::{OwnerCell, SAMPLE_IDS};
 use super::schema::DestinationUser;
 use crate::discovery::Report;
 use crate::discovery::owners::{
-    OwnerMatch, User as RsoftUser, match_owner, normalize_person_name, parse_owner,
+    OwnerMatch, User as RsoftUser, match_owner, match_rsoft_user, normalize_person_name,
+    parse_owner,
 };
 use crate::rsoft::Module;
 
@@ -420,10 +421,17 @@ fn describe_records(o: &QueuedOwner) -> String {
     text
 }
 
-/// The users of the export's users file that discovery matched to an owner (each once).
+/// The users of the export's users file that discovery matched to an owner, or found an owner
+/// fits equally with another (each once).
 pub fn rsoft_users(report: &Report) -> Vec<RsoftUser> {
     let mut users: Vec<RsoftUser> = Vec::new();
-    for u in report.owners.iter().filter_map(|o| o.user.as_ref()) {
+    // The users an owner fits equally are kept too: they are the namesakes that stop a name
+    // from deciding (an owner `Ravi Kumar` when two RSoft users have that name).
+    for u in report
+        .owners
+        .iter()
+        .flat_map(|o| o.user.iter().chain(&o.ambiguous))
+    {
         if !users.iter().any(|k| k.id == u.id && k.email == u.email) {
             users.push(u.clone());
         }
@@ -550,9 +558,14 @@ pub fn reconcile(
         .collect();
     for g in groups {
         let raw = g.cells.first().map(String::as_str).unwrap_or(&g.key);
-        let rsoft_user = match match_owner(raw, rsoft, |u| (u.name.as_str(), u.email.as_str())) {
+        let rsoft_user = match match_rsoft_user(raw, rsoft) {
             OwnerMatch::Unique(u) => Some(u),
             _ => None,
+        };
+        // An owner written as its RSoft user ID (`USR-03`) is that user, by name and email.
+        let parsed = || match rsoft_user.filter(|u| u.id.trim().eq_ignore_ascii_case(raw.trim())) {
+            Some(u) => (Some(u.name.clone()), Some(u.email.clone())),
+            None => parse_owner(raw),
         };
         let decide = |u: &DestinationUser, by: MatchedBy| OwnerDecision {
             key: g.key.clone(),
@@ -576,7 +589,7 @@ pub fn reconcile(
                 },
             }
         } else {
-            let (name, email) = parse_owner(raw);
+            let (name, email) = parsed();
             let by_email = email
                 .or_else(|| rsoft_user.map(|u| u.email.clone()))
                 .filter(|e| !e.trim().is_empty())
@@ -621,7 +634,7 @@ pub fn reconcile(
                 Err(why) => why,
             }
         };
-        let (name, email) = parse_owner(raw);
+        let (name, email) = parsed();
         out.queue.owners.push(QueuedOwner {
             key: g.key,
             cells: g.cells,
@@ -957,6 +970,42 @@ mod tests {
         // One RSoft user of the name: the name decides, as before.
         let owners = reconcile(&cells[1..2], &users, &OwnersFile::default(), &rsoft[..1]);
         assert_eq!(owners.decisions[0].by, MatchedBy::Email, "{owners:#?}");
+    }
+
+    /// From discovery to reconciliation (trial 9): an owner written only as a name two RSoft
+    /// users share stops the name deciding, though no owner cell names either by email; an
+    /// owner written as an RSoft user ID is that user.
+    #[test]
+    fn discovery_gives_namesakes_and_user_ids_to_reconciliation() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Users.csv"),
+            "User ID,Name,Email,Role,Status\nUSR-02,Priya Sharma,priya.sharma@acme.in,Sales,Active\n\
+             USR-03,Priya Sharma,priya@acme.in,Sales,Active\nUSR-04,Ravi Kumar,ravi.k@acme.in,Sales,Active\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("Deals.csv"),
+            "Deal ID,Deal Name,Deal Owner\nDEAL-1,Pumps,PRIYA SHARMA\nDEAL-2,Valves,usr-04\n",
+        )
+        .unwrap();
+        let report = crate::discovery::discover_path(dir.path()).unwrap();
+        let rsoft = rsoft_users(&report);
+        let ids: Vec<&str> = rsoft.iter().map(|u| u.id.as_str()).collect();
+        assert_eq!(ids, ["USR-02", "USR-03", "USR-04"], "{:#?}", report.owners);
+        let users = [
+            user(1, "Priya Sharma", &["priya.sharma@acme.in"]),
+            user(2, "R. Kumar", &["ravi.k@acme.in"]),
+        ];
+        let cells = [cell("PRIYA SHARMA", 1), cell("usr-04", 1)];
+        let owners = reconcile(&cells, &users, &OwnersFile::default(), &rsoft);
+        assert_eq!(owners.user_for("usr-04"), Some(2), "{owners:#?}");
+        assert_eq!(owners.user_for("PRIYA SHARMA"), None, "{owners:#?}");
+        let q = &owners.queue.owners;
+        assert!(
+            matches!(&q[..], [o] if matches!(&o.why, Unresolved::Namesakes { rsoft, .. } if rsoft.len() == 2)),
+            "{q:#?}"
+        );
     }
 
     #[test]
