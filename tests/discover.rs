@@ -849,3 +849,24 @@ fn rows_without_an_rsoft_id_are_counted_with_their_lines() {
         w.message
     );
 }
+
+/// Values from the export are shown as written in the Markdown scope report: never run as HTML,
+/// styled, or splitting a table (trial 9: an owner `<img …>` was embedded raw).
+#[test]
+fn markdown_shows_export_values_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Deals.csv"),
+        "Deal ID,Deal Name,Pipeline,Stage,Deal Owner\n\
+         DEAL-1,Pumps,Sales,**Won**,<img src=x onerror=alert(1)>\n\
+         DEAL-2,Valves,Sales,Lost | Closed,Ravi_Kumar\n",
+    )
+    .unwrap();
+    let r = crm_migrate::discovery::discover_path(dir.path()).unwrap();
+    let md = crm_migrate::discovery::markdown::render(&r);
+    assert!(!md.contains("<img"), "{md}");
+    assert!(md.contains("&lt;img src=x onerror=alert(1)&gt;"), "{md}");
+    assert!(md.contains("  - \\*\\*Won\\*\\* (1 deals)"), "{md}");
+    assert!(md.contains("  - Lost \\| Closed (1 deals)"), "{md}");
+    assert!(md.contains("| Ravi\\_Kumar |"), "{md}");
+}

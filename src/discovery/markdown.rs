@@ -6,9 +6,26 @@ use super::Report;
 use super::gaps::GapKey;
 use crate::rsoft::profile::ColumnKind;
 
-/// Escapes a value for a Markdown table cell.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+/// Escapes a value from the export or the journal for Markdown text and table cells: Markdown
+/// and HTML punctuation are backslash-escaped or entity-encoded, line breaks become spaces. So a
+/// company called `<script>`, `**Acme**` or `A | B` is shown as written in a Markdown viewer:
+/// never run as HTML, styled, or splitting a table. The scope report and `report.md` both use it.
+pub fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' | '\r' => out.push(' '),
+            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '#' | '~' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn kind(k: ColumnKind) -> String {
@@ -37,7 +54,7 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
             m.counted(),
             m.module,
             m.refers_to,
-            cell(&m.first.record),
+            text(&m.first.record),
             m.first.file,
             m.first.line,
             m.refers_to
@@ -53,17 +70,17 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
                 md,
                 "| {} {} | `{}`:{} | {} | {} | {} | {} |",
                 u.module,
-                cell(&u.record),
+                text(&u.record),
                 u.file,
                 u.line,
                 u.refers_to,
                 u.by,
-                cell(&u.value),
+                text(&u.value),
                 match (&u.set_aside, &u.nearest) {
                     (Some(row), _) => {
                         format!("set aside as a bad row: `{}`:{}", row.file, row.line)
                     }
-                    (None, Some(n)) => cell(n),
+                    (None, Some(n)) => text(n),
                     (None, None) => "—".to_string(),
                 }
             )?;
@@ -80,7 +97,7 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
             md,
             "- Probable duplicates {:?}: {} — sharing {}",
             g.normalized_name,
-            cell(&names.join(", ")),
+            text(&names.join(", ")),
             g.backed_by.join(", ")
         )?;
     }
@@ -94,9 +111,9 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
             md,
             "- Shared name {:?}: {} — different firms; {} record(s) naming it by name will be held (the first: {})",
             n.normalized_name,
-            cell(&i.shared_rows(&n.normalized_name)),
+            text(&i.shared_rows(&n.normalized_name)),
             n.references,
-            cell(&first.join(", "))
+            text(&first.join(", "))
         )?;
     }
     if i.name_mismatches.count > 0 {
@@ -111,18 +128,23 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
                 md,
                 "  - {} {} (`{}`:{}): Company ID {} is \"{}\"; Company Name says \"{}\"",
                 m.module,
-                cell(&m.record),
+                text(&m.record),
                 m.file,
                 m.line,
-                cell(&m.company_id),
-                cell(&m.company_name),
-                cell(&m.written)
+                text(&m.company_id),
+                text(&m.company_name),
+                text(&m.written)
             )?;
         }
     }
     for e in &i.shared_emails {
         let ids: Vec<&str> = e.contacts.iter().map(|c| c.id.as_str()).collect();
-        writeln!(md, "- Contacts {} share {}", ids.join(", "), e.email)?;
+        writeln!(
+            md,
+            "- Contacts {} share {}",
+            text(&ids.join(", ")),
+            text(&e.email)
+        )?;
     }
     writeln!(md)
 }
@@ -170,7 +192,7 @@ fn write_report(md: &mut String, r: &Report, opening: &str) -> std::fmt::Result 
             md,
             "| {} | `{}` | {} | {} | {}{} | {} | {} | {:.2} |",
             o.module.map_or("**unknown**", |m| m.as_str()),
-            cell(&o.file),
+            text(&o.file),
             o.rows,
             o.bad_rows,
             o.encoding.label(),
@@ -189,7 +211,7 @@ fn write_report(md: &mut String, r: &Report, opening: &str) -> std::fmt::Result 
             md,
             "### {} — `{}`\n",
             o.module.map_or("unknown", |m| m.as_str()),
-            cell(&o.file)
+            text(&o.file)
         )?;
         writeln!(
             md,
@@ -210,13 +232,13 @@ fn write_report(md: &mut String, r: &Report, opening: &str) -> std::fmt::Result 
             writeln!(
                 md,
                 "| {} | {} | {} | {:.0}% | {}{} | {} |",
-                cell(&c.header),
+                text(&c.header),
                 c.canonical.as_deref().unwrap_or("custom"),
                 t,
                 c.fill_rate * 100.0,
                 if c.distinct_exact { "" } else { "~" },
                 c.distinct,
-                cell(&c.samples.join(" · "))
+                text(&c.samples.join(" · "))
             )?;
         }
         writeln!(md)?;
@@ -229,9 +251,9 @@ fn write_report(md: &mut String, r: &Report, opening: &str) -> std::fmt::Result 
         "Order: **{:?}** — {} values prove day-first (e.g. {}), {} prove month-first (e.g. {}), {} are ambiguous, {} are year-first.\n",
         r.date_order.verdict,
         d.day_first,
-        d.day_first_example.as_deref().unwrap_or("none"),
+        text(d.day_first_example.as_deref().unwrap_or("none")),
         d.month_first,
-        d.month_first_example.as_deref().unwrap_or("none"),
+        text(d.month_first_example.as_deref().unwrap_or("none")),
         d.ambiguous,
         d.year_first
     )?;
@@ -254,11 +276,11 @@ fn write_report(md: &mut String, r: &Report, opening: &str) -> std::fmt::Result 
         writeln!(
             md,
             "| {} | {} | {} | {} | {} |",
-            cell(&o.raw),
-            cell(o.name.as_deref().unwrap_or("")),
-            cell(o.email.as_deref().unwrap_or("")),
+            text(&o.raw),
+            text(o.name.as_deref().unwrap_or("")),
+            text(o.email.as_deref().unwrap_or("")),
             o.records,
-            cell(&user)
+            text(&user)
         )?;
     }
 
@@ -269,14 +291,14 @@ fn write_report(md: &mut String, r: &Report, opening: &str) -> std::fmt::Result 
         } else {
             "deals only"
         };
-        writeln!(md, "- **{}** ({source}; {} deals)", p.name, p.deals)?;
+        writeln!(md, "- **{}** ({source}; {} deals)", text(&p.name), p.deals)?;
         for s in &p.stages {
             let flag = if s.only_on_deals {
                 " — *seen only on deals*"
             } else {
                 ""
             };
-            writeln!(md, "  - {} ({} deals){flag}", s.name, s.deals)?;
+            writeln!(md, "  - {} ({} deals){flag}", text(&s.name), s.deals)?;
         }
     }
 
@@ -302,10 +324,10 @@ fn write_report(md: &mut String, r: &Report, opening: &str) -> std::fmt::Result 
                 md,
                 "| {} | {} | {} | {} | {} |",
                 f.module,
-                cell(&f.name),
+                text(&f.name),
                 f.in_export,
                 f.defined,
-                cell(&t)
+                text(&t)
             )?;
         }
     }
@@ -321,12 +343,12 @@ fn write_report(md: &mut String, r: &Report, opening: &str) -> std::fmt::Result 
             writeln!(
                 md,
                 "| {} | {} | {} | {} | {} | {} |",
-                cell(&w.name),
-                cell(&w.module),
-                cell(&w.trigger),
-                cell(&w.conditions),
-                cell(&w.actions),
-                cell(&w.status)
+                text(&w.name),
+                text(&w.module),
+                text(&w.trigger),
+                text(&w.conditions),
+                text(&w.actions),
+                text(&w.status)
             )?;
         }
     }
@@ -346,7 +368,7 @@ fn write_report(md: &mut String, r: &Report, opening: &str) -> std::fmt::Result 
             Some(GapKey::RecordId(id)) => format!(" — record {id}"),
             None => String::new(),
         };
-        writeln!(md, "- {}: `{}`{key}", g.kind.label(), cell(&g.path))?;
+        writeln!(md, "- {}: {}{}", g.kind.label(), text(&g.path), text(&key))?;
     }
 
     writeln!(md, "\n## Grade and estimate\n")?;
@@ -368,12 +390,12 @@ fn write_report(md: &mut String, r: &Report, opening: &str) -> std::fmt::Result 
 
     writeln!(md, "\n## What the customer recreates by hand\n")?;
     for step in &r.manual_steps {
-        writeln!(md, "- [ ] {}", cell(step))?;
+        writeln!(md, "- [ ] {}", text(step))?;
     }
 
     writeln!(md, "\n## Warnings ({})\n", r.warnings.len())?;
     for w in &r.warnings {
-        writeln!(md, "- {:?}: {}", w.severity, cell(&w.to_string()))?;
+        writeln!(md, "- {:?}: {}", w.severity, text(&w.to_string()))?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::model::{MigrationReport, RunSection};
 use super::{JOURNAL_SECTIONS, NO_RUN};
+use crate::discovery::markdown::text;
 
 /// Characters of the bar chart, per bucket.
 const BAR_CHARS: [(&str, char); 7] = [
@@ -19,26 +20,6 @@ const BAR_CHARS: [(&str, char); 7] = [
 ];
 /// Width of a full bar, in characters.
 const BAR_WIDTH: f64 = 40.0;
-
-/// Escapes a value for Markdown text and table cells: Markdown and HTML punctuation are
-/// backslash-escaped or entity-encoded, line breaks become spaces.
-pub fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\n' | '\r' => out.push(' '),
-            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '#' | '~' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 /// Renders the whole report.
 pub fn render(r: &MigrationReport) -> String {
