@@ -178,8 +178,15 @@ fn offline_writes_the_map_and_keeps_the_operators_decisions() {
 #[test]
 fn against_the_sandbox_the_stage_map_covers_every_pair() {
     let (dir, config) = setup("endpoint = \"sandbox\"");
-    let text = stdout(&map(&config, &[]));
+    let out = map(&config, &[]);
+    let text = stdout(&out);
     assert!(text.contains("destination: the built-in sandbox"), "{text}");
+    // The call to the destination is announced before it is made (a slow one is no hang).
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("reading fields, pipelines and activity types from the built-in sandbox"),
+        "{err}"
+    );
     // Sales / On Hold is only on deals and the sandbox lacks it: flagged, with the fix.
     assert!(
         text.contains("\"Sales / On Hold\": pipeline \"Sales\" has no stage \"On Hold\""),

@@ -140,8 +140,13 @@ fn destination_schema(
     }
     runtime.block_on(async {
         let (client, sandbox) = connect::connect(config).await?;
-        let schema = Destination::read(&client).await.map(|d| d.schema());
         let destination = connect::describe(&client, sandbox.as_ref());
+        // Said before the first call: an unreachable address is retried for about a minute
+        // before the call fails, and a silent minute looks like a hang.
+        eprintln!(
+            "reading fields, pipelines and activity types from {destination} (an unreachable address is retried for about a minute; Ctrl-C stops)"
+        );
+        let schema = Destination::read(&client).await.map(|d| d.schema());
         if let Some(sandbox) = sandbox {
             sandbox.shutdown().await?;
         }
