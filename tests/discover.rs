@@ -870,3 +870,68 @@ fn markdown_shows_export_values_as_written() {
     assert!(md.contains("  - Lost \\| Closed (1 deals)"), "{md}");
     assert!(md.contains("| Ravi\\_Kumar |"), "{md}");
 }
+
+/// A record naming a company in another legal form than the company the name leads to
+/// (`Acme Tools LLP` when the export's company is `Acme Tools Pvt Ltd`) is another firm: by name
+/// or beside its Company ID, discovery names it (trial 9: the load linked it silently).
+#[test]
+fn a_name_in_another_legal_form_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::write(
+        d,
+        "Companies.csv",
+        b"Company ID,Company Name\nC1,Acme Tools Pvt Ltd\n",
+    );
+    common::write(
+        d,
+        "Contacts.csv",
+        b"Contact ID,First Name,Company ID,Company Name\n\
+          P1,Asha,,ACME TOOLS PRIVATE LIMITED\n\
+          P2,Ravi,,Acme Tools LLP\n\
+          P3,Meera,C1,Acme Tools Inc\n\
+          P4,Kiran,,Acme Tools\n",
+    );
+    let r = discover_path(d).unwrap();
+    let found: Vec<(&str, &str, &str)> = r
+        .integrity
+        .other_legal_forms
+        .first
+        .iter()
+        .map(|x| (x.record.as_str(), x.company_id.as_str(), x.written.as_str()))
+        .collect();
+    assert_eq!(found, [("P2", "C1", "Acme Tools LLP")]);
+    let ids = &r.integrity.name_mismatches;
+    assert_eq!(
+        (ids.count, ids.first[0].record.as_str()),
+        (1, "P3"),
+        "{ids:?}"
+    );
+    let warning = r
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("in another legal form"))
+        .unwrap_or_else(|| panic!("no warning: {:#?}", r.warnings));
+    assert_eq!(warning.line, Some(3));
+    assert!(
+        warning.message.contains(
+            "says \"Acme Tools LLP\"; the load links it by the name to C1 \"Acme Tools Pvt Ltd\""
+        ),
+        "{}",
+        warning.message
+    );
+    assert!(
+        r.integrity.unresolved.is_empty(),
+        "{:?}",
+        r.integrity.unresolved
+    );
+    let md = crm_migrate::discovery::markdown::render(&r);
+    assert!(
+        md.contains("  - contacts P2 (`Contacts.csv`:3): says \"Acme Tools LLP\"; the name leads to C1 \"Acme Tools Pvt Ltd\""),
+        "{md}"
+    );
+    assert!(
+        md.contains("  - contacts P3 (`Contacts.csv`:4): Company ID C1 is \"Acme Tools Pvt Ltd\"; Company Name says \"Acme Tools Inc\""),
+        "{md}"
+    );
+}

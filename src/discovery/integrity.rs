@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::rsoft::Module;
-use crate::rsoft::company::{Backing, backing_of, company_key, match_keys};
+use crate::rsoft::company::{Backing, backing_of, company_key, match_keys, other_legal_entity};
 use crate::rsoft::hashing::{FastHash, hash};
 
 /// One file's rows as integrity needs them. Its texts (ids, names, references, emails) sit end
@@ -335,7 +335,7 @@ impl IntegrityTally {
             })
             .collect();
         let (
-            (unresolved, into_missing_modules),
+            (unresolved, into_missing_modules, other_legal_forms),
             shared_emails,
             (duplicate_companies, mut shared_names),
         ) = std::thread::scope(|scope| {
@@ -357,6 +357,7 @@ impl IntegrityTally {
             shared_emails,
             shared_names,
             name_mismatches,
+            other_legal_forms,
         }
     }
 
@@ -390,9 +391,12 @@ impl IntegrityTally {
                     continue;
                 };
                 let written = f.get(*name);
-                // Most rows copy the company's name exactly: no normalising for them.
-                if written == company.file.get(company.row.name)
-                    || company_key(written) == company.normalized
+                // Most rows copy the company's name exactly: no normalising for them. The same
+                // name in another legal form (`Acme LLP` for `Acme Pvt Ltd`) is another firm.
+                let own = company.file.get(company.row.name);
+                if written == own
+                    || (company_key(written) == company.normalized
+                        && !other_legal_entity(written, own))
                 {
                     continue;
                 }
@@ -445,10 +449,14 @@ impl IntegrityTally {
     /// name against `companies`' normalised names ([`company_key`], the key the load looks a
     /// company up by). References into a module the export has no records of are counted
     /// apart, per referring and referred module ([`MissingModule`]).
-    fn unresolved(&self, companies: &[Company]) -> (Vec<Unresolved>, Vec<MissingModule>) {
-        // Company keys, gathered once when the first by-name reference needs them: a by-name
-        // reference is a lookup, not a scan.
-        let mut keys: Option<HashSet<&str, FastHash>> = None;
+    fn unresolved(
+        &self,
+        companies: &[Company],
+    ) -> (Vec<Unresolved>, Vec<MissingModule>, NameMismatches) {
+        // The first company of each key, gathered once when the first by-name reference needs
+        // them: a by-name reference is a lookup, not a scan.
+        let mut keys: Option<HashMap<&str, &Company, FastHash>> = None;
+        let mut other_forms = NameMismatches::default();
         // Per module (by its place in the enum, looked up once per reference), the ids of its
         // records, `None` for a module the export has no file of. Sized before filling:
         // growing a set of a million ids holds two tables at once.
@@ -469,12 +477,13 @@ impl IntegrityTally {
         let mut missing: BTreeMap<(Module, Module), MissingModule> = BTreeMap::new();
         for (module, f) in &self.files {
             for r in &f.references {
-                // A lead's company name makes an account when none has the name, so it never
-                // resolves to nothing; it is kept only to find names different firms share.
+                let key = f.get(r.key);
                 if r.by_name && *module == Module::Leads {
+                    // A lead's company name makes an account when none has the name, so it
+                    // never resolves to nothing; it may still name another legal entity.
+                    self.other_form(companies, &mut keys, (*module, f, r), &mut other_forms);
                     continue;
                 }
-                let key = f.get(r.key);
                 let Some(Some(known)) = ids.get(r.to as usize) else {
                     missing
                         .entry((*module, r.to))
@@ -490,13 +499,12 @@ impl IntegrityTally {
                 let nearest = if r.by_name {
                     // Resolves as the load resolves it: to the company of the same normalised
                     // name (`Patil Steel Limited` → `Patil Steel Ltd.`).
-                    let keys = keys
-                        .get_or_insert_with(|| companies.iter().map(|c| c.normalized).collect());
-                    let wanted = company_key(key);
-                    if companies.is_empty() || keys.contains(wanted.as_str()) {
+                    if companies.is_empty()
+                        || self.other_form(companies, &mut keys, (*module, f, r), &mut other_forms)
+                    {
                         continue;
                     }
-                    nearest_company(companies, &wanted)
+                    nearest_company(companies, &company_key(key))
                 } else {
                     // The module is present (checked above): an id it lacks resolves nowhere.
                     if known.contains(&r.key_hash) {
@@ -515,7 +523,47 @@ impl IntegrityTally {
                 unresolved.push(u);
             }
         }
-        (unresolved, missing.into_values().collect())
+        (unresolved, missing.into_values().collect(), other_forms)
+    }
+
+    /// Whether by-name reference `r` (of `module`'s file `f`) resolves to a company; when it
+    /// does, but the company's own name gives another legal form (`Acme LLP` resolving to
+    /// `Acme Pvt Ltd`), the reference is counted in `out`, listed among the first
+    /// [`SHARED_LISTED`]: the load links it by the name, to what may be another firm.
+    fn other_form<'c>(
+        &self,
+        companies: &'c [Company],
+        keys: &mut Option<HashMap<&'c str, &'c Company<'c>, FastHash>>,
+        (module, f, r): (Module, &FileTally, &Reference),
+        out: &mut NameMismatches,
+    ) -> bool {
+        let keys = keys.get_or_insert_with(|| {
+            let mut first = HashMap::with_capacity_and_hasher(companies.len(), FastHash::default());
+            for c in companies {
+                first.entry(c.normalized).or_insert(c);
+            }
+            first
+        });
+        let written = f.get(r.key);
+        let Some(company) = keys.get(company_key(written).as_str()) else {
+            return false;
+        };
+        let own = company.file.get(company.row.name);
+        if other_legal_entity(written, own) {
+            out.count += 1;
+            if out.first.len() < SHARED_LISTED {
+                out.first.push(NameMismatch {
+                    module,
+                    record: f.get(r.record).to_string(),
+                    file: f.path.clone(),
+                    line: r.line,
+                    company_id: company.file.get(company.row.id).to_string(),
+                    company_name: own.to_string(),
+                    written: written.to_string(),
+                });
+            }
+        }
+        true
     }
 
     /// Contacts sharing an email address (any case), by address. Rows are grouped by a hash of
@@ -812,6 +860,10 @@ pub struct Integrity {
     /// Records whose Company ID and Company Name name two different companies.
     #[serde(default)]
     pub name_mismatches: NameMismatches,
+    /// Records naming a company by name in another legal form than the company the name
+    /// resolves to has (`Acme LLP` → `COMP-1 Acme Pvt Ltd`): the load links them by the name.
+    #[serde(default)]
+    pub other_legal_forms: NameMismatches,
 }
 
 /// Records naming a company twice, by RSoft ID and by a Company Name that is not that

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::Report;
 use super::gaps::GapKey;
+use super::integrity::{NameMismatch, NameMismatches};
 use crate::rsoft::profile::ColumnKind;
 
 /// Escapes a value from the export or the journal for Markdown text and table cells: Markdown
@@ -109,34 +110,39 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
             .collect();
         writeln!(
             md,
-            "- Shared name {:?}: {} — different firms; {} record(s) naming it by name will be held (the first: {})",
-            n.normalized_name,
+            "- Shared name {}: {} — different firms; {} record(s) naming it by name will be held (the first: {})",
+            text(&format!("{:?}", n.normalized_name)),
             text(&i.shared_rows(&n.normalized_name)),
             n.references,
             text(&first.join(", "))
         )?;
     }
-    if i.name_mismatches.count > 0 {
-        writeln!(
-            md,
-            "- {} record(s) give a Company ID and a Company Name of different companies; the load links them by the ID. The first {}:",
-            i.name_mismatches.count,
-            i.name_mismatches.first.len()
-        )?;
-        for m in &i.name_mismatches.first {
-            writeln!(
-                md,
-                "  - {} {} (`{}`:{}): Company ID {} is \"{}\"; Company Name says \"{}\"",
-                m.module,
-                text(&m.record),
-                m.file,
-                m.line,
+    write_mismatches(
+        md,
+        &i.name_mismatches,
+        "give a Company ID and a Company Name of different companies; the load links them by the ID",
+        |m| {
+            format!(
+                "Company ID {} is \"{}\"; Company Name says \"{}\"",
                 text(&m.company_id),
                 text(&m.company_name),
                 text(&m.written)
-            )?;
-        }
-    }
+            )
+        },
+    )?;
+    write_mismatches(
+        md,
+        &i.other_legal_forms,
+        "name a company in another legal form than the company the name leads to; the load links them by the name",
+        |m| {
+            format!(
+                "says \"{}\"; the name leads to {} \"{}\"",
+                text(&m.written),
+                text(&m.company_id),
+                text(&m.company_name)
+            )
+        },
+    )?;
     for e in &i.shared_emails {
         let ids: Vec<&str> = e.contacts.iter().map(|c| c.id.as_str()).collect();
         writeln!(
@@ -147,6 +153,37 @@ fn write_integrity(md: &mut String, r: &Report) -> std::fmt::Result {
         )?;
     }
     writeln!(md)
+}
+
+/// Records whose company names disagree (`what` they do), counted, the first listed each with
+/// `detail`.
+fn write_mismatches(
+    md: &mut String,
+    list: &NameMismatches,
+    what: &str,
+    detail: impl Fn(&NameMismatch) -> String,
+) -> std::fmt::Result {
+    if list.count == 0 {
+        return Ok(());
+    }
+    writeln!(
+        md,
+        "- {} record(s) {what}. The first {}:",
+        list.count,
+        list.first.len()
+    )?;
+    for m in &list.first {
+        writeln!(
+            md,
+            "  - {} {} (`{}`:{}): {}",
+            m.module,
+            text(&m.record),
+            m.file,
+            m.line,
+            detail(m)
+        )?;
+    }
+    Ok(())
 }
 
 /// The scope report as Markdown.

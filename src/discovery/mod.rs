@@ -770,6 +770,28 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
             ),
         });
     }
+    if let Some(first) = i.other_legal_forms.first.first() {
+        out.push(Finding {
+            severity: Severity::Warning,
+            file: first.file.clone(),
+            line: Some(first.line),
+            message: format!(
+                "{} record(s) name a company in another legal form than the company the name \
+                 leads to (the first: {} {} on line {} says {:?}; the load links it by the name \
+                 to {} {:?}): an LLP, a private limited company and an Inc are different \
+                 firms. Check them (integrity in the report lists the first {}) and give the \
+                 right Company ID, or correct the name",
+                i.other_legal_forms.count,
+                first.module.record_word(),
+                first.record,
+                first.line,
+                first.written,
+                first.company_id,
+                first.company_name,
+                i.other_legal_forms.first.len()
+            ),
+        });
+    }
     list(
         &mut out,
         i.duplicate_companies.iter().map(|g| Finding {

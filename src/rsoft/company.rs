@@ -35,8 +35,53 @@ const LEGAL_FORMS: [&str; 15] = [
 /// limited` → `sharma textiles`). A name made only of legal-form words keeps them, so it never
 /// becomes empty; a blank name gives an empty key.
 pub fn company_key(name: &str) -> String {
-    // Most names are ASCII: one pass, one allocation (the same key as the general path).
-    let cleaned: String = if name.is_ascii() {
+    let cleaned = cleaned(name);
+    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    let (start, end) = name_bounds(name, &words);
+    words[start..end].join(" ")
+}
+
+/// The kind of legal entity a company name's legal-form words say, where two kinds are two
+/// different entities however alike the names: `Acme LLP` is not `Acme Pvt Ltd`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegalForm {
+    /// A company limited by shares: `Pvt Ltd`, `Private Limited`, `Ltd`, `OPC`, `Pte`, `Co`, `PLC`.
+    Company,
+    /// A limited liability partnership: `LLP`.
+    Partnership,
+    /// A US-style corporation or LLC: `Inc`, `Incorporated`, `Corp`, `Corporation`, `LLC`.
+    Corporation,
+}
+
+/// The legal form the name ends in, from the words [`company_key`] drops; `None` when it names
+/// none (`Acme`, written short, may be any of them).
+pub fn legal_form(name: &str) -> Option<LegalForm> {
+    let cleaned = cleaned(name);
+    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    let (_, end) = name_bounds(name, &words);
+    let forms = &words[end..];
+    if forms.contains(&"llp") {
+        Some(LegalForm::Partnership)
+    } else if forms
+        .iter()
+        .any(|w| ["inc", "incorporated", "corp", "corporation", "llc"].contains(w))
+    {
+        Some(LegalForm::Corporation)
+    } else {
+        (!forms.is_empty()).then_some(LegalForm::Company)
+    }
+}
+
+/// Whether two names of one [`company_key`] say two different kinds of legal entity (`Acme LLP`
+/// and `Acme Pvt Ltd`); a name giving no legal form may be either, so it differs from none.
+pub fn other_legal_entity(a: &str, b: &str) -> bool {
+    matches!((legal_form(a), legal_form(b)), (Some(x), Some(y)) if x != y)
+}
+
+/// Lower case, `&` read as "and", punctuation as spaces.
+fn cleaned(name: &str) -> String {
+    // Most names are ASCII: one pass, one allocation (the same text as the general path).
+    if name.is_ascii() {
         let mut s = String::with_capacity(name.len() + 4);
         for b in name.bytes() {
             match b {
@@ -52,15 +97,19 @@ pub fn company_key(name: &str) -> String {
             .chars()
             .map(|c| if c.is_alphanumeric() { c } else { ' ' })
             .collect()
-    };
-    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    }
+}
+
+/// Where the name proper lies among `words` (the [`cleaned`] words of `name`): after a leading
+/// salutation, before the trailing legal-form words.
+fn name_bounds(name: &str, words: &[&str]) -> (usize, usize) {
     // `M/s` (Messrs) before a firm's name is a salutation, not part of it; initials written
     // `M. S.` or `M S` are part of the name.
     let salutation = name
         .trim_start()
         .get(..3)
         .is_some_and(|p| p.eq_ignore_ascii_case("m/s"));
-    let start = match words.as_slice() {
+    let start = match words {
         ["m", "s", _, ..] if salutation => 2,
         ["messrs", _, ..] => 1,
         _ => 0,
@@ -73,7 +122,7 @@ pub fn company_key(name: &str) -> String {
     {
         end -= 1;
     }
-    words[start..end].join(" ")
+    (start, end)
 }
 
 /// What, beside the name, shows two company rows are one company; strongest first.
@@ -325,6 +374,27 @@ pub fn email_domain(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn legal_forms_are_read_from_the_dropped_words() {
+        for (name, form) in [
+            ("Acme Tools Pvt. Ltd.", Some(LegalForm::Company)),
+            ("ACME TOOLS (P) LTD", Some(LegalForm::Company)),
+            ("Acme Tools Limited", Some(LegalForm::Company)),
+            ("Acme Tools LLP", Some(LegalForm::Partnership)),
+            ("Acme Tools Inc.", Some(LegalForm::Corporation)),
+            ("Acme Tools", None),
+            ("Vitamin P", None),
+        ] {
+            assert_eq!(legal_form(name), form, "{name}");
+        }
+        assert!(other_legal_entity("Acme Tools LLP", "Acme Tools Pvt Ltd"));
+        assert!(!other_legal_entity(
+            "Acme Tools Ltd",
+            "ACME TOOLS PRIVATE LIMITED"
+        ));
+        assert!(!other_legal_entity("Acme Tools", "Acme Tools LLP"));
+    }
 
     #[test]
     fn indian_shorthand_and_salutation_fold() {
