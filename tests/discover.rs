@@ -935,3 +935,53 @@ fn a_name_in_another_legal_form_is_reported() {
         "{md}"
     );
 }
+
+/// An amount with three decimals in a currency that has them (ISO 4217 minor unit 3: KWD, BHD,
+/// OMR …) is fils, not a European re-save: beside `1,250,000` INR, `125.500` KWD raises no
+/// locale-mix warning (trial 9), whether the currency is the row's Currency or in the cell.
+#[test]
+fn three_decimals_in_a_three_decimal_currency_prove_no_locale() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::write(
+        d,
+        "Deals.csv",
+        b"Deal ID,Deal Name,Amount,Currency\n\
+          D-1,Pumps,\"1,250,000\",INR\n\
+          D-2,Valves,\"12,000\",INR\n\
+          D-3,Gulf pumps,125.500,KWD\n\
+          D-4,Gulf valves,BHD 2.750,\n",
+    );
+    let r = discover_path(d).unwrap();
+    let amount = r.objects[0]
+        .columns
+        .iter()
+        .find(|c| c.header == "Amount")
+        .unwrap();
+    let n = amount.number_format.as_ref().expect("a number format");
+    assert!(n.three_decimals.is_empty(), "{n:?}");
+    assert!(
+        !r.warnings
+            .iter()
+            .any(|w| w.message.contains("with three decimals")),
+        "{:#?}",
+        r.warnings
+    );
+    // The same amounts in rupees are the locale mix they look like.
+    common::write(
+        d,
+        "Deals.csv",
+        b"Deal ID,Deal Name,Amount,Currency\n\
+          D-1,Pumps,\"1,250,000\",INR\n\
+          D-2,Valves,\"12,000\",INR\n\
+          D-3,Gulf pumps,125.500,INR\n",
+    );
+    let r = discover_path(d).unwrap();
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.message.contains("with three decimals")),
+        "{:#?}",
+        r.warnings
+    );
+}

@@ -720,7 +720,7 @@ fn related_record_ids_are_lookups_on_a_case_and_the_sample() {
 fn regression_125_000_is_never_125_beside_2_750_000() {
     let mut t = FormatTally::default();
     for v in ["125.000", "4.500", "2.750.000"] {
-        t.observe(v, 0);
+        t.observe(v, 0, false);
     }
     let f = t.decide().unwrap().format;
     assert_eq!(f.read("125.000").unwrap(), "125000");

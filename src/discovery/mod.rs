@@ -572,6 +572,8 @@ struct Roles<'v> {
     probability: Option<usize>,
     /// The module's own RSoft ID column (`Deal ID`).
     id: Option<usize>,
+    /// The row's currency (`Currency` on deals): how many decimals its amounts have.
+    currency: Option<usize>,
     /// Each standard column present, by its canonical header; the first column wins.
     by_canonical: Vec<(&'v str, usize)>,
 }
@@ -614,6 +616,7 @@ impl<'v> Roles<'v> {
             order: find("Stage Order"),
             probability: find("Probability"),
             id: module.and_then(|m| vocabulary.id_column(m)).and_then(find),
+            currency: find("Currency"),
             by_canonical,
         }
     }
@@ -947,8 +950,9 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
                 continue;
             }
         };
+        let currency = roles.currency.and_then(|i| row.field(i));
         for (p, v) in profilers.iter_mut().zip(row.fields()) {
-            p.observe_at(v, row.line);
+            p.observe_at(v, row.line, currency);
         }
         if let Some(m) = module.filter(|m| m.holds_records()) {
             if roles

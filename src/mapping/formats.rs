@@ -274,7 +274,7 @@ mod tests {
     fn decision(values: &[&str]) -> FormatDecision {
         let mut t = FormatTally::default();
         for v in values {
-            t.observe(v, 0);
+            t.observe(v, 0, false);
         }
         t.decide().unwrap()
     }

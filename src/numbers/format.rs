@@ -466,8 +466,10 @@ pub struct FormatTally {
 
 impl FormatTally {
     /// Adds one number text (currency, scale words and `/-` already removed), first seen on file
-    /// line `line` (0 when unknown).
-    pub fn observe(&mut self, text: &str, line: u64) {
+    /// line `line` (0 when unknown). `fils`: the amount is in a currency of three decimals
+    /// ([`crate::numbers::money_text::has_three_decimals`]), where three decimals are expected
+    /// and prove no locale.
+    pub fn observe(&mut self, text: &str, line: u64, fils: bool) {
         self.values += 1;
         let readings: [Option<String>; CANDIDATES.len()] =
             std::array::from_fn(|i| CANDIDATES[i].read(text).ok());
@@ -489,7 +491,7 @@ impl FormatTally {
                         && readings[j].as_ref().is_some_and(|o| !o.contains('.'))
                 })
             };
-            if thousandths && whole_the_other_way() {
+            if thousandths && !fils && whole_the_other_way() {
                 self.three_decimals[i].add(text, line);
             }
         }
@@ -570,7 +572,7 @@ mod tests {
     fn decide(values: &[&str]) -> FormatDecision {
         let mut t = FormatTally::default();
         for (i, v) in values.iter().enumerate() {
-            t.observe(v, i as u64 + 2);
+            t.observe(v, i as u64 + 2, false);
         }
         t.decide().unwrap()
     }

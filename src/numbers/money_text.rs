@@ -62,6 +62,15 @@ pub fn is_iso_4217(code: &str) -> bool {
     }
 }
 
+/// Whether ISO 4217 gives currency `code` (any case) three decimals (minor unit 3: the Bahraini,
+/// Iraqi, Jordanian, Kuwaiti, Libyan and Omani dinars and the Tunisian dinar): `1,250.500 KWD`
+/// is an amount with fils, not a sign of a European re-save.
+pub fn has_three_decimals(code: &str) -> bool {
+    ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]
+        .iter()
+        .any(|c| c.eq_ignore_ascii_case(code.trim()))
+}
+
 /// The ISO 4217 code spelled by three ASCII letters in any case (`inr` → `INR`).
 fn iso_4217_ci(letters: &[u8]) -> Option<&'static str> {
     let [a, b, c] = letters else { return None };

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::hashing::{FastHash, hash};
 use super::modules::Module;
 use crate::numbers::format::{FormatDecision, FormatTally};
-use crate::numbers::money_text::money_text;
+use crate::numbers::money_text::{has_three_decimals, money_text};
 use crate::numbers::percent::{PercentDecision, PercentTally};
 
 /// Values kept as samples per column.
@@ -407,11 +407,12 @@ impl Default for ColumnProfiler {
 impl ColumnProfiler {
     /// Adds a value whose line is unknown (line 0).
     pub fn observe(&mut self, raw: &str) {
-        self.observe_at(raw, 0);
+        self.observe_at(raw, 0, None);
     }
 
-    /// Adds the value of one row, on file line `line`.
-    pub fn observe_at(&mut self, raw: &str, line: u64) {
+    /// Adds the value of one row, on file line `line`; `currency` is the row's own currency
+    /// column, when it has one (`KWD`: three decimals are expected there).
+    pub fn observe_at(&mut self, raw: &str, line: u64, currency: Option<&str>) {
         self.rows += 1;
         // Most cells have no surrounding space: skip the Unicode-aware trim for them.
         let value = match raw.as_bytes() {
@@ -452,7 +453,8 @@ impl ColumnProfiler {
             match look.shape {
                 ColumnKind::Money | ColumnKind::Number if new => {
                     if let Ok(parts) = money_text(value) {
-                        self.numbers.observe(parts.number, line);
+                        let fils = parts.currency.or(currency).is_some_and(has_three_decimals);
+                        self.numbers.observe(parts.number, line, fils);
                         self.percents.observe(parts.number, false, line);
                         if parts.bracketed {
                             self.flags.bracketed_negative.add(line, value);
