@@ -292,3 +292,50 @@ async fn a_get_answer_without_rev_fails_the_edit_naming_the_record_and_field() {
     let sent: Vec<String> = server.hits().into_iter().map(|h| h.method).collect();
     assert_eq!(sent, ["getContact"]);
 }
+
+/// The note of an edited record is its new row's: a contact whose first row carried a caveat
+/// (a Country this tool does not know, so its phone was read as India's) and whose changed
+/// row names India has no caveat left after the delta (the owners helper found the first
+/// run's caveat kept).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delta_edit_replaces_the_records_caveats() {
+    let (sb, _client) = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, sample_config) = prepare(dir.path(), &sb, Some("ravi@acme.in")).await;
+    let first_export = dir.path().join("first-export");
+    copy_dir(Path::new(SAMPLE), &first_export);
+    let file = first_export.join(CONTACTS_FILE);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&format!("{CHANGED},")))
+        .unwrap();
+    let unknown = line.replacen(",Maharashtra,India,", ",Maharashtra,Atlantis,", 1);
+    assert_ne!(unknown, line);
+    std::fs::write(&file, text.replacen(line, &unknown, 1)).unwrap();
+    let note = |config: &Config| {
+        let journal = Journal::open(&config.state_dir()).unwrap();
+        let mut found = None;
+        journal
+            .each_outcome(|o| {
+                if o.phase == Phase::Contacts && o.rsoft_id == CHANGED {
+                    found = Some(o.note);
+                }
+                Ok(())
+            })
+            .unwrap();
+        found.expect("an outcome for the changed contact")
+    };
+
+    let (config, path) = config_for(&sample_config, &first_export);
+    let first = run(&config, &path, &sb, false).await;
+    assert_eq!(first.failed, 0, "{first:?}");
+    let before = note(&config).unwrap_or_default();
+    assert!(before.contains("\"Atlantis\" is no country"), "{before}");
+
+    // The fresh export is the sample itself: the contact's Country is India again.
+    let (config, path) = config_for(&sample_config, Path::new(SAMPLE));
+    let delta = run(&config, &path, &sb, true).await;
+    assert_eq!(delta.phases[&Phase::Contacts].edited, 1, "{delta:#?}");
+    assert_eq!(note(&config), None);
+}

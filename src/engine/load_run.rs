@@ -1000,7 +1000,7 @@ impl LoadRun<'_> {
                 batch.finish(phase, &id, state, None);
                 if !job.plan.caveats.is_empty() {
                     // What the builder had to choose stays with the row: outcomes.csv shows it.
-                    batch.note(phase, &id, job.plan.caveats.join("; "));
+                    batch.caveats(phase, &id, &job.plan.caveats);
                 }
                 (
                     phase,
@@ -1109,6 +1109,8 @@ impl LoadRun<'_> {
             );
         }
         batch.delta(phase, &id, DeltaState::Edited, &edit.hash, None);
+        // The edited record's caveats are the new row's: the first run's no longer hold.
+        batch.caveats(phase, &id, &job.plan.caveats);
         let fields = create
             .entity_type
             .methods()

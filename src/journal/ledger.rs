@@ -114,7 +114,8 @@ enum Op {
     Note {
         phase: Phase,
         rsoft_id: String,
-        note: String,
+        /// `None` clears an earlier note.
+        note: Option<String>,
     },
     Wrote {
         entity_type: String,
@@ -288,7 +289,18 @@ impl Batch {
         self.ops.push(Op::Note {
             phase,
             rsoft_id: rsoft_id.to_owned(),
-            note,
+            note: Some(note),
+        });
+    }
+
+    /// The note of a record the migration created, from what its builder had to choose
+    /// (`caveats`), replacing any earlier note: a delta's edit of a record whose new row needs
+    /// no caveat clears the first run's, so outcomes.csv never shows a stale one.
+    pub fn caveats(&mut self, phase: Phase, rsoft_id: &str, caveats: &[String]) {
+        self.ops.push(Op::Note {
+            phase,
+            rsoft_id: rsoft_id.to_owned(),
+            note: (!caveats.is_empty()).then(|| caveats.join("; ")),
         });
     }
 
