@@ -332,10 +332,30 @@ async fn a_delta_edit_replaces_the_records_caveats() {
     assert_eq!(first.failed, 0, "{first:?}");
     let before = note(&config).unwrap_or_default();
     assert!(before.contains("\"Atlantis\" is no country"), "{before}");
+    // The run report lists it among the records created with caveats.
+    let caveated = Journal::open(&config.state_dir())
+        .unwrap()
+        .caveated()
+        .unwrap();
+    assert!(
+        caveated.iter().any(|c| c.rsoft_id == CHANGED
+            && c.record
+                .as_ref()
+                .is_some_and(|(t, id)| t == "Contacts" && *id > 0)),
+        "{caveated:?}"
+    );
 
     // The fresh export is the sample itself: the contact's Country is India again.
     let (config, path) = config_for(&sample_config, Path::new(SAMPLE));
     let delta = run(&config, &path, &sb, true).await;
     assert_eq!(delta.phases[&Phase::Contacts].edited, 1, "{delta:#?}");
     assert_eq!(note(&config), None);
+    let caveated = Journal::open(&config.state_dir())
+        .unwrap()
+        .caveated()
+        .unwrap();
+    assert!(
+        !caveated.iter().any(|c| c.rsoft_id == CHANGED),
+        "{caveated:?}"
+    );
 }

@@ -58,6 +58,10 @@ fn html_escapes_every_value_and_loads_nothing() {
         "<div class=\"seg unaccounted\" style=\"width: 20.0%\" title=\"unaccounted: 1\"></div>"
     ));
     assert!(page.contains("Some phases do not reconcile"));
+    // Records created with caveats are listed, escaped.
+    assert!(page.contains(
+        "<td>CONT-3</td><td>Contacts 23</td><td>Country: &quot;&lt;Atlantis&gt;&quot; is no country this tool knows</td>"
+    ), "{page}");
     // The gap files link to their Nutshell records.
     assert!(page.contains(
         "<a href=\"https:&#x2f;&#x2f;app.nutshell.com&#x2f;company&#x2f;500\">Accounts 500</a>"
@@ -85,6 +89,12 @@ fn markdown_has_the_run_sections_and_escapes_values() {
         "| Contacts | contacts | CONT-9 | &lt;img src=x onerror=alert(1)&gt; | company COMP-404 is not in the export |"
     ));
     assert!(md.contains("| Contacts | contacts | CONT-8 | =2+5 | contacts.csv:9 | Email | permanent | @SUM(A1) is not an email address |"));
+    assert!(
+        md.contains(
+            "| Contacts | contacts | CONT-3 | Contacts 23 | Country: \"&lt;Atlantis&gt;\" is no country this tool knows |"
+        ),
+        "{md}"
+    );
     assert!(md.contains("| Deepak Rao | 8 | **unresolved** | no Nutshell user |"));
     assert!(md.contains("| ravi@acme.in | 1 | ravi@acme.in (user 11) | matched by email |"));
     assert!(md.contains(

@@ -28,7 +28,8 @@ pub use delta::{GoneRow, TallyRow};
 pub use ledger::{Batch, EntityOutcome, Failure, SourceRecord};
 pub use outcomes::OutcomeRow;
 pub use query::{
-    EntityRow, FailureRow, HoldRow, KeyHit, LedgerRow, OwnerDecision, PhaseCount, Resolution, Run,
+    CaveatRow, EntityRow, FailureRow, HoldRow, KeyHit, LedgerRow, OwnerDecision, PhaseCount,
+    Resolution, Run,
 };
 pub use rollback::{LeftAlone, RollbackId, RollbackStep, StepState};
 pub use schema::SCHEMA_VERSION;

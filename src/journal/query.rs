@@ -130,6 +130,21 @@ pub struct FailureRow {
     pub line: Option<u64>,
 }
 
+/// A record the migration created with caveats: what its builder had to choose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaveatRow {
+    /// The record's phase.
+    pub phase: Phase,
+    /// Its RSoft ID.
+    pub rsoft_id: String,
+    /// Its RSoft module's name.
+    pub module: String,
+    /// The caveats, `; `-separated, as outcomes.csv shows them.
+    pub caveats: String,
+    /// Nutshell's entity type and id of the row's own record (its first step), once created.
+    pub record: Option<(String, i64)>,
+}
+
 /// A run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Run {
@@ -445,6 +460,32 @@ impl Journal {
                 line: r
                     .get::<_, Option<i64>>(7)?
                     .and_then(|l| u64::try_from(l).ok()),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every record the migration created whose builder noted caveats, by phase and RSoft ID.
+    pub fn caveated(&self) -> Result<Vec<CaveatRow>, JournalError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.phase, l.rsoft_id, l.module, l.note, e.entity_type, e.nutshell_id
+             FROM ledger l LEFT JOIN entities e ON e.ledger_id = l.id
+               AND e.step = (SELECT MIN(step) FROM entities WHERE ledger_id = l.id)
+             WHERE l.state = 'created' AND l.note IS NOT NULL
+             ORDER BY l.phase, l.rsoft_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let phase: String = r.get(0)?;
+            let entity_type: Option<String> = r.get(4)?;
+            let id: Option<i64> = r.get(5)?;
+            out.push(CaveatRow {
+                phase: Phase::parse(&phase)?,
+                rsoft_id: r.get(1)?,
+                module: r.get(2)?,
+                caveats: r.get(3)?,
+                record: entity_type.zip(id),
             });
         }
         Ok(out)

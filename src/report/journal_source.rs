@@ -11,8 +11,8 @@
 use std::collections::BTreeMap;
 
 use super::source::{
-    FailedRecord, HeldRecord, MergeOrLink, NutshellRecord, OwnerDecision, PhaseTally, ReportSource,
-    Reuse, RunInfo, SourceError,
+    CaveatedRecord, FailedRecord, HeldRecord, MergeOrLink, NutshellRecord, OwnerDecision,
+    PhaseTally, ReportSource, Reuse, RunInfo, SourceError,
 };
 use crate::journal::{Journal, JournalError, Phase, RecordState};
 use crate::nutshell::EntityType;
@@ -146,6 +146,22 @@ impl ReportSource for Journal {
                 line: f.line,
                 class: format!("failed after {} attempts", f.attempts),
                 reason: f.message,
+            })
+            .collect())
+    }
+
+    fn caveats(&self) -> Result<Vec<CaveatedRecord>, SourceError> {
+        Ok(Journal::caveated(self)?
+            .into_iter()
+            .map(|c| CaveatedRecord {
+                phase: phase_name(c.phase).to_string(),
+                module: module_of(&c.module, c.phase),
+                rsoft_id: c.rsoft_id,
+                record: c.record.map(|(entity_type, id)| NutshellRecord {
+                    entity_type,
+                    id: id.unsigned_abs(),
+                }),
+                caveats: c.caveats,
             })
             .collect())
     }

@@ -396,6 +396,34 @@ fn write_run(md: &mut String, run: &RunSection) -> std::fmt::Result {
             )?;
         }
     }
+    writeln!(md, "\n## Created with caveats\n")?;
+    if run.caveats.is_empty() {
+        writeln!(md, "None.")?;
+    } else {
+        writeln!(
+            md,
+            "What the tool had to choose for these records; check each in Nutshell.\n"
+        )?;
+        writeln!(
+            md,
+            "| Phase | Module | RSoft ID | Nutshell record | Caveats |"
+        )?;
+        writeln!(md, "|---|---|---|---|---|")?;
+        for c in &run.caveats {
+            writeln!(
+                md,
+                "| {} | {} | {} | {} | {} |",
+                text(&c.phase),
+                c.module,
+                text(&c.rsoft_id),
+                c.record.as_ref().map_or_else(
+                    || "—".to_string(),
+                    |r| format!("{} {}", r.entity_type, r.id)
+                ),
+                text(&c.caveats)
+            )?;
+        }
+    }
     writeln!(md, "\n## Owner decisions\n")?;
     if run.owner_decisions.is_empty() {
         writeln!(md, "None recorded.")?;

@@ -128,6 +128,7 @@ pub fn build(
                 reconciliation,
                 holds: source.holds()?,
                 failures: source.failures()?,
+                caveats: source.caveats()?,
                 owner_decisions: with_owner_records(source.owner_decisions()?, scope),
                 merges_and_links: source.merges_and_links()?,
             });

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::checklist::Checklist;
 use super::gaps::GapEntry;
-use super::source::{FailedRecord, HeldRecord, MergeOrLink, OwnerDecision, PhaseTally, RunInfo};
+use super::source::{
+    CaveatedRecord, FailedRecord, HeldRecord, MergeOrLink, OwnerDecision, PhaseTally, RunInfo,
+};
 use super::workflows::WorkflowEntry;
 
 /// The whole customer report.
@@ -104,6 +106,9 @@ pub struct RunSection {
     pub holds: Vec<HeldRecord>,
     /// Records the server refused, with its answer.
     pub failures: Vec<FailedRecord>,
+    /// Records created with caveats: what the tool had to choose for them.
+    #[serde(default)]
+    pub caveats: Vec<CaveatedRecord>,
     /// How each RSoft owner was matched to a Nutshell user.
     pub owner_decisions: Vec<OwnerDecision>,
     /// Records linked to or merged with one already in Nutshell.

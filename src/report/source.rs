@@ -19,6 +19,9 @@ pub trait ReportSource {
     fn holds(&self) -> Result<Vec<HeldRecord>, SourceError>;
     /// Rows that failed, with the reason.
     fn failures(&self) -> Result<Vec<FailedRecord>, SourceError>;
+    /// Rows that created their record with caveats: what the tool had to choose for them (a
+    /// phone's country, a local time that happened twice, an account only Nutshell had).
+    fn caveats(&self) -> Result<Vec<CaveatedRecord>, SourceError>;
     /// Each RSoft owner and the Nutshell user it became.
     fn owner_decisions(&self) -> Result<Vec<OwnerDecision>, SourceError>;
     /// Rows that did not create a record: linked to a record already in Nutshell, or merged into
@@ -83,6 +86,21 @@ pub struct HeldRecord {
     pub label: String,
     /// Why it was held and what releases it, in the journal's words.
     pub reason: String,
+}
+
+/// A source row that created its record, with what the tool had to choose for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaveatedRecord {
+    /// The phase that created it.
+    pub phase: String,
+    /// The RSoft module of the row.
+    pub module: Module,
+    /// The row's RSoft ID.
+    pub rsoft_id: String,
+    /// The Nutshell record it created, when the journal has its id.
+    pub record: Option<NutshellRecord>,
+    /// The caveats, `; `-separated, in the builder's words.
+    pub caveats: String,
 }
 
 /// A source row that failed, with why.

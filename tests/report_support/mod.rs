@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use crm_migrate::report::source::{
-    FailedRecord, HeldRecord, MergeOrLink, NutshellRecord, OwnerDecision, PhaseTally, ReportSource,
-    Reuse, RunInfo, SourceError,
+    CaveatedRecord, FailedRecord, HeldRecord, MergeOrLink, NutshellRecord, OwnerDecision,
+    PhaseTally, ReportSource, Reuse, RunInfo, SourceError,
 };
 use crm_migrate::report::{MigrationReport, ReportOptions, generate};
 use crm_migrate::rsoft::{Export, Module};
@@ -100,6 +100,19 @@ impl ReportSource for FixtureJournal {
             line: Some(9),
             class: "permanent".into(),
             reason: "@SUM(A1) is not an email address".into(),
+        }])
+    }
+
+    fn caveats(&self) -> Result<Vec<CaveatedRecord>, SourceError> {
+        Ok(vec![CaveatedRecord {
+            phase: "Contacts".into(),
+            module: Module::Contacts,
+            rsoft_id: "CONT-3".into(),
+            record: Some(NutshellRecord {
+                entity_type: "Contacts".into(),
+                id: 23,
+            }),
+            caveats: "Country: \"<Atlantis>\" is no country this tool knows".into(),
         }])
     }
 
