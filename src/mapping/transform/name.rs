@@ -54,10 +54,36 @@ pub fn split_name_email(raw: &str) -> Result<NameAndEmail, Rejected> {
     })
 }
 
-/// Split a full name: `Kumar, Ravi` is family-first; otherwise the last word is the family name.
-/// Honorifics are dropped; a name that is only an honorific is rejected.
+/// Generational and professional suffixes after a family name (`Jr.`, `III`, `PhD`, `CA`):
+/// Nutshell's name has no field for them, so they stay with the family name.
+const SUFFIXES: [&str; 12] = [
+    "jr", "sr", "ii", "iii", "iv", "phd", "md", "ca", "cfa", "cpa", "esq", "mba",
+];
+
+fn is_suffix(word: &str) -> bool {
+    let bare = word
+        .trim_end_matches('.')
+        .replace('.', "")
+        .to_ascii_lowercase();
+    SUFFIXES.contains(&bare.as_str())
+}
+
+/// Split a full name: `Kumar, Ravi` is family-first; otherwise the last word is the family name,
+/// with any suffix after it (`Ravi Kumar Jr.`, `Ravi Kumar, Ph.D.` → family `Kumar Jr.`, `Kumar
+/// Ph.D.`). Honorifics are dropped; a name that is only an honorific is rejected.
 pub fn split_full_name(raw: &str) -> Result<SplitName, Rejected> {
     let text = non_blank(raw)?;
+    // `Ravi Kumar, Jr.` is no `Family, Given`: the comma sets off a suffix.
+    let joined;
+    let text = match text.split_once(',') {
+        Some((name, after))
+            if !after.trim().is_empty() && after.split_whitespace().all(is_suffix) =>
+        {
+            joined = format!("{name} {after}");
+            joined.as_str()
+        }
+        _ => text,
+    };
     if let Some((family, given)) = text.split_once(',') {
         let given = words_without_honorifics(given).join(" ");
         let family = collapse_spaces(family);
@@ -73,13 +99,32 @@ pub fn split_full_name(raw: &str) -> Result<SplitName, Rejected> {
         });
     }
     let mut words = words_without_honorifics(text);
+    // Suffixes go with the family name before it.
+    let first_suffix = words
+        .iter()
+        .rposition(|w| !is_suffix(w))
+        .map_or(words.len(), |i| i + 1);
+    let suffixes = words.split_off(first_suffix.max(1).min(words.len()));
     let family = if words.len() > 1 { words.pop() } else { None };
     if words.is_empty() {
         return Err(Rejected::new(raw, "holds only a title, no name"));
     }
+    // A one-word name keeps its suffix (`Ravi Jr.`): no family name is invented.
+    let (given, family) = match family {
+        Some(f) => (
+            words,
+            Some(
+                std::iter::once(f)
+                    .chain(suffixes)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        ),
+        None => (words.into_iter().chain(suffixes).collect(), None),
+    };
     Ok(SplitName {
-        given: words.join(" "),
-        family: family.map(str::to_string),
+        given: given.join(" "),
+        family,
     })
 }
 
@@ -145,6 +190,14 @@ mod tests {
             ("Dr. Anjali Mehta", p("Anjali", Some("Mehta"))),
             ("Smt Lakshmi", p("Lakshmi", None)),
             ("Prakash", p("Prakash", None)),
+            ("Ravi Kumar Jr.", p("Ravi", Some("Kumar Jr."))),
+            ("Ravi Kumar, Jr.", p("Ravi", Some("Kumar Jr."))),
+            ("Dr. Anjali Mehta, Ph.D.", p("Anjali", Some("Mehta Ph.D."))),
+            ("John Smith III", p("John", Some("Smith III"))),
+            ("Suresh Iyer CA", p("Suresh", Some("Iyer CA"))),
+            ("Iyer, Suresh", p("Suresh", Some("Iyer"))),
+            ("Ravi Jr.", p("Ravi Jr.", None)),
+            ("Md Rafiq Khan", p("Md Rafiq", Some("Khan"))),
         ];
         for (raw, want) in cases {
             assert_eq!(split_full_name(raw).unwrap(), want, "{raw}");
