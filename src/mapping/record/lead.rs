@@ -176,6 +176,32 @@ fn new_company(ctx: &Context<'_>, read: &Read) -> Option<String> {
     missing.then(|| by_name.cell.text().to_string())
 }
 
+/// The lead's person values (emails, phones) but `matched`, the email it was linked by, for a
+/// caveat when its person is a contact already there: `; the lead's other person values are
+/// not added to that contact …: email …, phone …`, or nothing. The builder reads nothing from
+/// Nutshell, so it cannot know which of them the contact lacks: it names them all, so none is
+/// lost unseen.
+fn not_added(read: &Read, matched: Option<&str>) -> String {
+    let others: Vec<String> = [("email", "Contacts.email"), ("phone", "Contacts.phone")]
+        .into_iter()
+        .flat_map(|(word, path)| {
+            read.list(path)
+                .into_iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .filter(|v| matched.is_none_or(|m| !v.eq_ignore_ascii_case(m)))
+                .map(move |v| format!("{word} {v}"))
+        })
+        .collect();
+    if others.is_empty() {
+        return String::new();
+    }
+    format!(
+        "; the lead's {} person values are not added to that contact (add any it lacks by hand): {}",
+        if matched.is_some() { "other" } else { "own" },
+        others.join(", ")
+    )
+}
+
 /// The contact already known by the person's first email, if the row has one; a held one holds
 /// the row, and one found is linked with a caveat.
 fn existing_person(ctx: &Context<'_>, read: &mut Read) -> Option<Resolution> {
@@ -188,8 +214,9 @@ fn existing_person(ctx: &Context<'_>, read: &mut Read) -> Option<Resolution> {
         let id = l.cell.text();
         match ctx.lookups.record(Module::Contacts, id, EntityType::Contacts) {
             Resolution::Found(contact) => {
+                let not_added = not_added(read, None);
                 read.caveats.push(format!(
-                    "the lead was converted into contact {id}: its person is that contact ({contact}), not created again"
+                    "the lead was converted into contact {id}: its person is that contact ({contact}), not created again{not_added}"
                 ));
                 return Some(Resolution::Found(contact));
             }
@@ -209,26 +236,7 @@ fn existing_person(ctx: &Context<'_>, read: &mut Read) -> Option<Resolution> {
     let found = ctx.lookups.contact_by_email(&email);
     match &found {
         Resolution::Found(id) => {
-            // The builder reads nothing from Nutshell, so it cannot know which of the row's
-            // other person values the contact lacks: it names them all, so none is lost unseen.
-            let others: Vec<String> = [("email", "Contacts.email"), ("phone", "Contacts.phone")]
-                .into_iter()
-                .flat_map(|(word, path)| {
-                    read.list(path)
-                        .into_iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .filter(|v| !v.eq_ignore_ascii_case(&email))
-                        .map(move |v| format!("{word} {v}"))
-                })
-                .collect();
-            let not_added = if others.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; the lead's other person values are not added to that contact (add any it lacks by hand): {}",
-                    others.join(", ")
-                )
-            };
+            let not_added = not_added(read, Some(&email));
             read.caveats.push(format!(
                 "the person {email} is already contact {id}: linked to the lead, not created again{not_added}"
             ));
@@ -321,6 +329,7 @@ mod tests {
                 ("Lead Score", custom("Lead Score", ValueKind::Number)),
                 ("Owner", lookup(EntityType::Users, ByOwner)),
                 ("Converted On", note("Converted On")),
+                ("Converted Contact ID", lookup(EntityType::Contacts, ById)),
             ],
             &[(ValueMapKind::LeadStatus, "New", "open", None)],
         )
@@ -390,6 +399,33 @@ mod tests {
             json!([{"id": 70}])
         );
         assert!(p.follow_ups.is_empty());
+    }
+
+    /// A converted lead's person is the contact it became; its own email and phone are named
+    /// in the caveat, since they are not added to that contact (trial 9: dropped unseen).
+    #[test]
+    fn a_converted_leads_own_person_values_are_named() {
+        let m = lead_map();
+        let mut l = lead_lookups();
+        with_record(
+            &mut l,
+            Module::Contacts,
+            "CONT-7",
+            EntityType::Contacts,
+            found(55),
+        );
+        let r = lead_row(&[("Converted Contact ID", "CONT-7")]);
+        let p = plan(build(Module::Leads, &m, &r, &l));
+        assert_eq!(p.creates[0].params["lead"]["contacts"], json!([{"id": 55}]));
+        assert!(
+            p.caveats
+                .iter()
+                .any(|c| c.contains("converted into contact CONT-7")
+                    && c.contains("the lead's own person values are not added to that contact")
+                    && c.contains("email Bhavna@gmail.com, phone +916426512144")),
+            "{:?}",
+            p.caveats
+        );
     }
 
     #[test]
