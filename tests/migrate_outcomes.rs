@@ -273,3 +273,79 @@ async fn a_repeated_rsoft_id_is_loaded_once_and_each_repeat_fails_by_its_place()
         "{stdout}"
     );
 }
+
+/// An export paged into two files of one module (trial 10: `Contacts.csv` and
+/// `Contacts_2.csv`) has one column map for the module: `map` writes each header once (a header
+/// only the second file has is one more key), a second `map` reads the file back, and a dry run
+/// gives every row of both files its outcome.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_module_paged_into_two_files_has_one_column_map_and_loads_both() {
+    let (sb, _) = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, sample_path) = prepare(dir.path(), &sb, Some("ravi@acme.in")).await;
+    let export = dir.path().join("export");
+    copy_dir(Path::new(SAMPLE), &export);
+    // The sample's 40 contacts: the first 20 stay, the other 20 go to a second page with one
+    // more column, "Nickname".
+    let first = export.join("contacts_export_2026-11-20.csv");
+    let text = std::fs::read_to_string(&first).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 41);
+    std::fs::write(&first, format!("{}\n", lines[..21].join("\n"))).unwrap();
+    let mut second = format!("{},Nickname\n", lines[0].trim_start_matches('\u{feff}'));
+    for (i, row) in lines[21..].iter().enumerate() {
+        second.push_str(&format!("{row},Nick {i}\n"));
+    }
+    std::fs::write(export.join("Contacts_2.csv"), second).unwrap();
+    let (config, path) = config_for(&sample_path, &export);
+
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
+            .args(args)
+            .arg("--config")
+            .arg(&path)
+            .env(KEY_ENV, key(&sb))
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    for _ in 0..2 {
+        let out = run(&["map"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let written = crm_migrate::mapping::file::load(&config.migration.mapping).unwrap();
+    let contacts = &written.modules[&crm_migrate::rsoft::Module::Contacts];
+    let headers: Vec<&str> = contacts.columns.iter().map(|c| c.header.as_str()).collect();
+    assert_eq!(
+        headers.len(),
+        24,
+        "23 shared headers and Nickname: {headers:?}"
+    );
+    assert_eq!(headers.iter().filter(|h| **h == "Email").count(), 1);
+    assert!(headers.contains(&"Nickname"), "{headers:?}");
+
+    let out = run(&["migrate", "--dry-run", "--accept-proposed", "--yes"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        matches!(out.status.code(), Some(0 | 4)),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (header, rows) = read_csv(&config.state_dir().join(DRY_RUN_OUTCOMES_FILE));
+    let contacts: Vec<_> = rows
+        .iter()
+        .filter(|r| cell(&header, r, "module") == "contacts")
+        .collect();
+    assert_eq!(contacts.len(), 40, "{contacts:?}");
+    let from_second = contacts
+        .iter()
+        .filter(|r| cell(&header, r, "file") == "Contacts_2.csv")
+        .count();
+    assert_eq!(from_second, 20, "{contacts:?}");
+}

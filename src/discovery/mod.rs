@@ -255,7 +255,7 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
             custom.column(c, module);
             warnings.extend(column_warnings(&o.file, c, declared));
             if let Some(d) = &c.dates {
-                merge_dates(&mut date_evidence, d);
+                date_evidence.absorb(d);
                 if matches!(
                     c.date_order,
                     Some(DateOrderVerdict::Ambiguous | DateOrderVerdict::Conflicting)
@@ -509,22 +509,6 @@ fn column_warnings(
         }
     }
     out
-}
-
-fn merge_dates(total: &mut DateEvidence, d: &DateEvidence) {
-    total.day_first += d.day_first;
-    total.month_first += d.month_first;
-    total.year_first += d.year_first;
-    total.ambiguous += d.ambiguous;
-    for (slot, v) in [
-        (&mut total.day_first_example, &d.day_first_example),
-        (&mut total.month_first_example, &d.month_first_example),
-        (&mut total.ambiguous_example, &d.ambiguous_example),
-    ] {
-        if slot.is_none() {
-            slot.clone_from(v);
-        }
-    }
 }
 
 fn date_warning(c: &ColumnProfile, d: &DateEvidence) -> String {

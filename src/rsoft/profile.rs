@@ -122,6 +122,24 @@ impl DateEvidence {
         }
     }
 
+    /// Adds `other`'s counts (another column, or the same column in another file); the first
+    /// example of each kind is kept.
+    pub fn absorb(&mut self, other: &DateEvidence) {
+        self.day_first += other.day_first;
+        self.month_first += other.month_first;
+        self.year_first += other.year_first;
+        self.ambiguous += other.ambiguous;
+        for (slot, v) in [
+            (&mut self.day_first_example, &other.day_first_example),
+            (&mut self.month_first_example, &other.month_first_example),
+            (&mut self.ambiguous_example, &other.ambiguous_example),
+        ] {
+            if slot.is_none() {
+                slot.clone_from(v);
+            }
+        }
+    }
+
     fn observe(&mut self, value: &str, class: DateClass) {
         let keep = |slot: &mut Option<String>| {
             if slot.is_none() {
@@ -327,6 +345,17 @@ impl Flagged {
         self.count == 0
     }
 
+    /// Adds `other`'s cells (the same column in another file of the module): counts add up,
+    /// lines and examples are kept within their bounds.
+    pub fn absorb(&mut self, other: &Flagged) {
+        self.count += other.count;
+        let room = FLAG_LINES.saturating_sub(self.lines.len());
+        self.lines.extend(other.lines.iter().take(room));
+        let room = EXAMPLES.saturating_sub(self.examples.len());
+        self.examples
+            .extend(other.examples.iter().take(room).cloned());
+    }
+
     /// `lines 3, 5, 7` (and `… N more`).
     pub fn lines_text(&self) -> String {
         let mut s = self
@@ -356,6 +385,16 @@ pub struct ColumnFlags {
     pub multi_valued: Flagged,
     /// Amounts in accounting brackets, `(25,000)`: read as negative.
     pub bracketed_negative: Flagged,
+}
+
+impl ColumnFlags {
+    /// Adds `other`'s flags (the same column in another file of the module).
+    pub fn absorb(&mut self, other: &ColumnFlags) {
+        self.scientific_notation.absorb(&other.scientific_notation);
+        self.lost_characters.absorb(&other.lost_characters);
+        self.multi_valued.absorb(&other.multi_valued);
+        self.bracketed_negative.absorb(&other.bracketed_negative);
+    }
 }
 
 /// Accumulates one column's profile, one value at a time.
