@@ -282,9 +282,7 @@ async fn a_repeated_rsoft_id_is_loaded_once_and_each_repeat_fails_by_its_place()
 async fn a_module_paged_into_two_files_has_one_column_map_and_loads_both() {
     let (sb, _) = sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    let (_, sample_path) = prepare(dir.path(), &sb, Some("ravi@acme.in")).await;
-    let export = dir.path().join("export");
-    copy_dir(Path::new(SAMPLE), &export);
+    let (sample_path, export) = sample_copy(dir.path(), &sb).await;
     // The sample's 40 contacts: the first 20 stay, the other 20 go to a second page with one
     // more column, "Nickname".
     let first = export.join("contacts_export_2026-11-20.csv");
@@ -348,4 +346,63 @@ async fn a_module_paged_into_two_files_has_one_column_map_and_loads_both() {
         .filter(|r| cell(&header, r, "file") == "Contacts_2.csv")
         .count();
     assert_eq!(from_second, 20, "{contacts:?}");
+}
+
+/// A "no date" placeholder in a date column is a blank: a dry run of the sample with an
+/// activity ending `31/12/9999` creates it, its outcome naming the cell read as blank, and an
+/// activity starting `00/00/0000` fails, its outcome naming the cell (trial 10).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_placeholder_date_is_a_blank_with_its_note_or_fails_a_required_start() {
+    let (sb, _) = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (sample_path, export) = sample_copy(dir.path(), &sb).await;
+    let file = export.join("Activities.csv");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text
+        .replacen(
+            "COMP-1009,13/01/2026 07:43 PM,,",
+            "COMP-1009,13/01/2026 07:43 PM,31/12/9999,",
+            1,
+        )
+        .replacen(
+            "COMP-1001,03/08/2025 02:20 PM,,",
+            "COMP-1001,00/00/0000,,",
+            1,
+        );
+    std::fs::write(&file, text).unwrap();
+    let (config, path) = config_for(&sample_path, &export);
+    let options = MigrateOptions {
+        dry_run: true,
+        ..MigrateOptions::default()
+    };
+    let summary = finished_run(&config, &path, &sb, &options).await;
+    let (header, rows) = read_csv(summary.outcomes_file.as_ref().unwrap());
+    let of = |id: &str| {
+        rows.iter()
+            .find(|r| cell(&header, r, "rsoft_id") == id)
+            .unwrap_or_else(|| panic!("no row for {id}: {rows:?}"))
+    };
+    let ends = of("ACT-5001");
+    assert_eq!(cell(&header, ends, "state"), "created", "{ends:?}");
+    assert!(
+        cell(&header, ends, "reason").contains(
+            "End Time: \"31/12/9999\" is a \"no date\" placeholder; Activities.endTime was left blank"
+        ),
+        "{ends:?}"
+    );
+    let starts = of("ACT-5002");
+    assert_eq!(cell(&header, starts, "state"), "failed", "{starts:?}");
+    assert!(
+        cell(&header, starts, "reason").contains("placeholder, not a start time"),
+        "{starts:?}"
+    );
+}
+
+/// The sample prepared in `dir` against `sb` with its owner decided, and a copy of its export
+/// in `dir/export` to change: the sample config's path and the copy's.
+async fn sample_copy(dir: &Path, sb: &RunningSandbox) -> (PathBuf, PathBuf) {
+    let (_, sample_path) = prepare(dir, sb, Some("ravi@acme.in")).await;
+    let export = dir.join("export");
+    copy_dir(Path::new(SAMPLE), &export);
+    (sample_path, export)
 }

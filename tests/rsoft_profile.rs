@@ -136,13 +136,14 @@ fn a_late_day_first_proof_is_still_found_in_a_long_column() {
     // Values past the first 8192 are classified by sample unless the column holds dates:
     // a date column must see every value, since one value can prove the order.
     let mut p = ColumnProfiler::default();
-    // 28,800 distinct ambiguous dates: far past the exact distinct bound.
+    // 28,800 distinct ambiguous dates: far past the exact distinct bound (from 1901: 01/01/1900
+    // is a "no date" placeholder, which proves no order).
     for i in 0..28_800 {
         p.observe(&format!(
             "{:02}/{:02}/{}",
             1 + i % 12,
             1 + (i / 12) % 12,
-            1900 + i / 144
+            1901 + i / 144
         ));
     }
     p.observe("25/04/2026");

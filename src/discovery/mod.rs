@@ -419,6 +419,12 @@ fn column_warnings(
             "they are read as negative amounts: check they are refunds or credit notes",
             false,
         ),
+        (
+            &f.placeholder_dates,
+            "placeholder dates",
+            "a CRM writes these for \"no date\". The load leaves the field blank and says so in the row's outcome; an activity whose start is one fails, as it needs a real start",
+            false,
+        ),
     ];
     for (flag, cells, meaning, one_quoted) in flagged {
         if flag.is_empty() {

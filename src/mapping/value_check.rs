@@ -7,7 +7,7 @@ use super::catalogue::ValueKind;
 pub use super::column::{Failure, SourceColumn, ValueCheck};
 use super::column_pass::ColumnReader;
 use super::model::{FieldMap, Status, Target, target_kind};
-use super::transform::{ColumnFormat, SourceFormat, cell_values, convert_in};
+use super::transform::{ColumnFormat, SourceFormat, cell_values, convert_in, is_placeholder_date};
 use super::validate::Problem;
 use crate::config::DateOrder;
 use crate::rsoft::Module;
@@ -149,6 +149,10 @@ impl ColumnReader for ValueChecks<'_> {
         let Some(check) = self.columns[at].check.as_mut() else {
             return;
         };
+        // A placeholder date is a blank, as the load reads it (discovery counts them).
+        if is_placeholder_date(check.kind, value) {
+            return;
+        }
         // A cell of several emails or phones is several values, as the load sends them.
         for value in cell_values(check.kind, value) {
             check.values += 1;

@@ -191,6 +191,8 @@ struct Damage {
     /// question, told apart by the column (see [`ColumnProfiler::finish`]).
     lost_last_letter: bool,
     multi_valued: bool,
+    /// A "no date" placeholder (`31/12/9999`, [`crate::dates::is_placeholder`]).
+    placeholder_date: bool,
 }
 
 impl Damage {
@@ -207,6 +209,7 @@ impl Damage {
             lost_characters: marks.question && lost_characters(value),
             lost_last_letter: marks.question && lost_last_letter(value),
             multi_valued: multi_valued(value, marks),
+            placeholder_date: crate::dates::is_placeholder(value),
         }
     }
 }
@@ -385,6 +388,10 @@ pub struct ColumnFlags {
     pub multi_valued: Flagged,
     /// Amounts in accounting brackets, `(25,000)`: read as negative.
     pub bracketed_negative: Flagged,
+    /// "No date" placeholders in place of a blank (`31/12/9999`, `01/01/1900`, `00/00/0000`):
+    /// the load leaves the field blank and says so on the row.
+    #[serde(default)]
+    pub placeholder_dates: Flagged,
 }
 
 impl ColumnFlags {
@@ -394,6 +401,7 @@ impl ColumnFlags {
         self.lost_characters.absorb(&other.lost_characters);
         self.multi_valued.absorb(&other.multi_valued);
         self.bracketed_negative.absorb(&other.bracketed_negative);
+        self.placeholder_dates.absorb(&other.placeholder_dates);
     }
 }
 
@@ -529,6 +537,9 @@ impl ColumnProfiler {
         }
         if damage.multi_valued {
             self.flags.multi_valued.add(line, value);
+        }
+        if damage.placeholder_date {
+            self.flags.placeholder_dates.add(line, value);
         }
     }
 
@@ -699,6 +710,15 @@ fn look_of(v: &str) -> Look {
         date: None,
         damage,
     };
+    // A placeholder is a date column's blank: it counts for the column's kind but proves no
+    // order (`31/12/9999` is no day-first evidence).
+    if damage.placeholder_date {
+        return plain(if b.contains(&b':') {
+            ColumnKind::Datetime
+        } else {
+            ColumnKind::Date
+        });
+    }
     if first.is_ascii_digit() {
         if let Some((shape, class)) = date_shape(b) {
             return Look {

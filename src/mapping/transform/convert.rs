@@ -89,6 +89,14 @@ pub fn cell_values(kind: ValueKind, raw: &str) -> Vec<&str> {
     }
 }
 
+/// Whether `raw` is a "no date" placeholder (`31/12/9999`, `01/01/1900`, `00/00/0000`,
+/// [`crate::dates::is_placeholder`]) in a cell for a date or date-time field: a blank, which
+/// the load does not send (the row's outcome says so) and `map`'s value check does not judge.
+pub fn is_placeholder_date(kind: ValueKind, raw: &str) -> bool {
+    matches!(kind, ValueKind::Date | ValueKind::DateTime)
+        && crate::dates::is_placeholder(raw.trim())
+}
+
 /// Convert `raw` for a field of `kind`. A caveat says what the conversion had to choose (a
 /// local time that happened twice), for the record's report line.
 pub fn convert(
