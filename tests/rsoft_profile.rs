@@ -169,3 +169,42 @@ fn sampled_classification_keeps_the_majority_type() {
     assert_eq!(p.filled, 50_000);
     assert_eq!(p.fill_rate, 1.0);
 }
+
+/// Dates with the month by name (`12-Jan-2024`, `Jan 12, 2024`, any case, with or without a
+/// time) are dates, which no order can misread: a column of them needs no declared order, and
+/// beside numeric dates they prove nothing about those (trial 10).
+#[test]
+fn month_name_dates_are_dates_of_no_doubtful_order() {
+    let p = profile(
+        "Expected Close Date",
+        Some(Module::Deals),
+        &[
+            "12-Jan-2024",
+            "12 Jan 2024",
+            "Jan 12, 2024",
+            "12-January-2024",
+            "january 12 2024",
+        ],
+    );
+    assert_eq!(p.inferred, ColumnKind::Date);
+    assert_eq!(p.date_order, Some(DateOrderVerdict::YearFirst));
+    let d = p.dates.unwrap();
+    assert_eq!((d.named, d.ambiguous), (5, 0));
+    assert_eq!(d.named_example.as_deref(), Some("12-Jan-2024"));
+    assert_eq!(p.evidence.share(), 1.0);
+
+    let p = profile(
+        "Created On",
+        Some(Module::Leads),
+        &["12 Jan 2024 10:30 AM", "Feb 3, 2024 15:00", "03/04/2026"],
+    );
+    assert_eq!(p.inferred, ColumnKind::Datetime);
+    assert_eq!(p.date_order, Some(DateOrderVerdict::Ambiguous));
+    // A sentence naming a date is text.
+    let p = profile(
+        "Remarks",
+        Some(Module::Leads),
+        &["Met on 12 Jan 2024", "12 Jan 2024 call back", "Jan 2024"],
+    );
+    assert_eq!(p.inferred, ColumnKind::FreeText);
+}

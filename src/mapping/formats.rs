@@ -76,6 +76,14 @@ fn date_order(d: &DateEvidence) -> Option<(DateOrder, String)> {
     Some(match d.verdict() {
         DateOrderVerdict::DayFirst => (DateOrder::Dmy, format!("dates {}{ambiguous}", day())),
         DateOrderVerdict::MonthFirst => (DateOrder::Mdy, format!("dates {}{ambiguous}", month())),
+        DateOrderVerdict::YearFirst if d.named > 0 => (
+            DateOrder::Ymd,
+            format!(
+                "all {} dates year-first or with the month by name (e.g. {})",
+                d.year_first + d.named,
+                example(&d.named_example)
+            ),
+        ),
         DateOrderVerdict::YearFirst => (
             DateOrder::Ymd,
             format!("all {} dates year-first", d.year_first),

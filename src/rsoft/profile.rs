@@ -82,7 +82,8 @@ pub enum DateOrderVerdict {
     MonthFirst,
     /// Values prove both orders: the column is inconsistent.
     Conflicting,
-    /// Only year-first (ISO) dates.
+    /// Only dates no order can misread: year-first (ISO), or with the month by name
+    /// (`12-Jan-2024`).
     YearFirst,
     /// No value decides it (`03/04/2026`): the operator must declare the order.
     Ambiguous,
@@ -99,12 +100,19 @@ pub struct DateEvidence {
     pub year_first: u64,
     /// Values that fit both orders (`03/04/2026`).
     pub ambiguous: u64,
+    /// Values with the month by name (`12-Jan-2024`, `Jan 12, 2024`), which, like ISO dates,
+    /// read the same in any order and decide nothing about the others.
+    #[serde(default)]
+    pub named: u64,
     /// The first day-first value seen, shown to the operator as evidence.
     pub day_first_example: Option<String>,
     /// The first month-first value seen.
     pub month_first_example: Option<String>,
     /// The first ambiguous value seen.
     pub ambiguous_example: Option<String>,
+    /// The first value with the month by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub named_example: Option<String>,
 }
 
 impl DateEvidence {
@@ -115,7 +123,7 @@ impl DateEvidence {
             (true, true) => DateOrderVerdict::Conflicting,
             (true, false) => DateOrderVerdict::DayFirst,
             (false, true) => DateOrderVerdict::MonthFirst,
-            (false, false) if self.ambiguous == 0 && self.year_first > 0 => {
+            (false, false) if self.ambiguous == 0 && self.year_first + self.named > 0 => {
                 DateOrderVerdict::YearFirst
             }
             _ => DateOrderVerdict::Ambiguous,
@@ -129,10 +137,12 @@ impl DateEvidence {
         self.month_first += other.month_first;
         self.year_first += other.year_first;
         self.ambiguous += other.ambiguous;
+        self.named += other.named;
         for (slot, v) in [
             (&mut self.day_first_example, &other.day_first_example),
             (&mut self.month_first_example, &other.month_first_example),
             (&mut self.ambiguous_example, &other.ambiguous_example),
+            (&mut self.named_example, &other.named_example),
         ] {
             if slot.is_none() {
                 slot.clone_from(v);
@@ -148,6 +158,10 @@ impl DateEvidence {
         };
         match class {
             DateClass::YearFirst => self.year_first += 1,
+            DateClass::Named => {
+                self.named += 1;
+                keep(&mut self.named_example);
+            }
             DateClass::DayFirst => {
                 self.day_first += 1;
                 keep(&mut self.day_first_example);
@@ -171,6 +185,8 @@ enum DateClass {
     MonthFirst,
     YearFirst,
     Ambiguous,
+    /// The month by name (`12-Jan-2024`).
+    Named,
 }
 
 /// What one value looks like, remembered per distinct value so repeats cost a lookup.
@@ -728,6 +744,13 @@ fn look_of(v: &str) -> Look {
             };
         }
     }
+    if let Some(shape) = month_name_shape(v) {
+        return Look {
+            shape,
+            date: Some(DateClass::Named),
+            damage,
+        };
+    }
     if b.contains(&b'@') {
         return plain(if is_email(v) || split_values(v).all(is_email) {
             ColumnKind::Email
@@ -1030,6 +1053,21 @@ fn date_shape(b: &[u8]) -> Option<(ColumnKind, DateClass)> {
         [d, ..] if d.is_ascii_digit() && rest.contains(&b':') => {
             Some((ColumnKind::Datetime, class))
         }
+        _ => None,
+    }
+}
+
+/// `Date` or `Datetime` for a date with the month by name (`12-Jan-2024`, `Jan 12, 2024
+/// 10:30 AM`, [`crate::dates::month_name_date`]) alone or followed by a time; `None` otherwise.
+fn month_name_shape(v: &str) -> Option<ColumnKind> {
+    // The cheap test first: a day and a four-digit year are five digits at least.
+    if v.len() > 40 || v.bytes().filter(u8::is_ascii_digit).count() < 5 {
+        return None;
+    }
+    let (_, time) = crate::dates::month_name_date(v)?;
+    match time.as_bytes() {
+        [] => Some(ColumnKind::Date),
+        [d, ..] if d.is_ascii_digit() && time.contains(':') => Some(ColumnKind::Datetime),
         _ => None,
     }
 }

@@ -528,6 +528,25 @@ mod tests {
         }
     }
 
+    /// A start and end with the month by name read as the numeric ones do (trial 10).
+    #[test]
+    fn month_name_times_read_as_numeric_ones() {
+        let build_times = |start: &str, end: &str| {
+            let p = plan(build(
+                Module::Activities,
+                &activity_map(),
+                &act(&[("Start", start), ("End", end)]),
+                &act_lookups(),
+            ));
+            let a = &p.creates[0].params["activity"];
+            (a["startTime"].clone(), a["endTime"].clone())
+        };
+        assert_eq!(
+            build_times("Jan 13, 2026 07:43 PM", "13-Jan-2026 20:13"),
+            build_times("13/01/2026 07:43 PM", "13/01/2026 08:13 PM")
+        );
+    }
+
     /// A "no date" placeholder is a blank the CRM wrote: an end of `31/12/9999` is not sent
     /// (the activity ends at its start, and the row says which cell was read as blank); a
     /// start of `00/00/0000` or `01/01/1900` fails the row, naming the cell (trial 10).
