@@ -2,9 +2,45 @@
 //! profiler judges every value with them) and the mapping layer (the date transform reads values
 //! with them): "no date" placeholders a CRM writes in place of a blank (`31/12/9999`,
 //! `01/01/1900`, `00/00/0000`), and dates with the month by name (`12-Jan-2024`,
-//! `Jan 12, 2024`), which no date order can misread.
+//! `Jan 12, 2024`), which no date order can misread, and the serial day numbers a spreadsheet
+//! leaves in a date column (`45231`).
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
+
+/// The smallest and largest Excel serial day numbers read as dates: 20000 is 1954-10-03 and
+/// 80000 is 2119-01-10, so any CRM date fits and a short count or amount below or above does not.
+pub const EXCEL_SERIAL_RANGE: std::ops::RangeInclusive<u32> = 20_000..=80_000;
+
+/// A spreadsheet's serial day number (Excel's 1900 system: days since 1899-12-30, so
+/// `45231` is 2023-11-01), when `text` (the trimmed cell) is one: five digits in
+/// [`EXCEL_SERIAL_RANGE`]. Only a column all of whose values are serials is read this way.
+pub fn excel_serial(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 5 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n: u32 = text.parse().ok()?;
+    if !EXCEL_SERIAL_RANGE.contains(&n) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(Days::new(u64::from(n)))
+}
+
+/// Whether a header names a date (`Expected Close Date`, `Created On`, `Start Time`, `DOB`):
+/// the columns whose five-digit numbers are taken for spreadsheet serial dates.
+pub fn is_date_header(header: &str) -> bool {
+    let lower = header.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().any(|w| {
+        matches!(
+            *w,
+            "date" | "dob" | "birthday" | "deadline" | "time" | "due" | "dated"
+        )
+    }) || words.len() > 1 && matches!(words.last(), Some(&"on" | &"at"))
+}
 
 /// The forms of a date with an English month name (chrono's `%B` reads the full name or its
 /// three-letter abbreviation, in any case): day first with `-`, `/`, `.` or spaces, month
@@ -100,6 +136,31 @@ pub fn is_placeholder(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excel_serials_in_range_and_date_headers() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(excel_serial("45231"), day(2023, 11, 1));
+        assert_eq!(excel_serial("20000"), day(1954, 10, 3));
+        assert_eq!(excel_serial("80000"), day(2119, 1, 11));
+        for raw in ["19999", "80001", "4523", "452310", "45231.5", "4523a", ""] {
+            assert_eq!(excel_serial(raw), None, "{raw}");
+        }
+        for header in [
+            "Expected Close Date",
+            "Created On",
+            "Start Time",
+            "DOB",
+            "Due",
+            "date_of_birth",
+            "Closed At",
+        ] {
+            assert!(is_date_header(header), "{header}");
+        }
+        for header in ["Amount", "On Hold", "Updated", "Pincode", "Timeline Notes"] {
+            assert!(!is_date_header(header), "{header}");
+        }
+    }
 
     #[test]
     fn month_names_in_any_case_with_or_without_a_time() {

@@ -208,3 +208,36 @@ fn month_name_dates_are_dates_of_no_doubtful_order() {
     );
     assert_eq!(p.inferred, ColumnKind::FreeText);
 }
+
+/// Five-digit spreadsheet serial day numbers are a date column's damage only where the header
+/// names a date: all of them make the column a date column read as serials, a few among
+/// written dates are flagged with their lines, and amounts of five digits are amounts (trial 10).
+#[test]
+fn excel_serials_are_decided_per_column_by_a_date_header() {
+    let p = profile(
+        "Expected Close Date",
+        Some(Module::Deals),
+        &["45231", "45300", "", "45400"],
+    );
+    assert_eq!(p.inferred, ColumnKind::Date);
+    assert!(p.excel_serial);
+    assert_eq!(p.date_order, None, "serials prove no day/month order");
+    assert_eq!(p.flags.excel_serials.count, 3);
+    assert_eq!(p.evidence.share(), 1.0);
+
+    let mut p = ColumnProfiler::default();
+    p.observe_at("25/04/2026", 2);
+    p.observe_at("45231", 3);
+    for day in 10..20u8 {
+        p.observe_at(&format!("{day}/05/2026"), u64::from(day));
+    }
+    let p = finish(p, "Created On", Some(Module::Leads));
+    assert_eq!(p.inferred, ColumnKind::Date);
+    assert!(!p.excel_serial);
+    assert_eq!(p.flags.excel_serials.lines, [3]);
+
+    let p = profile("Amount", Some(Module::Deals), &["45231", "45300", "45400"]);
+    assert!(!p.excel_serial);
+    assert_ne!(p.inferred, ColumnKind::Date);
+    assert!(p.flags.excel_serials.is_empty());
+}

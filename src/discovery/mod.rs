@@ -426,6 +426,27 @@ fn column_warnings(
             false,
         ),
     ];
+    let serials = &f.excel_serials;
+    if let Some(first) = serials.examples.first() {
+        let example = crate::dates::excel_serial(first)
+            .map_or_else(|| first.clone(), |d| format!("{first} = {d}"));
+        let message = if c.excel_serial {
+            format!(
+                "column {:?}: all {} values are spreadsheet serial day numbers (e.g. {example}; lines {}), not written dates: a spreadsheet saved the dates as numbers. They are read as days since 1899-12-30 (Excel's 1900 system; `excel_serial = true` in [formats] of mapping.toml): check the example, or re-export from RSoft without opening the file in a spreadsheet",
+                c.header,
+                serials.count,
+                serials.lines_text()
+            )
+        } else {
+            format!(
+                "column {:?}: {} values are spreadsheet serial day numbers among written dates (e.g. {example}; lines {}): a date column is read one way only, so they fail the load. Correct them in RSoft (or in the file) and re-export",
+                c.header,
+                serials.count,
+                serials.lines_text()
+            )
+        };
+        warn(Severity::Warning, message);
+    }
     for (flag, cells, meaning, one_quoted) in flagged {
         if flag.is_empty() {
             continue;

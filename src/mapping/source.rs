@@ -43,6 +43,9 @@ impl SourceColumn {
                 number: profile.number_format.clone(),
                 dates: profile.dates.clone(),
                 percent: profile.percent_scale.clone(),
+                excel_serials: profile
+                    .excel_serial
+                    .then(|| profile.flags.excel_serials.clone()),
             },
             flags: profile.flags.clone(),
         }
@@ -98,6 +101,17 @@ fn absorb(slot: &mut (SourceColumn, u64, u64), column: SourceColumn, rows: u64, 
         (None, Some(other)) => percent = Some(other.clone()),
         _ => {}
     }
+    // Serials in every file, or the column is read as written dates (and its serials fail).
+    let excel_serials = match (
+        into.format.excel_serials.take(),
+        &column.format.excel_serials,
+    ) {
+        (Some(mut all), Some(more)) => {
+            all.absorb(more);
+            Some(all)
+        }
+        _ => None,
+    };
     let mut flags = std::mem::take(&mut into.flags);
     flags.absorb(&column.flags);
     let number = into.format.number.take();
@@ -111,6 +125,7 @@ fn absorb(slot: &mut (SourceColumn, u64, u64), column: SourceColumn, rows: u64, 
     into.samples = samples;
     into.format.dates = dates;
     into.format.percent = percent;
+    into.format.excel_serials = excel_serials;
     into.flags = flags;
     *into_rows += rows;
     *into_filled += filled;

@@ -157,12 +157,24 @@ impl ColumnReader for ValueChecks<'_> {
         for value in cell_values(check.kind, value) {
             check.values += 1;
             if let Err(rejected) = convert_in(check.kind, value, self.format, &column_format) {
-                let reason = other_date_order(check.kind, value, self.format, &column_format)
+                let reason = serial_among_dates(check.kind, value)
+                    .or_else(|| other_date_order(check.kind, value, self.format, &column_format))
                     .unwrap_or(rejected.reason);
                 check.fail(reason, file, line, value);
             }
         }
     }
+}
+
+/// When a date column read as written dates holds a spreadsheet serial day number (`45231`),
+/// the reason says so with the date it stands for (issue 12): a column is read one way only.
+fn serial_among_dates(kind: ValueKind, value: &str) -> Option<String> {
+    if !matches!(kind, ValueKind::Date | ValueKind::DateTime) {
+        return None;
+    }
+    crate::dates::excel_serial(value.trim()).map(|d| {
+        format!("a spreadsheet serial day number (= {d}) among written dates: correct it in RSoft and re-export")
+    })
 }
 
 /// When a date the column's order cannot read reads in another order, the reason says so: the

@@ -275,6 +275,11 @@ pub struct ColumnProfile {
     /// Damage a spreadsheet did, and cells holding several values.
     #[serde(default)]
     pub flags: ColumnFlags,
+    /// Every value is a spreadsheet serial day number (`45231` = 2023-11-01) and the header
+    /// names a date: the column is a date column a spreadsheet damaged, read as serials
+    /// (`flags.excel_serials` has the count and examples).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub excel_serial: bool,
 }
 
 /// Examples kept per failure kind and flag.
@@ -408,6 +413,11 @@ pub struct ColumnFlags {
     /// the load leaves the field blank and says so on the row.
     #[serde(default)]
     pub placeholder_dates: Flagged,
+    /// Five-digit spreadsheet serial day numbers (`45231`, [`crate::dates::excel_serial`]) in
+    /// a column whose header names a date or whose values are dates; kept for those columns
+    /// only.
+    #[serde(default)]
+    pub excel_serials: Flagged,
 }
 
 impl ColumnFlags {
@@ -418,6 +428,7 @@ impl ColumnFlags {
         self.multi_valued.absorb(&other.multi_valued);
         self.bracketed_negative.absorb(&other.bracketed_negative);
         self.placeholder_dates.absorb(&other.placeholder_dates);
+        self.excel_serials.absorb(&other.excel_serials);
     }
 }
 
@@ -512,6 +523,12 @@ impl ColumnProfiler {
             }
             // The number format and percent scale are decided on distinct values: a repeat
             // proves nothing new.
+            if look.shape == ColumnKind::Number
+                && value.len() == 5
+                && crate::dates::excel_serial(value).is_some()
+            {
+                self.flags.excel_serials.add(line, value);
+            }
             match look.shape {
                 ColumnKind::Money | ColumnKind::Number if new => {
                     if let Ok(parts) = money_text(value) {
@@ -570,13 +587,30 @@ impl ColumnProfiler {
         canonical: Option<&str>,
         id_column: Option<&str>,
     ) -> ColumnProfile {
-        let flags = self.flags();
+        let mut flags = self.flags();
         let (estimate, distinct_exact) = self.distinct.estimate();
         // An estimate past the filled cells would say more values than the column has.
         let distinct = estimate.min(self.filled);
-        let inferred = self.infer(header, canonical, id_column, distinct);
+        // A date column a spreadsheet turned into serial day numbers: decided per column, when
+        // the header names a date and every judged value (placeholders aside) is a serial.
+        let date_header = crate::dates::is_date_header(header)
+            || canonical.is_some_and(crate::dates::is_date_header);
+        let serials = flags.excel_serials.count;
+        let excel_serial =
+            date_header && serials > 0 && serials + flags.placeholder_dates.count >= self.looked;
+        let inferred = if excel_serial {
+            ColumnKind::Date
+        } else {
+            self.infer(header, canonical, id_column, distinct)
+        };
+        // Serials a date column does not read: flagged where the column is about dates.
         let is_date = matches!(inferred, ColumnKind::Date | ColumnKind::Datetime);
+        if !(is_date || date_header) {
+            flags.excel_serials = Flagged::default();
+        }
+        let is_date = is_date && !excel_serial;
         let fit_shapes: &[ColumnKind] = match inferred {
+            ColumnKind::Date if excel_serial => &[ColumnKind::Date, ColumnKind::Number],
             ColumnKind::Money => &[ColumnKind::Money, ColumnKind::Number],
             ColumnKind::Number => &[ColumnKind::Number, ColumnKind::Phone],
             ColumnKind::Datetime => &[ColumnKind::Date, ColumnKind::Datetime],
@@ -618,7 +652,8 @@ impl ColumnProfiler {
         let numbers_and_percents = self.shapes[ColumnKind::Money as usize]
             + self.shapes[ColumnKind::Number as usize]
             + self.percent_looks;
-        let percent_scale = (numeric || numbers_and_percents * 10 >= self.looked * 9)
+        let percent_scale = (!excel_serial
+            && (numeric || numbers_and_percents * 10 >= self.looked * 9))
             .then(|| self.percents.decide())
             .flatten();
         ColumnProfile {
@@ -643,6 +678,7 @@ impl ColumnProfiler {
             number_format,
             percent_scale,
             flags,
+            excel_serial,
         }
     }
 

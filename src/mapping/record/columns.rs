@@ -17,8 +17,8 @@ use crate::mapping::catalogue::{ValueKind, ValueMapKind, standard_field};
 use crate::mapping::model::{LookupKey, ModuleMap, RelatedPart, Target, ValueEntry, target_kind};
 use crate::mapping::transform::{
     ColumnFormat, Converted as Conversion, DatedValue, Rejected, When, cell_values, convert_in,
-    is_placeholder_date, money_caveat, normalize_email, parse_date, parse_money_in, parse_when,
-    split_tags,
+    is_placeholder_date, money_caveat, normalize_email, parse_date, parse_money_in, parse_serial,
+    parse_when, split_tags,
 };
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
@@ -721,6 +721,10 @@ fn field_value(
         ValueKind::Text | ValueKind::LongText | ValueKind::Choice => {
             Value::from(escape_mentions(cell.text()))
         }
+        // A column a spreadsheet saved as serial day numbers: calendar dates.
+        ValueKind::Date | ValueKind::DateTime if format.excel_serial => {
+            return Ok((Val::When(When::Date(parse_serial(&cell.raw)?)), None));
+        }
         ValueKind::Date => {
             return Ok((Val::When(When::Date(parse_date(&cell.raw, order)?)), None));
         }
@@ -773,7 +777,7 @@ fn custom_value(
         };
     }
     let value = match kind {
-        ValueKind::DateTime => {
+        ValueKind::DateTime if !format.excel_serial => {
             let order = format.date_order.unwrap_or(source.order);
             let DatedValue { when, caveat } = parse_when(&cell.raw, order, source.zone)?;
             let day = match when {

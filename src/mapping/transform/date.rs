@@ -105,6 +105,23 @@ pub fn parse_date(raw: &str, order: DateOrder) -> Result<NaiveDate, Rejected> {
     Ok(date)
 }
 
+/// Read a cell of a column whose dates a spreadsheet saved as serial day numbers (`45231` is
+/// 2023-11-01, [`crate::dates::excel_serial`]): a calendar date. Anything else is refused, as
+/// the column is read one way only.
+pub fn parse_serial(raw: &str) -> Result<NaiveDate, Rejected> {
+    let text = non_blank(raw)?;
+    crate::dates::excel_serial(text).ok_or_else(|| {
+        Rejected::new(
+            raw,
+            format!(
+                "is not a spreadsheet serial day number ({}–{}), and the column is read as serials (excel_serial in [formats] of mapping.toml): correct the value, or set excel_serial = false if the column holds written dates",
+                crate::dates::EXCEL_SERIAL_RANGE.start(),
+                crate::dates::EXCEL_SERIAL_RANGE.end()
+            ),
+        )
+    })
+}
+
 /// A cell's date and its time part, if any: a date with the month by name (`Jan 12, 2024
 /// 10:30 AM`, [`crate::dates::month_name_date`]), which reads the same in any order, or a
 /// numeric date read in `order`.

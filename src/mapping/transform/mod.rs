@@ -22,7 +22,7 @@ pub use boolean::parse_bool;
 pub use convert::{
     ColumnFormat, Converted, SourceFormat, cell_values, convert, convert_in, is_placeholder_date,
 };
-pub use date::{DatedValue, When, parse_date, parse_when};
+pub use date::{DatedValue, When, parse_date, parse_serial, parse_when};
 pub use email::normalize_email;
 pub use enumeration::match_enum;
 pub use money::{money_caveat, parse_money, parse_money_in};
