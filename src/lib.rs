@@ -14,6 +14,7 @@ pub mod atomic_file;
 pub mod cli;
 pub mod config;
 pub mod connect;
+pub mod dates;
 pub mod discovery;
 pub mod engine;
 pub mod error_text;

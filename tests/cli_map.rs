@@ -375,3 +375,43 @@ fn a_probability_column_gets_its_percent_scale_or_a_problem() {
     let format = written.modules[&Module::Leads].column_format("Probability");
     assert_eq!(format.percent_scale, None);
 }
+
+/// A date column a spreadsheet saved as serial day numbers (`45231`) is decided per column:
+/// when every value is one, `map` reads it as serials (`excel_serial = true` in
+/// `[formats.deals]`, with its evidence) and its values read as dates; a column mixing written
+/// dates and a serial lists the serial as a problem with its line (trial 10).
+#[test]
+fn a_column_of_excel_serials_is_read_as_dates_and_a_stray_serial_is_a_problem() {
+    let export = tempfile::tempdir().unwrap();
+    std::fs::write(
+        export.path().join("Deals.csv"),
+        "Deal ID,Deal Name,Pipeline,Stage,Amount,Expected Close Date,Created On\n\
+         D1,Big,Sales,Won,1000,45231,25/04/2026 10:00 AM\n\
+         D2,Small,Sales,Won,2000,45300,26/04/2026 11:00 AM\n\
+         D3,Mid,Sales,Won,3000,45400,45231\n",
+    )
+    .unwrap();
+    let (dir, config) = setup_export(export.path().to_str().unwrap(), "");
+    let out = stdout(&map(&config, &[]));
+    assert!(
+        out.contains("deals \"Created On\": 1 of 3 values fail as DateTime: a spreadsheet serial day number (= 2023-11-01) among written dates")
+            && out.contains("Deals.csv line 4 \"45231\""),
+        "{out}"
+    );
+    assert!(!out.contains("\"Expected Close Date\": "), "{out}");
+    let text = std::fs::read_to_string(dir.path().join("mapping.toml")).unwrap();
+    assert!(
+        text.contains("# all 3 values are spreadsheet serial day numbers (e.g. 45231 = 2023-11-01): read as days since 1899-12-30\n\"Expected Close Date\" = { excel_serial = true, status = \"proposed\" }"),
+        "{text}"
+    );
+    let written = file::load(&dir.path().join("mapping.toml")).unwrap();
+    let deals = &written.modules[&Module::Deals];
+    assert!(deals.column_format("Expected Close Date").excel_serial);
+    assert!(!deals.column_format("Created On").excel_serial);
+    assert_eq!(
+        deals.column("Expected Close Date").map(|c| &c.target),
+        Some(&Target::Field {
+            field: "Leads.dueTime".into()
+        })
+    );
+}

@@ -985,3 +985,46 @@ fn three_decimals_in_a_three_decimal_currency_prove_no_locale() {
         r.warnings
     );
 }
+
+/// "No date" placeholders a CRM writes (`31/12/9999`, `01/01/1900`, `00/00/0000`) are counted
+/// per date column with their lines, and prove no date order: `31/12/9999` is no day-first
+/// evidence in a month-first column (trial 10).
+#[test]
+fn placeholder_dates_are_counted_per_column_and_prove_no_order() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "RSoft-Deals.csv",
+        b"Deal ID,Deal Name,Expected Close Date,Created On\n\
+          D1,Big,04/25/2026,04/25/2026 10:00 AM\n\
+          D2,Small,31/12/9999,01/01/1900 00:00\n\
+          D3,Mid,00/00/0000,04/26/2026 10:00 AM\n\
+          D4,Tiny,9999-12-31,04/27/2026 10:00 AM\n",
+    );
+    let r = discover_path(dir.path()).unwrap();
+    let close = r.objects[0]
+        .columns
+        .iter()
+        .find(|c| c.header == "Expected Close Date")
+        .unwrap();
+    assert_eq!(close.date_order, Some(DateOrderVerdict::MonthFirst));
+    assert_eq!(close.flags.placeholder_dates.count, 3);
+    let warning = |column: &str| {
+        r.warnings
+            .iter()
+            .find(|w| w.message.starts_with(&format!("column {column:?}: ")))
+            .map(|w| w.message.clone())
+            .unwrap_or_else(|| panic!("{column}: {:#?}", r.warnings))
+    };
+    let w = warning("Expected Close Date");
+    assert!(
+        w.contains("3 placeholder dates (e.g. 31/12/9999, 00/00/0000, 9999-12-31; lines 3, 4, 5)")
+            && w.contains("leaves the field blank"),
+        "{w}"
+    );
+    let w = warning("Created On");
+    assert!(
+        w.contains("1 placeholder dates (e.g. 01/01/1900 00:00; lines 3)"),
+        "{w}"
+    );
+}

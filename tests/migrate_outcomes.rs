@@ -273,3 +273,136 @@ async fn a_repeated_rsoft_id_is_loaded_once_and_each_repeat_fails_by_its_place()
         "{stdout}"
     );
 }
+
+/// An export paged into two files of one module (trial 10: `Contacts.csv` and
+/// `Contacts_2.csv`) has one column map for the module: `map` writes each header once (a header
+/// only the second file has is one more key), a second `map` reads the file back, and a dry run
+/// gives every row of both files its outcome.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_module_paged_into_two_files_has_one_column_map_and_loads_both() {
+    let (sb, _) = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (sample_path, export) = sample_copy(dir.path(), &sb).await;
+    // The sample's 40 contacts: the first 20 stay, the other 20 go to a second page with one
+    // more column, "Nickname".
+    let first = export.join("contacts_export_2026-11-20.csv");
+    let text = std::fs::read_to_string(&first).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 41);
+    std::fs::write(&first, format!("{}\n", lines[..21].join("\n"))).unwrap();
+    let mut second = format!("{},Nickname\n", lines[0].trim_start_matches('\u{feff}'));
+    for (i, row) in lines[21..].iter().enumerate() {
+        second.push_str(&format!("{row},Nick {i}\n"));
+    }
+    std::fs::write(export.join("Contacts_2.csv"), second).unwrap();
+    let (config, path) = config_for(&sample_path, &export);
+
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_crm-migrate"))
+            .args(args)
+            .arg("--config")
+            .arg(&path)
+            .env(KEY_ENV, key(&sb))
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    for _ in 0..2 {
+        let out = run(&["map"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let written = crm_migrate::mapping::file::load(&config.migration.mapping).unwrap();
+    let contacts = &written.modules[&crm_migrate::rsoft::Module::Contacts];
+    let headers: Vec<&str> = contacts.columns.iter().map(|c| c.header.as_str()).collect();
+    assert_eq!(
+        headers.len(),
+        24,
+        "23 shared headers and Nickname: {headers:?}"
+    );
+    assert_eq!(headers.iter().filter(|h| **h == "Email").count(), 1);
+    assert!(headers.contains(&"Nickname"), "{headers:?}");
+
+    let out = run(&["migrate", "--dry-run", "--accept-proposed", "--yes"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        matches!(out.status.code(), Some(0 | 4)),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (header, rows) = read_csv(&config.state_dir().join(DRY_RUN_OUTCOMES_FILE));
+    let contacts: Vec<_> = rows
+        .iter()
+        .filter(|r| cell(&header, r, "module") == "contacts")
+        .collect();
+    assert_eq!(contacts.len(), 40, "{contacts:?}");
+    let from_second = contacts
+        .iter()
+        .filter(|r| cell(&header, r, "file") == "Contacts_2.csv")
+        .count();
+    assert_eq!(from_second, 20, "{contacts:?}");
+}
+
+/// A "no date" placeholder in a date column is a blank: a dry run of the sample with an
+/// activity ending `31/12/9999` creates it, its outcome naming the cell read as blank, and an
+/// activity starting `00/00/0000` fails, its outcome naming the cell (trial 10).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_placeholder_date_is_a_blank_with_its_note_or_fails_a_required_start() {
+    let (sb, _) = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (sample_path, export) = sample_copy(dir.path(), &sb).await;
+    let file = export.join("Activities.csv");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text
+        .replacen(
+            "COMP-1009,13/01/2026 07:43 PM,,",
+            "COMP-1009,13/01/2026 07:43 PM,31/12/9999,",
+            1,
+        )
+        .replacen(
+            "COMP-1001,03/08/2025 02:20 PM,,",
+            "COMP-1001,00/00/0000,,",
+            1,
+        );
+    std::fs::write(&file, text).unwrap();
+    let (config, path) = config_for(&sample_path, &export);
+    let options = MigrateOptions {
+        dry_run: true,
+        ..MigrateOptions::default()
+    };
+    let summary = finished_run(&config, &path, &sb, &options).await;
+    let (header, rows) = read_csv(summary.outcomes_file.as_ref().unwrap());
+    let of = |id: &str| {
+        rows.iter()
+            .find(|r| cell(&header, r, "rsoft_id") == id)
+            .unwrap_or_else(|| panic!("no row for {id}: {rows:?}"))
+    };
+    let ends = of("ACT-5001");
+    assert_eq!(cell(&header, ends, "state"), "created", "{ends:?}");
+    assert!(
+        cell(&header, ends, "reason").contains(
+            "End Time: \"31/12/9999\" is a \"no date\" placeholder; Activities.endTime was left blank"
+        ),
+        "{ends:?}"
+    );
+    let starts = of("ACT-5002");
+    assert_eq!(cell(&header, starts, "state"), "failed", "{starts:?}");
+    assert!(
+        cell(&header, starts, "reason").contains("placeholder, not a start time"),
+        "{starts:?}"
+    );
+}
+
+/// The sample prepared in `dir` against `sb` with its owner decided, and a copy of its export
+/// in `dir/export` to change: the sample config's path and the copy's.
+async fn sample_copy(dir: &Path, sb: &RunningSandbox) -> (PathBuf, PathBuf) {
+    let (_, sample_path) = prepare(dir, sb, Some("ravi@acme.in")).await;
+    let export = dir.join("export");
+    copy_dir(Path::new(SAMPLE), &export);
+    (sample_path, export)
+}

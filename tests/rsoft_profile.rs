@@ -136,13 +136,14 @@ fn a_late_day_first_proof_is_still_found_in_a_long_column() {
     // Values past the first 8192 are classified by sample unless the column holds dates:
     // a date column must see every value, since one value can prove the order.
     let mut p = ColumnProfiler::default();
-    // 28,800 distinct ambiguous dates: far past the exact distinct bound.
+    // 28,800 distinct ambiguous dates: far past the exact distinct bound (from 1901: 01/01/1900
+    // is a "no date" placeholder, which proves no order).
     for i in 0..28_800 {
         p.observe(&format!(
             "{:02}/{:02}/{}",
             1 + i % 12,
             1 + (i / 12) % 12,
-            1900 + i / 144
+            1901 + i / 144
         ));
     }
     p.observe("25/04/2026");
@@ -167,4 +168,76 @@ fn sampled_classification_keeps_the_majority_type() {
     assert_eq!(p.inferred, ColumnKind::Number);
     assert_eq!(p.filled, 50_000);
     assert_eq!(p.fill_rate, 1.0);
+}
+
+/// Dates with the month by name (`12-Jan-2024`, `Jan 12, 2024`, any case, with or without a
+/// time) are dates, which no order can misread: a column of them needs no declared order, and
+/// beside numeric dates they prove nothing about those (trial 10).
+#[test]
+fn month_name_dates_are_dates_of_no_doubtful_order() {
+    let p = profile(
+        "Expected Close Date",
+        Some(Module::Deals),
+        &[
+            "12-Jan-2024",
+            "12 Jan 2024",
+            "Jan 12, 2024",
+            "12-January-2024",
+            "january 12 2024",
+        ],
+    );
+    assert_eq!(p.inferred, ColumnKind::Date);
+    assert_eq!(p.date_order, Some(DateOrderVerdict::YearFirst));
+    let d = p.dates.unwrap();
+    assert_eq!((d.named, d.ambiguous), (5, 0));
+    assert_eq!(d.named_example.as_deref(), Some("12-Jan-2024"));
+    assert_eq!(p.evidence.share(), 1.0);
+
+    let p = profile(
+        "Created On",
+        Some(Module::Leads),
+        &["12 Jan 2024 10:30 AM", "Feb 3, 2024 15:00", "03/04/2026"],
+    );
+    assert_eq!(p.inferred, ColumnKind::Datetime);
+    assert_eq!(p.date_order, Some(DateOrderVerdict::Ambiguous));
+    // A sentence naming a date is text.
+    let p = profile(
+        "Remarks",
+        Some(Module::Leads),
+        &["Met on 12 Jan 2024", "12 Jan 2024 call back", "Jan 2024"],
+    );
+    assert_eq!(p.inferred, ColumnKind::FreeText);
+}
+
+/// Five-digit spreadsheet serial day numbers are a date column's damage only where the header
+/// names a date: all of them make the column a date column read as serials, a few among
+/// written dates are flagged with their lines, and amounts of five digits are amounts (trial 10).
+#[test]
+fn excel_serials_are_decided_per_column_by_a_date_header() {
+    let p = profile(
+        "Expected Close Date",
+        Some(Module::Deals),
+        &["45231", "45300", "", "45400"],
+    );
+    assert_eq!(p.inferred, ColumnKind::Date);
+    assert!(p.excel_serial);
+    assert_eq!(p.date_order, None, "serials prove no day/month order");
+    assert_eq!(p.flags.excel_serials.count, 3);
+    assert_eq!(p.evidence.share(), 1.0);
+
+    let mut p = ColumnProfiler::default();
+    p.observe_at("25/04/2026", 2, None);
+    p.observe_at("45231", 3, None);
+    for day in 10..20u8 {
+        p.observe_at(&format!("{day}/05/2026"), u64::from(day), None);
+    }
+    let p = finish(p, "Created On", Some(Module::Leads));
+    assert_eq!(p.inferred, ColumnKind::Date);
+    assert!(!p.excel_serial);
+    assert_eq!(p.flags.excel_serials.lines, [3]);
+
+    let p = profile("Amount", Some(Module::Deals), &["45231", "45300", "45400"]);
+    assert!(!p.excel_serial);
+    assert_ne!(p.inferred, ColumnKind::Date);
+    assert!(p.flags.excel_serials.is_empty());
 }

@@ -256,7 +256,7 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
             custom.column(c, module);
             warnings.extend(column_warnings(&o.file, c, declared));
             if let Some(d) = &c.dates {
-                merge_dates(&mut date_evidence, d);
+                date_evidence.absorb(d);
                 if matches!(
                     c.date_order,
                     Some(DateOrderVerdict::Ambiguous | DateOrderVerdict::Conflicting)
@@ -420,7 +420,34 @@ fn column_warnings(
             "they are read as negative amounts: check they are refunds or credit notes",
             false,
         ),
+        (
+            &f.placeholder_dates,
+            "placeholder dates",
+            "a CRM writes these for \"no date\". The load leaves the field blank and says so in the row's outcome; an activity whose start is one fails, as it needs a real start",
+            false,
+        ),
     ];
+    let serials = &f.excel_serials;
+    if let Some(first) = serials.examples.first() {
+        let example = crate::dates::excel_serial(first)
+            .map_or_else(|| first.clone(), |d| format!("{first} = {d}"));
+        let message = if c.excel_serial {
+            format!(
+                "column {:?}: all {} values are spreadsheet serial day numbers (e.g. {example}; lines {}), not written dates: a spreadsheet saved the dates as numbers. They are read as days since 1899-12-30 (Excel's 1900 system; `excel_serial = true` in [formats] of mapping.toml): check the example, or re-export from RSoft without opening the file in a spreadsheet",
+                c.header,
+                serials.count,
+                serials.lines_text()
+            )
+        } else {
+            format!(
+                "column {:?}: {} values are spreadsheet serial day numbers among written dates (e.g. {example}; lines {}): a date column is read one way only, so they fail the load. Correct them in RSoft (or in the file) and re-export",
+                c.header,
+                serials.count,
+                serials.lines_text()
+            )
+        };
+        warn(Severity::Warning, message);
+    }
     for (flag, cells, meaning, one_quoted) in flagged {
         if flag.is_empty() {
             continue;
@@ -510,22 +537,6 @@ fn column_warnings(
         }
     }
     out
-}
-
-fn merge_dates(total: &mut DateEvidence, d: &DateEvidence) {
-    total.day_first += d.day_first;
-    total.month_first += d.month_first;
-    total.year_first += d.year_first;
-    total.ambiguous += d.ambiguous;
-    for (slot, v) in [
-        (&mut total.day_first_example, &d.day_first_example),
-        (&mut total.month_first_example, &d.month_first_example),
-        (&mut total.ambiguous_example, &d.ambiguous_example),
-    ] {
-        if slot.is_none() {
-            slot.clone_from(v);
-        }
-    }
 }
 
 fn date_warning(c: &ColumnProfile, d: &DateEvidence) -> String {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalogue::ValueKind;
 use super::transform::{FormatDecision, PercentDecision};
-use crate::rsoft::profile::Example;
+use crate::rsoft::profile::{Example, Flagged};
 use crate::rsoft::{ColumnFlags, DateEvidence, Module};
 
 /// One source column as the proposer needs it: what discovery's column profile converts into.
@@ -71,4 +71,7 @@ pub struct FormatEvidence {
     /// Whether its numbers are on 0–100 or fractions of one (number columns and columns of
     /// numbers written with `%`), for a percent field.
     pub percent: Option<PercentDecision>,
+    /// Every value is a spreadsheet serial day number (`45231`) in a column whose header names
+    /// a date: the values, with the count and examples.
+    pub excel_serials: Option<Flagged>,
 }

@@ -95,6 +95,8 @@ struct FormatRecord {
     date_order: Option<OrderName>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     percent_scale: Option<PercentScale>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    excel_serial: bool,
     status: Status,
 }
 
@@ -156,7 +158,8 @@ pub fn to_toml(map: &FieldMap) -> String {
          # \"1,234,567.89\" \"12,34,567.89\" \"1.234.567,89\" \"1 234 567,89\" \"1 234 567.89\"\n\
          # \"1'234'567.89\" \"1'234'567,89\") and dates (date_order: \"day-first\", \"month-first\",\n\
          # \"year-first\"), decided from all its values; the load reads every value that way. A\n\
-         # percent field's column also has percent_scale: \"percent\" (0-100) or \"fraction\" (0-1, x100).\n",
+         # percent field's column also has percent_scale: \"percent\" (0-100) or \"fraction\" (0-1, x100).\n\
+         # excel_serial = true: the column's dates are spreadsheet serial day numbers (45231 = 2023-11-01).\n",
     );
     let _ = writeln!(out, "version = {FORMAT_VERSION}");
     let _ = writeln!(out, "legacy_id_field = {}", quote(&map.legacy_id_field));
@@ -189,6 +192,7 @@ pub fn to_toml(map: &FieldMap) -> String {
                     number_format: f.number_format,
                     date_order: f.date_order.map(OrderName::from),
                     percent_scale: f.percent_scale,
+                    excel_serial: f.excel_serial,
                     status: f.status,
                 };
                 let evidence = f.evidence.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -291,6 +295,7 @@ pub fn from_toml(text: &str, path: &Path) -> Result<FieldMap, MapFileError> {
                 number_format: record.number_format,
                 date_order: record.date_order.map(DateOrder::from),
                 percent_scale: record.percent_scale,
+                excel_serial: record.excel_serial,
                 evidence: comment.unwrap_or_else(|| Note::hand_written().reason),
                 status: record.status,
             })
@@ -532,6 +537,7 @@ mod tests {
                 number_format: NumberFormat::from_name("comma_point"),
                 date_order: None,
                 percent_scale: None,
+                excel_serial: false,
                 evidence: "4 of 4 distinct values read as 1.234.567,89 (decided by \"2.750.000\")"
                     .into(),
                 status: Status::Proposed,
@@ -541,6 +547,7 @@ mod tests {
                 number_format: NumberFormat::from_name("point_comma"),
                 date_order: None,
                 percent_scale: Some(PercentScale::Fraction),
+                excel_serial: false,
                 evidence: "all 2 distinct values between 0 and 1, e.g. 0.5 (line 2), 0.75 (line 3): read as fractions ×100".into(),
                 status: Status::Proposed,
             },
@@ -549,6 +556,7 @@ mod tests {
                 number_format: None,
                 date_order: Some(DateOrder::Mdy),
                 percent_scale: None,
+                excel_serial: false,
                 evidence: "12 dates month-first (e.g. 04/25/2026)".into(),
                 status: Status::Edited,
             },

@@ -28,6 +28,23 @@ impl FormatEvidence {
         let dated = matches!(kind, ValueKind::Date | ValueKind::DateTime);
         let number = self.number.as_ref().filter(|_| numeric);
         let percent = self.percent.as_ref().filter(|_| kind == ValueKind::Percent);
+        if let Some(serials) = self.excel_serials.as_ref().filter(|_| dated) {
+            let first = serials.examples.first().map_or("", String::as_str);
+            let example = crate::dates::excel_serial(first)
+                .map_or_else(|| first.to_string(), |d| format!("{first} = {d}"));
+            return Some(FormatEntry {
+                header: header.to_string(),
+                number_format: None,
+                date_order: None,
+                percent_scale: None,
+                excel_serial: true,
+                evidence: format!(
+                    "all {} values are spreadsheet serial day numbers (e.g. {example}): read as days since 1899-12-30",
+                    serials.count
+                ),
+                status: Status::Proposed,
+            });
+        }
         let date = self.dates.as_ref().filter(|_| dated).and_then(date_order);
         if number.is_none() && percent.is_none() && date.is_none() {
             return None;
@@ -43,6 +60,7 @@ impl FormatEvidence {
             number_format: number.map(|n| n.format),
             date_order: date.map(|(o, _)| o),
             percent_scale: percent.and_then(|p| p.scale),
+            excel_serial: false,
             evidence: evidence.join("; "),
             status: Status::Proposed,
         })
@@ -76,6 +94,14 @@ fn date_order(d: &DateEvidence) -> Option<(DateOrder, String)> {
     Some(match d.verdict() {
         DateOrderVerdict::DayFirst => (DateOrder::Dmy, format!("dates {}{ambiguous}", day())),
         DateOrderVerdict::MonthFirst => (DateOrder::Mdy, format!("dates {}{ambiguous}", month())),
+        DateOrderVerdict::YearFirst if d.named > 0 => (
+            DateOrder::Ymd,
+            format!(
+                "all {} dates year-first or with the month by name (e.g. {})",
+                d.year_first + d.named,
+                example(&d.named_example)
+            ),
+        ),
         DateOrderVerdict::YearFirst => (
             DateOrder::Ymd,
             format!("all {} dates year-first", d.year_first),
@@ -285,6 +311,7 @@ mod tests {
             number: Some(decision(&["125.000", "4.500", "2.750.000"])),
             dates: None,
             percent: None,
+            excel_serials: None,
         };
         let e = evidence.propose("Deal Value", ValueKind::Money).unwrap();
         assert_eq!(e.number_format.map(|f| f.name()), Some("comma_point"));
@@ -307,6 +334,7 @@ mod tests {
             number: None,
             dates: Some(dates),
             percent: None,
+            excel_serials: None,
         };
         let e = evidence.propose("Due", ValueKind::Date).unwrap();
         assert_eq!(e.date_order, Some(DateOrder::Mdy));
@@ -319,6 +347,7 @@ mod tests {
                 ..DateEvidence::default()
             }),
             percent: None,
+            excel_serials: None,
         };
         assert!(ambiguous.propose("Due", ValueKind::Date).is_none());
     }
@@ -340,6 +369,7 @@ mod tests {
             number: Some(decision(&["0.5", "0.75", "1"])),
             dates: None,
             percent: Some(percents(&["0.5", "0.75", "1"])),
+            excel_serials: None,
         };
         let e = evidence.propose("Probability", ValueKind::Percent).unwrap();
         assert_eq!(e.percent_scale, Some(PercentScale::Fraction));

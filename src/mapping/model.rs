@@ -204,6 +204,10 @@ pub struct FormatEntry {
     /// without `%` is refused, never guessed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent_scale: Option<PercentScale>,
+    /// The column's dates are spreadsheet serial day numbers (`45231` = 2023-11-01), read as
+    /// days since 1899-12-30; a written date in it is refused.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub excel_serial: bool,
     /// What decided it: "4 of 4 distinct values read as 1.234.567,89 (decided by "2.750.000")".
     pub evidence: String,
     /// Proposed from the values, or decided by the operator (who may change either format).
@@ -217,6 +221,7 @@ impl FormatEntry {
             number: self.number_format,
             date_order: self.date_order,
             percent_scale: self.percent_scale,
+            excel_serial: self.excel_serial,
         }
     }
 }

@@ -43,24 +43,97 @@ impl SourceColumn {
                 number: profile.number_format.clone(),
                 dates: profile.dates.clone(),
                 percent: profile.percent_scale.clone(),
+                excel_serials: profile
+                    .excel_serial
+                    .then(|| profile.flags.excel_serials.clone()),
             },
             flags: profile.flags.clone(),
         }
     }
 }
 
-/// Every column of every file of a data module, in file and column order.
+/// Every column of every data module, in file and column order: one per (module, header), so
+/// a module paged into several files (`Contacts.csv`, `Contacts_2.csv`) has one column map. A
+/// header in several files of the module is one column whose evidence adds up over them
+/// ([`absorb`]); a header in one file only is a column of the module all the same.
 pub fn source_columns(report: &Report) -> Vec<SourceColumn> {
-    report
-        .objects
-        .iter()
-        .filter_map(|o| Some((o.module.filter(|m| m.holds_records())?, o)))
-        .flat_map(|(module, o)| {
-            o.columns
-                .iter()
-                .map(move |c| SourceColumn::from_profile(module, c))
-        })
-        .collect()
+    // (column, rows read, rows filled) per (module, header).
+    let mut merged: Vec<(SourceColumn, u64, u64)> = Vec::new();
+    for o in &report.objects {
+        let Some(module) = o.module.filter(|m| m.holds_records()) else {
+            continue;
+        };
+        for c in &o.columns {
+            let column = SourceColumn::from_profile(module, c);
+            match merged
+                .iter_mut()
+                .find(|(m, _, _)| m.module == module && m.header == c.header)
+            {
+                Some(slot) => absorb(slot, column, c.rows, c.filled),
+                None => merged.push((column, c.rows, c.filled)),
+            }
+        }
+    }
+    merged.into_iter().map(|(c, _, _)| c).collect()
+}
+
+/// Adds one file's `column` (with its `rows` read and `filled`) to the same column of earlier
+/// files of the module in `slot`: fill rate over all rows, samples up to the profile's three,
+/// date evidence and flags summed, the percent scale decided again over both. The kind and the
+/// number format are those of the file with more filled rows: a file whose values that format
+/// cannot read has them flagged by `map`'s value check over every file, never read another way.
+fn absorb(slot: &mut (SourceColumn, u64, u64), column: SourceColumn, rows: u64, filled: u64) {
+    let (into, into_rows, into_filled) = slot;
+    let mut samples = std::mem::take(&mut into.samples);
+    let keep = samples.len().max(column.samples.len());
+    for s in &column.samples {
+        if samples.len() < keep && !samples.contains(s) {
+            samples.push(s.clone());
+        }
+    }
+    let mut dates = into.format.dates.take();
+    if let Some(d) = &column.format.dates {
+        dates.get_or_insert_with(Default::default).absorb(d);
+    }
+    let mut percent = into.format.percent.take();
+    match (&mut percent, &column.format.percent) {
+        (Some(p), Some(other)) => p.absorb(other),
+        (None, Some(other)) => percent = Some(other.clone()),
+        _ => {}
+    }
+    // Serials in every file, or the column is read as written dates (and its serials fail).
+    let excel_serials = match (
+        into.format.excel_serials.take(),
+        &column.format.excel_serials,
+    ) {
+        (Some(mut all), Some(more)) => {
+            all.absorb(more);
+            Some(all)
+        }
+        _ => None,
+    };
+    let mut flags = std::mem::take(&mut into.flags);
+    flags.absorb(&column.flags);
+    let number = into.format.number.take();
+    if filled > *into_filled {
+        let number_fallback = number;
+        *into = column;
+        into.format.number = into.format.number.take().or(number_fallback);
+    } else {
+        into.format.number = number.or(column.format.number);
+    }
+    into.samples = samples;
+    into.format.dates = dates;
+    into.format.percent = percent;
+    into.format.excel_serials = excel_serials;
+    into.flags = flags;
+    *into_rows += rows;
+    *into_filled += filled;
+    into.fill_rate = if *into_rows == 0 {
+        0.0
+    } else {
+        *into_filled as f64 / *into_rows as f64
+    };
 }
 
 /// Every (pipeline, stage) pair the stage map must cover: the pipelines file's stages in their

@@ -7,7 +7,7 @@ use super::catalogue::ValueKind;
 pub use super::column::{Failure, SourceColumn, ValueCheck};
 use super::column_pass::ColumnReader;
 use super::model::{FieldMap, Status, Target, target_kind};
-use super::transform::{ColumnFormat, SourceFormat, cell_values, convert_in};
+use super::transform::{ColumnFormat, SourceFormat, cell_values, convert_in, is_placeholder_date};
 use super::validate::Problem;
 use crate::config::DateOrder;
 use crate::rsoft::Module;
@@ -149,16 +149,32 @@ impl ColumnReader for ValueChecks<'_> {
         let Some(check) = self.columns[at].check.as_mut() else {
             return;
         };
+        // A placeholder date is a blank, as the load reads it (discovery counts them).
+        if is_placeholder_date(check.kind, value) {
+            return;
+        }
         // A cell of several emails or phones is several values, as the load sends them.
         for value in cell_values(check.kind, value) {
             check.values += 1;
             if let Err(rejected) = convert_in(check.kind, value, self.format, &column_format) {
-                let reason = other_date_order(check.kind, value, self.format, &column_format)
+                let reason = serial_among_dates(check.kind, value)
+                    .or_else(|| other_date_order(check.kind, value, self.format, &column_format))
                     .unwrap_or(rejected.reason);
                 check.fail(reason, file, line, value);
             }
         }
     }
+}
+
+/// When a date column read as written dates holds a spreadsheet serial day number (`45231`),
+/// the reason says so with the date it stands for (issue 12): a column is read one way only.
+fn serial_among_dates(kind: ValueKind, value: &str) -> Option<String> {
+    if !matches!(kind, ValueKind::Date | ValueKind::DateTime) {
+        return None;
+    }
+    crate::dates::excel_serial(value.trim()).map(|d| {
+        format!("a spreadsheet serial day number (= {d}) among written dates: correct it in RSoft and re-export")
+    })
 }
 
 /// When a date the column's order cannot read reads in another order, the reason says so: the

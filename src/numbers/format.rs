@@ -346,6 +346,19 @@ impl Seen {
         self.values == 0
     }
 
+    /// Adds `other`'s values (the same column in another file): distinct counts add up (a
+    /// value in both files counts twice), examples and their lines are kept within [`EXAMPLES`].
+    pub fn absorb(&mut self, other: &Seen) {
+        self.values += other.values;
+        for (i, example) in other.examples.iter().enumerate() {
+            if self.examples.len() >= EXAMPLES {
+                break;
+            }
+            self.examples.push(example.clone());
+            self.lines.push(other.lines.get(i).copied().unwrap_or(0));
+        }
+    }
+
     /// The examples for a message: `125.000 (line 5)`.
     pub fn examples_text(&self) -> String {
         self.examples

@@ -100,6 +100,27 @@ pub struct PercentDecision {
 }
 
 impl PercentDecision {
+    /// The scale the values decide: percent when some are written with `%` or above 1 and none
+    /// is a fraction, fraction when the reverse, none when they mix or show neither.
+    fn scale_of_values(&self) -> Option<PercentScale> {
+        match (self.percent.values > 0, self.fractions.values > 0) {
+            (true, false) => Some(PercentScale::Percent),
+            (false, true) => Some(PercentScale::Fraction),
+            _ => None,
+        }
+    }
+
+    /// Adds `other`'s values (the same column in another file of the module) and decides the
+    /// scale again from all of them: files that disagree leave it undecided.
+    pub fn absorb(&mut self, other: &PercentDecision) {
+        self.values += other.values;
+        self.percent.absorb(&other.percent);
+        self.fractions.absorb(&other.fractions);
+        self.ones.absorb(&other.ones);
+        self.negative.absorb(&other.negative);
+        self.scale = self.scale_of_values();
+    }
+
     /// Values a column without a decided scale cannot read one way only: strictly between 0 and
     /// 1, or exactly 1, written without `%`.
     pub fn undecided_values(&self) -> u64 {
@@ -219,11 +240,7 @@ impl PercentTally {
         if d.values == 0 {
             return None;
         }
-        d.scale = match (d.percent.values > 0, d.fractions.values > 0) {
-            (true, false) => Some(PercentScale::Percent),
-            (false, true) => Some(PercentScale::Fraction),
-            _ => None,
-        };
+        d.scale = d.scale_of_values();
         Some(d)
     }
 }
@@ -317,6 +334,23 @@ mod tests {
             t.observe(text, pct, i as u64 + 2);
         }
         t.decide().unwrap()
+    }
+
+    /// One column paged into two files: files that agree keep their scale, files that
+    /// disagree (`60%` in one, `0.6` in the other) leave it undecided with both counted.
+    #[test]
+    fn two_files_of_a_column_decide_the_scale_together() {
+        let mut agree = decide(&["0.5", "0.75"]);
+        agree.absorb(&decide(&["0.25"]));
+        assert_eq!(
+            (agree.scale, agree.values, agree.fractions.values),
+            (Some(PercentScale::Fraction), 3, 3)
+        );
+        let mut mixed = decide(&["60%", "75%"]);
+        mixed.absorb(&decide(&["0.6"]));
+        assert_eq!(mixed.scale, None);
+        assert_eq!(mixed.undecided_values(), 1);
+        assert_eq!(mixed.fractions.examples, ["0.6"]);
     }
 
     #[test]

@@ -82,7 +82,8 @@ pub enum DateOrderVerdict {
     MonthFirst,
     /// Values prove both orders: the column is inconsistent.
     Conflicting,
-    /// Only year-first (ISO) dates.
+    /// Only dates no order can misread: year-first (ISO), or with the month by name
+    /// (`12-Jan-2024`).
     YearFirst,
     /// No value decides it (`03/04/2026`): the operator must declare the order.
     Ambiguous,
@@ -99,12 +100,19 @@ pub struct DateEvidence {
     pub year_first: u64,
     /// Values that fit both orders (`03/04/2026`).
     pub ambiguous: u64,
+    /// Values with the month by name (`12-Jan-2024`, `Jan 12, 2024`), which, like ISO dates,
+    /// read the same in any order and decide nothing about the others.
+    #[serde(default)]
+    pub named: u64,
     /// The first day-first value seen, shown to the operator as evidence.
     pub day_first_example: Option<String>,
     /// The first month-first value seen.
     pub month_first_example: Option<String>,
     /// The first ambiguous value seen.
     pub ambiguous_example: Option<String>,
+    /// The first value with the month by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub named_example: Option<String>,
 }
 
 impl DateEvidence {
@@ -115,10 +123,30 @@ impl DateEvidence {
             (true, true) => DateOrderVerdict::Conflicting,
             (true, false) => DateOrderVerdict::DayFirst,
             (false, true) => DateOrderVerdict::MonthFirst,
-            (false, false) if self.ambiguous == 0 && self.year_first > 0 => {
+            (false, false) if self.ambiguous == 0 && self.year_first + self.named > 0 => {
                 DateOrderVerdict::YearFirst
             }
             _ => DateOrderVerdict::Ambiguous,
+        }
+    }
+
+    /// Adds `other`'s counts (another column, or the same column in another file); the first
+    /// example of each kind is kept.
+    pub fn absorb(&mut self, other: &DateEvidence) {
+        self.day_first += other.day_first;
+        self.month_first += other.month_first;
+        self.year_first += other.year_first;
+        self.ambiguous += other.ambiguous;
+        self.named += other.named;
+        for (slot, v) in [
+            (&mut self.day_first_example, &other.day_first_example),
+            (&mut self.month_first_example, &other.month_first_example),
+            (&mut self.ambiguous_example, &other.ambiguous_example),
+            (&mut self.named_example, &other.named_example),
+        ] {
+            if slot.is_none() {
+                slot.clone_from(v);
+            }
         }
     }
 
@@ -130,6 +158,10 @@ impl DateEvidence {
         };
         match class {
             DateClass::YearFirst => self.year_first += 1,
+            DateClass::Named => {
+                self.named += 1;
+                keep(&mut self.named_example);
+            }
             DateClass::DayFirst => {
                 self.day_first += 1;
                 keep(&mut self.day_first_example);
@@ -153,6 +185,8 @@ enum DateClass {
     MonthFirst,
     YearFirst,
     Ambiguous,
+    /// The month by name (`12-Jan-2024`).
+    Named,
 }
 
 /// What one value looks like, remembered per distinct value so repeats cost a lookup.
@@ -173,6 +207,8 @@ struct Damage {
     /// question, told apart by the column (see [`ColumnProfiler::finish`]).
     lost_last_letter: bool,
     multi_valued: bool,
+    /// A "no date" placeholder (`31/12/9999`, [`crate::dates::is_placeholder`]).
+    placeholder_date: bool,
 }
 
 impl Damage {
@@ -189,6 +225,7 @@ impl Damage {
             lost_characters: marks.question && lost_characters(value),
             lost_last_letter: marks.question && lost_last_letter(value),
             multi_valued: multi_valued(value, marks),
+            placeholder_date: crate::dates::is_placeholder(value),
         }
     }
 }
@@ -238,6 +275,11 @@ pub struct ColumnProfile {
     /// Damage a spreadsheet did, and cells holding several values.
     #[serde(default)]
     pub flags: ColumnFlags,
+    /// Every value is a spreadsheet serial day number (`45231` = 2023-11-01) and the header
+    /// names a date: the column is a date column a spreadsheet damaged, read as serials
+    /// (`flags.excel_serials` has the count and examples).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub excel_serial: bool,
 }
 
 /// Examples kept per failure kind and flag.
@@ -327,6 +369,17 @@ impl Flagged {
         self.count == 0
     }
 
+    /// Adds `other`'s cells (the same column in another file of the module): counts add up,
+    /// lines and examples are kept within their bounds.
+    pub fn absorb(&mut self, other: &Flagged) {
+        self.count += other.count;
+        let room = FLAG_LINES.saturating_sub(self.lines.len());
+        self.lines.extend(other.lines.iter().take(room));
+        let room = EXAMPLES.saturating_sub(self.examples.len());
+        self.examples
+            .extend(other.examples.iter().take(room).cloned());
+    }
+
     /// `lines 3, 5, 7` (and `… N more`).
     pub fn lines_text(&self) -> String {
         let mut s = self
@@ -356,6 +409,27 @@ pub struct ColumnFlags {
     pub multi_valued: Flagged,
     /// Amounts in accounting brackets, `(25,000)`: read as negative.
     pub bracketed_negative: Flagged,
+    /// "No date" placeholders in place of a blank (`31/12/9999`, `01/01/1900`, `00/00/0000`):
+    /// the load leaves the field blank and says so on the row.
+    #[serde(default)]
+    pub placeholder_dates: Flagged,
+    /// Five-digit spreadsheet serial day numbers (`45231`, [`crate::dates::excel_serial`]) in
+    /// a column whose header names a date or whose values are dates; kept for those columns
+    /// only.
+    #[serde(default)]
+    pub excel_serials: Flagged,
+}
+
+impl ColumnFlags {
+    /// Adds `other`'s flags (the same column in another file of the module).
+    pub fn absorb(&mut self, other: &ColumnFlags) {
+        self.scientific_notation.absorb(&other.scientific_notation);
+        self.lost_characters.absorb(&other.lost_characters);
+        self.multi_valued.absorb(&other.multi_valued);
+        self.bracketed_negative.absorb(&other.bracketed_negative);
+        self.placeholder_dates.absorb(&other.placeholder_dates);
+        self.excel_serials.absorb(&other.excel_serials);
+    }
 }
 
 /// Accumulates one column's profile, one value at a time.
@@ -450,6 +524,12 @@ impl ColumnProfiler {
             }
             // The number format and percent scale are decided on distinct values: a repeat
             // proves nothing new.
+            if look.shape == ColumnKind::Number
+                && value.len() == 5
+                && crate::dates::excel_serial(value).is_some()
+            {
+                self.flags.excel_serials.add(line, value);
+            }
             match look.shape {
                 ColumnKind::Money | ColumnKind::Number if new => {
                     if let Ok(parts) = money_text(value) {
@@ -493,6 +573,9 @@ impl ColumnProfiler {
         if damage.multi_valued {
             self.flags.multi_valued.add(line, value);
         }
+        if damage.placeholder_date {
+            self.flags.placeholder_dates.add(line, value);
+        }
     }
 
     /// Closes the profile of the column `header` of a `module` file. `canonical` is the standard
@@ -506,13 +589,30 @@ impl ColumnProfiler {
         canonical: Option<&str>,
         id_column: Option<&str>,
     ) -> ColumnProfile {
-        let flags = self.flags();
+        let mut flags = self.flags();
         let (estimate, distinct_exact) = self.distinct.estimate();
         // An estimate past the filled cells would say more values than the column has.
         let distinct = estimate.min(self.filled);
-        let inferred = self.infer(header, canonical, id_column, distinct);
+        // A date column a spreadsheet turned into serial day numbers: decided per column, when
+        // the header names a date and every judged value (placeholders aside) is a serial.
+        let date_header = crate::dates::is_date_header(header)
+            || canonical.is_some_and(crate::dates::is_date_header);
+        let serials = flags.excel_serials.count;
+        let excel_serial =
+            date_header && serials > 0 && serials + flags.placeholder_dates.count >= self.looked;
+        let inferred = if excel_serial {
+            ColumnKind::Date
+        } else {
+            self.infer(header, canonical, id_column, distinct)
+        };
+        // Serials a date column does not read: flagged where the column is about dates.
         let is_date = matches!(inferred, ColumnKind::Date | ColumnKind::Datetime);
+        if !(is_date || date_header) {
+            flags.excel_serials = Flagged::default();
+        }
+        let is_date = is_date && !excel_serial;
         let fit_shapes: &[ColumnKind] = match inferred {
+            ColumnKind::Date if excel_serial => &[ColumnKind::Date, ColumnKind::Number],
             ColumnKind::Money => &[ColumnKind::Money, ColumnKind::Number],
             ColumnKind::Number => &[ColumnKind::Number, ColumnKind::Phone],
             ColumnKind::Datetime => &[ColumnKind::Date, ColumnKind::Datetime],
@@ -554,7 +654,8 @@ impl ColumnProfiler {
         let numbers_and_percents = self.shapes[ColumnKind::Money as usize]
             + self.shapes[ColumnKind::Number as usize]
             + self.percent_looks;
-        let percent_scale = (numeric || numbers_and_percents * 10 >= self.looked * 9)
+        let percent_scale = (!excel_serial
+            && (numeric || numbers_and_percents * 10 >= self.looked * 9))
             .then(|| self.percents.decide())
             .flatten();
         ColumnProfile {
@@ -579,6 +680,7 @@ impl ColumnProfiler {
             number_format,
             percent_scale,
             flags,
+            excel_serial,
         }
     }
 
@@ -662,6 +764,15 @@ fn look_of(v: &str) -> Look {
         date: None,
         damage,
     };
+    // A placeholder is a date column's blank: it counts for the column's kind but proves no
+    // order (`31/12/9999` is no day-first evidence).
+    if damage.placeholder_date {
+        return plain(if b.contains(&b':') {
+            ColumnKind::Datetime
+        } else {
+            ColumnKind::Date
+        });
+    }
     if first.is_ascii_digit() {
         if let Some((shape, class)) = date_shape(b) {
             return Look {
@@ -670,6 +781,13 @@ fn look_of(v: &str) -> Look {
                 damage,
             };
         }
+    }
+    if let Some(shape) = month_name_shape(v) {
+        return Look {
+            shape,
+            date: Some(DateClass::Named),
+            damage,
+        };
     }
     if b.contains(&b'@') {
         return plain(if is_email(v) || split_values(v).all(is_email) {
@@ -973,6 +1091,21 @@ fn date_shape(b: &[u8]) -> Option<(ColumnKind, DateClass)> {
         [d, ..] if d.is_ascii_digit() && rest.contains(&b':') => {
             Some((ColumnKind::Datetime, class))
         }
+        _ => None,
+    }
+}
+
+/// `Date` or `Datetime` for a date with the month by name (`12-Jan-2024`, `Jan 12, 2024
+/// 10:30 AM`, [`crate::dates::month_name_date`]) alone or followed by a time; `None` otherwise.
+fn month_name_shape(v: &str) -> Option<ColumnKind> {
+    // The cheap test first: a day and a four-digit year are five digits at least.
+    if v.len() > 40 || v.bytes().filter(u8::is_ascii_digit).count() < 5 {
+        return None;
+    }
+    let (_, time) = crate::dates::month_name_date(v)?;
+    match time.as_bytes() {
+        [] => Some(ColumnKind::Date),
+        [d, ..] if d.is_ascii_digit() && time.contains(':') => Some(ColumnKind::Datetime),
         _ => None,
     }
 }

@@ -91,7 +91,12 @@ pub(super) fn propose_column(
     entity: EntityType,
     schema: &DestinationSchema,
 ) -> ColumnEntry {
-    let evidence = Evidence::of(&column.samples);
+    let mut evidence = Evidence::of(&column.samples);
+    // A date column a spreadsheet saved as serial day numbers is read as dates (its format
+    // entry says so, `excel_serial`): its samples are dates, not numbers.
+    if column.format.excel_serials.is_some() {
+        evidence.as_serial_dates();
+    }
     let from_header = header_proposal(vocabulary, column, entity, &evidence, schema);
     let proposal = match from_header {
         Some(p) if p.confidence >= CONFIDENCE_THRESHOLD => p,
@@ -511,6 +516,15 @@ impl Evidence {
             counts,
             long: values > 0 && total_len / values > 120,
         }
+    }
+
+    /// The samples are spreadsheet serial day numbers of a date column: each reads as a date
+    /// and a date-time (a calendar date), and as nothing else.
+    fn as_serial_dates(&mut self) {
+        self.counts = [ValueKind::Date, ValueKind::DateTime]
+            .into_iter()
+            .map(|k| (k, self.values))
+            .collect();
     }
 
     /// Share of samples that read as `kind`; `None` for free text or no samples.

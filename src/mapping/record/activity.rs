@@ -111,6 +111,13 @@ fn times(ctx: &Context<'_>, read: &mut Read, body: &mut Map<String, Value>) {
         _ => None,
     };
     let Some((start_cell, start)) = when(read, "Activities.startTime") else {
+        if let Some(cell) = read.placeholder("Activities.startTime").cloned() {
+            read.problem(
+                &cell,
+                "is a \"no date\" placeholder, not a start time, and an activity needs its start (Nutshell requires one): fill in the real start in RSoft and re-export, or map another column to Activities.startTime",
+            );
+            return;
+        }
         read.row_problem(
             "the activity has no start time (Nutshell needs one): map a column to Activities.startTime or fill it in",
         );
@@ -518,6 +525,61 @@ mod tests {
                 assert!(reasons.iter().any(|r| r.value == "CONT-8"), "{reasons:?}")
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    /// A start and end with the month by name read as the numeric ones do (trial 10).
+    #[test]
+    fn month_name_times_read_as_numeric_ones() {
+        let build_times = |start: &str, end: &str| {
+            let p = plan(build(
+                Module::Activities,
+                &activity_map(),
+                &act(&[("Start", start), ("End", end)]),
+                &act_lookups(),
+            ));
+            let a = &p.creates[0].params["activity"];
+            (a["startTime"].clone(), a["endTime"].clone())
+        };
+        assert_eq!(
+            build_times("Jan 13, 2026 07:43 PM", "13-Jan-2026 20:13"),
+            build_times("13/01/2026 07:43 PM", "13/01/2026 08:13 PM")
+        );
+    }
+
+    /// A "no date" placeholder is a blank the CRM wrote: an end of `31/12/9999` is not sent
+    /// (the activity ends at its start, and the row says which cell was read as blank); a
+    /// start of `00/00/0000` or `01/01/1900` fails the row, naming the cell (trial 10).
+    #[test]
+    fn a_placeholder_date_is_blank_and_a_placeholder_start_fails_the_row() {
+        let built = |cells: &[(&str, &str)]| {
+            build(
+                Module::Activities,
+                &activity_map(),
+                &act(cells),
+                &act_lookups(),
+            )
+        };
+        let p = plan(built(&[("End", "31/12/9999 11:59 PM")]));
+        let a = &p.creates[0].params["activity"];
+        assert_eq!(a["endTime"], a["startTime"]);
+        assert!(
+            p.caveats.iter().any(|c| c
+                == "End: \"31/12/9999 11:59 PM\" is a \"no date\" placeholder; Activities.endTime was left blank"),
+            "{:?}",
+            p.caveats
+        );
+        for start in ["00/00/0000", "01/01/1900 12:00 AM"] {
+            let p = problems(built(&[("Start", start)]));
+            assert_eq!(p.len(), 1, "{p:?}");
+            assert_eq!(
+                (p[0].column.as_str(), p[0].value.as_str()),
+                ("Start", start)
+            );
+            assert!(
+                p[0].reason.contains("placeholder, not a start time"),
+                "{p:?}"
+            );
         }
     }
 

@@ -15,11 +15,11 @@ use super::{
 };
 use crate::config::DateOrder;
 use crate::mapping::catalogue::{ValueKind, ValueMapKind, standard_field};
-use crate::mapping::model::{LookupKey, ModuleMap, RelatedPart, Target, ValueEntry};
+use crate::mapping::model::{LookupKey, ModuleMap, RelatedPart, Target, ValueEntry, target_kind};
 use crate::mapping::transform::{
     ColumnFormat, Converted as Conversion, DatedValue, Rejected, SourceFormat, When, cell_values,
-    convert_in, country, money_caveat, normalize_email, parse_date, parse_money_in, parse_when,
-    split_tags,
+    convert_in, country, is_placeholder_date, money_caveat, normalize_email, parse_date,
+    parse_money_in, parse_serial, parse_when, split_tags,
 };
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
@@ -88,6 +88,9 @@ pub struct Read {
     pub related_module: Option<Cell>,
     pub related_id: Option<Cell>,
     pub caveats: Vec<String>,
+    /// Cells of date fields holding a "no date" placeholder (`31/12/9999`), with the field
+    /// they were for: read as blank, each with a caveat.
+    pub placeholders: Vec<(Target, Cell)>,
     pub problems: Vec<CellReason>,
     pub holds: Vec<CellReason>,
 }
@@ -219,6 +222,14 @@ impl Read {
                 String::new()
             }
         }
+    }
+
+    /// The cell of the standard field `path` that held a "no date" placeholder, if one did.
+    pub fn placeholder(&self, path: &str) -> Option<&Cell> {
+        self.placeholders
+            .iter()
+            .find(|(t, _)| matches!(t, Target::Field { field } if field == path))
+            .map(|(_, c)| c)
     }
 
     /// The plan, or the hold or problems gathered on the way (problems first: a held row with bad
@@ -496,6 +507,17 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
             }
             continue;
         }
+        // A placeholder date is a blank the CRM wrote: not sent, and the row says so.
+        if target_kind(&entry.target).is_some_and(|k| is_placeholder_date(k, &cell.raw)) {
+            read.caveats.push(format!(
+                "{}: {:?} is a \"no date\" placeholder; {} was left blank",
+                cell.header,
+                cell.text(),
+                entry.target.describe()
+            ));
+            read.placeholders.push((entry.target.clone(), cell));
+            continue;
+        }
         match &entry.target {
             Target::LegacyId => read.legacy_id = Some(cell),
             Target::Ignore | Target::Unmapped => {}
@@ -742,6 +764,10 @@ fn field_value(
         ValueKind::Text | ValueKind::LongText | ValueKind::Choice => {
             Value::from(escape_mentions(cell.text()))
         }
+        // A column a spreadsheet saved as serial day numbers: calendar dates.
+        ValueKind::Date | ValueKind::DateTime if format.excel_serial => {
+            return Ok((Val::When(When::Date(parse_serial(&cell.raw)?)), None));
+        }
         ValueKind::Date => {
             return Ok((Val::When(When::Date(parse_date(&cell.raw, order)?)), None));
         }
@@ -794,7 +820,7 @@ fn custom_value(
         };
     }
     let value = match kind {
-        ValueKind::DateTime => {
+        ValueKind::DateTime if !format.excel_serial => {
             let order = format.date_order.unwrap_or(source.order);
             let DatedValue { when, caveat } = parse_when(&cell.raw, order, source.zone)?;
             let day = match when {

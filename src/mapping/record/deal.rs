@@ -332,6 +332,43 @@ mod tests {
         )
     }
 
+    /// A close-date column decided as spreadsheet serials (`excel_serial` in `[formats.deals]`)
+    /// gives the same dueTime as the written date; a written date in it fails, naming the cell
+    /// (trial 10).
+    #[test]
+    fn a_serial_close_date_column_reads_serials() {
+        use crate::mapping::model::{FormatEntry, Status};
+        let mut m = deal_map();
+        if let Some(deals) = m.modules.get_mut(&Module::Deals) {
+            deals.formats.push(FormatEntry {
+                header: "Close".into(),
+                number_format: None,
+                date_order: None,
+                percent_scale: None,
+                excel_serial: true,
+                evidence: "all 1 values are spreadsheet serial day numbers".into(),
+                status: Status::Proposed,
+            });
+        }
+        // 45926 days after 1899-12-30 is 2025-09-26, the written date of `deal`.
+        let p = plan(build(
+            Module::Deals,
+            &m,
+            &deal(&[("Close", "45926")]),
+            &deal_lookups(),
+        ));
+        assert_eq!(
+            p.creates[0].params["lead"]["dueTime"],
+            "2025-09-26T00:00:00+05:30"
+        );
+        let p = problems(build(Module::Deals, &m, &deal(&[]), &deal_lookups()));
+        assert_eq!(
+            (p[0].column.as_str(), p[0].value.as_str()),
+            ("Close", "26-09-2025")
+        );
+        assert!(p[0].reason.contains("excel_serial"), "{p:?}");
+    }
+
     #[test]
     fn a_deal_is_a_lead_in_its_pipeline_and_stage() {
         let p = plan(build(

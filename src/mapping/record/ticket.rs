@@ -404,6 +404,7 @@ mod tests {
                     number_format: None,
                     date_order: Some(DateOrder::Mdy),
                     percent_scale: None,
+                    excel_serial: false,
                     evidence: "decided by the operator".into(),
                     status: Status::Confirmed,
                 });

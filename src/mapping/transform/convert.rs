@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::{
     DatedValue, NumberFormat, PercentScale, Rejected, When, money_caveat, normalize_email,
-    parse_bool, parse_date, parse_money_in, parse_number_in, parse_percent_in, parse_when, to_e164,
+    parse_bool, parse_date, parse_money_in, parse_number_in, parse_percent_in, parse_serial,
+    parse_when, to_e164,
 };
 use crate::config::{Config, DateOrder};
 use crate::mapping::catalogue::ValueKind;
@@ -67,6 +68,9 @@ pub struct ColumnFormat {
     /// For a percent field: on 0–100 or fractions of one; `None` refuses the values the two
     /// read differently ([`parse_percent_in`]).
     pub percent_scale: Option<PercentScale>,
+    /// The column's dates are spreadsheet serial day numbers (`45231`), read as days since
+    /// 1899-12-30 ([`super::date::parse_serial`]); `false` reads written dates.
+    pub excel_serial: bool,
 }
 
 /// The values one cell holds for a field of `kind`: for an email or phone cell with several
@@ -87,6 +91,14 @@ pub fn cell_values(kind: ValueKind, raw: &str) -> Vec<&str> {
         }
         _ => vec![raw],
     }
+}
+
+/// Whether `raw` is a "no date" placeholder (`31/12/9999`, `01/01/1900`, `00/00/0000`,
+/// [`crate::dates::is_placeholder`]) in a cell for a date or date-time field: a blank, which
+/// the load does not send (the row's outcome says so) and `map`'s value check does not judge.
+pub fn is_placeholder_date(kind: ValueKind, raw: &str) -> bool {
+    matches!(kind, ValueKind::Date | ValueKind::DateTime)
+        && crate::dates::is_placeholder(raw.trim())
 }
 
 /// Convert `raw` for a field of `kind`. A caveat says what the conversion had to choose (a
@@ -148,6 +160,10 @@ pub fn convert_in(
             money_caveat(raw),
         )),
         ValueKind::Boolean => plain(Converted::Bool(parse_bool(raw)?)),
+        ValueKind::Date | ValueKind::DateTime if column.excel_serial => {
+            let date = parse_serial(raw)?;
+            plain(Converted::When(When::Date(date).to_nutshell()))
+        }
         ValueKind::Date => {
             let date = parse_date(raw, order)?;
             plain(Converted::When(When::Date(date).to_nutshell()))
@@ -165,6 +181,26 @@ mod tests {
 
     fn india() -> SourceFormat {
         SourceFormat::from_config(&Config::default())
+    }
+
+    /// A column decided as spreadsheet serials reads them as calendar dates and refuses a
+    /// written date; without the decision a serial is no date (trial 10).
+    #[test]
+    fn an_excel_serial_column_reads_serials_only() {
+        let f = india();
+        let serial = ColumnFormat {
+            excel_serial: true,
+            ..ColumnFormat::default()
+        };
+        for kind in [ValueKind::Date, ValueKind::DateTime] {
+            assert_eq!(
+                convert_in(kind, " 45231 ", &f, &serial).unwrap().0,
+                Converted::When("2023-11-01".into())
+            );
+            let e = convert_in(kind, "01/11/2023", &f, &serial).unwrap_err();
+            assert!(e.reason.contains("excel_serial"), "{e}");
+            assert!(convert(kind, "45231", &f).is_err());
+        }
     }
 
     #[test]

@@ -47,8 +47,7 @@ pub struct DatedValue {
 /// a value without a time is a calendar date.
 pub fn parse_when(raw: &str, order: DateOrder, zone: Tz) -> Result<DatedValue, Rejected> {
     let text = non_blank(raw)?;
-    let (date_text, time_text) = split_date_time(text);
-    let date = parse_date_part(date_text, order).map_err(|r| Rejected::new(raw, r))?;
+    let (date, time_text) = date_and_time(text, order).map_err(|r| Rejected::new(raw, r))?;
     let Some(time_text) = time_text else {
         return Ok(DatedValue {
             when: When::Date(date),
@@ -91,8 +90,7 @@ pub fn parse_when(raw: &str, order: DateOrder, zone: Tz) -> Result<DatedValue, R
 /// would silently change the meaning.
 pub fn parse_date(raw: &str, order: DateOrder) -> Result<NaiveDate, Rejected> {
     let text = non_blank(raw)?;
-    let (date_text, time_text) = split_date_time(text);
-    let date = parse_date_part(date_text, order).map_err(|r| Rejected::new(raw, r))?;
+    let (date, time_text) = date_and_time(text, order).map_err(|r| Rejected::new(raw, r))?;
     if let Some(time_text) = time_text {
         let (time, _) = parse_time_part(time_text).map_err(|r| Rejected::new(raw, r))?;
         if time != NaiveTime::MIN {
@@ -105,6 +103,34 @@ pub fn parse_date(raw: &str, order: DateOrder) -> Result<NaiveDate, Rejected> {
         }
     }
     Ok(date)
+}
+
+/// Read a cell of a column whose dates a spreadsheet saved as serial day numbers (`45231` is
+/// 2023-11-01, [`crate::dates::excel_serial`]): a calendar date. Anything else is refused, as
+/// the column is read one way only.
+pub fn parse_serial(raw: &str) -> Result<NaiveDate, Rejected> {
+    let text = non_blank(raw)?;
+    crate::dates::excel_serial(text).ok_or_else(|| {
+        Rejected::new(
+            raw,
+            format!(
+                "is not a spreadsheet serial day number ({}–{}), and the column is read as serials (excel_serial in [formats] of mapping.toml): correct the value, or set excel_serial = false if the column holds written dates",
+                crate::dates::EXCEL_SERIAL_RANGE.start(),
+                crate::dates::EXCEL_SERIAL_RANGE.end()
+            ),
+        )
+    })
+}
+
+/// A cell's date and its time part, if any: a date with the month by name (`Jan 12, 2024
+/// 10:30 AM`, [`crate::dates::month_name_date`]), which reads the same in any order, or a
+/// numeric date read in `order`.
+fn date_and_time(text: &str, order: DateOrder) -> Result<(NaiveDate, Option<&str>), String> {
+    if let Some((date, time)) = crate::dates::month_name_date(text) {
+        return Ok((date, (!time.is_empty()).then_some(time)));
+    }
+    let (date_text, time_text) = split_date_time(text);
+    Ok((parse_date_part(date_text, order)?, time_text))
 }
 
 /// `2026-04-25T15:15` and `25/04/2026 03:15 PM` both split into a date and a time part.
@@ -340,6 +366,36 @@ mod tests {
             instant("25-Apr-2026 15:15", d, Kolkata),
             "2026-04-25T09:45:00Z"
         );
+    }
+
+    /// Month names read in any declared order, with or without a time (trial 10).
+    #[test]
+    fn month_name_dates_read_whatever_the_order() {
+        for order in [DateOrder::Dmy, DateOrder::Mdy, DateOrder::Ymd] {
+            for raw in [
+                "12-Jan-2024",
+                "12 Jan 2024",
+                "Jan 12, 2024",
+                "12-January-2024",
+                "january 12 2024",
+            ] {
+                assert_eq!(
+                    parse_date(raw, order).unwrap(),
+                    NaiveDate::from_ymd_opt(2024, 1, 12).unwrap(),
+                    "{raw}"
+                );
+            }
+            assert_eq!(
+                instant("Jan 12, 2024 03:15 PM", order, Kolkata),
+                "2024-01-12T09:45:00Z"
+            );
+            assert_eq!(
+                instant("12 Jan 2024 15:15", order, Kolkata),
+                "2024-01-12T09:45:00Z"
+            );
+        }
+        let e = parse_when("12 Jan 2024 after lunch", DateOrder::Dmy, Kolkata).unwrap_err();
+        assert!(e.reason.contains("hour"), "{e}");
     }
 
     #[test]

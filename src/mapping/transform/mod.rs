@@ -20,8 +20,10 @@ pub mod tags;
 pub use crate::numbers::format::{FormatDecision, FormatTally, NumberFormat};
 pub use crate::numbers::percent::{PercentDecision, PercentScale, PercentTally};
 pub use boolean::parse_bool;
-pub use convert::{ColumnFormat, Converted, SourceFormat, cell_values, convert, convert_in};
-pub use date::{DatedValue, When, parse_date, parse_when};
+pub use convert::{
+    ColumnFormat, Converted, SourceFormat, cell_values, convert, convert_in, is_placeholder_date,
+};
+pub use date::{DatedValue, When, parse_date, parse_serial, parse_when};
 pub use email::normalize_email;
 pub use enumeration::match_enum;
 pub use money::{money_caveat, parse_money, parse_money_in};
