@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::rsoft::Module;
-use crate::rsoft::company::{Backing, backing_of, company_key, match_keys, other_legal_entity};
+use crate::rsoft::company::{
+    Backing, LegalForm, backing_of, company_key, company_name, match_keys,
+};
 use crate::rsoft::hashing::{FastHash, hash};
 
 /// One file's rows as integrity needs them. Its texts (ids, names, references, emails) sit end
@@ -116,6 +118,8 @@ struct CompanyRow {
     name: Text,
     /// The name through [`company_key`], taken on the reading thread.
     normalized: Text,
+    /// The legal form its name says, read with `normalized`.
+    form: Option<LegalForm>,
     line: u64,
     /// Its [`match_keys`], one after another, each ending in a new line.
     match_keys: Text,
@@ -225,10 +229,10 @@ impl IntegrityTally {
                 let record = record(tally);
                 let name_text = row.get("Company Name").trim();
                 let name = tally.push(name_text);
-                let key = company_key(name_text);
-                let normalized = tally.push(&key);
+                let read = company_name(name_text);
+                let normalized = tally.push(&read.key);
                 let keys = match_keys(
-                    &key,
+                    &read.key,
                     [row.get("Website")],
                     [row.get("Phone")],
                     [row.get("Email")],
@@ -243,6 +247,7 @@ impl IntegrityTally {
                     id: record,
                     name,
                     normalized,
+                    form: read.form,
                     line,
                     match_keys,
                 });
@@ -394,10 +399,11 @@ impl IntegrityTally {
                 // Most rows copy the company's name exactly: no normalising for them. The same
                 // name in another legal form (`Acme LLP` for `Acme Pvt Ltd`) is another firm.
                 let own = company.file.get(company.row.name);
-                if written == own
-                    || (company_key(written) == company.normalized
-                        && !other_legal_entity(written, own))
-                {
+                if written == own || {
+                    let read = company_name(written);
+                    read.key == company.normalized
+                        && !LegalForm::differ(read.form, company.row.form)
+                } {
                     continue;
                 }
                 out.count += 1;
@@ -545,11 +551,12 @@ impl IntegrityTally {
             first
         });
         let written = f.get(r.key);
-        let Some(company) = keys.get(company_key(written).as_str()) else {
+        let read = company_name(written);
+        let Some(company) = keys.get(read.key.as_str()) else {
             return false;
         };
         let own = company.file.get(company.row.name);
-        if other_legal_entity(written, own) {
+        if LegalForm::differ(read.form, company.row.form) {
             out.count += 1;
             if out.first.len() < SHARED_LISTED {
                 out.first.push(NameMismatch {

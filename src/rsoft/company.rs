@@ -35,10 +35,28 @@ const LEGAL_FORMS: [&str; 15] = [
 /// limited` → `sharma textiles`). A name made only of legal-form words keeps them, so it never
 /// becomes empty; a blank name gives an empty key.
 pub fn company_key(name: &str) -> String {
+    company_name(name).key
+}
+
+/// A company name read once: its [`company_key`] and the [`LegalForm`] its dropped words say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompanyName {
+    /// The normalised name ([`company_key`]).
+    pub key: String,
+    /// The legal form its trailing legal-form words say; `None` when it names none (`Acme`,
+    /// written short, may be any of them).
+    pub form: Option<LegalForm>,
+}
+
+/// `name`'s [`company_key`] and its legal form in one pass.
+pub fn company_name(name: &str) -> CompanyName {
     let cleaned = cleaned(name);
     let words: Vec<&str> = cleaned.split_whitespace().collect();
     let (start, end) = name_bounds(name, &words);
-    words[start..end].join(" ")
+    CompanyName {
+        key: words[start..end].join(" "),
+        form: LegalForm::of_words(&words[end..]),
+    }
 }
 
 /// The kind of legal entity a company name's legal-form words say, where two kinds are two
@@ -53,29 +71,26 @@ pub enum LegalForm {
     Corporation,
 }
 
-/// The legal form the name ends in, from the words [`company_key`] drops; `None` when it names
-/// none (`Acme`, written short, may be any of them).
-pub fn legal_form(name: &str) -> Option<LegalForm> {
-    let cleaned = cleaned(name);
-    let words: Vec<&str> = cleaned.split_whitespace().collect();
-    let (_, end) = name_bounds(name, &words);
-    let forms = &words[end..];
-    if forms.contains(&"llp") {
-        Some(LegalForm::Partnership)
-    } else if forms
-        .iter()
-        .any(|w| ["inc", "incorporated", "corp", "corporation", "llc"].contains(w))
-    {
-        Some(LegalForm::Corporation)
-    } else {
-        (!forms.is_empty()).then_some(LegalForm::Company)
+impl LegalForm {
+    /// The form the dropped legal-form words say (`["pvt", "ltd"]` → Company); `None` for none.
+    fn of_words(forms: &[&str]) -> Option<LegalForm> {
+        if forms.contains(&"llp") {
+            Some(LegalForm::Partnership)
+        } else if forms
+            .iter()
+            .any(|w| ["inc", "incorporated", "corp", "corporation", "llc"].contains(w))
+        {
+            Some(LegalForm::Corporation)
+        } else {
+            (!forms.is_empty()).then_some(LegalForm::Company)
+        }
     }
-}
 
-/// Whether two names of one [`company_key`] say two different kinds of legal entity (`Acme LLP`
-/// and `Acme Pvt Ltd`); a name giving no legal form may be either, so it differs from none.
-pub fn other_legal_entity(a: &str, b: &str) -> bool {
-    matches!((legal_form(a), legal_form(b)), (Some(x), Some(y)) if x != y)
+    /// Whether two names' forms say two different kinds of legal entity (`Acme LLP` and `Acme
+    /// Pvt Ltd`); a name giving no legal form may be either, so it differs from none.
+    pub fn differ(a: Option<LegalForm>, b: Option<LegalForm>) -> bool {
+        matches!((a, b), (Some(x), Some(y)) if x != y)
+    }
 }
 
 /// Lower case, `&` read as "and", punctuation as spaces.
@@ -386,14 +401,13 @@ mod tests {
             ("Acme Tools", None),
             ("Vitamin P", None),
         ] {
-            assert_eq!(legal_form(name), form, "{name}");
+            assert_eq!(company_name(name).form, form, "{name}");
         }
-        assert!(other_legal_entity("Acme Tools LLP", "Acme Tools Pvt Ltd"));
-        assert!(!other_legal_entity(
-            "Acme Tools Ltd",
-            "ACME TOOLS PRIVATE LIMITED"
-        ));
-        assert!(!other_legal_entity("Acme Tools", "Acme Tools LLP"));
+        let differ =
+            |a: &str, b: &str| LegalForm::differ(company_name(a).form, company_name(b).form);
+        assert!(differ("Acme Tools LLP", "Acme Tools Pvt Ltd"));
+        assert!(!differ("Acme Tools Ltd", "ACME TOOLS PRIVATE LIMITED"));
+        assert!(!differ("Acme Tools", "Acme Tools LLP"));
     }
 
     #[test]
