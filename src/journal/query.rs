@@ -231,6 +231,23 @@ pub(super) fn entity_row(r: &Row<'_>) -> Result<EntityRow, JournalError> {
 }
 
 impl Journal {
+    /// Every row `sql` gives for `params`, each read by `read`: the journal's list reads share
+    /// it, so a row that does not parse (an unknown phase or state) fails the read the same way.
+    fn rows<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        mut read: impl FnMut(&Row) -> Result<T, JournalError>,
+    ) -> Result<Vec<T>, JournalError> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut rows = stmt.query(params)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(read(r)?);
+        }
+        Ok(out)
+    }
+
     /// The ledger row of one source record.
     pub fn record(&self, phase: Phase, rsoft_id: &str) -> Result<Option<LedgerRow>, JournalError> {
         let mut stmt = self.conn.prepare_cached(&format!(
@@ -242,16 +259,14 @@ impl Journal {
 
     /// The entities one record owns, by step.
     pub fn entities(&self, phase: Phase, rsoft_id: &str) -> Result<Vec<EntityRow>, JournalError> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {ENTITY_COLUMNS} FROM entities e JOIN ledger l ON l.id = e.ledger_id
-             WHERE l.phase = ?1 AND l.rsoft_id = ?2 ORDER BY e.step"
-        ))?;
-        let mut rows = stmt.query((phase.as_str(), rsoft_id))?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(entity_row(r)?);
-        }
-        Ok(out)
+        self.rows(
+            &format!(
+                "SELECT {ENTITY_COLUMNS} FROM entities e JOIN ledger l ON l.id = e.ledger_id
+                 WHERE l.phase = ?1 AND l.rsoft_id = ?2 ORDER BY e.step"
+            ),
+            (phase.as_str(), rsoft_id),
+            entity_row,
+        )
     }
 
     /// The Nutshell id of the `entity_type` entity that the record `rsoft_id` of `phase` owns.
@@ -403,25 +418,22 @@ impl Journal {
     /// Held records with their active (not released) reasons, one row per record, by phase and
     /// RSoft ID: a deal held for its company and its contact is one held deal, not two.
     pub fn holds(&self) -> Result<Vec<HoldRow>, JournalError> {
-        let mut stmt = self.conn.prepare_cached(
+        self.rows(
             "SELECT l.phase, l.rsoft_id, l.module, group_concat(h.reason, '; ' ORDER BY h.rowid)
              FROM holds h JOIN ledger l ON l.id = h.ledger_id
              WHERE h.released_at IS NULL AND l.state = 'held'
              GROUP BY l.id
              ORDER BY l.phase, l.rsoft_id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let phase: String = r.get(0)?;
-            out.push(HoldRow {
-                phase: Phase::parse(&phase)?,
-                rsoft_id: r.get(1)?,
-                module: r.get(2)?,
-                reason: r.get(3)?,
-            });
-        }
-        Ok(out)
+            [],
+            |r| {
+                Ok(HoldRow {
+                    phase: Phase::parse(&r.get::<_, String>(0)?)?,
+                    rsoft_id: r.get(1)?,
+                    module: r.get(2)?,
+                    reason: r.get(3)?,
+                })
+            },
+        )
     }
 
     /// The active hold reasons of one record.
@@ -438,81 +450,72 @@ impl Journal {
     /// loaded; the next delta tries the edit again), and merged records whose values could not
     /// be added to the record they joined (the next run tries again), with the last error.
     pub fn failures(&self) -> Result<Vec<FailureRow>, JournalError> {
-        let mut stmt = self.conn.prepare_cached(
+        self.rows(
             "SELECT phase, rsoft_id, module, attempts, COALESCE(last_error, ''), error_field,
                     source_file, source_line
              FROM ledger WHERE state = 'failed' OR delta_state = 'edit_failed'
                OR (state = 'merged' AND last_error IS NOT NULL)
              ORDER BY phase, rsoft_id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let phase: String = r.get(0)?;
-            out.push(FailureRow {
-                phase: Phase::parse(&phase)?,
-                rsoft_id: r.get(1)?,
-                module: r.get(2)?,
-                attempts: r.get(3)?,
-                message: r.get(4)?,
-                field: r.get(5)?,
-                file: r.get(6)?,
-                line: r
-                    .get::<_, Option<i64>>(7)?
-                    .and_then(|l| u64::try_from(l).ok()),
-            });
-        }
-        Ok(out)
+            [],
+            |r| {
+                Ok(FailureRow {
+                    phase: Phase::parse(&r.get::<_, String>(0)?)?,
+                    rsoft_id: r.get(1)?,
+                    module: r.get(2)?,
+                    attempts: r.get(3)?,
+                    message: r.get(4)?,
+                    field: r.get(5)?,
+                    file: r.get(6)?,
+                    line: r
+                        .get::<_, Option<i64>>(7)?
+                        .and_then(|l| u64::try_from(l).ok()),
+                })
+            },
+        )
     }
 
     /// Every record the migration created whose builder noted caveats, by phase and RSoft ID.
     pub fn caveated(&self) -> Result<Vec<CaveatRow>, JournalError> {
-        let mut stmt = self.conn.prepare_cached(
+        self.rows(
             "SELECT l.phase, l.rsoft_id, l.module, l.note, e.entity_type, e.nutshell_id
              FROM ledger l LEFT JOIN entities e ON e.ledger_id = l.id
                AND e.step = (SELECT MIN(step) FROM entities WHERE ledger_id = l.id)
              WHERE l.state = 'created' AND l.note IS NOT NULL
              ORDER BY l.phase, l.rsoft_id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let phase: String = r.get(0)?;
-            let entity_type: Option<String> = r.get(4)?;
-            let id: Option<i64> = r.get(5)?;
-            out.push(CaveatRow {
-                phase: Phase::parse(&phase)?,
-                rsoft_id: r.get(1)?,
-                module: r.get(2)?,
-                caveats: r.get(3)?,
-                record: entity_type.zip(id),
-            });
-        }
-        Ok(out)
+            [],
+            |r| {
+                let entity_type: Option<String> = r.get(4)?;
+                let id: Option<i64> = r.get(5)?;
+                Ok(CaveatRow {
+                    phase: Phase::parse(&r.get::<_, String>(0)?)?,
+                    rsoft_id: r.get(1)?,
+                    module: r.get(2)?,
+                    caveats: r.get(3)?,
+                    record: entity_type.zip(id),
+                })
+            },
+        )
     }
 
     /// Every run, oldest first.
     pub fn runs(&self) -> Result<Vec<Run>, JournalError> {
-        let mut stmt = self.conn.prepare_cached(
+        self.rows(
             "SELECT id, kind, config_hash, map_hash, started_at, finished_at, outcome
              FROM runs ORDER BY id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let kind: String = r.get(1)?;
-            let outcome: Option<String> = r.get(6)?;
-            out.push(Run {
-                id: r.get(0)?,
-                kind: RunKind::parse(&kind)?,
-                config_hash: r.get(2)?,
-                map_hash: r.get(3)?,
-                started_at: r.get(4)?,
-                finished_at: r.get(5)?,
-                outcome: outcome.as_deref().map(RunOutcome::parse).transpose()?,
-            });
-        }
-        Ok(out)
+            [],
+            |r| {
+                let outcome: Option<String> = r.get(6)?;
+                Ok(Run {
+                    id: r.get(0)?,
+                    kind: RunKind::parse(&r.get::<_, String>(1)?)?,
+                    config_hash: r.get(2)?,
+                    map_hash: r.get(3)?,
+                    started_at: r.get(4)?,
+                    finished_at: r.get(5)?,
+                    outcome: outcome.as_deref().map(RunOutcome::parse).transpose()?,
+                })
+            },
+        )
     }
 
     /// Every owner decision, by owner.
