@@ -253,17 +253,21 @@ fn claimed_keys(plan: &Plan) -> Vec<(KeyKind, String)> {
                     keys.extend(matches.into_iter().map(|k| (KeyKind::CompanyMatch, k)));
                 }
             }
-            // A shared inbox (`info@`) is no person's identity: two people reading it stay two.
-            EntityType::Contacts => keys.extend(
-                emails_of(body)
-                    .into_iter()
-                    .filter(|e| !is_role_mailbox(e))
-                    .map(|e| (KeyKind::Email, e)),
-            ),
+            EntityType::Contacts => keys.extend(contact_email_keys(body)),
             _ => {}
         }
     }
     keys
+}
+
+/// The dedupe keys a contact body's emails give, ours or one read back from Nutshell: each
+/// address but a shared inbox (`info@`), which is no person's identity, so two people reading
+/// it stay two and neither is linked to an existing contact by it.
+fn contact_email_keys(body: &Map<String, Value>) -> impl Iterator<Item = (KeyKind, String)> {
+    emails_of(body)
+        .into_iter()
+        .filter(|e| !e.starts_with("--") && !is_role_mailbox(e))
+        .map(|e| (KeyKind::Email, e))
 }
 
 fn reasons_text(reasons: &[CellReason]) -> Vec<String> {
@@ -338,13 +342,7 @@ impl LoadRun<'_> {
                             .unwrap_or_default(),
                         _ => r
                             .as_object()
-                            .map(|o| {
-                                emails_of(o)
-                                    .into_iter()
-                                    .filter(|e| !e.starts_with("--") && !is_role_mailbox(e))
-                                    .map(|e| (KeyKind::Email, e))
-                                    .collect()
-                            })
+                            .map(|o| contact_email_keys(o).collect())
                             .unwrap_or_default(),
                     };
                     for (kind, key) in keys {
