@@ -4,8 +4,9 @@
 //!
 //! Discovery reads a phone number or an RSoft ID from each file's name ([`GapKey`]); here one
 //! streaming pass over the record modules finds the rows that carry that ID, or that phone
-//! number in a `Phone`/`Mobile` column (both sides normalised to E.164 with the configured
-//! default country, so `918109359063` finds a contact whose mobile is `8109359063`).
+//! number in a `Phone`/`Mobile` column (both sides normalised to E.164: the file's number in the
+//! configured default country, so `918109359063` finds a contact whose mobile is `8109359063`;
+//! a row's number in the row's own Country when it names one, as the load reads it).
 
 use std::collections::{HashMap, HashSet};
 
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::source::{NutshellRecord, ReportSource, SourceError};
 use crate::config::EndpointSetting;
 use crate::discovery::gaps::{Gap, GapKey};
-use crate::mapping::transform::phone::to_e164;
+use crate::mapping::transform::{country, phone::to_e164};
 use crate::nutshell::EntityType;
 use crate::rsoft::{Export, Module, ReadError};
 
@@ -243,6 +244,7 @@ fn scan(
     let id_column = vocabulary.id_column(module);
     let id_header = id_column.unwrap_or("ID");
     let id_col = id_column.and_then(column);
+    let country_col = column("Country");
     let phone_cols: Vec<(usize, &str)> = PHONE_COLUMNS
         .iter()
         .filter_map(|c| column(c).map(|i| (i, *c)))
@@ -260,6 +262,12 @@ fn scan(
             hits.push((Wanted::Id(rsoft_id.to_uppercase()), id_header.to_string()));
         }
         if !phones.is_empty() {
+            // A national number is the row's own country's, as the load reads it (`030 …` with
+            // Country Germany is +49 30 …); a Country naming no known country keeps the default.
+            let country = country_col
+                .and_then(|i| row.field(i))
+                .and_then(|c| country::alpha2(c.trim()))
+                .unwrap_or(country);
             for (i, name) in &phone_cols {
                 let Some(cell) = row.field(*i) else { continue };
                 let Ok(phone) = to_e164(cell, country) else {
@@ -366,6 +374,37 @@ mod tests {
                 "Mobile +919123456780".into()
             )
         );
+    }
+
+    /// A row's national number is read in the row's Country, as the load reads it: a recording
+    /// named by a German number finds the German contact whose mobile is written nationally
+    /// (read in the default country it was +91 30 …, and nothing was found).
+    #[test]
+    fn gaps_read_a_rows_phone_in_its_country() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Contacts.csv"),
+            "Contact ID,First Name,Mobile,Country\nCONT-1,Jana,030 1234 5678,Germany\nCONT-2,Ravi,9876543210,India\n",
+        )
+        .unwrap();
+        let export = Export::open(dir.path()).unwrap();
+        let entries = resolve(
+            &export,
+            &[Gap {
+                kind: crate::discovery::gaps::GapKind::IvrRecording,
+                path: "ivr/493012345678.mp3".into(),
+                size: 1,
+                key: Some(GapKey::Phone("+49 30 12345678".into())),
+            }],
+            "IN",
+        )
+        .unwrap();
+        let found: Vec<&str> = entries[0]
+            .belongs_to
+            .iter()
+            .map(|o| o.rsoft_id.as_str())
+            .collect();
+        assert_eq!(found, ["CONT-1"]);
     }
 
     #[test]
