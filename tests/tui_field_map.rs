@@ -281,3 +281,57 @@ fn panels_hold_their_layout_when_resized() {
         assert_eq!(h.state().field_map.panel, None);
     }
 }
+
+/// A wizard on one of the export cases (tests/cases/NAME/export), against the sandbox.
+fn on_case(name: &str) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::default();
+    config.source.export = Some(PathBuf::from(format!("tests/cases/{name}/export")));
+    config.nutshell.endpoint = Some(SANDBOX_ENDPOINT.into());
+    let mut h = Harness::with(config, ConfigSource::Demo, dir, 120, 40);
+    h.driver.start();
+    h
+}
+
+/// Selects `header` of `module` in the Field map's table.
+fn select_column(h: &mut Harness, module: Module, header: &str) {
+    while h.state().field_map.module != Some(module) {
+        h.keys(&["l"]);
+    }
+    let header_at = |h: &Harness, row: usize| {
+        let view = &h.state().field_map;
+        let columns = &view.proposal.ready().unwrap().map.modules[&module].columns;
+        columns[view.visible_rows()[row]].header.clone()
+    };
+    let rows = h.state().field_map.visible_rows().len();
+    let at = (0..rows)
+        .position(|row| header_at(h, row) == header)
+        .unwrap_or_else(|| panic!("no {header} in {module}"));
+    let from = h.state().field_map.rows.selected;
+    let key = if at > from { "down" } else { "up" };
+    for _ in 0..at.abs_diff(from) {
+        h.keys(&[key]);
+    }
+    assert_eq!(header_at(h, h.state().field_map.rows.selected), header);
+}
+
+/// The selected column's detail says how the load reads its values (its decided number format)
+/// and what discovery warned of it (cells holding several emails), so
+/// the operator decides the column with both in view, not only in the scope report.
+#[test]
+fn the_detail_shows_a_columns_formats_and_warnings() {
+    let mut h = on_case("12-european-resave-semicolon-decimal-comma");
+    h.keys(&["n", "n"]);
+    select_column(&mut h, Module::Deals, "Amount");
+    let screen = h.screen();
+    assert!(
+        screen.contains("read as: numbers like 1.234.567,89"),
+        "{screen}"
+    );
+
+    let mut h = on_case("08-multiple-emails-in-cell");
+    h.keys(&["n", "n"]);
+    select_column(&mut h, Module::Contacts, "Email");
+    let screen = h.screen();
+    assert!(screen.contains("⚠ 4 cells hold several values"), "{screen}");
+}

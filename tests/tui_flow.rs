@@ -393,3 +393,44 @@ fn scrolling_keeps_the_selection_visible() {
     assert_eq!(h.state().field_map.rows.selected, 0);
     assert_eq!(h.state().field_map.rows.offset, 0);
 }
+
+/// Discovery's column table shows the selected column in full under it: its samples uncut and
+/// the warnings discovery gave about it (case 08: emails several to a cell), where they were
+/// only in the scope report.
+#[test]
+fn a_columns_warnings_show_under_the_column_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::default();
+    config.source.export = Some(PathBuf::from(
+        "tests/cases/08-multiple-emails-in-cell/export",
+    ));
+    config.nutshell.endpoint = Some(crm_migrate::config::SANDBOX_ENDPOINT.into());
+    let mut h = Harness::with(config, ConfigSource::Demo, dir, 120, 40);
+    h.driver.start();
+    h.keys(&["n"]);
+    let report = h.state().discovery.report().unwrap();
+    let file = report
+        .objects
+        .iter()
+        .position(|o| o.file == "Contacts.csv")
+        .unwrap();
+    let column = report.objects[file]
+        .columns
+        .iter()
+        .position(|c| c.header == "Email")
+        .unwrap();
+    for _ in 0..file {
+        h.keys(&["down"]);
+    }
+    h.keys(&["enter"]);
+    for _ in 0..column {
+        h.keys(&["down"]);
+    }
+    assert_eq!(h.state().discovery.drill, Some(file));
+    let screen = h.screen();
+    assert!(
+        screen.contains("Email: rohit.g@example.in; rohit.gokhale@gmail.example"),
+        "{screen}"
+    );
+    assert!(screen.contains("⚠ 4 cells hold several values"), "{screen}");
+}

@@ -184,6 +184,28 @@ struct Definition {
     options: String,
 }
 
+impl Report {
+    /// The warnings about one column of one file (`Contacts.csv`, `Phone`), each without its
+    /// `column "Phone": ` opening: what a spreadsheet did to its values, what the load will do
+    /// with them and what to do ([`column_warnings`] writes them).
+    pub fn column_findings<'a>(
+        &'a self,
+        file: &'a str,
+        header: &str,
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        let opening = column_opening(header);
+        self.warnings
+            .iter()
+            .filter(move |w| w.file == file)
+            .filter_map(move |w| w.message.strip_prefix(opening.as_str()))
+    }
+}
+
+/// How a warning about column `header` opens: `column "Phone": `.
+fn column_opening(header: &str) -> String {
+    format!("column {header:?}: ")
+}
+
 impl Pass {
     fn merge(&mut self, other: Pass) {
         self.objects.extend(other.objects);

@@ -90,8 +90,16 @@ fn files_page(state: &State, body: Rect) -> usize {
     usize::from(files.height.saturating_sub(table::CHROME))
 }
 
+/// Rows the column table shows in a body of `height` rows, the column detail under it.
 fn columns_page(body: Rect) -> usize {
-    usize::from(body.height.saturating_sub(table::CHROME))
+    let [table_area, _] = columns_split(body);
+    usize::from(table_area.height.saturating_sub(table::CHROME))
+}
+
+/// The column table, and under it the selected column in full: its samples uncut and its
+/// warnings (a rule and three lines).
+fn columns_split(body: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Min(0), Constraint::Length(4)]).areas(body)
 }
 
 /// The file list and the summary: side by side when wide, stacked otherwise.
@@ -379,6 +387,7 @@ fn render_columns(state: &State, report: &Report, file: usize, frame: &mut Frame
     };
     let cursor = &state.discovery.columns;
     let page = columns_page(area);
+    let [area, detail] = columns_split(area);
     let rows = visible(&object.columns, cursor, page).map(|(i, c)| {
         let fill = format!("{:>3.0}%", c.fill_rate * 100.0);
         let distinct = if c.distinct_exact {
@@ -424,5 +433,23 @@ fn render_columns(state: &State, report: &Report, file: usize, frame: &mut Frame
             .header(header)
             .block(Block::default().borders(Borders::TOP).title(title)),
         area,
+    );
+    let Some(c) = object.columns.get(cursor.selected) else {
+        return;
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{}: ", c.header), theme.title()),
+        Span::raw(c.samples.join(" | ")),
+    ])];
+    lines.extend(
+        report
+            .column_findings(&object.file, &c.header)
+            .map(|w| Line::from(Span::styled(format!("⚠ {w}"), theme.warn()))),
+    );
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(Block::default().borders(Borders::TOP))
+            .wrap(Wrap { trim: true }),
+        detail,
     );
 }

@@ -28,12 +28,16 @@ use crate::mapping::model::{
     CONFIDENCE_THRESHOLD, ColumnEntry, FieldMap, LookupKey, ModuleMap, Status, Target,
 };
 use crate::mapping::record::BuildSettings;
+use crate::mapping::transform::ColumnFormat;
 use crate::mapping::validate::accept_proposed;
+use crate::numbers::percent::PercentScale;
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
 
 use super::super::action::{Action, Proposal};
 use super::super::effect::Effect;
+use super::super::state::connect::date_order_label;
+use super::super::state::field_map::ColumnFacts;
 use super::super::state::{Cursor, Loadable, Notice, State, StepStatus};
 use super::super::theme::status_symbol;
 use super::super::widgets::picker::Picker;
@@ -123,7 +127,11 @@ pub fn proposed(state: &mut State, result: Result<Box<Proposal>, String>) -> Vec
             ));
             // The rows' value counts follow the map's value-map columns: read again.
             view.preview.samples.clear();
-            view.samples = state.discovery.report().map(samples_of).unwrap_or_default();
+            view.columns = state
+                .discovery
+                .report()
+                .map(column_facts)
+                .unwrap_or_default();
             view.saved_depth = p.had_file.then_some(0);
             view.proposal = Loadable::Ready(p);
             view.undo.clear();
@@ -152,17 +160,59 @@ fn sample_for_panel(state: &mut State) -> Vec<Effect> {
     }
 }
 
-fn samples_of(report: &Report) -> BTreeMap<Module, HashMap<String, String>> {
-    let mut out: BTreeMap<Module, HashMap<String, String>> = BTreeMap::new();
+/// Each module's columns as discovery found them: samples from the first file holding the
+/// column, warnings from every file (named when the module has several).
+fn column_facts(report: &Report) -> BTreeMap<Module, HashMap<String, ColumnFacts>> {
+    let mut out: BTreeMap<Module, HashMap<String, ColumnFacts>> = BTreeMap::new();
     for o in &report.objects {
         let Some(module) = o.module else { continue };
+        let several = report
+            .objects
+            .iter()
+            .filter(|other| other.module == Some(module))
+            .count()
+            > 1;
         let m = out.entry(module).or_default();
         for c in &o.columns {
-            m.entry(c.header.clone())
-                .or_insert_with(|| c.samples.join(" | "));
+            let facts = m.entry(c.header.clone()).or_insert_with(|| ColumnFacts {
+                samples: c.samples.join(" | "),
+                warnings: Vec::new(),
+            });
+            facts
+                .warnings
+                .extend(report.column_findings(&o.file, &c.header).map(|w| {
+                    if several {
+                        format!("{}: {w}", o.file)
+                    } else {
+                        w.to_string()
+                    }
+                }));
         }
     }
     out
+}
+
+/// How the load reads a column's values, from its `[formats.*]` decisions in mapping.toml:
+/// `numbers like 12,34,567.89 · dates dmy (day first)`; empty when nothing is decided.
+fn formats_text(format: &ColumnFormat) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = format.number {
+        parts.push(format!("numbers like {}", n.example()));
+    }
+    if let Some(order) = format.date_order {
+        parts.push(format!("dates {}", date_order_label(order)));
+    }
+    if format.excel_serial {
+        parts.push("dates as spreadsheet serial days (45231 = 2023-11-01)".to_string());
+    }
+    match format.percent_scale {
+        Some(PercentScale::Percent) => parts.push("percents on 0–100 (60 = 60%)".to_string()),
+        Some(PercentScale::Fraction) => {
+            parts.push("percents as fractions of one (0.6 = 60%)".to_string())
+        }
+        None => {}
+    }
+    parts.join(" · ")
 }
 
 /// Fold in a save.
@@ -570,10 +620,12 @@ fn areas(view: &FieldMapView, body: Rect) -> Areas {
     let none = Rect::default();
     match view.panel {
         None => {
+            // A tall screen gives the selected column's problems, formats and warnings room.
+            let detail = if body.height >= STACK_HEIGHT { 7 } else { 3 };
             let [head, table, detail] = Layout::vertical([
                 Constraint::Length(1),
                 Constraint::Min(3),
-                Constraint::Length(3),
+                Constraint::Length(detail),
             ])
             .areas(body);
             Areas {
@@ -720,7 +772,7 @@ fn render_table(
     let theme = state.theme;
     let view = &state.field_map;
     let page = usize::from(table_area.height.saturating_sub(table::CHROME));
-    let samples = view.samples.get(&module);
+    let columns = view.columns.get(&module);
     let lines = visible(rows, &view.rows, page).filter_map(|(pos, &i)| {
         let c = module_map.columns.get(i)?;
         let (symbol, style) = theme.confidence(c.confidence);
@@ -739,9 +791,9 @@ fn render_table(
             Line::from(Span::styled(status, status_style)),
             Line::from(c.header.clone()),
             Line::from(Span::styled(
-                samples
+                columns
                     .and_then(|s| s.get(&c.header))
-                    .cloned()
+                    .map(|f| f.samples.clone())
                     .unwrap_or_default(),
                 theme.dim(),
             )),
@@ -800,6 +852,21 @@ fn render_detail(
             .filter(|p| p.module == module && p.item.as_deref() == Some(&c.header))
         {
             detail_lines.push(Line::from(Span::styled(format!("✗ {p}"), theme.bad())));
+        }
+        let formats = formats_text(&module_map.column_format(&c.header));
+        if !formats.is_empty() {
+            detail_lines.push(Line::from(vec![
+                Span::styled("read as: ", theme.title()),
+                Span::raw(formats),
+            ]));
+        }
+        let warnings = view
+            .columns
+            .get(&module)
+            .and_then(|m| m.get(&c.header))
+            .map_or(&[][..], |f| f.warnings.as_slice());
+        for w in warnings {
+            detail_lines.push(Line::from(Span::styled(format!("⚠ {w}"), theme.warn())));
         }
     }
     let value_maps: Vec<String> = module_map

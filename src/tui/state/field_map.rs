@@ -36,8 +36,8 @@ pub struct FieldMapView {
     pub(crate) problem_items: HashSet<(Module, String)>,
     /// Entries still `proposed` (columns and value maps): `migrate` waits on these.
     pub pending: usize,
-    /// Samples per module and header, joined for display (from discovery's profiles).
-    pub(crate) samples: BTreeMap<Module, HashMap<String, String>>,
+    /// What discovery found of each column, per module and header: its samples and warnings.
+    pub(crate) columns: BTreeMap<Module, HashMap<String, ColumnFacts>>,
     /// The module shown.
     pub module: Option<Module>,
     /// The focused entry.
@@ -70,6 +70,16 @@ pub struct FieldMapView {
     pub(crate) value_problems_listed: usize,
     /// How the record builder reads the export (from the config when the map was proposed).
     pub(crate) settings: Option<BuildSettings>,
+}
+
+/// What discovery found of one source column, for the Field map's table and detail.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct ColumnFacts {
+    /// Its sample values, joined with ` | `.
+    pub samples: String,
+    /// Its warnings (damage a spreadsheet did, formats), without the `column "X": ` opening,
+    /// each prefixed with its file when the module has several.
+    pub warnings: Vec<String>,
 }
 
 /// The panel of the Field map that is open.
