@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use super::compare::differences;
 use super::load_send::{Made, Sender, emails_of, rev_text};
+use crate::mapping::transform::phone::split_extension;
 use crate::nutshell::methods::{self, ADDRESS_PARTS};
 use crate::nutshell::{Client, EntityType, FailureClass, NutshellError, Params};
 
@@ -238,11 +239,19 @@ pub(super) fn texts(v: &Value) -> Vec<String> {
         .collect()
 }
 
-/// How two text items of `key` compare: phones by their digits, urls without scheme, `www.`
-/// and trailing `/`, the rest ignoring case.
+/// How two text items of `key` compare: phones by their number's digits and their extension's
+/// (`+91 22 4000 1234 ext. 12` is `+912240001234 x12`), urls without scheme, `www.` and
+/// trailing `/`, the rest ignoring case.
 fn comparable(key: &str, item: &str) -> String {
     match key {
-        "phone" => item.chars().filter(char::is_ascii_digit).collect(),
+        "phone" => {
+            let (number, extension) = split_extension(item).unwrap_or((item, None));
+            let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+            match extension {
+                Some(ext) => format!("{digits}x{ext}"),
+                None => digits,
+            }
+        }
         "url" => {
             let lower = item.trim().to_lowercase();
             let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);
@@ -559,6 +568,25 @@ mod tests {
                 "tags": ["vip", "met at fair"],
                 "accounts": [{"id": 5}, {"id": 7}],
                 "name": "Ravi",
+            })
+        );
+    }
+
+    /// A phone's extension is part of which line it is, however it is spelled: one desk's
+    /// number is not repeated, another desk at the same number is kept.
+    #[test]
+    fn phones_compare_with_their_extension() {
+        let current = obj(json!({
+            "phone": ["+91 22 4000 1234 ext. 12", "+912240001234"],
+        }));
+        let mut body = obj(json!({
+            "phone": ["+912240001234 x12", "+912240001234 x13"],
+        }));
+        merge_multi_values(&current, &mut body, First::Body);
+        assert_eq!(
+            Value::Object(body),
+            json!({
+                "phone": ["+912240001234 x12", "+912240001234 x13", "+912240001234"],
             })
         );
     }

@@ -17,9 +17,9 @@ use crate::config::DateOrder;
 use crate::mapping::catalogue::{ValueKind, ValueMapKind, standard_field};
 use crate::mapping::model::{LookupKey, ModuleMap, RelatedPart, Target, ValueEntry, target_kind};
 use crate::mapping::transform::{
-    ColumnFormat, Converted as Conversion, DatedValue, Rejected, SourceFormat, When, cell_values,
-    convert_in, country, is_placeholder_date, money_caveat, normalize_email, parse_date,
-    parse_money_in, parse_serial, parse_when, split_tags,
+    ColumnFormat, Converted as Conversion, DatedValue, Mailbox, Rejected, SourceFormat, When,
+    cell_values, convert_in, country, is_placeholder_date, money_caveat, normalize_email,
+    parse_date, parse_mailbox, parse_money_in, parse_serial, parse_when, split_tags,
 };
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
@@ -91,6 +91,10 @@ pub struct Read {
     /// Cells of date fields holding a "no date" placeholder (`31/12/9999`), with the field
     /// they were for: read as blank, each with a caveat.
     pub placeholders: Vec<(Target, Cell)>,
+    /// Email values written with a display name (`"Kumar, Ravi" <ravi@acme.in>`) and that
+    /// name, which the builder keeps in the record's note unless it is the record's own name
+    /// ([`super::parts::keep_email_names`]).
+    pub email_names: Vec<(Cell, String)>,
     pub problems: Vec<CellReason>,
     pub holds: Vec<CellReason>,
 }
@@ -613,6 +617,13 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                     match converted {
                         Ok((v, caveat)) => {
                             read.caveats.extend(caveat);
+                            if standard.kind == ValueKind::Email
+                                && let Ok(Mailbox {
+                                    name: Some(name), ..
+                                }) = parse_mailbox(&cell.raw)
+                            {
+                                read.email_names.push((cell.clone(), name));
+                            }
                             read.fields
                                 .entry(field.clone())
                                 .or_default()
