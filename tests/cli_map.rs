@@ -417,7 +417,7 @@ fn a_column_of_excel_serials_is_read_as_dates_and_a_stray_serial_is_a_problem() 
 }
 
 /// Contact cells as real exports write them: phones with an extension (`x12`, `ext. 12`, `#204`,
-/// RFC 3966 `;ext=12`) and emails written `Name <address>` (a quoted name holding a comma, a
+/// RFC 3966 `;ext=12`) and emails written `Name <address>` (a name holding a comma, a
 /// bare `<address>`, `mailto:`) read as phones and emails in discovery and pass the map's value
 /// check (they all failed it before); a cell that is a name alone fails with that reason.
 #[test]
@@ -427,7 +427,7 @@ fn phone_extensions_and_named_addresses_read_as_phones_and_emails() {
         export.path().join("Contacts.csv"),
         "Contact ID,First Name,Last Name,Email,Phone\n\
          C1,Ravi,Kumar,\"\"\"Kumar, Ravi\"\" <ravi@acme.in>\",+91 22 4000 1234 x12\n\
-         C2,Priya,Shah,Accounts Desk <ap@shah.in>,022-4000-1234 ext. 12\n\
+         C2,Priya,Shah,\"Shah, Accounts <ap@shah.in>\",022-4000-1234 ext. 12\n\
          C3,Asha,Rao,<asha@rao.in>,+1 (415) 555-0100 ext 7\n\
          C4,Vik,Jain,mailto:vik@jain.in,+44 20 7946 0000 #204\n\
          C5,Anu,Das,\"anu@das.in; Anu Das <anu.das@home.in>\",+1-415-555-0100;ext=12\n\

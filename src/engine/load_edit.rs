@@ -15,7 +15,6 @@ use serde_json::{Map, Value};
 
 use super::compare::differences;
 use super::load_send::{Made, Sender, emails_of, rev_text};
-use crate::mapping::transform::phone::split_extension;
 use crate::nutshell::methods::{self, ADDRESS_PARTS};
 use crate::nutshell::{Client, EntityType, FailureClass, NutshellError, Params};
 
@@ -239,19 +238,12 @@ pub(super) fn texts(v: &Value) -> Vec<String> {
         .collect()
 }
 
-/// How two text items of `key` compare: phones by their number's digits and their extension's
-/// (`+91 22 4000 1234 ext. 12` is `+912240001234 x12`), urls without scheme, `www.` and
-/// trailing `/`, the rest ignoring case.
+/// How two text items of `key` compare: phones by their digits (an extension's too, so two
+/// desks at one number stay two), urls without scheme, `www.` and trailing `/`, the rest
+/// ignoring case.
 fn comparable(key: &str, item: &str) -> String {
     match key {
-        "phone" => {
-            let (number, extension) = split_extension(item).unwrap_or((item, None));
-            let digits: String = number.chars().filter(char::is_ascii_digit).collect();
-            match extension {
-                Some(ext) => format!("{digits}x{ext}"),
-                None => digits,
-            }
-        }
+        "phone" => item.chars().filter(char::is_ascii_digit).collect(),
         "url" => {
             let lower = item.trim().to_lowercase();
             let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);

@@ -1016,7 +1016,9 @@ fn lost_last_letter(v: &str) -> bool {
 
 /// The parts of a cell split on `;` `,` `/` and newlines, trimmed, empty parts dropped. A
 /// separator inside a quoted display name or `<…>` (`"Kumar, Ravi" <ravi@acme.in>`) splits
-/// nothing, nor does the `;` of an RFC 3966 extension (`+1-415-555-0100;ext=7`).
+/// nothing, nor does the comma of a name written before its `<address>` unquoted (`Kumar, Ravi
+/// <ravi@acme.in>`, as mail programs copy it) or the `;` of an RFC 3966 extension
+/// (`+1-415-555-0100;ext=7`).
 pub fn split_values(v: &str) -> impl Iterator<Item = &str> {
     let mut rest = Some(v);
     std::iter::from_fn(move || {
@@ -1052,11 +1054,21 @@ fn value_end(v: &str) -> Option<usize> {
             b';' if b
                 .get(i + 1..i + 5)
                 .is_some_and(|m| m.eq_ignore_ascii_case(b"ext=")) => {}
+            b',' if !b[..i].contains(&b'@') && in_display_name(&b[i + 1..]) => {}
             b';' | b',' | b'/' | b'\n' if !quoted && !bracketed => return Some(i),
             _ => {}
         }
     }
     None
+}
+
+/// Whether the text after a comma goes on to a `<` before any `@` or other separator: the
+/// comma is in a name written before its `<address>`.
+fn in_display_name(after: &[u8]) -> bool {
+    after
+        .iter()
+        .find(|c| matches!(c, b'<' | b'@' | b';' | b',' | b'/' | b'\n'))
+        == Some(&b'<')
 }
 
 /// Several emails, or several phone numbers, in one cell, separated as [`split_values`] splits.
@@ -1338,6 +1350,18 @@ mod tests {
             ColumnKind::Email
         );
         assert!(!is_multi_valued("\"Kumar, Ravi\" <ravi@acme.in>"));
+        // Unquoted, as mail programs copy a `Last, First` name; a list of addresses still splits.
+        assert_eq!(
+            split("Kumar, Ravi <r@x.in>; Shah, Priya <p@x.in>, a@x.in, b@x.in"),
+            [
+                "Kumar, Ravi <r@x.in>",
+                "Shah, Priya <p@x.in>",
+                "a@x.in",
+                "b@x.in"
+            ]
+        );
+        assert_eq!(split("call me, Ravi <r@x.in>"), ["call me, Ravi <r@x.in>"]);
+        assert_eq!(split("call me, r@x.in"), ["call me", "r@x.in"]);
         let p = profile(
             "Phone",
             None,

@@ -17,9 +17,9 @@ use crate::config::DateOrder;
 use crate::mapping::catalogue::{ValueKind, ValueMapKind, standard_field};
 use crate::mapping::model::{LookupKey, ModuleMap, RelatedPart, Target, ValueEntry, target_kind};
 use crate::mapping::transform::{
-    ColumnFormat, Converted as Conversion, DatedValue, Mailbox, Rejected, SourceFormat, When,
-    cell_values, convert_in, country, is_placeholder_date, money_caveat, normalize_email,
-    parse_date, parse_mailbox, parse_money_in, parse_serial, parse_when, split_tags,
+    ColumnFormat, Converted as Conversion, DatedValue, Rejected, SourceFormat, When, cell_values,
+    convert_in, country, is_placeholder_date, money_caveat, normalize_email, parse_date,
+    parse_mailbox, parse_money_in, parse_serial, parse_when, split_tags,
 };
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
@@ -573,6 +573,7 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                 match custom_value(ctx, source, *kind, &cell, &format) {
                     Ok(Some((v, caveat))) => {
                         read_phone |= *kind == ValueKind::Phone;
+                        read.email_names.extend(email_name(*kind, &cell));
                         read.custom.insert(name.clone(), v);
                         read.caveats.extend(caveat);
                     }
@@ -617,13 +618,7 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                     match converted {
                         Ok((v, caveat)) => {
                             read.caveats.extend(caveat);
-                            if standard.kind == ValueKind::Email
-                                && let Ok(Mailbox {
-                                    name: Some(name), ..
-                                }) = parse_mailbox(&cell.raw)
-                            {
-                                read.email_names.push((cell.clone(), name));
-                            }
+                            read.email_names.extend(email_name(standard.kind, &cell));
                             read.fields
                                 .entry(field.clone())
                                 .or_default()
@@ -642,6 +637,15 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
         ));
     }
     read
+}
+
+/// An email cell written `Name <address>` and that name, for [`Read::email_names`].
+fn email_name(kind: ValueKind, cell: &Cell) -> Option<(Cell, String)> {
+    if kind != ValueKind::Email {
+        return None;
+    }
+    let name = parse_mailbox(&cell.raw).ok()?.name?;
+    Some((cell.clone(), name))
 }
 
 /// The formats `row` is read in: the export's, with the country its national phone numbers are

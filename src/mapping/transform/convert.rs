@@ -44,7 +44,7 @@ impl SourceFormat {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Converted {
-    /// Text (emails normalised, phones in E.164).
+    /// Text (emails normalised, phones in E.164 with ` x12` after an extension).
     Text(String),
     /// `YYYY-MM-DD` or an RFC 3339 UTC instant.
     When(String),

@@ -77,6 +77,15 @@ fn several(parts: &[&str]) -> String {
 
 /// `Name <address>` read by RFC 5322: the display name and the address as written.
 fn name_addr(text: &str) -> Result<(Option<String>, String), String> {
+    // Mail programs copy `Kumar, Ravi <ravi@acme.in>` unquoted; RFC 5322 quotes such a name.
+    let quoted;
+    let text = match text.rsplit_once('<') {
+        Some((name, rest)) if !name.contains('"') && name.contains([',', ';']) => {
+            quoted = format!("\"{}\" <{rest}", name.trim());
+            quoted.as_str()
+        }
+        _ => text,
+    };
     let list = addrparse(text).map_err(|e| {
         if text.contains('<') && !text.rsplit('<').next().is_some_and(|r| r.contains('>')) {
             "has '<' without a closing '>'".to_string()
@@ -285,6 +294,11 @@ mod tests {
             ),
             ("<ravi@acme.in>", None, "ravi@acme.in"),
             ("\"\" <ravi@acme.in>", None, "ravi@acme.in"),
+            (
+                "Kumar, Ravi <ravi@acme.in>",
+                Some("Kumar, Ravi"),
+                "ravi@acme.in",
+            ),
             ("MAILTO:ravi@acme.in", None, "ravi@acme.in"),
             ("ravi@acme.in", None, "ravi@acme.in"),
         ];
