@@ -415,3 +415,46 @@ fn a_column_of_excel_serials_is_read_as_dates_and_a_stray_serial_is_a_problem() 
         })
     );
 }
+
+/// Contact cells as real exports write them: phones with an extension (`x12`, `ext. 12`, `#204`,
+/// RFC 3966 `;ext=12`) and emails written `Name <address>` (a name holding a comma, a
+/// bare `<address>`, `mailto:`) read as phones and emails in discovery and pass the map's value
+/// check (they all failed it before); a cell that is a name alone fails with that reason.
+#[test]
+fn phone_extensions_and_named_addresses_read_as_phones_and_emails() {
+    let export = tempfile::tempdir().unwrap();
+    std::fs::write(
+        export.path().join("Contacts.csv"),
+        "Contact ID,First Name,Last Name,Email,Phone\n\
+         C1,Ravi,Kumar,\"\"\"Kumar, Ravi\"\" <ravi@acme.in>\",+91 22 4000 1234 x12\n\
+         C2,Priya,Shah,\"Shah, Accounts <ap@shah.in>\",022-4000-1234 ext. 12\n\
+         C3,Asha,Rao,<asha@rao.in>,+1 (415) 555-0100 ext 7\n\
+         C4,Vik,Jain,mailto:vik@jain.in,+44 20 7946 0000 #204\n\
+         C5,Anu,Das,\"anu@das.in; Anu Das <anu.das@home.in>\",+1-415-555-0100;ext=12\n\
+         C6,Raj,Roy,Raj Roy,98765 43210\n",
+    )
+    .unwrap();
+    let (dir, config) = setup_export(export.path().to_str().unwrap(), "");
+    let out = stdout(&map(&config, &[]));
+    assert!(!out.contains("fail as Phone"), "{out}");
+    assert!(
+        out.contains("contacts \"Email\": 1 of 7 values fail as Email: a name without an address (1: Contacts.csv line 7 \"Raj Roy\")"),
+        "{out}"
+    );
+    let text = std::fs::read_to_string(dir.path().join("mapping.toml")).unwrap();
+    assert!(
+        text.contains("100% of the column's 6 values read as Phone\n\"Phone\" = "),
+        "{text}"
+    );
+    let written = file::load(&dir.path().join("mapping.toml")).unwrap();
+    let contacts = &written.modules[&Module::Contacts];
+    for (header, field) in [("Phone", "Contacts.phone"), ("Email", "Contacts.email")] {
+        assert_eq!(
+            contacts.column(header).map(|c| &c.target),
+            Some(&Target::Field {
+                field: field.into()
+            }),
+            "{header}"
+        );
+    }
+}

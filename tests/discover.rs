@@ -512,6 +512,33 @@ fn contacts_sharing_an_email_are_grouped_and_long_lists_are_counted() {
     );
 }
 
+/// An address written with a name (`"Kumar, Ravi" <ravi@acme.in>`, `mailto:`) is the same
+/// address as the bare one: the contacts share it, and the comma in the quoted name splits
+/// nothing.
+#[test]
+fn contacts_sharing_an_address_written_with_a_name_are_grouped() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "Contacts.csv",
+        b"Contact ID,First Name,Email\n\
+          P1,Ravi,\"\"\"Kumar, Ravi\"\" <Ravi@Acme.in>\"\n\
+          P2,Ravi,ravi@acme.in\n\
+          P3,Ravi,mailto:RAVI@acme.in\n",
+    );
+    let r = discover_path(dir.path()).unwrap();
+    let groups: Vec<(&str, Vec<&str>)> = r
+        .integrity
+        .shared_emails
+        .iter()
+        .map(|g| {
+            let ids = g.contacts.iter().map(|c| c.id.as_str()).collect();
+            (g.email.as_str(), ids)
+        })
+        .collect();
+    assert_eq!(groups, [("ravi@acme.in", vec!["P1", "P2", "P3"])]);
+}
+
 /// Columns of one file proving contrary decimal marks (`12,5` beside `1,234.5`): each keeps its
 /// own verdict, a column no value decides stays undecided, and the file is warned about.
 #[test]

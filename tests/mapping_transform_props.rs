@@ -3,8 +3,8 @@
 use chrono::{NaiveDate, TimeZone};
 use crm_migrate::config::DateOrder;
 use crm_migrate::mapping::transform::{
-    Rejected, When, normalize_email, parse_bool, parse_date, parse_money, parse_number, parse_when,
-    split_full_name, split_name_email, split_tags, to_e164,
+    Rejected, When, normalize_email, parse_bool, parse_date, parse_money, parse_number,
+    parse_phone, parse_when, split_full_name, split_name_email, split_tags,
 };
 use proptest::prelude::*;
 
@@ -89,7 +89,7 @@ proptest! {
         let s = n.to_string();
         let want = format!("+91{s}");
         for raw in [s.clone(), format!("0{s}"), format!("+91 {} {}", &s[..5], &s[5..]), format!("+91-{s}"), format!("91{s}")] {
-            prop_assert_eq!(to_e164(&raw, "IN").unwrap(), want.clone());
+            prop_assert_eq!(parse_phone(&raw, "IN").unwrap().to_string(), want.clone());
         }
     }
 
@@ -99,7 +99,7 @@ proptest! {
     ) {
         kept(&raw, parse_money(&raw, "INR"))?;
         kept(&raw, parse_number(&raw))?;
-        kept(&raw, to_e164(&raw, "IN"))?;
+        kept(&raw, parse_phone(&raw, "IN"))?;
         kept(&raw, parse_when(&raw, DateOrder::Dmy, chrono_tz::Asia::Kolkata))?;
         kept(&raw, parse_date(&raw, DateOrder::Mdy))?;
         kept(&raw, normalize_email(&raw))?;

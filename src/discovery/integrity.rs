@@ -7,11 +7,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::mapping::transform::normalize_email;
 use crate::rsoft::Module;
 use crate::rsoft::company::{
     Backing, LegalForm, backing_of, company_key, company_name, match_keys,
 };
 use crate::rsoft::hashing::{FastHash, hash};
+use crate::rsoft::profile::split_values;
 
 /// One file's rows as integrity needs them. Its texts (ids, names, references, emails) sit end
 /// to end in one buffer, so a million-row export costs the bytes of its ids, not an allocation
@@ -268,14 +270,13 @@ impl IntegrityTally {
                 if module == Module::Deals {
                     refer(tally, Module::Contacts, row.get("Contact ID"), false);
                 } else if module == Module::Contacts {
-                    for email in row
-                        .get("Email")
-                        .split([';', ',', '/', '\n'])
-                        .map(str::trim)
-                        .filter(|e| e.contains('@'))
+                    // Addresses as the load reads them: `Ravi <ravi@acme.in>` is `ravi@acme.in`
+                    // (a bad one is the row's problem in the load, and identifies no one).
+                    for address in
+                        split_values(row.get("Email")).filter_map(|e| normalize_email(e).ok())
                     {
                         let contact = record(tally);
-                        let email = tally.push_lowercase(email);
+                        let email = tally.push_lowercase(&address);
                         tally.contact_emails.push(ContactEmail {
                             email,
                             contact,

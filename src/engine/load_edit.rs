@@ -238,8 +238,9 @@ pub(super) fn texts(v: &Value) -> Vec<String> {
         .collect()
 }
 
-/// How two text items of `key` compare: phones by their digits, urls without scheme, `www.`
-/// and trailing `/`, the rest ignoring case.
+/// How two text items of `key` compare: phones by their digits (an extension's too, so two
+/// desks at one number stay two), urls without scheme, `www.` and trailing `/`, the rest
+/// ignoring case.
 fn comparable(key: &str, item: &str) -> String {
     match key {
         "phone" => item.chars().filter(char::is_ascii_digit).collect(),
@@ -559,6 +560,25 @@ mod tests {
                 "tags": ["vip", "met at fair"],
                 "accounts": [{"id": 5}, {"id": 7}],
                 "name": "Ravi",
+            })
+        );
+    }
+
+    /// A phone's extension is part of which line it is, however it is spelled: one desk's
+    /// number is not repeated, another desk at the same number is kept.
+    #[test]
+    fn phones_compare_with_their_extension() {
+        let current = obj(json!({
+            "phone": ["+91 22 4000 1234 ext. 12", "+912240001234"],
+        }));
+        let mut body = obj(json!({
+            "phone": ["+912240001234 x12", "+912240001234 x13"],
+        }));
+        merge_multi_values(&current, &mut body, First::Body);
+        assert_eq!(
+            Value::Object(body),
+            json!({
+                "phone": ["+912240001234 x12", "+912240001234 x13", "+912240001234"],
             })
         );
     }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::source::{NutshellRecord, ReportSource, SourceError};
 use crate::config::EndpointSetting;
 use crate::discovery::gaps::{Gap, GapKey};
-use crate::mapping::transform::{country, phone::to_e164};
+use crate::mapping::transform::{country, parse_phone};
 use crate::nutshell::EntityType;
 use crate::rsoft::{Export, Module, ReadError};
 
@@ -218,7 +218,7 @@ enum Wanted {
 impl Wanted {
     fn of(gap: &Gap, country: &str) -> Option<Wanted> {
         match gap.key.as_ref()? {
-            GapKey::Phone(p) => to_e164(p, country).ok().map(Wanted::Phone),
+            GapKey::Phone(p) => parse_phone(p, country).ok().map(|p| Wanted::Phone(p.e164)),
             GapKey::RecordId(id) => Some(Wanted::Id(id.trim().to_uppercase())),
         }
     }
@@ -270,7 +270,8 @@ fn scan(
                 .unwrap_or(country);
             for (i, name) in &phone_cols {
                 let Some(cell) = row.field(*i) else { continue };
-                let Ok(phone) = to_e164(cell, country) else {
+                // A recording is of the line, whatever extension the row adds to it.
+                let Ok(phone) = parse_phone(cell, country).map(|p| p.e164) else {
                     continue;
                 };
                 if phones.contains(phone.as_str()) {
@@ -332,7 +333,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("Contacts.csv"),
-            "Party Code,Given Label,Handphone\nCONT-7,Ravi,9876543210\nCONT-8,Asha,9123456780\n",
+            "Party Code,Given Label,Handphone\nCONT-7,Ravi,9876543210\nCONT-8,Asha,9123456780\nCONT-9,Vik,022-4000-1234 ext. 12\n",
         )
         .unwrap();
         let extension = "[[concept]]\nid = \"every.rsoft_id\"\nspellings = [\"party code\"]\n\n[[concept]]\nid = \"contacts.first_name\"\nspellings = [\"given label\"]\n\n[[concept]]\nid = \"contacts.mobile\"\nspellings = [\"handphone\"]\n";
@@ -351,6 +352,8 @@ mod tests {
             &[
                 gap(GapKey::RecordId("CONT-7".into())),
                 gap(GapKey::Phone("919123456780".into())),
+                // A recording of the line, whatever desk the row's extension names.
+                gap(GapKey::Phone("912240001234".into())),
             ],
             "IN",
         )
@@ -373,6 +376,10 @@ mod tests {
                 "Asha".into(),
                 "Mobile +919123456780".into()
             )
+        );
+        assert_eq!(
+            owner(&entries[2]),
+            ("CONT-9".into(), "Vik".into(), "Mobile +912240001234".into())
         );
     }
 

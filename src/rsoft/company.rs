@@ -9,6 +9,10 @@
 //!   carries. Two companies are one when they share a match key: the same name alone is not
 //!   enough, since two firms can share a name.
 
+use super::profile::split_values;
+use crate::mapping::transform::normalize_email;
+use crate::mapping::transform::phone::split_extension;
+
 /// Legal-form words dropped from the end of a name, after punctuation is gone: "Pvt. Ltd.",
 /// "Private Limited", "Pvt Ltd", "Ltd", "Limited", "LLP", "OPC", "Inc", "Co", … in any
 /// combination (Indian forms first).
@@ -247,8 +251,8 @@ pub fn match_keys<'v>(
     keys
 }
 
-/// Adds to `keys` one [`match_key`] per value `read` finds in `cells` (each cell split on `;`
-/// `,` and new lines).
+/// Adds to `keys` one [`match_key`] per value `read` finds in `cells` (each cell split as
+/// [`split_values`] splits phones and emails: `"Kumar, Ravi" <ravi@acme.in>` is one value).
 fn push_keys<'v>(
     keys: &mut Vec<String>,
     name_key: &str,
@@ -256,10 +260,7 @@ fn push_keys<'v>(
     cells: impl IntoIterator<Item = &'v str>,
     read: fn(&str) -> Option<String>,
 ) {
-    let values = cells
-        .into_iter()
-        .flat_map(|c| c.split([';', ',', '\n']))
-        .filter_map(read);
+    let values = cells.into_iter().flat_map(split_values).filter_map(read);
     for value in values {
         keys.push(match_key(name_key, backing, &value));
     }
@@ -309,7 +310,9 @@ pub fn website_domain(raw: &str) -> Option<String> {
 /// shared-cost number (`1800…`, `1860…`, TRAI's numbering plan), which a franchise's
 /// different firms all give. Two rows sharing one of those are not thereby one company.
 pub fn phone_key(raw: &str) -> Option<String> {
-    let mut digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    // An extension (`x12`) is a desk at the firm's number: the number is the firm's.
+    let number = split_extension(raw).map_or(raw, |(number, _)| number);
+    let mut digits: String = number.chars().filter(char::is_ascii_digit).collect();
     if digits.len() < 8 {
         return None;
     }
@@ -377,13 +380,15 @@ const SHARED_HOSTS: [&str; 16] = [
     "x.com",
 ];
 
-/// The domain of an email address, lower case; `None` for a public webmail domain, which backs
-/// nothing ([`WEBMAIL`]).
+/// The domain of an email cell's address (`Ravi <ravi@acme.in>` too, read as the load reads
+/// it), lower case; `None` for a cell that is no address, or a public webmail domain, which
+/// backs nothing ([`WEBMAIL`]).
 pub fn email_domain(raw: &str) -> Option<String> {
-    raw.trim()
+    normalize_email(raw)
+        .ok()?
         .rsplit_once('@')
-        .map(|(_, d)| d.trim().to_lowercase())
-        .filter(|d| d.contains('.') && !WEBMAIL.contains(&d.as_str()))
+        .map(|(_, d)| d.to_string())
+        .filter(|d| !WEBMAIL.contains(&d.as_str()))
 }
 
 #[cfg(test)]
@@ -486,6 +491,18 @@ mod tests {
         let phones = match_keys(&name, [], ["+91 11 2222 3333; 98201 43210"], []);
         assert!(delhi.contains(&phones[0]), "{phones:?}");
         assert_eq!(phones.len(), 2);
+        // An extension is a desk at the firm's number, in any of its spellings; a name written
+        // with an address (a comma in it) backs the address's domain.
+        for cell in [
+            "011-2222 3333 x12",
+            "+91 11 2222 3333 ext. 4",
+            "+91-11-2222-3333;ext=7",
+        ] {
+            assert_eq!(match_keys(&name, [], [cell], []), phones[..1], "{cell}");
+        }
+        let named = match_keys(&name, [], [], ["\"Zen, Accounts\" <a@ZEN.in>"]);
+        assert_eq!(named, match_keys(&name, [], [], ["a@zen.in"]));
+        assert_eq!(named.len(), 1);
         assert!(match_keys("", ["zen.in"], [], []).is_empty());
         assert!(!delhi.contains(&name_only_key(&name)));
         assert_eq!(backing_of(&name_only_key(&name)), None);

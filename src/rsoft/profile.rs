@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::hashing::{FastHash, hash};
 use super::modules::Module;
+use crate::mapping::transform::phone::split_extension;
 use crate::numbers::format::{FormatDecision, FormatTally};
 use crate::numbers::money_text::{has_three_decimals, money_text};
 use crate::numbers::percent::{PercentDecision, PercentTally};
@@ -804,6 +805,9 @@ fn look_of(v: &str) -> Look {
             return plain(s);
         }
     }
+    if is_marked_phone(v) {
+        return plain(ColumnKind::Phone);
+    }
     if is_money_with_symbol(v) {
         return plain(ColumnKind::Money);
     }
@@ -836,6 +840,22 @@ fn is_email(v: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// A phone number with an extension or a `tel:` scheme (`+91 22 4000 1234 x12`, `022-4000-1234
+/// ext. 12`, `tel:+1-415-555-0100;ext=7`), whose number alone has the phone shape.
+fn is_marked_phone(v: &str) -> bool {
+    // Only cells that start like a number or `tel:` are worth cutting.
+    let starts = matches!(v.as_bytes().first(), Some(b'0'..=b'9' | b'+' | b'('))
+        || v.get(..4).is_some_and(|s| s.eq_ignore_ascii_case("tel:"));
+    starts
+        && matches!(split_extension(v), Ok((number, _))
+            if number.len() < v.len() && numeric_shape(number) == Some(ColumnKind::Phone))
+}
+
+/// A phone number, with or without an extension ([`is_marked_phone`]).
+fn is_phone(v: &str) -> bool {
+    numeric_shape(v) == Some(ColumnKind::Phone) || is_marked_phone(v)
 }
 
 /// Digits with optional `+`, spaces, dashes, parentheses, one `.`, and `,` grouping; or an
@@ -994,11 +1014,61 @@ fn lost_last_letter(v: &str) -> bool {
     false
 }
 
-/// The parts of a cell split on `;` `,` `/` and newlines, trimmed, empty parts dropped.
+/// The parts of a cell split on `;` `,` `/` and newlines, trimmed, empty parts dropped. A
+/// separator inside a quoted display name or `<…>` (`"Kumar, Ravi" <ravi@acme.in>`) splits
+/// nothing, nor does the comma of a name written before its `<address>` unquoted (`Kumar, Ravi
+/// <ravi@acme.in>`, as mail programs copy it) or the `;` of an RFC 3966 extension
+/// (`+1-415-555-0100;ext=7`).
 pub fn split_values(v: &str) -> impl Iterator<Item = &str> {
-    v.split([';', ',', '/', '\n'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
+    let mut rest = Some(v);
+    std::iter::from_fn(move || {
+        loop {
+            let text = rest?;
+            let part = match value_end(text) {
+                Some(end) => {
+                    rest = Some(&text[end + 1..]);
+                    &text[..end]
+                }
+                None => {
+                    rest = None;
+                    text
+                }
+            };
+            let part = part.trim();
+            if !part.is_empty() {
+                return Some(part);
+            }
+        }
+    })
+}
+
+/// Where the first of [`split_values`]'s parts ends: the byte offset of its separator.
+fn value_end(v: &str) -> Option<usize> {
+    let b = v.as_bytes();
+    let (mut quoted, mut bracketed) = (false, false);
+    for (i, c) in b.iter().enumerate() {
+        match c {
+            b'"' => quoted = !quoted,
+            b'<' if !quoted => bracketed = true,
+            b'>' if !quoted => bracketed = false,
+            b';' if b
+                .get(i + 1..i + 5)
+                .is_some_and(|m| m.eq_ignore_ascii_case(b"ext=")) => {}
+            b',' if !b[..i].contains(&b'@') && in_display_name(&b[i + 1..]) => {}
+            b';' | b',' | b'/' | b'\n' if !quoted && !bracketed => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether the text after a comma goes on to a `<` before any `@` or other separator: the
+/// comma is in a name written before its `<address>`.
+fn in_display_name(after: &[u8]) -> bool {
+    after
+        .iter()
+        .find(|c| matches!(c, b'<' | b'@' | b';' | b',' | b'/' | b'\n'))
+        == Some(&b'<')
 }
 
 /// Several emails, or several phone numbers, in one cell, separated as [`split_values`] splits.
@@ -1016,7 +1086,7 @@ fn multi_valued(v: &str, marks: Marks) -> bool {
     }
     let mut parts = 0;
     for p in split_values(v) {
-        if numeric_shape(p) != Some(ColumnKind::Phone) {
+        if !is_phone(p) {
             return false;
         }
         parts += 1;
@@ -1245,6 +1315,64 @@ mod tests {
         assert_eq!(shape_of("CMP-0001"), ColumnKind::Id);
         assert_eq!(shape_of("Hello there"), ColumnKind::FreeText);
         assert_eq!(shape_of("13/13/2026"), ColumnKind::FreeText);
+    }
+
+    /// Phones with an extension are phones, alone and in a list; a quoted display name's comma
+    /// and an RFC 3966 `;ext=` split nothing (they were text, or split mid-value).
+    #[test]
+    fn extensions_and_display_names_keep_their_cells_whole() {
+        for v in [
+            "+91 22 4000 1234 x12",
+            "022-4000-1234 ext. 12",
+            "+1 (415) 555-0100 ext 7",
+            "+44 20 7946 0000 #204",
+            "+1-415-555-0100;ext=12",
+            "tel:+1-415-555-0100",
+        ] {
+            assert_eq!(shape_of(v), ColumnKind::Phone, "{v:?}");
+            assert!(!is_multi_valued(v), "{v:?}");
+        }
+        for v in ["12 x 4", "2 Main St", "Tuesday", "x12"] {
+            assert_ne!(shape_of(v), ColumnKind::Phone, "{v:?}");
+        }
+        let split = |v| split_values(v).collect::<Vec<_>>();
+        assert_eq!(
+            split("+91 98765 43210; +1-415-555-0100;ext=7"),
+            ["+91 98765 43210", "+1-415-555-0100;ext=7"]
+        );
+        assert!(is_multi_valued("+91 98765 43210; 022-4000-1234 x12"));
+        assert_eq!(
+            split("\"Kumar, Ravi\" <ravi@acme.in>, Priya <p@x.in>"),
+            ["\"Kumar, Ravi\" <ravi@acme.in>", "Priya <p@x.in>"]
+        );
+        assert_eq!(
+            shape_of("\"Kumar, Ravi\" <ravi@acme.in>"),
+            ColumnKind::Email
+        );
+        assert!(!is_multi_valued("\"Kumar, Ravi\" <ravi@acme.in>"));
+        // Unquoted, as mail programs copy a `Last, First` name; a list of addresses still splits.
+        assert_eq!(
+            split("Kumar, Ravi <r@x.in>; Shah, Priya <p@x.in>, a@x.in, b@x.in"),
+            [
+                "Kumar, Ravi <r@x.in>",
+                "Shah, Priya <p@x.in>",
+                "a@x.in",
+                "b@x.in"
+            ]
+        );
+        assert_eq!(split("call me, Ravi <r@x.in>"), ["call me, Ravi <r@x.in>"]);
+        assert_eq!(split("call me, r@x.in"), ["call me", "r@x.in"]);
+        let p = profile(
+            "Phone",
+            None,
+            &[
+                "+91 22 4000 1234 x12",
+                "98765 43210",
+                "022-4000-1234 ext. 12",
+            ],
+        );
+        assert_eq!(p.inferred, ColumnKind::Phone);
+        assert_eq!(p.evidence.fit, p.evidence.judged);
     }
 
     #[test]

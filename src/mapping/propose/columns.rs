@@ -13,7 +13,7 @@ use crate::mapping::model::{
 use crate::mapping::schema::DestinationSchema;
 use crate::mapping::transform::{
     cell_values, email::looks_like_email, parse_bool, parse_date, parse_money, parse_number,
-    parse_when, to_e164,
+    parse_phone, parse_when,
 };
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
@@ -596,8 +596,9 @@ fn kinds_of(value: &str) -> Vec<ValueKind> {
             kinds.push(ValueKind::Date);
         }
     }
-    let phone =
-        |p: &str| p.chars().filter(char::is_ascii_digit).count() >= 8 && to_e164(p, "IN").is_ok();
+    let phone = |p: &str| {
+        p.chars().filter(char::is_ascii_digit).count() >= 8 && parse_phone(p, "IN").is_ok()
+    };
     if cell_values(ValueKind::Phone, value).into_iter().all(phone) {
         kinds.push(ValueKind::Phone);
     }

@@ -8,7 +8,8 @@ use serde_json::{Map, Value};
 use super::Plan;
 use super::columns::{Context, Read, Stop};
 use super::parts::{
-    address, custom_fields, lines_note, list, paragraphs, put, record_create, tags,
+    address, custom_fields, keep_email_names, lines_note, list, paragraphs, put, record_create,
+    tags,
 };
 use crate::nutshell::EntityType;
 
@@ -38,6 +39,8 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     put(&mut body, "url", list(&read, "Accounts.url"));
     put(&mut body, "phone", list(&read, "Accounts.phone"));
     put(&mut body, "email", list(&read, "Accounts.email"));
+    let name = read.text("Accounts.name").map(str::to_string);
+    keep_email_names(&mut read, name.as_deref());
     put(&mut body, "address", address(&read, EntityType::Accounts));
     put(&mut body, "tags", tags(&read));
     body.insert(

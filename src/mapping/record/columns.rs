@@ -19,7 +19,7 @@ use crate::mapping::model::{LookupKey, ModuleMap, RelatedPart, Target, ValueEntr
 use crate::mapping::transform::{
     ColumnFormat, Converted as Conversion, DatedValue, Rejected, SourceFormat, When, cell_values,
     convert_in, country, is_placeholder_date, money_caveat, normalize_email, parse_date,
-    parse_money_in, parse_serial, parse_when, split_tags,
+    parse_mailbox, parse_money_in, parse_serial, parse_when, split_tags,
 };
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
@@ -91,6 +91,10 @@ pub struct Read {
     /// Cells of date fields holding a "no date" placeholder (`31/12/9999`), with the field
     /// they were for: read as blank, each with a caveat.
     pub placeholders: Vec<(Target, Cell)>,
+    /// Email values written with a display name (`"Kumar, Ravi" <ravi@acme.in>`) and that
+    /// name, which the builder keeps in the record's note unless it is the record's own name
+    /// ([`super::parts::keep_email_names`]).
+    pub email_names: Vec<(Cell, String)>,
     pub problems: Vec<CellReason>,
     pub holds: Vec<CellReason>,
 }
@@ -569,6 +573,7 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                 match custom_value(ctx, source, *kind, &cell, &format) {
                     Ok(Some((v, caveat))) => {
                         read_phone |= *kind == ValueKind::Phone;
+                        read.email_names.extend(email_name(*kind, &cell));
                         read.custom.insert(name.clone(), v);
                         read.caveats.extend(caveat);
                     }
@@ -613,6 +618,7 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                     match converted {
                         Ok((v, caveat)) => {
                             read.caveats.extend(caveat);
+                            read.email_names.extend(email_name(standard.kind, &cell));
                             read.fields
                                 .entry(field.clone())
                                 .or_default()
@@ -631,6 +637,15 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
         ));
     }
     read
+}
+
+/// An email cell written `Name <address>` and that name, for [`Read::email_names`].
+fn email_name(kind: ValueKind, cell: &Cell) -> Option<(Cell, String)> {
+    if kind != ValueKind::Email {
+        return None;
+    }
+    let name = parse_mailbox(&cell.raw).ok()?.name?;
+    Some((cell.clone(), name))
 }
 
 /// The formats `row` is read in: the export's, with the country its national phone numbers are

@@ -7,7 +7,9 @@ use serde_json::{Map, Value, json};
 
 use super::Plan;
 use super::columns::{Context, Read, Stop};
-use super::parts::{address, custom_fields, lines_note, list, put, record_create, tags};
+use super::parts::{
+    address, custom_fields, keep_email_names, lines_note, list, put, record_create, tags,
+};
 use crate::mapping::transform::split_full_name;
 use crate::nutshell::EntityType;
 
@@ -77,13 +79,15 @@ pub fn join_name(given: &str, family: Option<&str>) -> String {
 
 /// A Contact body from the row's `Contacts.*` values: `name` (when known), job title,
 /// description, owner, emails, phones, address, `accounts` (when `account` is given). Tags and
-/// custom fields are the caller's: on an RSoft lead they belong to the Lead.
+/// custom fields are the caller's: on an RSoft lead they belong to the Lead. An email's display
+/// name other than the person's goes to the note lines ([`keep_email_names`]).
 pub fn contact_body(
     ctx: &Context<'_>,
     read: &mut Read,
     name: Option<String>,
     account: Option<i64>,
 ) -> Map<String, Value> {
+    keep_email_names(read, name.as_deref());
     let mut body = Map::new();
     put(&mut body, "name", name.map(Value::from));
     put(
@@ -160,7 +164,71 @@ mod tests {
         let p = problems(build(Module::Contacts, &contact_map(), &r, &lookups()));
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(p[0].value, "asha@x.in; not-an-address@");
-        assert!(p[0].reason.contains("more than one"), "{p:?}");
+        assert!(
+            p[0].reason
+                .contains("\"not-an-address@\" is no address: no domain after '@'"),
+            "{p:?}"
+        );
+    }
+
+    /// A phone with an extension goes to Nutshell as `+E164 xEXT`, in the row's country; an
+    /// email written `Name <address>` gives the address, and a name that is not the contact's
+    /// stays in the contact's note (both failed the row before).
+    #[test]
+    fn extensions_and_display_names_are_read_apart() {
+        let map = map(
+            Module::Contacts,
+            &[
+                ("Contact ID", Target::LegacyId),
+                ("First Name", field("Contacts.givenName")),
+                ("Last Name", field("Contacts.familyName")),
+                ("Email", field("Contacts.email")),
+                ("Phone", field("Contacts.phone")),
+                ("Country", field("Contacts.address.country")),
+            ],
+            &[],
+        );
+        let r = row(&[
+            ("Contact ID", "CONT-9"),
+            ("First Name", "Ravi"),
+            ("Last Name", "Kumar"),
+            (
+                "Email",
+                "\"Kumar, Ravi\" <ravi@acme.in>; Accounts Desk <AP@acme.in>",
+            ),
+            ("Phone", "022-4000-1234 ext. 12; +44 20 7946 0000 #204"),
+            ("Country", "India"),
+        ]);
+        let p = plan(build(Module::Contacts, &map, &r, &lookups()));
+        let contact = &p.creates[0].params["contact"];
+        assert_eq!(contact["email"], json!(["ravi@acme.in", "AP@acme.in"]));
+        assert_eq!(
+            contact["phone"],
+            json!(["+912240001234 x12", "+442079460000 x204"])
+        );
+        // The contact's own name, family first, is no note; the desk's name is.
+        assert_eq!(p.creates.len(), 2, "{:?}", p.creates);
+        let note = p.creates[1].params["note"].as_str().unwrap();
+        assert!(
+            note.ends_with("\nEmail: Accounts Desk <AP@acme.in>"),
+            "{note}"
+        );
+        assert!(!note.contains("Kumar, Ravi"), "{note}");
+        let r = row(&[
+            ("Contact ID", "CONT-9"),
+            ("First Name", "Ravi"),
+            ("Email", "Ravi Kumar"),
+            ("Phone", "98765 43210 ext"),
+        ]);
+        let p = problems(build(Module::Contacts, &map, &r, &lookups()));
+        let reasons: Vec<&str> = p.iter().map(|c| c.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "a name without an address",
+                "an extension mark with no digits after it"
+            ]
+        );
     }
 
     /// A national number is read in the row's own Country (trial 9: a German customer's

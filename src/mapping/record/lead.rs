@@ -20,7 +20,7 @@ use serde_json::{Map, Value, json};
 use super::columns::{Context, Read, Stop};
 use super::contact::{contact_body, join_name, person_name};
 use super::deal::{close_status, lead_body};
-use super::parts::{lines_note, put, record_create};
+use super::parts::{keep_email_names, lines_note, put, record_create};
 use super::text::escape_mentions;
 use super::{Fill, FollowUp, Plan, PlannedCreate, Resolution, Role, company_key};
 use crate::mapping::model::LookupKey;
@@ -106,6 +106,9 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     if let Some(p) = person {
         link(&mut lead, "/lead/contacts", "/lead/contacts/0/id", p, true);
     }
+    // A person found in Nutshell got no body: the display names of the row's emails, whose
+    // name it is unknown here, stay on the lead's note.
+    keep_email_names(&mut read, None);
     let close = close_status(ctx, &mut read);
     let lead_index = creates.len();
     creates.push(lead);

@@ -3,9 +3,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::columns::{Read, Val};
+use super::columns::{NoteLine, Read, Val};
 use super::text::{escape_mentions, note_header};
 use super::{BuildSettings, Fill, PlannedCreate, RecordRef, Role};
+use crate::mapping::transform::split_full_name;
 use crate::nutshell::EntityType;
 use crate::nutshell::methods::{ADDRESS_PARTS, NOTE_ENTITY, NOTE_TEXT};
 use crate::rsoft::Module;
@@ -59,6 +60,37 @@ pub fn paragraphs(parts: impl IntoIterator<Item = String>) -> Option<String> {
         .filter(|p| !p.is_empty())
         .collect();
     (!kept.is_empty()).then(|| kept.join("\n\n"))
+}
+
+/// Moves the row's email display names ([`Read::email_names`]) into its note lines, each as the
+/// value was written (`Email: "Accounts, Acme" <ap@acme.in>`), unless the name is `own_name`,
+/// the record's own name, in any order, case, punctuation or honorific (`Kumar, Ravi` is Ravi
+/// Kumar): the email field takes the address alone, and a name saying whose inbox it is stays
+/// on the record.
+pub fn keep_email_names(read: &mut Read, own_name: Option<&str>) {
+    let words = |name: &str| {
+        let name = split_full_name(name).map_or_else(
+            |_| name.to_string(),
+            |n| format!("{} {}", n.given, n.family.unwrap_or_default()),
+        );
+        let mut words: Vec<String> = name
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        words.sort_unstable();
+        words
+    };
+    let own = own_name.map(words);
+    for (cell, name) in std::mem::take(&mut read.email_names) {
+        if own.as_ref() != Some(&words(&name)) {
+            read.notes.push(NoteLine {
+                label: cell.header.clone(),
+                canonical: None,
+                cell,
+            });
+        }
+    }
 }
 
 /// The text of a field whose value is a choice (a value-mapped cell), trimmed.

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::{
     DatedValue, NumberFormat, PercentScale, Rejected, When, money_caveat, normalize_email,
-    parse_bool, parse_date, parse_money_in, parse_number_in, parse_percent_in, parse_serial,
-    parse_when, to_e164,
+    parse_bool, parse_date, parse_money_in, parse_number_in, parse_percent_in, parse_phone,
+    parse_serial, parse_when,
 };
 use crate::config::{Config, DateOrder};
 use crate::mapping::catalogue::ValueKind;
@@ -44,7 +44,7 @@ impl SourceFormat {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Converted {
-    /// Text (emails normalised, phones in E.164).
+    /// Text (emails normalised, phones in E.164 with ` x12` after an extension).
     Text(String),
     /// `YYYY-MM-DD` or an RFC 3339 UTC instant.
     When(String),
@@ -141,7 +141,9 @@ pub fn convert_in(
             plain(Converted::Text(text.to_string()))
         }
         ValueKind::Email => plain(Converted::Text(normalize_email(raw)?)),
-        ValueKind::Phone => plain(Converted::Text(to_e164(raw, &format.country)?)),
+        ValueKind::Phone => plain(Converted::Text(
+            parse_phone(raw, &format.country)?.to_string(),
+        )),
         ValueKind::Number => plain(Converted::Number(parse_number_in(
             raw,
             column.number.as_ref(),

@@ -24,12 +24,12 @@ pub use convert::{
     ColumnFormat, Converted, SourceFormat, cell_values, convert, convert_in, is_placeholder_date,
 };
 pub use date::{DatedValue, When, parse_date, parse_serial, parse_when};
-pub use email::normalize_email;
+pub use email::{Mailbox, normalize_email, parse_mailbox};
 pub use enumeration::match_enum;
 pub use money::{money_caveat, parse_money, parse_money_in};
 pub use name::{NameAndEmail, SplitName, split_full_name, split_name_email};
 pub use number::{parse_number, parse_number_in, parse_percent_in};
-pub use phone::to_e164;
+pub use phone::{Phone, parse_phone};
 pub use tags::split_tags;
 
 /// A value a transform could not convert: the original text, untouched, and the reason.

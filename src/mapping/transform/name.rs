@@ -1,7 +1,7 @@
 //! Names: `Ravi Kumar <ravi@acme.in>` into its name and email, and a full name into given and
 //! family names for contacts (`Kumar, Ravi` and honorifics such as `Mr.`/`Dr.`/`Shri` handled).
 
-use super::email::normalize_email;
+use super::email::parse_mailbox;
 use super::{Rejected, non_blank};
 
 /// The two halves of an owner or sender cell; at least one is present.
@@ -30,22 +30,11 @@ const HONORIFICS: [&str; 11] = [
 /// Split `Name <email>`, a bare email, or a bare name.
 pub fn split_name_email(raw: &str) -> Result<NameAndEmail, Rejected> {
     let text = non_blank(raw)?;
-    if let Some((name, rest)) = text.split_once('<') {
-        let Some(addr) = rest.trim_end().strip_suffix('>') else {
-            return Err(Rejected::new(raw, "has '<' without a closing '>'"));
-        };
-        let email = normalize_email(addr).map_err(|e| Rejected::new(raw, e.reason))?;
-        let name = name.trim().trim_matches('"').trim();
+    if text.contains(['@', '<']) {
+        let mailbox = parse_mailbox(raw)?;
         return Ok(NameAndEmail {
-            name: (!name.is_empty()).then(|| collapse_spaces(name)),
-            email: Some(email),
-        });
-    }
-    if text.contains('@') {
-        let email = normalize_email(text).map_err(|e| Rejected::new(raw, e.reason))?;
-        return Ok(NameAndEmail {
-            name: None,
-            email: Some(email),
+            name: mailbox.name,
+            email: Some(mailbox.address),
         });
     }
     Ok(NameAndEmail {

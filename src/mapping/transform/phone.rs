@@ -1,8 +1,12 @@
 //! Phone numbers → E.164 (`+919876543210`). Indian numbers get hand-written rules (mobiles without
 //! a country code, a trunk `0`, landlines with an STD code, `91` written without `+`); other
 //! countries get the generic rule: an explicit `+CC` or `00CC` is kept, a national number takes
-//! the default country's calling code. An unparseable number is rejected with its original text,
-//! which the loader keeps on the record.
+//! the default country's calling code. An extension written after the number (`x12`, `ext. 12`,
+//! `#204`, RFC 3966 `;ext=12`) is read apart: E.164 cannot hold it, so Nutshell gets the number
+//! and its extension as one string, `+912240001234 x12`. An unparseable number is rejected with
+//! its original text, which the loader keeps on the record.
+
+use std::fmt;
 
 use super::{Rejected, non_blank};
 
@@ -69,31 +73,109 @@ const CALLING_CODES: [(&str, &str); 56] = [
     ("AR", "54"),
 ];
 
-/// Normalise a phone cell to E.164, reading numbers without a country code as `country`'s
-/// (ISO 3166 alpha-2, e.g. `IN`: the row's own Country, else the export's default).
-pub fn to_e164(raw: &str, country: &str) -> Result<String, Rejected> {
-    let text = non_blank(raw)?;
-    let reject = |reason: String| Rejected::new(raw, reason);
-    let lower = text.to_ascii_lowercase();
-    if ["x", "ext", "#"].iter().any(|m| lower.contains(m)) {
-        return Err(reject(
-            "has an extension, which E.164 cannot hold; kept as written".into(),
+/// A phone number read from a cell: the number in E.164 and the extension written after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phone {
+    /// ITU-T E.164 (`+912240001234`): what numbers are compared and matched by, extension aside.
+    pub e164: String,
+    /// The extension's digits (`12`), dialled once the call connects; `None` when none is written.
+    pub extension: Option<String>,
+}
+
+/// As Nutshell takes a phone value: `+912240001234`, or `+912240001234 x12` with an extension
+/// (Nutshell's API answers a phone with separate `number` and `extension` parts, so it reads
+/// the extension from the string it is given).
+impl fmt::Display for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.extension {
+            Some(ext) => write!(f, "{} x{ext}", self.e164),
+            None => f.write_str(&self.e164),
+        }
+    }
+}
+
+/// Marks that start an extension, lower case, longest first where one begins another: RFC
+/// 3966's `;ext=`, the words people write, `x` and `#` (libphonenumber reads the same).
+const EXTENSION_MARKS: [&str; 6] = [";ext=", "extension", "extn", "ext", "x", "#"];
+
+/// Most digits an extension may have: libphonenumber's limit after an ambiguous mark (`x`,
+/// `#`). More is likely a second number run on, which must be refused, not dialled.
+const EXTENSION_DIGITS: usize = 9;
+
+/// A phone cell cut at its extension: the number as written (an RFC 3966 `tel:` prefix
+/// dropped) and the extension's digits, or the number alone when no extension is written.
+/// Errors: an extension mark with no digits, or with something other than digits, after it.
+pub fn split_extension(text: &str) -> Result<(&str, Option<&str>), String> {
+    let text = text.trim();
+    let text = match text.get(..4) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("tel:") => &text[4..],
+        _ => text,
+    };
+    // The marks are ASCII, so where one matches is a character boundary.
+    let b = text.as_bytes();
+    let Some((at, mark)) = (0..b.len()).find_map(|i| {
+        EXTENSION_MARKS
+            .iter()
+            .find(|m| {
+                b[i..]
+                    .get(..m.len())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(m.as_bytes()))
+            })
+            .map(|m| (i, *m))
+    }) else {
+        return Ok((text, None));
+    };
+    let number = text[..at].trim_end();
+    let extension = text[at + mark.len()..].trim_start_matches(['.', ':', '=', ' ']);
+    if number.is_empty() {
+        return Err("an extension with no number before it".into());
+    }
+    if extension.is_empty() {
+        return Err("an extension mark with no digits after it".into());
+    }
+    if let Some(bad) = extension.chars().find(|c| !c.is_ascii_digit()) {
+        return Err(format!(
+            "the extension after the number may only have digits, not {bad:?}; several numbers are separated by ';'"
         ));
     }
-    if crate::rsoft::profile::is_scientific(text.as_bytes()) {
-        return Err(reject(
-            "written in scientific notation by a spreadsheet: its last digits were lost and cannot be recovered; re-export the column as text".into(),
+    if extension.len() > EXTENSION_DIGITS {
+        return Err(format!(
+            "an extension of {} digits (at most {EXTENSION_DIGITS}): a second number written on? separate numbers by ';'",
+            extension.len()
         ));
+    }
+    Ok((number, Some(extension)))
+}
+
+/// Read a phone cell: the number normalised to E.164, reading numbers without a country code
+/// as `country`'s (ISO 3166 alpha-2, e.g. `IN`: the row's own Country, else the export's
+/// default), and its extension ([`split_extension`]).
+pub fn parse_phone(raw: &str, country: &str) -> Result<Phone, Rejected> {
+    let text = non_blank(raw)?;
+    let reject = |reason: String| Rejected::new(raw, reason);
+    let (number, extension) = split_extension(text).map_err(reject)?;
+    Ok(Phone {
+        e164: e164(number, country).map_err(reject)?,
+        extension: extension.map(str::to_string),
+    })
+}
+
+/// A number without its extension, to E.164 (the rules in this file's header).
+fn e164(text: &str, country: &str) -> Result<String, String> {
+    if crate::rsoft::profile::is_scientific(text.as_bytes()) {
+        return Err(
+            "written in scientific notation by a spreadsheet: its last digits were lost and cannot be recovered; re-export the column as text".into(),
+        );
     }
     if let Some(bad) = text
         .chars()
         .find(|c| !(c.is_ascii_digit() || " -.()/+".contains(*c)))
     {
-        return Err(reject(format!("{bad:?} is not part of a phone number")));
+        return Err(format!("{bad:?} is not part of a phone number"));
     }
     let international = text.starts_with('+');
     if text.chars().skip(1).any(|c| c == '+') {
-        return Err(reject("'+' may only start the number".into()));
+        return Err("'+' may only start the number".into());
     }
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     let code = CALLING_CODES
@@ -101,16 +183,16 @@ pub fn to_e164(raw: &str, country: &str) -> Result<String, Rejected> {
         .find(|(c, _)| c.eq_ignore_ascii_case(country))
         .map(|(_, code)| *code)
         .ok_or_else(|| {
-            reject(format!(
+            format!(
                 "no calling code known for country {country:?}: write the number with its + country code"
-            ))
+            )
         })?;
     let full = if international {
         digits
     } else if let Some(rest) = digits.strip_prefix("00") {
         rest.to_string()
     } else if code == "91" {
-        indian_national(&digits).map_err(reject)?
+        indian_national(&digits)?
     } else if code == "1" && digits.len() == 11 && digits.starts_with('1') {
         // North America writes its own code as a trunk prefix: `1 (415) 555-0134`.
         digits
@@ -124,16 +206,16 @@ pub fn to_e164(raw: &str, country: &str) -> Result<String, Rejected> {
         _ => full,
     };
     if let Some(national) = full.strip_prefix("91") {
-        check_indian(national).map_err(reject)?;
+        check_indian(national)?;
     }
     if !(8..=15).contains(&full.len()) {
-        return Err(reject(format!(
+        return Err(format!(
             "{} digits with the country code; E.164 numbers have 8 to 15",
             full.len()
-        )));
+        ));
     }
     if full.starts_with('0') {
-        return Err(reject("a country code cannot start with 0".into()));
+        return Err("a country code cannot start with 0".into());
     }
     Ok(format!("+{full}"))
 }
@@ -171,6 +253,14 @@ fn check_indian(national: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cell's number in E.164 (`country` for national numbers), without an extension.
+    fn to_e164(raw: &str, country: &str) -> Result<String, Rejected> {
+        parse_phone(raw, country).map(|p| {
+            assert_eq!(p.extension, None, "{raw}");
+            p.e164
+        })
+    }
 
     #[test]
     fn indian_forms() {
@@ -216,7 +306,16 @@ mod tests {
             ("98765432101234", "IN", "14 digits"),
             ("+91 98765 4321", "IN", "9 digits"),
             ("+91 0987654321", "IN", "trunk prefix"),
-            ("98765 43210 ext 12", "IN", "extension"),
+            ("98765 43210 ext", "IN", "no digits"),
+            ("98765 43210 ext 12a", "IN", "only have digits, not 'a'"),
+            (
+                "98765 43210 x 98765 43211",
+                "IN",
+                "only have digits, not ' '",
+            ),
+            ("98765 43210 x1234567890", "IN", "10 digits"),
+            ("x12", "IN", "no number before"),
+            ("98765 x12", "IN", "5 digits"),
             ("call me", "IN", "not part of a phone number"),
             ("98+7654", "IN", "'+' may only start"),
             ("+1 234", "IN", "8 to 15"),
@@ -224,9 +323,39 @@ mod tests {
             ("2079460958", "ZZ", "no calling code"),
         ];
         for (raw, country, why) in cases {
-            let e = to_e164(raw, country).unwrap_err();
+            let e = parse_phone(raw, country).unwrap_err();
             assert_eq!(e.original, raw);
             assert!(e.reason.contains(why), "{raw}: {e}");
         }
+    }
+
+    /// Extensions as exports write them are read apart from the number, which is read as
+    /// without them; Nutshell gets `+E164 xEXT`.
+    #[test]
+    fn extensions_are_read_apart() {
+        let cases = [
+            ("+91 22 4000 1234 x12", "IN", "+912240001234", "12"),
+            ("022-4000-1234 ext. 12", "IN", "+912240001234", "12"),
+            ("022 4000 1234 Ext 12", "IN", "+912240001234", "12"),
+            ("022-4000-1234 extn: 12", "IN", "+912240001234", "12"),
+            ("022-4000-1234 extension 12", "IN", "+912240001234", "12"),
+            ("+1 (415) 555-0100 ext 7", "IN", "+14155550100", "7"),
+            ("(415) 555-0100 X7", "US", "+14155550100", "7"),
+            ("+44 20 7946 0000 #204", "IN", "+442079460000", "204"),
+            ("+1-415-555-0100;ext=12", "IN", "+14155550100", "12"),
+            ("tel:+1-415-555-0100;ext=12", "IN", "+14155550100", "12"),
+        ];
+        for (raw, country, number, ext) in cases {
+            let p = parse_phone(raw, country).unwrap();
+            assert_eq!(p.e164, number, "{raw}");
+            assert_eq!(p.extension.as_deref(), Some(ext), "{raw}");
+            assert_eq!(p.to_string(), format!("{number} x{ext}"), "{raw}");
+        }
+        assert_eq!(
+            parse_phone("tel:+91-98765-43210", "IN")
+                .unwrap()
+                .to_string(),
+            "+919876543210"
+        );
     }
 }
