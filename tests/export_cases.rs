@@ -182,6 +182,20 @@ fn a_month_first_column_in_a_day_first_export_is_named_with_an_example() {
     assert!(w[0].message.contains("12/31/2025"));
     assert!(w[0].message.contains("date_order = \"mdy\""));
     assert_eq!(w[0].file, "Deals.csv");
+    // The wizard shows it under the column, as every warning about one column.
+    let shown: Vec<&str> = r
+        .column_findings("Deals.csv", "Expected Close Date")
+        .collect();
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(
+        shown[0].starts_with("writes month-first dates"),
+        "{shown:?}"
+    );
+    assert_eq!(
+        r.column_findings("Contacts.csv", "Expected Close Date")
+            .count(),
+        0
+    );
 }
 
 #[test]

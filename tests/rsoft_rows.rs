@@ -226,7 +226,7 @@ fn ten_megabyte_cell_is_read_whole_with_a_warning() {
     let f = &r.findings()[0];
     assert_eq!(f.line, Some(2));
     assert!(
-        f.message.contains("\"Body\" holds a cell of 10.5 MB"),
+        f.message.contains("\"Body\": holds a cell of 10.5 MB"),
         "{}",
         f.message
     );

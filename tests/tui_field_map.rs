@@ -283,21 +283,25 @@ fn panels_hold_their_layout_when_resized() {
 }
 
 /// A wizard on one of the export cases (tests/cases/NAME/export), against the sandbox.
-fn on_case(name: &str) -> Harness {
+fn on_case(name: &str, (width, height): (u16, u16)) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::default();
     config.source.export = Some(PathBuf::from(format!("tests/cases/{name}/export")));
     config.nutshell.endpoint = Some(SANDBOX_ENDPOINT.into());
-    let mut h = Harness::with(config, ConfigSource::Demo, dir, 120, 40);
+    let mut h = Harness::with(config, ConfigSource::Demo, dir, width, height);
     h.driver.start();
     h
 }
 
 /// Selects `header` of `module` in the Field map's table.
 fn select_column(h: &mut Harness, module: Module, header: &str) {
-    while h.state().field_map.module != Some(module) {
+    for _ in 0..h.state().field_map.modules().len() {
+        if h.state().field_map.module == Some(module) {
+            break;
+        }
         h.keys(&["l"]);
     }
+    assert_eq!(h.state().field_map.module, Some(module));
     let header_at = |h: &Harness, row: usize| {
         let view = &h.state().field_map;
         let columns = &view.proposal.ready().unwrap().map.modules[&module].columns;
@@ -320,18 +324,21 @@ fn select_column(h: &mut Harness, module: Module, header: &str) {
 /// the operator decides the column with both in view, not only in the scope report.
 #[test]
 fn the_detail_shows_a_columns_formats_and_warnings() {
-    let mut h = on_case("12-european-resave-semicolon-decimal-comma");
-    h.keys(&["n", "n"]);
-    select_column(&mut h, Module::Deals, "Amount");
-    let screen = h.screen();
-    assert!(
-        screen.contains("read as: numbers like 1.234.567,89"),
-        "{screen}"
-    );
+    // The first lines of the detail, so a short terminal shows them too.
+    for size in [(80, 24), (120, 40)] {
+        let mut h = on_case("12-european-resave-semicolon-decimal-comma", size);
+        h.keys(&["n", "n"]);
+        select_column(&mut h, Module::Deals, "Amount");
+        let screen = h.screen();
+        assert!(
+            screen.contains("Amount: Leads.value · read as: numbers like 1.234.567,89"),
+            "{screen}"
+        );
 
-    let mut h = on_case("08-multiple-emails-in-cell");
-    h.keys(&["n", "n"]);
-    select_column(&mut h, Module::Contacts, "Email");
-    let screen = h.screen();
-    assert!(screen.contains("⚠ 4 cells hold several values"), "{screen}");
+        let mut h = on_case("08-multiple-emails-in-cell", size);
+        h.keys(&["n", "n"]);
+        select_column(&mut h, Module::Contacts, "Email");
+        let screen = h.screen();
+        assert!(screen.contains("⚠ 4 cells hold several values"), "{screen}");
+    }
 }

@@ -546,7 +546,7 @@ fn column_warnings(
             warn(
                 Severity::Warning,
                 format!(
-                    "column {:?} writes {order} dates (e.g. {}) while the rest of the export is {}: map sets date_order = {key:?} for this column in mapping.toml; check it",
+                    "column {:?}: writes {order} dates (e.g. {}) while the rest of the export is {}: map sets date_order = {key:?} for this column in mapping.toml; check it",
                     c.header,
                     example.as_deref().unwrap_or("?"),
                     if declared == DateOrderVerdict::DayFirst {
@@ -564,7 +564,7 @@ fn column_warnings(
 fn date_warning(c: &ColumnProfile, d: &DateEvidence) -> String {
     match c.date_order {
         Some(DateOrderVerdict::Conflicting) => format!(
-            "column {:?} mixes day-first ({}, e.g. {}) and month-first ({}, e.g. {}) dates: fix the file, or declare date_order and expect the other rows to be held",
+            "column {:?}: mixes day-first ({}, e.g. {}) and month-first ({}, e.g. {}) dates: fix the file, or declare date_order and expect the other rows to be held",
             c.header,
             d.day_first,
             d.day_first_example.as_deref().unwrap_or("?"),

@@ -266,7 +266,7 @@ fn claimed_keys(plan: &Plan) -> Vec<(KeyKind, String)> {
 fn contact_email_keys(body: &Map<String, Value>) -> impl Iterator<Item = (KeyKind, String)> {
     emails_of(body)
         .into_iter()
-        .filter(|e| !e.starts_with("--") && !is_role_mailbox(e))
+        .filter(|e| !is_role_mailbox(e))
         .map(|e| (KeyKind::Email, e))
 }
 

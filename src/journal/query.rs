@@ -231,7 +231,7 @@ pub(super) fn entity_row(r: &Row<'_>) -> Result<EntityRow, JournalError> {
 }
 
 impl Journal {
-    /// Every row `sql` gives for `params`, each read by `read`: the journal's list reads share
+    /// Every row `sql` gives for `params`, each read by `read`: this file's list reads share
     /// it, so a row that does not parse (an unknown phase or state) fails the read the same way.
     fn rows<T>(
         &self,

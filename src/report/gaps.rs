@@ -244,7 +244,13 @@ fn scan(
     let id_column = vocabulary.id_column(module);
     let id_header = id_column.unwrap_or("ID");
     let id_col = id_column.and_then(column);
-    let country_col = column("Country");
+    // Every Country column: a row's country is its first non-blank one, as the load reads it.
+    let country_cols: Vec<usize> = headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| vocabulary.canonical_header(module, h) == Some("Country"))
+        .map(|(i, _)| i)
+        .collect();
     let phone_cols: Vec<(usize, &str)> = PHONE_COLUMNS
         .iter()
         .filter_map(|c| column(c).map(|i| (i, *c)))
@@ -264,9 +270,11 @@ fn scan(
         if !phones.is_empty() {
             // A national number is the row's own country's, as the load reads it (`030 …` with
             // Country Germany is +49 30 …); a Country naming no known country keeps the default.
-            let country = country_col
-                .and_then(|i| row.field(i))
-                .and_then(|c| country::alpha2(c.trim()))
+            let country = country_cols
+                .iter()
+                .filter_map(|i| row.field(*i).map(str::trim))
+                .find(|c| !c.is_empty())
+                .and_then(country::alpha2)
                 .unwrap_or(country);
             for (i, name) in &phone_cols {
                 let Some(cell) = row.field(*i) else { continue };

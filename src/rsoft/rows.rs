@@ -623,7 +623,7 @@ impl RowReader {
             .collect();
         for (i, len) in big {
             let header = self.headers.names.get(i).cloned().unwrap_or_default();
-            self.warn(Some(line), format!("column {header:?} holds a cell of {:.1} MB; it is read whole, but no Nutshell field holds that much: map it to a note or trim it", len as f64 / 1_000_000.0));
+            self.warn(Some(line), format!("column {header:?}: holds a cell of {:.1} MB; it is read whole, but no Nutshell field holds that much: map it to a note or trim it", len as f64 / 1_000_000.0));
         }
     }
 

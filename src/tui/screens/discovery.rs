@@ -96,7 +96,7 @@ fn columns_page(body: Rect) -> usize {
     usize::from(table_area.height.saturating_sub(table::CHROME))
 }
 
-/// The column table, and under it the selected column in full: its samples uncut and its
+/// The column table, and under it the selected column: its samples on one line and its
 /// warnings (a rule and three lines).
 fn columns_split(body: Rect) -> [Rect; 2] {
     Layout::vertical([Constraint::Min(0), Constraint::Length(4)]).areas(body)
@@ -437,9 +437,18 @@ fn render_columns(state: &State, report: &Report, file: usize, frame: &mut Frame
     let Some(c) = object.columns.get(cursor.selected) else {
         return;
     };
+    // The samples keep to one line, so the warnings under them show.
+    let room = usize::from(detail.width).saturating_sub(c.header.chars().count() + 2);
+    let samples = c.samples.join(" | ");
+    let samples = if samples.chars().count() > room {
+        let cut: String = samples.chars().take(room.saturating_sub(1)).collect();
+        format!("{cut}…")
+    } else {
+        samples
+    };
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{}: ", c.header), theme.title()),
-        Span::raw(c.samples.join(" | ")),
+        Span::raw(samples),
     ])];
     lines.extend(
         report

@@ -827,7 +827,9 @@ fn render_table(
     );
 }
 
-/// The selected column's target, reason and problems, and a summary line.
+/// The selected column in full, most pressing first, since a short terminal shows only the
+/// first lines: its target and how the load reads it (`read as:` its `[formats.*]` decisions),
+/// its problems, discovery's warnings about it, the proposal's reason; then a summary line.
 fn render_detail(
     state: &State,
     frame: &mut Frame,
@@ -842,23 +844,22 @@ fn render_detail(
 
     let mut detail_lines = Vec::new();
     if let Some(c) = selected {
-        detail_lines.push(Line::from(vec![
+        let mut head = vec![
             Span::styled(format!("{}: ", c.header), theme.title()),
-            Span::raw(format!("{} — {}", c.target.describe(), c.reason)),
-        ]));
+            Span::raw(c.target.describe()),
+        ];
+        let formats = formats_text(&module_map.column_format(&c.header));
+        if !formats.is_empty() {
+            head.push(Span::styled(" · read as: ", theme.title()));
+            head.push(Span::raw(formats));
+        }
+        detail_lines.push(Line::from(head));
         for p in view
             .problems
             .iter()
             .filter(|p| p.module == module && p.item.as_deref() == Some(&c.header))
         {
             detail_lines.push(Line::from(Span::styled(format!("✗ {p}"), theme.bad())));
-        }
-        let formats = formats_text(&module_map.column_format(&c.header));
-        if !formats.is_empty() {
-            detail_lines.push(Line::from(vec![
-                Span::styled("read as: ", theme.title()),
-                Span::raw(formats),
-            ]));
         }
         let warnings = view
             .columns
@@ -868,6 +869,10 @@ fn render_detail(
         for w in warnings {
             detail_lines.push(Line::from(Span::styled(format!("⚠ {w}"), theme.warn())));
         }
+        detail_lines.push(Line::from(Span::styled(
+            format!("why: {}", c.reason),
+            theme.dim(),
+        )));
     }
     let value_maps: Vec<String> = module_map
         .values
