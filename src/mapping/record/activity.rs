@@ -111,10 +111,16 @@ fn times(ctx: &Context<'_>, read: &mut Read, body: &mut Map<String, Value>) {
         _ => None,
     };
     let Some((start_cell, start)) = when(read, "Activities.startTime") else {
-        if let Some(cell) = read.placeholder("Activities.startTime").cloned() {
+        if let Some((cell, placeholder)) = read
+            .placeholder("Activities.startTime")
+            .map(|(c, p)| (c.clone(), p))
+        {
             read.problem(
                 &cell,
-                "is a \"no date\" placeholder, not a start time, and an activity needs its start (Nutshell requires one): fill in the real start in RSoft and re-export, or map another column to Activities.startTime",
+                format!(
+                    "is {}, not a start time, and an activity needs its start (Nutshell requires one): fill in the real start in RSoft and re-export, or map another column to Activities.startTime",
+                    placeholder.describe()
+                ),
             );
             return;
         }
@@ -569,7 +575,12 @@ mod tests {
             "{:?}",
             p.caveats
         );
-        for start in ["00/00/0000", "01/01/1900 12:00 AM"] {
+        for (start, what) in [
+            ("00/00/0000", "a \"no date\" placeholder"),
+            ("01/01/1900 12:00 AM", "a \"no date\" placeholder"),
+            // A word for "not known" is a blank too, and the reason says which it was.
+            ("N/A", "a placeholder for an unknown value"),
+        ] {
             let p = problems(built(&[("Start", start)]));
             assert_eq!(p.len(), 1, "{p:?}");
             assert_eq!(
@@ -577,7 +588,8 @@ mod tests {
                 ("Start", start)
             );
             assert!(
-                p[0].reason.contains("placeholder, not a start time"),
+                p[0].reason
+                    .starts_with(&format!("is {what}, not a start time")),
                 "{p:?}"
             );
         }
