@@ -595,6 +595,34 @@ mod tests {
         }
     }
 
+    /// An activity has no custom fields: a column mapped to one is a note line, so a
+    /// placeholder or a formula there is text, kept as written.
+    #[test]
+    fn a_placeholder_in_a_note_line_is_text() {
+        let mut m = activity_map();
+        for c in m.modules.values_mut().flat_map(|a| a.columns.iter_mut()) {
+            if c.header == "Region" {
+                c.target = custom("Region", ValueKind::Number);
+            }
+        }
+        for region in ["N/A", "=B2"] {
+            let p = plan(build(
+                Module::Activities,
+                &m,
+                &act(&[("Region", region)]),
+                &act_lookups(),
+            ));
+            let description = p.creates[0].params["activity"]["description"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            assert!(
+                description.contains(&format!("Region: {region}")),
+                "{description}"
+            );
+        }
+    }
+
     #[test]
     fn no_end_ends_at_the_start_and_a_date_is_all_day() {
         let r = act(&[

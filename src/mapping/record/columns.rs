@@ -508,8 +508,13 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
             continue;
         }
         // A placeholder is a blank someone wrote: not sent, and the row says so. A reference
-        // holding one names no record (a lead's `N/A` company makes no account `N/A`).
-        let stand = target_kind(&entry.target).and_then(|k| stand_in(k, &cell.raw));
+        // holding one names no record (a lead's `N/A` company makes no account `N/A`). A custom
+        // field of a module without them is a note line: text, read as written.
+        let note_line =
+            matches!(entry.target, Target::Custom { .. }) && !has_custom_fields(ctx.module);
+        let stand = target_kind(&entry.target)
+            .filter(|_| !note_line)
+            .and_then(|k| stand_in(k, &cell.raw));
         let placeholder = match stand {
             Some(StandIn::Placeholder(p)) => Some(p),
             _ if is_reference(&entry.target) && crate::cells::is_placeholder(cell.text()) => {
