@@ -22,7 +22,7 @@ use super::parts::{array, choice, note_on, paragraphs, put, record_create, rsoft
 use super::text::{escape_mentions, note_header};
 use super::{Plan, RecordRef, Resolution, Role};
 use crate::mapping::catalogue::ValueMapKind;
-use crate::mapping::model::AS_NOTE;
+use crate::mapping::model::{AS_NOTE, Target};
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
 
@@ -288,9 +288,23 @@ fn lead_lookups(ctx: &Context<'_>, read: &mut Read) -> Vec<Value> {
 /// An RSoft note activity → `newNote` on the related record.
 fn note(ctx: &Context<'_>, mut read: Read, rsoft_id: &str) -> Result<Plan, Stop> {
     let Some((module, id_cell)) = related_key(&mut read) else {
-        read.row_problem(
-            "an RSoft note must belong to a record: its related module and id are blank",
-        );
+        match read
+            .placeholders
+            .iter()
+            .find(|(t, ..)| matches!(t, Target::Related { .. }))
+            .map(|(_, c, p)| (c.clone(), *p))
+        {
+            Some((cell, placeholder)) => read.problem(
+                &cell,
+                format!(
+                    "is {}, not a record: an RSoft note must belong to one. Fill in its related id in RSoft and re-export",
+                    placeholder.describe()
+                ),
+            ),
+            None => read.row_problem(
+                "an RSoft note must belong to a record: its related module and id are blank",
+            ),
+        }
         return read.finish(empty_plan());
     };
     let id = id_cell.text();
@@ -718,5 +732,17 @@ mod tests {
         l.anchors.clear();
         let reasons = held(build(Module::Activities, &activity_map(), &r, &l));
         assert_eq!(reasons[0].column, "Related ID");
+        // A related id written `N/A` is none: the note fails, saying what the cell held.
+        let r = act(&[("Type", "Note"), ("Related ID", "N/A")]);
+        let p = problems(build(Module::Activities, &activity_map(), &r, &l));
+        assert_eq!(
+            (p[0].column.as_str(), p[0].value.as_str()),
+            ("Related ID", "N/A")
+        );
+        assert!(
+            p[0].reason
+                .starts_with("is a placeholder for an unknown value, not a record"),
+            "{p:?}"
+        );
     }
 }
