@@ -11,6 +11,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod atomic_file;
+pub mod cells;
 pub mod cli;
 pub mod config;
 pub mod connect;

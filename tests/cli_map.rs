@@ -458,3 +458,44 @@ fn phone_extensions_and_named_addresses_read_as_phones_and_emails() {
         );
     }
 }
+
+/// `map`'s value check reads cells as the load does: a placeholder (`N/A`, `-`, `TBD`) in a
+/// typed column is a blank, no problem; `=HYPERLINK("url", "label")` in a web-address column is
+/// its url; any other formula is a failed value named as one, with its line.
+#[test]
+fn placeholders_are_blanks_and_formulas_fail_in_the_value_check() {
+    let export = tempfile::tempdir().unwrap();
+    std::fs::write(
+        export.path().join("Companies.csv"),
+        "Company ID,Company Name,Website,Phone\n\
+         C1,Acme,acme.in,98200 12345\n\
+         C2,Beta,\"=HYPERLINK(\"\"https://beta.in\"\",\"\"Beta\"\")\",-\n\
+         C3,Gamma,N/A,N/A\n",
+    )
+    .unwrap();
+    std::fs::write(
+        export.path().join("Deals.csv"),
+        "Deal ID,Deal Name,Company ID,Pipeline,Stage,Amount,Expected Close Date\n\
+         D1,Big,C1,Sales,Won,1000,25/04/2026\n\
+         D2,Small,C2,Sales,Won,N/A,TBD\n\
+         D3,Mid,C3,Sales,Won,=F2*1.18,26/04/2026\n\
+         D4,Tiny,C3,Sales,Won,2000,-\n",
+    )
+    .unwrap();
+    let (_dir, config) = setup_export(export.path().to_str().unwrap(), "");
+    let out = stdout(&map(&config, &[]));
+    assert!(
+        out.contains(
+            "deals \"Amount\": 1 of 3 values fail as Money: a spreadsheet formula, not its value"
+        ) && out.contains("Deals.csv line 4 \"=F2*1.18\""),
+        "{out}"
+    );
+    for quiet in [
+        "\"Website\": ",
+        "\"Phone\": ",
+        "\"Expected Close Date\": ",
+        "N/A",
+    ] {
+        assert!(!out.contains(quiet), "{quiet}: {out}");
+    }
+}

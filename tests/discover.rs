@@ -1055,3 +1055,108 @@ fn placeholder_dates_are_counted_per_column_and_prove_no_order() {
         "{w}"
     );
 }
+
+/// Cells operators and spreadsheets damage, in discovery: placeholders (`N/A`, `-`, `TBD`) in
+/// typed columns and references are counted per column, neither as failures nor as the
+/// column's kind; ids with characters no one sees (`C1` + U+200B, a byte order mark) are the
+/// same ids to the integrity check, with one warning per column; spreadsheet formulas are
+/// warned per column with their lines.
+#[test]
+fn placeholders_invisible_id_characters_and_formulas_are_reported_per_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::write(
+        d,
+        "Companies.csv",
+        "Company ID,Company Name,Phone\n\
+         C1,Acme,98200 12345\n\
+         C2,Beta,N/A\n\
+         C3,Gamma,98200 12347\n"
+            .as_bytes(),
+    );
+    common::write(
+        d,
+        "Contacts.csv",
+        "Contact ID,First Name,Company ID,Company Name,Mobile No.\n\
+         P1,Asha,C1\u{200b},,9876543210\n\
+         P2,Meena,\u{feff}C2,,-\n\
+         P3,Ravi,,N/A,=A2*1.18\n\
+         P4,Lata,N/A,,9876543213\n"
+            .as_bytes(),
+    );
+    common::write(
+        d,
+        "Deals.csv",
+        "Deal ID,Deal Name,Company ID,Amount,Expected Close Date\n\
+         D1,Big,C1,1000,25/04/2026\n\
+         D2,Small,C2\u{2060},TBD,tbd\n\
+         D3,Mid,C3,2000,26/04/2026\n"
+            .as_bytes(),
+    );
+    let r = discover_path(d).unwrap();
+    assert!(
+        r.integrity.unresolved.is_empty(),
+        "{:#?}",
+        r.integrity.unresolved
+    );
+    let column = |file: &str, header: &str| {
+        r.objects
+            .iter()
+            .find(|o| o.file == file)
+            .and_then(|o| o.columns.iter().find(|c| c.header == header))
+            .unwrap_or_else(|| panic!("{file} {header}"))
+            .clone()
+    };
+    let mobile = column("Contacts.csv", "Mobile No.");
+    assert_eq!(mobile.inferred, crm_migrate::rsoft::ColumnKind::Phone);
+    assert_eq!(mobile.flags.placeholders.count, 1);
+    assert_eq!(mobile.flags.formulas.lines, [4]);
+    let amount = column("Deals.csv", "Amount");
+    assert_eq!(amount.flags.placeholders.lines, [3]);
+    assert_eq!(amount.evidence.judged, amount.evidence.fit);
+    let warning = |file: &str, start: &str| {
+        r.warnings
+            .iter()
+            .find(|w| w.file == file && w.message.starts_with(start))
+            .map(|w| w.message.clone())
+            .unwrap_or_else(|| panic!("{file} {start}: {:#?}", r.warnings))
+    };
+    let w = warning(
+        "Contacts.csv",
+        "column \"Company ID\": 2 ids hold characters no one sees (e.g. C1<U+200B>, <U+FEFF>C2; lines 2, 3)",
+    );
+    assert!(w.contains("compared without them"), "{w}");
+    warning(
+        "Deals.csv",
+        "column \"Company ID\": 1 ids hold characters no one sees (e.g. C2<U+2060>; lines 3)",
+    );
+    let w = warning(
+        "Contacts.csv",
+        "column \"Mobile No.\": 1 spreadsheet formulas, not their values (e.g. =A2*1.18; lines 4)",
+    );
+    assert!(w.contains("Re-export with values, not formulas"), "{w}");
+    for (file, header, example, line) in [
+        ("Companies.csv", "Phone", "N/A", 3),
+        ("Contacts.csv", "Mobile No.", "-", 3),
+        ("Contacts.csv", "Company ID", "N/A", 5),
+        ("Contacts.csv", "Company Name", "N/A", 4),
+        ("Deals.csv", "Amount", "TBD", 3),
+        ("Deals.csv", "Expected Close Date", "tbd", 3),
+    ] {
+        let w = warning(
+            file,
+            &format!(
+                "column {header:?}: 1 placeholders for an unknown value (e.g. {example}; lines {line})"
+            ),
+        );
+        assert!(w.contains("the load leaves the field blank"), "{w}");
+    }
+    // In a name or note, `N/A` is text: no warning.
+    assert!(
+        !r.warnings
+            .iter()
+            .any(|w| w.message.starts_with("column \"First Name\"")),
+        "{:#?}",
+        r.warnings
+    );
+}

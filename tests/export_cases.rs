@@ -1220,3 +1220,81 @@ fn a_probability_column_mixing_percents_and_fractions_is_a_map_problem() {
         Some(PercentScale::Percent)
     );
 }
+
+/// Cells operators and spreadsheets damage (t10): placeholders (`N/A`, `-`, `TBD`, `?`) in
+/// typed columns are neither failures nor evidence against the column's kind, so the proposal
+/// stays confident and `map` lists no problem for them (a column with a formula is not
+/// confident); a note's `N/A` is text; ids with a
+/// zero-width space, a word joiner or a byte order mark resolve; a formula is a problem named
+/// as one, and `=HYPERLINK(…)` in the Website column reads as its link.
+#[test]
+fn placeholders_formulas_and_hidden_id_characters_tell_the_truth() {
+    let name = "t10-placeholders-formulas-hidden-id-characters";
+    let r = case(name);
+    assert!(
+        r.integrity.unresolved.is_empty(),
+        "{:#?}",
+        r.integrity.unresolved
+    );
+    let mobile = column(&r, Module::Contacts, "Mobile No.");
+    assert_eq!(mobile.inferred, crm_migrate::rsoft::ColumnKind::Phone);
+    assert_eq!(mobile.flags.placeholders.count, 2);
+    assert_eq!(mobile.flags.formulas.lines, [6]);
+    assert!(
+        column(&r, Module::Contacts, "Notes")
+            .flags
+            .placeholders
+            .is_empty()
+    );
+    assert_eq!(
+        column(&r, Module::Contacts, "Company ID")
+            .flags
+            .invisible_characters
+            .count,
+        3
+    );
+    let (map, problems) = map_case(name);
+    for (module, header, field) in [
+        (Module::Contacts, "Email", "Contacts.email"),
+        (Module::Companies, "Website", "Accounts.url"),
+        (Module::Companies, "Phone", "Accounts.phone"),
+    ] {
+        let e = entry(&map, module, header);
+        assert_eq!(
+            e.target,
+            Target::Field {
+                field: field.into()
+            },
+            "{e:?}"
+        );
+        assert!(e.confidence >= CONFIDENCE_THRESHOLD, "{e:?}");
+    }
+    for (module, header) in [
+        (Module::Contacts, "Email"),
+        (Module::Companies, "Website"),
+        (Module::Companies, "Phone"),
+    ] {
+        assert!(
+            problems_of(&problems, module, header).is_empty(),
+            "{header}: {problems:#?}"
+        );
+    }
+    for (module, header, line, formula) in [
+        (Module::Contacts, "Mobile No.", 6, "=+91 98765 43214"),
+        (Module::Companies, "Annual Turnover", 6, "=E2*1.18"),
+    ] {
+        let p = problems_of(&problems, module, header);
+        assert!(
+            p.iter().any(
+                |p| p.problem.contains("a spreadsheet formula, not its value")
+                    && p.problem.contains(&format!("line {line} {formula:?}"))
+            ),
+            "{header}: {problems:#?}"
+        );
+        assert!(
+            !p.iter()
+                .any(|p| p.problem.contains("N/A") || p.problem.contains("TBD")),
+            "{header}: {p:#?}"
+        );
+    }
+}

@@ -370,18 +370,8 @@ async fn a_placeholder_date_is_a_blank_with_its_note_or_fails_a_required_start()
             1,
         );
     std::fs::write(&file, text).unwrap();
-    let (config, path) = config_for(&sample_path, &export);
-    let options = MigrateOptions {
-        dry_run: true,
-        ..MigrateOptions::default()
-    };
-    let summary = finished_run(&config, &path, &sb, &options).await;
-    let (header, rows) = read_csv(summary.outcomes_file.as_ref().unwrap());
-    let of = |id: &str| {
-        rows.iter()
-            .find(|r| cell(&header, r, "rsoft_id") == id)
-            .unwrap_or_else(|| panic!("no row for {id}: {rows:?}"))
-    };
+    let (header, rows) = dry_run_outcomes(&sample_path, &export, &sb).await;
+    let of = |id: &str| outcome_of(&header, &rows, id);
     let ends = of("ACT-5001");
     assert_eq!(cell(&header, ends, "state"), "created", "{ends:?}");
     assert!(
@@ -396,6 +386,104 @@ async fn a_placeholder_date_is_a_blank_with_its_note_or_fails_a_required_start()
         cell(&header, starts, "reason").contains("placeholder, not a start time"),
         "{starts:?}"
     );
+}
+
+/// Cells operators and spreadsheets damage, through a dry run of the sample: a deal's amount
+/// `N/A` is left blank and the row says so; a deal's own id and its Company ID with a
+/// zero-width space or a byte order mark are the ids without them (the deal is created and
+/// linked, not held); a formula amount fails naming it; `=HYPERLINK(...)` in a company's
+/// Website gives its link; an activity whose start is `N/A` fails with a true reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn placeholders_invisible_id_characters_and_formulas_end_as_the_map_said() {
+    let (sb, _) = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (sample_path, export) = sample_copy(dir.path(), &sb).await;
+    // Byte by byte: the sample's companies are in Windows-1252 (changed only in ASCII there).
+    let edit = |file: &str, changes: &[(&str, &str)]| {
+        let path = export.join(file);
+        let mut bytes = std::fs::read(&path).unwrap();
+        for (from, to) in changes {
+            let at = bytes
+                .windows(from.len())
+                .position(|w| w == from.as_bytes())
+                .unwrap_or_else(|| panic!("{file}: {from}"));
+            bytes.splice(at..at + from.len(), to.bytes());
+        }
+        std::fs::write(&path, bytes).unwrap();
+    };
+    edit(
+        "RSoft-Deals (1).csv",
+        &[
+            ("Qualification;₹ 13,74,500.00;", "Qualification;N/A;"),
+            (
+                "DEAL-4002;D’Souza Interiors - Solar rooftop 25 kW;COMP-1011;",
+                "\u{feff}DEAL-4002\u{200b};D’Souza Interiors - Solar rooftop 25 kW;COMP-1011\u{200b};",
+            ),
+            ("Lost;Rs. 2,78,500;", "Lost;=G3*1.18;"),
+        ],
+    );
+    edit(
+        "Companies.csv",
+        &[(
+            "www.tridentpharma.in,",
+            "\"=HYPERLINK(\"\"https://www.tridentpharma.in\"\",\"\"Trident\"\")\",",
+        )],
+    );
+    edit(
+        "Activities.csv",
+        &[("LEAD-3006,16/08/2024 11:09 AM,", "LEAD-3006,N/A,")],
+    );
+    let (header, rows) = dry_run_outcomes(&sample_path, &export, &sb).await;
+    let of = |id: &str| outcome_of(&header, &rows, id);
+    let outcome = |id: &str, state: &str, reason: &str| {
+        let row = of(id);
+        assert_eq!(cell(&header, row, "state"), state, "{row:?}");
+        assert!(cell(&header, row, "reason").contains(reason), "{row:?}");
+    };
+    outcome(
+        "DEAL-4001",
+        "created",
+        "Amount: \"N/A\" is a placeholder for an unknown value; Leads.value was left blank",
+    );
+    outcome("DEAL-4002", "created", "");
+    outcome(
+        "DEAL-4003",
+        "failed",
+        "a spreadsheet formula, not its value",
+    );
+    outcome(
+        "COMP-1003",
+        "created",
+        "its link \"https://www.tridentpharma.in\" was read",
+    );
+    outcome(
+        "ACT-5003",
+        "failed",
+        "is a placeholder for an unknown value, not a start time",
+    );
+}
+
+/// The outcomes (header, rows) of a dry run of `export` with the sample's config at
+/// `sample_path`, against `sb`.
+async fn dry_run_outcomes(
+    sample_path: &Path,
+    export: &Path,
+    sb: &RunningSandbox,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let (config, path) = config_for(sample_path, export);
+    let options = MigrateOptions {
+        dry_run: true,
+        ..MigrateOptions::default()
+    };
+    let summary = finished_run(&config, &path, sb, &options).await;
+    read_csv(summary.outcomes_file.as_ref().unwrap())
+}
+
+/// The outcome row of RSoft ID `id`.
+fn outcome_of<'r>(header: &[String], rows: &'r [Vec<String>], id: &str) -> &'r [String] {
+    rows.iter()
+        .find(|r| cell(header, r, "rsoft_id") == id)
+        .unwrap_or_else(|| panic!("no row for {id}: {rows:?}"))
 }
 
 /// The sample prepared in `dir` against `sb` with its owner decided, and a copy of its export

@@ -3,10 +3,12 @@
 //! nearest company suggested), probable duplicate companies, contacts sharing an email, and
 //! records whose Company ID and Company Name name two different companies.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::cells::{id_text, is_placeholder};
 use crate::mapping::transform::normalize_email;
 use crate::rsoft::Module;
 use crate::rsoft::company::{
@@ -202,7 +204,9 @@ impl IntegrityTally {
         let Some((_, tally)) = self.files.last_mut() else {
             return;
         };
-        let own_key = row.own_id().trim();
+        // Ids are compared as the load compares them: without characters no one sees.
+        let own_key = id_text(row.own_id());
+        let own_key = own_key.as_ref();
         if !own_key.is_empty() && module.holds_records() {
             tally.ids.push(hash(own_key.as_bytes()));
         }
@@ -210,21 +214,29 @@ impl IntegrityTally {
         // of most modules refer to nothing.
         let mut own: Option<Text> = None;
         let mut record = |tally: &mut FileTally| *own.get_or_insert_with(|| tally.push(own_key));
+        // A blank or a placeholder (`N/A`) names no record, as the load reads it; whether a
+        // reference was taken is the answer.
         let mut refer = |tally: &mut FileTally, to: Module, key: &str, by_name: bool| {
-            let key = key.trim();
-            if !key.is_empty() {
-                let key_hash = hash(key.as_bytes());
-                let record = record(tally);
-                let key = tally.push(key);
-                tally.references.push(Reference {
-                    record,
-                    line,
-                    to,
-                    key,
-                    key_hash,
-                    by_name,
-                });
+            let key = if by_name {
+                Cow::Borrowed(key.trim())
+            } else {
+                id_text(key)
+            };
+            if key.is_empty() || is_placeholder(&key) {
+                return false;
             }
+            let key_hash = hash(key.as_bytes());
+            let record = record(tally);
+            let key = tally.push(&key);
+            tally.references.push(Reference {
+                record,
+                line,
+                to,
+                key,
+                key_hash,
+                by_name,
+            });
+            true
         };
         match module {
             Module::Companies => {
@@ -255,17 +267,14 @@ impl IntegrityTally {
                 });
             }
             Module::Contacts | Module::Deals | Module::Leads => {
-                let company_id = row.get("Company ID");
                 let company_name = row.get("Company Name").trim();
-                if company_id.trim().is_empty() {
+                // The load links by the id, else by the name.
+                if !refer(tally, Module::Companies, row.get("Company ID"), false) {
                     refer(tally, Module::Companies, company_name, true);
-                } else {
-                    refer(tally, Module::Companies, company_id, false);
-                    if !company_name.is_empty() {
-                        let name = tally.push(company_name);
-                        let reference = tally.references.len().saturating_sub(1);
-                        tally.names_beside_ids.push((reference, name));
-                    }
+                } else if !company_name.is_empty() && !is_placeholder(company_name) {
+                    let name = tally.push(company_name);
+                    let reference = tally.references.len().saturating_sub(1);
+                    tally.names_beside_ids.push((reference, name));
                 }
                 if module == Module::Deals {
                     refer(tally, Module::Contacts, row.get("Contact ID"), false);
@@ -311,7 +320,7 @@ impl IntegrityTally {
     /// A `module` row with RSoft id `id` on `line` of `file` was set aside as a bad row for
     /// `reason`: a reference to `id` names it, not a record missing from the export.
     pub fn set_aside(&mut self, module: Module, file: &str, line: u64, id: &str, reason: &str) {
-        let id = id.trim();
+        let id = id_text(id);
         if !id.is_empty() && module.holds_records() {
             self.set_aside.push((
                 module,

@@ -448,7 +448,37 @@ fn column_warnings(
             "a CRM writes these for \"no date\". The load leaves the field blank and says so in the row's outcome; an activity whose start is one fails, as it needs a real start",
             false,
         ),
+        (
+            &f.placeholders,
+            "placeholders for an unknown value",
+            "someone wrote these for \"not known\". Mapped to a typed field or a reference, they are blanks: the load leaves the field blank (a reference links no record) and says so in the row's outcome; a value a record needs (an activity's start) fails its row",
+            false,
+        ),
+        (
+            &f.formulas,
+            "spreadsheet formulas, not their values",
+            "the file was saved with the formulas' text. Re-export with values, not formulas (in the spreadsheet, copy the column and paste it as values); in a typed field each fails its row, and =HYPERLINK(\"url\", …) in a web-address field gives its url",
+            false,
+        ),
     ];
+    let invisible = &f.invisible_characters;
+    if !invisible.is_empty() {
+        let examples: Vec<String> = invisible
+            .examples
+            .iter()
+            .map(|e| crate::cells::show_invisible(e))
+            .collect();
+        warn(
+            Severity::Warning,
+            format!(
+                "column {:?}: {} ids hold characters no one sees (e.g. {}; lines {}): zero-width or no-break spaces, word joiners or byte order marks copied in with them. Ids are compared without them, in this report's integrity check and in the load (C1 and C1<U+200B> are one id); remove them in RSoft if other tools read these ids",
+                c.header,
+                invisible.count,
+                examples.join(", "),
+                invisible.lines_text()
+            ),
+        );
+    }
     let serials = &f.excel_serials;
     if let Some(first) = serials.examples.first() {
         let example = crate::dates::excel_serial(first)
@@ -988,10 +1018,10 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
             p.observe_at(v, row.line, currency);
         }
         if let Some(m) = module.filter(|m| m.holds_records()) {
-            if roles
-                .id
-                .is_some_and(|i| row.field(i).is_none_or(|v| v.trim().is_empty()))
-            {
+            if roles.id.is_some_and(|i| {
+                row.field(i)
+                    .is_none_or(|v| crate::cells::id_text(v).is_empty())
+            }) {
                 no_id.0 += 1;
                 if no_id.1.len() < 10 {
                     no_id.1.push(row.line);

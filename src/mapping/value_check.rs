@@ -7,7 +7,9 @@ use super::catalogue::ValueKind;
 pub use super::column::{Failure, SourceColumn, ValueCheck};
 use super::column_pass::ColumnReader;
 use super::model::{FieldMap, Status, Target, target_kind};
-use super::transform::{ColumnFormat, SourceFormat, cell_values, convert_in, is_placeholder_date};
+use super::transform::{
+    ColumnFormat, FORMULA_REASON, SourceFormat, StandIn, cell_values, convert_in, stand_in,
+};
 use super::validate::Problem;
 use crate::config::DateOrder;
 use crate::rsoft::Module;
@@ -149,10 +151,22 @@ impl ColumnReader for ValueChecks<'_> {
         let Some(check) = self.columns[at].check.as_mut() else {
             return;
         };
-        // A placeholder date is a blank, as the load reads it (discovery counts them).
-        if is_placeholder_date(check.kind, value) {
-            return;
-        }
+        // As the load reads them: a placeholder is a blank (discovery counts them), a link
+        // formula in a URL field its link, any other formula a failure.
+        let link;
+        let value = match stand_in(check.kind, value) {
+            None => value,
+            Some(StandIn::Placeholder(_)) => return,
+            Some(StandIn::Hyperlink(url)) => {
+                link = url;
+                &link
+            }
+            Some(StandIn::Formula) => {
+                check.values += 1;
+                check.fail(FORMULA_REASON.to_string(), file, line, value);
+                return;
+            }
+        };
         // A cell of several emails or phones is several values, as the load sends them.
         for value in cell_values(check.kind, value) {
             check.values += 1;

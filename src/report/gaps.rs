@@ -262,7 +262,9 @@ fn scan(
     while let Some(next) = reader.next_row() {
         // Bad rows are discovery's to report; a gap cannot be matched to a row that was not read.
         let Ok(row) = next else { continue };
-        let rsoft_id = id_col.and_then(|i| row.field(i)).unwrap_or("").trim();
+        // As the journal keys it: without characters no one sees (`CONT-7` + U+200B).
+        let rsoft_id = crate::cells::id_text(id_col.and_then(|i| row.field(i)).unwrap_or(""));
+        let rsoft_id = rsoft_id.as_ref();
         let mut hits: Vec<(Wanted, String)> = Vec::new();
         if !rsoft_id.is_empty() && ids.contains(rsoft_id.to_uppercase().as_str()) {
             hits.push((Wanted::Id(rsoft_id.to_uppercase()), id_header.to_string()));
@@ -341,7 +343,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("Contacts.csv"),
-            "Party Code,Given Label,Handphone\nCONT-7,Ravi,9876543210\nCONT-8,Asha,9123456780\nCONT-9,Vik,022-4000-1234 ext. 12\n",
+            "Party Code,Given Label,Handphone\nCONT-7,Ravi,9876543210\nCONT-8,Asha,9123456780\nCONT-9,Vik,022-4000-1234 ext. 12\nCONT-10\u{200b},Lata,\n",
         )
         .unwrap();
         let extension = "[[concept]]\nid = \"every.rsoft_id\"\nspellings = [\"party code\"]\n\n[[concept]]\nid = \"contacts.first_name\"\nspellings = [\"given label\"]\n\n[[concept]]\nid = \"contacts.mobile\"\nspellings = [\"handphone\"]\n";
@@ -362,6 +364,7 @@ mod tests {
                 gap(GapKey::Phone("919123456780".into())),
                 // A recording of the line, whatever desk the row's extension names.
                 gap(GapKey::Phone("912240001234".into())),
+                gap(GapKey::RecordId("CONT-10".into())),
             ],
             "IN",
         )
@@ -388,6 +391,11 @@ mod tests {
         assert_eq!(
             owner(&entries[2]),
             ("CONT-9".into(), "Vik".into(), "Mobile +912240001234".into())
+        );
+        // An id with a zero-width space is the id without it, as the journal keys it.
+        assert_eq!(
+            owner(&entries[3]),
+            ("CONT-10".into(), "Lata".into(), "Contact ID".into())
         );
     }
 

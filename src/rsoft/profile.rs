@@ -210,6 +210,12 @@ struct Damage {
     multi_valued: bool,
     /// A "no date" placeholder (`31/12/9999`, [`crate::dates::is_placeholder`]).
     placeholder_date: bool,
+    /// A word for an unknown value (`N/A`, `-`, `TBD`, [`crate::cells::is_placeholder`]).
+    placeholder: bool,
+    /// A spreadsheet formula saved as its text (`=A2*1.18`, [`crate::cells::is_formula`]).
+    formula: bool,
+    /// A character no one sees (`C1` + U+200B, [`crate::cells::has_invisible`]).
+    invisible: bool,
 }
 
 impl Damage {
@@ -218,15 +224,20 @@ impl Damage {
         let b = value.as_bytes();
         // One scan finds what the other tests need; most values have none of it.
         let marks = Marks::of(b);
+        // A lone `?` is someone's "not known", not a letter lost to `?`.
+        let placeholder = crate::cells::is_placeholder(value);
         Damage {
             scientific: marks.exponent
                 && b.first().is_some_and(u8::is_ascii_digit)
                 && b.len() <= 24
                 && is_scientific(b),
-            lost_characters: marks.question && lost_characters(value),
-            lost_last_letter: marks.question && lost_last_letter(value),
+            lost_characters: marks.question && !placeholder && lost_characters(value),
+            lost_last_letter: marks.question && !placeholder && lost_last_letter(value),
             multi_valued: multi_valued(value, marks),
             placeholder_date: crate::dates::is_placeholder(value),
+            placeholder,
+            formula: b.first() == Some(&b'=') && crate::cells::is_formula(value),
+            invisible: marks.invisible && crate::cells::has_invisible(value),
         }
     }
 }
@@ -419,6 +430,21 @@ pub struct ColumnFlags {
     /// only.
     #[serde(default)]
     pub excel_serials: Flagged,
+    /// Words for an unknown value (`N/A`, `-`, `TBD`, [`crate::cells::is_placeholder`]) in a
+    /// typed column (email, phone, date, amount, number, yes/no) or a reference to another
+    /// record: blanks, which the load leaves blank and says so on the row. Kept for those
+    /// columns only (in text, `N/A` is text); not counted as filled, nor as the column's kind.
+    #[serde(default)]
+    pub placeholders: Flagged,
+    /// Spreadsheet formulas saved as their text (`=A2*1.18`, `=HYPERLINK(…)`), in any column;
+    /// not counted as the column's kind.
+    #[serde(default)]
+    pub formulas: Flagged,
+    /// Ids holding characters no one sees (a zero-width space, a no-break space, a byte order
+    /// mark: [`crate::cells::has_invisible`]), which ids are compared without; kept for id and
+    /// reference columns only.
+    #[serde(default)]
+    pub invisible_characters: Flagged,
 }
 
 impl ColumnFlags {
@@ -430,6 +456,10 @@ impl ColumnFlags {
         self.bracketed_negative.absorb(&other.bracketed_negative);
         self.placeholder_dates.absorb(&other.placeholder_dates);
         self.excel_serials.absorb(&other.excel_serials);
+        self.placeholders.absorb(&other.placeholders);
+        self.formulas.absorb(&other.formulas);
+        self.invisible_characters
+            .absorb(&other.invisible_characters);
     }
 }
 
@@ -456,6 +486,9 @@ pub struct ColumnProfiler {
     /// Cells whose only sign of loss is a `?` ending a word (`Sneh?`): flagged with the
     /// column's lost characters only when the column has certain ones too.
     maybe_lost: Flagged,
+    /// Distinct placeholders (`N/A` and `-` are two), for the distinct count of a column
+    /// where they are blanks.
+    placeholder_values: u64,
 }
 
 impl Default for ColumnProfiler {
@@ -475,6 +508,7 @@ impl Default for ColumnProfiler {
             percent_looks: 0,
             flags: ColumnFlags::default(),
             maybe_lost: Flagged::default(),
+            placeholder_values: 0,
         }
     }
 }
@@ -509,6 +543,15 @@ impl ColumnProfiler {
         let (look, new) = self.distinct.look(value, classify);
         let damage = look.map_or_else(|| Damage::of(value), |l| l.damage);
         self.flag(damage, value, line);
+        // A placeholder or a formula is no evidence of the column's kind (nor a sample of its
+        // values): neither is a value.
+        if damage.placeholder {
+            self.placeholder_values += u64::from(new);
+            return;
+        }
+        if damage.formula {
+            return;
+        }
         if let Some(look) = look {
             self.looked += 1;
             self.shapes[look.shape as usize] += 1;
@@ -577,6 +620,15 @@ impl ColumnProfiler {
         if damage.placeholder_date {
             self.flags.placeholder_dates.add(line, value);
         }
+        if damage.placeholder {
+            self.flags.placeholders.add(line, value);
+        }
+        if damage.formula {
+            self.flags.formulas.add(line, value);
+        }
+        if damage.invisible {
+            self.flags.invisible_characters.add(line, value);
+        }
     }
 
     /// Closes the profile of the column `header` of a `module` file. `canonical` is the standard
@@ -606,6 +658,25 @@ impl ColumnProfiler {
         } else {
             self.infer(header, canonical, id_column, distinct)
         };
+        // Placeholders are blanks where a value has a type or names a record (a by-name company
+        // reference included); in text they are text. Invisible characters matter in ids.
+        let typed_or_reference = !matches!(
+            inferred,
+            ColumnKind::FreeText | ColumnKind::Enum | ColumnKind::Id
+        ) || (canonical == Some("Company Name")
+            && module.is_some_and(|m| m != Module::Companies));
+        let (filled, distinct) = if typed_or_reference {
+            (
+                self.filled.saturating_sub(flags.placeholders.count),
+                distinct.saturating_sub(self.placeholder_values),
+            )
+        } else {
+            flags.placeholders = Flagged::default();
+            (self.filled, distinct)
+        };
+        if !matches!(inferred, ColumnKind::Id | ColumnKind::Reference) {
+            flags.invisible_characters = Flagged::default();
+        }
         // Serials a date column does not read: flagged where the column is about dates.
         let is_date = matches!(inferred, ColumnKind::Date | ColumnKind::Datetime);
         if !(is_date || date_header) {
@@ -664,11 +735,11 @@ impl ColumnProfiler {
             canonical: canonical.map(str::to_string),
             module,
             rows: self.rows,
-            filled: self.filled,
+            filled,
             fill_rate: if self.rows == 0 {
                 0.0
             } else {
-                (self.filled as f64 / self.rows as f64 * 1000.0).round() / 1000.0
+                (filled as f64 / self.rows as f64 * 1000.0).round() / 1000.0
             },
             distinct,
             distinct_exact,
@@ -720,7 +791,8 @@ impl ColumnProfiler {
                 ColumnKind::Reference
             };
         }
-        if self.filled == 0 {
+        // No value but placeholders (`N/A` in every cell) shows no kind.
+        if self.filled == 0 || self.looked == 0 {
             return ColumnKind::FreeText;
         }
         let count = |s: ColumnKind| self.shapes[s as usize];
@@ -1096,13 +1168,14 @@ fn multi_valued(v: &str, marks: Marks) -> bool {
 
 /// What one scan of a cell finds for the damage and multi-valued tests: a `?` (characters
 /// lost), how many `@` (emails), a separator of [`split_values`], an `E`/`e` (scientific
-/// notation).
+/// notation), the first byte of an invisible character.
 #[derive(Debug, Clone, Copy, Default)]
 struct Marks {
     question: bool,
     ats: u32,
     separator: bool,
     exponent: bool,
+    invisible: bool,
 }
 
 /// [`Marks`] bits per byte, so that the scan of every cell is one table load per byte.
@@ -1110,6 +1183,9 @@ const QUESTION: u8 = 1;
 const AT: u8 = 2;
 const SEPARATOR: u8 = 4;
 const EXPONENT: u8 = 8;
+/// The first byte of every character [`crate::cells::has_invisible`] looks for (U+00A0 and
+/// U+00AD; U+200B–U+2060; U+FEFF).
+const INVISIBLE_LEAD: u8 = 16;
 const MARK_BITS: [u8; 256] = {
     let mut t = [0u8; 256];
     t[b'?' as usize] = QUESTION;
@@ -1120,6 +1196,9 @@ const MARK_BITS: [u8; 256] = {
     t[b'\n' as usize] = SEPARATOR;
     t[b'E' as usize] = EXPONENT;
     t[b'e' as usize] = EXPONENT;
+    t[0xC2] = INVISIBLE_LEAD;
+    t[0xE2] = INVISIBLE_LEAD;
+    t[0xEF] = INVISIBLE_LEAD;
     t
 };
 
@@ -1136,6 +1215,7 @@ impl Marks {
             ats,
             separator: bits & SEPARATOR != 0,
             exponent: bits & EXPONENT != 0,
+            invisible: bits & INVISIBLE_LEAD != 0,
         }
     }
 }
@@ -1449,6 +1529,42 @@ mod tests {
         // Alone, it is a question.
         let p = profile("Notes", None, &["Who?", "Call back?", "done"]);
         assert_eq!(p.flags.lost_characters.count, 0, "{:?}", p.flags);
+    }
+
+    /// Placeholders (`N/A`, `-`, `?`) in a typed column are counted apart: neither its kind's
+    /// evidence nor filled cells, nor lost characters; in text they are text. Formulas are
+    /// counted in any column, invisible characters in ids only.
+    #[test]
+    fn placeholders_formulas_and_invisible_characters_are_counted_per_column() {
+        let p = profile(
+            "Mobile",
+            None,
+            &["98200 12345", "N/A", "98200 12346", "-", "?", "=A2"],
+        );
+        assert_eq!(p.inferred, ColumnKind::Phone);
+        assert_eq!(p.flags.placeholders.count, 3);
+        assert_eq!(p.flags.placeholders.examples, ["N/A", "-", "?"]);
+        assert_eq!(p.flags.lost_characters.count, 0);
+        assert_eq!((p.filled, p.evidence.judged), (3, 2));
+        assert!(!p.samples.iter().any(|s| s == "N/A"), "{:?}", p.samples);
+        assert_eq!(p.flags.formulas.count, 1);
+        let p = profile("Notes", None, &["N/A", "call back", "sent quote", "met"]);
+        assert_eq!(p.inferred, ColumnKind::FreeText);
+        assert!(p.flags.placeholders.is_empty());
+        assert_eq!(p.filled, 4);
+        // A column of nothing but placeholders shows no kind.
+        let p = profile("Phone", None, &["N/A", "-"]);
+        assert_eq!(p.inferred, ColumnKind::FreeText);
+        let p = profile(
+            "Company ID",
+            Some("Company ID"),
+            &["C1\u{200b}", "C2", "N/A"],
+        );
+        assert_eq!(p.flags.invisible_characters.count, 1);
+        assert_eq!(p.flags.placeholders.count, 1);
+        // A no-break space grouping an amount is no damage.
+        let p = profile("Amount", None, &["12\u{a0}500,00", "1\u{a0}250,00"]);
+        assert!(p.flags.invisible_characters.is_empty());
     }
 
     #[test]

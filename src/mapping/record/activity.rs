@@ -22,7 +22,7 @@ use super::parts::{array, choice, note_on, paragraphs, put, record_create, rsoft
 use super::text::{escape_mentions, note_header};
 use super::{Plan, RecordRef, Resolution, Role};
 use crate::mapping::catalogue::ValueMapKind;
-use crate::mapping::model::AS_NOTE;
+use crate::mapping::model::{AS_NOTE, Target};
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
 
@@ -111,10 +111,16 @@ fn times(ctx: &Context<'_>, read: &mut Read, body: &mut Map<String, Value>) {
         _ => None,
     };
     let Some((start_cell, start)) = when(read, "Activities.startTime") else {
-        if let Some(cell) = read.placeholder("Activities.startTime").cloned() {
+        if let Some((cell, placeholder)) = read
+            .placeholder("Activities.startTime")
+            .map(|(c, p)| (c.clone(), p))
+        {
             read.problem(
                 &cell,
-                "is a \"no date\" placeholder, not a start time, and an activity needs its start (Nutshell requires one): fill in the real start in RSoft and re-export, or map another column to Activities.startTime",
+                format!(
+                    "is {}, not a start time, and an activity needs its start (Nutshell requires one): fill in the real start in RSoft and re-export, or map another column to Activities.startTime",
+                    placeholder.describe()
+                ),
             );
             return;
         }
@@ -282,9 +288,23 @@ fn lead_lookups(ctx: &Context<'_>, read: &mut Read) -> Vec<Value> {
 /// An RSoft note activity → `newNote` on the related record.
 fn note(ctx: &Context<'_>, mut read: Read, rsoft_id: &str) -> Result<Plan, Stop> {
     let Some((module, id_cell)) = related_key(&mut read) else {
-        read.row_problem(
-            "an RSoft note must belong to a record: its related module and id are blank",
-        );
+        match read
+            .placeholders
+            .iter()
+            .find(|(t, ..)| matches!(t, Target::Related { .. }))
+            .map(|(_, c, p)| (c.clone(), *p))
+        {
+            Some((cell, placeholder)) => read.problem(
+                &cell,
+                format!(
+                    "is {}, not a record: an RSoft note must belong to one. Fill in its related id in RSoft and re-export",
+                    placeholder.describe()
+                ),
+            ),
+            None => read.row_problem(
+                "an RSoft note must belong to a record: its related module and id are blank",
+            ),
+        }
         return read.finish(empty_plan());
     };
     let id = id_cell.text();
@@ -569,7 +589,12 @@ mod tests {
             "{:?}",
             p.caveats
         );
-        for start in ["00/00/0000", "01/01/1900 12:00 AM"] {
+        for (start, what) in [
+            ("00/00/0000", "a \"no date\" placeholder"),
+            ("01/01/1900 12:00 AM", "a \"no date\" placeholder"),
+            // A word for "not known" is a blank too, and the reason says which it was.
+            ("N/A", "a placeholder for an unknown value"),
+        ] {
             let p = problems(built(&[("Start", start)]));
             assert_eq!(p.len(), 1, "{p:?}");
             assert_eq!(
@@ -577,8 +602,37 @@ mod tests {
                 ("Start", start)
             );
             assert!(
-                p[0].reason.contains("placeholder, not a start time"),
+                p[0].reason
+                    .starts_with(&format!("is {what}, not a start time")),
                 "{p:?}"
+            );
+        }
+    }
+
+    /// An activity has no custom fields: a column mapped to one is a note line, so a
+    /// placeholder or a formula there is text, kept as written.
+    #[test]
+    fn a_placeholder_in_a_note_line_is_text() {
+        let mut m = activity_map();
+        for c in m.modules.values_mut().flat_map(|a| a.columns.iter_mut()) {
+            if c.header == "Region" {
+                c.target = custom("Region", ValueKind::Number);
+            }
+        }
+        for region in ["N/A", "=B2"] {
+            let p = plan(build(
+                Module::Activities,
+                &m,
+                &act(&[("Region", region)]),
+                &act_lookups(),
+            ));
+            let description = p.creates[0].params["activity"]["description"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            assert!(
+                description.contains(&format!("Region: {region}")),
+                "{description}"
             );
         }
     }
@@ -678,5 +732,17 @@ mod tests {
         l.anchors.clear();
         let reasons = held(build(Module::Activities, &activity_map(), &r, &l));
         assert_eq!(reasons[0].column, "Related ID");
+        // A related id written `N/A` is none: the note fails, saying what the cell held.
+        let r = act(&[("Type", "Note"), ("Related ID", "N/A")]);
+        let p = problems(build(Module::Activities, &activity_map(), &r, &l));
+        assert_eq!(
+            (p[0].column.as_str(), p[0].value.as_str()),
+            ("Related ID", "N/A")
+        );
+        assert!(
+            p[0].reason
+                .starts_with("is a placeholder for an unknown value, not a record"),
+            "{p:?}"
+        );
     }
 }

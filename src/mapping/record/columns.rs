@@ -17,9 +17,9 @@ use crate::config::DateOrder;
 use crate::mapping::catalogue::{ValueKind, ValueMapKind, standard_field};
 use crate::mapping::model::{LookupKey, ModuleMap, RelatedPart, Target, ValueEntry, target_kind};
 use crate::mapping::transform::{
-    ColumnFormat, Converted as Conversion, DatedValue, Rejected, SourceFormat, When, cell_values,
-    convert_in, country, is_placeholder_date, money_caveat, normalize_email, parse_date,
-    parse_mailbox, parse_money_in, parse_serial, parse_when, split_tags,
+    ColumnFormat, Converted as Conversion, DatedValue, FORMULA_REASON, Placeholder, Rejected,
+    SourceFormat, StandIn, When, cell_values, convert_in, country, money_caveat, normalize_email,
+    parse_date, parse_mailbox, parse_money_in, parse_serial, parse_when, split_tags, stand_in,
 };
 use crate::nutshell::EntityType;
 use crate::rsoft::Module;
@@ -88,9 +88,9 @@ pub struct Read {
     pub related_module: Option<Cell>,
     pub related_id: Option<Cell>,
     pub caveats: Vec<String>,
-    /// Cells of date fields holding a "no date" placeholder (`31/12/9999`), with the field
-    /// they were for: read as blank, each with a caveat.
-    pub placeholders: Vec<(Target, Cell)>,
+    /// Cells of typed fields and references holding a placeholder (`31/12/9999`, `N/A`), with
+    /// the target they were for: read as blank, each with a caveat.
+    pub placeholders: Vec<(Target, Cell, Placeholder)>,
     /// Email values written with a display name (`"Kumar, Ravi" <ravi@acme.in>`) and that
     /// name, which the builder keeps in the record's note unless it is the record's own name
     /// ([`super::parts::keep_email_names`]).
@@ -228,12 +228,12 @@ impl Read {
         }
     }
 
-    /// The cell of the standard field `path` that held a "no date" placeholder, if one did.
-    pub fn placeholder(&self, path: &str) -> Option<&Cell> {
+    /// The cell of the standard field `path` that held a placeholder, if one did, and which.
+    pub fn placeholder(&self, path: &str) -> Option<(&Cell, Placeholder)> {
         self.placeholders
             .iter()
-            .find(|(t, _)| matches!(t, Target::Field { field } if field == path))
-            .map(|(_, c)| c)
+            .find(|(t, ..)| matches!(t, Target::Field { field } if field == path))
+            .map(|(_, c, p)| (c, *p))
     }
 
     /// The plan, or the hold or problems gathered on the way (problems first: a held row with bad
@@ -511,17 +511,56 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
             }
             continue;
         }
-        // A placeholder date is a blank the CRM wrote: not sent, and the row says so.
-        if target_kind(&entry.target).is_some_and(|k| is_placeholder_date(k, &cell.raw)) {
+        // A placeholder is a blank someone wrote: not sent, and the row says so. A reference
+        // holding one names no record (a lead's `N/A` company makes no account `N/A`). A custom
+        // field of a module without them is a note line: text, read as written.
+        let note_line =
+            matches!(entry.target, Target::Custom { .. }) && !has_custom_fields(ctx.module);
+        let stand = target_kind(&entry.target)
+            .filter(|_| !note_line)
+            .and_then(|k| stand_in(k, &cell.raw));
+        let placeholder = match stand {
+            Some(StandIn::Placeholder(p)) => Some(p),
+            _ if is_reference(&entry.target) && crate::cells::is_placeholder(cell.text()) => {
+                Some(Placeholder::Unknown)
+            }
+            _ => None,
+        };
+        if let Some(p) = placeholder {
+            let left = if is_reference(&entry.target) {
+                "it names no record, so none was linked".to_string()
+            } else {
+                format!("{} was left blank", entry.target.describe())
+            };
             read.caveats.push(format!(
-                "{}: {:?} is a \"no date\" placeholder; {} was left blank",
+                "{}: {:?} is {}; {left}",
                 cell.header,
                 cell.text(),
-                entry.target.describe()
+                p.describe(),
             ));
-            read.placeholders.push((entry.target.clone(), cell));
+            read.placeholders.push((entry.target.clone(), cell, p));
             continue;
         }
+        let cell = match stand {
+            Some(StandIn::Formula) => {
+                read.problem(&cell, FORMULA_REASON);
+                continue;
+            }
+            Some(StandIn::Hyperlink(url)) => {
+                read.caveats.push(format!(
+                    "{}: {:?} is a spreadsheet link formula; its link {url:?} was read",
+                    cell.header,
+                    cell.text()
+                ));
+                Cell { raw: url, ..cell }
+            }
+            // An id is compared without the characters no one sees (`C1` + U+200B is `C1`).
+            _ if is_id(&entry.target) => Cell {
+                raw: crate::cells::id_text(&cell.raw).into_owned(),
+                ..cell
+            },
+            _ => cell,
+        };
         match &entry.target {
             Target::LegacyId => read.legacy_id = Some(cell),
             Target::Ignore | Target::Unmapped => {}
@@ -676,6 +715,31 @@ fn row_source<'a>(
         Some(_) => (default, None),
         None => (default, Some((header.clone(), cell.to_string()))),
     }
+}
+
+/// Whether `target` names another record (a lookup other than the owner, whom owners.toml
+/// decides, or the record an activity is about): a placeholder there names none.
+fn is_reference(target: &Target) -> bool {
+    match target {
+        Target::Lookup { by, .. } => *by != LookupKey::Owner,
+        Target::Related { part } => *part == RelatedPart::Id,
+        _ => false,
+    }
+}
+
+/// Whether `target` takes an RSoft ID: the row's own, or one naming another record.
+fn is_id(target: &Target) -> bool {
+    matches!(
+        target,
+        Target::LegacyId
+            | Target::Lookup {
+                by: LookupKey::RsoftId,
+                ..
+            }
+            | Target::Related {
+                part: RelatedPart::Id
+            }
+    )
 }
 
 fn has_custom_fields(module: Module) -> bool {

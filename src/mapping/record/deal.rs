@@ -15,7 +15,7 @@ use super::parts::{array, custom_fields, lines_note, put, record_create, tags};
 use super::{CloseStatus, FollowUp, Plan};
 use crate::discovery::pipelines::{NO_PIPELINE, NO_STAGE};
 use crate::mapping::catalogue::ValueMapKind;
-use crate::mapping::model::stage_key;
+use crate::mapping::model::{Target, stage_key};
 use crate::nutshell::EntityType;
 
 /// The plan for one row of this module, or why not (the rules are in this file's header).
@@ -24,9 +24,21 @@ pub fn build(ctx: &Context<'_>, mut read: Read) -> Result<Plan, Stop> {
     if read.lookups_of(EntityType::Accounts).is_empty()
         && read.lookups_of(EntityType::Contacts).is_empty()
     {
-        read.row_hold(
-            "the deal names no company and no contact: an orphan; add its company or contact in RSoft and export again, then release the hold",
-        );
+        // A company or contact cell holding `N/A` names none: the reason says it was there.
+        let written: Vec<String> = read
+            .placeholders
+            .iter()
+            .filter(|(t, ..)| matches!(t, Target::Lookup { .. }))
+            .map(|(_, c, p)| format!("{} {:?} is {}", c.header, c.text(), p.describe()))
+            .collect();
+        let written = if written.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", written.join("; "))
+        };
+        read.row_hold(format!(
+            "the deal names no company and no contact{written}: an orphan; add its company or contact in RSoft and export again, then release the hold",
+        ));
     }
     let account = ctx.account(&mut read);
     let contacts = ctx.contacts(&mut read);
@@ -367,6 +379,67 @@ mod tests {
             ("Close", "26-09-2025")
         );
         assert!(p[0].reason.contains("excel_serial"), "{p:?}");
+    }
+
+    /// Cells operators and spreadsheets damage: a placeholder (`N/A`, `TBD`) in a typed field
+    /// is a blank named in a caveat; ids with characters no one sees (`COMP-1` + U+200B) link
+    /// as the id; a formula is a failed value, named as one; a placeholder company beside no
+    /// contact holds the deal, saying the cell held a placeholder.
+    #[test]
+    fn placeholders_are_blank_ids_lose_invisible_characters_and_formulas_fail() {
+        let p = plan(build(
+            Module::Deals,
+            &deal_map(),
+            &deal(&[
+                ("Deal ID", "\u{feff}DEAL-1\u{200b}"),
+                ("Company ID", "COMP-1\u{200b}"),
+                ("Contact ID", "\u{2060}CONT-1"),
+                ("Amount", "N/A"),
+                ("Close", "tbd"),
+                ("Probability", "-"),
+            ]),
+            &deal_lookups(),
+        ));
+        let lead = &p.creates[0].params["lead"];
+        assert_eq!(lead["primaryAccount"], json!({"id": 5}));
+        assert_eq!(lead["contacts"], json!([{"id": 6}]));
+        assert_eq!(lead["customFields"], json!({"RSoft ID": "DEAL-1"}));
+        for absent in ["value", "dueTime", "confidence"] {
+            assert!(lead.get(absent).is_none(), "{absent}: {lead}");
+        }
+        for caveat in [
+            "Amount: \"N/A\" is a placeholder for an unknown value; Leads.value was left blank",
+            "Close: \"tbd\" is a placeholder for an unknown value; Leads.dueTime was left blank",
+        ] {
+            assert!(p.caveats.iter().any(|c| c == caveat), "{:?}", p.caveats);
+        }
+        let p = problems(build(
+            Module::Deals,
+            &deal_map(),
+            &deal(&[("Amount", "=G2*1.18")]),
+            &deal_lookups(),
+        ));
+        assert_eq!(
+            (p[0].column.as_str(), p[0].value.as_str()),
+            ("Amount", "=G2*1.18")
+        );
+        assert!(
+            p[0].reason
+                .starts_with("a spreadsheet formula, not its value"),
+            "{p:?}"
+        );
+        let h = held(build(
+            Module::Deals,
+            &deal_map(),
+            &deal(&[("Company ID", "N/A"), ("Contact ID", "")]),
+            &deal_lookups(),
+        ));
+        assert!(
+            h[0].reason.starts_with(
+                "the deal names no company and no contact (Company ID \"N/A\" is a placeholder for an unknown value)"
+            ),
+            "{h:?}"
+        );
     }
 
     #[test]

@@ -363,6 +363,19 @@ mod tests {
         l
     }
 
+    /// [`lead_lookups`] with contact `CONT-7`, the one a converted lead became, loaded as 55.
+    fn converted_lookups() -> crate::mapping::record::MemoryLookups {
+        let mut l = lead_lookups();
+        with_record(
+            &mut l,
+            Module::Contacts,
+            "CONT-7",
+            EntityType::Contacts,
+            found(55),
+        );
+        l
+    }
+
     #[test]
     fn the_person_first_named_from_the_lead_name_then_the_lead() {
         let p = plan(build(
@@ -404,19 +417,43 @@ mod tests {
         assert!(p.follow_ups.is_empty());
     }
 
+    /// A lead's company written `N/A` names no company: no account `N/A` is made for it (every
+    /// such lead would share it), and the row says the cell was read as blank; a placeholder
+    /// score is a blank too, and the contact it became is found by its id without the zero-width
+    /// space after it.
+    #[test]
+    fn a_placeholder_company_makes_no_account() {
+        let (m, l) = (lead_map(), converted_lookups());
+        let r = lead_row(&[
+            ("Company Name", "N/A"),
+            ("Lead Score", "?"),
+            ("Converted Contact ID", "CONT-7\u{200b}"),
+        ]);
+        let p = plan(build(Module::Leads, &m, &r, &l));
+        assert!(
+            p.creates
+                .iter()
+                .all(|c| c.entity_type != EntityType::Accounts),
+            "{:#?}",
+            p.creates
+        );
+        let lead = &p.creates[0].params["lead"];
+        assert_eq!(lead["contacts"], json!([{"id": 55}]));
+        assert!(lead.get("primaryAccount").is_none(), "{lead}");
+        assert_eq!(lead["customFields"], json!({"RSoft ID": "LEAD-1"}));
+        assert!(
+            p.caveats.iter().any(|c| c
+                == "Company Name: \"N/A\" is a placeholder for an unknown value; it names no record, so none was linked"),
+            "{:?}",
+            p.caveats
+        );
+    }
+
     /// A converted lead's person is the contact it became; its own email and phone are named
     /// in the caveat, since they are not added to that contact (trial 9: dropped unseen).
     #[test]
     fn a_converted_leads_own_person_values_are_named() {
-        let m = lead_map();
-        let mut l = lead_lookups();
-        with_record(
-            &mut l,
-            Module::Contacts,
-            "CONT-7",
-            EntityType::Contacts,
-            found(55),
-        );
+        let (m, l) = (lead_map(), converted_lookups());
         let r = lead_row(&[("Converted Contact ID", "CONT-7")]);
         let p = plan(build(Module::Leads, &m, &r, &l));
         assert_eq!(p.creates[0].params["lead"]["contacts"], json!([{"id": 55}]));

@@ -343,7 +343,8 @@ pub enum Built {
     },
 }
 
-/// The RSoft ID of a row: the cell of the column the map sends to the legacy-id field, trimmed;
+/// The RSoft ID of a row: the cell of the column the map sends to the legacy-id field, trimmed
+/// and without invisible characters ([`crate::cells::id_text`], as the builder reads ids);
 /// `None` when the map has no such column or the cell is blank. The journal keys its ledger by it.
 pub fn rsoft_id(module: Module, row: &dyn Cells, map: &FieldMap) -> Option<String> {
     let columns = &map.modules.get(&module)?.columns;
@@ -351,9 +352,9 @@ pub fn rsoft_id(module: Module, row: &dyn Cells, map: &FieldMap) -> Option<Strin
         .iter()
         .filter(|c| c.target == Target::LegacyId)
         .find_map(|c| row.cell(&c.header))
-        .map(str::trim)
+        .map(crate::cells::id_text)
         .filter(|id| !id.is_empty())
-        .map(str::to_string)
+        .map(std::borrow::Cow::into_owned)
 }
 
 /// Build what to send for one source `row` of `module`, as the confirmed `map` says, with

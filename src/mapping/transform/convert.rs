@@ -93,12 +93,68 @@ pub fn cell_values(kind: ValueKind, raw: &str) -> Vec<&str> {
     }
 }
 
-/// Whether `raw` is a "no date" placeholder (`31/12/9999`, `01/01/1900`, `00/00/0000`,
-/// [`crate::dates::is_placeholder`]) in a cell for a date or date-time field: a blank, which
-/// the load does not send (the row's outcome says so) and `map`'s value check does not judge.
-pub fn is_placeholder_date(kind: ValueKind, raw: &str) -> bool {
-    matches!(kind, ValueKind::Date | ValueKind::DateTime)
-        && crate::dates::is_placeholder(raw.trim())
+/// A cell for a typed field holding no value: what the load leaves blank, saying so on the
+/// row, and `map`'s value check does not judge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placeholder {
+    /// A "no date" date (`31/12/9999`, `01/01/1900`, `00/00/0000`,
+    /// [`crate::dates::is_placeholder`]) in a date or date-time field.
+    NoDate,
+    /// A word for an unknown value (`N/A`, `-`, `TBD`, [`crate::cells::is_placeholder`]).
+    Unknown,
+}
+
+impl Placeholder {
+    /// What the cell is, for a note: `a "no date" placeholder`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Placeholder::NoDate => "a \"no date\" placeholder",
+            Placeholder::Unknown => "a placeholder for an unknown value",
+        }
+    }
+}
+
+/// What a cell for a field of `kind` holds in place of a value it could be read as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StandIn {
+    /// A placeholder: a blank.
+    Placeholder(Placeholder),
+    /// A spreadsheet's link formula, `=HYPERLINK("https://x.com","x")`, in a URL field: the
+    /// field is read from its link.
+    Hyperlink(String),
+    /// Any other spreadsheet formula saved as its text (`=A2*1.18`): it fails, with
+    /// [`FORMULA_REASON`].
+    Formula,
+}
+
+/// Why a typed field's cell holding a spreadsheet formula fails.
+pub const FORMULA_REASON: &str = "a spreadsheet formula, not its value: re-export with values, not formulas (in the spreadsheet, copy the column and paste it as values)";
+
+/// What `raw` holds in place of a value for a field of `kind`: `None` for a value (read by
+/// [`convert_in`]) and for any cell of a text or choice field, where `N/A` and `=x` are text
+/// (or a value-map key). One rule for the load and `map`'s value check.
+pub fn stand_in(kind: ValueKind, raw: &str) -> Option<StandIn> {
+    if matches!(
+        kind,
+        ValueKind::Text | ValueKind::LongText | ValueKind::Choice
+    ) {
+        return None;
+    }
+    let text = raw.trim();
+    if crate::cells::is_placeholder(text) {
+        return Some(StandIn::Placeholder(Placeholder::Unknown));
+    }
+    if matches!(kind, ValueKind::Date | ValueKind::DateTime) && crate::dates::is_placeholder(text) {
+        return Some(StandIn::Placeholder(Placeholder::NoDate));
+    }
+    if !crate::cells::is_formula(text) {
+        return None;
+    }
+    Some(
+        crate::cells::hyperlink_target(text)
+            .filter(|_| kind == ValueKind::Url)
+            .map_or(StandIn::Formula, StandIn::Hyperlink),
+    )
 }
 
 /// Convert `raw` for a field of `kind`. A caveat says what the conversion had to choose (a
@@ -203,6 +259,58 @@ mod tests {
             assert!(e.reason.contains("excel_serial"), "{e}");
             assert!(convert(kind, "45231", &f).is_err());
         }
+    }
+
+    /// What stands in a typed field's cell for its value: a placeholder (a blank), a link
+    /// formula in a URL field (its link), any other formula (a failure); a text or choice field
+    /// reads them all as text.
+    #[test]
+    fn placeholders_and_formulas_stand_in_for_typed_values_only() {
+        use StandIn::{Formula, Hyperlink, Placeholder as Blank};
+        let typed = [
+            ValueKind::Email,
+            ValueKind::Phone,
+            ValueKind::Url,
+            ValueKind::Number,
+            ValueKind::Money,
+            ValueKind::Percent,
+            ValueKind::Date,
+            ValueKind::DateTime,
+            ValueKind::Boolean,
+        ];
+        for kind in typed {
+            for raw in [
+                " N/A ", "-", "—", "none", "TBD", "?", "nil", "Null", "--", "na",
+            ] {
+                assert_eq!(
+                    stand_in(kind, raw),
+                    Some(Blank(Placeholder::Unknown)),
+                    "{kind:?} {raw}"
+                );
+            }
+            assert_eq!(stand_in(kind, "=A2*1.18"), Some(Formula), "{kind:?}");
+            assert_eq!(stand_in(kind, "12"), None, "{kind:?}");
+        }
+        for kind in [ValueKind::Text, ValueKind::LongText, ValueKind::Choice] {
+            for raw in ["N/A", "=A2*1.18", "31/12/9999"] {
+                assert_eq!(stand_in(kind, raw), None, "{kind:?} {raw}");
+            }
+        }
+        assert_eq!(
+            stand_in(ValueKind::Date, "31/12/9999"),
+            Some(Blank(Placeholder::NoDate))
+        );
+        assert_eq!(stand_in(ValueKind::Number, "31/12/9999"), None);
+        let link = r#"=HYPERLINK("https://x.com","x")"#;
+        assert_eq!(
+            stand_in(ValueKind::Url, link),
+            Some(Hyperlink("https://x.com".into()))
+        );
+        assert_eq!(stand_in(ValueKind::Phone, link), Some(Formula));
+        assert_eq!(
+            stand_in(ValueKind::Phone, "=+91 98200 12345"),
+            Some(Formula)
+        );
     }
 
     #[test]

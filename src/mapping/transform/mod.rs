@@ -21,7 +21,8 @@ pub use crate::numbers::format::{FormatDecision, FormatTally, NumberFormat};
 pub use crate::numbers::percent::{PercentDecision, PercentScale, PercentTally};
 pub use boolean::parse_bool;
 pub use convert::{
-    ColumnFormat, Converted, SourceFormat, cell_values, convert, convert_in, is_placeholder_date,
+    ColumnFormat, Converted, FORMULA_REASON, Placeholder, SourceFormat, StandIn, cell_values,
+    convert, convert_in, stand_in,
 };
 pub use date::{DatedValue, When, parse_date, parse_serial, parse_when};
 pub use email::{Mailbox, normalize_email, parse_mailbox};

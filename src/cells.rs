@@ -1,0 +1,167 @@
+//! Cells as operators and spreadsheets leave them, below both the export reader (discovery's
+//! profiler and integrity check read them) and the mapping layer (the value check and the load
+//! read them the same way): a word standing for an unknown value (`N/A`, `-`, `TBD`), a
+//! spreadsheet formula saved as its text (`=A2*1.18`), and characters no one sees in an id
+//! (`C1` followed by a zero-width space).
+
+use std::borrow::Cow;
+
+/// The words (compared in any case, on the trimmed cell) a person writes in a cell for "not
+/// known": `N/A`, `NA`, `-`, `--`, `—`, `nil`, `null`, `none`, `TBD`, `?`, and Excel's `#N/A`
+/// and the en dash beside them.
+const PLACEHOLDERS: [&str; 13] = [
+    "n/a", "na", "#n/a", "-", "--", "\u{2014}", "\u{2013}", "nil", "null", "none", "tbd", "?",
+    "n.a.",
+];
+
+/// Whether `text` (the trimmed cell) is a whole-cell placeholder for an unknown value
+/// ([`PLACEHOLDERS`]). In a typed field (a number, a date, a phone…) it is a blank; in text it
+/// is text.
+pub fn is_placeholder(text: &str) -> bool {
+    // The cheap test first: a profiler calls this on every value it judges.
+    text.len() <= 4 && PLACEHOLDERS.iter().any(|p| text.eq_ignore_ascii_case(p))
+}
+
+/// Whether `text` (the trimmed cell) is a spreadsheet formula saved as its text rather than its
+/// value: `=` then a function, a cell, a number, a bracket or a quoted string, with an optional
+/// sign (`=A2*1.18`, `=HYPERLINK(…)`, `=+91 98200 12345`). A line of `=` or `=>` is text.
+pub fn is_formula(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('=') else {
+        return false;
+    };
+    let rest = rest.strip_prefix(['+', '-']).unwrap_or(rest);
+    rest.starts_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '(' | '"' | '$' | '@'))
+}
+
+/// The link of a `=HYPERLINK("https://x.com", "label")` formula (`,` or `;` between the
+/// arguments, the function name in any case, `""` inside the quotes for a quote); `None` for any
+/// other cell, and for a link that is not written in quotes (`=HYPERLINK(A2)`).
+pub fn hyperlink_target(text: &str) -> Option<String> {
+    let rest = text.strip_prefix('=')?.trim_start();
+    let (name, rest) = rest.split_at_checked("HYPERLINK".len())?;
+    if !name.eq_ignore_ascii_case("HYPERLINK") {
+        return None;
+    }
+    let mut chars = rest.trim_start().strip_prefix('(')?.trim_start().chars();
+    if chars.next()? != '"' {
+        return None;
+    }
+    let mut url = String::new();
+    loop {
+        match chars.next()? {
+            '"' if chars.clone().next() == Some('"') => {
+                chars.next();
+                url.push('"');
+            }
+            '"' => break,
+            c => url.push(c),
+        }
+    }
+    let after = chars.as_str().trim_start();
+    (after.starts_with([',', ';', ')']) && !url.trim().is_empty()).then(|| url.trim().to_string())
+}
+
+/// Characters that show as nothing (or as a space) yet make two ids differ: the no-break and
+/// narrow no-break spaces, the soft hyphen, zero-width space, non-joiner and joiner, the
+/// left-to-right and right-to-left marks, the word joiner and the byte order mark.
+const INVISIBLE: [char; 10] = [
+    '\u{00A0}', '\u{00AD}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{200E}', '\u{200F}', '\u{202F}',
+    '\u{2060}', '\u{FEFF}',
+];
+
+/// Whether `text` holds a character of [`INVISIBLE`].
+pub fn has_invisible(text: &str) -> bool {
+    // Every one of them is outside ASCII: most cells are answered by the byte test.
+    !text.is_ascii() && text.contains(INVISIBLE)
+}
+
+/// An RSoft ID cell as ids are compared (discovery's integrity check, the load's references and
+/// its journal keys): trimmed, with the [`INVISIBLE`] characters a copy from a web page or a
+/// spreadsheet leaves inside or around it removed, so `C1` and `C1` + U+200B are one id.
+pub fn id_text(raw: &str) -> Cow<'_, str> {
+    let text = raw.trim();
+    if !has_invisible(text) {
+        return Cow::Borrowed(text);
+    }
+    let kept: String = text.chars().filter(|c| !INVISIBLE.contains(c)).collect();
+    Cow::Owned(kept.trim().to_string())
+}
+
+/// `text` with each [`INVISIBLE`] character written as its code point (`C1<U+200B>`), so a
+/// message can show where it is.
+pub fn show_invisible(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if INVISIBLE.contains(&c) {
+                format!("<U+{:04X}>", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_whole_cells_in_any_case() {
+        for p in [
+            "N/A", "na", "n/a", "-", "--", "—", "Nil", "NULL", "none", "TBD", "?", "#N/A",
+        ] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for v in ["N/A yet", "nan", "0", "-5", "???", "Nina", "", "none given"] {
+            assert!(!is_placeholder(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn formulas_and_the_link_of_a_hyperlink() {
+        for f in [
+            "=A2*1.18",
+            "=+91 98200 12345",
+            "=SUM(B2:B9)",
+            "=\"x\"",
+            "=-B2",
+        ] {
+            assert!(is_formula(f), "{f}");
+        }
+        for t in ["====", "=> see above", "= ", "=", "a=b", "=--- notes"] {
+            assert!(!is_formula(t), "{t}");
+        }
+        assert_eq!(
+            hyperlink_target(r#"=HYPERLINK("https://x.com","x")"#).as_deref(),
+            Some("https://x.com")
+        );
+        assert_eq!(
+            hyperlink_target(r#"=hyperlink( "acme.in" ; "Acme")"#).as_deref(),
+            Some("acme.in")
+        );
+        assert_eq!(
+            hyperlink_target(r#"=HYPERLINK("a""b")"#).as_deref(),
+            Some("a\"b")
+        );
+        for other in [
+            "=HYPERLINK(A2)",
+            "=HYPERLINK(\"\")",
+            "=HYPERLINK(\"x.com\"",
+            "=A2",
+            "x.com",
+        ] {
+            assert_eq!(hyperlink_target(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn ids_lose_the_characters_no_one_sees() {
+        assert_eq!(id_text(" C1\u{200b} "), "C1");
+        assert_eq!(id_text("\u{feff}C\u{2060}1\u{a0}"), "C1");
+        assert_eq!(id_text("C\u{a0}1"), "C1");
+        assert!(matches!(id_text(" COMP-1 "), Cow::Borrowed("COMP-1")));
+        assert_eq!(id_text("Jos\u{e9}"), "Jos\u{e9}");
+        assert!(has_invisible("C1\u{200b}") && !has_invisible("C1") && !has_invisible("Jos\u{e9}"));
+        assert_eq!(show_invisible("C1\u{200b}"), "C1<U+200B>");
+    }
+}
