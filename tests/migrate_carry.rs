@@ -17,7 +17,7 @@ use crm_migrate::engine::load::{MigrateOptions, MigrateOutcome, RunSummary, migr
 use crm_migrate::engine::rollback::{Scope, rollback};
 use crm_migrate::engine::verify::{Finding, VerifyOptions, verify};
 use crm_migrate::journal::{EntityState, Journal, Phase, RecordState, StepState};
-use crm_migrate::nutshell::{Client, EntityType, NutshellError, Params, methods};
+use crm_migrate::nutshell::{Client, EntityType, NutshellError, Params, loose, methods};
 use crm_migrate::sandbox::{Knobs, RecordKind, RunningSandbox, Sandbox, SandboxOptions};
 use migrate_support::{KEY_ENV, SAMPLE, config_for, copy_dir, key, prepare, sandbox};
 use serde_json::{Value, json};
@@ -88,20 +88,16 @@ async fn get(client: &Client, entity_type: EntityType, id: i64) -> Result<Value,
         .await
 }
 
-/// Digits of every phone of a record, and its emails lower-cased.
+/// Digits of every phone of a record (each rendered as an object, as live Nutshell does), and
+/// its emails lower-cased.
 fn phones_and_emails(record: &Value) -> (Vec<String>, Vec<String>) {
     let values = |key: &str| -> Vec<String> {
         match &record[key] {
-            Value::Array(a) => a
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect(),
+            Value::Array(a) => a.iter().filter_map(loose::phone_text).collect(),
             Value::Object(o) => o
                 .iter()
                 .filter(|(k, _)| !k.starts_with("--"))
-                .filter_map(|(_, v)| v.as_str())
-                .map(str::to_string)
+                .filter_map(|(_, v)| loose::phone_text(v))
                 .collect(),
             _ => Vec::new(),
         }

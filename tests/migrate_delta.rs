@@ -17,7 +17,7 @@ use crm_migrate::engine::load::{MigrateOptions, RunSummary};
 use crm_migrate::engine::load_edit::edit_record;
 use crm_migrate::engine::verify::{VerifyOptions, verify};
 use crm_migrate::journal::{Journal, Phase, RecordState, Resolution};
-use crm_migrate::nutshell::{EntityType, FailureClass, NutshellError, Params, methods};
+use crm_migrate::nutshell::{EntityType, FailureClass, NutshellError, Params, loose, methods};
 use crm_migrate::sandbox::{RecordKind, RunningSandbox};
 use migrate_support::{SAMPLE, config_for, copy_dir, everything, finished_run, prepare, sandbox};
 use serde_json::{Value, json};
@@ -74,15 +74,11 @@ fn contact(client_records: &[Value], id: i64) -> Value {
 
 fn strings(v: &Value) -> Vec<String> {
     match v {
-        Value::Array(a) => a
-            .iter()
-            .filter_map(Value::as_str)
-            .map(String::from)
-            .collect(),
+        Value::Array(a) => a.iter().filter_map(loose::phone_text).collect(),
         Value::Object(m) => m
             .iter()
             .filter(|(k, _)| !k.starts_with("--"))
-            .filter_map(|(_, v)| v.as_str().map(String::from))
+            .filter_map(|(_, v)| loose::phone_text(v))
             .collect(),
         _ => Vec::new(),
     }

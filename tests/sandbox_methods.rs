@@ -35,7 +35,11 @@ async fn an_edit_replaces_every_multi_value_field_whole() {
             }}),
         )
         .await;
-    assert_eq!(edited["phone"], json!(["+911126484451"]), "{edited:#}");
+    // Phones are answered as live Nutshell renders them: an object each, labelled.
+    let phones = edited["phone"].as_object().unwrap();
+    assert_eq!(phones.len(), 2, "{edited:#}");
+    assert_eq!(phones["1"]["E164"], "+911126484451", "{edited:#}");
+    assert_eq!(phones["--primary"], phones["1"], "{edited:#}");
     assert_eq!(
         edited["email"],
         json!({"--primary": "contact@guptasons.com", "1": "contact@guptasons.com"}),

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::nutshell::{EntityType, Timestamp, methods};
+use crate::nutshell::{EntityType, Timestamp, loose, methods};
 
 /// Where a sent key shows in a response: `stagesetId` comes back as `stageset.id`, …
 fn found_at<'a>(entity_type: EntityType, key: &str, found: &'a Value) -> Option<&'a Value> {
@@ -101,8 +101,9 @@ pub fn show(v: Option<&Value>) -> String {
 
 /// Does Nutshell's `found` hold what was sent as `want`? References compare by id, lists must
 /// contain every sent item (a value a person added is not a difference; a `{label: value}` map
-/// counts as its values), objects compare on the sent keys, times as instants, numbers as
-/// numbers, emails case-insensitively.
+/// counts as its values), objects compare on the sent keys, a phone by its digits with the one
+/// Nutshell renders ([`loose::phone_text`]), times as instants, numbers as numbers, emails
+/// case-insensitively.
 pub fn matches(want: &Value, found: &Value) -> bool {
     match (want, found) {
         (Value::Object(w), _) if w.contains_key("id") => {
@@ -124,6 +125,13 @@ pub fn matches(want: &Value, found: &Value) -> bool {
         (Value::Object(w), Value::Object(f)) => w
             .iter()
             .all(|(k, v)| f.get(k).is_some_and(|g| matches(v, g)) || v.is_null()),
+        // A phone sent as text comes back as `{countryCode, number, extension, E164, …}`.
+        (Value::String(w), Value::Object(f))
+            if f.contains_key("E164") || f.contains_key("number") =>
+        {
+            let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+            loose::phone_text(found).is_some_and(|t| digits(&t) == digits(w))
+        }
         (w, f) => scalar_eq(w, f),
     }
 }
@@ -176,6 +184,14 @@ mod tests {
             &json!({"currency": "INR", "amount": 1374500})
         ));
         assert!(!matches(&json!("Ravi Kumar"), &json!("Ravi Kumaar")));
+        // Phones come back as objects (live Nutshell): the sent text matches its digits.
+        let desk = json!({"--primary": {"countryCode": "91", "number": "2240001234",
+                          "extension": "12", "E164": "+912240001234"},
+                          "1": {"countryCode": "91", "number": "2240001234",
+                          "extension": "12", "E164": "+912240001234"}});
+        assert!(matches(&json!(["+912240001234 x12"]), &desk));
+        assert!(!matches(&json!(["+912240001234"]), &desk));
+        assert!(!matches(&json!(["+912240001235 x12"]), &desk));
     }
 
     /// The load makes `hot` and `HOT` one tag, shown as first made: not a difference; a tag

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use super::compare::differences;
 use super::load_send::{Made, Sender, emails_of, rev_text};
+use crate::nutshell::loose;
 use crate::nutshell::methods::{self, ADDRESS_PARTS};
 use crate::nutshell::{Client, EntityType, FailureClass, NutshellError, Params};
 
@@ -221,17 +222,19 @@ fn items(v: &Value) -> Vec<&Value> {
     }
 }
 
-/// The strings of a multi-value field (see [`items`]); a phone rendered as an object gives its
-/// number.
+/// The strings of a multi-value field (see [`items`]); a phone rendered as an object gives the
+/// text the tool sends for it ([`loose::phone_text`]: `+E164 xEXT`, not the bare `number`).
 pub(super) fn texts(v: &Value) -> Vec<String> {
     items(v)
         .into_iter()
         .filter_map(|i| match i {
             Value::String(s) => Some(s.clone()),
-            Value::Object(o) => ["number", "value", "address"]
-                .iter()
-                .find_map(|k| o.get(*k).and_then(Value::as_str))
-                .map(str::to_string),
+            Value::Object(o) => loose::phone_text(i).or_else(|| {
+                ["value", "address"]
+                    .iter()
+                    .find_map(|k| o.get(*k).and_then(Value::as_str))
+                    .map(str::to_string)
+            }),
             _ => None,
         })
         .filter(|s| !s.trim().is_empty())

@@ -139,6 +139,32 @@ pub fn flag(value: &Value) -> Result<bool, Unreadable> {
     }
 }
 
+/// A phone of an answer as the text the tool sends (`+15996915805`, `+912240001234 x12`).
+/// Live Nutshell renders each phone as `{countryCode, number, extension, numberFormatted,
+/// E164}` (karlwnw/pynutshell's recorded `getContact` answer), where `number` lacks the country
+/// code: the `E164` is taken, with ` x` and the extension when there is one. A phone sent as a
+/// string comes back as itself; an object with no `E164` (a number sent without `+`) gives its
+/// `number`. `None` for anything else.
+pub fn phone_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) => {
+            let text = |k: &str| {
+                o.get(k)
+                    .and_then(Value::as_str)
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+            };
+            let main = text("E164").or_else(|| text("number"))?;
+            Some(match text("extension") {
+                Some(ext) => format!("{main} x{ext}"),
+                None => main.to_string(),
+            })
+        }
+        _ => None,
+    }
+}
+
 /// A whole number: a JSON integer, a float with no fraction, or a string holding one.
 pub fn integer(value: &Value) -> Result<i64, Unreadable> {
     const EXPECTED: &str = "a whole number (or a string holding one)";
@@ -310,6 +336,22 @@ mod tests {
     use super::*;
     use crate::nutshell::types::Timestamp;
     use serde_json::json;
+
+    /// A phone of an answer reads as the text the tool sent, not the national `number`.
+    #[test]
+    fn phones_read_as_the_tool_sends_them() {
+        let live = json!({"countryCode": "1", "number": "5996915805", "extension": null,
+                          "numberFormatted": "599-691-5805", "E164": "+15996915805"});
+        assert_eq!(phone_text(&live).as_deref(), Some("+15996915805"));
+        let desk = json!({"countryCode": "91", "number": "2240001234", "extension": "12",
+                          "E164": "+912240001234"});
+        assert_eq!(phone_text(&desk).as_deref(), Some("+912240001234 x12"));
+        let national = json!({"number": "02240001234", "E164": null, "extension": ""});
+        assert_eq!(phone_text(&national).as_deref(), Some("02240001234"));
+        assert_eq!(phone_text(&json!("+91 22")).as_deref(), Some("+91 22"));
+        assert_eq!(phone_text(&json!({"label": "x"})), None);
+        assert_eq!(phone_text(&json!(5)), None);
+    }
 
     #[test]
     fn flags_read_in_every_live_spelling() {

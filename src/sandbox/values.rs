@@ -89,6 +89,25 @@ pub fn valid_email(s: &str) -> bool {
 /// Emails as a list or `{label: address}`; stored as a map with `--primary` (the first listed,
 /// or for a map without `--primary` the first label in sorted order).
 pub fn emails(path: &str, v: &Value) -> Result<Value, RpcError> {
+    labelled(path, v, "a list of email addresses", |p, item| {
+        let addr = string(p, item)?.trim();
+        if !valid_email(addr) {
+            return Err(RpcError::invalid_value(p, item, "an email address"));
+        }
+        Ok(json!(addr))
+    })
+}
+
+/// A multi-value field sent as a list, a `{label: value}` map or one value, each value read by
+/// `read`; stored as live Nutshell answers it: a map by label (a list's items labelled `1`, `2`
+/// …) with `--primary` repeating the first (a community client's recorded `getContact` answer,
+/// karlwnw/pynutshell `tests/stubs/get_contact.py`, keys emails and phones this way).
+fn labelled(
+    path: &str,
+    v: &Value,
+    expected: &str,
+    read: impl Fn(&str, &Value) -> Result<Value, RpcError>,
+) -> Result<Value, RpcError> {
     let pairs: Vec<(String, &Value)> = match v {
         Value::Array(items) => items
             .iter()
@@ -97,22 +116,11 @@ pub fn emails(path: &str, v: &Value) -> Result<Value, RpcError> {
             .collect(),
         Value::Object(map) => map.iter().map(|(k, item)| (k.clone(), item)).collect(),
         Value::String(_) => vec![("1".into(), v)],
-        _ => {
-            return Err(RpcError::invalid_value(
-                path,
-                v,
-                "a list of email addresses",
-            ));
-        }
+        _ => return Err(RpcError::invalid_value(path, v, expected)),
     };
     let mut out = Map::new();
     for (label, item) in pairs {
-        let p = format!("{path}.{label}");
-        let addr = string(&p, item)?.trim();
-        if !valid_email(addr) {
-            return Err(RpcError::invalid_value(&p, item, "an email address"));
-        }
-        out.insert(label, json!(addr));
+        out.insert(label.clone(), read(&format!("{path}.{label}"), item)?);
     }
     let primary = out
         .get("--primary")
@@ -141,21 +149,85 @@ fn phone<'a>(path: &str, v: &'a Value) -> Result<&'a str, RpcError> {
     }
 }
 
-/// Phones as a list or `{label: number}`.
+/// Phones as a list or `{label: number}`, answered as live Nutshell renders each: `{countryCode,
+/// number, extension, numberFormatted, E164}` (karlwnw/pynutshell's recorded `getContact`
+/// answer shows `{"countryCode": "1", "number": "5996915805", "extension": null,
+/// "numberFormatted": "599-691-5805", "E164": "+15996915805"}`), labelled as [`labelled`] does.
+/// How live Nutshell splits a number sent without `+` and formats `numberFormatted` is
+/// unconfirmed: here such a number has no country code and no E164, and `numberFormatted` is the
+/// number as sent.
 pub fn phones(path: &str, v: &Value) -> Result<Value, RpcError> {
-    match v {
-        Value::Object(map) => {
-            let mut out = Map::new();
-            for (label, item) in map {
-                out.insert(
-                    label.clone(),
-                    json!(phone(&format!("{path}.{label}"), item)?),
-                );
-            }
-            Ok(Value::Object(out))
+    labelled(path, v, "a list of phone numbers", |p, item| {
+        phone(p, item).map(phone_object)
+    })
+}
+
+/// A phone as an answer renders it: an extension after `x`, `ext`, `#` or `;ext=` is read apart;
+/// an international number (`+…`) is split into its calling code ([`calling_code_len`]) and
+/// national number.
+fn phone_object(text: &str) -> Value {
+    let lower = text.to_ascii_lowercase();
+    let mark = [lower.find("ext"), lower.find(['x', '#'])]
+        .into_iter()
+        .flatten()
+        .min();
+    let (main, extension) = match mark {
+        Some(at) => {
+            let ext: String = lower[at..].chars().filter(char::is_ascii_digit).collect();
+            let main = text[..at].trim_end_matches(|c: char| " ;,.".contains(c));
+            (main, (!ext.is_empty()).then_some(ext))
         }
-        Value::String(_) => Ok(json!([phone(path, v)?])),
-        _ => list(path, v, |p, item| phone(p, item).map(Value::from)),
+        None => (text, None),
+    };
+    let digits: String = main.chars().filter(char::is_ascii_digit).collect();
+    let (country_code, number, e164) = if main.trim_start().starts_with('+') {
+        let split = calling_code_len(&digits).min(digits.len());
+        (
+            Some(digits[..split].to_string()),
+            digits[split..].to_string(),
+            Some(format!("+{digits}")),
+        )
+    } else {
+        (None, digits, None)
+    };
+    json!({
+        "countryCode": country_code,
+        "number": number,
+        "extension": extension,
+        "numberFormatted": main.trim(),
+        "E164": e164,
+    })
+}
+
+/// The length of the country calling code that `digits` (an international number without its
+/// `+`) opens with. Codes are prefix-free (ITU-T E.164 assignments): `1` (North America) and `7`
+/// are one digit; `20`, `27`, `30`–`34`, `36`, `39`, `40`, `41`, `43`–`49`, `51`–`58`, `60`–`66`,
+/// `81`, `82`, `84`, `86`, `90`–`95` and `98` are two; every other code is three.
+fn calling_code_len(digits: &str) -> usize {
+    let two = |d: &str| d.get(..2).and_then(|p| p.parse::<u8>().ok());
+    match digits.as_bytes().first() {
+        Some(b'1' | b'7') => 1,
+        _ => match two(digits) {
+            Some(
+                20
+                | 27
+                | 30..=34
+                | 36
+                | 39
+                | 40
+                | 41
+                | 43..=49
+                | 51..=58
+                | 60..=66
+                | 81
+                | 82
+                | 84
+                | 86
+                | 90..=95
+                | 98,
+            ) => 2,
+            _ => 3,
+        },
     }
 }
 
@@ -341,5 +413,40 @@ mod tests {
         let v = person_name("contact.name", &json!("Madonna")).unwrap();
         assert_eq!(v["familyName"], "");
         assert!(person_name("contact.name", &json!("  ")).is_err());
+    }
+
+    /// Phones are answered as live Nutshell renders them (karlwnw/pynutshell's recorded
+    /// `getContact`): an object per phone, the extension apart, labelled, `--primary` first.
+    #[test]
+    fn phones_are_answered_as_objects() {
+        let v = phones(
+            "contact.phone",
+            &json!([
+                "+912240001234 x12",
+                "+1 (415) 555-0100",
+                "022-4000-1234 ext. 7"
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            v["1"],
+            json!({"countryCode": "91", "number": "2240001234", "extension": "12",
+                   "numberFormatted": "+912240001234", "E164": "+912240001234"})
+        );
+        assert_eq!(v["--primary"], v["1"]);
+        assert_eq!(v["2"]["countryCode"], "1");
+        assert_eq!(v["2"]["number"], "4155550100");
+        assert_eq!(v["2"]["extension"], Value::Null);
+        // Without a `+` no country is guessed.
+        assert_eq!(v["3"]["countryCode"], Value::Null);
+        assert_eq!(v["3"]["E164"], Value::Null);
+        assert_eq!(v["3"]["number"], "02240001234");
+        assert_eq!(v["3"]["extension"], "7");
+        assert_eq!(v["3"]["numberFormatted"], "022-4000-1234");
+        let labelled = phones("account.phone", &json!({"Work": "+44 20 7946 0000"})).unwrap();
+        assert_eq!(labelled["Work"]["countryCode"], "44");
+        assert_eq!(labelled["--primary"]["E164"], "+442079460000");
+        assert_eq!(calling_code_len("97141234567"), 3);
+        assert_eq!(calling_code_len("74951234567"), 1);
     }
 }
