@@ -53,7 +53,7 @@ async fn an_edit_replaces_every_multi_value_field_whole() {
     assert_eq!(edited["tags"], json!(["key account"]), "{edited:#}");
     assert_eq!(
         edited["url"],
-        json!(["www.guptasons.com"]),
+        json!({"--primary": "www.guptasons.com", "1": "www.guptasons.com"}),
         "not sent, kept"
     );
 }
@@ -97,7 +97,7 @@ async fn accounts_round_trip_with_rev_and_timestamps() {
     assert_ne!(edited["rev"], a["rev"], "rev changes on every edit");
     assert_eq!(
         edited["url"],
-        json!(["https://kaveri.co.in"]),
+        json!({"--primary": "https://kaveri.co.in", "1": "https://kaveri.co.in"}),
         "lists replaced whole"
     );
     assert_eq!(edited["description"], "FMCG", "other keys kept");

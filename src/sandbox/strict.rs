@@ -9,7 +9,7 @@ use super::schema::custom_field_named;
 use super::store::{RecordKind, Store};
 use super::values::{
     addresses, custom_value, emails, list, money, non_empty, object, only_keys, person_name,
-    phones, string, timestamp,
+    phones, string, timestamp, urls,
 };
 
 /// How one input key is checked and normalized.
@@ -336,10 +336,7 @@ fn check(
         Rule::Ref(target) => json!(live_id(store, path, v, target)?),
         Rule::Emails => emails(path, v)?,
         Rule::Phones => phones(path, v)?,
-        Rule::Urls => match v {
-            Value::String(_) => json!([v]),
-            _ => list(path, v, |p, item| string(p, item).map(Value::from))?,
-        },
+        Rule::Urls => urls(path, v)?,
         Rule::Addresses => addresses(path, v)?,
         Rule::Tags => list(path, v, |p, item| {
             non_empty(p, item, "a tag name").map(Value::from)

@@ -162,6 +162,15 @@ pub fn phones(path: &str, v: &Value) -> Result<Value, RpcError> {
     })
 }
 
+/// Web addresses as a list or `{label: url}`, answered labelled with `--primary` as live
+/// Nutshell does (karlwnw/pynutshell's recorded `getContact`: `{"personal": "http://…",
+/// "--primary": "http://…"}`).
+pub fn urls(path: &str, v: &Value) -> Result<Value, RpcError> {
+    labelled(path, v, "a list of web addresses", |p, item| {
+        string(p, item).map(Value::from)
+    })
+}
+
 /// A phone as an answer renders it: an extension after `x`, `ext`, `#` or `;ext=` is read apart;
 /// an international number (`+…`) is split into its calling code ([`calling_code_len`]) and
 /// national number.
