@@ -62,8 +62,9 @@ const MONTH_NAME_FORMS: [&str; 8] = [
 /// be written with four digits; `None` for anything else (numeric dates are the caller's).
 pub fn month_name_date(text: &str) -> Option<(NaiveDate, &str)> {
     let b = text.as_bytes();
-    // The cheap test first: a profiler calls this on values with letters and digits.
-    if b.len() < 9 || !b.iter().any(u8::is_ascii_alphabetic) {
+    // The cheap tests first: a profiler calls this on every judged value with letters and
+    // digits (names, addresses), and chrono tries eight forms on each.
+    if b.len() < 9 || b.iter().filter(|c| c.is_ascii_digit()).count() < 5 || !names_a_month(b) {
         return None;
     }
     MONTH_NAME_FORMS.iter().find_map(|form| {
@@ -81,6 +82,25 @@ pub fn month_name_date(text: &str) -> Option<(NaiveDate, &str)> {
             _ => rest,
         };
         (year_digits == 4).then_some((date, rest.trim()))
+    })
+}
+
+/// Whether a word of `text` opens with an English month's first three letters (any case): every
+/// date [`month_name_date`] reads has one, since chrono's `%B` takes the full name or its
+/// three-letter abbreviation, after a non-letter or at the start.
+fn names_a_month(text: &[u8]) -> bool {
+    const MONTHS: [[u8; 3]; 12] = [
+        *b"jan", *b"feb", *b"mar", *b"apr", *b"may", *b"jun", *b"jul", *b"aug", *b"sep", *b"oct",
+        *b"nov", *b"dec",
+    ];
+    text.windows(3).enumerate().any(|(i, w)| {
+        let starts_word = i == 0 || !text[i - 1].is_ascii_alphabetic();
+        starts_word
+            && MONTHS.contains(&[
+                w[0].to_ascii_lowercase(),
+                w[1].to_ascii_lowercase(),
+                w[2].to_ascii_lowercase(),
+            ])
     })
 }
 

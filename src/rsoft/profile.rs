@@ -917,10 +917,13 @@ fn is_email(v: &str) -> bool {
 /// A phone number with an extension or a `tel:` scheme (`+91 22 4000 1234 x12`, `022-4000-1234
 /// ext. 12`, `tel:+1-415-555-0100;ext=7`), whose number alone has the phone shape.
 fn is_marked_phone(v: &str) -> bool {
-    // Only cells that start like a number or `tel:` are worth cutting.
+    // Only cells that start like a number or `tel:`, and hold a letter every extension mark
+    // has (`x`, `#`, the `e` of `ext`), are worth cutting: most numbers and dates have none.
     let starts = matches!(v.as_bytes().first(), Some(b'0'..=b'9' | b'+' | b'('))
         || v.get(..4).is_some_and(|s| s.eq_ignore_ascii_case("tel:"));
     starts
+        && v.bytes()
+            .any(|c| matches!(c.to_ascii_lowercase(), b'x' | b'#' | b'e'))
         && matches!(split_extension(v), Ok((number, _))
             if number.len() < v.len() && numeric_shape(number) == Some(ColumnKind::Phone))
 }
