@@ -80,7 +80,9 @@ fn lowercase(v: &Value) -> Value {
 
 /// A value as a finding or an outcome shows it: text quoted, `(nothing)` for none, a reference
 /// (an object with an `id`) as `Users 7`, with its name when the answer gives one (`Users 7
-/// "Ravi Kumar"`; compared by id, so a user's whole record is not shown), JSON else.
+/// "Ravi Kumar"`; compared by id, so a user's whole record is not shown), a phone object as its
+/// text (`"+912240001234 x12"`), a labelled answer (`{"--primary": …, "1": …}`) as the list of
+/// its values, JSON else.
 pub fn show(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => "(nothing)".into(),
@@ -94,6 +96,19 @@ pub fn show(v: Option<&Value>) -> String {
                 text.push_str(&format!(" {name:?}"));
             }
             text
+        }
+        // A phone as Nutshell renders it: the text the tool sent, not its five parts.
+        Some(p @ Value::Object(o)) if o.contains_key("E164") => {
+            loose::phone_text(p).map_or_else(|| p.to_string(), |t| format!("{t:?}"))
+        }
+        // A labelled multi-value answer (`{"--primary": …, "1": …}`): its values, each shown.
+        Some(Value::Object(o)) if o.contains_key("--primary") => {
+            let items: Vec<String> = o
+                .iter()
+                .filter(|(k, _)| !k.starts_with("--"))
+                .map(|(_, v)| show(Some(v)))
+                .collect();
+            format!("[{}]", items.join(", "))
         }
         Some(v) => v.to_string(),
     }
@@ -192,6 +207,13 @@ mod tests {
         assert!(matches(&json!(["+912240001234 x12"]), &desk));
         assert!(!matches(&json!(["+912240001234"]), &desk));
         assert!(!matches(&json!(["+912240001235 x12"]), &desk));
+        assert_eq!(show(Some(&desk)), r#"["+912240001234 x12"]"#);
+        assert_eq!(
+            show(Some(
+                &json!({"--primary": "a@b.in", "1": "a@b.in", "2": "c@d.in"})
+            )),
+            r#"["a@b.in", "c@d.in"]"#
+        );
     }
 
     /// The load makes `hot` and `HOT` one tag, shown as first made: not a difference; a tag
