@@ -27,8 +27,9 @@ pub fn parse_mailbox(raw: &str) -> Result<Mailbox, Rejected> {
     if !text.contains('@') {
         return Err(reject(without_at(text)));
     }
-    let parts: Vec<&str> = split_values(text).collect();
-    if parts.len() > 1 {
+    // Most cells hold one value: the list is made only for the message of one that does not.
+    if split_values(text).nth(1).is_some() {
+        let parts: Vec<&str> = split_values(text).collect();
         return Err(reject(several(&parts)));
     }
     let (name, addr) = if text.contains(['<', '>', '"', '(']) {
@@ -164,25 +165,25 @@ fn addr_spec(text: &str) -> Result<String, String> {
         return Err(format!("{c:?} is not allowed before '@'"));
     }
     let domain = domain.to_lowercase();
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
+    if !domain.contains('.') {
         return Err("the domain has no dot (like example.com)".into());
     }
-    if labels.iter().any(|l| l.is_empty()) {
+    let labels = || domain.split('.');
+    if labels().any(str::is_empty) {
         return Err(
             "the domain has an empty part (a dot at its start or end, or two in a row)".into(),
         );
     }
-    let label_ok = |l: &&str| {
+    let label_ok = |l: &str| {
         l.len() <= 63
             && !l.starts_with('-')
             && !l.ends_with('-')
             && l.chars().all(|c| c.is_alphanumeric() || c == '-')
     };
-    if !labels.iter().all(label_ok) {
+    if !labels().all(label_ok) {
         return Err("the domain is not a valid host name".into());
     }
-    let tld = labels.last().copied().unwrap_or_default();
+    let tld = labels().next_back().unwrap_or_default();
     if tld.chars().count() < 2 || !tld.chars().all(char::is_alphabetic) {
         return Err("the domain does not end in a top-level domain like .com or .in".into());
     }
