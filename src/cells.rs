@@ -1,8 +1,9 @@
 //! Cells as operators and spreadsheets leave them, below both the export reader (discovery's
 //! profiler and integrity check read them) and the mapping layer (the value check and the load
 //! read them the same way): a word standing for an unknown value (`N/A`, `-`, `TBD`), a
-//! spreadsheet formula saved as its text (`=A2*1.18`), and characters no one sees in an id
-//! (`C1` followed by a zero-width space).
+//! spreadsheet formula saved as its text (`=A2*1.18`), a number a spreadsheet wrote in
+//! scientific notation (`9.82E+09`), and characters no one sees in an id (`C1` followed by a
+//! zero-width space).
 
 use std::borrow::Cow;
 
@@ -99,6 +100,20 @@ pub fn show_invisible(text: &str) -> String {
             }
         })
         .collect()
+}
+
+/// `9.82E+09`, `9.19823E+11`, `1E+10`: a number a spreadsheet wrote in scientific notation, its
+/// last digits lost (`b` is the trimmed cell's bytes).
+pub fn is_scientific(b: &[u8]) -> bool {
+    let Some(e) = b.iter().position(|c| matches!(c, b'E' | b'e')) else {
+        return false;
+    };
+    let (mantissa, exp) = (&b[..e], &b[e + 1..]);
+    let exp = exp.strip_prefix(b"+").unwrap_or(exp);
+    !exp.is_empty()
+        && exp.iter().all(u8::is_ascii_digit)
+        && mantissa.iter().filter(|c| **c == b'.').count() <= 1
+        && mantissa.iter().all(|c| c.is_ascii_digit() || *c == b'.')
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::hashing::{FastHash, hash};
 use super::modules::Module;
+use crate::cells::is_scientific;
 use crate::mapping::transform::phone::split_extension;
 use crate::numbers::format::{FormatDecision, FormatTally};
 use crate::numbers::money_text::{has_three_decimals, money_text};
@@ -1037,19 +1038,6 @@ fn is_money_with_symbol(v: &str) -> bool {
                 && number.as_bytes()[0].is_ascii_digit()
                 && numeric_shape(number).is_some_and(|s| s != ColumnKind::Phone)
         })
-}
-
-/// `9.82E+09`, `9.19823E+11`, `1E+10`: a number a spreadsheet wrote in scientific notation.
-pub(crate) fn is_scientific(b: &[u8]) -> bool {
-    let Some(e) = b.iter().position(|c| matches!(c, b'E' | b'e')) else {
-        return false;
-    };
-    let (mantissa, exp) = (&b[..e], &b[e + 1..]);
-    let exp = exp.strip_prefix(b"+").unwrap_or(exp);
-    !exp.is_empty()
-        && exp.iter().all(u8::is_ascii_digit)
-        && mantissa.iter().filter(|c| **c == b'.').count() <= 1
-        && mantissa.iter().all(|c| c.is_ascii_digit() || *c == b'.')
 }
 
 /// Characters lost to `?` in a non-Unicode save, where `?` stands for a letter: a cell of only

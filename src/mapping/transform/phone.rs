@@ -162,7 +162,7 @@ pub fn parse_phone(raw: &str, country: &str) -> Result<Phone, Rejected> {
 
 /// A number without its extension, to E.164 (the rules in this file's header).
 fn e164(text: &str, country: &str) -> Result<String, String> {
-    if crate::rsoft::profile::is_scientific(text.as_bytes()) {
+    if crate::cells::is_scientific(text.as_bytes()) {
         return Err(
             "written in scientific notation by a spreadsheet: its last digits were lost and cannot be recovered; re-export the column as text".into(),
         );
