@@ -98,7 +98,7 @@ pub fn show(v: Option<&Value>) -> String {
             text
         }
         // A phone as Nutshell renders it: the text the tool sent, not its five parts.
-        Some(p @ Value::Object(o)) if o.contains_key("E164") => {
+        Some(p @ Value::Object(o)) if o.contains_key("E164") || o.contains_key("number") => {
             loose::phone_text(p).map_or_else(|| p.to_string(), |t| format!("{t:?}"))
         }
         // A labelled multi-value answer (`{"--primary": …, "1": …}`): its values, each shown.

@@ -142,23 +142,33 @@ pub fn flag(value: &Value) -> Result<bool, Unreadable> {
 /// A phone of an answer as the text the tool sends (`+15996915805`, `+912240001234 x12`).
 /// Live Nutshell renders each phone as `{countryCode, number, extension, numberFormatted,
 /// E164}` (karlwnw/pynutshell's recorded `getContact` answer), where `number` lacks the country
-/// code: the `E164` is taken, with ` x` and the extension when there is one. A phone sent as a
-/// string comes back as itself; an object with no `E164` (a number sent without `+`) gives its
-/// `number`. `None` for anything else.
+/// code: the `E164` is taken, with ` x` and the extension when there is one; without an `E164`,
+/// `+`, the `countryCode` and the `number`, or the `number` alone when there is no code either (a
+/// number sent without `+`). Parts may be strings or numbers. A phone sent as a string comes
+/// back as itself. `None` for anything else.
 pub fn phone_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Object(o) => {
+            // PHP may send a part as a number (`"extension": 12`): read either.
             let text = |k: &str| {
-                o.get(k)
-                    .and_then(Value::as_str)
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
+                let part = match o.get(k)? {
+                    Value::String(s) => s.trim().to_string(),
+                    Value::Number(n) => n.to_string(),
+                    _ => return None,
+                };
+                (!part.is_empty()).then_some(part)
             };
-            let main = text("E164").or_else(|| text("number"))?;
+            let main = text("E164").or_else(|| {
+                let number = text("number")?;
+                Some(match text("countryCode") {
+                    Some(code) => format!("+{code}{number}"),
+                    None => number,
+                })
+            })?;
             Some(match text("extension") {
                 Some(ext) => format!("{main} x{ext}"),
-                None => main.to_string(),
+                None => main,
             })
         }
         _ => None,
@@ -348,6 +358,9 @@ mod tests {
         assert_eq!(phone_text(&desk).as_deref(), Some("+912240001234 x12"));
         let national = json!({"number": "02240001234", "E164": null, "extension": ""});
         assert_eq!(phone_text(&national).as_deref(), Some("02240001234"));
+        let numeric = json!({"countryCode": 91, "number": "2240001234", "E164": null,
+                             "extension": 12});
+        assert_eq!(phone_text(&numeric).as_deref(), Some("+912240001234 x12"));
         assert_eq!(phone_text(&json!("+91 22")).as_deref(), Some("+91 22"));
         assert_eq!(phone_text(&json!({"label": "x"})), None);
         assert_eq!(phone_text(&json!(5)), None);
