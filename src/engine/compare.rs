@@ -144,8 +144,8 @@ pub fn matches(want: &Value, found: &Value) -> bool {
         (Value::String(w), Value::Object(f))
             if f.contains_key("E164") || f.contains_key("number") =>
         {
-            let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
-            loose::phone_text(found).is_some_and(|t| digits(&t) == digits(w))
+            loose::phone_text(found)
+                .is_some_and(|t| loose::phone_digits(&t) == loose::phone_digits(w))
         }
         (w, f) => scalar_eq(w, f),
     }

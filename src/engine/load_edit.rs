@@ -246,7 +246,7 @@ pub(super) fn texts(v: &Value) -> Vec<String> {
 /// ignoring case.
 fn comparable(key: &str, item: &str) -> String {
     match key {
-        "phone" => item.chars().filter(char::is_ascii_digit).collect(),
+        "phone" => loose::phone_digits(item),
         "url" => {
             let lower = item.trim().to_lowercase();
             let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);

@@ -175,6 +175,12 @@ pub fn phone_text(value: &Value) -> Option<String> {
     }
 }
 
+/// How two phones compare: by their digits, the extension's included (`+912240001234 x12` and
+/// `+91 22 4000 1234 ext. 12` are one phone; two desks at one number stay two).
+pub fn phone_digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
 /// A whole number: a JSON integer, a float with no fraction, or a string holding one.
 pub fn integer(value: &Value) -> Result<i64, Unreadable> {
     const EXPECTED: &str = "a whole number (or a string holding one)";
