@@ -115,6 +115,21 @@ pub fn is_placeholder(text: &str) -> bool {
     if b.len() < 8 || !b[0].is_ascii_digit() {
         return false;
     }
+    // Then a look at the date part's bytes: a placeholder's is all zeros or has one of its
+    // years, and most dates are neither. (The part ends where the fields below end, or sooner
+    // where they could not all be digits.)
+    let date = &b[..b
+        .iter()
+        .position(|c| c.is_ascii_whitespace() || *c == b'T' || !c.is_ascii())
+        .unwrap_or(b.len())];
+    // A placeholder's year is its first or last field, four digits.
+    let year = |w: Option<&[u8]>| matches!(w, Some(b"9999" | b"1900" | b"1899" | b"0001"));
+    if !year(date.get(..4))
+        && !year(date.len().checked_sub(4).and_then(|at| date.get(at..)))
+        && date.iter().any(|c| matches!(c, b'1'..=b'9'))
+    {
+        return false;
+    }
     let date = text
         .split(|c: char| c.is_whitespace() || c == 'T')
         .next()
@@ -240,6 +255,8 @@ mod tests {
             "01/01/0001",
             "30/12/1899",
             "12/31/1899 12:00 AM",
+            "00/00/00",
+            "00.00.0000\u{a0}10:30",
         ] {
             assert!(is_placeholder(raw), "{raw}");
         }

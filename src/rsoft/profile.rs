@@ -1144,7 +1144,8 @@ fn multi_valued(v: &str, marks: Marks) -> bool {
     if marks.ats >= 2 {
         return split_values(v).filter(|p| is_email(p)).count() >= 2;
     }
-    if !marks.separator {
+    // Each phone has at least 7 digits ([`numeric_shape`]): two need 14.
+    if !marks.separator || marks.digits < 14 {
         return false;
     }
     let mut parts = 0;
@@ -1158,12 +1159,13 @@ fn multi_valued(v: &str, marks: Marks) -> bool {
 }
 
 /// What one scan of a cell finds for the damage and multi-valued tests: a `?` (characters
-/// lost), how many `@` (emails), a separator of [`split_values`], an `E`/`e` (scientific
-/// notation), the first byte of an invisible character.
+/// lost), how many `@` (emails) and digits (phones), a separator of [`split_values`], an `E`/`e`
+/// (scientific notation), the first byte of an invisible character.
 #[derive(Debug, Clone, Copy, Default)]
 struct Marks {
     question: bool,
     ats: u32,
+    digits: u32,
     separator: bool,
     exponent: bool,
     invisible: bool,
@@ -1177,6 +1179,7 @@ const EXPONENT: u8 = 8;
 /// The first byte of every character [`crate::cells::has_invisible`] looks for (U+00A0 and
 /// U+00AD; U+200B–U+2060; U+FEFF).
 const INVISIBLE_LEAD: u8 = 16;
+const DIGIT: u8 = 32;
 const MARK_BITS: [u8; 256] = {
     let mut t = [0u8; 256];
     t[b'?' as usize] = QUESTION;
@@ -1190,20 +1193,27 @@ const MARK_BITS: [u8; 256] = {
     t[0xC2] = INVISIBLE_LEAD;
     t[0xE2] = INVISIBLE_LEAD;
     t[0xEF] = INVISIBLE_LEAD;
+    let mut d = b'0';
+    while d <= b'9' {
+        t[d as usize] = DIGIT;
+        d += 1;
+    }
     t
 };
 
 impl Marks {
     fn of(b: &[u8]) -> Marks {
-        let (mut bits, mut ats) = (0u8, 0u32);
+        let (mut bits, mut ats, mut digits) = (0u8, 0u32, 0u32);
         for c in b {
             let m = MARK_BITS[usize::from(*c)];
             bits |= m;
             ats += u32::from((m & AT) >> 1);
+            digits += u32::from((m & DIGIT) >> 5);
         }
         Marks {
             question: bits & QUESTION != 0,
             ats,
+            digits,
             separator: bits & SEPARATOR != 0,
             exponent: bits & EXPONENT != 0,
             invisible: bits & INVISIBLE_LEAD != 0,
