@@ -146,6 +146,18 @@ fn a_repeated_header_line_is_skipped_with_a_warning() {
     );
 }
 
+/// Two UTF-8 files with byte-order marks joined by `cat`: the second header line starts with a
+/// BOM inside its first cell, and is still the header repeated, never a record (a new-user trial
+/// loaded an account named "Company Name" from it).
+#[test]
+fn a_repeated_header_after_a_byte_order_mark_is_skipped() {
+    skips_to_c1_and_c2(
+        "\u{feff}Company ID,Company Name\r\nC1,Alpha\r\n\u{feff}Company ID,Company Name\r\nC2,Beta\r\n",
+        3,
+        |m| m.starts_with("line 3 repeats the header row"),
+    );
+}
+
 /// A row of only empty cells (a spreadsheet's formatted blank rows) holds nothing to load: it
 /// is skipped and counted in one warning with its lines, never a failed record (trial 9 r22
 /// counted `,,,,` as a failed account).

@@ -599,12 +599,12 @@ impl RowReader {
     /// and surrounding space aside).
     fn repeats_header(&self) -> bool {
         let names = self.headers.names();
+        // Without invisible characters: a second file joined on keeps its byte-order mark at the
+        // start of its header line (`cat a.csv b.csv`), inside the first cell.
         self.record.len() == names.len()
-            && self
-                .record
-                .iter()
-                .zip(names)
-                .all(|(cell, name)| cell.trim().eq_ignore_ascii_case(name.trim()))
+            && self.record.iter().zip(names).all(|(cell, name)| {
+                crate::cells::id_text(cell).eq_ignore_ascii_case(&crate::cells::id_text(name))
+            })
     }
 
     fn end_line(&self, line: u64) -> u64 {
