@@ -877,6 +877,88 @@ fn rows_without_an_rsoft_id_are_counted_with_their_lines() {
     );
 }
 
+/// Contacts with a blank header, a header written twice, a header with a quote and a colon
+/// (holding formulas), and a row without its ID: each a warning about one column.
+fn export_with_column_warnings() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "Contacts.csv",
+        b"Contact ID,First Name,,Email,Email,\"Ref: \"\"old\"\"\"\nP1,Asha,x,a@x.in,b@x.in,=SUM(A1:A2)\n,Ravi,y,r@x.in,,=A3*2\n",
+    );
+    dir
+}
+
+/// The wizard lists a column's warnings by the column each finding names, so the warnings about
+/// a blank or repeated header and about rows without an ID show under their column, though their
+/// text opens otherwise than `column "X": ` (they showed nowhere while the opening decided).
+#[test]
+fn each_warning_about_one_column_is_listed_under_it() {
+    let dir = export_with_column_warnings();
+    let r = discover_path(dir.path()).unwrap();
+    let listed = |header: &str| -> Vec<&str> {
+        r.column_findings("Contacts.csv", header)
+            .map(|w| w.detail())
+            .collect()
+    };
+    let blank = listed("Column 3");
+    assert_eq!(blank.len(), 1, "{:#?}", r.warnings);
+    assert!(
+        blank[0].starts_with("column 3 has a blank header"),
+        "{blank:?}"
+    );
+    let twice = listed("Email (2)");
+    assert_eq!(twice.len(), 1, "{:#?}", r.warnings);
+    assert!(
+        twice[0].starts_with("header \"Email\" appears more than once"),
+        "{twice:?}"
+    );
+    let id = listed("Contact ID");
+    assert_eq!(id.len(), 1, "{:#?}", r.warnings);
+    assert!(
+        id[0].starts_with("1 row(s) have no \"Contact ID\""),
+        "{id:?}"
+    );
+    // The opening is left out under the column; the message keeps it for the Markdown report.
+    let quoted = "Ref: \"old\"";
+    let formulas: Vec<_> = r.column_findings("Contacts.csv", quoted).collect();
+    assert_eq!(formulas.len(), 1, "{:#?}", r.warnings);
+    assert!(
+        formulas[0].detail().starts_with("2 spreadsheet formulas"),
+        "{:?}",
+        formulas[0]
+    );
+    assert_eq!(
+        formulas[0].message,
+        format!("column {quoted:?}: {}", formulas[0].detail())
+    );
+    for header in ["Email", "First Name"] {
+        assert_eq!(listed(header), Vec::<&str>::new(), "{header}");
+    }
+    assert_eq!(r.column_findings("Deals.csv", "Contact ID").count(), 0);
+}
+
+/// A JSON report written before findings named their column reads, its findings about no
+/// column; a finding about no column is written as before, without the field.
+#[test]
+fn a_report_without_the_column_of_findings_still_reads() {
+    let dir = export_with_column_warnings();
+    let r = discover_path(dir.path()).unwrap();
+    let mut json = serde_json::to_value(&r).unwrap();
+    let warnings = json["warnings"].as_array_mut().unwrap();
+    assert!(warnings.iter().any(|w| w.get("column").is_some()));
+    assert!(warnings.iter().any(|w| w.get("column").is_none()));
+    for w in warnings {
+        w.as_object_mut().unwrap().remove("column");
+    }
+    let old: Report = serde_json::from_value(json).unwrap();
+    let mut expected = r.warnings.clone();
+    for w in &mut expected {
+        w.column = None;
+    }
+    assert_eq!(old.warnings, expected);
+}
+
 /// Values from the export are shown as written in the Markdown scope report: never run as HTML,
 /// styled, or splitting a table (trial 9: an owner `<img …>` was embedded raw).
 #[test]

@@ -185,6 +185,7 @@ fn a_month_first_column_in_a_day_first_export_is_named_with_an_example() {
     // The wizard shows it under the column, as every warning about one column.
     let shown: Vec<&str> = r
         .column_findings("Deals.csv", "Expected Close Date")
+        .map(|w| w.detail())
         .collect();
     assert_eq!(shown.len(), 1, "{shown:?}");
     assert!(

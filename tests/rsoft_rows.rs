@@ -3,8 +3,8 @@
 mod common;
 
 use common::{reader, rows};
-use crm_migrate::rsoft::Severity;
 use crm_migrate::rsoft::decode::LineEnding;
+use crm_migrate::rsoft::{Finding, Severity};
 
 #[test]
 fn short_rows_are_padded_long_rows_with_data_are_bad_with_a_true_reason() {
@@ -222,6 +222,36 @@ fn duplicated_and_blank_headers_are_renamed_and_reported() {
         messages[1].contains("\"Email\" appears more than once; column 4 is called \"Email (2)\"")
     );
     assert!(messages[2].contains("column 5 is called \"Email (3)\""));
+    let columns: Vec<Option<&str>> = r.findings().iter().map(|f| f.column.as_deref()).collect();
+    assert_eq!(
+        columns,
+        [Some("Column 3"), Some("Email (2)"), Some("Email (3)")]
+    );
+}
+
+/// A finding shown under its column loses the opening that names its own column, found by its
+/// `column`: a message about no column, or opening with another column's name, stays whole.
+#[test]
+fn a_finding_leaves_out_only_its_own_columns_opening() {
+    let about = Finding::about_column(
+        Severity::Warning,
+        "c.csv",
+        None,
+        "Ref: \"old\"",
+        "2 formulas",
+    );
+    assert_eq!(about.message, r#"column "Ref: \"old\"": 2 formulas"#);
+    assert_eq!(about.detail(), "2 formulas");
+    let no_column = Finding {
+        column: None,
+        ..about.clone()
+    };
+    assert_eq!(no_column.detail(), about.message);
+    let other_column = Finding {
+        column: Some("Ref".to_string()),
+        ..about.clone()
+    };
+    assert_eq!(other_column.detail(), about.message);
 }
 
 #[test]

@@ -185,25 +185,20 @@ struct Definition {
 }
 
 impl Report {
-    /// The warnings about one column of one file (`Contacts.csv`, `Phone`), each without its
-    /// `column "Phone": ` opening: what a spreadsheet did to its values, what the load will do
-    /// with them and what to do ([`column_warnings`] writes them).
+    /// The warnings about one column of one file (`Contacts.csv`, `Phone`), by their
+    /// [`Finding::column`]: what a spreadsheet did to its values, what the load will do with them
+    /// and what to do ([`column_warnings`] writes most). [`Finding::detail`] gives each without
+    /// its `column "Phone": ` opening, for a view that shows the column already.
     pub fn column_findings<'a>(
         &'a self,
         file: &'a str,
         header: &str,
-    ) -> impl Iterator<Item = &'a str> + 'a {
-        let opening = column_opening(header);
+    ) -> impl Iterator<Item = &'a Finding> + use<'a> {
+        let header = header.to_string();
         self.warnings
             .iter()
-            .filter(move |w| w.file == file)
-            .filter_map(move |w| w.message.strip_prefix(opening.as_str()))
+            .filter(move |w| w.file == file && w.column.as_deref() == Some(header.as_str()))
     }
-}
-
-/// How a warning about column `header` opens: `column "Phone": `.
-fn column_opening(header: &str) -> String {
-    format!("column {header:?}: ")
 }
 
 impl Pass {
@@ -233,6 +228,7 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
             severity: Severity::Warning,
             file: export.root().display().to_string(),
             line: None,
+            column: None,
             message: "no CSV files in the export: check the path (a folder of RSoft CSV files, or a .zip of them)".to_string(),
         });
     }
@@ -241,6 +237,7 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
             severity: Severity::Warning,
             file: export.root().display().to_string(),
             line: None,
+            column: None,
             message: format!(
                 "skipped {} file(s) that are no export data (operating-system clutter, or not regular files): {}",
                 export.skipped().len(),
@@ -284,12 +281,13 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
                     Some(DateOrderVerdict::Ambiguous | DateOrderVerdict::Conflicting)
                 ) {
                     undecided_date_columns += 1;
-                    warnings.push(Finding {
-                        severity: Severity::Warning,
-                        file: o.file.clone(),
-                        line: None,
-                        message: date_warning(c, d),
-                    });
+                    warnings.push(Finding::about_column(
+                        Severity::Warning,
+                        &o.file,
+                        None,
+                        &c.header,
+                        &date_warning(c, d),
+                    ));
                 }
             }
         }
@@ -299,6 +297,7 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
             severity: Severity::Warning,
             file: export.root().display().to_string(),
             line: None,
+            column: None,
             message: format!("more than {} distinct owner values: {} cells beyond that are not listed. Check that the owner columns hold owners", owners::MAX_OWNERS, owners.overflow),
         });
     }
@@ -313,6 +312,7 @@ pub fn discover(export: &Export) -> Result<Report, ReadError> {
             severity: Severity::Warning,
             file: export.root().display().to_string(),
             line: None,
+            column: None,
             message: format!(
                 "owner {:?} ({} records) fits {} users equally ({}): none is picked; write the user's email in owners.toml",
                 o.raw,
@@ -407,13 +407,10 @@ fn column_warnings(
     declared: Option<DateOrderVerdict>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut warn = |severity, message: String| {
-        out.push(Finding {
-            severity,
-            file: file.to_string(),
-            line: None,
-            message,
-        })
+    let mut warn = |severity, detail: String| {
+        out.push(Finding::about_column(
+            severity, file, None, &c.header, &detail,
+        ))
     };
     let f = &c.flags;
     // (flag, what its cells are, what it means and what to do); `{examples}` as in each.
@@ -471,8 +468,7 @@ fn column_warnings(
         warn(
             Severity::Warning,
             format!(
-                "column {:?}: {} ids hold characters no one sees (e.g. {}; lines {}): zero-width or no-break spaces, word joiners or byte order marks copied in with them. Ids are compared without them, in this report's integrity check and in the load (C1 and C1<U+200B> are one id); remove them in RSoft if other tools read these ids",
-                c.header,
+                "{} ids hold characters no one sees (e.g. {}; lines {}): zero-width or no-break spaces, word joiners or byte order marks copied in with them. Ids are compared without them, in this report's integrity check and in the load (C1 and C1<U+200B> are one id); remove them in RSoft if other tools read these ids",
                 invisible.count,
                 examples.join(", "),
                 invisible.lines_text()
@@ -485,15 +481,13 @@ fn column_warnings(
             .map_or_else(|| first.clone(), |d| format!("{first} = {d}"));
         let message = if c.excel_serial {
             format!(
-                "column {:?}: all {} values are spreadsheet serial day numbers (e.g. {example}; lines {}), not written dates: a spreadsheet saved the dates as numbers. They are read as days since 1899-12-30 (Excel's 1900 system; `excel_serial = true` in [formats] of mapping.toml): check the example, or re-export from RSoft without opening the file in a spreadsheet",
-                c.header,
+                "all {} values are spreadsheet serial day numbers (e.g. {example}; lines {}), not written dates: a spreadsheet saved the dates as numbers. They are read as days since 1899-12-30 (Excel's 1900 system; `excel_serial = true` in [formats] of mapping.toml): check the example, or re-export from RSoft without opening the file in a spreadsheet",
                 serials.count,
                 serials.lines_text()
             )
         } else {
             format!(
-                "column {:?}: {} values are spreadsheet serial day numbers among written dates (e.g. {example}; lines {}): a date column is read one way only, so they fail the load. Correct them in RSoft (or in the file) and re-export",
-                c.header,
+                "{} values are spreadsheet serial day numbers among written dates (e.g. {example}; lines {}): a date column is read one way only, so they fail the load. Correct them in RSoft (or in the file) and re-export",
                 serials.count,
                 serials.lines_text()
             )
@@ -512,8 +506,7 @@ fn column_warnings(
         warn(
             Severity::Warning,
             format!(
-                "column {:?}: {} {cells} (e.g. {examples}; lines {}): {meaning}",
-                c.header,
+                "{} {cells} (e.g. {examples}; lines {}): {meaning}",
                 flag.count,
                 flag.lines_text()
             ),
@@ -524,8 +517,7 @@ fn column_warnings(
             warn(
                 Severity::Warning,
                 format!(
-                    "column {:?}: numbers like {e:?} read differently as {} and as {}; no value decides it: confirm number_format for this column in mapping.toml",
-                    c.header,
+                    "numbers like {e:?} read differently as {} and as {}; no value decides it: confirm number_format for this column in mapping.toml",
                     n.format.example(),
                     other.example()
                 ),
@@ -534,8 +526,7 @@ fn column_warnings(
             warn(
                 Severity::Warning,
                 format!(
-                    "column {:?}: written like {} ({}); {} distinct values cannot be read that way and will be rejected, never read another way",
-                    c.header,
+                    "written like {} ({}); {} distinct values cannot be read that way and will be rejected, never read another way",
                     n.format.example(),
                     n.evidence(),
                     n.values - n.readable
@@ -549,8 +540,7 @@ fn column_warnings(
         warn(
             Severity::Warning,
             format!(
-                "column {:?}: written like {}, which reads {} distinct value{} with three decimals (e.g. {}), while {} reads them as whole thousands: the column may mix two locales. Check these rows, then confirm number_format for this column in mapping.toml",
-                c.header,
+                "written like {}, which reads {} distinct value{} with three decimals (e.g. {}), while {} reads them as whole thousands: the column may mix two locales. Check these rows, then confirm number_format for this column in mapping.toml",
                 n.format.example(),
                 n.three_decimals.values,
                 if n.three_decimals.values == 1 {
@@ -576,8 +566,7 @@ fn column_warnings(
             warn(
                 Severity::Warning,
                 format!(
-                    "column {:?}: writes {order} dates (e.g. {}) while the rest of the export is {}: map sets date_order = {key:?} for this column in mapping.toml; check it",
-                    c.header,
+                    "writes {order} dates (e.g. {}) while the rest of the export is {}: map sets date_order = {key:?} for this column in mapping.toml; check it",
                     example.as_deref().unwrap_or("?"),
                     if declared == DateOrderVerdict::DayFirst {
                         "day-first"
@@ -591,19 +580,18 @@ fn column_warnings(
     out
 }
 
+/// Why column `c`'s date order is undecided ([`Finding::about_column`]'s detail).
 fn date_warning(c: &ColumnProfile, d: &DateEvidence) -> String {
     match c.date_order {
         Some(DateOrderVerdict::Conflicting) => format!(
-            "column {:?}: mixes day-first ({}, e.g. {}) and month-first ({}, e.g. {}) dates: fix the file, or declare date_order and expect the other rows to be held",
-            c.header,
+            "mixes day-first ({}, e.g. {}) and month-first ({}, e.g. {}) dates: fix the file, or declare date_order and expect the other rows to be held",
             d.day_first,
             d.day_first_example.as_deref().unwrap_or("?"),
             d.month_first,
             d.month_first_example.as_deref().unwrap_or("?"),
         ),
         _ => format!(
-            "column {:?}: no date proves day-first or month-first ({} ambiguous, e.g. {}): declare [source] date_order in the config",
-            c.header,
+            "no date proves day-first or month-first ({} ambiguous, e.g. {}): declare [source] date_order in the config",
             d.ambiguous,
             d.ambiguous_example.as_deref().unwrap_or("?"),
         ),
@@ -723,6 +711,7 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                 severity: Severity::Warning,
                 file: String::new(),
                 line: None,
+                column: None,
                 message: format!(
                     "{} more {what} (see integrity in the JSON report)",
                     total - LISTED_BAD_ROWS as usize
@@ -737,6 +726,7 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
             severity: Severity::Warning,
             file: u.file.clone(),
             line: Some(u.line),
+            column: None,
             message: match &u.set_aside {
                 Some(row) => format!(
                     "{} {} names {} {:?} by {}, whose row {}:{} is in the export but was set aside as a bad row: the load will hold {} until that row is fixed. {}:{}: {}",
@@ -793,6 +783,7 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                     severity: Severity::Warning,
                     file: first.map(|u| u.file.clone()).unwrap_or_default(),
                     line: first.map(|u| u.line),
+                    column: None,
                     message: format!(
                         "{} record(s) name the company {:?} by name (the first: {}), which rows \
                          of different firms carry ({}): the load will hold them rather than pick \
@@ -820,6 +811,7 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
             severity: Severity::Warning,
             file: first.file.clone(),
             line: Some(first.line),
+            column: None,
             message: format!(
                 "{} record(s) give a Company ID and a Company Name that name different \
                  companies (the first: {} {} on line {}: Company ID {} is {:?}, the row says \
@@ -841,6 +833,7 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
             severity: Severity::Warning,
             file: first.file.clone(),
             line: Some(first.line),
+            column: None,
             message: format!(
                 "{} record(s) name a company in another legal form than the company the name \
                  leads to (the first: {} {} on line {} says {:?}; the load links it by the name \
@@ -868,6 +861,7 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                 .map(|c| c.file.clone())
                 .unwrap_or_default(),
             line: None,
+            column: None,
             message: format!(
                 "probable duplicate companies {:?} ({}), same name once legal suffixes are \
                  dropped, sharing {}: decide which to keep before the load",
@@ -892,6 +886,7 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                 .map(|c| c.file.clone())
                 .unwrap_or_default(),
             line: None,
+            column: None,
             message: format!(
                 "contacts {} share the email {}: {}",
                 e.contacts
@@ -914,6 +909,7 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
         severity: Severity::Warning,
         file: m.first.file.clone(),
         line: None,
+        column: None,
         message: format!(
             "{} from {} to {} (the first: {} on line {}, by {} {:?}), but the export has no \
              {} records: the load will hold these {} unless an earlier run loaded those {}. Add \
@@ -1007,6 +1003,7 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
                         severity: Severity::Error,
                         file: problem.file,
                         line: Some(problem.line),
+                        column: None,
                         message: problem.reason,
                     });
                 }
@@ -1072,6 +1069,7 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
                         severity: Severity::Warning,
                         file: file.entry.path.clone(),
                         line: Some(row.line),
+                        column: None,
                         message: format!("custom field {:?} names module {name:?}, which is not an RSoft module: it is left out of the custom-field list", roles.get(&row, "Field Name")),
                     }),
                 }
@@ -1107,6 +1105,7 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
             severity: Severity::Warning,
             file: file.entry.path.clone(),
             line: no_id.1.first().copied(),
+            column: headers.get(i).cloned(),
             message: format!(
                 "{} row(s) have no {:?} (line(s) {}): the load keys each record by its RSoft ID, so it will fail them. Give every row its ID in the export",
                 no_id.0,
@@ -1121,6 +1120,7 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
             severity: Severity::Error,
             file: file.entry.path.clone(),
             line: None,
+            column: None,
             message: format!(
                 "{} more bad rows not listed here",
                 counts.bad - LISTED_BAD_ROWS
@@ -1133,6 +1133,7 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
             severity: Severity::Warning,
             file: file.entry.path.clone(),
             line: None,
+            column: None,
             message: format!(
                 "not recognised as an RSoft module ({}): reassign it to a module or leave it out",
                 file.classification.evidence.join("; ")
@@ -1142,6 +1143,7 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
             severity: Severity::Warning,
             file: file.entry.path.clone(),
             line: None,
+            column: None,
             message: format!(
                 "read as {m} with low confidence {:.2} ({}): check it",
                 file.classification.confidence,
@@ -1169,6 +1171,7 @@ fn read_file(export: &Export, file: &ExportFile) -> Result<Pass, ReadError> {
             severity: Severity::Warning,
             file: file.entry.path.clone(),
             line: None,
+            column: None,
             message: contrary,
         });
     }

@@ -141,6 +141,7 @@ impl Export {
                         severity: super::rows::Severity::Error,
                         file: entry.path,
                         line: None,
+                        column: None,
                         message: e.to_string(),
                     });
                 } else {
@@ -163,6 +164,7 @@ impl Export {
                         severity: super::rows::Severity::Error,
                         file: entry.path.clone(),
                         line: None,
+                        column: None,
                         message: format!("{e}"),
                     }),
                 }

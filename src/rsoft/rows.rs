@@ -73,8 +73,49 @@ pub struct Finding {
     pub file: String,
     /// Physical line (1-based), when the finding is about one place.
     pub line: Option<u64>,
-    /// What happened and what to do, in the operator's words.
+    /// The column the finding is about, by its header as the file's [`Headers`] name it (blank
+    /// and duplicate headers made unique: `Column 4`, `Email (2)`); `None` for a finding about
+    /// the file, its rows or several columns. Absent from reports written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// What happened and what to do, in the operator's words. A finding about a column names
+    /// it here too, as the Markdown report and the CLI print the message alone.
     pub message: String,
+}
+
+impl Finding {
+    /// A finding about column `header` of `file`: its message is `detail` after the opening
+    /// `column "Phone": `, which [`Finding::detail`] leaves out again.
+    pub fn about_column(
+        severity: Severity,
+        file: &str,
+        line: Option<u64>,
+        header: &str,
+        detail: &str,
+    ) -> Finding {
+        Finding {
+            severity,
+            file: file.to_string(),
+            line,
+            column: Some(header.to_string()),
+            message: format!("{}{detail}", column_opening(header)),
+        }
+    }
+
+    /// The message for a view that already shows the column: without its `column "Phone": `
+    /// opening when the finding is about a column and its message has that opening (a blank or
+    /// a duplicate header's has none); the whole message otherwise.
+    pub fn detail(&self) -> &str {
+        self.column
+            .as_deref()
+            .and_then(|header| self.message.strip_prefix(column_opening(header).as_str()))
+            .unwrap_or(&self.message)
+    }
+}
+
+/// How the message of a finding about column `header` opens: `column "Phone": `.
+fn column_opening(header: &str) -> String {
+    format!("column {header:?}: ")
 }
 
 impl std::fmt::Display for Finding {
@@ -340,7 +381,7 @@ impl RowReader {
             let h = h.trim();
             let mut name = if h.is_empty() {
                 let name = format!("Column {}", i + 1);
-                self.warn(line, format!("column {} has a blank header; it is called {name:?}. Name it in the file, or map it by that name", i + 1));
+                self.warn_about(line, Some(&name), format!("column {} has a blank header; it is called {name:?}. Name it in the file, or map it by that name", i + 1));
                 name
             } else {
                 h.to_string()
@@ -351,7 +392,7 @@ impl RowReader {
                     n += 1;
                 }
                 let renamed = format!("{name} ({n})");
-                self.warn(line, format!("header {name:?} appears more than once; column {} is called {renamed:?}. Check which one holds the data and map it by that name", i + 1));
+                self.warn_about(line, Some(&renamed), format!("header {name:?} appears more than once; column {} is called {renamed:?}. Check which one holds the data and map it by that name", i + 1));
                 name = renamed;
             }
             index.insert(name.clone(), i);
@@ -400,10 +441,17 @@ impl RowReader {
     }
 
     fn warn(&mut self, line: Option<u64>, message: String) {
+        self.warn_about(line, None, message);
+    }
+
+    /// A warning about `column` whose message names it its own way (`column 4 has a blank
+    /// header`), not by the opening of [`Finding::about_column`].
+    fn warn_about(&mut self, line: Option<u64>, column: Option<&str>, message: String) {
         self.findings.push(Finding {
             severity: Severity::Warning,
             file: self.file.clone(),
             line,
+            column: column.map(str::to_string),
             message,
         });
     }
@@ -623,7 +671,7 @@ impl RowReader {
             .collect();
         for (i, len) in big {
             let header = self.headers.names.get(i).cloned().unwrap_or_default();
-            self.warn(Some(line), format!("column {header:?}: holds a cell of {:.1} MB; it is read whole, but no Nutshell field holds that much: map it to a note or trim it", len as f64 / 1_000_000.0));
+            self.findings.push(Finding::about_column(Severity::Warning, &self.file, Some(line), &header, &format!("holds a cell of {:.1} MB; it is read whole, but no Nutshell field holds that much: map it to a note or trim it", len as f64 / 1_000_000.0)));
         }
     }
 
@@ -670,6 +718,7 @@ impl RowReader {
                 severity: Severity::Error,
                 file: self.file.clone(),
                 line: notes.replaced_lines.first().copied(),
+                column: None,
                 message,
             });
         }

@@ -453,7 +453,7 @@ fn render_columns(state: &State, report: &Report, file: usize, frame: &mut Frame
     lines.extend(
         report
             .column_findings(&object.file, &c.header)
-            .map(|w| Line::from(Span::styled(format!("⚠ {w}"), theme.warn()))),
+            .map(|w| Line::from(Span::styled(format!("⚠ {}", w.detail()), theme.warn()))),
     );
     frame.render_widget(
         Paragraph::new(lines)

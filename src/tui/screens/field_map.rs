@@ -182,9 +182,9 @@ fn column_facts(report: &Report) -> BTreeMap<Module, HashMap<String, ColumnFacts
                 .warnings
                 .extend(report.column_findings(&o.file, &c.header).map(|w| {
                     if several {
-                        format!("{}: {w}", o.file)
+                        format!("{}: {}", o.file, w.detail())
                     } else {
-                        w.to_string()
+                        w.detail().to_string()
                     }
                 }));
         }
