@@ -1242,3 +1242,46 @@ fn placeholders_invisible_id_characters_and_formulas_are_reported_per_column() {
         r.warnings
     );
 }
+
+/// A row repeating an earlier row's RSoft ID is never a second record (the load fails it):
+/// discovery names both lines before anything moves, with the id as the load compares it (an
+/// invisible character aside), and leaves rows of other modules with the same id alone.
+#[test]
+fn rows_repeating_an_rsoft_id_are_listed_before_the_load() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "Contacts.csv",
+        "Contact ID,First Name,Email\nCONT-1,Asha,a@x.in\nCONT-4,Ravi,r@x.in\nCONT-2,Meena,m@x.in\nCONT-4\u{200b},Ravi,r@x.in\n"
+            .as_bytes(),
+    );
+    common::write(
+        dir.path(),
+        "Companies.csv",
+        b"Company ID,Company Name\nCONT-1,Clash Ltd\n",
+    );
+    let r = discover_path(dir.path()).unwrap();
+    let repeated: Vec<(&str, u64, u64)> = r
+        .integrity
+        .repeated_ids
+        .iter()
+        .map(|d| (d.id.as_str(), d.first_line, d.line))
+        .collect();
+    assert_eq!(repeated, [("CONT-4", 3, 5)]);
+    let warning = r
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("again on line"))
+        .expect("a warning for the repeated id");
+    assert_eq!(
+        (warning.file.as_str(), warning.line),
+        ("Contacts.csv", Some(5))
+    );
+    assert!(
+        warning
+            .message
+            .starts_with("contact CONT-4 is on line 3 and again on line 5: the load takes line 3"),
+        "{}",
+        warning.message
+    );
+}

@@ -30,6 +30,11 @@ struct FileTally {
     /// share a hash with odds of about 1 in 10^7 even for a million-record export; then a
     /// reference to the missing one would read as resolved. The load itself matches exactly.
     ids: Vec<u64>,
+    /// The first line of each id of the file (by [`hash`]), while the file is read: a later row
+    /// with the same id is a repeat. Emptied when the file is read.
+    first_lines: HashMap<u64, u64, FastHash>,
+    /// Rows repeating the id of an earlier row of the file: (the id, its line, the first line).
+    repeated_ids: Vec<(Text, u64, u64)>,
     companies: Vec<CompanyRow>,
     references: Vec<Reference>,
     /// The Company Name written beside a Company ID, by index into `references` (rows that
@@ -99,6 +104,8 @@ impl FileTally {
     fn shrink(&mut self) {
         self.texts.shrink_to_fit();
         self.ids.shrink_to_fit();
+        self.first_lines = HashMap::default();
+        self.repeated_ids.shrink_to_fit();
         self.companies.shrink_to_fit();
         self.references.shrink_to_fit();
         self.names_beside_ids.shrink_to_fit();
@@ -208,7 +215,14 @@ impl IntegrityTally {
         let own_key = id_text(row.own_id());
         let own_key = own_key.as_ref();
         if !own_key.is_empty() && module.holds_records() {
-            tally.ids.push(hash(own_key.as_bytes()));
+            let h = hash(own_key.as_bytes());
+            tally.ids.push(h);
+            // As the load keys records: a second row with an id is never a second record.
+            let first = *tally.first_lines.entry(h).or_insert(line);
+            if first != line {
+                let id = tally.push(own_key);
+                tally.repeated_ids.push((id, line, first));
+            }
         }
         // The row's id goes into the buffer only when a finding could name the row: most rows
         // of most modules refer to nothing.
@@ -365,7 +379,23 @@ impl IntegrityTally {
         });
         self.count_named(&mut shared_names);
         let name_mismatches = self.name_mismatches(&companies);
+        let repeated_ids = self
+            .files
+            .iter()
+            .flat_map(|(module, f)| {
+                f.repeated_ids
+                    .iter()
+                    .map(|(id, line, first_line)| RepeatedId {
+                        module: *module,
+                        id: f.get(*id).to_string(),
+                        file: f.path.clone(),
+                        line: *line,
+                        first_line: *first_line,
+                    })
+            })
+            .collect();
         Integrity {
+            repeated_ids,
             unresolved,
             into_missing_modules,
             duplicate_companies,
@@ -849,6 +879,21 @@ pub struct DuplicateGroup {
     pub backed_by: Vec<String>,
 }
 
+/// A row whose RSoft ID an earlier row of its file has (ids compared as [`id_text`] reads them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RepeatedId {
+    /// The module of the rows.
+    pub module: Module,
+    /// The shared RSoft ID.
+    pub id: String,
+    /// The file's path inside the export.
+    pub file: String,
+    /// The repeating row's line.
+    pub line: u64,
+    /// The line of the first row with the id.
+    pub first_line: u64,
+}
+
 /// Contacts sharing an email address (any case).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SharedEmail {
@@ -861,6 +906,10 @@ pub struct SharedEmail {
 /// What the load would hold or should merge, before it runs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Integrity {
+    /// Rows repeating the RSoft ID of an earlier row of their file: the load loads the first and
+    /// fails the repeats (`engine::load_run`), so each is a record the operator must settle.
+    #[serde(default)]
+    pub repeated_ids: Vec<RepeatedId>,
     /// References to no record of the export.
     pub unresolved: Vec<Unresolved>,
     /// References into modules the export has no records of, counted per module pair.

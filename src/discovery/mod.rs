@@ -722,6 +722,25 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
     let mut out = Vec::new();
     list(
         &mut out,
+        i.repeated_ids.iter().map(|r| Finding {
+            severity: Severity::Warning,
+            file: r.file.clone(),
+            line: Some(r.line),
+            column: None,
+            message: format!(
+                "{} {} is on line {} and again on line {}: the load takes line {} as the record and fails line {}. Remove the repeated row, or give it its own RSoft ID in the export",
+                r.module.record_word(),
+                r.id,
+                r.first_line,
+                r.line,
+                r.first_line,
+                r.line,
+            ),
+        }),
+        "rows repeat an RSoft ID",
+    );
+    list(
+        &mut out,
         i.unresolved.iter().map(|u| Finding {
             severity: Severity::Warning,
             file: u.file.clone(),
