@@ -63,6 +63,14 @@ fn unbalanced_quote_is_one_bad_row_naming_its_lines() {
         bad.reason
     );
     assert!(bad.reason.contains("lines 3–5"), "{}", bad.reason);
+    // The records swallowed with it are named, so the operator knows they are missing too.
+    assert!(
+        bad.reason.ends_with(
+            "The lines inside start with the IDs A3, A4: those records are in this bad row too."
+        ),
+        "{}",
+        bad.reason
+    );
     assert_eq!(r.counts().read, 1);
     assert_eq!(r.counts().bad, 1);
 }

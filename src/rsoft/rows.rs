@@ -594,8 +594,17 @@ impl RowReader {
             let end_line = self.end_line(line);
             let spans_lines = end_line > line;
             let reason = if spans_lines && self.record.iter().any(|f| f.contains('\n')) {
+                let inner = swallowed_ids(&self.record, self.sniff.delimiter.byte());
+                let records = if inner.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " The lines inside start with the IDs {}: those records are in this bad row too.",
+                        inner.join(", ")
+                    )
+                };
                 format!(
-                    "a quote opened on line {line} is not closed where the row should end: lines {line}–{end_line} were read as one row of {got} cells (header has {want}). Fix the quote in line {line} and re-export; these lines are set aside as one bad row"
+                    "a quote opened on line {line} is not closed where the row should end: lines {line}–{end_line} were read as one row of {got} cells (header has {want}). Fix the quote in line {line} and re-export; these lines are set aside as one bad row.{records}"
                 )
             } else if got < want {
                 format!(
@@ -955,6 +964,27 @@ fn swallowed_row(record: &StringRecord, delimiter: u8) -> Option<(&str, usize)> 
             (cells >= want && same).then_some((inner, cells))
         })
 }
+
+/// The first cells of the lines inside a row's cells that have the same ID shape as the row's own
+/// first cell (`DEAL-5` inside the row of `DEAL-4`): records an unclosed quote swallowed, so the
+/// operator learns they are missing too. At most [`SWALLOWED_IDS`].
+fn swallowed_ids(record: &StringRecord, delimiter: u8) -> Vec<&str> {
+    let Some(own) = record.get(0).and_then(id_prefix) else {
+        return Vec::new();
+    };
+    record
+        .iter()
+        .filter(|f| f.contains('\n'))
+        .flat_map(|f| f.lines().skip(1))
+        .filter_map(|inner| inner.split(char::from(delimiter)).next())
+        .map(|first| first.trim().trim_matches('"'))
+        .filter(|first| id_prefix(first) == Some(own))
+        .take(SWALLOWED_IDS)
+        .collect()
+}
+
+/// IDs of swallowed records named in one message.
+const SWALLOWED_IDS: usize = 5;
 
 /// The part of an ID-shaped cell before its closing digits (`COMP-` of `COMP-3`, `` of `1042`);
 /// `None` for a cell that does not end in digits after its first digit.
