@@ -412,3 +412,40 @@ fn a_number_split_at_its_grouping_commas_is_named_as_the_cause() {
         stray.reason
     );
 }
+
+/// A cell with text after its closing quote (`"Gamma 24" screen`, an inch sign written bare) is
+/// read as CSV readers read it, without the quote mark, but never silently: one warning per
+/// column names the lines and shows the cell as written. Quotes that close where the cell ends
+/// (doubled quotes, a CRLF end, a line break inside) raise nothing.
+#[test]
+fn text_after_a_closing_quote_is_warned_per_column() {
+    let text = "Deal ID,Deal Name,Note\r\n\
+                D1,\"Gamma 24\" screen,ok\r\n\
+                D2,\"Plain, quoted\",\"a \"\"b\"\" c\"\r\n\
+                D3,\"Delta 12\" rack,\"two\nlines\"\r\n\
+                D4,fine,\"x\"\r\n";
+    let (r, rows) = rows("Deals.csv", text.as_bytes());
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|row| row.as_ref().unwrap().get("Deal Name").unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Gamma 24 screen", "Plain, quoted", "Delta 12 rack", "fine"]
+    );
+    let tails: Vec<_> = r
+        .findings()
+        .iter()
+        .filter(|f| f.message.contains("closing quote"))
+        .collect();
+    assert_eq!(tails.len(), 1, "{:?}", r.findings());
+    assert_eq!(tails[0].column.as_deref(), Some("Deal Name"));
+    assert_eq!(tails[0].line, Some(2));
+    assert!(
+        tails[0].message.starts_with(
+            "column \"Deal Name\": 2 cell(s) have text after their closing quote (line(s) 2, 4; the first written \"Gamma 24\" screen)"
+        ),
+        "{}",
+        tails[0].message
+    );
+}

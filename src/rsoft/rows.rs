@@ -1,7 +1,7 @@
 //! Streaming rows of one CSV file: header checks, then records one at a time, each ending as a
 //! read row or a bad row with a reason. Memory does not grow with the file.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::sync::Arc;
 
@@ -34,7 +34,38 @@ struct RowGuard<R> {
     /// The last byte read from the file (not the cuts'): a file ending in no line end has one
     /// record end fewer than records.
     last: Option<u8>,
+    /// The bytes handed to the parser from `window_start` on: the current row as written,
+    /// which the parsed cells no longer show (see [`text_after_closing_quote`]).
+    window: Vec<u8>,
+    window_start: u64,
 }
+
+impl<R> RowGuard<R> {
+    /// The row that starts at `row_start` and ends before `next_start`, as written.
+    fn row_text(&self, next_start: u64) -> &[u8] {
+        let at = |offset: u64| {
+            usize::try_from(offset.saturating_sub(self.window_start)).unwrap_or(usize::MAX)
+        };
+        self.window
+            .get(at(self.row_start)..at(next_start))
+            .unwrap_or_default()
+    }
+
+    /// The next row starts at `next_start`: the bytes before it are no longer needed. They are
+    /// dropped in large steps, so the copy of what follows them is rare.
+    fn advance(&mut self, next_start: u64) {
+        self.row_start = next_start;
+        let done = usize::try_from(next_start.saturating_sub(self.window_start)).unwrap_or(0);
+        if done >= WINDOW_KEEP {
+            self.window.drain(..done.min(self.window.len()));
+            self.window_start = next_start;
+        }
+    }
+}
+
+/// Bytes of rows already read that the window keeps before dropping them (a few of the parser's
+/// reads).
+const WINDOW_KEEP: usize = 1 << 20;
 
 impl<R: Read> Read for RowGuard<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -43,10 +74,12 @@ impl<R: Read> Read for RowGuard<R> {
             buf[..CUT.len()].copy_from_slice(CUT);
             self.cut = true;
             self.delivered += CUT.len() as u64;
+            self.window.extend_from_slice(CUT);
             return Ok(CUT.len());
         }
         let n = self.inner.read(buf)?;
         self.delivered += n as u64;
+        self.window.extend_from_slice(&buf[..n]);
         if let Some(last) = buf[..n].last() {
             self.last = Some(*last);
         }
@@ -273,6 +306,9 @@ pub struct RowReader {
     /// Rows of only empty cells (`,,,,`, a spreadsheet's formatted blank rows) skipped, and the
     /// first lines of them, warned about once at the end.
     empty_rows: (u64, Vec<u64>),
+    /// Per column (by index), cells with text after their closing quote: how many, the first
+    /// lines, and the first cell as written; warned about once per column at the end.
+    quote_tails: BTreeMap<usize, (u64, Vec<u64>, String)>,
 }
 
 impl RowReader {
@@ -305,6 +341,8 @@ impl RowReader {
             limit: MAX_ROW_BYTES,
             cut: false,
             last: None,
+            window: Vec::new(),
+            window_start: 0,
         };
         let csv = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -334,6 +372,7 @@ impl RowReader {
             line_shift: 0,
             line_ends: LineEndCounts::default(),
             empty_rows: (0, Vec::new()),
+            quote_tails: BTreeMap::new(),
         };
         reader.read_header()?;
         Ok(reader)
@@ -342,7 +381,7 @@ impl RowReader {
     fn read_header(&mut self) -> Result<(), ReadError> {
         let mut raw = StringRecord::new();
         let read = |reader: &mut Self, raw: &mut StringRecord| {
-            read_record(
+            let got = read_record(
                 &mut reader.csv,
                 raw,
                 &mut None,
@@ -350,7 +389,11 @@ impl RowReader {
                 &mut reader.utf8_notes,
                 &mut reader.line_ends,
             )
-            .map_err(|e| reader.csv_error(e))
+            .map_err(|e| reader.csv_error(e));
+            // The first row starts after the header (and a `sep=` line).
+            let next_start = reader.csv.position().byte();
+            reader.csv.get_mut().advance(next_start);
+            got
         };
         let mut got = read(self, &mut raw)?;
         if got && self.sniff.separator_line {
@@ -508,6 +551,8 @@ impl RowReader {
         self.refused_cells = false;
         // Lines that are no record (a repeated header, only empty cells) are skipped here, in a
         // loop: a sheet can hold a million formatted blank rows.
+        // The cell with text after its closing quote in the row about to be returned.
+        let mut tail: Option<(usize, String)>;
         let line = loop {
             if self.done {
                 return None;
@@ -545,8 +590,11 @@ impl RowReader {
                 .map_or(0, |p| p.line())
                 .saturating_sub(self.line_shift);
             let next_start = self.csv.position().byte();
+            let delimiter = self.sniff.delimiter.byte();
             let guard = self.csv.get_mut();
-            guard.row_start = next_start;
+            tail = text_after_closing_quote(guard.row_text(next_start), delimiter)
+                .map(|(column, cell)| (column, String::from_utf8_lossy(cell).into_owned()));
+            guard.advance(next_start);
             if std::mem::take(&mut guard.cut) {
                 self.counts.bad += 1;
                 // The line end fed to the parser is not in the file.
@@ -636,6 +684,16 @@ impl RowReader {
         if self.record.as_slice().len() > BIG_CELL_BYTES {
             self.note_big_cells(line);
         }
+        if let Some((column, cell)) = tail {
+            let (count, lines, _) = self
+                .quote_tails
+                .entry(column)
+                .or_insert_with(|| (0, Vec::new(), cell));
+            *count += 1;
+            if lines.len() < 10 {
+                lines.push(line);
+            }
+        }
         self.counts.read += 1;
         Some(Ok(RowRef {
             line,
@@ -687,6 +745,20 @@ impl RowReader {
     /// End-of-file findings: header-only file, decoding notes.
     fn finish(&mut self) {
         self.done = true;
+        for (column, (count, lines, cell)) in std::mem::take(&mut self.quote_tails) {
+            let header = self.headers.names.get(column).cloned().unwrap_or_default();
+            let shown: String = cell.chars().take(60).collect();
+            self.findings.push(Finding::about_column(
+                Severity::Warning,
+                &self.file,
+                lines.first().copied(),
+                &header,
+                &format!(
+                    "{count} cell(s) have text after their closing quote (line(s) {}; the first written {shown}): CSV readers drop such a quote mark, so the cell is read without it. If the quote is part of the value (an inch sign, 24\"), write it doubled inside a quoted cell (\"24\"\" screen\") and re-export, or check the value after the load",
+                    list_lines(&lines, count)
+                ),
+            ));
+        }
         if self.empty_rows.0 > 0 {
             let (count, lines) = std::mem::take(&mut self.empty_rows);
             self.warn(
@@ -963,6 +1035,50 @@ fn swallowed_row(record: &StringRecord, delimiter: u8) -> Option<(&str, usize)> 
             let same = id_prefix(first) == Some(own);
             (cells >= want && same).then_some((inner, cells))
         })
+}
+
+/// The first cell of a row, as written, with text after its closing quote (`"Gamma 24" screen`)
+/// and its column (0-based): CSV readers (the csv crate among them) append such text to the
+/// cell and drop the quote mark, so the value read is not the one written. `None` for a row
+/// without one, or whose quote never closes (reported as a bad row). `row` is the row's text
+/// as the parser saw it.
+fn text_after_closing_quote(row: &[u8], delimiter: u8) -> Option<(usize, &[u8])> {
+    // Most rows have no quote at all.
+    if !row.contains(&b'"') {
+        return None;
+    }
+    let ends_cell = |b: u8| b == delimiter || b == b'\n' || b == b'\r';
+    let (mut column, mut at) = (0, 0);
+    while at < row.len() {
+        let start = at;
+        if row[at] == b'"' {
+            at += 1;
+            // To the closing quote: a doubled quote is one quote mark inside the cell.
+            loop {
+                at += row.get(at..)?.iter().position(|b| *b == b'"')? + 1;
+                if row.get(at) == Some(&b'"') {
+                    at += 1;
+                } else {
+                    break;
+                }
+            }
+            if row.get(at).is_some_and(|b| !ends_cell(*b)) {
+                let end = row[at..]
+                    .iter()
+                    .position(|b| ends_cell(*b))
+                    .map_or(row.len(), |n| at + n);
+                return Some((column, &row[start..end]));
+            }
+        }
+        match row[at..].iter().position(|b| ends_cell(*b)) {
+            Some(n) if row[at + n] == delimiter => {
+                at += n + 1;
+                column += 1;
+            }
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// The first cells of the lines inside a row's cells that have the same ID shape as the row's own
