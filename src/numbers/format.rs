@@ -75,8 +75,8 @@ pub fn refuse_undecided(raw: &str) -> Result<(), String> {
     match readings.as_slice() {
         [(first, a), (second, b), ..] => Err(format!(
             "reads as {a} in {} and as {b} in {}; the column has no decided number format: \
-             run `crm-migrate map` again or set its number_format in [formats.<module>] of \
-             mapping.toml",
+             set its number_format in [formats.<module>] of mapping.toml to the one the export \
+             uses (`crm-migrate map` decides it only where the column's values do)",
             first.example(),
             second.example()
         )),

@@ -304,7 +304,7 @@ pub fn scale_percent(
                 magnitude(canonical),
                 Some(Magnitude::BelowOne | Magnitude::One)
             ) {
-                return Err("a value from 0 to 1 without % is a fraction (0.5 = 50%) or a percent (0.5%); the column has no decided percent scale: run `crm-migrate map` again or set its percent_scale (\"percent\" or \"fraction\") in [formats.<module>] of mapping.toml".into());
+                return Err("a value from 0 to 1 without % is a fraction (0.5 = 50%) or a percent (0.5%); the column has no decided percent scale: set its percent_scale (\"percent\" or \"fraction\") in [formats.<module>] of mapping.toml (`crm-migrate map` decides it only where the column's values do)".into());
             }
             canonical.to_string()
         }
