@@ -471,7 +471,7 @@ fn placeholders_are_blanks_and_formulas_fail_in_the_value_check() {
          C1,Acme,acme.in,98200 12345\n\
          C2,Beta,\"=HYPERLINK(\"\"https://beta.in\"\",\"\"Beta\"\")\",-\n\
          C3,Gamma,N/A,N/A\n\
-         C4,Delta,delta.in,+91 98200 12346 / -\n",
+         C4,Delta,delta.in,+91 98200 12346 / N/A\n",
     )
     .unwrap();
     std::fs::write(
