@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::mapping::transform::parse_mailbox;
 use crate::rsoft::Module;
 use crate::rsoft::hashing::FastHash;
 
@@ -156,23 +157,18 @@ pub fn match_rsoft_user<'a>(raw: &str, users: &'a [User]) -> OwnerMatch<&'a User
     }
 }
 
-/// Splits an owner value: `Ravi Kumar <ravi@acme.in>`, `ravi@acme.in`, or `Ravi Kumar`.
+/// Splits an owner value into its name and email: `Ravi Kumar <ravi@acme.in>`, `"Kumar, Ravi"
+/// <ravi@acme.in>`, `ravi@acme.in` read as the email transform reads a mailbox
+/// ([`parse_mailbox`]: RFC 5322, the name's spaces collapsed, the domain lower-cased); any
+/// other value is a name, trimmed (`Ravi Kumar`, or a cell whose address does not read).
 pub fn parse_owner(raw: &str) -> (Option<String>, Option<String>) {
-    let raw = raw.trim();
-    if let (Some(open), Some(inner)) = (raw.rfind('<'), raw.strip_suffix('>')) {
-        let email = inner[open + 1..].trim();
-        let name = raw[..open].trim().trim_matches('"').trim();
-        if email.contains('@') {
-            return (
-                (!name.is_empty()).then(|| name.to_string()),
-                Some(email.to_string()),
-            );
+    match parse_mailbox(raw) {
+        Ok(mailbox) => (mailbox.name, Some(mailbox.address)),
+        Err(_) => {
+            let name = raw.trim();
+            ((!name.is_empty()).then(|| name.to_string()), None)
         }
     }
-    if raw.contains('@') && !raw.contains(char::is_whitespace) {
-        return (None, Some(raw.to_string()));
-    }
-    ((!raw.is_empty()).then(|| raw.to_string()), None)
 }
 
 /// Is this header an owner-like column (`Owner`, `Assigned To`, `Lead Owner`, `Created By`…)?
