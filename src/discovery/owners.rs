@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::mapping::transform::parse_mailbox;
+use crate::mapping::transform::split_name_email;
 use crate::rsoft::Module;
 use crate::rsoft::hashing::FastHash;
 
@@ -157,13 +157,14 @@ pub fn match_rsoft_user<'a>(raw: &str, users: &'a [User]) -> OwnerMatch<&'a User
     }
 }
 
-/// Splits an owner value into its name and email: `Ravi Kumar <ravi@acme.in>`, `"Kumar, Ravi"
-/// <ravi@acme.in>`, `ravi@acme.in` read as the email transform reads a mailbox
-/// ([`parse_mailbox`]: RFC 5322, the name's spaces collapsed, the domain lower-cased); any
-/// other value is a name, trimmed (`Ravi Kumar`, or a cell whose address does not read).
+/// Splits an owner value into its name and email as the transforms read `Name <email>`
+/// ([`split_name_email`], on the email transform's RFC 5322 mailbox): `Ravi Kumar
+/// <ravi@acme.in>`, `"Kumar, Ravi" <ravi@acme.in>`, `ravi@acme.in`, `Ravi Kumar` (spaces
+/// collapsed, an address's domain lower-cased). A cell whose address does not read is a name,
+/// as written.
 pub fn parse_owner(raw: &str) -> (Option<String>, Option<String>) {
-    match parse_mailbox(raw) {
-        Ok(mailbox) => (mailbox.name, Some(mailbox.address)),
+    match split_name_email(raw) {
+        Ok(read) => (read.name, read.email),
         Err(_) => {
             let name = raw.trim();
             ((!name.is_empty()).then(|| name.to_string()), None)
