@@ -167,6 +167,28 @@ mod tests {
         }
     }
 
+    /// `N/A` among several values stays one value, and one value beside placeholders is found.
+    #[test]
+    fn a_placeholder_among_values() {
+        let slash = |cell: &str| slash_in_placeholder(cell.as_bytes(), cell.find('/').unwrap());
+        for cell in ["N/A", "a@x.in; n/a", "#N/A, b@y.in", "x;N/A", "1 / N/A\nb"] {
+            let at = cell.rfind("/A").or_else(|| cell.rfind("/a")).unwrap();
+            assert!(slash_in_placeholder(cell.as_bytes(), at), "{cell}");
+        }
+        for cell in ["Bldg N/Annexe", "98200/12345", "IN/AE", "/A", "N/"] {
+            assert!(!slash(cell), "{cell}");
+        }
+        let parts = |v: &'static [&'static str]| v.iter().copied();
+        assert_eq!(sole_value(parts(&["a@x.in", "N/A"])), Some("a@x.in"));
+        assert_eq!(
+            sole_value(parts(&["-", "98200 12345", "TBD"])),
+            Some("98200 12345")
+        );
+        assert_eq!(sole_value(parts(&["a@x.in"])), None);
+        assert_eq!(sole_value(parts(&["a", "N/A", "b"])), None);
+        assert_eq!(sole_value(parts(&["N/A", "-"])), None);
+    }
+
     #[test]
     fn formulas_and_the_link_of_a_hyperlink() {
         for f in [
