@@ -435,13 +435,25 @@ impl Context<'_> {
         let mut ids = Vec::new();
         for l in read.lookups_of(EntityType::Contacts) {
             let found = match l.by {
-                LookupKey::Email => match normalize_email(l.cell.text()) {
-                    Ok(email) => self.lookups.contact_by_email(&email.to_lowercase()),
-                    Err(e) => {
-                        read.problem(&l.cell, e.reason);
-                        continue;
+                LookupKey::Email => {
+                    // Read as an email field is: a placeholder beside the address is left out.
+                    let target = Target::Lookup {
+                        entity: EntityType::Contacts,
+                        by: LookupKey::Email,
+                    };
+                    let address = match read.known_values(&target, ValueKind::Email, &l.cell)[..] {
+                        [] => continue,
+                        [ref one] => one.raw.clone(),
+                        _ => l.cell.raw.clone(),
+                    };
+                    match normalize_email(&address) {
+                        Ok(email) => self.lookups.contact_by_email(&email.to_lowercase()),
+                        Err(e) => {
+                            read.problem(&l.cell, e.reason);
+                            continue;
+                        }
                     }
-                },
+                }
                 _ => self
                     .lookups
                     .record(Module::Contacts, l.cell.text(), EntityType::Contacts),
