@@ -23,6 +23,41 @@ pub fn is_placeholder(text: &str) -> bool {
     text.len() <= 4 && PLACEHOLDERS.iter().any(|p| text.eq_ignore_ascii_case(p))
 }
 
+/// The one value among a cell's parts (`parts`: the cell split as several values are) whose
+/// other parts are all placeholders: `+91 98200 12345` of `+91 98200 12345 / -`. `None` when no
+/// part is a placeholder, or when no value or several are left.
+pub fn sole_value<'a>(parts: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let (mut value, mut placeholder) = (None, false);
+    for part in parts {
+        if is_placeholder(part) {
+            placeholder = true;
+        } else if value.replace(part).is_some() {
+            return None;
+        }
+    }
+    value.filter(|_| placeholder)
+}
+
+/// Whether the `/` at byte `at` of `cell` is the slash of an `N/A` or `#N/A` standing as one of
+/// the cell's values (`a@x.in; N/A`), which a split on `/` must keep whole: the placeholder is
+/// then seen as one ([`is_placeholder`]), not as the values `N` and `A`.
+pub fn slash_in_placeholder(cell: &[u8], at: usize) -> bool {
+    // A value ends at the cell's end, a separator of several values, or a space.
+    let bound = |c: Option<&u8>| {
+        c.is_none_or(|c| matches!(c, b';' | b',' | b'/') || c.is_ascii_whitespace())
+    };
+    let Some((n, head)) = cell[..at].split_last() else {
+        return false;
+    };
+    let head = head.strip_suffix(b"#").unwrap_or(head);
+    n.eq_ignore_ascii_case(&b'n')
+        && bound(head.last())
+        && cell
+            .get(at + 1)
+            .is_some_and(|a| a.eq_ignore_ascii_case(&b'a'))
+        && bound(cell.get(at + 2))
+}
+
 /// Whether `text` (the trimmed cell) is a spreadsheet formula saved as its text rather than its
 /// value: `=` then a function, a cell, a number, a bracket or a quoted string, with an optional
 /// sign (`=A2*1.18`, `=HYPERLINK(…)`, `=+91 98200 12345`). A line of `=` or `=>` is text.
@@ -130,6 +165,28 @@ mod tests {
         for v in ["N/A yet", "nan", "0", "-5", "???", "Nina", "", "none given"] {
             assert!(!is_placeholder(v), "{v}");
         }
+    }
+
+    /// `N/A` among several values stays one value, and one value beside placeholders is found.
+    #[test]
+    fn a_placeholder_among_values() {
+        let slash = |cell: &str| slash_in_placeholder(cell.as_bytes(), cell.find('/').unwrap());
+        for cell in ["N/A", "a@x.in; n/a", "#N/A, b@y.in", "x;N/A", "1 / N/A\nb"] {
+            let at = cell.rfind("/A").or_else(|| cell.rfind("/a")).unwrap();
+            assert!(slash_in_placeholder(cell.as_bytes(), at), "{cell}");
+        }
+        for cell in ["Bldg N/Annexe", "98200/12345", "IN/AE", "/A", "N/"] {
+            assert!(!slash(cell), "{cell}");
+        }
+        let parts = |v: &'static [&'static str]| v.iter().copied();
+        assert_eq!(sole_value(parts(&["a@x.in", "N/A"])), Some("a@x.in"));
+        assert_eq!(
+            sole_value(parts(&["-", "98200 12345", "TBD"])),
+            Some("98200 12345")
+        );
+        assert_eq!(sole_value(parts(&["a@x.in"])), None);
+        assert_eq!(sole_value(parts(&["a", "N/A", "b"])), None);
+        assert_eq!(sole_value(parts(&["N/A", "-"])), None);
     }
 
     #[test]

@@ -460,7 +460,7 @@ fn phone_extensions_and_named_addresses_read_as_phones_and_emails() {
 }
 
 /// `map`'s value check reads cells as the load does: a placeholder (`N/A`, `-`, `TBD`) in a
-/// typed column is a blank, no problem; `=HYPERLINK("url", "label")` in a web-address column is
+/// typed column is a blank, no problem, and so is one among a cell's phones; `=HYPERLINK("url", "label")` in a web-address column is
 /// its url; any other formula is a failed value named as one, with its line.
 #[test]
 fn placeholders_are_blanks_and_formulas_fail_in_the_value_check() {
@@ -470,7 +470,8 @@ fn placeholders_are_blanks_and_formulas_fail_in_the_value_check() {
         "Company ID,Company Name,Website,Phone\n\
          C1,Acme,acme.in,98200 12345\n\
          C2,Beta,\"=HYPERLINK(\"\"https://beta.in\"\",\"\"Beta\"\")\",-\n\
-         C3,Gamma,N/A,N/A\n",
+         C3,Gamma,N/A,N/A\n\
+         C4,Delta,delta.in,+91 98200 12346 / N/A\n",
     )
     .unwrap();
     std::fs::write(

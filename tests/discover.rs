@@ -133,6 +133,17 @@ fn owner_forms() {
         parse_owner("Priya Sharma"),
         (Some("Priya Sharma".into()), None)
     );
+    // A quoted name may hold a comma; read as the email transform reads a mailbox, so a
+    // `mailto:` link is its address (it was the owner's "email" whole) and the domain's case
+    // goes.
+    assert_eq!(
+        parse_owner("\"Kumar, Ravi\" <ravi@acme.in>"),
+        (Some("Kumar, Ravi".into()), Some("ravi@acme.in".into()))
+    );
+    assert_eq!(
+        parse_owner("mailto:Ravi@ACME.in"),
+        (None, Some("Ravi@acme.in".into()))
+    );
 }
 
 #[test]

@@ -241,3 +241,38 @@ fn excel_serials_are_decided_per_column_by_a_date_header() {
     assert_ne!(p.inferred, ColumnKind::Date);
     assert!(p.flags.excel_serials.is_empty());
 }
+
+/// A placeholder among a cell's values (`a@x.in; N/A`, `+91 98200 12345 / -`) is no evidence
+/// of the column's kind: the cell is judged by its other values, as the load reads it (such
+/// cells counted as text against an email or phone column).
+#[test]
+fn a_placeholder_among_a_cells_values_is_no_evidence() {
+    let p = profile(
+        "Email",
+        None,
+        &[
+            "a@x.in; N/A",
+            "N/A, b@y.in",
+            "#N/A; c@x.in; d@y.in",
+            "e@z.in",
+        ],
+    );
+    assert_eq!(p.inferred, ColumnKind::Email);
+    assert_eq!(p.evidence.fit, p.evidence.judged);
+    let p = profile(
+        "Mobile",
+        None,
+        &["+91 98200 12345 / -", "TBD; 98200 12346", "98200 12347"],
+    );
+    assert_eq!(p.inferred, ColumnKind::Phone);
+    assert_eq!(p.evidence.fit, p.evidence.judged);
+    assert!(p.flags.multi_valued.is_empty());
+    // Two numbers beside a placeholder are several values.
+    assert!(crm_migrate::rsoft::profile::is_multi_valued(
+        "98200 12345 / 98200 12346 / n/a"
+    ));
+    assert_eq!(
+        crm_migrate::rsoft::profile::split_values("a@x.in; N/A,#n/a / b@y.in").collect::<Vec<_>>(),
+        ["a@x.in", "N/A", "#n/a", "b@y.in"]
+    );
+}

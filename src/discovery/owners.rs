@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::mapping::transform::split_name_email;
 use crate::rsoft::Module;
 use crate::rsoft::hashing::FastHash;
 
@@ -156,23 +157,19 @@ pub fn match_rsoft_user<'a>(raw: &str, users: &'a [User]) -> OwnerMatch<&'a User
     }
 }
 
-/// Splits an owner value: `Ravi Kumar <ravi@acme.in>`, `ravi@acme.in`, or `Ravi Kumar`.
+/// Splits an owner value into its name and email as the transforms read `Name <email>`
+/// ([`split_name_email`], on the email transform's RFC 5322 mailbox): `Ravi Kumar
+/// <ravi@acme.in>`, `"Kumar, Ravi" <ravi@acme.in>`, `ravi@acme.in`, `Ravi Kumar` (spaces
+/// collapsed, an address's domain lower-cased). A cell whose address does not read is a name,
+/// as written.
 pub fn parse_owner(raw: &str) -> (Option<String>, Option<String>) {
-    let raw = raw.trim();
-    if let (Some(open), Some(inner)) = (raw.rfind('<'), raw.strip_suffix('>')) {
-        let email = inner[open + 1..].trim();
-        let name = raw[..open].trim().trim_matches('"').trim();
-        if email.contains('@') {
-            return (
-                (!name.is_empty()).then(|| name.to_string()),
-                Some(email.to_string()),
-            );
+    match split_name_email(raw) {
+        Ok(read) => (read.name, read.email),
+        Err(_) => {
+            let name = raw.trim();
+            ((!name.is_empty()).then(|| name.to_string()), None)
         }
     }
-    if raw.contains('@') && !raw.contains(char::is_whitespace) {
-        return (None, Some(raw.to_string()));
-    }
-    ((!raw.is_empty()).then(|| raw.to_string()), None)
 }
 
 /// Is this header an owner-like column (`Owner`, `Assigned To`, `Lead Owner`, `Created By`…)?

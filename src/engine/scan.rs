@@ -16,8 +16,7 @@ use crate::rsoft::{Export, Module, ReadError};
 pub const MAX_DISTINCT: usize = 10_000;
 /// RSoft IDs kept per owner, to show the operator which records an owner is on.
 pub const SAMPLE_IDS: usize = 3;
-/// The standard field whose values are lead sources (docs/nutshell-api.md: `sources:[{id}]`).
-pub const SOURCES_FIELD: &str = "Leads.sources";
+pub use crate::mapping::catalogue::SOURCES_FIELD;
 
 /// One distinct owner cell as written (trimmed), and the records that carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -174,7 +173,7 @@ pub fn scan(export: &Export, map: &FieldMap) -> Result<ExportScan, ReadError> {
                         }
                     }
                     Role::Tags => {
-                        for tag in split_tags(value).unwrap_or_default() {
+                        for tag in split_tags(value).map(|t| t.tags).unwrap_or_default() {
                             for entity in tag_entities {
                                 if !tags.entry(*entity).or_default().add(&tag) {
                                     overflow += 1;
@@ -182,6 +181,8 @@ pub fn scan(export: &Export, map: &FieldMap) -> Result<ExportScan, ReadError> {
                             }
                         }
                     }
+                    // As the load reads it: a placeholder names no source to create.
+                    Role::Source if crate::cells::is_placeholder(value) => {}
                     Role::Source => {
                         if !sources.add(value) {
                             overflow += 1;
@@ -200,4 +201,39 @@ pub fn scan(export: &Export, map: &FieldMap) -> Result<ExportScan, ReadError> {
         sources: sources.order,
         overflow,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::model::Target;
+    use crate::mapping::record::fixture::{field, map};
+
+    /// A placeholder lead source or tag is no name to create in Nutshell (the schema step made
+    /// a source and a tag `N/A`); the tags beside it are kept.
+    #[test]
+    fn placeholders_name_no_source_or_tag() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Leads.csv"),
+            "Lead ID,Lead Name,Source,Tags\n\
+             L1,Asha,N/A,VIP; N/A\n\
+             L2,Ravi,Web,-\n\
+             L3,Priya,TBD,Key\n",
+        )
+        .unwrap();
+        let export = Export::open(dir.path()).unwrap();
+        let map = map(
+            Module::Leads,
+            &[
+                ("Lead ID", Target::LegacyId),
+                ("Source", field(SOURCES_FIELD)),
+                ("Tags", Target::Tags),
+            ],
+            &[],
+        );
+        let found = scan(&export, &map).unwrap();
+        assert_eq!(found.sources, ["Web"]);
+        assert_eq!(found.tags[&EntityType::Leads], ["VIP", "Key"]);
+    }
 }

@@ -297,6 +297,10 @@ pub const STANDARD_FIELDS: &[StandardField] = &[
     field(N, "body", K::LongText),
 ];
 
+/// The standard field whose values are lead sources (docs/nutshell-api.md: `sources:[{id}]`),
+/// found or created in Nutshell by name.
+pub const SOURCES_FIELD: &str = "Leads.sources";
+
 /// Look up `Contacts.email`-style paths.
 pub fn standard_field(path: &str) -> Option<&'static StandardField> {
     let (entity, name) = path.split_once('.')?;

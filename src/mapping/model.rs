@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::{ValueKind, ValueMapKind, standard_field};
+use super::catalogue::{SOURCES_FIELD, ValueKind, ValueMapKind, standard_field};
 use super::transform::{ColumnFormat, NumberFormat, PercentScale};
 use crate::config::DateOrder;
 use crate::nutshell::EntityType;
@@ -91,6 +91,17 @@ pub enum RelatedPart {
 }
 
 impl Target {
+    /// Whether the load makes a Nutshell object named by the cell's text for this target (a
+    /// tag, a lead source, [`SOURCES_FIELD`]): a placeholder there (`N/A`) is no value, or the
+    /// load would create a tag or a source called `N/A`.
+    pub fn names_new_object(&self) -> bool {
+        match self {
+            Target::Tags => true,
+            Target::Field { field } => field == SOURCES_FIELD,
+            _ => false,
+        }
+    }
+
     /// A key naming the single slot this target fills, if only one column may fill it; multi-valued
     /// targets (phones, tags, notes) return `None`.
     pub fn single_slot(&self) -> Option<String> {

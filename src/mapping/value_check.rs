@@ -167,8 +167,9 @@ impl ColumnReader for ValueChecks<'_> {
                 return;
             }
         };
-        // A cell of several emails or phones is several values, as the load sends them.
-        for value in cell_values(check.kind, value) {
+        // A cell of several emails or phones is several values, as the load sends them; a
+        // placeholder among them is left out, as the load leaves it.
+        for value in cell_values(check.kind, value).values {
             check.values += 1;
             if let Err(rejected) = convert_in(check.kind, value, self.format, &column_format) {
                 let reason = serial_among_dates(check.kind, value)

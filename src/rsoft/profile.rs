@@ -864,7 +864,9 @@ fn look_of(v: &str) -> Look {
         };
     }
     if b.contains(&b'@') {
-        return plain(if is_email(v) || split_values(v).all(is_email) {
+        // A placeholder among the addresses (`a@x.in; N/A`) is no evidence either way.
+        let mut values = split_values(v).filter(|p| !crate::cells::is_placeholder(p));
+        return plain(if is_email(v) || values.all(is_email) {
             ColumnKind::Email
         } else {
             ColumnKind::FreeText
@@ -887,7 +889,11 @@ fn look_of(v: &str) -> Look {
     if is_code(b) {
         return plain(ColumnKind::Id);
     }
-    plain(ColumnKind::FreeText)
+    // One value beside placeholders (`+91 98200 12345 / -`) is that value's evidence.
+    match crate::cells::sole_value(split_values(v)) {
+        Some(one) => plain(look_of(one).shape),
+        None => plain(ColumnKind::FreeText),
+    }
 }
 
 fn is_boolean(v: &str) -> bool {
@@ -1118,6 +1124,7 @@ fn value_end(v: &str) -> Option<usize> {
                 .get(i + 1..i + 5)
                 .is_some_and(|m| m.eq_ignore_ascii_case(b"ext=")) => {}
             b',' if !b[..i].contains(&b'@') && in_display_name(&b[i + 1..]) => {}
+            b'/' if crate::cells::slash_in_placeholder(b, i) => {}
             b';' | b',' | b'/' | b'\n' if !quoted && !bracketed => return Some(i),
             _ => {}
         }
@@ -1149,7 +1156,7 @@ fn multi_valued(v: &str, marks: Marks) -> bool {
         return false;
     }
     let mut parts = 0;
-    for p in split_values(v) {
+    for p in split_values(v).filter(|p| !crate::cells::is_placeholder(p)) {
         if !is_phone(p) {
             return false;
         }

@@ -570,11 +570,13 @@ impl Evidence {
 /// Every kind one value reads as.
 fn kinds_of(value: &str) -> Vec<ValueKind> {
     let mut kinds = Vec::new();
-    // A cell of several emails or phones reads as that kind: the load sends each.
-    if cell_values(ValueKind::Email, value)
-        .into_iter()
-        .all(looks_like_email)
-    {
+    // A cell of several emails or phones reads as that kind: the load sends each, and leaves
+    // out a placeholder among them.
+    let each = |kind, read: &dyn Fn(&str) -> bool| {
+        let values = cell_values(kind, value).values;
+        !values.is_empty() && values.into_iter().all(read)
+    };
+    if each(ValueKind::Email, &looks_like_email) {
         kinds.push(ValueKind::Email);
     }
     // As the load's URL check reads it: a bare domain (`acme.in`) is a web address too.
@@ -599,7 +601,7 @@ fn kinds_of(value: &str) -> Vec<ValueKind> {
     let phone = |p: &str| {
         p.chars().filter(char::is_ascii_digit).count() >= 8 && parse_phone(p, "IN").is_ok()
     };
-    if cell_values(ValueKind::Phone, value).into_iter().all(phone) {
+    if each(ValueKind::Phone, &phone) {
         kinds.push(ValueKind::Phone);
     }
     if parse_number(value).is_ok() {

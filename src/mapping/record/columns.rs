@@ -228,6 +228,56 @@ impl Read {
         }
     }
 
+    /// `cell` of `target` holds placeholder `p`: the field is left blank (a reference links no
+    /// record), and the row says so.
+    fn left_blank(&mut self, target: &Target, cell: Cell, p: Placeholder) {
+        let left = if is_reference(target) {
+            "it names no record, so none was linked".to_string()
+        } else {
+            format!("{} was left blank", target.describe())
+        };
+        self.caveats.push(format!(
+            "{}: {:?} is {}; {left}",
+            cell.header,
+            cell.text(),
+            p.describe(),
+        ));
+        self.placeholders.push((target.clone(), cell, p));
+    }
+
+    /// `part`, one of the values of `cell` of `target`, is a placeholder: left out, the cell's
+    /// other values kept, and the row says so as for a whole-cell placeholder.
+    fn left_out(&mut self, target: &Target, cell: &Cell, part: &str) {
+        self.caveats.push(format!(
+            "{}: {part:?} of {:?} is {}; it was left out of {}",
+            cell.header,
+            cell.text(),
+            Placeholder::Unknown.describe(),
+            target.describe()
+        ));
+    }
+
+    /// The values of `cell` for `target`, a field of `kind` ([`cell_values`]), each a cell of
+    /// its own, the placeholders among them left out ([`Self::left_out`]); none when every value
+    /// is a placeholder, and the field is left blank ([`Self::left_blank`]).
+    fn known_values(&mut self, target: &Target, kind: ValueKind, cell: &Cell) -> Vec<Cell> {
+        let parts = cell_values(kind, &cell.raw);
+        for part in &parts.placeholders {
+            self.left_out(target, cell, part);
+        }
+        if parts.values.is_empty() {
+            self.left_blank(target, cell.clone(), Placeholder::Unknown);
+        }
+        parts
+            .values
+            .into_iter()
+            .map(|raw| Cell {
+                header: cell.header.clone(),
+                raw: raw.to_string(),
+            })
+            .collect()
+    }
+
     /// The cell of the standard field `path` that held a placeholder, if one did, and which.
     pub fn placeholder(&self, path: &str) -> Option<(&Cell, Placeholder)> {
         self.placeholders
@@ -385,13 +435,25 @@ impl Context<'_> {
         let mut ids = Vec::new();
         for l in read.lookups_of(EntityType::Contacts) {
             let found = match l.by {
-                LookupKey::Email => match normalize_email(l.cell.text()) {
-                    Ok(email) => self.lookups.contact_by_email(&email.to_lowercase()),
-                    Err(e) => {
-                        read.problem(&l.cell, e.reason);
-                        continue;
+                LookupKey::Email => {
+                    // Read as an email field is: a placeholder beside the address is left out.
+                    let target = Target::Lookup {
+                        entity: EntityType::Contacts,
+                        by: LookupKey::Email,
+                    };
+                    let address = match read.known_values(&target, ValueKind::Email, &l.cell)[..] {
+                        [] => continue,
+                        [ref one] => one.raw.clone(),
+                        _ => l.cell.raw.clone(),
+                    };
+                    match normalize_email(&address) {
+                        Ok(email) => self.lookups.contact_by_email(&email.to_lowercase()),
+                        Err(e) => {
+                            read.problem(&l.cell, e.reason);
+                            continue;
+                        }
                     }
-                },
+                }
                 _ => self
                     .lookups
                     .record(Module::Contacts, l.cell.text(), EntityType::Contacts),
@@ -521,24 +583,15 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
             .and_then(|k| stand_in(k, &cell.raw));
         let placeholder = match stand {
             Some(StandIn::Placeholder(p)) => Some(p),
-            _ if is_reference(&entry.target) && crate::cells::is_placeholder(cell.text()) => {
+            _ if (is_reference(&entry.target) || entry.target.names_new_object())
+                && crate::cells::is_placeholder(cell.text()) =>
+            {
                 Some(Placeholder::Unknown)
             }
             _ => None,
         };
         if let Some(p) = placeholder {
-            let left = if is_reference(&entry.target) {
-                "it names no record, so none was linked".to_string()
-            } else {
-                format!("{} was left blank", entry.target.describe())
-            };
-            read.caveats.push(format!(
-                "{}: {:?} is {}; {left}",
-                cell.header,
-                cell.text(),
-                p.describe(),
-            ));
-            read.placeholders.push((entry.target.clone(), cell, p));
+            read.left_blank(&entry.target, cell, p);
             continue;
         }
         let cell = match stand {
@@ -592,7 +645,14 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
             }),
             Target::Tags => match split_tags(&cell.raw) {
                 Ok(tags) => {
-                    for tag in tags {
+                    for part in &tags.placeholders {
+                        read.left_out(&entry.target, &cell, part);
+                    }
+                    if tags.tags.is_empty() {
+                        read.left_blank(&entry.target, cell, Placeholder::Unknown);
+                        continue;
+                    }
+                    for tag in tags.tags {
                         if !read.tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
                             read.tags.push(tag);
                         }
@@ -609,6 +669,14 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                 })
             }
             Target::Custom { name, kind, .. } => {
+                // A custom field takes one value: a cell of several stays whole, for the
+                // transform to refuse.
+                let values = read.known_values(&entry.target, *kind, &cell);
+                let cell = match values.as_slice() {
+                    [] => continue,
+                    [one] => one.clone(),
+                    _ => cell,
+                };
                 match custom_value(ctx, source, *kind, &cell, &format) {
                     Ok(Some((v, caveat))) => {
                         read_phone |= *kind == ValueKind::Phone;
@@ -631,11 +699,7 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                     continue;
                 };
                 // A cell of several emails or phones gives Nutshell several.
-                for raw in cell_values(standard.kind, &cell.raw) {
-                    let cell = Cell {
-                        header: cell.header.clone(),
-                        raw: raw.to_string(),
-                    };
+                for cell in read.known_values(&entry.target, standard.kind, &cell) {
                     let converted = if standard.value_map.is_some() {
                         Ok((Val::Choice(cell.text().to_string()), None))
                     } else if standard.kind == ValueKind::Money {

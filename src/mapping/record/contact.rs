@@ -171,6 +171,60 @@ mod tests {
         );
     }
 
+    /// A placeholder among a cell's emails or phones (`a@x.in; N/A`, `+91 98200 12345 / -`) is
+    /// left out with a note, as a whole-cell one is, and the values beside it are sent (the
+    /// record failed as a bad address or number before); a cell of placeholders only is blank.
+    #[test]
+    fn a_placeholder_among_emails_or_phones_is_left_out_with_a_note() {
+        let map = map(
+            Module::Contacts,
+            &[
+                ("Contact ID", Target::LegacyId),
+                ("First Name", field("Contacts.givenName")),
+                ("Email", field("Contacts.email")),
+                ("Work Email", field("Contacts.email")),
+                ("Phone", field("Contacts.phone")),
+            ],
+            &[],
+        );
+        let r = row(&[
+            ("Contact ID", "CONT-10"),
+            ("First Name", "Asha"),
+            ("Email", "asha@x.in; N/A"),
+            ("Work Email", "N/A, asha@work.in"),
+            ("Phone", "+91 98200 12345 / -"),
+        ]);
+        let p = plan(build(Module::Contacts, &map, &r, &lookups()));
+        let contact = &p.creates[0].params["contact"];
+        assert_eq!(contact["email"], json!(["asha@x.in", "asha@work.in"]));
+        assert_eq!(contact["phone"], json!(["+919820012345"]));
+        for note in [
+            "Email: \"N/A\" of \"asha@x.in; N/A\" is a placeholder for an unknown value; it was left out of Contacts.email",
+            "Work Email: \"N/A\" of \"N/A, asha@work.in\" is a placeholder",
+            "Phone: \"-\" of \"+91 98200 12345 / -\" is a placeholder for an unknown value; it was left out of Contacts.phone",
+        ] {
+            assert!(
+                p.caveats.iter().any(|c| c.starts_with(note)),
+                "{note}: {:?}",
+                p.caveats
+            );
+        }
+        let r = row(&[
+            ("Contact ID", "CONT-11"),
+            ("First Name", "Asha"),
+            ("Phone", "N/A / -"),
+        ]);
+        let p = plan(build(Module::Contacts, &map, &r, &lookups()));
+        assert_eq!(p.creates[0].params["contact"].get("phone"), None);
+        assert!(
+            p.caveats
+                .iter()
+                .any(|c| c == "Phone: \"N/A / -\" is a placeholder for an unknown value; Contacts.phone was left blank"),
+            "{:?}",
+            p.caveats
+        );
+    }
+
     /// A phone with an extension goes to Nutshell as `+E164 xEXT`, in the row's country; an
     /// email written `Name <address>` gives the address, and a name that is not the contact's
     /// stays in the contact's note (both failed the row before).

@@ -246,7 +246,7 @@ mod tests {
 
     use super::super::fixture::*;
     use crate::mapping::catalogue::ValueMapKind;
-    use crate::mapping::model::Target;
+    use crate::mapping::model::{LookupKey, Target};
     use crate::mapping::record::{CloseStatus, FollowUp, Resolution, StageIds};
     use crate::nutshell::EntityType;
     use crate::rsoft::Module;
@@ -342,6 +342,39 @@ mod tests {
             ],
             cells,
         )
+    }
+
+    /// A deal's contact named by an email beside a placeholder (`a@x.in; N/A`) is found by
+    /// that address, the placeholder noted (the row failed as a bad address).
+    #[test]
+    fn a_contact_email_beside_a_placeholder_finds_the_contact() {
+        let m = map(
+            Module::Deals,
+            &[
+                ("Deal ID", Target::LegacyId),
+                ("Deal Name", field("Leads.description")),
+                (
+                    "Contact Email",
+                    lookup(EntityType::Contacts, LookupKey::Email),
+                ),
+            ],
+            &[],
+        );
+        let mut l = lookups();
+        l.contacts.insert("asha@x.in".into(), found(6));
+        let r = row(&[
+            ("Deal ID", "DEAL-9"),
+            ("Deal Name", "Racking"),
+            ("Contact Email", "Asha@X.in; N/A"),
+        ]);
+        let p = plan(build(Module::Deals, &m, &r, &l));
+        assert_eq!(p.creates[0].params["lead"]["contacts"], json!([{"id": 6}]));
+        assert!(
+            p.caveats.iter().any(|c| c
+                == "Contact Email: \"N/A\" of \"Asha@X.in; N/A\" is a placeholder for an unknown value; it was left out of lookup Contacts by Email"),
+            "{:?}",
+            p.caveats
+        );
     }
 
     /// A close-date column decided as spreadsheet serials (`excel_serial` in `[formats.deals]`)

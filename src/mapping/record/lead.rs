@@ -449,6 +449,48 @@ mod tests {
         );
     }
 
+    /// A lead source or tag written as a placeholder names nothing: no source or tag `N/A` is
+    /// looked up (the scan made one in Nutshell), the field is left blank with a note, and the
+    /// tags beside a placeholder tag are kept.
+    #[test]
+    fn a_placeholder_source_or_tag_names_none() {
+        let m = map(
+            Module::Leads,
+            &[
+                ("Lead ID", Target::LegacyId),
+                ("Lead Name", field("Leads.description")),
+                ("Source", field("Leads.sources")),
+                ("Tags", Target::Tags),
+                ("Labels", Target::Tags),
+            ],
+            &[],
+        );
+        let r = row(&[
+            ("Lead ID", "LEAD-2"),
+            ("Lead Name", "Bhavna Joshi"),
+            ("Source", " N/A "),
+            ("Tags", "VIP; N/A"),
+            ("Labels", "-"),
+        ]);
+        let p = plan(build(Module::Leads, &m, &r, &lead_lookups()));
+        let lead = &p.creates[1].params["lead"];
+        assert!(lead.get("sources").is_none(), "{lead}");
+        assert_eq!(lead["tags"], json!(["VIP"]));
+        // The person's derived name has no source in brackets.
+        assert_eq!(p.creates[0].params["contact"]["name"], "Bhavna Joshi");
+        for note in [
+            "Source: \"N/A\" is a placeholder for an unknown value; Leads.sources was left blank",
+            "Tags: \"N/A\" of \"VIP; N/A\" is a placeholder for an unknown value; it was left out of tags",
+            "Labels: \"-\" is a placeholder for an unknown value; tags was left blank",
+        ] {
+            assert!(
+                p.caveats.iter().any(|c| c == note),
+                "{note}: {:?}",
+                p.caveats
+            );
+        }
+    }
+
     /// A converted lead's person is the contact it became; its own email and phone are named
     /// in the caveat, since they are not added to that contact (trial 9: dropped unseen).
     #[test]

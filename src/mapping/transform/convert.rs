@@ -73,23 +73,49 @@ pub struct ColumnFormat {
     pub excel_serial: bool,
 }
 
+/// The values one cell holds for a field of `kind` ([`cell_values`]), and the placeholders
+/// written among them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellValues<'a> {
+    /// The values, each read on its own.
+    pub values: Vec<&'a str>,
+    /// Words for an unknown value written as values of an email or phone cell (`N/A` of
+    /// `a@x.in; N/A`, [`crate::cells::is_placeholder`]): no value, left out with a note as a
+    /// whole-cell placeholder is.
+    pub placeholders: Vec<&'a str>,
+}
+
 /// The values one cell holds for a field of `kind`: for an email or phone cell with several
 /// (`a@x.in; b@x.in`, as discovery counts them, [`crate::rsoft::profile::is_multi_valued`]),
 /// each of them, for Nutshell's several emails/phones; an email cell with one address and a
-/// stray separator (`a@x.in, `) is that address, since no address holds a separator; otherwise
-/// the cell itself.
-pub fn cell_values(kind: ValueKind, raw: &str) -> Vec<&str> {
+/// stray separator (`a@x.in, `) is that address, since no address holds a separator; a
+/// placeholder among an email or phone cell's values (`a@x.in; N/A`, `+91 98200 12345 / -`) is
+/// left out, its other values kept; otherwise the cell itself.
+pub fn cell_values(kind: ValueKind, raw: &str) -> CellValues<'_> {
     use crate::rsoft::profile::{is_multi_valued, split_values};
-    match kind {
-        ValueKind::Email | ValueKind::Phone if is_multi_valued(raw) => split_values(raw).collect(),
-        ValueKind::Email => {
-            let mut parts = split_values(raw);
-            match (parts.next(), parts.next()) {
-                (Some(one), None) => vec![one],
-                _ => vec![raw],
-            }
+    let whole = CellValues {
+        values: vec![raw],
+        placeholders: Vec::new(),
+    };
+    if !matches!(kind, ValueKind::Email | ValueKind::Phone) {
+        return whole;
+    }
+    let (placeholders, values): (Vec<&str>, Vec<&str>) =
+        split_values(raw).partition(|p| crate::cells::is_placeholder(p));
+    let apart = is_multi_valued(raw)
+        || match values.len() {
+            0 => !placeholders.is_empty(),
+            1 => kind == ValueKind::Email || !placeholders.is_empty(),
+            // Not all of them emails or phones: the cell as it is, for the transform to say why.
+            _ => false,
+        };
+    if apart {
+        CellValues {
+            values,
+            placeholders,
         }
-        _ => vec![raw],
+    } else {
+        whole
     }
 }
 
@@ -315,7 +341,7 @@ mod tests {
 
     #[test]
     fn a_cell_gives_its_values() {
-        let v = |kind, raw| cell_values(kind, raw);
+        let v = |kind, raw| cell_values(kind, raw).values;
         assert_eq!(v(ValueKind::Email, "a@x.in; b@x.in"), ["a@x.in", "b@x.in"]);
         // A stray separator after one address (a trial's `chetan@x.example, `).
         assert_eq!(
@@ -327,6 +353,54 @@ mod tests {
         assert_eq!(v(ValueKind::Email, "a@x.in, call me"), ["a@x.in, call me"]);
         assert_eq!(v(ValueKind::Phone, "022-2345 6780, "), ["022-2345 6780, "]);
         assert_eq!(v(ValueKind::Text, "a, b"), ["a, b"]);
+    }
+
+    /// A placeholder among an email or phone cell's values is left out and named; the values
+    /// beside it are kept (trial: `a@x.in; N/A` failed the record as a bad address).
+    #[test]
+    fn a_placeholder_among_a_cells_values_is_left_out() {
+        let v = |kind, raw| {
+            let c = cell_values(kind, raw);
+            (c.values, c.placeholders)
+        };
+        let cases: [(ValueKind, &str, &[&str], &[&str]); 8] = [
+            (ValueKind::Email, "a@x.in; N/A", &["a@x.in"], &["N/A"]),
+            (ValueKind::Email, "N/A, b@y.in", &["b@y.in"], &["N/A"]),
+            (
+                ValueKind::Email,
+                "#N/A; a@x.in; b@y.in",
+                &["a@x.in", "b@y.in"],
+                &["#N/A"],
+            ),
+            (
+                ValueKind::Phone,
+                "+91 98200 12345 / -",
+                &["+91 98200 12345"],
+                &["-"],
+            ),
+            (
+                ValueKind::Phone,
+                "TBD; 98200 12345; 022-2345 6780",
+                &["98200 12345", "022-2345 6780"],
+                &["TBD"],
+            ),
+            (ValueKind::Phone, "n/a / --", &[], &["n/a", "--"]),
+            // Not all of the other parts are values of the kind: the cell, for the transform.
+            (
+                ValueKind::Email,
+                "a@x.in, call me, N/A",
+                &["a@x.in, call me, N/A"],
+                &[],
+            ),
+            (ValueKind::Text, "a; N/A", &["a; N/A"], &[]),
+        ];
+        for (kind, raw, values, placeholders) in cases {
+            assert_eq!(
+                v(kind, raw),
+                (values.to_vec(), placeholders.to_vec()),
+                "{raw}"
+            );
+        }
     }
 
     #[test]

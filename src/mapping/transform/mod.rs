@@ -21,8 +21,8 @@ pub use crate::numbers::format::{FormatDecision, FormatTally, NumberFormat};
 pub use crate::numbers::percent::{PercentDecision, PercentScale, PercentTally};
 pub use boolean::parse_bool;
 pub use convert::{
-    ColumnFormat, Converted, FORMULA_REASON, Placeholder, SourceFormat, StandIn, cell_values,
-    convert, convert_in, stand_in,
+    CellValues, ColumnFormat, Converted, FORMULA_REASON, Placeholder, SourceFormat, StandIn,
+    cell_values, convert, convert_in, stand_in,
 };
 pub use date::{DatedValue, When, parse_date, parse_serial, parse_when};
 pub use email::{Mailbox, normalize_email, parse_mailbox};
@@ -31,7 +31,7 @@ pub use money::{money_caveat, parse_money, parse_money_in};
 pub use name::{NameAndEmail, SplitName, split_full_name, split_name_email};
 pub use number::{parse_number, parse_number_in, parse_percent_in};
 pub use phone::{Phone, parse_phone};
-pub use tags::split_tags;
+pub use tags::{Tags, split_tags};
 
 /// A value a transform could not convert: the original text, untouched, and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
