@@ -149,6 +149,17 @@ mod tests {
         map.modules[&col.module].columns[0].clone()
     }
 
+    /// The companies' column proposals for `cols`, offline.
+    fn companies(cols: &[SourceColumn]) -> Vec<ColumnEntry> {
+        let map = propose(
+            &Vocabulary::builtin(),
+            cols,
+            &DestinationSchema::offline(),
+            "RSoft ID",
+        );
+        map.modules[&Module::Companies].columns.clone()
+    }
+
     fn field(path: &str) -> Target {
         Target::Field { field: path.into() }
     }
@@ -372,13 +383,7 @@ mod tests {
             column(Module::Companies, "Phone", &["9876543210"]),
             column(Module::Companies, "Mobile", &["9876543210"]),
         ];
-        let map = propose(
-            &Vocabulary::builtin(),
-            &cols,
-            &DestinationSchema::offline(),
-            "RSoft ID",
-        );
-        let c = &map.modules[&Module::Companies].columns;
+        let c = companies(&cols);
         assert_eq!(c[0].target, field("Accounts.name"));
         assert_eq!(c[1].target, Target::Unmapped);
         assert!(c[1].confidence < CONFIDENCE_THRESHOLD);
@@ -436,13 +441,7 @@ mod tests {
             column(Module::Companies, "Phone", &["022-60165994"]),
             column(Module::Companies, "Phone (2)", &["9810000001"]),
         ];
-        let map = propose(
-            &Vocabulary::builtin(),
-            &cols,
-            &DestinationSchema::offline(),
-            "RSoft ID",
-        );
-        let c = &map.modules[&Module::Companies].columns;
+        let c = companies(&cols);
         assert_eq!(c[2].target, field("Accounts.phone"));
         assert_eq!(c[3].target, field("Accounts.phone"), "{:?}", c[3]);
         assert!(c[3].confidence >= CONFIDENCE_THRESHOLD, "{:?}", c[3]);
