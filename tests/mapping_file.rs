@@ -20,7 +20,7 @@ fn columns(module: Module, headers: &[(&str, &[&str])]) -> Vec<SourceColumn> {
             inferred: None,
             samples: samples.iter().map(|s| s.to_string()).collect(),
             fill_rate: 1.0,
-            check: None,
+            checks: Vec::new(),
             format: Default::default(),
             flags: Default::default(),
         })

@@ -176,7 +176,7 @@ fn check_rows(label: &str, rows: &[Row]) {
             inferred: None,
             samples: samples(kind),
             fill_rate: if *kind == "empty" { 0.0 } else { 1.0 },
-            check: None,
+            checks: Vec::new(),
             format: Default::default(),
             flags: Default::default(),
         })

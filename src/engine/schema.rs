@@ -690,20 +690,12 @@ pub fn plan(
                 ),
                 "set create = true, or name an existing field".into(),
             )),
-            None if matches!(
-                need.kind,
-                ValueKind::Email | ValueKind::Phone | ValueKind::Url
-            ) && need.entity != EntityType::Leads =>
-            {
-                out.blockers.push(block(
-                    format!(
-                        "Nutshell creates {} custom fields only on Leads",
-                        need.kind.nutshell_custom_type()
-                    ),
-                    "set type = \"text\"".into(),
-                ))
-            }
-            None => out.create_fields.push(need.clone()),
+            None => match need.kind.custom_field_refused(need.entity) {
+                Some(refused) => out
+                    .blockers
+                    .push(block(refused, "set type = \"text\"".into())),
+                None => out.create_fields.push(need.clone()),
+            },
         }
     }
     for (entity, tags) in &needs.tags {

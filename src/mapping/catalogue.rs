@@ -94,6 +94,20 @@ impl ValueKind {
             .find(|k| k.nutshell_custom_type().eq_ignore_ascii_case(name.trim()))
     }
 
+    /// Why Nutshell's API creates no custom field of this kind on `entity`, when it does not:
+    /// Email, Phone and URL fields are created only on Leads (docs/nutshell-api.md, "Custom
+    /// fields"). One rule for the proposer, the map's check and the load's preparation.
+    pub fn custom_field_refused(self, entity: EntityType) -> Option<String> {
+        (matches!(self, ValueKind::Email | ValueKind::Phone | ValueKind::Url)
+            && entity != EntityType::Leads)
+            .then(|| {
+                format!(
+                    "Nutshell creates {} custom fields only on Leads",
+                    self.nutshell_custom_type()
+                )
+            })
+    }
+
     /// Whether values of `self` can fill a field of kind `target` without loss.
     pub fn fits(self, target: ValueKind) -> bool {
         use ValueKind::*;

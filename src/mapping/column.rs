@@ -24,10 +24,12 @@ pub struct SourceColumn {
     pub samples: Vec<String>,
     /// Share of rows with a value, 0–1.
     pub fill_rate: f64,
-    /// Every value of the column through its target's transform, once `map` has read them
-    /// ([`super::value_check::ValueChecks`]); it outweighs the samples.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check: Option<ValueCheck>,
+    /// Every value of the column through a kind's transform, once `map` has read them
+    /// ([`super::value_check::ValueChecks`]): its target's kind, and the kind of the field its
+    /// header names, so the header's target is judged on the whole column even where the
+    /// samples refuted it. One per kind; they outweigh the samples ([`SourceColumn::check`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<ValueCheck>,
     /// How discovery found the column writes numbers and dates; `map` records the format its
     /// target needs in `[formats.*]` ([`super::formats::propose_formats`]).
     #[serde(skip)]
@@ -35,6 +37,13 @@ pub struct SourceColumn {
     /// Damage a spreadsheet did, as discovery counted it.
     #[serde(default)]
     pub flags: ColumnFlags,
+}
+
+impl SourceColumn {
+    /// What every value of the column gave as `kind`, when `map` read them for it.
+    pub fn check(&self, kind: ValueKind) -> Option<&ValueCheck> {
+        self.checks.iter().find(|c| c.kind == kind)
+    }
 }
 
 /// Values failing for one reason.

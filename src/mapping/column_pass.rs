@@ -3,7 +3,7 @@
 //! ([`super::source::ValueSets`]) and the value check ([`super::value_check::ValueChecks`])
 //! together.
 
-use crate::rsoft::{Export, Module, ReadError};
+use crate::rsoft::{Export, Module, ReadError, RowRef};
 
 /// What one pass over the export's record files does with some of their columns: `map` reads
 /// the export once after discovery, for the value sets and the value check together
@@ -12,8 +12,9 @@ pub trait ColumnReader {
     /// A slot of this reader for the column `header` of a file of `module`, or `None` to leave
     /// the column alone. Called once per column per file.
     fn pick(&mut self, module: Module, header: &str) -> Option<usize>;
-    /// One non-blank cell (trimmed) of a picked column, with its file and line.
-    fn cell(&mut self, slot: usize, value: &str, file: &str, line: u64);
+    /// One non-blank cell (trimmed) of a picked column, with its file and the row it is on
+    /// (its line, and the cells a value is read with, such as the row's Currency).
+    fn cell(&mut self, slot: usize, value: &str, file: &str, row: &RowRef<'_>);
 }
 
 /// One pass over every file of a data module, giving each reader the cells of the columns it
@@ -44,7 +45,7 @@ pub fn read_columns(
             let Ok(row) = row else { continue };
             for (i, r, slot) in &picked {
                 if let Some(value) = row.field(*i).map(str::trim).filter(|v| !v.is_empty()) {
-                    readers[*r].cell(*slot, value, &name, row.line);
+                    readers[*r].cell(*slot, value, &name, &row);
                 }
             }
         }

@@ -159,7 +159,7 @@ mod tests {
                 inferred: None,
                 samples: vec!["x".into()],
                 fill_rate: 1.0,
-                check: None,
+                checks: Vec::new(),
                 format: Default::default(),
                 flags: Default::default(),
             })

@@ -14,14 +14,14 @@ use super::formats::{FormatEvidence, format_problems};
 use super::memory::{MappingMemory, MemoryError};
 use super::model::FieldMap;
 use super::model::value_map_kind;
-use super::propose::{SourceColumn, propose_map};
+use super::propose::{SourceColumn, named_kind, propose_map};
 use super::schema::DestinationSchema;
 use super::transform::SourceFormat;
 use super::validate::Problem;
-use super::value_check::{ValueChecks, value_problems};
+use super::value_check::{ValueCheck, ValueChecks, value_problems};
 use crate::discovery::Report;
 use crate::discovery::pipelines::Pipeline;
-use crate::rsoft::{ColumnProfile, Export, Module, ReadError};
+use crate::rsoft::{ColumnProfile, Export, Module, ReadError, RowRef};
 
 /// Distinct values kept per value-map column: a column with more is not a set of statuses or
 /// types, and the operator maps the rest by hand.
@@ -38,7 +38,7 @@ impl SourceColumn {
             inferred: Some(profile.inferred.into()),
             samples: profile.samples.clone(),
             fill_rate: profile.fill_rate,
-            check: None,
+            checks: Vec::new(),
             format: FormatEvidence {
                 number: profile.number_format.clone(),
                 dates: profile.dates.clone(),
@@ -203,7 +203,7 @@ impl ColumnReader for ValueSets<'_> {
         )
     }
 
-    fn cell(&mut self, slot: usize, value: &str, _file: &str, _line: u64) {
+    fn cell(&mut self, slot: usize, value: &str, _file: &str, _row: &RowRef<'_>) {
         self.sets[slot].add(value);
     }
 }
@@ -288,6 +288,13 @@ pub fn propose_for_export(
     };
     // A first proposal says which columns go through value maps; their values are then read.
     let first = propose(&columns);
+    // Every column is also read as the kind its header names: the first proposal judged the
+    // header on three samples, the second judges it on every value.
+    for column in &mut columns {
+        if let Some(kind) = named_kind(export.vocabulary(), column, schema) {
+            column.checks.push(ValueCheck::new(kind));
+        }
+    }
     // One pass: the value-mapped columns' values, and every typed value through its transform.
     let mut sets = ValueSets::new(&first);
     let mut checks = ValueChecks::new(&first, format, &mut columns);

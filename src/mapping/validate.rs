@@ -234,6 +234,26 @@ pub fn validate(map: &FieldMap, schema: &DestinationSchema) -> Vec<Problem> {
                         );
                         continue;
                     }
+                    let refused = kind
+                        .custom_field_refused(entity)
+                        .filter(|_| *create && schema.custom_field(entity, name).is_none());
+                    if let Some(refused) = refused {
+                        // An entity's own field of several values of the kind keeps them all.
+                        let own = STANDARD_FIELDS
+                            .iter()
+                            .find(|f| f.entity == entity && f.kind == *kind && f.multi)
+                            .map(|f| format!(", or map the column to target = \"field\", field = {:?}, which takes several", f.path()))
+                            .unwrap_or_default();
+                        push(
+                            module,
+                            Some(header),
+                            format!(
+                                "custom field {name:?} is {kind:?}, and {refused}: the load would stop before it starts"
+                            ),
+                            format!("set type = \"text\"{own}"),
+                        );
+                        continue;
+                    }
                     match (schema.custom_field(entity, name), create) {
                         (Some(existing), _) if !kind.fits(existing.kind) => push(
                             module,
@@ -766,6 +786,54 @@ mod tests {
             mentions(&p, "have no custom fields", "target = \"note\""),
             "{p:#?}"
         );
+    }
+
+    /// A new Email, Phone or URL custom field on an account or contact is one Nutshell does not
+    /// create: a map problem naming the fix (the account's own phones), as the load's
+    /// preparation would block on it (trial 2's "Phone (2)").
+    #[test]
+    fn a_custom_field_nutshell_creates_only_on_leads_is_a_problem_elsewhere() {
+        let map = map_of(
+            Module::Companies,
+            vec![
+                confirmed("Company ID", Target::LegacyId),
+                confirmed("Company Name", field("Accounts.name")),
+                confirmed("Phone (2)", custom("Phone (2)", ValueKind::Phone, true)),
+            ],
+        );
+        let p = validate(&map, &DestinationSchema::offline());
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert!(
+            mentions(
+                &p,
+                "Nutshell creates Phone custom fields only on Leads",
+                "set type = \"text\", or map the column to target = \"field\", field = \"Accounts.phone\""
+            ),
+            "{p:#?}"
+        );
+        // On a lead it is created; an existing field is filled, not created.
+        let deals = map_of(
+            Module::Deals,
+            vec![
+                confirmed("Deal ID", Target::LegacyId),
+                confirmed("Deal Name", field("Leads.description")),
+                confirmed("Site", custom("Site", ValueKind::Url, true)),
+            ],
+        );
+        assert!(!mentions(
+            &validate(&deals, &DestinationSchema::offline()),
+            "only on Leads",
+            ""
+        ));
+        let mut schema = DestinationSchema::offline();
+        schema.custom_fields.insert(
+            EntityType::Accounts,
+            vec![CustomFieldDef {
+                name: "Phone (2)".into(),
+                kind: ValueKind::Phone,
+            }],
+        );
+        assert!(!mentions(&validate(&map, &schema), "only on Leads", ""));
     }
 
     #[test]

@@ -6,14 +6,16 @@
 use super::catalogue::ValueKind;
 pub use super::column::{Failure, SourceColumn, ValueCheck};
 use super::column_pass::ColumnReader;
-use super::model::{FieldMap, Status, Target, target_kind};
+use super::model::{FieldMap, ModuleMap, Status, Target, target_kind};
+use super::record::{Cells, row_amount};
 use super::transform::{
-    ColumnFormat, FORMULA_REASON, SourceFormat, StandIn, cell_values, convert_in, stand_in,
+    ColumnFormat, FORMULA_REASON, Rejected, SourceFormat, StandIn, cell_values, convert_in,
+    stand_in,
 };
 use super::validate::Problem;
 use crate::config::DateOrder;
-use crate::rsoft::Module;
 use crate::rsoft::profile::Example;
+use crate::rsoft::{Module, RowRef};
 
 /// Failure reasons kept per column; the rest are counted under the last.
 const REASONS: usize = 4;
@@ -23,7 +25,8 @@ const EXAMPLES: usize = 3;
 const EXAMPLE_CHARS: usize = 60;
 
 impl ValueCheck {
-    fn new(kind: ValueKind) -> Self {
+    /// A check of `kind` with no value read yet.
+    pub fn new(kind: ValueKind) -> Self {
         ValueCheck {
             kind,
             values: 0,
@@ -99,16 +102,18 @@ impl ValueCheck {
 }
 
 /// Every value of every column that `map` sends to a typed field (a standard field or a custom
-/// field), through [`convert_in`] with the column's formats as `map` records them
-/// (`[formats.*]`, [`super::model::ModuleMap::column_format`]) over `format`, exactly as the
-/// load reads them; the result goes into each column's [`SourceColumn::check`]. A
-/// [`ColumnReader`] for [`super::column_pass::read_columns`]'s pass.
+/// field), and of every column that arrives with a check to fill (the kind its header names),
+/// through [`convert_in`] with the column's formats as `map` records them (`[formats.*]`,
+/// [`super::model::ModuleMap::column_format`]) over `format`, exactly as the load reads them;
+/// the results go into each column's [`SourceColumn::checks`]. A [`ColumnReader`] for
+/// [`super::column_pass::read_columns`]'s pass.
 pub struct ValueChecks<'a> {
     map: &'a FieldMap,
     format: &'a SourceFormat,
     columns: &'a mut [SourceColumn],
-    /// Per slot: the column's index in `columns` and its formats.
-    slots: Vec<(usize, ColumnFormat)>,
+    /// Per slot: the column's index in `columns`, its formats, and the module's map when the
+    /// column's target is a standard money field (read with the row's Currency column).
+    slots: Vec<(usize, ColumnFormat, Option<&'a ModuleMap>)>,
 }
 
 impl<'a> ValueChecks<'a> {
@@ -128,33 +133,83 @@ impl<'a> ValueChecks<'a> {
 }
 
 impl ColumnReader for ValueChecks<'_> {
+    /// The column's target's kind is checked, and the kinds it arrived with (the kind its
+    /// header names, [`crate::mapping::propose::named_kind`]); a column the operator ignored
+    /// is not read.
     fn pick(&mut self, module: Module, header: &str) -> Option<usize> {
-        let module_map = self.map.modules.get(&module)?;
-        let kind = module_map
-            .column(header)
-            .filter(|c| c.status != Status::Ignored)
-            .and_then(|c| target_kind(&c.target))?;
+        let module_map = self.map.modules.get(&module);
+        let entry = module_map.and_then(|m| m.column(header));
+        if entry.is_some_and(|c| c.status == Status::Ignored) {
+            return None;
+        }
         let at = self
             .columns
             .iter()
             .position(|c| c.module == module && c.header == header)?;
         let column = &mut self.columns[at];
-        if column.check.as_ref().is_none_or(|c| c.kind != kind) {
-            column.check = Some(ValueCheck::new(kind));
+        if let Some(kind) = entry.and_then(|c| target_kind(&c.target)) {
+            if column.check(kind).is_none() {
+                column.checks.push(ValueCheck::new(kind));
+            }
         }
-        self.slots.push((at, module_map.column_format(header)));
+        if column.checks.is_empty() {
+            return None;
+        }
+        let format = module_map.map_or_else(ColumnFormat::default, |m| m.column_format(header));
+        let amount = entry.is_some_and(|c| {
+            matches!(c.target, Target::Field { .. })
+                && target_kind(&c.target) == Some(ValueKind::Money)
+        });
+        self.slots.push((at, format, module_map.filter(|_| amount)));
         Some(self.slots.len() - 1)
     }
 
-    fn cell(&mut self, slot: usize, value: &str, file: &str, line: u64) {
-        let (at, column_format) = self.slots[slot];
-        let Some(check) = self.columns[at].check.as_mut() else {
-            return;
+    fn cell(&mut self, slot: usize, value: &str, file: &str, row: &RowRef<'_>) {
+        let (at, column, amount_map) = self.slots[slot];
+        let reading = Reading {
+            format: self.format,
+            column,
+            amount_row: amount_map.map(|m| (m, row as &dyn Cells)),
         };
+        for check in &mut self.columns[at].checks {
+            check.read(value, &reading, file, row.line);
+        }
+    }
+}
+
+/// How the load reads one cell of a column: in the export's and the column's formats, and an
+/// amount for a standard money field with the row it is on (its Currency column,
+/// [`row_amount`]).
+struct Reading<'r> {
+    format: &'r SourceFormat,
+    column: ColumnFormat,
+    amount_row: Option<(&'r ModuleMap, &'r dyn Cells)>,
+}
+
+impl Reading<'_> {
+    /// `value` as a field of `kind` takes it, or why not.
+    fn convert(&self, kind: ValueKind, value: &str) -> Result<(), Rejected> {
+        match self.amount_row {
+            Some((map, row)) if kind == ValueKind::Money => row_amount(
+                map,
+                row,
+                value,
+                &self.format.currency,
+                self.column.number.as_ref(),
+            )
+            .map(drop),
+            _ => convert_in(kind, value, self.format, &self.column).map(drop),
+        }
+    }
+}
+
+impl ValueCheck {
+    /// One cell through the transform of the check's kind, as the load reads it.
+    fn read(&mut self, value: &str, reading: &Reading<'_>, file: &str, line: u64) {
         // As the load reads them: a placeholder is a blank (discovery counts them), a link
         // formula in a URL field its link, any other formula a failure.
         let link;
-        let value = match stand_in(check.kind, value) {
+        let value = match stand_in(self.kind, value) {
             None => value,
             Some(StandIn::Placeholder(_)) => return,
             Some(StandIn::Hyperlink(url)) => {
@@ -162,20 +217,20 @@ impl ColumnReader for ValueChecks<'_> {
                 &link
             }
             Some(StandIn::Formula) => {
-                check.values += 1;
-                check.fail(FORMULA_REASON.to_string(), file, line, value);
+                self.values += 1;
+                self.fail(FORMULA_REASON.to_string(), file, line, value);
                 return;
             }
         };
         // A cell of several emails or phones is several values, as the load sends them; a
         // placeholder among them is left out, as the load leaves it.
-        for value in cell_values(check.kind, value).values {
-            check.values += 1;
-            if let Err(rejected) = convert_in(check.kind, value, self.format, &column_format) {
-                let reason = serial_among_dates(check.kind, value)
-                    .or_else(|| other_date_order(check.kind, value, self.format, &column_format))
+        for value in cell_values(self.kind, value).values {
+            self.values += 1;
+            if let Err(rejected) = reading.convert(self.kind, value) {
+                let reason = serial_among_dates(self.kind, value)
+                    .or_else(|| other_date_order(self.kind, value, reading.format, &reading.column))
                     .unwrap_or(rejected.reason);
-                check.fail(reason, file, line, value);
+                self.fail(reason, file, line, value);
             }
         }
     }
@@ -239,10 +294,9 @@ pub fn value_problems(map: &FieldMap, columns: &[SourceColumn]) -> Vec<Problem> 
         if entry.status == Status::Ignored || matches!(entry.target, Target::Ignore) {
             continue;
         }
-        if let Some(check) = column
-            .check
-            .as_ref()
-            .filter(|c| c.failed > 0 && Some(c.kind) == target_kind(&entry.target))
+        if let Some(check) = target_kind(&entry.target)
+            .and_then(|kind| column.check(kind))
+            .filter(|c| c.failed > 0)
         {
             problems.push(Problem {
                 module: column.module,

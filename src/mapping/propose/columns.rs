@@ -105,10 +105,21 @@ pub(super) fn propose_column(
             .unwrap_or_else(|| fallback(column, entity, &evidence, schema)),
     };
     let Proposal {
-        target,
+        mut target,
         mut confidence,
         mut reason,
     } = proposal;
+    // Only what the load accepts: a new custom field of a kind Nutshell creates only on Leads
+    // keeps the values as text.
+    if let Target::Custom {
+        kind, create: true, ..
+    } = &mut target
+    {
+        if let Some(refused) = kind.custom_field_refused(entity) {
+            *kind = ValueKind::Text;
+            reason.push_str(&format!("; {refused}, so the field is Text"));
+        }
+    }
     // Said where the operator decides, not discovered in Nutshell: a Date field keeps the day.
     if matches!(
         target,
@@ -149,13 +160,16 @@ fn header_proposal(
     schema: &DestinationSchema,
 ) -> Option<Proposal> {
     let found = best_synonym(vocabulary, column.module, &column.header)?;
-    let header = &column.header;
+    let header = match repeated_header(&column.header) {
+        Some(name) => format!("{:?} (the file's header {name:?} again)", column.header),
+        None => format!("{:?}", column.header),
+    };
     if found.similarity < CLOSE_SIMILARITY {
         return Some(Proposal {
             target: Target::Unmapped,
             confidence: found.similarity - 0.35,
             reason: format!(
-                "header {header:?} is close to {:?} ({}, similarity {:.2}) but not close enough to assume it; choose a target",
+                "header {header} is close to {:?} ({}, similarity {:.2}) but not close enough to assume it; choose a target",
                 found.phrase, found.concept.meaning, found.similarity
             ),
         });
@@ -171,7 +185,7 @@ fn header_proposal(
     let propose = found.concept.propose.as_ref()?;
     let mut target = resolve(propose, entity, schema);
     let mut reason = format!(
-        "header {header:?} {how} {} ({:?})",
+        "header {header} {how} {} ({:?})",
         found.concept.meaning, found.phrase
     );
     if let Some(kind) = target_kind(&target) {
@@ -190,7 +204,13 @@ fn header_proposal(
             Some(read) if read.share < 0.5 => {
                 let failures = read.failures.map(|f| format!("; {f}")).unwrap_or_default();
                 if let Target::Custom { kind: k, .. } = &mut target {
-                    *k = evidence.infer_kind(column.inferred);
+                    // Samples agreeing on another kind do not outweigh the whole column
+                    // refusing this one: the values are kept as text.
+                    *k = if read.whole_column {
+                        ValueKind::Text
+                    } else {
+                        evidence.infer_kind(column.inferred)
+                    };
                     reason.push_str(&format!(
                         "; only {}, so the field is {:?}{failures}",
                         read.what, k
@@ -224,6 +244,23 @@ fn header_proposal(
     })
 }
 
+/// The kind of the field `column`'s header names (a synonym, or a close spelling of one),
+/// whatever its values say; `None` when the header names no typed field. `map` reads every value
+/// of the column as this kind too ([`crate::mapping::value_check::ValueChecks`]), so whether the
+/// values bear the header out is judged on the whole column, never on three samples (issue 12).
+pub fn named_kind(
+    vocabulary: &Vocabulary,
+    column: &SourceColumn,
+    schema: &DestinationSchema,
+) -> Option<ValueKind> {
+    let entity = column.module.entity()?;
+    let found = best_synonym(vocabulary, column.module, &column.header)?;
+    if found.similarity < CLOSE_SIMILARITY {
+        return None;
+    }
+    target_kind(&resolve(found.concept.propose.as_ref()?, entity, schema))
+}
+
 /// The most a proposal gets while some of its column's values fail their transform.
 const FAILING_CONFIDENCE: f64 = 0.8;
 
@@ -234,13 +271,15 @@ struct ReadsAs {
     what: String,
     /// The failures with counts and examples, when every value was checked and some failed.
     failures: Option<String>,
+    /// Every value was read, not only the samples.
+    whole_column: bool,
 }
 
 /// How the column reads as `kind`: from every value when `map` checked the column for `kind`
 /// ([`SourceColumn::check`]), else from the samples; `None` for free text or no values.
 fn reads_as(column: &SourceColumn, evidence: &Evidence, kind: ValueKind) -> Option<ReadsAs> {
-    match &column.check {
-        Some(check) if check.kind == kind && check.values > 0 => Some(ReadsAs {
+    match column.check(kind) {
+        Some(check) if check.values > 0 => Some(ReadsAs {
             share: check.share(),
             what: format!(
                 "{:.0}% of the column's {} values read as {kind:?}",
@@ -248,11 +287,13 @@ fn reads_as(column: &SourceColumn, evidence: &Evidence, kind: ValueKind) -> Opti
                 check.values
             ),
             failures: (check.failed > 0).then(|| check.describe()),
+            whole_column: true,
         }),
         _ => evidence.share(kind).map(|share| ReadsAs {
             share,
             what: format!("{:.0}% of samples read as {kind:?}", share * 100.0),
             failures: None,
+            whole_column: false,
         }),
     }
 }
@@ -318,9 +359,8 @@ fn fallback(
         let mut kind = evidence.infer_kind(column.inferred);
         // Samples that agree do not make a kind whose transform fails on other values.
         if column
-            .check
-            .as_ref()
-            .is_some_and(|c| c.kind == kind && c.share() < EVIDENCE_SHARE)
+            .check(kind)
+            .is_some_and(|c| c.share() < EVIDENCE_SHARE)
         {
             kind = ValueKind::Text;
         }
@@ -401,6 +441,7 @@ struct Found<'v> {
 /// ([`Vocabulary::meaning`], as classification reads it), then the words reordered, without
 /// noise words, or a near spelling.
 fn best_synonym<'v>(vocabulary: &'v Vocabulary, module: Module, header: &str) -> Option<Found<'v>> {
+    let header = repeated_header(header).unwrap_or(header);
     if let Some((concept, phrase, matched)) = vocabulary.meaning(module, header, true) {
         let how = match matched {
             Matched::Exact => How::Exact,
@@ -470,6 +511,16 @@ fn best_synonym<'v>(vocabulary: &'v Vocabulary, module: Module, header: &str) ->
             how: How::Similar,
             similarity,
         })
+}
+
+/// The header a file repeats, when the reader renamed this column for it (`Phone (2)` is the
+/// file's second `Phone`, [`crate::rsoft::Headers::names`]): the column means what the header
+/// says, and a field taking several values (an account's phones) takes both columns.
+fn repeated_header(header: &str) -> Option<&str> {
+    let (name, n) = header.strip_suffix(')')?.rsplit_once(" (")?;
+    n.parse::<u32>()
+        .is_ok_and(|n| n >= 2 && !name.trim().is_empty())
+        .then_some(name)
 }
 
 /// Words that say nothing about a column's meaning: units, currency codes, date-format hints.

@@ -23,6 +23,7 @@ use super::model::{FieldMap, flag_shared_slots, value_map_kind};
 use super::schema::DestinationSchema;
 use crate::rsoft::Module;
 use crate::vocabulary::Vocabulary;
+pub use columns::named_kind;
 use columns::{flag_unfilled_required, propose_column};
 pub use stages::propose_stage_map;
 pub use value_maps::propose_values;
@@ -132,7 +133,7 @@ mod tests {
             inferred: None,
             samples: samples.iter().map(|s| s.to_string()).collect(),
             fill_rate: if samples.is_empty() { 0.0 } else { 1.0 },
-            check: None,
+            checks: Vec::new(),
             format: Default::default(),
             flags: Default::default(),
         }
@@ -146,6 +147,17 @@ mod tests {
             "RSoft ID",
         );
         map.modules[&col.module].columns[0].clone()
+    }
+
+    /// The companies' column proposals for `cols`, offline.
+    fn companies(cols: &[SourceColumn]) -> Vec<ColumnEntry> {
+        let map = propose(
+            &Vocabulary::builtin(),
+            cols,
+            &DestinationSchema::offline(),
+            "RSoft ID",
+        );
+        map.modules[&Module::Companies].columns.clone()
     }
 
     fn field(path: &str) -> Target {
@@ -371,13 +383,7 @@ mod tests {
             column(Module::Companies, "Phone", &["9876543210"]),
             column(Module::Companies, "Mobile", &["9876543210"]),
         ];
-        let map = propose(
-            &Vocabulary::builtin(),
-            &cols,
-            &DestinationSchema::offline(),
-            "RSoft ID",
-        );
-        let c = &map.modules[&Module::Companies].columns;
+        let c = companies(&cols);
         assert_eq!(c[0].target, field("Accounts.name"));
         assert_eq!(c[1].target, Target::Unmapped);
         assert!(c[1].confidence < CONFIDENCE_THRESHOLD);
@@ -389,6 +395,65 @@ mod tests {
         // Phone numbers are multi-valued: both columns keep their target.
         assert_eq!(c[2].target, field("Accounts.phone"));
         assert_eq!(c[3].target, field("Accounts.phone"));
+    }
+
+    /// Only what the load accepts is proposed: Nutshell creates Email, Phone and URL custom
+    /// fields only on Leads, so elsewhere such a column's new field is text, with the reason.
+    #[test]
+    fn a_new_custom_field_has_a_type_nutshell_creates_on_the_entity() {
+        const PHONES: [&str; 2] = ["9876543210", "+91 98765 43210"];
+        let e = one(column(Module::Companies, "Reception Line", &PHONES));
+        assert_eq!(
+            e.target,
+            Target::Custom {
+                name: "Reception Line".into(),
+                kind: ValueKind::Text,
+                create: true
+            }
+        );
+        assert!(
+            e.reason.contains(
+                "Nutshell creates Phone custom fields only on Leads, so the field is Text"
+            ),
+            "{e:?}"
+        );
+        let e = one(column(Module::Deals, "Reception Line", &PHONES));
+        assert!(
+            matches!(
+                e.target,
+                Target::Custom {
+                    kind: ValueKind::Phone,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+    }
+
+    /// A header the file repeats (read as `Phone (2)`) means what the header says: a field of
+    /// several values (an account's phones) takes both columns; a single-valued one stays with
+    /// the first, the second flagged.
+    #[test]
+    fn a_repeated_header_means_what_it_says() {
+        let cols = [
+            column(Module::Companies, "Company Name", &["Acme"]),
+            column(Module::Companies, "Company Name (2)", &["Acme"]),
+            column(Module::Companies, "Phone", &["022-60165994"]),
+            column(Module::Companies, "Phone (2)", &["9810000001"]),
+        ];
+        let c = companies(&cols);
+        assert_eq!(c[2].target, field("Accounts.phone"));
+        assert_eq!(c[3].target, field("Accounts.phone"), "{:?}", c[3]);
+        assert!(c[3].confidence >= CONFIDENCE_THRESHOLD, "{:?}", c[3]);
+        assert!(
+            c[3].reason.starts_with(
+                "header \"Phone (2)\" (the file's header \"Phone\" again) is a synonym"
+            ),
+            "{}",
+            c[3].reason
+        );
+        assert_eq!(c[0].target, field("Accounts.name"));
+        assert_eq!(c[1].target, Target::Unmapped, "{:?}", c[1]);
     }
 
     #[test]

@@ -17,11 +17,12 @@ use crate::config::DateOrder;
 use crate::mapping::catalogue::{ValueKind, ValueMapKind, standard_field};
 use crate::mapping::model::{LookupKey, ModuleMap, RelatedPart, Target, ValueEntry, target_kind};
 use crate::mapping::transform::{
-    ColumnFormat, Converted as Conversion, DatedValue, FORMULA_REASON, Placeholder, Rejected,
-    SourceFormat, StandIn, When, cell_values, convert_in, country, money_caveat, normalize_email,
-    parse_date, parse_mailbox, parse_money_in, parse_serial, parse_when, split_tags, stand_in,
+    ColumnFormat, Converted as Conversion, DatedValue, FORMULA_REASON, NumberFormat, Placeholder,
+    Rejected, SourceFormat, StandIn, When, cell_values, convert_in, country, money_caveat,
+    normalize_email, parse_date, parse_mailbox, parse_money_in, parse_serial, parse_when,
+    split_tags, stand_in,
 };
-use crate::nutshell::EntityType;
+use crate::nutshell::{EntityType, Money};
 use crate::rsoft::Module;
 
 /// What every builder reads: the module, its map section, the export's formats, the lookups.
@@ -553,7 +554,6 @@ pub fn moment(when: When, settings: &BuildSettings) -> Result<DateTime<FixedOffs
 /// Read every mapped cell of `row`.
 pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
     let mut read = Read::default();
-    let currency = currency_column(ctx, row);
     let (source, unknown_country) = row_source(ctx, row);
     let source = source.as_ref();
     let mut read_phone = false;
@@ -703,9 +703,11 @@ pub fn read_row(ctx: &Context<'_>, row: &dyn Cells) -> Read {
                     let converted = if standard.value_map.is_some() {
                         Ok((Val::Choice(cell.text().to_string()), None))
                     } else if standard.kind == ValueKind::Money {
-                        parse_money_in(
+                        row_amount(
+                            ctx.map,
+                            row,
                             &cell.raw,
-                            currency.as_deref().unwrap_or(&ctx.settings.source.currency),
+                            &ctx.settings.source.currency,
                             format.number.as_ref(),
                         )
                         .map(|m| {
@@ -880,15 +882,39 @@ fn applies(module: Module, target: &Target) -> Result<(), String> {
     }
 }
 
-/// The currency a `Leads.value.currency` column names for this row, upper-cased.
-fn currency_column(ctx: &Context<'_>, row: &dyn Cells) -> Option<String> {
-    ctx.map
+/// An amount for a standard money field (`Leads.value`) of `row`, in the column's number
+/// `format`: read with the currency the row's Currency column names (the map's
+/// `Leads.value.currency` column, upper-cased) when it names one, else `default_currency`; refused
+/// when the amount's own mark names another currency than that column (`1,200 USD` beside `INR`:
+/// one of the two is wrong). The load and `map`'s value check both read amounts here.
+pub fn row_amount(
+    map: &ModuleMap,
+    row: &dyn Cells,
+    raw: &str,
+    default_currency: &str,
+    format: Option<&NumberFormat>,
+) -> Result<Money, Rejected> {
+    let column = map
         .columns
         .iter()
         .filter(|c| matches!(&c.target, Target::Field { field } if field == "Leads.value.currency"))
-        .find_map(|c| row.cell(&c.header))
-        .map(|c| c.trim().to_ascii_uppercase())
-        .filter(|c| !c.is_empty())
+        .find_map(|c| row.cell(&c.header).map(|v| (&c.header, v)))
+        .map(|(header, v)| (header, v.trim().to_ascii_uppercase()))
+        .filter(|(_, v)| !v.is_empty());
+    let Some((header, code)) = column else {
+        return parse_money_in(raw, default_currency, format);
+    };
+    let money = parse_money_in(raw, &code, format)?;
+    if money.currency != code {
+        return Err(Rejected::new(
+            raw,
+            format!(
+                "the amount is in {} but the {header} column says {code}",
+                money.currency
+            ),
+        ));
+    }
+    Ok(money)
 }
 
 type Converted = (Val, Option<String>);

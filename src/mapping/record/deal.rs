@@ -157,26 +157,11 @@ fn stage(ctx: &Context<'_>, read: &mut Read) -> Option<super::StageIds> {
     )
 }
 
-/// `{currency, amount}`; a Currency column that disagrees with the amount's own mark is a
-/// problem (the amount was read with the column's currency as its default).
-fn value(read: &mut Read) -> Option<Value> {
-    let (cell, val) = read.first("Leads.value").cloned()?;
+/// `{currency, amount}`, read with the row's Currency column ([`super::row_amount`]).
+fn value(read: &Read) -> Option<Value> {
+    let (_, val) = read.first("Leads.value")?;
     let Val::Json(money) = val else { return None };
-    if let Some((currency_cell, _)) = read.first("Leads.value.currency").cloned() {
-        let column = currency_cell.text().to_ascii_uppercase();
-        if money["currency"].as_str() != Some(column.as_str()) {
-            read.problem(
-                &cell,
-                format!(
-                    "the amount is in {} but the {} column says {column}",
-                    money["currency"].as_str().unwrap_or("?"),
-                    currency_cell.header
-                ),
-            );
-            return None;
-        }
-    }
-    Some(money)
+    Some(money.clone())
 }
 
 /// Confidence 0–100 as an integer (Nutshell takes no fraction): a fraction is rounded half up
@@ -377,6 +362,44 @@ mod tests {
         );
     }
 
+    /// An amount is read in the row's Currency: `25000` beside `eur` is euros; an amount whose
+    /// own mark names another currency (`1200 USD`, `$500` beside `INR`) is a problem on the
+    /// Amount cell, never sent in either currency (trial 12; `map` checks it the same way).
+    #[test]
+    fn an_amount_marked_in_another_currency_than_its_row_is_a_problem() {
+        let p = plan(build(
+            Module::Deals,
+            &deal_map(),
+            &deal(&[("Amount", "25000"), ("Currency", "eur")]),
+            &deal_lookups(),
+        ));
+        assert_eq!(
+            p.creates[0].params["lead"]["value"],
+            json!({"currency": "EUR", "amount": "25000"})
+        );
+        for amount in ["1200 USD", "$500"] {
+            let p = problems(build(
+                Module::Deals,
+                &deal_map(),
+                &deal(&[("Amount", amount)]),
+                &deal_lookups(),
+            ));
+            assert_eq!(
+                (
+                    p[0].column.as_str(),
+                    p[0].value.as_str(),
+                    p[0].reason.as_str()
+                ),
+                (
+                    "Amount",
+                    amount,
+                    "the amount is in USD but the Currency column says INR"
+                ),
+                "{p:?}"
+            );
+        }
+    }
+
     /// A close-date column decided as spreadsheet serials (`excel_serial` in `[formats.deals]`)
     /// gives the same dueTime as the written date; a written date in it fails, naming the cell
     /// (trial 10).
@@ -560,10 +583,11 @@ mod tests {
         ]);
         let p = problems(build(Module::Deals, &deal_map(), &bad, &l));
         let columns: Vec<&str> = p.iter().map(|p| p.column.as_str()).collect();
-        // The probability is refused as it is read, the others as the lead is put together.
-        assert_eq!(columns, ["Probability", "Stage", "Amount"], "{p:#?}");
-        assert!(p[0].reason.contains("above 100"));
-        assert!(p[2].reason.contains("USD") && p[2].reason.contains("INR"));
-        assert!(p[1].reason.contains("[values.deals.stage]"));
+        // The amount (in its row's currency) and the probability are refused as they are
+        // read, the stage as the lead is put together.
+        assert_eq!(columns, ["Amount", "Probability", "Stage"], "{p:#?}");
+        assert!(p[0].reason.contains("USD") && p[0].reason.contains("INR"));
+        assert!(p[1].reason.contains("above 100"));
+        assert!(p[2].reason.contains("[values.deals.stage]"));
     }
 }

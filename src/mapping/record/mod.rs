@@ -41,6 +41,7 @@ use crate::vocabulary::Vocabulary;
 
 /// The normalised company name, the key a company is looked up by (one rule with discovery).
 pub use crate::rsoft::company::company_key;
+pub use columns::row_amount;
 pub use hash::{ContentHash, content_hash};
 pub use memory::MemoryLookups;
 pub use parts::rsoft_id_line;
