@@ -53,7 +53,9 @@ pub struct MigrateOptions {
     pub dry_run: bool,
     /// N records per phase (with their parents), journaled as one sample run.
     pub sample: Option<u64>,
-    /// Put every held record back to pending before the load.
+    /// Put every held record back to pending before the load, those held for the operator
+    /// too (a note whose create may have reached Nutshell, a record deleted in Nutshell). A run
+    /// without it builds again only the records held for a parent or lookup.
     pub release_holds: bool,
     /// A delta (issue 10): re-read the fresh export; create new records, edit changed ones
     /// (multi-value fields merged), count unchanged ones, retry held and failed ones, and

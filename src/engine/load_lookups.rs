@@ -91,7 +91,18 @@ impl Lookups for JournalLookups<'_> {
         };
         match self.keep(self.journal.resolve(phase, rsoft_id, entity_type)) {
             Some(Found::Id(id)) => Resolution::Found(id),
-            Some(Found::Held) => Resolution::Held(format!("{module} {rsoft_id} is held")),
+            Some(Found::Held) => {
+                // A parent held for the operator (deleted in Nutshell) names its cause: it is
+                // what the operator must act on for this row to load.
+                let why = self
+                    .keep(self.journal.operator_holds(phase, rsoft_id))
+                    .unwrap_or_default();
+                Resolution::Held(if why.is_empty() {
+                    format!("{module} {rsoft_id} is held")
+                } else {
+                    format!("{module} {rsoft_id} is held: {}", why.join("; "))
+                })
+            }
             Some(Found::Failed) => Resolution::Held(format!(
                 "{module} {rsoft_id} failed to load; fix it and run migrate again"
             )),

@@ -78,7 +78,7 @@ pub struct LoadRun<'a> {
     /// N records per phase (a sample run), or every record.
     pub sample: Option<u64>,
     /// A delta: compare each settled record's content hash with the ledger's, edit the
-    /// changed ones, count the unchanged ones, and retry every held record.
+    /// changed ones and count the unchanged ones (held ones are built again by every run).
     pub delta: bool,
     /// Where progress goes (the CLI or the wizard).
     pub events: Events,
@@ -302,7 +302,9 @@ impl LoadRun<'_> {
         Ok(totals)
     }
 
-    /// Accounts and contacts already in Nutshell become dedupe keys (link, don't create).
+    /// Accounts and contacts already in Nutshell become dedupe keys (link, don't create); an
+    /// account or contact the journal loaded that Nutshell no longer has is found here
+    /// ([`Self::deleted_in_nutshell`]), before any row links to it.
     async fn read_existing(
         &self,
         journal: &mut Journal,
@@ -311,10 +313,14 @@ impl LoadRun<'_> {
         let Some(client) = self.sender.client() else {
             return Ok(());
         };
-        for entity_type in [EntityType::Accounts, EntityType::Contacts] {
+        for (entity_type, phase) in [
+            (EntityType::Accounts, Phase::Accounts),
+            (EntityType::Contacts, Phase::Contacts),
+        ] {
             let Some(find) = entity_type.methods().and_then(|m| m.find) else {
                 continue;
             };
+            journal.start_listing()?;
             for page in 1.. {
                 let params = Params::new(find)
                     .set(methods::QUERY, serde_json::Map::new())
@@ -327,6 +333,11 @@ impl LoadRun<'_> {
                     break;
                 }
                 let mut batch = Batch::new();
+                let ids: Vec<i64> = records
+                    .iter()
+                    .filter_map(|r| r.get("id").and_then(Value::as_i64))
+                    .collect();
+                journal.listed(entity_type, &ids)?;
                 for r in &records {
                     let Some(id) = r.get("id").and_then(Value::as_i64) else {
                         continue;
@@ -353,7 +364,47 @@ impl LoadRun<'_> {
                 journal.apply(self.run, batch)?;
                 totals.journal_time += t.elapsed();
             }
+            self.deleted_in_nutshell(journal, client, phase, entity_type)
+                .await?;
         }
+        Ok(())
+    }
+
+    /// Records of `phase` whose own `entity_type` the listing just read did not have, read one
+    /// by one: one Nutshell does not find (or returns with a `deletedTime`) was deleted or
+    /// merged away there since it was loaded. It is held for the operator with that cause, and
+    /// the journal forgets its id ([`Batch::deleted_in_nutshell`]): no row links to it, merges
+    /// into it or counts it as loaded, so a delta does not call it unchanged, and
+    /// `migrate --release-holds` creates it again.
+    async fn deleted_in_nutshell(
+        &self,
+        journal: &mut Journal,
+        client: &crate::nutshell::Client,
+        phase: Phase,
+        entity_type: EntityType,
+    ) -> Result<(), LoadError> {
+        let Some(m) = entity_type.methods() else {
+            return Ok(());
+        };
+        let mut batch = Batch::new();
+        for u in journal.unlisted(phase, entity_type)? {
+            let get = Params::new(m.get)
+                .set(m.id_param, u.id)
+                .map_err(LoadError::Existing)?;
+            let gone = match client.call::<Value>(get).await {
+                Ok(record) => record.get("deletedTime").is_some_and(|t| !t.is_null()),
+                Err(crate::nutshell::NutshellError::NotFound { .. }) => true,
+                Err(e) => return Err(LoadError::Existing(e)),
+            };
+            if gone {
+                let reason = format!(
+                    "its Nutshell record {entity_type} {id}, loaded by an earlier run, no longer exists in Nutshell (deleted or merged away there): run `crm-migrate migrate --release-holds` to create it again (the rows that link to it then load in the same run), or leave it held",
+                    id = u.id
+                );
+                batch.deleted_in_nutshell(phase, &u.rsoft_id, entity_type, u.id, reason);
+            }
+        }
+        journal.apply(self.run, batch)?;
         Ok(())
     }
 
@@ -562,13 +613,16 @@ impl LoadRun<'_> {
                     changed_from = Some(k.content_hash.clone());
                 }
             } else if k.state == RecordState::Held {
-                if !self.delta {
+                // Every run but a sample builds a held record again: the export may have fixed
+                // it, or its parent may have loaded since (earlier in this run, too: phases go
+                // parents first). Built again, it is held again with the reasons true now, or
+                // loaded. A hold for the operator waits for `--release-holds`, and a sample,
+                // which stops early, leaves holds as they are.
+                if self.sample.is_some() || !journal.operator_holds(phase, &id)?.is_empty() {
                     let reasons = journal.hold_reasons(phase, &id)?;
                     self.report(phase, &id, RecordOutcome::Held { reasons }, tally);
                     return Ok(false);
                 }
-                // A delta tries every held record again: the fresh export may have fixed it,
-                // or its parent may have loaded since.
                 let mut batch = Batch::new();
                 batch.release(phase, &id);
                 self.defer(batch);
@@ -1021,7 +1075,7 @@ impl LoadRun<'_> {
                         "{message}; check the record it belongs to for this note, delete it if it is there, then run migrate --release-holds"
                     );
                     batch.forget(phase, &id, job.steps[step]);
-                    batch.hold(phase, &id, vec![reason.clone()]);
+                    batch.hold_for_operator(phase, &id, reason.clone());
                     (
                         phase,
                         id,

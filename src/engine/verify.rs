@@ -281,6 +281,11 @@ impl VerifyReport {
     pub fn ok(&self) -> bool {
         self.findings.is_empty()
     }
+
+    /// Rows held in every phase: accounted for, but not in Nutshell yet.
+    pub fn held(&self) -> u64 {
+        self.phases.values().map(|b| b.held).sum()
+    }
 }
 
 /// Verify the migration `config` names against Nutshell through `client`.

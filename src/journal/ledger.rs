@@ -78,6 +78,16 @@ enum Op {
         phase: Phase,
         rsoft_id: String,
         reasons: Vec<String>,
+        for_operator: bool,
+    },
+    /// The record's Nutshell entity is gone from Nutshell: forget it, and hold the record for
+    /// the operator.
+    DeletedInNutshell {
+        phase: Phase,
+        rsoft_id: String,
+        entity_type: String,
+        id: i64,
+        reason: String,
     },
     Anchor {
         phase: Phase,
@@ -205,12 +215,48 @@ impl Batch {
         });
     }
 
-    /// Hold the record with its reasons.
+    /// Hold the record with its reasons: what it waits for (a parent, a lookup). Every run
+    /// builds it again, and loads it once they resolve.
     pub fn hold(&mut self, phase: Phase, rsoft_id: &str, reasons: Vec<String>) {
         self.ops.push(Op::Hold {
             phase,
             rsoft_id: rsoft_id.to_owned(),
             reasons,
+            for_operator: false,
+        });
+    }
+
+    /// Hold the record until the operator has looked (a note whose create may have reached
+    /// Nutshell): no run sends it again until `migrate --release-holds`
+    /// ([`Journal::release_holds`]).
+    pub fn hold_for_operator(&mut self, phase: Phase, rsoft_id: &str, reason: String) {
+        self.ops.push(Op::Hold {
+            phase,
+            rsoft_id: rsoft_id.to_owned(),
+            reasons: vec![reason],
+            for_operator: true,
+        });
+    }
+
+    /// The record's Nutshell entity (`entity_type` `id`, which the journal had for it) no
+    /// longer exists in Nutshell: its entity and the dedupe keys naming that id are forgotten
+    /// (nothing links to it, merges into it or counts it as made), and the record is held for
+    /// the operator with `reason` ([`Batch::hold_for_operator`]): `migrate --release-holds`
+    /// creates it again.
+    pub fn deleted_in_nutshell(
+        &mut self,
+        phase: Phase,
+        rsoft_id: &str,
+        entity_type: EntityType,
+        id: i64,
+        reason: String,
+    ) {
+        self.ops.push(Op::DeletedInNutshell {
+            phase,
+            rsoft_id: rsoft_id.to_owned(),
+            entity_type: entity_type.as_str().to_owned(),
+            id,
+            reason,
         });
     }
 
@@ -352,6 +398,34 @@ fn ledger_id(tx: &Transaction<'_>, phase: Phase, rsoft_id: &str) -> Result<i64, 
                 phase.as_str()
             ))
         })
+}
+
+/// Hold ledger row `id` with `reasons` (its earlier reasons released); `for_operator` keeps it
+/// held until `migrate --release-holds`.
+fn hold(
+    tx: &Transaction<'_>,
+    (run, at): (RunId, &str),
+    id: i64,
+    reasons: &[String],
+    for_operator: bool,
+) -> Result<(), JournalError> {
+    tx.prepare_cached(
+        "UPDATE holds SET released_at = ?1 WHERE ledger_id = ?2 AND released_at IS NULL",
+    )?
+    .execute((at, id))?;
+    for reason in reasons {
+        tx.prepare_cached(
+            "INSERT INTO holds (ledger_id, reason, run_id, at, for_operator)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute((id, reason, run, at, for_operator))?;
+    }
+    tx.prepare_cached(
+        "UPDATE ledger SET state = 'held', last_error = NULL, error_field = NULL,
+           run_id = ?1, updated_at = ?2 WHERE id = ?3",
+    )?
+    .execute((run, at, id))?;
+    Ok(())
 }
 
 /// A record's outcome as one ledger UPDATE writes it: the load's (`state`, `run_id`) or a
@@ -500,23 +574,30 @@ fn apply_op(tx: &Transaction<'_>, run: RunId, at: &str, op: Op) -> Result<(), Jo
             phase,
             rsoft_id,
             reasons,
+            for_operator,
+        } => {
+            let id = ledger_id(tx, phase, &rsoft_id)?;
+            hold(tx, (run, at), id, &reasons, for_operator)?;
+        }
+        Op::DeletedInNutshell {
+            phase,
+            rsoft_id,
+            entity_type,
+            id: nutshell_id,
+            reason,
         } => {
             let id = ledger_id(tx, phase, &rsoft_id)?;
             tx.prepare_cached(
-                "UPDATE holds SET released_at = ?1 WHERE ledger_id = ?2 AND released_at IS NULL",
+                "DELETE FROM entities WHERE ledger_id = ?1 AND entity_type = ?2 AND nutshell_id = ?3",
             )?
-            .execute((at, id))?;
-            for reason in reasons {
-                tx.prepare_cached(
-                    "INSERT INTO holds (ledger_id, reason, run_id, at) VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute((id, reason, run, at))?;
-            }
+            .execute((id, &entity_type, nutshell_id))?;
             tx.prepare_cached(
-                "UPDATE ledger SET state = 'held', last_error = NULL, error_field = NULL,
-                   run_id = ?1, updated_at = ?2 WHERE id = ?3",
+                "DELETE FROM dedupe_keys WHERE entity_type = ?1 AND nutshell_id = ?2",
             )?
-            .execute((run, at, id))?;
+            .execute((&entity_type, nutshell_id))?;
+            hold(tx, (run, at), id, &[reason], true)?;
+            tx.prepare_cached("UPDATE ledger SET delta_state = NULL, note = NULL WHERE id = ?1")?
+                .execute([id])?;
         }
         Op::Anchor {
             phase,

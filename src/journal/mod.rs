@@ -12,6 +12,7 @@
 mod audit;
 mod delta;
 mod ledger;
+mod listing;
 mod outcomes;
 mod query;
 mod rollback;
@@ -26,6 +27,7 @@ use crate::rsoft::Module;
 
 pub use delta::{GoneRow, TallyRow};
 pub use ledger::{Batch, EntityOutcome, Failure, SourceRecord};
+pub use listing::Unlisted;
 pub use outcomes::OutcomeRow;
 pub use query::{
     CaveatRow, EntityRow, FailureRow, HoldRow, KeyHit, LedgerRow, OwnerDecision, PhaseCount,
@@ -484,8 +486,9 @@ impl Journal {
         Ok(())
     }
 
-    /// Release every hold (or those of one phase): the records go back to `pending` and the
-    /// next run builds them again. Returns how many records were released.
+    /// Release every hold (or those of one phase), those for the operator too: the records go
+    /// back to `pending` and the next run builds them again. Returns how many records were
+    /// released.
     pub fn release_holds(&mut self, phase: Option<Phase>) -> Result<usize, JournalError> {
         let tx = self.conn.transaction()?;
         let phase = phase.map(Phase::as_str);

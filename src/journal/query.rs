@@ -233,7 +233,7 @@ pub(super) fn entity_row(r: &Row<'_>) -> Result<EntityRow, JournalError> {
 impl Journal {
     /// Every row `sql` gives for `params`, each read by `read`: this file's list reads share
     /// it, so a row that does not parse (an unknown phase or state) fails the read the same way.
-    fn rows<T>(
+    pub(super) fn rows<T>(
         &self,
         sql: &str,
         params: impl rusqlite::Params,

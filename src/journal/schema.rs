@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use super::JournalError;
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Migration `i` takes a journal from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -137,6 +137,14 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE ledger ADD COLUMN source_file TEXT;
     ALTER TABLE ledger ADD COLUMN source_line INTEGER;
+    "#,
+    // 6: which holds wait for the operator (a note whose create may have reached Nutshell, a
+    // record deleted in Nutshell) rather than for a parent or lookup, which every run tries
+    // again. Before version 6 only an ambiguous note was held for the operator; its reason
+    // asked for --release-holds.
+    r#"
+    ALTER TABLE holds ADD COLUMN for_operator INTEGER NOT NULL DEFAULT 0;
+    UPDATE holds SET for_operator = 1 WHERE reason LIKE '%then run migrate --release-holds';
     "#,
 ];
 

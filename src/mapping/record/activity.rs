@@ -688,7 +688,7 @@ mod tests {
         assert!(
             reasons[0]
                 .reason
-                .contains("related lead LEAD-3 is held: orphan")
+                .contains("related lead LEAD-3 is not loaded: orphan")
         );
         let r = act(&[("End", "13/01/2026 07:00 PM"), ("Start", "")]);
         let p = problems(build(

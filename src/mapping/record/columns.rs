@@ -184,7 +184,7 @@ impl Read {
         match found {
             Resolution::Found(t) => Some(t),
             Resolution::Held(reason) => {
-                self.hold(cell, format!("{what} is held: {reason}"));
+                self.hold(cell, format!("{what} is not loaded: {reason}"));
                 None
             }
             Resolution::Missing => {
@@ -395,7 +395,7 @@ impl Context<'_> {
             {
                 Resolution::Found(id) => return Some(id),
                 Resolution::Held(reason) => {
-                    read.hold(&l.cell, format!("its company is held: {reason}"));
+                    read.hold(&l.cell, format!("its company is not loaded: {reason}"));
                     return None;
                 }
                 Resolution::Missing if by_name.is_none() => {

@@ -408,7 +408,11 @@ mod tests {
             Resolution::Held("bad row".into()),
         );
         let reasons = held(build(Module::Contacts, &contact_map(), &r2, &l));
-        assert!(reasons[0].reason.contains("held: bad row"));
+        assert!(
+            reasons[0]
+                .reason
+                .contains("its company is not loaded: bad row")
+        );
     }
 
     #[test]

@@ -224,7 +224,7 @@ fn existing_person(ctx: &Context<'_>, read: &mut Read) -> Option<Resolution> {
                 return Some(Resolution::Found(contact));
             }
             Resolution::Held(reason) => {
-                read.hold(&l.cell, format!("the contact the lead became is held: {reason}"));
+                read.hold(&l.cell, format!("the contact the lead became is not loaded: {reason}"));
                 return Some(Resolution::Held(reason));
             }
             Resolution::Missing => read.caveats.push(format!(
@@ -246,7 +246,7 @@ fn existing_person(ctx: &Context<'_>, read: &mut Read) -> Option<Resolution> {
         }
         Resolution::Held(reason) => read.hold(
             &cell,
-            format!("the contact with this email is held: {reason}"),
+            format!("the contact with this email is not loaded: {reason}"),
         ),
         Resolution::Missing => {}
     }

@@ -136,7 +136,7 @@ mod tests {
         let reasons = held(build(Module::TicketMessages, &message_map(), &r, &l));
         assert_eq!(
             reasons[0].reason,
-            "ticket TKT-1 is held: its contact is held"
+            "ticket TKT-1 is not loaded: its contact is held"
         );
     }
 
