@@ -416,14 +416,16 @@ fn a_number_split_at_its_grouping_commas_is_named_as_the_cause() {
 /// A cell with text after its closing quote (`"Gamma 24" screen`, an inch sign written bare) is
 /// read as CSV readers read it, without the quote mark, but never silently: one warning per
 /// column names the lines and shows the cell as written. Quotes that close where the cell ends
-/// (doubled quotes, a CRLF end, a line break inside) raise nothing.
+/// (doubled quotes, a CRLF end, a line break inside, an empty quoted cell) and a quote mark
+/// inside an unquoted cell raise nothing.
 #[test]
 fn text_after_a_closing_quote_is_warned_per_column() {
     let text = "Deal ID,Deal Name,Note\r\n\
                 D1,\"Gamma 24\" screen,ok\r\n\
                 D2,\"Plain, quoted\",\"a \"\"b\"\" c\"\r\n\
                 D3,\"Delta 12\" rack,\"two\nlines\"\r\n\
-                D4,fine,\"x\"\r\n";
+                D4,fine,\"x\"\r\n\
+                D5,Rack 5\" wide,\"\"\r\n";
     let (r, rows) = rows("Deals.csv", text.as_bytes());
     let names: Vec<&str> = rows
         .iter()
@@ -431,7 +433,13 @@ fn text_after_a_closing_quote_is_warned_per_column() {
         .collect();
     assert_eq!(
         names,
-        ["Gamma 24 screen", "Plain, quoted", "Delta 12 rack", "fine"]
+        [
+            "Gamma 24 screen",
+            "Plain, quoted",
+            "Delta 12 rack",
+            "fine",
+            "Rack 5\" wide"
+        ]
     );
     let tails: Vec<_> = r
         .findings()

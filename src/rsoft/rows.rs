@@ -65,7 +65,7 @@ impl<R> RowGuard<R> {
 
 /// Bytes of rows already read that the window keeps before dropping them (a few of the parser's
 /// reads).
-const WINDOW_KEEP: usize = 1 << 20;
+const WINDOW_KEEP: usize = 4 << 20;
 
 impl<R: Read> Read for RowGuard<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -1043,11 +1043,33 @@ fn swallowed_row(record: &StringRecord, delimiter: u8) -> Option<(&str, usize)> 
 /// without one, or whose quote never closes (reported as a bad row). `row` is the row's text
 /// as the parser saw it.
 fn text_after_closing_quote(row: &[u8], delimiter: u8) -> Option<(usize, &[u8])> {
-    // Most rows have no quote at all.
-    if !row.contains(&b'"') {
+    let ends_cell = |b: u8| b == delimiter || b == b'\n' || b == b'\r';
+    // Quote to quote first (most rows have none, or only quoted cells that end well); the cells
+    // are walked only for a row that has such a cell.
+    let mut quotes = memchr::memchr_iter(b'"', row);
+    let mut tail = false;
+    while let (false, Some(open)) = (tail, quotes.next()) {
+        // A quote inside an unquoted cell is a character of it.
+        if open > 0 && row[open - 1] != delimiter {
+            continue;
+        }
+        loop {
+            let close = quotes.next()?;
+            match row.get(close + 1) {
+                // A doubled quote is one quote mark inside the cell.
+                Some(b'"') => {
+                    quotes.next();
+                }
+                next => {
+                    tail = next.is_some_and(|b| !ends_cell(*b));
+                    break;
+                }
+            }
+        }
+    }
+    if !tail {
         return None;
     }
-    let ends_cell = |b: u8| b == delimiter || b == b'\n' || b == b'\r';
     let (mut column, mut at) = (0, 0);
     while at < row.len() {
         let start = at;
