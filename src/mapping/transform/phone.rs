@@ -167,6 +167,18 @@ fn e164(text: &str, country: &str) -> Result<String, String> {
             "written in scientific notation by a spreadsheet: its last digits were lost and cannot be recovered; re-export the column as text".into(),
         );
     }
+    // `9810012345.0`: a spreadsheet kept the number as a decimal. Its digits are whole, but a
+    // leading `+` or `0` it had is gone, so it is not read as a guess.
+    if let Some((number, zeros)) = text.split_once('.')
+        && number.len() >= 7
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && !zeros.is_empty()
+        && zeros.bytes().all(|b| b == b'0')
+    {
+        return Err(format!(
+            "written as a decimal number by a spreadsheet ({number} and .{zeros}), which drops a leading + or 0: format the column as text and re-export, or write {number} with its country code"
+        ));
+    }
     if let Some(bad) = text
         .chars()
         .find(|c| !(c.is_ascii_digit() || " -.()/+".contains(*c)))
@@ -321,6 +333,11 @@ mod tests {
             ("+1 234", "IN", "8 to 15"),
             ("+0 123456789", "IN", "cannot start with 0"),
             ("2079460958", "ZZ", "no calling code"),
+            (
+                "9810012345.0",
+                "IN",
+                "written as a decimal number by a spreadsheet (9810012345 and .0)",
+            ),
         ];
         for (raw, country, why) in cases {
             let e = parse_phone(raw, country).unwrap_err();
