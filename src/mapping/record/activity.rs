@@ -125,7 +125,7 @@ fn times(ctx: &Context<'_>, read: &mut Read, body: &mut Map<String, Value>) {
             return;
         }
         read.row_problem(
-            "the activity has no start time (Nutshell needs one): map a column to Activities.startTime or fill it in",
+            "the activity has no start time that can be read (Nutshell needs one): where a column is mapped to Activities.startTime, its cell's own problem says why; otherwise map one, or fill the start in RSoft and re-export",
         );
         return;
     };
