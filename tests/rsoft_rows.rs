@@ -425,7 +425,8 @@ fn text_after_a_closing_quote_is_warned_per_column() {
                 D2,\"Plain, quoted\",\"a \"\"b\"\" c\"\r\n\
                 D3,\"Delta 12\" rack,\"two\nlines\"\r\n\
                 D4,fine,\"x\"\r\n\
-                D5,Rack 5\" wide,\"\"\r\n";
+                D5,Rack 5\" wide,\"\"\r\n\
+                D6,\"Plain, quoted\",\"7\" rack\r\n";
     let (r, rows) = rows("Deals.csv", text.as_bytes());
     let names: Vec<&str> = rows
         .iter()
@@ -438,13 +439,28 @@ fn text_after_a_closing_quote_is_warned_per_column() {
             "Plain, quoted",
             "Delta 12 rack",
             "fine",
-            "Rack 5\" wide"
+            "Rack 5\" wide",
+            "Plain, quoted"
         ]
     );
     let tails: Vec<_> = r
         .findings()
         .iter()
         .filter(|f| f.message.contains("closing quote"))
+        .collect();
+    // The comma inside a quoted cell is no column boundary: the Note's own warning.
+    assert!(
+        r.findings()
+            .iter()
+            .any(|f| f.column.as_deref() == Some("Note")
+                && f.message
+                    .contains("(line(s) 8; the first written \"7\" rack)")),
+        "{:?}",
+        r.findings()
+    );
+    let tails: Vec<_> = tails
+        .into_iter()
+        .filter(|f| f.column.as_deref() == Some("Deal Name"))
         .collect();
     assert_eq!(tails.len(), 1, "{:?}", r.findings());
     assert_eq!(tails[0].column.as_deref(), Some("Deal Name"));

@@ -1043,61 +1043,32 @@ fn swallowed_row(record: &StringRecord, delimiter: u8) -> Option<(&str, usize)> 
 /// without one, or whose quote never closes (reported as a bad row). `row` is the row's text
 /// as the parser saw it.
 fn text_after_closing_quote(row: &[u8], delimiter: u8) -> Option<(usize, &[u8])> {
-    let ends_cell = |b: u8| b == delimiter || b == b'\n' || b == b'\r';
-    // Quote to quote first (most rows have none, or only quoted cells that end well); the cells
-    // are walked only for a row that has such a cell.
+    let ends_cell = |b: &u8| *b == delimiter || *b == b'\n' || *b == b'\r';
+    // Quote to quote (most rows have none, or only quoted cells that end well), counting the
+    // delimiters of the text outside quoted cells for the column.
     let mut quotes = memchr::memchr_iter(b'"', row);
-    let mut tail = false;
-    while let (false, Some(open)) = (tail, quotes.next()) {
+    let (mut outside, mut column) = (0, 0);
+    while let Some(open) = quotes.next() {
         // A quote inside an unquoted cell is a character of it.
         if open > 0 && row[open - 1] != delimiter {
             continue;
         }
-        loop {
+        column += memchr::memchr_iter(delimiter, &row[outside..open]).count();
+        // To the closing quote: a doubled quote is one quote mark inside the cell.
+        let close = loop {
             let close = quotes.next()?;
-            match row.get(close + 1) {
-                // A doubled quote is one quote mark inside the cell.
-                Some(b'"') => {
-                    quotes.next();
-                }
-                next => {
-                    tail = next.is_some_and(|b| !ends_cell(*b));
-                    break;
-                }
+            if row.get(close + 1) != Some(&b'"') {
+                break close;
             }
-        }
-    }
-    if !tail {
-        return None;
-    }
-    let (mut column, mut at) = (0, 0);
-    while at < row.len() {
-        let start = at;
-        if row[at] == b'"' {
-            at += 1;
-            // To the closing quote: a doubled quote is one quote mark inside the cell.
-            loop {
-                at += row.get(at..)?.iter().position(|b| *b == b'"')? + 1;
-                if row.get(at) == Some(&b'"') {
-                    at += 1;
-                } else {
-                    break;
-                }
-            }
-            if row.get(at).is_some_and(|b| !ends_cell(*b)) {
-                let end = row[at..]
-                    .iter()
-                    .position(|b| ends_cell(*b))
-                    .map_or(row.len(), |n| at + n);
-                return Some((column, &row[start..end]));
-            }
-        }
-        match row[at..].iter().position(|b| ends_cell(*b)) {
-            Some(n) if row[at + n] == delimiter => {
-                at += n + 1;
-                column += 1;
-            }
-            _ => return None,
+            quotes.next();
+        };
+        outside = close + 1;
+        if row.get(outside).is_some_and(|b| !ends_cell(b)) {
+            let end = row[outside..]
+                .iter()
+                .position(ends_cell)
+                .map_or(row.len(), |n| outside + n);
+            return Some((column, &row[open..end]));
         }
     }
     None
