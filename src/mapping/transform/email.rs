@@ -32,11 +32,14 @@ pub fn parse_mailbox(raw: &str) -> Result<Mailbox, Rejected> {
         let parts: Vec<&str> = split_values(text).collect();
         return Err(reject(several(&parts)));
     }
-    let (name, addr) = if text.contains(['<', '>', '"', '(']) {
-        name_addr(text).map_err(reject)?
-    } else {
-        (None, text.to_string())
-    };
+    if !text.contains(['<', '>', '"', '(']) {
+        // A bare address (most cells): read in place, no copy.
+        return Ok(Mailbox {
+            address: addr_spec(text).map_err(reject)?,
+            name: None,
+        });
+    }
+    let (name, addr) = name_addr(text).map_err(reject)?;
     Ok(Mailbox {
         address: addr_spec(&addr).map_err(reject)?,
         name,
@@ -158,13 +161,26 @@ fn addr_spec(text: &str) -> Result<String, String> {
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
         return Err("the part before '@' has a misplaced dot".into());
     }
-    if let Some(c) = local
-        .chars()
-        .find(|c| c.is_control() || "(),:;<>[]\\\"".contains(*c))
-    {
+    if let Some(c) = local.chars().find(|c| {
+        c.is_control()
+            || matches!(
+                c,
+                '(' | ')' | ',' | ':' | ';' | '<' | '>' | '[' | ']' | '\\' | '"'
+            )
+    }) {
         return Err(format!("{c:?} is not allowed before '@'"));
     }
-    let domain = domain.to_lowercase();
+    // The answer is built once, the domain lower-cased into it; its checks read it there.
+    let mut address = String::with_capacity(text.len());
+    address.push_str(local);
+    address.push('@');
+    if domain.is_ascii() {
+        address.push_str(domain);
+        address[local.len() + 1..].make_ascii_lowercase();
+    } else {
+        address.push_str(&domain.to_lowercase());
+    }
+    let domain = &address[local.len() + 1..];
     if !domain.contains('.') {
         return Err("the domain has no dot (like example.com)".into());
     }
@@ -187,7 +203,7 @@ fn addr_spec(text: &str) -> Result<String, String> {
     if tld.chars().count() < 2 || !tld.chars().all(char::is_alphabetic) {
         return Err("the domain does not end in a top-level domain like .com or .in".into());
     }
-    Ok(format!("{local}@{domain}"))
+    Ok(address)
 }
 
 /// Whether a cell reads as an email address (for value evidence in proposals).
