@@ -166,6 +166,18 @@ fn a_repeated_header_after_a_byte_order_mark_is_skipped() {
     );
 }
 
+/// A header with a blank name, a name written twice and empty trailing cells is renamed
+/// (`Column 3`, `Company Name (2)`) and trimmed for the rows, but its line repeated is still the
+/// header again, not an account named "Company Name".
+#[test]
+fn a_repeated_header_with_blank_and_twice_written_names_is_skipped() {
+    skips_to_c1_and_c2(
+        "Company ID,Company Name,,Company Name,,\nC1,Alpha,,,,\nCompany ID,Company Name,,Company Name,,\nC2,Beta,,,,\n",
+        3,
+        |m| m.starts_with("line 3 repeats the header row"),
+    );
+}
+
 /// A row of only empty cells (a spreadsheet's formatted blank rows) holds nothing to load: it
 /// is skipped and counted in one warning with its lines, never a failed record (trial 9 r22
 /// counted `,,,,` as a failed account).

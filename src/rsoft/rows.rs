@@ -309,6 +309,10 @@ pub struct RowReader {
     /// Per column (by index), cells with text after their closing quote: how many, the first
     /// lines, and the first cell as written; warned about once per column at the end.
     quote_tails: BTreeMap<usize, (u64, Vec<u64>, String)>,
+    /// The header line's cells as written, each without invisible characters or surrounding
+    /// space ([`crate::cells::id_text`]), blank and repeated names kept as they are: a row
+    /// equal to it (case aside) is the header again.
+    header_line: Vec<String>,
 }
 
 impl RowReader {
@@ -373,6 +377,7 @@ impl RowReader {
             line_ends: LineEndCounts::default(),
             empty_rows: (0, Vec::new()),
             quote_tails: BTreeMap::new(),
+            header_line: Vec::new(),
         };
         reader.read_header()?;
         Ok(reader)
@@ -406,6 +411,10 @@ impl RowReader {
             return Ok(());
         }
         let line = Some(raw.position().map_or(1, |p| p.line()));
+        self.header_line = raw
+            .iter()
+            .map(|h| crate::cells::id_text(h).into_owned())
+            .collect();
         let mut names: Vec<String> = Vec::with_capacity(raw.len());
         let mut index = HashMap::new();
         // A header ending `,,,` (a spreadsheet's empty trailing columns): those are no columns.
@@ -709,19 +718,21 @@ impl RowReader {
         self.refused_cells.then(|| self.record.get(i)).flatten()
     }
 
-    /// The last line of the row just read, which started on `line`.
-    /// Whether the record just read is the header again: every cell the header's name (case
-    /// and surrounding space aside).
+    /// Whether the record just read is the header line again: every cell as the header's
+    /// (case, surrounding space and invisible characters aside: a second file joined on keeps
+    /// its byte-order mark at the start of its header line, `cat a.csv b.csv`). Compared with
+    /// the line as written, so a blank or repeated header name and empty trailing header cells
+    /// repeat too.
     fn repeats_header(&self) -> bool {
-        let names = self.headers.names();
-        // Without invisible characters: a second file joined on keeps its byte-order mark at the
-        // start of its header line (`cat a.csv b.csv`), inside the first cell.
-        self.record.len() == names.len()
-            && self.record.iter().zip(names).all(|(cell, name)| {
-                crate::cells::id_text(cell).eq_ignore_ascii_case(&crate::cells::id_text(name))
-            })
+        self.record.len() == self.header_line.len()
+            && self
+                .record
+                .iter()
+                .zip(&self.header_line)
+                .all(|(cell, name)| crate::cells::id_text(cell).eq_ignore_ascii_case(name))
     }
 
+    /// The last line of the row just read, which started on `line`.
     fn end_line(&self, line: u64) -> u64 {
         (self.csv.position().line().saturating_sub(self.line_shift))
             .saturating_sub(1)
