@@ -12,6 +12,7 @@ use crm_migrate::engine::rollback::Scope;
 use crm_migrate::engine::verify::{Finding, VerifyOptions, verify};
 use crm_migrate::journal::{Journal, Phase, Resolution, RunKind};
 use crm_migrate::nutshell::{EntityType, Params, methods};
+use crm_migrate::report::source::ReportSource;
 use migrate_support::{KEY_ENV, finished_run, key, prepare, run_rollback, sandbox};
 use serde_json::{Value, json};
 
@@ -172,9 +173,10 @@ fn findings_text(report: &crm_migrate::engine::verify::VerifyReport) -> String {
 
 /// New-user trial: a full run rolled back, then `--sample 2`. The rows the rollback put back and
 /// the sample did not send again are counted as in a journal that only ever ran the sample
-/// (unsampled), never as pending findings; the binary exits 0.
+/// (unsampled), never as pending findings; the binary exits 0. The report's reconciliation is the
+/// sample's alone too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_rolled_back_run_then_a_sample_counts_as_the_sample_alone() {
+async fn a_rolled_back_run_then_a_sample_verifies_and_reports_as_the_sample_alone() {
     let sample = MigrateOptions {
         sample: Some(2),
         ..MigrateOptions::default()
@@ -203,6 +205,11 @@ async fn a_rolled_back_run_then_a_sample_counts_as_the_sample_alone() {
         assert_eq!(g, w, "{phase:?}");
     }
     assert!(got.phases.values().any(|b| b.outside_sample > 0));
+    // The report's reconciliation, read from the journal, is the sample's too.
+    let tallies = |c: &crm_migrate::config::Config| {
+        ReportSource::reconciliation(&Journal::open(&c.state_dir()).unwrap()).unwrap()
+    };
+    assert_eq!(tallies(&config), tallies(&fresh));
     assert_eq!(got.counts, want.counts);
     let (code, text) = verify_bin(&path, &sb, &["--seed", "3"]);
     assert_eq!(code, Some(0), "{text}");
