@@ -10,16 +10,14 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crm_migrate::config::Config;
-use crm_migrate::engine::event::Events;
 use crm_migrate::engine::load::MigrateOptions;
-use crm_migrate::engine::rollback::{RollbackError, Scope, plan, rollback};
+use crm_migrate::engine::rollback::{RollbackError, Scope, plan};
 use crm_migrate::journal::{Journal, Phase, RecordState, Resolution, StepState};
 use crm_migrate::nutshell::EntityType;
 use crm_migrate::nutshell::{Params, methods};
 use crm_migrate::sandbox::{Knobs, RunningSandbox};
-use migrate_support::{KEY_ENV, RECORDS, finished_run, key, prepare, sandbox};
+use migrate_support::{KEY_ENV, RECORDS, finished_run, key, prepare, run_rollback, sandbox};
 use serde_json::{Value, json};
-use tokio_util::sync::CancellationToken;
 
 /// Every live record of every record type, as a full response renders it. A link list that
 /// only named deleted records renders empty (`"contacts": []` on an account that existed before
@@ -50,24 +48,6 @@ async fn run_migrate(config: &Config, path: &Path, sb: &RunningSandbox, sample: 
     };
     let summary = finished_run(config, path, sb, &options).await;
     assert_eq!(summary.failed, 0);
-}
-
-async fn run_rollback(
-    config: &Config,
-    sb: &RunningSandbox,
-    scope: Scope,
-) -> Result<crm_migrate::engine::rollback::RollbackSummary, RollbackError> {
-    let mut journal = Journal::open(&config.state_dir()).unwrap();
-    let client = crm_migrate::connect::sandbox_client(sb, &config.load).unwrap();
-    rollback(
-        &mut journal,
-        client,
-        &config.migration.legacy_id_field,
-        scope,
-        Events::none(),
-        CancellationToken::new(),
-    )
-    .await
 }
 
 #[tokio::test]

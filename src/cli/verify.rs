@@ -102,7 +102,13 @@ fn print_report(r: &VerifyReport) {
         r.seed
     );
     let held = r.held();
-    if r.ok() && held > 0 {
+    if r.ok() && r.nothing_loaded() {
+        // After `rollback --all` (or before any run): the counts above show nothing of ours is left.
+        outln!(
+            "nothing to verify: no live run loaded any row ({} unsampled; every run was rolled back, or none has run): run migrate",
+            r.unsampled()
+        );
+    } else if r.ok() && held > 0 {
         // A held row is accounted for, yet not in Nutshell: the migration is not done.
         outln!(
             "not verified yet: every row is in exactly one bucket and the spot-check matches, but {held} row(s) are held and not in Nutshell (reasons above): fix what they wait for and run migrate again (`migrate --release-holds` for those held for you to check)"

@@ -5,7 +5,9 @@
 //!    bucket (not in the journal, pending, or left `sending`), a record whose state disagrees with
 //!    what it owns (created but owning no created record, held without a reason…), or two rows
 //!    sharing one RSoft ID (one ledger entry standing for both) is a finding. When only sample
-//!    runs are live, rows outside the sample are counted, not found wanting. After a delta,
+//!    runs are live, rows outside the sample are counted, not found wanting (a row a rolled-back
+//!    run took and no live run took again is outside it too: a rollback puts the journal back
+//!    as if that run had not loaded it). After a delta,
 //!    the rows it found unchanged are their own bucket (source rows = created + linked +
 //!    merged + held + failed + unchanged); the records it edited, and those loaded earlier but
 //!    deleted in RSoft since, are counted beside the buckets.
@@ -41,7 +43,10 @@ use super::load_run::{step_keys, unnamed_row_id};
 use super::owners::{MatchedBy, OwnerDecision, Owners};
 use super::schema::{Destination, SchemaError};
 use crate::config::Config;
-use crate::journal::{DeltaState, EntityState, Journal, JournalError, Phase, RecordState, RunKind};
+use crate::journal::{
+    DeltaState, EntityRow, EntityState, Journal, JournalError, LedgerRow, Phase, RecordState,
+    RunId, RunKind,
+};
 use crate::mapping::file::{self, MapFileError};
 use crate::mapping::record::rsoft_id_line;
 use crate::mapping::record::{BuildSettings, Built, FollowUp, Plan, build_record, rsoft_id};
@@ -113,7 +118,8 @@ pub struct PhaseBuckets {
     pub held: u64,
     /// Rows whose load failed (see `failed_reasons`).
     pub failed: u64,
-    /// Rows no live run took (only sample runs are live): not loaded, not a finding.
+    /// Rows no live run took (only sample runs are live, or none): not loaded, not a finding.
+    /// A row a rolled-back run loaded, held or failed, and no live run took again, is one.
     pub outside_sample: u64,
     /// Rows the last delta found as an earlier run loaded them (settled, nothing sent).
     pub unchanged: u64,
@@ -282,6 +288,19 @@ impl VerifyReport {
         self.findings.is_empty()
     }
 
+    /// Rows no live run loaded, in every phase: outside a sample, or every row once every run
+    /// is rolled back.
+    pub fn unsampled(&self) -> u64 {
+        self.phases.values().map(|b| b.outside_sample).sum()
+    }
+
+    /// Every source row is outside what live runs loaded: nothing of the migration stands.
+    pub fn nothing_loaded(&self) -> bool {
+        self.phases
+            .values()
+            .all(|b| b.accounted() == b.outside_sample)
+    }
+
     /// Rows held in every phase: accounted for, but not in Nutshell yet.
     pub fn held(&self) -> u64 {
         self.phases.values().map(|b| b.held).sum()
@@ -303,12 +322,7 @@ pub async fn verify(
     let export = Export::open_with(export_path, Vocabulary::of(config)?)?;
     let map = file::load(&config.migration.mapping)?;
     let settings = BuildSettings::from_config(config, Arc::clone(export.vocabulary()));
-    let runs = journal.runs()?;
-    let live = journal.live_runs()?;
-    let samples_only = runs
-        .iter()
-        .filter(|r| live.contains(&r.id))
-        .all(|r| r.kind == RunKind::Sample);
+    let live = LiveRuns::of(journal)?;
     let mut findings = Vec::new();
 
     // 1. Reconciliation.
@@ -321,7 +335,7 @@ pub async fn verify(
             &export,
             &map,
             phase,
-            samples_only,
+            &live,
             last_delta,
             &mut findings,
         )?;
@@ -428,6 +442,34 @@ fn owners_of(journal: &Journal) -> Result<Owners, JournalError> {
     })
 }
 
+/// The runs that stand (not rolled back), which decide whether a row no run loaded is a finding.
+struct LiveRuns {
+    runs: HashSet<RunId>,
+    /// Every live run is a sample (or none is live: every run was rolled back): a row no live
+    /// run took is outside the sample, not a finding.
+    samples_only: bool,
+}
+
+impl LiveRuns {
+    fn of(journal: &Journal) -> Result<Self, JournalError> {
+        let runs: HashSet<RunId> = journal.live_runs()?.into_iter().collect();
+        let samples_only = journal
+            .runs()?
+            .iter()
+            .filter(|r| runs.contains(&r.id))
+            .all(|r| r.kind == RunKind::Sample);
+        Ok(Self { runs, samples_only })
+    }
+
+    /// The rolled-back run that last wrote `record`, when no live run has written it since and
+    /// it owns no Nutshell record: a rollback put it back (pending) or left its hold or failure,
+    /// and no live run took it again.
+    fn rolled_back(&self, record: &LedgerRow, entities: &[EntityRow]) -> Option<RunId> {
+        let run = record.run_id?;
+        (entities.is_empty() && !self.runs.contains(&run)).then_some(run)
+    }
+}
+
 /// One phase's buckets; rows in no bucket (or two) become findings. `last_delta`: the latest
 /// finished delta run, whose unchanged rows are their own bucket.
 fn reconcile(
@@ -435,7 +477,7 @@ fn reconcile(
     export: &Export,
     map: &crate::mapping::model::FieldMap,
     phase: Phase,
-    samples_only: bool,
+    live: &LiveRuns,
     last_delta: Option<crate::journal::RunId>,
     findings: &mut Vec<Finding>,
 ) -> Result<PhaseBuckets, VerifyError> {
@@ -472,7 +514,7 @@ fn reconcile(
                 }
             }
             let Some(record) = journal.record(phase, &id)? else {
-                if samples_only {
+                if live.samples_only {
                     b.outside_sample += 1;
                 } else {
                     findings.push(Finding::Unaccounted {
@@ -484,6 +526,23 @@ fn reconcile(
                 continue;
             };
             let entities = journal.entities(phase, &id)?;
+            if let Some(run) = live.rolled_back(&record, &entities) {
+                // As if no run had loaded it: the same as a row the journal does not know.
+                if live.samples_only {
+                    b.outside_sample += 1;
+                    continue;
+                }
+                if record.state == RecordState::Pending {
+                    findings.push(Finding::Unaccounted {
+                        phase,
+                        rsoft_id: id,
+                        why: format!(
+                            "rolled back with run {run} and not loaded by a live run since (run migrate)"
+                        ),
+                    });
+                    continue;
+                }
+            }
             let owns = |s: EntityState| entities.iter().any(|e| e.state == s);
             let mut wrong = |why: &str| {
                 findings.push(Finding::Unaccounted {

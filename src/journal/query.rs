@@ -371,9 +371,28 @@ impl Journal {
 
     /// Records per phase and state, over the whole journal.
     pub fn counts(&self) -> Result<Vec<PhaseCount>, JournalError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT phase, state, COUNT(*) FROM ledger GROUP BY phase, state")?;
+        self.counts_where("1")
+    }
+
+    /// Records per phase and state that live runs account for. While no full or delta run is
+    /// live (only samples, or every run rolled back), a record a rolled-back run last wrote that
+    /// owns no Nutshell record is left out: the rollback put it back (pending) or left its hold
+    /// or failure, and no live run took it, so it counts as a row the journal never registered,
+    /// as verify counts it outside the sample.
+    pub fn live_counts(&self) -> Result<Vec<PhaseCount>, JournalError> {
+        self.counts_where(
+            "NOT (NOT EXISTS (SELECT 1 FROM runs r WHERE r.rolled_back_at IS NULL
+                                AND r.kind IN ('full', 'delta'))
+                  AND l.run_id IN (SELECT id FROM runs WHERE rolled_back_at IS NOT NULL)
+                  AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.ledger_id = l.id))",
+        )
+    }
+
+    /// Ledger records per phase and state where the SQL condition `filter` (over `l`) holds.
+    fn counts_where(&self, filter: &str) -> Result<Vec<PhaseCount>, JournalError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT phase, state, COUNT(*) FROM ledger l WHERE {filter} GROUP BY phase, state"
+        ))?;
         let mut out = phase_counts(stmt.query([])?)?;
         out.sort_by_key(|c| (c.phase, c.state.as_str()));
         Ok(out)

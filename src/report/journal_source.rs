@@ -4,8 +4,9 @@
 //! Reconciliation per phase counts the journal's ledger: a phase's source rows are the rows the
 //! journal registered (every row of the export a full run read; only the sample's rows after a
 //! sample run), each in its state's bucket; after a delta, the rows it found unchanged are their
-//! own bucket. Rows still pending or sending are in no bucket, so the phase does not reconcile and
-//! the report says so. The journal keeps no row names, so holds, failures and merges carry the
+//! own bucket. Rows a rolled-back run took and no live run took again are left out while no full
+//! or delta run is live, as if never registered ([`Journal::live_counts`]). Rows still pending or
+//! sending are in no bucket, so the phase does not reconcile and the report says so. The journal keeps no row names, so holds, failures and merges carry the
 //! RSoft ID and an empty label.
 
 use std::collections::BTreeMap;
@@ -88,7 +89,7 @@ impl ReportSource for Journal {
                 (p, tally)
             })
             .collect();
-        for c in self.counts()? {
+        for c in self.live_counts()? {
             let Some(t) = tallies.get_mut(&c.phase) else {
                 continue;
             };

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use crm_migrate::config::Config;
 use crm_migrate::engine::event::Events;
 use crm_migrate::engine::load::{MigrateOptions, MigrateOutcome, RunSummary, migrate};
+use crm_migrate::engine::rollback::{RollbackError, RollbackSummary, Scope, rollback};
 use crm_migrate::engine::schema::Destination;
+use crm_migrate::journal::Journal;
 use crm_migrate::mapping::file;
 use crm_migrate::sandbox::RunningSandbox;
 use tokio_util::sync::CancellationToken;
@@ -80,6 +82,25 @@ pub async fn finished_run(
         MigrateOutcome::Finished(summary) => summary,
         other => panic!("{other:?}"),
     }
+}
+
+/// Roll back `scope` of the migration `config` names against `sb`, as `rollback --yes` does.
+pub async fn run_rollback(
+    config: &Config,
+    sb: &RunningSandbox,
+    scope: Scope,
+) -> Result<RollbackSummary, RollbackError> {
+    let mut journal = Journal::open(&config.state_dir()).unwrap();
+    let client = crm_migrate::connect::sandbox_client(sb, &config.load).unwrap();
+    rollback(
+        &mut journal,
+        client,
+        &config.migration.legacy_id_field,
+        scope,
+        Events::none(),
+        CancellationToken::new(),
+    )
+    .await
 }
 
 /// Copy the folder `from` (an export) to `to`, recursively.
