@@ -1296,3 +1296,97 @@ fn rows_repeating_an_rsoft_id_are_listed_before_the_load() {
         warning.message
     );
 }
+
+/// A reference by id that a spreadsheet read as a number lost its leading zeros (new-user trial
+/// e11: company `0042` referred to as `42`, contact `001` as `1`): discovery names the one id it
+/// was as the nearest match and says why, and still counts it unresolved (the load holds it:
+/// no guess on a value a person gave). Two ids of the same number (`042`, `0042`) name none.
+/// A PIN cut short (trial e1: `400` among six-digit PINs) is warned once for its column.
+#[test]
+fn ids_and_codes_that_lost_their_leading_zeros_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "Companies.csv",
+        b"Company ID,Company Name,City,Pincode\n0042,Alpha Traders,Mumbai,400089\n0043,Beta Foods,Chennai,600084\n0044,Gamma Labs,Nagpur,400\n0045,Delta Steel,Delhi,110001\n",
+    );
+    common::write(
+        dir.path(),
+        "Contacts.csv",
+        b"Contact ID,First Name,Last Name,Email,Company ID\n001,Lakshmi,Rao,l@alpha.in,42\n002,Deepa,Naidu,d@beta.in,0043\n",
+    );
+    common::write(
+        dir.path(),
+        "Deals.csv",
+        b"Deal ID,Deal Name,Company ID,Contact ID,Pipeline,Stage,Amount\nDEAL-1,Big,0042,1,Sales,Won,100\nDEAL-2,Small,0043,7,Sales,Won,200\n",
+    );
+    let r = discover_path(dir.path()).unwrap();
+    let nearest: Vec<(&str, &str, Option<&str>)> = r
+        .integrity
+        .unresolved
+        .iter()
+        .map(|u| (u.record.as_str(), u.value.as_str(), u.nearest.as_deref()))
+        .collect();
+    assert_eq!(
+        nearest,
+        [
+            (
+                "001",
+                "42",
+                Some("0042: a spreadsheet may have dropped the leading zeros")
+            ),
+            (
+                "DEAL-1",
+                "1",
+                Some("001: a spreadsheet may have dropped the leading zeros")
+            ),
+            ("DEAL-2", "7", None),
+        ]
+    );
+    let said = |needle: &str| {
+        r.warnings
+            .iter()
+            .filter(|w| w.message.contains(needle))
+            .count()
+    };
+    assert_eq!(
+        said(
+            "contact 001 names company \"42\" by id, which is not in the export: the load will hold it; nearest company: 0042: a spreadsheet may have dropped the leading zeros. Correct the reference in RSoft"
+        ),
+        1,
+        "{:#?}",
+        r.warnings
+    );
+    let pin: Vec<_> = r
+        .warnings
+        .iter()
+        .filter(|w| {
+            w.message
+                .contains("shorter than the column's other 6-digit codes")
+        })
+        .collect();
+    assert_eq!(pin.len(), 1, "{:#?}", r.warnings);
+    assert_eq!(pin[0].file, "Companies.csv");
+    assert_eq!(pin[0].column.as_deref(), Some("Pincode"));
+    assert!(
+        pin[0].detail().starts_with("1 code(s) shorter")
+            && pin[0].message.contains("(e.g. 400; lines 4)")
+            && pin[0].message.contains("Format the column as text"),
+        "{}",
+        pin[0].message
+    );
+
+    common::write(
+        dir.path(),
+        "Companies.csv",
+        b"Company ID,Company Name\n0042,Alpha Traders\n042,Beta Foods\n",
+    );
+    let r = discover_path(dir.path()).unwrap();
+    let contact = r.integrity.unresolved.iter().find(|u| u.record == "001");
+    assert_eq!(
+        contact.map(|u| u.nearest.as_deref()),
+        Some(None),
+        "{:#?}",
+        r.integrity
+    );
+}

@@ -276,3 +276,62 @@ fn a_placeholder_among_a_cells_values_is_no_evidence() {
         ["a@x.in", "N/A", "#n/a", "b@y.in"]
     );
 }
+
+/// The profile of `values` on lines 2, 3, … of a companies file's column `header`.
+fn profile_at(header: &str, values: &[&str]) -> ColumnProfile {
+    let mut p = ColumnProfiler::default();
+    for (line, v) in (2..).zip(values) {
+        p.observe_at(v, line, None);
+    }
+    finish(p, header, Some(Module::Companies))
+}
+
+/// Codes a spreadsheet read as numbers lose their leading zeros and come out short (new-user
+/// trial e1: PIN `400` among six-digit PINs; a US `02134` saved as `2134`): flagged once per
+/// column with the count, lines and values, when the header names a postal code or a code of
+/// the common width starts with `0`. Counts, amounts and phone numbers vary in width by nature
+/// and are not flagged.
+#[test]
+fn codes_a_spreadsheet_cut_short_are_flagged_and_quantities_are_not() {
+    let pin = profile_at("Pincode", &["400089", "600084", "400", "110001"]);
+    assert_eq!(pin.code_width, Some(6), "{pin:#?}");
+    assert_eq!(pin.flags.short_codes.count, 1);
+    assert_eq!(pin.flags.short_codes.lines, [4]);
+    assert_eq!(pin.flags.short_codes.examples, ["400"]);
+
+    let zip = profile_at("ZIP", &["2134", "10001", "94105", "02139", "601", "60601"]);
+    assert_eq!(zip.code_width, Some(5));
+    assert_eq!(zip.flags.short_codes.count, 2);
+    assert_eq!(zip.flags.short_codes.lines, [2, 6]);
+    assert_eq!(zip.flags.short_codes.examples, ["601", "2134"]);
+
+    // No postal header: a code of the common width written with a leading zero proves codes.
+    let code = profile_at("Branch Code", &["0042", "1234", "0107", "5678", "42"]);
+    assert_eq!(code.code_width, Some(4));
+    assert_eq!(code.flags.short_codes.examples, ["42"]);
+
+    for (header, values) in [
+        // Counts are mostly four digits with shorter ones beside them, and no zero leads.
+        ("Quantity", &["1200", "3400", "5600", "800", "7200"][..]),
+        // Amounts vary in width by nature.
+        ("Annual Turnover", &["1200", "3400", "5600", "800", "7200"]),
+        // A landline keeps its trunk zero; a mobile has none: phones, not cut codes.
+        (
+            "Phone",
+            &["02226016599", "02226016598", "02226016597", "9810012345"],
+        ),
+        // Postal codes that are mostly not digits (UK) are no fixed-width digit codes.
+        (
+            "Postal Code",
+            &["SW1A 1AA", "EC1A 1BB", "W1A 0AX", "1234", "123"],
+        ),
+        // Codes of one width: nothing was cut.
+        ("Pincode", &["400089", "600084", "110001"]),
+    ] {
+        let p = profile_at(header, values);
+        assert!(
+            p.code_width.is_none() && p.flags.short_codes.is_empty(),
+            "{header}: {p:#?}"
+        );
+    }
+}

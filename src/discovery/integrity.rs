@@ -41,6 +41,9 @@ struct FileTally {
     /// give both): checked against the company the ID names.
     names_beside_ids: Vec<(usize, Text)>,
     contact_emails: Vec<ContactEmail>,
+    /// Record ids of digits with leading zeros (`0042`), which a spreadsheet turns into `42`
+    /// in a reference to them: the nearest match of such a reference.
+    zero_led_ids: Vec<Text>,
 }
 
 /// Where one text is in its file's buffer: 32-bit offsets, since a file's tally starts a new
@@ -110,6 +113,7 @@ impl FileTally {
         self.references.shrink_to_fit();
         self.names_beside_ids.shrink_to_fit();
         self.contact_emails.shrink_to_fit();
+        self.zero_led_ids.shrink_to_fit();
     }
 
     fn record(&self, id: Text, name: Option<Text>, line: u64) -> RecordRef {
@@ -228,6 +232,14 @@ impl IntegrityTally {
         // of most modules refer to nothing.
         let mut own: Option<Text> = None;
         let mut record = |tally: &mut FileTally| *own.get_or_insert_with(|| tally.push(own_key));
+        if own_key.len() > 1
+            && own_key.starts_with('0')
+            && module.holds_records()
+            && own_key.bytes().all(|b| b.is_ascii_digit())
+        {
+            let id = record(tally);
+            tally.zero_led_ids.push(id);
+        }
         // A blank or a placeholder (`N/A`) names no record, as the load reads it; whether a
         // reference was taken is the answer.
         let mut refer = |tally: &mut FileTally, to: Module, key: &str, by_name: bool| {
@@ -519,6 +531,10 @@ impl IntegrityTally {
                 set.extend(f.ids.iter().copied());
             }
         }
+        // Per module and number, the one id of digits with leading zeros that is that number
+        // (`None` when two are: `042` and `0042`), gathered when the first reference of digits
+        // resolves to nothing.
+        let mut zero_led: Option<HashMap<(Module, u64), Option<&str>, FastHash>> = None;
         let mut unresolved = Vec::new();
         let mut missing: BTreeMap<(Module, Module), MissingModule> = BTreeMap::new();
         for (module, f) in &self.files {
@@ -556,7 +572,8 @@ impl IntegrityTally {
                     if known.contains(&r.key_hash) {
                         continue;
                     }
-                    None
+                    self.zero_led_id(&mut zero_led, r.to, key)
+                        .map(|id| format!("{id}: a spreadsheet may have dropped the leading zeros"))
                 };
                 let mut u = f.unresolved(*module, r, nearest);
                 if !r.by_name {
@@ -570,6 +587,45 @@ impl IntegrityTally {
             }
         }
         (unresolved, missing.into_values().collect(), other_forms)
+    }
+
+    /// The id of a `to` record that is the number `key` with the leading zeros a spreadsheet
+    /// drops (`0042` for `42`), when exactly one is. Only references of digits are read so:
+    /// a spreadsheet reads a cell as a number only when all of it is one, so `C-0042` keeps
+    /// its zeros. `ids` is filled on the first call.
+    fn zero_led_id<'s>(
+        &'s self,
+        ids: &mut Option<HashMap<(Module, u64), Option<&'s str>, FastHash>>,
+        to: Module,
+        key: &str,
+    ) -> Option<&'s str> {
+        if key.is_empty()
+            || without_leading_zeros(key) != key
+            || !key.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let ids = ids.get_or_insert_with(|| {
+            let mut by_number: HashMap<(Module, u64), Option<&str>, FastHash> = HashMap::default();
+            for (m, f) in &self.files {
+                for id in f.zero_led_ids.iter().map(|t| f.get(*t)) {
+                    let number = hash(without_leading_zeros(id).as_bytes());
+                    by_number
+                        .entry((*m, number))
+                        .and_modify(|one| {
+                            if *one != Some(id) {
+                                *one = None;
+                            }
+                        })
+                        .or_insert(Some(id));
+                }
+            }
+            by_number
+        });
+        ids.get(&(to, hash(key.as_bytes())))
+            .copied()
+            .flatten()
+            .filter(|id| without_leading_zeros(id) == key)
     }
 
     /// Whether by-name reference `r` (of `module`'s file `f`) resolves to a company; when it
@@ -654,6 +710,14 @@ impl IntegrityTally {
         }
         out.sort_unstable_by(|a, b| a.email.cmp(&b.email));
         out
+    }
+}
+
+/// `id` as a number reads it: `0042` is `42`, `000` is `0`.
+fn without_leading_zeros(id: &str) -> &str {
+    match id.trim_start_matches('0') {
+        "" => id.get(id.len().saturating_sub(1)..).unwrap_or(id),
+        number => number,
     }
 }
 
@@ -825,7 +889,9 @@ pub struct Unresolved {
     pub value: String,
     /// `id` or `name`.
     pub by: String,
-    /// For a name: the closest company name, `Name (ID)`.
+    /// For a name: the closest company name, `Name (ID)`. For an id of digits: the one id of
+    /// the module that is the same number with leading zeros, and why (`0042: a spreadsheet may
+    /// have dropped the leading zeros`).
     pub nearest: Option<String>,
     /// The referred record's own row, when it is in the export but was set aside as a bad row.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -494,6 +494,18 @@ fn column_warnings(
         };
         warn(Severity::Warning, message);
     }
+    if let (Some(width), false) = (c.code_width, f.short_codes.is_empty()) {
+        let short = &f.short_codes;
+        warn(
+            Severity::Warning,
+            format!(
+                "{} code(s) shorter than the column's other {width}-digit codes (e.g. {}; lines {}): a spreadsheet read the column as numbers and dropped their leading zeros (02134 became 2134). Format the column as text in the spreadsheet and re-export from RSoft, or correct these cells in RSoft; the load takes them as written",
+                short.count,
+                short.examples.join(", "),
+                short.lines_text()
+            ),
+        );
+    }
     for (flag, cells, meaning, one_quoted) in flagged {
         if flag.is_empty() {
             continue;
@@ -779,9 +791,15 @@ fn integrity_warnings(i: &Integrity) -> Vec<Finding> {
                     },
                     u.nearest
                         .as_deref()
-                        .map(|n| format!(
-                            "; nearest company: {n}. Correct the name, or add the company"
-                        ))
+                        .map(|n| if u.by == "name" {
+                            format!("; nearest company: {n}. Correct the name, or add the company")
+                        } else {
+                            format!(
+                                "; nearest {}: {n}. Correct the reference in RSoft, or format the \
+                                 column as text in the spreadsheet and re-export",
+                                u.refers_to.record_word()
+                            )
+                        })
                         .unwrap_or_else(|| {
                             ". Add the missing record to the export or correct the reference"
                                 .to_string()

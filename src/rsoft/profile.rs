@@ -25,6 +25,15 @@ const FULL_LOOKS: u64 = 8192;
 const LOOK_EVERY: u64 = 8;
 /// An enum has at most this many distinct values.
 const ENUM_MAX: u64 = 25;
+/// Digit-only values are tallied by width below this many digits: codes (PIN, ZIP, padded ids)
+/// are shorter; longer runs are phone numbers or amounts, which [`ColumnKind`] judges.
+const CODE_WIDTHS: usize = 16;
+/// A column is one of fixed-width codes when at least this many digit-only values share one
+/// width of at least [`CODE_MIN_WIDTH`] digits, and they are more than half of its digit-only
+/// values: a shorter one is a code that lost its leading zeros.
+const CODE_MIN_VALUES: u64 = 3;
+/// Narrower codes (`001`) are too short to tell from small numbers by width.
+const CODE_MIN_WIDTH: usize = 4;
 
 /// What a column holds, as far as its values (and header) show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -217,6 +226,9 @@ struct Damage {
     formula: bool,
     /// A character no one sees (`C1` + U+200B, [`crate::cells::has_invisible`]).
     invisible: bool,
+    /// The value's width when it is digits only and narrower than [`CODE_WIDTHS`], else 0: the
+    /// tally that finds codes a spreadsheet cut short ([`ColumnProfiler::short_codes`]).
+    digits: u8,
 }
 
 impl Damage {
@@ -239,6 +251,14 @@ impl Damage {
             placeholder,
             formula: b.first() == Some(&b'=') && crate::cells::is_formula(value),
             invisible: marks.invisible && crate::cells::has_invisible(value),
+            digits: match u8::try_from(b.len()) {
+                Ok(width)
+                    if usize::from(width) < CODE_WIDTHS && marks.digits == u32::from(width) =>
+                {
+                    width
+                }
+                _ => 0,
+            },
         }
     }
 }
@@ -293,6 +313,12 @@ pub struct ColumnProfile {
     /// (`flags.excel_serials` has the count and examples).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub excel_serial: bool,
+    /// The width, in digits, of the fixed-width codes the column holds (`6` for Indian PINs),
+    /// when some of its codes are shorter (`flags.short_codes` has them). Codes, not
+    /// quantities: the header names a postal code or a code of that width starts with `0`; at
+    /// least 3 digit-only values have the width (4 digits or more), more than half of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_width: Option<usize>,
 }
 
 /// Examples kept per failure kind and flag.
@@ -393,6 +419,18 @@ impl Flagged {
             .extend(other.examples.iter().take(room).cloned());
     }
 
+    /// Adds `other`'s cells of the same file, whose lines may come before these: the first
+    /// lines of both, in order.
+    fn interleave(&mut self, other: &Flagged) {
+        self.count += other.count;
+        self.lines.extend(&other.lines);
+        self.lines.sort_unstable();
+        self.lines.truncate(FLAG_LINES);
+        let room = EXAMPLES.saturating_sub(self.examples.len());
+        self.examples
+            .extend(other.examples.iter().take(room).cloned());
+    }
+
     /// `lines 3, 5, 7` (and `… N more`).
     pub fn lines_text(&self) -> String {
         let mut s = self
@@ -446,6 +484,11 @@ pub struct ColumnFlags {
     /// reference columns only.
     #[serde(default)]
     pub invisible_characters: Flagged,
+    /// Digit-only values shorter than the width the column's other codes share (`400` among
+    /// six-digit PINs, `2134` among ZIPs): codes a spreadsheet read as numbers, dropping their
+    /// leading zeros. Kept for columns of fixed-width codes only (`ColumnProfile::code_width`).
+    #[serde(default)]
+    pub short_codes: Flagged,
 }
 
 impl ColumnFlags {
@@ -461,6 +504,7 @@ impl ColumnFlags {
         self.formulas.absorb(&other.formulas);
         self.invisible_characters
             .absorb(&other.invisible_characters);
+        self.short_codes.absorb(&other.short_codes);
     }
 }
 
@@ -490,6 +534,12 @@ pub struct ColumnProfiler {
     /// Distinct placeholders (`N/A` and `-` are two), for the distinct count of a column
     /// where they are blanks.
     placeholder_values: u64,
+    /// Digit-only values by width (index 0 unused), with their first lines: the evidence of
+    /// fixed-width codes and of those cut short.
+    widths: [Flagged; CODE_WIDTHS],
+    /// Bit `w` is set when a digit-only value of width `w` starts with `0`: a number never
+    /// does, so the column holds codes.
+    zero_led: u16,
 }
 
 impl Default for ColumnProfiler {
@@ -510,6 +560,8 @@ impl Default for ColumnProfiler {
             flags: ColumnFlags::default(),
             maybe_lost: Flagged::default(),
             placeholder_values: 0,
+            widths: Default::default(),
+            zero_led: 0,
         }
     }
 }
@@ -630,6 +682,15 @@ impl ColumnProfiler {
         if damage.invisible {
             self.flags.invisible_characters.add(line, value);
         }
+        if damage.digits > 0 {
+            let width = usize::from(damage.digits);
+            if let Some(tally) = self.widths.get_mut(width) {
+                tally.add(line, value);
+            }
+            if value.starts_with('0') {
+                self.zero_led |= 1 << width;
+            }
+        }
     }
 
     /// Closes the profile of the column `header` of a `module` file. `canonical` is the standard
@@ -678,6 +739,10 @@ impl ColumnProfiler {
         if !matches!(inferred, ColumnKind::Id | ColumnKind::Reference) {
             flags.invisible_characters = Flagged::default();
         }
+        let code_width = self.short_codes(header, inferred).map(|(width, short)| {
+            flags.short_codes = short;
+            width
+        });
         // Serials a date column does not read: flagged where the column is about dates.
         let is_date = matches!(inferred, ColumnKind::Date | ColumnKind::Datetime);
         if !(is_date || date_header) {
@@ -754,7 +819,50 @@ impl ColumnProfiler {
             percent_scale,
             flags,
             excel_serial,
+            code_width,
         }
+    }
+
+    /// The column's code width and its digit-only values shorter than it, when the column holds
+    /// fixed-width codes some of which are shorter. Codes, not quantities: the header names a
+    /// postal code ([`is_postal_header`]), or a value of the common width starts with `0`, which
+    /// no number written as a number does (`0042`); widths alone do not tell, since counts and
+    /// sequential ids (`1` to `5000`) are mostly four digits with shorter ones beside them.
+    /// Fixed width: at least [`CODE_MIN_VALUES`] digit-only values share one width of at least
+    /// [`CODE_MIN_WIDTH`], more than half of the digit-only values, which are half the filled
+    /// cells or more (a spreadsheet that cut some may have cut many: a ZIP column of New
+    /// England). Amounts, phone numbers and dates are other columns' business.
+    fn short_codes(&self, header: &str, inferred: ColumnKind) -> Option<(usize, Flagged)> {
+        if matches!(
+            inferred,
+            ColumnKind::Money
+                | ColumnKind::Phone
+                | ColumnKind::Email
+                | ColumnKind::Date
+                | ColumnKind::Datetime
+                | ColumnKind::Boolean
+        ) {
+            return None;
+        }
+        let digit_only: u64 = self.widths.iter().map(|w| w.count).sum();
+        let (width, common) = self
+            .widths
+            .iter()
+            .enumerate()
+            .max_by_key(|(w, t)| (t.count, std::cmp::Reverse(*w)))?;
+        let codes = is_postal_header(header) || self.zero_led & (1 << width) != 0;
+        let fixed = width >= CODE_MIN_WIDTH
+            && common.count >= CODE_MIN_VALUES
+            && common.count * 2 > digit_only
+            && digit_only * 2 >= self.filled;
+        if !(codes && fixed) {
+            return None;
+        }
+        let mut short = Flagged::default();
+        for tally in &self.widths[..width] {
+            short.interleave(tally);
+        }
+        (!short.is_empty()).then_some((width, short))
     }
 
     /// The column's flags, with the cells ending a word in `?` counted as lost characters
@@ -764,13 +872,7 @@ impl ColumnProfiler {
         let mut flags = self.flags.clone();
         let lost = &mut flags.lost_characters;
         if lost.count > 0 && self.maybe_lost.count > 0 {
-            lost.count += self.maybe_lost.count;
-            lost.lines.extend(&self.maybe_lost.lines);
-            lost.lines.sort_unstable();
-            lost.lines.truncate(FLAG_LINES);
-            let room = EXAMPLES.saturating_sub(lost.examples.len());
-            lost.examples
-                .extend(self.maybe_lost.examples.iter().take(room).cloned());
+            lost.interleave(&self.maybe_lost);
         }
         flags
     }
@@ -1226,6 +1328,23 @@ impl Marks {
             invisible: bits & INVISIBLE_LEAD != 0,
         }
     }
+}
+
+/// A header naming a postal code (`Pincode`, `PIN`, `ZIP Code`, `Postal Code`, `Postcode`):
+/// fixed-width codes whatever their values show.
+fn is_postal_header(header: &str) -> bool {
+    let lower = header.trim().to_ascii_lowercase();
+    [
+        "pincode",
+        "pin code",
+        "zip",
+        "postal",
+        "postcode",
+        "post code",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+        || lower.split([' ', '_', '-']).any(|word| word == "pin")
 }
 
 /// Record codes such as `CMP-0001`, `L1001`, `DEAL_42`: letters then digits, no spaces.
