@@ -1031,13 +1031,16 @@ fn space_or_apostrophe_grouped(b: &[u8]) -> bool {
         }
 }
 
-/// An amount with a currency mark, scale word, `/-` or accounting brackets: `₹ 1,00,000/-`,
-/// `1.5 Lakh`, `(25,000)`. A three-letter prefix that is no ISO 4217 code (`REF-8104`) is not.
+/// An amount with a currency mark, Indian scale word, `/-` or accounting brackets: `₹ 1,00,000/-`,
+/// `1.5 Lakh`, `(25,000)`, `₹ 2M`. A three-letter prefix that is no ISO 4217 code (`REF-8104`)
+/// is not, nor is thousand/million shorthand without a currency (`5m`).
 fn is_money_with_symbol(v: &str) -> bool {
     // An amount has a digit; most free text has none, and the currency tests cost more.
     v.bytes().any(|c| c.is_ascii_digit())
         && money_text(v).is_ok_and(|p| {
-            let marked = p.currency.is_some() || p.scale > 0 || p.bracketed || v.contains("/-");
+            // Shorthand alone (`5m`, `1.5k`) is minutes, metres or kilos as often as money.
+            let scaled = p.scale > 0 && p.shorthand.is_none();
+            let marked = p.currency.is_some() || scaled || p.bracketed || v.contains("/-");
             let number = p.number.trim_start_matches('-').trim_start();
             marked
                 && !number.is_empty()
