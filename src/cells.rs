@@ -38,6 +38,30 @@ pub fn sole_value<'a>(parts: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     value.filter(|_| placeholder)
 }
 
+/// Whether a cell's parts (`parts`: the cell split as several values are) are all placeholders,
+/// at least one (`N/A; -`): the cell holds no value, as the load reads it for an email or phone
+/// field. Call it only on a cell [`could_be_placeholders`] lets through: splitting costs more.
+pub fn only_placeholders<'a>(parts: impl Iterator<Item = &'a str>) -> bool {
+    let mut any = false;
+    for part in parts {
+        if !is_placeholder(part) {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// A byte pre-check for [`only_placeholders`]: short, and starting as a placeholder does
+/// (`n`, `#`, `-`, `t`, `?`, or the first byte of a dash).
+pub fn could_be_placeholders(b: &[u8]) -> bool {
+    b.len() <= 32
+        && matches!(
+            b.first(),
+            Some(b'n' | b'N' | b'#' | b'-' | b't' | b'T' | b'?' | 0xE2)
+        )
+}
+
 /// Whether the `/` at byte `at` of `cell` is the slash of an `N/A` or `#N/A` standing as one of
 /// the cell's values (`a@x.in; N/A`), which a split on `/` must keep whole: the placeholder is
 /// then seen as one ([`is_placeholder`]), not as the values `N` and `A`.

@@ -1299,3 +1299,55 @@ fn placeholders_formulas_and_hidden_id_characters_tell_the_truth() {
         );
     }
 }
+
+/// Thousand/million shorthand in an amount column (`1.5k`, `2M`, `₹ 3 mn`) is read exactly, as
+/// `1.5 Lakh` is, never silently: `map` counts the values read with a note and the record carries
+/// the note. Alone, shorthand is no evidence of money (`5m` is five minutes).
+#[test]
+fn money_shorthand_is_read_exactly_with_a_note_and_is_no_evidence_alone() {
+    let name = "t11-money-shorthand";
+    let r = case(name);
+    use crm_migrate::rsoft::ColumnKind;
+    assert_eq!(
+        column(&r, Module::Deals, "Amount").inferred,
+        ColumnKind::Money
+    );
+    assert_ne!(
+        column(&r, Module::Deals, "Call Length").inferred,
+        ColumnKind::Money
+    );
+    let (map, problems) = map_case(name);
+    let p = problems_of(&problems, Module::Deals, "Amount");
+    assert!(
+        p.iter().any(|p| p
+            .problem
+            .starts_with("3 of 20 values read as Money with a note")
+            && p.problem.contains("\"1.5k\" is read as 1.5 thousand")
+            && p.problem.contains("Deals.csv line 3 \"2M\"")),
+        "{problems:#?}"
+    );
+    assert!(!p.iter().any(|p| p.problem.contains("fail")), "{p:#?}");
+    let built = build_deals(name, &with_stages_confirmed(map));
+    for (id, amount, note) in [
+        ("DEAL-1", "1500", Some("\"1.5k\" is read as 1.5 thousand")),
+        ("DEAL-2", "2000000", Some("\"2M\" is read as 2 million")),
+        ("DEAL-3", "3000000", Some("\"₹ 3 mn\" is read as 3 million")),
+        ("DEAL-4", "150000", None),
+    ] {
+        let (_, deal) = built.iter().find(|(d, _)| d == id).unwrap();
+        assert_eq!(lead_value(deal)["amount"], amount, "{id}");
+        let Built::Plan(plan) = deal else {
+            unreachable!()
+        };
+        match note {
+            Some(note) => assert!(
+                plan.caveats
+                    .iter()
+                    .any(|c| c.starts_with("Amount: ") && c.contains(note)),
+                "{id}: {:?}",
+                plan.caveats
+            ),
+            None => assert!(plan.caveats.is_empty(), "{id}: {:?}", plan.caveats),
+        }
+    }
+}

@@ -68,6 +68,11 @@ pub struct ValueCheck {
     pub failed: u64,
     /// Most first.
     pub failures: Vec<Failure>,
+    /// Values that read only with a caveat the load notes on the record (`2M` read as 2
+    /// million, `(0)` in accounting brackets): how many, the first one's caveat, and the first
+    /// examples.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noted: Option<Failure>,
 }
 
 /// What discovery found about how one column writes its numbers and dates.

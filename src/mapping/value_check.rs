@@ -10,7 +10,7 @@ use super::model::{FieldMap, ModuleMap, Status, Target, target_kind};
 use super::record::{Cells, row_amount};
 use super::transform::{
     ColumnFormat, FORMULA_REASON, Rejected, SourceFormat, StandIn, cell_values, convert_in,
-    stand_in,
+    money_caveat, stand_in,
 };
 use super::validate::Problem;
 use crate::config::DateOrder;
@@ -32,6 +32,7 @@ impl ValueCheck {
             values: 0,
             failed: 0,
             failures: Vec::new(),
+            noted: None,
         }
     }
 
@@ -58,15 +59,32 @@ impl ValueCheck {
             }
             None => self.failures.len() - 1,
         };
-        let failure = &mut self.failures[at];
-        failure.count += 1;
-        if failure.examples.len() < EXAMPLES {
-            failure.examples.push(Example {
-                file: Some(file.to_string()),
-                line,
-                value: value.chars().take(EXAMPLE_CHARS).collect(),
-            });
-        }
+        count(&mut self.failures[at], file, line, value);
+    }
+
+    /// A value that read with `caveat`; the first caveat stands for the rest.
+    fn note(&mut self, caveat: String, file: &str, line: u64, value: &str) {
+        let noted = self.noted.get_or_insert_with(|| Failure {
+            reason: caveat,
+            count: 0,
+            examples: Vec::new(),
+        });
+        count(noted, file, line, value);
+    }
+
+    /// "1 of 4 values read as Money with a note the load puts on the record: "2M" is read as 2
+    /// million (shorthand "M" = million) (1: Deals.csv line 5 "2M")", when any did.
+    pub fn describe_noted(&self) -> Option<String> {
+        let noted = self.noted.as_ref()?;
+        Some(format!(
+            "{} of {} values read as {:?} with a note the load puts on the record, e.g. {} ({}: {})",
+            noted.count,
+            self.values,
+            self.kind,
+            noted.reason,
+            noted.count,
+            show_examples(&noted.examples)
+        ))
     }
 
     /// "3 of 6 values fail as Phone: written in scientific notation … (3: Contacts.csv line 2
@@ -75,21 +93,7 @@ impl ValueCheck {
         let reasons: Vec<String> = self
             .failures
             .iter()
-            .map(|f| {
-                let examples: Vec<String> = f
-                    .examples
-                    .iter()
-                    .map(|e| {
-                        format!(
-                            "{} line {} {:?}",
-                            e.file.as_deref().unwrap_or("?"),
-                            e.line,
-                            e.value
-                        )
-                    })
-                    .collect();
-                format!("{} ({}: {})", f.reason, f.count, examples.join(", "))
-            })
+            .map(|f| format!("{} ({}: {})", f.reason, f.count, show_examples(&f.examples)))
             .collect();
         format!(
             "{} of {} values fail as {:?}: {}",
@@ -99,6 +103,34 @@ impl ValueCheck {
             reasons.join("; ")
         )
     }
+}
+
+/// One more value under `failure`, kept as an example while there are fewer than [`EXAMPLES`].
+fn count(failure: &mut Failure, file: &str, line: u64, value: &str) {
+    failure.count += 1;
+    if failure.examples.len() < EXAMPLES {
+        failure.examples.push(Example {
+            file: Some(file.to_string()),
+            line,
+            value: value.chars().take(EXAMPLE_CHARS).collect(),
+        });
+    }
+}
+
+/// `Contacts.csv line 2 "9.19876E+11", …`.
+fn show_examples(examples: &[Example]) -> String {
+    let shown: Vec<String> = examples
+        .iter()
+        .map(|e| {
+            format!(
+                "{} line {} {:?}",
+                e.file.as_deref().unwrap_or("?"),
+                e.line,
+                e.value
+            )
+        })
+        .collect();
+    shown.join(", ")
 }
 
 /// Every value of every column that `map` sends to a typed field (a standard field or a custom
@@ -187,8 +219,9 @@ struct Reading<'r> {
 }
 
 impl Reading<'_> {
-    /// `value` as a field of `kind` takes it, or why not.
-    fn convert(&self, kind: ValueKind, value: &str) -> Result<(), Rejected> {
+    /// Whether a field of `kind` takes `value`, with the caveat the load notes on the record
+    /// if any, or why not.
+    fn convert(&self, kind: ValueKind, value: &str) -> Result<Option<String>, Rejected> {
         match self.amount_row {
             Some((map, row)) if kind == ValueKind::Money => row_amount(
                 map,
@@ -197,8 +230,8 @@ impl Reading<'_> {
                 &self.format.currency,
                 self.column.number.as_ref(),
             )
-            .map(drop),
-            _ => convert_in(kind, value, self.format, &self.column).map(drop),
+            .map(|_| money_caveat(value)),
+            _ => convert_in(kind, value, self.format, &self.column).map(|(_, caveat)| caveat),
         }
     }
 }
@@ -226,11 +259,17 @@ impl ValueCheck {
         // placeholder among them is left out, as the load leaves it.
         for value in cell_values(self.kind, value).values {
             self.values += 1;
-            if let Err(rejected) = reading.convert(self.kind, value) {
-                let reason = serial_among_dates(self.kind, value)
-                    .or_else(|| other_date_order(self.kind, value, reading.format, &reading.column))
-                    .unwrap_or(rejected.reason);
-                self.fail(reason, file, line, value);
+            match reading.convert(self.kind, value) {
+                Ok(None) => {}
+                Ok(Some(caveat)) => self.note(caveat, file, line, value),
+                Err(rejected) => {
+                    let reason = serial_among_dates(self.kind, value)
+                        .or_else(|| {
+                            other_date_order(self.kind, value, reading.format, &reading.column)
+                        })
+                        .unwrap_or(rejected.reason);
+                    self.fail(reason, file, line, value);
+                }
             }
         }
     }
@@ -306,6 +345,18 @@ pub fn value_problems(map: &FieldMap, columns: &[SourceColumn]) -> Vec<Problem> 
                     "correct those cells in RSoft and re-export, change the column's number_format, date_order or percent_scale in [formats.{}] of mapping.toml if it is wrong, or map the column to a text field; the load sends no record whose value fails and reports it as a problem",
                     column.module.as_str()
                 ),
+            });
+        }
+        // Read, but not as written: said with the failures, as lost characters are below.
+        if let Some(noted) = target_kind(&entry.target)
+            .and_then(|kind| column.check(kind))
+            .and_then(ValueCheck::describe_noted)
+        {
+            problems.push(Problem {
+                module: column.module,
+                item: Some(column.header.clone()),
+                problem: format!("{noted} ({})", entry.target.describe()),
+                fix: "check that each reads as meant; the load reads them so and notes it on the record's outcome. Where one does not, correct it in RSoft and re-export, or map the column to a text field".into(),
             });
         }
         let lost = &column.flags.lost_characters;

@@ -85,19 +85,29 @@ fn iso_4217_ci(letters: &[u8]) -> Option<&'static str> {
         .and_then(|i| ISO_4217.get(i).copied())
 }
 
-/// Indian scale words after the amount, with the power of ten they stand for: `1.5 Lakh` =
-/// 150000, `2 Cr` = 20000000. Longest first.
-const SCALES: [(&str, u32); 10] = [
-    ("Crores", 7),
-    ("Crore", 7),
-    ("Lakhs", 5),
-    ("Lakh", 5),
-    ("Lacs", 5),
-    ("Lac", 5),
-    ("Cr.", 7),
-    ("Cr", 7),
-    ("L", 5),
-    ("K", 3),
+/// Scale words after the amount, longest first, with the power of ten they stand for and, for
+/// the thousand/million shorthand, the word it is read as. The Indian words are converted
+/// exactly (`1.5 Lakh` = 150000, `2 Cr` = 20000000, issue 12). The shorthand (`1.5k`, `2M`,
+/// `3 mn`) is converted exactly too, but noted ([`MoneyText::shorthand`]): `M` also means
+/// thousand in some ledgers (`MM` million), and `k`/`m` are units elsewhere, so the reading is
+/// shown to the person rather than taken silently.
+const SCALES: [(&str, u32, Option<&str>); 16] = [
+    ("thousand", 3, Some("thousand")),
+    ("billion", 9, Some("billion")),
+    ("million", 6, Some("million")),
+    ("Crores", 7, None),
+    ("Crore", 7, None),
+    ("Lakhs", 5, None),
+    ("Lakh", 5, None),
+    ("Lacs", 5, None),
+    ("Lac", 5, None),
+    ("Cr.", 7, None),
+    ("Cr", 7, None),
+    ("bn", 9, Some("billion")),
+    ("mn", 6, Some("million")),
+    ("L", 5, None),
+    ("K", 3, Some("thousand")),
+    ("M", 6, Some("million")),
 ];
 
 /// A money cell taken apart, before its number is read.
@@ -107,8 +117,12 @@ pub struct MoneyText<'a> {
     pub currency: Option<&'static str>,
     /// The number text, with sign, grouping and decimal mark as written (`1,00,000`, `-500`).
     pub number: &'a str,
-    /// Power of ten of a scale word (`Lakh` 5, `Crore` 7), 0 without one.
+    /// Power of ten of a scale word (`Lakh` 5, `Crore` 7, `k` 3, `M` 6), 0 without one.
     pub scale: u32,
+    /// The thousand/million shorthand as written and the word it is read as (`("M",
+    /// "million")`), when the scale is one: the reading is noted on the record and counted in
+    /// `map`'s value check, and it is no evidence of money to discovery (`5m` is minutes).
+    pub shorthand: Option<(&'a str, &'static str)>,
     /// Written in accounting brackets, `(25,000)`: a negative amount.
     pub bracketed: bool,
     /// A minus sign before the currency mark (`-₹ 500`).
@@ -148,6 +162,7 @@ pub fn money_text(raw: &str) -> Result<MoneyText<'_>, NotMoney<'_>> {
     }
     let mut currency: Option<&'static str> = None;
     let mut scale = 0;
+    let mut shorthand = None;
     // Every mark, scale word and bracket starts or ends with a non-digit: a cell that starts
     // and ends with a digit has none (most number cells; the profiler sees them all).
     if !bracketed
@@ -158,6 +173,7 @@ pub fn money_text(raw: &str) -> Result<MoneyText<'_>, NotMoney<'_>> {
             currency,
             number: text,
             scale,
+            shorthand: None,
             bracketed,
             negative,
         });
@@ -182,8 +198,9 @@ pub fn money_text(raw: &str) -> Result<MoneyText<'_>, NotMoney<'_>> {
         note(found)?;
         text = rest;
         if scale == 0 {
-            if let Some((rest, power)) = take_scale(text) {
+            if let Some((rest, power, word)) = take_scale(text) {
                 scale = power;
+                shorthand = word.map(|w| (text[rest.len()..].trim(), w));
                 text = rest;
             }
         }
@@ -202,18 +219,20 @@ pub fn money_text(raw: &str) -> Result<MoneyText<'_>, NotMoney<'_>> {
         currency,
         number: text,
         scale,
+        shorthand,
         bracketed,
         negative,
     })
 }
 
-/// A trailing scale word after a digit (`1.5 Lakh`, `2Cr`, `10 L`).
-fn take_scale(text: &str) -> Option<(&str, u32)> {
-    SCALES.iter().find_map(|(word, power)| {
+/// A trailing scale word after a digit (`1.5 Lakh`, `2Cr`, `10 L`, `1.5k`): the rest, the power
+/// of ten, and the word shorthand is read as.
+fn take_scale(text: &str) -> Option<(&str, u32, Option<&'static str>)> {
+    SCALES.iter().find_map(|(word, power, read_as)| {
         let rest = strip_suffix_ci(text, word)?;
         rest.ends_with(|c: char| c.is_ascii_digit() || c == ' ')
-            .then(|| (rest.trim_end(), *power))
-            .filter(|(r, _)| r.ends_with(|c: char| c.is_ascii_digit()))
+            .then(|| (rest.trim_end(), *power, *read_as))
+            .filter(|(r, _, _)| r.ends_with(|c: char| c.is_ascii_digit()))
     })
 }
 

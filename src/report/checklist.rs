@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::discovery::custom_fields::CustomField;
 use crate::discovery::pipelines::Pipeline;
+use crate::mapping::catalogue::ValueKind;
 use crate::nutshell::EntityType;
 use crate::rsoft::{ColumnKind, Module};
 
@@ -107,13 +108,17 @@ fn custom_field(f: &CustomField) -> CustomFieldItem {
         .or_else(|| f.inferred.map(kind_name))
         .unwrap_or_else(|| "unknown".to_string());
     let entity = nutshell_entity(f.module);
-    let nutshell_type = entity.map(|e| nutshell_type(&rsoft_type, e == EntityType::Leads));
+    let nutshell_type = entity.map(|e| nutshell_type(&rsoft_type, e));
+    // Why the type is Text where the RSoft type names one Nutshell refuses on this entity.
+    let refused = entity
+        .and_then(|e| typed_kind(&rsoft_type)?.custom_field_refused(e))
+        .map_or_else(String::new, |why| format!(" ({why})"));
     let action = match (entity, &nutshell_type) {
         (Some(e), Some(t)) if !f.in_export => format!(
-            "defined in RSoft but no column in the export: create {t} field on {e} only if the customer wants it kept"
+            "defined in RSoft but no column in the export: create {t} field on {e}{refused} only if the customer wants it kept"
         ),
         (Some(e), Some(t)) => format!(
-            "crm-migrate migrate creates it as a {t} field on {e} through Nutshell's API (check the plan's custom-field limit)"
+            "crm-migrate migrate creates it as a {t} field on {e}{refused} through Nutshell's API (check the plan's custom-field limit)"
         ),
         _ => "Nutshell has no custom fields on activities or tasks: the value goes into the description".to_string(),
     };
@@ -154,9 +159,11 @@ fn kind_name(k: ColumnKind) -> String {
 }
 
 /// The Nutshell field type for an RSoft type name (as RSoft's definitions file writes it, or a
-/// [`kind_name`]). Nutshell has no number or yes/no type: numbers go to Text, yes/no to a
-/// Decision with the choices Yes and No.
-fn nutshell_type(rsoft_type: &str, on_leads: bool) -> String {
+/// [`kind_name`]) on `entity`. Nutshell has no number or yes/no type: numbers go to Text, yes/no
+/// to a Decision with the choices Yes and No. Email, phone and web-address types keep their type
+/// where [`ValueKind::custom_field_refused`] allows it (the rule the map and the load share),
+/// else Text.
+fn nutshell_type(rsoft_type: &str, entity: EntityType) -> String {
     let t = rsoft_type.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
     let out = if has(&["currency", "money", "amount"]) {
@@ -169,16 +176,26 @@ fn nutshell_type(rsoft_type: &str, on_leads: bool) -> String {
         "Decision"
     } else if has(&["multi", "textarea", "long", "paragraph"]) {
         "LongText"
-    } else if on_leads && has(&["email"]) {
-        "Email"
-    } else if on_leads && has(&["phone"]) {
-        "Phone"
-    } else if on_leads && has(&["url", "website"]) {
-        "URL"
     } else {
-        "Text"
+        typed_kind(&t)
+            .filter(|k| k.custom_field_refused(entity).is_none())
+            .map_or("Text", ValueKind::nutshell_custom_type)
     };
     out.to_string()
+}
+
+/// The kind an RSoft type name of an email, phone or web address stands for (`Email`, `Phone
+/// Number`, `URL`, `Website`), whose custom fields Nutshell creates on some entities only.
+fn typed_kind(rsoft_type: &str) -> Option<ValueKind> {
+    let t = rsoft_type.to_lowercase();
+    [
+        ("email", ValueKind::Email),
+        ("phone", ValueKind::Phone),
+        ("url", ValueKind::Url),
+        ("website", ValueKind::Url),
+    ]
+    .into_iter()
+    .find_map(|(word, kind)| t.contains(word).then_some(kind))
 }
 
 #[cfg(test)]
@@ -187,23 +204,65 @@ mod tests {
 
     #[test]
     fn types_map_to_nutshell_types() {
-        for (rsoft, leads, want) in [
-            ("Currency", false, "Currency"),
-            ("Dropdown", false, "Decision"),
-            ("Text", false, "Text"),
-            ("number", false, "Text"),
-            ("Date", true, "Date"),
-            ("date and time", false, "Date"),
-            ("Multi-line text", false, "LongText"),
-            ("email", true, "Email"),
-            ("email", false, "Text"),
-            ("yes/no", false, "Decision"),
+        use EntityType::{Accounts, Leads};
+        for (rsoft, entity, want) in [
+            ("Currency", Accounts, "Currency"),
+            ("Dropdown", Accounts, "Decision"),
+            ("Text", Accounts, "Text"),
+            ("number", Accounts, "Text"),
+            ("Date", Leads, "Date"),
+            ("date and time", Accounts, "Date"),
+            ("Multi-line text", Accounts, "LongText"),
+            ("email", Leads, "Email"),
+            ("email", Accounts, "Text"),
+            ("yes/no", Accounts, "Decision"),
         ] {
-            assert_eq!(
-                nutshell_type(rsoft, leads),
-                want,
-                "{rsoft} on leads {leads}"
-            );
+            assert_eq!(nutshell_type(rsoft, entity), want, "{rsoft} on {entity}");
+        }
+    }
+
+    /// The checklist tells the admin what the map and the load do: an email, phone or URL
+    /// custom field keeps its type exactly where [`ValueKind::custom_field_refused`] allows it,
+    /// and the action says why it is Text elsewhere.
+    #[test]
+    fn email_phone_and_url_types_follow_the_shared_custom_field_rule() {
+        let entities = EntityType::WITH_CUSTOM_FIELDS;
+        for (rsoft, kind) in [
+            ("Email", ValueKind::Email),
+            ("Phone Number", ValueKind::Phone),
+            ("URL", ValueKind::Url),
+            ("Website", ValueKind::Url),
+        ] {
+            for entity in entities {
+                let refused = kind.custom_field_refused(entity);
+                let want = match &refused {
+                    None => kind.nutshell_custom_type(),
+                    Some(_) => "Text",
+                };
+                assert_eq!(nutshell_type(rsoft, entity), want, "{rsoft} on {entity}");
+                let module = match entity {
+                    EntityType::Accounts => Module::Companies,
+                    EntityType::Contacts => Module::Contacts,
+                    _ => Module::Leads,
+                };
+                let item = custom_field(&CustomField {
+                    module,
+                    name: "Alt".into(),
+                    in_export: true,
+                    defined: true,
+                    field_type: Some(rsoft.into()),
+                    options: None,
+                    inferred: None,
+                    fill_rate: Some(1.0),
+                });
+                assert_eq!(item.nutshell_type.as_deref(), Some(want));
+                assert_eq!(
+                    refused.is_some_and(|why| item.action.contains(&why)),
+                    want == "Text",
+                    "{rsoft} on {entity}: {}",
+                    item.action
+                );
+            }
         }
     }
 

@@ -237,8 +237,14 @@ impl Damage {
         let b = value.as_bytes();
         // One scan finds what the other tests need; most values have none of it.
         let marks = Marks::of(b);
-        // A lone `?` is someone's "not known", not a letter lost to `?`.
-        let placeholder = crate::cells::is_placeholder(value);
+        // A lone `?` is someone's "not known", not a letter lost to `?`. A cell of only
+        // placeholders (`N/A; -`) is a blank to the load too; bytes first, before any split.
+        let placeholder = crate::cells::is_placeholder(value)
+            || (marks.separator
+                && marks.digits == 0
+                && marks.ats == 0
+                && crate::cells::could_be_placeholders(b)
+                && crate::cells::only_placeholders(split_values(value)));
         Damage {
             scientific: marks.exponent
                 && b.first().is_some_and(u8::is_ascii_digit)
@@ -1133,13 +1139,16 @@ fn space_or_apostrophe_grouped(b: &[u8]) -> bool {
         }
 }
 
-/// An amount with a currency mark, scale word, `/-` or accounting brackets: `₹ 1,00,000/-`,
-/// `1.5 Lakh`, `(25,000)`. A three-letter prefix that is no ISO 4217 code (`REF-8104`) is not.
+/// An amount with a currency mark, Indian scale word, `/-` or accounting brackets: `₹ 1,00,000/-`,
+/// `1.5 Lakh`, `(25,000)`, `₹ 2M`. A three-letter prefix that is no ISO 4217 code (`REF-8104`)
+/// is not, nor is thousand/million shorthand without a currency (`5m`).
 fn is_money_with_symbol(v: &str) -> bool {
     // An amount has a digit; most free text has none, and the currency tests cost more.
     v.bytes().any(|c| c.is_ascii_digit())
         && money_text(v).is_ok_and(|p| {
-            let marked = p.currency.is_some() || p.scale > 0 || p.bracketed || v.contains("/-");
+            // Shorthand alone (`5m`, `1.5k`) is minutes, metres or kilos as often as money.
+            let scaled = p.scale > 0 && p.shorthand.is_none();
+            let marked = p.currency.is_some() || scaled || p.bracketed || v.contains("/-");
             let number = p.number.trim_start_matches('-').trim_start();
             marked
                 && !number.is_empty()
@@ -1692,6 +1701,34 @@ mod tests {
         // A no-break space grouping an amount is no damage.
         let p = profile("Amount", None, &["12\u{a0}500,00", "1\u{a0}250,00"]);
         assert!(p.flags.invisible_characters.is_empty());
+    }
+
+    /// A cell of only placeholders (`N/A; -`) is a placeholder to discovery, as it is a blank
+    /// to the load: no evidence of the column's kind, not a sample.
+    #[test]
+    fn a_cell_of_only_placeholders_is_a_placeholder() {
+        let p = profile(
+            "Mobile",
+            None,
+            &[
+                "98200 12345",
+                "N/A; -",
+                "98200 12346",
+                "N/A, -",
+                "98200 12347",
+            ],
+        );
+        assert_eq!(p.inferred, ColumnKind::Phone);
+        assert_eq!(p.flags.placeholders.examples, ["N/A; -", "N/A, -"]);
+        assert_eq!((p.filled, p.evidence.judged), (3, 3));
+        assert!(
+            !p.samples.iter().any(|s| s.starts_with("N/A")),
+            "{:?}",
+            p.samples
+        );
+        let p = profile("Notes", None, &["N/A; -", "call back, then quote"]);
+        assert_eq!(p.filled, 2);
+        assert!(p.flags.placeholders.is_empty());
     }
 
     #[test]

@@ -87,15 +87,29 @@ fn read_money(
 }
 
 /// What reading a money cell that [`parse_money_in`] took had to assume, for the record's report
-/// line: accounting brackets, which mark a negative amount. Only a zero in brackets gets past
-/// the refusal of amounts below 0, so the caveat says it reads as 0.
+/// line and `map`'s value check: accounting brackets, which mark a negative amount (only a zero
+/// in brackets gets past the refusal of amounts below 0, so the caveat says it reads as 0), and
+/// thousand/million shorthand, read exactly but never silently (`2M` is million to most, a
+/// thousand in some ledgers).
 pub fn money_caveat(raw: &str) -> Option<String> {
-    money_text(raw).ok().filter(|p| p.bracketed).map(|_| {
+    let parts = money_text(raw).ok()?;
+    let bracketed = parts.bracketed.then(|| {
         format!(
             "{:?} is in accounting brackets, which mark a negative amount: it reads as 0",
             raw.trim()
         )
-    })
+    });
+    let shorthand = parts.shorthand.map(|(written, word)| {
+        format!(
+            "{:?} is read as {} {word} (shorthand {written:?} = {word})",
+            raw.trim(),
+            parts.number
+        )
+    });
+    match (bracketed, shorthand) {
+        (Some(b), Some(s)) => Some(format!("{b}; {s}")),
+        (b, s) => b.or(s),
+    }
 }
 
 fn is_zero(amount: &str) -> bool {
@@ -261,6 +275,56 @@ mod tests {
             parse_money_in("(25)", "INR", None).is_err_and(|e| e.to_string().contains("below 0"))
         );
         assert_eq!(money_caveat("25,000"), None);
+    }
+
+    /// Thousand/million shorthand is read exactly, like the Indian scale words, but with a
+    /// caveat: `M` is a thousand in some ledgers, so the reading is shown.
+    #[test]
+    fn shorthand_reads_exactly_with_a_caveat() {
+        for (raw, want, caveat) in [
+            (
+                "1.5k",
+                "1500",
+                "\"1.5k\" is read as 1.5 thousand (shorthand \"k\" = thousand)",
+            ),
+            (
+                "2M",
+                "2000000",
+                "\"2M\" is read as 2 million (shorthand \"M\" = million)",
+            ),
+            (
+                "₹ 3 mn",
+                "3000000",
+                "\"₹ 3 mn\" is read as 3 million (shorthand \"mn\" = million)",
+            ),
+            (
+                "1.2 billion",
+                "1200000000",
+                "\"1.2 billion\" is read as 1.2 billion (shorthand \"billion\" = billion)",
+            ),
+            (
+                "$2.5 bn",
+                "2500000000",
+                "\"$2.5 bn\" is read as 2.5 billion (shorthand \"bn\" = billion)",
+            ),
+            (
+                "40 thousand INR",
+                "40000",
+                "\"40 thousand INR\" is read as 40 thousand (shorthand \"thousand\" = thousand)",
+            ),
+        ] {
+            assert_eq!(
+                parse_money_in(raw, "INR", None).unwrap().amount,
+                want,
+                "{raw}"
+            );
+            assert_eq!(money_caveat(raw).as_deref(), Some(caveat), "{raw}");
+        }
+        // The Indian words are the export's own notation: exact, with no caveat.
+        for raw in ["1.5 Lakh", "2 Cr", "₹ 10 L", "2MM", "5 min"] {
+            assert_eq!(money_caveat(raw), None, "{raw}");
+        }
+        assert!(parse_money("2MM", "INR").is_err());
     }
 
     #[test]
