@@ -1138,13 +1138,14 @@ fn placeholder_dates_are_counted_per_column_and_prove_no_order() {
     };
     let w = warning("Expected Close Date");
     assert!(
-        w.contains("3 placeholder dates (e.g. 31/12/9999, 00/00/0000, 9999-12-31; lines 3, 4, 5)")
-            && w.contains("leaves the field blank"),
+        w.contains(
+            "3 placeholder dates (e.g. 31/12/9999, 00/00/0000, 9999-12-31; line(s) 3, 4, 5)"
+        ) && w.contains("leaves the field blank"),
         "{w}"
     );
     let w = warning("Created On");
     assert!(
-        w.contains("1 placeholder dates (e.g. 01/01/1900 00:00; lines 3)"),
+        w.contains("1 placeholder dates (e.g. 01/01/1900 00:00; line(s) 3)"),
         "{w}"
     );
 }
@@ -1216,16 +1217,16 @@ fn placeholders_invisible_id_characters_and_formulas_are_reported_per_column() {
     };
     let w = warning(
         "Contacts.csv",
-        "column \"Company ID\": 2 ids hold characters no one sees (e.g. C1<U+200B>, <U+FEFF>C2; lines 2, 3)",
+        "column \"Company ID\": 2 ids hold characters no one sees (e.g. C1<U+200B>, <U+FEFF>C2; line(s) 2, 3)",
     );
     assert!(w.contains("compared without them"), "{w}");
     warning(
         "Deals.csv",
-        "column \"Company ID\": 1 ids hold characters no one sees (e.g. C2<U+2060>; lines 3)",
+        "column \"Company ID\": 1 ids hold characters no one sees (e.g. C2<U+2060>; line(s) 3)",
     );
     let w = warning(
         "Contacts.csv",
-        "column \"Mobile No.\": 1 spreadsheet formulas, not their values (e.g. =A2*1.18; lines 4)",
+        "column \"Mobile No.\": 1 spreadsheet formulas, not their values (e.g. =A2*1.18; line(s) 4)",
     );
     assert!(w.contains("Re-export with values, not formulas"), "{w}");
     for (file, header, example, line) in [
@@ -1239,7 +1240,7 @@ fn placeholders_invisible_id_characters_and_formulas_are_reported_per_column() {
         let w = warning(
             file,
             &format!(
-                "column {header:?}: 1 placeholders for an unknown value (e.g. {example}; lines {line})"
+                "column {header:?}: 1 placeholders for an unknown value (e.g. {example}; line(s) {line})"
             ),
         );
         assert!(w.contains("the load leaves the field blank"), "{w}");
@@ -1370,7 +1371,7 @@ fn ids_and_codes_that_lost_their_leading_zeros_are_named() {
     assert_eq!(pin[0].column.as_deref(), Some("Pincode"));
     assert!(
         pin[0].detail().starts_with("1 code(s) shorter")
-            && pin[0].message.contains("(e.g. 400; lines 4)")
+            && pin[0].message.contains("(e.g. 400; line(s) 4)")
             && pin[0].message.contains("Format the column as text"),
         "{}",
         pin[0].message

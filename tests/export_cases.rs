@@ -118,7 +118,7 @@ fn scientific_notation_phones_are_warned_per_column_with_count_and_lines() {
         "{}",
         leads.message
     );
-    assert!(leads.message.contains("lines 5, 6"), "{}", leads.message);
+    assert!(leads.message.contains("line(s) 5, 6"), "{}", leads.message);
     assert!(leads.message.contains("cannot be recovered") && leads.message.contains("Re-export"));
 }
 
@@ -385,8 +385,8 @@ fn names_lost_to_question_marks_are_warned_per_column_with_lines() {
 fn name_columns_that_lost_characters_are_flagged_in_the_map() {
     let (map, problems) = map_case("13-non-latin-names-lost-to-question-marks");
     for (header, lines) in [
-        ("First Name", "lines 2, 4, 6"),
-        ("Last Name", "lines 2, 4, 6"),
+        ("First Name", "line(s) 2, 4, 6"),
+        ("Last Name", "line(s) 2, 4, 6"),
     ] {
         let e = entry(&map, Module::Contacts, header);
         assert!(e.confidence < CONFIDENCE_THRESHOLD, "{e:?}");

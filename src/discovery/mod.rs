@@ -468,7 +468,7 @@ fn column_warnings(
         warn(
             Severity::Warning,
             format!(
-                "{} ids hold characters no one sees (e.g. {}; lines {}): zero-width or no-break spaces, word joiners or byte order marks copied in with them. Ids are compared without them, in this report's integrity check and in the load (C1 and C1<U+200B> are one id); remove them in RSoft if other tools read these ids",
+                "{} ids hold characters no one sees (e.g. {}; line(s) {}): zero-width or no-break spaces, word joiners or byte order marks copied in with them. Ids are compared without them, in this report's integrity check and in the load (C1 and C1<U+200B> are one id); remove them in RSoft if other tools read these ids",
                 invisible.count,
                 examples.join(", "),
                 invisible.lines_text()
@@ -481,13 +481,13 @@ fn column_warnings(
             .map_or_else(|| first.clone(), |d| format!("{first} = {d}"));
         let message = if c.excel_serial {
             format!(
-                "all {} values are spreadsheet serial day numbers (e.g. {example}; lines {}), not written dates: a spreadsheet saved the dates as numbers. They are read as days since 1899-12-30 (Excel's 1900 system; `excel_serial = true` in [formats] of mapping.toml): check the example, or re-export from RSoft without opening the file in a spreadsheet",
+                "all {} values are spreadsheet serial day numbers (e.g. {example}; line(s) {}), not written dates: a spreadsheet saved the dates as numbers. They are read as days since 1899-12-30 (Excel's 1900 system; `excel_serial = true` in [formats] of mapping.toml): check the example, or re-export from RSoft without opening the file in a spreadsheet",
                 serials.count,
                 serials.lines_text()
             )
         } else {
             format!(
-                "{} values are spreadsheet serial day numbers among written dates (e.g. {example}; lines {}): a date column is read one way only, so they fail the load. Correct them in RSoft (or in the file) and re-export",
+                "{} values are spreadsheet serial day numbers among written dates (e.g. {example}; line(s) {}): a date column is read one way only, so they fail the load. Correct them in RSoft (or in the file) and re-export",
                 serials.count,
                 serials.lines_text()
             )
@@ -499,7 +499,7 @@ fn column_warnings(
         warn(
             Severity::Warning,
             format!(
-                "{} code(s) shorter than the column's other {width}-digit codes (e.g. {}; lines {}): a spreadsheet read the column as numbers and dropped their leading zeros (02134 became 2134). Format the column as text in the spreadsheet and re-export from RSoft, or correct these cells in RSoft; the load takes them as written",
+                "{} code(s) shorter than the column's other {width}-digit codes (e.g. {}; line(s) {}): a spreadsheet read the column as numbers and dropped their leading zeros (02134 became 2134). Format the column as text in the spreadsheet and re-export from RSoft, or correct these cells in RSoft; the load takes them as written",
                 short.count,
                 short.examples.join(", "),
                 short.lines_text()
@@ -518,7 +518,7 @@ fn column_warnings(
         warn(
             Severity::Warning,
             format!(
-                "{} {cells} (e.g. {examples}; lines {}): {meaning}",
+                "{} {cells} (e.g. {examples}; line(s) {}): {meaning}",
                 flag.count,
                 flag.lines_text()
             ),

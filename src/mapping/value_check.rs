@@ -361,14 +361,13 @@ pub fn value_problems(map: &FieldMap, columns: &[SourceColumn]) -> Vec<Problem> 
         }
         let lost = &column.flags.lost_characters;
         if lost.count > 0 {
-            let lines: Vec<String> = lost.lines.iter().map(u64::to_string).collect();
             problems.push(Problem {
                 module: column.module,
                 item: Some(column.header.clone()),
                 problem: format!(
-                    "{} values lost characters to '?' in a non-Unicode save (lines {}, e.g. {:?}); they would be loaded as written",
+                    "{} values lost characters to '?' in a non-Unicode save (line(s) {}, e.g. {:?}); they would be loaded as written",
                     lost.count,
-                    lines.join(", "),
+                    lost.lines_text(),
                     lost.examples.first().map_or("", String::as_str)
                 ),
                 fix: "re-export from RSoft as UTF-8 (in a spreadsheet: Save As \"CSV UTF-8\")".into(),

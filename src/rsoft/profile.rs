@@ -437,7 +437,7 @@ impl Flagged {
             .extend(other.examples.iter().take(room).cloned());
     }
 
-    /// `lines 3, 5, 7` (and `… N more`).
+    /// The first lines, `3, 5, 7` (and ` and N more`), for a message that writes `line(s)` before them.
     pub fn lines_text(&self) -> String {
         let mut s = self
             .lines
