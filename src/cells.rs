@@ -52,14 +52,17 @@ pub fn only_placeholders<'a>(parts: impl Iterator<Item = &'a str>) -> bool {
     any
 }
 
-/// A byte pre-check for [`only_placeholders`]: short, and starting as a placeholder does
-/// (`n`, `#`, `-`, `t`, `?`, or the first byte of a dash).
+/// A byte pre-check for [`only_placeholders`]: short, and starting as one of the
+/// [`PLACEHOLDERS`] does (`n`, `#`, `-`, `t`, `?`, the first byte of a dash).
 pub fn could_be_placeholders(b: &[u8]) -> bool {
     b.len() <= 32
-        && matches!(
-            b.first(),
-            Some(b'n' | b'N' | b'#' | b'-' | b't' | b'T' | b'?' | 0xE2)
-        )
+        && b.first().is_some_and(|first| {
+            PLACEHOLDERS.iter().any(|p| {
+                p.as_bytes()
+                    .first()
+                    .is_some_and(|f| f.eq_ignore_ascii_case(first))
+            })
+        })
 }
 
 /// Whether the `/` at byte `at` of `cell` is the slash of an `N/A` or `#N/A` standing as one of
