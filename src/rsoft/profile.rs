@@ -428,13 +428,11 @@ impl Flagged {
     /// Adds `other`'s cells of the same file, whose lines may come before these: the first
     /// lines of both, in order.
     fn interleave(&mut self, other: &Flagged) {
-        self.count += other.count;
-        self.lines.extend(&other.lines);
-        self.lines.sort_unstable();
-        self.lines.truncate(FLAG_LINES);
-        let room = EXAMPLES.saturating_sub(self.examples.len());
-        self.examples
-            .extend(other.examples.iter().take(room).cloned());
+        let mut lines: Vec<u64> = self.lines.iter().chain(&other.lines).copied().collect();
+        lines.sort_unstable();
+        lines.truncate(FLAG_LINES);
+        self.absorb(other);
+        self.lines = lines;
     }
 
     /// The first lines, `3, 5, 7` (and ` and N more`), for a message that writes `line(s)` before them.
